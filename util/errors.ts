@@ -1,0 +1,40 @@
+// The one error type the CLI shows to users as-is: a message that already says where (file:line:col for source,
+// a byte offset for binaries, function and opcode for Wasm). Any other exception is a bug in futamura and is shown
+// with its stack. Relies on nothing.
+
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** A source position, 1-based, as editors count. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** An error in a source file: prints as `file:line:col: error: message`. */
+export class SourceError extends UserError {
+  constructor(
+    readonly pos: SourcePos,
+    readonly detail: string,
+  ) {
+    super(`${pos.file}:${pos.line}:${pos.col}: error: ${detail}`);
+    this.name = "SourceError";
+  }
+}
+
+/** An error in a binary file: prints as `file: byte N (0xN): error: message`. */
+export class BinaryError extends UserError {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly detail: string,
+  ) {
+    super(`${file}: byte ${offset} (0x${offset.toString(16)}): error: ${detail}`);
+    this.name = "BinaryError";
+  }
+}

@@ -1,0 +1,34 @@
+// File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
+// (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
+// is never clobbered. Relies on node:fs.
+import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { dirname, basename, join, resolve } from "node:path";
+import { UserError } from "./errors.ts";
+
+export function readUserFile(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new UserError(`${path}: error: no such file`);
+    if (code === "EISDIR") throw new UserError(`${path}: error: is a directory, not a file`);
+    throw new UserError(`${path}: error: cannot read (${code ?? String(e)})`);
+  }
+}
+
+/** Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs). */
+export function writeFileAtomic(path: string, bytes: Uint8Array | string, protect: string[] = []): void {
+  const target = resolve(path);
+  for (const p of protect) {
+    if (resolve(p) === target) throw new UserError(`${path}: error: refusing to overwrite an input file`);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`${path}: error: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
