@@ -36,9 +36,12 @@ export function toyOpcodesFile(): { path: string; content: string } {
   return { path: join(AS_DIR, "toy-opcodes.ts"), content: toyOpcodesAssemblyScript() };
 }
 
-function refreshGenerated(): void {
+/** Rewrite the generated constants when stale; with `regenerate: false`, a stale file is an error instead. */
+function refreshGenerated(regenerate: boolean): void {
   const { path, content } = toyOpcodesFile();
-  if (!existsSync(path) || readFileSync(path, "utf8") !== content) writeFileSync(path, content);
+  if (existsSync(path) && readFileSync(path, "utf8") === content) return;
+  if (!regenerate) throw new Error(`${relative(ROOT, path)} is out of date with bytecode/opcodes.ts: run \`npm run build:interp\``);
+  writeFileSync(path, content);
 }
 
 function sourceHash(): string {
@@ -51,8 +54,8 @@ function sourceHash(): string {
 }
 
 /** Build (or reuse) an interpreter module. */
-export async function buildInterpreter(name: InterpreterName = "toy"): Promise<BuiltInterpreter> {
-  refreshGenerated();
+export async function buildInterpreter(name: InterpreterName = "toy", opts: { regenerate?: boolean } = {}): Promise<BuiltInterpreter> {
+  refreshGenerated(opts.regenerate ?? true);
   const path = join(BUILD_DIR, `${name}.wasm`);
   const stamp = join(BUILD_DIR, `${name}.hash`);
   const hash = sourceHash();

@@ -58,10 +58,11 @@ const specializedSlot: usize = memory.data(4, 4);
   let pc: u32 = 0;
   let acc: u64 = 0;
   if (specialized) pushContext(pc);
+  let op = load<u8>(code);
   while (true) {
     if (tracing) trace(pc, acc);
     const at = code + pc;
-    switch (load<u8>(at)) {
+    switch (op) {
       case OP_LOAD_IMMEDIATE: {
         acc = load<u64>(at + LOAD_IMMEDIATE_OPERAND_0);
         pc += LOAD_IMMEDIATE_SIZE;
@@ -92,6 +93,7 @@ const specializedSlot: usize = memory.data(4, 4);
         if (acc != 0) {
           pc = load<u32>(at + JMPNZ_OPERAND_0);
           if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
           continue;
         }
         pc += JMPNZ_SIZE;
@@ -121,6 +123,7 @@ const specializedSlot: usize = memory.data(4, 4);
     }
     // The one join point before the back-edge: the next pc is known here, so this is where the context changes.
     if (specialized) updateContext(pc);
+    op = load<u8>(code + pc);
   }
 }
 

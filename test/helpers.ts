@@ -1,0 +1,22 @@
+// Shared test helpers: the program corpus (bytecode/programs/*.asm, loaded and validated) and a one-call way to
+// run a module on a program and collect its output. Relies on bytecode/ and interp/.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadProgramFile, type ProgramFile } from "../bytecode/index.ts";
+import { ROOT } from "../interp/build.ts";
+import { BufferedOutput, runModule } from "../interp/host.ts";
+
+export const PROGRAMS_DIR = join(ROOT, "bytecode", "programs");
+
+export function corpus(): ProgramFile[] {
+  return readdirSync(PROGRAMS_DIR)
+    .filter((f) => f.endsWith(".asm"))
+    .sort()
+    .map((f) => loadProgramFile(join(PROGRAMS_DIR, f)));
+}
+
+export async function runCollect(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array, traced = false): Promise<{ stdout: string; halt: bigint }> {
+  const out = new BufferedOutput();
+  const halt = await runModule(wasm, program, out, { traced });
+  return { stdout: out.text(), halt };
+}
