@@ -19,9 +19,9 @@ const fmt = (x: number) => x.toFixed(1).padStart(8);
 async function main(): Promise<void> {
   const program = loadProgramFile(join(ROOT, "bytecode", "programs", "sum.asm"));
   const interpBytes = (await buildInterpreter("toy")).wasm;
-  const interp = await WebAssembly.compile(interpBytes);
+  const interp = await WebAssembly.compile(interpBytes as BufferSource);
   const limitBytes = await limitModule();
-  const limit = await WebAssembly.compile(limitBytes);
+  const limit = await WebAssembly.compile(limitBytes as BufferSource);
 
   // Interpreter: cold = first run() of a new instance; warm = later run()s of one instance.
   const host = new ToyHost(program.bytes, new BufferedOutput());
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const sum = lInst.exports.sum as (n: bigint) => bigint;
   const lcold: number[] = [];
   for (let i = 0; i < 1; i++) {
-    const fresh = (await WebAssembly.instantiate(limitBytes)).instance.exports.sum as (n: bigint) => bigint;
+    const fresh = (await WebAssembly.instantiate(limitBytes as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
     const t = performance.now();
     fresh(100_000_000n);
     lcold.push(performance.now() - t);

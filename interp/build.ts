@@ -27,7 +27,7 @@ export type InterpreterName = "toy";
 
 export interface BuiltInterpreter {
   name: InterpreterName;
-  wasm: Uint8Array;
+  wasm: Uint8Array<ArrayBuffer>;
   path: string;
 }
 
@@ -62,7 +62,7 @@ export async function buildInterpreter(name: InterpreterName = "toy", opts: { re
   if (existsSync(path) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
     return { name, wasm: new Uint8Array(readFileSync(path)), path };
   }
-  const wasm = await compile(join(AS_DIR, `${name}.ts`));
+  const wasm = (await compile(join(AS_DIR, `${name}.ts`))) as Uint8Array<ArrayBuffer>;
   writeFileAtomic(path, wasm);
   writeFileAtomic(stamp, hash);
   return { name, wasm, path };

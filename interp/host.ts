@@ -87,7 +87,7 @@ export class ToyHost {
 
 /** Only the imports a module declares (WebAssembly.instantiate ignores extras, but keep them tidy for tools). */
 export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: ToyHost): Promise<WebAssembly.Instance> {
-  const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+  const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
   return host.bind(await WebAssembly.instantiate(mod, host.imports));
 }
 
