@@ -1,0 +1,271 @@
+// Backend: IR → a binaryen function. Every single-result value gets a Wasm local (multi-result operators a tuple
+// local that `pick`s read), each reachable block becomes a Relooper block whose code sets those locals in order,
+// and each edge carries the parallel copy of branch arguments into the target's parameter locals (through
+// temporaries when an argument is itself overwritten by the copy). The Relooper turns the graph — irreducible
+// too, which specialization creates — into structured control flow; binaryen's optimizer (run by the caller on
+// the whole module) then removes the copies and dead locals. Calls, globals, tables and data segments are named
+// the way binaryen names them after readBinary (by index). Relies on ir.ts, wasm-ops.ts and util/binaryen.ts.
+import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
+import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
+import { OPS_BY_NAME } from "./wasm-ops.ts";
+import type { ValType } from "./types.ts";
+
+type Ref = number;
+
+export class BackendError extends Error {}
+
+/** binaryen's names for a module's functions, globals, tables and data segments, by Wasm index. */
+export class ModuleNames {
+  readonly functions: string[] = [];
+  readonly globals: string[] = [];
+  readonly tables: string[] = [];
+  readonly dataSegments: string[] = [];
+  constructor(b: Binaryen, mod: BinaryenModule) {
+    for (let i = 0; i < mod.getNumFunctions(); i++) this.functions.push(b.getFunctionInfo(mod.getFunctionByIndex(i)).name);
+    for (let i = 0; i < mod.getNumGlobals(); i++) this.globals.push(b.getGlobalInfo(mod.getGlobalByIndex(i)).name);
+    for (let i = 0; i < mod.getNumTables(); i++) this.tables.push(b.getTableInfo(mod.getTableByIndex(i)).name);
+    const m = mod as unknown as { getNumDataSegments(): number; getDataSegmentByIndex(i: number): number; getDataSegmentInfo(s: number): { name: string } };
+    for (let i = 0; i < m.getNumDataSegments(); i++) this.dataSegments.push(m.getDataSegmentInfo(m.getDataSegmentByIndex(i)).name);
+  }
+}
+
+export interface FunctionSignature {
+  params: ValType[];
+  results: ValType[];
+}
+
+/** Signatures the backend needs to emit calls: by function index and by type index. */
+export interface CallSignatures {
+  functions: FunctionSignature[];
+  types: FunctionSignature[];
+}
+
+export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleNames, sigs: CallSignatures, f: FunctionBody, name: string): void {
+  new FunctionEmitter(b, mod, names, sigs, f).emit(name);
+}
+
+class FunctionEmitter {
+  private readonly localOf = new Map<ValueId, number>();
+  private readonly localTypes: number[] = [];
+  private readonly ptr: number;
+
+  constructor(
+    private readonly b: Binaryen,
+    private readonly mod: BinaryenModule,
+    private readonly names: ModuleNames,
+    private readonly sigs: CallSignatures,
+    private readonly f: FunctionBody,
+  ) {
+    this.ptr = (mod as unknown as { ptr: number }).ptr;
+  }
+
+  private bt(t: ValType): number {
+    return this.b[t];
+  }
+
+  private btypes(ts: ValType[]): number {
+    return ts.length === 0 ? this.b.none : ts.length === 1 ? this.bt(ts[0]) : this.b.createType(ts.map((t) => this.bt(t)));
+  }
+
+  private newLocal(type: number): number {
+    this.localTypes.push(type);
+    return this.f.params.length + this.localTypes.length - 1;
+  }
+
+  private local(v: ValueId): number {
+    v = this.f.resolve(v);
+    let l = this.localOf.get(v);
+    if (l === undefined) {
+      l = this.newLocal(this.btypes(this.f.typesOf(v)));
+      this.localOf.set(v, l);
+    }
+    return l;
+  }
+
+  private get(v: ValueId): Ref {
+    v = this.f.resolve(v);
+    return this.mod.local.get(this.local(v), this.btypes(this.f.typesOf(v)));
+  }
+
+  emit(name: string): void {
+    const { f, mod, b } = this;
+    const order = f.reversePostorder();
+    // Entry parameters are the function's parameters (locals 0..n-1). If the entry block is also a branch target,
+    // a fresh entry copies the parameters into it.
+    const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
+    if (!entryHasPreds) f.blocks[f.entry].params.forEach((p, i) => this.localOf.set(p, i));
+    const rl = new b.Relooper(mod);
+    const rblocks = new Map<BlockId, number>();
+    const pendingEdges: (() => void)[] = [];
+    for (const blk of order) {
+      const block = f.blocks[blk];
+      const code: Ref[] = block.insts.map((v) => this.instruction(v));
+      const term = block.term;
+      if (term.kind === "return") {
+        const vals = term.values.map((v) => this.get(v));
+        code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
+      } else if (term.kind === "unreachable" || term.kind === "none") {
+        code.push(mod.unreachable());
+      }
+      const body = mod.block(null, code, b.none);
+      if (term.kind === "table") {
+        const rb = rl.addBlockWithSwitch(body, this.get(term.index));
+        rblocks.set(blk, rb);
+        pendingEdges.push(() => this.switchEdges(rl, rb, term.targets, term.default, rblocks));
+      } else {
+        const rb = rl.addBlock(body);
+        rblocks.set(blk, rb);
+        if (term.kind === "br") pendingEdges.push(() => rl.addBranch(rb, rblocks.get(term.target.block)!, 0, this.copies(term.target)));
+        if (term.kind === "cond")
+          pendingEdges.push(() => {
+            const thenTo = rblocks.get(term.then.block)!;
+            let elseTo = rblocks.get(term.else.block)!;
+            if (term.then.block === term.else.block) {
+              // The Relooper takes one branch per target: route the else edge through a trampoline.
+              const tramp = rl.addBlock(mod.nop());
+              rl.addBranch(tramp, elseTo, 0, this.copies(term.else));
+              rl.addBranch(rb, thenTo, mod.local.get(this.local(term.cond), b.i32), this.copies(term.then));
+              rl.addBranch(rb, tramp, 0, mod.nop());
+              return;
+            }
+            rl.addBranch(rb, thenTo, this.get(term.cond), this.copies(term.then));
+            rl.addBranch(rb, elseTo, 0, this.copies(term.else));
+          });
+      }
+    }
+    for (const e of pendingEdges) e();
+    let entry = rblocks.get(f.entry)!;
+    if (entryHasPreds) {
+      const copies = f.blocks[f.entry].params.map((p, i) => mod.local.set(this.local(p), mod.local.get(i, this.bt(f.params[i]))));
+      const pre = rl.addBlock(mod.block(null, copies, b.none));
+      rl.addBranch(pre, entry, 0, mod.nop());
+      entry = pre;
+    }
+    const labelHelper = this.newLocal(b.i32);
+    const bodyRef = rl.renderAndDispose(entry, labelHelper);
+    mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
+  }
+
+  private switchEdges(rl: InstanceType<Binaryen["Relooper"]>, from: number, targets: Target[], def: Target, rblocks: Map<BlockId, number>): void {
+    const { mod } = this;
+    // Group indexes by (target block, arguments); a block reached with different arguments gets trampolines.
+    const groups = new Map<string, { target: Target; indexes: number[]; isDefault: boolean }>();
+    targets.forEach((t, i) => {
+      const key = `${t.block}:${t.args.join(",")}`;
+      const g = groups.get(key) ?? { target: t, indexes: [], isDefault: false };
+      g.indexes.push(i);
+      groups.set(key, g);
+    });
+    const defKey = `${def.block}:${def.args.join(",")}`;
+    const dg = groups.get(defKey) ?? { target: def, indexes: [], isDefault: true };
+    dg.isDefault = true;
+    groups.set(defKey, dg);
+    const usedBlocks = new Set<BlockId>();
+    for (const g of groups.values()) {
+      let to = rblocks.get(g.target.block)!;
+      let code = this.copies(g.target);
+      if (usedBlocks.has(g.target.block)) {
+        const tramp = rl.addBlock(mod.nop());
+        rl.addBranch(tramp, to, 0, code);
+        to = tramp;
+        code = mod.nop();
+      }
+      usedBlocks.add(g.target.block);
+      // The default branch is the one with no indexes; the default group's own indexes fall to it anyway.
+      rl.addBranchForSwitch(from, to, g.isDefault ? [] : g.indexes, code);
+    }
+  }
+
+  /** The parallel copy of a target's arguments into its parameters. */
+  private copies(t: Target): Ref {
+    const { mod, f } = this;
+    const params = f.blocks[t.block].params;
+    const pairs = t.args.map((a, i) => ({ dst: this.local(params[i]), src: this.local(a), type: this.btypes(f.typesOf(params[i])) })).filter((p) => p.dst !== p.src);
+    if (pairs.length === 0) return mod.nop();
+    const dsts = new Set(pairs.map((p) => p.dst));
+    const needTemps = pairs.some((p) => dsts.has(p.src));
+    if (!needTemps) return mod.block(null, pairs.map((p) => mod.local.set(p.dst, mod.local.get(p.src, p.type))), this.b.none);
+    const temps = pairs.map((p) => this.newLocal(p.type));
+    const code = [
+      ...pairs.map((p, i) => mod.local.set(temps[i], mod.local.get(p.src, p.type))),
+      ...pairs.map((p, i) => mod.local.set(p.dst, mod.local.get(temps[i], p.type))),
+    ];
+    return mod.block(null, code, this.b.none);
+  }
+
+  private instruction(v: ValueId): Ref {
+    const { f, mod } = this;
+    const d = f.values[v];
+    switch (d.kind) {
+      case "pick": {
+        const of = f.values[d.value];
+        if (of.kind !== "op") throw new BackendError(`v${v} picks from v${d.value}, which is not an operator`);
+        const tuple = mod.local.get(this.local(d.value), this.btypes(of.types));
+        return mod.local.set(this.local(v), mod.tuple.extract(tuple, d.index));
+      }
+      case "alias":
+        return mod.nop();
+      case "op": {
+        const expr = this.operator(d.op, d.args, d.types);
+        return d.types.length === 0 ? expr : mod.local.set(this.local(v), expr);
+      }
+      default:
+        throw new BackendError(`v${v} (${d.kind}) cannot be an instruction`);
+    }
+  }
+
+  private operator(op: Operator, args: ValueId[], types: ValType[]): Ref {
+    const { b, mod, names } = this;
+    const a = args.map((x) => this.get(x));
+    const info = OPS_BY_NAME.get(op.name);
+    if (info) {
+      if (info.cls === "numeric") {
+        const code = (b as unknown as Record<string, number>)[info.binaryen!];
+        const raw = b as unknown as { _BinaryenUnary(m: number, op: number, x: Ref): Ref; _BinaryenBinary(m: number, op: number, x: Ref, y: Ref): Ref };
+        return info.params.length === 1 ? raw._BinaryenUnary(this.ptr, code, a[0]) : raw._BinaryenBinary(this.ptr, code, a[0], a[1]);
+      }
+      const [ty, fn] = op.name.split(".") as [ValType, string];
+      const align = 1 << op.memarg!.align;
+      const group = (mod as unknown as Record<ValType, Record<string, (...x: unknown[]) => Ref>>)[ty];
+      if (info.cls === "load") return group[fn](op.memarg!.offset, align, a[0]);
+      return group[fn](op.memarg!.offset, align, a[0], a[1]);
+    }
+    switch (op.name) {
+      case "const": {
+        const c = op.value!;
+        if (c.type === "i32") return mod.i32.const(c.bits | 0);
+        if (c.type === "i64") return mod.i64.const(BigInt.asIntN(64, c.bits) as never);
+        if (c.type === "f32") return mod.f32.const_bits(c.bits | 0);
+        return mod.f64.const_bits(BigInt.asIntN(64, c.bits));
+      }
+      case "select":
+        return mod.select(a[2], a[0], a[1]);
+      case "call": {
+        const sig = this.sigs.functions[op.index!];
+        return mod.call(names.functions[op.index!], a, this.btypes(sig.results));
+      }
+      case "call_indirect": {
+        const sig = this.sigs.types[op.index!];
+        return mod.call_indirect(names.tables[op.table!], a[a.length - 1], a.slice(0, -1), this.btypes(sig.params), this.btypes(sig.results));
+      }
+      case "global.get":
+        return mod.global.get(names.globals[op.index!], this.bt(types[0]));
+      case "global.set":
+        return mod.global.set(names.globals[op.index!], a[0]);
+      case "memory.size":
+        return mod.memory.size();
+      case "memory.grow":
+        return mod.memory.grow(a[0]);
+      case "memory.copy":
+        return mod.memory.copy(a[0], a[1], a[2]);
+      case "memory.fill":
+        return mod.memory.fill(a[0], a[1], a[2]);
+      case "memory.init":
+        return mod.memory.init(names.dataSegments[op.index!], a[0], a[1], a[2]);
+      case "data.drop":
+        return mod.data.drop(names.dataSegments[op.index!]);
+      default:
+        throw new BackendError(`cannot emit operator '${op.name}'`);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+// The SSA IR: a function is a control-flow graph of basic blocks with block parameters (no phis), modeled on
+// waffle. Blocks and values live in arena arrays and are named by numeric ids, printed `block3` and `v7`. Every
+// value has ONE definition, a case of `ValueDef`; a block holds an ordered list of values (its instructions) and one
+// terminator whose targets pass arguments to the target's parameters. Preds and succs are kept on blocks
+// (recomputePreds). Effects are explicit per operator (effects.ts), so passes know what they may move or delete.
+// Relies on types.ts.
+import type { Const, ValType } from "./types.ts";
+
+export type ValueId = number;
+export type BlockId = number;
+
+/** An instruction's operator and its immediates. `name` is the Wasm text name (`i32.add`, `call`, `const`). */
+export interface Operator {
+  name: string;
+  /** Loads and stores. */
+  memarg?: { offset: number; align: number };
+  /** `const`. */
+  value?: Const;
+  /** `call`: function index; `global.get/set`: global index; `call_indirect`: type index;
+   *  `memory.init`/`data.drop`: data segment index. */
+  index?: number;
+  /** `call_indirect`: table index. */
+  table?: number;
+}
+
+export type ValueDef =
+  | { kind: "param"; block: BlockId; index: number; type: ValType }
+  | { kind: "op"; op: Operator; args: ValueId[]; types: ValType[] }
+  | { kind: "pick"; value: ValueId; index: number; type: ValType }
+  | { kind: "alias"; to: ValueId; type: ValType }
+  | { kind: "none" };
+
+export interface Target {
+  block: BlockId;
+  args: ValueId[];
+}
+
+export type Terminator =
+  | { kind: "br"; target: Target }
+  | { kind: "cond"; cond: ValueId; then: Target; else: Target }
+  | { kind: "table"; index: ValueId; targets: Target[]; default: Target }
+  | { kind: "return"; values: ValueId[] }
+  | { kind: "unreachable" }
+  | { kind: "none" };
+
+export interface Block {
+  params: ValueId[];
+  insts: ValueId[];
+  term: Terminator;
+  preds: BlockId[];
+  succs: BlockId[];
+}
+
+export class FunctionBody {
+  blocks: Block[] = [];
+  values: ValueDef[] = [];
+  entry: BlockId = 0;
+
+  constructor(
+    public name: string,
+    public params: ValType[],
+    public results: ValType[],
+  ) {}
+
+  addBlock(): BlockId {
+    this.blocks.push({ params: [], insts: [], term: { kind: "none" }, preds: [], succs: [] });
+    return this.blocks.length - 1;
+  }
+
+  addBlockParam(block: BlockId, type: ValType): ValueId {
+    const b = this.blocks[block];
+    const v = this.values.push({ kind: "param", block, index: b.params.length, type }) - 1;
+    b.params.push(v);
+    return v;
+  }
+
+  /** A value defined by an operator, not yet placed in a block. */
+  addOp(op: Operator, args: ValueId[], types: ValType[]): ValueId {
+    return this.values.push({ kind: "op", op, args, types }) - 1;
+  }
+
+  /** Define an operator value and append it to `block`. */
+  appendOp(block: BlockId, op: Operator, args: ValueId[], types: ValType[]): ValueId {
+    const v = this.addOp(op, args, types);
+    this.blocks[block].insts.push(v);
+    return v;
+  }
+
+  /** Result `index` of a multi-result operator value (appended to the block after it). */
+  appendPick(block: BlockId, value: ValueId, index: number, type: ValType): ValueId {
+    const v = this.values.push({ kind: "pick", value, index, type }) - 1;
+    this.blocks[block].insts.push(v);
+    return v;
+  }
+
+  setTerminator(block: BlockId, term: Terminator): void {
+    this.blocks[block].term = term;
+  }
+
+  /** Follow aliases to the defining value. */
+  resolve(v: ValueId): ValueId {
+    let d = this.values[v];
+    while (d.kind === "alias") {
+      v = d.to;
+      d = this.values[v];
+    }
+    return v;
+  }
+
+  /** Result types of a value (one for everything but multi-result operators). */
+  typesOf(v: ValueId): ValType[] {
+    const d = this.values[v];
+    switch (d.kind) {
+      case "op":
+        return d.types;
+      case "none":
+        return [];
+      default:
+        return [d.type];
+    }
+  }
+
+  typeOf(v: ValueId): ValType {
+    const t = this.typesOf(v);
+    if (t.length !== 1) throw new Error(`v${v} has ${t.length} results, not one`);
+    return t[0];
+  }
+
+  recomputePreds(): void {
+    for (const b of this.blocks) {
+      b.preds = [];
+      b.succs = [];
+    }
+    this.blocks.forEach((b, id) => {
+      for (const t of targetsOf(b.term)) {
+        if (!b.succs.includes(t.block)) b.succs.push(t.block);
+        const succ = this.blocks[t.block];
+        if (succ && !succ.preds.includes(id)) succ.preds.push(id);
+      }
+    });
+  }
+
+  /** Blocks reachable from the entry, in reverse postorder. */
+  reversePostorder(): BlockId[] {
+    const seen = new Set<BlockId>();
+    const post: BlockId[] = [];
+    const stack: [BlockId, number][] = [[this.entry, 0]];
+    seen.add(this.entry);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const succs = targetsOf(this.blocks[top[0]].term).map((t) => t.block);
+      if (top[1] < succs.length) {
+        const s = succs[top[1]++];
+        if (!seen.has(s)) {
+          seen.add(s);
+          stack.push([s, 0]);
+        }
+      } else {
+        post.push(top[0]);
+        stack.pop();
+      }
+    }
+    return post.reverse();
+  }
+}
+
+/** Every target of a terminator, in order (a br_table's default last). */
+export function targetsOf(t: Terminator): Target[] {
+  switch (t.kind) {
+    case "br":
+      return [t.target];
+    case "cond":
+      return [t.then, t.else];
+    case "table":
+      return [...t.targets, t.default];
+    default:
+      return [];
+  }
+}
+
+/** Values a terminator uses (condition or index, branch arguments, returned values). */
+export function terminatorUses(t: Terminator): ValueId[] {
+  const uses: ValueId[] = [];
+  if (t.kind === "cond") uses.push(t.cond);
+  if (t.kind === "table") uses.push(t.index);
+  if (t.kind === "return") uses.push(...t.values);
+  for (const target of targetsOf(t)) uses.push(...target.args);
+  return uses;
+}
+
+/** Values a definition uses. */
+export function defUses(d: ValueDef): ValueId[] {
+  switch (d.kind) {
+    case "op":
+      return d.args;
+    case "pick":
+      return [d.value];
+    case "alias":
+      return [d.to];
+    default:
+      return [];
+  }
+}
