@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../util/errors.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
+import { buildCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
 import { runCommand } from "./run-command.ts";
 
 export async function main(argv: string[]): Promise<number> {
@@ -38,11 +39,72 @@ export async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("run a program on the toy interpreter (or run a built module)")
     .argument("<program>", "a .asm source, a .fbc binary, or a built .wasm module")
+    .option("--aot", "compile the program first (snapshot + specialize, cached) and run the wevaled module")
     .option("--trace", "print pc, instruction and accumulator before every step")
     .option("--interp <interp.wasm>", "interpreter module to use instead of the built-in toy interpreter")
     .option("--expect", "check the program's `; expect:` comments and exit 1 on a mismatch")
-    .action(async (file: string, opts: { trace?: boolean; interp?: string; expect?: boolean }) => {
+    .option("--no-cache", "with --aot: do not read or write the specialization cache")
+    .action(async (file: string, opts: { aot?: boolean; trace?: boolean; interp?: string; expect?: boolean; cache?: boolean }) => {
       exitCode = await runCommand(file, opts);
+    });
+
+  program
+    .command("snapshot")
+    .description("run an interpreter's init with a program loaded and write the initialized module (like wizer)")
+    .argument("<interp.wasm>", "interpreter module, or `toy` for the built-in one")
+    .argument("<program>", "a .asm source or .fbc binary")
+    .requiredOption("-o, --out <file>", "output module")
+    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi)")
+    .option("--init <export>", "the init export to run", "wizer.initialize")
+    .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
+      exitCode = await snapshotCommand(interp, file, opts);
+    });
+
+  program
+    .command("specialize")
+    .description("specialize a snapshot's pending weval requests (our weval)")
+    .argument("<snapshot.wasm>", "a snapshot with pending weval requests")
+    .requiredOption("-o, --out <file>", "output module")
+    .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
+    .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
+    .option("--verify", "run the IR verifier after every transform")
+    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }) => {
+      exitCode = await specializeCommand(file, opts);
+    });
+
+  program
+    .command("build")
+    .description("compile a program: snapshot the interpreter with it, then specialize (cached)")
+    .argument("<program>", "a .asm source or .fbc binary")
+    .requiredOption("-o, --out <file>", "output module")
+    .option("--interp <interp.wasm>", "interpreter module (default: the built-in toy interpreter)")
+    .option("--stats", "print specialization statistics")
+    .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
+    .option("--verify", "run the IR verifier after every transform")
+    .option("--no-cache", "do not read or write the specialization cache")
+    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean }) => {
+      exitCode = await buildCommand(file, opts);
+    });
+
+  program
+    .command("ir")
+    .description("print a module's functions in futamura's SSA IR, or round-trip the module through it")
+    .argument("<module.wasm>", "a Wasm module")
+    .option("--func <name>", "only this function (name or index)")
+    .option("--roundtrip", "write the module back through the IR (needs -o)")
+    .option("-o, --out <file>", "output module for --roundtrip")
+    .option("--verify", "run the IR verifier")
+    .action(async (file: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }) => {
+      exitCode = await irCommand(file, opts);
+    });
+
+  program
+    .command("build-interp", { hidden: true })
+    .description("rebuild the AssemblyScript interpreters and their generated constants")
+    .action(async () => {
+      const { buildInterpreter } = await import("../interp/build.ts");
+      const built = await buildInterpreter("toy");
+      process.stdout.write(`${built.path}: ${built.wasm.length} bytes\n`);
     });
 
   try {

@@ -1,15 +1,18 @@
-// `futamura run`: run a program on the toy interpreter (generic body, or the traced body with --trace), or run a
-// module that futamura built. Output streams to standard output; the exit code is 0 (or 1 when --expect finds a
-// mismatch). Relies on bytecode/ and interp/.
+// `futamura run`: run a program on the toy interpreter (generic body, or the traced body with --trace), compile
+// and run it (--aot: snapshot + specialize, cached), or run a module futamura built (`run out.wasm`). Output
+// streams to standard output, identically in every mode; the exit code is 0, or 1 when --expect finds a mismatch.
+// Relies on bytecode/, interp/ and specializer/build.ts.
 import { formatInstruction } from "../bytecode/disassembler.ts";
 import { loadProgramFile } from "../bytecode/index.ts";
-import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, runModule, type Output } from "../interp/host.ts";
+import { buildProgram } from "../specializer/build.ts";
+import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
+import { interpreterBytes } from "./pipeline-commands.ts";
 
-export async function runCommand(file: string, opts: { trace?: boolean; interp?: string; expect?: boolean }): Promise<number> {
-  const loaded = loadProgramFile(file);
-  const interp = opts.interp ? readUserFile(opts.interp) : (await buildInterpreter("toy")).wasm;
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+export async function runCommand(file: string, opts: { aot?: boolean; trace?: boolean; interp?: string; expect?: boolean; cache?: boolean }): Promise<number> {
   const captured = new BufferedOutput();
   const out: Output = {
     write: (t) => {
@@ -17,8 +20,19 @@ export async function runCommand(file: string, opts: { trace?: boolean; interp?:
       if (opts.expect) captured.write(t);
     },
   };
+  const bytes = readUserFile(file);
+  if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
+    // A built module: the program is in its memory already.
+    if (opts.aot || opts.trace || opts.expect) throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
+    if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${file}: error: not a valid WebAssembly module`);
+    await runModule(bytes, new Uint8Array(0), out);
+    return 0;
+  }
+  const loaded = loadProgramFile(file);
+  const interp = await interpreterBytes(opts.interp);
   let trace: ((pc: number, acc: bigint) => void) | undefined;
   if (opts.trace) {
+    if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
     const byPc = loaded.program.indexOfPc;
     trace = (pc, acc) => {
       const ins = loaded.program.instructions[byPc.get(pc)!];
@@ -26,7 +40,11 @@ export async function runCommand(file: string, opts: { trace?: boolean; interp?:
       process.stderr.write(`${String(pc).padStart(6)}  ${formatInstruction(ins, loaded.program.strings, true).padEnd(30)} acc=${acc}${line ? `  (line ${line})` : ""}\n`);
     };
   }
-  const halt = await runModule(interp, loaded.bytes, out, { traced: opts.trace, trace });
+  let halt: bigint;
+  if (opts.aot) {
+    const built = await buildProgram(interp, loaded.bytes, { cache: opts.cache === false ? false : undefined });
+    halt = await runModule(built.wasm, loaded.bytes, out);
+  } else halt = await runModule(interp, loaded.bytes, out, { traced: opts.trace, trace });
   if (opts.trace) process.stderr.write(`halt: acc=${halt}\n`);
   if (opts.expect) {
     const problems: string[] = [];

@@ -6,13 +6,14 @@
 // Relies on assemblyscript/asc, binaryen, bytecode/gen-as-constants.ts.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toyOpcodesAssemblyScript } from "../bytecode/gen-as-constants.ts";
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { writeFileAtomic } from "../util/files.ts";
+import { ROOT } from "../util/root.ts";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export { ROOT };
 const AS_DIR = join(ROOT, "interp", "as");
 const BUILD_DIR = join(ROOT, "build", "interp");
 

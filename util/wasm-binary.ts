@@ -45,7 +45,7 @@ export function readUleb(bytes: Uint8Array, at: number): { value: number; next: 
 export interface Section {
   id: number;
   /** The section's payload (without id and size). */
-  payload: Uint8Array;
+  payload: Uint8Array<ArrayBufferLike>;
 }
 
 export const SECTION = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, start: 8, element: 9, code: 10, data: 11, dataCount: 12 } as const;
@@ -89,9 +89,9 @@ export function appendDataSegments(wasm: Uint8Array, patches: { offset: number; 
   const sections = splitSections(wasm);
   const encoded: number[] = [];
   for (const p of patches) encoded.push(0x00, 0x41, ...sleb(p.offset | 0), 0x0b, ...uleb(p.bytes.length), ...p.bytes);
-  let data = sections.find((s) => s.id === SECTION.data);
+  let data: Section | undefined = sections.find((s) => s.id === SECTION.data);
   let oldCount = 0;
-  let oldBody = new Uint8Array(0);
+  let oldBody: Uint8Array = new Uint8Array(0);
   if (data) {
     const { value, next } = readUleb(data.payload, 0);
     oldCount = value;

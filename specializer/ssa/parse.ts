@@ -70,6 +70,7 @@ export function parseFunction(text: string): FunctionBody {
       continue;
     }
     if (!cur) fail("instruction outside a block");
+    const block = cur!;
     if ((m = /^v(\d+)(?::([\w,]+))?\s*=\s*(\S+)\s*(.*)$/.exec(line))) {
       const id = Number(m[1]);
       if (values[id]) fail(`v${id} is defined twice`);
@@ -106,31 +107,31 @@ export function parseFunction(text: string): FunctionBody {
         def = { kind: "op", op, args: vals(rest), types: resultTypes };
       }
       values[id] = def;
-      cur.insts.push(id);
+      block.insts.push(id);
       continue;
     }
     const [word, ...restWords] = line.split(/\s+/);
     const rest = restWords.join(" ");
     switch (word) {
       case "br":
-        cur.term = { kind: "br", target: tgt(rest) };
+        block.term = { kind: "br", target: tgt(rest) };
         break;
       case "cond": {
         const [c, a, b] = split(rest);
-        cur.term = { kind: "cond", cond: val(c), then: tgt(a), else: tgt(b) };
+        block.term = { kind: "cond", cond: val(c), then: tgt(a), else: tgt(b) };
         break;
       }
       case "table": {
         const [idx, list, def] = split(rest);
         const inner = /^\[(.*)\]$/.exec(list) ?? fail("table needs [targets]");
-        cur.term = { kind: "table", index: val(idx), targets: split(inner[1]).map(tgt), default: tgt(def) };
+        block.term = { kind: "table", index: val(idx), targets: split(inner[1]).map(tgt), default: tgt(def) };
         break;
       }
       case "return":
-        cur.term = { kind: "return", values: vals(rest) };
+        block.term = { kind: "return", values: vals(rest) };
         break;
       case "unreachable":
-        cur.term = { kind: "unreachable" };
+        block.term = { kind: "unreachable" };
         break;
       default:
         fail(`cannot read '${line}'`);

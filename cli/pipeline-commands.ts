@@ -1,0 +1,95 @@
+// `futamura snapshot`, `specialize`, `build` and `ir`: thin wrappers over snapshot/ and specializer/. Outputs are
+// written atomically and never over an input. Relies on bytecode/, interp/, snapshot/ and specializer/.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadProgramFile } from "../bytecode/index.ts";
+import { buildInterpreter } from "../interp/build.ts";
+import { BufferedOutput, ToyHost } from "../interp/host.ts";
+import { snapshot } from "../snapshot/index.ts";
+import { buildProgram } from "../specializer/build.ts";
+import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
+import { decodeModule, WasmDecodeError } from "../specializer/ssa/module.ts";
+import { printFunction } from "../specializer/ssa/print.ts";
+import { roundTripModule } from "../specializer/ssa/roundtrip.ts";
+import { verifyFunction } from "../specializer/ssa/verify.ts";
+import { UserError } from "../util/errors.ts";
+import { readUserFile, writeFileAtomic } from "../util/files.ts";
+
+/** `toy` names the built-in interpreter; anything else is a path to an interpreter module. */
+export async function interpreterBytes(spec: string | undefined): Promise<Uint8Array> {
+  if (!spec || spec === "toy") return (await buildInterpreter("toy")).wasm;
+  return readUserFile(spec);
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+export async function snapshotCommand(interp: string, programFile: string, opts: { out: string; wasi?: boolean; init?: string }): Promise<number> {
+  const program = loadProgramFile(programFile);
+  const wasm = await interpreterBytes(interp);
+  const host = new ToyHost(program.bytes, new BufferedOutput());
+  const r = await snapshot(wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi, initExport: opts.init });
+  writeFileAtomic(opts.out, r.wasm, [programFile, interp]);
+  process.stdout.write(`${opts.out}: ${kb(r.stats.outputBytes)} (interpreter ${kb(r.stats.inputBytes)}), ${r.stats.pages} pages, ${r.stats.dataSegments} data segments, ${r.stats.ms.toFixed(0)} ms\n`);
+  return 0;
+}
+
+function printStats(r: SpecializeModuleResult): void {
+  process.stdout.write(`input ${kb(r.inputBytes)} -> output ${kb(r.outputBytes)}; specialize ${r.specializeMs.toFixed(1)} ms, binaryen optimize ${r.optimizeMs.toFixed(0)} ms\n`);
+  for (const s of r.requests) {
+    const head = `request ${s.userId} (${s.generic})`;
+    if (s.aborted) process.stdout.write(`${head}: ABORTED, the interpreter will run: ${s.aborted}\n`);
+    else process.stdout.write(`${head}: table slot ${s.tableIndex}; ${s.contexts} contexts, ${s.blocks} blocks (generic ${s.genericBlocks}), ${s.values} values, ${s.ms.toFixed(1)} ms\n`);
+    for (const [cause, n] of s.runtimeCauses.slice(0, 5)) process.stdout.write(`    runtime x${n}: ${cause}\n`);
+  }
+}
+
+function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  return (file, text) => writeFileSync(join(dir, file), text);
+}
+
+export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }): Promise<number> {
+  const wasm = readUserFile(input);
+  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr) });
+  writeFileAtomic(opts.out, r.wasm, [input]);
+  if (opts.stats) printStats(r);
+  else process.stdout.write(`${opts.out}: ${kb(r.outputBytes)}, ${r.requests.filter((s) => !s.aborted).length}/${r.requests.length} requests specialized\n`);
+  for (const s of r.requests) if (s.aborted && !opts.stats) process.stderr.write(`${input}: warning: request ${s.userId} not specialized (the interpreter will run it): ${s.aborted}\n`);
+  return 0;
+}
+
+export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean }): Promise<number> {
+  const program = loadProgramFile(programFile);
+  const r = await buildProgram(await interpreterBytes(opts.interp), program.bytes, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), cache: opts.cache === false ? false : undefined });
+  writeFileAtomic(opts.out, r.wasm, [programFile, ...(opts.interp ? [opts.interp] : [])]);
+  process.stdout.write(`${opts.out}: ${kb(r.wasm.length)}${r.cached ? " (from the cache)" : ""}\n`);
+  if (opts.stats && r.specialize) printStats(r.specialize);
+  return 0;
+}
+
+export async function irCommand(module: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }): Promise<number> {
+  const bytes = readUserFile(module);
+  try {
+    if (opts.roundtrip) {
+      if (!opts.out) throw new UserError("futamura ir --roundtrip needs -o <out.wasm>");
+      const out = await roundTripModule(bytes, { verify: opts.verify, optimize: true });
+      writeFileAtomic(opts.out, out, [module]);
+      process.stdout.write(`${opts.out}: ${kb(out.length)} (round trip of ${kb(bytes.length)} through the IR)\n`);
+      return 0;
+    }
+    const info = decodeModule(bytes);
+    const fns = info.functions.filter((f) => !f.import && (!opts.func || f.name === opts.func || String(f.index) === opts.func));
+    if (opts.func && fns.length === 0) throw new UserError(`${module}: no function named '${opts.func}' (functions: ${info.functions.filter((f) => !f.import).map((f) => f.name).join(", ")})`);
+    for (const fn of fns) {
+      const ir = buildFunctionIR(info, fn.index);
+      if (opts.verify) verifyFunction(ir);
+      process.stdout.write(printFunction(ir) + "\n");
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof WasmDecodeError) throw new UserError(`${module}: error: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,118 @@
+// The snapshot stage (what wizer does, in TypeScript on Node's own engine): instantiate a module, run its init
+// export, and write a new module that starts in the state init left — memory, globals — with the init export and
+// the start function removed and nothing else changed.
+//
+//   1. check   — imported memory or globals, or several memories, are refused with a clear error;
+//   2. instrument (instrument.ts) — a copy that exports globals, memory, table and passive-segment probes;
+//   3. run     — instantiate with the caller's imports (and WASI preview1 through node:wasi when asked), call init;
+//                a trap is an error naming the export; a changed table is refused;
+//   4. rewrite (rewrite.ts) — the original bytes with the new memory size, global values and data segments.
+//
+// How a program reaches init: through host imports the caller supplies (the toy interpreter calls
+// futamura.program_length/program_read; interp/host.ts provides them). Relies on ssa/module.ts for decoding.
+import { decodeModule } from "../specializer/ssa/module.ts";
+import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
+import { UserError } from "../util/errors.ts";
+import { GLOBAL_EXPORT_PREFIX, instrument, MEMORY_EXPORT, PROBE_PREFIX, TABLE_EXPORT } from "./instrument.ts";
+import { rewriteSnapshot } from "./rewrite.ts";
+import { nonZeroRuns } from "./segments.ts";
+
+export const DEFAULT_INIT_EXPORT = "wizer.initialize";
+
+export interface SnapshotOptions {
+  /** The export to run (default `wizer.initialize`). */
+  initExport?: string;
+  /** Host functions init may call. */
+  imports?: WebAssembly.Imports;
+  /** Provide WASI preview1 (node:wasi) to init, like wizer's --allow-wasi. */
+  wasi?: boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string> };
+  /** Called with the instance before init runs (a host that needs the instance's memory binds it here). */
+  onInstance?: (instance: WebAssembly.Instance) => void;
+  /** Keep the init export in the output (wizer's --keep-init-func). */
+  keepInitExport?: boolean;
+}
+
+export interface SnapshotResult {
+  wasm: Uint8Array;
+  stats: { ms: number; pages: number; dataSegments: number; dataBytes: number; inputBytes: number; outputBytes: number };
+}
+
+export class SnapshotError extends UserError {}
+
+export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
+  const t0 = performance.now();
+  const initExport = opts.initExport ?? DEFAULT_INIT_EXPORT;
+  let info;
+  try {
+    info = decodeModule(wasm);
+  } catch (e) {
+    throw new SnapshotError(`snapshot: cannot read the module: ${(e as Error).message}`);
+  }
+  if (info.memories.some((m) => m.imported)) throw new SnapshotError("snapshot: the module imports its memory; a snapshot needs a memory the module defines");
+  const importedGlobal = info.globals.find((g) => g.import);
+  if (importedGlobal) throw new SnapshotError(`snapshot: the module imports global ${importedGlobal.import!.module}.${importedGlobal.import!.name}; imported globals are not supported`);
+  if (info.memories.length > 1) throw new SnapshotError(`snapshot: the module has ${info.memories.length} memories; multiple memories are not supported`);
+  if (info.tables.some((t) => t.imported)) throw new SnapshotError("snapshot: the module imports a table; imported tables are not supported");
+  const init = info.exports.find((e) => e.name === initExport);
+  if (!init || init.kind !== "func") throw new SnapshotError(`snapshot: the module has no exported function '${initExport}' to run`);
+  const initType = info.functions[init.index].type;
+  if (initType.params.length || initType.results.length) throw new SnapshotError(`snapshot: '${initExport}' must take and return nothing`);
+
+  const instrumented = await instrument(info);
+  const imports: WebAssembly.Imports = { ...opts.imports };
+  let wasi: import("node:wasi").WASI | undefined;
+  if (opts.wasi) {
+    const w = typeof opts.wasi === "object" ? opts.wasi : {};
+    const { WASI } = await import("node:wasi"); // loaded only when asked: Node warns that WASI is experimental
+    wasi = new WASI({ version: "preview1", args: w.args ?? [], env: w.env ?? {}, preopens: w.preopens ?? {}, returnOnExit: true });
+    imports.wasi_snapshot_preview1 = wasi.wasiImport as unknown as WebAssembly.ModuleImports;
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = (await WebAssembly.instantiate(instrumented as BufferSource, imports)).instance;
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg)) throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
+    throw new SnapshotError(`snapshot: cannot instantiate the module: ${msg}`);
+  }
+  if (wasi) wasi.initialize({ exports: { ...instance.exports, _initialize: undefined, memory: instance.exports[MEMORY_EXPORT] } } as never);
+  opts.onInstance?.(instance);
+  const ex = instance.exports;
+  const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
+  const tableBefore = table ? Array.from({ length: table.length }, (_, i) => table.get(i)) : [];
+  try {
+    (ex[initExport] as () => void)();
+  } catch (e) {
+    throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
+  }
+  if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f))) throw new SnapshotError(`snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`);
+
+  const memory = ex[MEMORY_EXPORT] as WebAssembly.Memory | undefined;
+  const image = memory ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
+  const globals: Const[] = [];
+  info.globals.forEach((g, i) => {
+    const value = (ex[`${GLOBAL_EXPORT_PREFIX}${i}`] as WebAssembly.Global).value;
+    if (g.type === "i32") globals.push({ type: "i32", bits: Number(value) >>> 0 });
+    else if (g.type === "i64") globals.push({ type: "i64", bits: BigInt.asUintN(64, BigInt(value)) });
+    else if (g.type === "f32") globals.push(f32FromNumber(Number(value)));
+    else globals.push(f64FromNumber(Number(value)));
+  });
+  // Probes run last: they write a byte into memory, already captured above.
+  const droppedPassive = new Set<number>();
+  info.data.forEach((_, i) => {
+    const probe = ex[`${PROBE_PREFIX}${i}`] as (() => void) | undefined;
+    if (!probe) return;
+    try {
+      probe();
+    } catch {
+      droppedPassive.add(i);
+    }
+  });
+  const runs = nonZeroRuns(image);
+  const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: opts.keepInitExport ? "" : initExport });
+  if (!WebAssembly.validate(out as BufferSource)) throw new Error("snapshot: the written module does not validate (a bug in futamura)");
+  return {
+    wasm: out,
+    stats: { ms: performance.now() - t0, pages: image.length / 65536, dataSegments: runs.length, dataBytes: runs.reduce((n, r) => n + r.bytes.length, 0), inputBytes: wasm.length, outputBytes: out.length },
+  };
+}

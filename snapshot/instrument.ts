@@ -1,0 +1,36 @@
+// Step 1 of a snapshot: a copy of the module that lets the host see what init changed — every defined global and
+// the memory and table exported under reserved names, plus one probe per passive data segment (a 1-byte
+// memory.init that traps if init dropped the segment). The original module is never modified; the snapshot is
+// written from its bytes (rewrite.ts). Relies on binaryen (util/binaryen.ts) and ssa/module.ts.
+import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
+import type { WasmModuleInfo } from "../specializer/ssa/module.ts";
+
+export const GLOBAL_EXPORT_PREFIX = "__futamura_snapshot_global_";
+export const MEMORY_EXPORT = "__futamura_snapshot_memory";
+export const TABLE_EXPORT = "__futamura_snapshot_table";
+export const PROBE_PREFIX = "__futamura_snapshot_probe_segment_";
+
+export async function instrument(info: WasmModuleInfo): Promise<Uint8Array> {
+  const b = await loadBinaryen();
+  const mod = withFeatures(b, b.readBinary(info.bytes));
+  try {
+    for (let i = 0; i < mod.getNumGlobals(); i++) {
+      const g = b.getGlobalInfo(mod.getGlobalByIndex(i));
+      if (!g.module) mod.addGlobalExport(g.name, `${GLOBAL_EXPORT_PREFIX}${i}`);
+    }
+    const memName = "0";
+    if (mod.hasMemory()) mod.addMemoryExport(memName, MEMORY_EXPORT);
+    if (mod.getNumTables() > 0) mod.addTableExport(b.getTableInfo(mod.getTableByIndex(0)).name, TABLE_EXPORT);
+    const m = mod as unknown as { getNumDataSegments(): number; getDataSegmentByIndex(i: number): number; getDataSegmentInfo(s: number): { name: string } };
+    info.data.forEach((d, i) => {
+      if (d.offset !== undefined || d.bytes.length === 0) return;
+      const seg = m.getDataSegmentInfo(m.getDataSegmentByIndex(i)).name;
+      mod.addFunction(`${PROBE_PREFIX}${i}`, b.none, b.none, [], mod.memory.init(seg, mod.i32.const(0), mod.i32.const(0), mod.i32.const(1)));
+      mod.addFunctionExport(`${PROBE_PREFIX}${i}`, `${PROBE_PREFIX}${i}`);
+    });
+    if (!mod.validate()) throw new Error("binaryen rejected the instrumented module");
+    return mod.emitBinary();
+  } finally {
+    mod.dispose();
+  }
+}

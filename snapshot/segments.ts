@@ -1,0 +1,38 @@
+// Memory image → active data segments: the non-zero runs of memory, with small gaps merged (a segment header
+// costs ~5 bytes, so gaps shorter than that are cheaper to store as zeros) and the count capped the way wizer caps
+// it (merging across the smallest gaps first). Relies on nothing.
+
+export const MAX_DATA_SEGMENTS = 10_000;
+export const MERGE_GAP = 8;
+
+export interface Run {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+export function nonZeroRuns(memory: Uint8Array, maxSegments = MAX_DATA_SEGMENTS, mergeGap = MERGE_GAP): Run[] {
+  const spans: [number, number][] = [];
+  let i = 0;
+  const n = memory.length;
+  while (i < n) {
+    while (i < n && memory[i] === 0) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && memory[i] !== 0) i++;
+    const last = spans[spans.length - 1];
+    if (last && start - last[1] <= mergeGap) last[1] = i;
+    else spans.push([start, i]);
+  }
+  if (spans.length > maxSegments) {
+    // Merge across the smallest gaps until under the cap.
+    const gaps = spans.slice(1).map((s, k) => ({ k, gap: s[0] - spans[k][1] })).sort((a, b) => a.gap - b.gap);
+    const mergeAfter = new Set(gaps.slice(0, spans.length - maxSegments).map((g) => g.k));
+    const merged: [number, number][] = [];
+    spans.forEach((s, k) => {
+      if (k > 0 && mergeAfter.has(k - 1)) merged[merged.length - 1][1] = s[1];
+      else merged.push([...s]);
+    });
+    spans.splice(0, spans.length, ...merged);
+  }
+  return spans.map(([s, e]) => ({ offset: s, bytes: memory.slice(s, e) }));
+}

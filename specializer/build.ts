@@ -1,0 +1,57 @@
+// The whole pipeline for one program: interpreter + program → snapshot → wevaled module, with the result cached by
+// (interpreter bytes, program bytes, specializer version). Used by `futamura build`, `futamura run --aot` and the
+// benchmarks. Relies on snapshot/, specializer/index.ts, cache.ts and interp/host.ts.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BufferedOutput, ToyHost } from "../interp/host.ts";
+import { snapshot } from "../snapshot/index.ts";
+import { ROOT } from "../util/root.ts";
+import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
+import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "./index.ts";
+
+let versionHash: string | undefined;
+
+/** A hash of the specializer's and snapshot stage's sources: a cached result from other code is a miss. */
+export function specializerVersion(): string {
+  if (versionHash) return versionHash;
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts")) h.update(e.name).update(readFileSync(p));
+    }
+  };
+  for (const d of ["specializer", "snapshot", "util"]) walk(join(ROOT, d));
+  versionHash = h.digest("hex").slice(0, 16);
+  return versionHash;
+}
+
+export interface BuildResult {
+  wasm: Uint8Array;
+  snapshot: Uint8Array;
+  cached: boolean;
+  snapshotMs: number;
+  specialize?: SpecializeModuleResult;
+}
+
+export interface BuildOptions extends SpecializeOptions {
+  /** Cache directory, or false for no cache. */
+  cache?: string | false;
+}
+
+/** Snapshot `interp` with `program` loaded, then specialize it. */
+export async function buildProgram(interp: Uint8Array, program: Uint8Array, opts: BuildOptions = {}): Promise<BuildResult> {
+  const t = performance.now();
+  const host = new ToyHost(program, new BufferedOutput());
+  const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i) });
+  const snapshotMs = performance.now() - t;
+  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
+  const key = cacheKey(specializerVersion(), interp, program);
+  const hit = opts.dumpIr ? undefined : cache.get(key);
+  if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs };
+  const result = await specializeModule(snap.wasm, opts);
+  cache.put(key, result.wasm);
+  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result };
+}

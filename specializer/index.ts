@@ -1,0 +1,192 @@
+// The specializer's front door: snapshot in, wevaled module out. For each pending weval request in the snapshot
+// (requests.ts) it builds the generic function's IR, converts it to max-SSA, specializes it against the request's
+// arguments (weval/specialize.ts), and emits the result into the module (ssa/backend.ts); then it appends the new
+// functions to table 0, writes their indices into the requests' slots, unlinks the requests, sets
+// `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their stub behaviour, drops the
+// `weval` imports, optimizes with binaryen, and validates with binaryen and WebAssembly.validate. A request that
+// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
+// Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
+import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
+import { UserError } from "../util/errors.ts";
+import { appendDataSegments } from "../util/wasm-binary.ts";
+import { emitFunction, ModuleNames } from "./ssa/backend.ts";
+import { buildFunctionIR } from "./ssa/frontend.ts";
+import type { FunctionBody } from "./ssa/ir.ts";
+import { toMaxSSA } from "./ssa/max-ssa.ts";
+import { decodeModule, type WasmModuleInfo } from "./ssa/module.ts";
+import { printFunction } from "./ssa/print.ts";
+import { callSignatures } from "./ssa/roundtrip.ts";
+import { verifyFunction } from "./ssa/verify.ts";
+import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
+import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
+import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type Limits } from "./weval/specialize.ts";
+
+export interface SpecializeOptions {
+  limits?: Partial<Limits>;
+  /** Run the IR verifier after each transform. */
+  verify?: boolean;
+  /** Receives the generic and specialized IR per request (for --dump-ir). */
+  dumpIr?: (file: string, text: string) => void;
+  /** binaryen optimization level for the output (default 3). */
+  optimizeLevel?: number;
+}
+
+export interface RequestStats {
+  userId: number;
+  generic: string;
+  /** Table index written into the slot, or 0 when aborted. */
+  tableIndex: number;
+  aborted?: string;
+  contexts: number;
+  blocks: number;
+  values: number;
+  genericBlocks: number;
+  ms: number;
+  runtimeCauses: [string, number][];
+}
+
+export interface SpecializeModuleResult {
+  wasm: Uint8Array;
+  requests: RequestStats[];
+  inputBytes: number;
+  outputBytes: number;
+  /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
+  specializeMs: number;
+  optimizeMs: number;
+}
+
+function argSpecs(req: WevalRequest): ArgSpec[] {
+  return req.args.slice(req.numGlobals).map((a, i): ArgSpec => {
+    if (!a.specialize) return { kind: "runtime" };
+    switch (a.ty) {
+      case "buffer":
+        return { kind: "buffer", bytes: a.bytes! };
+      case "i32":
+      case "f32":
+        return { kind: "const", value: { type: a.ty, bits: Number(a.value) >>> 0 } };
+      case "i64":
+      case "f64":
+        return { kind: "const", value: { type: a.ty, bits: BigInt(a.value!) } };
+      default:
+        throw new UserError(`weval request ${req.userId}: argument ${i} is marked specialized but has no value`);
+    }
+  });
+}
+
+export async function specializeModule(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): Promise<SpecializeModuleResult> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const t0 = performance.now();
+  const info = decodeModule(snapshotWasm);
+  if (info.memories.length !== 1) throw new UserError(`the module has ${info.memories.length} memories; the specializer needs exactly one`);
+  const memory = initialMemory(info);
+  const headAddr = constantExport(info, "weval.pending.head");
+  if (headAddr === undefined) throw new UserError("the module does not export `weval.pending.head`: it is not an interpreter built on weval's ABI");
+  const flagAddr = constantExport(info, "weval.is.wevaled");
+  const requests = readPendingRequests(memory, headAddr);
+  const intrinsics = intrinsicsOf(info);
+
+  const results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[] = [];
+  for (const req of requests) results.push({ req, ...specializeRequest(info, req, intrinsics, limits, opts) });
+  const specializeMs = performance.now() - t0;
+
+  const t1 = performance.now();
+  const wasm = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts.optimizeLevel ?? 3);
+  return { wasm, requests: results.map((r) => r.stats), inputBytes: snapshotWasm.length, outputBytes: wasm.length, specializeMs, optimizeMs: performance.now() - t1 };
+}
+
+function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions): { body?: FunctionBody; stats: RequestStats } {
+  const t = performance.now();
+  const funcIndex = info.table0.get(req.func);
+  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
+  if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
+  const generic = buildFunctionIR(info, funcIndex);
+  if (opts.verify) verifyFunction(generic);
+  toMaxSSA(generic);
+  if (opts.verify) verifyFunction(generic);
+  stats.genericBlocks = generic.reversePostorder().length;
+  opts.dumpIr?.(`request${req.userId}-generic.ir`, printFunction(generic));
+  try {
+    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits);
+    if (opts.verify) verifyFunction(r.body);
+    opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
+    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), ms: performance.now() - t });
+    return { body: r.body, stats };
+  } catch (e) {
+    if (!(e instanceof SpecializationAborted)) throw e;
+    stats.aborted = e.reason;
+    stats.ms = performance.now() - t;
+    return { stats };
+  }
+}
+
+async function rewriteModule(
+  info: WasmModuleInfo,
+  results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[],
+  memory: Uint8Array,
+  headAddr: number,
+  flagAddr: number | undefined,
+  intrinsics: Map<number, string>,
+  optimizeLevel: number,
+): Promise<Uint8Array> {
+  const b = await loadBinaryen();
+  const mod = withFeatures(b, b.readBinary(info.bytes));
+  try {
+    const names = new ModuleNames(b, mod);
+    const sigs = callSignatures(info);
+    // New functions go at the end of table 0.
+    const table = info.tables[0];
+    if (!table && results.some((r) => r.body)) throw new UserError("the module has no table to put specialized functions in");
+    let next = table?.initial ?? 0;
+    const added: string[] = [];
+    results.forEach((r, i) => {
+      if (!r.body) return;
+      const name = `weval.specialized.${r.req.userId}.${i}`;
+      emitFunction(b, mod, names, sigs, r.body, name);
+      added.push(name);
+      r.stats.tableIndex = next++;
+    });
+    if (added.length) {
+      const tableName = names.tables[0];
+      mod.addActiveElementSegment(tableName, "weval.specialized", added, mod.i32.const(table.initial));
+      const raw = b as unknown as { _BinaryenTableSetInitial(t: number, n: number): void; _BinaryenTableSetMax(t: number, n: number): void };
+      const tref = mod.getTable(tableName);
+      raw._BinaryenTableSetInitial(tref, next);
+      if (table.max !== undefined && table.max < next) raw._BinaryenTableSetMax(tref, next);
+    }
+    // The intrinsics become their stubs, and the weval imports go.
+    for (const [index, name] of intrinsics) {
+      const fname = names.functions[index];
+      const type = info.functions[index].type;
+      mod.removeFunction(fname);
+      const behaviour = stubBehaviour(name);
+      const body = behaviour === "nothing" ? mod.nop() : behaviour === "identity" ? mod.local.get(0, b[type.params[0]]) : mod.unreachable();
+      const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));
+      const resultsType = type.results.length === 0 ? b.none : b[type.results[0]];
+      mod.addFunction(fname, params, resultsType, [], body);
+    }
+    b.setOptimizeLevel(optimizeLevel);
+    b.setShrinkLevel(0);
+    if (optimizeLevel > 0) mod.optimize();
+    if (!mod.validate()) throw new Error("binaryen rejected the specialized module (a bug in futamura's specializer)");
+    let wasm = mod.emitBinary();
+    // Memory: slots, unlinked requests, the is-wevaled flag — as data segments laid over the snapshot's.
+    const patched = memory.slice();
+    const view = new DataView(patched.buffer);
+    for (const r of results) {
+      view.setUint32(r.req.specializedSlot, r.stats.tableIndex, true);
+      view.setUint32(r.req.addr + REQ.next, 0, true);
+      view.setUint32(r.req.addr + REQ.prev, 0, true);
+    }
+    view.setUint32(headAddr, 0, true);
+    if (flagAddr !== undefined) patched[flagAddr] = 1;
+    const patches: { offset: number; bytes: Uint8Array }[] = [];
+    const touched = new Set<number>([headAddr, ...results.flatMap((r) => [r.req.specializedSlot, r.req.addr])]);
+    for (const at of touched) patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
+    if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
+    wasm = appendDataSegments(wasm, patches);
+    if (!WebAssembly.validate(wasm as BufferSource)) throw new Error("the specialized module does not validate in V8 (a bug in futamura's specializer)");
+    return wasm;
+  } finally {
+    mod.dispose();
+  }
+}

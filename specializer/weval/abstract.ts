@@ -1,0 +1,38 @@
+// Abstract values of the weval transform: what the specializer knows about a value in one context.
+//   Const      — a known constant (folded; materialized as a `const` where something needs it);
+//   BufferPtr  — a pointer into a constant buffer argument plus an offset: the pointer itself is only known at
+//                run time, but loads through it read the request's constant bytes (weval's symbolic pointer);
+//   Runtime    — unknown, with the cause remembered (weval's Runtime(cause)) for --stats and error messages.
+// Meet (at block entries): equal values stay, anything else becomes Runtime. Relies on ssa/types.ts.
+import { constEquals, formatConst, type Const } from "../ssa/types.ts";
+
+export type AbsVal =
+  | { kind: "const"; value: Const }
+  | { kind: "bufptr"; buffer: number; offset: number }
+  | { kind: "runtime"; cause: string };
+
+export const runtime = (cause: string): AbsVal => ({ kind: "runtime", cause });
+
+export function absEquals(a: AbsVal, b: AbsVal): boolean {
+  if (a.kind === "const" && b.kind === "const") return constEquals(a.value, b.value);
+  if (a.kind === "bufptr" && b.kind === "bufptr") return a.buffer === b.buffer && a.offset === b.offset;
+  return a.kind === "runtime" && b.kind === "runtime";
+}
+
+export function meet(a: AbsVal, b: AbsVal, where: string): AbsVal {
+  if (absEquals(a, b)) return a;
+  if (a.kind === "runtime") return a;
+  if (b.kind === "runtime") return b;
+  return runtime(`different values meet at ${where}`);
+}
+
+export function formatAbs(a: AbsVal): string {
+  switch (a.kind) {
+    case "const":
+      return `const ${formatConst(a.value)}`;
+    case "bufptr":
+      return `&buffer${a.buffer}[${a.offset}]`;
+    case "runtime":
+      return `runtime (${a.cause})`;
+  }
+}

@@ -1,0 +1,408 @@
+// The weval transform: copy a generic interpreter function once per (context, block), folding what the constant
+// bytecode makes constant. Requires max-SSA input (ssa/max-ssa.ts: a block uses only its own parameters and
+// instructions); produces a verified SSA function with the generic one's signature.
+//
+// State. Each specialized block S = (context, original block) has an entry state: an abstract value (abstract.ts)
+// per original parameter and per weval register (read.reg/write.reg, lifted to SSA values and carried as block
+// parameters; a register never written reads as zero). States only move down the lattice (meet), so the
+// worklist terminates: when a new edge lowers S's entry state, or brings a register S had not seen, S is
+// re-processed from scratch. Edges are recorded with the predecessor's exit state and turned into branch
+// arguments only at the end, when every block's parameter list is final.
+//
+// Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc that
+// is not constant is an error naming the function and location. Constant branches and br_tables become jumps,
+// numeric operators on constants fold (ssa/fold.ts), loads through a constant-buffer pointer read the request's
+// bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
+// Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
+import { fold } from "../ssa/fold.ts";
+import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
+import { printFunction } from "../ssa/print.ts";
+import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
+import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
+import { Contexts } from "./contexts.ts";
+
+export type ArgSpec = { kind: "const"; value: Const } | { kind: "buffer"; bytes: Uint8Array } | { kind: "runtime" };
+
+export interface Limits {
+  maxContexts: number;
+  maxBlocks: number;
+  maxValues: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxContexts: 20_000, maxBlocks: 200_000, maxValues: 4_000_000 };
+
+export class SpecializationAborted extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "SpecializationAborted";
+  }
+}
+
+export interface SpecializeResult {
+  body: FunctionBody;
+  contexts: number;
+  blocks: number;
+  values: number;
+  /** How many emitted values stayed runtime, by cause, most frequent first. */
+  runtimeCauses: [string, number][];
+}
+
+/** A value in a specialized block: its abstract value and, unless it is a constant, the IR value holding it. */
+interface Known {
+  abs: AbsVal;
+  out?: ValueId;
+}
+
+interface EntryState {
+  params: AbsVal[];
+  regs: Map<bigint, AbsVal>;
+}
+
+interface Edge {
+  to: SpecBlock;
+  args: Known[];
+  regs: Map<bigint, Known>;
+}
+
+type TermTemplate =
+  | { kind: "br"; edge: number }
+  | { kind: "cond"; cond: ValueId; then: number; else: number }
+  | { kind: "table"; index: ValueId; targets: number[]; default: number }
+  | { kind: "return"; values: ValueId[] }
+  | { kind: "unreachable" };
+
+interface SpecBlock {
+  id: BlockId;
+  ctx: number;
+  orig: BlockId;
+  entry: EntryState;
+  /** Register indices carried as parameters, in parameter order after the original parameters. */
+  regOrder: bigint[];
+  edges: Edge[];
+  term: TermTemplate;
+  queued: boolean;
+  /** Constants materialized in this block, by type and bits. */
+  consts: Map<string, ValueId>;
+}
+
+export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS): SpecializeResult {
+  return new Specializer(generic, args, intrinsics, limits).run();
+}
+
+class Specializer {
+  private readonly out: FunctionBody;
+  private readonly contexts = new Contexts();
+  private readonly blocks = new Map<string, SpecBlock>();
+  private readonly worklist: SpecBlock[] = [];
+  private readonly buffers: Uint8Array[] = [];
+  private readonly causes = new Map<string, number>();
+
+  constructor(
+    private readonly f: FunctionBody,
+    private readonly args: ArgSpec[],
+    private readonly intrinsics: Map<number, string>,
+    private readonly limits: Limits,
+  ) {
+    this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
+    if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
+  }
+
+  run(): SpecializeResult {
+    const params: AbsVal[] = this.args.map((a, i) => {
+      if (a.kind === "const") {
+        if (a.value.type !== this.f.params[i]) throw new SpecializationAborted(`argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`);
+        return { kind: "const", value: a.value };
+      }
+      if (a.kind === "buffer") {
+        if (this.f.params[i] !== "i32") throw new SpecializationAborted(`argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`);
+        return { kind: "bufptr", buffer: this.buffers.push(a.bytes) - 1, offset: 0 };
+      }
+      return runtime(`parameter ${i} is a run-time argument`);
+    });
+    const entry = this.blockFor(0, this.f.entry, { params, regs: new Map() });
+    this.out.entry = entry.id;
+    while (this.worklist.length) {
+      const s = this.worklist.shift()!;
+      s.queued = false;
+      this.process(s);
+    }
+    this.finalize();
+    this.out.recomputePreds();
+    return {
+      body: this.out,
+      contexts: this.contexts.count,
+      blocks: this.blocks.size,
+      values: this.out.values.length,
+      runtimeCauses: [...this.causes].sort((a, b) => b[1] - a[1]),
+    };
+  }
+
+  private where(s: SpecBlock): string {
+    return `block${s.orig} in context ${this.contexts.describe(s.ctx)}`;
+  }
+
+  private blockFor(ctx: number, orig: BlockId, state: EntryState): SpecBlock {
+    const key = `${ctx}:${orig}`;
+    let s = this.blocks.get(key);
+    if (s) return s;
+    if (this.blocks.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
+    s = { id: this.out.addBlock(), ctx, orig, entry: state, regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, consts: new Map() };
+    this.blocks.set(key, s);
+    this.enqueue(s);
+    return s;
+  }
+
+  private enqueue(s: SpecBlock): void {
+    if (!s.queued) {
+      s.queued = true;
+      this.worklist.push(s);
+    }
+  }
+
+  /** Merge an edge's exit state into its target's entry state; re-queue the target if it changed. */
+  private flowInto(to: SpecBlock, args: Known[], regs: Map<bigint, Known>): void {
+    const where = this.where(to);
+    let changed = false;
+    to.entry.params = to.entry.params.map((old, i) => {
+      const m = meet(old, args[i].abs, where);
+      if (!absEquals(m, old) || m.kind !== old.kind) changed = true;
+      return m;
+    });
+    const keys = new Set([...to.entry.regs.keys(), ...regs.keys()]);
+    for (const k of keys) {
+      const old = to.entry.regs.get(k) ?? { kind: "const", value: i64(0n) };
+      const incoming = regs.get(k)?.abs ?? { kind: "const", value: i64(0n) };
+      const m = meet(old, incoming, where);
+      if (!to.entry.regs.has(k) || !absEquals(m, old) || m.kind !== old.kind) changed = true;
+      to.entry.regs.set(k, m);
+    }
+    if (changed) this.enqueue(to);
+  }
+
+  private constIn(s: SpecBlock, c: Const): ValueId {
+    const key = `${c.type}:${c.bits}`;
+    let v = s.consts.get(key);
+    if (v === undefined) {
+      v = this.out.appendOp(s.id, { name: "const", value: c }, [], [c.type]);
+      s.consts.set(key, v);
+    }
+    return v;
+  }
+
+  /** The IR value for a known value in block `s`, materializing constants. */
+  private use(s: SpecBlock, k: Known): ValueId {
+    if (k.abs.kind === "const") return this.constIn(s, k.abs.value);
+    if (k.out === undefined) throw new Error(`internal: a ${k.abs.kind} value without an IR value in ${this.where(s)}`);
+    return k.out;
+  }
+
+  private process(s: SpecBlock): void {
+    const { f, out } = this;
+    const orig = f.blocks[s.orig];
+    const block = out.blocks[s.id];
+    block.params = [];
+    block.insts = [];
+    s.consts.clear();
+    s.edges = [];
+    const vals = new Map<ValueId, Known>();
+    orig.params.forEach((p, i) => vals.set(p, { abs: s.entry.params[i], out: out.addBlockParam(s.id, f.typeOf(p)) }));
+    s.regOrder = [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const regs = new Map<bigint, Known>();
+    for (const k of s.regOrder) regs.set(k, { abs: s.entry.regs.get(k)!, out: out.addBlockParam(s.id, "i64") });
+    let next = s.ctx;
+    const get = (v: ValueId): Known => {
+      const k = vals.get(f.resolve(v));
+      if (!k) throw new Error(`internal: v${v} has no value in ${this.where(s)} (is the input max-SSA?)`);
+      return k;
+    };
+
+    for (const v of orig.insts) {
+      const d = f.values[v];
+      if (d.kind === "pick") {
+        const of = get(d.value);
+        const picked = out.appendPick(s.id, of.out!, d.index, d.type);
+        vals.set(v, { abs: runtime("result of a multi-value operator"), out: picked });
+        continue;
+      }
+      if (d.kind === "alias") {
+        vals.set(v, get(d.to));
+        continue;
+      }
+      if (d.kind !== "op") continue;
+      const args = d.args.map(get);
+      const op = d.op;
+      if (op.name === "call" && this.intrinsics.has(op.index!)) {
+        const name = this.intrinsics.get(op.index!)!;
+        const constArg = (i: number, what: string): Const => {
+          const a = args[i];
+          if (a.abs.kind !== "const") throw new SpecializationAborted(`weval.${name} in ${f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
+          return a.abs.value;
+        };
+        switch (name) {
+          case "push.context":
+            next = this.contexts.push(next, Number(constArg(0, "the pc").bits));
+            break;
+          case "update.context":
+            next = this.contexts.update(next, Number(constArg(0, "the pc").bits));
+            break;
+          case "pop.context":
+            next = this.contexts.pop(next);
+            break;
+          case "read.reg":
+            vals.set(v, regs.get(BigInt(constArg(0, "the register index").bits)) ?? { abs: { kind: "const", value: i64(0n) } });
+            break;
+          case "write.reg":
+            regs.set(BigInt(constArg(0, "the register index").bits), args[1]);
+            break;
+          case "specialize.value":
+            vals.set(v, args[0]);
+            break;
+          case "assert.const32":
+            constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
+            break;
+          case "abort.specialization":
+            throw new SpecializationAborted(`the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
+          case "trace.line":
+          case "print":
+          case "context.bucket":
+            break;
+          default:
+            throw new SpecializationAborted(`weval.${name} is not supported by futamura's specializer (used in ${f.name}, ${this.where(s)})`);
+        }
+        if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted(`more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
+        continue;
+      }
+      vals.set(v, this.operator(s, op, args, d.types));
+      if (out.values.length > this.limits.maxValues) throw new SpecializationAborted(`more than ${this.limits.maxValues} values (limit maxValues)`);
+    }
+
+    // Terminator: constant conditions and indices become jumps.
+    const edge = (target: { block: BlockId; args: ValueId[] }): number => {
+      const args = target.args.map(get);
+      const to = this.blockFor(next, target.block, { params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) });
+      this.flowInto(to, args, regs);
+      return s.edges.push({ to, args, regs: new Map(regs) }) - 1;
+    };
+    const t = orig.term;
+    switch (t.kind) {
+      case "br":
+        s.term = { kind: "br", edge: edge(t.target) };
+        break;
+      case "cond": {
+        const c = get(t.cond);
+        if (c.abs.kind === "const") s.term = { kind: "br", edge: edge(c.abs.value.bits !== 0 ? t.then : t.else) };
+        else s.term = { kind: "cond", cond: this.use(s, c), then: edge(t.then), else: edge(t.else) };
+        break;
+      }
+      case "table": {
+        const c = get(t.index);
+        if (c.abs.kind === "const") {
+          const i = Number(c.abs.value.bits);
+          s.term = { kind: "br", edge: edge(i < t.targets.length ? t.targets[i] : t.default) };
+        } else s.term = { kind: "table", index: this.use(s, c), targets: t.targets.map(edge), default: edge(t.default) };
+        break;
+      }
+      case "return":
+        s.term = { kind: "return", values: t.values.map((v) => this.use(s, get(v))) };
+        break;
+      default:
+        s.term = { kind: "unreachable" };
+    }
+  }
+
+  private runtimeResult(cause: string): AbsVal {
+    this.causes.set(cause, (this.causes.get(cause) ?? 0) + 1);
+    return runtime(cause);
+  }
+
+  /** Fold or copy one operator. */
+  private operator(s: SpecBlock, op: Operator, args: Known[], types: ValType[]): Known {
+    const info = OPS_BY_NAME.get(op.name);
+    const emit = (abs: AbsVal): Known => ({ abs, out: this.out.appendOp(s.id, op, args.map((a) => this.use(s, a)), types) });
+    const firstRuntime = args.find((a) => a.abs.kind === "runtime")?.abs as { cause: string } | undefined;
+    if (op.name === "const") return { abs: { kind: "const", value: op.value! } };
+    if (info?.cls === "numeric") {
+      if (args.every((a) => a.abs.kind === "const")) {
+        const r = fold(op.name, args.map((a) => (a.abs as { value: Const }).value));
+        if (r) return { abs: { kind: "const", value: r } };
+        return emit(this.runtimeResult(`${op.name} of constants that does not fold (trap or NaN)`));
+      }
+      // Pointer arithmetic on a constant-buffer pointer keeps it a buffer pointer.
+      const [a, b] = args;
+      if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return emit({ ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) });
+      if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return emit({ ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) });
+      if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return emit({ ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) });
+      return emit(firstRuntime ? runtime(firstRuntime.cause) : this.runtimeResult(`${op.name} of a buffer pointer`));
+    }
+    if (info?.cls === "load") {
+      const addr = args[0].abs;
+      if (addr.kind === "bufptr") {
+        const buf = this.buffers[addr.buffer];
+        const at = addr.offset + op.memarg!.offset;
+        if (at >= 0 && at + info.bytes! <= buf.length) return { abs: { kind: "const", value: readConst(buf, at, info.bytes!, !!info.signed, types[0]) } };
+        return emit(this.runtimeResult(`${op.name} outside its constant buffer`));
+      }
+      return emit(this.runtimeResult(addr.kind === "const" ? "load from memory at a constant address (not a constant buffer)" : "load from run-time memory"));
+    }
+    if (op.name === "select") {
+      const c = args[2];
+      if (c.abs.kind === "const") return c.abs.value.bits !== 0 ? args[0] : args[1];
+      return emit(runtime(c.abs.kind === "runtime" ? c.abs.cause : "select"));
+    }
+    if (types.length === 0) return emit(runtime("no result"));
+    if (op.name === "call" || op.name === "call_indirect") return emit(this.runtimeResult("result of a call"));
+    if (op.name === "global.get") return emit(this.runtimeResult("global.get"));
+    return emit(this.runtimeResult(`result of ${op.name}`));
+  }
+
+  /** Turn recorded edges into terminators with arguments in each target's final parameter order. */
+  private finalize(): void {
+    for (const s of this.blocks.values()) {
+      const target = (i: number) => {
+        const e = s.edges[i];
+        const args = e.args.map((a) => this.use(s, a));
+        for (const k of e.to.regOrder) args.push(this.use(s, e.regs.get(k) ?? { abs: { kind: "const", value: i64(0n) } }));
+        return { block: e.to.id, args };
+      };
+      const t = s.term;
+      let term: Terminator;
+      switch (t.kind) {
+        case "br":
+          term = { kind: "br", target: target(t.edge) };
+          break;
+        case "cond":
+          term = { kind: "cond", cond: t.cond, then: target(t.then), else: target(t.else) };
+          break;
+        case "table":
+          term = { kind: "table", index: t.index, targets: t.targets.map(target), default: target(t.default) };
+          break;
+        case "return":
+          term = { kind: "return", values: t.values };
+          break;
+        default:
+          term = { kind: "unreachable" };
+      }
+      this.out.setTerminator(s.id, term);
+    }
+  }
+
+  debugPrint(): string {
+    return printFunction(this.out);
+  }
+}
+
+function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (type === "f32") return { type, bits: view.getUint32(at, true) };
+  if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
+  let v: bigint;
+  switch (bytes) {
+    case 1: v = BigInt(signed ? view.getInt8(at) : view.getUint8(at)); break;
+    case 2: v = BigInt(signed ? view.getInt16(at, true) : view.getUint16(at, true)); break;
+    case 4: v = BigInt(signed ? view.getInt32(at, true) : view.getUint32(at, true)); break;
+    default: v = view.getBigUint64(at, true);
+  }
+  return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
+}
+
