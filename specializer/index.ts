@@ -29,6 +29,8 @@ export interface SpecializeOptions {
   dumpIr?: (file: string, text: string) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
+  /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
+  optimizeModule?: boolean;
 }
 
 export interface RequestStats {
@@ -90,7 +92,7 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const wasm = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts.optimizeLevel ?? 3);
+  const wasm = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts.optimizeLevel ?? 3, !!opts.optimizeModule);
   return { wasm, requests: results.map((r) => r.stats), inputBytes: snapshotWasm.length, outputBytes: wasm.length, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
@@ -127,6 +129,7 @@ async function rewriteModule(
   flagAddr: number | undefined,
   intrinsics: Map<number, string>,
   optimizeLevel: number,
+  optimizeModule: boolean,
 ): Promise<Uint8Array> {
   const b = await loadBinaryen();
   const mod = withFeatures(b, b.readBinary(info.bytes));
@@ -164,9 +167,12 @@ async function rewriteModule(
       const resultsType = type.results.length === 0 ? b.none : b[type.results[0]];
       mod.addFunction(fname, params, resultsType, [], body);
     }
+    // Only the new functions are optimized: the rest of the module is the interpreter as asc already optimized it
+    // (whole-module -O3 took ~10x longer and changed nothing on the hot path).
     b.setOptimizeLevel(optimizeLevel);
     b.setShrinkLevel(0);
-    if (optimizeLevel > 0) mod.optimize();
+    if (optimizeLevel > 0 && optimizeModule) mod.optimize();
+    else if (optimizeLevel > 0) for (const name of added) mod.optimizeFunction(name);
     if (!mod.validate()) throw new Error("binaryen rejected the specialized module (a bug in futamura's specializer)");
     let wasm = mod.emitBinary();
     // Memory: slots, unlinked requests, the is-wevaled flag — as data segments laid over the snapshot's.

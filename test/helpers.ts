@@ -20,3 +20,10 @@ export async function runCollect(wasm: Uint8Array | WebAssembly.Module, program:
   const halt = await runModule(wasm, program, out, { traced });
   return { stdout: out.text(), halt };
 }
+
+/** Snapshot the toy interpreter with `program` and specialize it (no cache, so tests see the real pipeline). */
+export async function wevaled(program: Uint8Array, opts: import("../specializer/index.ts").SpecializeOptions = {}) {
+  const { buildInterpreter } = await import("../interp/build.ts");
+  const { buildProgram } = await import("../specializer/build.ts");
+  return buildProgram((await buildInterpreter("toy")).wasm, program, { cache: false, verify: true, ...opts });
+}

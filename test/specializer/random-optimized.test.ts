@@ -1,0 +1,7 @@
+// Random programs through the fully optimized pipeline (binaryen -O3 on the specialized function).
+import { describe, it } from "vitest";
+import { differential, range } from "./fuzz-shared.ts";
+
+describe("random programs, reference vs wevaled (optimized output)", () => {
+  it("seeds 5001..5040", () => differential(range(5001, 40), 3));
+});
