@@ -142,7 +142,9 @@ class FunctionEmitter {
       entry = pre;
     }
     const labelHelper = this.newLocal(b.i32);
-    const bodyRef = rl.renderAndDispose(entry, labelHelper);
+    let bodyRef = rl.renderAndDispose(entry, labelHelper);
+    // Every path ends in a return or a trap, but the Relooper's outer block has type none: tell the validator.
+    if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
     mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
   }
 
