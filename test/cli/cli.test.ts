@@ -1,14 +1,16 @@
 // The `futamura` command as a user runs it: real processes, exit codes, one-line errors with no stack trace,
 // and outputs that never overwrite an input.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../interp/build.ts";
 
+const cacheDir = mkdtempSync(join(tmpdir(), "futamura-cache-"));
+
 function futamura(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -65,8 +67,48 @@ describe("futamura CLI", () => {
     expect(readFileSync(src, "utf8")).toBe("HALT\n");
   });
 
+  it("compiles and runs sum-to-100M ahead of time, then from the cache", () => {
+    const first = futamura("run", "--aot", "bytecode/programs/sum.asm");
+    expect(first).toMatchObject({ code: 0, stdout: "Result: 5000000050000000\n" });
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith(".wasm"))).toHaveLength(1);
+    expect(futamura("run", "--aot", "--expect", "bytecode/programs/sum.asm")).toMatchObject({ code: 0, stdout: "Result: 5000000050000000\n" });
+  });
+
+  it("snapshots, specializes with --stats and --dump-ir, builds, and runs the built module", () => {
+    const snap = join(dir, "fib.snapshot.wasm");
+    const s = futamura("snapshot", "toy", "bytecode/programs/fib.asm", "-o", snap);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(/fib\.snapshot\.wasm: .* KiB \(interpreter .* KiB\), 1 pages, \d+ data segments/);
+    const out = join(dir, "fib.wevaled.wasm");
+    const irDir = join(dir, "ir");
+    const sp = futamura("specialize", snap, "-o", out, "--stats", "--dump-ir", irDir, "--verify");
+    expect(sp.code, sp.stderr).toBe(0);
+    expect(sp.stdout).toMatch(/request 1 \(\$\d+\): table slot \d+; \d+ contexts, \d+ blocks \(generic \d+\), \d+ values/);
+    expect(readdirSync(irDir).sort()).toEqual(["request1-generic.ir", "request1-specialized.ir"]);
+    expect(readFileSync(join(irDir, "request1-specialized.ir"), "utf8")).toMatch(/^function .*\$specialized\(i32, i32\) -> i64 \{/);
+    expect(futamura("run", out)).toMatchObject({ code: 0, stdout: "fib(90) = 2880067194370816120\n" });
+    const built = join(dir, "nested.wasm");
+    expect(futamura("build", "bytecode/programs/nested.asm", "-o", built, "--no-cache").code).toBe(0);
+    expect(futamura("run", built).stdout).toBe("inner steps: 1200\n");
+  });
+
+  it("prints IR and round-trips a module through it", () => {
+    const ir = futamura("ir", "build/interp/toy.wasm", "--func", "run", "--verify");
+    expect(ir.code, ir.stderr).toBe(0);
+    expect(ir.stdout).toMatch(/^function run\(\) -> i64 \{\nblock0\(\): ; entry/);
+    const rt = join(dir, "rt.wasm");
+    expect(futamura("ir", "build/interp/toy.wasm", "--roundtrip", "-o", rt).code).toBe(0);
+    expect(futamura("run", "--interp", rt, "bytecode/programs/fib.asm").stdout).toBe("fib(90) = 2880067194370816120\n");
+    const junk = join(dir, "junk.wasm");
+    writeFileSync(junk, "not wasm at all");
+    const bad = futamura("ir", junk);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`${junk}: error: not a Wasm module (bad magic)\n`);
+    expect(futamura("ir", "build/interp/toy.wasm", "--func", "nope").stderr).toMatch(/no function named 'nope' \(functions: .*run.*\)/);
+  });
+
   it("has --help everywhere", () => {
-    for (const args of [["--help"], ["run", "--help"], ["asm", "--help"], ["dis", "--help"]]) {
+    for (const args of [["--help"], ["run", "--help"], ["asm", "--help"], ["dis", "--help"], ["snapshot", "--help"], ["specialize", "--help"], ["build", "--help"], ["ir", "--help"]]) {
       const r = futamura(...args);
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).toContain("Usage: futamura");
