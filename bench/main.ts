@@ -1,78 +1,146 @@
-// `npm run bench` (for now): sum-to-100M on the generic interpreter, first call (Liftoff) and warm (TurboFan),
-// beside the hand-written Wasm loop in the same process. Each cold run compiles the module afresh; the first
-// call of a fresh module is the cold number, later calls of the same instance are warm. Reports min/median/max.
-// The full harness (wevaled variant, jco, charts) is issue 6. Relies on interp/ and bench/limit.ts.
-import { loadProgramFile } from "../bytecode/index.ts";
-import { buildInterpreter, ROOT } from "../interp/build.ts";
-import { BufferedOutput, runModule, ToyHost, instantiate } from "../interp/host.ts";
+// The benchmark harness (`futamura bench`, `npm run bench`): for each program, build what is missing (snapshot +
+// specialize), then measure every variant — interpreted (the snapshot running the generic interpreter), wevaled,
+// limit (the same loop written directly in Wasm) and js (the same loop in plain JavaScript) — on each engine, cold
+// (the first call, in a fresh process: Liftoff for Wasm) and warm (after warm-up, in one process: TurboFan), with
+// warm runs interleaved across variants so drift hits all alike. Writes a terminal table, JSON, Markdown and an SVG
+// chart (report.ts). Relies on interp/, specializer/build.ts, bench/*.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildInterpreter } from "../interp/build.ts";
+import { BufferedOutput, ToyHost, instantiate } from "../interp/host.ts";
+import { buildProgram } from "../specializer/build.ts";
+import { ROOT } from "../util/root.ts";
 import { limitModule } from "./limit.ts";
-import { join } from "node:path";
+import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
+import { Progress } from "./progress.ts";
+import { writeReports, type BenchMeta } from "./report.ts";
+import { summarize, type Row } from "./stats.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
-}
-const fmt = (x: number) => x.toFixed(1).padStart(8);
-
-async function main(): Promise<void> {
-  const program = loadProgramFile(join(ROOT, "bytecode", "programs", "sum.asm"));
-  const interpBytes = (await buildInterpreter("toy")).wasm;
-  const interp = await WebAssembly.compile(interpBytes as BufferSource);
-  const limitBytes = await limitModule();
-  const limit = await WebAssembly.compile(limitBytes as BufferSource);
-
-  // Interpreter: cold = first run() of a new instance; warm = later run()s of one instance.
-  const host = new ToyHost(program.bytes, new BufferedOutput());
-  const cold: number[] = [];
-  for (let i = 0; i < 1; i++) {
-    // One run only: V8 shares compiled code between modules with the same bytes, so a second "fresh" compile
-    // in this process would already be tiered up.
-    const out = new BufferedOutput();
-    const t = performance.now();
-    const halt = await runModule(interpBytes, program.bytes, out); // bytes: a fresh compile, so Liftoff code
-    cold.push(performance.now() - t);
-    if (halt !== program.expect.halt) throw new Error(`interpreter gave ${halt}`);
-  }
-  const inst = await instantiate(interp, host);
-  (inst.exports["wizer.initialize"] as () => void)();
-  const run = inst.exports.run as () => bigint;
-  for (let i = 0; i < 3; i++) run(); // tier up
-  const warm: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    run();
-    warm.push(performance.now() - t);
-  }
-  const lInst = await WebAssembly.instantiate(limit);
-  const sum = lInst.exports.sum as (n: bigint) => bigint;
-  const lcold: number[] = [];
-  for (let i = 0; i < 1; i++) {
-    const fresh = (await WebAssembly.instantiate(limitBytes as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
-    const t = performance.now();
-    fresh(100_000_000n);
-    lcold.push(performance.now() - t);
-  }
-  for (let i = 0; i < 3; i++) sum(100_000_000n);
-  const lwarm: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    if (sum(100_000_000n) !== 5000000050000000n) throw new Error("limit gave a wrong sum");
-    lwarm.push(performance.now() - t);
-  }
-  console.log(`sum-to-100M, ${RUNS} runs each, node ${process.version} (V8 ${process.versions.v8})`);
-  console.log("variant       tier                 min    median       max  (ms)");
-  for (const [name, tier, ms] of [
-    ["interpreted", "first call (Liftoff)", cold],
-    ["interpreted", "warm (TurboFan)", warm],
-    ["limit", "first call (Liftoff)", lcold],
-    ["limit", "warm (TurboFan)", lwarm],
-  ] as const) {
-    const s = stats(ms);
-    console.log(`${name.padEnd(13)} ${tier.padEnd(20)} ${fmt(s.min)} ${fmt(s.median)} ${fmt(s.max)}`);
-  }
-  console.log(`warm interpreted / limit: ${(stats(warm).median / stats(lwarm).median).toFixed(1)}x`);
+export interface BenchOptions {
+  /** Toy programs (.asm/.fbc) to run; default sum-to-100M. */
+  programs?: string[];
+  /** 10M iterations, one run of each. */
+  quick?: boolean;
+  /** Warm runs per variant (default 7, quick 1). */
+  runs?: number;
+  /** Cold runs (fresh processes) per variant (default 3, quick 1). */
+  coldRuns?: number;
+  /** Results directory (default results/). */
+  out?: string;
+  /** Also write the JSON here. */
+  json?: string;
+  /** Engines: v8 (always), jco, wasmtime. Default: v8 and jco. */
+  engines?: string[];
 }
 
-await main();
+interface Variant {
+  name: Row["variant"];
+  /** Module file for cold runs and the kind of host it needs. */
+  cold: Parameters<typeof coldRun>[0];
+  warm: () => Promise<() => string>;
+}
+
+function coldRun(spec: { kind: "toy"; file: string } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string }): { ms: number; result: string } {
+  const child = join(ROOT, "dist", "bench", "cold-child.js");
+  const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`cold run failed (${spec.kind}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; meta: BenchMeta; files: string[] }> {
+  const quick = !!opts.quick;
+  const runs = opts.runs ?? (quick ? 1 : 7);
+  const coldRuns = opts.coldRuns ?? (quick ? 1 : 3);
+  const warmups = quick ? 1 : 2;
+  const outDir = resolve(opts.out ?? join(ROOT, "results"));
+  const engines = opts.engines ?? ["v8", "jco"];
+  const programs: BenchProgram[] = opts.programs?.length ? opts.programs.map(fileProgram) : [sumProgram(quick ? 10_000_000n : 100_000_000n)];
+  mkdirSync(join(outDir, "modules"), { recursive: true });
+  const interp = (await buildInterpreter("toy")).wasm;
+  const rows: Row[] = [];
+  const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, programs: {}, notes: [] };
+
+  for (const bp of programs) {
+    const variantCount = bp.sumN !== undefined ? 4 : 2;
+    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs));
+    progress.step("building (snapshot + specialize)");
+    const built = await buildProgram(interp, bp.program.bytes, { cache: false });
+    const spec = built.specialize!;
+    const files = { interpreted: join(outDir, "modules", `${bp.name}.interpreted.wasm`), wevaled: join(outDir, "modules", `${bp.name}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm") };
+    writeFileSync(files.interpreted, built.snapshot);
+    writeFileSync(files.wevaled, built.wasm);
+    const limit = await limitModule();
+    writeFileSync(files.limit, limit);
+    meta.programs[bp.name] = {
+      specialize_ms: Math.round(spec.specializeMs * 10) / 10,
+      optimize_ms: Math.round(spec.optimizeMs),
+      snapshot_ms: Math.round(built.snapshotMs),
+      interpreter_bytes: interp.length,
+      snapshot_bytes: built.snapshot.length,
+      wevaled_bytes: built.wasm.length,
+      limit_bytes: bp.sumN !== undefined ? limit.length : undefined,
+      aborted: spec.requests.find((r) => r.aborted)?.aborted,
+    };
+
+    const toyWarm = (bytes: Uint8Array) => async () => {
+      const inst = await instantiate(bytes, new ToyHost(new Uint8Array(0), new BufferedOutput()));
+      const run = inst.exports.run as () => bigint;
+      return () => BigInt.asUintN(64, run()).toString();
+    };
+    const variants: Variant[] = [
+      { name: "interpreted", cold: { kind: "toy", file: files.interpreted }, warm: toyWarm(built.snapshot) },
+      { name: "wevaled", cold: { kind: "toy", file: files.wevaled }, warm: toyWarm(built.wasm) },
+    ];
+    if (bp.sumN !== undefined) {
+      const n = bp.sumN;
+      variants.push({
+        name: "limit",
+        cold: { kind: "limit", file: files.limit, n: String(n) },
+        warm: async () => {
+          const sum = (await WebAssembly.instantiate(limit as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
+          return () => BigInt.asUintN(64, sum(n)).toString();
+        },
+      });
+      variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
+    }
+    const expected = bp.expected.toString();
+    const check = (v: string, result: string) => {
+      if (result !== expected) throw new Error(`${bp.name} ${v}: result ${result}, expected ${expected}`);
+    };
+
+    // Cold: one fresh process per run.
+    for (const v of variants) {
+      const ms: number[] = [];
+      for (let i = 0; i < coldRuns; i++) {
+        progress.step(`v8 cold ${v.name} ${i + 1}/${coldRuns}`);
+        const r = coldRun(v.cold);
+        check(v.name, r.result);
+        ms.push(r.ms);
+      }
+      rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)", runs_ms: ms, result: expected }));
+    }
+    // Warm: one instance per variant, warm-up calls, then runs interleaved across variants.
+    const fns = await Promise.all(variants.map((v) => v.warm()));
+    for (let w = 0; w < warmups; w++) fns.forEach((f, k) => (progress.step(`v8 warm-up ${variants[k].name}`), check(variants[k].name, f())));
+    const warm: number[][] = variants.map(() => []);
+    for (let i = 0; i < runs; i++)
+      fns.forEach((f, k) => {
+        progress.step(`v8 warm ${variants[k].name} ${i + 1}/${runs}`);
+        const t = performance.now();
+        const r = f();
+        warm[k].push(performance.now() - t);
+        check(variants[k].name, r);
+      });
+    variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
+
+    if (engines.includes("jco")) meta.notes.push("jco rows: not implemented yet (see the README's benchmark section)");
+    if (engines.includes("wasmtime")) {
+      const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
+      meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");
+    }
+    progress.done();
+  }
+  const files = await writeReports(rows, meta, outDir, opts.json);
+  return { rows, meta, files };
+}

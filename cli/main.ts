@@ -3,6 +3,7 @@
 // --verbose. Relies on commander for parsing and help.
 import { Command, CommanderError } from "commander";
 import { UserError } from "../util/errors.ts";
+import { benchCommand } from "./bench-command.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
 import { buildCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
 import { runCommand } from "./run-command.ts";
@@ -96,6 +97,20 @@ export async function main(argv: string[]): Promise<number> {
     .option("--verify", "run the IR verifier")
     .action(async (file: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }) => {
       exitCode = await irCommand(file, opts);
+    });
+
+  program
+    .command("bench")
+    .description("benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M)")
+    .argument("[programs...]", "toy programs with an `; expect-halt:` comment (default: sum-to-100M)")
+    .option("--quick", "10M iterations, one run each (a smoke test)")
+    .option("--runs <n>", "warm runs per row (default 7)")
+    .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
+    .option("--out <dir>", "results directory (default results/)")
+    .option("--json <file>", "also write the JSON report here")
+    .option("--engine <name...>", "engines: v8, jco, wasmtime (default: v8 jco)")
+    .action(async (programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[] }) => {
+      exitCode = await benchCommand(programs, opts);
     });
 
   program

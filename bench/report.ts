@@ -1,0 +1,135 @@
+// Benchmark reports: the terminal table, JSON (the schema in the README), a Markdown table and an SVG chart drawn
+// by Vega (a chart library, not hand-built SVG), written under the results directory. Ratios (wevaled/interpreted,
+// wevaled/limit) are per program, engine and tier, from medians measured in the same process. Relies on vega.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as vega from "vega";
+import { spread, type Row } from "./stats.ts";
+
+export interface BenchMeta {
+  date: string;
+  node: string;
+  v8: string;
+  cpus: string;
+  quick: boolean;
+  runs: number;
+  coldRuns: number;
+  programs: Record<string, { specialize_ms: number; optimize_ms: number; snapshot_ms: number; interpreter_bytes: number; snapshot_bytes: number; wevaled_bytes: number; limit_bytes?: number; aborted?: string }>;
+  notes: string[];
+}
+
+export interface Ratio {
+  program: string;
+  engine: string;
+  tier: string;
+  wevaled_over_interpreted?: number;
+  wevaled_over_limit?: number;
+  speedup_over_interpreted?: number;
+}
+
+export function ratios(rows: Row[]): Ratio[] {
+  const out: Ratio[] = [];
+  const keys = new Set(rows.map((r) => `${r.program}\u0000${r.engine}\u0000${r.tier}`));
+  for (const key of keys) {
+    const [program, engine, tier] = key.split("\u0000");
+    const find = (v: Row["variant"]) => rows.find((r) => r.program === program && r.engine === engine && r.tier === tier && r.variant === v);
+    const w = find("wevaled");
+    if (!w) continue;
+    const i = find("interpreted");
+    const l = find("limit");
+    out.push({
+      program,
+      engine,
+      tier,
+      wevaled_over_interpreted: i ? round3(w.median_ms / i.median_ms) : undefined,
+      speedup_over_interpreted: i ? round3(i.median_ms / w.median_ms) : undefined,
+      wevaled_over_limit: l ? round3(w.median_ms / l.median_ms) : undefined,
+    });
+  }
+  return out;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+export function table(rows: Row[]): string {
+  const header = ["program", "variant", "engine", "tier", "min ms", "median ms", "max ms", "spread"];
+  const body = rows.map((r) => [r.program, r.variant, r.engine, r.tier, fmt(r.min_ms), fmt(r.median_ms), fmt(r.max_ms), `${spread(r).toFixed(0)}%`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+export function ratioLines(rs: Ratio[]): string[] {
+  return rs.map((r) => {
+    const parts = [`${r.program} ${r.engine} ${r.tier}:`];
+    if (r.speedup_over_interpreted !== undefined) parts.push(`wevaled is ${r.speedup_over_interpreted.toFixed(1)}x faster than interpreted`);
+    if (r.wevaled_over_limit !== undefined) parts.push(`wevaled/limit = ${r.wevaled_over_limit.toFixed(2)}`);
+    return parts.join(" ");
+  });
+}
+
+export function markdown(rows: Row[], meta: BenchMeta): string {
+  const lines = [
+    `| program | variant | engine | tier | min ms | median ms | max ms |`,
+    `|---|---|---|---|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.program} | ${r.variant} | ${r.engine} | ${r.tier} | ${fmt(r.min_ms)} | ${fmt(r.median_ms)} | ${fmt(r.max_ms)} |`),
+    "",
+    ...ratioLines(ratios(rows)).map((l) => `- ${l}`),
+    "",
+    `Node ${meta.node} (V8 ${meta.v8}), ${meta.cpus}; ${meta.runs} warm runs and ${meta.coldRuns} cold runs (fresh processes) per row; ${meta.date}.`,
+  ];
+  for (const [p, m] of Object.entries(meta.programs))
+    lines.push(`${p}: snapshot ${m.snapshot_ms} ms, specialize ${m.specialize_ms} ms (+ binaryen optimize ${m.optimize_ms} ms); interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B${m.limit_bytes ? `, limit ${m.limit_bytes} B` : ""}.`);
+  for (const n of meta.notes) lines.push(`Note: ${n}`);
+  return lines.join("\n") + "\n";
+}
+
+export async function svgChart(rows: Row[]): Promise<string> {
+  const data = rows.map((r) => ({ label: `${r.program} · ${r.engine} · ${r.tier}`, variant: r.variant, median: Math.max(r.median_ms, 0.01), min: Math.max(r.min_ms, 0.01), max: Math.max(r.max_ms, 0.01) }));
+  const spec: vega.Spec = {
+    $schema: "https://vega.github.io/schema/vega/v5.json",
+    width: 640,
+    padding: 8,
+    title: { text: "futamura: median time per run (ms, log scale; whiskers min–max)", anchor: "start" },
+    data: [{ name: "rows", values: data }],
+    scales: [
+      { name: "y", type: "band", domain: { data: "rows", field: "label" }, range: { step: 60 }, padding: 0.15 },
+      { name: "x", type: "log", domain: { data: "rows", fields: ["min", "max"] }, range: "width", nice: true },
+      { name: "color", type: "ordinal", domain: ["interpreted", "wevaled", "limit", "js"], range: ["#d62728", "#2ca02c", "#1f77b4", "#ff7f0e"] },
+    ],
+    axes: [
+      { orient: "bottom", scale: "x", title: "ms (log)", grid: true },
+      { orient: "left", scale: "y", labelLimit: 320 },
+    ],
+    legends: [{ fill: "color", title: "variant", orient: "right" }],
+    marks: [
+      {
+        type: "group",
+        from: { facet: { data: "rows", name: "facet", groupby: "label" } },
+        encode: { enter: { y: { scale: "y", field: "label" }, height: { scale: "y", band: 1 } } },
+        signals: [{ name: "height", update: "bandwidth('y')" }],
+        scales: [{ name: "pos", type: "band", range: "height", domain: { data: "facet", field: "variant" } }],
+        marks: [
+          { type: "rect", from: { data: "facet" }, encode: { enter: { y: { scale: "pos", field: "variant" }, height: { scale: "pos", band: 1 }, x: { scale: "x", value: 0.01 }, x2: { scale: "x", field: "median" }, fill: { scale: "color", field: "variant" } } } },
+          { type: "rule", from: { data: "facet" }, encode: { enter: { y: { scale: "pos", field: "variant", band: 0.5 }, x: { scale: "x", field: "min" }, x2: { scale: "x", field: "max" }, stroke: { value: "#333" } } } },
+        ],
+      },
+    ],
+  };
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  return view.toSVG();
+}
+
+export async function writeReports(rows: Row[], meta: BenchMeta, outDir: string, jsonPath?: string): Promise<string[]> {
+  const json = JSON.stringify({ meta, rows, ratios: ratios(rows) }, null, 2) + "\n";
+  const files = [join(outDir, "bench.json"), join(outDir, "bench.md"), join(outDir, "bench.svg")];
+  writeFileSync(files[0], json);
+  writeFileSync(files[1], markdown(rows, meta));
+  writeFileSync(files[2], await svgChart(rows));
+  if (jsonPath) {
+    writeFileSync(jsonPath, json);
+    files.push(jsonPath);
+  }
+  return files;
+}

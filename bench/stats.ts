@@ -1,0 +1,28 @@
+// Benchmark rows and their summary statistics (min / median / max of the runs), in the JSON schema the README
+// documents. Relies on nothing.
+
+export type Tier = "cold (first call, Liftoff)" | "warm (TurboFan)" | "cold (first call)" | "warm";
+
+export interface Row {
+  program: string;
+  variant: "interpreted" | "wevaled" | "limit" | "js";
+  engine: "v8" | "jco" | "wasmtime";
+  tier: string;
+  runs_ms: number[];
+  min_ms: number;
+  median_ms: number;
+  max_ms: number;
+  /** The program's result (HALT value or the baseline's sum), as a decimal string. */
+  result: string;
+}
+
+export function summarize(base: Omit<Row, "min_ms" | "median_ms" | "max_ms">): Row {
+  const s = [...base.runs_ms].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { ...base, runs_ms: base.runs_ms.map(round), min_ms: round(s[0]), median_ms: round(median), max_ms: round(s[s.length - 1]) };
+}
+
+export const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Spread of a row as a percentage of its median: (max - min) / median. */
+export const spread = (r: Row) => (r.median_ms > 0 ? ((r.max_ms - r.min_ms) / r.median_ms) * 100 : 0);

@@ -1,0 +1,21 @@
+// `futamura bench [programs…]` and `npm run bench`: run the benchmark harness and print its table, ratios and
+// where the reports went. Relies on bench/.
+import { runBench } from "../bench/main.ts";
+import { ratioLines, table } from "../bench/report.ts";
+
+export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[] }): Promise<number> {
+  const { rows, meta, files } = await runBench({
+    programs,
+    quick: opts.quick,
+    runs: opts.runs ? Number(opts.runs) : undefined,
+    coldRuns: opts.coldRuns ? Number(opts.coldRuns) : undefined,
+    out: opts.out,
+    json: opts.json,
+    engines: opts.engine,
+  });
+  process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);
+  for (const [p, m] of Object.entries(meta.programs)) process.stdout.write(`${p}: specialize ${m.specialize_ms} ms (+ binaryen ${m.optimize_ms} ms); sizes: interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B\n`);
+  for (const n of meta.notes) process.stdout.write(`note: ${n}\n`);
+  process.stdout.write(`node ${meta.node}, V8 ${meta.v8}, ${meta.cpus}\nwrote ${files.join(", ")}\n`);
+  return 0;
+}
