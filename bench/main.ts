@@ -8,9 +8,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
-import { BufferedOutput, ToyHost, instantiate } from "../interp/host.ts";
+import { BufferedOutput, ToyHost, instantiate, runModule } from "../interp/host.ts";
 import { buildProgram } from "../specializer/build.ts";
 import { ROOT } from "../util/root.ts";
+import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
 import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
 import { Progress } from "./progress.ts";
@@ -63,7 +64,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
 
   for (const bp of programs) {
     const variantCount = bp.sumN !== undefined ? 4 : 2;
-    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs));
+    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (engines.includes("jco") ? 4 : 0));
     progress.step("building (snapshot + specialize)");
     const built = await buildProgram(interp, bp.program.bytes, { cache: false });
     const spec = built.specialize!;
@@ -134,7 +135,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       });
     variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
 
-    if (engines.includes("jco")) meta.notes.push("jco rows: not implemented yet (see the README's benchmark section)");
+    if (engines.includes("jco")) {
+      const why = jcoAvailability();
+      if (why) meta.notes.push(`jco rows skipped: ${why}`);
+      else {
+        // The output every engine must reproduce: the V8 wevaled run's.
+        const out = new BufferedOutput();
+        await runModule(built.wasm, new Uint8Array(0), out);
+        rows.push(...(await jcoRows(bp, { interpreted: built.snapshot, wevaled: built.wasm }, out.text(), outDir, { runs, warmups, progress })));
+      }
+    }
     if (engines.includes("wasmtime")) {
       const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
       meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");

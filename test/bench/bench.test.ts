@@ -27,5 +27,8 @@ describe("futamura bench --quick", () => {
       expect(row.median_ms).toBeLessThanOrEqual(row.max_ms);
     }
     expect(report.ratios.length).toBeGreaterThanOrEqual(2);
+    // The same modules as WASI components through jco: the harness checks their output equals V8's on every call.
+    const jco = report.rows.filter((row: { engine: string }) => row.engine === "jco");
+    expect(jco.map((row: { variant: string }) => row.variant).sort()).toEqual(["interpreted", "interpreted", "wevaled", "wevaled"]);
   });
 });
