@@ -86,35 +86,28 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
 }
 
 export async function svgChart(rows: Row[]): Promise<string> {
-  const data = rows.map((r) => ({ label: `${r.program} · ${r.engine} · ${r.tier}`, variant: r.variant, median: Math.max(r.median_ms, 0.01), min: Math.max(r.min_ms, 0.01), max: Math.max(r.max_ms, 0.01) }));
+  const data = rows.map((r) => ({ label: `${r.program} · ${r.engine} · ${r.tier} · ${r.variant}`, variant: r.variant, median: Math.max(r.median_ms, 0.01), min: Math.max(r.min_ms, 0.01), max: Math.max(r.max_ms, 0.01) }));
   const spec: vega.Spec = {
     $schema: "https://vega.github.io/schema/vega/v5.json",
-    width: 640,
+    width: 560,
+    height: { signal: `${data.length} * 22` } as never,
     padding: 8,
-    title: { text: "futamura: median time per run (ms, log scale; whiskers min–max)", anchor: "start" },
+    title: { text: "futamura: median time per run (ms, log scale; whiskers: min to max)", anchor: "start" },
     data: [{ name: "rows", values: data }],
     scales: [
-      { name: "y", type: "band", domain: { data: "rows", field: "label" }, range: { step: 60 }, padding: 0.15 },
+      { name: "y", type: "band", domain: { data: "rows", field: "label" }, range: "height", padding: 0.2 },
       { name: "x", type: "log", domain: { data: "rows", fields: ["min", "max"] }, range: "width", nice: true },
       { name: "color", type: "ordinal", domain: ["interpreted", "wevaled", "limit", "js"], range: ["#d62728", "#2ca02c", "#1f77b4", "#ff7f0e"] },
     ],
     axes: [
-      { orient: "bottom", scale: "x", title: "ms (log)", grid: true },
-      { orient: "left", scale: "y", labelLimit: 320 },
+      { orient: "bottom", scale: "x", title: "ms per run (log scale)", grid: true },
+      { orient: "left", scale: "y", labelLimit: 440 },
     ],
     legends: [{ fill: "color", title: "variant", orient: "right" }],
     marks: [
-      {
-        type: "group",
-        from: { facet: { data: "rows", name: "facet", groupby: "label" } },
-        encode: { enter: { y: { scale: "y", field: "label" }, height: { scale: "y", band: 1 } } },
-        signals: [{ name: "height", update: "bandwidth('y')" }],
-        scales: [{ name: "pos", type: "band", range: "height", domain: { data: "facet", field: "variant" } }],
-        marks: [
-          { type: "rect", from: { data: "facet" }, encode: { enter: { y: { scale: "pos", field: "variant" }, height: { scale: "pos", band: 1 }, x: { scale: "x", value: 0.01 }, x2: { scale: "x", field: "median" }, fill: { scale: "color", field: "variant" } } } },
-          { type: "rule", from: { data: "facet" }, encode: { enter: { y: { scale: "pos", field: "variant", band: 0.5 }, x: { scale: "x", field: "min" }, x2: { scale: "x", field: "max" }, stroke: { value: "#333" } } } },
-        ],
-      },
+      { type: "rect", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label" }, height: { scale: "y", band: 1 }, x: { scale: "x", signal: "domain('x')[0]" }, x2: { scale: "x", field: "median" }, fill: { scale: "color", field: "variant" } } } },
+      { type: "rule", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label", band: 0.5 }, x: { scale: "x", field: "min" }, x2: { scale: "x", field: "max" }, stroke: { value: "#222" }, strokeWidth: { value: 1.5 } } } },
+      { type: "text", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label", band: 0.5 }, x: { scale: "x", field: "max", offset: 4 }, baseline: { value: "middle" }, fontSize: { value: 10 }, text: { signal: "format(datum.median, '.3~r') + ' ms'" } } } },
     ],
   };
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
