@@ -28,12 +28,13 @@ export async function jcoRows(
   bp: BenchProgram,
   modules: { interpreted: Uint8Array; wevaled: Uint8Array },
   expectedStdout: string,
-  outDir: string,
   ctx: { runs: number; warmups: number; progress: Progress },
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [variant, bytes] of Object.entries(modules) as [Row["variant"], Uint8Array][]) {
-    const dir = join(outDir, "jco", `${bp.name}.${variant}`);
+    // Inside the repository whatever --out says: the transpiled JS imports @bytecodealliance/preview2-shim, which
+    // Node resolves from the nearest node_modules.
+    const dir = join(ROOT, "build", "jco", `${bp.name}.${variant}`);
     mkdirSync(dir, { recursive: true });
     ctx.progress.step(`jco component ${variant}`);
     writeFileSync(join(dir, "core.wasm"), await wasiCommand(bytes));
@@ -41,7 +42,7 @@ export async function jcoRows(
     jco(["transpile", join(dir, "component.wasm"), "-o", join(dir, "js"), "--name", "component", "--quiet"]);
     ctx.progress.step(`jco run ${variant}`);
     const child = join(ROOT, "dist", "bench", "jco-child.js");
-    const r = spawnSync(process.execPath, [child, join(dir, "js", "component.js"), String(ctx.warmups), String(ctx.runs)], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [child, join(dir, "js", "component.js"), String(ctx.warmups), String(ctx.runs)], { encoding: "utf8", maxBuffer: 1 << 26, timeout: 300_000 });
     if (r.status !== 0) throw new Error(`jco ${variant} run failed: ${r.stderr}`);
     const calls = 1 + ctx.warmups + ctx.runs;
     if (r.stdout !== expectedStdout.repeat(calls)) throw new Error(`jco ${variant}: output ${JSON.stringify(r.stdout.slice(0, 200))} differs from V8's ${JSON.stringify(expectedStdout)} x${calls}`);

@@ -44,7 +44,7 @@ interface Variant {
 
 function coldRun(spec: { kind: "toy"; file: string } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string }): { ms: number; result: string } {
   const child = join(ROOT, "dist", "bench", "cold-child.js");
-  const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8", timeout: 300_000 });
   if (r.status !== 0) throw new Error(`cold run failed (${spec.kind}): ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -65,91 +65,94 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   for (const bp of programs) {
     const variantCount = bp.sumN !== undefined ? 4 : 2;
     const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (engines.includes("jco") ? 4 : 0));
-    progress.step("building (snapshot + specialize)");
-    const built = await buildProgram(interp, bp.program.bytes, { cache: false });
-    const spec = built.specialize!;
-    const files = { interpreted: join(outDir, "modules", `${bp.name}.interpreted.wasm`), wevaled: join(outDir, "modules", `${bp.name}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm") };
-    writeFileSync(files.interpreted, built.snapshot);
-    writeFileSync(files.wevaled, built.wasm);
-    const limit = await limitModule();
-    writeFileSync(files.limit, limit);
-    meta.programs[bp.name] = {
-      specialize_ms: Math.round(spec.specializeMs * 10) / 10,
-      optimize_ms: Math.round(spec.optimizeMs),
-      snapshot_ms: Math.round(built.snapshotMs),
-      interpreter_bytes: interp.length,
-      snapshot_bytes: built.snapshot.length,
-      wevaled_bytes: built.wasm.length,
-      limit_bytes: bp.sumN !== undefined ? limit.length : undefined,
-      aborted: spec.requests.find((r) => r.aborted)?.aborted,
-    };
+    try {
+      progress.step("building (snapshot + specialize)");
+      const built = await buildProgram(interp, bp.program.bytes, { cache: false });
+      const spec = built.specialize!;
+      const files = { interpreted: join(outDir, "modules", `${bp.name}.interpreted.wasm`), wevaled: join(outDir, "modules", `${bp.name}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm") };
+      writeFileSync(files.interpreted, built.snapshot);
+      writeFileSync(files.wevaled, built.wasm);
+      const limit = await limitModule();
+      writeFileSync(files.limit, limit);
+      meta.programs[bp.name] = {
+        specialize_ms: Math.round(spec.specializeMs * 10) / 10,
+        optimize_ms: Math.round(spec.optimizeMs),
+        snapshot_ms: Math.round(built.snapshotMs),
+        interpreter_bytes: interp.length,
+        snapshot_bytes: built.snapshot.length,
+        wevaled_bytes: built.wasm.length,
+        limit_bytes: bp.sumN !== undefined ? limit.length : undefined,
+        aborted: spec.requests.find((r) => r.aborted)?.aborted,
+      };
 
-    const toyWarm = (bytes: Uint8Array) => async () => {
-      const inst = await instantiate(bytes, new ToyHost(new Uint8Array(0), new BufferedOutput()));
-      const run = inst.exports.run as () => bigint;
-      return () => BigInt.asUintN(64, run()).toString();
-    };
-    const variants: Variant[] = [
-      { name: "interpreted", cold: { kind: "toy", file: files.interpreted }, warm: toyWarm(built.snapshot) },
-      { name: "wevaled", cold: { kind: "toy", file: files.wevaled }, warm: toyWarm(built.wasm) },
-    ];
-    if (bp.sumN !== undefined) {
-      const n = bp.sumN;
-      variants.push({
-        name: "limit",
-        cold: { kind: "limit", file: files.limit, n: String(n) },
-        warm: async () => {
-          const sum = (await WebAssembly.instantiate(limit as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
-          return () => BigInt.asUintN(64, sum(n)).toString();
-        },
-      });
-      variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
-    }
-    const expected = bp.expected.toString();
-    const check = (v: string, result: string) => {
-      if (result !== expected) throw new Error(`${bp.name} ${v}: result ${result}, expected ${expected}`);
-    };
-
-    // Cold: one fresh process per run.
-    for (const v of variants) {
-      const ms: number[] = [];
-      for (let i = 0; i < coldRuns; i++) {
-        progress.step(`v8 cold ${v.name} ${i + 1}/${coldRuns}`);
-        const r = coldRun(v.cold);
-        check(v.name, r.result);
-        ms.push(r.ms);
+      const toyWarm = (bytes: Uint8Array) => async () => {
+        const inst = await instantiate(bytes, new ToyHost(new Uint8Array(0), new BufferedOutput()));
+        const run = inst.exports.run as () => bigint;
+        return () => BigInt.asUintN(64, run()).toString();
+      };
+      const variants: Variant[] = [
+        { name: "interpreted", cold: { kind: "toy", file: files.interpreted }, warm: toyWarm(built.snapshot) },
+        { name: "wevaled", cold: { kind: "toy", file: files.wevaled }, warm: toyWarm(built.wasm) },
+      ];
+      if (bp.sumN !== undefined) {
+        const n = bp.sumN;
+        variants.push({
+          name: "limit",
+          cold: { kind: "limit", file: files.limit, n: String(n) },
+          warm: async () => {
+            const sum = (await WebAssembly.instantiate(limit as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
+            return () => BigInt.asUintN(64, sum(n)).toString();
+          },
+        });
+        variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
       }
-      rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)", runs_ms: ms, result: expected }));
-    }
-    // Warm: one instance per variant, warm-up calls, then runs interleaved across variants.
-    const fns = await Promise.all(variants.map((v) => v.warm()));
-    for (let w = 0; w < warmups; w++) fns.forEach((f, k) => (progress.step(`v8 warm-up ${variants[k].name}`), check(variants[k].name, f())));
-    const warm: number[][] = variants.map(() => []);
-    for (let i = 0; i < runs; i++)
-      fns.forEach((f, k) => {
-        progress.step(`v8 warm ${variants[k].name} ${i + 1}/${runs}`);
-        const t = performance.now();
-        const r = f();
-        warm[k].push(performance.now() - t);
-        check(variants[k].name, r);
-      });
-    variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
+      const expected = bp.expected.toString();
+      const check = (v: string, result: string) => {
+        if (result !== expected) throw new Error(`${bp.name} ${v}: result ${result}, expected ${expected}`);
+      };
 
-    if (engines.includes("jco")) {
-      const why = jcoAvailability();
-      if (why) meta.notes.push(`jco rows skipped: ${why}`);
-      else {
-        // The output every engine must reproduce: the V8 wevaled run's.
-        const out = new BufferedOutput();
-        await runModule(built.wasm, new Uint8Array(0), out);
-        rows.push(...(await jcoRows(bp, { interpreted: built.snapshot, wevaled: built.wasm }, out.text(), outDir, { runs, warmups, progress })));
+      // Cold: one fresh process per run.
+      for (const v of variants) {
+        const ms: number[] = [];
+        for (let i = 0; i < coldRuns; i++) {
+          progress.step(`v8 cold ${v.name} ${i + 1}/${coldRuns}`);
+          const r = coldRun(v.cold);
+          check(v.name, r.result);
+          ms.push(r.ms);
+        }
+        rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)", runs_ms: ms, result: expected }));
       }
+      // Warm: one instance per variant, warm-up calls, then runs interleaved across variants.
+      const fns = await Promise.all(variants.map((v) => v.warm()));
+      for (let w = 0; w < warmups; w++) fns.forEach((f, k) => (progress.step(`v8 warm-up ${variants[k].name}`), check(variants[k].name, f())));
+      const warm: number[][] = variants.map(() => []);
+      for (let i = 0; i < runs; i++)
+        fns.forEach((f, k) => {
+          progress.step(`v8 warm ${variants[k].name} ${i + 1}/${runs}`);
+          const t = performance.now();
+          const r = f();
+          warm[k].push(performance.now() - t);
+          check(variants[k].name, r);
+        });
+      variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
+
+      if (engines.includes("jco")) {
+        const why = jcoAvailability();
+        if (why) meta.notes.push(`jco rows skipped: ${why}`);
+        else {
+          // The output every engine must reproduce: the V8 wevaled run's.
+          const out = new BufferedOutput();
+          await runModule(built.wasm, new Uint8Array(0), out);
+          rows.push(...(await jcoRows(bp, { interpreted: built.snapshot, wevaled: built.wasm }, out.text(), { runs, warmups, progress })));
+        }
+      }
+      if (engines.includes("wasmtime")) {
+        const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
+        meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");
+      }
+    } finally {
+      progress.done(); // also on failure: the bar's timer would keep the process alive
     }
-    if (engines.includes("wasmtime")) {
-      const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
-      meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");
-    }
-    progress.done();
   }
   const files = await writeReports(rows, meta, outDir, opts.json);
   return { rows, meta, files };

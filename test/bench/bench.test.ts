@@ -11,7 +11,7 @@ describe("futamura bench --quick", () => {
   it("measures every variant on every tier and writes the reports", () => {
     const out = mkdtempSync(join(tmpdir(), "futamura-bench-"));
     const json = join(out, "extra.json");
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "bench", "--quick", "--out", out, "--json", json], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "bench", "--quick", "--out", out, "--json", json], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sum-to-10M\s+wevaled\s+v8\s+warm \(TurboFan\)/);
     expect(r.stdout).toMatch(/wevaled is [\d.]+x faster than interpreted/);

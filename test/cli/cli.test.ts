@@ -10,7 +10,7 @@ import { ROOT } from "../../interp/build.ts";
 const cacheDir = mkdtempSync(join(tmpdir(), "futamura-cache-"));
 
 function futamura(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir } });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000, env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
