@@ -19,6 +19,7 @@ import { callSignatures } from "./ssa/roundtrip.ts";
 import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
+import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type Limits } from "./weval/specialize.ts";
 
 export interface SpecializeOptions {
@@ -102,6 +103,8 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
   if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
   const generic = buildFunctionIR(info, funcIndex);
+  if (opts.verify) verifyFunction(generic);
+  splitAfterCalls(generic, new Set([...intrinsics].filter(([, name]) => name === "specialize.value").map(([index]) => index)));
   if (opts.verify) verifyFunction(generic);
   toMaxSSA(generic);
   if (opts.verify) verifyFunction(generic);

@@ -1,41 +1,62 @@
 // Specialization contexts: the stack of bytecode pcs the interpreter declared with weval.push.context /
-// update.context / pop.context. Each context is interned as (parent, pc), so a context is a small number and
-// equal stacks are the same number. The root (0) is the context outside any push. Relies on nothing.
+// update.context / pop.context, plus the values `specialize.value` forked on. Each context is interned as
+// (parent, element), so a context is a small number and equal stacks are the same number. The root (0) is the
+// context outside any push. A value element lasts until the next update or pop, which first drop it (as in weval,
+// where updating a loop's pc leaves the per-value copies of the previous iteration). Relies on nothing.
 
 export class Contexts {
   private parents: number[] = [-1];
   private pcs: number[] = [-1];
+  /** True for elements made by specialize.value (the number in `pcs` is then the value). */
+  private isValue: boolean[] = [false];
   private index = new Map<string, number>();
 
   get count(): number {
     return this.parents.length;
   }
 
-  /** The context `pc` pushed on top of `parent`. */
-  push(parent: number, pc: number): number {
-    const key = `${parent}:${pc}`;
+  private intern(parent: number, n: number, value: boolean): number {
+    const key = `${parent}:${value ? "v" : ""}${n}`;
     let id = this.index.get(key);
     if (id === undefined) {
       id = this.parents.push(parent) - 1;
-      this.pcs.push(pc);
+      this.pcs.push(n);
+      this.isValue.push(value);
       this.index.set(key, id);
     }
     return id;
   }
 
+  /** The context `pc` pushed on top of `parent`. */
+  push(parent: number, pc: number): number {
+    return this.intern(parent, pc, false);
+  }
+
+  /** The context for one value of a specialize.value fork. */
+  pushValue(parent: number, value: number): number {
+    return this.intern(parent, value, true);
+  }
+
+  private dropValues(ctx: number): number {
+    while (ctx !== 0 && this.isValue[ctx]) ctx = this.parents[ctx];
+    return ctx;
+  }
+
   /** Replace the innermost pc (update.context); at the root it pushes. */
   update(ctx: number, pc: number): number {
+    ctx = this.dropValues(ctx);
     return this.push(ctx === 0 ? 0 : this.parents[ctx], pc);
   }
 
   pop(ctx: number): number {
+    ctx = this.dropValues(ctx);
     return ctx === 0 ? 0 : this.parents[ctx];
   }
 
   /** `[pc, pc, …]` from the outermost in. */
   describe(ctx: number): string {
-    const pcs: number[] = [];
-    for (let c = ctx; c > 0; c = this.parents[c]) pcs.unshift(this.pcs[c]);
+    const pcs: string[] = [];
+    for (let c = ctx; c > 0; c = this.parents[c]) pcs.unshift(this.isValue[c] ? `value=${this.pcs[c]}` : String(this.pcs[c]));
     return `[${pcs.join(", ")}]`;
   }
 }

@@ -10,7 +10,9 @@
 // arguments only at the end, when every block's parameter list is final.
 //
 // Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc that
-// is not constant is an error naming the function and location. Constant branches and br_tables become jumps,
+// is not constant is an error naming the function and location. specialize.value on a run-time value (which
+// split-at-intrinsic.ts has made the last instruction of its block) forks: one successor per value, each in its
+// own context with the value constant, behind a br_table; out-of-range values take the unforked path. Constant branches and br_tables become jumps,
 // numeric operators on constants fold (ssa/fold.ts), loads through a constant-buffer pointer read the request's
 // bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
 // Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
@@ -29,6 +31,9 @@ export interface Limits {
   maxBlocks: number;
   maxValues: number;
 }
+
+/** The widest specialize.value range that forks (wider ones leave the value as it is). */
+export const MAX_FORK = 1024;
 
 export const DEFAULT_LIMITS: Limits = { maxContexts: 20_000, maxBlocks: 200_000, maxValues: 4_000_000 };
 
@@ -211,6 +216,8 @@ class Specializer {
     const regs = new Map<bigint, Known>();
     for (const k of s.regOrder) regs.set(k, { abs: s.entry.regs.get(k)!, out: out.addBlockParam(s.id, "i64") });
     let next = s.ctx;
+    /** A specialize.value on a run-time value: the block forks at its end, one successor per value. */
+    let fork: { value: Known; lo: number; hi: number; result: ValueId } | undefined;
     const get = (v: ValueId): Known => {
       const k = vals.get(f.resolve(v));
       if (!k) throw new Error(`internal: v${v} has no value in ${this.where(s)} (is the input max-SSA?)`);
@@ -255,9 +262,13 @@ class Specializer {
           case "write.reg":
             regs.set(BigInt(constArg(0, "the register index").bits), args[1]);
             break;
-          case "specialize.value":
+          case "specialize.value": {
+            const lo = Number(constArg(1, "the lower bound").bits) | 0;
+            const hi = Number(constArg(2, "the upper bound").bits) | 0;
             vals.set(v, args[0]);
+            if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) fork = { value: args[0], lo, hi, result: v };
             break;
+          }
           case "assert.const32":
             constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
             break;
@@ -285,6 +296,23 @@ class Specializer {
       return s.edges.push({ to, args, regs: new Map(regs) }) - 1;
     };
     const t = orig.term;
+    if (fork && t.kind === "br") {
+      // One successor per value lo..hi in its own context, where the value is a constant; out of range: as is.
+      const f = fork;
+      const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
+      const targets: number[] = [];
+      const outer = next;
+      for (let k = f.lo; k <= f.hi; k++) {
+        vals.set(f.result, { abs: { kind: "const", value: i32(k) } });
+        next = this.contexts.pushValue(outer, k);
+        targets.push(edge(t.target));
+      }
+      vals.set(f.result, f.value);
+      next = outer;
+      s.term = { kind: "table", index, targets, default: edge(t.target) };
+      if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted(`more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
+      return;
+    }
     switch (t.kind) {
       case "br":
         s.term = { kind: "br", edge: edge(t.target) };
