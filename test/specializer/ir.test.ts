@@ -11,20 +11,23 @@ import { printFunction } from "../../specializer/ssa/print.ts";
 import { verifyFunction } from "../../specializer/ssa/verify.ts";
 import { wat, watCorpus } from "./wat.ts";
 
+/** Build a function's IR and check it: verified, print → parse → print the identity, still valid as max-SSA. */
+function checkedIR(info: ReturnType<typeof decodeModule>, index: number): string {
+  const ir = buildFunctionIR(info, index);
+  verifyFunction(ir);
+  const printed = printFunction(ir);
+  expect(printFunction(parseFunction(printed))).toBe(printed);
+  toMaxSSA(ir);
+  verifyFunction(ir);
+  return printed;
+}
+
 describe("frontend golden IR", () => {
   it.each(watCorpus())("%s", async (file) => {
     const info = decodeModule(await wat(file));
     const text = info.functions
       .filter((f) => !f.import)
-      .map((f) => {
-        const ir = buildFunctionIR(info, f.index);
-        verifyFunction(ir);
-        const printed = printFunction(ir);
-        expect(printFunction(parseFunction(printed))).toBe(printed);
-        toMaxSSA(ir);
-        verifyFunction(ir);
-        return printed;
-      })
+      .map((f) => checkedIR(info, f.index))
       .join("\n");
     await expect(text).toMatchFileSnapshot(`golden/${file.replace(/\.wat$/, ".ir")}`);
   });
@@ -33,14 +36,7 @@ describe("frontend golden IR", () => {
 describe("frontend on the interpreter", () => {
   it("builds, verifies, parses back and converts to max-SSA every function of the toy interpreter", async () => {
     const info = decodeModule((await buildInterpreter("toy")).wasm);
-    for (const f of info.functions.filter((x) => !x.import)) {
-      const ir = buildFunctionIR(info, f.index);
-      verifyFunction(ir);
-      const printed = printFunction(ir);
-      expect(printFunction(parseFunction(printed))).toBe(printed);
-      toMaxSSA(ir);
-      verifyFunction(ir);
-    }
+    for (const f of info.functions.filter((x) => !x.import)) checkedIR(info, f.index);
   });
 
   it("names the function and opcode of an unsupported instruction", async () => {
