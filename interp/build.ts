@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { toyOpcodesAssemblyScript } from "../bytecode/gen-as-constants.ts";
+import { fernOpcodesAssemblyScript } from "../lang/gen-as-constants.ts";
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
@@ -24,7 +25,7 @@ export const EXPORT_RENAMES: Record<string, string> = {
   wevalIsWevaled: "weval.is.wevaled",
 };
 
-export type InterpreterName = "toy";
+export type InterpreterName = "toy" | "fern";
 
 export interface BuiltInterpreter {
   name: InterpreterName;
@@ -32,17 +33,25 @@ export interface BuiltInterpreter {
   path: string;
 }
 
-/** The generated constants file's path and up-to-date content. */
+/** The generated constants files' paths and up-to-date contents. */
+export function generatedFiles(): { path: string; content: string }[] {
+  return [
+    { path: join(AS_DIR, "toy-opcodes.ts"), content: toyOpcodesAssemblyScript() },
+    { path: join(AS_DIR, "fern-opcodes.ts"), content: fernOpcodesAssemblyScript() },
+  ];
+}
+
 export function toyOpcodesFile(): { path: string; content: string } {
-  return { path: join(AS_DIR, "toy-opcodes.ts"), content: toyOpcodesAssemblyScript() };
+  return generatedFiles()[0];
 }
 
 /** Rewrite the generated constants when stale; with `regenerate: false`, a stale file is an error instead. */
 function refreshGenerated(regenerate: boolean): void {
-  const { path, content } = toyOpcodesFile();
-  if (existsSync(path) && readFileSync(path, "utf8") === content) return;
-  if (!regenerate) throw new Error(`${relative(ROOT, path)} is out of date with bytecode/opcodes.ts: run \`npm run build:interp\``);
-  writeFileSync(path, content);
+  for (const { path, content } of generatedFiles()) {
+    if (existsSync(path) && readFileSync(path, "utf8") === content) continue;
+    if (!regenerate) throw new Error(`${relative(ROOT, path)} is out of date with its opcode table: run \`npm run build:interp\``);
+    writeFileSync(path, content);
+  }
 }
 
 function sourceHash(): string {
@@ -111,6 +120,8 @@ async function renameExports(wasm: Uint8Array): Promise<Uint8Array> {
 
 // `tsx interp/build.ts` builds every interpreter.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const built = await buildInterpreter("toy");
-  console.log(`${relative(process.cwd(), built.path)}: ${built.wasm.length} bytes`);
+  for (const name of ["toy", "fern"] as const) {
+    const built = await buildInterpreter(name);
+    console.log(`${relative(process.cwd(), built.path)}: ${built.wasm.length} bytes`);
+  }
 }

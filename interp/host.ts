@@ -1,7 +1,9 @@
 // The TypeScript host for interpreter modules: the import object (program input for init, output, trace, and
 // weval intrinsic stubs for unspecialized modules), and helpers that instantiate a module, run its init and its
 // main export. Used by the CLI, the snapshot stage, the tests and the benchmarks alike.
-// Relies on the toy interpreter's contract (interp/README.md) and nothing else.
+// Relies on the interpreters' contract (interp/README.md) and lang/values.ts for Fern's values.
+
+import { fernImports } from "../lang/values.ts";
 
 export interface Output {
   write(text: string): void;
@@ -49,6 +51,8 @@ export class ToyHost {
         print_u64: (v: bigint) => out.write(BigInt.asUintN(64, v).toString()),
         trace: (pc: number, acc: bigint) => opts.trace?.(pc >>> 0, BigInt.asUintN(64, acc)),
       },
+      // The Fern interpreter's output and errors (lang/values.ts).
+      fern: fernImports(program, () => mem().buffer, (t) => out.write(t)),
       env: {
         abort: (_msg: number, _file: number, line: number, col: number) => {
           throw new Error(`interpreter aborted (AssemblyScript abort at ${line}:${col}: out of memory?)`);
