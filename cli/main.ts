@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../util/errors.ts";
 import { benchCommand } from "./bench-command.ts";
+import { diffCommand } from "./diff-command.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
 import { buildCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
 import { runCommand } from "./run-command.ts";
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("run")
     .description("run a program on the toy interpreter (or run a built module)")
-    .argument("<program>", "a .asm source, a .fbc binary, or a built .wasm module")
+    .argument("<program>", "a .asm source, a .fbc binary, a .fern program, or a built .wasm module")
     .option("--aot", "compile the program first (snapshot + specialize, cached) and run the wevaled module")
     .option("--trace", "print pc, instruction and accumulator before every step")
     .option("--interp <interp.wasm>", "interpreter module to use instead of the built-in toy interpreter")
@@ -100,6 +101,15 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("diff")
+    .description("differential test: run programs interpreted and wevaled on an interpreter and compare")
+    .argument("<programs...>", ".fern or .asm sources, or raw program files for --interp")
+    .option("--interp <interp.wasm>", "any interpreter module on futamura's ABI (default: by file type, toy or fern)")
+    .action(async (files: string[], opts: { interp?: string }) => {
+      exitCode = await diffCommand(files, opts);
+    });
+
+  program
     .command("bench")
     .description("benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M)")
     .argument("[programs...]", "toy programs with an `; expect-halt:` comment (default: sum-to-100M)")
@@ -118,8 +128,10 @@ export async function main(argv: string[]): Promise<number> {
     .description("rebuild the AssemblyScript interpreters and their generated constants")
     .action(async () => {
       const { buildInterpreter } = await import("../interp/build.ts");
-      const built = await buildInterpreter("toy");
-      process.stdout.write(`${built.path}: ${built.wasm.length} bytes\n`);
+      for (const name of ["toy", "fern"] as const) {
+        const built = await buildInterpreter(name);
+        process.stdout.write(`${built.path}: ${built.wasm.length} bytes\n`);
+      }
     });
 
   try {

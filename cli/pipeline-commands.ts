@@ -16,9 +16,10 @@ import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile, writeFileAtomic } from "../util/files.ts";
 
-/** `toy` names the built-in interpreter; anything else is a path to an interpreter module. */
+/** `toy` and `fern` name the built-in interpreters; anything else is a path to an interpreter module. */
 export async function interpreterBytes(spec: string | undefined): Promise<Uint8Array> {
   if (!spec || spec === "toy") return (await buildInterpreter("toy")).wasm;
+  if (spec === "fern") return (await buildInterpreter("fern")).wasm;
   return readUserFile(spec);
 }
 

@@ -8,7 +8,10 @@ import { BufferedOutput, runModule, type Output } from "../interp/host.ts";
 import { buildProgram } from "../specializer/build.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
+import { basename } from "node:path";
 import { interpreterBytes } from "./pipeline-commands.ts";
+import { buildInterpreter } from "../interp/build.ts";
+import { loadFernFile } from "../lang/index.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -28,6 +31,7 @@ export async function runCommand(file: string, opts: { aot?: boolean; trace?: bo
     await runModule(bytes, new Uint8Array(0), out);
     return 0;
   }
+  if (file.endsWith(".fern")) return runFern(file, opts, out, captured);
   const loaded = loadProgramFile(file);
   const interp = await interpreterBytes(opts.interp);
   let trace: ((pc: number, acc: bigint) => void) | undefined;
@@ -55,4 +59,28 @@ export async function runCommand(file: string, opts: { aot?: boolean; trace?: bo
     return problems.length ? 1 : 0;
   }
   return 0;
+}
+
+/** A Fern program: compiled, then run on the Fern interpreter (or compiled ahead of time with --aot). */
+async function runFern(file: string, opts: { aot?: boolean; trace?: boolean; interp?: string; expect?: boolean; cache?: boolean }, out: Output, captured: BufferedOutput): Promise<number> {
+  if (opts.trace) throw new UserError("--trace is for the toy machine's programs; Fern has no traced body");
+  const program = loadFernFile(file);
+  const interp = opts.interp ? readUserFile(opts.interp) : (await buildInterpreter("fern")).wasm;
+  const wasm = opts.aot ? (await buildProgram(interp, program.bytes, { cache: opts.cache === false ? false : undefined })).wasm : interp;
+  let error: string | undefined;
+  try {
+    await runModule(wasm, program.bytes, out);
+  } catch (e) {
+    if (!(e instanceof UserError) || !opts.expect) throw e;
+    error = e.message;
+    process.stderr.write(`${error}\n`);
+  }
+  if (!opts.expect) return 0;
+  const problems: string[] = [];
+  if (program.expect.stdout !== undefined && captured.text() !== program.expect.stdout) problems.push(`stdout ${JSON.stringify(captured.text())} != expected ${JSON.stringify(program.expect.stdout)}`);
+  // Expectations name the file as it is named in its folder; the message names it as the user did.
+  const shown = error?.replace(file, basename(file));
+  if (shown !== program.expect.runtimeError) problems.push(`runtime error ${JSON.stringify(error)} != expected ${JSON.stringify(program.expect.runtimeError)}`);
+  for (const p of problems) process.stderr.write(`${file}: expectation failed: ${p}\n`);
+  return problems.length ? 1 : 0;
 }

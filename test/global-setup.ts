@@ -5,4 +5,5 @@ import { buildInterpreter } from "../interp/build.ts";
 export default async function setup(): Promise<void> {
   // regenerate: false, so a committed interp/as/toy-opcodes.ts that drifted from the opcode table fails the run.
   await buildInterpreter("toy", { regenerate: false });
+  await buildInterpreter("fern", { regenerate: false });
 }

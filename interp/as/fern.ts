@@ -37,6 +37,8 @@ const FERN_FUNC_ID: u32 = 2;
 const PARAM_CONTEXT: u32 = 0x40000000;
 const ARG_CONTEXT: u32 = 0x50000000;
 const FRAME_STACK_BYTES: u32 = 1 << 20;
+/** Call depth limit: below what V8's own stack allows for nested Wasm calls, so Fern reports the overflow. */
+const MAX_DEPTH: u32 = 2000;
 
 let program: usize = 0;
 let funcs: usize = 0; // per function: u32 blob address, u32 slot
@@ -44,6 +46,7 @@ let nfuncs: u32 = 0;
 let frameStack: usize = 0;
 let frameLimit: usize = 0;
 let fsp: usize = 0;
+let depth: u32 = 0;
 let retTag: u64 = 0;
 let retBits: u64 = 0;
 
@@ -85,7 +88,7 @@ function fail(kind: u32, blob: usize, pc: u32): void {
   const size = (nlocals + <u32>load<u8>(blob + FUNC_MAXSTACK)) << 4;
   const code = blob + FUNC_SIZE;
   const saved = fsp;
-  if (frame + size > frameLimit) fail(ERR_STACK_OVERFLOW, blob, 0);
+  if (frame + size > frameLimit || ++depth > MAX_DEPTH) fail(ERR_STACK_OVERFLOW, blob, 0);
   fsp = frame + size;
   if (specialized) {
     // Parameters into registers, one context per iteration so `i` stays constant.
@@ -231,6 +234,7 @@ function fail(kind: u32, blob: usize, pc: u32): void {
         retTag = getTag(frame, sp - 1, specialized);
         retBits = getBits(frame, sp - 1, specialized);
         fsp = saved;
+        depth--;
         if (specialized) popContext();
         return;
       }
@@ -315,6 +319,7 @@ export function init(): void {
 /** Run `main` (function 0); returns 0 (errors are thrown by the host's fern.error). */
 export function run(): u64 {
   fsp = frameStack;
+  depth = 0;
   const blob = <usize>load<u32>(funcs);
   const slot = load<u32>(funcs, 4);
   if (slot != 0) call_indirect<void>(slot, blob, frameStack);

@@ -1,0 +1,77 @@
+// Fern: every program in lang/programs meets its `// expect:` lines and `// expect runtime error:` interpreted
+// and wevaled alike (the generic differential tester); compile errors carry file:line:col; random programs agree.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildInterpreter } from "../../interp/build.ts";
+import { compileFern } from "../../lang/index.ts";
+import { randomFern } from "../../lang/random.ts";
+import { differential } from "../../specializer/differential.ts";
+import { SourceError } from "../../util/errors.ts";
+import { ROOT } from "../../util/root.ts";
+
+const interp = (await buildInterpreter("fern")).wasm;
+const dir = join(ROOT, "lang", "programs");
+const programs = readdirSync(dir).filter((f) => f.endsWith(".fern")).sort().map((f) => compileFern(readFileSync(join(dir, f), "utf8"), f));
+
+describe("Fern programs, interpreted and wevaled", () => {
+  it.each(programs.map((p) => [p.file, p] as const))("%s", async (_f, p) => {
+    const [r] = await differential(interp, [{ name: p.file, bytes: p.bytes }], { verify: true });
+    expect(r.aborted).toEqual([]);
+    expect(r.interpreted.stdout).toBe(p.expect.stdout ?? "");
+    expect(r.interpreted.error).toBe(p.expect.runtimeError);
+    expect(r.wevaled).toEqual(r.interpreted);
+  });
+
+  it("has programs for every runtime error kind", () => {
+    const errors = programs.map((p) => p.expect.runtimeError).filter(Boolean).join("\n");
+    for (const kind of ["type error", "index out of range", "wrong number of arguments", "stack overflow", "division by zero"]) expect(errors).toContain(kind);
+  });
+});
+
+describe("Fern compile errors", () => {
+  it.each<[string, string]>([
+    ["print(x);", "t.fern:1:7: error: undefined variable 'x'"],
+    ["let a = 1;\nlet a = 2;", "t.fern:2:1: error: 'a' is already declared in this block"],
+    ["print(f(1));", "t.fern:1:7: error: undefined function 'f'"],
+    ["let x = (1 + ;", "t.fern:1:14: error: expected an expression, found ';'"],
+    ["while (true) { print(1);", "t.fern:1:25: error: expected '}' before the end of the file"],
+    ["1 + 2 = 3;", "t.fern:1:7: error: only a variable or an array element can be assigned to"],
+    ["let s = 9223372036854775808;", "t.fern:1:9: error: 9223372036854775808 does not fit in a 64-bit integer"],
+    ["print(1) @", "t.fern:1:10: error: unexpected character '@'"],
+    ["fn f() { fn g() {} }", "t.fern:1:10: error: functions can only be declared at the top level"],
+    ["print(len(1, 2));", "t.fern:1:7: error: len() takes 1 argument, got 2"],
+  ])("%s", (source, message) => {
+    let err: unknown;
+    try {
+      compileFern(source, "t.fern");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as Error).message).toBe(message);
+  });
+
+  it("gives every pc one stack depth", () => {
+    const p = compileFern("fn f(a) { if (a > 1 && a < 5 || !a) { return a * 2; } else { return 0; } }\nlet i = 0; while (i < 3) { print(f(i)); i = i + 1; }", "t.fern");
+    for (const f of p.functions) for (const d of f.depths.values()) expect(d).toBeGreaterThanOrEqual(0);
+    expect(p.functions.map((f) => f.maxStack)).toEqual([2, 2]);
+  });
+});
+
+describe("random Fern programs", () => {
+  it("agree interpreted vs wevaled on 60 random programs", async () => {
+    const progs = Array.from({ length: 60 }, (_, i) => {
+      const source = randomFern(i + 1);
+      return { name: `seed ${i + 1}`, bytes: compileFern(source, `seed${i + 1}.fern`).bytes, source };
+    });
+    const results = await differential(interp, progs, { optimizeLevel: 0 });
+    for (const r of results) {
+      expect(r.aborted, r.name).toEqual([]);
+      expect(r.wevaled, `${r.name}:\n${progs.find((p) => p.name === r.name)!.source}`).toEqual(r.interpreted);
+    }
+    // The generator must exercise both outcomes.
+    expect(results.some((r) => r.interpreted.error)).toBe(true);
+    expect(results.some((r) => !r.interpreted.error)).toBe(true);
+  });
+});
