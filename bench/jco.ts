@@ -47,7 +47,7 @@ export async function jcoRows(
     const calls = 1 + ctx.warmups + ctx.runs;
     if (r.stdout !== expectedStdout.repeat(calls)) throw new Error(`jco ${variant}: output ${JSON.stringify(r.stdout.slice(0, 200))} differs from V8's ${JSON.stringify(expectedStdout)} x${calls}`);
     const timing = JSON.parse(r.stderr.trim().split("\n").pop()!) as { cold_ms: number; warm_ms: number[] };
-    const result = bp.expected.toString();
+    const result = bp.expected;
     rows.push(summarize({ program: bp.name, variant, engine: "jco", tier: "cold (first call)", runs_ms: [timing.cold_ms], result }));
     rows.push(summarize({ program: bp.name, variant, engine: "jco", tier: "warm (TurboFan)", runs_ms: timing.warm_ms, result }));
   }

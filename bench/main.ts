@@ -42,7 +42,7 @@ interface Variant {
   warm: () => Promise<() => string>;
 }
 
-function coldRun(spec: { kind: "toy"; file: string } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string }): { ms: number; result: string } {
+function coldRun(spec: { kind: "toy"; file: string; program?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string }): { ms: number; result: string } {
   const child = join(ROOT, "dist", "bench", "cold-child.js");
   const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8", timeout: 300_000 });
   if (r.status !== 0) throw new Error(`cold run failed (${spec.kind}): ${r.stderr}`);
@@ -58,18 +58,19 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const engines = opts.engines ?? ["v8", "jco"];
   const programs: BenchProgram[] = opts.programs?.length ? opts.programs.map(fileProgram) : [sumProgram(quick ? 10_000_000n : 100_000_000n)];
   mkdirSync(join(outDir, "modules"), { recursive: true });
-  const interp = (await buildInterpreter("toy")).wasm;
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, programs: {}, notes: [] };
 
   for (const bp of programs) {
     const variantCount = bp.sumN !== undefined ? 4 : 2;
-    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (engines.includes("jco") ? 4 : 0));
+    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (engines.includes("jco") && bp.interpreter === "toy" ? 4 : 0));
     try {
       progress.step("building (snapshot + specialize)");
-      const built = await buildProgram(interp, bp.program.bytes, { cache: false });
+      const interp = (await buildInterpreter(bp.interpreter)).wasm;
+      const built = await buildProgram(interp, bp.bytes, { cache: false });
       const spec = built.specialize!;
-      const files = { interpreted: join(outDir, "modules", `${bp.name}.interpreted.wasm`), wevaled: join(outDir, "modules", `${bp.name}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm") };
+      const files = { interpreted: join(outDir, "modules", `${bp.name}.interpreted.wasm`), wevaled: join(outDir, "modules", `${bp.name}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${bp.name}.program`) };
+      writeFileSync(files.program, bp.bytes);
       writeFileSync(files.interpreted, built.snapshot);
       writeFileSync(files.wevaled, built.wasm);
       const limit = await limitModule();
@@ -85,14 +86,21 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         aborted: spec.requests.find((r) => r.aborted)?.aborted,
       };
 
+      // Toy programs are checked by their HALT value, Fern programs by what they print.
+      const byOutput = bp.interpreter === "fern";
       const toyWarm = (bytes: Uint8Array) => async () => {
-        const inst = await instantiate(bytes, new ToyHost(new Uint8Array(0), new BufferedOutput()));
+        let out = new BufferedOutput();
+        const inst = await instantiate(bytes, new ToyHost(bp.bytes, { write: (t) => out.write(t) }));
         const run = inst.exports.run as () => bigint;
-        return () => BigInt.asUintN(64, run()).toString();
+        return () => {
+          out = new BufferedOutput();
+          const r = BigInt.asUintN(64, run()).toString();
+          return byOutput ? out.text() : r;
+        };
       };
       const variants: Variant[] = [
-        { name: "interpreted", cold: { kind: "toy", file: files.interpreted }, warm: toyWarm(built.snapshot) },
-        { name: "wevaled", cold: { kind: "toy", file: files.wevaled }, warm: toyWarm(built.wasm) },
+        { name: "interpreted", cold: { kind: "toy", file: files.interpreted, program: files.program, stdout: byOutput }, warm: toyWarm(built.snapshot) },
+        { name: "wevaled", cold: { kind: "toy", file: files.wevaled, program: files.program, stdout: byOutput }, warm: toyWarm(built.wasm) },
       ];
       if (bp.sumN !== undefined) {
         const n = bp.sumN;
@@ -106,9 +114,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         });
         variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
       }
-      const expected = bp.expected.toString();
+      const expected = bp.expected;
       const check = (v: string, result: string) => {
-        if (result !== expected) throw new Error(`${bp.name} ${v}: result ${result}, expected ${expected}`);
+        if (result !== expected) throw new Error(`${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
       };
 
       // Cold: one fresh process per run.
@@ -136,7 +144,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         });
       variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
 
-      if (engines.includes("jco")) {
+      if (engines.includes("jco") && bp.interpreter !== "toy") meta.notes.push(`${bp.name}: no jco rows (the WASI wrapper knows the toy interpreter's imports only)`);
+      else if (engines.includes("jco")) {
         const why = jcoAvailability();
         if (why) meta.notes.push(`jco rows skipped: ${why}`);
         else {

@@ -1,17 +1,22 @@
 // The benchmark programs and their baselines. sum-to-N is the seed's program (bytecode/programs/sum.asm with N
 // made a parameter); its `limit` is the same loop written directly in Wasm (limit.ts) and its `js` the same loop
 // as a user would write it in JavaScript. Other toy programs given on the command line run interpreted and
-// wevaled only (no baseline knows what they compute). Relies on bytecode/ and limit.ts.
+// wevaled only (no baseline knows what they compute); so do Fern programs (lang/bench). Relies on bytecode/, lang/.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadProgramFile, loadProgramSource, type ProgramFile } from "../bytecode/index.ts";
+import { loadProgramFile, loadProgramSource } from "../bytecode/index.ts";
+import { loadFernFile } from "../lang/index.ts";
+import { UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
 
 export interface BenchProgram {
   name: string;
-  program: ProgramFile;
-  /** The value HALT leaves in the accumulator (checked on every run). */
-  expected: bigint;
+  /** Which built-in interpreter runs it. */
+  interpreter: "toy" | "fern";
+  /** The program's bytes as its interpreter reads them. */
+  bytes: Uint8Array;
+  /** What every run must produce: the accumulator at HALT (toy) or the printed output (Fern). */
+  expected: string;
   /** For sum-to-N: N, so the baselines compute the same thing. */
   sumN?: bigint;
 }
@@ -21,13 +26,20 @@ export function sumProgram(n: bigint): BenchProgram {
     .replace("LOAD_IMMEDIATE 100000000", `LOAD_IMMEDIATE ${n}`)
     .replace(/; expect.*\n/g, "");
   const expected = (n * (n + 1n)) / 2n;
-  return { name: n % 1_000_000n === 0n ? `sum-to-${n / 1_000_000n}M` : `sum-to-${n}`, program: loadProgramSource(text, `sum-to-${n}.asm`), expected: BigInt.asUintN(64, expected), sumN: n };
+  const name = n % 1_000_000n === 0n ? `sum-to-${n / 1_000_000n}M` : `sum-to-${n}`;
+  return { name, interpreter: "toy", bytes: loadProgramSource(text, `sum-to-${n}.asm`).bytes, expected: BigInt.asUintN(64, expected).toString(), sumN: n };
 }
 
 export function fileProgram(path: string): BenchProgram {
+  const name = path.split("/").pop()!.replace(/\.(asm|fbc|fern)$/, "");
+  if (path.endsWith(".fern")) {
+    const p = loadFernFile(path);
+    if (p.expect.stdout === undefined) throw new UserError(`${path}: a benchmark program needs \`// expect:\` lines to check its output`);
+    return { name, interpreter: "fern", bytes: p.bytes, expected: p.expect.stdout };
+  }
   const program = loadProgramFile(path);
-  if (program.expect.halt === undefined) throw new Error(`${path}: a benchmark program needs an \`; expect-halt:\` comment to check its result`);
-  return { name: path.split("/").pop()!.replace(/\.(asm|fbc)$/, ""), program, expected: program.expect.halt };
+  if (program.expect.halt === undefined) throw new UserError(`${path}: a benchmark program needs an \`; expect-halt:\` comment to check its result`);
+  return { name, interpreter: "toy", bytes: program.bytes, expected: program.expect.halt.toString() };
 }
 
 /** The JavaScript baseline: the loop as a user would write it (numbers are exact below 2^53). */

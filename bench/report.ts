@@ -60,13 +60,24 @@ export function table(rows: Row[]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
+/** Geometric mean of wevaled's speedup over interpreted, per engine and tier, over every program measured. */
+export function geomeans(rs: Ratio[]): { engine: string; tier: string; programs: number; speedup: number }[] {
+  const groups = new Map<string, number[]>();
+  for (const r of rs) if (r.speedup_over_interpreted) groups.set(`${r.engine}\u0000${r.tier}`, [...(groups.get(`${r.engine}\u0000${r.tier}`) ?? []), r.speedup_over_interpreted]);
+  return [...groups].map(([k, xs]) => {
+    const [engine, tier] = k.split("\u0000");
+    return { engine, tier, programs: xs.length, speedup: round3(Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)) };
+  });
+}
+
 export function ratioLines(rs: Ratio[]): string[] {
-  return rs.map((r) => {
+  const geo = geomeans(rs).filter((g) => g.programs > 1).map((g) => `geomean over ${g.programs} programs, ${g.engine} ${g.tier}: wevaled is ${g.speedup.toFixed(2)}x faster than interpreted`);
+  return [...rs.map((r) => {
     const parts = [`${r.program} ${r.engine} ${r.tier}:`];
     if (r.speedup_over_interpreted !== undefined) parts.push(`wevaled is ${r.speedup_over_interpreted.toFixed(1)}x faster than interpreted`);
     if (r.wevaled_over_limit !== undefined) parts.push(`wevaled/limit = ${r.wevaled_over_limit.toFixed(2)}`);
     return parts.join(" ");
-  });
+  }), ...geo];
 }
 
 export function markdown(rows: Row[], meta: BenchMeta): string {
@@ -115,7 +126,7 @@ export async function svgChart(rows: Row[]): Promise<string> {
 }
 
 export async function writeReports(rows: Row[], meta: BenchMeta, outDir: string, jsonPath?: string): Promise<string[]> {
-  const json = JSON.stringify({ meta, rows, ratios: ratios(rows) }, null, 2) + "\n";
+  const json = JSON.stringify({ meta, rows, ratios: ratios(rows), geomeans: geomeans(ratios(rows)) }, null, 2) + "\n";
   const files = [join(outDir, "bench.json"), join(outDir, "bench.md"), join(outDir, "bench.svg")];
   writeFileSync(files[0], json);
   writeFileSync(files[1], markdown(rows, meta));
