@@ -31,4 +31,14 @@ describe("futamura bench --quick", () => {
     const jco = report.rows.filter((row: { engine: string }) => row.engine === "jco");
     expect(jco.map((row: { variant: string }) => row.variant).sort()).toEqual(["interpreted", "interpreted", "wevaled", "wevaled"]);
   });
+
+  it("benchmarks Fern programs, checked by their output, and reports the geomean", () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-bench-fern-"));
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "bench", "--quick", "--engine", "v8", "--out", out, "lang/bench/fib.fern", "lang/bench/calls.fern"], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/geomean over 2 programs, v8 warm \(TurboFan\): wevaled is [\d.]+x faster than interpreted/);
+    const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
+    expect(report.rows.filter((row: { program: string }) => row.program === "fib").every((row: { result: string }) => row.result === "832040\n")).toBe(true);
+    expect(report.geomeans.length).toBeGreaterThan(0);
+  });
 });
