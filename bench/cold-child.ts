@@ -4,7 +4,7 @@
 // where spec = { kind: "toy", file, program?, stdout? } | { kind: "limit", file, n } | { kind: "js", n }; with `stdout`
 // the result is the program's output (Fern programs are checked by what they print). Relies on interp/host.ts.
 import { readFileSync } from "node:fs";
-import { BufferedOutput, ToyHost, instantiate } from "../interp/host.ts";
+import { BufferedOutput, InterpreterHost, instantiate } from "../interp/host.ts";
 import { sumJs } from "./programs.ts";
 
 type Spec = { kind: "toy"; file: string; program?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string };
@@ -21,7 +21,7 @@ if (spec.kind === "js") {
   if (spec.kind === "toy") {
     const out = new BufferedOutput();
     const program = spec.program ? new Uint8Array(readFileSync(spec.program)) : new Uint8Array(0);
-    const inst = await instantiate(bytes, new ToyHost(program, out));
+    const inst = await instantiate(bytes, new InterpreterHost(program, out));
     const run = inst.exports.run as () => bigint;
     const t = performance.now();
     result = BigInt.asUintN(64, run()).toString();

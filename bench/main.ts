@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
-import { BufferedOutput, ToyHost, instantiate, runModule } from "../interp/host.ts";
+import { BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
 import { buildProgram } from "../specializer/build.ts";
 import { ROOT } from "../util/root.ts";
 import { jcoAvailability, jcoRows } from "./jco.ts";
@@ -90,7 +90,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       const byOutput = bp.interpreter === "fern";
       const toyWarm = (bytes: Uint8Array) => async () => {
         let out = new BufferedOutput();
-        const inst = await instantiate(bytes, new ToyHost(bp.bytes, { write: (t) => out.write(t) }));
+        const inst = await instantiate(bytes, new InterpreterHost(bp.bytes, { write: (t) => out.write(t) }));
         const run = inst.exports.run as () => bigint;
         return () => {
           out = new BufferedOutput();

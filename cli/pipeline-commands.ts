@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadProgramFile } from "../bytecode/index.ts";
 import { buildInterpreter } from "../interp/build.ts";
-import { BufferedOutput, ToyHost } from "../interp/host.ts";
+import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { buildProgram } from "../specializer/build.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
@@ -28,7 +28,7 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 export async function snapshotCommand(interp: string, programFile: string, opts: { out: string; wasi?: boolean; init?: string }): Promise<number> {
   const program = loadProgramFile(programFile);
   const wasm = await interpreterBytes(interp);
-  const host = new ToyHost(program.bytes, new BufferedOutput());
+  const host = new InterpreterHost(program.bytes, new BufferedOutput());
   const r = await snapshot(wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi, initExport: opts.init });
   writeFileAtomic(opts.out, r.wasm, [programFile, interp]);
   process.stdout.write(`${opts.out}: ${kb(r.stats.outputBytes)} (interpreter ${kb(r.stats.inputBytes)}), ${r.stats.pages} pages, ${r.stats.dataSegments} data segments, ${r.stats.ms.toFixed(0)} ms\n`);

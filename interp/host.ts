@@ -25,8 +25,9 @@ export interface HostOptions {
   trace?: (pc: number, acc: bigint) => void;
 }
 
-/** An import object bound late to the instance's memory (imports must exist before the instance does). */
-export class ToyHost {
+/** The import object for futamura's interpreters (toy and Fern), bound late to the instance's memory (imports must exist
+ * before the instance does). */
+export class InterpreterHost {
   private memory: WebAssembly.Memory | undefined;
   private readonly decoder = new TextDecoder();
   readonly imports: WebAssembly.Imports;
@@ -90,7 +91,7 @@ export class ToyHost {
 }
 
 /** Only the imports a module declares (WebAssembly.instantiate ignores extras, but keep them tidy for tools). */
-export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: ToyHost): Promise<WebAssembly.Instance> {
+export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: InterpreterHost): Promise<WebAssembly.Instance> {
   const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
   return host.bind(await WebAssembly.instantiate(mod, host.imports));
 }
@@ -112,7 +113,7 @@ export async function runModule(
   out: Output,
   opts: HostOptions & { traced?: boolean } = {},
 ): Promise<bigint> {
-  const host = new ToyHost(program, out, opts);
+  const host = new InterpreterHost(program, out, opts);
   const instance = await instantiate(wasm, host);
   const init = instance.exports[INIT_EXPORT] as (() => void) | undefined;
   init?.();

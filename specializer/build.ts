@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BufferedOutput, ToyHost } from "../interp/host.ts";
+import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { ROOT } from "../util/root.ts";
 import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
@@ -44,7 +44,7 @@ export interface BuildOptions extends SpecializeOptions {
 /** Snapshot `interp` with `program` loaded, then specialize it. */
 export async function buildProgram(interp: Uint8Array, program: Uint8Array, opts: BuildOptions = {}): Promise<BuildResult> {
   const t = performance.now();
-  const host = new ToyHost(program, new BufferedOutput());
+  const host = new InterpreterHost(program, new BufferedOutput());
   const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i) });
   const snapshotMs = performance.now() - t;
   const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));

@@ -27,3 +27,16 @@ export async function wevaled(program: Uint8Array, opts: import("../specializer/
   const { buildProgram } = await import("../specializer/build.ts");
   return buildProgram((await buildInterpreter("toy")).wasm, program, { cache: false, verify: true, ...opts });
 }
+
+/** Expect `run` to throw exactly one error of `type` whose message is `message`, on a single line. */
+export function expectUserError(run: () => unknown, type: abstract new (...args: never[]) => Error, message: string): void {
+  let err: unknown;
+  try {
+    run();
+  } catch (e) {
+    err = e;
+  }
+  if (!(err instanceof type)) throw new Error(`expected a ${type.name}, got ${err === undefined ? "no error" : String(err)}`);
+  if (err.message !== message) throw new Error(`expected the message\n  ${message}\ngot\n  ${err.message}`);
+  if (message.includes("\n")) throw new Error("error messages are one line");
+}

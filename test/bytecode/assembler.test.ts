@@ -7,7 +7,7 @@ import { encodeProgram } from "../../bytecode/format.ts";
 import { randomProgram } from "../../bytecode/random.ts";
 import { loadProgram } from "../../bytecode/validator.ts";
 import { SourceError } from "../../util/errors.ts";
-import { corpus } from "../helpers.ts";
+import { corpus, expectUserError } from "../helpers.ts";
 
 function roundTrip(bytes: Uint8Array): void {
   const text = disassemble(bytes);
@@ -63,15 +63,5 @@ describe("assembler errors carry file:line:col", () => {
     ["unknown directive", ".frob 1\nHALT", "t.asm:1:1: error: unknown directive '.frob'"],
     ["label after the last instruction", "  JMPNZ end\n  HALT\nend:", "t.asm:1:9: error: label 'end' is at the end of the program, after the last instruction"],
   ];
-  it.each(cases)("%s", (_name, source, message) => {
-    let err: unknown;
-    try {
-      assemble(source, "t.asm");
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SourceError);
-    expect((err as Error).message).toBe(message);
-    expect((err as Error).message).not.toContain("\n");
-  });
+  it.each(cases)("%s", (_name, source, message) => expectUserError(() => assemble(source, "t.asm"), SourceError, message));
 });

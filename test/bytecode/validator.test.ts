@@ -4,6 +4,7 @@ import { assemble } from "../../bytecode/assembler.ts";
 import { encodeProgram, HEADER_SIZE } from "../../bytecode/format.ts";
 import { loadProgram } from "../../bytecode/validator.ts";
 import { BinaryError } from "../../util/errors.ts";
+import { expectUserError } from "../helpers.ts";
 
 const good = assemble('.locals 2\n LOAD_IMMEDIATE 1\n STORE_LOCAL 1\n JMPNZ end\n PRINT "hi"\nend: HALT\n', "g.asm").bytes;
 
@@ -13,14 +14,7 @@ function mutate(f: (b: Uint8Array, v: DataView) => Uint8Array | void): Uint8Arra
 }
 
 function rejects(bytes: Uint8Array, message: string): void {
-  let err: unknown;
-  try {
-    loadProgram(bytes, "p.fbc");
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(BinaryError);
-  expect((err as Error).message).toBe(message);
+  expectUserError(() => loadProgram(bytes, "p.fbc"), BinaryError, message);
 }
 
 describe("validator", () => {

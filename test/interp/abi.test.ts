@@ -3,14 +3,14 @@
 // argument records {u32 specialize@0, u32 ty@4, u64 payload@8} (+ zero-padded buffer bytes).
 import { describe, expect, it } from "vitest";
 import { buildInterpreter } from "../../interp/build.ts";
-import { BufferedOutput, ToyHost, instantiate } from "../../interp/host.ts";
+import { BufferedOutput, InterpreterHost, instantiate } from "../../interp/host.ts";
 import { corpus } from "../helpers.ts";
 
 const sum = corpus().find((p) => p.file.endsWith("sum.asm"))!;
 
 describe("weval ABI in the toy interpreter", async () => {
   const { wasm } = await buildInterpreter("toy");
-  const instance = await instantiate(wasm, new ToyHost(sum.bytes, new BufferedOutput()));
+  const instance = await instantiate(wasm, new InterpreterHost(sum.bytes, new BufferedOutput()));
   const ex = instance.exports as Record<string, unknown>;
 
   it("exports the ABI's names", () => {

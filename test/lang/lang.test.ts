@@ -9,6 +9,7 @@ import { randomFern } from "../../lang/random.ts";
 import { differential } from "../../specializer/differential.ts";
 import { SourceError } from "../../util/errors.ts";
 import { ROOT } from "../../util/root.ts";
+import { expectUserError } from "../helpers.ts";
 
 const interp = (await buildInterpreter("fern")).wasm;
 const dir = join(ROOT, "lang", "programs");
@@ -41,16 +42,7 @@ describe("Fern compile errors", () => {
     ["print(1) @", "t.fern:1:10: error: unexpected character '@'"],
     ["fn f() { fn g() {} }", "t.fern:1:10: error: functions can only be declared at the top level"],
     ["print(len(1, 2));", "t.fern:1:7: error: len() takes 1 argument, got 2"],
-  ])("%s", (source, message) => {
-    let err: unknown;
-    try {
-      compileFern(source, "t.fern");
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SourceError);
-    expect((err as Error).message).toBe(message);
-  });
+  ])("%s", (source, message) => expectUserError(() => compileFern(source, "t.fern"), SourceError, message));
 
   it("gives every pc one stack depth", () => {
     const p = compileFern("fn f(a) { if (a > 1 && a < 5 || !a) { return a * 2; } else { return 0; } }\nlet i = 0; while (i < 3) { print(f(i)); i = i + 1; }", "t.fern");

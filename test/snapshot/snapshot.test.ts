@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { loadProgramSource } from "../../bytecode/index.ts";
 import { randomProgram } from "../../bytecode/random.ts";
 import { buildInterpreter, ROOT } from "../../interp/build.ts";
-import { BufferedOutput, ToyHost, instantiate } from "../../interp/host.ts";
+import { BufferedOutput, InterpreterHost, instantiate } from "../../interp/host.ts";
 import { snapshot } from "../../snapshot/index.ts";
 import { nonZeroRuns } from "../../snapshot/segments.ts";
 import { constantExport, initialMemory, readPendingRequests } from "../../specializer/requests.ts";
@@ -34,7 +34,7 @@ async function watToWasm(path: string): Promise<Uint8Array> {
  *  run main, then read memory and the exported globals the toy module has (none), plus output and result. */
 async function toyState(wasm: Uint8Array, program: Uint8Array, runInit: boolean) {
   const out = new BufferedOutput();
-  const host = new ToyHost(program, out);
+  const host = new InterpreterHost(program, out);
   const inst = await instantiate(wasm, host);
   if (runInit) (inst.exports["wizer.initialize"] as () => void)();
   const halt = BigInt.asUintN(64, (inst.exports.run as () => bigint)());
@@ -42,7 +42,7 @@ async function toyState(wasm: Uint8Array, program: Uint8Array, runInit: boolean)
 }
 
 async function snapToy(program: Uint8Array) {
-  const host = new ToyHost(program, new BufferedOutput());
+  const host = new InterpreterHost(program, new BufferedOutput());
   return snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i) });
 }
 

@@ -22,8 +22,8 @@ describe("interpreted vs wevaled on the program corpus", () => {
     const built = await wevaled(p.bytes);
     const mod = new WebAssembly.Module(built.wasm as BufferSource);
     expect(WebAssembly.Module.imports(mod).filter((i) => i.module === "weval")).toEqual([]);
-    const { ToyHost, BufferedOutput, instantiate } = await import("../../interp/host.ts");
-    const inst = await instantiate(mod, new ToyHost(p.bytes, new BufferedOutput()));
+    const { InterpreterHost, BufferedOutput, instantiate } = await import("../../interp/host.ts");
+    const inst = await instantiate(mod, new InterpreterHost(p.bytes, new BufferedOutput()));
     const flag = (inst.exports["weval.is.wevaled"] as () => number)();
     const head = (inst.exports["weval.pending.head"] as () => number)();
     const mem = new DataView((inst.exports.memory as WebAssembly.Memory).buffer);
