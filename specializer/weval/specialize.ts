@@ -18,7 +18,6 @@
 // Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
 import { fold } from "../ssa/fold.ts";
 import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
-import { printFunction } from "../ssa/print.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
@@ -171,7 +170,7 @@ class Specializer {
     let changed = false;
     to.entry.params = to.entry.params.map((old, i) => {
       const m = meet(old, args[i].abs, where);
-      if (!absEquals(m, old) || m.kind !== old.kind) changed = true;
+      if (!absEquals(m, old)) changed = true;
       return m;
     });
     const keys = new Set([...to.entry.regs.keys(), ...regs.keys()]);
@@ -179,7 +178,7 @@ class Specializer {
       const old = to.entry.regs.get(k) ?? { kind: "const", value: i64(0n) };
       const incoming = regs.get(k)?.abs ?? { kind: "const", value: i64(0n) };
       const m = meet(old, incoming, where);
-      if (!to.entry.regs.has(k) || !absEquals(m, old) || m.kind !== old.kind) changed = true;
+      if (!to.entry.regs.has(k) || !absEquals(m, old)) changed = true;
       to.entry.regs.set(k, m);
     }
     if (changed) this.enqueue(to);
@@ -413,10 +412,6 @@ class Specializer {
       }
       this.out.setTerminator(s.id, term);
     }
-  }
-
-  debugPrint(): string {
-    return printFunction(this.out);
   }
 }
 
