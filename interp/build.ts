@@ -25,7 +25,15 @@ export const EXPORT_RENAMES: Record<string, string> = {
   wevalIsWevaled: "weval.is.wevaled",
 };
 
-export type InterpreterName = "toy" | "fern";
+export type InterpreterName = "toy" | "fern" | "fern-memory";
+
+/** Each interpreter: its AssemblyScript entry and compile-time constants (asc --use). `fern-memory` is Fern with
+ *  its locals and stack kept in memory even when specialized: the control for measuring what registers buy. */
+const VARIANTS: Record<InterpreterName, { entry: string; use: string[] }> = {
+  toy: { entry: "toy.ts", use: [] },
+  fern: { entry: "fern.ts", use: ["FERN_REGISTERS=1"] },
+  "fern-memory": { entry: "fern.ts", use: ["FERN_REGISTERS=0"] },
+};
 
 export interface BuiltInterpreter {
   name: InterpreterName;
@@ -72,18 +80,19 @@ export async function buildInterpreter(name: InterpreterName = "toy", opts: { re
   if (existsSync(path) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
     return { name, wasm: new Uint8Array(readFileSync(path)), path };
   }
-  const wasm = (await compile(join(AS_DIR, `${name}.ts`))) as Uint8Array<ArrayBuffer>;
+  const variant = VARIANTS[name];
+  const wasm = (await compile(join(AS_DIR, variant.entry), variant.use)) as Uint8Array<ArrayBuffer>;
   writeFileAtomic(path, wasm);
   writeFileAtomic(stamp, hash);
   return { name, wasm, path };
 }
 
-async function compile(entry: string): Promise<Uint8Array> {
+async function compile(entry: string, use: string[]): Promise<Uint8Array> {
   const asc = (await import("assemblyscript/asc")).default;
   let binary: Uint8Array | undefined;
   const errors: string[] = [];
   const { error } = await asc.main(
-    [relative(ROOT, entry), "--config", "asconfig.json", "--target", "release", "--outFile", "out.wasm"],
+    [relative(ROOT, entry), "--config", "asconfig.json", "--target", "release", "--outFile", "out.wasm", ...use.flatMap((u) => ["--use", u])],
     {
       readFile: (file: string, baseDir: string) => {
         const p = join(ROOT, baseDir, file);
@@ -120,7 +129,7 @@ async function renameExports(wasm: Uint8Array): Promise<Uint8Array> {
 
 // `tsx interp/build.ts` builds every interpreter.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const name of ["toy", "fern"] as const) {
+  for (const name of ["toy", "fern", "fern-memory"] as const) {
     const built = await buildInterpreter(name);
     console.log(`${relative(process.cwd(), built.path)}: ${built.wasm.length} bytes`);
   }

@@ -6,4 +6,5 @@ export default async function setup(): Promise<void> {
   // regenerate: false, so a committed interp/as/toy-opcodes.ts that drifted from the opcode table fails the run.
   await buildInterpreter("toy", { regenerate: false });
   await buildInterpreter("fern", { regenerate: false });
+  await buildInterpreter("fern-memory", { regenerate: false });
 }

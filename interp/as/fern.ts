@@ -51,14 +51,16 @@ let retTag: u64 = 0;
 let retBits: u64 = 0;
 
 // ---- slots: registers when specialized, the memory frame otherwise ----
+// FERN_REGISTERS (asc --use, set by interp/build.ts) is 0 for the `fern-memory` build, which keeps slots in memory
+// in the specialized body too: the control for measuring what lifting them into registers buys.
 @inline function getTag(frame: usize, i: u32, specialized: bool): u64 {
-  return specialized ? readReg(<u64>(i << 1)) : load<u64>(frame + (<usize>i << 4));
+  return specialized && FERN_REGISTERS ? readReg(<u64>(i << 1)) : load<u64>(frame + (<usize>i << 4));
 }
 @inline function getBits(frame: usize, i: u32, specialized: bool): u64 {
-  return specialized ? readReg(<u64>((i << 1) | 1)) : load<u64>(frame + (<usize>i << 4), 8);
+  return specialized && FERN_REGISTERS ? readReg(<u64>((i << 1) | 1)) : load<u64>(frame + (<usize>i << 4), 8);
 }
 @inline function put(frame: usize, i: u32, tag: u64, bits: u64, specialized: bool): void {
-  if (specialized) {
+  if (specialized && FERN_REGISTERS) {
     writeReg(<u64>(i << 1), tag);
     writeReg(<u64>((i << 1) | 1), bits);
   } else {
@@ -90,7 +92,7 @@ function fail(kind: u32, blob: usize, pc: u32): void {
   const saved = fsp;
   if (frame + size > frameLimit || ++depth > MAX_DEPTH) fail(ERR_STACK_OVERFLOW, blob, 0);
   fsp = frame + size;
-  if (specialized) {
+  if (specialized && FERN_REGISTERS) {
     // Parameters into registers, one context per iteration so `i` stays constant.
     pushContext(PARAM_CONTEXT);
     for (let i: u32 = 0; i < nparams; i++) {
@@ -99,6 +101,7 @@ function fail(kind: u32, blob: usize, pc: u32): void {
     }
     updateContext(0);
   } else {
+    if (specialized) pushContext(0);
     memory.fill(frame + (<usize>nparams << 4), 0, (nlocals - nparams) << 4);
   }
   let pc: u32 = 0;

@@ -30,6 +30,18 @@ describe("Fern programs, interpreted and wevaled", () => {
   });
 });
 
+describe("Fern with its slots in memory (the control for measuring registers)", () => {
+  it("gives the same results as the register build, interpreted and wevaled", async () => {
+    const memoryInterp = (await buildInterpreter("fern-memory")).wasm;
+    const sample = programs.filter((p) => ["functions.fern", "arrays.fern", "type-error.fern"].includes(p.file));
+    const results = await differential(memoryInterp, sample.map((p) => ({ name: p.file, bytes: p.bytes })), { optimizeLevel: 0 });
+    results.forEach((r, i) => {
+      expect(r.wevaled).toEqual(r.interpreted);
+      expect(r.interpreted.stdout).toBe(sample[i].expect.stdout ?? "");
+    });
+  });
+});
+
 describe("Fern compile errors", () => {
   it.each<[string, string]>([
     ["print(x);", "t.fern:1:7: error: undefined variable 'x'"],
