@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import { BufferedOutput, InterpreterHost, instantiate } from "../interp/host.ts";
 import { sumJs } from "./programs.ts";
 
-type Spec = { kind: "toy"; file: string; program?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string };
+export type ColdSpec = { kind: "toy"; file: string; program?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string };
 
-const spec = JSON.parse(process.argv[2]) as Spec;
+const spec = JSON.parse(process.argv[2]) as ColdSpec;
 let ms: number;
 let result: string;
 if (spec.kind === "js") {

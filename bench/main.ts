@@ -11,6 +11,7 @@ import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
 import { buildProgram } from "../specializer/build.ts";
 import { ROOT } from "../util/root.ts";
+import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
 import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
@@ -42,7 +43,7 @@ interface Variant {
   warm: () => Promise<() => string>;
 }
 
-function coldRun(spec: { kind: "toy"; file: string; program?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string }): { ms: number; result: string } {
+function coldRun(spec: ColdSpec): { ms: number; result: string } {
   const child = join(ROOT, "dist", "bench", "cold-child.js");
   const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8", timeout: 300_000 });
   if (r.status !== 0) throw new Error(`cold run failed (${spec.kind}): ${r.stderr}`);

@@ -50,15 +50,24 @@ export async function runCommand(file: string, opts: { aot?: boolean; trace?: bo
     halt = await runModule(built.wasm, loaded.bytes, out);
   } else halt = await runModule(interp, loaded.bytes, out, { traced: opts.trace, trace });
   if (opts.trace) process.stderr.write(`halt: acc=${halt}\n`);
-  if (opts.expect) {
-    const problems: string[] = [];
-    if (loaded.expect.stdout !== undefined && captured.text() !== loaded.expect.stdout)
-      problems.push(`stdout ${JSON.stringify(captured.text())} != expected ${JSON.stringify(loaded.expect.stdout)}`);
-    if (loaded.expect.halt !== undefined && halt !== loaded.expect.halt) problems.push(`halt ${halt} != expected ${loaded.expect.halt}`);
-    for (const p of problems) process.stderr.write(`${file}: expectation failed: ${p}\n`);
-    return problems.length ? 1 : 0;
-  }
-  return 0;
+  if (!opts.expect) return 0;
+  const checks: Check[] = [];
+  if (loaded.expect.stdout !== undefined) checks.push({ what: "stdout", got: captured.text(), want: loaded.expect.stdout });
+  if (loaded.expect.halt !== undefined) checks.push({ what: "halt", got: String(halt), want: String(loaded.expect.halt) });
+  return reportExpectations(file, checks);
+}
+
+interface Check {
+  what: string;
+  got: string | undefined;
+  want: string | undefined;
+}
+
+/** Print each failed expectation on one line; exit code 1 if any failed. */
+function reportExpectations(file: string, checks: Check[]): number {
+  const failed = checks.filter((c) => c.got !== c.want);
+  for (const c of failed) process.stderr.write(`${file}: expectation failed: ${c.what} ${JSON.stringify(c.got)} != expected ${JSON.stringify(c.want)}\n`);
+  return failed.length ? 1 : 0;
 }
 
 /** A Fern program: compiled, then run on the Fern interpreter (or compiled ahead of time with --aot). */
@@ -76,11 +85,9 @@ async function runFern(file: string, opts: { aot?: boolean; trace?: boolean; int
     process.stderr.write(`${error}\n`);
   }
   if (!opts.expect) return 0;
-  const problems: string[] = [];
-  if (program.expect.stdout !== undefined && captured.text() !== program.expect.stdout) problems.push(`stdout ${JSON.stringify(captured.text())} != expected ${JSON.stringify(program.expect.stdout)}`);
+  const checks: Check[] = [];
+  if (program.expect.stdout !== undefined) checks.push({ what: "stdout", got: captured.text(), want: program.expect.stdout });
   // Expectations name the file as it is named in its folder; the message names it as the user did.
-  const shown = error?.replace(file, basename(file));
-  if (shown !== program.expect.runtimeError) problems.push(`runtime error ${JSON.stringify(error)} != expected ${JSON.stringify(program.expect.runtimeError)}`);
-  for (const p of problems) process.stderr.write(`${file}: expectation failed: ${p}\n`);
-  return problems.length ? 1 : 0;
+  checks.push({ what: "runtime error", got: error?.replace(file, basename(file)), want: program.expect.runtimeError });
+  return reportExpectations(file, checks);
 }

@@ -6,7 +6,7 @@
 // file:line:col. Relies on ast.ts and opcodes.ts.
 import { SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
-import { FERN_BY_NAME, FERN_OPERAND_SIZE, fernInstructionSize, MAX_FUNCTIONS } from "./opcodes.ts";
+import { FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_FUNCTIONS } from "./opcodes.ts";
 
 export interface CompiledFunction {
   name: string;
@@ -31,9 +31,10 @@ class FunctionCompiler {
   nlocals = 0;
   readonly lines = new Map<number, number>();
   readonly depths = new Map<number, number>();
-  /** Depth expected at each pc a jump targets or comes from. */
+  /** Stack depth every path into a pc must arrive with (jump targets and fall-through joins). */
   private labelDepth = new Map<number, number>();
-  private line = 0;
+  /** Stack depth at each jump still to be patched, by the jump's pc. */
+  private jumpDepth = new Map<number, number>();
 
   constructor(
     private readonly file: string,
@@ -90,17 +91,13 @@ class FunctionCompiler {
   /** Emit a jump with a placeholder target; patch() fills it in. */
   jump(name: "JUMP" | "JUMP_IF_FALSE", pos: Pos): number {
     const at = this.emit(name, pos, 0);
-    this.labelDepth.set(-at - 1, this.depth);
+    this.jumpDepth.set(at, this.depth);
     return at;
   }
 
   patch(jumpAt: number, target = this.pc): void {
-    const t = target;
-    this.bytes[jumpAt + 1] = t & 0xff;
-    this.bytes[jumpAt + 2] = (t >>> 8) & 0xff;
-    this.bytes[jumpAt + 3] = (t >>> 16) & 0xff;
-    this.bytes[jumpAt + 4] = (t >>> 24) & 0xff;
-    this.checkDepth(target, this.labelDepth.get(-jumpAt - 1)!);
+    for (let k = 0; k < 4; k++) this.bytes[jumpAt + 1 + k] = (target >>> (8 * k)) & 0xff;
+    this.checkDepth(target, this.jumpDepth.get(jumpAt)!);
   }
 
   /** Every path into `pc` must arrive with the same stack depth. */
@@ -280,4 +277,3 @@ function compileFunction(f: FnDecl, file: string, functions: Map<string, { index
   return c.finish(f.name, f.params.length);
 }
 
-export { fernInstructionSize };
