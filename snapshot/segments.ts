@@ -11,7 +11,7 @@ export interface Run {
 }
 
 export function nonZeroRuns(memory: Uint8Array, maxSegments = MAX_DATA_SEGMENTS, mergeGap = MERGE_GAP): Run[] {
-  const spans: [number, number][] = [];
+  let spans: [number, number][] = [];
   let i = 0;
   const n = memory.length;
   while (i < n) {
@@ -32,7 +32,7 @@ export function nonZeroRuns(memory: Uint8Array, maxSegments = MAX_DATA_SEGMENTS,
       if (k > 0 && mergeAfter.has(k - 1)) merged[merged.length - 1][1] = s[1];
       else merged.push([...s]);
     });
-    spans.splice(0, spans.length, ...merged);
+    spans = merged;
   }
   return spans.map(([s, e]) => ({ offset: s, bytes: memory.slice(s, e) }));
 }
