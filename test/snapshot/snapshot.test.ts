@@ -1,7 +1,8 @@
 // The snapshot stage: the wizer-style differential (init + main vs snapshot + main: output, every memory byte,
 // every global), a hand-written clang-shaped module (start function, __stack_pointer, passive and dropped
-// segments), the pending weval request in the snapshot of sum.asm field by field, clear errors for what it refuses,
-// and the real wizer binary on the same input when it can run.
+// segments), the pending weval request in the snapshot of sum.asm field by field, a program image over 1 MB (data
+// runs that size once overflowed the stack), clear errors for what it refuses, and the real wizer binary on the same
+// input when it can run.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +40,13 @@ async function toyState(wasm: Uint8Array, program: Uint8Array, runInit: boolean)
   if (runInit) (inst.exports["wizer.initialize"] as () => void)();
   const halt = BigInt.asUintN(64, (inst.exports.run as () => bigint)());
   return { stdout: out.text(), halt, memory: new Uint8Array((inst.exports.memory as WebAssembly.Memory).buffer).slice() };
+}
+
+/** The index of the first byte where two arrays differ, or -1 (toEqual on megabytes is slow and prints them all). */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
 }
 
 async function snapToy(program: Uint8Array) {
@@ -84,6 +92,31 @@ describe("snapshot of the toy interpreter", () => {
     expect(r.args[0]).toMatchObject({ specialize: true, ty: "buffer" });
     expect(r.args[0].bytes).toEqual(sum.bytes);
     expect(r.args[1]).toEqual({ specialize: false, ty: "none", value: undefined });
+  });
+
+  it("snapshots a program image over 1 MB (one data run that size), and init+main == snapshot+main on it", async () => {
+    // ~120k 9-byte LOAD_IMMEDIATEs (the zero bytes of their immediates are gaps short enough to merge, so the code
+    // is one run) and a 64 KiB string: the program lands in memory twice (the copy init reads and the request's
+    // buffer argument), so the snapshot's data section holds over 2 MB.
+    const n = 120_000;
+    const big = "0123456789abcdef".repeat(4096);
+    const lines = [".locals 1", `.string "${big}"`];
+    for (let i = 1; i <= n; i++) lines.push(`LOAD_IMMEDIATE ${i * 0x10001}`);
+    lines.push("PRINT #0", "PRINTI", 'PRINT "\\n"', "HALT");
+    const p = loadProgramSource(lines.join("\n"), "big.asm");
+    expect(p.bytes.length).toBeGreaterThanOrEqual(1 << 20);
+    const snap = await snapToy(p.bytes);
+    expect(WebAssembly.validate(snap.wasm as BufferSource)).toBe(true);
+    expect(snap.stats.dataBytes).toBeGreaterThanOrEqual(2 * p.bytes.length);
+    expect(Math.max(0, ...decodeModule(snap.wasm).data.map((d) => d.bytes.length))).toBeGreaterThanOrEqual(1 << 20);
+    const a = await toyState(interp, p.bytes, true);
+    const b = await toyState(snap.wasm, new Uint8Array(0), false);
+    expect(a.stdout).toBe(`${big}${n * 0x10001}\n`);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.halt).toBe(BigInt(n * 0x10001));
+    expect(b.halt).toBe(a.halt);
+    expect(b.memory.length).toBe(a.memory.length);
+    expect(firstDifference(b.memory, a.memory), "first differing memory byte").toBe(-1);
   });
 
   it("is quick and small", async () => {
