@@ -51,6 +51,12 @@ export function assemble(source: string, file = "<input>"): Assembled {
   const statements: Statement[] = [];
   const labels = new Map<string, { offset: number; pos: SourcePos }>();
   const strings: string[] = [];
+  /** Each text's first index in `strings` (what strings.indexOf gives, without a scan per PRINT). */
+  const stringIndex = new Map<string, number>();
+  const addString = (text: string): number => {
+    if (!stringIndex.has(text)) stringIndex.set(text, strings.length);
+    return strings.push(text) - 1;
+  };
   const expectLines: string[] = [];
   let halt: bigint | undefined;
   let declaredLocals: { count: number; pos: SourcePos } | undefined;
@@ -97,7 +103,7 @@ export function assemble(source: string, file = "<input>"): Assembled {
     if (head.text === ".string") {
       const s = lexer.operand();
       if (!s || s.kind !== "string") throw new SourceError(s?.pos ?? lexer.pos(), '.string needs a "quoted string"');
-      strings.push(s.text);
+      addString(s.text);
       lexer.expectEnd();
       continue;
     }
@@ -162,8 +168,7 @@ export function assemble(source: string, file = "<input>"): Assembled {
         case "string": {
           let index: number;
           if (o.kind === "string") {
-            index = strings.indexOf(o.text);
-            if (index < 0) index = strings.push(o.text) - 1;
+            index = stringIndex.get(o.text) ?? addString(o.text);
           } else if (o.kind === "stringIndex") {
             index = o.index;
           } else throw new SourceError(o.pos, `${st.op.name} needs a "string", not a ${o.kind}`);

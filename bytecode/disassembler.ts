@@ -20,6 +20,20 @@ export function quote(s: string): string {
   return out + '"';
 }
 
+/** Each text's first index in a string table (what indexOf gives), computed once per table and rebuilt if the table
+ *  grew, so formatting every PRINT of a program (or every traced step) costs a lookup, not a scan of the table. */
+const firstIndexCache = new WeakMap<readonly string[], { length: number; first: Map<string, number> }>();
+function firstIndex(strings: readonly string[], text: string): number {
+  let c = firstIndexCache.get(strings);
+  if (!c || c.length !== strings.length) {
+    const first = new Map<string, number>();
+    strings.forEach((s, i) => first.has(s) || first.set(s, i));
+    c = { length: strings.length, first };
+    firstIndexCache.set(strings, c);
+  }
+  return c.first.get(text) ?? -1;
+}
+
 /** One instruction as text; jump targets as labels `L<pc>` unless `numericTargets`. */
 export function formatInstruction(ins: Instruction, strings: readonly string[], numericTargets = false): string {
   const parts = ins.op.operands.map((kind, i) => {
@@ -32,7 +46,7 @@ export function formatInstruction(ins: Instruction, strings: readonly string[], 
         return numericTargets ? `@${v}` : `L${v}`;
       case "string": {
         const index = v as number;
-        return strings.indexOf(strings[index]) === index ? quote(strings[index]) : `#${index}`;
+        return firstIndex(strings, strings[index]) === index ? quote(strings[index]) : `#${index}`;
       }
     }
   });
