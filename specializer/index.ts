@@ -16,6 +16,7 @@ import { toMaxSSA } from "./ssa/max-ssa.ts";
 import { decodeModule, type WasmModuleInfo } from "./ssa/module.ts";
 import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
+import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
@@ -46,6 +47,8 @@ export interface RequestStats {
   genericBlocks: number;
   ms: number;
   runtimeCauses: [string, number][];
+  /** What the cleanup passes removed (absent when aborted). */
+  cleanup?: CleanupStats;
 }
 
 export interface SpecializeModuleResult {
@@ -114,7 +117,9 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
     const r = specializeFunction(generic, argSpecs(req), intrinsics, limits);
     if (opts.verify) verifyFunction(r.body);
     opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
-    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), ms: performance.now() - t });
+    const cleanup = cleanupFunction(r.body, { verify: opts.verify });
+    opts.dumpIr?.(`request${req.userId}-cleaned.ir`, printFunction(r.body));
+    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, ms: performance.now() - t });
     return { body: r.body, stats };
   } catch (e) {
     if (!(e instanceof SpecializationAborted)) throw e;

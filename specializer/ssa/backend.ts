@@ -1,12 +1,16 @@
-// Backend: IR → a binaryen function. Every single-result value gets a Wasm local (multi-result operators a tuple
-// local that `pick`s read), each reachable block becomes a Relooper block whose code sets those locals in order,
-// and each edge carries the parallel copy of branch arguments into the target's parameter locals (through
-// temporaries when an argument is itself overwritten by the copy). The Relooper turns the graph — irreducible
-// too, which specialization creates — into structured control flow; binaryen's optimizer (run by the caller on
-// the whole module) then removes the copies and dead locals. Calls, globals, tables and data segments are named
-// the way binaryen names them after readBinary (by index). Relies on ir.ts, wasm-ops.ts and util/binaryen.ts.
+// Backend: IR → a binaryen function. locals.ts plans the Wasm locals: single-use values become expression trees
+// inside their user, constants are re-materialized at every use, unused results are dropped, and every other value
+// gets a local shared with values whose live ranges do not overlap (so the local count is the register pressure,
+// within V8's limits at any size). Each reachable block becomes a Relooper block whose code sets those locals in
+// order, and each edge carries the parallel copy of branch arguments into the target's parameter locals (through
+// temporaries when an argument's local is itself overwritten by the copy). The Relooper turns the graph —
+// irreducible too, which specialization creates — into structured control flow. The output is valid and runs
+// without binaryen's optimizer; the caller decides how much of it to run. Calls, globals, tables and data segments
+// are named the way binaryen names them after readBinary (by index). Relies on ir.ts, locals.ts, wasm-ops.ts and
+// util/binaryen.ts.
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
+import { planLocals, type LocalPlan } from "./locals.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 import type { ValType } from "./types.ts";
 
@@ -45,7 +49,7 @@ export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleName
 }
 
 class FunctionEmitter {
-  private readonly localOf = new Map<ValueId, number>();
+  private plan!: LocalPlan;
   private readonly localTypes: number[] = [];
   private readonly ptr: number;
 
@@ -74,16 +78,21 @@ class FunctionEmitter {
 
   private local(v: ValueId): number {
     v = this.f.resolve(v);
-    let l = this.localOf.get(v);
-    if (l === undefined) {
-      l = this.newLocal(this.btypes(this.f.typesOf(v)));
-      this.localOf.set(v, l);
-    }
+    const l = this.plan.localOf.get(v);
+    if (l === undefined) throw new BackendError(`v${v} has no local (is it defined in a reachable block?)`);
     return l;
   }
 
+  private isConst(v: ValueId): boolean {
+    const d = this.f.values[v];
+    return d.kind === "op" && d.op.name === "const";
+  }
+
+  /** The expression that reads a value: its constant, its tree, or its local. */
   private get(v: ValueId): Ref {
     v = this.f.resolve(v);
+    const d = this.f.values[v];
+    if (d.kind === "op" && (d.op.name === "const" || this.plan.inline.has(v))) return this.operator(d.op, d.args, d.types);
     return this.mod.local.get(this.local(v), this.btypes(this.f.typesOf(v)));
   }
 
@@ -93,13 +102,18 @@ class FunctionEmitter {
     // Entry parameters are the function's parameters (locals 0..n-1). If the entry block is also a branch target,
     // a fresh entry copies the parameters into it.
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
-    if (!entryHasPreds) f.blocks[f.entry].params.forEach((p, i) => this.localOf.set(p, i));
+    this.plan = planLocals(f, order, !entryHasPreds);
+    for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
     const rl = new b.Relooper(mod);
     const rblocks = new Map<BlockId, number>();
     const pendingEdges: (() => void)[] = [];
     for (const blk of order) {
       const block = f.blocks[blk];
-      const code: Ref[] = block.insts.map((v) => this.instruction(v));
+      const code: Ref[] = [];
+      for (const v of block.insts) {
+        const r = this.instruction(v);
+        if (r !== undefined) code.push(r);
+      }
       const term = block.term;
       if (term.kind === "return") {
         const vals = term.values.map((v) => this.get(v));
@@ -124,7 +138,7 @@ class FunctionEmitter {
               // The Relooper takes one branch per target: route the else edge through a trampoline.
               const tramp = rl.addBlock(mod.nop());
               rl.addBranch(tramp, elseTo, 0, this.copies(term.else));
-              rl.addBranch(rb, thenTo, mod.local.get(this.local(term.cond), b.i32), this.copies(term.then));
+              rl.addBranch(rb, thenTo, this.get(term.cond), this.copies(term.then));
               rl.addBranch(rb, tramp, 0, mod.nop());
               return;
             }
@@ -182,34 +196,40 @@ class FunctionEmitter {
   private copies(t: Target): Ref {
     const { mod, f } = this;
     const params = f.blocks[t.block].params;
-    const pairs = t.args.map((a, i) => ({ dst: this.local(params[i]), src: this.local(a), type: this.btypes(f.typesOf(params[i])) })).filter((p) => p.dst !== p.src);
+    // A constant argument has no local (src -1): it is written directly and never overwritten by the copy.
+    const pairs = t.args
+      .map((a, i) => ({ dst: this.local(params[i]), src: this.isConst(f.resolve(a)) ? -1 : this.local(a), arg: a, type: this.btypes(f.typesOf(params[i])) }))
+      .filter((p) => p.dst !== p.src);
     if (pairs.length === 0) return mod.nop();
     const dsts = new Set(pairs.map((p) => p.dst));
     const needTemps = pairs.some((p) => dsts.has(p.src));
-    if (!needTemps) return mod.block(null, pairs.map((p) => mod.local.set(p.dst, mod.local.get(p.src, p.type))), this.b.none);
+    if (!needTemps) return mod.block(null, pairs.map((p) => mod.local.set(p.dst, this.get(p.arg))), this.b.none);
     const temps = pairs.map((p) => this.newLocal(p.type));
-    const code = [
-      ...pairs.map((p, i) => mod.local.set(temps[i], mod.local.get(p.src, p.type))),
-      ...pairs.map((p, i) => mod.local.set(p.dst, mod.local.get(temps[i], p.type))),
-    ];
+    const code: Ref[] = [];
+    pairs.forEach((p, i) => code.push(mod.local.set(temps[i], this.get(p.arg))));
+    pairs.forEach((p, i) => code.push(mod.local.set(p.dst, mod.local.get(temps[i], p.type))));
     return mod.block(null, code, this.b.none);
   }
 
-  private instruction(v: ValueId): Ref {
-    const { f, mod } = this;
+  /** The statement for one instruction, or undefined when it is emitted elsewhere (a tree, a constant). */
+  private instruction(v: ValueId): Ref | undefined {
+    const { f, mod, plan } = this;
     const d = f.values[v];
     switch (d.kind) {
       case "pick": {
         const of = f.values[d.value];
         if (of.kind !== "op") throw new BackendError(`v${v} picks from v${d.value}, which is not an operator`);
         const tuple = mod.local.get(this.local(d.value), this.btypes(of.types));
-        return mod.local.set(this.local(v), mod.tuple.extract(tuple, d.index));
+        const picked = mod.tuple.extract(tuple, d.index);
+        return plan.dropped.has(v) || !plan.localOf.has(v) ? mod.drop(picked) : mod.local.set(this.local(v), picked);
       }
       case "alias":
-        return mod.nop();
+        return undefined;
       case "op": {
+        if (d.op.name === "const" || plan.inline.has(v)) return undefined;
         const expr = this.operator(d.op, d.args, d.types);
-        return d.types.length === 0 ? expr : mod.local.set(this.local(v), expr);
+        if (d.types.length === 0) return expr;
+        return plan.dropped.has(v) ? mod.drop(expr) : mod.local.set(this.local(v), expr);
       }
       default:
         throw new BackendError(`v${v} (${d.kind}) cannot be an instruction`);

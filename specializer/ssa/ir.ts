@@ -97,14 +97,20 @@ export class FunctionBody {
     this.blocks[block].term = term;
   }
 
-  /** Follow aliases to the defining value. */
+  /** Follow aliases to the defining value (shortening the chain on the way, so long chains cost once). */
   resolve(v: ValueId): ValueId {
-    let d = this.values[v];
+    let end = v;
+    let d = this.values[end];
     while (d.kind === "alias") {
-      v = d.to;
-      d = this.values[v];
+      end = d.to;
+      d = this.values[end];
     }
-    return v;
+    for (let x = v; x !== end; ) {
+      const a = this.values[x] as { kind: "alias"; to: ValueId };
+      x = a.to;
+      a.to = end;
+    }
+    return end;
   }
 
   /** Result types of a value (one for everything but multi-result operators). */
@@ -131,11 +137,16 @@ export class FunctionBody {
       b.preds = [];
       b.succs = [];
     }
+    // A block's edges are visited together, so "last pred pushed" dedupes preds; succs dedupe through a set
+    // (a br_table may list one target many times). Linear in the number of edges.
     this.blocks.forEach((b, id) => {
+      const seen = new Set<BlockId>();
       for (const t of targetsOf(b.term)) {
-        if (!b.succs.includes(t.block)) b.succs.push(t.block);
+        if (seen.has(t.block)) continue;
+        seen.add(t.block);
+        b.succs.push(t.block);
         const succ = this.blocks[t.block];
-        if (succ && !succ.preds.includes(id)) succ.preds.push(id);
+        if (succ && succ.preds[succ.preds.length - 1] !== id) succ.preds.push(id);
       }
     });
   }
@@ -144,16 +155,17 @@ export class FunctionBody {
   reversePostorder(): BlockId[] {
     const seen = new Set<BlockId>();
     const post: BlockId[] = [];
-    const stack: [BlockId, number][] = [[this.entry, 0]];
+    const succsOf = (b: BlockId) => targetsOf(this.blocks[b].term).map((t) => t.block);
+    const stack: [BlockId, number, BlockId[]][] = [[this.entry, 0, succsOf(this.entry)]];
     seen.add(this.entry);
     while (stack.length) {
       const top = stack[stack.length - 1];
-      const succs = targetsOf(this.blocks[top[0]].term).map((t) => t.block);
+      const succs = top[2];
       if (top[1] < succs.length) {
         const s = succs[top[1]++];
         if (!seen.has(s)) {
           seen.add(s);
-          stack.push([s, 0]);
+          stack.push([s, 0, succsOf(s)]);
         }
       } else {
         post.push(top[0]);

@@ -1,0 +1,21 @@
+// Pass: copy (alias) propagation. Every use of an alias — a value defined as "the same as another value", which
+// the frontend makes for local.tee and the cleanup passes make when they delete a parameter or merge a block — is
+// replaced by the value it stands for, and aliases leave the instruction lists. Requires: valid SSA. Guarantees:
+// valid SSA in which no instruction, terminator or branch argument refers to an alias. Relies on ../ssa/ir.ts and
+// edges.ts.
+import type { FunctionBody } from "../ssa/ir.ts";
+import { rewriteUses } from "./edges.ts";
+
+/** Returns the number of alias instructions removed. */
+export function propagateCopies(f: FunctionBody): number {
+  const order = f.reversePostorder();
+  rewriteUses(f, order, (v) => f.resolve(v));
+  let removed = 0;
+  for (const b of order) {
+    const block = f.blocks[b];
+    const before = block.insts.length;
+    block.insts = block.insts.filter((v) => f.values[v].kind !== "alias");
+    removed += before - block.insts.length;
+  }
+  return removed;
+}

@@ -1,0 +1,59 @@
+// Pass: dead value elimination, across blocks. A value is live when something observable needs it: an instruction
+// with an effect (a store, a call, a trap, a global write: see ../ssa/effects.ts), a terminator's condition, index
+// or returned values — and, transitively, the operands of a live value and, for a live block parameter, the
+// argument every incoming edge passes to it. Everything else goes: pure instructions nobody uses, and block
+// parameters nobody uses together with their arguments (which may in turn die). The entry block's parameters are
+// the function's and stay. Requires: valid SSA. Guarantees: valid SSA whose every value is live.
+// Relies on ../ssa/ir.ts, ../ssa/effects.ts and edges.ts.
+import { effectsOf } from "../ssa/effects.ts";
+import type { FunctionBody, ValueId } from "../ssa/ir.ts";
+import { dropParams, incomingEdges } from "./edges.ts";
+
+/** Returns the number of instructions and parameters removed. */
+export function removeDeadValues(f: FunctionBody): number {
+  const order = f.reversePostorder();
+  const into = incomingEdges(f, order);
+  const live = new Uint8Array(f.values.length);
+  const work: ValueId[] = [];
+  const mark = (v: ValueId) => {
+    if (!live[v]) {
+      live[v] = 1;
+      work.push(v);
+    }
+  };
+  for (const p of f.blocks[f.entry].params) mark(p);
+  for (const b of order) {
+    const block = f.blocks[b];
+    for (const v of block.insts) {
+      const d = f.values[v];
+      if (d.kind === "op" && !effectsOf(d.op).pure) mark(v);
+    }
+    const t = block.term;
+    // Branch arguments are not uses by themselves: they live when the parameter they feed does.
+    if (t.kind === "cond") mark(t.cond);
+    else if (t.kind === "table") mark(t.index);
+    else if (t.kind === "return") t.values.forEach(mark);
+  }
+  while (work.length) {
+    const v = work.pop()!;
+    const d = f.values[v];
+    if (d.kind === "op") d.args.forEach(mark);
+    else if (d.kind === "pick") mark(d.value);
+    else if (d.kind === "alias") mark(d.to);
+    else if (d.kind === "param") for (const e of into.get(d.block) ?? []) mark(e.args[d.index]);
+  }
+  let removed = 0;
+  for (const b of order) {
+    const block = f.blocks[b];
+    const before = block.insts.length;
+    block.insts = block.insts.filter((v) => live[v]);
+    removed += before - block.insts.length;
+    if (b === f.entry) continue;
+    const keep = block.params.map((p) => live[p] === 1);
+    if (keep.includes(false)) {
+      removed += keep.filter((k) => !k).length;
+      dropParams(f, b, keep, into.get(b) ?? []);
+    }
+  }
+  return removed;
+}

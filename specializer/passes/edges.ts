@@ -1,0 +1,45 @@
+// Helpers the cleanup passes share: the edges into each reachable block (the targets that pass arguments to its
+// parameters), and rewriting every use in a function through a value map. Relies on ../ssa/ir.ts.
+import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "../ssa/ir.ts";
+
+/** Every target, from a reachable block, that branches to each block (one entry per edge, a br_table's too). */
+export function incomingEdges(f: FunctionBody, order: BlockId[] = f.reversePostorder()): Map<BlockId, Target[]> {
+  const into = new Map<BlockId, Target[]>();
+  for (const b of order) {
+    for (const t of targetsOf(f.blocks[b].term)) {
+      let list = into.get(t.block);
+      if (!list) into.set(t.block, (list = []));
+      list.push(t);
+    }
+  }
+  return into;
+}
+
+/** Replace every use of a value (instruction operands, terminator operands, branch arguments) by `map(value)`. */
+export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId) => ValueId): void {
+  for (const b of order) {
+    const block = f.blocks[b];
+    for (const v of block.insts) {
+      const d = f.values[v];
+      if (d.kind === "op") {
+        for (let i = 0; i < d.args.length; i++) d.args[i] = map(d.args[i]);
+      } else if (d.kind === "pick") d.value = map(d.value);
+    }
+    const t = block.term;
+    if (t.kind === "cond") t.cond = map(t.cond);
+    else if (t.kind === "table") t.index = map(t.index);
+    else if (t.kind === "return") for (let i = 0; i < t.values.length; i++) t.values[i] = map(t.values[i]);
+    for (const target of targetsOf(t)) for (let i = 0; i < target.args.length; i++) target.args[i] = map(target.args[i]);
+  }
+}
+
+/** Drop the parameters of `block` for which `keep` is false, with the matching argument of every incoming edge. */
+export function dropParams(f: FunctionBody, block: BlockId, keep: boolean[], into: Target[]): void {
+  const b = f.blocks[block];
+  b.params = b.params.filter((_, i) => keep[i]);
+  b.params.forEach((p, i) => {
+    const d = f.values[p];
+    if (d.kind === "param") d.index = i;
+  });
+  for (const t of into) t.args = t.args.filter((_, i) => keep[i]);
+}
