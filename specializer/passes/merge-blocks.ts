@@ -45,7 +45,7 @@ export function mergeBlocks(f: FunctionBody): MergeStats {
     }
   }
   propagateCopies(f);
-  removeDeadBlocks(f);
+  removeDeadBlocks(f); // also recomputes preds and succs after all of the above
   return stats;
 }
 
@@ -128,7 +128,6 @@ function threadJumps(f: FunctionBody): number {
       }
     }
   }
-  if (threaded) removeDeadBlocks(f);
   return threaded;
 }
 
@@ -140,5 +139,4 @@ function foldSameTargetBranches(f: FunctionBody): void {
     const targets = targetsOf(block.term);
     if ((block.term.kind === "cond" || block.term.kind === "table") && targets.every((t) => same(t, targets[0]))) block.term = { kind: "br", target: targets[0] };
   }
-  f.recomputePreds();
 }

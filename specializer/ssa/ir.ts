@@ -153,23 +153,25 @@ export class FunctionBody {
 
   /** Blocks reachable from the entry, in reverse postorder. */
   reversePostorder(): BlockId[] {
-    const seen = new Set<BlockId>();
+    const seen = new Uint8Array(this.blocks.length);
     const post: BlockId[] = [];
-    const succsOf = (b: BlockId) => targetsOf(this.blocks[b].term).map((t) => t.block);
-    const stack: [BlockId, number, BlockId[]][] = [[this.entry, 0, succsOf(this.entry)]];
-    seen.add(this.entry);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const succs = top[2];
-      if (top[1] < succs.length) {
-        const s = succs[top[1]++];
-        if (!seen.has(s)) {
-          seen.add(s);
-          stack.push([s, 0, succsOf(s)]);
+    // An explicit stack of (block, next target index): no recursion on the graph's depth.
+    const blocks: BlockId[] = [this.entry];
+    const next: number[] = [0];
+    seen[this.entry] = 1;
+    while (blocks.length) {
+      const top = blocks.length - 1;
+      const targets = targetsOf(this.blocks[blocks[top]].term);
+      if (next[top] < targets.length) {
+        const s = targets[next[top]++].block;
+        if (!seen[s]) {
+          seen[s] = 1;
+          blocks.push(s);
+          next.push(0);
         }
       } else {
-        post.push(top[0]);
-        stack.pop();
+        post.push(blocks.pop()!);
+        next.pop();
       }
     }
     return post.reverse();
@@ -184,19 +186,21 @@ export function targetsOf(t: Terminator): Target[] {
     case "cond":
       return [t.then, t.else];
     case "table":
-      return [...t.targets, t.default];
+      return t.targets.concat(t.default);
     default:
-      return [];
+      return NO_TARGETS;
   }
 }
+
+const NO_TARGETS = Object.freeze([]) as unknown as Target[];
 
 /** Values a terminator uses (condition or index, branch arguments, returned values). */
 export function terminatorUses(t: Terminator): ValueId[] {
   const uses: ValueId[] = [];
   if (t.kind === "cond") uses.push(t.cond);
   if (t.kind === "table") uses.push(t.index);
-  if (t.kind === "return") uses.push(...t.values);
-  for (const target of targetsOf(t)) uses.push(...target.args);
+  if (t.kind === "return") for (const v of t.values) uses.push(v);
+  for (const target of targetsOf(t)) for (const a of target.args) uses.push(a);
   return uses;
 }
 

@@ -3,7 +3,8 @@
 //   BufferPtr  — a pointer into a constant buffer argument plus an offset: the pointer itself is only known at
 //                run time, but loads through it read the request's constant bytes (weval's symbolic pointer);
 //   Runtime    — unknown, with the cause remembered (weval's Runtime(cause)) for --stats and error messages.
-// Meet (at block entries): equal values stay, anything else becomes Runtime. Relies on ssa/types.ts.
+// Meet (at block entries): equal values stay, anything else becomes Runtime. Abstract values are immutable, so
+// the specializer shares them freely. Relies on ssa/types.ts.
 import { constEquals, formatConst, type Const } from "../ssa/types.ts";
 
 export type AbsVal =
@@ -19,11 +20,12 @@ export function absEquals(a: AbsVal, b: AbsVal): boolean {
   return a.kind === "runtime" && b.kind === "runtime";
 }
 
-export function meet(a: AbsVal, b: AbsVal, where: string): AbsVal {
+/** The meet of two values at a block entry; `where` names the block (called only when a new cause is made). */
+export function meet(a: AbsVal, b: AbsVal, where: () => string): AbsVal {
   if (absEquals(a, b)) return a;
   if (a.kind === "runtime") return a;
   if (b.kind === "runtime") return b;
-  return runtime(`different values meet at ${where}`);
+  return runtime(`different values meet at ${where()}`);
 }
 
 export function formatAbs(a: AbsVal): string {

@@ -81,7 +81,9 @@ interface SpecBlock {
   ctx: number;
   orig: BlockId;
   entry: EntryState;
-  /** Register indices carried as parameters, in parameter order after the original parameters. */
+  /** Original parameters (by index) carried as IR parameters: those not constant on entry, in order. */
+  paramOrder: number[];
+  /** Register indices carried as IR parameters (not constant on entry), in parameter order after paramOrder's. */
   regOrder: bigint[];
   edges: Edge[];
   term: TermTemplate;
@@ -97,8 +99,10 @@ export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intri
 class Specializer {
   private readonly out: FunctionBody;
   private readonly contexts = new Contexts();
-  private readonly blocks = new Map<string, SpecBlock>();
+  /** Specialized blocks by (context, original block), keyed ctx * (original block count) + block. */
+  private readonly blocks = new Map<number, SpecBlock>();
   private readonly worklist: SpecBlock[] = [];
+  private worklistHead = 0;
   private readonly buffers: Uint8Array[] = [];
   private readonly causes = new Map<string, number>();
 
@@ -124,10 +128,14 @@ class Specializer {
       }
       return runtime(`parameter ${i} is a run-time argument`);
     });
-    const entry = this.blockFor(0, this.f.entry, { params, regs: new Map() });
+    const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Map() }));
     this.out.entry = entry.id;
-    while (this.worklist.length) {
-      const s = this.worklist.shift()!;
+    while (this.worklistHead < this.worklist.length) {
+      const s = this.worklist[this.worklistHead++];
+      if (this.worklistHead > 4096 && this.worklistHead * 2 > this.worklist.length) {
+        this.worklist.splice(0, this.worklistHead);
+        this.worklistHead = 0;
+      }
       s.queued = false;
       this.process(s);
     }
@@ -146,12 +154,13 @@ class Specializer {
     return `block${s.orig} in context ${this.contexts.describe(s.ctx)}`;
   }
 
-  private blockFor(ctx: number, orig: BlockId, state: EntryState): SpecBlock {
-    const key = `${ctx}:${orig}`;
+  /** The specialized block for (ctx, orig); a new one starts from the state `state()` makes. */
+  private blockFor(ctx: number, orig: BlockId, state: () => EntryState): SpecBlock {
+    const key = ctx * this.f.blocks.length + orig;
     let s = this.blocks.get(key);
     if (s) return s;
     if (this.blocks.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
-    s = { id: this.out.addBlock(), ctx, orig, entry: state, regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, consts: new Map() };
+    s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, consts: new Map() };
     this.blocks.set(key, s);
     this.enqueue(s);
     return s;
@@ -166,7 +175,7 @@ class Specializer {
 
   /** Merge an edge's exit state into its target's entry state; re-queue the target if it changed. */
   private flowInto(to: SpecBlock, args: Known[], regs: Map<bigint, Known>): void {
-    const where = this.where(to);
+    const where = () => this.where(to);
     let changed = false;
     to.entry.params = to.entry.params.map((old, i) => {
       const m = meet(old, args[i].abs, where);
@@ -210,10 +219,27 @@ class Specializer {
     s.consts.clear();
     s.edges = [];
     const vals = new Map<ValueId, Known>();
-    orig.params.forEach((p, i) => vals.set(p, { abs: s.entry.params[i], out: out.addBlockParam(s.id, f.typeOf(p)) }));
-    s.regOrder = [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // A value constant on entry needs no IR parameter: every edge brings that same constant (the entry state is
+    // the meet of all of them), and uses materialize it. The entry block's parameters are the function's.
+    const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
+    s.paramOrder = [];
+    orig.params.forEach((p, i) => {
+      const abs = s.entry.params[i];
+      if (abs.kind === "const" && !isEntry) return vals.set(p, { abs });
+      s.paramOrder.push(i);
+      vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
+    });
+    s.regOrder = [];
     const regs = new Map<bigint, Known>();
-    for (const k of s.regOrder) regs.set(k, { abs: s.entry.regs.get(k)!, out: out.addBlockParam(s.id, "i64") });
+    for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const abs = s.entry.regs.get(k)!;
+      if (abs.kind === "const") {
+        regs.set(k, { abs });
+        continue;
+      }
+      s.regOrder.push(k);
+      regs.set(k, { abs, out: out.addBlockParam(s.id, "i64") });
+    }
     let next = s.ctx;
     /** A specialize.value on a run-time value: the block forks at its end, one successor per value. */
     let fork: { value: Known; lo: number; hi: number; result: ValueId } | undefined;
@@ -290,7 +316,7 @@ class Specializer {
     // Terminator: constant conditions and indices become jumps.
     const edge = (target: { block: BlockId; args: ValueId[] }): number => {
       const args = target.args.map(get);
-      const to = this.blockFor(next, target.block, { params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) });
+      const to = this.blockFor(next, target.block, () => ({ params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) }));
       this.flowInto(to, args, regs);
       return s.edges.push({ to, args, regs: new Map(regs) }) - 1;
     };
@@ -338,16 +364,21 @@ class Specializer {
     }
   }
 
+  private readonly runtimeByCause = new Map<string, AbsVal>();
+
+  /** A run-time result with `cause`, counted for --stats (one shared abstract value per cause). */
   private runtimeResult(cause: string): AbsVal {
     this.causes.set(cause, (this.causes.get(cause) ?? 0) + 1);
-    return runtime(cause);
+    let abs = this.runtimeByCause.get(cause);
+    if (!abs) this.runtimeByCause.set(cause, (abs = runtime(cause)));
+    return abs;
   }
 
   /** Fold or copy one operator. */
   private operator(s: SpecBlock, op: Operator, args: Known[], types: ValType[]): Known {
     const info = OPS_BY_NAME.get(op.name);
     const emit = (abs: AbsVal): Known => ({ abs, out: this.out.appendOp(s.id, op, args.map((a) => this.use(s, a)), types) });
-    const firstRuntime = args.find((a) => a.abs.kind === "runtime")?.abs as { cause: string } | undefined;
+    const firstRuntime = args.find((a) => a.abs.kind === "runtime")?.abs;
     if (op.name === "const") return { abs: { kind: "const", value: op.value! } };
     if (info?.cls === "numeric") {
       if (args.every((a) => a.abs.kind === "const")) {
@@ -360,7 +391,7 @@ class Specializer {
       if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return emit({ ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) });
       if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return emit({ ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) });
       if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return emit({ ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) });
-      return emit(firstRuntime ? runtime(firstRuntime.cause) : this.runtimeResult(`${op.name} of a buffer pointer`));
+      return emit(firstRuntime ?? this.runtimeResult(`${op.name} of a buffer pointer`));
     }
     if (info?.cls === "load") {
       const addr = args[0].abs;
@@ -388,7 +419,7 @@ class Specializer {
     for (const s of this.blocks.values()) {
       const target = (i: number) => {
         const e = s.edges[i];
-        const args = e.args.map((a) => this.use(s, a));
+        const args = e.to.paramOrder.map((i) => this.use(s, e.args[i]));
         for (const k of e.to.regOrder) args.push(this.use(s, e.regs.get(k) ?? { abs: { kind: "const", value: i64(0n) } }));
         return { block: e.to.id, args };
       };
