@@ -1,0 +1,142 @@
+// The compile-time benchmark (`futamura bench --compile`, `npm run bench:compile`): how build time, memory and
+// module size grow with the program. For each series (compile-programs.ts) and size multiplier it writes the
+// generated source under <out>/compile-programs/ (so a slow case reproduces with `futamura build`), checks that
+// the front end accepts it, then builds it in a fresh child process (compile-child.ts) with a time limit; a build
+// past the limit is killed and reported as a "timeout" row, a crash as an "error" row, and the run goes on.
+// Writes results/bench-compile.{json,md,svg} (compile-report.ts). Relies on interp/build.ts, bytecode/, lang/ and
+// the child script compiled to dist/ (as bench/main.ts runs cold-child.js).
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join, resolve } from "node:path";
+import { loadProgramSource } from "../bytecode/index.ts";
+import { buildInterpreter } from "../interp/build.ts";
+import { compileFern } from "../lang/index.ts";
+import { ROOT } from "../util/root.ts";
+import type { CompileChildSpec, CompileMeasurement } from "./compile-child.ts"; // type only: importing the script would run it
+import { programName, SERIES, type SeriesName } from "./compile-programs.ts";
+import { scaling, TARGET_PER_10X, writeCompileReports, type CompileMeta, type CompileRow, type Scaling } from "./compile-report.ts";
+import { Progress } from "./progress.ts";
+
+export interface CompileBenchOptions {
+  /** Only the smallest size of each series (multiplier 1). */
+  quick?: boolean;
+  /** Size multipliers of each series' smallest size (default 1, 10, 100). */
+  multipliers?: number[];
+  /** Series to run (default all). */
+  series?: SeriesName[];
+  /** Time limit per program's build, in seconds (default 600). */
+  timeoutS?: number;
+  /** Results directory (default results/). */
+  out?: string;
+  /** Also write the JSON here. */
+  json?: string;
+}
+
+export const DEFAULT_MULTIPLIERS = [1, 10, 100];
+export const DEFAULT_TIMEOUT_S = 600;
+
+interface ChildOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+function runChild(spec: CompileChildSpec, timeoutMs: number): Promise<ChildOutcome> {
+  const script = join(ROOT, "dist", "bench", "compile-child.js");
+  return new Promise((done) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-20_000)));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    // Killed ourselves (a test's time limit, Ctrl-C): take the build along instead of leaving it running.
+    const stop = (signal: NodeJS.Signals) => {
+      child.kill("SIGKILL");
+      process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    };
+    process.once("SIGTERM", stop).once("SIGINT", stop);
+    child.on("error", (e) => ((stderr += String(e)), undefined));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      process.off("SIGTERM", stop).off("SIGINT", stop);
+      done({ code, stdout, stderr, timedOut, ms: performance.now() - t });
+    });
+  });
+}
+
+/** The one line of a child's stderr that says what went wrong. */
+function childError(stderr: string, code: number | null): string {
+  if (/heap out of memory|Allocation failed/.test(stderr)) return "out of memory (V8 heap limit)";
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^(\w*Error|error):/.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `exit code ${code}`;
+}
+
+export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{ rows: CompileRow[]; meta: CompileMeta; scaling: Scaling[]; files: string[] }> {
+  const multipliers = opts.quick ? [1] : (opts.multipliers ?? DEFAULT_MULTIPLIERS);
+  const timeoutS = opts.timeoutS ?? DEFAULT_TIMEOUT_S;
+  const series = SERIES.filter((s) => !opts.series || opts.series.includes(s.name));
+  const outDir = resolve(opts.out ?? join(ROOT, "results"));
+  const progDir = join(outDir, "compile-programs");
+  mkdirSync(progDir, { recursive: true });
+  const interps = { toy: (await buildInterpreter("toy")).path, fern: (await buildInterpreter("fern")).path };
+  const meta: CompileMeta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    cpus: cpus()[0]?.model ?? "?",
+    quick: !!opts.quick,
+    multipliers,
+    timeout_s: timeoutS,
+    target_per_10x: TARGET_PER_10X,
+    notes: [
+      "build_ms is buildProgram with no cache (snapshot + specialize + binaryen + validation) in a fresh process, after binaryen's module is loaded",
+      "peak_rss_mb is the child process's maxRSS right after that build (Node and binaryen's module included)",
+    ],
+  };
+  const rows: CompileRow[] = [];
+  const progress = new Progress("--compile", series.length * multipliers.length);
+  try {
+    for (const s of series)
+      for (const m of multipliers) {
+        const size = Math.round(s.base * m);
+        const program = programName(s.name, size);
+        const row: CompileRow = { series: s.name, program, size, unit: s.unit, status: "ok" };
+        rows.push(row);
+        progress.step(`${program} (${size} ${s.unit})`);
+        const file = join(progDir, `${program}.${s.ext}`);
+        try {
+          if (size < s.min) throw new Error(`${s.name} needs at least ${s.min} ${s.unit}`);
+          const source = s.source(size);
+          writeFileSync(file, source);
+          if (s.interpreter === "fern") compileFern(source, file);
+          else loadProgramSource(source, file);
+        } catch (e) {
+          Object.assign(row, { status: "unsupported", error: (e as Error).message.split("\n")[0] });
+          continue;
+        }
+        const r = await runChild({ file, interp: interps[s.interpreter], check: true }, timeoutS * 1000);
+        row.child_ms = Math.round(r.ms);
+        if (r.timedOut) Object.assign(row, { status: "timeout", error: `no result within ${timeoutS} s (the build was killed)` });
+        else if (r.code !== 0) Object.assign(row, { status: "error", error: childError(r.stderr, r.code) });
+        else {
+          const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CompileMeasurement;
+          for (const k of ["snapshot_ms", "specialize_ms", "optimize_ms", "build_ms", "peak_rss_mb"] as const) m[k] = Math.round(m[k] * 10) / 10;
+          Object.assign(row, m, { status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok" });
+        }
+      }
+  } finally {
+    progress.done();
+  }
+  if (rows.some((r) => /more than \d+ functions/.test(r.error ?? ""))) meta.notes.push("Fern allows at most 256 functions (lang/opcodes.ts MAX_FUNCTIONS: a function's index is one byte in its header)");
+  const files = await writeCompileReports(rows, meta, outDir, opts.json);
+  return { rows, meta, scaling: scaling(rows), files };
+}
