@@ -1,9 +1,19 @@
 // `futamura bench [programs…]` and `npm run bench`: run the benchmark harness and print its table, ratios and
-// where the reports went. Relies on bench/.
+// where the reports went; with --compile, the compile-time benchmark instead (bench-compile-command.ts).
+// Relies on bench/.
 import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
+import { UserError } from "../util/errors.ts";
+import { benchCompileCommand, type BenchCompileFlags } from "./bench-compile-command.ts";
 
-export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[] }): Promise<number> {
+export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; compile?: boolean } & BenchCompileFlags): Promise<number> {
+  if (opts.compile) {
+    const runOnly = [programs.length ? "programs" : "", opts.runs ? "--runs" : "", opts.coldRuns ? "--cold-runs" : "", opts.engine ? "--engine" : ""].filter(Boolean);
+    if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
+    return benchCompileCommand(opts);
+  }
+  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : "", opts.timeout !== undefined ? "--timeout" : ""].filter(Boolean);
+  if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   const { rows, meta, files } = await runBench({
     programs,
     quick: opts.quick,

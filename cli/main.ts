@@ -111,15 +111,19 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("bench")
-    .description("benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M)")
+    .description("benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M); --compile: compile time")
     .argument("[programs...]", "toy programs with an `; expect-halt:` comment (default: sum-to-100M)")
-    .option("--quick", "10M iterations, one run each (a smoke test)")
+    .option("--quick", "10M iterations, one run each (a smoke test); with --compile: the smallest size of each series")
     .option("--runs <n>", "warm runs per row (default 7)")
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
     .option("--out <dir>", "results directory (default results/)")
     .option("--json <file>", "also write the JSON report here")
     .option("--engine <name...>", "engines: v8, jco, wasmtime (default: v8 jco)")
-    .action(async (programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[] }) => {
+    .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
+    .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
+    .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
+    .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
+    .action(async (programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; compile?: boolean; sizes?: string; series?: string; timeout?: string }) => {
       exitCode = await benchCommand(programs, opts);
     });
 
