@@ -1,0 +1,77 @@
+// The compile-time benchmark: its generated programs have exactly the size their name says (instructions,
+// statements nested ones included, functions) and are deterministic; `futamura bench --compile --quick` runs end to
+// end, writes JSON/Markdown/SVG whose rows carry the schema's fields, and the wevaled output matched the
+// interpreter's. No timing is asserted: speed is measured by the harness, not tested.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fernManyFunctions, fernOneFunction, toyProgram } from "../../bench/compile-programs.ts";
+import { loadProgramSource } from "../../bytecode/index.ts";
+import type { Stmt } from "../../lang/ast.ts";
+import { compileFern } from "../../lang/index.ts";
+import { lex } from "../../lang/lexer.ts";
+import { parse } from "../../lang/parser.ts";
+import { ROOT } from "../../util/root.ts";
+
+const statements = (ss: Stmt[]): number =>
+  ss.reduce((n, s) => n + 1 + (s.kind === "if" ? statements(s.then) + statements(s.else ?? []) : s.kind === "while" ? statements(s.body) : 0), 0);
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 170_000 });
+// Each build takes a few seconds; the limit only keeps a broken specializer from hanging the test (3 builds).
+const PER_PROGRAM_S = "45";
+
+describe("compile benchmark programs", () => {
+  it("toy programs have exactly N instructions and halt", () => {
+    for (const n of [2, 37, 1000, 10_000]) {
+      const p = loadProgramSource(toyProgram(n), `toy-${n}.asm`);
+      expect(p.program.instructions.length).toBe(n);
+      expect(p.program.instructions.at(-1)!.op.name).toBe("HALT");
+    }
+    expect(toyProgram(1000)).toBe(toyProgram(1000));
+  });
+
+  it("the Fern function has exactly N statements, and N functions are N functions", () => {
+    for (const n of [100, 1000]) {
+      const ast = parse(lex(fernOneFunction(n), "one.fern"), "one.fern");
+      expect(ast.functions.map((f) => f.name)).toEqual(["big"]);
+      expect(statements(ast.functions[0].body)).toBe(n);
+    }
+    const many = compileFern(fernManyFunctions(100), "many.fern");
+    expect(many.functions.length).toBe(101); // and main
+    expect(() => compileFern(fernManyFunctions(1000), "many.fern")).toThrow(/more than 256 functions/);
+  });
+});
+
+describe("futamura bench --compile", () => {
+  it("rejects a bad flag with a one-line error", () => {
+    const r = cli("bench", "--compile", "--sizes", "0");
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/--sizes takes positive whole multipliers/);
+  });
+
+  it("--quick builds the smallest program of each series, checks its output and writes the reports", () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-bench-compile-"));
+    const json = join(out, "extra.json");
+    const r = cli("bench", "--compile", "--quick", "--timeout", PER_PROGRAM_S, "--out", out, "--json", json);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/toy-1k\s+1000 instructions/);
+    for (const f of ["bench-compile.json", "bench-compile.md", "bench-compile.svg", "compile-programs/toy-1k.asm", "compile-programs/fern-one-function-100.fern"]) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, "bench-compile.svg"), "utf8")).toMatch(/^<svg/);
+    expect(readFileSync(join(out, "bench-compile.md"), "utf8")).toMatch(/\| toy-1k \|/);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(readFileSync(join(out, "bench-compile.json"), "utf8")).toBe(readFileSync(json, "utf8"));
+    expect(Object.keys(report.meta)).toEqual(expect.arrayContaining(["date", "node", "v8", "cpus", "quick", "multipliers", "timeout_s", "target_per_10x", "notes"]));
+    expect(report.rows.map((row: { program: string }) => row.program)).toEqual(["toy-1k", "fern-one-function-100", "fern-many-functions-10"]);
+    for (const row of report.rows) {
+      expect(Object.keys(row)).toEqual(expect.arrayContaining(["series", "program", "size", "unit", "status", "specialize_ms", "optimize_ms", "build_ms", "peak_rss_mb", "raw_bytes", "raw_source", "output_bytes", "contexts", "blocks", "values", "aborted", "outputs_match"]));
+      expect(["ok", "aborted"], `${row.program}: ${row.error ?? ""}`).toContain(row.status);
+      expect(row.outputs_match, row.mismatch).toBe(true);
+      expect(row.output_bytes).toBeGreaterThan(0);
+      expect(row.peak_rss_mb).toBeGreaterThan(0);
+      expect(row.contexts).toBeGreaterThan(0);
+    }
+    expect(report.scaling).toEqual([]); // one size per series: nothing to scale
+  }, 180_000);
+});
