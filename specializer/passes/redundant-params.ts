@@ -15,14 +15,17 @@ import { dropParams, incomingEdges } from "./edges.ts";
 export function removeRedundantParams(f: FunctionBody): number {
   const order = f.reversePostorder();
   const into = incomingEdges(f, order);
-  // Blocks each value is passed to as a branch argument: when a parameter is replaced, those are re-checked.
-  const passedTo = new Map<ValueId, BlockId[]>();
+  // Blocks each value is passed to as a branch argument (linked lists in flat arrays: there is one entry per
+  // argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's are re-checked.
+  const firstPass = new Int32Array(f.values.length).fill(-1);
+  const passBlock: BlockId[] = [];
+  const passNext: number[] = [];
   for (const [b, edges] of into) {
     for (const e of edges) {
       for (const a of e.args) {
-        const list = passedTo.get(a);
-        if (!list) passedTo.set(a, [b]);
-        else if (list[list.length - 1] !== b) list.push(b);
+        passBlock.push(b);
+        passNext.push(firstPass[a]);
+        firstPass[a] = passBlock.length - 1;
       }
     }
   }
@@ -58,7 +61,7 @@ export function removeRedundantParams(f: FunctionBody): number {
       if (!redundant || same === undefined) continue;
       f.values[p] = { kind: "alias", to: same, type: f.typeOf(p) };
       removed++;
-      for (const user of passedTo.get(p) ?? []) enqueue(user);
+      for (let k = firstPass[p]; k >= 0; k = passNext[k]) enqueue(passBlock[k]);
     }
   }
   if (removed === 0) return 0;

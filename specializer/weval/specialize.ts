@@ -17,7 +17,7 @@
 // bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
 // Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
 import { fold } from "../ssa/fold.ts";
-import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
+import { FunctionBody, targetsOf, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
@@ -90,6 +90,8 @@ interface SpecBlock {
   queued: boolean;
   /** Constants materialized in this block, by type and bits. */
   consts: Map<string, ValueId>;
+  /** For a block that inherits (see `inheritingBlocks`): the state its one incoming edge brings, IR values included. */
+  inherited?: { args: Known[]; regs: Map<bigint, Known> };
 }
 
 export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS): SpecializeResult {
@@ -105,6 +107,8 @@ class Specializer {
   private worklistHead = 0;
   private readonly buffers: Uint8Array[] = [];
   private readonly causes = new Map<string, number>();
+  /** Original blocks whose copies have exactly one incoming edge, from a copy in the same context. */
+  private readonly inherits: Uint8Array;
 
   constructor(
     private readonly f: FunctionBody,
@@ -114,6 +118,35 @@ class Specializer {
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
     if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
+    this.inherits = this.inheritingBlocks();
+  }
+
+  /** Original blocks B with exactly one incoming edge, from a block X that never changes the context (no
+   *  push/update/pop.context, no specialize.value fork). Then the copy of B in context c is reached only from the
+   *  copy of X in c, once: it needs no parameters and uses the values X's copy passes directly (they dominate it).
+   *  Most of an interpreter's blocks are such (the cases of its dispatch, the arms of an opcode's branches), so
+   *  this saves most of the parameters a copy would otherwise carry. */
+  private inheritingBlocks(): Uint8Array {
+    const { f } = this;
+    const contextChanging = new Set(["push.context", "update.context", "pop.context", "specialize.value"]);
+    const changes = (b: BlockId) =>
+      f.blocks[b].insts.some((v) => {
+        const d = f.values[v];
+        return d.kind === "op" && d.op.name === "call" && contextChanging.has(this.intrinsics.get(d.op.index!) ?? "");
+      });
+    const edgesInto = new Uint32Array(f.blocks.length);
+    const from = new Int32Array(f.blocks.length).fill(-1);
+    for (const b of f.reversePostorder()) {
+      for (const t of targetsOf(f.blocks[b].term)) {
+        edgesInto[t.block]++;
+        from[t.block] = b;
+      }
+    }
+    const inherits = new Uint8Array(f.blocks.length);
+    for (let b = 0; b < f.blocks.length; b++) {
+      if (b !== f.entry && edgesInto[b] === 1 && from[b] !== b && !changes(from[b])) inherits[b] = 1;
+    }
+    return inherits;
   }
 
   run(): SpecializeResult {
@@ -210,27 +243,20 @@ class Specializer {
     return k.out;
   }
 
-  private process(s: SpecBlock): void {
+  /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
+   *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
+   *  uses materialize it. The entry block's parameters are the function's. */
+  private enterWithParams(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<bigint, Known>): void {
     const { f, out } = this;
-    const orig = f.blocks[s.orig];
-    const block = out.blocks[s.id];
-    block.params = [];
-    block.insts = [];
-    s.consts.clear();
-    s.edges = [];
-    const vals = new Map<ValueId, Known>();
-    // A value constant on entry needs no IR parameter: every edge brings that same constant (the entry state is
-    // the meet of all of them), and uses materialize it. The entry block's parameters are the function's.
     const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
     s.paramOrder = [];
-    orig.params.forEach((p, i) => {
+    f.blocks[s.orig].params.forEach((p, i) => {
       const abs = s.entry.params[i];
       if (abs.kind === "const" && !isEntry) return vals.set(p, { abs });
       s.paramOrder.push(i);
       vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
     });
     s.regOrder = [];
-    const regs = new Map<bigint, Known>();
     for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       const abs = s.entry.regs.get(k)!;
       if (abs.kind === "const") {
@@ -240,6 +266,24 @@ class Specializer {
       s.regOrder.push(k);
       regs.set(k, { abs, out: out.addBlockParam(s.id, "i64") });
     }
+  }
+
+  private process(s: SpecBlock): void {
+    const { f, out } = this;
+    const orig = f.blocks[s.orig];
+    const block = out.blocks[s.id];
+    block.params = [];
+    block.insts = [];
+    s.consts.clear();
+    s.edges = [];
+    const vals = new Map<ValueId, Known>();
+    const regs = new Map<bigint, Known>();
+    if (s.inherited) {
+      s.paramOrder = [];
+      s.regOrder = [];
+      orig.params.forEach((p, i) => vals.set(p, s.inherited!.args[i]));
+      for (const [k, r] of s.inherited.regs) regs.set(k, r);
+    } else this.enterWithParams(s, vals, regs);
     let next = s.ctx;
     /** A specialize.value on a run-time value: the block forks at its end, one successor per value. */
     let fork: { value: Known; lo: number; hi: number; result: ValueId } | undefined;
@@ -316,8 +360,14 @@ class Specializer {
     // Terminator: constant conditions and indices become jumps.
     const edge = (target: { block: BlockId; args: ValueId[] }): number => {
       const args = target.args.map(get);
-      const to = this.blockFor(next, target.block, () => ({ params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) }));
-      this.flowInto(to, args, regs);
+      const state = () => ({ params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) });
+      const to = this.blockFor(next, target.block, state);
+      if (this.inherits[target.block]) {
+        // Its one edge: re-process it with this state (the IR values are new whenever this block is re-processed).
+        to.inherited = { args, regs: new Map(regs) };
+        to.entry = state();
+        this.enqueue(to);
+      } else this.flowInto(to, args, regs);
       return s.edges.push({ to, args, regs: new Map(regs) }) - 1;
     };
     const t = orig.term;
