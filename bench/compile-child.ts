@@ -2,14 +2,15 @@
 // CompileMeasurement as JSON on stdout: a process per program makes its peak memory (maxRSS) its own, and lets the
 // parent kill a build that runs past the time limit. Timed: buildProgram with no cache (snapshot + specialize +
 // binaryen), after loading binaryen (a constant ~0.4 s import, not compile work). maxRSS is read right after that
-// build; then, when SpecializeModuleResult has no `rawBytes`, a second specialization at optimizeLevel 0 gives the
-// unoptimized size, and the snapshot and the wevaled module run the program and their outputs are compared.
+// build; then, when SpecializeModuleResult has no `rawBytes` (asked for with reportRawSize), a second
+// specialization at optimizeLevel 0 gives the unoptimized size; last, the snapshot and the wevaled module run the
+// program and their outputs are compared.
 // Usage: node dist/bench/compile-child.js '<CompileChildSpec json>'. Relies on specializer/build.ts,
 // specializer/differential.ts (runOutcome), bytecode/ and lang/.
 import { readFileSync } from "node:fs";
 import { loadProgramFile } from "../bytecode/index.ts";
 import { loadFernFile } from "../lang/index.ts";
-import { buildProgram } from "../specializer/build.ts";
+import { buildProgram, type BuildOptions } from "../specializer/build.ts";
 import { runOutcome } from "../specializer/differential.ts";
 import { specializeModule, type SpecializeModuleResult } from "../specializer/index.ts";
 import { loadBinaryen } from "../util/binaryen.ts";
@@ -55,7 +56,9 @@ const interp = new Uint8Array(readFileSync(spec.interp));
 await loadBinaryen();
 
 const t = performance.now();
-const built = await buildProgram(interp, program, { cache: false });
+// reportRawSize: the specializer's request for `rawBytes` (one extra emit before binaryen optimizes, inside the
+// timed build); a specializer without it ignores the flag and the fallback below measures the raw size instead.
+const built = await buildProgram(interp, program, { cache: false, reportRawSize: true } as BuildOptions);
 const buildMs = performance.now() - t;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const s = built.specialize!;
