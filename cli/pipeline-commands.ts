@@ -36,11 +36,16 @@ export async function snapshotCommand(interp: string, programFile: string, opts:
 }
 
 function printStats(r: SpecializeModuleResult): void {
-  process.stdout.write(`input ${kb(r.inputBytes)} -> output ${kb(r.outputBytes)}; specialize ${r.specializeMs.toFixed(1)} ms, binaryen optimize ${r.optimizeMs.toFixed(0)} ms\n`);
+  const raw = r.rawBytes !== undefined ? ` (${kb(r.rawBytes)} before binaryen)` : "";
+  process.stdout.write(`input ${kb(r.inputBytes)} -> output ${kb(r.outputBytes)}${raw}; specialize ${r.specializeMs.toFixed(1)} ms, binaryen optimize ${r.optimizeMs.toFixed(0)} ms\n`);
   for (const s of r.requests) {
     const head = `request ${s.userId} (${s.generic})`;
     if (s.aborted) process.stdout.write(`${head}: ABORTED, the interpreter will run: ${s.aborted}\n`);
-    else process.stdout.write(`${head}: table slot ${s.tableIndex}; ${s.contexts} contexts, ${s.blocks} blocks (generic ${s.genericBlocks}), ${s.values} values, ${s.ms.toFixed(1)} ms\n`);
+    else {
+      process.stdout.write(`${head}: table slot ${s.tableIndex}; ${s.contexts} contexts, ${s.blocks} blocks (generic ${s.genericBlocks}), ${s.values} values, ${s.ms.toFixed(1)} ms\n`);
+      const c = s.cleanup;
+      if (c) process.stdout.write(`    cleanup ${c.ms.toFixed(1)} ms: ${c.redundantParams} redundant parameters, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes (large function)" : s.optimize === "full" ? "full pipeline" : "none"}\n`);
+    }
     for (const [cause, n] of s.runtimeCauses.slice(0, 5)) process.stdout.write(`    runtime x${n}: ${cause}\n`);
   }
 }
@@ -53,7 +58,7 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
 
 export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }): Promise<number> {
   const wasm = readUserFile(input);
-  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr) });
+  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats });
   writeFileAtomic(opts.out, r.wasm, [input]);
   if (opts.stats) printStats(r);
   else process.stdout.write(`${opts.out}: ${kb(r.outputBytes)}, ${r.requests.filter((s) => !s.aborted).length}/${r.requests.length} requests specialized\n`);
@@ -63,7 +68,7 @@ export async function specializeCommand(input: string, opts: { out: string; stat
 
 export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean }): Promise<number> {
   const program = loadProgramFile(programFile);
-  const r = await buildProgram(await interpreterBytes(opts.interp), program.bytes, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), cache: opts.cache === false ? false : undefined });
+  const r = await buildProgram(await interpreterBytes(opts.interp), program.bytes, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined });
   writeFileAtomic(opts.out, r.wasm, [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)}${r.cached ? " (from the cache)" : ""}\n`);
   if (opts.stats && r.specialize) printStats(r.specialize);

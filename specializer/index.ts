@@ -1,9 +1,10 @@
 // The specializer's front door: snapshot in, wevaled module out. For each pending weval request in the snapshot
 // (requests.ts) it builds the generic function's IR, converts it to max-SSA, specializes it against the request's
-// arguments (weval/specialize.ts), and emits the result into the module (ssa/backend.ts); then it appends the new
-// functions to table 0, writes their indices into the requests' slots, unlinks the requests, sets
-// `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their stub behaviour, drops the
-// `weval` imports, optimizes with binaryen, and validates with binaryen and WebAssembly.validate. A request that
+// arguments (weval/specialize.ts), cleans it up (passes/cleanup.ts) and emits the result into the module
+// (ssa/backend.ts); then it appends the new functions to table 0, writes their indices into the requests' slots,
+// unlinks the requests, sets `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their
+// stub behaviour, drops the `weval` imports, optimizes the new functions with binaryen as their size allows
+// (optimize.ts), and validates with binaryen and WebAssembly.validate. A request that
 // hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
@@ -17,6 +18,7 @@ import { decodeModule, type WasmModuleInfo } from "./ssa/module.ts";
 import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
+import { functionSize, optimizePlan, optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
 import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
@@ -33,6 +35,8 @@ export interface SpecializeOptions {
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
   optimizeModule?: boolean;
+  /** Also emit the module before binaryen optimizes it, to report its size (`rawBytes`). */
+  reportRawSize?: boolean;
 }
 
 export interface RequestStats {
@@ -49,6 +53,9 @@ export interface RequestStats {
   runtimeCauses: [string, number][];
   /** What the cleanup passes removed (absent when aborted). */
   cleanup?: CleanupStats;
+  /** Values in the function after cleanup, and what binaryen ran on it (optimize.ts). */
+  size?: number;
+  optimize?: OptimizePlan;
 }
 
 export interface SpecializeModuleResult {
@@ -56,6 +63,8 @@ export interface SpecializeModuleResult {
   requests: RequestStats[];
   inputBytes: number;
   outputBytes: number;
+  /** The module's size before binaryen's optimization (with `reportRawSize`). */
+  rawBytes?: number;
   /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
   specializeMs: number;
   optimizeMs: number;
@@ -96,8 +105,8 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const wasm = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts.optimizeLevel ?? 3, !!opts.optimizeModule);
-  return { wasm, requests: results.map((r) => r.stats), inputBytes: snapshotWasm.length, outputBytes: wasm.length, specializeMs, optimizeMs: performance.now() - t1 };
+  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts);
+  return { wasm, requests: results.map((r) => r.stats), inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
 function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions): { body?: FunctionBody; stats: RequestStats } {
@@ -119,7 +128,8 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
     opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
     const cleanup = cleanupFunction(r.body, { verify: opts.verify });
     opts.dumpIr?.(`request${req.userId}-cleaned.ir`, printFunction(r.body));
-    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, ms: performance.now() - t });
+    const size = functionSize(r.body);
+    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3), ms: performance.now() - t });
     return { body: r.body, stats };
   } catch (e) {
     if (!(e instanceof SpecializationAborted)) throw e;
@@ -136,9 +146,9 @@ async function rewriteModule(
   headAddr: number,
   flagAddr: number | undefined,
   intrinsics: Map<number, string>,
-  optimizeLevel: number,
-  optimizeModule: boolean,
-): Promise<Uint8Array> {
+  opts: SpecializeOptions,
+): Promise<{ wasm: Uint8Array; rawBytes?: number }> {
+  const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
   const mod = withFeatures(b, b.readBinary(info.bytes));
   try {
@@ -148,17 +158,17 @@ async function rewriteModule(
     const table = info.tables[0];
     if (!table && results.some((r) => r.body)) throw new UserError("the module has no table to put specialized functions in");
     let next = table?.initial ?? 0;
-    const added: string[] = [];
+    const added: { name: string; plan: OptimizePlan }[] = [];
     results.forEach((r, i) => {
       if (!r.body) return;
       const name = `weval.specialized.${r.req.userId}.${i}`;
       emitFunction(b, mod, names, sigs, r.body, name);
-      added.push(name);
+      added.push({ name, plan: r.stats.optimize ?? "none" });
       r.stats.tableIndex = next++;
     });
     if (added.length) {
       const tableName = names.tables[0];
-      mod.addActiveElementSegment(tableName, "weval.specialized", added, mod.i32.const(table.initial));
+      mod.addActiveElementSegment(tableName, "weval.specialized", added.map((a) => a.name), mod.i32.const(table.initial));
       const raw = b as unknown as { _BinaryenTableSetInitial(t: number, n: number): void; _BinaryenTableSetMax(t: number, n: number): void };
       const tref = mod.getTable(tableName);
       raw._BinaryenTableSetInitial(tref, next);
@@ -177,11 +187,13 @@ async function rewriteModule(
     }
     // Only the new functions are optimized: the rest of the module is the interpreter as asc already optimized it
     // (whole-module -O3 took ~10x longer and changed nothing on the hot path).
+    if (!mod.validate()) throw new Error("binaryen rejected the specialized module (a bug in futamura's specializer)");
+    const rawBytes = opts.reportRawSize ? mod.emitBinary().length : undefined;
     b.setOptimizeLevel(optimizeLevel);
     b.setShrinkLevel(0);
-    if (optimizeLevel > 0 && optimizeModule) mod.optimize();
-    else if (optimizeLevel > 0) for (const name of added) mod.optimizeFunction(name);
-    if (!mod.validate()) throw new Error("binaryen rejected the specialized module (a bug in futamura's specializer)");
+    if (optimizeLevel > 0 && opts.optimizeModule) mod.optimize();
+    else for (const a of added) optimizeSpecialized(mod, a.name, a.plan);
+    if (optimizeLevel > 0 && !mod.validate()) throw new Error("binaryen's optimizer made an invalid module (a bug in futamura or binaryen)");
     let wasm = mod.emitBinary();
     // Memory: slots, unlinked requests, the is-wevaled flag — as data segments laid over the snapshot's.
     const patched = memory.slice();
@@ -199,7 +211,7 @@ async function rewriteModule(
     if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
     wasm = appendDataSegments(wasm, patches);
     if (!WebAssembly.validate(wasm as BufferSource)) throw new Error("the specialized module does not validate in V8 (a bug in futamura's specializer)");
-    return wasm;
+    return { wasm, rawBytes };
   } finally {
     mod.dispose();
   }

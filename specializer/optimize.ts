@@ -1,0 +1,47 @@
+// What binaryen runs on each specialized function, by its size. The specializer's own cleanup (passes/) already
+// leaves lean code, so binaryen only polishes: small functions — every interpreter loop in the benchmarks — get
+// binaryen's whole -O pipeline at the requested level; a function over FULL_OPTIMIZE_MAX_VALUES gets LEAN_PASSES,
+// a fixed list of passes whose cost grows with the function's size, not faster (measured on a 37k-instruction
+// toy program, 42k values after cleanup: -O3 1.9 s, of which redundant-set elimination alone 1.0 s for nothing;
+// LEAN_PASSES 0.55 s for an output 2% larger). So a big program's compile time stays linear in its size. The
+// benchmarks' functions have 25 (sum-to-100M) to 240 values (Fern's fib). Relies on util/binaryen.ts and
+// ssa/ir.ts.
+import type { BinaryenModule } from "../util/binaryen.ts";
+import type { FunctionBody } from "./ssa/ir.ts";
+
+export const FULL_OPTIMIZE_MAX_VALUES = 10_000;
+
+export const LEAN_PASSES = [
+  "remove-unused-brs",
+  "simplify-locals",
+  "merge-blocks",
+  "optimize-instructions",
+  "precompute",
+  "vacuum",
+  "coalesce-locals",
+  "reorder-locals",
+  "remove-unused-brs",
+  "merge-blocks",
+  "vacuum",
+];
+
+/** The number of values (parameters and instructions) in the function's reachable blocks. */
+export function functionSize(f: FunctionBody): number {
+  let n = 0;
+  for (const b of f.reversePostorder()) n += f.blocks[b].params.length + f.blocks[b].insts.length;
+  return n;
+}
+
+export type OptimizePlan = "full" | "lean" | "none";
+
+export function optimizePlan(size: number, level: number): OptimizePlan {
+  if (level <= 0) return "none";
+  return size <= FULL_OPTIMIZE_MAX_VALUES ? "full" : "lean";
+}
+
+/** Optimize one function of `mod` as `plan` says (the optimize level must already be set on binaryen). */
+export function optimizeSpecialized(mod: BinaryenModule, name: string, plan: OptimizePlan): void {
+  if (plan === "full") mod.optimizeFunction(name);
+  else if (plan === "lean") mod.runPassesOnFunction(name, LEAN_PASSES);
+}
+
