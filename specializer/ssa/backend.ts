@@ -4,13 +4,15 @@
 // within V8's limits at any size). Each reachable block becomes a Relooper block whose code sets those locals in
 // order, and each edge carries the parallel copy of branch arguments into the target's parameter locals (through
 // temporaries when an argument's local is itself overwritten by the copy). The Relooper turns the graph —
-// irreducible too, which specialization creates — into structured control flow. The output is valid and runs
+// irreducible too, which specialization creates — into structured control flow; a big function in segments
+// (segmentsOf), since the Relooper recurses as deep as its output is long. The output is valid and runs
 // without binaryen's optimizer; the caller decides how much of it to run. Calls, globals, tables and data segments
 // are named the way binaryen names them after readBinary (by index). Relies on ir.ts, locals.ts, wasm-ops.ts and
 // util/binaryen.ts.
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, type LocalPlan } from "./locals.ts";
+import { loopContiguousOrder } from "./loop-order.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 import type { ValType } from "./types.ts";
 
@@ -104,10 +106,30 @@ class FunctionEmitter {
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
     this.plan = planLocals(f, order, !entryHasPreds);
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
+    const labelHelper = this.newLocal(b.i32);
+    // The Relooper renders recursively, as deep as its chain of shapes: a big function goes through it in segments,
+    // one after the other (see segmentsOf).
+    const segments = segmentsOf(f, order.length > SEGMENT_BLOCKS ? loopContiguousOrder(f) : order, SEGMENT_BLOCKS);
+    const parts = segments.map((seg, k) => {
+      const part = this.renderSegment(seg, segments[k + 1]?.[0], k === 0 && entryHasPreds, labelHelper);
+      if (k > 0) suffixLabels(b, part, `$s${k}`); // each Relooper numbers its labels from scratch
+      return part;
+    });
+    let bodyRef = parts.length === 1 ? parts[0] : mod.block(null, parts, b.none);
+    // Every path ends in a return or a trap, but the Relooper's outer block has type none: tell the validator.
+    if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
+    mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
+  }
+
+  /** One segment's blocks through a Relooper; edges to `exitTo` (the next segment's first block) leave it. */
+  private renderSegment(blocks: BlockId[], exitTo: BlockId | undefined, entryCopies: boolean, labelHelper: number): Ref {
+    const { f, mod, b } = this;
     const rl = new b.Relooper(mod);
     const rblocks = new Map<BlockId, number>();
+    // Leaving the segment: a block with no code and no branches, where the rendered structure ends.
+    if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(mod.nop()));
     const pendingEdges: (() => void)[] = [];
-    for (const blk of order) {
+    for (const blk of blocks) {
       const block = f.blocks[blk];
       const code: Ref[] = [];
       for (const v of block.insts) {
@@ -133,7 +155,7 @@ class FunctionEmitter {
         if (term.kind === "cond")
           pendingEdges.push(() => {
             const thenTo = rblocks.get(term.then.block)!;
-            let elseTo = rblocks.get(term.else.block)!;
+            const elseTo = rblocks.get(term.else.block)!;
             if (term.then.block === term.else.block) {
               // The Relooper takes one branch per target: route the else edge through a trampoline.
               const tramp = rl.addBlock(mod.nop());
@@ -148,18 +170,14 @@ class FunctionEmitter {
       }
     }
     for (const e of pendingEdges) e();
-    let entry = rblocks.get(f.entry)!;
-    if (entryHasPreds) {
+    let entry = rblocks.get(blocks[0])!;
+    if (entryCopies) {
       const copies = f.blocks[f.entry].params.map((p, i) => mod.local.set(this.local(p), mod.local.get(i, this.bt(f.params[i]))));
       const pre = rl.addBlock(mod.block(null, copies, b.none));
       rl.addBranch(pre, entry, 0, mod.nop());
       entry = pre;
     }
-    const labelHelper = this.newLocal(b.i32);
-    let bodyRef = rl.renderAndDispose(entry, labelHelper);
-    // Every path ends in a return or a trap, but the Relooper's outer block has type none: tell the validator.
-    if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
-    mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
+    return rl.renderAndDispose(entry, labelHelper);
   }
 
   private switchEdges(rl: InstanceType<Binaryen["Relooper"]>, from: number, targets: Target[], def: Target, rblocks: Map<BlockId, number>): void {
@@ -288,6 +306,80 @@ class FunctionEmitter {
         return mod.data.drop(names.dataSegments[op.index!]);
       default:
         throw new BackendError(`cannot emit operator '${op.name}'`);
+    }
+  }
+}
+
+/** Blocks per Relooper segment, at least (binaryen's Relooper recursed past V8's stack on ~30k blocks). */
+export const SEGMENT_BLOCKS = 2000;
+
+/** The blocks (in an order where loops are contiguous: loop-order.ts) cut into consecutive segments of at least `size` blocks where possible. A
+ *  cut before block X is valid when every edge that crosses it goes forward into X itself: no forward edge jumps
+ *  over X, and no loop spans it. Then segment k's only way on is into X, the first block of segment k + 1, so the
+ *  segments can run one after the other. Linear: intervals marked in a difference array. */
+export function segmentsOf(f: FunctionBody, order: BlockId[], size: number): BlockId[][] {
+  if (order.length <= size) return [order];
+  const pos = new Map(order.map((blk, i) => [blk, i]));
+  const crossing = new Int32Array(order.length + 1);
+  const mark = (from: number, to: number) => {
+    if (from > to) return;
+    crossing[from]++;
+    crossing[to + 1]--;
+  };
+  order.forEach((blk, i) => {
+    for (const t of targetsOf(f.blocks[blk].term)) {
+      const j = pos.get(t.block)!;
+      if (j > i) mark(i + 1, j - 1); // a forward edge: no cut strictly between
+      else mark(j + 1, i); // a back edge: no cut inside the loop (a cut at its header is fine)
+    }
+  });
+  const segments: BlockId[][] = [];
+  let start = 0;
+  let open = 0;
+  for (let p = 1; p < order.length; p++) {
+    open += crossing[p - 1];
+    if (p - start >= size && open + crossing[p] === 0) {
+      segments.push(order.slice(start, p));
+      start = p;
+    }
+  }
+  segments.push(order.slice(start));
+  return segments;
+}
+
+/** Append `suffix` to every label the Relooper put in `expr` (blocks, loops, and the branches to them). Walks only
+ *  the control structure (blocks, loops, ifs), with an explicit stack: the code inside is the backend's own and
+ *  has no labels. */
+function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
+  // binaryen.js has these expression classes at run time; its .d.ts does not declare them.
+  type Named = { getName(e: Ref): string; setName(e: Ref, name: string): void };
+  const b = binaryen as unknown as Binaryen & {
+    Block: Named & { getNumChildren(e: Ref): number; getChildAt(e: Ref, i: number): Ref };
+    Loop: Named & { getBody(e: Ref): Ref };
+    If: { getIfTrue(e: Ref): Ref; getIfFalse(e: Ref): Ref };
+    Break: Named;
+    Switch: { getNumNames(e: Ref): number; getNameAt(e: Ref, i: number): string; setNameAt(e: Ref, i: number, name: string): void; getDefaultName(e: Ref): string; setDefaultName(e: Ref, name: string): void };
+  };
+  const stack: Ref[] = [expr];
+  while (stack.length) {
+    const e = stack.pop()!;
+    const id = b.getExpressionId(e);
+    if (id === b.BlockId) {
+      const name = b.Block.getName(e);
+      if (name) b.Block.setName(e, name + suffix);
+      for (let i = 0, n = b.Block.getNumChildren(e); i < n; i++) stack.push(b.Block.getChildAt(e, i));
+    } else if (id === b.LoopId) {
+      b.Loop.setName(e, b.Loop.getName(e) + suffix);
+      stack.push(b.Loop.getBody(e));
+    } else if (id === b.IfId) {
+      stack.push(b.If.getIfTrue(e));
+      const no = b.If.getIfFalse(e);
+      if (no) stack.push(no);
+    } else if (id === b.BreakId) {
+      b.Break.setName(e, b.Break.getName(e) + suffix);
+    } else if (id === b.SwitchId) {
+      for (let i = 0, n = b.Switch.getNumNames(e); i < n; i++) b.Switch.setNameAt(e, i, b.Switch.getNameAt(e, i) + suffix);
+      b.Switch.setDefaultName(e, b.Switch.getDefaultName(e) + suffix);
     }
   }
 }

@@ -34,7 +34,7 @@ export interface Limits {
 /** The widest specialize.value range that forks (wider ones leave the value as it is). */
 export const MAX_FORK = 1024;
 
-export const DEFAULT_LIMITS: Limits = { maxContexts: 20_000, maxBlocks: 200_000, maxValues: 4_000_000 };
+export const DEFAULT_LIMITS: Limits = { maxContexts: 1_000_000, maxBlocks: 4_000_000, maxValues: 30_000_000 };
 
 export class SpecializationAborted extends Error {
   constructor(readonly reason: string) {

@@ -1,0 +1,91 @@
+// A block order in which every loop is contiguous: its header, then its body, then what follows the loop. Plain
+// reverse postorder is not: at a loop's exit branch, depth-first search may walk the whole rest of the program
+// before it comes back for the loop's latch, which then lands at the very end. The backend cuts big functions
+// into segments at points no edge jumps over (backend.ts, segmentsOf); with loops contiguous there are such points
+// between any two top-level loops. Loops are natural loops (a back edge u→h in reverse postorder; the body is what
+// reaches u without passing h), found by a backward walk per header; the search then visits, at each block, the
+// successors that leave its loops first and the ones that stay in them last, so the latter come first in the order.
+// Cost: the size of the loop bodies summed (the program times its loop nesting). Relies on ir.ts.
+import { targetsOf, type BlockId, type FunctionBody } from "./ir.ts";
+
+export function loopContiguousOrder(f: FunctionBody): BlockId[] {
+  const rpo = f.reversePostorder();
+  const pos = new Int32Array(f.blocks.length).fill(-1);
+  rpo.forEach((b, i) => (pos[b] = i));
+  const preds = new Map<BlockId, BlockId[]>();
+  const latches = new Map<BlockId, BlockId[]>();
+  for (const b of rpo) {
+    for (const t of targetsOf(f.blocks[b].term)) {
+      const list = preds.get(t.block);
+      if (list) list.push(b);
+      else preds.set(t.block, [b]);
+      if (pos[t.block] <= pos[b]) {
+        const l = latches.get(t.block);
+        if (l) l.push(b);
+        else latches.set(t.block, [b]);
+      }
+    }
+  }
+  // Bodies, outermost headers first, so a block's innermost loop is the last header whose body takes it.
+  const loopOf = new Int32Array(f.blocks.length).fill(-1);
+  const body = new Map<BlockId, Set<BlockId>>();
+  const headers = [...latches.keys()].sort((a, b) => pos[a] - pos[b]);
+  for (const h of headers) {
+    const members = new Set<BlockId>([h]);
+    const work = latches.get(h)!.filter((u) => u !== h);
+    for (const u of work) members.add(u);
+    while (work.length) {
+      const x = work.pop()!;
+      for (const p of preds.get(x) ?? []) {
+        if (!members.has(p) && pos[p] >= 0) {
+          members.add(p);
+          work.push(p);
+        }
+      }
+    }
+    body.set(h, members);
+    for (const m of members) if (m !== h) loopOf[m] = h;
+  }
+  const parentLoop = (h: BlockId): BlockId => loopOf[h]; // a header's own entry in loopOf is its enclosing loop
+  /** How many of b's loops (innermost outward) also hold s: higher means s stays deeper inside. */
+  const staysIn = (b: BlockId, s: BlockId): number => {
+    let depth = 0;
+    const chain: BlockId[] = [];
+    for (let h = body.has(b) ? b : loopOf[b]; h >= 0; h = parentLoop(h)) chain.push(h);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      if (!body.get(chain[i])!.has(s)) break;
+      depth++;
+    }
+    return depth;
+  };
+  const seen = new Uint8Array(f.blocks.length);
+  const post: BlockId[] = [];
+  const succsOf = (b: BlockId): BlockId[] => {
+    const succs = [...new Set(targetsOf(f.blocks[b].term).map((t) => t.block))];
+    if (succs.length < 2) return succs;
+    const rank = new Map(succs.map((s) => [s, staysIn(b, s)]));
+    return succs.sort((x, y) => rank.get(x)! - rank.get(y)!); // leaving first, staying last
+  };
+  const stack: BlockId[] = [f.entry];
+  const next: number[] = [0];
+  const lists: BlockId[][] = [succsOf(f.entry)];
+  seen[f.entry] = 1;
+  while (stack.length) {
+    const top = stack.length - 1;
+    const succs = lists[top];
+    if (next[top] < succs.length) {
+      const s = succs[next[top]++];
+      if (!seen[s]) {
+        seen[s] = 1;
+        stack.push(s);
+        next.push(0);
+        lists.push(succsOf(s));
+      }
+    } else {
+      post.push(stack.pop()!);
+      next.pop();
+      lists.pop();
+    }
+  }
+  return post.reverse();
+}
