@@ -37,6 +37,10 @@ export interface SpecializeOptions {
   optimizeModule?: boolean;
   /** Also emit the module before binaryen optimizes it, to report its size (`rawBytes`). */
   reportRawSize?: boolean;
+  /** Functions with more IR values than this get binaryen's lean pass list (default FULL_OPTIMIZE_MAX_VALUES). */
+  fullOptimizeMaxValues?: number;
+  /** Blocks per Relooper segment in the backend (default SEGMENT_BLOCKS). */
+  segmentBlocks?: number;
 }
 
 export interface RequestStats {
@@ -129,7 +133,7 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
     const cleanup = cleanupFunction(r.body, { verify: opts.verify });
     opts.dumpIr?.(`request${req.userId}-cleaned.ir`, printFunction(r.body));
     const size = functionSize(r.body);
-    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3), ms: performance.now() - t });
+    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
     return { body: r.body, stats };
   } catch (e) {
     if (!(e instanceof SpecializationAborted)) throw e;
@@ -162,7 +166,7 @@ async function rewriteModule(
     results.forEach((r, i) => {
       if (!r.body) return;
       const name = `weval.specialized.${r.req.userId}.${i}`;
-      emitFunction(b, mod, names, sigs, r.body, name);
+      emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks);
       added.push({ name, plan: r.stats.optimize ?? "none" });
       r.stats.tableIndex = next++;
     });

@@ -34,9 +34,9 @@ export function functionSize(f: FunctionBody): number {
 
 export type OptimizePlan = "full" | "lean" | "none";
 
-export function optimizePlan(size: number, level: number): OptimizePlan {
+export function optimizePlan(size: number, level: number, fullMaxValues = FULL_OPTIMIZE_MAX_VALUES): OptimizePlan {
   if (level <= 0) return "none";
-  return size <= FULL_OPTIMIZE_MAX_VALUES ? "full" : "lean";
+  return size <= fullMaxValues ? "full" : "lean";
 }
 
 /** Optimize one function of `mod` as `plan` says (the optimize level must already be set on binaryen). */

@@ -19,12 +19,14 @@ export interface CleanupStats {
   deadValues: number;
   threaded: number;
   merged: number;
+  /** Reachable blocks left. */
+  blocks: number;
   ms: number;
 }
 
 export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}): CleanupStats {
   const t = performance.now();
-  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, deadValues: 0, threaded: 0, merged: 0, ms: 0 };
+  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, deadValues: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
   const run = <T>(name: string, pass: () => T): T => {
     const r = pass();
     if (opts.verify) {
@@ -46,6 +48,7 @@ export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}
     stats.threaded += m.threaded;
     stats.merged += m.merged;
   }
+  stats.blocks = f.reversePostorder().length;
   stats.ms = performance.now() - t;
   return stats;
 }

@@ -46,8 +46,8 @@ export interface CallSignatures {
   types: FunctionSignature[];
 }
 
-export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleNames, sigs: CallSignatures, f: FunctionBody, name: string): void {
-  new FunctionEmitter(b, mod, names, sigs, f).emit(name);
+export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleNames, sigs: CallSignatures, f: FunctionBody, name: string, segmentBlocks = SEGMENT_BLOCKS): void {
+  new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks);
 }
 
 class FunctionEmitter {
@@ -98,7 +98,7 @@ class FunctionEmitter {
     return this.mod.local.get(this.local(v), this.btypes(this.f.typesOf(v)));
   }
 
-  emit(name: string): void {
+  emit(name: string, segmentBlocks: number): void {
     const { f, mod, b } = this;
     const order = f.reversePostorder();
     // Entry parameters are the function's parameters (locals 0..n-1). If the entry block is also a branch target,
@@ -109,7 +109,7 @@ class FunctionEmitter {
     const labelHelper = this.newLocal(b.i32);
     // The Relooper renders recursively, as deep as its chain of shapes: a big function goes through it in segments,
     // one after the other (see segmentsOf).
-    const segments = segmentsOf(f, order.length > SEGMENT_BLOCKS ? loopContiguousOrder(f) : order, SEGMENT_BLOCKS);
+    const segments = segmentsOf(f, order.length > segmentBlocks ? loopContiguousOrder(f) : order, segmentBlocks);
     const parts = segments.map((seg, k) => {
       const part = this.renderSegment(seg, segments[k + 1]?.[0], k === 0 && entryHasPreds, labelHelper);
       if (k > 0) suffixLabels(b, part, `$s${k}`); // each Relooper numbers its labels from scratch
