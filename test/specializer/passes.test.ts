@@ -1,0 +1,264 @@
+// Golden IR tests for the cleanup passes (specializer/passes/) and the backend's local plan (specializer/ssa/
+// locals.ts). Each fixture test/specializer/passes/PASS/NAME.ir is hand-written IR aimed at one behaviour (its
+// leading comment says which); the test parses it, verifies it, runs the ONE pass, verifies the output, and compares
+// the printed output with NAME.out.ir (vitest's toMatchFileSnapshot; bless with
+// `npx vitest run test/specializer/passes.test.ts -u` and READ the diff).
+// Beyond the golden text, for every fixture:
+//   - the pass's guarantees that can be checked mechanically (no alias use, no redundant parameter, exact preds,
+//     unreachable blocks emptied, no mergeable pair) and idempotence (a second run changes nothing);
+//   - semantics: the function before and after the pass gives the same results, calls and memory on sample
+//     arguments in a reference interpreter (ir-run.ts), and so do both compiled by the backend and run in V8.
+// The locals fixtures go through the backend only, plus planLocals unit assertions. Relies on specializer/ssa
+// (parse, print, verify, locals, backend), specializer/passes and ir-run.ts.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { cleanupFunction } from "../../specializer/passes/cleanup.ts";
+import { propagateCopies } from "../../specializer/passes/copy-propagation.ts";
+import { removeDeadBlocks } from "../../specializer/passes/dead-blocks.ts";
+import { removeDeadValues } from "../../specializer/passes/dead-values.ts";
+import { mergeBlocks } from "../../specializer/passes/merge-blocks.ts";
+import { removeRedundantParams } from "../../specializer/passes/redundant-params.ts";
+import { defUses, targetsOf, terminatorUses, type FunctionBody, type ValueId } from "../../specializer/ssa/ir.ts";
+import { planLocals } from "../../specializer/ssa/locals.ts";
+import { parseFunction } from "../../specializer/ssa/parse.ts";
+import { formatTerminator, printFunction } from "../../specializer/ssa/print.ts";
+import { verifyFunction } from "../../specializer/ssa/verify.ts";
+import { emitAndRun, exactPredsProblems, interpretIR, sampleArgs, type Outcome } from "./ir-run.ts";
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "passes");
+
+function load(pass: string, file: string): FunctionBody {
+  const f = parseFunction(readFileSync(join(FIXTURES, pass, file), "utf8"));
+  f.recomputePreds();
+  verifyFunction(f);
+  return f;
+}
+
+const fixtures = (pass: string, skip: string[] = []) =>
+  readdirSync(join(FIXTURES, pass))
+    .filter((n) => n.endsWith(".ir") && !n.endsWith(".out.ir") && !skip.includes(n))
+    .sort();
+
+interface Pass {
+  run: (f: FunctionBody) => unknown;
+  /** The pass recomputes preds (and empties unreachable blocks). */
+  cfg?: boolean;
+  /** Guarantees beyond the verifier's, as a list of problems. */
+  check?: (f: FunctionBody) => string[];
+}
+
+/** Uses of alias values anywhere reachable, and alias instructions left in blocks. */
+function aliasProblems(f: FunctionBody): string[] {
+  const problems: string[] = [];
+  const isAlias = (v: ValueId) => f.values[v].kind === "alias";
+  for (const b of f.reversePostorder()) {
+    const block = f.blocks[b];
+    for (const v of block.insts) {
+      if (isAlias(v)) problems.push(`block${b} still lists the alias v${v}`);
+      for (const u of defUses(f.values[v])) if (isAlias(u)) problems.push(`v${v} uses the alias v${u}`);
+    }
+    for (const u of terminatorUses(block.term)) if (isAlias(u)) problems.push(`block${b}'s terminator uses the alias v${u}`);
+  }
+  return problems;
+}
+
+/** Non-entry parameters that receive one value, or one value and themselves, on every incoming edge. */
+function redundantParamProblems(f: FunctionBody): string[] {
+  const problems: string[] = [];
+  const into = new Map<number, { args: ValueId[] }[]>();
+  for (const b of f.reversePostorder()) for (const t of targetsOf(f.blocks[b].term)) into.set(t.block, [...(into.get(t.block) ?? []), t]);
+  for (const b of f.reversePostorder()) {
+    if (b === f.entry) continue;
+    f.blocks[b].params.forEach((p, i) => {
+      const others = new Set((into.get(b) ?? []).map((t) => f.resolve(t.args[i])).filter((a) => a !== p));
+      if (others.size === 1) problems.push(`block${b}'s v${p} is redundant: it only ever receives v${[...others][0]}`);
+    });
+  }
+  return problems;
+}
+
+/** A block whose only incoming edge is its predecessor's br (other than the entry and self-loops). */
+function mergeablePairProblems(f: FunctionBody): string[] {
+  const order = f.reversePostorder();
+  const edges = new Map<number, number>();
+  for (const b of order) for (const t of targetsOf(f.blocks[b].term)) edges.set(t.block, (edges.get(t.block) ?? 0) + 1);
+  const problems: string[] = [];
+  for (const p of order) {
+    const t = f.blocks[p].term;
+    if (t.kind === "br" && t.target.block !== p && t.target.block !== f.entry && edges.get(t.target.block) === 1) problems.push(`block${t.target.block} could be merged into block${p}`);
+  }
+  return problems;
+}
+
+function unreachableContentProblems(f: FunctionBody): string[] {
+  const live = new Set(f.reversePostorder());
+  const problems: string[] = [];
+  f.blocks.forEach((b, id) => {
+    if (!live.has(id) && (b.params.length || b.insts.length || b.term.kind !== "none")) problems.push(`unreachable block${id} is not empty`);
+  });
+  return problems;
+}
+
+const PASSES: Record<string, Pass> = {
+  "dead-blocks": { run: removeDeadBlocks, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f)] },
+  "copy-propagation": { run: propagateCopies, check: aliasProblems },
+  "redundant-params": { run: removeRedundantParams, check: (f) => [...aliasProblems(f), ...redundantParamProblems(f)] },
+  "dead-values": { run: removeDeadValues },
+  "merge-blocks": { run: mergeBlocks, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...mergeablePairProblems(f)] },
+  cleanup: {
+    // The statistics the passes report (not the time, nor fields that describe the result rather than the work).
+    run: (f) => {
+      const { deadBlocks, copies, redundantParams, deadValues, threaded, merged } = cleanupFunction(f, { verify: true });
+      return { deadBlocks, copies, redundantParams, deadValues, threaded, merged };
+    },
+    cfg: true,
+    check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...redundantParamProblems(f), ...mergeablePairProblems(f)],
+  },
+};
+
+/** The golden text: what the pass returned, the printed function, the blocks it does not print, and preds. */
+function render(f: FunctionBody, pass: string, result: unknown, cfg: boolean): string {
+  const live = new Set(f.reversePostorder());
+  const hidden = f.blocks
+    .map((b, id) => {
+      if (live.has(id)) return undefined;
+      const empty = !b.params.length && !b.insts.length && b.term.kind === "none";
+      return empty ? `block${id} (empty)` : `block${id} (${b.params.length} params, ${b.insts.length} insts, ${formatTerminator(b.term)})`;
+    })
+    .filter((s) => s !== undefined);
+  const lines = [`; ${pass} returned ${JSON.stringify(result)}`, printFunction(f).trimEnd(), `; blocks not printed: ${hidden.length ? hidden.join(", ") : "none"}`];
+  if (cfg) lines.push(`; preds: ${[...live].sort((a, b) => a - b).map((b) => `block${b} <- [${f.blocks[b].preds.map((p) => `block${p}`).join(", ")}]`).join(", ")}`);
+  return lines.join("\n") + "\n";
+}
+
+/** What is compared between runs: the result, the calls and the memory's non-zero bytes. */
+function summary(o: Outcome): { result: string; calls: string[]; memory: string } {
+  const bytes: string[] = [];
+  o.memory?.forEach((x, i) => x !== 0 && bytes.push(`${i}:${x}`));
+  return { result: o.result, calls: o.calls, memory: bytes.join(" ") };
+}
+
+/** The functions give the same outcomes in the interpreter, and the backend's code agrees with the interpreter. */
+async function checkSemantics(fns: FunctionBody[]): Promise<void> {
+  const args = sampleArgs(fns[0].params);
+  const interp = fns.map((f) => args.map((a) => summary(interpretIR(f, a))));
+  for (let i = 1; i < fns.length; i++) expect(interp[i], `function ${i} vs 0 in the interpreter`).toEqual(interp[0]);
+  // Inputs on which the function does not terminate are not run in V8.
+  const runnable = args.filter((_, k) => interp[0][k].result !== "diverges");
+  expect(runnable.length, "sample arguments on which the function terminates").toBeGreaterThan(0);
+  // NOTE: functions that still contain alias instructions (copy-propagation's inputs) are not compiled: planLocals
+  // does not count a use through an alias as a use of the aliased value (only ops' and picks' operands), so a
+  // value used only through an alias is planned as unused, and the backend, which resolves aliases, then finds no
+  // local for it ("v12 has no local" on copy-propagation/loop.ir). The specializer always cleans (no aliases left)
+  // before the backend, and the frontend makes no aliases, so this is latent.
+  const compilable = fns.filter((f) => !f.blocks.some((b) => b.insts.some((v) => f.values[v].kind === "alias")));
+  const compiled = await emitAndRun(compilable, compilable.map(() => runnable));
+  const want = interp[0].filter((o) => o.result !== "diverges");
+  compiled.forEach((row, i) => expect(row.map(summary), `function ${i} compiled by the backend`).toEqual(want));
+}
+
+describe("the harness", () => {
+  it("notices a transformation that changes what the function computes", async () => {
+    const f = load("merge-blocks", "straight-line.ir");
+    const broken = load("merge-blocks", "straight-line.ir");
+    const c = broken.values[1];
+    if (c.kind !== "op") throw new Error("v1 should be the const 7");
+    c.op = { name: "const", value: { type: "i32", bits: 8 } };
+    await expect(checkSemantics([f, broken])).rejects.toThrow(/in the interpreter/);
+  });
+});
+
+// Fixtures whose expected output the passes do not produce yet: not tested (and no golden file) until the pass is
+// fixed; then delete the entry, run `npx vitest run test/specializer/passes.test.ts -u` and read the new golden file.
+const KNOWN_BUGS: Record<string, string[]> = {
+  // BUG: (redundant-params.ts) late-chain.ir: block4's v6 receives v0 (from block0) and v3 (from block2); v3 is
+  // replaced by v2, then v2 by v0, so v6 receives v0 twice and is redundant, but it is left in place — the output
+  // ends `cond v12, block3(), block4(v0)` / `block4(v6:i32): return v6` with block0 passing v0 too, and the pass
+  // returns 3 instead of 4, against its "no redundant parameter" guarantee (a second run removes v6). The worklist
+  // re-checks only the blocks the replaced parameter itself was passed to (firstPass[v2]: block2), not those it
+  // was passed to through a parameter already replaced by it (v3 -> v2 was passed to block4). block4 was
+  // examined between v3's replacement and v2's (it precedes block3 in reverse postorder), so nothing re-queues it.
+  // Not wrong code, a missed removal; cleanup's second round usually catches it, a deeper chain would not.
+  "redundant-params": ["late-chain.ir"],
+  // BUG: (merge-blocks.ts) fold-then-thread.ir: branch folding runs after jump threading, so block1 — no
+  // instructions, `cond v0, block3(v1), block3(v1)` — becomes `br block3(v1)`, an empty forwarding block, once
+  // threading is over; block0's cond edge into it is then threadable but is left (threaded 0; the output still has
+  // `cond v2, block1(), block2()` and `block1(): br block3(v1)`), against the "no threadable edge" guarantee. A
+  // second run threads it. Folding before threading would fix this case.
+  "merge-blocks": ["fold-then-thread.ir"],
+};
+
+for (const [pass, spec] of Object.entries(PASSES)) {
+  describe(pass, () => {
+    it.each(fixtures(pass, KNOWN_BUGS[pass]))("%s", async (file) => {
+      const f = load(pass, file);
+      const before = load(pass, file);
+      const result = spec.run(f);
+      verifyFunction(f);
+      await expect(render(f, pass, result, !!spec.cfg)).toMatchFileSnapshot(join(FIXTURES, pass, file.replace(/\.ir$/, ".out.ir")));
+      expect(spec.check?.(f) ?? [], "the pass's guarantees").toEqual([]);
+      // The printed output reads back as the same function.
+      const printed = printFunction(f);
+      const back = parseFunction(printed);
+      back.recomputePreds();
+      verifyFunction(back);
+      expect(printFunction(back)).toBe(printed);
+      await checkSemantics([before, back]);
+      // Idempotent: nothing is left for a second run.
+      spec.run(f);
+      verifyFunction(f);
+      expect(printFunction(f), "a second run changes nothing").toBe(printed);
+    });
+  });
+}
+
+describe("locals", () => {
+  const plan = (file: string) => {
+    const f = load("locals", file);
+    return { f, p: planLocals(f, f.reversePostorder(), true) };
+  };
+
+  it("inlines single-use values into their user, keeps effects in order, gives constants no local", () => {
+    const { p } = plan("unit.ir");
+    expect(p.inline.has(2), "v2: pure, used once by the next instruction").toBe(true);
+    expect(p.inline.has(3), "v3: used twice").toBe(false);
+    expect(p.localOf.has(3)).toBe(true);
+    expect(p.inline.has(4), "v4: a load read after a store").toBe(false);
+    expect(p.localOf.has(4)).toBe(true);
+    expect(p.inline.has(9), "v9: a load read by the next instruction").toBe(true);
+    expect(p.inline.has(7) || p.localOf.has(7), "v7: a constant").toBe(false);
+    expect(p.dropped.size).toBe(0);
+  });
+
+  it("shares a local between values whose live ranges do not overlap, never between overlapping ones", () => {
+    const { p } = plan("unit.ir");
+    expect(p.localOf.get(3)).not.toBe(p.localOf.get(4)); // both read by v6
+    expect(p.localOf.get(11)).toBe(p.localOf.get(10)); // v10's last read is v11's definition
+    expect(p.localOf.get(12)).toBe(p.localOf.get(11));
+    expect(p.localOf.get(0)).toBe(0); // function parameters are locals 0..n-1
+    expect(p.localOf.get(1)).toBe(1);
+    // pressure.ir: everything live across the entry's table into block3 has a local of its own.
+    const { p: q } = plan("pressure.ir");
+    const live = [2, 3, 4, 5, 6, 7, 9, 10].map((v) => q.localOf.get(v));
+    expect(live.every((l) => l !== undefined)).toBe(true);
+    expect(new Set(live).size).toBe(live.length);
+  });
+
+  // BUG: (locals.ts) an instruction with no result (a store, a call of a function with no result) is given a local
+  // of its own: `needsLocal` is true for it (it is not single-result, so never "dropped"), and `types.length !== 1`
+  // sends it to `newLocal(types)` with types = [] — a fresh local of type [] per such instruction, never shared and
+  // never used (the backend emits these instructions as statements). binaryen gets a `(local $n none)` per store
+  // or void call (see `localTypes`); its binary writer drops them, but a specialized function with thousands of
+  // stores carries thousands of them through binaryen's passes. Expected: no local for a value with no result.
+  // it("gives an instruction with no result no local", () => {
+  //   const { p } = plan("unit.ir");
+  //   expect(p.localOf.has(5), "v5: a store").toBe(false);
+  //   expect(p.localTypes.filter((t) => Array.isArray(t) && t.length === 0)).toEqual([]);
+  // });
+
+  it("compiles every locals fixture to code that agrees with the interpreter", async () => {
+    for (const file of fixtures("locals")) await checkSemantics([load("locals", file)]);
+  });
+});
