@@ -22,6 +22,8 @@ export interface MergeStats {
 }
 
 export function mergeBlocks(f: FunctionBody): MergeStats {
+  // Folding first makes forwarding blocks of conds whose arms agree; threading may make more such conds.
+  foldSameTargetBranches(f);
   const stats = { threaded: threadJumps(f), merged: 0 };
   foldSameTargetBranches(f);
   const order = f.reversePostorder();

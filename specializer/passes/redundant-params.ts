@@ -17,7 +17,10 @@ export function removeRedundantParams(f: FunctionBody): number {
   const into = incomingEdges(f, order);
   // Blocks each value is passed to as a branch argument (linked lists in flat arrays: there is one entry per
   // argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's are re-checked.
+  // When a parameter is replaced, its list joins its replacement's: a block that received the parameter receives
+  // the replacement now, and must be re-checked if the replacement is replaced in turn.
   const firstPass = new Int32Array(f.values.length).fill(-1);
+  const lastPass = new Int32Array(f.values.length).fill(-1);
   const passBlock: BlockId[] = [];
   const passNext: number[] = [];
   for (const [b, edges] of into) {
@@ -25,10 +28,17 @@ export function removeRedundantParams(f: FunctionBody): number {
       for (const a of e.args) {
         passBlock.push(b);
         passNext.push(firstPass[a]);
+        if (firstPass[a] < 0) lastPass[a] = passBlock.length - 1;
         firstPass[a] = passBlock.length - 1;
       }
     }
   }
+  const joinLists = (from: ValueId, to: ValueId) => {
+    if (firstPass[from] < 0) return;
+    if (firstPass[to] < 0) firstPass[to] = firstPass[from];
+    else passNext[lastPass[to]] = firstPass[from];
+    lastPass[to] = lastPass[from];
+  };
   const queued = new Uint8Array(f.blocks.length);
   const work: BlockId[] = [];
   const enqueue = (b: BlockId) => {
@@ -62,6 +72,7 @@ export function removeRedundantParams(f: FunctionBody): number {
       f.values[p] = { kind: "alias", to: same, type: f.typeOf(p) };
       removed++;
       for (let k = firstPass[p]; k >= 0; k = passNext[k]) enqueue(passBlock[k]);
+      joinLists(p, same);
     }
   }
   if (removed === 0) return 0;

@@ -11,7 +11,7 @@
 //   so when a block is reached every value live into it already has a local; parameters get locals distinct from
 //   everything live into the block (they are written on the incoming edges), instructions reuse the locals of
 //   values whose last use has passed. The number of locals is the function's register pressure, not its size.
-// Relies on ir.ts, effects.ts and verify.ts (dominators).
+// Uses through aliases count as uses of the aliased value. Relies on ir.ts, effects.ts and verify.ts (dominators).
 import { effectsOf } from "./effects.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type ValueId } from "./ir.ts";
 import type { ValType } from "./types.ts";
@@ -44,8 +44,8 @@ export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunc
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind === "op") for (const a of d.args) uses[a]++;
-      else if (d.kind === "pick") uses[d.value]++;
+      if (d.kind === "op") for (const a of d.args) uses[f.resolve(a)]++;
+      else if (d.kind === "pick") uses[f.resolve(d.value)]++;
     }
     for (const v of terminatorReads(f, b)) uses[v]++;
   }
@@ -72,7 +72,8 @@ export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunc
       const d = f.values[u];
       if (d.kind !== "op") continue;
       const r = root[j];
-      for (const a of d.args) {
+      for (const arg of d.args) {
+        const a = f.resolve(arg);
         const i = pos.get(a);
         if (i === undefined || i >= j || uses[a] !== 1 || !single(a) || isConst(a) || inline.has(a)) continue;
         const ad = f.values[a] as { kind: "op"; op: Operator };
@@ -88,9 +89,10 @@ export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunc
       const d = f.values[v];
       if (d.kind !== "op") continue;
       let dv = 1;
-      for (const a of d.args) if (inline.has(a) && userOf.get(a) === v) dv = Math.max(dv, 1 + depth.get(a)!);
+      const args = d.args.map((a) => f.resolve(a));
+      for (const a of args) if (inline.has(a) && userOf.get(a) === v) dv = Math.max(dv, 1 + depth.get(a)!);
       if (dv > MAX_TREE_DEPTH) {
-        for (const a of d.args) if (inline.has(a) && userOf.get(a) === v) inline.delete(a);
+        for (const a of args) if (inline.has(a) && userOf.get(a) === v) inline.delete(a);
         dv = 1;
       }
       depth.set(v, dv);
@@ -104,7 +106,7 @@ export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunc
   }
 
   // Values that need a local.
-  const needsLocal = (v: ValueId) => !inline.has(v) && !isConst(v) && !dropped.has(v);
+  const needsLocal = (v: ValueId) => !inline.has(v) && !isConst(v) && !dropped.has(v) && f.values[v].kind !== "alias" && f.typesOf(v).length > 0;
   /** Reads of local-held values per block: [value, position], the terminator at insts.length. */
   const readsIn = (b: BlockId): [ValueId, number][] => {
     const block = f.blocks[b];
@@ -112,7 +114,8 @@ export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunc
     const visit = (v: ValueId, at: number) => {
       const d = f.values[v];
       const operands = d.kind === "op" ? d.args : d.kind === "pick" ? [d.value] : [];
-      for (const a of operands) {
+      for (const operand of operands) {
+        const a = f.resolve(operand);
         if (inline.has(a)) visit(a, at);
         else if (needsLocal(a)) reads.push([a, at]);
       }
@@ -243,7 +246,7 @@ export function terminatorReads(f: FunctionBody, b: BlockId): ValueId[] {
   const reads: ValueId[] = [];
   if (t.kind === "cond") reads.push(t.cond);
   else if (t.kind === "table") reads.push(t.index);
-  else if (t.kind === "return") reads.push(...t.values);
+  else if (t.kind === "return") for (const v of t.values) reads.push(v);
   for (const target of targetsOf(t)) for (const a of target.args) reads.push(a);
-  return reads;
+  return reads.map((v) => f.resolve(v));
 }

@@ -148,12 +148,9 @@ async function checkSemantics(fns: FunctionBody[]): Promise<void> {
   // Inputs on which the function does not terminate are not run in V8.
   const runnable = args.filter((_, k) => interp[0][k].result !== "diverges");
   expect(runnable.length, "sample arguments on which the function terminates").toBeGreaterThan(0);
-  // NOTE: functions that still contain alias instructions (copy-propagation's inputs) are not compiled: planLocals
-  // does not count a use through an alias as a use of the aliased value (only ops' and picks' operands), so a
-  // value used only through an alias is planned as unused, and the backend, which resolves aliases, then finds no
-  // local for it ("v12 has no local" on copy-propagation/loop.ir). The specializer always cleans (no aliases left)
-  // before the backend, and the frontend makes no aliases, so this is latent.
-  const compilable = fns.filter((f) => !f.blocks.some((b) => b.insts.some((v) => f.values[v].kind === "alias")));
+  // Functions that still contain alias instructions (copy-propagation's inputs) compile too: the backend and its
+  // local plan read through aliases.
+  const compilable = fns;
   const compiled = await emitAndRun(compilable, compilable.map(() => runnable));
   const want = interp[0].filter((o) => o.result !== "diverges");
   compiled.forEach((row, i) => expect(row.map(summary), `function ${i} compiled by the backend`).toEqual(want));
@@ -172,23 +169,7 @@ describe("the harness", () => {
 
 // Fixtures whose expected output the passes do not produce yet: not tested (and no golden file) until the pass is
 // fixed; then delete the entry, run `npx vitest run test/specializer/passes.test.ts -u` and read the new golden file.
-const KNOWN_BUGS: Record<string, string[]> = {
-  // BUG: (redundant-params.ts) late-chain.ir: block4's v6 receives v0 (from block0) and v3 (from block2); v3 is
-  // replaced by v2, then v2 by v0, so v6 receives v0 twice and is redundant, but it is left in place — the output
-  // ends `cond v12, block3(), block4(v0)` / `block4(v6:i32): return v6` with block0 passing v0 too, and the pass
-  // returns 3 instead of 4, against its "no redundant parameter" guarantee (a second run removes v6). The worklist
-  // re-checks only the blocks the replaced parameter itself was passed to (firstPass[v2]: block2), not those it
-  // was passed to through a parameter already replaced by it (v3 -> v2 was passed to block4). block4 was
-  // examined between v3's replacement and v2's (it precedes block3 in reverse postorder), so nothing re-queues it.
-  // Not wrong code, a missed removal; cleanup's second round usually catches it, a deeper chain would not.
-  "redundant-params": ["late-chain.ir"],
-  // BUG: (merge-blocks.ts) fold-then-thread.ir: branch folding runs after jump threading, so block1 — no
-  // instructions, `cond v0, block3(v1), block3(v1)` — becomes `br block3(v1)`, an empty forwarding block, once
-  // threading is over; block0's cond edge into it is then threadable but is left (threaded 0; the output still has
-  // `cond v2, block1(), block2()` and `block1(): br block3(v1)`), against the "no threadable edge" guarantee. A
-  // second run threads it. Folding before threading would fix this case.
-  "merge-blocks": ["fold-then-thread.ir"],
-};
+const KNOWN_BUGS: Record<string, string[]> = {};
 
 for (const [pass, spec] of Object.entries(PASSES)) {
   describe(pass, () => {
@@ -246,17 +227,11 @@ describe("locals", () => {
     expect(new Set(live).size).toBe(live.length);
   });
 
-  // BUG: (locals.ts) an instruction with no result (a store, a call of a function with no result) is given a local
-  // of its own: `needsLocal` is true for it (it is not single-result, so never "dropped"), and `types.length !== 1`
-  // sends it to `newLocal(types)` with types = [] — a fresh local of type [] per such instruction, never shared and
-  // never used (the backend emits these instructions as statements). binaryen gets a `(local $n none)` per store
-  // or void call (see `localTypes`); its binary writer drops them, but a specialized function with thousands of
-  // stores carries thousands of them through binaryen's passes. Expected: no local for a value with no result.
-  // it("gives an instruction with no result no local", () => {
-  //   const { p } = plan("unit.ir");
-  //   expect(p.localOf.has(5), "v5: a store").toBe(false);
-  //   expect(p.localTypes.filter((t) => Array.isArray(t) && t.length === 0)).toEqual([]);
-  // });
+  it("gives an instruction with no result no local", () => {
+    const { p } = plan("unit.ir");
+    expect(p.localOf.has(5), "v5: a store").toBe(false);
+    expect(p.localTypes.filter((t) => Array.isArray(t) && t.length === 0)).toEqual([]);
+  });
 
   it("compiles every locals fixture to code that agrees with the interpreter", async () => {
     for (const file of fixtures("locals")) await checkSemantics([load("locals", file)]);
