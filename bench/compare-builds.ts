@@ -1,0 +1,63 @@
+// Before/after for a change to the specializer: the wevaled modules two builds of futamura made for the same
+// programs, timed warm (TurboFan) in ONE process, interleaved run by run, so the machine's drift hits both alike.
+//   1. node bench/compare-builds.ts build <repo> <outdir> prog.fern…   (with each repo's own dist/, e.g. a git
+//      worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there)
+//   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE]
+// Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run.
+// Run with `node --import tsx`. Relies on interp/host.ts (and, for `build`, the given repo's dist/).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { BufferedOutput, runModule } from "../interp/host.ts";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+async function build(repo: string, out: string, files: string[]): Promise<void> {
+  const dist = join(resolve(repo), "dist");
+  const { compileFern } = await import(join(dist, "lang/index.js"));
+  const { buildInterpreter } = await import(join(dist, "interp/build.js"));
+  const { buildProgram } = await import(join(dist, "specializer/build.js"));
+  mkdirSync(out, { recursive: true });
+  const interp = (await buildInterpreter("fern")).wasm;
+  for (const f of files) {
+    const program = compileFern(readFileSync(f, "utf8"), f);
+    const t = performance.now();
+    const built = await buildProgram(interp, program.bytes, { cache: false });
+    const name = basename(f).replace(/\.fern$/, "");
+    writeFileSync(join(out, `${name}.wasm`), built.wasm);
+    writeFileSync(join(out, `${name}.prog`), program.bytes);
+    console.log(`${name}: built in ${(performance.now() - t).toFixed(0)} ms, ${built.wasm.length} B`);
+  }
+}
+
+async function compare(oldDir: string, newDir: string, json?: string): Promise<void> {
+  const names = readdirSync(newDir).filter((f) => f.endsWith(".wasm")).map((f) => f.replace(/\.wasm$/, "")).sort();
+  const rows = [];
+  for (const name of names) {
+    const program = new Uint8Array(readFileSync(join(newDir, `${name}.prog`)));
+    const modules = { old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))), new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))) };
+    const printed: Record<string, string> = {};
+    const run = async (k: "old" | "new") => {
+      const out = new BufferedOutput();
+      const t = performance.now();
+      await runModule(modules[k], program, out);
+      const ms = performance.now() - t;
+      printed[k] = out.text();
+      return ms;
+    };
+    for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
+    const ms = { old: [] as number[], new: [] as number[] };
+    for (let i = 0; i < 9; i++) for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
+    const row = { program: name, old_ms: ms.old, new_ms: ms.new, old_median_ms: median(ms.old), new_median_ms: median(ms.new), new_over_old: median(ms.new) / median(ms.old), same_output: printed.old === printed.new };
+    rows.push(row);
+    console.log(`${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...ms.new).toFixed(2)}–${Math.max(...ms.new).toFixed(2)})  same output: ${row.same_output}`);
+  }
+  if (json) writeFileSync(json, JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, tier: "warm (TurboFan), 2 warm-up runs, 9 interleaved", oldDir, newDir }, rows }, null, 2) + "\n");
+}
+
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === "build" && rest.length >= 3) await build(rest[0], rest[1], rest.slice(2));
+else if (mode === "compare" && rest.length >= 2) await compare(rest[0], rest[1], rest[2] === "--json" ? rest[3] : undefined);
+else {
+  console.error("usage: compare-builds.ts build <repo> <outdir> prog.fern… | compare <olddir> <newdir> [--json FILE]");
+  process.exitCode = 1;
+}
