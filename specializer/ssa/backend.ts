@@ -106,12 +106,12 @@ class FunctionEmitter {
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
     this.plan = planLocals(f, order, !entryHasPreds);
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
-    const labelHelper = this.newLocal(b.i32);
     // The Relooper renders recursively, as deep as its chain of shapes: a big function goes through it in segments,
     // one after the other (see segmentsOf).
     const segments = segmentsOf(f, order.length > segmentBlocks ? loopContiguousOrder(f) : order, segmentBlocks);
     const parts = segments.map((seg, k) => {
-      const part = this.renderSegment(seg, segments[k + 1]?.[0], k === 0 && entryHasPreds, labelHelper);
+      // A label local of its own per segment: the Relooper expects it to hold zero where its code begins.
+      const part = this.renderSegment(seg, segments[k + 1]?.[0], k === 0 && entryHasPreds, this.newLocal(b.i32));
       if (k > 0) suffixLabels(b, part, `$s${k}`); // each Relooper numbers its labels from scratch
       return part;
     });
@@ -126,10 +126,12 @@ class FunctionEmitter {
     const { f, mod, b } = this;
     const rl = new b.Relooper(mod);
     const rblocks = new Map<BlockId, number>();
-    // Leaving the segment: a block with no code and no branches, where the rendered structure ends.
-    if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(mod.nop()));
+    // Leaving the segment: a block that breaks out of the whole rendered structure. (The Relooper takes a block
+    // with no branches to end the function, so it may lay code after it; a plain empty block would fall into that.)
+    const exitLabel = "futamura$segment$exit";
+    if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(mod.br(exitLabel)));
     const pendingEdges: (() => void)[] = [];
-    for (const blk of blocks) {
+    const add = (blk: BlockId) => {
       const block = f.blocks[blk];
       const code: Ref[] = [];
       for (const v of block.insts) {
@@ -168,7 +170,10 @@ class FunctionEmitter {
             rl.addBranch(rb, elseTo, 0, this.copies(term.else));
           });
       }
-    }
+    };
+    for (const blk of blocks) add(blk);
+    // A block that ends the function (return, trap) may be reached from other segments too: each gets a copy.
+    for (const blk of blocks) for (const t of targetsOf(f.blocks[blk].term)) if (!rblocks.has(t.block) && isSink(f, t.block)) add(t.block);
     for (const e of pendingEdges) e();
     let entry = rblocks.get(blocks[0])!;
     if (entryCopies) {
@@ -177,7 +182,8 @@ class FunctionEmitter {
       rl.addBranch(pre, entry, 0, mod.nop());
       entry = pre;
     }
-    return rl.renderAndDispose(entry, labelHelper);
+    const rendered = rl.renderAndDispose(entry, labelHelper);
+    return exitTo === undefined ? rendered : mod.block(exitLabel, [rendered], b.none);
   }
 
   private switchEdges(rl: InstanceType<Binaryen["Relooper"]>, from: number, targets: Target[], def: Target, rblocks: Map<BlockId, number>): void {
@@ -315,7 +321,8 @@ export const SEGMENT_BLOCKS = 2000;
 
 /** The blocks (in an order where loops are contiguous: loop-order.ts) cut into consecutive segments of at least `size` blocks where possible. A
  *  cut before block X is valid when every edge that crosses it goes forward into X itself: no forward edge jumps
- *  over X, and no loop spans it. Then segment k's only way on is into X, the first block of segment k + 1, so the
+ *  over X, and no loop spans it. Edges into blocks that end the function (a return, a trap: the error paths an
+ *  interpreter has everywhere) do not count: a segment that reaches one renders its own copy. Then segment k's only way on is into X, the first block of segment k + 1, so the
  *  segments can run one after the other. Linear: intervals marked in a difference array. */
 export function segmentsOf(f: FunctionBody, order: BlockId[], size: number): BlockId[][] {
   if (order.length <= size) return [order];
@@ -328,6 +335,7 @@ export function segmentsOf(f: FunctionBody, order: BlockId[], size: number): Blo
   };
   order.forEach((blk, i) => {
     for (const t of targetsOf(f.blocks[blk].term)) {
+      if (isSink(f, t.block)) continue; // copied into every segment that reaches it
       const j = pos.get(t.block)!;
       if (j > i) mark(i + 1, j - 1); // a forward edge: no cut strictly between
       else mark(j + 1, i); // a back edge: no cut inside the loop (a cut at its header is fine)
@@ -382,4 +390,10 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
       b.Switch.setDefaultName(e, b.Switch.getDefaultName(e) + suffix);
     }
   }
+}
+
+/** A block that ends the function: no successors (a return or a trap). */
+export function isSink(f: FunctionBody, b: BlockId): boolean {
+  const k = f.blocks[b].term.kind;
+  return k === "return" || k === "unreachable";
 }

@@ -63,8 +63,10 @@ export function loopContiguousOrder(f: FunctionBody): BlockId[] {
   const succsOf = (b: BlockId): BlockId[] => {
     const succs = [...new Set(targetsOf(f.blocks[b].term).map((t) => t.block))];
     if (succs.length < 2) return succs;
-    const rank = new Map(succs.map((s) => [s, staysIn(b, s)]));
-    return succs.sort((x, y) => rank.get(x)! - rank.get(y)!); // leaving first, staying last
+    // Leaving first, staying last, blocks that end the function (a return, a trap) very last: each lands right
+    // after the block that branches to it.
+    const rank = new Map(succs.map((s) => [s, targetsOf(f.blocks[s].term).length === 0 ? 1e9 : staysIn(b, s)]));
+    return succs.sort((x, y) => rank.get(x)! - rank.get(y)!);
   };
   const stack: BlockId[] = [f.entry];
   const next: number[] = [0];

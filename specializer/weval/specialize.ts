@@ -90,8 +90,8 @@ interface SpecBlock {
   queued: boolean;
   /** Constants materialized in this block, by type and bits. */
   consts: Map<string, ValueId>;
-  /** For a block that inherits (see `inheritingBlocks`): the state its one incoming edge brings, IR values included. */
-  inherited?: { args: Known[]; regs: Map<bigint, Known> };
+  /** For a block of a same-context join (see `sameContextJoins`): the edges into it, by source block id. */
+  incoming?: Map<BlockId, Edge[]>;
 }
 
 export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS): SpecializeResult {
@@ -103,12 +103,14 @@ class Specializer {
   private readonly contexts = new Contexts();
   /** Specialized blocks by (context, original block), keyed ctx * (original block count) + block. */
   private readonly blocks = new Map<number, SpecBlock>();
-  private readonly worklist: SpecBlock[] = [];
-  private worklistHead = 0;
+  /** Blocks to process, lowest (context, position in the generic block order) first: see `sameContextJoins`. */
+  private readonly worklist = new BlockHeap();
   private readonly buffers: Uint8Array[] = [];
   private readonly causes = new Map<string, number>();
-  /** Original blocks whose copies have exactly one incoming edge, from a copy in the same context. */
-  private readonly inherits: Uint8Array;
+  /** Original blocks whose copies are only ever entered from copies in the same context (see below). */
+  private readonly joins: Uint8Array;
+  /** Each original block's position in reverse postorder (the worklist's order within a context). */
+  private readonly rpoIndex: Int32Array;
 
   constructor(
     private readonly f: FunctionBody,
@@ -118,15 +120,21 @@ class Specializer {
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
     if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
-    this.inherits = this.inheritingBlocks();
+    this.rpoIndex = new Int32Array(f.blocks.length);
+    f.reversePostorder().forEach((b, i) => (this.rpoIndex[b] = i));
+    this.joins = this.sameContextJoins();
   }
 
-  /** Original blocks B with exactly one incoming edge, from a block X that never changes the context (no
-   *  push/update/pop.context, no specialize.value fork). Then the copy of B in context c is reached only from the
-   *  copy of X in c, once: it needs no parameters and uses the values X's copy passes directly (they dominate it).
-   *  Most of an interpreter's blocks are such (the cases of its dispatch, the arms of an opcode's branches), so
-   *  this saves most of the parameters a copy would otherwise carry. */
-  private inheritingBlocks(): Uint8Array {
+  /** Original blocks B (not the entry) whose every incoming edge is a forward edge from a block X that never
+   *  changes the context (no push/update/pop.context, no specialize.value fork): the copy of B in context c is then
+   *  only entered from copies of such X in c, which come before it in the worklist's order (context, then position
+   *  in reverse postorder). So when B's copy is processed, its incoming edges are known, and it takes parameters
+   *  only for the values that differ between them; a value every edge brings the same (the same IR value or
+   *  constant) is used directly — it dominates the join. Most of an interpreter's blocks are such (the cases of its
+   *  dispatch, the join after them, the arms of an opcode's branches); the ones left — loop headers, blocks after a
+   *  context change — are weval's "cut" points, where every live value becomes a parameter. When a predecessor is
+   *  processed again (its IR values are new), the join is too. */
+  private sameContextJoins(): Uint8Array {
     const { f } = this;
     const contextChanging = new Set(["push.context", "update.context", "pop.context", "specialize.value"]);
     const changes = (b: BlockId) =>
@@ -134,19 +142,17 @@ class Specializer {
         const d = f.values[v];
         return d.kind === "op" && d.op.name === "call" && contextChanging.has(this.intrinsics.get(d.op.index!) ?? "");
       });
-    const edgesInto = new Uint32Array(f.blocks.length);
-    const from = new Int32Array(f.blocks.length).fill(-1);
+    const joins = new Uint8Array(f.blocks.length);
+    const blocked = new Uint8Array(f.blocks.length);
     for (const b of f.reversePostorder()) {
+      const backOrChanging = changes(b);
       for (const t of targetsOf(f.blocks[b].term)) {
-        edgesInto[t.block]++;
-        from[t.block] = b;
+        joins[t.block] = 1;
+        if (backOrChanging || this.rpoIndex[t.block] <= this.rpoIndex[b]) blocked[t.block] = 1;
       }
     }
-    const inherits = new Uint8Array(f.blocks.length);
-    for (let b = 0; b < f.blocks.length; b++) {
-      if (b !== f.entry && edgesInto[b] === 1 && from[b] !== b && !changes(from[b])) inherits[b] = 1;
-    }
-    return inherits;
+    for (let b = 0; b < f.blocks.length; b++) if (blocked[b] || b === f.entry) joins[b] = 0;
+    return joins;
   }
 
   run(): SpecializeResult {
@@ -163,12 +169,7 @@ class Specializer {
     });
     const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Map() }));
     this.out.entry = entry.id;
-    while (this.worklistHead < this.worklist.length) {
-      const s = this.worklist[this.worklistHead++];
-      if (this.worklistHead > 4096 && this.worklistHead * 2 > this.worklist.length) {
-        this.worklist.splice(0, this.worklistHead);
-        this.worklistHead = 0;
-      }
+    for (let s = this.worklist.pop(); s; s = this.worklist.pop()) {
       s.queued = false;
       this.process(s);
     }
@@ -194,6 +195,7 @@ class Specializer {
     if (s) return s;
     if (this.blocks.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
     s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, consts: new Map() };
+    if (this.joins[orig]) s.incoming = new Map();
     this.blocks.set(key, s);
     this.enqueue(s);
     return s;
@@ -202,7 +204,7 @@ class Specializer {
   private enqueue(s: SpecBlock): void {
     if (!s.queued) {
       s.queued = true;
-      this.worklist.push(s);
+      this.worklist.push(s, s.ctx * this.f.blocks.length + this.rpoIndex[s.orig]);
     }
   }
 
@@ -243,6 +245,46 @@ class Specializer {
     return k.out;
   }
 
+  /** Enter a join from its incoming edges: a value every edge brings the same is used as it is, the others become
+   *  parameters (their abstract value the meet of the edges'). False when no edge comes in. */
+  private enterJoin(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<bigint, Known>): boolean {
+    const { f, out } = this;
+    const edges: Edge[] = [];
+    for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
+    if (edges.length === 0) return false;
+    const where = () => this.where(s);
+    const zero: Known = { abs: { kind: "const", value: i64(0n) } };
+    const sameKnown = (a: Known, b: Known) => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
+    const merge = (incoming: Known[], type: ValType): { known: Known; param: boolean } => {
+      const first = incoming[0];
+      if (incoming.every((k) => sameKnown(k, first))) return { known: first, param: false };
+      let abs = first.abs;
+      for (const k of incoming) abs = meet(abs, k.abs, where);
+      if (abs.kind === "const") return { known: { abs }, param: false };
+      return { known: { abs, out: out.addBlockParam(s.id, type) }, param: true };
+    };
+    s.paramOrder = [];
+    const params: AbsVal[] = [];
+    f.blocks[s.orig].params.forEach((p, i) => {
+      const m = merge(edges.map((e) => e.args[i]), f.typeOf(p));
+      if (m.param) s.paramOrder.push(i);
+      vals.set(p, m.known);
+      params.push(m.known.abs);
+    });
+    s.regOrder = [];
+    const keys = new Set<bigint>();
+    for (const e of edges) for (const k of e.regs.keys()) keys.add(k);
+    const entryRegs = new Map<bigint, AbsVal>();
+    for (const k of [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const m = merge(edges.map((e) => e.regs.get(k) ?? zero), "i64");
+      if (m.param) s.regOrder.push(k);
+      regs.set(k, m.known);
+      entryRegs.set(k, m.known.abs);
+    }
+    s.entry = { params, regs: entryRegs };
+    return true;
+  }
+
   /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
    *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
    *  uses materialize it. The entry block's parameters are the function's. */
@@ -275,14 +317,18 @@ class Specializer {
     block.params = [];
     block.insts = [];
     s.consts.clear();
+    // The edges this block made last time are gone: joins it fed forget them (and are processed again).
+    for (const e of s.edges) {
+      if (e.to.incoming?.delete(s.id)) this.enqueue(e.to);
+    }
     s.edges = [];
     const vals = new Map<ValueId, Known>();
     const regs = new Map<bigint, Known>();
-    if (s.inherited) {
-      s.paramOrder = [];
-      s.regOrder = [];
-      orig.params.forEach((p, i) => vals.set(p, s.inherited!.args[i]));
-      for (const [k, r] of s.inherited.regs) regs.set(k, r);
+    if (s.incoming) {
+      if (!this.enterJoin(s, vals, regs)) {
+        s.term = { kind: "unreachable" }; // no edge comes here any more
+        return;
+      }
     } else this.enterWithParams(s, vals, regs);
     let next = s.ctx;
     /** A specialize.value on a run-time value: the block forks at its end, one successor per value. */
@@ -362,13 +408,15 @@ class Specializer {
       const args = target.args.map(get);
       const state = () => ({ params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) });
       const to = this.blockFor(next, target.block, state);
-      if (this.inherits[target.block]) {
-        // Its one edge: re-process it with this state (the IR values are new whenever this block is re-processed).
-        to.inherited = { args, regs: new Map(regs) };
-        to.entry = state();
+      const e: Edge = { to, args, regs: new Map(regs) };
+      if (to.incoming) {
+        // A join: it is processed (again) with this edge among its incoming ones.
+        const list = to.incoming.get(s.id);
+        if (list) list.push(e);
+        else to.incoming.set(s.id, [e]);
         this.enqueue(to);
       } else this.flowInto(to, args, regs);
-      return s.edges.push({ to, args, regs: new Map(regs) }) - 1;
+      return s.edges.push(e) - 1;
     };
     const t = orig.term;
     if (fork && t.kind === "br") {
@@ -510,3 +558,46 @@ function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, 
   return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
 }
 
+
+/** A binary min-heap of blocks by a numeric key (ties in insertion order do not matter). */
+class BlockHeap {
+  private readonly items: SpecBlock[] = [];
+  private readonly keys: number[] = [];
+
+  push(item: SpecBlock, key: number): void {
+    const { items, keys } = this;
+    let i = items.push(item) - 1;
+    keys.push(key);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent] <= key) break;
+      items[i] = items[parent];
+      keys[i] = keys[parent];
+      i = parent;
+    }
+    items[i] = item;
+    keys[i] = key;
+  }
+
+  pop(): SpecBlock | undefined {
+    const { items, keys } = this;
+    if (items.length === 0) return undefined;
+    const top = items[0];
+    const lastItem = items.pop()!;
+    const lastKey = keys.pop()!;
+    if (items.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= items.length) break;
+      const c = l + 1 < items.length && keys[l + 1] < keys[l] ? l + 1 : l;
+      if (keys[c] >= lastKey) break;
+      items[i] = items[c];
+      keys[i] = keys[c];
+      i = c;
+    }
+    items[i] = lastItem;
+    keys[i] = lastKey;
+    return top;
+  }
+}

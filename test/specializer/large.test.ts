@@ -12,7 +12,9 @@ import { compileFern } from "../../lang/index.ts";
 import { differential, runOutcome } from "../../specializer/differential.ts";
 import { FULL_OPTIMIZE_MAX_VALUES } from "../../specializer/optimize.ts";
 import { SEGMENT_BLOCKS } from "../../specializer/ssa/backend.ts";
+import { randomFern } from "../../lang/random.ts";
 import { wevaled } from "../helpers.ts";
+import { differential as randomToyDifferential, range } from "./fuzz-shared.ts";
 
 describe("real-sized toy programs, interpreted vs wevaled", () => {
   it("1,000 instructions", async () => {
@@ -72,5 +74,29 @@ describe("big Fern programs, interpreted vs wevaled", () => {
     expect(r.aborted).toEqual([]);
     expect(r.interpreted.error).toBeUndefined();
     expect(r.wevaled).toEqual(r.interpreted);
+  }, 120_000);
+});
+
+// A big function goes through the Relooper in segments (backend.ts segmentsOf): with segments of a few blocks,
+// small programs take that path too — cuts between loops, exits into the next segment, copies of the blocks that
+// end the function (returns, error traps) in every segment that reaches them.
+describe("Relooper segments, forced on small programs", () => {
+  it("a 30-branch if/else chain in segments of 20 blocks, optimized and not", async () => {
+    const interp = (await buildInterpreter("fern")).wasm;
+    const bytes = compileFern(ifChain(30), "chain.fern").bytes;
+    for (const optimizeLevel of [0, 3]) {
+      const [r] = await differential(interp, [{ name: "chain", bytes }], { segmentBlocks: 20, optimizeLevel });
+      expect(r.wevaled).toEqual(r.interpreted);
+    }
+  });
+
+  it("random toy programs in segments of 8 blocks", async () => {
+    await randomToyDifferential(range(7001, 40), 0, 8);
+  }, 120_000);
+
+  it("random Fern programs in segments of 8 blocks", async () => {
+    const interp = (await buildInterpreter("fern")).wasm;
+    const programs = range(1, 30).map((seed) => ({ name: `random ${seed}`, bytes: compileFern(randomFern(seed), `random-${seed}.fern`).bytes }));
+    for (const r of await differential(interp, programs, { segmentBlocks: 8, optimizeLevel: 0 })) expect(r.wevaled, r.name).toEqual(r.interpreted);
   }, 120_000);
 });
