@@ -53,6 +53,8 @@ export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleName
 class FunctionEmitter {
   private plan!: LocalPlan;
   private readonly localTypes: number[] = [];
+  /** Temporaries of parallel copies, by binaryen type (shared by all copies). */
+  private readonly copyTemps = new Map<number, number[]>();
   private readonly ptr: number;
 
   constructor(
@@ -228,7 +230,16 @@ class FunctionEmitter {
     const dsts = new Set(pairs.map((p) => p.dst));
     const needTemps = pairs.some((p) => dsts.has(p.src));
     if (!needTemps) return mod.block(null, pairs.map((p) => mod.local.set(p.dst, this.get(p.arg))), this.b.none);
-    const temps = pairs.map((p) => this.newLocal(p.type));
+    // Temporaries live only inside one parallel copy, so every copy shares the same ones (per type).
+    const used = new Map<number, number>();
+    const temps = pairs.map((p) => {
+      const k = used.get(p.type) ?? 0;
+      used.set(p.type, k + 1);
+      let pool = this.copyTemps.get(p.type);
+      if (!pool) this.copyTemps.set(p.type, (pool = []));
+      if (pool.length <= k) pool.push(this.newLocal(p.type));
+      return pool[k];
+    });
     const code: Ref[] = [];
     pairs.forEach((p, i) => code.push(mod.local.set(temps[i], this.get(p.arg))));
     pairs.forEach((p, i) => code.push(mod.local.set(p.dst, mod.local.get(temps[i], p.type))));
