@@ -7,13 +7,16 @@
 // parameters; a register never written reads as zero). States only move down the lattice (meet), so the
 // worklist terminates: when a new edge lowers S's entry state, or brings a register S had not seen, S is
 // re-processed from scratch. Edges are recorded with the predecessor's exit state and turned into branch
-// arguments only at the end, when every block's parameter list is final.
+// arguments only at the end, when every block's parameter list is final. A value constant on entry gets no IR
+// parameter. Joins within one context (see `sameContextJoins`) are entered from their recorded incoming edges
+// instead: parameters only for the values that differ between them; the worklist runs in (context, block order)
+// so those edges are known when a join is processed, and a join is processed again whenever one of them changes.
 //
 // Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc that
 // is not constant is an error naming the function and location. specialize.value on a run-time value (which
 // split-at-intrinsic.ts has made the last instruction of its block) forks: one successor per value, each in its
-// own context with the value constant, behind a br_table; out-of-range values take the unforked path. Constant branches and br_tables become jumps,
-// numeric operators on constants fold (ssa/fold.ts), loads through a constant-buffer pointer read the request's
+// own context with the value constant, behind a br_table; out-of-range values take the unforked path. Constant
+// branches and br_tables become jumps, numeric operators on constants fold (ssa/fold.ts), loads through a constant-buffer pointer read the request's
 // bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
 // Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
 import { fold } from "../ssa/fold.ts";
