@@ -92,7 +92,7 @@ interface SpecBlock {
   term: TermTemplate;
   queued: boolean;
   /** Constants materialized in this block, by type and bits. */
-  consts: Map<string, ValueId>;
+  consts?: Map<string, ValueId>;
   /** For a block of a same-context join (see `sameContextJoins`): the edges into it, by source block id. */
   incoming?: Map<BlockId, Edge[]>;
 }
@@ -197,7 +197,7 @@ class Specializer {
     let s = this.blocks.get(key);
     if (s) return s;
     if (this.blocks.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
-    s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, consts: new Map() };
+    s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false };
     if (this.joins[orig]) s.incoming = new Map();
     this.blocks.set(key, s);
     this.enqueue(s);
@@ -233,6 +233,7 @@ class Specializer {
 
   private constIn(s: SpecBlock, c: Const): ValueId {
     const key = `${c.type}:${c.bits}`;
+    s.consts ??= new Map();
     let v = s.consts.get(key);
     if (v === undefined) {
       v = this.out.appendOp(s.id, { name: "const", value: c }, [], [c.type]);
@@ -319,7 +320,7 @@ class Specializer {
     const block = out.blocks[s.id];
     block.params = [];
     block.insts = [];
-    s.consts.clear();
+    s.consts = undefined;
     // The edges this block made last time are gone: joins it fed forget them (and are processed again).
     for (const e of s.edges) {
       if (e.to.incoming?.delete(s.id)) this.enqueue(e.to);
