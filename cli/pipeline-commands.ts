@@ -72,6 +72,7 @@ export async function buildCommand(programFile: string, opts: { out: string; int
   writeFileAtomic(opts.out, r.wasm, [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)}${r.cached ? " (from the cache)" : ""}\n`);
   if (opts.stats && r.specialize) printStats(r.specialize);
+  for (const s of r.specialize?.requests ?? []) if (s.aborted && !opts.stats) process.stderr.write(`${programFile}: warning: request ${s.userId} not specialized (the interpreter will run it): ${s.aborted}\n`);
   return 0;
 }
 
