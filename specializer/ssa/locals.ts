@@ -13,7 +13,7 @@
 //   values whose last use has passed. The number of locals is the function's register pressure, not its size.
 // Uses through aliases count as uses of the aliased value. Relies on ir.ts, effects.ts and verify.ts (dominators).
 import { effectsOf } from "./effects.ts";
-import { targetsOf, type BlockId, type FunctionBody, type Operator, type ValueId } from "./ir.ts";
+import { targetsOf, terminatorUses, type BlockId, type FunctionBody, type Operator, type ValueId } from "./ir.ts";
 import type { ValType } from "./types.ts";
 import { immediateDominators } from "./verify.ts";
 
@@ -240,13 +240,8 @@ export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunc
   return { inline, dropped, localOf, localTypes };
 }
 
-/** Values a block's terminator reads: its condition, index or returned values, and every branch argument. */
-export function terminatorReads(f: FunctionBody, b: BlockId): ValueId[] {
-  const t = f.blocks[b].term;
-  const reads: ValueId[] = [];
-  if (t.kind === "cond") reads.push(t.cond);
-  else if (t.kind === "table") reads.push(t.index);
-  else if (t.kind === "return") for (const v of t.values) reads.push(v);
-  for (const target of targetsOf(t)) for (const a of target.args) reads.push(a);
-  return reads.map((v) => f.resolve(v));
+/** Values a block's terminator reads (its condition, index or returned values, every branch argument), through
+ *  aliases. */
+function terminatorReads(f: FunctionBody, b: BlockId): ValueId[] {
+  return terminatorUses(f.blocks[b].term).map((v) => f.resolve(v));
 }
