@@ -44,4 +44,3 @@ export function optimizeSpecialized(mod: BinaryenModule, name: string, plan: Opt
   if (plan === "full") mod.optimizeFunction(name);
   else if (plan === "lean") mod.runPassesOnFunction(name, LEAN_PASSES);
 }
-

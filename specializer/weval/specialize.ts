@@ -16,8 +16,8 @@
 // is not constant is an error naming the function and location. specialize.value on a run-time value (which
 // split-at-intrinsic.ts has made the last instruction of its block) forks: one successor per value, each in its
 // own context with the value constant, behind a br_table; out-of-range values take the unforked path. Constant
-// branches and br_tables become jumps, numeric operators on constants fold (ssa/fold.ts), loads through a constant-buffer pointer read the request's
-// bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
+// branches and br_tables become jumps, numeric operators on constants fold (ssa/fold.ts), loads through a
+// constant-buffer pointer read the request's bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
 // Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
 import { fold } from "../ssa/fold.ts";
 import { FunctionBody, targetsOf, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
@@ -124,8 +124,9 @@ class Specializer {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
     if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
     this.rpoIndex = new Int32Array(f.blocks.length);
-    f.reversePostorder().forEach((b, i) => (this.rpoIndex[b] = i));
-    this.joins = this.sameContextJoins();
+    const order = f.reversePostorder();
+    order.forEach((b, i) => (this.rpoIndex[b] = i));
+    this.joins = this.sameContextJoins(order);
   }
 
   /** Original blocks B (not the entry) whose every incoming edge is a forward edge from a block X that never
@@ -137,7 +138,7 @@ class Specializer {
    *  dispatch, the join after them, the arms of an opcode's branches); the ones left — loop headers, blocks after a
    *  context change — are weval's "cut" points, where every live value becomes a parameter. When a predecessor is
    *  processed again (its IR values are new), the join is too. */
-  private sameContextJoins(): Uint8Array {
+  private sameContextJoins(order: BlockId[]): Uint8Array {
     const { f } = this;
     const contextChanging = new Set(["push.context", "update.context", "pop.context", "specialize.value"]);
     const changes = (b: BlockId) =>
@@ -145,16 +146,17 @@ class Specializer {
         const d = f.values[v];
         return d.kind === "op" && d.op.name === "call" && contextChanging.has(this.intrinsics.get(d.op.index!) ?? "");
       });
-    const joins = new Uint8Array(f.blocks.length);
-    const blocked = new Uint8Array(f.blocks.length);
-    for (const b of f.reversePostorder()) {
-      const backOrChanging = changes(b);
+    const entered = new Uint8Array(f.blocks.length);
+    const cut = new Uint8Array(f.blocks.length); // entered by a back edge or from a block that changes the context
+    for (const b of order) {
+      const changing = changes(b);
       for (const t of targetsOf(f.blocks[b].term)) {
-        joins[t.block] = 1;
-        if (backOrChanging || this.rpoIndex[t.block] <= this.rpoIndex[b]) blocked[t.block] = 1;
+        entered[t.block] = 1;
+        if (changing || this.rpoIndex[t.block] <= this.rpoIndex[b]) cut[t.block] = 1;
       }
     }
-    for (let b = 0; b < f.blocks.length; b++) if (blocked[b] || b === f.entry) joins[b] = 0;
+    const joins = new Uint8Array(f.blocks.length);
+    for (let b = 0; b < f.blocks.length; b++) joins[b] = entered[b] && !cut[b] && b !== f.entry ? 1 : 0;
     return joins;
   }
 
