@@ -6,7 +6,7 @@
 // chart (report.ts). Relies on interp/, specializer/build.ts, bench/*.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
 import { buildProgram } from "../specializer/build.ts";
@@ -14,6 +14,7 @@ import { ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
+import { inProcessPeers, nativeLuas, peerNote, peerSources, programsWithPeers, runNativeLua } from "./peers.ts";
 import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
 import { Progress } from "./progress.ts";
 import { writeReports, type BenchMeta } from "./report.ts";
@@ -34,12 +35,14 @@ export interface BenchOptions {
   json?: string;
   /** Engines: v8 (always), jco, wasmtime. Default: v8 and jco. */
   engines?: string[];
+  /** Also run each Fern program's peers (bench/peers.ts); with no programs, every lang/bench program that has them. */
+  peers?: boolean;
 }
 
 interface Variant {
   name: Row["variant"];
-  /** Module file for cold runs and the kind of host it needs. */
-  cold: Parameters<typeof coldRun>[0];
+  /** Module file for cold runs and the kind of host it needs (peers have no cold runs). */
+  cold?: Parameters<typeof coldRun>[0];
   warm: () => Promise<() => string>;
 }
 
@@ -57,14 +60,22 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const warmups = quick ? 1 : 2;
   const outDir = resolve(opts.out ?? join(ROOT, "results"));
   const engines = opts.engines ?? ["v8", "jco"];
-  const programs: BenchProgram[] = opts.programs?.length ? opts.programs.map(fileProgram) : [sumProgram(quick ? 10_000_000n : 100_000_000n)];
+  const programs: BenchProgram[] = opts.programs?.length
+    ? opts.programs.map(fileProgram)
+    : opts.peers
+      ? programsWithPeers().map(fileProgram)
+      : [sumProgram(quick ? 10_000_000n : 100_000_000n)];
+  const natives = opts.peers ? nativeLuas() : [];
   mkdirSync(join(outDir, "modules"), { recursive: true });
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, programs: {}, notes: [] };
+  if (opts.peers) meta.notes.push(peerNote(natives));
 
   for (const bp of programs) {
+    const peers = opts.peers && bp.path?.endsWith(".fern") ? inProcessPeers(bp.path) : [];
+    if (opts.peers && bp.path && !peers.length) meta.notes.push(`${bp.name}: no peer programs beside it (lang/bench/peers/${bp.name}.js or .lua)`);
     const variantCount = bp.sumN !== undefined ? 4 : 2;
-    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (engines.includes("jco") && bp.interpreter === "toy" ? 4 : 0));
+    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + peers.length * (warmups + runs) + (engines.includes("jco") && bp.interpreter === "toy" ? 4 : 0));
     try {
       progress.step("building (snapshot + specialize)");
       const interp = (await buildInterpreter(bp.interpreter)).wasm;
@@ -115,6 +126,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         });
         variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
       }
+      for (const peer of peers) variants.push({ name: peer.name, warm: peer.warm });
       const expected = bp.expected;
       const check = (v: string, result: string) => {
         if (result !== expected) throw new Error(`${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
@@ -122,6 +134,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
 
       // Cold: one fresh process per run.
       for (const v of variants) {
+        if (!v.cold) continue;
         const ms: number[] = [];
         for (let i = 0; i < coldRuns; i++) {
           progress.step(`v8 cold ${v.name} ${i + 1}/${coldRuns}`);
@@ -144,6 +157,14 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
           check(variants[k].name, r);
         });
       variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
+      peers.forEach((p) => p.dispose());
+      const luaFile = bp.path && peerSources(bp.path).lua !== undefined ? join(dirname(bp.path), "peers", `${bp.name}.lua`) : undefined;
+      for (const lua of luaFile ? natives : []) {
+        progress.step(`${lua.command} (${warmups} warm-ups, ${runs} runs, in its own process)`);
+        const r = runNativeLua(lua.command, luaFile!, warmups, runs);
+        check(lua.name, r.output);
+        rows.push(summarize({ program: bp.name, variant: lua.name, engine: "native", tier: "warm (own process, CPU time)", runs_ms: r.runs_ms, result: expected }));
+      }
 
       if (engines.includes("jco") && bp.interpreter !== "toy") meta.notes.push(`${bp.name}: no jco rows (the WASI wrapper knows the toy interpreter's imports only)`);
       else if (engines.includes("jco")) {

@@ -19,6 +19,8 @@ export interface BenchProgram {
   expected: string;
   /** For sum-to-N: N, so the baselines compute the same thing. */
   sumN?: bigint;
+  /** The file it came from (none for the generated sum-to-N). */
+  path?: string;
 }
 
 export function sumProgram(n: bigint): BenchProgram {
@@ -35,11 +37,11 @@ export function fileProgram(path: string): BenchProgram {
   if (path.endsWith(".fern")) {
     const p = loadFernFile(path);
     if (p.expect.stdout === undefined) throw new UserError(`${path}: a benchmark program needs \`// expect:\` lines to check its output`);
-    return { name, interpreter: "fern", bytes: p.bytes, expected: p.expect.stdout };
+    return { name, interpreter: "fern", bytes: p.bytes, expected: p.expect.stdout, path };
   }
   const program = loadProgramFile(path);
   if (program.expect.halt === undefined) throw new UserError(`${path}: a benchmark program needs an \`; expect-halt:\` comment to check its result`);
-  return { name, interpreter: "toy", bytes: program.bytes, expected: program.expect.halt.toString() };
+  return { name, interpreter: "toy", bytes: program.bytes, expected: program.expect.halt.toString(), path };
 }
 
 /** The JavaScript baseline: the loop as a user would write it (numbers are exact below 2^53). */

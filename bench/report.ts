@@ -25,7 +25,13 @@ export interface Ratio {
   wevaled_over_interpreted?: number;
   wevaled_over_limit?: number;
   speedup_over_interpreted?: number;
+  /** On the V8 warm row of a program run with --peers: each peer's median over wevaled Fern's (above 1: Fern faster). */
+  peers?: { variant: string; engine: string; tier: string; peer_over_wevaled: number }[];
 }
+
+/** Variants that are other languages running the same program (bench/peers.ts); `js` counts for Fern programs. */
+const PEER_VARIANTS = new Set(["js", "quickjs", "lua-wasm", "lua", "luajit"]);
+const isPeerRow = (r: Row) => PEER_VARIANTS.has(r.variant) && !(r.variant === "js" && r.tier.startsWith("cold"));
 
 export function ratios(rows: Row[]): Ratio[] {
   const out: Ratio[] = [];
@@ -37,6 +43,8 @@ export function ratios(rows: Row[]): Ratio[] {
     if (!w) continue;
     const i = find("interpreted");
     const l = find("limit");
+    // Peers are compared with wevaled Fern warm on V8 (sum-to-N's `js` baseline has a limit row and stays out).
+    const peerRows = engine === "v8" && tier === "warm (TurboFan)" && !l ? rows.filter((r) => r.program === program && isPeerRow(r)) : [];
     out.push({
       program,
       engine,
@@ -44,6 +52,7 @@ export function ratios(rows: Row[]): Ratio[] {
       wevaled_over_interpreted: i ? round3(w.median_ms / i.median_ms) : undefined,
       speedup_over_interpreted: i ? round3(i.median_ms / w.median_ms) : undefined,
       wevaled_over_limit: l ? round3(w.median_ms / l.median_ms) : undefined,
+      peers: peerRows.length ? peerRows.map((p) => ({ variant: p.variant, engine: p.engine, tier: p.tier, peer_over_wevaled: round3(p.median_ms / w.median_ms) })) : undefined,
     });
   }
   return out;
@@ -70,14 +79,46 @@ export function geomeans(rs: Ratio[]): { engine: string; tier: string; programs:
   });
 }
 
+/** Geometric mean over programs of each peer's time over wevaled Fern's (above 1: Fern faster). */
+export function peerGeomeans(rs: Ratio[]): { peer: string; programs: number; peer_over_wevaled: number }[] {
+  const groups = new Map<string, number[]>();
+  for (const r of rs) for (const p of r.peers ?? []) groups.set(p.variant, [...(groups.get(p.variant) ?? []), p.peer_over_wevaled]);
+  return [...groups].map(([peer, xs]) => ({ peer, programs: xs.length, peer_over_wevaled: round3(Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)) }));
+}
+
+/** "2.1x faster" / "1.8x slower": how wevaled Fern compares with something that takes `ratio` times its time. */
+export const fasterOrSlower = (ratio: number) => (ratio >= 1 ? `${ratio.toFixed(2)}x faster` : `${(1 / ratio).toFixed(2)}x slower`);
+
 export function ratioLines(rs: Ratio[]): string[] {
   const geo = geomeans(rs).filter((g) => g.programs > 1).map((g) => `geomean over ${g.programs} programs, ${g.engine} ${g.tier}: wevaled is ${g.speedup.toFixed(2)}x faster than interpreted`);
+  const peerGeo = peerGeomeans(rs).map((g) => `geomean over ${g.programs} programs: wevaled Fern is ${fasterOrSlower(g.peer_over_wevaled)} than ${g.peer}`);
   return [...rs.map((r) => {
     const parts = [`${r.program} ${r.engine} ${r.tier}:`];
     if (r.speedup_over_interpreted !== undefined) parts.push(`wevaled is ${r.speedup_over_interpreted.toFixed(1)}x faster than interpreted`);
     if (r.wevaled_over_limit !== undefined) parts.push(`wevaled/limit = ${r.wevaled_over_limit.toFixed(2)}`);
-    return parts.join(" ");
-  }), ...geo];
+    if (r.peers) parts.push(`; vs peers, wevaled Fern is ${r.peers.map((p) => `${fasterOrSlower(p.peer_over_wevaled)} than ${p.variant}`).join(", ")}`);
+    return parts.join(" ").replace(" ; ", "; ");
+  }), ...geo, ...peerGeo];
+}
+
+/** With --peers: one line per program, Fern's medians beside each peer's, warm. */
+function peerTable(rows: Row[]): string[] {
+  const programs = [...new Set(rows.filter(isPeerRow).map((r) => r.program))];
+  if (!programs.length) return [];
+  const columns = ["interpreted", "wevaled", ...[...PEER_VARIANTS].filter((v) => rows.some((r) => r.variant === v && isPeerRow(r)))];
+  const label: Record<string, string> = { interpreted: "Fern interpreted", wevaled: "**Fern wevaled**", js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
+  const cell = (program: string, v: string) => {
+    const r = rows.find((x) => x.program === program && x.variant === v && (v === "interpreted" || v === "wevaled" ? x.engine === "v8" && x.tier === "warm (TurboFan)" : isPeerRow(x)));
+    return r ? fmt(r.median_ms) : "–";
+  };
+  return [
+    "Warm medians in ms (lower is better), same run:",
+    "",
+    `| program | ${columns.map((c) => label[c]).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...programs.map((p) => `| ${p} | ${columns.map((c) => cell(p, c)).join(" | ")} |`),
+    "",
+  ];
 }
 
 export function markdown(rows: Row[], meta: BenchMeta): string {
@@ -86,6 +127,7 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
     `|---|---|---|---|---:|---:|---:|`,
     ...rows.map((r) => `| ${r.program} | ${r.variant} | ${r.engine} | ${r.tier} | ${fmt(r.min_ms)} | ${fmt(r.median_ms)} | ${fmt(r.max_ms)} |`),
     "",
+    ...peerTable(rows),
     ...ratioLines(ratios(rows)).map((l) => `- ${l}`),
     "",
     `Node ${meta.node} (V8 ${meta.v8}), ${meta.cpus}; ${meta.runs} warm runs and ${meta.coldRuns} cold runs (fresh processes) per row; ${meta.date}.`,
@@ -96,7 +138,10 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
   return lines.join("\n") + "\n";
 }
 
+const VARIANT_COLORS: Record<Row["variant"], string> = { interpreted: "#d62728", wevaled: "#2ca02c", limit: "#1f77b4", js: "#ff7f0e", quickjs: "#9467bd", "lua-wasm": "#8c564b", lua: "#e377c2", luajit: "#7f7f7f" };
+
 export async function svgChart(rows: Row[]): Promise<string> {
+  const variants = [...new Set(rows.map((r) => r.variant))];
   const data = rows.map((r) => ({ label: `${r.program} · ${r.engine} · ${r.tier} · ${r.variant}`, variant: r.variant, median: Math.max(r.median_ms, 0.01), min: Math.max(r.min_ms, 0.01), max: Math.max(r.max_ms, 0.01) }));
   const spec: vega.Spec = {
     $schema: "https://vega.github.io/schema/vega/v5.json",
@@ -108,7 +153,7 @@ export async function svgChart(rows: Row[]): Promise<string> {
     scales: [
       { name: "y", type: "band", domain: { data: "rows", field: "label" }, range: "height", padding: 0.2 },
       { name: "x", type: "log", domain: { data: "rows", fields: ["min", "max"] }, range: "width", nice: true },
-      { name: "color", type: "ordinal", domain: ["interpreted", "wevaled", "limit", "js"], range: ["#d62728", "#2ca02c", "#1f77b4", "#ff7f0e"] },
+      { name: "color", type: "ordinal", domain: variants, range: variants.map((v) => VARIANT_COLORS[v]) },
     ],
     axes: [
       { orient: "bottom", scale: "x", title: "ms per run (log scale)", grid: true },
@@ -126,7 +171,7 @@ export async function svgChart(rows: Row[]): Promise<string> {
 }
 
 export async function writeReports(rows: Row[], meta: BenchMeta, outDir: string, jsonPath?: string): Promise<string[]> {
-  const json = JSON.stringify({ meta, rows, ratios: ratios(rows), geomeans: geomeans(ratios(rows)) }, null, 2) + "\n";
+  const json = JSON.stringify({ meta, rows, ratios: ratios(rows), geomeans: geomeans(ratios(rows)), peer_geomeans: peerGeomeans(ratios(rows)) }, null, 2) + "\n";
   const files = [join(outDir, "bench.json"), join(outDir, "bench.md"), join(outDir, "bench.svg")];
   writeFileSync(files[0], json);
   writeFileSync(files[1], markdown(rows, meta));

@@ -6,9 +6,9 @@ import { ratioLines, table } from "../bench/report.ts";
 import { UserError } from "../util/errors.ts";
 import { benchCompileCommand, type BenchCompileFlags } from "./bench-compile-command.ts";
 
-export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; compile?: boolean } & BenchCompileFlags): Promise<number> {
+export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean } & BenchCompileFlags): Promise<number> {
   if (opts.compile) {
-    const runOnly = [programs.length ? "programs" : "", opts.runs ? "--runs" : "", opts.coldRuns ? "--cold-runs" : "", opts.engine ? "--engine" : ""].filter(Boolean);
+    const runOnly = [programs.length ? "programs" : "", opts.runs ? "--runs" : "", opts.coldRuns ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : ""].filter(Boolean);
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
@@ -22,6 +22,7 @@ export async function benchCommand(programs: string[], opts: { quick?: boolean; 
     out: opts.out,
     json: opts.json,
     engines: opts.engine,
+    peers: opts.peers,
   });
   process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);
   for (const [p, m] of Object.entries(meta.programs)) process.stdout.write(`${p}: specialize ${m.specialize_ms} ms (+ binaryen ${m.optimize_ms} ms); sizes: interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B\n`);

@@ -119,11 +119,12 @@ export async function main(argv: string[]): Promise<number> {
     .option("--out <dir>", "results directory (default results/)")
     .option("--json <file>", "also write the JSON report here")
     .option("--engine <name...>", "engines: v8, jco, wasmtime (default: v8 jco)")
+    .option("--peers", "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers")
     .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
-    .action(async (programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; compile?: boolean; sizes?: string; series?: string; timeout?: string }) => {
+    .action(async (programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string }) => {
       exitCode = await benchCommand(programs, opts);
     });
 
