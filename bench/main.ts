@@ -5,8 +5,8 @@
 // warm runs interleaved across variants so drift hits all alike. Writes a terminal table, JSON, Markdown and an SVG
 // chart (report.ts). Relies on interp/, specializer/build.ts, bench/*.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
 import { buildProgram } from "../specializer/build.ts";
@@ -53,6 +53,20 @@ function coldRun(spec: ColdSpec): { ms: number; result: string } {
   return JSON.parse(r.stdout);
 }
 
+/** Two programs with the same file name (a/fib.fern, b/fib.fern) are labelled by their paths instead. */
+function distinctNames(programs: BenchProgram[]): void {
+  const count = new Map<string, number>();
+  for (const p of programs) count.set(p.name, (count.get(p.name) ?? 0) + 1);
+  const seen = new Set<string>();
+  for (const p of programs) {
+    if (count.get(p.name)! > 1 && p.path) p.name = relative(process.cwd(), p.path).replace(/\.(asm|fbc|fern)$/, "");
+    let name = p.name;
+    for (let k = 2; seen.has(name); k++) name = `${p.name}#${k}`;
+    p.name = name;
+    seen.add(name);
+  }
+}
+
 export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; meta: BenchMeta; files: string[] }> {
   const quick = !!opts.quick;
   const runs = opts.runs ?? (quick ? 1 : 7);
@@ -66,14 +80,17 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       ? programsWithPeers().map(fileProgram)
       : [sumProgram(quick ? 10_000_000n : 100_000_000n)];
   const natives = opts.peers ? nativeLuas() : [];
+  distinctNames(programs);
   mkdirSync(join(outDir, "modules"), { recursive: true });
+  // This run's modules only: files an earlier run left (other programs, other names) would be mixed with them.
+  for (const f of readdirSync(join(outDir, "modules"))) if (/\.(wasm|program)$/.test(f)) rmSync(join(outDir, "modules", f));
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, programs: {}, notes: [] };
   if (opts.peers) meta.notes.push(peerNote(natives));
 
   for (const bp of programs) {
     const peers = opts.peers && bp.path?.endsWith(".fern") ? inProcessPeers(bp.path) : [];
-    if (opts.peers && bp.path && !peers.length) meta.notes.push(`${bp.name}: no peer programs beside it (lang/bench/peers/${bp.name}.js or .lua)`);
+    if (opts.peers && bp.path && !peers.length) meta.notes.push(`${bp.name}: no peer programs beside it (${join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ""))}.js or .lua)`);
     const variantCount = bp.sumN !== undefined ? 4 : 2;
     const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + peers.length * (warmups + runs) + (engines.includes("jco") && bp.interpreter === "toy" ? 4 : 0));
     try {
@@ -81,7 +98,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       const interp = (await buildInterpreter(bp.interpreter)).wasm;
       const built = await buildProgram(interp, bp.bytes, { cache: false });
       const spec = built.specialize!;
-      const files = { interpreted: join(outDir, "modules", `${bp.name}.interpreted.wasm`), wevaled: join(outDir, "modules", `${bp.name}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${bp.name}.program`) };
+      const stem = bp.name.replace(/[^\w.-]+/g, "_");
+      const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };
       writeFileSync(files.program, bp.bytes);
       writeFileSync(files.interpreted, built.snapshot);
       writeFileSync(files.wevaled, built.wasm);
@@ -158,7 +176,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         });
       variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
       peers.forEach((p) => p.dispose());
-      const luaFile = bp.path && peerSources(bp.path).lua !== undefined ? join(dirname(bp.path), "peers", `${bp.name}.lua`) : undefined;
+      const luaFile = bp.path && peerSources(bp.path).lua !== undefined ? join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ".lua")) : undefined;
       for (const lua of luaFile ? natives : []) {
         progress.step(`${lua.command} (${warmups} warm-ups, ${runs} runs, in its own process)`);
         const r = runNativeLua(lua.command, luaFile!, warmups, runs);

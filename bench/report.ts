@@ -25,9 +25,14 @@ export interface Ratio {
   wevaled_over_interpreted?: number;
   wevaled_over_limit?: number;
   speedup_over_interpreted?: number;
+  /** Set when a median in the ratio is under TOO_SHORT_MS: the ratio is mostly timer noise. */
+  too_short?: boolean;
   /** On the V8 warm row of a program run with --peers: each peer's median over wevaled Fern's (above 1: Fern faster). */
   peers?: { variant: string; engine: string; tier: string; peer_over_wevaled: number }[];
 }
+
+/** Medians under this are too short to time reliably (timer resolution and call overhead dominate). */
+export const TOO_SHORT_MS = 1;
 
 /** Variants that are other languages running the same program (bench/peers.ts); `js` counts for Fern programs. */
 const PEER_VARIANTS = new Set(["js", "quickjs", "lua-wasm", "lua", "luajit"]);
@@ -45,14 +50,17 @@ export function ratios(rows: Row[]): Ratio[] {
     const l = find("limit");
     // Peers are compared with wevaled Fern warm on V8 (sum-to-N's `js` baseline has a limit row and stays out).
     const peerRows = engine === "v8" && tier === "warm (TurboFan)" && !l ? rows.filter((r) => r.program === program && isPeerRow(r)) : [];
+    // A median too small to time (a timer tick) gives no ratio rather than NaN or infinity.
+    const timed = (r?: Row) => r !== undefined && r.median_ms > 0 && w.median_ms > 0;
     out.push({
       program,
       engine,
       tier,
-      wevaled_over_interpreted: i ? round3(w.median_ms / i.median_ms) : undefined,
-      speedup_over_interpreted: i ? round3(i.median_ms / w.median_ms) : undefined,
-      wevaled_over_limit: l ? round3(w.median_ms / l.median_ms) : undefined,
-      peers: peerRows.length ? peerRows.map((p) => ({ variant: p.variant, engine: p.engine, tier: p.tier, peer_over_wevaled: round3(p.median_ms / w.median_ms) })) : undefined,
+      too_short: [w, i, l].some((r) => r !== undefined && r.median_ms < TOO_SHORT_MS) || undefined,
+      wevaled_over_interpreted: timed(i) ? round3(w.median_ms / i!.median_ms) : undefined,
+      speedup_over_interpreted: timed(i) ? round3(i!.median_ms / w.median_ms) : undefined,
+      wevaled_over_limit: timed(l) ? round3(w.median_ms / l!.median_ms) : undefined,
+      peers: peerRows.length && w.median_ms > 0 ? peerRows.map((p) => ({ variant: p.variant, engine: p.engine, tier: p.tier, peer_over_wevaled: round3(p.median_ms / w.median_ms) })) : undefined,
     });
   }
   return out;
@@ -72,7 +80,7 @@ export function table(rows: Row[]): string {
 /** Geometric mean of wevaled's speedup over interpreted, per engine and tier, over every program measured. */
 export function geomeans(rs: Ratio[]): { engine: string; tier: string; programs: number; speedup: number }[] {
   const groups = new Map<string, number[]>();
-  for (const r of rs) if (r.speedup_over_interpreted) groups.set(`${r.engine}\u0000${r.tier}`, [...(groups.get(`${r.engine}\u0000${r.tier}`) ?? []), r.speedup_over_interpreted]);
+  for (const r of rs) if (r.speedup_over_interpreted && !r.too_short) groups.set(`${r.engine}\u0000${r.tier}`, [...(groups.get(`${r.engine}\u0000${r.tier}`) ?? []), r.speedup_over_interpreted]);
   return [...groups].map(([k, xs]) => {
     const [engine, tier] = k.split("\u0000");
     return { engine, tier, programs: xs.length, speedup: round3(Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)) };
@@ -90,12 +98,13 @@ export function peerGeomeans(rs: Ratio[]): { peer: string; programs: number; pee
 export const fasterOrSlower = (ratio: number) => (ratio >= 1 ? `${ratio.toFixed(2)}x faster` : `${(1 / ratio).toFixed(2)}x slower`);
 
 export function ratioLines(rs: Ratio[]): string[] {
-  const geo = geomeans(rs).filter((g) => g.programs > 1).map((g) => `geomean over ${g.programs} programs, ${g.engine} ${g.tier}: wevaled is ${g.speedup.toFixed(2)}x faster than interpreted`);
+  const geo = geomeans(rs).filter((g) => g.programs > 1).map((g) => `geomean over ${g.programs} programs, ${g.engine} ${g.tier}: wevaled is ${fasterOrSlower(g.speedup)} than interpreted`);
   const peerGeo = peerGeomeans(rs).map((g) => `geomean over ${g.programs} programs: wevaled Fern is ${fasterOrSlower(g.peer_over_wevaled)} than ${g.peer}`);
   return [...rs.map((r) => {
     const parts = [`${r.program} ${r.engine} ${r.tier}:`];
-    if (r.speedup_over_interpreted !== undefined) parts.push(`wevaled is ${r.speedup_over_interpreted.toFixed(1)}x faster than interpreted`);
+    if (r.speedup_over_interpreted !== undefined) parts.push(`wevaled is ${fasterOrSlower(r.speedup_over_interpreted)} than interpreted`);
     if (r.wevaled_over_limit !== undefined) parts.push(`wevaled/limit = ${r.wevaled_over_limit.toFixed(2)}`);
+    if (r.too_short) parts.push(`(warning: a median under ${TOO_SHORT_MS} ms, too short to time reliably; use a longer program)`);
     if (r.peers) parts.push(`; vs peers, wevaled Fern is ${r.peers.map((p) => `${fasterOrSlower(p.peer_over_wevaled)} than ${p.variant}`).join(", ")}`);
     return parts.join(" ").replace(" ; ", "; ");
   }), ...geo, ...peerGeo];
@@ -140,30 +149,46 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
 
 const VARIANT_COLORS: Record<Row["variant"], string> = { interpreted: "#d62728", wevaled: "#2ca02c", limit: "#1f77b4", js: "#ff7f0e", quickjs: "#9467bd", "lua-wasm": "#8c564b", lua: "#e377c2", luajit: "#7f7f7f" };
 
+/** The bar chart: one bar per row (median, whiskers min to max), the speedup written beside each wevaled bar and
+ * each peer's ratio beside its bar; rows too short to time are left out with a footnote, the log axis ends near the
+ * longest whisker, labels are never cut, and the legend lists only variants that have bars. */
 export async function svgChart(rows: Row[]): Promise<string> {
-  const variants = [...new Set(rows.map((r) => r.variant))];
-  const data = rows.map((r) => ({ label: `${r.program} · ${r.engine} · ${r.tier} · ${r.variant}`, variant: r.variant, median: Math.max(r.median_ms, 0.01), min: Math.max(r.min_ms, 0.01), max: Math.max(r.max_ms, 0.01) }));
+  const shown = rows.filter((r) => r.median_ms >= TOO_SHORT_MS);
+  const omitted = rows.length - shown.length;
+  const variants = [...new Set(shown.map((r) => r.variant))];
+  const rs = ratios(rows);
+  const note = (r: Row): string => {
+    const ratio = rs.find((x) => x.program === r.program && x.engine === r.engine && x.tier === r.tier);
+    if (r.variant === "wevaled" && ratio?.speedup_over_interpreted !== undefined) return `${fasterOrSlower(ratio.speedup_over_interpreted)} than interpreted`;
+    const peer = rs.flatMap((x) => (x.program === r.program ? (x.peers ?? []) : [])).find((p) => p.variant === r.variant && p.engine === r.engine && p.tier === r.tier);
+    return peer ? `wevaled Fern ${fasterOrSlower(peer.peer_over_wevaled)}` : "";
+  };
+  const label = (r: Row) => `${r.program} · ${r.engine} · ${r.tier} · ${r.variant}`;
+  const data = shown.map((r) => ({ label: label(r), variant: r.variant, median: r.median_ms, min: r.min_ms, max: r.max_ms, text: `${fmt(r.median_ms)} ms${note(r) ? `  (${note(r)})` : ""}` }));
+  const lo = shown.length ? Math.min(...shown.map((r) => r.min_ms)) / 1.25 : 1;
+  const hi = shown.length ? Math.max(...shown.map((r) => r.max_ms)) * 1.1 : 10;
+  const labelWidth = Math.ceil(Math.max(0, ...data.map((d) => d.label.length)) * 8) + 8;
   const spec: vega.Spec = {
     $schema: "https://vega.github.io/schema/vega/v5.json",
-    width: 560,
-    height: { signal: `${data.length} * 22` } as never,
-    padding: 8,
-    title: { text: "futamura: median time per run (ms, log scale; whiskers: min to max)", anchor: "start" },
+    width: 620,
+    height: { signal: `${Math.max(data.length, 1)} * 22` } as never,
+    padding: { left: 8, top: 8, bottom: 8, right: 190 },
+    title: { text: "futamura: median time per run (ms, log scale; whiskers: min to max)", anchor: "start", subtitle: omitted ? `${omitted} row(s) with a median under ${TOO_SHORT_MS} ms left out: too short to time` : "" },
     data: [{ name: "rows", values: data }],
     scales: [
       { name: "y", type: "band", domain: { data: "rows", field: "label" }, range: "height", padding: 0.2 },
-      { name: "x", type: "log", domain: { data: "rows", fields: ["min", "max"] }, range: "width", nice: true },
+      { name: "x", type: "log", domain: [lo, hi], range: "width", nice: false, zero: false },
       { name: "color", type: "ordinal", domain: variants, range: variants.map((v) => VARIANT_COLORS[v]) },
     ],
     axes: [
-      { orient: "bottom", scale: "x", title: "ms per run (log scale)", grid: true },
-      { orient: "left", scale: "y", labelLimit: 440 },
+      { orient: "bottom", scale: "x", title: "ms per run (log scale)", grid: true, format: "~s" },
+      { orient: "left", scale: "y", labelLimit: labelWidth },
     ],
-    legends: [{ fill: "color", title: "variant", orient: "right" }],
+    legends: variants.length ? [{ fill: "color", title: "variant", orient: "bottom", direction: "horizontal" }] : [],
     marks: [
-      { type: "rect", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label" }, height: { scale: "y", band: 1 }, x: { scale: "x", signal: "domain('x')[0]" }, x2: { scale: "x", field: "median" }, fill: { scale: "color", field: "variant" } } } },
+      { type: "rect", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label" }, height: { scale: "y", band: 1 }, x: { scale: "x", value: lo }, x2: { scale: "x", field: "median" }, fill: { scale: "color", field: "variant" } } } },
       { type: "rule", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label", band: 0.5 }, x: { scale: "x", field: "min" }, x2: { scale: "x", field: "max" }, stroke: { value: "#222" }, strokeWidth: { value: 1.5 } } } },
-      { type: "text", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label", band: 0.5 }, x: { scale: "x", field: "max", offset: 4 }, baseline: { value: "middle" }, fontSize: { value: 10 }, text: { signal: "format(datum.median, '.3~r') + ' ms'" } } } },
+      { type: "text", from: { data: "rows" }, encode: { enter: { y: { scale: "y", field: "label", band: 0.5 }, x: { scale: "x", field: "max", offset: 4 }, baseline: { value: "middle" }, fontSize: { value: 10 }, text: { field: "text" } } } },
     ],
   };
   const view = new vega.View(vega.parse(spec), { renderer: "none" });

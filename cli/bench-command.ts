@@ -6,9 +6,27 @@ import { ratioLines, table } from "../bench/report.ts";
 import { UserError } from "../util/errors.ts";
 import { benchCompileCommand, type BenchCompileFlags } from "./bench-compile-command.ts";
 
+const ENGINES = ["v8", "jco", "wasmtime"];
+
+/** A whole number of runs, at least 1: `--runs abc` or `--runs 0` is the user's mistake, said in one line. */
+function positiveCount(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UserError(`futamura bench: ${flag} takes a whole number of runs, at least 1, got '${value}'`);
+  return n;
+}
+
+/** --engine takes a comma-separated list and may be repeated (`--engine v8,jco`, `--engine v8 --engine jco`). */
+function engineList(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const names = values.flatMap((v) => v.split(",")).map((x) => x.trim());
+  for (const n of names) if (!ENGINES.includes(n)) throw new UserError(`futamura bench: unknown engine '${n}' (engines: ${ENGINES.join(", ")})`);
+  return [...new Set(names)];
+}
+
 export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean } & BenchCompileFlags): Promise<number> {
   if (opts.compile) {
-    const runOnly = [programs.length ? "programs" : "", opts.runs ? "--runs" : "", opts.coldRuns ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : ""].filter(Boolean);
+    const runOnly = [programs.length ? "programs" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : ""].filter(Boolean);
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
@@ -17,11 +35,11 @@ export async function benchCommand(programs: string[], opts: { quick?: boolean; 
   const { rows, meta, files } = await runBench({
     programs,
     quick: opts.quick,
-    runs: opts.runs ? Number(opts.runs) : undefined,
-    coldRuns: opts.coldRuns ? Number(opts.coldRuns) : undefined,
+    runs: positiveCount("--runs", opts.runs),
+    coldRuns: positiveCount("--cold-runs", opts.coldRuns),
     out: opts.out,
     json: opts.json,
-    engines: opts.engine,
+    engines: engineList(opts.engine),
     peers: opts.peers,
   });
   process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);

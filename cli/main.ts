@@ -118,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
     .option("--out <dir>", "results directory (default results/)")
     .option("--json <file>", "also write the JSON report here")
-    .option("--engine <name...>", "engines: v8, jco, wasmtime (default: v8 jco)")
+    .option("--engine <names>", "engines, comma-separated or repeated: v8, jco, wasmtime (default: v8,jco)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--peers", "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers")
     .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")

@@ -21,7 +21,7 @@ describe("futamura bench --peers", () => {
     const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
     const variants = report.rows.map((row: { variant: string }) => row.variant);
     expect(variants).toEqual(expect.arrayContaining(["interpreted", "wevaled", "js", "quickjs", "lua-wasm"]));
-    for (const row of report.rows) expect(row.result).toBe("333833500\n55\n");
+    for (const row of report.rows) expect(row.result).toBe("599997\n55\n");
     const warm = report.ratios.find((x: { tier: string }) => x.tier === "warm (TurboFan)");
     expect(warm.peers.map((p: { variant: string }) => p.variant)).toEqual(expect.arrayContaining(["js", "quickjs", "lua-wasm"]));
     for (const p of warm.peers) expect(p.peer_over_wevaled).toBeGreaterThan(0);
@@ -37,7 +37,7 @@ describe("futamura bench --peers", () => {
     const out = mkdtempSync(join(tmpdir(), "futamura-bench-peers-"));
     const r = futamura(["bench", "--peers", "--quick", "--engine", "v8", "--out", out, join(fixtures, "wrong", "wrong.fern")]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/wrong (js|quickjs): result "333833500\\n56\\n", expected "333833500\\n55\\n"/);
+    expect(r.stderr).toMatch(/wrong (js|quickjs): result "599997\\n56\\n", expected "599997\\n55\\n"/);
   }, 180_000);
 
   it("rejects --peers with --compile", () => {
@@ -70,7 +70,7 @@ describe("the committed peer programs", () => {
 
   it.runIf(nativeLuas().some((l) => l.name === "lua"))("native lua5.4 agrees on a small program", () => {
     const r = runNativeLua("lua5.4", join(fixtures, "peers", "tiny.lua"), 1, 2);
-    expect(r.output).toBe("333833500\n55\n");
+    expect(r.output).toBe("599997\n55\n");
     expect(r.runs_ms).toHaveLength(2);
   });
 });

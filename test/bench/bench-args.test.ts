@@ -1,0 +1,86 @@
+// `futamura bench`'s user-facing edges: bad flag values are one-line errors (exit 1) before anything runs,
+// `--engine` does not swallow the program after it, two programs with the same file name get distinct labels and
+// module files, stale module files are cleared, and a program too short to time gets a warning instead of a
+// meaningless ratio. Also the report's wording and chart rules. No timing asserted.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fasterOrSlower, ratioLines, ratios, svgChart } from "../../bench/report.ts";
+import { summarize, type Row } from "../../bench/stats.ts";
+import { ROOT } from "../../util/root.ts";
+
+const futamura = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+
+describe("futamura bench: flag values", () => {
+  it.each([
+    [["--runs", "abc"], /--runs takes a whole number of runs, at least 1, got 'abc'/],
+    [["--runs", "0"], /--runs takes a whole number of runs, at least 1, got '0'/],
+    [["--runs", "2.5"], /--runs takes a whole number/],
+    [["--cold-runs", "0"], /--cold-runs takes a whole number of runs, at least 1, got '0'/],
+    [["--engine", "nope"], /unknown engine 'nope' \(engines: v8, jco, wasmtime\)/],
+    [["--engine", "v8,nope"], /unknown engine 'nope'/],
+  ])("bench %j is a one-line user error", (args, message) => {
+    const r = futamura(["bench", ...args]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("futamura bench: programs", () => {
+  it("--engine v8 before a program benchmarks that program; same-named programs get distinct labels; stale modules go", () => {
+    const dir = mkdtempSync(join(tmpdir(), "futamura-bench-names-"));
+    for (const sub of ["a", "b"]) {
+      mkdirSync(join(dir, sub));
+      copyFileSync(join(ROOT, "test", "bench", "fixtures", "short.fern"), join(dir, sub, "short.fern"));
+    }
+    const out = join(dir, "results");
+    mkdirSync(join(out, "modules"), { recursive: true });
+    writeFileSync(join(out, "modules", "old-program.wevaled.wasm"), "stale");
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "bench", "--quick", "--engine", "v8", join("a", "short.fern"), "--out", out, join("b", "short.fern")], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
+    expect([...new Set(report.rows.map((row: Row) => row.program))].sort()).toEqual(["a/short", "b/short"]);
+    const modules = readdirSync(join(out, "modules")).sort();
+    expect(modules).not.toContain("old-program.wevaled.wasm");
+    expect(modules).toEqual(expect.arrayContaining(["a_short.wevaled.wasm", "b_short.wevaled.wasm"]));
+    // short.fern runs in well under a millisecond: the ratio comes with a warning, not as a speed claim.
+    expect(r.stdout).toMatch(/too short to time reliably/);
+  }, 180_000);
+});
+
+const row = (program: string, variant: Row["variant"], ms: number[], tier = "warm (TurboFan)"): Row => summarize({ program, variant, engine: "v8", tier, runs_ms: ms, result: "1" });
+
+describe("bench reports", () => {
+  it("say slower when wevaled is slower, and warn (no geomean) when a median is under 1 ms", () => {
+    const rows = [row("p", "interpreted", [10, 10, 10]), row("p", "wevaled", [20, 20, 20]), row("q", "interpreted", [0.3]), row("q", "wevaled", [0.2]), row("r", "interpreted", [0]), row("r", "wevaled", [0])];
+    const lines = ratioLines(ratios(rows)).join("\n");
+    expect(lines).toMatch(/p v8 warm \(TurboFan\): wevaled is 2\.00x slower than interpreted/);
+    expect(lines).toMatch(/q v8 warm \(TurboFan\): wevaled is 1\.50x faster than interpreted \(warning: a median under 1 ms/);
+    expect(lines).not.toMatch(/NaN|Infinity/);
+    expect(lines).not.toMatch(/geomean/); // only one program is long enough to time
+    expect(fasterOrSlower(0.5)).toBe("2.00x slower");
+  });
+
+  it("draw no bar for a row too short to time, no legend entry without bars, full labels and the speedups", async () => {
+    const rows = [row("long-program-name", "interpreted", [100, 110, 120], "cold (first call, Liftoff)"), row("long-program-name", "wevaled", [10, 11, 12], "cold (first call, Liftoff)"), row("tiny", "interpreted", [0.01]), row("tiny", "wevaled", [0.01])];
+    const svg = await svgChart(rows);
+    expect(svg).toContain("long-program-name · v8 · cold (first call, Liftoff) · interpreted");
+    expect(svg).not.toContain("…");
+    expect(svg).toMatch(/10\.00x faster than interpreted/);
+    expect(svg).not.toMatch(/tiny · v8/);
+    expect(svg).toMatch(/2 row\(s\) with a median under 1 ms left out/);
+    for (const absent of [">limit<", ">js<", ">quickjs<"]) expect(svg).not.toContain(absent);
+  });
+});
+
+describe("bench chart with nothing long enough to draw", () => {
+  it("still renders, with the footnote", async () => {
+    const svg = await svgChart([row("tiny", "interpreted", [0.01]), row("tiny", "wevaled", [0.01])]);
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toMatch(/2 row\(s\) with a median under 1 ms left out/);
+  });
+});
