@@ -2,6 +2,9 @@
 // code; a UserError prints its one-line message and exits 1; anything else is a bug and prints a stack only with
 // --verbose. Relies on commander for parsing and help.
 import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
@@ -9,12 +12,18 @@ import { asmCommand, disCommand } from "./bytecode-commands.ts";
 import { buildCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
 import { runCommand } from "./run-command.ts";
 
+/** The version in package.json (one source of truth for it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
   let exitCode = 0;
   const program = new Command("futamura")
     .description("Turn a bytecode interpreter into an ahead-of-time compiler by partially evaluating its WebAssembly.")
     .option("--verbose", "show stack traces for internal errors")
+    .version(packageVersion(), "-V, --version", "print futamura's version")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
