@@ -26,3 +26,11 @@ describe("the futamura command", () => {
     for (const dir of compiled) expect(watched, `bin/futamura.mjs does not watch ${dir}/`).toContain(dir);
   });
 });
+
+describe("the installed dependency tree", () => {
+  it("has no invalid or conflicting peer dependencies (npm install prints no override warnings)", () => {
+    const r = spawnSync("npm", ["ls", "--all", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const problems = (JSON.parse(r.stdout) as { problems?: string[] }).problems ?? [];
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
