@@ -5,8 +5,15 @@ import { SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, ProgramAst, Stmt } from "./ast.ts";
 import type { Token } from "./lexer.ts";
 
+/** How deep parentheses, calls, indexing, unary operators and blocks may nest, and how deep an expression tree may get (a long
+ * operator chain is as deep as it is long): deeper input would overflow the JavaScript stack of the parser or of a
+ * later pass, so it is a source error at the place it gets too deep. */
+export const MAX_NESTING = 256;
+export const MAX_TREE_DEPTH = 1000;
+
 export function parse(tokens: Token[], file: string): ProgramAst {
   let i = 0;
+  let nesting = 0;
   const peek = () => tokens[i];
   const fail = (t: Token, msg: string): never => {
     throw new SourceError({ file, line: t.line, col: t.col }, msg);
@@ -25,16 +32,24 @@ export function parse(tokens: Token[], file: string): ProgramAst {
     return t;
   };
 
-  const block = (): Stmt[] => {
-    eat("{");
-    const body: Stmt[] = [];
-    while (!is("}")) {
-      if (peek().kind === "eof") fail(peek(), "expected '}' before the end of the file");
-      body.push(statement());
-    }
-    eat("}");
-    return body;
+  const nested = <T>(t: Token, inner: () => T): T => {
+    if (++nesting > MAX_NESTING) fail(t, `nested too deep (more than ${MAX_NESTING} levels of parentheses, calls, operators or blocks)`);
+    const result = inner();
+    nesting--;
+    return result;
   };
+
+  const block = (): Stmt[] =>
+    nested(peek(), () => {
+      eat("{");
+      const body: Stmt[] = [];
+      while (!is("}")) {
+        if (peek().kind === "eof") fail(peek(), "expected '}' before the end of the file");
+        body.push(statement());
+      }
+      eat("}");
+      return body;
+    });
 
   const statement = (): Stmt => {
     const t = peek();
@@ -100,7 +115,7 @@ export function parse(tokens: Token[], file: string): ProgramAst {
     const t = peek();
     if (is("-") || is("!")) {
       i++;
-      return { kind: "unary", op: t.text as "-" | "!", operand: unary(), line: t.line, col: t.col };
+      return { kind: "unary", op: t.text as "-" | "!", operand: nested(t, unary), line: t.line, col: t.col };
     }
     return postfix();
   };
@@ -108,7 +123,7 @@ export function parse(tokens: Token[], file: string): ProgramAst {
     let e = primary();
     while (is("[")) {
       const t = eat("[");
-      const index = expression();
+      const index = nested(t, expression);
       eat("]");
       e = { kind: "index", array: e, index, line: t.line, col: t.col };
     }
@@ -131,14 +146,14 @@ export function parse(tokens: Token[], file: string): ProgramAst {
       eat("(");
       const args: Expr[] = [];
       while (!is(")")) {
-        args.push(expression());
+        args.push(nested(t, expression));
         if (!is(")")) eat(",");
       }
       eat(")");
       return { kind: "call", callee: t.text, args, ...pos };
     }
     if (t.kind === "op" && t.text === "(") {
-      const e = expression();
+      const e = nested(t, expression);
       eat(")");
       return e;
     }
@@ -167,5 +182,22 @@ export function parse(tokens: Token[], file: string): ProgramAst {
       functions.push({ name: n.text, params, body: block(), line: t.line, col: t.col });
     } else main.push(statement());
   }
-  return { functions, main };
+  const ast = { functions, main };
+  checkDepth(ast, file);
+  return ast;
+}
+
+/** A long operator chain (`1 + 1 + … + 1`) parses in a loop but builds a tree as deep as the chain, which the
+ * compiler walks recursively: find the first node deeper than MAX_TREE_DEPTH, without recursing, and reject it there.
+ * Walks every object property, so new node kinds need no change here. */
+function checkDepth(ast: ProgramAst, file: string): void {
+  const stack: [unknown, number][] = [[ast, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    const n = node as { kind?: string; line?: number; col?: number };
+    if (n.kind !== undefined && depth > MAX_TREE_DEPTH && n.line !== undefined)
+      throw new SourceError({ file, line: n.line, col: n.col ?? 1 }, `expression too deep (more than ${MAX_TREE_DEPTH} nested operations; split it with variables)`);
+    for (const child of Object.values(node)) if (typeof child === "object" && child !== null) stack.push([child, n.kind !== undefined ? depth + 1 : depth]);
+  }
 }

@@ -1,0 +1,222 @@
+// Source-mutation fuzzing for both languages (toy assembly and Fern): take a real program, apply a few seeded
+// mutations to its text (delete, duplicate, swap or replace tokens, extreme numbers, deep nesting, stray bytes,
+// truncation), and check the one property a user relies on: the toolchain either rejects the program with a clean
+// user error, or the interpreted and the wevaled runs behave the same (same output, same runtime error) — never an
+// internal error (a crash of the front end, a trap or abort of the interpreter, a failed build).
+// Each candidate is built and run in a worker thread with a time limit, so a mutation that loops forever costs a
+// timeout (counted, not a failure) instead of the whole run. Relies on the compiled dist/ (built by `npm install`'s
+// prepare or the CLI launcher) for the workers, and on bytecode/ and lang/ front doors for the clean-error check.
+import { readdirSync, readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { OPCODES } from "../../bytecode/opcodes.ts";
+import { UserError } from "../../util/errors.ts";
+import { ROOT } from "../../util/root.ts";
+
+export type Language = "toy" | "fern";
+
+/** A small deterministic PRNG (mulberry32): the same seed gives the same mutations on every machine. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TOKEN = /"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[+-]?\d+)?|&&|\|\||[=!<>]=|\/\/[^\n]*|;[^\n]*|\s+|./g;
+
+const FERN_WORDS = ["fn", "let", "if", "else", "while", "return", "true", "false", "nil", "print", "array", "len", "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "!", "=", "(", ")", "{", "}", "[", "]", ",", ";", "x", "f", "0", "1.5"];
+const TOY_WORDS = [...OPCODES.map((o) => o.name), ".locals", "loop:", "loop", "done", ",", ":", '"text"', "0", "255", "256", "\n"];
+const EXTREME_NUMBERS = ["0", "1", "-1", "255", "256", "65535", "4294967296", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551615", "18446744073709551616", "99999999999999999999999", "1e308", "0.0", "100000000"];
+const STRAY = ["\u0000", "\u00ff", "\ufffd", "\t", "\r", "\\", '"', "'", "#", "@", "$", "`", "é", "\u2028"];
+
+/** Applies `count` seeded mutations to `source`. */
+export function mutateSource(source: string, language: Language, seed: number, count: number): string {
+  const random = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  let tokens: string[] = source.match(TOKEN) ?? [];
+  const words = language === "fern" ? FERN_WORDS : TOY_WORDS;
+  for (let m = 0; m < count; m++) {
+    if (!tokens.length) tokens = [pick(words)];
+    const solid = tokens.map((t, i) => (/^\s+$/.test(t) ? -1 : i)).filter((i) => i >= 0);
+    const at = solid.length ? pick(solid) : 0;
+    switch (Math.floor(random() * 10)) {
+      case 0: tokens.splice(at, 1); break; // delete a token
+      case 1: tokens.splice(at, 0, tokens[at]); break; // duplicate it
+      case 2: { // swap with the next solid token
+        const next = solid[solid.indexOf(at) + 1];
+        if (next !== undefined) [tokens[at], tokens[next]] = [tokens[next], tokens[at]];
+        break;
+      }
+      case 3: tokens[at] = pick(words); break; // replace it
+      case 4: tokens.splice(at, 0, pick(words), " "); break; // insert a word
+      case 5: { // an extreme number instead of a number (or anywhere)
+        const numbers = solid.filter((i) => /^\d/.test(tokens[i]));
+        tokens[numbers.length ? pick(numbers) : at] = pick(EXTREME_NUMBERS);
+        break;
+      }
+      case 6: { // deep nesting: wrap a token in many parentheses (Fern) or repeat a line many times (toy)
+        const depth = pick([20, 100, 300, 1000, 3000]);
+        if (language === "fern") tokens[at] = "(".repeat(depth) + tokens[at] + ")".repeat(depth);
+        else tokens[at] = `${tokens[at]}\n`.repeat(Math.min(depth, 1000));
+        break;
+      }
+      case 7: tokens.splice(at, 0, pick(STRAY)); break; // a stray character
+      case 8: tokens = tokens.slice(0, Math.max(1, Math.floor(random() * tokens.length))); break; // truncate
+      default: { // duplicate a whole line
+        const lines = tokens.join("").split("\n");
+        const l = Math.floor(random() * lines.length);
+        lines.splice(l, 0, lines[l]);
+        tokens = lines.join("\n").match(TOKEN) ?? [];
+      }
+    }
+  }
+  return tokens.join("");
+}
+
+export type Verdict =
+  | { kind: "rejected"; message: string } // a clean user error from the front end
+  | { kind: "same"; outcome: string } // both modes behaved the same
+  | { kind: "timeout" } // did not finish in time (a mutation may loop forever): neither pass nor failure
+  | { kind: "internal"; message: string } // a crash: front end, build, interpreter trap or abort
+  | { kind: "mismatch"; interpreted: string; wevaled: string };
+
+export const isFailure = (v: Verdict) => v.kind === "internal" || v.kind === "mismatch";
+
+/** The front end: a clean user error, or the program's bytes. Anything else is an internal error. */
+export async function frontEnd(source: string, language: Language, file: string): Promise<{ bytes: Uint8Array } | Verdict> {
+  try {
+    if (language === "fern") return { bytes: (await import("../../lang/index.ts")).compileFern(source, file).bytes };
+    return { bytes: (await import("../../bytecode/index.ts")).loadProgramSource(source, file).bytes };
+  } catch (e) {
+    if (e instanceof UserError) return { kind: "rejected", message: e.message };
+    return { kind: "internal", message: `front end: ${(e as Error).name}: ${(e as Error).message}` };
+  }
+}
+
+// The worker: builds the program (snapshot + specialize, no cache) and runs both modules; a runtime error is the
+// user's (a UserError: a Fern runtime error) or internal (a trap, an abort, anything else).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+(async () => {
+  const { buildInterpreter } = await import(workerData.dist + "/interp/build.js");
+  const { buildProgram } = await import(workerData.dist + "/specializer/build.js");
+  const { BufferedOutput, runModule } = await import(workerData.dist + "/interp/host.js");
+  const { UserError } = await import(workerData.dist + "/util/errors.js");
+  const interps = {};
+  parentPort.on("message", async ({ language, bytes }) => {
+    try {
+      interps[language] ??= (await buildInterpreter(language)).wasm;
+      let built;
+      try {
+        built = await buildProgram(interps[language], bytes, { cache: false });
+      } catch (e) {
+        parentPort.postMessage(e instanceof UserError ? { kind: "rejected", message: e.message } : { kind: "internal", message: "build: " + e.message });
+        return;
+      }
+      const run = async (wasm) => {
+        const out = new BufferedOutput();
+        try {
+          const result = await runModule(wasm, bytes, out);
+          return { text: out.text() + "\\n=> " + result, internal: false };
+        } catch (e) {
+          return { text: out.text() + "\\n!! " + e.message, internal: !(e instanceof UserError) };
+        }
+      };
+      const a = await run(built.snapshot);
+      const b = await run(built.wasm);
+      if (a.internal || b.internal) parentPort.postMessage({ kind: "internal", message: "run: " + (a.internal ? "interpreted: " + a.text : "wevaled: " + b.text) });
+      else if (a.text !== b.text) parentPort.postMessage({ kind: "mismatch", interpreted: a.text, wevaled: b.text });
+      else parentPort.postMessage({ kind: "same", outcome: a.text });
+    } catch (e) {
+      parentPort.postMessage({ kind: "internal", message: "harness: " + e.message });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+})();
+`;
+
+/** A worker that builds and runs programs one at a time; replaced when a program exceeds its time limit. */
+export class Runner {
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+
+  private start(): void {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dist: pathToFileURL(join(ROOT, "dist")).href }, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+    this.worker.unref();
+    const w = this.worker;
+    this.ready = new Promise((resolve, reject) => {
+      w.once("message", () => resolve());
+      w.once("error", reject);
+    });
+  }
+
+  async check(bytes: Uint8Array, language: Language, timeoutMs: number): Promise<Verdict> {
+    if (!this.worker) this.start();
+    await this.ready;
+    const w = this.worker!;
+    return new Promise<Verdict>((resolve) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        void w.terminate();
+        this.worker = undefined;
+        resolve({ kind: "timeout" });
+      }, timeoutMs);
+      const onMessage = (v: Verdict) => (cleanup(), resolve(v));
+      const onError = (e: Error) => {
+        cleanup();
+        this.worker = undefined;
+        resolve({ kind: "internal", message: `worker died: ${e.message}` });
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        w.off("message", onMessage);
+        w.off("error", onError);
+      };
+      w.on("message", onMessage);
+      w.once("error", onError);
+      w.postMessage({ language, bytes });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
+
+/** Mutates, then checks: the front end in this thread, build and runs in the runner's worker. */
+export async function checkMutant(runner: Runner, source: string, language: Language, name: string, timeoutMs: number): Promise<Verdict> {
+  const front = await frontEnd(source, language, name);
+  if ("kind" in front) return front;
+  return runner.check(front.bytes, language, timeoutMs);
+}
+
+/** The programs mutated: every committed example that runs in well under a second. */
+export function corpus(language: Language): { name: string; source: string }[] {
+  const dirs = language === "fern" ? [join(ROOT, "lang", "programs"), join(ROOT, "test", "fuzz", "corpus")] : [join(ROOT, "bytecode", "programs")];
+  const ext = language === "fern" ? ".fern" : ".asm";
+  const slow = new Set(["sum.asm"]); // 100M iterations: every mutant would time out
+  return dirs
+    .flatMap((d) => {
+      try {
+        return readdirSync(d).filter((f) => f.endsWith(ext) && !slow.has(f)).sort().map((f) => join(d, f));
+      } catch {
+        return [];
+      }
+    })
+    .map((f) => ({ name: f.slice(ROOT.length + 1), source: readFileSync(f, "utf8") }));
+}
+
+/** The mutant for seed s: a corpus program picked by the seed, with 1–4 mutations. */
+export function mutant(language: Language, programs: { name: string; source: string }[], seed: number, mutations?: number) {
+  const p = programs[seed % programs.length];
+  const n = mutations ?? 1 + (Math.floor(seed / programs.length) % 4);
+  return { name: `${p.name}~${seed}x${n}`, base: p, mutations: n, source: mutateSource(p.source, language, seed, n) };
+}
+
