@@ -1,29 +1,9 @@
-// Fern's front door: source → binary program, with the expectations written in the source (`// expect: text`
-// per output line, `// expect runtime error: message`). Relies on lexer, parser, compiler and format.
+// Fern's front door: source → binary program (program.ts, the browser-safe part), and loading it from a file.
+// Relies on program.ts and util/files.ts.
 import { readUserFile } from "../util/files.ts";
-import { compile, type CompiledFunction } from "./compiler.ts";
-import { encodeFern } from "./format.ts";
-import { lex } from "./lexer.ts";
-import { parse } from "./parser.ts";
+import { compileFern, type FernProgram } from "./program.ts";
 
-export interface FernProgram {
-  file: string;
-  bytes: Uint8Array;
-  functions: CompiledFunction[];
-  expect: { stdout?: string; runtimeError?: string };
-}
-
-export function compileFern(source: string, file: string): FernProgram {
-  const functions = compile(parse(lex(source, file), file), file);
-  const lines = [...source.matchAll(/\/\/ expect: ?(.*)$/gm)].map((m) => m[1]);
-  const err = /\/\/ expect runtime error: (.*)$/m.exec(source);
-  return {
-    file,
-    bytes: encodeFern(functions, file),
-    functions,
-    expect: { stdout: lines.length ? lines.map((l) => l + "\n").join("") : err ? "" : undefined, runtimeError: err?.[1].trim() },
-  };
-}
+export { compileFern, type FernProgram } from "./program.ts";
 
 export function loadFernFile(path: string): FernProgram {
   return compileFern(new TextDecoder().decode(readUserFile(path)), path);
