@@ -23,7 +23,7 @@ import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
-import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type Limits } from "./weval/specialize.ts";
+import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
 
 export interface SpecializeOptions {
   limits?: Partial<Limits>;
@@ -31,6 +31,10 @@ export interface SpecializeOptions {
   verify?: boolean;
   /** Receives the generic and specialized IR per request (for --dump-ir). */
   dumpIr?: (file: string, text: string) => void;
+  /** Receives each request's IR at the points dumpIr prints it, as objects (for explorer/): the generic function
+   *  after max-SSA, the specialized one with where each block came from, and that one again after cleanup (the same
+   *  body, changed in place: read it during the call). */
+  inspect?: (userId: number, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
@@ -126,12 +130,15 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   if (opts.verify) verifyFunction(generic);
   stats.genericBlocks = generic.reversePostorder().length;
   opts.dumpIr?.(`request${req.userId}-generic.ir`, printFunction(generic));
+  opts.inspect?.(req.userId, "generic", generic);
   try {
     const r = specializeFunction(generic, argSpecs(req), intrinsics, limits);
     if (opts.verify) verifyFunction(r.body);
     opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
+    opts.inspect?.(req.userId, "specialized", r.body, r.origins);
     const cleanup = cleanupFunction(r.body, { verify: opts.verify });
     opts.dumpIr?.(`request${req.userId}-cleaned.ir`, printFunction(r.body));
+    opts.inspect?.(req.userId, "cleaned", r.body, r.origins);
     const size = functionSize(r.body);
     Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
     return { body: r.body, stats };

@@ -53,6 +53,12 @@ export class Contexts {
     return ctx === 0 ? 0 : this.parents[ctx];
   }
 
+  /** The innermost pc, skipping value elements; undefined at the root. */
+  innermostPc(ctx: number): number | undefined {
+    ctx = this.dropValues(ctx);
+    return ctx === 0 ? undefined : this.pcs[ctx];
+  }
+
   /** `[pc, pc, …]` from the outermost in. */
   describe(ctx: number): string {
     const pcs: string[] = [];

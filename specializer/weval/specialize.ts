@@ -53,6 +53,18 @@ export interface SpecializeResult {
   values: number;
   /** How many emitted values stayed runtime, by cause, most frequent first. */
   runtimeCauses: [string, number][];
+  /** Where each specialized block came from (for tools that show the specialization, such as explorer/). */
+  origins: BlockOrigins;
+}
+
+/** Per specialized block id: the context it was made in and the generic block it copies. */
+export interface BlockOrigins {
+  context: Int32Array;
+  orig: Int32Array;
+  /** A context as `[pc, …]`, outermost first. */
+  describe(ctx: number): string;
+  /** A context's innermost pc (specialize.value elements skipped); undefined at the root. */
+  pc(ctx: number): number | undefined;
 }
 
 /** A value in a specialized block: its abstract value and, unless it is a constant, the IR value holding it. */
@@ -180,7 +192,18 @@ class Specializer {
     }
     this.finalize();
     this.out.recomputePreds();
+    const origins: BlockOrigins = {
+      context: new Int32Array(this.out.blocks.length).fill(-1),
+      orig: new Int32Array(this.out.blocks.length).fill(-1),
+      describe: (ctx) => this.contexts.describe(ctx),
+      pc: (ctx) => this.contexts.innermostPc(ctx),
+    };
+    for (const s of this.blocks.values()) {
+      origins.context[s.id] = s.ctx;
+      origins.orig[s.id] = s.orig;
+    }
     return {
+      origins,
       body: this.out,
       contexts: this.contexts.count,
       blocks: this.blocks.size,
