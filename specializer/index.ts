@@ -34,7 +34,7 @@ export interface SpecializeOptions {
   /** Receives each request's IR at the points dumpIr prints it, as objects (for explorer/): the generic function
    *  after max-SSA, the specialized one with where each block came from, and that one again after cleanup (the same
    *  body, changed in place: read it during the call). */
-  inspect?: (userId: number, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
+  inspect?: (request: WevalRequest, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
@@ -130,15 +130,15 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   if (opts.verify) verifyFunction(generic);
   stats.genericBlocks = generic.reversePostorder().length;
   opts.dumpIr?.(`request${req.userId}-generic.ir`, printFunction(generic));
-  opts.inspect?.(req.userId, "generic", generic);
+  opts.inspect?.(req, "generic", generic);
   try {
     const r = specializeFunction(generic, argSpecs(req), intrinsics, limits);
     if (opts.verify) verifyFunction(r.body);
     opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
-    opts.inspect?.(req.userId, "specialized", r.body, r.origins);
+    opts.inspect?.(req, "specialized", r.body, r.origins);
     const cleanup = cleanupFunction(r.body, { verify: opts.verify });
     opts.dumpIr?.(`request${req.userId}-cleaned.ir`, printFunction(r.body));
-    opts.inspect?.(req.userId, "cleaned", r.body, r.origins);
+    opts.inspect?.(req, "cleaned", r.body, r.origins);
     const size = functionSize(r.body);
     Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
     return { body: r.body, stats };

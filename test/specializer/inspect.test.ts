@@ -11,7 +11,8 @@ describe("specializeModule's inspect hook", () => {
     const pcs = new Set<number>();
     let genericBlocks = 0;
     const built = await wevaled(p.bytes, {
-      inspect: (_id, phase, body, o) => {
+      inspect: (req, phase, body, o) => {
+        expect(req.args.find((a) => a.ty === "buffer")?.bytes).toBeDefined();
         phases.push(phase);
         const order = body.reversePostorder();
         blocks.push(order.length);
