@@ -1,0 +1,109 @@
+// The explorer's control-flow graphs, laid out and drawn by Graphviz (@viz-js/viz, Graphviz compiled to Wasm): the
+// generic function as the specializer read it, and the specialized function with every block filled in the colour
+// of its context's pc. Each SVG node carries `data-block` (and `data-pcs` for specialized blocks) so the page can
+// link clicks and highlights. A specialized graph over MAX_BLOCKS blocks is drawn one node per context instead,
+// and over MAX_BLOCKS contexts only the first ones are drawn, with a message saying so. Relies on @viz-js/viz and
+// pipeline.ts's block records.
+import { instance, type Viz } from "@viz-js/viz";
+import { formatContext, type CleanedBlock, type GraphBlock, type SpecializedBlock } from "./pipeline.ts";
+
+/** Past this many blocks a specialized graph is drawn one node per context. */
+export const MAX_BLOCKS = 300;
+
+let viz: Promise<Viz> | undefined;
+const graphviz = () => (viz ??= instance());
+
+/** A context's colour (as #rrggbb, which Graphviz reads): pcs spread around the hue circle by the golden angle,
+ *  so neighbours differ; light enough for black text. */
+export function pcColour(pc: number | undefined): string {
+  if (pc === undefined) return "#dddddd";
+  const h = (pc * 137.508) % 360;
+  const s = 0.7;
+  const l = 0.8;
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(c * 255).toString(16).padStart(2, "0");
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+/** A DOT string: backslashes and quotes escaped, newlines as Graphviz's centred line break. */
+const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+
+export interface DrawnGraph {
+  svg: SVGSVGElement;
+  /** Nodes drawn (blocks, or contexts when collapsed). */
+  nodes: number;
+  /** Why the graph is not drawn block by block, if it is not. */
+  note?: string;
+}
+
+async function render(dot: string): Promise<SVGSVGElement> {
+  return (await graphviz()).renderSVGElement(dot);
+}
+
+const HEADER = `digraph G { graph [rankdir=TB, nodesep=0.2, ranksep=0.3, bgcolor="transparent"]; node [shape=box, style="rounded,filled", fontname="Courier", fontsize=10, fillcolor="#f4f4f4", color="#888888", margin="0.08,0.03"]; edge [color="#777777", arrowsize=0.6];`;
+
+/** The generic function: one node per block, labelled with its id and size. */
+export async function drawGeneric(blocks: GraphBlock[], entry: number): Promise<DrawnGraph> {
+  const lines = [HEADER];
+  for (const b of blocks) {
+    const insts = b.lines.length - 2;
+    lines.push(`b${b.id} [id=${quote(`g-block${b.id}`)}, label=${quote(`block${b.id}\n${insts} inst${insts === 1 ? "" : "s"}`)}, tooltip=${quote(b.lines.join("\n"))}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
+  }
+  for (const b of blocks) for (const s of b.succs) lines.push(`b${b.id} -> b${s};`);
+  lines.push("}");
+  return { svg: await render(lines.join("\n")), nodes: blocks.length };
+}
+
+/** The specialized function (cleaned or not): one node per block in its context's colour, or one per context. */
+export async function drawSpecialized(blocks: (SpecializedBlock | CleanedBlock)[], entry: number): Promise<DrawnGraph> {
+  if (blocks.length > MAX_BLOCKS) return drawPerContext(blocks);
+  const lines = [HEADER];
+  for (const b of blocks) {
+    const pcs = "pcs" in b ? b.pcs : b.pc === undefined ? [] : [b.pc];
+    const label = `block${b.id}\n${b.context}${pcs.length > 1 ? `\n+ pcs ${formatContext(pcs.filter((p) => p !== b.pc).join(","))}` : ""}`;
+    lines.push(`b${b.id} [id=${quote(`s-block${b.id}`)}, class=${quote(pcs.map((p) => `pc-${p}`).join(" "))}, label=${quote(label)}, fillcolor=${quote(pcColour(b.pc))}, tooltip=${quote(b.lines.join("\n"))}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
+  }
+  for (const b of blocks) for (const s of b.succs) lines.push(`b${b.id} -> b${s};`);
+  lines.push("}");
+  return { svg: await render(lines.join("\n")), nodes: blocks.length };
+}
+
+/** One node per context (innermost pc), edges between contexts, with the block count in each. */
+async function drawPerContext(blocks: (SpecializedBlock | CleanedBlock)[]): Promise<DrawnGraph> {
+  const key = (b: SpecializedBlock | CleanedBlock) => (b.pc === undefined ? "root" : String(b.pc));
+  const groups = new Map<string, { pc?: number; context: string; count: number }>();
+  const groupOf = new Map<number, string>();
+  for (const b of blocks) {
+    const k = key(b);
+    groupOf.set(b.id, k);
+    const g = groups.get(k) ?? { pc: b.pc, context: b.context, count: 0 };
+    g.count++;
+    groups.set(k, g);
+  }
+  let keys = [...groups.keys()];
+  let note = `${blocks.length} blocks is more than ${MAX_BLOCKS}: drawn one node per context (pc); the listing's highlight still works.`;
+  if (keys.length > MAX_BLOCKS) {
+    note = `${blocks.length} blocks in ${keys.length} contexts: only the first ${MAX_BLOCKS} contexts are drawn, one node each.`;
+    keys = keys.slice(0, MAX_BLOCKS);
+  }
+  const shown = new Set(keys);
+  const lines = [HEADER];
+  for (const k of keys) {
+    const g = groups.get(k)!;
+    lines.push(`c${k} [id=${quote(`s-ctx${k}`)}, class=${quote(g.pc === undefined ? "" : `pc-${g.pc}`)}, label=${quote(`pc ${formatContext(String(g.pc ?? "-"))}\n${g.count} block${g.count === 1 ? "" : "s"}`)}, fillcolor=${quote(pcColour(g.pc))}];`);
+  }
+  const edges = new Set<string>();
+  for (const b of blocks) {
+    const from = groupOf.get(b.id)!;
+    for (const s of b.succs) {
+      const to = groupOf.get(s);
+      if (to === undefined || to === from || !shown.has(from) || !shown.has(to)) continue;
+      edges.add(`c${from} -> c${to};`);
+    }
+  }
+  lines.push(...edges, "}");
+  return { svg: await render(lines.join("\n")), nodes: keys.length, note };
+}

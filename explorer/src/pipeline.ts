@@ -1,0 +1,280 @@
+// The first Futamura projection, run in the page by the project's own stages: source → program bytes
+// (bytecode/source.ts or lang/program.ts) → snapshot of the shipped interpreter with the program loaded
+// (snapshot/) → specialized module (specializer/, through its `inspect` hook, which hands over each request's
+// generic, specialized and cleaned IR with the context each block was made in) → both modules run on the same host
+// (interp/host.ts). Nothing here re-implements a stage: it records what the stages did, as plain data for the views.
+// Relies on those stages' public APIs only.
+import { formatInstruction } from "../../bytecode/disassembler.ts";
+import { loadProgramSource } from "../../bytecode/source.ts";
+import { BufferedOutput, InterpreterHost, runModule } from "../../interp/host.ts";
+import { disassembleFern } from "../../lang/disassembler.ts";
+import { FUNC_HEADER } from "../../lang/opcodes.ts";
+import { compileFern } from "../../lang/program.ts";
+import { snapshot } from "../../snapshot/index.ts";
+import { specializeModule, type RequestStats, type SpecializeModuleResult } from "../../specializer/index.ts";
+import { targetsOf, type BlockId, type FunctionBody } from "../../specializer/ssa/ir.ts";
+import { formatTerminator, formatValue } from "../../specializer/ssa/print.ts";
+import type { BlockOrigins, Limits } from "../../specializer/weval/specialize.ts";
+import { SourceError } from "../../util/errors.ts";
+
+export type Language = "toy" | "fern";
+
+/** One instruction of the listing. */
+export interface ListedInstruction {
+  pc: number;
+  text: string;
+  line?: number;
+}
+
+/** A bytecode function (the toy machine's whole program is one). */
+export interface ListedFunction {
+  index: number;
+  name: string;
+  instructions: ListedInstruction[];
+}
+
+/** A block drawn in a graph: its id, its IR lines (header first, terminator last) and its successors. */
+export interface GraphBlock {
+  id: BlockId;
+  lines: string[];
+  succs: BlockId[];
+}
+
+export interface SpecializedBlock extends GraphBlock {
+  /** The context it was made in, as the specializer prints it (`[12]`). */
+  context: string;
+  /** The context's innermost pc (undefined outside any context). */
+  pc?: number;
+  /** The generic block it copies. */
+  orig: BlockId;
+}
+
+export interface CleanedBlock extends GraphBlock {
+  /** The context of the block itself (merged blocks keep the head's). */
+  context: string;
+  pc?: number;
+  /** The pcs whose specialized blocks' instructions ended up in this block (merging joins straight-line copies). */
+  pcs: number[];
+}
+
+/** What one weval request went through. */
+export interface RequestView {
+  /** Position in the module's request list (and in stats). */
+  position: number;
+  /** The bytecode function it specializes (index into `functions`). */
+  func: number;
+  stats: RequestStats;
+  generic: { name: string; entry: BlockId; blocks: GraphBlock[]; body: FunctionBody };
+  specialized?: { entry: BlockId; blocks: SpecializedBlock[] };
+  cleaned?: { entry: BlockId; blocks: CleanedBlock[]; body: FunctionBody };
+}
+
+export interface RunOutcome {
+  stdout: string;
+  /** The run export's result (the toy machine's halt value). */
+  result?: string;
+  /** A runtime error the program raised (Fern's errors), or a trap. */
+  error?: string;
+  ms: number[];
+}
+
+export interface Exploration {
+  language: Language;
+  functions: ListedFunction[];
+  programBytes: Uint8Array;
+  snapshotWasm: Uint8Array;
+  wevaledWasm: Uint8Array;
+  specialize: SpecializeModuleResult;
+  requests: RequestView[];
+  expect?: string;
+  times: { compileMs: number; snapshotMs: number; specializeMs: number; optimizeMs: number };
+  interpreted: RunOutcome;
+  wevaled: RunOutcome;
+}
+
+/** A program that does not compile: the CLI's message and where. */
+export class ProgramError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly col?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const FILE_NAME: Record<Language, string> = { toy: "program.asm", fern: "program.fern" };
+
+interface Compiled {
+  bytes: Uint8Array;
+  functions: ListedFunction[];
+  expect?: string;
+}
+
+/** Stage 1: source → program bytes and the listing. Source errors become ProgramError with the CLI's text. */
+export function compileProgram(language: Language, source: string): Compiled {
+  try {
+    if (language === "toy") {
+      const p = loadProgramSource(source, FILE_NAME.toy);
+      const instructions = p.program.instructions.map((ins) => ({ pc: ins.pc, text: formatInstruction(ins, p.program.strings, true), line: p.lineAt?.get(ins.pc) }));
+      return { bytes: p.bytes, functions: [{ index: 0, name: "program", instructions }], expect: p.expect.stdout };
+    }
+    const p = compileFern(source, FILE_NAME.fern);
+    const functions = p.functions.map((f, index) => ({ index, name: f.name, instructions: disassembleFern(f.code).map((i) => ({ pc: i.pc, text: i.text, line: f.lines.get(i.pc) })) }));
+    return { bytes: p.bytes, functions, expect: p.expect.stdout };
+  } catch (e) {
+    if (e instanceof SourceError) throw new ProgramError(e.message, e.pos.line, e.pos.col);
+    if (e instanceof Error && e.name === "BinaryError") throw new ProgramError(e.message);
+    throw e;
+  }
+}
+
+/** Context keys an interpreter picks far from any pc (Fern's argument and parameter contexts, 0x40000000 and
+ *  0x50000000 up) read better in hex. */
+export function formatContext(text: string): string {
+  return text.replace(/\d{9,}/g, (n) => "0x" + Number(n).toString(16));
+}
+
+function graphBlock(f: FunctionBody, id: BlockId): GraphBlock {
+  const b = f.blocks[id];
+  const params = b.params.map((p) => `v${p}:${f.typesOf(p)[0]}`).join(", ");
+  const lines = [`block${id}(${params}):`, ...b.insts.map((v) => "  " + formatValue(f, v)), "  " + formatTerminator(b.term)];
+  return { id, lines, succs: [...new Set(targetsOf(b.term).map((t) => t.block))] };
+}
+
+/** Which bytecode function a request specializes: Fern's requests carry the function's blob (its header names
+ *  the function); the toy machine has one request for its one program. */
+function functionOf(language: Language, args: { ty: string; bytes?: Uint8Array }[]): number {
+  if (language !== "fern") return 0;
+  const blob = args.find((a) => a.ty === "buffer")?.bytes;
+  return blob ? blob[FUNC_HEADER.index] : 0;
+}
+
+/** The cleaned blocks, each with the pcs whose raw blocks ended up in it. Cleanup keeps block ids; a raw block
+ *  that is gone was merged into its one predecessor (or was an empty block jumped over), so its home is the cleaned
+ *  block holding its instructions, else its predecessor's home. */
+function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number | undefined)[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> }): CleanedBlock[] {
+  const order = body.reversePostorder();
+  const alive = new Set(order);
+  const instHome = new Map<number, BlockId>();
+  for (const b of order) for (const v of body.blocks[b].insts) instHome.set(v, b);
+  const homes = new Map<BlockId, BlockId | undefined>();
+  const home = (b: BlockId, seen = new Set<BlockId>()): BlockId | undefined => {
+    if (homes.has(b)) return homes.get(b);
+    if (seen.has(b)) return undefined;
+    seen.add(b);
+    let h: BlockId | undefined = alive.has(b) ? b : undefined;
+    for (const v of raw.insts.get(b) ?? []) if (h === undefined) h = instHome.get(v);
+    const preds = raw.preds.get(b) ?? [];
+    if (h === undefined && preds.length === 1) h = home(preds[0], seen);
+    homes.set(b, h);
+    return h;
+  };
+  const pcsOf = new Map<BlockId, Set<number>>();
+  for (const b of raw.insts.keys()) {
+    const h = home(b);
+    const pc = raw.pc[b];
+    if (h === undefined || pc === undefined) continue;
+    if (!pcsOf.has(h)) pcsOf.set(h, new Set());
+    pcsOf.get(h)!.add(pc);
+  }
+  return order.map((b): CleanedBlock => {
+    const ctx = o.context[b];
+    return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), pcs: [...(pcsOf.get(b) ?? [])].sort((x, y) => x - y) };
+  });
+}
+
+async function timedRun(wasm: Uint8Array, program: Uint8Array, runs: number): Promise<RunOutcome> {
+  const outcome: RunOutcome = { stdout: "", ms: [] };
+  const module = await WebAssembly.compile(wasm as BufferSource);
+  for (let i = 0; i < runs; i++) {
+    const out = new BufferedOutput();
+    const t = performance.now();
+    try {
+      outcome.result = String(await runModule(module, program, out));
+      outcome.error = undefined;
+    } catch (e) {
+      outcome.error = (e as Error).message;
+    }
+    outcome.ms.push(performance.now() - t);
+    outcome.stdout = out.text();
+  }
+  return outcome;
+}
+
+export interface ExploreOptions {
+  language: Language;
+  source: string;
+  /** The interpreter module (build/interp/toy.wasm or fern.wasm). */
+  interpreter: Uint8Array;
+  limits?: Partial<Limits>;
+  /** How many times to run each module (fresh instance each time). */
+  runs?: number;
+  /** Called between stages, so the page can say what is happening. */
+  progress?: (stage: string) => Promise<void> | void;
+}
+
+export async function explore(opts: ExploreOptions): Promise<Exploration> {
+  const step = async (s: string) => opts.progress?.(s);
+  await step("compiling");
+  let t = performance.now();
+  const compiled = compileProgram(opts.language, opts.source);
+  const compileMs = performance.now() - t;
+
+  await step("snapshotting the interpreter with the program loaded");
+  t = performance.now();
+  const host = new InterpreterHost(compiled.bytes, new BufferedOutput());
+  const snap = await snapshot(opts.interpreter, { imports: host.imports, onInstance: (i) => host.bind(i) });
+  const snapshotMs = performance.now() - t;
+
+  await step("specializing");
+  const requests: RequestView[] = [];
+  // The raw specialized blocks, kept until the cleanup's result arrives: their pcs, instructions and predecessors.
+  let raw: { pc: (number | undefined)[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> } | undefined;
+  const specialize = await specializeModule(snap.wasm, {
+    limits: opts.limits,
+    reportRawSize: true,
+    inspect: (req, phase, body, origins) => {
+      if (phase === "generic") {
+        const blocks = body.reversePostorder().map((b) => graphBlock(body, b));
+        requests.push({ position: requests.length, func: functionOf(opts.language, req.args), stats: undefined!, generic: { name: body.name, entry: body.entry, blocks, body } });
+        return;
+      }
+      const view = requests[requests.length - 1];
+      const o = origins!;
+      if (phase === "specialized") {
+        raw = { pc: [], insts: new Map(), preds: new Map() };
+        const blocks = body.reversePostorder().map((b): SpecializedBlock => {
+          const ctx = o.context[b];
+          raw!.pc[b] = o.pc(ctx);
+          raw!.insts.set(b, body.blocks[b].insts.slice());
+          raw!.preds.set(b, body.blocks[b].preds.slice());
+          return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), orig: o.orig[b] };
+        });
+        view.specialized = { entry: body.entry, blocks };
+        return;
+      }
+      view.cleaned = { entry: body.entry, blocks: cleanedBlocks(body, o, raw!), body };
+    },
+  });
+  specialize.requests.forEach((s, i) => (requests[i].stats = s));
+
+  const runs = Math.max(1, opts.runs ?? 1);
+  await step("running the interpreter (the snapshot)");
+  const interpreted = await timedRun(snap.wasm, compiled.bytes, runs);
+  await step("running the wevaled module");
+  const wevaled = await timedRun(specialize.wasm, compiled.bytes, runs);
+  return {
+    language: opts.language,
+    functions: compiled.functions,
+    programBytes: compiled.bytes,
+    snapshotWasm: snap.wasm,
+    wevaledWasm: specialize.wasm,
+    specialize,
+    requests,
+    expect: compiled.expect,
+    times: { compileMs, snapshotMs, specializeMs: specialize.specializeMs, optimizeMs: specialize.optimizeMs },
+    interpreted,
+    wevaled,
+  };
+}
