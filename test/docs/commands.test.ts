@@ -1,0 +1,73 @@
+// Every command the README and docs/ show runs as written: each shell line of a ```sh block (and each inline
+// `npx futamura …` command in the prose) is either run here — in a scratch folder that sees the repository's
+// files, so files the commands write land there — and must exit 0, or matches one entry of SKIPPED, which says why
+// it is not run and where it is covered instead. A new command in the docs that is neither fails this test.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../util/root.ts";
+
+/** Commands not run here, by pattern, with the reason (each must match at least one documented command). */
+const SKIPPED: [RegExp, string][] = [
+  [/^npm install( && npm run bench)?$|^npm ci$|^npm install && npm test$|^npm test$/, "installs or runs this very suite; CI runs them"],
+  [/^npm run bench(:compile)?$|^npx futamura bench\b/, "benchmarks take minutes; test/bench/*.test.ts runs each mode with --quick"],
+  [/^npm run fuzz$/, "the long fuzz; its seeded slices run in test/fuzz/"],
+  [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
+  [/…|\bprog\d?\.(asm|bin|fern)\b|mylang|\bFILE\b|<[a-z]+>/, "a template with placeholders for the reader's own files"],
+  [/^npx futamura [a-z][a-z-]*$/, "a command named in the prose, without the arguments it needs"],
+];
+
+interface DocCommand {
+  file: string;
+  line: number;
+  command: string;
+}
+
+function documentedCommands(): DocCommand[] {
+  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const out: DocCommand[] = [];
+  for (const file of files) {
+    const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
+    let shell = false;
+    lines.forEach((text, i) => {
+      if (/^```(sh|bash|shell|console)\s*$/.test(text)) return void (shell = true);
+      if (text.startsWith("```")) return void (shell = false);
+      if (shell) {
+        const command = text.replace(/\s+#.*$/, "").replace(/^\$\s+/, "").trim();
+        if (command && !command.startsWith("#")) out.push({ file, line: i + 1, command });
+      } else for (const m of text.matchAll(/`((?:npx futamura|npm run|npm test|npm ci|npm install)[^`]*)`/g)) out.push({ file, line: i + 1, command: m[1].trim() });
+    });
+  }
+  return out;
+}
+
+/** A scratch folder that sees the repository's top-level files through symlinks; outputs stay in it. */
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), "futamura-docs-"));
+  for (const e of readdirSync(ROOT)) if (![".git", ".futamura-cache", "results"].includes(e)) symlinkSync(join(ROOT, e), join(dir, e));
+  return dir;
+}
+
+const commands = documentedCommands();
+const skipped = (c: DocCommand) => SKIPPED.find(([pattern]) => pattern.test(c.command));
+
+describe("documented commands", () => {
+  it("are found (README and docs/)", () => {
+    expect(commands.length).toBeGreaterThan(10);
+  });
+
+  it("every skip reason still matches a documented command", () => {
+    for (const [pattern, why] of SKIPPED) expect(commands.some((c) => pattern.test(c.command)), `${pattern} (${why}) matches nothing`).toBe(true);
+  });
+
+  const dir = scratch();
+  it.each(commands.filter((c) => !skipped(c)).map((c) => [`${c.file}:${c.line}`, c.command]))("%s: %s", (_where, command) => {
+    // `npx futamura` is the launcher in bin/; calling it directly saves npx's start-up.
+    const shell = command.replace(/\bnpx futamura\b/g, `node ${join(ROOT, "bin", "futamura.mjs")}`);
+    const r = spawnSync("bash", ["-c", shell], { cwd: dir, encoding: "utf8", timeout: 240_000, env: { ...process.env, FUTAMURA_CACHE_DIR: join(dir, ".futamura-cache") } });
+    expect(r.status, `${command}\n${r.stderr}`).toBe(0);
+    expect(r.stderr).not.toMatch(/internal error/);
+  }, 240_000);
+});
