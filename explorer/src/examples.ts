@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The example programs offered in the page: the toy machine's programs (bytecode/programs/) and Fern's
 // (lang/programs/, lang/bench/), read from the repository at build time by Vite, so the page always shows the
 // files the tests run. Relies on Vite's import.meta.glob.
