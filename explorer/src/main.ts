@@ -1,13 +1,14 @@
 // The explorer page: wires the editor, the controls and the views to pipeline.ts (which runs the real stages) and
 // graphs.ts (Graphviz). The views are linked by one selection — a bytecode function and pc: clicking an
 // instruction in the listing, or a block of the specialized graph, highlights the specialized blocks made for that
-// pc and the generic blocks they copy, and shows their IR and Wasm text before and after. Errors stay in the page:
+// pc and the generic blocks they copy, and shows their IR and Wasm text before and after; clicking a generic block
+// highlights all its copies. Errors stay in the page:
 // a program that does not compile shows the CLI's `file:line:col: error: …` beside its line, an aborted request
 // shows its reason while its function runs interpreted. Relies on pipeline.ts, graphs.ts, wasm-text.ts and
 // examples.ts.
 import { EXAMPLES, languageOf } from "./examples.ts";
 import { drawGeneric, drawSpecialized, pcColour } from "./graphs.ts";
-import { explore, ProgramError, type Exploration, type Language, type RequestView } from "./pipeline.ts";
+import { explore, ProgramError, type CleanedBlock, type Exploration, type Language, type RequestView, type SpecializedBlock } from "./pipeline.ts";
 import { WasmPrinter } from "./wasm-text.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -64,10 +65,13 @@ interface State {
   result?: Exploration;
   genericPrinter?: WasmPrinter;
   finalPrinter?: WasmPrinter;
-  /** The selected request (by position) and pc. */
+  /** The selected request (by position), and what is selected in it. */
   request: number;
-  pc?: number;
+  sel?: Selection;
 }
+
+/** A bytecode instruction (from the listing or a specialized block) or a block of the generic function. */
+type Selection = { kind: "pc"; pc: number } | { kind: "generic"; block: number };
 const state: State = { request: 0 };
 
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -162,7 +166,7 @@ async function runPipeline(): Promise<void> {
     state.genericPrinter = await WasmPrinter.load(result.snapshotWasm);
     state.finalPrinter = await WasmPrinter.load(result.wevaledWasm);
     state.request = 0;
-    state.pc = undefined;
+    state.sel = undefined;
     el.status.textContent = "drawing…";
     await nextFrame();
     await showResult(result);
@@ -289,6 +293,10 @@ async function renderGraphs(): Promise<void> {
   el.genericName.textContent = `(${q.generic.name}: ${q.generic.blocks.length} blocks)`;
   const g = await drawGeneric(q.generic.blocks, q.generic.entry);
   el.genericGraph.replaceChildren(g.svg);
+  for (const node of g.svg.querySelectorAll<SVGGElement>("g.node")) {
+    const m = /^g-block(\d+)$/.exec(node.id);
+    if (m) node.addEventListener("click", () => selectGeneric(Number(m[1])));
+  }
   centre(el.genericGraph, el.genericGraph.querySelector(`#g-block${q.generic.entry}`));
   const blocks = el.cleaned.checked ? q.cleaned?.blocks : q.specialized?.blocks;
   const entry = el.cleaned.checked ? q.cleaned?.entry : q.specialized?.entry;
@@ -316,7 +324,7 @@ async function renderGraphs(): Promise<void> {
 
 el.request.addEventListener("change", async () => {
   state.request = Number(el.request.value);
-  state.pc = undefined;
+  state.sel = undefined;
   await renderGraphs();
   renderDetail();
 });
@@ -329,36 +337,75 @@ async function select(func: number, pc: number): Promise<void> {
   const r = state.result;
   if (!r) return;
   const q = r.requests.find((x) => x.func === func);
+  state.sel = { kind: "pc", pc };
   if (q && q.position !== state.request) {
     state.request = q.position;
     el.request.value = String(q.position);
-    state.pc = pc;
     await renderGraphs();
   }
-  state.pc = pc;
   highlight();
   renderDetail();
 }
 
-/** The specialized blocks made for the selected pc, in the drawn variant (cleaned or not). */
-function blocksForPc(q: RequestView, pc: number) {
-  if (el.cleaned.checked) return (q.cleaned?.blocks ?? []).filter((b) => b.pcs.includes(pc));
-  return (q.specialized?.blocks ?? []).filter((b) => b.pc === pc);
+function selectGeneric(block: number): void {
+  state.sel = { kind: "generic", block };
+  highlight();
+  renderDetail();
+}
+
+/** What a selection stands for in the current request: the pc it is about (for the listing), the generic blocks,
+ *  the specialized blocks in the drawn variant (cleaned or not), and the cleaned blocks (for the Wasm after). */
+interface Resolved {
+  title: string;
+  pc?: number;
+  generic: number[];
+  drawn: (SpecializedBlock | CleanedBlock)[];
+  cleaned: number[];
+}
+
+function resolve(r: Exploration, q: RequestView, sel: Selection): Resolved {
+  const raw = q.specialized?.blocks ?? [];
+  const cleaned = q.cleaned?.blocks ?? [];
+  if (sel.kind === "pc") {
+    const pc = sel.pc;
+    const ins = r.functions[q.func]?.instructions.find((i) => i.pc === pc);
+    const origs = new Set(raw.filter((b) => b.pc === pc).map((b) => b.orig));
+    const inCleaned = cleaned.filter((b) => b.pcs.includes(pc));
+    return {
+      title: `pc ${pc}: ${ins?.text ?? "?"}${r.functions.length > 1 ? ` in fn ${r.functions[q.func].name}` : ""} — before and after `,
+      pc,
+      generic: q.generic.blocks.map((b) => b.id).filter((id) => origs.has(id)),
+      drawn: el.cleaned.checked ? inCleaned : raw.filter((b) => b.pc === pc),
+      cleaned: inCleaned.map((b) => b.id),
+    };
+  }
+  const copies = raw.filter((b) => b.orig === sel.block);
+  const inCleaned = cleaned.filter((b) => b.origs.includes(sel.block));
+  const contexts = new Set(copies.map((b) => b.context)).size;
+  return {
+    title: `generic block${sel.block}: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} in ${contexts} context${contexts === 1 ? "" : "s"} `,
+    generic: [sel.block],
+    drawn: el.cleaned.checked ? inCleaned : copies,
+    cleaned: inCleaned.map((b) => b.id),
+  };
 }
 
 function highlight(): void {
   const q = currentRequest();
-  const pc = state.pc;
-  for (const row of el.listing.querySelectorAll<HTMLTableRowElement>("tr")) row.classList.toggle("selected", pc !== undefined && q !== undefined && Number(row.dataset.func) === q.func && Number(row.dataset.pc) === pc);
+  const r = state.result;
+  const sel = state.sel;
+  const res = q && r && sel ? resolve(r, q, sel) : undefined;
+  for (const row of el.listing.querySelectorAll<HTMLTableRowElement>("tr")) row.classList.toggle("selected", res?.pc !== undefined && Number(row.dataset.func) === q!.func && Number(row.dataset.pc) === res.pc);
   for (const n of el.specializedGraph.querySelectorAll("g.node.highlight, g.node.dim")) n.classList.remove("highlight", "dim");
   for (const n of el.genericGraph.querySelectorAll("g.node.highlight")) n.classList.remove("highlight");
-  if (!q || pc === undefined) return;
-  const chosen = new Set(blocksForPc(q, pc).map((b) => `s-block${b.id}`));
-  chosen.add(`s-ctx${pc}`);
+  if (!res) return;
+  const chosen = new Set(res.drawn.map((b) => `s-block${b.id}`));
+  if (res.pc !== undefined) chosen.add(`s-ctx${res.pc}`);
+  else for (const b of res.drawn) if (b.pc !== undefined) chosen.add(`s-ctx${b.pc}`);
   for (const n of el.specializedGraph.querySelectorAll<SVGGElement>("g.node")) n.classList.add(chosen.has(n.id) ? "highlight" : "dim");
-  for (const b of genericBlocksFor(q, pc)) el.genericGraph.querySelector(`#g-block${b}`)?.classList.add("highlight");
+  for (const b of res.generic) el.genericGraph.querySelector(`#g-block${b}`)?.classList.add("highlight");
   centre(el.specializedGraph, el.specializedGraph.querySelector("g.node.highlight"));
-  centre(el.genericGraph, el.genericGraph.querySelector("g.node.highlight"));
+  if (sel!.kind === "pc") centre(el.genericGraph, el.genericGraph.querySelector("g.node.highlight"));
 }
 
 /** Scroll a graph's pane (not the page) so that `node` is in the middle. */
@@ -370,32 +417,27 @@ function centre(pane: HTMLElement, node: Element | null): void {
   pane.scrollTop += n.top - p.top - p.height / 2 + n.height / 2;
 }
 
-/** The generic blocks whose copies were made in a context of this pc. */
-function genericBlocksFor(q: RequestView, pc: number): number[] {
-  const ids = new Set((q.specialized?.blocks ?? []).filter((b) => b.pc === pc).map((b) => b.orig));
-  return q.generic.blocks.map((b) => b.id).filter((id) => ids.has(id));
-}
+/** At most this many blocks are printed in the IR-after pane. */
+const MAX_PRINTED = 40;
 
 function renderDetail(): void {
   const q = currentRequest();
   const r = state.result;
-  const pc = state.pc;
   if (!q || !r) return;
   el.finalWasm.textContent = q.stats.aborted ? `;; not specialized: ${q.stats.aborted}` : (state.finalPrinter?.tableFunctionText(q.stats.tableIndex) ?? "");
-  if (pc === undefined) {
+  if (!state.sel) {
     el.detailTitle.firstChild!.textContent = "One instruction, before and after ";
     for (const p of [el.irBefore, el.irAfter, el.wasmBefore, el.wasmAfter]) p.textContent = "";
     return;
   }
-  const ins = r.functions[q.func]?.instructions.find((i) => i.pc === pc);
-  el.detailTitle.firstChild!.textContent = `pc ${pc}: ${ins?.text ?? "?"}${r.functions.length > 1 ? ` in fn ${r.functions[q.func].name}` : ""} — before and after `;
-  const generic = genericBlocksFor(q, pc);
-  el.irBefore.textContent = generic.map((id) => q.generic.blocks.find((b) => b.id === id)!.lines.join("\n")).join("\n") || "(no generic block was specialized for this pc)";
-  const after = blocksForPc(q, pc);
-  el.irAfter.textContent = q.stats.aborted ? `(not specialized: ${q.stats.aborted})` : after.map((b) => `; context ${b.context}\n${b.lines.join("\n")}`).join("\n") || "(no block: the cleanup merged or removed this pc's code)";
-  el.wasmBefore.textContent = wasmOf(() => state.genericPrinter!.fragmentText(q.generic.body, generic));
-  const cleanedIds = (q.cleaned?.blocks ?? []).filter((b) => b.pcs.includes(pc)).map((b) => b.id);
-  el.wasmAfter.textContent = q.cleaned ? wasmOf(() => state.genericPrinter!.fragmentText(q.cleaned!.body, cleanedIds)) : "";
+  const res = resolve(r, q, state.sel);
+  el.detailTitle.firstChild!.textContent = res.title;
+  el.irBefore.textContent = res.generic.map((id) => q.generic.blocks.find((b) => b.id === id)!.lines.join("\n")).join("\n") || "(no generic block was specialized for this pc)";
+  const printed = res.drawn.slice(0, MAX_PRINTED).map((b) => `; context ${b.context}\n${b.lines.join("\n")}`).join("\n");
+  const more = res.drawn.length > MAX_PRINTED ? `\n; … and ${res.drawn.length - MAX_PRINTED} more blocks` : "";
+  el.irAfter.textContent = q.stats.aborted ? `(not specialized: ${q.stats.aborted})` : printed + more || "(no block: the cleanup merged or removed this code)";
+  el.wasmBefore.textContent = wasmOf(() => state.genericPrinter!.fragmentText(q.generic.body, res.generic));
+  el.wasmAfter.textContent = q.cleaned ? wasmOf(() => state.genericPrinter!.fragmentText(q.cleaned!.body, res.cleaned)) : "";
 }
 
 function wasmOf(make: () => string): string {
@@ -405,6 +447,8 @@ function wasmOf(make: () => string): string {
     return `;; could not print this selection as Wasm: ${(e as Error).message}`;
   }
 }
+
+for (const box of document.querySelectorAll<HTMLInputElement>("input[data-fit]")) box.addEventListener("change", () => $(box.dataset.fit!).classList.toggle("fit", box.checked));
 
 // ---- start ----------------------------------------------------------------------------------------------------
 

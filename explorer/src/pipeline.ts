@@ -55,6 +55,8 @@ export interface CleanedBlock extends GraphBlock {
   pc?: number;
   /** The pcs whose specialized blocks' instructions ended up in this block (merging joins straight-line copies). */
   pcs: number[];
+  /** The generic blocks whose copies ended up in this block. */
+  origs: BlockId[];
 }
 
 /** What one weval request went through. */
@@ -153,7 +155,7 @@ function functionOf(language: Language, args: { ty: string; bytes?: Uint8Array }
 /** The cleaned blocks, each with the pcs whose raw blocks ended up in it. Cleanup keeps block ids; a raw block
  *  that is gone was merged into its one predecessor (or was an empty block jumped over), so its home is the cleaned
  *  block holding its instructions, else its predecessor's home. */
-function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number | undefined)[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> }): CleanedBlock[] {
+function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number | undefined)[]; orig: BlockId[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> }): CleanedBlock[] {
   const order = body.reversePostorder();
   const alive = new Set(order);
   const instHome = new Map<number, BlockId>();
@@ -171,16 +173,17 @@ function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number |
     return h;
   };
   const pcsOf = new Map<BlockId, Set<number>>();
+  const origsOf = new Map<BlockId, Set<BlockId>>();
+  const add = (m: Map<BlockId, Set<number>>, k: BlockId, v: number) => (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
   for (const b of raw.insts.keys()) {
     const h = home(b);
-    const pc = raw.pc[b];
-    if (h === undefined || pc === undefined) continue;
-    if (!pcsOf.has(h)) pcsOf.set(h, new Set());
-    pcsOf.get(h)!.add(pc);
+    if (h === undefined) continue;
+    add(origsOf, h, raw.orig[b]);
+    if (raw.pc[b] !== undefined) add(pcsOf, h, raw.pc[b]!);
   }
   return order.map((b): CleanedBlock => {
     const ctx = o.context[b];
-    return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), pcs: [...(pcsOf.get(b) ?? [])].sort((x, y) => x - y) };
+    return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), pcs: [...(pcsOf.get(b) ?? [])].sort((x, y) => x - y), origs: [...(origsOf.get(b) ?? [])] };
   });
 }
 
@@ -230,7 +233,7 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
   await step("specializing");
   const requests: RequestView[] = [];
   // The raw specialized blocks, kept until the cleanup's result arrives: their pcs, instructions and predecessors.
-  let raw: { pc: (number | undefined)[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> } | undefined;
+  let raw: { pc: (number | undefined)[]; orig: BlockId[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> } | undefined;
   const specialize = await specializeModule(snap.wasm, {
     limits: opts.limits,
     reportRawSize: true,
@@ -243,10 +246,11 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
       const view = requests[requests.length - 1];
       const o = origins!;
       if (phase === "specialized") {
-        raw = { pc: [], insts: new Map(), preds: new Map() };
+        raw = { pc: [], orig: [], insts: new Map(), preds: new Map() };
         const blocks = body.reversePostorder().map((b): SpecializedBlock => {
           const ctx = o.context[b];
           raw!.pc[b] = o.pc(ctx);
+          raw!.orig[b] = o.orig[b];
           raw!.insts.set(b, body.blocks[b].insts.slice());
           raw!.preds.set(b, body.blocks[b].preds.slice());
           return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), orig: o.orig[b] };

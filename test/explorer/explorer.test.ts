@@ -92,7 +92,12 @@ describe("the explorer page", () => {
     const rawLit = page.locator("#specialized-graph g.node.highlight");
     expect(await rawLit.count()).toBeGreaterThanOrEqual(1);
     for (const label of await rawLit.allTextContents()) expect(label).toContain(`[${pc}]`);
+    // The other way round: a generic block lights up its copies, one per context it was specialized in.
+    await page.locator("#generic-graph g.node.highlight").first().click();
+    expect(await text("#detail-title")).toMatch(/^generic block\d+: \d+ cop(y|ies) in \d+ contexts?/);
+    expect(await page.locator("#specialized-graph g.node.highlight").count()).toBeGreaterThanOrEqual(1);
     await page.check("#cleaned");
+    await row.click();
     await page.screenshot({ path: join(SHOTS, "sum-dec-selected.png"), fullPage: true });
   });
 
