@@ -1,13 +1,17 @@
 // Runs ONE first call in a fresh process and prints {"ms": …, "result": "…"} on stdout: V8 shares compiled code
 // between modules with the same bytes within a process, so a truly cold (Liftoff) first call needs a new process.
 // Timed: the first call only (compile and instantiate are not). Usage: node dist/bench/cold-child.js '<spec json>'
-// where spec = { kind: "toy", file, program?, stdout? } | { kind: "limit", file, n } | { kind: "js", n }; with `stdout`
-// the result is the program's output (Fern programs are checked by what they print). Relies on interp/host.ts.
+// where spec = { kind: "interp", file, program?, manifest?, source?, stdout? } | { kind: "limit", file, n } |
+// { kind: "js", n }; with `stdout` the result is the program's output, else run's result; with `manifest` and
+// `source` the program is loaded through its loader (for its host additions and input). Relies on interp/host.ts,
+// interp/manifest.ts and pipeline/program.ts.
 import { readFileSync } from "node:fs";
-import { BufferedOutput, InterpreterHost, instantiate } from "../interp/host.ts";
+import { bytesInput, BufferedOutput, InterpreterHost, instantiate, type HostOptions } from "../interp/host.ts";
+import { readManifest } from "../interp/manifest.ts";
+import { loadProgram } from "../pipeline/program.ts";
 import { sumJs } from "./programs.ts";
 
-export type ColdSpec = { kind: "toy"; file: string; program?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string };
+export type ColdSpec = { kind: "interp"; file: string; program?: string; manifest?: string; source?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string };
 
 const spec = JSON.parse(process.argv[2]) as ColdSpec;
 let ms: number;
@@ -18,13 +22,16 @@ if (spec.kind === "js") {
   ms = performance.now() - t;
 } else {
   const bytes = new Uint8Array(readFileSync(spec.file));
-  if (spec.kind === "toy") {
+  if (spec.kind === "interp") {
     const out = new BufferedOutput();
     const program = spec.program ? new Uint8Array(readFileSync(spec.program)) : new Uint8Array(0);
-    const inst = await instantiate(bytes, new InterpreterHost(program, out));
-    const run = inst.exports.run as () => bigint;
+    const loaded = spec.manifest && spec.source ? await loadProgram(readManifest(spec.manifest), spec.source) : undefined;
+    const opts: HostOptions = { host: loaded?.host, input: loaded?.input ? bytesInput(loaded.input) : undefined };
+    const inst = await instantiate(bytes, new InterpreterHost(program, out, opts));
+    const run = inst.exports.run as () => bigint | number | undefined;
     const t = performance.now();
-    result = BigInt.asUintN(64, run()).toString();
+    const r = run();
+    result = String(typeof r === "bigint" ? BigInt.asUintN(64, r) : (r ?? 0));
     ms = performance.now() - t;
     if (spec.stdout) result = out.text();
   } else {

@@ -5,9 +5,10 @@
 //   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE]
 // Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run.
 // Run with `node --import tsx`. Relies on interp/host.ts (and, for `build`, the given repo's dist/).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BufferedOutput, runModule } from "../interp/host.ts";
+import { fernHost } from "../lang/values.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -15,13 +16,16 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
   const dist = join(resolve(repo), "dist");
   const { compileFern } = await import(join(dist, "lang/index.js"));
   const { buildInterpreter } = await import(join(dist, "interp/build.js"));
-  const { buildProgram } = await import(join(dist, "specializer/build.js"));
+  // Repositories from before the pipeline layer kept buildProgram in specializer/ and took the program's bytes.
+  const layered = existsSync(join(dist, "pipeline/build.js"));
+  const { buildProgram } = await import(join(dist, layered ? "pipeline/build.js" : "specializer/build.js"));
+  const { fernHost: theirHost } = layered ? await import(join(dist, "lang/values.js")) : { fernHost: undefined };
   mkdirSync(out, { recursive: true });
   const interp = (await buildInterpreter("fern")).wasm;
   for (const f of files) {
     const program = compileFern(readFileSync(f, "utf8"), f);
     const t = performance.now();
-    const built = await buildProgram(interp, program.bytes, { cache: false });
+    const built = await buildProgram(interp, layered ? { bytes: program.bytes, host: theirHost(program.bytes) } : program.bytes, { cache: false });
     const name = basename(f).replace(/\.fern$/, "");
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
     writeFileSync(join(out, `${name}.prog`), program.bytes);
@@ -39,7 +43,9 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
     const run = async (k: "old" | "new") => {
       const out = new BufferedOutput();
       const t = performance.now();
-      await runModule(modules[k], program, out);
+      // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
+      const host = fernHost(program);
+      await runModule(modules[k], { bytes: program, host: { ...host, imports: (ctx) => ({ fern: { ...host.imports!(ctx).fern, error: () => { throw new Error("runtime error"); } } }) } }, out);
       const ms = performance.now() - t;
       printed[k] = out.text();
       return ms;

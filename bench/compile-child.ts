@@ -6,12 +6,10 @@
 // specialization at optimizeLevel 0 gives the unoptimized size; last, the snapshot and the wevaled module run the
 // program and their outputs are compared.
 // Usage: node dist/bench/compile-child.js '<CompileChildSpec json>'. Relies on specializer/build.ts,
-// specializer/differential.ts (runOutcome), bytecode/ and lang/.
+// pipeline/ (loading by the file's extension, runOutcome).
 import { readFileSync } from "node:fs";
-import { loadProgramFile } from "../bytecode/index.ts";
-import { loadFernFile } from "../lang/index.ts";
-import { buildProgram, type BuildOptions } from "../specializer/build.ts";
-import { runOutcome } from "../specializer/differential.ts";
+import { manifestForFile } from "../interp/manifest.ts";
+import { buildProgram, loadProgram, runOutcome, sameOutcome, type BuildOptions } from "../pipeline/index.ts";
 import { specializeModule, type SpecializeModuleResult } from "../specializer/index.ts";
 import { loadBinaryen } from "../util/binaryen.ts";
 
@@ -51,14 +49,15 @@ export interface CompileMeasurement {
 }
 
 const spec = JSON.parse(process.argv[2]) as CompileChildSpec;
-const program = spec.file.endsWith(".fern") ? loadFernFile(spec.file).bytes : loadProgramFile(spec.file).bytes;
+const loaded = await loadProgram(manifestForFile(spec.file), spec.file);
+const program = loaded.bytes;
 const interp = new Uint8Array(readFileSync(spec.interp));
 await loadBinaryen();
 
 const t = performance.now();
 // reportRawSize: the specializer's request for `rawBytes` (one extra emit before binaryen optimizes, inside the
 // timed build); a specializer without it ignores the flag and the fallback below measures the raw size instead.
-const built = await buildProgram(interp, program, { cache: false, reportRawSize: true } as BuildOptions);
+const built = await buildProgram(interp, loaded, { cache: false, reportRawSize: true } as BuildOptions);
 const buildMs = performance.now() - t;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const s = built.specialize!;
@@ -78,9 +77,9 @@ if (raw === null) {
 let match: boolean | null = null;
 let mismatch: string | undefined;
 if (spec.check) {
-  const a = await runOutcome(built.snapshot, program);
-  const b = await runOutcome(built.wasm, program);
-  match = a.stdout === b.stdout && a.error === b.error && a.result === b.result;
+  const a = await runOutcome(built.snapshot, loaded);
+  const b = await runOutcome(built.wasm, loaded);
+  match = sameOutcome(a, b);
   if (!match) {
     let at = 0;
     while (at < a.stdout.length && a.stdout[at] === b.stdout[at]) at++;

@@ -3,13 +3,12 @@
 // limit (the same loop written directly in Wasm) and js (the same loop in plain JavaScript) — on each engine, cold
 // (the first call, in a fresh process: Liftoff for Wasm) and warm (after warm-up, in one process: TurboFan), with
 // warm runs interleaved across variants so drift hits all alike. Writes a terminal table, JSON, Markdown and an SVG
-// chart (report.ts). Relies on interp/, specializer/build.ts, bench/*.
+// chart (report.ts). Any interpreter's programs work (pipeline/). Relies on interp/host.ts, pipeline/, bench/*.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { buildInterpreter } from "../interp/build.ts";
-import { BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
-import { buildProgram } from "../specializer/build.ts";
+import { bytesInput, BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
+import { buildProgram } from "../pipeline/index.ts";
 import { ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
@@ -21,8 +20,10 @@ import { writeReports, type BenchMeta } from "./report.ts";
 import { summarize, type Row } from "./stats.ts";
 
 export interface BenchOptions {
-  /** Toy programs (.asm/.fbc) to run; default sum-to-100M. */
+  /** Programs to run (any interpreter's); default sum-to-100M. */
   programs?: string[];
+  /** The interpreter for `programs` (default: by each file's extension). */
+  interp?: string;
   /** 10M iterations, one run of each. */
   quick?: boolean;
   /** Warm runs per variant (default 7, quick 1). */
@@ -59,7 +60,7 @@ function distinctNames(programs: BenchProgram[]): void {
   for (const p of programs) count.set(p.name, (count.get(p.name) ?? 0) + 1);
   const seen = new Set<string>();
   for (const p of programs) {
-    if (count.get(p.name)! > 1 && p.path) p.name = relative(process.cwd(), p.path).replace(/\.(asm|fbc|fern)$/, "");
+    if (count.get(p.name)! > 1 && p.path) p.name = relative(process.cwd(), p.path).replace(/\.[^./]+$/, "");
     let name = p.name;
     for (let k = 2; seen.has(name); k++) name = `${p.name}#${k}`;
     p.name = name;
@@ -74,11 +75,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const warmups = quick ? 1 : 2;
   const outDir = resolve(opts.out ?? join(ROOT, "results"));
   const engines = opts.engines ?? ["v8", "jco"];
-  const programs: BenchProgram[] = opts.programs?.length
-    ? opts.programs.map(fileProgram)
-    : opts.peers
-      ? programsWithPeers().map(fileProgram)
-      : [sumProgram(quick ? 10_000_000n : 100_000_000n)];
+  const programs: BenchProgram[] = [];
+  const sources = opts.programs?.length ? opts.programs : opts.peers ? programsWithPeers() : [];
+  for (const p of sources) programs.push(await fileProgram(p, opts.interp));
+  if (!sources.length) programs.push(await sumProgram(quick ? 10_000_000n : 100_000_000n));
   const natives = opts.peers ? nativeLuas() : [];
   distinctNames(programs);
   mkdirSync(join(outDir, "modules"), { recursive: true });
@@ -92,15 +92,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
     const peers = opts.peers && bp.path?.endsWith(".fern") ? inProcessPeers(bp.path) : [];
     if (opts.peers && bp.path && !peers.length) meta.notes.push(`${bp.name}: no peer programs beside it (${join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ""))}.js or .lua)`);
     const variantCount = bp.sumN !== undefined ? 4 : 2;
-    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + peers.length * (warmups + runs) + (engines.includes("jco") && bp.interpreter === "toy" ? 4 : 0));
+    const jcoOk = jcoHandles(bp);
+    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + peers.length * (warmups + runs) + (engines.includes("jco") && jcoOk ? 4 : 0));
     try {
       progress.step("building (snapshot + specialize)");
-      const interp = (await buildInterpreter(bp.interpreter)).wasm;
-      const built = await buildProgram(interp, bp.bytes, { cache: false });
+      const interp = bp.interp.wasm;
+      const built = await buildProgram(interp, bp.program, { cache: false });
       const spec = built.specialize!;
       const stem = bp.name.replace(/[^\w.-]+/g, "_");
       const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };
-      writeFileSync(files.program, bp.bytes);
+      writeFileSync(files.program, bp.program.bytes);
       writeFileSync(files.interpreted, built.snapshot);
       writeFileSync(files.wevaled, built.wasm);
       const limit = await limitModule();
@@ -116,21 +117,26 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         aborted: spec.requests.find((r) => r.aborted)?.aborted,
       };
 
-      // Toy programs are checked by their HALT value, Fern programs by what they print.
-      const byOutput = bp.interpreter === "fern";
-      const toyWarm = (bytes: Uint8Array) => async () => {
+      // Checked by what they print when the program states it, else by run's result.
+      const byOutput = bp.byOutput;
+      const input = bp.program.input ?? new Uint8Array(0);
+      const interpWarm = (bytes: Uint8Array) => async () => {
         let out = new BufferedOutput();
-        const inst = await instantiate(bytes, new InterpreterHost(bp.bytes, { write: (t) => out.write(t) }));
-        const run = inst.exports.run as () => bigint;
+        let inp = bytesInput(input);
+        const inst = await instantiate(bytes, new InterpreterHost(bp.program.bytes, { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) }, { host: bp.program.host, input: { read: (max) => inp.read(max) } }));
+        const run = inst.exports.run as () => bigint | number | undefined;
         return () => {
           out = new BufferedOutput();
-          const r = BigInt.asUintN(64, run()).toString();
-          return byOutput ? out.text() : r;
+          inp = bytesInput(input);
+          const r = run();
+          return byOutput ? out.text() : String(typeof r === "bigint" ? BigInt.asUintN(64, r) : (r ?? 0));
         };
       };
+      // Cold runs load the program in the child through its manifest's loader (for its host additions and input).
+      const source = bp.sumN === undefined ? { manifest: bp.interp.manifest.file, source: bp.program.file } : {};
       const variants: Variant[] = [
-        { name: "interpreted", cold: { kind: "toy", file: files.interpreted, program: files.program, stdout: byOutput }, warm: toyWarm(built.snapshot) },
-        { name: "wevaled", cold: { kind: "toy", file: files.wevaled, program: files.program, stdout: byOutput }, warm: toyWarm(built.wasm) },
+        { name: "interpreted", cold: { kind: "interp", file: files.interpreted, program: files.program, stdout: byOutput, ...source }, warm: interpWarm(built.snapshot) },
+        { name: "wevaled", cold: { kind: "interp", file: files.wevaled, program: files.program, stdout: byOutput, ...source }, warm: interpWarm(built.wasm) },
       ];
       if (bp.sumN !== undefined) {
         const n = bp.sumN;
@@ -184,7 +190,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         rows.push(summarize({ program: bp.name, variant: lua.name, engine: "native", tier: "warm (own process, CPU time)", runs_ms: r.runs_ms, result: expected }));
       }
 
-      if (engines.includes("jco") && bp.interpreter !== "toy") meta.notes.push(`${bp.name}: no jco rows (the WASI wrapper knows the toy interpreter's imports only)`);
+      if (engines.includes("jco") && !jcoOk) meta.notes.push(`${bp.name}: no jco rows (the WASI wrapper knows futamura's write/print_u64 imports only, and no input or runtime errors)`);
       else if (engines.includes("jco")) {
         const why = jcoAvailability();
         if (why) meta.notes.push(`jco rows skipped: ${why}`);
@@ -205,4 +211,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   }
   const files = await writeReports(rows, meta, outDir, opts.json);
   return { rows, meta, files };
+}
+
+/** The jco wrapper (wasi-command.ts) turns futamura.write/print_u64 into WASI output; nothing else of the ABI. */
+function jcoHandles(bp: BenchProgram): boolean {
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(bp.interp.wasm as BufferSource));
+  return !bp.program.input?.length && imports.every((i) => i.module === "weval" || (i.module === "futamura" && ["program_length", "program_read", "write", "print_u64", "trace"].includes(i.name)) || (i.module === "env" && i.name === "abort"));
 }

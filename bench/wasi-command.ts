@@ -1,5 +1,5 @@
 // Turns a toy-interpreter module (a snapshot or a wevaled module) into a WASI command core module, so jco can make
-// it a component: the host imports become functions written here with binaryen's builder — print_text and
+// it a component: the host imports become functions written here with binaryen's builder — write and
 // print_u64 over WASI fd_write (print_u64 formats the decimal itself), trace a no-op, the program-input and abort
 // imports traps (a snapshot already holds its program), the weval intrinsics their stubs — and it gains `_start`
 // (runs the program) and `cabi_realloc` (a bump allocator in pages of its own, which the WASI adapter needs; the
@@ -63,7 +63,7 @@ export async function wasiCommand(toyModule: Uint8Array): Promise<Uint8Array> {
       if (module === "weval") {
         const behaviour = stubBehaviour(name);
         replace(fn.index, (params) => (behaviour === "nothing" ? mod.nop() : behaviour === "identity" ? mod.local.get(0, params[0]) : mod.unreachable()));
-      } else if (module === "futamura" && name === "print_text") {
+      } else if (module === "futamura" && name === "write") {
         // locals: 0 ptr, 1 len, 2..8 unused, 9 region
         replace(fn.index, () => mod.block(null, writeOut(mod.local.get(0, i32), mod.local.get(1, i32))), [i32, i32, i32, i32, i32, i32, i32, i32]);
       } else if (module === "futamura" && name === "print_u64") {

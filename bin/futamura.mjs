@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "dist", "cli", "main.js");
-const SOURCE_DIRS = ["cli", "bytecode", "interp", "lang", "snapshot", "specializer", "bench", "util"];
+const SOURCE_DIRS = ["brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
 
 function newestSource(dir) {
   let newest = 0;
@@ -23,7 +23,7 @@ function newestSource(dir) {
 }
 
 const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-const sources = Math.max(...SOURCE_DIRS.map((d) => newestSource(join(root, d))), statSync(join(root, "tsconfig.json")).mtimeMs);
+const sources = Math.max(...SOURCE_DIRS.filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, "tsconfig.json")).mtimeMs);
 if (sources > built) {
   const tsc = join(root, "node_modules", ".bin", "tsc");
   const r = spawnSync(tsc, ["-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });

@@ -24,9 +24,9 @@ function engineList(values: string[] | undefined): string[] | undefined {
   return [...new Set(names)];
 }
 
-export async function benchCommand(programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean } & BenchCompileFlags): Promise<number> {
+export async function benchCommand(programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean } & BenchCompileFlags): Promise<number> {
   if (opts.compile) {
-    const runOnly = [programs.length ? "programs" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : ""].filter(Boolean);
+    const runOnly = [programs.length ? "programs" : "", opts.interp ? "--interp" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : ""].filter(Boolean);
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
@@ -34,6 +34,7 @@ export async function benchCommand(programs: string[], opts: { quick?: boolean; 
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   const { rows, meta, files } = await runBench({
     programs,
+    interp: opts.interp,
     quick: opts.quick,
     runs: positiveCount("--runs", opts.runs),
     coldRuns: positiveCount("--cold-runs", opts.coldRuns),

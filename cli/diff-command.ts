@@ -1,27 +1,34 @@
-// `futamura diff --interp <interp.wasm> <programs…>`: the generic differential tester from the command line —
-// every program run interpreted and wevaled on any interpreter that follows the ABI; exit 1 on any difference.
-// Programs: .fern and .asm sources are compiled, anything else is passed to the interpreter as raw bytes.
-// Relies on specializer/differential.ts.
-import { loadProgramFile } from "../bytecode/index.ts";
-import { loadFernFile } from "../lang/index.ts";
-import { differential } from "../specializer/differential.ts";
+// `futamura diff [--interp NAME|FILE] <programs…>`: the generic differential tester from the command line — every
+// program run interpreted and wevaled on its interpreter (by --interp, else by file extension) with the same input,
+// output bytes, result, runtime error and exit code compared; prints each program's output and the times, and
+// exits 1 on any difference. Relies on pipeline/.
+import { differential, interpreterAndProgram, type RunOutcome } from "../pipeline/index.ts";
 import { readUserFile } from "../util/files.ts";
-import { interpreterBytes } from "./pipeline-commands.ts";
 
-export async function diffCommand(files: string[], opts: { interp?: string }): Promise<number> {
-  const interp = opts.interp ? await interpreterBytes(opts.interp) : undefined;
+const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
+
+function preview(o: RunOutcome): string {
+  const text = JSON.stringify(o.stdout.length > 120 ? `${o.stdout.slice(0, 120)}…` : o.stdout);
+  const extra = [o.result !== undefined && o.result !== 0n ? `result ${o.result}` : "", o.exitCode ? `exit ${o.exitCode}` : "", o.error ? `error ${JSON.stringify(o.error)}` : ""].filter(Boolean);
+  return `${text} (${o.bytes.length} bytes)${extra.length ? `, ${extra.join(", ")}` : ""}`;
+}
+
+export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean }): Promise<number> {
   let failures = 0;
   for (const file of files) {
-    const bytes = file.endsWith(".fern") ? loadFernFile(file).bytes : file.endsWith(".asm") || file.endsWith(".fbc") ? loadProgramFile(file).bytes : readUserFile(file);
-    const module = interp ?? (await interpreterBytes(file.endsWith(".fern") ? "fern" : "toy"));
-    const [r] = await differential(module, [{ name: file, bytes }]);
-    const show = (o: typeof r.interpreted) => `${JSON.stringify(o.stdout.slice(0, 200))}${o.error ? ` error ${JSON.stringify(o.error)}` : ""}`;
-    if (r.same) process.stdout.write(`ok    ${file}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);
-    else {
+    const { interp, program } = await interpreterAndProgram(opts.interp, file);
+    const input = opts.input ? readUserFile(opts.input) : program.input;
+    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input }]);
+    const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
+    if (r.same) {
+      process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);
+      if (!opts.quiet) process.stdout.write(`      output: ${preview(r.wevaled)}\n`);
+    } else {
       failures++;
-      process.stdout.write(`DIFF  ${file}\n  interpreted: ${show(r.interpreted)}\n  wevaled:     ${show(r.wevaled)}\n`);
+      process.stdout.write(`DIFF  ${file} [${interp.name}]: ${times}\n  interpreted: ${preview(r.interpreted)}\n  wevaled:     ${preview(r.wevaled)}\n`);
     }
   }
   process.stdout.write(`${files.length - failures} same, ${failures} different\n`);
+  process.stdout.write("(times are one first call each, after compiling: a program that is one long call stays in V8's Liftoff tier, since V8 has no on-stack replacement for Wasm, so they understate the wevaled speedup; `futamura bench` measures warm TurboFan runs)\n");
   return failures ? 1 : 0;
 }

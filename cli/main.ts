@@ -9,8 +9,10 @@ import { UserError } from "../util/errors.ts";
 import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
-import { buildCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
-import { runCommand } from "./run-command.ts";
+import { buildCommand, buildInterpCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
+import { runCommand, type RunFlags } from "./run-command.ts";
+
+const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
 function packageVersion(): string {
@@ -48,22 +50,23 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("run")
-    .description("run a program on the toy interpreter (or run a built module)")
-    .argument("<program>", "a .asm source, a .fbc binary, a .fern program, or a built .wasm module")
+    .description("run a program on its interpreter (chosen by --interp or the file's extension), or run a built module")
+    .argument("<program>", "a program for any known interpreter (.asm, .fbc, .fern, .b, …), or a built .wasm module")
     .option("--aot", "compile the program first (snapshot + specialize, cached) and run the wevaled module")
-    .option("--trace", "print pc, instruction and accumulator before every step")
-    .option("--interp <interp.wasm>", "interpreter module to use instead of the built-in toy interpreter")
-    .option("--expect", "check the program's `; expect:` comments and exit 1 on a mismatch")
+    .option("--trace", "print pc, instruction and value before every step (interpreters with a traced body)")
+    .option("--interp <name|file>", INTERP)
+    .option("--input <file>", "what the program reads (default: standard input)")
+    .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
-    .action(async (file: string, opts: { aot?: boolean; trace?: boolean; interp?: string; expect?: boolean; cache?: boolean }) => {
+    .action(async (file: string, opts: RunFlags) => {
       exitCode = await runCommand(file, opts);
     });
 
   program
     .command("snapshot")
     .description("run an interpreter's init with a program loaded and write the initialized module (like wizer)")
-    .argument("<interp.wasm>", "interpreter module, or `toy` for the built-in one")
-    .argument("<program>", "a .asm source or .fbc binary")
+    .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
+    .argument("<program>", "a program for that interpreter")
     .requiredOption("-o, --out <file>", "output module")
     .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi)")
     .option("--init <export>", "the init export to run", "wizer.initialize")
@@ -86,9 +89,9 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("build")
     .description("compile a program: snapshot the interpreter with it, then specialize (cached)")
-    .argument("<program>", "a .asm source or .fbc binary")
+    .argument("<program>", "a program for any known interpreter (chosen by --interp or the file's extension)")
     .requiredOption("-o, --out <file>", "output module")
-    .option("--interp <interp.wasm>", "interpreter module (default: the built-in toy interpreter)")
+    .option("--interp <name|file>", INTERP)
     .option("--stats", "print specialization statistics")
     .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
     .option("--verify", "run the IR verifier after every transform")
@@ -112,16 +115,19 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("diff")
     .description("differential test: run programs interpreted and wevaled on an interpreter and compare")
-    .argument("<programs...>", ".fern or .asm sources, or raw program files for --interp")
-    .option("--interp <interp.wasm>", "any interpreter module on futamura's ABI (default: by file type, toy or fern)")
-    .action(async (files: string[], opts: { interp?: string }) => {
+    .argument("<programs...>", "programs for any known interpreter (each by its extension, or all for --interp)")
+    .option("--interp <name|file>", INTERP)
+    .option("--input <file>", "what every program reads (default: the input its loader gives, else none)")
+    .option("--quiet", "do not print each program's output")
+    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean }) => {
       exitCode = await diffCommand(files, opts);
     });
 
   program
     .command("bench")
     .description("benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M); --compile: compile time")
-    .argument("[programs...]", "toy programs with an `; expect-halt:` comment (default: sum-to-100M)")
+    .argument("[programs...]", "programs for any interpreter with an expected output or result (default: sum-to-100M)")
+    .option("--interp <name|file>", INTERP)
     .option("--quick", "10M iterations, one run each (a smoke test); with --compile: the smallest size of each series")
     .option("--runs <n>", "warm runs per row (default 7)")
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
@@ -133,19 +139,17 @@ export async function main(argv: string[]): Promise<number> {
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
-    .action(async (programs: string[], opts: { quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string }) => {
+    .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string }) => {
       exitCode = await benchCommand(programs, opts);
     });
 
   program
-    .command("build-interp", { hidden: true })
-    .description("rebuild the AssemblyScript interpreters and their generated constants")
-    .action(async () => {
-      const { buildInterpreter } = await import("../interp/build.ts");
-      for (const name of ["toy", "fern"] as const) {
-        const built = await buildInterpreter(name);
-        process.stdout.write(`${built.path}: ${built.wasm.length} bytes\n`);
-      }
+    .command("build-interp")
+    .description("compile interpreters with asc, rename the ABI exports and check exports, imports and features")
+    .argument("[interpreters...]", "manifests (.json), AssemblyScript entries (.ts) or names (default: every known interpreter)")
+    .option("--force", "rebuild even when the cached module is up to date")
+    .action(async (specs: string[], opts: { force?: boolean }) => {
+      exitCode = await buildInterpCommand(specs, opts);
     });
 
   try {

@@ -1,12 +1,13 @@
-// `futamura snapshot`, `specialize`, `build` and `ir`: thin wrappers over snapshot/ and specializer/. Outputs are
-// written atomically and never over an input. Relies on bytecode/, interp/, snapshot/ and specializer/.
+// `futamura snapshot`, `specialize`, `build`, `ir` and `build-interp`: thin wrappers over pipeline/, snapshot/,
+// specializer/ and interp/build.ts. Outputs are written atomically and never over an input.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadProgramFile } from "../bytecode/index.ts";
+import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
+import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
+import { buildProgram, interpreterAndProgram } from "../pipeline/index.ts";
 import { snapshot } from "../snapshot/index.ts";
-import { buildProgram } from "../specializer/build.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
 import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
 import { decodeModule, WasmDecodeError } from "../specializer/ssa/module.ts";
@@ -16,20 +17,12 @@ import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile, writeFileAtomic } from "../util/files.ts";
 
-/** `toy` and `fern` name the built-in interpreters; anything else is a path to an interpreter module. */
-export async function interpreterBytes(spec: string | undefined): Promise<Uint8Array> {
-  if (!spec || spec === "toy") return (await buildInterpreter("toy")).wasm;
-  if (spec === "fern") return (await buildInterpreter("fern")).wasm;
-  return readUserFile(spec);
-}
-
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 export async function snapshotCommand(interp: string, programFile: string, opts: { out: string; wasi?: boolean; init?: string }): Promise<number> {
-  const program = loadProgramFile(programFile);
-  const wasm = await interpreterBytes(interp);
-  const host = new InterpreterHost(program.bytes, new BufferedOutput());
-  const r = await snapshot(wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi, initExport: opts.init });
+  const { interp: it, program } = await interpreterAndProgram(interp, programFile);
+  const host = new InterpreterHost(program.bytes, new BufferedOutput(), { host: program.host });
+  const r = await snapshot(it.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi, initExport: opts.init });
   writeFileAtomic(opts.out, r.wasm, [programFile, interp]);
   process.stdout.write(`${opts.out}: ${kb(r.stats.outputBytes)} (interpreter ${kb(r.stats.inputBytes)}), ${r.stats.pages} pages, ${r.stats.dataSegments} data segments, ${r.stats.ms.toFixed(0)} ms\n`);
   return 0;
@@ -67,10 +60,10 @@ export async function specializeCommand(input: string, opts: { out: string; stat
 }
 
 export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean }): Promise<number> {
-  const program = loadProgramFile(programFile);
-  const r = await buildProgram(await interpreterBytes(opts.interp), program.bytes, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined });
+  const { interp, program } = await interpreterAndProgram(opts.interp, programFile);
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined });
   writeFileAtomic(opts.out, r.wasm, [programFile, ...(opts.interp ? [opts.interp] : [])]);
-  process.stdout.write(`${opts.out}: ${kb(r.wasm.length)}${r.cached ? " (from the cache)" : ""}\n`);
+  process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
   if (opts.stats && r.specialize) printStats(r.specialize);
   for (const s of r.specialize?.requests ?? []) if (s.aborted && !opts.stats) process.stderr.write(`${programFile}: warning: request ${s.userId} not specialized (the interpreter will run it): ${s.aborted}\n`);
   return 0;
@@ -99,4 +92,21 @@ export async function irCommand(module: string, opts: { func?: string; roundtrip
     if (e instanceof WasmDecodeError) throw new UserError(`${module}: error: ${e.message}`);
     throw e;
   }
+}
+
+/** `futamura build-interp [manifest|entry.ts|NAME…]`: build and check interpreters (default: every known one). */
+export async function buildInterpCommand(specs: string[], opts: { force?: boolean }): Promise<number> {
+  const manifests = specs.length
+    ? specs.map((s) => {
+        const r = resolveInterpreterSpec(s);
+        if ("wasmFile" in r) throw new UserError(`${s}: error: build-interp takes a manifest (.json), an AssemblyScript entry (.ts) or an interpreter name, not a built module`);
+        return r.manifest;
+      })
+    : knownManifests();
+  for (const m of manifests) {
+    const t = performance.now();
+    const built = await buildInterpreter(m, { force: opts.force });
+    process.stdout.write(`${relative(process.cwd(), built.path) || built.path}: ${m.name}, ${kb(built.wasm.length)}, ${(performance.now() - t).toFixed(0)} ms; exports, imports and features checked\n`);
+  }
+  return 0;
 }

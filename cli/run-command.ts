@@ -1,93 +1,139 @@
-// `futamura run`: run a program on the toy interpreter (generic body, or the traced body with --trace), compile
-// and run it (--aot: snapshot + specialize, cached), or run a module futamura built (`run out.wasm`). Output
-// streams to standard output, identically in every mode; the exit code is 0, or 1 when --expect finds a mismatch.
-// Relies on bytecode/, interp/ and specializer/build.ts.
-import { formatInstruction } from "../bytecode/disassembler.ts";
-import { loadProgramFile } from "../bytecode/index.ts";
-import { BufferedOutput, runModule, type Output } from "../interp/host.ts";
-import { buildProgram } from "../specializer/build.ts";
+// `futamura run`: run a program on its interpreter (chosen by --interp or by the file's extension), interpreted
+// (or its traced body with --trace), compiled first (--aot: snapshot + specialize, cached), or a module futamura
+// built (`run out.wasm`). Output bytes stream to standard output unchanged, identically in every mode; input
+// comes from standard input (or --input FILE). Exit code: the program's (futamura.exit), 1 on a runtime error,
+// or 1 when --expect finds a mismatch. Relies on pipeline/ and interp/host.ts.
+import { readSync } from "node:fs";
+import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
+import { buildProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
-import { basename } from "node:path";
-import { interpreterBytes } from "./pipeline-commands.ts";
-import { buildInterpreter } from "../interp/build.ts";
-import { loadFernFile } from "../lang/index.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
-export async function runCommand(file: string, opts: { aot?: boolean; trace?: boolean; interp?: string; expect?: boolean; cache?: boolean }): Promise<number> {
-  const captured = new BufferedOutput();
-  const out: Output = {
-    write: (t) => {
-      process.stdout.write(t);
-      if (opts.expect) captured.write(t);
+export interface RunFlags {
+  aot?: boolean;
+  trace?: boolean;
+  interp?: string;
+  expect?: boolean;
+  cache?: boolean;
+  input?: string;
+}
+
+/** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
+class StdoutOutput implements Output {
+  private pending: Uint8Array[] = [];
+  private size = 0;
+  readonly captured: Uint8Array[] = [];
+  constructor(private readonly capture: boolean) {}
+  write(text: string): void {
+    this.writeBytes(new TextEncoder().encode(text));
+  }
+  writeBytes(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    this.pending.push(copy);
+    if (this.capture) this.captured.push(copy);
+    if ((this.size += copy.length) >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    for (const c of this.pending) process.stdout.write(c);
+    this.pending = [];
+    this.size = 0;
+  }
+  bytes(): Uint8Array {
+    return Buffer.concat(this.captured);
+  }
+}
+
+/** Standard input, read only when the program asks (so a program that reads nothing never blocks). */
+function stdinInput(before: () => void): Input {
+  return {
+    read(max) {
+      before();
+      const buf = new Uint8Array(Math.max(1, Math.min(max, 1 << 16)));
+      try {
+        return buf.subarray(0, readSync(0, buf, 0, buf.length, null));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EOF" || code === "EAGAIN") return new Uint8Array(0);
+        throw e;
+      }
     },
   };
+}
+
+export async function runCommand(file: string, opts: RunFlags): Promise<number> {
+  const out = new StdoutOutput(!!opts.expect);
+  try {
+    return await runTo(file, opts, out);
+  } finally {
+    out.flush();
+  }
+}
+
+async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<number> {
   const bytes = readUserFile(file);
   if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
     // A built module: the program is in its memory already.
     if (opts.aot || opts.trace || opts.expect) throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
     if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${file}: error: not a valid WebAssembly module`);
-    await runModule(bytes, new Uint8Array(0), out);
-    return 0;
+    const foreign = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)).find((i) => !["futamura", "weval", "env"].includes(i.module));
+    if (foreign) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides: run the program with \`futamura run --aot <program>\` instead`);
+    return execute(file, bytes, { file, interpreter: "", bytes: new Uint8Array(0) }, opts, out);
   }
-  if (file.endsWith(".fern")) return runFern(file, opts, out, captured);
-  const loaded = loadProgramFile(file);
-  const interp = await interpreterBytes(opts.interp);
-  let trace: ((pc: number, acc: bigint) => void) | undefined;
+  const { interp, program } = await interpreterAndProgram(opts.interp, file);
   if (opts.trace) {
     if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
-    const byPc = loaded.program.indexOfPc;
-    trace = (pc, acc) => {
-      const ins = loaded.program.instructions[byPc.get(pc)!];
-      const line = loaded.lineAt?.get(pc);
-      process.stderr.write(`${String(pc).padStart(6)}  ${formatInstruction(ins, loaded.program.strings, true).padEnd(30)} acc=${acc}${line ? `  (line ${line})` : ""}\n`);
-    };
+    const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some((e) => e.name === "runTraced");
+    if (!traced || !program.formatTrace) throw new UserError(`${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`);
   }
-  let halt: bigint;
-  if (opts.aot) {
-    const built = await buildProgram(interp, loaded.bytes, { cache: opts.cache === false ? false : undefined });
-    halt = await runModule(built.wasm, loaded.bytes, out);
-  } else halt = await runModule(interp, loaded.bytes, out, { traced: opts.trace, trace });
-  if (opts.trace) process.stderr.write(`halt: acc=${halt}\n`);
-  if (!opts.expect) return 0;
+  const wasm = opts.aot ? (await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined })).wasm : interp.wasm;
+  return execute(file, wasm, program, opts, out);
+}
+
+async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput): Promise<number> {
+  const input = opts.input ? bytesInput(readUserFile(opts.input)) : opts.expect && program.input ? bytesInput(program.input) : stdinInput(() => out.flush());
+  const trace = opts.trace ? (pc: number, value: bigint) => process.stderr.write(`${program.formatTrace!(pc, value)}\n`) : undefined;
+  let result: bigint | undefined;
+  let exitCode = 0;
+  let error: string | undefined;
+  try {
+    result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
+  } catch (e) {
+    if (e instanceof ProgramExit) exitCode = e.code;
+    else {
+      const message = e instanceof UserError ? e.message : e instanceof WebAssembly.RuntimeError ? `${file}: error: the interpreter trapped: ${e.message}` : undefined;
+      if (message === undefined) throw e;
+      if (!opts.expect) throw new UserError(message);
+      out.flush();
+      process.stderr.write(`${message}\n`);
+      error = message;
+      exitCode = 1;
+    }
+  }
+  if (opts.trace) process.stderr.write(`result: ${result}\n`);
+  if (!opts.expect) return exitCode;
+  const want = program.expect ?? {};
   const checks: Check[] = [];
-  if (loaded.expect.stdout !== undefined) checks.push({ what: "stdout", got: captured.text(), want: loaded.expect.stdout });
-  if (loaded.expect.halt !== undefined) checks.push({ what: "halt", got: String(halt), want: String(loaded.expect.halt) });
+  if (want.stdout !== undefined) checks.push({ what: "stdout", got: out.bytes(), want: typeof want.stdout === "string" ? new TextEncoder().encode(want.stdout) : want.stdout });
+  if (want.result !== undefined) checks.push({ what: "result", got: String(result), want: want.result });
+  checks.push({ what: "runtime error", got: errorForExpect(program, error), want: want.error });
+  if (want.exitCode !== undefined || exitCode !== (want.error ? 1 : 0)) checks.push({ what: "exit code", got: String(exitCode), want: String(want.exitCode ?? (want.error ? 1 : 0)) });
   return reportExpectations(file, checks);
 }
 
 interface Check {
   what: string;
-  got: string | undefined;
-  want: string | undefined;
+  got: string | Uint8Array | undefined;
+  want: string | Uint8Array | undefined;
 }
+
+const show = (v: string | Uint8Array | undefined) => JSON.stringify(v instanceof Uint8Array ? new TextDecoder().decode(v) : v);
+const same = (a: Check["got"], b: Check["want"]) => (a instanceof Uint8Array && b instanceof Uint8Array ? Buffer.compare(a, b) === 0 : a === b);
 
 /** Print each failed expectation on one line; exit code 1 if any failed. */
 function reportExpectations(file: string, checks: Check[]): number {
-  const failed = checks.filter((c) => c.got !== c.want);
-  for (const c of failed) process.stderr.write(`${file}: expectation failed: ${c.what} ${JSON.stringify(c.got)} != expected ${JSON.stringify(c.want)}\n`);
+  const failed = checks.filter((c) => !same(c.got, c.want));
+  for (const c of failed) process.stderr.write(`${file}: expectation failed: ${c.what} ${show(c.got)} != expected ${show(c.want)}\n`);
   return failed.length ? 1 : 0;
-}
-
-/** A Fern program: compiled, then run on the Fern interpreter (or compiled ahead of time with --aot). */
-async function runFern(file: string, opts: { aot?: boolean; trace?: boolean; interp?: string; expect?: boolean; cache?: boolean }, out: Output, captured: BufferedOutput): Promise<number> {
-  if (opts.trace) throw new UserError("--trace is for the toy machine's programs; Fern has no traced body");
-  const program = loadFernFile(file);
-  const interp = opts.interp ? readUserFile(opts.interp) : (await buildInterpreter("fern")).wasm;
-  const wasm = opts.aot ? (await buildProgram(interp, program.bytes, { cache: opts.cache === false ? false : undefined })).wasm : interp;
-  let error: string | undefined;
-  try {
-    await runModule(wasm, program.bytes, out);
-  } catch (e) {
-    if (!(e instanceof UserError) || !opts.expect) throw e;
-    error = e.message;
-    process.stderr.write(`${error}\n`);
-  }
-  if (!opts.expect) return 0;
-  const checks: Check[] = [];
-  if (program.expect.stdout !== undefined) checks.push({ what: "stdout", got: captured.text(), want: program.expect.stdout });
-  // Expectations name the file as it is named in its folder; the message names it as the user did.
-  checks.push({ what: "runtime error", got: error?.replace(file, basename(file)), want: program.expect.runtimeError });
-  return reportExpectations(file, checks);
 }

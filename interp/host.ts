@@ -1,59 +1,138 @@
-// The TypeScript host for interpreter modules: the import object (program input for init, output, trace, and
-// weval intrinsic stubs for unspecialized modules), and helpers that instantiate a module, run its init and its
-// main export. Used by the CLI, the snapshot stage, the tests and the benchmarks alike.
-// Relies on the interpreters' contract (interp/README.md) and lang/values.ts for Fern's values.
-
-import { fernImports } from "../lang/values.ts";
+// The TypeScript host for interpreter modules: futamura's host ABI (docs/new-interpreter.md, "The host ABI") as an
+// import object, plus helpers that instantiate a module, run its init and its `run` export.
+//
+//   futamura.program_length(): i32, program_read(dst)  how the program reaches init
+//   futamura.write(ptr, len)                            raw output bytes (no decoding: byte 0xCA stays 0xCA)
+//   futamura.read(dst, max): i32                        input bytes (stdin, a file, or bytes a test gives); 0 = EOF
+//   futamura.error(code, pc)                            a runtime error: the program's loader turns (code, pc) into
+//                                                       `file:line: runtime error: …` from its debug info; ends the run
+//   futamura.exit(code)                                 end the run with this exit code
+//   futamura.print_u64(v), futamura.trace(pc, v)        conveniences: an unsigned decimal; a per-step trace hook
+//   env.abort                                           AssemblyScript's abort (out of memory)
+//   weval.*                                             stubs for an unspecialized module, as weval-stubs.wat
+// A language may add import modules of its own (Fern's `fern.print`): its loader supplies them (ProgramHost).
+// Used by the snapshot stage, pipeline/, the CLI, the tests and the benchmarks alike. Relies on nothing else.
+import { UserError } from "../util/errors.ts";
 
 export interface Output {
   write(text: string): void;
+  /** Raw bytes; outputs without it receive the bytes decoded as UTF-8. */
+  writeBytes?(bytes: Uint8Array): void;
 }
 
-/** Collects output in memory. */
+const encoder = new TextEncoder();
+
+/** Collects output in memory, as bytes. */
 export class BufferedOutput implements Output {
-  private chunks: string[] = [];
+  private chunks: Uint8Array[] = [];
+  private size = 0;
   write(text: string): void {
-    this.chunks.push(text);
+    this.writeBytes(encoder.encode(text));
   }
+  writeBytes(bytes: Uint8Array): void {
+    this.chunks.push(bytes.slice());
+    this.size += bytes.length;
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const c of this.chunks) out.set(c, (at += c.length) - c.length);
+    return out;
+  }
+  /** The output decoded as UTF-8 (invalid bytes become U+FFFD: compare bytes() when that matters). */
   text(): string {
-    return this.chunks.join("");
+    return new TextDecoder().decode(this.bytes());
+  }
+}
+
+/** Where `futamura.read` takes bytes from. */
+export interface Input {
+  /** Up to `max` bytes; an empty array at end of input. */
+  read(max: number): Uint8Array;
+}
+
+/** Input from bytes in memory (tests, diff, bench, `--input FILE`). */
+export function bytesInput(bytes: Uint8Array): Input {
+  let at = 0;
+  return {
+    read(max) {
+      const chunk = bytes.subarray(at, Math.min(bytes.length, at + max));
+      at += chunk.length;
+      return chunk;
+    },
+  };
+}
+
+/** What a program's loader adds to the host: its language's own imports and its runtime error messages. */
+export interface ProgramHost {
+  /** Import modules beyond futamura's (e.g. `fern`), given the instance's memory and the output. */
+  imports?(ctx: HostContext): WebAssembly.Imports;
+  /** The message for `futamura.error(code, pc)`, e.g. `prog.b:3:7: runtime error: tape pointer out of range`. */
+  describeError?(code: number, pc: number): string;
+}
+
+export interface HostContext {
+  memory(): ArrayBuffer;
+  write(text: string): void;
+  writeBytes(bytes: Uint8Array): void;
+}
+
+/** A runtime error the program reported through `futamura.error` (or a language import): shown as its message. */
+export class ProgramRuntimeError extends UserError {}
+
+/** Thrown by `futamura.exit(code)` to end the run; runModule's callers turn it into an exit code. */
+export class ProgramExit extends Error {
+  constructor(readonly code: number) {
+    super(`the program exited with code ${code}`);
+    this.name = "ProgramExit";
   }
 }
 
 export interface HostOptions {
   /** Called before each instruction by `runTraced`. */
   trace?: (pc: number, acc: bigint) => void;
+  /** What `futamura.read` reads (default: nothing, i.e. end of input at once). */
+  input?: Input;
+  /** The loader's additions. */
+  host?: ProgramHost;
 }
 
-/** The import object for futamura's interpreters (toy and Fern), bound late to the instance's memory (imports must exist
- * before the instance does). */
+/** The import object, bound late to the instance's memory (imports must exist before the instance does). */
 export class InterpreterHost {
   private memory: WebAssembly.Memory | undefined;
-  private readonly decoder = new TextDecoder();
   readonly imports: WebAssembly.Imports;
 
-  constructor(
-    program: Uint8Array,
-    out: Output,
-    opts: HostOptions = {},
-  ) {
+  constructor(program: Uint8Array, out: Output, opts: HostOptions = {}) {
     const mem = () => {
       if (!this.memory) throw new Error("host: the module's memory is not bound yet (call bind(instance))");
       return this.memory;
     };
+    const writeBytes = (bytes: Uint8Array) => (out.writeBytes ? out.writeBytes(bytes) : out.write(new TextDecoder().decode(bytes)));
     const intrinsicOutsideSpecialization = (name: string) => () => {
       throw new Error(`weval intrinsic '${name}' called in an unspecialized module (a specializable body ran unspecialized)`);
     };
+    const ctx: HostContext = { memory: () => mem().buffer, write: (t) => out.write(t), writeBytes };
     this.imports = {
+      ...opts.host?.imports?.(ctx),
       futamura: {
         program_length: () => program.length,
         program_read: (dst: number) => new Uint8Array(mem().buffer).set(program, dst >>> 0),
-        print_text: (ptr: number, len: number) => out.write(this.decoder.decode(new Uint8Array(mem().buffer, ptr >>> 0, len >>> 0))),
+        write: (ptr: number, len: number) => writeBytes(new Uint8Array(mem().buffer, ptr >>> 0, len >>> 0)),
+        read: (dst: number, max: number) => {
+          const chunk = opts.input?.read(max >>> 0) ?? new Uint8Array(0);
+          new Uint8Array(mem().buffer).set(chunk, dst >>> 0);
+          return chunk.length;
+        },
+        error: (code: number, pc: number) => {
+          const described = opts.host?.describeError?.(code >>> 0, pc >>> 0);
+          throw new ProgramRuntimeError(described ?? `runtime error ${code >>> 0} at pc ${pc >>> 0}`);
+        },
+        exit: (code: number) => {
+          throw new ProgramExit(code | 0);
+        },
         print_u64: (v: bigint) => out.write(BigInt.asUintN(64, v).toString()),
         trace: (pc: number, acc: bigint) => opts.trace?.(pc >>> 0, BigInt.asUintN(64, acc)),
       },
-      // The Fern interpreter's output and errors (lang/values.ts).
-      fern: fernImports(program, () => mem().buffer, (t) => out.write(t)),
       env: {
         abort: (_msg: number, _file: number, line: number, col: number) => {
           throw new Error(`interpreter aborted (AssemblyScript abort at ${line}:${col}: out of memory?)`);
@@ -90,7 +169,12 @@ export class InterpreterHost {
   }
 }
 
-/** Only the imports a module declares (WebAssembly.instantiate ignores extras, but keep them tidy for tools). */
+/** The import names futamura's host provides, per module: what `build-interp` checks an interpreter against. */
+export function coreImportNames(): Record<string, string[]> {
+  const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
+  return Object.fromEntries(Object.entries(host.imports).map(([m, fns]) => [m, Object.keys(fns)]));
+}
+
 export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: InterpreterHost): Promise<WebAssembly.Instance> {
   const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
   return host.bind(await WebAssembly.instantiate(mod, host.imports));
@@ -98,25 +182,35 @@ export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: I
 
 export const INIT_EXPORT = "wizer.initialize";
 
-export interface RunResult {
-  stdout: string;
-  halt: bigint;
+/** A program as the host needs it: the bytes init reads, and what its loader adds. */
+export interface HostedProgram {
+  bytes: Uint8Array;
+  host?: ProgramHost;
+  /** Bytes for `futamura.read` (default: none). */
+  input?: Uint8Array;
+}
+
+export function asHosted(program: Uint8Array | HostedProgram): HostedProgram {
+  return program instanceof Uint8Array ? { bytes: program } : program;
 }
 
 /**
- * Run a toy-interpreter module on a program: init (when the module still has its init export, i.e. it is not a
- * snapshot), then `run` (or `runTraced`). Output goes to `out`.
+ * Run an interpreter module on a program: init (when the module still has its init export, i.e. it is not a
+ * snapshot), then `run` (or `runTraced`). Output goes to `out`. Returns run's result (0 for a `run` that returns
+ * nothing; an i32 result is read unsigned). `futamura.exit` arrives as a thrown ProgramExit.
  */
 export async function runModule(
   wasm: Uint8Array | WebAssembly.Module,
-  program: Uint8Array,
+  program: Uint8Array | HostedProgram,
   out: Output,
-  opts: HostOptions & { traced?: boolean } = {},
+  opts: Omit<HostOptions, "host"> & { traced?: boolean } = {},
 ): Promise<bigint> {
-  const host = new InterpreterHost(program, out, opts);
+  const p = asHosted(program);
+  const host = new InterpreterHost(p.bytes, out, { input: p.input ? bytesInput(p.input) : undefined, ...opts, host: p.host });
   const instance = await instantiate(wasm, host);
   const init = instance.exports[INIT_EXPORT] as (() => void) | undefined;
   init?.();
-  const main = instance.exports[opts.traced ? "runTraced" : "run"] as () => bigint;
-  return BigInt.asUintN(64, main());
+  const main = instance.exports[opts.traced ? "runTraced" : "run"] as () => bigint | number | undefined;
+  const r = main();
+  return r === undefined ? 0n : typeof r === "bigint" ? BigInt.asUintN(64, r) : BigInt(r >>> 0);
 }

@@ -1,11 +1,9 @@
 // The host's side of Fern values: printing a (tag, bits) pair the interpreter hands over, reading arrays from the
-// module's memory, and runtime errors with the function and source line. Used by interp/host.ts. Relies on
-// opcodes.ts (tags, error kinds) and format.ts (debug info).
-import { UserError } from "../util/errors.ts";
+// module's memory, and runtime errors with the function and source line: Fern's ProgramHost (interp/host.ts).
+// Relies on opcodes.ts (tags, error kinds, the function header) and format.ts (debug info).
 import { fernDebug, lineOf, type FernDebug } from "./format.ts";
-import { FERN_ERRORS, TAG } from "./opcodes.ts";
-
-export class FernRuntimeError extends UserError {}
+import { FERN_ERRORS, FUNC_HEADER, TAG } from "./opcodes.ts";
+import type { ProgramHost } from "../interp/host.ts";
 
 export function formatFloat(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e21) return x.toFixed(1);
@@ -46,13 +44,27 @@ export function runtimeErrorMessage(debug: FernDebug | undefined, kind: number, 
   return where.line !== undefined ? `${file}:${where.line}: runtime error: ${what} in ${where.name}` : `${file}: runtime error: ${what} in ${where.name} (pc ${pc})`;
 }
 
-export function fernImports(program: Uint8Array, memory: () => ArrayBuffer, write: (text: string) => void): WebAssembly.ModuleImports {
+/** The program-wide byte offset `futamura.error` reports → (function, pc within its code), from the blob table. */
+export function locateOffset(program: Uint8Array, offset: number): { func: number; pc: number } | undefined {
+  const view = new DataView(program.buffer, program.byteOffset, program.byteLength);
+  const count = view.getUint16(6, true);
+  for (let i = 0; i < count; i++) {
+    const at = view.getUint32(8 + i * 8, true) + FUNC_HEADER.size;
+    const end = view.getUint32(8 + i * 8, true) + view.getUint32(12 + i * 8, true);
+    if (offset >= at && offset < end) return { func: i, pc: offset - at };
+  }
+  return undefined;
+}
+
+/** Fern's additions to the host ABI: `fern.print(tag, bits)`, and runtime error messages with function and line. */
+export function fernHost(program: Uint8Array): ProgramHost {
   let debug: FernDebug | undefined | null = null;
   return {
-    print: (tag: bigint, bits: bigint) => write(formatValue(memory, tag, bits) + "\n"),
-    error: (kind: number, func: number, pc: number) => {
+    imports: (ctx) => ({ fern: { print: (tag: bigint, bits: bigint) => ctx.write(formatValue(ctx.memory, tag, bits) + "\n") } }),
+    describeError: (kind, offset) => {
       if (debug === null) debug = fernDebug(program);
-      throw new FernRuntimeError(runtimeErrorMessage(debug, kind, func, pc >>> 0));
+      const at = locateOffset(program, offset) ?? { func: 0, pc: offset };
+      return runtimeErrorMessage(debug, kind, at.func, at.pc);
     },
   };
 }

@@ -24,7 +24,7 @@ export async function runCollect(wasm: Uint8Array | WebAssembly.Module, program:
 /** Snapshot the toy interpreter with `program` and specialize it (no cache, so tests see the real pipeline). */
 export async function wevaled(program: Uint8Array, opts: import("../specializer/index.ts").SpecializeOptions = {}) {
   const { buildInterpreter } = await import("../interp/build.ts");
-  const { buildProgram } = await import("../specializer/build.ts");
+  const { buildProgram } = await import("../pipeline/build.ts");
   return buildProgram((await buildInterpreter("toy")).wasm, program, { cache: false, verify: true, ...opts });
 }
 

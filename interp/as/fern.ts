@@ -12,7 +12,8 @@
 // Calls: the caller copies the arguments to a new frame at the top of the frame stack and calls the callee's
 // specialized function through its slot when set, the generic body otherwise; the result comes back in two globals.
 // Requests: one per function, its blob (header + code) as the constant buffer, the frame at run time.
-// Errors call the host (fern.error), which throws with the function and source line; the same in both bodies.
+// Errors call the host (futamura.error with the pc's byte offset in the program), which throws with the function
+// and source line; the same in both bodies.
 // Relies on weval.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
 import {
   FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_INDEX, FUNC_SIZE,
@@ -30,7 +31,7 @@ export { wevalPendingHead, wevalIsWevaled } from "./weval";
 @external("futamura", "program_length") declare function programLength(): u32;
 @external("futamura", "program_read") declare function programRead(dst: usize): void;
 @external("fern", "print") declare function printValue(tag: u64, bits: u64): void;
-@external("fern", "error") declare function hostError(kind: u32, func: u32, pc: u32): void;
+@external("futamura", "error") declare function hostError(code: u32, pc: u32): void;
 
 const FERN_FUNC_ID: u32 = 2;
 /** Context pcs for the constant-trip loops, above any real pc. */
@@ -79,8 +80,10 @@ let retBits: u64 = 0;
   return tag == TAG_NIL || (tag == TAG_BOOL && bits == 0);
 }
 
+/** Report a runtime error at `pc` of this function: the host ABI's error takes the instruction's byte offset in the
+ *  program, which the loader (lang/loader.ts) maps back to the function and its source line. */
 function fail(kind: u32, blob: usize, pc: u32): void {
-  hostError(kind, <u32>load<u8>(blob + FUNC_INDEX), pc);
+  hostError(kind, <u32>(blob - program) + FUNC_SIZE + pc);
   unreachable();
 }
 
@@ -319,7 +322,7 @@ export function init(): void {
   }
 }
 
-/** Run `main` (function 0); returns 0 (errors are thrown by the host's fern.error). */
+/** Run `main` (function 0); returns 0 (errors are thrown by the host's futamura.error). */
 export function run(): u64 {
   fsp = frameStack;
   depth = 0;

@@ -28,7 +28,7 @@ export { wevalPendingHead, wevalIsWevaled } from "./weval";
 
 @external("futamura", "program_length") declare function programLength(): u32;
 @external("futamura", "program_read") declare function programRead(dst: usize): void;
-@external("futamura", "print_text") declare function printText(ptr: usize, len: u32): void;
+@external("futamura", "write") declare function write(ptr: usize, len: u32): void;
 @external("futamura", "print_u64") declare function printU64(value: u64): void;
 @external("futamura", "trace") declare function trace(pc: u32, acc: u64): void;
 
@@ -80,7 +80,7 @@ const specializedSlot: usize = memory.data(4, 4);
       }
       case OP_PRINT: {
         const entry = strings + load<u32>(at + PRINT_OPERAND_0) * STRING_ENTRY_SIZE;
-        printText(stringData + load<u32>(entry), load<u32>(entry + 4));
+        write(stringData + load<u32>(entry), load<u32>(entry + 4));
         pc += PRINT_SIZE;
         break;
       }

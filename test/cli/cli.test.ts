@@ -41,7 +41,7 @@ describe("futamura CLI", () => {
     const r = futamura("run", "--trace", "bytecode/programs/wrap_add.asm");
     expect(r.code).toBe(0);
     expect(r.stderr.split("\n")[0]).toMatch(/^\s+0\s+LOAD_IMMEDIATE 9223372036854775813\s+acc=0\s+\(line 4\)$/);
-    expect(r.stderr).toContain("halt: acc=12");
+    expect(r.stderr).toContain("result: 12");
   });
 
   it("reports a malformed program on one line with file:line:col and exit code 1", () => {

@@ -2,7 +2,7 @@
 // shrinks toward a smaller program) through the reference evaluator and the wevaled module. Prints the seed it
 // starts from; a failing program is shrunk, printed and saved under build/fuzz-failures/. Options:
 //   --runs N (default 100000)   --seed S (default: time-based)   --optimize L (binaryen level, default 0)
-// Relies on fast-check and the pipeline (bytecode/, specializer/build.ts).
+// Relies on fast-check and the pipeline (bytecode/, pipeline/build.ts).
 import fc from "fast-check";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { randomProgram } from "../../bytecode/random.ts";
 import { evaluate } from "../../bytecode/reference.ts";
 import { buildInterpreter } from "../../interp/build.ts";
 import { BufferedOutput, runModule } from "../../interp/host.ts";
-import { buildProgram } from "../../specializer/build.ts";
+import { buildProgram } from "../../pipeline/build.ts";
 import { ROOT } from "../../util/root.ts";
 
 function arg(name: string, fallback: number): number {

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildInterpreter } from "../../interp/build.ts";
 import { compileFern } from "../../lang/index.ts";
+import { fernLoaded } from "../../lang/loader.ts";
 import { randomFern } from "../../lang/random.ts";
-import { differential } from "../../specializer/differential.ts";
+import { differential } from "../../pipeline/differential.ts";
 import { SourceError } from "../../util/errors.ts";
 import { ROOT } from "../../util/root.ts";
 import { expectUserError } from "../helpers.ts";
@@ -17,7 +18,7 @@ const programs = readdirSync(dir).filter((f) => f.endsWith(".fern")).sort().map(
 
 describe("Fern programs, interpreted and wevaled", () => {
   it.each(programs.map((p) => [p.file, p] as const))("%s", async (_f, p) => {
-    const [r] = await differential(interp, [{ name: p.file, bytes: p.bytes }], { verify: true });
+    const [r] = await differential(interp, [fernLoaded(p)], { verify: true });
     expect(r.aborted).toEqual([]);
     expect(r.interpreted.stdout).toBe(p.expect.stdout ?? "");
     expect(r.interpreted.error).toBe(p.expect.runtimeError);
@@ -34,7 +35,7 @@ describe("Fern with its slots in memory (the control for measuring registers)", 
   it("gives the same results as the register build, interpreted and wevaled", async () => {
     const memoryInterp = (await buildInterpreter("fern-memory")).wasm;
     const sample = programs.filter((p) => ["functions.fern", "arrays.fern", "type-error.fern"].includes(p.file));
-    const results = await differential(memoryInterp, sample.map((p) => ({ name: p.file, bytes: p.bytes })), { optimizeLevel: 0 });
+    const results = await differential(memoryInterp, sample.map(fernLoaded), { optimizeLevel: 0 });
     results.forEach((r, i) => {
       expect(r.wevaled).toEqual(r.interpreted);
       expect(r.interpreted.stdout).toBe(sample[i].expect.stdout ?? "");
@@ -67,7 +68,7 @@ describe("random Fern programs", () => {
   it("agree interpreted vs wevaled on 60 random programs", async () => {
     const progs = Array.from({ length: 60 }, (_, i) => {
       const source = randomFern(i + 1);
-      return { name: `seed ${i + 1}`, bytes: compileFern(source, `seed${i + 1}.fern`).bytes, source };
+      return { ...fernLoaded(compileFern(source, `seed${i + 1}.fern`)), name: `seed ${i + 1}`, source };
     });
     const results = await differential(interp, progs, { optimizeLevel: 0 });
     for (const r of results) {

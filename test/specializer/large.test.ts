@@ -9,7 +9,8 @@ import { fernOneFunction, toyProgram } from "../../bench/compile-programs.ts";
 import { assemble } from "../../bytecode/index.ts";
 import { buildInterpreter } from "../../interp/build.ts";
 import { compileFern } from "../../lang/index.ts";
-import { differential, runOutcome } from "../../specializer/differential.ts";
+import { fernLoaded } from "../../lang/loader.ts";
+import { differential, runOutcome } from "../../pipeline/differential.ts";
 import { FULL_OPTIMIZE_MAX_VALUES } from "../../specializer/optimize.ts";
 import { SEGMENT_BLOCKS } from "../../specializer/ssa/backend.ts";
 import { randomFern } from "../../lang/random.ts";
@@ -70,7 +71,7 @@ describe("big Fern programs, interpreted vs wevaled", () => {
   ];
   it.each(programs)("$name", async ({ name, source }) => {
     const interp = (await buildInterpreter("fern")).wasm;
-    const [r] = await differential(interp, [{ name, bytes: compileFern(source, `${name}.fern`).bytes }]);
+    const [r] = await differential(interp, [{ ...fernLoaded(compileFern(source, `${name}.fern`)), name }]);
     expect(r.aborted).toEqual([]);
     expect(r.interpreted.error).toBeUndefined();
     expect(r.wevaled).toEqual(r.interpreted);
@@ -83,9 +84,9 @@ describe("big Fern programs, interpreted vs wevaled", () => {
 describe("Relooper segments, forced on small programs", () => {
   it("a 30-branch if/else chain in segments of 20 blocks, optimized and not", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
-    const bytes = compileFern(ifChain(30), "chain.fern").bytes;
+    const chain = fernLoaded(compileFern(ifChain(30), "chain.fern"));
     for (const optimizeLevel of [0, 3]) {
-      const [r] = await differential(interp, [{ name: "chain", bytes }], { segmentBlocks: 20, optimizeLevel });
+      const [r] = await differential(interp, [{ ...chain, name: "chain" }], { segmentBlocks: 20, optimizeLevel });
       expect(r.wevaled).toEqual(r.interpreted);
     }
   });
@@ -96,7 +97,7 @@ describe("Relooper segments, forced on small programs", () => {
 
   it("random Fern programs in segments of 8 blocks", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
-    const programs = range(1, 30).map((seed) => ({ name: `random ${seed}`, bytes: compileFern(randomFern(seed), `random-${seed}.fern`).bytes }));
+    const programs = range(1, 30).map((seed) => ({ ...fernLoaded(compileFern(randomFern(seed), `random-${seed}.fern`)), name: `random ${seed}` }));
     for (const r of await differential(interp, programs, { segmentBlocks: 8, optimizeLevel: 0 })) expect(r.wevaled, r.name).toEqual(r.interpreted);
   }, 120_000);
 });

@@ -1,14 +1,15 @@
-// The whole pipeline for one program: interpreter + program → snapshot → wevaled module, with the result cached by
-// (interpreter bytes, program bytes, specializer version). Used by `futamura build`, `futamura run --aot` and the
-// benchmarks. Relies on snapshot/, specializer/index.ts, cache.ts and interp/host.ts.
+// The pipeline's build step for one program: interpreter + program → snapshot → wevaled module, with the result
+// cached by (interpreter bytes, program bytes, specializer version). The orchestration lives here, outside the
+// stages: snapshot/ and specializer/ do not know of each other. Used by `futamura build`, `run --aot`, `diff`, the
+// benchmarks and the tests. Relies on snapshot/, specializer/index.ts, cache.ts and interp/host.ts.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
+import { asHosted, BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { ROOT } from "../util/root.ts";
 import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
-import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "./index.ts";
+import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
 
 let versionHash: string | undefined;
 
@@ -23,7 +24,7 @@ export function specializerVersion(): string {
       else if (e.name.endsWith(".ts")) h.update(e.name).update(readFileSync(p));
     }
   };
-  for (const d of ["specializer", "snapshot", "util"]) walk(join(ROOT, d));
+  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(join(ROOT, d));
   versionHash = h.digest("hex").slice(0, 16);
   return versionHash;
 }
@@ -42,9 +43,10 @@ export interface BuildOptions extends SpecializeOptions {
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
-export async function buildProgram(interp: Uint8Array, program: Uint8Array, opts: BuildOptions = {}): Promise<BuildResult> {
+export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions = {}): Promise<BuildResult> {
   const t = performance.now();
-  const host = new InterpreterHost(program, new BufferedOutput());
+  const { bytes: program, host: programHost } = asHosted(programOrBytes);
+  const host = new InterpreterHost(program, new BufferedOutput(), { host: programHost });
   const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i) });
   const snapshotMs = performance.now() - t;
   const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));

@@ -1,0 +1,153 @@
+// Interpreters described by data: a manifest (JSON) per interpreter says what to compile and how a program file
+// becomes the bytes the interpreter loads, so every command works with any interpreter and none is special.
+//
+//   {
+//     "name": "bf",                       unique; `--interp bf`
+//     "entry": "../as/bf.ts",             the AssemblyScript entry, relative to the manifest
+//     "loader": "../../lang-bf/loader.ts" a module exporting load(file, data) (see LoadedProgram), or
+//               {"command": ["node", "compile.mjs", "{file}"]} whose standard output is the program's bytes;
+//               omitted: the file's bytes as they are
+//     "extensions": [".b", ".bf"],        program files this interpreter takes (chosen by extension when unique)
+//     "imports": ["fern"],                import modules beyond futamura's host ABI that the loader provides
+//     "use": ["FERN_REGISTERS=1"],        asc --use constants (optional)
+//     "out": "build/bf.wasm"              where build-interp writes the module (default build/<name>.wasm)
+//   }
+//
+// Built-in manifests live in interp/manifests/; a project's own are found as */futamura-interp.json under the
+// current directory (what `futamura new-interp NAME` writes). Relies on util/.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { UserError } from "../util/errors.ts";
+import { ROOT } from "../util/root.ts";
+
+export const MANIFEST_FILE = "futamura-interp.json";
+export const BUILTIN_MANIFESTS = join(ROOT, "interp", "manifests");
+
+export interface Manifest {
+  name: string;
+  /** Absolute path of the AssemblyScript entry. */
+  entry: string;
+  loader: { module: string } | { command: string[] } | { raw: true };
+  extensions: string[];
+  imports: string[];
+  use: string[];
+  /** Absolute path of the built module. */
+  out: string;
+  /** The manifest file (absolute), or the entry for an entry-only interpreter. */
+  file: string;
+}
+
+function fail(file: string, what: string): never {
+  throw new UserError(`${file}: error: ${what}`);
+}
+
+const stringList = (file: string, v: unknown, field: string): string[] => {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) fail(file, `"${field}" must be a list of strings`);
+  return v as string[];
+};
+
+/** Read and check a manifest file; paths in it are relative to its folder. */
+export function readManifest(file: string): Manifest {
+  const path = resolve(file);
+  if (!existsSync(path)) fail(file, "no such file");
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    fail(file, `not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(file, "a manifest is a JSON object");
+  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "out", "description"]);
+  for (const k of Object.keys(raw)) if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
+  const dir = dirname(path);
+  if (typeof raw.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(raw.name)) fail(file, `"name" must be a lowercase name like "calc" (letters, digits, '-')`);
+  if (typeof raw.entry !== "string") fail(file, `"entry" must name the interpreter's AssemblyScript file`);
+  const entry = resolve(dir, raw.entry);
+  if (!existsSync(entry)) fail(file, `"entry": ${raw.entry} does not exist`);
+  let loader: Manifest["loader"] = { raw: true };
+  if (typeof raw.loader === "string") {
+    loader = { module: resolve(dir, raw.loader) };
+    if (!existsSync(loader.module)) fail(file, `"loader": ${raw.loader} does not exist`);
+  } else if (raw.loader && typeof raw.loader === "object" && Array.isArray((raw.loader as { command?: unknown }).command)) {
+    loader = { command: stringList(file, (raw.loader as { command: unknown }).command, "loader.command") };
+    if (!loader.command.length) fail(file, `"loader.command" is empty`);
+  } else if (raw.loader !== undefined) fail(file, `"loader" must be a module path or {"command": [...]}`);
+  const extensions = stringList(file, raw.extensions, "extensions");
+  for (const e of extensions) if (!/^\.[A-Za-z0-9]+$/.test(e)) fail(file, `extension "${e}" must look like ".ext"`);
+  const out = typeof raw.out === "string" ? resolve(dir, raw.out) : join(dir, "build", `${raw.name}.wasm`);
+  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), out, file: path };
+}
+
+/** An interpreter given only by its AssemblyScript entry: programs are passed as raw bytes. */
+export function entryOnlyManifest(entry: string): Manifest {
+  const path = resolve(entry);
+  if (!existsSync(path)) fail(entry, "no such file");
+  const name = basename(path, extname(path));
+  return { name, entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], out: join(dirname(path), "build", `${name}.wasm`), file: path };
+}
+
+/** Every manifest futamura knows: the built-in ones, then the project's (`*\/futamura-interp.json` under `cwd`). */
+export function knownManifests(cwd = process.cwd()): Manifest[] {
+  const files = readdirSync(BUILTIN_MANIFESTS)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => join(BUILTIN_MANIFESTS, f));
+  if (existsSync(join(cwd, MANIFEST_FILE))) files.push(join(cwd, MANIFEST_FILE));
+  for (const e of readdirSync(cwd, { withFileTypes: true })) {
+    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && existsSync(join(cwd, e.name, MANIFEST_FILE))) files.push(join(cwd, e.name, MANIFEST_FILE));
+  }
+  const seen = new Map<string, Manifest>();
+  for (const f of files) {
+    const m = readManifest(f);
+    const prior = seen.get(m.name);
+    if (prior && prior.file !== m.file) fail(relative(cwd, f) || f, `interpreter name "${m.name}" is already taken by ${relative(cwd, prior.file)}`);
+    seen.set(m.name, m);
+  }
+  return [...seen.values()];
+}
+
+export function builtinManifest(name: string): Manifest {
+  const file = join(BUILTIN_MANIFESTS, `${name}.json`);
+  if (!existsSync(file)) throw new UserError(`error: no built-in interpreter named '${name}'`);
+  return readManifest(file);
+}
+
+/** `--interp NAME|FILE`: a known name, a manifest (.json), an AssemblyScript entry (.ts), or a built module (.wasm). */
+export type InterpreterSpec = { manifest: Manifest } | { wasmFile: string };
+
+export function resolveInterpreterSpec(spec: string, cwd = process.cwd()): InterpreterSpec {
+  if (spec.endsWith(".wasm")) return { wasmFile: spec };
+  if (spec.endsWith(".json")) return { manifest: readManifest(spec) };
+  if (spec.endsWith(".ts")) {
+    const beside = join(dirname(resolve(spec)), MANIFEST_FILE);
+    if (existsSync(beside)) {
+      const m = readManifest(beside);
+      if (m.entry === resolve(spec)) return { manifest: m };
+    }
+    return { manifest: entryOnlyManifest(spec) };
+  }
+  const known = knownManifests(cwd);
+  const m = known.find((k) => k.name === spec);
+  if (!m) throw new UserError(`error: no interpreter named '${spec}' (known: ${known.map((k) => k.name).join(", ")}; or give a manifest .json, an entry .ts or a module .wasm)`);
+  return { manifest: m };
+}
+
+/** The interpreter for a program file by its extension, when exactly one known interpreter takes it. */
+export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
+  const ext = extname(file);
+  const known = knownManifests(cwd);
+  const takers = known.filter((m) => m.extensions.includes(ext));
+  if (takers.length === 1) return takers[0];
+  if (takers.length > 1) throw new UserError(`${file}: error: several interpreters take ${ext} files (${takers.map((m) => m.name).join(", ")}); choose one with --interp`);
+  const all = known.filter((m) => m.extensions.length).map((m) => `${m.extensions.join(" ")} (${m.name})`);
+  throw new UserError(`${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp`);
+}
+
+/** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. */
+export function checkExtension(m: Manifest, file: string, cwd = process.cwd()): void {
+  const ext = extname(file);
+  if (!ext || m.extensions.includes(ext) || m.loader && "raw" in m.loader) return;
+  const other = knownManifests(cwd).find((k) => k.name !== m.name && k.extensions.includes(ext));
+  if (other) throw new UserError(`${file}: error: this is a ${other.name} program (${ext}), but the interpreter is ${m.name}, which takes ${m.extensions.join(", ") || "raw program bytes"}; drop --interp or choose ${other.name}`);
+}

@@ -1,0 +1,15 @@
+// Fern's loader (interp/manifests/fern.json): a .fern source → the binary program, its `// expect:` and
+// `// expect runtime error:` lines as expectations, and Fern's host additions (fern.print, error messages with the
+// function and line). Relies on index.ts and values.ts.
+import type { LoadedProgram } from "../pipeline/program.ts";
+import { compileFern, type FernProgram } from "./index.ts";
+import { fernHost } from "./values.ts";
+
+export function load(file: string, data: Uint8Array): LoadedProgram {
+  return fernLoaded(compileFern(new TextDecoder().decode(data), file));
+}
+
+/** A compiled Fern program as the host runs it (tests and benchmarks that compile source text directly). */
+export function fernLoaded(p: FernProgram): LoadedProgram & { name: string } {
+  return { name: p.file, bytes: p.bytes, expect: { stdout: p.expect.stdout, error: p.expect.runtimeError }, host: fernHost(p.bytes) };
+}

@@ -1,0 +1,78 @@
+// The generic differential tester: any interpreter module that follows futamura's ABI (init as
+// `wizer.initialize` reading its program through futamura.program_length/program_read, weval requests, a `run`
+// export) plus a set of programs → each program run interpreted (its snapshot) and wevaled on the same input,
+// output bytes, result, runtime error and exit code compared, with the time of each run. A new language gets
+// correctness checking for free: `futamura diff --interp NAME progs…` or this function from a test.
+// Relies on build.ts and interp/host.ts.
+import { asHosted, BufferedOutput, ProgramExit, runModule, type HostedProgram } from "../interp/host.ts";
+import { buildProgram } from "./build.ts";
+import type { SpecializeOptions } from "../specializer/index.ts";
+
+export interface DiffProgram extends HostedProgram {
+  name: string;
+}
+
+export interface RunOutcome {
+  /** The output decoded as UTF-8 (compare `bytes` for binary output). */
+  stdout: string;
+  bytes: Uint8Array;
+  /** futamura.exit's code, or 0 (1 when the run ended with an error). */
+  exitCode: number;
+
+  /** The error the run ended with (a trap or a host error), if any. */
+  error?: string;
+  result?: bigint;
+}
+
+export interface DiffResult {
+  name: string;
+  interpreted: RunOutcome;
+  wevaled: RunOutcome;
+  same: boolean;
+  /** Requests that were not specialized, with the reason. */
+  aborted: string[];
+  /** Snapshot + specialize + binaryen, ms. */
+  buildMs: number;
+  /** Wall time of each run (instantiate and the first call of `run`, so mostly Liftoff code), ms. */
+  interpretedMs: number;
+  wevaledMs: number;
+}
+
+export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array | HostedProgram): Promise<RunOutcome> {
+  const out = new BufferedOutput();
+  const done = (rest: Partial<RunOutcome>): RunOutcome => ({ stdout: out.text(), bytes: out.bytes(), exitCode: 0, ...rest });
+  try {
+    return done({ result: await runModule(wasm, program, out) });
+  } catch (e) {
+    if (e instanceof ProgramExit) return done({ exitCode: e.code });
+    return done({ error: (e as Error).message, exitCode: 1 });
+  }
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Same output bytes, result, error and exit code (the times may differ). */
+export function sameOutcome(a: RunOutcome, b: RunOutcome): boolean {
+  return sameBytes(a.bytes, b.bytes) && a.error === b.error && a.result === b.result && a.exitCode === b.exitCode;
+}
+
+export async function differential(interp: Uint8Array, programs: DiffProgram[], opts: SpecializeOptions = {}): Promise<DiffResult[]> {
+  const results: DiffResult[] = [];
+  for (const p of programs) {
+    const program = asHosted(p);
+    const t = performance.now();
+    const built = await buildProgram(interp, program, { cache: false, ...opts });
+    const buildMs = performance.now() - t;
+    // Compiled before the clock starts: the times are instantiate + init-free run, first call (Liftoff).
+    const [snapshotModule, wevaledModule] = await Promise.all([WebAssembly.compile(built.snapshot as BufferSource), WebAssembly.compile(built.wasm as BufferSource)]);
+    const t1 = performance.now();
+    const interpreted = await runOutcome(snapshotModule, program);
+    const t2 = performance.now();
+    const wevaled = await runOutcome(wevaledModule, program);
+    const wevaledMs = performance.now() - t2;
+    const same = sameOutcome(interpreted, wevaled);
+    const aborted = (built.specialize?.requests ?? []).filter((r) => r.aborted).map((r) => `request ${r.userId}: ${r.aborted}`);
+    results.push({ name: p.name, interpreted, wevaled, same, aborted, buildMs, interpretedMs: t2 - t1, wevaledMs });
+  }
+  return results;
+}

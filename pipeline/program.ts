@@ -1,0 +1,99 @@
+// A program file → what an interpreter loads, through its manifest's loader (interp/manifest.ts):
+//   - a loader module exports `load(file: string, data: Uint8Array): LoadedProgram` (JavaScript, or TypeScript
+//     inside this repository: it runs from dist/ as the compiled .js);
+//   - a loader command prints the program's bytes on standard output ({file} is replaced by the path);
+//   - no loader: the file's bytes as they are.
+// Relies on interp/manifest.ts, interp/host.ts and util/.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { basename, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { HostedProgram, ProgramHost } from "../interp/host.ts";
+import { checkExtension, type Manifest } from "../interp/manifest.ts";
+import { UserError } from "../util/errors.ts";
+import { readUserFile } from "../util/files.ts";
+import { ROOT } from "../util/root.ts";
+
+/** What a program says it should do (comments in its source, or files beside it): checked by `run --expect`. */
+export interface Expectations {
+  /** Expected output (bytes; a string is UTF-8). */
+  stdout?: string | Uint8Array;
+  /** Expected result of `run` (a decimal). */
+  result?: string;
+  /** Expected runtime error message, with the file named by its base name. */
+  error?: string;
+  /** Expected exit code (default 0 when anything is expected). */
+  exitCode?: number;
+}
+
+/** What a loader returns. */
+export interface LoadedProgram {
+  /** The bytes init reads through futamura.program_read. */
+  bytes: Uint8Array;
+  expect?: Expectations;
+  /** Input the program is meant to read (used by diff, bench, tests and `run --expect` when no --input is given). */
+  input?: Uint8Array;
+  /** The language's own imports and runtime error messages. */
+  host?: ProgramHost;
+  /** One line per step for `run --trace` (interpreters that export `runTraced` and call futamura.trace). */
+  formatTrace?(pc: number, value: bigint): string;
+}
+
+export interface Program extends LoadedProgram, HostedProgram {
+  file: string;
+  interpreter: string;
+}
+
+type LoaderModule = { load: (file: string, data: Uint8Array) => LoadedProgram | Promise<LoadedProgram> };
+
+/** A loader module inside the repository is TypeScript; the CLI runs from dist/, where it is the compiled .js. */
+export function runnableModulePath(path: string): string {
+  const here = fileURLToPath(import.meta.url);
+  const fromDist = here.includes(`${sep}dist${sep}`);
+  if (fromDist && path.endsWith(".ts") && path.startsWith(ROOT + sep)) {
+    const compiled = `${ROOT}${sep}dist${sep}${relative(ROOT, path).replace(/\.ts$/, ".js")}`;
+    if (existsSync(compiled)) return compiled;
+  }
+  return path;
+}
+
+const modules = new Map<string, Promise<LoaderModule>>();
+
+async function loaderModule(m: Manifest, path: string): Promise<LoaderModule> {
+  let p = modules.get(path);
+  if (!p) {
+    p = import(pathToFileURL(runnableModulePath(path)).href) as Promise<LoaderModule>;
+    modules.set(path, p);
+  }
+  let mod: LoaderModule;
+  try {
+    mod = await p;
+  } catch (e) {
+    throw new UserError(`${m.file}: error: cannot import the loader ${path}: ${(e as Error).message}`);
+  }
+  if (typeof mod.load !== "function") throw new UserError(`${path}: error: a loader module must export a function load(file, data)`);
+  return mod;
+}
+
+/** Load `file` for interpreter `m` (after checking it is not another interpreter's program). */
+export async function loadProgram(m: Manifest, file: string, data?: Uint8Array): Promise<Program> {
+  checkExtension(m, file);
+  const bytes = data ?? readUserFile(file);
+  let loaded: LoadedProgram;
+  if ("module" in m.loader) {
+    loaded = await (await loaderModule(m, m.loader.module)).load(file, bytes);
+    if (!(loaded?.bytes instanceof Uint8Array)) throw new UserError(`${m.loader.module}: error: load() must return { bytes: Uint8Array, … }`);
+  } else if ("command" in m.loader) {
+    const [cmd, ...args] = m.loader.command.map((a) => a.replaceAll("{file}", file));
+    const r = spawnSync(cmd, args, { maxBuffer: 1 << 30 });
+    if (r.error) throw new UserError(`${m.file}: error: cannot run the loader command '${cmd}': ${r.error.message}`);
+    if (r.status !== 0) throw new UserError(`${file}: error: the loader command failed (exit ${r.status}): ${r.stderr.toString().trim().split("\n")[0] ?? ""}`);
+    loaded = { bytes: new Uint8Array(r.stdout) };
+  } else loaded = { bytes };
+  return { ...loaded, file, interpreter: m.name };
+}
+
+/** The runtime error message as an expectation names it: the file by its base name. */
+export function errorForExpect(program: Program, message: string | undefined): string | undefined {
+  return message?.replaceAll(program.file, basename(program.file));
+}
