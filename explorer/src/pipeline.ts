@@ -6,10 +6,11 @@
 // Relies on those stages' public APIs only.
 import { formatInstruction } from "../../bytecode/disassembler.ts";
 import { loadProgramSource } from "../../bytecode/source.ts";
-import { BufferedOutput, InterpreterHost, runModule } from "../../interp/host.ts";
+import { BufferedOutput, InterpreterHost, runModule, type HostedProgram, type ProgramHost } from "../../interp/host.ts";
 import { disassembleFern } from "../../lang/disassembler.ts";
 import { FUNC_HEADER } from "../../lang/opcodes.ts";
 import { compileFern } from "../../lang/program.ts";
+import { fernHost } from "../../lang/values.ts";
 import { snapshot } from "../../snapshot/index.ts";
 import { specializeModule, type RequestStats, type SpecializeModuleResult } from "../../specializer/index.ts";
 import { targetsOf, type BlockId, type FunctionBody } from "../../specializer/ssa/ir.ts";
@@ -111,6 +112,8 @@ interface Compiled {
   bytes: Uint8Array;
   functions: ListedFunction[];
   expect?: string;
+  /** The language's additions to the host ABI (Fern's printing and error messages). */
+  host?: ProgramHost;
 }
 
 /** Stage 1: source → program bytes and the listing. Source errors become ProgramError with the CLI's text. */
@@ -123,7 +126,7 @@ export function compileProgram(language: Language, source: string): Compiled {
     }
     const p = compileFern(source, FILE_NAME.fern);
     const functions = p.functions.map((f, index) => ({ index, name: f.name, instructions: disassembleFern(f.code).map((i) => ({ pc: i.pc, text: i.text, line: f.lines.get(i.pc) })) }));
-    return { bytes: p.bytes, functions, expect: p.expect.stdout };
+    return { bytes: p.bytes, functions, expect: p.expect.stdout, host: fernHost(p.bytes) };
   } catch (e) {
     if (e instanceof SourceError) throw new ProgramError(e.message, e.pos.line, e.pos.col);
     if (e instanceof Error && e.name === "BinaryError") throw new ProgramError(e.message);
@@ -187,7 +190,7 @@ function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number |
   });
 }
 
-async function timedRun(wasm: Uint8Array, program: Uint8Array, runs: number): Promise<RunOutcome> {
+async function timedRun(wasm: Uint8Array, program: HostedProgram, runs: number): Promise<RunOutcome> {
   const outcome: RunOutcome = { stdout: "", ms: [] };
   const module = await WebAssembly.compile(wasm as BufferSource);
   for (let i = 0; i < runs; i++) {
@@ -226,7 +229,7 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
 
   await step("snapshotting the interpreter with the program loaded");
   t = performance.now();
-  const host = new InterpreterHost(compiled.bytes, new BufferedOutput());
+  const host = new InterpreterHost(compiled.bytes, new BufferedOutput(), { host: compiled.host });
   const snap = await snapshot(opts.interpreter, { imports: host.imports, onInstance: (i) => host.bind(i) });
   const snapshotMs = performance.now() - t;
 
@@ -265,9 +268,9 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
 
   const runs = Math.max(1, opts.runs ?? 1);
   await step("running the interpreter (the snapshot)");
-  const interpreted = await timedRun(snap.wasm, compiled.bytes, runs);
+  const interpreted = await timedRun(snap.wasm, compiled, runs);
   await step("running the wevaled module");
-  const wevaled = await timedRun(specialize.wasm, compiled.bytes, runs);
+  const wevaled = await timedRun(specialize.wasm, compiled, runs);
   return {
     language: opts.language,
     functions: compiled.functions,
