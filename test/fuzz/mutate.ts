@@ -105,16 +105,19 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 (async () => {
   const { buildInterpreter } = await import(workerData.dist + "/interp/build.js");
-  const { buildProgram } = await import(workerData.dist + "/specializer/build.js");
+  const { buildProgram } = await import(workerData.dist + "/pipeline/build.js");
+  const { fernHost } = await import(workerData.dist + "/lang/values.js");
   const { BufferedOutput, runModule } = await import(workerData.dist + "/interp/host.js");
   const { UserError } = await import(workerData.dist + "/util/errors.js");
   const interps = {};
   parentPort.on("message", async ({ language, bytes }) => {
+    // Fern's printing and error messages are its loader's additions to the host ABI.
+    const program = language === "fern" ? { bytes, host: fernHost(bytes) } : { bytes };
     try {
       interps[language] ??= (await buildInterpreter(language)).wasm;
       let built;
       try {
-        built = await buildProgram(interps[language], bytes, { cache: false });
+        built = await buildProgram(interps[language], program, { cache: false });
       } catch (e) {
         parentPort.postMessage(e instanceof UserError ? { kind: "rejected", message: e.message } : { kind: "internal", message: "build: " + e.message });
         return;
@@ -122,7 +125,7 @@ const { parentPort, workerData } = require("node:worker_threads");
       const run = async (wasm) => {
         const out = new BufferedOutput();
         try {
-          const result = await runModule(wasm, bytes, out);
+          const result = await runModule(wasm, program, out);
           return { text: out.text() + "\\n=> " + result, internal: false };
         } catch (e) {
           return { text: out.text() + "\\n!! " + e.message, internal: !(e instanceof UserError) };
