@@ -8,7 +8,7 @@
 // examples.ts.
 import { EXAMPLES, languageOf } from "./examples.ts";
 import { drawGeneric, drawSpecialized, pcColour } from "./graphs.ts";
-import { explore, ProgramError, type CleanedBlock, type Exploration, type Language, type RequestView, type SpecializedBlock } from "./pipeline.ts";
+import { explore, stopRunning, ProgramError, type CleanedBlock, type Exploration, type Language, type RequestView, type SpecializedBlock } from "./pipeline.ts";
 import { WasmPrinter } from "./wasm-text.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -18,6 +18,7 @@ const el = {
   maxContexts: $<HTMLInputElement>("max-contexts"),
   runs: $<HTMLSelectElement>("runs"),
   run: $<HTMLButtonElement>("run"),
+  stop: $<HTMLButtonElement>("stop"),
   status: $("status"),
   source: $<HTMLTextAreaElement>("source"),
   gutter: $("gutter"),
@@ -144,7 +145,9 @@ el.example.addEventListener("change", () => loadExample(el.example.value));
 // ---- running --------------------------------------------------------------------------------------------------
 
 async function runPipeline(): Promise<void> {
+  if (el.run.disabled) return;
   el.run.disabled = true;
+  el.stop.disabled = false;
   clearError();
   const language = el.language.value as Language;
   const max = Number(el.maxContexts.value);
@@ -181,9 +184,17 @@ async function runPipeline(): Promise<void> {
     if (!(e instanceof ProgramError)) console.error(e);
   } finally {
     el.run.disabled = false;
+    el.stop.disabled = true;
   }
 }
 el.run.addEventListener("click", () => void runPipeline());
+el.stop.addEventListener("click", () => stopRunning());
+el.source.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    void runPipeline();
+  }
+});
 
 async function showResult(r: Exploration): Promise<void> {
   renderListing(r);
@@ -210,6 +221,11 @@ function renderRuns(r: Exploration): void {
   const show = (pre: HTMLElement, time: HTMLElement, o: Exploration["interpreted"]) => {
     pre.textContent = o.stdout + (o.error ? `\n[error] ${o.error}` : "");
     pre.classList.toggle("has-error", !!o.error);
+    if (o.ms.length === 0) {
+      time.textContent = o.error ?? "not run";
+      delete time.dataset.ms;
+      return { cold: NaN, warm: undefined };
+    }
     const cold = o.ms[0];
     const warm = o.ms.slice(1).sort((a, b) => a - b);
     const median = warm.length ? warm[Math.floor(warm.length / 2)] : undefined;
@@ -224,9 +240,13 @@ function renderRuns(r: Exploration): void {
   const same = r.interpreted.stdout === r.wevaled.stdout && r.interpreted.error === r.wevaled.error && r.interpreted.result === r.wevaled.result;
   const expected = r.expect === undefined ? "" : r.interpreted.stdout === r.expect ? " · matches the program's `expect:` lines" : " · DIFFERS from the program's `expect:` lines";
   const ratio = (a: number, b: number) => (a / b).toFixed(1) + "×";
-  const speed = `wevaled ${ratio(ti.cold, tw.cold)} faster on the first call${ti.warm !== undefined && tw.warm !== undefined ? `, ${ratio(ti.warm, tw.warm)} warm` : ""}`;
+  const speed = Number.isNaN(ti.cold) || Number.isNaN(tw.cold) ? "stopped" : `wevaled ${ratio(ti.cold, tw.cold)} faster on the first call${ti.warm !== undefined && tw.warm !== undefined ? `, ${ratio(ti.warm, tw.warm)} warm` : ""}`;
   el.verdict.textContent = `${same ? "✓ same output" : "✗ outputs differ"} · ${speed}${expected}. The first call runs in V8's baseline tier (Liftoff) and a long call stays there; more runs (fresh instances of the same compiled module) show the optimized tier. One machine, one page: ±15% is noise.`;
   el.verdict.className = same ? "ok" : "bad";
+  if (Number.isNaN(ti.cold) || Number.isNaN(tw.cold)) {
+    el.verdict.textContent = `■ ${r.interpreted.error}: outputs not compared.`;
+    el.verdict.className = "";
+  }
   const aborted = r.requests.filter((q) => q.stats.aborted);
   el.abort.hidden = aborted.length === 0;
   el.abort.textContent = aborted.map((q) => `Specialization of ${r.functions[q.func]?.name ?? "request " + q.position} aborted: ${q.stats.aborted} — the interpreter runs it instead.`).join("\n");

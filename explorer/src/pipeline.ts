@@ -6,17 +6,18 @@
 // Relies on those stages' public APIs only.
 import { formatInstruction } from "../../bytecode/disassembler.ts";
 import { loadProgramSource } from "../../bytecode/source.ts";
-import { BufferedOutput, InterpreterHost, runModule, type HostedProgram, type ProgramHost } from "../../interp/host.ts";
+import { BufferedOutput, InterpreterHost, type ProgramHost } from "../../interp/host.ts";
 import { disassembleFern } from "../../lang/disassembler.ts";
 import { FUNC_HEADER } from "../../lang/opcodes.ts";
 import { compileFern } from "../../lang/program.ts";
-import { fernHost } from "../../lang/values.ts";
 import { snapshot } from "../../snapshot/index.ts";
 import { specializeModule, type RequestStats, type SpecializeModuleResult } from "../../specializer/index.ts";
 import { targetsOf, type BlockId, type FunctionBody } from "../../specializer/ssa/ir.ts";
 import { formatTerminator, formatValue } from "../../specializer/ssa/print.ts";
 import type { BlockOrigins, Limits } from "../../specializer/weval/specialize.ts";
 import { SourceError } from "../../util/errors.ts";
+import { programHost } from "./hosts.ts";
+import type { RunRequest } from "./run-worker.ts";
 
 export type Language = "toy" | "fern";
 
@@ -126,7 +127,7 @@ export function compileProgram(language: Language, source: string): Compiled {
     }
     const p = compileFern(source, FILE_NAME.fern);
     const functions = p.functions.map((f, index) => ({ index, name: f.name, instructions: disassembleFern(f.code).map((i) => ({ pc: i.pc, text: i.text, line: f.lines.get(i.pc) })) }));
-    return { bytes: p.bytes, functions, expect: p.expect.stdout, host: fernHost(p.bytes) };
+    return { bytes: p.bytes, functions, expect: p.expect.stdout, host: programHost("fern", p.bytes) };
   } catch (e) {
     if (e instanceof SourceError) throw new ProgramError(e.message, e.pos.line, e.pos.col);
     if (e instanceof Error && e.name === "BinaryError") throw new ProgramError(e.message);
@@ -190,22 +191,43 @@ function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number |
   });
 }
 
-async function timedRun(wasm: Uint8Array, program: HostedProgram, runs: number): Promise<RunOutcome> {
-  const outcome: RunOutcome = { stdout: "", ms: [] };
-  const module = await WebAssembly.compile(wasm as BufferSource);
-  for (let i = 0; i < runs; i++) {
-    const out = new BufferedOutput();
-    const t = performance.now();
-    try {
-      outcome.result = String(await runModule(module, program, out));
-      outcome.error = undefined;
-    } catch (e) {
-      outcome.error = (e as Error).message;
-    }
-    outcome.ms.push(performance.now() - t);
-    outcome.stdout = out.text();
-  }
-  return outcome;
+/** The worker running a module now, if any (stopRunning ends it). */
+let running: { worker: Worker; stop: () => void } | undefined;
+
+/** Stop the run in progress: its outcome says it was stopped, and the other module is not run. */
+export function stopRunning(): boolean {
+  if (!running) return false;
+  running.stop();
+  return true;
+}
+
+export class RunStopped extends Error {}
+
+function timedRun(wasm: Uint8Array, language: Language, program: Uint8Array, runs: number): Promise<RunOutcome> {
+  const worker = new Worker(new URL("./run-worker.ts", import.meta.url), { type: "module" });
+  const t = performance.now();
+  return new Promise<RunOutcome>((resolve, reject) => {
+    const done = () => {
+      worker.terminate();
+      running = undefined;
+    };
+    running = {
+      worker,
+      stop: () => {
+        done();
+        reject(new RunStopped(`stopped after ${((performance.now() - t) / 1000).toFixed(1)} s`));
+      },
+    };
+    worker.onmessage = (e: MessageEvent<RunOutcome>) => {
+      done();
+      resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      done();
+      reject(new Error(`the run failed: ${e.message}`));
+    };
+    worker.postMessage({ wasm, language, program, runs } satisfies RunRequest);
+  });
 }
 
 export interface ExploreOptions {
@@ -268,9 +290,13 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
 
   const runs = Math.max(1, opts.runs ?? 1);
   await step("running the interpreter (the snapshot)");
-  const interpreted = await timedRun(snap.wasm, compiled, runs);
+  const stopped = (e: unknown): RunOutcome => {
+    if (!(e instanceof RunStopped)) throw e;
+    return { stdout: "", error: e.message, ms: [] };
+  };
+  const interpreted = await timedRun(snap.wasm, opts.language, compiled.bytes, runs).catch(stopped);
   await step("running the wevaled module");
-  const wevaled = await timedRun(specialize.wasm, compiled, runs);
+  const wevaled = interpreted.ms.length ? await timedRun(specialize.wasm, opts.language, compiled.bytes, runs).catch(stopped) : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
   return {
     language: opts.language,
     functions: compiled.functions,

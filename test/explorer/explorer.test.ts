@@ -114,6 +114,13 @@ describe("the explorer page", () => {
     await page.screenshot({ path: join(SHOTS, "fern-functions.png"), fullPage: true });
   });
 
+  it("a Fern runtime error is reported the same way by both modules, naming the function and line", async () => {
+    expect(await run({ example: "programs/divzero.fern" })).toBe("done");
+    expect(await text("#out-interpreted")).toMatch(/\[error\] .*division by zero/);
+    expect(await text("#out-wevaled")).toBe(await text("#out-interpreted"));
+    expect(await text("#verdict")).toMatch(/^✓ same output/);
+  });
+
   it("shows a compile error as the CLI does, beside its line, and keeps working", async () => {
     const bad = "fn main() {\n  print(1 +);\n}\n";
     let expected = "";
@@ -146,6 +153,21 @@ describe("the explorer page", () => {
     await page.locator("#listing tr").nth(100).click();
     expect(await page.locator("#specialized-graph g.node.highlight").count()).toBe(1);
     await page.check("#cleaned");
+  });
+
+  it("a program that never ends runs in a worker: the page stays responsive and Stop ends it", async () => {
+    await page.fill("#source", "let i = 0;\nwhile (true) { i = i + 1; }\n");
+    await page.selectOption("#language", "fern");
+    await page.fill("#max-contexts", "");
+    await page.evaluate(() => (document.body.dataset.state = "running"));
+    await page.click("#run");
+    await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("running the interpreter"));
+    await page.waitForTimeout(300);
+    await page.click("#stop"); // the page answers while the program loops
+    await page.waitForFunction(() => document.body.dataset.state === "done");
+    expect(await text("#time-interpreted")).toMatch(/^stopped after \d+\.\d s$/);
+    expect(await text("#verdict")).toMatch(/^■ stopped after/);
+    expect(await page.isDisabled("#stop")).toBe(true);
   });
 
   it("an aborted specialization shows its reason and still runs, interpreted", async () => {
