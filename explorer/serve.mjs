@@ -20,7 +20,7 @@ const outDir = resolve(option("--out", join(root, "build", "explorer")));
 const port = Number(option("--port", "5173"));
 const host = option("--host", "127.0.0.1");
 
-const interp = spawnSync(process.execPath, [join(root, "bin", "futamura.mjs"), "build-interp"], { stdio: ["ignore", "ignore", "inherit"] });
+const interp = spawnSync(process.execPath, [join(root, "bin", "futamura.mjs"), "build-interp", "toy", "fern", "fern-memory"], { stdio: ["ignore", "ignore", "inherit"] });
 if (interp.status !== 0) {
   console.error("explorer: building the interpreters failed");
   process.exit(1);

@@ -15,6 +15,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const el = {
   example: $<HTMLSelectElement>("example"),
   language: $<HTMLSelectElement>("language"),
+  interpreter: $<HTMLSelectElement>("interpreter"),
   maxContexts: $<HTMLInputElement>("max-contexts"),
   runs: $<HTMLSelectElement>("runs"),
   run: $<HTMLButtonElement>("run"),
@@ -46,21 +47,41 @@ const el = {
   finalWasm: $("final-wasm"),
 };
 
-const INTERPRETERS: Record<Language, URL> = {
-  toy: new URL("../../build/interp/toy.wasm", import.meta.url),
-  fern: new URL("../../build/interp/fern.wasm", import.meta.url),
+/** The shipped interpreters (build/interp/, as `futamura build-interp` writes them) for each language. Fern has
+ *  two: its locals and stack as weval registers, and `fern-memory`, the control that leaves them in memory. */
+const INTERPRETERS: Record<Language, { name: string; url: URL; note: string }[]> = {
+  toy: [{ name: "toy", url: new URL("../../build/interp/toy.wasm", import.meta.url), note: "" }],
+  fern: [
+    { name: "fern", url: new URL("../../build/interp/fern.wasm", import.meta.url), note: "locals and stack as registers" },
+    { name: "fern-memory", url: new URL("../../build/interp/fern-memory.wasm", import.meta.url), note: "locals and stack in memory" },
+  ],
 };
-const interpreterBytes = new Map<Language, Uint8Array>();
-async function interpreter(language: Language): Promise<Uint8Array> {
-  let bytes = interpreterBytes.get(language);
+const interpreterBytes = new Map<string, Uint8Array>();
+async function interpreter(language: Language, name: string): Promise<Uint8Array> {
+  const spec = INTERPRETERS[language].find((i) => i.name === name) ?? INTERPRETERS[language][0];
+  let bytes = interpreterBytes.get(spec.name);
   if (!bytes) {
-    const res = await fetch(INTERPRETERS[language]);
-    if (!res.ok) throw new Error(`cannot load the ${language} interpreter (${res.status}): run \`npm run explorer:build\``);
+    const res = await fetch(spec.url);
+    if (!res.ok) throw new Error(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
     bytes = new Uint8Array(await res.arrayBuffer());
-    interpreterBytes.set(language, bytes);
+    interpreterBytes.set(spec.name, bytes);
   }
   return bytes;
 }
+
+function listInterpreters(): void {
+  const choices = INTERPRETERS[el.language.value as Language];
+  if ([...el.interpreter.options].map((o) => o.value).join() === choices.map((c) => c.name).join()) return;
+  el.interpreter.replaceChildren(
+    ...choices.map((c) => {
+      const o = document.createElement("option");
+      o.value = c.name;
+      o.textContent = c.note ? `${c.name} (${c.note})` : c.name;
+      return o;
+    }),
+  );
+}
+el.language.addEventListener("change", listInterpreters);
 
 interface State {
   result?: Exploration;
@@ -137,6 +158,7 @@ function loadExample(name: string): void {
   if (!ex) return;
   el.source.value = ex.source;
   el.language.value = languageOf(ex.name);
+  listInterpreters();
   clearError();
   updateGutter();
 }
@@ -155,7 +177,7 @@ async function runPipeline(): Promise<void> {
     const result = await explore({
       language,
       source: el.source.value,
-      interpreter: await interpreter(language),
+      interpreter: await interpreter(language, el.interpreter.value),
       limits: max > 0 ? { maxContexts: max } : undefined,
       runs: Number(el.runs.value),
       progress: async (s) => {

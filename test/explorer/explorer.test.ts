@@ -112,6 +112,14 @@ describe("the explorer page", () => {
     await page.locator('#listing tr[data-func="0"]', { hasText: "CALL" }).first().click();
     expect(await page.locator("#specialized-graph g.node.highlight").count()).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: join(SHOTS, "fern-functions.png"), fullPage: true });
+    // The same program on fern-memory, the control with locals and stack left in memory: the same output.
+    await page.selectOption("#interpreter", "fern-memory");
+    await page.evaluate(() => (document.body.dataset.state = "running"));
+    await page.click("#run");
+    await page.waitForFunction(() => document.body.dataset.state === "done" || document.body.dataset.state === "error", null, { timeout: 60_000 });
+    expect(await text("#out-wevaled")).toBe("120\n55\nnil\n30\n1\n");
+    expect(await text("#out-interpreted")).toBe(await text("#out-wevaled"));
+    await page.selectOption("#interpreter", "fern");
   });
 
   it("a Fern runtime error is reported the same way by both modules, naming the function and line", async () => {
