@@ -62,11 +62,22 @@ export class WasmPrinter {
     // (no vacuum, no DCE), since the fragment's exits are `unreachable` and would let the optimizer drop it all.
     this.mod.runPassesOnFunction(name, ["simplify-locals-nostructure", "remove-unused-brs", "merge-blocks", "remove-unused-names", "coalesce-locals", "reorder-locals", "merge-blocks"]);
     try {
-      return this.functionText(name);
+      return withoutNops(this.functionText(name));
     } finally {
       this.mod.removeFunction(name);
     }
   }
+}
+
+/** Drop what does nothing from printed Wasm: `(nop)` lines and empty `(block)`s (binaryen's vacuum pass would,
+ *  but it also deletes code whose results only leave the fragment). */
+function withoutNops(text: string): string {
+  let out = text.replace(/^\s*\(nop\)\n/gm, "");
+  for (let before = ""; before !== out; ) {
+    before = out;
+    out = out.replace(/^(\s*)\(block\n\1\)\n/gm, "");
+  }
+  return out;
 }
 
 function typeName(b: Binaryen, t: number): string {
