@@ -10,6 +10,7 @@ import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
 import { buildCommand, buildInterpCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
+import { newInterpCommand } from "./new-interp-command.ts";
 import { runCommand, type RunFlags } from "./run-command.ts";
 
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
@@ -141,6 +142,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
     .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string }) => {
       exitCode = await benchCommand(programs, opts);
+    });
+
+  program
+    .command("new-interp")
+    .description("scaffold a new interpreter in ./NAME/ (manifest, AssemblyScript source, loader, example, test) that builds and passes diff")
+    .argument("<name>", "the interpreter's name (lowercase), also its folder and file extension")
+    .option("--dir <dir>", "write it here instead of ./NAME/")
+    .option("--ext <ext>", "its programs' file extension (default: the name)")
+    .action(async (name: string, opts: { dir?: string; ext?: string }) => {
+      exitCode = await newInterpCommand(name, opts);
     });
 
   program

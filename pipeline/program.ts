@@ -81,7 +81,16 @@ export async function loadProgram(m: Manifest, file: string, data?: Uint8Array):
   const bytes = data ?? readUserFile(file);
   let loaded: LoadedProgram;
   if ("module" in m.loader) {
-    loaded = await (await loaderModule(m, m.loader.module)).load(file, bytes);
+    const loader = await loaderModule(m, m.loader.module);
+    try {
+      loaded = await loader.load(file, bytes);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      // A loader reports a bad program by throwing `file:line:col: error: …`; anything else is the loader's own bug.
+      const message = (e as Error)?.message ?? String(e);
+      if (message.startsWith(`${file}:`) && !message.includes("\n")) throw new UserError(message);
+      throw new UserError(`${m.loader.module}: error: the loader failed on ${file}: ${message}`);
+    }
     if (!(loaded?.bytes instanceof Uint8Array)) throw new UserError(`${m.loader.module}: error: load() must return { bytes: Uint8Array, … }`);
   } else if ("command" in m.loader) {
     const [cmd, ...args] = m.loader.command.map((a) => a.replaceAll("{file}", file));

@@ -1,0 +1,119 @@
+// Bring your own interpreter, as a user does it: manifests and their errors, build-interp's checks (one error
+// line per missing thing), every command with Brainfuck chosen by extension or --interp, raw bytes and input
+// through the host ABI, and a clear error for another interpreter's program (the scaffold: test/docs/).
+// Relies on the CLI and interp/manifest.ts.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../interp/build.ts";
+import { readManifest } from "../../interp/manifest.ts";
+import { UserError } from "../../util/errors.ts";
+import { expectUserError } from "../helpers.ts";
+
+const cacheDir = mkdtempSync(join(tmpdir(), "futamura-cache-"));
+const dir = mkdtempSync(join(tmpdir(), "futamura-interp-"));
+
+function futamura(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd, encoding: "buffer", timeout: 180_000, env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir } });
+  return { code: r.status, bytes: r.stdout, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+const inRepo = (...args: string[]) => futamura(ROOT, ...args);
+
+describe("manifests", () => {
+  const write = (name: string, text: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  it.each([
+    ["bad.json", "{", /bad\.json: error: not valid JSON/],
+    ["noname.json", '{"entry": "x.ts"}', /noname\.json: error: "name" must be a lowercase name/],
+    ["noentry.json", '{"name": "x", "entry": "missing.ts"}', /noentry\.json: error: "entry": missing\.ts does not exist/],
+    ["extra.json", '{"name": "x", "entry": "extra.json", "loadr": "l.mjs"}', /extra\.json: error: unknown field "loadr"/],
+    ["ext.json", '{"name": "x", "entry": "ext.json", "extensions": ["b"]}', /ext\.json: error: extension "b" must look like "\.ext"/],
+  ])("%s is refused with one line", (name, text, message) => {
+    const f = write(name, text);
+    let err: unknown;
+    try {
+      readManifest(f);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain("\n");
+  });
+
+  it("resolves the built-in ones' paths", () => {
+    const m = readManifest(join(ROOT, "interp", "manifests", "bf.json"));
+    expect(m).toMatchObject({ name: "bf", extensions: [".b", ".bf"], entry: join(ROOT, "interp", "as", "bf.ts"), out: join(ROOT, "build", "interp", "bf.wasm") });
+    expectUserError(() => readManifest(join(dir, "none.json")), UserError, `${join(dir, "none.json")}: error: no such file`);
+  });
+});
+
+describe("build-interp", () => {
+  it("names every missing export and unknown import, one line each", () => {
+    const entry = join(dir, "broken.ts");
+    writeFileSync(entry, '@external("futamura", "print_text") declare function printText(p: usize, n: u32): void;\n@external("mine", "f") declare function f(): void;\nexport function init(): void { printText(0, 0); f(); }\nexport function run(x: i32): i32 { return x; }\n');
+    const r = futamura(dir, "build-interp", "broken.ts");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toContain("broken.ts: error: export 'run' has type (i32) -> (i32); expected export function run(): void | i32 | i64 (the result diff compares)");
+    expect(lines).toContain('broken.ts: error: missing export \'weval.pending.head\' (export { wevalPendingHead } from "./weval")');
+    expect(lines.some((l) => l.startsWith("broken.ts: error: import 'futamura.print_text' is not part of futamura's host ABI"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("broken.ts: error: import 'mine.f': module 'mine' is neither futamura's host ABI nor listed"))).toBe(true);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  }, 120_000);
+
+  it("builds every known interpreter", () => {
+    const r = inRepo("build-interp");
+    expect(r.code).toBe(0);
+    for (const name of ["toy", "fern", "fern-memory", "bf"]) expect(r.stdout).toMatch(new RegExp(`build/interp/${name}\\.wasm: ${name}, `));
+  }, 120_000);
+});
+
+describe("Brainfuck through every command", () => {
+  it("runs by extension, interpreted and --aot, with raw bytes and input", () => {
+    expect(inRepo("run", "brainfuck/programs/hello.b").stdout).toBe("Hello from futamura!\n");
+    expect(inRepo("run", "--aot", "--interp", "bf", "brainfuck/programs/hello.b").stdout).toBe("Hello from futamura!\n");
+    const bytes = inRepo("run", "--aot", "brainfuck/programs/bytes.b").bytes;
+    expect([...bytes]).toEqual(Array.from({ length: 256 }, (_, i) => i)); // 0xCA stays 0xCA
+    const input = join(dir, "in.txt");
+    writeFileSync(input, "abc");
+    expect(inRepo("run", "--input", input, "brainfuck/programs/reverse-input.b").stdout).toBe("cba");
+    expect(inRepo("run", "--expect", "brainfuck/programs/reverse-input.b").code).toBe(0); // its .in file
+  });
+
+  it("reports a runtime error at file:line:col in both modes, exit code 1", () => {
+    for (const mode of [[], ["--aot"]]) {
+      const r = inRepo("run", ...mode, "brainfuck/programs/tape-error.b");
+      expect(r).toMatchObject({ code: 1, stderr: "brainfuck/programs/tape-error.b:5:2: runtime error: the tape pointer moved off the tape (cells 0 to 65535)\n" });
+    }
+    expect(inRepo("run", "--expect", "brainfuck/programs/tape-error.b").code).toBe(0);
+  });
+
+  it("snapshots, builds and diffs; diff prints outputs and times with the Liftoff caveat", () => {
+    expect(inRepo("snapshot", "bf", "brainfuck/programs/hello.b", "-o", join(dir, "hello.snapshot.wasm")).code).toBe(0);
+    const out = join(dir, "hello.wasm");
+    expect(inRepo("build", "brainfuck/programs/hello.b", "-o", out).stdout).toMatch(/hello\.wasm: .* \[bf\]/);
+    expect(inRepo("run", out).stdout).toBe("Hello from futamura!\n");
+    const d = inRepo("diff", "brainfuck/programs/hello.b", "bytecode/programs/fib.asm");
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/ok {4}brainfuck\/programs\/hello\.b \[bf\]: interpreted [\d.]+ m?s, wevaled [\d.]+ m?s \([\d.]+x\), build/);
+    expect(d.stdout).toContain('output: "Hello from futamura!\\n" (21 bytes)');
+    expect(d.stdout).toContain("[toy]");
+    expect(d.stdout).toContain("Liftoff");
+  });
+
+  it("refuses another interpreter's program with a clear error, not its assembler's", () => {
+    const r = inRepo("run", "--interp", "toy", "brainfuck/programs/hello.b");
+    expect(r).toMatchObject({ code: 1, stderr: "brainfuck/programs/hello.b: error: this is a bf program (.b), but the interpreter is toy, which takes .asm, .fbc; drop --interp or choose bf\n" });
+    expect(inRepo("build", "--interp", "fern", "brainfuck/programs/hello.b", "-o", join(dir, "x.wasm")).stderr).toContain("this is a bf program");
+    expect(inRepo("run", "prog.unknown").stderr).toBe("prog.unknown: error: no such file\n");
+    writeFileSync(join(dir, "prog.zzz"), "");
+    expect(futamura(dir, "run", "prog.zzz").stderr).toMatch(/^prog\.zzz: error: no interpreter takes \.zzz files \(known: .*\.b \.bf \(bf\).*\); choose one with --interp\n$/);
+    expect(inRepo("run", "--interp", "nope", "brainfuck/programs/hello.b").stderr).toMatch(/^error: no interpreter named 'nope' \(known: bf, fern-memory, fern, toy/);
+  });
+});
