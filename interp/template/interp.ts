@@ -9,7 +9,8 @@
 //   execSpecialized — what futamura copies once per bytecode pc: the pc is a weval context, the registers are weval
 //                     registers (readReg/writeReg with a constant index become SSA values: no memory traffic).
 // The host ABI (futamura.*): program_length/program_read give init the program; print_u64 and write print; error
-// (code, pc) reports a runtime error, which the loader turns into file:line. weval.ts is weval's ABI (copied).
+// (code, pc) reports a runtime error, which the loader turns into file:line; exit(code) ends the run with an exit
+// code. weval.ts is weval's ABI (copied).
 import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
 
 export { wevalPendingHead, wevalIsWevaled } from "./weval";
@@ -19,6 +20,7 @@ export { wevalPendingHead, wevalIsWevaled } from "./weval";
 @external("futamura", "print_u64") declare function printU64(value: u64): void;
 @external("futamura", "write") declare function write(ptr: usize, len: u32): void;
 @external("futamura", "error") declare function hostError(code: u32, pc: u32): void;
+@external("futamura", "exit") declare function hostExit(code: i32): void;
 
 // The opcodes: loader.mjs has the same table (OPS).
 const OP_HALT: u8 = 0;
@@ -29,6 +31,7 @@ const OP_MUL: u8 = 4; // ra *= rb
 const OP_DIV: u8 = 5; // ra /= rb (unsigned; error 1 when rb is 0)
 const OP_JNZ: u8 = 6; // if ra != 0 goto target
 const OP_PRINT: u8 = 7; // print ra in decimal and a newline
+const OP_EXIT: u8 = 8; // end the run with exit code ra
 const INSN_SIZE: u32 = 16;
 const REGISTERS: u32 = 16;
 const ERR_DIVISION_BY_ZERO: u32 = 1;
@@ -86,6 +89,10 @@ const newline: usize = memory.data<u8>([10]);
         printU64(get(regs, a, specialized));
         write(newline, 1);
         break;
+      }
+      case OP_EXIT: {
+        hostExit(<i32>get(regs, a, specialized));
+        unreachable(); // the host ends the run
       }
       case OP_HALT: {
         if (specialized) popContext();

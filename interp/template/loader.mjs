@@ -3,7 +3,7 @@
 //
 //   set r0 10          ; r0 = 10            add r1 r0   ; r1 += r0   (also sub, mul, div)
 //   loop:              ; a label            jnz r0 loop ; if r0 != 0 goto loop
-//   print r1           ; decimal + newline  halt
+//   print r1           ; decimal + newline  halt        exit r2     ; exit code r2
 //   ; expect: 55       ; one expected output line (for `futamura run --expect`, diff and bench)
 //
 // Errors in a program are thrown as `file:line:col: error: …`; runtime errors (futamura.error(code, pc)) become
@@ -19,6 +19,7 @@ export const OPS = {
   div: { code: 5, operands: ["reg", "reg"] },
   jnz: { code: 6, operands: ["reg", "label"] },
   print: { code: 7, operands: ["reg"] },
+  exit: { code: 8, operands: ["reg"] },
 };
 const INSN_SIZE = 16;
 const REGISTERS = 16;

@@ -3,7 +3,7 @@
 // through the host ABI, and a clear error for another interpreter's program (the scaffold: test/docs/).
 // Relies on the CLI and interp/manifest.ts.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -105,6 +105,16 @@ describe("Brainfuck through every command", () => {
     expect(d.stdout).toContain('output: "Hello from futamura!\\n" (21 bytes)');
     expect(d.stdout).toContain("[toy]");
     expect(d.stdout).toContain("Liftoff");
+  });
+
+  it("has rows in futamura bench, checked by its expected output", () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-bench-bf-"));
+    const r = inRepo("bench", "--quick", "--engine", "v8", "--out", out, "brainfuck/programs/hello.b");
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
+    const rows = report.rows.filter((row: { program: string }) => row.program === "hello");
+    expect(rows.map((row: { variant: string }) => row.variant).sort()).toEqual(["interpreted", "interpreted", "wevaled", "wevaled"]);
+    expect(rows.every((row: { result: string }) => row.result === "Hello from futamura!\n")).toBe(true);
   });
 
   it("refuses another interpreter's program with a clear error, not its assembler's", () => {

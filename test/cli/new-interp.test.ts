@@ -20,9 +20,12 @@ describe("new-interp", () => {
     expect(futamura("new-interp", "calc").code).toBe(0);
     expect(futamura("run", "--aot", "--expect", "calc/programs/example.calc")).toMatchObject({ code: 0, stdout: "55\n3628800\n30000000\n" });
     writeFileSync(join(home, "calc", "programs", "bad.calc"), "set r0 1\nfrob r0\n");
-    expect(futamura("run", "calc/programs/bad.calc")).toMatchObject({ code: 1, stderr: "calc/programs/bad.calc:2:1: error: unknown instruction 'frob' (instructions: halt, set, add, sub, mul, div, jnz, print)\n" });
+    expect(futamura("run", "calc/programs/bad.calc")).toMatchObject({ code: 1, stderr: "calc/programs/bad.calc:2:1: error: unknown instruction 'frob' (instructions: halt, set, add, sub, mul, div, jnz, print, exit)\n" });
     writeFileSync(join(home, "calc", "programs", "div.calc"), "set r0 1\ndiv r0 r1\n");
     for (const mode of [[], ["--aot"]]) expect(futamura("run", ...mode, "calc/programs/div.calc")).toMatchObject({ code: 1, stderr: "calc/programs/div.calc:2: runtime error: division by zero\n" });
+    writeFileSync(join(home, "calc", "programs", "exit.calc"), "set r0 3\nprint r0\nexit r0\nprint r0\n");
+    for (const mode of [[], ["--aot"]]) expect(futamura("run", ...mode, "calc/programs/exit.calc")).toMatchObject({ code: 3, stdout: "3\n", stderr: "" });
+    expect(futamura("diff", "calc/programs/exit.calc").stdout).toContain('output: "3\\n" (2 bytes), exit 3');
     expect(futamura("new-interp", "calc").stderr).toBe("calc: error: already exists; new-interp writes a new folder and never into an existing one\n");
     expect(futamura("new-interp", "bf").stderr).toMatch(/an interpreter named 'bf' exists already/);
     expect(futamura("new-interp", "other", "--ext", "b").stderr).toMatch(/\.b files belong to 'bf' already/);
