@@ -54,6 +54,13 @@ function coldRun(spec: ColdSpec): { ms: number; result: string } {
   return JSON.parse(r.stdout);
 }
 
+/** The order of `runs` runs of `variants` variants, as [run, variant] pairs: run 1 of every variant, then run 2… */
+export function interleaved(runs: number, variants: number): [number, number][] {
+  const order: [number, number][] = [];
+  for (let i = 0; i < runs; i++) for (let k = 0; k < variants; k++) order.push([i, k]);
+  return order;
+}
+
 /** Two programs with the same file name (a/fib.fern, b/fib.fern) are labelled by their paths instead. */
 function distinctNames(programs: BenchProgram[]): void {
   const count = new Map<string, number>();
@@ -156,30 +163,29 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         if (result !== expected) throw new Error(`${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
       };
 
-      // Cold: one fresh process per run.
-      for (const v of variants) {
-        if (!v.cold) continue;
-        const ms: number[] = [];
-        for (let i = 0; i < coldRuns; i++) {
-          progress.step(`v8 cold ${v.name} ${i + 1}/${coldRuns}`);
-          const r = coldRun(v.cold);
-          check(v.name, r.result);
-          ms.push(r.ms);
-        }
-        rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)", runs_ms: ms, result: expected }));
+      // Cold: one fresh process per run, interleaved across variants (run 1 of each, then run 2 of each, …) so a
+      // slow phase of the machine hits every variant alike instead of inflating one ratio.
+      const coldVariants = variants.filter((v) => v.cold);
+      const coldMs: number[][] = coldVariants.map(() => []);
+      for (const [i, k] of interleaved(coldRuns, coldVariants.length)) {
+        const v = coldVariants[k];
+        progress.step(`v8 cold ${v.name} ${i + 1}/${coldRuns}`);
+        const r = coldRun(v.cold!);
+        check(v.name, r.result);
+        coldMs[k].push(r.ms);
       }
+      coldVariants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)", runs_ms: coldMs[k], result: expected })));
       // Warm: one instance per variant, warm-up calls, then runs interleaved across variants.
       const fns = await Promise.all(variants.map((v) => v.warm()));
       for (let w = 0; w < warmups; w++) fns.forEach((f, k) => (progress.step(`v8 warm-up ${variants[k].name}`), check(variants[k].name, f())));
       const warm: number[][] = variants.map(() => []);
-      for (let i = 0; i < runs; i++)
-        fns.forEach((f, k) => {
-          progress.step(`v8 warm ${variants[k].name} ${i + 1}/${runs}`);
-          const t = performance.now();
-          const r = f();
-          warm[k].push(performance.now() - t);
-          check(variants[k].name, r);
-        });
+      for (const [i, k] of interleaved(runs, fns.length)) {
+        progress.step(`v8 warm ${variants[k].name} ${i + 1}/${runs}`);
+        const t = performance.now();
+        const r = fns[k]();
+        warm[k].push(performance.now() - t);
+        check(variants[k].name, r);
+      }
       variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
       peers.forEach((p) => p.dispose());
       const luaFile = bp.path && peerSources(bp.path).lua !== undefined ? join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ".lua")) : undefined;

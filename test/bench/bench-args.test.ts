@@ -84,3 +84,10 @@ describe("bench chart with nothing long enough to draw", () => {
     expect(svg).toMatch(/2 row\(s\) with a median under 1 ms left out/);
   });
 });
+
+describe("bench run order", () => {
+  it("interleaves the variants run by run, cold and warm, so a slow phase hits every variant alike", async () => {
+    const { interleaved } = await import("../../bench/main.ts");
+    expect(interleaved(2, 3)).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+  });
+});
