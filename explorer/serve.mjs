@@ -26,9 +26,9 @@ if (interp.status !== 0) {
   process.exit(1);
 }
 const configFile = join(here, "vite.config.ts");
-await build({ configFile, build: { outDir } });
+await build({ configFile, build: { outDir }, logLevel: "warn" });
 console.log(`explorer: static site written to ${outDir}`);
 if (!buildOnly) {
-  const server = await preview({ configFile, build: { outDir }, preview: { port, host, strictPort: false } });
+  const server = await preview({ configFile, build: { outDir }, preview: { port, host, strictPort: false }, logLevel: "warn" });
   console.log(`explorer: serving at ${server.resolvedUrls?.local[0] ?? `http://${host}:${port}/`} (Ctrl-C to stop)`);
 }

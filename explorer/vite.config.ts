@@ -13,7 +13,6 @@ const root = dirname(here);
 export default defineConfig({
   root: here,
   base: "./",
-  logLevel: "warn",
   build: {
     outDir: join(root, "build", "explorer"),
     emptyOutDir: true,
