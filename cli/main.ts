@@ -104,8 +104,8 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("ir")
     .description("print a module's functions in futamura's SSA IR, or round-trip the module through it")
-    .argument("<module.wasm>", "a Wasm module")
-    .option("--func <name>", "only this function (name or index)")
+    .argument("<module>", "a Wasm module, or an interpreter's name (toy, fern, bf, …), manifest .json or entry .ts (built when stale)")
+    .option("--func <name>", "only this function (export name, $index or index; `futamura specialize --stats` names each request's)")
     .option("--roundtrip", "write the module back through the IR (needs -o)")
     .option("-o, --out <file>", "output module for --roundtrip")
     .option("--verify", "run the IR verifier")

@@ -1,6 +1,6 @@
 // `futamura snapshot`, `specialize`, `build`, `ir` and `build-interp`: thin wrappers over pipeline/, snapshot/,
 // specializer/ and interp/build.ts. Outputs are written atomically and never over an input.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
@@ -70,7 +70,10 @@ export async function buildCommand(programFile: string, opts: { out: string; int
 }
 
 export async function irCommand(module: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }): Promise<number> {
-  const bytes = readUserFile(module);
+  // An interpreter's name or manifest (toy, fern, bf, mylang.json, mylang.ts) names its module, built when stale, so
+  // `futamura ir toy` works right after `npm install`, before anything has built build/interp/toy.wasm.
+  const isModuleFile = module.endsWith(".wasm") || (existsSync(module) && !/\.(json|ts)$/.test(module));
+  const bytes = isModuleFile ? readUserFile(module) : (await buildInterpreter(resolveInterpreterManifest(module))).wasm;
   try {
     if (opts.roundtrip) {
       if (!opts.out) throw new UserError("futamura ir --roundtrip needs -o <out.wasm>");
@@ -92,6 +95,13 @@ export async function irCommand(module: string, opts: { func?: string; roundtrip
     if (e instanceof WasmDecodeError) throw new UserError(`${module}: error: ${e.message}`);
     throw e;
   }
+}
+
+/** The manifest an interpreter spec (name, .json, .ts) names; a .wasm file is not one. */
+function resolveInterpreterManifest(spec: string) {
+  const r = resolveInterpreterSpec(spec);
+  if ("wasmFile" in r) throw new UserError(`${spec}: error: expected an interpreter name, manifest or entry`);
+  return r.manifest;
 }
 
 /** `futamura build-interp [manifest|entry.ts|NAME…]`: build and check interpreters (default: every known one). */
