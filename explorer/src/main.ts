@@ -196,6 +196,7 @@ async function runPipeline(): Promise<void> {
     await nextFrame();
     await showResult(result);
     el.status.textContent = "done";
+    rememberInUrl();
     document.querySelector("main")!.classList.remove("stale");
     document.body.dataset.state = "done";
   } catch (e) {
@@ -501,7 +502,30 @@ for (const box of document.querySelectorAll<HTMLInputElement>("input[data-fit]")
 
 // ---- start ----------------------------------------------------------------------------------------------------
 
-const initial = new URLSearchParams(location.search).get("example") ?? "sum.asm";
-el.example.value = EXAMPLES.some((e) => e.name === initial) ? initial : EXAMPLES[0].name;
-loadExample(el.example.value);
+/** The program, its language and interpreter in the page's address (#language=…&interpreter=…&source=…), after
+ *  each run: the address reproduces what is on screen, to share or bookmark. */
+function rememberInUrl(): void {
+  const p = new URLSearchParams({ language: el.language.value, interpreter: el.interpreter.value, source: el.source.value });
+  history.replaceState(null, "", `#${p}`);
+}
+
+function restoreFromUrl(): boolean {
+  const p = new URLSearchParams(location.hash.slice(1));
+  const source = p.get("source");
+  const language = p.get("language");
+  if (source === null || (language !== "toy" && language !== "fern")) return false;
+  el.language.value = language;
+  listInterpreters();
+  if (INTERPRETERS[language].some((i) => i.name === p.get("interpreter"))) el.interpreter.value = p.get("interpreter")!;
+  el.source.value = source;
+  el.example.value = "";
+  updateGutter();
+  return true;
+}
+
+if (!restoreFromUrl()) {
+  const initial = new URLSearchParams(location.search).get("example") ?? "sum.asm";
+  el.example.value = EXAMPLES.some((e) => e.name === initial) ? initial : EXAMPLES[0].name;
+  loadExample(el.example.value);
+}
 document.body.dataset.state = "ready";

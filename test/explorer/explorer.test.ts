@@ -147,6 +147,13 @@ describe("the explorer page", () => {
     expect(await run({ source: "print(1 + 2); // expect: 3\n", language: "fern" })).toBe("done");
     expect(await text("#out-wevaled")).toBe("3\n");
     expect(await page.isVisible("#error")).toBe(false);
+    // The address now holds the program: loading it brings the program back.
+    expect(page.url()).toContain("#language=fern&interpreter=fern&source=");
+    await page.goto(page.url());
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.state === "ready");
+    expect(await page.inputValue("#source")).toBe("print(1 + 2); // expect: 3\n");
+    expect(await page.inputValue("#language")).toBe("fern");
   });
 
   it("draws a large specialized graph one node per context, and says so", async () => {
