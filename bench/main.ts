@@ -36,6 +36,8 @@ export interface BenchOptions {
   json?: string;
   /** Engines: v8 (always), jco, wasmtime. Default: v8 and jco. */
   engines?: string[];
+  /** The command line that asked for this run, recorded in the results. */
+  command?: string;
   /** Also run each Fern program's peers (bench/peers.ts); with no programs, every lang/bench program that has them. */
   peers?: boolean;
 }
@@ -92,7 +94,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   // This run's modules only: files an earlier run left (other programs, other names) would be mixed with them.
   for (const f of readdirSync(join(outDir, "modules"))) if (/\.(wasm|program)$/.test(f)) rmSync(join(outDir, "modules", f));
   const rows: Row[] = [];
-  const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, programs: {}, notes: [] };
+  const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, interleaved: "warm and cold", command: opts.command, programs: {}, notes: [] };
   if (opts.peers) meta.notes.push(peerNote(natives));
 
   for (const bp of programs) {

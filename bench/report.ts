@@ -14,6 +14,10 @@ export interface BenchMeta {
   quick: boolean;
   runs: number;
   coldRuns: number;
+  /** The command that made this run, as the user typed it (absent when the harness was called as a library). */
+  command?: string;
+  /** Which runs alternate between variants run by run (older results: warm only). */
+  interleaved?: "warm and cold";
   programs: Record<string, { specialize_ms: number; optimize_ms: number; snapshot_ms: number; interpreter_bytes: number; snapshot_bytes: number; wevaled_bytes: number; limit_bytes?: number; aborted?: string }>;
   notes: string[];
 }

@@ -42,6 +42,7 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
     json: opts.json,
     engines: engineList(opts.engine),
     peers: opts.peers,
+    command: `futamura ${process.argv.slice(2).join(" ")}`,
   });
   process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);
   for (const [p, m] of Object.entries(meta.programs)) process.stdout.write(`${p}: specialize ${m.specialize_ms} ms (+ binaryen ${m.optimize_ms} ms); sizes: interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B\n`);
