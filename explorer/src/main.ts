@@ -340,7 +340,7 @@ function currentRequest(): RequestView | undefined {
 async function renderGraphs(): Promise<void> {
   const q = currentRequest();
   if (!q) return;
-  el.genericName.textContent = `(${q.generic.name}: ${q.generic.blocks.length} blocks)`;
+  el.genericName.textContent = `(${q.generic.name}: ${q.generic.blocks.length} blocks, max-SSA)`;
   const g = await drawGeneric(q.generic.blocks, q.generic.entry);
   el.genericGraph.replaceChildren(g.svg);
   for (const node of g.svg.querySelectorAll<SVGGElement>("g.node")) {
