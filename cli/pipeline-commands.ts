@@ -15,7 +15,7 @@ import { printFunction } from "../specializer/ssa/print.ts";
 import { roundTripModule } from "../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
-import { readUserFile, writeFileAtomic } from "../util/files.ts";
+import { exportNames, readUserFile, readUserWasm, writeFileAtomic } from "../util/files.ts";
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -50,8 +50,17 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
 }
 
 export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }): Promise<number> {
-  const wasm = readUserFile(input);
+  const wasm = readUserWasm(input);
   const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats });
+  if (r.requests.length === 0) {
+    const exports = exportNames(wasm);
+    const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
+    throw new UserError(
+      init
+        ? `${input}: error: no pending specialization requests: this module still has its init export (${init}), so it is an interpreter that was not snapshotted; run \`futamura snapshot\` on it with a program first, or \`futamura build PROGRAM\``
+        : `${input}: error: no pending specialization requests (its weval request list is empty): nothing to specialize`,
+    );
+  }
   writeFileAtomic(opts.out, r.wasm, [input]);
   if (opts.stats) printStats(r);
   else process.stdout.write(`${opts.out}: ${kb(r.outputBytes)}, ${r.requests.filter((s) => !s.aborted).length}/${r.requests.length} requests specialized\n`);
@@ -73,7 +82,7 @@ export async function irCommand(module: string, opts: { func?: string; roundtrip
   // An interpreter's name or manifest (toy, fern, bf, mylang.json, mylang.ts) names its module, built when stale, so
   // `futamura ir toy` works right after `npm install`, before anything has built build/interp/toy.wasm.
   const isModuleFile = module.endsWith(".wasm") || (existsSync(module) && !/\.(json|ts)$/.test(module));
-  const bytes = isModuleFile ? readUserFile(module) : (await buildInterpreter(resolveInterpreterManifest(module))).wasm;
+  const bytes = isModuleFile ? readUserWasm(module) : (await buildInterpreter(resolveInterpreterManifest(module))).wasm;
   try {
     if (opts.roundtrip) {
       if (!opts.out) throw new UserError("futamura ir --roundtrip needs -o <out.wasm>");

@@ -7,7 +7,7 @@ import { readSync } from "node:fs";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { buildProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
 import { UserError } from "../util/errors.ts";
-import { readUserFile } from "../util/files.ts";
+import { exportNames, readUserFile } from "../util/files.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -77,6 +77,10 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     // A built module: the program is in its memory already.
     if (opts.aot || opts.trace || opts.expect) throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
     if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${file}: error: not a valid WebAssembly module`);
+    const exports = exportNames(bytes);
+    const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
+    if (init && exports.has("run") && !exports.has("_start"))
+      throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     const foreign = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)).find((i) => !["futamura", "weval", "env"].includes(i.module));
     if (foreign) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides: run the program with \`futamura run --aot <program>\` instead`);
     return execute(file, bytes, { file, interpreter: "", bytes: new Uint8Array(0) }, opts, out);
@@ -135,5 +139,7 @@ const same = (a: Check["got"], b: Check["want"]) => (a instanceof Uint8Array && 
 function reportExpectations(file: string, checks: Check[]): number {
   const failed = checks.filter((c) => !same(c.got, c.want));
   for (const c of failed) process.stderr.write(`${file}: expectation failed: ${c.what} ${show(c.got)} != expected ${show(c.want)}\n`);
+  const passed = checks.filter((c) => !failed.includes(c)).map((c) => c.what);
+  process.stderr.write(`${file}: ${passed.length} of ${checks.length} expectations met${passed.length ? ` (${passed.join(", ")})` : ""}\n`);
   return failed.length ? 1 : 0;
 }

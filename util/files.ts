@@ -32,3 +32,19 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
     throw new UserError(`${path}: error: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }
+
+/** A user's file that must be a WebAssembly module: a one-line error naming what it is instead. */
+export function readUserWasm(path: string): Uint8Array {
+  const bytes = readUserFile(path);
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    const text = bytes.length > 0 && bytes.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b !== 127));
+    throw new UserError(`${path}: error: not a WebAssembly module (${text ? "it is a text file" : "it does not start with \\0asm"}); this command takes a .wasm file`);
+  }
+  if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${path}: error: not a valid WebAssembly module (it starts like one, but V8 rejects it)`);
+  return bytes;
+}
+
+/** The exports of a valid module, by name. */
+export function exportNames(wasm: Uint8Array): Set<string> {
+  return new Set(WebAssembly.Module.exports(new WebAssembly.Module(wasm as BufferSource)).map((e) => e.name));
+}

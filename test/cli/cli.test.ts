@@ -106,7 +106,7 @@ describe("futamura CLI", () => {
     writeFileSync(junk, "not wasm at all");
     const bad = futamura("ir", junk);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe(`${junk}: error: not a Wasm module (bad magic)\n`);
+    expect(bad.stderr).toBe(`${junk}: error: not a WebAssembly module (it is a text file); this command takes a .wasm file\n`);
     expect(futamura("ir", "build/interp/toy.wasm", "--func", "nope").stderr).toMatch(/no function named 'nope' \(functions: .*run.*\)/);
   });
 

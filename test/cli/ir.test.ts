@@ -17,7 +17,7 @@ describe("futamura ir", () => {
 
   it.each([
     [["ir", "nope"], /error: no interpreter named 'nope' \(known: .*toy/],
-    [["ir", "README.md"], /README\.md: error: not a Wasm module/],
+    [["ir", "README.md"], /README\.md: error: not a WebAssembly module \(it is a text file\)/],
     [["ir", "toy", "--func", "nope"], /no function named 'nope' \(functions: .*run/],
   ])("%j is a one-line user error", (args, message) => {
     const r = futamura(...args);

@@ -1,0 +1,50 @@
+// Mistakes a user makes with modules are one-line user errors (exit 1, no "internal error", nothing written):
+// a file that is not Wasm given to specialize or ir, a module with nothing to specialize, an interpreter module
+// run as if it were a built program; and `run --expect` says how many expectations held.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildInterpreter } from "../../interp/build.ts";
+import { ROOT } from "../../util/root.ts";
+
+const futamura = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+const dir = mkdtempSync(join(tmpdir(), "futamura-user-errors-"));
+
+function userError(args: string[], message: RegExp) {
+  const r = futamura(...args);
+  expect(r.status, r.stdout).toBe(1);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/internal error|this is a bug/);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+}
+
+describe("module mistakes", () => {
+  it("specialize on a text file or random bytes names what the file is, and writes nothing", () => {
+    const random = join(dir, "random.bin");
+    writeFileSync(random, Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256));
+    userError(["specialize", "README.md", "-o", join(dir, "a.wasm")], /README\.md: error: not a WebAssembly module \(it is a text file\)/);
+    userError(["specialize", random, "-o", join(dir, "b.wasm")], /random\.bin: error: not a WebAssembly module \(it does not start with \\0asm\)/);
+    expect(existsSync(join(dir, "a.wasm")) || existsSync(join(dir, "b.wasm"))).toBe(false);
+  });
+
+  it("specialize on an interpreter that was not snapshotted says so and writes nothing", async () => {
+    const toy = (await buildInterpreter("toy")).path;
+    userError(["specialize", toy, "-o", join(dir, "c.wasm")], /no pending specialization requests: this module still has its init export \(wizer\.initialize\).*futamura snapshot/);
+    expect(existsSync(join(dir, "c.wasm"))).toBe(false);
+  });
+
+  it("run on an interpreter module says to give it a program", async () => {
+    const toy = (await buildInterpreter("toy")).path;
+    userError(["run", toy], /this is an interpreter module, not a built program .*futamura run --interp .*toy\.wasm PROGRAM/);
+  });
+});
+
+describe("run --expect", () => {
+  it("says how many expectations held", () => {
+    const r = futamura("run", "--expect", "bytecode/programs/fib.asm");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/fib\.asm: (\d+) of \1 expectations met \(stdout/);
+  });
+});
