@@ -20,7 +20,13 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
 
+/** A closed pipe on standard output (`futamura run prog | head`) ends the command quietly, as for any Unix tool. */
+function quietOnClosedPipe(): void {
+  if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const verbose = argv.includes("--verbose");
   let exitCode = 0;
   const program = new Command("futamura")
