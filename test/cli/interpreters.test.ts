@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../interp/build.ts";
 import { readManifest } from "../../interp/manifest.ts";
+import { encodeBrainfuck, parseBrainfuck } from "../../brainfuck/loader.ts";
 import { UserError } from "../../util/errors.ts";
 import { expectUserError } from "../helpers.ts";
 
@@ -71,6 +72,21 @@ describe("build-interp", () => {
     const r = inRepo("build-interp");
     expect(r.code).toBe(0);
     for (const name of ["toy", "fern", "fern-memory", "bf"]) expect(r.stdout).toMatch(new RegExp(`build/interp/${name}\\.wasm: ${name}, `));
+  }, 120_000);
+});
+
+describe("a loader command", () => {
+  it("turns a file into the program's bytes through its standard output, and its failure into one line", () => {
+    const home = mkdtempSync(join(tmpdir(), "futamura-command-loader-"));
+    // The bytes bf.ts runs, made here; the "compiler" copies the file (bytecode already) and refuses bad.bfc.
+    const bytecode = encodeBrainfuck(parseBrainfuck(readFileSync(join(ROOT, "brainfuck", "programs", "hello.b"), "utf8"), "hello.b"));
+    writeFileSync(join(home, "hello.bfc"), bytecode);
+    writeFileSync(join(home, "bad.bfc"), bytecode);
+    const compiler = "const f = process.argv[1]; if (f.endsWith('bad.bfc')) { console.error('bad.bfc: not today'); process.exit(3); } process.stdout.write(require('fs').readFileSync(f));";
+    writeFileSync(join(home, "futamura-interp.json"), JSON.stringify({ name: "bfc", entry: join(ROOT, "interp", "as", "bf.ts"), loader: { command: [process.execPath, "-e", compiler, "{file}"] }, extensions: [".bfc"] }));
+    expect(futamura(home, "run", "hello.bfc")).toMatchObject({ code: 0, stdout: "Hello from futamura!\n" });
+    expect(futamura(home, "run", "--aot", "--interp", "futamura-interp.json", "hello.bfc")).toMatchObject({ code: 0, stdout: "Hello from futamura!\n" });
+    expect(futamura(home, "run", "bad.bfc")).toMatchObject({ code: 1, stderr: "bad.bfc: error: the loader command failed (exit 3): bad.bfc: not today\n" });
   }, 120_000);
 });
 
