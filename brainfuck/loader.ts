@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { LoadedProgram } from "../pipeline/program.ts";
 import { SourceError } from "../util/errors.ts";
+import { sourceText } from "../util/text.ts";
 
 /** The opcodes, as interp/as/bf.ts numbers them. */
 export const BF_OPS = { halt: 0, add: 1, move: 2, out: 3, in: 4, jz: 5, jnz: 6, clear: 7 } as const;
@@ -121,7 +122,7 @@ export function evaluateBrainfuck(code: BfInstruction[], input: Uint8Array = new
 const beside = (file: string, ext: string) => file.replace(/\.(b|bf)$/, "") + ext;
 
 export function load(file: string, data: Uint8Array): LoadedProgram {
-  const code = parseBrainfuck(new TextDecoder().decode(data), file);
+  const code = parseBrainfuck(sourceText(data, file, "a Brainfuck program is source text"), file);
   const outFile = beside(file, ".out");
   const inFile = beside(file, ".in");
   const errFile = beside(file, ".err");

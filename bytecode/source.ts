@@ -4,6 +4,7 @@
 import { assemble, type Expectations } from "./assembler.ts";
 import { looksBinary } from "./format.ts";
 import { loadProgram, type LoadedProgram } from "./validator.ts";
+import { sourceText } from "../util/text.ts";
 
 export interface ProgramFile {
   file: string;
@@ -18,7 +19,7 @@ export interface ProgramFile {
 
 export function loadProgramSource(data: Uint8Array | string, file: string): ProgramFile {
   if (typeof data !== "string" && looksBinary(data)) return { file, bytes: data, program: loadProgram(data, file), expect: {} };
-  const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+  const text = typeof data === "string" ? data : sourceText(data, file, "a toy program is assembly text, or a .fbc binary (which starts with FUTA)");
   const a = assemble(text, file);
   return { file, bytes: a.bytes, program: loadProgram(a.bytes, file), expect: a.expect, lineAt: a.lineAt };
 }

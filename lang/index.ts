@@ -2,9 +2,10 @@
 // Relies on program.ts and util/files.ts.
 import { readUserFile } from "../util/files.ts";
 import { compileFern, type FernProgram } from "./program.ts";
+import { sourceText } from "../util/text.ts";
 
 export { compileFern, type FernProgram } from "./program.ts";
 
 export function loadFernFile(path: string): FernProgram {
-  return compileFern(new TextDecoder().decode(readUserFile(path)), path);
+  return compileFern(sourceText(readUserFile(path), path, "a Fern program is source text"), path);
 }

@@ -4,9 +4,10 @@
 import type { LoadedProgram } from "../pipeline/program.ts";
 import { compileFern, type FernProgram } from "./index.ts";
 import { fernHost } from "./values.ts";
+import { sourceText } from "../util/text.ts";
 
 export function load(file: string, data: Uint8Array): LoadedProgram {
-  return fernLoaded(compileFern(new TextDecoder().decode(data), file));
+  return fernLoaded(compileFern(sourceText(data, file, "a Fern program is source text"), file));
 }
 
 /** A compiled Fern program as the host runs it (tests and benchmarks that compile source text directly). */

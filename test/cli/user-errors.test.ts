@@ -48,3 +48,21 @@ describe("run --expect", () => {
     expect(r.stderr).toMatch(/fib\.asm: (\d+) of \1 expectations met \(stdout/);
   });
 });
+
+describe("binary input where a program's text is expected", () => {
+  const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256);
+  it.each([
+    ["random.asm", [], /random\.asm: error: not a text file \(a zero byte at byte \d+\); a toy program is assembly text, or a \.fbc binary/],
+    ["random.bin", ["--interp", "toy"], /random\.bin: error: not a text file .*a toy program is assembly text/],
+    ["random.fern", [], /random\.fern: error: not a text file .*a Fern program is source text/],
+    ["random.b", [], /random\.b: error: not a text file .*a Brainfuck program is source text/],
+  ] as [string, string[], RegExp][])("run %s is named as not text", (name, flags, message) => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    userError(["run", ...flags, file], message);
+  });
+
+  it("an executable given to a text language is named as not text", () => {
+    userError(["run", "--interp", "fern", process.execPath], /error: not a text file \(a zero byte at byte \d+\); a Fern program is source text/);
+  });
+});

@@ -1,0 +1,25 @@
+// Source text from a user's bytes: a file that is not text (a binary, random bytes, invalid UTF-8) is named as
+// such in one line, instead of reaching a lexer that would print its bytes back as an "unknown instruction".
+// Browser-safe (no node: modules). Relies on errors.ts.
+import { UserError } from "./errors.ts";
+
+/** Decodes `data` as UTF-8 source text; `what` says what the file should have been ("a Fern program is source text"). */
+export function sourceText(data: Uint8Array, file: string, what: string): string {
+  const nul = data.indexOf(0);
+  if (nul >= 0) throw new UserError(`${file}: error: not a text file (a zero byte at byte ${nul}); ${what}`);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw new UserError(`${file}: error: not a text file (it is not valid UTF-8); ${what}`);
+  }
+  // Control characters other than tab, newline and carriage return are rare in source; many of them mean binary.
+  let control = 0;
+  const sample = Math.min(text.length, 4096);
+  for (let i = 0; i < sample; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) control++;
+  }
+  if (sample > 0 && control > 8 && control * 20 > sample) throw new UserError(`${file}: error: not a text file (${control} control characters in its first ${sample}); ${what}`);
+  return text;
+}
