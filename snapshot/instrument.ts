@@ -2,7 +2,7 @@
 // the memory and table exported under reserved names, plus one probe per passive data segment (a 1-byte
 // memory.init that traps if init dropped the segment). The original module is never modified; the snapshot is
 // written from its bytes (rewrite.ts). Relies on binaryen (util/binaryen.ts) and ssa/module.ts.
-import { loadBinaryen, projectFeatures } from "../util/binaryen.ts";
+import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import type { WasmModuleInfo } from "../specializer/ssa/module.ts";
 
 export const GLOBAL_EXPORT_PREFIX = "__futamura_snapshot_global_";
@@ -12,10 +12,10 @@ export const PROBE_PREFIX = "__futamura_snapshot_probe_segment_";
 
 export async function instrument(info: WasmModuleInfo): Promise<Uint8Array> {
   const b = await loadBinaryen();
-  // The project's features plus what else V8 runs (reference types, SIMD): the copy only runs, and must accept
-  // whatever the input uses. (Features.All would switch on encodings V8 cannot read, such as compact imports.)
+  // The module's own features plus reference types: the copy only runs, and must accept whatever the input uses.
+  // (Features.All would switch on encodings V8 cannot read, such as compact imports.)
   const mod = b.readBinary(info.bytes);
-  mod.setFeatures(projectFeatures(b) | b.Features.ReferenceTypes | b.Features.SIMD128);
+  mod.setFeatures(moduleFeatures(b, info.targetFeatures) | b.Features.ReferenceTypes);
   try {
     for (let i = 0; i < mod.getNumGlobals(); i++) {
       const g = b.getGlobalInfo(mod.getGlobalByIndex(i));

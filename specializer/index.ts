@@ -7,14 +7,14 @@
 // (optimize.ts), and validates with binaryen and WebAssembly.validate. A request that
 // hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
-import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
+import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
 import { appendDataSegments } from "../util/wasm-binary.ts";
 import { emitFunction, ModuleNames } from "./ssa/backend.ts";
 import { buildFunctionIR } from "./ssa/frontend.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 import { toMaxSSA } from "./ssa/max-ssa.ts";
-import { decodeModule, type WasmModuleInfo } from "./ssa/module.ts";
+import { decodeModule, WasmDecodeError, type WasmModuleInfo } from "./ssa/module.ts";
 import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
@@ -78,8 +78,10 @@ export interface SpecializeModuleResult {
   optimizeMs: number;
 }
 
-function argSpecs(req: WevalRequest): ArgSpec[] {
-  return req.args.slice(req.numGlobals).map((a, i): ArgSpec => {
+/** The request's arguments after its specialization globals, or (`globals`) the globals themselves. */
+function argSpecs(req: WevalRequest, globals = false): ArgSpec[] {
+  const records = globals ? req.args.slice(0, req.numGlobals) : req.args.slice(req.numGlobals);
+  return records.map((a, i): ArgSpec => {
     if (!a.specialize) return { kind: "runtime" };
     switch (a.ty) {
       case "buffer":
@@ -122,7 +124,13 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   const funcIndex = info.table0.get(req.func);
   const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
   if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
-  const generic = buildFunctionIR(info, funcIndex);
+  let generic: FunctionBody;
+  try {
+    generic = buildFunctionIR(info, funcIndex);
+  } catch (e) {
+    if (!(e instanceof WasmDecodeError)) throw e;
+    throw new UserError(`weval request ${req.userId}: cannot read the generic function: ${e.message}`);
+  }
   if (opts.verify) verifyFunction(generic);
   splitAfterCalls(generic, new Set([...intrinsics].filter(([, name]) => name === "specialize.value").map(([index]) => index)));
   if (opts.verify) verifyFunction(generic);
@@ -132,7 +140,7 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   opts.dumpIr?.(`request${req.userId}-generic.ir`, printFunction(generic));
   opts.inspect?.(req, "generic", generic);
   try {
-    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits);
+    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true));
     if (opts.verify) verifyFunction(r.body);
     opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
     opts.inspect?.(req, "specialized", r.body, r.origins);
@@ -161,7 +169,9 @@ async function rewriteModule(
 ): Promise<{ wasm: Uint8Array; rawBytes?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
-  const mod = withFeatures(b, b.readBinary(info.bytes));
+  const features = moduleFeatures(b, info.targetFeatures);
+  const mod = b.readBinary(info.bytes);
+  mod.setFeatures(features);
   try {
     const names = new ModuleNames(b, mod);
     const sigs = callSignatures(info);

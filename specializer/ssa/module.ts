@@ -56,6 +56,8 @@ export interface WasmModuleInfo {
   exports: { name: string; kind: "func" | "table" | "memory" | "global"; index: number }[];
   data: DataSegment[];
   start?: number;
+  /** Features the `target_features` custom section (clang, Rust) names as used (`simd128`, `bulk-memory`…). */
+  targetFeatures: string[];
 }
 
 const VALTYPES: Record<number, ValType> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64" };
@@ -149,7 +151,7 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
   } catch (e) {
     throw new WasmDecodeError((e as Error).message);
   }
-  const info: WasmModuleInfo = { bytes, types: [], functions: [], importedFunctionCount: 0, globals: [], tables: [], table0: new Map(), memories: [], exports: [], data: [] };
+  const info: WasmModuleInfo = { bytes, types: [], functions: [], importedFunctionCount: 0, globals: [], tables: [], table0: new Map(), memories: [], exports: [], data: [], targetFeatures: [] };
   const names = new Map<number, string>();
   let funcTypeIndices: number[] = [];
   for (const s of sections) {
@@ -259,7 +261,16 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
         }
         break;
       case SECTION.custom: {
-        if (r.name() !== "name") break;
+        const name = r.name();
+        if (name === "target_features") {
+          for (let n = r.u32(); n > 0; n--) {
+            const prefix = String.fromCharCode(r.u8());
+            const feature = r.name();
+            if (prefix !== "-") info.targetFeatures.push(feature);
+          }
+          break;
+        }
+        if (name !== "name") break;
         while (r.at < r.end) {
           const sub = r.u8();
           const size = r.u32();
