@@ -1,12 +1,14 @@
 // Specialization contexts: the stack of bytecode pcs the interpreter declared with weval.push.context /
 // update.context / pop.context, plus the values `specialize.value` forked on. Each context is interned as
 // (parent, element), so a context is a small number and equal stacks are the same number. The root (0) is the
-// context outside any push. A value element lasts until the next update or pop, which first drop it (as in weval,
+// context outside any push. A pc is a number, or a key naming a constant address that is only known as a pointer
+// into a constant buffer argument (`&buffer0[12]`, weval's pointer pcs: C interpreters push the address of the
+// next instruction). A value element lasts until the next update or pop, which first drop it (as in weval,
 // where updating a loop's pc leaves the per-value copies of the previous iteration). Relies on nothing.
 
 export class Contexts {
   private parents: number[] = [-1];
-  private pcs: number[] = [-1];
+  private pcs: (number | string)[] = [-1];
   /** True for elements made by specialize.value (the number in `pcs` is then the value). */
   private isValue: boolean[] = [false];
   private index = new Map<string, number>();
@@ -15,7 +17,7 @@ export class Contexts {
     return this.parents.length;
   }
 
-  private intern(parent: number, n: number, value: boolean): number {
+  private intern(parent: number, n: number | string, value: boolean): number {
     const key = `${parent}:${value ? "v" : ""}${n}`;
     let id = this.index.get(key);
     if (id === undefined) {
@@ -28,7 +30,7 @@ export class Contexts {
   }
 
   /** The context `pc` pushed on top of `parent`. */
-  push(parent: number, pc: number): number {
+  push(parent: number, pc: number | string): number {
     return this.intern(parent, pc, false);
   }
 
@@ -43,7 +45,7 @@ export class Contexts {
   }
 
   /** Replace the innermost pc (update.context); at the root it pushes. */
-  update(ctx: number, pc: number): number {
+  update(ctx: number, pc: number | string): number {
     ctx = this.dropValues(ctx);
     return this.push(ctx === 0 ? 0 : this.parents[ctx], pc);
   }

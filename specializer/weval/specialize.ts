@@ -25,6 +25,7 @@ import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
 import { Contexts } from "./contexts.ts";
+import { clearVirtual, isVirtual, localKey, popStack, pushStack, slotType, stackDepth, stackKey, virtualPairs } from "./virtual-state.ts";
 
 export type ArgSpec = { kind: "const"; value: Const } | { kind: "buffer"; bytes: Uint8Array } | { kind: "runtime" };
 
@@ -109,8 +110,9 @@ interface SpecBlock {
   incoming?: Map<BlockId, Edge[]>;
 }
 
-export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS): SpecializeResult {
-  return new Specializer(generic, args, intrinsics, limits).run();
+/** `globals` are the request's specialization globals (weval's num_globals records, read.specialization.global). */
+export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS, globals: ArgSpec[] = []): SpecializeResult {
+  return new Specializer(generic, args, intrinsics, limits, globals).run();
 }
 
 class Specializer {
@@ -132,6 +134,7 @@ class Specializer {
     private readonly args: ArgSpec[],
     private readonly intrinsics: Map<number, string>,
     private readonly limits: Limits,
+    private readonly globals: ArgSpec[],
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
     if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
@@ -247,6 +250,15 @@ class Specializer {
     });
     const keys = new Set([...to.entry.regs.keys(), ...regs.keys()]);
     for (const k of keys) {
+      if (isVirtual(k)) {
+        // A virtual stack or local slot stays only while every edge brings it (virtual-state.ts).
+        if (!to.entry.regs.has(k)) continue;
+        if (!regs.has(k)) {
+          to.entry.regs.delete(k);
+          changed = true;
+          continue;
+        }
+      }
       const old = to.entry.regs.get(k) ?? { kind: "const", value: i64(0n) };
       const incoming = regs.get(k)?.abs ?? { kind: "const", value: i64(0n) };
       const m = meet(old, incoming, where);
@@ -302,10 +314,10 @@ class Specializer {
     });
     s.regOrder = [];
     const keys = new Set<bigint>();
-    for (const e of edges) for (const k of e.regs.keys()) keys.add(k);
+    for (const e of edges) for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
     const entryRegs = new Map<bigint, AbsVal>();
     for (const k of [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const m = merge(edges.map((e) => e.regs.get(k) ?? zero), "i64");
+      const m = merge(edges.map((e) => e.regs.get(k) ?? zero), slotType(k));
       if (m.param) s.regOrder.push(k);
       regs.set(k, m.known);
       entryRegs.set(k, m.known.abs);
@@ -335,7 +347,7 @@ class Specializer {
         continue;
       }
       s.regOrder.push(k);
-      regs.set(k, { abs, out: out.addBlockParam(s.id, "i64") });
+      regs.set(k, { abs, out: out.addBlockParam(s.id, slotType(k)) });
     }
   }
 
@@ -392,10 +404,10 @@ class Specializer {
         };
         switch (name) {
           case "push.context":
-            next = this.contexts.push(next, Number(constArg(0, "the pc").bits));
+            next = this.contexts.push(next, this.pcKey(s, args[0], name));
             break;
           case "update.context":
-            next = this.contexts.update(next, Number(constArg(0, "the pc").bits));
+            next = this.contexts.update(next, this.pcKey(s, args[0], name));
             break;
           case "pop.context":
             next = this.contexts.pop(next);
@@ -413,10 +425,52 @@ class Specializer {
             if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) fork = { value: args[0], lo, hi, result: v };
             break;
           }
+          case "push.stack":
+            pushStack(regs, args[0], args[1]);
+            break;
+          case "pop.stack":
+            vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
+            break;
+          case "read.stack": {
+            const i = Number(constArg(1, "the stack index").bits);
+            vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
+            break;
+          }
+          case "write.stack": {
+            const i = Number(constArg(1, "the stack index").bits);
+            const depth = stackDepth(regs);
+            if (i < depth || (i === 0 && depth === 0)) {
+              regs.set(stackKey(i, 0), args[0]);
+              regs.set(stackKey(i, 1), args[2]);
+            } else this.storeSlot(s, args[0], args[2]);
+            break;
+          }
+          case "sync.stack":
+            for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
+            clearVirtual(regs);
+            break;
+          case "read.local": {
+            const n = Number(constArg(1, "the local index").bits);
+            vals.set(v, regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
+            break;
+          }
+          case "write.local": {
+            const n = Number(constArg(1, "the local index").bits);
+            regs.set(localKey(n, 0), args[0]);
+            regs.set(localKey(n, 1), args[2]);
+            break;
+          }
+          case "read.specialization.global": {
+            const n = Number(constArg(0, "the global index").bits);
+            vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, n) } });
+            break;
+          }
           case "assert.const32":
             constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
             break;
           case "abort.specialization":
+            // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
+            if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) break;
             throw new SpecializationAborted(`the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
           case "trace.line":
           case "print":
@@ -484,11 +538,44 @@ class Specializer {
         break;
       }
       case "return":
+        // The virtual stack and locals leave the function in memory.
+        for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
         s.term = { kind: "return", values: t.values.map((v) => this.use(s, get(v))) };
         break;
       default:
         s.term = { kind: "unreachable" };
     }
+  }
+
+  /** A context key for a pc: a constant, or a pointer into a constant buffer (weval's pointer pcs). */
+  private pcKey(s: SpecBlock, pc: Known, intrinsic: string): number | string {
+    if (pc.abs.kind === "const") return Number(pc.abs.value.bits);
+    if (pc.abs.kind === "bufptr") return `&buffer${pc.abs.buffer}[${pc.abs.offset}]`;
+    const cause = pc.abs.cause;
+    const hint = /select|different values meet/.test(cause)
+      ? "; the pc is chosen at run time where paths join — call update.context on each path where the next pc is known (at the top of the loop, or in each case before `continue`), not once at the bottom of the loop after a branch (clang turns that into a select); see docs/new-interpreter.md"
+      : "";
+    throw new SpecializationAborted(`weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`);
+  }
+
+  /** An i64 the interpreter keeps in memory at `addr`, read because no virtual slot holds it. */
+  private loadSlot(s: SpecBlock, addr: Known): Known {
+    const out = this.out.appendOp(s.id, { name: "i64.load", memarg: { offset: 0, align: 3 } }, [this.use(s, addr)], ["i64"]);
+    return { abs: this.runtimeResult("a virtual stack or local slot read from memory"), out };
+  }
+
+  /** Store a virtual slot's value to its address. */
+  private storeSlot(s: SpecBlock, addr: Known, data: Known): void {
+    this.out.appendOp(s.id, { name: "i64.store", memarg: { offset: 0, align: 3 } }, [this.use(s, addr), this.use(s, data)], []);
+  }
+
+  /** Specialization global n of the request, as read.specialization.global returns it (an i64). */
+  private specializationGlobal(s: SpecBlock, n: number): Const {
+    const g = this.globals[n];
+    if (!g) throw new SpecializationAborted(`weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`);
+    if (g.kind !== "const") throw new SpecializationAborted(`weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`);
+    const v = g.value;
+    return i64(typeof v.bits === "bigint" ? v.bits : BigInt(v.bits >>> 0));
   }
 
   private readonly runtimeByCause = new Map<string, AbsVal>();
@@ -533,7 +620,8 @@ class Specializer {
     if (op.name === "select") {
       const c = args[2];
       if (c.abs.kind === "const") return c.abs.value.bits !== 0 ? args[0] : args[1];
-      return emit(runtime(c.abs.kind === "runtime" ? c.abs.cause : "select"));
+      if (absEquals(args[0].abs, args[1].abs)) return emit(args[0].abs);
+      return emit(runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`));
     }
     if (types.length === 0) return emit(runtime("no result"));
     if (op.name === "call" || op.name === "call_indirect") return emit(this.runtimeResult("result of a call"));
@@ -544,6 +632,16 @@ class Specializer {
   /** Turn recorded edges into terminators with arguments in each target's final parameter order. */
   private finalize(): void {
     for (const s of this.blocks.values()) {
+      // Virtual slots an edge carries but its target dropped (at a join with an edge that lacked them) are stored
+      // at the end of this block, before its terminator (virtual-state.ts).
+      const flushed = new Set<bigint>();
+      for (const e of s.edges) {
+        for (const [addrKey, dataKey] of virtualKeyPairs(e.regs)) {
+          if (flushed.has(dataKey) || e.to.entry.regs.has(dataKey)) continue;
+          flushed.add(dataKey);
+          this.storeSlot(s, e.regs.get(addrKey)!, e.regs.get(dataKey)!);
+        }
+      }
       const target = (i: number) => {
         const e = s.edges[i];
         const args = e.to.paramOrder.map((i) => this.use(s, e.args[i]));
@@ -629,4 +727,11 @@ class BlockHeap {
     keys[i] = lastKey;
     return top;
   }
+}
+
+/** (address key, data key) of each virtual slot in a map. */
+function virtualKeyPairs<V>(slots: Map<bigint, V>): [bigint, bigint][] {
+  const pairs: [bigint, bigint][] = [];
+  for (const k of slots.keys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1n, k]);
+  return pairs;
 }
