@@ -13,19 +13,27 @@
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
 import { UserError } from "../util/errors.ts";
+import { bytesAsFd, loadNodeWasi } from "../util/wasi.ts";
 import { GLOBAL_EXPORT_PREFIX, instrument, MEMORY_EXPORT, PROBE_PREFIX, TABLE_EXPORT } from "./instrument.ts";
 import { rewriteSnapshot } from "./rewrite.ts";
 import { nonZeroRuns } from "./segments.ts";
 
 export const DEFAULT_INIT_EXPORT = "wizer.initialize";
+/** The init names tried when none is given: ours, and wizer's and weval.h's default. */
+export const DEFAULT_INIT_EXPORTS = [DEFAULT_INIT_EXPORT, "wizer-initialize"];
+/** A WASI command's entry point after a snapshot (wizer's -r _start=wizer.resume). */
+export const RESUME_EXPORT = "wizer.resume";
 
 export interface SnapshotOptions {
-  /** The export to run (default `wizer.initialize`). */
+  /** The export to run (default `wizer.initialize`, else `wizer-initialize`). */
   initExport?: string;
+  /** Export renames, destination → source (wizer's -r dst=src). With `wasi`, a module that exports `wizer.resume`
+   *  gets `_start` = `wizer.resume` unless renames are given. */
+  renames?: Record<string, string>;
   /** Host functions init may call. */
   imports?: WebAssembly.Imports;
   /** Provide WASI preview1 (node:wasi) to init, like wizer's --allow-wasi. */
-  wasi?: boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string> };
+  wasi?: boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string>; stdin?: Uint8Array };
   /** Called with the instance before init runs (a host that needs the instance's memory binds it here). */
   onInstance?: (instance: WebAssembly.Instance) => void;
   /** Keep the init export in the output (wizer's --keep-init-func). */
@@ -41,7 +49,6 @@ export class SnapshotError extends UserError {}
 
 export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
   const t0 = performance.now();
-  const initExport = opts.initExport ?? DEFAULT_INIT_EXPORT;
   let info;
   try {
     info = decodeModule(wasm);
@@ -53,18 +60,20 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   if (importedGlobal) throw new SnapshotError(`snapshot: the module imports global ${importedGlobal.import!.module}.${importedGlobal.import!.name}; imported globals are not supported`);
   if (info.memories.length > 1) throw new SnapshotError(`snapshot: the module has ${info.memories.length} memories; multiple memories are not supported`);
   if (info.tables.some((t) => t.imported)) throw new SnapshotError("snapshot: the module imports a table; imported tables are not supported");
-  const init = info.exports.find((e) => e.name === initExport);
-  if (!init || init.kind !== "func") throw new SnapshotError(`snapshot: the module has no exported function '${initExport}' to run`);
+  const initExport = resolveInitExport(info.exports.filter((e) => e.kind === "func").map((e) => e.name), opts.initExport);
+  const init = info.exports.find((e) => e.name === initExport)!;
   const initType = info.functions[init.index].type;
   if (initType.params.length || initType.results.length) throw new SnapshotError(`snapshot: '${initExport}' must take and return nothing`);
 
   const instrumented = await instrument(info);
   const imports: WebAssembly.Imports = { ...opts.imports };
   let wasi: import("node:wasi").WASI | undefined;
+  let stdin: { fd: number; close(): void } | undefined;
   if (opts.wasi) {
     const w = typeof opts.wasi === "object" ? opts.wasi : {};
-    const { WASI } = await import("node:wasi"); // loaded only when asked: Node warns that WASI is experimental
-    wasi = new WASI({ version: "preview1", args: w.args ?? [], env: w.env ?? {}, preopens: w.preopens ?? {}, returnOnExit: true });
+    const { WASI } = await loadNodeWasi(); // loaded only when asked
+    if (w.stdin) stdin = bytesAsFd(w.stdin);
+    wasi = new WASI({ version: "preview1", args: w.args ?? [], env: w.env ?? {}, preopens: w.preopens ?? {}, returnOnExit: true, stdin: stdin?.fd });
     imports.wasi_snapshot_preview1 = wasi.wasiImport as unknown as WebAssembly.ModuleImports;
   }
   let instance: WebAssembly.Instance;
@@ -75,7 +84,8 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
     if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg)) throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
     throw new SnapshotError(`snapshot: cannot instantiate the module: ${msg}`);
   }
-  if (wasi) wasi.initialize({ exports: { ...instance.exports, _initialize: undefined, memory: instance.exports[MEMORY_EXPORT] } } as never);
+  // node:wasi's initialize() refuses a command (a `_start` export): init is called directly below, as wizer does.
+  if (wasi) wasi.initialize({ exports: { ...instance.exports, _start: undefined, _initialize: undefined, memory: instance.exports[MEMORY_EXPORT] } } as never);
   opts.onInstance?.(instance);
   const ex = instance.exports;
   const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
@@ -84,6 +94,8 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
     (ex[initExport] as () => void)();
   } catch (e) {
     throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
+  } finally {
+    stdin?.close();
   }
   if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f))) throw new SnapshotError(`snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`);
 
@@ -109,10 +121,24 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
     }
   });
   const runs = nonZeroRuns(image);
-  const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: opts.keepInitExport ? "" : initExport });
+  const exported = new Set(info.exports.map((e) => e.name));
+  const renames = opts.renames ?? (opts.wasi && exported.has(RESUME_EXPORT) ? { _start: RESUME_EXPORT } : {});
+  for (const [dst, src] of Object.entries(renames)) if (!exported.has(src)) throw new SnapshotError(`snapshot: cannot rename '${src}' to '${dst}': the module exports no '${src}'`);
+  const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: opts.keepInitExport ? "" : initExport, renames });
   if (!WebAssembly.validate(out as BufferSource)) throw new Error("snapshot: the written module does not validate (a bug in futamura)");
   return {
     wasm: out,
     stats: { ms: performance.now() - t0, pages: image.length / 65536, dataSegments: runs.length, dataBytes: runs.reduce((n, r) => n + r.bytes.length, 0), inputBytes: wasm.length, outputBytes: out.length },
   };
+}
+
+/** The init export to run: the one asked for, else the first default the module exports. */
+export function resolveInitExport(exported: string[], asked: string | undefined): string {
+  if (asked !== undefined) {
+    if (!exported.includes(asked)) throw new SnapshotError(`snapshot: the module has no exported function '${asked}' to run`);
+    return asked;
+  }
+  const found = DEFAULT_INIT_EXPORTS.find((n) => exported.includes(n));
+  if (!found) throw new SnapshotError(`snapshot: the module exports no init function (${DEFAULT_INIT_EXPORTS.map((n) => `'${n}'`).join(" or ")}); name one with --init`);
+  return found;
 }

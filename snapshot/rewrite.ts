@@ -2,7 +2,7 @@
 // what init changed: the memory section's initial size (now the current size; the maximum is kept), every
 // defined global's initializer (its current value), the data section (the memory image as active segments;
 // passive segments kept, emptied if init dropped them, every index kept), the data-count section, the export section (the init
-// export removed) and the start section (removed: it already ran). Code and every other section are copied byte
+// export removed, renames applied as wizer's `-r dst=src`: export src becomes dst, replacing any dst) and the start section (removed: it already ran). Code and every other section are copied byte
 // for byte. Every payload is written into a ByteWriter (util/wasm-binary.ts), so data runs and passive segments of
 // any size cost a copy, not a call argument each. Relies on util/wasm-binary.ts, ssa/module.ts and segments.ts.
 import { Reader, type WasmModuleInfo } from "../specializer/ssa/module.ts";
@@ -18,6 +18,8 @@ export interface SnapshotState {
   /** Indices (among all data segments) of passive segments init dropped. */
   droppedPassive: Set<number>;
   removeExport: string;
+  /** Export renames, destination name → source name (wizer's -r dst=src). */
+  renames?: Record<string, string>;
 }
 
 const VALTYPE_BYTE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c } as const;
@@ -86,7 +88,11 @@ export function rewriteSnapshot(info: WasmModuleInfo, state: SnapshotState): Uin
         break;
       }
       case SECTION.export: {
-        const kept = info.exports.filter((e) => e.name !== state.removeExport);
+        const renames = state.renames ?? {};
+        const sources = new Map(Object.entries(renames).map(([dst, src]) => [src, dst]));
+        const kept = info.exports
+          .filter((e) => e.name !== state.removeExport && !(e.name in renames && !sources.has(e.name)))
+          .map((e) => (sources.has(e.name) ? { ...e, name: sources.get(e.name)! } : e));
         const kinds = { func: 0, table: 1, memory: 2, global: 3 } as const;
         const w = new ByteWriter().uleb(kept.length);
         for (const e of kept) w.vec(e.name).u8(kinds[e.kind]).uleb(e.index);
