@@ -65,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--input <file>", "what the program reads (default: standard input)")
     .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
+    .option("--init <export>", "with --aot: the init export (default wizer.initialize, else wizer-initialize)")
     .action(async (file: string, opts: RunFlags) => {
       exitCode = await runCommand(file, opts);
     });
@@ -75,8 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
     .argument("<program>", "a program for that interpreter")
     .requiredOption("-o, --out <file>", "output module")
-    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi)")
-    .option("--init <export>", "the init export to run", "wizer.initialize")
+    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r)")
+    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
       exitCode = await snapshotCommand(interp, file, opts);
     });
@@ -103,7 +104,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
     .option("--verify", "run the IR verifier after every transform")
     .option("--no-cache", "do not read or write the specialization cache")
-    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean }) => {
+    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string }) => {
       exitCode = await buildCommand(file, opts);
     });
 
@@ -126,7 +128,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--interp <name|file>", INTERP)
     .option("--input <file>", "what every program reads (default: the input its loader gives, else none)")
     .option("--quiet", "do not print each program's output")
-    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean }) => {
+    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string }) => {
       exitCode = await diffCommand(files, opts);
     });
 

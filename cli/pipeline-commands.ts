@@ -20,9 +20,11 @@ import { exportNames, readUserFile, readUserWasm, writeFileAtomic } from "../uti
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 export async function snapshotCommand(interp: string, programFile: string, opts: { out: string; wasi?: boolean; init?: string }): Promise<number> {
+  // With --wasi the program is also init's standard input (how a C interpreter reads it, as under wizer), and a
+  // module exporting `wizer.resume` gets it as `_start` (wizer's -r _start=wizer.resume).
   const { interp: it, program } = await interpreterAndProgram(interp, programFile);
   const host = new InterpreterHost(program.bytes, new BufferedOutput(), { host: program.host });
-  const r = await snapshot(it.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi, initExport: opts.init });
+  const r = await snapshot(it.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi ? { stdin: program.bytes } : undefined, initExport: opts.init });
   writeFileAtomic(opts.out, r.wasm, [programFile, interp]);
   process.stdout.write(`${opts.out}: ${kb(r.stats.outputBytes)} (interpreter ${kb(r.stats.inputBytes)}), ${r.stats.pages} pages, ${r.stats.dataSegments} data segments, ${r.stats.ms.toFixed(0)} ms\n`);
   return 0;
@@ -68,9 +70,9 @@ export async function specializeCommand(input: string, opts: { out: string; stat
   return 0;
 }
 
-export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean }): Promise<number> {
+export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string }): Promise<number> {
   const { interp, program } = await interpreterAndProgram(opts.interp, programFile);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined });
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init });
   writeFileAtomic(opts.out, r.wasm, [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
   if (opts.stats && r.specialize) printStats(r.specialize);

@@ -2,10 +2,14 @@
 // (or its traced body with --trace), compiled first (--aot: snapshot + specialize, cached), or a module futamura
 // built (`run out.wasm`). Output bytes stream to standard output unchanged, identically in every mode; input
 // comes from standard input (or --input FILE). Exit code: the program's (futamura.exit), 1 on a runtime error,
-// or 1 when --expect finds a mismatch. Relies on pipeline/ and interp/host.ts.
+// or 1 when --expect finds a mismatch. WASI commands (a C interpreter, its snapshot or wevaled module) run through
+// node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
+// interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
+// Relies on pipeline/, interp/host.ts and interp/wasi.ts.
 import { readSync } from "node:fs";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { buildProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
+import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { exportNames, readUserFile } from "../util/files.ts";
 
@@ -18,6 +22,7 @@ export interface RunFlags {
   expect?: boolean;
   cache?: boolean;
   input?: string;
+  init?: string;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
@@ -81,17 +86,23 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
+    if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
     const foreign = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)).find((i) => !["futamura", "weval", "env"].includes(i.module));
     if (foreign) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides: run the program with \`futamura run --aot <program>\` instead`);
     return execute(file, bytes, { file, interpreter: "", bytes: new Uint8Array(0) }, opts, out);
   }
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
+  if (isWasiCommand(interp.wasm)) {
+    if (opts.trace || opts.expect) throw new UserError("--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints");
+    if (opts.aot) return runWasi(file, (await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init })).wasm, opts);
+    return runWasi(file, interp.wasm, opts, program.bytes);
+  }
   if (opts.trace) {
     if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
     const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some((e) => e.name === "runTraced");
     if (!traced || !program.formatTrace) throw new UserError(`${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`);
   }
-  const wasm = opts.aot ? (await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined })).wasm : interp.wasm;
+  const wasm = opts.aot ? (await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init })).wasm : interp.wasm;
   return execute(file, wasm, program, opts, out);
 }
 
@@ -124,6 +135,16 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   checks.push({ what: "runtime error", got: errorForExpect(program, error), want: want.error });
   if (want.exitCode !== undefined || exitCode !== (want.error ? 1 : 0)) checks.push({ what: "exit code", got: String(exitCode), want: String(want.exitCode ?? (want.error ? 1 : 0)) });
   return reportExpectations(file, checks);
+}
+
+/** A WASI command: its standard input is `stdin` (the program, for an interpreter's init), else --input, else ours. */
+async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, stdin?: Uint8Array): Promise<number> {
+  try {
+    return (await runWasiCommand(wasm, { stdin: stdin ?? (opts.input ? readUserFile(opts.input) : undefined) })).exitCode;
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);
+    throw e;
+  }
 }
 
 interface Check {

@@ -13,7 +13,10 @@ import { BufferedOutput, InterpreterHost } from "./host.ts";
 export const WASI_MODULE = "wasi_snapshot_preview1";
 
 /** True for a module that imports WASI and exports `_start` (a command). */
-export function isWasiCommand(wasm: Uint8Array): boolean {
+export function isWasiCommand(wasm: Uint8Array | WebAssembly.Module): boolean {
+  if (wasm instanceof WebAssembly.Module) {
+    return WebAssembly.Module.exports(wasm).some((e) => e.kind === "function" && e.name === "_start") && WebAssembly.Module.imports(wasm).some((i) => i.module === WASI_MODULE);
+  }
   const info = decodeModule(wasm);
   return info.exports.some((e) => e.kind === "func" && e.name === "_start") && info.functions.some((f) => f.import?.module === WASI_MODULE);
 }

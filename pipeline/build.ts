@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { asHosted, BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
+import { importsWasi } from "../interp/wasi.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { ROOT } from "../util/root.ts";
 import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
@@ -40,6 +41,8 @@ export interface BuildResult {
 export interface BuildOptions extends SpecializeOptions {
   /** Cache directory, or false for no cache. */
   cache?: string | false;
+  /** The init export (default: `wizer.initialize`, else `wizer-initialize`). */
+  init?: string;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -47,10 +50,12 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   const t = performance.now();
   const { bytes: program, host: programHost } = asHosted(programOrBytes);
   const host = new InterpreterHost(program, new BufferedOutput(), { host: programHost });
-  const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i) });
+  // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
+  const wasi = importsWasi(interp) ? { stdin: program } : undefined;
+  const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init });
   const snapshotMs = performance.now() - t;
   const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
-  const key = cacheKey(specializerVersion(), interp, program);
+  const key = cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []));
   const hit = opts.dumpIr ? undefined : cache.get(key);
   if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs };
   const result = await specializeModule(snap.wasm, opts);

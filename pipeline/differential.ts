@@ -2,11 +2,13 @@
 // `wizer.initialize` reading its program through futamura.program_length/program_read, weval requests, a `run`
 // export) plus a set of programs → each program run interpreted (its snapshot) and wevaled on the same input,
 // output bytes, result, runtime error and exit code compared, with the time of each run. A new language gets
-// correctness checking for free: `futamura diff --interp NAME progs…` or this function from a test.
-// Relies on build.ts and interp/host.ts.
+// correctness checking for free: `futamura diff --interp NAME progs…` or this function from a test. A WASI command
+// interpreter (init reads the program from standard input, `_start` runs it after the snapshot, like
+// interp/c/toy.c) runs through node:wasi: its standard output is the output, its exit code the exit code, and its
+// standard error the error when it exits non-zero. Relies on build.ts, interp/host.ts and interp/wasi.ts.
 import { asHosted, BufferedOutput, ProgramExit, runModule, type HostedProgram } from "../interp/host.ts";
-import { buildProgram } from "./build.ts";
-import type { SpecializeOptions } from "../specializer/index.ts";
+import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
+import { buildProgram, type BuildOptions } from "./build.ts";
 
 export interface DiffProgram extends HostedProgram {
   name: string;
@@ -39,6 +41,15 @@ export interface DiffResult {
 }
 
 export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array | HostedProgram): Promise<RunOutcome> {
+  if (isWasiCommand(wasm)) {
+    try {
+      const r = await runWasiCommand(wasm, { capture: true });
+      const bytes = new TextEncoder().encode(r.stdout);
+      return { stdout: r.stdout!, bytes, exitCode: r.exitCode, error: r.exitCode && r.stderr ? r.stderr.trim() : undefined };
+    } catch (e) {
+      return { stdout: "", bytes: new Uint8Array(0), exitCode: 1, error: (e as Error).message };
+    }
+  }
   const out = new BufferedOutput();
   const done = (rest: Partial<RunOutcome>): RunOutcome => ({ stdout: out.text(), bytes: out.bytes(), exitCode: 0, ...rest });
   try {
@@ -56,7 +67,7 @@ export function sameOutcome(a: RunOutcome, b: RunOutcome): boolean {
   return sameBytes(a.bytes, b.bytes) && a.error === b.error && a.result === b.result && a.exitCode === b.exitCode;
 }
 
-export async function differential(interp: Uint8Array, programs: DiffProgram[], opts: SpecializeOptions = {}): Promise<DiffResult[]> {
+export async function differential(interp: Uint8Array, programs: DiffProgram[], opts: Omit<BuildOptions, "cache"> = {}): Promise<DiffResult[]> {
   const results: DiffResult[] = [];
   for (const p of programs) {
     const program = asHosted(p);
