@@ -1,0 +1,76 @@
+// Builds the C interpreter (interp/c/toy.c) with Debian's clang for wasm32-wasi, in the variants the tests and the
+// benchmark use, cached in build/interp-c/ by a hash of the sources, the flags and clang's version (a build is
+// ~0.2 s; a cache hit reads one file). Before building it rewrites interp/c/toy-opcodes.h from the opcode table.
+// Also writes the weval stubs module the real wizer needs to instantiate an interpreter (`--preload weval=…`).
+// Needs `clang`, `wasm-ld`, wasi-libc and the wasm32 compiler runtime: `apt-get install -y clang lld wasi-libc
+// libclang-rt-dev-wasm32`. Relies on bytecode/gen-as-constants.ts and specializer/weval/intrinsics.ts.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { toyOpcodesC } from "../bytecode/gen-as-constants.ts";
+import { decodeModule } from "../specializer/ssa/module.ts";
+import { stubModuleText } from "../specializer/weval/intrinsics.ts";
+import { UserError } from "../util/errors.ts";
+import { writeFileAtomic } from "../util/files.ts";
+import { ROOT } from "../util/root.ts";
+
+export const C_DIR = join(ROOT, "interp", "c");
+const BUILD_DIR = join(ROOT, "build", "interp-c");
+export const CLANG_PACKAGES = "clang lld wasi-libc libclang-rt-dev-wasm32";
+
+/** The variants: optimization level, state kept in registers or on the virtual stack/locals, SIMD, loop shape. */
+export const C_VARIANTS = {
+  "toy-c": ["-O2", "-msimd128"],
+  "toy-c-os": ["-Os", "-msimd128"],
+  "toy-c-virtual": ["-O2", "-msimd128", "-DTOY_STATE=1"],
+  "toy-c-virtual-os": ["-Os", "-DTOY_STATE=1"],
+  "toy-c-loop-bottom": ["-O2", "-DTOY_LOOP_BOTTOM"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type CVariant = keyof typeof C_VARIANTS;
+
+export function toyOpcodesHeader(): { path: string; content: string } {
+  return { path: join(C_DIR, "toy-opcodes.h"), content: toyOpcodesC() };
+}
+
+let clangVersion: string | undefined;
+
+/** clang's version line, or a UserError saying what to install. */
+export function clangAvailable(): string {
+  if (clangVersion) return clangVersion;
+  try {
+    clangVersion = execFileSync("clang", ["--version"], { encoding: "utf8" }).split("\n")[0];
+  } catch {
+    throw new UserError(`clang is not installed (it builds the C interpreter for wasm32-wasi): apt-get install -y ${CLANG_PACKAGES}`);
+  }
+  return clangVersion;
+}
+
+/** Build (or reuse) a variant of the C interpreter; returns its bytes and path. */
+export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Array; path: string } {
+  const header = toyOpcodesHeader();
+  if (!existsSync(header.path) || readFileSync(header.path, "utf8") !== header.content) writeFileSync(header.path, header.content);
+  const flags = C_VARIANTS[variant];
+  const h = createHash("sha256").update(clangAvailable()).update(flags.join(" "));
+  for (const f of ["toy.c", "weval.h", "toy-opcodes.h"]) h.update(f).update(readFileSync(join(C_DIR, f)));
+  const path = join(BUILD_DIR, `${variant}-${h.digest("hex").slice(0, 16)}.wasm`);
+  if (existsSync(path)) return { wasm: new Uint8Array(readFileSync(path)), path };
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    execFileSync("clang", ["--target=wasm32-wasi", ...flags, "-I", C_DIR, join(C_DIR, "toy.c"), "-o", tmp], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const missing = /wasm32-wasi|stdio\.h|crt1|libclang_rt|wasm-ld/.test(err.stderr ?? "") ? ` (is the WASI toolchain installed? apt-get install -y ${CLANG_PACKAGES})` : "";
+    rmSync(tmp, { force: true });
+    throw new UserError(`clang failed to build ${variant}${missing}:\n${err.stderr ?? err.message}`);
+  }
+  renameSync(tmp, path);
+  return { wasm: new Uint8Array(readFileSync(path)), path };
+}
+
+/** A .wat module exporting a stub for each weval intrinsic `wasm` imports (wizer's `--preload weval=stubs.wat`). */
+export function writeStubs(wasm: Uint8Array, path: string): void {
+  writeFileAtomic(path, stubModuleText(decodeModule(wasm)));
+}
