@@ -1,18 +1,14 @@
 // Builds the C interpreter (interp/c/toy.c) with Debian's clang for wasm32-wasi, in the variants the tests and the
 // benchmark use, cached in build/interp-c/ by a hash of the sources, the flags and clang's version (a build is
 // ~0.2 s; a cache hit reads one file). Before building it rewrites interp/c/toy-opcodes.h from the opcode table.
-// Also writes the weval stubs module the real wizer needs to instantiate an interpreter (`--preload weval=…`).
 // Needs `clang`, `wasm-ld`, wasi-libc and the wasm32 compiler runtime: `apt-get install -y clang lld wasi-libc
-// libclang-rt-dev-wasm32`. Relies on bytecode/gen-as-constants.ts and specializer/weval/intrinsics.ts.
+// libclang-rt-dev-wasm32`. Relies on bytecode/gen-as-constants.ts.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { toyOpcodesC } from "../bytecode/gen-as-constants.ts";
-import { decodeModule } from "../specializer/ssa/module.ts";
-import { stubModuleText } from "../specializer/weval/intrinsics.ts";
 import { UserError } from "../util/errors.ts";
-import { writeFileAtomic } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
 
 export const C_DIR = join(ROOT, "interp", "c");
@@ -68,9 +64,4 @@ export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Arr
   }
   renameSync(tmp, path);
   return { wasm: new Uint8Array(readFileSync(path)), path };
-}
-
-/** A .wat module exporting a stub for each weval intrinsic `wasm` imports (wizer's `--preload weval=stubs.wat`). */
-export function writeStubs(wasm: Uint8Array, path: string): void {
-  writeFileAtomic(path, stubModuleText(decodeModule(wasm)));
 }

@@ -5,7 +5,7 @@
  *                     queues one weval request: specialize interpret_specialized on (the program bytes as a
  *                     constant buffer, the state pointer at run time). Snapshot it with
  *                     `futamura snapshot --wasi toy-c.wasm prog.asm` or `wizer --allow-wasi -r _start=wizer.resume
- *                     --preload weval=stubs.wat toy-c.wasm < prog.fbc`.
+ *                     --preload weval=interp/c/weval-stubs.wat toy-c.wasm < prog.fbc`.
  *   wizer.resume      the snapshot's `_start` (the rename both tools apply): runs the program and exits with 0, or
  *                     1 when init could not load it. Output goes to standard output.
  *   _start            the module run as it is: init, then the same run (an interpreter without a snapshot).

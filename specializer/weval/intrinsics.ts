@@ -44,19 +44,3 @@ export function stubBehaviour(name: string): "nothing" | "identity" | "trap" {
       return "trap";
   }
 }
-
-/** A module in text form that exports, for each weval intrinsic `info` imports, a function of the same type with
- *  its stub behaviour: what a tool that instantiates an unspecialized interpreter (wizer's --preload) links in. */
-export function stubModuleText(info: WasmModuleInfo): string {
-  const lines = ["(module"];
-  for (const f of info.functions) {
-    if (f.import?.module !== INTRINSIC_MODULE) continue;
-    const { params, results } = f.type;
-    const behaviour = stubBehaviour(f.import.name);
-    const body = behaviour === "identity" ? "(local.get 0)" : behaviour === "trap" ? "(unreachable)" : "";
-    const sig = `${params.length ? ` (param ${params.join(" ")})` : ""}${results.length ? ` (result ${results.join(" ")})` : ""}`;
-    lines.push(`  (func (export ${JSON.stringify(f.import.name)})${sig} ${body})`.replace(/ \)$/, ")"));
-  }
-  lines.push(")");
-  return lines.join("\n") + "\n";
-}

@@ -2,13 +2,11 @@
 // read.specialization.global, on a hand-written module (abi/virtual-stack.wat): the specialized function keeps the
 // entries in SSA values, cancels a popped entry's store, stores what a join drops on the path that had it, stores
 // everything at sync.stack and on return, and reads the global as a constant. The expected results and memory are
-// weval's semantics worked out by hand for each of the four paths. Also: the intrinsics' stub module for wizer.
+// weval's semantics worked out by hand for each of the four paths.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { specializeModule } from "../../specializer/index.ts";
-import { decodeModule } from "../../specializer/ssa/module.ts";
-import { stubModuleText } from "../../specializer/weval/intrinsics.ts";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 import { ROOT } from "../../util/root.ts";
 
@@ -50,16 +48,5 @@ describe("the virtual stack and locals", () => {
       expect(call(4096), `pop ${pop}, sync ${sync}`).toBe(result);
       expect([0, 1, 2, 8].map((i) => mem[base + i]), `pop ${pop}, sync ${sync}`).toEqual(memory);
     }
-  });
-
-  it("writes a stub module with each imported intrinsic's type and behaviour", async () => {
-    const text = stubModuleText(decodeModule(await fixture()));
-    expect(text).toContain('(func (export "push.stack") (param i32 i64))');
-    expect(text).toContain('(func (export "pop.stack") (param i32) (result i64) (unreachable))');
-    expect(text).toContain('(func (export "read.specialization.global") (param i32) (result i64) (unreachable))');
-    const b = await loadBinaryen();
-    const stubs = b.parseText(text);
-    expect(stubs.validate()).toBeTruthy();
-    stubs.dispose();
   });
 });
