@@ -4,7 +4,9 @@
 //
 // State. Each specialized block S = (context, original block) has an entry state: an abstract value (abstract.ts)
 // per original parameter and per weval register (read.reg/write.reg, lifted to SSA values and carried as block
-// parameters; a register never written reads as zero). States only move down the lattice (meet), so the
+// parameters; a register never written reads as zero), and per virtual stack entry and local (push/pop/read/
+// write/sync.stack, read/write.local; virtual-state.ts: kept in the same map, stored to memory where a join drops
+// them, at sync.stack and on return). States only move down the lattice (meet), so the
 // worklist terminates: when a new edge lowers S's entry state, or brings a register S had not seen, S is
 // re-processed from scratch. Edges are recorded with the predecessor's exit state and turned into branch
 // arguments only at the end, when every block's parameter list is final. A value constant on entry gets no IR
@@ -12,8 +14,9 @@
 // instead: parameters only for the values that differ between them; the worklist runs in (context, block order)
 // so those edges are known when a join is processed, and a join is processed again whenever one of them changes.
 //
-// Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc that
-// is not constant is an error naming the function and location. specialize.value on a run-time value (which
+// Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc is a
+// constant or a pointer into a constant buffer; one that is neither aborts the request naming the function and
+// location (and, when paths joined or a select chose it, the loop shape that works). specialize.value on a run-time value (which
 // split-at-intrinsic.ts has made the last instruction of its block) forks: one successor per value, each in its
 // own context with the value constant, behind a br_table; out-of-range values take the unforked path. Constant
 // branches and br_tables become jumps, numeric operators on constants fold (ssa/fold.ts), loads through a
