@@ -6,6 +6,9 @@
 // next instruction). A value element lasts until the next update or pop, which first drop it (as in weval,
 // where updating a loop's pc leaves the per-value copies of the previous iteration). Relies on nothing.
 
+/** The context key of a pc that is a pointer into constant buffer `buffer` at `offset`. */
+export const pointerPc = (buffer: number, offset: number): string => `&buffer${buffer}[${offset}]`;
+
 export class Contexts {
   private parents: number[] = [-1];
   private pcs: (number | string)[] = [-1];
@@ -29,7 +32,7 @@ export class Contexts {
     return id;
   }
 
-  /** The context `pc` pushed on top of `parent`. */
+  /** The context `pc` pushed on top of `parent` (a pointer pc's key comes from `pointerPc`). */
   push(parent: number, pc: number | string): number {
     return this.intern(parent, pc, false);
   }
@@ -55,10 +58,12 @@ export class Contexts {
     return ctx === 0 ? 0 : this.parents[ctx];
   }
 
-  /** The innermost pc, skipping value elements; undefined at the root. */
+  /** The innermost pc, skipping value elements (a pointer pc as its offset in its buffer); undefined at the root. */
   innermostPc(ctx: number): number | undefined {
     ctx = this.dropValues(ctx);
-    return ctx === 0 ? undefined : this.pcs[ctx];
+    if (ctx === 0) return undefined;
+    const pc = this.pcs[ctx];
+    return typeof pc === "number" ? pc : Number(/\[(-?\d+)\]$/.exec(pc)![1]);
   }
 
   /** `[pc, pc, …]` from the outermost in. */

@@ -27,7 +27,7 @@ import { FunctionBody, targetsOf, type BlockId, type Operator, type Terminator, 
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
-import { Contexts } from "./contexts.ts";
+import { Contexts, pointerPc } from "./contexts.ts";
 import { clearVirtual, isVirtual, localKey, popStack, pushStack, slotType, stackDepth, stackKey, virtualPairs } from "./virtual-state.ts";
 
 export type ArgSpec = { kind: "const"; value: Const } | { kind: "buffer"; bytes: Uint8Array } | { kind: "runtime" };
@@ -553,7 +553,7 @@ class Specializer {
   /** A context key for a pc: a constant, or a pointer into a constant buffer (weval's pointer pcs). */
   private pcKey(s: SpecBlock, pc: Known, intrinsic: string): number | string {
     if (pc.abs.kind === "const") return Number(pc.abs.value.bits);
-    if (pc.abs.kind === "bufptr") return `&buffer${pc.abs.buffer}[${pc.abs.offset}]`;
+    if (pc.abs.kind === "bufptr") return pointerPc(pc.abs.buffer, pc.abs.offset);
     const cause = pc.abs.cause;
     const hint = /select|different values meet/.test(cause)
       ? "; the pc is chosen at run time where paths join — call update.context on each path where the next pc is known (at the top of the loop, or in each case before `continue`), not once at the bottom of the loop after a branch (clang turns that into a select); see docs/new-interpreter.md"
