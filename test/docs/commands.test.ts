@@ -13,6 +13,8 @@ import { ROOT } from "../../util/root.ts";
 const SKIPPED: [RegExp, string][] = [
   [/^npm install( && npm run bench)?$|^npm ci$|^npm install && npm test$|^npm test$/, "installs or runs this very suite; CI runs them"],
   [/^npm run bench(:compile)?$|^npx futamura bench\b/, "benchmarks take minutes; test/bench/*.test.ts runs each mode with --quick"],
+  [/^npm run bench:c$/, "the C interpreter's benchmark takes a minute; test/interp/c.test.ts runs the same build and program path"],
+  [/^apt-get install /, "installs Debian packages; .ci/run installs them when missing"],
   [/^npm run fuzz$/, "the long fuzz; its seeded slices run in test/fuzz/"],
   [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
   [/…|\bprog\d?\.(asm|bin|fern)\b|mylang|\bFILE\b|<[a-z]+>/, "a template with placeholders for the reader's own files"],
