@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildCInterpreter, C_DIR, toyOpcodesHeader, type CVariant } from "../../interp/c-build.ts";
 import { runWasiCommand } from "../../interp/wasi.ts";
 import { snapshot } from "../../snapshot/index.ts";
-import { differential } from "../../specializer/differential.ts";
+import { differential } from "../../pipeline/index.ts";
 import { specializeModule } from "../../specializer/index.ts";
 import { decodeModule } from "../../specializer/ssa/module.ts";
 import { ROOT } from "../../util/root.ts";
