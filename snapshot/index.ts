@@ -6,10 +6,14 @@
 //   2. instrument (instrument.ts) — a copy that exports globals, memory, table and passive-segment probes;
 //   3. run     — instantiate with the caller's imports (and WASI preview1 through node:wasi when asked), call init;
 //                a trap is an error naming the export; a changed table is refused;
-//   4. rewrite (rewrite.ts) — the original bytes with the new memory size, global values and data segments.
+//   4. rewrite (rewrite.ts) — the original bytes with the new memory size, global values and data segments,
+//                and export renames (wizer's -r dst=src).
 //
-// How a program reaches init: through host imports the caller supplies (the toy interpreter calls
-// futamura.program_length/program_read; interp/host.ts provides them). Relies on ssa/module.ts for decoding.
+// Init is `wizer.initialize`, else `wizer-initialize` (wizer's and weval.h's default), or the one named. How a
+// program reaches init: through host imports the caller supplies (the toy interpreter calls
+// futamura.program_length/program_read; interp/host.ts provides them), or, for a WASI module, as standard input
+// (a C interpreter reads it there, as it does under wizer). A WASI command that exports `wizer.resume` gets it as
+// its `_start` (the rename wizer users pass as -r _start=wizer.resume). Relies on ssa/module.ts for decoding.
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
 import { UserError } from "../util/errors.ts";

@@ -8,7 +8,9 @@ export const INTRINSIC_MODULE = "weval";
 /** Intrinsics the transform understands; others are named in an error if a specialized body uses them. */
 export type IntrinsicName =
   | "push.context" | "update.context" | "pop.context" | "specialize.value" | "read.reg" | "write.reg"
-  | "assert.const32" | "abort.specialization" | "trace.line" | "print" | "context.bucket" | string;
+  | "push.stack" | "pop.stack" | "read.stack" | "write.stack" | "sync.stack" | "read.local" | "write.local"
+  | "read.specialization.global" | "assert.const32" | "abort.specialization" | "trace.line" | "print" | "context.bucket"
+  | string;
 
 export function intrinsicsOf(info: WasmModuleInfo): Map<number, IntrinsicName> {
   const map = new Map<number, IntrinsicName>();
