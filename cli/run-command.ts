@@ -102,7 +102,15 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some((e) => e.name === "runTraced");
     if (!traced || !program.formatTrace) throw new UserError(`${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`);
   }
-  const wasm = opts.aot ? (await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init })).wasm : interp.wasm;
+  let wasm = interp.wasm;
+  if (opts.aot) {
+    const started = performance.now();
+    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;
+    process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}${aborted ? `; ${aborted} request(s) not specialized run interpreted` : ""}\n`);
+    wasm = built.wasm;
+  }
   return execute(file, wasm, program, opts, out);
 }
 

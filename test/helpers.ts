@@ -40,3 +40,6 @@ export function expectUserError(run: () => unknown, type: abstract new (...args:
   if (err.message !== message) throw new Error(`expected the message\n  ${message}\ngot\n  ${err.message}`);
   if (message.includes("\n")) throw new Error("error messages are one line");
 }
+
+/** The line `futamura run --aot` writes on stderr about compiling (or using the cache), for tests about the rest. */
+export const COMPILE_STATUS = /^futamura: .*: (compiled in [\d.]+ s.*|compiled code from the cache \([\d.]+ s\))\n/gm;

@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../util/root.ts";
+import { COMPILE_STATUS } from "../helpers.ts";
 
 const home = mkdtempSync(join(tmpdir(), "futamura-new-interp-"));
 
 function futamura(...args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: home, encoding: "utf8", timeout: 180_000, env: { ...process.env, FUTAMURA_CACHE_DIR: join(home, ".cache") } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(COMPILE_STATUS, "") }; // run --aot's compile line
 }
 
 describe("new-interp", () => {

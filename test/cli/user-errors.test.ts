@@ -66,3 +66,15 @@ describe("binary input where a program's text is expected", () => {
     userError(["run", "--interp", "fern", process.execPath], /error: not a text file \(a zero byte at byte \d+\); a Fern program is source text/);
   });
 });
+
+describe("run --aot", () => {
+  it("says on stderr when it compiled, and when it used the cache, with the time", () => {
+    const cache = mkdtempSync(join(tmpdir(), "futamura-aot-cache-"));
+    const run = () => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", "--aot", "bytecode/programs/fib.asm"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, FUTAMURA_CACHE_DIR: cache } });
+    const first = run();
+    expect(first.stderr).toMatch(/^futamura: bytecode\/programs\/fib\.asm: compiled in [\d.]+ s \(cached for the next run\)\n$/);
+    const second = run();
+    expect(second.stderr).toMatch(/^futamura: bytecode\/programs\/fib\.asm: compiled code from the cache \([\d.]+ s\)\n$/);
+    expect(second.stdout).toBe(first.stdout);
+  });
+});
