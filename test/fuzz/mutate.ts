@@ -155,7 +155,8 @@ export class Runner {
     const w = this.worker;
     this.ready = new Promise((resolve, reject) => {
       w.once("message", () => resolve());
-      w.once("error", reject);
+      // The worker runs the compiled pipeline in dist/: a load failure there is a stale or half-written build.
+      w.once("error", (e) => reject(new Error(`the fuzz worker could not start (${e.message}); rebuild dist/ with \`npx tsc -p tsconfig.build.json\` and rerun`)));
     });
   }
 
