@@ -3,15 +3,15 @@
 // generated source under <out>/compile-programs/ (so a slow case reproduces with `futamura build`), checks that
 // the front end accepts it, then builds it in a fresh child process (compile-child.ts) with a time limit; a build
 // past the limit is killed and reported as a "timeout" row, a crash as an "error" row, and the run goes on.
-// Writes results/bench-compile.{json,md,svg} (compile-report.ts). Relies on interp/build.ts, bytecode/, lang/ and
+// Writes results/bench-compile.{json,md,svg} (compile-report.ts). Relies on interp/ (manifests, build), pipeline/ and
 // the child script compiled to dist/ (as bench/main.ts runs cold-child.js).
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
-import { loadProgramSource } from "../bytecode/index.ts";
 import { buildInterpreter } from "../interp/build.ts";
-import { compileFern } from "../lang/index.ts";
+import { builtinManifest } from "../interp/manifest.ts";
+import { loadProgram } from "../pipeline/index.ts";
 import { ROOT } from "../util/root.ts";
 import type { CompileChildSpec, CompileMeasurement } from "./compile-child.ts"; // type only: importing the script would run it
 import { programName, SERIES, type SeriesName } from "./compile-programs.ts";
@@ -87,7 +87,9 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
   const outDir = resolve(opts.out ?? join(ROOT, "results"));
   const progDir = join(outDir, "compile-programs");
   mkdirSync(progDir, { recursive: true });
-  const interps = { toy: (await buildInterpreter("toy")).path, fern: (await buildInterpreter("fern")).path };
+  // Each series names its interpreter (data in compile-programs.ts); built once, by manifest like any other.
+  const interps = new Map<string, string>();
+  for (const s of series) if (!interps.has(s.interpreter)) interps.set(s.interpreter, (await buildInterpreter(s.interpreter)).path);
   const meta: CompileMeta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -117,13 +119,12 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
           if (size < s.min) throw new Error(`${s.name} needs at least ${s.min} ${s.unit}`);
           const source = s.source(size);
           writeFileSync(file, source);
-          if (s.interpreter === "fern") compileFern(source, file);
-          else loadProgramSource(source, file);
+          await loadProgram(builtinManifest(s.interpreter), file); // a source the front end refuses is unsupported
         } catch (e) {
           Object.assign(row, { status: "unsupported", error: (e as Error).message.split("\n")[0] });
           continue;
         }
-        const r = await runChild({ file, interp: interps[s.interpreter], check: true }, timeoutS * 1000);
+        const r = await runChild({ file, interp: interps.get(s.interpreter)!, check: true }, timeoutS * 1000);
         row.child_ms = Math.round(r.ms);
         if (r.timedOut) Object.assign(row, { status: "timeout", error: `no result within ${timeoutS} s (the build was killed)` });
         else if (r.code !== 0) Object.assign(row, { status: "error", error: childError(r.stderr, r.code) });

@@ -1,6 +1,7 @@
 // `futamura new-interp` beyond what docs/new-interpreter.md's commands show (test/docs/commands.test.ts runs
 // those): the scaffold's own errors are the user's, one line each, in both modes, and new-interp never writes
-// into an existing folder nor takes a name or extension another interpreter has. Relies on the CLI.
+// into an existing folder nor takes a name or extension another interpreter has; bench takes it (commands.test.ts
+// skips bench lines). Relies on the CLI.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +28,10 @@ describe("new-interp", () => {
     writeFileSync(join(home, "calc", "programs", "exit.calc"), "set r0 3\nprint r0\nexit r0\nprint r0\n");
     for (const mode of [[], ["--aot"]]) expect(futamura("run", ...mode, "calc/programs/exit.calc")).toMatchObject({ code: 3, stdout: "3\n", stderr: "" });
     expect(futamura("diff", "calc/programs/exit.calc").stdout).toContain('output: "3\\n" (2 bytes), exit 3');
+    // bench takes it like any other interpreter: rows checked against the program's `; expect:` output.
+    const bench = futamura("bench", "--quick", "--engine", "v8", "--out", join(home, "results"), "calc/programs/example.calc");
+    expect(bench.code, bench.stderr).toBe(0);
+    expect(bench.stdout).toMatch(/example v8 warm \(TurboFan\): wevaled is [\d.]+x faster than interpreted/);
     expect(futamura("new-interp", "calc").stderr).toBe("calc: error: already exists; new-interp writes a new folder and never into an existing one\n");
     expect(futamura("new-interp", "bf").stderr).toMatch(/an interpreter named 'bf' exists already/);
     expect(futamura("new-interp", "other", "--ext", "b").stderr).toMatch(/\.b files belong to 'bf' already/);
