@@ -10,9 +10,9 @@ import { specializeModule } from "../../specializer/index.ts";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 import { ROOT } from "../../util/root.ts";
 
-async function fixture(): Promise<Uint8Array> {
+async function fixture(edit: (wat: string) => string = (w) => w): Promise<Uint8Array> {
   const b = await loadBinaryen();
-  const mod = withFeatures(b, b.parseText(readFileSync(join(ROOT, "test", "specializer", "abi", "virtual-stack.wat"), "utf8")));
+  const mod = withFeatures(b, b.parseText(edit(readFileSync(join(ROOT, "test", "specializer", "abi", "virtual-stack.wat"), "utf8"))));
   try {
     expect(mod.validate()).toBeTruthy();
     return mod.emitBinary();
@@ -48,5 +48,11 @@ describe("the virtual stack and locals", () => {
       expect(call(4096), `pop ${pop}, sync ${sync}`).toBe(result);
       expect([0, 1, 2, 8].map((i) => mem[base + i]), `pop ${pop}, sync ${sync}`).toEqual(memory);
     }
+  });
+
+  it("aborts the request at a fatal abort.specialization (weval's fatal = 1)", async () => {
+    const fatal = await fixture((w) => w.replace("(call $abort (i32.const 77) (i32.const 0))", "(call $abort (i32.const 77) (i32.const 1))"));
+    const r = await specializeModule(fatal);
+    expect(r.requests[0].aborted).toMatch(/^the interpreter called weval\.abort\.specialization \(line 77\) in block\d+ in context \[\]$/);
   });
 });

@@ -1,5 +1,6 @@
 ;; A hand-written module on weval's ABI whose specialized body uses the virtual stack and locals and a
-;; specialization global, with paths of different stack depths joining (weval's semantics, virtual-state.ts).
+;; specialization global, with paths of different stack depths joining (weval's semantics, virtual-state.ts), and
+;; the two diagnostics that must not stop it: context.bucket and a non-fatal abort.specialization.
 ;; Memory at $base (a run-time argument): the stack entries at +0, +8, +16, local 0 at +64, and two flags the
 ;; caller sets, at +200 (pop on one path) and +208 (sync.stack on one path).
 ;; Request at 64 (user_id 11, 1 specialization global), slot at 24, head at 16; arguments at 128:
@@ -14,6 +15,8 @@
   (import "weval" "read.local" (func $read_local (param i32 i32) (result i64)))
   (import "weval" "write.local" (func $write_local (param i32 i32 i64)))
   (import "weval" "read.specialization.global" (func $global (param i32) (result i64)))
+  (import "weval" "context.bucket" (func $bucket (param i32)))
+  (import "weval" "abort.specialization" (func $abort (param i32 i32)))
   (memory (export "memory") 1)
   (table 2 funcref)
   (elem (i32.const 1) $body)
@@ -25,6 +28,8 @@
   (func $body (param $n i32) (param $base i32) (result i64)
     (local $x i64)
     (call $push_context (i32.const 0))
+    (call $bucket (i32.const 3))                    ;; a hint for weval's output bucketing: nothing to do here
+    (call $abort (i32.const 77) (i32.const 0))      ;; non-fatal (weval's fatal = 0): only marks a point
     (call $push (local.get $base) (i64.const 10))
     (call $push (i32.add (local.get $base) (i32.const 8)) (i64.const 20))
     (call $push (i32.add (local.get $base) (i32.const 16)) (i64.const 30))
