@@ -92,11 +92,8 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     return execute(file, bytes, { file, interpreter: "", bytes: new Uint8Array(0) }, opts, out);
   }
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
-  if (isWasiCommand(interp.wasm)) {
-    if (opts.trace || opts.expect) throw new UserError("--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints");
-    if (opts.aot) return runWasi(file, (await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init })).wasm, opts);
-    return runWasi(file, interp.wasm, opts, program.bytes);
-  }
+  const wasi = isWasiCommand(interp.wasm);
+  if (wasi && (opts.trace || opts.expect)) throw new UserError("--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints");
   if (opts.trace) {
     if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
     const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some((e) => e.name === "runTraced");
@@ -111,6 +108,8 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}${aborted ? `; ${aborted} request(s) not specialized run interpreted` : ""}\n`);
     wasm = built.wasm;
   }
+  // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
+  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes);
   return execute(file, wasm, program, opts, out);
 }
 
