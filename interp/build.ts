@@ -66,7 +66,7 @@ function sourceHash(m: Manifest): string {
   const dir = dirname(m.entry);
   for (const f of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync(m.file));
-  h.update(JSON.stringify([m.entry, m.use]));
+  h.update(JSON.stringify([m.entry, m.use, m.runtime]));
   h.update(readFileSync(join(ROOT, "node_modules", "assemblyscript", "package.json")));
   h.update(readFileSync(fileURLToPath(import.meta.url)));
   return h.digest("hex").slice(0, 16);
@@ -94,7 +94,8 @@ async function compile(m: Manifest): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const messages: string[] = [];
   const entry = relative(process.cwd(), m.entry);
-  const { error } = await asc.main([entry, ...ASC_FLAGS, "--outFile", "out.wasm", ...m.use.flatMap((u) => ["--use", u])], {
+  const flags = ASC_FLAGS.map((f) => (f === "stub" ? m.runtime : f)); // the manifest may ask for another runtime
+  const { error } = await asc.main([entry, ...flags, "--outFile", "out.wasm", ...m.use.flatMap((u) => ["--use", u])], {
     readFile: (file: string, baseDir: string) => {
       const p = join(process.cwd(), baseDir, file);
       return existsSync(p) ? readFileSync(p, "utf8") : null;

@@ -10,6 +10,8 @@
 //     "extensions": [".b", ".bf"],        program files this interpreter takes (chosen by extension when unique)
 //     "imports": ["fern"],                import modules beyond futamura's host ABI that the loader provides
 //     "use": ["FERN_REGISTERS=1"],        asc --use constants (optional)
+//     "runtime": "minimal",               AssemblyScript runtime (default "stub": a bump allocator that never
+//                                         frees; "minimal" gives heap.free a real allocator, TLSF)
 //     "out": "build/bf.wasm"              where build-interp writes the module (default build/<name>.wasm)
 //   }
 //
@@ -31,6 +33,8 @@ export interface Manifest {
   extensions: string[];
   imports: string[];
   use: string[];
+  /** AssemblyScript runtime: "stub" (default) or "minimal". */
+  runtime: "stub" | "minimal";
   /** Absolute path of the built module. */
   out: string;
   /** The manifest file (absolute), or the entry for an entry-only interpreter. */
@@ -58,7 +62,7 @@ export function readManifest(file: string): Manifest {
     fail(file, `not valid JSON (${(e as Error).message})`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(file, "a manifest is a JSON object");
-  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "out", "description"]);
+  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "runtime", "out", "description"]);
   for (const k of Object.keys(raw)) if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
   const dir = dirname(path);
   if (typeof raw.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(raw.name)) fail(file, `"name" must be a lowercase name like "calc" (letters, digits, '-')`);
@@ -76,7 +80,9 @@ export function readManifest(file: string): Manifest {
   const extensions = stringList(file, raw.extensions, "extensions");
   for (const e of extensions) if (!/^\.[A-Za-z0-9]+$/.test(e)) fail(file, `extension "${e}" must look like ".ext"`);
   const out = typeof raw.out === "string" ? resolve(dir, raw.out) : join(dir, "build", `${raw.name}.wasm`);
-  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), out, file: path };
+  if (raw.runtime !== undefined && raw.runtime !== "stub" && raw.runtime !== "minimal") fail(file, `"runtime" must be "stub" or "minimal"`);
+  const runtime = (raw.runtime ?? "stub") as Manifest["runtime"];
+  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), runtime, out, file: path };
 }
 
 /** An interpreter given only by its AssemblyScript entry: programs are passed as raw bytes. */
@@ -84,7 +90,7 @@ export function entryOnlyManifest(entry: string): Manifest {
   const path = resolve(entry);
   if (!existsSync(path)) fail(entry, "no such file");
   const name = basename(path, extname(path));
-  return { name, entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], out: join(dirname(path), "build", `${name}.wasm`), file: path };
+  return { name, entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], runtime: "stub", out: join(dirname(path), "build", `${name}.wasm`), file: path };
 }
 
 /** Every manifest futamura knows: the built-in ones, then the project's (`*\/futamura-interp.json` under `cwd`). */

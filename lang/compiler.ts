@@ -1,16 +1,27 @@
 // Fern's compiler: syntax tree → bytecode, one function at a time (the top-level statements are function 0,
-// `main`). It tracks the operand-stack depth at every instruction and checks that every jump lands at the depth
-// its target already has, so each pc has ONE depth — the property that lets the specializer keep stack slots in
-// registers. Locals (parameters first, then each `let`) are numbered per function; blocks scope names. Calls are
-// resolved to function indices at compile time; builtins are array(n), len(a), print(x). Errors carry
-// file:line:col. Relies on ast.ts and opcodes.ts.
+// `main`; then the top-level functions; then nested functions and `fn` expressions, numbered as they are met).
+// It tracks the operand-stack depth at every instruction and checks that every jump lands at the depth its target
+// already has, so each pc has ONE depth — the property that lets the specializer keep stack slots in registers.
+//
+// Names: locals (parameters first, then each `let`) are numbered per function and scoped by blocks. A name a
+// nested function uses from an enclosing function is a captured variable: the enclosing function keeps it in a
+// box (BOX, GET_BOXED/SET_BOXED) and the closure holds the box (GET_UPVAL/SET_UPVAL through the closure, which the
+// caller passes in the slot after the parameters). Which variables need boxes is only known after the nested
+// functions are compiled, so a function whose variable turned out captured is compiled again with that variable
+// boxed (the order of declarations is the same in every pass). Top-level variables that any function uses become
+// globals (GET_GLOBAL/SET_GLOBAL); the others stay main's locals, i.e. registers once specialized. Calls to a
+// top-level function by name are direct (CALL); anything else calls a value (CALL_VALUE). Built-ins are opcodes.
+// Errors carry file:line:col. Relies on ast.ts and opcodes.ts.
 import { SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
-import { FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_FUNCTIONS } from "./opcodes.ts";
+import { ALLOCATING_BUILTINS, stringFreeExpr, stringFreeNames } from "./string-free.ts";
+import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK } from "./opcodes.ts";
 
 export interface CompiledFunction {
   name: string;
+  /** Values the caller puts in the frame: the arity, plus the closure for a function with captured variables. */
   nparams: number;
+  arity: number;
   nlocals: number;
   maxStack: number;
   code: Uint8Array;
@@ -20,49 +31,172 @@ export interface CompiledFunction {
   depths: Map<number, number>;
 }
 
-const MAX_LOCALS = 255;
-const MAX_STACK = 255;
+export interface CompiledProgram {
+  functions: CompiledFunction[];
+  /** String literals, one char per byte. */
+  strings: string[];
+  nglobals: number;
+}
+
+type Binding = { kind: "local"; slot: number; boxed: boolean; decl: number; outermostMain: boolean } | { kind: "global"; index: number };
+type Resolved = Binding | { kind: "upval"; index: number };
+
+const ARITH: Record<string, string> = { "+": "ADD", "-": "SUB", "*": "MUL", "/": "DIV", "%": "MOD", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE", "==": "EQ", "!=": "NE" };
+const BUILTIN_ID = new Map(FERN_BUILTINS.map((b, i) => [b.name, i]));
+
+/** Values an instruction pops: from the table, or from its count operand for the variable ones. */
+export function fernPops(name: string, operands: readonly (number | bigint)[], fixed: number): number {
+  if (name === "CALL" || name === "CLOSURE" || name === "BUILTIN") return Number(operands[1]);
+  if (name === "CALL_VALUE") return Number(operands[0]) + 1;
+  if (name === "ARRAY_LIT") return Number(operands[0]);
+  return fixed;
+}
+
+/** What every function's compilation shares: the top-level names, globals, string literals and the output. */
+class ProgramContext {
+  readonly functions = new Map<string, { index: number; arity: number }>();
+  /** Names declared by `let` at the top level of main (candidates for globals). */
+  readonly topLevelLets = new Set<string>();
+  readonly globals = new Map<string, number>();
+  readonly strings = new Map<string, number>();
+  readonly out: CompiledFunction[] = [];
+  private readonly nestedIndex = new Map<FnDecl, number>();
+  constructor(readonly file: string) {}
+
+  global(name: string): number {
+    let g = this.globals.get(name);
+    if (g === undefined) this.globals.set(name, (g = this.globals.size));
+    return g;
+  }
+
+  string(s: string): number {
+    let k = this.strings.get(s);
+    if (k === undefined) this.strings.set(s, (k = this.strings.size));
+    return k;
+  }
+
+  /** A nested function's index, the same in every compilation pass of its parent. */
+  nested(decl: FnDecl): number {
+    let i = this.nestedIndex.get(decl);
+    if (i === undefined) {
+      i = this.out.length;
+      this.nestedIndex.set(decl, i);
+      this.out.push(undefined as unknown as CompiledFunction);
+    }
+    return i;
+  }
+}
+
+interface Loop {
+  /** Whether the body can make new objects, so the back-edge must be a garbage-collection safe point. */
+  allocates: boolean;
+  breaks: number[];
+  continues: number[];
+}
 
 class FunctionCompiler {
   private bytes: number[] = [];
   private depth = 0;
   maxStack = 0;
-  private scopes: Map<string, number>[] = [new Map()];
+  private scopes: Map<string, Binding>[] = [new Map()];
   nlocals = 0;
+  private decls = 0;
+  readonly upvalues: { fromLocal?: number; fromUpval?: number; key: string }[] = [];
+  /** Declarations (by order) found captured in this pass; a new one means compiling again. */
+  recompile = false;
   readonly lines = new Map<number, number>();
   readonly depths = new Map<number, number>();
-  /** Stack depth every path into a pc must arrive with (jump targets and fall-through joins). */
   private labelDepth = new Map<number, number>();
-  /** Stack depth at each jump still to be patched, by the jump's pc. */
   private jumpDepth = new Map<number, number>();
+  private loops: Loop[] = [];
 
   constructor(
-    private readonly file: string,
-    private readonly functions: Map<string, { index: number; arity: number }>,
+    private readonly ctx: ProgramContext,
+    private readonly parent: FunctionCompiler | undefined,
+    private readonly isMain: boolean,
+    /** Declarations (by order) to keep in boxes. */
+    readonly boxed: Set<number>,
+    /** Names that never hold a string (lang/string-free.ts), for deciding which loops allocate. */
+    private readonly stringFreeNames: ReadonlySet<string> = new Set(),
   ) {}
 
+  /** Whether an expression can never be a string: then `+` with it cannot concatenate (allocate). */
+  private stringFree(e: Expr): boolean {
+    return stringFreeExpr(e, {
+      has: (name) => {
+        if (!this.stringFreeNames.has(name)) return false;
+        const b = this.lookupLocal(name);
+        return b?.kind === "local" && !b.boxed;
+      },
+    });
+  }
+
   fail(pos: Pos, msg: string): never {
-    throw new SourceError({ file: this.file, line: pos.line, col: pos.col }, msg);
+    throw new SourceError({ file: this.ctx.file, line: pos.line, col: pos.col }, msg);
   }
 
   get pc(): number {
     return this.bytes.length;
   }
 
-  declare(name: string, pos: Pos): number {
+  /** Declare a local (or, at main's top level, a global when a function uses it). */
+  declare(name: string, pos: Pos): Binding {
     const scope = this.scopes[this.scopes.length - 1];
     if (scope.has(name)) this.fail(pos, `'${name}' is already declared in this block`);
+    const outermostMain = this.isMain && this.scopes.length === 1;
+    if (outermostMain && this.ctx.globals.has(name)) {
+      const b: Binding = { kind: "global", index: this.ctx.globals.get(name)! };
+      scope.set(name, b);
+      return b;
+    }
     if (this.nlocals >= MAX_LOCALS) this.fail(pos, `more than ${MAX_LOCALS} local variables in one function`);
-    scope.set(name, this.nlocals);
+    const decl = this.decls++;
+    const b: Binding = { kind: "local", slot: this.nlocals++, boxed: this.boxed.has(decl), decl, outermostMain };
+    scope.set(name, b);
+    return b;
+  }
+
+  /** Reserve a slot no name refers to (a nested function's closure slot). */
+  reserve(): number {
     return this.nlocals++;
   }
 
-  resolve(name: string, pos: Pos): number {
+  private lookupLocal(name: string): Binding | undefined {
     for (let s = this.scopes.length - 1; s >= 0; s--) {
-      const slot = this.scopes[s].get(name);
-      if (slot !== undefined) return slot;
+      const b = this.scopes[s].get(name);
+      if (b) return b;
     }
-    return this.fail(pos, `undefined variable '${name}'`);
+    return undefined;
+  }
+
+  /** A variable by name: a local, a captured variable or a global; undefined when there is none. */
+  resolveVariable(name: string, fromNested = false): Resolved | undefined {
+    const local = this.lookupLocal(name);
+    if (local) return local;
+    if (this.parent) {
+      const outer = this.parent.resolveVariable(name, true);
+      if (!outer || outer.kind === "global") return outer;
+      if (outer.kind === "local" && outer.outermostMain) {
+        // main's top-level variable used by a function: it becomes a global; main is compiled again.
+        this.ctx.global(name);
+        this.parent.recompile = true;
+        return { kind: "global", index: this.ctx.global(name) };
+      }
+      if (outer.kind === "local" && !outer.boxed) {
+        this.parent.boxed.add(outer.decl);
+        this.parent.recompile = true;
+      }
+      const key = outer.kind === "local" ? `l${outer.slot}` : `u${outer.index}`;
+      let index = this.upvalues.findIndex((u) => u.key === key);
+      if (index < 0) {
+        index = this.upvalues.length;
+        this.upvalues.push(outer.kind === "local" ? { fromLocal: outer.slot, key } : { fromUpval: outer.index, key });
+      }
+      return { kind: "upval", index };
+    }
+    // A function (or main's nested function) may use a top-level variable declared anywhere at the top level.
+    if (this.ctx.topLevelLets.has(name) && (!this.isMain || fromNested)) return { kind: "global", index: this.ctx.global(name) };
+    return undefined;
   }
 
   emit(name: string, pos: Pos, ...operands: (number | bigint)[]): number {
@@ -81,18 +215,30 @@ class FunctionCompiler {
       else view.setUint8(0, v as number);
       for (let k = 0; k < FERN_OPERAND_SIZE[kind]; k++) this.bytes.push(view.getUint8(k));
     });
-    const pops = name === "CALL" ? (operands[1] as number) : op.pops;
+    const pops = fernPops(name, operands, op.pops);
+    if (name === "ARRAY" || name === "ARRAY_LIT" || name === "MAP" || name === "BOX" || name === "CLOSURE") this.allocates();
     this.depth += op.pushes - pops;
-    if (this.depth > MAX_STACK) this.fail(pos, "expression too deep");
+    if (this.depth > MAX_STACK) this.fail(pos, `expression too deep (more than ${MAX_STACK} stack slots)`);
     this.maxStack = Math.max(this.maxStack, this.depth);
     return at;
   }
 
-  /** Emit a jump with a placeholder target; patch() fills it in. */
+  /** Emit a forward jump with a placeholder target; patch() fills it in. */
   jump(name: "JUMP" | "JUMP_IF_FALSE", pos: Pos): number {
     const at = this.emit(name, pos, 0);
     this.jumpDepth.set(at, this.depth);
     return at;
+  }
+
+  /** A backward jump to a loop's head: LOOP (a garbage-collection safe point) when the body can allocate. */
+  loopBack(loop: Loop, top: number, pos: Pos): void {
+    this.emit(loop.allocates ? "LOOP" : "JUMP", pos, top);
+    this.checkDepth(top, this.depth);
+  }
+
+  /** The code being emitted makes a new object: every enclosing loop's back-edge must be a safe point. */
+  allocates(): void {
+    for (const l of this.loops) l.allocates = true;
   }
 
   patch(jumpAt: number, target = this.pc): void {
@@ -123,21 +269,66 @@ class FunctionCompiler {
     this.scopes.pop();
   }
 
+  /** Store the top of the stack into a variable. */
+  assignTo(r: Resolved, pos: Pos): void {
+    if (r.kind === "global") this.emit("SET_GLOBAL", pos, r.index);
+    else if (r.kind === "upval") this.emit("SET_UPVAL", pos, r.index);
+    else this.emit(r.boxed ? "SET_BOXED" : "SET", pos, r.slot);
+  }
+
+  /** Initialize a just-declared variable from the top of the stack (boxing it when captured). */
+  initialize(b: Binding, pos: Pos): void {
+    if (b.kind === "local" && b.boxed) {
+      this.emit("BOX", pos);
+      this.emit("SET", pos, b.slot);
+    } else this.assignTo(b, pos);
+  }
+
   statement(s: Stmt): void {
     switch (s.kind) {
       case "let": {
         this.expression(s.init);
-        this.emit("SET", s, this.declare(s.name, s));
+        this.initialize(this.declare(s.name, s), s);
         break;
       }
-      case "assign":
-        this.expression(s.value);
-        this.emit("SET", s, this.resolve(s.name, s));
+      case "fn": {
+        // Declared first so the function can call itself; boxed when it does (it captures itself).
+        const b = this.declare(s.fn.name, s);
+        if (b.kind === "local" && b.boxed) {
+          this.emit("NIL", s);
+          this.initialize(b, s);
+          this.closure(s.fn);
+          this.assignTo(b, s);
+        } else {
+          this.closure(s.fn);
+          this.initialize(b, s);
+        }
         break;
+      }
+      case "assign": {
+        const r = this.resolveVariable(s.name);
+        if (!r) {
+          if (this.ctx.functions.has(s.name)) this.fail(s, `cannot assign to function '${s.name}'`);
+          this.fail(s, `undefined variable '${s.name}'`);
+        }
+        this.expression(s.value);
+        this.assignTo(r!, s);
+        break;
+      }
       case "store":
         this.expression(s.array);
         this.expression(s.index);
         this.expression(s.value);
+        this.emit("STORE", s);
+        break;
+      case "update":
+        this.expression(s.array);
+        this.expression(s.index);
+        this.emit("DUP2", s);
+        this.emit("INDEX", s);
+        this.expression(s.value);
+        if (s.op === "+" && !this.stringFree(s.value)) this.allocates();
+        this.emit(ARITH[s.op], s);
         this.emit("STORE", s);
         break;
       case "expr":
@@ -165,18 +356,75 @@ class FunctionCompiler {
         break;
       }
       case "while": {
+        const loop = this.enterLoop();
         const top = this.here();
         this.expression(s.cond);
         const exit = this.jump("JUMP_IF_FALSE", s);
         this.block(s.body);
-        const back = this.jump("JUMP", s);
-        this.patch(back, top);
+        this.loops.pop();
+        for (const c of loop.continues) this.loopBackPatch(loop, c, top);
+        this.loopBack(loop, top, s);
         this.patch(exit);
+        for (const b of loop.breaks) this.patch(b);
         this.resumeAt(0);
         this.here();
         break;
       }
+      case "for": {
+        this.scopes.push(new Map());
+        if (s.init) this.statement(s.init);
+        const loop = this.enterLoop();
+        const top = this.here();
+        const exit = s.cond ? (this.expression(s.cond), this.jump("JUMP_IF_FALSE", s)) : undefined;
+        this.block(s.body);
+        for (const c of loop.continues) this.patch(c);
+        this.here();
+        if (s.update) this.statement(s.update);
+        this.loops.pop();
+        this.loopBack(loop, top, s);
+        if (exit !== undefined) this.patch(exit);
+        for (const b of loop.breaks) this.patch(b);
+        this.resumeAt(0);
+        this.here();
+        this.scopes.pop();
+        break;
+      }
+      case "break":
+      case "continue": {
+        const loop = this.loops.at(-1);
+        if (!loop) this.fail(s, `'${s.kind}' outside a loop`);
+        const at = this.jump("JUMP", s);
+        (s.kind === "break" ? loop!.breaks : loop!.continues).push(at);
+        this.resumeAt(0);
+        break;
+      }
     }
+  }
+
+  /** Start a loop (its condition, body and update are inside it: break, continue and allocations). */
+  private enterLoop(): Loop {
+    const loop: Loop = { allocates: false, breaks: [], continues: [] };
+    this.loops.push(loop);
+    return loop;
+  }
+
+  /** A `continue` in a while loop goes back to the condition: its forward JUMP becomes a LOOP when needed. */
+  private loopBackPatch(loop: Loop, jumpAt: number, top: number): void {
+    if (loop.allocates) this.bytes[jumpAt] = FERN_BY_NAME.get("LOOP")!.code;
+    this.patch(jumpAt, top);
+  }
+
+  /** Push a function value for a nested declaration or `fn` expression: FUNC, or CLOSURE over its captures. */
+  closure(decl: FnDecl): void {
+    const index = this.ctx.nested(decl);
+    const child = compileFunction(this.ctx, decl, this, false);
+    this.ctx.out[index] = child.compiled;
+    for (const u of child.upvalues) {
+      if (u.fromLocal !== undefined) this.emit("GET", decl, u.fromLocal);
+      else this.emit("GET_UPBOX", decl, u.fromUpval!);
+    }
+    if (child.upvalues.length) this.emit("CLOSURE", decl, index, child.upvalues.length);
+    else this.emit("FUNCTION", decl, index);
   }
 
   expression(e: Expr): void {
@@ -193,9 +441,19 @@ class FunctionCompiler {
       case "nil":
         this.emit("NIL", e);
         return;
-      case "name":
-        this.emit("GET", e, this.resolve(e.name, e));
+      case "string":
+        this.emit("STRING", e, this.ctx.string(e.value));
         return;
+      case "name": {
+        const r = this.resolveVariable(e.name);
+        if (r?.kind === "global") this.emit("GET_GLOBAL", e, r.index);
+        else if (r?.kind === "upval") this.emit("GET_UPVAL", e, r.index);
+        else if (r) this.emit(r.boxed ? "GET_BOXED" : "GET", e, r.slot);
+        else if (this.ctx.functions.has(e.name)) this.emit("FUNCTION", e, this.ctx.functions.get(e.name)!.index);
+        else if (BUILTIN_ID.has(e.name)) this.fail(e, `built-in '${e.name}' can only be called, not used as a value`);
+        else this.fail(e, `undefined variable '${e.name}'`);
+        return;
+      }
       case "index":
         this.expression(e.array);
         this.expression(e.index);
@@ -220,60 +478,116 @@ class FunctionCompiler {
         }
         this.expression(e.left);
         this.expression(e.right);
-        const ops: Record<string, string> = { "+": "ADD", "-": "SUB", "*": "MUL", "/": "DIV", "%": "MOD", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE", "==": "EQ", "!=": "NE" };
-        this.emit(ops[e.op], e);
+        if (e.op === "+" && !this.stringFree(e.left) && !this.stringFree(e.right)) this.allocates();
+        this.emit(ARITH[e.op], e);
         return;
       }
-      case "call": {
-        const builtin: Record<string, [string, number]> = { array: ["ARRAY", 1], len: ["LEN", 1], print: ["PRINT", 1] };
-        const b = builtin[e.callee];
-        if (b) {
-          if (e.args.length !== b[1]) this.fail(e, `${e.callee}() takes ${b[1]} argument, got ${e.args.length}`);
-          for (const a of e.args) this.expression(a);
-          this.emit(b[0], e);
-          if (e.callee === "print") this.emit("NIL", e); // print(x) is an expression whose value is nil
-          return;
+      case "array":
+        for (const item of e.items) this.expression(item);
+        this.emit("ARRAY_LIT", e, e.items.length);
+        return;
+      case "map":
+        this.emit("MAP", e);
+        for (const [k, v] of e.entries) {
+          this.emit("DUP", k);
+          this.expression(k);
+          this.expression(v);
+          this.emit("STORE", k);
         }
-        const fn = this.functions.get(e.callee);
-        if (!fn) this.fail(e, `undefined function '${e.callee}'`);
-        for (const a of e.args) this.expression(a);
-        this.emit("CALL", e, fn!.index, e.args.length);
         return;
-      }
+      case "fn":
+        this.closure(e.fn);
+        return;
+      case "call":
+        this.call(e);
+        return;
     }
   }
 
-  finish(name: string, nparams: number): CompiledFunction {
-    return { name, nparams, nlocals: this.nlocals, maxStack: this.maxStack, code: new Uint8Array(this.bytes), lines: this.lines, depths: this.depths };
+  private call(e: Extract<Expr, { kind: "call" }>): void {
+    const callee = e.callee;
+    if (callee.kind === "name" && !this.resolveVariable(callee.name)) {
+      const fn = this.ctx.functions.get(callee.name);
+      if (fn) {
+        for (const a of e.args) this.expression(a);
+        this.emit("CALL", e, fn.index, e.args.length);
+        return;
+      }
+      if (BUILTIN_ID.has(callee.name)) return this.builtin(callee.name, e);
+      this.fail(e, `undefined function '${callee.name}'`);
+    }
+    this.expression(callee);
+    for (const a of e.args) this.expression(a);
+    this.emit("CALL_VALUE", e, e.args.length);
+  }
+
+  private builtin(name: string, e: Extract<Expr, { kind: "call" }>): void {
+    if (name === "print") {
+      if (!e.args.length) {
+        this.emit("STRING", e, this.ctx.string(""));
+        this.emit("PRINT", e, 0);
+      }
+      e.args.forEach((a, k) => {
+        this.expression(a);
+        this.emit("PRINT", e, k === e.args.length - 1 ? 0 : 1);
+      });
+      this.emit("NIL", e); // print(…) is an expression whose value is nil
+      return;
+    }
+    const id = BUILTIN_ID.get(name)!;
+    const arity = FERN_BUILTINS[id].arity;
+    if (e.args.length !== arity) this.fail(e, `${name}() takes ${arity} argument${arity === 1 ? "" : "s"}, got ${e.args.length}`);
+    for (const a of e.args) this.expression(a);
+    if (ALLOCATING_BUILTINS.has(name)) this.allocates();
+    if (name === "array") this.emit("ARRAY", e);
+    else if (name === "len") this.emit("LEN", e);
+    else this.emit("BUILTIN", e, id, e.args.length);
+  }
+
+  finish(name: string, nparams: number, arity: number): CompiledFunction {
+    return { name, nparams, arity, nlocals: this.nlocals, maxStack: this.maxStack, code: new Uint8Array(this.bytes), lines: this.lines, depths: this.depths };
   }
 }
 
-export function compile(ast: ProgramAst, file: string): CompiledFunction[] {
-  const functions = new Map<string, { index: number; arity: number }>();
-  if (ast.functions.length + 1 > MAX_FUNCTIONS) {
-    const f = ast.functions[MAX_FUNCTIONS - 1];
-    throw new SourceError({ file, line: f.line, col: f.col }, `more than ${MAX_FUNCTIONS} functions`);
+/** Compile one function (main when decl is undefined), again while new captured variables are found. */
+function compileFunction(ctx: ProgramContext, decl: FnDecl | undefined, parent: FunctionCompiler | undefined, isMain: boolean, body?: Stmt[]): { compiled: CompiledFunction; upvalues: FunctionCompiler["upvalues"] } {
+  const boxed = new Set<number>();
+  const freeNames = stringFreeNames(decl?.params ?? [], decl ? decl.body : body!);
+  for (let pass = 0; ; pass++) {
+    const c = new FunctionCompiler(ctx, parent, isMain, boxed, freeNames);
+    const params = decl ? decl.params.map((p) => c.declare(p, decl)) : [];
+    const selfSlot = parent ? c.reserve() : -1;
+    const pos = decl ?? { line: body?.[0]?.line ?? 1, col: 1 };
+    for (const b of params) {
+      if (b.kind === "local" && b.boxed) {
+        c.emit("GET", pos, b.slot);
+        c.initialize(b, pos);
+      }
+    }
+    if (decl) c.block(decl.body);
+    else for (const st of body!) c.statement(st); // main's top level is its outermost scope (globals live there)
+    const end = decl ? decl : { line: body!.at(-1)?.line ?? 1, col: 1 };
+    c.emit("NIL", end);
+    c.emit("RETURN", end);
+    if (c.recompile && pass < 1000) continue;
+    void selfSlot;
+    const arity = decl?.params.length ?? 0;
+    const name = isMain ? "main" : decl!.name || `<fn at line ${decl!.line}>`;
+    return { compiled: c.finish(name, arity + (c.upvalues.length ? 1 : 0), arity), upvalues: c.upvalues };
   }
-  ast.functions.forEach((f, i) => {
-    if (functions.has(f.name) || ["array", "len", "print"].includes(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `function '${f.name}' is already defined`);
-    functions.set(f.name, { index: i + 1, arity: f.params.length });
+}
+
+export function compile(ast: ProgramAst, file: string): CompiledProgram {
+  const ctx = new ProgramContext(file);
+  for (const s of ast.main) if (s.kind === "let") ctx.topLevelLets.add(s.name);
+  ctx.out.push(undefined as unknown as CompiledFunction); // main
+  ast.functions.forEach((f) => {
+    if (ctx.functions.has(f.name) || BUILTIN_ID.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `function '${f.name}' is already defined`);
+    if (ctx.topLevelLets.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `'${f.name}' is declared both as a function and as a top-level variable`);
+    ctx.functions.set(f.name, { index: ctx.out.length, arity: f.params.length });
+    ctx.out.push(undefined as unknown as CompiledFunction);
   });
-  const out: CompiledFunction[] = [];
-  const main = new FunctionCompiler(file, functions);
-  main.block(ast.main);
-  main.emit("NIL", { line: ast.main.at(-1)?.line ?? 1, col: 1 });
-  main.emit("RETURN", { line: ast.main.at(-1)?.line ?? 1, col: 1 });
-  out.push(main.finish("main", 0));
-  for (const f of ast.functions) out.push(compileFunction(f, file, functions));
-  return out;
+  for (const f of ast.functions) ctx.out[ctx.functions.get(f.name)!.index] = compileFunction(ctx, f, undefined, false).compiled;
+  ctx.out[0] = compileFunction(ctx, undefined, undefined, true, ast.main).compiled;
+  return { functions: ctx.out, strings: [...ctx.strings.keys()], nglobals: ctx.globals.size };
 }
-
-function compileFunction(f: FnDecl, file: string, functions: Map<string, { index: number; arity: number }>): CompiledFunction {
-  const c = new FunctionCompiler(file, functions);
-  for (const p of f.params) c.declare(p, f);
-  c.block(f.body);
-  c.emit("NIL", f);
-  c.emit("RETURN", f);
-  return c.finish(f.name, f.params.length);
-}
-

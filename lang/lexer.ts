@@ -1,8 +1,10 @@
-// Fern's lexer: source text → tokens with 1-based line:col. Comments are `//` to end of line; `// expect: …`
-// comments are expectations, collected by index.ts. Relies on util/errors.ts.
+// Fern's lexer: source text → tokens with 1-based line:col. Comments are `//` to end of line and `/* … */` (not
+// nested); `// expect: …` comments are expectations, collected by index.ts. Integers are decimal or hexadecimal
+// (`0xff`); string literals are double-quoted with the escapes \n \t \r \0 \\ \" and \xHH, and their token text
+// is the decoded bytes, one char per byte (UTF-8 for ordinary characters; \xHH is one byte; the interpreter indexes bytes). Relies on util/errors.ts.
 import { SourceError } from "../util/errors.ts";
 
-export type TokenKind = "int" | "float" | "name" | "keyword" | "op" | "eof";
+export type TokenKind = "int" | "float" | "string" | "name" | "keyword" | "op" | "eof";
 
 export interface Token {
   kind: TokenKind;
@@ -11,14 +13,18 @@ export interface Token {
   col: number;
 }
 
-const KEYWORDS = new Set(["fn", "let", "if", "else", "while", "return", "true", "false", "nil"]);
-const OPS = ["==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "=", "(", ")", "{", "}", "[", "]", ",", ";"];
+export const KEYWORDS = new Set(["fn", "let", "if", "else", "while", "for", "break", "continue", "return", "true", "false", "nil"]);
+const OPS = ["+=", "-=", "*=", "/=", "%=", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "=", "(", ")", "{", "}", "[", "]", ",", ";", ":"];
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", '"': '"' };
 
 export function lex(source: string, file: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let line = 1;
   let lineStart = 0;
+  const fail = (l: number, col: number, msg: string): never => {
+    throw new SourceError({ file, line: l, col }, msg);
+  };
   while (i < source.length) {
     const c = source[i];
     if (c === "\n") {
@@ -35,6 +41,52 @@ export function lex(source: string, file: string): Token[] {
       continue;
     }
     const col = i - lineStart + 1;
+    if (source.startsWith("/*", i)) {
+      const end = source.indexOf("*/", i + 2);
+      if (end < 0) fail(line, col, "unterminated block comment");
+      for (let k = i; k < end; k++) {
+        if (source[k] === "\n") {
+          line++;
+          lineStart = k + 1;
+        }
+      }
+      i = end + 2;
+      continue;
+    }
+    if (c === '"') {
+      let text = "";
+      let k = i + 1;
+      while (true) {
+        if (k >= source.length || source[k] === "\n") fail(line, col, "unterminated string literal");
+        const ch = source[k];
+        if (ch === '"') break;
+        if (ch === "\\") {
+          const e = source[k + 1];
+          if (e === "x" && /^[0-9a-fA-F]{2}$/.test(source.slice(k + 2, k + 4))) {
+            text += String.fromCharCode(parseInt(source.slice(k + 2, k + 4), 16));
+            k += 4;
+            continue;
+          }
+          if (e === undefined || !(e in ESCAPES)) fail(line, k - lineStart + 1, `unknown escape '\\${e ?? ""}' in a string literal`);
+          text += ESCAPES[e];
+          k += 2;
+          continue;
+        }
+        const cp = source.codePointAt(k)!;
+        for (const b of new TextEncoder().encode(String.fromCodePoint(cp))) text += String.fromCharCode(b);
+        k += cp > 0xffff ? 2 : 1;
+      }
+      tokens.push({ kind: "string", text, line, col });
+      i = k + 1;
+      continue;
+    }
+    const hex = /^0[xX]([0-9a-fA-F_]*)/.exec(source.slice(i, i + 64));
+    if (hex) {
+      if (!/^[0-9a-fA-F]/.test(hex[1])) fail(line, col, `expected hexadecimal digits after '${hex[0]}'`);
+      tokens.push({ kind: "int", text: hex[0].replace(/_/g, ""), line, col });
+      i += hex[0].length;
+      continue;
+    }
     const m = /^(\d+\.\d+(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+))/.exec(source.slice(i, i + 64));
     if (m) {
       tokens.push({ kind: "float", text: m[1], line, col });
@@ -54,9 +106,9 @@ export function lex(source: string, file: string): Token[] {
       continue;
     }
     const op = OPS.find((o) => source.startsWith(o, i));
-    if (!op) throw new SourceError({ file, line, col }, `unexpected character '${c}'`);
-    tokens.push({ kind: "op", text: op, line, col });
-    i += op.length;
+    if (!op) fail(line, col, `unexpected character '${c}'`);
+    tokens.push({ kind: "op", text: op!, line, col });
+    i += op!.length;
   }
   tokens.push({ kind: "eof", text: "end of file", line, col: i - lineStart + 1 });
   return tokens;

@@ -11,7 +11,8 @@ export interface FernOpcode {
   code: number;
   name: string;
   operands: FernOperand[];
-  /** Values popped and pushed (CALL's pops depend on its argument count and are computed by the compiler). */
+  /** Values popped and pushed (CALL's, CALL_VALUE's, CLOSURE's, ARRAY_LIT's and BUILTIN's pops depend on an operand
+   *  and are computed by the compiler). */
   pops: number;
   pushes: number;
   doc: string;
@@ -23,32 +24,49 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x03, name: "TRUE", operands: [], pops: 0, pushes: 1, doc: "push true" },
   { code: 0x04, name: "FALSE", operands: [], pops: 0, pushes: 1, doc: "push false" },
   { code: 0x05, name: "NIL", operands: [], pops: 0, pushes: 1, doc: "push nil" },
-  { code: 0x06, name: "GET", operands: ["u8"], pops: 0, pushes: 1, doc: "push local i" },
-  { code: 0x07, name: "SET", operands: ["u8"], pops: 1, pushes: 0, doc: "pop into local i" },
+  { code: 0x06, name: "GET", operands: ["u16"], pops: 0, pushes: 1, doc: "push local i" },
+  { code: 0x07, name: "SET", operands: ["u16"], pops: 1, pushes: 0, doc: "pop into local i" },
   { code: 0x08, name: "POP", operands: [], pops: 1, pushes: 0, doc: "drop the top value" },
   { code: 0x09, name: "DUP", operands: [], pops: 1, pushes: 2, doc: "duplicate the top value" },
-  { code: 0x10, name: "ADD", operands: [], pops: 2, pushes: 1, doc: "a + b (int, or float if either is)" },
+  { code: 0x0a, name: "DUP2", operands: [], pops: 2, pushes: 4, doc: "duplicate the top two values" },
+  { code: 0x0b, name: "GET_GLOBAL", operands: ["u32"], pops: 0, pushes: 1, doc: "push global g (a top-level variable a function uses)" },
+  { code: 0x0c, name: "SET_GLOBAL", operands: ["u32"], pops: 1, pushes: 0, doc: "pop into global g" },
+  { code: 0x0d, name: "STRING", operands: ["u32"], pops: 0, pushes: 1, doc: "push string literal k (init replaces k by the string's address)" },
+  { code: 0x10, name: "ADD", operands: [], pops: 2, pushes: 1, doc: "a + b (int, or float if either is; strings concatenate)" },
   { code: 0x11, name: "SUB", operands: [], pops: 2, pushes: 1, doc: "a - b" },
   { code: 0x12, name: "MUL", operands: [], pops: 2, pushes: 1, doc: "a * b" },
   { code: 0x13, name: "DIV", operands: [], pops: 2, pushes: 1, doc: "a / b (integer division truncates; by zero is an error)" },
   { code: 0x14, name: "MOD", operands: [], pops: 2, pushes: 1, doc: "a % b (integers)" },
   { code: 0x15, name: "NEG", operands: [], pops: 1, pushes: 1, doc: "-a" },
   { code: 0x16, name: "NOT", operands: [], pops: 1, pushes: 1, doc: "!a (nil and false are falsy)" },
-  { code: 0x17, name: "LT", operands: [], pops: 2, pushes: 1, doc: "a < b" },
+  { code: 0x17, name: "LT", operands: [], pops: 2, pushes: 1, doc: "a < b (numbers, or strings by bytes)" },
   { code: 0x18, name: "LE", operands: [], pops: 2, pushes: 1, doc: "a <= b" },
   { code: 0x19, name: "GT", operands: [], pops: 2, pushes: 1, doc: "a > b" },
   { code: 0x1a, name: "GE", operands: [], pops: 2, pushes: 1, doc: "a >= b" },
-  { code: 0x1b, name: "EQ", operands: [], pops: 2, pushes: 1, doc: "a == b" },
+  { code: 0x1b, name: "EQ", operands: [], pops: 2, pushes: 1, doc: "a == b (strings by content, other objects by identity)" },
   { code: 0x1c, name: "NE", operands: [], pops: 2, pushes: 1, doc: "a != b" },
-  { code: 0x20, name: "JUMP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump to the offset" },
+  { code: 0x20, name: "JUMP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump forward to the offset" },
   { code: 0x21, name: "JUMP_IF_FALSE", operands: ["u32"], pops: 1, pushes: 0, doc: "pop; jump when falsy" },
-  { code: 0x22, name: "CALL", operands: ["u16", "u8"], pops: 0, pushes: 1, doc: "call function f with n arguments from the stack" },
+  { code: 0x22, name: "CALL", operands: ["u32", "u16"], pops: 0, pushes: 1, doc: "call top-level function f with n arguments from the stack" },
   { code: 0x23, name: "RETURN", operands: [], pops: 1, pushes: 0, doc: "return the top value" },
+  { code: 0x24, name: "LOOP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump back to a loop's head (a garbage-collection safe point)" },
+  { code: 0x25, name: "CALL_VALUE", operands: ["u16"], pops: 0, pushes: 1, doc: "call the function value under n arguments" },
+  { code: 0x26, name: "FUNCTION", operands: ["u32"], pops: 0, pushes: 1, doc: "push function f as a value" },
+  { code: 0x27, name: "CLOSURE", operands: ["u32", "u16"], pops: 0, pushes: 1, doc: "pop n boxes; push a closure of function f over them" },
+  { code: 0x28, name: "BOX", operands: [], pops: 1, pushes: 1, doc: "pop a value; push a new box holding it (a captured variable)" },
+  { code: 0x29, name: "GET_BOXED", operands: ["u16"], pops: 0, pushes: 1, doc: "push the value in the box in local i" },
+  { code: 0x2a, name: "SET_BOXED", operands: ["u16"], pops: 1, pushes: 0, doc: "pop into the box in local i" },
+  { code: 0x2b, name: "GET_UPVAL", operands: ["u16"], pops: 0, pushes: 1, doc: "push the value of the running closure's captured variable i" },
+  { code: 0x2c, name: "SET_UPVAL", operands: ["u16"], pops: 1, pushes: 0, doc: "pop into the running closure's captured variable i" },
+  { code: 0x2d, name: "GET_UPBOX", operands: ["u16"], pops: 0, pushes: 1, doc: "push the running closure's box i itself (to capture it again)" },
   { code: 0x30, name: "ARRAY", operands: [], pops: 1, pushes: 1, doc: "pop n; push a new array of n nils" },
-  { code: 0x31, name: "INDEX", operands: [], pops: 2, pushes: 1, doc: "pop array, index; push the element" },
-  { code: 0x32, name: "STORE", operands: [], pops: 3, pushes: 0, doc: "pop array, index, value; store" },
-  { code: 0x33, name: "LEN", operands: [], pops: 1, pushes: 1, doc: "pop array; push its length" },
-  { code: 0x34, name: "PRINT", operands: [], pops: 1, pushes: 0, doc: "pop and print a value and a newline" },
+  { code: 0x31, name: "INDEX", operands: [], pops: 2, pushes: 1, doc: "pop container, key; push the element (array, map: nil when absent, string: one-byte string)" },
+  { code: 0x32, name: "STORE", operands: [], pops: 3, pushes: 0, doc: "pop container, key, value; store (array or map)" },
+  { code: 0x33, name: "LEN", operands: [], pops: 1, pushes: 1, doc: "pop an array, string or map; push its length" },
+  { code: 0x34, name: "PRINT", operands: ["u8"], pops: 1, pushes: 0, doc: "pop and print a value, then a newline (operand 0) or a space (1)" },
+  { code: 0x35, name: "ARRAY_LIT", operands: ["u16"], pops: 0, pushes: 1, doc: "pop n values; push an array of them" },
+  { code: 0x36, name: "MAP", operands: [], pops: 0, pushes: 1, doc: "push a new empty map" },
+  { code: 0x37, name: "BUILTIN", operands: ["u8", "u8"], pops: 0, pushes: 1, doc: "call built-in b (lang/opcodes.ts FERN_BUILTINS) with n arguments" },
 ];
 
 export const FERN_BY_NAME: ReadonlyMap<string, FernOpcode> = new Map(FERN_OPCODES.map((o) => [o.name, o]));
@@ -58,14 +76,43 @@ export function fernInstructionSize(op: FernOpcode): number {
   return 1 + op.operands.reduce((n, k) => n + FERN_OPERAND_SIZE[k], 0);
 }
 
-/** Value tags, shared with the interpreter (a value is a tag and 64 bits). */
-export const TAG = { nil: 0, int: 1, float: 2, bool: 3, array: 4 } as const;
+/** Value tags, shared with the interpreter (a value is a tag and 64 bits; for objects the bits are an address). */
+export const TAG = { nil: 0, int: 1, float: 2, bool: 3, array: 4, string: 5, map: 6, function: 7, closure: 8, box: 9 } as const;
 
 /** Runtime error kinds, shared with the interpreter and the host's messages. */
-export const FERN_ERRORS = ["type error", "division by zero", "index out of range", "wrong number of arguments", "stack overflow", "not an array"] as const;
+export const FERN_ERRORS = [
+  "type error", "division by zero", "index out of range", "wrong number of arguments", "stack overflow", "not an array",
+  "not a function", "out of memory", "not a number", "pop from an empty array",
+] as const;
 
-/** The function header inside the program and inside each request's constant buffer. */
-export const FUNC_HEADER = { nparams: 0, nlocals: 1, maxStack: 2, index: 3, codeLength: 4, size: 8 } as const;
+/** Built-in functions, by id: name and argument count. Implemented in the interpreter (no host call). */
+export const FERN_BUILTINS: readonly { name: string; arity: number; doc: string }[] = [
+  { name: "str", arity: 1, doc: "any value as a string (as print shows it)" },
+  { name: "int", arity: 1, doc: "a float truncated, or a decimal string parsed, as an integer" },
+  { name: "float", arity: 1, doc: "a number or a decimal string as a float" },
+  { name: "sqrt", arity: 1, doc: "square root (a float)" },
+  { name: "abs", arity: 1, doc: "absolute value" },
+  { name: "floor", arity: 1, doc: "the largest integer not above a number" },
+  { name: "push", arity: 2, doc: "append a value to an array; returns nil" },
+  { name: "pop", arity: 1, doc: "remove and return an array's last element" },
+  { name: "keys", arity: 1, doc: "a map's keys, in insertion order, as an array" },
+  { name: "has", arity: 2, doc: "whether a map has a key" },
+  { name: "substr", arity: 3, doc: "substr(s, start, end): the bytes from start up to (not including) end" },
+  { name: "ord", arity: 1, doc: "the first byte of a string as an integer" },
+  { name: "chr", arity: 1, doc: "a one-byte string from an integer 0..255" },
+  { name: "type", arity: 1, doc: "the type name of a value: nil, int, float, bool, array, string, map, function" },
+  { name: "array", arity: 1, doc: "a new array of n nils" },
+  { name: "len", arity: 1, doc: "the length of an array, string or map" },
+  { name: "print", arity: -1, doc: "print the arguments separated by one space, then a newline" },
+];
 
-/** At most this many functions (the header keeps a function's index in one byte). */
-export const MAX_FUNCTIONS = 256;
+/** The function header inside the program and inside each request's constant buffer. `nparams` counts the values
+ *  the caller puts in the frame: the arity, plus the closure itself for a function with captured variables. */
+export const FUNC_HEADER = { nparams: 0, nlocals: 2, maxStack: 4, arity: 6, index: 8, codeLength: 12, size: 16 } as const;
+
+/** The program header: magic, version, counts; the function table follows at `size`. */
+export const PROGRAM_HEADER = { version: 4, nfuncs: 8, nglobals: 12, nstrings: 16, debug: 20, size: 24 } as const;
+
+/** Limits of the format: locals and stack slots are u16 operands; functions and globals are u32. */
+export const MAX_LOCALS = 65535;
+export const MAX_STACK = 65535;

@@ -14,13 +14,13 @@ export interface FernProgram {
 }
 
 export function compileFern(source: string, file: string): FernProgram {
-  const functions = compile(parse(lex(source, file), file), file);
+  const program = compile(parse(lex(source, file), file), file);
   const lines = [...source.matchAll(/\/\/ expect: ?(.*)$/gm)].map((m) => m[1]);
   const err = /\/\/ expect runtime error: (.*)$/m.exec(source);
   return {
     file,
-    bytes: encodeFern(functions, file),
-    functions,
+    bytes: encodeFern(program, file),
+    functions: program.functions,
     expect: { stdout: lines.length ? lines.map((l) => l + "\n").join("") : err ? "" : undefined, runtimeError: err?.[1].trim() },
   };
 }

@@ -25,7 +25,7 @@ export interface Interpreter {
  *  extension (a rebuilt or round-tripped toy interpreter still reads .asm), else as raw bytes. */
 function wasmFileManifest(file: string, programFile: string | undefined): Manifest {
   const path = resolve(file);
-  const raw: Manifest = { name: basename(path, extname(path)), entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], out: path, file: path };
+  const raw: Manifest = { name: basename(path, extname(path)), entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], runtime: "stub", out: path, file: path };
   if (!programFile) return raw;
   try {
     const m = manifestForFile(programFile);

@@ -1,49 +1,71 @@
-// The Fern interpreter (lang/): a stack machine with dynamically typed values, functions, calls and arrays,
-// written for weval the way toy.ts is — one source, a generic body with no intrinsic calls and a specializable
-// body that runs only specialized — following weval's rules for real interpreters: the interpreter's control flow
-// per bytecode function, no inline call frames (a call is a Wasm call), constant bytecode, a constant pc.
+// The Fern interpreter (lang/): a stack machine with dynamically typed values, closures, calls, arrays, strings
+// and maps, written for weval the way toy.ts is — one source, a generic body with no intrinsic calls and a
+// specializable body that runs only specialized — following weval's rules for real interpreters: the
+// interpreter's control flow per bytecode function, no inline call frames (a call is a Wasm call), constant
+// bytecode, a constant pc.
 //
-// Values are two 64-bit words, a tag (nil, int, float, bool, array) and the bits. In the generic body, locals and
-// the operand stack live in a memory frame; in the specialized body every local and stack slot is a pair of weval
-// registers (the compiler makes the stack depth a constant per pc, so slot numbers fold), i.e. SSA values.
-// Loops whose trip count is a constant of the bytecode (loading parameters, copying call arguments) give each
-// iteration a context of its own so their index stays constant.
+// Values are two 64-bit words, a tag and the bits (objects: an address; fern-heap.ts). In the generic body, locals
+// and the operand stack live in a memory frame; in the specialized body every local and stack slot is a pair of
+// weval registers (the compiler makes the stack depth a constant per pc, so slot numbers fold), i.e. SSA values.
+// Loops whose trip count is a constant of the bytecode (loading parameters, copying call arguments, array
+// literals, writing registers back to the frame) give each iteration a context of its own so their index stays
+// constant.
 //
-// Calls: the caller copies the arguments to a new frame at the top of the frame stack and calls the callee's
-// specialized function through its slot when set, the generic body otherwise; the result comes back in two globals.
-// Requests: one per function, its blob (header + code) as the constant buffer, the frame at run time.
-// Errors call the host (futamura.error with the pc's byte offset in the program), which throws with the function
-// and source line; the same in both bodies.
-// Relies on weval.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
+// Frames: +0 u32 live slot count, +4 u32 slot bytes, slots from +16 (FRAME_HEADER). At each garbage-collection
+// safe point — before a call (the caller), at function entry, at a loop's back-edge — the body writes its live
+// registers back to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value.
+// Collections requested by an allocation happen at the next safe point: only there is everything in memory.
+//
+// Calls: the caller copies the arguments (and a closure itself, after them) to a new frame at the top of the frame
+// stack and calls the callee's specialized function through its slot when set, the generic body otherwise; the
+// result comes back in two globals. Requests: one per function, its blob (header + code) as the constant buffer,
+// the frame at run time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
+// program, which lang/values.ts maps to the function and source line; the same in both bodies. Relies on weval.ts, fern-heap.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
 import {
-  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_INDEX, FUNC_SIZE,
-  TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY,
-  ERR_TYPE_ERROR, ERR_DIVISION_BY_ZERO, ERR_INDEX_OUT_OF_RANGE, ERR_WRONG_NUMBER_OF_ARGUMENTS, ERR_STACK_OVERFLOW, ERR_NOT_AN_ARRAY,
-  OP_INT, OP_FLOAT, OP_TRUE, OP_FALSE, OP_NIL, OP_GET, OP_SET, OP_POP, OP_DUP, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
-  OP_NEG, OP_NOT, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_JUMP, OP_JUMP_IF_FALSE, OP_CALL, OP_RETURN, OP_ARRAY,
-  OP_INDEX, OP_STORE, OP_LEN, OP_PRINT,
-  INT_SIZE, FLOAT_SIZE, GET_SIZE, SET_SIZE, CALL_OPERAND_0, CALL_OPERAND_1, CALL_SIZE, JUMP_OPERAND_0, JUMP_IF_FALSE_SIZE,
+  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_SIZE,
+  PROGRAM_NFUNCS, PROGRAM_NGLOBALS, PROGRAM_NSTRINGS, PROGRAM_SIZE,
+  TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY, TAG_STRING, TAG_MAP, TAG_FUNCTION, TAG_CLOSURE, TAG_BOX,
+  ERR_TYPE_ERROR, ERR_DIVISION_BY_ZERO, ERR_INDEX_OUT_OF_RANGE, ERR_WRONG_NUMBER_OF_ARGUMENTS, ERR_STACK_OVERFLOW,
+  ERR_NOT_AN_ARRAY, ERR_NOT_A_FUNCTION,
+  OP_INT, OP_FLOAT, OP_TRUE, OP_FALSE, OP_NIL, OP_GET, OP_SET, OP_POP, OP_DUP, OP_DUP2, OP_GET_GLOBAL, OP_SET_GLOBAL,
+  OP_STRING, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_NEG, OP_NOT, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
+  OP_JUMP, OP_JUMP_IF_FALSE, OP_CALL, OP_RETURN, OP_LOOP, OP_CALL_VALUE, OP_FUNCTION, OP_CLOSURE, OP_BOX, OP_GET_BOXED,
+  OP_SET_BOXED, OP_GET_UPVAL, OP_SET_UPVAL, OP_GET_UPBOX, OP_ARRAY, OP_INDEX, OP_STORE, OP_LEN, OP_PRINT,
+  OP_ARRAY_LIT, OP_MAP, OP_BUILTIN,
+  INT_SIZE, FLOAT_SIZE, GET_SIZE, SET_SIZE, GET_GLOBAL_SIZE, SET_GLOBAL_SIZE, STRING_SIZE, CALL_OPERAND_0,
+  CALL_OPERAND_1, CALL_SIZE, JUMP_OPERAND_0, JUMP_IF_FALSE_SIZE, CALL_VALUE_SIZE, FUNCTION_SIZE,
+  CLOSURE_OPERAND_0, CLOSURE_OPERAND_1, CLOSURE_SIZE, GET_BOXED_SIZE, SET_BOXED_SIZE, GET_UPVAL_SIZE,
+  SET_UPVAL_SIZE, GET_UPBOX_SIZE, PRINT_SIZE, ARRAY_LIT_SIZE, BUILTIN_OPERAND_0, BUILTIN_OPERAND_1, BUILTIN_SIZE,
 } from "./fern-opcodes";
+import { instructionSize } from "./fern-opcodes";
 import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
+import {
+  FRAME_HEADER, OBJ_HEADER, fail, gcRequested, collect, resultTag, resultBits, isObject, newArray, newMap,
+  newClosure, newBox, permanentString, concat, compareStrings, valuesEqual, indexSlow, storeSlow, printValue,
+  builtin, initHeap, setProgram,
+} from "./fern-heap";
 
 export { wevalPendingHead, wevalIsWevaled } from "./weval";
 
 @external("futamura", "program_length") declare function programLength(): u32;
 @external("futamura", "program_read") declare function programRead(dst: usize): void;
-@external("fern", "print") declare function printValue(tag: u64, bits: u64): void;
-@external("futamura", "error") declare function hostError(code: u32, pc: u32): void;
 
 const FERN_FUNC_ID: u32 = 2;
 /** Context pcs for the constant-trip loops, above any real pc. */
 const PARAM_CONTEXT: u32 = 0x40000000;
 const ARG_CONTEXT: u32 = 0x50000000;
-const FRAME_STACK_BYTES: u32 = 1 << 20;
+const SYNC_CONTEXT: u32 = 0x60000000;
+const LIST_CONTEXT: u32 = 0x70000000;
+const FRAME_STACK_BYTES: usize = 1 << 20;
 /** Call depth limit: below what V8's own stack allows for nested Wasm calls, so Fern reports the overflow. */
 const MAX_DEPTH: u32 = 2000;
 
 let program: usize = 0;
 let funcs: usize = 0; // per function: u32 blob address, u32 slot
 let nfuncs: u32 = 0;
+let globals: usize = 0;
+let nglobals: u32 = 0;
+let scratch: usize = 0; // built-in arguments
 let frameStack: usize = 0;
 let frameLimit: usize = 0;
 let fsp: usize = 0;
@@ -54,20 +76,37 @@ let retBits: u64 = 0;
 // ---- slots: registers when specialized, the memory frame otherwise ----
 // FERN_REGISTERS (asc --use, set by interp/build.ts) is 0 for the `fern-memory` build, which keeps slots in memory
 // in the specialized body too: the control for measuring what lifting them into registers buys.
+@inline function slotAt(frame: usize, i: u32): usize {
+  return frame + FRAME_HEADER + (<usize>i << 4);
+}
 @inline function getTag(frame: usize, i: u32, specialized: bool): u64 {
-  return specialized && FERN_REGISTERS ? readReg(<u64>(i << 1)) : load<u64>(frame + (<usize>i << 4));
+  return specialized && FERN_REGISTERS ? readReg(<u64>(i << 1)) : load<u64>(slotAt(frame, i));
 }
 @inline function getBits(frame: usize, i: u32, specialized: bool): u64 {
-  return specialized && FERN_REGISTERS ? readReg(<u64>((i << 1) | 1)) : load<u64>(frame + (<usize>i << 4), 8);
+  return specialized && FERN_REGISTERS ? readReg(<u64>((i << 1) | 1)) : load<u64>(slotAt(frame, i), 8);
 }
 @inline function put(frame: usize, i: u32, tag: u64, bits: u64, specialized: bool): void {
   if (specialized && FERN_REGISTERS) {
     writeReg(<u64>(i << 1), tag);
     writeReg(<u64>((i << 1) | 1), bits);
   } else {
-    store<u64>(frame + (<usize>i << 4), tag);
-    store<u64>(frame + (<usize>i << 4), bits, 8);
+    store<u64>(slotAt(frame, i), tag);
+    store<u64>(slotAt(frame, i), bits, 8);
   }
+}
+
+/** A safe point's first half: slots 0..live-1 into the memory frame (registers when specialized), and the header. */
+@inline function sync(frame: usize, live: u32, size: u32, specialized: bool): void {
+  if (specialized && FERN_REGISTERS) {
+    pushContext(SYNC_CONTEXT);
+    for (let i: u32 = 0; i < live; i++) {
+      store<u64>(slotAt(frame, i), readReg(<u64>(i << 1)));
+      store<u64>(slotAt(frame, i), readReg(<u64>((i << 1) | 1)), 8);
+      updateContext(SYNC_CONTEXT + i + 1);
+    }
+    popContext();
+  }
+  store<u64>(frame, <u64>live | (<u64>size << 32));
 }
 
 @inline function isNumber(tag: u64): bool {
@@ -80,32 +119,31 @@ let retBits: u64 = 0;
   return tag == TAG_NIL || (tag == TAG_BOOL && bits == 0);
 }
 
-/** Report a runtime error at `pc` of this function: the host ABI's error takes the instruction's byte offset in the
- *  program, which the loader (lang/loader.ts) maps back to the function and its source line. */
-function fail(kind: u32, blob: usize, pc: u32): void {
-  hostError(kind, <u32>(blob - program) + FUNC_SIZE + pc);
-  unreachable();
-}
-
 @inline function body(blob: usize, frame: usize, specialized: bool): void {
-  const nparams = <u32>load<u8>(blob + FUNC_NPARAMS);
-  const nlocals = <u32>load<u8>(blob + FUNC_NLOCALS);
-  const size = (nlocals + <u32>load<u8>(blob + FUNC_MAXSTACK)) << 4;
+  const nparams = <u32>load<u16>(blob + FUNC_NPARAMS);
+  const nlocals = <u32>load<u16>(blob + FUNC_NLOCALS);
+  const arity = <u32>load<u16>(blob + FUNC_ARITY);
+  const size = (nlocals + <u32>load<u16>(blob + FUNC_MAXSTACK)) << 4;
   const code = blob + FUNC_SIZE;
   const saved = fsp;
-  if (frame + size > frameLimit || ++depth > MAX_DEPTH) fail(ERR_STACK_OVERFLOW, blob, 0);
-  fsp = frame + size;
+  if (frame + FRAME_HEADER + size > frameLimit || ++depth > MAX_DEPTH) fail(ERR_STACK_OVERFLOW, blob, 0);
+  fsp = frame + FRAME_HEADER + size;
+  if (gcRequested) {
+    // Safe point: the parameters are in the frame (the caller put them there) and every caller has synced.
+    store<u64>(frame, <u64>nparams | (<u64>size << 32));
+    collect(frameStack, fsp, globals, nglobals);
+  }
   if (specialized && FERN_REGISTERS) {
     // Parameters into registers, one context per iteration so `i` stays constant.
     pushContext(PARAM_CONTEXT);
     for (let i: u32 = 0; i < nparams; i++) {
-      put(frame, i, load<u64>(frame + (<usize>i << 4)), load<u64>(frame + (<usize>i << 4), 8), true);
+      put(frame, i, load<u64>(slotAt(frame, i)), load<u64>(slotAt(frame, i), 8), true);
       updateContext(PARAM_CONTEXT + i + 1);
     }
     updateContext(0);
   } else {
     if (specialized) pushContext(0);
-    memory.fill(frame + (<usize>nparams << 4), 0, (nlocals - nparams) << 4);
+    memory.fill(slotAt(frame, nparams), 0, (nlocals - nparams) << 4);
   }
   let pc: u32 = 0;
   let sp: u32 = nlocals; // slot index of the next free stack slot
@@ -118,27 +156,72 @@ function fail(kind: u32, blob: usize, pc: u32): void {
       case OP_TRUE: { put(frame, sp++, TAG_BOOL, 1, specialized); pc += 1; break; }
       case OP_FALSE: { put(frame, sp++, TAG_BOOL, 0, specialized); pc += 1; break; }
       case OP_NIL: { put(frame, sp++, TAG_NIL, 0, specialized); pc += 1; break; }
+      case OP_STRING: { put(frame, sp++, TAG_STRING, <u64>load<u32>(at, 1), specialized); pc += STRING_SIZE; break; }
+      case OP_FUNCTION: { put(frame, sp++, TAG_FUNCTION, <u64>load<u32>(at, 1), specialized); pc += FUNCTION_SIZE; break; }
       case OP_GET: {
-        const i = <u32>load<u8>(at, 1);
+        const i = <u32>load<u16>(at, 1);
         put(frame, sp++, getTag(frame, i, specialized), getBits(frame, i, specialized), specialized);
         pc += GET_SIZE;
         break;
       }
       case OP_SET: {
-        const i = <u32>load<u8>(at, 1);
+        const i = <u32>load<u16>(at, 1);
         sp--;
         put(frame, i, getTag(frame, sp, specialized), getBits(frame, sp, specialized), specialized);
         pc += SET_SIZE;
         break;
       }
+      case OP_GET_GLOBAL: {
+        const g = globals + (<usize>load<u32>(at, 1) << 4);
+        put(frame, sp++, load<u64>(g), load<u64>(g, 8), specialized);
+        pc += GET_GLOBAL_SIZE;
+        break;
+      }
+      case OP_SET_GLOBAL: {
+        const g = globals + (<usize>load<u32>(at, 1) << 4);
+        sp--;
+        store<u64>(g, getTag(frame, sp, specialized));
+        store<u64>(g, getBits(frame, sp, specialized), 8);
+        pc += SET_GLOBAL_SIZE;
+        break;
+      }
+      case OP_BOX: {
+        const b = newBox(getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc);
+        put(frame, sp - 1, TAG_BOX, <u64>b, specialized);
+        pc += 1;
+        break;
+      }
+      case OP_GET_BOXED: case OP_GET_UPVAL: case OP_GET_UPBOX: {
+        const i = <u32>load<u16>(at, 1);
+        const box = op == OP_GET_BOXED ? <usize>getBits(frame, i, specialized) : <usize>load<u32>(<usize>getBits(frame, arity, specialized) + 20 + (<usize>i << 2));
+        if (op == OP_GET_UPBOX) put(frame, sp++, TAG_BOX, <u64>box, specialized);
+        else put(frame, sp++, load<u64>(box, 16), load<u64>(box, 24), specialized);
+        pc += GET_BOXED_SIZE;
+        break;
+      }
+      case OP_SET_BOXED: case OP_SET_UPVAL: {
+        const i = <u32>load<u16>(at, 1);
+        const box = op == OP_SET_BOXED ? <usize>getBits(frame, i, specialized) : <usize>load<u32>(<usize>getBits(frame, arity, specialized) + 20 + (<usize>i << 2));
+        sp--;
+        store<u64>(box, getTag(frame, sp, specialized), 16);
+        store<u64>(box, getBits(frame, sp, specialized), 24);
+        pc += SET_BOXED_SIZE;
+        break;
+      }
       case OP_POP: { sp--; pc += 1; break; }
       case OP_DUP: { put(frame, sp, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), specialized); sp++; pc += 1; break; }
+      case OP_DUP2: {
+        put(frame, sp, getTag(frame, sp - 2, specialized), getBits(frame, sp - 2, specialized), specialized);
+        put(frame, sp + 1, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), specialized);
+        sp += 2;
+        pc += 1;
+        break;
+      }
       case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
       case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
         const bt = getTag(frame, sp - 1, specialized), bb = getBits(frame, sp - 1, specialized);
         const at2 = getTag(frame, sp - 2, specialized), ab = getBits(frame, sp - 2, specialized);
         sp -= 2;
-        if (!isNumber(at2) || !isNumber(bt)) fail(ERR_TYPE_ERROR, blob, pc);
         let tag: u64 = TAG_INT;
         let bits: u64 = 0;
         if (at2 == TAG_INT && bt == TAG_INT) {
@@ -154,7 +237,7 @@ function fail(kind: u32, blob: usize, pc: u32): void {
             tag = TAG_BOOL;
             bits = op == OP_LT ? <u64>(a < b) : op == OP_LE ? <u64>(a <= b) : op == OP_GT ? <u64>(a > b) : <u64>(a >= b);
           }
-        } else {
+        } else if (isNumber(at2) && isNumber(bt)) {
           const a = asFloat(at2, ab), b = asFloat(bt, bb);
           tag = TAG_FLOAT;
           if (op == OP_ADD) bits = reinterpret<u64>(a + b);
@@ -166,7 +249,16 @@ function fail(kind: u32, blob: usize, pc: u32): void {
             tag = TAG_BOOL;
             bits = op == OP_LT ? <u64>(a < b) : op == OP_LE ? <u64>(a <= b) : op == OP_GT ? <u64>(a > b) : <u64>(a >= b);
           }
-        }
+        } else if (at2 == TAG_STRING && bt == TAG_STRING && op != OP_SUB && op != OP_MUL && op != OP_DIV && op != OP_MOD) {
+          if (op == OP_ADD) {
+            tag = TAG_STRING;
+            bits = <u64>concat(<usize>ab, <usize>bb, blob, pc);
+          } else {
+            const c = compareStrings(<usize>ab, <usize>bb);
+            tag = TAG_BOOL;
+            bits = op == OP_LT ? <u64>(c < 0) : op == OP_LE ? <u64>(c <= 0) : op == OP_GT ? <u64>(c > 0) : <u64>(c >= 0);
+          }
+        } else fail(ERR_TYPE_ERROR, blob, pc);
         put(frame, sp++, tag, bits, specialized);
         pc += 1;
         break;
@@ -176,9 +268,8 @@ function fail(kind: u32, blob: usize, pc: u32): void {
         const at2 = getTag(frame, sp - 2, specialized), ab = getBits(frame, sp - 2, specialized);
         sp -= 2;
         let eq: bool;
-        if (isNumber(at2) && isNumber(bt) && at2 != bt) eq = asFloat(at2, ab) == asFloat(bt, bb);
-        else if (at2 == TAG_FLOAT && bt == TAG_FLOAT) eq = reinterpret<f64>(ab) == reinterpret<f64>(bb);
-        else eq = at2 == bt && ab == bb;
+        if (at2 == TAG_INT && bt == TAG_INT) eq = ab == bb;
+        else eq = valuesEqual(at2, ab, bt, bb);
         put(frame, sp++, TAG_BOOL, <u64>(op == OP_EQ ? eq : !eq), specialized);
         pc += 1;
         break;
@@ -202,6 +293,16 @@ function fail(kind: u32, blob: usize, pc: u32): void {
         op = load<u8>(code + pc);
         continue;
       }
+      case OP_LOOP: {
+        if (gcRequested) {
+          sync(frame, sp, size, specialized);
+          collect(frameStack, fsp, globals, nglobals);
+        }
+        pc = load<u32>(at, JUMP_OPERAND_0);
+        if (specialized) updateContext(pc);
+        op = load<u8>(code + pc);
+        continue;
+      }
       case OP_JUMP_IF_FALSE: {
         sp--;
         if (falsy(getTag(frame, sp, specialized), getBits(frame, sp, specialized))) {
@@ -213,27 +314,49 @@ function fail(kind: u32, blob: usize, pc: u32): void {
         pc += JUMP_IF_FALSE_SIZE;
         break;
       }
-      case OP_CALL: {
-        const f = <u32>load<u16>(at, CALL_OPERAND_0);
-        const argc = <u32>load<u8>(at, CALL_OPERAND_1);
+      case OP_CALL: case OP_CALL_VALUE: {
+        let f: u32;
+        let argc: u32;
+        let self: u64 = 0;
+        if (op == OP_CALL) {
+          f = load<u32>(at, CALL_OPERAND_0);
+          argc = <u32>load<u16>(at, CALL_OPERAND_1);
+        } else {
+          argc = <u32>load<u16>(at, 1);
+          const ct = getTag(frame, sp - argc - 1, specialized), cb = getBits(frame, sp - argc - 1, specialized);
+          if (ct == TAG_FUNCTION) f = <u32>cb;
+          else if (ct == TAG_CLOSURE) {
+            f = load<u32>(<usize>cb, 16);
+            self = cb;
+          } else {
+            fail(ERR_NOT_A_FUNCTION, blob, pc);
+            f = 0;
+          }
+        }
         const calleeBlob = <usize>load<u32>(funcs + (<usize>f << 3));
-        if (argc != <u32>load<u8>(calleeBlob + FUNC_NPARAMS)) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
+        if (argc != <u32>load<u16>(calleeBlob + FUNC_ARITY)) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
+        const base = op == OP_CALL ? sp - argc : sp - argc - 1; // the caller's live slots during the call
+        sync(frame, base, size, specialized);
         const newFrame = fsp;
-        if (newFrame + (<usize>argc << 4) > frameLimit) fail(ERR_STACK_OVERFLOW, blob, pc);
+        if (newFrame + FRAME_HEADER + (<usize>(argc + 1) << 4) > frameLimit) fail(ERR_STACK_OVERFLOW, blob, pc);
         if (specialized) pushContext(ARG_CONTEXT);
         for (let k: u32 = 0; k < argc; k++) {
           const s = sp - argc + k;
-          store<u64>(newFrame + (<usize>k << 4), getTag(frame, s, specialized));
-          store<u64>(newFrame + (<usize>k << 4), getBits(frame, s, specialized), 8);
+          store<u64>(slotAt(newFrame, k), getTag(frame, s, specialized));
+          store<u64>(slotAt(newFrame, k), getBits(frame, s, specialized), 8);
           if (specialized) updateContext(ARG_CONTEXT + k + 1);
         }
         if (specialized) popContext();
-        sp -= argc;
+        if (self != 0) {
+          store<u64>(slotAt(newFrame, argc), TAG_CLOSURE);
+          store<u64>(slotAt(newFrame, argc), self, 8);
+        }
+        sp = base;
         const slot = load<u32>(funcs + (<usize>f << 3), 4);
         if (slot != 0) call_indirect<void>(slot, calleeBlob, newFrame);
         else execGeneric(calleeBlob, newFrame);
         put(frame, sp++, retTag, retBits, specialized);
-        pc += CALL_SIZE;
+        pc += op == OP_CALL ? CALL_SIZE : CALL_VALUE_SIZE;
         break;
       }
       case OP_RETURN: {
@@ -244,46 +367,98 @@ function fail(kind: u32, blob: usize, pc: u32): void {
         if (specialized) popContext();
         return;
       }
+      case OP_CLOSURE: {
+        const f = load<u32>(at, CLOSURE_OPERAND_0);
+        const n = <u32>load<u16>(at, CLOSURE_OPERAND_1);
+        const c = newClosure(f, n, blob, pc);
+        if (specialized) pushContext(LIST_CONTEXT);
+        for (let k: u32 = 0; k < n; k++) {
+          store<u32>(c + 20 + (<usize>k << 2), <u32>getBits(frame, sp - n + k, specialized));
+          if (specialized) updateContext(LIST_CONTEXT + k + 1);
+        }
+        if (specialized) popContext();
+        sp -= n;
+        put(frame, sp++, TAG_CLOSURE, <u64>c, specialized);
+        pc += CLOSURE_SIZE;
+        break;
+      }
       case OP_ARRAY: {
         const t = getTag(frame, sp - 1, specialized), n = <i64>getBits(frame, sp - 1, specialized);
         if (t != TAG_INT || n < 0 || n > 0x0fffffff) fail(ERR_TYPE_ERROR, blob, pc);
-        const arr = heap.alloc(8 + (<usize>n << 4));
-        store<u32>(arr, <u32>n);
-        memory.fill(arr + 8, 0, <usize>n << 4);
-        put(frame, sp - 1, TAG_ARRAY, <u64>arr, specialized);
+        put(frame, sp - 1, TAG_ARRAY, <u64>newArray(<u32>n, blob, pc), specialized);
         pc += 1;
         break;
       }
+      case OP_ARRAY_LIT: {
+        const n = <u32>load<u16>(at, 1);
+        const a = newArray(n, blob, pc);
+        const elems = <usize>load<u32>(a, 20);
+        if (specialized) pushContext(LIST_CONTEXT);
+        for (let k: u32 = 0; k < n; k++) {
+          store<u64>(elems + (<usize>k << 4), getTag(frame, sp - n + k, specialized));
+          store<u64>(elems + (<usize>k << 4), getBits(frame, sp - n + k, specialized), 8);
+          if (specialized) updateContext(LIST_CONTEXT + k + 1);
+        }
+        if (specialized) popContext();
+        sp -= n;
+        put(frame, sp++, TAG_ARRAY, <u64>a, specialized);
+        pc += ARRAY_LIT_SIZE;
+        break;
+      }
+      case OP_MAP: { put(frame, sp++, TAG_MAP, <u64>newMap(blob, pc), specialized); pc += 1; break; }
       case OP_INDEX: case OP_STORE: {
         const base = op == OP_STORE ? sp - 3 : sp - 2;
-        const t = getTag(frame, base, specialized), arr = <usize>getBits(frame, base, specialized);
-        const it = getTag(frame, base + 1, specialized), i = <i64>getBits(frame, base + 1, specialized);
-        if (t != TAG_ARRAY) fail(ERR_NOT_AN_ARRAY, blob, pc);
-        if (it != TAG_INT) fail(ERR_TYPE_ERROR, blob, pc);
-        if (i < 0 || i >= <i64>load<u32>(arr)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
-        const el = arr + 8 + (<usize>i << 4);
-        if (op == OP_STORE) {
-          store<u64>(el, getTag(frame, sp - 1, specialized));
-          store<u64>(el, getBits(frame, sp - 1, specialized), 8);
+        const t = getTag(frame, base, specialized), obj = getBits(frame, base, specialized);
+        const it = getTag(frame, base + 1, specialized), i = getBits(frame, base + 1, specialized);
+        if (t == TAG_ARRAY && it == TAG_INT) {
+          if (<i64>i < 0 || <i64>i >= <i64>load<u32>(<usize>obj, 12)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+          const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+          if (op == OP_STORE) {
+            store<u64>(el, getTag(frame, sp - 1, specialized));
+            store<u64>(el, getBits(frame, sp - 1, specialized), 8);
+            sp -= 3;
+          } else {
+            sp -= 2;
+            put(frame, sp++, load<u64>(el), load<u64>(el, 8), specialized);
+          }
+        } else if (op == OP_STORE) {
+          storeSlow(t, obj, it, i, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc);
           sp -= 3;
         } else {
+          indexSlow(t, obj, it, i, blob, pc);
           sp -= 2;
-          put(frame, sp++, load<u64>(el), load<u64>(el, 8), specialized);
+          put(frame, sp++, resultTag, resultBits, specialized);
         }
         pc += 1;
         break;
       }
       case OP_LEN: {
-        const t = getTag(frame, sp - 1, specialized), arr = <usize>getBits(frame, sp - 1, specialized);
-        if (t != TAG_ARRAY) fail(ERR_NOT_AN_ARRAY, blob, pc);
-        put(frame, sp - 1, TAG_INT, <u64>load<u32>(arr), specialized);
+        const t = getTag(frame, sp - 1, specialized), obj = <usize>getBits(frame, sp - 1, specialized);
+        if (t != TAG_ARRAY && t != TAG_STRING && t != TAG_MAP) fail(ERR_NOT_AN_ARRAY, blob, pc);
+        put(frame, sp - 1, TAG_INT, <u64>load<u32>(obj, 12), specialized);
         pc += 1;
         break;
       }
       case OP_PRINT: {
         sp--;
-        printValue(getTag(frame, sp, specialized), getBits(frame, sp, specialized));
-        pc += 1;
+        printValue(getTag(frame, sp, specialized), getBits(frame, sp, specialized), <u32>load<u8>(at, 1));
+        pc += PRINT_SIZE;
+        break;
+      }
+      case OP_BUILTIN: {
+        const id = <u32>load<u8>(at, BUILTIN_OPERAND_0);
+        const argc = <u32>load<u8>(at, BUILTIN_OPERAND_1);
+        if (specialized) pushContext(LIST_CONTEXT);
+        for (let k: u32 = 0; k < argc; k++) {
+          store<u64>(scratch + (<usize>k << 4), getTag(frame, sp - argc + k, specialized));
+          store<u64>(scratch + (<usize>k << 4), getBits(frame, sp - argc + k, specialized), 8);
+          if (specialized) updateContext(LIST_CONTEXT + k + 1);
+        }
+        if (specialized) popContext();
+        builtin(id, scratch, blob, pc);
+        sp -= argc;
+        put(frame, sp++, resultTag, resultBits, specialized);
+        pc += BUILTIN_SIZE;
         break;
       }
       default:
@@ -302,24 +477,49 @@ function execSpecialized(blob: usize, frame: usize): void {
   body(blob, frame, true);
 }
 
+/** Replace each STRING instruction's literal number by the address of its (permanent) string object. */
+function linkStrings(code: usize, len: u32, strings: usize): void {
+  let pc: u32 = 0;
+  while (pc < len) {
+    const op = load<u8>(code + pc);
+    if (op == OP_STRING) store<u32>(code + pc, load<u32>(strings + (<usize>load<u32>(code + pc, 1) << 2)), 1);
+    pc += instructionSize(op);
+  }
+}
+
 /** Exported as `wizer.initialize`: load the program, build the function table, queue one request per function. */
 export function init(): void {
   const len = programLength();
   program = heap.alloc(len);
   programRead(program);
-  nfuncs = <u32>load<u16>(program + 6);
+  setProgram(program);
+  nfuncs = load<u32>(program + PROGRAM_NFUNCS);
+  nglobals = load<u32>(program + PROGRAM_NGLOBALS);
+  const nstrings = load<u32>(program + PROGRAM_NSTRINGS);
+  const funcTable = program + PROGRAM_SIZE;
+  const stringTable = funcTable + (<usize>nfuncs << 3);
   funcs = heap.alloc(<usize>nfuncs << 3);
-  frameStack = heap.alloc(FRAME_STACK_BYTES);
-  frameLimit = frameStack + FRAME_STACK_BYTES;
+  globals = heap.alloc(<usize>nglobals << 4);
+  memory.fill(globals, 0, <usize>nglobals << 4);
+  scratch = heap.alloc(64);
+  initHeap();
+  const strings = heap.alloc(<usize>nstrings << 2);
+  for (let k: u32 = 0; k < nstrings; k++) {
+    const at = program + <usize>load<u32>(stringTable + (<usize>k << 3));
+    store<u32>(strings + (<usize>k << 2), <u32>permanentString(at, load<u32>(stringTable + (<usize>k << 3), 4)));
+  }
   const generic = execSpecialized;
   for (let i: u32 = 0; i < nfuncs; i++) {
-    const blob = program + <usize>load<u32>(program + 8 + (<usize>i << 3));
-    const blobLen = load<u32>(program + 12 + (<usize>i << 3));
+    const blob = program + <usize>load<u32>(funcTable + (<usize>i << 3));
+    const blobLen = load<u32>(funcTable + (<usize>i << 3), 4);
+    linkStrings(blob + FUNC_SIZE, blobLen - FUNC_SIZE, strings);
     store<u32>(funcs + (<usize>i << 3), <u32>blob);
     store<u32>(funcs + (<usize>i << 3), 0, 4);
     const args = new WevalArgs(blobLen + 64).buffer(blob, blobLen).runtime();
     wevalRequest(funcs + (<usize>i << 3) + 4, generic.index, FERN_FUNC_ID, 0, args);
   }
+  frameStack = heap.alloc(FRAME_STACK_BYTES);
+  frameLimit = frameStack + FRAME_STACK_BYTES;
 }
 
 /** Run `main` (function 0); returns 0 (errors are thrown by the host's futamura.error). */
@@ -332,3 +532,4 @@ export function run(): u64 {
   else execGeneric(blob, frameStack);
   return 0;
 }
+
