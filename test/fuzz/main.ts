@@ -2,7 +2,9 @@
 // shrinks toward a smaller program) through the reference evaluator and the wevaled module. Prints the seed it
 // starts from; a failing program is shrunk, printed and saved under build/fuzz-failures/. Options:
 //   --runs N (default 100000)   --seed S (default: time-based)   --optimize L (binaryen level, default 0)
-// Relies on fast-check and the pipeline (bytecode/, pipeline/build.ts).
+// `npm run fuzz -- --fern`: random Fern programs (lang/random.ts) instead, interpreted vs wevaled (outputs and
+// runtime errors must be identical); a failing program is saved under build/fuzz-failures/ as a .fern file.
+// Relies on fast-check and the pipeline (bytecode/, lang/, pipeline/build.ts, pipeline/differential.ts).
 import fc from "fast-check";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +15,10 @@ import { buildInterpreter } from "../../interp/build.ts";
 import { BufferedOutput, runModule } from "../../interp/host.ts";
 import { buildProgram } from "../../pipeline/build.ts";
 import { ROOT } from "../../util/root.ts";
+import { compileFern } from "../../lang/index.ts";
+import { randomFern } from "../../lang/random.ts";
+import { differential } from "../../pipeline/differential.ts";
+import { fernLoaded } from "../../lang/loader.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,32 +28,63 @@ function arg(name: string, fallback: number): number {
 const runs = arg("runs", 100_000);
 const seed = arg("seed", Date.now() % 2 ** 31);
 const optimizeLevel = arg("optimize", 0);
-const interp = (await buildInterpreter("toy")).wasm;
-console.log(`fuzz: ${runs} programs, fast-check seed ${seed}, binaryen level ${optimizeLevel} (rerun: npm run fuzz -- --seed ${seed} --runs ${runs})`);
-let done = 0;
-const started = performance.now();
-try {
-  await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 60 }), async (programSeed, size) => {
-      const text = randomProgram(programSeed, size);
-      const p = loadProgramSource(text, `seed ${programSeed} size ${size}`);
-      const ref = evaluate(p.program, 2_000_000);
-      const built = await buildProgram(interp, p.bytes, { cache: false, optimizeLevel });
-      const out = new BufferedOutput();
-      const halt = await runModule(built.wasm, p.bytes, out);
-      if (++done % 1000 === 0) console.log(`  ${done} programs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      if (out.text() !== ref.stdout || halt !== ref.halt) {
-        const dir = join(ROOT, "build", "fuzz-failures");
-        mkdirSync(dir, { recursive: true });
-        const file = join(dir, `seed-${programSeed}-size-${size}.asm`);
-        writeFileSync(file, text);
-        throw new Error(`wevaled differs from the reference (program saved to ${file}): got ${JSON.stringify(out.text())} halt ${halt}, expected ${JSON.stringify(ref.stdout)} halt ${ref.halt}`);
-      }
-    }),
-    { numRuns: runs, seed, endOnFailure: false },
-  );
-  console.log(`fuzz: ${done} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-} catch (e) {
-  console.error(String((e as Error).message));
-  process.exitCode = 1;
+const fern = process.argv.includes("--fern");
+if (fern) await fuzzFern();
+else await fuzzToy();
+
+/** Random Fern programs, interpreted vs wevaled. */
+async function fuzzFern(): Promise<void> {
+  const interp = (await buildInterpreter("fern")).wasm;
+  const count = arg("runs", 1000);
+  const first = arg("seed", Date.now() % 2 ** 31);
+  console.log(`fuzz --fern: ${count} programs from seed ${first} (rerun: npm run fuzz -- --fern --seed ${first} --runs ${count})`);
+  const started = performance.now();
+  for (let k = 0; k < count; k++) {
+    const programSeed = first + k;
+    const source = randomFern(programSeed);
+    const name = `seed-${programSeed}.fern`;
+    const [r] = await differential(interp, [fernLoaded(compileFern(source, name))], { optimizeLevel });
+    if ((k + 1) % 100 === 0) console.log(`  ${k + 1} programs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    if (!r.same || r.aborted.length) {
+      const dir = join(ROOT, "build", "fuzz-failures");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, name), source);
+      console.error(`interpreted and wevaled differ on ${join(dir, name)}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  console.log(`fuzz --fern: ${count} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+async function fuzzToy(): Promise<void> {
+  const interp = (await buildInterpreter("toy")).wasm;
+  console.log(`fuzz: ${runs} programs, fast-check seed ${seed}, binaryen level ${optimizeLevel} (rerun: npm run fuzz -- --seed ${seed} --runs ${runs})`);
+  let done = 0;
+  const started = performance.now();
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 60 }), async (programSeed, size) => {
+        const text = randomProgram(programSeed, size);
+        const p = loadProgramSource(text, `seed ${programSeed} size ${size}`);
+        const ref = evaluate(p.program, 2_000_000);
+        const built = await buildProgram(interp, p.bytes, { optimizeLevel });
+        const out = new BufferedOutput();
+        const halt = await runModule(built.wasm, p.bytes, out);
+        if (++done % 1000 === 0) console.log(`  ${done} programs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+        if (out.text() !== ref.stdout || halt !== ref.halt) {
+          const dir = join(ROOT, "build", "fuzz-failures");
+          mkdirSync(dir, { recursive: true });
+          const file = join(dir, `seed-${programSeed}-size-${size}.asm`);
+          writeFileSync(file, text);
+          throw new Error(`wevaled differs from the reference (program saved to ${file}): got ${JSON.stringify(out.text())} halt ${halt}, expected ${JSON.stringify(ref.stdout)} halt ${ref.halt}`);
+        }
+      }),
+      { numRuns: runs, seed, endOnFailure: false },
+    );
+    console.log(`fuzz: ${done} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  } catch (e) {
+    console.error(String((e as Error).message));
+    process.exitCode = 1;
+  }
 }
