@@ -50,17 +50,42 @@ describe("Fern compile errors", () => {
     ["print(f(1));", "t.fern:1:7: error: undefined function 'f'"],
     ["let x = (1 + ;", "t.fern:1:14: error: expected an expression, found ';'"],
     ["while (true) { print(1);", "t.fern:1:25: error: expected '}' before the end of the file"],
-    ["1 + 2 = 3;", "t.fern:1:7: error: only a variable or an array element can be assigned to"],
+    ["1 + 2 = 3;", "t.fern:1:7: error: only a variable or an element (a[i], m[k]) can be assigned to"],
     ["let s = 9223372036854775808;", "t.fern:1:9: error: 9223372036854775808 does not fit in a 64-bit integer"],
     ["print(1) @", "t.fern:1:10: error: unexpected character '@'"],
-    ["fn f() { fn g() {} }", "t.fern:1:10: error: functions can only be declared at the top level"],
     ["print(len(1, 2));", "t.fern:1:7: error: len() takes 1 argument, got 2"],
+    ["print(substr(\"a\"));", "t.fern:1:7: error: substr() takes 3 arguments, got 1"],
+    ["while (true) { }\nbreak;", "t.fern:2:1: error: 'break' outside a loop"],
+    ["fn f() { continue; }", "t.fern:1:10: error: 'continue' outside a loop"],
+    ["let s = \"abc;", "t.fern:1:9: error: unterminated string literal"],
+    ["let s = \"a\\qb\";", "t.fern:1:11: error: unknown escape '\\q' in a string literal"],
+    ["/* never closed\nprint(1);", "t.fern:1:1: error: unterminated block comment"],
+    ["let h = 0x;", "t.fern:1:9: error: expected hexadecimal digits after '0x'"],
+    ["let h = 0x10000000000000000;", "t.fern:1:9: error: 0x10000000000000000 does not fit in 64 bits"],
+    ["let m = -9223372036854775809;", "t.fern:1:9: error: -9223372036854775809 does not fit in a 64-bit integer"],
+    ["fn f() {}\nf = 1;", "t.fern:2:1: error: cannot assign to function 'f'"],
+    ["let p = print;", "t.fern:1:9: error: built-in 'print' can only be called, not used as a value"],
+    ["let m = {1: 2, 3};", "t.fern:1:17: error: expected ':', found '}'"],
+    ["fn f(a, a) {}", "t.fern:1:9: error: parameter 'a' is declared twice"],
+    ["let x = 1;\nfn x() {}", "t.fern:2:1: error: 'x' is declared both as a function and as a top-level variable"],
   ])("%s", (source, message) => expectUserError(() => compileFern(source, "t.fern"), SourceError, message));
 
   it("gives every pc one stack depth", () => {
     const p = compileFern("fn f(a) { if (a > 1 && a < 5 || !a) { return a * 2; } else { return 0; } }\nlet i = 0; while (i < 3) { print(f(i)); i = i + 1; }", "t.fern");
     for (const f of p.functions) for (const d of f.depths.values()) expect(d).toBeGreaterThanOrEqual(0);
     expect(p.functions.map((f) => f.maxStack)).toEqual([2, 2]);
+  });
+
+  it("makes a loop's back-edge a collection safe point only when its body can allocate", () => {
+    const backEdges = (source: string) => {
+      const code = compileFern(source, "t.fern").functions[0].code;
+      return [0x20, 0x24].map((op) => [...code].filter((b, i) => b === op && i > 0).length);
+    };
+    // numbers only: a plain backward JUMP (the loop's exit is a JUMP_IF_FALSE)
+    expect(backEdges("let s = 0; let i = 10; while (i > 0) { s = s + i; i -= 1; }")).toEqual([1, 0]);
+    // a string may be concatenated, an array made: LOOP
+    expect(backEdges("let s = \"\"; for (let i = 0; i < 3; i += 1) { s = s + str(i); }")[1]).toBe(1);
+    expect(backEdges("for (let i = 0; i < 3; i += 1) { let a = [i]; }")[1]).toBe(1);
   });
 });
 
