@@ -7,7 +7,9 @@
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
 // Relies on pipeline/, interp/host.ts and interp/wasi.ts.
 import { readSync } from "node:fs";
+import { FERN_HOST, runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
+import { isFern } from "../lang/format.ts";
 import { buildProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
@@ -120,7 +122,9 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   let exitCode = 0;
   let error: string | undefined;
   try {
-    result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
+    // Fern programs may recurse 200,000 deep: they run on a thread with a large native stack (interp/deep-run.ts).
+    if (isFern(program.bytes) && !opts.trace) result = await runModuleDeep(wasm, program.bytes, out, FERN_HOST);
+    else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;
     else {

@@ -56,9 +56,12 @@ const PARAM_CONTEXT: u32 = 0x40000000;
 const ARG_CONTEXT: u32 = 0x50000000;
 const SYNC_CONTEXT: u32 = 0x60000000;
 const LIST_CONTEXT: u32 = 0x70000000;
-const FRAME_STACK_BYTES: usize = 1 << 20;
-/** Call depth limit: below what V8's own stack allows for nested Wasm calls, so Fern reports the overflow. */
-const MAX_DEPTH: u32 = 2000;
+/** Fern frames (locals and stack slots): 64 MB is 200,000 frames of 20 slots, or 100,000 of 40. */
+const FRAME_STACK_BYTES: usize = 64 << 20;
+/** Call depth limit. Each Fern call is a Wasm call, so the native stack must hold this many Wasm frames: hosts run
+ *  Fern on a thread with a large stack (interp/deep-run.ts); on V8's default ~1 MB stack (the browser explorer) a
+ *  few thousand frames are the limit, and V8's RangeError comes first. */
+const MAX_DEPTH: u32 = 200000;
 
 let program: usize = 0;
 let funcs: usize = 0; // per function: u32 blob address, u32 slot
@@ -518,12 +521,15 @@ export function init(): void {
     const args = new WevalArgs(blobLen + 64).buffer(blob, blobLen).runtime();
     wevalRequest(funcs + (<usize>i << 3) + 4, generic.index, FERN_FUNC_ID, 0, args);
   }
-  frameStack = heap.alloc(FRAME_STACK_BYTES);
-  frameLimit = frameStack + FRAME_STACK_BYTES;
 }
 
 /** Run `main` (function 0); returns 0 (errors are thrown by the host's futamura.error). */
 export function run(): u64 {
+  // The frame stack is made here, not by init, so the snapshot stays small; untouched pages cost nothing.
+  if (frameStack == 0) {
+    frameStack = heap.alloc(FRAME_STACK_BYTES);
+    frameLimit = frameStack + FRAME_STACK_BYTES;
+  }
   fsp = frameStack;
   depth = 0;
   const blob = <usize>load<u32>(funcs);

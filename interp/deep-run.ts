@@ -1,0 +1,114 @@
+// Running an interpreter module on a thread with a large native stack, for deep recursion. Fern calls are Wasm
+// calls (weval's model: one specialized function per bytecode function), so a Fern recursion 100,000 deep is
+// 100,000 Wasm frames, ~100-200 bytes each, while V8 gives the main thread about 1 MB: the program would die with
+// V8's "Maximum call stack size exceeded" at a few thousand frames. A worker thread's stack size is ours to choose
+// (resourceLimits.stackSizeMb), so the run happens there and the interpreter's own depth limit (interp/as/fern.ts
+// MAX_DEPTH) is what a too-deep program meets, as a Fern runtime error naming the function and line.
+//
+// One worker is kept and reused (sequential runs; it does not keep the process alive). Output is posted back as
+// it is written; errors come back with whether they were the user's (a UserError), exits with their code. The
+// program's ProgramHost (its loader's imports and error messages) holds functions, so the worker makes its own
+// from a factory module (Fern: lang/values.ts fernHost). No input: `futamura.read` sees end of input (Fern reads
+// none). Node only: the browser explorer runs modules in-process with interp/host.ts. Relies on interp/host.ts
+// (imported by the worker: from dist/ as JavaScript, or from sources through tsx when this file runs from sources).
+import { Worker } from "node:worker_threads";
+import { fernDebug } from "../lang/format.ts";
+import { ProgramExit, ProgramRuntimeError, type Output } from "./host.ts";
+
+/** Where the worker gets a program's ProgramHost: `(await import(module))[exportName](programBytes)`. */
+export interface HostFactory {
+  module: string;
+  exportName: string;
+}
+
+const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+
+/** Fern's host (lang/values.ts fernHost), for runModuleDeep. */
+export const FERN_HOST: HostFactory = { module: new URL(`../lang/values${EXT}`, import.meta.url).href, exportName: "fernHost" };
+
+/** The worker's native stack. Thread stacks are reserved, not committed: only the depth actually used costs memory. */
+export const DEEP_STACK_MB = 4096;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+let hostModule, UserError;
+parentPort.on("message", async ({ id, wasm, program, factory }) => {
+  if (!hostModule && workerData.tsx) (await import("tsx/esm/api")).register();
+  hostModule ??= await import(workerData.host);
+  UserError ??= (await import(workerData.errors)).UserError;
+  const { InterpreterHost, instantiate, INIT_EXPORT, ProgramExit } = hostModule;
+  const out = {
+    write: (text) => parentPort.postMessage({ id, bytes: new TextEncoder().encode(text) }),
+    writeBytes: (bytes) => parentPort.postMessage({ id, bytes: bytes.slice() }),
+  };
+  try {
+    const programHost = factory ? (await import(factory.module))[factory.exportName](program) : undefined;
+    const host = new InterpreterHost(program, out, { host: programHost });
+    const instance = await instantiate(wasm, host);
+    instance.exports[INIT_EXPORT]?.();
+    const r = instance.exports.run();
+    const halt = r === undefined ? 0n : typeof r === "bigint" ? BigInt.asUintN(64, r) : BigInt(r >>> 0);
+    parentPort.postMessage({ id, done: true, halt: String(halt) });
+  } catch (e) {
+    if (e instanceof ProgramExit) return parentPort.postMessage({ id, done: true, exit: e.code });
+    parentPort.postMessage({ id, done: true, error: String(e && e.message), user: e instanceof UserError, stackOverflow: e instanceof RangeError && /call stack/.test(e.message) });
+  }
+});
+`;
+
+let worker: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, { out: Output; resolve: (halt: bigint) => void; reject: (e: Error) => void; program: Uint8Array }>();
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const here = import.meta.url;
+  const fromSources = EXT === ".ts";
+  const host = new URL(`./host${EXT}`, here).href;
+  const errors = new URL(`../util/errors${EXT}`, here).href;
+  const w = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { host, errors, tsx: fromSources },
+    resourceLimits: { stackSizeMb: DEEP_STACK_MB },
+  });
+  w.unref();
+  w.on("message", (m: { id: number; bytes?: Uint8Array; done?: boolean; halt?: string; exit?: number; error?: string; user?: boolean; stackOverflow?: boolean }) => {
+    const job = pending.get(m.id);
+    if (!job) return;
+    if (m.bytes !== undefined) {
+      if (job.out.writeBytes) job.out.writeBytes(m.bytes);
+      else job.out.write(new TextDecoder().decode(m.bytes));
+    }
+    if (!m.done) return;
+    pending.delete(m.id);
+    if (pending.size === 0) w.unref();
+    if (m.exit !== undefined) job.reject(new ProgramExit(m.exit));
+    else if (m.error === undefined) job.resolve(BigInt(m.halt!));
+    else if (m.stackOverflow) {
+      // The native stack ran out before the interpreter's depth limit (very large frames): still the user's error.
+      const file = fernDebug(job.program)?.file ?? "<program>";
+      job.reject(new ProgramRuntimeError(`${file}: runtime error: stack overflow (the native stack is exhausted)`));
+    } else job.reject(m.user ? new ProgramRuntimeError(m.error) : new Error(m.error));
+  });
+  const failAll = (e: Error) => {
+    for (const job of pending.values()) job.reject(e);
+    pending.clear();
+    worker = undefined;
+  };
+  w.on("error", failAll);
+  w.on("exit", (code) => failAll(new Error(`the interpreter's worker thread exited (code ${code})`)));
+  worker = w;
+  return w;
+}
+
+/** Run a module (init when it has one, then `run`) on the large-stack worker; output goes to `out` as written.
+ *  Rejects like runModule: ProgramRuntimeError for the program's errors, ProgramExit for futamura.exit. */
+export function runModuleDeep(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array, out: Output, factory?: HostFactory): Promise<bigint> {
+  const w = getWorker();
+  const id = nextId++;
+  return new Promise<bigint>((resolve, reject) => {
+    pending.set(id, { out, resolve, reject, program });
+    w.ref();
+    w.postMessage({ id, wasm, program, factory });
+  });
+}
