@@ -1,5 +1,5 @@
 // Fern's loader (interp/manifests/fern.json): a .fern source → the binary program, its `// expect:` and
-// `// expect runtime error:` lines as expectations, and Fern's host additions (fern.print, error messages with the
+// `// expect runtime error:` lines as expectations, and Fern's host additions (fern.format_float, error messages with the
 // function and line). Relies on index.ts and values.ts.
 import type { LoadedProgram } from "../pipeline/program.ts";
 import { compileFern, type FernProgram } from "./index.ts";

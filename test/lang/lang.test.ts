@@ -35,7 +35,7 @@ describe("Fern programs, interpreted and wevaled", () => {
 
   it("collects garbage: 300,000 temporary arrays of 1,000 elements run in bounded memory, in both modes", async () => {
     const p = programs.find((q) => q.file === "churn.fern")!;
-    const built = await buildProgram(interp, p.bytes, { cache: false });
+    const built = await buildProgram(interp, fernLoaded(p), { cache: false });
     for (const wasm of [built.snapshot, built.wasm]) {
       const out = new BufferedOutput();
       const instance = await instantiate(wasm, new InterpreterHost(p.bytes, out, { host: fernHost(p.bytes) }));
