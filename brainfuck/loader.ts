@@ -7,6 +7,7 @@
 //   - expectations and input from files beside the program: `prog.out` (the exact output bytes) and `prog.in`.
 // Every other character is a comment. Relies on util/errors.ts and node:fs.
 import { existsSync, readFileSync } from "node:fs";
+import type { ProgramHost } from "../interp/host.ts";
 import type { LoadedProgram } from "../pipeline/program.ts";
 import { SourceError } from "../util/errors.ts";
 import { sourceText } from "../util/text.ts";
@@ -117,6 +118,11 @@ export function evaluateBrainfuck(code: BfInstruction[], input: Uint8Array = new
     pc++;
   }
   throw new Error(`the reference evaluator stopped after ${maxSteps} steps`);
+}
+
+/** The host additions for bytecode alone (`futamura run out.wasm`: no source, so the error names the pc). */
+export function host(_bytes: Uint8Array): ProgramHost {
+  return { describeError: (kind, pc) => `runtime error: ${BF_ERRORS[kind] ?? `error ${kind}`} (instruction ${pc / INSN_SIZE}; run the source for its line)` };
 }
 
 const beside = (file: string, ext: string) => file.replace(/\.(b|bf)$/, "") + ext;

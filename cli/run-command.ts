@@ -9,8 +9,9 @@
 import { readSync } from "node:fs";
 import { FERN_HOST, runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
+import { knownManifests } from "../interp/manifest.ts";
 import { isFern } from "../lang/format.ts";
-import { buildProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
+import { buildProgram, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { exportNames, readUserFile } from "../util/files.ts";
@@ -89,9 +90,14 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
-    const foreign = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)).find((i) => !["futamura", "weval", "env"].includes(i.module));
-    if (foreign) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides: run the program with \`futamura run --aot <program>\` instead`);
-    return execute(file, bytes, { file, interpreter: "", bytes: new Uint8Array(0) }, opts, out);
+    const module = new WebAssembly.Module(bytes as BufferSource);
+    // `futamura build` records the interpreter and the program: its loader gives the language's host additions.
+    const embedded = readProgramSection(module);
+    const manifest = embedded && knownManifests().find((m) => m.name === embedded.interpreter);
+    const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
+    const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
+    if (foreign && !host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${embedded ? ` (interpreter '${embedded.interpreter}' ${manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
+    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: new Uint8Array(0), host }, opts, out);
   }
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
   const wasi = isWasiCommand(interp.wasm);

@@ -1,10 +1,16 @@
 // Fern's loader (interp/manifests/fern.json): a .fern source → the binary program, its `// expect:` and
 // `// expect runtime error:` lines as expectations, and Fern's host additions (fern.format_float, error messages with the
 // function and line). Relies on index.ts and values.ts.
+import type { ProgramHost } from "../interp/host.ts";
 import type { LoadedProgram } from "../pipeline/program.ts";
 import { compileFern, type FernProgram } from "./index.ts";
 import { fernHost } from "./values.ts";
 import { sourceText } from "../util/text.ts";
+
+/** Fern's host additions for a program's bytes alone (its debug info travels in them): `futamura run out.wasm`. */
+export function host(bytes: Uint8Array): ProgramHost {
+  return fernHost(bytes);
+}
 
 export function load(file: string, data: Uint8Array): LoadedProgram {
   return fernLoaded(compileFern(sourceText(data, file, "a Fern program is source text"), file));

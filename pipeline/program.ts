@@ -44,7 +44,11 @@ export interface Program extends LoadedProgram, HostedProgram {
   interpreter: string;
 }
 
-type LoaderModule = { load: (file: string, data: Uint8Array) => LoadedProgram | Promise<LoadedProgram> };
+type LoaderModule = {
+  load: (file: string, data: Uint8Array) => LoadedProgram | Promise<LoadedProgram>;
+  /** Optional: the host additions for a program's bytes alone (for `run out.wasm`, where the source is gone). */
+  host?: (bytes: Uint8Array) => ProgramHost | undefined;
+};
 
 /** A loader module inside the repository is TypeScript; the CLI runs from dist/, where it is the compiled .js. */
 export function runnableModulePath(path: string): string {
@@ -105,4 +109,12 @@ export async function loadProgram(m: Manifest, file: string, data?: Uint8Array):
 /** The runtime error message as an expectation names it: the file by its base name. */
 export function errorForExpect(program: Program, message: string | undefined): string | undefined {
   return message?.replaceAll(program.file, basename(program.file));
+}
+
+/** The host additions for a built module's program (its bytes from the module's futamura.program section): the
+ *  loader's `host(bytes)` when it exports one. */
+export async function hostForBytes(m: Manifest, bytes: Uint8Array): Promise<ProgramHost | undefined> {
+  if (!("module" in m.loader)) return undefined;
+  const loader = await loaderModule(m, m.loader.module);
+  return loader.host?.(bytes);
 }

@@ -116,6 +116,13 @@ describe("Brainfuck through every command", () => {
     const out = join(dir, "hello.wasm");
     expect(inRepo("build", "brainfuck/programs/hello.b", "-o", out).stdout).toMatch(/hello\.wasm: .* \[bf\]/);
     expect(inRepo("run", out).stdout).toBe("Hello from futamura!\n");
+    // A built module names its interpreter and carries its program: the language's host comes back without the source.
+    const fern = join(dir, "divzero.wasm");
+    expect(inRepo("build", "lang/programs/divzero.fern", "-o", fern).code).toBe(0);
+    expect(inRepo("run", fern)).toMatchObject({ code: 1, stdout: "true\n", stderr: "lang/programs/divzero.fern:5: runtime error: division by zero in main\n" });
+    const tape = join(dir, "tape-error.wasm");
+    expect(inRepo("build", "brainfuck/programs/tape-error.b", "-o", tape).code).toBe(0);
+    expect(inRepo("run", tape).stderr).toBe("runtime error: the tape pointer moved off the tape (cells 0 to 65535) (instruction 9; run the source for its line)\n");
     const d = inRepo("diff", "brainfuck/programs/hello.b", "bytecode/programs/fib.asm");
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/ok {4}brainfuck\/programs\/hello\.b \[bf\]: interpreted [\d.]+ m?s, wevaled [\d.]+ m?s \([\d.]+x\), build/);
