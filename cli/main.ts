@@ -66,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
     .option("--init <export>", "with --aot: the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
     .action(async (file: string, opts: RunFlags) => {
       exitCode = await runCommand(file, opts);
     });

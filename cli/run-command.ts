@@ -15,6 +15,9 @@ import { buildProgram, errorForExpect, hostForBytes, interpreterAndProgram, read
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { exportNames, readUserFile } from "../util/files.ts";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "../util/root.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -26,6 +29,7 @@ export interface RunFlags {
   cache?: boolean;
   input?: string;
   init?: string;
+  timeout?: string;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
@@ -70,7 +74,28 @@ function stdinInput(before: () => void): Input {
   };
 }
 
+/** Exit code of a run stopped by --timeout (what coreutils' timeout uses). */
+export const TIMEOUT_EXIT = 124;
+
+/** `run --timeout S`: a running Wasm program cannot be interrupted from its own thread, so the run happens in a
+ *  child process (this same command without --timeout, standard streams shared) that is killed after S seconds. */
+function runWithTimeout(file: string, value: string): number {
+  const seconds = Number(value);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !(seconds > 0)) throw new UserError(`futamura run: --timeout takes a positive number of seconds, got '${value}'`);
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
+  args.splice(at, args[at] === "--timeout" ? 2 : 1);
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { stdio: "inherit", timeout: seconds * 1000, killSignal: "SIGKILL" });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
+    process.stderr.write(`futamura: ${file}: stopped after ${value} s (--timeout)\n`);
+    return TIMEOUT_EXIT;
+  }
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
 export async function runCommand(file: string, opts: RunFlags): Promise<number> {
+  if (opts.timeout !== undefined) return runWithTimeout(file, opts.timeout);
   const out = new StdoutOutput(!!opts.expect);
   try {
     return await runTo(file, opts, out);

@@ -93,25 +93,57 @@ export function entryOnlyManifest(entry: string): Manifest {
   return { name, entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], runtime: "stub", out: join(dirname(path), "build", `${name}.wasm`), file: path };
 }
 
-/** Every manifest futamura knows: the built-in ones, then the project's (`*\/futamura-interp.json` under `cwd`). */
-export function knownManifests(cwd = process.cwd()): Manifest[] {
-  const files = readdirSync(BUILTIN_MANIFESTS)
+interface ManifestScan {
+  manifests: Manifest[];
+  /** Names that two project manifests both claim: an error only when that name is asked for. */
+  ambiguous: Map<string, string[]>;
+  /** Project manifests (in cwd's subfolders) that could not be read: reported when a lookup fails. */
+  broken: string[];
+}
+
+/** The built-in manifests, then the project's (`*\/futamura-interp.json` under `cwd`). A project folder's
+ *  manifest that collides with another or cannot be read does not stop commands that do not need it (running a toy
+ *  program in a folder full of other projects must work); asking for it is the error. */
+function scanManifests(cwd: string): ManifestScan {
+  const builtins = readdirSync(BUILTIN_MANIFESTS)
     .filter((f) => f.endsWith(".json"))
     .sort()
     .map((f) => join(BUILTIN_MANIFESTS, f));
-  if (existsSync(join(cwd, MANIFEST_FILE))) files.push(join(cwd, MANIFEST_FILE));
+  const project: string[] = [];
+  if (existsSync(join(cwd, MANIFEST_FILE))) project.push(join(cwd, MANIFEST_FILE));
   for (const e of readdirSync(cwd, { withFileTypes: true })) {
-    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && existsSync(join(cwd, e.name, MANIFEST_FILE))) files.push(join(cwd, e.name, MANIFEST_FILE));
+    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && existsSync(join(cwd, e.name, MANIFEST_FILE))) project.push(join(cwd, e.name, MANIFEST_FILE));
   }
   const seen = new Map<string, Manifest>();
-  for (const f of files) {
-    const m = readManifest(f);
+  const ambiguous = new Map<string, string[]>();
+  const broken: string[] = [];
+  for (const f of [...builtins, ...project]) {
+    let m: Manifest;
+    try {
+      m = readManifest(f);
+    } catch (e) {
+      if (builtins.includes(f)) throw e;
+      broken.push((e as Error).message);
+      continue;
+    }
     const prior = seen.get(m.name);
-    if (prior && prior.file !== m.file) fail(relative(cwd, f) || f, `interpreter name "${m.name}" is already taken by ${relative(cwd, prior.file)}`);
-    seen.set(m.name, m);
+    if (prior && prior.file !== m.file) ambiguous.set(m.name, [...(ambiguous.get(m.name) ?? [relative(cwd, prior.file) || prior.file]), relative(cwd, f) || f]);
+    else seen.set(m.name, m);
   }
-  return [...seen.values()];
+  return { manifests: [...seen.values()], ambiguous, broken };
 }
+
+/** Every manifest futamura knows: the built-in ones, then the project's (`*\/futamura-interp.json` under `cwd`). */
+export function knownManifests(cwd = process.cwd()): Manifest[] {
+  return scanManifests(cwd).manifests;
+}
+
+function failIfAmbiguous(scan: ManifestScan, name: string): void {
+  const files = scan.ambiguous.get(name);
+  if (files) throw new UserError(`error: interpreter name "${name}" is claimed by ${files.join(", ")}; rename one, or give the manifest .json itself with --interp`);
+}
+
+const brokenNote = (scan: ManifestScan) => (scan.broken.length ? ` (not read: ${scan.broken.join("; ")})` : "");
 
 export function builtinManifest(name: string): Manifest {
   const file = join(BUILTIN_MANIFESTS, `${name}.json`);
@@ -133,21 +165,25 @@ export function resolveInterpreterSpec(spec: string, cwd = process.cwd()): Inter
     }
     return { manifest: entryOnlyManifest(spec) };
   }
-  const known = knownManifests(cwd);
+  const scan = scanManifests(cwd);
+  failIfAmbiguous(scan, spec);
+  const known = scan.manifests;
   const m = known.find((k) => k.name === spec);
-  if (!m) throw new UserError(`error: no interpreter named '${spec}' (known: ${known.map((k) => k.name).join(", ")}; or give a manifest .json, an entry .ts or a module .wasm)`);
+  if (!m) throw new UserError(`error: no interpreter named '${spec}' (known: ${known.map((k) => k.name).join(", ")}; or give a manifest .json, an entry .ts or a module .wasm)${brokenNote(scan)}`);
   return { manifest: m };
 }
 
 /** The interpreter for a program file by its extension, when exactly one known interpreter takes it. */
 export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
   const ext = extname(file);
-  const known = knownManifests(cwd);
+  const scan = scanManifests(cwd);
+  const known = scan.manifests;
   const takers = known.filter((m) => m.extensions.includes(ext));
+  for (const t of takers) failIfAmbiguous(scan, t.name);
   if (takers.length === 1) return takers[0];
   if (takers.length > 1) throw new UserError(`${file}: error: several interpreters take ${ext} files (${takers.map((m) => m.name).join(", ")}); choose one with --interp`);
   const all = known.filter((m) => m.extensions.length).map((m) => `${m.extensions.join(" ")} (${m.name})`);
-  throw new UserError(`${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp`);
+  throw new UserError(`${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp${brokenNote(scan)}`);
 }
 
 /** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. */

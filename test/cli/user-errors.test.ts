@@ -2,7 +2,7 @@
 // a file that is not Wasm given to specialize or ir, a module with nothing to specialize, an interpreter module
 // run as if it were a built program; and `run --expect` says how many expectations held.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,5 +76,46 @@ describe("run --aot", () => {
     const second = run();
     expect(second.stderr).toMatch(/^futamura: bytecode\/programs\/fib\.asm: compiled code from the cache \([\d.]+ s\)\n$/);
     expect(second.stdout).toBe(first.stdout);
+  });
+});
+
+describe("run --timeout", () => {
+  it.each([
+    ["forever.fern", "let i = 0;\nwhile (true) { i += 1; }\n"],
+    ["forever.asm", "loop: LOAD_IMMEDIATE 1\n      JMPNZ loop\n      HALT\n"],
+  ])("stops %s after the time, interpreted and compiled, with exit code 124", (name, source) => {
+    const file = join(dir, name);
+    writeFileSync(file, source);
+    for (const mode of [[], ["--aot"]]) {
+      const r = futamura("run", ...mode, "--timeout", "2", file);
+      expect(r.status).toBe(124);
+      expect(r.stderr).toMatch(new RegExp(`futamura: .*${name.replace(".", "\\.")}: stopped after 2 s \\(--timeout\\)`));
+    }
+  }, 60_000);
+
+  it("lets a program that finishes in time finish, and rejects a bad value", () => {
+    expect(futamura("run", "--timeout", "60", "bytecode/programs/fib.asm")).toMatchObject({ status: 0, stdout: "fib(90) = 2880067194370816120\n" });
+    userError(["run", "--timeout", "abc", "bytecode/programs/fib.asm"], /--timeout takes a positive number of seconds, got 'abc'/);
+    userError(["run", "--timeout", "0", "bytecode/programs/fib.asm"], /--timeout takes a positive number of seconds, got '0'/);
+  }, 60_000);
+});
+
+describe("project manifests in the working folder", () => {
+  it("two folders claiming one interpreter name do not stop other commands; asking for that name says who claims it", () => {
+    const home = mkdtempSync(join(tmpdir(), "futamura-manifests-"));
+    for (const sub of ["one", "two"]) {
+      mkdirSync(join(home, sub));
+      writeFileSync(join(home, sub, "futamura-interp.json"), JSON.stringify({ name: "same", entry: "lang.ts", extensions: [".same"] }));
+      writeFileSync(join(home, sub, "lang.ts"), "export function run(): i64 { return 0; }\n");
+    }
+    mkdirSync(join(home, "broken"));
+    writeFileSync(join(home, "broken", "futamura-interp.json"), "{ not json");
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: home, encoding: "utf8", timeout: 120_000 });
+    expect(run("run", join(ROOT, "bytecode", "programs", "fib.asm"))).toMatchObject({ status: 0, stdout: "fib(90) = 2880067194370816120\n" });
+    const same = run("run", "--interp", "same", join(ROOT, "bytecode", "programs", "fib.asm"));
+    expect(same.status).toBe(1);
+    expect(same.stderr).toMatch(/interpreter name "same" is claimed by one\/futamura-interp\.json, two\/futamura-interp\.json/);
+    const unknown = run("run", "--interp", "nope", join(ROOT, "bytecode", "programs", "fib.asm"));
+    expect(unknown.stderr).toMatch(/no interpreter named 'nope' .*\(not read: .*broken\/futamura-interp\.json.*not valid JSON/);
   });
 });
