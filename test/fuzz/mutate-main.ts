@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../../util/root.ts";
 import { checkMutant, corpus, isFailure, mutant, Runner, type Language, type Verdict } from "./mutate.ts";
+import { buildInterpreter } from "../../interp/build.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,6 +56,9 @@ const runs = count("runs", 10_000);
 const start = count("seed", Date.now() % 1_000_000_000);
 const timeoutMs = count("timeout", 10_000);
 const runner = new Runner();
+// Build the interpreters first, outside any mutant's time limit (a worker stopped at its limit mid-build would
+// start the build again, and again); the workers then find them in the build cache.
+for (const language of languages) await buildInterpreter(language);
 let failed = 0;
 for (const language of languages) {
   const programs = corpus(language);
