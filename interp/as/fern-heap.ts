@@ -13,7 +13,8 @@
 // Object layout (16-byte header, then the payload):
 //   +0 u32 next object (the list of all collectable objects)   +4 u32 gray-list link   +8 u8 kind (its tag)
 //   +9 u8 flags (marked, permanent)   +12 u32 length (array count, string bytes, map entries, closure boxes)
-//   array:   +16 u32 capacity, +20 u32 elements (raw block of capacity × 16 bytes: tag, bits)
+//   array:   +16 u32 capacity, +20 u32 elements (capacity × 16 bytes: tag, bits), +24 u32 inline capacity; the
+//            first elements are inline from +32 (one block per array), a grown array's in a raw block of its own
 //   string:  the bytes from +16
 //   map:     +16 u32 entry capacity, +20 u32 entries (raw: capacity × 32 bytes: key tag, bits, value tag, bits, in
 //            insertion order), +24 u32 index (raw: 2 × capacity u32s, entry number + 1, 0 = empty; linear probing)
@@ -112,22 +113,31 @@ function newObject(kind: u64, payload: usize, length: u32, blob: usize, pc: u32)
 function objectBytes(o: usize): usize {
   const kind = <u64>load<u8>(o, 8);
   const n = <usize>load<u32>(o, 12);
-  if (kind == TAG_ARRAY) return OBJ_HEADER + 8;
+  if (kind == TAG_ARRAY) return ARRAY_INLINE + (<usize>load<u32>(o, 24) << 4);
   if (kind == TAG_STRING) return OBJ_HEADER + n;
   if (kind == TAG_MAP) return OBJ_HEADER + 12;
   if (kind == TAG_CLOSURE) return OBJ_HEADER + 4 + (n << 2);
   return OBJ_HEADER + 16; // box
 }
 
+/** Where an array's first elements live: in the same block as the array (one allocation for array(n) and
+ *  literals); a push past that capacity moves them to a block of their own. */
+const ARRAY_INLINE: usize = OBJ_HEADER + 16;
+
 export function newArray(n: u32, blob: usize, pc: u32): usize {
-  const cap = n < 4 ? 4 : n;
-  const a = newObject(TAG_ARRAY, 8, n, blob, pc);
-  store<u32>(a, 0, 20);
-  const elems = rawAlloc(<usize>cap << 4, blob, pc);
-  memory.fill(elems, 0, <usize>cap << 4);
+  if (<usize>n > (MAX_HEAP_BYTES >> 4)) fail(ERR_OUT_OF_MEMORY, blob, pc); // before the size can overflow 32 bits
+  const cap = n == 0 ? 4 : n;
+  const a = newObject(TAG_ARRAY, 16 + (<usize>cap << 4), n, blob, pc);
   store<u32>(a, cap, 16);
-  store<u32>(a, <u32>elems, 20);
+  store<u32>(a, <u32>(a + ARRAY_INLINE), 20);
+  store<u32>(a, cap, 24); // the inline capacity, for freeing
+  store<u32>(a, 0, 28);
+  memory.fill(a + ARRAY_INLINE, 0, <usize>cap << 4);
   return a;
+}
+
+@inline function ownElements(a: usize): bool {
+  return <usize>load<u32>(a, 20) != a + ARRAY_INLINE;
 }
 
 export function newString(len: u32, blob: usize, pc: u32): usize {
@@ -249,7 +259,7 @@ export function collect(frames: usize, top: usize, globals: usize, nglobals: u32
       prev = o;
     } else {
       const kind = <u64>load<u8>(o, 8);
-      if (kind == TAG_ARRAY) rawFree(<usize>load<u32>(o, 20), <usize>load<u32>(o, 16) << 4);
+      if (kind == TAG_ARRAY && ownElements(o)) rawFree(<usize>load<u32>(o, 20), <usize>load<u32>(o, 16) << 4);
       else if (kind == TAG_MAP && load<u32>(o, 16) != 0) {
         const cap = <usize>load<u32>(o, 16);
         rawFree(<usize>load<u32>(o, 20), cap << 5);
@@ -573,7 +583,7 @@ function push(a: usize, tag: u64, bits: u64, blob: usize, pc: u32): void {
     const elems = rawAlloc(<usize>newCap << 4, blob, pc);
     memory.copy(elems, <usize>load<u32>(a, 20), <usize>n << 4);
     memory.fill(elems + (<usize>n << 4), 0, <usize>(newCap - n) << 4);
-    rawFree(<usize>load<u32>(a, 20), <usize>cap << 4);
+    if (ownElements(a)) rawFree(<usize>load<u32>(a, 20), <usize>cap << 4);
     store<u32>(a, newCap, 16);
     store<u32>(a, <u32>elems, 20);
   }
