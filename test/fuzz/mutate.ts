@@ -3,7 +3,8 @@
 // truncation), and check the one property a user relies on: the toolchain either rejects the program with a clean
 // user error, or the interpreted and the wevaled runs behave the same (same output, same runtime error) — never an
 // internal error (a crash of the front end, a trap or abort of the interpreter, a failed build).
-// Each candidate is built and run in a worker thread with a time limit, so a mutation that loops forever costs a
+// Each candidate is built and run in a worker thread with a time limit and the large native stack `futamura run`
+// gives programs (interp/deep-run.ts: Fern recursion is Wasm recursion), so a mutation that loops forever costs a
 // timeout (counted, not a failure) instead of the whole run. Relies on the compiled dist/ (built by `npm install`'s
 // prepare or the CLI launcher) for the workers, and on bytecode/ and lang/ front doors for the clean-error check.
 import { readdirSync, readFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { OPCODES } from "../../bytecode/opcodes.ts";
 import { UserError } from "../../util/errors.ts";
 import { ROOT } from "../../util/root.ts";
+import { DEEP_STACK_MB } from "../../interp/deep-run.ts";
 
 export type Language = "toy" | "fern";
 
@@ -150,7 +152,7 @@ export class Runner {
   private ready: Promise<void> | undefined;
 
   private start(): void {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dist: pathToFileURL(join(ROOT, "dist")).href }, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dist: pathToFileURL(join(ROOT, "dist")).href }, resourceLimits: { maxOldGenerationSizeMb: 2048, stackSizeMb: DEEP_STACK_MB } });
     this.worker.unref();
     const w = this.worker;
     this.ready = new Promise((resolve, reject) => {
