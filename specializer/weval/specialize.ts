@@ -109,9 +109,34 @@ interface SpecBlock {
   queued: boolean;
   /** Constants materialized in this block, by type and bits. */
   consts?: Map<string, ValueId>;
-  /** For a block of a same-context join (see `sameContextJoins`): the edges into it, by source block id. */
+  /** For every block but the function's entry: the edges into it, by source block id. */
   incoming?: Map<BlockId, Edge[]>;
+  /** For a cut block (not a same-context join, not the entry; see `enterCut`): what its last processing assumed. */
+  cut?: CutShape;
 }
+
+/** The values a cut block was last entered with directly (not as parameters), as its incoming edges brought them:
+ *  an edge fits the block as processed when it brings each of them the same. */
+interface CutShape {
+  /** False until processed with an incoming edge (and after a processing that found none). */
+  valid: boolean;
+  /** How many times the block was processed optimistically; past MAX_OPTIMISTIC_ROUNDS it takes parameters for
+   *  every value not constant on entry (as weval does at every cut), which only changes when its entry state does. */
+  rounds: number;
+  /** Per original parameter: the value every incoming edge brought, or undefined (a parameter, or constant). */
+  params: (Known | undefined)[];
+  /** Per register or virtual slot used directly: the value every incoming edge brought. */
+  regs: Map<bigint, Known>;
+}
+
+/** Processings of a cut block with values used directly before it falls back to parameters for all of them: a
+ *  bound that makes the worklist terminate whatever the IR values do (loops settle in two or three). */
+const MAX_OPTIMISTIC_ROUNDS = 6;
+
+const ZERO: Known = { abs: { kind: "const", value: i64(0n) } };
+
+/** The same value for a block's entry: the same IR value, or (neither has one) the same constant. */
+const sameKnown = (a: Known, b: Known): boolean => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
 
 /** `globals` are the request's specialization globals (weval's num_globals records, read.specialization.global). */
 export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS, globals: ArgSpec[] = []): SpecializeResult {
@@ -229,7 +254,10 @@ class Specializer {
     if (s) return s;
     if (this.blocks.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
     s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false };
-    if (this.joins[orig]) s.incoming = new Map();
+    if (ctx !== 0 || orig !== this.f.entry) {
+      s.incoming = new Map();
+      if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
+    }
     this.blocks.set(key, s);
     this.enqueue(s);
     return s;
@@ -246,27 +274,34 @@ class Specializer {
   private flowInto(to: SpecBlock, args: Known[], regs: Map<bigint, Known>): void {
     const where = () => this.where(to);
     let changed = false;
-    to.entry.params = to.entry.params.map((old, i) => {
-      const m = meet(old, args[i].abs, where);
-      if (!absEquals(m, old)) changed = true;
-      return m;
-    });
-    const keys = new Set([...to.entry.regs.keys(), ...regs.keys()]);
-    for (const k of keys) {
-      if (isVirtual(k)) {
-        // A virtual stack or local slot stays only while every edge brings it (virtual-state.ts).
-        if (!to.entry.regs.has(k)) continue;
-        if (!regs.has(k)) {
-          to.entry.regs.delete(k);
-          changed = true;
-          continue;
-        }
+    const params = to.entry.params;
+    for (let i = 0; i < params.length; i++) {
+      const m = meet(params[i], args[i].abs, where);
+      if (m !== params[i] && !absEquals(m, params[i])) {
+        params[i] = m;
+        changed = true;
       }
-      const old = to.entry.regs.get(k) ?? { kind: "const", value: i64(0n) };
-      const incoming = regs.get(k)?.abs ?? { kind: "const", value: i64(0n) };
-      const m = meet(old, incoming, where);
-      if (!to.entry.regs.has(k) || !absEquals(m, old)) changed = true;
-      to.entry.regs.set(k, m);
+    }
+    const entryRegs = to.entry.regs;
+    for (const [k, old] of entryRegs) {
+      const incoming = regs.get(k);
+      if (isVirtual(k) && !incoming) {
+        // A virtual stack or local slot stays only while every edge brings it (virtual-state.ts).
+        entryRegs.delete(k);
+        changed = true;
+        continue;
+      }
+      const m = meet(old, incoming?.abs ?? ZERO.abs, where);
+      if (m !== old && !absEquals(m, old)) {
+        entryRegs.set(k, m);
+        changed = true;
+      }
+    }
+    for (const [k, r] of regs) {
+      if (entryRegs.has(k) || isVirtual(k)) continue;
+      // A register this block had not seen: it read as zero on the edges before.
+      entryRegs.set(k, meet(ZERO.abs, r.abs, where));
+      changed = true;
     }
     if (changed) this.enqueue(to);
   }
@@ -297,8 +332,6 @@ class Specializer {
     for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
     if (edges.length === 0) return false;
     const where = () => this.where(s);
-    const zero: Known = { abs: { kind: "const", value: i64(0n) } };
-    const sameKnown = (a: Known, b: Known) => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
     const merge = (incoming: Known[], type: ValType): { known: Known; param: boolean } => {
       const first = incoming[0];
       if (incoming.every((k) => sameKnown(k, first))) return { known: first, param: false };
@@ -320,12 +353,84 @@ class Specializer {
     for (const e of edges) for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
     const entryRegs = new Map<bigint, AbsVal>();
     for (const k of [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const m = merge(edges.map((e) => e.regs.get(k) ?? zero), slotType(k));
+      const m = merge(edges.map((e) => e.regs.get(k) ?? ZERO), slotType(k));
       if (m.param) s.regOrder.push(k);
       regs.set(k, m.known);
       entryRegs.set(k, m.known.abs);
     }
     s.entry = { params, regs: entryRegs };
+    return true;
+  }
+
+  /** Enter a cut block — a loop header or a block after a context change, whose incoming edges are not all known
+   *  when it is first processed — optimistically, from the edges known so far: a value every one of them brings
+   *  the same is used directly, the others become parameters. The abstract values are the entry state's (the meet
+   *  of every edge ever recorded, so they only go down). When an edge arrives later that does not bring a directly
+   *  used value the same (a loop's back edge, or a predecessor processed again), `edgeFits` says so and the block is
+   *  processed again with the parameters it now needs; at the end every edge fits, so each value used directly is
+   *  the one value all the block's predecessors pass, which dominates it. Straight-line bytecode (pc → pc + 1, one
+   *  predecessor context) then carries nothing as a parameter. False when no edge comes in. */
+  private enterCut(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<bigint, Known>): boolean {
+    const { f, out } = this;
+    const cut = s.cut!;
+    const edges: Edge[] = [];
+    for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
+    cut.params = [];
+    cut.regs = new Map();
+    if (edges.length === 0) {
+      cut.valid = false;
+      return false;
+    }
+    cut.valid = true;
+    const optimistic = ++cut.rounds <= MAX_OPTIMISTIC_ROUNDS;
+    /** The value every edge brings (`bring(e)`), if they all bring the same and the block is still optimistic. */
+    const common = (bring: (e: Edge) => Known): Known | undefined => {
+      if (!optimistic) return undefined;
+      const first = bring(edges[0]);
+      for (let i = 1; i < edges.length; i++) if (!sameKnown(bring(edges[i]), first)) return undefined;
+      return first;
+    };
+    s.paramOrder = [];
+    f.blocks[s.orig].params.forEach((p, i) => {
+      const abs = s.entry.params[i];
+      cut.params.push(undefined);
+      if (abs.kind === "const") return vals.set(p, { abs });
+      const c = common((e) => e.args[i]);
+      if (c) {
+        cut.params[i] = c;
+        return vals.set(p, { abs, out: c.out ?? this.use(s, c) });
+      }
+      s.paramOrder.push(i);
+      vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
+    });
+    s.regOrder = [];
+    for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const abs = s.entry.regs.get(k)!;
+      if (abs.kind === "const") {
+        regs.set(k, { abs });
+        continue;
+      }
+      const c = common((e) => e.regs.get(k) ?? ZERO);
+      if (c) {
+        cut.regs.set(k, c);
+        regs.set(k, { abs, out: c.out ?? this.use(s, c) });
+        continue;
+      }
+      s.regOrder.push(k);
+      regs.set(k, { abs, out: out.addBlockParam(s.id, slotType(k)) });
+    }
+    return true;
+  }
+
+  /** Whether an edge brings a cut block every value its last processing used directly (see `enterCut`). */
+  private edgeFits(to: SpecBlock, e: Edge): boolean {
+    const cut = to.cut!;
+    if (!cut.valid) return false;
+    for (let i = 0; i < cut.params.length; i++) {
+      const c = cut.params[i];
+      if (c && !sameKnown(c, e.args[i])) return false;
+    }
+    for (const [k, c] of cut.regs) if (!sameKnown(c, e.regs.get(k) ?? ZERO)) return false;
     return true;
   }
 
@@ -355,21 +460,28 @@ class Specializer {
   }
 
   private process(s: SpecBlock): void {
-    const { f, out } = this;
-    const orig = f.blocks[s.orig];
-    const block = out.blocks[s.id];
+    const block = this.out.blocks[s.id];
     block.params = [];
     block.insts = [];
     s.consts = undefined;
-    // The edges this block made last time are gone: joins it fed forget them (and are processed again).
-    for (const e of s.edges) {
-      if (e.to.incoming?.delete(s.id)) this.enqueue(e.to);
+    // The edges this block made last time are gone: joins it fed forget them (and are processed again); cut
+    // blocks too, and are processed again only if no edge is left (below) or a new edge does not fit.
+    const fed = s.edges;
+    for (const e of fed) {
+      if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to);
     }
     s.edges = [];
+    this.processBody(s);
+    for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to);
+  }
+
+  private processBody(s: SpecBlock): void {
+    const { f, out } = this;
+    const orig = f.blocks[s.orig];
     const vals = new Map<ValueId, Known>();
     const regs = new Map<bigint, Known>();
     if (s.incoming) {
-      if (!this.enterJoin(s, vals, regs)) {
+      if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) {
         s.term = { kind: "unreachable" }; // no edge comes here any more
         return;
       }
@@ -492,16 +604,29 @@ class Specializer {
     // Terminator: constant conditions and indices become jumps.
     const edge = (target: { block: BlockId; args: ValueId[] }): number => {
       const args = target.args.map(get);
-      const state = () => ({ params: args.map((a) => a.abs), regs: new Map([...regs].map(([k, r]) => [k, r.abs])) });
+      const state = (): EntryState => {
+        const entryRegs = new Map<bigint, AbsVal>();
+        for (const [k, r] of regs) entryRegs.set(k, r.abs);
+        return { params: args.map((a) => a.abs), regs: entryRegs };
+      };
       const to = this.blockFor(next, target.block, state);
-      const e: Edge = { to, args, regs: new Map(regs) };
+      // Edges share the block's exit registers: nothing changes them after the terminator.
+      const e: Edge = { to, args, regs };
       if (to.incoming) {
-        // A join: it is processed (again) with this edge among its incoming ones.
         const list = to.incoming.get(s.id);
         if (list) list.push(e);
         else to.incoming.set(s.id, [e]);
-        this.enqueue(to);
-      } else this.flowInto(to, args, regs);
+      }
+      if (!to.cut) {
+        // A join: it is processed (again) with this edge among its incoming ones.
+        if (to.incoming) this.enqueue(to);
+        else this.flowInto(to, args, regs);
+      } else {
+        // A cut block: its entry state takes this edge in (re-queued if it went down), and it is processed again if
+        // the edge does not bring a value it used directly.
+        this.flowInto(to, args, regs);
+        if (!to.queued && !this.edgeFits(to, e)) this.enqueue(to);
+      }
       return s.edges.push(e) - 1;
     };
     const t = orig.term;
