@@ -9,10 +9,13 @@
 // them, at sync.stack and on return). States only move down the lattice (meet), so the
 // worklist terminates: when a new edge lowers S's entry state, or brings a register S had not seen, S is
 // re-processed from scratch. Edges are recorded with the predecessor's exit state and turned into branch
-// arguments only at the end, when every block's parameter list is final. A value constant on entry gets no IR
-// parameter. Joins within one context (see `sameContextJoins`) are entered from their recorded incoming edges
-// instead: parameters only for the values that differ between them; the worklist runs in (context, block order)
-// so those edges are known when a join is processed, and a join is processed again whenever one of them changes.
+// arguments only at the end, when every block's parameter list is final. A value constant on entry, or a pointer
+// into a constant buffer, gets no IR parameter (uses materialize it). Joins within one context (see
+// `sameContextJoins`) are entered from their recorded incoming edges: parameters only for the values that differ
+// between them; the worklist runs in (context, block order) so those edges are known when a join is processed, and
+// a join is processed again whenever one of them changes. The other blocks ("cuts": loop headers, blocks after a
+// context change) are entered the same way from the edges known so far, optimistically (`enterCut`), and processed
+// again when a later edge does not bring a value they used directly.
 //
 // Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc is a
 // constant or a pointer into a constant buffer; one that is neither aborts the request naming the function and
@@ -132,6 +135,10 @@ interface CutShape {
 /** Processings of a cut block with values used directly before it falls back to parameters for all of them: a
  *  bound that makes the worklist terminate whatever the IR values do (loops settle in two or three). */
 const MAX_OPTIMISTIC_ROUNDS = 6;
+
+/** A value every edge brings as the same constant or constant-buffer pointer needs no block parameter: uses
+ *  materialize it (`use`). */
+const needsNoValue = (abs: AbsVal): boolean => abs.kind === "const" || abs.kind === "bufptr";
 
 const ZERO: Known = { abs: { kind: "const", value: i64(0n) } };
 
@@ -317,9 +324,26 @@ class Specializer {
     return v;
   }
 
-  /** The IR value for a known value in block `s`, materializing constants. */
+  /** A constant-buffer pointer materialized in block `s` (once per block and offset): the buffer's argument, which
+   *  the entry block's parameter holds (it dominates every block), plus the offset. */
+  private bufferPointerIn(s: SpecBlock, buffer: number, offset: number): ValueId {
+    const base = this.bufferBase[buffer];
+    if (base === undefined) throw new Error(`internal: buffer ${buffer} has no argument value`);
+    if (offset === 0) return base;
+    const key = `&${buffer}:${offset}`;
+    s.consts ??= new Map();
+    let v = s.consts.get(key);
+    if (v === undefined) {
+      v = this.out.appendOp(s.id, { name: "i32.add" }, [base, this.constIn(s, i32(offset))], ["i32"]);
+      s.consts.set(key, v);
+    }
+    return v;
+  }
+
+  /** The IR value for a known value in block `s`, materializing constants and constant-buffer pointers. */
   private use(s: SpecBlock, k: Known): ValueId {
     if (k.abs.kind === "const") return this.constIn(s, k.abs.value);
+    if (k.abs.kind === "bufptr" && k.out === undefined) return this.bufferPointerIn(s, k.abs.buffer, k.abs.offset);
     if (k.out === undefined) throw new Error(`internal: a ${k.abs.kind} value without an IR value in ${this.where(s)}`);
     return k.out;
   }
@@ -337,7 +361,7 @@ class Specializer {
       if (incoming.every((k) => sameKnown(k, first))) return { known: first, param: false };
       let abs = first.abs;
       for (const k of incoming) abs = meet(abs, k.abs, where);
-      if (abs.kind === "const") return { known: { abs }, param: false };
+      if (needsNoValue(abs)) return { known: { abs }, param: false };
       return { known: { abs, out: out.addBlockParam(s.id, type) }, param: true };
     };
     s.paramOrder = [];
@@ -394,7 +418,7 @@ class Specializer {
     f.blocks[s.orig].params.forEach((p, i) => {
       const abs = s.entry.params[i];
       cut.params.push(undefined);
-      if (abs.kind === "const") return vals.set(p, { abs });
+      if (needsNoValue(abs)) return vals.set(p, { abs });
       const c = common((e) => e.args[i]);
       if (c) {
         cut.params[i] = c;
@@ -406,7 +430,7 @@ class Specializer {
     s.regOrder = [];
     for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       const abs = s.entry.regs.get(k)!;
-      if (abs.kind === "const") {
+      if (needsNoValue(abs)) {
         regs.set(k, { abs });
         continue;
       }
@@ -443,14 +467,23 @@ class Specializer {
     s.paramOrder = [];
     f.blocks[s.orig].params.forEach((p, i) => {
       const abs = s.entry.params[i];
-      if (abs.kind === "const" && !isEntry) return vals.set(p, { abs });
+      if (isEntry) {
+        // The function's parameters: the same values each time (uses of a buffer's argument refer to them).
+        let v = this.entryParams[i];
+        if (v === undefined) v = this.entryParams[i] = out.addBlockParam(s.id, f.typeOf(p));
+        else out.blocks[s.id].params.push(v);
+        if (this.args[i].kind === "buffer" && abs.kind === "bufptr" && abs.offset === 0) this.bufferBase[abs.buffer] = v;
+        s.paramOrder.push(i);
+        return vals.set(p, { abs, out: v });
+      }
+      if (needsNoValue(abs)) return vals.set(p, { abs });
       s.paramOrder.push(i);
       vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
     });
     s.regOrder = [];
     for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       const abs = s.entry.regs.get(k)!;
-      if (abs.kind === "const") {
+      if (needsNoValue(abs)) {
         regs.set(k, { abs });
         continue;
       }
@@ -707,6 +740,10 @@ class Specializer {
   }
 
   private readonly runtimeByCause = new Map<string, AbsVal>();
+  /** Per constant buffer: the entry block's parameter holding its argument (see `bufferPointerIn`). */
+  private readonly bufferBase: ValueId[] = [];
+  /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
+  private entryParams: ValueId[] = [];
 
   /** A run-time result with `cause`, counted for --stats (one shared abstract value per cause). */
   private runtimeResult(cause: string): AbsVal {
@@ -728,11 +765,12 @@ class Specializer {
         if (r) return { abs: { kind: "const", value: r } };
         return emit(this.runtimeResult(`${op.name} of constants that does not fold (trap or NaN)`));
       }
-      // Pointer arithmetic on a constant-buffer pointer keeps it a buffer pointer.
       const [a, b] = args;
-      if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return emit({ ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) });
-      if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return emit({ ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) });
-      if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return emit({ ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) });
+      // Pointer arithmetic on a constant-buffer pointer keeps it a buffer pointer, with no IR value until a use
+      // needs one (`use`: most only feed loads that fold).
+      if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } };
+      if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } };
+      if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } };
       return emit(firstRuntime ?? this.runtimeResult(`${op.name} of a buffer pointer`));
     }
     if (info?.cls === "load") {
