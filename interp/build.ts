@@ -1,6 +1,6 @@
 // Builds any interpreter described by a manifest (interp/manifest.ts) with asc, in-process (~0.6 s instead of
-// ~3.4 s for the CLI), with the flags futamura needs (-O3, stub runtime, no asserts, exported table), then renames
-// exports to the ABI's dotted names (AssemblyScript cannot export them) with binaryen and checks the result: the
+// ~3.4 s for the CLI), with asconfig.json's `release` target as flags (-O3, stub runtime, no asserts, exported
+// table), then renames exports to the ABI's dotted names (AssemblyScript cannot export them) with binaryen and checks the result: the
 // exports and their types, every import against the host ABI and the manifest, and that every function decodes
 // in futamura's IR (the Wasm features the specializer reads). Results are cached beside the manifest's `out`, keyed
 // by a hash of the entry's folder, the manifest, this file and the compiler version, so tests and the CLI can call
@@ -31,8 +31,12 @@ export const EXPORT_RENAMES: Record<string, string> = {
   wevalIsWevaled: "weval.is.wevaled",
 };
 
-/** The asc flags every interpreter is built with (what asconfig.json's `release` target says). */
-export const ASC_FLAGS = ["-O3", "--shrinkLevel", "0", "--noAssert", "--runtime", "stub", "--exportTable"];
+/** The asc flags every interpreter is built with: asconfig.json's `release` target (its one source), as flags, so
+ *  they apply to an entry anywhere (a config file is resolved against the entry's folder). */
+export function ascFlags(): string[] {
+  const release = (JSON.parse(readFileSync(join(ROOT, "asconfig.json"), "utf8")) as { targets: { release: Record<string, unknown> } }).targets.release;
+  return Object.entries(release).flatMap(([k, v]) => (v === true ? [`--${k}`] : v === false ? [] : [`--${k}`, String(v)]));
+}
 
 export interface BuiltInterpreter {
   name: string;
@@ -94,7 +98,7 @@ async function compile(m: Manifest): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const messages: string[] = [];
   const entry = relative(process.cwd(), m.entry);
-  const flags = ASC_FLAGS.map((f) => (f === "stub" ? m.runtime : f)); // the manifest may ask for another runtime
+  const flags = ascFlags().map((f) => (f === "stub" ? m.runtime : f)); // the manifest may ask for another runtime
   const { error } = await asc.main([entry, ...flags, "--outFile", "out.wasm", ...m.use.flatMap((u) => ["--use", u])], {
     readFile: (file: string, baseDir: string) => {
       const p = join(process.cwd(), baseDir, file);
