@@ -122,7 +122,9 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
     const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
     if (foreign && !host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${embedded ? ` (interpreter '${embedded.interpreter}' ${manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
-    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: new Uint8Array(0), host }, opts, out);
+    // A built Fern program recurses as deep as any other: on the large-stack worker, with its recorded program's host.
+    const deepFern = embedded && isFern(embedded.program) ? embedded.program : undefined;
+    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: new Uint8Array(0), host }, opts, out, deepFern);
   }
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
   const wasi = isWasiCommand(interp.wasm);
@@ -146,7 +148,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   return execute(file, wasm, program, opts, out);
 }
 
-async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput): Promise<number> {
+async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput, deepFern?: Uint8Array): Promise<number> {
   const input = opts.input ? bytesInput(readUserFile(opts.input)) : opts.expect && program.input ? bytesInput(program.input) : stdinInput(() => out.flush());
   const trace = opts.trace ? (pc: number, value: bigint) => process.stderr.write(`${program.formatTrace!(pc, value)}\n`) : undefined;
   let result: bigint | undefined;
@@ -154,7 +156,8 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   let error: string | undefined;
   try {
     // Fern programs may recurse 200,000 deep: they run on a thread with a large native stack (interp/deep-run.ts).
-    if (isFern(program.bytes) && !opts.trace) result = await runModuleDeep(wasm, program.bytes, out, FERN_HOST);
+    const fern = deepFern ?? (isFern(program.bytes) ? program.bytes : undefined);
+    if (fern && !opts.trace) result = await runModuleDeep(wasm, fern, out, FERN_HOST);
     else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;

@@ -120,6 +120,10 @@ describe("Brainfuck through every command", () => {
     const fern = join(dir, "divzero.wasm");
     expect(inRepo("build", "lang/programs/divzero.fern", "-o", fern).code).toBe(0);
     expect(inRepo("run", fern)).toMatchObject({ code: 1, stdout: "true\n", stderr: "lang/programs/divzero.fern:5: runtime error: division by zero in main\n" });
+    // A built Fern program runs on the large-stack worker too: 100,000-deep recursion (interp/deep-run.ts).
+    const deep = join(dir, "deep.wasm");
+    expect(inRepo("build", "lang/programs/deep-recursion.fern", "-o", deep).code).toBe(0);
+    expect(inRepo("run", deep)).toMatchObject({ code: 0, stdout: "5000050000\n100000\n" });
     const tape = join(dir, "tape-error.wasm");
     expect(inRepo("build", "brainfuck/programs/tape-error.b", "-o", tape).code).toBe(0);
     expect(inRepo("run", tape).stderr).toBe("runtime error: the tape pointer moved off the tape (cells 0 to 65535) (instruction 9; run the source for its line)\n");
