@@ -48,6 +48,19 @@ describe("Fern programs, interpreted and wevaled", () => {
   });
 });
 
+describe("Fern examples in the docs", () => {
+  const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const blocks = docs.flatMap((doc) => [...readFileSync(join(ROOT, doc), "utf8").matchAll(/^```fern\n([\s\S]*?)^```/gm)].map((m, i) => [`${doc} #${i + 1}`, m[1]] as const));
+  it("finds some", () => expect(blocks.length).toBeGreaterThanOrEqual(2));
+  it.each(blocks)("%s runs, the same interpreted and wevaled", async (name, source) => {
+    const p = compileFern(source, "example.fern");
+    const [r] = await differential(interp, [fernLoaded(p)], { optimizeLevel: 0 });
+    expect(r.interpreted.error, name).toBeUndefined();
+    if (p.expect.stdout !== undefined) expect(r.interpreted.stdout).toBe(p.expect.stdout);
+    expect(r.wevaled).toEqual(r.interpreted);
+  });
+});
+
 describe("Fern with its slots in memory (the control for measuring registers)", () => {
   it("gives the same results as the register build, interpreted and wevaled", async () => {
     const memoryInterp = (await buildInterpreter("fern-memory")).wasm;
