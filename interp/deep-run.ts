@@ -51,7 +51,7 @@ parentPort.on("message", async ({ id, wasm, program, factory }) => {
     parentPort.postMessage({ id, done: true, halt: String(halt) });
   } catch (e) {
     if (e instanceof ProgramExit) return parentPort.postMessage({ id, done: true, exit: e.code });
-    parentPort.postMessage({ id, done: true, error: String(e && e.message), user: e instanceof UserError, stackOverflow: e instanceof RangeError && /call stack/.test(e.message) });
+    parentPort.postMessage({ id, done: true, error: String(e && e.message), user: e instanceof UserError, trap: e instanceof WebAssembly.RuntimeError, stackOverflow: e instanceof RangeError && /call stack/.test(e.message) });
   }
 });
 `;
@@ -72,7 +72,7 @@ function getWorker(): Worker {
     resourceLimits: { stackSizeMb: DEEP_STACK_MB },
   });
   w.unref();
-  w.on("message", (m: { id: number; bytes?: Uint8Array; done?: boolean; halt?: string; exit?: number; error?: string; user?: boolean; stackOverflow?: boolean }) => {
+  w.on("message", (m: { id: number; bytes?: Uint8Array; done?: boolean; halt?: string; exit?: number; error?: string; user?: boolean; trap?: boolean; stackOverflow?: boolean }) => {
     const job = pending.get(m.id);
     if (!job) return;
     if (m.bytes !== undefined) {
@@ -88,6 +88,10 @@ function getWorker(): Worker {
       // The native stack ran out before the interpreter's depth limit (very large frames): still the user's error.
       const file = fernDebug(job.program)?.file ?? "<program>";
       job.reject(new ProgramRuntimeError(`${file}: runtime error: stack overflow (the native stack is exhausted)`));
+    } else if (m.trap) {
+      // A trap, as on the main thread (cli/run-command.ts): the interpreter stopped on this program.
+      const file = fernDebug(job.program)?.file ?? "<program>";
+      job.reject(new ProgramRuntimeError(`${file}: error: the interpreter trapped: ${m.error}`));
     } else job.reject(m.user ? new ProgramRuntimeError(m.error) : new Error(m.error));
   });
   const failAll = (e: Error) => {

@@ -177,6 +177,13 @@ export function coreImportNames(): Record<string, string[]> {
 
 export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: InterpreterHost): Promise<WebAssembly.Instance> {
   const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
+  // An import the host lacks means the module and the program do not belong together (an interpreter given with
+  // --interp for another language's program, say): the user's mistake, said as such rather than as V8's LinkError.
+  for (const i of WebAssembly.Module.imports(mod)) {
+    const provided = (host.imports[i.module] as Record<string, unknown> | undefined)?.[i.name];
+    if (provided === undefined)
+      throw new UserError(`error: the interpreter module imports ${i.module}.${i.name}, which this program's loader does not provide: the interpreter and the program are for different languages (choose the matching --interp)`);
+  }
   return host.bind(await WebAssembly.instantiate(mod, host.imports));
 }
 

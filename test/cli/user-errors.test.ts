@@ -119,3 +119,12 @@ describe("project manifests in the working folder", () => {
     expect(unknown.stderr).toMatch(/no interpreter named 'nope' .*\(not read: .*broken\/futamura-interp\.json.*not valid JSON/);
   });
 });
+
+describe("an interpreter module given for another language's program", () => {
+  it("is a one-line user error, whether the imports or the bytecode do not fit", async () => {
+    const fern = (await buildInterpreter("fern")).path;
+    const toy = (await buildInterpreter("toy")).path;
+    userError(["run", "--interp", fern, "bytecode/programs/hello.asm"], /the interpreter module imports fern\.\w+, which this program's loader does not provide: the interpreter and the program are for different languages/);
+    userError(["run", "--interp", toy, "lang/programs/arithmetic.fern"], /arithmetic\.fern: error: the interpreter trapped: unreachable/);
+  });
+});
