@@ -67,28 +67,21 @@ function quickjsPeer(source: string, file: string): InProcessPeer {
       runtime.setMaxStackSize(0);
       const vm = runtime.newContext();
       dispose = () => (vm.dispose(), runtime.dispose());
-      const define = vm.evalCode(
-        `globalThis.__out = []; globalThis.print = (...a) => { __out.push(a.join(" ")); };\n` +
-          `globalThis.__main = function () {\n${source}\n};`,
-        file,
-      );
-      if (define.error) {
-        const message = vm.dump(define.error);
-        define.error.dispose();
-        throw new UserError(`${file}: QuickJS: ${JSON.stringify(message)}`);
-      }
-      define.value.dispose();
-      return () => {
-        const r = vm.evalCode(`__out = []; __main(); __out.map((l) => l + "\\n").join("")`, file);
+      /** The evaluation's value as a string, or its exception (dumped) thrown as `fail` makes it. */
+      const evaluate = (code: string, fail: (message: string) => Error): string => {
+        const r = vm.evalCode(code, file);
         if (r.error) {
-          const message = vm.dump(r.error);
+          const message = JSON.stringify(vm.dump(r.error));
           r.error.dispose();
-          throw new Error(`${file} in QuickJS: ${JSON.stringify(message)}`);
+          throw fail(message);
         }
-        const text = vm.getString(r.value);
+        const text = vm.typeof(r.value) === "string" ? vm.getString(r.value) : "";
         r.value.dispose();
         return text;
       };
+      const define = `globalThis.__out = []; globalThis.print = (...a) => { __out.push(a.join(" ")); };\nglobalThis.__main = function () {\n${source}\n};`;
+      evaluate(define, (m) => new UserError(`${file}: QuickJS: ${m}`));
+      return () => evaluate(`__out = []; __main(); __out.map((l) => l + "\\n").join("")`, (m) => new Error(`${file} in QuickJS: ${m}`));
     },
     dispose: () => dispose(),
   };

@@ -146,6 +146,9 @@ const ZERO: Known = { abs: { kind: "const", value: i64(0n) } };
 const sameKnown = (a: Known, b: Known): boolean => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
 
 /** `globals` are the request's specialization globals (weval's num_globals records, read.specialization.global). */
+/** Registers in index order (their keys are bigints): the order of a block's register parameters. */
+const byRegister = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS, globals: ArgSpec[] = []): SpecializeResult {
   return new Specializer(generic, args, intrinsics, limits, globals).run();
 }
@@ -376,7 +379,7 @@ class Specializer {
     const keys = new Set<bigint>();
     for (const e of edges) for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
     const entryRegs = new Map<bigint, AbsVal>();
-    for (const k of [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const k of [...keys].sort(byRegister)) {
       const m = merge(edges.map((e) => e.regs.get(k) ?? ZERO), slotType(k));
       if (m.param) s.regOrder.push(k);
       regs.set(k, m.known);
@@ -428,7 +431,7 @@ class Specializer {
       vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
     });
     s.regOrder = [];
-    for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
       const abs = s.entry.regs.get(k)!;
       if (needsNoValue(abs)) {
         regs.set(k, { abs });
@@ -481,7 +484,7 @@ class Specializer {
       vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
     });
     s.regOrder = [];
-    for (const k of [...s.entry.regs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
       const abs = s.entry.regs.get(k)!;
       if (needsNoValue(abs)) {
         regs.set(k, { abs });
