@@ -14,7 +14,7 @@ import { isFern } from "../lang/format.ts";
 import { buildProgram, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
-import { exportNames, readUserFile } from "../util/files.ts";
+import { readUserFile } from "../util/files.ts";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
@@ -110,12 +110,12 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     // A built module: the program is in its memory already.
     if (opts.aot || opts.trace || opts.expect) throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
     if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${file}: error: not a valid WebAssembly module`);
-    const exports = exportNames(bytes);
+    const module = new WebAssembly.Module(bytes as BufferSource);
+    const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
-    const module = new WebAssembly.Module(bytes as BufferSource);
     // `futamura build` records the interpreter and the program: its loader gives the language's host additions.
     const embedded = readProgramSection(module);
     const manifest = embedded && knownManifests().find((m) => m.name === embedded.interpreter);
