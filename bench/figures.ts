@@ -6,7 +6,7 @@
 // Relies on the JSON schemas of bench/report.ts and bench/compile-report.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Row } from "./stats.ts";
+import { formatMs, spread, type Row } from "./stats.ts";
 
 interface BenchJson {
   meta: { date: string; node: string; v8: string; cpus: string; runs: number; coldRuns: number; interleaved?: string; command?: string; notes: string[] };
@@ -21,10 +21,9 @@ interface CompileJson {
   scaling: { series: string; build_per_10x: number | null; within_target: boolean | null }[];
 }
 
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmt = formatMs;
 const times = (x: number) => `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`;
 const day = (iso: string) => iso.slice(0, 10);
-const spreadPct = (r: Row) => (r.median_ms > 0 ? ((r.max_ms - r.min_ms) / r.median_ms) * 100 : 0);
 
 function machine(meta: { node: string; v8?: string; cpus: string; date: string }): string {
   return `${meta.cpus}, Node ${meta.node}${meta.v8 ? ` (V8 ${meta.v8.split("-")[0]})` : ""}, run of ${day(meta.date)}`;
@@ -55,7 +54,7 @@ export function sumFigure(j: BenchJson): string {
   }
   const warm = j.rows.filter((r) => /^warm/.test(r.tier));
   const cold = j.rows.filter((r) => /^cold/.test(r.tier));
-  const worst = (rs: Row[]) => Math.max(0, ...rs.map(spreadPct)).toFixed(0);
+  const worst = (rs: Row[]) => Math.max(0, ...rs.map(spread)).toFixed(0);
   const build = (j.meta as { programs?: Record<string, { specialize_ms: number; optimize_ms: number }> }).programs?.[program];
   lines.push(
     "",

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
-import { spread, type Row } from "./stats.ts";
+import { formatMs, spread, type Row } from "./stats.ts";
 
 export interface BenchMeta {
   date: string;
@@ -71,7 +71,7 @@ export function ratios(rows: Row[]): Ratio[] {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmt = formatMs;
 
 export function table(rows: Row[]): string {
   const header = ["program", "variant", "engine", "tier", "min ms", "median ms", "max ms", "spread"];

@@ -27,3 +27,6 @@ export const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Spread of a row as a percentage of its median: (max - min) / median. */
 export const spread = (r: Row) => (r.median_ms > 0 ? ((r.max_ms - r.min_ms) / r.median_ms) * 100 : 0);
+
+/** A time in ms for tables: three significant digits at most (1234 → "1234", 12.34 → "12.3", 1.234 → "1.23"). */
+export const formatMs = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
