@@ -7,11 +7,10 @@
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
 // Relies on pipeline/, interp/host.ts and interp/wasi.ts.
 import { readSync } from "node:fs";
-import { FERN_HOST, runModuleDeep } from "../interp/deep-run.ts";
+import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { knownManifests } from "../interp/manifest.ts";
-import { isFern } from "../lang/format.ts";
-import { buildProgram, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
+import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
@@ -74,6 +73,16 @@ function stdinInput(before: () => void): Input {
   };
 }
 
+/** All of standard input, for a run on the large-stack worker (which cannot read the main thread's stdin as it
+ *  goes), when the module imports futamura.read; otherwise none (a program that reads nothing does not wait). */
+function stdinBytesIfRead(wasm: Uint8Array): Uint8Array | undefined {
+  const reads = WebAssembly.Module.imports(new WebAssembly.Module(wasm as BufferSource)).some((i) => i.module === "futamura" && i.name === "read");
+  if (!reads) return undefined;
+  const chunks: Uint8Array[] = [];
+  for (let chunk = stdinInput(() => {}).read(1 << 16); chunk.length; chunk = stdinInput(() => {}).read(1 << 16)) chunks.push(chunk.slice());
+  return Buffer.concat(chunks);
+}
+
 /** Exit code of a run stopped by --timeout (what coreutils' timeout uses). */
 export const TIMEOUT_EXIT = 124;
 
@@ -122,9 +131,10 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
     const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
     if (foreign && !host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${embedded ? ` (interpreter '${embedded.interpreter}' ${manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
-    // A built Fern program recurses as deep as any other: on the large-stack worker, with its recorded program's host.
-    const deepFern = embedded && isFern(embedded.program) ? embedded.program : undefined;
-    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: new Uint8Array(0), host }, opts, out, deepFern);
+    // A built program recurses as deep as interpreted: on the large-stack worker when its interpreter's manifest says
+    // so, the worker making the host from the recorded program's bytes (the module's memory has the program already).
+    const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
+    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: deepStack ? embedded!.program : new Uint8Array(0), host, deepStack }, opts, out);
   }
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
   const wasi = isWasiCommand(interp.wasm);
@@ -148,16 +158,17 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   return execute(file, wasm, program, opts, out);
 }
 
-async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput, deepFern?: Uint8Array): Promise<number> {
-  const input = opts.input ? bytesInput(readUserFile(opts.input)) : opts.expect && program.input ? bytesInput(program.input) : stdinInput(() => out.flush());
+async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput): Promise<number> {
+  const inputBytes = opts.input ? readUserFile(opts.input) : opts.expect && program.input ? program.input : undefined;
+  const input = inputBytes ? bytesInput(inputBytes) : stdinInput(() => out.flush());
   const trace = opts.trace ? (pc: number, value: bigint) => process.stderr.write(`${program.formatTrace!(pc, value)}\n`) : undefined;
   let result: bigint | undefined;
   let exitCode = 0;
   let error: string | undefined;
   try {
-    // Fern programs may recurse 200,000 deep: they run on a thread with a large native stack (interp/deep-run.ts).
-    const fern = deepFern ?? (isFern(program.bytes) ? program.bytes : undefined);
-    if (fern && !opts.trace) result = await runModuleDeep(wasm, fern, out, FERN_HOST);
+    // Programs that may recurse deeply (Fern's 200,000 calls) run on a thread with a large native stack
+    // (interp/deep-run.ts), with their input read up front when the module reads any.
+    if (program.deepStack && !opts.trace) result = await runModuleDeep(wasm, { ...program, input: inputBytes ?? stdinBytesIfRead(wasm) }, out, file);
     else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;

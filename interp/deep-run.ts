@@ -8,23 +8,15 @@
 // One worker is kept and reused (sequential runs; it does not keep the process alive). Output is posted back as
 // it is written; errors come back with whether they were the user's (a UserError), exits with their code. The
 // program's ProgramHost (its loader's imports and error messages) holds functions, so the worker makes its own
-// from a factory module (Fern: lang/values.ts fernHost). No input: `futamura.read` sees end of input (Fern reads
-// none). Node only: the browser explorer runs modules in-process with interp/host.ts. Relies on interp/host.ts
+// from the module the program names (HostedProgram.deepStack: a loader's `host(bytes)`, e.g. lang/loader.ts).
+// Input is bytes given up front (the program's or --input's); without them `futamura.read` sees end of input.
+// Which interpreters run here is their manifest's "deepStack" (interp/manifest.ts), not a guess from the program.
+// Node only: the browser explorer runs modules in-process with interp/host.ts. Relies on interp/host.ts
 // (imported by the worker: from dist/ as JavaScript, or from sources through tsx when this file runs from sources).
 import { Worker } from "node:worker_threads";
-import { fernDebug } from "../lang/format.ts";
-import { ProgramExit, ProgramRuntimeError, type Output } from "./host.ts";
-
-/** Where the worker gets a program's ProgramHost: `(await import(module))[exportName](programBytes)`. */
-export interface HostFactory {
-  module: string;
-  exportName: string;
-}
+import { ProgramExit, ProgramRuntimeError, type HostedProgram, type Output } from "./host.ts";
 
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-
-/** Fern's host (lang/values.ts fernHost), for runModuleDeep. */
-export const FERN_HOST: HostFactory = { module: new URL(`../lang/values${EXT}`, import.meta.url).href, exportName: "fernHost" };
 
 /** The worker's native stack. Thread stacks are reserved, not committed: only the depth actually used costs memory. */
 export const DEEP_STACK_MB = 4096;
@@ -32,18 +24,18 @@ export const DEEP_STACK_MB = 4096;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 let hostModule, UserError;
-parentPort.on("message", async ({ id, wasm, program, factory }) => {
+parentPort.on("message", async ({ id, wasm, program, input, programHostModule, programHostExport }) => {
   if (!hostModule && workerData.tsx) (await import("tsx/esm/api")).register();
   hostModule ??= await import(workerData.host);
   UserError ??= (await import(workerData.errors)).UserError;
-  const { InterpreterHost, instantiate, INIT_EXPORT, ProgramExit } = hostModule;
+  const { InterpreterHost, instantiate, INIT_EXPORT, ProgramExit, bytesInput } = hostModule;
   const out = {
     write: (text) => parentPort.postMessage({ id, bytes: new TextEncoder().encode(text) }),
     writeBytes: (bytes) => parentPort.postMessage({ id, bytes: bytes.slice() }),
   };
   try {
-    const programHost = factory ? (await import(factory.module))[factory.exportName](program) : undefined;
-    const host = new InterpreterHost(program, out, { host: programHost });
+    const programHost = programHostModule ? (await import(programHostModule))[programHostExport ?? "host"](program) : undefined;
+    const host = new InterpreterHost(program, out, { host: programHost, input: input ? bytesInput(input) : undefined });
     const instance = await instantiate(wasm, host);
     instance.exports[INIT_EXPORT]?.();
     const r = instance.exports.run();
@@ -51,14 +43,14 @@ parentPort.on("message", async ({ id, wasm, program, factory }) => {
     parentPort.postMessage({ id, done: true, halt: String(halt) });
   } catch (e) {
     if (e instanceof ProgramExit) return parentPort.postMessage({ id, done: true, exit: e.code });
-    parentPort.postMessage({ id, done: true, error: String(e && e.message), user: e instanceof UserError, trap: e instanceof WebAssembly.RuntimeError, stackOverflow: e instanceof RangeError && /call stack/.test(e.message) });
+    parentPort.postMessage({ id, done: true, error: String(e && e.message), code: e?.code, pc: e?.pc, user: e instanceof UserError, trap: e instanceof WebAssembly.RuntimeError, stackOverflow: e instanceof RangeError && /call stack/.test(e.message) });
   }
 });
 `;
 
 let worker: Worker | undefined;
 let nextId = 0;
-const pending = new Map<number, { out: Output; resolve: (halt: bigint) => void; reject: (e: Error) => void; program: Uint8Array }>();
+const pending = new Map<number, { out: Output; resolve: (halt: bigint) => void; reject: (e: Error) => void; label: string; describe?: (code: number, pc: number) => string | undefined }>();
 
 function getWorker(): Worker {
   if (worker) return worker;
@@ -72,7 +64,7 @@ function getWorker(): Worker {
     resourceLimits: { stackSizeMb: DEEP_STACK_MB },
   });
   w.unref();
-  w.on("message", (m: { id: number; bytes?: Uint8Array; done?: boolean; halt?: string; exit?: number; error?: string; user?: boolean; trap?: boolean; stackOverflow?: boolean }) => {
+  w.on("message", (m: { id: number; bytes?: Uint8Array; done?: boolean; halt?: string; exit?: number; error?: string; code?: number; pc?: number; user?: boolean; trap?: boolean; stackOverflow?: boolean }) => {
     const job = pending.get(m.id);
     if (!job) return;
     if (m.bytes !== undefined) {
@@ -86,13 +78,16 @@ function getWorker(): Worker {
     else if (m.error === undefined) job.resolve(BigInt(m.halt!));
     else if (m.stackOverflow) {
       // The native stack ran out before the interpreter's depth limit (very large frames): still the user's error.
-      const file = fernDebug(job.program)?.file ?? "<program>";
-      job.reject(new ProgramRuntimeError(`${file}: runtime error: stack overflow (the native stack is exhausted)`));
+      job.reject(new ProgramRuntimeError(`${job.label}: runtime error: stack overflow (the native stack is exhausted)`));
     } else if (m.trap) {
       // A trap, as on the main thread (cli/run-command.ts): the interpreter stopped on this program.
-      const file = fernDebug(job.program)?.file ?? "<program>";
-      job.reject(new ProgramRuntimeError(`${file}: error: the interpreter trapped: ${m.error}`));
-    } else job.reject(m.user ? new ProgramRuntimeError(m.error) : new Error(m.error));
+      job.reject(new ProgramRuntimeError(`${job.label}: error: the interpreter trapped: ${m.error}`));
+    } else if (m.user) {
+      // futamura.error(code, pc): described here by the program's own host when it has one (its loader's, with the
+      // source's lines), else as the worker's host said it.
+      const described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
+      job.reject(new ProgramRuntimeError(described ?? m.error, m.code, m.pc));
+    } else job.reject(new Error(m.error));
   });
   const failAll = (e: Error) => {
     for (const job of pending.values()) job.reject(e);
@@ -106,13 +101,15 @@ function getWorker(): Worker {
 }
 
 /** Run a module (init when it has one, then `run`) on the large-stack worker; output goes to `out` as written.
+ *  `label` names the program in the messages of a trap or an exhausted native stack (its file); runtime errors are
+ *  described by `program.host` when it has describeError (the worker's own host, made from the bytes, otherwise).
  *  Rejects like runModule: ProgramRuntimeError for the program's errors, ProgramExit for futamura.exit. */
-export function runModuleDeep(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array, out: Output, factory?: HostFactory): Promise<bigint> {
+export function runModuleDeep(wasm: Uint8Array | WebAssembly.Module, program: HostedProgram, out: Output, label = "<program>"): Promise<bigint> {
   const w = getWorker();
   const id = nextId++;
   return new Promise<bigint>((resolve, reject) => {
-    pending.set(id, { out, resolve, reject, program });
+    pending.set(id, { out, resolve, reject, label, describe: program.host?.describeError?.bind(program.host) });
     w.ref();
-    w.postMessage({ id, wasm, program, factory });
+    w.postMessage({ id, wasm, program: program.bytes, input: program.input, programHostModule: program.deepStack?.hostModule, programHostExport: program.deepStack?.hostExport });
   });
 }

@@ -77,8 +77,18 @@ export interface HostContext {
   writeBytes(bytes: Uint8Array): void;
 }
 
-/** A runtime error the program reported through `futamura.error` (or a language import): shown as its message. */
-export class ProgramRuntimeError extends UserError {}
+/** A runtime error the program reported through `futamura.error` (or a language import): shown as its message.
+ *  From futamura.error it keeps the raw (code, pc), so a host without the program's debug info (the large-stack
+ *  worker) can have it described where the loader's host is. */
+export class ProgramRuntimeError extends UserError {
+  constructor(
+    message: string,
+    readonly code?: number,
+    readonly pc?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Thrown by `futamura.exit(code)` to end the run; runModule's callers turn it into an exit code. */
 export class ProgramExit extends Error {
@@ -125,7 +135,7 @@ export class InterpreterHost {
         },
         error: (code: number, pc: number) => {
           const described = opts.host?.describeError?.(code >>> 0, pc >>> 0);
-          throw new ProgramRuntimeError(described ?? `runtime error ${code >>> 0} at pc ${pc >>> 0}`);
+          throw new ProgramRuntimeError(described ?? `runtime error ${code >>> 0} at pc ${pc >>> 0}`, code >>> 0, pc >>> 0);
         },
         exit: (code: number) => {
           throw new ProgramExit(code | 0);
@@ -195,6 +205,9 @@ export interface HostedProgram {
   host?: ProgramHost;
   /** Bytes for `futamura.read` (default: none). */
   input?: Uint8Array;
+  /** Run on the large-stack worker (interp/deep-run.ts; the manifest's "deepStack"). The worker makes the
+   *  program's host itself, from this module's export (a loader's `host(bytes)`), since functions cannot cross. */
+  deepStack?: { hostModule?: string; hostExport?: string };
 }
 
 export function asHosted(program: Uint8Array | HostedProgram): HostedProgram {

@@ -12,7 +12,10 @@
 //     "use": ["FERN_REGISTERS=1"],        asc --use constants (optional)
 //     "runtime": "minimal",               AssemblyScript runtime (default "stub": a bump allocator that never
 //                                         frees; "minimal" gives heap.free a real allocator, TLSF)
-//     "out": "build/bf.wasm"              where build-interp writes the module (default build/<name>.wasm)
+//     "out": "build/bf.wasm",             where build-interp writes the module (default build/<name>.wasm)
+//     "deepStack": true                   programs may recurse deeply (each of their calls a Wasm call): they run on
+//                                         a worker thread with a 4 GB native stack (interp/deep-run.ts), the
+//                                         loader's host(bytes) making their host additions there (default false)
 //   }
 //
 // Built-in manifests live in interp/manifests/; a project's own are found as */futamura-interp.json under the
@@ -39,6 +42,8 @@ export interface Manifest {
   out: string;
   /** The manifest file (absolute), or the entry for an entry-only interpreter. */
   file: string;
+  /** Run programs on the large-stack worker (interp/deep-run.ts). */
+  deepStack?: boolean;
 }
 
 function fail(file: string, what: string): never {
@@ -62,7 +67,7 @@ export function readManifest(file: string): Manifest {
     fail(file, `not valid JSON (${(e as Error).message})`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(file, "a manifest is a JSON object");
-  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "runtime", "out", "description"]);
+  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "runtime", "out", "description", "deepStack"]);
   for (const k of Object.keys(raw)) if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
   const dir = dirname(path);
   if (typeof raw.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(raw.name)) fail(file, `"name" must be a lowercase name like "calc" (letters, digits, '-')`);
@@ -82,7 +87,9 @@ export function readManifest(file: string): Manifest {
   const out = typeof raw.out === "string" ? resolve(dir, raw.out) : join(dir, "build", `${raw.name}.wasm`);
   if (raw.runtime !== undefined && raw.runtime !== "stub" && raw.runtime !== "minimal") fail(file, `"runtime" must be "stub" or "minimal"`);
   const runtime = (raw.runtime ?? "stub") as Manifest["runtime"];
-  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), runtime, out, file: path };
+  if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean") fail(file, `"deepStack" must be true or false`);
+  const deepStack = raw.deepStack === true;
+  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), runtime, out, file: path, deepStack };
 }
 
 /** An interpreter given only by its AssemblyScript entry: programs are passed as raw bytes. */

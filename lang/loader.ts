@@ -1,8 +1,9 @@
 // Fern's loader (interp/manifests/fern.json): a .fern source → the binary program, its `// expect:` and
 // `// expect runtime error:` lines as expectations, and Fern's host additions (fern.format_float, error messages with the
-// function and line). Relies on index.ts and values.ts.
-import type { ProgramHost } from "../interp/host.ts";
-import type { LoadedProgram } from "../pipeline/program.ts";
+// function and line). Relies on index.ts, values.ts and pipeline/program.ts (how Fern programs run deep).
+import type { HostedProgram, ProgramHost } from "../interp/host.ts";
+import { builtinManifest } from "../interp/manifest.ts";
+import { deepStackFor, type LoadedProgram } from "../pipeline/program.ts";
 import { compileFern, type FernProgram } from "./index.ts";
 import { fernHost } from "./values.ts";
 import { sourceText } from "../util/text.ts";
@@ -16,7 +17,8 @@ export function load(file: string, data: Uint8Array): LoadedProgram {
   return fernLoaded(compileFern(sourceText(data, file, "a Fern program is source text"), file));
 }
 
-/** A compiled Fern program as the host runs it (tests and benchmarks that compile source text directly). */
-export function fernLoaded(p: FernProgram): LoadedProgram & { name: string } {
-  return { name: p.file, bytes: p.bytes, expect: { stdout: p.expect.stdout, error: p.expect.runtimeError }, host: fernHost(p.bytes) };
+/** A compiled Fern program as the host runs it (tests and benchmarks that compile source text directly): with
+ *  its host additions, and on the large-stack worker as the fern manifest says (interp/manifests/fern.json). */
+export function fernLoaded(p: FernProgram): LoadedProgram & HostedProgram & { name: string } {
+  return { name: p.file, bytes: p.bytes, expect: { stdout: p.expect.stdout, error: p.expect.runtimeError }, host: fernHost(p.bytes), deepStack: deepStackFor(builtinManifest("fern")) };
 }

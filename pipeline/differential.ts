@@ -5,11 +5,11 @@
 // correctness checking for free: `futamura diff --interp NAME progs…` or this function from a test. A WASI command
 // interpreter (init reads the program from standard input, `_start` runs it after the snapshot, like
 // interp/c/toy.c) runs through node:wasi: its standard output is the output, its exit code the exit code, and its
-// standard error the error when it exits non-zero. Fern programs run on a large-stack worker (interp/deep-run.ts).
+// standard error the error when it exits non-zero. Programs whose interpreter's manifest asks for it (Fern) run on a
+// large-stack worker (interp/deep-run.ts).
 // Relies on build.ts, interp/host.ts, interp/wasi.ts and interp/deep-run.ts.
-import { FERN_HOST, runModuleDeep } from "../interp/deep-run.ts";
+import { runModuleDeep } from "../interp/deep-run.ts";
 import { asHosted, BufferedOutput, ProgramExit, runModule, type HostedProgram } from "../interp/host.ts";
-import { isFern } from "../lang/format.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { buildProgram, type BuildOptions } from "./build.ts";
 
@@ -56,9 +56,9 @@ export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program:
   const out = new BufferedOutput();
   const done = (rest: Partial<RunOutcome>): RunOutcome => ({ stdout: out.text(), bytes: out.bytes(), exitCode: 0, ...rest });
   try {
-    // Fern programs may recurse 200,000 deep: they run on a thread with a large native stack (interp/deep-run.ts).
+    // Programs that may recurse deeply (Fern's 200,000 calls) run on a thread with a large native stack.
     const p = asHosted(program);
-    if (isFern(p.bytes) && !p.input) return done({ result: await runModuleDeep(wasm, p.bytes, out, FERN_HOST) });
+    if (p.deepStack) return done({ result: await runModuleDeep(wasm, p, out) });
     return done({ result: await runModule(wasm, program, out) });
   } catch (e) {
     if (e instanceof ProgramExit) return done({ exitCode: e.code });

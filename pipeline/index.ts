@@ -11,7 +11,7 @@ import { loadProgram, type Program } from "./program.ts";
 export { buildProgram, specializerVersion, type BuildOptions, type BuildResult } from "./build.ts";
 export { differential, runOutcome, sameOutcome, type DiffProgram, type DiffResult, type RunOutcome } from "./differential.ts";
 export { readProgramSection, withProgramSection } from "./embed.ts";
-export { errorForExpect, hostForBytes, loadProgram, type Expectations, type LoadedProgram, type Program } from "./program.ts";
+export { deepStackFor, errorForExpect, hostForBytes, loadProgram, type Expectations, type LoadedProgram, type Program } from "./program.ts";
 
 export interface Interpreter {
   name: string;

@@ -79,6 +79,14 @@ async function loaderModule(m: Manifest, path: string): Promise<LoaderModule> {
   return mod;
 }
 
+/** How programs of `m` run on the large-stack worker (its manifest's "deepStack"), or undefined: the worker makes
+ *  their host from the loader's `host(bytes)`, when the loader is a module. */
+export function deepStackFor(m: Manifest): HostedProgram["deepStack"] {
+  if (!m.deepStack) return undefined;
+  if (!("module" in m.loader)) return {};
+  return { hostModule: pathToFileURL(runnableModulePath(m.loader.module)).href, hostExport: "host" };
+}
+
 /** Load `file` for interpreter `m` (after checking it is not another interpreter's program). */
 export async function loadProgram(m: Manifest, file: string, data?: Uint8Array): Promise<Program> {
   checkExtension(m, file);
@@ -103,7 +111,7 @@ export async function loadProgram(m: Manifest, file: string, data?: Uint8Array):
     if (r.status !== 0) throw new UserError(`${file}: error: the loader command failed (exit ${r.status}): ${r.stderr.toString().trim().split("\n")[0] ?? ""}`);
     loaded = { bytes: new Uint8Array(r.stdout) };
   } else loaded = { bytes };
-  return { ...loaded, file, interpreter: m.name };
+  return { deepStack: deepStackFor(m), ...loaded, file, interpreter: m.name };
 }
 
 /** The runtime error message as an expectation names it: the file by its base name. */

@@ -3,7 +3,7 @@
 // through the host ABI, and a clear error for another interpreter's program (the scaffold: test/docs/).
 // Relies on the CLI and interp/manifest.ts.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -35,6 +35,7 @@ describe("manifests", () => {
     ["noentry.json", '{"name": "x", "entry": "missing.ts"}', /noentry\.json: error: "entry": missing\.ts does not exist/],
     ["extra.json", '{"name": "x", "entry": "extra.json", "loadr": "l.mjs"}', /extra\.json: error: unknown field "loadr"/],
     ["ext.json", '{"name": "x", "entry": "ext.json", "extensions": ["b"]}', /ext\.json: error: extension "b" must look like "\.ext"/],
+    ["deep.json", '{"name": "x", "entry": "deep.json", "deepStack": "yes"}', /deep\.json: error: "deepStack" must be true or false/],
   ])("%s is refused with one line", (name, text, message) => {
     const f = write(name, text);
     let err: unknown;
@@ -101,6 +102,30 @@ describe("Brainfuck through every command", () => {
     writeFileSync(input, "abc");
     expect(inRepo("run", "--input", input, "brainfuck/programs/reverse-input.b").stdout).toBe("cba");
     expect(inRepo("run", "--expect", "brainfuck/programs/reverse-input.b").code).toBe(0); // its .in file
+  });
+
+  it("runs on the large-stack worker when a project's manifest says deepStack, input and output unchanged", () => {
+    // The same interpreter as a project's own, with "deepStack": true: the run goes through interp/deep-run.ts
+    // (the manifest decides, not the language), standard input read up front, --input and --aot as usual.
+    const cwd = join(dir, "deep-project");
+    const project = join(cwd, "bfdeep");
+    mkdirSync(project, { recursive: true });
+    const bf = readManifest(join(ROOT, "interp", "manifests", "bf.json"));
+    const loader = (bf.loader as { module: string }).module;
+    writeFileSync(join(project, "futamura-interp.json"), JSON.stringify({ name: "bf-deep", entry: bf.entry, loader, extensions: [".b"], out: join(project, "bf-deep.wasm"), deepStack: true }));
+    const programs = join(ROOT, "brainfuck", "programs");
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", "--interp", "bf-deep", ...args], { cwd, input: "xyz", encoding: "utf8", env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir } });
+    expect(run(join(programs, "reverse-input.b"))).toMatchObject({ status: 0, stdout: "zyx" });
+    expect(run("--aot", join(programs, "reverse-input.b"))).toMatchObject({ status: 0, stdout: "zyx" });
+    const input = join(dir, "in2.txt");
+    writeFileSync(input, "abc");
+    expect(run("--input", input, join(programs, "reverse-input.b"))).toMatchObject({ status: 0, stdout: "cba" });
+    // A runtime error is described by the loader's host on the main thread: file:line:col, as without the worker.
+    for (const mode of [[], ["--aot"]]) {
+      const r = run(...mode, join(programs, "tape-error.b"));
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("tape-error.b:5:2: runtime error: the tape pointer moved off the tape");
+    }
   });
 
   it("reports a runtime error at file:line:col in both modes, exit code 1", () => {
