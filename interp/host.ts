@@ -11,8 +11,9 @@
 //   env.abort                                           AssemblyScript's abort (out of memory)
 //   weval.*                                             stubs for an unspecialized module, as weval-stubs.wat
 // A language may add import modules of its own (Fern's `fern.print`): its loader supplies them (ProgramHost).
-// Used by the snapshot stage, pipeline/, the CLI, the tests and the benchmarks alike. Relies on nothing else.
+// Used by the snapshot stage, pipeline/, the CLI, the tests and the benchmarks alike. Relies on weval-stubs.ts.
 import { UserError } from "../util/errors.ts";
+import { WEVAL_STUBS } from "./weval-stubs.ts";
 
 export interface Output {
   write(text: string): void;
@@ -148,28 +149,11 @@ export class InterpreterHost {
           throw new Error(`interpreter aborted (AssemblyScript abort at ${line}:${col}: out of memory?)`);
         },
       },
-      // Stubs, as weval's lib/weval-stubs.wat: contexts are no-ops, specialize.value returns its value, and the
-      // state intrinsics trap, because only a specialized body may use them.
-      weval: {
-        "push.context": () => {},
-        "update.context": () => {},
-        "pop.context": () => {},
-        "specialize.value": (v: number) => v,
-        "read.reg": intrinsicOutsideSpecialization("read.reg"),
-        "write.reg": intrinsicOutsideSpecialization("write.reg"),
-        "push.stack": intrinsicOutsideSpecialization("push.stack"),
-        "pop.stack": intrinsicOutsideSpecialization("pop.stack"),
-        "read.stack": intrinsicOutsideSpecialization("read.stack"),
-        "write.stack": intrinsicOutsideSpecialization("write.stack"),
-        "sync.stack": intrinsicOutsideSpecialization("sync.stack"),
-        "read.local": intrinsicOutsideSpecialization("read.local"),
-        "write.local": intrinsicOutsideSpecialization("write.local"),
-        "assert.const32": () => {},
-        "abort.specialization": () => {},
-        "trace.line": () => {},
-        print: () => {},
-        "context.bucket": () => {},
-      },
+      // Stubs (interp/weval-stubs.ts, as weval's lib/weval-stubs.wat): contexts and state writes do nothing,
+      // specialize.value returns its value, and state reads trap, because only a specialized body may use them.
+      weval: Object.fromEntries(
+        Object.entries(WEVAL_STUBS).map(([name, behaviour]) => [name, behaviour === "nothing" ? () => {} : behaviour === "identity" ? (v: unknown) => v : intrinsicOutsideSpecialization(name)]),
+      ),
     };
   }
 

@@ -1,8 +1,9 @@
 ;; Stubs for weval's intrinsics, for tools that instantiate an unspecialized interpreter: the real wizer needs every
 ;; import satisfied (`wizer --preload weval=interp/c/weval-stubs.wat …`). Context and diagnostic calls do nothing,
-;; specialize.value returns its value, and the state intrinsics (registers, virtual stack and locals, globals)
-;; trap, since only a specialized body may call them — the same behaviour futamura gives them in its outputs and
-;; its host (specializer/weval/intrinsics.ts, interp/host.ts). Signatures as in interp/c/weval.h.
+;; specialize.value returns its value, state writes do nothing and state reads (registers, virtual stack and
+;; locals, globals) trap, since only a specialized body can have written what they read — the behaviour of the one
+;; table in interp/weval-stubs.ts (test/interp/c.test.ts checks this file against it). Signatures as in
+;; interp/c/weval.h.
 (module
   (func (export "push.context") (param i32))
   (func (export "update.context") (param i32))

@@ -1,6 +1,6 @@
 // The weval intrinsics a module imports (module "weval"), by function index, and what each becomes in code that
-// is not specialized (weval's lib/weval-stubs.wat): context and diagnostic calls vanish, specialize.value returns
-// its value, and the state intrinsics trap, since only specialized code may use them. Relies on ssa/module.ts.
+// is not specialized (the table in interp/weval-stubs.ts, as weval's lib/weval-stubs.wat). Relies on ssa/module.ts
+// and interp/weval-stubs.ts.
 import type { WasmModuleInfo } from "../ssa/module.ts";
 
 export const INTRINSIC_MODULE = "weval";
@@ -18,31 +18,5 @@ export function intrinsicsOf(info: WasmModuleInfo): Map<number, IntrinsicName> {
   return map;
 }
 
-/** How an intrinsic behaves outside specialization. */
-export function stubBehaviour(name: string): "nothing" | "identity" | "trap" {
-  switch (name) {
-    case "push.context":
-    case "update.context":
-    case "pop.context":
-    case "assert.const32":
-    case "assert.const.memory":
-    case "abort.specialization":
-    case "trace.line":
-    case "print":
-    case "context.bucket":
-    case "write.reg":
-    case "push.stack":
-    case "write.stack":
-    case "sync.stack":
-    case "write.local":
-    case "exit.path":
-    case "stop.exit.path":
-      return "nothing";
-    case "specialize.value":
-    case "assume.const.memory":
-    case "assume.const.memory.transitive":
-      return "identity";
-    default:
-      return "trap";
-  }
-}
+/** How an intrinsic behaves outside specialization: one table for the host, the specializer and the C stubs. */
+export { stubBehaviour } from "../../interp/weval-stubs.ts";

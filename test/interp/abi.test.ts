@@ -1,8 +1,11 @@
 // The interpreter's init queues exactly the request weval's ABI describes (shared/DESIGN.md), byte for byte:
 // weval_req_t {next@0, prev@4, user_id@8, num_globals@12, func@16, argbuf@20, arglen@24, specialized@28} and the
 // argument records {u32 specialize@0, u32 ty@4, u64 payload@8} (+ zero-padded buffer bytes).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildInterpreter } from "../../interp/build.ts";
+import { buildInterpreter, ROOT } from "../../interp/build.ts";
+import { stubBehaviour, WEVAL_STUBS } from "../../interp/weval-stubs.ts";
 import { BufferedOutput, InterpreterHost, instantiate } from "../../interp/host.ts";
 import { corpus } from "../helpers.ts";
 
@@ -60,5 +63,26 @@ describe("weval ABI in the toy interpreter", async () => {
 
   it("runs the generic body while the slot is empty", () => {
     expect(BigInt.asUintN(64, (ex.run as () => bigint)())).toBe(5000000050000000n);
+  });
+});
+
+describe("weval's stubs, one table (interp/weval-stubs.ts)", () => {
+  it("is what the host gives an unspecialized module: nothing, identity, or a trap naming the intrinsic", () => {
+    const weval = new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports.weval as Record<string, (...a: unknown[]) => unknown>;
+    expect(Object.keys(weval).sort()).toEqual(Object.keys(WEVAL_STUBS).sort());
+    expect(weval["write.reg"](1n, 2n)).toBeUndefined();
+    expect(weval["specialize.value"](7, 0, 10)).toBe(7);
+    expect(() => weval["read.reg"](1n)).toThrow(/weval intrinsic 'read.reg' called in an unspecialized module/);
+    expect(stubBehaviour("some.future.intrinsic")).toBe("trap");
+  });
+
+  it("is what interp/c/weval-stubs.wat (the file the real wizer preloads) does, export by export", () => {
+    const wat = readFileSync(join(ROOT, "interp", "c", "weval-stubs.wat"), "utf8");
+    const funcs = [...wat.matchAll(/\(func \(export "([^"]+)"\)([^\n]*)/g)];
+    expect(funcs.length).toBeGreaterThan(10);
+    for (const [, name, rest] of funcs) {
+      const behaviour = rest.includes("(unreachable)") ? "trap" : rest.includes("(local.get 0)") ? "identity" : "nothing";
+      expect(behaviour, name).toBe(WEVAL_STUBS[name]);
+    }
   });
 });
