@@ -8,6 +8,7 @@ import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
+import { exploreCommand, type ExploreFlags } from "./explore-command.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
 import { buildCommand, buildInterpCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
 import { newInterpCommand } from "./new-interp-command.ts";
@@ -171,6 +172,17 @@ export async function main(argv: string[]): Promise<number> {
     .option("--force", "rebuild even when the cached module is up to date")
     .action(async (specs: string[], opts: { force?: boolean }) => {
       exitCode = await buildInterpCommand(specs, opts);
+    });
+
+  program
+    .command("explore")
+    .description("the explorer page: watch a program's projection (bytecode, CFGs before/after, IR, Wasm, both runs) in a browser; builds and serves it on localhost")
+    .option("--build", "only write the static site (any static file server can serve it)")
+    .option("--port <n>", "port to serve on (default 5173, or the next free one; 0: any free port)")
+    .option("--host <host>", "address to serve on (default 127.0.0.1)")
+    .option("--out <dir>", "where the site is written (default build/explorer/)")
+    .action(async (opts: ExploreFlags) => {
+      exitCode = await exploreCommand(opts);
     });
 
   try {

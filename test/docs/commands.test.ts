@@ -18,8 +18,8 @@ const SKIPPED: [RegExp, string][] = [
   [/^npm run fuzz$/, "the long fuzz; its seeded slices run in test/fuzz/"],
   [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
   [/…|\bprog\d?\.(asm|bin|fern)\b|mylang|\bFILE\b|<[a-z]+>/, "a template with placeholders for the reader's own files"],
-  [/^npm run explorer$/, "serves the page until stopped; test/explorer/serve.test.ts runs explorer/serve.mjs and fetches the page"],
-  [/^npm run explorer:build$/, "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing"],
+  [/^npx futamura explore$/, "serves the page until stopped; test/explorer/serve.test.ts runs it and fetches the page"],
+  [/^npx futamura explore --build$/, "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing"],
   [/^npm run explorer:dev$/, "Vite's dev server, until stopped; test/explorer/ drives the same page built"],
   [/^npx futamura [a-z][a-z-]*$/, "a command named in the prose, without the arguments it needs"],
 ];

@@ -1,16 +1,16 @@
-// `npm run explorer` (explorer/serve.mjs): builds the interpreters and the static site, serves it on localhost
-// and prints the URL; the page and its scripts come back from that URL. The browser tests (explorer.test.ts)
-// drive the same build.
-import { spawn } from "node:child_process";
+// `futamura explore` (= `npm run explorer`, explorer/serve.mjs): builds the interpreters and the static site, serves
+// it on localhost and prints the URL; the page and its scripts come back from that URL. A wrong option is one line.
+// The browser tests (explorer.test.ts) drive the same build.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../util/root.ts";
 
-describe("npm run explorer", () => {
+describe("futamura explore", () => {
   it("writes the static site, serves it and prints the URL", async () => {
     const out = join(ROOT, "build", "explorer-serve-test");
-    const child = spawn(process.execPath, [join(ROOT, "explorer", "serve.mjs"), "--port", "0", "--out", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "explore", "--port", "0", "--out", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
     try {
       let stdout = "";
       let stderr = "";
@@ -33,7 +33,19 @@ describe("npm run explorer", () => {
       // Nothing went wrong; Vite may still print timing warnings on a loaded machine ([PLUGIN_TIMINGS] …).
       expect(stderr.split("\n").filter((l) => l.trim() && !/PLUGIN_TIMINGS|^\s*-\s/.test(l))).toEqual([]);
     } finally {
-      child.kill();
+      process.kill(-child.pid!); // the CLI and the server it started
+    }
+  });
+
+  it("says what is wrong with a bad option, in one line, exit 1", () => {
+    for (const [args, message] of [
+      [["--port", "http"], "futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got 'http'"],
+      [["--port", "70000"], "futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got '70000'"],
+      [["--build", "--port", "8080"], "futamura explore: --port is for serving; --build only writes the site"],
+    ] as const) {
+      const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "explore", ...args], { cwd: ROOT, encoding: "utf8" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`${message}\n`);
     }
   });
 });
