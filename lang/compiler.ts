@@ -11,11 +11,15 @@
 // boxed (the order of declarations is the same in every pass). Top-level variables that any function uses become
 // globals (GET_GLOBAL/SET_GLOBAL); the others stay main's locals, i.e. registers once specialized. Calls to a
 // top-level function by name are direct (CALL); anything else calls a value (CALL_VALUE). Built-ins are opcodes.
+// Fused instructions (lang/opcodes.ts) replace the commonest sequences: an operator's right operand that is a local
+// or an integer literal (`ADD_L i`, `ADD_K k`), a comparison that decides a jump (`JUMP_IF_NOT_LT_K t k`, and `&&`
+// in a condition as two jumps), `x = x ± k` on a local (`INCR`) and an index that is a local (`INDEX_L`); with
+// `superinstructions: false` the compiler emits the plain stack code they stand for.
 // Errors carry file:line:col. Relies on ast.ts and opcodes.ts.
 import { SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
 import { ALLOCATING_BUILTINS, stringFreeExpr, stringFreeNames } from "./string-free.ts";
-import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK } from "./opcodes.ts";
+import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK, fusedForms, jumpForms } from "./opcodes.ts";
 
 export interface CompiledFunction {
   name: string;
@@ -61,7 +65,10 @@ class ProgramContext {
   readonly strings = new Map<string, number>();
   readonly out: CompiledFunction[] = [];
   private readonly nestedIndex = new Map<FnDecl, number>();
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly options: CompileOptions,
+  ) {}
 
   global(name: string): number {
     let g = this.globals.get(name);
@@ -129,6 +136,11 @@ class FunctionCompiler {
         return b?.kind === "local" && !b.boxed;
       },
     });
+  }
+
+  /** Whether to emit the fused instructions (CompileOptions.superinstructions). */
+  private get fuse(): boolean {
+    return this.ctx.options.superinstructions !== false;
   }
 
   fail(pos: Pos, msg: string): never {
@@ -223,9 +235,9 @@ class FunctionCompiler {
     return at;
   }
 
-  /** Emit a forward jump with a placeholder target; patch() fills it in. */
-  jump(name: "JUMP" | "JUMP_IF_FALSE", pos: Pos): number {
-    const at = this.emit(name, pos, 0);
+  /** Emit a forward jump (any jump whose target is operand 0) with a placeholder target; patch() fills it in. */
+  jump(name: string, pos: Pos, ...operands: (number | bigint)[]): number {
+    const at = this.emit(name, pos, 0, ...operands);
     this.jumpDepth.set(at, this.depth);
     return at;
   }
@@ -311,6 +323,12 @@ class FunctionCompiler {
           if (this.ctx.functions.has(s.name)) this.fail(s, `cannot assign to function '${s.name}'`);
           this.fail(s, `undefined variable '${s.name}'`);
         }
+        const target = r!;
+        const incr = target.kind === "local" && !target.boxed ? this.increment(target.slot, s.value) : undefined;
+        if (target.kind === "local" && incr !== undefined) {
+          this.emit("INCR", s.value, target.slot, incr);
+          break;
+        }
         this.expression(s.value);
         this.assignTo(r!, s);
         break;
@@ -342,29 +360,27 @@ class FunctionCompiler {
         this.resumeAt(0);
         break;
       case "if": {
-        this.expression(s.cond);
-        const toElse = this.jump("JUMP_IF_FALSE", s);
+        const toElse = this.jumpUnless(s.cond, s);
         this.block(s.then);
         if (s.else) {
           const toEnd = this.jump("JUMP", s);
-          this.patch(toElse);
+          for (const j of toElse) this.patch(j);
           this.resumeAt(0);
           this.block(s.else);
           this.patch(toEnd);
-        } else this.patch(toElse);
+        } else for (const j of toElse) this.patch(j);
         this.here();
         break;
       }
       case "while": {
         const loop = this.enterLoop();
         const top = this.here();
-        this.expression(s.cond);
-        const exit = this.jump("JUMP_IF_FALSE", s);
+        const exit = this.jumpUnless(s.cond, s);
         this.block(s.body);
         this.loops.pop();
         for (const c of loop.continues) this.loopBackPatch(loop, c, top);
         this.loopBack(loop, top, s);
-        this.patch(exit);
+        for (const j of exit) this.patch(j);
         for (const b of loop.breaks) this.patch(b);
         this.resumeAt(0);
         this.here();
@@ -375,14 +391,14 @@ class FunctionCompiler {
         if (s.init) this.statement(s.init);
         const loop = this.enterLoop();
         const top = this.here();
-        const exit = s.cond ? (this.expression(s.cond), this.jump("JUMP_IF_FALSE", s)) : undefined;
+        const exit = s.cond ? this.jumpUnless(s.cond, s) : [];
         this.block(s.body);
         for (const c of loop.continues) this.patch(c);
         this.here();
         if (s.update) this.statement(s.update);
         this.loops.pop();
         this.loopBack(loop, top, s);
-        if (exit !== undefined) this.patch(exit);
+        for (const j of exit) this.patch(j);
         for (const b of loop.breaks) this.patch(b);
         this.resumeAt(0);
         this.here();
@@ -454,11 +470,16 @@ class FunctionCompiler {
         else this.fail(e, `undefined variable '${e.name}'`);
         return;
       }
-      case "index":
+      case "index": {
         this.expression(e.array);
-        this.expression(e.index);
-        this.emit("INDEX", e);
+        const slot = this.localSlot(e.index);
+        if (slot !== undefined) this.emit("INDEX_L", e, slot);
+        else {
+          this.expression(e.index);
+          this.emit("INDEX", e);
+        }
         return;
+      }
       case "unary":
         this.expression(e.operand);
         this.emit(e.op === "-" ? "NEG" : "NOT", e);
@@ -477,9 +498,15 @@ class FunctionCompiler {
           return;
         }
         this.expression(e.left);
-        this.expression(e.right);
         if (e.op === "+" && !this.stringFree(e.left) && !this.stringFree(e.right)) this.allocates();
-        this.emit(ARITH[e.op], e);
+        const fused = fusedForms(ARITH[e.op])!;
+        const slot = this.localSlot(e.right);
+        if (e.right.kind === "int" && this.fuse) this.emit(fused.constant, e, e.right.value);
+        else if (slot !== undefined) this.emit(fused.local, e, slot);
+        else {
+          this.expression(e.right);
+          this.emit(ARITH[e.op], e);
+        }
         return;
       }
       case "array":
@@ -502,6 +529,40 @@ class FunctionCompiler {
         this.call(e);
         return;
     }
+  }
+
+  /** The slot of an expression that is just a local variable (not boxed), for the fused `_L` forms; else undefined. */
+  private localSlot(e: Expr): number | undefined {
+    if (e.kind !== "name" || !this.fuse) return undefined;
+    const r = this.resolveVariable(e.name);
+    return r?.kind === "local" && !r.boxed ? r.slot : undefined;
+  }
+
+  /** For `x = x + k` or `x = x - k` (k an integer literal) on the local in `slot`: the k to add (INCR); else undefined. */
+  private increment(slot: number, value: Expr): bigint | undefined {
+    if (!this.fuse || value.kind !== "binary" || (value.op !== "+" && value.op !== "-") || value.right.kind !== "int") return undefined;
+    if (this.localSlot(value.left) !== slot) return undefined;
+    const k = value.right.value;
+    if (value.op === "+") return k;
+    // x - k is x + (-k) for ints (wrapping) and floats alike, except k = -2^63, whose negation wraps to itself.
+    return k === -(1n << 63n) ? undefined : BigInt.asIntN(64, -k);
+  }
+
+  /** Compile a condition as jumps taken when it is false (returns them, to patch): a comparison becomes one
+   *  compare-and-branch instruction, `a && b` two conditions, anything else the value and JUMP_IF_FALSE. */
+  private jumpUnless(cond: Expr, pos: Pos): number[] {
+    if (this.fuse && cond.kind === "binary" && cond.op === "&&") return [...this.jumpUnless(cond.left, pos), ...this.jumpUnless(cond.right, pos)];
+    const forms = cond.kind === "binary" && this.fuse ? jumpForms(ARITH[cond.op] ?? "") : undefined;
+    if (cond.kind !== "binary" || !forms) {
+      this.expression(cond);
+      return [this.jump("JUMP_IF_FALSE", pos)];
+    }
+    this.expression(cond.left);
+    const slot = this.localSlot(cond.right);
+    if (cond.right.kind === "int") return [this.jump(forms.constant, cond, cond.right.value)];
+    if (slot !== undefined) return [this.jump(forms.local, cond, slot)];
+    this.expression(cond.right);
+    return [this.jump(forms.stack, cond)];
   }
 
   private call(e: Extract<Expr, { kind: "call" }>): void {
@@ -577,8 +638,14 @@ function compileFunction(ctx: ProgramContext, decl: FnDecl | undefined, parent: 
   }
 }
 
-export function compile(ast: ProgramAst, file: string): CompiledProgram {
-  const ctx = new ProgramContext(file);
+export interface CompileOptions {
+  /** Emit the fused instructions (`ADD_K`, `JUMP_IF_NOT_LT_L`, `INCR`, …) for the shapes they cover (default true);
+   *  false gives the plain stack code, the reference the fused code is tested against. */
+  superinstructions?: boolean;
+}
+
+export function compile(ast: ProgramAst, file: string, options: CompileOptions = {}): CompiledProgram {
+  const ctx = new ProgramContext(file, options);
   for (const s of ast.main) if (s.kind === "let") ctx.topLevelLets.add(s.name);
   ctx.out.push(undefined as unknown as CompiledFunction); // main
   ast.functions.forEach((f) => {

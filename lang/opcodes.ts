@@ -18,6 +18,10 @@ export interface FernOpcode {
   doc: string;
 }
 
+/** The binary operators with fused forms (lang/compiler.ts emits them; fusedOpcodes() below numbers them), by name. */
+const FUSABLE = ["ADD", "SUB", "MUL", "DIV", "MOD", "LT", "LE", "GT", "GE", "EQ", "NE"] as const;
+const COMPARISONS = ["LT", "LE", "GT", "GE", "EQ", "NE"] as const;
+
 export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x01, name: "INT", operands: ["i64"], pops: 0, pushes: 1, doc: "push an integer constant" },
   { code: 0x02, name: "FLOAT", operands: ["f64"], pops: 0, pushes: 1, doc: "push a float constant" },
@@ -67,7 +71,37 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x35, name: "ARRAY_LIT", operands: ["u16"], pops: 0, pushes: 1, doc: "pop n values; push an array of them" },
   { code: 0x36, name: "MAP", operands: [], pops: 0, pushes: 1, doc: "push a new empty map" },
   { code: 0x37, name: "BUILTIN", operands: ["u8", "u8"], pops: 0, pushes: 1, doc: "call built-in b (lang/opcodes.ts FERN_BUILTINS) with n arguments" },
+  { code: 0x38, name: "INDEX_L", operands: ["u16"], pops: 1, pushes: 1, doc: "pop container; push its element at the key in local i (GET i + INDEX in one)" },
+  { code: 0x39, name: "INCR", operands: ["u16", "i64"], pops: 0, pushes: 0, doc: "local i += k (an integer constant; `i = i + k` in one)" },
+  ...fusedOpcodes(),
 ];
+
+/** Superinstructions: one dispatch instead of two to four for the shapes loops are made of. `OP_L i` is `GET i; OP`
+ *  and `OP_K k` is `INT k; OP` (the left operand on the stack); `JUMP_IF_NOT_CMP t` is `CMP; JUMP_IF_FALSE t`, and
+ *  its `_L`/`_K` forms take the right operand the same way. The jump target is always operand 0, as for JUMP. */
+function fusedOpcodes(): FernOpcode[] {
+  const out: FernOpcode[] = [];
+  FUSABLE.forEach((op, k) => {
+    out.push({ code: 0x40 + k, name: `${op}_L`, operands: ["u16"], pops: 1, pushes: 1, doc: `a ${op} local i (GET i + ${op} in one)` });
+    out.push({ code: 0x50 + k, name: `${op}_K`, operands: ["i64"], pops: 1, pushes: 1, doc: `a ${op} the integer constant k (INT k + ${op} in one)` });
+  });
+  COMPARISONS.forEach((op, k) => {
+    out.push({ code: 0x60 + k, name: `JUMP_IF_NOT_${op}`, operands: ["u32"], pops: 2, pushes: 0, doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)` });
+    out.push({ code: 0x68 + k, name: `JUMP_IF_NOT_${op}_L`, operands: ["u32", "u16"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} local i` });
+    out.push({ code: 0x70 + k, name: `JUMP_IF_NOT_${op}_K`, operands: ["u32", "i64"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} the integer constant k` });
+  });
+  return out;
+}
+
+/** The fused forms of a binary operator (by its plain opcode's name), or undefined when it has none. */
+export function fusedForms(op: string): { local: string; constant: string } | undefined {
+  return (FUSABLE as readonly string[]).includes(op) ? { local: `${op}_L`, constant: `${op}_K` } : undefined;
+}
+
+/** The compare-and-branch forms of a comparison (by its plain opcode's name), or undefined for other operators. */
+export function jumpForms(op: string): { stack: string; local: string; constant: string } | undefined {
+  return (COMPARISONS as readonly string[]).includes(op) ? { stack: `JUMP_IF_NOT_${op}`, local: `JUMP_IF_NOT_${op}_L`, constant: `JUMP_IF_NOT_${op}_K` } : undefined;
+}
 
 export const FERN_BY_NAME: ReadonlyMap<string, FernOpcode> = new Map(FERN_OPCODES.map((o) => [o.name, o]));
 export const FERN_BY_CODE: ReadonlyMap<number, FernOpcode> = new Map(FERN_OPCODES.map((o) => [o.code, o]));

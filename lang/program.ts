@@ -1,7 +1,7 @@
 // Fern source → binary program, with the expectations written in the source (`// expect: text` per output line,
 // `// expect runtime error: message`). Browser-safe (no node: modules): explorer/ uses it directly; index.ts adds
 // loading from a file. Relies on lexer, parser, compiler and format.
-import { compile, type CompiledFunction } from "./compiler.ts";
+import { compile, type CompiledFunction, type CompileOptions } from "./compiler.ts";
 import { encodeFern } from "./format.ts";
 import { lex } from "./lexer.ts";
 import { parse } from "./parser.ts";
@@ -13,8 +13,8 @@ export interface FernProgram {
   expect: { stdout?: string; runtimeError?: string };
 }
 
-export function compileFern(source: string, file: string): FernProgram {
-  const program = compile(parse(lex(source, file), file), file);
+export function compileFern(source: string, file: string, options: CompileOptions = {}): FernProgram {
+  const program = compile(parse(lex(source, file), file), file, options);
   const lines = [...source.matchAll(/\/\/ expect: ?(.*)$/gm)].map((m) => m[1]);
   const err = /\/\/ expect runtime error: (.*)$/m.exec(source);
   return {

@@ -268,6 +268,229 @@ export const BUILTIN_SIZE: u32 = 3;
 export const BUILTIN_OPERAND_0: u32 = 1;
 export const BUILTIN_OPERAND_1: u32 = 2;
 
+// INDEX_L u16: pop container; push its element at the key in local i (GET i + INDEX in one)
+export const OP_INDEX_L: u8 = 0x38;
+export const INDEX_L_SIZE: u32 = 3;
+export const INDEX_L_OPERAND_0: u32 = 1;
+
+// INCR u16, i64: local i += k (an integer constant; `i = i + k` in one)
+export const OP_INCR: u8 = 0x39;
+export const INCR_SIZE: u32 = 11;
+export const INCR_OPERAND_0: u32 = 1;
+export const INCR_OPERAND_1: u32 = 3;
+
+// ADD_L u16: a ADD local i (GET i + ADD in one)
+export const OP_ADD_L: u8 = 0x40;
+export const ADD_L_SIZE: u32 = 3;
+export const ADD_L_OPERAND_0: u32 = 1;
+
+// ADD_K i64: a ADD the integer constant k (INT k + ADD in one)
+export const OP_ADD_K: u8 = 0x50;
+export const ADD_K_SIZE: u32 = 9;
+export const ADD_K_OPERAND_0: u32 = 1;
+
+// SUB_L u16: a SUB local i (GET i + SUB in one)
+export const OP_SUB_L: u8 = 0x41;
+export const SUB_L_SIZE: u32 = 3;
+export const SUB_L_OPERAND_0: u32 = 1;
+
+// SUB_K i64: a SUB the integer constant k (INT k + SUB in one)
+export const OP_SUB_K: u8 = 0x51;
+export const SUB_K_SIZE: u32 = 9;
+export const SUB_K_OPERAND_0: u32 = 1;
+
+// MUL_L u16: a MUL local i (GET i + MUL in one)
+export const OP_MUL_L: u8 = 0x42;
+export const MUL_L_SIZE: u32 = 3;
+export const MUL_L_OPERAND_0: u32 = 1;
+
+// MUL_K i64: a MUL the integer constant k (INT k + MUL in one)
+export const OP_MUL_K: u8 = 0x52;
+export const MUL_K_SIZE: u32 = 9;
+export const MUL_K_OPERAND_0: u32 = 1;
+
+// DIV_L u16: a DIV local i (GET i + DIV in one)
+export const OP_DIV_L: u8 = 0x43;
+export const DIV_L_SIZE: u32 = 3;
+export const DIV_L_OPERAND_0: u32 = 1;
+
+// DIV_K i64: a DIV the integer constant k (INT k + DIV in one)
+export const OP_DIV_K: u8 = 0x53;
+export const DIV_K_SIZE: u32 = 9;
+export const DIV_K_OPERAND_0: u32 = 1;
+
+// MOD_L u16: a MOD local i (GET i + MOD in one)
+export const OP_MOD_L: u8 = 0x44;
+export const MOD_L_SIZE: u32 = 3;
+export const MOD_L_OPERAND_0: u32 = 1;
+
+// MOD_K i64: a MOD the integer constant k (INT k + MOD in one)
+export const OP_MOD_K: u8 = 0x54;
+export const MOD_K_SIZE: u32 = 9;
+export const MOD_K_OPERAND_0: u32 = 1;
+
+// LT_L u16: a LT local i (GET i + LT in one)
+export const OP_LT_L: u8 = 0x45;
+export const LT_L_SIZE: u32 = 3;
+export const LT_L_OPERAND_0: u32 = 1;
+
+// LT_K i64: a LT the integer constant k (INT k + LT in one)
+export const OP_LT_K: u8 = 0x55;
+export const LT_K_SIZE: u32 = 9;
+export const LT_K_OPERAND_0: u32 = 1;
+
+// LE_L u16: a LE local i (GET i + LE in one)
+export const OP_LE_L: u8 = 0x46;
+export const LE_L_SIZE: u32 = 3;
+export const LE_L_OPERAND_0: u32 = 1;
+
+// LE_K i64: a LE the integer constant k (INT k + LE in one)
+export const OP_LE_K: u8 = 0x56;
+export const LE_K_SIZE: u32 = 9;
+export const LE_K_OPERAND_0: u32 = 1;
+
+// GT_L u16: a GT local i (GET i + GT in one)
+export const OP_GT_L: u8 = 0x47;
+export const GT_L_SIZE: u32 = 3;
+export const GT_L_OPERAND_0: u32 = 1;
+
+// GT_K i64: a GT the integer constant k (INT k + GT in one)
+export const OP_GT_K: u8 = 0x57;
+export const GT_K_SIZE: u32 = 9;
+export const GT_K_OPERAND_0: u32 = 1;
+
+// GE_L u16: a GE local i (GET i + GE in one)
+export const OP_GE_L: u8 = 0x48;
+export const GE_L_SIZE: u32 = 3;
+export const GE_L_OPERAND_0: u32 = 1;
+
+// GE_K i64: a GE the integer constant k (INT k + GE in one)
+export const OP_GE_K: u8 = 0x58;
+export const GE_K_SIZE: u32 = 9;
+export const GE_K_OPERAND_0: u32 = 1;
+
+// EQ_L u16: a EQ local i (GET i + EQ in one)
+export const OP_EQ_L: u8 = 0x49;
+export const EQ_L_SIZE: u32 = 3;
+export const EQ_L_OPERAND_0: u32 = 1;
+
+// EQ_K i64: a EQ the integer constant k (INT k + EQ in one)
+export const OP_EQ_K: u8 = 0x59;
+export const EQ_K_SIZE: u32 = 9;
+export const EQ_K_OPERAND_0: u32 = 1;
+
+// NE_L u16: a NE local i (GET i + NE in one)
+export const OP_NE_L: u8 = 0x4a;
+export const NE_L_SIZE: u32 = 3;
+export const NE_L_OPERAND_0: u32 = 1;
+
+// NE_K i64: a NE the integer constant k (INT k + NE in one)
+export const OP_NE_K: u8 = 0x5a;
+export const NE_K_SIZE: u32 = 9;
+export const NE_K_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_LT u32: pop a, b; jump unless a LT b (LT + JUMP_IF_FALSE in one)
+export const OP_JUMP_IF_NOT_LT: u8 = 0x60;
+export const JUMP_IF_NOT_LT_SIZE: u32 = 5;
+export const JUMP_IF_NOT_LT_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_LT_L u32, u16: pop a; jump unless a LT local i
+export const OP_JUMP_IF_NOT_LT_L: u8 = 0x68;
+export const JUMP_IF_NOT_LT_L_SIZE: u32 = 7;
+export const JUMP_IF_NOT_LT_L_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LT_L_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_LT_K u32, i64: pop a; jump unless a LT the integer constant k
+export const OP_JUMP_IF_NOT_LT_K: u8 = 0x70;
+export const JUMP_IF_NOT_LT_K_SIZE: u32 = 13;
+export const JUMP_IF_NOT_LT_K_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LT_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_LE u32: pop a, b; jump unless a LE b (LE + JUMP_IF_FALSE in one)
+export const OP_JUMP_IF_NOT_LE: u8 = 0x61;
+export const JUMP_IF_NOT_LE_SIZE: u32 = 5;
+export const JUMP_IF_NOT_LE_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_LE_L u32, u16: pop a; jump unless a LE local i
+export const OP_JUMP_IF_NOT_LE_L: u8 = 0x69;
+export const JUMP_IF_NOT_LE_L_SIZE: u32 = 7;
+export const JUMP_IF_NOT_LE_L_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LE_L_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_LE_K u32, i64: pop a; jump unless a LE the integer constant k
+export const OP_JUMP_IF_NOT_LE_K: u8 = 0x71;
+export const JUMP_IF_NOT_LE_K_SIZE: u32 = 13;
+export const JUMP_IF_NOT_LE_K_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LE_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_GT u32: pop a, b; jump unless a GT b (GT + JUMP_IF_FALSE in one)
+export const OP_JUMP_IF_NOT_GT: u8 = 0x62;
+export const JUMP_IF_NOT_GT_SIZE: u32 = 5;
+export const JUMP_IF_NOT_GT_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_GT_L u32, u16: pop a; jump unless a GT local i
+export const OP_JUMP_IF_NOT_GT_L: u8 = 0x6a;
+export const JUMP_IF_NOT_GT_L_SIZE: u32 = 7;
+export const JUMP_IF_NOT_GT_L_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GT_L_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_GT_K u32, i64: pop a; jump unless a GT the integer constant k
+export const OP_JUMP_IF_NOT_GT_K: u8 = 0x72;
+export const JUMP_IF_NOT_GT_K_SIZE: u32 = 13;
+export const JUMP_IF_NOT_GT_K_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GT_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_GE u32: pop a, b; jump unless a GE b (GE + JUMP_IF_FALSE in one)
+export const OP_JUMP_IF_NOT_GE: u8 = 0x63;
+export const JUMP_IF_NOT_GE_SIZE: u32 = 5;
+export const JUMP_IF_NOT_GE_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_GE_L u32, u16: pop a; jump unless a GE local i
+export const OP_JUMP_IF_NOT_GE_L: u8 = 0x6b;
+export const JUMP_IF_NOT_GE_L_SIZE: u32 = 7;
+export const JUMP_IF_NOT_GE_L_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GE_L_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_GE_K u32, i64: pop a; jump unless a GE the integer constant k
+export const OP_JUMP_IF_NOT_GE_K: u8 = 0x73;
+export const JUMP_IF_NOT_GE_K_SIZE: u32 = 13;
+export const JUMP_IF_NOT_GE_K_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GE_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_EQ u32: pop a, b; jump unless a EQ b (EQ + JUMP_IF_FALSE in one)
+export const OP_JUMP_IF_NOT_EQ: u8 = 0x64;
+export const JUMP_IF_NOT_EQ_SIZE: u32 = 5;
+export const JUMP_IF_NOT_EQ_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_EQ_L u32, u16: pop a; jump unless a EQ local i
+export const OP_JUMP_IF_NOT_EQ_L: u8 = 0x6c;
+export const JUMP_IF_NOT_EQ_L_SIZE: u32 = 7;
+export const JUMP_IF_NOT_EQ_L_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_EQ_L_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_EQ_K u32, i64: pop a; jump unless a EQ the integer constant k
+export const OP_JUMP_IF_NOT_EQ_K: u8 = 0x74;
+export const JUMP_IF_NOT_EQ_K_SIZE: u32 = 13;
+export const JUMP_IF_NOT_EQ_K_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_EQ_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_NE u32: pop a, b; jump unless a NE b (NE + JUMP_IF_FALSE in one)
+export const OP_JUMP_IF_NOT_NE: u8 = 0x65;
+export const JUMP_IF_NOT_NE_SIZE: u32 = 5;
+export const JUMP_IF_NOT_NE_OPERAND_0: u32 = 1;
+
+// JUMP_IF_NOT_NE_L u32, u16: pop a; jump unless a NE local i
+export const OP_JUMP_IF_NOT_NE_L: u8 = 0x6d;
+export const JUMP_IF_NOT_NE_L_SIZE: u32 = 7;
+export const JUMP_IF_NOT_NE_L_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_NE_L_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_NE_K u32, i64: pop a; jump unless a NE the integer constant k
+export const OP_JUMP_IF_NOT_NE_K: u8 = 0x75;
+export const JUMP_IF_NOT_NE_K_SIZE: u32 = 13;
+export const JUMP_IF_NOT_NE_K_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_NE_K_OPERAND_1: u32 = 5;
+
 /** An instruction's size in bytes, by opcode (init walks the code to link string literals). */
 export function instructionSize(op: u8): u32 {
   switch (op) {
@@ -319,6 +542,48 @@ export function instructionSize(op: u8): u32 {
     case OP_ARRAY_LIT: return ARRAY_LIT_SIZE;
     case OP_MAP: return MAP_SIZE;
     case OP_BUILTIN: return BUILTIN_SIZE;
+    case OP_INDEX_L: return INDEX_L_SIZE;
+    case OP_INCR: return INCR_SIZE;
+    case OP_ADD_L: return ADD_L_SIZE;
+    case OP_ADD_K: return ADD_K_SIZE;
+    case OP_SUB_L: return SUB_L_SIZE;
+    case OP_SUB_K: return SUB_K_SIZE;
+    case OP_MUL_L: return MUL_L_SIZE;
+    case OP_MUL_K: return MUL_K_SIZE;
+    case OP_DIV_L: return DIV_L_SIZE;
+    case OP_DIV_K: return DIV_K_SIZE;
+    case OP_MOD_L: return MOD_L_SIZE;
+    case OP_MOD_K: return MOD_K_SIZE;
+    case OP_LT_L: return LT_L_SIZE;
+    case OP_LT_K: return LT_K_SIZE;
+    case OP_LE_L: return LE_L_SIZE;
+    case OP_LE_K: return LE_K_SIZE;
+    case OP_GT_L: return GT_L_SIZE;
+    case OP_GT_K: return GT_K_SIZE;
+    case OP_GE_L: return GE_L_SIZE;
+    case OP_GE_K: return GE_K_SIZE;
+    case OP_EQ_L: return EQ_L_SIZE;
+    case OP_EQ_K: return EQ_K_SIZE;
+    case OP_NE_L: return NE_L_SIZE;
+    case OP_NE_K: return NE_K_SIZE;
+    case OP_JUMP_IF_NOT_LT: return JUMP_IF_NOT_LT_SIZE;
+    case OP_JUMP_IF_NOT_LT_L: return JUMP_IF_NOT_LT_L_SIZE;
+    case OP_JUMP_IF_NOT_LT_K: return JUMP_IF_NOT_LT_K_SIZE;
+    case OP_JUMP_IF_NOT_LE: return JUMP_IF_NOT_LE_SIZE;
+    case OP_JUMP_IF_NOT_LE_L: return JUMP_IF_NOT_LE_L_SIZE;
+    case OP_JUMP_IF_NOT_LE_K: return JUMP_IF_NOT_LE_K_SIZE;
+    case OP_JUMP_IF_NOT_GT: return JUMP_IF_NOT_GT_SIZE;
+    case OP_JUMP_IF_NOT_GT_L: return JUMP_IF_NOT_GT_L_SIZE;
+    case OP_JUMP_IF_NOT_GT_K: return JUMP_IF_NOT_GT_K_SIZE;
+    case OP_JUMP_IF_NOT_GE: return JUMP_IF_NOT_GE_SIZE;
+    case OP_JUMP_IF_NOT_GE_L: return JUMP_IF_NOT_GE_L_SIZE;
+    case OP_JUMP_IF_NOT_GE_K: return JUMP_IF_NOT_GE_K_SIZE;
+    case OP_JUMP_IF_NOT_EQ: return JUMP_IF_NOT_EQ_SIZE;
+    case OP_JUMP_IF_NOT_EQ_L: return JUMP_IF_NOT_EQ_L_SIZE;
+    case OP_JUMP_IF_NOT_EQ_K: return JUMP_IF_NOT_EQ_K_SIZE;
+    case OP_JUMP_IF_NOT_NE: return JUMP_IF_NOT_NE_SIZE;
+    case OP_JUMP_IF_NOT_NE_L: return JUMP_IF_NOT_NE_L_SIZE;
+    case OP_JUMP_IF_NOT_NE_K: return JUMP_IF_NOT_NE_K_SIZE;
     default: return 1;
   }
 }

@@ -16,6 +16,10 @@
 // registers back to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value.
 // Collections requested by an allocation happen at the next safe point: only there is everything in memory.
 //
+// Binary operators: each opcode — plain (`ADD`), with the right operand a local or an integer constant (`ADD_L`,
+// `ADD_K`), or a comparison fused with the jump it decides (`JUMP_IF_NOT_LT`, `_L`, `_K`) — has its own case that
+// inlines arith()/compare() with a constant operator, so the generic body does no second dispatch on the operator.
+//
 // Calls: the caller copies the arguments (and a closure itself, after them) to a new frame at the top of the frame
 // stack and calls the callee's specialized function through its slot when set, the generic body otherwise; the
 // result comes back in two globals. Requests: one per function, its blob (header + code) as the constant buffer,
@@ -36,6 +40,18 @@ import {
   CALL_OPERAND_1, CALL_SIZE, JUMP_OPERAND_0, JUMP_IF_FALSE_SIZE, CALL_VALUE_SIZE, FUNCTION_SIZE,
   CLOSURE_OPERAND_0, CLOSURE_OPERAND_1, CLOSURE_SIZE, GET_BOXED_SIZE, SET_BOXED_SIZE, GET_UPVAL_SIZE,
   SET_UPVAL_SIZE, GET_UPBOX_SIZE, PRINT_SIZE, ARRAY_LIT_SIZE, BUILTIN_OPERAND_0, BUILTIN_OPERAND_1, BUILTIN_SIZE,
+  OP_ADD_L, OP_ADD_K, ADD_L_SIZE, ADD_K_SIZE, OP_SUB_L, OP_SUB_K, SUB_L_SIZE, SUB_K_SIZE, OP_MUL_L, OP_MUL_K,
+  MUL_L_SIZE, MUL_K_SIZE, OP_DIV_L, OP_DIV_K, DIV_L_SIZE, DIV_K_SIZE, OP_MOD_L, OP_MOD_K, MOD_L_SIZE, MOD_K_SIZE,
+  OP_LT_L, OP_LT_K, LT_L_SIZE, LT_K_SIZE, OP_LE_L, OP_LE_K, LE_L_SIZE, LE_K_SIZE, OP_GT_L, OP_GT_K, GT_L_SIZE,
+  GT_K_SIZE, OP_GE_L, OP_GE_K, GE_L_SIZE, GE_K_SIZE, OP_EQ_L, OP_EQ_K, EQ_L_SIZE, EQ_K_SIZE, OP_NE_L, OP_NE_K,
+  NE_L_SIZE, NE_K_SIZE, OP_JUMP_IF_NOT_LT, JUMP_IF_NOT_LT_SIZE, OP_JUMP_IF_NOT_LT_L, JUMP_IF_NOT_LT_L_SIZE,
+  OP_JUMP_IF_NOT_LT_K, JUMP_IF_NOT_LT_K_SIZE, OP_JUMP_IF_NOT_LE, JUMP_IF_NOT_LE_SIZE, OP_JUMP_IF_NOT_LE_L,
+  JUMP_IF_NOT_LE_L_SIZE, OP_JUMP_IF_NOT_LE_K, JUMP_IF_NOT_LE_K_SIZE, OP_JUMP_IF_NOT_GT, JUMP_IF_NOT_GT_SIZE,
+  OP_JUMP_IF_NOT_GT_L, JUMP_IF_NOT_GT_L_SIZE, OP_JUMP_IF_NOT_GT_K, JUMP_IF_NOT_GT_K_SIZE, OP_JUMP_IF_NOT_GE,
+  JUMP_IF_NOT_GE_SIZE, OP_JUMP_IF_NOT_GE_L, JUMP_IF_NOT_GE_L_SIZE, OP_JUMP_IF_NOT_GE_K, JUMP_IF_NOT_GE_K_SIZE,
+  OP_JUMP_IF_NOT_EQ, JUMP_IF_NOT_EQ_SIZE, OP_JUMP_IF_NOT_EQ_L, JUMP_IF_NOT_EQ_L_SIZE, OP_JUMP_IF_NOT_EQ_K,
+  JUMP_IF_NOT_EQ_K_SIZE, OP_JUMP_IF_NOT_NE, JUMP_IF_NOT_NE_SIZE, OP_JUMP_IF_NOT_NE_L, JUMP_IF_NOT_NE_L_SIZE,
+  OP_JUMP_IF_NOT_NE_K, JUMP_IF_NOT_NE_K_SIZE, OP_INDEX_L, INDEX_L_SIZE, OP_INCR, INCR_SIZE,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
 import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
@@ -120,6 +136,98 @@ let retBits: u64 = 0;
 }
 @inline function falsy(tag: u64, bits: u64): bool {
   return tag == TAG_NIL || (tag == TAG_BOOL && bits == 0);
+}
+
+// ---- binary operators: one inlined copy per opcode, so `op` is a constant in each (in both bodies) ----
+/** a OP b for ADD, SUB, MUL, DIV, MOD into slot dst: ints wrap, floats when either is one, strings concatenate. */
+@inline function arith(op: u8, frame: usize, dst: u32, at2: u64, ab: u64, bt: u64, bb: u64, blob: usize, pc: u32, specialized: bool): void {
+  if (at2 == TAG_INT && bt == TAG_INT) {
+    const a = <i64>ab, b = <i64>bb;
+    let bits: u64;
+    if (op == OP_ADD) bits = <u64>(a + b);
+    else if (op == OP_SUB) bits = <u64>(a - b);
+    else if (op == OP_MUL) bits = <u64>(a * b);
+    else {
+      if (b == 0) fail(ERR_DIVISION_BY_ZERO, blob, pc);
+      if (b == -1) bits = op == OP_DIV ? <u64>(0 - a) : 0;
+      else bits = op == OP_DIV ? <u64>(a / b) : <u64>(a % b);
+    }
+    put(frame, dst, TAG_INT, bits, specialized);
+  } else if (isNumber(at2) && isNumber(bt)) {
+    const a = asFloat(at2, ab), b = asFloat(bt, bb);
+    let r: f64 = 0;
+    if (op == OP_ADD) r = a + b;
+    else if (op == OP_SUB) r = a - b;
+    else if (op == OP_MUL) r = a * b;
+    else if (op == OP_DIV) r = a / b;
+    else fail(ERR_TYPE_ERROR, blob, pc);
+    put(frame, dst, TAG_FLOAT, reinterpret<u64>(r), specialized);
+  } else if (op == OP_ADD && at2 == TAG_STRING && bt == TAG_STRING) {
+    put(frame, dst, TAG_STRING, <u64>concat(<usize>ab, <usize>bb, blob, pc), specialized);
+  } else fail(ERR_TYPE_ERROR, blob, pc);
+}
+
+/** a OP b for LT, LE, GT, GE (numbers, or strings by bytes), EQ and NE (any values). */
+@inline function compare(op: u8, at2: u64, ab: u64, bt: u64, bb: u64, blob: usize, pc: u32): bool {
+  if (at2 == TAG_INT && bt == TAG_INT) {
+    const a = <i64>ab, b = <i64>bb;
+    return op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b : op == OP_GE ? a >= b : op == OP_EQ ? a == b : a != b;
+  }
+  if (op == OP_EQ) return valuesEqual(at2, ab, bt, bb);
+  if (op == OP_NE) return !valuesEqual(at2, ab, bt, bb);
+  if (isNumber(at2) && isNumber(bt)) {
+    const a = asFloat(at2, ab), b = asFloat(bt, bb);
+    return op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b : a >= b;
+  }
+  if (at2 == TAG_STRING && bt == TAG_STRING) {
+    const c = compareStrings(<usize>ab, <usize>bb);
+    return op == OP_LT ? c < 0 : op == OP_LE ? c <= 0 : op == OP_GT ? c > 0 : c >= 0;
+  }
+  fail(ERR_TYPE_ERROR, blob, pc);
+  return false;
+}
+
+/** Any binary operator: the left operand is the stack slot `dst`, which receives the result. */
+@inline function binary(op: u8, frame: usize, dst: u32, bt: u64, bb: u64, blob: usize, pc: u32, specialized: bool): void {
+  const at2 = getTag(frame, dst, specialized), ab = getBits(frame, dst, specialized);
+  if (op <= OP_MOD) arith(op, frame, dst, at2, ab, bt, bb, blob, pc, specialized);
+  else put(frame, dst, TAG_BOOL, <u64>compare(op, at2, ab, bt, bb, blob, pc), specialized);
+}
+/** `OP`: both operands on the stack. */
+@inline function binaryStack(op: u8, frame: usize, sp: u32, blob: usize, pc: u32, specialized: bool): void {
+  binary(op, frame, sp - 2, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc, specialized);
+}
+/** `OP_L i`: the right operand is local i (operand 0). */
+@inline function binaryLocal(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): void {
+  const i = <u32>load<u16>(at, 1);
+  binary(op, frame, sp - 1, getTag(frame, i, specialized), getBits(frame, i, specialized), blob, pc, specialized);
+}
+/** `OP_K k`: the right operand is the integer constant k (operand 0). */
+@inline function binaryConst(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): void {
+  binary(op, frame, sp - 1, TAG_INT, load<u64>(at, 1), blob, pc, specialized);
+}
+/** The compare-and-branch forms' condition, `b` in slot or constant as for binaryLocal/binaryConst (after the target). */
+@inline function compareStack(op: u8, frame: usize, sp: u32, blob: usize, pc: u32, specialized: bool): bool {
+  return compare(op, getTag(frame, sp - 2, specialized), getBits(frame, sp - 2, specialized), getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc);
+}
+@inline function compareLocal(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): bool {
+  const i = <u32>load<u16>(at, 5);
+  return compare(op, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), getTag(frame, i, specialized), getBits(frame, i, specialized), blob, pc);
+}
+@inline function compareConst(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): bool {
+  return compare(op, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), TAG_INT, load<u64>(at, 5), blob, pc);
+}
+
+/** container[key] into slot dst: arrays by int index inline, everything else in indexSlow. */
+@inline function index(frame: usize, dst: u32, t: u64, obj: u64, it: u64, i: u64, blob: usize, pc: u32, specialized: bool): void {
+  if (t == TAG_ARRAY && it == TAG_INT) {
+    if (<i64>i < 0 || <i64>i >= <i64>load<u32>(<usize>obj, 12)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+    const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+    put(frame, dst, load<u64>(el), load<u64>(el, 8), specialized);
+  } else {
+    indexSlow(t, obj, it, i, blob, pc);
+    put(frame, dst, resultTag, resultBits, specialized);
+  }
 }
 
 @inline function body(blob: usize, frame: usize, specialized: bool): void {
@@ -220,61 +328,43 @@ let retBits: u64 = 0;
         pc += 1;
         break;
       }
-      case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
-      case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
-        const bt = getTag(frame, sp - 1, specialized), bb = getBits(frame, sp - 1, specialized);
-        const at2 = getTag(frame, sp - 2, specialized), ab = getBits(frame, sp - 2, specialized);
-        sp -= 2;
-        let tag: u64 = TAG_INT;
-        let bits: u64 = 0;
-        if (at2 == TAG_INT && bt == TAG_INT) {
-          const a = <i64>ab, b = <i64>bb;
-          if (op == OP_ADD) bits = <u64>(a + b);
-          else if (op == OP_SUB) bits = <u64>(a - b);
-          else if (op == OP_MUL) bits = <u64>(a * b);
-          else if (op == OP_DIV || op == OP_MOD) {
-            if (b == 0) fail(ERR_DIVISION_BY_ZERO, blob, pc);
-            if (b == -1) bits = op == OP_DIV ? <u64>(0 - a) : 0;
-            else bits = op == OP_DIV ? <u64>(a / b) : <u64>(a % b);
-          } else {
-            tag = TAG_BOOL;
-            bits = op == OP_LT ? <u64>(a < b) : op == OP_LE ? <u64>(a <= b) : op == OP_GT ? <u64>(a > b) : <u64>(a >= b);
-          }
-        } else if (isNumber(at2) && isNumber(bt)) {
-          const a = asFloat(at2, ab), b = asFloat(bt, bb);
-          tag = TAG_FLOAT;
-          if (op == OP_ADD) bits = reinterpret<u64>(a + b);
-          else if (op == OP_SUB) bits = reinterpret<u64>(a - b);
-          else if (op == OP_MUL) bits = reinterpret<u64>(a * b);
-          else if (op == OP_DIV) bits = reinterpret<u64>(a / b);
-          else if (op == OP_MOD) fail(ERR_TYPE_ERROR, blob, pc);
-          else {
-            tag = TAG_BOOL;
-            bits = op == OP_LT ? <u64>(a < b) : op == OP_LE ? <u64>(a <= b) : op == OP_GT ? <u64>(a > b) : <u64>(a >= b);
-          }
-        } else if (at2 == TAG_STRING && bt == TAG_STRING && op != OP_SUB && op != OP_MUL && op != OP_DIV && op != OP_MOD) {
-          if (op == OP_ADD) {
-            tag = TAG_STRING;
-            bits = <u64>concat(<usize>ab, <usize>bb, blob, pc);
-          } else {
-            const c = compareStrings(<usize>ab, <usize>bb);
-            tag = TAG_BOOL;
-            bits = op == OP_LT ? <u64>(c < 0) : op == OP_LE ? <u64>(c <= 0) : op == OP_GT ? <u64>(c > 0) : <u64>(c >= 0);
-          }
-        } else fail(ERR_TYPE_ERROR, blob, pc);
-        put(frame, sp++, tag, bits, specialized);
-        pc += 1;
-        break;
-      }
-      case OP_EQ: case OP_NE: {
-        const bt = getTag(frame, sp - 1, specialized), bb = getBits(frame, sp - 1, specialized);
-        const at2 = getTag(frame, sp - 2, specialized), ab = getBits(frame, sp - 2, specialized);
-        sp -= 2;
-        let eq: bool;
-        if (at2 == TAG_INT && bt == TAG_INT) eq = ab == bb;
-        else eq = valuesEqual(at2, ab, bt, bb);
-        put(frame, sp++, TAG_BOOL, <u64>(op == OP_EQ ? eq : !eq), specialized);
-        pc += 1;
+      case OP_ADD: { binaryStack(OP_ADD, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_ADD_L: { binaryLocal(OP_ADD, frame, sp, at, blob, pc, specialized); pc += ADD_L_SIZE; break; }
+      case OP_ADD_K: { binaryConst(OP_ADD, frame, sp, at, blob, pc, specialized); pc += ADD_K_SIZE; break; }
+      case OP_SUB: { binaryStack(OP_SUB, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_SUB_L: { binaryLocal(OP_SUB, frame, sp, at, blob, pc, specialized); pc += SUB_L_SIZE; break; }
+      case OP_SUB_K: { binaryConst(OP_SUB, frame, sp, at, blob, pc, specialized); pc += SUB_K_SIZE; break; }
+      case OP_MUL: { binaryStack(OP_MUL, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_MUL_L: { binaryLocal(OP_MUL, frame, sp, at, blob, pc, specialized); pc += MUL_L_SIZE; break; }
+      case OP_MUL_K: { binaryConst(OP_MUL, frame, sp, at, blob, pc, specialized); pc += MUL_K_SIZE; break; }
+      case OP_DIV: { binaryStack(OP_DIV, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_DIV_L: { binaryLocal(OP_DIV, frame, sp, at, blob, pc, specialized); pc += DIV_L_SIZE; break; }
+      case OP_DIV_K: { binaryConst(OP_DIV, frame, sp, at, blob, pc, specialized); pc += DIV_K_SIZE; break; }
+      case OP_MOD: { binaryStack(OP_MOD, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_MOD_L: { binaryLocal(OP_MOD, frame, sp, at, blob, pc, specialized); pc += MOD_L_SIZE; break; }
+      case OP_MOD_K: { binaryConst(OP_MOD, frame, sp, at, blob, pc, specialized); pc += MOD_K_SIZE; break; }
+      case OP_LT: { binaryStack(OP_LT, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_LT_L: { binaryLocal(OP_LT, frame, sp, at, blob, pc, specialized); pc += LT_L_SIZE; break; }
+      case OP_LT_K: { binaryConst(OP_LT, frame, sp, at, blob, pc, specialized); pc += LT_K_SIZE; break; }
+      case OP_LE: { binaryStack(OP_LE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_LE_L: { binaryLocal(OP_LE, frame, sp, at, blob, pc, specialized); pc += LE_L_SIZE; break; }
+      case OP_LE_K: { binaryConst(OP_LE, frame, sp, at, blob, pc, specialized); pc += LE_K_SIZE; break; }
+      case OP_GT: { binaryStack(OP_GT, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_GT_L: { binaryLocal(OP_GT, frame, sp, at, blob, pc, specialized); pc += GT_L_SIZE; break; }
+      case OP_GT_K: { binaryConst(OP_GT, frame, sp, at, blob, pc, specialized); pc += GT_K_SIZE; break; }
+      case OP_GE: { binaryStack(OP_GE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_GE_L: { binaryLocal(OP_GE, frame, sp, at, blob, pc, specialized); pc += GE_L_SIZE; break; }
+      case OP_GE_K: { binaryConst(OP_GE, frame, sp, at, blob, pc, specialized); pc += GE_K_SIZE; break; }
+      case OP_EQ: { binaryStack(OP_EQ, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_EQ_L: { binaryLocal(OP_EQ, frame, sp, at, blob, pc, specialized); pc += EQ_L_SIZE; break; }
+      case OP_EQ_K: { binaryConst(OP_EQ, frame, sp, at, blob, pc, specialized); pc += EQ_K_SIZE; break; }
+      case OP_NE: { binaryStack(OP_NE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
+      case OP_NE_L: { binaryLocal(OP_NE, frame, sp, at, blob, pc, specialized); pc += NE_L_SIZE; break; }
+      case OP_NE_K: { binaryConst(OP_NE, frame, sp, at, blob, pc, specialized); pc += NE_K_SIZE; break; }
+      case OP_INCR: {
+        const i = <u32>load<u16>(at, 1);
+        arith(OP_ADD, frame, i, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 3), blob, pc, specialized);
+        pc += INCR_SIZE;
         break;
       }
       case OP_NEG: {
@@ -315,6 +405,222 @@ let retBits: u64 = 0;
           continue;
         }
         pc += JUMP_IF_FALSE_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT: {
+        const holds = compareStack(OP_LT, frame, sp, blob, pc, specialized);
+        sp -= 2;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LT_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT_L: {
+        const holds = compareLocal(OP_LT, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LT_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT_K: {
+        const holds = compareConst(OP_LT, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LT_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE: {
+        const holds = compareStack(OP_LE, frame, sp, blob, pc, specialized);
+        sp -= 2;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LE_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_L: {
+        const holds = compareLocal(OP_LE, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LE_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_K: {
+        const holds = compareConst(OP_LE, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LE_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT: {
+        const holds = compareStack(OP_GT, frame, sp, blob, pc, specialized);
+        sp -= 2;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GT_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_L: {
+        const holds = compareLocal(OP_GT, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GT_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_K: {
+        const holds = compareConst(OP_GT, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GT_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE: {
+        const holds = compareStack(OP_GE, frame, sp, blob, pc, specialized);
+        sp -= 2;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GE_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_L: {
+        const holds = compareLocal(OP_GE, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GE_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_K: {
+        const holds = compareConst(OP_GE, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GE_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ: {
+        const holds = compareStack(OP_EQ, frame, sp, blob, pc, specialized);
+        sp -= 2;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_EQ_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_L: {
+        const holds = compareLocal(OP_EQ, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_EQ_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_K: {
+        const holds = compareConst(OP_EQ, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_EQ_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE: {
+        const holds = compareStack(OP_NE, frame, sp, blob, pc, specialized);
+        sp -= 2;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_NE_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_L: {
+        const holds = compareLocal(OP_NE, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_NE_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_K: {
+        const holds = compareConst(OP_NE, frame, sp, at, blob, pc, specialized);
+        sp -= 1;
+        if (!holds) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_NE_K_SIZE;
         break;
       }
       case OP_CALL: case OP_CALL_VALUE: {
@@ -413,26 +719,26 @@ let retBits: u64 = 0;
         const base = op == OP_STORE ? sp - 3 : sp - 2;
         const t = getTag(frame, base, specialized), obj = getBits(frame, base, specialized);
         const it = getTag(frame, base + 1, specialized), i = getBits(frame, base + 1, specialized);
-        if (t == TAG_ARRAY && it == TAG_INT) {
+        if (op == OP_INDEX) {
+          index(frame, base, t, obj, it, i, blob, pc, specialized);
+          sp--;
+        } else if (t == TAG_ARRAY && it == TAG_INT) {
           if (<i64>i < 0 || <i64>i >= <i64>load<u32>(<usize>obj, 12)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
           const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
-          if (op == OP_STORE) {
-            store<u64>(el, getTag(frame, sp - 1, specialized));
-            store<u64>(el, getBits(frame, sp - 1, specialized), 8);
-            sp -= 3;
-          } else {
-            sp -= 2;
-            put(frame, sp++, load<u64>(el), load<u64>(el, 8), specialized);
-          }
-        } else if (op == OP_STORE) {
-          storeSlow(t, obj, it, i, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc);
+          store<u64>(el, getTag(frame, sp - 1, specialized));
+          store<u64>(el, getBits(frame, sp - 1, specialized), 8);
           sp -= 3;
         } else {
-          indexSlow(t, obj, it, i, blob, pc);
-          sp -= 2;
-          put(frame, sp++, resultTag, resultBits, specialized);
+          storeSlow(t, obj, it, i, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc);
+          sp -= 3;
         }
         pc += 1;
+        break;
+      }
+      case OP_INDEX_L: {
+        const k = <u32>load<u16>(at, 1);
+        index(frame, sp - 1, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), getTag(frame, k, specialized), getBits(frame, k, specialized), blob, pc, specialized);
+        pc += INDEX_L_SIZE;
         break;
       }
       case OP_LEN: {
