@@ -33,7 +33,8 @@ export interface SpecializeOptions {
   dumpIr?: (file: string, text: string) => void;
   /** Receives each request's IR at the points dumpIr prints it, as objects (for explorer/): the generic function
    *  after max-SSA, the specialized one with where each block came from, and that one again after cleanup (the same
-   *  body, changed in place: read it during the call). */
+   *  body, changed in place: read it during the call). With it, every (context, generic block) copy is a block of
+   *  its own in the specialized IR (weval/specialize.ts, `blockPerCopy`), which costs more time. */
   inspect?: (request: WevalRequest, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
@@ -140,7 +141,9 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   opts.dumpIr?.(`request${req.userId}-generic.ir`, printFunction(generic));
   opts.inspect?.(req, "generic", generic);
   try {
-    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true));
+    // The inspect hook's users draw one block per (context, generic block) (explorer/): the same specialization in
+    // more blocks.
+    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { blockPerCopy: opts.inspect !== undefined });
     if (opts.verify) verifyFunction(r.body);
     opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
     opts.inspect?.(req, "specialized", r.body, r.origins);

@@ -17,6 +17,12 @@
 // context change) are entered the same way from the edges known so far, optimistically (`enterCut`), and processed
 // again when a later edge does not bring a value they used directly.
 //
+// Straight lines. When a block's terminator is (or folds to) one jump, and the target's copy is entered from this
+// processing alone, the copy continues in the same IR block instead of becoming a specialized block of its own
+// (`straightInto`): a case of the dispatch after its constant-folded br_table, the join after it, the next
+// instruction's dispatch in the next context. One bytecode instruction then costs about one block copy's work, not
+// three blocks for cleanup to merge.
+//
 // Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc is a
 // constant or a pointer into a constant buffer; one that is neither aborts the request naming the function and
 // location (and, when paths joined or a select chose it, the loop shape that works). specialize.value on a run-time value (which
@@ -82,13 +88,13 @@ interface Known {
 
 interface EntryState {
   params: AbsVal[];
-  regs: Map<bigint, AbsVal>;
+  regs: Map<number, AbsVal>;
 }
 
 interface Edge {
   to: SpecBlock;
   args: Known[];
-  regs: Map<bigint, Known>;
+  regs: Map<number, Known>;
 }
 
 type TermTemplate =
@@ -106,7 +112,7 @@ interface SpecBlock {
   /** Original parameters (by index) carried as IR parameters: those not constant on entry, in order. */
   paramOrder: number[];
   /** Register indices carried as IR parameters (not constant on entry), in parameter order after paramOrder's. */
-  regOrder: bigint[];
+  regOrder: number[];
   edges: Edge[];
   term: TermTemplate;
   queued: boolean;
@@ -116,6 +122,8 @@ interface SpecBlock {
   incoming?: Map<BlockId, Edge[]>;
   /** For a cut block (not a same-context join, not the entry; see `enterCut`): what its last processing assumed. */
   cut?: CutShape;
+  /** Counts the block's processings (and invalidations): what `inlinedInto` records of it stand for one of them. */
+  round: number;
 }
 
 /** The values a cut block was last entered with directly (not as parameters), as its incoming edges brought them:
@@ -129,7 +137,7 @@ interface CutShape {
   /** Per original parameter: the value every incoming edge brought, or undefined (a parameter, or constant). */
   params: (Known | undefined)[];
   /** Per register or virtual slot used directly: the value every incoming edge brought. */
-  regs: Map<bigint, Known>;
+  regs: Map<number, Known>;
 }
 
 /** Processings of a cut block with values used directly before it falls back to parameters for all of them: a
@@ -146,11 +154,28 @@ const ZERO: Known = { abs: { kind: "const", value: i64(0n) } };
 const sameKnown = (a: Known, b: Known): boolean => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
 
 /** `globals` are the request's specialization globals (weval's num_globals records, read.specialization.global). */
-/** Registers in index order (their keys are bigints): the order of a block's register parameters. */
-const byRegister = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+/** The entry state a join starts from: replaced before anything reads it. */
+const joinState = (): EntryState => ({ params: [], regs: new Map() });
 
-export function specializeFunction(generic: FunctionBody, args: ArgSpec[], intrinsics: Map<number, string>, limits: Limits = DEFAULT_LIMITS, globals: ArgSpec[] = []): SpecializeResult {
-  return new Specializer(generic, args, intrinsics, limits, globals).run();
+/** Registers in index order: the order of a block's register parameters. */
+const byRegister = (a: number, b: number) => a - b;
+
+export interface SpecializeFunctionOptions {
+  /** Make every block copy — a (context, generic block) pair — a specialized block of its own: no processing
+   *  continues into another copy (`straightInto`), as tools that map each block to one pc and one generic block
+   *  need (explorer/). The output is the same program in more blocks, which cleanup merges, at a higher cost. */
+  blockPerCopy?: boolean;
+}
+
+export function specializeFunction(
+  generic: FunctionBody,
+  args: ArgSpec[],
+  intrinsics: Map<number, string>,
+  limits: Limits = DEFAULT_LIMITS,
+  globals: ArgSpec[] = [],
+  options: SpecializeFunctionOptions = {},
+): SpecializeResult {
+  return new Specializer(generic, args, intrinsics, limits, globals, options).run();
 }
 
 class Specializer {
@@ -166,6 +191,14 @@ class Specializer {
   private readonly joins: Uint8Array;
   /** Each original block's position in reverse postorder (the worklist's order within a context). */
   private readonly rpoIndex: Int32Array;
+  /** Per original block: the root of its region (itself when it is none's; see `sameContextJoins`). */
+  private readonly regionRoot: Int32Array;
+  /** Original blocks the current processing has run through in a straight line: those marked `chainStamp`. */
+  private readonly chainMark: Int32Array;
+  private chainStamp = 0;
+  /** Block copies (by key, as `blocks`) that a processing continued into without a block of their own, and which
+   *  processing: the block and its `round` then (see `straightInto`). */
+  private readonly inlinedInto = new Map<number, { s: SpecBlock; round: number }>();
 
   constructor(
     private readonly f: FunctionBody,
@@ -173,10 +206,13 @@ class Specializer {
     private readonly intrinsics: Map<number, string>,
     private readonly limits: Limits,
     private readonly globals: ArgSpec[],
+    private readonly options: SpecializeFunctionOptions,
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
     if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
     this.rpoIndex = new Int32Array(f.blocks.length);
+    this.regionRoot = new Int32Array(f.blocks.length);
+    this.chainMark = new Int32Array(f.blocks.length);
     const order = f.reversePostorder();
     order.forEach((b, i) => (this.rpoIndex[b] = i));
     this.joins = this.sameContextJoins(order);
@@ -201,15 +237,34 @@ class Specializer {
       });
     const entered = new Uint8Array(f.blocks.length);
     const cut = new Uint8Array(f.blocks.length); // entered by a back edge or from a block that changes the context
+    const preds: BlockId[][] = f.blocks.map(() => []);
     for (const b of order) {
       const changing = changes(b);
       for (const t of targetsOf(f.blocks[b].term)) {
+        preds[t.block].push(b);
         entered[t.block] = 1;
         if (changing || this.rpoIndex[t.block] <= this.rpoIndex[b]) cut[t.block] = 1;
       }
     }
     const joins = new Uint8Array(f.blocks.length);
     for (let b = 0; b < f.blocks.length; b++) joins[b] = entered[b] && !cut[b] && b !== f.entry ? 1 : 0;
+    // Regions a copy can run through in a straight line (see `straightInto`). A join with one predecessor block
+    // belongs to its predecessor's region; a join all of whose predecessors are in one region belongs to it too
+    // (the join after an interpreter's dispatch: every case is entered from the dispatch block alone). Every block
+    // of a region is entered only from the region, so its copy in a context is entered only from the copy of the
+    // region's root in that context, through the region's copies there.
+    const root = this.regionRoot;
+    for (const b of order) {
+      root[b] = b;
+      if (!joins[b]) continue;
+      let r = -1;
+      for (const p of preds[b]) {
+        const pr = root[p];
+        if (r === -1) r = pr;
+        else if (pr !== r) r = -2;
+      }
+      if (r >= 0) root[b] = r;
+    }
     return joins;
   }
 
@@ -262,8 +317,18 @@ class Specializer {
     const key = ctx * this.f.blocks.length + orig;
     let s = this.blocks.get(key);
     if (s) return s;
-    if (this.blocks.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
-    s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false };
+    this.countCopy();
+    const r = this.inlinedInto.get(key);
+    if (r) {
+      // A processing continued into this copy (`straightInto`); now it is entered from elsewhere too: that
+      // processing is done again, and jumps to this block.
+      this.inlinedInto.delete(key);
+      if (r.round === r.s.round) {
+        r.s.round++;
+        this.enqueue(r.s);
+      }
+    }
+    s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, round: 0 };
     if (ctx !== 0 || orig !== this.f.entry) {
       s.incoming = new Map();
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
@@ -271,6 +336,11 @@ class Specializer {
     this.blocks.set(key, s);
     this.enqueue(s);
     return s;
+  }
+
+  /** Count one more block copy against maxBlocks: specialized blocks and copies continued into (`straightInto`). */
+  private countCopy(): void {
+    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
   }
 
   private enqueue(s: SpecBlock): void {
@@ -281,7 +351,7 @@ class Specializer {
   }
 
   /** Merge an edge's exit state into its target's entry state; re-queue the target if it changed. */
-  private flowInto(to: SpecBlock, args: Known[], regs: Map<bigint, Known>): void {
+  private flowInto(to: SpecBlock, args: Known[], regs: Map<number, Known>): void {
     const where = () => this.where(to);
     let changed = false;
     const params = to.entry.params;
@@ -353,11 +423,12 @@ class Specializer {
 
   /** Enter a join from its incoming edges: a value every edge brings the same is used as it is, the others become
    *  parameters (their abstract value the meet of the edges'). False when no edge comes in. */
-  private enterJoin(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<bigint, Known>): boolean {
+  private enterJoin(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): boolean {
     const { f, out } = this;
     const edges: Edge[] = [];
     for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
     if (edges.length === 0) return false;
+    if (edges.length === 1) return this.enterFromOneEdge(s, edges[0], vals, regs);
     const where = () => this.where(s);
     const merge = (incoming: Known[], type: ValType): { known: Known; param: boolean } => {
       const first = incoming[0];
@@ -376,14 +447,45 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const keys = new Set<bigint>();
+    const keys = new Set<number>();
     for (const e of edges) for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
-    const entryRegs = new Map<bigint, AbsVal>();
+    const entryRegs = new Map<number, AbsVal>();
     for (const k of [...keys].sort(byRegister)) {
       const m = merge(edges.map((e) => e.regs.get(k) ?? ZERO), slotType(k));
       if (m.param) s.regOrder.push(k);
       regs.set(k, m.known);
       entryRegs.set(k, m.known.abs);
+    }
+    s.entry = { params, regs: entryRegs };
+    return true;
+  }
+
+  /** `enterJoin` with one incoming edge (most joins): every value comes as the edge brings it, no parameters. */
+  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: Map<ValueId, Known>, regs: Map<number, Known>): true {
+    const origParams = this.f.blocks[s.orig].params;
+    const params: AbsVal[] = new Array(origParams.length);
+    for (let i = 0; i < origParams.length; i++) {
+      vals.set(origParams[i], e.args[i]);
+      params[i] = e.args[i].abs;
+    }
+    s.paramOrder = [];
+    s.regOrder = [];
+    // In register order, as enterJoin makes them (the order virtual slots are stored in at sync.stack and return).
+    let sorted = true;
+    let last: number | undefined;
+    for (const k of e.regs.keys()) {
+      if (last !== undefined && k < last) {
+        sorted = false;
+        break;
+      }
+      last = k;
+    }
+    const keys = sorted ? e.regs.keys() : [...e.regs.keys()].sort(byRegister);
+    const entryRegs = new Map<number, AbsVal>();
+    for (const k of keys) {
+      const r = e.regs.get(k)!;
+      regs.set(k, r);
+      entryRegs.set(k, r.abs);
     }
     s.entry = { params, regs: entryRegs };
     return true;
@@ -397,7 +499,7 @@ class Specializer {
    *  processed again with the parameters it now needs; at the end every edge fits, so each value used directly is
    *  the one value all the block's predecessors pass, which dominates it. Straight-line bytecode (pc → pc + 1, one
    *  predecessor context) then carries nothing as a parameter. False when no edge comes in. */
-  private enterCut(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<bigint, Known>): boolean {
+  private enterCut(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): boolean {
     const { f, out } = this;
     const cut = s.cut!;
     const edges: Edge[] = [];
@@ -464,7 +566,7 @@ class Specializer {
   /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
    *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
    *  uses materialize it. The entry block's parameters are the function's. */
-  private enterWithParams(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<bigint, Known>): void {
+  private enterWithParams(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): void {
     const { f, out } = this;
     const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
     s.paramOrder = [];
@@ -496,6 +598,7 @@ class Specializer {
   }
 
   private process(s: SpecBlock): void {
+    s.round++;
     const block = this.out.blocks[s.id];
     block.params = [];
     block.insts = [];
@@ -513,9 +616,10 @@ class Specializer {
 
   private processBody(s: SpecBlock): void {
     const { f, out } = this;
-    const orig = f.blocks[s.orig];
+    let orig = f.blocks[s.orig];
+    this.chainMark[s.orig] = ++this.chainStamp;
     const vals = new Map<ValueId, Known>();
-    const regs = new Map<bigint, Known>();
+    const regs = new Map<number, Known>();
     if (s.incoming) {
       if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) {
         s.term = { kind: "unreachable" }; // no edge comes here any more
@@ -531,6 +635,7 @@ class Specializer {
       return k;
     };
 
+    for (;;) {
     for (const v of orig.insts) {
       const d = f.values[v];
       if (d.kind === "pick") {
@@ -564,10 +669,10 @@ class Specializer {
             next = this.contexts.pop(next);
             break;
           case "read.reg":
-            vals.set(v, regs.get(BigInt(constArg(0, "the register index").bits)) ?? { abs: { kind: "const", value: i64(0n) } });
+            vals.set(v, regs.get(this.registerKey(s, constArg(0, "the register index"))) ?? ZERO);
             break;
           case "write.reg":
-            regs.set(BigInt(constArg(0, "the register index").bits), args[1]);
+            regs.set(this.registerKey(s, constArg(0, "the register index")), args[1]);
             break;
           case "specialize.value": {
             const lo = Number(constArg(1, "the lower bound").bits) | 0;
@@ -637,11 +742,22 @@ class Specializer {
       if (out.values.length > this.limits.maxValues) throw new SpecializationAborted(`more than ${this.limits.maxValues} values (limit maxValues)`);
     }
 
+    // A jump to a block copy that only this processing enters (`straightInto`) continues in this IR block
+    // instead of becoming a specialized block of its own.
+    const into = fork ? undefined : this.straightInto(s, next, orig.term, get);
+    if (!into) break;
+    const args = into.args.map(get);
+    this.chainMark[into.block] = this.chainStamp;
+    orig = f.blocks[into.block];
+    orig.params.forEach((p, i) => vals.set(p, args[i]));
+    }
+
     // Terminator: constant conditions and indices become jumps.
     const edge = (target: { block: BlockId; args: ValueId[] }): number => {
       const args = target.args.map(get);
-      const state = (): EntryState => {
-        const entryRegs = new Map<bigint, AbsVal>();
+      // A join's entry state is made from its incoming edges when it is processed (`enterJoin`).
+      const state = this.joins[target.block] ? joinState : (): EntryState => {
+        const entryRegs = new Map<number, AbsVal>();
         for (const [k, r] of regs) entryRegs.set(k, r.abs);
         return { params: args.map((a) => a.abs), regs: entryRegs };
       };
@@ -709,6 +825,51 @@ class Specializer {
       default:
         s.term = { kind: "unreachable" };
     }
+  }
+
+  /** The target a terminator jumps to when it is (or folds to) one jump, if the target's copy in context `ctx` is
+   *  entered from this processing of `s` alone: it then continues in s's IR block. Two cases:
+   *  - the target is in the region of a block this processing has run through in a straight line (every jump since
+   *    folded), the region's root (see `sameContextJoins`): it is entered from nowhere else, by construction;
+   *  - no specialized block exists for the copy, and no other processing continued into it: this one does, and
+   *    records it (`inlinedInto`). If an edge to that copy is made later, from anywhere (`blockFor`), the copy gets a
+   *    block of its own and `s` is processed again, this time jumping to it. So straight-line bytecode — one
+   *    instruction's copy jumping to the next one's — becomes one block as it is specialized, instead of a few
+   *    blocks per instruction for the cleanup passes to merge; a loop header costs one more processing of the
+   *    straight run that reached it before its back edge (at most one per block copy: blocks are never removed). */
+  private straightInto(s: SpecBlock, ctx: number, t: Terminator, get: (v: ValueId) => Known): { block: BlockId; args: ValueId[] } | undefined {
+    let target: { block: BlockId; args: ValueId[] } | undefined;
+    if (t.kind === "br") target = t.target;
+    else if (t.kind === "cond") {
+      const c = get(t.cond);
+      if (c.abs.kind === "const") target = c.abs.value.bits !== 0 ? t.then : t.else;
+    } else if (t.kind === "table") {
+      const c = get(t.index);
+      if (c.abs.kind === "const") {
+        const i = Number(c.abs.value.bits);
+        target = i < t.targets.length ? t.targets[i] : t.default;
+      }
+    }
+    if (!target || this.options.blockPerCopy) return undefined;
+    const root = this.regionRoot[target.block];
+    if (root !== target.block && this.chainMark[root] === this.chainStamp) return target;
+    if (target.block === this.f.entry) return undefined;
+    const key = ctx * this.f.blocks.length + target.block;
+    if (this.blocks.has(key)) return undefined;
+    const r = this.inlinedInto.get(key);
+    // Continued into by another processing that still stands, or already by this one (a loop that folded to a
+    // jump): the edge made instead gives the copy its own block.
+    if (r && r.round === r.s.round) return undefined;
+    if (!r) this.countCopy();
+    this.inlinedInto.set(key, { s, round: s.round });
+    return target;
+  }
+
+  /** A register's key in the state maps: its index, which must be below 2^40 (the keys below 0 are virtual-state.ts's). */
+  private registerKey(s: SpecBlock, index: Const): number {
+    const k = BigInt(index.bits);
+    if (k >= 1n << 40n) throw new SpecializationAborted(`weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`);
+    return Number(k);
   }
 
   /** A context key for a pc: a constant, or a pointer into a constant buffer (weval's pointer pcs). */
@@ -803,7 +964,7 @@ class Specializer {
     for (const s of this.blocks.values()) {
       // Virtual slots an edge carries but its target dropped (at a join with an edge that lacked them) are stored
       // at the end of this block, before its terminator (virtual-state.ts).
-      const flushed = new Set<bigint>();
+      const flushed = new Set<number>();
       for (const e of s.edges) {
         for (const [addrKey, dataKey] of virtualKeyPairs(e.regs)) {
           if (flushed.has(dataKey) || e.to.entry.regs.has(dataKey)) continue;
@@ -899,8 +1060,8 @@ class BlockHeap {
 }
 
 /** (address key, data key) of each virtual slot in a map. */
-function virtualKeyPairs<V>(slots: Map<bigint, V>): [bigint, bigint][] {
-  const pairs: [bigint, bigint][] = [];
-  for (const k of slots.keys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1n, k]);
+function virtualKeyPairs<V>(slots: Map<number, V>): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (const k of slots.keys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
   return pairs;
 }

@@ -2,8 +2,9 @@
 // (push/pop/read/write/sync.stack) and virtual locals (read/write.local). Both are memory the interpreter owns; the
 // specializer keeps the values it knows in SSA values and stores them to memory only when it must.
 //
-// The specializer carries registers and these slots in one map per program point (`Map<bigint, V>`): a register
-// is its own index (>= 0), and each virtual slot is a negative key naming one half of an (address, data) pair —
+// The specializer carries registers and these slots in one map per program point (`Map<number, V>`): a register
+// is its own index (>= 0; a number, not the i64 the interpreter passes: Map lookups on small numbers are much cheaper
+// than on bigints), and each virtual slot is a negative key naming one half of an (address, data) pair —
 // stack entry i (0 is the top, the last push) and local index n — so block parameters, edges and joins handle all
 // of them alike. What differs is the meet at a join:
 //   - a register missing on an edge reads as zero (weval registers start at zero), so keys are the union;
@@ -19,28 +20,28 @@
 import type { ValType } from "../ssa/types.ts";
 
 /** Key bases: stack entry i is -(1 + 2i + half), local n is -(1 + LOCAL_BASE + 2n + half); half 0 = address. */
-const LOCAL_BASE = 1n << 40n;
+const LOCAL_BASE = 2 ** 40;
 
-export const stackKey = (i: number, half: 0 | 1): bigint => -(1n + 2n * BigInt(i) + BigInt(half));
-export const localKey = (n: number, half: 0 | 1): bigint => -(1n + LOCAL_BASE + 2n * BigInt(n) + BigInt(half));
+export const stackKey = (i: number, half: 0 | 1): number => -(1 + 2 * i + half);
+export const localKey = (n: number, half: 0 | 1): number => -(1 + LOCAL_BASE + 2 * n + half);
 
 /** True for a virtual stack or local slot (false for a weval register). */
-export const isVirtual = (k: bigint): boolean => k < 0n;
+export const isVirtual = (k: number): boolean => k < 0;
 
 /** The type of a slot's values: registers and data halves are i64, address halves i32. */
-export function slotType(k: bigint): ValType {
-  return k < 0n && (-k - 1n) % 2n === 0n ? "i32" : "i64";
+export function slotType(k: number): ValType {
+  return k < 0 && (-k - 1) % 2 === 0 ? "i32" : "i64";
 }
 
 /** How many entries the virtual stack holds in `slots`. */
-export function stackDepth<V>(slots: Map<bigint, V>): number {
+export function stackDepth<V>(slots: Map<number, V>): number {
   let d = 0;
   while (slots.has(stackKey(d, 1))) d++;
   return d;
 }
 
 /** Push (addr, data) as the new top, moving every entry one down. */
-export function pushStack<V>(slots: Map<bigint, V>, addr: V, data: V): void {
+export function pushStack<V>(slots: Map<number, V>, addr: V, data: V): void {
   for (let i = stackDepth(slots) - 1; i >= 0; i--) {
     slots.set(stackKey(i + 1, 0), slots.get(stackKey(i, 0))!);
     slots.set(stackKey(i + 1, 1), slots.get(stackKey(i, 1))!);
@@ -50,7 +51,7 @@ export function pushStack<V>(slots: Map<bigint, V>, addr: V, data: V): void {
 }
 
 /** Remove the top entry and return its data (undefined when the virtual stack is empty). */
-export function popStack<V>(slots: Map<bigint, V>): V | undefined {
+export function popStack<V>(slots: Map<number, V>): V | undefined {
   const depth = stackDepth(slots);
   if (depth === 0) return undefined;
   const top = slots.get(stackKey(0, 1));
@@ -64,16 +65,16 @@ export function popStack<V>(slots: Map<bigint, V>): V | undefined {
 }
 
 /** The (address, data) pairs of every virtual slot in `slots` whose keys satisfy `which`, stack first. */
-export function virtualPairs<V>(slots: Map<bigint, V>, which: (k: bigint) => boolean = () => true): [V, V][] {
+export function virtualPairs<V>(slots: Map<number, V>, which: (k: number) => boolean = () => true): [V, V][] {
   const pairs: [V, V][] = [];
   for (const [k, data] of slots) {
     if (!isVirtual(k) || slotType(k) !== "i64" || !which(k)) continue;
-    pairs.push([slots.get(k + 1n)!, data]); // the address half's key is the data half's plus one
+    pairs.push([slots.get(k + 1)!, data]); // the address half's key is the data half's plus one
   }
   return pairs;
 }
 
 /** Forget every virtual slot (after they were stored). */
-export function clearVirtual<V>(slots: Map<bigint, V>): void {
+export function clearVirtual<V>(slots: Map<number, V>): void {
   for (const k of [...slots.keys()]) if (isVirtual(k)) slots.delete(k);
 }
