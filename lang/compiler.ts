@@ -19,7 +19,7 @@
 import { SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
 import { ALLOCATING_BUILTINS, stringFreeExpr, stringFreeNames } from "./string-free.ts";
-import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK, fusedForms, jumpForms } from "./opcodes.ts";
+import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK, fusedForms, jumpForms, type FusedForms } from "./opcodes.ts";
 
 export interface CompiledFunction {
   name: string;
@@ -497,16 +497,8 @@ class FunctionCompiler {
           this.here();
           return;
         }
-        this.expression(e.left);
         if (e.op === "+" && !this.stringFree(e.left) && !this.stringFree(e.right)) this.allocates();
-        const fused = fusedForms(ARITH[e.op])!;
-        const slot = this.localSlot(e.right);
-        if (e.right.kind === "int" && this.fuse) this.emit(fused.constant, e, e.right.value);
-        else if (slot !== undefined) this.emit(fused.local, e, slot);
-        else {
-          this.expression(e.right);
-          this.emit(ARITH[e.op], e);
-        }
+        this.operands(fusedForms(ARITH[e.op])!, e.left, e.right, e);
         return;
       }
       case "array":
@@ -557,12 +549,23 @@ class FunctionCompiler {
       this.expression(cond);
       return [this.jump("JUMP_IF_FALSE", pos)];
     }
-    this.expression(cond.left);
-    const slot = this.localSlot(cond.right);
-    if (cond.right.kind === "int") return [this.jump(forms.constant, cond, cond.right.value)];
-    if (slot !== undefined) return [this.jump(forms.local, cond, slot)];
-    this.expression(cond.right);
-    return [this.jump(forms.stack, cond)];
+    return [this.operands(forms, cond.left, cond.right, cond, true)];
+  }
+
+  /** Emit a binary operation (or compare-and-branch, `jump`) in the form that takes its operands where they are:
+   *  a local or an integer literal as an operand, anything else evaluated onto the stack. Returns the pc. */
+  private operands(forms: FusedForms, left: Expr, right: Expr, pos: Pos, jump = false): number {
+    const emit = (name: string, ...operands: (number | bigint)[]) => (jump ? this.jump(name, pos, ...operands) : this.emit(name, pos, ...operands));
+    const a = this.localSlot(left);
+    const b = this.localSlot(right);
+    const k = right.kind === "int" && this.fuse ? right.value : undefined;
+    if (a !== undefined && b !== undefined) return emit(forms.localLocal, a, b);
+    if (a !== undefined && k !== undefined) return emit(forms.localConstant, a, k);
+    this.expression(left);
+    if (b !== undefined) return emit(forms.local, b);
+    if (k !== undefined) return emit(forms.constant, k);
+    this.expression(right);
+    return emit(forms.stack);
   }
 
   private call(e: Extract<Expr, { kind: "call" }>): void {

@@ -76,31 +76,47 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   ...fusedOpcodes(),
 ];
 
-/** Superinstructions: one dispatch instead of two to four for the shapes loops are made of. `OP_L i` is `GET i; OP`
- *  and `OP_K k` is `INT k; OP` (the left operand on the stack); `JUMP_IF_NOT_CMP t` is `CMP; JUMP_IF_FALSE t`, and
- *  its `_L`/`_K` forms take the right operand the same way. The jump target is always operand 0, as for JUMP. */
+/** Superinstructions: one dispatch instead of two to four for the shapes loops are made of. `OP_L j` is `GET j; OP`
+ *  and `OP_K k` is `INT k; OP` (the left operand on the stack); `OP_LL i j` and `OP_LK i k` take the left operand
+ *  from local i too. `JUMP_IF_NOT_CMP t` is `CMP; JUMP_IF_FALSE t`, and its `_L`/`_K`/`_LL`/`_LK` forms take their
+ *  operands the same way. The jump target is always operand 0, as for JUMP. */
 function fusedOpcodes(): FernOpcode[] {
   const out: FernOpcode[] = [];
   FUSABLE.forEach((op, k) => {
     out.push({ code: 0x40 + k, name: `${op}_L`, operands: ["u16"], pops: 1, pushes: 1, doc: `a ${op} local i (GET i + ${op} in one)` });
     out.push({ code: 0x50 + k, name: `${op}_K`, operands: ["i64"], pops: 1, pushes: 1, doc: `a ${op} the integer constant k (INT k + ${op} in one)` });
+    out.push({ code: 0x80 + k, name: `${op}_LL`, operands: ["u16", "u16"], pops: 0, pushes: 1, doc: `push local i ${op} local j (GET i + GET j + ${op} in one)` });
+    out.push({ code: 0x90 + k, name: `${op}_LK`, operands: ["u16", "i64"], pops: 0, pushes: 1, doc: `push local i ${op} the integer constant k (GET i + INT k + ${op} in one)` });
   });
   COMPARISONS.forEach((op, k) => {
     out.push({ code: 0x60 + k, name: `JUMP_IF_NOT_${op}`, operands: ["u32"], pops: 2, pushes: 0, doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)` });
     out.push({ code: 0x68 + k, name: `JUMP_IF_NOT_${op}_L`, operands: ["u32", "u16"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} local i` });
     out.push({ code: 0x70 + k, name: `JUMP_IF_NOT_${op}_K`, operands: ["u32", "i64"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} the integer constant k` });
+    out.push({ code: 0xa0 + k, name: `JUMP_IF_NOT_${op}_LL`, operands: ["u32", "u16", "u16"], pops: 0, pushes: 0, doc: `jump unless local i ${op} local j` });
+    out.push({ code: 0xa8 + k, name: `JUMP_IF_NOT_${op}_LK`, operands: ["u32", "u16", "i64"], pops: 0, pushes: 0, doc: `jump unless local i ${op} the integer constant k` });
   });
   return out;
 }
 
 /** The fused forms of a binary operator (by its plain opcode's name), or undefined when it has none. */
-export function fusedForms(op: string): { local: string; constant: string } | undefined {
-  return (FUSABLE as readonly string[]).includes(op) ? { local: `${op}_L`, constant: `${op}_K` } : undefined;
+export function fusedForms(op: string): FusedForms | undefined {
+  return (FUSABLE as readonly string[]).includes(op) ? { stack: op, local: `${op}_L`, constant: `${op}_K`, localLocal: `${op}_LL`, localConstant: `${op}_LK` } : undefined;
+}
+
+/** An operation's opcode names by where its operands are: both on the stack; the right one a local or an integer
+ *  constant (the left on the stack); the left one a local too. */
+export interface FusedForms {
+  stack: string;
+  local: string;
+  constant: string;
+  localLocal: string;
+  localConstant: string;
 }
 
 /** The compare-and-branch forms of a comparison (by its plain opcode's name), or undefined for other operators. */
-export function jumpForms(op: string): { stack: string; local: string; constant: string } | undefined {
-  return (COMPARISONS as readonly string[]).includes(op) ? { stack: `JUMP_IF_NOT_${op}`, local: `JUMP_IF_NOT_${op}_L`, constant: `JUMP_IF_NOT_${op}_K` } : undefined;
+export function jumpForms(op: string): FusedForms | undefined {
+  const j = `JUMP_IF_NOT_${op}`;
+  return (COMPARISONS as readonly string[]).includes(op) ? { stack: j, local: `${j}_L`, constant: `${j}_K`, localLocal: `${j}_LL`, localConstant: `${j}_LK` } : undefined;
 }
 
 export const FERN_BY_NAME: ReadonlyMap<string, FernOpcode> = new Map(FERN_OPCODES.map((o) => [o.name, o]));

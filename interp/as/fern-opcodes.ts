@@ -289,6 +289,18 @@ export const OP_ADD_K: u8 = 0x50;
 export const ADD_K_SIZE: u32 = 9;
 export const ADD_K_OPERAND_0: u32 = 1;
 
+// ADD_LL u16, u16: push local i ADD local j (GET i + GET j + ADD in one)
+export const OP_ADD_LL: u8 = 0x80;
+export const ADD_LL_SIZE: u32 = 5;
+export const ADD_LL_OPERAND_0: u32 = 1;
+export const ADD_LL_OPERAND_1: u32 = 3;
+
+// ADD_LK u16, i64: push local i ADD the integer constant k (GET i + INT k + ADD in one)
+export const OP_ADD_LK: u8 = 0x90;
+export const ADD_LK_SIZE: u32 = 11;
+export const ADD_LK_OPERAND_0: u32 = 1;
+export const ADD_LK_OPERAND_1: u32 = 3;
+
 // SUB_L u16: a SUB local i (GET i + SUB in one)
 export const OP_SUB_L: u8 = 0x41;
 export const SUB_L_SIZE: u32 = 3;
@@ -298,6 +310,18 @@ export const SUB_L_OPERAND_0: u32 = 1;
 export const OP_SUB_K: u8 = 0x51;
 export const SUB_K_SIZE: u32 = 9;
 export const SUB_K_OPERAND_0: u32 = 1;
+
+// SUB_LL u16, u16: push local i SUB local j (GET i + GET j + SUB in one)
+export const OP_SUB_LL: u8 = 0x81;
+export const SUB_LL_SIZE: u32 = 5;
+export const SUB_LL_OPERAND_0: u32 = 1;
+export const SUB_LL_OPERAND_1: u32 = 3;
+
+// SUB_LK u16, i64: push local i SUB the integer constant k (GET i + INT k + SUB in one)
+export const OP_SUB_LK: u8 = 0x91;
+export const SUB_LK_SIZE: u32 = 11;
+export const SUB_LK_OPERAND_0: u32 = 1;
+export const SUB_LK_OPERAND_1: u32 = 3;
 
 // MUL_L u16: a MUL local i (GET i + MUL in one)
 export const OP_MUL_L: u8 = 0x42;
@@ -309,6 +333,18 @@ export const OP_MUL_K: u8 = 0x52;
 export const MUL_K_SIZE: u32 = 9;
 export const MUL_K_OPERAND_0: u32 = 1;
 
+// MUL_LL u16, u16: push local i MUL local j (GET i + GET j + MUL in one)
+export const OP_MUL_LL: u8 = 0x82;
+export const MUL_LL_SIZE: u32 = 5;
+export const MUL_LL_OPERAND_0: u32 = 1;
+export const MUL_LL_OPERAND_1: u32 = 3;
+
+// MUL_LK u16, i64: push local i MUL the integer constant k (GET i + INT k + MUL in one)
+export const OP_MUL_LK: u8 = 0x92;
+export const MUL_LK_SIZE: u32 = 11;
+export const MUL_LK_OPERAND_0: u32 = 1;
+export const MUL_LK_OPERAND_1: u32 = 3;
+
 // DIV_L u16: a DIV local i (GET i + DIV in one)
 export const OP_DIV_L: u8 = 0x43;
 export const DIV_L_SIZE: u32 = 3;
@@ -318,6 +354,18 @@ export const DIV_L_OPERAND_0: u32 = 1;
 export const OP_DIV_K: u8 = 0x53;
 export const DIV_K_SIZE: u32 = 9;
 export const DIV_K_OPERAND_0: u32 = 1;
+
+// DIV_LL u16, u16: push local i DIV local j (GET i + GET j + DIV in one)
+export const OP_DIV_LL: u8 = 0x83;
+export const DIV_LL_SIZE: u32 = 5;
+export const DIV_LL_OPERAND_0: u32 = 1;
+export const DIV_LL_OPERAND_1: u32 = 3;
+
+// DIV_LK u16, i64: push local i DIV the integer constant k (GET i + INT k + DIV in one)
+export const OP_DIV_LK: u8 = 0x93;
+export const DIV_LK_SIZE: u32 = 11;
+export const DIV_LK_OPERAND_0: u32 = 1;
+export const DIV_LK_OPERAND_1: u32 = 3;
 
 // MOD_L u16: a MOD local i (GET i + MOD in one)
 export const OP_MOD_L: u8 = 0x44;
@@ -329,6 +377,18 @@ export const OP_MOD_K: u8 = 0x54;
 export const MOD_K_SIZE: u32 = 9;
 export const MOD_K_OPERAND_0: u32 = 1;
 
+// MOD_LL u16, u16: push local i MOD local j (GET i + GET j + MOD in one)
+export const OP_MOD_LL: u8 = 0x84;
+export const MOD_LL_SIZE: u32 = 5;
+export const MOD_LL_OPERAND_0: u32 = 1;
+export const MOD_LL_OPERAND_1: u32 = 3;
+
+// MOD_LK u16, i64: push local i MOD the integer constant k (GET i + INT k + MOD in one)
+export const OP_MOD_LK: u8 = 0x94;
+export const MOD_LK_SIZE: u32 = 11;
+export const MOD_LK_OPERAND_0: u32 = 1;
+export const MOD_LK_OPERAND_1: u32 = 3;
+
 // LT_L u16: a LT local i (GET i + LT in one)
 export const OP_LT_L: u8 = 0x45;
 export const LT_L_SIZE: u32 = 3;
@@ -338,6 +398,18 @@ export const LT_L_OPERAND_0: u32 = 1;
 export const OP_LT_K: u8 = 0x55;
 export const LT_K_SIZE: u32 = 9;
 export const LT_K_OPERAND_0: u32 = 1;
+
+// LT_LL u16, u16: push local i LT local j (GET i + GET j + LT in one)
+export const OP_LT_LL: u8 = 0x85;
+export const LT_LL_SIZE: u32 = 5;
+export const LT_LL_OPERAND_0: u32 = 1;
+export const LT_LL_OPERAND_1: u32 = 3;
+
+// LT_LK u16, i64: push local i LT the integer constant k (GET i + INT k + LT in one)
+export const OP_LT_LK: u8 = 0x95;
+export const LT_LK_SIZE: u32 = 11;
+export const LT_LK_OPERAND_0: u32 = 1;
+export const LT_LK_OPERAND_1: u32 = 3;
 
 // LE_L u16: a LE local i (GET i + LE in one)
 export const OP_LE_L: u8 = 0x46;
@@ -349,6 +421,18 @@ export const OP_LE_K: u8 = 0x56;
 export const LE_K_SIZE: u32 = 9;
 export const LE_K_OPERAND_0: u32 = 1;
 
+// LE_LL u16, u16: push local i LE local j (GET i + GET j + LE in one)
+export const OP_LE_LL: u8 = 0x86;
+export const LE_LL_SIZE: u32 = 5;
+export const LE_LL_OPERAND_0: u32 = 1;
+export const LE_LL_OPERAND_1: u32 = 3;
+
+// LE_LK u16, i64: push local i LE the integer constant k (GET i + INT k + LE in one)
+export const OP_LE_LK: u8 = 0x96;
+export const LE_LK_SIZE: u32 = 11;
+export const LE_LK_OPERAND_0: u32 = 1;
+export const LE_LK_OPERAND_1: u32 = 3;
+
 // GT_L u16: a GT local i (GET i + GT in one)
 export const OP_GT_L: u8 = 0x47;
 export const GT_L_SIZE: u32 = 3;
@@ -358,6 +442,18 @@ export const GT_L_OPERAND_0: u32 = 1;
 export const OP_GT_K: u8 = 0x57;
 export const GT_K_SIZE: u32 = 9;
 export const GT_K_OPERAND_0: u32 = 1;
+
+// GT_LL u16, u16: push local i GT local j (GET i + GET j + GT in one)
+export const OP_GT_LL: u8 = 0x87;
+export const GT_LL_SIZE: u32 = 5;
+export const GT_LL_OPERAND_0: u32 = 1;
+export const GT_LL_OPERAND_1: u32 = 3;
+
+// GT_LK u16, i64: push local i GT the integer constant k (GET i + INT k + GT in one)
+export const OP_GT_LK: u8 = 0x97;
+export const GT_LK_SIZE: u32 = 11;
+export const GT_LK_OPERAND_0: u32 = 1;
+export const GT_LK_OPERAND_1: u32 = 3;
 
 // GE_L u16: a GE local i (GET i + GE in one)
 export const OP_GE_L: u8 = 0x48;
@@ -369,6 +465,18 @@ export const OP_GE_K: u8 = 0x58;
 export const GE_K_SIZE: u32 = 9;
 export const GE_K_OPERAND_0: u32 = 1;
 
+// GE_LL u16, u16: push local i GE local j (GET i + GET j + GE in one)
+export const OP_GE_LL: u8 = 0x88;
+export const GE_LL_SIZE: u32 = 5;
+export const GE_LL_OPERAND_0: u32 = 1;
+export const GE_LL_OPERAND_1: u32 = 3;
+
+// GE_LK u16, i64: push local i GE the integer constant k (GET i + INT k + GE in one)
+export const OP_GE_LK: u8 = 0x98;
+export const GE_LK_SIZE: u32 = 11;
+export const GE_LK_OPERAND_0: u32 = 1;
+export const GE_LK_OPERAND_1: u32 = 3;
+
 // EQ_L u16: a EQ local i (GET i + EQ in one)
 export const OP_EQ_L: u8 = 0x49;
 export const EQ_L_SIZE: u32 = 3;
@@ -379,6 +487,18 @@ export const OP_EQ_K: u8 = 0x59;
 export const EQ_K_SIZE: u32 = 9;
 export const EQ_K_OPERAND_0: u32 = 1;
 
+// EQ_LL u16, u16: push local i EQ local j (GET i + GET j + EQ in one)
+export const OP_EQ_LL: u8 = 0x89;
+export const EQ_LL_SIZE: u32 = 5;
+export const EQ_LL_OPERAND_0: u32 = 1;
+export const EQ_LL_OPERAND_1: u32 = 3;
+
+// EQ_LK u16, i64: push local i EQ the integer constant k (GET i + INT k + EQ in one)
+export const OP_EQ_LK: u8 = 0x99;
+export const EQ_LK_SIZE: u32 = 11;
+export const EQ_LK_OPERAND_0: u32 = 1;
+export const EQ_LK_OPERAND_1: u32 = 3;
+
 // NE_L u16: a NE local i (GET i + NE in one)
 export const OP_NE_L: u8 = 0x4a;
 export const NE_L_SIZE: u32 = 3;
@@ -388,6 +508,18 @@ export const NE_L_OPERAND_0: u32 = 1;
 export const OP_NE_K: u8 = 0x5a;
 export const NE_K_SIZE: u32 = 9;
 export const NE_K_OPERAND_0: u32 = 1;
+
+// NE_LL u16, u16: push local i NE local j (GET i + GET j + NE in one)
+export const OP_NE_LL: u8 = 0x8a;
+export const NE_LL_SIZE: u32 = 5;
+export const NE_LL_OPERAND_0: u32 = 1;
+export const NE_LL_OPERAND_1: u32 = 3;
+
+// NE_LK u16, i64: push local i NE the integer constant k (GET i + INT k + NE in one)
+export const OP_NE_LK: u8 = 0x9a;
+export const NE_LK_SIZE: u32 = 11;
+export const NE_LK_OPERAND_0: u32 = 1;
+export const NE_LK_OPERAND_1: u32 = 3;
 
 // JUMP_IF_NOT_LT u32: pop a, b; jump unless a LT b (LT + JUMP_IF_FALSE in one)
 export const OP_JUMP_IF_NOT_LT: u8 = 0x60;
@@ -406,6 +538,20 @@ export const JUMP_IF_NOT_LT_K_SIZE: u32 = 13;
 export const JUMP_IF_NOT_LT_K_OPERAND_0: u32 = 1;
 export const JUMP_IF_NOT_LT_K_OPERAND_1: u32 = 5;
 
+// JUMP_IF_NOT_LT_LL u32, u16, u16: jump unless local i LT local j
+export const OP_JUMP_IF_NOT_LT_LL: u8 = 0xa0;
+export const JUMP_IF_NOT_LT_LL_SIZE: u32 = 9;
+export const JUMP_IF_NOT_LT_LL_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LT_LL_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_LT_LL_OPERAND_2: u32 = 7;
+
+// JUMP_IF_NOT_LT_LK u32, u16, i64: jump unless local i LT the integer constant k
+export const OP_JUMP_IF_NOT_LT_LK: u8 = 0xa8;
+export const JUMP_IF_NOT_LT_LK_SIZE: u32 = 15;
+export const JUMP_IF_NOT_LT_LK_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LT_LK_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_LT_LK_OPERAND_2: u32 = 7;
+
 // JUMP_IF_NOT_LE u32: pop a, b; jump unless a LE b (LE + JUMP_IF_FALSE in one)
 export const OP_JUMP_IF_NOT_LE: u8 = 0x61;
 export const JUMP_IF_NOT_LE_SIZE: u32 = 5;
@@ -422,6 +568,20 @@ export const OP_JUMP_IF_NOT_LE_K: u8 = 0x71;
 export const JUMP_IF_NOT_LE_K_SIZE: u32 = 13;
 export const JUMP_IF_NOT_LE_K_OPERAND_0: u32 = 1;
 export const JUMP_IF_NOT_LE_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_LE_LL u32, u16, u16: jump unless local i LE local j
+export const OP_JUMP_IF_NOT_LE_LL: u8 = 0xa1;
+export const JUMP_IF_NOT_LE_LL_SIZE: u32 = 9;
+export const JUMP_IF_NOT_LE_LL_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LE_LL_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_LE_LL_OPERAND_2: u32 = 7;
+
+// JUMP_IF_NOT_LE_LK u32, u16, i64: jump unless local i LE the integer constant k
+export const OP_JUMP_IF_NOT_LE_LK: u8 = 0xa9;
+export const JUMP_IF_NOT_LE_LK_SIZE: u32 = 15;
+export const JUMP_IF_NOT_LE_LK_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_LE_LK_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_LE_LK_OPERAND_2: u32 = 7;
 
 // JUMP_IF_NOT_GT u32: pop a, b; jump unless a GT b (GT + JUMP_IF_FALSE in one)
 export const OP_JUMP_IF_NOT_GT: u8 = 0x62;
@@ -440,6 +600,20 @@ export const JUMP_IF_NOT_GT_K_SIZE: u32 = 13;
 export const JUMP_IF_NOT_GT_K_OPERAND_0: u32 = 1;
 export const JUMP_IF_NOT_GT_K_OPERAND_1: u32 = 5;
 
+// JUMP_IF_NOT_GT_LL u32, u16, u16: jump unless local i GT local j
+export const OP_JUMP_IF_NOT_GT_LL: u8 = 0xa2;
+export const JUMP_IF_NOT_GT_LL_SIZE: u32 = 9;
+export const JUMP_IF_NOT_GT_LL_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GT_LL_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_GT_LL_OPERAND_2: u32 = 7;
+
+// JUMP_IF_NOT_GT_LK u32, u16, i64: jump unless local i GT the integer constant k
+export const OP_JUMP_IF_NOT_GT_LK: u8 = 0xaa;
+export const JUMP_IF_NOT_GT_LK_SIZE: u32 = 15;
+export const JUMP_IF_NOT_GT_LK_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GT_LK_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_GT_LK_OPERAND_2: u32 = 7;
+
 // JUMP_IF_NOT_GE u32: pop a, b; jump unless a GE b (GE + JUMP_IF_FALSE in one)
 export const OP_JUMP_IF_NOT_GE: u8 = 0x63;
 export const JUMP_IF_NOT_GE_SIZE: u32 = 5;
@@ -456,6 +630,20 @@ export const OP_JUMP_IF_NOT_GE_K: u8 = 0x73;
 export const JUMP_IF_NOT_GE_K_SIZE: u32 = 13;
 export const JUMP_IF_NOT_GE_K_OPERAND_0: u32 = 1;
 export const JUMP_IF_NOT_GE_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_GE_LL u32, u16, u16: jump unless local i GE local j
+export const OP_JUMP_IF_NOT_GE_LL: u8 = 0xa3;
+export const JUMP_IF_NOT_GE_LL_SIZE: u32 = 9;
+export const JUMP_IF_NOT_GE_LL_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GE_LL_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_GE_LL_OPERAND_2: u32 = 7;
+
+// JUMP_IF_NOT_GE_LK u32, u16, i64: jump unless local i GE the integer constant k
+export const OP_JUMP_IF_NOT_GE_LK: u8 = 0xab;
+export const JUMP_IF_NOT_GE_LK_SIZE: u32 = 15;
+export const JUMP_IF_NOT_GE_LK_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_GE_LK_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_GE_LK_OPERAND_2: u32 = 7;
 
 // JUMP_IF_NOT_EQ u32: pop a, b; jump unless a EQ b (EQ + JUMP_IF_FALSE in one)
 export const OP_JUMP_IF_NOT_EQ: u8 = 0x64;
@@ -474,6 +662,20 @@ export const JUMP_IF_NOT_EQ_K_SIZE: u32 = 13;
 export const JUMP_IF_NOT_EQ_K_OPERAND_0: u32 = 1;
 export const JUMP_IF_NOT_EQ_K_OPERAND_1: u32 = 5;
 
+// JUMP_IF_NOT_EQ_LL u32, u16, u16: jump unless local i EQ local j
+export const OP_JUMP_IF_NOT_EQ_LL: u8 = 0xa4;
+export const JUMP_IF_NOT_EQ_LL_SIZE: u32 = 9;
+export const JUMP_IF_NOT_EQ_LL_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_EQ_LL_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_EQ_LL_OPERAND_2: u32 = 7;
+
+// JUMP_IF_NOT_EQ_LK u32, u16, i64: jump unless local i EQ the integer constant k
+export const OP_JUMP_IF_NOT_EQ_LK: u8 = 0xac;
+export const JUMP_IF_NOT_EQ_LK_SIZE: u32 = 15;
+export const JUMP_IF_NOT_EQ_LK_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_EQ_LK_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_EQ_LK_OPERAND_2: u32 = 7;
+
 // JUMP_IF_NOT_NE u32: pop a, b; jump unless a NE b (NE + JUMP_IF_FALSE in one)
 export const OP_JUMP_IF_NOT_NE: u8 = 0x65;
 export const JUMP_IF_NOT_NE_SIZE: u32 = 5;
@@ -490,6 +692,20 @@ export const OP_JUMP_IF_NOT_NE_K: u8 = 0x75;
 export const JUMP_IF_NOT_NE_K_SIZE: u32 = 13;
 export const JUMP_IF_NOT_NE_K_OPERAND_0: u32 = 1;
 export const JUMP_IF_NOT_NE_K_OPERAND_1: u32 = 5;
+
+// JUMP_IF_NOT_NE_LL u32, u16, u16: jump unless local i NE local j
+export const OP_JUMP_IF_NOT_NE_LL: u8 = 0xa5;
+export const JUMP_IF_NOT_NE_LL_SIZE: u32 = 9;
+export const JUMP_IF_NOT_NE_LL_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_NE_LL_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_NE_LL_OPERAND_2: u32 = 7;
+
+// JUMP_IF_NOT_NE_LK u32, u16, i64: jump unless local i NE the integer constant k
+export const OP_JUMP_IF_NOT_NE_LK: u8 = 0xad;
+export const JUMP_IF_NOT_NE_LK_SIZE: u32 = 15;
+export const JUMP_IF_NOT_NE_LK_OPERAND_0: u32 = 1;
+export const JUMP_IF_NOT_NE_LK_OPERAND_1: u32 = 5;
+export const JUMP_IF_NOT_NE_LK_OPERAND_2: u32 = 7;
 
 /** An instruction's size in bytes, by opcode (init walks the code to link string literals). */
 export function instructionSize(op: u8): u32 {
@@ -546,44 +762,78 @@ export function instructionSize(op: u8): u32 {
     case OP_INCR: return INCR_SIZE;
     case OP_ADD_L: return ADD_L_SIZE;
     case OP_ADD_K: return ADD_K_SIZE;
+    case OP_ADD_LL: return ADD_LL_SIZE;
+    case OP_ADD_LK: return ADD_LK_SIZE;
     case OP_SUB_L: return SUB_L_SIZE;
     case OP_SUB_K: return SUB_K_SIZE;
+    case OP_SUB_LL: return SUB_LL_SIZE;
+    case OP_SUB_LK: return SUB_LK_SIZE;
     case OP_MUL_L: return MUL_L_SIZE;
     case OP_MUL_K: return MUL_K_SIZE;
+    case OP_MUL_LL: return MUL_LL_SIZE;
+    case OP_MUL_LK: return MUL_LK_SIZE;
     case OP_DIV_L: return DIV_L_SIZE;
     case OP_DIV_K: return DIV_K_SIZE;
+    case OP_DIV_LL: return DIV_LL_SIZE;
+    case OP_DIV_LK: return DIV_LK_SIZE;
     case OP_MOD_L: return MOD_L_SIZE;
     case OP_MOD_K: return MOD_K_SIZE;
+    case OP_MOD_LL: return MOD_LL_SIZE;
+    case OP_MOD_LK: return MOD_LK_SIZE;
     case OP_LT_L: return LT_L_SIZE;
     case OP_LT_K: return LT_K_SIZE;
+    case OP_LT_LL: return LT_LL_SIZE;
+    case OP_LT_LK: return LT_LK_SIZE;
     case OP_LE_L: return LE_L_SIZE;
     case OP_LE_K: return LE_K_SIZE;
+    case OP_LE_LL: return LE_LL_SIZE;
+    case OP_LE_LK: return LE_LK_SIZE;
     case OP_GT_L: return GT_L_SIZE;
     case OP_GT_K: return GT_K_SIZE;
+    case OP_GT_LL: return GT_LL_SIZE;
+    case OP_GT_LK: return GT_LK_SIZE;
     case OP_GE_L: return GE_L_SIZE;
     case OP_GE_K: return GE_K_SIZE;
+    case OP_GE_LL: return GE_LL_SIZE;
+    case OP_GE_LK: return GE_LK_SIZE;
     case OP_EQ_L: return EQ_L_SIZE;
     case OP_EQ_K: return EQ_K_SIZE;
+    case OP_EQ_LL: return EQ_LL_SIZE;
+    case OP_EQ_LK: return EQ_LK_SIZE;
     case OP_NE_L: return NE_L_SIZE;
     case OP_NE_K: return NE_K_SIZE;
+    case OP_NE_LL: return NE_LL_SIZE;
+    case OP_NE_LK: return NE_LK_SIZE;
     case OP_JUMP_IF_NOT_LT: return JUMP_IF_NOT_LT_SIZE;
     case OP_JUMP_IF_NOT_LT_L: return JUMP_IF_NOT_LT_L_SIZE;
     case OP_JUMP_IF_NOT_LT_K: return JUMP_IF_NOT_LT_K_SIZE;
+    case OP_JUMP_IF_NOT_LT_LL: return JUMP_IF_NOT_LT_LL_SIZE;
+    case OP_JUMP_IF_NOT_LT_LK: return JUMP_IF_NOT_LT_LK_SIZE;
     case OP_JUMP_IF_NOT_LE: return JUMP_IF_NOT_LE_SIZE;
     case OP_JUMP_IF_NOT_LE_L: return JUMP_IF_NOT_LE_L_SIZE;
     case OP_JUMP_IF_NOT_LE_K: return JUMP_IF_NOT_LE_K_SIZE;
+    case OP_JUMP_IF_NOT_LE_LL: return JUMP_IF_NOT_LE_LL_SIZE;
+    case OP_JUMP_IF_NOT_LE_LK: return JUMP_IF_NOT_LE_LK_SIZE;
     case OP_JUMP_IF_NOT_GT: return JUMP_IF_NOT_GT_SIZE;
     case OP_JUMP_IF_NOT_GT_L: return JUMP_IF_NOT_GT_L_SIZE;
     case OP_JUMP_IF_NOT_GT_K: return JUMP_IF_NOT_GT_K_SIZE;
+    case OP_JUMP_IF_NOT_GT_LL: return JUMP_IF_NOT_GT_LL_SIZE;
+    case OP_JUMP_IF_NOT_GT_LK: return JUMP_IF_NOT_GT_LK_SIZE;
     case OP_JUMP_IF_NOT_GE: return JUMP_IF_NOT_GE_SIZE;
     case OP_JUMP_IF_NOT_GE_L: return JUMP_IF_NOT_GE_L_SIZE;
     case OP_JUMP_IF_NOT_GE_K: return JUMP_IF_NOT_GE_K_SIZE;
+    case OP_JUMP_IF_NOT_GE_LL: return JUMP_IF_NOT_GE_LL_SIZE;
+    case OP_JUMP_IF_NOT_GE_LK: return JUMP_IF_NOT_GE_LK_SIZE;
     case OP_JUMP_IF_NOT_EQ: return JUMP_IF_NOT_EQ_SIZE;
     case OP_JUMP_IF_NOT_EQ_L: return JUMP_IF_NOT_EQ_L_SIZE;
     case OP_JUMP_IF_NOT_EQ_K: return JUMP_IF_NOT_EQ_K_SIZE;
+    case OP_JUMP_IF_NOT_EQ_LL: return JUMP_IF_NOT_EQ_LL_SIZE;
+    case OP_JUMP_IF_NOT_EQ_LK: return JUMP_IF_NOT_EQ_LK_SIZE;
     case OP_JUMP_IF_NOT_NE: return JUMP_IF_NOT_NE_SIZE;
     case OP_JUMP_IF_NOT_NE_L: return JUMP_IF_NOT_NE_L_SIZE;
     case OP_JUMP_IF_NOT_NE_K: return JUMP_IF_NOT_NE_K_SIZE;
+    case OP_JUMP_IF_NOT_NE_LL: return JUMP_IF_NOT_NE_LL_SIZE;
+    case OP_JUMP_IF_NOT_NE_LK: return JUMP_IF_NOT_NE_LK_SIZE;
     default: return 1;
   }
 }

@@ -17,8 +17,9 @@
 // Collections requested by an allocation happen at the next safe point: only there is everything in memory.
 //
 // Binary operators: each opcode — plain (`ADD`), with the right operand a local or an integer constant (`ADD_L`,
-// `ADD_K`), or a comparison fused with the jump it decides (`JUMP_IF_NOT_LT`, `_L`, `_K`) — has its own case that
-// inlines arith()/compare() with a constant operator, so the generic body does no second dispatch on the operator.
+// `ADD_K`), with the left one a local too (`ADD_LL`, `ADD_LK`), or a comparison fused with the jump it decides
+// (`JUMP_IF_NOT_LT` and the same four forms) — has its own case that inlines arith()/compare() with a constant
+// operator, so the generic body does no second dispatch on the operator.
 //
 // Calls: the caller copies the arguments (and a closure itself, after them) to a new frame at the top of the frame
 // stack and calls the callee's specialized function through its slot when set, the generic body otherwise; the
@@ -52,6 +53,16 @@ import {
   OP_JUMP_IF_NOT_EQ, JUMP_IF_NOT_EQ_SIZE, OP_JUMP_IF_NOT_EQ_L, JUMP_IF_NOT_EQ_L_SIZE, OP_JUMP_IF_NOT_EQ_K,
   JUMP_IF_NOT_EQ_K_SIZE, OP_JUMP_IF_NOT_NE, JUMP_IF_NOT_NE_SIZE, OP_JUMP_IF_NOT_NE_L, JUMP_IF_NOT_NE_L_SIZE,
   OP_JUMP_IF_NOT_NE_K, JUMP_IF_NOT_NE_K_SIZE, OP_INDEX_L, INDEX_L_SIZE, OP_INCR, INCR_SIZE,
+  OP_ADD_LL, OP_ADD_LK, ADD_LL_SIZE, ADD_LK_SIZE, OP_SUB_LL, OP_SUB_LK, SUB_LL_SIZE, SUB_LK_SIZE, OP_MUL_LL,
+  OP_MUL_LK, MUL_LL_SIZE, MUL_LK_SIZE, OP_DIV_LL, OP_DIV_LK, DIV_LL_SIZE, DIV_LK_SIZE, OP_MOD_LL, OP_MOD_LK,
+  MOD_LL_SIZE, MOD_LK_SIZE, OP_LT_LL, OP_LT_LK, LT_LL_SIZE, LT_LK_SIZE, OP_LE_LL, OP_LE_LK, LE_LL_SIZE, LE_LK_SIZE,
+  OP_GT_LL, OP_GT_LK, GT_LL_SIZE, GT_LK_SIZE, OP_GE_LL, OP_GE_LK, GE_LL_SIZE, GE_LK_SIZE, OP_EQ_LL, OP_EQ_LK,
+  EQ_LL_SIZE, EQ_LK_SIZE, OP_NE_LL, OP_NE_LK, NE_LL_SIZE, NE_LK_SIZE, OP_JUMP_IF_NOT_LT_LL, JUMP_IF_NOT_LT_LL_SIZE,
+  OP_JUMP_IF_NOT_LT_LK, JUMP_IF_NOT_LT_LK_SIZE, OP_JUMP_IF_NOT_LE_LL, JUMP_IF_NOT_LE_LL_SIZE, OP_JUMP_IF_NOT_LE_LK,
+  JUMP_IF_NOT_LE_LK_SIZE, OP_JUMP_IF_NOT_GT_LL, JUMP_IF_NOT_GT_LL_SIZE, OP_JUMP_IF_NOT_GT_LK, JUMP_IF_NOT_GT_LK_SIZE,
+  OP_JUMP_IF_NOT_GE_LL, JUMP_IF_NOT_GE_LL_SIZE, OP_JUMP_IF_NOT_GE_LK, JUMP_IF_NOT_GE_LK_SIZE, OP_JUMP_IF_NOT_EQ_LL,
+  JUMP_IF_NOT_EQ_LL_SIZE, OP_JUMP_IF_NOT_EQ_LK, JUMP_IF_NOT_EQ_LK_SIZE, OP_JUMP_IF_NOT_NE_LL, JUMP_IF_NOT_NE_LL_SIZE,
+  OP_JUMP_IF_NOT_NE_LK, JUMP_IF_NOT_NE_LK_SIZE,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
 import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
@@ -187,11 +198,24 @@ let retBits: u64 = 0;
   return false;
 }
 
-/** Any binary operator: the left operand is the stack slot `dst`, which receives the result. */
-@inline function binary(op: u8, frame: usize, dst: u32, bt: u64, bb: u64, blob: usize, pc: u32, specialized: bool): void {
-  const at2 = getTag(frame, dst, specialized), ab = getBits(frame, dst, specialized);
+/** Any binary operator, its result into slot dst. */
+@inline function binaryValues(op: u8, frame: usize, dst: u32, at2: u64, ab: u64, bt: u64, bb: u64, blob: usize, pc: u32, specialized: bool): void {
   if (op <= OP_MOD) arith(op, frame, dst, at2, ab, bt, bb, blob, pc, specialized);
   else put(frame, dst, TAG_BOOL, <u64>compare(op, at2, ab, bt, bb, blob, pc), specialized);
+}
+/** Any binary operator: the left operand is the stack slot `dst`, which receives the result. */
+@inline function binary(op: u8, frame: usize, dst: u32, bt: u64, bb: u64, blob: usize, pc: u32, specialized: bool): void {
+  binaryValues(op, frame, dst, getTag(frame, dst, specialized), getBits(frame, dst, specialized), bt, bb, blob, pc, specialized);
+}
+/** `OP_LL i j`: both operands are locals (operands 0 and 1); the result is pushed into slot sp. */
+@inline function binaryLocalLocal(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): void {
+  const i = <u32>load<u16>(at, 1), j = <u32>load<u16>(at, 3);
+  binaryValues(op, frame, sp, getTag(frame, i, specialized), getBits(frame, i, specialized), getTag(frame, j, specialized), getBits(frame, j, specialized), blob, pc, specialized);
+}
+/** `OP_LK i k`: local i and the integer constant k; the result is pushed into slot sp. */
+@inline function binaryLocalConst(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): void {
+  const i = <u32>load<u16>(at, 1);
+  binaryValues(op, frame, sp, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 3), blob, pc, specialized);
 }
 /** `OP`: both operands on the stack. */
 @inline function binaryStack(op: u8, frame: usize, sp: u32, blob: usize, pc: u32, specialized: bool): void {
@@ -216,6 +240,15 @@ let retBits: u64 = 0;
 }
 @inline function compareConst(op: u8, frame: usize, sp: u32, at: usize, blob: usize, pc: u32, specialized: bool): bool {
   return compare(op, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), TAG_INT, load<u64>(at, 5), blob, pc);
+}
+
+@inline function compareLocalLocal(op: u8, frame: usize, at: usize, blob: usize, pc: u32, specialized: bool): bool {
+  const i = <u32>load<u16>(at, 5), j = <u32>load<u16>(at, 7);
+  return compare(op, getTag(frame, i, specialized), getBits(frame, i, specialized), getTag(frame, j, specialized), getBits(frame, j, specialized), blob, pc);
+}
+@inline function compareLocalConst(op: u8, frame: usize, at: usize, blob: usize, pc: u32, specialized: bool): bool {
+  const i = <u32>load<u16>(at, 5);
+  return compare(op, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 7), blob, pc);
 }
 
 /** container[key] into slot dst: arrays by int index inline, everything else in indexSlow. */
@@ -331,36 +364,58 @@ let retBits: u64 = 0;
       case OP_ADD: { binaryStack(OP_ADD, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_ADD_L: { binaryLocal(OP_ADD, frame, sp, at, blob, pc, specialized); pc += ADD_L_SIZE; break; }
       case OP_ADD_K: { binaryConst(OP_ADD, frame, sp, at, blob, pc, specialized); pc += ADD_K_SIZE; break; }
+      case OP_ADD_LL: { binaryLocalLocal(OP_ADD, frame, sp, at, blob, pc, specialized); sp++; pc += ADD_LL_SIZE; break; }
+      case OP_ADD_LK: { binaryLocalConst(OP_ADD, frame, sp, at, blob, pc, specialized); sp++; pc += ADD_LK_SIZE; break; }
       case OP_SUB: { binaryStack(OP_SUB, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_SUB_L: { binaryLocal(OP_SUB, frame, sp, at, blob, pc, specialized); pc += SUB_L_SIZE; break; }
       case OP_SUB_K: { binaryConst(OP_SUB, frame, sp, at, blob, pc, specialized); pc += SUB_K_SIZE; break; }
+      case OP_SUB_LL: { binaryLocalLocal(OP_SUB, frame, sp, at, blob, pc, specialized); sp++; pc += SUB_LL_SIZE; break; }
+      case OP_SUB_LK: { binaryLocalConst(OP_SUB, frame, sp, at, blob, pc, specialized); sp++; pc += SUB_LK_SIZE; break; }
       case OP_MUL: { binaryStack(OP_MUL, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_MUL_L: { binaryLocal(OP_MUL, frame, sp, at, blob, pc, specialized); pc += MUL_L_SIZE; break; }
       case OP_MUL_K: { binaryConst(OP_MUL, frame, sp, at, blob, pc, specialized); pc += MUL_K_SIZE; break; }
+      case OP_MUL_LL: { binaryLocalLocal(OP_MUL, frame, sp, at, blob, pc, specialized); sp++; pc += MUL_LL_SIZE; break; }
+      case OP_MUL_LK: { binaryLocalConst(OP_MUL, frame, sp, at, blob, pc, specialized); sp++; pc += MUL_LK_SIZE; break; }
       case OP_DIV: { binaryStack(OP_DIV, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_DIV_L: { binaryLocal(OP_DIV, frame, sp, at, blob, pc, specialized); pc += DIV_L_SIZE; break; }
       case OP_DIV_K: { binaryConst(OP_DIV, frame, sp, at, blob, pc, specialized); pc += DIV_K_SIZE; break; }
+      case OP_DIV_LL: { binaryLocalLocal(OP_DIV, frame, sp, at, blob, pc, specialized); sp++; pc += DIV_LL_SIZE; break; }
+      case OP_DIV_LK: { binaryLocalConst(OP_DIV, frame, sp, at, blob, pc, specialized); sp++; pc += DIV_LK_SIZE; break; }
       case OP_MOD: { binaryStack(OP_MOD, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_MOD_L: { binaryLocal(OP_MOD, frame, sp, at, blob, pc, specialized); pc += MOD_L_SIZE; break; }
       case OP_MOD_K: { binaryConst(OP_MOD, frame, sp, at, blob, pc, specialized); pc += MOD_K_SIZE; break; }
+      case OP_MOD_LL: { binaryLocalLocal(OP_MOD, frame, sp, at, blob, pc, specialized); sp++; pc += MOD_LL_SIZE; break; }
+      case OP_MOD_LK: { binaryLocalConst(OP_MOD, frame, sp, at, blob, pc, specialized); sp++; pc += MOD_LK_SIZE; break; }
       case OP_LT: { binaryStack(OP_LT, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_LT_L: { binaryLocal(OP_LT, frame, sp, at, blob, pc, specialized); pc += LT_L_SIZE; break; }
       case OP_LT_K: { binaryConst(OP_LT, frame, sp, at, blob, pc, specialized); pc += LT_K_SIZE; break; }
+      case OP_LT_LL: { binaryLocalLocal(OP_LT, frame, sp, at, blob, pc, specialized); sp++; pc += LT_LL_SIZE; break; }
+      case OP_LT_LK: { binaryLocalConst(OP_LT, frame, sp, at, blob, pc, specialized); sp++; pc += LT_LK_SIZE; break; }
       case OP_LE: { binaryStack(OP_LE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_LE_L: { binaryLocal(OP_LE, frame, sp, at, blob, pc, specialized); pc += LE_L_SIZE; break; }
       case OP_LE_K: { binaryConst(OP_LE, frame, sp, at, blob, pc, specialized); pc += LE_K_SIZE; break; }
+      case OP_LE_LL: { binaryLocalLocal(OP_LE, frame, sp, at, blob, pc, specialized); sp++; pc += LE_LL_SIZE; break; }
+      case OP_LE_LK: { binaryLocalConst(OP_LE, frame, sp, at, blob, pc, specialized); sp++; pc += LE_LK_SIZE; break; }
       case OP_GT: { binaryStack(OP_GT, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_GT_L: { binaryLocal(OP_GT, frame, sp, at, blob, pc, specialized); pc += GT_L_SIZE; break; }
       case OP_GT_K: { binaryConst(OP_GT, frame, sp, at, blob, pc, specialized); pc += GT_K_SIZE; break; }
+      case OP_GT_LL: { binaryLocalLocal(OP_GT, frame, sp, at, blob, pc, specialized); sp++; pc += GT_LL_SIZE; break; }
+      case OP_GT_LK: { binaryLocalConst(OP_GT, frame, sp, at, blob, pc, specialized); sp++; pc += GT_LK_SIZE; break; }
       case OP_GE: { binaryStack(OP_GE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_GE_L: { binaryLocal(OP_GE, frame, sp, at, blob, pc, specialized); pc += GE_L_SIZE; break; }
       case OP_GE_K: { binaryConst(OP_GE, frame, sp, at, blob, pc, specialized); pc += GE_K_SIZE; break; }
+      case OP_GE_LL: { binaryLocalLocal(OP_GE, frame, sp, at, blob, pc, specialized); sp++; pc += GE_LL_SIZE; break; }
+      case OP_GE_LK: { binaryLocalConst(OP_GE, frame, sp, at, blob, pc, specialized); sp++; pc += GE_LK_SIZE; break; }
       case OP_EQ: { binaryStack(OP_EQ, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_EQ_L: { binaryLocal(OP_EQ, frame, sp, at, blob, pc, specialized); pc += EQ_L_SIZE; break; }
       case OP_EQ_K: { binaryConst(OP_EQ, frame, sp, at, blob, pc, specialized); pc += EQ_K_SIZE; break; }
+      case OP_EQ_LL: { binaryLocalLocal(OP_EQ, frame, sp, at, blob, pc, specialized); sp++; pc += EQ_LL_SIZE; break; }
+      case OP_EQ_LK: { binaryLocalConst(OP_EQ, frame, sp, at, blob, pc, specialized); sp++; pc += EQ_LK_SIZE; break; }
       case OP_NE: { binaryStack(OP_NE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
       case OP_NE_L: { binaryLocal(OP_NE, frame, sp, at, blob, pc, specialized); pc += NE_L_SIZE; break; }
       case OP_NE_K: { binaryConst(OP_NE, frame, sp, at, blob, pc, specialized); pc += NE_K_SIZE; break; }
+      case OP_NE_LL: { binaryLocalLocal(OP_NE, frame, sp, at, blob, pc, specialized); sp++; pc += NE_LL_SIZE; break; }
+      case OP_NE_LK: { binaryLocalConst(OP_NE, frame, sp, at, blob, pc, specialized); sp++; pc += NE_LK_SIZE; break; }
       case OP_INCR: {
         const i = <u32>load<u16>(at, 1);
         arith(OP_ADD, frame, i, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 3), blob, pc, specialized);
@@ -621,6 +676,126 @@ let retBits: u64 = 0;
           continue;
         }
         pc += JUMP_IF_NOT_NE_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT_LL: {
+        if (!compareLocalLocal(OP_LT, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LT_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT_LK: {
+        if (!compareLocalConst(OP_LT, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LT_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_LL: {
+        if (!compareLocalLocal(OP_LE, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LE_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_LK: {
+        if (!compareLocalConst(OP_LE, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_LE_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_LL: {
+        if (!compareLocalLocal(OP_GT, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GT_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_LK: {
+        if (!compareLocalConst(OP_GT, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GT_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_LL: {
+        if (!compareLocalLocal(OP_GE, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GE_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_LK: {
+        if (!compareLocalConst(OP_GE, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_GE_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_LL: {
+        if (!compareLocalLocal(OP_EQ, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_EQ_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_LK: {
+        if (!compareLocalConst(OP_EQ, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_EQ_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_LL: {
+        if (!compareLocalLocal(OP_NE, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_NE_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_LK: {
+        if (!compareLocalConst(OP_NE, frame, at, blob, pc, specialized)) {
+          pc = load<u32>(at, JUMP_OPERAND_0);
+          if (specialized) updateContext(pc);
+          op = load<u8>(code + pc);
+          continue;
+        }
+        pc += JUMP_IF_NOT_NE_LK_SIZE;
         break;
       }
       case OP_CALL: case OP_CALL_VALUE: {

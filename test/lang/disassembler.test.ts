@@ -15,9 +15,9 @@ describe("disassembleFern", () => {
       expect(listing.map((i) => i.pc)).toEqual([...f.lines.keys()]);
     }
     const fib = disassembleFern(p.functions.find((f) => f.name === "fib")!.code).map((i) => i.text);
-    // `if (n < 2)` is one compare-and-branch; `n - 1` one instruction with its constant (lang/opcodes.ts).
-    expect(fib.some((t) => /^JUMP_IF_NOT_LT_K \d+ 2$/.test(t))).toBe(true);
-    expect(fib).toContain("SUB_K 1");
+    // `if (n < 2)` is one compare-and-branch; `n - 1` one instruction with its local (slot 0) and constant.
+    expect(fib.some((t) => /^JUMP_IF_NOT_LT_LK \d+ 0 2$/.test(t))).toBe(true);
+    expect(fib).toContain("SUB_LK 0 1");
     expect(fib.some((t) => /^CALL \d+ 1$/.test(t))).toBe(true);
     expect(fib.at(-1)).toBe("RETURN");
   });
