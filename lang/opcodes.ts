@@ -22,6 +22,12 @@ export interface FernOpcode {
 const FUSABLE = ["ADD", "SUB", "MUL", "DIV", "MOD", "LT", "LE", "GT", "GE", "EQ", "NE"] as const;
 const COMPARISONS = ["LT", "LE", "GT", "GE", "EQ", "NE"] as const;
 
+/** Where each fused form's opcodes start; an opcode is its form's base plus the operator's index in FUSABLE (or in
+ *  COMPARISONS for the jumps), so the form is `op & 0xf0` (binary) or `op & 0xf8` (jumps) and the operator
+ *  `op & 15` or `op & 7`: the interpreter's specialized body decodes them with that arithmetic (fern.ts). */
+export const FUSED_BASE = { local: 0x40, constant: 0x50, localLocal: 0x80, localConstant: 0x90 } as const;
+export const JUMP_BASE = { stack: 0x60, local: 0x68, constant: 0x70, localLocal: 0xa0, localConstant: 0xa8 } as const;
+
 export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x01, name: "INT", operands: ["i64"], pops: 0, pushes: 1, doc: "push an integer constant" },
   { code: 0x02, name: "FLOAT", operands: ["f64"], pops: 0, pushes: 1, doc: "push a float constant" },
@@ -82,18 +88,19 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
  *  operands the same way. The jump target is always operand 0, as for JUMP. */
 function fusedOpcodes(): FernOpcode[] {
   const out: FernOpcode[] = [];
+  const [L, K, LL, LK] = [FUSED_BASE.local, FUSED_BASE.constant, FUSED_BASE.localLocal, FUSED_BASE.localConstant];
   FUSABLE.forEach((op, k) => {
-    out.push({ code: 0x40 + k, name: `${op}_L`, operands: ["u16"], pops: 1, pushes: 1, doc: `a ${op} local i (GET i + ${op} in one)` });
-    out.push({ code: 0x50 + k, name: `${op}_K`, operands: ["i64"], pops: 1, pushes: 1, doc: `a ${op} the integer constant k (INT k + ${op} in one)` });
-    out.push({ code: 0x80 + k, name: `${op}_LL`, operands: ["u16", "u16"], pops: 0, pushes: 1, doc: `push local i ${op} local j (GET i + GET j + ${op} in one)` });
-    out.push({ code: 0x90 + k, name: `${op}_LK`, operands: ["u16", "i64"], pops: 0, pushes: 1, doc: `push local i ${op} the integer constant k (GET i + INT k + ${op} in one)` });
+    out.push({ code: L + k, name: `${op}_L`, operands: ["u16"], pops: 1, pushes: 1, doc: `a ${op} local i (GET i + ${op} in one)` });
+    out.push({ code: K + k, name: `${op}_K`, operands: ["i64"], pops: 1, pushes: 1, doc: `a ${op} the integer constant k (INT k + ${op} in one)` });
+    out.push({ code: LL + k, name: `${op}_LL`, operands: ["u16", "u16"], pops: 0, pushes: 1, doc: `push local i ${op} local j (GET i + GET j + ${op} in one)` });
+    out.push({ code: LK + k, name: `${op}_LK`, operands: ["u16", "i64"], pops: 0, pushes: 1, doc: `push local i ${op} the integer constant k (GET i + INT k + ${op} in one)` });
   });
   COMPARISONS.forEach((op, k) => {
-    out.push({ code: 0x60 + k, name: `JUMP_IF_NOT_${op}`, operands: ["u32"], pops: 2, pushes: 0, doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)` });
-    out.push({ code: 0x68 + k, name: `JUMP_IF_NOT_${op}_L`, operands: ["u32", "u16"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} local i` });
-    out.push({ code: 0x70 + k, name: `JUMP_IF_NOT_${op}_K`, operands: ["u32", "i64"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} the integer constant k` });
-    out.push({ code: 0xa0 + k, name: `JUMP_IF_NOT_${op}_LL`, operands: ["u32", "u16", "u16"], pops: 0, pushes: 0, doc: `jump unless local i ${op} local j` });
-    out.push({ code: 0xa8 + k, name: `JUMP_IF_NOT_${op}_LK`, operands: ["u32", "u16", "i64"], pops: 0, pushes: 0, doc: `jump unless local i ${op} the integer constant k` });
+    out.push({ code: JUMP_BASE.stack + k, name: `JUMP_IF_NOT_${op}`, operands: ["u32"], pops: 2, pushes: 0, doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)` });
+    out.push({ code: JUMP_BASE.local + k, name: `JUMP_IF_NOT_${op}_L`, operands: ["u32", "u16"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} local i` });
+    out.push({ code: JUMP_BASE.constant + k, name: `JUMP_IF_NOT_${op}_K`, operands: ["u32", "i64"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} the integer constant k` });
+    out.push({ code: JUMP_BASE.localLocal + k, name: `JUMP_IF_NOT_${op}_LL`, operands: ["u32", "u16", "u16"], pops: 0, pushes: 0, doc: `jump unless local i ${op} local j` });
+    out.push({ code: JUMP_BASE.localConstant + k, name: `JUMP_IF_NOT_${op}_LK`, operands: ["u32", "u16", "i64"], pops: 0, pushes: 0, doc: `jump unless local i ${op} the integer constant k` });
   });
   return out;
 }

@@ -50,6 +50,15 @@ export const ERR_NOT_A_FUNCTION: u32 = 6;
 export const ERR_OUT_OF_MEMORY: u32 = 7;
 export const ERR_NOT_A_NUMBER: u32 = 8;
 export const ERR_POP_FROM_AN_EMPTY_ARRAY: u32 = 9;
+export const FUSED_LOCAL: u8 = 0x40;
+export const FUSED_CONSTANT: u8 = 0x50;
+export const FUSED_LOCAL_LOCAL: u8 = 0x80;
+export const FUSED_LOCAL_CONSTANT: u8 = 0x90;
+export const JUMP_FUSED_STACK: u8 = 0x60;
+export const JUMP_FUSED_LOCAL: u8 = 0x68;
+export const JUMP_FUSED_CONSTANT: u8 = 0x70;
+export const JUMP_FUSED_LOCAL_LOCAL: u8 = 0xa0;
+export const JUMP_FUSED_LOCAL_CONSTANT: u8 = 0xa8;
 
 // INT i64: push an integer constant
 export const OP_INT: u8 = 0x01;

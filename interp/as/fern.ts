@@ -63,6 +63,8 @@ import {
   OP_JUMP_IF_NOT_GE_LL, JUMP_IF_NOT_GE_LL_SIZE, OP_JUMP_IF_NOT_GE_LK, JUMP_IF_NOT_GE_LK_SIZE, OP_JUMP_IF_NOT_EQ_LL,
   JUMP_IF_NOT_EQ_LL_SIZE, OP_JUMP_IF_NOT_EQ_LK, JUMP_IF_NOT_EQ_LK_SIZE, OP_JUMP_IF_NOT_NE_LL, JUMP_IF_NOT_NE_LL_SIZE,
   OP_JUMP_IF_NOT_NE_LK, JUMP_IF_NOT_NE_LK_SIZE,
+  FUSED_LOCAL, FUSED_CONSTANT, FUSED_LOCAL_LOCAL, FUSED_LOCAL_CONSTANT, JUMP_FUSED_LOCAL, JUMP_FUSED_CONSTANT,
+  JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT, JUMP_FUSED_STACK,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
 import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
@@ -196,6 +198,15 @@ let retBits: u64 = 0;
   }
   fail(ERR_TYPE_ERROR, blob, pc);
   return false;
+}
+
+/** The plain operator (OP_ADD … OP_NE) of a binary opcode in any form: lang/opcodes.ts numbers each fused form as
+ *  its base plus the operator's index, ADD…MOD then LT…NE (lang/gen-as-constants.ts checks it). Arithmetic, not a
+ *  table, so the specializer folds it. */
+@inline function plainOperator(op: u8): u8 {
+  if (op < FUSED_LOCAL) return op;
+  const k = op & 15;
+  return <u8>(k < 5 ? OP_ADD + k : OP_LT + k - 5);
 }
 
 /** Any binary operator, its result into slot dst. */
@@ -361,61 +372,78 @@ let retBits: u64 = 0;
         pc += 1;
         break;
       }
-      case OP_ADD: { binaryStack(OP_ADD, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_ADD_L: { binaryLocal(OP_ADD, frame, sp, at, blob, pc, specialized); pc += ADD_L_SIZE; break; }
-      case OP_ADD_K: { binaryConst(OP_ADD, frame, sp, at, blob, pc, specialized); pc += ADD_K_SIZE; break; }
-      case OP_ADD_LL: { binaryLocalLocal(OP_ADD, frame, sp, at, blob, pc, specialized); sp++; pc += ADD_LL_SIZE; break; }
-      case OP_ADD_LK: { binaryLocalConst(OP_ADD, frame, sp, at, blob, pc, specialized); sp++; pc += ADD_LK_SIZE; break; }
-      case OP_SUB: { binaryStack(OP_SUB, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_SUB_L: { binaryLocal(OP_SUB, frame, sp, at, blob, pc, specialized); pc += SUB_L_SIZE; break; }
-      case OP_SUB_K: { binaryConst(OP_SUB, frame, sp, at, blob, pc, specialized); pc += SUB_K_SIZE; break; }
-      case OP_SUB_LL: { binaryLocalLocal(OP_SUB, frame, sp, at, blob, pc, specialized); sp++; pc += SUB_LL_SIZE; break; }
-      case OP_SUB_LK: { binaryLocalConst(OP_SUB, frame, sp, at, blob, pc, specialized); sp++; pc += SUB_LK_SIZE; break; }
-      case OP_MUL: { binaryStack(OP_MUL, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_MUL_L: { binaryLocal(OP_MUL, frame, sp, at, blob, pc, specialized); pc += MUL_L_SIZE; break; }
-      case OP_MUL_K: { binaryConst(OP_MUL, frame, sp, at, blob, pc, specialized); pc += MUL_K_SIZE; break; }
-      case OP_MUL_LL: { binaryLocalLocal(OP_MUL, frame, sp, at, blob, pc, specialized); sp++; pc += MUL_LL_SIZE; break; }
-      case OP_MUL_LK: { binaryLocalConst(OP_MUL, frame, sp, at, blob, pc, specialized); sp++; pc += MUL_LK_SIZE; break; }
-      case OP_DIV: { binaryStack(OP_DIV, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_DIV_L: { binaryLocal(OP_DIV, frame, sp, at, blob, pc, specialized); pc += DIV_L_SIZE; break; }
-      case OP_DIV_K: { binaryConst(OP_DIV, frame, sp, at, blob, pc, specialized); pc += DIV_K_SIZE; break; }
-      case OP_DIV_LL: { binaryLocalLocal(OP_DIV, frame, sp, at, blob, pc, specialized); sp++; pc += DIV_LL_SIZE; break; }
-      case OP_DIV_LK: { binaryLocalConst(OP_DIV, frame, sp, at, blob, pc, specialized); sp++; pc += DIV_LK_SIZE; break; }
-      case OP_MOD: { binaryStack(OP_MOD, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_MOD_L: { binaryLocal(OP_MOD, frame, sp, at, blob, pc, specialized); pc += MOD_L_SIZE; break; }
-      case OP_MOD_K: { binaryConst(OP_MOD, frame, sp, at, blob, pc, specialized); pc += MOD_K_SIZE; break; }
-      case OP_MOD_LL: { binaryLocalLocal(OP_MOD, frame, sp, at, blob, pc, specialized); sp++; pc += MOD_LL_SIZE; break; }
-      case OP_MOD_LK: { binaryLocalConst(OP_MOD, frame, sp, at, blob, pc, specialized); sp++; pc += MOD_LK_SIZE; break; }
-      case OP_LT: { binaryStack(OP_LT, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_LT_L: { binaryLocal(OP_LT, frame, sp, at, blob, pc, specialized); pc += LT_L_SIZE; break; }
-      case OP_LT_K: { binaryConst(OP_LT, frame, sp, at, blob, pc, specialized); pc += LT_K_SIZE; break; }
-      case OP_LT_LL: { binaryLocalLocal(OP_LT, frame, sp, at, blob, pc, specialized); sp++; pc += LT_LL_SIZE; break; }
-      case OP_LT_LK: { binaryLocalConst(OP_LT, frame, sp, at, blob, pc, specialized); sp++; pc += LT_LK_SIZE; break; }
-      case OP_LE: { binaryStack(OP_LE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_LE_L: { binaryLocal(OP_LE, frame, sp, at, blob, pc, specialized); pc += LE_L_SIZE; break; }
-      case OP_LE_K: { binaryConst(OP_LE, frame, sp, at, blob, pc, specialized); pc += LE_K_SIZE; break; }
-      case OP_LE_LL: { binaryLocalLocal(OP_LE, frame, sp, at, blob, pc, specialized); sp++; pc += LE_LL_SIZE; break; }
-      case OP_LE_LK: { binaryLocalConst(OP_LE, frame, sp, at, blob, pc, specialized); sp++; pc += LE_LK_SIZE; break; }
-      case OP_GT: { binaryStack(OP_GT, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_GT_L: { binaryLocal(OP_GT, frame, sp, at, blob, pc, specialized); pc += GT_L_SIZE; break; }
-      case OP_GT_K: { binaryConst(OP_GT, frame, sp, at, blob, pc, specialized); pc += GT_K_SIZE; break; }
-      case OP_GT_LL: { binaryLocalLocal(OP_GT, frame, sp, at, blob, pc, specialized); sp++; pc += GT_LL_SIZE; break; }
-      case OP_GT_LK: { binaryLocalConst(OP_GT, frame, sp, at, blob, pc, specialized); sp++; pc += GT_LK_SIZE; break; }
-      case OP_GE: { binaryStack(OP_GE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_GE_L: { binaryLocal(OP_GE, frame, sp, at, blob, pc, specialized); pc += GE_L_SIZE; break; }
-      case OP_GE_K: { binaryConst(OP_GE, frame, sp, at, blob, pc, specialized); pc += GE_K_SIZE; break; }
-      case OP_GE_LL: { binaryLocalLocal(OP_GE, frame, sp, at, blob, pc, specialized); sp++; pc += GE_LL_SIZE; break; }
-      case OP_GE_LK: { binaryLocalConst(OP_GE, frame, sp, at, blob, pc, specialized); sp++; pc += GE_LK_SIZE; break; }
-      case OP_EQ: { binaryStack(OP_EQ, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_EQ_L: { binaryLocal(OP_EQ, frame, sp, at, blob, pc, specialized); pc += EQ_L_SIZE; break; }
-      case OP_EQ_K: { binaryConst(OP_EQ, frame, sp, at, blob, pc, specialized); pc += EQ_K_SIZE; break; }
-      case OP_EQ_LL: { binaryLocalLocal(OP_EQ, frame, sp, at, blob, pc, specialized); sp++; pc += EQ_LL_SIZE; break; }
-      case OP_EQ_LK: { binaryLocalConst(OP_EQ, frame, sp, at, blob, pc, specialized); sp++; pc += EQ_LK_SIZE; break; }
-      case OP_NE: { binaryStack(OP_NE, frame, sp, blob, pc, specialized); sp--; pc += 1; break; }
-      case OP_NE_L: { binaryLocal(OP_NE, frame, sp, at, blob, pc, specialized); pc += NE_L_SIZE; break; }
-      case OP_NE_K: { binaryConst(OP_NE, frame, sp, at, blob, pc, specialized); pc += NE_K_SIZE; break; }
-      case OP_NE_LL: { binaryLocalLocal(OP_NE, frame, sp, at, blob, pc, specialized); sp++; pc += NE_LL_SIZE; break; }
-      case OP_NE_LK: { binaryLocalConst(OP_NE, frame, sp, at, blob, pc, specialized); sp++; pc += NE_LK_SIZE; break; }
+      // Binary operators, one case per opcode. The generic body runs each case's own copy, its operator a constant;
+      // the specialized body (`if (!specialized)` folds away) falls through them all to the one shared copy after
+      // them, where `op` is a constant of the context anyway: the specialized function, which the specializer reads
+      // once per request, stays small.
+      case OP_ADD: if (!specialized) { binaryStack(OP_ADD, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_SUB: if (!specialized) { binaryStack(OP_SUB, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_MUL: if (!specialized) { binaryStack(OP_MUL, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_DIV: if (!specialized) { binaryStack(OP_DIV, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_MOD: if (!specialized) { binaryStack(OP_MOD, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_LT: if (!specialized) { binaryStack(OP_LT, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_LE: if (!specialized) { binaryStack(OP_LE, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_GT: if (!specialized) { binaryStack(OP_GT, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_GE: if (!specialized) { binaryStack(OP_GE, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_EQ: if (!specialized) { binaryStack(OP_EQ, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_NE: if (!specialized) { binaryStack(OP_NE, frame, sp, blob, pc, false); sp--; pc += 1; break; }
+      case OP_ADD_L: if (!specialized) { binaryLocal(OP_ADD, frame, sp, at, blob, pc, false); pc += ADD_L_SIZE; break; }
+      case OP_SUB_L: if (!specialized) { binaryLocal(OP_SUB, frame, sp, at, blob, pc, false); pc += SUB_L_SIZE; break; }
+      case OP_MUL_L: if (!specialized) { binaryLocal(OP_MUL, frame, sp, at, blob, pc, false); pc += MUL_L_SIZE; break; }
+      case OP_DIV_L: if (!specialized) { binaryLocal(OP_DIV, frame, sp, at, blob, pc, false); pc += DIV_L_SIZE; break; }
+      case OP_MOD_L: if (!specialized) { binaryLocal(OP_MOD, frame, sp, at, blob, pc, false); pc += MOD_L_SIZE; break; }
+      case OP_LT_L: if (!specialized) { binaryLocal(OP_LT, frame, sp, at, blob, pc, false); pc += LT_L_SIZE; break; }
+      case OP_LE_L: if (!specialized) { binaryLocal(OP_LE, frame, sp, at, blob, pc, false); pc += LE_L_SIZE; break; }
+      case OP_GT_L: if (!specialized) { binaryLocal(OP_GT, frame, sp, at, blob, pc, false); pc += GT_L_SIZE; break; }
+      case OP_GE_L: if (!specialized) { binaryLocal(OP_GE, frame, sp, at, blob, pc, false); pc += GE_L_SIZE; break; }
+      case OP_EQ_L: if (!specialized) { binaryLocal(OP_EQ, frame, sp, at, blob, pc, false); pc += EQ_L_SIZE; break; }
+      case OP_NE_L: if (!specialized) { binaryLocal(OP_NE, frame, sp, at, blob, pc, false); pc += NE_L_SIZE; break; }
+      case OP_ADD_K: if (!specialized) { binaryConst(OP_ADD, frame, sp, at, blob, pc, false); pc += ADD_K_SIZE; break; }
+      case OP_SUB_K: if (!specialized) { binaryConst(OP_SUB, frame, sp, at, blob, pc, false); pc += SUB_K_SIZE; break; }
+      case OP_MUL_K: if (!specialized) { binaryConst(OP_MUL, frame, sp, at, blob, pc, false); pc += MUL_K_SIZE; break; }
+      case OP_DIV_K: if (!specialized) { binaryConst(OP_DIV, frame, sp, at, blob, pc, false); pc += DIV_K_SIZE; break; }
+      case OP_MOD_K: if (!specialized) { binaryConst(OP_MOD, frame, sp, at, blob, pc, false); pc += MOD_K_SIZE; break; }
+      case OP_LT_K: if (!specialized) { binaryConst(OP_LT, frame, sp, at, blob, pc, false); pc += LT_K_SIZE; break; }
+      case OP_LE_K: if (!specialized) { binaryConst(OP_LE, frame, sp, at, blob, pc, false); pc += LE_K_SIZE; break; }
+      case OP_GT_K: if (!specialized) { binaryConst(OP_GT, frame, sp, at, blob, pc, false); pc += GT_K_SIZE; break; }
+      case OP_GE_K: if (!specialized) { binaryConst(OP_GE, frame, sp, at, blob, pc, false); pc += GE_K_SIZE; break; }
+      case OP_EQ_K: if (!specialized) { binaryConst(OP_EQ, frame, sp, at, blob, pc, false); pc += EQ_K_SIZE; break; }
+      case OP_NE_K: if (!specialized) { binaryConst(OP_NE, frame, sp, at, blob, pc, false); pc += NE_K_SIZE; break; }
+      case OP_ADD_LL: if (!specialized) { binaryLocalLocal(OP_ADD, frame, sp, at, blob, pc, false); sp++; pc += ADD_LL_SIZE; break; }
+      case OP_SUB_LL: if (!specialized) { binaryLocalLocal(OP_SUB, frame, sp, at, blob, pc, false); sp++; pc += SUB_LL_SIZE; break; }
+      case OP_MUL_LL: if (!specialized) { binaryLocalLocal(OP_MUL, frame, sp, at, blob, pc, false); sp++; pc += MUL_LL_SIZE; break; }
+      case OP_DIV_LL: if (!specialized) { binaryLocalLocal(OP_DIV, frame, sp, at, blob, pc, false); sp++; pc += DIV_LL_SIZE; break; }
+      case OP_MOD_LL: if (!specialized) { binaryLocalLocal(OP_MOD, frame, sp, at, blob, pc, false); sp++; pc += MOD_LL_SIZE; break; }
+      case OP_LT_LL: if (!specialized) { binaryLocalLocal(OP_LT, frame, sp, at, blob, pc, false); sp++; pc += LT_LL_SIZE; break; }
+      case OP_LE_LL: if (!specialized) { binaryLocalLocal(OP_LE, frame, sp, at, blob, pc, false); sp++; pc += LE_LL_SIZE; break; }
+      case OP_GT_LL: if (!specialized) { binaryLocalLocal(OP_GT, frame, sp, at, blob, pc, false); sp++; pc += GT_LL_SIZE; break; }
+      case OP_GE_LL: if (!specialized) { binaryLocalLocal(OP_GE, frame, sp, at, blob, pc, false); sp++; pc += GE_LL_SIZE; break; }
+      case OP_EQ_LL: if (!specialized) { binaryLocalLocal(OP_EQ, frame, sp, at, blob, pc, false); sp++; pc += EQ_LL_SIZE; break; }
+      case OP_NE_LL: if (!specialized) { binaryLocalLocal(OP_NE, frame, sp, at, blob, pc, false); sp++; pc += NE_LL_SIZE; break; }
+      case OP_ADD_LK: if (!specialized) { binaryLocalConst(OP_ADD, frame, sp, at, blob, pc, false); sp++; pc += ADD_LK_SIZE; break; }
+      case OP_SUB_LK: if (!specialized) { binaryLocalConst(OP_SUB, frame, sp, at, blob, pc, false); sp++; pc += SUB_LK_SIZE; break; }
+      case OP_MUL_LK: if (!specialized) { binaryLocalConst(OP_MUL, frame, sp, at, blob, pc, false); sp++; pc += MUL_LK_SIZE; break; }
+      case OP_DIV_LK: if (!specialized) { binaryLocalConst(OP_DIV, frame, sp, at, blob, pc, false); sp++; pc += DIV_LK_SIZE; break; }
+      case OP_MOD_LK: if (!specialized) { binaryLocalConst(OP_MOD, frame, sp, at, blob, pc, false); sp++; pc += MOD_LK_SIZE; break; }
+      case OP_LT_LK: if (!specialized) { binaryLocalConst(OP_LT, frame, sp, at, blob, pc, false); sp++; pc += LT_LK_SIZE; break; }
+      case OP_LE_LK: if (!specialized) { binaryLocalConst(OP_LE, frame, sp, at, blob, pc, false); sp++; pc += LE_LK_SIZE; break; }
+      case OP_GT_LK: if (!specialized) { binaryLocalConst(OP_GT, frame, sp, at, blob, pc, false); sp++; pc += GT_LK_SIZE; break; }
+      case OP_GE_LK: if (!specialized) { binaryLocalConst(OP_GE, frame, sp, at, blob, pc, false); sp++; pc += GE_LK_SIZE; break; }
+      case OP_EQ_LK: if (!specialized) { binaryLocalConst(OP_EQ, frame, sp, at, blob, pc, false); sp++; pc += EQ_LK_SIZE; break; }
+      case OP_NE_LK: if (!specialized) { binaryLocalConst(OP_NE, frame, sp, at, blob, pc, false); sp++; pc += NE_LK_SIZE; break; }
+      {
+        // Every form reduces to: the left operand, the right one, the slot that receives the result.
+        const form = op & 0xf0;
+        const lhs = form == FUSED_LOCAL_LOCAL || form == FUSED_LOCAL_CONSTANT ? <u32>load<u16>(at, 1) : form == 0x10 ? sp - 2 : sp - 1;
+        const rhs = form == FUSED_LOCAL ? <u32>load<u16>(at, 1) : form == FUSED_LOCAL_LOCAL ? <u32>load<u16>(at, 3) : sp - 1;
+        const constant = form == FUSED_CONSTANT || form == FUSED_LOCAL_CONSTANT;
+        const k = form == FUSED_CONSTANT ? load<u64>(at, 1) : form == FUSED_LOCAL_CONSTANT ? load<u64>(at, 3) : 0;
+        const dst = form == FUSED_LOCAL_LOCAL || form == FUSED_LOCAL_CONSTANT ? sp : form == 0x10 ? sp - 2 : sp - 1;
+        binaryValues(plainOperator(op), frame, dst, getTag(frame, lhs, specialized), getBits(frame, lhs, specialized), constant ? TAG_INT : getTag(frame, rhs, specialized), constant ? k : getBits(frame, rhs, specialized), blob, pc, specialized);
+        sp = dst + 1;
+        pc += form == FUSED_LOCAL ? ADD_L_SIZE : form == FUSED_CONSTANT ? ADD_K_SIZE : form == FUSED_LOCAL_LOCAL ? ADD_LL_SIZE : form == FUSED_LOCAL_CONSTANT ? ADD_LK_SIZE : 1;
+        break;
+      }
       case OP_INCR: {
         const i = <u32>load<u16>(at, 1);
         arith(OP_ADD, frame, i, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 3), blob, pc, specialized);
@@ -462,340 +490,205 @@ let retBits: u64 = 0;
         pc += JUMP_IF_FALSE_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_LT: {
-        const holds = compareStack(OP_LT, frame, sp, blob, pc, specialized);
-        sp -= 2;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      // Compare-and-branch, one case per opcode in the generic body and one shared copy when specialized, as above.
+      case OP_JUMP_IF_NOT_LT: if (!specialized) {
+        const holds = compareStack(OP_LT, frame, sp, blob, pc, false);
+        sp -= 2; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_LT_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_LT_L: {
-        const holds = compareLocal(OP_LT, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LT_L_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LT_K: {
-        const holds = compareConst(OP_LT, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LT_K_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LE: {
-        const holds = compareStack(OP_LE, frame, sp, blob, pc, specialized);
-        sp -= 2;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      case OP_JUMP_IF_NOT_LE: if (!specialized) {
+        const holds = compareStack(OP_LE, frame, sp, blob, pc, false);
+        sp -= 2; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_LE_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_LE_L: {
-        const holds = compareLocal(OP_LE, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LE_L_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LE_K: {
-        const holds = compareConst(OP_LE, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LE_K_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GT: {
-        const holds = compareStack(OP_GT, frame, sp, blob, pc, specialized);
-        sp -= 2;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      case OP_JUMP_IF_NOT_GT: if (!specialized) {
+        const holds = compareStack(OP_GT, frame, sp, blob, pc, false);
+        sp -= 2; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_GT_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_GT_L: {
-        const holds = compareLocal(OP_GT, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GT_L_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GT_K: {
-        const holds = compareConst(OP_GT, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GT_K_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GE: {
-        const holds = compareStack(OP_GE, frame, sp, blob, pc, specialized);
-        sp -= 2;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      case OP_JUMP_IF_NOT_GE: if (!specialized) {
+        const holds = compareStack(OP_GE, frame, sp, blob, pc, false);
+        sp -= 2; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_GE_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_GE_L: {
-        const holds = compareLocal(OP_GE, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GE_L_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GE_K: {
-        const holds = compareConst(OP_GE, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GE_K_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_EQ: {
-        const holds = compareStack(OP_EQ, frame, sp, blob, pc, specialized);
-        sp -= 2;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      case OP_JUMP_IF_NOT_EQ: if (!specialized) {
+        const holds = compareStack(OP_EQ, frame, sp, blob, pc, false);
+        sp -= 2; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_EQ_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_EQ_L: {
-        const holds = compareLocal(OP_EQ, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_EQ_L_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_EQ_K: {
-        const holds = compareConst(OP_EQ, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_EQ_K_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_NE: {
-        const holds = compareStack(OP_NE, frame, sp, blob, pc, specialized);
-        sp -= 2;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      case OP_JUMP_IF_NOT_NE: if (!specialized) {
+        const holds = compareStack(OP_NE, frame, sp, blob, pc, false);
+        sp -= 2; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_NE_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_NE_L: {
-        const holds = compareLocal(OP_NE, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
-        if (!holds) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
+      case OP_JUMP_IF_NOT_LT_L: if (!specialized) {
+        const holds = compareLocal(OP_LT, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LT_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_L: if (!specialized) {
+        const holds = compareLocal(OP_LE, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LE_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_L: if (!specialized) {
+        const holds = compareLocal(OP_GT, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GT_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_L: if (!specialized) {
+        const holds = compareLocal(OP_GE, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GE_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_L: if (!specialized) {
+        const holds = compareLocal(OP_EQ, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_EQ_L_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_L: if (!specialized) {
+        const holds = compareLocal(OP_NE, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
         pc += JUMP_IF_NOT_NE_L_SIZE;
         break;
       }
-      case OP_JUMP_IF_NOT_NE_K: {
-        const holds = compareConst(OP_NE, frame, sp, at, blob, pc, specialized);
-        sp -= 1;
+      case OP_JUMP_IF_NOT_LT_K: if (!specialized) {
+        const holds = compareConst(OP_LT, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LT_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_K: if (!specialized) {
+        const holds = compareConst(OP_LE, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LE_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_K: if (!specialized) {
+        const holds = compareConst(OP_GT, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GT_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_K: if (!specialized) {
+        const holds = compareConst(OP_GE, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GE_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_K: if (!specialized) {
+        const holds = compareConst(OP_EQ, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_EQ_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_K: if (!specialized) {
+        const holds = compareConst(OP_NE, frame, sp, at, blob, pc, false);
+        sp -= 1; if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_NE_K_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT_LL: if (!specialized) {
+        const holds = compareLocalLocal(OP_LT, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LT_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_LL: if (!specialized) {
+        const holds = compareLocalLocal(OP_LE, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LE_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_LL: if (!specialized) {
+        const holds = compareLocalLocal(OP_GT, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GT_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_LL: if (!specialized) {
+        const holds = compareLocalLocal(OP_GE, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GE_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_LL: if (!specialized) {
+        const holds = compareLocalLocal(OP_EQ, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_EQ_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_LL: if (!specialized) {
+        const holds = compareLocalLocal(OP_NE, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_NE_LL_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LT_LK: if (!specialized) {
+        const holds = compareLocalConst(OP_LT, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LT_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_LE_LK: if (!specialized) {
+        const holds = compareLocalConst(OP_LE, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_LE_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GT_LK: if (!specialized) {
+        const holds = compareLocalConst(OP_GT, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GT_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_GE_LK: if (!specialized) {
+        const holds = compareLocalConst(OP_GE, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_GE_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_EQ_LK: if (!specialized) {
+        const holds = compareLocalConst(OP_EQ, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_EQ_LK_SIZE;
+        break;
+      }
+      case OP_JUMP_IF_NOT_NE_LK: if (!specialized) {
+        const holds = compareLocalConst(OP_NE, frame, at, blob, pc, false);
+        if (!holds) { pc = load<u32>(at, JUMP_OPERAND_0); op = load<u8>(code + pc); continue; }
+        pc += JUMP_IF_NOT_NE_LK_SIZE;
+        break;
+      }
+      {
+        // As above: the left operand, the right one, and how many stack slots the instruction pops.
+        const form = op & 0xf8;
+        const locals = form == JUMP_FUSED_LOCAL_LOCAL || form == JUMP_FUSED_LOCAL_CONSTANT;
+        const pops: u32 = locals ? 0 : form == JUMP_FUSED_STACK ? 2 : 1;
+        const lhs = locals ? <u32>load<u16>(at, 5) : sp - pops;
+        const rhs = form == JUMP_FUSED_LOCAL ? <u32>load<u16>(at, 5) : form == JUMP_FUSED_LOCAL_LOCAL ? <u32>load<u16>(at, 7) : sp - 1;
+        const constant = form == JUMP_FUSED_CONSTANT || form == JUMP_FUSED_LOCAL_CONSTANT;
+        const k = form == JUMP_FUSED_CONSTANT ? load<u64>(at, 5) : form == JUMP_FUSED_LOCAL_CONSTANT ? load<u64>(at, 7) : 0;
+        const holds = compare(<u8>(OP_LT + (op & 7)), getTag(frame, lhs, specialized), getBits(frame, lhs, specialized), constant ? TAG_INT : getTag(frame, rhs, specialized), constant ? k : getBits(frame, rhs, specialized), blob, pc);
+        sp -= pops;
         if (!holds) {
           pc = load<u32>(at, JUMP_OPERAND_0);
           if (specialized) updateContext(pc);
           op = load<u8>(code + pc);
           continue;
         }
-        pc += JUMP_IF_NOT_NE_K_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LT_LL: {
-        if (!compareLocalLocal(OP_LT, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LT_LL_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LT_LK: {
-        if (!compareLocalConst(OP_LT, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LT_LK_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LE_LL: {
-        if (!compareLocalLocal(OP_LE, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LE_LL_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_LE_LK: {
-        if (!compareLocalConst(OP_LE, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_LE_LK_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GT_LL: {
-        if (!compareLocalLocal(OP_GT, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GT_LL_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GT_LK: {
-        if (!compareLocalConst(OP_GT, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GT_LK_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GE_LL: {
-        if (!compareLocalLocal(OP_GE, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GE_LL_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_GE_LK: {
-        if (!compareLocalConst(OP_GE, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_GE_LK_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_EQ_LL: {
-        if (!compareLocalLocal(OP_EQ, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_EQ_LL_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_EQ_LK: {
-        if (!compareLocalConst(OP_EQ, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_EQ_LK_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_NE_LL: {
-        if (!compareLocalLocal(OP_NE, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_NE_LL_SIZE;
-        break;
-      }
-      case OP_JUMP_IF_NOT_NE_LK: {
-        if (!compareLocalConst(OP_NE, frame, at, blob, pc, specialized)) {
-          pc = load<u32>(at, JUMP_OPERAND_0);
-          if (specialized) updateContext(pc);
-          op = load<u8>(code + pc);
-          continue;
-        }
-        pc += JUMP_IF_NOT_NE_LK_SIZE;
+        pc += form == JUMP_FUSED_LOCAL ? JUMP_IF_NOT_LT_L_SIZE : form == JUMP_FUSED_CONSTANT ? JUMP_IF_NOT_LT_K_SIZE : form == JUMP_FUSED_LOCAL_LOCAL ? JUMP_IF_NOT_LT_LL_SIZE : locals ? JUMP_IF_NOT_LT_LK_SIZE : JUMP_IF_NOT_LT_SIZE;
         break;
       }
       case OP_CALL: case OP_CALL_VALUE: {
