@@ -64,7 +64,7 @@ import {
   JUMP_IF_NOT_EQ_LL_SIZE, OP_JUMP_IF_NOT_EQ_LK, JUMP_IF_NOT_EQ_LK_SIZE, OP_JUMP_IF_NOT_NE_LL, JUMP_IF_NOT_NE_LL_SIZE,
   OP_JUMP_IF_NOT_NE_LK, JUMP_IF_NOT_NE_LK_SIZE,
   FUSED_LOCAL, FUSED_CONSTANT, FUSED_LOCAL_LOCAL, FUSED_LOCAL_CONSTANT, JUMP_FUSED_LOCAL, JUMP_FUSED_CONSTANT,
-  JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT, JUMP_FUSED_STACK,
+  JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
 import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
@@ -432,16 +432,21 @@ let retBits: u64 = 0;
       case OP_EQ_LK: if (!specialized) { binaryLocalConst(OP_EQ, frame, sp, at, blob, pc, false); sp++; pc += EQ_LK_SIZE; break; }
       case OP_NE_LK: if (!specialized) { binaryLocalConst(OP_NE, frame, sp, at, blob, pc, false); sp++; pc += NE_LK_SIZE; break; }
       {
-        // Every form reduces to: the left operand, the right one, the slot that receives the result.
-        const form = op & 0xf0;
-        const lhs = form == FUSED_LOCAL_LOCAL || form == FUSED_LOCAL_CONSTANT ? <u32>load<u16>(at, 1) : form == 0x10 ? sp - 2 : sp - 1;
-        const rhs = form == FUSED_LOCAL ? <u32>load<u16>(at, 1) : form == FUSED_LOCAL_LOCAL ? <u32>load<u16>(at, 3) : sp - 1;
-        const constant = form == FUSED_CONSTANT || form == FUSED_LOCAL_CONSTANT;
-        const k = form == FUSED_CONSTANT ? load<u64>(at, 1) : form == FUSED_LOCAL_CONSTANT ? load<u64>(at, 3) : 0;
-        const dst = form == FUSED_LOCAL_LOCAL || form == FUSED_LOCAL_CONSTANT ? sp : form == 0x10 ? sp - 2 : sp - 1;
-        binaryValues(plainOperator(op), frame, dst, getTag(frame, lhs, specialized), getBits(frame, lhs, specialized), constant ? TAG_INT : getTag(frame, rhs, specialized), constant ? k : getBits(frame, rhs, specialized), blob, pc, specialized);
+        // Every form reduces to: the left operand (a slot), the right one (a slot or a constant), the slot that
+        // receives the result and the instruction's size. One switch on the form (a constant: it folds to one arm,
+        // few blocks per context), then one copy of the operator.
+        let lhs = sp - 1, dst = sp - 1, size: u32 = 1;
+        let bt: u64 = TAG_INT, bb: u64 = 0;
+        switch (<u32>op >> 4) {
+          case FUSED_LOCAL >> 4: { const j = <u32>load<u16>(at, 1); bt = getTag(frame, j, specialized); bb = getBits(frame, j, specialized); size = ADD_L_SIZE; break; }
+          case FUSED_CONSTANT >> 4: { bb = load<u64>(at, 1); size = ADD_K_SIZE; break; }
+          case FUSED_LOCAL_LOCAL >> 4: { const j = <u32>load<u16>(at, 3); lhs = <u32>load<u16>(at, 1); dst = sp; bt = getTag(frame, j, specialized); bb = getBits(frame, j, specialized); size = ADD_LL_SIZE; break; }
+          case FUSED_LOCAL_CONSTANT >> 4: { lhs = <u32>load<u16>(at, 1); dst = sp; bb = load<u64>(at, 3); size = ADD_LK_SIZE; break; }
+          default: { lhs = sp - 2; dst = sp - 2; bt = getTag(frame, sp - 1, specialized); bb = getBits(frame, sp - 1, specialized); }
+        }
+        binaryValues(plainOperator(op), frame, dst, getTag(frame, lhs, specialized), getBits(frame, lhs, specialized), bt, bb, blob, pc, specialized);
         sp = dst + 1;
-        pc += form == FUSED_LOCAL ? ADD_L_SIZE : form == FUSED_CONSTANT ? ADD_K_SIZE : form == FUSED_LOCAL_LOCAL ? ADD_LL_SIZE : form == FUSED_LOCAL_CONSTANT ? ADD_LK_SIZE : 1;
+        pc += size;
         break;
       }
       case OP_INCR: {
@@ -672,15 +677,17 @@ let retBits: u64 = 0;
         break;
       }
       {
-        // As above: the left operand, the right one, and how many stack slots the instruction pops.
-        const form = op & 0xf8;
-        const locals = form == JUMP_FUSED_LOCAL_LOCAL || form == JUMP_FUSED_LOCAL_CONSTANT;
-        const pops: u32 = locals ? 0 : form == JUMP_FUSED_STACK ? 2 : 1;
-        const lhs = locals ? <u32>load<u16>(at, 5) : sp - pops;
-        const rhs = form == JUMP_FUSED_LOCAL ? <u32>load<u16>(at, 5) : form == JUMP_FUSED_LOCAL_LOCAL ? <u32>load<u16>(at, 7) : sp - 1;
-        const constant = form == JUMP_FUSED_CONSTANT || form == JUMP_FUSED_LOCAL_CONSTANT;
-        const k = form == JUMP_FUSED_CONSTANT ? load<u64>(at, 5) : form == JUMP_FUSED_LOCAL_CONSTANT ? load<u64>(at, 7) : 0;
-        const holds = compare(<u8>(OP_LT + (op & 7)), getTag(frame, lhs, specialized), getBits(frame, lhs, specialized), constant ? TAG_INT : getTag(frame, rhs, specialized), constant ? k : getBits(frame, rhs, specialized), blob, pc);
+        // As above: the left operand, the right one, the stack slots the instruction pops and its size.
+        let lhs = sp - 1, pops: u32 = 1, size: u32 = JUMP_IF_NOT_LT_SIZE;
+        let bt: u64 = TAG_INT, bb: u64 = 0;
+        switch (<u32>op >> 3) {
+          case JUMP_FUSED_LOCAL >> 3: { const j = <u32>load<u16>(at, 5); bt = getTag(frame, j, specialized); bb = getBits(frame, j, specialized); size = JUMP_IF_NOT_LT_L_SIZE; break; }
+          case JUMP_FUSED_CONSTANT >> 3: { bb = load<u64>(at, 5); size = JUMP_IF_NOT_LT_K_SIZE; break; }
+          case JUMP_FUSED_LOCAL_LOCAL >> 3: { const j = <u32>load<u16>(at, 7); lhs = <u32>load<u16>(at, 5); pops = 0; bt = getTag(frame, j, specialized); bb = getBits(frame, j, specialized); size = JUMP_IF_NOT_LT_LL_SIZE; break; }
+          case JUMP_FUSED_LOCAL_CONSTANT >> 3: { lhs = <u32>load<u16>(at, 5); pops = 0; bb = load<u64>(at, 7); size = JUMP_IF_NOT_LT_LK_SIZE; break; }
+          default: { lhs = sp - 2; pops = 2; bt = getTag(frame, sp - 1, specialized); bb = getBits(frame, sp - 1, specialized); }
+        }
+        const holds = compare(<u8>(OP_LT + (op & 7)), getTag(frame, lhs, specialized), getBits(frame, lhs, specialized), bt, bb, blob, pc);
         sp -= pops;
         if (!holds) {
           pc = load<u32>(at, JUMP_OPERAND_0);
@@ -688,7 +695,7 @@ let retBits: u64 = 0;
           op = load<u8>(code + pc);
           continue;
         }
-        pc += form == JUMP_FUSED_LOCAL ? JUMP_IF_NOT_LT_L_SIZE : form == JUMP_FUSED_CONSTANT ? JUMP_IF_NOT_LT_K_SIZE : form == JUMP_FUSED_LOCAL_LOCAL ? JUMP_IF_NOT_LT_LL_SIZE : locals ? JUMP_IF_NOT_LT_LK_SIZE : JUMP_IF_NOT_LT_SIZE;
+        pc += size;
         break;
       }
       case OP_CALL: case OP_CALL_VALUE: {
