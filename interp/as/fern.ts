@@ -11,23 +11,27 @@
 // literals, writing registers back to the frame) give each iteration a context of its own so their index stays
 // constant.
 //
-// Frames: +0 u32 live slot count, +4 u32 slot bytes, slots from +16 (FRAME_HEADER). At each garbage-collection
-// safe point — before a call (the caller), at function entry, at a loop's back-edge — the body writes its live
-// registers back to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value.
-// Collections requested by an allocation happen at the next safe point: only there is everything in memory.
+// Frames: +0 u32 live slot count, +4 u32 slot bytes, slots from +16 (FRAME_HEADER); a callee's frame starts where
+// its caller's ends, so the frames form one stack, walked by the collector. At each garbage-collection safe point —
+// before a call (the caller), at function entry, at a loop's back-edge — the body writes its live registers back
+// to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value. Collections
+// requested by an allocation happen at the next safe point: only there is everything in memory.
 //
 // Binary operators: each opcode — plain (`ADD`), with the right operand a local or an integer constant (`ADD_L`,
 // `ADD_K`), with the left one a local too (`ADD_LL`, `ADD_LK`), or a comparison fused with the jump it decides
 // (`JUMP_IF_NOT_LT` and the same four forms) — has its own case that inlines arith()/compare() with a constant
 // operator, so the generic body does no second dispatch on the operator.
 //
-// Calls: the caller copies the arguments (and a closure itself, after them) to a new frame at the top of the frame
-// stack and calls the callee's specialized function through its slot when set, the generic body otherwise; the
-// result comes back in two globals. Requests: one per function, its blob (header + code) as the constant buffer,
-// the frame at run time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
+// Calls: init links each CALL to its callee's blob (arity checked once, there), so in specialized code the callee
+// is a constant. The first ARG_PARAMS values (the arguments, then a closure itself) go as Wasm parameters — in a
+// specialized callee they are SSA values at once, never in memory — the rest in the callee's frame; the call goes
+// through the callee's slot when set (its specialized function), to the generic body otherwise; the result comes
+// back in two globals. One bound check on entry covers both the frame memory and the depth limit (MIN_FRAME_BYTES).
+// Requests: one per function, its blob (header + code) as the constant buffer, the frame and parameters at run
+// time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
 // program, which lang/values.ts maps to the function and source line; the same in both bodies. Relies on weval.ts, fern-heap.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
 import {
-  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_SIZE,
+  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_SIZE,
   PROGRAM_NFUNCS, PROGRAM_NGLOBALS, PROGRAM_NSTRINGS, PROGRAM_SIZE,
   TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY, TAG_STRING, TAG_MAP, TAG_FUNCTION, TAG_CLOSURE, TAG_BOX,
   ERR_TYPE_ERROR, ERR_DIVISION_BY_ZERO, ERR_INDEX_OUT_OF_RANGE, ERR_WRONG_NUMBER_OF_ARGUMENTS, ERR_STACK_OVERFLOW,
@@ -85,23 +89,30 @@ const PARAM_CONTEXT: u32 = 0x40000000;
 const ARG_CONTEXT: u32 = 0x50000000;
 const SYNC_CONTEXT: u32 = 0x60000000;
 const LIST_CONTEXT: u32 = 0x70000000;
-/** Fern frames (locals and stack slots): 64 MB is 200,000 frames of 20 slots, or 100,000 of 40. */
-const FRAME_STACK_BYTES: usize = 64 << 20;
 /** Call depth limit. Each Fern call is a Wasm call, so the native stack must hold this many Wasm frames: hosts run
  *  Fern on a thread with a large stack (interp/deep-run.ts); on V8's default ~1 MB stack (the browser explorer) a
  *  few thousand frames are the limit, and V8's RangeError comes first. */
-const MAX_DEPTH: u32 = 200000;
+const MAX_DEPTH: usize = 200000;
+/** Every frame takes at least this much of the frame stack (a header and 20 slots), and the frame stack holds
+ *  MAX_DEPTH such frames: so the one bound check a function makes on entry is the depth limit as well (200,000
+ *  frames of up to 20 slots; fewer of larger frames), and no depth counter is kept. */
+const MIN_FRAME_BYTES: usize = FRAME_HEADER + (20 << 4);
+const FRAME_STACK_BYTES: usize = MAX_DEPTH * MIN_FRAME_BYTES;
+/** Call arguments passed as Wasm parameters (tag, bits each): a specialized callee gets them as SSA values, with no
+ *  memory traffic. The values after them (and a closure itself, after the arguments) go in the callee's frame. */
+const ARG_PARAMS: u32 = 4;
+/** Init turns each function header's index field in memory (nothing reads it at run time; the request's copy of the
+ *  blob keeps it) into the u32 slot that receives the function's specialized table index. */
+const FUNC_SLOT: usize = FUNC_INDEX;
 
 let program: usize = 0;
-let funcs: usize = 0; // per function: u32 blob address, u32 slot
+let funcs: usize = 0; // per function: u32 blob address
 let nfuncs: u32 = 0;
 let globals: usize = 0;
 let nglobals: u32 = 0;
 let scratch: usize = 0; // built-in arguments
 let frameStack: usize = 0;
 let frameLimit: usize = 0;
-let fsp: usize = 0;
-let depth: u32 = 0;
 let retTag: u64 = 0;
 let retBits: u64 = 0;
 
@@ -127,8 +138,15 @@ let retBits: u64 = 0;
   }
 }
 
+/** A function's frame: the header and its slots, at least MIN_FRAME_BYTES. The header's size field holds the bytes
+ *  after the header, so frames follow each other (the collector walks them that way). */
+@inline function frameBytes(blob: usize): usize {
+  const slots = (<usize>load<u16>(blob + FUNC_NLOCALS) + <usize>load<u16>(blob + FUNC_MAXSTACK)) << 4;
+  return FRAME_HEADER + slots > MIN_FRAME_BYTES ? FRAME_HEADER + slots : MIN_FRAME_BYTES;
+}
+
 /** A safe point's first half: slots 0..live-1 into the memory frame (registers when specialized), and the header. */
-@inline function sync(frame: usize, live: u32, size: u32, specialized: bool): void {
+@inline function sync(frame: usize, live: u32, blob: usize, specialized: bool): void {
   if (specialized && FERN_REGISTERS) {
     pushContext(SYNC_CONTEXT);
     for (let i: u32 = 0; i < live; i++) {
@@ -138,7 +156,7 @@ let retBits: u64 = 0;
     }
     popContext();
   }
-  store<u64>(frame, <u64>live | (<u64>size << 32));
+  store<u64>(frame, <u64>live | (<u64>(frameBytes(blob) - FRAME_HEADER) << 32));
 }
 
 @inline function isNumber(tag: u64): bool {
@@ -274,24 +292,40 @@ let retBits: u64 = 0;
   }
 }
 
-@inline function body(blob: usize, frame: usize, specialized: bool): void {
+/** Parameter k of a call with `argc` arguments on the stack below `sp`: argument k, the closure itself after the
+ *  arguments (nil for a plain function), nil past that. */
+@inline function argTag(frame: usize, sp: u32, argc: u32, k: u32, self: u64, specialized: bool): u64 {
+  if (k < argc) return getTag(frame, sp - argc + k, specialized);
+  return k == argc && self != 0 ? TAG_CLOSURE : TAG_NIL;
+}
+@inline function argBits(frame: usize, sp: u32, argc: u32, k: u32, self: u64, specialized: bool): u64 {
+  if (k < argc) return getBits(frame, sp - argc + k, specialized);
+  return k == argc ? self : 0;
+}
+
+
+/** Runs one call of the function `blob` in `frame`; its first ARG_PARAMS parameters come as (tag, bits) pairs, the
+ *  rest in the frame. A call's frame starts where the caller's ends. */
+@inline function body(
+  blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64, specialized: bool,
+): void {
   const nparams = <u32>load<u16>(blob + FUNC_NPARAMS);
   const nlocals = <u32>load<u16>(blob + FUNC_NLOCALS);
   const arity = <u32>load<u16>(blob + FUNC_ARITY);
-  const size = (nlocals + <u32>load<u16>(blob + FUNC_MAXSTACK)) << 4;
+  // Where a callee's frame goes, and where the collector's roots end: recomputed from the (constant) header where
+  // needed rather than kept in a local, which slowed the generic interpreter's loop by ~10% (one more live value).
+  const top = frame + frameBytes(blob);
   const code = blob + FUNC_SIZE;
-  const saved = fsp;
-  if (frame + FRAME_HEADER + size > frameLimit || ++depth > MAX_DEPTH) fail(ERR_STACK_OVERFLOW, blob, 0);
-  fsp = frame + FRAME_HEADER + size;
-  if (gcRequested) {
-    // Safe point: the parameters are in the frame (the caller put them there) and every caller has synced.
-    store<u64>(frame, <u64>nparams | (<u64>size << 32));
-    collect(frameStack, fsp, globals, nglobals);
-  }
+  if (top > frameLimit) fail(ERR_STACK_OVERFLOW, blob, 0);
+  // The parameters passed as Wasm parameters: into registers when specialized, into the frame otherwise.
+  if (nparams > 0) put(frame, 0, t0, b0, specialized);
+  if (nparams > 1) put(frame, 1, t1, b1, specialized);
+  if (nparams > 2) put(frame, 2, t2, b2, specialized);
+  if (nparams > 3) put(frame, 3, t3, b3, specialized);
   if (specialized && FERN_REGISTERS) {
-    // Parameters into registers, one context per iteration so `i` stays constant.
+    // The rest from the frame into registers, one context per iteration so `i` stays constant.
     pushContext(PARAM_CONTEXT);
-    for (let i: u32 = 0; i < nparams; i++) {
+    for (let i: u32 = ARG_PARAMS; i < nparams; i++) {
       put(frame, i, load<u64>(slotAt(frame, i)), load<u64>(slotAt(frame, i), 8), true);
       updateContext(PARAM_CONTEXT + i + 1);
     }
@@ -299,6 +333,11 @@ let retBits: u64 = 0;
   } else {
     if (specialized) pushContext(0);
     memory.fill(slotAt(frame, nparams), 0, (nlocals - nparams) << 4);
+  }
+  if (gcRequested) {
+    // Safe point: every caller has synced; the parameters are the live slots.
+    sync(frame, nparams, blob, specialized);
+    collect(frameStack, top, globals, nglobals);
   }
   let pc: u32 = 0;
   let sp: u32 = nlocals; // slot index of the next free stack slot
@@ -476,8 +515,8 @@ let retBits: u64 = 0;
       }
       case OP_LOOP: {
         if (gcRequested) {
-          sync(frame, sp, size, specialized);
-          collect(frameStack, fsp, globals, nglobals);
+          sync(frame, sp, blob, specialized);
+          collect(frameStack, frame + frameBytes(blob), globals, nglobals);
         }
         pc = load<u32>(at, JUMP_OPERAND_0);
         if (specialized) updateContext(pc);
@@ -699,46 +738,52 @@ let retBits: u64 = 0;
         break;
       }
       case OP_CALL: case OP_CALL_VALUE: {
-        let f: u32;
+        let calleeBlob: usize;
         let argc: u32;
         let self: u64 = 0;
         if (op == OP_CALL) {
-          f = load<u32>(at, CALL_OPERAND_0);
+          // Linked by init (linkCalls): the callee's blob, or 0 when the argument count is not its arity.
+          calleeBlob = <usize>load<u32>(at, CALL_OPERAND_0);
           argc = <u32>load<u16>(at, CALL_OPERAND_1);
+          if (calleeBlob == 0) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
         } else {
           argc = <u32>load<u16>(at, 1);
           const ct = getTag(frame, sp - argc - 1, specialized), cb = getBits(frame, sp - argc - 1, specialized);
+          let f: u32 = 0;
           if (ct == TAG_FUNCTION) f = <u32>cb;
           else if (ct == TAG_CLOSURE) {
             f = load<u32>(<usize>cb, 16);
             self = cb;
-          } else {
-            fail(ERR_NOT_A_FUNCTION, blob, pc);
-            f = 0;
-          }
+          } else fail(ERR_NOT_A_FUNCTION, blob, pc);
+          calleeBlob = <usize>load<u32>(funcs + (<usize>f << 2));
+          if (argc != <u32>load<u16>(calleeBlob + FUNC_ARITY)) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
         }
-        const calleeBlob = <usize>load<u32>(funcs + (<usize>f << 3));
-        if (argc != <u32>load<u16>(calleeBlob + FUNC_ARITY)) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
         const base = op == OP_CALL ? sp - argc : sp - argc - 1; // the caller's live slots during the call
-        sync(frame, base, size, specialized);
-        const newFrame = fsp;
-        if (newFrame + FRAME_HEADER + (<usize>(argc + 1) << 4) > frameLimit) fail(ERR_STACK_OVERFLOW, blob, pc);
-        if (specialized) pushContext(ARG_CONTEXT);
-        for (let k: u32 = 0; k < argc; k++) {
-          const s = sp - argc + k;
-          store<u64>(slotAt(newFrame, k), getTag(frame, s, specialized));
-          store<u64>(slotAt(newFrame, k), getBits(frame, s, specialized), 8);
-          if (specialized) updateContext(ARG_CONTEXT + k + 1);
+        sync(frame, base, blob, specialized);
+        const top = frame + frameBytes(blob);
+        if (argc >= ARG_PARAMS) {
+          // The arguments past the parameters go in the callee's frame. The callee would fail its own bound check
+          // (its frame holds them and at least one stack slot): the same error, raised before writing past the end.
+          if (top + FRAME_HEADER + (<usize>(argc + 1) << 4) > frameLimit) fail(ERR_STACK_OVERFLOW, calleeBlob, 0);
+          if (specialized) pushContext(ARG_CONTEXT);
+          for (let k: u32 = ARG_PARAMS; k < argc; k++) {
+            const s = sp - argc + k;
+            store<u64>(slotAt(top, k), getTag(frame, s, specialized));
+            store<u64>(slotAt(top, k), getBits(frame, s, specialized), 8);
+            if (specialized) updateContext(ARG_CONTEXT + k + 1);
+          }
+          if (specialized) popContext();
+          store<u64>(slotAt(top, argc), self != 0 ? TAG_CLOSURE : TAG_NIL);
+          store<u64>(slotAt(top, argc), self, 8);
         }
-        if (specialized) popContext();
-        if (self != 0) {
-          store<u64>(slotAt(newFrame, argc), TAG_CLOSURE);
-          store<u64>(slotAt(newFrame, argc), self, 8);
-        }
+        const t0 = argTag(frame, sp, argc, 0, self, specialized), b0 = argBits(frame, sp, argc, 0, self, specialized);
+        const t1 = argTag(frame, sp, argc, 1, self, specialized), b1 = argBits(frame, sp, argc, 1, self, specialized);
+        const t2 = argTag(frame, sp, argc, 2, self, specialized), b2 = argBits(frame, sp, argc, 2, self, specialized);
+        const t3 = argTag(frame, sp, argc, 3, self, specialized), b3 = argBits(frame, sp, argc, 3, self, specialized);
         sp = base;
-        const slot = load<u32>(funcs + (<usize>f << 3), 4);
-        if (slot != 0) call_indirect<void>(slot, calleeBlob, newFrame);
-        else execGeneric(calleeBlob, newFrame);
+        const slot = load<u32>(calleeBlob + FUNC_SLOT);
+        if (slot != 0) call_indirect<void>(slot, calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3);
+        else execGeneric(calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3);
         put(frame, sp++, retTag, retBits, specialized);
         pc += op == OP_CALL ? CALL_SIZE : CALL_VALUE_SIZE;
         break;
@@ -746,8 +791,6 @@ let retBits: u64 = 0;
       case OP_RETURN: {
         retTag = getTag(frame, sp - 1, specialized);
         retBits = getBits(frame, sp - 1, specialized);
-        fsp = saved;
-        depth--;
         if (specialized) popContext();
         return;
       }
@@ -853,20 +896,28 @@ let retBits: u64 = 0;
   }
 }
 
-function execGeneric(blob: usize, frame: usize): void {
-  body(blob, frame, false);
+function execGeneric(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): void {
+  body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, false);
 }
 
-function execSpecialized(blob: usize, frame: usize): void {
-  body(blob, frame, true);
+function execSpecialized(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): void {
+  body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, true);
 }
 
-/** Replace each STRING instruction's literal number by the address of its (permanent) string object. */
-function linkStrings(code: usize, len: u32, strings: usize): void {
+/** Resolve what the constant bytecode can know before it runs: each STRING instruction's literal number becomes the
+ *  address of its (permanent) string object, and each CALL's function index the callee's blob address — or 0 when
+ *  the call passes a number of arguments other than the callee's arity, an error when it runs. Then the specializer
+ *  folds the callee's address, and the arity check costs nothing at run time. */
+function link(code: usize, len: u32, strings: usize): void {
   let pc: u32 = 0;
   while (pc < len) {
     const op = load<u8>(code + pc);
     if (op == OP_STRING) store<u32>(code + pc, load<u32>(strings + (<usize>load<u32>(code + pc, 1) << 2)), 1);
+    else if (op == OP_CALL) {
+      const callee = <usize>load<u32>(funcs + (<usize>load<u32>(code + pc, CALL_OPERAND_0) << 2));
+      const argc = <u32>load<u16>(code + pc, CALL_OPERAND_1);
+      store<u32>(code + pc, argc == <u32>load<u16>(callee + FUNC_ARITY) ? <u32>callee : 0, CALL_OPERAND_0);
+    }
     pc += instructionSize(op);
   }
 }
@@ -882,7 +933,7 @@ export function init(): void {
   const nstrings = load<u32>(program + PROGRAM_NSTRINGS);
   const funcTable = program + PROGRAM_SIZE;
   const stringTable = funcTable + (<usize>nfuncs << 3);
-  funcs = heap.alloc(<usize>nfuncs << 3);
+  funcs = heap.alloc(<usize>nfuncs << 2);
   globals = heap.alloc(<usize>nglobals << 4);
   memory.fill(globals, 0, <usize>nglobals << 4);
   scratch = heap.alloc(64);
@@ -892,15 +943,18 @@ export function init(): void {
     const at = program + <usize>load<u32>(stringTable + (<usize>k << 3));
     store<u32>(strings + (<usize>k << 2), <u32>permanentString(at, load<u32>(stringTable + (<usize>k << 3), 4)));
   }
+  for (let i: u32 = 0; i < nfuncs; i++) store<u32>(funcs + (<usize>i << 2), <u32>(program + <usize>load<u32>(funcTable + (<usize>i << 3))));
   const generic = execSpecialized;
   for (let i: u32 = 0; i < nfuncs; i++) {
-    const blob = program + <usize>load<u32>(funcTable + (<usize>i << 3));
+    const blob = <usize>load<u32>(funcs + (<usize>i << 2));
     const blobLen = load<u32>(funcTable + (<usize>i << 3), 4);
-    linkStrings(blob + FUNC_SIZE, blobLen - FUNC_SIZE, strings);
-    store<u32>(funcs + (<usize>i << 3), <u32>blob);
-    store<u32>(funcs + (<usize>i << 3), 0, 4);
-    const args = new WevalArgs(blobLen + 64).buffer(blob, blobLen).runtime();
-    wevalRequest(funcs + (<usize>i << 3) + 4, generic.index, FERN_FUNC_ID, 0, args);
+    link(blob + FUNC_SIZE, blobLen - FUNC_SIZE, strings);
+    // The blob is the constant (its copy keeps the function's index, which tools such as the explorer read); the
+    // frame and the parameters are run-time values.
+    const args = new WevalArgs(blobLen + 192).buffer(blob, blobLen);
+    for (let k: u32 = 0; k < 1 + 2 * ARG_PARAMS; k++) args.runtime();
+    store<u32>(blob + FUNC_SLOT, 0);
+    wevalRequest(blob + FUNC_SLOT, generic.index, FERN_FUNC_ID, 0, args);
   }
 }
 
@@ -911,12 +965,10 @@ export function run(): u64 {
     frameStack = heap.alloc(FRAME_STACK_BYTES);
     frameLimit = frameStack + FRAME_STACK_BYTES;
   }
-  fsp = frameStack;
-  depth = 0;
   const blob = <usize>load<u32>(funcs);
-  const slot = load<u32>(funcs, 4);
-  if (slot != 0) call_indirect<void>(slot, blob, frameStack);
-  else execGeneric(blob, frameStack);
+  const slot = load<u32>(blob + FUNC_SLOT);
+  const nil: u64 = 0;
+  if (slot != 0) call_indirect<void>(slot, blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
+  else execGeneric(blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
   return 0;
 }
-

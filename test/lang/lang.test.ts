@@ -65,7 +65,7 @@ describe("Fern examples in the docs", () => {
 describe("Fern with its slots in memory (the control for measuring registers)", () => {
   it("gives the same results as the register build, interpreted and wevaled", async () => {
     const memoryInterp = (await buildInterpreter("fern-memory")).wasm;
-    const sample = programs.filter((p) => ["functions.fern", "arrays.fern", "type-error.fern"].includes(p.file));
+    const sample = programs.filter((p) => ["functions.fern", "arrays.fern", "type-error.fern", "arguments.fern"].includes(p.file));
     const results = await differential(memoryInterp, sample.map(fernLoaded), { optimizeLevel: 0 });
     results.forEach((r, i) => {
       expect(r.wevaled).toEqual(r.interpreted);
