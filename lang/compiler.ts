@@ -13,7 +13,7 @@
 // top-level function by name are direct (CALL); anything else calls a value (CALL_VALUE). Built-ins are opcodes.
 // Fused instructions (lang/opcodes.ts) replace the commonest sequences: an operator's right operand that is a local
 // or an integer literal (`ADD_L i`, `ADD_K k`), a comparison that decides a jump (`JUMP_IF_NOT_LT_K t k`, and `&&`
-// in a condition as two jumps), `x = x ± k` on a local (`INCR`) and an index that is a local (`INDEX_L`); with
+// in a condition as two jumps), `x = x ± k` and `x = x + y` on locals (`INCR`, `INCR_L`) and an index that is a local (`INDEX_L`); with
 // `superinstructions: false` the compiler emits the plain stack code they stand for.
 // Errors carry file:line:col. Relies on ast.ts and opcodes.ts.
 import { SourceError } from "../util/errors.ts";
@@ -326,7 +326,8 @@ class FunctionCompiler {
         const target = r!;
         const incr = target.kind === "local" && !target.boxed ? this.increment(target.slot, s.value) : undefined;
         if (target.kind === "local" && incr !== undefined) {
-          this.emit("INCR", s.value, target.slot, incr);
+          if (incr.local !== undefined) this.emit("INCR_L", s.value, target.slot, incr.local);
+          else this.emit("INCR", s.value, target.slot, incr.k!);
           break;
         }
         this.expression(s.value);
@@ -530,14 +531,18 @@ class FunctionCompiler {
     return r?.kind === "local" && !r.boxed ? r.slot : undefined;
   }
 
-  /** For `x = x + k` or `x = x - k` (k an integer literal) on the local in `slot`: the k to add (INCR); else undefined. */
-  private increment(slot: number, value: Expr): bigint | undefined {
-    if (!this.fuse || value.kind !== "binary" || (value.op !== "+" && value.op !== "-") || value.right.kind !== "int") return undefined;
+  /** For `x = x + k` or `x = x - k` (k an integer literal) on the local in `slot`: the k to add (INCR); for
+   *  `x = x + y` (y a local): y's slot (INCR_L); else undefined. */
+  private increment(slot: number, value: Expr): { k?: bigint; local?: number } | undefined {
+    if (!this.fuse || value.kind !== "binary" || (value.op !== "+" && value.op !== "-")) return undefined;
     if (this.localSlot(value.left) !== slot) return undefined;
+    const y = this.localSlot(value.right);
+    if (value.op === "+" && y !== undefined) return { local: y };
+    if (value.right.kind !== "int") return undefined;
     const k = value.right.value;
-    if (value.op === "+") return k;
+    if (value.op === "+") return { k };
     // x - k is x + (-k) for ints (wrapping) and floats alike, except k = -2^63, whose negation wraps to itself.
-    return k === -(1n << 63n) ? undefined : BigInt.asIntN(64, -k);
+    return k === -(1n << 63n) ? undefined : { k: BigInt.asIntN(64, -k) };
   }
 
   /** Compile a condition as jumps taken when it is false (returns them, to patch): a comparison becomes one

@@ -79,6 +79,7 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x37, name: "BUILTIN", operands: ["u8", "u8"], pops: 0, pushes: 1, doc: "call built-in b (lang/opcodes.ts FERN_BUILTINS) with n arguments" },
   { code: 0x38, name: "INDEX_L", operands: ["u16"], pops: 1, pushes: 1, doc: "pop container; push its element at the key in local i (GET i + INDEX in one)" },
   { code: 0x39, name: "INCR", operands: ["u16", "i64"], pops: 0, pushes: 0, doc: "local i += k (an integer constant; `i = i + k` in one)" },
+  { code: 0x3a, name: "INCR_L", operands: ["u16", "u16"], pops: 0, pushes: 0, doc: "local i += local j (`i = i + j` in one; strings concatenate)" },
   ...fusedOpcodes(),
 ];
 

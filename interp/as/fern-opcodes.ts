@@ -288,6 +288,12 @@ export const INCR_SIZE: u32 = 11;
 export const INCR_OPERAND_0: u32 = 1;
 export const INCR_OPERAND_1: u32 = 3;
 
+// INCR_L u16, u16: local i += local j (`i = i + j` in one; strings concatenate)
+export const OP_INCR_L: u8 = 0x3a;
+export const INCR_L_SIZE: u32 = 5;
+export const INCR_L_OPERAND_0: u32 = 1;
+export const INCR_L_OPERAND_1: u32 = 3;
+
 // ADD_L u16: a ADD local i (GET i + ADD in one)
 export const OP_ADD_L: u8 = 0x40;
 export const ADD_L_SIZE: u32 = 3;
@@ -769,6 +775,7 @@ export function instructionSize(op: u8): u32 {
     case OP_BUILTIN: return BUILTIN_SIZE;
     case OP_INDEX_L: return INDEX_L_SIZE;
     case OP_INCR: return INCR_SIZE;
+    case OP_INCR_L: return INCR_L_SIZE;
     case OP_ADD_L: return ADD_L_SIZE;
     case OP_ADD_K: return ADD_K_SIZE;
     case OP_ADD_LL: return ADD_LL_SIZE;

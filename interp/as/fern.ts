@@ -56,7 +56,7 @@ import {
   JUMP_IF_NOT_GE_SIZE, OP_JUMP_IF_NOT_GE_L, JUMP_IF_NOT_GE_L_SIZE, OP_JUMP_IF_NOT_GE_K, JUMP_IF_NOT_GE_K_SIZE,
   OP_JUMP_IF_NOT_EQ, JUMP_IF_NOT_EQ_SIZE, OP_JUMP_IF_NOT_EQ_L, JUMP_IF_NOT_EQ_L_SIZE, OP_JUMP_IF_NOT_EQ_K,
   JUMP_IF_NOT_EQ_K_SIZE, OP_JUMP_IF_NOT_NE, JUMP_IF_NOT_NE_SIZE, OP_JUMP_IF_NOT_NE_L, JUMP_IF_NOT_NE_L_SIZE,
-  OP_JUMP_IF_NOT_NE_K, JUMP_IF_NOT_NE_K_SIZE, OP_INDEX_L, INDEX_L_SIZE, OP_INCR, INCR_SIZE,
+  OP_JUMP_IF_NOT_NE_K, JUMP_IF_NOT_NE_K_SIZE, OP_INDEX_L, INDEX_L_SIZE, OP_INCR, INCR_SIZE, OP_INCR_L, INCR_L_SIZE,
   OP_ADD_LL, OP_ADD_LK, ADD_LL_SIZE, ADD_LK_SIZE, OP_SUB_LL, OP_SUB_LK, SUB_LL_SIZE, SUB_LK_SIZE, OP_MUL_LL,
   OP_MUL_LK, MUL_LL_SIZE, MUL_LK_SIZE, OP_DIV_LL, OP_DIV_LK, DIV_LL_SIZE, DIV_LK_SIZE, OP_MOD_LL, OP_MOD_LK,
   MOD_LL_SIZE, MOD_LK_SIZE, OP_LT_LL, OP_LT_LK, LT_LL_SIZE, LT_LK_SIZE, OP_LE_LL, OP_LE_LK, LE_LL_SIZE, LE_LK_SIZE,
@@ -488,10 +488,29 @@ let retBits: u64 = 0;
         pc += size;
         break;
       }
-      case OP_INCR: {
+      // x += k and x += y: their own cases in the generic body, one shared copy when specialized (as above).
+      case OP_INCR: if (!specialized) {
         const i = <u32>load<u16>(at, 1);
-        arith(OP_ADD, frame, i, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 3), blob, pc, specialized);
+        arith(OP_ADD, frame, i, getTag(frame, i, false), getBits(frame, i, false), TAG_INT, load<u64>(at, 3), blob, pc, false);
         pc += INCR_SIZE;
+        break;
+      }
+      case OP_INCR_L: if (!specialized) {
+        const i = <u32>load<u16>(at, 1), j = <u32>load<u16>(at, 3);
+        arith(OP_ADD, frame, i, getTag(frame, i, false), getBits(frame, i, false), getTag(frame, j, false), getBits(frame, j, false), blob, pc, false);
+        pc += INCR_L_SIZE;
+        break;
+      }
+      {
+        const i = <u32>load<u16>(at, 1);
+        let bt: u64 = TAG_INT, bb: u64;
+        if (op == OP_INCR_L) {
+          const j = <u32>load<u16>(at, 3);
+          bt = getTag(frame, j, specialized);
+          bb = getBits(frame, j, specialized);
+        } else bb = load<u64>(at, 3);
+        arith(OP_ADD, frame, i, getTag(frame, i, specialized), getBits(frame, i, specialized), bt, bb, blob, pc, specialized);
+        pc += op == OP_INCR_L ? INCR_L_SIZE : INCR_SIZE;
         break;
       }
       case OP_NEG: {
