@@ -118,7 +118,7 @@ export function randomFern(seed: number): string {
   const fnLines: string[] = [];
   const mainLines = lines.splice(0);
   for (let i = 0; i < nfns; i++) {
-    const arity = rng.below(3);
+    const arity = rng.below(7); // 0-6: Fern passes four arguments as Wasm parameters and the rest in the frame
     const params = Array.from({ length: arity }, (_, k) => `p${k}`);
     lines.push(`fn f${i}(${params.join(", ")}) {`);
     block(params, 3, "  ", true, false);
