@@ -112,7 +112,10 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const intrinsics = intrinsicsOf(info);
 
   const results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[] = [];
-  for (const req of requests) results.push({ req, ...specializeRequest(info, req, intrinsics, limits, opts) });
+  // --dump-ir file names: `request<user id>`, with the request's position after it when user ids repeat (Fern's
+  // requests all carry the same one, and each request's dump overwrote the one before).
+  const repeated = (req: WevalRequest) => requests.filter((r) => r.userId === req.userId).length > 1;
+  requests.forEach((req, i) => results.push({ req, ...specializeRequest(info, req, intrinsics, limits, opts, `request${req.userId}${repeated(req) ? `-${i + 1}` : ""}`) }));
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
@@ -120,7 +123,7 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   return { wasm, requests: results.map((r) => r.stats), inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
-function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions): { body?: FunctionBody; stats: RequestStats } {
+function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string): { body?: FunctionBody; stats: RequestStats } {
   const t = performance.now();
   const funcIndex = info.table0.get(req.func);
   const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
@@ -138,17 +141,17 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   toMaxSSA(generic);
   if (opts.verify) verifyFunction(generic);
   stats.genericBlocks = generic.reversePostorder().length;
-  opts.dumpIr?.(`request${req.userId}-generic.ir`, printFunction(generic));
+  opts.dumpIr?.(`${dumpName}-generic.ir`, printFunction(generic));
   opts.inspect?.(req, "generic", generic);
   try {
     // The inspect hook's users draw one block per (context, generic block) (explorer/): the same specialization in
     // more blocks.
     const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { blockPerCopy: opts.inspect !== undefined });
     if (opts.verify) verifyFunction(r.body);
-    opts.dumpIr?.(`request${req.userId}-specialized.ir`, printFunction(r.body));
+    opts.dumpIr?.(`${dumpName}-specialized.ir`, printFunction(r.body));
     opts.inspect?.(req, "specialized", r.body, r.origins);
     const cleanup = cleanupFunction(r.body, { verify: opts.verify });
-    opts.dumpIr?.(`request${req.userId}-cleaned.ir`, printFunction(r.body));
+    opts.dumpIr?.(`${dumpName}-cleaned.ir`, printFunction(r.body));
     opts.inspect?.(req, "cleaned", r.body, r.origins);
     const size = functionSize(r.body);
     Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
