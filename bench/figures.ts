@@ -89,6 +89,16 @@ export function fernFigure(j: BenchJson): string {
   const coldGeo = geo.find((g) => g.tier.startsWith("cold"));
   lines.push("", `Medians in ms, V8${peers.length ? "; a peer's cell is its median and, in parentheses, its time over wevaled Fern's (above 1×: Fern is faster)" : ""}.`);
   if (warmGeo) lines.push(`Geomean over ${warmGeo.programs} programs: wevaled is **${times(warmGeo.speedup)}** faster than interpreted warm${coldGeo ? `, ${times(coldGeo.speedup)} on the first call` : ""}.`);
+  // Fern's own interpreter (what runs when a request aborts, and what a template user starts from) against Lua's.
+  const interpOverLua = programs.flatMap((p) => {
+    const i = find(j.rows, p, "interpreted", "v8", /^warm/);
+    const l = j.rows.find((x) => x.program === p && x.variant === "lua-wasm" && !/^cold/.test(x.tier));
+    return i && l ? [l.median_ms / i.median_ms] : [];
+  });
+  if (interpOverLua.length > 1) {
+    const g = Math.exp(interpOverLua.reduce((a, x) => a + Math.log(x), 0) / interpOverLua.length);
+    lines.push(`Fern's interpreter (unspecialized) against Lua 5.4 in Wasm: ${g >= 1 ? `${times(g)} faster` : `${times(1 / g)} slower`} (geomean over ${interpOverLua.length} programs; faster on ${interpOverLua.filter((x) => x > 1).length}).`);
+  }
   for (const g of j.peer_geomeans ?? []) lines.push(`Against ${peerLabel[g.peer] ?? g.peer}: wevaled Fern is ${g.peer_over_wevaled >= 1 ? `${times(g.peer_over_wevaled)} faster` : `${times(1 / g.peer_over_wevaled)} slower`} (geomean over ${g.programs} programs).`);
   lines.push(`${machine(j.meta)}; ${j.meta.runs} warm runs per row, interleaved across variants${j.meta.command ? `; \`npx ${j.meta.command}\`` : ""}. From \`docs/bench-fern.json\`.`);
   return lines.join("\n");
