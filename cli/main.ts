@@ -49,8 +49,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("dis")
-    .description("disassemble a binary program (or an .asm file, normalized) to assembly text")
-    .argument("<program>", "a .fbc binary or .asm source")
+    .description("disassemble a binary program (or an .asm file, normalized) to assembly text; a .fern program: its compiled functions' bytecode, with source lines")
+    .argument("<program>", "a .fbc binary or .asm source, or a .fern source")
     .option("-o, --out <file>", "write to a file instead of standard output")
     .action(async (file: string, opts: { out?: string }) => {
       exitCode = await disCommand(file, opts);

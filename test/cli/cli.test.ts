@@ -37,6 +37,18 @@ describe("futamura CLI", () => {
     expect(r.stderr).toContain('expectation failed: stdout "1\\n" != expected "2\\n"');
   });
 
+  it("lists a Fern program's compiled functions with pcs and source lines, and its source errors as such", () => {
+    const dis = futamura("dis", "lang/bench/fib.fern");
+    expect(dis.code).toBe(0);
+    expect(dis.stdout).toMatch(/^; lang\/bench\/fib\.fern: 2 function\(s\)/);
+    expect(dis.stdout).toMatch(/\nfn fib \(function 1; 1 parameter\(s\)/);
+    expect(dis.stdout).toMatch(/\n +\d+  JUMP_IF_NOT_LT_LK \d+ 0 2 +; line \d+\n/); // `if (n < 2)`, one fused instruction
+    expect(dis.stdout).toMatch(/\n +\d+  RETURN +; line \d+\n/);
+    const bad = join(dir, "bad.fern");
+    writeFileSync(bad, "let x = ;\n");
+    expect(futamura("dis", bad)).toMatchObject({ code: 1, stderr: `${bad}:1:9: error: expected an expression, found ';'\n` });
+  });
+
   it("traces pc, instruction and accumulator", () => {
     const r = futamura("run", "--trace", "bytecode/programs/wrap_add.asm");
     expect(r.code).toBe(0);
