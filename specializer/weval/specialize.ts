@@ -532,22 +532,11 @@ class Specializer {
       s.paramOrder.push(i);
       vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
     });
-    s.regOrder = [];
-    for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
-      const abs = s.entry.regs.get(k)!;
-      if (needsNoValue(abs)) {
-        regs.set(k, { abs });
-        continue;
-      }
+    this.enterRegisters(s, regs, (k) => {
       const c = common((e) => e.regs.get(k) ?? ZERO);
-      if (c) {
-        cut.regs.set(k, c);
-        regs.set(k, { abs, out: c.out ?? this.use(s, c) });
-        continue;
-      }
-      s.regOrder.push(k);
-      regs.set(k, { abs, out: out.addBlockParam(s.id, slotType(k)) });
-    }
+      if (c) cut.regs.set(k, c);
+      return c;
+    });
     return true;
   }
 
@@ -585,6 +574,12 @@ class Specializer {
       s.paramOrder.push(i);
       vals.set(p, { abs, out: out.addBlockParam(s.id, f.typeOf(p)) });
     });
+    this.enterRegisters(s, regs);
+  }
+
+  /** The registers of a block entered from its entry state, in register order: none for a value that needs no IR
+   *  value, the one value the edges bring when `common` finds it (enterCut), else a block parameter. */
+  private enterRegisters(s: SpecBlock, regs: Map<number, Known>, common?: (k: number) => Known | undefined): void {
     s.regOrder = [];
     for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
       const abs = s.entry.regs.get(k)!;
@@ -592,8 +587,13 @@ class Specializer {
         regs.set(k, { abs });
         continue;
       }
+      const c = common?.(k);
+      if (c) {
+        regs.set(k, { abs, out: c.out ?? this.use(s, c) });
+        continue;
+      }
       s.regOrder.push(k);
-      regs.set(k, { abs, out: out.addBlockParam(s.id, slotType(k)) });
+      regs.set(k, { abs, out: this.out.addBlockParam(s.id, slotType(k)) });
     }
   }
 
