@@ -75,8 +75,8 @@ function stdinInput(before: () => void): Input {
 
 /** All of standard input, for a run on the large-stack worker (which cannot read the main thread's stdin as it
  *  goes), when the module imports futamura.read; otherwise none (a program that reads nothing does not wait). */
-function stdinBytesIfRead(wasm: Uint8Array): Uint8Array | undefined {
-  const reads = WebAssembly.Module.imports(new WebAssembly.Module(wasm as BufferSource)).some((i) => i.module === "futamura" && i.name === "read");
+function stdinBytesIfRead(module: WebAssembly.Module): Uint8Array | undefined {
+  const reads = WebAssembly.Module.imports(module).some((i) => i.module === "futamura" && i.name === "read");
   if (!reads) return undefined;
   const chunks: Uint8Array[] = [];
   for (let chunk = stdinInput(() => {}).read(1 << 16); chunk.length; chunk = stdinInput(() => {}).read(1 << 16)) chunks.push(chunk.slice());
@@ -168,8 +168,11 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   try {
     // Programs that may recurse deeply (Fern's 200,000 calls) run on a thread with a large native stack
     // (interp/deep-run.ts), with their input read up front when the module reads any.
-    if (program.deepStack && !opts.trace) result = await runModuleDeep(wasm, { ...program, input: inputBytes ?? stdinBytesIfRead(wasm) }, out, file);
-    else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
+    if (program.deepStack && !opts.trace) {
+      // Compiled once here: its imports say whether to read stdin, and the worker receives the compiled module.
+      const module = new WebAssembly.Module(wasm as BufferSource);
+      result = await runModuleDeep(module, { ...program, input: inputBytes ?? stdinBytesIfRead(module) }, out, file);
+    } else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;
     else {
