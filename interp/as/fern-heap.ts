@@ -277,6 +277,12 @@ export function collect(frames: usize, top: usize, globals: usize, nglobals: u32
   __collect(); // AssemblyScript's own temporaries (float parsing); none is live here
 }
 
+/** An integer index (its 64 bits) outside 0..len-1: one unsigned compare, since a negative index read as unsigned
+ *  is at least 2^63, above any length. */
+@inline export function outOfRange(index: u64, len: u32): bool {
+  return index >= <u64>len;
+}
+
 // ---- strings ----
 
 @inline export function strLen(s: usize): u32 {
@@ -554,10 +560,9 @@ export function indexSlow(tag: u64, bits: u64, ktag: u64, kbits: u64, blob: usiz
   }
   if (tag == TAG_STRING) {
     if (ktag != TAG_INT) fail(ERR_TYPE_ERROR, blob, pc);
-    const i = <i64>kbits;
-    if (i < 0 || i >= <i64>strLen(<usize>bits)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+    if (outOfRange(kbits, strLen(<usize>bits))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
     resultTag = TAG_STRING;
-    resultBits = <u64>byteString(<u32>load<u8>(<usize>bits + OBJ_HEADER + <usize>i));
+    resultBits = <u64>byteString(<u32>load<u8>(<usize>bits + OBJ_HEADER + <usize>kbits));
     return;
   }
   if (tag == TAG_ARRAY) fail(ERR_TYPE_ERROR, blob, pc);

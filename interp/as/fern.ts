@@ -75,7 +75,7 @@ import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, w
 import {
   FRAME_HEADER, OBJ_HEADER, fail, gcRequested, collect, resultTag, resultBits, isObject, newArray, newMap,
   newClosure, newBox, permanentString, concat, compareStrings, valuesEqual, indexSlow, storeSlow, printValue,
-  builtin, initHeap, setProgram,
+  builtin, initHeap, setProgram, outOfRange,
 } from "./fern-heap";
 
 export { wevalPendingHead, wevalIsWevaled } from "./weval";
@@ -283,7 +283,7 @@ let retBits: u64 = 0;
 /** container[key] into slot dst: arrays by int index inline, everything else in indexSlow. */
 @inline function index(frame: usize, dst: u32, t: u64, obj: u64, it: u64, i: u64, blob: usize, pc: u32, specialized: bool): void {
   if (t == TAG_ARRAY && it == TAG_INT) {
-    if (<i64>i < 0 || <i64>i >= <i64>load<u32>(<usize>obj, 12)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+    if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
     const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
     put(frame, dst, load<u64>(el), load<u64>(el, 8), specialized);
   } else {
@@ -860,7 +860,7 @@ let retBits: u64 = 0;
           index(frame, base, t, obj, it, i, blob, pc, specialized);
           sp--;
         } else if (t == TAG_ARRAY && it == TAG_INT) {
-          if (<i64>i < 0 || <i64>i >= <i64>load<u32>(<usize>obj, 12)) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+          if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
           const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
           store<u64>(el, getTag(frame, sp - 1, specialized));
           store<u64>(el, getBits(frame, sp - 1, specialized), 8);
