@@ -6,13 +6,14 @@
 // interpreter keeps in weval registers, i.e. Wasm SSA values that no runtime can see. AssemblyScript's collectors
 // find managed references in globals and their own objects only, and a raw u64 is not a managed reference. So the
 // interpreter writes its live slots to its memory frame at safe points (calls, function entry, loop back-edges),
-// and this collector scans exactly those frames, precisely by tag. Memory blocks come from AssemblyScript's TLSF
-// allocator (the `minimal` runtime: heap.alloc/heap.free really free); the collector is non-moving, so registers
-// that still hold an address after a collection stay valid.
+// and this collector scans exactly those frames, precisely by tag. Objects of up to 256 bytes come from a pool of
+// per-size free lists (below); larger ones and raw blocks from AssemblyScript's TLSF allocator (the `minimal`
+// runtime: heap.alloc/heap.free really free). The collector is non-moving, so registers that still hold an address
+// after a collection stay valid.
 //
 // Object layout (16-byte header, then the payload):
 //   +0 u32 next object (the list of all collectable objects)   +4 u32 gray-list link   +8 u8 kind (its tag)
-//   +9 u8 flags (marked, permanent)   +12 u32 length (array count, string bytes, map entries, closure boxes)
+//   +9 u8 flags (marked, permanent)   +10 u8 pool class (0: from TLSF)   +12 u32 length (array count, string bytes, map entries, closure boxes)
 //   array:   +16 u32 capacity, +20 u32 elements (capacity × 16 bytes: tag, bits), +24 u32 inline capacity; the
 //            first elements are inline from +32 (one block per array), a grown array's in a raw block of its own
 //   string:  the bytes from +16
@@ -82,11 +83,29 @@ export function fail(kind: u32, blob: usize, pc: u32): void {
   return tag >= TAG_ARRAY && tag != TAG_FUNCTION && tag <= TAG_BOX;
 }
 
-/** Count `bytes` against the heap; past the limit it is a Fern error at (blob, pc). */
-function account(bytes: usize, blob: usize, pc: u32): void {
+/** Count `bytes` against the heap; past the limit it is a Fern error at (blob, pc). Inline, one compare when the
+ *  heap stays under the collection threshold (which is below the limit), the rest out of line. */
+@inline function account(bytes: usize, blob: usize, pc: u32): void {
+  if (heapBytes + bytes <= gcThreshold && bytes <= gcThreshold) heapBytes += bytes;
+  else accountPastThreshold(bytes, blob, pc);
+}
+
+function accountPastThreshold(bytes: usize, blob: usize, pc: u32): void {
   if (heapBytes + bytes > MAX_HEAP_BYTES || bytes > MAX_HEAP_BYTES) fail(ERR_OUT_OF_MEMORY, blob, pc);
   heapBytes += bytes;
   if (heapBytes > gcThreshold) gcRequested = true;
+}
+
+/** Zero n bytes (a multiple of 8) at p: small blocks by stores, since V8 calls out of line for memory.fill. */
+@inline function zero(p: usize, n: usize): void {
+  if (n <= 128) for (let k: usize = 0; k < n; k += 8) store<u64>(p + k, 0);
+  else memory.fill(p, 0, n);
+}
+
+/** Copy n bytes: short strings byte by byte, since V8 calls out of line for memory.copy. */
+@inline function copyBytes(dst: usize, src: usize, n: usize): void {
+  if (n <= 32) for (let k: usize = 0; k < n; k++) store<u8>(dst + k, load<u8>(src + k));
+  else memory.copy(dst, src, n);
 }
 
 function rawAlloc(bytes: usize, blob: usize, pc: u32): usize {
@@ -99,8 +118,67 @@ function rawFree(ptr: usize, bytes: usize): void {
   heap.free(ptr);
 }
 
+// ---- the small-object pool ----
+// Objects of up to POOL_CLASSES × 16 bytes come from per-size free lists (16-byte classes), refilled from chunks,
+// not from TLSF: binary-trees spent half its time in TLSF's block search, insert and remove. A pooled object freed
+// by the sweep goes back to its class's list (linked through its first word) and its memory stays in the pool, so
+// the chunks are capped at POOL_CAP bytes (past that, objects come from TLSF again: a program that fills the heap
+// with one size and then another cannot take the pool past the cap). Byte +10 of an object's header is its class,
+// 0 for an object from TLSF. Only objects are pooled: raw blocks (grown elements, map entries and indexes) have no
+// header to say where they came from.
+const POOL_CLASSES: usize = 16;
+const POOL_CHUNK: usize = 64 << 10;
+const POOL_CAP: usize = 128 << 20;
+/** u32 list heads, one per class 1..POOL_CLASSES (index 0 unused). */
+const poolLists: usize = memory.data(<i32>(POOL_CLASSES + 1) << 2);
+let poolNext: usize = 0;
+let poolEnd: usize = 0;
+let poolBytes: usize = 0;
+
+function allocObject(bytes: usize, blob: usize, pc: u32): usize {
+  account(bytes, blob, pc);
+  const cls = (bytes + 15) >> 4;
+  if (cls <= POOL_CLASSES) {
+    const head = poolLists + (cls << 2);
+    let o = <usize>load<u32>(head);
+    if (o != 0) {
+      store<u32>(head, load<u32>(o));
+    } else {
+      const size = cls << 4;
+      if (poolNext + size > poolEnd && poolBytes < POOL_CAP) {
+        poolNext = heap.alloc(POOL_CHUNK); // the rest of the last chunk (under 256 bytes) is left unused
+        poolEnd = poolNext + POOL_CHUNK;
+        poolBytes += POOL_CHUNK;
+      }
+      if (poolNext + size <= poolEnd) {
+        o = poolNext;
+        poolNext += size;
+      }
+    }
+    if (o != 0) {
+      store<u8>(o, <u8>cls, 10);
+      return o;
+    }
+  }
+  const o = heap.alloc(bytes);
+  store<u8>(o, 0, 10);
+  return o;
+}
+
+function freeObject(o: usize, bytes: usize): void {
+  heapBytes -= bytes;
+  const cls = <usize>load<u8>(o, 10);
+  if (cls == 0) {
+    heap.free(o);
+    return;
+  }
+  const head = poolLists + (cls << 2);
+  store<u32>(o, load<u32>(head));
+  store<u32>(head, <u32>o);
+}
+
 function newObject(kind: u64, payload: usize, length: u32, blob: usize, pc: u32): usize {
-  const o = rawAlloc(OBJ_HEADER + payload, blob, pc);
+  const o = allocObject(OBJ_HEADER + payload, blob, pc);
   store<u32>(o, <u32>objects);
   store<u32>(o, 0, 4);
   store<u8>(o, <u8>kind, 8);
@@ -132,7 +210,7 @@ export function newArray(n: u32, blob: usize, pc: u32): usize {
   store<u32>(a, <u32>(a + ARRAY_INLINE), 20);
   store<u32>(a, cap, 24); // the inline capacity, for freeing
   store<u32>(a, 0, 28);
-  memory.fill(a + ARRAY_INLINE, 0, <usize>cap << 4);
+  zero(a + ARRAY_INLINE, <usize>cap << 4);
   return a;
 }
 
@@ -265,7 +343,7 @@ export function collect(frames: usize, top: usize, globals: usize, nglobals: u32
         rawFree(<usize>load<u32>(o, 20), cap << 5);
         rawFree(<usize>load<u32>(o, 24), cap << 3);
       }
-      rawFree(o, objectBytes(o));
+      freeObject(o, objectBytes(o));
       if (prev == 0) objects = next;
       else store<u32>(prev, <u32>next);
     }
@@ -292,8 +370,8 @@ export function collect(frames: usize, top: usize, globals: usize, nglobals: u32
 export function concat(a: usize, b: usize, blob: usize, pc: u32): usize {
   const la = strLen(a), lb = strLen(b);
   const s = newString(la + lb, blob, pc);
-  memory.copy(s + OBJ_HEADER, a + OBJ_HEADER, la);
-  memory.copy(s + OBJ_HEADER + la, b + OBJ_HEADER, lb);
+  copyBytes(s + OBJ_HEADER, a + OBJ_HEADER, la);
+  copyBytes(s + OBJ_HEADER + la, b + OBJ_HEADER, lb);
   return s;
 }
 
