@@ -716,6 +716,27 @@ function parseFloatValue(s: usize, blob: usize, pc: u32): f64 {
   return load<u64>(args + (<usize>i << 4), 8);
 }
 
+/** sqrt, abs and floor: built-ins of one number with a number result, which the interpreter also runs in line
+ *  (interp/as/fern.ts, OP_BUILTIN: in specialized code, where the id is a constant, sqrt is one f64.sqrt). */
+@inline export function isNumericBuiltin(id: u32): bool {
+  return id == BUILTIN_SQRT || id == BUILTIN_ABS || id == BUILTIN_FLOOR;
+}
+/** The result tag of a numeric built-in on a number tagged t0 (numericBuiltinBits fails on anything else). */
+@inline export function numericBuiltinTag(id: u32, t0: u64): u64 {
+  return id == BUILTIN_SQRT ? TAG_FLOAT : id == BUILTIN_FLOOR ? TAG_INT : t0;
+}
+/** The result bits of a numeric built-in on (t0, b0): a type error unless it is a number; floor of a float outside
+ *  the integers is "not a number". */
+@inline export function numericBuiltinBits(id: u32, t0: u64, b0: u64, blob: usize, pc: u32): u64 {
+  if (t0 != TAG_INT && t0 != TAG_FLOAT) fail(ERR_TYPE_ERROR, blob, pc);
+  if (id == BUILTIN_SQRT) return reinterpret<u64>(Math.sqrt(asFloat(t0, b0)));
+  if (t0 == TAG_INT) return id == BUILTIN_ABS && <i64>b0 < 0 ? 0 - b0 : b0;
+  if (id == BUILTIN_ABS) return reinterpret<u64>(Math.abs(reinterpret<f64>(b0)));
+  const f = Math.floor(reinterpret<f64>(b0));
+  if (!(f > -9.3e18 && f < 9.3e18)) fail(ERR_NOT_A_NUMBER, blob, pc);
+  return <u64><i64>f;
+}
+
 export function builtin(id: u32, args: usize, blob: usize, pc: u32): void {
   const t0 = arg(args, 0), b0 = argBits(args, 0);
   let tag: u64 = TAG_NIL;
@@ -737,23 +758,9 @@ export function builtin(id: u32, args: usize, blob: usize, pc: u32): void {
     if (t0 == TAG_INT || t0 == TAG_FLOAT) bits = reinterpret<u64>(asFloat(t0, b0));
     else if (t0 == TAG_STRING) bits = reinterpret<u64>(parseFloatValue(<usize>b0, blob, pc));
     else fail(ERR_TYPE_ERROR, blob, pc);
-  } else if (id == BUILTIN_SQRT || id == BUILTIN_FLOOR || id == BUILTIN_ABS) {
-    if (t0 != TAG_INT && t0 != TAG_FLOAT) fail(ERR_TYPE_ERROR, blob, pc);
-    if (id == BUILTIN_SQRT) {
-      tag = TAG_FLOAT;
-      bits = reinterpret<u64>(Math.sqrt(asFloat(t0, b0)));
-    } else if (t0 == TAG_INT) {
-      tag = TAG_INT;
-      bits = id == BUILTIN_ABS && <i64>b0 < 0 ? 0 - b0 : b0;
-    } else if (id == BUILTIN_ABS) {
-      tag = TAG_FLOAT;
-      bits = reinterpret<u64>(Math.abs(reinterpret<f64>(b0)));
-    } else {
-      const f = Math.floor(reinterpret<f64>(b0));
-      if (!(f > -9.3e18 && f < 9.3e18)) fail(ERR_NOT_A_NUMBER, blob, pc);
-      tag = TAG_INT;
-      bits = <u64><i64>f;
-    }
+  } else if (isNumericBuiltin(id)) {
+    tag = numericBuiltinTag(id, t0);
+    bits = numericBuiltinBits(id, t0, b0, blob, pc);
   } else if (id == BUILTIN_PUSH) {
     if (t0 != TAG_ARRAY) fail(ERR_NOT_AN_ARRAY, blob, pc);
     push(<usize>b0, arg(args, 1), argBits(args, 1), blob, pc);

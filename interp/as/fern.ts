@@ -22,6 +22,9 @@
 // (`JUMP_IF_NOT_LT` and the same four forms) — has its own case that inlines arith()/compare() with a constant
 // operator, so the generic body does no second dispatch on the operator.
 //
+// Numbers: two ints wrap; two floats take a path of their own (no int-to-float conversion to choose); a mix
+// converts the int. sqrt, abs and floor run in line (fern-heap.ts's numericBuiltin*), not through the built-in call.
+//
 // Calls: init links each CALL to its callee's blob (arity checked once, there), so in specialized code the callee
 // is a constant. The first ARG_PARAMS values (the arguments, then a closure itself) go as Wasm parameters — in a
 // specialized callee they are SSA values at once, never in memory — the rest in the callee's frame; the call goes
@@ -75,7 +78,7 @@ import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, w
 import {
   FRAME_HEADER, OBJ_HEADER, fail, gcRequested, collect, resultTag, resultBits, isObject, newArray, newMap,
   newClosure, newBox, permanentString, concat, compareStrings, valuesEqual, indexSlow, storeSlow, printValue,
-  builtin, initHeap, setProgram, outOfRange,
+  builtin, isNumericBuiltin, numericBuiltinTag, numericBuiltinBits, initHeap, setProgram, outOfRange,
 } from "./fern-heap";
 
 export { wevalPendingHead, wevalIsWevaled } from "./weval";
@@ -159,14 +162,25 @@ let retBits: u64 = 0;
   store<u64>(frame, <u64>live | (<u64>(frameBytes(blob) - FRAME_HEADER) << 32));
 }
 
+/** One unsigned compare (lang/gen-as-constants.ts checks that the int and float tags are consecutive). */
 @inline function isNumber(tag: u64): bool {
-  return tag == TAG_INT || tag == TAG_FLOAT;
+  return tag - TAG_INT <= TAG_FLOAT - TAG_INT;
 }
 @inline function asFloat(tag: u64, bits: u64): f64 {
   return tag == TAG_INT ? <f64><i64>bits : reinterpret<f64>(bits);
 }
 @inline function falsy(tag: u64, bits: u64): bool {
   return tag == TAG_NIL || (tag == TAG_BOOL && bits == 0);
+}
+
+/** a OP b on floats for ADD, SUB, MUL, DIV (MOD is a type error). */
+@inline function floatArith(op: u8, a: f64, b: f64, blob: usize, pc: u32): f64 {
+  if (op == OP_ADD) return a + b;
+  if (op == OP_SUB) return a - b;
+  if (op == OP_MUL) return a * b;
+  if (op == OP_DIV) return a / b;
+  fail(ERR_TYPE_ERROR, blob, pc);
+  return 0;
 }
 
 // ---- binary operators: one inlined copy per opcode, so `op` is a constant in each (in both bodies) ----
@@ -184,18 +198,19 @@ let retBits: u64 = 0;
       else bits = op == OP_DIV ? <u64>(a / b) : <u64>(a % b);
     }
     put(frame, dst, TAG_INT, bits, specialized);
+  } else if (at2 == TAG_FLOAT && bt == TAG_FLOAT) {
+    // Two floats (their own path: no int-to-float conversions to choose between).
+    put(frame, dst, TAG_FLOAT, reinterpret<u64>(floatArith(op, reinterpret<f64>(ab), reinterpret<f64>(bb), blob, pc)), specialized);
   } else if (isNumber(at2) && isNumber(bt)) {
-    const a = asFloat(at2, ab), b = asFloat(bt, bb);
-    let r: f64 = 0;
-    if (op == OP_ADD) r = a + b;
-    else if (op == OP_SUB) r = a - b;
-    else if (op == OP_MUL) r = a * b;
-    else if (op == OP_DIV) r = a / b;
-    else fail(ERR_TYPE_ERROR, blob, pc);
-    put(frame, dst, TAG_FLOAT, reinterpret<u64>(r), specialized);
+    put(frame, dst, TAG_FLOAT, reinterpret<u64>(floatArith(op, asFloat(at2, ab), asFloat(bt, bb), blob, pc)), specialized);
   } else if (op == OP_ADD && at2 == TAG_STRING && bt == TAG_STRING) {
     put(frame, dst, TAG_STRING, <u64>concat(<usize>ab, <usize>bb, blob, pc), specialized);
   } else fail(ERR_TYPE_ERROR, blob, pc);
+}
+
+/** a OP b on floats for LT, LE, GT, GE. */
+@inline function floatCompare(op: u8, a: f64, b: f64): bool {
+  return op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b : a >= b;
 }
 
 /** a OP b for LT, LE, GT, GE (numbers, or strings by bytes), EQ and NE (any values). */
@@ -206,10 +221,8 @@ let retBits: u64 = 0;
   }
   if (op == OP_EQ) return valuesEqual(at2, ab, bt, bb);
   if (op == OP_NE) return !valuesEqual(at2, ab, bt, bb);
-  if (isNumber(at2) && isNumber(bt)) {
-    const a = asFloat(at2, ab), b = asFloat(bt, bb);
-    return op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b : a >= b;
-  }
+  if (at2 == TAG_FLOAT && bt == TAG_FLOAT) return floatCompare(op, reinterpret<f64>(ab), reinterpret<f64>(bb));
+  if (isNumber(at2) && isNumber(bt)) return floatCompare(op, asFloat(at2, ab), asFloat(bt, bb));
   if (at2 == TAG_STRING && bt == TAG_STRING) {
     const c = compareStrings(<usize>ab, <usize>bb);
     return op == OP_LT ? c < 0 : op == OP_LE ? c <= 0 : op == OP_GT ? c > 0 : c >= 0;
@@ -894,6 +907,14 @@ let retBits: u64 = 0;
       case OP_BUILTIN: {
         const id = <u32>load<u8>(at, BUILTIN_OPERAND_0);
         const argc = <u32>load<u8>(at, BUILTIN_OPERAND_1);
+        if (isNumericBuiltin(id)) {
+          // sqrt, abs, floor: in place on the stack top, no scratch memory and no call (specialized, `id` is a
+          // constant and sqrt of a float is one f64.sqrt after its tag check).
+          const t = getTag(frame, sp - 1, specialized), b = getBits(frame, sp - 1, specialized);
+          put(frame, sp - 1, numericBuiltinTag(id, t), numericBuiltinBits(id, t, b, blob, pc), specialized);
+          pc += BUILTIN_SIZE;
+          break;
+        }
         if (specialized) pushContext(LIST_CONTEXT);
         for (let k: u32 = 0; k < argc; k++) {
           store<u64>(scratch + (<usize>k << 4), getTag(frame, sp - argc + k, specialized));
