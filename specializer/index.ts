@@ -23,6 +23,7 @@ import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
+import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
 import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
 
 export interface SpecializeOptions {
@@ -62,6 +63,8 @@ export interface RequestStats {
   runtimeCauses: [string, number][];
   /** What the cleanup passes removed (absent when aborted). */
   cleanup?: CleanupStats;
+  /** Direct calls of specialized functions (of this module's requests) in the function after cleanup. */
+  directCalls?: number;
   /** Values in the function after cleanup, and what binaryen ran on it (optimize.ts). */
   size?: number;
   optimize?: OptimizePlan;
@@ -74,6 +77,9 @@ export interface SpecializeModuleResult {
   outputBytes: number;
   /** The module's size before binaryen's optimization (with `reportRawSize`). */
   rawBytes?: number;
+  /** Requests' slots and buffers that specialized code does not fold because the module's code stores into them
+   *  at a constant address (weval/linked-requests.ts), one line each. */
+  notFolded: string[];
   /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
   specializeMs: number;
   optimizeMs: number;
@@ -115,15 +121,37 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   // --dump-ir file names: `request<user id>`, with the request's position after it when user ids repeat (Fern's
   // requests all carry the same one, and each request's dump overwrote the one before).
   const repeated = (req: WevalRequest) => requests.filter((r) => r.userId === req.userId).length > 1;
-  requests.forEach((req, i) => results.push({ req, ...specializeRequest(info, req, intrinsics, limits, opts, `request${req.userId}${repeated(req) ? `-${i + 1}` : ""}`) }));
+  // Each request may fold the others' slots and buffers (weval/linked-requests.ts). The slots' values are the table
+  // indices planned with the aborts known so far; a request that folded one an abort later moved is specialized
+  // again (aborts are rare, and only grow, so this ends).
+  const links = new RequestLinks(info, requests);
+  const aborted = new Set<number>();
+  const plan = () => links.plan(aborted, info.tables[0]?.initial ?? 0, info.functions.length);
+  const views: RequestView[] = [];
+  const specializeAt = (i: number) => {
+    const req = requests[i];
+    views[i] = links.view();
+    results[i] = { req, ...specializeRequest(info, req, intrinsics, limits, opts, `request${req.userId}${repeated(req) ? `-${i + 1}` : ""}`, views[i]) };
+    if (results[i].stats.aborted) aborted.add(i);
+  };
+  plan();
+  requests.forEach((_, i) => specializeAt(i));
+  for (;;) {
+    plan();
+    const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
+    if (stale.length === 0) break;
+    stale.forEach(specializeAt);
+  }
+  results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
   const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts);
-  return { wasm, requests: results.map((r) => r.stats), inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
+  const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
+  return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
-function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string): { body?: FunctionBody; stats: RequestStats } {
+function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory): { body?: FunctionBody; stats: RequestStats } {
   const t = performance.now();
   const funcIndex = info.table0.get(req.func);
   const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
@@ -146,7 +174,7 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   try {
     // The inspect hook's users draw one block per (context, generic block) (explorer/): the same specialization in
     // more blocks.
-    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { blockPerCopy: opts.inspect !== undefined });
+    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { blockPerCopy: opts.inspect !== undefined, knownMemory });
     if (opts.verify) verifyFunction(r.body);
     opts.dumpIr?.(`${dumpName}-specialized.ir`, printFunction(r.body));
     opts.inspect?.(req, "specialized", r.body, r.origins);
@@ -154,7 +182,12 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
     opts.dumpIr?.(`${dumpName}-cleaned.ir`, printFunction(r.body));
     opts.inspect?.(req, "cleaned", r.body, r.origins);
     const size = functionSize(r.body);
-    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
+    const isDirectCall = (v: number) => {
+      const d = r.body.values[v];
+      return d.kind === "op" && d.op.name === "call" && d.op.index! >= info.functions.length;
+    };
+    const directCalls = r.body.reversePostorder().reduce((n, b) => n + r.body.blocks[b].insts.filter(isDirectCall).length, 0);
+    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, directCalls, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
     return { body: r.body, stats };
   } catch (e) {
     if (!(e instanceof SpecializationAborted)) throw e;
@@ -186,12 +219,20 @@ async function rewriteModule(
     if (!table && results.some((r) => r.body)) throw new UserError("the module has no table to put specialized functions in");
     let next = table?.initial ?? 0;
     const added: { name: string; plan: OptimizePlan }[] = [];
+    // The new functions' names and types first: specialized code calls them directly by the indices
+    // linked-requests.ts planned (the module's function count, then one each in request order).
+    if (names.functions.length !== info.functions.length) throw new Error(`binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`);
+    results.forEach((r, i) => {
+      if (!r.body) return;
+      names.functions.push(`weval.specialized.${r.req.userId}.${i}`);
+      sigs.functions.push(info.functions[info.table0.get(r.req.func)!].type);
+    });
     results.forEach((r, i) => {
       if (!r.body) return;
       const name = `weval.specialized.${r.req.userId}.${i}`;
       emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks);
       added.push({ name, plan: r.stats.optimize ?? "none" });
-      r.stats.tableIndex = next++;
+      if (r.stats.tableIndex !== next++) throw new Error(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
     });
     if (added.length) {
       const tableName = names.tables[0];

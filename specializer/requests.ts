@@ -18,8 +18,9 @@ export interface WevalArg {
   ty: "i32" | "i64" | "f32" | "f64" | "buffer" | "none";
   /** Scalar payload bits (i32/f32 as number, i64/f64 as bigint). */
   value?: number | bigint;
-  /** A buffer argument's bytes. */
+  /** A buffer argument's bytes, and their address in memory. */
   bytes?: Uint8Array;
+  addr?: number;
 }
 
 export interface WevalRequest {
@@ -89,7 +90,7 @@ export function readPendingRequests(memory: Uint8Array, headAddr: number): Weval
         const len = u32(at + 8, "a buffer length");
         const padded = u32(at + 12, "a buffer's padded length");
         if (padded < len || at + 16 + padded > argbuf + arglen) throw new UserError(`weval request at ${addr}: buffer argument ${args.length} (len ${len}, padded ${padded}) does not fit its record`);
-        args.push({ specialize, ty, bytes: memory.slice(at + 16, at + 16 + len) });
+        args.push({ specialize, ty, bytes: memory.slice(at + 16, at + 16 + len), addr: at + 16 });
         at += 16 + padded;
         continue;
       }

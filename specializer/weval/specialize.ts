@@ -37,6 +37,7 @@ import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
 import { Contexts, pointerPc } from "./contexts.ts";
+import type { KnownMemory } from "./linked-requests.ts";
 import { clearVirtual, isVirtual, localKey, popStack, pushStack, slotType, stackDepth, stackKey, virtualPairs } from "./virtual-state.ts";
 
 export type ArgSpec = { kind: "const"; value: Const } | { kind: "buffer"; bytes: Uint8Array } | { kind: "runtime" };
@@ -165,6 +166,9 @@ export interface SpecializeFunctionOptions {
    *  continues into another copy (`straightInto`), as tools that map each block to one pc and one generic block
    *  need (explorer/). The output is the same program in more blocks, which cleanup merges, at a higher cost. */
   blockPerCopy?: boolean;
+  /** Memory and table entries that are constant because of the other requests (linked-requests.ts): loads at
+   *  constant addresses in their buffers or slots fold, and a call_indirect they resolve becomes a direct call. */
+  knownMemory?: KnownMemory;
 }
 
 export function specializeFunction(
@@ -945,13 +949,26 @@ class Specializer {
         if (at >= 0 && at + info.bytes! <= buf.length) return { abs: { kind: "const", value: readConst(buf, at, info.bytes!, !!info.signed, types[0]) } };
         return emit(this.runtimeResult(`${op.name} outside its constant buffer`));
       }
-      return emit(this.runtimeResult(addr.kind === "const" ? "load from memory at a constant address (not a constant buffer)" : "load from run-time memory"));
+      if (addr.kind === "const") {
+        const known = this.options.knownMemory?.load((addr.value.bits as number) + op.memarg!.offset, info.bytes!, !!info.signed, types[0]);
+        if (known) return { abs: { kind: "const", value: known } };
+      }
+      return emit(this.runtimeResult(addr.kind === "const" ? "load from memory at a constant address (not a constant buffer or a request's slot)" : "load from run-time memory"));
     }
     if (op.name === "select") {
       const c = args[2];
       if (c.abs.kind === "const") return c.abs.value.bits !== 0 ? args[0] : args[1];
       if (absEquals(args[0].abs, args[1].abs)) return emit(args[0].abs);
       return emit(runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`));
+    }
+    if (op.name === "call_indirect") {
+      // Through a constant index to a specialized function of this module (linked-requests.ts): a direct call.
+      const index = args[args.length - 1].abs;
+      const callee = index.kind === "const" ? this.options.knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!) : undefined;
+      if (callee !== undefined) {
+        const out = this.out.appendOp(s.id, { name: "call", index: callee }, args.slice(0, -1).map((a) => this.use(s, a)), types);
+        return { abs: types.length === 0 ? runtime("no result") : this.runtimeResult("result of a call"), out };
+      }
     }
     if (types.length === 0) return emit(runtime("no result"));
     if (op.name === "call" || op.name === "call_indirect") return emit(this.runtimeResult("result of a call"));
@@ -1001,7 +1018,8 @@ class Specializer {
   }
 }
 
-function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
+/** The constant a `bytes`-wide load of `type` reads at `at` in `buf` (little-endian, as Wasm). */
+export function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (type === "f32") return { type, bits: view.getUint32(at, true) };
   if (type === "f64") return { type, bits: view.getBigUint64(at, true) };

@@ -107,6 +107,20 @@ describe("futamura CLI", () => {
     expect(futamura("run", built).stdout).toBe("inner steps: 1200\n");
   });
 
+  it("shows calls between a Fern program's functions as direct calls (--stats, --dump-ir)", () => {
+    const out = join(dir, "fib-fern.wasm");
+    const irDir = join(dir, "fib-fern-ir");
+    const b = futamura("build", "lang/bench/fib.fern", "-o", out, "--no-cache", "--stats", "--dump-ir", irDir);
+    expect(b.code, b.stderr).toBe(0);
+    // main calls fib once, fib calls itself twice: through the callee's slot, folded to a direct call.
+    expect(b.stdout).toMatch(/table slot 2; .* values, 2 direct calls to specialized functions/);
+    expect(b.stdout).toMatch(/table slot 3; .* values, 1 direct call to specialized functions/);
+    // The interpreter's CALL goes through call_indirect; fib's specialized code has none left.
+    expect(readFileSync(join(irDir, "request2-1-generic.ir"), "utf8")).toMatch(/call_indirect/);
+    expect(readFileSync(join(irDir, "request2-1-cleaned.ir"), "utf8")).not.toMatch(/call_indirect/);
+    expect(futamura("run", out).stdout).toBe("832040\n");
+  });
+
   it("prints IR and round-trips a module through it", () => {
     const ir = futamura("ir", "build/interp/toy.wasm", "--func", "run", "--verify");
     expect(ir.code, ir.stderr).toBe(0);

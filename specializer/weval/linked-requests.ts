@@ -1,0 +1,228 @@
+// What one request's specialized code may know about the other requests of the same snapshot — our extension of
+// weval's ABI (docs/how-the-specializer-works.md, "Calls between specialized functions"):
+//   - a request's constant buffer arguments stay in memory, unchanged, where the interpreter put them (weval assumes
+//     as much of specialization arguments), so a load at a constant address inside one reads the buffer's bytes;
+//   - a request's `specialized` slot holds the table index the specializer gives that request (0 when it aborted)
+//     and nothing else: the interpreter must not write it after the snapshot. So a load of a slot at a constant
+//     address reads that index, and
+//   - a call_indirect through table 0 at such an index, with the specialized function's type, becomes a direct
+//     `call` of the function (we emit the table's entries past the snapshot's, and nothing may replace them).
+// A store at a constant address into a slot or a buffer anywhere in the module's code (found by `constantStores`)
+// takes that region out: its loads stay loads. Stores through computed addresses cannot be seen; the contract
+// above is what makes folding them sound.
+//
+// The table indices depend on which requests abort (an aborted request gets no table entry): `plan` assigns them,
+// every request's specialization records the slot values it folded (`RequestView.folded`), and specializeModule
+// specializes a request again when a later abort changed one of them (specializer/index.ts).
+// Relies on requests.ts (the request records), ssa/ (IR of the module's functions) and specialize.ts (readConst).
+import type { FuncType, WasmModuleInfo } from "../ssa/module.ts";
+import { buildFunctionIR } from "../ssa/frontend.ts";
+import { WasmDecodeError } from "../ssa/module.ts";
+import type { Const, ValType } from "../ssa/types.ts";
+import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import type { WevalRequest } from "../requests.ts";
+import { readConst } from "./specialize.ts";
+
+/** What specialize.ts asks: the constant at a constant address, and the function a constant table index calls. */
+export interface KnownMemory {
+  /** The value a `bytes`-wide load at `addr` reads, when the bytes there are constant for the output's lifetime. */
+  load(addr: number, bytes: number, signed: boolean, type: ValType): Const | undefined;
+  /** The function index a call_indirect of type `typeIndex` through table `table` at `tableIndex` calls, when it
+   *  is one of the specialized functions and the types match. */
+  directCallee(table: number, tableIndex: number, typeIndex: number): number | undefined;
+}
+
+interface Region {
+  start: number;
+  end: number;
+  /** The request the region belongs to (its buffer's bytes, or its slot). */
+  request: number;
+  /** A buffer's bytes; a slot has none (its bytes are the planned table index). */
+  bytes?: Uint8Array;
+}
+
+export class RequestLinks {
+  /** Buffer and slot regions, sorted by start, not overlapping. */
+  private readonly regions: Region[];
+  /** Per request: its planned table index (0 when aborted) and its function's index in the output module. */
+  private tableIndex: number[] = [];
+  private functionIndex: number[] = [];
+  /** Per request: the type of the function it specializes (the specialized one has the same). */
+  private readonly types: (FuncType | undefined)[];
+  /** Table index → request, for the planned indices. */
+  private byTableIndex = new Map<number, number>();
+  /** Regions left out because the module's code stores into them at a constant address (for --stats and tests). */
+  readonly excluded: { request: number; what: "slot" | "buffer"; start: number }[] = [];
+  /** Why no region folds at all: a function of the module that the frontend cannot read (it might store anywhere). */
+  readonly unreadable?: string;
+
+  constructor(
+    private readonly info: WasmModuleInfo,
+    private readonly requests: WevalRequest[],
+  ) {
+    this.types = requests.map((r) => {
+      const f = info.table0.get(r.func);
+      return f === undefined ? undefined : info.functions[f].type;
+    });
+    const { ranges: stores, unreadable } = constantStores(info);
+    this.unreadable = unreadable;
+    const written = (start: number, end: number) => stores.some(([s, e]) => s < end && start < e);
+    const slots: Region[] = requests.map((r, i) => ({ start: r.specializedSlot, end: r.specializedSlot + 4, request: i }));
+    const regions: Region[] = [];
+    for (const s of slots) {
+      // Two requests sharing a slot: the slot ends up with one of their indices, which is not for us to guess.
+      const shared = slots.some((o) => o !== s && o.start < s.end && s.start < o.end);
+      if (shared || written(s.start, s.end)) this.excluded.push({ request: s.request, what: "slot", start: s.start });
+      else regions.push(s);
+    }
+    requests.forEach((r, i) => {
+      for (const b of bufferRegions(r)) {
+        // A buffer holding a slot changes when the slot is written: not constant.
+        const holdsSlot = slots.some((s) => s.start < b.end && b.start < s.end);
+        if (holdsSlot || written(b.start, b.end)) this.excluded.push({ request: i, what: "buffer", start: b.start });
+        else regions.push({ ...b, request: i });
+      }
+    });
+    regions.sort((a, b) => a.start - b.start);
+    // Buffers of two requests that overlap (the same bytes passed twice): the first one's bytes answer, and a load
+    // that reaches past its end stays a load.
+    this.regions = regions.filter((r, i) => i === 0 || r.start >= regions[i - 1].end);
+  }
+
+  /** Assign table indices: requests that did not abort get `firstIndex`, `firstIndex + 1`, … in request order,
+   *  and function indices from `firstFunction` the same way (the order specializeModule emits them in). */
+  plan(aborted: ReadonlySet<number>, firstIndex: number, firstFunction: number): void {
+    let next = 0;
+    this.tableIndex = [];
+    this.functionIndex = [];
+    this.byTableIndex = new Map();
+    this.requests.forEach((_, i) => {
+      if (aborted.has(i)) {
+        this.tableIndex.push(0);
+        this.functionIndex.push(-1);
+        return;
+      }
+      this.tableIndex.push(firstIndex + next);
+      this.functionIndex.push(firstFunction + next);
+      this.byTableIndex.set(firstIndex + next, i);
+      next++;
+    });
+  }
+
+  /** The planned table index of request `i` (0 when aborted). */
+  plannedIndex(i: number): number {
+    return this.tableIndex[i];
+  }
+
+  /** What the specialization of one request sees, recording the slots it folds. */
+  view(): RequestView {
+    return new RequestView(this);
+  }
+
+  /** The region holding [addr, addr + bytes), if one holds all of it. */
+  region(addr: number, bytes: number): Region | undefined {
+    const rs = this.regions;
+    let lo = 0;
+    let hi = rs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (rs[mid].start > addr) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    const r = rs[hi];
+    return r && addr >= r.start && addr + bytes <= r.end ? r : undefined;
+  }
+
+  /** The request whose specialized function sits at `tableIndex` of table 0, if its type is `type`. */
+  calleeAt(tableIndex: number, type: FuncType): { request: number; functionIndex: number } | undefined {
+    const request = this.byTableIndex.get(tableIndex);
+    if (request === undefined) return undefined;
+    const t = this.types[request];
+    if (!t || t.params.join() !== type.params.join() || t.results.join() !== type.results.join()) return undefined;
+    return { request, functionIndex: this.functionIndex[request] };
+  }
+
+  typeAt(typeIndex: number): FuncType | undefined {
+    return this.info.types[typeIndex];
+  }
+}
+
+/** One request's use of the links: KnownMemory for specialize.ts, and the slot values it folded. */
+export class RequestView implements KnownMemory {
+  /** Request index → the slot value this specialization folded (a re-plan that changes it makes it stale). */
+  readonly folded = new Map<number, number>();
+
+  constructor(private readonly links: RequestLinks) {}
+
+  load(addr: number, bytes: number, signed: boolean, type: ValType): Const | undefined {
+    const r = this.links.region(addr, bytes);
+    if (!r) return undefined;
+    if (r.bytes) return readConst(r.bytes, addr - r.start, bytes, signed, type);
+    const index = this.links.plannedIndex(r.request);
+    this.folded.set(r.request, index);
+    const slot = new Uint8Array(4);
+    new DataView(slot.buffer).setUint32(0, index, true);
+    return readConst(slot, addr - r.start, bytes, signed, type);
+  }
+
+  directCallee(table: number, tableIndex: number, typeIndex: number): number | undefined {
+    const type = this.links.typeAt(typeIndex);
+    if (table !== 0 || !type) return undefined;
+    const callee = this.links.calleeAt(tableIndex, type);
+    if (!callee) return undefined;
+    this.folded.set(callee.request, tableIndex);
+    return callee.functionIndex;
+  }
+
+  /** Whether what this specialization folded still holds under the links' current plan. */
+  stillHolds(): boolean {
+    for (const [request, index] of this.folded) if (this.links.plannedIndex(request) !== index) return false;
+    return true;
+  }
+}
+
+/** The memory a request's specialized buffer arguments occupy (their bytes, after each record's header). */
+function bufferRegions(r: WevalRequest): { start: number; end: number; bytes: Uint8Array }[] {
+  return r.args.filter((a) => a.ty === "buffer" && a.specialize && a.bytes!.length > 0).map((a) => ({ start: a.addr!, end: a.addr! + a.bytes!.length, bytes: a.bytes! }));
+}
+
+/** [start, end) of every store, memory.fill, memory.copy or memory.init in the module's code whose destination is
+ *  a constant address (and, for the bulk ones, whose length is constant; unknown length: to the end of memory). */
+export function constantStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
+  const out: [number, number][] = [];
+  for (const fn of info.functions) {
+    if (fn.import) continue;
+    let ir;
+    try {
+      ir = buildFunctionIR(info, fn.index);
+    } catch (e) {
+      // A function we cannot read (SIMD, say) might store anywhere.
+      if (!(e instanceof WasmDecodeError)) throw e;
+      return { ranges: [[0, Infinity]], unreadable: e.message };
+    }
+    const constOf = (v: number): number | undefined => {
+      let d = ir.values[v];
+      while (d.kind === "alias") d = ir.values[d.to];
+      return d.kind === "op" && d.op.name === "const" && d.op.value!.type === "i32" ? (d.op.value!.bits as number) >>> 0 : undefined;
+    };
+    for (const b of ir.blocks) {
+      for (const v of b.insts) {
+        const d = ir.values[v];
+        if (d.kind !== "op") continue;
+        const { op, args } = d;
+        if (OPS_BY_NAME.get(op.name)?.cls === "store") {
+          const base = constOf(args[0]);
+          if (base === undefined) continue;
+          const bytes = OPS_BY_NAME.get(op.name)!.bytes!;
+          out.push([base + op.memarg!.offset, base + op.memarg!.offset + bytes]);
+        } else if (op.name === "memory.fill" || op.name === "memory.copy" || op.name === "memory.init") {
+          const dst = constOf(args[0]);
+          if (dst === undefined) continue;
+          const len = constOf(args[2]);
+          out.push([dst, len === undefined ? Infinity : dst + len]);
+        }
+      }
+    }
+  }
+  return { ranges: out };
+}
