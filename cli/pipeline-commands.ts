@@ -37,7 +37,7 @@ function printStats(r: SpecializeModuleResult): void {
     const head = `request ${s.userId} (${s.generic})`;
     if (s.aborted) process.stdout.write(`${head}: ABORTED, the interpreter will run: ${s.aborted}\n`);
     else {
-      const direct = s.directCalls ? `, ${s.directCalls} direct call${s.directCalls === 1 ? "" : "s"} to specialized functions` : "";
+      const direct = (s.directCalls ? `, ${s.directCalls} direct call${s.directCalls === 1 ? "" : "s"} to specialized functions` : "") + (s.inlined ? ", inlined into its callers" : "");
       process.stdout.write(`${head}: table slot ${s.tableIndex}; ${s.contexts} contexts, ${s.blocks} blocks (generic ${s.genericBlocks}), ${s.values} values${direct}, ${s.ms.toFixed(1)} ms\n`);
       const c = s.cleanup;
       if (c) process.stdout.write(`    cleanup ${c.ms.toFixed(1)} ms: ${c.redundantParams} redundant parameters, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${c.blocks} blocks, ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes (large function)" : s.optimize === "full" ? "full pipeline" : "none"}\n`);

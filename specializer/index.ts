@@ -1,8 +1,9 @@
 // The specializer's front door: snapshot in, wevaled module out. For each pending weval request in the snapshot
 // (requests.ts) it builds the generic function's IR, converts it to max-SSA, specializes it against the request's
-// arguments (weval/specialize.ts), cleans it up (passes/cleanup.ts) and emits the result into the module
-// (ssa/backend.ts); then it appends the new functions to table 0, writes their indices into the requests' slots,
-// unlinks the requests, sets `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their
+// arguments — and against the other requests' slots and buffers, so calls between specialized functions are direct
+// (weval/linked-requests.ts) — (weval/specialize.ts), cleans it up (passes/cleanup.ts) and emits the result into the
+// module (ssa/backend.ts), inlining small leaf callees into their callers (inline-leaves.ts); then it appends the
+// new functions to table 0, writes their indices into the requests' slots, unlinks the requests, sets `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their
 // stub behaviour, drops the `weval` imports, optimizes the new functions with binaryen as their size allows
 // (optimize.ts), and validates with binaryen and WebAssembly.validate. A request that
 // hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
@@ -18,6 +19,7 @@ import { decodeModule, WasmDecodeError, type WasmModuleInfo } from "./ssa/module
 import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
+import { inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
 import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
@@ -45,6 +47,8 @@ export interface SpecializeOptions {
   reportRawSize?: boolean;
   /** Functions with more IR values than this get binaryen's lean pass list (default FULL_OPTIMIZE_MAX_VALUES). */
   fullOptimizeMaxValues?: number;
+  /** Do not inline small specialized callees into their callers (inline-leaves.ts); for comparison. */
+  noInline?: boolean;
   /** Blocks per Relooper segment in the backend (default SEGMENT_BLOCKS). */
   segmentBlocks?: number;
 }
@@ -65,6 +69,8 @@ export interface RequestStats {
   cleanup?: CleanupStats;
   /** Direct calls of specialized functions (of this module's requests) in the function after cleanup. */
   directCalls?: number;
+  /** Whether the function is inlined into the specialized functions that call it (inline-leaves.ts). */
+  inlined?: boolean;
   /** Values in the function after cleanup, and what binaryen ran on it (optimize.ts). */
   size?: number;
   optimize?: OptimizePlan;
@@ -252,6 +258,13 @@ async function rewriteModule(
       const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));
       const resultsType = type.results.length === 0 ? b.none : b[type.results[0]];
       mod.addFunction(fname, params, resultsType, [], body);
+    }
+    // Small leaf callees go into their callers (inline-leaves.ts), before each function's one optimization.
+    if (optimizeLevel > 0 && !opts.noInline) {
+      const emitted = results.filter((r) => r.body);
+      const leaves = leavesToInline(emitted.map((r) => r.body), emitted.map((r) => r.stats.size ?? Infinity), info.functions.length);
+      inlineFunctions(b, mod, names.functions, new Set([...leaves].map((i) => added[i].name)));
+      for (const i of leaves) emitted[i].stats.inlined = true;
     }
     // Only the new functions are optimized: the rest of the module is the interpreter as asc already optimized it
     // (whole-module -O3 took ~10x longer and changed nothing on the hot path).

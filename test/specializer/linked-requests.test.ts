@@ -96,6 +96,23 @@ describe("calls between specialized functions", () => {
     expect(e.run(5)).toBe(1000 + 6 * 3 + 7);
   });
 
+  it("a small callee that calls no specialized function is inlined into its callers (unless noInline)", async () => {
+    const b = await loadBinaryen();
+    const directCalls = (wasm: Uint8Array) => {
+      const mod = withFeatures(b, b.readBinary(wasm));
+      const text = mod.emitText();
+      mod.dispose();
+      return (text.match(/\(call \$/g) ?? []).length;
+    };
+    const inlined = await specialize({});
+    const separate = await specialize({}, { noInline: true });
+    expect(inlined.r.requests.map((q) => !!q.inlined)).toEqual([false, true]);
+    expect(separate.r.requests.map((q) => !!q.inlined)).toEqual([false, false]);
+    expect(directCalls(inlined.r.wasm)).toBe(directCalls(separate.r.wasm) - 1);
+    expect(inlined.e.run(5)).toBe(1025);
+    expect(separate.e.run(5)).toBe(1025);
+  });
+
   it("a module whose code stores into the slot keeps the load and the indirect call, and its run-time write works", async () => {
     const { ir, e } = await specialize({ redirect: true });
     const a = cleaned(ir, 5);
