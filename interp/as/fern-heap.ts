@@ -18,7 +18,8 @@
 //            first elements are inline from +32 (one block per array), a grown array's in a raw block of its own
 //   string:  the bytes from +16
 //   map:     +16 u32 entry capacity, +20 u32 entries (raw: capacity × 32 bytes: key tag, bits, value tag, bits, in
-//            insertion order), +24 u32 index (raw: 2 × capacity u32s, entry number + 1, 0 = empty; linear probing)
+//            insertion order), +24 u32 index (raw: 2 × capacity u32s, entry number + 1, 0 = empty; linear probing),
+//            +28 u32 the last key's entry number + 1 (0 = none), +32 u64 its tag, +40 u64 its bits (mapFind)
 //   closure: +16 u32 function index, +20 u32 × length boxes
 //   box:     +16 the value (tag, bits)
 // String literals and the 256 one-byte strings are permanent objects made by init (never collected, not in the list).
@@ -193,7 +194,7 @@ function objectBytes(o: usize): usize {
   const n = <usize>load<u32>(o, 12);
   if (kind == TAG_ARRAY) return ARRAY_INLINE + (<usize>load<u32>(o, 24) << 4);
   if (kind == TAG_STRING) return OBJ_HEADER + n;
-  if (kind == TAG_MAP) return OBJ_HEADER + 12;
+  if (kind == TAG_MAP) return OBJ_HEADER + MAP_PAYLOAD;
   if (kind == TAG_CLOSURE) return OBJ_HEADER + 4 + (n << 2);
   return OBJ_HEADER + 16; // box
 }
@@ -249,11 +250,14 @@ export function initHeap(): void {
   return <usize>load<u32>(byteStrings + (<usize>b << 2));
 }
 
+const MAP_PAYLOAD: usize = 32;
+
 export function newMap(blob: usize, pc: u32): usize {
-  const m = newObject(TAG_MAP, 12, 0, blob, pc);
+  const m = newObject(TAG_MAP, MAP_PAYLOAD, 0, blob, pc);
   store<u32>(m, 0, 16);
   store<u32>(m, 0, 20);
   store<u32>(m, 0, 24);
+  store<u32>(m, 0, 28);
   return m;
 }
 
@@ -295,6 +299,7 @@ function scanObject(o: usize): void {
     const elems = <usize>load<u32>(o, 20);
     for (let i: u32 = 0; i < n; i++) markValue(load<u64>(elems + (<usize>i << 4)), load<u64>(elems + (<usize>i << 4), 8));
   } else if (kind == TAG_MAP) {
+    store<u32>(o, 0, 28); // the last-key cache: the sweep may free that key and reuse its address
     const entries = <usize>load<u32>(o, 20);
     for (let i: u32 = 0; i < n; i++) {
       const e = entries + (<usize>i << 5);
@@ -552,8 +557,13 @@ function hashValue(tag: u64, bits: u64): u32 {
   return <u32>h;
 }
 
-/** The entry number of `key` in map m, or -1. */
+/** The entry number of `key` in map m, or -1. The map remembers the last key found or added, as its (tag, bits):
+ *  `m[k] += 1` and `if (m[k] == nil) m[k] = …` look the same key up two or three times, and the same (tag, bits) is
+ *  always the same key (a string's address cannot be reused before a collection, which clears the cache, and entries
+ *  are never removed). */
 function mapFind(m: usize, tag: u64, bits: u64): i32 {
+  const last = load<u32>(m, 28);
+  if (last != 0 && load<u64>(m, 40) == bits && load<u64>(m, 32) == tag) return <i32>(last - 1);
   const cap = load<u32>(m, 16);
   if (cap == 0) return -1;
   const index = <usize>load<u32>(m, 24);
@@ -564,9 +574,20 @@ function mapFind(m: usize, tag: u64, bits: u64): i32 {
     const slot = load<u32>(index + (<usize>i << 2));
     if (slot == 0) return -1;
     const e = entries + (<usize>(slot - 1) << 5);
-    if (valuesEqual(load<u64>(e), load<u64>(e, 8), tag, bits)) return <i32>(slot - 1);
+    if (valuesEqual(load<u64>(e), load<u64>(e, 8), tag, bits)) {
+      remember(m, slot, tag, bits);
+      return <i32>(slot - 1);
+    }
     i = (i + 1) & mask;
   }
+}
+
+/** Not for floats: a NaN key is never found again, however often it is added. */
+@inline function remember(m: usize, entryPlusOne: u32, tag: u64, bits: u64): void {
+  if (tag == TAG_FLOAT) return;
+  store<u32>(m, entryPlusOne, 28);
+  store<u64>(m, tag, 32);
+  store<u64>(m, bits, 40);
 }
 
 function mapIndexInsert(m: usize, entry: u32, tag: u64, bits: u64): void {
@@ -627,6 +648,7 @@ export function mapSet(m: usize, ktag: u64, kbits: u64, vtag: u64, vbits: u64, b
   store<u64>(at, vbits, 24);
   store<u32>(m, n + 1, 12);
   mapIndexInsert(m, n, ktag, kbits);
+  remember(m, n + 1, ktag, kbits);
 }
 
 // ---- indexing that is not an array with an integer: maps and strings ----
