@@ -60,8 +60,8 @@ describe("Fern's small-object pool", () => {
       const instance = await instantiate(wasm, new InterpreterHost(p.bytes, out, { host: fernHost(p.bytes) }));
       (instance.exports.run as () => bigint)();
       expect(out.text()).toBe("1000000 1000 999000\n");
-      // ~100 MB allocated in all: the collector's 16 MB threshold and the pool's reuse keep memory near what the
-      // 67 MB frame stack and a few collections' worth of objects take.
+      // ~100 MB allocated in all: the collector's threshold and the pool's reuse keep memory near what the 67 MB
+      // frame stack and a few collections' worth of objects take.
       expect((instance.exports.memory as WebAssembly.Memory).buffer.byteLength).toBeLessThan(160 << 20);
     }
   });

@@ -42,8 +42,8 @@ describe("Fern programs, interpreted and wevaled", () => {
       const instance = await instantiate(wasm, new InterpreterHost(p.bytes, out, { host: fernHost(p.bytes) }));
       (instance.exports.run as () => bigint)();
       expect(out.text()).toBe(p.expect.stdout);
-      // 4.8 GB allocated in total; the heap stays near the collector's 16 MB threshold, next to the 64 MB frame
-      // stack (memory is ~143 MB because AssemblyScript's allocator grows memory by doubling it).
+      // 4.8 GB allocated in total; the heap stays near the collector's threshold, next to the 64 MB frame stack
+      // (memory is ~143 MB because AssemblyScript's allocator grows memory by doubling it).
       expect((instance.exports.memory as WebAssembly.Memory).buffer.byteLength).toBeLessThan(200 << 20);
     }
   });
