@@ -1,6 +1,7 @@
 // The cleanup pipeline run on every specialized function before the backend (weval does the same before its
-// lowering): dead blocks, copy propagation, redundant parameters, dead values, then jump threading and block
-// merging, then parameters and values again (merging exposes more). Each pass is one file in this folder; with
+// lowering): dead blocks, copy propagation, redundant parameters, float parameters (i64 parameters that only ever
+// carry float bits become f64), dead values, then jump threading and block merging, then parameters and values
+// again (merging exposes more). Each pass is one file in this folder; with
 // `verify`, the IR verifier runs after every pass and names the pass that broke it. Each pass is linear in the
 // function's size (redundant-parameter removal re-checks only the blocks a replaced parameter was passed to), and
 // the middle three run twice.
@@ -10,6 +11,7 @@ import { IrVerifyError, verifyFunction } from "../ssa/verify.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
+import { floatParams } from "./float-params.ts";
 import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
 
@@ -17,6 +19,8 @@ export interface CleanupStats {
   deadBlocks: number;
   copies: number;
   redundantParams: number;
+  /** Parameters made f64 and reinterpret pairs removed (float-params.ts). */
+  floatParams: number;
   deadValues: number;
   threaded: number;
   merged: number;
@@ -27,7 +31,7 @@ export interface CleanupStats {
 
 export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}): CleanupStats {
   const t = performance.now();
-  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, deadValues: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
+  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, floatParams: 0, deadValues: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
   const run = <T>(name: string, pass: () => T): T => {
     const r = pass();
     if (opts.verify) {
@@ -44,6 +48,7 @@ export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}
   stats.copies += run("copy-propagation", () => propagateCopies(f));
   for (let round = 0; round < 2; round++) {
     stats.redundantParams += run("redundant-params", () => removeRedundantParams(f));
+    if (round === 0) stats.floatParams += run("float-params", () => floatParams(f));
     stats.deadValues += run("dead-values", () => removeDeadValues(f));
     const m = run("merge-blocks", () => mergeBlocks(f));
     stats.threaded += m.threaded;

@@ -18,6 +18,7 @@ import { cleanupFunction } from "../../specializer/passes/cleanup.ts";
 import { propagateCopies } from "../../specializer/passes/copy-propagation.ts";
 import { removeDeadBlocks } from "../../specializer/passes/dead-blocks.ts";
 import { removeDeadValues } from "../../specializer/passes/dead-values.ts";
+import { floatParams } from "../../specializer/passes/float-params.ts";
 import { mergeBlocks } from "../../specializer/passes/merge-blocks.ts";
 import { removeRedundantParams } from "../../specializer/passes/redundant-params.ts";
 import { defUses, targetsOf, terminatorUses, type FunctionBody, type ValueId } from "../../specializer/ssa/ir.ts";
@@ -106,6 +107,7 @@ const PASSES: Record<string, Pass> = {
   "copy-propagation": { run: propagateCopies, check: aliasProblems },
   "redundant-params": { run: removeRedundantParams, check: (f) => [...aliasProblems(f), ...redundantParamProblems(f)] },
   "dead-values": { run: removeDeadValues },
+  "float-params": { run: floatParams, check: aliasProblems },
   "merge-blocks": { run: mergeBlocks, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...mergeablePairProblems(f)] },
   cleanup: {
     // The statistics the passes report (not the time, nor fields that describe the result rather than the work).
