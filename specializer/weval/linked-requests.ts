@@ -39,6 +39,8 @@ interface Region {
   request: number;
   /** A buffer's bytes; a slot has none (its bytes are the planned table index). */
   bytes?: Uint8Array;
+  /** The module's code stores into it at a constant address: not constant. */
+  written?: boolean;
 }
 
 export class RequestLinks {
@@ -51,10 +53,13 @@ export class RequestLinks {
   private readonly types: (FuncType | undefined)[];
   /** Table index → request, for the planned indices. */
   private byTableIndex = new Map<number, number>();
-  /** Regions left out because the module's code stores into them at a constant address (for --stats and tests). */
+  /** Regions left out because the module's code stores into them at a constant address (for --stats and tests),
+   *  known once a load has hit a region (`region` scans the module's code then, once). */
   readonly excluded: { request: number; what: "slot" | "buffer"; start: number }[] = [];
   /** Why no region folds at all: a function of the module that the frontend cannot read (it might store anywhere). */
-  readonly unreadable?: string;
+  unreadable?: string;
+  /** Whether the module's code has been scanned for constant-address stores (`applyStores`). */
+  private scanned = false;
 
   constructor(
     private readonly info: WasmModuleInfo,
@@ -64,22 +69,19 @@ export class RequestLinks {
       const f = info.table0.get(r.func);
       return f === undefined ? undefined : info.functions[f].type;
     });
-    const { ranges: stores, unreadable } = constantStores(info);
-    this.unreadable = unreadable;
-    const written = (start: number, end: number) => stores.some(([s, e]) => s < end && start < e);
     const slots: Region[] = requests.map((r, i) => ({ start: r.specializedSlot, end: r.specializedSlot + 4, request: i }));
+    const sortedSlots = [...slots].sort((a, b) => a.start - b.start);
+    const overlapsSlot = (start: number, end: number, self?: Region) => sortedSlots.some((o) => o !== self && o.start < end && start < o.end);
     const regions: Region[] = [];
     for (const s of slots) {
       // Two requests sharing a slot: the slot ends up with one of their indices, which is not for us to guess.
-      const shared = slots.some((o) => o !== s && o.start < s.end && s.start < o.end);
-      if (shared || written(s.start, s.end)) this.excluded.push({ request: s.request, what: "slot", start: s.start });
+      if (overlapsSlot(s.start, s.end, s)) this.excluded.push({ request: s.request, what: "slot", start: s.start });
       else regions.push(s);
     }
     requests.forEach((r, i) => {
       for (const b of bufferRegions(r)) {
         // A buffer holding a slot changes when the slot is written: not constant.
-        const holdsSlot = slots.some((s) => s.start < b.end && b.start < s.end);
-        if (holdsSlot || written(b.start, b.end)) this.excluded.push({ request: i, what: "buffer", start: b.start });
+        if (overlapsSlot(b.start, b.end)) this.excluded.push({ request: i, what: "buffer", start: b.start });
         else regions.push({ ...b, request: i });
       }
     });
@@ -87,6 +89,19 @@ export class RequestLinks {
     // Buffers of two requests that overlap (the same bytes passed twice): the first one's bytes answer, and a load
     // that reaches past its end stays a load.
     this.regions = regions.filter((r, i) => i === 0 || r.start >= regions[i - 1].end);
+  }
+
+  /** Take out the regions the module's code stores into at a constant address (the scan costs ~30 ms on Fern's
+   *  interpreter, so it runs only when some load needs it, and once per interpreter in a process: `constantStores`). */
+  private applyStores(): void {
+    this.scanned = true;
+    const { ranges, unreadable } = constantStores(this.info);
+    this.unreadable = unreadable;
+    for (const r of this.regions) {
+      if (!ranges.some(([s, e]) => s < r.end && r.start < e)) continue;
+      r.written = true;
+      this.excluded.push({ request: r.request, what: r.bytes ? "buffer" : "slot", start: r.start });
+    }
   }
 
   /** Assign table indices: requests that did not abort get `firstIndex`, `firstIndex + 1`, … in request order,
@@ -130,7 +145,9 @@ export class RequestLinks {
       else lo = mid + 1;
     }
     const r = rs[hi];
-    return r && addr >= r.start && addr + bytes <= r.end ? r : undefined;
+    if (!r || addr < r.start || addr + bytes > r.end) return undefined;
+    if (!this.scanned) this.applyStores();
+    return r.written ? undefined : r;
   }
 
   /** The request whose specialized function sits at `tableIndex` of table 0, if its type is `type`. */
@@ -189,6 +206,27 @@ function bufferRegions(r: WevalRequest): { start: number; end: number; bytes: Ui
 /** [start, end) of every store, memory.fill, memory.copy or memory.init in the module's code whose destination is
  *  a constant address (and, for the bulk ones, whose length is constant; unknown length: to the end of memory). */
 export function constantStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
+  // Every program's snapshot of one interpreter has the same code: scan it once per process.
+  const bodies = info.functions.filter((f) => f.body);
+  const code = bodies.length ? info.bytes.subarray(bodies[0].body!.start, bodies[bodies.length - 1].body!.end) : new Uint8Array(0);
+  const hit = scanned.find((c) => sameBytes(c.code, code));
+  if (hit) return hit.result;
+  const result = scanStores(info);
+  if (scanned.length >= 8) scanned.shift();
+  scanned.push({ code: code.slice(), result });
+  return result;
+}
+
+/** The last few interpreters' code and scan results (this also runs in the browser, for explorer/: no node:crypto). */
+const scanned: { code: Uint8Array; result: { ranges: [number, number][]; unreadable?: string } }[] = [];
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
   const out: [number, number][] = [];
   for (const fn of info.functions) {
     if (fn.import) continue;

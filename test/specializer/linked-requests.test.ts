@@ -26,6 +26,8 @@ interface Variant {
   abortFirst?: boolean;
   redirect?: boolean;
   calleeAborts?: boolean;
+  /** A function the specializer cannot read (SIMD), which might store anywhere. */
+  simd?: boolean;
 }
 
 function moduleText(opts: Variant): string {
@@ -62,6 +64,7 @@ function moduleText(opts: Variant): string {
   (func $other (type $sig) (param $buf i32) (param $x i32) (result i32)
     (i32.mul (local.get $x) (i32.const 100)))
   ${opts.redirect ? `(func (export "redirect") (i32.store (i32.const 28) (i32.const 3)))` : ""}
+  ${opts.simd ? `(func (export "simd") (param i32) (result i32) (i32x4.extract_lane 0 (i32x4.splat (local.get 0))))` : ""}
   (func (export "run") (param $x i32) (result i32)
     (if (result i32) (i32.load (i32.const 24))
       (then (call_indirect (type $sig) (i32.const 144) (local.get $x) (i32.load (i32.const 24))))
@@ -71,6 +74,7 @@ function moduleText(opts: Variant): string {
 async function specialize(opts: Variant, extra: SpecializeOptions = {}) {
   const b = await loadBinaryen();
   const mod = withFeatures(b, b.parseText(moduleText(opts)));
+  if (opts.simd) mod.setFeatures(mod.getFeatures() | b.Features.SIMD128);
   const wasm = mod.emitBinary();
   mod.dispose();
   const ir = new Map<string, string>();
@@ -122,6 +126,13 @@ describe("calls between specialized functions", () => {
     // The run-time write the specializer saw: A's code now reads it and calls $other (x * 100).
     e.redirect!();
     expect(e.run(5)).toBe(1000 + 6 * 100);
+  });
+
+  it("a module with a function the specializer cannot read folds nothing, and says so", async () => {
+    const { r, ir, e } = await specialize({ simd: true });
+    expect(cleaned(ir, 5)).toMatch(/call_indirect/);
+    expect(r.notFolded).toEqual([expect.stringMatching(/^no request's slot or buffer is folded into specialized code: .*unsupported SIMD/)]);
+    expect(e.run(5)).toBe(1025);
   });
 
   it("an aborted request takes no table index: the others move down and a request that folded one is specialized again", async () => {
