@@ -158,6 +158,11 @@ describe("Brainfuck through every command", () => {
     expect(d.stdout).toContain('output: "Hello from futamura!\\n" (21 bytes)');
     expect(d.stdout).toContain("[toy]");
     expect(d.stdout).toContain("Liftoff");
+    // diff runs a deepStack interpreter's programs on the large-stack worker too: Fern's own depth limit, with its
+    // line, in both modes (not V8's "Maximum call stack size exceeded").
+    const deepDiff = inRepo("diff", "lang/programs/stack-overflow-deep.fern");
+    expect(deepDiff.code).toBe(0);
+    expect(deepDiff.stdout).toContain('error "lang/programs/stack-overflow-deep.fern:4: runtime error: stack overflow in count"');
   });
 
   it("has rows in futamura bench, checked by its expected output", () => {
