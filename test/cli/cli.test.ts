@@ -96,7 +96,7 @@ describe("futamura CLI", () => {
     const sp = futamura("specialize", snap, "-o", out, "--stats", "--dump-ir", irDir, "--verify");
     expect(sp.code, sp.stderr).toBe(0);
     expect(sp.stdout).toMatch(/request 1 \(\$\d+\): table slot \d+; \d+ contexts, \d+ blocks \(generic \d+\), \d+ values/);
-    expect(sp.stdout).toMatch(/cleanup [\d.]+ ms: \d+ redundant parameters, \d+ dead values, \d+ jumps threaded, \d+ blocks merged -> \d+ blocks, \d+ values; binaryen: full pipeline/);
+    expect(sp.stdout).toMatch(/cleanup [\d.]+ ms: \d+ redundant parameters, \d+ made f64, \d+ dead values, \d+ jumps threaded, \d+ blocks merged -> \d+ blocks, \d+ values; binaryen: full pipeline/);
     expect(sp.stdout).toMatch(/output [\d.]+ KiB \([\d.]+ KiB before binaryen\)/);
     // The IR before and after the cleanup passes.
     expect(readdirSync(irDir).sort()).toEqual(["request1-cleaned.ir", "request1-generic.ir", "request1-specialized.ir"]);
