@@ -1,5 +1,6 @@
 // Before/after for a change to the specializer: the wevaled modules two builds of futamura made for the same
-// programs, timed warm (TurboFan) in ONE process, interleaved run by run, so the machine's drift hits both alike.
+// programs, timed warm (TurboFan) in ONE process, one instance per module (as `futamura bench` does), interleaved
+// run by run, so the machine's drift hits both alike.
 //   1. node bench/compare-builds.ts build <repo> <outdir> prog.fern…   (with each repo's own dist/, e.g. a git
 //      worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there)
 //   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE]
@@ -7,7 +8,7 @@
 // Run with `node --import tsx`. Relies on interp/host.ts (and, for `build`, the given repo's dist/).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { BufferedOutput, runModule } from "../interp/host.ts";
+import { BufferedOutput, InterpreterHost, instantiate, type HostContext } from "../interp/host.ts";
 import { fernHost } from "../lang/values.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -40,16 +41,26 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
     const program = new Uint8Array(readFileSync(join(newDir, `${name}.prog`)));
     const modules = { old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))), new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))) };
     const printed: Record<string, string> = {};
-    const run = async (k: "old" | "new") => {
-      const out = new BufferedOutput();
-      const t = performance.now();
-      // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
+    // One instance per module, as `futamura bench` times warm runs: instantiating per run would time the
+    // interpreter's memory set-up too (Fern's frame stack alone is 67 MB) and understate every ratio.
+    const instance = async (k: "old" | "new") => {
+      let out = new BufferedOutput();
       const host = fernHost(program);
-      await runModule(modules[k], { bytes: program, host: { ...host, imports: (ctx) => ({ fern: { ...host.imports!(ctx).fern, error: () => { throw new Error("runtime error"); } } }) } }, out);
-      const ms = performance.now() - t;
-      printed[k] = out.text();
-      return ms;
+      // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
+      const imports = (ctx: HostContext) => ({ fern: { ...host.imports!(ctx).fern, error: () => { throw new Error("runtime error"); } } });
+      const inst = await instantiate(modules[k], new InterpreterHost(program, { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) }, { host: { ...host, imports } }));
+      const runExport = inst.exports.run as () => unknown;
+      return () => {
+        out = new BufferedOutput();
+        const t = performance.now();
+        runExport();
+        const ms = performance.now() - t;
+        printed[k] = out.text();
+        return ms;
+      };
     };
+    const runners = { old: await instance("old"), new: await instance("new") };
+    const run = async (k: "old" | "new") => runners[k]();
     for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
     const ms = { old: [] as number[], new: [] as number[] };
     for (let i = 0; i < 9; i++) for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
