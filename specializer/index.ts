@@ -19,7 +19,7 @@ import { decodeModule, WasmDecodeError, type WasmModuleInfo } from "./ssa/module
 import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
-import { inlineFunctions, leavesToInline } from "./inline-leaves.ts";
+import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
 import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
@@ -188,11 +188,7 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
     opts.dumpIr?.(`${dumpName}-cleaned.ir`, printFunction(r.body));
     opts.inspect?.(req, "cleaned", r.body, r.origins);
     const size = functionSize(r.body);
-    const isDirectCall = (v: number) => {
-      const d = r.body.values[v];
-      return d.kind === "op" && d.op.name === "call" && d.op.index! >= info.functions.length;
-    };
-    const directCalls = r.body.reversePostorder().reduce((n, b) => n + r.body.blocks[b].insts.filter(isDirectCall).length, 0);
+    const directCalls = [...directCallSites(r.body, info.functions.length).values()].reduce((n, sites) => n + sites, 0);
     Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, directCalls, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
     return { body: r.body, stats };
   } catch (e) {

@@ -35,7 +35,7 @@ export function leavesToInline(bodies: (FunctionBody | undefined)[], sizes: numb
 }
 
 /** Per specialized function `f` calls directly (its index relative to `firstFunction`): how many call sites. */
-function directCallSites(f: FunctionBody, firstFunction: number): Map<number, number> {
+export function directCallSites(f: FunctionBody, firstFunction: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const b of f.reversePostorder()) {
     for (const v of f.blocks[b].insts) {
