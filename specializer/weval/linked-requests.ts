@@ -239,8 +239,7 @@ function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreada
       return { ranges: [[0, Infinity]], unreadable: e.message };
     }
     const constOf = (v: number): number | undefined => {
-      let d = ir.values[v];
-      while (d.kind === "alias") d = ir.values[d.to];
+      const d = ir.values[ir.resolve(v)];
       return d.kind === "op" && d.op.name === "const" && d.op.value!.type === "i32" ? (d.op.value!.bits as number) >>> 0 : undefined;
     };
     for (const b of ir.blocks) {
