@@ -338,17 +338,17 @@ class FunctionCompiler {
         this.expression(s.array);
         this.expression(s.index);
         this.expression(s.value);
-        this.emit("STORE", s);
+        this.emit("STORE", s, 0);
         break;
       case "update":
         this.expression(s.array);
         this.expression(s.index);
         this.emit("DUP2", s);
-        this.emit("INDEX", s);
+        this.emit("INDEX", s, 0);
         this.expression(s.value);
         if (s.op === "+" && !this.stringFree(s.value)) this.allocates();
         this.emit(ARITH[s.op], s);
-        this.emit("STORE", s);
+        this.emit("STORE", s, 0);
         break;
       case "expr":
         this.expression(s.expr);
@@ -474,10 +474,10 @@ class FunctionCompiler {
       case "index": {
         this.expression(e.array);
         const slot = this.localSlot(e.index);
-        if (slot !== undefined) this.emit("INDEX_L", e, slot);
+        if (slot !== undefined) this.emit("INDEX_L", e, slot, 0);
         else {
           this.expression(e.index);
-          this.emit("INDEX", e);
+          this.emit("INDEX", e, 0);
         }
         return;
       }
@@ -512,7 +512,7 @@ class FunctionCompiler {
           this.emit("DUP", k);
           this.expression(k);
           this.expression(v);
-          this.emit("STORE", k);
+          this.emit("STORE", k, 0);
         }
         return;
       case "fn":

@@ -1,6 +1,6 @@
 // Generates interp/as/fern-opcodes.ts from lang/opcodes.ts (opcodes, operand offsets, sizes, value tags, error
 // kinds, built-in ids, the program and function headers), so the interpreter restates nothing by hand. Relies on lang/opcodes.ts.
-import { FERN_BUILTINS, FERN_BY_NAME, FERN_ERRORS, FERN_OPCODES, FERN_OPERAND_SIZE, FUNC_HEADER, FUSED_BASE, JUMP_BASE, PROGRAM_HEADER, TAG, fernInstructionSize } from "./opcodes.ts";
+import { FERN_BUILTINS, FERN_BY_NAME, FERN_ERRORS, FERN_OPCODES, FERN_OPERAND_SIZE, FEEDBACK, FUNC_HEADER, FUSED_BASE, JUMP_BASE, PROGRAM_HEADER, TAG, fernInstructionSize } from "./opcodes.ts";
 
 /** The interpreter finds a fused form's plain operator as OP_ADD + k (k < 5) or OP_LT + k - 5: check the table
  *  still numbers them that way, and that no form's range overlaps another opcode's. */
@@ -24,6 +24,7 @@ export function fernOpcodesAssemblyScript(): string {
     ...Object.entries(PROGRAM_HEADER).map(([k, v]) => `export const PROGRAM_${k.toUpperCase()}: u32 = ${v};`),
     ...FERN_BUILTINS.map((b, i) => `export const BUILTIN_${b.name.toUpperCase()}: u32 = ${i};`),
     ...Object.entries(TAG).map(([k, v]) => `export const TAG_${k.toUpperCase()}: u64 = ${v};`),
+    ...Object.entries(FEEDBACK).map(([k, v]) => `export const FEEDBACK_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = ${v};`),
     ...FERN_ERRORS.map((e, i) => `export const ERR_${e.toUpperCase().replace(/ /g, "_")}: u32 = ${i};`),
     ...Object.entries(FUSED_BASE).map(([k, v]) => `export const FUSED_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = 0x${v.toString(16)};`),
     ...Object.entries(JUMP_BASE).map(([k, v]) => `export const JUMP_FUSED_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = 0x${v.toString(16)};`),

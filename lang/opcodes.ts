@@ -70,14 +70,14 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x2c, name: "SET_UPVAL", operands: ["u16"], pops: 1, pushes: 0, doc: "pop into the running closure's captured variable i" },
   { code: 0x2d, name: "GET_UPBOX", operands: ["u16"], pops: 0, pushes: 1, doc: "push the running closure's box i itself (to capture it again)" },
   { code: 0x30, name: "ARRAY", operands: [], pops: 1, pushes: 1, doc: "pop n; push a new array of n nils" },
-  { code: 0x31, name: "INDEX", operands: [], pops: 2, pushes: 1, doc: "pop container, key; push the element (array, map: nil when absent, string: one-byte string)" },
-  { code: 0x32, name: "STORE", operands: [], pops: 3, pushes: 0, doc: "pop container, key, value; store (array or map)" },
+  { code: 0x31, name: "INDEX", operands: ["u8"], pops: 2, pushes: 1, doc: "pop container, key; push the element (array, map: nil when absent, string: one-byte string); the operand is a feedback byte (see FEEDBACK)" },
+  { code: 0x32, name: "STORE", operands: ["u8"], pops: 3, pushes: 0, doc: "pop container, key, value; store (array or map); the operand is a feedback byte (see FEEDBACK)" },
   { code: 0x33, name: "LEN", operands: [], pops: 1, pushes: 1, doc: "pop an array, string or map; push its length" },
   { code: 0x34, name: "PRINT", operands: ["u8"], pops: 1, pushes: 0, doc: "pop and print a value, then a newline (operand 0) or a space (1)" },
   { code: 0x35, name: "ARRAY_LIT", operands: ["u16"], pops: 0, pushes: 1, doc: "pop n values; push an array of them" },
   { code: 0x36, name: "MAP", operands: [], pops: 0, pushes: 1, doc: "push a new empty map" },
   { code: 0x37, name: "BUILTIN", operands: ["u8", "u8"], pops: 0, pushes: 1, doc: "call built-in b (lang/opcodes.ts FERN_BUILTINS) with n arguments" },
-  { code: 0x38, name: "INDEX_L", operands: ["u16"], pops: 1, pushes: 1, doc: "pop container; push its element at the key in local i (GET i + INDEX in one)" },
+  { code: 0x38, name: "INDEX_L", operands: ["u16", "u8"], pops: 1, pushes: 1, doc: "pop container; push its element at the key in local i (GET i + INDEX in one); then a feedback byte (see FEEDBACK)" },
   { code: 0x39, name: "INCR", operands: ["u16", "i64"], pops: 0, pushes: 0, doc: "local i += k (an integer constant; `i = i + k` in one)" },
   { code: 0x3a, name: "INCR_L", operands: ["u16", "u16"], pops: 0, pushes: 0, doc: "local i += local j (`i = i + j` in one; strings concatenate)" },
   ...fusedOpcodes(),
@@ -136,6 +136,14 @@ export function fernInstructionSize(op: FernOpcode): number {
 
 /** Value tags, shared with the interpreter (a value is a tag and 64 bits; for objects the bits are an address). */
 export const TAG = { nil: 0, int: 1, float: 2, bool: 3, array: 4, string: 5, map: 6, function: 7, closure: 8, box: 9 } as const;
+
+/** The feedback byte of INDEX, INDEX_L and STORE: 0 from the compiler; a training run of the generic interpreter
+ *  (`futamura build --train`) ORs in what each instruction met, and the specialized body reads it as a constant:
+ *  for an INDEX that only ever met an array with an int key and elements of one tag (one bit below `other`), it
+ *  assumes that tag, and exits to the generic interpreter when a run proves it wrong; likewise for a STORE that only
+ *  met an array (`array`). Bits: 1 << tag for an element's tag (nil .. string), `other` for any other element tag,
+ *  `slow` for a container that is not an array or a key that is not an int. */
+export const FEEDBACK = { other: 0x40, slow: 0x80, array: 0x01, maxTagBit: 5 } as const;
 
 /** Runtime error kinds, shared with the interpreter and the host's messages. */
 export const FERN_ERRORS = [

@@ -40,6 +40,10 @@ export const TAG_MAP: u64 = 6;
 export const TAG_FUNCTION: u64 = 7;
 export const TAG_CLOSURE: u64 = 8;
 export const TAG_BOX: u64 = 9;
+export const FEEDBACK_OTHER: u8 = 64;
+export const FEEDBACK_SLOW: u8 = 128;
+export const FEEDBACK_ARRAY: u8 = 1;
+export const FEEDBACK_MAX_TAG_BIT: u8 = 5;
 export const ERR_TYPE_ERROR: u32 = 0;
 export const ERR_DIVISION_BY_ZERO: u32 = 1;
 export const ERR_INDEX_OUT_OF_RANGE: u32 = 2;
@@ -245,13 +249,15 @@ export const GET_UPBOX_OPERAND_0: u32 = 1;
 export const OP_ARRAY: u8 = 0x30;
 export const ARRAY_SIZE: u32 = 1;
 
-// INDEX: pop container, key; push the element (array, map: nil when absent, string: one-byte string)
+// INDEX u8: pop container, key; push the element (array, map: nil when absent, string: one-byte string); the operand is a feedback byte (see FEEDBACK)
 export const OP_INDEX: u8 = 0x31;
-export const INDEX_SIZE: u32 = 1;
+export const INDEX_SIZE: u32 = 2;
+export const INDEX_OPERAND_0: u32 = 1;
 
-// STORE: pop container, key, value; store (array or map)
+// STORE u8: pop container, key, value; store (array or map); the operand is a feedback byte (see FEEDBACK)
 export const OP_STORE: u8 = 0x32;
-export const STORE_SIZE: u32 = 1;
+export const STORE_SIZE: u32 = 2;
+export const STORE_OPERAND_0: u32 = 1;
 
 // LEN: pop an array, string or map; push its length
 export const OP_LEN: u8 = 0x33;
@@ -277,10 +283,11 @@ export const BUILTIN_SIZE: u32 = 3;
 export const BUILTIN_OPERAND_0: u32 = 1;
 export const BUILTIN_OPERAND_1: u32 = 2;
 
-// INDEX_L u16: pop container; push its element at the key in local i (GET i + INDEX in one)
+// INDEX_L u16, u8: pop container; push its element at the key in local i (GET i + INDEX in one); then a feedback byte (see FEEDBACK)
 export const OP_INDEX_L: u8 = 0x38;
-export const INDEX_L_SIZE: u32 = 3;
+export const INDEX_L_SIZE: u32 = 4;
 export const INDEX_L_OPERAND_0: u32 = 1;
+export const INDEX_L_OPERAND_1: u32 = 3;
 
 // INCR u16, i64: local i += k (an integer constant; `i = i + k` in one)
 export const OP_INCR: u8 = 0x39;

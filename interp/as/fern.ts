@@ -70,11 +70,13 @@ import {
   OP_JUMP_IF_NOT_GE_LL, JUMP_IF_NOT_GE_LL_SIZE, OP_JUMP_IF_NOT_GE_LK, JUMP_IF_NOT_GE_LK_SIZE, OP_JUMP_IF_NOT_EQ_LL,
   JUMP_IF_NOT_EQ_LL_SIZE, OP_JUMP_IF_NOT_EQ_LK, JUMP_IF_NOT_EQ_LK_SIZE, OP_JUMP_IF_NOT_NE_LL, JUMP_IF_NOT_NE_LL_SIZE,
   OP_JUMP_IF_NOT_NE_LK, JUMP_IF_NOT_NE_LK_SIZE,
+  INDEX_SIZE, INDEX_OPERAND_0, STORE_SIZE, STORE_OPERAND_0, INDEX_L_OPERAND_1, FEEDBACK_OTHER, FEEDBACK_SLOW,
+  FEEDBACK_ARRAY, FEEDBACK_MAX_TAG_BIT,
   FUSED_LOCAL, FUSED_CONSTANT, FUSED_LOCAL_LOCAL, FUSED_LOCAL_CONSTANT, JUMP_FUSED_LOCAL, JUMP_FUSED_CONSTANT,
   JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
-import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest } from "./weval";
+import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest, REQ_ARGBUF, ARG_HEADER_SIZE } from "./weval";
 import {
   FRAME_HEADER, OBJ_HEADER, fail, gcRequested, collect, resultTag, resultBits, isObject, newArray, newMap,
   newClosure, newBox, permanentString, concat, compareStrings, valuesEqual, indexSlow, storeSlow, printValue,
@@ -118,6 +120,10 @@ let frameStack: usize = 0;
 let frameLimit: usize = 0;
 let retTag: u64 = 0;
 let retBits: u64 = 0;
+// Training (see train()): while set, the generic body records feedback and spends fuel.
+let training = false;
+let fuel: i64 = 0;
+let requests: usize = 0; // per function: u32 address of its weval request
 
 // ---- slots: registers when specialized, the memory frame otherwise ----
 // FERN_REGISTERS (asc --use, set by interp/build.ts) is 0 for the `fern-memory` build, which keeps slots in memory
@@ -305,6 +311,15 @@ let retBits: u64 = 0;
   }
 }
 
+
+/** Leave a specialized body whose assumption failed at `pc`: write the live slots (registers) into the frame, as at a
+ *  safe point, and finish the call in the generic body from `pc` — it redoes the instruction without the
+ *  assumption. The result is in retTag/retBits, as after RETURN. */
+@inline function deopt(blob: usize, frame: usize, pc: u32, sp: u32): void {
+  sync(frame, sp, blob, true);
+  execResume(blob, frame, pc, sp);
+}
+
 /** Parameter k of a call with `argc` arguments on the stack below `sp`: argument k, the closure itself after the
  *  arguments (nil for a plain function), nil past that. */
 @inline function argTag(frame: usize, sp: u32, argc: u32, k: u32, self: u64, specialized: bool): u64 {
@@ -317,10 +332,33 @@ let retBits: u64 = 0;
 }
 
 
+// ---- feedback and speculation (lang/opcodes.ts's FEEDBACK) ----
+/** The feedback bit for an element of tag `tag`. */
+@inline function tagBit(tag: u64): u8 {
+  return tag <= <u64>FEEDBACK_MAX_TAG_BIT ? <u8>(<u32>1 << (<u32>tag)) : FEEDBACK_OTHER;
+}
+/** Training only: OR `bit` into the feedback byte at `at`. */
+@inline function record(at: usize, bit: u8): void {
+  store<u8>(at, load<u8>(at) | bit);
+}
+/** The element tag an INDEX's feedback lets the specialized body assume, or -1: only an array with an int key was
+ *  met, and elements of one tag. */
+@inline function assumedTag(fb: u8): i64 {
+  if (fb == 0 || fb >= FEEDBACK_OTHER || (fb & (fb - 1)) != 0) return -1;
+  return <i64>ctz<u32>(<u32>fb);
+}
+/** Training only: spend one unit of fuel (a call or a loop's back-edge); out of fuel ends the training run. */
+@inline function spendFuel(): void {
+  if (--fuel < 0) unreachable();
+}
+
 /** Runs one call of the function `blob` in `frame`; its first ARG_PARAMS parameters come as (tag, bits) pairs, the
- *  rest in the frame. A call's frame starts where the caller's ends. */
+ *  rest in the frame. A call's frame starts where the caller's ends. With `resuming` (the generic body only), the
+ *  frame already holds every live slot (a specialized body left them there on an exit, see deopt()) and the run
+ *  continues at `resumePc` with `resumeSp`. */
 @inline function body(
   blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64, specialized: bool,
+  resuming: bool = false, resumePc: u32 = 0, resumeSp: u32 = 0,
 ): void {
   const nparams = <u32>load<u16>(blob + FUNC_NPARAMS);
   const nlocals = <u32>load<u16>(blob + FUNC_NLOCALS);
@@ -330,6 +368,10 @@ let retBits: u64 = 0;
   const top = frame + frameBytes(blob);
   const code = blob + FUNC_SIZE;
   if (top > frameLimit) fail(ERR_STACK_OVERFLOW, blob, 0);
+  if (!specialized && training) spendFuel();
+  let pc: u32 = resumePc;
+  let sp: u32 = resuming ? resumeSp : nlocals; // slot index of the next free stack slot
+  if (!resuming) {
   // The parameters passed as Wasm parameters: into registers when specialized, into the frame otherwise.
   if (nparams > 0) put(frame, 0, t0, b0, specialized);
   if (nparams > 1) put(frame, 1, t1, b1, specialized);
@@ -352,9 +394,8 @@ let retBits: u64 = 0;
     sync(frame, nparams, blob, specialized);
     collect(frameStack, top, globals, nglobals);
   }
-  let pc: u32 = 0;
-  let sp: u32 = nlocals; // slot index of the next free stack slot
-  let op = load<u8>(code);
+  }
+  let op = load<u8>(code + pc);
   while (true) {
     const at = code + pc;
     switch (op) {
@@ -546,6 +587,7 @@ let retBits: u64 = 0;
         continue;
       }
       case OP_LOOP: {
+        if (!specialized && training) spendFuel();
         if (gcRequested) {
           sync(frame, sp, blob, specialized);
           collect(frameStack, frame + frameBytes(blob), globals, nglobals);
@@ -869,10 +911,29 @@ let retBits: u64 = 0;
         const base = op == OP_STORE ? sp - 3 : sp - 2;
         const t = getTag(frame, base, specialized), obj = getBits(frame, base, specialized);
         const it = getTag(frame, base + 1, specialized), i = getBits(frame, base + 1, specialized);
+        const fb = load<u8>(at, INDEX_OPERAND_0); // STORE_OPERAND_0 is the same offset
         if (op == OP_INDEX) {
-          index(frame, base, t, obj, it, i, blob, pc, specialized);
+          const assumed = assumedTag(fb);
+          if (specialized && assumed >= 0) {
+            // Feedback says: an array, an int key, elements tagged `assumed`. Each check that fails leaves for the
+            // generic body; the element is written (its tag a constant downstream) only where all held, so no
+            // register merges the two paths. An index out of range is the same error either way.
+            if (t != TAG_ARRAY || it != TAG_INT) { deopt(blob, frame, pc, sp); popContext(); return; }
+            if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+            const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+            if (load<u64>(el) != <u64>assumed) { deopt(blob, frame, pc, sp); popContext(); return; }
+            put(frame, base, <u64>assumed, load<u64>(el, 8), true);
+          } else {
+            index(frame, base, t, obj, it, i, blob, pc, specialized);
+            if (!specialized && training) record(at + INDEX_OPERAND_0, t == TAG_ARRAY && it == TAG_INT ? tagBit(getTag(frame, base, false)) : FEEDBACK_SLOW);
+          }
           sp--;
-        } else if (t == TAG_ARRAY && it == TAG_INT) {
+          pc += INDEX_SIZE;
+          break;
+        }
+        if (!specialized && training) record(at + STORE_OPERAND_0, t == TAG_ARRAY && it == TAG_INT ? FEEDBACK_ARRAY : FEEDBACK_SLOW);
+        if (specialized && fb == FEEDBACK_ARRAY && (t != TAG_ARRAY || it != TAG_INT)) { deopt(blob, frame, pc, sp); popContext(); return; }
+        if (t == TAG_ARRAY && it == TAG_INT) {
           if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
           const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
           store<u64>(el, getTag(frame, sp - 1, specialized));
@@ -882,12 +943,25 @@ let retBits: u64 = 0;
           storeSlow(t, obj, it, i, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), blob, pc);
           sp -= 3;
         }
-        pc += 1;
+        pc += STORE_SIZE;
         break;
       }
       case OP_INDEX_L: {
         const k = <u32>load<u16>(at, 1);
-        index(frame, sp - 1, getTag(frame, sp - 1, specialized), getBits(frame, sp - 1, specialized), getTag(frame, k, specialized), getBits(frame, k, specialized), blob, pc, specialized);
+        const t = getTag(frame, sp - 1, specialized), obj = getBits(frame, sp - 1, specialized);
+        const it = getTag(frame, k, specialized), i = getBits(frame, k, specialized);
+        const assumed = assumedTag(load<u8>(at, INDEX_L_OPERAND_1));
+        if (specialized && assumed >= 0) {
+          // As in INDEX.
+          if (t != TAG_ARRAY || it != TAG_INT) { deopt(blob, frame, pc, sp); popContext(); return; }
+          if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+          const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+          if (load<u64>(el) != <u64>assumed) { deopt(blob, frame, pc, sp); popContext(); return; }
+          put(frame, sp - 1, <u64>assumed, load<u64>(el, 8), true);
+        } else {
+          index(frame, sp - 1, t, obj, it, i, blob, pc, specialized);
+          if (!specialized && training) record(at + INDEX_L_OPERAND_1, t == TAG_ARRAY && it == TAG_INT ? tagBit(getTag(frame, sp - 1, false)) : FEEDBACK_SLOW);
+        }
         pc += INDEX_L_SIZE;
         break;
       }
@@ -944,6 +1018,12 @@ function execSpecialized(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b
   body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, true);
 }
 
+/** The generic body from `pc`, with `sp` live slots in the frame: where a specialized body's exit continues. */
+function execResume(blob: usize, frame: usize, pc: u32, sp: u32): void {
+  const nil: u64 = 0;
+  body(blob, frame, nil, nil, nil, nil, nil, nil, nil, nil, false, true, pc, sp);
+}
+
 /** Resolve what the constant bytecode can know before it runs: each STRING instruction's literal number becomes the
  *  address of its (permanent) string object, and each CALL's function index the callee's blob address — or 0 when
  *  the call passes a number of arguments other than the callee's arity, an error when it runs. Then the specializer
@@ -985,6 +1065,7 @@ export function init(): void {
   }
   for (let i: u32 = 0; i < nfuncs; i++) store<u32>(funcs + (<usize>i << 2), <u32>(program + <usize>load<u32>(funcTable + (<usize>i << 3))));
   const generic = execSpecialized;
+  requests = heap.alloc(<usize>nfuncs << 2);
   for (let i: u32 = 0; i < nfuncs; i++) {
     const blob = <usize>load<u32>(funcs + (<usize>i << 2));
     const blobLen = load<u32>(funcTable + (<usize>i << 3), 4);
@@ -994,7 +1075,30 @@ export function init(): void {
     const args = new WevalArgs(blobLen + 192).buffer(blob, blobLen);
     for (let k: u32 = 0; k < 1 + 2 * ARG_PARAMS; k++) args.runtime();
     store<u32>(blob + FUNC_SLOT, 0);
-    wevalRequest(blob + FUNC_SLOT, generic.index, FERN_FUNC_ID, 0, args);
+    store<u32>(requests + (<usize>i << 2), <u32>wevalRequest(blob + FUNC_SLOT, generic.index, FERN_FUNC_ID, 0, args));
+  }
+}
+
+/** The training protocol (docs/new-interpreter.md, "Training"): the host calls train(fuel) on a throwaway copy of
+ *  the snapshot — the program runs on the generic body, which records in each INDEX, INDEX_L and STORE's feedback
+ *  byte what it met, until the program ends, fails or spends `fuel` (calls plus loop back-edges; then it traps) —
+ *  then trainEnd(), which copies the code, feedback included, into each request's constant buffer; the host keeps
+ *  those buffers in the snapshot and nothing else. */
+export function train(budget: u64): void {
+  training = true;
+  fuel = <i64>budget;
+  run();
+}
+export function trainEnd(): void {
+  training = false;
+  const funcTable = program + PROGRAM_SIZE;
+  for (let i: u32 = 0; i < nfuncs; i++) {
+    const blob = <usize>load<u32>(funcs + (<usize>i << 2));
+    const blobLen = load<u32>(funcTable + (<usize>i << 3), 4);
+    const req = <usize>load<u32>(requests + (<usize>i << 2));
+    if (req == 0) continue;
+    const copy = <usize>load<u32>(req, REQ_ARGBUF) + ARG_HEADER_SIZE;
+    memory.copy(copy + FUNC_SIZE, blob + FUNC_SIZE, blobLen - FUNC_SIZE);
   }
 }
 
