@@ -40,6 +40,8 @@ export interface BenchOptions {
   command?: string;
   /** Also run each Fern program's peers (bench/peers.ts); with no programs, every lang/bench program that has them. */
   peers?: boolean;
+  /** Build the wevaled modules with training (pipeline/train.ts), with this much fuel. */
+  train?: number;
 }
 
 interface Variant {
@@ -96,6 +98,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, interleaved: "warm and cold", command: opts.command, programs: {}, notes: [] };
   if (opts.peers) meta.notes.push(peerNote(natives));
+  if (opts.train !== undefined) meta.notes.push(`wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time)`);
 
   for (const bp of programs) {
     const peers = opts.peers && bp.path?.endsWith(".fern") ? inProcessPeers(bp.path) : [];
@@ -106,7 +109,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
     try {
       progress.step("building (snapshot + specialize)");
       const interp = bp.interp.wasm;
-      const built = await buildProgram(interp, bp.program, { cache: false });
+      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train });
       const spec = built.specialize!;
       const stem = bp.name.replace(/[^\w.-]+/g, "_");
       const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };

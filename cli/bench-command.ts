@@ -1,6 +1,7 @@
 // `futamura bench [programs…]` and `npm run bench`: run the benchmark harness and print its table, ratios and
 // where the reports went; with --compile, the compile-time benchmark instead (bench-compile-command.ts).
 // Relies on bench/.
+import { trainingFuel } from "../pipeline/train.ts";
 import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
 import { UserError } from "../util/errors.ts";
@@ -24,9 +25,9 @@ function engineList(values: string[] | undefined): string[] | undefined {
   return [...new Set(names)];
 }
 
-export async function benchCommand(programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean } & BenchCompileFlags): Promise<number> {
+export async function benchCommand(programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; train?: boolean; trainFuel?: string } & BenchCompileFlags): Promise<number> {
   if (opts.compile) {
-    const runOnly = [programs.length ? "programs" : "", opts.interp ? "--interp" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : ""].filter(Boolean);
+    const runOnly = [programs.length ? "programs" : "", opts.interp ? "--interp" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : "", opts.train || opts.trainFuel !== undefined ? "--train" : ""].filter(Boolean);
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
@@ -42,6 +43,7 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
     json: opts.json,
     engines: engineList(opts.engine),
     peers: opts.peers,
+    train: trainingFuel(opts.train, opts.trainFuel),
     command: `futamura ${process.argv.slice(2).join(" ")}`,
   });
   process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);

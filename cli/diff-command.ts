@@ -3,6 +3,7 @@
 // output bytes, result, runtime error and exit code compared; prints each program's output and the times, and
 // exits 1 on any difference. Relies on pipeline/.
 import { differential, interpreterAndProgram, type RunOutcome } from "../pipeline/index.ts";
+import { trainingFuel } from "../pipeline/train.ts";
 import { readUserFile } from "../util/files.ts";
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
@@ -13,12 +14,13 @@ function preview(o: RunOutcome): string {
   return `${text} (${o.bytes.length} bytes)${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }
 
-export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string }): Promise<number> {
+export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
+  const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;
   for (const file of files) {
     const { interp, program } = await interpreterAndProgram(opts.interp, file);
     const input = opts.input ? readUserFile(opts.input) : program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init });
+    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train });
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
     if (r.same) {
       process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);

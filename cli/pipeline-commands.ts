@@ -7,6 +7,7 @@ import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
 import { buildProgram, interpreterAndProgram, withProgramSection } from "../pipeline/index.ts";
+import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
 import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
@@ -72,12 +73,14 @@ export async function specializeCommand(input: string, opts: { out: string; stat
   return 0;
 }
 
-export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string }): Promise<number> {
+export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
+  const train = trainingFuel(opts.train, opts.trainFuel);
   const { interp, program } = await interpreterAndProgram(opts.interp, programFile);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init });
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train });
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
   writeFileAtomic(opts.out, withProgramSection(r.wasm, interp.name, program.bytes), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
+  if (r.training) process.stdout.write(`trained: ${r.training.ended}, ${r.training.ms.toFixed(0)} ms, feedback kept in ${r.training.requests} requests\n`);
   if (opts.stats && r.specialize) printStats(r.specialize);
   for (const s of r.specialize?.requests ?? []) if (s.aborted && !opts.stats) process.stderr.write(`${programFile}: warning: request ${s.userId} not specialized (the interpreter will run it): ${s.aborted}\n`);
   return 0;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { asHosted, BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
 import { importsWasi } from "../interp/wasi.ts";
 import { snapshot } from "../snapshot/index.ts";
+import { trainingHook, type TrainingReport } from "./train.ts";
 import { ROOT } from "../util/root.ts";
 import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
@@ -36,6 +37,8 @@ export interface BuildResult {
   cached: boolean;
   snapshotMs: number;
   specialize?: SpecializeModuleResult;
+  /** With `train`: how the training run went. */
+  training?: TrainingReport;
 }
 
 export interface BuildOptions extends SpecializeOptions {
@@ -43,6 +46,8 @@ export interface BuildOptions extends SpecializeOptions {
   cache?: string | false;
   /** The init export (default: `wizer.initialize`, else `wizer-initialize`). */
   init?: string;
+  /** Train before the snapshot (pipeline/train.ts) with this much fuel: profile-guided speculation. */
+  train?: number;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -52,13 +57,16 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   const host = new InterpreterHost(program, new BufferedOutput(), { host: programHost });
   // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
   const wasi = importsWasi(interp) ? { stdin: program } : undefined;
-  const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init });
+  let training: TrainingReport | undefined;
+  const afterCapture = opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r));
+  const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init, afterCapture });
   const snapshotMs = performance.now() - t;
   const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
-  const key = cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []));
+  // Training changes the snapshot, so the trained build is keyed by its snapshot as well.
+  const key = cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : []));
   const hit = opts.dumpIr ? undefined : cache.get(key);
-  if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs };
+  if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs, training };
   const result = await specializeModule(snap.wasm, opts);
   cache.put(key, result.wasm);
-  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result };
+  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training };
 }

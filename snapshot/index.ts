@@ -42,6 +42,9 @@ export interface SnapshotOptions {
   onInstance?: (instance: WebAssembly.Instance) => void;
   /** Keep the init export in the output (wizer's --keep-init-func). */
   keepInitExport?: boolean;
+  /** Called after init, once memory and globals are captured: may run more of the instance and change `image`, the
+   *  memory the snapshot will hold (the pipeline's training run, pipeline/train.ts, keeps what it learned there). */
+  afterCapture?: (instance: WebAssembly.Instance, image: Uint8Array) => void;
 }
 
 export interface SnapshotResult {
@@ -124,6 +127,7 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
       droppedPassive.add(i);
     }
   });
+  opts.afterCapture?.(instance, image);
   const runs = nonZeroRuns(image);
   const exported = new Set(info.exports.map((e) => e.name));
   const renames = opts.renames ?? (opts.wasi && exported.has(RESUME_EXPORT) ? { _start: RESUME_EXPORT } : {});
