@@ -1,0 +1,82 @@
+// Training (pipeline/train.ts) and Fern's speculation on its feedback (interp/as/fern.ts): a training run records
+// in each INDEX/INDEX_L/STORE's feedback byte what it met, the snapshot keeps those bytes in the requests' constant
+// buffers, and the specialized body assumes them — leaving for the generic body when a run breaks an assumption.
+// lang/programs/speculation-exits.fern is built so that training (stopped early by its fuel) sees only floats and
+// arrays, and later calls break every kind of assumption: the test checks the assumptions are really in the
+// snapshot, then that the wevaled run behaves exactly like the interpreter. Also: training that runs a program to
+// its end, the fuel flag, and an interpreter without training exports.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildInterpreter } from "../../interp/build.ts";
+import { compileFern } from "../../lang/index.ts";
+import { fernLoaded } from "../../lang/loader.ts";
+import { FEEDBACK, FERN_OPCODES, fernInstructionSize, FUNC_HEADER } from "../../lang/opcodes.ts";
+import { buildProgram } from "../../pipeline/build.ts";
+import { differential } from "../../pipeline/differential.ts";
+import { DEFAULT_TRAINING_FUEL, trainingFuel } from "../../pipeline/train.ts";
+import { decodeModule } from "../../specializer/ssa/module.ts";
+import { constantExport, initialMemory, readPendingRequests } from "../../specializer/requests.ts";
+import { UserError } from "../../util/errors.ts";
+import { ROOT } from "../../util/root.ts";
+
+const interp = (await buildInterpreter("fern")).wasm;
+const EXITS = join(ROOT, "lang", "programs", "speculation-exits.fern");
+const byCode = new Map(FERN_OPCODES.map((o) => [o.code, o]));
+
+/** Every INDEX/INDEX_L/STORE feedback byte in a snapshot's requests, as "OPCODE=byte". */
+function feedbackBytes(snapshot: Uint8Array): string[] {
+  const info = decodeModule(snapshot);
+  const requests = readPendingRequests(initialMemory(info), constantExport(info, "weval.pending.head")!);
+  const out: string[] = [];
+  for (const r of requests) {
+    const code = r.args[0].bytes!.subarray(FUNC_HEADER.size);
+    for (let pc = 0; pc < code.length; ) {
+      const op = byCode.get(code[pc])!;
+      if (op.name === "INDEX" || op.name === "STORE") out.push(`${op.name}=${code[pc + 1]}`);
+      if (op.name === "INDEX_L") out.push(`${op.name}=${code[pc + 3]}`);
+      pc += fernInstructionSize(op);
+    }
+  }
+  return out.sort();
+}
+
+describe("training and speculation", () => {
+  it("assumes what an early-stopped training run saw, and every broken assumption exits to the interpreter", async () => {
+    const program = fernLoaded(compileFern(readFileSync(EXITS, "utf8"), EXITS));
+    const built = await buildProgram(interp, program, { cache: false, train: 100 });
+    expect(built.training?.ended).toMatch(/stopped after 100 units of fuel/);
+    const fb = feedbackBytes(built.snapshot);
+    const float = 1 << 2, int = 1 << 1;
+    // sum's and firstOrNil's elements were floats, churn's ints, fill's stores into arrays: all assumed.
+    expect(fb.filter((f) => f === `INDEX_L=${float}`).length).toBe(1);
+    expect(fb).toContain(`INDEX=${float}`);
+    expect(fb).toContain(`INDEX_L=${int}`);
+    expect(fb).toContain(`STORE=${FEEDBACK.array}`);
+    const [r] = await differential(interp, [{ ...program, name: "speculation-exits.fern" }], { train: 100 });
+    expect(r.wevaled).toEqual(r.interpreted);
+    expect(r.interpreted.stdout).toBe("400\n6\n11\nnil\n4\n2\n9 9 9\na\n120000\n");
+  });
+
+  it("a full training run sees every type, so it assumes nothing it will not meet; the snapshot without training has no feedback", async () => {
+    const program = fernLoaded(compileFern(readFileSync(EXITS, "utf8"), EXITS));
+    const trained = await buildProgram(interp, program, { cache: false, train: DEFAULT_TRAINING_FUEL, optimizeLevel: 0 });
+    expect(trained.training?.ended).toBe("finished");
+    // sum met floats, ints and a map: no single tag, so not assumed.
+    expect(feedbackBytes(trained.snapshot)).toContain(`INDEX_L=${(1 << 1) | (1 << 2) | FEEDBACK.slow}`);
+    const plain = await buildProgram(interp, program, { cache: false, optimizeLevel: 0 });
+    expect(plain.training).toBeUndefined();
+    expect(feedbackBytes(plain.snapshot).every((f) => f.endsWith("=0"))).toBe(true);
+  });
+
+  it("--train-fuel takes a positive whole number; an interpreter without training exports is a user error", async () => {
+    expect(trainingFuel(undefined, undefined)).toBeUndefined();
+    expect(trainingFuel(true, undefined)).toBe(DEFAULT_TRAINING_FUEL);
+    expect(trainingFuel(undefined, "250")).toBe(250);
+    for (const bad of ["0", "-3", "1.5", "lots", "1e6"]) expect(() => trainingFuel(true, bad), bad).toThrow(UserError);
+    const toy = (await buildInterpreter("toy")).wasm;
+    const program = readFileSync(join(ROOT, "bytecode", "programs", "sum.asm"), "utf8");
+    const { assemble } = await import("../../bytecode/index.ts");
+    await expect(buildProgram(toy, assemble(program).bytes, { cache: false, train: 10 })).rejects.toThrow(/no training exports/);
+  });
+});
