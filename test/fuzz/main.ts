@@ -3,7 +3,9 @@
 // starts from; a failing program is shrunk, printed and saved under build/fuzz-failures/. Options:
 //   --runs N (default 100000)   --seed S (default: time-based)   --optimize L (binaryen level, default 0)
 // `npm run fuzz -- --fern`: random Fern programs (lang/random.ts) instead, interpreted vs wevaled (outputs and
-// runtime errors must be identical); a failing program is saved under build/fuzz-failures/ as a .fern file.
+// runtime errors must be identical); a failing program is saved under build/fuzz-failures/ as a .fern file. With
+// `--train`, each is built with training stopped early (fuel 1–500, varying by seed), so the specialized code
+// assumes what the start of the run saw and the rest of the run breaks assumptions (exits to the interpreter).
 // Relies on fast-check and the pipeline (bytecode/, lang/, pipeline/build.ts, pipeline/differential.ts).
 import fc from "fast-check";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -29,6 +31,7 @@ const runs = arg("runs", 100_000);
 const seed = arg("seed", Date.now() % 2 ** 31);
 const optimizeLevel = arg("optimize", 0);
 const fern = process.argv.includes("--fern");
+const train = process.argv.includes("--train");
 if (fern) await fuzzFern();
 else await fuzzToy();
 
@@ -37,19 +40,20 @@ async function fuzzFern(): Promise<void> {
   const interp = (await buildInterpreter("fern")).wasm;
   const count = arg("runs", 1000);
   const first = arg("seed", Date.now() % 2 ** 31);
-  console.log(`fuzz --fern: ${count} programs from seed ${first} (rerun: npm run fuzz -- --fern --seed ${first} --runs ${count})`);
+  console.log(`fuzz --fern: ${count} programs from seed ${first}${train ? ", trained" : ""} (rerun: npm run fuzz -- --fern${train ? " --train" : ""} --seed ${first} --runs ${count})`);
   const started = performance.now();
   for (let k = 0; k < count; k++) {
     const programSeed = first + k;
     const source = randomFern(programSeed);
     const name = `seed-${programSeed}.fern`;
-    const [r] = await differential(interp, [fernLoaded(compileFern(source, name))], { optimizeLevel });
+    const fuel = train ? 1 + ((programSeed * 7919) % 500) : undefined;
+    const [r] = await differential(interp, [fernLoaded(compileFern(source, name))], { optimizeLevel, train: fuel });
     if ((k + 1) % 100 === 0) console.log(`  ${k + 1} programs, ${((performance.now() - started) / 1000).toFixed(0)} s`);
     if (!r.same || r.aborted.length) {
       const dir = join(ROOT, "build", "fuzz-failures");
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, name), source);
-      console.error(`interpreted and wevaled differ on ${join(dir, name)}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+      console.error(`interpreted and wevaled differ on ${join(dir, name)}${fuel ? ` (--train-fuel ${fuel})` : ""}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
       process.exitCode = 1;
       return;
     }
