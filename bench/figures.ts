@@ -66,8 +66,8 @@ export function sumFigure(j: BenchJson): string {
 /** Fern's programs: interpreted vs wevaled (warm and first call), and each peer language when the run had them. */
 export function fernFigure(j: BenchJson): string {
   const programs = [...new Set(j.rows.map((r) => r.program))];
-  const peers = ["js", "quickjs", "lua-wasm", "lua", "luajit"].filter((p) => j.rows.some((r) => r.variant === p));
-  const peerLabel: Record<string, string> = { js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
+  const peers = ["untrained", "js", "quickjs", "lua-wasm", "lua", "luajit"].filter((p) => j.rows.some((r) => r.variant === p));
+  const peerLabel: Record<string, string> = { untrained: "wevaled without --train", js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
   const lines = [
     `| program | interpreted | **wevaled** | speedup warm | speedup first call |${peers.map((p) => ` ${peerLabel[p]} |`).join("")}`,
     `|---|---:|---:|---:|---:|${peers.map(() => "---:|").join("")}`,

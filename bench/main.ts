@@ -98,18 +98,20 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, interleaved: "warm and cold", command: opts.command, programs: {}, notes: [] };
   if (opts.peers) meta.notes.push(peerNote(natives));
-  if (opts.train !== undefined) meta.notes.push(`wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time)`);
+  if (opts.train !== undefined) meta.notes.push(`wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time); "untrained" is the same program built without training`);
 
   for (const bp of programs) {
     const peers = opts.peers && bp.path?.endsWith(".fern") ? inProcessPeers(bp.path) : [];
     if (opts.peers && bp.path && !peers.length) meta.notes.push(`${bp.name}: no peer programs beside it (${join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ""))}.js or .lua)`);
     const variantCount = bp.sumN !== undefined ? 4 : 2;
     const jcoOk = jcoHandles(bp);
-    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + peers.length * (warmups + runs) + (engines.includes("jco") && jcoOk ? 4 : 0));
+    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (peers.length + (opts.train !== undefined ? 1 : 0)) * (warmups + runs) + (engines.includes("jco") && jcoOk ? 4 : 0));
     try {
       progress.step("building (snapshot + specialize)");
       const interp = bp.interp.wasm;
       const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train });
+      // With --train, the same program built without training too, so the run shows what training buys.
+      const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false }) : undefined;
       const spec = built.specialize!;
       const stem = bp.name.replace(/[^\w.-]+/g, "_");
       const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };
@@ -162,6 +164,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         });
         variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
       }
+      if (untrained) variants.push({ name: "untrained", warm: interpWarm(untrained.wasm) });
       for (const peer of peers) variants.push({ name: peer.name, warm: peer.warm });
       const expected = bp.expected;
       const check = (v: string, result: string) => {

@@ -39,7 +39,8 @@ export interface Ratio {
 export const TOO_SHORT_MS = 1;
 
 /** Variants that are other languages running the same program (bench/peers.ts); `js` counts for Fern programs. */
-const PEER_VARIANTS = new Set(["js", "quickjs", "lua-wasm", "lua", "luajit"]);
+/** Rows compared with wevaled Fern: the other languages, and (with --train) the same program wevaled untrained. */
+const PEER_VARIANTS = new Set(["untrained", "js", "quickjs", "lua-wasm", "lua", "luajit"]);
 const isPeerRow = (r: Row) => PEER_VARIANTS.has(r.variant) && !(r.variant === "js" && r.tier.startsWith("cold"));
 
 export function ratios(rows: Row[]): Ratio[] {
@@ -119,7 +120,7 @@ function peerTable(rows: Row[]): string[] {
   const programs = [...new Set(rows.filter(isPeerRow).map((r) => r.program))];
   if (!programs.length) return [];
   const columns = ["interpreted", "wevaled", ...[...PEER_VARIANTS].filter((v) => rows.some((r) => r.variant === v && isPeerRow(r)))];
-  const label: Record<string, string> = { interpreted: "Fern interpreted", wevaled: "**Fern wevaled**", js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
+  const label: Record<string, string> = { interpreted: "Fern interpreted", wevaled: "**Fern wevaled**", untrained: "Fern wevaled untrained", js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
   const cell = (program: string, v: string) => {
     const r = rows.find((x) => x.program === program && x.variant === v && (v === "interpreted" || v === "wevaled" ? x.engine === "v8" && x.tier === "warm (TurboFan)" : isPeerRow(x)));
     return r ? fmt(r.median_ms) : "–";
@@ -151,7 +152,7 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
   return lines.join("\n") + "\n";
 }
 
-const VARIANT_COLORS: Record<Row["variant"], string> = { interpreted: "#d62728", wevaled: "#2ca02c", limit: "#1f77b4", js: "#ff7f0e", quickjs: "#9467bd", "lua-wasm": "#8c564b", lua: "#e377c2", luajit: "#7f7f7f" };
+const VARIANT_COLORS: Record<Row["variant"], string> = { interpreted: "#d62728", wevaled: "#2ca02c", untrained: "#98df8a", limit: "#1f77b4", js: "#ff7f0e", quickjs: "#9467bd", "lua-wasm": "#8c564b", lua: "#e377c2", luajit: "#7f7f7f" };
 
 /** The bar chart: one bar per row (median, whiskers min to max), the speedup written beside each wevaled bar and
  * each peer's ratio beside its bar; rows too short to time are left out with a footnote, the log axis ends near the

@@ -14,21 +14,22 @@ const fixtures = join(ROOT, "test", "bench", "fixtures");
 const futamura = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
 
 describe("futamura bench --peers", () => {
-  it("runs each peer, checks its output and reports its ratio to wevaled Fern", () => {
+  it("runs each peer, checks its output and reports its ratio to wevaled Fern; with --train, untrained Fern too", () => {
     const out = mkdtempSync(join(tmpdir(), "futamura-bench-peers-"));
-    const r = futamura(["bench", "--peers", "--quick", "--engine", "v8", "--out", out, join(fixtures, "tiny.fern")]);
+    const r = futamura(["bench", "--peers", "--train", "--quick", "--engine", "v8", "--out", out, join(fixtures, "tiny.fern")]);
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
     const variants = report.rows.map((row: { variant: string }) => row.variant);
-    expect(variants).toEqual(expect.arrayContaining(["interpreted", "wevaled", "js", "quickjs", "lua-wasm"]));
+    expect(variants).toEqual(expect.arrayContaining(["interpreted", "wevaled", "untrained", "js", "quickjs", "lua-wasm"]));
     for (const row of report.rows) expect(row.result).toBe("599997\n55\n");
     const warm = report.ratios.find((x: { tier: string }) => x.tier === "warm (TurboFan)");
-    expect(warm.peers.map((p: { variant: string }) => p.variant)).toEqual(expect.arrayContaining(["js", "quickjs", "lua-wasm"]));
+    expect(warm.peers.map((p: { variant: string }) => p.variant)).toEqual(expect.arrayContaining(["untrained", "js", "quickjs", "lua-wasm"]));
     for (const p of warm.peers) expect(p.peer_over_wevaled).toBeGreaterThan(0);
     expect(report.peer_geomeans.length).toBeGreaterThanOrEqual(3);
-    expect(r.stdout).toMatch(/vs peers, wevaled Fern is [\d.]+x (faster|slower) than js/);
+    expect(r.stdout).toMatch(/vs peers, wevaled Fern is [\d.]+x (faster|slower) than untrained, [\d.]+x (faster|slower) than js/);
     const md = readFileSync(join(out, "bench.md"), "utf8");
-    expect(md).toMatch(/\| program \| Fern interpreted \| \*\*Fern wevaled\*\* \| JS on V8 \(JIT\) \| QuickJS in Wasm \| Lua 5\.4 in Wasm/);
+    expect(md).toMatch(/\| program \| Fern interpreted \| \*\*Fern wevaled\*\* \| Fern wevaled untrained \| JS on V8 \(JIT\) \| QuickJS in Wasm \| Lua 5\.4 in Wasm/);
+    expect(md).toMatch(/Note: wevaled modules built with training \(--train-fuel 10000000\)/);
     expect(md).toMatch(/Note: peers: js = /);
     expect(readFileSync(join(out, "bench.svg"), "utf8")).toContain("lua-wasm");
   }, 180_000);
