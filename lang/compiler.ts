@@ -579,7 +579,7 @@ class FunctionCompiler {
       const fn = this.ctx.functions.get(callee.name);
       if (fn) {
         for (const a of e.args) this.expression(a);
-        this.emit("CALL", e, fn.index, e.args.length);
+        this.emit("CALL", e, fn.index, e.args.length, 0);
         return;
       }
       if (BUILTIN_ID.has(callee.name)) return this.builtin(callee.name, e);
@@ -587,7 +587,7 @@ class FunctionCompiler {
     }
     this.expression(callee);
     for (const a of e.args) this.expression(a);
-    this.emit("CALL_VALUE", e, e.args.length);
+    this.emit("CALL_VALUE", e, e.args.length, 0);
   }
 
   private builtin(name: string, e: Extract<Expr, { kind: "call" }>): void {

@@ -14,7 +14,7 @@ import type { CompiledProgram } from "./compiler.ts";
 import { FUNC_HEADER, PROGRAM_HEADER } from "./opcodes.ts";
 
 export const FERN_MAGIC = [0x46, 0x45, 0x52, 0x4e]; // "FERN"
-export const FERN_VERSION = 3;
+export const FERN_VERSION = 4;
 
 export interface FernDebug {
   file: string;

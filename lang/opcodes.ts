@@ -57,10 +57,10 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x1c, name: "NE", operands: [], pops: 2, pushes: 1, doc: "a != b" },
   { code: 0x20, name: "JUMP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump forward to the offset" },
   { code: 0x21, name: "JUMP_IF_FALSE", operands: ["u32"], pops: 1, pushes: 0, doc: "pop; jump when falsy" },
-  { code: 0x22, name: "CALL", operands: ["u32", "u16"], pops: 0, pushes: 1, doc: "call top-level function f with n arguments from the stack" },
+  { code: 0x22, name: "CALL", operands: ["u32", "u16", "u8"], pops: 0, pushes: 1, doc: "call top-level function f with n arguments from the stack; then a feedback byte for the result (see FEEDBACK)" },
   { code: 0x23, name: "RETURN", operands: [], pops: 1, pushes: 0, doc: "return the top value" },
   { code: 0x24, name: "LOOP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump back to a loop's head (a garbage-collection safe point)" },
-  { code: 0x25, name: "CALL_VALUE", operands: ["u16"], pops: 0, pushes: 1, doc: "call the function value under n arguments" },
+  { code: 0x25, name: "CALL_VALUE", operands: ["u16", "u8"], pops: 0, pushes: 1, doc: "call the function value under n arguments; then a feedback byte for the result (see FEEDBACK)" },
   { code: 0x26, name: "FUNCTION", operands: ["u32"], pops: 0, pushes: 1, doc: "push function f as a value" },
   { code: 0x27, name: "CLOSURE", operands: ["u32", "u16"], pops: 0, pushes: 1, doc: "pop n boxes; push a closure of function f over them" },
   { code: 0x28, name: "BOX", operands: [], pops: 1, pushes: 1, doc: "pop a value; push a new box holding it (a captured variable)" },
@@ -137,12 +137,14 @@ export function fernInstructionSize(op: FernOpcode): number {
 /** Value tags, shared with the interpreter (a value is a tag and 64 bits; for objects the bits are an address). */
 export const TAG = { nil: 0, int: 1, float: 2, bool: 3, array: 4, string: 5, map: 6, function: 7, closure: 8, box: 9 } as const;
 
-/** The feedback byte of INDEX, INDEX_L and STORE: 0 from the compiler; a training run of the generic interpreter
- *  (`futamura build --train`) ORs in what each instruction met, and the specialized body reads it as a constant:
- *  for an INDEX that only ever met an array with an int key and elements of one tag (one bit below `other`), it
- *  assumes that tag, and exits to the generic interpreter when a run proves it wrong; likewise for a STORE that only
- *  met an array (`array`). Bits: 1 << tag for an element's tag (nil .. string), `other` for any other element tag,
- *  `slow` for a container that is not an array or a key that is not an int. */
+/** Feedback bytes: the last operand of INDEX, INDEX_L, STORE, CALL and CALL_VALUE, and one per parameter passed as
+ *  a Wasm parameter in the function header (`feedback`, the first four): 0 from the compiler; a training run of
+ *  the generic interpreter (`futamura build --train`) ORs in what each met, and the specialized body reads them as
+ *  constants. Where only one tag was met (one bit below `other`) it assumes that tag — an INDEX's element (when it
+ *  only met an array with an int key), a call's result, a parameter on entry — and exits to the generic interpreter
+ *  when a run proves it wrong; likewise for a STORE that only met an array (`array`). Bits: 1 << tag for a value's
+ *  tag (nil .. string), `other` for any other tag, `slow` for a container that is not an array or a key that is not
+ *  an int. */
 export const FEEDBACK = { other: 0x40, slow: 0x80, array: 0x01, maxTagBit: 5 } as const;
 
 /** Runtime error kinds, shared with the interpreter and the host's messages. */
@@ -174,7 +176,7 @@ export const FERN_BUILTINS: readonly { name: string; arity: number; doc: string 
 
 /** The function header inside the program and inside each request's constant buffer. `nparams` counts the values
  *  the caller puts in the frame: the arity, plus the closure itself for a function with captured variables. */
-export const FUNC_HEADER = { nparams: 0, nlocals: 2, maxStack: 4, arity: 6, index: 8, codeLength: 12, size: 16 } as const;
+export const FUNC_HEADER = { nparams: 0, nlocals: 2, maxStack: 4, arity: 6, index: 8, codeLength: 12, feedback: 16, size: 20 } as const;
 
 /** The program header: magic, version, counts; the function table follows at `size`. */
 export const PROGRAM_HEADER = { version: 4, nfuncs: 8, nglobals: 12, nstrings: 16, debug: 20, size: 24 } as const;

@@ -6,7 +6,8 @@ export const FUNC_MAXSTACK: u32 = 4;
 export const FUNC_ARITY: u32 = 6;
 export const FUNC_INDEX: u32 = 8;
 export const FUNC_CODELENGTH: u32 = 12;
-export const FUNC_SIZE: u32 = 16;
+export const FUNC_FEEDBACK: u32 = 16;
+export const FUNC_SIZE: u32 = 20;
 export const PROGRAM_VERSION: u32 = 4;
 export const PROGRAM_NFUNCS: u32 = 8;
 export const PROGRAM_NGLOBALS: u32 = 12;
@@ -185,11 +186,12 @@ export const OP_JUMP_IF_FALSE: u8 = 0x21;
 export const JUMP_IF_FALSE_SIZE: u32 = 5;
 export const JUMP_IF_FALSE_OPERAND_0: u32 = 1;
 
-// CALL u32, u16: call top-level function f with n arguments from the stack
+// CALL u32, u16, u8: call top-level function f with n arguments from the stack; then a feedback byte for the result (see FEEDBACK)
 export const OP_CALL: u8 = 0x22;
-export const CALL_SIZE: u32 = 7;
+export const CALL_SIZE: u32 = 8;
 export const CALL_OPERAND_0: u32 = 1;
 export const CALL_OPERAND_1: u32 = 5;
+export const CALL_OPERAND_2: u32 = 7;
 
 // RETURN: return the top value
 export const OP_RETURN: u8 = 0x23;
@@ -200,10 +202,11 @@ export const OP_LOOP: u8 = 0x24;
 export const LOOP_SIZE: u32 = 5;
 export const LOOP_OPERAND_0: u32 = 1;
 
-// CALL_VALUE u16: call the function value under n arguments
+// CALL_VALUE u16, u8: call the function value under n arguments; then a feedback byte for the result (see FEEDBACK)
 export const OP_CALL_VALUE: u8 = 0x25;
-export const CALL_VALUE_SIZE: u32 = 3;
+export const CALL_VALUE_SIZE: u32 = 4;
 export const CALL_VALUE_OPERAND_0: u32 = 1;
+export const CALL_VALUE_OPERAND_1: u32 = 3;
 
 // FUNCTION u32: push function f as a value
 export const OP_FUNCTION: u8 = 0x26;

@@ -29,12 +29,12 @@
 // is a constant. The first ARG_PARAMS values (the arguments, then a closure itself) go as Wasm parameters — in a
 // specialized callee they are SSA values at once, never in memory — the rest in the callee's frame; the call goes
 // through the callee's slot when set (its specialized function), to the generic body otherwise; the result comes
-// back in two globals. One bound check on entry covers both the frame memory and the depth limit (MIN_FRAME_BYTES).
+// back as the Wasm result (its bits) and a global (its tag). One bound check on entry covers both the frame memory and the depth limit (MIN_FRAME_BYTES).
 // Requests: one per function, its blob (header + code) as the constant buffer, the frame and parameters at run
 // time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
 // program, which lang/values.ts maps to the function and source line; the same in both bodies. Relies on weval.ts, fern-heap.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
 import {
-  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_SIZE,
+  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_FEEDBACK, FUNC_SIZE,
   PROGRAM_NFUNCS, PROGRAM_NGLOBALS, PROGRAM_NSTRINGS, PROGRAM_SIZE,
   TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY, TAG_STRING, TAG_MAP, TAG_FUNCTION, TAG_CLOSURE, TAG_BOX,
   ERR_TYPE_ERROR, ERR_DIVISION_BY_ZERO, ERR_INDEX_OUT_OF_RANGE, ERR_WRONG_NUMBER_OF_ARGUMENTS, ERR_STACK_OVERFLOW,
@@ -70,7 +70,7 @@ import {
   OP_JUMP_IF_NOT_GE_LL, JUMP_IF_NOT_GE_LL_SIZE, OP_JUMP_IF_NOT_GE_LK, JUMP_IF_NOT_GE_LK_SIZE, OP_JUMP_IF_NOT_EQ_LL,
   JUMP_IF_NOT_EQ_LL_SIZE, OP_JUMP_IF_NOT_EQ_LK, JUMP_IF_NOT_EQ_LK_SIZE, OP_JUMP_IF_NOT_NE_LL, JUMP_IF_NOT_NE_LL_SIZE,
   OP_JUMP_IF_NOT_NE_LK, JUMP_IF_NOT_NE_LK_SIZE,
-  INDEX_SIZE, INDEX_OPERAND_0, STORE_SIZE, STORE_OPERAND_0, INDEX_L_OPERAND_1, FEEDBACK_OTHER, FEEDBACK_SLOW,
+  INDEX_SIZE, INDEX_OPERAND_0, STORE_SIZE, STORE_OPERAND_0, INDEX_L_OPERAND_1, CALL_OPERAND_2, CALL_VALUE_OPERAND_1, FEEDBACK_OTHER, FEEDBACK_SLOW,
   FEEDBACK_ARRAY, FEEDBACK_MAX_TAG_BIT,
   FUSED_LOCAL, FUSED_CONSTANT, FUSED_LOCAL_LOCAL, FUSED_LOCAL_CONSTANT, JUMP_FUSED_LOCAL, JUMP_FUSED_CONSTANT,
   JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT,
@@ -118,8 +118,7 @@ let nglobals: u32 = 0;
 let scratch: usize = 0; // built-in arguments
 let frameStack: usize = 0;
 let frameLimit: usize = 0;
-let retTag: u64 = 0;
-let retBits: u64 = 0;
+let retTag: u64 = 0; // a call's result: its tag here, its bits the Wasm result
 // Training (see train()): while set, the generic body records feedback and spends fuel.
 let training = false;
 let fuel: i64 = 0;
@@ -314,10 +313,10 @@ let requests: usize = 0; // per function: u32 address of its weval request
 
 /** Leave a specialized body whose assumption failed at `pc`: write the live slots (registers) into the frame, as at a
  *  safe point, and finish the call in the generic body from `pc` — it redoes the instruction without the
- *  assumption. The result is in retTag/retBits, as after RETURN. */
-@inline function deopt(blob: usize, frame: usize, pc: u32, sp: u32): void {
+ *  assumption. Returns the result's bits (its tag is in retTag), as after RETURN. */
+@inline function deopt(blob: usize, frame: usize, pc: u32, sp: u32): u64 {
   sync(frame, sp, blob, true);
-  execResume(blob, frame, pc, sp);
+  return execResume(blob, frame, pc, sp);
 }
 
 /** Parameter k of a call with `argc` arguments on the stack below `sp`: argument k, the closure itself after the
@@ -359,7 +358,7 @@ let requests: usize = 0; // per function: u32 address of its weval request
 @inline function body(
   blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64, specialized: bool,
   resuming: bool = false, resumePc: u32 = 0, resumeSp: u32 = 0,
-): void {
+): u64 {
   const nparams = <u32>load<u16>(blob + FUNC_NPARAMS);
   const nlocals = <u32>load<u16>(blob + FUNC_NLOCALS);
   const arity = <u32>load<u16>(blob + FUNC_ARITY);
@@ -368,7 +367,13 @@ let requests: usize = 0; // per function: u32 address of its weval request
   const top = frame + frameBytes(blob);
   const code = blob + FUNC_SIZE;
   if (top > frameLimit) fail(ERR_STACK_OVERFLOW, blob, 0);
-  if (!specialized && training) spendFuel();
+  if (!specialized && training && !resuming) {
+    spendFuel();
+    if (nparams > 0) record(blob + FUNC_FEEDBACK, tagBit(t0));
+    if (nparams > 1) record(blob + FUNC_FEEDBACK + 1, tagBit(t1));
+    if (nparams > 2) record(blob + FUNC_FEEDBACK + 2, tagBit(t2));
+    if (nparams > 3) record(blob + FUNC_FEEDBACK + 3, tagBit(t3));
+  }
   let pc: u32 = resumePc;
   let sp: u32 = resuming ? resumeSp : nlocals; // slot index of the next free stack slot
   if (!resuming) {
@@ -393,6 +398,28 @@ let requests: usize = 0; // per function: u32 address of its weval request
     // Safe point: every caller has synced; the parameters are the live slots.
     sync(frame, nparams, blob, specialized);
     collect(frameStack, top, globals, nglobals);
+  }
+  // Parameters whose feedback names one tag: assumed (a constant from here on), or the call finishes in the generic
+  // body from pc 0 — every slot is in a register now, so deopt() leaves them all in the frame.
+  if (specialized) {
+    const a0 = assumedTag(load<u8>(blob + FUNC_FEEDBACK)), a1 = assumedTag(load<u8>(blob + FUNC_FEEDBACK + 1));
+    const a2 = assumedTag(load<u8>(blob + FUNC_FEEDBACK + 2)), a3 = assumedTag(load<u8>(blob + FUNC_FEEDBACK + 3));
+    if (nparams > 0 && a0 >= 0) {
+      if (t0 != <u64>a0) { const bits = deopt(blob, frame, 0, nlocals); popContext(); return bits; }
+      put(frame, 0, <u64>a0, b0, true);
+    }
+    if (nparams > 1 && a1 >= 0) {
+      if (t1 != <u64>a1) { const bits = deopt(blob, frame, 0, nlocals); popContext(); return bits; }
+      put(frame, 1, <u64>a1, b1, true);
+    }
+    if (nparams > 2 && a2 >= 0) {
+      if (t2 != <u64>a2) { const bits = deopt(blob, frame, 0, nlocals); popContext(); return bits; }
+      put(frame, 2, <u64>a2, b2, true);
+    }
+    if (nparams > 3 && a3 >= 0) {
+      if (t3 != <u64>a3) { const bits = deopt(blob, frame, 0, nlocals); popContext(); return bits; }
+      put(frame, 3, <u64>a3, b3, true);
+    }
   }
   }
   let op = load<u8>(code + pc);
@@ -581,7 +608,9 @@ let requests: usize = 0; // per function: u32 address of its weval request
         break;
       }
       case OP_JUMP: {
-        pc = load<u32>(at, JUMP_OPERAND_0);
+        const target = load<u32>(at, JUMP_OPERAND_0);
+        if (!specialized && training && target <= pc) spendFuel(); // a numeric loop's back-edge (no LOOP there)
+        pc = target;
         if (specialized) updateContext(pc);
         op = load<u8>(code + pc);
         continue;
@@ -856,17 +885,26 @@ let requests: usize = 0; // per function: u32 address of its weval request
         const t3 = argTag(frame, sp, argc, 3, self, specialized), b3 = argBits(frame, sp, argc, 3, self, specialized);
         sp = base;
         const slot = load<u32>(calleeBlob + FUNC_SLOT);
-        if (slot != 0) call_indirect<void>(slot, calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3);
-        else execGeneric(calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3);
-        put(frame, sp++, retTag, retBits, specialized);
-        pc += op == OP_CALL ? CALL_SIZE : CALL_VALUE_SIZE;
+        const bits = slot != 0 ? call_indirect<u64>(slot, calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3) : execGeneric(calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3);
+        const fbAt = at + (op == OP_CALL ? CALL_OPERAND_2 : CALL_VALUE_OPERAND_1);
+        const next = pc + (op == OP_CALL ? CALL_SIZE : CALL_VALUE_SIZE);
+        const assumed = assumedTag(load<u8>(fbAt));
+        if (specialized && assumed >= 0) {
+          // The result's tag as feedback says, or the call finishes in the generic body after this instruction.
+          if (retTag != <u64>assumed) { put(frame, sp, retTag, bits, true); const out = deopt(blob, frame, next, sp + 1); popContext(); return out; }
+          put(frame, sp++, <u64>assumed, bits, true);
+        } else {
+          if (!specialized && training) record(fbAt, tagBit(retTag));
+          put(frame, sp++, retTag, bits, specialized);
+        }
+        pc = next;
         break;
       }
       case OP_RETURN: {
         retTag = getTag(frame, sp - 1, specialized);
-        retBits = getBits(frame, sp - 1, specialized);
+        const bits = getBits(frame, sp - 1, specialized);
         if (specialized) popContext();
-        return;
+        return bits;
       }
       case OP_CLOSURE: {
         const f = load<u32>(at, CLOSURE_OPERAND_0);
@@ -918,10 +956,10 @@ let requests: usize = 0; // per function: u32 address of its weval request
             // Feedback says: an array, an int key, elements tagged `assumed`. Each check that fails leaves for the
             // generic body; the element is written (its tag a constant downstream) only where all held, so no
             // register merges the two paths. An index out of range is the same error either way.
-            if (t != TAG_ARRAY || it != TAG_INT) { deopt(blob, frame, pc, sp); popContext(); return; }
+            if (t != TAG_ARRAY || it != TAG_INT) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
             if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
             const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
-            if (load<u64>(el) != <u64>assumed) { deopt(blob, frame, pc, sp); popContext(); return; }
+            if (load<u64>(el) != <u64>assumed) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
             put(frame, base, <u64>assumed, load<u64>(el, 8), true);
           } else {
             index(frame, base, t, obj, it, i, blob, pc, specialized);
@@ -932,7 +970,7 @@ let requests: usize = 0; // per function: u32 address of its weval request
           break;
         }
         if (!specialized && training) record(at + STORE_OPERAND_0, t == TAG_ARRAY && it == TAG_INT ? FEEDBACK_ARRAY : FEEDBACK_SLOW);
-        if (specialized && fb == FEEDBACK_ARRAY && (t != TAG_ARRAY || it != TAG_INT)) { deopt(blob, frame, pc, sp); popContext(); return; }
+        if (specialized && fb == FEEDBACK_ARRAY && (t != TAG_ARRAY || it != TAG_INT)) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
         if (t == TAG_ARRAY && it == TAG_INT) {
           if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
           const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
@@ -953,10 +991,10 @@ let requests: usize = 0; // per function: u32 address of its weval request
         const assumed = assumedTag(load<u8>(at, INDEX_L_OPERAND_1));
         if (specialized && assumed >= 0) {
           // As in INDEX.
-          if (t != TAG_ARRAY || it != TAG_INT) { deopt(blob, frame, pc, sp); popContext(); return; }
+          if (t != TAG_ARRAY || it != TAG_INT) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
           if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
           const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
-          if (load<u64>(el) != <u64>assumed) { deopt(blob, frame, pc, sp); popContext(); return; }
+          if (load<u64>(el) != <u64>assumed) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
           put(frame, sp - 1, <u64>assumed, load<u64>(el, 8), true);
         } else {
           index(frame, sp - 1, t, obj, it, i, blob, pc, specialized);
@@ -1010,18 +1048,18 @@ let requests: usize = 0; // per function: u32 address of its weval request
   }
 }
 
-function execGeneric(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): void {
-  body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, false);
+function execGeneric(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): u64 {
+  return body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, false);
 }
 
-function execSpecialized(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): void {
-  body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, true);
+function execSpecialized(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): u64 {
+  return body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, true);
 }
 
 /** The generic body from `pc`, with `sp` live slots in the frame: where a specialized body's exit continues. */
-function execResume(blob: usize, frame: usize, pc: u32, sp: u32): void {
+function execResume(blob: usize, frame: usize, pc: u32, sp: u32): u64 {
   const nil: u64 = 0;
-  body(blob, frame, nil, nil, nil, nil, nil, nil, nil, nil, false, true, pc, sp);
+  return body(blob, frame, nil, nil, nil, nil, nil, nil, nil, nil, false, true, pc, sp);
 }
 
 /** Resolve what the constant bytecode can know before it runs: each STRING instruction's literal number becomes the
@@ -1082,7 +1120,7 @@ export function init(): void {
 /** The training protocol (docs/new-interpreter.md, "Training"): the host calls train(fuel) on a throwaway copy of
  *  the snapshot — the program runs on the generic body, which records in each INDEX, INDEX_L and STORE's feedback
  *  byte what it met, until the program ends, fails or spends `fuel` (calls plus loop back-edges; then it traps) —
- *  then trainEnd(), which copies the code, feedback included, into each request's constant buffer; the host keeps
+ * *  then trainEnd(), which copies the feedback (the header's parameter bytes and the code) into each request's constant buffer; the host keeps
  *  those buffers in the snapshot and nothing else. */
 export function train(budget: u64): void {
   training = true;
@@ -1098,7 +1136,7 @@ export function trainEnd(): void {
     const req = <usize>load<u32>(requests + (<usize>i << 2));
     if (req == 0) continue;
     const copy = <usize>load<u32>(req, REQ_ARGBUF) + ARG_HEADER_SIZE;
-    memory.copy(copy + FUNC_SIZE, blob + FUNC_SIZE, blobLen - FUNC_SIZE);
+    memory.copy(copy + FUNC_FEEDBACK, blob + FUNC_FEEDBACK, blobLen - FUNC_FEEDBACK);
   }
 }
 
@@ -1112,7 +1150,7 @@ export function run(): u64 {
   const blob = <usize>load<u32>(funcs);
   const slot = load<u32>(blob + FUNC_SLOT);
   const nil: u64 = 0;
-  if (slot != 0) call_indirect<void>(slot, blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
+  if (slot != 0) call_indirect<u64>(slot, blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
   else execGeneric(blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
   return 0;
 }

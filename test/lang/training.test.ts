@@ -24,17 +24,21 @@ const interp = (await buildInterpreter("fern")).wasm;
 const EXITS = join(ROOT, "lang", "programs", "speculation-exits.fern");
 const byCode = new Map(FERN_OPCODES.map((o) => [o.code, o]));
 
-/** Every INDEX/INDEX_L/STORE feedback byte in a snapshot's requests, as "OPCODE=byte". */
+/** Every feedback byte in a snapshot's requests, as "OPCODE=byte" (INDEX, INDEX_L, STORE, CALL) and "PARAM=byte". */
 function feedbackBytes(snapshot: Uint8Array): string[] {
   const info = decodeModule(snapshot);
   const requests = readPendingRequests(initialMemory(info), constantExport(info, "weval.pending.head")!);
   const out: string[] = [];
   for (const r of requests) {
-    const code = r.args[0].bytes!.subarray(FUNC_HEADER.size);
+    const blob = r.args[0].bytes!;
+    const nparams = blob[FUNC_HEADER.nparams] | (blob[FUNC_HEADER.nparams + 1] << 8);
+    for (let i = 0; i < Math.min(nparams, 4); i++) out.push(`PARAM=${blob[FUNC_HEADER.feedback + i]}`);
+    const code = blob.subarray(FUNC_HEADER.size);
     for (let pc = 0; pc < code.length; ) {
       const op = byCode.get(code[pc])!;
       if (op.name === "INDEX" || op.name === "STORE") out.push(`${op.name}=${code[pc + 1]}`);
       if (op.name === "INDEX_L") out.push(`${op.name}=${code[pc + 3]}`);
+      if (op.name === "CALL") out.push(`CALL=${code[pc + 7]}`);
       pc += fernInstructionSize(op);
     }
   }
@@ -53,6 +57,11 @@ describe("training and speculation", () => {
     expect(fb).toContain(`INDEX=${float}`);
     expect(fb).toContain(`INDEX_L=${int}`);
     expect(fb).toContain(`STORE=${FEEDBACK.array}`);
+    // Parameters (arrays, ints, floats) and call results (sum's float, churn's int) are assumed too.
+    expect(fb).toContain(`PARAM=${1 << 4}`);
+    expect(fb).toContain(`PARAM=${int}`);
+    expect(fb).toContain(`CALL=${float}`);
+    expect(fb).toContain(`CALL=${int}`);
     const [r] = await differential(interp, [{ ...program, name: "speculation-exits.fern" }], { train: 100 });
     expect(r.wevaled).toEqual(r.interpreted);
     expect(r.interpreted.stdout).toBe("400\n6\n11\nnil\n4\n2\n9 9 9\na\n120000\n");
@@ -67,6 +76,12 @@ describe("training and speculation", () => {
     const plain = await buildProgram(interp, program, { cache: false, optimizeLevel: 0 });
     expect(plain.training).toBeUndefined();
     expect(feedbackBytes(plain.snapshot).every((f) => f.endsWith("=0"))).toBe(true);
+  });
+
+  it("fuel stops a training run that would not end, also a numeric loop (a back-edge without a collection safe point)", async () => {
+    const program = fernLoaded(compileFern("let i = 0;\nwhile (true) { i = i + 1; }\n", "forever.fern"));
+    const built = await buildProgram(interp, program, { cache: false, train: 100_000, optimizeLevel: 0 });
+    expect(built.training?.ended).toBe("stopped after 100000 units of fuel");
   });
 
   it("--train-fuel takes a positive whole number; an interpreter without training exports is a user error", async () => {
