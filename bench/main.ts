@@ -109,7 +109,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
     try {
       progress.step("building (snapshot + specialize)");
       const interp = bp.interp.wasm;
-      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train });
+      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train, interpreterName: bp.interp.name });
       // With --train, the same program built without training too, so the run shows what training buys.
       const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false }) : undefined;
       const spec = built.specialize!;

@@ -20,7 +20,7 @@ export async function diffCommand(files: string[], opts: { interp?: string; inpu
   for (const file of files) {
     const { interp, program } = await interpreterAndProgram(opts.interp, file);
     const input = opts.input ? readUserFile(opts.input) : program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train });
+    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name });
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
     if (r.same) {
       process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);

@@ -76,7 +76,7 @@ export async function specializeCommand(input: string, opts: { out: string; stat
 export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
   const train = trainingFuel(opts.train, opts.trainFuel);
   const { interp, program } = await interpreterAndProgram(opts.interp, programFile);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train });
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name });
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
   writeFileAtomic(opts.out, withProgramSection(r.wasm, interp.name, program.bytes), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);

@@ -149,7 +149,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel) });
+    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;
     process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}${aborted ? `; ${aborted} request(s) not specialized run interpreted` : ""}\n`);

@@ -48,6 +48,8 @@ export interface BuildOptions extends SpecializeOptions {
   init?: string;
   /** Train before the snapshot (pipeline/train.ts) with this much fuel: profile-guided speculation. */
   train?: number;
+  /** The interpreter's name, for messages. */
+  interpreterName?: string;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -58,7 +60,7 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
   const wasi = importsWasi(interp) ? { stdin: program } : undefined;
   let training: TrainingReport | undefined;
-  const afterCapture = opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r));
+  const afterCapture = opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r), opts.interpreterName);
   const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init, afterCapture });
   const snapshotMs = performance.now() - t;
   const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));

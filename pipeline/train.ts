@@ -32,11 +32,12 @@ export function trainingFuel(train: boolean | undefined, fuel: string | undefine
 }
 
 /** The snapshot hook that trains the instance with `fuel` and keeps the requests' buffers in `image`. */
-export function trainingHook(fuel: number, report: (r: TrainingReport) => void) {
+export function trainingHook(fuel: number, report: (r: TrainingReport) => void, interpreterName?: string) {
   return (instance: WebAssembly.Instance, image: Uint8Array): void => {
     const ex = instance.exports as Record<string, unknown>;
     if (typeof ex.train !== "function" || typeof ex.trainEnd !== "function") {
-      throw new UserError("--train: this interpreter has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train");
+      const which = interpreterName ? `the ${interpreterName} interpreter` : "this interpreter";
+      throw new UserError(`--train: ${which} has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train`);
     }
     const t = performance.now();
     let ended = "finished";

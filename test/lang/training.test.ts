@@ -5,7 +5,9 @@
 // arrays, and later calls break every kind of assumption: the test checks the assumptions are really in the
 // snapshot, then that the wevaled run behaves exactly like the interpreter. Also: training that runs a program to
 // its end, the fuel flag, and an interpreter without training exports.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildInterpreter } from "../../interp/build.ts";
@@ -93,5 +95,18 @@ describe("training and speculation", () => {
     const program = readFileSync(join(ROOT, "bytecode", "programs", "sum.asm"), "utf8");
     const { assemble } = await import("../../bytecode/index.ts");
     await expect(buildProgram(toy, assemble(program).bytes, { cache: false, train: 10 })).rejects.toThrow(/no training exports/);
+  });
+
+  it("from the command line: build --train says how training went; a bad fuel or an interpreter without training is one line, exit 1", () => {
+    const futamura = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const out = join(mkdtempSync(join(tmpdir(), "futamura-train-")), "out.wasm");
+    const ok = futamura("build", "--train-fuel", "100", "--no-cache", EXITS, "-o", out);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^trained: stopped after 100 units of fuel, \d+ ms, feedback kept in 5 requests$/m);
+    const fuel = futamura("build", "--train-fuel", "lots", EXITS, "-o", out + "2");
+    expect([fuel.status, fuel.stderr]).toEqual([1, "--train-fuel: expected a positive whole number (calls plus loop back-edges; default 10000000), got 'lots'\n"]);
+    const toy = futamura("build", "--train", "bytecode/programs/sum.asm", "-o", out + "3");
+    expect([toy.status, toy.stderr]).toEqual([1, "--train: the toy interpreter has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train\n"]);
+    expect(existsSync(out + "2") || existsSync(out + "3")).toBe(false);
   });
 });
