@@ -30,6 +30,11 @@
 // specialized callee they are SSA values at once, never in memory — the rest in the callee's frame; the call goes
 // through the callee's slot when set (its specialized function), to the generic body otherwise; the result comes
 // back as the Wasm result (its bits) and a global (its tag). One bound check on entry covers both the frame memory and the depth limit (MIN_FRAME_BYTES).
+// Training and speculation (pipeline/train.ts, `--train`): while `training`, the generic body records in feedback
+// bytes (lang/opcodes.ts's FEEDBACK) the tags that INDEX/INDEX_L elements, call results and parameters had, and the
+// containers STORE met; trainEnd() copies them into the requests' constant buffers. The specialized body assumes a
+// tag where one was seen, checks it, and when the check fails syncs its registers to the frame and finishes the
+// call in the generic body from that pc (deopt(), execResume()). Untrained, every feedback byte is 0: no assumption.
 // Requests: one per function, its blob (header + code) as the constant buffer, the frame and parameters at run
 // time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
 // program, which lang/values.ts maps to the function and source line; the same in both bodies. Relies on weval.ts, fern-heap.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
