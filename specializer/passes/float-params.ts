@@ -4,10 +4,13 @@
 // an integer register and moves it to and from a float register at every use (two `vmovq` on the loop's critical
 // path). This pass gives those parameters the type they are used as:
 //   - a web of i64 parameters (non-entry blocks; joined where one is passed to another) whose every incoming value
-//     is `i64.reinterpret_f64 x` or an i64 constant, and whose every other use is `f64.reinterpret_i64`, becomes f64:
-//     edges pass x (or the constant's bits as an f64 constant), the reinterprets of a parameter become the parameter;
+//     is `i64.reinterpret_f64 x` or an i64 constant, and that is used as a float somewhere (`f64.reinterpret_i64`),
+//     becomes f64: edges pass x (or the constant's bits as an f64 constant), the reinterprets of a parameter become
+//     the parameter, and a use that needs the bits (an i64 store, a return, an edge out of the web) gets its own
+//     `i64.reinterpret_f64` just before it — off the hot path when that use is (a specialized body's exit to its
+//     interpreter writes every register to memory; keeping the web i64 for it cost n-body 20%);
 //   - `f64.reinterpret_i64 (i64.reinterpret_f64 x)` is x wherever it occurs.
-// A web with any other use or incoming value (an i64 store, a compare, an integer path joining it) stays as it is.
+// A web with any other incoming value (an integer path joining it), or used only as bits, stays as it is.
 // Linear: one union-find over the parameters, one walk over uses. Reinterprets left unused go in dead-values.
 // Requires: valid SSA without alias uses. Guarantees: valid SSA, the same results bit for bit (a reinterpret pair is
 // the identity on every bit pattern, NaNs included). Relies on ../ssa/ir.ts, edges.ts and copy-propagation.ts.
@@ -62,10 +65,7 @@ export function floatParams(f: FunctionBody): number {
       t.args.forEach((a0, i) => {
         const p = params[i];
         const a = f.resolve(a0);
-        if (!isCandidate(p)) {
-          if (isCandidate(a)) badParams.push(a); // passed on as something else (the entry block's parameter)
-          return;
-        }
+        if (!isCandidate(p)) return; // passed on as something else (the entry block's parameter): fixed up below
         if (!parent.has(p)) parent.set(p, p);
         if (isCandidate(a)) {
           if (!parent.has(a)) parent.set(a, a);
@@ -74,21 +74,21 @@ export function floatParams(f: FunctionBody): number {
       });
     }
   }
-  // Every use of a web parameter other than an edge into the web must be f64.reinterpret_i64.
+  // A web is flipped only if it is used as a float somewhere; a branch condition or table index cannot be fixed up.
+  const floatUsed: ValueId[] = [];
   for (const b of order) {
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind !== "op") continue;
-      const ok = d.op.name === TO_FLOAT;
-      for (const a of d.args) if (!ok && isCandidate(f.resolve(a))) badParams.push(f.resolve(a));
+      if (d.kind === "op" && d.op.name === TO_FLOAT && isCandidate(f.resolve(d.args[0]))) floatUsed.push(f.resolve(d.args[0]));
     }
     const t = block.term;
-    const used = t.kind === "cond" ? [t.cond] : t.kind === "table" ? [t.index] : t.kind === "return" ? t.values : [];
+    const used = t.kind === "cond" ? [t.cond] : t.kind === "table" ? [t.index] : [];
     for (const a of used) if (isCandidate(f.resolve(a))) badParams.push(f.resolve(a));
   }
   for (const p of badParams) if (parent.has(p)) bad.add(find(p));
-  const flips = (p: ValueId) => parent.has(p) && !bad.has(find(p));
+  const usedAsFloat = new Set(floatUsed.filter((p) => parent.has(p)).map(find));
+  const flips = (p: ValueId) => parent.has(p) && !bad.has(find(p)) && usedAsFloat.has(find(p));
 
   // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter.
   let flipped = 0;
@@ -118,10 +118,38 @@ export function floatParams(f: FunctionBody): number {
         }
       });
     }
-    for (const v of f.blocks[b].insts) {
+    // Uses that need the bits: a reinterpret just before each (one per parameter per block).
+    const block = f.blocks[b];
+    const bitsOf = new Map<ValueId, ValueId>();
+    const insts: ValueId[] = [];
+    const bits = (p: ValueId): ValueId => {
+      let r = bitsOf.get(p);
+      if (r === undefined) {
+        r = f.addOp({ name: TO_BITS }, [p], ["i64"]);
+        bitsOf.set(p, r);
+        insts.push(r);
+      }
+      return r;
+    };
+    // A use of a flipped parameter needs its bits unless it reaches it through one of the float aliases made here.
+    const needsBits = (a: ValueId) => {
+      const d = f.values[a];
+      return flips(f.resolve(a)) && !(d.kind === "alias" && d.type === "f64");
+    };
+    for (const v of block.insts) {
+      const d = f.values[v];
       const inner = opArg(v, TO_FLOAT);
       if (inner !== undefined && flips(f.resolve(inner))) f.values[v] = { kind: "alias", to: f.resolve(inner), type: "f64" };
+      else if (d.kind === "op") d.args = d.args.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
+      insts.push(v);
     }
+    const t = block.term;
+    if (t.kind === "return") t.values = t.values.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
+    for (const e of targetsOf(t)) {
+      const params = f.blocks[e.block].params;
+      e.args = e.args.map((a, i) => (needsBits(a) && !flips(params[i]) ? bits(f.resolve(a)) : a));
+    }
+    block.insts = insts;
   }
   propagateCopies(f);
   return changed + flipped;
