@@ -4,13 +4,13 @@
 // an integer register and moves it to and from a float register at every use (two `vmovq` on the loop's critical
 // path). This pass gives those parameters the type they are used as:
 //   - a web of i64 parameters (non-entry blocks; joined where one is passed to another) whose every incoming value
-//     is `i64.reinterpret_f64 x` or an i64 constant, and that is used as a float somewhere (`f64.reinterpret_i64`),
-//     becomes f64: edges pass x (or the constant's bits as an f64 constant), the reinterprets of a parameter become
-//     the parameter, and a use that needs the bits (an i64 store, a return, an edge out of the web) gets its own
-//     `i64.reinterpret_f64` just before it — off the hot path when that use is (a specialized body's exit to its
-//     interpreter writes every register to memory; keeping the web i64 for it cost n-body 20%);
+//     is `i64.reinterpret_f64 x` or an i64 constant, and that is fed or used as a float somewhere (an incoming
+//     `i64.reinterpret_f64`, a use `f64.reinterpret_i64`), becomes f64: edges pass x (or the constant's bits as an
+//     f64 constant), the reinterprets of a parameter become the parameter, and a use that needs the bits (an i64
+//     store, a return, an edge out of the web) gets its own `i64.reinterpret_f64` just before it — off the hot path
+//     when that use is (a specialized body's exit to its interpreter writes every register to memory);
 //   - `f64.reinterpret_i64 (i64.reinterpret_f64 x)` is x wherever it occurs.
-// A web with any other incoming value (an integer path joining it), or used only as bits, stays as it is.
+// A web with any other incoming value (an integer path joining it), or with only constants in and bits out, stays.
 // Linear: one union-find over the parameters, one walk over uses. Reinterprets left unused go in dead-values.
 // Requires: valid SSA without alias uses. Guarantees: valid SSA, the same results bit for bit (a reinterpret pair is
 // the identity on every bit pattern, NaNs included). Relies on ../ssa/ir.ts, edges.ts and copy-propagation.ts.
@@ -87,6 +87,16 @@ export function floatParams(f: FunctionBody): number {
     for (const a of used) if (isCandidate(f.resolve(a))) badParams.push(f.resolve(a));
   }
   for (const p of badParams) if (parent.has(p)) bad.add(find(p));
+  // ...or fed a float somewhere (an edge passing `i64.reinterpret_f64 x`): then its bits are needed only by uses
+  // that are not float, which get their reinterpret where they are (an interpreter's exit, usually).
+  for (const b of order) {
+    for (const t of targetsOf(f.blocks[b].term)) {
+      t.args.forEach((a, i) => {
+        const p = f.blocks[t.block].params[i];
+        if (isCandidate(p) && opArg(f.resolve(a), TO_BITS) !== undefined) floatUsed.push(p);
+      });
+    }
+  }
   const usedAsFloat = new Set(floatUsed.filter((p) => parent.has(p)).map(find));
   const flips = (p: ValueId) => parent.has(p) && !bad.has(find(p)) && usedAsFloat.has(find(p));
 
