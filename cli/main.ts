@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
+import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
 import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { exploreCommand, type ExploreFlags } from "./explore-command.ts";
@@ -14,6 +15,8 @@ import { buildCommand, buildInterpCommand, irCommand, snapshotCommand, specializ
 import { newInterpCommand } from "./new-interp-command.ts";
 import { runCommand, type RunFlags } from "./run-command.ts";
 
+const TRAIN = "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
+const TRAIN_FUEL = `with --train (implied): stop the training run after n calls plus loop back-edges (default ${DEFAULT_TRAINING_FUEL})`;
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
@@ -67,8 +70,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
     .option("--init <export>", "with --aot: the init export (default wizer.initialize, else wizer-initialize)")
-    .option("--train", "with --aot: " + "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)")
-    .option("--train-fuel <n>", "with --train (implied): stop the training run after n calls plus loop back-edges (default 10000000)")
+    .option("--train", `with --aot: ${TRAIN}`)
+    .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
     .action(async (file: string, opts: RunFlags) => {
       exitCode = await runCommand(file, opts);
@@ -109,8 +112,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--verify", "run the IR verifier after every transform")
     .option("--no-cache", "do not read or write the specialization cache")
     .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
-    .option("--train", "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)")
-    .option("--train-fuel <n>", "with --train (implied): stop the training run after n calls plus loop back-edges (default 10000000)")
+    .option("--train", TRAIN)
+    .option("--train-fuel <n>", TRAIN_FUEL)
     .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
       exitCode = await buildCommand(file, opts);
     });
@@ -135,8 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--input <file>", "what every program reads (default: the input its loader gives, else none)")
     .option("--quiet", "do not print each program's output")
     .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
-    .option("--train", "build the wevaled side with training: " + "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)")
-    .option("--train-fuel <n>", "with --train (implied): stop the training run after n calls plus loop back-edges (default 10000000)")
+    .option("--train", `build the wevaled side with training: ${TRAIN}`)
+    .option("--train-fuel <n>", TRAIN_FUEL)
     .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
       exitCode = await diffCommand(files, opts);
     });
@@ -153,8 +156,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--json <file>", "also write the JSON report here")
     .option("--engine <names>", "engines, comma-separated or repeated: v8, jco, wasmtime (default: v8,jco)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--peers", "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers")
-    .option("--train", "build the wevaled modules with training: " + "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)")
-    .option("--train-fuel <n>", "with --train (implied): stop the training run after n calls plus loop back-edges (default 10000000)")
+    .option("--train", `build the wevaled modules with training: ${TRAIN}`)
+    .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")

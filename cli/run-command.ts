@@ -6,11 +6,11 @@
 // node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
 // Relies on pipeline/, interp/host.ts and interp/wasi.ts.
-import { trainingFuel } from "../pipeline/train.ts";
 import { readSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { knownManifests } from "../interp/manifest.ts";
+import { trainingFuel } from "../pipeline/train.ts";
 import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
@@ -30,7 +30,8 @@ export interface RunFlags {
   input?: string;
   init?: string;
   timeout?: string;
-  train?: boolean; trainFuel?: string;
+  train?: boolean;
+  trainFuel?: string;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */

@@ -1,8 +1,9 @@
 // Training: profile-guided speculation, the pipeline's optional step between init and the snapshot. The snapshot
 // stage hands over the instance init left (snapshot/index.ts's afterCapture) with the memory image it will write;
 // here the interpreter runs the program once on that instance through its `train(fuel)` export — its generic body
-// notes in the bytecode what each instruction met (Fern: the feedback byte of INDEX/STORE, lang/opcodes.ts) — then
-// `trainEnd()` copies what it learned into its requests' constant buffers. Of the trained memory only those buffers
+// notes in the bytecode what it met (Fern: feedback bytes on INDEX, STORE and calls, and in each function header
+// for its parameters; lang/opcodes.ts) — then `trainEnd()` copies what it learned into its requests' constant
+// buffers. Of the trained memory only those buffers
 // are kept: they are copied into the image, so the snapshot holds init's state plus the feedback, and the
 // specializer folds the feedback like any other constant. Prints of the training run go nowhere; a program that
 // fails, overflows the stack or spends its fuel simply ends the training run (the feedback so far is kept).
