@@ -1,7 +1,8 @@
 // `futamura explore`: the explorer page (explorer/), where a learner watches the projection happen — builds the
 // interpreters and the static site and serves it on localhost (or, with --build, only writes the site). The work is
 // explorer/serve.mjs's (the same script `npm run explorer` runs); this checks the options first, so a wrong value
-// is one line here rather than Vite's error, and runs it with the terminal's streams until it ends (Ctrl-C).
+// is one line here rather than Vite's error, and runs it with the terminal's streams until it ends: SIGINT and
+// SIGTERM sent to this process are passed on, so the server stops with it.
 // Relies on explorer/serve.mjs and util/.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -29,8 +30,17 @@ export async function exploreCommand(opts: ExploreFlags): Promise<number> {
   }
   if (opts.out !== undefined) args.push("--out", opts.out);
   const child = spawn(process.execPath, [join(ROOT, "explorer", "serve.mjs"), ...args], { stdio: "inherit" });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward("SIGINT");
+  const onTerm = forward("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
   return new Promise<number>((resolve, reject) => {
     child.on("error", reject);
-    child.on("exit", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 0 : 1)));
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1));
+    });
   });
 }

@@ -2,7 +2,9 @@
 // repository's sources (bytecode/, lang/, snapshot/, specializer/, interp/host.ts), so the dev server may read the
 // whole repository, and the build targets browsers with top-level await (binaryen.js needs it). `base: "./"` makes
 // the built site work from any folder of any static file server. The interpreters' .wasm come from build/interp/
-// (`futamura build-interp` writes them; explorer/build.mjs runs it first). Relies on vite.
+// (`futamura build-interp` writes them; explorer/serve.mjs runs it first). util/wasi.ts (node:fs, node:wasi) is
+// replaced by src/no-wasi.ts: the page runs no WASI module, and Vite's dev server cannot serve node:fs to a
+// browser. Relies on vite.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
@@ -13,6 +15,7 @@ const root = dirname(here);
 export default defineConfig({
   root: here,
   base: "./",
+  resolve: { alias: [{ find: /^.*\/util\/wasi\.ts$/, replacement: join(here, "src", "no-wasi.ts") }] },
   build: {
     outDir: join(root, "build", "explorer"),
     emptyOutDir: true,
@@ -23,8 +26,10 @@ export default defineConfig({
     reportCompressedSize: false,
     rolldownOptions: {
       onwarn(warning, warn) {
-        // snapshot/ imports node:wasi and binaryen.js imports node:module only when they run under Node: expected.
-        if (/node:(wasi|module)".*externalized for browser compatibility/.test(warning.message)) return;
+        // How long plugins took: noise for someone who asked for the page (it shows on a loaded machine).
+        if (warning.code === "PLUGIN_TIMINGS") return;
+        // binaryen.js imports node:module only when it runs under Node: expected.
+        if (/node:module".*externalized for browser compatibility/.test(warning.message)) return;
         warn(warning);
       },
     },

@@ -1,15 +1,23 @@
-// The explorer page: wires the editor, the controls and the views to pipeline.ts (which runs the real stages) and
-// graphs.ts (Graphviz). The views are linked by one selection — a bytecode function and pc: clicking an
-// instruction in the listing, or a block of the specialized graph, highlights the specialized blocks made for that
-// pc and the generic blocks they copy, and shows their IR and Wasm text before and after; clicking a generic block
-// highlights all its copies. Errors stay in the page:
-// a program that does not compile shows the CLI's `file:line:col: error: …` beside its line, an aborted request
-// shows its reason while its function runs interpreted. Relies on pipeline.ts, graphs.ts, wasm-text.ts and
-// examples.ts.
+// The explorer page: wires the editor, the controls and the views to the workers (workers.ts: the pipeline, the
+// Graphviz layout and the runs all run off this thread). The views are linked by one selection — a bytecode
+// function and pc, or a generic block: clicking a source line, an instruction of the listing or a specialized block
+// selects that pc (its source line, listing row, specialized blocks and the generic blocks they copy light up
+// together, with their IR and their Wasm before and after); clicking a generic block lights up all its copies.
+// Graphs are drawn as soon as specialization ends, the two runs after. Errors stay in the page: a program that does
+// not compile shows the CLI's `file:line:col: error: …` and its line in the editor, an aborted request shows its
+// reason while its function runs interpreted. Relies on workers.ts, graphs.ts, editor.ts, zoom.ts, verdict.ts,
+// tour.ts, share.ts and examples.ts.
+import { Editor } from "./editor.ts";
 import { EXAMPLES, languageOf } from "./examples.ts";
-import { drawGeneric, drawSpecialized, pcColour } from "./graphs.ts";
-import { explore, stopRunning, ProgramError, type CleanedBlock, type Exploration, type Language, type RequestView, type SpecializedBlock } from "./pipeline.ts";
-import { WasmPrinter } from "./wasm-text.ts";
+import { genericGraph, palette, specializedGraph } from "./graphs.ts";
+import type { CleanedBlock, Exploration, Language, RequestView, RunOutcome, SpecializedBlock } from "./pipeline.ts";
+import { ProgramError } from "./program-error.ts";
+import { contextWords, resolveSelection, type Selection } from "./selection.ts";
+import { readShared, writeShared, type Shared } from "./share.ts";
+import { startTour } from "./tour.ts";
+import { verdict } from "./verdict.ts";
+import { explore, finalText, layoutSvg, stopAll, Stopped, timedRun, wasmText } from "./workers.ts";
+import { ZoomPane } from "./zoom.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {
@@ -20,11 +28,9 @@ const el = {
   runs: $<HTMLSelectElement>("runs"),
   run: $<HTMLButtonElement>("run"),
   stop: $<HTMLButtonElement>("stop"),
+  tour: $<HTMLButtonElement>("tour-start"),
   status: $("status"),
-  source: $<HTMLTextAreaElement>("source"),
-  gutter: $("gutter"),
   error: $("error"),
-  errorMarker: $("error-marker"),
   listing: $("listing"),
   abort: $("abort"),
   outInterpreted: $("out-interpreted"),
@@ -34,18 +40,24 @@ const el = {
   verdict: $("verdict"),
   stats: $("stats"),
   genericName: $("generic-name"),
-  genericGraph: $("generic-graph"),
   request: $<HTMLSelectElement>("request"),
   cleaned: $<HTMLInputElement>("cleaned"),
   graphNote: $("graph-note"),
-  specializedGraph: $("specialized-graph"),
   detailTitle: $("detail-title"),
+  context: $("context-words"),
   irBefore: $("ir-before"),
   irAfter: $("ir-after"),
   wasmBefore: $("wasm-before"),
   wasmAfter: $("wasm-after"),
   finalWasm: $("final-wasm"),
 };
+const editor = new Editor($<HTMLTextAreaElement>("source"), $("gutter"), $("error-band"), $("line-band"));
+const generic = new ZoomPane($("generic-graph"));
+const specialized = new ZoomPane($("specialized-graph"));
+for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-zoom]")) {
+  const pane = b.dataset.pane === "generic" ? generic : specialized;
+  b.addEventListener("click", () => (b.dataset.zoom === "fit" ? pane.fit() : pane.zoomBy(b.dataset.zoom === "in" ? 1.25 : 0.8)));
+}
 
 /** The shipped interpreters (build/interp/, as `futamura build-interp` writes them) for each language. Fern has
  *  two: its locals and stack as weval registers, and `fern-memory`, the control that leaves them in memory. */
@@ -56,15 +68,17 @@ const INTERPRETERS: Record<Language, { name: string; url: URL; note: string }[]>
     { name: "fern-memory", url: new URL("../../build/interp/fern-memory.wasm", import.meta.url), note: "locals and stack in memory" },
   ],
 };
-const interpreterBytes = new Map<string, Uint8Array>();
-async function interpreter(language: Language, name: string): Promise<Uint8Array> {
+const interpreterBytes = new Map<string, Promise<Uint8Array>>();
+function interpreter(language: Language, name: string): Promise<Uint8Array> {
   const spec = INTERPRETERS[language].find((i) => i.name === name) ?? INTERPRETERS[language][0];
   let bytes = interpreterBytes.get(spec.name);
   if (!bytes) {
-    const res = await fetch(spec.url);
-    if (!res.ok) throw new Error(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
-    bytes = new Uint8Array(await res.arrayBuffer());
+    bytes = fetch(spec.url).then(async (res) => {
+      if (!res.ok) throw new Error(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
+      return new Uint8Array(await res.arrayBuffer());
+    });
     interpreterBytes.set(spec.name, bytes);
+    bytes.catch(() => interpreterBytes.delete(spec.name));
   }
   return bytes;
 }
@@ -72,137 +86,119 @@ async function interpreter(language: Language, name: string): Promise<Uint8Array
 function listInterpreters(): void {
   const choices = INTERPRETERS[el.language.value as Language];
   if ([...el.interpreter.options].map((o) => o.value).join() === choices.map((c) => c.name).join()) return;
-  el.interpreter.replaceChildren(
-    ...choices.map((c) => {
-      const o = document.createElement("option");
-      o.value = c.name;
-      o.textContent = c.note ? `${c.name} (${c.note})` : c.name;
-      return o;
-    }),
-  );
+  el.interpreter.replaceChildren(...choices.map((c) => option(c.name, c.note ? `${c.name} (${c.note})` : c.name)));
 }
 el.language.addEventListener("change", listInterpreters);
 
+function option(value: string, text: string): HTMLOptionElement {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = text;
+  return o;
+}
+
 interface State {
   result?: Exploration;
-  genericPrinter?: WasmPrinter;
-  finalPrinter?: WasmPrinter;
+  /** The source and interpreter the result was made from. */
+  ran?: string;
+  colour: (pc: number | undefined) => string;
   /** The selected request (by position), and what is selected in it. */
   request: number;
   sel?: Selection;
+  /** Bumped by every drawing and detail request: an answer for an older one is dropped. */
+  drawing: number;
+  detail: number;
 }
-
-/** A bytecode instruction (from the listing or a specialized block) or a block of the generic function. */
-type Selection = { kind: "pc"; pc: number } | { kind: "generic"; block: number };
-const state: State = { request: 0 };
+const state: State = { request: 0, colour: palette([]), drawing: 0, detail: 0 };
 
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)) + " ms";
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
-// ---- editor ---------------------------------------------------------------------------------------------------
+// ---- editor and examples ---------------------------------------------------------------------------------------
 
-function updateGutter(): void {
-  const n = el.source.value.split("\n").length;
-  el.gutter.textContent = Array.from({ length: n }, (_, i) => String(i + 1)).join("\n");
-  el.gutter.scrollTop = el.source.scrollTop;
-  placeErrorMarker();
-}
-
-let errorLine: number | undefined;
-function placeErrorMarker(): void {
-  if (errorLine === undefined) return;
-  const lineHeight = parseFloat(getComputedStyle(el.source).lineHeight);
-  const padTop = parseFloat(getComputedStyle(el.source).paddingTop);
-  el.errorMarker.style.top = `${padTop + (errorLine - 1) * lineHeight - el.source.scrollTop}px`;
-}
-
-function showError(e: ProgramError | Error): void {
+function showError(e: Error): void {
   el.error.hidden = false;
   el.error.textContent = e.message;
-  errorLine = e instanceof ProgramError ? e.line : undefined;
-  el.errorMarker.hidden = errorLine === undefined;
-  if (errorLine !== undefined) {
-    el.errorMarker.textContent = `◀ ${e.message.replace(/^[^:]*:\d+:\d+: /, "")}`;
-    el.errorMarker.title = e.message;
-    placeErrorMarker();
-  }
+  editor.showError(e instanceof ProgramError ? e.line : undefined);
 }
 
 function clearError(): void {
   el.error.hidden = true;
   el.error.textContent = "";
-  el.errorMarker.hidden = true;
-  errorLine = undefined;
+  editor.showError(undefined);
 }
 
-el.source.addEventListener("input", () => {
-  updateGutter();
-  if (errorLine !== undefined) clearError();
-});
-el.source.addEventListener("scroll", () => {
-  el.gutter.scrollTop = el.source.scrollTop;
-  placeErrorMarker();
-});
-
-// ---- examples -------------------------------------------------------------------------------------------------
-
-for (const ex of EXAMPLES) {
-  const o = document.createElement("option");
-  o.value = ex.name;
-  o.textContent = ex.name;
-  el.example.append(o);
-}
+el.example.append(option("", "(your program)"), ...EXAMPLES.map((ex) => option(ex.name, ex.name)));
 function loadExample(name: string): void {
   const ex = EXAMPLES.find((e) => e.name === name);
   if (!ex) return;
-  el.source.value = ex.source;
+  editor.value = ex.source;
   el.language.value = languageOf(ex.name);
   listInterpreters();
   clearError();
-  updateGutter();
 }
 el.example.addEventListener("change", () => loadExample(el.example.value));
+editor.text.addEventListener("input", () => {
+  el.example.value = "";
+  if (!el.error.hidden) clearError();
+});
+editor.onLine = (line) => {
+  const r = state.result;
+  if (!r) return;
+  const inFunc = (f: number) => r.functions[f]?.instructions.find((i) => i.line === line);
+  const cur = state.sel?.kind === "pc" ? state.sel.func : (r.requests[state.request]?.func ?? 0);
+  const func = inFunc(cur) ? cur : r.functions.findIndex((f) => f.instructions.some((i) => i.line === line));
+  const ins = func >= 0 ? inFunc(func) : undefined;
+  if (ins) void select(func, ins.pc);
+};
 
 // ---- running --------------------------------------------------------------------------------------------------
+
+/** Max contexts: empty for the default, else a whole number ≥ 1 (anything else is the learner's mistake, said). */
+function maxContexts(): number | undefined {
+  const v = el.maxContexts.value.trim();
+  if (v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new ProgramError(`Max contexts must be a whole number of at least 1 (or empty for the default), got '${v}'`);
+  return n;
+}
+
+function setStatus(s: string): void {
+  el.status.textContent = s;
+}
 
 async function runPipeline(): Promise<void> {
   if (el.run.disabled) return;
   el.run.disabled = true;
   el.stop.disabled = false;
   clearError();
+  document.body.dataset.state = "running";
   const language = el.language.value as Language;
-  const max = Number(el.maxContexts.value);
+  const t0 = performance.now();
   try {
-    const result = await explore({
-      language,
-      source: el.source.value,
-      interpreter: await interpreter(language, el.interpreter.value),
-      limits: max > 0 ? { maxContexts: max } : undefined,
-      runs: Number(el.runs.value),
-      progress: async (s) => {
-        el.status.textContent = s + "…";
-        await nextFrame();
-      },
-    });
-    state.genericPrinter?.dispose();
-    state.finalPrinter?.dispose();
-    state.result = result;
-    state.genericPrinter = await WasmPrinter.load(result.snapshotWasm);
-    state.finalPrinter = await WasmPrinter.load(result.wevaledWasm);
-    state.request = 0;
-    state.sel = undefined;
-    el.status.textContent = "drawing…";
-    await nextFrame();
+    const limits = maxContexts();
+    const bytes = await interpreter(language, el.interpreter.value);
+    const ran = `${el.interpreter.value}\n${editor.value}`;
+    const result = await explore({ language, source: editor.value, interpreter: bytes, limits: limits ? { maxContexts: limits } : undefined }, (s) => setStatus(s + "…"));
+    state.ran = ran;
+    setStatus("drawing…");
     await showResult(result);
-    el.status.textContent = "done";
-    rememberInUrl();
+    document.body.dataset.graphsMs = String(Math.round(performance.now() - t0));
     document.querySelector("main")!.classList.remove("stale");
+    await runBoth(result);
+    setStatus("done");
+    writeShared(shared());
     document.body.dataset.state = "done";
   } catch (e) {
+    if (e instanceof Stopped) {
+      setStatus(`stopped (${e.message})`);
+      document.body.dataset.state = "stopped";
+      return;
+    }
     document.body.dataset.state = "error";
     document.querySelector("main")!.classList.add("stale");
-    el.status.textContent = e instanceof ProgramError ? "the program has an error" : "failed";
+    setStatus(e instanceof ProgramError ? "the program has an error" : "failed");
     showError(e as Error);
     if (!(e instanceof ProgramError)) console.error(e);
   } finally {
@@ -211,26 +207,36 @@ async function runPipeline(): Promise<void> {
   }
 }
 el.run.addEventListener("click", () => void runPipeline());
-el.stop.addEventListener("click", () => stopRunning());
-el.source.addEventListener("keydown", (e) => {
+el.stop.addEventListener("click", () => stopAll());
+editor.text.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
     void runPipeline();
   }
 });
 
+/** Both modules, one after the other, each in its own worker; a stopped run is reported, not thrown. */
+async function runBoth(r: Exploration): Promise<void> {
+  const runs = Number(el.runs.value);
+  const stopped = (e: unknown): RunOutcome => {
+    if (!(e instanceof Stopped)) throw e;
+    return { stdout: "", error: e.message, ms: [] };
+  };
+  for (const p of [el.outInterpreted, el.outWevaled, el.timeInterpreted, el.timeWevaled, el.verdict]) p.textContent = "";
+  setStatus("running the interpreter (the snapshot)…");
+  const interpreted = await timedRun(r.snapshotWasm, r.language, r.programBytes, runs).catch(stopped);
+  setStatus("running the wevaled module…");
+  const wevaled = interpreted.ms.length ? await timedRun(r.wevaledWasm, r.language, r.programBytes, runs).catch(stopped) : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
+  renderRuns(r, interpreted, wevaled);
+}
+
 async function showResult(r: Exploration): Promise<void> {
+  state.result = r;
+  state.sel = undefined;
   renderListing(r);
-  renderRuns(r);
   renderStats(r);
-  el.request.replaceChildren(
-    ...r.requests.map((q) => {
-      const o = document.createElement("option");
-      o.value = String(q.position);
-      o.textContent = `${r.functions[q.func]?.name ?? `function ${q.func}`}${q.stats.aborted ? " (aborted)" : ""}`;
-      return o;
-    }),
-  );
+  renderAborts(r);
+  el.request.replaceChildren(...r.requests.map((q) => option(String(q.position), `${r.functions[q.func]?.name ?? `function ${q.func}`}${q.stats.aborted ? " (aborted)" : ""}`)));
   const main = r.requests.find((q) => q.func === 0) ?? r.requests[0];
   state.request = main?.position ?? 0;
   el.request.value = String(state.request);
@@ -240,8 +246,8 @@ async function showResult(r: Exploration): Promise<void> {
 
 /** Run 1 is cold: the module was just compiled, so V8 starts it in Liftoff (and a long call stays there: no
  *  on-stack replacement). Runs 2.. are new instances of the same compiled module: warm, tiered up. */
-function renderRuns(r: Exploration): void {
-  const show = (pre: HTMLElement, time: HTMLElement, o: Exploration["interpreted"]) => {
+function renderRuns(r: Exploration, interpreted: RunOutcome, wevaled: RunOutcome): void {
+  const show = (pre: HTMLElement, time: HTMLElement, o: RunOutcome) => {
     pre.textContent = o.stdout + (o.error ? `\n[error] ${o.error}` : "");
     pre.classList.toggle("has-error", !!o.error);
     if (o.ms.length === 0) {
@@ -258,18 +264,17 @@ function renderRuns(r: Exploration): void {
     if (median !== undefined) time.dataset.warmMs = String(median);
     return { cold, warm: median };
   };
-  const ti = show(el.outInterpreted, el.timeInterpreted, r.interpreted);
-  const tw = show(el.outWevaled, el.timeWevaled, r.wevaled);
-  const same = r.interpreted.stdout === r.wevaled.stdout && r.interpreted.error === r.wevaled.error && r.interpreted.result === r.wevaled.result;
-  const expected = r.expect === undefined ? "" : r.interpreted.stdout === r.expect ? " · matches the program's `expect:` lines" : " · DIFFERS from the program's `expect:` lines";
-  const ratio = (a: number, b: number) => (a / b).toFixed(1) + "×";
-  const speed = Number.isNaN(ti.cold) || Number.isNaN(tw.cold) ? "stopped" : `wevaled ${ratio(ti.cold, tw.cold)} faster on the first call${ti.warm !== undefined && tw.warm !== undefined ? `, ${ratio(ti.warm, tw.warm)} warm` : ""}`;
-  el.verdict.textContent = `${same ? "✓ same output" : "✗ outputs differ"} · ${speed}${expected}. The first call runs in V8's baseline tier (Liftoff) and a long call stays there; more runs (fresh instances of the same compiled module) show the optimized tier. One machine, one page: ±15% is noise.`;
-  el.verdict.className = same ? "ok" : "bad";
-  if (Number.isNaN(ti.cold) || Number.isNaN(tw.cold)) {
-    el.verdict.textContent = `■ ${r.interpreted.error}: outputs not compared.`;
-    el.verdict.className = "";
-  }
+  const ti = show(el.outInterpreted, el.timeInterpreted, interpreted);
+  const tw = show(el.outWevaled, el.timeWevaled, wevaled);
+  const same = interpreted.stdout === wevaled.stdout && interpreted.error === wevaled.error && interpreted.result === wevaled.result;
+  const expected = r.expect === undefined ? "" : interpreted.stdout === r.expect ? " Matches the program's `expect:` lines." : " DIFFERS from the program's `expect:` lines.";
+  const stopped = Number.isNaN(ti.cold) || Number.isNaN(tw.cold) ? interpreted.error ?? wevaled.error ?? "stopped" : undefined;
+  const v = verdict({ same, interpreted: ti, wevaled: tw, aborted: r.requests.filter((q) => q.stats.aborted).length, requests: r.requests.length, stopped });
+  el.verdict.textContent = v.text + (stopped ? "" : `${expected} The first call runs in V8's baseline tier (Liftoff) and a long call stays there; more runs (fresh instances of the same compiled module) show the optimized tier. One machine, one page: ±15% is noise.`);
+  el.verdict.className = v.kind;
+}
+
+function renderAborts(r: Exploration): void {
   const aborted = r.requests.filter((q) => q.stats.aborted);
   el.abort.hidden = aborted.length === 0;
   el.abort.textContent = aborted.map((q) => `Specialization of ${r.functions[q.func]?.name ?? "request " + q.position} aborted: ${q.stats.aborted} — the interpreter runs it instead.`).join("\n");
@@ -286,6 +291,7 @@ function renderStats(r: Exploration): void {
   const table = document.createElement("table");
   for (const [k, v] of rows) table.insertRow().append(cell("th", k), cell("td", v));
   const reqs = document.createElement("div");
+  reqs.className = "request-list";
   for (const q of r.requests) {
     const st = q.stats;
     const d = document.createElement("div");
@@ -313,6 +319,7 @@ function cell(tag: "th" | "td", text: string): HTMLElement {
 // ---- listing --------------------------------------------------------------------------------------------------
 
 function renderListing(r: Exploration): void {
+  state.colour = palette(r.functions.flatMap((f) => f.instructions.map((i) => i.pc)));
   const parts: HTMLElement[] = [];
   for (const f of r.functions) {
     const table = document.createElement("table");
@@ -322,14 +329,27 @@ function renderListing(r: Exploration): void {
       const row = table.insertRow();
       row.dataset.func = String(f.index);
       row.dataset.pc = String(ins.pc);
+      row.tabIndex = -1;
       row.append(cell("td", String(ins.pc)), cell("td", ins.text), cell("td", ins.line ? `line ${ins.line}` : ""));
-      row.cells[0].style.background = pcColour(ins.pc);
+      row.cells[0].style.background = state.colour(ins.pc);
       row.addEventListener("click", () => void select(f.index, ins.pc));
     }
     parts.push(table);
   }
   el.listing.replaceChildren(...parts);
+  el.listing.querySelector("tr")?.setAttribute("tabindex", "0");
 }
+
+/** Arrow keys move the selection along the listing; Home/End jump to the ends. */
+el.listing.addEventListener("keydown", (e) => {
+  const rows = [...el.listing.querySelectorAll<HTMLTableRowElement>("tr")];
+  const at = rows.indexOf(document.activeElement as HTMLTableRowElement);
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[e.key];
+  if (to === undefined || !rows[to]) return;
+  e.preventDefault();
+  rows[to].focus();
+  void select(Number(rows[to].dataset.func), Number(rows[to].dataset.pc));
+});
 
 // ---- graphs and the selection ---------------------------------------------------------------------------------
 
@@ -337,38 +357,74 @@ function currentRequest(): RequestView | undefined {
   return state.result?.requests[state.request];
 }
 
+function parseSvg(text: string): SVGSVGElement {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  return document.importNode(doc.documentElement, true) as unknown as SVGSVGElement;
+}
+
+/** Make every node of a drawn graph a keyboard stop that Enter or Space clicks. */
+function focusableNodes(svg: SVGSVGElement, onPick: (node: SVGGElement) => void): void {
+  for (const node of svg.querySelectorAll<SVGGElement>("g.node")) {
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", node.querySelector("title")?.textContent ?? node.id);
+    node.addEventListener("click", () => onPick(node));
+    node.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      onPick(node);
+    });
+  }
+}
+
 async function renderGraphs(): Promise<void> {
   const q = currentRequest();
   if (!q) return;
-  el.genericName.textContent = `(${q.generic.name}: ${q.generic.blocks.length} blocks, max-SSA)`;
-  const g = await drawGeneric(q.generic.blocks, q.generic.entry);
-  el.genericGraph.replaceChildren(g.svg);
-  for (const node of g.svg.querySelectorAll<SVGGElement>("g.node")) {
-    const m = /^g-block(\d+)$/.exec(node.id);
-    if (m) node.addEventListener("click", () => selectGeneric(Number(m[1])));
+  const drawing = ++state.drawing;
+  document.body.dataset.drawing = String(drawing);
+  try {
+    await drawGraphs(q, drawing);
+  } finally {
+    if (drawing === state.drawing) document.body.dataset.drawn = String(drawing);
   }
-  centre(el.genericGraph, el.genericGraph.querySelector(`#g-block${q.generic.entry}`));
+}
+
+async function drawGraphs(q: RequestView, drawing: number): Promise<void> {
+  el.genericName.textContent = `(${q.generic.name}: ${q.generic.blocks.length} blocks, max-SSA)`;
   const blocks = el.cleaned.checked ? q.cleaned?.blocks : q.specialized?.blocks;
   const entry = el.cleaned.checked ? q.cleaned?.entry : q.specialized?.entry;
-  if (!blocks || entry === undefined) {
-    el.specializedGraph.replaceChildren();
+  const gSpec = genericGraph(q.generic.blocks, q.generic.entry);
+  const sSpec = blocks && entry !== undefined ? specializedGraph(blocks, entry, state.colour) : undefined;
+  // Both layouts start now (one worker, in order); the generic one is drawn as soon as it is ready.
+  const gSvg = layoutSvg(gSpec.dot);
+  const sSvg = sSpec && layoutSvg(sSpec.dot);
+  const g = parseSvg(await gSvg);
+  if (drawing !== state.drawing) return;
+  generic.show(g);
+  focusableNodes(g, (node) => {
+    const m = /^g-block(\d+)$/.exec(node.id);
+    if (m) selectGeneric(Number(m[1]));
+  });
+  generic.centre(g.querySelector(`#g-block${q.generic.entry}`));
+  if (!sSpec || !sSvg || !blocks) {
+    specialized.clear();
     el.graphNote.hidden = false;
     el.graphNote.textContent = `Not specialized: ${q.stats.aborted ?? "no specialized function"}. The interpreter runs this function.`;
     return;
   }
-  const s = await drawSpecialized(blocks, entry);
-  el.graphNote.hidden = !s.note;
-  el.graphNote.textContent = s.note ?? "";
-  el.specializedGraph.replaceChildren(s.svg);
-  el.specializedGraph.dataset.nodes = String(s.nodes);
-  for (const node of s.svg.querySelectorAll<SVGGElement>("g.node")) {
-    node.addEventListener("click", () => {
-      const m = /^s-block(\d+)$/.exec(node.id);
-      const b = m ? blocks.find((x) => x.id === Number(m[1])) : undefined;
-      const pc = b ? b.pc : /^s-ctx(\d+)$/.exec(node.id)?.[1];
-      if (pc !== undefined) void select(q.func, Number(pc));
-    });
-  }
+  const s = parseSvg(await sSvg);
+  if (drawing !== state.drawing) return;
+  el.graphNote.hidden = !sSpec.note;
+  el.graphNote.textContent = sSpec.note ?? "";
+  specialized.show(s);
+  specialized.pane.dataset.nodes = String(sSpec.nodes);
+  focusableNodes(s, (node) => {
+    const m = /^s-block(\d+)$/.exec(node.id);
+    const b = m ? blocks.find((x) => x.id === Number(m[1])) : undefined;
+    const pc = b ? b.pc : /^s-ctx(\d+)$/.exec(node.id)?.[1];
+    if (pc !== undefined) void select(q.func, Number(pc));
+  });
+  specialized.centre(s.querySelector(`#s-block${entry}`) ?? s.querySelector("g.node"));
   highlight();
 }
 
@@ -383,11 +439,11 @@ el.cleaned.addEventListener("change", async () => {
   renderDetail();
 });
 
-async function select(func: number, pc: number): Promise<void> {
+export async function select(func: number, pc: number): Promise<void> {
   const r = state.result;
   if (!r) return;
   const q = r.requests.find((x) => x.func === func);
-  state.sel = { kind: "pc", pc };
+  state.sel = { kind: "pc", func, pc };
   if (q && q.position !== state.request) {
     state.request = q.position;
     el.request.value = String(q.position);
@@ -395,76 +451,36 @@ async function select(func: number, pc: number): Promise<void> {
   }
   highlight();
   renderDetail();
+  writeShared(shared());
 }
 
 function selectGeneric(block: number): void {
   state.sel = { kind: "generic", block };
   highlight();
   renderDetail();
-}
-
-/** What a selection stands for in the current request: the pc it is about (for the listing), the generic blocks,
- *  the specialized blocks in the drawn variant (cleaned or not), and the cleaned blocks (for the Wasm after). */
-interface Resolved {
-  title: string;
-  pc?: number;
-  generic: number[];
-  drawn: (SpecializedBlock | CleanedBlock)[];
-  cleaned: number[];
-}
-
-function resolve(r: Exploration, q: RequestView, sel: Selection): Resolved {
-  const raw = q.specialized?.blocks ?? [];
-  const cleaned = q.cleaned?.blocks ?? [];
-  if (sel.kind === "pc") {
-    const pc = sel.pc;
-    const ins = r.functions[q.func]?.instructions.find((i) => i.pc === pc);
-    const origs = new Set(raw.filter((b) => b.pc === pc).map((b) => b.orig));
-    const inCleaned = cleaned.filter((b) => b.pcs.includes(pc));
-    return {
-      title: `pc ${pc}: ${ins?.text ?? "?"}${r.functions.length > 1 ? ` in fn ${r.functions[q.func].name}` : ""} — before and after `,
-      pc,
-      generic: q.generic.blocks.map((b) => b.id).filter((id) => origs.has(id)),
-      drawn: el.cleaned.checked ? inCleaned : raw.filter((b) => b.pc === pc),
-      cleaned: inCleaned.map((b) => b.id),
-    };
-  }
-  const copies = raw.filter((b) => b.orig === sel.block);
-  const inCleaned = cleaned.filter((b) => b.origs.includes(sel.block));
-  const contexts = new Set(copies.map((b) => b.context)).size;
-  return {
-    title: `generic block${sel.block}: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} in ${contexts} context${contexts === 1 ? "" : "s"} `,
-    generic: [sel.block],
-    drawn: el.cleaned.checked ? inCleaned : copies,
-    cleaned: inCleaned.map((b) => b.id),
-  };
+  writeShared(shared());
 }
 
 function highlight(): void {
   const q = currentRequest();
   const r = state.result;
   const sel = state.sel;
-  const res = q && r && sel ? resolve(r, q, sel) : undefined;
-  for (const row of el.listing.querySelectorAll<HTMLTableRowElement>("tr")) row.classList.toggle("selected", res?.pc !== undefined && Number(row.dataset.func) === q!.func && Number(row.dataset.pc) === res.pc);
-  for (const n of el.specializedGraph.querySelectorAll("g.node.highlight, g.node.dim")) n.classList.remove("highlight", "dim");
-  for (const n of el.genericGraph.querySelectorAll("g.node.highlight")) n.classList.remove("highlight");
+  const res = q && r && sel ? resolveSelection(r, q, sel, el.cleaned.checked) : undefined;
+  for (const row of el.listing.querySelectorAll<HTMLTableRowElement>("tr.selected")) row.classList.remove("selected");
+  const row = res?.pc !== undefined ? el.listing.querySelector<HTMLTableRowElement>(`tr[data-func="${q!.func}"][data-pc="${res.pc}"]`) : null;
+  row?.classList.add("selected");
+  row?.scrollIntoView({ block: "nearest" });
+  editor.showLine(res?.pc !== undefined ? r!.functions[q!.func]?.instructions.find((i) => i.pc === res.pc)?.line : undefined);
+  for (const n of specialized.pane.querySelectorAll("g.node.highlight, g.node.dim")) n.classList.remove("highlight", "dim");
+  for (const n of generic.pane.querySelectorAll("g.node.highlight")) n.classList.remove("highlight");
   if (!res) return;
   const chosen = new Set(res.drawn.map((b) => `s-block${b.id}`));
   if (res.pc !== undefined) chosen.add(`s-ctx${res.pc}`);
   else for (const b of res.drawn) if (b.pc !== undefined) chosen.add(`s-ctx${b.pc}`);
-  for (const n of el.specializedGraph.querySelectorAll<SVGGElement>("g.node")) n.classList.add(chosen.has(n.id) ? "highlight" : "dim");
-  for (const b of res.generic) el.genericGraph.querySelector(`#g-block${b}`)?.classList.add("highlight");
-  centre(el.specializedGraph, el.specializedGraph.querySelector("g.node.highlight"));
-  if (sel!.kind === "pc") centre(el.genericGraph, el.genericGraph.querySelector("g.node.highlight"));
-}
-
-/** Scroll a graph's pane (not the page) so that `node` is in the middle. */
-function centre(pane: HTMLElement, node: Element | null): void {
-  if (!node) return;
-  const p = pane.getBoundingClientRect();
-  const n = node.getBoundingClientRect();
-  pane.scrollLeft += n.left - p.left - p.width / 2 + n.width / 2;
-  pane.scrollTop += n.top - p.top - p.height / 2 + n.height / 2;
+  for (const n of specialized.pane.querySelectorAll<SVGGElement>("g.node")) n.classList.add(chosen.has(n.id) ? "highlight" : "dim");
+  for (const b of res.generic) generic.pane.querySelector(`#g-block${b}`)?.classList.add("highlight");
+  specialized.centre(specialized.pane.querySelector("g.node.highlight"));
+  if (sel!.kind === "pc") generic.centre(generic.pane.querySelector("g.node.highlight"));
 }
 
 /** At most this many blocks are printed in the IR-after pane. */
@@ -474,58 +490,90 @@ function renderDetail(): void {
   const q = currentRequest();
   const r = state.result;
   if (!q || !r) return;
-  el.finalWasm.textContent = q.stats.aborted ? `;; not specialized: ${q.stats.aborted}` : (state.finalPrinter?.tableFunctionText(q.stats.tableIndex) ?? "");
+  const detail = ++state.detail;
+  if ((document.getElementById("final-wasm-details") as HTMLDetailsElement).open) void finalText(q.position).then((t) => detail === state.detail && (el.finalWasm.textContent = t));
   if (!state.sel) {
     el.detailTitle.firstChild!.textContent = "One instruction, before and after ";
-    for (const p of [el.irBefore, el.irAfter, el.wasmBefore, el.wasmAfter]) p.textContent = "";
+    for (const p of [el.irBefore, el.irAfter, el.wasmBefore, el.wasmAfter, el.context]) p.textContent = "";
     return;
   }
-  const res = resolve(r, q, state.sel);
+  const res = resolveSelection(r, q, state.sel, el.cleaned.checked);
   el.detailTitle.firstChild!.textContent = res.title;
+  const ctx = res.context;
+  el.context.textContent = ctx === undefined ? "" : `Context ${ctx}: ${contextWords(ctx, r, q.func)}.`;
   el.irBefore.textContent = res.generic.map((id) => q.generic.blocks.find((b) => b.id === id)!.lines.join("\n")).join("\n") || "(no generic block was specialized for this pc)";
-  const printed = res.drawn.slice(0, MAX_PRINTED).map((b) => `; context ${b.context}\n${b.lines.join("\n")}`).join("\n");
+  const pcNote = (b: SpecializedBlock | CleanedBlock) => ("pcs" in b && b.pcs.length > 1 ? ` · pcs ${b.pcs.join(", ")} merged here` : b.pc !== undefined ? ` · pc ${b.pc}` : "");
+  const printed = res.drawn.slice(0, MAX_PRINTED).map((b) => `; context ${b.context}${pcNote(b)}\n${b.lines.join("\n")}`).join("\n");
   const more = res.drawn.length > MAX_PRINTED ? `\n; … and ${res.drawn.length - MAX_PRINTED} more blocks` : "";
   el.irAfter.textContent = q.stats.aborted ? `(not specialized: ${q.stats.aborted})` : printed + more || "(no block: the cleanup merged or removed this code)";
-  el.wasmBefore.textContent = wasmOf(() => state.genericPrinter!.fragmentText(q.generic.body, res.generic));
-  el.wasmAfter.textContent = q.cleaned ? wasmOf(() => state.genericPrinter!.fragmentText(q.cleaned!.body, res.cleaned)) : "";
+  el.wasmBefore.textContent = el.wasmAfter.textContent = "…";
+  void wasmText(q.position, res.generic, q.cleaned ? res.cleaned : []).then(
+    (w) => {
+      if (detail !== state.detail) return;
+      el.wasmBefore.textContent = w.before;
+      el.wasmAfter.textContent = q.cleaned ? w.after : "";
+      document.body.dataset.detail = String(detail);
+    },
+    (e: Error) => {
+      if (detail !== state.detail) return;
+      el.wasmBefore.textContent = el.wasmAfter.textContent = `;; could not print this selection as Wasm: ${e.message}`;
+      document.body.dataset.detail = String(detail);
+    },
+  );
+}
+document.getElementById("final-wasm-details")!.addEventListener("toggle", () => renderDetail());
+
+// ---- sharing, the tour, start -----------------------------------------------------------------------------------
+
+function shared(): Shared {
+  const sel = state.sel;
+  return {
+    language: el.language.value as Language,
+    interpreter: el.interpreter.value,
+    source: editor.value,
+    maxContexts: el.maxContexts.value.trim() || undefined,
+    runs: el.runs.value,
+    cleaned: el.cleaned.checked,
+    select: sel?.kind === "pc" ? `${sel.func}:${sel.pc}` : sel ? `g${sel.block}` : undefined,
+  };
 }
 
-function wasmOf(make: () => string): string {
-  try {
-    return make();
-  } catch (e) {
-    return `;; could not print this selection as Wasm: ${(e as Error).message}`;
+el.tour.addEventListener("click", async () => {
+  const sum = EXAMPLES.find((e) => e.name === "sum.asm")!;
+  if (state.ran !== `toy\n${sum.source}` || document.body.dataset.state !== "done") {
+    el.example.value = sum.name;
+    loadExample(sum.name);
+    el.maxContexts.value = "";
+    await runPipeline();
   }
+  if (state.ran === `toy\n${sum.source}`) await startTour({ select, selectGeneric, state: () => state, cleaned: el.cleaned });
+});
+
+async function start(): Promise<void> {
+  const s = readShared();
+  if (s) {
+    el.language.value = s.language;
+    listInterpreters();
+    if (INTERPRETERS[s.language].some((i) => i.name === s.interpreter)) el.interpreter.value = s.interpreter;
+    editor.value = s.source;
+    el.example.value = EXAMPLES.find((e) => e.source === s.source)?.name ?? "";
+    el.maxContexts.value = s.maxContexts ?? "";
+    if ([...el.runs.options].some((o) => o.value === s.runs)) el.runs.value = s.runs!;
+    el.cleaned.checked = s.cleaned;
+  } else {
+    const initial = new URLSearchParams(location.search).get("example") ?? "sum.asm";
+    el.example.value = EXAMPLES.some((e) => e.name === initial) ? initial : EXAMPLES[0].name;
+    loadExample(el.example.value);
+  }
+  document.body.dataset.state = "ready";
+  await nextFrame();
+  await runPipeline();
+  const sel = s?.select;
+  const m = sel ? /^(\d+):(\d+)$|^g(\d+)$/.exec(sel) : null;
+  if (m && state.result) {
+    if (m[3] !== undefined) selectGeneric(Number(m[3]));
+    else await select(Number(m[1]), Number(m[2]));
+  }
+  document.body.dataset.loaded = "1";
 }
-
-for (const box of document.querySelectorAll<HTMLInputElement>("input[data-fit]")) box.addEventListener("change", () => $(box.dataset.fit!).classList.toggle("fit", box.checked));
-
-// ---- start ----------------------------------------------------------------------------------------------------
-
-/** The program, its language and interpreter in the page's address (#language=…&interpreter=…&source=…), after
- *  each run: the address reproduces what is on screen, to share or bookmark. */
-function rememberInUrl(): void {
-  const p = new URLSearchParams({ language: el.language.value, interpreter: el.interpreter.value, source: el.source.value });
-  history.replaceState(null, "", `#${p}`);
-}
-
-function restoreFromUrl(): boolean {
-  const p = new URLSearchParams(location.hash.slice(1));
-  const source = p.get("source");
-  const language = p.get("language");
-  if (source === null || (language !== "toy" && language !== "fern")) return false;
-  el.language.value = language;
-  listInterpreters();
-  if (INTERPRETERS[language].some((i) => i.name === p.get("interpreter"))) el.interpreter.value = p.get("interpreter")!;
-  el.source.value = source;
-  el.example.value = "";
-  updateGutter();
-  return true;
-}
-
-if (!restoreFromUrl()) {
-  const initial = new URLSearchParams(location.search).get("example") ?? "sum.asm";
-  el.example.value = EXAMPLES.some((e) => e.name === initial) ? initial : EXAMPLES[0].name;
-  loadExample(el.example.value);
-}
-document.body.dataset.state = "ready";
+void start();

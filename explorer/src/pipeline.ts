@@ -2,8 +2,9 @@
 // (bytecode/source.ts or lang/program.ts) → snapshot of the shipped interpreter with the program loaded
 // (snapshot/) → specialized module (specializer/, through its `inspect` hook, which hands over each request's
 // generic, specialized and cleaned IR with the context each block was made in) → both modules run on the same host
-// (interp/host.ts). Nothing here re-implements a stage: it records what the stages did, as plain data for the views.
-// Relies on those stages' public APIs only.
+// (interp/host.ts, in run-worker.ts). Nothing here re-implements a stage: it records what the stages did, as plain
+// data for the views (posted to the page by pipeline-worker.ts, where this runs) and keeps the IR bodies beside it
+// for printing Wasm. Relies on those stages' public APIs only.
 import { formatInstruction } from "../../bytecode/disassembler.ts";
 import { loadProgramSource } from "../../bytecode/source.ts";
 import { BufferedOutput, InterpreterHost, type ProgramHost } from "../../interp/host.ts";
@@ -17,7 +18,8 @@ import { formatTerminator, formatValue } from "../../specializer/ssa/print.ts";
 import type { BlockOrigins, Limits } from "../../specializer/weval/specialize.ts";
 import { SourceError } from "../../util/errors.ts";
 import { programHost } from "./hosts.ts";
-import type { RunRequest } from "./run-worker.ts";
+import { blockNames } from "./names.ts";
+import { ProgramError } from "./program-error.ts";
 
 export type Language = "toy" | "fern";
 
@@ -38,6 +40,8 @@ export interface ListedFunction {
 /** A block drawn in a graph: its id, its IR lines (header first, terminator last) and its successors. */
 export interface GraphBlock {
   id: BlockId;
+  /** What the block does, where the function's structure says (names.ts): generic blocks only. */
+  name?: string;
   lines: string[];
   succs: BlockId[];
 }
@@ -68,9 +72,17 @@ export interface RequestView {
   /** The bytecode function it specializes (index into `functions`). */
   func: number;
   stats: RequestStats;
-  generic: { name: string; entry: BlockId; blocks: GraphBlock[]; body: FunctionBody };
+  /** The generic function's table index (the specialized function has its signature). */
+  tableIndex: number;
+  generic: { name: string; entry: BlockId; blocks: GraphBlock[] };
   specialized?: { entry: BlockId; blocks: SpecializedBlock[] };
-  cleaned?: { entry: BlockId; blocks: CleanedBlock[]; body: FunctionBody };
+  cleaned?: { entry: BlockId; blocks: CleanedBlock[] };
+}
+
+/** The IR a request's views were made from, kept in the worker (a FunctionBody does not cross to the page). */
+export interface RequestBodies {
+  generic: FunctionBody;
+  cleaned?: FunctionBody;
 }
 
 export interface RunOutcome {
@@ -92,20 +104,8 @@ export interface Exploration {
   requests: RequestView[];
   expect?: string;
   times: { compileMs: number; snapshotMs: number; specializeMs: number; optimizeMs: number };
-  interpreted: RunOutcome;
-  wevaled: RunOutcome;
 }
 
-/** A program that does not compile: the CLI's message and where. */
-export class ProgramError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly col?: number,
-  ) {
-    super(message);
-  }
-}
 
 export const FILE_NAME: Record<Language, string> = { toy: "program.asm", fern: "program.fern" };
 
@@ -191,58 +191,18 @@ function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number |
   });
 }
 
-/** The worker running a module now, if any (stopRunning ends it). */
-let running: { worker: Worker; stop: () => void } | undefined;
-
-/** Stop the run in progress: its outcome says it was stopped, and the other module is not run. */
-export function stopRunning(): boolean {
-  if (!running) return false;
-  running.stop();
-  return true;
-}
-
-export class RunStopped extends Error {}
-
-function timedRun(wasm: Uint8Array, language: Language, program: Uint8Array, runs: number): Promise<RunOutcome> {
-  const worker = new Worker(new URL("./run-worker.ts", import.meta.url), { type: "module" });
-  const t = performance.now();
-  return new Promise<RunOutcome>((resolve, reject) => {
-    const done = () => {
-      worker.terminate();
-      running = undefined;
-    };
-    running = {
-      worker,
-      stop: () => {
-        done();
-        reject(new RunStopped(`stopped after ${((performance.now() - t) / 1000).toFixed(1)} s`));
-      },
-    };
-    worker.onmessage = (e: MessageEvent<RunOutcome>) => {
-      done();
-      resolve(e.data);
-    };
-    worker.onerror = (e) => {
-      done();
-      reject(new Error(`the run failed: ${e.message}`));
-    };
-    worker.postMessage({ wasm, language, program, runs } satisfies RunRequest);
-  });
-}
-
 export interface ExploreOptions {
   language: Language;
   source: string;
   /** The interpreter module (build/interp/toy.wasm or fern.wasm). */
   interpreter: Uint8Array;
   limits?: Partial<Limits>;
-  /** How many times to run each module (fresh instance each time). */
-  runs?: number;
   /** Called between stages, so the page can say what is happening. */
   progress?: (stage: string) => Promise<void> | void;
 }
 
-export async function explore(opts: ExploreOptions): Promise<Exploration> {
+/** Compile, snapshot and specialize (the runs are the page's, in run-worker.ts): the views' data and the bodies. */
+export async function explore(opts: ExploreOptions): Promise<{ exploration: Exploration; bodies: RequestBodies[] }> {
   const step = async (s: string) => opts.progress?.(s);
   await step("compiling");
   let t = performance.now();
@@ -257,6 +217,7 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
 
   await step("specializing");
   const requests: RequestView[] = [];
+  const bodies: RequestBodies[] = [];
   // The raw specialized blocks, kept until the cleanup's result arrives: their pcs, instructions and predecessors.
   let raw: { pc: (number | undefined)[]; orig: BlockId[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> } | undefined;
   const specialize = await specializeModule(snap.wasm, {
@@ -264,8 +225,10 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
     reportRawSize: true,
     inspect: (req, phase, body, origins) => {
       if (phase === "generic") {
-        const blocks = body.reversePostorder().map((b) => graphBlock(body, b));
-        requests.push({ position: requests.length, func: functionOf(opts.language, req.args), stats: undefined!, generic: { name: body.name, entry: body.entry, blocks, body } });
+        const names = blockNames(body);
+        const blocks = body.reversePostorder().map((b) => ({ ...graphBlock(body, b), name: names.get(b) }));
+        requests.push({ position: requests.length, func: functionOf(opts.language, req.args), tableIndex: req.func, stats: undefined!, generic: { name: body.name, entry: body.entry, blocks } });
+        bodies.push({ generic: body });
         return;
       }
       const view = requests[requests.length - 1];
@@ -283,21 +246,13 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
         view.specialized = { entry: body.entry, blocks };
         return;
       }
-      view.cleaned = { entry: body.entry, blocks: cleanedBlocks(body, o, raw!), body };
+      view.cleaned = { entry: body.entry, blocks: cleanedBlocks(body, o, raw!) };
+      bodies[bodies.length - 1].cleaned = body;
     },
   });
   specialize.requests.forEach((s, i) => (requests[i].stats = s));
 
-  const runs = Math.max(1, opts.runs ?? 1);
-  await step("running the interpreter (the snapshot)");
-  const stopped = (e: unknown): RunOutcome => {
-    if (!(e instanceof RunStopped)) throw e;
-    return { stdout: "", error: e.message, ms: [] };
-  };
-  const interpreted = await timedRun(snap.wasm, opts.language, compiled.bytes, runs).catch(stopped);
-  await step("running the wevaled module");
-  const wevaled = interpreted.ms.length ? await timedRun(specialize.wasm, opts.language, compiled.bytes, runs).catch(stopped) : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
-  return {
+  const exploration: Exploration = {
     language: opts.language,
     functions: compiled.functions,
     programBytes: compiled.bytes,
@@ -307,7 +262,6 @@ export async function explore(opts: ExploreOptions): Promise<Exploration> {
     requests,
     expect: compiled.expect,
     times: { compileMs, snapshotMs, specializeMs: specialize.specializeMs, optimizeMs: specialize.optimizeMs },
-    interpreted,
-    wevaled,
   };
+  return { exploration, bodies };
 }

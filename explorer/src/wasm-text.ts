@@ -24,11 +24,28 @@ export class WasmPrinter {
     private readonly tableFunctions: Map<number, number>,
   ) {}
 
-  static async load(bytes: Uint8Array): Promise<WasmPrinter> {
+  /** `specialized`: the table indices of the generic functions of the requests that were specialized, in request
+   *  order. Specialized IR calls the specialized functions directly, by the indices the specializer gives them (the
+   *  module's function count, then one per specialized request in order: specializer/index.ts, rewriteModule), so
+   *  each gets a stand-in function (same signature, body `unreachable`) at that index, for calls to print. */
+  static async load(bytes: Uint8Array, specialized: number[] = []): Promise<WasmPrinter> {
     const b = await loadBinaryen();
     const info = decodeModule(bytes);
     const mod = withFeatures(b, b.readBinary(bytes));
-    return new WasmPrinter(b, mod, new ModuleNames(b, mod), callSignatures(info), info.table0);
+    const names = new ModuleNames(b, mod);
+    const sigs = callSignatures(info);
+    specialized.forEach((tableIndex, i) => {
+      const fn = info.table0.get(tableIndex);
+      if (fn === undefined) throw new Error(`table slot ${tableIndex} holds no function`);
+      const type = info.functions[fn].type;
+      const name = `weval.specialized.${i}`;
+      const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));
+      const results = type.results.length === 0 ? b.none : b.createType(type.results.map((t) => b[t]));
+      mod.addFunction(name, params, results, [], mod.unreachable());
+      names.functions.push(name);
+      sigs.functions.push(type);
+    });
+    return new WasmPrinter(b, mod, names, sigs, info.table0);
   }
 
   dispose(): void {

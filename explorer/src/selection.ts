@@ -1,0 +1,69 @@
+// What a selection stands for, shared by the page (main.ts) and its tests: a bytecode instruction (from the source,
+// the listing or a specialized block) or a generic block, resolved in one request to the generic blocks it went
+// through, the specialized blocks made for it (before or after cleanup) and the context they were made in — and a
+// context said in words. Pure data in, data out. Relies on pipeline.ts's records.
+import type { CleanedBlock, Exploration, RequestView, SpecializedBlock } from "./pipeline.ts";
+
+export type Selection = { kind: "pc"; func: number; pc: number } | { kind: "generic"; block: number };
+
+/** What a selection stands for in the current request: the pc it is about (for the listing), the generic blocks,
+ *  the specialized blocks in the drawn variant (cleaned or not), and the cleaned blocks (for the Wasm after). */
+export interface Resolved {
+  title: string;
+  /** The context the selection was made in (a pc's own), when there is one. */
+  context?: string;
+  pc?: number;
+  generic: number[];
+  drawn: (SpecializedBlock | CleanedBlock)[];
+  cleaned: number[];
+}
+
+export function resolveSelection(r: Exploration, q: RequestView, sel: Selection, afterCleanup: boolean): Resolved {
+  const raw = q.specialized?.blocks ?? [];
+  const cleaned = q.cleaned?.blocks ?? [];
+  if (sel.kind === "pc") {
+    const pc = sel.pc;
+    const ins = r.functions[q.func]?.instructions.find((i) => i.pc === pc);
+    const origs = new Set(raw.filter((b) => b.pc === pc).map((b) => b.orig));
+    const inCleaned = cleaned.filter((b) => b.pcs.includes(pc));
+    return {
+      title: `pc ${pc}: ${ins?.text ?? "?"}${r.functions.length > 1 ? ` in fn ${r.functions[q.func].name}` : ""}${ins?.line ? ` (line ${ins.line})` : ""} — before and after `,
+      pc,
+      context: raw.find((b) => b.pc === pc)?.context,
+      generic: q.generic.blocks.map((b) => b.id).filter((id) => origs.has(id)),
+      drawn: afterCleanup ? inCleaned : raw.filter((b) => b.pc === pc),
+      cleaned: inCleaned.map((b) => b.id),
+    };
+  }
+  const copies = raw.filter((b) => b.orig === sel.block);
+  const inCleaned = cleaned.filter((b) => b.origs.includes(sel.block));
+  const contexts = new Set(copies.map((b) => b.context)).size;
+  const name = q.generic.blocks.find((b) => b.id === sel.block)?.name;
+  return {
+    title: `generic block${sel.block}${name ? ` (${name})` : ""}: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} in ${contexts} context${contexts === 1 ? "" : "s"} `,
+    context: contexts === 1 ? copies[0].context : undefined,
+    generic: [sel.block],
+    drawn: afterCleanup ? inCleaned : copies,
+    cleaned: inCleaned.map((b) => b.id),
+  };
+}
+
+/** Fern's interpreter keys its constant-trip loops' contexts far above any pc (interp/as/fern.ts: PARAM_CONTEXT
+ *  and the next three), one context per iteration: key + i + 1 after iteration i. */
+const LOOP_KEYS: Record<number, string> = { 4: "copying parameters into registers", 5: "passing arguments past the fourth", 6: "saving the stack at a safe point", 7: "building a list" };
+
+/** A context (`[12, 0x60000003]`) in words, innermost last. */
+export function contextWords(context: string, r: Exploration, func: number): string {
+  const parts = context.replace(/^\[|\]$/g, "").split(", ").filter((p) => p);
+  if (parts.length === 0) return "outside any context: the function's entry, before the interpreter declares a pc";
+  return parts
+    .map((p) => {
+      if (p.startsWith("value=")) return `specialized on the value ${p.slice(6)} (weval.specialize.value)`;
+      const n = Number(p);
+      if (n >= 0x40000000 && r.language === "fern") return `${LOOP_KEYS[n >>> 28] ?? "an inner loop"}, iteration ${n & 0xfffffff} (from 0)`;
+      const ins = r.functions[func]?.instructions.find((i) => i.pc === n);
+      return ins ? `pc ${n}, ${ins.text}${ins.line ? ` (line ${ins.line})` : ""}` : `key ${p}`;
+    })
+    .join(" → inside that, ");
+}
+

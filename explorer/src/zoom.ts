@@ -1,0 +1,105 @@
+// Zoom and pan for a graph pane: the SVG is drawn at `scale` times its natural size inside a scrolling pane.
+// Ctrl+wheel (or pinch) and the +/− buttons zoom about a point, dragging pans, "fit" fits both dimensions, and
+// the keys + − 0 (fit) 1 (natural size) and the arrows work when the pane has the focus. Relies on the DOM only.
+export class ZoomPane {
+  private scale = 1;
+  private natural = { w: 0, h: 0 };
+
+  constructor(readonly pane: HTMLElement) {
+    pane.tabIndex = 0;
+    pane.addEventListener("wheel", (e) => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      this.zoomAt(this.scale * Math.exp(-e.deltaY * 0.002), e.clientX, e.clientY);
+    }, { passive: false });
+    let drag: { x: number; y: number; left: number; top: number } | undefined;
+    pane.addEventListener("pointerdown", (e) => {
+      if (e.button !== 0 || (e.target as Element).closest("g.node")) return;
+      drag = { x: e.clientX, y: e.clientY, left: pane.scrollLeft, top: pane.scrollTop };
+      pane.setPointerCapture(e.pointerId);
+    });
+    pane.addEventListener("pointermove", (e) => {
+      if (!drag) return;
+      pane.scrollLeft = drag.left - (e.clientX - drag.x);
+      pane.scrollTop = drag.top - (e.clientY - drag.y);
+    });
+    pane.addEventListener("pointerup", () => (drag = undefined));
+    pane.addEventListener("keydown", (e) => {
+      if (e.target !== pane) return;
+      const r = pane.getBoundingClientRect();
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      if (e.key === "+" || e.key === "=") this.zoomAt(this.scale * 1.25, cx, cy);
+      else if (e.key === "-") this.zoomAt(this.scale / 1.25, cx, cy);
+      else if (e.key === "0") this.fit();
+      else if (e.key === "1") this.zoomAt(1, cx, cy);
+      else return;
+      e.preventDefault();
+    });
+  }
+
+  get svg(): SVGSVGElement | null {
+    return this.pane.querySelector("svg");
+  }
+
+  get zoom(): number {
+    return this.scale;
+  }
+
+  /** Put a new drawing in: natural size from its viewBox; it opens at natural size (or fitted, if smaller). */
+  show(svg: SVGSVGElement): void {
+    const vb = svg.viewBox.baseVal;
+    this.natural = { w: vb?.width || svg.width.baseVal.value, h: vb?.height || svg.height.baseVal.value };
+    this.pane.replaceChildren(svg);
+    this.apply(Math.min(1, this.fitScale()));
+  }
+
+  clear(): void {
+    this.pane.replaceChildren();
+  }
+
+  /** The scale at which the whole drawing fits the pane, in both dimensions. */
+  private fitScale(): number {
+    const w = this.pane.clientWidth - 4;
+    const h = this.pane.clientHeight - 4;
+    if (!this.natural.w || !this.natural.h || w <= 0 || h <= 0) return 1;
+    return Math.min(w / this.natural.w, h / this.natural.h);
+  }
+
+  fit(): void {
+    this.apply(this.fitScale());
+  }
+
+  zoomBy(factor: number): void {
+    const r = this.pane.getBoundingClientRect();
+    this.zoomAt(this.scale * factor, r.left + r.width / 2, r.top + r.height / 2);
+  }
+
+  /** Zoom keeping the drawing's point under (x, y) where it is. */
+  zoomAt(scale: number, x: number, y: number): void {
+    const r = this.pane.getBoundingClientRect();
+    const px = (this.pane.scrollLeft + x - r.left) / this.scale;
+    const py = (this.pane.scrollTop + y - r.top) / this.scale;
+    this.apply(scale);
+    this.pane.scrollLeft = px * this.scale - (x - r.left);
+    this.pane.scrollTop = py * this.scale - (y - r.top);
+  }
+
+  private apply(scale: number): void {
+    this.scale = Math.max(0.02, Math.min(4, scale));
+    const svg = this.svg;
+    if (!svg) return;
+    svg.setAttribute("width", String(this.natural.w * this.scale));
+    svg.setAttribute("height", String(this.natural.h * this.scale));
+    this.pane.dataset.zoom = this.scale.toFixed(3);
+  }
+
+  /** Scroll the pane (not the page) so that `node` is in the middle. */
+  centre(node: Element | null): void {
+    if (!node) return;
+    const p = this.pane.getBoundingClientRect();
+    const n = node.getBoundingClientRect();
+    this.pane.scrollLeft += n.left - p.left - p.width / 2 + n.width / 2;
+    this.pane.scrollTop += n.top - p.top - p.height / 2 + n.height / 2;
+  }
+}
