@@ -42,13 +42,18 @@ export interface GraphSpec {
 
 const HEADER = `digraph G { graph [rankdir=TB, nodesep=0.2, ranksep=0.3, bgcolor="transparent"]; node [shape=box, style="rounded,filled", fontname="Courier", fontsize=10, fillcolor="#f4f4f4", color="#888888", fontcolor="#000000", margin="0.08,0.03"]; edge [color="#777777", arrowsize=0.6];`;
 
+/** Past this many blocks nodes get no tooltip (the block's IR): it would be most of the SVG the page parses, and a
+ *  click shows the IR anyway. */
+const TOOLTIP_MAX_BLOCKS = 150;
+const tooltip = (b: GraphBlock, n: number) => (n > TOOLTIP_MAX_BLOCKS ? `tooltip=${quote(`block${b.id}`)}` : `tooltip=${quote(b.lines.join("\n"))}`);
+
 /** The generic function: one node per block, labelled with its id, its name where known, and its size. */
 export function genericGraph(blocks: GraphBlock[], entry: number): GraphSpec {
   const lines = [HEADER];
   for (const b of blocks) {
     const insts = b.lines.length - 2;
     const name = b.name;
-    lines.push(`b${b.id} [id=${quote(`g-block${b.id}`)}, label=${quote(`block${b.id}${name ? `\n${name}` : ""}\n${insts} inst${insts === 1 ? "" : "s"}`)}, tooltip=${quote(b.lines.join("\n"))}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
+    lines.push(`b${b.id} [id=${quote(`g-block${b.id}`)}, label=${quote(`block${b.id}${name ? `\n${name}` : ""}\n${insts} inst${insts === 1 ? "" : "s"}`)}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
   }
   for (const b of blocks) for (const s of b.succs) lines.push(`b${b.id} -> b${s};`);
   lines.push("}");
@@ -62,7 +67,7 @@ export function specializedGraph(blocks: (SpecializedBlock | CleanedBlock)[], en
   for (const b of blocks) {
     const pcs = "pcs" in b ? b.pcs : b.pc === undefined ? [] : [b.pc];
     const label = `block${b.id}\n${b.context}${pcs.length > 1 ? `\n+ pcs ${formatContext(pcs.filter((p) => p !== b.pc).join(","))}` : ""}`;
-    lines.push(`b${b.id} [id=${quote(`s-block${b.id}`)}, class=${quote(pcs.map((p) => `pc-${p}`).join(" "))}, label=${quote(label)}, fillcolor=${quote(colour(b.pc))}, tooltip=${quote(b.lines.join("\n"))}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
+    lines.push(`b${b.id} [id=${quote(`s-block${b.id}`)}, class=${quote(pcs.map((p) => `pc-${p}`).join(" "))}, label=${quote(label)}, fillcolor=${quote(colour(b.pc))}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
   }
   for (const b of blocks) for (const s of b.succs) lines.push(`b${b.id} -> b${s};`);
   lines.push("}");

@@ -357,25 +357,18 @@ function currentRequest(): RequestView | undefined {
   return state.result?.requests[state.request];
 }
 
-function parseSvg(text: string): SVGSVGElement {
-  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-  return document.importNode(doc.documentElement, true) as unknown as SVGSVGElement;
-}
-
-/** Make every node of a drawn graph a keyboard stop that Enter or Space clicks. */
-function focusableNodes(svg: SVGSVGElement, onPick: (node: SVGGElement) => void): void {
-  for (const node of svg.querySelectorAll<SVGGElement>("g.node")) {
-    node.setAttribute("tabindex", "0");
-    node.setAttribute("role", "button");
-    node.setAttribute("aria-label", node.querySelector("title")?.textContent ?? node.id);
-    node.addEventListener("click", () => onPick(node));
-    node.addEventListener("keydown", (e) => {
-      if (e.key !== "Enter" && e.key !== " ") return;
-      e.preventDefault();
-      onPick(node);
-    });
-  }
-}
+generic.onPick = (node) => {
+  const m = /^g-block(\d+)$/.exec(node.id);
+  if (m) selectGeneric(Number(m[1]));
+};
+specialized.onPick = (node) => {
+  const q = currentRequest();
+  if (!q) return;
+  const m = /^s-block(\d+)$/.exec(node.id);
+  const b = m ? [...(q.cleaned?.blocks ?? []), ...(q.specialized?.blocks ?? [])].find((x) => x.id === Number(m[1])) : undefined;
+  const pc = b ? b.pc : /^s-ctx(\d+)$/.exec(node.id)?.[1];
+  if (pc !== undefined) void select(q.func, Number(pc));
+};
 
 async function renderGraphs(): Promise<void> {
   const q = currentRequest();
@@ -395,36 +388,26 @@ async function drawGraphs(q: RequestView, drawing: number): Promise<void> {
   const entry = el.cleaned.checked ? q.cleaned?.entry : q.specialized?.entry;
   const gSpec = genericGraph(q.generic.blocks, q.generic.entry);
   const sSpec = blocks && entry !== undefined ? specializedGraph(blocks, entry, state.colour) : undefined;
-  // Both layouts start now (one worker, in order); the generic one is drawn as soon as it is ready.
-  const gSvg = layoutSvg(gSpec.dot);
+  // Both layouts start now (one worker, in order): the specialized one first, usually the smaller; each is drawn
+  // as soon as it is ready.
   const sSvg = sSpec && layoutSvg(sSpec.dot);
-  const g = parseSvg(await gSvg);
-  if (drawing !== state.drawing) return;
-  generic.show(g);
-  focusableNodes(g, (node) => {
-    const m = /^g-block(\d+)$/.exec(node.id);
-    if (m) selectGeneric(Number(m[1]));
-  });
-  generic.centre(g.querySelector(`#g-block${q.generic.entry}`));
-  if (!sSpec || !sSvg || !blocks) {
+  const gSvg = layoutSvg(gSpec.dot);
+  if (!sSpec || !sSvg) {
     specialized.clear();
     el.graphNote.hidden = false;
     el.graphNote.textContent = `Not specialized: ${q.stats.aborted ?? "no specialized function"}. The interpreter runs this function.`;
-    return;
+  } else {
+    const text = await sSvg;
+    if (drawing !== state.drawing) return;
+    el.graphNote.hidden = !sSpec.note;
+    el.graphNote.textContent = sSpec.note ?? "";
+    specialized.pane.dataset.nodes = String(sSpec.nodes);
+    if (specialized.show(sSpec.dot, () => text)) specialized.centre(specialized.pane.querySelector(`#s-block${entry}`) ?? specialized.pane.querySelector("g.node"));
+    highlight();
   }
-  const s = parseSvg(await sSvg);
+  const text = await gSvg;
   if (drawing !== state.drawing) return;
-  el.graphNote.hidden = !sSpec.note;
-  el.graphNote.textContent = sSpec.note ?? "";
-  specialized.show(s);
-  specialized.pane.dataset.nodes = String(sSpec.nodes);
-  focusableNodes(s, (node) => {
-    const m = /^s-block(\d+)$/.exec(node.id);
-    const b = m ? blocks.find((x) => x.id === Number(m[1])) : undefined;
-    const pc = b ? b.pc : /^s-ctx(\d+)$/.exec(node.id)?.[1];
-    if (pc !== undefined) void select(q.func, Number(pc));
-  });
-  specialized.centre(s.querySelector(`#s-block${entry}`) ?? s.querySelector("g.node"));
+  if (generic.show(gSpec.dot, () => text)) generic.centre(generic.pane.querySelector(`#g-block${q.generic.entry}`));
   highlight();
 }
 

@@ -1,12 +1,31 @@
-// Zoom and pan for a graph pane: the SVG is drawn at `scale` times its natural size inside a scrolling pane.
-// Ctrl+wheel (or pinch) and the +/− buttons zoom about a point, dragging pans, "fit" fits both dimensions, and
-// the keys + − 0 (fit) 1 (natural size) and the arrows work when the pane has the focus. Relies on the DOM only.
+// A graph pane: Graphviz's SVG text shown (parsed once per drawing and kept for the last few, so switching back
+// costs nothing, and not touched at all when the same drawing is asked for again), its nodes keyboard stops that
+// Enter or Space picks like a click (one listener on the pane). Zoom and pan: the SVG is drawn at `scale` times its
+// natural size inside a scrolling pane; Ctrl+wheel (or pinch) and the +/− buttons zoom about a point, dragging
+// pans, "fit" fits both dimensions, and the keys + − 0 (fit) 1 (natural size) and the arrows work when the pane
+// has the focus. Relies on the DOM only.
+const KEPT = 6;
+
 export class ZoomPane {
   private scale = 1;
   private natural = { w: 0, h: 0 };
+  private dot?: string;
+  private parsed = new Map<string, SVGSVGElement>();
+  /** Called with a node the learner clicked or pressed Enter on. */
+  onPick?: (node: SVGGElement) => void;
 
   constructor(readonly pane: HTMLElement) {
     pane.tabIndex = 0;
+    pane.addEventListener("click", (e) => {
+      const node = (e.target as Element).closest<SVGGElement>("g.node");
+      if (node) this.onPick?.(node);
+    });
+    pane.addEventListener("keydown", (e) => {
+      const node = (e.target as Element).closest?.<SVGGElement>("g.node");
+      if (!node || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      this.onPick?.(node);
+    });
     pane.addEventListener("wheel", (e) => {
       if (!e.ctrlKey && !e.metaKey) return;
       e.preventDefault();
@@ -46,15 +65,26 @@ export class ZoomPane {
     return this.scale;
   }
 
-  /** Put a new drawing in: natural size from its viewBox; it opens at natural size (or fitted, if smaller). */
-  show(svg: SVGSVGElement): void {
+  /** Show the drawing of `dot` (its SVG text from Graphviz). False when it is on show already (nothing done);
+   *  else it opens at natural size, or fitted if smaller. */
+  show(dot: string, svgText: () => string): boolean {
+    if (dot === this.dot && this.svg) return false;
+    let svg = this.parsed.get(dot);
+    if (!svg) {
+      svg = parseSvg(svgText());
+      this.parsed.set(dot, svg);
+      if (this.parsed.size > KEPT) this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    this.dot = dot;
     const vb = svg.viewBox.baseVal;
     this.natural = { w: vb?.width || svg.width.baseVal.value, h: vb?.height || svg.height.baseVal.value };
     this.pane.replaceChildren(svg);
     this.apply(Math.min(1, this.fitScale()));
+    return true;
   }
 
   clear(): void {
+    this.dot = undefined;
     this.pane.replaceChildren();
   }
 
@@ -102,4 +132,16 @@ export class ZoomPane {
     this.pane.scrollLeft += n.left - p.left - p.width / 2 + n.width / 2;
     this.pane.scrollTop += n.top - p.top - p.height / 2 + n.height / 2;
   }
+}
+
+/** Graphviz's SVG text as an element of the page, every node a keyboard stop named by its tooltip or id. */
+function parseSvg(text: string): SVGSVGElement {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = document.importNode(doc.documentElement, true) as unknown as SVGSVGElement;
+  for (const node of svg.querySelectorAll<SVGGElement>("g.node")) {
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", node.querySelector("text")?.textContent ?? node.id);
+  }
+  return svg;
 }
