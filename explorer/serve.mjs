@@ -39,7 +39,7 @@ function newestSource() {
 }
 
 say("building the interpreters (cached in build/interp/)…");
-const interp = spawnSync(process.execPath, [join(root, "bin", "futamura.mjs"), "build-interp", "toy", "fern", "fern-memory"], { stdio: ["ignore", "ignore", "inherit"] });
+const interp = spawnSync(process.execPath, [join(root, "bin", "futamura.mjs"), "build-interp", "toy", "fern", "fern-memory", "bf"], { stdio: ["ignore", "ignore", "inherit"] });
 if (interp.status !== 0) {
   console.error("explorer: building the interpreters failed");
   process.exit(1);

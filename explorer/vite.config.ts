@@ -3,8 +3,8 @@
 // whole repository, and the build targets browsers with top-level await (binaryen.js needs it). `base: "./"` makes
 // the built site work from any folder of any static file server. The interpreters' .wasm come from build/interp/
 // (`futamura build-interp` writes them; explorer/serve.mjs runs it first). util/wasi.ts (node:fs, node:wasi) is
-// replaced by src/no-wasi.ts: the page runs no WASI module, and Vite's dev server cannot serve node:fs to a
-// browser. Relies on vite.
+// replaced by src/no-wasi.ts and node:fs (brainfuck/loader.ts) by src/no-node-fs.ts: the page runs no WASI module
+// and reads no file, and Vite's dev server cannot serve node:fs to a browser. Relies on vite.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
@@ -15,7 +15,12 @@ const root = dirname(here);
 export default defineConfig({
   root: here,
   base: "./",
-  resolve: { alias: [{ find: /^.*\/util\/wasi\.ts$/, replacement: join(here, "src", "no-wasi.ts") }] },
+  resolve: {
+    alias: [
+      { find: /^.*\/util\/wasi\.ts$/, replacement: join(here, "src", "no-wasi.ts") },
+      { find: /^node:fs$/, replacement: join(here, "src", "no-node-fs.ts") },
+    ],
+  },
   build: {
     outDir: join(root, "build", "explorer"),
     emptyOutDir: true,

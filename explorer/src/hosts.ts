@@ -1,10 +1,11 @@
 // The host additions each language's programs need (interp/host.ts's ProgramHost): Fern's printing and runtime
-// error messages; the toy machine needs none. Shared by the page (snapshot) and the run worker: functions cannot
-// be posted to a worker, so each side makes its own from the program's bytes. Relies on lang/values.ts.
+// error messages, Brainfuck's error messages (by instruction: the bytes carry no lines); the toy machine needs none. Shared by the page (snapshot) and the run worker: functions cannot
+// be posted to a worker, so each side makes its own from the program's bytes. Relies on lang/values.ts and brainfuck/loader.ts.
 import type { ProgramHost } from "../../interp/host.ts";
+import { host as bfHost } from "../../brainfuck/loader.ts";
 import { fernHost } from "../../lang/values.ts";
 import type { Language } from "./pipeline.ts";
 
 export function programHost(language: Language, bytes: Uint8Array): ProgramHost | undefined {
-  return language === "fern" ? fernHost(bytes) : undefined;
+  return language === "fern" ? fernHost(bytes) : language === "bf" ? bfHost(bytes) : undefined;
 }

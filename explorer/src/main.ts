@@ -59,14 +59,16 @@ for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-zoom]"
   b.addEventListener("click", () => (b.dataset.zoom === "fit" ? pane.fit() : pane.zoomBy(b.dataset.zoom === "in" ? 1.25 : 0.8)));
 }
 
-/** The shipped interpreters (build/interp/, as `futamura build-interp` writes them) for each language. Fern has
- *  two: its locals and stack as weval registers, and `fern-memory`, the control that leaves them in memory. */
+/** The shipped interpreters (build/interp/, as `futamura build-interp` writes them) for each language (toy, Fern,
+ *  Brainfuck: interp/manifests/). Fern has two: its locals and stack as weval registers, and `fern-memory`, the
+ *  control that leaves them in memory. */
 const INTERPRETERS: Record<Language, { name: string; url: URL; note: string }[]> = {
   toy: [{ name: "toy", url: new URL("../../build/interp/toy.wasm", import.meta.url), note: "" }],
   fern: [
     { name: "fern", url: new URL("../../build/interp/fern.wasm", import.meta.url), note: "locals and stack as registers" },
     { name: "fern-memory", url: new URL("../../build/interp/fern-memory.wasm", import.meta.url), note: "locals and stack in memory" },
   ],
+  bf: [{ name: "bf", url: new URL("../../build/interp/bf.wasm", import.meta.url), note: "" }],
 };
 const interpreterBytes = new Map<string, Promise<Uint8Array>>();
 function interpreter(language: Language, name: string): Promise<Uint8Array> {
@@ -218,16 +220,19 @@ editor.text.addEventListener("keydown", (e) => {
 /** Both modules, one after the other, each in its own worker; a stopped run is reported, not thrown. */
 async function runBoth(r: Exploration): Promise<void> {
   const runs = Number(el.runs.value);
+  // A Brainfuck example's input and expected output live beside it (.in, .out).
+  const example = EXAMPLES.find((e) => e.source === editor.value);
+  const input = example?.input === undefined ? undefined : new TextEncoder().encode(example.input);
   const stopped = (e: unknown): RunOutcome => {
     if (!(e instanceof Stopped)) throw e;
     return { stdout: "", error: e.message, ms: [] };
   };
   for (const p of [el.outInterpreted, el.outWevaled, el.timeInterpreted, el.timeWevaled, el.verdict]) p.textContent = "";
   setStatus("running the interpreter (the snapshot)…");
-  const interpreted = await timedRun(r.snapshotWasm, r.language, r.programBytes, runs).catch(stopped);
+  const interpreted = await timedRun(r.snapshotWasm, r.language, r.programBytes, runs, input).catch(stopped);
   setStatus("running the wevaled module…");
-  const wevaled = interpreted.ms.length ? await timedRun(r.wevaledWasm, r.language, r.programBytes, runs).catch(stopped) : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
-  renderRuns(r, interpreted, wevaled);
+  const wevaled = interpreted.ms.length ? await timedRun(r.wevaledWasm, r.language, r.programBytes, runs, input).catch(stopped) : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
+  renderRuns(r, interpreted, wevaled, r.expect ?? example?.expect);
 }
 
 async function showResult(r: Exploration): Promise<void> {
@@ -246,7 +251,7 @@ async function showResult(r: Exploration): Promise<void> {
 
 /** Run 1 is cold: the module was just compiled, so V8 starts it in Liftoff (and a long call stays there: no
  *  on-stack replacement). Runs 2.. are new instances of the same compiled module: warm, tiered up. */
-function renderRuns(r: Exploration, interpreted: RunOutcome, wevaled: RunOutcome): void {
+function renderRuns(r: Exploration, interpreted: RunOutcome, wevaled: RunOutcome, expect: string | undefined): void {
   const show = (pre: HTMLElement, time: HTMLElement, o: RunOutcome) => {
     pre.textContent = o.stdout + (o.error ? `\n[error] ${o.error}` : "");
     pre.classList.toggle("has-error", !!o.error);
@@ -267,7 +272,7 @@ function renderRuns(r: Exploration, interpreted: RunOutcome, wevaled: RunOutcome
   const ti = show(el.outInterpreted, el.timeInterpreted, interpreted);
   const tw = show(el.outWevaled, el.timeWevaled, wevaled);
   const same = interpreted.stdout === wevaled.stdout && interpreted.error === wevaled.error && interpreted.result === wevaled.result;
-  const expected = r.expect === undefined ? "" : interpreted.stdout === r.expect ? " Matches the program's `expect:` lines." : " DIFFERS from the program's `expect:` lines.";
+  const expected = expect === undefined ? "" : interpreted.stdout === expect ? " Matches the program's expected output." : " DIFFERS from the program's expected output.";
   const stopped = Number.isNaN(ti.cold) || Number.isNaN(tw.cold) ? interpreted.error ?? wevaled.error ?? "stopped" : undefined;
   const v = verdict({ same, interpreted: ti, wevaled: tw, aborted: r.requests.filter((q) => q.stats.aborted).length, requests: r.requests.length, stopped });
   el.verdict.textContent = v.text + (stopped ? "" : `${expected} The first call runs in V8's baseline tier (Liftoff) and a long call stays there; more runs (fresh instances of the same compiled module) show the optimized tier. One machine, one page: ±15% is noise.`);

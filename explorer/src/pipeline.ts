@@ -11,6 +11,7 @@ import { BufferedOutput, InterpreterHost, type ProgramHost } from "../../interp/
 import { disassembleFern } from "../../lang/disassembler.ts";
 import { FUNC_HEADER } from "../../lang/opcodes.ts";
 import { compileFern } from "../../lang/program.ts";
+import { BF_ERRORS, BF_OPS, encodeBrainfuck, INSN_SIZE, parseBrainfuck } from "../../brainfuck/loader.ts";
 import { snapshot } from "../../snapshot/index.ts";
 import { specializeModule, type RequestStats, type SpecializeModuleResult } from "../../specializer/index.ts";
 import { targetsOf, type BlockId, type FunctionBody } from "../../specializer/ssa/ir.ts";
@@ -21,7 +22,7 @@ import { programHost } from "./hosts.ts";
 import { blockNames } from "./names.ts";
 import { ProgramError } from "./program-error.ts";
 
-export type Language = "toy" | "fern";
+export type Language = "toy" | "fern" | "bf";
 
 /** One instruction of the listing. */
 export interface ListedInstruction {
@@ -107,7 +108,7 @@ export interface Exploration {
 }
 
 
-export const FILE_NAME: Record<Language, string> = { toy: "program.asm", fern: "program.fern" };
+export const FILE_NAME: Record<Language, string> = { toy: "program.asm", fern: "program.fern", bf: "program.b" };
 
 interface Compiled {
   bytes: Uint8Array;
@@ -125,6 +126,7 @@ export function compileProgram(language: Language, source: string): Compiled {
       const instructions = p.program.instructions.map((ins) => ({ pc: ins.pc, text: formatInstruction(ins, p.program.strings, true), line: p.lineAt?.get(ins.pc) }));
       return { bytes: p.bytes, functions: [{ index: 0, name: "program", instructions }], expect: p.expect.stdout };
     }
+    if (language === "bf") return compileBrainfuck(source);
     const p = compileFern(source, FILE_NAME.fern);
     const functions = p.functions.map((f, index) => ({ index, name: f.name, instructions: disassembleFern(f.code).map((i) => ({ pc: i.pc, text: i.text, line: f.lines.get(i.pc) })) }));
     return { bytes: p.bytes, functions, expect: p.expect.stdout, host: programHost("fern", p.bytes) };
@@ -133,6 +135,24 @@ export function compileProgram(language: Language, source: string): Compiled {
     if (e instanceof Error && e.name === "BinaryError") throw new ProgramError(e.message);
     throw e;
   }
+}
+
+const BF_NAMES = Object.fromEntries(Object.entries(BF_OPS).map(([name, op]) => [op, name.toUpperCase()]));
+
+/** Brainfuck (brainfuck/loader.ts): runs merged, one listed instruction per bytecode instruction, errors with the
+ *  source position of the instruction that raised them. */
+function compileBrainfuck(source: string): Compiled {
+  const code = parseBrainfuck(source, FILE_NAME.bf);
+  const instructions = code.map((ins, i) => {
+    const jump = ins.op === BF_OPS.jz || ins.op === BF_OPS.jnz;
+    const arg = jump ? ` @${ins.arg * INSN_SIZE}` : ins.op === BF_OPS.add || ins.op === BF_OPS.move ? ` ${ins.arg}` : "";
+    return { pc: i * INSN_SIZE, text: `${BF_NAMES[ins.op]}${arg}`, line: ins.line };
+  });
+  const describeError = (kind: number, pc: number) => {
+    const at = code[pc / INSN_SIZE];
+    return `${FILE_NAME.bf}:${at?.line}:${at?.col}: runtime error: ${BF_ERRORS[kind] ?? `error ${kind}`}`;
+  };
+  return { bytes: encodeBrainfuck(code), functions: [{ index: 0, name: "program", instructions }], host: { describeError } };
 }
 
 /** Context keys an interpreter picks far from any pc (Fern's argument and parameter contexts, 0x40000000 and

@@ -11,11 +11,13 @@ export interface RunRequest {
   language: Language;
   program: Uint8Array;
   runs: number;
+  /** What the program reads (Brainfuck's `,`), the same bytes for every run. */
+  input?: Uint8Array;
 }
 
 self.onmessage = async (e: MessageEvent<RunRequest>) => {
-  const { wasm, language, program, runs } = e.data;
-  const hosted = { bytes: program, host: programHost(language, program) };
+  const { wasm, language, program, runs, input } = e.data;
+  const hosted = { bytes: program, host: programHost(language, program), input };
   const outcome: { stdout: string; result?: string; error?: string; ms: number[] } = { stdout: "", ms: [] };
   const module = await WebAssembly.compile(wasm as BufferSource);
   for (let i = 0; i < runs; i++) {

@@ -28,7 +28,7 @@ export function readShared(): Shared | undefined {
   const p = new URLSearchParams(location.hash.slice(1));
   const source = p.get("source");
   const language = p.get("language");
-  if (source === null || (language !== "toy" && language !== "fern")) return undefined;
+  if (source === null || (language !== "toy" && language !== "fern" && language !== "bf")) return undefined;
   return {
     language,
     interpreter: p.get("interpreter") ?? "",

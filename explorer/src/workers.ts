@@ -128,7 +128,7 @@ export function layoutSvg(dot: string): Promise<string> {
 let running: { worker: Worker; stop: () => void } | undefined;
 
 /** Run one module `runs` times in a fresh worker (run-worker.ts); Stop ends it with Stopped. */
-export function timedRun(wasm: Uint8Array, language: Language, program: Uint8Array, runs: number): Promise<RunOutcome> {
+export function timedRun(wasm: Uint8Array, language: Language, program: Uint8Array, runs: number, input?: Uint8Array): Promise<RunOutcome> {
   const worker = new Worker(new URL("./run-worker.ts", import.meta.url), { type: "module" });
   const t = performance.now();
   return new Promise<RunOutcome>((resolve, reject) => {
@@ -151,7 +151,7 @@ export function timedRun(wasm: Uint8Array, language: Language, program: Uint8Arr
       done();
       reject(new Error(`the run failed: ${e.message}`));
     };
-    worker.postMessage({ wasm, language, program, runs } satisfies RunRequest);
+    worker.postMessage({ wasm, language, program, runs, input } satisfies RunRequest);
   });
 }
 

@@ -3,7 +3,7 @@
 // one page for the whole file, to keep it quick. Screenshots go to build/explorer-screenshots/ for inspection.
 // Timings (first graph after load, graphs after Compile, the longest main-thread task) are printed, not asserted:
 // the machine is shared.
-import { mkdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
@@ -156,7 +156,7 @@ describe("the explorer page", () => {
     for (const label of await rawLit.allTextContents()) expect(label).toContain(`[${pc}]`);
     // The other way round: a generic block lights up its copies, one per context it was specialized in.
     await page.locator("#generic-graph g.node.highlight").first().click();
-    expect(await text("#detail-title")).toMatch(/^generic block\d+: \d+ cop(y|ies) in \d+ contexts?/);
+    expect(await text("#detail-title")).toMatch(/^generic block\d+( \(.+\))?: \d+ cop(y|ies) in \d+ contexts?/);
     expect(await page.locator("#specialized-graph g.node.highlight").count()).toBeGreaterThanOrEqual(1);
     await cleaned(true);
     await row.click();
@@ -341,6 +341,15 @@ describe("the explorer page", () => {
     await page.screenshot({ path: join(SHOTS, "dark.png") });
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize({ width: 1600, height: 1300 });
+  });
+
+  it("runs Brainfuck too, with the input and expected output kept beside the example", async () => {
+    expect(await run({ example: "brainfuck/reverse-input.b" })).toBe("done");
+    expect(await page.inputValue("#language")).toBe("bf");
+    expect(await text("#out-wevaled")).toBe(readFileSync(join(ROOT, "brainfuck", "programs", "reverse-input.out"), "utf8"));
+    expect(await text("#verdict")).toMatch(/^✓ same output .* Matches the program's expected output\./);
+    const every = await clickEveryInstruction();
+    expect(every.errors).toEqual([]);
   });
 
   it("an aborted specialization shows its reason and still runs, interpreted", async () => {
