@@ -4,7 +4,9 @@
 // natural size inside a scrolling pane; Ctrl+wheel (or pinch) and the +/− buttons zoom about a point, dragging
 // pans, "fit" fits both dimensions, and the keys + − 0 (fit) 1 (natural size) and the arrows work when the pane
 // has the focus. Relies on the DOM only.
-const KEPT = 6;
+const KEPT = 10;
+/** A drawing that would open smaller than this to fit opens at natural size instead. */
+const MIN_OPEN_SCALE = 0.6;
 
 export class ZoomPane {
   private scale = 1;
@@ -66,7 +68,8 @@ export class ZoomPane {
   }
 
   /** Show the drawing of `dot` (its SVG text from Graphviz). False when it is on show already (nothing done);
-   *  else it opens at natural size, or fitted if smaller. */
+   *  else it opens fitted when that keeps its labels readable (down to MIN_OPEN_SCALE), at natural size if not
+   *  (the caller centres it on the block that matters: the entry, or the selection). */
   show(dot: string, svgText: () => string): boolean {
     if (dot === this.dot && this.svg) return false;
     let svg = this.parsed.get(dot);
@@ -79,7 +82,8 @@ export class ZoomPane {
     const vb = svg.viewBox.baseVal;
     this.natural = { w: vb?.width || svg.width.baseVal.value, h: vb?.height || svg.height.baseVal.value };
     this.pane.replaceChildren(svg);
-    this.apply(Math.min(1, this.fitScale()));
+    const fit = this.fitScale();
+    this.apply(fit >= MIN_OPEN_SCALE ? Math.min(1, fit) : 1);
     return true;
   }
 
