@@ -6,7 +6,8 @@
 // Graphs are drawn as soon as specialization ends, the two runs after. Errors stay in the page: a program that does
 // not compile shows the CLI's `file:line:col: error: …` and its line in the editor, an aborted request shows its
 // reason while its function runs interpreted. Relies on workers.ts, graphs.ts, editor.ts, zoom.ts, verdict.ts,
-// tour.ts, share.ts and examples.ts.
+// diff.ts, selection.ts, tour.ts, share.ts and examples.ts.
+import { diffLines, DIFF_MAX_LINES } from "./diff.ts";
 import { Editor } from "./editor.ts";
 import { EXAMPLES, languageOf } from "./examples.ts";
 import { genericGraph, palette, specializedGraph } from "./graphs.ts";
@@ -50,6 +51,7 @@ const el = {
   wasmBefore: $("wasm-before"),
   wasmAfter: $("wasm-after"),
   finalWasm: $("final-wasm"),
+  wasmDiff: $("wasm-diff"),
 };
 const editor = new Editor($<HTMLTextAreaElement>("source"), $("gutter"), $("error-band"), $("line-band"));
 const generic = new ZoomPane($("generic-graph"));
@@ -482,7 +484,7 @@ function renderDetail(): void {
   if ((document.getElementById("final-wasm-details") as HTMLDetailsElement).open) void finalText(q.position).then((t) => detail === state.detail && (el.finalWasm.textContent = t));
   if (!state.sel) {
     el.detailTitle.firstChild!.textContent = "One instruction, before and after ";
-    for (const p of [el.irBefore, el.irAfter, el.wasmBefore, el.wasmAfter, el.context]) p.textContent = "";
+    for (const p of [el.irBefore, el.irAfter, el.wasmBefore, el.wasmAfter, el.context, el.wasmDiff]) p.textContent = "";
     return;
   }
   const res = resolveSelection(r, q, state.sel, el.cleaned.checked);
@@ -500,6 +502,7 @@ function renderDetail(): void {
       if (detail !== state.detail) return;
       el.wasmBefore.textContent = w.before;
       el.wasmAfter.textContent = q.cleaned ? w.after : "";
+      renderDiff(w.before, q.cleaned ? w.after : "");
       document.body.dataset.detail = String(detail);
     },
     (e: Error) => {
@@ -510,6 +513,23 @@ function renderDetail(): void {
   );
 }
 document.getElementById("final-wasm-details")!.addEventListener("toggle", () => renderDetail());
+
+function renderDiff(before: string, after: string): void {
+  const [a, b] = [before.split("\n"), after.split("\n")];
+  if (a.length > DIFF_MAX_LINES || b.length > DIFF_MAX_LINES) {
+    el.wasmDiff.textContent = `(over ${DIFF_MAX_LINES} lines: compare the two panes above)`;
+    return;
+  }
+  const sign = { same: "  ", del: "− ", ins: "+ " };
+  el.wasmDiff.replaceChildren(
+    ...diffLines(a, b).map((d) => {
+      const line = document.createElement("span");
+      line.className = d.kind;
+      line.textContent = sign[d.kind] + d.text + "\n";
+      return line;
+    }),
+  );
+}
 
 // ---- sharing, the tour, start -----------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-// Every instruction of every shipped example (bytecode/programs/*.asm, lang/programs/*.fern, lang/bench/*.fern)
+// Every instruction of every shipped example (bytecode/programs/*.asm, lang/programs/*.fern, lang/bench/*.fern,
+// brainfuck/programs/*.b)
 // through the explorer's pipeline, selection and Wasm printer (explorer/src/pipeline.ts, selection.ts,
 // wasm-text.ts: the code the page and its worker run), checking that each one's Wasm before and after prints. It
 // takes about two minutes on 2 cores, so it runs with FUTAMURA_EXPLORER_ALL=1 (like `npm run fuzz`); the browser
@@ -12,15 +13,15 @@ import { resolveSelection } from "../../explorer/src/selection.ts";
 import { WasmPrinter } from "../../explorer/src/wasm-text.ts";
 import { ROOT } from "../../util/root.ts";
 
-const files = ["bytecode/programs", "lang/programs", "lang/bench"].flatMap((d) =>
+const files = ["bytecode/programs", "lang/programs", "lang/bench", "brainfuck/programs"].flatMap((d) =>
   readdirSync(join(ROOT, d))
-    .filter((f) => f.endsWith(".asm") || f.endsWith(".fern"))
+    .filter((f) => f.endsWith(".asm") || f.endsWith(".fern") || f.endsWith(".b"))
     .map((f) => join(d, f)),
 );
 
 describe.runIf(process.env.FUTAMURA_EXPLORER_ALL === "1")("the explorer on every instruction of every example", () => {
   it.each(files)("%s", async (file) => {
-    const language: Language = file.endsWith(".fern") ? "fern" : "toy";
+    const language: Language = file.endsWith(".fern") ? "fern" : file.endsWith(".b") ? "bf" : "toy";
     const interpreter = readFileSync(join(ROOT, "build", "interp", `${language}.wasm`));
     const { exploration: r, bodies } = await explore({ language, source: readFileSync(join(ROOT, file), "utf8"), interpreter });
     const printer = await WasmPrinter.load(r.snapshotWasm, r.requests.filter((q) => !q.stats.aborted).map((q) => q.tableIndex));

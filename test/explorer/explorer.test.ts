@@ -141,6 +141,10 @@ describe("the explorer page", () => {
     expect(await text("#ir-after")).toMatch(/; context \[\d+\]/);
     expect(await text("#wasm-before")).toMatch(/^\(func \$fragment/);
     await page.waitForFunction(() => /i64\.sub/.test(document.getElementById("wasm-after")!.textContent!));
+    // The diff: the interpreter's fetch and dispatch went (−), the subtraction stayed.
+    await page.click("#diff-details summary");
+    expect(await page.locator("#wasm-diff .del").count()).toBeGreaterThan(5);
+    expect(await page.locator("#wasm-diff span:not(.del)", { hasText: "i64.sub" }).count()).toBeGreaterThanOrEqual(1);
     await page.click("#final-wasm-details summary");
     await page.waitForFunction(() => /\(loop/.test(document.getElementById("final-wasm")!.textContent!));
     // Linked to the source: its line is marked in the editor, and the context is said in words.
@@ -339,7 +343,40 @@ describe("the explorer page", () => {
     expect(await page.isHidden("#tour")).toBe(true);
   });
 
-  it("fits a 390 px phone and a 1280×720 laptop, and has a dark theme", async () => {
+/** The lowest WCAG contrast ratio between the text of these elements and the background they sit on. */
+function lowestContrast(selectors: string[]): Promise<{ ratio: number; where: string }> {
+  return page.evaluate((sels) => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (e: Element | null): number[] => {
+      for (; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
+      }
+      return rgb(getComputedStyle(document.documentElement).backgroundColor);
+    };
+    let worst = { ratio: Infinity, where: "" };
+    for (const sel of sels)
+      for (const e of document.querySelectorAll(sel)) {
+        const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < worst.ratio) worst = { ratio, where: `${sel}: ${getComputedStyle(e).color} on ${background(e)}` };
+      }
+    return worst;
+  }, selectors);
+}
+
+const TEXTS = ["small", "#gutter span", ".listing td", "#stats th", ".time", "#verdict", "#status", ".tagline", "label", "#context-words", ".run-card pre"];
+
+  it("fits a 390 px phone and a 1280×720 laptop, and has a dark theme, both with AA contrast", async () => {
+    const light = await lowestContrast(TEXTS);
+    expect(light.ratio, light.where).toBeGreaterThanOrEqual(4.5);
     await page.setViewportSize({ width: 390, height: 844 });
     const widths = await page.evaluate(() => ["source-pane", "listing-pane", "specialized-pane"].map((id) => document.getElementById(id)!.getBoundingClientRect().width));
     for (const w of widths) expect(w).toBeGreaterThan(300);
@@ -349,6 +386,8 @@ describe("the explorer page", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await page.emulateMedia({ colorScheme: "dark" });
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(21, 24, 28)");
+    const dark = await lowestContrast(TEXTS);
+    expect(dark.ratio, dark.where).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: join(SHOTS, "dark.png") });
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize({ width: 1600, height: 1300 });

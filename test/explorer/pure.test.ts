@@ -1,6 +1,8 @@
-// The explorer's speed verdict (explorer/src/verdict.ts) says only what its numbers can: no ratio under 1 ms,
-// slower called slower, aborted or partly interpreted modules labelled, a stopped run not compared.
+// The explorer's pure parts. The speed verdict (explorer/src/verdict.ts) says only what its numbers can: no ratio
+// under 1 ms, slower called slower, aborted or partly interpreted modules labelled, a stopped run not compared. The
+// before → after diff (diff.ts) keeps what both sides share.
 import { describe, expect, it } from "vitest";
+import { diffLines } from "../../explorer/src/diff.ts";
 import { speedWords, verdict } from "../../explorer/src/verdict.ts";
 
 const base = { same: true, aborted: 0, requests: 1 };
@@ -27,5 +29,17 @@ describe("the explorer's verdict", () => {
   it("compares nothing when a run was stopped, and says when outputs differ", () => {
     expect(verdict({ ...base, stopped: "stopped after 1.2 s", interpreted: { cold: NaN }, wevaled: { cold: NaN } })).toEqual({ text: "■ stopped after 1.2 s: outputs not compared.", kind: "" });
     expect(verdict({ ...base, same: false, interpreted: { cold: 5 }, wevaled: { cold: 5 } }).kind).toBe("bad");
+  });
+});
+
+describe("the explorer's before → after diff", () => {
+  it("keeps common lines (indentation aside) and marks what went and what came", () => {
+    expect(diffLines(["(block", "  (i32.load)", "  (i64.sub)", ")"], ["(i64.sub)", "(i64.add)"])).toEqual([
+      { kind: "del", text: "(block" },
+      { kind: "del", text: "  (i32.load)" },
+      { kind: "same", text: "(i64.sub)" },
+      { kind: "ins", text: "(i64.add)" },
+      { kind: "del", text: ")" },
+    ]);
   });
 });
