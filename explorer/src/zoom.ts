@@ -141,7 +141,7 @@ export class ZoomPane {
 /** Graphviz's SVG text as an element of the page, every node a keyboard stop named by its tooltip or id. */
 function parseSvg(text: string): SVGSVGElement {
   const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-  const svg = document.importNode(doc.documentElement, true) as unknown as SVGSVGElement;
+  const svg = document.adoptNode(doc.documentElement) as unknown as SVGSVGElement; // moved, not copied
   for (const node of svg.querySelectorAll<SVGGElement>("g.node")) {
     node.setAttribute("tabindex", "0");
     node.setAttribute("role", "button");
