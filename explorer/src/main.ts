@@ -13,7 +13,7 @@ import { EXAMPLES, languageOf } from "./examples.ts";
 import { genericGraph, palette, specializedGraph } from "./graphs.ts";
 import type { CleanedBlock, Exploration, Language, RequestView, RunOutcome, SpecializedBlock } from "./pipeline.ts";
 import { ProgramError } from "./program-error.ts";
-import { contextWords, resolveSelection, type Selection } from "./selection.ts";
+import { contextWords, handlers, resolveSelection, type Selection } from "./selection.ts";
 import { readShared, writeShared, type Shared } from "./share.ts";
 import { startTour } from "./tour.ts";
 import { verdict } from "./verdict.ts";
@@ -415,7 +415,18 @@ async function drawGraphs(q: RequestView, drawing: number): Promise<void> {
   const text = await gSvg;
   if (drawing !== state.drawing) return;
   if (generic.show(gSpec.dot, () => text)) generic.centre(generic.pane.querySelector(`#g-block${q.generic.entry}`));
+  nameHandlers(state.result!);
   highlight();
+}
+
+/** Hovering a case of the dispatch says which opcodes it handled in this program (selection.ts, handlers). */
+function nameHandlers(r: Exploration): void {
+  for (const [block, ops] of handlers(r)) {
+    const node = generic.pane.querySelector(`#g-block${block}`);
+    const title = node?.querySelector("title");
+    if (title) title.textContent = `block${block}: handles ${ops.join(", ")} (in this program)`;
+    node?.setAttribute("aria-label", `block${block}, handles ${ops.join(", ")}`);
+  }
 }
 
 el.request.addEventListener("change", async () => {

@@ -1,7 +1,8 @@
 // What a selection stands for, shared by the page (main.ts) and its tests: a bytecode instruction (from the source,
 // the listing or a specialized block) or a generic block, resolved in one request to the generic blocks it went
 // through, the specialized blocks made for it (before or after cleanup) and the context they were made in — and a
-// context said in words. Pure data in, data out. Relies on pipeline.ts's records.
+// context said in words, and which opcodes each of the dispatch's cases handled in this program. Pure data in,
+// data out. Relies on pipeline.ts's records.
 import type { CleanedBlock, Exploration, RequestView, SpecializedBlock } from "./pipeline.ts";
 
 export type Selection = { kind: "pc"; func: number; pc: number } | { kind: "generic"; block: number };
@@ -38,7 +39,8 @@ export function resolveSelection(r: Exploration, q: RequestView, sel: Selection,
   const copies = raw.filter((b) => b.orig === sel.block);
   const inCleaned = cleaned.filter((b) => b.origs.includes(sel.block));
   const contexts = new Set(copies.map((b) => b.context)).size;
-  const name = q.generic.blocks.find((b) => b.id === sel.block)?.name;
+  const handled = handlers(r).get(sel.block);
+  const name = [q.generic.blocks.find((b) => b.id === sel.block)?.name, handled && `handles ${handled.join(", ")}`].filter((x) => x).join(" · ");
   return {
     title: `generic block${sel.block}${name ? ` (${name})` : ""}: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} in ${contexts} context${contexts === 1 ? "" : "s"} `,
     context: contexts === 1 ? copies[0].context : undefined,
@@ -46,6 +48,29 @@ export function resolveSelection(r: Exploration, q: RequestView, sel: Selection,
     drawn: afterCleanup ? inCleaned : copies,
     cleaned: inCleaned.map((b) => b.id),
   };
+}
+
+const handled = new WeakMap<Exploration, Map<number, string[]>>();
+
+/** For each of the dispatch's cases (the blocks names.ts calls "case k"), the opcodes whose specialized copies
+ *  start in it, in this program: what that case handles, as far as the program shows. The interpreter's Wasm has no
+ *  names; this is derived, never guessed. One generic function per exploration (every request specializes the
+ *  interpreter's one body). */
+export function handlers(r: Exploration): Map<number, string[]> {
+  let m = handled.get(r);
+  if (m) return m;
+  const sets = new Map<number, Set<string>>();
+  for (const q of r.requests) {
+    const cases = new Set(q.generic.blocks.filter((b) => /\bcases? /.test(b.name ?? "")).map((b) => b.id));
+    const opOf = new Map(r.functions[q.func]?.instructions.map((i) => [i.pc, i.text.split(" ")[0]]) ?? []);
+    for (const b of q.specialized?.blocks ?? []) {
+      const op = b.pc === undefined ? undefined : opOf.get(b.pc);
+      if (op && cases.has(b.orig)) (sets.get(b.orig) ?? sets.set(b.orig, new Set()).get(b.orig)!).add(op);
+    }
+  }
+  m = new Map([...sets].map(([b, ops]) => [b, [...ops].sort()]));
+  handled.set(r, m);
+  return m;
 }
 
 /** Fern's interpreter keys its constant-trip loops' contexts far above any pc (interp/as/fern.ts: PARAM_CONTEXT

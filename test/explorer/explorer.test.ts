@@ -144,6 +144,8 @@ describe("the explorer page", () => {
     expect(await lit.count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#generic-graph g.node.highlight").count()).toBeGreaterThanOrEqual(1);
     expect(await text("#detail-title")).toContain(`pc ${pc}: DEC`);
+    // The dispatch's case it went through is named by what it handled in this program.
+    expect(await page.locator('#generic-graph g.node.highlight[aria-label*="handles DEC"]').count()).toBe(1);
     expect(await text("#ir-before")).toMatch(/i64\.sub/); // the interpreter's acc -= 1
     expect(await text("#ir-after")).toMatch(/; context \[\d+\]/);
     expect(await text("#wasm-before")).toMatch(/^\(func \$fragment/);
