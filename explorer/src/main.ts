@@ -17,7 +17,7 @@ import { contextWords, handlers, resolveSelection, type Selection } from "./sele
 import { readShared, writeShared, type Shared } from "./share.ts";
 import { startTour } from "./tour.ts";
 import { verdict } from "./verdict.ts";
-import { explore, finalText, layoutSvg, stopAll, Stopped, timedRun, wasmText } from "./workers.ts";
+import { explore, finalText, layoutSvg, stopAll, Stopped, timedRun, warmUp, wasmText } from "./workers.ts";
 import { ZoomPane } from "./zoom.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -211,7 +211,10 @@ async function runPipeline(): Promise<void> {
   }
 }
 el.run.addEventListener("click", () => void runPipeline());
-el.stop.addEventListener("click", () => stopAll());
+el.stop.addEventListener("click", () => {
+  stopAll();
+  warmUp(); // fresh workers, ready for the next run
+});
 editor.text.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
@@ -569,6 +572,7 @@ el.tour.addEventListener("click", async () => {
 });
 
 async function start(): Promise<void> {
+  warmUp();
   const s = readShared();
   if (s) {
     el.language.value = s.language;

@@ -36,6 +36,15 @@ class Client<Job extends { id: number }, Reply extends { id: number }> {
 
   call<R>(job: Unnumbered<Job>, progress?: (stage: string) => void, transfer: Transferable[] = []): Promise<R> {
     const id = this.next++;
+    this.start();
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: never) => void, reject, progress, started: performance.now() });
+      this.worker!.postMessage({ ...job, id }, transfer);
+    }).finally(() => this.pending.delete(id));
+  }
+
+  /** Start the worker now (it loads its libraries while the page does other things). */
+  start(): void {
     if (!this.worker) {
       const w = this.make();
       w.onmessage = (e: MessageEvent<Reply>) => {
@@ -45,10 +54,6 @@ class Client<Job extends { id: number }, Reply extends { id: number }> {
       w.onerror = (e) => this.fail(new Error(`a worker failed: ${e.message}`));
       this.worker = w;
     }
-    return new Promise<R>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: never) => void, reject, progress, started: performance.now() });
-      this.worker!.postMessage({ ...job, id }, transfer);
-    }).finally(() => this.pending.delete(id));
   }
 
   get busy(): boolean {
@@ -153,6 +158,12 @@ export function timedRun(wasm: Uint8Array, language: Language, program: Uint8Arr
     };
     worker.postMessage({ wasm, language, program, runs, input } satisfies RunRequest);
   });
+}
+
+/** Start the pipeline and Graphviz workers, so binaryen.js and Graphviz load while the page sets itself up. */
+export function warmUp(): void {
+  pipeline.start();
+  layout.start();
 }
 
 /** Stop whatever is working (the pipeline, a layout, a run). True if something was stopped. */
