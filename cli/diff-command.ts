@@ -5,6 +5,7 @@
 import { differential, interpreterAndProgram, type RunOutcome } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { readUserFile } from "../util/files.ts";
+import { progressLine } from "./progress.ts";
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
 
@@ -20,7 +21,8 @@ export async function diffCommand(files: string[], opts: { interp?: string; inpu
   for (const file of files) {
     const { interp, program } = await interpreterAndProgram(opts.interp, file);
     const input = opts.input ? readUserFile(opts.input) : program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name });
+    const progress = progressLine(file);
+    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name, onProgress: progress.onProgress }).finally(progress.clear);
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
     if (r.same) {
       process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);

@@ -7,19 +7,26 @@ import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
-import { benchCommand } from "./bench-command.ts";
-import { diffCommand } from "./diff-command.ts";
-import { exploreCommand, type ExploreFlags } from "./explore-command.ts";
-import { asmCommand, disCommand } from "./bytecode-commands.ts";
-import { buildCommand, buildInterpCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
-import { newInterpCommand } from "./new-interp-command.ts";
-import { runCommand, type RunFlags } from "./run-command.ts";
+import type { ExploreFlags } from "./explore-command.ts";
+import type { RunFlags } from "./run-command.ts";
 
 const TRAIN = "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
 const TRAIN_FUEL = `with --train (implied): stop the training run after n calls plus loop back-edges (default ${DEFAULT_TRAINING_FUEL})`;
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
+// Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
+// pay for the others' dependencies (vega, the specializer, binaryen, the AssemblyScript compiler).
+const commands = {
+  bytecode: () => import("./bytecode-commands.ts"),
+  run: () => import("./run-command.ts"),
+  pipeline: () => import("./pipeline-commands.ts"),
+  diff: () => import("./diff-command.ts"),
+  bench: () => import("./bench-command.ts"),
+  newInterp: () => import("./new-interp-command.ts"),
+  explore: () => import("./explore-command.ts"),
+};
+
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -35,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("futamura")
     .description("Turn a bytecode interpreter into an ahead-of-time compiler by partially evaluating its WebAssembly.")
-    .option("--verbose", "show stack traces for internal errors")
+    .option("--verbose", "show stack traces for internal errors, and where `run --aot` took its compiled code from when stderr is not a terminal")
     .version(packageVersion(), "-V, --version", "print futamura's version")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
@@ -47,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<file.asm>", "assembly source")
     .option("-o, --out <file>", "output file (default: the input with .fbc)")
     .action(async (file: string, opts: { out?: string }) => {
-      exitCode = await asmCommand(file, opts);
+      exitCode = await (await commands.bytecode()).asmCommand(file, opts);
     });
 
   program
@@ -56,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<program>", "a .fbc binary or .asm source, or a .fern source")
     .option("-o, --out <file>", "write to a file instead of standard output")
     .action(async (file: string, opts: { out?: string }) => {
-      exitCode = await disCommand(file, opts);
+      exitCode = await (await commands.bytecode()).disCommand(file, opts);
     });
 
   program
@@ -74,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
     .action(async (file: string, opts: RunFlags) => {
-      exitCode = await runCommand(file, opts);
+      exitCode = await (await commands.run()).runCommand(file, { ...opts, verbose });
     });
 
   program
@@ -86,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r)")
     .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
-      exitCode = await snapshotCommand(interp, file, opts);
+      exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
     });
 
   program
@@ -98,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
     .option("--verify", "run the IR verifier after every transform")
     .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }) => {
-      exitCode = await specializeCommand(file, opts);
+      exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
     });
 
   program
@@ -115,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
-      exitCode = await buildCommand(file, opts);
+      exitCode = await (await commands.pipeline()).buildCommand(file, opts);
     });
 
   program
@@ -127,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("-o, --out <file>", "output module for --roundtrip")
     .option("--verify", "run the IR verifier")
     .action(async (file: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }) => {
-      exitCode = await irCommand(file, opts);
+      exitCode = await (await commands.pipeline()).irCommand(file, opts);
     });
 
   program
@@ -141,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
-      exitCode = await diffCommand(files, opts);
+      exitCode = await (await commands.diff()).diffCommand(files, opts);
     });
 
   program
@@ -163,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
     .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string }) => {
-      exitCode = await benchCommand(programs, opts);
+      exitCode = await (await commands.bench()).benchCommand(programs, opts);
     });
 
   program
@@ -173,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--dir <dir>", "write it here instead of ./NAME/")
     .option("--ext <ext>", "its programs' file extension (default: the name)")
     .action(async (name: string, opts: { dir?: string; ext?: string }) => {
-      exitCode = await newInterpCommand(name, opts);
+      exitCode = await (await commands.newInterp()).newInterpCommand(name, opts);
     });
 
   program
@@ -182,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("[interpreters...]", "manifests (.json), AssemblyScript entries (.ts) or names (default: every known interpreter)")
     .option("--force", "rebuild even when the cached module is up to date")
     .action(async (specs: string[], opts: { force?: boolean }) => {
-      exitCode = await buildInterpCommand(specs, opts);
+      exitCode = await (await commands.pipeline()).buildInterpCommand(specs, opts);
     });
 
   program
@@ -193,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--host <host>", "address to serve on (default 127.0.0.1)")
     .option("--out <dir>", "where the site is written (default build/explorer/)")
     .action(async (opts: ExploreFlags) => {
-      exitCode = await exploreCommand(opts);
+      exitCode = await (await commands.explore()).exploreCommand(opts);
     });
 
   try {

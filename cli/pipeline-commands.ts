@@ -17,6 +17,7 @@ import { roundTripModule } from "../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
 import { exportNames, readUserFile, readUserWasm, writeFileAtomic } from "../util/files.ts";
+import { progressLine } from "./progress.ts";
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -56,7 +57,8 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
 
 export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }): Promise<number> {
   const wasm = readUserWasm(input);
-  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats });
+  const progress = progressLine(input);
+  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
   if (r.requests.length === 0) {
     const exports = exportNames(wasm);
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
@@ -76,7 +78,8 @@ export async function specializeCommand(input: string, opts: { out: string; stat
 export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
   const train = trainingFuel(opts.train, opts.trainFuel);
   const { interp, program } = await interpreterAndProgram(opts.interp, programFile);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name });
+  const progress = progressLine(programFile);
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
   writeFileAtomic(opts.out, withProgramSection(r.wasm, interp.name, program.bytes), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);

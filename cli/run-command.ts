@@ -18,6 +18,7 @@ import { readUserFile } from "../util/files.ts";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
+import { progressLine } from "./progress.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -32,6 +33,8 @@ export interface RunFlags {
   timeout?: string;
   train?: boolean;
   trainFuel?: string;
+  /** The global --verbose (main.ts passes it down). */
+  verbose?: boolean;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
@@ -150,10 +153,14 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name });
+    const progress = progressLine(file);
+    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;
-    process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}${aborted ? `; ${aborted} request(s) not specialized run interpreted` : ""}\n`);
+    // Where the compiled code came from is for a person at a terminal (or --verbose), not for a pipe that reads
+    // stderr; a request left to the interpreter is always said.
+    if (process.stderr.isTTY || opts.verbose) process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`);
+    if (aborted) process.stderr.write(`futamura: ${file}: ${aborted} request(s) not specialized run interpreted\n`);
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.

@@ -28,8 +28,14 @@ import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
 import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
 
+/** A stage of a build as it goes: `done` of `total` steps (snapshot 0/1 → 1/1, specialize request k of n, binaryen
+ *  0/1 → 1/1, each stage's last call has done = total); the caller renders it (the CLI draws a bar on a terminal). */
+export type ProgressCallback = (stage: string, done: number, total: number) => void;
+
 export interface SpecializeOptions {
   limits?: Partial<Limits>;
+  /** Told of each stage's progress (an observer: it changes nothing). */
+  onProgress?: ProgressCallback;
   /** Run the IR verifier after each transform. */
   verify?: boolean;
   /** Receives the generic and specialized IR per request (for --dump-ir). */
@@ -141,16 +147,23 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
     if (results[i].stats.aborted) aborted.add(i);
   };
   plan();
-  requests.forEach((_, i) => specializeAt(i));
+  requests.forEach((_, i) => {
+    opts.onProgress?.("specialize", i, requests.length);
+    specializeAt(i);
+  });
   for (;;) {
     plan();
     const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
     if (stale.length === 0) break;
-    stale.forEach(specializeAt);
+    stale.forEach((i, k) => {
+      opts.onProgress?.("specialize again (a request's folded slot moved)", k, stale.length);
+      specializeAt(i);
+    });
   }
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
   const specializeMs = performance.now() - t0;
 
+  opts.onProgress?.("specialize", requests.length, requests.length);
   const t1 = performance.now();
   const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts);
   const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
@@ -271,7 +284,12 @@ async function rewriteModule(
     b.setOptimizeLevel(optimizeLevel);
     b.setShrinkLevel(0);
     if (optimizeLevel > 0 && opts.optimizeModule) mod.optimize();
-    else for (const a of added) optimizeSpecialized(mod, a.name, a.plan);
+    else
+      added.forEach((a, k) => {
+        opts.onProgress?.("binaryen", k, added.length);
+        optimizeSpecialized(mod, a.name, a.plan);
+      });
+    opts.onProgress?.("binaryen", added.length, added.length);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
     // one function: binaryen's simplify-globals forwards the constant within the block (V8 folds the compare that
     // is left). Run after the optimization, when inlined bodies no longer sit in blocks of their own. calls.fern,
