@@ -6,6 +6,7 @@ import { ratioLines, table } from "../bench/report.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { UserError } from "../util/errors.ts";
 import { benchCompileCommand, type BenchCompileFlags } from "./bench-compile-command.ts";
+import { rerunWithTimeout } from "./timeout.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
@@ -31,8 +32,10 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
-  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : "", opts.timeout !== undefined ? "--timeout" : ""].filter(Boolean);
+  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : ""].filter(Boolean);
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
+  // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
+  if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
   const { rows, meta, files } = await runBench({
     programs,
     interp: opts.interp,

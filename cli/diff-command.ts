@@ -6,6 +6,7 @@ import { differential, interpreterAndProgram, type RunOutcome } from "../pipelin
 import { trainingFuel } from "../pipeline/train.ts";
 import { readUserFile } from "../util/files.ts";
 import { progressLine } from "./progress.ts";
+import { rerunWithTimeout } from "./timeout.ts";
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
 
@@ -15,7 +16,8 @@ function preview(o: RunOutcome): string {
   return `${text} (${o.bytes.length} bytes)${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }
 
-export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
+export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string }): Promise<number> {
+  if (opts.timeout !== undefined) return rerunWithTimeout("diff", files.join(" "), opts.timeout);
   const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;
   for (const file of files) {

@@ -147,7 +147,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
+    .option("--timeout <seconds>", "stop the whole diff after this many seconds (exit code 124): an endless program would hang it")
+    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string }) => {
       exitCode = await (await commands.diff()).diffCommand(files, opts);
     });
 
@@ -168,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
-    .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
+    .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)")
     .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string }) => {
       exitCode = await (await commands.bench()).benchCommand(programs, opts);
     });
