@@ -12,6 +12,9 @@ import type { RunFlags } from "./run-command.ts";
 
 const TRAIN = "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
 const TRAIN_FUEL = `with --train (implied): stop the training run after n calls plus loop back-edges (default ${DEFAULT_TRAINING_FUEL})`;
+const INIT = "the init export (default wizer.initialize, else wizer-initialize); --init-func is the same option, as weval and wizer name it";
+/** Every output path: written atomically, never over an input, its missing folders created. */
+const CREATED = "missing folders are created";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
@@ -36,7 +39,13 @@ function quietOnClosedPipe(): void {
   if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** weval's and wizer's name for --init (`--init-func NAME`, `--init-func=NAME`) is accepted as --init. */
+function initFuncAsInit(argv: string[]): string[] {
+  return argv.map((a) => (a === "--init-func" ? "--init" : a.startsWith("--init-func=") ? `--init=${a.slice("--init-func=".length)}` : a));
+}
+
+export async function main(argvGiven: string[]): Promise<number> {
+  const argv = initFuncAsInit(argvGiven);
   quietOnClosedPipe();
   const verbose = argv.includes("--verbose");
   let exitCode = 0;
@@ -52,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     .command("asm")
     .description("assemble a .asm file into a binary program (.fbc)")
     .argument("<file.asm>", "assembly source")
-    .option("-o, --out <file>", "output file (default: the input with .fbc)")
+    .option("-o, --out <file>", `output file (default: the input with .fbc; ${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
       exitCode = await (await commands.bytecode()).asmCommand(file, opts);
     });
@@ -61,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     .command("dis")
     .description("disassemble a binary program (or an .asm file, normalized) to assembly text; a .fern program: its compiled functions' bytecode, with source lines")
     .argument("<program>", "a .fbc binary or .asm source, or a .fern source")
-    .option("-o, --out <file>", "write to a file instead of standard output")
+    .option("-o, --out <file>", `write to a file instead of standard output (${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
       exitCode = await (await commands.bytecode()).disCommand(file, opts);
     });
@@ -76,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--input <file>", "what the program reads (default: standard input)")
     .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
-    .option("--init <export>", "with --aot: the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", `with --aot: ${INIT}`)
     .option("--train", `with --aot: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
@@ -89,9 +98,9 @@ export async function main(argv: string[]): Promise<number> {
     .description("run an interpreter's init with a program loaded and write the initialized module (like wizer)")
     .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
     .argument("<program>", "a program for that interpreter")
-    .requiredOption("-o, --out <file>", "output module")
+    .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r)")
-    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", INIT)
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
       exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
     });
@@ -100,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     .command("specialize")
     .description("specialize a snapshot's pending weval requests (our weval)")
     .argument("<snapshot.wasm>", "a snapshot with pending weval requests")
-    .requiredOption("-o, --out <file>", "output module")
+    .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
     .option("--verify", "run the IR verifier after every transform")
@@ -112,13 +121,13 @@ export async function main(argv: string[]): Promise<number> {
     .command("build")
     .description("compile a program: snapshot the interpreter with it, then specialize (cached)")
     .argument("<program>", "a program for any known interpreter (chosen by --interp or the file's extension)")
-    .requiredOption("-o, --out <file>", "output module")
+    .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--interp <name|file>", INTERP)
     .option("--stats", "print specialization statistics")
     .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
     .option("--verify", "run the IR verifier after every transform")
     .option("--no-cache", "do not read or write the specialization cache")
-    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", INIT)
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
@@ -131,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<module>", "a Wasm module, or an interpreter's name (toy, fern, bf, …), manifest .json or entry .ts (built when stale)")
     .option("--func <name>", "only this function (export name, $index or index; `futamura specialize --stats` names each request's)")
     .option("--roundtrip", "write the module back through the IR (needs -o)")
-    .option("-o, --out <file>", "output module for --roundtrip")
+    .option("-o, --out <file>", `output module for --roundtrip (${CREATED})`)
     .option("--verify", "run the IR verifier")
     .action(async (file: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }) => {
       exitCode = await (await commands.pipeline()).irCommand(file, opts);
@@ -144,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--interp <name|file>", INTERP)
     .option("--input <file>", "what every program reads (default: the input its loader gives, else none)")
     .option("--quiet", "do not print each program's output")
-    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", INIT)
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the whole diff after this many seconds (exit code 124): an endless program would hang it")
@@ -160,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--quick", "10M iterations, one run each (a smoke test); with --compile: the smallest size of each series")
     .option("--runs <n>", "warm runs per row (default 7)")
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
-    .option("--out <dir>", "results directory (default results/)")
+    .option("--out <dir>", "results directory (default results/, created when missing; each run replaces the reports in it)")
     .option("--json <file>", "also write the JSON report here")
     .option("--engine <names>", "engines, comma-separated or repeated: v8, jco, wasmtime (default: v8,jco)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--peers", "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers")
