@@ -21,9 +21,9 @@ export async function diffCommand(files: string[], opts: { interp?: string; inpu
   const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;
   for (const file of files) {
-    const { interp, program } = await interpreterAndProgram(opts.interp, file);
-    const input = opts.input ? readUserFile(opts.input) : program.input;
     const progress = progressLine(file);
+    const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
+    const input = opts.input ? readUserFile(opts.input) : program.input;
     const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name, onProgress: progress.onProgress }).finally(progress.clear);
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
     if (r.same) {

@@ -121,7 +121,8 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
     return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: deepStack ? embedded!.program : new Uint8Array(0), host, deepStack }, opts, out);
   }
-  const { interp, program } = await interpreterAndProgram(opts.interp, file);
+  const progress = progressLine(file);
+  const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
   const wasi = isWasiCommand(interp.wasm);
   if (!wasi) requireRunExport(opts.interp ?? interp.path, new WebAssembly.Module(interp.wasm as BufferSource));
   if (wasi && (opts.trace || opts.expect)) throw new UserError("--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints");
@@ -133,7 +134,6 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const progress = progressLine(file);
     const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;

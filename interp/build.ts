@@ -19,6 +19,7 @@ import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 import { coreImportNames } from "./host.ts";
 import { builtinManifest, type Manifest } from "./manifest.ts";
 
@@ -78,7 +79,7 @@ function sourceHash(m: Manifest): string {
 }
 
 /** Build (or reuse) an interpreter module: a built-in one by name, or any manifest. */
-export async function buildInterpreter(which: string | Manifest = "toy", opts: { regenerate?: boolean; force?: boolean } = {}): Promise<BuiltInterpreter> {
+export async function buildInterpreter(which: string | Manifest = "toy", opts: { regenerate?: boolean; force?: boolean; onProgress?: ProgressCallback } = {}): Promise<BuiltInterpreter> {
   const m = typeof which === "string" ? builtinManifest(which) : which;
   if (m.entry.startsWith(AS_DIR)) refreshGenerated(opts.regenerate ?? true);
   const path = m.out;
@@ -87,7 +88,9 @@ export async function buildInterpreter(which: string | Manifest = "toy", opts: {
   if (!opts.force && existsSync(path) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
     return { name: m.name, wasm: new Uint8Array(readFileSync(path)), path };
   }
+  opts.onProgress?.(`build interpreter ${m.name} (asc)`, 0, 1);
   const wasm = (await renameExports(await compile(m))) as Uint8Array<ArrayBuffer>;
+  opts.onProgress?.(`build interpreter ${m.name} (asc)`, 1, 1);
   checkInterpreter(wasm, m);
   writeFileAtomic(path, wasm);
   writeFileAtomic(stamp, hash);

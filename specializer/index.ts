@@ -28,14 +28,15 @@ import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
 import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
 
-/** A stage of a build as it goes: `done` of `total` steps (snapshot 0/1 → 1/1, specialize request k of n, binaryen
- *  0/1 → 1/1, each stage's last call has done = total); the caller renders it (the CLI draws a bar on a terminal). */
-export type ProgressCallback = (stage: string, done: number, total: number) => void;
+import type { ProgressCallback } from "../util/progress.ts";
+export type { ProgressCallback };
 
 export interface SpecializeOptions {
   limits?: Partial<Limits>;
   /** Told of each stage's progress (an observer: it changes nothing). */
   onProgress?: ProgressCallback;
+  /** Names what a request specializes, for --stats (Fern: the bytecode function its constant buffer holds). */
+  describeRequest?: (request: WevalRequest) => string | undefined;
   /** Run the IR verifier after each transform. */
   verify?: boolean;
   /** Receives the generic and specialized IR per request (for --dump-ir). */
@@ -62,6 +63,8 @@ export interface SpecializeOptions {
 export interface RequestStats {
   userId: number;
   generic: string;
+  /** What the request specializes, when SpecializeOptions.describeRequest says (`fn main`). */
+  label?: string;
   /** Table index written into the slot, or 0 when aborted. */
   tableIndex: number;
   aborted?: string;
@@ -173,7 +176,7 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
 function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory): { body?: FunctionBody; stats: RequestStats } {
   const t = performance.now();
   const funcIndex = info.table0.get(req.func);
-  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
+  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [], label: opts.describeRequest?.(req) };
   if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
   let generic: FunctionBody;
   try {
