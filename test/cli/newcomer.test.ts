@@ -1,7 +1,7 @@
 // What a new user tries in the first hour (issue 29): a program piped in on standard input (`-`, /dev/stdin) is
 // read once and runs; a module that is neither an interpreter nor a built program is named in one line; `asm` and
-// `dis` choose the language by extension as `run` does; `diff --timeout` stops an endless program; Fern's
-// `build --stats` names each request's function.
+// `dis` choose the language by extension as `run` does; `diff --timeout` stops an endless program (Fern's
+// `build --stats` naming each request's function is checked in cli.test.ts, on the build it makes anyway).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,17 +43,6 @@ describe("modules and languages named in one line", () => {
   it("asm and dis read a file by its extension", () => {
     userError(["dis", "brainfuck/programs/hello.b"], /hello\.b: error: dis lists toy .* and Fern .* programs; this is a bf program/);
     userError(["asm", "lang/bench/calls.fern"], /calls\.fern: error: asm assembles the toy machine's assembly .*; this is a fern program/);
-  });
-});
-
-describe("build --stats on a Fern program", () => {
-  it("names the Fern function each request specializes", () => {
-    const file = join(dir, "two.fern");
-    writeFileSync(file, "fn twice(x) { return x * 2; }\nprint(twice(21));\n");
-    const r = futamura(["build", "--no-cache", "--stats", file, "-o", join(dir, "two.wasm")]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^request \d+ \(\$\d+, fn twice\): /m);
-    expect(r.stdout).toMatch(/^request \d+ \(\$\d+, fn main\): /m);
   });
 });
 
