@@ -1,7 +1,7 @@
 // What a new user tries in the first hour (issue 29): a program piped in on standard input (`-`, /dev/stdin) is
 // read once and runs; a module that is neither an interpreter nor a built program is named in one line; `asm` and
-// `dis` choose the language by extension as `run` does; `diff --timeout` stops an endless program (Fern's
-// `build --stats` naming each request's function is checked in cli.test.ts, on the build it makes anyway).
+// `dis` choose the language by extension as `run` does; `diff --timeout` stops an endless program; `--init-func` is
+// `--init` (Fern's `build --stats` naming each request's function is checked in cli.test.ts, on its Fern build).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +43,12 @@ describe("modules and languages named in one line", () => {
   it("asm and dis read a file by its extension", () => {
     userError(["dis", "brainfuck/programs/hello.b"], /hello\.b: error: dis lists toy .* and Fern .* programs; this is a bf program/);
     userError(["asm", "lang/bench/calls.fern"], /calls\.fern: error: asm assembles the toy machine's assembly .*; this is a fern program/);
+  });
+});
+
+describe("--init-func", () => {
+  it("is --init, as weval and wizer name it (both spellings)", () => {
+    for (const flag of [["--init-func", "nope"], ["--init-func=nope"]]) userError(["snapshot", ...flag, "toy", "bytecode/programs/fib.asm", "-o", join(dir, "x.wasm")], /no exported function 'nope' to run/);
   });
 });
 
