@@ -1,7 +1,8 @@
 // What a new user tries in the first hour (issue 29): a program piped in on standard input (`-`, /dev/stdin) is
 // read once and runs; a module that is neither an interpreter nor a built program is named in one line; `asm` and
 // `dis` choose the language by extension as `run` does; `diff --timeout` stops an endless program; `--init-func` is
-// `--init` (Fern's `build --stats` naming each request's function is checked in cli.test.ts, on its Fern build).
+// `--init`; a cached `run --aot` loads neither binaryen nor asc (Fern's `build --stats` naming each request's
+// function is checked in cli.test.ts, on its Fern build).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +44,24 @@ describe("modules and languages named in one line", () => {
   it("asm and dis read a file by its extension", () => {
     userError(["dis", "brainfuck/programs/hello.b"], /hello\.b: error: dis lists toy .* and Fern .* programs; this is a bf program/);
     userError(["asm", "lang/bench/calls.fern"], /calls\.fern: error: asm assembles the toy machine's assembly .*; this is a fern program/);
+  });
+});
+
+describe("fast start", () => {
+  it("a cached run --aot loads neither binaryen nor the AssemblyScript compiler", () => {
+    // A resolve hook that names those two packages on stderr when anything imports them.
+    const hook = join(dir, "watch-imports.mjs");
+    const watcher = `export async function resolve(s, c, next) { if (/^(binaryen|assemblyscript)(\\/|$)/.test(s)) process.stderr.write("LOADED " + s + "\\n"); return next(s, c); }`;
+    writeFileSync(hook, `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(watcher)}));\n`);
+    const env = { ...process.env, FUTAMURA_CACHE_DIR: join(dir, "cache") };
+    const program = join(dir, "three.asm");
+    writeFileSync(program, "LOAD_IMMEDIATE 3\nHALT\n"); // the smallest build there is
+    const run = () => spawnSync(process.execPath, ["--import", hook, join(ROOT, "bin", "futamura.mjs"), "run", "--aot", program], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env });
+    const first = run();
+    expect(first.stderr).toContain("LOADED binaryen"); // compiling: the hook sees it
+    const second = run();
+    expect(second).toMatchObject({ status: 0, stdout: first.stdout });
+    expect(second.stderr).not.toContain("LOADED");
   });
 });
 
