@@ -5,7 +5,7 @@ import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { UserError } from "../util/errors.ts";
-import { benchCompileCommand, type BenchCompileFlags } from "./bench-compile-command.ts";
+import { benchCompileCommand, replacingNote, type BenchCompileFlags } from "./bench-compile-command.ts";
 import { rerunWithTimeout } from "./timeout.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
@@ -36,17 +36,19 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
+  const [runs, coldRuns, engines, train] = [positiveCount("--runs", opts.runs), positiveCount("--cold-runs", opts.coldRuns), engineList(opts.engine), trainingFuel(opts.train, opts.trainFuel)];
+  replacingNote(opts.out, "bench.{json,md,svg} and modules/");
   const { rows, meta, files } = await runBench({
     programs,
     interp: opts.interp,
     quick: opts.quick,
-    runs: positiveCount("--runs", opts.runs),
-    coldRuns: positiveCount("--cold-runs", opts.coldRuns),
+    runs,
+    coldRuns,
     out: opts.out,
     json: opts.json,
-    engines: engineList(opts.engine),
+    engines,
     peers: opts.peers,
-    train: trainingFuel(opts.train, opts.trainFuel),
+    train,
     command: `futamura ${process.argv.slice(2).join(" ")}`,
   });
   process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);
