@@ -27,8 +27,8 @@ import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
 import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
-
 import type { ProgressCallback } from "../util/progress.ts";
+
 export type { ProgressCallback };
 
 export interface SpecializeOptions {
@@ -154,19 +154,21 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
     opts.onProgress?.("specialize", i, requests.length);
     specializeAt(i);
   });
+  opts.onProgress?.("specialize", requests.length, requests.length);
   for (;;) {
     plan();
     const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
     if (stale.length === 0) break;
+    const again = "specialize again (a request's folded slot moved)";
     stale.forEach((i, k) => {
-      opts.onProgress?.("specialize again (a request's folded slot moved)", k, stale.length);
+      opts.onProgress?.(again, k, stale.length);
       specializeAt(i);
     });
+    opts.onProgress?.(again, stale.length, stale.length);
   }
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
   const specializeMs = performance.now() - t0;
 
-  opts.onProgress?.("specialize", requests.length, requests.length);
   const t1 = performance.now();
   const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts);
   const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
