@@ -75,8 +75,8 @@ describe("diff --timeout", () => {
   it("stops an endless program with exit code 124", () => {
     const file = join(dir, "forever.fern");
     writeFileSync(file, "let i = 0;\nwhile (true) { i += 1; }\n");
-    const r = futamura(["diff", "--timeout", "2", file]);
+    const r = futamura(["diff", "--timeout", "1", file]);
     expect(r.status).toBe(124);
-    expect(r.stderr).toMatch(/forever\.fern: stopped after 2 s \(--timeout\)/);
+    expect(r.stderr).toMatch(/forever\.fern: stopped after 1 s \(--timeout\)/);
   });
 });
