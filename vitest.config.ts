@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ["test/global-setup.ts"],
+    // .ci/run runs plain `npm test` (the README's command) and reads the counts from a JSON report written here.
+    ...(process.env.FUTAMURA_TEST_REPORT ? { reporters: ["default", "json"], outputFile: { json: process.env.FUTAMURA_TEST_REPORT } } : {}),
   },
 });

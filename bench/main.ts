@@ -121,6 +121,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       const limit = await limitModule();
       writeFileSync(files.limit, limit);
       meta.programs[bp.name] = {
+        interpreter: bp.interp.name,
         specialize_ms: Math.round(spec.specializeMs * 10) / 10,
         optimize_ms: Math.round(spec.optimizeMs),
         snapshot_ms: Math.round(built.snapshotMs),

@@ -18,7 +18,7 @@ export interface BenchMeta {
   command?: string;
   /** Which runs alternate between variants run by run (older results: warm only). */
   interleaved?: "warm and cold";
-  programs: Record<string, { specialize_ms: number; optimize_ms: number; snapshot_ms: number; interpreter_bytes: number; snapshot_bytes: number; wevaled_bytes: number; limit_bytes?: number; aborted?: string }>;
+  programs: Record<string, { interpreter?: string; specialize_ms: number; optimize_ms: number; snapshot_ms: number; interpreter_bytes: number; snapshot_bytes: number; wevaled_bytes: number; limit_bytes?: number; aborted?: string }>;
   notes: string[];
 }
 
@@ -115,12 +115,16 @@ export function ratioLines(rs: Ratio[]): string[] {
   }), ...geo, ...peerGeo];
 }
 
-/** With --peers: one line per program, Fern's medians beside each peer's, warm. */
-function peerTable(rows: Row[]): string[] {
+/** With --peers: one line per program, its interpreter's medians beside each peer's, warm. The columns name the
+ *  language when the programs share one (Fern for lang/bench; the toy machine for sum-100M). */
+function peerTable(rows: Row[], meta: BenchMeta): string[] {
   const programs = [...new Set(rows.filter(isPeerRow).map((r) => r.program))];
   if (!programs.length) return [];
   const columns = ["interpreted", "wevaled", ...[...PEER_VARIANTS].filter((v) => rows.some((r) => r.variant === v && isPeerRow(r)))];
-  const label: Record<string, string> = { interpreted: "Fern interpreted", wevaled: "**Fern wevaled**", untrained: "Fern wevaled untrained", js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
+  const interpreters = new Set(programs.map((p) => meta.programs[p]?.interpreter));
+  const only = interpreters.size === 1 ? [...interpreters][0] : undefined;
+  const lang = only === "fern" ? "Fern " : only ? `${only} ` : "";
+  const label: Record<string, string> = { interpreted: `${lang}interpreted`, wevaled: `**${lang}wevaled**`, untrained: `${lang}wevaled untrained`, js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
   const cell = (program: string, v: string) => {
     const r = rows.find((x) => x.program === program && x.variant === v && (v === "interpreted" || v === "wevaled" ? x.engine === "v8" && x.tier === "warm (TurboFan)" : isPeerRow(x)));
     return r ? fmt(r.median_ms) : "–";
@@ -141,7 +145,7 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
     `|---|---|---|---|---:|---:|---:|`,
     ...rows.map((r) => `| ${r.program} | ${r.variant} | ${r.engine} | ${r.tier} | ${fmt(r.min_ms)} | ${fmt(r.median_ms)} | ${fmt(r.max_ms)} |`),
     "",
-    ...peerTable(rows),
+    ...peerTable(rows, meta),
     ...ratioLines(ratios(rows)).map((l) => `- ${l}`),
     "",
     `Node ${meta.node} (V8 ${meta.v8}), ${meta.cpus}; ${meta.runs} warm runs and ${meta.coldRuns} cold runs (fresh processes) per row; ${meta.date}.`,

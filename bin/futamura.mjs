@@ -3,11 +3,16 @@
 // through a TypeScript loader makes binaryen's 15 MB module take ~8 s to import, so the CLI runs the JavaScript
 // that `tsc -p tsconfig.build.json` writes to dist/, rebuilding it first when any source is newer.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// `futamura --version` alone answers from package.json before the freshness check and the CLI's imports (~0.1 s).
+if (process.argv.length === 3 && ["--version", "-V"].includes(process.argv[2])) {
+  process.stdout.write(`${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`);
+  process.exit(0);
+}
 const entry = join(root, "dist", "cli", "main.js");
 const SOURCE_DIRS = ["brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
 

@@ -5,7 +5,8 @@ import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { UserError } from "../util/errors.ts";
-import { benchCompileCommand, type BenchCompileFlags } from "./bench-compile-command.ts";
+import { benchCompileCommand, replacingNote, type BenchCompileFlags } from "./bench-compile-command.ts";
+import { rerunWithTimeout } from "./timeout.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
@@ -31,19 +32,23 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
-  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : "", opts.timeout !== undefined ? "--timeout" : ""].filter(Boolean);
+  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : ""].filter(Boolean);
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
+  // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
+  if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
+  const [runs, coldRuns, engines, train] = [positiveCount("--runs", opts.runs), positiveCount("--cold-runs", opts.coldRuns), engineList(opts.engine), trainingFuel(opts.train, opts.trainFuel)];
+  replacingNote(opts.out, "bench.{json,md,svg} and modules/");
   const { rows, meta, files } = await runBench({
     programs,
     interp: opts.interp,
     quick: opts.quick,
-    runs: positiveCount("--runs", opts.runs),
-    coldRuns: positiveCount("--cold-runs", opts.coldRuns),
+    runs,
+    coldRuns,
     out: opts.out,
     json: opts.json,
-    engines: engineList(opts.engine),
+    engines,
     peers: opts.peers,
-    train: trainingFuel(opts.train, opts.trainFuel),
+    train,
     command: `futamura ${process.argv.slice(2).join(" ")}`,
   });
   process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);

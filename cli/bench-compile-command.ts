@@ -22,6 +22,11 @@ function list(flag: string, value: string): string[] {
   return items;
 }
 
+/** Said before a benchmark starts (it takes minutes), after its flags are checked: the reports it will replace. */
+export function replacingNote(out: string | undefined, reports: string): void {
+  process.stderr.write(`futamura bench: this run replaces ${reports} in ${out ?? "results/"} (--out DIR writes elsewhere)\n`);
+}
+
 export async function benchCompileCommand(opts: BenchCompileFlags): Promise<number> {
   if (opts.quick && opts.sizes) throw new UserError("futamura bench --compile: --quick and --sizes exclude each other (--quick is --sizes 1)");
   const multipliers = opts.sizes === undefined ? undefined : list("--sizes", opts.sizes).map((x) => {
@@ -37,6 +42,7 @@ export async function benchCompileCommand(opts: BenchCompileFlags): Promise<numb
   const timeoutS = opts.timeout === undefined ? undefined : Number(opts.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new UserError(`futamura bench --compile: --timeout takes a positive number of seconds, got '${opts.timeout}'`);
 
+  replacingNote(opts.out, "bench-compile.{json,md,svg} and compile-programs/");
   const { rows, meta, scaling, files } = await runCompileBench({ quick: opts.quick, multipliers: multipliers && [...new Set(multipliers)].sort((a, b) => a - b), series, timeoutS, out: opts.out, json: opts.json });
   process.stdout.write(`${compileTable(rows)}\n\n`);
   for (const l of [...scalingLines(scaling), ...rowNotes(rows), ...meta.notes.map((n) => `note: ${n}`)]) process.stdout.write(`${l}\n`);

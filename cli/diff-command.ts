@@ -5,6 +5,8 @@
 import { differential, interpreterAndProgram, type RunOutcome } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { readUserFile } from "../util/files.ts";
+import { progressLine } from "./progress.ts";
+import { rerunWithTimeout } from "./timeout.ts";
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
 
@@ -14,13 +16,15 @@ function preview(o: RunOutcome): string {
   return `${text} (${o.bytes.length} bytes)${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }
 
-export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
+export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string }): Promise<number> {
+  if (opts.timeout !== undefined) return rerunWithTimeout("diff", files.join(" "), opts.timeout);
   const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;
   for (const file of files) {
-    const { interp, program } = await interpreterAndProgram(opts.interp, file);
+    const progress = progressLine(file);
+    const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
     const input = opts.input ? readUserFile(opts.input) : program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name });
+    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name, onProgress: progress.onProgress }).finally(progress.clear);
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
     if (r.same) {
       process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);

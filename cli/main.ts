@@ -7,19 +7,29 @@ import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
-import { benchCommand } from "./bench-command.ts";
-import { diffCommand } from "./diff-command.ts";
-import { exploreCommand, type ExploreFlags } from "./explore-command.ts";
-import { asmCommand, disCommand } from "./bytecode-commands.ts";
-import { buildCommand, buildInterpCommand, irCommand, snapshotCommand, specializeCommand } from "./pipeline-commands.ts";
-import { newInterpCommand } from "./new-interp-command.ts";
-import { runCommand, type RunFlags } from "./run-command.ts";
+import type { ExploreFlags } from "./explore-command.ts";
+import type { RunFlags } from "./run-command.ts";
 
 const TRAIN = "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
 const TRAIN_FUEL = `with --train (implied): stop the training run after n calls plus loop back-edges (default ${DEFAULT_TRAINING_FUEL})`;
+const INIT = "the init export (default wizer.initialize, else wizer-initialize); --init-func is the same option, as weval and wizer name it";
+/** Every output path: written atomically, never over an input, its missing folders created. */
+const CREATED = "missing folders are created";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
+// Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
+// pay for the others' dependencies (vega, the specializer, binaryen, the AssemblyScript compiler).
+const commands = {
+  bytecode: () => import("./bytecode-commands.ts"),
+  run: () => import("./run-command.ts"),
+  pipeline: () => import("./pipeline-commands.ts"),
+  diff: () => import("./diff-command.ts"),
+  bench: () => import("./bench-command.ts"),
+  newInterp: () => import("./new-interp-command.ts"),
+  explore: () => import("./explore-command.ts"),
+};
+
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -29,13 +39,19 @@ function quietOnClosedPipe(): void {
   if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** weval's and wizer's name for --init (`--init-func NAME`, `--init-func=NAME`) is accepted as --init. */
+function initFuncAsInit(argv: string[]): string[] {
+  return argv.map((a) => (a === "--init-func" ? "--init" : a.startsWith("--init-func=") ? `--init=${a.slice("--init-func=".length)}` : a));
+}
+
+export async function main(argvGiven: string[]): Promise<number> {
+  const argv = initFuncAsInit(argvGiven);
   quietOnClosedPipe();
   const verbose = argv.includes("--verbose");
   let exitCode = 0;
   const program = new Command("futamura")
     .description("Turn a bytecode interpreter into an ahead-of-time compiler by partially evaluating its WebAssembly.")
-    .option("--verbose", "show stack traces for internal errors")
+    .option("--verbose", "show stack traces for internal errors, and where `run --aot` took its compiled code from when stderr is not a terminal")
     .version(packageVersion(), "-V, --version", "print futamura's version")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
@@ -45,18 +61,18 @@ export async function main(argv: string[]): Promise<number> {
     .command("asm")
     .description("assemble a .asm file into a binary program (.fbc)")
     .argument("<file.asm>", "assembly source")
-    .option("-o, --out <file>", "output file (default: the input with .fbc)")
+    .option("-o, --out <file>", `output file (default: the input with .fbc; ${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
-      exitCode = await asmCommand(file, opts);
+      exitCode = await (await commands.bytecode()).asmCommand(file, opts);
     });
 
   program
     .command("dis")
     .description("disassemble a binary program (or an .asm file, normalized) to assembly text; a .fern program: its compiled functions' bytecode, with source lines")
     .argument("<program>", "a .fbc binary or .asm source, or a .fern source")
-    .option("-o, --out <file>", "write to a file instead of standard output")
+    .option("-o, --out <file>", `write to a file instead of standard output (${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
-      exitCode = await disCommand(file, opts);
+      exitCode = await (await commands.bytecode()).disCommand(file, opts);
     });
 
   program
@@ -69,12 +85,12 @@ export async function main(argv: string[]): Promise<number> {
     .option("--input <file>", "what the program reads (default: standard input)")
     .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
-    .option("--init <export>", "with --aot: the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", `with --aot: ${INIT}`)
     .option("--train", `with --aot: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
     .action(async (file: string, opts: RunFlags) => {
-      exitCode = await runCommand(file, opts);
+      exitCode = await (await commands.run()).runCommand(file, { ...opts, verbose });
     });
 
   program
@@ -82,40 +98,40 @@ export async function main(argv: string[]): Promise<number> {
     .description("run an interpreter's init with a program loaded and write the initialized module (like wizer)")
     .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
     .argument("<program>", "a program for that interpreter")
-    .requiredOption("-o, --out <file>", "output module")
+    .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r)")
-    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", INIT)
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
-      exitCode = await snapshotCommand(interp, file, opts);
+      exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
     });
 
   program
     .command("specialize")
     .description("specialize a snapshot's pending weval requests (our weval)")
     .argument("<snapshot.wasm>", "a snapshot with pending weval requests")
-    .requiredOption("-o, --out <file>", "output module")
+    .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
     .option("--verify", "run the IR verifier after every transform")
     .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }) => {
-      exitCode = await specializeCommand(file, opts);
+      exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
     });
 
   program
     .command("build")
     .description("compile a program: snapshot the interpreter with it, then specialize (cached)")
     .argument("<program>", "a program for any known interpreter (chosen by --interp or the file's extension)")
-    .requiredOption("-o, --out <file>", "output module")
+    .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--interp <name|file>", INTERP)
     .option("--stats", "print specialization statistics")
     .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
     .option("--verify", "run the IR verifier after every transform")
     .option("--no-cache", "do not read or write the specialization cache")
-    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", INIT)
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
-      exitCode = await buildCommand(file, opts);
+      exitCode = await (await commands.pipeline()).buildCommand(file, opts);
     });
 
   program
@@ -124,10 +140,10 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<module>", "a Wasm module, or an interpreter's name (toy, fern, bf, …), manifest .json or entry .ts (built when stale)")
     .option("--func <name>", "only this function (export name, $index or index; `futamura specialize --stats` names each request's)")
     .option("--roundtrip", "write the module back through the IR (needs -o)")
-    .option("-o, --out <file>", "output module for --roundtrip")
+    .option("-o, --out <file>", `output module for --roundtrip (${CREATED})`)
     .option("--verify", "run the IR verifier")
     .action(async (file: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }) => {
-      exitCode = await irCommand(file, opts);
+      exitCode = await (await commands.pipeline()).irCommand(file, opts);
     });
 
   program
@@ -137,11 +153,12 @@ export async function main(argv: string[]): Promise<number> {
     .option("--interp <name|file>", INTERP)
     .option("--input <file>", "what every program reads (default: the input its loader gives, else none)")
     .option("--quiet", "do not print each program's output")
-    .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
+    .option("--init <export>", INIT)
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
-      exitCode = await diffCommand(files, opts);
+    .option("--timeout <seconds>", "stop the whole diff after this many seconds (exit code 124): an endless program would hang it")
+    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string }) => {
+      exitCode = await (await commands.diff()).diffCommand(files, opts);
     });
 
   program
@@ -152,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--quick", "10M iterations, one run each (a smoke test); with --compile: the smallest size of each series")
     .option("--runs <n>", "warm runs per row (default 7)")
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
-    .option("--out <dir>", "results directory (default results/)")
+    .option("--out <dir>", "results directory (default results/, created when missing; each run replaces the reports in it)")
     .option("--json <file>", "also write the JSON report here")
     .option("--engine <names>", "engines, comma-separated or repeated: v8, jco, wasmtime (default: v8,jco)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--peers", "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers")
@@ -161,9 +178,9 @@ export async function main(argv: string[]): Promise<number> {
     .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
-    .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
+    .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)")
     .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string }) => {
-      exitCode = await benchCommand(programs, opts);
+      exitCode = await (await commands.bench()).benchCommand(programs, opts);
     });
 
   program
@@ -173,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--dir <dir>", "write it here instead of ./NAME/")
     .option("--ext <ext>", "its programs' file extension (default: the name)")
     .action(async (name: string, opts: { dir?: string; ext?: string }) => {
-      exitCode = await newInterpCommand(name, opts);
+      exitCode = await (await commands.newInterp()).newInterpCommand(name, opts);
     });
 
   program
@@ -182,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("[interpreters...]", "manifests (.json), AssemblyScript entries (.ts) or names (default: every known interpreter)")
     .option("--force", "rebuild even when the cached module is up to date")
     .action(async (specs: string[], opts: { force?: boolean }) => {
-      exitCode = await buildInterpCommand(specs, opts);
+      exitCode = await (await commands.pipeline()).buildInterpCommand(specs, opts);
     });
 
   program
@@ -193,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--host <host>", "address to serve on (default 127.0.0.1)")
     .option("--out <dir>", "where the site is written (default build/explorer/)")
     .action(async (opts: ExploreFlags) => {
-      exitCode = await exploreCommand(opts);
+      exitCode = await (await commands.explore()).exploreCommand(opts);
     });
 
   try {

@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
-import { buildProgram, interpreterAndProgram, withProgramSection } from "../pipeline/index.ts";
+import { buildProgram, interpreterAndProgram, withProgramSection, type Program } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
@@ -17,6 +17,7 @@ import { roundTripModule } from "../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
 import { exportNames, readUserFile, readUserWasm, writeFileAtomic } from "../util/files.ts";
+import { progressLine } from "./progress.ts";
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -35,7 +36,7 @@ function printStats(r: SpecializeModuleResult): void {
   const raw = r.rawBytes !== undefined ? ` (${kb(r.rawBytes)} before binaryen)` : "";
   process.stdout.write(`input ${kb(r.inputBytes)} -> output ${kb(r.outputBytes)}${raw}; specialize ${r.specializeMs.toFixed(1)} ms, binaryen optimize ${r.optimizeMs.toFixed(0)} ms\n`);
   for (const s of r.requests) {
-    const head = `request ${s.userId} (${s.generic})`;
+    const head = `request ${s.userId} (${s.generic}${s.label ? `, ${s.label}` : ""})`;
     if (s.aborted) process.stdout.write(`${head}: ABORTED, the interpreter will run: ${s.aborted}\n`);
     else {
       const direct = (s.directCalls ? `, ${s.directCalls} direct call${s.directCalls === 1 ? "" : "s"} to specialized functions` : "") + (s.inlined ? ", inlined into its callers" : "");
@@ -48,6 +49,16 @@ function printStats(r: SpecializeModuleResult): void {
   for (const n of r.notFolded) process.stdout.write(`note: ${n}\n`);
 }
 
+/** Names each request by what its constant buffer is, as the program's loader says (Fern: the function). */
+function describer(program: Program): SpecializeOptions["describeRequest"] {
+  const describe = program.describeRequest;
+  if (!describe) return undefined;
+  return (req) => {
+    const constant = req.args.find((a) => a.ty === "buffer" && a.bytes)?.bytes;
+    return constant ? describe.call(program, constant) : undefined;
+  };
+}
+
 function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
   if (!dir) return undefined;
   mkdirSync(dir, { recursive: true });
@@ -56,7 +67,8 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
 
 export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }): Promise<number> {
   const wasm = readUserWasm(input);
-  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats });
+  const progress = progressLine(input);
+  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
   if (r.requests.length === 0) {
     const exports = exportNames(wasm);
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
@@ -75,8 +87,9 @@ export async function specializeCommand(input: string, opts: { out: string; stat
 
 export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
   const train = trainingFuel(opts.train, opts.trainFuel);
-  const { interp, program } = await interpreterAndProgram(opts.interp, programFile);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name });
+  const progress = progressLine(programFile);
+  const { interp, program } = await interpreterAndProgram(opts.interp, programFile, progress.onProgress).finally(progress.clear);
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress, describeRequest: describer(program) }).finally(progress.clear);
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
   writeFileAtomic(opts.out, withProgramSection(r.wasm, interp.name, program.bytes), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);

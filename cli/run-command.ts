@@ -15,9 +15,8 @@ import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAn
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
-import { ROOT } from "../util/root.ts";
+import { progressLine } from "./progress.ts";
+import { rerunWithTimeout } from "./timeout.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -32,6 +31,8 @@ export interface RunFlags {
   timeout?: string;
   train?: boolean;
   trainFuel?: string;
+  /** The global --verbose (main.ts passes it down). */
+  verbose?: boolean;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
@@ -86,28 +87,8 @@ function stdinBytesIfRead(module: WebAssembly.Module): Uint8Array | undefined {
   return Buffer.concat(chunks);
 }
 
-/** Exit code of a run stopped by --timeout (what coreutils' timeout uses). */
-export const TIMEOUT_EXIT = 124;
-
-/** `run --timeout S`: a running Wasm program cannot be interrupted from its own thread, so the run happens in a
- *  child process (this same command without --timeout, standard streams shared) that is killed after S seconds. */
-function runWithTimeout(file: string, value: string): number {
-  const seconds = Number(value);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !(seconds > 0)) throw new UserError(`futamura run: --timeout takes a positive number of seconds, got '${value}'`);
-  const args = process.argv.slice(2);
-  const at = args.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
-  args.splice(at, args[at] === "--timeout" ? 2 : 1);
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { stdio: "inherit", timeout: seconds * 1000, killSignal: "SIGKILL" });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
-    process.stderr.write(`futamura: ${file}: stopped after ${value} s (--timeout)\n`);
-    return TIMEOUT_EXIT;
-  }
-  if (r.error) throw r.error;
-  return r.status ?? 1;
-}
-
 export async function runCommand(file: string, opts: RunFlags): Promise<number> {
-  if (opts.timeout !== undefined) return runWithTimeout(file, opts.timeout);
+  if (opts.timeout !== undefined) return rerunWithTimeout("run", file, opts.timeout);
   const out = new StdoutOutput(!!opts.expect);
   try {
     return await runTo(file, opts, out);
@@ -128,6 +109,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
+    requireRunExport(file, module);
     // `futamura build` records the interpreter and the program: its loader gives the language's host additions.
     const embedded = readProgramSection(module);
     const manifest = embedded && knownManifests().find((m) => m.name === embedded.interpreter);
@@ -139,8 +121,10 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
     return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: deepStack ? embedded!.program : new Uint8Array(0), host, deepStack }, opts, out);
   }
-  const { interp, program } = await interpreterAndProgram(opts.interp, file);
+  const progress = progressLine(file);
+  const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
   const wasi = isWasiCommand(interp.wasm);
+  if (!wasi) requireRunExport(opts.interp ?? interp.path, new WebAssembly.Module(interp.wasm as BufferSource));
   if (wasi && (opts.trace || opts.expect)) throw new UserError("--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints");
   if (opts.trace) {
     if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
@@ -150,15 +134,27 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name });
+    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;
-    process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}${aborted ? `; ${aborted} request(s) not specialized run interpreted` : ""}\n`);
+    // Where the compiled code came from is for a person at a terminal (or --verbose), not for a pipe that reads
+    // stderr; a request left to the interpreter is always said.
+    if (process.stderr.isTTY || opts.verbose) process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`);
+    if (aborted) process.stderr.write(`futamura: ${file}: ${aborted} request(s) not specialized run interpreted\n`);
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes);
   return execute(file, wasm, program, opts, out);
+}
+
+/** A module that is neither an interpreter on futamura's host ABI, nor a program futamura built, nor a WASI command:
+ *  said in one line, naming what it exports (rather than failing inside the host on a missing function). */
+function requireRunExport(file: string, module: WebAssembly.Module): void {
+  const exports = WebAssembly.Module.exports(module);
+  if (exports.some((e) => e.name === "run" && e.kind === "function")) return;
+  const names = exports.map((e) => e.name);
+  throw new UserError(`${file}: error: not an interpreter or a program futamura built: the module exports no \`run\` function (nor \`_start\`, for a WASI command)${names.length ? `; it exports ${names.slice(0, 6).join(", ")}${names.length > 6 ? ", …" : ""}` : "; it exports nothing"}`);
 }
 
 async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput): Promise<number> {

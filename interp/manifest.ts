@@ -23,6 +23,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { UserError } from "../util/errors.ts";
+import { isStandardInput } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
 
 export const MANIFEST_FILE = "futamura-interp.json";
@@ -182,6 +183,7 @@ export function resolveInterpreterSpec(spec: string, cwd = process.cwd()): Inter
 
 /** The interpreter for a program file by its extension, when exactly one known interpreter takes it. */
 export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
+  if (isStandardInput(file)) throw new UserError(`${file}: error: a program on standard input has no file extension to choose its interpreter by; choose one with --interp (fern, toy, bf, …)`);
   const ext = extname(file);
   const scan = scanManifests(cwd);
   const known = scan.manifests;

@@ -5,6 +5,7 @@ import type { HostedProgram, ProgramHost } from "../interp/host.ts";
 import { builtinManifest } from "../interp/manifest.ts";
 import { deepStackFor, type LoadedProgram } from "../pipeline/program.ts";
 import { compileFern, type FernProgram } from "./index.ts";
+import { FUNC_HEADER } from "./opcodes.ts";
 import { fernHost } from "./values.ts";
 import { sourceText } from "../util/text.ts";
 
@@ -20,5 +21,10 @@ export function load(file: string, data: Uint8Array): LoadedProgram {
 /** A compiled Fern program as the host runs it (tests and benchmarks that compile source text directly): with
  *  its host additions, and on the large-stack worker as the fern manifest says (interp/manifests/fern.json). */
 export function fernLoaded(p: FernProgram): LoadedProgram & HostedProgram & { name: string } {
-  return { name: p.file, bytes: p.bytes, expect: { stdout: p.expect.stdout, error: p.expect.runtimeError }, host: fernHost(p.bytes), deepStack: deepStackFor(builtinManifest("fern")) };
+  // A request's constant buffer is its function's blob, whose header holds the function's index (lang/format.ts).
+  const describeRequest = (blob: Uint8Array) => {
+    const f = blob.length >= FUNC_HEADER.size ? p.functions[new DataView(blob.buffer, blob.byteOffset).getUint32(FUNC_HEADER.index, true)] : undefined;
+    return f && `fn ${f.name}`;
+  };
+  return { name: p.file, bytes: p.bytes, expect: { stdout: p.expect.stdout, error: p.expect.runtimeError }, host: fernHost(p.bytes), deepStack: deepStackFor(builtinManifest("fern")), describeRequest };
 }

@@ -12,6 +12,7 @@ import { trainingHook, type TrainingReport } from "./train.ts";
 import { ROOT } from "../util/root.ts";
 import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+export type { ProgressCallback } from "../specializer/index.ts";
 
 let versionHash: string | undefined;
 
@@ -41,6 +42,9 @@ export interface BuildResult {
   training?: TrainingReport;
 }
 
+/** What `buildProgram` gives with `snapshotOnHit: false`: on a cache hit, no snapshot was taken. */
+export type WasmBuildResult = Omit<BuildResult, "snapshot"> & { snapshot?: Uint8Array };
+
 export interface BuildOptions extends SpecializeOptions {
   /** Cache directory, or false for no cache. */
   cache?: string | false;
@@ -50,22 +54,34 @@ export interface BuildOptions extends SpecializeOptions {
   train?: number;
   /** The interpreter's name, for messages. */
   interpreterName?: string;
+  /** false: on a cache hit (without training, whose key needs the snapshot) skip the snapshot, and with it
+   *  loading binaryen, which instruments the interpreter: what `run --aot` and `build` need is the wevaled module. */
+  snapshotOnHit?: boolean;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
-export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions = {}): Promise<BuildResult> {
+export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions & { snapshotOnHit: false }): Promise<WasmBuildResult>;
+export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts?: BuildOptions): Promise<BuildResult>;
+export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions = {}): Promise<WasmBuildResult> {
   const t = performance.now();
   const { bytes: program, host: programHost } = asHosted(programOrBytes);
+  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
+  const keyOf = (snapshotWasm?: Uint8Array) => cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snapshotWasm!] : []));
+  if (opts.snapshotOnHit === false && opts.train === undefined && !opts.dumpIr) {
+    const hit = cache.get(keyOf());
+    if (hit) return { wasm: hit, cached: true, snapshotMs: 0 };
+  }
   const host = new InterpreterHost(program, new BufferedOutput(), { host: programHost });
   // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
   const wasi = importsWasi(interp) ? { stdin: program } : undefined;
   let training: TrainingReport | undefined;
   const afterCapture = opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r), opts.interpreterName);
+  opts.onProgress?.(opts.train === undefined ? "snapshot" : "snapshot and training run", 0, 1);
   const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init, afterCapture });
   const snapshotMs = performance.now() - t;
-  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
+  opts.onProgress?.(opts.train === undefined ? "snapshot" : "snapshot and training run", 1, 1);
   // Training changes the snapshot, so the trained build is keyed by its snapshot as well.
-  const key = cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : []));
+  const key = keyOf(snap.wasm);
   const hit = opts.dumpIr ? undefined : cache.get(key);
   if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs, training };
   const result = await specializeModule(snap.wasm, opts);

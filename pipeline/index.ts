@@ -6,9 +6,10 @@ import { basename, extname, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { manifestForFile, resolveInterpreterSpec, type Manifest } from "../interp/manifest.ts";
 import { readUserFile } from "../util/files.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 import { loadProgram, type Program } from "./program.ts";
 
-export { buildProgram, specializerVersion, type BuildOptions, type BuildResult } from "./build.ts";
+export { buildProgram, specializerVersion, type BuildOptions, type BuildResult, type ProgressCallback, type WasmBuildResult } from "./build.ts";
 export { differential, runOutcome, sameOutcome, type DiffProgram, type DiffResult, type RunOutcome } from "./differential.ts";
 export { readProgramSection, withProgramSection } from "./embed.ts";
 export { deepStackFor, errorForExpect, hostForBytes, loadProgram, type Expectations, type LoadedProgram, type Program } from "./program.ts";
@@ -37,16 +38,16 @@ function wasmFileManifest(file: string, programFile: string | undefined): Manife
 }
 
 /** `--interp NAME|FILE`, or (no spec) the interpreter that takes `programFile`'s extension; built when stale. */
-export async function resolveInterpreter(spec: string | undefined, programFile?: string): Promise<Interpreter> {
+export async function resolveInterpreter(spec: string | undefined, programFile?: string, onProgress?: ProgressCallback): Promise<Interpreter> {
   if (!spec && !programFile) spec = "toy";
   const r = spec ? resolveInterpreterSpec(spec) : { manifest: manifestForFile(programFile!) };
   if ("wasmFile" in r) return { name: basename(r.wasmFile), manifest: wasmFileManifest(r.wasmFile, programFile), wasm: readUserFile(r.wasmFile), path: r.wasmFile };
-  const built = await buildInterpreter(r.manifest);
+  const built = await buildInterpreter(r.manifest, { onProgress });
   return { name: r.manifest.name, manifest: r.manifest, wasm: built.wasm, path: built.path };
 }
 
 /** An interpreter and a program file for it: `--interp` when given, else by the file's extension. */
-export async function interpreterAndProgram(spec: string | undefined, file: string): Promise<{ interp: Interpreter; program: Program }> {
-  const interp = await resolveInterpreter(spec, file);
+export async function interpreterAndProgram(spec: string | undefined, file: string, onProgress?: ProgressCallback): Promise<{ interp: Interpreter; program: Program }> {
+  const interp = await resolveInterpreter(spec, file, onProgress);
   return { interp, program: await loadProgram(interp.manifest, file) };
 }

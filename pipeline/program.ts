@@ -37,6 +37,8 @@ export interface LoadedProgram {
   host?: ProgramHost;
   /** One line per step for `run --trace` (interpreters that export `runTraced` and call futamura.trace). */
   formatTrace?(pc: number, value: bigint): string;
+  /** What a weval request whose constant buffer is `constant` specializes, for --stats (Fern: `fn main`). */
+  describeRequest?(constant: Uint8Array): string | undefined;
 }
 
 export interface Program extends LoadedProgram, HostedProgram {

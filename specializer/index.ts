@@ -27,9 +27,16 @@ import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
 import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
+import type { ProgressCallback } from "../util/progress.ts";
+
+export type { ProgressCallback };
 
 export interface SpecializeOptions {
   limits?: Partial<Limits>;
+  /** Told of each stage's progress (an observer: it changes nothing). */
+  onProgress?: ProgressCallback;
+  /** Names what a request specializes, for --stats (Fern: the bytecode function its constant buffer holds). */
+  describeRequest?: (request: WevalRequest) => string | undefined;
   /** Run the IR verifier after each transform. */
   verify?: boolean;
   /** Receives the generic and specialized IR per request (for --dump-ir). */
@@ -56,6 +63,8 @@ export interface SpecializeOptions {
 export interface RequestStats {
   userId: number;
   generic: string;
+  /** What the request specializes, when SpecializeOptions.describeRequest says (`fn main`). */
+  label?: string;
   /** Table index written into the slot, or 0 when aborted. */
   tableIndex: number;
   aborted?: string;
@@ -141,12 +150,21 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
     if (results[i].stats.aborted) aborted.add(i);
   };
   plan();
-  requests.forEach((_, i) => specializeAt(i));
+  requests.forEach((_, i) => {
+    opts.onProgress?.("specialize", i, requests.length);
+    specializeAt(i);
+  });
+  opts.onProgress?.("specialize", requests.length, requests.length);
   for (;;) {
     plan();
     const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
     if (stale.length === 0) break;
-    stale.forEach(specializeAt);
+    const again = "specialize again (a request's folded slot moved)";
+    stale.forEach((i, k) => {
+      opts.onProgress?.(again, k, stale.length);
+      specializeAt(i);
+    });
+    opts.onProgress?.(again, stale.length, stale.length);
   }
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
   const specializeMs = performance.now() - t0;
@@ -160,7 +178,7 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
 function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory): { body?: FunctionBody; stats: RequestStats } {
   const t = performance.now();
   const funcIndex = info.table0.get(req.func);
-  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [] };
+  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [], label: opts.describeRequest?.(req) };
   if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
   let generic: FunctionBody;
   try {
@@ -271,7 +289,12 @@ async function rewriteModule(
     b.setOptimizeLevel(optimizeLevel);
     b.setShrinkLevel(0);
     if (optimizeLevel > 0 && opts.optimizeModule) mod.optimize();
-    else for (const a of added) optimizeSpecialized(mod, a.name, a.plan);
+    else
+      added.forEach((a, k) => {
+        opts.onProgress?.("binaryen", k, added.length);
+        optimizeSpecialized(mod, a.name, a.plan);
+      });
+    opts.onProgress?.("binaryen", added.length, added.length);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
     // one function: binaryen's simplify-globals forwards the constant within the block (V8 folds the compare that
     // is left). Run after the optimization, when inlined bodies no longer sit in blocks of their own. calls.fern,

@@ -1,11 +1,22 @@
 // File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
 // is never clobbered. Relies on node:fs.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
+/** Names of standard input: `-` (as for most Unix tools) and the device paths a shell's `/dev/stdin` gives. */
+const STDIN_PATHS = new Set(["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]);
+let stdinBytes: Uint8Array | undefined;
+
+/** Whether `path` names standard input (a program piped in). */
+export const isStandardInput = (path: string) => STDIN_PATHS.has(path);
+
+/** A user's file; standard input (`-`, `/dev/stdin`) is read once, the first time, and the same bytes given after
+ *  (a command that looks at a file twice, for its magic number and then to load it, would get nothing the second
+ *  time). */
 export function readUserFile(path: string): Uint8Array {
+  if (isStandardInput(path)) return (stdinBytes ??= readStandardInput());
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
@@ -14,6 +25,28 @@ export function readUserFile(path: string): Uint8Array {
     if (code === "EISDIR") throw new UserError(`${path}: error: is a directory, not a file`);
     throw new UserError(`${path}: error: cannot read (${code ?? String(e)})`);
   }
+}
+
+function readStandardInput(): Uint8Array {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // a non-blocking pipe with nothing yet
+        continue;
+      }
+      if (code === "EOF") break;
+      throw new UserError(`-: error: cannot read standard input (${code ?? String(e)})`);
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs). */

@@ -42,6 +42,7 @@ describe("futamura bench: programs", () => {
     writeFileSync(join(out, "modules", "old-program.wevaled.wasm"), "stale");
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "bench", "--quick", "--engine", "v8", join("a", "short.fern"), "--out", out, join("b", "short.fern")], { cwd: dir, encoding: "utf8", timeout: 180_000 });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`futamura bench: this run replaces bench.{json,md,svg} and modules/ in ${out}`);
     const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
     expect([...new Set(report.rows.map((row: Row) => row.program))].sort()).toEqual(["a/short", "b/short"]);
     const modules = readdirSync(join(out, "modules")).sort();

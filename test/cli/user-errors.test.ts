@@ -68,14 +68,16 @@ describe("binary input where a program's text is expected", () => {
 });
 
 describe("run --aot", () => {
-  it("says on stderr when it compiled, and when it used the cache, with the time", () => {
+  it("says on stderr when it compiled, and when it used the cache, with the time, with --verbose (off a terminal)", () => {
     const cache = mkdtempSync(join(tmpdir(), "futamura-aot-cache-"));
-    const run = () => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", "--aot", "bytecode/programs/fib.asm"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, FUTAMURA_CACHE_DIR: cache } });
-    const first = run();
+    const run = (...flags: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...flags, "run", "--aot", "bytecode/programs/fib.asm"], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, FUTAMURA_CACHE_DIR: cache } });
+    const first = run("--verbose");
     expect(first.stderr).toMatch(/^futamura: bytecode\/programs\/fib\.asm: compiled in [\d.]+ s \(cached for the next run\)\n$/);
-    const second = run();
+    const second = run("--verbose");
     expect(second.stderr).toMatch(/^futamura: bytecode\/programs\/fib\.asm: compiled code from the cache \([\d.]+ s\)\n$/);
     expect(second.stdout).toBe(first.stdout);
+    // Piped, without --verbose: nothing on stderr (no progress line, no note).
+    expect(run()).toMatchObject({ status: 0, stdout: first.stdout, stderr: "" });
   });
 });
 

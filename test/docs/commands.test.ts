@@ -1,11 +1,11 @@
 // Every command the README and docs/ show runs as written: each shell line of a ```sh block (and each inline
-// `npx futamura …` command in the prose) is either run here — in a scratch folder that sees the repository's
-// files, so files the commands write land there — and must exit 0, or matches one entry of SKIPPED, which says why
+// `npx futamura …` or `futamura …` command in the prose) is either run here — in a scratch copy of the checkout, so
+// files the commands write land there — and must exit 0, or matches one entry of SKIPPED, which says why
 // it is not run and where it is covered instead. A new command in the docs that is neither fails this test.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../util/root.ts";
 
@@ -17,11 +17,13 @@ const SKIPPED: [RegExp, string][] = [
   [/^apt-get install /, "installs Debian packages; .ci/run installs them when missing"],
   [/^npm run fuzz( -- --fern( --train)?)?$/, "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts"],
   [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
-  [/…|\bprog\d?\.(asm|bin|fern)\b|mylang|\bFILE\b|<[a-z]+>/, "a template with placeholders for the reader's own files"],
+  [/…|\bprog\d?\.(asm|bin|fern)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/, "a template with placeholders for the reader's own files"],
+  [/^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm$/, "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing"],
   [/^npx futamura explore$/, "serves the page until stopped; test/explorer/serve.test.ts runs it and fetches the page"],
   [/^npx futamura explore --build$/, "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing"],
   [/^npm run explorer:dev$/, "Vite's dev server, until stopped; test/explorer/ drives the same page built"],
   [/^npx futamura [a-z][a-z-]*$/, "a command named in the prose, without the arguments it needs"],
+  [/^npx futamura [a-z][a-z-]*( --[a-z-]+)+$/, "a command's flag named in the prose, without the program it needs"],
 ];
 
 interface DocCommand {
@@ -42,16 +44,29 @@ function documentedCommands(): DocCommand[] {
       if (shell) {
         const command = text.replace(/\s+#.*$/, "").replace(/^\$\s+/, "").trim();
         if (command && !command.startsWith("#")) out.push({ file, line: i + 1, command });
-      } else for (const m of text.matchAll(/`((?:npx futamura|npm run|npm test|npm ci|npm install)[^`]*)`/g)) out.push({ file, line: i + 1, command: m[1].trim() });
+      } else for (const m of text.matchAll(/`((?:npx futamura|futamura [a-z]|npm run|npm test|npm ci|npm install)[^`]*)`/g)) out.push({ file, line: i + 1, command: m[1].trim().replace(/^futamura /, "npx futamura ") });
     });
   }
   return out;
 }
 
-/** A scratch folder that sees the repository's top-level files through symlinks; outputs stay in it. */
+/** Build outputs and installed packages a scratch copy shares with the checkout (through symlinks). */
+const SHARED = ["node_modules", "dist", "build"];
+
+/** A scratch copy of the checkout's tracked files (copied with their times, so nothing looks newer than dist/),
+ *  sharing only SHARED: a command that writes beside its input (`asm prog.asm` writes prog.fbc) or into the current
+ *  folder (`new-interp calc`) writes into the copy, never into the checkout; and what a reader left in the checkout
+ *  (a `calc/` from following docs/new-interpreter.md there) is not in the copy. */
 function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), "futamura-docs-"));
-  for (const e of readdirSync(ROOT)) if (![".git", ".futamura-cache", "results"].includes(e)) symlinkSync(join(ROOT, e), join(dir, e));
+  const tracked = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
+  if (tracked.status !== 0) throw new Error(`git ls-files failed in ${ROOT}: ${tracked.stderr}`);
+  for (const f of tracked.stdout.split("\0").filter(Boolean)) {
+    if (!existsSync(join(ROOT, f))) continue; // deleted, not yet committed
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    cpSync(join(ROOT, f), join(dir, f), { preserveTimestamps: true });
+  }
+  for (const e of SHARED) if (existsSync(join(ROOT, e))) symlinkSync(join(ROOT, e), join(dir, e));
   return dir;
 }
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env sh
+# The system pieces the tests need beyond npm (one list, shared by `npm test`'s pretest hook and .ci/run):
+# installed with apt-get when missing and we are root (or have sudo without a password), else one line naming
+# the command to run. Silent when everything is there. Never fails the caller: a test that needs a missing piece
+# says so itself.
+#   clang lld wasi-libc libclang-rt-dev-wasm32 — the C interpreter (interp/c/) built for wasm32-wasi
+#   chromium                                   — the explorer's browser tests (test/explorer/)
+set -u
+
+missing=""
+need() { missing="$missing $1"; }
+command -v clang >/dev/null 2>&1 || need clang
+command -v wasm-ld >/dev/null 2>&1 || need lld
+[ -e /usr/lib/wasm32-wasi/libc.a ] || need wasi-libc
+ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need libclang-rt-dev-wasm32
+command -v chromium >/dev/null 2>&1 || need chromium
+# Debian source packages (fetched and built by the project, not installed) go here, each with its own check: the
+# Lua interpreter's build will add lua5.4's source (`apt-get source lua5.4`) in this place.
+
+[ -z "$missing" ] && exit 0
+packages=${missing# }
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "futamura setup: missing $packages (Debian package names) and no apt-get here: install them with your system's package manager, or the tests that need them fail" >&2
+  exit 0
+fi
+if [ "$(id -u)" = 0 ]; then SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"
+else
+  echo "futamura setup: missing $packages: run \`sudo apt-get update && sudo apt-get install -y $packages\` (the tests that need them fail until then)" >&2
+  exit 0
+fi
+echo "futamura setup: installing $packages (apt-get; the C interpreter's and the explorer's tests need them)" >&2
+if ! { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null; }; then
+  echo "futamura setup: apt-get could not install $packages: run \`apt-get install -y $packages\` yourself (the tests that need them fail until then)" >&2
+fi
+exit 0
