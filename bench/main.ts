@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { bytesInput, BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
-import { buildProgram } from "../pipeline/index.ts";
+import { abortLine, buildProgram } from "../pipeline/index.ts";
 import { ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
@@ -40,6 +40,8 @@ export interface BenchOptions {
   command?: string;
   /** Also run each Fern program's peers (bench/peers.ts); with no programs, every lang/bench program that has them. */
   peers?: boolean;
+  /** An aborted request is an error instead of a partially interpreted module. */
+  strict?: boolean;
   /** Build the wevaled modules with training (pipeline/train.ts), with this much fuel. */
   train?: number;
 }
@@ -109,9 +111,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
     try {
       progress.step("building (snapshot + specialize)");
       const interp = bp.interp.wasm;
-      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train, interpreterName: bp.interp.name });
+      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train, interpreterName: bp.interp.name, strict: opts.strict, label: bp.name });
       // With --train, the same program built without training too, so the run shows what training buys.
-      const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false }) : undefined;
+      const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false, strict: opts.strict, label: bp.name }) : undefined;
+      // A partially interpreted module is said at once, and its rows carry the mark (the table and JSON show it).
+      for (const a of [...built.aborted, ...(untrained?.aborted ?? [])]) process.stderr.write(`${abortLine(bp.name, a)}\n`);
+      const partial = new Set([built.aborted.length ? "wevaled" : "", untrained?.aborted.length ? "untrained" : ""]);
+      const firstRow = rows.length;
       const spec = built.specialize!;
       const stem = bp.name.replace(/[^\w.-]+/g, "_");
       const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };
@@ -219,6 +225,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
         meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");
       }
+      for (const r of rows.slice(firstRow)) if (partial.has(r.variant)) r.partially_interpreted = true;
     } finally {
       progress.done(); // also on failure: the bar's timer would keep the process alive
     }

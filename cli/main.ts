@@ -17,6 +17,7 @@ import { runCommand, type RunFlags } from "./run-command.ts";
 
 const TRAIN = "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
 const TRAIN_FUEL = `with --train (implied): stop the training run after n calls plus loop back-edges (default ${DEFAULT_TRAINING_FUEL})`;
+const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
@@ -73,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--train", `with --aot: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
+    .option("--strict", `with --aot: ${STRICT}`)
     .action(async (file: string, opts: RunFlags) => {
       exitCode = await runCommand(file, opts);
     });
@@ -97,7 +99,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
     .option("--verify", "run the IR verifier after every transform")
-    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }) => {
+    .option("--strict", STRICT)
+    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }) => {
       exitCode = await specializeCommand(file, opts);
     });
 
@@ -114,7 +117,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
+    .option("--strict", STRICT)
+    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await buildCommand(file, opts);
     });
 
@@ -140,7 +144,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--init <export>", "the init export (default wizer.initialize, else wizer-initialize)")
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
+    .option("--strict", STRICT)
+    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await diffCommand(files, opts);
     });
 
@@ -162,7 +167,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
-    .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string }) => {
+    .option("--strict", STRICT)
+    .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await benchCommand(programs, opts);
     });
 

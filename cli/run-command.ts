@@ -11,7 +11,7 @@ import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { knownManifests } from "../interp/manifest.ts";
 import { trainingFuel } from "../pipeline/train.ts";
-import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
+import { abortLine, buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
@@ -32,6 +32,7 @@ export interface RunFlags {
   timeout?: string;
   train?: boolean;
   trainFuel?: string;
+  strict?: boolean;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
@@ -150,7 +151,8 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name });
+    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, strict: opts.strict, label: file });
+    for (const a of built.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;
     process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}${aborted ? `; ${aborted} request(s) not specialized run interpreted` : ""}\n`);

@@ -34,7 +34,9 @@ parentPort.on("message", async ({ id, wasm, program, input, programHostModule, p
     writeBytes: (bytes) => parentPort.postMessage({ id, bytes: bytes.slice() }),
   };
   try {
-    const programHost = programHostModule ? (await import(programHostModule))[programHostExport ?? "host"](program) : undefined;
+    // A loader without host(bytes) adds nothing on the worker (its load() host still describes errors here).
+    const makeHost = programHostModule ? (await import(programHostModule))[programHostExport ?? "host"] : undefined;
+    const programHost = typeof makeHost === "function" ? makeHost(program) : undefined;
     const host = new InterpreterHost(program, out, { host: programHost, input: input ? bytesInput(input) : undefined });
     const instance = await instantiate(wasm, host);
     instance.exports[INIT_EXPORT]?.();

@@ -23,7 +23,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { UserError } from "../util/errors.ts";
-import { ROOT } from "../util/root.ts";
+import { ROOT, runnableModulePath } from "../util/root.ts";
 
 export const MANIFEST_FILE = "futamura-interp.json";
 export const BUILTIN_MANIFESTS = join(ROOT, "interp", "manifests");
@@ -77,7 +77,7 @@ export function readManifest(file: string): Manifest {
   let loader: Manifest["loader"] = { raw: true };
   if (typeof raw.loader === "string") {
     loader = { module: resolve(dir, raw.loader) };
-    if (!existsSync(loader.module)) fail(file, `"loader": ${raw.loader} does not exist`);
+    if (!existsSync(runnableModulePath(loader.module))) fail(file, `"loader": ${raw.loader} does not exist`);
   } else if (raw.loader && typeof raw.loader === "object" && Array.isArray((raw.loader as { command?: unknown }).command)) {
     loader = { command: stringList(file, (raw.loader as { command: unknown }).command, "loader.command") };
     if (!loader.command.length) fail(file, `"loader.command" is empty`);

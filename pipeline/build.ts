@@ -3,14 +3,16 @@
 // stages: snapshot/ and specializer/ do not know of each other. Used by `futamura build`, `run --aot`, `diff`, the
 // benchmarks and the tests. Relies on snapshot/, specializer/index.ts, cache.ts and interp/host.ts.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { asHosted, BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
 import { importsWasi } from "../interp/wasi.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { trainingHook, type TrainingReport } from "./train.ts";
-import { ROOT } from "../util/root.ts";
-import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
+import { projectCacheDir, ROOT } from "../util/root.ts";
+import { UserError } from "../util/errors.ts";
+import { writeFileAtomic } from "../util/files.ts";
+import { cacheKey, SpecializationCache } from "./cache.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
 
 let versionHash: string | undefined;
@@ -23,10 +25,11 @@ export function specializerVersion(): string {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".ts")) h.update(e.name).update(readFileSync(p));
+      else if (/\.[jt]s$/.test(e.name)) h.update(e.name).update(readFileSync(p));
     }
   };
-  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(join(ROOT, d));
+  // An installed package ships dist/ without the sources: its compiled code is the version.
+  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(existsSync(join(ROOT, d)) ? join(ROOT, d) : join(ROOT, "dist", d));
   versionHash = h.digest("hex").slice(0, 16);
   return versionHash;
 }
@@ -39,6 +42,30 @@ export interface BuildResult {
   specialize?: SpecializeModuleResult;
   /** With `train`: how the training run went. */
   training?: TrainingReport;
+  /** Requests that were not specialized (the interpreter runs them), fresh or from the cache. */
+  aborted: AbortedRequest[];
+}
+
+/** A request the specializer gave up on: its interpreter function runs it, interpreted. */
+export interface AbortedRequest {
+  request: number;
+  /** The generic function the request named. */
+  func: string;
+  reason: string;
+}
+
+export function abortedRequests(r: Pick<SpecializeModuleResult, "requests"> | undefined): AbortedRequest[] {
+  return (r?.requests ?? []).filter((s) => s.aborted).map((s) => ({ request: s.userId, func: s.generic, reason: s.aborted! }));
+}
+
+/** The one line every command prints on standard error for an aborted request (`what`: the program or module). */
+export function abortLine(what: string, a: AbortedRequest): string {
+  return `${what}: warning: request ${a.request} (${a.func}) not specialized, the interpreter runs it: ${a.reason}`;
+}
+
+/** `strict`: an aborted request is an error (the lines of every one). */
+function failIfStrict(what: string, aborted: AbortedRequest[]): void {
+  if (aborted.length) throw new UserError([...aborted.map((a) => abortLine(what, a).replace(": warning: ", ": error: ")), `${what}: error: ${aborted.length} request(s) not specialized (--strict)`].join("\n"));
 }
 
 export interface BuildOptions extends SpecializeOptions {
@@ -50,6 +77,10 @@ export interface BuildOptions extends SpecializeOptions {
   train?: number;
   /** The interpreter's name, for messages. */
   interpreterName?: string;
+  /** Any aborted request is an error (a UserError naming each), not a fallback to the interpreter. */
+  strict?: boolean;
+  /** The program's name in messages (default "program"). */
+  label?: string;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -63,12 +94,30 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   const afterCapture = opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r), opts.interpreterName);
   const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init, afterCapture });
   const snapshotMs = performance.now() - t;
-  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
+  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? projectCacheDir()));
   // Training changes the snapshot, so the trained build is keyed by its snapshot as well.
   const key = cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : []));
+  const label = opts.label ?? "program";
+  // A hit carries the statistics stored with it (aborted requests stay visible); an entry without them is a miss.
   const hit = opts.dumpIr ? undefined : cache.get(key);
-  if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs, training };
+  const stats = hit && cache.dir ? readStats(join(cache.dir, `${key}.stats.json`)) : undefined;
+  if (hit && stats) {
+    const specialize = { ...stats, wasm: hit };
+    if (opts.strict) failIfStrict(label, abortedRequests(specialize));
+    return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs, specialize, training, aborted: abortedRequests(specialize) };
+  }
   const result = await specializeModule(snap.wasm, opts);
+  if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
-  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training };
+  if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
+  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training, aborted: abortedRequests(result) };
+}
+
+function readStats(path: string): Omit<SpecializeModuleResult, "wasm"> | undefined {
+  try {
+    const s = JSON.parse(readFileSync(path, "utf8")) as Omit<SpecializeModuleResult, "wasm">;
+    return Array.isArray(s.requests) ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { manifestForFile, resolveInterpreterSpec, type Manifest } from "../inter
 import { readUserFile } from "../util/files.ts";
 import { loadProgram, type Program } from "./program.ts";
 
-export { buildProgram, specializerVersion, type BuildOptions, type BuildResult } from "./build.ts";
+export { abortedRequests, abortLine, buildProgram, specializerVersion, type AbortedRequest, type BuildOptions, type BuildResult } from "./build.ts";
 export { differential, runOutcome, sameOutcome, type DiffProgram, type DiffResult, type RunOutcome } from "./differential.ts";
 export { readProgramSection, withProgramSection } from "./embed.ts";
 export { deepStackFor, errorForExpect, hostForBytes, loadProgram, type Expectations, type LoadedProgram, type Program } from "./program.ts";
