@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
-import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, withProgramSection } from "../pipeline/index.ts";
+import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, withManifestSection, withProgramSection } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
@@ -81,7 +81,7 @@ export async function buildCommand(programFile: string, opts: { out: string; int
   const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, strict: opts.strict, label: programFile });
   for (const a of r.aborted) process.stderr.write(`${abortLine(programFile, a)}\n`);
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
-  writeFileAtomic(opts.out, withProgramSection(r.wasm, interp.name, program.bytes), [programFile, ...(opts.interp ? [opts.interp] : [])]);
+  writeFileAtomic(opts.out, withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
   if (r.training) process.stdout.write(`trained: ${r.training.ended}, ${r.training.ms.toFixed(0)} ms, feedback kept in ${r.training.requests} requests\n`);
   if (opts.stats && r.specialize) {

@@ -9,9 +9,8 @@
 import { readSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
-import { knownManifests } from "../interp/manifest.ts";
 import { trainingFuel } from "../pipeline/train.ts";
-import { abortLine, buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
+import { abortLine, buildProgram, builtModuleProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
@@ -129,16 +128,13 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
-    // `futamura build` records the interpreter and the program: its loader gives the language's host additions.
-    const embedded = readProgramSection(module);
-    const manifest = embedded && knownManifests().find((m) => m.name === embedded.interpreter);
-    const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
+    // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
+    // additions and error lines, found from any folder (or given with --interp).
+    const built = await builtModuleProgram(module, opts.interp);
+    if (built.missing) process.stderr.write(`futamura: ${file}: warning: ${built.missing}\n`);
     const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
-    if (foreign && !host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${embedded ? ` (interpreter '${embedded.interpreter}' ${manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
-    // A built program recurses as deep as interpreted: on the large-stack worker when its interpreter's manifest says
-    // so, the worker making the host from the recorded program's bytes (the module's memory has the program already).
-    const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
-    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: deepStack ? embedded!.program : new Uint8Array(0), host, deepStack }, opts, out);
+    if (foreign && !built.program.host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${built.program.interpreter ? ` (interpreter '${built.program.interpreter}' ${built.manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
+    return execute(file, bytes, { file, ...built.program }, opts, out);
   }
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
   const wasi = isWasiCommand(interp.wasm);
