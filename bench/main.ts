@@ -13,7 +13,7 @@ import { ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
-import { inProcessPeers, nativeLuas, peerNote, peerSources, programsWithPeers, runNativeLua } from "./peers.ts";
+import { inProcessPeers, missingPeerNotes, nativeLuas, peerNote, peerSources, programsWithPeers, runNativeLua } from "./peers.ts";
 import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
 import { Progress } from "./progress.ts";
 import { writeReports, type BenchMeta } from "./report.ts";
@@ -99,7 +99,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   for (const f of readdirSync(join(outDir, "modules"))) if (/\.(wasm|program)$/.test(f)) rmSync(join(outDir, "modules", f));
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, interleaved: "warm and cold", command: opts.command, programs: {}, notes: [] };
-  if (opts.peers) meta.notes.push(peerNote(natives));
+  if (opts.peers) meta.notes.push(peerNote(natives), ...missingPeerNotes());
   if (opts.train !== undefined) meta.notes.push(`wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time); "untrained" is the same program built without training`);
 
   for (const bp of programs) {

@@ -193,10 +193,11 @@ export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
   throw new UserError(`${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp${brokenNote(scan)}`);
 }
 
-/** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. */
+/** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. An
+ *  interpreter that names no extensions takes any file it is given (with --interp). */
 export function checkExtension(m: Manifest, file: string, cwd = process.cwd()): void {
   const ext = extname(file);
-  if (!ext || m.extensions.includes(ext) || m.loader && "raw" in m.loader) return;
+  if (!ext || !m.extensions.length || m.extensions.includes(ext) || ("raw" in m.loader)) return;
   const other = knownManifests(cwd).find((k) => k.name !== m.name && k.extensions.includes(ext));
   if (other) throw new UserError(`${file}: error: this is a ${other.name} program (${ext}), but the interpreter is ${m.name}, which takes ${m.extensions.join(", ") || "raw program bytes"}; drop --interp or choose ${other.name}`);
 }
