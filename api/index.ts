@@ -93,7 +93,7 @@ export async function buildInterpreter(spec: string, opts: { force?: boolean } =
 export async function build(file: string, opts: BuildOptions = {}): Promise<Built> {
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
   const r = await buildProgram(interp.wasm, program, { cache: opts.cache, init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
-  const wasm = withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file);
+  const wasm = withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file, file);
   return { wasm, snapshot: r.snapshot, interpreter: interp.name, cached: r.cached, aborted: r.aborted, stats: r.specialize };
 }
 

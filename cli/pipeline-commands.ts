@@ -81,7 +81,7 @@ export async function buildCommand(programFile: string, opts: { out: string; int
   const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, strict: opts.strict, label: programFile });
   for (const a of r.aborted) process.stderr.write(`${abortLine(programFile, a)}\n`);
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
-  writeFileAtomic(opts.out, withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file), [programFile, ...(opts.interp ? [opts.interp] : [])]);
+  writeFileAtomic(opts.out, withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file, programFile), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
   if (r.training) process.stdout.write(`trained: ${r.training.ended}, ${r.training.ms.toFixed(0)} ms, feedback kept in ${r.training.requests} requests\n`);
   if (opts.stats && r.specialize) {

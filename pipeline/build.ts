@@ -65,7 +65,7 @@ export function abortLine(what: string, a: AbortedRequest): string {
 
 /** `strict`: an aborted request is an error (the lines of every one). */
 function failIfStrict(what: string, aborted: AbortedRequest[]): void {
-  if (aborted.length) throw new UserError([...aborted.map((a) => abortLine(what, a).replace(": warning: ", ": error: ")), `${what}: error: ${aborted.length} request(s) not specialized (--strict)`].join("\n"));
+  if (aborted.length) throw new UserError([...aborted.map((a) => `${what}: error: request ${a.request} (${a.func}) not specialized (strict): ${a.reason}`)].join("\n"));
 }
 
 export interface BuildOptions extends SpecializeOptions {

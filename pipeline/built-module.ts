@@ -1,19 +1,27 @@
 // A module `futamura build` wrote, run from anywhere: its program section names the interpreter and (a second
-// section) the manifest file it was built with, so the language's loader — host imports, error lines — is found
-// by name from the current folder, else from the recorded manifest, else from `--interp`; when none is found the
-// caller is told which manifest to pass. Relies on embed.ts, program.ts and interp/manifest.ts.
+// section) the manifest file and program source it was built with, so the language's loader — host imports, error
+// lines — is found by name from the current folder, else from the recorded manifest, else from `--interp` (its
+// host(bytes), else its load() on the source when that is still there); when none is found the caller is told
+// which manifest to pass. Relies on embed.ts, program.ts and interp/manifest.ts.
 import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { HostedProgram } from "../interp/host.ts";
 import { knownManifests, readManifest, resolveInterpreterSpec, type Manifest } from "../interp/manifest.ts";
 import { readProgramSection } from "./embed.ts";
-import { deepStackFor, hostForBytes } from "./program.ts";
+import { deepStackFor, hostForBytes, loadProgram } from "./program.ts";
 
 export const MANIFEST_SECTION = "futamura.manifest";
 
-/** The module with a custom section recording the manifest file it was built with. */
-export function withManifestSection(wasm: Uint8Array, manifestFile: string): Uint8Array {
+/** What the section records: the manifest file, and the program's source (absolute paths). */
+interface Recorded {
+  manifest: string;
+  source?: string;
+}
+
+/** The module with a custom section recording the manifest file it was built with and the program's source. */
+export function withManifestSection(wasm: Uint8Array, manifestFile: string, sourceFile?: string): Uint8Array {
   const name = new TextEncoder().encode(MANIFEST_SECTION);
-  const path = new TextEncoder().encode(manifestFile);
+  const path = new TextEncoder().encode(JSON.stringify({ manifest: resolve(manifestFile), source: sourceFile && resolve(sourceFile) } satisfies Recorded));
   const payload = [...leb(name.length), ...name, ...path];
   const out = new Uint8Array(wasm.length + 1 + leb(payload.length).length + payload.length);
   out.set(wasm, 0);
@@ -41,8 +49,9 @@ export interface BuiltModuleProgram {
 /** The program a built module carries and its interpreter's loader; `spec` is `--interp` when given. */
 export async function builtModuleProgram(module: WebAssembly.Module, spec?: string): Promise<BuiltModuleProgram> {
   const embedded = readProgramSection(module);
-  const [recorded] = WebAssembly.Module.customSections(module, MANIFEST_SECTION);
-  const manifestFile = recorded ? new TextDecoder().decode(recorded) : undefined;
+  const [section] = WebAssembly.Module.customSections(module, MANIFEST_SECTION);
+  const recorded = section ? (JSON.parse(new TextDecoder().decode(section)) as Recorded) : undefined;
+  const manifestFile = recorded?.manifest;
   let manifest: Manifest | undefined;
   if (spec) {
     const r = resolveInterpreterSpec(spec);
@@ -52,7 +61,9 @@ export async function builtModuleProgram(module: WebAssembly.Module, spec?: stri
     manifest ??= manifestFile && existsSync(manifestFile) ? readManifest(manifestFile) : knownManifests().find((m) => m.name === embedded.interpreter);
   }
   const missing = embedded && !manifest ? `interpreter '${embedded.interpreter}' is not found from here${manifestFile ? ` (built with ${manifestFile})` : ""}: its error lines and host imports are missing; pass its manifest with --interp` : undefined;
-  const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
+  let host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
+  // A loader without host(bytes) describes errors from the source: loaded again when it is still there.
+  if (manifest && embedded && !host && recorded?.source && existsSync(recorded.source)) host = (await loadProgram(manifest, relative(process.cwd(), recorded.source) || recorded.source)).host;
   // A built program recurses as deep as interpreted: on the large-stack worker when its interpreter's manifest says
   // so, the worker making the host from the recorded program's bytes (the module's memory has the program already).
   const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
