@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { bytesInput, BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
 import { abortLine, buildProgram } from "../pipeline/index.ts";
-import { ROOT } from "../util/root.ts";
+import { projectRoot, ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
@@ -86,7 +86,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const runs = opts.runs ?? (quick ? 1 : 7);
   const coldRuns = opts.coldRuns ?? (quick ? 1 : 3);
   const warmups = quick ? 1 : 2;
-  const outDir = resolve(opts.out ?? join(ROOT, "results"));
+  const outDir = resolve(opts.out ?? join(projectRoot(), "results")); // the project's, never inside node_modules
   const engines = opts.engines ?? ["v8", "jco"];
   const programs: BenchProgram[] = [];
   const sources = opts.programs?.length ? opts.programs : opts.peers ? programsWithPeers() : [];
