@@ -133,13 +133,13 @@ export async function specialize(snapshotWasm: Uint8Array, opts: { strict?: bool
 }
 
 /** Differential test: each program run interpreted and wevaled with the same input, outcomes compared. */
-export async function diff(files: string[], opts: BuildOptions & { input?: Uint8Array | string } = {}): Promise<DiffResult[]> {
-  const results: DiffResult[] = [];
+export async function diff(files: string[], opts: BuildOptions & { input?: Uint8Array | string } = {}): Promise<(DiffResult & { interpreter: string })[]> {
+  const results: (DiffResult & { interpreter: string })[] = [];
   for (const file of files) {
     const { interp, program } = await interpreterAndProgram(opts.interp, file);
     const input = inputBytes(opts.input) ?? program.input;
     const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
-    results.push(r);
+    results.push({ ...r, interpreter: interp.name });
   }
   return results;
 }

@@ -1,8 +1,9 @@
 // `futamura diff [--interp NAME|FILE] <programs…>`: the generic differential tester from the command line — every
 // program run interpreted and wevaled on its interpreter (by --interp, else by file extension) with the same input,
 // output bytes, result, runtime error and exit code compared; prints each program's output and the times, and
-// exits 1 on any difference. Relies on pipeline/.
-import { abortLine, differential, interpreterAndProgram, type RunOutcome } from "../pipeline/index.ts";
+// exits 1 on any difference. A layer over the library API's diff (api/index.ts).
+import { diff } from "../api/index.ts";
+import { abortLine, type RunOutcome } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { readUserFile } from "../util/files.ts";
 
@@ -18,9 +19,8 @@ export async function diffCommand(files: string[], opts: { interp?: string; inpu
   const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;
   for (const file of files) {
-    const { interp, program } = await interpreterAndProgram(opts.interp, file);
-    const input = opts.input ? readUserFile(opts.input) : program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name, strict: opts.strict, label: file });
+    const [r] = await diff([file], { interp: opts.interp, input: opts.input ? readUserFile(opts.input) : undefined, init: opts.init, train, strict: opts.strict, cache: false });
+    const interp = { name: r.interpreter };
     for (const a of r.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
     if (r.hostFailure) {
