@@ -21,6 +21,9 @@ export async function newInterpCommand(name: string, opts: { dir?: string; ext?:
     if (m.name === name) throw new UserError(`futamura new-interp: an interpreter named '${name}' exists already (${relative(process.cwd(), m.file)})`);
     if (m.extensions.includes(`.${ext}`)) throw new UserError(`futamura new-interp: .${ext} files belong to '${m.name}' already; choose another extension with --ext`);
   }
+  // The scaffold's package.json first: how its test imports the library depends on the package scope it makes.
+  mkdirSync(join(dir, "programs"), { recursive: true });
+  writeFileSync(join(dir, "package.json"), readFileSync(join(TEMPLATE, "package.json"), "utf8").replaceAll("__NAME__", name));
   const api = libraryImport(dir);
   const fill = (file: string) => readFileSync(join(TEMPLATE, file), "utf8").replaceAll("__NAME__", name).replaceAll("__EXT__", ext).replaceAll("__API__", api);
   const files: [string, string][] = [
@@ -32,7 +35,6 @@ export async function newInterpCommand(name: string, opts: { dir?: string; ext?:
     [`${name}.test.mjs`, fill("test.mjs")],
     ["package.json", fill("package.json")],
   ];
-  mkdirSync(join(dir, "programs"), { recursive: true });
   for (const [f, text] of files) writeFileSync(join(dir, f), text);
   const at = relative(process.cwd(), dir) || ".";
   const example = join(at, "programs", `example.${ext}`);
