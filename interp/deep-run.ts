@@ -87,7 +87,13 @@ function getWorker(): Worker {
     } else if (m.user) {
       // futamura.error(code, pc): described here by the program's own host when it has one (its loader's, with the
       // source's lines), else as the worker's host said it.
-      const described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
+      let described: string | undefined;
+      try {
+        described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
+      } catch (e) {
+        // The loader's own bug, inside this event handler: the run's error (a host error), never an uncaught one.
+        return job.reject(e instanceof Error ? e : new Error(String(e)));
+      }
       job.reject(new ProgramRuntimeError(described ?? m.error, m.code, m.pc));
     } else job.reject(new Error(m.error));
   });
