@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { builtinManifest } from "../interp/manifest.ts";
 import { loadProgram } from "../pipeline/index.ts";
-import { ROOT } from "../util/root.ts";
+import { projectRoot, ROOT } from "../util/root.ts";
 import type { CompileChildSpec, CompileMeasurement } from "./compile-child.ts"; // type only: importing the script would run it
 import { programName, SERIES, type SeriesName } from "./compile-programs.ts";
 import { scaling, TARGET_PER_10X, writeCompileReports, type CompileMeta, type CompileRow, type Scaling } from "./compile-report.ts";
@@ -84,7 +84,7 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
   const multipliers = opts.quick ? [1] : (opts.multipliers ?? DEFAULT_MULTIPLIERS);
   const timeoutS = opts.timeoutS ?? DEFAULT_TIMEOUT_S;
   const series = SERIES.filter((s) => !opts.series || opts.series.includes(s.name));
-  const outDir = resolve(opts.out ?? join(ROOT, "results"));
+  const outDir = resolve(opts.out ?? join(projectRoot(), "results")); // the project's, never inside node_modules
   const progDir = join(outDir, "compile-programs");
   mkdirSync(progDir, { recursive: true });
   // Each series names its interpreter (data in compile-programs.ts); built once, by manifest like any other.

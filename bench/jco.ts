@@ -5,18 +5,26 @@
 // Relies on the jco package's CLI and bench/wasi-command.ts.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT } from "../util/root.ts";
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { projectRoot, ROOT } from "../util/root.ts";
 import type { Progress } from "./progress.ts";
 import type { BenchProgram } from "./programs.ts";
 import { summarize, type Row } from "./stats.ts";
 import { wasiCommand } from "./wasi-command.ts";
 
-const JCO = join(ROOT, "node_modules", "@bytecodealliance", "jco", "dist", "jco.js");
+/** jco's CLI script, wherever npm put the optional package (this repository's node_modules, or the project's). */
+const JCO = (() => {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve("@bytecodealliance/jco")), "jco.js");
+  } catch {
+    return join(ROOT, "node_modules", "@bytecodealliance", "jco", "dist", "jco.js");
+  }
+})();
 
 /** Why jco rows cannot run, or undefined when they can. */
 export function jcoAvailability(): string | undefined {
-  return existsSync(JCO) ? undefined : "the @bytecodealliance/jco package is not installed";
+  return existsSync(JCO) ? undefined : "the optional package @bytecodealliance/jco is not installed (npm install @bytecodealliance/jco @bytecodealliance/preview2-shim)";
 }
 
 function jco(args: string[]): void {
@@ -34,7 +42,7 @@ export async function jcoRows(
   for (const [variant, bytes] of Object.entries(modules) as [Row["variant"], Uint8Array][]) {
     // Inside the repository whatever --out says: the transpiled JS imports @bytecodealliance/preview2-shim, which
     // Node resolves from the nearest node_modules.
-    const dir = join(ROOT, "build", "jco", `${bp.name}.${variant}`);
+    const dir = join(projectRoot(), "build", "jco", `${bp.name}.${variant}`);
     mkdirSync(dir, { recursive: true });
     ctx.progress.step(`jco component ${variant}`);
     writeFileSync(join(dir, "core.wasm"), await wasiCommand(bytes));

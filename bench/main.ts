@@ -8,12 +8,12 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { bytesInput, BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
-import { buildProgram } from "../pipeline/index.ts";
-import { ROOT } from "../util/root.ts";
+import { abortLine, buildProgram } from "../pipeline/index.ts";
+import { projectRoot, ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
-import { inProcessPeers, nativeLuas, peerNote, peerSources, programsWithPeers, runNativeLua } from "./peers.ts";
+import { inProcessPeers, missingPeerNotes, nativeLuas, peerNote, peerSources, programsWithPeers, runNativeLua } from "./peers.ts";
 import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
 import { Progress } from "./progress.ts";
 import { writeReports, type BenchMeta } from "./report.ts";
@@ -40,6 +40,8 @@ export interface BenchOptions {
   command?: string;
   /** Also run each Fern program's peers (bench/peers.ts); with no programs, every lang/bench program that has them. */
   peers?: boolean;
+  /** An aborted request is an error instead of a partially interpreted module. */
+  strict?: boolean;
   /** Build the wevaled modules with training (pipeline/train.ts), with this much fuel. */
   train?: number;
 }
@@ -84,7 +86,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   const runs = opts.runs ?? (quick ? 1 : 7);
   const coldRuns = opts.coldRuns ?? (quick ? 1 : 3);
   const warmups = quick ? 1 : 2;
-  const outDir = resolve(opts.out ?? join(ROOT, "results"));
+  const outDir = resolve(opts.out ?? join(projectRoot(), "results")); // the project's, never inside node_modules
   const engines = opts.engines ?? ["v8", "jco"];
   const programs: BenchProgram[] = [];
   const sources = opts.programs?.length ? opts.programs : opts.peers ? programsWithPeers() : [];
@@ -97,7 +99,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   for (const f of readdirSync(join(outDir, "modules"))) if (/\.(wasm|program)$/.test(f)) rmSync(join(outDir, "modules", f));
   const rows: Row[] = [];
   const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, interleaved: "warm and cold", command: opts.command, programs: {}, notes: [] };
-  if (opts.peers) meta.notes.push(peerNote(natives));
+  if (opts.peers) meta.notes.push(peerNote(natives), ...missingPeerNotes());
   if (opts.train !== undefined) meta.notes.push(`wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time); "untrained" is the same program built without training`);
 
   for (const bp of programs) {
@@ -109,9 +111,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
     try {
       progress.step("building (snapshot + specialize)");
       const interp = bp.interp.wasm;
-      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train, interpreterName: bp.interp.name });
+      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train, interpreterName: bp.interp.name, strict: opts.strict, label: bp.name });
       // With --train, the same program built without training too, so the run shows what training buys.
-      const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false }) : undefined;
+      const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false, strict: opts.strict, label: bp.name }) : undefined;
+      // A partially interpreted module is said at once, and its rows carry the mark (the table and JSON show it).
+      for (const a of [...built.aborted, ...(untrained?.aborted ?? [])]) process.stderr.write(`${abortLine(bp.name, a)}\n`);
+      const partial = new Set([built.aborted.length ? "wevaled" : "", untrained?.aborted.length ? "untrained" : ""]);
+      const firstRow = rows.length;
       const spec = built.specialize!;
       const stem = bp.name.replace(/[^\w.-]+/g, "_");
       const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };
@@ -220,6 +226,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
         meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");
       }
+      for (const r of rows.slice(firstRow)) if (partial.has(r.variant)) r.partially_interpreted = true;
     } finally {
       progress.done(); // also on failure: the bar's timer would keep the process alive
     }

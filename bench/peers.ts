@@ -11,6 +11,7 @@
 // others by bench/main.ts); each run's output is checked against the Fern program's `// expect:` lines by the
 // caller. Relies on wasmoon, quickjs-emscripten and node:child_process.
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -119,9 +120,29 @@ export function inProcessPeers(fernPath: string): InProcessPeer[] {
   const src = peerSources(fernPath);
   const name = basename(fernPath).replace(/\.fern$/, "");
   const peers: InProcessPeer[] = [];
-  if (src.js !== undefined) peers.push(jsPeer(src.js, join(src.dir, `${name}.js`)), quickjsPeer(src.js, join(src.dir, `${name}.js`)));
-  if (src.lua !== undefined) peers.push(luaWasmPeer(src.lua, join(src.dir, `${name}.lua`)));
+  if (src.js !== undefined) peers.push(jsPeer(src.js, join(src.dir, `${name}.js`)));
+  if (src.js !== undefined && installed("quickjs-emscripten")) peers.push(quickjsPeer(src.js, join(src.dir, `${name}.js`)));
+  if (src.lua !== undefined && installed("wasmoon")) peers.push(luaWasmPeer(src.lua, join(src.dir, `${name}.lua`)));
   return peers;
+}
+
+/** The optional npm packages the in-process peers run on (optionalDependencies: a light install has none). */
+export const PEER_PACKAGES = { quickjs: "quickjs-emscripten", "lua-wasm": "wasmoon" } as const;
+
+function installed(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One note per peer whose package is not installed (its rows are absent), or none. */
+export function missingPeerNotes(): string[] {
+  return Object.entries(PEER_PACKAGES)
+    .filter(([, pkg]) => !installed(pkg))
+    .map(([peer, pkg]) => `${peer} rows absent: the optional package ${pkg} is not installed (npm install ${pkg})`);
 }
 
 /** The native Lua interpreters on PATH, by peer name. */

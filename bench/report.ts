@@ -76,7 +76,7 @@ const fmt = formatMs;
 
 export function table(rows: Row[]): string {
   const header = ["program", "variant", "engine", "tier", "min ms", "median ms", "max ms", "spread"];
-  const body = rows.map((r) => [r.program, r.variant, r.engine, r.tier, fmt(r.min_ms), fmt(r.median_ms), fmt(r.max_ms), `${spread(r).toFixed(0)}%`]);
+  const body = rows.map((r) => [r.program, r.partially_interpreted ? `${r.variant} (partially interpreted)` : r.variant, r.engine, r.tier, fmt(r.min_ms), fmt(r.median_ms), fmt(r.max_ms), `${spread(r).toFixed(0)}%`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");

@@ -15,6 +15,8 @@ export interface Row {
   max_ms: number;
   /** The program's result (HALT value or the baseline's sum), as a decimal string. */
   result: string;
+  /** A wevaled module with requests the specializer gave up on: those run the interpreter (shown in the table). */
+  partially_interpreted?: boolean;
 }
 
 export function summarize(base: Omit<Row, "min_ms" | "median_ms" | "max_ms">): Row {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // futamura's command-line entry. The sources are TypeScript; Node 20 cannot run them directly, and loading them
 // through a TypeScript loader makes binaryen's 15 MB module take ~8 s to import, so the CLI runs the JavaScript
-// that `tsc -p tsconfig.build.json` writes to dist/, rebuilding it first when any source is newer.
+// that `tsc -p tsconfig.build.json` writes to dist/, rebuilding it first when any source is newer. An installed
+// package (npm pack builds dist/ in `prepack`) ships no tsconfig and no TypeScript compiler: it runs dist/ as it is.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +15,7 @@ if (process.argv.length === 3 && ["--version", "-V"].includes(process.argv[2])) 
   process.exit(0);
 }
 const entry = join(root, "dist", "cli", "main.js");
-const SOURCE_DIRS = ["brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
+const SOURCE_DIRS = ["api", "brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
 
 function newestSource(dir) {
   let newest = 0;
@@ -27,8 +28,13 @@ function newestSource(dir) {
   return newest;
 }
 
+const fromRepository = existsSync(join(root, "tsconfig.build.json"));
+if (!fromRepository && !existsSync(entry)) {
+  process.stderr.write(`futamura: ${entry} is missing: this copy of futamura was packed without its build (run \`npm pack\` from its repository, which builds it)\n`);
+  process.exit(1);
+}
 const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-const sources = Math.max(...SOURCE_DIRS.filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, "tsconfig.json")).mtimeMs);
+const sources = !fromRepository ? 0 : Math.max(...SOURCE_DIRS.filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, "tsconfig.json")).mtimeMs);
 if (sources > built) {
   const tsc = join(root, "node_modules", ".bin", "tsc");
   const r = spawnSync(tsc, ["-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });

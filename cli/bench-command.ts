@@ -26,7 +26,7 @@ function engineList(values: string[] | undefined): string[] | undefined {
   return [...new Set(names)];
 }
 
-export async function benchCommand(programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; train?: boolean; trainFuel?: string } & BenchCompileFlags): Promise<number> {
+export async function benchCommand(programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; train?: boolean; trainFuel?: string; strict?: boolean } & BenchCompileFlags): Promise<number> {
   if (opts.compile) {
     const runOnly = [programs.length ? "programs" : "", opts.interp ? "--interp" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : "", opts.train || opts.trainFuel !== undefined ? "--train" : ""].filter(Boolean);
     if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
@@ -48,6 +48,7 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
     json: opts.json,
     engines,
     peers: opts.peers,
+    strict: opts.strict,
     train,
     command: `futamura ${process.argv.slice(2).join(" ")}`,
   });

@@ -1,8 +1,9 @@
 // `futamura diff [--interp NAME|FILE] <programs…>`: the generic differential tester from the command line — every
 // program run interpreted and wevaled on its interpreter (by --interp, else by file extension) with the same input,
 // output bytes, result, runtime error and exit code compared; prints each program's output and the times, and
-// exits 1 on any difference. Relies on pipeline/.
-import { differential, interpreterAndProgram, type RunOutcome } from "../pipeline/index.ts";
+// exits 1 on any difference. A layer over the library API's diff (api/index.ts).
+import { diff } from "../api/index.ts";
+import { abortLine, type RunOutcome } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { readUserFile } from "../util/files.ts";
 import { progressLine } from "./progress.ts";
@@ -16,18 +17,21 @@ function preview(o: RunOutcome): string {
   return `${text} (${o.bytes.length} bytes)${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }
 
-export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string }): Promise<number> {
+export async function diffCommand(files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string; strict?: boolean }): Promise<number> {
   if (opts.timeout !== undefined) return rerunWithTimeout("diff", files.join(" "), opts.timeout);
   const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;
   for (const file of files) {
-    const progress = progressLine(file);
-    const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
-    const input = opts.input ? readUserFile(opts.input) : program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train, interpreterName: interp.name, onProgress: progress.onProgress }).finally(progress.clear);
+    const [r] = await diff([file], { interp: opts.interp, input: opts.input ? readUserFile(opts.input) : undefined, init: opts.init, train, strict: opts.strict, cache: false });
+    const interp = { name: r.interpreter };
+    for (const a of r.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
     const times = `interpreted ${ms(r.interpretedMs)}, wevaled ${ms(r.wevaledMs)} (${(r.interpretedMs / r.wevaledMs).toFixed(1)}x), build ${ms(r.buildMs)}`;
-    if (r.same) {
-      process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (interpreted only: ${r.aborted.join("; ")})` : ""}\n`);
+    if (r.hostFailure) {
+      // Both sides failing the same way outside the program (a missing import, a loader's bug) compares nothing.
+      failures++;
+      process.stdout.write(`FAIL  ${file} [${interp.name}]: not compared, a run failed outside the program\n  interpreted: ${preview(r.interpreted)}\n  wevaled:     ${preview(r.wevaled)}\n`);
+    } else if (r.same) {
+      process.stdout.write(`ok    ${file} [${interp.name}]: ${times}${r.aborted.length ? ` (partially interpreted: ${r.aborted.length} request(s) not specialized)` : ""}\n`);
       if (!opts.quiet) process.stdout.write(`      output: ${preview(r.wevaled)}\n`);
     } else {
       failures++;

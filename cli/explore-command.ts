@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
+import { existsSync } from "node:fs";
 import { ROOT } from "../util/root.ts";
 
 export interface ExploreFlags {
@@ -17,6 +18,8 @@ export interface ExploreFlags {
 }
 
 export async function exploreCommand(opts: ExploreFlags): Promise<number> {
+  // The npm package ships no explorer sources (nor Vite): it runs from a clone of the repository.
+  if (!existsSync(join(ROOT, "explorer", "serve.mjs"))) throw new UserError("futamura explore: the explorer is not part of the installed package; run it from a clone of futamura's repository (npm install && npx futamura explore)");
   const args: string[] = [];
   if (opts.build) args.push("--build");
   if (opts.port !== undefined) {

@@ -15,6 +15,7 @@ const TRAIN_FUEL = `with --train (implied): stop the training run after n calls 
 const INIT = "the init export (default wizer.initialize, else wizer-initialize); --init-func is the same option, as weval and wizer name it";
 /** Every output path: written atomically, never over an input, its missing folders created. */
 const CREATED = "missing folders are created";
+const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 /** The version in package.json (one source of truth for it). */
@@ -89,6 +90,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--train", `with --aot: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
+    .option("--strict", `with --aot: ${STRICT}`)
     .action(async (file: string, opts: RunFlags) => {
       exitCode = await (await commands.run()).runCommand(file, { ...opts, verbose });
     });
@@ -113,7 +115,8 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
     .option("--verify", "run the IR verifier after every transform")
-    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }) => {
+    .option("--strict", STRICT)
+    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }) => {
       exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
     });
 
@@ -130,7 +133,8 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--init <export>", INIT)
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }) => {
+    .option("--strict", STRICT)
+    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await (await commands.pipeline()).buildCommand(file, opts);
     });
 
@@ -157,7 +161,8 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the whole diff after this many seconds (exit code 124): an endless program would hang it")
-    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string }) => {
+    .option("--strict", STRICT)
+    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string; strict?: boolean }) => {
       exitCode = await (await commands.diff()).diffCommand(files, opts);
     });
 
@@ -179,7 +184,8 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)")
-    .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string }) => {
+    .option("--strict", STRICT)
+    .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await (await commands.bench()).benchCommand(programs, opts);
     });
 

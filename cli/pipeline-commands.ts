@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
-import { buildProgram, interpreterAndProgram, withProgramSection, type Program } from "../pipeline/index.ts";
+import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, withManifestSection, withProgramSection, type Program } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
@@ -65,7 +65,7 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
   return (file, text) => writeFileSync(join(dir, file), text);
 }
 
-export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean }): Promise<number> {
+export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }): Promise<number> {
   const wasm = readUserWasm(input);
   const progress = progressLine(input);
   const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
@@ -78,24 +78,29 @@ export async function specializeCommand(input: string, opts: { out: string; stat
         : `${input}: error: no pending specialization requests (its weval request list is empty): nothing to specialize`,
     );
   }
+  const aborted = abortedRequests(r);
+  for (const a of aborted) process.stderr.write(`${abortLine(input, a)}\n`);
+  if (opts.strict && aborted.length) throw new UserError(`${input}: error: ${aborted.length} of ${r.requests.length} request(s) not specialized (--strict); ${opts.out} not written`);
   writeFileAtomic(opts.out, r.wasm, [input]);
   if (opts.stats) printStats(r);
-  else process.stdout.write(`${opts.out}: ${kb(r.outputBytes)}, ${r.requests.filter((s) => !s.aborted).length}/${r.requests.length} requests specialized\n`);
-  for (const s of r.requests) if (s.aborted && !opts.stats) process.stderr.write(`${input}: warning: request ${s.userId} not specialized (the interpreter will run it): ${s.aborted}\n`);
+  else process.stdout.write(`${opts.out}: ${kb(r.outputBytes)}, ${r.requests.length - aborted.length}/${r.requests.length} requests specialized\n`);
   return 0;
 }
 
-export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string }): Promise<number> {
+export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }): Promise<number> {
   const train = trainingFuel(opts.train, opts.trainFuel);
   const progress = progressLine(programFile);
   const { interp, program } = await interpreterAndProgram(opts.interp, programFile, progress.onProgress).finally(progress.clear);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress, describeRequest: describer(program) }).finally(progress.clear);
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, strict: opts.strict, label: programFile, snapshotOnHit: false, onProgress: progress.onProgress, describeRequest: describer(program) }).finally(progress.clear);
+  for (const a of r.aborted) process.stderr.write(`${abortLine(programFile, a)}\n`);
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
-  writeFileAtomic(opts.out, withProgramSection(r.wasm, interp.name, program.bytes), [programFile, ...(opts.interp ? [opts.interp] : [])]);
+  writeFileAtomic(opts.out, withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file, programFile), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
   if (r.training) process.stdout.write(`trained: ${r.training.ended}, ${r.training.ms.toFixed(0)} ms, feedback kept in ${r.training.requests} requests\n`);
-  if (opts.stats && r.specialize) printStats(r.specialize);
-  for (const s of r.specialize?.requests ?? []) if (s.aborted && !opts.stats) process.stderr.write(`${programFile}: warning: request ${s.userId} not specialized (the interpreter will run it): ${s.aborted}\n`);
+  if (opts.stats && r.specialize) {
+    if (r.cached) process.stdout.write("statistics stored with the cache entry (times are the original build's):\n");
+    printStats(r.specialize);
+  }
   return 0;
 }
 

@@ -9,9 +9,8 @@
 import { readSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
-import { knownManifests } from "../interp/manifest.ts";
 import { trainingFuel } from "../pipeline/train.ts";
-import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
+import { abortLine, buildProgram, builtModuleProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
@@ -33,6 +32,7 @@ export interface RunFlags {
   trainFuel?: string;
   /** The global --verbose (main.ts passes it down). */
   verbose?: boolean;
+  strict?: boolean;
 }
 
 /** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
@@ -110,16 +110,13 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
     requireRunExport(file, module);
-    // `futamura build` records the interpreter and the program: its loader gives the language's host additions.
-    const embedded = readProgramSection(module);
-    const manifest = embedded && knownManifests().find((m) => m.name === embedded.interpreter);
-    const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
+    // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
+    // additions and error lines, found from any folder (or given with --interp).
+    const built = await builtModuleProgram(module, opts.interp);
+    if (built.missing) process.stderr.write(`futamura: ${file}: warning: ${built.missing}\n`);
     const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
-    if (foreign && !host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${embedded ? ` (interpreter '${embedded.interpreter}' ${manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
-    // A built program recurses as deep as interpreted: on the large-stack worker when its interpreter's manifest says
-    // so, the worker making the host from the recorded program's bytes (the module's memory has the program already).
-    const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
-    return execute(file, bytes, { file, interpreter: embedded?.interpreter ?? "", bytes: deepStack ? embedded!.program : new Uint8Array(0), host, deepStack }, opts, out);
+    if (foreign && !built.program.host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${built.program.interpreter ? ` (interpreter '${built.program.interpreter}' ${built.manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
+    return execute(file, bytes, { file, ...built.program }, opts, out);
   }
   const progress = progressLine(file);
   const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
@@ -134,13 +131,12 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
+    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, strict: opts.strict, label: file, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
+    for (const a of built.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    const aborted = built.specialize?.requests.filter((r) => r.aborted).length ?? 0;
     // Where the compiled code came from is for a person at a terminal (or --verbose), not for a pipe that reads
-    // stderr; a request left to the interpreter is always said.
+    // stderr; a request left to the interpreter is always said (the lines above).
     if (process.stderr.isTTY || opts.verbose) process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`);
-    if (aborted) process.stderr.write(`futamura: ${file}: ${aborted} request(s) not specialized run interpreted\n`);
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.

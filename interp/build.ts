@@ -9,7 +9,8 @@
 // Relies on assemblyscript/asc, binaryen, interp/manifest.ts, interp/host.ts, specializer/ssa (decoding).
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { toyOpcodesAssemblyScript } from "../bytecode/gen-as-constants.ts";
 import { fernOpcodesAssemblyScript } from "../lang/gen-as-constants.ts";
@@ -18,7 +19,7 @@ import { decodeModule, type WasmModuleInfo } from "../specializer/ssa/module.ts"
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
-import { ROOT } from "../util/root.ts";
+import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { coreImportNames } from "./host.ts";
 import { builtinManifest, type Manifest } from "./manifest.ts";
@@ -73,7 +74,7 @@ function sourceHash(m: Manifest): string {
   for (const f of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync(m.file));
   h.update(JSON.stringify([m.entry, m.use, m.runtime]));
-  h.update(readFileSync(join(ROOT, "node_modules", "assemblyscript", "package.json")));
+  h.update(readFileSync(createRequire(import.meta.url).resolve("assemblyscript/package.json")));
   // This file's TypeScript source, the same whether it runs from dist/ (the CLI) or as .ts (vitest): hashing the
   // running file made the two rebuild every interpreter after each other (~1 min on a busy machine).
   const self = join(ROOT, "interp", "build.ts");
@@ -83,8 +84,13 @@ function sourceHash(m: Manifest): string {
 
 /** Build (or reuse) an interpreter module: a built-in one by name, or any manifest. */
 export async function buildInterpreter(which: string | Manifest = "toy", opts: { regenerate?: boolean; force?: boolean; onProgress?: ProgressCallback } = {}): Promise<BuiltInterpreter> {
-  const m = typeof which === "string" ? builtinManifest(which) : which;
-  if (m.entry.startsWith(AS_DIR)) refreshGenerated(opts.regenerate ?? true);
+  let m = typeof which === "string" ? builtinManifest(which) : which;
+  if (INSTALLED && m.entry.startsWith(AS_DIR)) {
+    // An installed package ships its interpreters prebuilt (npm's prepack) and is never written to: use them as
+    // they are, or build a missing one into the project's cache folder.
+    if (!opts.force && existsSync(m.out)) return { name: m.name, wasm: new Uint8Array(readFileSync(m.out)), path: m.out };
+    m = { ...m, out: join(projectCacheDir(), "interp", basename(m.out)) };
+  } else if (m.entry.startsWith(AS_DIR)) refreshGenerated(opts.regenerate ?? true);
   const path = m.out;
   const stamp = `${path}.hash`;
   const hash = sourceHash(m);

@@ -34,7 +34,9 @@ parentPort.on("message", async ({ id, wasm, program, input, programHostModule, p
     writeBytes: (bytes) => parentPort.postMessage({ id, bytes: bytes.slice() }),
   };
   try {
-    const programHost = programHostModule ? (await import(programHostModule))[programHostExport ?? "host"](program) : undefined;
+    // A loader without host(bytes) adds nothing on the worker (its load() host still describes errors here).
+    const makeHost = programHostModule ? (await import(programHostModule))[programHostExport ?? "host"] : undefined;
+    const programHost = typeof makeHost === "function" ? makeHost(program) : undefined;
     const host = new InterpreterHost(program, out, { host: programHost, input: input ? bytesInput(input) : undefined });
     const instance = await instantiate(wasm, host);
     instance.exports[INIT_EXPORT]?.();
@@ -85,7 +87,13 @@ function getWorker(): Worker {
     } else if (m.user) {
       // futamura.error(code, pc): described here by the program's own host when it has one (its loader's, with the
       // source's lines), else as the worker's host said it.
-      const described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
+      let described: string | undefined;
+      try {
+        described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
+      } catch (e) {
+        // The loader's own bug, inside this event handler: the run's error (a host error), never an uncaught one.
+        return job.reject(e instanceof Error ? e : new Error(String(e)));
+      }
       job.reject(new ProgramRuntimeError(described ?? m.error, m.code, m.pc));
     } else job.reject(new Error(m.error));
   });

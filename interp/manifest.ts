@@ -24,7 +24,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { UserError } from "../util/errors.ts";
 import { isStandardInput } from "../util/files.ts";
-import { ROOT } from "../util/root.ts";
+import { ROOT, runnableModulePath } from "../util/root.ts";
 
 export const MANIFEST_FILE = "futamura-interp.json";
 export const BUILTIN_MANIFESTS = join(ROOT, "interp", "manifests");
@@ -78,7 +78,7 @@ export function readManifest(file: string): Manifest {
   let loader: Manifest["loader"] = { raw: true };
   if (typeof raw.loader === "string") {
     loader = { module: resolve(dir, raw.loader) };
-    if (!existsSync(loader.module)) fail(file, `"loader": ${raw.loader} does not exist`);
+    if (!existsSync(runnableModulePath(loader.module))) fail(file, `"loader": ${raw.loader} does not exist`);
   } else if (raw.loader && typeof raw.loader === "object" && Array.isArray((raw.loader as { command?: unknown }).command)) {
     loader = { command: stringList(file, (raw.loader as { command: unknown }).command, "loader.command") };
     if (!loader.command.length) fail(file, `"loader.command" is empty`);
@@ -195,10 +195,11 @@ export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
   throw new UserError(`${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp${brokenNote(scan)}`);
 }
 
-/** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. */
+/** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. An
+ *  interpreter that names no extensions takes any file it is given (with --interp). */
 export function checkExtension(m: Manifest, file: string, cwd = process.cwd()): void {
   const ext = extname(file);
-  if (!ext || m.extensions.includes(ext) || m.loader && "raw" in m.loader) return;
+  if (!ext || !m.extensions.length || m.extensions.includes(ext) || ("raw" in m.loader)) return;
   const other = knownManifests(cwd).find((k) => k.name !== m.name && k.extensions.includes(ext));
   if (other) throw new UserError(`${file}: error: this is a ${other.name} program (${ext}), but the interpreter is ${m.name}, which takes ${m.extensions.join(", ") || "raw program bytes"}; drop --interp or choose ${other.name}`);
 }

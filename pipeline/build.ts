@@ -3,14 +3,16 @@
 // stages: snapshot/ and specializer/ do not know of each other. Used by `futamura build`, `run --aot`, `diff`, the
 // benchmarks and the tests. Relies on snapshot/, specializer/index.ts, cache.ts and interp/host.ts.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { asHosted, BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
 import { importsWasi } from "../interp/wasi.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { trainingHook, type TrainingReport } from "./train.ts";
-import { ROOT } from "../util/root.ts";
-import { cacheKey, defaultCacheDir, SpecializationCache } from "./cache.ts";
+import { projectCacheDir, ROOT } from "../util/root.ts";
+import { UserError } from "../util/errors.ts";
+import { writeFileAtomic } from "../util/files.ts";
+import { cacheKey, SpecializationCache } from "./cache.ts";
 import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
 export type { ProgressCallback } from "../specializer/index.ts";
 
@@ -24,10 +26,11 @@ export function specializerVersion(): string {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".ts")) h.update(e.name).update(readFileSync(p));
+      else if (/\.[jt]s$/.test(e.name)) h.update(e.name).update(readFileSync(p));
     }
   };
-  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(join(ROOT, d));
+  // An installed package ships dist/ without the sources: its compiled code is the version.
+  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(existsSync(join(ROOT, d)) ? join(ROOT, d) : join(ROOT, "dist", d));
   versionHash = h.digest("hex").slice(0, 16);
   return versionHash;
 }
@@ -40,6 +43,30 @@ export interface BuildResult {
   specialize?: SpecializeModuleResult;
   /** With `train`: how the training run went. */
   training?: TrainingReport;
+  /** Requests that were not specialized (the interpreter runs them), fresh or from the cache. */
+  aborted: AbortedRequest[];
+}
+
+/** A request the specializer gave up on: its interpreter function runs it, interpreted. */
+export interface AbortedRequest {
+  request: number;
+  /** The generic function the request named. */
+  func: string;
+  reason: string;
+}
+
+export function abortedRequests(r: Pick<SpecializeModuleResult, "requests"> | undefined): AbortedRequest[] {
+  return (r?.requests ?? []).filter((s) => s.aborted).map((s) => ({ request: s.userId, func: s.generic, reason: s.aborted! }));
+}
+
+/** The one line every command prints on standard error for an aborted request (`what`: the program or module). */
+export function abortLine(what: string, a: AbortedRequest): string {
+  return `${what}: warning: request ${a.request} (${a.func}) not specialized, the interpreter runs it: ${a.reason}`;
+}
+
+/** `strict`: an aborted request is an error (the lines of every one). */
+function failIfStrict(what: string, aborted: AbortedRequest[]): void {
+  if (aborted.length) throw new UserError([...aborted.map((a) => `${what}: error: request ${a.request} (${a.func}) not specialized (strict): ${a.reason}`)].join("\n"));
 }
 
 /** What `buildProgram` gives with `snapshotOnHit: false`: on a cache hit, no snapshot was taken. */
@@ -57,6 +84,10 @@ export interface BuildOptions extends SpecializeOptions {
   /** false: on a cache hit (without training, whose key needs the snapshot) skip the snapshot, and with it
    *  loading binaryen, which instruments the interpreter: what `run --aot` and `build` need is the wevaled module. */
   snapshotOnHit?: boolean;
+  /** Any aborted request is an error (a UserError naming each), not a fallback to the interpreter. */
+  strict?: boolean;
+  /** The program's name in messages (default "program"). */
+  label?: string;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -65,11 +96,12 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
 export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions = {}): Promise<WasmBuildResult> {
   const t = performance.now();
   const { bytes: program, host: programHost } = asHosted(programOrBytes);
-  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? defaultCacheDir(ROOT)));
+  const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? projectCacheDir()));
   const keyOf = (snapshotWasm?: Uint8Array) => cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snapshotWasm!] : []));
+  const label = opts.label ?? "program";
   if (opts.snapshotOnHit === false && opts.train === undefined && !opts.dumpIr) {
-    const hit = cache.get(keyOf());
-    if (hit) return { wasm: hit, cached: true, snapshotMs: 0 };
+    const hit = fromCache(cache, keyOf(), label, opts.strict);
+    if (hit) return { ...hit, snapshotMs: 0 };
   }
   const host = new InterpreterHost(program, new BufferedOutput(), { host: programHost });
   // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
@@ -82,9 +114,30 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   opts.onProgress?.(opts.train === undefined ? "snapshot" : "snapshot and training run", 1, 1);
   // Training changes the snapshot, so the trained build is keyed by its snapshot as well.
   const key = keyOf(snap.wasm);
-  const hit = opts.dumpIr ? undefined : cache.get(key);
-  if (hit) return { wasm: hit, snapshot: snap.wasm, cached: true, snapshotMs, training };
+  const hit = opts.dumpIr ? undefined : fromCache(cache, key, label, opts.strict);
+  if (hit) return { ...hit, snapshot: snap.wasm, snapshotMs, training };
   const result = await specializeModule(snap.wasm, opts);
+  if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
-  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training };
+  if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
+  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training, aborted: abortedRequests(result) };
+}
+
+/** A cache hit carries the statistics stored with it (aborted requests stay visible); an entry without them is a miss. */
+function fromCache(cache: SpecializationCache, key: string, label: string, strict?: boolean) {
+  const hit = cache.get(key);
+  const stats = hit && cache.dir ? readStats(join(cache.dir, `${key}.stats.json`)) : undefined;
+  if (!hit || !stats) return undefined;
+  const specialize: SpecializeModuleResult = { ...stats, wasm: hit };
+  if (strict) failIfStrict(label, abortedRequests(specialize));
+  return { wasm: hit, cached: true as const, specialize, aborted: abortedRequests(specialize) };
+}
+
+function readStats(path: string): Omit<SpecializeModuleResult, "wasm"> | undefined {
+  try {
+    const s = JSON.parse(readFileSync(path, "utf8")) as Omit<SpecializeModuleResult, "wasm">;
+    return Array.isArray(s.requests) ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }

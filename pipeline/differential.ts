@@ -9,9 +9,9 @@
 // large-stack worker (interp/deep-run.ts).
 // Relies on build.ts, interp/host.ts, interp/wasi.ts and interp/deep-run.ts.
 import { runModuleDeep } from "../interp/deep-run.ts";
-import { asHosted, BufferedOutput, ProgramExit, runModule, type HostedProgram } from "../interp/host.ts";
+import { asHosted, BufferedOutput, ProgramExit, ProgramRuntimeError, runModule, type HostedProgram } from "../interp/host.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
-import { buildProgram, type BuildOptions } from "./build.ts";
+import { buildProgram, type AbortedRequest, type BuildOptions } from "./build.ts";
 
 export interface DiffProgram extends HostedProgram {
   name: string;
@@ -26,6 +26,9 @@ export interface RunOutcome {
 
   /** The error the run ended with (a trap or a host error), if any. */
   error?: string;
+  /** The error is not the program's own (a runtime error, a trap, an exit) but the host's or JavaScript's (a
+   *  missing import, a loader's bug): nothing about the program was compared. */
+  hostError?: boolean;
   result?: bigint;
 }
 
@@ -33,9 +36,12 @@ export interface DiffResult {
   name: string;
   interpreted: RunOutcome;
   wevaled: RunOutcome;
+  /** Same outcome on both sides, neither of them a host error. */
   same: boolean;
+  /** A side ended with a host or JavaScript error (RunOutcome.hostError): not a comparison of the program. */
+  hostFailure: boolean;
   /** Requests that were not specialized, with the reason. */
-  aborted: string[];
+  aborted: AbortedRequest[];
   /** Snapshot + specialize + binaryen, ms. */
   buildMs: number;
   /** Wall time of each run (instantiate and the first call of `run`, so mostly Liftoff code), ms. */
@@ -62,7 +68,8 @@ export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program:
     return done({ result: await runModule(wasm, program, out) });
   } catch (e) {
     if (e instanceof ProgramExit) return done({ exitCode: e.code });
-    return done({ error: (e as Error).message, exitCode: 1 });
+    const own = e instanceof ProgramRuntimeError || e instanceof WebAssembly.RuntimeError;
+    return done({ error: (e as Error)?.message ?? String(e), exitCode: 1, ...(own ? {} : { hostError: true }) });
   }
 }
 
@@ -87,9 +94,9 @@ export async function differential(interp: Uint8Array, programs: DiffProgram[], 
     const t2 = performance.now();
     const wevaled = await runOutcome(wevaledModule, program);
     const wevaledMs = performance.now() - t2;
-    const same = sameOutcome(interpreted, wevaled);
-    const aborted = (built.specialize?.requests ?? []).filter((r) => r.aborted).map((r) => `request ${r.userId}: ${r.aborted}`);
-    results.push({ name: p.name, interpreted, wevaled, same, aborted, buildMs, interpretedMs: t2 - t1, wevaledMs });
+    const hostFailure = !!(interpreted.hostError || wevaled.hostError);
+    const same = !hostFailure && sameOutcome(interpreted, wevaled);
+    results.push({ name: p.name, interpreted, wevaled, same, hostFailure, aborted: built.aborted, buildMs, interpretedMs: t2 - t1, wevaledMs });
   }
   return results;
 }

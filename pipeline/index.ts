@@ -9,9 +9,10 @@ import { readUserFile } from "../util/files.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { loadProgram, type Program } from "./program.ts";
 
-export { buildProgram, specializerVersion, type BuildOptions, type BuildResult, type ProgressCallback, type WasmBuildResult } from "./build.ts";
+export { abortedRequests, abortLine, buildProgram, specializerVersion, type AbortedRequest, type BuildOptions, type BuildResult, type ProgressCallback, type WasmBuildResult } from "./build.ts";
 export { differential, runOutcome, sameOutcome, type DiffProgram, type DiffResult, type RunOutcome } from "./differential.ts";
 export { readProgramSection, withProgramSection } from "./embed.ts";
+export { builtModuleProgram, withManifestSection, type BuiltModuleProgram } from "./built-module.ts";
 export { deepStackFor, errorForExpect, hostForBytes, loadProgram, type Expectations, type LoadedProgram, type Program } from "./program.ts";
 
 export interface Interpreter {

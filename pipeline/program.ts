@@ -5,14 +5,13 @@
 //   - no loader: the file's bytes as they are.
 // Relies on interp/manifest.ts, interp/host.ts and util/.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { basename, relative, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { HostedProgram, ProgramHost } from "../interp/host.ts";
 import { checkExtension, type Manifest } from "../interp/manifest.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
-import { ROOT } from "../util/root.ts";
+import { runnableModulePath } from "../util/root.ts";
 
 /** What a program says it should do (comments in its source, or files beside it): checked by `run --expect`. */
 export interface Expectations {
@@ -51,17 +50,6 @@ type LoaderModule = {
   /** Optional: the host additions for a program's bytes alone (for `run out.wasm`, where the source is gone). */
   host?: (bytes: Uint8Array) => ProgramHost | undefined;
 };
-
-/** A loader module inside the repository is TypeScript; the CLI runs from dist/, where it is the compiled .js. */
-export function runnableModulePath(path: string): string {
-  const here = fileURLToPath(import.meta.url);
-  const fromDist = here.includes(`${sep}dist${sep}`);
-  if (fromDist && path.endsWith(".ts") && path.startsWith(ROOT + sep)) {
-    const compiled = `${ROOT}${sep}dist${sep}${relative(ROOT, path).replace(/\.ts$/, ".js")}`;
-    if (existsSync(compiled)) return compiled;
-  }
-  return path;
-}
 
 const modules = new Map<string, Promise<LoaderModule>>();
 

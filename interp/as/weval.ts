@@ -11,6 +11,7 @@
 @external("weval", "push.context") export declare function pushContext(pc: u32): void;
 @external("weval", "update.context") export declare function updateContext(pc: u32): void;
 @external("weval", "pop.context") export declare function popContext(): void;
+// One specialized copy per value in lo..hi inclusive; a value out of range runs hi's copy (weval's default target).
 @external("weval", "specialize.value") export declare function specializeValue(value: u32, lo: u32, hi: u32): u32;
 @external("weval", "read.reg") export declare function readReg(idx: u64): u64;
 @external("weval", "write.reg") export declare function writeReg(idx: u64, value: u64): void;

@@ -48,7 +48,7 @@ export interface Limits {
   maxValues: number;
 }
 
-/** The widest specialize.value range that forks (wider ones leave the value as it is). */
+/** The widest specialize.value range that forks (wider ones leave the value as it is, run-time). */
 export const MAX_FORK = 1024;
 
 export const DEFAULT_LIMITS: Limits = { maxContexts: 1_000_000, maxBlocks: 4_000_000, maxValues: 30_000_000 };
@@ -787,7 +787,9 @@ class Specializer {
     };
     const t = orig.term;
     if (fork && t.kind === "br") {
-      // One successor per value lo..hi in its own context, where the value is a constant; out of range: as is.
+      // One successor per value lo..hi (inclusive) in its own context, where the value is a constant. As in weval
+      // (src/eval.rs), there is no generic path: the table's default is the last value's copy, so a value out of
+      // range (the interpreter's contract broken) runs as if it were hi, and the value stays constant everywhere.
       const f = fork;
       const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
       const targets: number[] = [];
@@ -799,7 +801,7 @@ class Specializer {
       }
       vals.set(f.result, f.value);
       next = outer;
-      s.term = { kind: "table", index, targets, default: edge(t.target) };
+      s.term = { kind: "table", index, targets: targets.slice(0, -1), default: targets[targets.length - 1] };
       if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted(`more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
       return;
     }

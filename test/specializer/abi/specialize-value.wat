@@ -1,6 +1,6 @@
 ;; A hand-written module on weval's ABI that forks on a run-time value with weval.specialize.value(x, 0, 3): the
 ;; specialized function gets one copy per value 0..3, in which `r` is a constant and the br_table on it folds,
-;; plus the unspecialized path for values out of range. Request at 64 (user_id 9), slot at 24, head at 16.
+;; and values out of range take the last copy (weval's default target). Request at 64 (user_id 9), slot at 24, head at 16.
 (module
   (import "weval" "push.context" (func $push (param i32)))
   (import "weval" "specialize.value" (func $spec (param i32 i32 i32) (result i32)))

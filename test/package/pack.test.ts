@@ -1,0 +1,78 @@
+// futamura from outside its repository: `npm pack` (dist/ and the shipped interpreters as prepack builds them), the
+// tarball installed into an empty project from the npm cache without optional dependencies, and there: `npx futamura
+// run --aot` on a Fern program, `new-interp` + `build-interp` + `diff` on the scaffold, and a script on the library
+// API — with nothing written inside node_modules. Needs the npm cache (or the registry) for the dependencies.
+// Relies on npm and the CLI.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../util/root.ts";
+
+function sh(cmd: string, args: string[], cwd: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: "false" };
+  delete env.FUTAMURA_CACHE_DIR; // the project's own cache is what is checked
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 300_000, env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+// About 40 s of CPU (a minute or two of wall time on a busy machine): its own script, `npm run test:package`;
+// `npm test` shows it skipped.
+describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run test:package)", () => {
+  it("installs into an empty project and runs the CLI, a scaffold and the library API there", () => {
+    const home = mkdtempSync(join(tmpdir(), "futamura-pack-"));
+    // What prepack does, without emptying dist/ under other tests' feet: the bin rebuilds dist/ when stale, and the
+    // shipped interpreters are up to date (the build cache).
+    const cli = join(ROOT, "bin", "futamura.mjs");
+    expect(sh(process.execPath, [cli, "build-interp", "toy", "fern", "fern-memory", "bf"], ROOT).code).toBe(0);
+    const pack = sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", home], ROOT);
+    expect(pack.code, pack.stderr).toBe(0);
+    const [info] = JSON.parse(pack.stdout) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
+    const paths = info.files.map((f) => f.path);
+    expect(paths).toContain("dist/api/index.d.ts");
+    expect(paths).toContain("build/interp/fern.wasm");
+    expect(paths.filter((p) => /^(test|explorer|specializer|pipeline)\//.test(p) || p.endsWith(".map"))).toEqual([]);
+
+    const project = join(home, "project");
+    sh("mkdir", [project], home);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "project", version: "1.0.0", private: true }));
+    const install = sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--omit=optional", "-D", join(home, info.filename)], project);
+    expect(install.code, install.all).toBe(0);
+    const installed = join(project, "node_modules", "futamura");
+    const before = files(installed);
+
+    writeFileSync(join(project, "fib.fern"), "fn fib(n) { if (n < 2) { return n; } return fib(n - 1) + fib(n - 2); }\nprint(fib(15));\n");
+    const aot = sh("npx", ["futamura", "run", "--aot", "fib.fern"], project);
+    expect(aot, aot.stderr).toMatchObject({ code: 0, stdout: "610\n" });
+
+    expect(sh("npx", ["futamura", "new-interp", "mylang"], project).code).toBe(0);
+    expect(sh("npx", ["futamura", "build-interp", "mylang/futamura-interp.json"], project).code).toBe(0);
+    const diff = sh("npx", ["futamura", "diff", "--quiet", "mylang/programs/example.mylang"], project);
+    expect(diff, diff.stderr).toMatchObject({ code: 0, stdout: expect.stringContaining("1 same, 0 different") });
+
+    writeFileSync(
+      join(project, "api.mjs"),
+      [
+        'import { build, runBuilt, UserError } from "futamura";',
+        'const b = await build("fib.fern", { strict: true });',
+        "const r = await runBuilt(b.wasm);",
+        'const mistake = await build("missing.fern").catch((e) => e instanceof UserError && e.message);',
+        "console.log(JSON.stringify({ interpreter: b.interpreter, aborted: b.aborted.length, stdout: r.stdout, mistake }));",
+      ].join("\n"),
+    );
+    const api = sh(process.execPath, ["api.mjs"], project);
+    expect(api.code, api.stderr).toBe(0);
+    expect(JSON.parse(api.stdout)).toEqual({ interpreter: "fern", aborted: 0, stdout: "610\n", mistake: "missing.fern: error: no such file" });
+    // The cache and the scaffold's build went to the project; the package folder is as installed.
+    expect(files(installed)).toEqual(before);
+    expect(readdirSync(project)).toContain(".futamura-cache");
+  }, 300_000);
+});
