@@ -39,6 +39,7 @@
 import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { MinHeap } from "../../util/heap.ts";
+import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
@@ -574,7 +575,9 @@ class Specializer {
     const args = d.args.map(st.get);
     const op = d.op;
     if (op.name === "call" && this.intrinsics.has(op.index!)) {
-      this.evaluateIntrinsic(s, this.intrinsics.get(op.index!)!, v, args, st);
+      const name = this.intrinsics.get(op.index!)!;
+      if (!isIntrinsicName(name)) throw this.unsupported(s, name);
+      this.evaluateIntrinsic(s, name, v, args, st);
       this.checkContexts();
       return;
     }
@@ -584,7 +587,7 @@ class Specializer {
 
   /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic). A dispatch switch, one short case per
    *  intrinsic. */
-  private evaluateIntrinsic(s: SpecBlock, name: string, v: ValueId, args: Known[], st: BodyState): void {
+  private evaluateIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
     const { regs, vals } = st;
     const constArg = (i: number, what: string): Const => {
       const a = args[i];
@@ -665,9 +668,20 @@ class Specializer {
       case "print":
       case "context.bucket":
         break;
+      case "assert.const.memory":
+      case "assume.const.memory":
+      case "assume.const.memory.transitive":
+      case "exit.path":
+      case "stop.exit.path":
+        throw this.unsupported(s, name);
       default:
-        throw new SpecializationAborted(`weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`);
+        throw new Error(`internal: intrinsic ${name satisfies never} has no case`);
     }
+  }
+
+  /** The abort for a weval intrinsic this specializer does not implement. */
+  private unsupported(s: SpecBlock, name: string): SpecializationAborted {
+    return new SpecializationAborted(`weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`);
   }
 
   /** Abort when the contexts made so far pass the limit. */
@@ -874,7 +888,7 @@ class Specializer {
 }
 
 /** Intrinsics after which a block's successors are in another context. */
-const CONTEXT_CHANGING = new Set(["push.context", "update.context", "pop.context", "specialize.value"]);
+const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
 
 /** The one target of a generic terminator that is a jump or folds to one (a branch on a constant condition, a
  *  br_table on a constant index); undefined otherwise. */
