@@ -45,7 +45,7 @@ export function evaluateOperator(op: Operator, args: Known[], types: ValType[], 
 function numeric(op: Operator, args: Known[]): OperatorResult {
   if (args.every((a) => a.abs.kind === "const")) {
     const r = fold(op.name, args.map((a) => (a.abs as { value: Const }).value));
-    if (r) return { known: { abs: { kind: "const", value: r } } };
+    if (r) return { known: { abs: withMem({ kind: "const", value: r }, op, args) } };
     return { abs: `${op.name} of constants that does not fold (trap or NaN)` };
   }
   const [a, b] = args;
@@ -53,6 +53,16 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
   if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return { known: { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } } };
   if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { known: { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } } };
   return { abs: args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer` };
+}
+
+/** A constant result of pointer arithmetic (add, sub) on a const-memory pointer stays one, with the strongest tag
+ *  of its operands. weval keeps only the plain tag there (the transitive one needs both operands to have it), so
+ *  pointer arithmetic inside a transitive structure stops folding in weval; here it does not. */
+function withMem(abs: { kind: "const"; value: Const }, op: Operator, args: Known[]): AbsVal {
+  if (!/^i(32|64)\.(add|sub)$/.test(op.name)) return abs;
+  let mem = 0;
+  for (const a of args) if (a.abs.kind === "const" && a.abs.mem) mem = Math.max(mem, a.abs.mem);
+  return mem ? { ...abs, mem: mem as 1 | 2 } : abs;
 }
 
 /** A load: through a constant-buffer pointer it reads the request's bytes; at a constant address, what the other
@@ -66,8 +76,13 @@ function load(op: Operator, args: Known[], types: ValType[], bytes: number, sign
     return { abs: `${op.name} outside its constant buffer` };
   }
   if (addr.kind === "const") {
-    const known = knownMemory?.load((addr.value.bits as number) + op.memarg!.offset, bytes, signed, types[0]);
+    const at = (addr.value.bits as number) + op.memarg!.offset;
+    const known = knownMemory?.load(at, bytes, signed, types[0]);
     if (known) return { known: { abs: { kind: "const", value: known } } };
+    // Memory the interpreter declared constant (weval.assume.const.memory) reads as the snapshot has it; what a
+    // transitive one loads is a pointer into constant memory too.
+    const image = addr.mem ? knownMemory?.image(at, bytes, signed, types[0]) : undefined;
+    if (image) return { known: { abs: addr.mem === 2 ? { kind: "const", value: image, mem: 2 } : { kind: "const", value: image } } };
   }
   return { abs: addr.kind === "const" ? "load from memory at a constant address (not a constant buffer or a request's slot)" : "load from run-time memory" };
 }

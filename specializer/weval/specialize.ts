@@ -40,7 +40,7 @@ import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueI
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { MinHeap } from "../../util/heap.ts";
 import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
-import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
+import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } from "./abstract.ts";
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
 import { evaluateOperator } from "./operators.ts";
@@ -668,9 +668,15 @@ class Specializer {
       case "print":
       case "context.bucket":
         break;
-      case "assert.const.memory":
       case "assume.const.memory":
       case "assume.const.memory.transitive":
+        vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
+        break;
+      case "assert.const.memory":
+        if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
+          throw new SpecializationAborted(`weval.assert.const.memory at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
+        }
+        break;
       case "exit.path":
       case "stop.exit.path":
         throw this.unsupported(s, name);
@@ -889,6 +895,14 @@ class Specializer {
 
 /** Intrinsics after which a block's successors are in another context. */
 const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
+
+/** weval.assume.const.memory(p): p, a constant pointer tagged as pointing into constant memory (`mem`, the
+ *  stronger tag kept); a constant-buffer pointer is already one, and a run-time pointer stays as it is (loads at
+ *  run-time addresses are never folded). */
+function assumeConstMemory(p: Known, mem: ConstMemory): Known {
+  if (p.abs.kind !== "const" || (p.abs.mem ?? 0) >= mem) return p;
+  return { abs: { ...p.abs, mem }, out: p.out };
+}
 
 /** The one target of a generic terminator that is a jump or folds to one (a branch on a constant condition, a
  *  br_table on a constant index); undefined otherwise. */
