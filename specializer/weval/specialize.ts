@@ -38,11 +38,13 @@
 // the joins and regions regions.ts's.
 import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
+import { InternalError } from "../../util/errors.ts";
 import { MinHeap } from "../../util/heap.ts";
 import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } from "./abstract.ts";
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
+import { SpecializationAborted } from "./aborts.ts";
 import { evaluateOperator } from "./operators.ts";
 import { findRegions } from "./regions.ts";
 import {
@@ -64,12 +66,7 @@ export const MAX_FORK = 1024;
 
 export const DEFAULT_LIMITS: Limits = { maxContexts: 1_000_000, maxBlocks: 4_000_000, maxValues: 30_000_000 };
 
-export class SpecializationAborted extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = "SpecializationAborted";
-  }
-}
+export { SpecializationAborted, type AbortKind } from "./aborts.ts";
 
 export interface SpecializeResult {
   body: FunctionBody;
@@ -149,7 +146,7 @@ class Specializer {
     private readonly options: SpecializeFunctionOptions,
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
-    if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
+    if (args.length !== f.params.length) throw new SpecializationAborted("bad-request", `the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
     this.rpoIndex = new Int32Array(f.blocks.length);
     this.chainMark = new Int32Array(f.blocks.length);
     const order = f.reversePostorder();
@@ -171,11 +168,11 @@ class Specializer {
   run(): SpecializeResult {
     const params: AbsVal[] = this.args.map((a, i) => {
       if (a.kind === "const") {
-        if (a.value.type !== this.f.params[i]) throw new SpecializationAborted(`argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`);
+        if (a.value.type !== this.f.params[i]) throw new SpecializationAborted("bad-request", `argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`);
         return { kind: "const", value: a.value };
       }
       if (a.kind === "buffer") {
-        if (this.f.params[i] !== "i32") throw new SpecializationAborted(`argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`);
+        if (this.f.params[i] !== "i32") throw new SpecializationAborted("bad-request", `argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`);
         return { kind: "bufptr", buffer: this.buffers.push(a.bytes) - 1, offset: 0 };
       }
       return runtime(`parameter ${i} is a run-time argument`);
@@ -240,7 +237,7 @@ class Specializer {
 
   /** Count one more block copy against maxBlocks: specialized blocks and copies continued into (`straightInto`). */
   private countCopy(): void {
-    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
+    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted("max-blocks", `more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
   }
 
   private enqueue(s: SpecBlock): void {
@@ -301,7 +298,7 @@ class Specializer {
    *  the entry block's parameter holds (it dominates every block), plus the offset. */
   private bufferPointerIn(s: SpecBlock, buffer: number, offset: number): ValueId {
     const base = this.bufferBase[buffer];
-    if (base === undefined) throw new Error(`internal: buffer ${buffer} has no argument value`);
+    if (base === undefined) throw new InternalError(`buffer ${buffer} has no argument value`);
     if (offset === 0) return base;
     const key = `&${buffer}:${offset}`;
     s.consts ??= new Map();
@@ -317,7 +314,7 @@ class Specializer {
   private use(s: SpecBlock, k: Known): ValueId {
     if (k.abs.kind === "const") return this.constIn(s, k.abs.value);
     if (k.abs.kind === "bufptr" && k.out === undefined) return this.bufferPointerIn(s, k.abs.buffer, k.abs.offset);
-    if (k.out === undefined) throw new Error(`internal: a ${k.abs.kind} value without an IR value in ${this.where(s)}`);
+    if (k.out === undefined) throw new InternalError(`a ${k.abs.kind} value without an IR value in ${this.where(s)}`);
     return k.out;
   }
 
@@ -551,7 +548,7 @@ class Specializer {
     const { f } = this;
     const get = (v: ValueId): Known => {
       const k = vals.get(f.resolve(v));
-      if (!k) throw new Error(`internal: v${v} has no value in ${this.where(s)} (is the input max-SSA?)`);
+      if (!k) throw new InternalError(`v${v} has no value in ${this.where(s)} (is the input max-SSA?)`);
       return k;
     };
     return { vals, regs, next: s.ctx, get };
@@ -582,7 +579,7 @@ class Specializer {
       return;
     }
     st.vals.set(v, this.operator(s, op, args, d.types));
-    if (out.values.length > this.limits.maxValues) throw new SpecializationAborted(`more than ${this.limits.maxValues} values (limit maxValues)`);
+    if (out.values.length > this.limits.maxValues) throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
   }
 
   /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic). A dispatch switch, one short case per
@@ -591,7 +588,7 @@ class Specializer {
     const { regs, vals } = st;
     const constArg = (i: number, what: string): Const => {
       const a = args[i];
-      if (a.abs.kind !== "const") throw new SpecializationAborted(`weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
+      if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
       return a.abs.value;
     };
     switch (name) {
@@ -663,7 +660,7 @@ class Specializer {
       case "abort.specialization":
         // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
         if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) break;
-        throw new SpecializationAborted(`the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
+        throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
       case "trace.line":
       case "print":
       case "context.bucket":
@@ -674,25 +671,25 @@ class Specializer {
         break;
       case "assert.const.memory":
         if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
-          throw new SpecializationAborted(`weval.assert.const.memory at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
+          throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
         }
         break;
       case "exit.path":
       case "stop.exit.path":
         throw this.unsupported(s, name);
       default:
-        throw new Error(`internal: intrinsic ${name satisfies never} has no case`);
+        throw new InternalError(`intrinsic ${name satisfies never} has no case`);
     }
   }
 
   /** The abort for a weval intrinsic this specializer does not implement. */
   private unsupported(s: SpecBlock, name: string): SpecializationAborted {
-    return new SpecializationAborted(`weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`);
+    return new SpecializationAborted("unsupported-intrinsic", `weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`);
   }
 
   /** Abort when the contexts made so far pass the limit. */
   private checkContexts(): void {
-    if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted(`more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
+    if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted("max-contexts", `more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
   }
 
   /** The edge from `s` to the copy of generic `target` in context `st.next`, recorded with s's exit state; the
@@ -799,7 +796,7 @@ class Specializer {
   /** A register's key in the state maps: its index, which must be below 2^40 (the keys below 0 are virtual-state.ts's). */
   private registerKey(s: SpecBlock, index: Const): number {
     const k = BigInt(index.bits);
-    if (k >= 1n << 40n) throw new SpecializationAborted(`weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`);
+    if (k >= 1n << 40n) throw new SpecializationAborted("bad-request", `weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`);
     return Number(k);
   }
 
@@ -811,7 +808,7 @@ class Specializer {
     const hint = /select|different values meet/.test(cause)
       ? "; the pc is chosen at run time where paths join — call update.context on each path where the next pc is known (at the top of the loop, or in each case before `continue`), not once at the bottom of the loop after a branch (clang turns that into a select); see docs/new-interpreter.md"
       : "";
-    throw new SpecializationAborted(`weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`);
+    throw new SpecializationAborted("runtime-pc", `weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`);
   }
 
   /** An i64 the interpreter keeps in memory at `addr`, read because no virtual slot holds it. */
@@ -828,8 +825,8 @@ class Specializer {
   /** Specialization global n of the request, as read.specialization.global returns it (an i64). */
   private specializationGlobal(s: SpecBlock, n: number): Const {
     const g = this.globals[n];
-    if (!g) throw new SpecializationAborted(`weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`);
-    if (g.kind !== "const") throw new SpecializationAborted(`weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`);
+    if (!g) throw new SpecializationAborted("bad-request", `weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`);
+    if (g.kind !== "const") throw new SpecializationAborted("bad-request", `weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`);
     const v = g.value;
     return i64(typeof v.bits === "bigint" ? v.bits : BigInt(v.bits >>> 0));
   }

@@ -91,7 +91,7 @@ describe("the weval transform, one golden fixture per mechanism", () => {
             return `; ${JSON.stringify(l)}: not aborted`;
           } catch (e) {
             if (!(e instanceof SpecializationAborted)) throw e;
-            return `; ${JSON.stringify(l)}: aborted: ${e.reason}`;
+            return `; ${JSON.stringify(l)}: aborted (${e.kind}): ${e.reason}`;
           }
         });
         await expect(lines.join("\n") + "\n").toMatchFileSnapshot(out);
