@@ -136,6 +136,8 @@ class Specializer {
   private readonly bufferBase: ValueId[] = [];
   /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
   private entryParams: ValueId[] = [];
+  /** With the worklist trace on: why each queued block was queued. */
+  private readonly why = new Map<SpecBlock, string>();
 
   constructor(
     private readonly f: FunctionBody,
@@ -222,7 +224,7 @@ class Specializer {
       this.inlinedInto.delete(key);
       if (r.round === r.s.round) {
         r.s.round++;
-        this.enqueue(r.s);
+        this.enqueue(r.s, "a copy it ran straight into is entered from elsewhere too");
       }
     }
     s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, round: 0 };
@@ -231,7 +233,7 @@ class Specializer {
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
     this.blocks.set(key, s);
-    this.enqueue(s);
+    this.enqueue(s, "a new block copy");
     return s;
   }
 
@@ -240,7 +242,9 @@ class Specializer {
     if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted("max-blocks", `more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
   }
 
-  private enqueue(s: SpecBlock): void {
+  /** Queue `s` unless it is queued; `why` says why, for the worklist trace. */
+  private enqueue(s: SpecBlock, why: string): void {
+    if (TRACE && !s.queued) this.why.set(s, why);
     if (!s.queued) {
       s.queued = true;
       this.worklist.push(s, s.ctx * this.f.blocks.length + this.rpoIndex[s.orig]);
@@ -280,7 +284,7 @@ class Specializer {
       entryRegs.set(k, meet(ZERO.abs, r.abs, where));
       changed = true;
     }
-    if (changed) this.enqueue(to);
+    if (changed) this.enqueue(to, "an edge lowered its entry state");
   }
 
   private constIn(s: SpecBlock, c: Const): ValueId {
@@ -495,6 +499,7 @@ class Specializer {
   }
 
   private process(s: SpecBlock): void {
+    if (TRACE) process.stderr.write(`worklist: ${this.f.name}: block${s.id} = ${this.where(s)}, round ${s.round + 1}: ${this.why.get(s)}\n`);
     s.round++;
     const block = this.out.blocks[s.id];
     block.params = [];
@@ -504,11 +509,11 @@ class Specializer {
     // blocks too, and are processed again only if no edge is left (below) or a new edge does not fit.
     const fed = s.edges;
     for (const e of fed) {
-      if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to);
+      if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to, "a predecessor is processed again");
     }
     s.edges = [];
     this.processBody(s);
-    for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to);
+    for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to, "no incoming edge is left");
   }
 
   /** One processing of `s` (weval's evaluate_block_body and evaluate_term): enter it, run through its instructions
@@ -713,13 +718,13 @@ class Specializer {
     }
     if (!to.cut) {
       // A join: it is processed (again) with this edge among its incoming ones.
-      if (to.incoming) this.enqueue(to);
+      if (to.incoming) this.enqueue(to, "a new incoming edge");
       else this.flowInto(to, args, regs);
     } else {
       // A cut block: its entry state takes this edge in (re-queued if it went down), and it is processed again if
       // the edge does not bring a value it used directly.
       this.flowInto(to, args, regs);
-      if (!to.queued && !this.edgeFits(to, e)) this.enqueue(to);
+      if (!to.queued && !this.edgeFits(to, e)) this.enqueue(to, "a new edge does not bring a value it used directly");
     }
     return s.edges.push(e) - 1;
   }
@@ -889,6 +894,10 @@ class Specializer {
     }
   }
 }
+
+/** FUTAMURA_TRACE_WORKLIST=1 prints each processing and why its block was queued on stderr (as cranelift's
+ *  trace!): the way to see why a block is processed again. Off in the browser. */
+const TRACE = typeof process !== "undefined" && !!process.env?.FUTAMURA_TRACE_WORKLIST;
 
 /** Intrinsics after which a block's successors are in another context. */
 const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
