@@ -26,7 +26,7 @@ export function specializerVersion(): string {
       else if (e.name.endsWith(".ts")) h.update(e.name).update(readFileSync(p));
     }
   };
-  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(join(ROOT, d));
+  for (const d of ["abi", "specializer", "snapshot", "pipeline", "util"]) walk(join(ROOT, d));
   versionHash = h.digest("hex").slice(0, 16);
   return versionHash;
 }
