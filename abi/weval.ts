@@ -84,3 +84,32 @@ export const ARG_TYPE_CODES: Readonly<Record<ArgType, number>> = { i32: 0, i64: 
 
 /** The argument type a `ty` code stands for. */
 export const ARG_TYPES: Readonly<Record<number, ArgType>> = Object.fromEntries(Object.entries(ARG_TYPE_CODES).map(([t, c]) => [c, t as ArgType]));
+
+/** An argument record as read from memory (specializer/requests.ts). */
+export interface WevalArg {
+  specialize: boolean;
+  ty: ArgType;
+  /** Scalar payload bits (i32/f32 as number, i64/f64 as bigint). */
+  value?: number | bigint;
+  /** A buffer argument's bytes, and their address in memory. */
+  bytes?: Uint8Array;
+  addr?: number;
+}
+
+/** A weval_req_t as read from memory, with its argument records. */
+export interface WevalRequest {
+  addr: number;
+  next: number;
+  prev: number;
+  userId: number;
+  numGlobals: number;
+  /** Table index of the generic function. */
+  func: number;
+  argbuf: number;
+  arglen: number;
+  /** Address of the u32 slot that receives the specialized function's table index. */
+  specializedSlot: number;
+  args: WevalArg[];
+  /** The raw argument bytes (the cache key). */
+  argBytes: Uint8Array;
+}

@@ -4,41 +4,14 @@
 // len, u32 padded_len} and its bytes follow, zero-padded to a multiple of 8). Also evaluates the exported address
 // functions (`weval.pending.head`, `weval.is.wevaled`), which return constants, by specializing them with no
 // arguments.
-import { ARG, ARG_TYPES, REQ, type ArgType } from "../abi/weval.ts";
+import { ARG, ARG_TYPES, REQ, type WevalArg, type WevalRequest } from "../abi/weval.ts";
 import { UserError } from "../util/errors.ts";
 import { buildFunctionIR } from "./ssa/frontend.ts";
 import { toMaxSSA } from "./ssa/max-ssa.ts";
 import { exportedFunction, type WasmModuleInfo } from "./ssa/module.ts";
 import { specializeFunction, type ArgSpec } from "./weval/specialize.ts";
 
-export { ARG_TYPES, REQ };
-
-export interface WevalArg {
-  specialize: boolean;
-  ty: ArgType;
-  /** Scalar payload bits (i32/f32 as number, i64/f64 as bigint). */
-  value?: number | bigint;
-  /** A buffer argument's bytes, and their address in memory. */
-  bytes?: Uint8Array;
-  addr?: number;
-}
-
-export interface WevalRequest {
-  addr: number;
-  next: number;
-  prev: number;
-  userId: number;
-  numGlobals: number;
-  /** Table index of the generic function. */
-  func: number;
-  argbuf: number;
-  arglen: number;
-  /** Address of the u32 slot that receives the specialized function's table index. */
-  specializedSlot: number;
-  args: WevalArg[];
-  /** The raw argument bytes (the cache key). */
-  argBytes: Uint8Array;
-}
+export { ARG_TYPES, REQ, type WevalArg, type WevalRequest };
 
 /** The memory image a module starts with: its active data segments laid over zeroed initial memory. */
 export function initialMemory(info: WasmModuleInfo): Uint8Array {

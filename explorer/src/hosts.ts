@@ -3,7 +3,9 @@
 // be posted to a worker, so each side makes its own from the program's bytes. Relies on lang/values.ts.
 import type { ProgramHost } from "../../interp/host.ts";
 import { fernHost } from "../../lang/values.ts";
-import type { Language } from "./pipeline.ts";
+
+/** The languages the page compiles. */
+export type Language = "toy" | "fern";
 
 export function programHost(language: Language, bytes: Uint8Array): ProgramHost | undefined {
   return language === "fern" ? fernHost(bytes) : undefined;

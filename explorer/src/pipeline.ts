@@ -16,10 +16,10 @@ import { targetsOf, type BlockId, type FunctionBody } from "../../specializer/ss
 import { formatTerminator, formatValue } from "../../specializer/ssa/print.ts";
 import type { BlockOrigins, Limits } from "../../specializer/weval/specialize.ts";
 import { BinaryError, SourceError } from "../../util/errors.ts";
-import { programHost } from "./hosts.ts";
+import { programHost, type Language } from "./hosts.ts";
 import type { RunRequest } from "./run-worker.ts";
 
-export type Language = "toy" | "fern";
+export type { Language };
 
 /** One instruction of the listing. */
 export interface ListedInstruction {

@@ -14,13 +14,12 @@
 // The table indices depend on which requests abort (an aborted request gets no table entry): `plan` assigns them,
 // every request's specialization records the slot values it folded (`RequestView.folded`), and specializeModule
 // specializes a request again when a later abort changed one of them (specializer/index.ts).
-// Relies on requests.ts (the request records), ssa/ (IR of the module's functions) and ssa/fold.ts (readConst).
 import type { FuncType, WasmModuleInfo } from "../ssa/module.ts";
 import { buildFunctionIR } from "../ssa/frontend.ts";
 import { WasmDecodeError } from "../ssa/module.ts";
 import type { Const, ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
-import type { WevalRequest } from "../requests.ts";
+import type { WevalRequest } from "../../abi/weval.ts";
 import { readConst } from "../ssa/fold.ts";
 
 /** What specialize.ts asks: the constant at a constant address, and the function a constant table index calls. */
