@@ -16,7 +16,7 @@ import { fernOpcodesAssemblyScript } from "../lang/gen-as-constants.ts";
 import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
 import { decodeModule, type WasmModuleInfo } from "../specializer/ssa/module.ts";
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
 import { coreImportNames } from "./host.ts";
@@ -126,7 +126,7 @@ async function renameExports(wasm: Uint8Array): Promise<Uint8Array> {
       mod.removeExport(from);
       mod.addFunctionExport(info.value, to);
     }
-    if (!mod.validate()) throw new Error("binaryen rejected the interpreter after renaming exports");
+    if (!mod.validate()) throw new InternalError("binaryen rejected the interpreter after renaming exports");
     return mod.emitBinary();
   } finally {
     mod.dispose();

@@ -11,7 +11,7 @@
 // re-processed from scratch. Edges are recorded with the predecessor's exit state and turned into branch
 // arguments only at the end, when every block's parameter list is final. A value constant on entry, or a pointer
 // into a constant buffer, gets no IR parameter (uses materialize it). Joins within one context (see
-// `sameContextJoins`) are entered from their recorded incoming edges: parameters only for the values that differ
+// regions.ts) are entered from their recorded incoming edges: parameters only for the values that differ
 // between them; the worklist runs in (context, block order) so those edges are known when a join is processed, and
 // a join is processed again whenever one of them changes. The other blocks ("cuts": loop headers, blocks after a
 // context change) are entered the same way from the edges known so far, optimistically (`enterCut`), and processed
