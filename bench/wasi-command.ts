@@ -4,11 +4,11 @@
 // imports traps (a snapshot already holds its program), the weval intrinsics their stubs — and it gains `_start`
 // (runs the program) and `cabi_realloc` (a bump allocator in pages of its own, which the WASI adapter needs; the
 // AssemblyScript stub runtime's heap must not be shared with it, see shared/NOTES.md). Relies on binaryen,
-// specializer/ssa/module.ts and specializer/weval/intrinsics.ts.
+// specializer/ssa/module.ts and abi/weval.ts.
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { ModuleNames } from "../specializer/ssa/backend.ts";
 import { decodeModule } from "../specializer/ssa/module.ts";
-import { stubBehaviour } from "../specializer/weval/intrinsics.ts";
+import { stubBehaviour } from "../abi/weval.ts";
 
 /** Pages the wrapper grows for itself: one scratch page for I/O, the rest for cabi_realloc. */
 const OWN_PAGES = 32;

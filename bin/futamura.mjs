@@ -15,7 +15,7 @@ if (process.argv.length === 3 && ["--version", "-V"].includes(process.argv[2])) 
   process.exit(0);
 }
 const entry = join(root, "dist", "cli", "main.js");
-const SOURCE_DIRS = ["api", "brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
+const SOURCE_DIRS = ["abi", "api", "brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
 
 function newestSource(dir) {
   let newest = 0;

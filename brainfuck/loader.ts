@@ -8,7 +8,7 @@
 // Every other character is a comment. Relies on util/errors.ts and node:fs.
 import { existsSync, readFileSync } from "node:fs";
 import type { ProgramHost } from "../interp/host.ts";
-import type { LoadedProgram } from "../pipeline/program.ts";
+import type { LoadedProgram } from "../interp/loaded-program.ts";
 import { SourceError } from "../util/errors.ts";
 import { sourceText } from "../util/text.ts";
 

@@ -17,7 +17,7 @@ import { fernOpcodesAssemblyScript } from "../lang/gen-as-constants.ts";
 import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
 import { decodeModule, type WasmModuleInfo } from "../specializer/ssa/module.ts";
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
 import type { ProgressCallback } from "../util/progress.ts";
@@ -138,7 +138,7 @@ async function renameExports(wasm: Uint8Array): Promise<Uint8Array> {
       mod.removeExport(from);
       mod.addFunctionExport(info.value, to);
     }
-    if (!mod.validate()) throw new Error("binaryen rejected the interpreter after renaming exports");
+    if (!mod.validate()) throw new InternalError("binaryen rejected the interpreter after renaming exports");
     return mod.emitBinary();
   } finally {
     mod.dispose();

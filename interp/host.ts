@@ -12,7 +12,7 @@
 //   weval.*                                             stubs for an unspecialized module, as weval-stubs.wat
 // A language may add import modules of its own (Fern's `fern.print`): its loader supplies them (ProgramHost).
 // Used by the snapshot stage, pipeline/, the CLI, the tests and the benchmarks alike. Relies on weval-stubs.ts.
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { WEVAL_STUBS } from "./weval-stubs.ts";
 
 export interface Output {
@@ -115,7 +115,7 @@ export class InterpreterHost {
 
   constructor(program: Uint8Array, out: Output, opts: HostOptions = {}) {
     const mem = () => {
-      if (!this.memory) throw new Error("host: the module's memory is not bound yet (call bind(instance))");
+      if (!this.memory) throw new InternalError("host: the module's memory is not bound yet (call bind(instance))");
       return this.memory;
     };
     const writeBytes = (bytes: Uint8Array) => (out.writeBytes ? out.writeBytes(bytes) : out.write(new TextDecoder().decode(bytes)));

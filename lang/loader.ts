@@ -1,9 +1,9 @@
 // Fern's loader (interp/manifests/fern.json): a .fern source → the binary program, its `// expect:` and
 // `// expect runtime error:` lines as expectations, and Fern's host additions (fern.format_float, error messages with the
-// function and line). Relies on index.ts, values.ts and pipeline/program.ts (how Fern programs run deep).
+// function and line). Relies on index.ts, values.ts and interp/loaded-program.ts (how Fern programs run deep).
 import type { HostedProgram, ProgramHost } from "../interp/host.ts";
 import { builtinManifest } from "../interp/manifest.ts";
-import { deepStackFor, type LoadedProgram } from "../pipeline/program.ts";
+import { deepStackFor, type LoadedProgram } from "../interp/loaded-program.ts";
 import { compileFern, type FernProgram } from "./index.ts";
 import { FUNC_HEADER } from "./opcodes.ts";
 import { fernHost } from "./values.ts";

@@ -30,7 +30,7 @@ export function specializerVersion(): string {
     }
   };
   // An installed package ships dist/ without the sources: its compiled code is the version.
-  for (const d of ["specializer", "snapshot", "pipeline", "util"]) walk(existsSync(join(ROOT, d)) ? join(ROOT, d) : join(ROOT, "dist", d));
+  for (const d of ["abi", "specializer", "snapshot", "pipeline", "util"]) walk(existsSync(join(ROOT, d)) ? join(ROOT, d) : join(ROOT, "dist", d));
   versionHash = h.digest("hex").slice(0, 16);
   return versionHash;
 }

@@ -3,42 +3,18 @@
 //     inside this repository: it runs from dist/ as the compiled .js);
 //   - a loader command prints the program's bytes on standard output ({file} is replaced by the path);
 //   - no loader: the file's bytes as they are.
-// Relies on interp/manifest.ts, interp/host.ts and util/.
+// What a loader returns, and where its module runs from, are interp/loaded-program.ts's (the loaders import them).
 import { spawnSync } from "node:child_process";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { HostedProgram, ProgramHost } from "../interp/host.ts";
+import { deepStackFor, type LoadedProgram } from "../interp/loaded-program.ts";
 import { checkExtension, type Manifest } from "../interp/manifest.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
 import { runnableModulePath } from "../util/root.ts";
 
-/** What a program says it should do (comments in its source, or files beside it): checked by `run --expect`. */
-export interface Expectations {
-  /** Expected output (bytes; a string is UTF-8). */
-  stdout?: string | Uint8Array;
-  /** Expected result of `run` (a decimal). */
-  result?: string;
-  /** Expected runtime error message, with the file named by its base name. */
-  error?: string;
-  /** Expected exit code (default 0 when anything is expected). */
-  exitCode?: number;
-}
-
-/** What a loader returns. */
-export interface LoadedProgram {
-  /** The bytes init reads through futamura.program_read. */
-  bytes: Uint8Array;
-  expect?: Expectations;
-  /** Input the program is meant to read (used by diff, bench, tests and `run --expect` when no --input is given). */
-  input?: Uint8Array;
-  /** The language's own imports and runtime error messages. */
-  host?: ProgramHost;
-  /** One line per step for `run --trace` (interpreters that export `runTraced` and call futamura.trace). */
-  formatTrace?(pc: number, value: bigint): string;
-  /** What a weval request whose constant buffer is `constant` specializes, for --stats (Fern: `fn main`). */
-  describeRequest?(constant: Uint8Array): string | undefined;
-}
+export { deepStackFor, type Expectations, type LoadedProgram } from "../interp/loaded-program.ts";
 
 export interface Program extends LoadedProgram, HostedProgram {
   file: string;
@@ -67,14 +43,6 @@ async function loaderModule(m: Manifest, path: string): Promise<LoaderModule> {
   }
   if (typeof mod.load !== "function") throw new UserError(`${path}: error: a loader module must export a function load(file, data)`);
   return mod;
-}
-
-/** How programs of `m` run on the large-stack worker (its manifest's "deepStack"), or undefined: the worker makes
- *  their host from the loader's `host(bytes)`, when the loader is a module. */
-export function deepStackFor(m: Manifest): HostedProgram["deepStack"] {
-  if (!m.deepStack) return undefined;
-  if (!("module" in m.loader)) return {};
-  return { hostModule: pathToFileURL(runnableModulePath(m.loader.module)).href, hostExport: "host" };
 }
 
 /** Load `file` for interpreter `m` (after checking it is not another interpreter's program). */

@@ -16,7 +16,7 @@
 // its `_start` (the rename wizer users pass as -r _start=wizer.resume). Relies on ssa/module.ts for decoding.
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { bytesAsFd, loadNodeWasi } from "../util/wasi.ts";
 import { GLOBAL_EXPORT_PREFIX, instrument, MEMORY_EXPORT, PROBE_PREFIX, TABLE_EXPORT } from "./instrument.ts";
 import { rewriteSnapshot } from "./rewrite.ts";
@@ -133,7 +133,7 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   const renames = opts.renames ?? (opts.wasi && exported.has(RESUME_EXPORT) ? { _start: RESUME_EXPORT } : {});
   for (const [dst, src] of Object.entries(renames)) if (!exported.has(src)) throw new SnapshotError(`snapshot: cannot rename '${src}' to '${dst}': the module exports no '${src}'`);
   const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: opts.keepInitExport ? "" : initExport, renames });
-  if (!WebAssembly.validate(out as BufferSource)) throw new Error("snapshot: the written module does not validate (a bug in futamura)");
+  if (!WebAssembly.validate(out as BufferSource)) throw new InternalError("snapshot: the written module does not validate");
   return {
     wasm: out,
     stats: { ms: performance.now() - t0, pages: image.length / 65536, dataSegments: runs.length, dataBytes: runs.reduce((n, r) => n + r.bytes.length, 0), inputBytes: wasm.length, outputBytes: out.length },

@@ -4,6 +4,7 @@
 // written from its bytes (rewrite.ts). Relies on binaryen (util/binaryen.ts) and ssa/module.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import type { WasmModuleInfo } from "../specializer/ssa/module.ts";
+import { InternalError } from "../util/errors.ts";
 
 export const GLOBAL_EXPORT_PREFIX = "__futamura_snapshot_global_";
 export const MEMORY_EXPORT = "__futamura_snapshot_memory";
@@ -31,7 +32,7 @@ export async function instrument(info: WasmModuleInfo): Promise<Uint8Array> {
       mod.addFunction(`${PROBE_PREFIX}${i}`, b.none, b.none, [], mod.memory.init(seg, mod.i32.const(0), mod.i32.const(0), mod.i32.const(1)));
       mod.addFunctionExport(`${PROBE_PREFIX}${i}`, `${PROBE_PREFIX}${i}`);
     });
-    if (!mod.validate()) throw new Error("binaryen rejected the instrumented module");
+    if (!mod.validate()) throw new InternalError("binaryen rejected the instrumented module");
     return mod.emitBinary();
   } finally {
     mod.dispose();

@@ -26,7 +26,7 @@ import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequ
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
-import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
+import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type AbortKind, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 
 export type { ProgressCallback };
@@ -68,6 +68,8 @@ export interface RequestStats {
   /** Table index written into the slot, or 0 when aborted. */
   tableIndex: number;
   aborted?: string;
+  /** Why it aborted, for tools and tests (weval/aborts.ts). */
+  abortKind?: AbortKind;
   contexts: number;
   blocks: number;
   values: number;
@@ -212,6 +214,7 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   } catch (e) {
     if (!(e instanceof SpecializationAborted)) throw e;
     stats.aborted = e.reason;
+    stats.abortKind = e.kind;
     stats.ms = performance.now() - t;
     return { stats };
   }

@@ -1,44 +1,17 @@
-// Reading weval requests out of a snapshot's memory image, byte for byte as shared/DESIGN.md gives the ABI:
-// weval_req_t {next@0, prev@4, user_id@8, num_globals@12, func@16, argbuf@20, arglen@24, specialized@28} and
-// argument records {u32 specialize@0, u32 ty@4, u64 payload@8} (a buffer's payload is {u32 len, u32 padded_len}
-// and its bytes follow, zero-padded to a multiple of 8). Also evaluates the exported address functions
-// (`weval.pending.head`, `weval.is.wevaled`), which return constants, by specializing them with no arguments.
-// Relies on ssa/ and weval/specialize.ts.
+// Reading weval requests out of a snapshot's memory image, byte for byte as the ABI table (abi/weval.ts) lays
+// them out: weval_req_t {next@0, prev@4, user_id@8, num_globals@12, func@16, argbuf@20, arglen@24,
+// specialized@28} and argument records {u32 specialize@0, u32 ty@4, u64 payload@8} (a buffer's payload is {u32
+// len, u32 padded_len} and its bytes follow, zero-padded to a multiple of 8). Also evaluates the exported address
+// functions (`weval.pending.head`, `weval.is.wevaled`), which return constants, by specializing them with no
+// arguments.
+import { ARG, ARG_TYPES, REQ, type WevalArg, type WevalRequest } from "../abi/weval.ts";
 import { UserError } from "../util/errors.ts";
 import { buildFunctionIR } from "./ssa/frontend.ts";
 import { toMaxSSA } from "./ssa/max-ssa.ts";
 import { exportedFunction, type WasmModuleInfo } from "./ssa/module.ts";
 import { specializeFunction, type ArgSpec } from "./weval/specialize.ts";
 
-export const REQ = { next: 0, prev: 4, userId: 8, numGlobals: 12, func: 16, argbuf: 20, arglen: 24, specialized: 28, size: 32 } as const;
-export const ARG_TYPES: Record<number, WevalArg["ty"]> = { 0: "i32", 1: "i64", 2: "f32", 3: "f64", 4: "buffer", 255: "none" };
-
-export interface WevalArg {
-  specialize: boolean;
-  ty: "i32" | "i64" | "f32" | "f64" | "buffer" | "none";
-  /** Scalar payload bits (i32/f32 as number, i64/f64 as bigint). */
-  value?: number | bigint;
-  /** A buffer argument's bytes, and their address in memory. */
-  bytes?: Uint8Array;
-  addr?: number;
-}
-
-export interface WevalRequest {
-  addr: number;
-  next: number;
-  prev: number;
-  userId: number;
-  numGlobals: number;
-  /** Table index of the generic function. */
-  func: number;
-  argbuf: number;
-  arglen: number;
-  /** Address of the u32 slot that receives the specialized function's table index. */
-  specializedSlot: number;
-  args: WevalArg[];
-  /** The raw argument bytes (the cache key). */
-  argBytes: Uint8Array;
-}
+export { ARG_TYPES, REQ, type WevalArg, type WevalRequest };
 
 /** The memory image a module starts with: its active data segments laid over zeroed initial memory. */
 export function initialMemory(info: WasmModuleInfo): Uint8Array {
@@ -82,21 +55,22 @@ export function readPendingRequests(memory: Uint8Array, headAddr: number): Weval
     if (argbuf + arglen > memory.length) throw new UserError(`weval request at ${addr}: its arguments (${argbuf}+${arglen}) run past memory`);
     const args: WevalArg[] = [];
     for (let at = argbuf; at < argbuf + arglen; ) {
-      const specialize = u32(at, "an argument") !== 0;
-      const tyCode = u32(at + 4, "an argument type");
+      const specialize = u32(at + ARG.specialize, "an argument") !== 0;
+      const tyCode = u32(at + ARG.ty, "an argument type");
       const ty = ARG_TYPES[tyCode];
       if (!ty) throw new UserError(`weval request at ${addr}: argument ${args.length} has unknown type ${tyCode}`);
       if (ty === "buffer") {
-        const len = u32(at + 8, "a buffer length");
-        const padded = u32(at + 12, "a buffer's padded length");
-        if (padded < len || at + 16 + padded > argbuf + arglen) throw new UserError(`weval request at ${addr}: buffer argument ${args.length} (len ${len}, padded ${padded}) does not fit its record`);
-        args.push({ specialize, ty, bytes: memory.slice(at + 16, at + 16 + len), addr: at + 16 });
-        at += 16 + padded;
+        const len = u32(at + ARG.bufferLen, "a buffer length");
+        const padded = u32(at + ARG.bufferPaddedLen, "a buffer's padded length");
+        const bytes = at + ARG.headerSize;
+        if (padded < len || bytes + padded > argbuf + arglen) throw new UserError(`weval request at ${addr}: buffer argument ${args.length} (len ${len}, padded ${padded}) does not fit its record`);
+        args.push({ specialize, ty, bytes: memory.slice(bytes, bytes + len), addr: bytes });
+        at = bytes + padded;
         continue;
       }
-      const value = ty === "i64" || ty === "f64" ? view.getBigUint64(at + 8, true) : ty === "none" ? undefined : view.getUint32(at + 8, true);
+      const value = ty === "i64" || ty === "f64" ? view.getBigUint64(at + ARG.payload, true) : ty === "none" ? undefined : view.getUint32(at + ARG.payload, true);
       args.push({ specialize, ty, value });
-      at += 16;
+      at += ARG.headerSize;
     }
     requests.push({
       addr,

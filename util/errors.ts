@@ -1,6 +1,8 @@
-// The one error type the CLI shows to users as-is: a message that already says where (file:line:col for source,
-// a byte offset for binaries, function and opcode for Wasm). Any other exception is a bug in futamura and is shown
-// with its stack. Relies on nothing.
+// Errors in three kinds. A UserError is the one the CLI shows to users as-is: a message that already says where
+// (file:line:col for source, a byte offset for binaries, function and opcode for Wasm). An abort is a designed
+// fallback with a `kind` (the specializer's SpecializationAborted, specializer/weval/aborts.ts): the request runs
+// interpreted and the reason is reported. An InternalError — or any other exception — is a bug in futamura and is
+// shown with its stack.
 
 export class UserError extends Error {
   constructor(message: string) {
@@ -36,5 +38,13 @@ export class BinaryError extends UserError {
   ) {
     super(`${file}: byte ${offset} (0x${offset.toString(16)}): error: ${detail}`);
     this.name = "BinaryError";
+  }
+}
+
+/** A broken invariant inside futamura: a bug, shown with its stack (never a user's mistake). */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InternalError";
   }
 }

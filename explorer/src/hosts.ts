@@ -4,7 +4,9 @@
 import type { ProgramHost } from "../../interp/host.ts";
 import { host as bfHost } from "../../brainfuck/loader.ts";
 import { fernHost } from "../../lang/values.ts";
-import type { Language } from "./pipeline.ts";
+
+/** The languages the page compiles. */
+export type Language = "toy" | "fern" | "bf";
 
 export function programHost(language: Language, bytes: Uint8Array): ProgramHost | undefined {
   return language === "fern" ? fernHost(bytes) : language === "bf" ? bfHost(bytes) : undefined;

@@ -17,12 +17,12 @@ import { specializeModule, type RequestStats, type SpecializeModuleResult } from
 import { targetsOf, type BlockId, type FunctionBody } from "../../specializer/ssa/ir.ts";
 import { formatTerminator, formatValue } from "../../specializer/ssa/print.ts";
 import type { BlockOrigins, Limits } from "../../specializer/weval/specialize.ts";
-import { SourceError } from "../../util/errors.ts";
-import { programHost } from "./hosts.ts";
+import { BinaryError, SourceError } from "../../util/errors.ts";
+import { programHost, type Language } from "./hosts.ts";
 import { blockNames } from "./names.ts";
 import { ProgramError } from "./program-error.ts";
 
-export type Language = "toy" | "fern" | "bf";
+export type { Language };
 
 /** One instruction of the listing. */
 export interface ListedInstruction {
@@ -132,7 +132,7 @@ export function compileProgram(language: Language, source: string): Compiled {
     return { bytes: p.bytes, functions, expect: p.expect.stdout, host: programHost("fern", p.bytes) };
   } catch (e) {
     if (e instanceof SourceError) throw new ProgramError(e.message, e.pos.line, e.pos.col);
-    if (e instanceof Error && e.name === "BinaryError") throw new ProgramError(e.message);
+    if (e instanceof BinaryError) throw new ProgramError(e.message);
     throw e;
   }
 }

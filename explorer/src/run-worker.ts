@@ -3,8 +3,7 @@
 // is compiled once; each run is a fresh instance: run 1 cold, the others warm. Posts a RunOutcome. Relies on
 // interp/host.ts and hosts.ts.
 import { BufferedOutput, runModule } from "../../interp/host.ts";
-import { programHost } from "./hosts.ts";
-import type { Language } from "./pipeline.ts";
+import { programHost, type Language } from "./hosts.ts";
 
 export interface RunRequest {
   wasm: Uint8Array;

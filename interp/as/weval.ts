@@ -25,6 +25,12 @@
 @external("weval", "assert.const32") export declare function assertConst32(value: u32, line: u32): void;
 @external("weval", "abort.specialization") export declare function abortSpecialization(line: u32, fatal: u32): void;
 @external("weval", "trace.line") export declare function traceLine(line: u32): void;
+@external("weval", "read.specialization.global") export declare function readSpecializationGlobal(index: u32): u64;
+// Memory that holds what the snapshot holds for the specialized code's lifetime (weval's const_memory): loads at
+// constant addresses through the pointer read the snapshot; with .transitive, so do those through pointers read so.
+@external("weval", "assume.const.memory") export declare function assumeConstMemory(ptr: usize): usize;
+@external("weval", "assume.const.memory.transitive") export declare function assumeConstMemoryTransitive(ptr: usize): usize;
+@external("weval", "assert.const.memory") export declare function assertConstMemory(ptr: usize, line: u32): void;
 
 // ---- weval_req_t (32-bit Wasm) ----
 export const REQ_NEXT: u32 = 0;

@@ -101,8 +101,14 @@ void weval_sync_stack(void) WEVAL_IMPORT("sync.stack");
 /* Virtual interpreter locals: (address, value) pairs, stored like stack entries (and at sync.stack). */
 uint64_t weval_read_local(const uint64_t *ptr, uint32_t index) WEVAL_IMPORT("read.local");
 void weval_write_local(uint64_t *ptr, uint32_t index, uint64_t value) WEVAL_IMPORT("write.local");
+/* Constant memory (weval's assume_const_memory): returns p, and tells the specializer that the memory p points to
+ * (and, with _transitive, every pointer loaded through it, at each level) holds what the snapshot holds for the
+ * specialized code's lifetime, so loads through p at constant addresses read the snapshot. */
+const void *weval_assume_const_memory(const void *p) WEVAL_IMPORT("assume.const.memory");
+const void *weval_assume_const_memory_transitive(const void *p) WEVAL_IMPORT("assume.const.memory.transitive");
 /* Diagnostics. */
 void weval_assert_const32(uint32_t value, uint32_t line) WEVAL_IMPORT("assert.const32");
+void weval_assert_const_memory(const void *p, uint32_t line) WEVAL_IMPORT("assert.const.memory");
 void weval_abort_specialization(uint32_t line, uint32_t fatal) WEVAL_IMPORT("abort.specialization");
 void weval_trace_line(uint32_t line) WEVAL_IMPORT("trace.line");
 void weval_print(const char *message, uint32_t line, uint32_t value) WEVAL_IMPORT("print");

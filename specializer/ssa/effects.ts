@@ -2,6 +2,7 @@
 // anything that traps, touches memory or globals, or calls must stay, in order. Relies on wasm-ops.ts and ir.ts.
 import type { Operator } from "./ir.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
+import { InternalError } from "../../util/errors.ts";
 
 export interface Effects {
   /** No effect and no trap: deletable when unused, foldable when the inputs are constant. */
@@ -45,6 +46,6 @@ export function effectsOf(op: Operator): Effects {
     case "call_indirect":
       return { pure: false, traps: true, readsMemory: true, writesMemory: true, readsGlobal: true, writesGlobal: true, calls: true };
     default:
-      throw new Error(`effectsOf: unknown operator '${op.name}'`);
+      throw new InternalError(`effectsOf: unknown operator '${op.name}'`);
   }
 }

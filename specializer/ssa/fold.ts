@@ -4,8 +4,9 @@
 // trap (division by zero, signed overflow of div_s, trapping float-to-int out of range or NaN), and float results
 // that are NaN (Wasm lets engines pick NaN bits, so folding would fix bits the engine might not), and i64→f32
 // conversions of integers above 2^53 (JS would round twice). Bit-level float operators (abs, neg, copysign,
-// reinterpret) are exact, NaN payloads included. Relies on types.ts and wasm-ops.ts.
-import { f32FromNumber, f32ToNumber, f64FromNumber, f64ToNumber, type Const } from "./types.ts";
+// reinterpret) are exact, NaN payloads included. `readConst` is the other half: the constant a load reads from known
+// bytes. Relies on types.ts and wasm-ops.ts.
+import { f32FromNumber, f32ToNumber, f64FromNumber, f64ToNumber, i32, i64, type Const, type ValType } from "./types.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 
 const M32 = 0xffffffff;
@@ -223,4 +224,19 @@ export function fold(op: string, args: Const[]): Const | undefined {
     case "f64.promote_f32": return f64(fa);
   }
   return undefined;
+}
+
+/** The constant a `bytes`-wide load of `type` reads at `at` in `buf` (little-endian, as Wasm). */
+export function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (type === "f32") return { type, bits: view.getUint32(at, true) };
+  if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
+  let v: bigint;
+  switch (bytes) {
+    case 1: v = BigInt(signed ? view.getInt8(at) : view.getUint8(at)); break;
+    case 2: v = BigInt(signed ? view.getInt16(at, true) : view.getUint16(at, true)); break;
+    case 4: v = BigInt(signed ? view.getInt32(at, true) : view.getUint32(at, true)); break;
+    default: v = view.getBigUint64(at, true);
+  }
+  return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
 }

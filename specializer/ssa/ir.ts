@@ -5,6 +5,7 @@
 // (recomputePreds). Effects are explicit per operator (effects.ts), so passes know what they may move or delete.
 // Relies on types.ts.
 import type { Const, ValType } from "./types.ts";
+import { InternalError } from "../../util/errors.ts";
 
 export type ValueId = number;
 export type BlockId = number;
@@ -128,7 +129,7 @@ export class FunctionBody {
 
   typeOf(v: ValueId): ValType {
     const t = this.typesOf(v);
-    if (t.length !== 1) throw new Error(`v${v} has ${t.length} results, not one`);
+    if (t.length !== 1) throw new InternalError(`v${v} has ${t.length} results, not one`);
     return t[0];
   }
 

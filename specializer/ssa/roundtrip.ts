@@ -7,6 +7,7 @@ import { emitFunction, ModuleNames, type CallSignatures } from "./backend.ts";
 import { buildFunctionIR } from "./frontend.ts";
 import { decodeModule, type WasmModuleInfo } from "./module.ts";
 import { verifyFunction } from "./verify.ts";
+import { InternalError } from "../../util/errors.ts";
 
 export function callSignatures(info: WasmModuleInfo): CallSignatures {
   return { functions: info.functions.map((f) => f.type), types: info.types };
@@ -32,7 +33,7 @@ export async function roundTripModule(bytes: Uint8Array, opts: { optimize?: bool
       b.setShrinkLevel(0);
       mod.optimize();
     }
-    if (!mod.validate()) throw new Error("binaryen rejected the round-tripped module");
+    if (!mod.validate()) throw new InternalError("binaryen rejected the round-tripped module");
     return mod.emitBinary();
   } finally {
     mod.dispose();

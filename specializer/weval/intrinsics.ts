@@ -1,22 +1,14 @@
-// The weval intrinsics a module imports (module "weval"), by function index, and what each becomes in code that
-// is not specialized (the table in interp/weval-stubs.ts, as weval's lib/weval-stubs.wat). Relies on ssa/module.ts
-// and interp/weval-stubs.ts.
+// The weval intrinsics a module imports (module "weval"), by function index. What each one is — signature, stub,
+// effect on the context — is the ABI table's (abi/weval.ts).
+import { INTRINSIC_MODULE } from "../../abi/weval.ts";
 import type { WasmModuleInfo } from "../ssa/module.ts";
 
-export const INTRINSIC_MODULE = "weval";
+export { INTRINSIC_MODULE, isIntrinsicName, stubBehaviour, type IntrinsicName } from "../../abi/weval.ts";
 
-/** Intrinsics the transform understands; others are named in an error if a specialized body uses them. */
-export type IntrinsicName =
-  | "push.context" | "update.context" | "pop.context" | "specialize.value" | "read.reg" | "write.reg"
-  | "push.stack" | "pop.stack" | "read.stack" | "write.stack" | "sync.stack" | "read.local" | "write.local"
-  | "read.specialization.global" | "assert.const32" | "abort.specialization" | "trace.line" | "print" | "context.bucket"
-  | string;
-
-export function intrinsicsOf(info: WasmModuleInfo): Map<number, IntrinsicName> {
-  const map = new Map<number, IntrinsicName>();
+/** The module's imports from module "weval", by function index: their names as imported (the ABI's, or others,
+ *  which the specializer names in an abort if a specialized body calls one). */
+export function intrinsicsOf(info: WasmModuleInfo): Map<number, string> {
+  const map = new Map<number, string>();
   for (const f of info.functions) if (f.import?.module === INTRINSIC_MODULE) map.set(f.index, f.import.name);
   return map;
 }
-
-/** How an intrinsic behaves outside specialization: one table for the host, the specializer and the C stubs. */
-export { stubBehaviour } from "../../interp/weval-stubs.ts";

@@ -14,14 +14,13 @@
 // The table indices depend on which requests abort (an aborted request gets no table entry): `plan` assigns them,
 // every request's specialization records the slot values it folded (`RequestView.folded`), and specializeModule
 // specializes a request again when a later abort changed one of them (specializer/index.ts).
-// Relies on requests.ts (the request records), ssa/ (IR of the module's functions) and specialize.ts (readConst).
 import type { FuncType, WasmModuleInfo } from "../ssa/module.ts";
 import { buildFunctionIR } from "../ssa/frontend.ts";
 import { WasmDecodeError } from "../ssa/module.ts";
 import type { Const, ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
-import type { WevalRequest } from "../requests.ts";
-import { readConst } from "./specialize.ts";
+import type { WevalRequest } from "../../abi/weval.ts";
+import { readConst } from "../ssa/fold.ts";
 
 /** What specialize.ts asks: the constant at a constant address, and the function a constant table index calls. */
 export interface KnownMemory {
@@ -30,6 +29,9 @@ export interface KnownMemory {
   /** The function index a call_indirect of type `typeIndex` through table `table` at `tableIndex` calls, when it
    *  is one of the specialized functions and the types match. */
   directCallee(table: number, tableIndex: number, typeIndex: number): number | undefined;
+  /** The value a load at `addr` reads in the snapshot's memory image (for weval.assume.const.memory); undefined
+   *  outside the initial memory. */
+  image(addr: number, bytes: number, signed: boolean, type: ValType): Const | undefined;
 }
 
 interface Region {
@@ -159,6 +161,20 @@ export class RequestLinks {
     return { request, functionIndex: this.functionIndex[request] };
   }
 
+  /** The `bytes` at `addr` in the snapshot's memory image: its active data segments over zeroed initial memory. */
+  imageBytes(addr: number, bytes: number): Uint8Array | undefined {
+    const mem = this.info.memories[0];
+    if (!mem || addr < 0 || addr + bytes > mem.initial * 65536) return undefined;
+    const out = new Uint8Array(bytes);
+    for (const d of this.info.data) {
+      if (d.memory !== 0 || d.offset === undefined) continue;
+      const from = Math.max(addr, d.offset);
+      const to = Math.min(addr + bytes, d.offset + d.bytes.length);
+      if (from < to) out.set(d.bytes.subarray(from - d.offset, to - d.offset), from - addr);
+    }
+    return out;
+  }
+
   typeAt(typeIndex: number): FuncType | undefined {
     return this.info.types[typeIndex];
   }
@@ -189,6 +205,11 @@ export class RequestView implements KnownMemory {
     if (!callee) return undefined;
     this.folded.set(callee.request, tableIndex);
     return callee.functionIndex;
+  }
+
+  image(addr: number, bytes: number, signed: boolean, type: ValType): Const | undefined {
+    const b = this.links.imageBytes(addr, bytes);
+    return b && readConst(b, 0, bytes, signed, type);
   }
 
   /** Whether what this specialization folded still holds under the links' current plan. */

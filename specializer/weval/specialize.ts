@@ -11,7 +11,7 @@
 // re-processed from scratch. Edges are recorded with the predecessor's exit state and turned into branch
 // arguments only at the end, when every block's parameter list is final. A value constant on entry, or a pointer
 // into a constant buffer, gets no IR parameter (uses materialize it). Joins within one context (see
-// `sameContextJoins`) are entered from their recorded incoming edges: parameters only for the values that differ
+// regions.ts) are entered from their recorded incoming edges: parameters only for the values that differ
 // between them; the worklist runs in (context, block order) so those edges are known when a join is processed, and
 // a join is processed again whenever one of them changes. The other blocks ("cuts": loop headers, blocks after a
 // context change) are entered the same way from the edges known so far, optimistically (`enterCut`), and processed
@@ -30,14 +30,27 @@
 // own context with the value constant, behind a br_table; out-of-range values take the unforked path. Constant
 // branches and br_tables become jumps, numeric operators on constants fold (ssa/fold.ts), loads through a
 // constant-buffer pointer read the request's bytes, everything else is copied. Limits on contexts, blocks and values abort the request with a reason.
-// Relies on ssa/ (IR, fold), abstract.ts, contexts.ts and intrinsics.ts.
-import { fold } from "../ssa/fold.ts";
-import { FunctionBody, targetsOf, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
+//
+// Steps (weval's eval.rs names in parentheses): `processBody` (evaluate_block_body) enters a block (`enter`), runs
+// `evaluateInstruction` over it — `evaluateIntrinsic` (abstract_eval_intrinsic) for weval's calls, `operator`
+// (operators.ts) for the rest — continues `straightInto` the next copy, and ends with `fork` or `terminator`
+// (evaluate_term), which fold constant branches through the one `foldedTarget`. The state types are state.ts's,
+// the joins and regions regions.ts's.
+import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
-import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
-import { meet, absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
+import { InternalError } from "../../util/errors.ts";
+import { MinHeap } from "../../util/heap.ts";
+import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
+import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } from "./abstract.ts";
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
+import { SpecializationAborted } from "./aborts.ts";
+import { evaluateOperator } from "./operators.ts";
+import { findRegions } from "./regions.ts";
+import {
+  byRegister, joinState, MAX_OPTIMISTIC_ROUNDS, needsNoValue, sameKnown, ZERO,
+  type BodyState, type Edge, type EntryState, type Known, type SpecBlock, type Target,
+} from "./state.ts";
 import { clearVirtual, isVirtual, localKey, popStack, pushStack, slotType, stackDepth, stackKey, virtualPairs } from "./virtual-state.ts";
 
 export type ArgSpec = { kind: "const"; value: Const } | { kind: "buffer"; bytes: Uint8Array } | { kind: "runtime" };
@@ -53,12 +66,7 @@ export const MAX_FORK = 1024;
 
 export const DEFAULT_LIMITS: Limits = { maxContexts: 1_000_000, maxBlocks: 4_000_000, maxValues: 30_000_000 };
 
-export class SpecializationAborted extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = "SpecializationAborted";
-  }
-}
+export { SpecializationAborted, type AbortKind } from "./aborts.ts";
 
 export interface SpecializeResult {
   body: FunctionBody;
@@ -80,86 +88,6 @@ export interface BlockOrigins {
   /** A context's innermost pc (specialize.value elements skipped); undefined at the root. */
   pc(ctx: number): number | undefined;
 }
-
-/** A value in a specialized block: its abstract value and, unless it is a constant, the IR value holding it. */
-interface Known {
-  abs: AbsVal;
-  out?: ValueId;
-}
-
-interface EntryState {
-  params: AbsVal[];
-  regs: Map<number, AbsVal>;
-}
-
-interface Edge {
-  to: SpecBlock;
-  args: Known[];
-  regs: Map<number, Known>;
-}
-
-type TermTemplate =
-  | { kind: "br"; edge: number }
-  | { kind: "cond"; cond: ValueId; then: number; else: number }
-  | { kind: "table"; index: ValueId; targets: number[]; default: number }
-  | { kind: "return"; values: ValueId[] }
-  | { kind: "unreachable" };
-
-interface SpecBlock {
-  id: BlockId;
-  ctx: number;
-  orig: BlockId;
-  entry: EntryState;
-  /** Original parameters (by index) carried as IR parameters: those not constant on entry, in order. */
-  paramOrder: number[];
-  /** Register indices carried as IR parameters (not constant on entry), in parameter order after paramOrder's. */
-  regOrder: number[];
-  edges: Edge[];
-  term: TermTemplate;
-  queued: boolean;
-  /** Constants materialized in this block, by type and bits. */
-  consts?: Map<string, ValueId>;
-  /** For every block but the function's entry: the edges into it, by source block id. */
-  incoming?: Map<BlockId, Edge[]>;
-  /** For a cut block (not a same-context join, not the entry; see `enterCut`): what its last processing assumed. */
-  cut?: CutShape;
-  /** Counts the block's processings (and invalidations): what `inlinedInto` records of it stand for one of them. */
-  round: number;
-}
-
-/** The values a cut block was last entered with directly (not as parameters), as its incoming edges brought them:
- *  an edge fits the block as processed when it brings each of them the same. */
-interface CutShape {
-  /** False until processed with an incoming edge (and after a processing that found none). */
-  valid: boolean;
-  /** How many times the block was processed optimistically; past MAX_OPTIMISTIC_ROUNDS it takes parameters for
-   *  every value not constant on entry (as weval does at every cut), which only changes when its entry state does. */
-  rounds: number;
-  /** Per original parameter: the value every incoming edge brought, or undefined (a parameter, or constant). */
-  params: (Known | undefined)[];
-  /** Per register or virtual slot used directly: the value every incoming edge brought. */
-  regs: Map<number, Known>;
-}
-
-/** Processings of a cut block with values used directly before it falls back to parameters for all of them: a
- *  bound that makes the worklist terminate whatever the IR values do (loops settle in two or three). */
-const MAX_OPTIMISTIC_ROUNDS = 6;
-
-/** A value every edge brings as the same constant or constant-buffer pointer needs no block parameter: uses
- *  materialize it (`use`). */
-const needsNoValue = (abs: AbsVal): boolean => abs.kind === "const" || abs.kind === "bufptr";
-
-const ZERO: Known = { abs: { kind: "const", value: i64(0n) } };
-
-/** The same value for a block's entry: the same IR value, or (neither has one) the same constant. */
-const sameKnown = (a: Known, b: Known): boolean => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
-
-/** `globals` are the request's specialization globals (weval's num_globals records, read.specialization.global). */
-/** The entry state a join starts from: replaced before anything reads it. */
-const joinState = (): EntryState => ({ params: [], regs: new Map() });
-
-/** Registers in index order: the order of a block's register parameters. */
-const byRegister = (a: number, b: number) => a - b;
 
 export interface SpecializeFunctionOptions {
   /** Make every block copy — a (context, generic block) pair — a specialized block of its own: no processing
@@ -187,15 +115,16 @@ class Specializer {
   private readonly contexts = new Contexts();
   /** Specialized blocks by (context, original block), keyed ctx * (original block count) + block. */
   private readonly blocks = new Map<number, SpecBlock>();
-  /** Blocks to process, lowest (context, position in the generic block order) first: see `sameContextJoins`. */
-  private readonly worklist = new BlockHeap();
+  /** Blocks to process, lowest (context, position in the generic block order) first: see regions.ts. */
+  private readonly worklist = new MinHeap<SpecBlock>();
   private readonly buffers: Uint8Array[] = [];
   private readonly causes = new Map<string, number>();
-  /** Original blocks whose copies are only ever entered from copies in the same context (see below). */
+  private readonly runtimeByCause = new Map<string, AbsVal>();
+  /** Original blocks whose copies are only ever entered from copies in the same context (regions.ts). */
   private readonly joins: Uint8Array;
   /** Each original block's position in reverse postorder (the worklist's order within a context). */
   private readonly rpoIndex: Int32Array;
-  /** Per original block: the root of its region (itself when it is none's; see `sameContextJoins`). */
+  /** Per original block: the root of its region (itself when it is none's; regions.ts). */
   private readonly regionRoot: Int32Array;
   /** Original blocks the current processing has run through in a straight line: those marked `chainStamp`. */
   private readonly chainMark: Int32Array;
@@ -203,6 +132,12 @@ class Specializer {
   /** Block copies (by key, as `blocks`) that a processing continued into without a block of their own, and which
    *  processing: the block and its `round` then (see `straightInto`). */
   private readonly inlinedInto = new Map<number, { s: SpecBlock; round: number }>();
+  /** Per constant buffer: the entry block's parameter holding its argument (see `bufferPointerIn`). */
+  private readonly bufferBase: ValueId[] = [];
+  /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
+  private entryParams: ValueId[] = [];
+  /** With the worklist trace on: why each queued block was queued. */
+  private readonly why = new Map<SpecBlock, string>();
 
   constructor(
     private readonly f: FunctionBody,
@@ -213,73 +148,33 @@ class Specializer {
     private readonly options: SpecializeFunctionOptions,
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
-    if (args.length !== f.params.length) throw new SpecializationAborted(`the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
+    if (args.length !== f.params.length) throw new SpecializationAborted("bad-request", `the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
     this.rpoIndex = new Int32Array(f.blocks.length);
-    this.regionRoot = new Int32Array(f.blocks.length);
     this.chainMark = new Int32Array(f.blocks.length);
     const order = f.reversePostorder();
     order.forEach((b, i) => (this.rpoIndex[b] = i));
-    this.joins = this.sameContextJoins(order);
+    const regions = findRegions(f, order, this.rpoIndex, (b) => this.changesContext(b));
+    this.joins = regions.joins;
+    this.regionRoot = regions.root;
   }
 
-  /** Original blocks B (not the entry) whose every incoming edge is a forward edge from a block X that never
-   *  changes the context (no push/update/pop.context, no specialize.value fork): the copy of B in context c is then
-   *  only entered from copies of such X in c, which come before it in the worklist's order (context, then position
-   *  in reverse postorder). So when B's copy is processed, its incoming edges are known, and it takes parameters
-   *  only for the values that differ between them; a value every edge brings the same (the same IR value or
-   *  constant) is used directly — it dominates the join. Most of an interpreter's blocks are such (the cases of its
-   *  dispatch, the join after them, the arms of an opcode's branches); the ones left — loop headers, blocks after a
-   *  context change — are weval's "cut" points, where every live value becomes a parameter. When a predecessor is
-   *  processed again (its IR values are new), the join is too. */
-  private sameContextJoins(order: BlockId[]): Uint8Array {
+  /** Whether generic block b calls an intrinsic that changes the context (push/update/pop.context, specialize.value). */
+  private changesContext(b: BlockId): boolean {
     const { f } = this;
-    const contextChanging = new Set(["push.context", "update.context", "pop.context", "specialize.value"]);
-    const changes = (b: BlockId) =>
-      f.blocks[b].insts.some((v) => {
-        const d = f.values[v];
-        return d.kind === "op" && d.op.name === "call" && contextChanging.has(this.intrinsics.get(d.op.index!) ?? "");
-      });
-    const entered = new Uint8Array(f.blocks.length);
-    const cut = new Uint8Array(f.blocks.length); // entered by a back edge or from a block that changes the context
-    const preds: BlockId[][] = f.blocks.map(() => []);
-    for (const b of order) {
-      const changing = changes(b);
-      for (const t of targetsOf(f.blocks[b].term)) {
-        preds[t.block].push(b);
-        entered[t.block] = 1;
-        if (changing || this.rpoIndex[t.block] <= this.rpoIndex[b]) cut[t.block] = 1;
-      }
-    }
-    const joins = new Uint8Array(f.blocks.length);
-    for (let b = 0; b < f.blocks.length; b++) joins[b] = entered[b] && !cut[b] && b !== f.entry ? 1 : 0;
-    // Regions a copy can run through in a straight line (see `straightInto`). A join with one predecessor block
-    // belongs to its predecessor's region; a join all of whose predecessors are in one region belongs to it too
-    // (the join after an interpreter's dispatch: every case is entered from the dispatch block alone). Every block
-    // of a region is entered only from the region, so its copy in a context is entered only from the copy of the
-    // region's root in that context, through the region's copies there.
-    const root = this.regionRoot;
-    for (const b of order) {
-      root[b] = b;
-      if (!joins[b]) continue;
-      let r = -1;
-      for (const p of preds[b]) {
-        const pr = root[p];
-        if (r === -1) r = pr;
-        else if (pr !== r) r = -2;
-      }
-      if (r >= 0) root[b] = r;
-    }
-    return joins;
+    return f.blocks[b].insts.some((v) => {
+      const d = f.values[v];
+      return d.kind === "op" && d.op.name === "call" && CONTEXT_CHANGING.has(this.intrinsics.get(d.op.index!) ?? "");
+    });
   }
 
   run(): SpecializeResult {
     const params: AbsVal[] = this.args.map((a, i) => {
       if (a.kind === "const") {
-        if (a.value.type !== this.f.params[i]) throw new SpecializationAborted(`argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`);
+        if (a.value.type !== this.f.params[i]) throw new SpecializationAborted("bad-request", `argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`);
         return { kind: "const", value: a.value };
       }
       if (a.kind === "buffer") {
-        if (this.f.params[i] !== "i32") throw new SpecializationAborted(`argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`);
+        if (this.f.params[i] !== "i32") throw new SpecializationAborted("bad-request", `argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`);
         return { kind: "bufptr", buffer: this.buffers.push(a.bytes) - 1, offset: 0 };
       }
       return runtime(`parameter ${i} is a run-time argument`);
@@ -329,7 +224,7 @@ class Specializer {
       this.inlinedInto.delete(key);
       if (r.round === r.s.round) {
         r.s.round++;
-        this.enqueue(r.s);
+        this.enqueue(r.s, "a copy it ran straight into is entered from elsewhere too");
       }
     }
     s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, round: 0 };
@@ -338,16 +233,18 @@ class Specializer {
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
     this.blocks.set(key, s);
-    this.enqueue(s);
+    this.enqueue(s, "a new block copy");
     return s;
   }
 
   /** Count one more block copy against maxBlocks: specialized blocks and copies continued into (`straightInto`). */
   private countCopy(): void {
-    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted(`more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
+    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted("max-blocks", `more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
   }
 
-  private enqueue(s: SpecBlock): void {
+  /** Queue `s` unless it is queued; `why` says why, for the worklist trace. */
+  private enqueue(s: SpecBlock, why: string): void {
+    if (TRACE && !s.queued) this.why.set(s, why);
     if (!s.queued) {
       s.queued = true;
       this.worklist.push(s, s.ctx * this.f.blocks.length + this.rpoIndex[s.orig]);
@@ -387,7 +284,7 @@ class Specializer {
       entryRegs.set(k, meet(ZERO.abs, r.abs, where));
       changed = true;
     }
-    if (changed) this.enqueue(to);
+    if (changed) this.enqueue(to, "an edge lowered its entry state");
   }
 
   private constIn(s: SpecBlock, c: Const): ValueId {
@@ -405,7 +302,7 @@ class Specializer {
    *  the entry block's parameter holds (it dominates every block), plus the offset. */
   private bufferPointerIn(s: SpecBlock, buffer: number, offset: number): ValueId {
     const base = this.bufferBase[buffer];
-    if (base === undefined) throw new Error(`internal: buffer ${buffer} has no argument value`);
+    if (base === undefined) throw new InternalError(`buffer ${buffer} has no argument value`);
     if (offset === 0) return base;
     const key = `&${buffer}:${offset}`;
     s.consts ??= new Map();
@@ -421,7 +318,7 @@ class Specializer {
   private use(s: SpecBlock, k: Known): ValueId {
     if (k.abs.kind === "const") return this.constIn(s, k.abs.value);
     if (k.abs.kind === "bufptr" && k.out === undefined) return this.bufferPointerIn(s, k.abs.buffer, k.abs.offset);
-    if (k.out === undefined) throw new Error(`internal: a ${k.abs.kind} value without an IR value in ${this.where(s)}`);
+    if (k.out === undefined) throw new InternalError(`a ${k.abs.kind} value without an IR value in ${this.where(s)}`);
     return k.out;
   }
 
@@ -602,6 +499,7 @@ class Specializer {
   }
 
   private process(s: SpecBlock): void {
+    if (TRACE) process.stderr.write(`worklist: ${this.f.name}: block${s.id} = ${this.where(s)}, round ${s.round + 1}: ${this.why.get(s)}\n`);
     s.round++;
     const block = this.out.blocks[s.id];
     block.params = [];
@@ -611,222 +509,264 @@ class Specializer {
     // blocks too, and are processed again only if no edge is left (below) or a new edge does not fit.
     const fed = s.edges;
     for (const e of fed) {
-      if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to);
+      if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to, "a predecessor is processed again");
     }
     s.edges = [];
     this.processBody(s);
-    for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to);
+    for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to, "no incoming edge is left");
   }
 
+  /** One processing of `s` (weval's evaluate_block_body and evaluate_term): enter it, run through its instructions
+   *  and those of the copies it continues into in a straight line, then make its terminator. */
   private processBody(s: SpecBlock): void {
-    const { f, out } = this;
+    const { f } = this;
     let orig = f.blocks[s.orig];
     this.chainMark[s.orig] = ++this.chainStamp;
+    const st = this.enter(s);
+    if (!st) {
+      s.term = { kind: "unreachable" }; // no edge comes here any more
+      return;
+    }
+    for (;;) {
+      for (const v of orig.insts) this.evaluateInstruction(s, v, st);
+      // A jump to a block copy that only this processing enters (`straightInto`) continues in this IR block
+      // instead of becoming a specialized block of its own.
+      const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
+      if (!into) break;
+      const args = into.args.map(st.get);
+      this.chainMark[into.block] = this.chainStamp;
+      orig = f.blocks[into.block];
+      orig.params.forEach((p, i) => st.vals.set(p, args[i]));
+    }
+    if (st.fork && orig.term.kind === "br") this.fork(s, orig.term.target, st);
+    else this.terminator(s, orig.term, st);
+  }
+
+  /** The state a processing of `s` starts from (see `enterJoin`, `enterCut`, `enterWithParams`), or undefined when
+   *  no edge comes into it any more. */
+  private enter(s: SpecBlock): BodyState | undefined {
     const vals = new Map<ValueId, Known>();
     const regs = new Map<number, Known>();
     if (s.incoming) {
-      if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) {
-        s.term = { kind: "unreachable" }; // no edge comes here any more
-        return;
-      }
+      if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) return undefined;
     } else this.enterWithParams(s, vals, regs);
-    let next = s.ctx;
-    /** A specialize.value on a run-time value: the block forks at its end, one successor per value. */
-    let fork: { value: Known; lo: number; hi: number; result: ValueId } | undefined;
+    const { f } = this;
     const get = (v: ValueId): Known => {
       const k = vals.get(f.resolve(v));
-      if (!k) throw new Error(`internal: v${v} has no value in ${this.where(s)} (is the input max-SSA?)`);
+      if (!k) throw new InternalError(`v${v} has no value in ${this.where(s)} (is the input max-SSA?)`);
       return k;
     };
+    return { vals, regs, next: s.ctx, get };
+  }
 
-    for (;;) {
-    for (const v of orig.insts) {
-      const d = f.values[v];
-      if (d.kind === "pick") {
-        const of = get(d.value);
-        const picked = out.appendPick(s.id, of.out!, d.index, d.type);
-        vals.set(v, { abs: runtime("result of a multi-value operator"), out: picked });
-        continue;
-      }
-      if (d.kind === "alias") {
-        vals.set(v, get(d.to));
-        continue;
-      }
-      if (d.kind !== "op") continue;
-      const args = d.args.map(get);
-      const op = d.op;
-      if (op.name === "call" && this.intrinsics.has(op.index!)) {
-        const name = this.intrinsics.get(op.index!)!;
-        const constArg = (i: number, what: string): Const => {
-          const a = args[i];
-          if (a.abs.kind !== "const") throw new SpecializationAborted(`weval.${name} in ${f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
-          return a.abs.value;
-        };
-        switch (name) {
-          case "push.context":
-            next = this.contexts.push(next, this.pcKey(s, args[0], name));
-            break;
-          case "update.context":
-            next = this.contexts.update(next, this.pcKey(s, args[0], name));
-            break;
-          case "pop.context":
-            next = this.contexts.pop(next);
-            break;
-          case "read.reg":
-            vals.set(v, regs.get(this.registerKey(s, constArg(0, "the register index"))) ?? ZERO);
-            break;
-          case "write.reg":
-            regs.set(this.registerKey(s, constArg(0, "the register index")), args[1]);
-            break;
-          case "specialize.value": {
-            const lo = Number(constArg(1, "the lower bound").bits) | 0;
-            const hi = Number(constArg(2, "the upper bound").bits) | 0;
-            vals.set(v, args[0]);
-            if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) fork = { value: args[0], lo, hi, result: v };
-            break;
-          }
-          case "push.stack":
-            pushStack(regs, args[0], args[1]);
-            break;
-          case "pop.stack":
-            vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
-            break;
-          case "read.stack": {
-            const i = Number(constArg(1, "the stack index").bits);
-            vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
-            break;
-          }
-          case "write.stack": {
-            const i = Number(constArg(1, "the stack index").bits);
-            const depth = stackDepth(regs);
-            if (i < depth || (i === 0 && depth === 0)) {
-              regs.set(stackKey(i, 0), args[0]);
-              regs.set(stackKey(i, 1), args[2]);
-            } else this.storeSlot(s, args[0], args[2]);
-            break;
-          }
-          case "sync.stack":
-            for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
-            clearVirtual(regs);
-            break;
-          case "read.local": {
-            const n = Number(constArg(1, "the local index").bits);
-            vals.set(v, regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
-            break;
-          }
-          case "write.local": {
-            const n = Number(constArg(1, "the local index").bits);
-            regs.set(localKey(n, 0), args[0]);
-            regs.set(localKey(n, 1), args[2]);
-            break;
-          }
-          case "read.specialization.global": {
-            const n = Number(constArg(0, "the global index").bits);
-            vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, n) } });
-            break;
-          }
-          case "assert.const32":
-            constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
-            break;
-          case "abort.specialization":
-            // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
-            if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) break;
-            throw new SpecializationAborted(`the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
-          case "trace.line":
-          case "print":
-          case "context.bucket":
-            break;
-          default:
-            throw new SpecializationAborted(`weval.${name} is not supported by futamura's specializer (used in ${f.name}, ${this.where(s)})`);
-        }
-        if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted(`more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
-        continue;
-      }
-      vals.set(v, this.operator(s, op, args, d.types));
-      if (out.values.length > this.limits.maxValues) throw new SpecializationAborted(`more than ${this.limits.maxValues} values (limit maxValues)`);
+  /** Evaluate one generic instruction `v` in the processing of `s`. */
+  private evaluateInstruction(s: SpecBlock, v: ValueId, st: BodyState): void {
+    const { f, out } = this;
+    const d = f.values[v];
+    if (d.kind === "pick") {
+      const of = st.get(d.value);
+      const picked = out.appendPick(s.id, of.out!, d.index, d.type);
+      st.vals.set(v, { abs: runtime("result of a multi-value operator"), out: picked });
+      return;
     }
-
-    // A jump to a block copy that only this processing enters (`straightInto`) continues in this IR block
-    // instead of becoming a specialized block of its own.
-    const into = fork ? undefined : this.straightInto(s, next, orig.term, get);
-    if (!into) break;
-    const args = into.args.map(get);
-    this.chainMark[into.block] = this.chainStamp;
-    orig = f.blocks[into.block];
-    orig.params.forEach((p, i) => vals.set(p, args[i]));
+    if (d.kind === "alias") {
+      st.vals.set(v, st.get(d.to));
+      return;
     }
+    if (d.kind !== "op") return;
+    const args = d.args.map(st.get);
+    const op = d.op;
+    if (op.name === "call" && this.intrinsics.has(op.index!)) {
+      const name = this.intrinsics.get(op.index!)!;
+      if (!isIntrinsicName(name)) throw this.unsupported(s, name);
+      this.evaluateIntrinsic(s, name, v, args, st);
+      this.checkContexts();
+      return;
+    }
+    st.vals.set(v, this.operator(s, op, args, d.types));
+    if (out.values.length > this.limits.maxValues) throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
+  }
 
-    // Terminator: constant conditions and indices become jumps.
-    const edge = (target: { block: BlockId; args: ValueId[] }): number => {
-      const args = target.args.map(get);
-      // A join's entry state is made from its incoming edges when it is processed (`enterJoin`).
-      const state = this.joins[target.block] ? joinState : (): EntryState => {
-        const entryRegs = new Map<number, AbsVal>();
-        for (const [k, r] of regs) entryRegs.set(k, r.abs);
-        return { params: args.map((a) => a.abs), regs: entryRegs };
-      };
-      const to = this.blockFor(next, target.block, state);
-      // Edges share the block's exit registers: nothing changes them after the terminator.
-      const e: Edge = { to, args, regs };
-      if (to.incoming) {
-        const list = to.incoming.get(s.id);
-        if (list) list.push(e);
-        else to.incoming.set(s.id, [e]);
-      }
-      if (!to.cut) {
-        // A join: it is processed (again) with this edge among its incoming ones.
-        if (to.incoming) this.enqueue(to);
-        else this.flowInto(to, args, regs);
-      } else {
-        // A cut block: its entry state takes this edge in (re-queued if it went down), and it is processed again if
-        // the edge does not bring a value it used directly.
-        this.flowInto(to, args, regs);
-        if (!to.queued && !this.edgeFits(to, e)) this.enqueue(to);
-      }
-      return s.edges.push(e) - 1;
+  /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic). A dispatch switch, one short case per
+   *  intrinsic. */
+  private evaluateIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const { regs, vals } = st;
+    const constArg = (i: number, what: string): Const => {
+      const a = args[i];
+      if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
+      return a.abs.value;
     };
-    const t = orig.term;
-    if (fork && t.kind === "br") {
-      // One successor per value lo..hi (inclusive) in its own context, where the value is a constant. As in weval
-      // (src/eval.rs), there is no generic path: the table's default is the last value's copy, so a value out of
-      // range (the interpreter's contract broken) runs as if it were hi, and the value stays constant everywhere.
-      const f = fork;
-      const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
-      const targets: number[] = [];
-      const outer = next;
-      for (let k = f.lo; k <= f.hi; k++) {
-        vals.set(f.result, { abs: { kind: "const", value: i32(k) } });
-        next = this.contexts.pushValue(outer, k);
-        targets.push(edge(t.target));
+    switch (name) {
+      case "push.context":
+        st.next = this.contexts.push(st.next, this.pcKey(s, args[0], name));
+        break;
+      case "update.context":
+        st.next = this.contexts.update(st.next, this.pcKey(s, args[0], name));
+        break;
+      case "pop.context":
+        st.next = this.contexts.pop(st.next);
+        break;
+      case "read.reg":
+        vals.set(v, regs.get(this.registerKey(s, constArg(0, "the register index"))) ?? ZERO);
+        break;
+      case "write.reg":
+        regs.set(this.registerKey(s, constArg(0, "the register index")), args[1]);
+        break;
+      case "specialize.value": {
+        const lo = Number(constArg(1, "the lower bound").bits) | 0;
+        const hi = Number(constArg(2, "the upper bound").bits) | 0;
+        vals.set(v, args[0]);
+        if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) st.fork = { value: args[0], lo, hi, result: v };
+        break;
       }
-      vals.set(f.result, f.value);
-      next = outer;
-      s.term = { kind: "table", index, targets: targets.slice(0, -1), default: targets[targets.length - 1] };
-      if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted(`more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
+      case "push.stack":
+        pushStack(regs, args[0], args[1]);
+        break;
+      case "pop.stack":
+        vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
+        break;
+      case "read.stack": {
+        const i = Number(constArg(1, "the stack index").bits);
+        vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
+        break;
+      }
+      case "write.stack": {
+        const i = Number(constArg(1, "the stack index").bits);
+        const depth = stackDepth(regs);
+        if (i < depth || (i === 0 && depth === 0)) {
+          regs.set(stackKey(i, 0), args[0]);
+          regs.set(stackKey(i, 1), args[2]);
+        } else this.storeSlot(s, args[0], args[2]);
+        break;
+      }
+      case "sync.stack":
+        for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
+        clearVirtual(regs);
+        break;
+      case "read.local": {
+        const n = Number(constArg(1, "the local index").bits);
+        vals.set(v, regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
+        break;
+      }
+      case "write.local": {
+        const n = Number(constArg(1, "the local index").bits);
+        regs.set(localKey(n, 0), args[0]);
+        regs.set(localKey(n, 1), args[2]);
+        break;
+      }
+      case "read.specialization.global": {
+        const n = Number(constArg(0, "the global index").bits);
+        vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, n) } });
+        break;
+      }
+      case "assert.const32":
+        constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
+        break;
+      case "abort.specialization":
+        // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
+        if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) break;
+        throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
+      case "trace.line":
+      case "print":
+      case "context.bucket":
+        break;
+      case "assume.const.memory":
+      case "assume.const.memory.transitive":
+        vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
+        break;
+      case "assert.const.memory":
+        if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
+          throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
+        }
+        break;
+      case "exit.path":
+      case "stop.exit.path":
+        throw this.unsupported(s, name);
+      default:
+        throw new InternalError(`intrinsic ${name satisfies never} has no case`);
+    }
+  }
+
+  /** The abort for a weval intrinsic this specializer does not implement. */
+  private unsupported(s: SpecBlock, name: string): SpecializationAborted {
+    return new SpecializationAborted("unsupported-intrinsic", `weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`);
+  }
+
+  /** Abort when the contexts made so far pass the limit. */
+  private checkContexts(): void {
+    if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted("max-contexts", `more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
+  }
+
+  /** The edge from `s` to the copy of generic `target` in context `st.next`, recorded with s's exit state; the
+   *  target's copy is made, and queued, as it needs. Returns the edge's index in `s.edges`. */
+  private edge(s: SpecBlock, target: Target, st: BodyState): number {
+    const { regs } = st;
+    const args = target.args.map(st.get);
+    // A join's entry state is made from its incoming edges when it is processed (`enterJoin`).
+    const state = this.joins[target.block] ? joinState : (): EntryState => {
+      const entryRegs = new Map<number, AbsVal>();
+      for (const [k, r] of regs) entryRegs.set(k, r.abs);
+      return { params: args.map((a) => a.abs), regs: entryRegs };
+    };
+    const to = this.blockFor(st.next, target.block, state);
+    // Edges share the block's exit registers: nothing changes them after the terminator.
+    const e: Edge = { to, args, regs };
+    if (to.incoming) {
+      const list = to.incoming.get(s.id);
+      if (list) list.push(e);
+      else to.incoming.set(s.id, [e]);
+    }
+    if (!to.cut) {
+      // A join: it is processed (again) with this edge among its incoming ones.
+      if (to.incoming) this.enqueue(to, "a new incoming edge");
+      else this.flowInto(to, args, regs);
+    } else {
+      // A cut block: its entry state takes this edge in (re-queued if it went down), and it is processed again if
+      // the edge does not bring a value it used directly.
+      this.flowInto(to, args, regs);
+      if (!to.queued && !this.edgeFits(to, e)) this.enqueue(to, "a new edge does not bring a value it used directly");
+    }
+    return s.edges.push(e) - 1;
+  }
+
+  /** The specialize.value fork at the end of `s` (its generic terminator a jump to `target`): one successor per
+   *  value lo..hi (inclusive) in its own context, where the value is a constant, behind a br_table. As in weval
+   *  (src/eval.rs), there is no generic path: the table's default is the last value's copy, so a value out of range
+   *  (the interpreter's contract broken) runs as if it were hi, and the value stays constant everywhere. */
+  private fork(s: SpecBlock, target: Target, st: BodyState): void {
+    const f = st.fork!;
+    const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
+    const targets: number[] = [];
+    const outer = st.next;
+    for (let k = f.lo; k <= f.hi; k++) {
+      st.vals.set(f.result, { abs: { kind: "const", value: i32(k) } });
+      st.next = this.contexts.pushValue(outer, k);
+      targets.push(this.edge(s, target, st));
+    }
+    st.vals.set(f.result, f.value);
+    st.next = outer;
+    s.term = { kind: "table", index, targets: targets.slice(0, -1), default: targets[targets.length - 1] };
+    this.checkContexts();
+  }
+
+  /** The generic terminator `t` at the end of `s`: a jump when it folds (`foldedTarget`), else copied. */
+  private terminator(s: SpecBlock, t: Terminator, st: BodyState): void {
+    const one = foldedTarget(t, st.get);
+    if (one) {
+      s.term = { kind: "br", edge: this.edge(s, one, st) };
       return;
     }
     switch (t.kind) {
-      case "br":
-        s.term = { kind: "br", edge: edge(t.target) };
+      case "cond":
+        s.term = { kind: "cond", cond: this.use(s, st.get(t.cond)), then: this.edge(s, t.then, st), else: this.edge(s, t.else, st) };
         break;
-      case "cond": {
-        const c = get(t.cond);
-        if (c.abs.kind === "const") s.term = { kind: "br", edge: edge(c.abs.value.bits !== 0 ? t.then : t.else) };
-        else s.term = { kind: "cond", cond: this.use(s, c), then: edge(t.then), else: edge(t.else) };
+      case "table":
+        s.term = { kind: "table", index: this.use(s, st.get(t.index)), targets: t.targets.map((x) => this.edge(s, x, st)), default: this.edge(s, t.default, st) };
         break;
-      }
-      case "table": {
-        const c = get(t.index);
-        if (c.abs.kind === "const") {
-          const i = Number(c.abs.value.bits);
-          s.term = { kind: "br", edge: edge(i < t.targets.length ? t.targets[i] : t.default) };
-        } else s.term = { kind: "table", index: this.use(s, c), targets: t.targets.map(edge), default: edge(t.default) };
-        break;
-      }
       case "return":
         // The virtual stack and locals leave the function in memory.
-        for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
-        s.term = { kind: "return", values: t.values.map((v) => this.use(s, get(v))) };
+        for (const [addr, data] of virtualPairs(st.regs)) this.storeSlot(s, addr, data);
+        s.term = { kind: "return", values: t.values.map((v) => this.use(s, st.get(v))) };
         break;
       default:
         s.term = { kind: "unreachable" };
@@ -836,26 +776,15 @@ class Specializer {
   /** The target a terminator jumps to when it is (or folds to) one jump, if the target's copy in context `ctx` is
    *  entered from this processing of `s` alone: it then continues in s's IR block. Two cases:
    *  - the target is in the region of a block this processing has run through in a straight line (every jump since
-   *    folded), the region's root (see `sameContextJoins`): it is entered from nowhere else, by construction;
+   *    folded), the region's root (regions.ts): it is entered from nowhere else, by construction;
    *  - no specialized block exists for the copy, and no other processing continued into it: this one does, and
    *    records it (`inlinedInto`). If an edge to that copy is made later, from anywhere (`blockFor`), the copy gets a
    *    block of its own and `s` is processed again, this time jumping to it. So straight-line bytecode — one
    *    instruction's copy jumping to the next one's — becomes one block as it is specialized, instead of a few
    *    blocks per instruction for the cleanup passes to merge; a loop header costs one more processing of the
    *    straight run that reached it before its back edge (at most one per block copy: blocks are never removed). */
-  private straightInto(s: SpecBlock, ctx: number, t: Terminator, get: (v: ValueId) => Known): { block: BlockId; args: ValueId[] } | undefined {
-    let target: { block: BlockId; args: ValueId[] } | undefined;
-    if (t.kind === "br") target = t.target;
-    else if (t.kind === "cond") {
-      const c = get(t.cond);
-      if (c.abs.kind === "const") target = c.abs.value.bits !== 0 ? t.then : t.else;
-    } else if (t.kind === "table") {
-      const c = get(t.index);
-      if (c.abs.kind === "const") {
-        const i = Number(c.abs.value.bits);
-        target = i < t.targets.length ? t.targets[i] : t.default;
-      }
-    }
+  private straightInto(s: SpecBlock, ctx: number, t: Terminator, get: (v: ValueId) => Known): Target | undefined {
+    const target = foldedTarget(t, get);
     if (!target || this.options.blockPerCopy) return undefined;
     const root = this.regionRoot[target.block];
     if (root !== target.block && this.chainMark[root] === this.chainStamp) return target;
@@ -874,7 +803,7 @@ class Specializer {
   /** A register's key in the state maps: its index, which must be below 2^40 (the keys below 0 are virtual-state.ts's). */
   private registerKey(s: SpecBlock, index: Const): number {
     const k = BigInt(index.bits);
-    if (k >= 1n << 40n) throw new SpecializationAborted(`weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`);
+    if (k >= 1n << 40n) throw new SpecializationAborted("bad-request", `weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`);
     return Number(k);
   }
 
@@ -886,7 +815,7 @@ class Specializer {
     const hint = /select|different values meet/.test(cause)
       ? "; the pc is chosen at run time where paths join — call update.context on each path where the next pc is known (at the top of the loop, or in each case before `continue`), not once at the bottom of the loop after a branch (clang turns that into a select); see docs/new-interpreter.md"
       : "";
-    throw new SpecializationAborted(`weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`);
+    throw new SpecializationAborted("runtime-pc", `weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`);
   }
 
   /** An i64 the interpreter keeps in memory at `addr`, read because no virtual slot holds it. */
@@ -903,17 +832,11 @@ class Specializer {
   /** Specialization global n of the request, as read.specialization.global returns it (an i64). */
   private specializationGlobal(s: SpecBlock, n: number): Const {
     const g = this.globals[n];
-    if (!g) throw new SpecializationAborted(`weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`);
-    if (g.kind !== "const") throw new SpecializationAborted(`weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`);
+    if (!g) throw new SpecializationAborted("bad-request", `weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`);
+    if (g.kind !== "const") throw new SpecializationAborted("bad-request", `weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`);
     const v = g.value;
     return i64(typeof v.bits === "bigint" ? v.bits : BigInt(v.bits >>> 0));
   }
-
-  private readonly runtimeByCause = new Map<string, AbsVal>();
-  /** Per constant buffer: the entry block's parameter holding its argument (see `bufferPointerIn`). */
-  private readonly bufferBase: ValueId[] = [];
-  /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
-  private entryParams: ValueId[] = [];
 
   /** A run-time result with `cause`, counted for --stats (one shared abstract value per cause). */
   private runtimeResult(cause: string): AbsVal {
@@ -923,59 +846,13 @@ class Specializer {
     return abs;
   }
 
-  /** Fold or copy one operator. */
+  /** Fold or copy one operator (operators.ts decides; this emits what it decided). */
   private operator(s: SpecBlock, op: Operator, args: Known[], types: ValType[]): Known {
-    const info = OPS_BY_NAME.get(op.name);
-    const emit = (abs: AbsVal): Known => ({ abs, out: this.out.appendOp(s.id, op, args.map((a) => this.use(s, a)), types) });
-    const firstRuntime = args.find((a) => a.abs.kind === "runtime")?.abs;
-    if (op.name === "const") return { abs: { kind: "const", value: op.value! } };
-    if (info?.cls === "numeric") {
-      if (args.every((a) => a.abs.kind === "const")) {
-        const r = fold(op.name, args.map((a) => (a.abs as { value: Const }).value));
-        if (r) return { abs: { kind: "const", value: r } };
-        return emit(this.runtimeResult(`${op.name} of constants that does not fold (trap or NaN)`));
-      }
-      const [a, b] = args;
-      // Pointer arithmetic on a constant-buffer pointer keeps it a buffer pointer, with no IR value until a use
-      // needs one (`use`: most only feed loads that fold).
-      if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } };
-      if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } };
-      if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } };
-      return emit(firstRuntime ?? this.runtimeResult(`${op.name} of a buffer pointer`));
-    }
-    if (info?.cls === "load") {
-      const addr = args[0].abs;
-      if (addr.kind === "bufptr") {
-        const buf = this.buffers[addr.buffer];
-        const at = addr.offset + op.memarg!.offset;
-        if (at >= 0 && at + info.bytes! <= buf.length) return { abs: { kind: "const", value: readConst(buf, at, info.bytes!, !!info.signed, types[0]) } };
-        return emit(this.runtimeResult(`${op.name} outside its constant buffer`));
-      }
-      if (addr.kind === "const") {
-        const known = this.options.knownMemory?.load((addr.value.bits as number) + op.memarg!.offset, info.bytes!, !!info.signed, types[0]);
-        if (known) return { abs: { kind: "const", value: known } };
-      }
-      return emit(this.runtimeResult(addr.kind === "const" ? "load from memory at a constant address (not a constant buffer or a request's slot)" : "load from run-time memory"));
-    }
-    if (op.name === "select") {
-      const c = args[2];
-      if (c.abs.kind === "const") return c.abs.value.bits !== 0 ? args[0] : args[1];
-      if (absEquals(args[0].abs, args[1].abs)) return emit(args[0].abs);
-      return emit(runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`));
-    }
-    if (op.name === "call_indirect") {
-      // Through a constant index to a specialized function of this module (linked-requests.ts): a direct call.
-      const index = args[args.length - 1].abs;
-      const callee = index.kind === "const" ? this.options.knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!) : undefined;
-      if (callee !== undefined) {
-        const out = this.out.appendOp(s.id, { name: "call", index: callee }, args.slice(0, -1).map((a) => this.use(s, a)), types);
-        return { abs: types.length === 0 ? runtime("no result") : this.runtimeResult("result of a call"), out };
-      }
-    }
-    if (types.length === 0) return emit(runtime("no result"));
-    if (op.name === "call" || op.name === "call_indirect") return emit(this.runtimeResult("result of a call"));
-    if (op.name === "global.get") return emit(this.runtimeResult("global.get"));
-    return emit(this.runtimeResult(`result of ${op.name}`));
+    const r = evaluateOperator(op, args, types, this.buffers, this.options.knownMemory);
+    if ("known" in r) return r.known;
+    const abs = typeof r.abs === "string" ? this.runtimeResult(r.abs) : r.abs;
+    if (r.call !== undefined) return { abs, out: this.out.appendOp(s.id, { name: "call", index: r.call }, args.slice(0, -1).map((a) => this.use(s, a)), types) };
+    return { abs, out: this.out.appendOp(s.id, op, args.map((a) => this.use(s, a)), types) };
   }
 
   /** Turn recorded edges into terminators with arguments in each target's final parameter order. */
@@ -1020,63 +897,36 @@ class Specializer {
   }
 }
 
-/** The constant a `bytes`-wide load of `type` reads at `at` in `buf` (little-endian, as Wasm). */
-export function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (type === "f32") return { type, bits: view.getUint32(at, true) };
-  if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
-  let v: bigint;
-  switch (bytes) {
-    case 1: v = BigInt(signed ? view.getInt8(at) : view.getUint8(at)); break;
-    case 2: v = BigInt(signed ? view.getInt16(at, true) : view.getUint16(at, true)); break;
-    case 4: v = BigInt(signed ? view.getInt32(at, true) : view.getUint32(at, true)); break;
-    default: v = view.getBigUint64(at, true);
-  }
-  return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
+/** FUTAMURA_TRACE_WORKLIST=1 prints each processing and why its block was queued on stderr (as cranelift's
+ *  trace!): the way to see why a block is processed again. Off in the browser. */
+const TRACE = typeof process !== "undefined" && !!process.env?.FUTAMURA_TRACE_WORKLIST;
+
+/** Intrinsics after which a block's successors are in another context. */
+const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
+
+/** weval.assume.const.memory(p): p, a constant pointer tagged as pointing into constant memory (`mem`, the
+ *  stronger tag kept); a constant-buffer pointer is already one, and a run-time pointer stays as it is (loads at
+ *  run-time addresses are never folded). */
+function assumeConstMemory(p: Known, mem: ConstMemory): Known {
+  if (p.abs.kind !== "const" || (p.abs.mem ?? 0) >= mem) return p;
+  return { abs: { ...p.abs, mem }, out: p.out };
 }
 
-
-/** A binary min-heap of blocks by a numeric key (ties in insertion order do not matter). */
-class BlockHeap {
-  private readonly items: SpecBlock[] = [];
-  private readonly keys: number[] = [];
-
-  push(item: SpecBlock, key: number): void {
-    const { items, keys } = this;
-    let i = items.push(item) - 1;
-    keys.push(key);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (keys[parent] <= key) break;
-      items[i] = items[parent];
-      keys[i] = keys[parent];
-      i = parent;
-    }
-    items[i] = item;
-    keys[i] = key;
+/** The one target of a generic terminator that is a jump or folds to one (a branch on a constant condition, a
+ *  br_table on a constant index); undefined otherwise. */
+function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undefined {
+  if (t.kind === "br") return t.target;
+  if (t.kind === "cond") {
+    const c = get(t.cond);
+    return c.abs.kind === "const" ? (c.abs.value.bits !== 0 ? t.then : t.else) : undefined;
   }
-
-  pop(): SpecBlock | undefined {
-    const { items, keys } = this;
-    if (items.length === 0) return undefined;
-    const top = items[0];
-    const lastItem = items.pop()!;
-    const lastKey = keys.pop()!;
-    if (items.length === 0) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= items.length) break;
-      const c = l + 1 < items.length && keys[l + 1] < keys[l] ? l + 1 : l;
-      if (keys[c] >= lastKey) break;
-      items[i] = items[c];
-      keys[i] = keys[c];
-      i = c;
-    }
-    items[i] = lastItem;
-    keys[i] = lastKey;
-    return top;
+  if (t.kind === "table") {
+    const c = get(t.index);
+    if (c.abs.kind !== "const") return undefined;
+    const i = Number(c.abs.value.bits);
+    return i < t.targets.length ? t.targets[i] : t.default;
   }
+  return undefined;
 }
 
 /** (address key, data key) of each virtual slot in a map. */

@@ -53,6 +53,7 @@ describe("the virtual stack and locals", () => {
   it("aborts the request at a fatal abort.specialization (weval's fatal = 1)", async () => {
     const fatal = await fixture((w) => w.replace("(call $abort (i32.const 77) (i32.const 0))", "(call $abort (i32.const 77) (i32.const 1))"));
     const r = await specializeModule(fatal);
+    expect(r.requests[0].abortKind).toBe("interpreter-abort");
     expect(r.requests[0].aborted).toMatch(/^the interpreter called weval\.abort\.specialization \(line 77\) in block\d+ in context \[\]$/);
   });
 });

@@ -1,0 +1,88 @@
+// Operator evaluation for the weval transform (weval's abstract_eval_*): what one generic operator becomes in a
+// specialized block, given what is known of its operands — a constant (ssa/fold.ts), a constant-buffer pointer
+// moved by constant arithmetic, a constant read through such a pointer or from another request's slot or buffer
+// (linked-requests.ts), the chosen arm of a select, a direct call for a call_indirect through a known slot, or
+// else the operator copied with a run-time result and its cause. Pure: specialize.ts emits what this decides.
+import { fold, readConst } from "../ssa/fold.ts";
+import type { Operator } from "../ssa/ir.ts";
+import type { Const, ValType } from "../ssa/types.ts";
+import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
+import type { KnownMemory } from "./linked-requests.ts";
+import type { Known } from "./state.ts";
+
+/** What an operator becomes: a known value and no code, or code — the operator copied (or, with `call`, a direct
+ *  call of that function with the call_indirect's arguments but its index) — whose result is `abs`, or a run-time
+ *  value counted for --stats under the cause when `abs` is a string. */
+export type OperatorResult = { known: Known } | { abs: AbsVal | string; call?: number };
+
+/** Evaluate `op` on `args` (results of `types`); `buffers` are the request's constant buffers. */
+export function evaluateOperator(op: Operator, args: Known[], types: ValType[], buffers: Uint8Array[], knownMemory?: KnownMemory): OperatorResult {
+  const info = OPS_BY_NAME.get(op.name);
+  if (op.name === "const") return { known: { abs: { kind: "const", value: op.value! } } };
+  if (info?.cls === "numeric") return numeric(op, args);
+  if (info?.cls === "load") return load(op, args, types, info.bytes!, !!info.signed, buffers, knownMemory);
+  if (op.name === "select") {
+    const c = args[2];
+    if (c.abs.kind === "const") return { known: c.abs.value.bits !== 0 ? args[0] : args[1] };
+    if (absEquals(args[0].abs, args[1].abs)) return { abs: args[0].abs };
+    return { abs: runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`) };
+  }
+  if (op.name === "call_indirect") {
+    // Through a constant index to a specialized function of this module (linked-requests.ts): a direct call.
+    const index = args[args.length - 1].abs;
+    const callee = index.kind === "const" ? knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!) : undefined;
+    if (callee !== undefined) return { abs: types.length === 0 ? runtime("no result") : "result of a call", call: callee };
+  }
+  if (types.length === 0) return { abs: runtime("no result") };
+  if (op.name === "call" || op.name === "call_indirect") return { abs: "result of a call" };
+  if (op.name === "global.get") return { abs: "global.get" };
+  return { abs: `result of ${op.name}` };
+}
+
+/** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
+ *  IR value until a use needs one (most only feed loads that fold). */
+function numeric(op: Operator, args: Known[]): OperatorResult {
+  if (args.every((a) => a.abs.kind === "const")) {
+    const r = fold(op.name, args.map((a) => (a.abs as { value: Const }).value));
+    if (r) return { known: { abs: withMem({ kind: "const", value: r }, op, args) } };
+    return { abs: `${op.name} of constants that does not fold (trap or NaN)` };
+  }
+  const [a, b] = args;
+  if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { known: { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } } };
+  if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return { known: { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } } };
+  if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { known: { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } } };
+  return { abs: args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer` };
+}
+
+/** A constant result of pointer arithmetic (add, sub) on a const-memory pointer stays one, with the strongest tag
+ *  of its operands. weval keeps only the plain tag there (the transitive one needs both operands to have it), so
+ *  pointer arithmetic inside a transitive structure stops folding in weval; here it does not. */
+function withMem(abs: { kind: "const"; value: Const }, op: Operator, args: Known[]): AbsVal {
+  if (!/^i(32|64)\.(add|sub)$/.test(op.name)) return abs;
+  let mem = 0;
+  for (const a of args) if (a.abs.kind === "const" && a.abs.mem) mem = Math.max(mem, a.abs.mem);
+  return mem ? { ...abs, mem: mem as 1 | 2 } : abs;
+}
+
+/** A load: through a constant-buffer pointer it reads the request's bytes; at a constant address, what the other
+ *  requests make constant (linked-requests.ts). */
+function load(op: Operator, args: Known[], types: ValType[], bytes: number, signed: boolean, buffers: Uint8Array[], knownMemory?: KnownMemory): OperatorResult {
+  const addr = args[0].abs;
+  if (addr.kind === "bufptr") {
+    const buf = buffers[addr.buffer];
+    const at = addr.offset + op.memarg!.offset;
+    if (at >= 0 && at + bytes <= buf.length) return { known: { abs: { kind: "const", value: readConst(buf, at, bytes, signed, types[0]) } } };
+    return { abs: `${op.name} outside its constant buffer` };
+  }
+  if (addr.kind === "const") {
+    const at = (addr.value.bits as number) + op.memarg!.offset;
+    const known = knownMemory?.load(at, bytes, signed, types[0]);
+    if (known) return { known: { abs: { kind: "const", value: known } } };
+    // Memory the interpreter declared constant (weval.assume.const.memory) reads as the snapshot has it; what a
+    // transitive one loads is a pointer into constant memory too.
+    const image = addr.mem ? knownMemory?.image(at, bytes, signed, types[0]) : undefined;
+    if (image) return { known: { abs: addr.mem === 2 ? { kind: "const", value: image, mem: 2 } : { kind: "const", value: image } } };
+  }
+  return { abs: addr.kind === "const" ? "load from memory at a constant address (not a constant buffer or a request's slot)" : "load from run-time memory" };
+}
