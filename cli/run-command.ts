@@ -13,6 +13,7 @@ import { knownManifests } from "../interp/manifest.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
+import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
 import { spawnSync } from "node:child_process";
@@ -157,7 +158,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
-  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes);
+  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack);
   return execute(file, wasm, program, opts, out);
 }
 
@@ -199,10 +200,12 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   return reportExpectations(file, checks);
 }
 
-/** A WASI command: its standard input is `stdin` (the program, for an interpreter's init), else --input, else ours. */
-async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, stdin?: Uint8Array): Promise<number> {
+/** A WASI command: its standard input is `stdin` (the program, for an interpreter's init), else --input, else ours.
+ *  On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
+async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, stdin?: Uint8Array, deep?: boolean): Promise<number> {
   try {
-    return (await runWasiCommand(wasm, { stdin: stdin ?? (opts.input ? readUserFile(opts.input) : undefined) })).exitCode;
+    const wasiOpts = { stdin: stdin ?? (opts.input ? readUserFile(opts.input) : undefined) };
+    return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);
     throw e;

@@ -19,7 +19,9 @@ import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
+import { buildCInterpreter, C_VARIANTS, type CVariant } from "./c-build.ts";
 import { coreImportNames } from "./host.ts";
+import { buildLua, LUA_VARIANTS } from "./lua-build.ts";
 import { builtinManifest, type Manifest } from "./manifest.ts";
 
 export { ROOT };
@@ -77,9 +79,26 @@ function sourceHash(m: Manifest): string {
   return h.digest("hex").slice(0, 16);
 }
 
+/** The clang-built interpreters a manifest's "clang" may name (each caches its own build). */
+export const CLANG_BUILDS: Record<string, () => { wasm: Uint8Array; path: string }> = {
+  ...Object.fromEntries(LUA_VARIANTS.map((v) => [v, () => buildLua(v)])),
+  ...Object.fromEntries(Object.keys(C_VARIANTS).map((v) => [v, () => buildCInterpreter(v as CVariant)])),
+};
+
+/** Build (or reuse) a clang-built variant by name. */
+export function buildClangVariant(variant: string, m?: Manifest): { wasm: Uint8Array; path: string } {
+  const build = CLANG_BUILDS[variant];
+  if (!build) throw new UserError(`${m?.file ?? "clang"}: error: no clang build named "${variant}" (known: ${Object.keys(CLANG_BUILDS).join(", ")})`);
+  return build();
+}
+
 /** Build (or reuse) an interpreter module: a built-in one by name, or any manifest. */
 export async function buildInterpreter(which: string | Manifest = "toy", opts: { regenerate?: boolean; force?: boolean } = {}): Promise<BuiltInterpreter> {
   const m = typeof which === "string" ? builtinManifest(which) : which;
+  if (m.clang) {
+    const built = buildClangVariant(m.clang.variant, m);
+    return { name: m.name, wasm: built.wasm as Uint8Array<ArrayBuffer>, path: built.path };
+  }
   if (m.entry.startsWith(AS_DIR)) refreshGenerated(opts.regenerate ?? true);
   const path = m.out;
   const stamp = `${path}.hash`;

@@ -84,9 +84,28 @@ static void init(void) {
 #endif
 }
 
+/* lua.c's pmain and docall: the chunk runs under a C function, so tracebacks end in "[C]: in ?" as lua's do. */
+static int pmain(lua_State *L) {
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, 1);
+  int status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  if (status != LUA_OK) l_message(lua_tostring(L, -1));
+  lua_pushboolean(L, status == LUA_OK);
+  return 1;
+}
+
 static int run_main(void) {
   int status = load_status;
-  if (status == LUA_OK) status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  if (status == LUA_OK) {
+    lua_remove(L, 1); /* init's message handler: pmain sets its own */
+    lua_pushcfunction(L, pmain);
+    lua_insert(L, 1);
+    status = lua_pcall(L, 1, 1, 0);
+    if (status == LUA_OK && !lua_toboolean(L, -1)) { /* pmain reported the error */
+      fflush(stdout);
+      return 1;
+    }
+  }
   if (status != LUA_OK) {
     l_message(lua_tostring(L, -1));
     fflush(stdout);
