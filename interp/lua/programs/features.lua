@@ -159,3 +159,10 @@ print(io.write("io.write returns the file: ") == io.stdout, io.stdout ~= nil)
 print(collectgarbage("count") > 0, collectgarbage() == 0)
 print(string.format("%g", 2^0.5), math.sqrt(16), math.max(3, 9, 2), math.min(1.5, -2))
 print(select(-1, 1, 2, 3), rawequal(t, t), rawlen({ 1, 2 }), type(print), tostring(print):match("^builtin") or "function")
+
+-- a runtime error at top level ends the script
+local function check(x) if type(x) ~= "number" then error("expected a number, got " .. type(x)) end return x end
+print(check(41) + 1)
+local t = setmetatable({}, { __index = function(_, k) return check(k) end })
+print(t[1])
+print(t.name)
