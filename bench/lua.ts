@@ -1,7 +1,7 @@
 // `futamura bench` for Lua programs (interp/lua/bench/*.lua by default): PUC-Rio Lua compiled by clang, run as WASI
 // commands on V8 — the annotated interpreter unspecialized ("interpreted"), the same program wevaled, and the same
 // Lua built without annotations ("stock") — each from a snapshot with the script already compiled, so the times are
-// the script's run. A run instantiates the compiled module afresh and calls `_start` (a Lua state runs a script
+// the script's run. A run instantiates the compiled module afresh and times `_start` (a Lua state runs a script
 // once); the first run of each module in the process is the "first call" tier (mostly Liftoff), the runs after the
 // warm-ups "warm". Variants are interleaved run by run. With peers: Lua 5.4 in Wasm (wasmoon, in process) and
 // native lua5.4 / luajit when on PATH (bench/peers.ts). Every variant's output must equal the interpreted one's.
@@ -41,14 +41,15 @@ export interface LuaBenchResult {
   notes: string[];
 }
 
-/** One run of a WASI command module: a fresh instance, `_start`, the captured output; ms of the whole. */
+/** One run of a WASI command module: a fresh instance, `_start`, the captured output; ms of `_start` alone (the
+ *  instantiation, the same for every variant, copies the memory image and is left out). */
 async function runOnce(module: WebAssembly.Module): Promise<{ ms: number; out: string; code: number }> {
   const chunks: Uint8Array[] = [];
   const wasi = new WasiShim({ args: ["lua"], stdout: (b) => chunks.push(b), stderr: (b) => chunks.push(b) });
   const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
-  const t = performance.now();
   const instance = await WebAssembly.instantiate(module, { ...host.imports, wasi_snapshot_preview1: wasi.wasiImport } as WebAssembly.Imports);
   host.bind(instance);
+  const t = performance.now();
   const code = wasi.start(instance);
   const ms = performance.now() - t;
   return { ms, out: new TextDecoder().decode(Buffer.concat(chunks)), code };
@@ -134,7 +135,7 @@ export function luaReport(r: LuaBenchResult): string {
     const peerCells = peers.map((v) => { const m = warm(p.program, v); return m === undefined ? " – |" : ` ${m.toFixed(1)} (${(m / w).toFixed(2)}×) |`; }).join("");
     lines.push(`| ${p.program} | ${i.toFixed(1)} | **${w.toFixed(1)}** | ${s.toFixed(1)} | ${(i / w).toFixed(2)}× | ${(s / w).toFixed(2)}× | ${(fi / fw).toFixed(2)}× | ${(p.buildMs / 1000).toFixed(1)} |${peerCells}`);
   }
-  lines.push("", `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. Medians in ms (instantiate + run, V8); a peer's cell is its median and its time over wevaled's.`);
+  lines.push("", `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. Medians in ms (the run, V8); a peer's cell is its median and its time over wevaled's.`);
   const aborted = r.programs.flatMap((p) => p.aborted.map((a) => `${p.program}: ${a}`));
   lines.push(aborted.length ? `Not specialized (ran interpreted): ${aborted.join("; ")}` : `Every request specialized (${r.programs.reduce((n, p) => n + p.requests, 0)} requests).`);
   for (const n of r.notes) lines.push(`note: ${n}`);
