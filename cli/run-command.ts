@@ -128,10 +128,11 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
-    if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
     // `futamura build` records the interpreter and the program: its loader gives the language's host additions.
     const embedded = readProgramSection(module);
     const manifest = embedded && knownManifests().find((m) => m.name === embedded.interpreter);
+    // A WASI command built for an interpreter that recurses deeply (Lua) runs on the large-stack worker.
+    if (isWasiCommand(bytes)) return runWasi(file, bytes, opts, undefined, manifest?.deepStack);
     const host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
     const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
     if (foreign && !host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${embedded ? ` (interpreter '${embedded.interpreter}' ${manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
@@ -208,6 +209,7 @@ async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, stdin?: U
     return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw new UserError(`${file}: error: stack overflow (V8's native stack is exhausted: the program recursed deeper than this thread allows)`);
     throw e;
   }
 }
