@@ -51,6 +51,17 @@ function addDebSrc(): void {
   if (r.status !== 0) throw new UserError(`apt-get update failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
 }
 
+/** `apt-get source` unpacks with dpkg-source (dpkg-dev) and the build applies the patch with patch(1): installed
+ *  when missing (as root), else a one-line error naming the command. */
+function ensureTools(): void {
+  const missing = [["dpkg-source", "dpkg-dev"], ["patch", "patch"]].filter(([cmd]) => run("sh", ["-c", `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg);
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) throw new UserError(`building Lua needs ${missing.join(" and ")}: apt-get install -y ${missing.join(" ")}`);
+  process.stderr.write(`futamura: installing ${missing.join(", ")} (apt-get) to fetch and patch Lua's source\n`);
+  const r = run("apt-get", ["install", "-y", "-qq", ...missing]);
+  if (r.status !== 0) throw new UserError(`apt-get install ${missing.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
+}
+
 /** The pristine Lua source folder (its src/), fetched with `apt-get source lua5.4` when missing. */
 export function luaSource(): string {
   const find = () => (existsSync(SOURCE_ROOT) ? readdirSync(SOURCE_ROOT).find((d) => /^lua5\.4-5\.4\.\d+$/.test(d) && existsSync(join(SOURCE_ROOT, d, "src", "lvm.c"))) : undefined);
@@ -58,6 +69,7 @@ export function luaSource(): string {
   if (dir) return join(SOURCE_ROOT, dir, "src");
   if (!existsSync("/usr/bin/apt-get")) throw new UserError(`Lua's source is missing: put Debian's lua5.4 source package (apt-get source lua5.4) in ${SOURCE_ROOT}`);
   if (!hasDebSrc()) addDebSrc();
+  ensureTools();
   mkdirSync(SOURCE_ROOT, { recursive: true });
   process.stderr.write(`futamura: fetching Lua's source (apt-get source lua5.4) into ${SOURCE_ROOT}\n`);
   const r = run("apt-get", ["source", "-qq", "lua5.4"], SOURCE_ROOT);
@@ -77,6 +89,7 @@ function patchedSource(src: string, key: string): string {
   const dir = join(BUILD_DIR, `src-${key}`);
   if (existsSync(join(dir, ".patched"))) return dir;
   rmSync(dir, { recursive: true, force: true });
+  ensureTools();
   cpSync(src, dir, { recursive: true });
   const r = run("patch", ["-p1", "--forward", "--batch", "--fuzz=0", "-i", PATCH], dir);
   if (r.status !== 0) {
