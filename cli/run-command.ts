@@ -159,7 +159,9 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
-  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack);
+  // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
+  // a bare .wasm interpreter (the C toy) reads standard input to its end, so it gets the program alone.
+  if (wasi) return runWasi(file, wasm, interp.manifest.clang ? opts : { ...opts, input: undefined }, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
   return execute(file, wasm, program, opts, out);
 }
 
@@ -201,11 +203,12 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   return reportExpectations(file, checks);
 }
 
-/** A WASI command: its standard input is `stdin` (the program, for an interpreter's init), else --input, else ours.
+/** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours.
  *  On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
-async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, stdin?: Uint8Array, deep?: boolean): Promise<number> {
+async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, program?: Uint8Array, deep?: boolean, programOnly?: boolean): Promise<number> {
   try {
-    const wasiOpts = { stdin: stdin ?? (opts.input ? readUserFile(opts.input) : undefined) };
+    const input = opts.input ? readUserFile(opts.input) : undefined;
+    const wasiOpts = programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input };
     return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);

@@ -26,6 +26,8 @@ export function importsWasi(wasm: Uint8Array): boolean {
 export interface WasiRunOptions {
   /** Bytes for standard input (default: the process's own standard input when inheriting, else empty). */
   stdin?: Uint8Array;
+  /** Bytes read before standard input (a WASI interpreter's program, read by its init; the rest is the program's). */
+  stdinPrefix?: Uint8Array;
   /** Capture standard output and error instead of writing them to the process's. */
   capture?: boolean;
   args?: string[];
@@ -45,7 +47,7 @@ export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts
   const err: Uint8Array[] = [];
   // util/wasi-shim.ts rather than node:wasi, whose memory handling corrupts V8's heap on Node 20 (see there).
   // Without bytes for standard input and without capture, the module reads the process's own, as it asks.
-  const wasi = new WasiShim({ args: ["wasi", ...(opts.args ?? [])], stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0), stdout: opts.capture ? (b) => out.push(b) : 1, stderr: opts.capture ? (b) => err.push(b) : 2 });
+  const wasi = new WasiShim({ args: ["wasi", ...(opts.args ?? [])], stdinPrefix: opts.stdinPrefix, stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0), stdout: opts.capture ? (b) => out.push(b) : 1, stderr: opts.capture ? (b) => err.push(b) : 2 });
   const host = new InterpreterHost(opts.program ?? new Uint8Array(0), new BufferedOutput());
   const imports = { ...host.imports, [WASI_MODULE]: wasi.wasiImport } as WebAssembly.Imports;
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);

@@ -20,6 +20,8 @@ export interface WasiShimOptions {
   env?: Record<string, string>;
   /** Standard input: bytes, or a file descriptor of this process read when the module asks (default: empty). */
   stdin?: Uint8Array | number;
+  /** Bytes read before `stdin` (an interpreter's program, which its init reads, then the program's own input). */
+  stdinPrefix?: Uint8Array;
   /** Where fds 1 and 2 go: a file descriptor of this process, or a function receiving the bytes. */
   stdout?: number | ((bytes: Uint8Array) => void);
   stderr?: number | ((bytes: Uint8Array) => void);
@@ -28,6 +30,7 @@ export interface WasiShimOptions {
 export class WasiShim {
   private memory: WebAssembly.Memory | undefined;
   private stdinAt = 0;
+  private prefixAt = 0;
   readonly wasiImport: WebAssembly.ModuleImports;
 
   constructor(private readonly opts: WasiShimOptions = {}) {
@@ -118,6 +121,16 @@ export class WasiShim {
   private fdRead(fd: number, iovs: number, count: number, read: number): number {
     if (fd !== 0) return ERRNO.BADF;
     const v = this.view();
+    const prefix = this.opts.stdinPrefix;
+    if (prefix && this.prefixAt < prefix.length) {
+      // The prefix alone (a short read): what follows it is only read when the module asks again.
+      const ptr = v.getUint32(iovs, true);
+      const len = count ? Math.min(v.getUint32(iovs + 4, true), prefix.length - this.prefixAt) : 0;
+      this.bytes().set(prefix.subarray(this.prefixAt, this.prefixAt + len), ptr);
+      this.prefixAt += len;
+      this.view().setUint32(read, len, true);
+      return ERRNO.SUCCESS;
+    }
     if (typeof this.opts.stdin === "number") {
       // One read from the process's descriptor into the first buffer: no more than the program asked for.
       const ptr = v.getUint32(iovs, true);

@@ -1,5 +1,5 @@
 /* futamura's Lua driver: a WASI command that runs one Lua script the way `lua script.lua` does, split for
- * pre-initialization. Init (`wizer-initialize`) reads "NAME\0SOURCE" from standard input (interp/lua/loader.ts
+ * pre-initialization. Init (`wizer-initialize`) reads "NAME\0LENGTH\0SOURCE" from standard input (interp/lua/loader.ts
  * writes it), opens the standard libraries and compiles the script; in the annotated build it also queues one weval
  * request per function of the script (luaV_wevalrequests, from the annotation patch). The snapshot's `_start`
  * (`wizer.resume`) runs the compiled chunk. Errors print as lua.c prints them: "lua: MESSAGE" and a traceback on
@@ -25,18 +25,33 @@ static lua_State *L;
 static int load_status = LUA_OK;
 static const char *progname = "lua";
 
-static char *read_stdin(size_t *length) {
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (len == cap && !(buf = realloc(buf, cap *= 2))) return NULL;
-    ssize_t n = read(0, buf + len, cap - len);
-    if (n < 0) return NULL;
-    if (n == 0) break;
-    len += (size_t)n;
+/* Read n bytes of standard input exactly (read() may return fewer); 0 on a short input. */
+static int read_exactly(char *buf, size_t n) {
+  while (n) {
+    ssize_t got = read(0, buf, n);
+    if (got <= 0) return 0;
+    buf += got, n -= (size_t)got;
   }
-  *length = len;
-  return buf;
+  return 1;
+}
+
+/* A NUL-terminated field of the header, byte by byte (so nothing after the script is consumed). */
+static int read_field(char *buf, size_t cap) {
+  for (size_t i = 0; i < cap; i++) {
+    if (!read_exactly(buf + i, 1)) return 0;
+    if (buf[i] == 0) return 1;
+  }
+  return 0;
+}
+
+/* "NAME\0LENGTH\0SOURCE" (interp/lua/loader.ts): exactly that much, so the rest of stdin is the script's. */
+static char *read_script(char *name, size_t name_cap, size_t *length) {
+  char digits[24];
+  if (!read_field(name, name_cap) || !read_field(digits, sizeof digits)) return NULL;
+  *length = (size_t)strtoull(digits, NULL, 10);
+  char *source = malloc(*length + 1);
+  if (!source || !read_exactly(source, *length)) return NULL;
+  return source;
 }
 
 static void l_message(const char *msg) {
@@ -56,16 +71,14 @@ static int msghandler(lua_State *L) {
 }
 
 static void init(void) {
-  size_t length;
-  char *input = read_stdin(&length);
+  static char name[4096];
+  size_t source_length;
+  const char *source = read_script(name, sizeof name, &source_length);
   L = luaL_newstate();
-  if (!input || !L) {
-    fprintf(stderr, "%s: cannot read the script from standard input\n", progname);
+  if (!source || !L) {
+    fprintf(stderr, "%s: cannot read the script from standard input (NAME\\0LENGTH\\0SOURCE)\n", progname);
     exit(1);
   }
-  size_t name_length = strnlen(input, length);
-  const char *name = input, *source = input + name_length + (name_length < length);
-  size_t source_length = length - (size_t)(source - input);
   luaL_openlibs(L);
   lua_createtable(L, 0, 1); /* arg = { [0] = script } */
   lua_pushstring(L, name);
