@@ -161,7 +161,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
   // a bare .wasm interpreter (the C toy) reads standard input to its end, so it gets the program alone.
-  if (wasi) return runWasi(file, wasm, interp.manifest.clang ? opts : { ...opts, input: undefined }, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
+  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
   return execute(file, wasm, program, opts, out);
 }
 
