@@ -150,6 +150,23 @@ export function luaReport(r: LuaBenchResult): string {
   lines.push("", `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. Medians in ms (the run, V8); a peer's cell is its median and its time over wevaled's.`);
   const aborted = r.programs.flatMap((p) => p.aborted.map((a) => `${p.program}: ${a}`));
   lines.push(aborted.length ? `Not specialized (ran interpreted): ${aborted.join("; ")}` : `Every request specialized (${r.programs.reduce((n, p) => n + p.requests, 0)} requests).`);
-  for (const n of r.notes) lines.push(`note: ${n}`);
+  for (const n of compactNotes(r.notes)) lines.push(`note: ${n}`);
   return lines.join("\n");
+}
+
+/** "PROGRAM: PEER left out: REASON" notes, one line per peer (its programs, then the first reason). */
+function compactNotes(notes: string[]): string[] {
+  const out: string[] = [];
+  const left = new Map<string, { programs: string[]; reason: string }>();
+  for (const n of notes) {
+    const m = /^([\w-]+): ([\w-]+) left out: (.*)$/.exec(n);
+    if (!m) out.push(n);
+    else {
+      const entry = left.get(m[2]) ?? { programs: [], reason: m[3].replaceAll(/\/tmp\/futamura-lua-\w+\//g, "") };
+      entry.programs.push(m[1]);
+      left.set(m[2], entry);
+    }
+  }
+  for (const [peer, e] of left) out.push(`${peer} left out of ${e.programs.length} program(s) (${e.programs.join(", ")}); e.g. ${e.reason}`);
+  return out;
 }
