@@ -10,6 +10,7 @@
 #ifndef FUTAMURA_LUA_WASI_H
 #define FUTAMURA_LUA_WASI_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,7 +27,7 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
 #define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)
 #define l_pclose(L, file) ((void)(L), (void)(file), -1)
 #define tmpfile futamura_no_tmpfile
-static inline FILE *futamura_no_tmpfile(void) { return NULL; }
+static inline FILE *futamura_no_tmpfile(void) { errno = ENOTSUP; return NULL; }
 #define lua_tmpnam(b, e) { (b)[0] = 0; e = 1; }
 #define LUA_TMPNAMBUFSIZE 32
 
