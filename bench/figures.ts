@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatMs, spread, type Row } from "./stats.ts";
+import { luaReport, type LuaBenchProgram } from "./lua.ts";
 
 interface BenchJson {
   meta: { date: string; node: string; v8: string; cpus: string; runs: number; coldRuns: number; interleaved?: string; command?: string; notes: string[] };
@@ -132,7 +133,13 @@ export const FIGURES: Record<string, { file: string; render: (json: never) => st
   "sum-100M": { file: "docs/bench-sum-100M.json", render: sumFigure as (json: never) => string },
   fern: { file: "docs/bench-fern.json", render: fernFigure as (json: never) => string },
   compile: { file: "docs/bench-compile.json", render: compileFigure as (json: never) => string },
+  lua: { file: "docs/bench-lua.json", render: luaFigure as (json: never) => string },
 };
+
+/** The Lua table (bench/lua.ts's report) from `futamura bench --interp lua --peers --json docs/bench-lua.json`. */
+export function luaFigure(j: { meta: { date: string; node: string; v8: string; command: string; programs: LuaBenchProgram[]; notes: string[] }; rows: Row[] }): string {
+  return `${luaReport({ rows: j.rows, programs: j.meta.programs, notes: j.meta.notes })}\nNode ${j.meta.node} (V8 ${j.meta.v8}), run of ${j.meta.date.slice(0, 10)} on a shared 2-core VM under load; \`${j.meta.command}\`. From \`docs/bench-lua.json\`.`;
+}
 
 /** README's text with every figure block replaced by what its JSON gives now. */
 export function withFigures(readme: string, root: string): string {

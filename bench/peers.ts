@@ -96,7 +96,7 @@ const LUA_PRINT = `print = function(...)
 end`;
 
 /** Lua 5.4 in Wasm (wasmoon): the chunk is loaded once and called per run. */
-function luaWasmPeer(source: string, file: string): InProcessPeer {
+export function luaWasmPeer(source: string, file: string): InProcessPeer {
   let dispose = () => {};
   return {
     name: "lua-wasm",

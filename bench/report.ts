@@ -156,7 +156,7 @@ export function markdown(rows: Row[], meta: BenchMeta): string {
   return lines.join("\n") + "\n";
 }
 
-const VARIANT_COLORS: Record<Row["variant"], string> = { interpreted: "#d62728", wevaled: "#2ca02c", untrained: "#98df8a", limit: "#1f77b4", js: "#ff7f0e", quickjs: "#9467bd", "lua-wasm": "#8c564b", lua: "#e377c2", luajit: "#7f7f7f" };
+const VARIANT_COLORS: Record<Row["variant"], string> = { interpreted: "#d62728", wevaled: "#2ca02c", untrained: "#98df8a", limit: "#1f77b4", js: "#ff7f0e", quickjs: "#9467bd", "lua-wasm": "#8c564b", lua: "#e377c2", luajit: "#7f7f7f", stock: "#bcbd22" };
 
 /** The bar chart: one bar per row (median, whiskers min to max), the speedup written beside each wevaled bar and
  * each peer's ratio beside its bar; rows too short to time are left out with a footnote, the log axis ends near the

@@ -5,8 +5,9 @@ export type Tier = "cold (first call, Liftoff)" | "warm (TurboFan)" | "cold (fir
 
 export interface Row {
   program: string;
-  /** js: the same program in JavaScript on V8's JIT; quickjs, lua-wasm, lua, luajit: peers (bench/peers.ts). */
-  variant: "interpreted" | "wevaled" | "untrained" | "limit" | "js" | "quickjs" | "lua-wasm" | "lua" | "luajit";
+  /** js: the same program in JavaScript on V8's JIT; quickjs, lua-wasm, lua, luajit: peers (bench/peers.ts); stock: a
+   *  clang-built interpreter without its annotations (bench/lua.ts). */
+  variant: "interpreted" | "wevaled" | "untrained" | "stock" | "limit" | "js" | "quickjs" | "lua-wasm" | "lua" | "luajit";
   engine: "v8" | "jco" | "wasmtime" | "native";
   tier: string;
   runs_ms: number[];

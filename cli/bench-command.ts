@@ -7,6 +7,10 @@ import { trainingFuel } from "../pipeline/train.ts";
 import { UserError } from "../util/errors.ts";
 import { benchCompileCommand, replacingNote, type BenchCompileFlags } from "./bench-compile-command.ts";
 import { rerunWithTimeout } from "./timeout.ts";
+import { LUA_BENCH_DIR, luaReport, runLuaBench } from "../bench/lua.ts";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../util/files.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
@@ -36,6 +40,7 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
+  if (programs.some((p) => p.endsWith(".lua")) || opts.interp === "lua") return luaBenchCommand(programs, opts);
   const [runs, coldRuns, engines, train] = [positiveCount("--runs", opts.runs), positiveCount("--cold-runs", opts.coldRuns), engineList(opts.engine), trainingFuel(opts.train, opts.trainFuel)];
   replacingNote(opts.out, "bench.{json,md,svg} and modules/");
   const { rows, meta, files } = await runBench({
@@ -56,5 +61,19 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
   for (const [p, m] of Object.entries(meta.programs)) process.stdout.write(`${p}: specialize ${m.specialize_ms} ms (+ binaryen ${m.optimize_ms} ms); sizes: interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B\n`);
   for (const n of meta.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`node ${meta.node}, V8 ${meta.v8}, ${meta.cpus}\nwrote ${files.join(", ")}\n`);
+  return 0;
+}
+
+/** Lua programs (or `--interp lua` alone: interp/lua/bench/*.lua): bench/lua.ts, a table of its own. */
+async function luaBenchCommand(programs: string[], opts: { quick?: boolean; runs?: string; peers?: boolean; json?: string; engine?: string[]; train?: boolean }): Promise<number> {
+  const others = programs.filter((p) => !p.endsWith(".lua"));
+  if (others.length) throw new UserError(`futamura bench: Lua programs are benchmarked on their own; not Lua: ${others.join(", ")}`);
+  if (opts.train || (opts.engine && opts.engine.join() !== "v8")) throw new UserError("futamura bench: Lua programs run on V8 only, without --train");
+  const files = programs.length ? programs : readdirSync(LUA_BENCH_DIR).filter((f) => f.endsWith(".lua")).sort().map((f) => join(LUA_BENCH_DIR, f));
+  const result = await runLuaBench({ programs: files, runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 5), warmups: opts.quick ? 1 : 2, peers: opts.peers });
+  process.stdout.write(`${luaReport(result)}\n`);
+  const json = opts.json ?? join("results", "bench-lua.json");
+  writeFileAtomic(json, `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`);
+  process.stdout.write(`wrote ${json}\n`);
   return 0;
 }

@@ -10,8 +10,10 @@ import { readSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { trainingFuel } from "../pipeline/train.ts";
-import { abortLine, buildProgram, builtModuleProgram, errorForExpect, interpreterAndProgram, type Program } from "../pipeline/index.ts";
+import { abortLine, buildProgram, builtModuleProgram, errorForExpect, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
+import { knownManifests } from "../interp/manifest.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
+import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
 import { progressLine } from "./progress.ts";
@@ -108,7 +110,9 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
     if (init && exports.has("run") && !exports.has("_start"))
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
-    if (isWasiCommand(bytes)) return runWasi(file, bytes, opts);
+    // A WASI command built for an interpreter that recurses deeply (Lua) runs on the large-stack worker.
+    const embedded = readProgramSection(module);
+    if (isWasiCommand(bytes)) return runWasi(file, bytes, opts, undefined, embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined);
     requireRunExport(file, module);
     // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
     // additions and error lines, found from any folder (or given with --interp).
@@ -140,7 +144,9 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
-  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes);
+  // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
+  // a bare .wasm interpreter (the C toy) reads standard input to its end, so it gets the program alone.
+  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
   return execute(file, wasm, program, opts, out);
 }
 
@@ -191,12 +197,16 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   return reportExpectations(file, checks);
 }
 
-/** A WASI command: its standard input is `stdin` (the program, for an interpreter's init), else --input, else ours. */
-async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, stdin?: Uint8Array): Promise<number> {
+/** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours.
+ *  On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
+async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, program?: Uint8Array, deep?: boolean, programOnly?: boolean): Promise<number> {
   try {
-    return (await runWasiCommand(wasm, { stdin: stdin ?? (opts.input ? readUserFile(opts.input) : undefined) })).exitCode;
+    const input = opts.input ? readUserFile(opts.input) : undefined;
+    const wasiOpts = programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input };
+    return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw new UserError(`${file}: error: stack overflow (V8's native stack is exhausted: the program recursed deeper than this thread allows)`);
     throw e;
   }
 }

@@ -21,7 +21,9 @@ import { InternalError, UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
 import type { ProgressCallback } from "../util/progress.ts";
+import { buildCInterpreter, C_VARIANTS, type CVariant } from "./c-build.ts";
 import { coreImportNames } from "./host.ts";
+import { buildLua, LUA_VARIANTS } from "./lua-build.ts";
 import { builtinManifest, type Manifest } from "./manifest.ts";
 
 export { ROOT };
@@ -82,9 +84,26 @@ function sourceHash(m: Manifest): string {
   return h.digest("hex").slice(0, 16);
 }
 
+/** The clang-built interpreters a manifest's "clang" may name (each caches its own build). */
+export const CLANG_BUILDS: Record<string, () => { wasm: Uint8Array; path: string }> = {
+  ...Object.fromEntries(LUA_VARIANTS.map((v) => [v, () => buildLua(v)])),
+  ...Object.fromEntries(Object.keys(C_VARIANTS).map((v) => [v, () => buildCInterpreter(v as CVariant)])),
+};
+
+/** Build (or reuse) a clang-built variant by name. */
+export function buildClangVariant(variant: string, m?: Manifest): { wasm: Uint8Array; path: string } {
+  const build = CLANG_BUILDS[variant];
+  if (!build) throw new UserError(`${m?.file ?? "clang"}: error: no clang build named "${variant}" (known: ${Object.keys(CLANG_BUILDS).join(", ")})`);
+  return build();
+}
+
 /** Build (or reuse) an interpreter module: a built-in one by name, or any manifest. */
 export async function buildInterpreter(which: string | Manifest = "toy", opts: { regenerate?: boolean; force?: boolean; onProgress?: ProgressCallback } = {}): Promise<BuiltInterpreter> {
   let m = typeof which === "string" ? builtinManifest(which) : which;
+  if (m.clang) {
+    const built = buildClangVariant(m.clang.variant, m);
+    return { name: m.name, wasm: built.wasm as Uint8Array<ArrayBuffer>, path: built.path };
+  }
   if (INSTALLED && m.entry.startsWith(AS_DIR)) {
     // An installed package ships its interpreters prebuilt (npm's prepack) and is never written to: use them as
     // they are, or build a missing one into the project's cache folder.

@@ -18,6 +18,11 @@
 //                                         loader's host(bytes) making their host additions there (default false)
 //   }
 //
+// A clang-built WASI interpreter (a C one, e.g. Lua) names its build instead of "entry": "clang": {"variant":
+// "lua", "control": "lua-stock"} — one of the clang builds CLANG_BUILDS lists (interp/build.ts: Lua, the C toy),
+// and optionally the same interpreter built without annotations, which `futamura bench` times beside it. Its
+// programs reach init on standard input (what the loader makes of the file), as under wizer.
+//
 // Built-in manifests live in interp/manifests/; a project's own are found as */futamura-interp.json under the
 // current directory (what `futamura new-interp NAME` writes). Relies on util/.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -45,6 +50,8 @@ export interface Manifest {
   file: string;
   /** Run programs on the large-stack worker (interp/deep-run.ts). */
   deepStack?: boolean;
+  /** A clang-built WASI interpreter: its builder variant, and the unannotated variant to compare with. */
+  clang?: { variant: string; control?: string };
 }
 
 function fail(file: string, what: string): never {
@@ -68,12 +75,17 @@ export function readManifest(file: string): Manifest {
     fail(file, `not valid JSON (${(e as Error).message})`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(file, "a manifest is a JSON object");
-  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "runtime", "out", "description", "deepStack"]);
+  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "runtime", "out", "description", "deepStack", "clang"]);
   for (const k of Object.keys(raw)) if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
   const dir = dirname(path);
   if (typeof raw.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(raw.name)) fail(file, `"name" must be a lowercase name like "calc" (letters, digits, '-')`);
-  if (typeof raw.entry !== "string") fail(file, `"entry" must name the interpreter's AssemblyScript file`);
-  const entry = resolve(dir, raw.entry);
+  let clang: Manifest["clang"];
+  if (raw.clang !== undefined) {
+    const c = raw.clang as Record<string, unknown>;
+    if (typeof c !== "object" || c === null || typeof c.variant !== "string" || (c.control !== undefined && typeof c.control !== "string")) fail(file, `"clang" must be {"variant": NAME, "control"?: NAME}`);
+    clang = { variant: c.variant as string, control: c.control as string | undefined };
+  } else if (typeof raw.entry !== "string") fail(file, `"entry" must name the interpreter's AssemblyScript file`);
+  const entry = typeof raw.entry === "string" ? resolve(dir, raw.entry) : path;
   if (!existsSync(entry)) fail(file, `"entry": ${raw.entry} does not exist`);
   let loader: Manifest["loader"] = { raw: true };
   if (typeof raw.loader === "string") {
@@ -90,7 +102,7 @@ export function readManifest(file: string): Manifest {
   const runtime = (raw.runtime ?? "stub") as Manifest["runtime"];
   if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean") fail(file, `"deepStack" must be true or false`);
   const deepStack = raw.deepStack === true;
-  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), runtime, out, file: path, deepStack };
+  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), runtime, out, file: path, deepStack, ...(clang ? { clang } : {}) };
 }
 
 /** An interpreter given only by its AssemblyScript entry: programs are passed as raw bytes. */

@@ -1,12 +1,9 @@
 // Running WASI command modules (a `_start` export, imports from wasi_snapshot_preview1) on Node's own engine through
-// node:wasi: a C interpreter built by clang (interp/c/), its snapshot, its wevaled module. Standard input can be
+// util/wasi-shim.ts: a C interpreter built by clang (interp/c/), its snapshot, its wevaled module. Standard input can be
 // given bytes; standard output and error are inherited (the CLI) or captured (tests, `futamura diff`). weval
-// intrinsics get the stubs interp/host.ts defines, as for every unspecialized module. The exit code comes back
-// (node:wasi's returnOnExit); a trap is thrown. Relies on util/wasi.ts and interp/host.ts.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { bytesAsFd, loadNodeWasi } from "../util/wasi.ts";
+// intrinsics get the stubs interp/host.ts defines, as for every unspecialized module. The exit code comes back; a trap is
+// thrown. Relies on util/wasi-shim.ts and interp/host.ts.
+import { WasiShim } from "../util/wasi-shim.ts";
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { BufferedOutput, InterpreterHost } from "./host.ts";
 
@@ -29,6 +26,8 @@ export function importsWasi(wasm: Uint8Array): boolean {
 export interface WasiRunOptions {
   /** Bytes for standard input (default: the process's own standard input when inheriting, else empty). */
   stdin?: Uint8Array;
+  /** Bytes read before standard input (a WASI interpreter's program, read by its init; the rest is the program's). */
+  stdinPrefix?: Uint8Array;
   /** Capture standard output and error instead of writing them to the process's. */
   capture?: boolean;
   args?: string[];
@@ -44,28 +43,18 @@ export interface WasiRunResult {
 }
 
 export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts: WasiRunOptions = {}): Promise<WasiRunResult> {
-  const { WASI } = await loadNodeWasi();
-  const stdinBytes = opts.stdin ?? (opts.capture ? new Uint8Array(0) : undefined);
-  const stdin = stdinBytes ? bytesAsFd(stdinBytes) : undefined;
-  const captureDir = opts.capture ? mkdtempSync(join(tmpdir(), "futamura-wasi-")) : undefined;
-  const outFd = captureDir ? openSync(join(captureDir, "stdout"), "w+") : 1;
-  const errFd = captureDir ? openSync(join(captureDir, "stderr"), "w+") : 2;
-  try {
-    const wasi = new WASI({ version: "preview1", args: ["wasi", ...(opts.args ?? [])], env: {}, returnOnExit: true, stdin: stdin?.fd ?? 0, stdout: outFd, stderr: errFd });
-    const host = new InterpreterHost(opts.program ?? new Uint8Array(0), new BufferedOutput());
-    const imports = { ...host.imports, [WASI_MODULE]: wasi.wasiImport } as WebAssembly.Imports;
-    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
-    const instance = await WebAssembly.instantiate(module, imports);
-    host.bind(instance);
-    const exitCode = wasi.start(instance) ?? 0;
-    if (!captureDir) return { exitCode };
-    return { exitCode, stdout: readFileSync(join(captureDir, "stdout"), "utf8"), stderr: readFileSync(join(captureDir, "stderr"), "utf8") };
-  } finally {
-    stdin?.close();
-    if (captureDir) {
-      closeSync(outFd);
-      closeSync(errFd);
-      rmSync(captureDir, { recursive: true, force: true });
-    }
-  }
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  // util/wasi-shim.ts rather than node:wasi, whose memory handling corrupts V8's heap on Node 20 (see there).
+  // Without bytes for standard input and without capture, the module reads the process's own, as it asks.
+  const wasi = new WasiShim({ args: ["wasi", ...(opts.args ?? [])], stdinPrefix: opts.stdinPrefix, stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0), stdout: opts.capture ? (b) => out.push(b) : 1, stderr: opts.capture ? (b) => err.push(b) : 2 });
+  const host = new InterpreterHost(opts.program ?? new Uint8Array(0), new BufferedOutput());
+  const imports = { ...host.imports, [WASI_MODULE]: wasi.wasiImport } as WebAssembly.Imports;
+  const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
+  const instance = await WebAssembly.instantiate(module, imports);
+  host.bind(instance);
+  const exitCode = wasi.start(instance);
+  if (!opts.capture) return { exitCode };
+  const text = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks));
+  return { exitCode, stdout: text(out), stderr: text(err) };
 }

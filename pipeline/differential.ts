@@ -11,6 +11,7 @@
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { asHosted, BufferedOutput, ProgramExit, ProgramRuntimeError, runModule, type HostedProgram } from "../interp/host.ts";
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
+import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { buildProgram, type AbortedRequest, type BuildOptions } from "./build.ts";
 
 export interface DiffProgram extends HostedProgram {
@@ -52,7 +53,8 @@ export interface DiffResult {
 export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array | HostedProgram): Promise<RunOutcome> {
   if (isWasiCommand(wasm)) {
     try {
-      const r = await runWasiCommand(wasm, { capture: true });
+      // A WASI interpreter that recurses deeply (Lua wevaled: a Wasm call per Lua call) runs on the large-stack worker.
+      const r = asHosted(program).deepStack ? await runWasiCommandDeep(wasm, { capture: true }) : await runWasiCommand(wasm, { capture: true });
       const bytes = new TextEncoder().encode(r.stdout);
       return { stdout: r.stdout!, bytes, exitCode: r.exitCode, error: r.exitCode && r.stderr ? r.stderr.trim() : undefined };
     } catch (e) {

@@ -4,7 +4,7 @@
 //
 //   1. check   — imported memory or globals, or several memories, are refused with a clear error;
 //   2. instrument (instrument.ts) — a copy that exports globals, memory, table and passive-segment probes;
-//   3. run     — instantiate with the caller's imports (and WASI preview1 through node:wasi when asked), call init;
+//   3. run     — instantiate with the caller's imports (and WASI preview1, util/wasi-shim.ts, when asked), call init;
 //                a trap is an error naming the export; a changed table is refused;
 //   4. rewrite (rewrite.ts) — the original bytes with the new memory size, global values and data segments,
 //                and export renames (wizer's -r dst=src).
@@ -17,7 +17,7 @@
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
 import { InternalError, UserError } from "../util/errors.ts";
-import { bytesAsFd, loadNodeWasi } from "../util/wasi.ts";
+import { WasiExit, WasiShim } from "../util/wasi-shim.ts";
 import { GLOBAL_EXPORT_PREFIX, instrument, MEMORY_EXPORT, PROBE_PREFIX, TABLE_EXPORT } from "./instrument.ts";
 import { rewriteSnapshot } from "./rewrite.ts";
 import { nonZeroRuns } from "./segments.ts";
@@ -36,7 +36,7 @@ export interface SnapshotOptions {
   renames?: Record<string, string>;
   /** Host functions init may call. */
   imports?: WebAssembly.Imports;
-  /** Provide WASI preview1 (node:wasi) to init, like wizer's --allow-wasi. */
+  /** Provide WASI preview1 (util/wasi-shim.ts: standard streams, clocks; no files) to init, like wizer's --allow-wasi. */
   wasi?: boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string>; stdin?: Uint8Array };
   /** Called with the instance before init runs (a host that needs the instance's memory binds it here). */
   onInstance?: (instance: WebAssembly.Instance) => void;
@@ -74,14 +74,13 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
 
   const instrumented = await instrument(info);
   const imports: WebAssembly.Imports = { ...opts.imports };
-  let wasi: import("node:wasi").WASI | undefined;
-  let stdin: { fd: number; close(): void } | undefined;
+  let wasi: WasiShim | undefined;
   if (opts.wasi) {
     const w = typeof opts.wasi === "object" ? opts.wasi : {};
-    const { WASI } = await loadNodeWasi(); // loaded only when asked
-    if (w.stdin) stdin = bytesAsFd(w.stdin);
-    wasi = new WASI({ version: "preview1", args: w.args ?? [], env: w.env ?? {}, preopens: w.preopens ?? {}, returnOnExit: true, stdin: stdin?.fd });
-    imports.wasi_snapshot_preview1 = wasi.wasiImport as unknown as WebAssembly.ModuleImports;
+    if (w.preopens && Object.keys(w.preopens).length) throw new SnapshotError("snapshot: preopened directories are not supported (util/wasi-shim.ts grants no files)");
+    // util/wasi-shim.ts, not node:wasi: on Node 20 node:wasi corrupts V8's heap once the module's memory grew.
+    wasi = new WasiShim({ args: w.args ?? [], env: w.env ?? {}, stdin: w.stdin ?? new Uint8Array(0) });
+    imports.wasi_snapshot_preview1 = wasi.wasiImport;
   }
   let instance: WebAssembly.Instance;
   try {
@@ -91,8 +90,8 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
     if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg)) throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
     throw new SnapshotError(`snapshot: cannot instantiate the module: ${msg}`);
   }
-  // node:wasi's initialize() refuses a command (a `_start` export): init is called directly below, as wizer does.
-  if (wasi) wasi.initialize({ exports: { ...instance.exports, _start: undefined, _initialize: undefined, memory: instance.exports[MEMORY_EXPORT] } } as never);
+  // Init is called directly below, as wizer does (a command's `_start` is not run).
+  if (wasi) wasi.bind(instance.exports[MEMORY_EXPORT] as WebAssembly.Memory);
   opts.onInstance?.(instance);
   const ex = instance.exports;
   const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
@@ -100,9 +99,8 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   try {
     (ex[initExport] as () => void)();
   } catch (e) {
+    if (e instanceof WasiExit) throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
     throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
-  } finally {
-    stdin?.close();
   }
   if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f))) throw new SnapshotError(`snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`);
 

@@ -182,6 +182,6 @@ describe("Brainfuck through every command", () => {
     expect(inRepo("run", "prog.unknown").stderr).toBe("prog.unknown: error: no such file\n");
     writeFileSync(join(dir, "prog.zzz"), "");
     expect(futamura(dir, "run", "prog.zzz").stderr).toMatch(/^prog\.zzz: error: no interpreter takes \.zzz files \(known: .*\.b \.bf \(bf\).*\); choose one with --interp\n$/);
-    expect(inRepo("run", "--interp", "nope", "brainfuck/programs/hello.b").stderr).toMatch(/^error: no interpreter named 'nope' \(known: bf, fern-memory, fern, toy/);
+    expect(inRepo("run", "--interp", "nope", "brainfuck/programs/hello.b").stderr).toMatch(/^error: no interpreter named 'nope' \(known: bf, fern-memory, fern, lua, toy/);
   });
 });

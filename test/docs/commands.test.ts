@@ -17,7 +17,7 @@ const SKIPPED: [RegExp, string][] = [
   [/^apt-get install /, "installs Debian packages; .ci/run installs them when missing"],
   [/^npm run fuzz( -- --fern( --train)?)?$/, "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts"],
   [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
-  [/…|\bprog\d?\.(asm|bin|fern)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/, "a template with placeholders for the reader's own files"],
+  [/…|\bprog\d?\.(asm|bin|fern|lua)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/, "a template with placeholders for the reader's own files"],
   [/^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm$/, "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing"],
   [/^npx futamura explore$/, "serves the page until stopped; test/explorer/serve.test.ts runs it and fetches the page"],
   [/^npx futamura explore --build$/, "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing"],

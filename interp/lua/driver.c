@@ -1,0 +1,150 @@
+/* futamura's Lua driver: a WASI command that runs one Lua script the way `lua script.lua` does, split for
+ * pre-initialization. Init (`wizer-initialize`) reads "NAME\0LENGTH\0SOURCE" from standard input (interp/lua/loader.ts
+ * writes it), opens the standard libraries and compiles the script; in the annotated build it also queues one weval
+ * request per function of the script (luaV_wevalrequests, from the annotation patch). The snapshot's `_start`
+ * (`wizer.resume`) runs the compiled chunk. Errors print as lua.c prints them: "lua: MESSAGE" and a traceback on
+ * standard error, exit code 1. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+#include "lualib.h"
+
+#ifdef FUTAMURA_LUA_WEVAL
+#include "lobject.h"
+#include "lstate.h"
+#include "weval.h"
+WEVAL_DEFINE_GLOBALS()
+void luaV_wevalrequests(Proto *p);
+#endif
+
+static lua_State *L;
+static int load_status = LUA_OK;
+static const char *progname = "lua";
+
+/* Read n bytes of standard input exactly (read() may return fewer); 0 on a short input. */
+static int read_exactly(char *buf, size_t n) {
+  while (n) {
+    ssize_t got = read(0, buf, n);
+    if (got <= 0) return 0;
+    buf += got, n -= (size_t)got;
+  }
+  return 1;
+}
+
+/* A NUL-terminated field of the header, byte by byte (so nothing after the script is consumed). */
+static int read_field(char *buf, size_t cap) {
+  for (size_t i = 0; i < cap; i++) {
+    if (!read_exactly(buf + i, 1)) return 0;
+    if (buf[i] == 0) return 1;
+  }
+  return 0;
+}
+
+/* "NAME\0LENGTH\0SOURCE" (interp/lua/loader.ts): exactly that much, so the rest of stdin is the script's. */
+static char *read_script(char *name, size_t name_cap, size_t *length) {
+  char digits[24];
+  if (!read_field(name, name_cap) || !read_field(digits, sizeof digits)) return NULL;
+  *length = (size_t)strtoull(digits, NULL, 10);
+  char *source = malloc(*length + 1);
+  if (!source || !read_exactly(source, *length)) return NULL;
+  return source;
+}
+
+static void l_message(const char *msg) {
+  lua_writestringerror("%s: ", progname);
+  lua_writestringerror("%s\n", msg);
+}
+
+/* lua.c's message handler: the error message with a traceback (or __tostring's result for a non-string error). */
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+static void init(void) {
+  static char name[4096];
+  size_t source_length;
+  const char *source = read_script(name, sizeof name, &source_length);
+  L = luaL_newstate();
+  if (!source || !L) {
+    fprintf(stderr, "%s: cannot read the script from standard input (NAME\\0LENGTH\\0SOURCE)\n", progname);
+    exit(1);
+  }
+  luaL_openlibs(L);
+  lua_createtable(L, 0, 1); /* arg = { [0] = script } */
+  lua_pushstring(L, name);
+  lua_rawseti(L, -2, 0);
+  lua_setglobal(L, "arg");
+  lua_pushcfunction(L, msghandler);
+  /* luaL_loadfile skips a first line starting with '#' and keeps the line count. */
+  if (source_length && source[0] == '#') {
+    while (source_length && source[0] != '\n') source++, source_length--;
+  }
+  lua_pushfstring(L, "@%s", name);
+  load_status = luaL_loadbufferx(L, source, source_length, lua_tostring(L, -1), NULL);
+  lua_remove(L, -2);
+#ifdef FUTAMURA_LUA_WEVAL
+  if (load_status == LUA_OK) luaV_wevalrequests(getproto(s2v(L->top - 1)));
+#endif
+}
+
+/* lua.c's pmain and docall: the chunk runs under a C function, so tracebacks end in "[C]: in ?" as lua's do. */
+static int pmain(lua_State *L) {
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, 1);
+  int status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  if (status != LUA_OK) l_message(lua_tostring(L, -1));
+  lua_pushboolean(L, status == LUA_OK);
+  return 1;
+}
+
+static int run_main(void) {
+  int status = load_status;
+  if (status == LUA_OK) {
+    lua_remove(L, 1); /* init's message handler: pmain sets its own */
+    lua_pushcfunction(L, pmain);
+    lua_insert(L, 1);
+    status = lua_pcall(L, 1, 1, 0);
+    if (status == LUA_OK && !lua_toboolean(L, -1)) { /* pmain reported the error */
+      fflush(stdout);
+      return 1;
+    }
+  }
+  if (status != LUA_OK) {
+    l_message(lua_tostring(L, -1));
+    fflush(stdout);
+    return 1;
+  }
+  fflush(stdout);
+  return 0;
+}
+
+void __wasm_call_ctors(void);
+void __wasi_proc_exit(unsigned code);
+
+/* Pre-initialization: constructors, then load the script (wizer's and futamura's default init name). */
+__attribute__((export_name("wizer-initialize"))) void wizer_initialize(void) {
+  __wasm_call_ctors();
+  init();
+}
+
+/* The initialized module's entry point (renamed to _start): constructors already ran in init. */
+__attribute__((export_name("wizer.resume"))) void wizer_resume(void) {
+  int code = run_main();
+  if (code) __wasi_proc_exit(code);
+}
+
+/* The module run without a snapshot: libc's _start calls this after the constructors. */
+int main(void) {
+  init();
+  return run_main();
+}

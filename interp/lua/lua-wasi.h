@@ -1,0 +1,34 @@
+/* Force-included (clang -include) into every Lua source file when building Lua for wasm32-wasi: error handling
+ * without setjmp/longjmp (wasi-libc has none), and what WASI lacks said plainly.
+ *
+ * Errors and coroutine yields: Lua unwinds its C stack with LUAI_THROW/LUAI_TRY (ldo.c), which a platform may
+ * define. Here they use Wasm exception handling: LUAI_TRY calls futamura_sjlj_try(f, L, ud) (interp/lua/sjlj.s),
+ * which calls f(L, ud) inside a Wasm `try` and, on the exception futamura_sjlj_throw throws (LUAI_THROW), restores the shadow stack pointer and returns. The status is already in the lua_longjmp record
+ * (luaD_throw sets it before throwing). The one use of LUAI_TRY (luaD_rawrunprotected) has `f` and `ud` in scope,
+ * which the macro uses. A host trampoline (JavaScript catching a JavaScript exception thrown through Wasm frames)
+ * was tried first: on Node 20 it corrupted V8's heap after a few coroutine switches. */
+#ifndef FUTAMURA_LUA_WASI_H
+#define FUTAMURA_LUA_WASI_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void futamura_sjlj_try(void (*f)(void *, void *), void *L, void *ud);
+
+__attribute__((noreturn)) void futamura_sjlj_throw(void);
+
+#define LUAI_THROW(L, c) futamura_sjlj_throw()
+#define LUAI_TRY(L, c, a) futamura_sjlj_try((void (*)(void *, void *))(f), (void *)(L), (void *)(ud))
+#define luai_jmpbuf int
+
+/* WASI has no processes and no temporary files: say so, as stock Lua does where a platform lacks them. */
+#define system(cmd) ((cmd) == NULL ? 0 : -1)
+#define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)
+#define l_pclose(L, file) ((void)(L), (void)(file), -1)
+#define tmpfile futamura_no_tmpfile
+static inline FILE *futamura_no_tmpfile(void) { errno = ENOTSUP; return NULL; }
+#define lua_tmpnam(b, e) { (b)[0] = 0; e = 1; }
+#define LUA_TMPNAMBUFSIZE 32
+
+#endif

@@ -1,0 +1,71 @@
+// PUC-Rio Lua 5.4 through futamura (interp/lua/, built by interp/lua-build.ts and cached): the annotated build
+// interpreted against the same Lua built without annotations and against native lua5.4 (when on PATH), and wevaled
+// against interpreted (stdout, stderr, exit code) on programs covering errors, pcall/xpcall, coroutines (yield across
+// pcall), 100,000-deep recursion and Lua's own "stack overflow", a million tail calls, closures, varargs, goto,
+// integers and floats, metatables and the standard libraries, ending in an error at top level
+// (interp/lua/programs/features.lua): one wevaled build, the expensive part.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildLua } from "../../interp/lua-build.ts";
+import { load } from "../../interp/lua/loader.ts";
+import { builtinManifest } from "../../interp/manifest.ts";
+import { runWasiCommand } from "../../interp/wasi.ts";
+import { differential, loadProgram } from "../../pipeline/index.ts";
+import { ROOT } from "../../util/root.ts";
+
+const native = spawnSync("lua5.4", ["-v"]).status === 0;
+
+/** Run a script on a Lua build as `futamura run` does (the interpreter, the script on standard input in init). */
+async function runOn(wasm: Uint8Array, file: string) {
+  const program = await loadProgram(builtinManifest("lua"), file);
+  return runWasiCommand(wasm, { stdin: program.bytes, capture: true });
+}
+
+/** Addresses differ between builds and machines; the program name differs between lua.c builds. */
+const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
+
+describe("Lua 5.4", () => {
+  for (const name of ["features.lua"]) {
+    const file = join("interp", "lua", "programs", name);
+    it(`${name}: the annotated build interpreted = the stock build${native ? " = native lua5.4" : ""}`, async () => {
+      const annotated = await runOn(buildLua("lua").wasm, file);
+      const stock = await runOn(buildLua("lua-stock").wasm, file);
+      expect(annotated).toEqual(stock);
+      if (native) {
+        const r = spawnSync("lua5.4", [file], { cwd: ROOT, encoding: "utf8" });
+        expect({ exitCode: annotated.exitCode, stdout: normalize(annotated.stdout!), stderr: normalize(annotated.stderr!) }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
+      }
+      expect(annotated.exitCode).toBe(1); // it ends with an error at top level
+    }, 120_000);
+  }
+
+  it("wevaled = interpreted on every program: stdout, stderr, exit code, every request specialized", async () => {
+    const m = builtinManifest("lua");
+    const programs = [];
+    for (const name of ["features.lua"]) {
+      const p = await loadProgram(m, join("interp", "lua", "programs", name));
+      programs.push({ ...p, name });
+    }
+    const results = await differential(buildLua("lua").wasm, programs);
+    for (const r of results) {
+      expect(r.aborted, r.name).toEqual([]);
+      expect(r.wevaled, r.name).toEqual(r.interpreted);
+    }
+    expect(results[0].interpreted.stdout).toContain("100000\n1000000\n"); // deep recursion and a million tail calls
+    expect(results[0].interpreted.stdout).toContain("stack overflow");
+    expect(results[0].interpreted.error).toMatch(/^lua: interp\/lua\/programs\/features\.lua:164: expected a number, got string\nstack traceback:/);
+  }, 300_000);
+
+  it("reads the script's own input after the script, and says what WASI cannot do (io.popen)", async () => {
+    const script = load("p.lua", new TextEncoder().encode("print(io.read('l'), io.read('n'))\nprint(pcall(io.popen, 'ls'))"));
+    const r = await runWasiCommand(buildLua("lua").wasm, { stdinPrefix: script.bytes, stdin: new TextEncoder().encode("first line\n42\n"), capture: true });
+    expect(r.stdout).toBe("first line\t42\nfalse\t'popen' not supported\n");
+  }, 60_000);
+
+  it("the annotation patch is ours and Lua's source is not in the repository", () => {
+    expect(readFileSync(join(ROOT, "interp", "lua", "lua-weval.patch"), "utf8")).toMatch(/^--- a\/lobject\.h/);
+    expect(spawnSync("git", ["ls-files", "*lvm.c", "*lapi.c"], { cwd: ROOT, encoding: "utf8" }).stdout).toBe("");
+  });
+});

@@ -1,0 +1,176 @@
+// A small WASI preview1 in JavaScript, instead of node:wasi, for the commands futamura runs (a C interpreter's init
+// in the snapshot stage, its snapshot and wevaled module): standard input from bytes, standard output and error to
+// file descriptors or captured, clocks, random bytes, exit; no files (no preopened directories, so a program's
+// open() fails as on a host that granted none). Why not node:wasi: on Node 20 (v20.20) a module whose memory grows
+// (realloc to tens of MB) and then makes a WASI call corrupts V8's heap (a crash later, in the GC or in unrelated
+// JavaScript objects); a plain C program that reallocs an array to 48 MB and then printf()s reproduces it, the same
+// module with these imports does not. Every call reads the memory afresh (it may have grown). Relies on node:fs.
+import { randomFillSync } from "node:crypto";
+import { readSync, writeSync } from "node:fs";
+
+export const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, NOSYS: 52, SPIPE: 70, NOTCAPABLE: 76 } as const;
+
+/** Thrown by proc_exit through the module's frames; `start` turns it into the exit code. */
+export class WasiExit {
+  constructor(readonly code: number) {}
+}
+
+export interface WasiShimOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  /** Standard input: bytes, or a file descriptor of this process read when the module asks (default: empty). */
+  stdin?: Uint8Array | number;
+  /** Bytes read before `stdin` (an interpreter's program, which its init reads, then the program's own input). */
+  stdinPrefix?: Uint8Array;
+  /** Where fds 1 and 2 go: a file descriptor of this process, or a function receiving the bytes. */
+  stdout?: number | ((bytes: Uint8Array) => void);
+  stderr?: number | ((bytes: Uint8Array) => void);
+}
+
+export class WasiShim {
+  private memory: WebAssembly.Memory | undefined;
+  private stdinAt = 0;
+  private prefixAt = 0;
+  readonly wasiImport: WebAssembly.ModuleImports;
+
+  constructor(private readonly opts: WasiShimOptions = {}) {
+    const enc = new TextEncoder();
+    const args = (opts.args ?? []).map((a) => enc.encode(`${a}\0`));
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => enc.encode(`${k}=${v}\0`));
+    const strings = (list: Uint8Array[]) => ({
+      sizes: (countPtr: number, sizePtr: number) => {
+        this.view().setUint32(countPtr, list.length, true);
+        this.view().setUint32(sizePtr, list.reduce((n, s) => n + s.length, 0), true);
+        return ERRNO.SUCCESS;
+      },
+      get: (ptrs: number, buf: number) => {
+        for (const s of list) {
+          this.view().setUint32(ptrs, buf, true);
+          this.bytes().set(s, buf);
+          ptrs += 4;
+          buf += s.length;
+        }
+        return ERRNO.SUCCESS;
+      },
+    });
+    const a = strings(args);
+    const e = strings(env);
+    const known: Record<string, (...x: never[]) => number | void> = {
+      args_sizes_get: a.sizes,
+      args_get: a.get,
+      environ_sizes_get: e.sizes,
+      environ_get: e.get,
+      fd_write: (fd: number, iovs: number, count: number, written: number) => this.fdWrite(fd, iovs, count, written),
+      fd_read: (fd: number, iovs: number, count: number, read: number) => this.fdRead(fd, iovs, count, read),
+      fd_fdstat_get: (fd: number, ptr: number) => {
+        if (fd > 2) return ERRNO.BADF;
+        // filetype unknown (not a terminal: stdio is fully buffered, as into a pipe), all rights.
+        const v = this.view();
+        for (let i = 0; i < 24; i++) v.setUint8(ptr + i, 0);
+        v.setBigUint64(ptr + 8, ~0n, true);
+        v.setBigUint64(ptr + 16, ~0n, true);
+        return ERRNO.SUCCESS;
+      },
+      fd_fdstat_set_flags: (fd: number) => (fd > 2 ? ERRNO.BADF : ERRNO.SUCCESS),
+      fd_seek: (fd: number) => (fd > 2 ? ERRNO.BADF : ERRNO.SPIPE),
+      fd_close: (fd: number) => (fd > 2 ? ERRNO.BADF : ERRNO.SUCCESS),
+      fd_prestat_get: () => ERRNO.BADF, // no preopened directories
+      fd_prestat_dir_name: () => ERRNO.BADF,
+      clock_res_get: (_id: number, ptr: number) => (this.view().setBigUint64(ptr, 1000n, true), ERRNO.SUCCESS),
+      clock_time_get: (id: number, _precision: bigint, ptr: number) => {
+        const ns = id === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
+        this.view().setBigUint64(ptr, ns, true);
+        return ERRNO.SUCCESS;
+      },
+      random_get: (buf: number, len: number) => (randomFillSync(this.bytes(), buf, len), ERRNO.SUCCESS),
+      sched_yield: () => ERRNO.SUCCESS,
+      proc_exit: (code: number) => {
+        throw new WasiExit(code);
+      },
+    };
+    // Anything else (files, sockets, polling) is not supported: ENOSYS, which libc reports as such.
+    this.wasiImport = new Proxy(known, { get: (t, name: string) => t[name] ?? (() => ERRNO.NOSYS) }) as WebAssembly.ModuleImports;
+  }
+
+  private view(): DataView {
+    return new DataView(this.memory!.buffer);
+  }
+
+  private bytes(): Uint8Array {
+    return new Uint8Array(this.memory!.buffer);
+  }
+
+  private fdWrite(fd: number, iovs: number, count: number, written: number): number {
+    const sink = fd === 1 ? (this.opts.stdout ?? 1) : fd === 2 ? (this.opts.stderr ?? 2) : undefined;
+    if (sink === undefined) return ERRNO.BADF;
+    const v = this.view();
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const ptr = v.getUint32(iovs + 8 * i, true);
+      const len = v.getUint32(iovs + 8 * i + 4, true);
+      if (!len) continue;
+      const chunk = this.bytes().slice(ptr, ptr + len);
+      if (typeof sink === "number") for (let at = 0; at < chunk.length; ) at += writeSync(sink, chunk, at);
+      else sink(chunk);
+      total += len;
+    }
+    v.setUint32(written, total, true);
+    return ERRNO.SUCCESS;
+  }
+
+  private fdRead(fd: number, iovs: number, count: number, read: number): number {
+    if (fd !== 0) return ERRNO.BADF;
+    const v = this.view();
+    const prefix = this.opts.stdinPrefix;
+    if (prefix && this.prefixAt < prefix.length) {
+      // The prefix alone (a short read): what follows it is only read when the module asks again.
+      const ptr = v.getUint32(iovs, true);
+      const len = count ? Math.min(v.getUint32(iovs + 4, true), prefix.length - this.prefixAt) : 0;
+      this.bytes().set(prefix.subarray(this.prefixAt, this.prefixAt + len), ptr);
+      this.prefixAt += len;
+      this.view().setUint32(read, len, true);
+      return ERRNO.SUCCESS;
+    }
+    if (typeof this.opts.stdin === "number") {
+      // One read from the process's descriptor into the first buffer: no more than the program asked for.
+      const ptr = v.getUint32(iovs, true);
+      const len = count ? v.getUint32(iovs + 4, true) : 0;
+      let n = 0;
+      try {
+        n = len ? readSync(this.opts.stdin, this.bytes(), ptr, len, null) : 0;
+      } catch (e) {
+        if (!["EOF", "EAGAIN"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+      }
+      this.view().setUint32(read, n, true);
+      return ERRNO.SUCCESS;
+    }
+    const input = this.opts.stdin ?? new Uint8Array(0);
+    let total = 0;
+    for (let i = 0; i < count && this.stdinAt < input.length; i++) {
+      const ptr = v.getUint32(iovs + 8 * i, true);
+      const len = Math.min(v.getUint32(iovs + 8 * i + 4, true), input.length - this.stdinAt);
+      this.bytes().set(input.subarray(this.stdinAt, this.stdinAt + len), ptr);
+      this.stdinAt += len;
+      total += len;
+    }
+    v.setUint32(read, total, true);
+    return ERRNO.SUCCESS;
+  }
+
+  /** Bind to the instance's memory (before calling any of its exports). */
+  bind(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+  }
+
+  /** Run `_start`; its exit code (proc_exit's, else 0). */
+  start(instance: WebAssembly.Instance): number {
+    this.bind(instance.exports.memory as WebAssembly.Memory);
+    try {
+      (instance.exports._start as () => void)();
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return e.code;
+      throw e;
+    }
+  }
+}
