@@ -15,7 +15,13 @@ export function immediateDominators(f: FunctionBody): Map<BlockId, BlockId> {
   const order = f.reversePostorder();
   const index = new Map(order.map((b, i) => [b, i]));
   const preds = new Map<BlockId, BlockId[]>();
-  for (const b of order) for (const t of targetsOf(f.blocks[b].term)) preds.set(t.block, [...(preds.get(t.block) ?? []), b]);
+  for (const b of order) {
+    for (const t of targetsOf(f.blocks[b].term)) {
+      const list = preds.get(t.block);
+      if (list) list.push(b); // not a copy per edge: a block with thousands of predecessors made this quadratic
+      else preds.set(t.block, [b]);
+    }
+  }
   const idom = new Map<BlockId, BlockId>([[f.entry, f.entry]]);
   const intersect = (a: BlockId, b: BlockId): BlockId => {
     while (a !== b) {
