@@ -88,11 +88,11 @@ export function scalingLines(s: Scaling[]): string[] {
 }
 
 const fmt = (x: number | null | undefined) => (x === undefined || x === null ? "-" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const HEADER = ["program", "size", "status", "specialize ms", "optimize ms", "build ms", "peak MB", "raw B", "final B", "contexts", "blocks", "values", "outputs"];
+const HEADER = ["program", "size", "status", "specialize ms", "optimize ms", "build ms", "build CPU ms", "peak MB", "raw B", "final B", "contexts", "blocks", "values", "outputs"];
 
 function cells(r: CompileRow): string[] {
   const match = r.outputs_match === undefined || r.outputs_match === null ? "-" : r.outputs_match ? "same" : "DIFFER";
-  return [r.program, `${r.size} ${r.unit}`, r.status, fmt(r.specialize_ms), fmt(r.optimize_ms), fmt(r.build_ms), fmt(r.peak_rss_mb), String(r.raw_bytes ?? "-"), String(r.output_bytes ?? "-"), String(r.contexts ?? "-"), String(r.blocks ?? "-"), String(r.values ?? "-"), match];
+  return [r.program, `${r.size} ${r.unit}`, r.status, fmt(r.specialize_ms), fmt(r.optimize_ms), fmt(r.build_ms), fmt(r.build_cpu_ms), fmt(r.peak_rss_mb), String(r.raw_bytes ?? "-"), String(r.output_bytes ?? "-"), String(r.contexts ?? "-"), String(r.blocks ?? "-"), String(r.values ?? "-"), match];
 }
 
 /** Why rows are not plain "ok", one line each. */
@@ -110,14 +110,14 @@ export function rowNotes(rows: CompileRow[]): string[] {
 export function compileTable(rows: CompileRow[]): string {
   const body = rows.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i < 12 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
+  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i < 13 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
   return [line(HEADER), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 export function compileMarkdown(rows: CompileRow[], meta: CompileMeta): string {
   return [
     `| ${HEADER.join(" | ")} |`,
-    `|${HEADER.map((_, i) => (i >= 3 && i < 12 ? "---:" : "---")).join("|")}|`,
+    `|${HEADER.map((_, i) => (i >= 3 && i < 13 ? "---:" : "---")).join("|")}|`,
     ...rows.map((r) => `| ${cells(r).join(" | ")} |`),
     "",
     ...[...scalingLines(scaling(rows)), ...rowNotes(rows)].flatMap((l, i, all) => [`- ${l}`, ...(i === all.length - 1 ? [""] : [])]),
@@ -149,11 +149,11 @@ export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promi
     scales: [
       { name: "x", type: "log", domain: { data: "all", field: "size" }, range: "width", nice: true },
       { name: "y", type: "log", domain: { data: "all", field: "ms" }, range: "height", nice: true },
-      { name: "color", type: "ordinal", domain: ["toy", "fern-one-function", "fern-many-functions"], range: ["#1f77b4", "#2ca02c", "#d62728"] },
+      { name: "color", type: "ordinal", domain: ["toy", "fern-one-function", "fern-many-functions", "brainfuck"], range: ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"] },
       { name: "dash", type: "ordinal", domain: ["build (end to end)", "specialize"], range: [[1, 0], [4, 3]] },
     ],
     axes: [
-      { orient: "bottom", scale: "x", grid: true, title: "program size (toy: instructions; Fern: statements in one function, or functions)" },
+      { orient: "bottom", scale: "x", grid: true, title: "program size (toy: instructions; Fern: statements in one function, or functions; Brainfuck: bytes)" },
       { orient: "left", scale: "y", grid: true, title: "ms (log scale)" },
     ],
     legends: [
