@@ -35,6 +35,7 @@ export interface LocalPlan {
   localTypes: (ValType | ValType[])[];
 }
 
+/** The plan for `f`, whose reachable blocks in reverse postorder are `order` (f.reversePostorder()). */
 export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunctionParams: boolean): LocalPlan {
   const uses = countUses(f, order);
   const trees = planTrees(f, order, uses);
@@ -256,7 +257,7 @@ function allocate(f: FunctionBody, order: BlockId[], entryParamsAreFunctionParam
   };
   if (entryParamsAreFunctionParams) f.blocks[f.entry].params.forEach((p, i) => localOf.set(p, i));
   const index = new Map(order.map((b, i) => [b, i]));
-  const idom = immediateDominators(f);
+  const idom = immediateDominators(f, order);
   const children = new Map<BlockId, BlockId[]>();
   for (const b of order) {
     if (b === f.entry) continue;
