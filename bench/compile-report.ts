@@ -33,6 +33,9 @@ export interface Scaling {
   optimize_ratio: number;
   /** build_ratio normalized to a 10× step (build_ratio^(1/log10(size_ratio))). */
   build_per_10x: number;
+  /** The same for the build's CPU time (build_cpu_ms), which other processes' load distorts less; null when a
+   *  side has none. */
+  build_cpu_per_10x?: number | null;
   /** build_per_10x ≤ the target; null when either program was not fully compiled (aborted, outputs differ). */
   within_target: boolean | null;
   note?: string;
@@ -74,6 +77,7 @@ export function scaling(rows: CompileRow[]): Scaling[] {
         specialize_ratio: round(b.specialize_ms! / a.specialize_ms!),
         optimize_ratio: round(b.optimize_ms! / a.optimize_ms!),
         build_per_10x: round(per10x),
+        build_cpu_per_10x: a.build_cpu_ms && b.build_cpu_ms ? round((b.build_cpu_ms / a.build_cpu_ms) ** (1 / Math.log10(sizeRatio))) : null,
         within_target: odd.length ? null : per10x <= TARGET_PER_10X,
         note: odd.length ? `${odd.join(", ")}: not a full compile` : undefined,
       });
@@ -84,7 +88,7 @@ export function scaling(rows: CompileRow[]): Scaling[] {
 
 export function scalingLines(s: Scaling[]): string[] {
   const verdict = (x: Scaling) => (x.within_target === null ? `not comparable: ${x.note}` : `${x.within_target ? "within" : "over"} the ≤ ${TARGET_PER_10X}× target`);
-  return s.map((x) => `${x.series}: ${x.from} → ${x.to} (${x.size_ratio}× size): build ${x.build_ratio}×, specialize ${x.specialize_ratio}×, optimize ${x.optimize_ratio}×; ${x.build_per_10x}× per 10× (${verdict(x)})`);
+  return s.map((x) => `${x.series}: ${x.from} → ${x.to} (${x.size_ratio}× size): build ${x.build_ratio}×, specialize ${x.specialize_ratio}×, optimize ${x.optimize_ratio}×; ${x.build_per_10x}× per 10×${x.build_cpu_per_10x ? ` (CPU time ${x.build_cpu_per_10x}× per 10×)` : ""} (${verdict(x)})`);
 }
 
 const fmt = (x: number | null | undefined) => (x === undefined || x === null ? "-" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
