@@ -29,6 +29,8 @@ export interface CompileMeasurement {
   optimize_ms: number;
   /** Wall time of buildProgram (snapshot, specialize, binaryen, validation). */
   build_ms: number;
+  /** CPU time (user + system, all threads) of the same build: less distorted by other processes' load. */
+  build_cpu_ms: number;
   /** process.resourceUsage().maxRSS right after the build, in MB. */
   peak_rss_mb: number;
   snapshot_bytes: number;
@@ -55,10 +57,12 @@ const interp = new Uint8Array(readFileSync(spec.interp));
 await loadBinaryen();
 
 const t = performance.now();
+const cpu = process.cpuUsage();
 // reportRawSize: the specializer's request for `rawBytes` (one extra emit before binaryen optimizes, inside the
 // timed build); a specializer without it ignores the flag and the fallback below measures the raw size instead.
 const built = await buildProgram(interp, loaded, { cache: false, reportRawSize: true } as BuildOptions);
 const buildMs = performance.now() - t;
+const buildCpu = process.cpuUsage(cpu);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const s = built.specialize!;
 
@@ -96,6 +100,7 @@ const m: CompileMeasurement = {
   specialize_ms: s.specializeMs,
   optimize_ms: s.optimizeMs,
   build_ms: buildMs,
+  build_cpu_ms: (buildCpu.user + buildCpu.system) / 1000,
   peak_rss_mb: peakRssMb,
   snapshot_bytes: built.snapshot.length,
   raw_bytes: raw,

@@ -2,24 +2,27 @@
 // sized by what the specializer sees — toy programs of exactly N instructions (HALT included), one Fern function
 // of exactly N statements (nested ones counted), and N small Fern functions all called from main. The code is
 // mostly straight-line, with forward branches and small counted loops (at most 2 deep, at most 6×3 iterations),
-// so a run executes a small multiple of its size and the harness can check interpreted against wevaled output.
+// so a run executes a small multiple of its size and the harness can check interpreted against wevaled output; and
+// Brainfuck programs of N bytes with the shapes real ones have (deep nesting, long runs: brainfuckProgram).
 // Every series is scaled from its smallest size by a multiplier (`--sizes 1,10,100`). Relies on the Rng of
 // bytecode/random.ts; the callers assemble or compile the text.
 import { Rng } from "../bytecode/random.ts";
 
-export type SeriesName = "toy" | "fern-one-function" | "fern-many-functions";
+export type SeriesName = "toy" | "fern-one-function" | "fern-many-functions" | "brainfuck";
 
 export interface Series {
   name: SeriesName;
-  interpreter: "toy" | "fern";
+  interpreter: "toy" | "fern" | "bf";
   /** What the size counts. */
-  unit: "instructions" | "statements" | "functions";
+  unit: "instructions" | "statements" | "functions" | "bytes";
   /** The size at multiplier 1 (the 1k-instruction toy program, 100 statements, 10 functions). */
   base: number;
   /** The smallest size the generator can make. */
   min: number;
-  ext: "asm" | "fern";
+  ext: "asm" | "fern" | "b";
   source: (size: number) => string;
+  /** The default multipliers when not the benchmark's (1, 10, 100). */
+  multipliers?: number[];
 }
 
 const DATA_LOCALS = 4; // toy locals 0..3 hold data; 4 and 5 count loops (one per nesting depth)
@@ -31,6 +34,8 @@ export const SERIES: readonly Series[] = [
   { name: "toy", interpreter: "toy", unit: "instructions", base: 1000, min: 2, ext: "asm", source: (n) => toyProgram(n) },
   { name: "fern-one-function", interpreter: "fern", unit: "statements", base: 100, min: FERN_PROLOGUE + 1, ext: "fern", source: (n) => fernOneFunction(n) },
   { name: "fern-many-functions", interpreter: "fern", unit: "functions", base: 10, min: 1, ext: "fern", source: (n) => fernManyFunctions(n) },
+  // 10, 50 and 100 KB: a 55 KB program (hanoi.b's size) took 30 s to build in 2026-11 (issue 26).
+  { name: "brainfuck", interpreter: "bf", unit: "bytes", base: 10_000, min: 1, ext: "b", source: (n) => brainfuckProgram(n), multipliers: [1, 5, 10] },
 ];
 
 /** `toy-1k`, `fern-one-function-10k`, `fern-many-functions-100`. */
@@ -207,4 +212,68 @@ export function fernManyFunctions(functions: number, seed = 1): string {
   }
   lines.push("print(acc);");
   return lines.join("\n") + "\n";
+}
+
+/** The deepest loop nesting brainfuckProgram makes (real programs' deepest: hanoi.b ~ a dozen). */
+const BF_MAX_DEPTH = 12;
+
+/** A Brainfuck program of about `bytes` bytes (it stops at the first top-level statement past it) of the shapes
+ *  real ones have: long runs of + - and of < >, `[-]` clears, transfer loops `[->+<]`, and loops nested up to
+ *  BF_MAX_DEPTH deep, each nesting level with its own cells (a counter and three data cells) so every loop ends:
+ *  a top-level loop runs 1–3 times, a nested one once or not at all, a transfer loop at most 255 times. */
+export function brainfuckProgram(bytes: number, seed = 1): string {
+  if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError(`brainfuckProgram needs at least 1 byte, not ${bytes}`);
+  const rng = new Rng(seed);
+  const out: string[] = [];
+  let length = 0;
+  let pos = 0;
+  const emit = (s: string) => {
+    out.push(s);
+    length += s.length;
+  };
+  const moveTo = (cell: number) => {
+    emit(cell > pos ? ">".repeat(cell - pos) : "<".repeat(pos - cell));
+    pos = cell;
+  };
+  const counter = (depth: number) => 4 * depth;
+  const data = (depth: number) => 4 * depth + 1 + rng.below(3);
+  // Statements until `budget` bytes are spent; the pointer ends where it started (on the level's counter cell).
+  const block = (budget: number, depth: number): void => {
+    const home = pos;
+    const end = length + budget;
+    while (length < end) {
+      const r = rng.below(16);
+      if (r < 3 && depth < BF_MAX_DEPTH && end - length > 40) {
+        moveTo(counter(depth + 1));
+        emit("[-]" + "+".repeat(depth === 0 ? 1 + rng.below(3) : rng.below(4) === 0 ? 0 : 1) + "[");
+        block(Math.floor((end - length) * (0.2 + rng.below(60) / 100)), depth + 1);
+        moveTo(counter(depth + 1));
+        emit("-]");
+      } else if (r === 3) {
+        const from = data(depth);
+        const to = 4 * depth + 1 + ((from - 4 * depth) % 3);
+        moveTo(from);
+        emit(`[-${to > from ? ">".repeat(to - from) : "<".repeat(from - to)}+${to > from ? "<".repeat(to - from) : ">".repeat(from - to)}]`);
+      } else if (r === 4) {
+        moveTo(data(depth));
+        emit("[-]");
+      } else if (r === 5 && rng.below(4) === 0) {
+        moveTo(data(rng.below(depth + 1)));
+        emit(".");
+      } else {
+        moveTo(data(rng.below(depth + 1)));
+        emit((rng.below(2) ? "+" : "-").repeat(rng.below(8) === 0 ? 10 + rng.below(40) : 1 + rng.below(6)));
+      }
+    }
+    moveTo(home);
+  };
+  emit(`generated by bench/compile-programs.ts: about ${bytes} bytes, seed ${seed}\n`.replace(/[-+<>.,[\]]/g, " "));
+  block(bytes, 0);
+  // Print every data cell, so the run's output covers the whole tape it used.
+  for (let c = 0; c <= 4 * BF_MAX_DEPTH + 3; c++) if (c % 4) {
+    moveTo(c);
+    emit(".");
+  }
+  emit("\n");
+  return out.join("");
 }

@@ -33,6 +33,9 @@ export interface Scaling {
   optimize_ratio: number;
   /** build_ratio normalized to a 10× step (build_ratio^(1/log10(size_ratio))). */
   build_per_10x: number;
+  /** The same for the build's CPU time (build_cpu_ms), which other processes' load distorts less; null when a
+   *  side has none. */
+  build_cpu_per_10x?: number | null;
   /** build_per_10x ≤ the target; null when either program was not fully compiled (aborted, outputs differ). */
   within_target: boolean | null;
   note?: string;
@@ -74,6 +77,7 @@ export function scaling(rows: CompileRow[]): Scaling[] {
         specialize_ratio: round(b.specialize_ms! / a.specialize_ms!),
         optimize_ratio: round(b.optimize_ms! / a.optimize_ms!),
         build_per_10x: round(per10x),
+        build_cpu_per_10x: a.build_cpu_ms && b.build_cpu_ms ? round((b.build_cpu_ms / a.build_cpu_ms) ** (1 / Math.log10(sizeRatio))) : null,
         within_target: odd.length ? null : per10x <= TARGET_PER_10X,
         note: odd.length ? `${odd.join(", ")}: not a full compile` : undefined,
       });
@@ -84,15 +88,15 @@ export function scaling(rows: CompileRow[]): Scaling[] {
 
 export function scalingLines(s: Scaling[]): string[] {
   const verdict = (x: Scaling) => (x.within_target === null ? `not comparable: ${x.note}` : `${x.within_target ? "within" : "over"} the ≤ ${TARGET_PER_10X}× target`);
-  return s.map((x) => `${x.series}: ${x.from} → ${x.to} (${x.size_ratio}× size): build ${x.build_ratio}×, specialize ${x.specialize_ratio}×, optimize ${x.optimize_ratio}×; ${x.build_per_10x}× per 10× (${verdict(x)})`);
+  return s.map((x) => `${x.series}: ${x.from} → ${x.to} (${x.size_ratio}× size): build ${x.build_ratio}×, specialize ${x.specialize_ratio}×, optimize ${x.optimize_ratio}×; ${x.build_per_10x}× per 10×${x.build_cpu_per_10x ? ` (CPU time ${x.build_cpu_per_10x}× per 10×)` : ""} (${verdict(x)})`);
 }
 
 const fmt = (x: number | null | undefined) => (x === undefined || x === null ? "-" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const HEADER = ["program", "size", "status", "specialize ms", "optimize ms", "build ms", "peak MB", "raw B", "final B", "contexts", "blocks", "values", "outputs"];
+const HEADER = ["program", "size", "status", "specialize ms", "optimize ms", "build ms", "build CPU ms", "peak MB", "raw B", "final B", "contexts", "blocks", "values", "outputs"];
 
 function cells(r: CompileRow): string[] {
   const match = r.outputs_match === undefined || r.outputs_match === null ? "-" : r.outputs_match ? "same" : "DIFFER";
-  return [r.program, `${r.size} ${r.unit}`, r.status, fmt(r.specialize_ms), fmt(r.optimize_ms), fmt(r.build_ms), fmt(r.peak_rss_mb), String(r.raw_bytes ?? "-"), String(r.output_bytes ?? "-"), String(r.contexts ?? "-"), String(r.blocks ?? "-"), String(r.values ?? "-"), match];
+  return [r.program, `${r.size} ${r.unit}`, r.status, fmt(r.specialize_ms), fmt(r.optimize_ms), fmt(r.build_ms), fmt(r.build_cpu_ms), fmt(r.peak_rss_mb), String(r.raw_bytes ?? "-"), String(r.output_bytes ?? "-"), String(r.contexts ?? "-"), String(r.blocks ?? "-"), String(r.values ?? "-"), match];
 }
 
 /** Why rows are not plain "ok", one line each. */
@@ -110,14 +114,14 @@ export function rowNotes(rows: CompileRow[]): string[] {
 export function compileTable(rows: CompileRow[]): string {
   const body = rows.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i < 12 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
+  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i < 13 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
   return [line(HEADER), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 export function compileMarkdown(rows: CompileRow[], meta: CompileMeta): string {
   return [
     `| ${HEADER.join(" | ")} |`,
-    `|${HEADER.map((_, i) => (i >= 3 && i < 12 ? "---:" : "---")).join("|")}|`,
+    `|${HEADER.map((_, i) => (i >= 3 && i < 13 ? "---:" : "---")).join("|")}|`,
     ...rows.map((r) => `| ${cells(r).join(" | ")} |`),
     "",
     ...[...scalingLines(scaling(rows)), ...rowNotes(rows)].flatMap((l, i, all) => [`- ${l}`, ...(i === all.length - 1 ? [""] : [])]),
@@ -149,11 +153,11 @@ export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promi
     scales: [
       { name: "x", type: "log", domain: { data: "all", field: "size" }, range: "width", nice: true },
       { name: "y", type: "log", domain: { data: "all", field: "ms" }, range: "height", nice: true },
-      { name: "color", type: "ordinal", domain: ["toy", "fern-one-function", "fern-many-functions"], range: ["#1f77b4", "#2ca02c", "#d62728"] },
+      { name: "color", type: "ordinal", domain: ["toy", "fern-one-function", "fern-many-functions", "brainfuck"], range: ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"] },
       { name: "dash", type: "ordinal", domain: ["build (end to end)", "specialize"], range: [[1, 0], [4, 3]] },
     ],
     axes: [
-      { orient: "bottom", scale: "x", grid: true, title: "program size (toy: instructions; Fern: statements in one function, or functions)" },
+      { orient: "bottom", scale: "x", grid: true, title: "program size (toy: instructions; Fern: statements in one function, or functions; Brainfuck: bytes)" },
       { orient: "left", scale: "y", grid: true, title: "ms (log scale)" },
     ],
     legends: [

@@ -81,6 +81,7 @@ function childError(stderr: string, code: number | null): string {
 }
 
 export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{ rows: CompileRow[]; meta: CompileMeta; scaling: Scaling[]; files: string[] }> {
+  const multipliersOf = (s: (typeof SERIES)[number]) => (opts.quick ? [1] : (opts.multipliers ?? s.multipliers ?? DEFAULT_MULTIPLIERS));
   const multipliers = opts.quick ? [1] : (opts.multipliers ?? DEFAULT_MULTIPLIERS);
   const timeoutS = opts.timeoutS ?? DEFAULT_TIMEOUT_S;
   const series = SERIES.filter((s) => !opts.series || opts.series.includes(s.name));
@@ -100,15 +101,15 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
     timeout_s: timeoutS,
     target_per_10x: TARGET_PER_10X,
     notes: [
-      "build_ms is buildProgram with no cache (snapshot + specialize + binaryen + validation) in a fresh process, after binaryen's module is loaded",
+      "build_ms is buildProgram with no cache (snapshot + specialize + binaryen + validation) in a fresh process, after binaryen's module is loaded; build_cpu_ms the CPU time (user + system) the child spent on it, which load from other processes distorts less",
       "peak_rss_mb is the child process's maxRSS right after that build (Node and binaryen's module included)",
     ],
   };
   const rows: CompileRow[] = [];
-  const progress = new Progress("--compile", series.length * multipliers.length);
+  const progress = new Progress("--compile", series.reduce((n, s) => n + multipliersOf(s).length, 0));
   try {
     for (const s of series)
-      for (const m of multipliers) {
+      for (const m of multipliersOf(s)) {
         const size = Math.round(s.base * m);
         const program = programName(s.name, size);
         const row: CompileRow = { series: s.name, program, size, unit: s.unit, status: "ok" };
@@ -130,7 +131,7 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
         else if (r.code !== 0) Object.assign(row, { status: "error", error: childError(r.stderr, r.code) });
         else {
           const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CompileMeasurement;
-          for (const k of ["snapshot_ms", "specialize_ms", "optimize_ms", "build_ms", "peak_rss_mb"] as const) m[k] = Math.round(m[k] * 10) / 10;
+          for (const k of ["snapshot_ms", "specialize_ms", "optimize_ms", "build_ms", "build_cpu_ms", "peak_rss_mb"] as const) m[k] = Math.round(m[k] * 10) / 10;
           Object.assign(row, m, { status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok" });
         }
       }

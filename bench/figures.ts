@@ -113,6 +113,7 @@ export function compileFigure(j: CompileJson): string {
     toy: (n) => `toy, ${n.toLocaleString("en-US")} instructions`,
     "fern-one-function": (n) => `Fern, one function of ${n.toLocaleString("en-US")} statements`,
     "fern-many-functions": (n) => `Fern, ${n.toLocaleString("en-US")} functions`,
+    brainfuck: (n) => `Brainfuck, ${(n / 1000).toLocaleString("en-US")} KB`,
   };
   const lines = ["| program | build (snapshot + specialize + binaryen) | specialize | binaryen | peak memory | before binaryen → final |", "|---|---:|---:|---:|---:|---:|"];
   for (const r of j.rows) {

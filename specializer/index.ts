@@ -145,10 +145,11 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const aborted = new Set<number>();
   const plan = () => links.plan(aborted, info.tables[0]?.initial ?? 0, info.functions.length);
   const views: RequestView[] = [];
+  const generics = new Map<number, FunctionBody>();
   const specializeAt = (i: number) => {
     const req = requests[i];
     views[i] = links.view();
-    results[i] = { req, ...specializeRequest(info, req, intrinsics, limits, opts, `request${req.userId}${repeated(req) ? `-${i + 1}` : ""}`, views[i]) };
+    results[i] = { req, ...specializeRequest(info, req, intrinsics, limits, opts, `request${req.userId}${repeated(req) ? `-${i + 1}` : ""}`, views[i], generics) };
     if (results[i].stats.aborted) aborted.add(i);
   };
   plan();
@@ -177,11 +178,12 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
-function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory): { body?: FunctionBody; stats: RequestStats } {
-  const t = performance.now();
-  const funcIndex = info.table0.get(req.func);
-  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [], label: opts.describeRequest?.(req) };
-  if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
+/** The generic function's IR in max-SSA, ready to specialize: built once per generic function and shared by its
+ *  requests (`generics`), since specializeFunction only reads it. Fern's 1,000 requests of one function built it
+ *  1,000 times: 60% of specializing them. */
+function genericIR(info: WasmModuleInfo, req: WevalRequest, funcIndex: number, intrinsics: Map<number, string>, opts: SpecializeOptions, generics: Map<number, FunctionBody>): FunctionBody {
+  const known = generics.get(funcIndex);
+  if (known) return known;
   let generic: FunctionBody;
   try {
     generic = buildFunctionIR(info, funcIndex);
@@ -194,6 +196,16 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   if (opts.verify) verifyFunction(generic);
   toMaxSSA(generic);
   if (opts.verify) verifyFunction(generic);
+  generics.set(funcIndex, generic);
+  return generic;
+}
+
+function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory, generics: Map<number, FunctionBody>): { body?: FunctionBody; stats: RequestStats } {
+  const t = performance.now();
+  const funcIndex = info.table0.get(req.func);
+  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [], label: opts.describeRequest?.(req) };
+  if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
+  const generic = genericIR(info, req, funcIndex, intrinsics, opts, generics);
   stats.genericBlocks = generic.reversePostorder().length;
   opts.dumpIr?.(`${dumpName}-generic.ir`, printFunction(generic));
   opts.inspect?.(req, "generic", generic);

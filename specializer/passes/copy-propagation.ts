@@ -13,6 +13,8 @@ export function propagateCopies(f: FunctionBody): number {
   let removed = 0;
   for (const b of order) {
     const block = f.blocks[b];
+    // A new list only for a block that holds an alias (most hold none: no array per block per call).
+    if (!block.insts.some((v) => f.values[v].kind === "alias")) continue;
     const before = block.insts.length;
     block.insts = block.insts.filter((v) => f.values[v].kind !== "alias");
     removed += before - block.insts.length;

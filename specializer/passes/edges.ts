@@ -17,19 +17,35 @@ export function incomingEdges(f: FunctionBody, order: BlockId[] = f.reversePosto
 
 /** Replace every use of a value (instruction operands, terminator operands, branch arguments) by `map(value)`. */
 export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId) => ValueId): void {
+  // Written only where the value changes: most uses keep theirs, and a store into an old object costs the GC.
+  const all = (list: ValueId[]) => {
+    for (let i = 0; i < list.length; i++) {
+      const m = map(list[i]);
+      if (m !== list[i]) list[i] = m;
+    }
+  };
   for (const b of order) {
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind === "op") {
-        for (let i = 0; i < d.args.length; i++) d.args[i] = map(d.args[i]);
-      } else if (d.kind === "pick") d.value = map(d.value);
+      if (d.kind === "op") all(d.args);
+      else if (d.kind === "pick") {
+        const m = map(d.value);
+        if (m !== d.value) d.value = m;
+      }
     }
     const t = block.term;
     if (t.kind === "cond") t.cond = map(t.cond);
     else if (t.kind === "table") t.index = map(t.index);
-    else if (t.kind === "return") for (let i = 0; i < t.values.length; i++) t.values[i] = map(t.values[i]);
-    for (const target of targetsOf(t)) for (let i = 0; i < target.args.length; i++) target.args[i] = map(target.args[i]);
+    else if (t.kind === "return") all(t.values);
+    if (t.kind === "br") all(t.target.args);
+    else if (t.kind === "cond") {
+      all(t.then.args);
+      all(t.else.args);
+    } else if (t.kind === "table") {
+      for (const target of t.targets) all(target.args);
+      all(t.default.args);
+    }
   }
 }
 

@@ -162,9 +162,11 @@ export class FunctionBody {
     seen[this.entry] = 1;
     while (blocks.length) {
       const top = blocks.length - 1;
-      const targets = targetsOf(this.blocks[blocks[top]].term);
-      if (next[top] < targets.length) {
-        const s = targets[next[top]++].block;
+      // No array per step (targetsOf allocates one, a br_table's a copy of all its targets): cleanup calls this
+      // about twenty times per function.
+      const term = this.blocks[blocks[top]].term;
+      if (next[top] < targetCount(term)) {
+        const s = targetAt(term, next[top]++).block;
         if (!seen[s]) {
           seen[s] = 1;
           blocks.push(s);
@@ -194,6 +196,19 @@ export function targetsOf(t: Terminator): Target[] {
 }
 
 const NO_TARGETS = Object.freeze([]) as unknown as Target[];
+
+/** targetsOf(t).length, without the array. */
+function targetCount(t: Terminator): number {
+  return t.kind === "br" ? 1 : t.kind === "cond" ? 2 : t.kind === "table" ? t.targets.length + 1 : 0;
+}
+
+/** targetsOf(t)[i], without the array. */
+function targetAt(t: Terminator, i: number): Target {
+  if (t.kind === "br") return t.target;
+  if (t.kind === "cond") return i === 0 ? t.then : t.else;
+  if (t.kind === "table") return i < t.targets.length ? t.targets[i] : t.default;
+  throw new Error(`a ${t.kind} terminator has no targets`);
+}
 
 /** Values a terminator uses (condition or index, branch arguments, returned values). */
 export function terminatorUses(t: Terminator): ValueId[] {

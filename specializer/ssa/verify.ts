@@ -11,32 +11,45 @@ import { OPS_BY_NAME } from "./wasm-ops.ts";
 
 export class IrVerifyError extends Error {}
 
-export function immediateDominators(f: FunctionBody): Map<BlockId, BlockId> {
-  const order = f.reversePostorder();
-  const index = new Map(order.map((b, i) => [b, i]));
-  const preds = new Map<BlockId, BlockId[]>();
-  for (const b of order) for (const t of targetsOf(f.blocks[b].term)) preds.set(t.block, [...(preds.get(t.block) ?? []), b]);
-  const idom = new Map<BlockId, BlockId>([[f.entry, f.entry]]);
-  const intersect = (a: BlockId, b: BlockId): BlockId => {
+export function immediateDominators(f: FunctionBody, order: BlockId[] = f.reversePostorder()): Map<BlockId, BlockId> {
+  // By position in reverse postorder, in typed arrays (no Map per lookup: the backend runs this on functions of
+  // 100k blocks); -1 is "not yet known".
+  const index = new Int32Array(f.blocks.length).fill(-1);
+  order.forEach((b, i) => (index[b] = i));
+  const predStart = new Int32Array(order.length + 1);
+  for (const b of order) for (const t of targetsOf(f.blocks[b].term)) if (index[t.block] >= 0) predStart[index[t.block] + 1]++;
+  for (let i = 0; i < order.length; i++) predStart[i + 1] += predStart[i];
+  const preds = new Int32Array(predStart[order.length]);
+  const fill = predStart.slice();
+  order.forEach((b, i) => {
+    for (const t of targetsOf(f.blocks[b].term)) if (index[t.block] >= 0) preds[fill[index[t.block]]++] = i;
+  });
+  const idom = new Int32Array(order.length).fill(-1);
+  idom[0] = 0;
+  const intersect = (a: number, b: number): number => {
     while (a !== b) {
-      while (index.get(a)! > index.get(b)!) a = idom.get(a)!;
-      while (index.get(b)! > index.get(a)!) b = idom.get(b)!;
+      while (a > b) a = idom[a];
+      while (b > a) b = idom[b];
     }
     return a;
   };
   for (let changed = true; changed; ) {
     changed = false;
-    for (const b of order) {
-      if (b === f.entry) continue;
-      let d: BlockId | undefined;
-      for (const p of preds.get(b) ?? []) if (idom.has(p)) d = d === undefined ? p : intersect(p, d);
-      if (d !== undefined && idom.get(b) !== d) {
-        idom.set(b, d);
+    for (let i = 1; i < order.length; i++) {
+      let d = -1;
+      for (let k = predStart[i]; k < predStart[i + 1]; k++) {
+        const p = preds[k];
+        if (idom[p] >= 0) d = d < 0 ? p : intersect(p, d);
+      }
+      if (d >= 0 && idom[i] !== d) {
+        idom[i] = d;
         changed = true;
       }
     }
   }
-  return idom;
+  const out = new Map<BlockId, BlockId>();
+  order.forEach((b, i) => idom[i] >= 0 && out.set(b, order[idom[i]]));
+  return out;
 }
 
 export function verifyFunction(f: FunctionBody): void {
