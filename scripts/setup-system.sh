@@ -14,23 +14,31 @@ command -v wasm-ld >/dev/null 2>&1 || need lld
 [ -e /usr/lib/wasm32-wasi/libc.a ] || need wasi-libc
 ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need libclang-rt-dev-wasm32
 command -v chromium >/dev/null 2>&1 || need chromium
-# Debian source packages (fetched and built by the project, not installed) go here, each with its own check: the
-# Lua interpreter's build will add lua5.4's source (`apt-get source lua5.4`) in this place.
 
-[ -z "$missing" ] && exit 0
-packages=${missing# }
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "futamura setup: missing $packages (Debian package names) and no apt-get here: install them with your system's package manager, or the tests that need them fail" >&2
-  exit 0
-fi
-if [ "$(id -u)" = 0 ]; then SUDO=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"
-else
-  echo "futamura setup: missing $packages: run \`sudo apt-get update && sudo apt-get install -y $packages\` (the tests that need them fail until then)" >&2
-  exit 0
-fi
-echo "futamura setup: installing $packages (apt-get; the C interpreter's and the explorer's tests need them)" >&2
-if ! { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null; }; then
-  echo "futamura setup: apt-get could not install $packages: run \`apt-get install -y $packages\` yourself (the tests that need them fail until then)" >&2
+install_missing() {
+  [ -z "$missing" ] && return 0
+  packages=${missing# }
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "futamura setup: missing $packages (Debian package names) and no apt-get here: install them with your system's package manager, or the tests that need them fail" >&2
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ]; then SUDO=""
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"
+  else
+    echo "futamura setup: missing $packages: run \`sudo apt-get update && sudo apt-get install -y $packages\` (the tests that need them fail until then)" >&2
+    return 0
+  fi
+  echo "futamura setup: installing $packages (apt-get; the C interpreter's and the explorer's tests need them)" >&2
+  if ! { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null; }; then
+    echo "futamura setup: apt-get could not install $packages: run \`apt-get install -y $packages\` yourself (the tests that need them fail until then)" >&2
+  fi
+}
+install_missing
+
+# Debian source packages, fetched and built by the project (never installed, never committed): PUC-Rio Lua 5.4 from
+# `apt-get source lua5.4` (MIT licence), patched and built by clang (interp/lua-build.ts, cached in build/). Quick
+# when the build is current; its own one-line message names the command when it cannot fetch the source.
+if command -v clang >/dev/null 2>&1; then
+  node "$(dirname "$0")/../bin/futamura.mjs" build-interp lua >/dev/null || echo "futamura setup: building the Lua interpreter failed (see the line above); its tests fail until then" >&2
 fi
 exit 0
