@@ -1,8 +1,11 @@
 // What the page gets for node:fs (vite.config.ts aliases it): brainfuck/loader.ts reads a program's .in and .out
-// files with it when the CLI loads a file, which the page never asks for (it uses the parser and the encoder, and
-// examples.ts has the files' text). Vite's dev server cannot serve node:fs to a browser; a call says so.
+// files with it when the CLI loads a file, and util/wasi-shim.ts (via snapshot/) reads and writes standard streams
+// for WASI modules; the page asks for neither (it uses the parser and the encoder, examples.ts has the files' text,
+// and it runs no WASI module). Vite's dev server cannot serve node:fs to a browser; a call says so.
 const unavailable = (): never => {
   throw new Error("the explorer page has no file system (node:fs is Node's)");
 };
 export const existsSync = unavailable;
 export const readFileSync = unavailable;
+export const readSync = unavailable;
+export const writeSync = unavailable;
