@@ -111,10 +111,25 @@ function argSpecs(req: WevalRequest, globals = false): ArgSpec[] {
   });
 }
 
+/**
+ * The library entry's input check: a module V8 rejects, or one using a feature the decoder does not read, is a
+ * UserError (one line), never a decoder's RangeError or WasmDecodeError.
+ */
+function decodeSnapshot(wasm: Uint8Array): WasmModuleInfo {
+  if (!(wasm instanceof Uint8Array)) throw new UserError(`specializeModule takes the module's bytes (a Uint8Array), got ${typeof wasm}`);
+  if (!WebAssembly.validate(wasm as BufferSource)) throw new UserError("error: not a valid WebAssembly module (V8 rejects it)");
+  try {
+    return decodeModule(wasm);
+  } catch (e) {
+    if (e instanceof WasmDecodeError) throw new UserError(`error: the module uses what the specializer does not read: ${e.message}`);
+    throw e;
+  }
+}
+
 export async function specializeModule(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): Promise<SpecializeModuleResult> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const t0 = performance.now();
-  const info = decodeModule(snapshotWasm);
+  const info = decodeSnapshot(snapshotWasm);
   if (info.memories.length !== 1) throw new UserError(`the module has ${info.memories.length} memories; the specializer needs exactly one`);
   const memory = initialMemory(info);
   const headAddr = constantExport(info, "weval.pending.head");
