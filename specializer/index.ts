@@ -167,9 +167,16 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts);
+  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(stackExhausted);
   const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
   return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
+}
+
+/** binaryen's passes recurse on the code's nesting: a JavaScript stack overflow there is the program's shape (loops
+ *  nested several hundred deep), said in one line instead of an internal error. */
+function stackExhausted(e: unknown): never {
+  if (e instanceof RangeError && /call stack size/.test(e.message)) throw new UserError("error: the specialized code nests too deeply for binaryen (its recursive passes exhausted the JavaScript stack); nest the program's loops less deeply");
+  throw e;
 }
 
 function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory): { body?: FunctionBody; stats: RequestStats } {
