@@ -8,6 +8,7 @@ import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
 import { benchCommand } from "./bench-command.ts";
+import { cacheCommand } from "./cache-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { exploreCommand, type ExploreFlags } from "./explore-command.ts";
 import { asmCommand, disCommand } from "./bytecode-commands.ts";
@@ -164,6 +165,14 @@ export async function main(argv: string[]): Promise<number> {
     .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600)")
     .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string }) => {
       exitCode = await benchCommand(programs, opts);
+    });
+
+  program
+    .command("cache")
+    .description("the specialization cache (.futamura-cache/ or $FUTAMURA_CACHE_DIR): its size, or clear it; capped at $FUTAMURA_CACHE_MAX_MB (default 256), least recently used entries evicted first")
+    .argument("[action]", "size (default) or clear")
+    .action(async (action: string | undefined) => {
+      exitCode = await cacheCommand(action);
     });
 
   program
