@@ -6,7 +6,8 @@
 // node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
 // Relies on pipeline/, interp/host.ts and interp/wasi.ts.
-import { readSync } from "node:fs";
+import { readSync, writeSync } from "node:fs";
+import { once } from "node:events";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { knownManifests } from "../interp/manifest.ts";
@@ -15,7 +16,7 @@ import { buildProgram, deepStackFor, errorForExpect, hostForBytes, interpreterAn
 import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
 
@@ -34,12 +35,29 @@ export interface RunFlags {
   trainFuel?: string;
 }
 
-/** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
-class StdoutOutput implements Output {
+/** How standard output is flushed: by 64 KiB blocks (a pipe or a file: a Brainfuck program writes one byte per call),
+ *  at each newline (a terminal), or at every write (the child of --timeout, which may be killed mid-run while a
+ *  Wasm loop holds its thread, so nothing may wait in a buffer). */
+export type FlushMode = "block" | "line" | "write";
+
+/** The child of `run --timeout` is told to flush every write through this variable. */
+const FLUSH_ENV = "FUTAMURA_RUN_FLUSH";
+
+function flushMode(): FlushMode {
+  if (process.env[FLUSH_ENV] === "write") return "write";
+  return process.stdout.isTTY ? "line" : "block";
+}
+
+/** Standard output, buffered as `mode` says and flushed before input is read, at the end, and on SIGINT/SIGTERM. */
+export class StdoutOutput implements Output {
   private pending: Uint8Array[] = [];
   private size = 0;
   readonly captured: Uint8Array[] = [];
-  constructor(private readonly capture: boolean) {}
+  constructor(
+    private readonly capture: boolean,
+    private readonly mode: FlushMode = flushMode(),
+    private readonly fd = 1,
+  ) {}
   write(text: string): void {
     this.writeBytes(new TextEncoder().encode(text));
   }
@@ -47,16 +65,46 @@ class StdoutOutput implements Output {
     const copy = bytes.slice();
     this.pending.push(copy);
     if (this.capture) this.captured.push(copy);
-    if ((this.size += copy.length) >= 1 << 16) this.flush();
+    this.size += copy.length;
+    if (this.mode === "write" || this.size >= 1 << 16 || (this.mode === "line" && copy.includes(10))) this.flush();
   }
   flush(): void {
-    for (const c of this.pending) process.stdout.write(c);
+    // Synchronously (fd 1): a flush on a signal or before exit must be out before the process ends.
+    for (const c of this.pending) writeAllSync(this.fd, c);
     this.pending = [];
     this.size = 0;
   }
   bytes(): Uint8Array {
     return Buffer.concat(this.captured);
   }
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue; // a non-blocking pipe that is full: try again
+      if (code === "EPIPE") process.exit(0); // the reader went away (`| head`), as cli/main.ts does for stdout
+      throw e;
+    }
+  }
+}
+
+/** On SIGINT (Ctrl-C) or SIGTERM, write what the program printed, then exit 130 or 143 as a shell would. Works while
+ *  the main thread is free (a program on the large-stack worker, a build); returns the function that uninstalls. */
+function flushOnSignals(out: StdoutOutput): () => void {
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const handler = () => {
+      out.flush();
+      if (process.env[FLUSH_ENV] !== "write") process.stderr.write(`futamura: stopped by ${signal}\n`); // else --timeout says why
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
 }
 
 /** Standard input, read only when the program asks (so a program that reads nothing never blocks). */
@@ -90,29 +138,50 @@ function stdinBytesIfRead(module: WebAssembly.Module): Uint8Array | undefined {
 export const TIMEOUT_EXIT = 124;
 
 /** `run --timeout S`: a running Wasm program cannot be interrupted from its own thread, so the run happens in a
- *  child process (this same command without --timeout, standard streams shared) that is killed after S seconds. */
-function runWithTimeout(file: string, value: string): number {
+ *  child process (this same command without --timeout, standard streams shared, flushing every write) that gets
+ *  SIGTERM after S seconds (it writes what is pending and exits, when its main thread is free) and SIGKILL a second
+ *  later (when a Wasm loop holds that thread: its output is out already). */
+async function runWithTimeout(file: string, value: string): Promise<number> {
   const seconds = Number(value);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !(seconds > 0)) throw new UserError(`futamura run: --timeout takes a positive number of seconds, got '${value}'`);
   const args = process.argv.slice(2);
   const at = args.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
   args.splice(at, args[at] === "--timeout" ? 2 : 1);
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { stdio: "inherit", timeout: seconds * 1000, killSignal: "SIGKILL" });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
-    process.stderr.write(`futamura: ${file}: stopped after ${value} s (--timeout)\n`);
-    return TIMEOUT_EXIT;
+  const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { stdio: "inherit", env: { ...process.env, [FLUSH_ENV]: "write" } });
+  let timedOut = false;
+  const term = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 1000).unref();
+  }, seconds * 1000);
+  // Ctrl-C reaches the child too (same process group); a SIGTERM sent to us alone is passed on.
+  const forward = () => child.kill("SIGTERM");
+  const ignore = () => {};
+  process.on("SIGTERM", forward);
+  process.on("SIGINT", ignore);
+  try {
+    const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+    if (timedOut) {
+      process.stderr.write(`futamura: ${file}: stopped after ${value} s (--timeout)\n`);
+      return TIMEOUT_EXIT;
+    }
+    return code ?? (signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);
+  } finally {
+    clearTimeout(term);
+    process.off("SIGTERM", forward);
+    process.off("SIGINT", ignore);
   }
-  if (r.error) throw r.error;
-  return r.status ?? 1;
 }
 
 export async function runCommand(file: string, opts: RunFlags): Promise<number> {
   if (opts.timeout !== undefined) return runWithTimeout(file, opts.timeout);
   const out = new StdoutOutput(!!opts.expect);
+  const uninstall = flushOnSignals(out);
   try {
     return await runTo(file, opts, out);
   } finally {
     out.flush();
+    uninstall();
   }
 }
 

@@ -73,7 +73,10 @@ function sourceHash(m: Manifest): string {
   h.update(readFileSync(m.file));
   h.update(JSON.stringify([m.entry, m.use, m.runtime]));
   h.update(readFileSync(join(ROOT, "node_modules", "assemblyscript", "package.json")));
-  h.update(readFileSync(fileURLToPath(import.meta.url)));
+  // This file's TypeScript source, whether it runs from sources (vitest) or from dist/ (the CLI): hashing the running
+  // file made the two disagree, and each rebuilt the interpreters the other had just built.
+  const source = join(ROOT, "interp", "build.ts");
+  h.update(readFileSync(existsSync(source) ? source : fileURLToPath(import.meta.url)));
   return h.digest("hex").slice(0, 16);
 }
 
