@@ -1,8 +1,7 @@
 // A seeded slice of the mutation fuzz (`npm run fuzz:mutate` runs the long one): mutated toy assembly, Fern and
 // Brainfuck programs, toy binaries, snapshots given to specialize, and output paths must give a clean user error or
-// the same behaviour interpreted and wevaled — never an internal
-// error, never a mismatch. Plus the mutator's own promises: deterministic per seed, a prefix of mutations when
-// fewer are asked for (what shrinking relies on).
+// the same behaviour interpreted and wevaled — never an internal error, never a mismatch. Plus the mutator's own
+// promises: deterministic per seed, a prefix of mutations when fewer are asked for (what shrinking relies on).
 import { afterAll, describe, expect, it } from "vitest";
 import { checkMutant, corpus, isFailure, mutant, mutateSource, Runner, wasmCorpus, type Language } from "./mutate.ts";
 import { checkPathCase } from "./paths.ts";
