@@ -57,7 +57,11 @@ export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts
     const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
     const instance = await WebAssembly.instantiate(module, imports);
     host.bind(instance);
-    const exitCode = wasi.start(instance) ?? 0;
+    // A reactor that also has a `_start` (a reactor interpreter run unsnapshotted, given `_start` = `wizer.resume`):
+    // its `_initialize` first, then `_start`, as one entry (node:wasi's start() refuses an `_initialize` export).
+    const { _initialize: reactorInit, _start: start, memory } = instance.exports as { _initialize?: () => void; _start: () => void; memory: WebAssembly.Memory };
+    const entry = reactorInit ? { exports: { memory, _start: () => (reactorInit(), start()) } } : instance;
+    const exitCode = wasi.start(entry as WebAssembly.Instance) ?? 0;
     if (!captureDir) return { exitCode };
     return { exitCode, stdout: readFileSync(join(captureDir, "stdout"), "utf8"), stderr: readFileSync(join(captureDir, "stderr"), "utf8") };
   } finally {
