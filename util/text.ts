@@ -9,9 +9,10 @@ export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 /** Decodes `data` as UTF-8 source text; `what` says what the file should have been ("a Fern program is source text"). */
 export function sourceText(data: Uint8Array, file: string, what: string): string {
-  if (data.length > MAX_SOURCE_BYTES) throw new UserError(`${file}: error: source too large (${(data.length / 1048576).toFixed(1)} MiB; futamura reads sources up to ${MAX_SOURCE_BYTES / 1048576} MiB)`);
   const nul = data.indexOf(0);
   if (nul >= 0) throw new UserError(`${file}: error: not a text file (a zero byte at byte ${nul}); ${what}`);
+  // After the binary check: a large binary (an executable) is named as not text rather than as too large.
+  if (data.length > MAX_SOURCE_BYTES) throw new UserError(`${file}: error: source too large (${(data.length / 1048576).toFixed(1)} MiB; futamura reads sources up to ${MAX_SOURCE_BYTES / 1048576} MiB)`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(data);
