@@ -30,8 +30,8 @@ function fileId(path: string): string | undefined {
 function writeFailure(path: string, e: unknown): UserError {
   const code = (e as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {
-    EEXIST: "a file is in the way (a folder on this path is a regular file)",
-    ENOTDIR: "a file is in the way (a folder on this path is a regular file)",
+    EEXIST: "a folder on this path is a regular file",
+    ENOTDIR: "a folder on this path is a regular file",
     EISDIR: "is a directory",
     EACCES: "permission denied",
     EPERM: "permission denied",

@@ -37,8 +37,8 @@ describe("output paths", () => {
   it("a regular file where a folder must be, or a folder where the file goes, is one line", () => {
     const file = join(dir, "prog.fbc");
     writeFileSync(file, "x");
-    userError(() => writeFileAtomic(join(file, "x.fbc"), "y"), /prog\.fbc: error: cannot write \(a file is in the way/);
-    userError(() => makeOutputDir(file), /prog\.fbc: error: cannot write \(a file is in the way|is a file, not a folder/);
+    userError(() => writeFileAtomic(join(file, "x.fbc"), "y"), /prog\.fbc: error: cannot write \(a folder on this path is a regular file/);
+    userError(() => makeOutputDir(file), /prog\.fbc: error: cannot write \(a folder on this path is a regular file|is a file, not a folder/);
     userError(() => writeFileAtomic(dir, "y"), /error: cannot write \(is a directory\)/);
     expect(readFileSync(file, "utf8")).toBe("x");
   });
