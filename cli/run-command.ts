@@ -48,7 +48,8 @@ function flushMode(): FlushMode {
   return process.stdout.isTTY ? "line" : "block";
 }
 
-/** Standard output, buffered as `mode` says and flushed before input is read, at the end, and on SIGINT/SIGTERM. */
+/** Standard output, buffered as `mode` says; flushed before input is read, at the end, and on SIGINT/SIGTERM while a
+ *  program runs on the large-stack worker. */
 export class StdoutOutput implements Output {
   private pending: Uint8Array[] = [];
   private size = 0;
@@ -92,8 +93,8 @@ function writeAllSync(fd: number, bytes: Uint8Array): void {
   }
 }
 
-/** On SIGINT (Ctrl-C) or SIGTERM, write what the program printed, then exit 130 or 143 as a shell would. Works while
- *  the main thread is free (a program on the large-stack worker, a build); returns the function that uninstalls. */
+/** On SIGINT (Ctrl-C) or SIGTERM, write what the program printed, then exit 130 or 143 as a shell would. Only while
+ *  the main thread is free (a program on the large-stack worker); returns the function that uninstalls. */
 function flushOnSignals(out: StdoutOutput): () => void {
   const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const handler = () => {
@@ -176,12 +177,10 @@ async function runWithTimeout(file: string, value: string): Promise<number> {
 export async function runCommand(file: string, opts: RunFlags): Promise<number> {
   if (opts.timeout !== undefined) return runWithTimeout(file, opts.timeout);
   const out = new StdoutOutput(!!opts.expect);
-  const uninstall = flushOnSignals(out);
   try {
     return await runTo(file, opts, out);
   } finally {
     out.flush();
-    uninstall();
   }
 }
 
@@ -243,7 +242,15 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
     if (program.deepStack && !opts.trace) {
       // Compiled once here: its imports say whether to read stdin, and the worker receives the compiled module.
       const module = new WebAssembly.Module(wasm as BufferSource);
-      result = await runModuleDeep(module, { ...program, input: inputBytes ?? stdinBytesIfRead(module) }, out, file);
+      const input = inputBytes ?? stdinBytesIfRead(module);
+      // The main thread waits while the worker runs, so a signal's handler can flush the output; elsewhere (a Wasm
+      // loop on the main thread) a handler would never run and would only stop Ctrl-C from ending the process.
+      const uninstall = flushOnSignals(out);
+      try {
+        result = await runModuleDeep(module, { ...program, input }, out, file);
+      } finally {
+        uninstall();
+      }
     } else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;
