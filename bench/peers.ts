@@ -88,10 +88,19 @@ function quickjsPeer(source: string, file: string): InProcessPeer {
   };
 }
 
-/** `print` for Lua that collects lines in a Lua table (`__out`), joined by the caller after each run. */
-const LUA_PRINT = `print = function(...)
-  local t = table.pack(...)
-  for i = 1, t.n do t[i] = tostring(t[i]) end
+/** `print` for Lua that collects lines in a Lua table (`__out`), joined by the caller after each run. Lua 5.1
+ *  as well (luajit): `{ n = select("#", ...), ... }`, not 5.2's table.pack, and whole numbers printed as integers
+ *  (5.1's tostring gives 5.00000005e+15). The committed peers avoid 5.3's `//`, `<<` and math.tointeger. */
+const LUA_PRINT = `local __tostring = tostring
+if not math.type then -- Lua 5.1 (luajit) has one number type: a whole number prints as 5.4 prints the integer
+  __tostring = function(v)
+    if type(v) == "number" and v == math.floor(v) and v > -2^53 and v < 2^53 then return string.format("%.0f", v) end
+    return tostring(v)
+  end
+end
+print = function(...)
+  local t = { n = select("#", ...), ... }
+  for i = 1, t.n do t[i] = __tostring(t[i]) end
   __out[#__out + 1] = table.concat(t, " ", 1, t.n) .. "\\n"
 end`;
 

@@ -1,7 +1,8 @@
 // Brainfuck's loader (interp/manifests/bf.json): source text → the bytecode interp/as/bf.ts runs, with
 //   - runs of + and - merged into one ADD n, runs of < and > into one MOVE n (a run that cancels out disappears);
 //   - `[-]` and `[+]` as one CLEAR;
-//   - each bracket holding the byte pc just past its partner (unmatched brackets are file:line:col errors);
+//   - each bracket holding the byte pc just past its partner (unmatched brackets, and brackets nested deeper than
+//     MAX_BRACKET_NESTING, are file:line:col errors);
 //   - the source position of every instruction, for runtime errors (futamura.error(1, pc): the tape pointer left
 //     the tape) as `file:line:col: runtime error: …`;
 //   - expectations and input from files beside the program: `prog.out` (the exact output bytes) and `prog.in`.
@@ -16,6 +17,9 @@ import { sourceText } from "../util/text.ts";
 export const BF_OPS = { halt: 0, add: 1, move: 2, out: 3, in: 4, jz: 5, jnz: 6, clear: 7 } as const;
 export const INSN_SIZE = 8;
 export const TAPE_SIZE = 65536;
+/** How deep brackets may nest: as Fern's MAX_NESTING. The compiled loops nest as deep as the brackets, and binaryen's
+ *  recursive passes exhaust the JavaScript stack somewhere past 400 (issue 25). */
+export const MAX_BRACKET_NESTING = 256;
 export const BF_ERRORS: Record<number, string> = { 1: `the tape pointer moved off the tape (cells 0 to ${TAPE_SIZE - 1})` };
 
 export interface BfInstruction {
@@ -53,6 +57,7 @@ export function parseBrainfuck(source: string, file: string): BfInstruction[] {
     } else if (c === ".") out.push({ op: BF_OPS.out, arg: 0, line, col });
     else if (c === ",") out.push({ op: BF_OPS.in, arg: 0, line, col });
     else if (c === "[") {
+      if (open.length === MAX_BRACKET_NESTING) throw new SourceError({ file, line, col }, `brackets nested too deep (more than ${MAX_BRACKET_NESTING} levels; futamura's limit, as for Fern)`);
       open.push(out.length);
       out.push({ op: BF_OPS.jz, arg: -1, line, col });
     } else if (c === "]") {

@@ -18,7 +18,6 @@ const CREATED = "missing folders are created";
 const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
-/** The version in package.json (one source of truth for it). */
 // Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
 // pay for the others' dependencies (vega, the specializer, binaryen, the AssemblyScript compiler).
 const commands = {
@@ -29,8 +28,10 @@ const commands = {
   bench: () => import("./bench-command.ts"),
   newInterp: () => import("./new-interp-command.ts"),
   explore: () => import("./explore-command.ts"),
+  cache: () => import("./cache-command.ts"),
 };
 
+/** The version in package.json (one source of truth for it). */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -187,6 +188,14 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--strict", STRICT)
     .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await (await commands.bench()).benchCommand(programs, opts);
+    });
+
+  program
+    .command("cache")
+    .description("the specialization cache (.futamura-cache/ or $FUTAMURA_CACHE_DIR): its size, or clear it; capped at $FUTAMURA_CACHE_MAX_MB (default 256), least recently used entries evicted first")
+    .argument("[action]", "size (default) or clear")
+    .action(async (action: string | undefined) => {
+      exitCode = await (await commands.cache()).cacheCommand(action);
     });
 
   program

@@ -1,6 +1,6 @@
 // `futamura snapshot`, `specialize`, `build`, `ir` and `build-interp`: thin wrappers over pipeline/, snapshot/,
 // specializer/ and interp/build.ts. Outputs are written atomically and never over an input.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
@@ -16,7 +16,7 @@ import { printFunction } from "../specializer/ssa/print.ts";
 import { roundTripModule } from "../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
-import { exportNames, readUserFile, readUserWasm, writeFileAtomic } from "../util/files.ts";
+import { exportNames, makeOutputDir, readUserFile, readUserWasm, writeFileAtomic } from "../util/files.ts";
 import { progressLine } from "./progress.ts";
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -61,8 +61,8 @@ function describer(program: Program): SpecializeOptions["describeRequest"] {
 
 function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
   if (!dir) return undefined;
-  mkdirSync(dir, { recursive: true });
-  return (file, text) => writeFileSync(join(dir, file), text);
+  makeOutputDir(dir);
+  return (file, text) => writeFileAtomic(join(dir, file), text);
 }
 
 export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }): Promise<number> {

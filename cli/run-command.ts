@@ -6,7 +6,7 @@
 // node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
 // Relies on pipeline/, interp/host.ts and interp/wasi.ts.
-import { readSync } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { trainingFuel } from "../pipeline/train.ts";
@@ -16,8 +16,8 @@ import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
+import { FLUSH_ENV, rerunWithTimeout } from "./timeout.ts";
 import { progressLine } from "./progress.ts";
-import { rerunWithTimeout } from "./timeout.ts";
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -37,12 +37,27 @@ export interface RunFlags {
   strict?: boolean;
 }
 
-/** Standard output, buffered (a Brainfuck program writes one byte per call) and flushed before input is read. */
-class StdoutOutput implements Output {
+/** How standard output is flushed: by 64 KiB blocks (a pipe or a file: a Brainfuck program writes one byte per call),
+ *  at each newline (a terminal), or at every write (the child of --timeout, which may be killed mid-run while a
+ *  Wasm loop holds its thread, so nothing may wait in a buffer). */
+export type FlushMode = "block" | "line" | "write";
+
+function flushMode(): FlushMode {
+  if (process.env[FLUSH_ENV] === "write") return "write";
+  return process.stdout.isTTY ? "line" : "block";
+}
+
+/** Standard output, buffered as `mode` says; flushed before input is read, at the end, and on SIGINT/SIGTERM while a
+ *  program runs on the large-stack worker. */
+export class StdoutOutput implements Output {
   private pending: Uint8Array[] = [];
   private size = 0;
   readonly captured: Uint8Array[] = [];
-  constructor(private readonly capture: boolean) {}
+  constructor(
+    private readonly capture: boolean,
+    private readonly mode: FlushMode = flushMode(),
+    private readonly fd = 1,
+  ) {}
   write(text: string): void {
     this.writeBytes(new TextEncoder().encode(text));
   }
@@ -50,16 +65,46 @@ class StdoutOutput implements Output {
     const copy = bytes.slice();
     this.pending.push(copy);
     if (this.capture) this.captured.push(copy);
-    if ((this.size += copy.length) >= 1 << 16) this.flush();
+    this.size += copy.length;
+    if (this.mode === "write" || this.size >= 1 << 16 || (this.mode === "line" && copy.includes(10))) this.flush();
   }
   flush(): void {
-    for (const c of this.pending) process.stdout.write(c);
+    // Synchronously (fd 1): a flush on a signal or before exit must be out before the process ends.
+    for (const c of this.pending) writeAllSync(this.fd, c);
     this.pending = [];
     this.size = 0;
   }
   bytes(): Uint8Array {
     return Buffer.concat(this.captured);
   }
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue; // a non-blocking pipe that is full: try again
+      if (code === "EPIPE") process.exit(0); // the reader went away (`| head`), as cli/main.ts does for stdout
+      throw e;
+    }
+  }
+}
+
+/** On SIGINT (Ctrl-C) or SIGTERM, write what the program printed, then exit 130 or 143 as a shell would. Only while
+ *  the main thread is free (a program on the large-stack worker); returns the function that uninstalls. */
+function flushOnSignals(out: StdoutOutput): () => void {
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const handler = () => {
+      out.flush();
+      if (process.env[FLUSH_ENV] !== "write") process.stderr.write(`futamura: stopped by ${signal}\n`); // else --timeout says why
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
 }
 
 /** Standard input, read only when the program asks (so a program that reads nothing never blocks). */
@@ -172,7 +217,15 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
     if (program.deepStack && !opts.trace) {
       // Compiled once here: its imports say whether to read stdin, and the worker receives the compiled module.
       const module = new WebAssembly.Module(wasm as BufferSource);
-      result = await runModuleDeep(module, { ...program, input: inputBytes ?? stdinBytesIfRead(module) }, out, file);
+      const input = inputBytes ?? stdinBytesIfRead(module);
+      // The main thread waits while the worker runs, so a signal's handler can flush the output; elsewhere (a Wasm
+      // loop on the main thread) a handler would never run and would only stop Ctrl-C from ending the process.
+      const uninstall = flushOnSignals(out);
+      try {
+        result = await runModuleDeep(module, { ...program, input }, out, file);
+      } finally {
+        uninstall();
+      }
     } else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;

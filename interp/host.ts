@@ -108,6 +108,20 @@ export interface HostOptions {
   host?: ProgramHost;
 }
 
+/**
+ * The bytes [ptr, ptr+len) of an instance's memory, for a host import that reads or writes them. The interpreter
+ * is a user's code: a range outside memory (a bad pointer or length) is a one-line runtime error naming the import,
+ * not a RangeError from the typed array.
+ */
+export function memoryRange(buffer: ArrayBuffer, ptr: number, len: number, importName: string): Uint8Array {
+  const start = ptr >>> 0;
+  const length = len >>> 0;
+  if (start + length > buffer.byteLength) {
+    throw new ProgramRuntimeError(`runtime error: the interpreter passed ${importName} the bytes ${start}..${start + length} (length ${length}), outside its memory (${buffer.byteLength} bytes): a bug in the interpreter`);
+  }
+  return new Uint8Array(buffer, start, length);
+}
+
 /** The import object, bound late to the instance's memory (imports must exist before the instance does). */
 export class InterpreterHost {
   private memory: WebAssembly.Memory | undefined;
@@ -127,11 +141,12 @@ export class InterpreterHost {
       ...opts.host?.imports?.(ctx),
       futamura: {
         program_length: () => program.length,
-        program_read: (dst: number) => new Uint8Array(mem().buffer).set(program, dst >>> 0),
-        write: (ptr: number, len: number) => writeBytes(new Uint8Array(mem().buffer, ptr >>> 0, len >>> 0)),
+        program_read: (dst: number) => memoryRange(mem().buffer, dst, program.length, "futamura.program_read").set(program),
+        write: (ptr: number, len: number) => writeBytes(memoryRange(mem().buffer, ptr, len, "futamura.write")),
         read: (dst: number, max: number) => {
+          const into = memoryRange(mem().buffer, dst, max, "futamura.read");
           const chunk = opts.input?.read(max >>> 0) ?? new Uint8Array(0);
-          new Uint8Array(mem().buffer).set(chunk, dst >>> 0);
+          into.set(chunk);
           return chunk.length;
         },
         error: (code: number, pc: number) => {
@@ -175,6 +190,11 @@ export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: I
   // --interp for another language's program, say): the user's mistake, said as such rather than as V8's LinkError.
   for (const i of WebAssembly.Module.imports(mod)) {
     const provided = (host.imports[i.module] as Record<string, unknown> | undefined)?.[i.name];
+    if ((i.module === "futamura" || i.module === "weval") && (provided === undefined || i.kind !== "function")) {
+      // A name the host ABI does not have (or not as a function): the module was built against another ABI.
+      const abi = Object.keys(host.imports[i.module] as object).join(", ");
+      throw new UserError(`error: the module imports ${i.module}.${i.name}${provided === undefined ? "" : ` as a ${i.kind}`}, which futamura's host ABI does not provide (${i.module} has the functions ${abi}): it was built for another version of the ABI; rebuild it against this one (docs/new-interpreter.md, "The host ABI")`);
+    }
     if (provided === undefined)
       throw new UserError(`error: the interpreter module imports ${i.module}.${i.name}, which this program's loader does not provide: the interpreter and the program are for different languages (choose the matching --interp)`);
   }

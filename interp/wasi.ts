@@ -53,7 +53,11 @@ export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
   const instance = await WebAssembly.instantiate(module, imports);
   host.bind(instance);
-  const exitCode = wasi.start(instance);
+  // A reactor that also has a `_start` (a reactor interpreter run unsnapshotted, given `_start` = `wizer.resume`):
+  // its `_initialize` first, then `_start`, as one entry.
+  const { _initialize: reactorInit, _start: start, memory } = instance.exports as { _initialize?: () => void; _start: () => void; memory: WebAssembly.Memory };
+  const entry = reactorInit ? ({ exports: { memory, _start: () => (reactorInit(), start()) } } as unknown as WebAssembly.Instance) : instance;
+  const exitCode = wasi.start(entry);
   if (!opts.capture) return { exitCode };
   const text = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks));
   return { exitCode, stdout: text(out), stderr: text(err) };

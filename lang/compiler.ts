@@ -657,7 +657,8 @@ export function compile(ast: ProgramAst, file: string, options: CompileOptions =
   for (const s of ast.main) if (s.kind === "let") ctx.topLevelLets.add(s.name);
   ctx.out.push(undefined as unknown as CompiledFunction); // main
   ast.functions.forEach((f) => {
-    if (ctx.functions.has(f.name) || BUILTIN_ID.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `function '${f.name}' is already defined`);
+    if (BUILTIN_ID.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `'${f.name}' is a built-in function; give yours another name`);
+    if (ctx.functions.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `function '${f.name}' is already defined`);
     if (ctx.topLevelLets.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `'${f.name}' is declared both as a function and as a top-level variable`);
     ctx.functions.set(f.name, { index: ctx.out.length, arity: f.params.length });
     ctx.out.push(undefined as unknown as CompiledFunction);

@@ -270,13 +270,21 @@ export function parse(tokens: Token[], file: string): ProgramAst {
  * compiler walks recursively: find the first node deeper than MAX_TREE_DEPTH, without recursing, and reject it there.
  * Walks every object property, so new node kinds need no change here. */
 function checkDepth(ast: ProgramAst, file: string): void {
-  const stack: [unknown, number][] = [[ast, 0]];
+  const stack: [unknown, number, number][] = [[ast, 0, 0]];
   while (stack.length) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, chain] = stack.pop()!;
     if (typeof node !== "object" || node === null) continue;
-    const n = node as { kind?: string; line?: number; col?: number };
+    const n = node as { kind?: string; line?: number; col?: number; else?: { kind?: string }[] };
     if (n.kind !== undefined && depth > MAX_TREE_DEPTH && n.line !== undefined)
       throw new SourceError({ file, line: n.line, col: n.col ?? 1 }, `expression too deep (more than ${MAX_TREE_DEPTH} nested operations; split it with variables)`);
-    for (const child of Object.values(node)) if (typeof child === "object" && child !== null) stack.push([child, n.kind !== undefined ? depth + 1 : depth]);
+    if (chain > MAX_TREE_DEPTH && n.line !== undefined)
+      throw new SourceError({ file, line: n.line, col: n.col ?? 1 }, `'else if' chain too long (more than ${MAX_TREE_DEPTH} branches; split it, or look the value up in a map)`);
+    // An `else if` is a chain, not nesting: the `if` in an else branch is as deep as the `if` it continues (the
+    // compiler still recurses along it, so the chain has a limit of its own).
+    const elseIf = n.kind === "if" && n.else?.length === 1 && n.else[0].kind === "if" ? n.else[0] : undefined;
+    if (elseIf) stack.push([elseIf, depth, chain + 1]);
+    for (const [key, child] of Object.entries(node)) {
+      if (typeof child === "object" && child !== null && !(elseIf && key === "else")) stack.push([child, n.kind !== undefined ? depth + 1 : depth, 0]);
+    }
   }
 }

@@ -94,9 +94,10 @@ export function randomFern(seed: number): string {
           break;
         }
         case 9: {
-          // A closure over a counter it updates, called a few times.
+          // A closure over a counter it updates, called a few times (named k…: f… are the functions, and a name
+          // both a function and a top-level variable is a compile error).
           const n = `n${fresh++}`;
-          const f = `f${fresh++}`;
+          const f = `k${fresh++}`;
           lines.push(`${indent}let ${n} = ${rng.below(10)};`, `${indent}let ${f} = fn(d) { ${n} = ${n} + d; return ${n}; };`);
           lines.push(`${indent}print(${f}(1), ${f}(${atom(local)}), ${n});`);
           local.push(n);

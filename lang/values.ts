@@ -2,7 +2,7 @@
 // float formatting (the interpreter formats every other value itself and prints through futamura.write;
 // interp/as/fern-heap.ts says why floats are the exception). Relies on opcodes.ts (error kinds, headers) and
 // format.ts (debug info).
-import type { ProgramHost } from "../interp/host.ts";
+import { memoryRange, type ProgramHost } from "../interp/host.ts";
 import { fernDebug, lineOf, type FernDebug } from "./format.ts";
 import { FERN_ERRORS, FUNC_HEADER, PROGRAM_HEADER } from "./opcodes.ts";
 
@@ -40,7 +40,7 @@ export function fernHost(program: Uint8Array): ProgramHost {
         // Floats as print and str() show them (interp/as/fern-heap.ts says why this one step is the host's).
         format_float: (x: number, dst: number) => {
           const text = formatFloat(x);
-          new Uint8Array(ctx.memory(), dst >>> 0, text.length).set(Array.from(text, (c) => c.charCodeAt(0)));
+          memoryRange(ctx.memory(), dst, text.length, "fern.format_float").set(Array.from(text, (c) => c.charCodeAt(0)));
           return text.length;
         },
       },

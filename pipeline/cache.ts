@@ -1,14 +1,29 @@
 // The specialization cache: results keyed by (module hash, request bytes) so `futamura run --aot` and `build`
 // specialize a program once. One file per key under the cache directory (default .futamura-cache/ at the
 // repository root, or $FUTAMURA_CACHE_DIR); writes are atomic, and a corrupt or unreadable entry is a miss.
+// The directory has a size cap ($FUTAMURA_CACHE_MAX_MB, default DEFAULT_CACHE_MAX_MB): a hit marks its file used
+// (its mtime), and a write evicts the least recently used files until the directory fits. Eviction and
+// `futamura cache` treat every regular file in the directory alike, so other kinds of entry share the cap.
 // Relies on node:crypto and util/files.ts.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
+import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
+
+export const DEFAULT_CACHE_MAX_MB = 256;
 
 export function defaultCacheDir(root: string): string {
   return process.env.FUTAMURA_CACHE_DIR ?? join(root, ".futamura-cache");
+}
+
+/** The cap in bytes: $FUTAMURA_CACHE_MAX_MB (a number of MiB; a bad value is a UserError), else the default. */
+export function cacheCapBytes(): number {
+  const v = process.env.FUTAMURA_CACHE_MAX_MB;
+  if (v === undefined || v === "") return DEFAULT_CACHE_MAX_MB * 1024 * 1024;
+  const mb = Number(v);
+  if (!Number.isFinite(mb) || mb < 0) throw new UserError(`FUTAMURA_CACHE_MAX_MB: error: expected a number of MiB, got '${v}'`);
+  return Math.floor(mb * 1024 * 1024);
 }
 
 export function cacheKey(...parts: (Uint8Array | string)[]): string {
@@ -19,8 +34,55 @@ export function cacheKey(...parts: (Uint8Array | string)[]): string {
   return h.digest("hex");
 }
 
+export interface CacheEntry {
+  path: string;
+  bytes: number;
+  usedMs: number;
+}
+
+/** Every entry of a cache directory (regular files but writes in progress; a missing directory has none), oldest use
+ *  first. */
+export function cacheEntries(dir: string): CacheEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const entries: CacheEntry[] = [];
+  for (const name of names) {
+    if (name.startsWith(".")) continue; // a write in progress (util/files.ts's temporary file)
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile()) entries.push({ path: join(dir, name), bytes: st.size, usedMs: st.mtimeMs });
+    } catch {
+      // removed meanwhile (another process evicting): not an entry
+    }
+  }
+  return entries.sort((a, b) => a.usedMs - b.usedMs);
+}
+
+/** Removes least recently used entries until the directory holds at most `capBytes`; returns how many went. */
+export function evictToCap(dir: string, capBytes: number): { removed: number; freedBytes: number } {
+  const entries = cacheEntries(dir);
+  let total = entries.reduce((s, e) => s + e.bytes, 0);
+  let removed = 0;
+  let freedBytes = 0;
+  for (const e of entries) {
+    if (total <= capBytes) break;
+    rmSync(e.path, { force: true });
+    total -= e.bytes;
+    freedBytes += e.bytes;
+    removed++;
+  }
+  return { removed, freedBytes };
+}
+
 export class SpecializationCache {
-  constructor(readonly dir: string | undefined) {}
+  constructor(
+    readonly dir: string | undefined,
+    readonly capBytes: number = cacheCapBytes(),
+  ) {}
 
   get(key: string): Uint8Array | undefined {
     if (!this.dir) return undefined;
@@ -28,7 +90,10 @@ export class SpecializationCache {
     if (!existsSync(path)) return undefined;
     try {
       const bytes = new Uint8Array(readFileSync(path));
-      return WebAssembly.validate(bytes as BufferSource) ? bytes : undefined;
+      if (!WebAssembly.validate(bytes as BufferSource)) return undefined;
+      const now = new Date();
+      utimesSync(path, now, now); // used: last to be evicted
+      return bytes;
     } catch {
       return undefined;
     }
@@ -37,5 +102,6 @@ export class SpecializationCache {
   put(key: string, wasm: Uint8Array): void {
     if (!this.dir) return;
     writeFileAtomic(join(this.dir, `${key}.wasm`), wasm);
+    evictToCap(this.dir, this.capBytes);
   }
 }

@@ -96,7 +96,11 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   const ex = instance.exports;
   const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
   const tableBefore = table ? Array.from({ length: table.length }, (_, i) => table.get(i)) : [];
+  // A WASI reactor (clang -mexec-model=reactor) expects `_initialize` (its constructors) before anything else, as
+  // wizer calls it; the snapshot has run it, so the output drops it (run again, it would undo init's work).
+  const reactorInit = initExport !== "_initialize" && typeof ex._initialize === "function" ? (ex._initialize as () => void) : undefined;
   try {
+    reactorInit?.();
     (ex[initExport] as () => void)();
   } catch (e) {
     if (e instanceof WasiExit) throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
@@ -130,7 +134,7 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   const exported = new Set(info.exports.map((e) => e.name));
   const renames = opts.renames ?? (opts.wasi && exported.has(RESUME_EXPORT) ? { _start: RESUME_EXPORT } : {});
   for (const [dst, src] of Object.entries(renames)) if (!exported.has(src)) throw new SnapshotError(`snapshot: cannot rename '${src}' to '${dst}': the module exports no '${src}'`);
-  const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: opts.keepInitExport ? "" : initExport, renames });
+  const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: [opts.keepInitExport ? "" : initExport, reactorInit ? "_initialize" : ""], renames });
   if (!WebAssembly.validate(out as BufferSource)) throw new InternalError("snapshot: the written module does not validate");
   return {
     wasm: out,

@@ -17,7 +17,8 @@ export interface SnapshotState {
   globals: Const[];
   /** Indices (among all data segments) of passive segments init dropped. */
   droppedPassive: Set<number>;
-  removeExport: string;
+  /** Exports to drop (the init export; a reactor's `_initialize`, which ran before it). */
+  removeExport: string | string[];
   /** Export renames, destination name → source name (wizer's -r dst=src). */
   renames?: Record<string, string>;
 }
@@ -91,7 +92,7 @@ export function rewriteSnapshot(info: WasmModuleInfo, state: SnapshotState): Uin
         const renames = state.renames ?? {};
         const sources = new Map(Object.entries(renames).map(([dst, src]) => [src, dst]));
         const kept = info.exports
-          .filter((e) => e.name !== state.removeExport && !(e.name in renames && !sources.has(e.name)))
+          .filter((e) => ![state.removeExport].flat().includes(e.name) && !(e.name in renames && !sources.has(e.name)))
           .map((e) => (sources.has(e.name) ? { ...e, name: sources.get(e.name)! } : e));
         const kinds = { func: 0, table: 1, memory: 2, global: 3 } as const;
         const w = new ByteWriter().uleb(kept.length);

@@ -122,10 +122,25 @@ function argSpecs(req: WevalRequest, globals = false): ArgSpec[] {
   });
 }
 
+/**
+ * The library entry's input check: a module V8 rejects, or one using a feature the decoder does not read, is a
+ * UserError (one line), never a decoder's RangeError or WasmDecodeError.
+ */
+function decodeSnapshot(wasm: Uint8Array): WasmModuleInfo {
+  if (!(wasm instanceof Uint8Array)) throw new UserError(`specializeModule takes the module's bytes (a Uint8Array), got ${typeof wasm}`);
+  if (!WebAssembly.validate(wasm as BufferSource)) throw new UserError("error: not a valid WebAssembly module (V8 rejects it)");
+  try {
+    return decodeModule(wasm);
+  } catch (e) {
+    if (e instanceof WasmDecodeError) throw new UserError(`error: the module uses what the specializer does not read: ${e.message}`);
+    throw e;
+  }
+}
+
 export async function specializeModule(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): Promise<SpecializeModuleResult> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const t0 = performance.now();
-  const info = decodeModule(snapshotWasm);
+  const info = decodeSnapshot(snapshotWasm);
   if (info.memories.length !== 1) throw new UserError(`the module has ${info.memories.length} memories; the specializer needs exactly one`);
   const memory = initialMemory(info);
   const headAddr = constantExport(info, "weval.pending.head");
@@ -173,9 +188,16 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts);
+  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(stackExhausted);
   const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
   return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
+}
+
+/** binaryen's passes recurse on the code's nesting: a JavaScript stack overflow there is the program's shape (loops
+ *  nested several hundred deep), said in one line instead of an internal error. */
+function stackExhausted(e: unknown): never {
+  if (e instanceof RangeError && /call stack size/.test(e.message)) throw new UserError("error: the specialized code nests too deeply for binaryen (its recursive passes exhausted the JavaScript stack); nest the program's loops less deeply");
+  throw e;
 }
 
 /** The generic function's IR in max-SSA, ready to specialize: built once per generic function and shared by its

@@ -18,7 +18,12 @@ export function initialMemory(info: WasmModuleInfo): Uint8Array {
   const mem = info.memories[0];
   if (!mem) return new Uint8Array(0);
   const image = new Uint8Array(mem.initial * 65536);
-  for (const d of info.data) if (d.memory === 0 && d.offset !== undefined) image.set(d.bytes, d.offset);
+  for (const d of info.data) {
+    if (d.memory !== 0 || d.offset === undefined) continue;
+    // Valid Wasm, but instantiating it traps: not a snapshot any engine could have written.
+    if (d.offset + d.bytes.length > image.length) throw new UserError(`error: a data segment (bytes ${d.offset}..${d.offset + d.bytes.length}) lies outside the module's initial memory (${image.length} bytes): instantiating it would trap`);
+    image.set(d.bytes, d.offset);
+  }
   return image;
 }
 

@@ -1,8 +1,8 @@
 // binaryen.js, loaded once per process (the import takes ~0.4 s), and the feature sets stages read and write
 // modules with: the project's base set (what AssemblyScript and clang -O2 emit: MVP, mutable globals, sign
 // extension, bulk memory, non-trapping float-to-int, multi-value), plus, for a module a user brought, what that
-// module says it uses (its `target_features` section, as clang writes it: `-msimd128` adds simd128) and SIMD,
-// which V8 runs and binaryen reads whatever the section says. readBinary and new Module() default to MVP, so call
+// module says it uses (its `target_features` section, as clang writes it: `-msimd128` adds simd128), SIMD and
+// tail calls, which V8 runs and binaryen reads whatever the section says. readBinary and new Module() default to MVP, so call
 // `withFeatures` (or `withModuleFeatures`) on every module before validating or optimizing. Relies on binaryen@132.
 import type binaryenType from "binaryen";
 import { UserError } from "./errors.ts";
@@ -40,10 +40,12 @@ const SUPPORTED_FEATURES: Record<string, keyof Binaryen["Features"] | (keyof Bin
   "exception-handling": "ExceptionHandling",
 };
 
-/** The features to read a user's module with: the base set, SIMD, and what its target_features section names.
+/** The features to read a user's module with: the base set, SIMD and tail calls (V8 runs both, and a module may
+ *  use them without a target_features section: a hand-written or wasm-opt'd one), and what its target_features
+ *  section names.
  *  A feature futamura cannot handle (memory64, multiple memories, GC, threads…) is a UserError naming it. */
 export function moduleFeatures(b: Binaryen, targetFeatures: readonly string[]): number {
-  let features = projectFeatures(b) | b.Features.SIMD128;
+  let features = projectFeatures(b) | b.Features.SIMD128 | b.Features.TailCall;
   for (const name of targetFeatures) {
     const flags = SUPPORTED_FEATURES[name];
     if (!flags) throw new UserError(`the module uses the Wasm feature '${name}' (its target_features section says so), which futamura does not support; supported: ${Object.keys(SUPPORTED_FEATURES).join(", ")}`);

@@ -1,7 +1,7 @@
 // File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
 // is never clobbered. Relies on node:fs.
-import { mkdirSync, readFileSync, readSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
@@ -49,20 +49,64 @@ function readStandardInput(): Uint8Array {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs). */
+/** The identity of an existing file (device and inode, so a symlink or a hard link to it is the same file). */
+function fileId(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a write or a mkdir failed, in a user's words (EEXIST and ENOTDIR: a file is where a folder must be). */
+function writeFailure(path: string, e: unknown): UserError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    EEXIST: "a folder on this path is a regular file",
+    ENOTDIR: "a folder on this path is a regular file",
+    EISDIR: "is a directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded",
+    ENAMETOOLONG: "file name too long",
+  };
+  return new UserError(`${path}: error: cannot write (${(code && why[code]) ?? code ?? String(e)})`);
+}
+
+/** Create the folder `dir` (and its parents) for outputs, or throw a one-line UserError saying why it cannot be. */
+export function makeOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw writeFailure(dir, e);
+  }
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: error: cannot write (is a file, not a folder)`);
+}
+
+/**
+ * Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs), compared by
+ * real path and by inode, so a symlink or a hard link to an input is the input.
+ */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, protect: string[] = []): void {
   const target = resolve(path);
+  const targetId = fileId(target);
   for (const p of protect) {
-    if (resolve(p) === target) throw new UserError(`${path}: error: refusing to overwrite an input file`);
+    if (resolve(p) === target || (targetId !== undefined && fileId(p) === targetId)) {
+      throw new UserError(`${path}: error: refusing to overwrite an input file${resolve(p) === target ? "" : ` (it is ${p}, through a link)`}`);
+    }
   }
-  mkdirSync(dirname(target), { recursive: true });
+  makeOutputDir(dirname(target));
+  if (existsSync(target) && statSync(target).isDirectory()) throw new UserError(`${path}: error: cannot write (is a directory)`);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, target);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`${path}: error: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw writeFailure(path, e);
   }
 }
 

@@ -25,7 +25,8 @@
 // String literals and the 256 one-byte strings are permanent objects made by init (never collected, not in the list).
 //
 // A collection is requested when the heap grows past a threshold (twice what survived the last one, or twice the
-// frames it scanned if more, and at least MIN_GC_THRESHOLD) and runs at the next safe point. Past MAX_HEAP_BYTES an allocation is a Fern "out of memory" error.
+// frames it scanned if more, and at least MIN_GC_THRESHOLD; near MAX_HEAP_BYTES, half the room left) and runs at the
+// next safe point. Past MAX_HEAP_BYTES an allocation is a Fern "out of memory" error.
 import {
   TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY, TAG_STRING, TAG_MAP, TAG_FUNCTION, TAG_CLOSURE, TAG_BOX,
   ERR_TYPE_ERROR, ERR_INDEX_OUT_OF_RANGE, ERR_NOT_AN_ARRAY, ERR_OUT_OF_MEMORY, ERR_NOT_A_NUMBER, ERR_POP_FROM_AN_EMPTY_ARRAY,
@@ -360,7 +361,13 @@ export function collect(frames: usize, top: usize, globals: usize, nglobals: u32
   }
   const scanned = (heapBytes > top - frames ? heapBytes : top - frames) << 1;
   gcThreshold = scanned > MIN_GC_THRESHOLD ? scanned : MIN_GC_THRESHOLD;
-  if (gcThreshold > MAX_HEAP_BYTES - (MAX_HEAP_BYTES >> 3)) gcThreshold = MAX_HEAP_BYTES - (MAX_HEAP_BYTES >> 3);
+  // Near the limit, the next collection waits until half of what is left is allocated (not the fixed 7/8 mark, which
+  // a heap full of live data stays above, so that every allocation collected a full heap again: a program filling
+  // the heap gradually never reached "out of memory"). A few collections, each halving the room, then the error.
+  if (gcThreshold > MAX_HEAP_BYTES - (MAX_HEAP_BYTES >> 3)) {
+    const nearFull = heapBytes + ((MAX_HEAP_BYTES - heapBytes) >> 1);
+    gcThreshold = nearFull > MAX_HEAP_BYTES - (MAX_HEAP_BYTES >> 3) ? nearFull : MAX_HEAP_BYTES - (MAX_HEAP_BYTES >> 3);
+  }
   __collect(); // AssemblyScript's own temporaries (float parsing); none is live here
 }
 

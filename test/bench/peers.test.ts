@@ -74,4 +74,10 @@ describe("the committed peer programs", () => {
     expect(r.output).toBe("599997\n55\n");
     expect(r.runs_ms).toHaveLength(2);
   });
+
+  it.runIf(nativeLuas().some((l) => l.name === "luajit"))("luajit (Lua 5.1) runs the harness and prints whole numbers as Lua 5.4 does", () => {
+    const r = runNativeLua("luajit", join(fixtures, "peers", "tiny.lua"), 1, 2);
+    expect(r.output).toBe("599997\n55\n");
+    expect(runNativeLua("luajit", join(ROOT, "lang", "bench", "peers", "sort.lua"), 0, 1).output).toBe(loadFernFile(join(ROOT, "lang", "bench", "sort.fern")).expect.stdout);
+  });
 });

@@ -1,0 +1,45 @@
+// Output paths (issue 25, items 4 and 5): an input reached through a symlink or a hard link is never overwritten,
+// and an output that cannot be written (a file where a folder must be, a folder where the file goes) is a one-line
+// UserError. In-process, on util/files.ts, which every writing command uses.
+import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../util/errors.ts";
+import { makeOutputDir, writeFileAtomic } from "../../util/files.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "futamura-outputs-"));
+
+function userError(run: () => void, message: RegExp): void {
+  let err: unknown;
+  try {
+    run();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(UserError);
+  expect((err as Error).message).toMatch(message);
+  expect((err as Error).message).not.toContain("\n");
+}
+
+describe("output paths", () => {
+  it("refuses to overwrite an input reached through a symlink or a hard link", () => {
+    const real = join(dir, "real.asm");
+    writeFileSync(real, "halt\n");
+    symlinkSync(real, join(dir, "link.asm"));
+    linkSync(real, join(dir, "hard.asm"));
+    userError(() => writeFileAtomic(real, "binary", [join(dir, "link.asm")]), /real\.asm: error: refusing to overwrite an input file \(it is .*link\.asm, through a link\)/);
+    userError(() => writeFileAtomic(join(dir, "link.asm"), "binary", [real]), /refusing to overwrite an input file/);
+    userError(() => writeFileAtomic(join(dir, "hard.asm"), "binary", [real]), /refusing to overwrite an input file/);
+    expect(readFileSync(real, "utf8")).toBe("halt\n");
+  });
+
+  it("a regular file where a folder must be, or a folder where the file goes, is one line", () => {
+    const file = join(dir, "prog.fbc");
+    writeFileSync(file, "x");
+    userError(() => writeFileAtomic(join(file, "x.fbc"), "y"), /prog\.fbc: error: cannot write \(a folder on this path is a regular file/);
+    userError(() => makeOutputDir(file), /prog\.fbc: error: cannot write \(a folder on this path is a regular file|is a file, not a folder/);
+    userError(() => writeFileAtomic(dir, "y"), /error: cannot write \(is a directory\)/);
+    expect(readFileSync(file, "utf8")).toBe("x");
+  });
+});

@@ -1,0 +1,48 @@
+// Output is not lost when a run is stopped (issue 25, item 7). In-process: how `run` flushes standard output — by
+// blocks into a pipe or file, at each newline on a terminal, at every write in the child of --timeout (which may be
+// killed while a Wasm loop holds its thread). Through the CLI: a Fern program that printed and loops forever on
+// the large-stack worker, sent SIGTERM, writes what it printed and exits 143. (`run --timeout` itself is timed, so
+// it is checked by hand: see the report of issue 25.)
+import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { StdoutOutput, type FlushMode } from "../../cli/run-command.ts";
+import { ROOT } from "../../util/root.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "futamura-stop-"));
+
+describe("run's standard output", () => {
+  it.each([
+    ["block", ["", "", "a\nb\nc"]],
+    ["line", ["", "a\nb\n", "a\nb\nc"]],
+    ["write", ["a", "a\nb\n", "a\nb\nc"]],
+  ] as [FlushMode, string[]][])("flushes by %s", (mode, seen) => {
+    const file = join(dir, `${mode}.out`);
+    const fd = openSync(file, "w");
+    const out = new StdoutOutput(false, mode, fd);
+    const written = () => readFileSync(file, "utf8");
+    out.write("a");
+    expect(written()).toBe(seen[0]);
+    out.write("\nb\n");
+    expect(written()).toBe(seen[1]);
+    out.write("c");
+    out.flush();
+    expect(written()).toBe(seen[2]);
+    closeSync(fd);
+  });
+
+  it("is written out on SIGTERM while a Fern program loops", async () => {
+    writeFileSync(join(dir, "loop.fern"), 'print("before");\nwhile (true) {}\n');
+    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", join(dir, "loop.fern")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FUTAMURA_RUN_FLUSH: "write" } });
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (stdout.includes("before")) child.kill("SIGTERM");
+    });
+    const status = await new Promise((resolve) => child.on("close", resolve));
+    expect(status).toBe(143);
+    expect(stdout).toBe("before\n");
+  }, 120_000);
+});
