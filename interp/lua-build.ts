@@ -5,18 +5,20 @@
 // adding a deb-src entry beside the system's Debian entry when there is none (as root; otherwise a one-line error
 // naming the commands). The patch is applied to a copy and must apply exactly (a clear error otherwise). A build is
 // cached in build/interp-lua/ by a hash of everything it reads (Lua's sources, the patch, the driver, the flags,
-// clang's version): a cache hit reads one file. Relies on interp/c-build.ts (clang) and util/.
+// clang's version): a cache hit reads one file. From an installed package (never written to), both folders are in the
+// project's cache folder instead (.futamura-cache/).
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { C_DIR, CLANG_PACKAGES, clangAvailable } from "./c-build.ts";
 import { UserError } from "../util/errors.ts";
-import { ROOT } from "../util/root.ts";
+import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
 
 export const LUA_DIR = join(ROOT, "interp", "lua");
-const SOURCE_ROOT = join(ROOT, "build", "lua-src");
-const BUILD_DIR = join(ROOT, "build", "interp-lua");
+const OUTPUT_ROOT = INSTALLED ? projectCacheDir() : join(ROOT, "build");
+const SOURCE_ROOT = join(OUTPUT_ROOT, "lua-src");
+const BUILD_DIR = join(OUTPUT_ROOT, "interp-lua");
 const PATCH = join(LUA_DIR, "lua-weval.patch");
 /** Files written here that every build compiles or includes. */
 const OWN_FILES = ["lua-wasi.h", "sjlj.s", "driver.c", "include/setjmp.h", "include/lua5.4-deb-multiarch.h"];
