@@ -138,8 +138,8 @@ export const FIGURES: Record<string, { file: string; render: (json: never) => st
 };
 
 /** The Lua table (bench/lua.ts's report) from `futamura bench --interp lua --peers --json docs/bench-lua.json`. */
-export function luaFigure(j: { meta: { date: string; node: string; v8: string; command: string; programs: LuaBenchProgram[]; notes: string[] }; rows: Row[] }): string {
-  return `${luaReport({ rows: j.rows, programs: j.meta.programs, notes: j.meta.notes })}\nNode ${j.meta.node} (V8 ${j.meta.v8}), run of ${j.meta.date.slice(0, 10)} on a shared 2-core VM under load; \`${j.meta.command}\`. From \`docs/bench-lua.json\`.`;
+export function luaFigure(j: { meta: { date: string; node: string; v8: string; load1?: number; command: string; programs: LuaBenchProgram[]; notes: string[] }; rows: Row[] }): string {
+  return `${luaReport({ rows: j.rows, programs: j.meta.programs, notes: j.meta.notes })}\nNode ${j.meta.node} (V8 ${j.meta.v8}), run of ${j.meta.date.slice(0, 10)} on a shared 2-core VM${j.meta.load1 === undefined ? " under load" : `, load average ${j.meta.load1} at its start`}; \`${j.meta.command}\`. From \`docs/bench-lua.json\`.`;
 }
 
 /** README's text with every figure block replaced by what its JSON gives now. */

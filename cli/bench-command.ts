@@ -9,6 +9,7 @@ import { benchCompileCommand, replacingNote, type BenchCompileFlags } from "./be
 import { rerunWithTimeout } from "./timeout.ts";
 import { LUA_BENCH_DIR, luaReport, runLuaBench } from "../bench/lua.ts";
 import { readdirSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/files.ts";
 
@@ -69,11 +70,12 @@ async function luaBenchCommand(programs: string[], opts: { quick?: boolean; runs
   const others = programs.filter((p) => !p.endsWith(".lua"));
   if (others.length) throw new UserError(`futamura bench: Lua programs are benchmarked on their own; not Lua: ${others.join(", ")}`);
   if (opts.train || (opts.engine && opts.engine.join() !== "v8")) throw new UserError("futamura bench: Lua programs run on V8 only, without --train");
+  const load1 = loadavg()[0]; // the machine's load when the run starts, kept with its figures
   const files = programs.length ? programs : readdirSync(LUA_BENCH_DIR).filter((f) => f.endsWith(".lua")).sort().map((f) => join(LUA_BENCH_DIR, f));
   const result = await runLuaBench({ programs: files, runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 5), warmups: opts.quick ? 1 : 2, peers: opts.peers });
   process.stdout.write(`${luaReport(result)}\n`);
   const json = opts.json ?? join("results", "bench-lua.json");
-  writeFileAtomic(json, `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`);
+  writeFileAtomic(json, `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, load1: Number(load1.toFixed(2)), command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`);
   process.stdout.write(`wrote ${json}\n`);
   return 0;
 }
