@@ -75,9 +75,12 @@ describe("the committed peer programs", () => {
     expect(r.runs_ms).toHaveLength(2);
   });
 
-  it.runIf(nativeLuas().some((l) => l.name === "luajit"))("luajit (Lua 5.1) runs the harness and prints whole numbers as Lua 5.4 does", () => {
+  // The peers are written as Lua 5.4 is (`//`, `<<`, math.tointeger where they fit): luajit runs those that are also
+  // Lua 5.1 and is left out of the others with a note (bench/main.ts), never an internal error.
+  it.runIf(nativeLuas().some((l) => l.name === "luajit"))("luajit (Lua 5.1) runs the harness and prints whole numbers as Lua 5.4 does; a 5.4-only peer fails in one line", () => {
     const r = runNativeLua("luajit", join(fixtures, "peers", "tiny.lua"), 1, 2);
     expect(r.output).toBe("599997\n55\n");
-    expect(runNativeLua("luajit", join(ROOT, "lang", "bench", "peers", "sort.lua"), 0, 1).output).toBe(loadFernFile(join(ROOT, "lang", "bench", "sort.fern")).expect.stdout);
+    expect(runNativeLua("luajit", join(ROOT, "lang", "bench", "peers", "fib.lua"), 0, 1).output).toBe(loadFernFile(join(ROOT, "lang", "bench", "fib.fern")).expect.stdout);
+    expect(() => runNativeLua("luajit", join(ROOT, "lang", "bench", "peers", "sort.lua"), 0, 1)).toThrow(/luajit/);
   });
 });

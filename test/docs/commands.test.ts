@@ -15,6 +15,7 @@ const SKIPPED: [RegExp, string][] = [
   [/^npm run bench(:compile)?$|^npx futamura bench\b/, "benchmarks take minutes; test/bench/*.test.ts runs each mode with --quick"],
   [/^npm run bench:c$/, "the C interpreter's benchmark takes a minute; test/interp/c.test.ts runs the same build and program path"],
   [/^apt-get install /, "installs Debian packages; .ci/run installs them when missing"],
+  [/^npm run test:package$/, "packs the package (rebuilding dist/, which the other tests run from); .ci/run runs it after npm test"],
   [/^npm run fuzz( -- --fern( --train)?)?$/, "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts"],
   [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
   [/…|\bprog\d?\.(asm|bin|fern|lua)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/, "a template with placeholders for the reader's own files"],

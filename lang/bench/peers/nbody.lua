@@ -61,6 +61,6 @@ local function advance(bodies, dt)
   end
 end
 offsetMomentum(bodies)
-print(math.floor(-energy(bodies) * 1000000000.0))
+print(math.tointeger(math.floor(-energy(bodies) * 1000000000.0)))
 for _ = 1, 20000 do advance(bodies, 0.01) end
-print(math.floor(-energy(bodies) * 1000000000.0))
+print(math.tointeger(math.floor(-energy(bodies) * 1000000000.0)))

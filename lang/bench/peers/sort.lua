@@ -1,6 +1,6 @@
 local function quicksort(a, lo, hi)
   while lo < hi do
-    local pivot = a[math.floor((lo + hi) / 2)]
+    local pivot = a[(lo + hi) // 2]
     local i, j = lo, hi
     while i <= j do
       while a[i] < pivot do i = i + 1 end

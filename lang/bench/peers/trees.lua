@@ -10,7 +10,7 @@ local minDepth, maxDepth = 4, 10
 print(check(make(maxDepth + 1)))
 local longLived = make(maxDepth)
 for depth = minDepth, maxDepth, 2 do
-  local iterations = math.floor(2 ^ (maxDepth - depth + minDepth))
+  local iterations = 1 << (maxDepth - depth + minDepth)
   local total = 0
   for _ = 1, iterations do total = total + check(make(depth)) end
   print(total)
