@@ -5,7 +5,6 @@
 // (realloc to tens of MB) and then makes a WASI call corrupts V8's heap (a crash later, in the GC or in unrelated
 // JavaScript objects); a plain C program that reallocs an array to 48 MB and then printf()s reproduces it, the same
 // module with these imports does not. Every call reads the memory afresh (it may have grown). Relies on node:fs.
-import { randomFillSync } from "node:crypto";
 import { readSync, writeSync } from "node:fs";
 
 export const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, NOSYS: 52, SPIPE: 70, NOTCAPABLE: 76 } as const;
@@ -25,6 +24,12 @@ export interface WasiShimOptions {
   /** Where fds 1 and 2 go: a file descriptor of this process, or a function receiving the bytes. */
   stdout?: number | ((bytes: Uint8Array) => void);
   stderr?: number | ((bytes: Uint8Array) => void);
+}
+
+/** Fill `bytes` with random values through Web Crypto (Node's global and a browser's alike, so the explorer's bundle
+ *  needs no node:crypto), at most 64 KiB per call as getRandomValues allows. */
+function randomFill(bytes: Uint8Array<ArrayBuffer>): void {
+  for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
 }
 
 export class WasiShim {
@@ -82,7 +87,7 @@ export class WasiShim {
         this.view().setBigUint64(ptr, ns, true);
         return ERRNO.SUCCESS;
       },
-      random_get: (buf: number, len: number) => (randomFillSync(this.bytes(), buf, len), ERRNO.SUCCESS),
+      random_get: (buf: number, len: number) => (randomFill(this.bytes().subarray(buf, buf + len) as Uint8Array<ArrayBuffer>), ERRNO.SUCCESS),
       sched_yield: () => ERRNO.SUCCESS,
       proc_exit: (code: number) => {
         throw new WasiExit(code);

@@ -1,10 +1,6 @@
-// node:wasi for the stages that run WASI modules (snapshot's init, interp/wasi.ts's commands): loaded on first use
-// with its "experimental feature" warning left out (it is expected here, and would follow every command's output),
-// and standard input given as bytes through a temporary file, since node:wasi takes file descriptors.
-// Relies on node:wasi and node:fs.
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// node:wasi for bench/c-interp.ts, loaded on first use with its "experimental feature" warning left out (it is
+// expected there, and would follow the benchmark's output). The stages (snapshot's init, interp/wasi.ts's commands)
+// run WASI modules on util/wasi-shim.ts instead: node:wasi corrupts V8's heap after a module's memory grows (Node 20).
 
 let loaded: typeof import("node:wasi") | undefined;
 
@@ -20,19 +16,4 @@ export async function loadNodeWasi(): Promise<typeof import("node:wasi")> {
     process.emitWarning = emit;
   }
   return loaded;
-}
-
-/** A file descriptor that reads `bytes` (a temporary file, removed on close), for WASI's standard input. */
-export function bytesAsFd(bytes: Uint8Array): { fd: number; close(): void } {
-  const dir = mkdtempSync(join(tmpdir(), "futamura-stdin-"));
-  const path = join(dir, "stdin");
-  writeFileSync(path, bytes);
-  const fd = openSync(path, "r");
-  return {
-    fd,
-    close() {
-      closeSync(fd);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
