@@ -6,6 +6,7 @@ import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
+import { writeGenerated } from "../pipeline/generated.ts";
 import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, withManifestSection, withProgramSection, type Program } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot } from "../snapshot/index.ts";
@@ -139,7 +140,8 @@ function resolveInterpreterManifest(spec: string) {
   return r.manifest;
 }
 
-/** `futamura build-interp [manifest|entry.ts|NAME…]`: build and check interpreters (default: every known one). */
+/** `futamura build-interp [manifest|entry.ts|NAME…]`: rewrite stale generated constants, then build and check
+ *  interpreters (default: every known one). */
 export async function buildInterpCommand(specs: string[], opts: { force?: boolean }): Promise<number> {
   const manifests = specs.length
     ? specs.map((s) => {
@@ -148,6 +150,7 @@ export async function buildInterpCommand(specs: string[], opts: { force?: boolea
         return r.manifest;
       })
     : knownManifests();
+  for (const path of writeGenerated()) process.stdout.write(`${path}: regenerated from its opcode table\n`);
   for (const m of manifests) {
     const t = performance.now();
     const built = await buildInterpreter(m, { force: opts.force });

@@ -4,16 +4,14 @@
 // checks the result: the exports and their types, every import against the host ABI and the manifest, and that
 // every function decodes in futamura's IR (the Wasm features the specializer reads). Results are cached beside
 // the manifest's `out`, keyed by a hash of the entry's folder, the manifest, this file and the compiler version, so
-// tests and the CLI can call buildInterpreter freely. Before building it rewrites the built-in interpreters'
-// generated opcode constants.
+// tests and the CLI can call buildInterpreter freely. The built-in interpreters' generated opcode constants are
+// compiled as committed (pipeline/generated.ts writes and checks them).
 // Relies on assemblyscript/asc, binaryen, interp/manifest.ts, interp/host.ts, specializer/ssa (decoding).
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { toyOpcodesAssemblyScript } from "../bytecode/gen-as-constants.ts";
-import { fernOpcodesAssemblyScript } from "../lang/gen-as-constants.ts";
 import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
 import { decodeModule, type WasmModuleInfo } from "../specializer/ssa/module.ts";
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
@@ -49,27 +47,6 @@ export interface BuiltInterpreter {
   path: string;
 }
 
-/** The generated constants files' paths and up-to-date contents. */
-export function generatedFiles(): { path: string; content: string }[] {
-  return [
-    { path: join(AS_DIR, "toy-opcodes.ts"), content: toyOpcodesAssemblyScript() },
-    { path: join(AS_DIR, "fern-opcodes.ts"), content: fernOpcodesAssemblyScript() },
-  ];
-}
-
-export function toyOpcodesFile(): { path: string; content: string } {
-  return generatedFiles()[0];
-}
-
-/** Rewrite the generated constants when stale; with `regenerate: false`, a stale file is an error instead. */
-function refreshGenerated(regenerate: boolean): void {
-  for (const { path, content } of generatedFiles()) {
-    if (existsSync(path) && readFileSync(path, "utf8") === content) continue;
-    if (!regenerate) throw new Error(`${relative(ROOT, path)} is out of date with its opcode table: run \`npm run build:interp\``);
-    writeFileSync(path, content);
-  }
-}
-
 function sourceHash(m: Manifest): string {
   const h = createHash("sha256");
   const dir = dirname(m.entry);
@@ -98,7 +75,7 @@ export function buildClangVariant(variant: string, m?: Manifest): { wasm: Uint8A
 }
 
 /** Build (or reuse) an interpreter module: a built-in one by name, or any manifest. */
-export async function buildInterpreter(which: string | Manifest = "toy", opts: { regenerate?: boolean; force?: boolean; onProgress?: ProgressCallback } = {}): Promise<BuiltInterpreter> {
+export async function buildInterpreter(which: string | Manifest = "toy", opts: { force?: boolean; onProgress?: ProgressCallback } = {}): Promise<BuiltInterpreter> {
   let m = typeof which === "string" ? builtinManifest(which) : which;
   if (m.clang) {
     const built = buildClangVariant(m.clang.variant, m);
@@ -109,7 +86,7 @@ export async function buildInterpreter(which: string | Manifest = "toy", opts: {
     // they are, or build a missing one into the project's cache folder.
     if (!opts.force && existsSync(m.out)) return { name: m.name, wasm: new Uint8Array(readFileSync(m.out)), path: m.out };
     m = { ...m, out: join(projectCacheDir(), "interp", basename(m.out)) };
-  } else if (m.entry.startsWith(AS_DIR)) refreshGenerated(opts.regenerate ?? true);
+  }
   const path = m.out;
   const stamp = `${path}.hash`;
   const hash = sourceHash(m);

@@ -1,13 +1,12 @@
 // Builds the C interpreter (interp/c/toy.c) with Debian's clang for wasm32-wasi, in the variants the tests and the
 // benchmark use, cached in build/interp-c/ by a hash of the sources, the flags and clang's version (a build is
-// ~0.2 s; a cache hit reads one file). Before building it rewrites interp/c/toy-opcodes.h from the opcode table.
+// ~0.2 s; a cache hit reads one file). interp/c/toy-opcodes.h is generated (pipeline/generated.ts).
 // Needs `clang`, `wasm-ld`, wasi-libc and the wasm32 compiler runtime: `apt-get install -y clang lld wasi-libc
-// libclang-rt-dev-wasm32`. Relies on bytecode/gen-as-constants.ts.
+// libclang-rt-dev-wasm32`.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { toyOpcodesC } from "../bytecode/gen-as-constants.ts";
 import { UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
 
@@ -26,10 +25,6 @@ export const C_VARIANTS = {
 
 export type CVariant = keyof typeof C_VARIANTS;
 
-export function toyOpcodesHeader(): { path: string; content: string } {
-  return { path: join(C_DIR, "toy-opcodes.h"), content: toyOpcodesC() };
-}
-
 let clangVersion: string | undefined;
 
 /** clang's version line, or a UserError saying what to install. */
@@ -45,8 +40,6 @@ export function clangAvailable(): string {
 
 /** Build (or reuse) a variant of the C interpreter; returns its bytes and path. */
 export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Array; path: string } {
-  const header = toyOpcodesHeader();
-  if (!existsSync(header.path) || readFileSync(header.path, "utf8") !== header.content) writeFileSync(header.path, header.content);
   const flags = C_VARIANTS[variant];
   const h = createHash("sha256").update(clangAvailable()).update(flags.join(" "));
   for (const f of ["toy.c", "weval.h", "toy-opcodes.h"]) h.update(f).update(readFileSync(join(C_DIR, f)));

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { OPCODES, OPCODE_BY_CODE, OPCODE_BY_NAME, instructionSize } from "../../bytecode/opcodes.ts";
-import { toyOpcodesFile } from "../../interp/build.ts";
+import { generatedFiles } from "../../pipeline/generated.ts";
 
 describe("opcode table", () => {
   it("has unique codes and names, and the seed's ten instructions", () => {
@@ -23,7 +23,7 @@ describe("opcode table", () => {
   });
 
   it("matches the committed AssemblyScript constants (regenerate with `npm run build:interp`)", () => {
-    const { path, content } = toyOpcodesFile();
+    const { path, content } = generatedFiles().find((f) => f.path.endsWith("toy-opcodes.ts"))!;
     expect(readFileSync(path, "utf8")).toBe(content);
     for (const o of OPCODES) expect(content).toContain(`export const OP_${o.name}: u8 = 0x${o.code.toString(16).padStart(2, "0")};`);
   });
