@@ -24,7 +24,7 @@ import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot as snapshotModule } from "../snapshot/index.ts";
 import { specializeModule, type SpecializeModuleResult } from "../specializer/index.ts";
 import { BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
 
 export { BinaryError, SourceError, UserError } from "../util/errors.ts";
@@ -169,7 +169,7 @@ export async function time(file: string, opts: BuildOptions & { runs?: number; w
     for (const side of [0, 1] as const) {
       const t = performance.now();
       const o = await runOutcome(modules[side], hosted);
-      if (o.hostError) throw new Error(`${file}: the ${side ? "wevaled" : "interpreted"} run failed outside the program: ${o.error}`);
+      if (o.hostError) throw new InternalError(`${file}: the ${side ? "wevaled" : "interpreted"} run failed outside the program: ${o.error}`);
       if (k >= warmups) times[side].push(performance.now() - t);
     }
   }

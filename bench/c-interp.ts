@@ -15,6 +15,7 @@ import { ROOT } from "../util/root.ts";
 import { loadNodeWasi } from "../util/wasi.ts";
 import { limitModule } from "./limit.ts";
 import { summarize, type Row } from "./stats.ts";
+import { InternalError } from "../util/errors.ts";
 
 const runsArg = process.argv.indexOf("--runs");
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -35,7 +36,7 @@ const program = loadProgramFile(join(ROOT, "bytecode", "programs", "sum.asm"));
 const interp = buildCInterpreter("toy-c");
 const built = await buildProgram(interp.wasm, program.bytes, { cache: false });
 const aborted = built.specialize?.requests.filter((r) => r.aborted) ?? [];
-if (aborted.length) throw new Error(`not specialized: ${aborted.map((r) => r.aborted).join("; ")}`);
+if (aborted.length) throw new InternalError(`not specialized: ${aborted.map((r) => r.aborted).join("; ")}`);
 const limit = (await WebAssembly.instantiate((await limitModule()) as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
 const variants: { name: Row["variant"]; call: () => bigint; runs: number }[] = [
   { name: "wevaled", call: await runExport(built.wasm), runs },
@@ -51,11 +52,11 @@ for (let i = 0; i < runs; i++) {
     const t = performance.now();
     const r = v.call();
     times.get(v.name)!.push(performance.now() - t);
-    if (String(r) !== results.get(v.name)) throw new Error(`${v.name}: result changed`);
+    if (String(r) !== results.get(v.name)) throw new InternalError(`${v.name}: result changed`);
   }
 }
 const want = "5000000050000000";
-for (const [name, r] of results) if (r !== want) throw new Error(`${name} returned ${r}, expected ${want}`);
+for (const [name, r] of results) if (r !== want) throw new InternalError(`${name} returned ${r}, expected ${want}`);
 const rows = variants.map((v) => summarize({ program: "sum-to-100M (C interpreter)", variant: v.name, engine: "v8", tier: "warm (TurboFan)", runs_ms: times.get(v.name)!, result: results.get(v.name)! }));
 const med = (name: string) => rows.find((r) => r.variant === name)!.median_ms;
 const report = {

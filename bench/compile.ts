@@ -17,6 +17,7 @@ import type { CompileChildSpec, CompileMeasurement } from "./compile-child.ts"; 
 import { programName, SERIES, type SeriesName } from "./compile-programs.ts";
 import { scaling, TARGET_PER_10X, writeCompileReports, type CompileMeta, type CompileRow, type Scaling } from "./compile-report.ts";
 import { Progress } from "./progress.ts";
+import { UserError } from "../util/errors.ts";
 
 export interface CompileBenchOptions {
   /** Only the smallest size of each series (multiplier 1). */
@@ -117,7 +118,7 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
         progress.step(`${program} (${size} ${s.unit})`);
         const file = join(progDir, `${program}.${s.ext}`);
         try {
-          if (size < s.min) throw new Error(`${s.name} needs at least ${s.min} ${s.unit}`);
+          if (size < s.min) throw new UserError(`${s.name} needs at least ${s.min} ${s.unit}`);
           const source = s.source(size);
           writeFileSync(file, source);
           await loadProgram(builtinManifest(s.interpreter), file); // a source the front end refuses is unsupported

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatMs, spread, type Row } from "./stats.ts";
 import { luaReport, type LuaBenchProgram } from "./lua.ts";
+import { InternalError } from "../util/errors.ts";
 
 interface BenchJson {
   meta: { date: string; node: string; v8: string; cpus: string; runs: number; coldRuns: number; interleaved?: string; command?: string; notes: string[] };
@@ -150,7 +151,7 @@ export function withFigures(readme: string, root: string): string {
     const end = `<!-- /figures:${name} -->`;
     const a = out.indexOf(start);
     const b = out.indexOf(end);
-    if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} block`);
+    if (a < 0 || b < a) throw new InternalError(`README.md has no ${start} … ${end} block`);
     const body = render(JSON.parse(readFileSync(join(root, file), "utf8")) as never);
     out = `${out.slice(0, a + start.length)}\n${body}\n${out.slice(b)}`;
   }

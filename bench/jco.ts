@@ -12,6 +12,7 @@ import type { Progress } from "./progress.ts";
 import type { BenchProgram } from "./programs.ts";
 import { summarize, type Row } from "./stats.ts";
 import { wasiCommand } from "./wasi-command.ts";
+import { InternalError } from "../util/errors.ts";
 
 /** jco's CLI script, wherever npm put the optional package (this repository's node_modules, or the project's). */
 const JCO = (() => {
@@ -29,7 +30,7 @@ export function jcoAvailability(): string | undefined {
 
 function jco(args: string[]): void {
   const r = spawnSync(process.execPath, [JCO, ...args], { cwd: ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`jco ${args[0]} failed: ${r.stderr || r.stdout}`);
+  if (r.status !== 0) throw new InternalError(`jco ${args[0]} failed: ${r.stderr || r.stdout}`);
 }
 
 export async function jcoRows(
@@ -51,9 +52,9 @@ export async function jcoRows(
     ctx.progress.step(`jco run ${variant}`);
     const child = join(ROOT, "dist", "bench", "jco-child.js");
     const r = spawnSync(process.execPath, [child, join(dir, "js", "component.js"), String(ctx.warmups), String(ctx.runs)], { encoding: "utf8", maxBuffer: 1 << 26, timeout: 300_000 });
-    if (r.status !== 0) throw new Error(`jco ${variant} run failed: ${r.stderr}`);
+    if (r.status !== 0) throw new InternalError(`jco ${variant} run failed: ${r.stderr}`);
     const calls = 1 + ctx.warmups + ctx.runs;
-    if (r.stdout !== expectedStdout.repeat(calls)) throw new Error(`jco ${variant}: output ${JSON.stringify(r.stdout.slice(0, 200))} differs from V8's ${JSON.stringify(expectedStdout)} x${calls}`);
+    if (r.stdout !== expectedStdout.repeat(calls)) throw new InternalError(`jco ${variant}: output ${JSON.stringify(r.stdout.slice(0, 200))} differs from V8's ${JSON.stringify(expectedStdout)} x${calls}`);
     const timing = JSON.parse(r.stderr.trim().split("\n").pop()!) as { cold_ms: number; warm_ms: number[] };
     const result = bp.expected;
     rows.push(summarize({ program: bp.name, variant, engine: "jco", tier: "cold (first call)", runs_ms: [timing.cold_ms], result }));

@@ -1,6 +1,7 @@
 // The physical limit: sum-to-N written directly as a Wasm function (i64 loop, no interpreter, no memory), built
 // with binaryen from text. What a perfect compiler of the toy program would emit. Relies on util/binaryen.ts.
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
+import { InternalError } from "../util/errors.ts";
 
 export const LIMIT_WAT = `(module
   (func (export "sum") (param $n i64) (result i64)
@@ -15,7 +16,7 @@ export async function limitModule(): Promise<Uint8Array> {
   const b = await loadBinaryen();
   const mod = withFeatures(b, b.parseText(LIMIT_WAT));
   try {
-    if (!mod.validate()) throw new Error("limit module does not validate");
+    if (!mod.validate()) throw new InternalError("limit module does not validate");
     return mod.emitBinary();
   } finally {
     mod.dispose();

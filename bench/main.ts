@@ -18,6 +18,7 @@ import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts
 import { Progress } from "./progress.ts";
 import { writeReports, type BenchMeta } from "./report.ts";
 import { summarize, type Row } from "./stats.ts";
+import { InternalError } from "../util/errors.ts";
 
 export interface BenchOptions {
   /** Programs to run (any interpreter's); default sum-to-100M. */
@@ -56,7 +57,7 @@ interface Variant {
 function coldRun(spec: ColdSpec): { ms: number; result: string } {
   const child = join(ROOT, "dist", "bench", "cold-child.js");
   const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8", timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`cold run failed (${spec.kind}): ${r.stderr}`);
+  if (r.status !== 0) throw new InternalError(`cold run failed (${spec.kind}): ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
@@ -175,7 +176,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       for (const peer of peers) variants.push({ name: peer.name, warm: peer.warm });
       const expected = bp.expected;
       const check = (v: string, result: string) => {
-        if (result !== expected) throw new Error(`${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
+        if (result !== expected) throw new InternalError(`${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
       };
 
       // Cold: one fresh process per run, interleaved across variants (run 1 of each, then run 2 of each, …) so a
@@ -211,7 +212,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         let r: ReturnType<typeof runNativeLua>;
         try {
           r = runNativeLua(lua.command, luaFile!, warmups, runs);
-          if (lua.name === "luajit" && r.output !== expected) throw new Error(`it prints ${JSON.stringify(r.output.slice(0, 60))}, expected ${JSON.stringify(expected.slice(0, 60))}`);
+          if (lua.name === "luajit" && r.output !== expected) throw new InternalError(`it prints ${JSON.stringify(r.output.slice(0, 60))}, expected ${JSON.stringify(expected.slice(0, 60))}`);
         } catch (e) {
           if (lua.name !== "luajit") throw e;
           const note = `${bp.name}: no luajit row: luajit (Lua 5.1) cannot run ${basename(luaFile!)} as Lua 5.4 does (${(e as Error).message.split("\n")[0]})`;

@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
 
 export type PeerName = "js" | "quickjs" | "lua-wasm" | "lua" | "luajit";
@@ -82,7 +82,7 @@ function quickjsPeer(source: string, file: string): InProcessPeer {
       };
       const define = `globalThis.__out = []; globalThis.print = (...a) => { __out.push(a.join(" ")); };\nglobalThis.__main = function () {\n${source}\n};`;
       evaluate(define, (m) => new UserError(`${file}: QuickJS: ${m}`));
-      return () => evaluate(`__out = []; __main(); __out.map((l) => l + "\\n").join("")`, (m) => new Error(`${file} in QuickJS: ${m}`));
+      return () => evaluate(`__out = []; __main(); __out.map((l) => l + "\\n").join("")`, (m) => new InternalError(`${file} in QuickJS: ${m}`));
     },
     dispose: () => dispose(),
   };
@@ -186,7 +186,7 @@ export function runNativeLua(command: string, luaFile: string, warmups: number, 
   try {
     writeFileSync(join(dir, "harness.lua"), NATIVE_HARNESS);
     const r = spawnSync(command, [join(dir, "harness.lua"), luaFile, String(warmups), String(runs)], { encoding: "utf8", timeout: 600_000 });
-    if (r.status !== 0) throw new Error(`${command} ${luaFile} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
+    if (r.status !== 0) throw new InternalError(`${command} ${luaFile} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
     const at = r.stdout.lastIndexOf("TIMES ");
     return { output: r.stdout.slice(0, at), runs_ms: r.stdout.slice(at + 6).trim().split(/\s+/).map(Number) };
   } finally {

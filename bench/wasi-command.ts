@@ -9,6 +9,7 @@ import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { ModuleNames } from "../specializer/ssa/backend.ts";
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { stubBehaviour } from "../abi/weval.ts";
+import { InternalError } from "../util/errors.ts";
 
 /** Pages the wrapper grows for itself: one scratch page for I/O, the rest for cabi_realloc. */
 const OWN_PAGES = 32;
@@ -88,7 +89,7 @@ export async function wasiCommand(toyModule: Uint8Array): Promise<Uint8Array> {
         );
       } else if (module === "futamura" && name === "trace") replace(fn.index, () => mod.nop());
       else if (module === "futamura" || module === "env") replace(fn.index, () => mod.unreachable());
-      else if (module !== "wasi_snapshot_preview1") throw new Error(`wasi-command: cannot provide import ${module}.${name}`);
+      else if (module !== "wasi_snapshot_preview1") throw new InternalError(`wasi-command: cannot provide import ${module}.${name}`);
     }
     // cabi_realloc(old, old_size, align, new_size): bump allocation in the wrapper's own pages.
     mod.addFunction(
@@ -107,10 +108,10 @@ export async function wasiCommand(toyModule: Uint8Array): Promise<Uint8Array> {
     );
     mod.addFunctionExport("cabi_realloc", "cabi_realloc");
     const run = info.exports.find((e) => e.name === "run" && e.kind === "func");
-    if (!run) throw new Error("wasi-command: the module exports no `run`");
+    if (!run) throw new InternalError("wasi-command: the module exports no `run`");
     mod.addFunction("wasi._start", none, none, [], mod.drop(mod.call(names.functions[run.index], [], i64)));
     mod.addFunctionExport("wasi._start", "_start");
-    if (!mod.validate()) throw new Error("wasi-command: binaryen rejected the wrapped module");
+    if (!mod.validate()) throw new InternalError("wasi-command: binaryen rejected the wrapped module");
     return mod.emitBinary();
   } finally {
     mod.dispose();

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { ProgramHost } from "../interp/host.ts";
 import type { LoadedProgram } from "../interp/loaded-program.ts";
-import { SourceError } from "../util/errors.ts";
+import { InternalError, SourceError } from "../util/errors.ts";
 import { sourceText } from "../util/text.ts";
 
 /** The opcodes, as interp/as/bf.ts numbers them. */
@@ -122,7 +122,7 @@ export function evaluateBrainfuck(code: BfInstruction[], input: Uint8Array = new
     }
     pc++;
   }
-  throw new Error(`the reference evaluator stopped after ${maxSteps} steps`);
+  throw new InternalError(`the reference evaluator stopped after ${maxSteps} steps`);
 }
 
 /** The host additions for bytecode alone (`futamura run out.wasm`: no source, so the error names the pc). */

@@ -3,6 +3,7 @@
 // `futamura build-interp` writes them and test/bytecode checks that the committed file matches. Relies on opcodes.ts and format.ts.
 import { HEADER, HEADER_SIZE, STRING_ENTRY_SIZE } from "./format.ts";
 import { OPCODES, instructionSize, operandOffsets } from "./opcodes.ts";
+import { InternalError } from "../util/errors.ts";
 
 export function toyOpcodesAssemblyScript(): string {
   const lines = [
@@ -42,7 +43,7 @@ export function toyOpcodesC(): string {
   ];
   let sizes = 0n;
   for (const op of OPCODES) {
-    if (instructionSize(op) > 15 || op.code > 15) throw new Error(`opcode ${op.name}: TOY_SIZES packs codes and sizes up to 15`);
+    if (instructionSize(op) > 15 || op.code > 15) throw new InternalError(`opcode ${op.name}: TOY_SIZES packs codes and sizes up to 15`);
     sizes |= BigInt(instructionSize(op)) << BigInt(op.code * 4);
     lines.push("", `/* ${op.name}${op.operands.length ? " " + op.operands.join(", ") : ""}: ${op.effect}. ${op.doc} */`);
     lines.push(`#define OP_${op.name} 0x${op.code.toString(16).padStart(2, "0")}`);

@@ -4,6 +4,7 @@
 // A fuel limit stops programs that do not halt. Relies on validator.ts and opcodes.ts.
 import { Op } from "./opcodes.ts";
 import type { LoadedProgram } from "./validator.ts";
+import { InternalError } from "../util/errors.ts";
 
 export interface ReferenceResult {
   stdout: string;
@@ -90,7 +91,7 @@ export function evaluate(p: LoadedProgram, fuel = Number.MAX_SAFE_INTEGER): Refe
       case HALT:
         return { stdout: out, halt: (BigInt(accHi) << 32n) | BigInt(accLo), steps };
       default:
-        throw new Error(`reference evaluator: opcode ${ops[i]} not handled`);
+        throw new InternalError(`reference evaluator: opcode ${ops[i]} not handled`);
     }
     i++;
   }

@@ -15,6 +15,7 @@
 // (imported by the worker: from dist/ as JavaScript, or from sources through tsx when this file runs from sources).
 import { Worker } from "node:worker_threads";
 import { ProgramExit, ProgramRuntimeError, type HostedProgram, type Output } from "./host.ts";
+import { InternalError } from "../util/errors.ts";
 
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 
@@ -92,10 +93,10 @@ function getWorker(): Worker {
         described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
       } catch (e) {
         // The loader's own bug, inside this event handler: the run's error (a host error), never an uncaught one.
-        return job.reject(e instanceof Error ? e : new Error(String(e)));
+        return job.reject(e instanceof Error ? e : new InternalError(String(e)));
       }
       job.reject(new ProgramRuntimeError(described ?? m.error, m.code, m.pc));
-    } else job.reject(new Error(m.error));
+    } else job.reject(new InternalError(m.error));
   });
   const failAll = (e: Error) => {
     for (const job of pending.values()) job.reject(e);
@@ -103,7 +104,7 @@ function getWorker(): Worker {
     worker = undefined;
   };
   w.on("error", failAll);
-  w.on("exit", (code) => failAll(new Error(`the interpreter's worker thread exited (code ${code})`)));
+  w.on("exit", (code) => failAll(new InternalError(`the interpreter's worker thread exited (code ${code})`)));
   worker = w;
   return w;
 }

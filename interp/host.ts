@@ -134,7 +134,7 @@ export class InterpreterHost {
     };
     const writeBytes = (bytes: Uint8Array) => (out.writeBytes ? out.writeBytes(bytes) : out.write(new TextDecoder().decode(bytes)));
     const intrinsicOutsideSpecialization = (name: string) => () => {
-      throw new Error(`weval intrinsic '${name}' called in an unspecialized module (a specializable body ran unspecialized)`);
+      throw new InternalError(`weval intrinsic '${name}' called in an unspecialized module (a specializable body ran unspecialized)`);
     };
     const ctx: HostContext = { memory: () => mem().buffer, write: (t) => out.write(t), writeBytes };
     this.imports = {
@@ -161,7 +161,7 @@ export class InterpreterHost {
       },
       env: {
         abort: (_msg: number, _file: number, line: number, col: number) => {
-          throw new Error(`interpreter aborted (AssemblyScript abort at ${line}:${col}: out of memory?)`);
+          throw new InternalError(`interpreter aborted (AssemblyScript abort at ${line}:${col}: out of memory?)`);
         },
       },
       // Stubs (interp/weval-stubs.ts, as weval's lib/weval-stubs.wat): contexts and state writes do nothing,

@@ -7,6 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { DEEP_STACK_MB } from "./deep-run.ts";
 import type { WasiRunOptions, WasiRunResult } from "./wasi.ts";
+import { InternalError } from "../util/errors.ts";
 
 const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 
@@ -41,7 +42,7 @@ function getWorker(): Worker {
     // A trap stays a trap (the callers report it as the module's); V8's own stack overflow says what ran out.
     if (m.trap) job.reject(new WebAssembly.RuntimeError(m.error));
     else if (m.stackOverflow) job.reject(new WebAssembly.RuntimeError(`stack overflow (the native stack is exhausted: ${m.error})`));
-    else job.reject(new Error(m.error));
+    else job.reject(new InternalError(m.error ?? "the WASI worker failed"));
   });
   const failAll = (e: Error) => {
     for (const job of pending.values()) job.reject(e);
@@ -49,7 +50,7 @@ function getWorker(): Worker {
     worker = undefined;
   };
   w.on("error", failAll);
-  w.on("exit", (code) => failAll(new Error(`the WASI worker thread exited (code ${code})`)));
+  w.on("exit", (code) => failAll(new InternalError(`the WASI worker thread exited (code ${code})`)));
   worker = w;
   return w;
 }

@@ -16,7 +16,7 @@
 // in a condition as two jumps), `x = x ± k` and `x = x + y` on locals (`INCR`, `INCR_L`) and an index that is a local (`INDEX_L`); with
 // `superinstructions: false` the compiler emits the plain stack code they stand for.
 // Errors carry file:line:col. Relies on ast.ts and opcodes.ts.
-import { SourceError } from "../util/errors.ts";
+import { InternalError, SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
 import { ALLOCATING_BUILTINS, stringFreeExpr, stringFreeNames } from "./string-free.ts";
 import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK, fusedForms, jumpForms, type FusedForms } from "./opcodes.ts";
@@ -261,7 +261,7 @@ class FunctionCompiler {
   /** Every path into `pc` must arrive with the same stack depth. */
   checkDepth(pc: number, depth: number): void {
     const known = this.labelDepth.get(pc);
-    if (known !== undefined && known !== depth) throw new Error(`compiler bug: stack depth ${depth} vs ${known} at pc ${pc}`);
+    if (known !== undefined && known !== depth) throw new InternalError(`the compiler counted stack depth ${depth} vs ${known} at pc ${pc}`);
     this.labelDepth.set(pc, depth);
   }
 

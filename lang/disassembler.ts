@@ -2,6 +2,7 @@
 // `CALL 1 2`, `INT 42`). Used by explorer/ for the bytecode listing; browser-safe. Relies on opcodes.ts, the one
 // opcode table the compiler and the interpreter share.
 import { FERN_BY_CODE, FERN_OPERAND_SIZE } from "./opcodes.ts";
+import { InternalError } from "../util/errors.ts";
 
 export interface FernInstruction {
   pc: number;
@@ -15,10 +16,10 @@ export function disassembleFern(code: Uint8Array): FernInstruction[] {
   const out: FernInstruction[] = [];
   for (let pc = 0; pc < code.length; ) {
     const op = FERN_BY_CODE.get(code[pc]);
-    if (!op) throw new Error(`fern code: unknown opcode 0x${code[pc].toString(16)} at pc ${pc}`);
+    if (!op) throw new InternalError(`fern code: unknown opcode 0x${code[pc].toString(16)} at pc ${pc}`);
     let at = pc + 1;
     const operands = op.operands.map((kind) => {
-      if (at + FERN_OPERAND_SIZE[kind] > code.length) throw new Error(`fern code: ${op.name} at pc ${pc} is cut short`);
+      if (at + FERN_OPERAND_SIZE[kind] > code.length) throw new InternalError(`fern code: ${op.name} at pc ${pc} is cut short`);
       const v = kind === "i64" ? view.getBigInt64(at, true) : kind === "f64" ? view.getFloat64(at, true) : kind === "u32" ? view.getUint32(at, true) : kind === "u16" ? view.getUint16(at, true) : view.getUint8(at);
       at += FERN_OPERAND_SIZE[kind];
       return v;

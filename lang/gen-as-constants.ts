@@ -1,17 +1,18 @@
 // Generates interp/as/fern-opcodes.ts from lang/opcodes.ts (opcodes, operand offsets, sizes, value tags, error
 // kinds, built-in ids, the program and function headers), so the interpreter restates nothing by hand. Relies on lang/opcodes.ts.
 import { FERN_BUILTINS, FERN_BY_NAME, FERN_ERRORS, FERN_OPCODES, FERN_OPERAND_SIZE, FEEDBACK, FUNC_HEADER, FUSED_BASE, JUMP_BASE, PROGRAM_HEADER, TAG, fernInstructionSize } from "./opcodes.ts";
+import { InternalError } from "../util/errors.ts";
 
 /** The interpreter finds a fused form's plain operator as OP_ADD + k (k < 5) or OP_LT + k - 5: check the table
  *  still numbers them that way, and that no form's range overlaps another opcode's. */
 function checkFusedNumbering(): void {
   const code = (name: string) => FERN_BY_NAME.get(name)!.code;
   const plain = ["ADD", "SUB", "MUL", "DIV", "MOD"].every((n, k) => code(n) === code("ADD") + k) && ["LT", "LE", "GT", "GE", "EQ", "NE"].every((n, k) => code(n) === code("LT") + k);
-  if (!plain) throw new Error("lang/opcodes.ts: ADD..MOD and LT..NE must be numbered consecutively (interp/as/fern.ts relies on it)");
-  if (TAG.float !== TAG.int + 1) throw new Error("lang/opcodes.ts: the int and float tags must be consecutive (interp/as/fern.ts's isNumber is one compare)");
+  if (!plain) throw new InternalError("lang/opcodes.ts: ADD..MOD and LT..NE must be numbered consecutively (interp/as/fern.ts relies on it)");
+  if (TAG.float !== TAG.int + 1) throw new InternalError("lang/opcodes.ts: the int and float tags must be consecutive (interp/as/fern.ts's isNumber is one compare)");
   for (const [base, width, mask] of [...Object.values(FUSED_BASE).map((b) => [b, 11, 0xf0]), ...Object.values(JUMP_BASE).map((b) => [b, 6, 0xf8])]) {
-    if ((base & mask) !== base) throw new Error(`lang/opcodes.ts: fused base 0x${base.toString(16)} is not aligned`);
-    for (const op of FERN_OPCODES) if ((op.code & mask) === base && op.code - base >= width) throw new Error(`lang/opcodes.ts: ${op.name} is inside a fused form's range`);
+    if ((base & mask) !== base) throw new InternalError(`lang/opcodes.ts: fused base 0x${base.toString(16)} is not aligned`);
+    for (const op of FERN_OPCODES) if ((op.code & mask) === base && op.code - base >= width) throw new InternalError(`lang/opcodes.ts: ${op.name} is inside a fused form's range`);
   }
 }
 

@@ -9,7 +9,7 @@
 // hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { appendDataSegments } from "../util/wasm-binary.ts";
 import { emitFunction, ModuleNames } from "./ssa/backend.ts";
 import { buildFunctionIR } from "./ssa/frontend.ts";
@@ -278,7 +278,7 @@ async function rewriteModule(
     const added: { name: string; plan: OptimizePlan }[] = [];
     // The new functions' names and types first: specialized code calls them directly by the indices
     // linked-requests.ts planned (the module's function count, then one each in request order).
-    if (names.functions.length !== info.functions.length) throw new Error(`binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`);
+    if (names.functions.length !== info.functions.length) throw new InternalError(`binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`);
     results.forEach((r, i) => {
       if (!r.body) return;
       names.functions.push(`weval.specialized.${r.req.userId}.${i}`);
@@ -289,7 +289,7 @@ async function rewriteModule(
       const name = `weval.specialized.${r.req.userId}.${i}`;
       emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks);
       added.push({ name, plan: r.stats.optimize ?? "none" });
-      if (r.stats.tableIndex !== next++) throw new Error(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
+      if (r.stats.tableIndex !== next++) throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
     });
     if (added.length) {
       const tableName = names.tables[0];
@@ -321,7 +321,7 @@ async function rewriteModule(
     }
     // Only the new functions are optimized: the rest of the module is the interpreter as asc already optimized it
     // (whole-module -O3 took ~10x longer and changed nothing on the hot path).
-    if (!mod.validate()) throw new Error("binaryen rejected the specialized module (a bug in futamura's specializer)");
+    if (!mod.validate()) throw new InternalError("binaryen rejected the specialized module");
     const rawBytes = opts.reportRawSize ? mod.emitBinary().length : undefined;
     b.setOptimizeLevel(optimizeLevel);
     b.setShrinkLevel(0);
@@ -337,7 +337,7 @@ async function rewriteModule(
     // is left). Run after the optimization, when inlined bodies no longer sit in blocks of their own. calls.fern,
     // trained: 1.45 -> 1.24 ms; one linear pass over the module.
     if (optimizeLevel > 0 && inlinedAny) mod.runPasses(["simplify-globals"]);
-    if (optimizeLevel > 0 && !mod.validate()) throw new Error("binaryen's optimizer made an invalid module (a bug in futamura or binaryen)");
+    if (optimizeLevel > 0 && !mod.validate()) throw new InternalError("binaryen's optimizer made an invalid module (a bug in futamura or binaryen)");
     let wasm = mod.emitBinary();
     // Memory: slots, unlinked requests, the is-wevaled flag — as data segments laid over the snapshot's.
     const patched = memory.slice();
@@ -354,7 +354,7 @@ async function rewriteModule(
     for (const at of touched) patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
     if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
     wasm = appendDataSegments(wasm, patches);
-    if (!WebAssembly.validate(wasm as BufferSource)) throw new Error("the specialized module does not validate in V8 (a bug in futamura's specializer)");
+    if (!WebAssembly.validate(wasm as BufferSource)) throw new InternalError("the specialized module does not validate in V8");
     return { wasm, rawBytes };
   } finally {
     mod.dispose();

@@ -5,11 +5,12 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { InternalError } from "../util/errors.ts";
 
 function findRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "asconfig.json"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`cannot find the futamura repository root above ${start}`);
+    if (dirname(dir) === dir) throw new InternalError(`cannot find the futamura repository root above ${start}`);
   }
 }
 

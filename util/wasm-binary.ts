@@ -107,11 +107,21 @@ export class ByteWriter {
   }
 }
 
+/** A module the decoder cannot read (malformed, or using what futamura does not read). Not one of the three kinds
+ *  itself: the entry points turn it into a UserError naming the module (specializer/index.ts), or an abort when one
+ *  function of a request cannot be read. */
+export class WasmDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WasmDecodeError";
+  }
+}
+
 export function readUleb(bytes: Uint8Array, at: number): { value: number; next: number } {
   let result = 0;
   let shift = 0;
   for (;;) {
-    if (at >= bytes.length) throw new Error("truncated LEB128");
+    if (at >= bytes.length) throw new WasmDecodeError(`truncated LEB128 at byte ${at}`);
     const b = bytes[at++];
     result += (b & 0x7f) * 2 ** shift;
     shift += 7;
@@ -128,12 +138,12 @@ export interface Section {
 export const SECTION = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, start: 8, element: 9, code: 10, data: 11, dataCount: 12 } as const;
 
 export function splitSections(wasm: Uint8Array): Section[] {
-  if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new Error("not a Wasm module (bad magic)");
+  if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new WasmDecodeError("not a Wasm module (bad magic)");
   const sections: Section[] = [];
   for (let at = 8; at < wasm.length; ) {
     const id = wasm[at];
     const { value: size, next } = readUleb(wasm, at + 1);
-    if (next + size > wasm.length) throw new Error(`section ${id} at byte ${at} runs past the end of the module`);
+    if (next + size > wasm.length) throw new WasmDecodeError(`section ${id} at byte ${at} runs past the end of the module`);
     sections.push({ id, payload: wasm.subarray(next, next + size) });
     at = next + size;
   }

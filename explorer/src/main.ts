@@ -19,6 +19,7 @@ import { startTour } from "./tour.ts";
 import { verdict } from "./verdict.ts";
 import { explore, finalText, layoutSvg, stopAll, Stopped, timedRun, warmUp, wasmText } from "./workers.ts";
 import { ZoomPane } from "./zoom.ts";
+import { UserError } from "../../util/errors.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {
@@ -78,7 +79,7 @@ function interpreter(language: Language, name: string): Promise<Uint8Array> {
   let bytes = interpreterBytes.get(spec.name);
   if (!bytes) {
     bytes = fetch(spec.url).then(async (res) => {
-      if (!res.ok) throw new Error(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
+      if (!res.ok) throw new UserError(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
       return new Uint8Array(await res.arrayBuffer());
     });
     interpreterBytes.set(spec.name, bytes);

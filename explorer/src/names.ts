@@ -3,6 +3,7 @@
 // (k the br_table index; default "default"), and loop heads (a block a later block in reverse postorder jumps back
 // to). Nothing is guessed from names the Wasm does not have. Relies on specializer/ssa/ir.ts.
 import type { BlockId, FunctionBody } from "../../specializer/ssa/ir.ts";
+import { InternalError } from "../../util/errors.ts";
 
 export function blockNames(f: FunctionBody): Map<BlockId, string> {
   const names = new Map<BlockId, string[]>();
@@ -22,7 +23,7 @@ export function blockNames(f: FunctionBody): Map<BlockId, string> {
   }
   if (dispatch !== undefined) {
     const t = f.blocks[dispatch].term;
-    if (t.kind !== "table") throw new Error("unreachable");
+    if (t.kind !== "table") throw new InternalError("unreachable");
     add(dispatch, `dispatch (${t.targets.length}-way)`);
     const cases = new Map<BlockId, string[]>();
     t.targets.forEach((x, k) => (cases.get(x.block) ?? cases.set(x.block, []).get(x.block)!).push(String(k)));

@@ -2,8 +2,9 @@
 // files with it when the CLI loads a file, and util/wasi-shim.ts (via snapshot/) reads and writes standard streams
 // for WASI modules; the page asks for neither (it uses the parser and the encoder, examples.ts has the files' text,
 // and it runs no WASI module). Vite's dev server cannot serve node:fs to a browser; a call says so.
+import { InternalError } from "../../util/errors.ts";
 const unavailable = (): never => {
-  throw new Error("the explorer page has no file system (node:fs is Node's)");
+  throw new InternalError("the explorer page has no file system (node:fs is Node's)");
 };
 export const existsSync = unavailable;
 export const readFileSync = unavailable;

@@ -7,6 +7,7 @@ import { explore, type Exploration, type Language, type RequestBodies } from "./
 import { loadBinaryen } from "../../util/binaryen.ts";
 import { WasmPrinter } from "./wasm-text.ts";
 import type { Limits } from "../../specializer/weval/specialize.ts";
+import { UserError } from "../../util/errors.ts";
 
 export type PipelineJob =
   | { kind: "explore"; id: number; language: Language; source: string; interpreter: Uint8Array; limits?: Partial<Limits> }
@@ -30,7 +31,7 @@ const post = (m: PipelineReply, transfer: Transferable[] = []) => self.postMessa
 
 /** The last exploration, or a clear error when there is none (Stop ended its worker). */
 function last(): NonNullable<typeof kept> {
-  if (!kept) throw new Error("this worker holds no exploration (it was stopped): press Compile again");
+  if (!kept) throw new UserError("this worker holds no exploration (it was stopped): press Compile again");
   return kept;
 }
 

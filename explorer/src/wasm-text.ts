@@ -12,6 +12,7 @@ import { FunctionBody, terminatorUses, type BlockId, type Target, type Terminato
 import { decodeModule } from "../../specializer/ssa/module.ts";
 import { callSignatures } from "../../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../../specializer/ssa/verify.ts";
+import { InternalError } from "../../util/errors.ts";
 
 /** A module loaded into binaryen, kept for printing fragments of IR that belongs to it. */
 export class WasmPrinter {
@@ -36,7 +37,7 @@ export class WasmPrinter {
     const sigs = callSignatures(info);
     specialized.forEach((tableIndex, i) => {
       const fn = info.table0.get(tableIndex);
-      if (fn === undefined) throw new Error(`table slot ${tableIndex} holds no function`);
+      if (fn === undefined) throw new InternalError(`table slot ${tableIndex} holds no function`);
       const type = info.functions[fn].type;
       const name = `weval.specialized.${i}`;
       const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));

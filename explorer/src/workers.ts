@@ -9,6 +9,7 @@ import type { PipelineJob, PipelineReply } from "./pipeline-worker.ts";
 import { ProgramError } from "./program-error.ts";
 import type { RunRequest } from "./run-worker.ts";
 import type { Limits } from "../../specializer/weval/specialize.ts";
+import { InternalError } from "../../util/errors.ts";
 
 /** A job ended by Stop (its message says after how long). */
 export class Stopped extends Error {}
@@ -51,7 +52,7 @@ class Client<Job extends { id: number }, Reply extends { id: number }> {
         const p = this.pending.get(e.data.id);
         if (p) this.settle(e.data, p);
       };
-      w.onerror = (e) => this.fail(new Error(`a worker failed: ${e.message}`));
+      w.onerror = (e) => this.fail(new InternalError(`a worker failed: ${e.message}`));
       this.worker = w;
     }
   }
@@ -86,7 +87,7 @@ const pipeline = new Client<PipelineJob, PipelineReply>(
       case "progress":
         return p.progress?.(reply.stage);
       case "failed": {
-        const e = reply.program ? new ProgramError(reply.message, reply.line, reply.col) : new Error(reply.message);
+        const e = reply.program ? new ProgramError(reply.message, reply.line, reply.col) : new InternalError(reply.message);
         if (reply.stack) e.stack = reply.stack;
         return p.reject(e);
       }
@@ -115,7 +116,7 @@ export async function finalText(request: number): Promise<string> {
 const layouts = new Map<string, Promise<string>>();
 const layout = new Client<LayoutJob, LayoutReply>(
   () => new Worker(new URL("./layout-worker.ts", import.meta.url), { type: "module" }),
-  (reply, p) => ("error" in reply ? p.reject(new Error(`Graphviz: ${reply.error}`)) : p.resolve(reply.svg as never)),
+  (reply, p) => ("error" in reply ? p.reject(new InternalError(`Graphviz: ${reply.error}`)) : p.resolve(reply.svg as never)),
 );
 
 /** The SVG text of a DOT graph, laid out once per distinct DOT text (the cache keeps it for the page's life). */
@@ -154,7 +155,7 @@ export function timedRun(wasm: Uint8Array, language: Language, program: Uint8Arr
     };
     worker.onerror = (e) => {
       done();
-      reject(new Error(`the run failed: ${e.message}`));
+      reject(new InternalError(`the run failed: ${e.message}`));
     };
     worker.postMessage({ wasm, language, program, runs, input } satisfies RunRequest);
   });

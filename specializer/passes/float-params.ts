@@ -16,6 +16,7 @@
 // the identity on every bit pattern, NaNs included). Relies on ../ssa/ir.ts, edges.ts and copy-propagation.ts.
 import { targetsOf, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
+import { InternalError } from "../../util/errors.ts";
 
 const TO_BITS = "i64.reinterpret_f64";
 const TO_FLOAT = "f64.reinterpret_i64";
@@ -123,7 +124,7 @@ export function floatParams(f: FunctionBody): number {
         if (x !== undefined) t.args[i] = x;
         else {
           const c = f.values[a];
-          if (c.kind !== "op" || c.op.value?.type !== "i64") throw new Error(`internal: float-params: v${a} is neither a reinterpret nor an i64 constant`);
+          if (c.kind !== "op" || c.op.value?.type !== "i64") throw new InternalError(`float-params: v${a} is neither a reinterpret nor an i64 constant`);
           t.args[i] = f.appendOp(b, { name: "const", value: { type: "f64", bits: c.op.value.bits } }, [], ["f64"]);
         }
       });

@@ -207,7 +207,7 @@ function targetAt(t: Terminator, i: number): Target {
   if (t.kind === "br") return t.target;
   if (t.kind === "cond") return i === 0 ? t.then : t.else;
   if (t.kind === "table") return i < t.targets.length ? t.targets[i] : t.default;
-  throw new Error(`a ${t.kind} terminator has no targets`);
+  throw new InternalError(`a ${t.kind} terminator has no targets`);
 }
 
 /** Values a terminator uses (condition or index, branch arguments, returned values). */

@@ -2,15 +2,10 @@
 // functions (with their code's byte range), tables and table 0's elements, memories, globals, exports, data
 // segments and function names. We decode ourselves rather than through binaryen so errors can name the function,
 // opcode and byte offset, and so function indices are exactly the binary's. Relies on wasm-binary.ts and types.ts.
-import { readUleb, SECTION, splitSections } from "../../util/wasm-binary.ts";
+import { readUleb, SECTION, splitSections, WasmDecodeError } from "../../util/wasm-binary.ts";
 import type { Const, ValType } from "./types.ts";
 
-export class WasmDecodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WasmDecodeError";
-  }
-}
+export { WasmDecodeError };
 
 export interface FuncType {
   params: ValType[];
@@ -145,12 +140,7 @@ export class Reader {
 }
 
 export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
-  let sections;
-  try {
-    sections = splitSections(bytes);
-  } catch (e) {
-    throw new WasmDecodeError((e as Error).message);
-  }
+  const sections = splitSections(bytes);
   const info: WasmModuleInfo = { bytes, types: [], functions: [], importedFunctionCount: 0, globals: [], tables: [], table0: new Map(), memories: [], exports: [], data: [], targetFeatures: [] };
   const names = new Map<number, string>();
   let funcTypeIndices: number[] = [];

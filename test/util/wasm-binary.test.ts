@@ -1,8 +1,10 @@
 // The byte-level Wasm plumbing (util/wasm-binary.ts): ByteWriter's LEB128 against the spec's examples and a
 // BigInt reference over every boundary, its growth from 1 byte to megabytes, and splitSections, joinSections and
-// appendDataSegments on a module with a data segment of several megabytes (sizes that once overflowed the stack).
+// appendDataSegments on a module with a data segment of several megabytes (sizes that once overflowed the stack);
+// a malformed module is a WasmDecodeError, never a plain Error.
 import { describe, expect, it } from "vitest";
-import { appendDataSegments, ByteWriter, joinSections, readUleb, SECTION, sleb, splitSections, uleb } from "../../util/wasm-binary.ts";
+import { decodeModule } from "../../specializer/ssa/module.ts";
+import { appendDataSegments, ByteWriter, joinSections, readUleb, SECTION, sleb, splitSections, uleb, WasmDecodeError } from "../../util/wasm-binary.ts";
 
 /** LEB128 the slow, obvious way, to check the writer against. */
 function refUleb(v: bigint): number[] {
@@ -101,5 +103,16 @@ describe("sections and data segments of megabytes", () => {
     const mem = new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer);
     expect(Array.from(mem.subarray(16, 18))).toEqual([1, 7]);
     expect(Buffer.from(mem.subarray(65536, 65536 + payload.length)).equals(Buffer.from(payload))).toBe(true);
+  });
+});
+
+describe("malformed modules", () => {
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  it("are WasmDecodeErrors: bad magic, a section past the end, a truncated LEB128, through the decoder too", () => {
+    for (const bytes of [[0x00, 0x61, 0x73, 0x00, 1, 0, 0, 0], [...header, SECTION.type, 5, 0x01], [...header, SECTION.type, 0x80]]) {
+      expect(() => splitSections(new Uint8Array(bytes))).toThrow(WasmDecodeError);
+      expect(() => decodeModule(new Uint8Array(bytes))).toThrow(WasmDecodeError);
+    }
+    expect(() => readUleb(new Uint8Array([0x80, 0x80]), 0)).toThrow(WasmDecodeError);
   });
 });
