@@ -5,7 +5,7 @@
 //      worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there)
 //   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE]
 // Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run.
-// Run with `node --import tsx`. Relies on interp/host.ts (and, for `build`, the given repo's dist/).
+// Run with `node --import tsx`; `build` runs the given repo's dist/.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BufferedOutput, InterpreterHost, instantiate, type HostContext } from "../interp/host.ts";

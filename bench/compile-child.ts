@@ -1,8 +1,8 @@
 // Builds ONE program in a fresh process for the compile-time benchmark (bench/compile.ts) and prints a
 // CompileMeasurement as JSON on stdout: a process per program makes its peak memory (maxRSS) its own, and lets the
 // parent kill a build that runs past the time limit. Timed: buildProgram with no cache (snapshot + specialize +
-// binaryen), after loading binaryen (a constant ~0.4 s import, not compile work). maxRSS is read right after that
-// build; then, when SpecializeModuleResult has no `rawBytes` (asked for with reportRawSize), a second
+// binaryen), after loading binaryen (a constant import, ~0.4 s on 2026-12-01, not compile work). maxRSS is read right
+// after that build; then, when SpecializeModuleResult has no `rawBytes` (asked for with reportRawSize), a second
 // specialization at optimizeLevel 0 gives the unoptimized size; last, the snapshot and the wevaled module run the
 // program and their outputs are compared.
 // Usage: node dist/bench/compile-child.js '<CompileChildSpec json>'. Relies on pipeline/build.ts,

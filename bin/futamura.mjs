@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // futamura's command-line entry. The sources are TypeScript; Node 20 cannot run them directly, and loading them
-// through a TypeScript loader makes binaryen's 15 MB module take ~8 s to import, so the CLI runs the JavaScript
-// that `tsc -p tsconfig.build.json` writes to dist/, rebuilding it first when any source is newer. An installed
-// package (npm pack builds dist/ in `prepack`) ships no tsconfig and no TypeScript compiler: it runs dist/ as it is.
+// through a TypeScript loader makes binaryen's 15 MB module take ~8 s to import (2026-11-22), so the CLI runs the
+// JavaScript that `tsc -p tsconfig.build.json` writes to dist/, rebuilding it first when any source is newer. An
+// installed package (npm pack builds dist/ in `prepack`) ships no tsconfig and no TypeScript compiler: it runs dist/ as
+// it is.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";

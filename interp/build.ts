@@ -1,8 +1,8 @@
 // Builds any interpreter described by a manifest (interp/manifest.ts) with asc, in-process (~0.6 s instead of
-// ~3.4 s for the CLI), with asconfig.json's `release` target as flags (-O3, stub runtime, no asserts, exported
-// table), then renames exports to the ABI's dotted names (AssemblyScript cannot export them) with binaryen and
-// checks the result: the exports and their types, every import against the host ABI and the manifest, and that
-// every function decodes in futamura's IR (the Wasm features the specializer reads). Results are cached beside
+// ~3.4 s for the CLI on 2026-12-01), with asconfig.json's `release` target as flags (-O3, stub runtime, no
+// asserts, exported table), then renames exports to the ABI's dotted names (AssemblyScript cannot export them) with
+// binaryen and checks the result: the exports and their types, every import against the host ABI and the manifest, and
+// that every function decodes in futamura's IR (the Wasm features the specializer reads). Results are cached beside
 // the manifest's `out`, keyed by a hash of the entry's folder, the manifest, this file and the compiler version, so
 // tests and the CLI can call buildInterpreter freely. The built-in interpreters' generated opcode constants are
 // compiled as committed (pipeline/generated.ts writes and checks them).

@@ -1,6 +1,6 @@
 // Builds the C interpreter (interp/c/toy.c) with Debian's clang for wasm32-wasi, in the variants the tests and the
-// benchmark use, cached in build/interp-c/ by a hash of the sources, the flags and clang's version (a build is
-// ~0.2 s; a cache hit reads one file). interp/c/toy-opcodes.h is generated (pipeline/generated.ts).
+// benchmark use, cached in build/interp-c/ by a hash of the sources, the flags and clang's version (a build was
+// ~0.2 s on 2026-12-01; a cache hit reads one file). interp/c/toy-opcodes.h is generated (pipeline/generated.ts).
 // Needs `clang`, `wasm-ld`, wasi-libc and the wasm32 compiler runtime: `apt-get install -y clang lld wasi-libc
 // libclang-rt-dev-wasm32`.
 import { execFileSync } from "node:child_process";

@@ -3,7 +3,7 @@
 // the main thread, and the interpreter's own limit ("stack overflow") must be what a too-deep program meets. The
 // worker runs interp/wasi.ts's runWasiCommand as it is: node:wasi writes to the process's standard output and error
 // file descriptors directly (or captures them), and the exit code comes back. One worker is kept and reused.
-// Relies on interp/wasi.ts (imported by the worker: from dist/ as JavaScript, or from sources through tsx).
+// The worker imports interp/wasi.ts: from dist/ as JavaScript, or from the sources through tsx.
 import { Worker } from "node:worker_threads";
 import { DEEP_STACK_MB } from "./deep-run.ts";
 import type { WasiRunOptions, WasiRunResult } from "./wasi.ts";

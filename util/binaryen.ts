@@ -1,9 +1,10 @@
-// binaryen.js, loaded once per process (the import takes ~0.4 s), and the feature sets stages read and write
-// modules with: the project's base set (what AssemblyScript and clang -O2 emit: MVP, mutable globals, sign
+// binaryen.js, loaded once per process (the import took ~0.4 s on 2026-12-01), and the feature sets stages read and
+// write modules with: the project's base set (what AssemblyScript and clang -O2 emit: MVP, mutable globals, sign
 // extension, bulk memory, non-trapping float-to-int, multi-value), plus, for a module a user brought, what that
 // module says it uses (its `target_features` section, as clang writes it: `-msimd128` adds simd128), SIMD and
-// tail calls, which V8 runs and binaryen reads whatever the section says. readBinary and new Module() default to MVP, so call
-// `withFeatures` (or `withModuleFeatures`) on every module before validating or optimizing. Relies on binaryen@132.
+// tail calls, which V8 runs and binaryen reads whatever the section says. readBinary and new Module() default to MVP,
+// so call `withFeatures` (or `withModuleFeatures`) on every module before validating or optimizing. Relies on
+// binaryen@132.
 import type binaryenType from "binaryen";
 import { UserError } from "./errors.ts";
 

@@ -3,7 +3,7 @@
 // active data segments (later segments overwrite earlier ones at instantiation, so a patch is just one more
 // segment). Everything else about a module is edited through binaryen. Byte arrays of input size (data segments,
 // code) are only ever copied with Uint8Array.set, never spread into a call's arguments (that overflows the stack
-// past ~100 KB). Relies on nothing (the Wasm binary format, core spec §5).
+// past ~100 KB). The format: the Wasm core spec §5.
 
 /** Unsigned LEB128 as a small array (at most 10 bytes); ByteWriter.uleb writes it into a buffer instead. */
 export function uleb(n: number | bigint): number[] {

@@ -4,7 +4,7 @@
 //
 // AssemblyScript cannot export names with dots, so this file exports `wevalPendingHead` and `wevalIsWevaled`;
 // interp/build.ts renames them to the ABI's names after compiling. Intrinsics a body never calls are dropped from
-// the binary by asc. Relies on AssemblyScript's stub/minimal runtime for heap.alloc (requests are never freed: they
+// the binary by asc. Needs AssemblyScript's stub/minimal runtime for heap.alloc (requests are never freed: they
 // live in the snapshot, where the specializer reads and unlinks them).
 
 // ---- intrinsics: only ever called by a body that runs specialized ----

@@ -1,7 +1,7 @@
 // The table of Wasm instructions the IR knows, one row per instruction: binary opcode, text name, operand and
 // result types, binaryen's operator constant (for numeric instructions) and what the instruction may do (effects).
 // The frontend decodes with it, the backend emits with it, the folder and the specializer look up effects in it.
-// Relies on types.ts; binaryen operator names are strings resolved against the loaded binaryen at emit time.
+// Binaryen operator names are strings, resolved against the loaded binaryen at emit time.
 import type { ValType } from "./types.ts";
 
 export type OpClass = "numeric" | "load" | "store" | "other";

@@ -16,7 +16,7 @@
 // i) reads entry i, or loads from ptr; write.stack(ptr, i, v) replaces entry i (pushes when i = 0 and the stack is
 // empty), or stores to ptr; sync.stack() stores every stack entry and every local and forgets them; read.local(ptr,
 // n) reads local n, or loads from ptr; write.local(ptr, n, v) makes (ptr, v) local n. Values are i64, addresses i32.
-// Relies on nothing (the map's value type is the caller's).
+// The map's value type is the caller's.
 import type { ValType } from "../ssa/types.ts";
 
 /** Key bases: stack entry i is -(1 + 2i + half), local n is -(1 + LOCAL_BASE + 2n + half); half 0 = address. */

@@ -5,8 +5,8 @@
 // internal error (a crash of the front end, a trap or abort of the interpreter, a failed build).
 // Each candidate is built and run in a worker thread with a time limit and the large native stack `futamura run`
 // gives programs (interp/deep-run.ts: Fern recursion is Wasm recursion), so a mutation that loops forever costs a
-// timeout (counted, not a failure) instead of the whole run. Relies on the compiled dist/ (built by `npm install`'s
-// prepare or the CLI launcher) for the workers, and on bytecode/ and lang/ front doors for the clean-error check.
+// timeout (counted, not a failure) instead of the whole run. The workers run the compiled dist/ (built by the CLI
+// launcher).
 import { readdirSync, readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // Deep nesting (issue 25, item 1): Brainfuck brackets nested past MAX_BRACKET_NESTING are a file:line:col error
 // (binaryen's recursive passes exhausted the stack on ~500-deep loops: an internal error). A program nested to the
-// limit compiles (checked by hand, 3 s: too slow for npm test).
+// limit compiles (checked by hand on 2026-12-06, 3 s: too slow for npm test).
 import { describe, expect, it } from "vitest";
 import { MAX_BRACKET_NESTING, parseBrainfuck } from "../../brainfuck/loader.ts";
 import { SourceError } from "../../util/errors.ts";

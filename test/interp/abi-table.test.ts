@@ -1,6 +1,6 @@
 // The declarations of weval's ABI that cannot import the table (abi/weval.ts) agree with it: the AssemblyScript
 // binding interp/as/weval.ts, the C header interp/c/weval.h and the stubs interp/c/weval-stubs.wat — names,
-// signatures, stub behaviour, request layout and argument type codes. Reads the files as text (~50 ms).
+// signatures, stub behaviour, request layout and argument type codes. Reads the files as text (~50 ms on 2026-12-06).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 // weval.assume.const.memory (and .transitive): loads at constant addresses through the pointer read the
 // snapshot's memory; with .transitive so do loads through the pointers read that way (weval's const_memory tags).
-// weval.assert.const.memory checks the assumption. ~3 s (most of it loading binaryen).
+// weval.assert.const.memory checks the assumption. ~3 s on 2026-12-06 (most of it loading binaryen).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
