@@ -5,14 +5,15 @@
 // integers and floats, metatables and the standard libraries, ending in an error at top level
 // (interp/lua/programs/features.lua): one wevaled build, the expensive part.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildLua } from "../../interp/lua-build.ts";
 import { load } from "../../interp/lua/loader.ts";
 import { builtinManifest } from "../../interp/manifest.ts";
-import { runWasiCommand } from "../../interp/wasi.ts";
-import { differential, loadProgram } from "../../pipeline/index.ts";
+import { hostAccess, runWasiCommand } from "../../interp/wasi.ts";
+import { buildProgram, differential, loadProgram } from "../../pipeline/index.ts";
 import { ROOT } from "../../util/root.ts";
 
 const native = spawnSync("lua5.4", ["-v"]).status === 0;
@@ -63,6 +64,30 @@ describe("Lua 5.4", () => {
     const r = await runWasiCommand(buildLua("lua").wasm, { stdinPrefix: script.bytes, stdin: new TextEncoder().encode("first line\n42\n"), capture: true });
     expect(r.stdout).toBe("first line\t42\nfalse\t'popen' not supported\n");
   }, 60_000);
+
+  it("files and environment: the same in `run` and `run --aot` (read beside the script, write where granted, getenv)", async () => {
+    const file = join("test", "interp", "lua-files", "main.lua");
+    const out = mkdtempSync(join(tmpdir(), "futamura-lua-"));
+    try {
+      const access = hostAccess(file, { allowWrite: [out] });
+      const opts = { capture: true, files: access.files, env: { ...access.env, OUT_DIR: out, FUTAMURA_TEST_VAR: "yes", PWD: ROOT } };
+      const program = await loadProgram(builtinManifest("lua"), file);
+      const interpreted = await runWasiCommand(buildLua("lua").wasm, { ...opts, stdinPrefix: program.bytes });
+      const built = await buildProgram(buildLua("lua").wasm, program, { cache: false });
+      const wevaled = await runWasiCommand(built.wasm, opts);
+      expect(wevaled).toEqual(interpreted);
+      expect(interpreted.stderr).toBe("");
+      expect(interpreted.stdout).toMatch(/^hello from dofile\nhello from loadfile\n42\ttrue\n\[line one\]\[line two\]\n18\t5\tone\n\t9\n/);
+      expect(interpreted.stdout).toContain("nil\ttest/interp/lua-files/missing.txt: No such file or directory\t44\n"); // WASI's errno
+      expect(interpreted.stdout).toContain("false\tcannot open test/interp/lua-files/missing.lua: No such file or directory\n");
+      expect(interpreted.stdout).toContain("nil\ttest/interp/lua-files/new.txt: Permission denied\t2\n"); // not granted for writing
+      expect(interpreted.stdout).toContain("one\n2\nthree\n\ntrue\ttrue\tnil\t");
+      expect(interpreted.stdout).toContain("yes\tnil\nfalse\t'popen' not supported\nfalse\n");
+      expect(existsSync(join(ROOT, "test", "interp", "lua-files", "new.txt"))).toBe(false);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("the annotation patch is ours and Lua's source is not in the repository", () => {
     expect(readFileSync(join(ROOT, "interp", "lua", "lua-weval.patch"), "utf8")).toMatch(/^--- a\/lobject\.h/);
