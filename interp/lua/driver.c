@@ -193,6 +193,13 @@ static void run_preopens(void) {
   }
 }
 
+/* math.random's seed was drawn in init, at build time: draw it again, so each run gets its own as with `lua`. */
+static void run_random(void) {
+  int top = lua_gettop(L);
+  if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) lua_call(L, 0, 0);
+  lua_settop(L, top);
+}
+
 void __wasm_call_ctors(void);
 void __wasi_proc_exit(unsigned code);
 
@@ -208,6 +215,7 @@ __attribute__((export_name("wizer.resume"))) void wizer_resume(void) {
   __wasilibc_deinitialize_environ();
   __wasilibc_initialize_environ();
   run_cwd();
+  run_random();
   int code = run_main();
   if (code) __wasi_proc_exit(code);
 }
