@@ -108,7 +108,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
     .argument("<program>", "a program for that interpreter")
     .requiredOption("-o, --out <file>", `output module (${CREATED})`)
-    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r)")
+    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r); automatic for an interpreter that imports WASI (lua)")
     .option("--init <export>", INIT)
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
       exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
