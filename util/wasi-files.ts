@@ -3,7 +3,7 @@
 // fd_read/fd_write/fd_seek/fd_close on files, stat, unlink, rename, mkdir/rmdir).
 //
 // Invariants: a guest sees each granted directory under its host absolute path (so paths in messages are the
-// host's, and an absolute path works as on the host); a path is allowed when, resolved on the host (symbolic links
+// host's, and an absolute path works as on the host), and "/" as one more preopen that grants nothing; a path is allowed when, resolved on the host (symbolic links
 // followed), it lies inside a granted directory: inside a writable one to create, write, truncate, remove or rename,
 // inside any one to read. So `..` may leave the directory a call started from, never the union of the grants (a
 // program's `../sibling/x.lua` works when both folders are granted). What is refused is EACCES ("Permission
@@ -52,6 +52,9 @@ export class WasiFiles {
   constructor(grants: readonly Grant[]) {
     // Real paths, so a grant reached through a symbolic link contains what resolves inside it.
     this.grants = grants.map((g) => ({ dir: realpathSync(resolve(g.dir)), write: !!g.write }));
+    // "/" first, granting nothing itself: a path outside every grant then meets the same EACCES as a refused write
+    // ("Permission denied"), instead of wasi-libc's "Capabilities insufficient" for a path under no preopen.
+    if (this.grants.length) this.fds.set(this.next++, { path: "/", dir: true, pos: 0, append: false, preopen: "/" });
     for (const g of this.grants) this.fds.set(this.next++, { path: g.dir, dir: true, pos: 0, append: false, preopen: g.dir });
   }
 

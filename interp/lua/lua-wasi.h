@@ -28,7 +28,7 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
 #define luai_makeseed(L) ((unsigned int)0x2545f491u)
 
 /* WASI has no processes and no temporary files: say so, as stock Lua does where a platform lacks them. */
-#define system(cmd) ((cmd) == NULL ? 0 : -1)
+#define system(cmd) ((cmd) == NULL ? 0 : (errno = ENOTSUP, -1)) /* os.execute(cmd): nil, "Not supported" */
 #define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)
 #define l_pclose(L, file) ((void)(L), (void)(file), -1)
 #define tmpfile futamura_no_tmpfile
