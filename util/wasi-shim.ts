@@ -66,6 +66,7 @@ export class WasiShim {
     });
     const a = strings(args);
     const e = strings(env);
+    // One handler per WASI call (a table, hence the length): standard streams here, files in util/wasi-files.ts.
     const known: Record<string, (...x: never[]) => number | void> = {
       args_sizes_get: a.sizes,
       args_get: a.get,
