@@ -24,6 +24,7 @@ import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot as snapshotModule } from "../snapshot/index.ts";
 import { specializeModule, type SpecializeModuleResult } from "../specializer/index.ts";
 import { BufferedOutput, InterpreterHost, type HostedProgram } from "../interp/host.ts";
+import { hostAccess } from "../interp/wasi.ts";
 import { InternalError, UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
 
@@ -138,7 +139,7 @@ export async function diff(files: string[], opts: BuildOptions & { input?: Uint8
   for (const file of files) {
     const { interp, program } = await interpreterAndProgram(opts.interp, file);
     const input = inputBytes(opts.input) ?? program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack }], { init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
+    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack, access: hostAccess(file) }], { init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
     results.push({ ...r, interpreter: interp.name });
   }
   return results;

@@ -16,6 +16,10 @@ const INIT = "the init export (default wizer.initialize, else wizer-initialize);
 /** Every output path: written atomically, never over an input, its missing folders created. */
 const CREATED = "missing folders are created";
 const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
+const ALLOW_READ = "WASI programs (Lua): also let the program read this directory (repeatable; the current directory and the program's own are always readable)";
+const ALLOW_WRITE = "WASI programs (Lua): let the program create, write and remove files in this directory (repeatable; nothing is writable otherwise)";
+/** A repeatable option's values, in order. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 // Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
@@ -92,6 +96,8 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
     .option("--strict", `with --aot: ${STRICT}`)
+    .option("--allow-read <dir>", ALLOW_READ, collect)
+    .option("--allow-write <dir>", ALLOW_WRITE, collect)
     .action(async (file: string, opts: RunFlags) => {
       exitCode = await (await commands.run()).runCommand(file, { ...opts, verbose });
     });
@@ -102,7 +108,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
     .argument("<program>", "a program for that interpreter")
     .requiredOption("-o, --out <file>", `output module (${CREATED})`)
-    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r)")
+    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r); automatic for an interpreter that imports WASI (lua)")
     .option("--init <export>", INIT)
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
       exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);

@@ -6,6 +6,7 @@ import { relative } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
+import { importsWasi } from "../interp/wasi.ts";
 import { writeGenerated } from "../pipeline/generated.ts";
 import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, withManifestSection, withProgramSection, type Program } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
@@ -24,10 +25,12 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 export async function snapshotCommand(interp: string, programFile: string, opts: { out: string; wasi?: boolean; init?: string }): Promise<number> {
   // With --wasi the program is also init's standard input (how a C interpreter reads it, as under wizer), and a
-  // module exporting `wizer.resume` gets it as `_start` (wizer's -r _start=wizer.resume).
+  // module exporting `wizer.resume` gets it as `_start` (wizer's -r _start=wizer.resume). An interpreter that imports
+  // WASI (Lua, by its manifest) gets it without the flag, as `build` gives it.
   const { interp: it, program } = await interpreterAndProgram(interp, programFile);
+  const wasi = opts.wasi || importsWasi(it.wasm);
   const host = new InterpreterHost(program.bytes, new BufferedOutput(), { host: program.host });
-  const r = await snapshot(it.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: opts.wasi ? { stdin: program.bytes } : undefined, initExport: opts.init });
+  const r = await snapshot(it.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), wasi: wasi ? { stdin: program.bytes } : undefined, initExport: opts.init });
   writeFileAtomic(opts.out, r.wasm, [programFile, interp]);
   process.stdout.write(`${opts.out}: ${kb(r.stats.outputBytes)} (interpreter ${kb(r.stats.inputBytes)}), ${r.stats.pages} pages, ${r.stats.dataSegments} data segments, ${r.stats.ms.toFixed(0)} ms\n`);
   return 0;

@@ -12,7 +12,7 @@ import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../
 import { trainingFuel } from "../pipeline/train.ts";
 import { abortLine, buildProgram, builtModuleProgram, errorForExpect, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
 import { knownManifests } from "../interp/manifest.ts";
-import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
+import { hostAccess, isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
 import { readUserFile } from "../util/files.ts";
@@ -35,6 +35,9 @@ export interface RunFlags {
   /** The global --verbose (main.ts passes it down). */
   verbose?: boolean;
   strict?: boolean;
+  /** WASI programs: directories to read beyond the current one and the program's, and to write (interp/wasi.ts). */
+  allowRead?: string[];
+  allowWrite?: string[];
 }
 
 /** How standard output is flushed: by 64 KiB blocks (a pipe or a file: a Brainfuck program writes one byte per call),
@@ -157,7 +160,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
     // A WASI command built for an interpreter that recurses deeply (Lua) runs on the large-stack worker.
     const embedded = readProgramSection(module);
-    if (isWasiCommand(bytes)) return runWasi(file, bytes, opts, undefined, embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined);
+    if (isWasiCommand(bytes)) return runWasi(file, undefined, bytes, opts, undefined, embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined);
     requireRunExport(file, module);
     // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
     // additions and error lines, found from any folder (or given with --interp).
@@ -191,7 +194,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
   // a bare .wasm interpreter (the C toy) reads standard input to its end, so it gets the program alone.
-  if (wasi) return runWasi(file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
+  if (wasi) return runWasi(file, file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
   return execute(file, wasm, program, opts, out);
 }
 
@@ -250,12 +253,14 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   return reportExpectations(file, checks);
 }
 
-/** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours.
- *  On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
-async function runWasi(file: string, wasm: Uint8Array, opts: RunFlags, program?: Uint8Array, deep?: boolean, programOnly?: boolean): Promise<number> {
+/** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours; the
+ *  host directories and environment of interp/wasi.ts's hostAccess (`source`: the program's file, whose folder it
+ *  may read). On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
+async function runWasi(file: string, source: string | undefined, wasm: Uint8Array, opts: RunFlags, program?: Uint8Array, deep?: boolean, programOnly?: boolean): Promise<number> {
   try {
     const input = opts.input ? readUserFile(opts.input) : undefined;
-    const wasiOpts = programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input };
+    const access = hostAccess(source, opts);
+    const wasiOpts = { ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }), ...access };
     return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);

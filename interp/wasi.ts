@@ -4,6 +4,10 @@
 // intrinsics get the stubs interp/host.ts defines, as for every unspecialized module. The exit code comes back; a trap is
 // thrown. Relies on util/wasi-shim.ts and interp/host.ts.
 import { WasiShim } from "../util/wasi-shim.ts";
+import type { Grant } from "../util/wasi-files.ts";
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { UserError } from "../util/errors.ts";
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { BufferedOutput, InterpreterHost } from "./host.ts";
 
@@ -23,6 +27,37 @@ export function importsWasi(wasm: Uint8Array): boolean {
   return decodeModule(wasm).functions.some((f) => f.import?.module === WASI_MODULE);
 }
 
+export interface HostAccessOptions {
+  /** More directories to read (`--allow-read`), and directories to create, write and remove files in (`--allow-write`). */
+  allowRead?: string[];
+  allowWrite?: string[];
+}
+
+/**
+ * What a WASI program run by `futamura run`/`diff` may use on the host: read access to the current directory and to
+ * the program's own (so `dofile`, `require`, `io.open` of the files beside a script work, by the paths `lua` would
+ * take), more directories to read or write when asked, and the environment as it is, with PWD set to the current
+ * directory (a program's relative paths resolve there: interp/lua/driver.c moves to it).
+ */
+export function hostAccess(programFile: string | undefined, opts: HostAccessOptions = {}): { files: Grant[]; env: Record<string, string> } {
+  const check = (dir: string, option: string) => {
+    let ok = false;
+    try {
+      ok = statSync(dir).isDirectory();
+    } catch {}
+    if (!ok) throw new UserError(`${option} ${dir}: not a directory`);
+    return resolve(dir);
+  };
+  const write = (opts.allowWrite ?? []).map((d) => check(d, "--allow-write"));
+  const read = [process.cwd(), ...(programFile ? [resolve(dirname(programFile))] : []), ...(opts.allowRead ?? []).map((d) => check(d, "--allow-read"))];
+  const files: Grant[] = [...new Set(write)].map((dir) => ({ dir, write: true }));
+  for (const dir of new Set(read)) if (!write.includes(dir)) files.push({ dir });
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.PWD = process.cwd();
+  return { files, env };
+}
+
 export interface WasiRunOptions {
   /** Bytes for standard input (default: the process's own standard input when inheriting, else empty). */
   stdin?: Uint8Array;
@@ -31,6 +66,9 @@ export interface WasiRunOptions {
   /** Capture standard output and error instead of writing them to the process's. */
   capture?: boolean;
   args?: string[];
+  /** Host directories the module may use (util/wasi-files.ts), and its environment variables. */
+  files?: Grant[];
+  env?: Record<string, string>;
   /** The program for futamura's host imports (futamura.program_*), for a module that imports them too. */
   program?: Uint8Array;
 }
@@ -47,7 +85,7 @@ export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts
   const err: Uint8Array[] = [];
   // util/wasi-shim.ts rather than node:wasi, whose memory handling corrupts V8's heap on Node 20 (see there).
   // Without bytes for standard input and without capture, the module reads the process's own, as it asks.
-  const wasi = new WasiShim({ args: ["wasi", ...(opts.args ?? [])], stdinPrefix: opts.stdinPrefix, stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0), stdout: opts.capture ? (b) => out.push(b) : 1, stderr: opts.capture ? (b) => err.push(b) : 2 });
+  const wasi = new WasiShim({ args: ["wasi", ...(opts.args ?? [])], stdinPrefix: opts.stdinPrefix, stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0), stdout: opts.capture ? (b) => out.push(b) : 1, stderr: opts.capture ? (b) => err.push(b) : 2, files: opts.files, env: opts.env });
   const host = new InterpreterHost(opts.program ?? new Uint8Array(0), new BufferedOutput());
   const imports = { ...host.imports, [WASI_MODULE]: wasi.wasiImport } as WebAssembly.Imports;
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
@@ -57,7 +95,12 @@ export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts
   // its `_initialize` first, then `_start`, as one entry.
   const { _initialize: reactorInit, _start: start, memory } = instance.exports as { _initialize?: () => void; _start: () => void; memory: WebAssembly.Memory };
   const entry = reactorInit ? ({ exports: { memory, _start: () => (reactorInit(), start()) } } as unknown as WebAssembly.Instance) : instance;
-  const exitCode = wasi.start(entry);
+  let exitCode: number;
+  try {
+    exitCode = wasi.start(entry);
+  } finally {
+    wasi.dispose();
+  }
   if (!opts.capture) return { exitCode };
   const text = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks));
   return { exitCode, stdout: text(out), stderr: text(err) };

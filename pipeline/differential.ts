@@ -10,12 +10,14 @@
 // Relies on build.ts, interp/host.ts, interp/wasi.ts and interp/deep-run.ts.
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { asHosted, BufferedOutput, ProgramExit, ProgramRuntimeError, runModule, type HostedProgram } from "../interp/host.ts";
-import { isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
+import { isWasiCommand, runWasiCommand, type WasiRunOptions } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { buildProgram, type AbortedRequest, type BuildOptions } from "./build.ts";
 
 export interface DiffProgram extends HostedProgram {
   name: string;
+  /** A WASI program's host directories and environment (interp/wasi.ts's hostAccess), the same on both sides. */
+  access?: Pick<WasiRunOptions, "files" | "env">;
 }
 
 export interface RunOutcome {
@@ -50,11 +52,12 @@ export interface DiffResult {
   wevaledMs: number;
 }
 
-export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array | HostedProgram): Promise<RunOutcome> {
+export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array | HostedProgram, access?: DiffProgram["access"]): Promise<RunOutcome> {
   if (isWasiCommand(wasm)) {
     try {
       // A WASI interpreter that recurses deeply (Lua wevaled: a Wasm call per Lua call) runs on the large-stack worker.
-      const r = asHosted(program).deepStack ? await runWasiCommandDeep(wasm, { capture: true }) : await runWasiCommand(wasm, { capture: true });
+      const opts = { capture: true, ...access };
+      const r = asHosted(program).deepStack ? await runWasiCommandDeep(wasm, opts) : await runWasiCommand(wasm, opts);
       const bytes = new TextEncoder().encode(r.stdout);
       return { stdout: r.stdout!, bytes, exitCode: r.exitCode, error: r.exitCode && r.stderr ? r.stderr.trim() : undefined };
     } catch (e) {
@@ -92,9 +95,9 @@ export async function differential(interp: Uint8Array, programs: DiffProgram[], 
     // Compiled before the clock starts: the times are instantiate + init-free run, first call (Liftoff).
     const [snapshotModule, wevaledModule] = await Promise.all([WebAssembly.compile(built.snapshot as BufferSource), WebAssembly.compile(built.wasm as BufferSource)]);
     const t1 = performance.now();
-    const interpreted = await runOutcome(snapshotModule, program);
+    const interpreted = await runOutcome(snapshotModule, program, p.access);
     const t2 = performance.now();
-    const wevaled = await runOutcome(wevaledModule, program);
+    const wevaled = await runOutcome(wevaledModule, program, p.access);
     const wevaledMs = performance.now() - t2;
     const hostFailure = !!(interpreted.hostError || wevaled.hostError);
     const same = !hostFailure && sameOutcome(interpreted, wevaled);

@@ -41,4 +41,16 @@ install_missing
 if command -v clang >/dev/null 2>&1; then
   node "$(dirname "$0")/../bin/futamura.mjs" build-interp lua >/dev/null || echo "futamura setup: building the Lua interpreter failed (see the line above); its tests fail until then" >&2
 fi
+# Third-party Lua nobody here wrote, for test/interp/lua-third-party.test.ts: Debian's pure-Lua libraries, downloaded
+# (`apt-get download`, no root needed) and unpacked into build/lua-third-party/ (never installed, never committed;
+# ~180 KB). Skipped when present; the test says why it skips when they are missing.
+third_party="$(dirname "$0")/../build/lua-third-party"
+if [ ! -e "$third_party/.done" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+  mkdir -p "$third_party/debs"
+  if (cd "$third_party/debs" && apt-get download -qq lua-dkjson lua-inspect lua-argparse lua-penlight >/dev/null 2>&1); then
+    for deb in "$third_party"/debs/*.deb; do dpkg-deb -x "$deb" "$third_party/root"; done && touch "$third_party/.done"
+  else
+    echo "futamura setup: apt-get download lua-dkjson lua-inspect lua-argparse lua-penlight failed; the third-party Lua test skips" >&2
+  fi
+fi
 exit 0

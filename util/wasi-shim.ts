@@ -1,11 +1,13 @@
 // A small WASI preview1 in JavaScript, instead of node:wasi, for the commands futamura runs (a C interpreter's init
 // in the snapshot stage, its snapshot and wevaled module): standard input from bytes, standard output and error to
-// file descriptors or captured, clocks, random bytes, exit; no files (no preopened directories, so a program's
-// open() fails as on a host that granted none). Why not node:wasi: on Node 20 (v20.20) a module whose memory grows
+// file descriptors or captured, clocks, random bytes, exit; files only inside the host directories a run grants
+// (util/wasi-files.ts: preopened directories, read-only or writable; none by default, so a program's open() fails as
+// on a host that granted none). Why not node:wasi: on Node 20 (v20.20) a module whose memory grows
 // (realloc to tens of MB) and then makes a WASI call corrupts V8's heap (a crash later, in the GC or in unrelated
 // JavaScript objects); a plain C program that reallocs an array to 48 MB and then printf()s reproduces it, the same
 // module with these imports does not. Every call reads the memory afresh (it may have grown). Relies on node:fs.
-import { readSync, writeSync } from "node:fs";
+import { readSync, writeSync, type Stats } from "node:fs";
+import { WasiFiles, type Grant } from "./wasi-files.ts";
 
 export const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, NOSYS: 52, SPIPE: 70, NOTCAPABLE: 76 } as const;
 
@@ -24,6 +26,8 @@ export interface WasiShimOptions {
   /** Where fds 1 and 2 go: a file descriptor of this process, or a function receiving the bytes. */
   stdout?: number | ((bytes: Uint8Array) => void);
   stderr?: number | ((bytes: Uint8Array) => void);
+  /** Host directories the module may use (WASI preopens, each under its absolute host path). */
+  files?: readonly Grant[];
 }
 
 /** Fill `bytes` with random values through Web Crypto (Node's global and a browser's alike, so the explorer's bundle
@@ -35,11 +39,13 @@ function randomFill(bytes: Uint8Array<ArrayBuffer>): void {
 export class WasiShim {
   private memory: WebAssembly.Memory | undefined;
   private stdinAt = 0;
+  private readonly files: WasiFiles;
   private prefixAt = 0;
   readonly wasiImport: WebAssembly.ModuleImports;
 
   constructor(private readonly opts: WasiShimOptions = {}) {
     const enc = new TextEncoder();
+    this.files = new WasiFiles(opts.files ?? []);
     const args = (opts.args ?? []).map((a) => enc.encode(`${a}\0`));
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => enc.encode(`${k}=${v}\0`));
     const strings = (list: Uint8Array[]) => ({
@@ -60,6 +66,7 @@ export class WasiShim {
     });
     const a = strings(args);
     const e = strings(env);
+    // One handler per WASI call (a table, hence the length): standard streams here, files in util/wasi-files.ts.
     const known: Record<string, (...x: never[]) => number | void> = {
       args_sizes_get: a.sizes,
       args_get: a.get,
@@ -68,19 +75,48 @@ export class WasiShim {
       fd_write: (fd: number, iovs: number, count: number, written: number) => this.fdWrite(fd, iovs, count, written),
       fd_read: (fd: number, iovs: number, count: number, read: number) => this.fdRead(fd, iovs, count, read),
       fd_fdstat_get: (fd: number, ptr: number) => {
-        if (fd > 2) return ERRNO.BADF;
-        // filetype unknown (not a terminal: stdio is fully buffered, as into a pipe), all rights.
+        if (fd > 2 && !this.files.has(fd)) return ERRNO.BADF;
+        // stdio: filetype unknown (not a terminal: stdio is fully buffered, as into a pipe); all rights.
         const v = this.view();
         for (let i = 0; i < 24; i++) v.setUint8(ptr + i, 0);
+        if (fd > 2) v.setUint8(ptr, this.files.filetype(fd));
         v.setBigUint64(ptr + 8, ~0n, true);
         v.setBigUint64(ptr + 16, ~0n, true);
         return ERRNO.SUCCESS;
       },
-      fd_fdstat_set_flags: (fd: number) => (fd > 2 ? ERRNO.BADF : ERRNO.SUCCESS),
-      fd_seek: (fd: number) => (fd > 2 ? ERRNO.BADF : ERRNO.SPIPE),
-      fd_close: (fd: number) => (fd > 2 ? ERRNO.BADF : ERRNO.SUCCESS),
-      fd_prestat_get: () => ERRNO.BADF, // no preopened directories
-      fd_prestat_dir_name: () => ERRNO.BADF,
+      fd_fdstat_set_flags: (fd: number) => (fd > 2 && !this.files.has(fd) ? ERRNO.BADF : ERRNO.SUCCESS),
+      fd_seek: (fd: number, offset: bigint, whence: number, ptr: number) => {
+        if (fd <= 2) return ERRNO.SPIPE;
+        const r = this.files.seek(fd, offset, whence);
+        return typeof r === "number" ? r : (this.view().setBigUint64(ptr, r.pos, true), ERRNO.SUCCESS);
+      },
+      fd_tell: (fd: number, ptr: number) => known.fd_seek(fd as never, 0n as never, 1 as never, ptr as never),
+      fd_close: (fd: number) => (fd <= 2 ? ERRNO.SUCCESS : this.files.close(fd)),
+      fd_sync: (fd: number) => (fd <= 2 || this.files.has(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
+      fd_datasync: (fd: number) => (fd <= 2 || this.files.has(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
+      fd_prestat_get: (fd: number, ptr: number) => {
+        const r = this.files.prestat(fd);
+        if (typeof r === "number") return r;
+        this.view().setUint32(ptr, 0, true); // a directory
+        this.view().setUint32(ptr + 4, r.nameLength, true);
+        return ERRNO.SUCCESS;
+      },
+      fd_prestat_dir_name: (fd: number, ptr: number, len: number) => {
+        const r = this.files.prestatName(fd);
+        if (typeof r === "number") return r;
+        this.bytes().set(r.subarray(0, len), ptr);
+        return ERRNO.SUCCESS;
+      },
+      path_open: (fd: number, _dirflags: number, path: number, pathLen: number, oflags: number, rights: bigint, _inheriting: bigint, fdflags: number, out: number) => {
+        const r = this.files.open(fd, this.string(path, pathLen), oflags, rights, fdflags);
+        return typeof r === "number" ? r : (this.view().setUint32(out, r.fd, true), ERRNO.SUCCESS);
+      },
+      fd_filestat_get: (fd: number, ptr: number) => (fd <= 2 ? ERRNO.BADF : this.writeStat(this.files.statFd(fd), ptr)),
+      path_filestat_get: (fd: number, _flags: number, path: number, len: number, ptr: number) => this.writeStat(this.files.statPath(fd, this.string(path, len)), ptr),
+      path_unlink_file: (fd: number, path: number, len: number) => this.files.change(fd, this.string(path, len), "unlink"),
+      path_remove_directory: (fd: number, path: number, len: number) => this.files.change(fd, this.string(path, len), "rmdir"),
+      path_create_directory: (fd: number, path: number, len: number) => this.files.change(fd, this.string(path, len), "mkdir"),
+      path_rename: (fd: number, from: number, fromLen: number, toFd: number, to: number, toLen: number) => this.files.rename(fd, this.string(from, fromLen), toFd, this.string(to, toLen)),
       clock_res_get: (_id: number, ptr: number) => (this.view().setBigUint64(ptr, 1000n, true), ERRNO.SUCCESS),
       clock_time_get: (id: number, _precision: bigint, ptr: number) => {
         const ns = id === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
@@ -97,6 +133,27 @@ export class WasiShim {
     this.wasiImport = new Proxy(known, { get: (t, name: string) => t[name] ?? (() => ERRNO.NOSYS) }) as WebAssembly.ModuleImports;
   }
 
+  private string(ptr: number, len: number): string {
+    return new TextDecoder().decode(this.bytes().subarray(ptr, ptr + len));
+  }
+
+  /** A WASI filestat (64 bytes: dev, ino, filetype, nlink, size, atim, mtim, ctim), or the errno given. */
+  private writeStat(s: Stats | number, ptr: number): number {
+    if (typeof s === "number") return s;
+    const v = this.view();
+    for (let i = 0; i < 64; i++) v.setUint8(ptr + i, 0);
+    v.setBigUint64(ptr, BigInt(s.dev), true);
+    v.setBigUint64(ptr + 8, BigInt(s.ino), true);
+    v.setUint8(ptr + 16, s.isDirectory() ? WasiFiles.FILETYPE.DIRECTORY : s.isFile() ? WasiFiles.FILETYPE.REGULAR : s.isSymbolicLink() ? WasiFiles.FILETYPE.SYMLINK : WasiFiles.FILETYPE.UNKNOWN);
+    v.setBigUint64(ptr + 24, BigInt(s.nlink), true);
+    v.setBigUint64(ptr + 32, BigInt(s.size), true);
+    const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
+    v.setBigUint64(ptr + 40, ns(s.atimeMs), true);
+    v.setBigUint64(ptr + 48, ns(s.mtimeMs), true);
+    v.setBigUint64(ptr + 56, ns(s.ctimeMs), true);
+    return ERRNO.SUCCESS;
+  }
+
   private view(): DataView {
     return new DataView(this.memory!.buffer);
   }
@@ -107,7 +164,7 @@ export class WasiShim {
 
   private fdWrite(fd: number, iovs: number, count: number, written: number): number {
     const sink = fd === 1 ? (this.opts.stdout ?? 1) : fd === 2 ? (this.opts.stderr ?? 2) : undefined;
-    if (sink === undefined) return ERRNO.BADF;
+    if (sink === undefined) return this.fileIo(fd, iovs, count, written, "write");
     const v = this.view();
     let total = 0;
     for (let i = 0; i < count; i++) {
@@ -124,7 +181,7 @@ export class WasiShim {
   }
 
   private fdRead(fd: number, iovs: number, count: number, read: number): number {
-    if (fd !== 0) return ERRNO.BADF;
+    if (fd !== 0) return this.fileIo(fd, iovs, count, read, "read");
     const v = this.view();
     const prefix = this.opts.stdinPrefix;
     if (prefix && this.prefixAt < prefix.length) {
@@ -160,6 +217,28 @@ export class WasiShim {
     }
     v.setUint32(read, total, true);
     return ERRNO.SUCCESS;
+  }
+
+  /** fd_read/fd_write on a granted file: each buffer in turn, stopping at a short read. */
+  private fileIo(fd: number, iovs: number, count: number, done: number, what: "read" | "write"): number {
+    if (!this.files.has(fd)) return ERRNO.BADF;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const ptr = this.view().getUint32(iovs + 8 * i, true);
+      const len = this.view().getUint32(iovs + 8 * i + 4, true);
+      const buf = this.bytes().subarray(ptr, ptr + len);
+      const r = what === "read" ? this.files.read(fd, buf) : this.files.write(fd, buf);
+      if (typeof r === "number") return r;
+      total += r.n;
+      if (r.n < len) break;
+    }
+    this.view().setUint32(done, total, true);
+    return ERRNO.SUCCESS;
+  }
+
+  /** Close the files the module left open (after its run). */
+  dispose(): void {
+    this.files.dispose();
   }
 
   /** Bind to the instance's memory (before calling any of its exports). */

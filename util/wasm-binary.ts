@@ -188,3 +188,19 @@ export function appendDataSegments(wasm: Uint8Array, patches: { offset: number; 
   if (dc) dc.payload = new ByteWriter().uleb(count).finish();
   return joinSections(sections);
 }
+
+/** Export kinds in the export section. */
+export const EXPORT_KIND = { func: 0, table: 1, memory: 2, global: 3 } as const;
+
+/** Append exports to a module's export section (which must exist); the rest of the module is kept byte for byte. */
+export function appendExports(wasm: Uint8Array, exports: { name: string; kind: number; index: number }[]): Uint8Array | undefined {
+  const sections = splitSections(wasm);
+  const section = sections.find((s) => s.id === SECTION.export);
+  if (!section) return undefined;
+  const { value: count, next } = readUleb(section.payload, 0);
+  const w = new ByteWriter(section.payload.length + 16 + exports.length * 48);
+  w.uleb(count + exports.length).bytes(section.payload.subarray(next));
+  for (const e of exports) w.vec(e.name).u8(e.kind).uleb(e.index);
+  section.payload = w.finish();
+  return joinSections(sections);
+}

@@ -3,11 +3,20 @@
  * writes it), opens the standard libraries and compiles the script; in the annotated build it also queues one weval
  * request per function of the script (luaV_wevalrequests, from the annotation patch). The snapshot's `_start`
  * (`wizer.resume`) runs the compiled chunk. Errors print as lua.c prints them: "lua: MESSAGE" and a traceback on
- * standard error, exit code 1. */
+ * standard error, exit code 1.
+ *
+ * The host a script meets is the run's, never the build's: init runs at build time with no files and an empty
+ * environment (and wasi-libc's constructors read both there), so the snapshot's resume registers this run's
+ * preopened directories (the folders `futamura run` grants, each under its host path), reads the environment again
+ * and moves to the host's working directory ($PWD, which the runner sets), so relative paths mean what they mean to
+ * `lua`. LUA_PATH(_5_4) and LUA_INIT(_5_4) are read at run time in both modes, as lua.c reads them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wasi/api.h>
+#include <wasi/libc-environ.h>
+#include <wasi/libc.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -79,7 +88,12 @@ static void init(void) {
     fprintf(stderr, "%s: cannot read the script from standard input (NAME\\0LENGTH\\0SOURCE)\n", progname);
     exit(1);
   }
+  /* package.path from LUA_PATH is set at run time (run_path), not from the build's environment. */
+  lua_pushboolean(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
   luaL_openlibs(L);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
   lua_createtable(L, 0, 1); /* arg = { [0] = script } */
   lua_pushstring(L, name);
   lua_rawseti(L, -2, 0);
@@ -97,11 +111,39 @@ static void init(void) {
 #endif
 }
 
+/* loadlib.c's setpath for package.path, at run time: LUA_PATH_5_4, else LUA_PATH, ";;" standing for the default. */
+static void run_path(lua_State *L) {
+  const char *path = getenv("LUA_PATH_5_4");
+  if (path == NULL) path = getenv("LUA_PATH");
+  if (path == NULL) return;
+  lua_getglobal(L, "package");
+  if (!lua_istable(L, -1)) return (void)lua_pop(L, 1);
+  luaL_gsub(L, path, ";;", ";" LUA_PATH_DEFAULT ";");
+  lua_setfield(L, -2, "path");
+  lua_pop(L, 1);
+}
+
+/* lua.c's handle_luainit: LUA_INIT_5_4 or LUA_INIT, "@file" or code, run before the script (status as lua_pcall's). */
+static int run_luainit(lua_State *L) {
+  const char *name = "=LUA_INIT_5_4";
+  const char *init = getenv(name + 1);
+  if (init == NULL) {
+    name = "=LUA_INIT";
+    init = getenv(name + 1);
+  }
+  if (init == NULL) return LUA_OK;
+  int status = init[0] == '@' ? luaL_loadfile(L, init + 1) : luaL_loadbuffer(L, init, strlen(init), name);
+  if (status == LUA_OK) status = lua_pcall(L, 0, 0, 1);
+  return status;
+}
+
 /* lua.c's pmain and docall: the chunk runs under a C function, so tracebacks end in "[C]: in ?" as lua's do. */
 static int pmain(lua_State *L) {
   lua_pushcfunction(L, msghandler);
   lua_insert(L, 1);
-  int status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  run_path(L);
+  int status = run_luainit(L);
+  if (status == LUA_OK) status = lua_pcall(L, 0, LUA_MULTRET, 1);
   if (status != LUA_OK) l_message(lua_tostring(L, -1));
   lua_pushboolean(L, status == LUA_OK);
   return 1;
@@ -128,6 +170,36 @@ static int run_main(void) {
   return 0;
 }
 
+/* The run's working directory (relative paths resolve against it, as on the host); unchanged when not granted. */
+static void run_cwd(void) {
+  const char *pwd = getenv("PWD");
+  if (pwd && pwd[0] == '/') chdir(pwd);
+}
+
+/* The run's preopened directories, registered as wasi-libc's constructor registers them (which ran in init). */
+static void run_preopens(void) {
+  for (__wasi_fd_t fd = 3;; fd++) {
+    __wasi_prestat_t prestat;
+    if (__wasi_fd_prestat_get(fd, &prestat) != __WASI_ERRNO_SUCCESS) break;
+    if (prestat.tag != __WASI_PREOPENTYPE_DIR) continue;
+    size_t length = prestat.u.dir.pr_name_len;
+    char *name = malloc(length + 1);
+    if (!name) break;
+    if (__wasi_fd_prestat_dir_name(fd, (uint8_t *)name, length) == __WASI_ERRNO_SUCCESS) {
+      name[length] = 0;
+      __wasilibc_register_preopened_fd(fd, name);
+    }
+    free(name);
+  }
+}
+
+/* math.random's seed was drawn in init, at build time: draw it again, so each run gets its own as with `lua`. */
+static void run_random(void) {
+  int top = lua_gettop(L);
+  if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) lua_call(L, 0, 0);
+  lua_settop(L, top);
+}
+
 void __wasm_call_ctors(void);
 void __wasi_proc_exit(unsigned code);
 
@@ -139,12 +211,20 @@ __attribute__((export_name("wizer-initialize"))) void wizer_initialize(void) {
 
 /* The initialized module's entry point (renamed to _start): constructors already ran in init. */
 __attribute__((export_name("wizer.resume"))) void wizer_resume(void) {
+  run_preopens();
+  __wasilibc_deinitialize_environ();
+  __wasilibc_initialize_environ();
+  run_cwd();
+  run_random();
   int code = run_main();
   if (code) __wasi_proc_exit(code);
 }
 
-/* The module run without a snapshot: libc's _start calls this after the constructors. */
+/* The module run without a snapshot (libc's _start calls this). wasm-ld runs no constructors before it, since this
+ * file calls __wasm_call_ctors itself (in init): so here, and they register this run's preopened directories. */
 int main(void) {
+  __wasm_call_ctors();
+  run_cwd();
   init();
   return run_main();
 }

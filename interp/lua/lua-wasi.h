@@ -22,8 +22,13 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
 #define LUAI_TRY(L, c, a) futamura_sjlj_try((void (*)(void *, void *))(f), (void *)(L), (void *)(ud))
 #define luai_jmpbuf int
 
+/* A fixed string-hash seed (stock Lua mixes the time and addresses in): the snapshot holds the seed of the build
+ * anyway, so with the time in it `run` and `run --aot` iterated `pairs` in different orders and two builds of one
+ * script differed; fixed, both modes agree and builds are reproducible. Hash flooding is no concern here. */
+#define luai_makeseed(L) ((unsigned int)0x2545f491u)
+
 /* WASI has no processes and no temporary files: say so, as stock Lua does where a platform lacks them. */
-#define system(cmd) ((cmd) == NULL ? 0 : -1)
+#define system(cmd) ((cmd) == NULL ? 0 : (errno = ENOTSUP, -1)) /* os.execute(cmd): nil, "Not supported" */
 #define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)
 #define l_pclose(L, file) ((void)(L), (void)(file), -1)
 #define tmpfile futamura_no_tmpfile

@@ -1,0 +1,1 @@
+return { greet = function(s) return "hello from " .. s end }

@@ -1,0 +1,47 @@
+// Held-out third-party Lua through futamura: programs in test/interp/lua-third-party/ that drive libraries nobody here
+// wrote (Debian's lua-dkjson, lua-inspect, lua-argparse, lua-penlight; scripts/setup-system.sh downloads and unpacks
+// them into build/lua-third-party/), each run as `futamura run` runs it (the interpreter's own module, unsnapshotted)
+// and as `run --aot` does (snapshot + specialize, the wevaled module), with the libraries found through LUA_PATH in a
+// directory granted for reading: stdout, stderr and exit code must be equal, and equal to native lua5.4's when it is
+// on PATH. The required modules load at run time, so they run interpreted in both; the script's own functions are
+// the specialized ones.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildLua } from "../../interp/lua-build.ts";
+import { builtinManifest } from "../../interp/manifest.ts";
+import { hostAccess, runWasiCommand } from "../../interp/wasi.ts";
+import { runWasiCommandDeep } from "../../interp/wasi-deep.ts";
+import { buildProgram, loadProgram } from "../../pipeline/index.ts";
+import { ROOT } from "../../util/root.ts";
+
+const LIBS = join(ROOT, "build", "lua-third-party", "root", "usr", "share", "lua");
+const present = existsSync(join(LIBS, "5.4", "dkjson.lua"));
+const native = spawnSync("lua5.4", ["-v"]).status === 0;
+// Debian ships inspect.lua for 5.1 only (it runs on 5.4 unchanged).
+const LUA_PATH = ["5.4/?.lua", "5.4/?/init.lua", "5.1/?.lua"].map((p) => join(LIBS, p)).join(";") + ";;";
+const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
+
+describe.skipIf(!present)(`third-party Lua, interpreted = wevaled${native ? " = native lua5.4" : ""}${present ? "" : " (skipped: build/lua-third-party/ is missing: run sh scripts/setup-system.sh, which needs apt-get)"}`, () => {
+  for (const name of ["use-dkjson.lua", "use-inspect.lua", "use-argparse.lua", "use-penlight.lua"]) {
+    it(name, async () => {
+      const file = join("test", "interp", "lua-third-party", name);
+      const access = hostAccess(file, { allowRead: [LIBS] });
+      const opts = { capture: true, files: access.files, env: { ...access.env, LUA_PATH, PWD: ROOT } };
+      const interp = buildLua("lua").wasm;
+      const program = await loadProgram(builtinManifest("lua"), file);
+      const interpreted = await runWasiCommand(interp, { ...opts, stdinPrefix: program.bytes });
+      const built = await buildProgram(interp, program, { cache: false });
+      expect(built.aborted).toEqual([]);
+      const wevaled = await runWasiCommandDeep(built.wasm, opts);
+      expect(wevaled).toEqual(interpreted);
+      expect(interpreted.stdout!.length).toBeGreaterThan(100);
+      if (name === "use-argparse.lua") expect(interpreted.exitCode).toBe(1); // argparse's error: usage, os.exit(1)
+      if (native) {
+        const r = spawnSync("lua5.4", [file], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LUA_PATH } });
+        expect({ exitCode: interpreted.exitCode, stdout: normalize(interpreted.stdout!), stderr: normalize(interpreted.stderr!) }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
+      }
+    }, 180_000);
+  }
+});
