@@ -58,6 +58,8 @@ export interface SpecializeOptions {
   noInline?: boolean;
   /** Blocks per Relooper segment in the backend (default SEGMENT_BLOCKS). */
   segmentBlocks?: number;
+  /** Lay out every function with binaryen's Relooper, not only irreducible ones (ssa/structure.ts); for comparison. */
+  relooper?: boolean;
 }
 
 export interface RequestStats {
@@ -287,7 +289,7 @@ async function rewriteModule(
     results.forEach((r, i) => {
       if (!r.body) return;
       const name = `weval.specialized.${r.req.userId}.${i}`;
-      emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks);
+      emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, !opts.relooper);
       added.push({ name, plan: r.stats.optimize ?? "none" });
       if (r.stats.tableIndex !== next++) throw new Error(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
     });
