@@ -20,7 +20,7 @@ import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
-import { functionSize, optimizePlan, optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
+import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
 import { verifyFunction } from "./ssa/verify.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
@@ -58,6 +58,8 @@ export interface SpecializeOptions {
   noInline?: boolean;
   /** Blocks per Relooper segment in the backend (default SEGMENT_BLOCKS). */
   segmentBlocks?: number;
+  /** Lay out every function with binaryen's Relooper, not only small and irreducible ones (optimize.ts); for comparison. */
+  relooper?: boolean;
 }
 
 export interface RequestStats {
@@ -287,7 +289,7 @@ async function rewriteModule(
     results.forEach((r, i) => {
       if (!r.body) return;
       const name = `weval.specialized.${r.req.userId}.${i}`;
-      emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks);
+      emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, !opts.relooper && structuredLayout(r.stats.optimize ?? "none"));
       added.push({ name, plan: r.stats.optimize ?? "none" });
       if (r.stats.tableIndex !== next++) throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
     });

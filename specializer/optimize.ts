@@ -16,6 +16,10 @@ export const FULL_OPTIMIZE_MAX_VALUES = 5_000;
 // No merge-blocks: on the Relooper's nesting for a big function its cost grows faster than the function (measured
 // on mandelbrot.b through the Brainfuck interpreter, 20,646 values: 1.8 s of 2.4 s; toy 100k: 0.8 s of 1.3 s), for
 // outputs 2.1% and 0.9% larger without it (block wrappers, which cost nothing at run time).
+// Measured 2026-12-06 (scripts/profile-binaryen.ts, CPU, load ~10) on the structured layout: Fern's one function
+// of 10,000 statements (551k values) 6.8 s warm, for an output 31% smaller (3.01 -> 2.08 MB; toy 100k: 0.5 s, 8%;
+// Brainfuck 50 KB: 0.15 s, 7%); from 1,000 statements to 10,000, vacuum grew 24x, simplify-locals 10x,
+// coalesce-locals 6x — vacuum is the one that grows faster than the function there.
 export const LEAN_PASSES = [
   "remove-unused-brs",
   "simplify-locals",
@@ -40,6 +44,15 @@ export type OptimizePlan = "full" | "lean" | "none";
 export function optimizePlan(size: number, level: number, fullMaxValues = FULL_OPTIMIZE_MAX_VALUES): OptimizePlan {
   if (level <= 0) return "none";
   return size <= fullMaxValues ? "full" : "lean";
+}
+
+/** Whether the backend lays the function out itself (ssa/structure.ts) rather than through binaryen's Relooper:
+ *  every function binaryen does not fully optimize. The Relooper's cost grows faster than the function
+ *  (mandelbrot.b's 20,646 values: 2.9 s of the 3.2 s the backend took; structured, 0.42 s, and 5% smaller after
+ *  LEAN_PASSES), but a small function — every hot loop in the benchmarks — keeps the Relooper's layout under -O3,
+ *  so its output stays byte for byte what the benchmarks measured. */
+export function structuredLayout(plan: OptimizePlan): boolean {
+  return plan !== "full";
 }
 
 /** Optimize one function of `mod` as `plan` says (the optimize level must already be set on binaryen). */

@@ -1,18 +1,20 @@
 // Backend: IR → a binaryen function. locals.ts plans the Wasm locals: single-use values become expression trees
 // inside their user, constants are re-materialized at every use, unused results are dropped, and every other value
 // gets a local shared with values whose live ranges do not overlap (so the local count is the register pressure,
-// within V8's limits at any size). Each reachable block becomes a Relooper block whose code sets those locals in
+// within V8's limits at any size). Each reachable block becomes code that sets those locals in
 // order, and each edge carries the parallel copy of branch arguments into the target's parameter locals (through
-// temporaries when an argument's local is itself overwritten by the copy). The Relooper turns the graph —
-// irreducible too, which specialization creates — into structured control flow; a big function in segments
-// (segmentsOf), since the Relooper recurses as deep as its output is long. The output is valid and runs
+// temporaries when an argument's local is itself overwritten by the copy). A reducible graph becomes structured
+// control flow in one linear walk (structure.ts); an irreducible one — specialization creates them — goes through
+// binaryen's Relooper, whose cost grows faster than the function, and a big one in segments (segmentsOf), since the
+// Relooper recurses as deep as its output is long. The output is valid and runs
 // without binaryen's optimizer; the caller decides how much of it to run. Calls, globals, tables and data segments
-// are named the way binaryen names them after readBinary (by index). Relies on ir.ts, locals.ts, wasm-ops.ts and
+// are named the way binaryen names them after readBinary (by index). Relies on ir.ts, locals.ts, structure.ts, wasm-ops.ts and
 // util/binaryen.ts.
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, type LocalPlan } from "./locals.ts";
 import { loopContiguousOrder } from "./loop-order.ts";
+import { structuredBody } from "./structure.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 import type { ValType } from "./types.ts";
 
@@ -46,8 +48,9 @@ export interface CallSignatures {
   types: FunctionSignature[];
 }
 
-export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleNames, sigs: CallSignatures, f: FunctionBody, name: string, segmentBlocks = SEGMENT_BLOCKS): void {
-  new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks);
+/** Emit `f` as function `name`; `structured` false lays out every graph with the Relooper (for comparison). */
+export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleNames, sigs: CallSignatures, f: FunctionBody, name: string, segmentBlocks = SEGMENT_BLOCKS, structured = true): void {
+  new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
 }
 
 class FunctionEmitter {
@@ -100,7 +103,7 @@ class FunctionEmitter {
     return this.mod.local.get(this.local(v), this.btypes(this.f.typesOf(v)));
   }
 
-  emit(name: string, segmentBlocks: number): void {
+  emit(name: string, segmentBlocks: number, structured: boolean): void {
     const { f, mod, b } = this;
     const order = f.reversePostorder();
     // Entry parameters are the function's parameters (locals 0..n-1). If the entry block is also a branch target,
@@ -108,6 +111,16 @@ class FunctionEmitter {
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
     this.plan = planLocals(f, order, !entryHasPreds);
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
+    let bodyRef = structured ? structuredBody(b, mod, f, order, { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) }, entryHasPreds ? this.entryCopies() : []) : undefined;
+    bodyRef ??= this.relooped(order, entryHasPreds, segmentBlocks);
+    // Every path ends in a return or a trap, but the outer block has type none: tell the validator.
+    if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
+    mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
+  }
+
+  /** The body through binaryen's Relooper (any graph, irreducible too). */
+  private relooped(order: BlockId[], entryHasPreds: boolean, segmentBlocks: number): Ref {
+    const { f, mod, b } = this;
     // The Relooper renders recursively, as deep as its chain of shapes: a big function goes through it in segments,
     // one after the other (see segmentsOf).
     const segments = segmentsOf(f, order.length > segmentBlocks ? loopContiguousOrder(f) : order, segmentBlocks);
@@ -117,10 +130,32 @@ class FunctionEmitter {
       if (k > 0) suffixLabels(b, part, `$s${k}`); // each Relooper numbers its labels from scratch
       return part;
     });
-    let bodyRef = parts.length === 1 ? parts[0] : mod.block(null, parts, b.none);
-    // Every path ends in a return or a trap, but the Relooper's outer block has type none: tell the validator.
-    if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
-    mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
+    return parts.length === 1 ? parts[0] : mod.block(null, parts, b.none);
+  }
+
+  /** A block's instructions, and its return or trap when it ends in one. */
+  private blockCode(blk: BlockId): Ref[] {
+    const { f, mod } = this;
+    const block = f.blocks[blk];
+    const code: Ref[] = [];
+    for (const v of block.insts) {
+      const r = this.instruction(v);
+      if (r !== undefined) code.push(r);
+    }
+    const term = block.term;
+    if (term.kind === "return") {
+      const vals = term.values.map((v) => this.get(v));
+      code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
+    } else if (term.kind === "unreachable" || term.kind === "none") {
+      code.push(mod.unreachable());
+    }
+    return code;
+  }
+
+  /** The entry parameters' copies from the function's parameters (when the entry is also a branch target). */
+  private entryCopies(): Ref[] {
+    const { f, mod } = this;
+    return f.blocks[f.entry].params.map((p, i) => mod.local.set(this.local(p), mod.local.get(i, this.bt(f.params[i]))));
   }
 
   /** One segment's blocks through a Relooper; edges to `exitTo` (the next segment's first block) leave it. */
@@ -134,20 +169,8 @@ class FunctionEmitter {
     if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(mod.br(exitLabel)));
     const pendingEdges: (() => void)[] = [];
     const add = (blk: BlockId) => {
-      const block = f.blocks[blk];
-      const code: Ref[] = [];
-      for (const v of block.insts) {
-        const r = this.instruction(v);
-        if (r !== undefined) code.push(r);
-      }
-      const term = block.term;
-      if (term.kind === "return") {
-        const vals = term.values.map((v) => this.get(v));
-        code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
-      } else if (term.kind === "unreachable" || term.kind === "none") {
-        code.push(mod.unreachable());
-      }
-      const body = mod.block(null, code, b.none);
+      const term = f.blocks[blk].term;
+      const body = mod.block(null, this.blockCode(blk), b.none);
       if (term.kind === "table") {
         const rb = rl.addBlockWithSwitch(body, this.get(term.index));
         rblocks.set(blk, rb);
@@ -179,8 +202,7 @@ class FunctionEmitter {
     for (const e of pendingEdges) e();
     let entry = rblocks.get(blocks[0])!;
     if (entryCopies) {
-      const copies = f.blocks[f.entry].params.map((p, i) => mod.local.set(this.local(p), mod.local.get(i, this.bt(f.params[i]))));
-      const pre = rl.addBlock(mod.block(null, copies, b.none));
+      const pre = rl.addBlock(mod.block(null, this.entryCopies(), b.none));
       rl.addBranch(pre, entry, 0, mod.nop());
       entry = pre;
     }

@@ -1,7 +1,7 @@
 // Real-sized programs through the whole pipeline, interpreted vs wevaled: generated toy programs of 1,000 and
 // 10,000 instructions (bench/compile-programs.ts, the compile benchmark's own), Fern functions of hundreds of
 // statements, a 300-branch if/else chain and a function of 24 parameters. The 10k program runs with the size
-// thresholds divided by ten, so it takes the lean binaryen pass list and Relooper segments as a 100k one does; its
+// thresholds divided by ten, so it takes the lean binaryen pass list and the backend's structured layout as a 100k one does; its
 // unoptimized output must validate and run in V8 too (locals within the engine's limits). No timing is asserted: compile time
 // is measured by `futamura bench --compile`. Relies on bench/compile-programs.ts, specializer/ and lang/.
 import { describe, expect, it } from "vitest";
@@ -26,7 +26,7 @@ describe("real-sized toy programs, interpreted vs wevaled", () => {
     expect(await runOutcome(built.wasm, bytes)).toEqual(await runOutcome(built.snapshot, bytes));
   });
 
-  it("10,000 instructions: lean binaryen passes, Relooper segments, and valid unoptimized output", async () => {
+  it("10,000 instructions: lean binaryen passes, structured layout, and valid unoptimized output", async () => {
     const bytes = assemble(toyProgram(10_000), "toy-10k.asm").bytes;
     // Thresholds scaled down with the program, so this size takes the paths a 100k-instruction program takes.
     const scaled = { fullOptimizeMaxValues: FULL_OPTIMIZE_MAX_VALUES / 10, segmentBlocks: SEGMENT_BLOCKS / 10 };
@@ -78,26 +78,27 @@ describe("big Fern programs, interpreted vs wevaled", () => {
   }, 120_000);
 });
 
-// A big function goes through the Relooper in segments (backend.ts segmentsOf): with segments of a few blocks,
-// small programs take that path too — cuts between loops, exits into the next segment, copies of the blocks that
-// end the function (returns, error traps) in every segment that reaches them.
+// A big irreducible function goes through the Relooper in segments (backend.ts segmentsOf): with segments of a few
+// blocks, and the Relooper forced where the backend would lay the function out itself (`relooper`), small programs
+// take that path too — cuts between loops, exits into the next segment, copies of the blocks that end the function
+// (returns, error traps) in every segment that reaches them.
 describe("Relooper segments, forced on small programs", () => {
   it("a 30-branch if/else chain in segments of 20 blocks, optimized and not", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
     const chain = fernLoaded(compileFern(ifChain(30), "chain.fern"));
     for (const optimizeLevel of [0, 3]) {
-      const [r] = await differential(interp, [{ ...chain, name: "chain" }], { segmentBlocks: 20, optimizeLevel });
+      const [r] = await differential(interp, [{ ...chain, name: "chain" }], { segmentBlocks: 20, optimizeLevel, relooper: true });
       expect(r.wevaled).toEqual(r.interpreted);
     }
   });
 
   it("random toy programs in segments of 8 blocks", async () => {
-    await randomToyDifferential(range(7001, 40), 0, 8);
+    await randomToyDifferential(range(7001, 40), 0, 8, { relooper: true });
   }, 120_000);
 
   it("random Fern programs in segments of 8 blocks", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
     const programs = range(1, 30).map((seed) => ({ ...fernLoaded(compileFern(randomFern(seed), `random-${seed}.fern`)), name: `random ${seed}` }));
-    for (const r of await differential(interp, programs, { segmentBlocks: 8, optimizeLevel: 0 })) expect(r.wevaled, r.name).toEqual(r.interpreted);
+    for (const r of await differential(interp, programs, { segmentBlocks: 8, optimizeLevel: 0, relooper: true })) expect(r.wevaled, r.name).toEqual(r.interpreted);
   }, 120_000);
 });
