@@ -13,7 +13,9 @@ import { projectCacheDir, ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { cacheKey, SpecializationCache } from "./cache.ts";
-import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import { specializeModule, type RequestSource, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import { specializeOnWorkers, threadsWanted, workerCount } from "./parallel.ts";
+import { RequestCache } from "./request-cache.ts";
 export type { ProgressCallback } from "../specializer/index.ts";
 
 let versionHash: string | undefined;
@@ -88,6 +90,9 @@ export interface BuildOptions extends SpecializeOptions {
   strict?: boolean;
   /** The program's name in messages (default "program"). */
   label?: string;
+  /** Threads to specialize requests on (default $FUTAMURA_THREADS, else the machine's available parallelism; 1:
+   *  this thread only). Small builds stay on this thread whatever it says (parallel.ts). */
+  threads?: number;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -116,11 +121,27 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   const key = keyOf(snap.wasm);
   const hit = opts.dumpIr ? undefined : fromCache(cache, key, label, opts.strict);
   if (hit) return { ...hit, snapshot: snap.wasm, snapshotMs, training };
-  const result = await specializeModule(snap.wasm, opts);
+  const requestCache = cache.dir ? new RequestCache(cache, cacheKey(specializerVersion(), interp, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : [])), opts.limits) : undefined;
+  const result = await specializeModule(snap.wasm, { ...opts, requestSource: requestSource(snap.wasm, opts, requestCache) });
+  requestCache?.done();
   if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
   if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
   return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training, aborted: abortedRequests(result) };
+}
+
+/** Where specializeModule takes requests from besides its own thread: the per-request cache, and worker threads
+ *  when the requests left are enough to pay for them (parallel.ts). */
+function requestSource(snapshotWasm: Uint8Array, opts: BuildOptions, requestCache: RequestCache | undefined): RequestSource {
+  const threads = threadsWanted(opts.threads);
+  return {
+    cached: requestCache && ((i, req) => requestCache.cached(i, req)),
+    made: requestCache && ((i, req, r) => requestCache.made(i, req, r)),
+    elsewhere(indices, onDone, requests) {
+      const workers = workerCount(indices.map((i) => requests[i]), threads);
+      return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
+    },
+  };
 }
 
 /** A cache hit carries the statistics stored with it (aborted requests stay visible); an entry without them is a miss. */
