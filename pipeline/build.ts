@@ -122,19 +122,18 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   const hit = opts.dumpIr ? undefined : fromCache(cache, key, label, opts.strict);
   if (hit) return { ...hit, snapshot: snap.wasm, snapshotMs, training };
   const requestCache = cache.dir ? new RequestCache(cache, cacheKey(specializerVersion(), interp, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : [])), opts.limits) : undefined;
-  const result = await specializeModule(snap.wasm, { ...opts, requestSource: requestSource(snap.wasm, opts, requestCache) });
-  requestCache?.done();
+  const result = await specializeSnapshot(snap.wasm, opts, requestCache);
   if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
   if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
   return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training, aborted: abortedRequests(result) };
 }
 
-/** Where specializeModule takes requests from besides its own thread: the per-request cache, and worker threads
- *  when the requests left are enough to pay for them (parallel.ts). */
-function requestSource(snapshotWasm: Uint8Array, opts: BuildOptions, requestCache: RequestCache | undefined): RequestSource {
+/** specializeModule with requests taken from the per-request cache (request-cache.ts) when given one, and the rest
+ *  specialized on `opts.threads` threads when they are enough to pay for them (parallel.ts). */
+export async function specializeSnapshot(snapshotWasm: Uint8Array, opts: SpecializeOptions & { threads?: number }, requestCache?: RequestCache): Promise<SpecializeModuleResult> {
   const threads = threadsWanted(opts.threads);
-  return {
+  const requestSource: RequestSource = {
     cached: requestCache && ((i, req) => requestCache.cached(i, req)),
     made: requestCache && ((i, req, r) => requestCache.made(i, req, r)),
     elsewhere(indices, onDone, requests) {
@@ -142,6 +141,11 @@ function requestSource(snapshotWasm: Uint8Array, opts: BuildOptions, requestCach
       return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
     },
   };
+  try {
+    return await specializeModule(snapshotWasm, { ...opts, requestSource });
+  } finally {
+    requestCache?.done();
+  }
 }
 
 /** A cache hit carries the statistics stored with it (aborted requests stay visible); an entry without them is a miss. */

@@ -72,7 +72,7 @@ export function specializeOnWorkers(snapshotWasm: Uint8Array, indices: number[],
   const results = Promise.all(pool.map(run))
     .finally(() => Promise.all(pool.map((w) => w.terminate())))
     .then(() => indices.map((i) => byIndex.get(i)));
-  return { next: () => queue.shift(), results };
+  return { workers, next: () => queue.shift(), results };
 }
 
 /** A result as structured clone leaves it, with its function body's class restored. */

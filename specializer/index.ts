@@ -102,6 +102,8 @@ export interface SpecializeModuleResult {
   /** Requests' slots and buffers that specialized code does not fold because the module's code stores into them
    *  at a constant address (weval/linked-requests.ts), one line each. */
   notFolded: string[];
+  /** Worker threads that specialized requests beside this one (pipeline/parallel.ts); absent when none did. */
+  workers?: number;
   /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
   specializeMs: number;
   optimizeMs: number;
@@ -165,6 +167,8 @@ export interface RequestSource {
 
 /** Requests being specialized elsewhere (on worker threads), while this thread takes its share from the same queue. */
 export interface Elsewhere {
+  /** How many threads besides this one. */
+  workers: number;
   /** The next request for this thread to specialize, or undefined when none is left. */
   next(): number | undefined;
   /** In the order of `indices`, once all are done: undefined for a request this thread took, or one that failed
@@ -309,7 +313,7 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const t1 = performance.now();
   const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(stackExhausted);
   const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
-  return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
+  return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, workers: elsewhere?.workers, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
 /** binaryen's passes recurse on the code's nesting: a JavaScript stack overflow there is the program's shape (loops
