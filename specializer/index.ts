@@ -6,7 +6,10 @@
 // new functions to table 0, writes their indices into the requests' slots, unlinks the requests, sets `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their
 // stub behaviour, drops the `weval` imports, optimizes the new functions with binaryen as their size allows
 // (optimize.ts), and validates with binaryen and WebAssembly.validate. A request that
-// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
+// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported. A request's
+// specialization may also come from elsewhere (a RequestSource: pipeline/'s worker threads and per-request cache);
+// it is taken only where its recorded questions about the other requests get the same answers here
+// (recorded-memory.ts), so the output is byte for byte the one of specializing every request here, in order.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { InternalError, UserError } from "../util/errors.ts";
