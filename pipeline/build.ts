@@ -74,7 +74,16 @@ function failIfStrict(what: string, aborted: AbortedRequest[]): void {
 /** What `buildProgram` gives with `snapshotOnHit: false`: on a cache hit, no snapshot was taken. */
 export type WasmBuildResult = Omit<BuildResult, "snapshot"> & { snapshot?: Uint8Array };
 
-export interface BuildOptions extends SpecializeOptions {
+export interface ThreadOptions {
+  /** Threads to specialize requests on (default $FUTAMURA_THREADS, else the machine's available parallelism; 1:
+   *  this thread only). Small builds stay on this thread whatever it says (parallel.ts). */
+  threads?: number;
+  /** The constant bytes from which requests go to worker threads (default PARALLEL_MIN_BUFFER_BYTES; 0: any build
+   *  of two requests or more). For tests and measurements. */
+  parallelMinBytes?: number;
+}
+
+export interface BuildOptions extends SpecializeOptions, ThreadOptions {
   /** Cache directory, or false for no cache. */
   cache?: string | false;
   /** The init export (default: `wizer.initialize`, else `wizer-initialize`). */
@@ -90,9 +99,6 @@ export interface BuildOptions extends SpecializeOptions {
   strict?: boolean;
   /** The program's name in messages (default "program"). */
   label?: string;
-  /** Threads to specialize requests on (default $FUTAMURA_THREADS, else the machine's available parallelism; 1:
-   *  this thread only). Small builds stay on this thread whatever it says (parallel.ts). */
-  threads?: number;
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
@@ -131,13 +137,13 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
 
 /** specializeModule with requests taken from the per-request cache (request-cache.ts) when given one, and the rest
  *  specialized on `opts.threads` threads when they are enough to pay for them (parallel.ts). */
-export async function specializeSnapshot(snapshotWasm: Uint8Array, opts: SpecializeOptions & { threads?: number }, requestCache?: RequestCache): Promise<SpecializeModuleResult> {
+export async function specializeSnapshot(snapshotWasm: Uint8Array, opts: SpecializeOptions & ThreadOptions, requestCache?: RequestCache): Promise<SpecializeModuleResult> {
   const threads = threadsWanted(opts.threads);
   const requestSource: RequestSource = {
     cached: requestCache && ((i, req) => requestCache.cached(i, req)),
     made: requestCache && ((i, req, r) => requestCache.made(i, req, r)),
     elsewhere(indices, onDone, requests) {
-      const workers = workerCount(indices.map((i) => requests[i]), threads);
+      const workers = workerCount(indices.map((i) => requests[i]), threads, opts.parallelMinBytes);
       return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
     },
   };

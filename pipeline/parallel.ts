@@ -1,23 +1,31 @@
-// Requests specialized on worker threads (node:worker_threads): a pool of min(threads, requests) workers, each
-// reading the snapshot once and then taking batches of request indices from a shared queue until it is empty, so
-// a slow request (Lua's main chunk) does not hold up a fixed share. Each request is specialized exactly as the
-// serial build's first pass does, and specializeModule takes a result only if its questions about the other
-// requests get the same answers (specializer/recorded-memory.ts), so the output is byte-identical to the serial
-// build. Workers run the compiled dist/ .js (an installed package), or the .ts sources through tsx (tests).
-// Worker start-up (loading the specializer, decoding the snapshot) is paid once per worker, so builds with little
-// to specialize stay serial: see `workerCount`.
+// Requests specialized on worker threads (node:worker_threads): threads - 1 workers beside the main thread, each
+// reading the snapshot once, all taking request indices from one queue until it is empty (the main thread one at a
+// time, workers a batch at a time), so a slow request (Lua's main chunk) does not hold up a fixed share. Each request
+// is specialized exactly as the serial build's first pass does, and specializeModule takes a result only if its
+// questions about the other requests get the same answers (specializer/recorded-memory.ts), so the output is
+// byte-identical to the serial build. Workers run the compiled dist/ .js (an installed package), or the .ts
+// sources through tsx (tests). A worker's start-up (loading the specializer, decoding the snapshot, a cold JIT) and
+// the copy of each result to the main thread (a structured clone of its IR) cost more than small builds gain, so
+// those stay on one thread: see `workerCount`. Only specialization runs here: binaryen optimizes every new function
+// in the main thread's one module, since its IR cannot move between binaryen instances and a function's emitted
+// bytes depend on the whole module (its type section's order), so optimizing elsewhere would change the output.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { FunctionBody } from "../specializer/ssa/ir.ts";
 import type { Elsewhere, RequestResult, SpecializeOptions } from "../specializer/index.ts";
 import type { WevalRequest } from "../abi/weval.ts";
 
-/** Below this much constant data (bytecode and constant buffers, summed over the requests to specialize) a build
- *  stays serial: a worker's start-up costs about as much as specializing that (measured: see the report in
- *  parallel.test.ts's header). */
-export const PARALLEL_MIN_BUFFER_BYTES = 4096;
+/** Below this much constant data (the argument records with their bytecode and constant buffers, summed over the
+ *  requests left to specialize) a build stays on one thread. Measured 2026-12-06 on the 2-core VM under load ~15,
+ *  main-thread CPU (the critical path when a core is free) and process CPU of specializing one snapshot, serial vs
+ *  one worker: Fern 1,000 functions (296 KB) main 5.0-6.2 s -> 3.7-3.9 s, process 6.2-7.4 s -> 8.3 s; Fern 100
+ *  functions (29 KB) main 0.52-0.62 s -> 0.54-0.58 s, process 0.86-1.1 s -> 2.0-2.1 s; Lua features.lua (47
+ *  Protos, 7.9 KB) main 0.91-1.0 s -> 0.83-0.94 s, process 1.6 s -> 1.8-3.2 s. A worker's start, its decoding of
+ *  the snapshot and its cold JIT cost ~1 s of CPU, and the warm main thread takes most of a small queue before
+ *  the worker is ready. */
+export const PARALLEL_MIN_BUFFER_BYTES = 64 * 1024;
 /** …and below this many requests. */
-export const PARALLEL_MIN_REQUESTS = 4;
+export const PARALLEL_MIN_REQUESTS = 16;
 
 /** The thread count asked for: `threads`, else $FUTAMURA_THREADS, else the machine's available parallelism. */
 export function threadsWanted(threads?: number): number {
@@ -28,11 +36,11 @@ export function threadsWanted(threads?: number): number {
 
 /** How many workers to start for these requests: 0 (specialize them here, serially) when one thread is wanted or
  *  the work is too small to pay for a worker's start-up. */
-export function workerCount(requests: WevalRequest[], threads: number): number {
-  if (threads <= 1 || requests.length < PARALLEL_MIN_REQUESTS) return 0;
+export function workerCount(requests: WevalRequest[], threads: number, minBytes = PARALLEL_MIN_BUFFER_BYTES): number {
+  if (threads <= 1 || requests.length < (minBytes > 0 ? PARALLEL_MIN_REQUESTS : 2)) return 0;
   const bytes = requests.reduce((n, r) => n + r.argBytes.length, 0);
   // This thread specializes too: threads - 1 workers.
-  return bytes < PARALLEL_MIN_BUFFER_BYTES ? 0 : Math.min(threads - 1, requests.length - 1);
+  return bytes < minBytes ? 0 : Math.min(threads - 1, requests.length - 1);
 }
 
 /** The options a worker needs (functions stay here: the main thread labels the results). */

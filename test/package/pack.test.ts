@@ -55,7 +55,7 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
     expect(aot, aot.stderr).toMatchObject({ code: 0, stdout: "610\n" });
 
     // Requests specialized on a worker thread, from the installed dist/ (pipeline/parallel.ts), as the serial build.
-    writeFileSync(join(project, "many.fern"), fernManyFunctions(40));
+    writeFileSync(join(project, "many.fern"), fernManyFunctions(250)); // ~75 KB of bytecode: past the threshold
     const parallel = sh("npx", ["futamura", "build", "--no-cache", "--stats", "many.fern", "-o", "many.wasm"], project, { FUTAMURA_THREADS: "2" });
     expect(parallel.stdout, parallel.stderr).toMatch(/specialize [\d.]+ ms on 2 threads/);
     const serial = sh("npx", ["futamura", "build", "--no-cache", "many.fern", "-o", "serial.wasm"], project, { FUTAMURA_THREADS: "1" });

@@ -13,7 +13,8 @@ import { buildInterpreter } from "../../interp/build.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { specializeSnapshot } from "../../pipeline/build.ts";
 import { specializeModule, type RequestResult, type SpecializeModuleResult } from "../../specializer/index.ts";
-import { revive } from "../../pipeline/parallel.ts";
+import { revive, workerCount } from "../../pipeline/parallel.ts";
+import type { WevalRequest } from "../../abi/weval.ts";
 import { cacheEntries } from "../../pipeline/cache.ts";
 import { REQUEST_ENTRY } from "../../pipeline/request-cache.ts";
 
@@ -33,7 +34,7 @@ describe("requests in parallel", () => {
     const interp = (await buildInterpreter("fern")).wasm;
     const program = await fern(fernManyFunctions(40));
     const serial = await buildProgram(interp, program, { cache: false, threads: 1 });
-    const parallel = await buildProgram(interp, program, { cache: false, threads: 2 });
+    const parallel = await buildProgram(interp, program, { cache: false, threads: 2, parallelMinBytes: 0 });
     expect(serial.specialize!.workers).toBeUndefined();
     expect(parallel.specialize!.workers).toBe(1);
     expect(Buffer.from(parallel.wasm).equals(Buffer.from(serial.wasm))).toBe(true);
@@ -43,8 +44,12 @@ describe("requests in parallel", () => {
 
   it("a small build stays on one thread", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
-    const r = await buildProgram(interp, await fern("fn f(x) { return x + 1; }\nprint(f(2));\n"), { cache: false, threads: 4 });
+    const r = await buildProgram(interp, await fern(fernManyFunctions(40)), { cache: false, threads: 4 });
     expect(r.specialize!.workers).toBeUndefined();
+    const requests = (n: number, bytes: number) => Array.from({ length: n }, () => ({ argBytes: new Uint8Array(bytes) }) as WevalRequest);
+    expect(workerCount(requests(300, 300), 4)).toBe(3);
+    expect(workerCount(requests(300, 100), 4)).toBe(0);
+    expect(workerCount(requests(300, 300), 1)).toBe(0);
   }, 120_000);
 
   it("Lua (one request per Proto): two threads give the serial build's bytes", async () => {
@@ -53,7 +58,7 @@ describe("requests in parallel", () => {
     // Lua seeds its string hashes at start-up, so each snapshot differs: both specialize one.
     const { snapshot } = await buildProgram(interp, program, { cache: false, optimizeLevel: 0, threads: 1 });
     const serial = { specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 1 }) };
-    const parallel = { specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 2 }) };
+    const parallel = { specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 2, parallelMinBytes: 0 }) };
     expect(serial.specialize!.requests.length).toBeGreaterThan(10);
     expect(parallel.specialize!.workers).toBe(1);
     expect(Buffer.from(parallel.specialize.wasm).equals(Buffer.from(serial.specialize.wasm))).toBe(true);
