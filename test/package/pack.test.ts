@@ -1,6 +1,7 @@
 // futamura from outside its repository: `npm pack` (dist/ and the shipped interpreters as prepack builds them), the
 // tarball installed into an empty project from the npm cache without optional dependencies, and there: `npx futamura
-// run --aot` on a Fern program, `new-interp` + `build-interp` + `diff` on the scaffold, and a script on the library
+// run --aot` on a Fern program, a 250-function Fern program built on two threads (worker threads from dist/) with the
+// serial build's bytes, `new-interp` + `build-interp` + `diff` on the scaffold, and a script on the library
 // API — with nothing written inside node_modules. Needs the npm cache (or the registry) for the dependencies.
 // Relies on npm and the CLI.
 import { spawnSync } from "node:child_process";
