@@ -13,7 +13,7 @@ import { buildInterpreter } from "../../interp/build.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { specializeSnapshot } from "../../pipeline/build.ts";
 import { specializeModule, type RequestResult, type SpecializeModuleResult } from "../../specializer/index.ts";
-import { revive, workerCount } from "../../pipeline/parallel.ts";
+import { revive, threadsWanted, workerCount } from "../../pipeline/parallel.ts";
 import type { WevalRequest } from "../../abi/weval.ts";
 import { cacheEntries } from "../../pipeline/cache.ts";
 import { REQUEST_ENTRY } from "../../pipeline/request-cache.ts";
@@ -50,6 +50,8 @@ describe("requests in parallel", () => {
     expect(workerCount(requests(300, 300), 4)).toBe(3);
     expect(workerCount(requests(300, 100), 4)).toBe(0);
     expect(workerCount(requests(300, 300), 1)).toBe(0);
+    expect(threadsWanted(3)).toBe(3);
+    expect(threadsWanted()).toBe(1); // vitest.config.ts: FUTAMURA_THREADS=1
   }, 120_000);
 
   it("Lua (one request per Proto): two threads give the serial build's bytes", async () => {
