@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ["test/global-setup.ts"],
+    // The test files already run in parallel (a fork per core): builds stay on one thread unless a test asks for
+    // more (test/pipeline/parallel.test.ts, test/package), instead of each starting worker threads (pipeline/parallel.ts).
+    env: { FUTAMURA_THREADS: "1" },
     // .ci/run runs plain `npm test` (the README's command) and reads the counts from a JSON report written here.
     ...(process.env.FUTAMURA_TEST_REPORT ? { reporters: ["default", "json"], outputFile: { json: process.env.FUTAMURA_TEST_REPORT } } : {}),
   },

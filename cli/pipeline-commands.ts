@@ -8,10 +8,10 @@ import { BufferedOutput, InterpreterHost } from "../interp/host.ts";
 import { knownManifests, resolveInterpreterSpec } from "../interp/manifest.ts";
 import { importsWasi } from "../interp/wasi.ts";
 import { writeGenerated } from "../pipeline/generated.ts";
-import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, withManifestSection, withProgramSection, type Program } from "../pipeline/index.ts";
+import { abortedRequests, abortLine, buildProgram, interpreterAndProgram, specializeSnapshot, withManifestSection, withProgramSection, type Program } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { snapshot } from "../snapshot/index.ts";
-import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import type { SpecializeModuleResult, SpecializeOptions } from "../specializer/index.ts";
 import { buildFunctionIR } from "../specializer/ssa/frontend.ts";
 import { decodeModule, WasmDecodeError } from "../specializer/ssa/module.ts";
 import { printFunction } from "../specializer/ssa/print.ts";
@@ -38,7 +38,10 @@ export async function snapshotCommand(interp: string, programFile: string, opts:
 
 function printStats(r: SpecializeModuleResult): void {
   const raw = r.rawBytes !== undefined ? ` (${kb(r.rawBytes)} before binaryen)` : "";
-  process.stdout.write(`input ${kb(r.inputBytes)} -> output ${kb(r.outputBytes)}${raw}; specialize ${r.specializeMs.toFixed(1)} ms, binaryen optimize ${r.optimizeMs.toFixed(0)} ms\n`);
+  const threads = r.workers ? ` on ${r.workers + 1} threads` : "";
+  const cached = r.requests.filter((s) => s.cached).length;
+  const fromCache = cached ? ` (${cached} of ${r.requests.length} requests from the per-request cache)` : "";
+  process.stdout.write(`input ${kb(r.inputBytes)} -> output ${kb(r.outputBytes)}${raw}; specialize ${r.specializeMs.toFixed(1)} ms${threads}${fromCache}, binaryen optimize ${r.optimizeMs.toFixed(0)} ms\n`);
   for (const s of r.requests) {
     const head = `request ${s.userId} (${s.generic}${s.label ? `, ${s.label}` : ""})`;
     if (s.aborted) process.stdout.write(`${head}: ABORTED, the interpreter will run: ${s.aborted}\n`);
@@ -72,7 +75,7 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
 export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }): Promise<number> {
   const wasm = readUserWasm(input);
   const progress = progressLine(input);
-  const r = await specializeModule(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
+  const r = await specializeSnapshot(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
   if (r.requests.length === 0) {
     const exports = exportNames(wasm);
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));

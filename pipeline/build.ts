@@ -13,7 +13,9 @@ import { projectCacheDir, ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { cacheKey, SpecializationCache } from "./cache.ts";
-import { specializeModule, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import { specializeModule, type RequestSource, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import { specializeOnWorkers, threadsWanted, workerCount } from "./parallel.ts";
+import { RequestCache } from "./request-cache.ts";
 export type { ProgressCallback } from "../specializer/index.ts";
 
 let versionHash: string | undefined;
@@ -72,7 +74,16 @@ function failIfStrict(what: string, aborted: AbortedRequest[]): void {
 /** What `buildProgram` gives with `snapshotOnHit: false`: on a cache hit, no snapshot was taken. */
 export type WasmBuildResult = Omit<BuildResult, "snapshot"> & { snapshot?: Uint8Array };
 
-export interface BuildOptions extends SpecializeOptions {
+export interface ThreadOptions {
+  /** Threads to specialize requests on (default $FUTAMURA_THREADS, else this one and one per idle core; 1: this
+   *  thread only). Small builds stay on this thread whatever it says (parallel.ts). */
+  threads?: number;
+  /** The constant bytes from which requests go to worker threads (default PARALLEL_MIN_BUFFER_BYTES; 0: any build
+   *  of two requests or more). For tests and measurements. */
+  parallelMinBytes?: number;
+}
+
+export interface BuildOptions extends SpecializeOptions, ThreadOptions {
   /** Cache directory, or false for no cache. */
   cache?: string | false;
   /** The init export (default: `wizer.initialize`, else `wizer-initialize`). */
@@ -116,11 +127,31 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   const key = keyOf(snap.wasm);
   const hit = opts.dumpIr ? undefined : fromCache(cache, key, label, opts.strict);
   if (hit) return { ...hit, snapshot: snap.wasm, snapshotMs, training };
-  const result = await specializeModule(snap.wasm, opts);
+  const requestCache = cache.dir ? new RequestCache(cache, cacheKey(specializerVersion(), interp, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : [])), opts.limits) : undefined;
+  const result = await specializeSnapshot(snap.wasm, opts, requestCache);
   if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
   if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
   return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training, aborted: abortedRequests(result) };
+}
+
+/** specializeModule with requests taken from the per-request cache (request-cache.ts) when given one, and the rest
+ *  specialized on `opts.threads` threads when they are enough to pay for them (parallel.ts). */
+export async function specializeSnapshot(snapshotWasm: Uint8Array, opts: SpecializeOptions & ThreadOptions, requestCache?: RequestCache): Promise<SpecializeModuleResult> {
+  const threads = threadsWanted(opts.threads);
+  const requestSource: RequestSource = {
+    cached: requestCache && ((i, req) => requestCache.cached(i, req)),
+    made: requestCache && ((i, req, r) => requestCache.made(i, req, r)),
+    elsewhere(indices, onDone, requests) {
+      const workers = workerCount(indices.map((i) => requests[i]), threads, opts.parallelMinBytes);
+      return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
+    },
+  };
+  try {
+    return await specializeModule(snapshotWasm, { ...opts, requestSource });
+  } finally {
+    requestCache?.done();
+  }
 }
 
 /** A cache hit carries the statistics stored with it (aborted requests stay visible); an entry without them is a miss. */

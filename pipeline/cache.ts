@@ -85,12 +85,21 @@ export class SpecializationCache {
   ) {}
 
   get(key: string): Uint8Array | undefined {
+    const bytes = this.getFile(`${key}.wasm`);
+    return bytes && WebAssembly.validate(bytes as BufferSource) ? bytes : undefined;
+  }
+
+  put(key: string, wasm: Uint8Array): void {
+    this.putFile(`${key}.wasm`, wasm);
+  }
+
+  /** The entry file `name`'s bytes, marked used; undefined when absent or unreadable. */
+  getFile(name: string): Uint8Array | undefined {
     if (!this.dir) return undefined;
-    const path = join(this.dir, `${key}.wasm`);
+    const path = join(this.dir, name);
     if (!existsSync(path)) return undefined;
     try {
       const bytes = new Uint8Array(readFileSync(path));
-      if (!WebAssembly.validate(bytes as BufferSource)) return undefined;
       const now = new Date();
       utimesSync(path, now, now); // used: last to be evicted
       return bytes;
@@ -99,9 +108,15 @@ export class SpecializationCache {
     }
   }
 
-  put(key: string, wasm: Uint8Array): void {
+  /** Writes the entry file `name`, then (unless `evict` is false: the caller calls `evict` after several) evicts. */
+  putFile(name: string, bytes: Uint8Array, evict = true): void {
     if (!this.dir) return;
-    writeFileAtomic(join(this.dir, `${key}.wasm`), wasm);
-    evictToCap(this.dir, this.capBytes);
+    writeFileAtomic(join(this.dir, name), bytes);
+    if (evict) this.evict();
+  }
+
+  /** Least recently used entries out until the directory fits the cap. */
+  evict(): void {
+    if (this.dir) evictToCap(this.dir, this.capBytes);
   }
 }

@@ -9,7 +9,7 @@ import { readUserFile } from "../util/files.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { loadProgram, type Program } from "./program.ts";
 
-export { abortedRequests, abortLine, buildProgram, specializerVersion, type AbortedRequest, type BuildOptions, type BuildResult, type ProgressCallback, type WasmBuildResult } from "./build.ts";
+export { abortedRequests, abortLine, buildProgram, specializerVersion, specializeSnapshot, type AbortedRequest, type BuildOptions, type BuildResult, type ProgressCallback, type WasmBuildResult } from "./build.ts";
 export { differential, runOutcome, sameOutcome, type DiffProgram, type DiffResult, type RunOutcome } from "./differential.ts";
 export { readProgramSection, withProgramSection } from "./embed.ts";
 export { builtModuleProgram, withManifestSection, type BuiltModuleProgram } from "./built-module.ts";

@@ -6,7 +6,10 @@
 // new functions to table 0, writes their indices into the requests' slots, unlinks the requests, sets `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their
 // stub behaviour, drops the `weval` imports, optimizes the new functions with binaryen as their size allows
 // (optimize.ts), and validates with binaryen and WebAssembly.validate. A request that
-// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
+// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported. A request's
+// specialization may also come from elsewhere (a RequestSource: pipeline/'s worker threads and per-request cache);
+// it is taken only where its recorded questions about the other requests get the same answers here
+// (recorded-memory.ts), so the output is byte for byte the one of specializing every request here, in order.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { InternalError, UserError } from "../util/errors.ts";
@@ -22,6 +25,7 @@ import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
 import { verifyFunction } from "./ssa/verify.ts";
+import { RecordingMemory, replayQueries, type MemoryQuery } from "./recorded-memory.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
@@ -60,6 +64,8 @@ export interface SpecializeOptions {
   segmentBlocks?: number;
   /** Lay out every function with binaryen's Relooper, not only small and irreducible ones (optimize.ts); for comparison. */
   relooper?: boolean;
+  /** Requests specialized elsewhere or by an earlier build (pipeline/: worker threads, the per-request cache). */
+  requestSource?: RequestSource;
 }
 
 export interface RequestStats {
@@ -84,6 +90,8 @@ export interface RequestStats {
   directCalls?: number;
   /** Whether the function is inlined into the specialized functions that call it (inline-leaves.ts). */
   inlined?: boolean;
+  /** Taken from the per-request cache (pipeline/): an earlier build specialized it. */
+  cached?: boolean;
   /** Values in the function after cleanup, and what binaryen ran on it (optimize.ts). */
   size?: number;
   optimize?: OptimizePlan;
@@ -99,6 +107,8 @@ export interface SpecializeModuleResult {
   /** Requests' slots and buffers that specialized code does not fold because the module's code stores into them
    *  at a constant address (weval/linked-requests.ts), one line each. */
   notFolded: string[];
+  /** Worker threads that specialized requests beside this one (pipeline/parallel.ts); absent when none did. */
+  workers?: number;
   /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
   specializeMs: number;
   optimizeMs: number;
@@ -139,9 +149,52 @@ function decodeSnapshot(wasm: Uint8Array): WasmModuleInfo {
   }
 }
 
-export async function specializeModule(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): Promise<SpecializeModuleResult> {
-  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const t0 = performance.now();
+/** A request's specialization as it crosses a thread or comes from a cache: the function (absent when it aborted),
+ *  its statistics and what it asked of the other requests (recorded-memory.ts). */
+export interface RequestResult {
+  body?: FunctionBody;
+  stats: RequestStats;
+  queries: MemoryQuery[];
+}
+
+/** Results made outside this call (pipeline/: worker threads and the per-request cache). Every one is taken only if
+ *  its queries replay to the same answers here, so the output is the one specializing here would give. Not used
+ *  with dumpIr or inspect, which observe the specialization itself. */
+export interface RequestSource {
+  /** What an earlier build made for this request, if it kept it. */
+  cached?(index: number, request: WevalRequest): RequestResult | undefined;
+  /** Specializes the requests at `indices` elsewhere, as `requestSpecializer` does, or undefined to have them all
+   *  specialized here. */
+  elsewhere?(indices: number[], onDone: () => void, requests: readonly WevalRequest[]): Elsewhere | undefined;
+  /** Told of each request specialized for this build (here or elsewhere), to keep it. */
+  made?(index: number, request: WevalRequest, result: RequestResult): void;
+}
+
+/** Requests being specialized elsewhere (on worker threads), while this thread takes its share from the same queue. */
+export interface Elsewhere {
+  /** How many threads besides this one. */
+  workers: number;
+  /** The next request for this thread to specialize, or undefined when none is left. */
+  next(): number | undefined;
+  /** In the order of `indices`, once all are done: undefined for a request this thread took, or one that failed
+   *  there (specialized here again, which reports its error as a serial build does). `onDone` is called after each. */
+  results: Promise<(RequestResult | undefined)[]>;
+}
+
+/** What specializing any request of a snapshot needs, read once. */
+interface Prepared {
+  info: WasmModuleInfo;
+  memory: Uint8Array;
+  headAddr: number;
+  flagAddr?: number;
+  requests: WevalRequest[];
+  intrinsics: Map<number, string>;
+  links: RequestLinks;
+  /** Plans the requests' table indices with these aborted (weval/linked-requests.ts). */
+  plan(aborted: ReadonlySet<number>): void;
+}
+
+function prepare(snapshotWasm: Uint8Array): Prepared {
   const info = decodeSnapshot(snapshotWasm);
   if (info.memories.length !== 1) throw new UserError(`the module has ${info.memories.length} memories; the specializer needs exactly one`);
   const memory = initialMemory(info);
@@ -150,33 +203,106 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const flagAddr = constantExport(info, "weval.is.wevaled");
   const requests = readPendingRequests(memory, headAddr);
   const intrinsics = intrinsicsOf(info);
+  const links = new RequestLinks(info, requests);
+  const plan = (aborted: ReadonlySet<number>) => links.plan(aborted, info.tables[0]?.initial ?? 0, info.functions.length);
+  return { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan };
+}
+
+/** --dump-ir's file name for request `i`: `request<user id>`, with the request's position after it when user ids
+ *  repeat (Fern's requests all carry the same one, and each request's dump overwrote the one before). */
+function dumpName(requests: WevalRequest[], i: number): string {
+  const req = requests[i];
+  return `request${req.userId}${requests.filter((r) => r.userId === req.userId).length > 1 ? `-${i + 1}` : ""}`;
+}
+
+/** Specializes single requests of a snapshot, as specializeModule's first pass does (no request aborted in the
+ *  plan), each with what it asked of the others: what a worker thread runs (pipeline/specialize-worker.ts). */
+export function requestSpecializer(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): { count: number; specialize(i: number): RequestResult } {
+  const p = prepare(snapshotWasm);
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const generics = new Map<number, FunctionBody>();
+  p.plan(new Set());
+  return {
+    count: p.requests.length,
+    specialize(i) {
+      const memory = new RecordingMemory(p.links.view());
+      return { ...specializeRequest(p.info, p.requests[i], p.intrinsics, limits, opts, dumpName(p.requests, i), memory, generics), queries: memory.queries };
+    },
+  };
+}
+
+export async function specializeModule(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): Promise<SpecializeModuleResult> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const t0 = performance.now();
+  const { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan } = prepare(snapshotWasm);
+  const source = opts.dumpIr || opts.inspect ? undefined : opts.requestSource;
 
   const results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[] = [];
-  // --dump-ir file names: `request<user id>`, with the request's position after it when user ids repeat (Fern's
-  // requests all carry the same one, and each request's dump overwrote the one before).
-  const repeated = (req: WevalRequest) => requests.filter((r) => r.userId === req.userId).length > 1;
   // Each request may fold the others' slots and buffers (weval/linked-requests.ts). The slots' values are the table
   // indices planned with the aborts known so far; a request that folded one an abort later moved is specialized
   // again (aborts are rare, and only grow, so this ends).
-  const links = new RequestLinks(info, requests);
   const aborted = new Set<number>();
-  const plan = () => links.plan(aborted, info.tables[0]?.initial ?? 0, info.functions.length);
   const views: RequestView[] = [];
   const generics = new Map<number, FunctionBody>();
   const specializeAt = (i: number) => {
     const req = requests[i];
     views[i] = links.view();
-    results[i] = { req, ...specializeRequest(info, req, intrinsics, limits, opts, `request${req.userId}${repeated(req) ? `-${i + 1}` : ""}`, views[i], generics) };
+    const recorder = new RecordingMemory(views[i]);
+    results[i] = { req, ...specializeRequest(info, req, intrinsics, limits, opts, dumpName(requests, i), source ? recorder : views[i], generics) };
     if (results[i].stats.aborted) aborted.add(i);
+    source?.made?.(i, req, { body: results[i].body, stats: results[i].stats, queries: recorder.queries });
   };
-  plan();
-  requests.forEach((_, i) => {
-    opts.onProgress?.("specialize", i, requests.length);
-    specializeAt(i);
+  // A result made elsewhere, if its questions get the same answers here (recorded-memory.ts).
+  const take = (i: number, r: RequestResult): boolean => {
+    const view = links.view();
+    if (!replayQueries(view, r.queries)) return false;
+    const req = requests[i];
+    views[i] = view;
+    const stats = { ...r.stats, label: opts.describeRequest?.(req) };
+    if (stats.size !== undefined) stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
+    results[i] = { req, body: r.body, stats };
+    if (stats.aborted) aborted.add(i);
+    return true;
+  };
+  plan(aborted);
+  let done = 0;
+  const progress = () => opts.onProgress?.("specialize", done++, requests.length);
+  const todo = requests.map((_, i) => i).filter((i) => {
+    const hit = source?.cached?.(i, requests[i]);
+    if (!hit || !take(i, { ...hit, stats: { ...hit.stats, cached: true } })) return true;
+    done++;
+    return false;
   });
+  const elsewhere = todo.length ? source?.elsewhere?.(todo, progress, requests) : undefined;
+  if (elsewhere) {
+    // This thread's share, yielding now and then so that the other threads' results are taken in meanwhile.
+    const here = new Set<number>();
+    let yielded = performance.now();
+    for (let i = elsewhere.next(); i !== undefined; i = elsewhere.next()) {
+      progress();
+      specializeAt(i);
+      here.add(i);
+      if (performance.now() - yielded > 20) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
+      }
+    }
+    const made = await elsewhere.results;
+    todo.forEach((i, k) => {
+      if (here.has(i)) return;
+      const r = made[k];
+      if (!r) return specializeAt(i);
+      if (!take(i, r)) throw new InternalError(`request ${i + 1}: specialized on another thread, it saw other requests' slots differently`);
+      source?.made?.(i, requests[i], r);
+    });
+  } else
+    todo.forEach((i) => {
+      progress();
+      specializeAt(i);
+    });
   opts.onProgress?.("specialize", requests.length, requests.length);
   for (;;) {
-    plan();
+    plan(aborted);
     const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
     if (stale.length === 0) break;
     const again = "specialize again (a request's folded slot moved)";
@@ -192,7 +318,7 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const t1 = performance.now();
   const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(stackExhausted);
   const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
-  return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, specializeMs, optimizeMs: performance.now() - t1 };
+  return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, workers: elsewhere?.workers, specializeMs, optimizeMs: performance.now() - t1 };
 }
 
 /** binaryen's passes recurse on the code's nesting: a JavaScript stack overflow there is the program's shape (loops

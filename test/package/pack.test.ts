@@ -1,17 +1,19 @@
 // futamura from outside its repository: `npm pack` (dist/ and the shipped interpreters as prepack builds them), the
 // tarball installed into an empty project from the npm cache without optional dependencies, and there: `npx futamura
-// run --aot` on a Fern program, `new-interp` + `build-interp` + `diff` on the scaffold, and a script on the library
+// run --aot` on a Fern program, a 250-function Fern program built on two threads (worker threads from dist/) with the
+// serial build's bytes, `new-interp` + `build-interp` + `diff` on the scaffold, and a script on the library
 // API — with nothing written inside node_modules. Needs the npm cache (or the registry) for the dependencies.
 // Relies on npm and the CLI.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fernManyFunctions } from "../../bench/compile-programs.ts";
 import { ROOT } from "../../util/root.ts";
 
-function sh(cmd: string, args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: "false" };
+function sh(cmd: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: "false", ...extraEnv };
   delete env.FUTAMURA_CACHE_DIR; // the project's own cache is what is checked
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 300_000, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
@@ -52,6 +54,14 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
     writeFileSync(join(project, "fib.fern"), "fn fib(n) { if (n < 2) { return n; } return fib(n - 1) + fib(n - 2); }\nprint(fib(15));\n");
     const aot = sh("npx", ["futamura", "run", "--aot", "fib.fern"], project);
     expect(aot, aot.stderr).toMatchObject({ code: 0, stdout: "610\n" });
+
+    // Requests specialized on a worker thread, from the installed dist/ (pipeline/parallel.ts), as the serial build.
+    writeFileSync(join(project, "many.fern"), fernManyFunctions(250)); // ~75 KB of bytecode: past the threshold
+    const parallel = sh("npx", ["futamura", "build", "--no-cache", "--stats", "many.fern", "-o", "many.wasm"], project, { FUTAMURA_THREADS: "2" });
+    expect(parallel.stdout, parallel.stderr).toMatch(/specialize [\d.]+ ms on 2 threads/);
+    const serial = sh("npx", ["futamura", "build", "--no-cache", "many.fern", "-o", "serial.wasm"], project, { FUTAMURA_THREADS: "1" });
+    expect(serial.code, serial.stderr).toBe(0);
+    expect(readFileSync(join(project, "many.wasm")).equals(readFileSync(join(project, "serial.wasm")))).toBe(true);
 
     expect(sh("npx", ["futamura", "new-interp", "mylang"], project).code).toBe(0);
     expect(sh("npx", ["futamura", "build-interp", "mylang/futamura-interp.json"], project).code).toBe(0);

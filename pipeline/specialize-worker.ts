@@ -1,0 +1,27 @@
+// The worker thread of parallel.ts: reads the snapshot once (specializer/index.ts's requestSpecializer), then
+// specializes the request indices it is sent and posts each result back as a structured clone (the IR's arrays and
+// objects, bigints included, exactly; parallel.ts gives the function body its class back). A request that throws
+// is posted as failed: the main thread specializes it again and reports its error as a serial build does.
+import { parentPort, workerData } from "node:worker_threads";
+import { requestSpecializer, type SpecializeOptions } from "../specializer/index.ts";
+
+const { wasm, options } = workerData as { wasm: Uint8Array; options: SpecializeOptions };
+const port = parentPort!;
+let specializer: ReturnType<typeof requestSpecializer> | undefined;
+try {
+  specializer = requestSpecializer(wasm, options);
+} catch {
+  // The main thread read the same snapshot without an error; every request it sends is then posted as failed.
+}
+
+port.on("message", (indices: number[]) => {
+  for (const i of indices) {
+    try {
+      if (!specializer) throw new Error("the snapshot could not be read");
+      port.postMessage({ index: i, result: specializer.specialize(i) });
+    } catch {
+      port.postMessage({ index: i, failed: true });
+    }
+  }
+  port.postMessage({ idle: true });
+});
