@@ -15,8 +15,7 @@
 // Loops are solved to the greatest fixpoint (a slot no path through the loop touches stays known, loaded once
 // before the loop). A slot's root must strictly dominate the block, so a value computed afresh on each iteration
 // never keys a stale slot. Narrow loads of wider or narrow stores get the low bytes (wrapped, masked or
-// sign-extended), floats of integer stores of the same width are reinterpreted (and a slot that is an integer on one
-// path and a float on another joins as the integer). Parameters are made only where a
+// sign-extended), floats of integer stores of the same width are reinterpreted. Parameters are made only where a
 // load needs them. After each round, operators whose operands became constants fold (../ssa/fold.ts), conditional
 // and table branches on constants become jumps, dead blocks go and redundant parameters go; up to three rounds.
 // Requires: valid SSA. Guarantees: valid SSA, the same results, memory and traps as before (a replaced load would
@@ -254,7 +253,6 @@ function join(f: FunctionBody, b: BlockId, outs: (State | undefined)[], rootOk: 
     for (const st of ins) {
       const k = st.known.get(key);
       if (k && (!shape || (k.w === shape.w && k.t === shape.t))) shape = shape ? { ...shape, o: Math.min(shape.o, k.o) } : { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o };
-      else if (k && k.w === shape!.w && k.w === SIZE[k.t] && k.w === SIZE[shape!.t]) shape = { ...shape!, t: k.w === 8 ? "i64" : "i32", o: Math.min(shape!.o, k.o) };
       else if (k) ok = false;
     }
     if (!ok || !shape || !rootOk(shape.root)) continue;
@@ -371,16 +369,12 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<Valu
   };
   const getAtEnd = (p: BlockId, key: string, shape: Known): Val => {
     const k = ends[p].known.get(key);
+    if (k?.value !== undefined) return { value: k.value, ext: k.ext! };
     if (!k) return insertLoad(p, key, shape);
-    if (k.value === undefined) {
-      const r = getAtEntry(p, key, k);
-      k.value = r.value;
-      k.ext = r.ext;
-    }
-    // A slot that holds an integer on one path and a float of its size on another is passed as the integer.
-    if (k.t === shape.t) return { value: k.value, ext: k.ext! };
-    const name = shape.t === "i64" ? "i64.reinterpret_f64" : "i32.reinterpret_f32";
-    return { value: emit(f, f.blocks[p].insts, name, [k.value], shape.t), ext: "full" };
+    const r = getAtEntry(p, key, shape);
+    k.value = r.value;
+    k.ext = r.ext;
+    return r;
   };
   let replaced = 0;
   for (const b of order) {
