@@ -232,10 +232,11 @@ function join(f: FunctionBody, b: BlockId, outs: (State | undefined)[], rootOk: 
   const ins = f.blocks[b].preds.map((p) => outs[p]).filter((s): s is State => s !== undefined);
   const s: State = { known: new Map(), valid: new Map() };
   if (b === f.entry || ins.length === 0) return s;
+  const rest = ins.slice(1);
   for (const [key, v0] of ins[0].valid) {
     if (!rootOk(v0.root)) continue;
     let v: Valid | undefined = v0;
-    for (const other of ins.slice(1)) {
+    for (const other of rest) {
       const w = other.valid.get(key);
       if (!w) {
         v = undefined;
@@ -298,22 +299,21 @@ function forwardRound(f: FunctionBody): number {
   }
   const sdom = dominance(f, order);
   const memo = new Map<ValueId, { root: number; c: number }>();
-  const ins: State[] = [];
   const outs: (State | undefined)[] = [];
+  const rootOk = (b: BlockId) => (r: number) => r === CONST_ROOT || (defBlock[r] >= 0 && sdom(defBlock[r], b));
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
     for (const b of order) {
-      const rootOk = (r: number) => r === CONST_ROOT || (defBlock[r] >= 0 && sdom(defBlock[r], b));
-      const s = join(f, b, outs, rootOk);
-      ins[b] = shapeOnly(s);
+      const s = join(f, b, outs, rootOk(b)); // fresh maps: the transfer may change them
       transfer(f, b, s, memo);
-      const out = shapeOnly(s);
-      if (!outs[b] || !sameState(outs[b]!, out)) converged = false;
-      outs[b] = out;
+      if (!outs[b] || !sameState(outs[b]!, s)) converged = false;
+      outs[b] = s;
     }
   }
   if (!converged) return 0;
+  const ins: State[] = [];
+  for (const b of order) ins[b] = join(f, b, outs, rootOk(b));
   return rewrite(f, order, ins, memo);
 }
 
