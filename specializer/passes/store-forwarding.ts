@@ -20,7 +20,7 @@
 // and table branches on constants become jumps, dead blocks go and redundant parameters go; up to three rounds.
 // Requires: valid SSA. Guarantees: valid SSA, the same results, memory and traps as before (a replaced load would
 // not have trapped). Relies on ../ssa/ir.ts, ../ssa/effects.ts, ../ssa/fold.ts, ../ssa/verify.ts (dominators),
-// ../ssa/wasm-ops.ts and the dead-blocks, redundant-params and copy-propagation passes.
+// ../ssa/wasm-ops.ts and the dead-blocks, dead-values, redundant-params and copy-propagation passes.
 import { effectsOf } from "../ssa/effects.ts";
 import { fold } from "../ssa/fold.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type ValueId } from "../ssa/ir.ts";
@@ -29,6 +29,7 @@ import { immediateDominators } from "../ssa/verify.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
+import { removeDeadValues } from "./dead-values.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
 
 const CONST_ROOT = -1;
@@ -75,8 +76,9 @@ const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 /** Returns the number of loads replaced. */
 export function forwardStores(f: FunctionBody): number {
   let total = 0;
+  const inserted = new Set<ValueId>();
   for (let round = 0; round < ROUNDS; round++) {
-    const n = forwardRound(f);
+    const n = forwardRound(f, inserted);
     if (n === 0) break;
     total += n;
     propagateCopies(f);
@@ -84,6 +86,8 @@ export function forwardStores(f: FunctionBody): number {
     removeDeadBlocks(f);
     removeRedundantParams(f);
   }
+  // The loads this pass inserted cannot trap: those whose parameters died (or that feed nothing) go.
+  if (inserted.size) removeDeadValues(f, inserted);
   return total;
 }
 
@@ -289,7 +293,7 @@ interface Val {
 }
 
 /** One round: the fixpoint, then the rewrite. Returns the number of loads replaced. */
-function forwardRound(f: FunctionBody): number {
+function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
   removeDeadBlocks(f); // exact preds, no unreachable predecessor
   const order = f.reversePostorder();
   const defBlock = new Int32Array(f.values.length).fill(-1);
@@ -314,11 +318,11 @@ function forwardRound(f: FunctionBody): number {
   if (!converged) return 0;
   const ins: State[] = [];
   for (const b of order) ins[b] = join(f, b, outs, rootOk(b));
-  return rewrite(f, order, ins, memo);
+  return rewrite(f, order, ins, memo, inserted);
 }
 
 /** Replace the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
-function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<ValueId, { root: number; c: number }>): number {
+function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<ValueId, { root: number; c: number }>, inserted: Set<ValueId>): number {
   const ends: State[] = [];
   const entryMemo = new Map<string, Val>();
   const pending: { b: BlockId; key: string; shape: Known }[] = [];
@@ -331,6 +335,7 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<Valu
     const name = loadName(shape.t, shape.w);
     const value = f.addOp({ name, memarg: { offset: v.o, align: 0 } }, [addr], [shape.t]);
     insts.push(value);
+    inserted.add(value);
     const r: Val = { value, ext: shape.w === SIZE[shape.t] ? "full" : "u" };
     ends[p].known.set(key, { ...shape, value: r.value, ext: r.ext });
     return r;
