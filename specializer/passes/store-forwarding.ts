@@ -327,19 +327,7 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<Valu
   const entryMemo = new Map<string, Val>();
   const pending: { b: BlockId; key: string; shape: Known }[] = [];
   const extOf = (k: Known): Val["ext"] => (k.w === SIZE[k.t] ? "full" : "raw");
-  const insertLoad = (p: BlockId, key: string, shape: Known): Val => {
-    const v = ends[p].valid.get(key);
-    if (!v || v.w < shape.w) throw new Error(`internal: store-forwarding: block${p} cannot load slot ${key}`);
-    const insts = f.blocks[p].insts;
-    const addr = v.root === CONST_ROOT ? constOf(f, insts, { type: "i32", bits: v.c }) : v.c === 0 ? v.root : emit(f, insts, "i32.add", [v.root, constOf(f, insts, { type: "i32", bits: v.c })], "i32");
-    const name = loadName(shape.t, shape.w);
-    const value = f.addOp({ name, memarg: { offset: v.o, align: 0 } }, [addr], [shape.t]);
-    insts.push(value);
-    inserted.add(value);
-    const r: Val = { value, ext: shape.w === SIZE[shape.t] ? "full" : "u" };
-    ends[p].known.set(key, { ...shape, value: r.value, ext: r.ext });
-    return r;
-  };
+  const insertLoad = (p: BlockId, key: string, shape: Known): Val => loadAtEnd(f, ends[p], p, key, shape, inserted);
   const getAtEntry = (b0: BlockId, key: string, shape: Known): Val => {
     const chain: BlockId[] = [];
     let b = b0;
@@ -408,6 +396,20 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<Valu
     }
   }
   return replaced;
+}
+
+/** A load of a slot appended to block p, through the split its end state proves in bounds (recorded there). */
+function loadAtEnd(f: FunctionBody, end: State, p: BlockId, key: string, shape: Known, inserted: Set<ValueId>): Val {
+  const v = end.valid.get(key);
+  if (!v || v.w < shape.w) throw new Error(`internal: store-forwarding: block${p} cannot load slot ${key}`);
+  const insts = f.blocks[p].insts;
+  const addr = v.root === CONST_ROOT ? constOf(f, insts, { type: "i32", bits: v.c }) : v.c === 0 ? v.root : emit(f, insts, "i32.add", [v.root, constOf(f, insts, { type: "i32", bits: v.c })], "i32");
+  const value = f.addOp({ name: loadName(shape.t, shape.w), memarg: { offset: v.o, align: 0 } }, [addr], [shape.t]);
+  insts.push(value);
+  inserted.add(value);
+  const r: Val = { value, ext: shape.w === SIZE[shape.t] ? "full" : "u" };
+  end.known.set(key, { ...shape, value: r.value, ext: r.ext });
+  return r;
 }
 
 function loadName(t: ValType, w: number): string {
