@@ -49,7 +49,7 @@ function printStats(r: SpecializeModuleResult): void {
       const direct = (s.directCalls ? `, ${s.directCalls} direct call${s.directCalls === 1 ? "" : "s"} to specialized functions` : "") + (s.inlined ? ", inlined into its callers" : "");
       process.stdout.write(`${head}: table slot ${s.tableIndex}; ${s.contexts} contexts, ${s.blocks} blocks (generic ${s.genericBlocks}), ${s.values} values${direct}, ${s.ms.toFixed(1)} ms\n`);
       const c = s.cleanup;
-      if (c) process.stdout.write(`    cleanup ${c.ms.toFixed(1)} ms: ${c.redundantParams} redundant parameters, ${c.floatParams} made f64, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${c.blocks} blocks, ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes (large function)" : s.optimize === "full" ? "full pipeline" : "none"}\n`);
+      if (c) process.stdout.write(`    cleanup ${c.ms.toFixed(1)} ms: ${c.forwarded} loads forwarded, ${c.redundantParams} redundant parameters, ${c.floatParams} made f64, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${c.blocks} blocks, ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes (large function)" : s.optimize === "full" ? "full pipeline" : "none"}\n`);
     }
     for (const [cause, n] of s.runtimeCauses.slice(0, 5)) process.stdout.write(`    runtime x${n}: ${cause}\n`);
   }

@@ -1,5 +1,5 @@
 // The cleanup pipeline run on every specialized function before the backend (weval does the same before its
-// lowering): dead blocks, copy propagation, redundant parameters, float parameters (i64 parameters that only ever
+// lowering): dead blocks, copy propagation, store-to-load forwarding (with the folds it enables), redundant parameters, float parameters (i64 parameters that only ever
 // carry float bits become f64), dead values, then jump threading and block merging, then parameters and values
 // again (merging exposes more). Each pass is one file in this folder; with
 // `verify`, the IR verifier runs after every pass and names the pass that broke it. Each pass is linear in the
@@ -14,6 +14,7 @@ import { removeDeadValues } from "./dead-values.ts";
 import { floatParams } from "./float-params.ts";
 import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
+import { forwardStores } from "./store-forwarding.ts";
 
 export interface CleanupStats {
   deadBlocks: number;
@@ -22,6 +23,8 @@ export interface CleanupStats {
   /** Parameters made f64 and reinterpret pairs removed (float-params.ts). */
   floatParams: number;
   deadValues: number;
+  /** Loads replaced by the value stored (or loaded) there before (store-forwarding.ts). */
+  forwarded: number;
   threaded: number;
   merged: number;
   /** Reachable blocks left. */
@@ -31,7 +34,7 @@ export interface CleanupStats {
 
 export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}): CleanupStats {
   const t = performance.now();
-  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, floatParams: 0, deadValues: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
+  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, floatParams: 0, deadValues: 0, forwarded: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
   const run = <T>(name: string, pass: () => T): T => {
     const r = pass();
     if (opts.verify) {
@@ -46,6 +49,7 @@ export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}
   };
   stats.deadBlocks += run("dead-blocks", () => removeDeadBlocks(f));
   stats.copies += run("copy-propagation", () => propagateCopies(f));
+  stats.forwarded += run("store-forwarding", () => forwardStores(f));
   for (let round = 0; round < 2; round++) {
     stats.redundantParams += run("redundant-params", () => removeRedundantParams(f));
     if (round === 0) stats.floatParams += run("float-params", () => floatParams(f));

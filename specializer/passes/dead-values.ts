@@ -9,8 +9,9 @@ import { effectsOf } from "../ssa/effects.ts";
 import type { FunctionBody, ValueId } from "../ssa/ir.ts";
 import { dropParams, incomingEdges } from "./edges.ts";
 
-/** Returns the number of instructions and parameters removed. */
-export function removeDeadValues(f: FunctionBody): number {
+/** Returns the number of instructions and parameters removed. `cannotTrap`: loads a pass proved in bounds (they go
+ *  when unused, like pure instructions). */
+export function removeDeadValues(f: FunctionBody, cannotTrap?: ReadonlySet<ValueId>): number {
   const order = f.reversePostorder();
   const into = incomingEdges(f, order);
   const live = new Uint8Array(f.values.length);
@@ -26,7 +27,7 @@ export function removeDeadValues(f: FunctionBody): number {
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind === "op" && !effectsOf(d.op).pure) mark(v);
+      if (d.kind === "op" && !effectsOf(d.op).pure && !cannotTrap?.has(v)) mark(v);
     }
     const t = block.term;
     // Branch arguments are not uses by themselves: they live when the parameter they feed does.

@@ -21,6 +21,7 @@ import { removeDeadValues } from "../../specializer/passes/dead-values.ts";
 import { floatParams } from "../../specializer/passes/float-params.ts";
 import { mergeBlocks } from "../../specializer/passes/merge-blocks.ts";
 import { removeRedundantParams } from "../../specializer/passes/redundant-params.ts";
+import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
 import { defUses, targetsOf, terminatorUses, type FunctionBody, type ValueId } from "../../specializer/ssa/ir.ts";
 import { planLocals } from "../../specializer/ssa/locals.ts";
 import { parseFunction } from "../../specializer/ssa/parse.ts";
@@ -108,6 +109,7 @@ const PASSES: Record<string, Pass> = {
   "redundant-params": { run: removeRedundantParams, check: (f) => [...aliasProblems(f), ...redundantParamProblems(f)] },
   "dead-values": { run: removeDeadValues },
   "float-params": { run: floatParams, check: aliasProblems },
+  "store-forwarding": { run: forwardStores, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...redundantParamProblems(f)] },
   "merge-blocks": { run: mergeBlocks, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...mergeablePairProblems(f)] },
   cleanup: {
     // The statistics the passes report (not the time, nor fields that describe the result rather than the work).
