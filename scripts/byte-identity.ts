@@ -12,6 +12,7 @@ import { loadProgram } from "../pipeline/program.ts";
 import { ROOT } from "../util/root.ts";
 
 const FILE = join(ROOT, "scripts", "byte-identity.json");
+process.chdir(ROOT); // program paths below are relative to the repository
 const DIRS: [string, string[]][] = [
   ["bytecode/programs", [".asm"]],
   ["lang/programs", [".fern"]],
@@ -45,8 +46,9 @@ async function main() {
         const key = `${name}:${file}`;
         const t = performance.now();
         try {
-          // fern-memory takes the bytes Fern's loader makes.
-          const program = await loadProgram(manifestForFile(join(ROOT, file)), join(ROOT, file));
+          // fern-memory takes the bytes Fern's loader makes. The path is relative to the repository (Fern's debug
+          // info records it), so the hashes do not depend on the folder the checkout is in.
+          const program = await loadProgram(manifestForFile(join(ROOT, file)), file);
           const irs: string[] = [];
           const r = await buildProgram(await interp(name), program, { cache: false, dumpIr: (n, text) => irs.push(`${n}\n${text}`) });
           hashes[key] = sha(r.wasm);
