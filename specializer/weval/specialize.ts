@@ -587,103 +587,132 @@ class Specializer {
     if (out.values.length > this.limits.maxValues) throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
   }
 
-  /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic). A dispatch switch, one short case per
-   *  intrinsic. */
+  /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic): a dispatch switch over the ABI's
+   *  intrinsics (exhaustive), each case one call of the handler for its group — contexts, registers, the
+   *  specialize.value fork, the virtual stack, virtual locals, specialization globals, constant memory, assertions. */
   private evaluateIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
-    const { regs, vals } = st;
-    const constArg = (i: number, what: string): Const => {
-      const a = args[i];
-      if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
-      return a.abs.value;
-    };
+    const call: IntrinsicCall = { s, name, v, args, st };
     switch (name) {
       case "push.context":
-        st.next = this.contexts.push(st.next, this.pcKey(s, args[0], name));
-        break;
       case "update.context":
-        st.next = this.contexts.update(st.next, this.pcKey(s, args[0], name));
-        break;
       case "pop.context":
-        st.next = this.contexts.pop(st.next);
-        break;
+        return this.contextIntrinsic(call);
       case "read.reg":
-        vals.set(v, regs.get(this.registerKey(s, constArg(0, "the register index"))) ?? ZERO);
-        break;
       case "write.reg":
-        regs.set(this.registerKey(s, constArg(0, "the register index")), args[1]);
-        break;
-      case "specialize.value": {
-        const lo = Number(constArg(1, "the lower bound").bits) | 0;
-        const hi = Number(constArg(2, "the upper bound").bits) | 0;
-        vals.set(v, args[0]);
-        if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) st.fork = { value: args[0], lo, hi, result: v };
-        break;
-      }
+        return this.registerIntrinsic(call);
+      case "specialize.value":
+        return this.specializeValue(call);
       case "push.stack":
-        pushStack(regs, args[0], args[1]);
-        break;
       case "pop.stack":
-        vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
-        break;
-      case "read.stack": {
-        const i = Number(constArg(1, "the stack index").bits);
-        vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
-        break;
-      }
-      case "write.stack": {
-        const i = Number(constArg(1, "the stack index").bits);
-        const depth = stackDepth(regs);
-        if (i < depth || (i === 0 && depth === 0)) {
-          regs.set(stackKey(i, 0), args[0]);
-          regs.set(stackKey(i, 1), args[2]);
-        } else this.storeSlot(s, args[0], args[2]);
-        break;
-      }
+      case "read.stack":
+      case "write.stack":
       case "sync.stack":
-        for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
-        clearVirtual(regs);
-        break;
-      case "read.local": {
-        const n = Number(constArg(1, "the local index").bits);
-        vals.set(v, regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
-        break;
-      }
-      case "write.local": {
-        const n = Number(constArg(1, "the local index").bits);
-        regs.set(localKey(n, 0), args[0]);
-        regs.set(localKey(n, 1), args[2]);
-        break;
-      }
-      case "read.specialization.global": {
-        const n = Number(constArg(0, "the global index").bits);
-        vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, n) } });
-        break;
-      }
+        return this.stackIntrinsic(call);
+      case "read.local":
+      case "write.local":
+        return this.localIntrinsic(call);
+      case "read.specialization.global":
+        return void st.vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, Number(this.constArg(call, 0, "the global index").bits)) } });
+      case "assume.const.memory":
+      case "assume.const.memory.transitive":
+        return void st.vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
       case "assert.const32":
-        constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
-        break;
+      case "assert.const.memory":
       case "abort.specialization":
-        // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
-        if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) break;
-        throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
+        return this.assertionIntrinsic(call);
       case "trace.line":
       case "print":
       case "context.bucket":
-        break;
-      case "assume.const.memory":
-      case "assume.const.memory.transitive":
-        vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
-        break;
-      case "assert.const.memory":
-        if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
-          throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
-        }
-        break;
+        return; // diagnostics: nothing to specialize
       case "exit.path":
       case "stop.exit.path":
         throw this.unsupported(s, name);
       default:
         throw new InternalError(`intrinsic ${name satisfies never} has no case`);
+    }
+  }
+
+  /** Argument `i` of an intrinsic call, which must be a constant (`what` names it in the abort). */
+  private constArg({ s, name, args }: IntrinsicCall, i: number, what: string): Const {
+    const a = args[i];
+    if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
+    return a.abs.value;
+  }
+
+  /** push/update/pop.context: the context the block's successors are in (contexts.ts). */
+  private contextIntrinsic({ s, name, args, st }: IntrinsicCall): void {
+    if (name === "push.context") st.next = this.contexts.push(st.next, this.pcKey(s, args[0], name));
+    else if (name === "update.context") st.next = this.contexts.update(st.next, this.pcKey(s, args[0], name));
+    else st.next = this.contexts.pop(st.next);
+  }
+
+  /** read/write.reg: weval's registers, kept in the state by index (a register never written reads as zero). */
+  private registerIntrinsic(call: IntrinsicCall): void {
+    const { s, name, v, args, st } = call;
+    const key = this.registerKey(s, this.constArg(call, 0, "the register index"));
+    if (name === "read.reg") st.vals.set(v, st.regs.get(key) ?? ZERO);
+    else st.regs.set(key, args[1]);
+  }
+
+  /** specialize.value(value, lo, hi): the result is the value; a run-time value in a range under MAX_FORK marks the
+   *  block's end as a fork (`fork`, after the block's last instruction, which this call is). */
+  private specializeValue(call: IntrinsicCall): void {
+    const { v, args, st } = call;
+    const lo = Number(this.constArg(call, 1, "the lower bound").bits) | 0;
+    const hi = Number(this.constArg(call, 2, "the upper bound").bits) | 0;
+    st.vals.set(v, args[0]);
+    if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) st.fork = { value: args[0], lo, hi, result: v };
+  }
+
+  /** push/pop/read/write/sync.stack: the virtual stack (virtual-state.ts); what it does not hold is in memory. */
+  private stackIntrinsic(call: IntrinsicCall): void {
+    const { s, name, v, args, st } = call;
+    const { regs, vals } = st;
+    if (name === "push.stack") pushStack(regs, args[0], args[1]);
+    else if (name === "pop.stack") vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
+    else if (name === "read.stack") {
+      const i = Number(this.constArg(call, 1, "the stack index").bits);
+      vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
+    } else if (name === "write.stack") {
+      const i = Number(this.constArg(call, 1, "the stack index").bits);
+      const depth = stackDepth(regs);
+      if (i < depth || (i === 0 && depth === 0)) {
+        regs.set(stackKey(i, 0), args[0]);
+        regs.set(stackKey(i, 1), args[2]);
+      } else this.storeSlot(s, args[0], args[2]);
+    } else {
+      // sync.stack: every virtual slot to memory.
+      for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
+      clearVirtual(regs);
+    }
+  }
+
+  /** read/write.local: virtual locals (virtual-state.ts); one never written is read from memory. */
+  private localIntrinsic(call: IntrinsicCall): void {
+    const { s, name, v, args, st } = call;
+    const n = Number(this.constArg(call, 1, "the local index").bits);
+    if (name === "read.local") st.vals.set(v, st.regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
+    else {
+      st.regs.set(localKey(n, 0), args[0]);
+      st.regs.set(localKey(n, 1), args[2]);
+    }
+  }
+
+  /** assert.const32, assert.const.memory and abort.specialization: the interpreter's checks, which abort the
+   *  request when they fail. */
+  private assertionIntrinsic(call: IntrinsicCall): void {
+    const { s, name, args } = call;
+    const line = () => (args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?");
+    if (name === "assert.const32") {
+      this.constArg(call, 0, `the value asserted constant at line ${line()}`);
+    } else if (name === "assert.const.memory") {
+      if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
+        throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${line()} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
+      }
+    } else {
+      // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
+      if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) return;
+      throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
     }
   }
 
@@ -900,6 +929,16 @@ class Specializer {
 /** FUTAMURA_TRACE_WORKLIST=1 prints each processing and why its block was queued on stderr (as cranelift's
  *  trace!): the way to see why a block is processed again. Off in the browser. */
 const TRACE = typeof process !== "undefined" && !!process.env?.FUTAMURA_TRACE_WORKLIST;
+
+/** One call of a weval intrinsic being evaluated: in block `s`, generic value `v` (its result, if any), with its
+ *  arguments' known values, in the processing's state `st`. */
+interface IntrinsicCall {
+  s: SpecBlock;
+  name: IntrinsicName;
+  v: ValueId;
+  args: Known[];
+  st: BodyState;
+}
 
 /** Intrinsics after which a block's successors are in another context. */
 const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
