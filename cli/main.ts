@@ -16,6 +16,7 @@ const INIT = "the init export (default wizer.initialize, else wizer-initialize);
 /** Every output path: written atomically, never over an input, its missing folders created. */
 const CREATED = "missing folders are created";
 const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
+const DUMP_STAGES = "with --dump-ir: the stages whose IR it writes, comma-separated (frontend, split-at-intrinsic, max-ssa, specialize, cleanup, each cleanup pass by name), or all; default max-ssa,specialize,cleanup";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 // Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
@@ -115,9 +116,10 @@ export async function main(argvGiven: string[]): Promise<number> {
     .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
+    .option("--dump-stages <stages>", DUMP_STAGES)
     .option("--verify", "run the IR verifier after every transform")
     .option("--strict", STRICT)
-    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }) => {
+    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; strict?: boolean }) => {
       exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
     });
 
@@ -129,13 +131,14 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--interp <name|file>", INTERP)
     .option("--stats", "print specialization statistics")
     .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
+    .option("--dump-stages <stages>", DUMP_STAGES)
     .option("--verify", "run the IR verifier after every transform")
     .option("--no-cache", "do not read or write the specialization cache")
     .option("--init <export>", INIT)
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--strict", STRICT)
-    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
+    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await (await commands.pipeline()).buildCommand(file, opts);
     });
 
