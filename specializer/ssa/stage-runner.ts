@@ -8,6 +8,10 @@
 // timings are summed per stage name (cleanup runs some passes twice), in milliseconds.
 import type { FunctionBody } from "./ir.ts";
 import { IrVerifyError, verifyFunction } from "./verify.ts";
+import { trace, tracing } from "../../util/trace.ts";
+
+/** FUTAMURA_TRACE=stages (util/trace.ts): each stage's name, function and time on stderr. */
+const TRACE = tracing("stages");
 
 export interface StageOptions {
   /** Run the IR verifier after every stage. */
@@ -27,8 +31,11 @@ export class StageRunner {
   run<T>(stage: string, body: FunctionBody | ((result: T) => FunctionBody), pass: () => T): T {
     const t = performance.now();
     const result = pass();
-    this.ms[stage] = (this.ms[stage] ?? 0) + performance.now() - t;
-    this.after(stage, typeof body === "function" ? body(result) : body);
+    const ms = performance.now() - t;
+    this.ms[stage] = (this.ms[stage] ?? 0) + ms;
+    const ir = typeof body === "function" ? body(result) : body;
+    if (TRACE) trace("stages", `${ir.name}: ${stage} ${ms.toFixed(2)} ms`);
+    this.after(stage, ir);
     return result;
   }
 

@@ -39,6 +39,7 @@
 import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { InternalError } from "../../util/errors.ts";
+import { trace, tracing } from "../../util/trace.ts";
 import { MinHeap } from "../../util/heap.ts";
 import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } from "./abstract.ts";
@@ -211,6 +212,11 @@ class Specializer {
     return `block${s.orig} in context ${this.contexts.describe(s.ctx)}`;
   }
 
+  /** A worklist trace line (only under TRACE), naming the function. */
+  private trace(line: string): void {
+    trace("worklist", `${this.f.name}: ${line}`);
+  }
+
   /** The specialized block for (ctx, orig); a new one starts from the state `state()` makes. */
   private blockFor(ctx: number, orig: BlockId, state: () => EntryState): SpecBlock {
     const key = ctx * this.f.blocks.length + orig;
@@ -223,6 +229,7 @@ class Specializer {
       // processing is done again, and jumps to this block.
       this.inlinedInto.delete(key);
       if (r.round === r.s.round) {
+        if (TRACE) this.trace(`undo: block${orig} in context ${this.contexts.describe(ctx)}, which block${r.s.id}'s processing ran straight into, is entered from elsewhere too: it gets a block of its own`);
         r.s.round++;
         this.enqueue(r.s, "a copy it ran straight into is entered from elsewhere too");
       }
@@ -233,6 +240,7 @@ class Specializer {
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
     this.blocks.set(key, s);
+    if (TRACE) this.trace(`new block${s.id} = ${this.where(s)}, ${s.incoming ? (s.cut ? "a cut (entered optimistically)" : "a join (entered from its incoming edges)") : "the entry"}`);
     this.enqueue(s, "a new block copy");
     return s;
   }
@@ -499,7 +507,7 @@ class Specializer {
   }
 
   private process(s: SpecBlock): void {
-    if (TRACE) process.stderr.write(`worklist: ${this.f.name}: block${s.id} = ${this.where(s)}, round ${s.round + 1}: ${this.why.get(s)}\n`);
+    if (TRACE) this.trace(`process block${s.id} = ${this.where(s)}, round ${s.round + 1}: ${this.why.get(s)}`);
     s.round++;
     const block = this.out.blocks[s.id];
     block.params = [];
@@ -534,6 +542,7 @@ class Specializer {
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
       const args = into.args.map(st.get);
+      if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
       orig = f.blocks[into.block];
       orig.params.forEach((p, i) => st.vals.set(p, args[i]));
@@ -550,6 +559,7 @@ class Specializer {
     if (s.incoming) {
       if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) return undefined;
     } else this.enterWithParams(s, vals, regs);
+    if (TRACE) this.traceEntry(s);
     const { f } = this;
     const get = (v: ValueId): Known => {
       const k = vals.get(f.resolve(v));
@@ -557,6 +567,17 @@ class Specializer {
       return k;
     };
     return { vals, regs, next: s.ctx, get };
+  }
+
+  /** How `s` was just entered, for the worklist trace. */
+  private traceEntry(s: SpecBlock): void {
+    let edges = 0;
+    for (const list of s.incoming?.values() ?? []) edges += list.length;
+    const params = `${s.paramOrder.length + s.regOrder.length} parameters`;
+    if (!s.incoming) this.trace(`  entered from its entry state: ${params}`);
+    else if (!s.cut) this.trace(`  joined ${edges} incoming edge${edges === 1 ? "" : "s"}: ${params} for what differs`);
+    else if (s.cut.rounds <= MAX_OPTIMISTIC_ROUNDS) this.trace(`  cut, entered optimistically from the ${edges} edge${edges === 1 ? "" : "s"} known (round ${s.cut.rounds}): ${params}, ${s.cut.params.filter((p) => p).length + s.cut.regs.size} values used directly`);
+    else this.trace(`  cut, past ${MAX_OPTIMISTIC_ROUNDS} optimistic rounds: the fallback, ${params}`);
   }
 
   /** Evaluate one generic instruction `v` in the processing of `s`. */
@@ -764,6 +785,7 @@ class Specializer {
    *  (the interpreter's contract broken) runs as if it were hi, and the value stays constant everywhere. */
   private fork(s: SpecBlock, target: Target, st: BodyState): void {
     const f = st.fork!;
+    if (TRACE) this.trace(`  fork on specialize.value: ${f.hi - f.lo + 1} contexts, values ${f.lo}..${f.hi}`);
     const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
     const targets: number[] = [];
     const outer = st.next;
@@ -926,9 +948,10 @@ class Specializer {
   }
 }
 
-/** FUTAMURA_TRACE_WORKLIST=1 prints each processing and why its block was queued on stderr (as cranelift's
- *  trace!): the way to see why a block is processed again. Off in the browser. */
-const TRACE = typeof process !== "undefined" && !!process.env?.FUTAMURA_TRACE_WORKLIST;
+/** FUTAMURA_TRACE=worklist (util/trace.ts) prints the worklist's decisions on stderr: each processing and why its
+ *  block was queued (the way to see why a block is processed again), how it was entered, the straight lines it ran
+ *  into and those undone, and forks. */
+const TRACE = tracing("worklist");
 
 /** One call of a weval intrinsic being evaluated: in block `s`, generic value `v` (its result, if any), with its
  *  arguments' known values, in the processing's state `st`. */
