@@ -26,7 +26,7 @@ import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequ
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
-import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type AbortKind, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
+import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type AbortKind, type ArgSpec, type BlockOrigins, type Limits, type SpecializeResult } from "./weval/specialize.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 
 export type { ProgressCallback };
@@ -44,10 +44,10 @@ export interface SpecializeOptions {
   /** The stages whose IR dumpIr receives (STAGES, or "all"); by default the generic function after max-ssa, the
    *  specialized one and the cleaned one: `-generic.ir`, `-specialized.ir` and `-cleaned.ir`. */
   dumpStages?: readonly string[];
-  /** Receives each request's IR at the points dumpIr prints it, as objects (for explorer/): the generic function
-   *  after max-SSA, the specialized one with where each block came from, and that one again after cleanup (the same
-   *  body, changed in place: read it during the call). With it, every (context, generic block) copy is a block of
-   *  its own in the specialized IR (weval/specialize.ts, `blockPerCopy`), which costs more time. */
+  /** Receives each request's IR at the points dumpIr prints it by default, as objects (for explorer/): the generic
+   *  function after max-SSA, the specialized one with where each block came from (every copy it holds), and that one
+   *  again after cleanup (the same body, changed in place: read it during the call). An observer: the module built
+   *  is the same with it as without (test/specializer/inspect.test.ts). */
   inspect?: (request: WevalRequest, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
@@ -266,10 +266,9 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   const generic = genericIR(info, req, funcIndex, intrinsics, stages, generics);
   stats.genericBlocks = generic.reversePostorder().length;
   try {
-    // The inspect hook's users draw one block per (context, generic block) (explorer/): the same specialization in
-    // more blocks.
-    const options = { blockPerCopy: opts.inspect !== undefined, knownMemory };
-    const r = stages.run("specialize", (r) => ((origins = r.origins), r.body), () => specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), options));
+    // The inspect hook's specialized and cleaned phases carry where each block came from (set before they run).
+    const bodyOf = (r: SpecializeResult) => ((origins = r.origins), r.body);
+    const r = stages.run("specialize", bodyOf, () => specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory }));
     const cleanup = stages.run("cleanup", r.body, () => cleanupFunction(r.body, { stages }));
     const size = functionSize(r.body);
     const directCalls = [...directCallSites(r.body, info.functions.length).values()].reduce((n, sites) => n + sites, 0);

@@ -80,10 +80,16 @@ export interface SpecializeResult {
   origins: BlockOrigins;
 }
 
-/** Per specialized block id: the context it was made in and the generic block it copies. */
+/** Where each specialized block came from. A block holds one copy of a generic block, made in a context, and the
+ *  copies its processing continued into in a straight line (`straightInto`), in order. */
 export interface BlockOrigins {
+  /** Per specialized block id: the context of the block's own (first) copy. */
   context: Int32Array;
+  /** Per specialized block id: the generic block its own (first) copy copies. */
   orig: Int32Array;
+  /** Every copy block `b` holds, its own first: the context, the generic block, and the index of the first
+   *  instruction the copy added to the block (constants are made once per block, by the first copy that uses one). */
+  copies(b: BlockId): { context: number; orig: BlockId; firstInst: number }[];
   /** A context as `[pc, …]`, outermost first. */
   describe(ctx: number): string;
   /** A context's innermost pc (specialize.value elements skipped); undefined at the root. */
@@ -91,10 +97,6 @@ export interface BlockOrigins {
 }
 
 export interface SpecializeFunctionOptions {
-  /** Make every block copy — a (context, generic block) pair — a specialized block of its own: no processing
-   *  continues into another copy (`straightInto`), as tools that map each block to one pc and one generic block
-   *  need (explorer/). The output is the same program in more blocks, which cleanup merges, at a higher cost. */
-  blockPerCopy?: boolean;
   /** Memory and table entries that are constant because of the other requests (linked-requests.ts): loads at
    *  constant addresses in their buffers or slots fold, and a call_indirect they resolve becomes a direct call. */
   knownMemory?: KnownMemory;
@@ -188,24 +190,39 @@ class Specializer {
     }
     this.finalize();
     this.out.recomputePreds();
-    const origins: BlockOrigins = {
-      context: new Int32Array(this.out.blocks.length).fill(-1),
-      orig: new Int32Array(this.out.blocks.length).fill(-1),
-      describe: (ctx) => this.contexts.describe(ctx),
-      pc: (ctx) => this.contexts.innermostPc(ctx),
-    };
-    for (const s of this.blocks.values()) {
-      origins.context[s.id] = s.ctx;
-      origins.orig[s.id] = s.orig;
-    }
     return {
-      origins,
+      origins: this.origins(),
       body: this.out,
       contexts: this.contexts.count,
       blocks: this.blocks.size,
       values: this.out.values.length,
       runtimeCauses: [...this.causes].sort((a, b) => b[1] - a[1]),
     };
+  }
+
+  /** Where each block came from: its own copy and those it continued into. */
+  private origins(): BlockOrigins {
+    const byId: SpecBlock[] = [];
+    const origins: BlockOrigins = {
+      context: new Int32Array(this.out.blocks.length).fill(-1),
+      orig: new Int32Array(this.out.blocks.length).fill(-1),
+      copies: (b) => {
+        const s = byId[b];
+        if (!s) return [];
+        const copies = [{ context: s.ctx, orig: s.orig, firstInst: 0 }];
+        const c = s.copies ?? [];
+        for (let i = 0; i < c.length; i += 3) copies.push({ context: c[i], orig: c[i + 1], firstInst: c[i + 2] });
+        return copies;
+      },
+      describe: (ctx) => this.contexts.describe(ctx),
+      pc: (ctx) => this.contexts.innermostPc(ctx),
+    };
+    for (const s of this.blocks.values()) {
+      byId[s.id] = s;
+      origins.context[s.id] = s.ctx;
+      origins.orig[s.id] = s.orig;
+    }
+    return origins;
   }
 
   private where(s: SpecBlock): string {
@@ -520,6 +537,7 @@ class Specializer {
       if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to, "a predecessor is processed again");
     }
     s.edges = [];
+    s.copies = undefined;
     this.processBody(s);
     for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to, "no incoming edge is left");
   }
@@ -542,6 +560,7 @@ class Specializer {
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
       const args = into.args.map(st.get);
+      (s.copies ??= []).push(st.next, into.block, this.out.blocks[s.id].insts.length);
       if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
       orig = f.blocks[into.block];
@@ -836,7 +855,7 @@ class Specializer {
    *    straight run that reached it before its back edge (at most one per block copy: blocks are never removed). */
   private straightInto(s: SpecBlock, ctx: number, t: Terminator, get: (v: ValueId) => Known): Target | undefined {
     const target = foldedTarget(t, get);
-    if (!target || this.options.blockPerCopy) return undefined;
+    if (!target) return undefined;
     const root = this.regionRoot[target.block];
     if (root !== target.block && this.chainMark[root] === this.chainStamp) return target;
     if (target.block === this.f.entry) return undefined;
