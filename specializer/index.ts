@@ -6,7 +6,9 @@
 // new functions to table 0, writes their indices into the requests' slots, unlinks the requests, sets `weval.is.wevaled`, replaces the weval intrinsics in all remaining code with their
 // stub behaviour, drops the `weval` imports, optimizes the new functions with binaryen as their size allows
 // (optimize.ts), and validates with binaryen and WebAssembly.validate. A request that
-// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported.
+// hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported. A request's steps,
+// frontend to cleanup, are the named STAGES of one runner (ssa/stage-runner.ts): timed, verified under `verify`,
+// dumped under `dumpIr` and handed to `inspect` by stage name.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
