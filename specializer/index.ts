@@ -219,7 +219,7 @@ function stackExhausted(e: unknown): never {
 function genericIR(info: WasmModuleInfo, req: WevalRequest, funcIndex: number, intrinsics: Map<number, string>, stages: StageRunner, generics: Map<number, FunctionBody>): FunctionBody {
   const known = generics.get(funcIndex);
   if (known) {
-    stages.after("max-ssa", known);
+    stages.observe("max-ssa", known);
     return known;
   }
   const generic = stages.run("frontend", (f) => f, () => {

@@ -39,9 +39,13 @@ export class StageRunner {
     return result;
   }
 
-  /** Verify and observe `body` as the IR after `stage` without running it (a generic function built for an earlier
-   *  request and shared). */
-  after(stage: string, body: FunctionBody): void {
+  /** Observe `body` as the IR after `stage` without running it: a generic function built, and verified, for an
+   *  earlier request and shared. */
+  observe(stage: string, body: FunctionBody): void {
+    this.opts.observe?.(stage, body);
+  }
+
+  private after(stage: string, body: FunctionBody): void {
     if (this.opts.verify) {
       try {
         verifyFunction(body);
