@@ -631,35 +631,34 @@ class Specializer {
    *  intrinsics (exhaustive), each case one call of the handler for its group — contexts, registers, the
    *  specialize.value fork, the virtual stack, virtual locals, specialization globals, constant memory, assertions. */
   private evaluateIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
-    const call: IntrinsicCall = { s, name, v, args, st };
     switch (name) {
       case "push.context":
       case "update.context":
       case "pop.context":
-        return this.contextIntrinsic(call);
+        return this.contextIntrinsic(s, name, args, st);
       case "read.reg":
       case "write.reg":
-        return this.registerIntrinsic(call);
+        return this.registerIntrinsic(s, name, v, args, st);
       case "specialize.value":
-        return this.specializeValue(call);
+        return this.specializeValue(s, name, v, args, st);
       case "push.stack":
       case "pop.stack":
       case "read.stack":
       case "write.stack":
       case "sync.stack":
-        return this.stackIntrinsic(call);
+        return this.stackIntrinsic(s, name, v, args, st);
       case "read.local":
       case "write.local":
-        return this.localIntrinsic(call);
+        return this.localIntrinsic(s, name, v, args, st);
       case "read.specialization.global":
-        return void st.vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, Number(this.constArg(call, 0, "the global index").bits)) } });
+        return void st.vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, Number(this.constArg(s, name, args, 0, "the global index").bits)) } });
       case "assume.const.memory":
       case "assume.const.memory.transitive":
         return void st.vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
       case "assert.const32":
       case "assert.const.memory":
       case "abort.specialization":
-        return this.assertionIntrinsic(call);
+        return this.assertionIntrinsic(s, name, args);
       case "trace.line":
       case "print":
       case "context.bucket":
@@ -673,48 +672,45 @@ class Specializer {
   }
 
   /** Argument `i` of an intrinsic call, which must be a constant (`what` names it in the abort). */
-  private constArg({ s, name, args }: IntrinsicCall, i: number, what: string): Const {
+  private constArg(s: SpecBlock, name: IntrinsicName, args: Known[], i: number, what: string): Const {
     const a = args[i];
     if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
     return a.abs.value;
   }
 
   /** push/update/pop.context: the context the block's successors are in (contexts.ts). */
-  private contextIntrinsic({ s, name, args, st }: IntrinsicCall): void {
+  private contextIntrinsic(s: SpecBlock, name: IntrinsicName, args: Known[], st: BodyState): void {
     if (name === "push.context") st.next = this.contexts.push(st.next, this.pcKey(s, args[0], name));
     else if (name === "update.context") st.next = this.contexts.update(st.next, this.pcKey(s, args[0], name));
     else st.next = this.contexts.pop(st.next);
   }
 
   /** read/write.reg: weval's registers, kept in the state by index (a register never written reads as zero). */
-  private registerIntrinsic(call: IntrinsicCall): void {
-    const { s, name, v, args, st } = call;
-    const key = this.registerKey(s, this.constArg(call, 0, "the register index"));
+  private registerIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const key = this.registerKey(s, this.constArg(s, name, args, 0, "the register index"));
     if (name === "read.reg") st.vals.set(v, st.regs.get(key) ?? ZERO);
     else st.regs.set(key, args[1]);
   }
 
   /** specialize.value(value, lo, hi): the result is the value; a run-time value in a range under MAX_FORK marks the
    *  block's end as a fork (`fork`, after the block's last instruction, which this call is). */
-  private specializeValue(call: IntrinsicCall): void {
-    const { v, args, st } = call;
-    const lo = Number(this.constArg(call, 1, "the lower bound").bits) | 0;
-    const hi = Number(this.constArg(call, 2, "the upper bound").bits) | 0;
+  private specializeValue(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const lo = Number(this.constArg(s, name, args, 1, "the lower bound").bits) | 0;
+    const hi = Number(this.constArg(s, name, args, 2, "the upper bound").bits) | 0;
     st.vals.set(v, args[0]);
     if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) st.fork = { value: args[0], lo, hi, result: v };
   }
 
   /** push/pop/read/write/sync.stack: the virtual stack (virtual-state.ts); what it does not hold is in memory. */
-  private stackIntrinsic(call: IntrinsicCall): void {
-    const { s, name, v, args, st } = call;
+  private stackIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
     const { regs, vals } = st;
     if (name === "push.stack") pushStack(regs, args[0], args[1]);
     else if (name === "pop.stack") vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
     else if (name === "read.stack") {
-      const i = Number(this.constArg(call, 1, "the stack index").bits);
+      const i = Number(this.constArg(s, name, args, 1, "the stack index").bits);
       vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
     } else if (name === "write.stack") {
-      const i = Number(this.constArg(call, 1, "the stack index").bits);
+      const i = Number(this.constArg(s, name, args, 1, "the stack index").bits);
       const depth = stackDepth(regs);
       if (i < depth || (i === 0 && depth === 0)) {
         regs.set(stackKey(i, 0), args[0]);
@@ -728,9 +724,8 @@ class Specializer {
   }
 
   /** read/write.local: virtual locals (virtual-state.ts); one never written is read from memory. */
-  private localIntrinsic(call: IntrinsicCall): void {
-    const { s, name, v, args, st } = call;
-    const n = Number(this.constArg(call, 1, "the local index").bits);
+  private localIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const n = Number(this.constArg(s, name, args, 1, "the local index").bits);
     if (name === "read.local") st.vals.set(v, st.regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
     else {
       st.regs.set(localKey(n, 0), args[0]);
@@ -740,11 +735,10 @@ class Specializer {
 
   /** assert.const32, assert.const.memory and abort.specialization: the interpreter's checks, which abort the
    *  request when they fail. */
-  private assertionIntrinsic(call: IntrinsicCall): void {
-    const { s, name, args } = call;
+  private assertionIntrinsic(s: SpecBlock, name: IntrinsicName, args: Known[]): void {
     const line = () => (args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?");
     if (name === "assert.const32") {
-      this.constArg(call, 0, `the value asserted constant at line ${line()}`);
+      this.constArg(s, name, args, 0, `the value asserted constant at line ${line()}`);
     } else if (name === "assert.const.memory") {
       if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
         throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${line()} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
@@ -971,16 +965,6 @@ class Specializer {
  *  block was queued (the way to see why a block is processed again), how it was entered, the straight lines it ran
  *  into and those undone, and forks. */
 const TRACE = tracing("worklist");
-
-/** One call of a weval intrinsic being evaluated: in block `s`, generic value `v` (its result, if any), with its
- *  arguments' known values, in the processing's state `st`. */
-interface IntrinsicCall {
-  s: SpecBlock;
-  name: IntrinsicName;
-  v: ValueId;
-  args: Known[];
-  st: BodyState;
-}
 
 /** Intrinsics after which a block's successors are in another context. */
 const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
