@@ -20,6 +20,7 @@ const ALLOW_READ = "WASI programs (Lua): also let the program read this director
 const ALLOW_WRITE = "WASI programs (Lua): let the program create, write and remove files in this directory (repeatable; nothing is writable otherwise)";
 /** A repeatable option's values, in order. */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const DUMP_STAGES = "with --dump-ir: the stages whose IR it writes, comma-separated (frontend, split-at-intrinsic, max-ssa, specialize, cleanup, each cleanup pass by name), or all; default max-ssa,specialize,cleanup";
 const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 // Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
@@ -121,9 +122,10 @@ export async function main(argvGiven: string[]): Promise<number> {
     .requiredOption("-o, --out <file>", `output module (${CREATED})`)
     .option("--stats", "per request: contexts, blocks, values, sizes, time and why values stayed runtime")
     .option("--dump-ir <dir>", "write the generic and specialized IR of each request to <dir>")
+    .option("--dump-stages <stages>", DUMP_STAGES)
     .option("--verify", "run the IR verifier after every transform")
     .option("--strict", STRICT)
-    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }) => {
+    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; strict?: boolean }) => {
       exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
     });
 
@@ -135,13 +137,14 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--interp <name|file>", INTERP)
     .option("--stats", "print specialization statistics")
     .option("--dump-ir <dir>", "write the generic and specialized IR to <dir>")
+    .option("--dump-stages <stages>", DUMP_STAGES)
     .option("--verify", "run the IR verifier after every transform")
     .option("--no-cache", "do not read or write the specialization cache")
     .option("--init <export>", INIT)
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--strict", STRICT)
-    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
+    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
       exitCode = await (await commands.pipeline()).buildCommand(file, opts);
     });
 

@@ -50,6 +50,7 @@ function printStats(r: SpecializeModuleResult): void {
       process.stdout.write(`${head}: table slot ${s.tableIndex}; ${s.contexts} contexts, ${s.blocks} blocks (generic ${s.genericBlocks}), ${s.values} values${direct}, ${s.ms.toFixed(1)} ms\n`);
       const c = s.cleanup;
       if (c) process.stdout.write(`    cleanup ${c.ms.toFixed(1)} ms: ${c.forwarded} loads forwarded, ${c.redundantParams} redundant parameters, ${c.floatParams} made f64, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${c.blocks} blocks, ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes (large function)" : s.optimize === "full" ? "full pipeline" : "none"}\n`);
+      if (s.stages) process.stdout.write(`    stages (ms): ${Object.entries(s.stages).map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`).join(", ")}\n`);
     }
     for (const [cause, n] of s.runtimeCauses.slice(0, 5)) process.stdout.write(`    runtime x${n}: ${cause}\n`);
   }
@@ -72,10 +73,27 @@ function dumper(dir: string | undefined): SpecializeOptions["dumpIr"] {
   return (file, text) => writeFileAtomic(join(dir, file), text);
 }
 
-export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; verify?: boolean; strict?: boolean }): Promise<number> {
+/** --dump-stages' list of stage names (with --dump-ir only). */
+function dumpStages(list: string | undefined, dir: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  if (!dir) throw new UserError("--dump-stages names the stages --dump-ir writes: give --dump-ir DIR too");
+  const names = list.split(",").map((x) => x.trim());
+  if (names.some((x) => x === "")) throw new UserError(`--dump-stages takes a comma-separated list of stage names (or all), got '${list}'`);
+  return names;
+}
+
+/** A --dump-stages name no request ran (a typo: the stage list is the runner's, known only once they ran). */
+function warnUnknownStages(names: string[] | undefined, r: SpecializeModuleResult): void {
+  const ran = new Set(r.requests.flatMap((q) => Object.keys(q.stages ?? {})));
+  for (const n of names ?? []) if (n !== "all" && !ran.has(n)) process.stderr.write(`warning: --dump-stages: no stage named '${n}' ran (stages: ${[...ran].join(", ")})\n`);
+}
+
+export async function specializeCommand(input: string, opts: { out: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; strict?: boolean }): Promise<number> {
+  const stages = dumpStages(opts.dumpStages, opts.dumpIr);
   const wasm = readUserWasm(input);
   const progress = progressLine(input);
-  const r = await specializeSnapshot(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
+  const r = await specializeSnapshot(wasm, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), dumpStages: stages, reportRawSize: opts.stats, onProgress: progress.onProgress }).finally(progress.clear);
+  warnUnknownStages(stages, r);
   if (r.requests.length === 0) {
     const exports = exportNames(wasm);
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
@@ -94,12 +112,14 @@ export async function specializeCommand(input: string, opts: { out: string; stat
   return 0;
 }
 
-export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }): Promise<number> {
+export async function buildCommand(programFile: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }): Promise<number> {
+  const stages = dumpStages(opts.dumpStages, opts.dumpIr);
   const train = trainingFuel(opts.train, opts.trainFuel);
   const progress = progressLine(programFile);
   const { interp, program } = await interpreterAndProgram(opts.interp, programFile, progress.onProgress).finally(progress.clear);
-  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, strict: opts.strict, label: programFile, snapshotOnHit: false, onProgress: progress.onProgress, describeRequest: describer(program) }).finally(progress.clear);
+  const r = await buildProgram(interp.wasm, program, { verify: opts.verify, dumpIr: dumper(opts.dumpIr), dumpStages: stages, reportRawSize: opts.stats, cache: opts.cache === false ? false : undefined, init: opts.init, train, interpreterName: interp.name, strict: opts.strict, label: programFile, snapshotOnHit: false, onProgress: progress.onProgress, describeRequest: describer(program) }).finally(progress.clear);
   for (const a of r.aborted) process.stderr.write(`${abortLine(programFile, a)}\n`);
+  if (r.specialize) warnUnknownStages(stages, r.specialize);
   // The interpreter's name and the program's bytes ride along (a custom section): `run out.wasm` finds its host.
   writeFileAtomic(opts.out, withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file, programFile), [programFile, ...(opts.interp ? [opts.interp] : [])]);
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);

@@ -9,7 +9,9 @@
 // hits a limit is aborted: its slot stays 0 (the interpreter runs) and the reason is reported. A request's
 // specialization may also come from elsewhere (a RequestSource: pipeline/'s worker threads and per-request cache);
 // it is taken only where its recorded questions about the other requests get the same answers here
-// (recorded-memory.ts), so the output is byte for byte the one of specializing every request here, in order.
+// (recorded-memory.ts), so the output is byte for byte the one of specializing every request here, in order. A request's steps,
+// frontend to cleanup, are the named STAGES of one runner (ssa/stage-runner.ts): timed, verified under `verify`,
+// dumped under `dumpIr` and handed to `inspect` by stage name.
 // Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { InternalError, UserError } from "../util/errors.ts";
@@ -24,13 +26,13 @@ import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
-import { verifyFunction } from "./ssa/verify.ts";
 import { RecordingMemory, replayQueries, type MemoryQuery } from "./recorded-memory.ts";
+import { StageRunner } from "./ssa/stage-runner.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
-import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type AbortKind, type ArgSpec, type BlockOrigins, type Limits } from "./weval/specialize.ts";
+import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type AbortKind, type ArgSpec, type BlockOrigins, type Limits, type SpecializeResult } from "./weval/specialize.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 
 export type { ProgressCallback };
@@ -41,14 +43,17 @@ export interface SpecializeOptions {
   onProgress?: ProgressCallback;
   /** Names what a request specializes, for --stats (Fern: the bytecode function its constant buffer holds). */
   describeRequest?: (request: WevalRequest) => string | undefined;
-  /** Run the IR verifier after each transform. */
+  /** Run the IR verifier after each stage (ssa/stage-runner.ts), naming the stage that broke it. */
   verify?: boolean;
-  /** Receives the generic and specialized IR per request (for --dump-ir). */
+  /** Receives each request's IR after the stages `dumpStages` names, as `<request>-<stage>.ir` (for --dump-ir). */
   dumpIr?: (file: string, text: string) => void;
-  /** Receives each request's IR at the points dumpIr prints it, as objects (for explorer/): the generic function
-   *  after max-SSA, the specialized one with where each block came from, and that one again after cleanup (the same
-   *  body, changed in place: read it during the call). With it, every (context, generic block) copy is a block of
-   *  its own in the specialized IR (weval/specialize.ts, `blockPerCopy`), which costs more time. */
+  /** The stages whose IR dumpIr receives (STAGES, or "all"); by default the generic function after max-ssa, the
+   *  specialized one and the cleaned one: `-generic.ir`, `-specialized.ir` and `-cleaned.ir`. */
+  dumpStages?: readonly string[];
+  /** Receives each request's IR at the points dumpIr prints it by default, as objects (for explorer/): the generic
+   *  function after max-SSA, the specialized one with where each block came from (every copy it holds), and that one
+   *  again after cleanup (the same body, changed in place: read it during the call). An observer: the module built
+   *  is the same with it as without (test/specializer/inspect.test.ts). */
   inspect?: (request: WevalRequest, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
@@ -86,6 +91,9 @@ export interface RequestStats {
   runtimeCauses: [string, number][];
   /** What the cleanup passes removed (absent when aborted). */
   cleanup?: CleanupStats;
+  /** Milliseconds per stage (STAGES; cleanup's passes are stages within `cleanup`), as they ran for this request:
+   *  the generic function's stages only for the first request of each generic function, which builds it. */
+  stages?: Record<string, number>;
   /** Direct calls of specialized functions (of this module's requests) in the function after cleanup. */
   directCalls?: number;
   /** Whether the function is inlined into the specialized functions that call it (inline-leaves.ts). */
@@ -113,6 +121,11 @@ export interface SpecializeModuleResult {
   specializeMs: number;
   optimizeMs: number;
 }
+
+/** The request pipeline's stages in order (ssa/stage-runner.ts runs them), with cleanup's passes inside `cleanup`
+ *  (passes/cleanup.ts); those with a phase are the ones --dump-ir writes by default and the inspect hook sees. */
+export const STAGES = ["frontend", "split-at-intrinsic", "max-ssa", "specialize", "cleanup"] as const;
+const PHASES: Record<string, "generic" | "specialized" | "cleaned"> = { "max-ssa": "generic", specialize: "specialized", cleanup: "cleaned" };
 
 /** The request's arguments after its specialization globals, or (`globals`) the globals themselves. */
 function argSpecs(req: WevalRequest, globals = false): ArgSpec[] {
@@ -331,23 +344,45 @@ function stackExhausted(e: unknown): never {
 /** The generic function's IR in max-SSA, ready to specialize: built once per generic function and shared by its
  *  requests (`generics`), since specializeFunction only reads it. Fern's 1,000 requests of one function built it
  *  1,000 times: 60% of specializing them. */
-function genericIR(info: WasmModuleInfo, req: WevalRequest, funcIndex: number, intrinsics: Map<number, string>, opts: SpecializeOptions, generics: Map<number, FunctionBody>): FunctionBody {
+function genericIR(info: WasmModuleInfo, req: WevalRequest, funcIndex: number, intrinsics: Map<number, string>, stages: StageRunner, generics: Map<number, FunctionBody>): FunctionBody {
   const known = generics.get(funcIndex);
-  if (known) return known;
-  let generic: FunctionBody;
-  try {
-    generic = buildFunctionIR(info, funcIndex);
-  } catch (e) {
-    if (!(e instanceof WasmDecodeError)) throw e;
-    throw new UserError(`weval request ${req.userId}: cannot read the generic function: ${e.message}`);
+  if (known) {
+    stages.observe("max-ssa", known);
+    return known;
   }
-  if (opts.verify) verifyFunction(generic);
-  splitAfterCalls(generic, new Set([...intrinsics].filter(([, name]) => name === "specialize.value").map(([index]) => index)));
-  if (opts.verify) verifyFunction(generic);
-  toMaxSSA(generic);
-  if (opts.verify) verifyFunction(generic);
+  const generic = stages.run("frontend", (f) => f, () => {
+    try {
+      return buildFunctionIR(info, funcIndex);
+    } catch (e) {
+      if (!(e instanceof WasmDecodeError)) throw e;
+      throw new UserError(`weval request ${req.userId}: cannot read the generic function: ${e.message}`);
+    }
+  });
+  const forks = new Set([...intrinsics].filter(([, name]) => name === "specialize.value").map(([index]) => index));
+  stages.run("split-at-intrinsic", generic, () => splitAfterCalls(generic, forks));
+  stages.run("max-ssa", generic, () => toMaxSSA(generic));
   generics.set(funcIndex, generic);
   return generic;
+}
+
+/** The runner for one request's stages: --dump-ir's files (`<dumpName>-<phase or stage>.ir`, `-2` on a stage's
+ *  second run) for the stages `dumpStages` names, and the inspect hook at the phases, given where the specialized
+ *  blocks came from (`origins`, once the specialize stage has run). */
+function requestStages(req: WevalRequest, opts: SpecializeOptions, dumpName: string, origins: () => BlockOrigins | undefined): StageRunner {
+  const { dumpIr, inspect } = opts;
+  const all = opts.dumpStages?.includes("all");
+  const dumped = new Set(opts.dumpStages ?? Object.keys(PHASES));
+  const runs = new Map<string, number>();
+  const observe = (stage: string, body: FunctionBody) => {
+    const phase = PHASES[stage];
+    if (dumpIr && (all || dumped.has(stage))) {
+      const n = (runs.get(stage) ?? 0) + 1;
+      runs.set(stage, n);
+      dumpIr(`${dumpName}-${phase ?? stage}${n > 1 ? `-${n}` : ""}.ir`, printFunction(body));
+    }
+    if (inspect && phase) inspect(req, phase, body, phase === "generic" ? undefined : origins());
+  };
+  return new StageRunner({ verify: opts.verify, observe: dumpIr || inspect ? observe : undefined });
 }
 
 function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory, generics: Map<number, FunctionBody>): { body?: FunctionBody; stats: RequestStats } {
@@ -355,20 +390,16 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   const funcIndex = info.table0.get(req.func);
   const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [], label: opts.describeRequest?.(req) };
   if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
-  const generic = genericIR(info, req, funcIndex, intrinsics, opts, generics);
+  let origins: BlockOrigins | undefined;
+  const stages = requestStages(req, opts, dumpName, () => origins);
+  stats.stages = stages.ms;
+  const generic = genericIR(info, req, funcIndex, intrinsics, stages, generics);
   stats.genericBlocks = generic.reversePostorder().length;
-  opts.dumpIr?.(`${dumpName}-generic.ir`, printFunction(generic));
-  opts.inspect?.(req, "generic", generic);
   try {
-    // The inspect hook's users draw one block per (context, generic block) (explorer/): the same specialization in
-    // more blocks.
-    const r = specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { blockPerCopy: opts.inspect !== undefined, knownMemory });
-    if (opts.verify) verifyFunction(r.body);
-    opts.dumpIr?.(`${dumpName}-specialized.ir`, printFunction(r.body));
-    opts.inspect?.(req, "specialized", r.body, r.origins);
-    const cleanup = cleanupFunction(r.body, { verify: opts.verify });
-    opts.dumpIr?.(`${dumpName}-cleaned.ir`, printFunction(r.body));
-    opts.inspect?.(req, "cleaned", r.body, r.origins);
+    // The inspect hook's specialized and cleaned phases carry where each block came from (set before they run).
+    const bodyOf = (r: SpecializeResult) => ((origins = r.origins), r.body);
+    const r = stages.run("specialize", bodyOf, () => specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory }));
+    const cleanup = stages.run("cleanup", r.body, () => cleanupFunction(r.body, { stages }));
     const size = functionSize(r.body);
     const directCalls = [...directCallSites(r.body, info.functions.length).values()].reduce((n, sites) => n + sites, 0);
     Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, directCalls, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });

@@ -65,7 +65,7 @@ export function specializedGraph(blocks: (SpecializedBlock | CleanedBlock)[], en
   if (blocks.length > MAX_BLOCKS) return perContext(blocks, colour);
   const lines = [HEADER];
   for (const b of blocks) {
-    const pcs = "pcs" in b ? b.pcs : b.pc === undefined ? [] : [b.pc];
+    const pcs = b.pcs;
     const label = `block${b.id}\n${b.context}${pcs.length > 1 ? `\n+ pcs ${formatContext(pcs.filter((p) => p !== b.pc).join(","))}` : ""}`;
     lines.push(`b${b.id} [id=${quote(`s-block${b.id}`)}, class=${quote(pcs.map((p) => `pc-${p}`).join(" "))}, label=${quote(label)}, fillcolor=${quote(colour(b.pc))}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
   }

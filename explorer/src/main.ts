@@ -507,7 +507,7 @@ function renderDetail(): void {
   const ctx = res.context;
   el.context.textContent = ctx === undefined ? "" : `Context ${ctx}: ${contextWords(ctx, r, q.func)}.`;
   el.irBefore.textContent = res.generic.map((id) => q.generic.blocks.find((b) => b.id === id)!.lines.join("\n")).join("\n") || "(no generic block was specialized for this pc)";
-  const pcNote = (b: SpecializedBlock | CleanedBlock) => ("pcs" in b && b.pcs.length > 1 ? ` · pcs ${b.pcs.join(", ")} merged here` : b.pc !== undefined ? ` · pc ${b.pc}` : "");
+  const pcNote = (b: SpecializedBlock | CleanedBlock) => (b.pcs.length > 1 ? ` · pcs ${b.pcs.join(", ")} merged here` : b.pc !== undefined ? ` · pc ${b.pc}` : "");
   const printed = res.drawn.slice(0, MAX_PRINTED).map((b) => `; context ${b.context}${pcNote(b)}\n${b.lines.join("\n")}`).join("\n");
   const more = res.drawn.length > MAX_PRINTED ? `\n; … and ${res.drawn.length - MAX_PRINTED} more blocks` : "";
   el.irAfter.textContent = q.stats.aborted ? `(not specialized: ${q.stats.aborted})` : printed + more || "(no block: the cleanup merged or removed this code)";

@@ -47,13 +47,23 @@ export interface GraphBlock {
   succs: BlockId[];
 }
 
-export interface SpecializedBlock extends GraphBlock {
+/** One (context, generic block) copy in a specialized block. */
+export interface BlockCopy {
   /** The context it was made in, as the specializer prints it (`[12]`). */
   context: string;
   /** The context's innermost pc (undefined outside any context). */
   pc?: number;
   /** The generic block it copies. */
   orig: BlockId;
+}
+
+/** A specialized block: its own copy (context, pc, orig) and the copies the specializer continued into in the same
+ *  block (a straight line of bytecode instructions becomes one block: weval/specialize.ts, `straightInto`). */
+export interface SpecializedBlock extends GraphBlock, BlockCopy {
+  /** Every copy it holds, its own first. */
+  copies: BlockCopy[];
+  /** The pcs of its copies. */
+  pcs: number[];
 }
 
 export interface CleanedBlock extends GraphBlock {
@@ -176,10 +186,15 @@ function functionOf(language: Language, args: { ty: string; bytes?: Uint8Array }
   return blob ? blob[FUNC_HEADER.index] : 0;
 }
 
+/** The copies a specialized block holds, for the views. */
+function blockCopies(o: BlockOrigins, b: BlockId): BlockCopy[] {
+  return o.copies(b).map((c) => ({ context: formatContext(o.describe(c.context)), pc: o.pc(c.context), orig: c.orig }));
+}
+
 /** The cleaned blocks, each with the pcs whose raw blocks ended up in it. Cleanup keeps block ids; a raw block
  *  that is gone was merged into its one predecessor (or was an empty block jumped over), so its home is the cleaned
  *  block holding its instructions, else its predecessor's home. */
-function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number | undefined)[]; orig: BlockId[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> }): CleanedBlock[] {
+function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: RawBlocks): CleanedBlock[] {
   const order = body.reversePostorder();
   const alive = new Set(order);
   const instHome = new Map<number, BlockId>();
@@ -202,13 +217,22 @@ function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: { pc: (number |
   for (const b of raw.insts.keys()) {
     const h = home(b);
     if (h === undefined) continue;
-    add(origsOf, h, raw.orig[b]);
-    if (raw.pc[b] !== undefined) add(pcsOf, h, raw.pc[b]!);
+    for (const c of raw.copies.get(b) ?? []) {
+      add(origsOf, h, c.orig);
+      if (c.pc !== undefined) add(pcsOf, h, c.pc);
+    }
   }
   return order.map((b): CleanedBlock => {
     const ctx = o.context[b];
     return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), pcs: [...(pcsOf.get(b) ?? [])].sort((x, y) => x - y), origs: [...(origsOf.get(b) ?? [])] };
   });
+}
+
+/** The specialized blocks as the cleanup found them: their copies, instructions and predecessors. */
+interface RawBlocks {
+  copies: Map<BlockId, BlockCopy[]>;
+  insts: Map<BlockId, number[]>;
+  preds: Map<BlockId, BlockId[]>;
 }
 
 export interface ExploreOptions {
@@ -238,8 +262,8 @@ export async function explore(opts: ExploreOptions): Promise<{ exploration: Expl
   await step("specializing");
   const requests: RequestView[] = [];
   const bodies: RequestBodies[] = [];
-  // The raw specialized blocks, kept until the cleanup's result arrives: their pcs, instructions and predecessors.
-  let raw: { pc: (number | undefined)[]; orig: BlockId[]; insts: Map<BlockId, number[]>; preds: Map<BlockId, BlockId[]> } | undefined;
+  // The raw specialized blocks, kept until the cleanup's result arrives: their copies, instructions and predecessors.
+  let raw: RawBlocks | undefined;
   const specialize = await specializeModule(snap.wasm, {
     limits: opts.limits,
     reportRawSize: true,
@@ -254,14 +278,14 @@ export async function explore(opts: ExploreOptions): Promise<{ exploration: Expl
       const view = requests[requests.length - 1];
       const o = origins!;
       if (phase === "specialized") {
-        raw = { pc: [], orig: [], insts: new Map(), preds: new Map() };
+        raw = { copies: new Map(), insts: new Map(), preds: new Map() };
         const blocks = body.reversePostorder().map((b): SpecializedBlock => {
-          const ctx = o.context[b];
-          raw!.pc[b] = o.pc(ctx);
-          raw!.orig[b] = o.orig[b];
+          const copies = blockCopies(o, b);
+          raw!.copies.set(b, copies);
           raw!.insts.set(b, body.blocks[b].insts.slice());
           raw!.preds.set(b, body.blocks[b].preds.slice());
-          return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), orig: o.orig[b] };
+          const pcs = [...new Set(copies.flatMap((c) => (c.pc === undefined ? [] : [c.pc])))];
+          return { ...graphBlock(body, b), ...copies[0], copies, pcs };
         });
         view.specialized = { entry: body.entry, blocks };
         return;

@@ -25,18 +25,19 @@ export function resolveSelection(r: Exploration, q: RequestView, sel: Selection,
   if (sel.kind === "pc") {
     const pc = sel.pc;
     const ins = r.functions[q.func]?.instructions.find((i) => i.pc === pc);
-    const origs = new Set(raw.filter((b) => b.pc === pc).map((b) => b.orig));
+    const copies = raw.flatMap((b) => b.copies).filter((c) => c.pc === pc);
+    const origs = new Set(copies.map((c) => c.orig));
     const inCleaned = cleaned.filter((b) => b.pcs.includes(pc));
     return {
       title: `pc ${pc}: ${ins?.text ?? "?"}${r.functions.length > 1 ? ` in fn ${r.functions[q.func].name}` : ""}${ins?.line ? ` (line ${ins.line})` : ""} — before and after `,
       pc,
-      context: raw.find((b) => b.pc === pc)?.context,
+      context: copies[0]?.context,
       generic: q.generic.blocks.map((b) => b.id).filter((id) => origs.has(id)),
-      drawn: afterCleanup ? inCleaned : raw.filter((b) => b.pc === pc),
+      drawn: afterCleanup ? inCleaned : raw.filter((b) => b.pcs.includes(pc)),
       cleaned: inCleaned.map((b) => b.id),
     };
   }
-  const copies = raw.filter((b) => b.orig === sel.block);
+  const copies = raw.flatMap((b) => b.copies).filter((c) => c.orig === sel.block);
   const inCleaned = cleaned.filter((b) => b.origs.includes(sel.block));
   const contexts = new Set(copies.map((b) => b.context)).size;
   const handled = handlers(r).get(sel.block);
@@ -45,7 +46,7 @@ export function resolveSelection(r: Exploration, q: RequestView, sel: Selection,
     title: `generic block${sel.block}${name ? ` (${name})` : ""}: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} in ${contexts} context${contexts === 1 ? "" : "s"} `,
     context: contexts === 1 ? copies[0].context : undefined,
     generic: [sel.block],
-    drawn: afterCleanup ? inCleaned : copies,
+    drawn: afterCleanup ? inCleaned : raw.filter((b) => b.copies.some((c) => c.orig === sel.block)),
     cleaned: inCleaned.map((b) => b.id),
   };
 }
@@ -63,9 +64,9 @@ export function handlers(r: Exploration): Map<number, string[]> {
   for (const q of r.requests) {
     const cases = new Set(q.generic.blocks.filter((b) => /\bcases? /.test(b.name ?? "")).map((b) => b.id));
     const opOf = new Map(r.functions[q.func]?.instructions.map((i) => [i.pc, i.text.split(" ")[0]]) ?? []);
-    for (const b of q.specialized?.blocks ?? []) {
-      const op = b.pc === undefined ? undefined : opOf.get(b.pc);
-      if (op && cases.has(b.orig)) (sets.get(b.orig) ?? sets.set(b.orig, new Set()).get(b.orig)!).add(op);
+    for (const c of q.specialized?.blocks.flatMap((b) => b.copies) ?? []) {
+      const op = c.pc === undefined ? undefined : opOf.get(c.pc);
+      if (op && cases.has(c.orig)) (sets.get(c.orig) ?? sets.set(c.orig, new Set()).get(c.orig)!).add(op);
     }
   }
   m = new Map([...sets].map(([b, ops]) => [b, [...ops].sort()]));

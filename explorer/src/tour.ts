@@ -47,7 +47,7 @@ const STEPS: Step[] = [
   },
   {
     title: "Step 4 of 5: before cleanup, one copy per context",
-    text: "“After cleanup” off: every (context, generic block) copy is a block of its own, in its context's colour. Most are empty jumps once the bytecode is constant; the cleanup merges them into straight lines, one per loop of the program.",
+    text: "“After cleanup” off: the blocks as the specializer made them, each in its first copy's context colour. A straight line of instructions is already one block (its other pcs are listed in the node); the cleanup then removes what is left over and merges the rest, one block per loop of the program.",
     show: async (h, r) => {
       setCleaned(h, false);
       await h.select(0, pcOf(r, "DEC"));

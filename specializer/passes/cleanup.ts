@@ -1,13 +1,13 @@
 // The cleanup pipeline run on every specialized function before the backend (weval does the same before its
 // lowering): dead blocks, copy propagation, store-to-load forwarding (with the folds it enables), redundant parameters, float parameters (i64 parameters that only ever
 // carry float bits become f64), dead values, then jump threading and block merging, then parameters and values
-// again (merging exposes more). Each pass is one file in this folder; with
-// `verify`, the IR verifier runs after every pass and names the pass that broke it. Each pass is linear in the
-// function's size (redundant-parameter removal re-checks only the blocks a replaced parameter was passed to), and
-// the middle three run twice.
-// Relies on the passes and ../ssa/verify.ts.
+// again (merging exposes more). Each pass is one file in this folder and one stage of the runner
+// (../ssa/stage-runner.ts), which times it, verifies the IR after it (with `verify`, naming the pass that broke it)
+// and dumps it under --dump-stages; adding a pass is one line below. Each pass is linear in the function's size
+// (redundant-parameter removal re-checks only the blocks a replaced parameter was passed to), and the middle three
+// run twice.
 import type { FunctionBody } from "../ssa/ir.ts";
-import { IrVerifyError, verifyFunction } from "../ssa/verify.ts";
+import { StageRunner } from "../ssa/stage-runner.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
@@ -35,32 +35,24 @@ export interface CleanupStats {
 /** The largest function (values before cleanup) store forwarding runs on (measured 2026-12-06, see below). */
 export const FORWARD_MAX_VALUES = 20_000;
 
-export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean } = {}): CleanupStats {
+/** Clean `f` up in place; its passes run as stages of `stages` (a runner of their own, verifying with `verify`,
+ *  when not given). */
+export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean; stages?: StageRunner } = {}): CleanupStats {
   const t = performance.now();
   const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, floatParams: 0, deadValues: 0, forwarded: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
-  const run = <T>(name: string, pass: () => T): T => {
-    const r = pass();
-    if (opts.verify) {
-      try {
-        verifyFunction(f);
-      } catch (e) {
-        if (e instanceof IrVerifyError) throw new IrVerifyError(`after the ${name} pass: ${e.message}`);
-        throw e;
-      }
-    }
-    return r;
-  };
-  stats.deadBlocks += run("dead-blocks", () => removeDeadBlocks(f));
-  stats.copies += run("copy-propagation", () => propagateCopies(f));
+  const stages = opts.stages ?? new StageRunner({ verify: opts.verify });
+  const run = <T>(pass: string, apply: (f: FunctionBody) => T): T => stages.run(pass, f, () => apply(f));
+  stats.deadBlocks += run("dead-blocks", removeDeadBlocks);
+  stats.copies += run("copy-propagation", propagateCopies);
   // Store forwarding only below FORWARD_MAX_VALUES: it pays on an interpreter's hot functions (fern-memory's
   // mandelbrot 2.31x -> 3.26x over interpreted) and costs ~0.1 ms per value, with its per-block maps the largest
   // memory of a build on generated functions of 100k values (fern-one-function-1k: peak 375 -> 950 MB).
-  if (f.values.length <= FORWARD_MAX_VALUES) stats.forwarded += run("store-forwarding", () => forwardStores(f));
+  if (f.values.length <= FORWARD_MAX_VALUES) stats.forwarded += run("store-forwarding", forwardStores);
   for (let round = 0; round < 2; round++) {
-    stats.redundantParams += run("redundant-params", () => removeRedundantParams(f));
-    if (round === 0) stats.floatParams += run("float-params", () => floatParams(f));
-    stats.deadValues += run("dead-values", () => removeDeadValues(f));
-    const m = run("merge-blocks", () => mergeBlocks(f));
+    stats.redundantParams += run("redundant-params", removeRedundantParams);
+    if (round === 0) stats.floatParams += run("float-params", floatParams);
+    stats.deadValues += run("dead-values", removeDeadValues);
+    const m = run("merge-blocks", mergeBlocks);
     stats.threaded += m.threaded;
     stats.merged += m.merged;
   }

@@ -14,7 +14,7 @@
 // Linear: one union-find over the parameters, one walk over uses. Reinterprets left unused go in dead-values.
 // Requires: valid SSA without alias uses. Guarantees: valid SSA, the same results bit for bit (a reinterpret pair is
 // the identity on every bit pattern, NaNs included). Relies on ../ssa/ir.ts, edges.ts and copy-propagation.ts.
-import { targetsOf, type FunctionBody, type ValueId } from "../ssa/ir.ts";
+import { targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { InternalError } from "../../util/errors.ts";
 
@@ -24,25 +24,53 @@ const TO_FLOAT = "f64.reinterpret_i64";
 /** Returns the number of parameters made f64 plus the reinterpret pairs removed. */
 export function floatParams(f: FunctionBody): number {
   const order = f.reversePostorder();
-  const opArg = (v: ValueId, name: string): ValueId | undefined => {
-    const d = f.values[v];
-    return d.kind === "op" && d.op.name === name ? d.args[0] : undefined;
-  };
-  let changed = 0;
+  const changed = removeReinterpretPairs(f, order);
+  const webs = floatWebs(f, order);
+  // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter.
+  let flipped = 0;
+  for (const p of webs.params) {
+    if (!webs.flips(p)) continue;
+    const d = f.values[p];
+    if (d.kind === "param") d.type = "f64";
+    flipped++;
+  }
+  if (flipped === 0) {
+    if (changed) propagateCopies(f);
+    return changed;
+  }
+  for (const b of order) {
+    passFloats(f, b, webs.flips);
+    reinterpretUses(f, b, webs.flips);
+  }
+  propagateCopies(f);
+  return changed + flipped;
+}
 
-  // Reinterpret pairs: f64.reinterpret_i64 (i64.reinterpret_f64 x) is x.
+/** `v`'s operand when it is the unary operator `name`. */
+function opArg(f: FunctionBody, v: ValueId, name: string): ValueId | undefined {
+  const d = f.values[v];
+  return d.kind === "op" && d.op.name === name ? d.args[0] : undefined;
+}
+
+/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many. */
+function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): number {
+  let changed = 0;
   for (const b of order) {
     for (const v of f.blocks[b].insts) {
-      const inner = opArg(v, TO_FLOAT);
-      const x = inner === undefined ? undefined : opArg(f.resolve(inner), TO_BITS);
+      const inner = opArg(f, v, TO_FLOAT);
+      const x = inner === undefined ? undefined : opArg(f, f.resolve(inner), TO_BITS);
       if (x !== undefined) {
         f.values[v] = { kind: "alias", to: x, type: "f64" };
         changed++;
       }
     }
   }
+  return changed;
+}
 
-  // Webs of i64 parameters, by union-find over the values' ids.
+/** The webs of i64 parameters (union-find over the values' ids): every candidate parameter, and whether its web
+ *  flips — it takes only float bits and i64 constants in, no branch uses it, and it is used or fed as a float. */
+function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueId>; flips: (p: ValueId) => boolean } {
   const isCandidate = (v: ValueId) => {
     const d = f.values[v];
     return d.kind === "param" && d.type === "i64" && d.block !== f.entry;
@@ -71,7 +99,7 @@ export function floatParams(f: FunctionBody): number {
         if (isCandidate(a)) {
           if (!parent.has(a)) parent.set(a, a);
           parent.set(find(a), find(p));
-        } else if (opArg(a, TO_BITS) === undefined && !isI64Const(f, a)) badParams.push(p);
+        } else if (opArg(f, a, TO_BITS) === undefined && !isI64Const(f, a)) badParams.push(p);
       });
     }
   }
@@ -94,76 +122,68 @@ export function floatParams(f: FunctionBody): number {
     for (const t of targetsOf(f.blocks[b].term)) {
       t.args.forEach((a, i) => {
         const p = f.blocks[t.block].params[i];
-        if (isCandidate(p) && opArg(f.resolve(a), TO_BITS) !== undefined) floatUsed.push(p);
+        if (isCandidate(p) && opArg(f, f.resolve(a), TO_BITS) !== undefined) floatUsed.push(p);
       });
     }
   }
   const usedAsFloat = new Set(floatUsed.filter((p) => parent.has(p)).map(find));
-  const flips = (p: ValueId) => parent.has(p) && !bad.has(find(p)) && usedAsFloat.has(find(p));
+  return { params: parent.keys(), flips: (p) => parent.has(p) && !bad.has(find(p)) && usedAsFloat.has(find(p)) };
+}
 
-  // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter.
-  let flipped = 0;
-  for (const p of parent.keys()) {
-    if (!flips(p)) continue;
-    const d = f.values[p];
-    if (d.kind === "param") d.type = "f64";
-    flipped++;
-  }
-  if (flipped === 0) {
-    if (changed) propagateCopies(f);
-    return changed;
-  }
-  for (const b of order) {
-    for (const t of targetsOf(f.blocks[b].term)) {
-      const params = f.blocks[t.block].params;
-      t.args.forEach((a0, i) => {
-        if (!flips(params[i])) return;
-        const a = f.resolve(a0);
-        if (flips(a)) return;
-        const x = opArg(a, TO_BITS);
-        if (x !== undefined) t.args[i] = x;
-        else {
-          const c = f.values[a];
-          if (c.kind !== "op" || c.op.value?.type !== "i64") throw new InternalError(`float-params: v${a} is neither a reinterpret nor an i64 constant`);
-          t.args[i] = f.appendOp(b, { name: "const", value: { type: "f64", bits: c.op.value.bits } }, [], ["f64"]);
-        }
-      });
-    }
-    // Uses that need the bits: a reinterpret just before each (one per parameter per block).
-    const block = f.blocks[b];
-    const bitsOf = new Map<ValueId, ValueId>();
-    const insts: ValueId[] = [];
-    const bits = (p: ValueId): ValueId => {
-      let r = bitsOf.get(p);
-      if (r === undefined) {
-        r = f.addOp({ name: TO_BITS }, [p], ["i64"]);
-        bitsOf.set(p, r);
-        insts.push(r);
+/** Block b's edges into flipped parameters pass floats: x for `i64.reinterpret_f64 x`, an i64 constant's bits as
+ *  an f64 constant. */
+function passFloats(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boolean): void {
+  for (const t of targetsOf(f.blocks[b].term)) {
+    const params = f.blocks[t.block].params;
+    t.args.forEach((a0, i) => {
+      if (!flips(params[i])) return;
+      const a = f.resolve(a0);
+      if (flips(a)) return;
+      const x = opArg(f, a, TO_BITS);
+      if (x !== undefined) t.args[i] = x;
+      else {
+        const c = f.values[a];
+        if (c.kind !== "op" || c.op.value?.type !== "i64") throw new InternalError(`float-params: v${a} is neither a reinterpret nor an i64 constant`);
+        t.args[i] = f.appendOp(b, { name: "const", value: { type: "f64", bits: c.op.value.bits } }, [], ["f64"]);
       }
-      return r;
-    };
-    // A use of a flipped parameter needs its bits unless it reaches it through one of the float aliases made here.
-    const needsBits = (a: ValueId) => {
-      const d = f.values[a];
-      return flips(f.resolve(a)) && !(d.kind === "alias" && d.type === "f64");
-    };
-    for (const v of block.insts) {
-      const d = f.values[v];
-      const inner = opArg(v, TO_FLOAT);
-      if (inner !== undefined && flips(f.resolve(inner))) f.values[v] = { kind: "alias", to: f.resolve(inner), type: "f64" };
-      else if (d.kind === "op") d.args = d.args.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
-      insts.push(v);
-    }
-    const t = block.term;
-    if (t.kind === "return") t.values = t.values.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
-    for (const e of targetsOf(t)) {
-      const params = f.blocks[e.block].params;
-      e.args = e.args.map((a, i) => (needsBits(a) && !flips(params[i]) ? bits(f.resolve(a)) : a));
-    }
-    block.insts = insts;
+    });
   }
-  propagateCopies(f);
-  return changed + flipped;
+}
+
+/** In block b, reinterprets of a flipped parameter become the parameter, and uses that need its bits get a
+ *  reinterpret just before them (one per parameter per block). */
+function reinterpretUses(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boolean): void {
+  const block = f.blocks[b];
+  const bitsOf = new Map<ValueId, ValueId>();
+  const insts: ValueId[] = [];
+  const bits = (p: ValueId): ValueId => {
+    let r = bitsOf.get(p);
+    if (r === undefined) {
+      r = f.addOp({ name: TO_BITS }, [p], ["i64"]);
+      bitsOf.set(p, r);
+      insts.push(r);
+    }
+    return r;
+  };
+  // A use of a flipped parameter needs its bits unless it reaches it through one of the float aliases made here.
+  const needsBits = (a: ValueId) => {
+    const d = f.values[a];
+    return flips(f.resolve(a)) && !(d.kind === "alias" && d.type === "f64");
+  };
+  for (const v of block.insts) {
+    const d = f.values[v];
+    const inner = opArg(f, v, TO_FLOAT);
+    if (inner !== undefined && flips(f.resolve(inner))) f.values[v] = { kind: "alias", to: f.resolve(inner), type: "f64" };
+    else if (d.kind === "op") d.args = d.args.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
+    insts.push(v);
+  }
+  const t = block.term;
+  if (t.kind === "return") t.values = t.values.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
+  for (const e of targetsOf(t)) {
+    const params = f.blocks[e.block].params;
+    e.args = e.args.map((a, i) => (needsBits(a) && !flips(params[i]) ? bits(f.resolve(a)) : a));
+  }
+  block.insts = insts;
 }
 
 function isI64Const(f: FunctionBody, v: ValueId): boolean {

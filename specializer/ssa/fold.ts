@@ -77,7 +77,8 @@ function truncSatBig(x: number, signed: boolean): bigint {
 const F32_SIGN = 0x80000000;
 const F64_SIGN = 1n << 63n;
 
-/** Fold `op` over constant operands; undefined when it does not fold (see the header). */
+/** Fold `op` over constant operands; undefined when it does not fold (see the header). A table-shaped switch, one
+ *  line per numeric operator: its length is the operator set's, not logic (STYLE.md's exception). */
 export function fold(op: string, args: Const[]): Const | undefined {
   const info = OPS_BY_NAME.get(op);
   if (!info || info.cls !== "numeric" || args.length !== info.params.length) return undefined;

@@ -39,6 +39,7 @@
 import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { InternalError } from "../../util/errors.ts";
+import { trace, tracing } from "../../util/trace.ts";
 import { MinHeap } from "../../util/heap.ts";
 import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } from "./abstract.ts";
@@ -79,10 +80,16 @@ export interface SpecializeResult {
   origins: BlockOrigins;
 }
 
-/** Per specialized block id: the context it was made in and the generic block it copies. */
+/** Where each specialized block came from. A block holds one copy of a generic block, made in a context, and the
+ *  copies its processing continued into in a straight line (`straightInto`), in order. */
 export interface BlockOrigins {
+  /** Per specialized block id: the context of the block's own (first) copy. */
   context: Int32Array;
+  /** Per specialized block id: the generic block its own (first) copy copies. */
   orig: Int32Array;
+  /** Every copy block `b` holds, its own first: the context, the generic block, and the index of the first
+   *  instruction the copy added to the block (constants are made once per block, by the first copy that uses one). */
+  copies(b: BlockId): { context: number; orig: BlockId; firstInst: number }[];
   /** A context as `[pc, …]`, outermost first. */
   describe(ctx: number): string;
   /** A context's innermost pc (specialize.value elements skipped); undefined at the root. */
@@ -90,10 +97,6 @@ export interface BlockOrigins {
 }
 
 export interface SpecializeFunctionOptions {
-  /** Make every block copy — a (context, generic block) pair — a specialized block of its own: no processing
-   *  continues into another copy (`straightInto`), as tools that map each block to one pc and one generic block
-   *  need (explorer/). The output is the same program in more blocks, which cleanup merges, at a higher cost. */
-  blockPerCopy?: boolean;
   /** Memory and table entries that are constant because of the other requests (linked-requests.ts): loads at
    *  constant addresses in their buffers or slots fold, and a call_indirect they resolve becomes a direct call. */
   knownMemory?: KnownMemory;
@@ -187,18 +190,8 @@ class Specializer {
     }
     this.finalize();
     this.out.recomputePreds();
-    const origins: BlockOrigins = {
-      context: new Int32Array(this.out.blocks.length).fill(-1),
-      orig: new Int32Array(this.out.blocks.length).fill(-1),
-      describe: (ctx) => this.contexts.describe(ctx),
-      pc: (ctx) => this.contexts.innermostPc(ctx),
-    };
-    for (const s of this.blocks.values()) {
-      origins.context[s.id] = s.ctx;
-      origins.orig[s.id] = s.orig;
-    }
     return {
-      origins,
+      origins: this.origins(),
       body: this.out,
       contexts: this.contexts.count,
       blocks: this.blocks.size,
@@ -207,8 +200,38 @@ class Specializer {
     };
   }
 
+  /** Where each block came from: its own copy and those it continued into. */
+  private origins(): BlockOrigins {
+    const byId: SpecBlock[] = [];
+    const origins: BlockOrigins = {
+      context: new Int32Array(this.out.blocks.length).fill(-1),
+      orig: new Int32Array(this.out.blocks.length).fill(-1),
+      copies: (b) => {
+        const s = byId[b];
+        if (!s) return [];
+        const copies = [{ context: s.ctx, orig: s.orig, firstInst: 0 }];
+        const c = s.copies ?? [];
+        for (let i = 0; i < c.length; i += 3) copies.push({ context: c[i], orig: c[i + 1], firstInst: c[i + 2] });
+        return copies;
+      },
+      describe: (ctx) => this.contexts.describe(ctx),
+      pc: (ctx) => this.contexts.innermostPc(ctx),
+    };
+    for (const s of this.blocks.values()) {
+      byId[s.id] = s;
+      origins.context[s.id] = s.ctx;
+      origins.orig[s.id] = s.orig;
+    }
+    return origins;
+  }
+
   private where(s: SpecBlock): string {
     return `block${s.orig} in context ${this.contexts.describe(s.ctx)}`;
+  }
+
+  /** A worklist trace line (only under TRACE), naming the function. */
+  private trace(line: string): void {
+    trace("worklist", `${this.f.name}: ${line}`);
   }
 
   /** The specialized block for (ctx, orig); a new one starts from the state `state()` makes. */
@@ -223,6 +246,7 @@ class Specializer {
       // processing is done again, and jumps to this block.
       this.inlinedInto.delete(key);
       if (r.round === r.s.round) {
+        if (TRACE) this.trace(`undo: block${orig} in context ${this.contexts.describe(ctx)}, which block${r.s.id}'s processing ran straight into, is entered from elsewhere too: it gets a block of its own`);
         r.s.round++;
         this.enqueue(r.s, "a copy it ran straight into is entered from elsewhere too");
       }
@@ -233,6 +257,7 @@ class Specializer {
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
     this.blocks.set(key, s);
+    if (TRACE) this.trace(`new block${s.id} = ${this.where(s)}, ${s.incoming ? (s.cut ? "a cut (entered optimistically)" : "a join (entered from its incoming edges)") : "the entry"}`);
     this.enqueue(s, "a new block copy");
     return s;
   }
@@ -499,7 +524,7 @@ class Specializer {
   }
 
   private process(s: SpecBlock): void {
-    if (TRACE) process.stderr.write(`worklist: ${this.f.name}: block${s.id} = ${this.where(s)}, round ${s.round + 1}: ${this.why.get(s)}\n`);
+    if (TRACE) this.trace(`process block${s.id} = ${this.where(s)}, round ${s.round + 1}: ${this.why.get(s)}`);
     s.round++;
     const block = this.out.blocks[s.id];
     block.params = [];
@@ -512,6 +537,7 @@ class Specializer {
       if (e.to.incoming?.delete(s.id) && !e.to.cut) this.enqueue(e.to, "a predecessor is processed again");
     }
     s.edges = [];
+    s.copies = undefined;
     this.processBody(s);
     for (const e of fed) if (e.to.cut && e.to.incoming!.size === 0) this.enqueue(e.to, "no incoming edge is left");
   }
@@ -534,6 +560,8 @@ class Specializer {
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
       const args = into.args.map(st.get);
+      (s.copies ??= []).push(st.next, into.block, this.out.blocks[s.id].insts.length);
+      if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
       orig = f.blocks[into.block];
       orig.params.forEach((p, i) => st.vals.set(p, args[i]));
@@ -550,6 +578,7 @@ class Specializer {
     if (s.incoming) {
       if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) return undefined;
     } else this.enterWithParams(s, vals, regs);
+    if (TRACE) this.traceEntry(s);
     const { f } = this;
     const get = (v: ValueId): Known => {
       const k = vals.get(f.resolve(v));
@@ -557,6 +586,17 @@ class Specializer {
       return k;
     };
     return { vals, regs, next: s.ctx, get };
+  }
+
+  /** How `s` was just entered, for the worklist trace. */
+  private traceEntry(s: SpecBlock): void {
+    let edges = 0;
+    for (const list of s.incoming?.values() ?? []) edges += list.length;
+    const params = `${s.paramOrder.length + s.regOrder.length} parameters`;
+    if (!s.incoming) this.trace(`  entered from its entry state: ${params}`);
+    else if (!s.cut) this.trace(`  joined ${edges} incoming edge${edges === 1 ? "" : "s"}: ${params} for what differs`);
+    else if (s.cut.rounds <= MAX_OPTIMISTIC_ROUNDS) this.trace(`  cut, entered optimistically from the ${edges} edge${edges === 1 ? "" : "s"} known (round ${s.cut.rounds}): ${params}, ${s.cut.params.filter((p) => p).length + s.cut.regs.size} values used directly`);
+    else this.trace(`  cut, past ${MAX_OPTIMISTIC_ROUNDS} optimistic rounds: the fallback, ${params}`);
   }
 
   /** Evaluate one generic instruction `v` in the processing of `s`. */
@@ -587,103 +627,126 @@ class Specializer {
     if (out.values.length > this.limits.maxValues) throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
   }
 
-  /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic). A dispatch switch, one short case per
-   *  intrinsic. */
+  /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic): a dispatch switch over the ABI's
+   *  intrinsics (exhaustive), each case one call of the handler for its group — contexts, registers, the
+   *  specialize.value fork, the virtual stack, virtual locals, specialization globals, constant memory, assertions. */
   private evaluateIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
-    const { regs, vals } = st;
-    const constArg = (i: number, what: string): Const => {
-      const a = args[i];
-      if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
-      return a.abs.value;
-    };
     switch (name) {
       case "push.context":
-        st.next = this.contexts.push(st.next, this.pcKey(s, args[0], name));
-        break;
       case "update.context":
-        st.next = this.contexts.update(st.next, this.pcKey(s, args[0], name));
-        break;
       case "pop.context":
-        st.next = this.contexts.pop(st.next);
-        break;
+        return this.contextIntrinsic(s, name, args, st);
       case "read.reg":
-        vals.set(v, regs.get(this.registerKey(s, constArg(0, "the register index"))) ?? ZERO);
-        break;
       case "write.reg":
-        regs.set(this.registerKey(s, constArg(0, "the register index")), args[1]);
-        break;
-      case "specialize.value": {
-        const lo = Number(constArg(1, "the lower bound").bits) | 0;
-        const hi = Number(constArg(2, "the upper bound").bits) | 0;
-        vals.set(v, args[0]);
-        if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) st.fork = { value: args[0], lo, hi, result: v };
-        break;
-      }
+        return this.registerIntrinsic(s, name, v, args, st);
+      case "specialize.value":
+        return this.specializeValue(s, name, v, args, st);
       case "push.stack":
-        pushStack(regs, args[0], args[1]);
-        break;
       case "pop.stack":
-        vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
-        break;
-      case "read.stack": {
-        const i = Number(constArg(1, "the stack index").bits);
-        vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
-        break;
-      }
-      case "write.stack": {
-        const i = Number(constArg(1, "the stack index").bits);
-        const depth = stackDepth(regs);
-        if (i < depth || (i === 0 && depth === 0)) {
-          regs.set(stackKey(i, 0), args[0]);
-          regs.set(stackKey(i, 1), args[2]);
-        } else this.storeSlot(s, args[0], args[2]);
-        break;
-      }
+      case "read.stack":
+      case "write.stack":
       case "sync.stack":
-        for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
-        clearVirtual(regs);
-        break;
-      case "read.local": {
-        const n = Number(constArg(1, "the local index").bits);
-        vals.set(v, regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
-        break;
-      }
-      case "write.local": {
-        const n = Number(constArg(1, "the local index").bits);
-        regs.set(localKey(n, 0), args[0]);
-        regs.set(localKey(n, 1), args[2]);
-        break;
-      }
-      case "read.specialization.global": {
-        const n = Number(constArg(0, "the global index").bits);
-        vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, n) } });
-        break;
-      }
+        return this.stackIntrinsic(s, name, v, args, st);
+      case "read.local":
+      case "write.local":
+        return this.localIntrinsic(s, name, v, args, st);
+      case "read.specialization.global":
+        return void st.vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, Number(this.constArg(s, name, args, 0, "the global index").bits)) } });
+      case "assume.const.memory":
+      case "assume.const.memory.transitive":
+        return void st.vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
       case "assert.const32":
-        constArg(0, `the value asserted constant at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"}`);
-        break;
+      case "assert.const.memory":
       case "abort.specialization":
-        // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
-        if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) break;
-        throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
+        return this.assertionIntrinsic(s, name, args);
       case "trace.line":
       case "print":
       case "context.bucket":
-        break;
-      case "assume.const.memory":
-      case "assume.const.memory.transitive":
-        vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
-        break;
-      case "assert.const.memory":
-        if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
-          throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?"} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
-        }
-        break;
+        return; // diagnostics: nothing to specialize
       case "exit.path":
       case "stop.exit.path":
         throw this.unsupported(s, name);
       default:
         throw new InternalError(`intrinsic ${name satisfies never} has no case`);
+    }
+  }
+
+  /** Argument `i` of an intrinsic call, which must be a constant (`what` names it in the abort). */
+  private constArg(s: SpecBlock, name: IntrinsicName, args: Known[], i: number, what: string): Const {
+    const a = args[i];
+    if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
+    return a.abs.value;
+  }
+
+  /** push/update/pop.context: the context the block's successors are in (contexts.ts). */
+  private contextIntrinsic(s: SpecBlock, name: IntrinsicName, args: Known[], st: BodyState): void {
+    if (name === "push.context") st.next = this.contexts.push(st.next, this.pcKey(s, args[0], name));
+    else if (name === "update.context") st.next = this.contexts.update(st.next, this.pcKey(s, args[0], name));
+    else st.next = this.contexts.pop(st.next);
+  }
+
+  /** read/write.reg: weval's registers, kept in the state by index (a register never written reads as zero). */
+  private registerIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const key = this.registerKey(s, this.constArg(s, name, args, 0, "the register index"));
+    if (name === "read.reg") st.vals.set(v, st.regs.get(key) ?? ZERO);
+    else st.regs.set(key, args[1]);
+  }
+
+  /** specialize.value(value, lo, hi): the result is the value; a run-time value in a range under MAX_FORK marks the
+   *  block's end as a fork (`fork`, after the block's last instruction, which this call is). */
+  private specializeValue(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const lo = Number(this.constArg(s, name, args, 1, "the lower bound").bits) | 0;
+    const hi = Number(this.constArg(s, name, args, 2, "the upper bound").bits) | 0;
+    st.vals.set(v, args[0]);
+    if (args[0].abs.kind !== "const" && hi >= lo && hi - lo < MAX_FORK) st.fork = { value: args[0], lo, hi, result: v };
+  }
+
+  /** push/pop/read/write/sync.stack: the virtual stack (virtual-state.ts); what it does not hold is in memory. */
+  private stackIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const { regs, vals } = st;
+    if (name === "push.stack") pushStack(regs, args[0], args[1]);
+    else if (name === "pop.stack") vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
+    else if (name === "read.stack") {
+      const i = Number(this.constArg(s, name, args, 1, "the stack index").bits);
+      vals.set(v, i < stackDepth(regs) ? regs.get(stackKey(i, 1))! : this.loadSlot(s, args[0]));
+    } else if (name === "write.stack") {
+      const i = Number(this.constArg(s, name, args, 1, "the stack index").bits);
+      const depth = stackDepth(regs);
+      if (i < depth || (i === 0 && depth === 0)) {
+        regs.set(stackKey(i, 0), args[0]);
+        regs.set(stackKey(i, 1), args[2]);
+      } else this.storeSlot(s, args[0], args[2]);
+    } else {
+      // sync.stack: every virtual slot to memory.
+      for (const [addr, data] of virtualPairs(regs)) this.storeSlot(s, addr, data);
+      clearVirtual(regs);
+    }
+  }
+
+  /** read/write.local: virtual locals (virtual-state.ts); one never written is read from memory. */
+  private localIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
+    const n = Number(this.constArg(s, name, args, 1, "the local index").bits);
+    if (name === "read.local") st.vals.set(v, st.regs.get(localKey(n, 1)) ?? this.loadSlot(s, args[0]));
+    else {
+      st.regs.set(localKey(n, 0), args[0]);
+      st.regs.set(localKey(n, 1), args[2]);
+    }
+  }
+
+  /** assert.const32, assert.const.memory and abort.specialization: the interpreter's checks, which abort the
+   *  request when they fail. */
+  private assertionIntrinsic(s: SpecBlock, name: IntrinsicName, args: Known[]): void {
+    const line = () => (args[1].abs.kind === "const" ? formatConst(args[1].abs.value) : "?");
+    if (name === "assert.const32") {
+      this.constArg(s, name, args, 0, `the value asserted constant at line ${line()}`);
+    } else if (name === "assert.const.memory") {
+      if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
+        throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${line()} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
+      }
+    } else {
+      // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
+      if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) return;
+      throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
     }
   }
 
@@ -735,6 +798,7 @@ class Specializer {
    *  (the interpreter's contract broken) runs as if it were hi, and the value stays constant everywhere. */
   private fork(s: SpecBlock, target: Target, st: BodyState): void {
     const f = st.fork!;
+    if (TRACE) this.trace(`  fork on specialize.value: ${f.hi - f.lo + 1} contexts, values ${f.lo}..${f.hi}`);
     const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
     const targets: number[] = [];
     const outer = st.next;
@@ -785,7 +849,7 @@ class Specializer {
    *    straight run that reached it before its back edge (at most one per block copy: blocks are never removed). */
   private straightInto(s: SpecBlock, ctx: number, t: Terminator, get: (v: ValueId) => Known): Target | undefined {
     const target = foldedTarget(t, get);
-    if (!target || this.options.blockPerCopy) return undefined;
+    if (!target) return undefined;
     const root = this.regionRoot[target.block];
     if (root !== target.block && this.chainMark[root] === this.chainStamp) return target;
     if (target.block === this.f.entry) return undefined;
@@ -897,9 +961,10 @@ class Specializer {
   }
 }
 
-/** FUTAMURA_TRACE_WORKLIST=1 prints each processing and why its block was queued on stderr (as cranelift's
- *  trace!): the way to see why a block is processed again. Off in the browser. */
-const TRACE = typeof process !== "undefined" && !!process.env?.FUTAMURA_TRACE_WORKLIST;
+/** FUTAMURA_TRACE=worklist (util/trace.ts) prints the worklist's decisions on stderr: each processing and why its
+ *  block was queued (the way to see why a block is processed again), how it was entered, the straight lines it ran
+ *  into and those undone, and forks. */
+const TRACE = tracing("worklist");
 
 /** Intrinsics after which a block's successors are in another context. */
 const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));

@@ -56,6 +56,9 @@ export interface SpecBlock {
   cut?: CutShape;
   /** Counts the block's processings (and invalidations): what `inlinedInto` records of it stand for one of them. */
   round: number;
+  /** The copies its last processing continued into (`straightInto`), as flat triples: context, generic block, and
+   *  the index in the block's instructions where that copy's begin (for BlockOrigins.copies). */
+  copies?: number[];
 }
 
 /** The values a cut block was last entered with directly (not as parameters), as its incoming edges brought them:

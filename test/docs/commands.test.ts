@@ -19,7 +19,7 @@ const SKIPPED: [RegExp, string][] = [
   [/^npm run fuzz( -- --fern( --train)?)?$/, "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts"],
   [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
   [/…|\bprog\d?\.(asm|bin|fern|lua)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/, "a template with placeholders for the reader's own files"],
-  [/^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm$/, "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing"],
+  [/^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm( --dump-ir ir\/)?$/, "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing"],
   [/^npx futamura explore$/, "serves the page until stopped; test/explorer/serve.test.ts runs it and fetches the page"],
   [/^npx futamura explore --build$/, "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing"],
   [/^npm run explorer:dev$/, "Vite's dev server, until stopped; test/explorer/ drives the same page built"],

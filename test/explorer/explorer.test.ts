@@ -127,10 +127,12 @@ describe("the explorer page", () => {
     const specialized = await page.locator("#specialized-graph svg g.node").count();
     expect(specialized).toBeGreaterThanOrEqual(2);
     expect(await text("#stats")).toMatch(/program \(\$\d+\): table slot \d+; 16 contexts, \d+ blocks \(generic 20\)/);
-    // Before cleanup: one block per (context, generic block), many more, every one in a context's colour.
+    // Before cleanup: the blocks as the specializer made them (the same ones `futamura build` makes: a straight line
+    // of instructions is one block already, its other pcs listed), more than after, each in its context's colour.
     await cleaned(false);
     const raw = await page.locator("#specialized-graph svg g.node").count();
-    expect(raw).toBeGreaterThan(specialized * 5);
+    expect(raw).toBeGreaterThan(specialized);
+    expect(await page.locator("#specialized-graph svg g.node", { hasText: "+ pcs" }).count()).toBeGreaterThanOrEqual(1);
     await cleaned(true);
     await page.screenshot({ path: join(SHOTS, "sum.png"), fullPage: true });
   });
@@ -148,7 +150,8 @@ describe("the explorer page", () => {
     expect(await page.locator('#generic-graph g.node.highlight[aria-label*="handles DEC"]').count()).toBe(1);
     expect(await text("#ir-before")).toMatch(/i64\.sub/); // the interpreter's acc -= 1
     expect(await text("#ir-after")).toMatch(/; context \[\d+\]/);
-    expect(await text("#wasm-before")).toMatch(/^\(func \$fragment/);
+    // The Wasm is printed in the pipeline's worker: "…" until it arrives (slow under load).
+    await page.waitForFunction(() => /^\(func \$fragment/.test(document.getElementById("wasm-before")!.textContent!));
     await page.waitForFunction(() => /i64\.sub/.test(document.getElementById("wasm-after")!.textContent!));
     // The diff: the interpreter's fetch and dispatch went (−), the subtraction stayed.
     await page.click("#diff-details summary");
@@ -173,11 +176,11 @@ describe("the explorer page", () => {
     await page.keyboard.press("ArrowDown");
     expect(await page.locator("#listing tr.selected").textContent()).toContain("STORE_LOCAL 0");
     await row.click();
-    // Before cleanup, the highlighted blocks are exactly those made in the instruction's context.
+    // Before cleanup, the highlighted blocks are exactly those holding a copy made in the instruction's context.
     await cleaned(false);
     const rawLit = page.locator("#specialized-graph g.node.highlight");
     expect(await rawLit.count()).toBeGreaterThanOrEqual(1);
-    for (const label of await rawLit.allTextContents()) expect(label).toContain(`[${pc}]`);
+    for (const label of await rawLit.allTextContents()) expect(label).toMatch(new RegExp(`\\[${pc}\\]|pcs [\\d,]*\\b${pc}\\b`));
     // The other way round: a generic block lights up its copies, one per context it was specialized in.
     await page.locator("#generic-graph g.node.highlight").first().click();
     expect(await text("#detail-title")).toMatch(/^generic block\d+( \(.+\))?: \d+ cop(y|ies) in \d+ contexts?/);
@@ -302,15 +305,16 @@ describe("the explorer page", () => {
   });
 
   it("draws a large specialized graph one node per context, and says so", async () => {
-    const source = ".locals 1\n" + "        LOAD_IMMEDIATE 7\n        STORE_LOCAL 0\n".repeat(120) + "        HALT\n";
+    // 110 loops: each loop header a block of its own (331 blocks before cleanup), in 221 contexts that head a block.
+    const source = Array.from({ length: 110 }, (_, i) => `        LOAD_IMMEDIATE 2\nl${i}:    DEC\n        JMPNZ l${i}\n`).join("") + "        HALT\n";
     expect(await run({ source, language: "toy" })).toBe("done");
     expect(await text("#out-wevaled")).toBe(await text("#out-interpreted"));
     await cleaned(false);
     expect(await text("#graph-note")).toMatch(/^\d+ blocks is more than 300: drawn one node per context \(pc\)/);
     const nodes = await page.locator("#specialized-graph svg g.node").count();
-    expect(nodes).toBeGreaterThan(240); // 241 instructions, one context each
+    expect(nodes).toBeGreaterThan(200); // 221 contexts head a block
     expect(nodes).toBeLessThanOrEqual(300);
-    await page.locator("#listing tr").nth(100).click();
+    await page.locator("#listing tr").nth(100).click(); // a loop's DEC, which heads its loop's block
     expect(await page.locator("#specialized-graph g.node.highlight").count()).toBe(1);
     await cleaned(true);
   });
