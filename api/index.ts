@@ -1,7 +1,7 @@
 // futamura's library API (`import { build, run, diff } from "futamura"`): what the CLI does, as functions over files
 // and bytes, for any interpreter a manifest describes. Errors are the CLI's: a UserError (the caller's mistake, a
 // message that says where, shown as is) or anything else (a bug in futamura). Nothing here prints; aborted
-// specialization requests come back in `aborted` (or, with `strict`, as a UserError). Relies on pipeline/.
+// specialization requests come back in `aborted` (or, with `strict`, as a UserError).
 import { buildInterpreter as buildInterpreterModule } from "../interp/build.ts";
 import { resolveInterpreterSpec } from "../interp/manifest.ts";
 import {

@@ -3,7 +3,7 @@
 // Wasm (bench/limit.ts), warm in one process: each module instantiated once with WASI, two warm-up calls of its
 // `run` export (TurboFan), then runs interleaved across the variants so drift hits all alike. Prints a table and
 // writes results/bench-c.json ({ meta, rows, wevaled_over_limit, speedup_over_interpreted }, rows as bench/stats.ts).
-// Usage: npm run bench:c [-- --runs N]. Relies on interp/c-build.ts, pipeline/, bench/limit.ts.
+// Usage: npm run bench:c [-- --runs N].
 import { mkdirSync, openSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";

@@ -3,8 +3,7 @@
 // Timed: the first call only (compile and instantiate are not). Usage: node dist/bench/cold-child.js '<spec json>'
 // where spec = { kind: "interp", file, program?, manifest?, source?, stdout? } | { kind: "limit", file, n } |
 // { kind: "js", n }; with `stdout` the result is the program's output, else run's result; with `manifest` and
-// `source` the program is loaded through its loader (for its host additions and input). Relies on interp/host.ts,
-// interp/manifest.ts and pipeline/program.ts.
+// `source` the program is loaded through its loader (for its host additions and input).
 import { readFileSync } from "node:fs";
 import { bytesInput, BufferedOutput, InterpreterHost, instantiate, type HostOptions } from "../interp/host.ts";
 import { readManifest } from "../interp/manifest.ts";

@@ -5,8 +5,7 @@
 // after that build; then, when SpecializeModuleResult has no `rawBytes` (asked for with reportRawSize), a second
 // specialization at optimizeLevel 0 gives the unoptimized size; last, the snapshot and the wevaled module run the
 // program and their outputs are compared.
-// Usage: node dist/bench/compile-child.js '<CompileChildSpec json>'. Relies on pipeline/build.ts,
-// pipeline/ (loading by the file's extension, runOutcome).
+// Usage: node dist/bench/compile-child.js '<CompileChildSpec json>'.
 import { readFileSync } from "node:fs";
 import { manifestForFile } from "../interp/manifest.ts";
 import { buildProgram, loadProgram, runOutcome, sameOutcome, type BuildOptions } from "../pipeline/index.ts";

@@ -4,8 +4,7 @@
 // mostly straight-line, with forward branches and small counted loops (at most 2 deep, at most 6×3 iterations),
 // so a run executes a small multiple of its size and the harness can check interpreted against wevaled output; and
 // Brainfuck programs of N bytes with the shapes real ones have (deep nesting, long runs: brainfuckProgram).
-// Every series is scaled from its smallest size by a multiplier (`--sizes 1,10,100`). Relies on the Rng of
-// bytecode/random.ts; the callers assemble or compile the text.
+// Every series is scaled from its smallest size by a multiplier (`--sizes 1,10,100`).
 import { Rng } from "../bytecode/random.ts";
 
 export type SeriesName = "toy" | "fern-one-function" | "fern-many-functions" | "brainfuck";

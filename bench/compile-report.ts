@@ -1,7 +1,7 @@
 // Reports of the compile-time benchmark (bench/compile.ts): the row and scaling types (the JSON schema in the
 // README), the scaling between sizes of a series (time at 10× the size over time at the size — the
 // target is ≤ 12× per 10×), a terminal table, Markdown, and an SVG chart drawn by Vega with log-log axes (build and
-// specialize time against program size, one line per series). Relies on vega and compile-child.ts's types.
+// specialize time against program size, one line per series).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";

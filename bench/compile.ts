@@ -3,8 +3,7 @@
 // generated source under <out>/compile-programs/ (so a slow case reproduces with `futamura build`), checks that
 // the front end accepts it, then builds it in a fresh child process (compile-child.ts) with a time limit; a build
 // past the limit is killed and reported as a "timeout" row, a crash as an "error" row, and the run goes on.
-// Writes results/bench-compile.{json,md,svg} (compile-report.ts). Relies on interp/ (manifests, build), pipeline/ and
-// the child script compiled to dist/ (as bench/main.ts runs cold-child.js).
+// Writes results/bench-compile.{json,md,svg} (compile-report.ts).
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";

@@ -3,7 +3,6 @@
 // made from docs/bench-sum-100M.json (sum), docs/bench-fern.json (fern, with the peers when the run had them) and
 // docs/bench-compile.json (compile). `npm run docs:figures` rewrites the blocks; test/docs/figures.test.ts fails
 // when a block differs from what its JSON gives, so numbers are never edited by hand or left stale.
-// Relies on the JSON schemas of bench/report.ts and bench/compile-report.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatMs, spread, type Row } from "./stats.ts";

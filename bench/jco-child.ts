@@ -1,7 +1,7 @@
 // Runs a jco-transpiled WASI command component in a fresh process: the first call of its `run` export (cold),
 // then warm-up calls, then timed calls. The program's output goes to stdout through preview2-shim, as a user would
 // see it; timings go to stderr as one JSON line {"cold_ms": …, "warm_ms": […]}.
-// Usage: node dist/bench/jco-child.js <component.js> <warmups> <runs>. Relies on the transpiled component only.
+// Usage: node dist/bench/jco-child.js <component.js> <warmups> <runs>.
 import { pathToFileURL } from "node:url";
 
 const [file, warmupsArg, runsArg] = process.argv.slice(2);

@@ -2,7 +2,6 @@
 // (wasi-command.ts), a component (`jco new --wasi-command`, the preview1 adapter ships in jco), and JavaScript
 // (`jco transpile`, run on preview2-shim). Each component runs in a fresh process (jco-child.ts): its first call is
 // the cold row, later calls after warm-up the warm row; its output must equal the V8 run's output every time.
-// Relies on the jco package's CLI and bench/wasi-command.ts.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

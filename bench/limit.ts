@@ -1,5 +1,5 @@
 // The physical limit: sum-to-N written directly as a Wasm function (i64 loop, no interpreter, no memory), built
-// with binaryen from text. What a perfect compiler of the toy program would emit. Relies on util/binaryen.ts.
+// with binaryen from text. What a perfect compiler of the toy program would emit.
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { InternalError } from "../util/errors.ts";
 

@@ -5,7 +5,6 @@
 // once); the first run of each module in the process is the "first call" tier (mostly Liftoff), the runs after the
 // warm-ups "warm". Variants are interleaved run by run. With peers: Lua 5.4 in Wasm (wasmoon, in process) and
 // native lua5.4 / luajit when on PATH (bench/peers.ts). Every variant's output must equal the interpreted one's.
-// Relies on interp/ (the Lua builds, the shim), pipeline/, snapshot/ and bench/peers.ts, stats.ts.
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildLua } from "../interp/lua-build.ts";

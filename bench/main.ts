@@ -3,7 +3,7 @@
 // limit (the same loop written directly in Wasm) and js (the same loop in plain JavaScript) — on each engine, cold
 // (the first call, in a fresh process: Liftoff for Wasm) and warm (after warm-up, in one process: TurboFan), with
 // warm runs interleaved across variants so drift hits all alike. Writes a terminal table, JSON, Markdown and an SVG
-// chart (report.ts). Any interpreter's programs work (pipeline/). Relies on interp/host.ts, pipeline/, bench/*.
+// chart (report.ts). Any interpreter's programs work (pipeline/).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";

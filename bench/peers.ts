@@ -9,7 +9,7 @@
 //   CPU time), since they cannot run in this process; otherwise a note says they are absent.
 // In-process peers are warm variants like Fern's (one instance, warm-up calls, then runs interleaved with the
 // others by bench/main.ts); each run's output is checked against the Fern program's `// expect:` lines by the
-// caller. Relies on wasmoon, quickjs-emscripten and node:child_process.
+// caller.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

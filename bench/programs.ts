@@ -2,7 +2,7 @@
 // made a parameter); its `limit` is the same loop written directly in Wasm (limit.ts) and its `js` the same loop
 // as a user would write it in JavaScript. Programs given on the command line, for any interpreter, run
 // interpreted and wevaled only (no baseline knows what they compute), checked by their expected output (or
-// result). Relies on bytecode/ and pipeline/.
+// result).
 import { readFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { loadProgramSource } from "../bytecode/index.ts";

@@ -1,6 +1,6 @@
 // A progress bar on stderr while benchmarks run (cli-progress): in place on a terminal, and at most one line per
 // few seconds in CI logs. The count is of steps finished (the step named beside it is under way), with an ETA from
-// the rate so far. Relies on cli-progress.
+// the rate so far.
 import cliProgress from "cli-progress";
 
 export class Progress {

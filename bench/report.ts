@@ -1,6 +1,6 @@
 // Benchmark reports: the terminal table, JSON (the schema in the README), a Markdown table and an SVG chart drawn
 // by Vega (a chart library, not hand-built SVG), written under the results directory. Ratios (wevaled/interpreted,
-// wevaled/limit) are per program, engine and tier, from medians measured in the same process. Relies on vega.
+// wevaled/limit) are per program, engine and tier, from medians measured in the same process.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";

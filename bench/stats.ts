@@ -1,5 +1,5 @@
 // Benchmark rows and their summary statistics (min / median / max of the runs), in the JSON schema the README
-// documents. Relies on nothing.
+// documents.
 
 export type Tier = "cold (first call, Liftoff)" | "warm (TurboFan)" | "cold (first call)" | "warm";
 

@@ -1,5 +1,5 @@
 // `npm run docs:figures`: rewrite README.md's figure blocks from the committed results in docs/ (bench/figures.ts).
-// Run it after regenerating docs/bench-*.json. Relies on bench/figures.ts.
+// Run it after regenerating docs/bench-*.json.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../util/root.ts";

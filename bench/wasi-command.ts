@@ -3,8 +3,7 @@
 // print_u64 over WASI fd_write (print_u64 formats the decimal itself), trace a no-op, the program-input and abort
 // imports traps (a snapshot already holds its program), the weval intrinsics their stubs — and it gains `_start`
 // (runs the program) and `cabi_realloc` (a bump allocator in pages of its own, which the WASI adapter needs; the
-// AssemblyScript stub runtime's heap must not be shared with it, see shared/NOTES.md). Relies on binaryen,
-// specializer/ssa/module.ts and abi/weval.ts.
+// AssemblyScript stub runtime's heap must not be shared with it, see shared/NOTES.md).
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 import { ModuleNames } from "../specializer/ssa/backend.ts";
 import { decodeModule } from "../specializer/ssa/module.ts";

@@ -6,7 +6,7 @@
 //   - the source position of every instruction, for runtime errors (futamura.error(1, pc): the tape pointer left
 //     the tape) as `file:line:col: runtime error: …`;
 //   - expectations and input from files beside the program: `prog.out` (the exact output bytes) and `prog.in`.
-// Every other character is a comment. Relies on util/errors.ts and node:fs.
+// Every other character is a comment.
 import { existsSync, readFileSync } from "node:fs";
 import type { ProgramHost } from "../interp/host.ts";
 import type { LoadedProgram } from "../interp/loaded-program.ts";

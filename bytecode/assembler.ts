@@ -10,7 +10,7 @@
 // Expectations live in the program as comments (clox style) and are returned with it:
 //   ; expect: TEXT        one line of expected standard output (TEXT then a newline)
 //   ; expect-halt: N      the accumulator at HALT
-// Every error is a SourceError at file:line:col. Relies on opcodes.ts and format.ts.
+// Every error is a SourceError at file:line:col.
 import { SourceError, type SourcePos } from "../util/errors.ts";
 import { encodeProgram, MAX_LOCALS, type Program } from "./format.ts";
 import { OPCODE_BY_NAME, OPERAND_SIZE, instructionSize, type OpcodeInfo } from "./opcodes.ts";

@@ -1,7 +1,6 @@
 // The disassembler: a binary program → assembly text that assembles back to the very same bytes. Jump targets get
 // labels `L<pc>`; the string table is written as `.string` directives in table order, and PRINT names its string
 // by text, or as #N where another entry has the same text. Also formats single instructions for traces.
-// Relies on validator.ts (decoding) and opcodes.ts.
 import { loadProgram, type Instruction, type LoadedProgram } from "./validator.ts";
 
 /** Quote a string with the assembler's escapes. */

@@ -10,7 +10,7 @@
 //          …   string data: the strings' UTF-8 bytes, back to back, in table order; nothing follows
 //
 // All integers little-endian. The interpreter (interp/as/toy.ts) reads this layout directly, so its offsets come
-// from here through the generated interp/as/toy-opcodes.ts. Relies on nothing.
+// from here through the generated interp/as/toy-opcodes.ts.
 
 export const MAGIC = [0x46, 0x55, 0x54, 0x41] as const; // "FUTA"
 export const FORMAT_VERSION = 1;

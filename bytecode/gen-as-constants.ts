@@ -1,6 +1,6 @@
 // Generates interp/as/toy-opcodes.ts (and interp/c/toy-opcodes.h), the AssemblyScript (and C) view of opcodes.ts and format.ts, so the interpreter
 // never restates an opcode number, operand offset or header offset by hand. pipeline/generated.ts lists the files,
-// `futamura build-interp` writes them and test/bytecode checks that the committed file matches. Relies on opcodes.ts and format.ts.
+// `futamura build-interp` writes them and test/bytecode checks that the committed file matches.
 import { HEADER, HEADER_SIZE, STRING_ENTRY_SIZE } from "./format.ts";
 import { OPCODES, instructionSize, operandOffsets } from "./opcodes.ts";
 import { InternalError } from "../util/errors.ts";

@@ -1,6 +1,5 @@
 // The bytecode stage's front door: load a program from a file or text, whichever form it is in (assembly text or
-// the binary format, told apart by the magic), always validated. Relies on source.ts (the browser-safe part) and
-// util/files.ts.
+// the binary format, told apart by the magic), always validated.
 import { readUserFile } from "../util/files.ts";
 import { loadProgramSource, type ProgramFile } from "./source.ts";
 

@@ -1,6 +1,5 @@
 // The toy interpreter's loader (interp/manifests/toy.json): an .asm source or .fbc binary → the binary program,
 // with the `; expect:` / `; expect-halt:` comments as expectations and a trace line per step for `run --trace`.
-// Relies on index.ts and disassembler.ts.
 import type { LoadedProgram } from "../interp/loaded-program.ts";
 import { formatInstruction } from "./disassembler.ts";
 import { loadProgramSource } from "./index.ts";

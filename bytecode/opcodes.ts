@@ -2,7 +2,6 @@
 // validator, reference evaluator and (through a generated file, interp/as/toy-opcodes.ts) the AssemblyScript
 // interpreter. The ISA is the one in "Compilers for free with weval" (shared/seeds/002): an unsigned 64-bit
 // accumulator that wraps, and up to 256 unsigned 64-bit locals that start at zero.
-// Relies on nothing; everything else relies on it.
 
 /** What an operand means and how it is encoded (little-endian, no alignment). */
 export type OperandKind = "u64" | "local" | "label" | "string";

@@ -1,7 +1,7 @@
 // Random valid toy programs for differential tests and fuzzing. Programs terminate by construction: backward
 // jumps only close counted loops whose counter local the body never touches (nested up to 3 deep), and every other
 // jump goes forward. They use every opcode, wrap around (large immediates), and print as they go. Deterministic for
-// a seed (a small xorshift generator), so a failing seed reproduces. Relies on assembler.ts via the callers.
+// a seed (a small xorshift generator), so a failing seed reproduces.
 
 /** A seeded xorshift32 generator. */
 export class Rng {

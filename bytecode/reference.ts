@@ -1,7 +1,7 @@
 // The reference evaluator: the toy machine's semantics in plain TypeScript, independent of the Wasm interpreter,
 // so tests can check the interpreter (and everything built from it) against it. Values are u64 kept as two u32
 // halves in plain numbers (BigInt per step would make sum-to-100M take minutes); BigInt appears only for output.
-// A fuel limit stops programs that do not halt. Relies on validator.ts and opcodes.ts.
+// A fuel limit stops programs that do not halt.
 import { Op } from "./opcodes.ts";
 import type { LoadedProgram } from "./validator.ts";
 import { InternalError } from "../util/errors.ts";

@@ -1,6 +1,6 @@
 // Loading a program from text or bytes already in memory, whichever form it is in (assembly text or the binary
 // format, told apart by the magic), always validated. Browser-safe (no node: modules): explorer/ uses it directly;
-// index.ts adds loading from a file. Relies on assembler.ts, format.ts and validator.ts.
+// index.ts adds loading from a file.
 import { assemble, type Expectations } from "./assembler.ts";
 import { looksBinary } from "./format.ts";
 import { loadProgram, type LoadedProgram } from "./validator.ts";

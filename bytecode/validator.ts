@@ -2,7 +2,7 @@
 // CLI, the snapshot stage, the tests) goes through `loadProgram`, so the interpreter may assume a well-formed
 // program: known opcodes, whole operands, jump targets on instruction boundaries, local and string indices in range,
 // a final HALT, a consistent string table and nothing after it. Each problem is one BinaryError naming the byte
-// offset. Relies on format.ts and opcodes.ts.
+// offset.
 import { BinaryError } from "../util/errors.ts";
 import { FORMAT_VERSION, HEADER, HEADER_SIZE, MAGIC, MAX_LOCALS, STRING_ENTRY_SIZE, type Program } from "./format.ts";
 import { OPCODE_BY_CODE, OPERAND_SIZE, type OpcodeInfo } from "./opcodes.ts";

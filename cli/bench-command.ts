@@ -1,6 +1,5 @@
 // `futamura bench [programs…]` and `npm run bench`: run the benchmark harness and print its table, ratios and
 // where the reports went; with --compile, the compile-time benchmark instead (bench-compile-command.ts).
-// Relies on bench/.
 import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
 import { trainingFuel } from "../pipeline/train.ts";

@@ -1,7 +1,6 @@
 // `futamura bench --compile` and `npm run bench:compile`: check the compile benchmark's flags (a bad one is a
 // one-line error, exit 1), run it, and print its table, the scaling per 10× and where the reports went. Exits 1 when
 // a wevaled module printed something else than the interpreter (a timeout or an abort is a result, not a failure).
-// Relies on bench/compile.ts.
 import { runCompileBench } from "../bench/compile.ts";
 import { SERIES, type SeriesName } from "../bench/compile-programs.ts";
 import { compileTable, rowNotes, scalingLines } from "../bench/compile-report.ts";

@@ -1,5 +1,5 @@
 // `futamura asm` and `futamura dis` (the toy machine's programs; `dis` also lists a Fern program's compiled
-// functions, what the interpreter and the specializer see). Relies on bytecode/ and lang/.
+// functions, what the interpreter and the specializer see).
 import { extname } from "node:path";
 import { disassemble } from "../bytecode/disassembler.ts";
 import { loadProgramFile } from "../bytecode/index.ts";

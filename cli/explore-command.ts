@@ -3,7 +3,6 @@
 // explorer/serve.mjs's (the same script `npm run explorer` runs); this checks the options first, so a wrong value
 // is one line here rather than Vite's error, and runs it with the terminal's streams until it ends: SIGINT and
 // SIGTERM sent to this process are passed on, so the server stops with it.
-// Relies on explorer/serve.mjs and util/.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { UserError } from "../util/errors.ts";

@@ -1,6 +1,6 @@
 // The `futamura` command line: a thin layer over the library API of each stage. Every command returns an exit
 // code; a UserError prints its one-line message and exits 1; anything else is a bug and prints a stack only with
-// --verbose. Relies on commander for parsing and help.
+// --verbose.
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 // `futamura new-interp NAME`: scaffold a starting interpreter from interp/template/ into ./NAME/ — its manifest
 // (futamura-interp.json, found by every command from the current directory), the AssemblyScript source with its
 // two bodies, weval.ts (weval's ABI binding), a loader, an example program, a test on the library API and a
-// package.json whose `npm test` runs it — which builds and passes `futamura diff` unmodified. Never writes into an existing folder. Relies on interp/manifest.ts.
+// package.json whose `npm test` runs it — which builds and passes `futamura diff` unmodified. Never writes into an existing folder.
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";

@@ -5,7 +5,6 @@
 // or 1 when --expect finds a mismatch. WASI commands (a C interpreter, its snapshot or wevaled module) run through
 // node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
-// Relies on pipeline/, interp/host.ts and interp/wasi.ts.
 import { readSync, writeSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";

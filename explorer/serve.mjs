@@ -3,8 +3,7 @@
 // uses), build the page with Vite into build/explorer/ (a static site: any static file server can serve it) unless
 // the site there is newer than every source it is made from, and unless --build was given, serve it on localhost,
 // print the URL as soon as it answers, and stop on SIGINT or SIGTERM. Each step says what it does on standard
-// error. Options: --build, --port N (default 5173), --host H (default 127.0.0.1), --out DIR. Relies on
-// bin/futamura.mjs (build-interp) and vite.
+// error. Options: --build, --port N (default 5173), --host H (default 127.0.0.1), --out DIR.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

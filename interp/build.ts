@@ -6,7 +6,6 @@
 // the manifest's `out`, keyed by a hash of the entry's folder, the manifest, this file and the compiler version, so
 // tests and the CLI can call buildInterpreter freely. The built-in interpreters' generated opcode constants are
 // compiled as committed (pipeline/generated.ts writes and checks them).
-// Relies on assemblyscript/asc, binaryen, interp/manifest.ts, interp/host.ts, specializer/ssa (decoding).
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";

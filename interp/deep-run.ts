@@ -11,8 +11,7 @@
 // from the module the program names (HostedProgram.deepStack: a loader's `host(bytes)`, e.g. lang/loader.ts).
 // Input is bytes given up front (the program's or --input's); without them `futamura.read` sees end of input.
 // Which interpreters run here is their manifest's "deepStack" (interp/manifest.ts), not a guess from the program.
-// Node only: the browser explorer runs modules in-process with interp/host.ts. Relies on interp/host.ts
-// (imported by the worker: from dist/ as JavaScript, or from sources through tsx when this file runs from sources).
+// Node only: the browser explorer runs modules in-process with interp/host.ts.
 import { Worker } from "node:worker_threads";
 import { ProgramExit, ProgramRuntimeError, type HostedProgram, type Output } from "./host.ts";
 import { InternalError } from "../util/errors.ts";

@@ -11,7 +11,7 @@
 //   env.abort                                           AssemblyScript's abort (out of memory)
 //   weval.*                                             stubs for an unspecialized module, as weval-stubs.wat
 // A language may add import modules of its own (Fern's `fern.print`): its loader supplies them (ProgramHost).
-// Used by the snapshot stage, pipeline/, the CLI, the tests and the benchmarks alike. Relies on weval-stubs.ts.
+// Used by the snapshot stage, pipeline/, the CLI, the tests and the benchmarks alike.
 import { InternalError, UserError } from "../util/errors.ts";
 import { WEVAL_STUBS } from "./weval-stubs.ts";
 

@@ -24,7 +24,7 @@
 // programs reach init on standard input (what the loader makes of the file), as under wizer.
 //
 // Built-in manifests live in interp/manifests/; a project's own are found as */futamura-interp.json under the
-// current directory (what `futamura new-interp NAME` writes). Relies on util/.
+// current directory (what `futamura new-interp NAME` writes).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { UserError } from "../util/errors.ts";

@@ -2,7 +2,7 @@
 // util/wasi-shim.ts: a C interpreter built by clang (interp/c/), its snapshot, its wevaled module. Standard input can be
 // given bytes; standard output and error are inherited (the CLI) or captured (tests, `futamura diff`). weval
 // intrinsics get the stubs interp/host.ts defines, as for every unspecialized module. The exit code comes back; a trap is
-// thrown. Relies on util/wasi-shim.ts and interp/host.ts.
+// thrown.
 import { WasiShim } from "../util/wasi-shim.ts";
 import type { Grant } from "../util/wasi-files.ts";
 import { statSync } from "node:fs";

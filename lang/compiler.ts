@@ -15,7 +15,7 @@
 // or an integer literal (`ADD_L i`, `ADD_K k`), a comparison that decides a jump (`JUMP_IF_NOT_LT_K t k`, and `&&`
 // in a condition as two jumps), `x = x ± k` and `x = x + y` on locals (`INCR`, `INCR_L`) and an index that is a local (`INDEX_L`); with
 // `superinstructions: false` the compiler emits the plain stack code they stand for.
-// Errors carry file:line:col. Relies on ast.ts and opcodes.ts.
+// Errors carry file:line:col.
 import { InternalError, SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
 import { ALLOCATING_BUILTINS, stringFreeExpr, stringFreeNames } from "./string-free.ts";

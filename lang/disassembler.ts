@@ -1,6 +1,5 @@
 // Fern's disassembler: one function's code → its instructions with pcs and operands, as text (`JUMP 12`,
-// `CALL 1 2`, `INT 42`). Used by explorer/ for the bytecode listing; browser-safe. Relies on opcodes.ts, the one
-// opcode table the compiler and the interpreter share.
+// `CALL 1 2`, `INT 42`). Used by explorer/ for the bytecode listing; browser-safe.
 import { FERN_BY_CODE, FERN_OPERAND_SIZE } from "./opcodes.ts";
 import { InternalError } from "../util/errors.ts";
 

@@ -9,7 +9,7 @@
 //   …  debug info (names and line tables, JSON), which only the host reads: u32 length, then the bytes
 //
 // Each blob is exactly the constant buffer of that function's weval request (after init has replaced each STRING
-// operand by its literal's address). Relies on compiler.ts, opcodes.ts.
+// operand by its literal's address).
 import type { CompiledProgram } from "./compiler.ts";
 import { FUNC_HEADER, PROGRAM_HEADER } from "./opcodes.ts";
 

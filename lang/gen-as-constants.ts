@@ -1,5 +1,5 @@
 // Generates interp/as/fern-opcodes.ts from lang/opcodes.ts (opcodes, operand offsets, sizes, value tags, error
-// kinds, built-in ids, the program and function headers), so the interpreter restates nothing by hand. Relies on lang/opcodes.ts.
+// kinds, built-in ids, the program and function headers), so the interpreter restates nothing by hand.
 import { FERN_BUILTINS, FERN_BY_NAME, FERN_ERRORS, FERN_OPCODES, FERN_OPERAND_SIZE, FEEDBACK, FUNC_HEADER, FUSED_BASE, JUMP_BASE, PROGRAM_HEADER, TAG, fernInstructionSize } from "./opcodes.ts";
 import { InternalError } from "../util/errors.ts";
 

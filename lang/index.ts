@@ -1,5 +1,4 @@
 // Fern's front door: source → binary program (program.ts, the browser-safe part), and loading it from a file.
-// Relies on program.ts and util/files.ts.
 import { readUserFile } from "../util/files.ts";
 import { compileFern, type FernProgram } from "./program.ts";
 import { sourceText } from "../util/text.ts";

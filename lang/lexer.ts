@@ -1,7 +1,7 @@
 // Fern's lexer: source text → tokens with 1-based line:col. Comments are `//` to end of line and `/* … */` (not
 // nested); `// expect: …` comments are expectations, collected by index.ts. Integers are decimal or hexadecimal
 // (`0xff`); string literals are double-quoted with the escapes \n \t \r \0 \\ \" and \xHH, and their token text
-// is the decoded bytes, one char per byte (UTF-8 for ordinary characters; \xHH is one byte; the interpreter indexes bytes). Relies on util/errors.ts.
+// is the decoded bytes, one char per byte (UTF-8 for ordinary characters; \xHH is one byte; the interpreter indexes bytes).
 import { SourceError } from "../util/errors.ts";
 
 export type TokenKind = "int" | "float" | "string" | "name" | "keyword" | "op" | "eof";

@@ -1,6 +1,6 @@
 // Fern's loader (interp/manifests/fern.json): a .fern source → the binary program, its `// expect:` and
 // `// expect runtime error:` lines as expectations, and Fern's host additions (fern.format_float, error messages with the
-// function and line). Relies on index.ts, values.ts and interp/loaded-program.ts (how Fern programs run deep).
+// function and line).
 import type { HostedProgram, ProgramHost } from "../interp/host.ts";
 import { builtinManifest } from "../interp/manifest.ts";
 import { deepStackFor, type LoadedProgram } from "../interp/loaded-program.ts";

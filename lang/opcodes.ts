@@ -1,7 +1,7 @@
 // Fern's stack bytecode: the single opcode table for the compiler, the disassembler and (through the generated
 // interp/as/fern-opcodes.ts) the AssemblyScript interpreter. Each entry says what it pops and pushes, so the
 // compiler can give every pc a constant stack depth — which the specializer needs to turn stack slots into
-// registers. Relies on nothing.
+// registers.
 
 export type FernOperand = "i64" | "f64" | "u8" | "u16" | "u32";
 

@@ -2,7 +2,7 @@
 // (|| < && < equality < comparison < additive < multiplicative < unary < postfix). Compound assignments
 // (`x += e`) become plain ones (`x = x + e`), except on an element (`a[i] += e`), which evaluates a and i once.
 // A `-` directly before an integer literal makes a negative literal, so the minimum integer can be written.
-// Errors carry file:line:col. Relies on lexer.ts and ast.ts.
+// Errors carry file:line:col.
 import { SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
 import type { Token } from "./lexer.ts";

@@ -1,6 +1,6 @@
 // Fern source → binary program, with the expectations written in the source (`// expect: text` per output line,
 // `// expect runtime error: message`). Browser-safe (no node: modules): explorer/ uses it directly; index.ts adds
-// loading from a file. Relies on lexer, parser, compiler and format.
+// loading from a file.
 import { compile, type CompiledFunction, type CompileOptions } from "./compiler.ts";
 import { encodeFern } from "./format.ts";
 import { lex } from "./lexer.ts";

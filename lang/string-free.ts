@@ -6,7 +6,7 @@
 // one-byte strings from s[i] and chr() are made once by init.) A safe point costs a check per iteration, which
 // is measurable on tight numeric loops (sum-to-100M: 1.6x, 2026-12-01), hence this analysis.
 // By name, conservatively: a name is string-free when every `let` and assignment to it in the function (nested
-// functions excluded) is string-free; parameters and names from elsewhere are not. Relies on ast.ts.
+// functions excluded) is string-free; parameters and names from elsewhere are not.
 import type { Expr, Stmt } from "./ast.ts";
 
 const STRING_FREE_BUILTINS = new Set(["len", "int", "float", "sqrt", "abs", "floor", "has", "ord", "push", "print", "array", "keys"]);

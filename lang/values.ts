@@ -1,7 +1,6 @@
 // The host's side of Fern, its ProgramHost (interp/host.ts): runtime errors with the function and source line, and
 // float formatting (the interpreter formats every other value itself and prints through futamura.write;
-// interp/as/fern-heap.ts says why floats are the exception). Relies on opcodes.ts (error kinds, headers) and
-// format.ts (debug info).
+// interp/as/fern-heap.ts says why floats are the exception).
 import { memoryRange, type ProgramHost } from "../interp/host.ts";
 import { fernDebug, lineOf, type FernDebug } from "./format.ts";
 import { FERN_ERRORS, FUNC_HEADER, PROGRAM_HEADER } from "./opcodes.ts";

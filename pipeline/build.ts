@@ -1,7 +1,7 @@
 // The pipeline's build step for one program: interpreter + program → snapshot → wevaled module, with the result
 // cached by (interpreter bytes, program bytes, specializer version). The orchestration lives here, outside the
 // stages: snapshot/ and specializer/ do not know of each other. Used by `futamura build`, `run --aot`, `diff`, the
-// benchmarks and the tests. Relies on snapshot/, specializer/index.ts, cache.ts and interp/host.ts.
+// benchmarks and the tests.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -2,7 +2,7 @@
 // section) the manifest file and program source it was built with, so the language's loader — host imports, error
 // lines — is found by name from the current folder, else from the recorded manifest, else from `--interp` (its
 // host(bytes), else its load() on the source when that is still there); when none is found the caller is told
-// which manifest to pass. Relies on embed.ts, program.ts and interp/manifest.ts.
+// which manifest to pass.
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { HostedProgram } from "../interp/host.ts";

@@ -4,7 +4,6 @@
 // The directory has a size cap ($FUTAMURA_CACHE_MAX_MB, default DEFAULT_CACHE_MAX_MB): a hit marks its file used
 // (its mtime), and a write evicts the least recently used files until the directory fits. Eviction and
 // `futamura cache` treat every regular file in the directory alike, so other kinds of entry share the cap.
-// Relies on node:crypto and util/files.ts.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";

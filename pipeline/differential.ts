@@ -7,7 +7,6 @@
 // interp/c/toy.c) runs through node:wasi: its standard output is the output, its exit code the exit code, and its
 // standard error the error when it exits non-zero. Programs whose interpreter's manifest asks for it (Fern) run on a
 // large-stack worker (interp/deep-run.ts).
-// Relies on build.ts, interp/host.ts, interp/wasi.ts and interp/deep-run.ts.
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { asHosted, BufferedOutput, ProgramExit, ProgramRuntimeError, runModule, type HostedProgram } from "../interp/host.ts";
 import { isWasiCommand, runWasiCommand, type WasiRunOptions } from "../interp/wasi.ts";

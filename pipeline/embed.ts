@@ -1,7 +1,7 @@
 // What `futamura build` writes into a built module besides the code: a custom section "futamura.program" naming
 // the interpreter and holding the program's bytes, so `futamura run out.wasm` can give a language its own host
 // imports and error messages (Fern's fern.print and lines) without the source. Custom sections do not change what
-// the module does; engines ignore them. Relies on nothing.
+// the module does; engines ignore them.
 
 export const PROGRAM_SECTION = "futamura.program";
 

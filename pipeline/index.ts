@@ -1,7 +1,6 @@
 // The pipeline layer: program → interpreter bytes → snapshot → specialize → cache → run, for any interpreter a
 // manifest describes. cli/, bench/ and the tests go through here; the stages (snapshot/, specializer/) stay
-// ignorant of each other and of interpreters. Relies on interp/ (manifests, builds, host), program.ts, build.ts,
-// differential.ts.
+// ignorant of each other and of interpreters.
 import { basename, extname, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { manifestForFile, resolveInterpreterSpec, type Manifest } from "../interp/manifest.ts";

@@ -4,7 +4,7 @@
 // itself (its generic function, user id and argument records with their constant buffers' bytes). So editing one
 // Fern function re-specializes that one request: the others are taken from here, each only if its recorded
 // questions get the same answers in the new build. The entries are files of the build cache (cache.ts), under its
-// one size cap and least-recently-used eviction. Relies on node:v8 (structured serialization) and cache.ts.
+// one size cap and least-recently-used eviction.
 import { deserialize, serialize } from "node:v8";
 import type { Limits } from "../specializer/weval/specialize.ts";
 import type { WevalRequest } from "../abi/weval.ts";

@@ -9,8 +9,7 @@
 // fails, overflows the stack or spends its fuel simply ends the training run (the feedback so far is kept).
 //
 // The interpreter must only write feedback while training, and its specialized body must check every assumption it
-// makes from feedback and leave for its generic body when one fails (docs/new-interpreter.md, "Training"). Relies on
-// specializer/requests.ts for the weval request list.
+// makes from feedback and leave for its generic body when one fails (docs/new-interpreter.md, "Training").
 import { readPendingRequests } from "../specializer/requests.ts";
 import { UserError } from "../util/errors.ts";
 

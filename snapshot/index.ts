@@ -13,7 +13,7 @@
 // program reaches init: through host imports the caller supplies (the toy interpreter calls
 // futamura.program_length/program_read; interp/host.ts provides them), or, for a WASI module, as standard input
 // (a C interpreter reads it there, as it does under wizer). A WASI command that exports `wizer.resume` gets it as
-// its `_start` (the rename wizer users pass as -r _start=wizer.resume). Relies on ssa/module.ts for decoding.
+// its `_start` (the rename wizer users pass as -r _start=wizer.resume).
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
 import { InternalError, UserError } from "../util/errors.ts";

@@ -3,7 +3,7 @@
 // memory.init that traps if init dropped the segment). The original module is never modified; the snapshot is
 // written from its bytes (rewrite.ts). A module without passive segments (clang's, without bulk memory: Lua) only
 // gains exports, appended to its export section at the byte level (util/wasm-binary.ts): binaryen reading, validating
-// and writing Lua's 626 KB module took ~0.45 s of CPU. Relies on binaryen (util/binaryen.ts) and ssa/module.ts.
+// and writing Lua's 626 KB module took ~0.45 s of CPU.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { appendExports, EXPORT_KIND } from "../util/wasm-binary.ts";
 import type { WasmModuleInfo } from "../specializer/ssa/module.ts";

@@ -4,7 +4,7 @@
 // passive segments kept, emptied if init dropped them, every index kept), the data-count section, the export section (the init
 // export removed, renames applied as wizer's `-r dst=src`: export src becomes dst, replacing any dst) and the start section (removed: it already ran). Code and every other section are copied byte
 // for byte. Every payload is written into a ByteWriter (util/wasm-binary.ts), so data runs and passive segments of
-// any size cost a copy, not a call argument each. Relies on util/wasm-binary.ts, ssa/module.ts and segments.ts.
+// any size cost a copy, not a call argument each.
 import { Reader, type WasmModuleInfo } from "../specializer/ssa/module.ts";
 import type { Const } from "../specializer/ssa/types.ts";
 import { ByteWriter, joinSections, SECTION, splitSections, writeActiveSegment, type Section } from "../util/wasm-binary.ts";

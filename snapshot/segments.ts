@@ -1,6 +1,6 @@
 // Memory image → active data segments: the non-zero runs of memory, with small gaps merged (a segment header
 // costs ~5 bytes, so gaps shorter than that are cheaper to store as zeros) and the count capped the way wizer caps
-// it (merging across the smallest gaps first). Relies on nothing.
+// it (merging across the smallest gaps first).
 
 export const MAX_DATA_SEGMENTS = 10_000;
 export const MERGE_GAP = 8;

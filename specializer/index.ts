@@ -12,7 +12,6 @@
 // (recorded-memory.ts), so the output is byte for byte the one of specializing every request here, in order. A request's steps,
 // frontend to cleanup, are the named STAGES of one runner (ssa/stage-runner.ts): timed, verified under `verify`,
 // dumped under `dumpIr` and handed to `inspect` by stage name.
-// Relies on ssa/, weval/, requests.ts, util/binaryen.ts and util/wasm-binary.ts.
 import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
 import { InternalError, UserError } from "../util/errors.ts";
 import { appendDataSegments } from "../util/wasm-binary.ts";

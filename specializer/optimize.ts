@@ -7,7 +7,7 @@
 // benchmarks' functions have 20 (sum-to-100M) to 3,143 values (Fern's n-body; sort and words ~1,350), all under
 // the bound; the generated 10,000-instruction toy program's one function (5,544 values) and a 300-branch Fern
 // if/else chain's (7,548) are over it: specializeModule on them took 25% and 14% less CPU with LEAN_PASSES than with
-// -O3 (3 runs each, alternated), for outputs 1.2% larger and 0.3% smaller. Relies on util/binaryen.ts and ssa/ir.ts.
+// -O3 (3 runs each, alternated), for outputs 1.2% larger and 0.3% smaller.
 import type { BinaryenModule } from "../util/binaryen.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 

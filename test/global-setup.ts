@@ -1,7 +1,7 @@
 // Vitest global setup: build the interpreters once before any worker starts, so tests in parallel workers find
 // them in the build cache instead of racing to compile; and bring dist/ up to date once (the CLI's launcher
 // rebuilds it when stale, and npm no longer does at install: no `prepare`), so CLI tests in parallel workers do not
-// race to rebuild it. Relies on interp/build.ts and bin/futamura.mjs.
+// race to rebuild it.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { buildInterpreter, ROOT } from "../interp/build.ts";

@@ -1,5 +1,5 @@
 // Shared test helpers: the program corpus (bytecode/programs/*.asm, loaded and validated) and a one-call way to
-// run a module on a program and collect its output. Relies on bytecode/ and interp/.
+// run a module on a program and collect its output.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadProgramFile, type ProgramFile } from "../bytecode/index.ts";

@@ -3,8 +3,7 @@
 // extension, bulk memory, non-trapping float-to-int, multi-value), plus, for a module a user brought, what that
 // module says it uses (its `target_features` section, as clang writes it: `-msimd128` adds simd128), SIMD and
 // tail calls, which V8 runs and binaryen reads whatever the section says. readBinary and new Module() default to MVP,
-// so call `withFeatures` (or `withModuleFeatures`) on every module before validating or optimizing. Relies on
-// binaryen@132.
+// so call `withFeatures` (or `withModuleFeatures`) on every module before validating or optimizing.
 import type binaryenType from "binaryen";
 import { UserError } from "./errors.ts";
 

@@ -1,7 +1,7 @@
 // The repository root (the folder with package.json), found from this file's location so it is the same whether
 // the code runs from the TypeScript sources or from the compiled dist/, and the project futamura works for: the
 // repository itself, or, when futamura is installed as a dependency (its root inside a node_modules folder), the
-// project that installed it — where caches and outputs go, never inside node_modules. Relies on node:fs.
+// project that installed it — where caches and outputs go, never inside node_modules.
 import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";

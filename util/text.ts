@@ -1,7 +1,7 @@
 // Source text from a user's bytes: a file that is not text (a binary, random bytes, invalid UTF-8) is named as
 // such in one line, instead of reaching a lexer that would print its bytes back as an "unknown instruction"; a
 // source over MAX_SOURCE_BYTES is "too large", in one line.
-// Browser-safe (no node: modules). Relies on errors.ts.
+// Browser-safe (no node: modules).
 import { UserError } from "./errors.ts";
 
 /** The largest source futamura reads: a 50 MB Fern source needed more than 4 GB and minutes to compile. */

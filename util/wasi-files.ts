@@ -8,7 +8,7 @@
 // inside any one to read. So `..` may leave the directory a call started from, never the union of the grants (a
 // program's `../sibling/x.lua` works when both folders are granted). What is refused is EACCES ("Permission
 // denied"), what is missing ENOENT, as a host would say. Reads and writes use Node's positioned fs calls with the
-// position kept here (Node has no lseek). Relies on node:fs and node:path only.
+// position kept here (Node has no lseek).
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 

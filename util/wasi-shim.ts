@@ -5,7 +5,7 @@
 // on a host that granted none). Why not node:wasi: on Node 20 (v20.20) a module whose memory grows
 // (realloc to tens of MB) and then makes a WASI call corrupts V8's heap (a crash later, in the GC or in unrelated
 // JavaScript objects); a plain C program that reallocs an array to 48 MB and then printf()s reproduces it, the same
-// module with these imports does not. Every call reads the memory afresh (it may have grown). Relies on node:fs.
+// module with these imports does not. Every call reads the memory afresh (it may have grown).
 import { readSync, writeSync, type Stats } from "node:fs";
 import { WasiFiles, type Grant } from "./wasi-files.ts";
 

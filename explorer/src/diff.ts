@@ -1,7 +1,7 @@
 // A line diff (longest common subsequence) for the detail pane's "before → after" view: the Wasm of the generic
 // blocks an instruction went through against the Wasm of the blocks specialized for it, lines compared without
 // their indentation. What the specializer removed (fetch, decode, dispatch) shows as deleted, what it kept as
-// common. Pure. Relies on nothing.
+// common. Pure.
 
 export interface DiffLine {
   kind: "same" | "del" | "ins";

@@ -1,6 +1,6 @@
 // The program editor: a textarea with a line-number gutter and two bands drawn behind the text — the line of a
 // compile error (scrolled into view, its number red in the gutter) and the source line of the selected
-// instruction — and a callback with the line the learner clicks or moves the caret to. Relies on the DOM only.
+// instruction — and a callback with the line the learner clicks or moves the caret to.
 export class Editor {
   private errorLine?: number;
   private selectedLine?: number;

@@ -2,7 +2,7 @@
 // The example programs offered in the page: the toy machine's programs (bytecode/programs/), Fern's
 // (lang/programs/, lang/bench/) and Brainfuck's (brainfuck/programs/, with their expected output and input from
 // the .out and .in files beside them), read from the repository at build time by Vite, so the page always shows
-// the files the tests run. Relies on Vite's import.meta.glob.
+// the files the tests run.
 import type { Language } from "./pipeline.ts";
 
 const toy = import.meta.glob("../../bytecode/programs/*.asm", { query: "?raw", import: "default", eager: true }) as Record<string, string>;

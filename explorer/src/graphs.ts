@@ -3,7 +3,7 @@
 // filled in the colour of its context. Each SVG node gets an id (`g-block12`, `s-block40`, `s-ctx7`) so the page
 // can link clicks and highlights; the layout itself is done off the page's thread (layout-worker.ts). A
 // specialized graph over MAX_BLOCKS blocks is drawn one node per context instead, and over MAX_BLOCKS contexts only
-// the first ones are drawn, with a message saying so. Relies on pipeline.ts's block records.
+// the first ones are drawn, with a message saying so.
 import { formatContext, type CleanedBlock, type GraphBlock, type SpecializedBlock } from "./pipeline.ts";
 
 /** Past this many blocks a specialized graph is drawn one node per context. */

@@ -1,5 +1,5 @@
 // Graphviz (@viz-js/viz, Graphviz compiled to Wasm) off the page's thread: DOT in, SVG text out. The page
-// (workers.ts) caches the answers and may terminate this worker at any moment (Stop). Relies on @viz-js/viz.
+// (workers.ts) caches the answers and may terminate this worker at any moment (Stop).
 import { instance } from "@viz-js/viz";
 import { InternalError } from "../../util/errors.ts";
 

@@ -5,8 +5,7 @@
 // together, with their IR and their Wasm before and after); clicking a generic block lights up all its copies.
 // Graphs are drawn as soon as specialization ends, the two runs after. Errors stay in the page: a program that does
 // not compile shows the CLI's `file:line:col: error: …` and its line in the editor, an aborted request shows its
-// reason while its function runs interpreted. Relies on workers.ts, graphs.ts, editor.ts, zoom.ts, verdict.ts,
-// diff.ts, selection.ts, tour.ts, share.ts and examples.ts.
+// reason while its function runs interpreted.
 import { diffLines, DIFF_MAX_LINES } from "./diff.ts";
 import { Editor } from "./editor.ts";
 import { EXAMPLES, languageOf } from "./examples.ts";

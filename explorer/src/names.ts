@@ -1,7 +1,7 @@
 // Names for the interpreter's generic blocks where the function's structure says what they do: the entry, the
 // dispatch (the block ending in the widest br_table: the switch on the opcode), each dispatch target as "case k"
 // (k the br_table index; default "default"), and loop heads (a block a later block in reverse postorder jumps back
-// to). Nothing is guessed from names the Wasm does not have. Relies on specializer/ssa/ir.ts.
+// to). Nothing is guessed from names the Wasm does not have.
 import type { BlockId, FunctionBody } from "../../specializer/ssa/ir.ts";
 import { InternalError } from "../../util/errors.ts";
 

@@ -1,7 +1,6 @@
 // The explorer's heavy work off the page's thread: compile, snapshot, specialize and binaryen (pipeline.ts), then,
 // on request, Wasm text for a selection (wasm-text.ts) from the IR kept here. The page (workers.ts) posts one
-// message per job and may terminate this worker at any moment (Stop): nothing here needs to finish. Relies on
-// pipeline.ts and wasm-text.ts.
+// message per job and may terminate this worker at any moment (Stop): nothing here needs to finish.
 import { ProgramError } from "./program-error.ts";
 import { explore, type Exploration, type Language, type RequestBodies } from "./pipeline.ts";
 import { loadBinaryen } from "../../util/binaryen.ts";

@@ -4,7 +4,7 @@
 // generic, specialized and cleaned IR with the context each block was made in) → both modules run on the same host
 // (interp/host.ts, in run-worker.ts). Nothing here re-implements a stage: it records what the stages did, as plain
 // data for the views (posted to the page by pipeline-worker.ts, where this runs) and keeps the IR bodies beside it
-// for printing Wasm. Relies on those stages' public APIs only.
+// for printing Wasm.
 import { formatInstruction } from "../../bytecode/disassembler.ts";
 import { loadProgramSource } from "../../bytecode/source.ts";
 import { BufferedOutput, InterpreterHost, type ProgramHost } from "../../interp/host.ts";

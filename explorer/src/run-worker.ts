@@ -1,7 +1,6 @@
 // Runs one module (the snapshot or the wevaled module) on the shared host (interp/host.ts) in a Web Worker, so a
 // long or endless program never freezes the page and can be stopped (the page terminates the worker). The module
-// is compiled once; each run is a fresh instance: run 1 cold, the others warm. Posts a RunOutcome. Relies on
-// interp/host.ts and hosts.ts.
+// is compiled once; each run is a fresh instance: run 1 cold, the others warm. Posts a RunOutcome.
 import { BufferedOutput, runModule } from "../../interp/host.ts";
 import { programHost, type Language } from "./hosts.ts";
 

@@ -2,7 +2,7 @@
 // the listing or a specialized block) or a generic block, resolved in one request to the generic blocks it went
 // through, the specialized blocks made for it (before or after cleanup) and the context they were made in — and a
 // context said in words, and which opcodes each of the dispatch's cases handled in this program. Pure data in,
-// data out. Relies on pipeline.ts's records.
+// data out.
 import type { CleanedBlock, Exploration, RequestView, SpecializedBlock } from "./pipeline.ts";
 
 export type Selection = { kind: "pc"; func: number; pc: number } | { kind: "generic"; block: number };

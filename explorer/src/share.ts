@@ -1,6 +1,6 @@
 // The page's state in its address, to share or bookmark: `#language=…&interpreter=…&source=…&max=…&runs=…&raw=1
 // &select=FUNC:PC` (or `select=gBLOCK` for a generic block). Written after each run and selection; read once at
-// load, when the page runs the program and restores the selection. Relies on the DOM only.
+// load, when the page runs the program and restores the selection.
 import type { Language } from "./pipeline.ts";
 
 export interface Shared {

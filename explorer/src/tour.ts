@@ -1,6 +1,6 @@
 // The guided walk-through over the default example (sum-to-100M, toy): five steps, each selecting what it
 // describes, from the interpreter's loop to the whole program compiled. Shown in the #tour panel; Back, Next and
-// Close (or Escape) move through it. Relies on the page's selection functions (main.ts passes them in).
+// Close (or Escape) move through it.
 import type { Exploration } from "./pipeline.ts";
 
 /** The page, with sum-to-100M run (main.ts runs it before starting the tour). */

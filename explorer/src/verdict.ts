@@ -1,7 +1,7 @@
 // The one-line verdict under the two runs, honest about what the numbers can say: outputs compared first; no
 // speed ratio when a run is under RATIO_MIN_MS (timer and start-up noise), when a module was not fully
 // specialized (some function aborted: partly interpreted), or when a run was stopped; a slower module is called
-// slower. Pure: the page (main.ts) and its test feed it numbers. Relies on nothing.
+// slower. Pure: the page (main.ts) and its test feed it numbers.
 
 /** Below this a run's time is mostly noise: no ratio. */
 export const RATIO_MIN_MS = 1;

@@ -4,8 +4,7 @@
 // first selected block, every value the blocks use but do not define becomes a parameter too, and every edge out
 // of the selection goes to an `unreachable` exit. That is the "one opcode, before and after" of
 // docs/how-the-specializer-works.md, for any instruction of any program. Also prints a whole function of a module
-// (the specialized function after binaryen's optimizer). Relies on specializer/ssa (ir, backend, module, roundtrip,
-// verify) and util/binaryen.ts.
+// (the specialized function after binaryen's optimizer).
 import { loadBinaryen, withFeatures, type Binaryen, type BinaryenModule } from "../../util/binaryen.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "../../specializer/ssa/backend.ts";
 import { FunctionBody, terminatorUses, type BlockId, type Target, type Terminator, type ValueId } from "../../specializer/ssa/ir.ts";

@@ -2,7 +2,7 @@
 // (pipeline-worker.ts: compile, snapshot, specialize, binaryen, Wasm text), Graphviz (layout-worker.ts, its SVG
 // cached per DOT text, i.e. per module, function and view) and the runs (run-worker.ts, a fresh worker per run).
 // `stopAll` terminates whichever is working: every pending promise rejects with Stopped, and the next job starts a
-// fresh worker. Relies on those workers' message types.
+// fresh worker.
 import type { LayoutJob, LayoutReply } from "./layout-worker.ts";
 import type { Exploration, Language, RunOutcome } from "./pipeline.ts";
 import type { PipelineJob, PipelineReply } from "./pipeline-worker.ts";

@@ -3,7 +3,7 @@
 // Enter or Space picks like a click (one listener on the pane). Zoom and pan: the SVG is drawn at `scale` times its
 // natural size inside a scrolling pane; Ctrl+wheel (or pinch) and the +/− buttons zoom about a point, dragging
 // pans, "fit" fits both dimensions, and the keys + − 0 (fit) 1 (natural size) and the arrows work when the pane
-// has the focus. Relies on the DOM only.
+// has the focus.
 const KEPT = 10;
 /** A drawing that would open smaller than this to fit opens at natural size instead. */
 const MIN_OPEN_SCALE = 0.6;

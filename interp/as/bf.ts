@@ -10,7 +10,7 @@
 // One source, two bodies, as toy.ts: `execGeneric` (no intrinsic calls) and `execSpecialized` (contexts keyed by
 // pc; it only runs after specialization). Output is futamura.write of the cell, input futamura.read into the cell
 // (at end of input the cell keeps its value), and a pointer that leaves the tape is futamura.error(1, pc), which
-// the loader maps to the source line and column. Relies on weval.ts.
+// the loader maps to the source line and column.
 import { pushContext, updateContext, popContext, WevalArgs, wevalRequest } from "./weval";
 
 export { wevalPendingHead, wevalIsWevaled } from "./weval";

@@ -37,7 +37,7 @@
 // call in the generic body from that pc (deopt(), execResume()). Untrained, every feedback byte is 0: no assumption.
 // Requests: one per function, its blob (header + code) as the constant buffer, the frame and parameters at run
 // time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
-// program, which lang/values.ts maps to the function and source line; the same in both bodies. Relies on weval.ts, fern-heap.ts and fern-opcodes.ts (generated from lang/opcodes.ts).
+// program, which lang/values.ts maps to the function and source line; the same in both bodies.
 import {
   FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_FEEDBACK, FUNC_SIZE,
   PROGRAM_NFUNCS, PROGRAM_NGLOBALS, PROGRAM_NSTRINGS, PROGRAM_SIZE,

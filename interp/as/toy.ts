@@ -14,7 +14,6 @@
 // through the imports futamura.program_length/program_read, keeps them in the heap, and queues one weval request:
 // specialize execSpecialized with (program bytes constant, locals pointer at run time). `run` calls the specialized
 // function through its table slot when the specializer has filled it, execGeneric otherwise.
-// Relies on weval.ts (the ABI) and toy-opcodes.ts (generated from bytecode/opcodes.ts and bytecode/format.ts).
 import {
   HEADER_SIZE, HEADER_LOCAL_COUNT, HEADER_CODE_LENGTH, HEADER_STRING_COUNT, STRING_ENTRY_SIZE,
   OP_LOAD_IMMEDIATE, OP_STORE_LOCAL, OP_LOAD_LOCAL, OP_PRINT, OP_PRINTI, OP_JMPNZ, OP_INC, OP_DEC, OP_ADD, OP_HALT,

@@ -23,7 +23,7 @@
  * stack (push/read/write.stack, sync.stack before output), and prints the final memory state, which the
  * specialized code must have written back on return exactly as the generic code does.
  * -msimd128 adds a SIMD checksum of the program in init (printed first), so the module uses SIMD.
- * Relies on weval.h and toy-opcodes.h (generated from the opcode table). */
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,7 @@
 // Pass: copy (alias) propagation. Every use of an alias — a value defined as "the same as another value", which
 // the cleanup passes make when they delete a parameter or merge a block (and the IR parser reads) — is
 // replaced by the value it stands for, and aliases leave the instruction lists. Requires: valid SSA. Guarantees:
-// valid SSA in which no instruction, terminator or branch argument refers to an alias. Relies on ../ssa/ir.ts and
-// edges.ts.
+// valid SSA in which no instruction, terminator or branch argument refers to an alias.
 import type { FunctionBody } from "../ssa/ir.ts";
 import { rewriteUses } from "./edges.ts";
 

@@ -1,7 +1,7 @@
 // Pass: dead block elimination. Blocks no path from the entry reaches are emptied (no parameters, instructions or
 // terminator), so nothing later sees them as predecessors, and preds/succs are recomputed. Block ids stay as they
 // are (the IR's arenas are never renumbered). Requires: a function whose reachable blocks have terminators.
-// Guarantees: only reachable blocks have content; preds and succs are exact. Relies on ../ssa/ir.ts.
+// Guarantees: only reachable blocks have content; preds and succs are exact.
 import type { FunctionBody } from "../ssa/ir.ts";
 
 /** Returns the number of blocks emptied. */

@@ -4,7 +4,6 @@
 // argument every incoming edge passes to it. Everything else goes: pure instructions nobody uses, and block
 // parameters nobody uses together with their arguments (which may in turn die). The entry block's parameters are
 // the function's and stay. Requires: valid SSA. Guarantees: valid SSA whose every value is live.
-// Relies on ../ssa/ir.ts, ../ssa/effects.ts and edges.ts.
 import { effectsOf } from "../ssa/effects.ts";
 import type { FunctionBody, ValueId } from "../ssa/ir.ts";
 import { dropParams, incomingEdges } from "./edges.ts";

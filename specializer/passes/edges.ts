@@ -1,5 +1,5 @@
 // Helpers the cleanup passes share: the edges into each reachable block (the targets that pass arguments to its
-// parameters), and rewriting every use in a function through a value map. Relies on ../ssa/ir.ts.
+// parameters), and rewriting every use in a function through a value map.
 import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "../ssa/ir.ts";
 
 /** Every target, from a reachable block, that branches to each block (one entry per edge, a br_table's too). */

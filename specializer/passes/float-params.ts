@@ -13,7 +13,7 @@
 // A web with any other incoming value (an integer path joining it), or with only constants in and bits out, stays.
 // Linear: one union-find over the parameters, one walk over uses. Reinterprets left unused go in dead-values.
 // Requires: valid SSA without alias uses. Guarantees: valid SSA, the same results bit for bit (a reinterpret pair is
-// the identity on every bit pattern, NaNs included). Relies on ../ssa/ir.ts, edges.ts and copy-propagation.ts.
+// the identity on every bit pattern, NaNs included).
 import { targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { InternalError } from "../../util/errors.ts";

@@ -10,8 +10,7 @@
 // The specializer needs this: it makes one block per (context, interpreter block), and most of them are a
 // straight line from the previous bytecode instruction's copy into the next one's.
 // Requires: valid SSA. Guarantees: valid SSA with no threadable edge, no mergeable pair and no alias use; blocks
-// left unreachable are emptied and preds/succs recomputed. Relies on ../ssa/ir.ts, copy-propagation.ts and
-// dead-blocks.ts.
+// left unreachable are emptied and preds/succs recomputed.
 import { targetsOf, terminatorUses, type BlockId, type FunctionBody, type Target } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";

@@ -6,7 +6,6 @@
 // The specializer needs this most: it carries every live interpreter value and every weval register into every
 // specialized block as a parameter, and almost all of them arrive unchanged.
 // Requires: valid SSA. Guarantees: valid SSA with no redundant parameter and no use of an alias.
-// Relies on ../ssa/ir.ts, edges.ts and copy-propagation.ts.
 import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { dropParams, incomingEdges } from "./edges.ts";

@@ -19,8 +19,7 @@
 // load needs them. After each round, operators whose operands became constants fold (../ssa/fold.ts), conditional
 // and table branches on constants become jumps, dead blocks go and redundant parameters go; up to three rounds.
 // Requires: valid SSA. Guarantees: valid SSA, the same results, memory and traps as before (a replaced load would
-// not have trapped). Relies on ../ssa/ir.ts, ../ssa/effects.ts, ../ssa/fold.ts, ../ssa/verify.ts (dominators),
-// ../ssa/wasm-ops.ts and the dead-blocks, dead-values, redundant-params and copy-propagation passes.
+// not have trapped).
 import { effectsOf } from "../ssa/effects.ts";
 import { fold } from "../ssa/fold.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type ValueId } from "../ssa/ir.ts";

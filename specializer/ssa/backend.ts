@@ -8,8 +8,7 @@
 // binaryen's Relooper, whose cost grows faster than the function, and a big one in segments (segmentsOf), since the
 // Relooper recurses as deep as its output is long. The output is valid and runs
 // without binaryen's optimizer; the caller decides how much of it to run. Calls, globals, tables and data segments
-// are named the way binaryen names them after readBinary (by index). Relies on ir.ts, locals.ts, structure.ts, wasm-ops.ts and
-// util/binaryen.ts.
+// are named the way binaryen names them after readBinary (by index).
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, type LocalPlan } from "./locals.ts";

@@ -1,5 +1,5 @@
 // What an operator may do, so passes know what they may fold, move or delete: pure operators can go when unused;
-// anything that traps, touches memory or globals, or calls must stay, in order. Relies on wasm-ops.ts and ir.ts.
+// anything that traps, touches memory or globals, or calls must stay, in order.
 import type { Operator } from "./ir.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 import { InternalError } from "../../util/errors.ts";

@@ -5,7 +5,7 @@
 // that are NaN (Wasm lets engines pick NaN bits, so folding would fix bits the engine might not), and i64→f32
 // conversions of integers above 2^53 (JS would round twice). Bit-level float operators (abs, neg, copysign,
 // reinterpret) are exact, NaN payloads included. `readConst` is the other half: the constant a load reads from known
-// bytes. Relies on types.ts and wasm-ops.ts.
+// bytes.
 import { f32FromNumber, f32ToNumber, f64FromNumber, f64ToNumber, i32, i64, type Const, type ValType } from "./types.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 

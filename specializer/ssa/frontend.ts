@@ -13,7 +13,6 @@
 //
 // Covers MVP, sign extension, bulk memory (memory.copy/fill/init, data.drop), non-trapping float-to-int,
 // mutable globals and multi-value blocks and calls; anything else is a WasmDecodeError naming function and opcode.
-// Relies on module.ts (decoding), wasm-ops.ts (the instruction table) and ir.ts.
 import { FunctionBody, targetsOf, type BlockId, type Operator, type ValueId } from "./ir.ts";
 import { Reader, WasmDecodeError, type FuncType, type WasmModuleInfo } from "./module.ts";
 import type { ValType } from "./types.ts";

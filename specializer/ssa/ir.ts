@@ -3,7 +3,6 @@
 // value has ONE definition, a case of `ValueDef`; a block holds an ordered list of values (its instructions) and one
 // terminator whose targets pass arguments to the target's parameters. Preds and succs are kept on blocks
 // (recomputePreds). Effects are explicit per operator (effects.ts), so passes know what they may move or delete.
-// Relies on types.ts.
 import type { Const, ValType } from "./types.ts";
 import { InternalError } from "../../util/errors.ts";
 

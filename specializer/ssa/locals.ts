@@ -16,7 +16,6 @@
 // indexed by value id (no Map or array per block), liveness is a worklist (a block is revisited only when a
 // successor's live-in set grew), and allocation hands out free locals from a cursor over each type's locals that
 // skips the ones live into the block, instead of copying the free list per block (which made it O(blocks × locals)).
-// Relies on ir.ts, effects.ts and verify.ts (dominators).
 import { effectsOf } from "./effects.ts";
 import { targetsOf, terminatorUses, type BlockId, type FunctionBody, type Operator, type ValueId } from "./ir.ts";
 import type { ValType } from "./types.ts";

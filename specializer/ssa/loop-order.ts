@@ -5,7 +5,7 @@
 // between any two top-level loops. Loops are natural loops (a back edge u→h in reverse postorder; the body is what
 // reaches u without passing h), found by a backward walk per header; the search then visits, at each block, the
 // successors that leave its loops first and the ones that stay in them last, so the latter come first in the order.
-// Cost: the size of the loop bodies summed (the program times its loop nesting). Relies on ir.ts.
+// Cost: the size of the loop bodies summed (the program times its loop nesting).
 import { targetsOf, type BlockId, type FunctionBody } from "./ir.ts";
 
 export function loopContiguousOrder(f: FunctionBody): BlockId[] {

@@ -4,7 +4,6 @@
 // The specializer needs this: it copies blocks one context at a time, and a copy may be reached from copies in
 // other contexts, so no value may be borrowed from a dominating block (weval uses max-SSA at context cuts only;
 // we take the simple uniform form and let binaryen remove the copies). Liveness is the classic backward dataflow.
-// Relies on ir.ts.
 import { defUses, targetsOf, terminatorUses, type BlockId, type FunctionBody, type ValueId } from "./ir.ts";
 
 export function toMaxSSA(f: FunctionBody): void {

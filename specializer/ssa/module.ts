@@ -1,7 +1,7 @@
 // Module-level facts the frontend and the specializer need, decoded straight from the binary: types, imports,
 // functions (with their code's byte range), tables and table 0's elements, memories, globals, exports, data
 // segments and function names. We decode ourselves rather than through binaryen so errors can name the function,
-// opcode and byte offset, and so function indices are exactly the binary's. Relies on wasm-binary.ts and types.ts.
+// opcode and byte offset, and so function indices are exactly the binary's.
 import { readUleb, SECTION, splitSections, WasmDecodeError } from "../../util/wasm-binary.ts";
 import type { Const, ValType } from "./types.ts";
 

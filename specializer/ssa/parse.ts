@@ -1,5 +1,5 @@
 // Reads the text form that print.ts writes back into a FunctionBody with the same ids, so IR can be written by
-// hand in tests and golden files round-trip. Errors name the line. Relies on ir.ts, types.ts and wasm-ops.ts.
+// hand in tests and golden files round-trip. Errors name the line.
 import { FunctionBody, type Operator, type Target, type Terminator, type ValueDef, type ValueId } from "./ir.ts";
 import { parseConst, type ValType } from "./types.ts";
 

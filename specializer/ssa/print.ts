@@ -11,7 +11,6 @@
 //     return v2  |  unreachable
 //   }
 // Only blocks reachable from the entry are printed, in reverse postorder; ids are kept as they are.
-// Relies on ir.ts and types.ts.
 import { type FunctionBody, type Operator, type Target, type Terminator, type ValueId } from "./ir.ts";
 import { formatConst } from "./types.ts";
 

@@ -1,7 +1,6 @@
 // Wasm → IR → Wasm for a whole module: every defined function is decoded, verified (optionally) and re-emitted
 // through the backend under its own name; then binaryen validates and (optionally) optimizes. Proves the frontend
-// and backend against each other, and is `futamura ir --roundtrip`. Relies on module.ts, frontend.ts, backend.ts,
-// verify.ts and util/binaryen.ts.
+// and backend against each other, and is `futamura ir --roundtrip`.
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "./backend.ts";
 import { buildFunctionIR } from "./frontend.ts";

@@ -16,8 +16,7 @@
 //   list by a loop, not by recursion. Nesting (and the recursion depth) is the output's own: loops in loops, arms
 //   in arms, merge blocks around one dominator.
 // Irreducible graphs (a back edge whose target does not dominate its source; specialization can create them)
-// return undefined: the caller uses the Relooper. Cost: linear in blocks plus edges. Relies on ir.ts, verify.ts
-// (dominators) and util/binaryen.ts.
+// return undefined: the caller uses the Relooper. Cost: linear in blocks plus edges.
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "./ir.ts";
 import { immediateDominators } from "./verify.ts";

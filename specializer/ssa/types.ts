@@ -1,6 +1,5 @@
 // Value types and the bit-exact constant representation shared by the IR, the constant folder, the frontend,
 // the backend and the specializer. Floats are kept as their bit patterns so NaN payloads survive folding.
-// Relies on nothing.
 
 export type ValType = "i32" | "i64" | "f32" | "f64";
 

@@ -4,7 +4,6 @@
 // in a dominating block); operator arguments have the types the operator takes. A failure throws an
 // IrVerifyError whose message says what is wrong and includes the printed function.
 // Dominators by Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm" (2001).
-// Relies on ir.ts, print.ts and wasm-ops.ts.
 import { targetsOf, terminatorUses, defUses, type BlockId, type FunctionBody, type ValueId } from "./ir.ts";
 import { printFunction } from "./print.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";

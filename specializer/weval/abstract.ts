@@ -7,7 +7,7 @@
 //   Runtime    — unknown, with the cause remembered (weval's Runtime(cause)) for --stats and error messages.
 // Meet (at block entries): equal values stay (a constant keeps the weaker of two `mem` tags, as weval intersects
 // tags), anything else becomes Runtime. Abstract values are immutable, so
-// the specializer shares them freely. Relies on ssa/types.ts.
+// the specializer shares them freely.
 import { constEquals, formatConst, type Const } from "../ssa/types.ts";
 
 export type AbsVal =

@@ -4,7 +4,7 @@
 // context outside any push. A pc is a number, or a key naming a constant address that is only known as a pointer
 // into a constant buffer argument (`&buffer0[12]`, weval's pointer pcs: C interpreters push the address of the
 // next instruction). A value element lasts until the next update or pop, which first drop it (as in weval,
-// where updating a loop's pc leaves the per-value copies of the previous iteration). Relies on nothing.
+// where updating a loop's pc leaves the per-value copies of the previous iteration).
 
 /** The context key of a pc that is a pointer into constant buffer `buffer` at `offset`. */
 export const pointerPc = (buffer: number, offset: number): string => `&buffer${buffer}[${offset}]`;

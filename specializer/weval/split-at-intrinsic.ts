@@ -1,6 +1,6 @@
 // Pass: end a block right after each call to `weval.specialize.value`, continuing in a new block. Requires SSA
 // input (run before max-SSA); keeps it valid. The specializer forks at block ends (one successor copy per value),
-// so the value a block is specialized on must be decided where the block ends. Relies on ssa/ir.ts.
+// so the value a block is specialized on must be decided where the block ends.
 import type { FunctionBody } from "../ssa/ir.ts";
 
 export function splitAfterCalls(f: FunctionBody, funcIndices: Set<number>): number {

@@ -1,7 +1,7 @@
 // Brainfuck, the third interpreter: every vendored program (brainfuck/programs, with their .out/.in/.err files)
 // runs identically interpreted and wevaled and matches its expected output byte for byte; the loader's
 // run-length merging and [-] folding, its file:line:col errors, and agreement with the reference evaluator on
-// random programs. Relies on brainfuck/loader.ts and pipeline/.
+// random programs.
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,6 @@
 // Bring your own interpreter, as a user does it: manifests and their errors, build-interp's checks (one error
 // line per missing thing), every command with Brainfuck chosen by extension or --interp, raw bytes and input
 // through the host ABI, and a clear error for another interpreter's program (the scaffold: test/docs/).
-// Relies on the CLI and interp/manifest.ts.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
 // `futamura new-interp` beyond what docs/new-interpreter.md's commands show (test/docs/commands.test.ts runs
 // those): the scaffold's own errors are the user's, one line each, in both modes, and new-interp never writes
 // into an existing folder nor takes a name or extension another interpreter has; bench takes it (commands.test.ts
-// skips bench lines). Relies on the CLI.
+// skips bench lines).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

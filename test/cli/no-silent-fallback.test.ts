@@ -2,7 +2,7 @@
 // cache hit, --strict makes it exit 1; diff never calls two runs that failed outside the program "same"; a
 // deepStack manifest needs no host(); a loader without extensions takes any file; a built module keeps its error
 // lines from another folder. The interpreter is the stack VM fixture without specializeValue on its return
-// addresses (stackvm-naive.json), whose requests abort. Relies on the CLI and the library API.
+// addresses (stackvm-naive.json), whose requests abort.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -8,7 +8,6 @@
 // runtime errors must be identical); a failing program is saved under build/fuzz-failures/ as a .fern file. With
 // `--train`, each is built with training stopped early (fuel 1–500, varying by seed), so the specialized code
 // assumes what the start of the run saw and the rest of the run breaks assumptions (exits to the interpreter).
-// Relies on fast-check and the pipeline (bytecode/, lang/, pipeline/build.ts, pipeline/differential.ts).
 import fc from "fast-check";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

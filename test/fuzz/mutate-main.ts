@@ -3,7 +3,7 @@
 // (test/fuzz/paths.ts). Mutant k of a run uses seed (start + k): a rerun with the same --seed gives the same
 // mutants. A failure (internal error or interpreted/wevaled mismatch) is shrunk — fewer mutations first, then lines
 // deleted while it still fails — printed, and saved under build/fuzz-failures/. Prints the count of each verdict
-// and a progress line every 10 s. Options: see USAGE (--help). Relies on test/fuzz/mutate.ts and paths.ts.
+// and a progress line every 10 s. Options: see USAGE (--help).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../../util/root.ts";

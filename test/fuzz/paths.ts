@@ -1,7 +1,7 @@
 // Output-path fuzzing: `futamura asm IN -o OUT` and `dis IN -o OUT`, in-process, with OUT built from seeded pieces
 // of a scratch folder that holds the input, a symlink and a hard link to it, a plain file, a folder and a symlink to
 // the folder. The property: a one-line UserError, or success that left the input untouched and wrote OUT — never
-// an internal error (EEXIST, ENOTDIR … escaping), never an input overwritten. Relies on cli/bytecode-commands.ts.
+// an internal error (EEXIST, ENOTDIR … escaping), never an input overwritten.
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

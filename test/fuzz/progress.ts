@@ -1,6 +1,5 @@
 // Progress lines for the long fuzzers: one line at least every 10 s (and at the end), with the count, the rate and
 // an estimate of the time left, so a long run is never silent. Also their shared `--help` and option parsing.
-// Relies on nothing.
 
 /** Returns tick(done, detail?): prints `label: done/total, N s, ETA M s  detail` when 10 s passed since the last line. */
 export function progress(label: string, total: number, everyMs = 10_000): (done: number, detail?: string) => void {

@@ -3,7 +3,6 @@
 // run --aot` on a Fern program, a 250-function Fern program built on two threads (worker threads from dist/) with the
 // serial build's bytes, `new-interp` + `build-interp` + `diff` on the scaffold, and a script on the library
 // API — with nothing written inside node_modules. Needs the npm cache (or the registry) for the dependencies.
-// Relies on npm and the CLI.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -5,7 +5,6 @@
 // V8. Both report outcomes as strings (i32 signed decimal, i64 signed decimal), the calls made, and the memory.
 // The fixed imports, by function index: 0 = f0 (i32) -> i32 (returns 3x+1), 1 = f1 (i32) -> () (records only),
 // 2 = f2 (i32) -> (i32, i32) (returns x+1, 2x). Memory: one 64 KiB page, exported as "memory".
-// Relies on specializer/ssa (ir.ts, fold.ts, wasm-ops.ts, backend.ts) and util/binaryen.ts.
 import { emitFunction, ModuleNames, type CallSignatures } from "../../specializer/ssa/backend.ts";
 import { fold } from "../../specializer/ssa/fold.ts";
 import type { FunctionBody, ValueId } from "../../specializer/ssa/ir.ts";

@@ -3,7 +3,7 @@
 // statements, a 300-branch if/else chain and a function of 24 parameters. The 10k program runs with the size
 // thresholds divided by ten, so it takes the lean binaryen pass list and the backend's structured layout as a 100k one does; its
 // unoptimized output must validate and run in V8 too (locals within the engine's limits). No timing is asserted: compile time
-// is measured by `futamura bench --compile`. Relies on bench/compile-programs.ts, specializer/ and lang/.
+// is measured by `futamura bench --compile`.
 import { describe, expect, it } from "vitest";
 import { fernOneFunction, toyProgram } from "../../bench/compile-programs.ts";
 import { assemble } from "../../bytecode/index.ts";

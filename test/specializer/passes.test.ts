@@ -8,8 +8,7 @@
 //     unreachable blocks emptied, no mergeable pair) and idempotence (a second run changes nothing);
 //   - semantics: the function before and after the pass gives the same results, calls and memory on sample
 //     arguments in a reference interpreter (ir-run.ts), and so do both compiled by the backend and run in V8.
-// The locals fixtures go through the backend only, plus planLocals unit assertions. Relies on specializer/ssa
-// (parse, print, verify, locals, backend), specializer/passes and ir-run.ts.
+// The locals fixtures go through the backend only, plus planLocals unit assertions.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

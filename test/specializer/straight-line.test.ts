@@ -2,7 +2,7 @@
 // alone continues in that processing's IR block, so straight-line bytecode becomes one block as it is specialized;
 // a copy that a later edge enters too (a loop header reached before its back edge) gets a block of its own and the
 // processing that had continued into it is done again. The inspect hook sees the same blocks, with their copies. Checked
-// by block counts and by running the output against the snapshot. Relies on bytecode/, pipeline/ and helpers.ts.
+// by block counts and by running the output against the snapshot.
 import { describe, expect, it } from "vitest";
 import { assemble } from "../../bytecode/index.ts";
 import { runOutcome } from "../../pipeline/differential.ts";
