@@ -12,6 +12,8 @@ export default defineConfig({
     // more (test/pipeline/parallel.test.ts, test/package), instead of each starting worker threads (pipeline/parallel.ts).
     env: { FUTAMURA_THREADS: "1" },
     // .ci/run runs plain `npm test` (the README's command) and reads the counts from a JSON report written here.
-    ...(process.env.FUTAMURA_TEST_REPORT ? { reporters: ["default", "json"], outputFile: { json: process.env.FUTAMURA_TEST_REPORT } } : {}),
+    ...(process.env.FUTAMURA_TEST_REPORT
+      ? { reporters: ["default", "json"], outputFile: { json: process.env.FUTAMURA_TEST_REPORT } }
+      : {}),
   },
 });

@@ -28,25 +28,101 @@ export interface IntrinsicSpec {
 }
 
 export const WEVAL_INTRINSICS = {
-  "push.context": { params: ["i32"], results: [], stub: "nothing", changesContext: true, c: "weval_push_context", as: "pushContext" },
-  "update.context": { params: ["i32"], results: [], stub: "nothing", changesContext: true, c: "weval_update_context", as: "updateContext" },
-  "pop.context": { params: [], results: [], stub: "nothing", changesContext: true, c: "weval_pop_context", as: "popContext" },
-  "specialize.value": { params: ["i32", "i32", "i32"], results: ["i32"], stub: "identity", changesContext: true, c: "weval_specialize_value", as: "specializeValue" },
+  "push.context": {
+    params: ["i32"],
+    results: [],
+    stub: "nothing",
+    changesContext: true,
+    c: "weval_push_context",
+    as: "pushContext",
+  },
+  "update.context": {
+    params: ["i32"],
+    results: [],
+    stub: "nothing",
+    changesContext: true,
+    c: "weval_update_context",
+    as: "updateContext",
+  },
+  "pop.context": {
+    params: [],
+    results: [],
+    stub: "nothing",
+    changesContext: true,
+    c: "weval_pop_context",
+    as: "popContext",
+  },
+  "specialize.value": {
+    params: ["i32", "i32", "i32"],
+    results: ["i32"],
+    stub: "identity",
+    changesContext: true,
+    c: "weval_specialize_value",
+    as: "specializeValue",
+  },
   "read.reg": { params: ["i64"], results: ["i64"], stub: "trap", c: "weval_read_reg", as: "readReg" },
   "write.reg": { params: ["i64", "i64"], results: [], stub: "nothing", c: "weval_write_reg", as: "writeReg" },
-  "read.specialization.global": { params: ["i32"], results: ["i64"], stub: "trap", c: "weval_read_specialization_global", as: "readSpecializationGlobal" },
+  "read.specialization.global": {
+    params: ["i32"],
+    results: ["i64"],
+    stub: "trap",
+    c: "weval_read_specialization_global",
+    as: "readSpecializationGlobal",
+  },
   "push.stack": { params: ["i32", "i64"], results: [], stub: "nothing", c: "weval_push_stack", as: "pushStack" },
   "pop.stack": { params: ["i32"], results: ["i64"], stub: "trap", c: "weval_pop_stack", as: "popStack" },
   "read.stack": { params: ["i32", "i32"], results: ["i64"], stub: "trap", c: "weval_read_stack", as: "readStack" },
-  "write.stack": { params: ["i32", "i32", "i64"], results: [], stub: "nothing", c: "weval_write_stack", as: "writeStack" },
+  "write.stack": {
+    params: ["i32", "i32", "i64"],
+    results: [],
+    stub: "nothing",
+    c: "weval_write_stack",
+    as: "writeStack",
+  },
   "sync.stack": { params: [], results: [], stub: "nothing", c: "weval_sync_stack", as: "syncStack" },
   "read.local": { params: ["i32", "i32"], results: ["i64"], stub: "trap", c: "weval_read_local", as: "readLocal" },
-  "write.local": { params: ["i32", "i32", "i64"], results: [], stub: "nothing", c: "weval_write_local", as: "writeLocal" },
-  "assert.const32": { params: ["i32", "i32"], results: [], stub: "nothing", c: "weval_assert_const32", as: "assertConst32" },
-  "assert.const.memory": { params: ["i32", "i32"], results: [], stub: "nothing", c: "weval_assert_const_memory", as: "assertConstMemory" },
-  "assume.const.memory": { params: ["i32"], results: ["i32"], stub: "identity", c: "weval_assume_const_memory", as: "assumeConstMemory" },
-  "assume.const.memory.transitive": { params: ["i32"], results: ["i32"], stub: "identity", c: "weval_assume_const_memory_transitive", as: "assumeConstMemoryTransitive" },
-  "abort.specialization": { params: ["i32", "i32"], results: [], stub: "nothing", c: "weval_abort_specialization", as: "abortSpecialization" },
+  "write.local": {
+    params: ["i32", "i32", "i64"],
+    results: [],
+    stub: "nothing",
+    c: "weval_write_local",
+    as: "writeLocal",
+  },
+  "assert.const32": {
+    params: ["i32", "i32"],
+    results: [],
+    stub: "nothing",
+    c: "weval_assert_const32",
+    as: "assertConst32",
+  },
+  "assert.const.memory": {
+    params: ["i32", "i32"],
+    results: [],
+    stub: "nothing",
+    c: "weval_assert_const_memory",
+    as: "assertConstMemory",
+  },
+  "assume.const.memory": {
+    params: ["i32"],
+    results: ["i32"],
+    stub: "identity",
+    c: "weval_assume_const_memory",
+    as: "assumeConstMemory",
+  },
+  "assume.const.memory.transitive": {
+    params: ["i32"],
+    results: ["i32"],
+    stub: "identity",
+    c: "weval_assume_const_memory_transitive",
+    as: "assumeConstMemoryTransitive",
+  },
+  "abort.specialization": {
+    params: ["i32", "i32"],
+    results: [],
+    stub: "nothing",
+    c: "weval_abort_specialization",
+    as: "abortSpecialization",
+  },
   "trace.line": { params: ["i32"], results: [], stub: "nothing", c: "weval_trace_line", as: "traceLine" },
   print: { params: ["i32", "i32", "i32"], results: [], stub: "nothing", c: "weval_print" },
   "context.bucket": { params: ["i32"], results: [], stub: "nothing", c: "weval_context_bucket" },
@@ -71,19 +147,46 @@ export const PENDING_HEAD_EXPORT = "weval.pending.head";
 export const IS_WEVALED_EXPORT = "weval.is.wevaled";
 
 /** weval_req_t (32-bit Wasm): field offsets and size. */
-export const REQ = { next: 0, prev: 4, userId: 8, numGlobals: 12, func: 16, argbuf: 20, arglen: 24, specialized: 28, size: 32 } as const;
+export const REQ = {
+  next: 0,
+  prev: 4,
+  userId: 8,
+  numGlobals: 12,
+  func: 16,
+  argbuf: 20,
+  arglen: 24,
+  specialized: 28,
+  size: 32,
+} as const;
 
 /** weval_req_arg_t: {u32 specialize @0; u32 ty @4; u64 payload @8}; a buffer's payload is {u32 len @8, u32
  *  padded_len @12} and its bytes follow the header, zero-padded to a multiple of 8. */
-export const ARG = { specialize: 0, ty: 4, payload: 8, bufferLen: 8, bufferPaddedLen: 12, headerSize: 16, bufferAlign: 8 } as const;
+export const ARG = {
+  specialize: 0,
+  ty: 4,
+  payload: 8,
+  bufferLen: 8,
+  bufferPaddedLen: 12,
+  headerSize: 16,
+  bufferAlign: 8,
+} as const;
 
 export type ArgType = "i32" | "i64" | "f32" | "f64" | "buffer" | "none";
 
 /** The `ty` codes of argument records ("none": a run-time argument). */
-export const ARG_TYPE_CODES: Readonly<Record<ArgType, number>> = { i32: 0, i64: 1, f32: 2, f64: 3, buffer: 4, none: 255 };
+export const ARG_TYPE_CODES: Readonly<Record<ArgType, number>> = {
+  i32: 0,
+  i64: 1,
+  f32: 2,
+  f64: 3,
+  buffer: 4,
+  none: 255,
+};
 
 /** The argument type a `ty` code stands for. */
-export const ARG_TYPES: Readonly<Record<number, ArgType>> = Object.fromEntries(Object.entries(ARG_TYPE_CODES).map(([t, c]) => [c, t as ArgType]));
+export const ARG_TYPES: Readonly<Record<number, ArgType>> = Object.fromEntries(
+  Object.entries(ARG_TYPE_CODES).map(([t, c]) => [c, t as ArgType]),
+);
 
 /** An argument record as read from memory (specializer/requests.ts). */
 export interface WevalArg {

@@ -79,8 +79,10 @@ export interface RunResult extends RunOutcome {
   expect?: Expectations;
 }
 
-const fuel = (train: BuildOptions["train"]) => (train === undefined || train === false ? undefined : trainingFuel(true, train === true ? undefined : String(train)));
-const inputBytes = (input: RunOptions["input"]) => (typeof input === "string" ? new TextEncoder().encode(input) : input);
+const fuel = (train: BuildOptions["train"]) =>
+  train === undefined || train === false ? undefined : trainingFuel(true, train === true ? undefined : String(train));
+const inputBytes = (input: RunOptions["input"]) =>
+  typeof input === "string" ? new TextEncoder().encode(input) : input;
 
 /** Build (or reuse) an interpreter module: a name, a manifest .json or an entry .ts. */
 export async function buildInterpreter(spec: string, opts: { force?: boolean } = {}): Promise<Interpreter> {
@@ -93,26 +95,58 @@ export async function buildInterpreter(spec: string, opts: { force?: boolean } =
 /** Compile a program: snapshot its interpreter with it loaded, then specialize (cached). */
 export async function build(file: string, opts: BuildOptions = {}): Promise<Built> {
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
-  const r = await buildProgram(interp.wasm, program, { cache: opts.cache, init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
+  const r = await buildProgram(interp.wasm, program, {
+    cache: opts.cache,
+    init: opts.init,
+    train: fuel(opts.train),
+    strict: opts.strict,
+    verify: opts.verify,
+    interpreterName: interp.name,
+    label: file,
+  });
   const wasm = withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file, file);
-  return { wasm, snapshot: r.snapshot, interpreter: interp.name, cached: r.cached, aborted: r.aborted, stats: r.specialize };
+  return {
+    wasm,
+    snapshot: r.snapshot,
+    interpreter: interp.name,
+    cached: r.cached,
+    aborted: r.aborted,
+    stats: r.specialize,
+  };
 }
 
 /** Run a program interpreted, or with `aot` compiled; output is captured, never printed. A runtime error of the
  *  program is in `error` (with exitCode 1); `hostError` says the run failed outside the program. */
 export async function run(file: string, opts: RunOptions = {}): Promise<RunResult> {
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
-  const hosted: HostedProgram = { bytes: program.bytes, host: program.host, deepStack: program.deepStack, input: inputBytes(opts.input) ?? program.input };
+  const hosted: HostedProgram = {
+    bytes: program.bytes,
+    host: program.host,
+    deepStack: program.deepStack,
+    input: inputBytes(opts.input) ?? program.input,
+  };
   if (!opts.aot) return { ...(await runOutcome(interp.wasm, hosted)), aborted: [], expect: program.expect };
-  const r = await buildProgram(interp.wasm, program, { cache: opts.cache, init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
+  const r = await buildProgram(interp.wasm, program, {
+    cache: opts.cache,
+    init: opts.init,
+    train: fuel(opts.train),
+    strict: opts.strict,
+    verify: opts.verify,
+    interpreterName: interp.name,
+    label: file,
+  });
   return { ...(await runOutcome(r.wasm, hosted)), aborted: r.aborted, expect: program.expect };
 }
 
 /** Run a module `build` made (bytes or a file), from any folder: its interpreter's loader is found from the
  *  recorded manifest (or `interp`). */
-export async function runBuilt(module: Uint8Array | string, opts: InterpreterOption & { input?: Uint8Array | string } = {}): Promise<RunOutcome> {
+export async function runBuilt(
+  module: Uint8Array | string,
+  opts: InterpreterOption & { input?: Uint8Array | string } = {},
+): Promise<RunOutcome> {
   const bytes = typeof module === "string" ? readUserFile(module) : module;
-  if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${typeof module === "string" ? module : "module"}: error: not a valid WebAssembly module`);
+  if (!WebAssembly.validate(bytes as BufferSource))
+    throw new UserError(`${typeof module === "string" ? module : "module"}: error: not a valid WebAssembly module`);
   const compiled = await WebAssembly.compile(bytes as BufferSource);
   const { program } = await builtModuleProgram(compiled, opts.interp);
   return runOutcome(compiled, { ...program, input: inputBytes(opts.input) });
@@ -122,24 +156,55 @@ export async function runBuilt(module: Uint8Array | string, opts: InterpreterOpt
 export async function snapshot(file: string, opts: InterpreterOption & { init?: string } = {}): Promise<Uint8Array> {
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
   const host = new InterpreterHost(program.bytes, new BufferedOutput(), { host: program.host });
-  return (await snapshotModule(interp.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), initExport: opts.init })).wasm;
+  return (
+    await snapshotModule(interp.wasm, { imports: host.imports, onInstance: (i) => host.bind(i), initExport: opts.init })
+  ).wasm;
 }
 
 /** Specialize a snapshot's pending weval requests (our weval). */
-export async function specialize(snapshotWasm: Uint8Array, opts: { strict?: boolean; verify?: boolean } = {}): Promise<SpecializeModuleResult & { aborted: AbortedRequest[] }> {
+export async function specialize(
+  snapshotWasm: Uint8Array,
+  opts: { strict?: boolean; verify?: boolean } = {},
+): Promise<SpecializeModuleResult & { aborted: AbortedRequest[] }> {
   const r = await specializeModule(snapshotWasm, { verify: opts.verify });
   const aborted = abortedRequests(r);
-  if (opts.strict && aborted.length) throw new UserError(`error: ${aborted.length} of ${r.requests.length} request(s) not specialized (strict): ${aborted.map((a) => `request ${a.request} (${a.func}): ${a.reason}`).join("; ")}`);
+  if (opts.strict && aborted.length)
+    throw new UserError(
+      `error: ${aborted.length} of ${r.requests.length} request(s) not specialized (strict): ${aborted.map((a) => `request ${a.request} (${a.func}): ${a.reason}`).join("; ")}`,
+    );
   return { ...r, aborted };
 }
 
 /** Differential test: each program run interpreted and wevaled with the same input, outcomes compared. */
-export async function diff(files: string[], opts: BuildOptions & { input?: Uint8Array | string } = {}): Promise<(DiffResult & { interpreter: string })[]> {
+export async function diff(
+  files: string[],
+  opts: BuildOptions & { input?: Uint8Array | string } = {},
+): Promise<(DiffResult & { interpreter: string })[]> {
   const results: (DiffResult & { interpreter: string })[] = [];
   for (const file of files) {
     const { interp, program } = await interpreterAndProgram(opts.interp, file);
     const input = inputBytes(opts.input) ?? program.input;
-    const [r] = await differential(interp.wasm, [{ name: file, bytes: program.bytes, host: program.host, input, deepStack: program.deepStack, access: hostAccess(file) }], { init: opts.init, train: fuel(opts.train), strict: opts.strict, verify: opts.verify, interpreterName: interp.name, label: file });
+    const [r] = await differential(
+      interp.wasm,
+      [
+        {
+          name: file,
+          bytes: program.bytes,
+          host: program.host,
+          input,
+          deepStack: program.deepStack,
+          access: hostAccess(file),
+        },
+      ],
+      {
+        init: opts.init,
+        train: fuel(opts.train),
+        strict: opts.strict,
+        verify: opts.verify,
+        interpreterName: interp.name,
+        label: file,
+      },
+    );
     results.push({ ...r, interpreter: interp.name });
   }
   return results;
@@ -158,11 +223,29 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Time a program interpreted and wevaled, in this process (V8; warm-up runs first, so mostly the optimized tier
  *  for programs made of many calls; a single long call stays in Liftoff). Runs alternate between the two. */
-export async function time(file: string, opts: BuildOptions & { runs?: number; warmups?: number; input?: Uint8Array | string } = {}): Promise<Timing> {
+export async function time(
+  file: string,
+  opts: BuildOptions & { runs?: number; warmups?: number; input?: Uint8Array | string } = {},
+): Promise<Timing> {
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
-  const built = await buildProgram(interp.wasm, program, { cache: opts.cache, init: opts.init, train: fuel(opts.train), strict: opts.strict, interpreterName: interp.name, label: file });
-  const hosted: HostedProgram = { bytes: program.bytes, host: program.host, deepStack: program.deepStack, input: inputBytes(opts.input) ?? program.input };
-  const modules = await Promise.all([WebAssembly.compile(built.snapshot as BufferSource), WebAssembly.compile(built.wasm as BufferSource)]);
+  const built = await buildProgram(interp.wasm, program, {
+    cache: opts.cache,
+    init: opts.init,
+    train: fuel(opts.train),
+    strict: opts.strict,
+    interpreterName: interp.name,
+    label: file,
+  });
+  const hosted: HostedProgram = {
+    bytes: program.bytes,
+    host: program.host,
+    deepStack: program.deepStack,
+    input: inputBytes(opts.input) ?? program.input,
+  };
+  const modules = await Promise.all([
+    WebAssembly.compile(built.snapshot as BufferSource),
+    WebAssembly.compile(built.wasm as BufferSource),
+  ]);
   const times: [number[], number[]] = [[], []];
   const runs = opts.runs ?? 5;
   const warmups = opts.warmups ?? 2;
@@ -170,9 +253,17 @@ export async function time(file: string, opts: BuildOptions & { runs?: number; w
     for (const side of [0, 1] as const) {
       const t = performance.now();
       const o = await runOutcome(modules[side], hosted);
-      if (o.hostError) throw new InternalError(`${file}: the ${side ? "wevaled" : "interpreted"} run failed outside the program: ${o.error}`);
+      if (o.hostError)
+        throw new InternalError(
+          `${file}: the ${side ? "wevaled" : "interpreted"} run failed outside the program: ${o.error}`,
+        );
       if (k >= warmups) times[side].push(performance.now() - t);
     }
   }
-  return { interpretedMs: times[0], wevaledMs: times[1], speedup: median(times[0]) / median(times[1]), aborted: built.aborted };
+  return {
+    interpretedMs: times[0],
+    wevaledMs: times[1],
+    speedup: median(times[0]) / median(times[1]),
+    aborted: built.aborted,
+  };
 }

@@ -27,7 +27,10 @@ async function runExport(wasm: Uint8Array): Promise<() => bigint> {
   const devNull = openSync("/dev/null", "w");
   const wasi = new WASI({ version: "preview1", returnOnExit: true, stdout: devNull, stderr: devNull });
   const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
-  const { instance } = await WebAssembly.instantiate(wasm as BufferSource, { ...host.imports, wasi_snapshot_preview1: wasi.wasiImport } as WebAssembly.Imports);
+  const { instance } = await WebAssembly.instantiate(
+    wasm as BufferSource,
+    { ...host.imports, wasi_snapshot_preview1: wasi.wasiImport } as WebAssembly.Imports,
+  );
   wasi.initialize({ exports: { ...instance.exports, _start: undefined } } as never);
   return instance.exports.run as () => bigint;
 }
@@ -37,7 +40,9 @@ const interp = buildCInterpreter("toy-c");
 const built = await buildProgram(interp.wasm, program.bytes, { cache: false });
 const aborted = built.specialize?.requests.filter((r) => r.aborted) ?? [];
 if (aborted.length) throw new InternalError(`not specialized: ${aborted.map((r) => r.aborted).join("; ")}`);
-const limit = (await WebAssembly.instantiate((await limitModule()) as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
+const limit = (await WebAssembly.instantiate((await limitModule()) as BufferSource)).instance.exports.sum as (
+  n: bigint,
+) => bigint;
 const variants: { name: Row["variant"]; call: () => bigint; runs: number }[] = [
   { name: "wevaled", call: await runExport(built.wasm), runs },
   { name: "limit", call: () => limit(100_000_000n), runs },
@@ -57,15 +62,37 @@ for (let i = 0; i < runs; i++) {
 }
 const want = "5000000050000000";
 for (const [name, r] of results) if (r !== want) throw new InternalError(`${name} returned ${r}, expected ${want}`);
-const rows = variants.map((v) => summarize({ program: "sum-to-100M (C interpreter)", variant: v.name, engine: "v8", tier: "warm (TurboFan)", runs_ms: times.get(v.name)!, result: results.get(v.name)! }));
+const rows = variants.map((v) =>
+  summarize({
+    program: "sum-to-100M (C interpreter)",
+    variant: v.name,
+    engine: "v8",
+    tier: "warm (TurboFan)",
+    runs_ms: times.get(v.name)!,
+    result: results.get(v.name)!,
+  }),
+);
 const med = (name: string) => rows.find((r) => r.variant === name)!.median_ms;
 const report = {
-  meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpu: cpus()[0]?.model, interpreter: "interp/c/toy.c, clang -O2 -msimd128 (toy-c)", warmups: 2, runs },
+  meta: {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpus()[0]?.model,
+    interpreter: "interp/c/toy.c, clang -O2 -msimd128 (toy-c)",
+    warmups: 2,
+    runs,
+  },
   rows,
   wevaled_over_limit: Math.round((med("wevaled") / med("limit")) * 1000) / 1000,
   speedup_over_interpreted: Math.round((med("interpreted") / med("wevaled")) * 10) / 10,
 };
-for (const r of rows) console.log(`${r.variant.padEnd(12)} median ${String(r.median_ms).padStart(8)} ms  (min ${r.min_ms}, max ${r.max_ms}, ${r.runs_ms.length} runs)`);
-console.log(`wevaled / hand-written loop: ${report.wevaled_over_limit}x; wevaled is ${report.speedup_over_interpreted}x faster than interpreted (V8 warm, TurboFan)`);
+for (const r of rows)
+  console.log(
+    `${r.variant.padEnd(12)} median ${String(r.median_ms).padStart(8)} ms  (min ${r.min_ms}, max ${r.max_ms}, ${r.runs_ms.length} runs)`,
+  );
+console.log(
+  `wevaled / hand-written loop: ${report.wevaled_over_limit}x; wevaled is ${report.speedup_over_interpreted}x faster than interpreted (V8 warm, TurboFan)`,
+);
 mkdirSync(join(ROOT, "results"), { recursive: true });
 writeFileSync(join(ROOT, "results", "bench-c.json"), JSON.stringify(report, null, 2) + "\n");

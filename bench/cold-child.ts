@@ -10,7 +10,10 @@ import { readManifest } from "../interp/manifest.ts";
 import { loadProgram } from "../pipeline/program.ts";
 import { sumJs } from "./programs.ts";
 
-export type ColdSpec = { kind: "interp"; file: string; program?: string; manifest?: string; source?: string; stdout?: boolean } | { kind: "limit"; file: string; n: string } | { kind: "js"; n: string };
+export type ColdSpec =
+  | { kind: "interp"; file: string; program?: string; manifest?: string; source?: string; stdout?: boolean }
+  | { kind: "limit"; file: string; n: string }
+  | { kind: "js"; n: string };
 
 const spec = JSON.parse(process.argv[2]) as ColdSpec;
 let ms: number;
@@ -24,7 +27,8 @@ if (spec.kind === "js") {
   if (spec.kind === "interp") {
     const out = new BufferedOutput();
     const program = spec.program ? new Uint8Array(readFileSync(spec.program)) : new Uint8Array(0);
-    const loaded = spec.manifest && spec.source ? await loadProgram(readManifest(spec.manifest), spec.source) : undefined;
+    const loaded =
+      spec.manifest && spec.source ? await loadProgram(readManifest(spec.manifest), spec.source) : undefined;
     const opts: HostOptions = { host: loaded?.host, input: loaded?.input ? bytesInput(loaded.input) : undefined };
     const inst = await instantiate(bytes, new InterpreterHost(program, out, opts));
     const run = inst.exports.run as () => bigint | number | undefined;

@@ -26,7 +26,11 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
   for (const f of files) {
     const program = compileFern(readFileSync(f, "utf8"), f);
     const t = performance.now();
-    const built = await buildProgram(interp, layered ? { bytes: program.bytes, host: theirHost(program.bytes) } : program.bytes, { cache: false });
+    const built = await buildProgram(
+      interp,
+      layered ? { bytes: program.bytes, host: theirHost(program.bytes) } : program.bytes,
+      { cache: false },
+    );
     const name = basename(f).replace(/\.fern$/, "");
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
     writeFileSync(join(out, `${name}.prog`), program.bytes);
@@ -35,11 +39,17 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
 }
 
 async function compare(oldDir: string, newDir: string, json?: string): Promise<void> {
-  const names = readdirSync(newDir).filter((f) => f.endsWith(".wasm")).map((f) => f.replace(/\.wasm$/, "")).sort();
+  const names = readdirSync(newDir)
+    .filter((f) => f.endsWith(".wasm"))
+    .map((f) => f.replace(/\.wasm$/, ""))
+    .sort();
   const rows = [];
   for (const name of names) {
     const program = new Uint8Array(readFileSync(join(newDir, `${name}.prog`)));
-    const modules = { old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))), new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))) };
+    const modules = {
+      old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))),
+      new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))),
+    };
     const printed: Record<string, string> = {};
     // One instance per module, as `futamura bench` times warm runs: instantiating per run would time the
     // interpreter's memory set-up too (Fern's frame stack alone is 67 MB) and understate every ratio.
@@ -47,8 +57,22 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
       let out = new BufferedOutput();
       const host = fernHost(program);
       // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
-      const imports = (ctx: HostContext) => ({ fern: { ...host.imports!(ctx).fern, error: () => { throw new Error("runtime error"); } } });
-      const inst = await instantiate(modules[k], new InterpreterHost(program, { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) }, { host: { ...host, imports } }));
+      const imports = (ctx: HostContext) => ({
+        fern: {
+          ...host.imports!(ctx).fern,
+          error: () => {
+            throw new Error("runtime error");
+          },
+        },
+      });
+      const inst = await instantiate(
+        modules[k],
+        new InterpreterHost(
+          program,
+          { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) },
+          { host: { ...host, imports } },
+        ),
+      );
       const runExport = inst.exports.run as () => unknown;
       return () => {
         out = new BufferedOutput();
@@ -63,17 +87,46 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
     const run = async (k: "old" | "new") => runners[k]();
     for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
     const ms = { old: [] as number[], new: [] as number[] };
-    for (let i = 0; i < 9; i++) for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
-    const row = { program: name, old_ms: ms.old, new_ms: ms.new, old_median_ms: median(ms.old), new_median_ms: median(ms.new), new_over_old: median(ms.new) / median(ms.old), same_output: printed.old === printed.new };
+    for (let i = 0; i < 9; i++)
+      for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
+    const row = {
+      program: name,
+      old_ms: ms.old,
+      new_ms: ms.new,
+      old_median_ms: median(ms.old),
+      new_median_ms: median(ms.new),
+      new_over_old: median(ms.new) / median(ms.old),
+      same_output: printed.old === printed.new,
+    };
     rows.push(row);
-    console.log(`${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...ms.new).toFixed(2)}–${Math.max(...ms.new).toFixed(2)})  same output: ${row.same_output}`);
+    console.log(
+      `${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...ms.new).toFixed(2)}–${Math.max(...ms.new).toFixed(2)})  same output: ${row.same_output}`,
+    );
   }
-  if (json) writeFileSync(json, JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, tier: "warm (TurboFan), 2 warm-up runs, 9 interleaved", oldDir, newDir }, rows }, null, 2) + "\n");
+  if (json)
+    writeFileSync(
+      json,
+      JSON.stringify(
+        {
+          meta: {
+            date: new Date().toISOString(),
+            node: process.version,
+            tier: "warm (TurboFan), 2 warm-up runs, 9 interleaved",
+            oldDir,
+            newDir,
+          },
+          rows,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
 }
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === "build" && rest.length >= 3) await build(rest[0], rest[1], rest.slice(2));
-else if (mode === "compare" && rest.length >= 2) await compare(rest[0], rest[1], rest[2] === "--json" ? rest[3] : undefined);
+else if (mode === "compare" && rest.length >= 2)
+  await compare(rest[0], rest[1], rest[2] === "--json" ? rest[3] : undefined);
 else {
   console.error("usage: compare-builds.ts build <repo> <outdir> prog.fern… | compare <olddir> <newdir> [--json FILE]");
   process.exitCode = 1;

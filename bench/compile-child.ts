@@ -88,7 +88,8 @@ if (spec.check) {
     while (at < a.stdout.length && a.stdout[at] === b.stdout[at]) at++;
     const end = (o: typeof a) => (o.error ? `error ${JSON.stringify(o.error)}` : `result ${o.result}`);
     mismatch = `interpreted: ${end(a)}, wevaled: ${end(b)}`;
-    if (a.stdout !== b.stdout) mismatch += `; stdout differs at char ${at}: interpreted ${JSON.stringify(a.stdout.slice(at, at + 40))}, wevaled ${JSON.stringify(b.stdout.slice(at, at + 40))}`;
+    if (a.stdout !== b.stdout)
+      mismatch += `; stdout differs at char ${at}: interpreted ${JSON.stringify(a.stdout.slice(at, at + 40))}, wevaled ${JSON.stringify(b.stdout.slice(at, at + 40))}`;
   }
 }
 

@@ -77,7 +77,10 @@ export function scaling(rows: CompileRow[]): Scaling[] {
         specialize_ratio: round(b.specialize_ms! / a.specialize_ms!),
         optimize_ratio: round(b.optimize_ms! / a.optimize_ms!),
         build_per_10x: round(per10x),
-        build_cpu_per_10x: a.build_cpu_ms && b.build_cpu_ms ? round((b.build_cpu_ms / a.build_cpu_ms) ** (1 / Math.log10(sizeRatio))) : null,
+        build_cpu_per_10x:
+          a.build_cpu_ms && b.build_cpu_ms
+            ? round((b.build_cpu_ms / a.build_cpu_ms) ** (1 / Math.log10(sizeRatio)))
+            : null,
         within_target: odd.length ? null : per10x <= TARGET_PER_10X,
         note: odd.length ? `${odd.join(", ")}: not a full compile` : undefined,
       });
@@ -87,16 +90,53 @@ export function scaling(rows: CompileRow[]): Scaling[] {
 }
 
 export function scalingLines(s: Scaling[]): string[] {
-  const verdict = (x: Scaling) => (x.within_target === null ? `not comparable: ${x.note}` : `${x.within_target ? "within" : "over"} the ≤ ${TARGET_PER_10X}× target`);
-  return s.map((x) => `${x.series}: ${x.from} → ${x.to} (${x.size_ratio}× size): build ${x.build_ratio}×, specialize ${x.specialize_ratio}×, optimize ${x.optimize_ratio}×; ${x.build_per_10x}× per 10×${x.build_cpu_per_10x ? ` (CPU time ${x.build_cpu_per_10x}× per 10×)` : ""} (${verdict(x)})`);
+  const verdict = (x: Scaling) =>
+    x.within_target === null
+      ? `not comparable: ${x.note}`
+      : `${x.within_target ? "within" : "over"} the ≤ ${TARGET_PER_10X}× target`;
+  return s.map(
+    (x) =>
+      `${x.series}: ${x.from} → ${x.to} (${x.size_ratio}× size): build ${x.build_ratio}×, specialize ${x.specialize_ratio}×, optimize ${x.optimize_ratio}×; ${x.build_per_10x}× per 10×${x.build_cpu_per_10x ? ` (CPU time ${x.build_cpu_per_10x}× per 10×)` : ""} (${verdict(x)})`,
+  );
 }
 
-const fmt = (x: number | null | undefined) => (x === undefined || x === null ? "-" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const HEADER = ["program", "size", "status", "specialize ms", "optimize ms", "build ms", "build CPU ms", "peak MB", "raw B", "final B", "contexts", "blocks", "values", "outputs"];
+const fmt = (x: number | null | undefined) =>
+  x === undefined || x === null ? "-" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+const HEADER = [
+  "program",
+  "size",
+  "status",
+  "specialize ms",
+  "optimize ms",
+  "build ms",
+  "build CPU ms",
+  "peak MB",
+  "raw B",
+  "final B",
+  "contexts",
+  "blocks",
+  "values",
+  "outputs",
+];
 
 function cells(r: CompileRow): string[] {
   const match = r.outputs_match === undefined || r.outputs_match === null ? "-" : r.outputs_match ? "same" : "DIFFER";
-  return [r.program, `${r.size} ${r.unit}`, r.status, fmt(r.specialize_ms), fmt(r.optimize_ms), fmt(r.build_ms), fmt(r.build_cpu_ms), fmt(r.peak_rss_mb), String(r.raw_bytes ?? "-"), String(r.output_bytes ?? "-"), String(r.contexts ?? "-"), String(r.blocks ?? "-"), String(r.values ?? "-"), match];
+  return [
+    r.program,
+    `${r.size} ${r.unit}`,
+    r.status,
+    fmt(r.specialize_ms),
+    fmt(r.optimize_ms),
+    fmt(r.build_ms),
+    fmt(r.build_cpu_ms),
+    fmt(r.peak_rss_mb),
+    String(r.raw_bytes ?? "-"),
+    String(r.output_bytes ?? "-"),
+    String(r.contexts ?? "-"),
+    String(r.blocks ?? "-"),
+    String(r.values ?? "-"),
+    match,
+  ];
 }
 
 /** Why rows are not plain "ok", one line each. */
@@ -104,9 +144,13 @@ export function rowNotes(rows: CompileRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
     if (r.error) out.push(`${r.program}: ${r.status}: ${r.error}`);
-    if (r.aborted?.length) out.push(`${r.program}: aborted ${r.aborted.slice(0, 3).join("; ")}${r.aborted.length > 3 ? ` (and ${r.aborted.length - 3} more)` : ""}`);
+    if (r.aborted?.length)
+      out.push(
+        `${r.program}: aborted ${r.aborted.slice(0, 3).join("; ")}${r.aborted.length > 3 ? ` (and ${r.aborted.length - 3} more)` : ""}`,
+      );
     if (r.mismatch) out.push(`${r.program}: outputs differ: ${r.mismatch}`);
-    if (r.raw_source && r.raw_source !== "rawBytes" && r.raw_source !== "optimizeLevel 0") out.push(`${r.program}: raw size unknown: ${r.raw_source}`);
+    if (r.raw_source && r.raw_source !== "rawBytes" && r.raw_source !== "optimizeLevel 0")
+      out.push(`${r.program}: raw size unknown: ${r.raw_source}`);
   }
   return out;
 }
@@ -114,37 +158,55 @@ export function rowNotes(rows: CompileRow[]): string[] {
 export function compileTable(rows: CompileRow[]): string {
   const body = rows.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i >= 3 && i < 13 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
+  const line = (c: string[]) =>
+    c.map((x, i) => (i >= 3 && i < 13 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join("  ");
   return [line(HEADER), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 export function compileMarkdown(rows: CompileRow[], meta: CompileMeta): string {
-  return [
-    `| ${HEADER.join(" | ")} |`,
-    `|${HEADER.map((_, i) => (i >= 3 && i < 13 ? "---:" : "---")).join("|")}|`,
-    ...rows.map((r) => `| ${cells(r).join(" | ")} |`),
-    "",
-    ...[...scalingLines(scaling(rows)), ...rowNotes(rows)].flatMap((l, i, all) => [`- ${l}`, ...(i === all.length - 1 ? [""] : [])]),
-    `Node ${meta.node} (V8 ${meta.v8}), ${meta.cpus}; one fresh process per program, time limit ${meta.timeout_s} s; ${meta.date}.`,
-    ...meta.notes.map((n) => `Note: ${n}`),
-  ].join("\n") + "\n";
+  return (
+    [
+      `| ${HEADER.join(" | ")} |`,
+      `|${HEADER.map((_, i) => (i >= 3 && i < 13 ? "---:" : "---")).join("|")}|`,
+      ...rows.map((r) => `| ${cells(r).join(" | ")} |`),
+      "",
+      ...[...scalingLines(scaling(rows)), ...rowNotes(rows)].flatMap((l, i, all) => [
+        `- ${l}`,
+        ...(i === all.length - 1 ? [""] : []),
+      ]),
+      `Node ${meta.node} (V8 ${meta.v8}), ${meta.cpus}; one fresh process per program, time limit ${meta.timeout_s} s; ${meta.date}.`,
+      ...meta.notes.map((n) => `Note: ${n}`),
+    ].join("\n") + "\n"
+  );
 }
 
 export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promise<string> {
   const points = rows
     .filter(measured)
     .flatMap((r) => [
-      { series: r.series, size: r.size, status: r.status, metric: "build (end to end)", ms: Math.max(r.build_ms!, 0.01) },
+      {
+        series: r.series,
+        size: r.size,
+        status: r.status,
+        metric: "build (end to end)",
+        ms: Math.max(r.build_ms!, 0.01),
+      },
       { series: r.series, size: r.size, status: r.status, metric: "specialize", ms: Math.max(r.specialize_ms!, 0.01) },
     ])
     .sort((a, b) => a.series.localeCompare(b.series) || a.metric.localeCompare(b.metric) || a.size - b.size);
-  const timeouts = rows.filter((r) => r.status === "timeout").map((r) => ({ series: r.series, size: r.size, ms: meta.timeout_s * 1000 }));
+  const timeouts = rows
+    .filter((r) => r.status === "timeout")
+    .map((r) => ({ series: r.series, size: r.size, ms: meta.timeout_s * 1000 }));
   const spec: vega.Spec = {
     $schema: "https://vega.github.io/schema/vega/v5.json",
     width: 520,
     height: 340,
     padding: 8,
-    title: { text: `futamura: compile time vs program size (log-log; target ≤ ${TARGET_PER_10X}× time per 10× size)`, subtitle: "hollow points: not a full compile (a request aborted at a limit, or outputs differ)", anchor: "start" },
+    title: {
+      text: `futamura: compile time vs program size (log-log; target ≤ ${TARGET_PER_10X}× time per 10× size)`,
+      subtitle: "hollow points: not a full compile (a request aborted at a limit, or outputs differ)",
+      anchor: "start",
+    },
     data: [
       { name: "points", values: points },
       { name: "timeouts", values: timeouts },
@@ -153,11 +215,29 @@ export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promi
     scales: [
       { name: "x", type: "log", domain: { data: "all", field: "size" }, range: "width", nice: true },
       { name: "y", type: "log", domain: { data: "all", field: "ms" }, range: "height", nice: true },
-      { name: "color", type: "ordinal", domain: ["toy", "fern-one-function", "fern-many-functions", "brainfuck"], range: ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"] },
-      { name: "dash", type: "ordinal", domain: ["build (end to end)", "specialize"], range: [[1, 0], [4, 3]] },
+      {
+        name: "color",
+        type: "ordinal",
+        domain: ["toy", "fern-one-function", "fern-many-functions", "brainfuck"],
+        range: ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"],
+      },
+      {
+        name: "dash",
+        type: "ordinal",
+        domain: ["build (end to end)", "specialize"],
+        range: [
+          [1, 0],
+          [4, 3],
+        ],
+      },
     ],
     axes: [
-      { orient: "bottom", scale: "x", grid: true, title: "program size (toy: instructions; Fern: statements in one function, or functions; Brainfuck: bytes)" },
+      {
+        orient: "bottom",
+        scale: "x",
+        grid: true,
+        title: "program size (toy: instructions; Fern: statements in one function, or functions; Brainfuck: bytes)",
+      },
       { orient: "left", scale: "y", grid: true, title: "ms (log scale)" },
     ],
     legends: [
@@ -172,23 +252,92 @@ export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promi
           {
             type: "line",
             from: { data: "line" },
-            encode: { enter: { x: { scale: "x", field: "size" }, y: { scale: "y", field: "ms" }, stroke: { scale: "color", field: "series" }, strokeDash: { scale: "dash", field: "metric" }, strokeWidth: { value: 2 } } },
+            encode: {
+              enter: {
+                x: { scale: "x", field: "size" },
+                y: { scale: "y", field: "ms" },
+                stroke: { scale: "color", field: "series" },
+                strokeDash: { scale: "dash", field: "metric" },
+                strokeWidth: { value: 2 },
+              },
+            },
           },
         ],
       },
       // A hollow point is not a full compile (a request aborted at a limit, or the outputs differ): labelled.
-      { type: "symbol", from: { data: "points" }, encode: { enter: { x: { scale: "x", field: "size" }, y: { scale: "y", field: "ms" }, stroke: { scale: "color", field: "series" }, fill: [{ test: "datum.status !== 'ok'", value: "white" }, { scale: "color", field: "series" }], size: { value: 40 } } } },
-      { type: "text", from: { data: "points" }, encode: { enter: { x: { scale: "x", field: "size", offset: 6 }, y: { scale: "y", field: "ms", offset: -6 }, fontSize: { value: 9 }, fill: { value: "#555" }, text: { signal: "datum.status !== 'ok' && datum.metric !== 'specialize' ? datum.status : ''" } } } },
-      { type: "symbol", from: { data: "timeouts" }, encode: { enter: { x: { scale: "x", field: "size" }, y: { scale: "y", field: "ms" }, shape: { value: "triangle-up" }, stroke: { scale: "color", field: "series" }, fill: { value: "white" }, size: { value: 80 } } } },
-      { type: "text", from: { data: "timeouts" }, encode: { enter: { x: { scale: "x", field: "size", offset: 6 }, y: { scale: "y", field: "ms" }, baseline: { value: "middle" }, fontSize: { value: 10 }, text: { value: "timeout" } } } },
+      {
+        type: "symbol",
+        from: { data: "points" },
+        encode: {
+          enter: {
+            x: { scale: "x", field: "size" },
+            y: { scale: "y", field: "ms" },
+            stroke: { scale: "color", field: "series" },
+            fill: [
+              { test: "datum.status !== 'ok'", value: "white" },
+              { scale: "color", field: "series" },
+            ],
+            size: { value: 40 },
+          },
+        },
+      },
+      {
+        type: "text",
+        from: { data: "points" },
+        encode: {
+          enter: {
+            x: { scale: "x", field: "size", offset: 6 },
+            y: { scale: "y", field: "ms", offset: -6 },
+            fontSize: { value: 9 },
+            fill: { value: "#555" },
+            text: { signal: "datum.status !== 'ok' && datum.metric !== 'specialize' ? datum.status : ''" },
+          },
+        },
+      },
+      {
+        type: "symbol",
+        from: { data: "timeouts" },
+        encode: {
+          enter: {
+            x: { scale: "x", field: "size" },
+            y: { scale: "y", field: "ms" },
+            shape: { value: "triangle-up" },
+            stroke: { scale: "color", field: "series" },
+            fill: { value: "white" },
+            size: { value: 80 },
+          },
+        },
+      },
+      {
+        type: "text",
+        from: { data: "timeouts" },
+        encode: {
+          enter: {
+            x: { scale: "x", field: "size", offset: 6 },
+            y: { scale: "y", field: "ms" },
+            baseline: { value: "middle" },
+            fontSize: { value: 10 },
+            text: { value: "timeout" },
+          },
+        },
+      },
     ],
   };
   return new vega.View(vega.parse(spec), { renderer: "none" }).toSVG();
 }
 
-export async function writeCompileReports(rows: CompileRow[], meta: CompileMeta, outDir: string, jsonPath?: string): Promise<string[]> {
+export async function writeCompileReports(
+  rows: CompileRow[],
+  meta: CompileMeta,
+  outDir: string,
+  jsonPath?: string,
+): Promise<string[]> {
   const json = JSON.stringify({ meta, rows, scaling: scaling(rows) }, null, 2) + "\n";
-  const files = [join(outDir, "bench-compile.json"), join(outDir, "bench-compile.md"), join(outDir, "bench-compile.svg")];
+  const files = [
+    join(outDir, "bench-compile.json"),
+    join(outDir, "bench-compile.md"),
+    join(outDir, "bench-compile.svg"),
+  ];
   writeFileSync(files[0], json);
   writeFileSync(files[1], compileMarkdown(rows, meta));
   writeFileSync(files[2], await compileChart(rows, meta));

@@ -14,7 +14,14 @@ import { loadProgram } from "../pipeline/index.ts";
 import { projectRoot, ROOT } from "../util/root.ts";
 import type { CompileChildSpec, CompileMeasurement } from "./compile-child.ts"; // type only: importing the script would run it
 import { programName, SERIES, type SeriesName } from "./compile-programs.ts";
-import { scaling, TARGET_PER_10X, writeCompileReports, type CompileMeta, type CompileRow, type Scaling } from "./compile-report.ts";
+import {
+  scaling,
+  TARGET_PER_10X,
+  writeCompileReports,
+  type CompileMeta,
+  type CompileRow,
+  type Scaling,
+} from "./compile-report.ts";
 import { Progress } from "./progress.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -76,12 +83,23 @@ function runChild(spec: CompileChildSpec, timeoutMs: number): Promise<ChildOutco
 /** The one line of a child's stderr that says what went wrong. */
 function childError(stderr: string, code: number | null): string {
   if (/heap out of memory|Allocation failed/.test(stderr)) return "out of memory (V8 heap limit)";
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /^(\w*Error|error):/.test(l)) ?? lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? `exit code ${code}`;
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return (
+    lines.find((l) => /^(\w*Error|error):/.test(l)) ??
+    lines.find((l) => /error/i.test(l)) ??
+    lines.at(-1) ??
+    `exit code ${code}`
+  );
 }
 
-export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{ rows: CompileRow[]; meta: CompileMeta; scaling: Scaling[]; files: string[] }> {
-  const multipliersOf = (s: (typeof SERIES)[number]) => (opts.quick ? [1] : (opts.multipliers ?? s.multipliers ?? DEFAULT_MULTIPLIERS));
+export async function runCompileBench(
+  opts: CompileBenchOptions = {},
+): Promise<{ rows: CompileRow[]; meta: CompileMeta; scaling: Scaling[]; files: string[] }> {
+  const multipliersOf = (s: (typeof SERIES)[number]) =>
+    opts.quick ? [1] : (opts.multipliers ?? s.multipliers ?? DEFAULT_MULTIPLIERS);
   const multipliers = opts.quick ? [1] : (opts.multipliers ?? DEFAULT_MULTIPLIERS);
   const timeoutS = opts.timeoutS ?? DEFAULT_TIMEOUT_S;
   const series = SERIES.filter((s) => !opts.series || opts.series.includes(s.name));
@@ -90,7 +108,8 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
   mkdirSync(progDir, { recursive: true });
   // Each series names its interpreter (data in compile-programs.ts); built once, by manifest like any other.
   const interps = new Map<string, string>();
-  for (const s of series) if (!interps.has(s.interpreter)) interps.set(s.interpreter, (await buildInterpreter(s.interpreter)).path);
+  for (const s of series)
+    if (!interps.has(s.interpreter)) interps.set(s.interpreter, (await buildInterpreter(s.interpreter)).path);
   const meta: CompileMeta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -106,7 +125,10 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
     ],
   };
   const rows: CompileRow[] = [];
-  const progress = new Progress("--compile", series.reduce((n, s) => n + multipliersOf(s).length, 0));
+  const progress = new Progress(
+    "--compile",
+    series.reduce((n, s) => n + multipliersOf(s).length, 0),
+  );
   try {
     for (const s of series)
       for (const m of multipliersOf(s)) {
@@ -127,18 +149,32 @@ export async function runCompileBench(opts: CompileBenchOptions = {}): Promise<{
         }
         const r = await runChild({ file, interp: interps.get(s.interpreter)!, check: true }, timeoutS * 1000);
         row.child_ms = Math.round(r.ms);
-        if (r.timedOut) Object.assign(row, { status: "timeout", error: `no result within ${timeoutS} s (the build was killed)` });
+        if (r.timedOut)
+          Object.assign(row, { status: "timeout", error: `no result within ${timeoutS} s (the build was killed)` });
         else if (r.code !== 0) Object.assign(row, { status: "error", error: childError(r.stderr, r.code) });
         else {
           const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CompileMeasurement;
-          for (const k of ["snapshot_ms", "specialize_ms", "optimize_ms", "build_ms", "build_cpu_ms", "peak_rss_mb"] as const) m[k] = Math.round(m[k] * 10) / 10;
-          Object.assign(row, m, { status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok" });
+          for (const k of [
+            "snapshot_ms",
+            "specialize_ms",
+            "optimize_ms",
+            "build_ms",
+            "build_cpu_ms",
+            "peak_rss_mb",
+          ] as const)
+            m[k] = Math.round(m[k] * 10) / 10;
+          Object.assign(row, m, {
+            status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok",
+          });
         }
       }
   } finally {
     progress.done();
   }
-  if (rows.some((r) => /more than \d+ functions/.test(r.error ?? ""))) meta.notes.push("Fern allows at most 256 functions (lang/opcodes.ts MAX_FUNCTIONS: a function's index is one byte in its header)");
+  if (rows.some((r) => /more than \d+ functions/.test(r.error ?? "")))
+    meta.notes.push(
+      "Fern allows at most 256 functions (lang/opcodes.ts MAX_FUNCTIONS: a function's index is one byte in its header)",
+    );
   const files = await writeCompileReports(rows, meta, outDir, opts.json);
   return { rows, meta, scaling: scaling(rows), files };
 }

@@ -10,7 +10,17 @@ import { luaReport, type LuaBenchProgram } from "./lua.ts";
 import { InternalError } from "../util/errors.ts";
 
 interface BenchJson {
-  meta: { date: string; node: string; v8: string; cpus: string; runs: number; coldRuns: number; interleaved?: string; command?: string; notes: string[] };
+  meta: {
+    date: string;
+    node: string;
+    v8: string;
+    cpus: string;
+    runs: number;
+    coldRuns: number;
+    interleaved?: string;
+    command?: string;
+    notes: string[];
+  };
   rows: Row[];
   geomeans?: { engine: string; tier: string; programs: number; speedup: number }[];
   peer_geomeans?: { peer: string; programs: number; peer_over_wevaled: number }[];
@@ -18,7 +28,20 @@ interface BenchJson {
 
 interface CompileJson {
   meta: { date: string; node: string; cpus: string };
-  rows: { series: string; program: string; size: number; unit: string; status: string; build_ms?: number; specialize_ms?: number; optimize_ms?: number; peak_rss_mb?: number; raw_bytes?: number; output_bytes?: number; outputs_match?: boolean }[];
+  rows: {
+    series: string;
+    program: string;
+    size: number;
+    unit: string;
+    status: string;
+    build_ms?: number;
+    specialize_ms?: number;
+    optimize_ms?: number;
+    peak_rss_mb?: number;
+    raw_bytes?: number;
+    output_bytes?: number;
+    outputs_match?: boolean;
+  }[];
   scaling: { series: string; build_per_10x: number | null; within_target: boolean | null }[];
 }
 
@@ -39,13 +62,18 @@ export function sumFigure(j: BenchJson): string {
   const program = j.rows[0]?.program ?? "sum-to-100M";
   const row = (variant: string, engine: string, tier: RegExp) => find(j.rows, program, variant, engine, tier);
   const lines = ["| variant | engine | tier | median ms (min–max) | |", "|---|---|---|---:|---|"];
-  for (const [engine, tier, label] of [["v8", /^warm/, "warm"], ["v8", /^cold/, "cold (first call)"], ["jco", /^warm/, "warm"]] as const) {
+  for (const [engine, tier, label] of [
+    ["v8", /^warm/, "warm"],
+    ["v8", /^cold/, "cold (first call)"],
+    ["jco", /^warm/, "warm"],
+  ] as const) {
     const interp = row("interpreted", engine, tier);
     const wevaled = row("wevaled", engine, tier);
     const limit = row("limit", engine, tier);
     const js = row("js", engine, tier);
     if (!interp || !wevaled) continue;
-    const cell = (r: Row, bold = false) => `${bold ? "**" : ""}${fmt(r.median_ms)}${bold ? "**" : ""} (${fmt(r.min_ms)}–${fmt(r.max_ms)})`;
+    const cell = (r: Row, bold = false) =>
+      `${bold ? "**" : ""}${fmt(r.median_ms)}${bold ? "**" : ""} (${fmt(r.min_ms)}–${fmt(r.max_ms)})`;
     const speed = `${times(interp.median_ms / wevaled.median_ms)} faster than interpreted${limit ? `; ${(wevaled.median_ms / limit.median_ms).toFixed(2)}× the hand-written loop${label === "warm" ? "" : "'s first call"}` : ""}`;
     const eng = engine === "jco" ? "jco (WASI component)" : engine;
     lines.push(`| interpreted | ${eng} | ${label} | ${cell(interp)} | the interpreter |`);
@@ -56,7 +84,9 @@ export function sumFigure(j: BenchJson): string {
   const warm = j.rows.filter((r) => /^warm/.test(r.tier));
   const cold = j.rows.filter((r) => /^cold/.test(r.tier));
   const worst = (rs: Row[]) => Math.max(0, ...rs.map(spread)).toFixed(0);
-  const build = (j.meta as { programs?: Record<string, { specialize_ms: number; optimize_ms: number }> }).programs?.[program];
+  const build = (j.meta as { programs?: Record<string, { specialize_ms: number; optimize_ms: number }> }).programs?.[
+    program
+  ];
   lines.push(
     "",
     `${machine(j.meta)}; ${j.meta.runs} warm runs per row after warm-up calls, interleaved across variants, and ${j.meta.coldRuns} cold runs (each a fresh process${j.meta.interleaved === "warm and cold" ? ", interleaved too" : ""}). Spread (max−min)/median: up to ${worst(warm)}% warm, ${worst(cold)}% cold.${build ? ` Specializing took ${fmt(build.specialize_ms)} ms (+ ${fmt(build.optimize_ms)} ms of binaryen).` : ""} From \`docs/bench-sum-100M.json\`.`,
@@ -67,8 +97,17 @@ export function sumFigure(j: BenchJson): string {
 /** Fern's programs: interpreted vs wevaled (warm and first call), and each peer language when the run had them. */
 export function fernFigure(j: BenchJson): string {
   const programs = [...new Set(j.rows.map((r) => r.program))];
-  const peers = ["untrained", "js", "quickjs", "lua-wasm", "lua", "luajit"].filter((p) => j.rows.some((r) => r.variant === p));
-  const peerLabel: Record<string, string> = { untrained: "wevaled without --train", js: "JS on V8 (JIT)", quickjs: "QuickJS in Wasm", "lua-wasm": "Lua 5.4 in Wasm", lua: "lua5.4 native", luajit: "LuaJIT native" };
+  const peers = ["untrained", "js", "quickjs", "lua-wasm", "lua", "luajit"].filter((p) =>
+    j.rows.some((r) => r.variant === p),
+  );
+  const peerLabel: Record<string, string> = {
+    untrained: "wevaled without --train",
+    js: "JS on V8 (JIT)",
+    quickjs: "QuickJS in Wasm",
+    "lua-wasm": "Lua 5.4 in Wasm",
+    lua: "lua5.4 native",
+    luajit: "LuaJIT native",
+  };
   const lines = [
     `| program | interpreted | **wevaled** | speedup warm | speedup first call |${peers.map((p) => ` ${peerLabel[p]} |`).join("")}`,
     `|---|---:|---:|---:|---:|${peers.map(() => "---:|").join("")}`,
@@ -83,13 +122,21 @@ export function fernFigure(j: BenchJson): string {
       const r = j.rows.find((x) => x.program === p && x.variant === v && !/^cold/.test(x.tier));
       return r ? ` ${fmt(r.median_ms)} (${times(r.median_ms / ww.median_ms)}) |` : " – |";
     });
-    lines.push(`| ${p} | ${fmt(iw.median_ms)} | **${fmt(ww.median_ms)}** | ${times(iw.median_ms / ww.median_ms)} | ${ic && wc ? times(ic.median_ms / wc.median_ms) : "–"} |${peerCells.join("")}`);
+    lines.push(
+      `| ${p} | ${fmt(iw.median_ms)} | **${fmt(ww.median_ms)}** | ${times(iw.median_ms / ww.median_ms)} | ${ic && wc ? times(ic.median_ms / wc.median_ms) : "–"} |${peerCells.join("")}`,
+    );
   }
   const geo = (j.geomeans ?? []).filter((g) => g.engine === "v8" && g.programs > 1);
   const warmGeo = geo.find((g) => g.tier.startsWith("warm"));
   const coldGeo = geo.find((g) => g.tier.startsWith("cold"));
-  lines.push("", `Medians in ms, V8${peers.length ? "; a peer's cell is its median and, in parentheses, its time over wevaled Fern's (above 1×: Fern is faster)" : ""}.`);
-  if (warmGeo) lines.push(`Geomean over ${warmGeo.programs} programs: wevaled is **${times(warmGeo.speedup)}** faster than interpreted warm${coldGeo ? `, ${times(coldGeo.speedup)} on the first call` : ""}.`);
+  lines.push(
+    "",
+    `Medians in ms, V8${peers.length ? "; a peer's cell is its median and, in parentheses, its time over wevaled Fern's (above 1×: Fern is faster)" : ""}.`,
+  );
+  if (warmGeo)
+    lines.push(
+      `Geomean over ${warmGeo.programs} programs: wevaled is **${times(warmGeo.speedup)}** faster than interpreted warm${coldGeo ? `, ${times(coldGeo.speedup)} on the first call` : ""}.`,
+    );
   // Fern's own interpreter (what runs when a request aborts, and what a template user starts from) against Lua's.
   const interpOverLua = programs.flatMap((p) => {
     const i = find(j.rows, p, "interpreted", "v8", /^warm/);
@@ -98,28 +145,51 @@ export function fernFigure(j: BenchJson): string {
   });
   if (interpOverLua.length > 1) {
     const g = Math.exp(interpOverLua.reduce((a, x) => a + Math.log(x), 0) / interpOverLua.length);
-    lines.push(`Fern's interpreter (unspecialized) against Lua 5.4 in Wasm: ${g >= 1 ? `${times(g)} faster` : `${times(1 / g)} slower`} (geomean over ${interpOverLua.length} programs; faster on ${interpOverLua.filter((x) => x > 1).length}).`);
+    lines.push(
+      `Fern's interpreter (unspecialized) against Lua 5.4 in Wasm: ${g >= 1 ? `${times(g)} faster` : `${times(1 / g)} slower`} (geomean over ${interpOverLua.length} programs; faster on ${interpOverLua.filter((x) => x > 1).length}).`,
+    );
   }
-  for (const g of j.peer_geomeans ?? []) lines.push(`Against ${peerLabel[g.peer] ?? g.peer}: wevaled Fern is ${g.peer_over_wevaled >= 1 ? `${times(g.peer_over_wevaled)} faster` : `${times(1 / g.peer_over_wevaled)} slower`} (geomean over ${g.programs} programs).`);
-  lines.push(`${machine(j.meta)}; ${j.meta.runs} warm runs per row, interleaved across variants${j.meta.command ? `; \`npx ${j.meta.command}\`` : ""}. From \`docs/bench-fern.json\`.`);
+  for (const g of j.peer_geomeans ?? [])
+    lines.push(
+      `Against ${peerLabel[g.peer] ?? g.peer}: wevaled Fern is ${g.peer_over_wevaled >= 1 ? `${times(g.peer_over_wevaled)} faster` : `${times(1 / g.peer_over_wevaled)} slower`} (geomean over ${g.programs} programs).`,
+    );
+  lines.push(
+    `${machine(j.meta)}; ${j.meta.runs} warm runs per row, interleaved across variants${j.meta.command ? `; \`npx ${j.meta.command}\`` : ""}. From \`docs/bench-fern.json\`.`,
+  );
   return lines.join("\n");
 }
 
 /** The compile benchmark: per program, build time and its parts, memory and sizes; the scaling per 10×. */
 export function compileFigure(j: CompileJson): string {
-  const s = (ms?: number) => (ms === undefined ? "–" : ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(ms >= 1000 ? 1 : 2)} s`);
-  const kb = (b?: number) => (b === undefined ? "–" : b >= 1_000_000 ? `${(b / 1_000_000).toFixed(2)} MB` : `${(b / 1000).toFixed(b >= 100_000 ? 0 : 1)} KB`);
+  const s = (ms?: number) =>
+    ms === undefined
+      ? "–"
+      : ms >= 10_000
+        ? `${(ms / 1000).toFixed(0)} s`
+        : `${(ms / 1000).toFixed(ms >= 1000 ? 1 : 2)} s`;
+  const kb = (b?: number) =>
+    b === undefined
+      ? "–"
+      : b >= 1_000_000
+        ? `${(b / 1_000_000).toFixed(2)} MB`
+        : `${(b / 1000).toFixed(b >= 100_000 ? 0 : 1)} KB`;
   const what: Record<string, (n: number) => string> = {
     toy: (n) => `toy, ${n.toLocaleString("en-US")} instructions`,
     "fern-one-function": (n) => `Fern, one function of ${n.toLocaleString("en-US")} statements`,
     "fern-many-functions": (n) => `Fern, ${n.toLocaleString("en-US")} functions`,
     brainfuck: (n) => `Brainfuck, ${(n / 1000).toLocaleString("en-US")} KB`,
   };
-  const lines = ["| program | build (snapshot + specialize + binaryen) | specialize | binaryen | peak memory | before binaryen → final |", "|---|---:|---:|---:|---:|---:|"];
+  const lines = [
+    "| program | build (snapshot + specialize + binaryen) | specialize | binaryen | peak memory | before binaryen → final |",
+    "|---|---:|---:|---:|---:|---:|",
+  ];
   for (const r of j.rows) {
     const label = (what[r.series] ?? ((n: number) => `${r.series} ${n}`))(r.size);
     if (r.status !== "ok") lines.push(`| ${label} | ${r.status} | | | | |`);
-    else lines.push(`| ${label} | ${s(r.build_ms)} | ${s(r.specialize_ms)} | ${s(r.optimize_ms)} | ${r.peak_rss_mb?.toLocaleString("en-US", { maximumFractionDigits: 0 })} MB | ${kb(r.raw_bytes)} → ${kb(r.output_bytes)} |`);
+    else
+      lines.push(
+        `| ${label} | ${s(r.build_ms)} | ${s(r.specialize_ms)} | ${s(r.optimize_ms)} | ${r.peak_rss_mb?.toLocaleString("en-US", { maximumFractionDigits: 0 })} MB | ${kb(r.raw_bytes)} → ${kb(r.output_bytes)} |`,
+      );
   }
   const per10 = j.scaling.map((x) => x.build_per_10x).filter((x): x is number => x !== null);
   const mismatches = j.rows.filter((r) => r.outputs_match === false).length;
@@ -138,7 +208,18 @@ export const FIGURES: Record<string, { file: string; render: (json: never) => st
 };
 
 /** The Lua table (bench/lua.ts's report) from `futamura bench --interp lua --peers --json docs/bench-lua.json`. */
-export function luaFigure(j: { meta: { date: string; node: string; v8: string; load1?: number; command: string; programs: LuaBenchProgram[]; notes: string[] }; rows: Row[] }): string {
+export function luaFigure(j: {
+  meta: {
+    date: string;
+    node: string;
+    v8: string;
+    load1?: number;
+    command: string;
+    programs: LuaBenchProgram[];
+    notes: string[];
+  };
+  rows: Row[];
+}): string {
   return `${luaReport({ rows: j.rows, programs: j.meta.programs, notes: j.meta.notes })}\nNode ${j.meta.node} (V8 ${j.meta.v8}), run of ${j.meta.date.slice(0, 10)} on a shared 2-core VM${j.meta.load1 === undefined ? " under load" : `, load average ${j.meta.load1} at its start`}; \`${j.meta.command}\`. From \`docs/bench-lua.json\`.`;
 }
 

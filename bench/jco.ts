@@ -24,7 +24,9 @@ const JCO = (() => {
 
 /** Why jco rows cannot run, or undefined when they can. */
 export function jcoAvailability(): string | undefined {
-  return existsSync(JCO) ? undefined : "the optional package @bytecodealliance/jco is not installed (npm install @bytecodealliance/jco @bytecodealliance/preview2-shim)";
+  return existsSync(JCO)
+    ? undefined
+    : "the optional package @bytecodealliance/jco is not installed (npm install @bytecodealliance/jco @bytecodealliance/preview2-shim)";
 }
 
 function jco(args: string[]): void {
@@ -50,14 +52,32 @@ export async function jcoRows(
     jco(["transpile", join(dir, "component.wasm"), "-o", join(dir, "js"), "--name", "component", "--quiet"]);
     ctx.progress.step(`jco run ${variant}`);
     const child = join(ROOT, "dist", "bench", "jco-child.js");
-    const r = spawnSync(process.execPath, [child, join(dir, "js", "component.js"), String(ctx.warmups), String(ctx.runs)], { encoding: "utf8", maxBuffer: 1 << 26, timeout: 300_000 });
+    const r = spawnSync(
+      process.execPath,
+      [child, join(dir, "js", "component.js"), String(ctx.warmups), String(ctx.runs)],
+      { encoding: "utf8", maxBuffer: 1 << 26, timeout: 300_000 },
+    );
     if (r.status !== 0) throw new InternalError(`jco ${variant} run failed: ${r.stderr}`);
     const calls = 1 + ctx.warmups + ctx.runs;
-    if (r.stdout !== expectedStdout.repeat(calls)) throw new InternalError(`jco ${variant}: output ${JSON.stringify(r.stdout.slice(0, 200))} differs from V8's ${JSON.stringify(expectedStdout)} x${calls}`);
+    if (r.stdout !== expectedStdout.repeat(calls))
+      throw new InternalError(
+        `jco ${variant}: output ${JSON.stringify(r.stdout.slice(0, 200))} differs from V8's ${JSON.stringify(expectedStdout)} x${calls}`,
+      );
     const timing = JSON.parse(r.stderr.trim().split("\n").pop()!) as { cold_ms: number; warm_ms: number[] };
     const result = bp.expected;
-    rows.push(summarize({ program: bp.name, variant, engine: "jco", tier: "cold (first call)", runs_ms: [timing.cold_ms], result }));
-    rows.push(summarize({ program: bp.name, variant, engine: "jco", tier: "warm (TurboFan)", runs_ms: timing.warm_ms, result }));
+    rows.push(
+      summarize({
+        program: bp.name,
+        variant,
+        engine: "jco",
+        tier: "cold (first call)",
+        runs_ms: [timing.cold_ms],
+        result,
+      }),
+    );
+    rows.push(
+      summarize({ program: bp.name, variant, engine: "jco", tier: "warm (TurboFan)", runs_ms: timing.warm_ms, result }),
+    );
   }
   return rows;
 }

@@ -46,7 +46,10 @@ async function runOnce(module: WebAssembly.Module): Promise<{ ms: number; out: s
   const chunks: Uint8Array[] = [];
   const wasi = new WasiShim({ args: ["lua"], stdout: (b) => chunks.push(b), stderr: (b) => chunks.push(b) });
   const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
-  const instance = await WebAssembly.instantiate(module, { ...host.imports, wasi_snapshot_preview1: wasi.wasiImport } as WebAssembly.Imports);
+  const instance = await WebAssembly.instantiate(module, {
+    ...host.imports,
+    wasi_snapshot_preview1: wasi.wasiImport,
+  } as WebAssembly.Imports);
   host.bind(instance);
   const t = performance.now();
   const code = wasi.start(instance);
@@ -54,7 +57,13 @@ async function runOnce(module: WebAssembly.Module): Promise<{ ms: number; out: s
   return { ms, out: new TextDecoder().decode(Buffer.concat(chunks)), code };
 }
 
-type Variant = { name: Row["variant"]; engine: Row["engine"]; module?: WebAssembly.Module; warm?: () => Promise<() => string>; run?: () => string };
+type Variant = {
+  name: Row["variant"];
+  engine: Row["engine"];
+  module?: WebAssembly.Module;
+  warm?: () => Promise<() => string>;
+  run?: () => string;
+};
 
 export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult> {
   const runs = opts.runs ?? 5;
@@ -66,7 +75,10 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
   const programs: LuaBenchProgram[] = [];
   const notes: string[] = [];
   const natives = opts.peers ? nativeLuas() : [];
-  if (opts.peers) notes.push(`peers: lua-wasm = Lua 5.4 in Wasm (wasmoon), warm, in process; ${natives.map((n) => `${n.name} = ${n.version} (os.clock around each run)`).join("; ") || "no native lua5.4/luajit on PATH"}`);
+  if (opts.peers)
+    notes.push(
+      `peers: lua-wasm = Lua 5.4 in Wasm (wasmoon), warm, in process; ${natives.map((n) => `${n.name} = ${n.version} (os.clock around each run)`).join("; ") || "no native lua5.4/luajit on PATH"}`,
+    );
   for (const file of opts.programs) {
     const name = basename(file, ".lua");
     const program = await loadProgram(manifest, file);
@@ -76,20 +88,31 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
     const requests = built.specialize?.requests ?? [];
     const aborted = requests.filter((r) => r.aborted).map((r) => `request ${r.userId}: ${r.aborted}`);
     programs.push({ program: name, buildMs: Math.round(buildMs), aborted, requests: requests.length });
-    const stockSnap = await snapshot(stock, { imports: new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports, wasi: { stdin: program.bytes } });
+    const stockSnap = await snapshot(stock, {
+      imports: new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports,
+      wasi: { stdin: program.bytes },
+    });
     const variants: Variant[] = [
       { name: "interpreted", engine: "v8", module: await WebAssembly.compile(built.snapshot as BufferSource) },
       { name: "wevaled", engine: "v8", module: await WebAssembly.compile(built.wasm as BufferSource) },
       { name: "stock", engine: "v8", module: await WebAssembly.compile(stockSnap.wasm as BufferSource) },
     ];
-    if (opts.peers) variants.push({ name: "lua-wasm", engine: "v8", warm: () => luaWasmPeer(readFileSync(file, "utf8"), file).warm() });
+    if (opts.peers)
+      variants.push({
+        name: "lua-wasm",
+        engine: "v8",
+        warm: () => luaWasmPeer(readFileSync(file, "utf8"), file).warm(),
+      });
     const samples = new Map<string, number[]>();
     const first = new Map<string, number>();
     let expected: string | undefined;
     // The peers' harness (bench/peers.ts) prints print's arguments joined by spaces, Lua's print by tabs.
     const check = (v: string, out: string) => {
       expected ??= out;
-      if (v === "lua-wasm" ? out !== expected.replaceAll("\t", " ") : out !== expected) throw new UserError(`${file}: ${v} printed ${JSON.stringify(out.slice(0, 200))}, interpreted printed ${JSON.stringify(expected.slice(0, 200))}`);
+      if (v === "lua-wasm" ? out !== expected.replaceAll("\t", " ") : out !== expected)
+        throw new UserError(
+          `${file}: ${v} printed ${JSON.stringify(out.slice(0, 200))}, interpreted printed ${JSON.stringify(expected.slice(0, 200))}`,
+        );
     };
     for (const v of variants) {
       if (v.warm) v.run = await v.warm();
@@ -108,8 +131,29 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
         if (i >= warmups) samples.set(v.name, [...(samples.get(v.name) ?? []), r.ms]);
       }
     }
-    for (const v of variants) rows.push(summarize({ program: name, variant: v.name, engine: v.engine, tier: "warm", runs_ms: samples.get(v.name)!, result: "" }));
-    for (const v of variants) if (first.has(v.name)) rows.push(summarize({ program: name, variant: v.name, engine: v.engine, tier: "first call", runs_ms: [first.get(v.name)!], result: "" }));
+    for (const v of variants)
+      rows.push(
+        summarize({
+          program: name,
+          variant: v.name,
+          engine: v.engine,
+          tier: "warm",
+          runs_ms: samples.get(v.name)!,
+          result: "",
+        }),
+      );
+    for (const v of variants)
+      if (first.has(v.name))
+        rows.push(
+          summarize({
+            program: name,
+            variant: v.name,
+            engine: v.engine,
+            tier: "first call",
+            runs_ms: [first.get(v.name)!],
+            result: "",
+          }),
+        );
     for (const n of natives) {
       // A native peer that cannot run the program (luajit is Lua 5.1: no integers, no table.pack) or prints
       // something else is left out of this program's row, with a note saying why.
@@ -121,10 +165,14 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
         continue;
       }
       if (r.output !== expected!.replaceAll("\t", " ")) {
-        notes.push(`${name}: ${n.name} left out: it printed ${JSON.stringify(r.output.slice(0, 60))}, not ${JSON.stringify(expected!.slice(0, 60))}`);
+        notes.push(
+          `${name}: ${n.name} left out: it printed ${JSON.stringify(r.output.slice(0, 60))}, not ${JSON.stringify(expected!.slice(0, 60))}`,
+        );
         continue;
       }
-      rows.push(summarize({ program: name, variant: n.name, engine: "native", tier: "warm", runs_ms: r.runs_ms, result: "" }));
+      rows.push(
+        summarize({ program: name, variant: n.name, engine: "native", tier: "warm", runs_ms: r.runs_ms, result: "" }),
+      );
     }
   }
   return { rows, programs, notes };
@@ -134,21 +182,46 @@ const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 
 
 /** The table: per program, each variant's warm median and its ratio to wevaled; first-call speedups; geomeans. */
 export function luaReport(r: LuaBenchResult): string {
-  const warm = (p: string, v: string, tier = "warm") => r.rows.find((x) => x.program === p && x.variant === v && x.tier === tier)?.median_ms;
+  const warm = (p: string, v: string, tier = "warm") =>
+    r.rows.find((x) => x.program === p && x.variant === v && x.tier === tier)?.median_ms;
   const names = r.programs.map((p) => p.program);
-  const peers = [...new Set(r.rows.filter((x) => !["interpreted", "wevaled", "stock"].includes(x.variant)).map((x) => x.variant))];
-  const lines = [`| program | interpreted | **wevaled** | stock | speedup warm | over stock | speedup first call | build s |${peers.map((p) => ` ${p} |`).join("")}`, `|---|---:|---:|---:|---:|---:|---:|---:|${peers.map(() => "---:|").join("")}`];
-  const sp: number[] = [], st: number[] = [], fc: number[] = [];
+  const peers = [
+    ...new Set(r.rows.filter((x) => !["interpreted", "wevaled", "stock"].includes(x.variant)).map((x) => x.variant)),
+  ];
+  const lines = [
+    `| program | interpreted | **wevaled** | stock | speedup warm | over stock | speedup first call | build s |${peers.map((p) => ` ${p} |`).join("")}`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|${peers.map(() => "---:|").join("")}`,
+  ];
+  const sp: number[] = [],
+    st: number[] = [],
+    fc: number[] = [];
   for (const p of r.programs) {
-    const i = warm(p.program, "interpreted")!, w = warm(p.program, "wevaled")!, s = warm(p.program, "stock")!;
-    const fi = warm(p.program, "interpreted", "first call")!, fw = warm(p.program, "wevaled", "first call")!;
-    sp.push(i / w), st.push(s / w), fc.push(fi / fw);
-    const peerCells = peers.map((v) => { const m = warm(p.program, v); return m === undefined ? " – |" : ` ${m.toFixed(1)} (${(m / w).toFixed(2)}×) |`; }).join("");
-    lines.push(`| ${p.program} | ${i.toFixed(1)} | **${w.toFixed(1)}** | ${s.toFixed(1)} | ${(i / w).toFixed(2)}× | ${(s / w).toFixed(2)}× | ${(fi / fw).toFixed(2)}× | ${(p.buildMs / 1000).toFixed(1)} |${peerCells}`);
+    const i = warm(p.program, "interpreted")!,
+      w = warm(p.program, "wevaled")!,
+      s = warm(p.program, "stock")!;
+    const fi = warm(p.program, "interpreted", "first call")!,
+      fw = warm(p.program, "wevaled", "first call")!;
+    (sp.push(i / w), st.push(s / w), fc.push(fi / fw));
+    const peerCells = peers
+      .map((v) => {
+        const m = warm(p.program, v);
+        return m === undefined ? " – |" : ` ${m.toFixed(1)} (${(m / w).toFixed(2)}×) |`;
+      })
+      .join("");
+    lines.push(
+      `| ${p.program} | ${i.toFixed(1)} | **${w.toFixed(1)}** | ${s.toFixed(1)} | ${(i / w).toFixed(2)}× | ${(s / w).toFixed(2)}× | ${(fi / fw).toFixed(2)}× | ${(p.buildMs / 1000).toFixed(1)} |${peerCells}`,
+    );
   }
-  lines.push("", `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. Medians in ms (the run, V8); a peer's cell is its median and its time over wevaled's.`);
+  lines.push(
+    "",
+    `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. Medians in ms (the run, V8); a peer's cell is its median and its time over wevaled's.`,
+  );
   const aborted = r.programs.flatMap((p) => p.aborted.map((a) => `${p.program}: ${a}`));
-  lines.push(aborted.length ? `Not specialized (ran interpreted): ${aborted.join("; ")}` : `Every request specialized (${r.programs.reduce((n, p) => n + p.requests, 0)} requests).`);
+  lines.push(
+    aborted.length
+      ? `Not specialized (ran interpreted): ${aborted.join("; ")}`
+      : `Every request specialized (${r.programs.reduce((n, p) => n + p.requests, 0)} requests).`,
+  );
   for (const n of compactNotes(r.notes)) lines.push(`note: ${n}`);
   return lines.join("\n");
 }
@@ -166,6 +239,7 @@ function compactNotes(notes: string[]): string[] {
       left.set(m[2], entry);
     }
   }
-  for (const [peer, e] of left) out.push(`${peer} left out of ${e.programs.length} program(s) (${e.programs.join(", ")}); e.g. ${e.reason}`);
+  for (const [peer, e] of left)
+    out.push(`${peer} left out of ${e.programs.length} program(s) (${e.programs.join(", ")}); e.g. ${e.reason}`);
   return out;
 }

@@ -13,7 +13,15 @@ import { projectRoot, ROOT } from "../util/root.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
-import { inProcessPeers, missingPeerNotes, nativeLuas, peerNote, peerSources, programsWithPeers, runNativeLua } from "./peers.ts";
+import {
+  inProcessPeers,
+  missingPeerNotes,
+  nativeLuas,
+  peerNote,
+  peerSources,
+  programsWithPeers,
+  runNativeLua,
+} from "./peers.ts";
 import { fileProgram, sumJs, sumProgram, type BenchProgram } from "./programs.ts";
 import { Progress } from "./progress.ts";
 import { writeReports, type BenchMeta } from "./report.ts";
@@ -97,31 +105,71 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
   distinctNames(programs);
   mkdirSync(join(outDir, "modules"), { recursive: true });
   // This run's modules only: files an earlier run left (other programs, other names) would be mixed with them.
-  for (const f of readdirSync(join(outDir, "modules"))) if (/\.(wasm|program)$/.test(f)) rmSync(join(outDir, "modules", f));
+  for (const f of readdirSync(join(outDir, "modules")))
+    if (/\.(wasm|program)$/.test(f)) rmSync(join(outDir, "modules", f));
   const rows: Row[] = [];
-  const meta: BenchMeta = { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, cpus: (await import("node:os")).cpus()[0]?.model ?? "?", quick, runs, coldRuns, interleaved: "warm and cold", command: opts.command, programs: {}, notes: [] };
+  const meta: BenchMeta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    cpus: (await import("node:os")).cpus()[0]?.model ?? "?",
+    quick,
+    runs,
+    coldRuns,
+    interleaved: "warm and cold",
+    command: opts.command,
+    programs: {},
+    notes: [],
+  };
   if (opts.peers) meta.notes.push(peerNote(natives), ...missingPeerNotes());
-  if (opts.train !== undefined) meta.notes.push(`wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time); "untrained" is the same program built without training`);
+  if (opts.train !== undefined)
+    meta.notes.push(
+      `wevaled modules built with training (--train-fuel ${opts.train}): the program ran once on the generic interpreter at build time, and the specialized code assumes what it saw there (profile-guided speculation, checked at run time); "untrained" is the same program built without training`,
+    );
 
   for (const bp of programs) {
     const peers = opts.peers && bp.path?.endsWith(".fern") ? inProcessPeers(bp.path) : [];
-    if (opts.peers && bp.path && !peers.length) meta.notes.push(`${bp.name}: no peer programs beside it (${join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ""))}.js or .lua)`);
+    if (opts.peers && bp.path && !peers.length)
+      meta.notes.push(
+        `${bp.name}: no peer programs beside it (${join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ""))}.js or .lua)`,
+      );
     const variantCount = bp.sumN !== undefined ? 4 : 2;
     const jcoOk = jcoHandles(bp);
-    const progress = new Progress(bp.name, 1 + variantCount * (coldRuns + warmups + runs) + (peers.length + (opts.train !== undefined ? 1 : 0)) * (warmups + runs) + (engines.includes("jco") && jcoOk ? 4 : 0));
+    const progress = new Progress(
+      bp.name,
+      1 +
+        variantCount * (coldRuns + warmups + runs) +
+        (peers.length + (opts.train !== undefined ? 1 : 0)) * (warmups + runs) +
+        (engines.includes("jco") && jcoOk ? 4 : 0),
+    );
     try {
       progress.step("building (snapshot + specialize)");
       const interp = bp.interp.wasm;
-      const built = await buildProgram(interp, bp.program, { cache: false, train: opts.train, interpreterName: bp.interp.name, strict: opts.strict, label: bp.name });
+      const built = await buildProgram(interp, bp.program, {
+        cache: false,
+        train: opts.train,
+        interpreterName: bp.interp.name,
+        strict: opts.strict,
+        label: bp.name,
+      });
       // With --train, the same program built without training too, so the run shows what training buys.
-      const untrained = opts.train !== undefined ? await buildProgram(interp, bp.program, { cache: false, strict: opts.strict, label: bp.name }) : undefined;
+      const untrained =
+        opts.train !== undefined
+          ? await buildProgram(interp, bp.program, { cache: false, strict: opts.strict, label: bp.name })
+          : undefined;
       // A partially interpreted module is said at once, and its rows carry the mark (the table and JSON show it).
-      for (const a of [...built.aborted, ...(untrained?.aborted ?? [])]) process.stderr.write(`${abortLine(bp.name, a)}\n`);
+      for (const a of [...built.aborted, ...(untrained?.aborted ?? [])])
+        process.stderr.write(`${abortLine(bp.name, a)}\n`);
       const partial = new Set([built.aborted.length ? "wevaled" : "", untrained?.aborted.length ? "untrained" : ""]);
       const firstRow = rows.length;
       const spec = built.specialize!;
       const stem = bp.name.replace(/[^\w.-]+/g, "_");
-      const files = { interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`), wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`), limit: join(outDir, "modules", "limit.wasm"), program: join(outDir, "modules", `${stem}.program`) };
+      const files = {
+        interpreted: join(outDir, "modules", `${stem}.interpreted.wasm`),
+        wevaled: join(outDir, "modules", `${stem}.wevaled.wasm`),
+        limit: join(outDir, "modules", "limit.wasm"),
+        program: join(outDir, "modules", `${stem}.program`),
+      };
       writeFileSync(files.program, bp.program.bytes);
       writeFileSync(files.interpreted, built.snapshot);
       writeFileSync(files.wevaled, built.wasm);
@@ -145,7 +193,14 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       const interpWarm = (bytes: Uint8Array) => async () => {
         let out = new BufferedOutput();
         let inp = bytesInput(input);
-        const inst = await instantiate(bytes, new InterpreterHost(bp.program.bytes, { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) }, { host: bp.program.host, input: { read: (max) => inp.read(max) } }));
+        const inst = await instantiate(
+          bytes,
+          new InterpreterHost(
+            bp.program.bytes,
+            { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) },
+            { host: bp.program.host, input: { read: (max) => inp.read(max) } },
+          ),
+        );
         const run = inst.exports.run as () => bigint | number | undefined;
         return () => {
           out = new BufferedOutput();
@@ -157,8 +212,16 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
       // Cold runs load the program in the child through its manifest's loader (for its host additions and input).
       const source = bp.sumN === undefined ? { manifest: bp.interp.manifest.file, source: bp.program.file } : {};
       const variants: Variant[] = [
-        { name: "interpreted", cold: { kind: "interp", file: files.interpreted, program: files.program, stdout: byOutput, ...source }, warm: interpWarm(built.snapshot) },
-        { name: "wevaled", cold: { kind: "interp", file: files.wevaled, program: files.program, stdout: byOutput, ...source }, warm: interpWarm(built.wasm) },
+        {
+          name: "interpreted",
+          cold: { kind: "interp", file: files.interpreted, program: files.program, stdout: byOutput, ...source },
+          warm: interpWarm(built.snapshot),
+        },
+        {
+          name: "wevaled",
+          cold: { kind: "interp", file: files.wevaled, program: files.program, stdout: byOutput, ...source },
+          warm: interpWarm(built.wasm),
+        },
       ];
       if (bp.sumN !== undefined) {
         const n = bp.sumN;
@@ -166,17 +229,26 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
           name: "limit",
           cold: { kind: "limit", file: files.limit, n: String(n) },
           warm: async () => {
-            const sum = (await WebAssembly.instantiate(limit as BufferSource)).instance.exports.sum as (n: bigint) => bigint;
+            const sum = (await WebAssembly.instantiate(limit as BufferSource)).instance.exports.sum as (
+              n: bigint,
+            ) => bigint;
             return () => BigInt.asUintN(64, sum(n)).toString();
           },
         });
-        variants.push({ name: "js", cold: { kind: "js", n: String(n) }, warm: async () => () => String(sumJs(Number(n))) });
+        variants.push({
+          name: "js",
+          cold: { kind: "js", n: String(n) },
+          warm: async () => () => String(sumJs(Number(n))),
+        });
       }
       if (untrained) variants.push({ name: "untrained", warm: interpWarm(untrained.wasm) });
       for (const peer of peers) variants.push({ name: peer.name, warm: peer.warm });
       const expected = bp.expected;
       const check = (v: string, result: string) => {
-        if (result !== expected) throw new InternalError(`${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`);
+        if (result !== expected)
+          throw new InternalError(
+            `${bp.name} ${v}: result ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`,
+          );
       };
 
       // Cold: one fresh process per run, interleaved across variants (run 1 of each, then run 2 of each, …) so a
@@ -190,10 +262,22 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         check(v.name, r.result);
         coldMs[k].push(r.ms);
       }
-      coldVariants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)", runs_ms: coldMs[k], result: expected })));
+      coldVariants.forEach((v, k) =>
+        rows.push(
+          summarize({
+            program: bp.name,
+            variant: v.name,
+            engine: "v8",
+            tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)",
+            runs_ms: coldMs[k],
+            result: expected,
+          }),
+        ),
+      );
       // Warm: one instance per variant, warm-up calls, then runs interleaved across variants.
       const fns = await Promise.all(variants.map((v) => v.warm()));
-      for (let w = 0; w < warmups; w++) fns.forEach((f, k) => (progress.step(`v8 warm-up ${variants[k].name}`), check(variants[k].name, f())));
+      for (let w = 0; w < warmups; w++)
+        fns.forEach((f, k) => (progress.step(`v8 warm-up ${variants[k].name}`), check(variants[k].name, f())));
       const warm: number[][] = variants.map(() => []);
       for (const [i, k] of interleaved(runs, fns.length)) {
         progress.step(`v8 warm ${variants[k].name} ${i + 1}/${runs}`);
@@ -202,9 +286,23 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         warm[k].push(performance.now() - t);
         check(variants[k].name, r);
       }
-      variants.forEach((v, k) => rows.push(summarize({ program: bp.name, variant: v.name, engine: "v8", tier: v.name === "js" ? "warm" : "warm (TurboFan)", runs_ms: warm[k], result: expected })));
+      variants.forEach((v, k) =>
+        rows.push(
+          summarize({
+            program: bp.name,
+            variant: v.name,
+            engine: "v8",
+            tier: v.name === "js" ? "warm" : "warm (TurboFan)",
+            runs_ms: warm[k],
+            result: expected,
+          }),
+        ),
+      );
       peers.forEach((p) => p.dispose());
-      const luaFile = bp.path && peerSources(bp.path).lua !== undefined ? join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ".lua")) : undefined;
+      const luaFile =
+        bp.path && peerSources(bp.path).lua !== undefined
+          ? join(dirname(bp.path), "peers", basename(bp.path).replace(/\.fern$/, ".lua"))
+          : undefined;
       for (const lua of luaFile ? natives : []) {
         progress.step(`${lua.command} (${warmups} warm-ups, ${runs} runs, in its own process)`);
         // luajit is Lua 5.1: a peer written for 5.4 that it cannot run (or prints differently) is said in one line
@@ -212,7 +310,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
         let r: ReturnType<typeof runNativeLua>;
         try {
           r = runNativeLua(lua.command, luaFile!, warmups, runs);
-          if (lua.name === "luajit" && r.output !== expected) throw new InternalError(`it prints ${JSON.stringify(r.output.slice(0, 60))}, expected ${JSON.stringify(expected.slice(0, 60))}`);
+          if (lua.name === "luajit" && r.output !== expected)
+            throw new InternalError(
+              `it prints ${JSON.stringify(r.output.slice(0, 60))}, expected ${JSON.stringify(expected.slice(0, 60))}`,
+            );
         } catch (e) {
           if (lua.name !== "luajit") throw e;
           const note = `${bp.name}: no luajit row: luajit (Lua 5.1) cannot run ${basename(luaFile!)} as Lua 5.4 does (${(e as Error).message.split("\n")[0]})`;
@@ -221,10 +322,22 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
           continue;
         }
         check(lua.name, r.output);
-        rows.push(summarize({ program: bp.name, variant: lua.name, engine: "native", tier: "warm (own process, CPU time)", runs_ms: r.runs_ms, result: expected }));
+        rows.push(
+          summarize({
+            program: bp.name,
+            variant: lua.name,
+            engine: "native",
+            tier: "warm (own process, CPU time)",
+            runs_ms: r.runs_ms,
+            result: expected,
+          }),
+        );
       }
 
-      if (engines.includes("jco") && !jcoOk) meta.notes.push(`${bp.name}: no jco rows (the WASI wrapper knows futamura's write/print_u64 imports only, and no input or runtime errors)`);
+      if (engines.includes("jco") && !jcoOk)
+        meta.notes.push(
+          `${bp.name}: no jco rows (the WASI wrapper knows futamura's write/print_u64 imports only, and no input or runtime errors)`,
+        );
       else if (engines.includes("jco")) {
         const why = jcoAvailability();
         if (why) meta.notes.push(`jco rows skipped: ${why}`);
@@ -232,12 +345,22 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
           // The output every engine must reproduce: the V8 wevaled run's.
           const out = new BufferedOutput();
           await runModule(built.wasm, new Uint8Array(0), out);
-          rows.push(...(await jcoRows(bp, { interpreted: built.snapshot, wevaled: built.wasm }, out.text(), { runs, warmups, progress })));
+          rows.push(
+            ...(await jcoRows(bp, { interpreted: built.snapshot, wevaled: built.wasm }, out.text(), {
+              runs,
+              warmups,
+              progress,
+            })),
+          );
         }
       }
       if (engines.includes("wasmtime")) {
         const found = spawnSync("wasmtime", ["--version"], { encoding: "utf8" });
-        meta.notes.push(found.status === 0 ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet` : "wasmtime: no wasmtime binary on PATH; its rows are absent");
+        meta.notes.push(
+          found.status === 0
+            ? `wasmtime ${found.stdout.trim()} is on PATH but its rows are not implemented yet`
+            : "wasmtime: no wasmtime binary on PATH; its rows are absent",
+        );
       }
       for (const r of rows.slice(firstRow)) if (partial.has(r.variant)) r.partially_interpreted = true;
     } finally {
@@ -251,5 +374,14 @@ export async function runBench(opts: BenchOptions = {}): Promise<{ rows: Row[]; 
 /** The jco wrapper (wasi-command.ts) turns futamura.write/print_u64 into WASI output; nothing else of the ABI. */
 function jcoHandles(bp: BenchProgram): boolean {
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(bp.interp.wasm as BufferSource));
-  return !bp.program.input?.length && imports.every((i) => i.module === "weval" || (i.module === "futamura" && ["program_length", "program_read", "write", "print_u64", "trace"].includes(i.name)) || (i.module === "env" && i.name === "abort"));
+  return (
+    !bp.program.input?.length &&
+    imports.every(
+      (i) =>
+        i.module === "weval" ||
+        (i.module === "futamura" &&
+          ["program_length", "program_read", "write", "print_u64", "trace"].includes(i.name)) ||
+        (i.module === "env" && i.name === "abort"),
+    )
+  );
 }

@@ -31,7 +31,8 @@ export interface InProcessPeer {
 export function peerSources(fernPath: string): { js?: string; lua?: string; dir: string } {
   const dir = join(dirname(fernPath), "peers");
   const name = basename(fernPath).replace(/\.fern$/, "");
-  const read = (ext: string) => (existsSync(join(dir, `${name}.${ext}`)) ? readFileSync(join(dir, `${name}.${ext}`), "utf8") : undefined);
+  const read = (ext: string) =>
+    existsSync(join(dir, `${name}.${ext}`)) ? readFileSync(join(dir, `${name}.${ext}`), "utf8") : undefined;
   return { js: read("js"), lua: read("lua"), dir };
 }
 
@@ -82,7 +83,11 @@ function quickjsPeer(source: string, file: string): InProcessPeer {
       };
       const define = `globalThis.__out = []; globalThis.print = (...a) => { __out.push(a.join(" ")); };\nglobalThis.__main = function () {\n${source}\n};`;
       evaluate(define, (m) => new UserError(`${file}: QuickJS: ${m}`));
-      return () => evaluate(`__out = []; __main(); __out.map((l) => l + "\\n").join("")`, (m) => new InternalError(`${file} in QuickJS: ${m}`));
+      return () =>
+        evaluate(
+          `__out = []; __main(); __out.map((l) => l + "\\n").join("")`,
+          (m) => new InternalError(`${file} in QuickJS: ${m}`),
+        );
     },
     dispose: () => dispose(),
   };
@@ -111,7 +116,11 @@ export function luaWasmPeer(source: string, file: string): InProcessPeer {
     name: "lua-wasm",
     warm: async () => {
       const { LuaFactory } = await import("wasmoon");
-      const lua = await new LuaFactory().createEngine({ injectObjects: false, enableProxy: false, openStandardLibs: true });
+      const lua = await new LuaFactory().createEngine({
+        injectObjects: false,
+        enableProxy: false,
+        openStandardLibs: true,
+      });
       dispose = () => lua.global.close();
       lua.global.set("__src", source);
       try {
@@ -130,7 +139,8 @@ export function inProcessPeers(fernPath: string): InProcessPeer[] {
   const name = basename(fernPath).replace(/\.fern$/, "");
   const peers: InProcessPeer[] = [];
   if (src.js !== undefined) peers.push(jsPeer(src.js, join(src.dir, `${name}.js`)));
-  if (src.js !== undefined && installed("quickjs-emscripten")) peers.push(quickjsPeer(src.js, join(src.dir, `${name}.js`)));
+  if (src.js !== undefined && installed("quickjs-emscripten"))
+    peers.push(quickjsPeer(src.js, join(src.dir, `${name}.js`)));
   if (src.lua !== undefined && installed("wasmoon")) peers.push(luaWasmPeer(src.lua, join(src.dir, `${name}.lua`)));
   return peers;
 }
@@ -157,7 +167,10 @@ export function missingPeerNotes(): string[] {
 /** The native Lua interpreters on PATH, by peer name. */
 export function nativeLuas(): { name: "lua" | "luajit"; command: string; version: string }[] {
   const found: { name: "lua" | "luajit"; command: string; version: string }[] = [];
-  for (const [name, command] of [["lua", "lua5.4"], ["luajit", "luajit"]] as const) {
+  for (const [name, command] of [
+    ["lua", "lua5.4"],
+    ["luajit", "luajit"],
+  ] as const) {
     const r = spawnSync(command, ["-v"], { encoding: "utf8" });
     if (r.status === 0) found.push({ name, command, version: (r.stdout || r.stderr).trim().split("\n")[0] });
   }
@@ -181,14 +194,30 @@ end
 io.write(table.concat(__out), "TIMES ", table.concat(times, " "), "\\n")`;
 
 /** Runs a Lua peer under a native interpreter; returns each run's milliseconds and the program's output. */
-export function runNativeLua(command: string, luaFile: string, warmups: number, runs: number): { runs_ms: number[]; output: string } {
+export function runNativeLua(
+  command: string,
+  luaFile: string,
+  warmups: number,
+  runs: number,
+): { runs_ms: number[]; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "futamura-lua-"));
   try {
     writeFileSync(join(dir, "harness.lua"), NATIVE_HARNESS);
-    const r = spawnSync(command, [join(dir, "harness.lua"), luaFile, String(warmups), String(runs)], { encoding: "utf8", timeout: 600_000 });
-    if (r.status !== 0) throw new InternalError(`${command} ${luaFile} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
+    const r = spawnSync(command, [join(dir, "harness.lua"), luaFile, String(warmups), String(runs)], {
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+    if (r.status !== 0)
+      throw new InternalError(`${command} ${luaFile} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
     const at = r.stdout.lastIndexOf("TIMES ");
-    return { output: r.stdout.slice(0, at), runs_ms: r.stdout.slice(at + 6).trim().split(/\s+/).map(Number) };
+    return {
+      output: r.stdout.slice(0, at),
+      runs_ms: r.stdout
+        .slice(at + 6)
+        .trim()
+        .split(/\s+/)
+        .map(Number),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

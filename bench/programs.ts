@@ -32,16 +32,34 @@ export async function sumProgram(n: bigint): Promise<BenchProgram> {
   const name = n % 1_000_000n === 0n ? `sum-to-${n / 1_000_000n}M` : `sum-to-${n}`;
   const file = `sum-to-${n}.asm`;
   const program: Program = { file, interpreter: "toy", bytes: loadProgramSource(text, file).bytes };
-  return { name, interp: await resolveInterpreter("toy"), program, expected: BigInt.asUintN(64, expected).toString(), byOutput: false, sumN: n };
+  return {
+    name,
+    interp: await resolveInterpreter("toy"),
+    program,
+    expected: BigInt.asUintN(64, expected).toString(),
+    byOutput: false,
+    sumN: n,
+  };
 }
 
 export async function fileProgram(path: string, interpSpec?: string): Promise<BenchProgram> {
   const name = basename(path, extname(path));
   const { interp, program } = await interpreterAndProgram(interpSpec, path);
   const stdout = program.expect?.stdout;
-  if (stdout !== undefined) return { name, interp, program, expected: typeof stdout === "string" ? stdout : new TextDecoder().decode(stdout), byOutput: true, path };
-  if (program.expect?.result !== undefined) return { name, interp, program, expected: program.expect.result, byOutput: false, path };
-  throw new UserError(`${path}: a benchmark program needs an expected output or result to check every run against (its loader found none: e.g. \`; expect-halt:\` for toy, \`// expect:\` lines for Fern, a .out file beside a Brainfuck program)`);
+  if (stdout !== undefined)
+    return {
+      name,
+      interp,
+      program,
+      expected: typeof stdout === "string" ? stdout : new TextDecoder().decode(stdout),
+      byOutput: true,
+      path,
+    };
+  if (program.expect?.result !== undefined)
+    return { name, interp, program, expected: program.expect.result, byOutput: false, path };
+  throw new UserError(
+    `${path}: a benchmark program needs an expected output or result to check every run against (its loader found none: e.g. \`; expect-halt:\` for toy, \`// expect:\` lines for Fern, a .out file beside a Brainfuck program)`,
+  );
 }
 
 /** The JavaScript baseline: the loop as a user would write it (numbers are exact below 2^53). */

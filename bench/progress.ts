@@ -9,7 +9,14 @@ export class Progress {
 
   constructor(label: string, total: number) {
     this.bar = new cliProgress.SingleBar(
-      { format: `bench ${label} [{bar}] {value}/{total} done, ETA {eta_formatted}; now: {step}`, stream: process.stderr, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 5000, hideCursor: true, clearOnComplete: true },
+      {
+        format: `bench ${label} [{bar}] {value}/{total} done, ETA {eta_formatted}; now: {step}`,
+        stream: process.stderr,
+        noTTYOutput: !process.stderr.isTTY,
+        notTTYSchedule: 5000,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     this.bar.start(total, 0, { step: "" });

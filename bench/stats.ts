@@ -7,7 +7,8 @@ export interface Row {
   program: string;
   /** js: the same program in JavaScript on V8's JIT; quickjs, lua-wasm, lua, luajit: peers (bench/peers.ts); stock: a
    *  clang-built interpreter without its annotations (bench/lua.ts). */
-  variant: "interpreted" | "wevaled" | "untrained" | "stock" | "limit" | "js" | "quickjs" | "lua-wasm" | "lua" | "luajit";
+  variant:
+    "interpreted" | "wevaled" | "untrained" | "stock" | "limit" | "js" | "quickjs" | "lua-wasm" | "lua" | "luajit";
   engine: "v8" | "jco" | "wasmtime" | "native";
   tier: string;
   runs_ms: number[];
@@ -23,7 +24,13 @@ export interface Row {
 export function summarize(base: Omit<Row, "min_ms" | "median_ms" | "max_ms">): Row {
   const s = [...base.runs_ms].sort((a, b) => a - b);
   const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { ...base, runs_ms: base.runs_ms.map(round), min_ms: round(s[0]), median_ms: round(median), max_ms: round(s[s.length - 1]) };
+  return {
+    ...base,
+    runs_ms: base.runs_ms.map(round),
+    min_ms: round(s[0]),
+    median_ms: round(median),
+    max_ms: round(s[s.length - 1]),
+  };
 }
 
 export const round = (x: number) => Math.round(x * 100) / 100;

@@ -30,42 +30,78 @@ export async function wasiCommand(toyModule: Uint8Array): Promise<Uint8Array> {
       none,
       i32,
       [i32],
-      mod.block(null, [
-        mod.if(
-          mod.i32.eqz(mod.global.get("wasi.base", i32)),
-          mod.block(null, [
-            mod.local.set(0, mod.memory.grow(mod.i32.const(OWN_PAGES))),
-            mod.if(mod.i32.eq(mod.local.get(0, i32), mod.i32.const(-1)), mod.unreachable()),
-            mod.global.set("wasi.base", mod.i32.shl(mod.local.get(0, i32), mod.i32.const(16))),
-            mod.global.set("wasi.bump", mod.i32.add(mod.global.get("wasi.base", i32), mod.i32.const(65536))),
-          ]),
-        ),
-        mod.global.get("wasi.base", i32),
-      ], i32),
+      mod.block(
+        null,
+        [
+          mod.if(
+            mod.i32.eqz(mod.global.get("wasi.base", i32)),
+            mod.block(null, [
+              mod.local.set(0, mod.memory.grow(mod.i32.const(OWN_PAGES))),
+              mod.if(mod.i32.eq(mod.local.get(0, i32), mod.i32.const(-1)), mod.unreachable()),
+              mod.global.set("wasi.base", mod.i32.shl(mod.local.get(0, i32), mod.i32.const(16))),
+              mod.global.set("wasi.bump", mod.i32.add(mod.global.get("wasi.base", i32), mod.i32.const(65536))),
+            ]),
+          ),
+          mod.global.get("wasi.base", i32),
+        ],
+        i32,
+      ),
     );
     // write(ptr, len): one iovec at region+0, bytes written at region+8.
     const writeOut = (ptr: number, len: number) => [
       mod.local.set(9, mod.call("wasi.region", [], i32)),
       mod.i32.store(0, 4, mod.local.get(9, i32), ptr),
       mod.i32.store(4, 4, mod.local.get(9, i32), len),
-      mod.drop(mod.call(fdWrite, [mod.i32.const(1), mod.local.get(9, i32), mod.i32.const(1), mod.i32.add(mod.local.get(9, i32), mod.i32.const(8))], i32)),
+      mod.drop(
+        mod.call(
+          fdWrite,
+          [
+            mod.i32.const(1),
+            mod.local.get(9, i32),
+            mod.i32.const(1),
+            mod.i32.add(mod.local.get(9, i32), mod.i32.const(8)),
+          ],
+          i32,
+        ),
+      ),
     ];
     const replace = (index: number, body: (params: number[]) => number, vars: number[] = []) => {
       const fn = info.functions[index];
       const name = names.functions[index];
       mod.removeFunction(name);
       const params = fn.type.params.map((t) => b[t]);
-      mod.addFunction(name, params.length ? b.createType(params) : none, fn.type.results.length ? b[fn.type.results[0]] : none, vars, body(params));
+      mod.addFunction(
+        name,
+        params.length ? b.createType(params) : none,
+        fn.type.results.length ? b[fn.type.results[0]] : none,
+        vars,
+        body(params),
+      );
     };
     for (const fn of info.functions) {
       if (!fn.import) continue;
       const { module, name } = fn.import;
       if (module === "weval") {
         const behaviour = stubBehaviour(name);
-        replace(fn.index, (params) => (behaviour === "nothing" ? mod.nop() : behaviour === "identity" ? mod.local.get(0, params[0]) : mod.unreachable()));
+        replace(fn.index, (params) =>
+          behaviour === "nothing"
+            ? mod.nop()
+            : behaviour === "identity"
+              ? mod.local.get(0, params[0])
+              : mod.unreachable(),
+        );
       } else if (module === "futamura" && name === "write") {
         // locals: 0 ptr, 1 len, 2..8 unused, 9 region
-        replace(fn.index, () => mod.block(null, writeOut(mod.local.get(0, i32), mod.local.get(1, i32))), [i32, i32, i32, i32, i32, i32, i32, i32]);
+        replace(fn.index, () => mod.block(null, writeOut(mod.local.get(0, i32), mod.local.get(1, i32))), [
+          i32,
+          i32,
+          i32,
+          i32,
+          i32,
+          i32,
+          i32,
+          i32,
+        ]);
       } else if (module === "futamura" && name === "print_u64") {
         // locals: 0 value (i64), 1 cursor, 2..8 unused, 9 region; digits go backwards from region+64.
         replace(
@@ -77,18 +113,30 @@ export async function wasiCommand(toyModule: Uint8Array): Promise<Uint8Array> {
                 "digits",
                 mod.block(null, [
                   mod.local.set(1, mod.i32.sub(mod.local.get(1, i32), mod.i32.const(1))),
-                  mod.i32.store8(0, 1, mod.local.get(1, i32), mod.i32.add(mod.i32.const(48), mod.i32.wrap(mod.i64.rem_u(mod.local.get(0, i64), mod.i64.const(10n as never))))),
+                  mod.i32.store8(
+                    0,
+                    1,
+                    mod.local.get(1, i32),
+                    mod.i32.add(
+                      mod.i32.const(48),
+                      mod.i32.wrap(mod.i64.rem_u(mod.local.get(0, i64), mod.i64.const(10n as never))),
+                    ),
+                  ),
                   mod.local.set(0, mod.i64.div_u(mod.local.get(0, i64), mod.i64.const(10n as never))),
                   mod.br("digits", mod.i64.ne(mod.local.get(0, i64), mod.i64.const(0n as never))),
                 ]),
               ),
-              ...writeOut(mod.local.get(1, i32), mod.i32.sub(mod.i32.add(mod.call("wasi.region", [], i32), mod.i32.const(64)), mod.local.get(1, i32))),
+              ...writeOut(
+                mod.local.get(1, i32),
+                mod.i32.sub(mod.i32.add(mod.call("wasi.region", [], i32), mod.i32.const(64)), mod.local.get(1, i32)),
+              ),
             ]),
           [i32, i32, i32, i32, i32, i32, i32, i32, i32],
         );
       } else if (module === "futamura" && name === "trace") replace(fn.index, () => mod.nop());
       else if (module === "futamura" || module === "env") replace(fn.index, () => mod.unreachable());
-      else if (module !== "wasi_snapshot_preview1") throw new InternalError(`wasi-command: cannot provide import ${module}.${name}`);
+      else if (module !== "wasi_snapshot_preview1")
+        throw new InternalError(`wasi-command: cannot provide import ${module}.${name}`);
     }
     // cabi_realloc(old, old_size, align, new_size): bump allocation in the wrapper's own pages.
     mod.addFunction(
@@ -96,14 +144,41 @@ export async function wasiCommand(toyModule: Uint8Array): Promise<Uint8Array> {
       b.createType([i32, i32, i32, i32]),
       i32,
       [i32],
-      mod.block(null, [
-        mod.drop(mod.call("wasi.region", [], i32)),
-        mod.local.set(4, mod.i32.and(mod.i32.add(mod.global.get("wasi.bump", i32), mod.i32.sub(mod.local.get(2, i32), mod.i32.const(1))), mod.i32.sub(mod.i32.const(0), mod.local.get(2, i32)))),
-        mod.global.set("wasi.bump", mod.i32.add(mod.local.get(4, i32), mod.local.get(3, i32))),
-        mod.if(mod.i32.gt_u(mod.global.get("wasi.bump", i32), mod.i32.add(mod.global.get("wasi.base", i32), mod.i32.const(OWN_PAGES * 65536))), mod.unreachable()),
-        mod.if(mod.local.get(0, i32), mod.memory.copy(mod.local.get(4, i32), mod.local.get(0, i32), mod.select(mod.i32.lt_u(mod.local.get(1, i32), mod.local.get(3, i32)), mod.local.get(1, i32), mod.local.get(3, i32)))),
-        mod.local.get(4, i32),
-      ], i32),
+      mod.block(
+        null,
+        [
+          mod.drop(mod.call("wasi.region", [], i32)),
+          mod.local.set(
+            4,
+            mod.i32.and(
+              mod.i32.add(mod.global.get("wasi.bump", i32), mod.i32.sub(mod.local.get(2, i32), mod.i32.const(1))),
+              mod.i32.sub(mod.i32.const(0), mod.local.get(2, i32)),
+            ),
+          ),
+          mod.global.set("wasi.bump", mod.i32.add(mod.local.get(4, i32), mod.local.get(3, i32))),
+          mod.if(
+            mod.i32.gt_u(
+              mod.global.get("wasi.bump", i32),
+              mod.i32.add(mod.global.get("wasi.base", i32), mod.i32.const(OWN_PAGES * 65536)),
+            ),
+            mod.unreachable(),
+          ),
+          mod.if(
+            mod.local.get(0, i32),
+            mod.memory.copy(
+              mod.local.get(4, i32),
+              mod.local.get(0, i32),
+              mod.select(
+                mod.i32.lt_u(mod.local.get(1, i32), mod.local.get(3, i32)),
+                mod.local.get(1, i32),
+                mod.local.get(3, i32),
+              ),
+            ),
+          ),
+          mod.local.get(4, i32),
+        ],
+        i32,
+      ),
     );
     mod.addFunctionExport("cabi_realloc", "cabi_realloc");
     const run = info.exports.find((e) => e.name === "run" && e.kind === "func");

@@ -16,7 +16,20 @@ if (process.argv.length === 3 && ["--version", "-V"].includes(process.argv[2])) 
   process.exit(0);
 }
 const entry = join(root, "dist", "cli", "main.js");
-const SOURCE_DIRS = ["abi", "api", "brainfuck", "cli", "bytecode", "interp", "lang", "pipeline", "snapshot", "specializer", "bench", "util"];
+const SOURCE_DIRS = [
+  "abi",
+  "api",
+  "brainfuck",
+  "cli",
+  "bytecode",
+  "interp",
+  "lang",
+  "pipeline",
+  "snapshot",
+  "specializer",
+  "bench",
+  "util",
+];
 
 function newestSource(dir) {
   let newest = 0;
@@ -31,19 +44,30 @@ function newestSource(dir) {
 
 const fromRepository = existsSync(join(root, "tsconfig.build.json"));
 if (!fromRepository && !existsSync(entry)) {
-  process.stderr.write(`futamura: ${entry} is missing: this copy of futamura was packed without its build (run \`npm pack\` from its repository, which builds it)\n`);
+  process.stderr.write(
+    `futamura: ${entry} is missing: this copy of futamura was packed without its build (run \`npm pack\` from its repository, which builds it)\n`,
+  );
   process.exit(1);
 }
 const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-const sources = !fromRepository ? 0 : Math.max(...SOURCE_DIRS.filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))), statSync(join(root, "tsconfig.json")).mtimeMs);
+const sources = !fromRepository
+  ? 0
+  : Math.max(
+      ...SOURCE_DIRS.filter((d) => existsSync(join(root, d))).map((d) => newestSource(join(root, d))),
+      statSync(join(root, "tsconfig.json")).mtimeMs,
+    );
 if (sources > built) {
   const tsc = join(root, "node_modules", ".bin", "tsc");
-  const r = spawnSync(tsc, ["-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const r = spawnSync(tsc, ["-p", join(root, "tsconfig.build.json")], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (!existsSync(entry)) {
     process.stderr.write("futamura: could not compile the TypeScript sources (is `npm install` done?)\n");
     process.exit(1);
   }
-  if (r.status !== 0) process.stderr.write("futamura: warning: the TypeScript sources have type errors (running anyway)\n");
+  if (r.status !== 0)
+    process.stderr.write("futamura: warning: the TypeScript sources have type errors (running anyway)\n");
 }
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2));

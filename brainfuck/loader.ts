@@ -20,7 +20,9 @@ export const TAPE_SIZE = 65536;
 /** How deep brackets may nest: as Fern's MAX_NESTING. The compiled loops nest as deep as the brackets, and binaryen's
  *  recursive passes exhaust the JavaScript stack somewhere past 400 (issue 25). */
 export const MAX_BRACKET_NESTING = 256;
-export const BF_ERRORS: Record<number, string> = { 1: `the tape pointer moved off the tape (cells 0 to ${TAPE_SIZE - 1})` };
+export const BF_ERRORS: Record<number, string> = {
+  1: `the tape pointer moved off the tape (cells 0 to ${TAPE_SIZE - 1})`,
+};
 
 export interface BfInstruction {
   op: number;
@@ -57,7 +59,11 @@ export function parseBrainfuck(source: string, file: string): BfInstruction[] {
     } else if (c === ".") out.push({ op: BF_OPS.out, arg: 0, line, col });
     else if (c === ",") out.push({ op: BF_OPS.in, arg: 0, line, col });
     else if (c === "[") {
-      if (open.length === MAX_BRACKET_NESTING) throw new SourceError({ file, line, col }, `brackets nested too deep (more than ${MAX_BRACKET_NESTING} levels; futamura's limit, as for Fern)`);
+      if (open.length === MAX_BRACKET_NESTING)
+        throw new SourceError(
+          { file, line, col },
+          `brackets nested too deep (more than ${MAX_BRACKET_NESTING} levels; futamura's limit, as for Fern)`,
+        );
       open.push(out.length);
       out.push({ op: BF_OPS.jz, arg: -1, line, col });
     } else if (c === "]") {
@@ -97,7 +103,11 @@ export function encodeBrainfuck(code: BfInstruction[]): Uint8Array {
 }
 
 /** A reference evaluator in TypeScript, for tests: the same semantics as bf.ts (EOF leaves the cell unchanged). */
-export function evaluateBrainfuck(code: BfInstruction[], input: Uint8Array = new Uint8Array(0), maxSteps = 1e9): { output: Uint8Array; error?: { code: number; index: number } } {
+export function evaluateBrainfuck(
+  code: BfInstruction[],
+  input: Uint8Array = new Uint8Array(0),
+  maxSteps = 1e9,
+): { output: Uint8Array; error?: { code: number; index: number } } {
   const tape = new Uint8Array(TAPE_SIZE);
   const output: number[] = [];
   let ptr = 0;
@@ -127,7 +137,10 @@ export function evaluateBrainfuck(code: BfInstruction[], input: Uint8Array = new
 
 /** The host additions for bytecode alone (`futamura run out.wasm`: no source, so the error names the pc). */
 export function host(_bytes: Uint8Array): ProgramHost {
-  return { describeError: (kind, pc) => `runtime error: ${BF_ERRORS[kind] ?? `error ${kind}`} (instruction ${pc / INSN_SIZE}; run the source for its line)` };
+  return {
+    describeError: (kind, pc) =>
+      `runtime error: ${BF_ERRORS[kind] ?? `error ${kind}`} (instruction ${pc / INSN_SIZE}; run the source for its line)`,
+  };
 }
 
 const beside = (file: string, ext: string) => file.replace(/\.(b|bf)$/, "") + ext;
@@ -148,7 +161,9 @@ export function load(file: string, data: Uint8Array): LoadedProgram {
       describeError: (kind, pc) => {
         const at = code[pc / INSN_SIZE];
         const what = BF_ERRORS[kind] ?? `error ${kind}`;
-        return at ? `${file}:${at.line}:${at.col}: runtime error: ${what}` : `${file}: runtime error: ${what} (pc ${pc})`;
+        return at
+          ? `${file}:${at.line}:${at.col}: runtime error: ${what}`
+          : `${file}: runtime error: ${what} (pc ${pc})`;
       },
     },
   };

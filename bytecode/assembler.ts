@@ -68,7 +68,8 @@ export function assemble(source: string, file = "<input>"): Assembled {
     const comment = lexer.comment();
     if (comment !== undefined) {
       const m = /^\s*expect(-halt)?:\s?(.*)$/.exec(comment.text);
-      if (m && m[1]) halt = parseInteger(m[2].trim(), { ...comment.pos, col: comment.pos.col + m[0].length - m[2].length });
+      if (m && m[1])
+        halt = parseInteger(m[2].trim(), { ...comment.pos, col: comment.pos.col + m[0].length - m[2].length });
       else if (m) expectLines.push(m[2]);
     }
     // Labels: `name:` at the start, possibly several.
@@ -95,7 +96,8 @@ export function assemble(source: string, file = "<input>"): Assembled {
       const n = lexer.operand();
       if (!n || n.kind !== "int") throw new SourceError(n?.pos ?? lexer.pos(), ".locals needs a count");
       if (n.value > BigInt(MAX_LOCALS)) throw new SourceError(n.pos, `.locals ${n.value} is more than ${MAX_LOCALS}`);
-      if (declaredLocals) throw new SourceError(head.pos, `.locals is already declared at line ${declaredLocals.pos.line}`);
+      if (declaredLocals)
+        throw new SourceError(head.pos, `.locals is already declared at line ${declaredLocals.pos.line}`);
       declaredLocals = { count: Number(n.value), pos: head.pos };
       lexer.expectEnd();
       continue;
@@ -119,8 +121,14 @@ export function assemble(source: string, file = "<input>"): Assembled {
     }
     lexer.expectEnd();
     if (operands.length !== op.operands.length) {
-      const want = op.operands.length === 0 ? "no operands" : `${op.operands.length} operand${op.operands.length > 1 ? "s" : ""} (${op.operands.join(", ")})`;
-      throw new SourceError(operands[op.operands.length]?.pos ?? head.pos, `${op.name} takes ${want}, got ${operands.length}`);
+      const want =
+        op.operands.length === 0
+          ? "no operands"
+          : `${op.operands.length} operand${op.operands.length > 1 ? "s" : ""} (${op.operands.join(", ")})`;
+      throw new SourceError(
+        operands[op.operands.length]?.pos ?? head.pos,
+        `${op.name} takes ${want}, got ${operands.length}`,
+      );
     }
     statements.push({ op, operands, offset, pos: head.pos });
     offset += instructionSize(op);
@@ -153,7 +161,10 @@ export function assemble(source: string, file = "<input>"): Assembled {
         case "local": {
           if (o.kind !== "int") throw new SourceError(o.pos, `${st.op.name} needs a local index, not a ${o.kind}`);
           if (o.value >= BigInt(localCount))
-            throw new SourceError(o.pos, `local index ${o.value} is out of range (the program has ${localCount} local${localCount === 1 ? "" : "s"})`);
+            throw new SourceError(
+              o.pos,
+              `local index ${o.value} is out of range (the program has ${localCount} local${localCount === 1 ? "" : "s"})`,
+            );
           view.setUint8(at, Number(o.value));
           break;
         }
@@ -161,7 +172,8 @@ export function assemble(source: string, file = "<input>"): Assembled {
           if (o.kind !== "label") throw new SourceError(o.pos, `${st.op.name} needs a label, not a ${o.kind}`);
           const target = labels.get(o.name);
           if (!target) throw new SourceError(o.pos, `undefined label '${o.name}'`);
-          if (target.offset >= offset) throw new SourceError(o.pos, `label '${o.name}' is at the end of the program, after the last instruction`);
+          if (target.offset >= offset)
+            throw new SourceError(o.pos, `label '${o.name}' is at the end of the program, after the last instruction`);
           view.setUint32(at, target.offset, true);
           break;
         }
@@ -186,8 +198,13 @@ export function assemble(source: string, file = "<input>"): Assembled {
         throw new SourceError(o.pos, `string #${o.index} does not exist (the table has ${strings.length})`);
 
   const last = statements[statements.length - 1];
-  if (!last) throw new SourceError({ file, line: 1, col: 1 }, "the program has no instructions (it must end with HALT)");
-  if (last.op.name !== "HALT") throw new SourceError(last.pos, `the last instruction is ${last.op.name}, not HALT: control would fall off the end`);
+  if (!last)
+    throw new SourceError({ file, line: 1, col: 1 }, "the program has no instructions (it must end with HALT)");
+  if (last.op.name !== "HALT")
+    throw new SourceError(
+      last.pos,
+      `the last instruction is ${last.op.name}, not HALT: control would fall off the end`,
+    );
 
   const program: Program = { localCount, code, strings };
   const expect: Expectations = {};
@@ -238,7 +255,9 @@ class LineLexer {
   }
 
   comment(): { text: string; pos: SourcePos } | undefined {
-    return this.end < this.text.length ? { text: this.text.slice(this.end + 1), pos: this.pos(this.end + 1) } : undefined;
+    return this.end < this.text.length
+      ? { text: this.text.slice(this.end + 1), pos: this.pos(this.end + 1) }
+      : undefined;
   }
 
   private skipSpace(): void {
@@ -297,12 +316,24 @@ class LineLexer {
       const e = this.text[this.at + 1];
       this.at += 2;
       switch (e) {
-        case "n": out += "\n"; break;
-        case "t": out += "\t"; break;
-        case "r": out += "\r"; break;
-        case "0": out += "\0"; break;
-        case "\\": out += "\\"; break;
-        case '"': out += '"'; break;
+        case "n":
+          out += "\n";
+          break;
+        case "t":
+          out += "\t";
+          break;
+        case "r":
+          out += "\r";
+          break;
+        case "0":
+          out += "\0";
+          break;
+        case "\\":
+          out += "\\";
+          break;
+        case '"':
+          out += '"';
+          break;
         case "x": {
           const hex = this.text.slice(this.at, this.at + 2);
           if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new SourceError(escPos, "\\x needs two hex digits");
@@ -312,7 +343,8 @@ class LineLexer {
         }
         case "u": {
           const m = /^\{([0-9a-fA-F]{1,6})\}/.exec(this.text.slice(this.at));
-          if (!m || parseInt(m[1], 16) > 0x10ffff) throw new SourceError(escPos, "\\u needs {hex} with a code point up to 10FFFF");
+          if (!m || parseInt(m[1], 16) > 0x10ffff)
+            throw new SourceError(escPos, "\\u needs {hex} with a code point up to 10FFFF");
           out += String.fromCodePoint(parseInt(m[1], 16));
           this.at += m[0].length;
           break;
@@ -326,6 +358,7 @@ class LineLexer {
 
   expectEnd(): void {
     this.skipSpace();
-    if (this.at < this.end) throw new SourceError(this.pos(), `unexpected '${this.text.slice(this.at, this.end).trim()}'`);
+    if (this.at < this.end)
+      throw new SourceError(this.pos(), `unexpected '${this.text.slice(this.at, this.end).trim()}'`);
   }
 }

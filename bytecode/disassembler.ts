@@ -56,7 +56,8 @@ export function formatInstruction(ins: Instruction, strings: readonly string[], 
 export function disassemble(bytesOrProgram: Uint8Array | LoadedProgram, file = "<program>"): string {
   const p = bytesOrProgram instanceof Uint8Array ? loadProgram(bytesOrProgram, file) : bytesOrProgram;
   const targets = new Set<number>();
-  for (const ins of p.instructions) ins.op.operands.forEach((k, i) => k === "label" && targets.add(ins.operands[i] as number));
+  for (const ins of p.instructions)
+    ins.op.operands.forEach((k, i) => k === "label" && targets.add(ins.operands[i] as number));
   const lines = [`.locals ${p.localCount}`];
   for (const s of p.strings) lines.push(`.string ${quote(s)}`);
   for (const ins of p.instructions) {

@@ -20,7 +20,9 @@ export function toyOpcodesAssemblyScript(): string {
     lines.push("", `// ${op.name}${op.operands.length ? " " + op.operands.join(", ") : ""}: ${op.effect}. ${op.doc}`);
     lines.push(`export const OP_${op.name}: u8 = 0x${op.code.toString(16).padStart(2, "0")};`);
     lines.push(`export const ${op.name}_SIZE: u32 = ${instructionSize(op)};`);
-    operandOffsets(op).forEach((offset, i) => lines.push(`export const ${op.name}_OPERAND_${i}: u32 = ${offset}; // ${op.operands[i]}`));
+    operandOffsets(op).forEach((offset, i) =>
+      lines.push(`export const ${op.name}_OPERAND_${i}: u32 = ${offset}; // ${op.operands[i]}`),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -43,13 +45,26 @@ export function toyOpcodesC(): string {
   ];
   let sizes = 0n;
   for (const op of OPCODES) {
-    if (instructionSize(op) > 15 || op.code > 15) throw new InternalError(`opcode ${op.name}: TOY_SIZES packs codes and sizes up to 15`);
+    if (instructionSize(op) > 15 || op.code > 15)
+      throw new InternalError(`opcode ${op.name}: TOY_SIZES packs codes and sizes up to 15`);
     sizes |= BigInt(instructionSize(op)) << BigInt(op.code * 4);
-    lines.push("", `/* ${op.name}${op.operands.length ? " " + op.operands.join(", ") : ""}: ${op.effect}. ${op.doc} */`);
+    lines.push(
+      "",
+      `/* ${op.name}${op.operands.length ? " " + op.operands.join(", ") : ""}: ${op.effect}. ${op.doc} */`,
+    );
     lines.push(`#define OP_${op.name} 0x${op.code.toString(16).padStart(2, "0")}`);
     lines.push(`#define ${op.name}_SIZE ${instructionSize(op)}u`);
-    operandOffsets(op).forEach((offset, i) => lines.push(`#define ${op.name}_OPERAND_${i} ${offset}u /* ${op.operands[i]} */`));
+    operandOffsets(op).forEach((offset, i) =>
+      lines.push(`#define ${op.name}_OPERAND_${i} ${offset}u /* ${op.operands[i]} */`),
+    );
   }
-  lines.push("", "/* Instruction size by opcode: (TOY_SIZES >> (4 * opcode)) & 15. */", `#define TOY_SIZES 0x${sizes.toString(16)}ull`, "", "#endif", "");
+  lines.push(
+    "",
+    "/* Instruction size by opcode: (TOY_SIZES >> (4 * opcode)) & 15. */",
+    `#define TOY_SIZES 0x${sizes.toString(16)}ull`,
+    "",
+    "#endif",
+    "",
+  );
   return lines.join("\n");
 }

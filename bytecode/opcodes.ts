@@ -24,16 +24,64 @@ export interface OpcodeInfo {
 }
 
 export const OPCODES: readonly OpcodeInfo[] = [
-  { code: 0x01, name: "LOAD_IMMEDIATE", operands: ["u64"], effect: "acc = v", doc: "Load an immediate into the accumulator." },
-  { code: 0x02, name: "STORE_LOCAL", operands: ["local"], effect: "locals[i] = acc", doc: "Store the accumulator into a local." },
-  { code: 0x03, name: "LOAD_LOCAL", operands: ["local"], effect: "acc = locals[i]", doc: "Load a local into the accumulator." },
-  { code: 0x04, name: "PRINT", operands: ["string"], effect: "print strings[s]", doc: "Print a string from the string table." },
-  { code: 0x05, name: "PRINTI", operands: [], effect: "print decimal(acc)", doc: "Print the accumulator as an unsigned decimal." },
-  { code: 0x06, name: "JMPNZ", operands: ["label"], effect: "if acc != 0: pc = target", doc: "Jump when the accumulator is not zero." },
+  {
+    code: 0x01,
+    name: "LOAD_IMMEDIATE",
+    operands: ["u64"],
+    effect: "acc = v",
+    doc: "Load an immediate into the accumulator.",
+  },
+  {
+    code: 0x02,
+    name: "STORE_LOCAL",
+    operands: ["local"],
+    effect: "locals[i] = acc",
+    doc: "Store the accumulator into a local.",
+  },
+  {
+    code: 0x03,
+    name: "LOAD_LOCAL",
+    operands: ["local"],
+    effect: "acc = locals[i]",
+    doc: "Load a local into the accumulator.",
+  },
+  {
+    code: 0x04,
+    name: "PRINT",
+    operands: ["string"],
+    effect: "print strings[s]",
+    doc: "Print a string from the string table.",
+  },
+  {
+    code: 0x05,
+    name: "PRINTI",
+    operands: [],
+    effect: "print decimal(acc)",
+    doc: "Print the accumulator as an unsigned decimal.",
+  },
+  {
+    code: 0x06,
+    name: "JMPNZ",
+    operands: ["label"],
+    effect: "if acc != 0: pc = target",
+    doc: "Jump when the accumulator is not zero.",
+  },
   { code: 0x07, name: "INC", operands: [], effect: "acc = acc + 1", doc: "Increment the accumulator (wraps)." },
   { code: 0x08, name: "DEC", operands: [], effect: "acc = acc - 1", doc: "Decrement the accumulator (wraps)." },
-  { code: 0x09, name: "ADD", operands: ["local", "local"], effect: "acc = locals[i] + locals[j]", doc: "Add two locals into the accumulator (wraps)." },
-  { code: 0x0a, name: "HALT", operands: [], effect: "stop, result = acc", doc: "Stop; the accumulator is the program's result." },
+  {
+    code: 0x09,
+    name: "ADD",
+    operands: ["local", "local"],
+    effect: "acc = locals[i] + locals[j]",
+    doc: "Add two locals into the accumulator (wraps).",
+  },
+  {
+    code: 0x0a,
+    name: "HALT",
+    operands: [],
+    effect: "stop, result = acc",
+    doc: "Stop; the accumulator is the program's result.",
+  },
 ];
 
 export const OPCODE_BY_CODE: ReadonlyMap<number, OpcodeInfo> = new Map(OPCODES.map((o) => [o.code, o]));

@@ -7,7 +7,7 @@
 export class Rng {
   private s: number;
   constructor(seed: number) {
-    this.s = (seed >>> 0) || 0x9e3779b9;
+    this.s = seed >>> 0 || 0x9e3779b9;
   }
   next(): number {
     let x = this.s;
@@ -35,10 +35,14 @@ export function randomProgram(seed: number, size = 30): string {
   let labels = 0;
   const immediate = (): string => {
     switch (rng.below(4)) {
-      case 0: return String(rng.below(10));
-      case 1: return String(rng.below(1000));
-      case 2: return "0x" + (BigInt(rng.next()) << 32n | BigInt(rng.next())).toString(16);
-      default: return String(-1 - rng.below(5));
+      case 0:
+        return String(rng.below(10));
+      case 1:
+        return String(rng.below(1000));
+      case 2:
+        return "0x" + ((BigInt(rng.next()) << 32n) | BigInt(rng.next())).toString(16);
+      default:
+        return String(-1 - rng.below(5));
     }
   };
   const block = (budget: number, depth: number): void => {
@@ -46,14 +50,30 @@ export function randomProgram(seed: number, size = 30): string {
       const r = rng.below(depth < MAX_DEPTH ? 13 : 12);
       const d = rng.below(DATA_LOCALS);
       switch (r) {
-        case 0: lines.push(`  LOAD_IMMEDIATE ${immediate()}`); break;
-        case 1: lines.push(`  STORE_LOCAL ${d}`); break;
-        case 2: lines.push(`  LOAD_LOCAL ${d}`); break;
-        case 3: lines.push(`  PRINT ${rng.pick(['"x"', '" "', '"\\n"', '"acc="', '"λ"'])}`); break;
-        case 4: lines.push("  PRINTI"); break;
-        case 5: lines.push("  INC"); break;
-        case 6: lines.push("  DEC"); break;
-        case 7: lines.push(`  ADD ${d}, ${rng.below(DATA_LOCALS)}`); break;
+        case 0:
+          lines.push(`  LOAD_IMMEDIATE ${immediate()}`);
+          break;
+        case 1:
+          lines.push(`  STORE_LOCAL ${d}`);
+          break;
+        case 2:
+          lines.push(`  LOAD_LOCAL ${d}`);
+          break;
+        case 3:
+          lines.push(`  PRINT ${rng.pick(['"x"', '" "', '"\\n"', '"acc="', '"λ"'])}`);
+          break;
+        case 4:
+          lines.push("  PRINTI");
+          break;
+        case 5:
+          lines.push("  INC");
+          break;
+        case 6:
+          lines.push("  DEC");
+          break;
+        case 7:
+          lines.push(`  ADD ${d}, ${rng.below(DATA_LOCALS)}`);
+          break;
         case 8:
         case 9: {
           // A forward conditional jump over a few instructions.
@@ -63,14 +83,22 @@ export function randomProgram(seed: number, size = 30): string {
           lines.push(`${label}:`);
           break;
         }
-        case 10: lines.push("  INC", "  PRINTI", '  PRINT "\\n"'); break;
-        case 11: lines.push(`  LOAD_LOCAL ${d}`, "  PRINTI", '  PRINT ","'); break;
+        case 10:
+          lines.push("  INC", "  PRINTI", '  PRINT "\\n"');
+          break;
+        case 11:
+          lines.push(`  LOAD_LOCAL ${d}`, "  PRINTI", '  PRINT ","');
+          break;
         case 12: {
           // A counted loop: counter local (4 + depth) runs from n down to 1; the accumulator is saved around the
           // counter bookkeeping in data local 0..3, like a real program would.
           const counter = DATA_LOCALS + depth;
           const label = `l${labels++}`;
-          lines.push(`  LOAD_IMMEDIATE ${1 + rng.below(depth === 0 ? 20 : 5)}`, `  STORE_LOCAL ${counter}`, `${label}:`);
+          lines.push(
+            `  LOAD_IMMEDIATE ${1 + rng.below(depth === 0 ? 20 : 5)}`,
+            `  STORE_LOCAL ${counter}`,
+            `${label}:`,
+          );
           block(1 + rng.below(5), depth + 1);
           lines.push(`  LOAD_LOCAL ${counter}`, "  DEC", `  STORE_LOCAL ${counter}`, `  JMPNZ ${label}`);
           break;

@@ -37,8 +37,16 @@ export function evaluate(p: LoadedProgram, fuel = Number.MAX_SAFE_INTEGER): Refe
     }
   });
   // Plain local constants: a switch over object properties (Op.X) keeps V8 from building a jump table.
-  const LOAD_IMMEDIATE = Op.LOAD_IMMEDIATE, STORE_LOCAL = Op.STORE_LOCAL, LOAD_LOCAL = Op.LOAD_LOCAL, PRINT = Op.PRINT;
-  const PRINTI = Op.PRINTI, JMPNZ = Op.JMPNZ, INC = Op.INC, DEC = Op.DEC, ADD = Op.ADD, HALT = Op.HALT;
+  const LOAD_IMMEDIATE = Op.LOAD_IMMEDIATE,
+    STORE_LOCAL = Op.STORE_LOCAL,
+    LOAD_LOCAL = Op.LOAD_LOCAL,
+    PRINT = Op.PRINT;
+  const PRINTI = Op.PRINTI,
+    JMPNZ = Op.JMPNZ,
+    INC = Op.INC,
+    DEC = Op.DEC,
+    ADD = Op.ADD,
+    HALT = Op.HALT;
   const hi = new Uint32Array(Math.max(p.localCount, 1));
   const lo = new Uint32Array(Math.max(p.localCount, 1));
   let accHi = 0;

@@ -18,8 +18,12 @@ export interface ProgramFile {
 }
 
 export function loadProgramSource(data: Uint8Array | string, file: string): ProgramFile {
-  if (typeof data !== "string" && looksBinary(data)) return { file, bytes: data, program: loadProgram(data, file), expect: {} };
-  const text = typeof data === "string" ? data : sourceText(data, file, "a toy program is assembly text, or a .fbc binary (which starts with FUTA)");
+  if (typeof data !== "string" && looksBinary(data))
+    return { file, bytes: data, program: loadProgram(data, file), expect: {} };
+  const text =
+    typeof data === "string"
+      ? data
+      : sourceText(data, file, "a toy program is assembly text, or a .fbc binary (which starts with FUTA)");
   const a = assemble(text, file);
   return { file, bytes: a.bytes, program: loadProgram(a.bytes, file), expect: a.expect, lineAt: a.lineAt };
 }

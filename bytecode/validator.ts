@@ -28,22 +28,30 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < MAGIC.length; i++)
-    if (bytes[i] !== MAGIC[i]) fail(i, i >= bytes.length ? "truncated header: not a futamura program" : 'bad magic: not a futamura program (expected "FUTA")');
+    if (bytes[i] !== MAGIC[i])
+      fail(
+        i,
+        i >= bytes.length
+          ? "truncated header: not a futamura program"
+          : 'bad magic: not a futamura program (expected "FUTA")',
+      );
   if (bytes.length < HEADER_SIZE) fail(bytes.length, `truncated header: ${bytes.length} bytes, need ${HEADER_SIZE}`);
   const version = view.getUint16(HEADER.version, true);
-  if (version !== FORMAT_VERSION) fail(HEADER.version, `unsupported format version ${version} (this futamura reads version ${FORMAT_VERSION})`);
+  if (version !== FORMAT_VERSION)
+    fail(HEADER.version, `unsupported format version ${version} (this futamura reads version ${FORMAT_VERSION})`);
   const localCount = view.getUint16(HEADER.localCount, true);
   if (localCount > MAX_LOCALS) fail(HEADER.localCount, `local count ${localCount} is more than ${MAX_LOCALS}`);
   const codeLength = view.getUint32(HEADER.codeLength, true);
   const stringCount = view.getUint32(HEADER.stringCount, true);
   const codeEnd = HEADER_SIZE + codeLength;
-  if (codeEnd > bytes.length) fail(HEADER.codeLength, `code length ${codeLength} runs past the end of the file (${bytes.length} bytes)`);
+  if (codeEnd > bytes.length)
+    fail(HEADER.codeLength, `code length ${codeLength} runs past the end of the file (${bytes.length} bytes)`);
   if (codeLength === 0) fail(HEADER_SIZE, "the program has no instructions (it must end with HALT)");
 
   // Instructions.
   const instructions: Instruction[] = [];
   const indexOfPc = new Map<number, number>();
-  for (let at = HEADER_SIZE; at < codeEnd; ) {
+  for (let at = HEADER_SIZE; at < codeEnd;) {
     const pc = at - HEADER_SIZE;
     const op = OPCODE_BY_CODE.get(bytes[at]);
     if (!op) fail(at, `unknown opcode 0x${bytes[at].toString(16).padStart(2, "0")} at pc ${pc}`);
@@ -55,11 +63,13 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
       if (kind === "u64") operands.push(view.getBigUint64(p, true));
       else if (kind === "local") {
         const i = view.getUint8(p);
-        if (i >= localCount) fail(p, `${op!.name} at pc ${pc}: local index ${i} is out of range (the program has ${localCount} locals)`);
+        if (i >= localCount)
+          fail(p, `${op!.name} at pc ${pc}: local index ${i} is out of range (the program has ${localCount} locals)`);
         operands.push(i);
       } else {
         const v = view.getUint32(p, true);
-        if (kind === "string" && v >= stringCount) fail(p, `${op!.name} at pc ${pc}: string index ${v} is out of range (the table has ${stringCount})`);
+        if (kind === "string" && v >= stringCount)
+          fail(p, `${op!.name} at pc ${pc}: string index ${v} is out of range (the table has ${stringCount})`);
         operands.push(v);
       }
       p += size;
@@ -73,11 +83,17 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
       if (kind !== "label") return;
       const target = ins.operands[i] as number;
       const where = HEADER_SIZE + ins.pc + 1;
-      if (target >= codeLength) fail(where, `${ins.op.name} at pc ${ins.pc}: jump target ${target} is outside the code (length ${codeLength})`);
-      if (!indexOfPc.has(target)) fail(where, `${ins.op.name} at pc ${ins.pc}: jump target ${target} is not on an instruction boundary`);
+      if (target >= codeLength)
+        fail(where, `${ins.op.name} at pc ${ins.pc}: jump target ${target} is outside the code (length ${codeLength})`);
+      if (!indexOfPc.has(target))
+        fail(where, `${ins.op.name} at pc ${ins.pc}: jump target ${target} is not on an instruction boundary`);
     });
   const last = instructions[instructions.length - 1];
-  if (last.op.name !== "HALT") fail(HEADER_SIZE + last.pc, `the last instruction (pc ${last.pc}) is ${last.op.name}, not HALT: control would fall off the end`);
+  if (last.op.name !== "HALT")
+    fail(
+      HEADER_SIZE + last.pc,
+      `the last instruction (pc ${last.pc}) is ${last.op.name}, not HALT: control would fall off the end`,
+    );
 
   // String table and data.
   const tableEnd = codeEnd + stringCount * STRING_ENTRY_SIZE;
@@ -89,7 +105,11 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
     const entry = codeEnd + i * STRING_ENTRY_SIZE;
     const offset = view.getUint32(entry, true);
     const length = view.getUint32(entry + 4, true);
-    if (offset !== expectedOffset) fail(entry, `string ${i} starts at data offset ${offset}, expected ${expectedOffset} (strings are stored back to back)`);
+    if (offset !== expectedOffset)
+      fail(
+        entry,
+        `string ${i} starts at data offset ${offset}, expected ${expectedOffset} (strings are stored back to back)`,
+      );
     const start = tableEnd + offset;
     if (start + length > bytes.length) fail(entry + 4, `string ${i} (${length} bytes) runs past the end of the file`);
     try {

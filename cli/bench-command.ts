@@ -18,7 +18,8 @@ const ENGINES = ["v8", "jco", "wasmtime"];
 function positiveCount(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UserError(`futamura bench: ${flag} takes a whole number of runs, at least 1, got '${value}'`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new UserError(`futamura bench: ${flag} takes a whole number of runs, at least 1, got '${value}'`);
   return n;
 }
 
@@ -26,22 +27,56 @@ function positiveCount(flag: string, value: string | undefined): number | undefi
 function engineList(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
   const names = values.flatMap((v) => v.split(",")).map((x) => x.trim());
-  for (const n of names) if (!ENGINES.includes(n)) throw new UserError(`futamura bench: unknown engine '${n}' (engines: ${ENGINES.join(", ")})`);
+  for (const n of names)
+    if (!ENGINES.includes(n))
+      throw new UserError(`futamura bench: unknown engine '${n}' (engines: ${ENGINES.join(", ")})`);
   return [...new Set(names)];
 }
 
-export async function benchCommand(programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; train?: boolean; trainFuel?: string; strict?: boolean } & BenchCompileFlags): Promise<number> {
+export async function benchCommand(
+  programs: string[],
+  opts: {
+    interp?: string;
+    quick?: boolean;
+    runs?: string;
+    coldRuns?: string;
+    out?: string;
+    json?: string;
+    engine?: string[];
+    peers?: boolean;
+    compile?: boolean;
+    train?: boolean;
+    trainFuel?: string;
+    strict?: boolean;
+  } & BenchCompileFlags,
+): Promise<number> {
   if (opts.compile) {
-    const runOnly = [programs.length ? "programs" : "", opts.interp ? "--interp" : "", opts.runs !== undefined ? "--runs" : "", opts.coldRuns !== undefined ? "--cold-runs" : "", opts.engine ? "--engine" : "", opts.peers ? "--peers" : "", opts.train || opts.trainFuel !== undefined ? "--train" : ""].filter(Boolean);
-    if (runOnly.length) throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
+    const runOnly = [
+      programs.length ? "programs" : "",
+      opts.interp ? "--interp" : "",
+      opts.runs !== undefined ? "--runs" : "",
+      opts.coldRuns !== undefined ? "--cold-runs" : "",
+      opts.engine ? "--engine" : "",
+      opts.peers ? "--peers" : "",
+      opts.train || opts.trainFuel !== undefined ? "--train" : "",
+    ].filter(Boolean);
+    if (runOnly.length)
+      throw new UserError(`futamura bench --compile generates its own programs and takes no ${runOnly.join(", ")}`);
     return benchCompileCommand(opts);
   }
-  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : ""].filter(Boolean);
+  const compileOnly = [opts.sizes !== undefined ? "--sizes" : "", opts.series !== undefined ? "--series" : ""].filter(
+    Boolean,
+  );
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
   if (programs.some((p) => p.endsWith(".lua")) || opts.interp === "lua") return luaBenchCommand(programs, opts);
-  const [runs, coldRuns, engines, train] = [positiveCount("--runs", opts.runs), positiveCount("--cold-runs", opts.coldRuns), engineList(opts.engine), trainingFuel(opts.train, opts.trainFuel)];
+  const [runs, coldRuns, engines, train] = [
+    positiveCount("--runs", opts.runs),
+    positiveCount("--cold-runs", opts.coldRuns),
+    engineList(opts.engine),
+    trainingFuel(opts.train, opts.trainFuel),
+  ];
   replacingNote(opts.out, "bench.{json,md,svg} and modules/");
   const { rows, meta, files } = await runBench({
     programs,
@@ -57,24 +92,47 @@ export async function benchCommand(programs: string[], opts: { interp?: string; 
     train,
     command: `futamura ${process.argv.slice(2).join(" ")}`,
   });
-  process.stdout.write(`${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`);
-  for (const [p, m] of Object.entries(meta.programs)) process.stdout.write(`${p}: specialize ${m.specialize_ms} ms (+ binaryen ${m.optimize_ms} ms); sizes: interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B\n`);
+  process.stdout.write(
+    `${table(rows)}\n\n${ratioLines(await import("../bench/report.ts").then((m) => m.ratios(rows))).join("\n")}\n`,
+  );
+  for (const [p, m] of Object.entries(meta.programs))
+    process.stdout.write(
+      `${p}: specialize ${m.specialize_ms} ms (+ binaryen ${m.optimize_ms} ms); sizes: interpreter ${m.interpreter_bytes} B, snapshot ${m.snapshot_bytes} B, wevaled ${m.wevaled_bytes} B\n`,
+    );
   for (const n of meta.notes) process.stdout.write(`note: ${n}\n`);
   process.stdout.write(`node ${meta.node}, V8 ${meta.v8}, ${meta.cpus}\nwrote ${files.join(", ")}\n`);
   return 0;
 }
 
 /** Lua programs (or `--interp lua` alone: interp/lua/bench/*.lua): bench/lua.ts, a table of its own. */
-async function luaBenchCommand(programs: string[], opts: { quick?: boolean; runs?: string; peers?: boolean; json?: string; engine?: string[]; train?: boolean }): Promise<number> {
+async function luaBenchCommand(
+  programs: string[],
+  opts: { quick?: boolean; runs?: string; peers?: boolean; json?: string; engine?: string[]; train?: boolean },
+): Promise<number> {
   const others = programs.filter((p) => !p.endsWith(".lua"));
-  if (others.length) throw new UserError(`futamura bench: Lua programs are benchmarked on their own; not Lua: ${others.join(", ")}`);
-  if (opts.train || (opts.engine && opts.engine.join() !== "v8")) throw new UserError("futamura bench: Lua programs run on V8 only, without --train");
+  if (others.length)
+    throw new UserError(`futamura bench: Lua programs are benchmarked on their own; not Lua: ${others.join(", ")}`);
+  if (opts.train || (opts.engine && opts.engine.join() !== "v8"))
+    throw new UserError("futamura bench: Lua programs run on V8 only, without --train");
   const load1 = loadavg()[0]; // the machine's load when the run starts, kept with its figures
-  const files = programs.length ? programs : readdirSync(LUA_BENCH_DIR).filter((f) => f.endsWith(".lua")).sort().map((f) => join(LUA_BENCH_DIR, f));
-  const result = await runLuaBench({ programs: files, runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 5), warmups: opts.quick ? 1 : 2, peers: opts.peers });
+  const files = programs.length
+    ? programs
+    : readdirSync(LUA_BENCH_DIR)
+        .filter((f) => f.endsWith(".lua"))
+        .sort()
+        .map((f) => join(LUA_BENCH_DIR, f));
+  const result = await runLuaBench({
+    programs: files,
+    runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 5),
+    warmups: opts.quick ? 1 : 2,
+    peers: opts.peers,
+  });
   process.stdout.write(`${luaReport(result)}\n`);
   const json = opts.json ?? join("results", "bench-lua.json");
-  writeFileAtomic(json, `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, load1: Number(load1.toFixed(2)), command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`);
+  writeFileAtomic(
+    json,
+    `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, load1: Number(load1.toFixed(2)), command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${json}\n`);
   return 0;
 }

@@ -17,36 +17,64 @@ export interface BenchCompileFlags {
 
 function list(flag: string, value: string): string[] {
   const items = value.split(",").map((x) => x.trim());
-  if (items.some((x) => x === "")) throw new UserError(`futamura bench --compile: ${flag} takes a comma-separated list, got '${value}'`);
+  if (items.some((x) => x === ""))
+    throw new UserError(`futamura bench --compile: ${flag} takes a comma-separated list, got '${value}'`);
   return items;
 }
 
 /** Said before a benchmark starts (it takes minutes), after its flags are checked: the reports it will replace. */
 export function replacingNote(out: string | undefined, reports: string): void {
-  process.stderr.write(`futamura bench: this run replaces ${reports} in ${out ?? "results/"} (--out DIR writes elsewhere)\n`);
+  process.stderr.write(
+    `futamura bench: this run replaces ${reports} in ${out ?? "results/"} (--out DIR writes elsewhere)\n`,
+  );
 }
 
 export async function benchCompileCommand(opts: BenchCompileFlags): Promise<number> {
-  if (opts.quick && opts.sizes) throw new UserError("futamura bench --compile: --quick and --sizes exclude each other (--quick is --sizes 1)");
-  const multipliers = opts.sizes === undefined ? undefined : list("--sizes", opts.sizes).map((x) => {
-    const n = Number(x);
-    if (!Number.isInteger(n) || n < 1) throw new UserError(`futamura bench --compile: --sizes takes positive whole multipliers of each series' smallest size (e.g. 1,10,100), got '${x}'`);
-    return n;
-  });
+  if (opts.quick && opts.sizes)
+    throw new UserError("futamura bench --compile: --quick and --sizes exclude each other (--quick is --sizes 1)");
+  const multipliers =
+    opts.sizes === undefined
+      ? undefined
+      : list("--sizes", opts.sizes).map((x) => {
+          const n = Number(x);
+          if (!Number.isInteger(n) || n < 1)
+            throw new UserError(
+              `futamura bench --compile: --sizes takes positive whole multipliers of each series' smallest size (e.g. 1,10,100), got '${x}'`,
+            );
+          return n;
+        });
   const names = SERIES.map((s) => s.name as string);
-  const series = opts.series === undefined ? undefined : list("--series", opts.series).map((x) => {
-    if (!names.includes(x)) throw new UserError(`futamura bench --compile: unknown series '${x}' (series: ${names.join(", ")})`);
-    return x as SeriesName;
-  });
+  const series =
+    opts.series === undefined
+      ? undefined
+      : list("--series", opts.series).map((x) => {
+          if (!names.includes(x))
+            throw new UserError(`futamura bench --compile: unknown series '${x}' (series: ${names.join(", ")})`);
+          return x as SeriesName;
+        });
   const timeoutS = opts.timeout === undefined ? undefined : Number(opts.timeout);
-  if (timeoutS !== undefined && !(timeoutS > 0)) throw new UserError(`futamura bench --compile: --timeout takes a positive number of seconds, got '${opts.timeout}'`);
+  if (timeoutS !== undefined && !(timeoutS > 0))
+    throw new UserError(
+      `futamura bench --compile: --timeout takes a positive number of seconds, got '${opts.timeout}'`,
+    );
 
   replacingNote(opts.out, "bench-compile.{json,md,svg} and compile-programs/");
-  const { rows, meta, scaling, files } = await runCompileBench({ quick: opts.quick, multipliers: multipliers && [...new Set(multipliers)].sort((a, b) => a - b), series, timeoutS, out: opts.out, json: opts.json });
+  const { rows, meta, scaling, files } = await runCompileBench({
+    quick: opts.quick,
+    multipliers: multipliers && [...new Set(multipliers)].sort((a, b) => a - b),
+    series,
+    timeoutS,
+    out: opts.out,
+    json: opts.json,
+  });
   process.stdout.write(`${compileTable(rows)}\n\n`);
-  for (const l of [...scalingLines(scaling), ...rowNotes(rows), ...meta.notes.map((n) => `note: ${n}`)]) process.stdout.write(`${l}\n`);
+  for (const l of [...scalingLines(scaling), ...rowNotes(rows), ...meta.notes.map((n) => `note: ${n}`)])
+    process.stdout.write(`${l}\n`);
   process.stdout.write(`node ${meta.node}, V8 ${meta.v8}, ${meta.cpus}\nwrote ${files.join(", ")}\n`);
   const wrong = rows.filter((r) => r.status === "mismatch");
-  if (wrong.length) process.stderr.write(`futamura bench --compile: interpreted and wevaled outputs differ for ${wrong.map((r) => r.program).join(", ")}\n`);
+  if (wrong.length)
+    process.stderr.write(
+      `futamura bench --compile: interpreted and wevaled outputs differ for ${wrong.map((r) => r.program).join(", ")}\n`,
+    );
   return wrong.length ? 1 : 0;
 }

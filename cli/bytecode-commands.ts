@@ -14,7 +14,10 @@ export function fernListing(file: string): string {
   const program = loadFernFile(file);
   const out = [`; ${file}: ${program.functions.length} function(s), Fern bytecode (lang/opcodes.ts)`];
   program.functions.forEach((f, index) => {
-    out.push("", `fn ${f.name} (function ${index}; ${f.arity} parameter(s), ${f.nlocals} local slot(s), stack up to ${f.maxStack})`);
+    out.push(
+      "",
+      `fn ${f.name} (function ${index}; ${f.arity} parameter(s), ${f.nlocals} local slot(s), stack up to ${f.maxStack})`,
+    );
     for (const i of disassembleFern(f.code)) {
       const line = f.lines.get(i.pc);
       out.push(`${String(i.pc).padStart(6)}  ${line === undefined ? i.text : `${i.text.padEnd(28)} ; line ${line}`}`);
@@ -36,7 +39,10 @@ function languageOf(file: string): string {
 
 export async function asmCommand(file: string, opts: { out?: string }): Promise<number> {
   const language = languageOf(file);
-  if (language !== "toy") throw new UserError(`${file}: error: asm assembles the toy machine's assembly (.asm); this is a ${language} program (by its extension)${language === "fern" ? ": `futamura dis` lists its compiled bytecode, `futamura run` runs it" : ": `futamura run` runs it"}`);
+  if (language !== "toy")
+    throw new UserError(
+      `${file}: error: asm assembles the toy machine's assembly (.asm); this is a ${language} program (by its extension)${language === "fern" ? ": `futamura dis` lists its compiled bytecode, `futamura run` runs it" : ": `futamura run` runs it"}`,
+    );
   const loaded = loadProgramFile(file);
   const out = opts.out ?? file.replace(/\.asm$/, "") + ".fbc";
   writeFileAtomic(out, loaded.bytes, [file]);
@@ -46,7 +52,10 @@ export async function asmCommand(file: string, opts: { out?: string }): Promise<
 
 export async function disCommand(file: string, opts: { out?: string }): Promise<number> {
   const language = languageOf(file);
-  if (language !== "toy" && language !== "fern") throw new UserError(`${file}: error: dis lists toy (.asm, .fbc) and Fern (.fern) programs; this is a ${language} program (by its extension), which has no disassembler`);
+  if (language !== "toy" && language !== "fern")
+    throw new UserError(
+      `${file}: error: dis lists toy (.asm, .fbc) and Fern (.fern) programs; this is a ${language} program (by its extension), which has no disassembler`,
+    );
   const text = language === "fern" ? fernListing(file) : disassemble(loadProgramFile(file).program);
   if (opts.out) writeFileAtomic(opts.out, text, [file]);
   else process.stdout.write(text);

@@ -12,7 +12,9 @@ export async function cacheCommand(action: string | undefined): Promise<number> 
   const entries = cacheEntries(dir);
   const bytes = entries.reduce((s, e) => s + e.bytes, 0);
   if (action === undefined || action === "size") {
-    process.stdout.write(`${dir}: ${entries.length} entries, ${mb(bytes)} (cap ${mb(cacheCapBytes())}, set by FUTAMURA_CACHE_MAX_MB; least recently used entries go first)\n`);
+    process.stdout.write(
+      `${dir}: ${entries.length} entries, ${mb(bytes)} (cap ${mb(cacheCapBytes())}, set by FUTAMURA_CACHE_MAX_MB; least recently used entries go first)\n`,
+    );
     return 0;
   }
   if (action === "clear") {

@@ -18,11 +18,17 @@ export interface ExploreFlags {
 
 export async function exploreCommand(opts: ExploreFlags): Promise<number> {
   // The npm package ships no explorer sources (nor Vite): it runs from a clone of the repository.
-  if (!existsSync(join(ROOT, "explorer", "serve.mjs"))) throw new UserError("futamura explore: the explorer is not part of the installed package; run it from a clone of futamura's repository (npm install && npx futamura explore)");
+  if (!existsSync(join(ROOT, "explorer", "serve.mjs")))
+    throw new UserError(
+      "futamura explore: the explorer is not part of the installed package; run it from a clone of futamura's repository (npm install && npx futamura explore)",
+    );
   const args: string[] = [];
   if (opts.build) args.push("--build");
   if (opts.port !== undefined) {
-    if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new UserError(`futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got '${opts.port}'`);
+    if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
+      throw new UserError(
+        `futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got '${opts.port}'`,
+      );
     if (opts.build) throw new UserError("futamura explore: --port is for serving; --build only writes the site");
     args.push("--port", opts.port);
   }

@@ -10,18 +10,24 @@ import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
 import type { ExploreFlags } from "./explore-command.ts";
 import type { RunFlags } from "./run-command.ts";
 
-const TRAIN = "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
+const TRAIN =
+  "run the program once on the generic interpreter first and let the specialized code assume what it saw (profile-guided speculation; interpreters with training exports, such as fern)";
 const TRAIN_FUEL = `with --train (implied): stop the training run after n calls plus loop back-edges (default ${DEFAULT_TRAINING_FUEL})`;
-const INIT = "the init export (default wizer.initialize, else wizer-initialize); --init-func is the same option, as weval and wizer name it";
+const INIT =
+  "the init export (default wizer.initialize, else wizer-initialize); --init-func is the same option, as weval and wizer name it";
 /** Every output path: written atomically, never over an input, its missing folders created. */
 const CREATED = "missing folders are created";
 const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
-const ALLOW_READ = "WASI programs (Lua): also let the program read this directory (repeatable; the current directory and the program's own are always readable)";
-const ALLOW_WRITE = "WASI programs (Lua): let the program create, write and remove files in this directory (repeatable; nothing is writable otherwise)";
+const ALLOW_READ =
+  "WASI programs (Lua): also let the program read this directory (repeatable; the current directory and the program's own are always readable)";
+const ALLOW_WRITE =
+  "WASI programs (Lua): let the program create, write and remove files in this directory (repeatable; nothing is writable otherwise)";
 /** A repeatable option's values, in order. */
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-const DUMP_STAGES = "with --dump-ir: the stages whose IR it writes, comma-separated (frontend, split-at-intrinsic, max-ssa, specialize, cleanup, each cleanup pass by name), or all; default max-ssa,specialize,cleanup";
-const INTERP = "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
+const DUMP_STAGES =
+  "with --dump-ir: the stages whose IR it writes, comma-separated (frontend, split-at-intrinsic, max-ssa, specialize, cleanup, each cleanup pass by name), or all; default max-ssa,specialize,cleanup";
+const INTERP =
+  "interpreter: a name (toy, fern, bf, …), a manifest .json, an AssemblyScript entry .ts or a built .wasm (default: by the program's extension)";
 
 // Each command's module is imported when that command runs: `--version`, `--help` and a cached `run --aot` do not
 // pay for the others' dependencies (vega, the specializer, binaryen, the AssemblyScript compiler).
@@ -43,12 +49,15 @@ function packageVersion(): string {
 
 /** A closed pipe on standard output (`futamura run prog | head`) ends the command quietly, as for any Unix tool. */
 function quietOnClosedPipe(): void {
-  if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
+  if (process.stdout.listenerCount("error") === 0)
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
 }
 
 /** weval's and wizer's name for --init (`--init-func NAME`, `--init-func=NAME`) is accepted as --init. */
 function initFuncAsInit(argv: string[]): string[] {
-  return argv.map((a) => (a === "--init-func" ? "--init" : a.startsWith("--init-func=") ? `--init=${a.slice("--init-func=".length)}` : a));
+  return argv.map((a) =>
+    a === "--init-func" ? "--init" : a.startsWith("--init-func=") ? `--init=${a.slice("--init-func=".length)}` : a,
+  );
 }
 
 export async function main(argvGiven: string[]): Promise<number> {
@@ -58,7 +67,10 @@ export async function main(argvGiven: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("futamura")
     .description("Turn a bytecode interpreter into an ahead-of-time compiler by partially evaluating its WebAssembly.")
-    .option("--verbose", "show stack traces for internal errors, and where `run --aot` took its compiled code from when stderr is not a terminal")
+    .option(
+      "--verbose",
+      "show stack traces for internal errors, and where `run --aot` took its compiled code from when stderr is not a terminal",
+    )
     .version(packageVersion(), "-V, --version", "print futamura's version")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
@@ -75,7 +87,9 @@ export async function main(argvGiven: string[]): Promise<number> {
 
   program
     .command("dis")
-    .description("disassemble a binary program (or an .asm file, normalized) to assembly text; a .fern program: its compiled functions' bytecode, with source lines")
+    .description(
+      "disassemble a binary program (or an .asm file, normalized) to assembly text; a .fern program: its compiled functions' bytecode, with source lines",
+    )
     .argument("<program>", "a .fbc binary or .asm source, or a .fern source")
     .option("-o, --out <file>", `write to a file instead of standard output (${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
@@ -90,12 +104,18 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--trace", "print pc, instruction and value before every step (interpreters with a traced body)")
     .option("--interp <name|file>", INTERP)
     .option("--input <file>", "what the program reads (default: standard input)")
-    .option("--expect", "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch")
+    .option(
+      "--expect",
+      "check the program's expectations (output, result, runtime error, exit code) and exit 1 on a mismatch",
+    )
     .option("--no-cache", "with --aot: do not read or write the specialization cache")
     .option("--init <export>", `with --aot: ${INIT}`)
     .option("--train", `with --aot: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .option("--timeout <seconds>", "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts")
+    .option(
+      "--timeout <seconds>",
+      "stop the program after this many seconds (exit code 124), in either mode; building the interpreter or, with --aot, compiling counts",
+    )
     .option("--strict", `with --aot: ${STRICT}`)
     .option("--allow-read <dir>", ALLOW_READ, collect)
     .option("--allow-write <dir>", ALLOW_WRITE, collect)
@@ -109,7 +129,10 @@ export async function main(argvGiven: string[]): Promise<number> {
     .argument("<interp>", "interpreter: a name (toy, fern, bf, …), a manifest .json, an entry .ts or a built .wasm")
     .argument("<program>", "a program for that interpreter")
     .requiredOption("-o, --out <file>", `output module (${CREATED})`)
-    .option("--wasi", "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r); automatic for an interpreter that imports WASI (lua)")
+    .option(
+      "--wasi",
+      "provide WASI preview1 to init (like wizer --allow-wasi), the program on its standard input, and `_start` = `wizer.resume` (like wizer -r); automatic for an interpreter that imports WASI (lua)",
+    )
     .option("--init <export>", INIT)
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
       exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
@@ -125,9 +148,21 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--dump-stages <stages>", DUMP_STAGES)
     .option("--verify", "run the IR verifier after every transform")
     .option("--strict", STRICT)
-    .action(async (file: string, opts: { out: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; strict?: boolean }) => {
-      exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
-    });
+    .action(
+      async (
+        file: string,
+        opts: {
+          out: string;
+          stats?: boolean;
+          dumpIr?: string;
+          dumpStages?: string;
+          verify?: boolean;
+          strict?: boolean;
+        },
+      ) => {
+        exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
+      },
+    );
 
   program
     .command("build")
@@ -144,15 +179,38 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--strict", STRICT)
-    .action(async (file: string, opts: { out: string; interp?: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; cache?: boolean; init?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
-      exitCode = await (await commands.pipeline()).buildCommand(file, opts);
-    });
+    .action(
+      async (
+        file: string,
+        opts: {
+          out: string;
+          interp?: string;
+          stats?: boolean;
+          dumpIr?: string;
+          dumpStages?: string;
+          verify?: boolean;
+          cache?: boolean;
+          init?: string;
+          train?: boolean;
+          trainFuel?: string;
+          strict?: boolean;
+        },
+      ) => {
+        exitCode = await (await commands.pipeline()).buildCommand(file, opts);
+      },
+    );
 
   program
     .command("ir")
     .description("print a module's functions in futamura's SSA IR, or round-trip the module through it")
-    .argument("<module>", "a Wasm module, or an interpreter's name (toy, fern, bf, …), manifest .json or entry .ts (built when stale)")
-    .option("--func <name>", "only this function (export name, $index or index; `futamura specialize --stats` names each request's)")
+    .argument(
+      "<module>",
+      "a Wasm module, or an interpreter's name (toy, fern, bf, …), manifest .json or entry .ts (built when stale)",
+    )
+    .option(
+      "--func <name>",
+      "only this function (export name, $index or index; `futamura specialize --stats` names each request's)",
+    )
     .option("--roundtrip", "write the module back through the IR (needs -o)")
     .option("-o, --out <file>", `output module for --roundtrip (${CREATED})`)
     .option("--verify", "run the IR verifier")
@@ -170,38 +228,99 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--init <export>", INIT)
     .option("--train", `build the wevaled side with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .option("--timeout <seconds>", "stop the whole diff after this many seconds (exit code 124): an endless program would hang it")
+    .option(
+      "--timeout <seconds>",
+      "stop the whole diff after this many seconds (exit code 124): an endless program would hang it",
+    )
     .option("--strict", STRICT)
-    .action(async (files: string[], opts: { interp?: string; input?: string; quiet?: boolean; init?: string; train?: boolean; trainFuel?: string; timeout?: string; strict?: boolean }) => {
-      exitCode = await (await commands.diff()).diffCommand(files, opts);
-    });
+    .action(
+      async (
+        files: string[],
+        opts: {
+          interp?: string;
+          input?: string;
+          quiet?: boolean;
+          init?: string;
+          train?: boolean;
+          trainFuel?: string;
+          timeout?: string;
+          strict?: boolean;
+        },
+      ) => {
+        exitCode = await (await commands.diff()).diffCommand(files, opts);
+      },
+    );
 
   program
     .command("bench")
-    .description("benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M); --compile: compile time")
+    .description(
+      "benchmark interpreted vs wevaled vs the hand-written limit vs JavaScript (default: sum-to-100M); --compile: compile time",
+    )
     .argument("[programs...]", "programs for any interpreter with an expected output or result (default: sum-to-100M)")
     .option("--interp <name|file>", INTERP)
     .option("--quick", "10M iterations, one run each (a smoke test); with --compile: the smallest size of each series")
     .option("--runs <n>", "warm runs per row (default 7)")
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
-    .option("--out <dir>", "results directory (default results/, created when missing; each run replaces the reports in it)")
+    .option(
+      "--out <dir>",
+      "results directory (default results/, created when missing; each run replaces the reports in it)",
+    )
     .option("--json <file>", "also write the JSON report here")
-    .option("--engine <names>", "engines, comma-separated or repeated: v8, jco, wasmtime (default: v8,jco)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
-    .option("--peers", "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers")
+    .option(
+      "--engine <names>",
+      "engines, comma-separated or repeated: v8, jco, wasmtime (default: v8,jco)",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
+      "--peers",
+      "also run each Fern program's peers (lang/bench/peers/: JavaScript on V8 and in QuickJS-in-Wasm, Lua 5.4 in Wasm, native lua5.4/luajit when on PATH); with no programs: every lang/bench program that has peers",
+    )
     .option("--train", `build the wevaled modules with training: ${TRAIN}`)
     .option("--train-fuel <n>", TRAIN_FUEL)
-    .option("--compile", "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)")
-    .option("--sizes <list>", "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)")
+    .option(
+      "--compile",
+      "instead: the compile-time benchmark (generated toy and Fern programs, 3 sizes each; results/bench-compile.*)",
+    )
+    .option(
+      "--sizes <list>",
+      "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)",
+    )
     .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
-    .option("--timeout <s>", "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)")
+    .option(
+      "--timeout <s>",
+      "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)",
+    )
     .option("--strict", STRICT)
-    .action(async (programs: string[], opts: { interp?: string; quick?: boolean; runs?: string; coldRuns?: string; out?: string; json?: string; engine?: string[]; peers?: boolean; compile?: boolean; sizes?: string; series?: string; timeout?: string; train?: boolean; trainFuel?: string; strict?: boolean }) => {
-      exitCode = await (await commands.bench()).benchCommand(programs, opts);
-    });
+    .action(
+      async (
+        programs: string[],
+        opts: {
+          interp?: string;
+          quick?: boolean;
+          runs?: string;
+          coldRuns?: string;
+          out?: string;
+          json?: string;
+          engine?: string[];
+          peers?: boolean;
+          compile?: boolean;
+          sizes?: string;
+          series?: string;
+          timeout?: string;
+          train?: boolean;
+          trainFuel?: string;
+          strict?: boolean;
+        },
+      ) => {
+        exitCode = await (await commands.bench()).benchCommand(programs, opts);
+      },
+    );
 
   program
     .command("cache")
-    .description("the specialization cache (.futamura-cache/ or $FUTAMURA_CACHE_DIR): its size, or clear it; capped at $FUTAMURA_CACHE_MAX_MB (default 256), least recently used entries evicted first")
+    .description(
+      "the specialization cache (.futamura-cache/ or $FUTAMURA_CACHE_DIR): its size, or clear it; capped at $FUTAMURA_CACHE_MAX_MB (default 256), least recently used entries evicted first",
+    )
     .argument("[action]", "size (default) or clear")
     .action(async (action: string | undefined) => {
       exitCode = await (await commands.cache()).cacheCommand(action);
@@ -209,7 +328,9 @@ export async function main(argvGiven: string[]): Promise<number> {
 
   program
     .command("new-interp")
-    .description("scaffold a new interpreter in ./NAME/ (manifest, AssemblyScript source, loader, example, test) that builds and passes diff")
+    .description(
+      "scaffold a new interpreter in ./NAME/ (manifest, AssemblyScript source, loader, example, test) that builds and passes diff",
+    )
     .argument("<name>", "the interpreter's name (lowercase), also its folder and file extension")
     .option("--dir <dir>", "write it here instead of ./NAME/")
     .option("--ext <ext>", "its programs' file extension (default: the name)")
@@ -220,7 +341,10 @@ export async function main(argvGiven: string[]): Promise<number> {
   program
     .command("build-interp")
     .description("compile interpreters with asc, rename the ABI exports and check exports, imports and features")
-    .argument("[interpreters...]", "manifests (.json), AssemblyScript entries (.ts) or names (default: every known interpreter)")
+    .argument(
+      "[interpreters...]",
+      "manifests (.json), AssemblyScript entries (.ts) or names (default: every known interpreter)",
+    )
     .option("--force", "rebuild even when the cached module is up to date")
     .action(async (specs: string[], opts: { force?: boolean }) => {
       exitCode = await (await commands.pipeline()).buildInterpCommand(specs, opts);
@@ -228,7 +352,9 @@ export async function main(argvGiven: string[]): Promise<number> {
 
   program
     .command("explore")
-    .description("the explorer page: watch a program's projection (bytecode, CFGs before/after, IR, Wasm, both runs) in a browser; builds and serves it on localhost")
+    .description(
+      "the explorer page: watch a program's projection (bytecode, CFGs before/after, IR, Wasm, both runs) in a browser; builds and serves it on localhost",
+    )
     .option("--build", "only write the static site (any static file server can serve it)")
     .option("--port <n>", "port to serve on (default 5173, or the next free one; 0: any free port)")
     .option("--host <host>", "address to serve on (default 127.0.0.1)")

@@ -12,20 +12,40 @@ import { ROOT } from "../util/root.ts";
 const TEMPLATE = join(ROOT, "interp", "template");
 
 export async function newInterpCommand(name: string, opts: { dir?: string; ext?: string }): Promise<number> {
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new UserError(`futamura new-interp: '${name}' is not a usable name (lowercase letters, digits and '-', starting with a letter)`);
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    throw new UserError(
+      `futamura new-interp: '${name}' is not a usable name (lowercase letters, digits and '-', starting with a letter)`,
+    );
   const ext = (opts.ext ?? name).replace(/^\./, "");
-  if (!/^[A-Za-z0-9]+$/.test(ext)) throw new UserError(`futamura new-interp: '--ext ${opts.ext}' must be letters and digits, like 'calc'`);
+  if (!/^[A-Za-z0-9]+$/.test(ext))
+    throw new UserError(`futamura new-interp: '--ext ${opts.ext}' must be letters and digits, like 'calc'`);
   const dir = resolve(opts.dir ?? name);
-  if (existsSync(dir)) throw new UserError(`${relative(process.cwd(), dir) || dir}: error: already exists; new-interp writes a new folder and never into an existing one`);
+  if (existsSync(dir))
+    throw new UserError(
+      `${relative(process.cwd(), dir) || dir}: error: already exists; new-interp writes a new folder and never into an existing one`,
+    );
   for (const m of knownManifests()) {
-    if (m.name === name) throw new UserError(`futamura new-interp: an interpreter named '${name}' exists already (${relative(process.cwd(), m.file)})`);
-    if (m.extensions.includes(`.${ext}`)) throw new UserError(`futamura new-interp: .${ext} files belong to '${m.name}' already; choose another extension with --ext`);
+    if (m.name === name)
+      throw new UserError(
+        `futamura new-interp: an interpreter named '${name}' exists already (${relative(process.cwd(), m.file)})`,
+      );
+    if (m.extensions.includes(`.${ext}`))
+      throw new UserError(
+        `futamura new-interp: .${ext} files belong to '${m.name}' already; choose another extension with --ext`,
+      );
   }
   // The scaffold's package.json first: how its test imports the library depends on the package scope it makes.
   mkdirSync(join(dir, "programs"), { recursive: true });
-  writeFileSync(join(dir, "package.json"), readFileSync(join(TEMPLATE, "package.json"), "utf8").replaceAll("__NAME__", name));
+  writeFileSync(
+    join(dir, "package.json"),
+    readFileSync(join(TEMPLATE, "package.json"), "utf8").replaceAll("__NAME__", name),
+  );
   const api = libraryImport(dir);
-  const fill = (file: string) => readFileSync(join(TEMPLATE, file), "utf8").replaceAll("__NAME__", name).replaceAll("__EXT__", ext).replaceAll("__API__", api);
+  const fill = (file: string) =>
+    readFileSync(join(TEMPLATE, file), "utf8")
+      .replaceAll("__NAME__", name)
+      .replaceAll("__EXT__", ext)
+      .replaceAll("__API__", api);
   const files: [string, string][] = [
     [MANIFEST_FILE, fill("manifest.json")],
     [`${name}.ts`, fill("interp.ts")],
@@ -59,6 +79,8 @@ function libraryImport(dir: string): string {
   } catch {
     // not resolvable from there
   }
-  const path = relative(dir, join(ROOT, "dist", "api", "index.js")).split(sep).join("/");
+  const path = relative(dir, join(ROOT, "dist", "api", "index.js"))
+    .split(sep)
+    .join("/");
   return path.startsWith(".") ? path : `./${path}`;
 }

@@ -9,7 +9,15 @@ import { readSync, writeSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { trainingFuel } from "../pipeline/train.ts";
-import { abortLine, buildProgram, builtModuleProgram, errorForExpect, interpreterAndProgram, readProgramSection, type Program } from "../pipeline/index.ts";
+import {
+  abortLine,
+  buildProgram,
+  builtModuleProgram,
+  errorForExpect,
+  interpreterAndProgram,
+  readProgramSection,
+  type Program,
+} from "../pipeline/index.ts";
 import { knownManifests } from "../interp/manifest.ts";
 import { hostAccess, isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
@@ -82,7 +90,7 @@ export class StdoutOutput implements Output {
 }
 
 function writeAllSync(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     try {
       at += writeSync(fd, bytes, at, bytes.length - at);
     } catch (e) {
@@ -132,7 +140,8 @@ function stdinBytesIfRead(module: WebAssembly.Module): Uint8Array | undefined {
   const reads = WebAssembly.Module.imports(module).some((i) => i.module === "futamura" && i.name === "read");
   if (!reads) return undefined;
   const chunks: Uint8Array[] = [];
-  for (let chunk = stdinInput(() => {}).read(1 << 16); chunk.length; chunk = stdinInput(() => {}).read(1 << 16)) chunks.push(chunk.slice());
+  for (let chunk = stdinInput(() => {}).read(1 << 16); chunk.length; chunk = stdinInput(() => {}).read(1 << 16))
+    chunks.push(chunk.slice());
   return Buffer.concat(chunks);
 }
 
@@ -150,50 +159,98 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
   const bytes = readUserFile(file);
   if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
     // A built module: the program is in its memory already.
-    if (opts.aot || opts.trace || opts.expect) throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
-    if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${file}: error: not a valid WebAssembly module`);
+    if (opts.aot || opts.trace || opts.expect)
+      throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
+    if (!WebAssembly.validate(bytes as BufferSource))
+      throw new UserError(`${file}: error: not a valid WebAssembly module`);
     const module = new WebAssembly.Module(bytes as BufferSource);
     const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
     if (init && exports.has("run") && !exports.has("_start"))
-      throw new UserError(`${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``);
+      throw new UserError(
+        `${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``,
+      );
     // A WASI command built for an interpreter that recurses deeply (Lua) runs on the large-stack worker.
     const embedded = readProgramSection(module);
-    if (isWasiCommand(bytes)) return runWasi(file, undefined, bytes, opts, undefined, embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined);
+    if (isWasiCommand(bytes))
+      return runWasi(
+        file,
+        undefined,
+        bytes,
+        opts,
+        undefined,
+        embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined,
+      );
     requireRunExport(file, module);
     // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
     // additions and error lines, found from any folder (or given with --interp).
     const built = await builtModuleProgram(module, opts.interp);
     if (built.missing) process.stderr.write(`futamura: ${file}: warning: ${built.missing}\n`);
     const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
-    if (foreign && !built.program.host?.imports) throw new UserError(`${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${built.program.interpreter ? ` (interpreter '${built.program.interpreter}' ${built.manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`);
+    if (foreign && !built.program.host?.imports)
+      throw new UserError(
+        `${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${built.program.interpreter ? ` (interpreter '${built.program.interpreter}' ${built.manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`,
+      );
     return execute(file, bytes, { file, ...built.program }, opts, out);
   }
   const progress = progressLine(file);
-  const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(progress.clear);
+  const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(
+    progress.clear,
+  );
   const wasi = isWasiCommand(interp.wasm);
   if (!wasi) requireRunExport(opts.interp ?? interp.path, new WebAssembly.Module(interp.wasm as BufferSource));
-  if (wasi && (opts.trace || opts.expect)) throw new UserError("--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints");
+  if (wasi && (opts.trace || opts.expect))
+    throw new UserError(
+      "--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints",
+    );
   if (opts.trace) {
     if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
-    const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some((e) => e.name === "runTraced");
-    if (!traced || !program.formatTrace) throw new UserError(`${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`);
+    const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some(
+      (e) => e.name === "runTraced",
+    );
+    if (!traced || !program.formatTrace)
+      throw new UserError(
+        `${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`,
+      );
   }
   let wasm = interp.wasm;
   if (opts.aot) {
     const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, { cache: opts.cache === false ? false : undefined, init: opts.init, train: trainingFuel(opts.train, opts.trainFuel), interpreterName: interp.name, strict: opts.strict, label: file, snapshotOnHit: false, onProgress: progress.onProgress }).finally(progress.clear);
+    const built = await buildProgram(interp.wasm, program, {
+      cache: opts.cache === false ? false : undefined,
+      init: opts.init,
+      train: trainingFuel(opts.train, opts.trainFuel),
+      interpreterName: interp.name,
+      strict: opts.strict,
+      label: file,
+      snapshotOnHit: false,
+      onProgress: progress.onProgress,
+    }).finally(progress.clear);
     for (const a of built.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     // Where the compiled code came from is for a person at a terminal (or --verbose), not for a pipe that reads
     // stderr; a request left to the interpreter is always said (the lines above).
-    if (process.stderr.isTTY || opts.verbose) process.stderr.write(built.cached ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n` : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`);
+    if (process.stderr.isTTY || opts.verbose)
+      process.stderr.write(
+        built.cached
+          ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n`
+          : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`,
+      );
     wasm = built.wasm;
   }
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
   // a bare .wasm interpreter (the C toy) reads standard input to its end, so it gets the program alone.
-  if (wasi) return runWasi(file, file, wasm, opts, opts.aot ? undefined : program.bytes, interp.manifest.deepStack, !interp.manifest.clang);
+  if (wasi)
+    return runWasi(
+      file,
+      file,
+      wasm,
+      opts,
+      opts.aot ? undefined : program.bytes,
+      interp.manifest.deepStack,
+      !interp.manifest.clang,
+    );
   return execute(file, wasm, program, opts, out);
 }
 
@@ -203,13 +260,23 @@ function requireRunExport(file: string, module: WebAssembly.Module): void {
   const exports = WebAssembly.Module.exports(module);
   if (exports.some((e) => e.name === "run" && e.kind === "function")) return;
   const names = exports.map((e) => e.name);
-  throw new UserError(`${file}: error: not an interpreter or a program futamura built: the module exports no \`run\` function (nor \`_start\`, for a WASI command)${names.length ? `; it exports ${names.slice(0, 6).join(", ")}${names.length > 6 ? ", …" : ""}` : "; it exports nothing"}`);
+  throw new UserError(
+    `${file}: error: not an interpreter or a program futamura built: the module exports no \`run\` function (nor \`_start\`, for a WASI command)${names.length ? `; it exports ${names.slice(0, 6).join(", ")}${names.length > 6 ? ", …" : ""}` : "; it exports nothing"}`,
+  );
 }
 
-async function execute(file: string, wasm: Uint8Array, program: Program, opts: RunFlags, out: StdoutOutput): Promise<number> {
+async function execute(
+  file: string,
+  wasm: Uint8Array,
+  program: Program,
+  opts: RunFlags,
+  out: StdoutOutput,
+): Promise<number> {
   const inputBytes = opts.input ? readUserFile(opts.input) : opts.expect && program.input ? program.input : undefined;
   const input = inputBytes ? bytesInput(inputBytes) : stdinInput(() => out.flush());
-  const trace = opts.trace ? (pc: number, value: bigint) => process.stderr.write(`${program.formatTrace!(pc, value)}\n`) : undefined;
+  const trace = opts.trace
+    ? (pc: number, value: bigint) => process.stderr.write(`${program.formatTrace!(pc, value)}\n`)
+    : undefined;
   let result: bigint | undefined;
   let exitCode = 0;
   let error: string | undefined;
@@ -228,11 +295,21 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
       } finally {
         uninstall();
       }
-    } else result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, { input, traced: opts.trace, trace });
+    } else
+      result = await runModule(wasm, { bytes: program.bytes, host: program.host }, out, {
+        input,
+        traced: opts.trace,
+        trace,
+      });
   } catch (e) {
     if (e instanceof ProgramExit) exitCode = e.code;
     else {
-      const message = e instanceof UserError ? e.message : e instanceof WebAssembly.RuntimeError ? `${file}: error: the interpreter trapped: ${e.message}` : undefined;
+      const message =
+        e instanceof UserError
+          ? e.message
+          : e instanceof WebAssembly.RuntimeError
+            ? `${file}: error: the interpreter trapped: ${e.message}`
+            : undefined;
       if (message === undefined) throw e;
       if (!opts.expect) throw new UserError(message);
       out.flush();
@@ -245,25 +322,45 @@ async function execute(file: string, wasm: Uint8Array, program: Program, opts: R
   if (!opts.expect) return exitCode;
   const want = program.expect ?? {};
   const checks: Check[] = [];
-  if (want.stdout !== undefined) checks.push({ what: "stdout", got: out.bytes(), want: typeof want.stdout === "string" ? new TextEncoder().encode(want.stdout) : want.stdout });
+  if (want.stdout !== undefined)
+    checks.push({
+      what: "stdout",
+      got: out.bytes(),
+      want: typeof want.stdout === "string" ? new TextEncoder().encode(want.stdout) : want.stdout,
+    });
   if (want.result !== undefined) checks.push({ what: "result", got: String(result), want: want.result });
   checks.push({ what: "runtime error", got: errorForExpect(program, error), want: want.error });
-  if (want.exitCode !== undefined || exitCode !== (want.error ? 1 : 0)) checks.push({ what: "exit code", got: String(exitCode), want: String(want.exitCode ?? (want.error ? 1 : 0)) });
+  if (want.exitCode !== undefined || exitCode !== (want.error ? 1 : 0))
+    checks.push({ what: "exit code", got: String(exitCode), want: String(want.exitCode ?? (want.error ? 1 : 0)) });
   return reportExpectations(file, checks);
 }
 
 /** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours; the
  *  host directories and environment of interp/wasi.ts's hostAccess (`source`: the program's file, whose folder it
  *  may read). On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
-async function runWasi(file: string, source: string | undefined, wasm: Uint8Array, opts: RunFlags, program?: Uint8Array, deep?: boolean, programOnly?: boolean): Promise<number> {
+async function runWasi(
+  file: string,
+  source: string | undefined,
+  wasm: Uint8Array,
+  opts: RunFlags,
+  program?: Uint8Array,
+  deep?: boolean,
+  programOnly?: boolean,
+): Promise<number> {
   try {
     const input = opts.input ? readUserFile(opts.input) : undefined;
     const access = hostAccess(source, opts);
-    const wasiOpts = { ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }), ...access };
+    const wasiOpts = {
+      ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }),
+      ...access,
+    };
     return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);
-    if (e instanceof RangeError && /call stack/.test(e.message)) throw new UserError(`${file}: error: stack overflow (V8's native stack is exhausted: the program recursed deeper than this thread allows)`);
+    if (e instanceof RangeError && /call stack/.test(e.message))
+      throw new UserError(
+        `${file}: error: stack overflow (V8's native stack is exhausted: the program recursed deeper than this thread allows)`,
+      );
     throw e;
   }
 }
@@ -274,14 +371,19 @@ interface Check {
   want: string | Uint8Array | undefined;
 }
 
-const show = (v: string | Uint8Array | undefined) => JSON.stringify(v instanceof Uint8Array ? new TextDecoder().decode(v) : v);
-const same = (a: Check["got"], b: Check["want"]) => (a instanceof Uint8Array && b instanceof Uint8Array ? Buffer.compare(a, b) === 0 : a === b);
+const show = (v: string | Uint8Array | undefined) =>
+  JSON.stringify(v instanceof Uint8Array ? new TextDecoder().decode(v) : v);
+const same = (a: Check["got"], b: Check["want"]) =>
+  a instanceof Uint8Array && b instanceof Uint8Array ? Buffer.compare(a, b) === 0 : a === b;
 
 /** Print each failed expectation on one line; exit code 1 if any failed. */
 function reportExpectations(file: string, checks: Check[]): number {
   const failed = checks.filter((c) => !same(c.got, c.want));
-  for (const c of failed) process.stderr.write(`${file}: expectation failed: ${c.what} ${show(c.got)} != expected ${show(c.want)}\n`);
+  for (const c of failed)
+    process.stderr.write(`${file}: expectation failed: ${c.what} ${show(c.got)} != expected ${show(c.want)}\n`);
   const passed = checks.filter((c) => !failed.includes(c)).map((c) => c.what);
-  process.stderr.write(`${file}: ${passed.length} of ${checks.length} expectations met${passed.length ? ` (${passed.join(", ")})` : ""}\n`);
+  process.stderr.write(
+    `${file}: ${passed.length} of ${checks.length} expectations met${passed.length ? ` (${passed.join(", ")})` : ""}\n`,
+  );
   return failed.length ? 1 : 0;
 }

@@ -18,7 +18,8 @@ export const FLUSH_ENV = "FUTAMURA_RUN_FLUSH";
 /** The number of seconds --timeout gives, or a one-line error. */
 export function timeoutSeconds(command: string, value: string): number {
   const seconds = Number(value);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !(seconds > 0)) throw new UserError(`futamura ${command}: --timeout takes a positive number of seconds, got '${value}'`);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !(seconds > 0))
+    throw new UserError(`futamura ${command}: --timeout takes a positive number of seconds, got '${value}'`);
   return seconds;
 }
 
@@ -28,7 +29,10 @@ export async function rerunWithTimeout(command: string, what: string, value: str
   const args = process.argv.slice(2);
   const at = args.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
   args.splice(at, args[at] === "--timeout" ? 2 : 1);
-  const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { stdio: "inherit", env: { ...process.env, [FLUSH_ENV]: "write" } });
+  const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    stdio: "inherit",
+    env: { ...process.env, [FLUSH_ENV]: "write" },
+  });
   let timedOut = false;
   const term = setTimeout(() => {
     timedOut = true;

@@ -33,12 +33,17 @@ function newestSource() {
       else newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const d of ["explorer", "bytecode", "lang", "snapshot", "specializer", "interp", "util", "build/interp"]) if (existsSync(join(root, d))) walk(join(root, d));
+  for (const d of ["explorer", "bytecode", "lang", "snapshot", "specializer", "interp", "util", "build/interp"])
+    if (existsSync(join(root, d))) walk(join(root, d));
   return Math.max(newest, statSync(join(root, "package-lock.json")).mtimeMs);
 }
 
 say("building the interpreters (cached in build/interp/)…");
-const interp = spawnSync(process.execPath, [join(root, "bin", "futamura.mjs"), "build-interp", "toy", "fern", "fern-memory", "bf"], { stdio: ["ignore", "ignore", "inherit"] });
+const interp = spawnSync(
+  process.execPath,
+  [join(root, "bin", "futamura.mjs"), "build-interp", "toy", "fern", "fern-memory", "bf"],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);
 if (interp.status !== 0) {
   console.error("explorer: building the interpreters failed");
   process.exit(1);
@@ -51,7 +56,12 @@ else {
 }
 console.log(`explorer: static site written to ${outDir}`);
 if (!buildOnly) {
-  const server = await preview({ configFile: join(here, "vite.config.ts"), build: { outDir }, preview: { port, host, strictPort: false }, logLevel: "warn" });
+  const server = await preview({
+    configFile: join(here, "vite.config.ts"),
+    build: { outDir },
+    preview: { port, host, strictPort: false },
+    logLevel: "warn",
+  });
   console.log(`explorer: serving at ${server.resolvedUrls?.local[0] ?? `http://${host}:${port}/`} (Ctrl-C to stop)`);
   const stop = async (signal) => {
     say(`${signal}: stopping the server`);

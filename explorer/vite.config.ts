@@ -16,9 +16,7 @@ export default defineConfig({
   root: here,
   base: "./",
   resolve: {
-    alias: [
-      { find: /^node:fs$/, replacement: join(here, "src", "no-node-fs.ts") },
-    ],
+    alias: [{ find: /^node:fs$/, replacement: join(here, "src", "no-node-fs.ts") }],
   },
   build: {
     outDir: join(root, "build", "explorer"),

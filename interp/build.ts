@@ -36,8 +36,12 @@ export const EXPORT_RENAMES: Record<string, string> = {
 /** The asc flags every interpreter is built with: asconfig.json's `release` target (its one source), as flags, so
  *  they apply to an entry anywhere (a config file is resolved against the entry's folder). */
 export function ascFlags(): string[] {
-  const release = (JSON.parse(readFileSync(join(ROOT, "asconfig.json"), "utf8")) as { targets: { release: Record<string, unknown> } }).targets.release;
-  return Object.entries(release).flatMap(([k, v]) => (v === true ? [`--${k}`] : v === false ? [] : [`--${k}`, String(v)]));
+  const release = (
+    JSON.parse(readFileSync(join(ROOT, "asconfig.json"), "utf8")) as { targets: { release: Record<string, unknown> } }
+  ).targets.release;
+  return Object.entries(release).flatMap(([k, v]) =>
+    v === true ? [`--${k}`] : v === false ? [] : [`--${k}`, String(v)],
+  );
 }
 
 export interface BuiltInterpreter {
@@ -49,7 +53,10 @@ export interface BuiltInterpreter {
 function sourceHash(m: Manifest): string {
   const h = createHash("sha256");
   const dir = dirname(m.entry);
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort())
+    h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync(m.file));
   h.update(JSON.stringify([m.entry, m.use, m.runtime]));
   h.update(readFileSync(createRequire(import.meta.url).resolve("assemblyscript/package.json")));
@@ -69,12 +76,18 @@ export const CLANG_BUILDS: Record<string, () => { wasm: Uint8Array; path: string
 /** Build (or reuse) a clang-built variant by name. */
 export function buildClangVariant(variant: string, m?: Manifest): { wasm: Uint8Array; path: string } {
   const build = CLANG_BUILDS[variant];
-  if (!build) throw new UserError(`${m?.file ?? "clang"}: error: no clang build named "${variant}" (known: ${Object.keys(CLANG_BUILDS).join(", ")})`);
+  if (!build)
+    throw new UserError(
+      `${m?.file ?? "clang"}: error: no clang build named "${variant}" (known: ${Object.keys(CLANG_BUILDS).join(", ")})`,
+    );
   return build();
 }
 
 /** Build (or reuse) an interpreter module: a built-in one by name, or any manifest. */
-export async function buildInterpreter(which: string | Manifest = "toy", opts: { force?: boolean; onProgress?: ProgressCallback } = {}): Promise<BuiltInterpreter> {
+export async function buildInterpreter(
+  which: string | Manifest = "toy",
+  opts: { force?: boolean; onProgress?: ProgressCallback } = {},
+): Promise<BuiltInterpreter> {
   let m = typeof which === "string" ? builtinManifest(which) : which;
   if (m.clang) {
     const built = buildClangVariant(m.clang.variant, m);
@@ -83,7 +96,8 @@ export async function buildInterpreter(which: string | Manifest = "toy", opts: {
   if (INSTALLED && m.entry.startsWith(AS_DIR)) {
     // An installed package ships its interpreters prebuilt (npm's prepack) and is never written to: use them as
     // they are, or build a missing one into the project's cache folder.
-    if (!opts.force && existsSync(m.out)) return { name: m.name, wasm: new Uint8Array(readFileSync(m.out)), path: m.out };
+    if (!opts.force && existsSync(m.out))
+      return { name: m.name, wasm: new Uint8Array(readFileSync(m.out)), path: m.out };
     m = { ...m, out: join(projectCacheDir(), "interp", basename(m.out)) };
   }
   const path = m.out;
@@ -118,7 +132,8 @@ async function compile(m: Manifest): Promise<Uint8Array> {
     stdout: { write: (s: string | Uint8Array) => (messages.push(String(s)), true) } as never,
     stderr: { write: (s: string | Uint8Array) => (messages.push(String(s)), true) } as never,
   } as never);
-  if (error || !binary) throw new UserError(`${entry}: error: asc failed to compile the interpreter:\n${messages.join("").trim()}`);
+  if (error || !binary)
+    throw new UserError(`${entry}: error: asc failed to compile the interpreter:\n${messages.join("").trim()}`);
   return binary;
 }
 
@@ -141,11 +156,35 @@ async function renameExports(wasm: Uint8Array): Promise<Uint8Array> {
 }
 
 /** What futamura needs of an interpreter's exports: name, kind, and for functions the allowed types. */
-const REQUIRED_EXPORTS: { name: string; as: string; kind: "func" | "memory"; params?: string[]; results?: string[][] }[] = [
+const REQUIRED_EXPORTS: {
+  name: string;
+  as: string;
+  kind: "func" | "memory";
+  params?: string[];
+  results?: string[][];
+}[] = [
   { name: "wizer.initialize", as: "export function init(): void", kind: "func", params: [], results: [[]] },
-  { name: "run", as: "export function run(): void | i32 | i64 (the result diff compares)", kind: "func", params: [], results: [[], ["i32"], ["i64"]] },
-  { name: "weval.pending.head", as: "export { wevalPendingHead } from \"./weval\"", kind: "func", params: [], results: [["i32"]] },
-  { name: "weval.is.wevaled", as: "export { wevalIsWevaled } from \"./weval\"", kind: "func", params: [], results: [["i32"]] },
+  {
+    name: "run",
+    as: "export function run(): void | i32 | i64 (the result diff compares)",
+    kind: "func",
+    params: [],
+    results: [[], ["i32"], ["i64"]],
+  },
+  {
+    name: "weval.pending.head",
+    as: 'export { wevalPendingHead } from "./weval"',
+    kind: "func",
+    params: [],
+    results: [["i32"]],
+  },
+  {
+    name: "weval.is.wevaled",
+    as: 'export { wevalIsWevaled } from "./weval"',
+    kind: "func",
+    params: [],
+    results: [["i32"]],
+  },
   { name: "memory", as: "AssemblyScript exports its memory by default", kind: "memory" },
 ];
 
@@ -171,25 +210,40 @@ export function interpreterProblems(wasm: Uint8Array, m: Pick<Manifest, "name" |
     if (r.kind !== "func") continue;
     const t = info.functions[e.index].type;
     const sig = `(${t.params.join(", ")}) -> (${t.results.join(", ")})`;
-    if (t.params.length !== r.params!.length || !r.results!.some((res) => res.join() === t.results.join())) problems.push(`export '${r.name}' has type ${sig}; expected ${r.as}`);
+    if (t.params.length !== r.params!.length || !r.results!.some((res) => res.join() === t.results.join()))
+      problems.push(`export '${r.name}' has type ${sig}; expected ${r.as}`);
   }
-  if (!info.tables.length) problems.push("no function table: the specialized function is reached through one (asc --exportTable, and call_indirect in `run`)");
+  if (!info.tables.length)
+    problems.push(
+      "no function table: the specialized function is reached through one (asc --exportTable, and call_indirect in `run`)",
+    );
   const core = coreImportNames();
   for (const f of info.functions) {
     if (!f.import) continue;
     const { module, name } = f.import;
     if (core[module]) {
-      if (!core[module].includes(name)) problems.push(`import '${module}.${name}' is not part of futamura's host ABI (${module}: ${core[module].join(", ")})`);
-    } else if (!m.imports.includes(module)) problems.push(`import '${module}.${name}': module '${module}' is neither futamura's host ABI nor listed in the manifest's "imports" (its loader must provide it)`);
+      if (!core[module].includes(name))
+        problems.push(
+          `import '${module}.${name}' is not part of futamura's host ABI (${module}: ${core[module].join(", ")})`,
+        );
+    } else if (!m.imports.includes(module))
+      problems.push(
+        `import '${module}.${name}': module '${module}' is neither futamura's host ABI nor listed in the manifest's "imports" (its loader must provide it)`,
+      );
   }
-  for (const g of info.globals) if (g.import) problems.push(`imported global '${g.import.module}.${g.import.name}': snapshots need globals the module defines`);
-  if (info.memories.some((mem) => mem.imported)) problems.push("the memory is imported: snapshots need a memory the module defines");
+  for (const g of info.globals)
+    if (g.import)
+      problems.push(`imported global '${g.import.module}.${g.import.name}': snapshots need globals the module defines`);
+  if (info.memories.some((mem) => mem.imported))
+    problems.push("the memory is imported: snapshots need a memory the module defines");
   for (const f of info.functions) {
     if (f.import) continue;
     try {
       buildFunctionIR(info, f.index);
     } catch (e) {
-      problems.push(`function ${f.name}: futamura's IR cannot read it (${(e as Error).message}); use only the features in util/binaryen.ts`);
+      problems.push(
+        `function ${f.name}: futamura's IR cannot read it (${(e as Error).message}); use only the features in util/binaryen.ts`,
+      );
     }
   }
   return problems;

@@ -33,7 +33,9 @@ export function clangAvailable(): string {
   try {
     clangVersion = execFileSync("clang", ["--version"], { encoding: "utf8" }).split("\n")[0];
   } catch {
-    throw new UserError(`clang is not installed (it builds the C interpreter for wasm32-wasi): apt-get install -y ${CLANG_PACKAGES}`);
+    throw new UserError(
+      `clang is not installed (it builds the C interpreter for wasm32-wasi): apt-get install -y ${CLANG_PACKAGES}`,
+    );
   }
   return clangVersion;
 }
@@ -48,10 +50,15 @@ export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Arr
   mkdirSync(BUILD_DIR, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    execFileSync("clang", ["--target=wasm32-wasi", ...flags, "-I", C_DIR, join(C_DIR, "toy.c"), "-o", tmp], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("clang", ["--target=wasm32-wasi", ...flags, "-I", C_DIR, join(C_DIR, "toy.c"), "-o", tmp], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    const missing = /wasm32-wasi|stdio\.h|crt1|libclang_rt|wasm-ld/.test(err.stderr ?? "") ? ` (is the WASI toolchain installed? apt-get install -y ${CLANG_PACKAGES})` : "";
+    const missing = /wasm32-wasi|stdio\.h|crt1|libclang_rt|wasm-ld/.test(err.stderr ?? "")
+      ? ` (is the WASI toolchain installed? apt-get install -y ${CLANG_PACKAGES})`
+      : "";
     rmSync(tmp, { force: true });
     throw new UserError(`clang failed to build ${variant}${missing}:\n${err.stderr ?? err.message}`);
   }

@@ -52,7 +52,16 @@ parentPort.on("message", async ({ id, wasm, program, input, programHostModule, p
 
 let worker: Worker | undefined;
 let nextId = 0;
-const pending = new Map<number, { out: Output; resolve: (halt: bigint) => void; reject: (e: Error) => void; label: string; describe?: (code: number, pc: number) => string | undefined }>();
+const pending = new Map<
+  number,
+  {
+    out: Output;
+    resolve: (halt: bigint) => void;
+    reject: (e: Error) => void;
+    label: string;
+    describe?: (code: number, pc: number) => string | undefined;
+  }
+>();
 
 function getWorker(): Worker {
   if (worker) return worker;
@@ -66,37 +75,54 @@ function getWorker(): Worker {
     resourceLimits: { stackSizeMb: DEEP_STACK_MB },
   });
   w.unref();
-  w.on("message", (m: { id: number; bytes?: Uint8Array; done?: boolean; halt?: string; exit?: number; error?: string; code?: number; pc?: number; user?: boolean; trap?: boolean; stackOverflow?: boolean }) => {
-    const job = pending.get(m.id);
-    if (!job) return;
-    if (m.bytes !== undefined) {
-      if (job.out.writeBytes) job.out.writeBytes(m.bytes);
-      else job.out.write(new TextDecoder().decode(m.bytes));
-    }
-    if (!m.done) return;
-    pending.delete(m.id);
-    if (pending.size === 0) w.unref();
-    if (m.exit !== undefined) job.reject(new ProgramExit(m.exit));
-    else if (m.error === undefined) job.resolve(BigInt(m.halt!));
-    else if (m.stackOverflow) {
-      // The native stack ran out before the interpreter's depth limit (very large frames): still the user's error.
-      job.reject(new ProgramRuntimeError(`${job.label}: runtime error: stack overflow (the native stack is exhausted)`));
-    } else if (m.trap) {
-      // A trap, as on the main thread (cli/run-command.ts): the interpreter stopped on this program.
-      job.reject(new ProgramRuntimeError(`${job.label}: error: the interpreter trapped: ${m.error}`));
-    } else if (m.user) {
-      // futamura.error(code, pc): described here by the program's own host when it has one (its loader's, with the
-      // source's lines), else as the worker's host said it.
-      let described: string | undefined;
-      try {
-        described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
-      } catch (e) {
-        // The loader's own bug, inside this event handler: the run's error (a host error), never an uncaught one.
-        return job.reject(e instanceof Error ? e : new InternalError(String(e)));
+  w.on(
+    "message",
+    (m: {
+      id: number;
+      bytes?: Uint8Array;
+      done?: boolean;
+      halt?: string;
+      exit?: number;
+      error?: string;
+      code?: number;
+      pc?: number;
+      user?: boolean;
+      trap?: boolean;
+      stackOverflow?: boolean;
+    }) => {
+      const job = pending.get(m.id);
+      if (!job) return;
+      if (m.bytes !== undefined) {
+        if (job.out.writeBytes) job.out.writeBytes(m.bytes);
+        else job.out.write(new TextDecoder().decode(m.bytes));
       }
-      job.reject(new ProgramRuntimeError(described ?? m.error, m.code, m.pc));
-    } else job.reject(new InternalError(m.error));
-  });
+      if (!m.done) return;
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      if (m.exit !== undefined) job.reject(new ProgramExit(m.exit));
+      else if (m.error === undefined) job.resolve(BigInt(m.halt!));
+      else if (m.stackOverflow) {
+        // The native stack ran out before the interpreter's depth limit (very large frames): still the user's error.
+        job.reject(
+          new ProgramRuntimeError(`${job.label}: runtime error: stack overflow (the native stack is exhausted)`),
+        );
+      } else if (m.trap) {
+        // A trap, as on the main thread (cli/run-command.ts): the interpreter stopped on this program.
+        job.reject(new ProgramRuntimeError(`${job.label}: error: the interpreter trapped: ${m.error}`));
+      } else if (m.user) {
+        // futamura.error(code, pc): described here by the program's own host when it has one (its loader's, with the
+        // source's lines), else as the worker's host said it.
+        let described: string | undefined;
+        try {
+          described = m.code !== undefined && m.pc !== undefined ? job.describe?.(m.code, m.pc) : undefined;
+        } catch (e) {
+          // The loader's own bug, inside this event handler: the run's error (a host error), never an uncaught one.
+          return job.reject(e instanceof Error ? e : new InternalError(String(e)));
+        }
+        job.reject(new ProgramRuntimeError(described ?? m.error, m.code, m.pc));
+      } else job.reject(new InternalError(m.error));
+    },
+  );
   const failAll = (e: Error) => {
     for (const job of pending.values()) job.reject(e);
     pending.clear();
@@ -112,12 +138,24 @@ function getWorker(): Worker {
  *  `label` names the program in the messages of a trap or an exhausted native stack (its file); runtime errors are
  *  described by `program.host` when it has describeError (the worker's own host, made from the bytes, otherwise).
  *  Rejects like runModule: ProgramRuntimeError for the program's errors, ProgramExit for futamura.exit. */
-export function runModuleDeep(wasm: Uint8Array | WebAssembly.Module, program: HostedProgram, out: Output, label = "<program>"): Promise<bigint> {
+export function runModuleDeep(
+  wasm: Uint8Array | WebAssembly.Module,
+  program: HostedProgram,
+  out: Output,
+  label = "<program>",
+): Promise<bigint> {
   const w = getWorker();
   const id = nextId++;
   return new Promise<bigint>((resolve, reject) => {
     pending.set(id, { out, resolve, reject, label, describe: program.host?.describeError?.bind(program.host) });
     w.ref();
-    w.postMessage({ id, wasm, program: program.bytes, input: program.input, programHostModule: program.deepStack?.hostModule, programHostExport: program.deepStack?.hostExport });
+    w.postMessage({
+      id,
+      wasm,
+      program: program.bytes,
+      input: program.input,
+      programHostModule: program.deepStack?.hostModule,
+      programHostExport: program.deepStack?.hostExport,
+    });
   });
 }

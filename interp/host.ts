@@ -117,7 +117,9 @@ export function memoryRange(buffer: ArrayBuffer, ptr: number, len: number, impor
   const start = ptr >>> 0;
   const length = len >>> 0;
   if (start + length > buffer.byteLength) {
-    throw new ProgramRuntimeError(`runtime error: the interpreter passed ${importName} the bytes ${start}..${start + length} (length ${length}), outside its memory (${buffer.byteLength} bytes): a bug in the interpreter`);
+    throw new ProgramRuntimeError(
+      `runtime error: the interpreter passed ${importName} the bytes ${start}..${start + length} (length ${length}), outside its memory (${buffer.byteLength} bytes): a bug in the interpreter`,
+    );
   }
   return new Uint8Array(buffer, start, length);
 }
@@ -132,16 +134,20 @@ export class InterpreterHost {
       if (!this.memory) throw new InternalError("host: the module's memory is not bound yet (call bind(instance))");
       return this.memory;
     };
-    const writeBytes = (bytes: Uint8Array) => (out.writeBytes ? out.writeBytes(bytes) : out.write(new TextDecoder().decode(bytes)));
+    const writeBytes = (bytes: Uint8Array) =>
+      out.writeBytes ? out.writeBytes(bytes) : out.write(new TextDecoder().decode(bytes));
     const intrinsicOutsideSpecialization = (name: string) => () => {
-      throw new InternalError(`weval intrinsic '${name}' called in an unspecialized module (a specializable body ran unspecialized)`);
+      throw new InternalError(
+        `weval intrinsic '${name}' called in an unspecialized module (a specializable body ran unspecialized)`,
+      );
     };
     const ctx: HostContext = { memory: () => mem().buffer, write: (t) => out.write(t), writeBytes };
     this.imports = {
       ...opts.host?.imports?.(ctx),
       futamura: {
         program_length: () => program.length,
-        program_read: (dst: number) => memoryRange(mem().buffer, dst, program.length, "futamura.program_read").set(program),
+        program_read: (dst: number) =>
+          memoryRange(mem().buffer, dst, program.length, "futamura.program_read").set(program),
         write: (ptr: number, len: number) => writeBytes(memoryRange(mem().buffer, ptr, len, "futamura.write")),
         read: (dst: number, max: number) => {
           const into = memoryRange(mem().buffer, dst, max, "futamura.read");
@@ -151,7 +157,11 @@ export class InterpreterHost {
         },
         error: (code: number, pc: number) => {
           const described = opts.host?.describeError?.(code >>> 0, pc >>> 0);
-          throw new ProgramRuntimeError(described ?? `runtime error ${code >>> 0} at pc ${pc >>> 0}`, code >>> 0, pc >>> 0);
+          throw new ProgramRuntimeError(
+            described ?? `runtime error ${code >>> 0} at pc ${pc >>> 0}`,
+            code >>> 0,
+            pc >>> 0,
+          );
         },
         exit: (code: number) => {
           throw new ProgramExit(code | 0);
@@ -167,7 +177,14 @@ export class InterpreterHost {
       // Stubs (interp/weval-stubs.ts, as weval's lib/weval-stubs.wat): contexts and state writes do nothing,
       // specialize.value returns its value, and state reads trap, because only a specialized body may use them.
       weval: Object.fromEntries(
-        Object.entries(WEVAL_STUBS).map(([name, behaviour]) => [name, behaviour === "nothing" ? () => {} : behaviour === "identity" ? (v: unknown) => v : intrinsicOutsideSpecialization(name)]),
+        Object.entries(WEVAL_STUBS).map(([name, behaviour]) => [
+          name,
+          behaviour === "nothing"
+            ? () => {}
+            : behaviour === "identity"
+              ? (v: unknown) => v
+              : intrinsicOutsideSpecialization(name),
+        ]),
       ),
     };
   }
@@ -184,7 +201,10 @@ export function coreImportNames(): Record<string, string[]> {
   return Object.fromEntries(Object.entries(host.imports).map(([m, fns]) => [m, Object.keys(fns)]));
 }
 
-export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: InterpreterHost): Promise<WebAssembly.Instance> {
+export async function instantiate(
+  wasm: Uint8Array | WebAssembly.Module,
+  host: InterpreterHost,
+): Promise<WebAssembly.Instance> {
   const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
   // An import the host lacks means the module and the program do not belong together (an interpreter given with
   // --interp for another language's program, say): the user's mistake, said as such rather than as V8's LinkError.
@@ -193,10 +213,14 @@ export async function instantiate(wasm: Uint8Array | WebAssembly.Module, host: I
     if ((i.module === "futamura" || i.module === "weval") && (provided === undefined || i.kind !== "function")) {
       // A name the host ABI does not have (or not as a function): the module was built against another ABI.
       const abi = Object.keys(host.imports[i.module] as object).join(", ");
-      throw new UserError(`error: the module imports ${i.module}.${i.name}${provided === undefined ? "" : ` as a ${i.kind}`}, which futamura's host ABI does not provide (${i.module} has the functions ${abi}): it was built for another version of the ABI; rebuild it against this one (docs/new-interpreter.md, "The host ABI")`);
+      throw new UserError(
+        `error: the module imports ${i.module}.${i.name}${provided === undefined ? "" : ` as a ${i.kind}`}, which futamura's host ABI does not provide (${i.module} has the functions ${abi}): it was built for another version of the ABI; rebuild it against this one (docs/new-interpreter.md, "The host ABI")`,
+      );
     }
     if (provided === undefined)
-      throw new UserError(`error: the interpreter module imports ${i.module}.${i.name}, which this program's loader does not provide: the interpreter and the program are for different languages (choose the matching --interp)`);
+      throw new UserError(
+        `error: the interpreter module imports ${i.module}.${i.name}, which this program's loader does not provide: the interpreter and the program are for different languages (choose the matching --interp)`,
+      );
   }
   return host.bind(await WebAssembly.instantiate(mod, host.imports));
 }
@@ -230,7 +254,11 @@ export async function runModule(
   opts: Omit<HostOptions, "host"> & { traced?: boolean } = {},
 ): Promise<bigint> {
   const p = asHosted(program);
-  const host = new InterpreterHost(p.bytes, out, { input: p.input ? bytesInput(p.input) : undefined, ...opts, host: p.host });
+  const host = new InterpreterHost(p.bytes, out, {
+    input: p.input ? bytesInput(p.input) : undefined,
+    ...opts,
+    host: p.host,
+  });
   const instance = await instantiate(wasm, host);
   const init = instance.exports[INIT_EXPORT] as (() => void) | undefined;
   init?.();

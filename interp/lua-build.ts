@@ -30,14 +30,33 @@ export type LuaVariant = (typeof LUA_VARIANTS)[number];
 /** clang flags: -O2 as Debian builds Lua, Wasm exception handling (sjlj.s: errors and coroutines), the switch loop (no computed goto: Wasm has none), the emulated clocks
  *  os.clock needs, and a 16 MB shadow stack placed first (an overflow traps instead of overwriting data; a large
  *  stack placed after the data made V8 on Node 20 crash in its GC). */
-const FLAGS = ["--target=wasm32-wasi", "-O2", "-mexception-handling", "-D_WASI_EMULATED_PROCESS_CLOCKS", "-D_WASI_EMULATED_SIGNAL", "-DLUA_USE_JUMPTABLE=0", "-Wno-everything"];
-const LINK = ["-lwasi-emulated-process-clocks", "-lwasi-emulated-signal", "-Wl,-z,stack-size=16777216", "-Wl,--stack-first"];
+const FLAGS = [
+  "--target=wasm32-wasi",
+  "-O2",
+  "-mexception-handling",
+  "-D_WASI_EMULATED_PROCESS_CLOCKS",
+  "-D_WASI_EMULATED_SIGNAL",
+  "-DLUA_USE_JUMPTABLE=0",
+  "-Wno-everything",
+];
+const LINK = [
+  "-lwasi-emulated-process-clocks",
+  "-lwasi-emulated-signal",
+  "-Wl,-z,stack-size=16777216",
+  "-Wl,--stack-first",
+];
 
-const run = (cmd: string, args: string[], cwd?: string) => spawnSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const run = (cmd: string, args: string[], cwd?: string) =>
+  spawnSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 /** True when apt knows a deb-src entry. */
 function hasDebSrc(): boolean {
-  const files = ["/etc/apt/sources.list", ...(existsSync("/etc/apt/sources.list.d") ? readdirSync("/etc/apt/sources.list.d").map((f) => join("/etc/apt/sources.list.d", f)) : [])];
+  const files = [
+    "/etc/apt/sources.list",
+    ...(existsSync("/etc/apt/sources.list.d")
+      ? readdirSync("/etc/apt/sources.list.d").map((f) => join("/etc/apt/sources.list.d", f))
+      : []),
+  ];
   return files.some((f) => existsSync(f) && /^\s*(deb-src\s|Types:.*deb-src)/m.test(readFileSync(f, "utf8")));
 }
 
@@ -45,38 +64,61 @@ function hasDebSrc(): boolean {
 function addDebSrc(): void {
   const sources = "/etc/apt/sources.list.d/debian.sources";
   const how = `add a deb-src entry and run \`apt-get update && apt-get source lua5.4\` in ${SOURCE_ROOT}`;
-  if (process.getuid?.() !== 0) throw new UserError(`Lua's source is missing and fetching it needs root: ${how} (or run this as root)`);
-  if (!existsSync(sources)) throw new UserError(`Lua's source is missing and ${sources} is not there to copy a deb-src entry from: ${how}`);
+  if (process.getuid?.() !== 0)
+    throw new UserError(`Lua's source is missing and fetching it needs root: ${how} (or run this as root)`);
+  if (!existsSync(sources))
+    throw new UserError(`Lua's source is missing and ${sources} is not there to copy a deb-src entry from: ${how}`);
   writeFileSync(DEB_SRC_FILE, readFileSync(sources, "utf8").replace(/^Types:\s*deb\s*$/gm, "Types: deb-src"));
   process.stderr.write(`futamura: added ${DEB_SRC_FILE} (deb-src entries) to fetch Lua's source\n`);
   const r = run("apt-get", ["update", "-qq"]);
-  if (r.status !== 0) throw new UserError(`apt-get update failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
+  if (r.status !== 0)
+    throw new UserError(`apt-get update failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
 }
 
 /** `apt-get source` unpacks with dpkg-source (dpkg-dev) and the build applies the patch with patch(1): installed
  *  when missing (as root), else a one-line error naming the command. */
 function ensureTools(): void {
-  const missing = [["dpkg-source", "dpkg-dev"], ["patch", "patch"]].filter(([cmd]) => run("sh", ["-c", `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg);
+  const missing = [
+    ["dpkg-source", "dpkg-dev"],
+    ["patch", "patch"],
+  ]
+    .filter(([cmd]) => run("sh", ["-c", `command -v ${cmd}`]).status !== 0)
+    .map(([, pkg]) => pkg);
   if (!missing.length) return;
-  if (process.getuid?.() !== 0) throw new UserError(`building Lua needs ${missing.join(" and ")}: apt-get install -y ${missing.join(" ")}`);
+  if (process.getuid?.() !== 0)
+    throw new UserError(`building Lua needs ${missing.join(" and ")}: apt-get install -y ${missing.join(" ")}`);
   process.stderr.write(`futamura: installing ${missing.join(", ")} (apt-get) to fetch and patch Lua's source\n`);
   const r = run("apt-get", ["install", "-y", "-qq", ...missing]);
-  if (r.status !== 0) throw new UserError(`apt-get install ${missing.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
+  if (r.status !== 0)
+    throw new UserError(
+      `apt-get install ${missing.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`,
+    );
 }
 
 /** The pristine Lua source folder (its src/), fetched with `apt-get source lua5.4` when missing. */
 export function luaSource(): string {
-  const find = () => (existsSync(SOURCE_ROOT) ? readdirSync(SOURCE_ROOT).find((d) => /^lua5\.4-5\.4\.\d+$/.test(d) && existsSync(join(SOURCE_ROOT, d, "src", "lvm.c"))) : undefined);
+  const find = () =>
+    existsSync(SOURCE_ROOT)
+      ? readdirSync(SOURCE_ROOT).find(
+          (d) => /^lua5\.4-5\.4\.\d+$/.test(d) && existsSync(join(SOURCE_ROOT, d, "src", "lvm.c")),
+        )
+      : undefined;
   let dir = find();
   if (dir) return join(SOURCE_ROOT, dir, "src");
-  if (!existsSync("/usr/bin/apt-get")) throw new UserError(`Lua's source is missing: put Debian's lua5.4 source package (apt-get source lua5.4) in ${SOURCE_ROOT}`);
+  if (!existsSync("/usr/bin/apt-get"))
+    throw new UserError(
+      `Lua's source is missing: put Debian's lua5.4 source package (apt-get source lua5.4) in ${SOURCE_ROOT}`,
+    );
   if (!hasDebSrc()) addDebSrc();
   ensureTools();
   mkdirSync(SOURCE_ROOT, { recursive: true });
   process.stderr.write(`futamura: fetching Lua's source (apt-get source lua5.4) into ${SOURCE_ROOT}\n`);
   const r = run("apt-get", ["source", "-qq", "lua5.4"], SOURCE_ROOT);
   dir = find();
-  if (r.status !== 0 || !dir) throw new UserError(`apt-get source lua5.4 failed (needs a deb-src entry and dpkg-dev): ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
+  if (r.status !== 0 || !dir)
+    throw new UserError(
+      `apt-get source lua5.4 failed (needs a deb-src entry and dpkg-dev): ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`,
+    );
   return join(SOURCE_ROOT, dir, "src");
 }
 
@@ -96,7 +138,9 @@ function patchedSource(src: string, key: string): string {
   const r = run("patch", ["-p1", "--forward", "--batch", "--fuzz=0", "-i", PATCH], dir);
   if (r.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new UserError(`interp/lua/lua-weval.patch does not apply to ${src} (Lua ${src.match(/5\.4\.\d+/)?.[0]}):\n${(r.stdout + r.stderr).trim()}`);
+    throw new UserError(
+      `interp/lua/lua-weval.patch does not apply to ${src} (Lua ${src.match(/5\.4\.\d+/)?.[0]}):\n${(r.stdout + r.stderr).trim()}`,
+    );
   }
   writeFileSync(join(dir, ".patched"), "");
   return dir;
@@ -106,7 +150,11 @@ function patchedSource(src: string, key: string): string {
 export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path: string } {
   const annotated = variant === "lua";
   const src = luaSource();
-  const h = createHash("sha256").update(clangAvailable()).update(FLAGS.join(" ")).update(LINK.join(" ")).update(variant);
+  const h = createHash("sha256")
+    .update(clangAvailable())
+    .update(FLAGS.join(" "))
+    .update(LINK.join(" "))
+    .update(variant);
   for (const f of luaSourceFiles(src)) h.update(f).update(readFileSync(join(src, f)));
   for (const f of OWN_FILES) h.update(f).update(readFileSync(join(LUA_DIR, f)));
   h.update(readFileSync(join(C_DIR, "weval.h")));
@@ -118,13 +166,32 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
   const dir = annotated ? patchedSource(src, key) : src;
   const sources = luaSourceFiles(dir).filter((f) => f.endsWith(".c") && f !== "lua.c" && f !== "luac.c");
   const tmp = `${path}.${process.pid}.tmp`;
-  const args = [...FLAGS, ...(annotated ? ["-DFUTAMURA_LUA_WEVAL"] : []), "-I", dir, "-I", join(LUA_DIR, "include"), "-I", C_DIR, "-include", join(LUA_DIR, "lua-wasi.h"), ...sources.map((f) => join(dir, f)), join(LUA_DIR, "sjlj.s"), join(LUA_DIR, "driver.c"), ...LINK, "-o", tmp];
+  const args = [
+    ...FLAGS,
+    ...(annotated ? ["-DFUTAMURA_LUA_WEVAL"] : []),
+    "-I",
+    dir,
+    "-I",
+    join(LUA_DIR, "include"),
+    "-I",
+    C_DIR,
+    "-include",
+    join(LUA_DIR, "lua-wasi.h"),
+    ...sources.map((f) => join(dir, f)),
+    join(LUA_DIR, "sjlj.s"),
+    join(LUA_DIR, "driver.c"),
+    ...LINK,
+    "-o",
+    tmp,
+  ];
   try {
     execFileSync("clang", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     rmSync(tmp, { force: true });
-    const missing = /wasm32-wasi|stdio\.h|crt1|libclang_rt|wasm-ld/.test(err.stderr ?? "") ? ` (is the WASI toolchain installed? apt-get install -y ${CLANG_PACKAGES})` : "";
+    const missing = /wasm32-wasi|stdio\.h|crt1|libclang_rt|wasm-ld/.test(err.stderr ?? "")
+      ? ` (is the WASI toolchain installed? apt-get install -y ${CLANG_PACKAGES})`
+      : "";
     throw new UserError(`clang failed to build ${variant}${missing}:\n${err.stderr ?? err.message}`);
   }
   renameSync(tmp, path);

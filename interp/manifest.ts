@@ -75,14 +75,34 @@ export function readManifest(file: string): Manifest {
     fail(file, `not valid JSON (${(e as Error).message})`);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(file, "a manifest is a JSON object");
-  const known = new Set(["name", "entry", "loader", "extensions", "imports", "use", "runtime", "out", "description", "deepStack", "clang"]);
-  for (const k of Object.keys(raw)) if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
+  const known = new Set([
+    "name",
+    "entry",
+    "loader",
+    "extensions",
+    "imports",
+    "use",
+    "runtime",
+    "out",
+    "description",
+    "deepStack",
+    "clang",
+  ]);
+  for (const k of Object.keys(raw))
+    if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
   const dir = dirname(path);
-  if (typeof raw.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(raw.name)) fail(file, `"name" must be a lowercase name like "calc" (letters, digits, '-')`);
+  if (typeof raw.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(raw.name))
+    fail(file, `"name" must be a lowercase name like "calc" (letters, digits, '-')`);
   let clang: Manifest["clang"];
   if (raw.clang !== undefined) {
     const c = raw.clang as Record<string, unknown>;
-    if (typeof c !== "object" || c === null || typeof c.variant !== "string" || (c.control !== undefined && typeof c.control !== "string")) fail(file, `"clang" must be {"variant": NAME, "control"?: NAME}`);
+    if (
+      typeof c !== "object" ||
+      c === null ||
+      typeof c.variant !== "string" ||
+      (c.control !== undefined && typeof c.control !== "string")
+    )
+      fail(file, `"clang" must be {"variant": NAME, "control"?: NAME}`);
     clang = { variant: c.variant as string, control: c.control as string | undefined };
   } else if (typeof raw.entry !== "string") fail(file, `"entry" must name the interpreter's AssemblyScript file`);
   const entry = typeof raw.entry === "string" ? resolve(dir, raw.entry) : path;
@@ -91,18 +111,36 @@ export function readManifest(file: string): Manifest {
   if (typeof raw.loader === "string") {
     loader = { module: resolve(dir, raw.loader) };
     if (!existsSync(runnableModulePath(loader.module))) fail(file, `"loader": ${raw.loader} does not exist`);
-  } else if (raw.loader && typeof raw.loader === "object" && Array.isArray((raw.loader as { command?: unknown }).command)) {
+  } else if (
+    raw.loader &&
+    typeof raw.loader === "object" &&
+    Array.isArray((raw.loader as { command?: unknown }).command)
+  ) {
     loader = { command: stringList(file, (raw.loader as { command: unknown }).command, "loader.command") };
     if (!loader.command.length) fail(file, `"loader.command" is empty`);
   } else if (raw.loader !== undefined) fail(file, `"loader" must be a module path or {"command": [...]}`);
   const extensions = stringList(file, raw.extensions, "extensions");
   for (const e of extensions) if (!/^\.[A-Za-z0-9]+$/.test(e)) fail(file, `extension "${e}" must look like ".ext"`);
   const out = typeof raw.out === "string" ? resolve(dir, raw.out) : join(dir, "build", `${raw.name}.wasm`);
-  if (raw.runtime !== undefined && raw.runtime !== "stub" && raw.runtime !== "minimal") fail(file, `"runtime" must be "stub" or "minimal"`);
+  if (raw.runtime !== undefined && raw.runtime !== "stub" && raw.runtime !== "minimal")
+    fail(file, `"runtime" must be "stub" or "minimal"`);
   const runtime = (raw.runtime ?? "stub") as Manifest["runtime"];
-  if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean") fail(file, `"deepStack" must be true or false`);
+  if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean")
+    fail(file, `"deepStack" must be true or false`);
   const deepStack = raw.deepStack === true;
-  return { name: raw.name, entry, loader, extensions, imports: stringList(file, raw.imports, "imports"), use: stringList(file, raw.use, "use"), runtime, out, file: path, deepStack, ...(clang ? { clang } : {}) };
+  return {
+    name: raw.name,
+    entry,
+    loader,
+    extensions,
+    imports: stringList(file, raw.imports, "imports"),
+    use: stringList(file, raw.use, "use"),
+    runtime,
+    out,
+    file: path,
+    deepStack,
+    ...(clang ? { clang } : {}),
+  };
 }
 
 /** An interpreter given only by its AssemblyScript entry: programs are passed as raw bytes. */
@@ -110,7 +148,17 @@ export function entryOnlyManifest(entry: string): Manifest {
   const path = resolve(entry);
   if (!existsSync(path)) fail(entry, "no such file");
   const name = basename(path, extname(path));
-  return { name, entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], runtime: "stub", out: join(dirname(path), "build", `${name}.wasm`), file: path };
+  return {
+    name,
+    entry: path,
+    loader: { raw: true },
+    extensions: [],
+    imports: [],
+    use: [],
+    runtime: "stub",
+    out: join(dirname(path), "build", `${name}.wasm`),
+    file: path,
+  };
 }
 
 interface ManifestScan {
@@ -132,7 +180,13 @@ function scanManifests(cwd: string): ManifestScan {
   const project: string[] = [];
   if (existsSync(join(cwd, MANIFEST_FILE))) project.push(join(cwd, MANIFEST_FILE));
   for (const e of readdirSync(cwd, { withFileTypes: true })) {
-    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && existsSync(join(cwd, e.name, MANIFEST_FILE))) project.push(join(cwd, e.name, MANIFEST_FILE));
+    if (
+      e.isDirectory() &&
+      !e.name.startsWith(".") &&
+      e.name !== "node_modules" &&
+      existsSync(join(cwd, e.name, MANIFEST_FILE))
+    )
+      project.push(join(cwd, e.name, MANIFEST_FILE));
   }
   const seen = new Map<string, Manifest>();
   const ambiguous = new Map<string, string[]>();
@@ -147,7 +201,11 @@ function scanManifests(cwd: string): ManifestScan {
       continue;
     }
     const prior = seen.get(m.name);
-    if (prior && prior.file !== m.file) ambiguous.set(m.name, [...(ambiguous.get(m.name) ?? [relative(cwd, prior.file) || prior.file]), relative(cwd, f) || f]);
+    if (prior && prior.file !== m.file)
+      ambiguous.set(m.name, [
+        ...(ambiguous.get(m.name) ?? [relative(cwd, prior.file) || prior.file]),
+        relative(cwd, f) || f,
+      ]);
     else seen.set(m.name, m);
   }
   return { manifests: [...seen.values()], ambiguous, broken };
@@ -160,7 +218,10 @@ export function knownManifests(cwd = process.cwd()): Manifest[] {
 
 function failIfAmbiguous(scan: ManifestScan, name: string): void {
   const files = scan.ambiguous.get(name);
-  if (files) throw new UserError(`error: interpreter name "${name}" is claimed by ${files.join(", ")}; rename one, or give the manifest .json itself with --interp`);
+  if (files)
+    throw new UserError(
+      `error: interpreter name "${name}" is claimed by ${files.join(", ")}; rename one, or give the manifest .json itself with --interp`,
+    );
 }
 
 const brokenNote = (scan: ManifestScan) => (scan.broken.length ? ` (not read: ${scan.broken.join("; ")})` : "");
@@ -189,29 +250,43 @@ export function resolveInterpreterSpec(spec: string, cwd = process.cwd()): Inter
   failIfAmbiguous(scan, spec);
   const known = scan.manifests;
   const m = known.find((k) => k.name === spec);
-  if (!m) throw new UserError(`error: no interpreter named '${spec}' (known: ${known.map((k) => k.name).join(", ")}; or give a manifest .json, an entry .ts or a module .wasm)${brokenNote(scan)}`);
+  if (!m)
+    throw new UserError(
+      `error: no interpreter named '${spec}' (known: ${known.map((k) => k.name).join(", ")}; or give a manifest .json, an entry .ts or a module .wasm)${brokenNote(scan)}`,
+    );
   return { manifest: m };
 }
 
 /** The interpreter for a program file by its extension, when exactly one known interpreter takes it. */
 export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
-  if (isStandardInput(file)) throw new UserError(`${file}: error: a program on standard input has no file extension to choose its interpreter by; choose one with --interp (fern, toy, bf, …)`);
+  if (isStandardInput(file))
+    throw new UserError(
+      `${file}: error: a program on standard input has no file extension to choose its interpreter by; choose one with --interp (fern, toy, bf, …)`,
+    );
   const ext = extname(file);
   const scan = scanManifests(cwd);
   const known = scan.manifests;
   const takers = known.filter((m) => m.extensions.includes(ext));
   for (const t of takers) failIfAmbiguous(scan, t.name);
   if (takers.length === 1) return takers[0];
-  if (takers.length > 1) throw new UserError(`${file}: error: several interpreters take ${ext} files (${takers.map((m) => m.name).join(", ")}); choose one with --interp`);
+  if (takers.length > 1)
+    throw new UserError(
+      `${file}: error: several interpreters take ${ext} files (${takers.map((m) => m.name).join(", ")}); choose one with --interp`,
+    );
   const all = known.filter((m) => m.extensions.length).map((m) => `${m.extensions.join(" ")} (${m.name})`);
-  throw new UserError(`${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp${brokenNote(scan)}`);
+  throw new UserError(
+    `${file}: error: no interpreter takes ${ext || "extension-less"} files (known: ${all.join(", ")}); choose one with --interp${brokenNote(scan)}`,
+  );
 }
 
 /** A clear error when `file`'s extension belongs to another interpreter than `m`, before its loader sees it. An
  *  interpreter that names no extensions takes any file it is given (with --interp). */
 export function checkExtension(m: Manifest, file: string, cwd = process.cwd()): void {
   const ext = extname(file);
-  if (!ext || !m.extensions.length || m.extensions.includes(ext) || ("raw" in m.loader)) return;
+  if (!ext || !m.extensions.length || m.extensions.includes(ext) || "raw" in m.loader) return;
   const other = knownManifests(cwd).find((k) => k.name !== m.name && k.extensions.includes(ext));
-  if (other) throw new UserError(`${file}: error: this is a ${other.name} program (${ext}), but the interpreter is ${m.name}, which takes ${m.extensions.join(", ") || "raw program bytes"}; drop --interp or choose ${other.name}`);
+  if (other)
+    throw new UserError(
+      `${file}: error: this is a ${other.name} program (${ext}), but the interpreter is ${m.name}, which takes ${m.extensions.join(", ") || "raw program bytes"}; drop --interp or choose ${other.name}`,
+    );
 }

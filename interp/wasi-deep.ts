@@ -31,19 +31,27 @@ const pending = new Map<number, { resolve: (r: WasiRunResult) => void; reject: (
 
 function getWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasi: new URL(`./wasi${EXT}`, import.meta.url).href, tsx: EXT === ".ts" }, resourceLimits: { stackSizeMb: DEEP_STACK_MB } });
-  w.unref();
-  w.on("message", (m: { id: number; result?: WasiRunResult; error?: string; trap?: boolean; stackOverflow?: boolean }) => {
-    const job = pending.get(m.id);
-    if (!job) return;
-    pending.delete(m.id);
-    if (pending.size === 0) w.unref();
-    if (m.result) return job.resolve(m.result);
-    // A trap stays a trap (the callers report it as the module's); V8's own stack overflow says what ran out.
-    if (m.trap) job.reject(new WebAssembly.RuntimeError(m.error));
-    else if (m.stackOverflow) job.reject(new WebAssembly.RuntimeError(`stack overflow (the native stack is exhausted: ${m.error})`));
-    else job.reject(new InternalError(m.error ?? "the WASI worker failed"));
+  const w = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { wasi: new URL(`./wasi${EXT}`, import.meta.url).href, tsx: EXT === ".ts" },
+    resourceLimits: { stackSizeMb: DEEP_STACK_MB },
   });
+  w.unref();
+  w.on(
+    "message",
+    (m: { id: number; result?: WasiRunResult; error?: string; trap?: boolean; stackOverflow?: boolean }) => {
+      const job = pending.get(m.id);
+      if (!job) return;
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      if (m.result) return job.resolve(m.result);
+      // A trap stays a trap (the callers report it as the module's); V8's own stack overflow says what ran out.
+      if (m.trap) job.reject(new WebAssembly.RuntimeError(m.error));
+      else if (m.stackOverflow)
+        job.reject(new WebAssembly.RuntimeError(`stack overflow (the native stack is exhausted: ${m.error})`));
+      else job.reject(new InternalError(m.error ?? "the WASI worker failed"));
+    },
+  );
   const failAll = (e: Error) => {
     for (const job of pending.values()) job.reject(e);
     pending.clear();
@@ -56,7 +64,10 @@ function getWorker(): Worker {
 }
 
 /** runWasiCommand on the large-stack worker (same options and result; `program` is not supported there). */
-export function runWasiCommandDeep(wasm: Uint8Array | WebAssembly.Module, opts: Omit<WasiRunOptions, "program"> = {}): Promise<WasiRunResult> {
+export function runWasiCommandDeep(
+  wasm: Uint8Array | WebAssembly.Module,
+  opts: Omit<WasiRunOptions, "program"> = {},
+): Promise<WasiRunResult> {
   const w = getWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {

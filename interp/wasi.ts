@@ -16,10 +16,16 @@ export const WASI_MODULE = "wasi_snapshot_preview1";
 /** True for a module that imports WASI and exports `_start` (a command). */
 export function isWasiCommand(wasm: Uint8Array | WebAssembly.Module): boolean {
   if (wasm instanceof WebAssembly.Module) {
-    return WebAssembly.Module.exports(wasm).some((e) => e.kind === "function" && e.name === "_start") && WebAssembly.Module.imports(wasm).some((i) => i.module === WASI_MODULE);
+    return (
+      WebAssembly.Module.exports(wasm).some((e) => e.kind === "function" && e.name === "_start") &&
+      WebAssembly.Module.imports(wasm).some((i) => i.module === WASI_MODULE)
+    );
   }
   const info = decodeModule(wasm);
-  return info.exports.some((e) => e.kind === "func" && e.name === "_start") && info.functions.some((f) => f.import?.module === WASI_MODULE);
+  return (
+    info.exports.some((e) => e.kind === "func" && e.name === "_start") &&
+    info.functions.some((f) => f.import?.module === WASI_MODULE)
+  );
 }
 
 /** True for a module that imports WASI at all (its init needs WASI to run). */
@@ -39,7 +45,10 @@ export interface HostAccessOptions {
  * take), more directories to read or write when asked, and the environment as it is, with PWD set to the current
  * directory (a program's relative paths resolve there: interp/lua/driver.c moves to it).
  */
-export function hostAccess(programFile: string | undefined, opts: HostAccessOptions = {}): { files: Grant[]; env: Record<string, string> } {
+export function hostAccess(
+  programFile: string | undefined,
+  opts: HostAccessOptions = {},
+): { files: Grant[]; env: Record<string, string> } {
   const check = (dir: string, option: string) => {
     let ok = false;
     try {
@@ -49,7 +58,11 @@ export function hostAccess(programFile: string | undefined, opts: HostAccessOpti
     return resolve(dir);
   };
   const write = (opts.allowWrite ?? []).map((d) => check(d, "--allow-write"));
-  const read = [process.cwd(), ...(programFile ? [resolve(dirname(programFile))] : []), ...(opts.allowRead ?? []).map((d) => check(d, "--allow-read"))];
+  const read = [
+    process.cwd(),
+    ...(programFile ? [resolve(dirname(programFile))] : []),
+    ...(opts.allowRead ?? []).map((d) => check(d, "--allow-read")),
+  ];
   const files: Grant[] = [...new Set(write)].map((dir) => ({ dir, write: true }));
   for (const dir of new Set(read)) if (!write.includes(dir)) files.push({ dir });
   const env: Record<string, string> = {};
@@ -80,12 +93,23 @@ export interface WasiRunResult {
   stderr?: string;
 }
 
-export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts: WasiRunOptions = {}): Promise<WasiRunResult> {
+export async function runWasiCommand(
+  wasm: Uint8Array | WebAssembly.Module,
+  opts: WasiRunOptions = {},
+): Promise<WasiRunResult> {
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   // util/wasi-shim.ts rather than node:wasi, whose memory handling corrupts V8's heap on Node 20 (see there).
   // Without bytes for standard input and without capture, the module reads the process's own, as it asks.
-  const wasi = new WasiShim({ args: ["wasi", ...(opts.args ?? [])], stdinPrefix: opts.stdinPrefix, stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0), stdout: opts.capture ? (b) => out.push(b) : 1, stderr: opts.capture ? (b) => err.push(b) : 2, files: opts.files, env: opts.env });
+  const wasi = new WasiShim({
+    args: ["wasi", ...(opts.args ?? [])],
+    stdinPrefix: opts.stdinPrefix,
+    stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0),
+    stdout: opts.capture ? (b) => out.push(b) : 1,
+    stderr: opts.capture ? (b) => err.push(b) : 2,
+    files: opts.files,
+    env: opts.env,
+  });
   const host = new InterpreterHost(opts.program ?? new Uint8Array(0), new BufferedOutput());
   const imports = { ...host.imports, [WASI_MODULE]: wasi.wasiImport } as WebAssembly.Imports;
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as BufferSource);
@@ -93,8 +117,14 @@ export async function runWasiCommand(wasm: Uint8Array | WebAssembly.Module, opts
   host.bind(instance);
   // A reactor that also has a `_start` (a reactor interpreter run unsnapshotted, given `_start` = `wizer.resume`):
   // its `_initialize` first, then `_start`, as one entry.
-  const { _initialize: reactorInit, _start: start, memory } = instance.exports as { _initialize?: () => void; _start: () => void; memory: WebAssembly.Memory };
-  const entry = reactorInit ? ({ exports: { memory, _start: () => (reactorInit(), start()) } } as unknown as WebAssembly.Instance) : instance;
+  const {
+    _initialize: reactorInit,
+    _start: start,
+    memory,
+  } = instance.exports as { _initialize?: () => void; _start: () => void; memory: WebAssembly.Memory };
+  const entry = reactorInit
+    ? ({ exports: { memory, _start: () => (reactorInit(), start()) } } as unknown as WebAssembly.Instance)
+    : instance;
   let exitCode: number;
   try {
     exitCode = wasi.start(entry);

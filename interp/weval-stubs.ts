@@ -6,4 +6,6 @@ import { stubBehaviour, WEVAL_INTRINSICS, type StubBehaviour } from "../abi/weva
 
 export { stubBehaviour, type StubBehaviour };
 
-export const WEVAL_STUBS: Readonly<Record<string, StubBehaviour>> = Object.fromEntries(Object.entries(WEVAL_INTRINSICS).map(([name, spec]) => [name, spec.stub]));
+export const WEVAL_STUBS: Readonly<Record<string, StubBehaviour>> = Object.fromEntries(
+  Object.entries(WEVAL_INTRINSICS).map(([name, spec]) => [name, spec.stub]),
+);

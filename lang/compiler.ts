@@ -19,7 +19,16 @@
 import { InternalError, SourceError } from "../util/errors.ts";
 import type { Expr, FnDecl, Pos, ProgramAst, Stmt } from "./ast.ts";
 import { ALLOCATING_BUILTINS, stringFreeExpr, stringFreeNames } from "./string-free.ts";
-import { FERN_BUILTINS, FERN_BY_NAME, FERN_OPERAND_SIZE, MAX_LOCALS, MAX_STACK, fusedForms, jumpForms, type FusedForms } from "./opcodes.ts";
+import {
+  FERN_BUILTINS,
+  FERN_BY_NAME,
+  FERN_OPERAND_SIZE,
+  MAX_LOCALS,
+  MAX_STACK,
+  fusedForms,
+  jumpForms,
+  type FusedForms,
+} from "./opcodes.ts";
 
 export interface CompiledFunction {
   name: string;
@@ -42,10 +51,24 @@ export interface CompiledProgram {
   nglobals: number;
 }
 
-type Binding = { kind: "local"; slot: number; boxed: boolean; decl: number; outermostMain: boolean } | { kind: "global"; index: number };
+type Binding =
+  | { kind: "local"; slot: number; boxed: boolean; decl: number; outermostMain: boolean }
+  | { kind: "global"; index: number };
 type Resolved = Binding | { kind: "upval"; index: number };
 
-const ARITH: Record<string, string> = { "+": "ADD", "-": "SUB", "*": "MUL", "/": "DIV", "%": "MOD", "<": "LT", "<=": "LE", ">": "GT", ">=": "GE", "==": "EQ", "!=": "NE" };
+const ARITH: Record<string, string> = {
+  "+": "ADD",
+  "-": "SUB",
+  "*": "MUL",
+  "/": "DIV",
+  "%": "MOD",
+  "<": "LT",
+  "<=": "LE",
+  ">": "GT",
+  ">=": "GE",
+  "==": "EQ",
+  "!=": "NE",
+};
 const BUILTIN_ID = new Map(FERN_BUILTINS.map((b, i) => [b.name, i]));
 
 /** Values an instruction pops: from the table, or from its count operand for the variable ones. */
@@ -207,7 +230,8 @@ class FunctionCompiler {
       return { kind: "upval", index };
     }
     // A function (or main's nested function) may use a top-level variable declared anywhere at the top level.
-    if (this.ctx.topLevelLets.has(name) && (!this.isMain || fromNested)) return { kind: "global", index: this.ctx.global(name) };
+    if (this.ctx.topLevelLets.has(name) && (!this.isMain || fromNested))
+      return { kind: "global", index: this.ctx.global(name) };
     return undefined;
   }
 
@@ -228,7 +252,8 @@ class FunctionCompiler {
       for (let k = 0; k < FERN_OPERAND_SIZE[kind]; k++) this.bytes.push(view.getUint8(k));
     });
     const pops = fernPops(name, operands, op.pops);
-    if (name === "ARRAY" || name === "ARRAY_LIT" || name === "MAP" || name === "BOX" || name === "CLOSURE") this.allocates();
+    if (name === "ARRAY" || name === "ARRAY_LIT" || name === "MAP" || name === "BOX" || name === "CLOSURE")
+      this.allocates();
     this.depth += op.pushes - pops;
     if (this.depth > MAX_STACK) this.fail(pos, `expression too deep (more than ${MAX_STACK} stack slots)`);
     this.maxStack = Math.max(this.maxStack, this.depth);
@@ -261,7 +286,8 @@ class FunctionCompiler {
   /** Every path into `pc` must arrive with the same stack depth. */
   checkDepth(pc: number, depth: number): void {
     const known = this.labelDepth.get(pc);
-    if (known !== undefined && known !== depth) throw new InternalError(`the compiler counted stack depth ${depth} vs ${known} at pc ${pc}`);
+    if (known !== undefined && known !== depth)
+      throw new InternalError(`the compiler counted stack depth ${depth} vs ${known} at pc ${pc}`);
     this.labelDepth.set(pc, depth);
   }
 
@@ -548,7 +574,8 @@ class FunctionCompiler {
   /** Compile a condition as jumps taken when it is false (returns them, to patch): a comparison becomes one
    *  compare-and-branch instruction, `a && b` two conditions, anything else the value and JUMP_IF_FALSE. */
   private jumpUnless(cond: Expr, pos: Pos): number[] {
-    if (this.fuse && cond.kind === "binary" && cond.op === "&&") return [...this.jumpUnless(cond.left, pos), ...this.jumpUnless(cond.right, pos)];
+    if (this.fuse && cond.kind === "binary" && cond.op === "&&")
+      return [...this.jumpUnless(cond.left, pos), ...this.jumpUnless(cond.right, pos)];
     const forms = cond.kind === "binary" && this.fuse ? jumpForms(ARITH[cond.op] ?? "") : undefined;
     if (cond.kind !== "binary" || !forms) {
       this.expression(cond);
@@ -560,7 +587,8 @@ class FunctionCompiler {
   /** Emit a binary operation (or compare-and-branch, `jump`) in the form that takes its operands where they are:
    *  a local or an integer literal as an operand, anything else evaluated onto the stack. Returns the pc. */
   private operands(forms: FusedForms, left: Expr, right: Expr, pos: Pos, jump = false): number {
-    const emit = (name: string, ...operands: (number | bigint)[]) => (jump ? this.jump(name, pos, ...operands) : this.emit(name, pos, ...operands));
+    const emit = (name: string, ...operands: (number | bigint)[]) =>
+      jump ? this.jump(name, pos, ...operands) : this.emit(name, pos, ...operands);
     const a = this.localSlot(left);
     const b = this.localSlot(right);
     const k = right.kind === "int" && this.fuse ? right.value : undefined;
@@ -605,7 +633,8 @@ class FunctionCompiler {
     }
     const id = BUILTIN_ID.get(name)!;
     const arity = FERN_BUILTINS[id].arity;
-    if (e.args.length !== arity) this.fail(e, `${name}() takes ${arity} argument${arity === 1 ? "" : "s"}, got ${e.args.length}`);
+    if (e.args.length !== arity)
+      this.fail(e, `${name}() takes ${arity} argument${arity === 1 ? "" : "s"}, got ${e.args.length}`);
     for (const a of e.args) this.expression(a);
     if (ALLOCATING_BUILTINS.has(name)) this.allocates();
     if (name === "array") this.emit("ARRAY", e);
@@ -614,12 +643,27 @@ class FunctionCompiler {
   }
 
   finish(name: string, nparams: number, arity: number): CompiledFunction {
-    return { name, nparams, arity, nlocals: this.nlocals, maxStack: this.maxStack, code: new Uint8Array(this.bytes), lines: this.lines, depths: this.depths };
+    return {
+      name,
+      nparams,
+      arity,
+      nlocals: this.nlocals,
+      maxStack: this.maxStack,
+      code: new Uint8Array(this.bytes),
+      lines: this.lines,
+      depths: this.depths,
+    };
   }
 }
 
 /** Compile one function (main when decl is undefined), again while new captured variables are found. */
-function compileFunction(ctx: ProgramContext, decl: FnDecl | undefined, parent: FunctionCompiler | undefined, isMain: boolean, body?: Stmt[]): { compiled: CompiledFunction; upvalues: FunctionCompiler["upvalues"] } {
+function compileFunction(
+  ctx: ProgramContext,
+  decl: FnDecl | undefined,
+  parent: FunctionCompiler | undefined,
+  isMain: boolean,
+  body?: Stmt[],
+): { compiled: CompiledFunction; upvalues: FunctionCompiler["upvalues"] } {
   const boxed = new Set<number>();
   const freeNames = stringFreeNames(decl?.params ?? [], decl ? decl.body : body!);
   for (let pass = 0; ; pass++) {
@@ -657,13 +701,23 @@ export function compile(ast: ProgramAst, file: string, options: CompileOptions =
   for (const s of ast.main) if (s.kind === "let") ctx.topLevelLets.add(s.name);
   ctx.out.push(undefined as unknown as CompiledFunction); // main
   ast.functions.forEach((f) => {
-    if (BUILTIN_ID.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `'${f.name}' is a built-in function; give yours another name`);
-    if (ctx.functions.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `function '${f.name}' is already defined`);
-    if (ctx.topLevelLets.has(f.name)) throw new SourceError({ file, line: f.line, col: f.col }, `'${f.name}' is declared both as a function and as a top-level variable`);
+    if (BUILTIN_ID.has(f.name))
+      throw new SourceError(
+        { file, line: f.line, col: f.col },
+        `'${f.name}' is a built-in function; give yours another name`,
+      );
+    if (ctx.functions.has(f.name))
+      throw new SourceError({ file, line: f.line, col: f.col }, `function '${f.name}' is already defined`);
+    if (ctx.topLevelLets.has(f.name))
+      throw new SourceError(
+        { file, line: f.line, col: f.col },
+        `'${f.name}' is declared both as a function and as a top-level variable`,
+      );
     ctx.functions.set(f.name, { index: ctx.out.length, arity: f.params.length });
     ctx.out.push(undefined as unknown as CompiledFunction);
   });
-  for (const f of ast.functions) ctx.out[ctx.functions.get(f.name)!.index] = compileFunction(ctx, f, undefined, false).compiled;
+  for (const f of ast.functions)
+    ctx.out[ctx.functions.get(f.name)!.index] = compileFunction(ctx, f, undefined, false).compiled;
   ctx.out[0] = compileFunction(ctx, undefined, undefined, true, ast.main).compiled;
   return { functions: ctx.out, strings: [...ctx.strings.keys()], nglobals: ctx.globals.size };
 }

@@ -13,13 +13,23 @@ export interface FernInstruction {
 export function disassembleFern(code: Uint8Array): FernInstruction[] {
   const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
   const out: FernInstruction[] = [];
-  for (let pc = 0; pc < code.length; ) {
+  for (let pc = 0; pc < code.length;) {
     const op = FERN_BY_CODE.get(code[pc]);
     if (!op) throw new InternalError(`fern code: unknown opcode 0x${code[pc].toString(16)} at pc ${pc}`);
     let at = pc + 1;
     const operands = op.operands.map((kind) => {
-      if (at + FERN_OPERAND_SIZE[kind] > code.length) throw new InternalError(`fern code: ${op.name} at pc ${pc} is cut short`);
-      const v = kind === "i64" ? view.getBigInt64(at, true) : kind === "f64" ? view.getFloat64(at, true) : kind === "u32" ? view.getUint32(at, true) : kind === "u16" ? view.getUint16(at, true) : view.getUint8(at);
+      if (at + FERN_OPERAND_SIZE[kind] > code.length)
+        throw new InternalError(`fern code: ${op.name} at pc ${pc} is cut short`);
+      const v =
+        kind === "i64"
+          ? view.getBigInt64(at, true)
+          : kind === "f64"
+            ? view.getFloat64(at, true)
+            : kind === "u32"
+              ? view.getUint32(at, true)
+              : kind === "u16"
+                ? view.getUint16(at, true)
+                : view.getUint8(at);
       at += FERN_OPERAND_SIZE[kind];
       return v;
     });

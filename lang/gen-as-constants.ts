@@ -1,18 +1,45 @@
 // Generates interp/as/fern-opcodes.ts from lang/opcodes.ts (opcodes, operand offsets, sizes, value tags, error
 // kinds, built-in ids, the program and function headers), so the interpreter restates nothing by hand.
-import { FERN_BUILTINS, FERN_BY_NAME, FERN_ERRORS, FERN_OPCODES, FERN_OPERAND_SIZE, FEEDBACK, FUNC_HEADER, FUSED_BASE, JUMP_BASE, PROGRAM_HEADER, TAG, fernInstructionSize } from "./opcodes.ts";
+import {
+  FERN_BUILTINS,
+  FERN_BY_NAME,
+  FERN_ERRORS,
+  FERN_OPCODES,
+  FERN_OPERAND_SIZE,
+  FEEDBACK,
+  FUNC_HEADER,
+  FUSED_BASE,
+  JUMP_BASE,
+  PROGRAM_HEADER,
+  TAG,
+  fernInstructionSize,
+} from "./opcodes.ts";
 import { InternalError } from "../util/errors.ts";
 
 /** The interpreter finds a fused form's plain operator as OP_ADD + k (k < 5) or OP_LT + k - 5: check the table
  *  still numbers them that way, and that no form's range overlaps another opcode's. */
 function checkFusedNumbering(): void {
   const code = (name: string) => FERN_BY_NAME.get(name)!.code;
-  const plain = ["ADD", "SUB", "MUL", "DIV", "MOD"].every((n, k) => code(n) === code("ADD") + k) && ["LT", "LE", "GT", "GE", "EQ", "NE"].every((n, k) => code(n) === code("LT") + k);
-  if (!plain) throw new InternalError("lang/opcodes.ts: ADD..MOD and LT..NE must be numbered consecutively (interp/as/fern.ts relies on it)");
-  if (TAG.float !== TAG.int + 1) throw new InternalError("lang/opcodes.ts: the int and float tags must be consecutive (interp/as/fern.ts's isNumber is one compare)");
-  for (const [base, width, mask] of [...Object.values(FUSED_BASE).map((b) => [b, 11, 0xf0]), ...Object.values(JUMP_BASE).map((b) => [b, 6, 0xf8])]) {
-    if ((base & mask) !== base) throw new InternalError(`lang/opcodes.ts: fused base 0x${base.toString(16)} is not aligned`);
-    for (const op of FERN_OPCODES) if ((op.code & mask) === base && op.code - base >= width) throw new InternalError(`lang/opcodes.ts: ${op.name} is inside a fused form's range`);
+  const plain =
+    ["ADD", "SUB", "MUL", "DIV", "MOD"].every((n, k) => code(n) === code("ADD") + k) &&
+    ["LT", "LE", "GT", "GE", "EQ", "NE"].every((n, k) => code(n) === code("LT") + k);
+  if (!plain)
+    throw new InternalError(
+      "lang/opcodes.ts: ADD..MOD and LT..NE must be numbered consecutively (interp/as/fern.ts relies on it)",
+    );
+  if (TAG.float !== TAG.int + 1)
+    throw new InternalError(
+      "lang/opcodes.ts: the int and float tags must be consecutive (interp/as/fern.ts's isNumber is one compare)",
+    );
+  for (const [base, width, mask] of [
+    ...Object.values(FUSED_BASE).map((b) => [b, 11, 0xf0]),
+    ...Object.values(JUMP_BASE).map((b) => [b, 6, 0xf8]),
+  ]) {
+    if ((base & mask) !== base)
+      throw new InternalError(`lang/opcodes.ts: fused base 0x${base.toString(16)} is not aligned`);
+    for (const op of FERN_OPCODES)
+      if ((op.code & mask) === base && op.code - base >= width)
+        throw new InternalError(`lang/opcodes.ts: ${op.name} is inside a fused form's range`);
   }
 }
 
@@ -25,10 +52,17 @@ export function fernOpcodesAssemblyScript(): string {
     ...Object.entries(PROGRAM_HEADER).map(([k, v]) => `export const PROGRAM_${k.toUpperCase()}: u32 = ${v};`),
     ...FERN_BUILTINS.map((b, i) => `export const BUILTIN_${b.name.toUpperCase()}: u32 = ${i};`),
     ...Object.entries(TAG).map(([k, v]) => `export const TAG_${k.toUpperCase()}: u64 = ${v};`),
-    ...Object.entries(FEEDBACK).map(([k, v]) => `export const FEEDBACK_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = ${v};`),
+    ...Object.entries(FEEDBACK).map(
+      ([k, v]) => `export const FEEDBACK_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = ${v};`,
+    ),
     ...FERN_ERRORS.map((e, i) => `export const ERR_${e.toUpperCase().replace(/ /g, "_")}: u32 = ${i};`),
-    ...Object.entries(FUSED_BASE).map(([k, v]) => `export const FUSED_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = 0x${v.toString(16)};`),
-    ...Object.entries(JUMP_BASE).map(([k, v]) => `export const JUMP_FUSED_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = 0x${v.toString(16)};`),
+    ...Object.entries(FUSED_BASE).map(
+      ([k, v]) => `export const FUSED_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = 0x${v.toString(16)};`,
+    ),
+    ...Object.entries(JUMP_BASE).map(
+      ([k, v]) =>
+        `export const JUMP_FUSED_${k.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase()}: u8 = 0x${v.toString(16)};`,
+    ),
   ];
   for (const op of FERN_OPCODES) {
     lines.push("", `// ${op.name}${op.operands.length ? " " + op.operands.join(", ") : ""}: ${op.doc}`);
@@ -40,7 +74,12 @@ export function fernOpcodesAssemblyScript(): string {
       at += FERN_OPERAND_SIZE[k];
     });
   }
-  lines.push("", "/** An instruction's size in bytes, by opcode (init walks the code to link string literals). */", "export function instructionSize(op: u8): u32 {", "  switch (op) {");
+  lines.push(
+    "",
+    "/** An instruction's size in bytes, by opcode (init walks the code to link string literals). */",
+    "export function instructionSize(op: u8): u32 {",
+    "  switch (op) {",
+  );
   for (const op of FERN_OPCODES) lines.push(`    case OP_${op.name}: return ${op.name}_SIZE;`);
   lines.push("    default: return 1;", "  }", "}");
   return lines.join("\n") + "\n";

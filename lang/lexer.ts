@@ -13,8 +13,51 @@ export interface Token {
   col: number;
 }
 
-export const KEYWORDS = new Set(["fn", "let", "if", "else", "while", "for", "break", "continue", "return", "true", "false", "nil"]);
-const OPS = ["+=", "-=", "*=", "/=", "%=", "==", "!=", "<=", ">=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "!", "=", "(", ")", "{", "}", "[", "]", ",", ";", ":"];
+export const KEYWORDS = new Set([
+  "fn",
+  "let",
+  "if",
+  "else",
+  "while",
+  "for",
+  "break",
+  "continue",
+  "return",
+  "true",
+  "false",
+  "nil",
+]);
+const OPS = [
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "<",
+  ">",
+  "!",
+  "=",
+  "(",
+  ")",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ";",
+  ":",
+];
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", '"': '"' };
 
 const UTF8 = new TextEncoder();
@@ -69,7 +112,8 @@ export function lex(source: string, file: string): Token[] {
             k += 4;
             continue;
           }
-          if (e === undefined || !(e in ESCAPES)) fail(line, k - lineStart + 1, `unknown escape '\\${e ?? ""}' in a string literal`);
+          if (e === undefined || !(e in ESCAPES))
+            fail(line, k - lineStart + 1, `unknown escape '\\${e ?? ""}' in a string literal`);
           text += ESCAPES[e];
           k += 2;
           continue;
@@ -78,7 +122,11 @@ export function lex(source: string, file: string): Token[] {
         if (cp < 0x80) {
           // A run of plain ASCII is its own bytes: appended at once (a character at a time, a 16 MB literal took 73 s).
           let end = k + 1;
-          for (let d = source.charCodeAt(end); end < source.length && d !== 34 && d !== 92 && d !== 10 && d < 0x80; d = source.charCodeAt(++end));
+          for (
+            let d = source.charCodeAt(end);
+            end < source.length && d !== 34 && d !== 92 && d !== 10 && d < 0x80;
+            d = source.charCodeAt(++end)
+          );
           text += source.slice(k, end);
           k = end;
           continue;

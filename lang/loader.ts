@@ -23,8 +23,18 @@ export function load(file: string, data: Uint8Array): LoadedProgram {
 export function fernLoaded(p: FernProgram): LoadedProgram & HostedProgram & { name: string } {
   // A request's constant buffer is its function's blob, whose header holds the function's index (lang/format.ts).
   const describeRequest = (blob: Uint8Array) => {
-    const f = blob.length >= FUNC_HEADER.size ? p.functions[new DataView(blob.buffer, blob.byteOffset).getUint32(FUNC_HEADER.index, true)] : undefined;
+    const f =
+      blob.length >= FUNC_HEADER.size
+        ? p.functions[new DataView(blob.buffer, blob.byteOffset).getUint32(FUNC_HEADER.index, true)]
+        : undefined;
     return f && `fn ${f.name}`;
   };
-  return { name: p.file, bytes: p.bytes, expect: { stdout: p.expect.stdout, error: p.expect.runtimeError }, host: fernHost(p.bytes), deepStack: deepStackFor(builtinManifest("fern")), describeRequest };
+  return {
+    name: p.file,
+    bytes: p.bytes,
+    expect: { stdout: p.expect.stdout, error: p.expect.runtimeError },
+    host: fernHost(p.bytes),
+    deepStack: deepStackFor(builtinManifest("fern")),
+    describeRequest,
+  };
 }

@@ -39,13 +39,41 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x08, name: "POP", operands: [], pops: 1, pushes: 0, doc: "drop the top value" },
   { code: 0x09, name: "DUP", operands: [], pops: 1, pushes: 2, doc: "duplicate the top value" },
   { code: 0x0a, name: "DUP2", operands: [], pops: 2, pushes: 4, doc: "duplicate the top two values" },
-  { code: 0x0b, name: "GET_GLOBAL", operands: ["u32"], pops: 0, pushes: 1, doc: "push global g (a top-level variable a function uses)" },
+  {
+    code: 0x0b,
+    name: "GET_GLOBAL",
+    operands: ["u32"],
+    pops: 0,
+    pushes: 1,
+    doc: "push global g (a top-level variable a function uses)",
+  },
   { code: 0x0c, name: "SET_GLOBAL", operands: ["u32"], pops: 1, pushes: 0, doc: "pop into global g" },
-  { code: 0x0d, name: "STRING", operands: ["u32"], pops: 0, pushes: 1, doc: "push string literal k (init replaces k by the string's address)" },
-  { code: 0x10, name: "ADD", operands: [], pops: 2, pushes: 1, doc: "a + b (int, or float if either is; strings concatenate)" },
+  {
+    code: 0x0d,
+    name: "STRING",
+    operands: ["u32"],
+    pops: 0,
+    pushes: 1,
+    doc: "push string literal k (init replaces k by the string's address)",
+  },
+  {
+    code: 0x10,
+    name: "ADD",
+    operands: [],
+    pops: 2,
+    pushes: 1,
+    doc: "a + b (int, or float if either is; strings concatenate)",
+  },
   { code: 0x11, name: "SUB", operands: [], pops: 2, pushes: 1, doc: "a - b" },
   { code: 0x12, name: "MUL", operands: [], pops: 2, pushes: 1, doc: "a * b" },
-  { code: 0x13, name: "DIV", operands: [], pops: 2, pushes: 1, doc: "a / b (integer division truncates; by zero is an error)" },
+  {
+    code: 0x13,
+    name: "DIV",
+    operands: [],
+    pops: 2,
+    pushes: 1,
+    doc: "a / b (integer division truncates; by zero is an error)",
+  },
   { code: 0x14, name: "MOD", operands: [], pops: 2, pushes: 1, doc: "a % b (integers)" },
   { code: 0x15, name: "NEG", operands: [], pops: 1, pushes: 1, doc: "-a" },
   { code: 0x16, name: "NOT", operands: [], pops: 1, pushes: 1, doc: "!a (nil and false are falsy)" },
@@ -53,33 +81,145 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
   { code: 0x18, name: "LE", operands: [], pops: 2, pushes: 1, doc: "a <= b" },
   { code: 0x19, name: "GT", operands: [], pops: 2, pushes: 1, doc: "a > b" },
   { code: 0x1a, name: "GE", operands: [], pops: 2, pushes: 1, doc: "a >= b" },
-  { code: 0x1b, name: "EQ", operands: [], pops: 2, pushes: 1, doc: "a == b (strings by content, other objects by identity)" },
+  {
+    code: 0x1b,
+    name: "EQ",
+    operands: [],
+    pops: 2,
+    pushes: 1,
+    doc: "a == b (strings by content, other objects by identity)",
+  },
   { code: 0x1c, name: "NE", operands: [], pops: 2, pushes: 1, doc: "a != b" },
   { code: 0x20, name: "JUMP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump forward to the offset" },
   { code: 0x21, name: "JUMP_IF_FALSE", operands: ["u32"], pops: 1, pushes: 0, doc: "pop; jump when falsy" },
-  { code: 0x22, name: "CALL", operands: ["u32", "u16", "u8"], pops: 0, pushes: 1, doc: "call top-level function f with n arguments from the stack; then a feedback byte for the result (see FEEDBACK)" },
+  {
+    code: 0x22,
+    name: "CALL",
+    operands: ["u32", "u16", "u8"],
+    pops: 0,
+    pushes: 1,
+    doc: "call top-level function f with n arguments from the stack; then a feedback byte for the result (see FEEDBACK)",
+  },
   { code: 0x23, name: "RETURN", operands: [], pops: 1, pushes: 0, doc: "return the top value" },
-  { code: 0x24, name: "LOOP", operands: ["u32"], pops: 0, pushes: 0, doc: "jump back to a loop's head (a garbage-collection safe point)" },
-  { code: 0x25, name: "CALL_VALUE", operands: ["u16", "u8"], pops: 0, pushes: 1, doc: "call the function value under n arguments; then a feedback byte for the result (see FEEDBACK)" },
+  {
+    code: 0x24,
+    name: "LOOP",
+    operands: ["u32"],
+    pops: 0,
+    pushes: 0,
+    doc: "jump back to a loop's head (a garbage-collection safe point)",
+  },
+  {
+    code: 0x25,
+    name: "CALL_VALUE",
+    operands: ["u16", "u8"],
+    pops: 0,
+    pushes: 1,
+    doc: "call the function value under n arguments; then a feedback byte for the result (see FEEDBACK)",
+  },
   { code: 0x26, name: "FUNCTION", operands: ["u32"], pops: 0, pushes: 1, doc: "push function f as a value" },
-  { code: 0x27, name: "CLOSURE", operands: ["u32", "u16"], pops: 0, pushes: 1, doc: "pop n boxes; push a closure of function f over them" },
-  { code: 0x28, name: "BOX", operands: [], pops: 1, pushes: 1, doc: "pop a value; push a new box holding it (a captured variable)" },
+  {
+    code: 0x27,
+    name: "CLOSURE",
+    operands: ["u32", "u16"],
+    pops: 0,
+    pushes: 1,
+    doc: "pop n boxes; push a closure of function f over them",
+  },
+  {
+    code: 0x28,
+    name: "BOX",
+    operands: [],
+    pops: 1,
+    pushes: 1,
+    doc: "pop a value; push a new box holding it (a captured variable)",
+  },
   { code: 0x29, name: "GET_BOXED", operands: ["u16"], pops: 0, pushes: 1, doc: "push the value in the box in local i" },
   { code: 0x2a, name: "SET_BOXED", operands: ["u16"], pops: 1, pushes: 0, doc: "pop into the box in local i" },
-  { code: 0x2b, name: "GET_UPVAL", operands: ["u16"], pops: 0, pushes: 1, doc: "push the value of the running closure's captured variable i" },
-  { code: 0x2c, name: "SET_UPVAL", operands: ["u16"], pops: 1, pushes: 0, doc: "pop into the running closure's captured variable i" },
-  { code: 0x2d, name: "GET_UPBOX", operands: ["u16"], pops: 0, pushes: 1, doc: "push the running closure's box i itself (to capture it again)" },
+  {
+    code: 0x2b,
+    name: "GET_UPVAL",
+    operands: ["u16"],
+    pops: 0,
+    pushes: 1,
+    doc: "push the value of the running closure's captured variable i",
+  },
+  {
+    code: 0x2c,
+    name: "SET_UPVAL",
+    operands: ["u16"],
+    pops: 1,
+    pushes: 0,
+    doc: "pop into the running closure's captured variable i",
+  },
+  {
+    code: 0x2d,
+    name: "GET_UPBOX",
+    operands: ["u16"],
+    pops: 0,
+    pushes: 1,
+    doc: "push the running closure's box i itself (to capture it again)",
+  },
   { code: 0x30, name: "ARRAY", operands: [], pops: 1, pushes: 1, doc: "pop n; push a new array of n nils" },
-  { code: 0x31, name: "INDEX", operands: ["u8"], pops: 2, pushes: 1, doc: "pop container, key; push the element (array, map: nil when absent, string: one-byte string); the operand is a feedback byte (see FEEDBACK)" },
-  { code: 0x32, name: "STORE", operands: ["u8"], pops: 3, pushes: 0, doc: "pop container, key, value; store (array or map); the operand is a feedback byte (see FEEDBACK)" },
+  {
+    code: 0x31,
+    name: "INDEX",
+    operands: ["u8"],
+    pops: 2,
+    pushes: 1,
+    doc: "pop container, key; push the element (array, map: nil when absent, string: one-byte string); the operand is a feedback byte (see FEEDBACK)",
+  },
+  {
+    code: 0x32,
+    name: "STORE",
+    operands: ["u8"],
+    pops: 3,
+    pushes: 0,
+    doc: "pop container, key, value; store (array or map); the operand is a feedback byte (see FEEDBACK)",
+  },
   { code: 0x33, name: "LEN", operands: [], pops: 1, pushes: 1, doc: "pop an array, string or map; push its length" },
-  { code: 0x34, name: "PRINT", operands: ["u8"], pops: 1, pushes: 0, doc: "pop and print a value, then a newline (operand 0) or a space (1)" },
+  {
+    code: 0x34,
+    name: "PRINT",
+    operands: ["u8"],
+    pops: 1,
+    pushes: 0,
+    doc: "pop and print a value, then a newline (operand 0) or a space (1)",
+  },
   { code: 0x35, name: "ARRAY_LIT", operands: ["u16"], pops: 0, pushes: 1, doc: "pop n values; push an array of them" },
   { code: 0x36, name: "MAP", operands: [], pops: 0, pushes: 1, doc: "push a new empty map" },
-  { code: 0x37, name: "BUILTIN", operands: ["u8", "u8"], pops: 0, pushes: 1, doc: "call built-in b (lang/opcodes.ts FERN_BUILTINS) with n arguments" },
-  { code: 0x38, name: "INDEX_L", operands: ["u16", "u8"], pops: 1, pushes: 1, doc: "pop container; push its element at the key in local i (GET i + INDEX in one); then a feedback byte (see FEEDBACK)" },
-  { code: 0x39, name: "INCR", operands: ["u16", "i64"], pops: 0, pushes: 0, doc: "local i += k (an integer constant; `i = i + k` in one)" },
-  { code: 0x3a, name: "INCR_L", operands: ["u16", "u16"], pops: 0, pushes: 0, doc: "local i += local j (`i = i + j` in one; strings concatenate)" },
+  {
+    code: 0x37,
+    name: "BUILTIN",
+    operands: ["u8", "u8"],
+    pops: 0,
+    pushes: 1,
+    doc: "call built-in b (lang/opcodes.ts FERN_BUILTINS) with n arguments",
+  },
+  {
+    code: 0x38,
+    name: "INDEX_L",
+    operands: ["u16", "u8"],
+    pops: 1,
+    pushes: 1,
+    doc: "pop container; push its element at the key in local i (GET i + INDEX in one); then a feedback byte (see FEEDBACK)",
+  },
+  {
+    code: 0x39,
+    name: "INCR",
+    operands: ["u16", "i64"],
+    pops: 0,
+    pushes: 0,
+    doc: "local i += k (an integer constant; `i = i + k` in one)",
+  },
+  {
+    code: 0x3a,
+    name: "INCR_L",
+    operands: ["u16", "u16"],
+    pops: 0,
+    pushes: 0,
+    doc: "local i += local j (`i = i + j` in one; strings concatenate)",
+  },
   ...fusedOpcodes(),
 ];
 
@@ -91,24 +231,89 @@ function fusedOpcodes(): FernOpcode[] {
   const out: FernOpcode[] = [];
   const [L, K, LL, LK] = [FUSED_BASE.local, FUSED_BASE.constant, FUSED_BASE.localLocal, FUSED_BASE.localConstant];
   FUSABLE.forEach((op, k) => {
-    out.push({ code: L + k, name: `${op}_L`, operands: ["u16"], pops: 1, pushes: 1, doc: `a ${op} local i (GET i + ${op} in one)` });
-    out.push({ code: K + k, name: `${op}_K`, operands: ["i64"], pops: 1, pushes: 1, doc: `a ${op} the integer constant k (INT k + ${op} in one)` });
-    out.push({ code: LL + k, name: `${op}_LL`, operands: ["u16", "u16"], pops: 0, pushes: 1, doc: `push local i ${op} local j (GET i + GET j + ${op} in one)` });
-    out.push({ code: LK + k, name: `${op}_LK`, operands: ["u16", "i64"], pops: 0, pushes: 1, doc: `push local i ${op} the integer constant k (GET i + INT k + ${op} in one)` });
+    out.push({
+      code: L + k,
+      name: `${op}_L`,
+      operands: ["u16"],
+      pops: 1,
+      pushes: 1,
+      doc: `a ${op} local i (GET i + ${op} in one)`,
+    });
+    out.push({
+      code: K + k,
+      name: `${op}_K`,
+      operands: ["i64"],
+      pops: 1,
+      pushes: 1,
+      doc: `a ${op} the integer constant k (INT k + ${op} in one)`,
+    });
+    out.push({
+      code: LL + k,
+      name: `${op}_LL`,
+      operands: ["u16", "u16"],
+      pops: 0,
+      pushes: 1,
+      doc: `push local i ${op} local j (GET i + GET j + ${op} in one)`,
+    });
+    out.push({
+      code: LK + k,
+      name: `${op}_LK`,
+      operands: ["u16", "i64"],
+      pops: 0,
+      pushes: 1,
+      doc: `push local i ${op} the integer constant k (GET i + INT k + ${op} in one)`,
+    });
   });
   COMPARISONS.forEach((op, k) => {
-    out.push({ code: JUMP_BASE.stack + k, name: `JUMP_IF_NOT_${op}`, operands: ["u32"], pops: 2, pushes: 0, doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)` });
-    out.push({ code: JUMP_BASE.local + k, name: `JUMP_IF_NOT_${op}_L`, operands: ["u32", "u16"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} local i` });
-    out.push({ code: JUMP_BASE.constant + k, name: `JUMP_IF_NOT_${op}_K`, operands: ["u32", "i64"], pops: 1, pushes: 0, doc: `pop a; jump unless a ${op} the integer constant k` });
-    out.push({ code: JUMP_BASE.localLocal + k, name: `JUMP_IF_NOT_${op}_LL`, operands: ["u32", "u16", "u16"], pops: 0, pushes: 0, doc: `jump unless local i ${op} local j` });
-    out.push({ code: JUMP_BASE.localConstant + k, name: `JUMP_IF_NOT_${op}_LK`, operands: ["u32", "u16", "i64"], pops: 0, pushes: 0, doc: `jump unless local i ${op} the integer constant k` });
+    out.push({
+      code: JUMP_BASE.stack + k,
+      name: `JUMP_IF_NOT_${op}`,
+      operands: ["u32"],
+      pops: 2,
+      pushes: 0,
+      doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)`,
+    });
+    out.push({
+      code: JUMP_BASE.local + k,
+      name: `JUMP_IF_NOT_${op}_L`,
+      operands: ["u32", "u16"],
+      pops: 1,
+      pushes: 0,
+      doc: `pop a; jump unless a ${op} local i`,
+    });
+    out.push({
+      code: JUMP_BASE.constant + k,
+      name: `JUMP_IF_NOT_${op}_K`,
+      operands: ["u32", "i64"],
+      pops: 1,
+      pushes: 0,
+      doc: `pop a; jump unless a ${op} the integer constant k`,
+    });
+    out.push({
+      code: JUMP_BASE.localLocal + k,
+      name: `JUMP_IF_NOT_${op}_LL`,
+      operands: ["u32", "u16", "u16"],
+      pops: 0,
+      pushes: 0,
+      doc: `jump unless local i ${op} local j`,
+    });
+    out.push({
+      code: JUMP_BASE.localConstant + k,
+      name: `JUMP_IF_NOT_${op}_LK`,
+      operands: ["u32", "u16", "i64"],
+      pops: 0,
+      pushes: 0,
+      doc: `jump unless local i ${op} the integer constant k`,
+    });
   });
   return out;
 }
 
 /** The fused forms of a binary operator (by its plain opcode's name), or undefined when it has none. */
 export function fusedForms(op: string): FusedForms | undefined {
-  return (FUSABLE as readonly string[]).includes(op) ? { stack: op, local: `${op}_L`, constant: `${op}_K`, localLocal: `${op}_LL`, localConstant: `${op}_LK` } : undefined;
+  return (FUSABLE as readonly string[]).includes(op)
+    ? { stack: op, local: `${op}_L`, constant: `${op}_K`, localLocal: `${op}_LL`, localConstant: `${op}_LK` }
+    : undefined;
 }
 
 /** An operation's opcode names by where its operands are: both on the stack; the right one a local or an integer
@@ -124,7 +329,9 @@ export interface FusedForms {
 /** The compare-and-branch forms of a comparison (by its plain opcode's name), or undefined for other operators. */
 export function jumpForms(op: string): FusedForms | undefined {
   const j = `JUMP_IF_NOT_${op}`;
-  return (COMPARISONS as readonly string[]).includes(op) ? { stack: j, local: `${j}_L`, constant: `${j}_K`, localLocal: `${j}_LL`, localConstant: `${j}_LK` } : undefined;
+  return (COMPARISONS as readonly string[]).includes(op)
+    ? { stack: j, local: `${j}_L`, constant: `${j}_K`, localLocal: `${j}_LL`, localConstant: `${j}_LK` }
+    : undefined;
 }
 
 export const FERN_BY_NAME: ReadonlyMap<string, FernOpcode> = new Map(FERN_OPCODES.map((o) => [o.name, o]));
@@ -135,7 +342,18 @@ export function fernInstructionSize(op: FernOpcode): number {
 }
 
 /** Value tags, shared with the interpreter (a value is a tag and 64 bits; for objects the bits are an address). */
-export const TAG = { nil: 0, int: 1, float: 2, bool: 3, array: 4, string: 5, map: 6, function: 7, closure: 8, box: 9 } as const;
+export const TAG = {
+  nil: 0,
+  int: 1,
+  float: 2,
+  bool: 3,
+  array: 4,
+  string: 5,
+  map: 6,
+  function: 7,
+  closure: 8,
+  box: 9,
+} as const;
 
 /** Feedback bytes: the last operand of INDEX, INDEX_L, STORE, CALL and CALL_VALUE, and one per parameter passed as
  *  a Wasm parameter in the function header (`feedback`, the first four): 0 from the compiler; a training run of
@@ -149,8 +367,16 @@ export const FEEDBACK = { other: 0x40, slow: 0x80, array: 0x01, maxTagBit: 5 } a
 
 /** Runtime error kinds, shared with the interpreter and the host's messages. */
 export const FERN_ERRORS = [
-  "type error", "division by zero", "index out of range", "wrong number of arguments", "stack overflow", "not an array",
-  "not a function", "out of memory", "not a number", "pop from an empty array",
+  "type error",
+  "division by zero",
+  "index out of range",
+  "wrong number of arguments",
+  "stack overflow",
+  "not an array",
+  "not a function",
+  "out of memory",
+  "not a number",
+  "pop from an empty array",
 ] as const;
 
 /** Built-in functions, by id: name and argument count. Implemented in the interpreter (no host call). */
@@ -176,7 +402,16 @@ export const FERN_BUILTINS: readonly { name: string; arity: number; doc: string 
 
 /** The function header inside the program and inside each request's constant buffer. `nparams` counts the values
  *  the caller puts in the frame: the arity, plus the closure itself for a function with captured variables. */
-export const FUNC_HEADER = { nparams: 0, nlocals: 2, maxStack: 4, arity: 6, index: 8, codeLength: 12, feedback: 16, size: 20 } as const;
+export const FUNC_HEADER = {
+  nparams: 0,
+  nlocals: 2,
+  maxStack: 4,
+  arity: 6,
+  index: 8,
+  codeLength: 12,
+  feedback: 16,
+  size: 20,
+} as const;
 
 /** The program header: magic, version, counts; the function table follows at `size`. */
 export const PROGRAM_HEADER = { version: 4, nfuncs: 8, nglobals: 12, nstrings: 16, debug: 20, size: 24 } as const;

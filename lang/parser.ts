@@ -37,7 +37,8 @@ export function parse(tokens: Token[], file: string): ProgramAst {
   };
 
   const nested = <T>(t: Token, inner: () => T): T => {
-    if (++nesting > MAX_NESTING) fail(t, `nested too deep (more than ${MAX_NESTING} levels of parentheses, calls, operators or blocks)`);
+    if (++nesting > MAX_NESTING)
+      fail(t, `nested too deep (more than ${MAX_NESTING} levels of parentheses, calls, operators or blocks)`);
     const result = inner();
     nesting--;
     return result;
@@ -77,7 +78,8 @@ export function parse(tokens: Token[], file: string): ProgramAst {
     if (is("=") || (op.kind === "op" && COMPOUND.includes(op.text))) {
       i++;
       let value = expression();
-      if (e.kind !== "name" && e.kind !== "index") return fail(op, "only a variable or an element (a[i], m[k]) can be assigned to");
+      if (e.kind !== "name" && e.kind !== "index")
+        return fail(op, "only a variable or an element (a[i], m[k]) can be assigned to");
       if (op.text !== "=") {
         const bin = op.text.slice(0, 1);
         if (e.kind === "index") return { kind: "update", array: e.array, index: e.index, op: bin, value, ...pos };
@@ -169,7 +171,8 @@ export function parse(tokens: Token[], file: string): ProgramAst {
     if (/^0[xX]/.test(t.text)) {
       if (value >= 1n << 64n) fail(t, `${t.text} does not fit in 64 bits`);
       value = BigInt.asIntN(64, value);
-    } else if (value > (negative ? 1n << 63n : (1n << 63n) - 1n)) fail(at, `${negative ? "-" : ""}${t.text} does not fit in a 64-bit integer`);
+    } else if (value > (negative ? 1n << 63n : (1n << 63n) - 1n))
+      fail(at, `${negative ? "-" : ""}${t.text} does not fit in a 64-bit integer`);
     return { kind: "int", value: negative ? BigInt.asIntN(64, -value) : value, line: t.line, col: t.col };
   };
   const unary = (): Expr => {
@@ -221,7 +224,8 @@ export function parse(tokens: Token[], file: string): ProgramAst {
     if (t.kind === "int") return intLiteral(t, false);
     if (t.kind === "float") return { kind: "float", value: Number(t.text), ...pos };
     if (t.kind === "string") return { kind: "string", value: t.text, ...pos };
-    if (t.kind === "keyword" && (t.text === "true" || t.text === "false")) return { kind: "bool", value: t.text === "true", ...pos };
+    if (t.kind === "keyword" && (t.text === "true" || t.text === "false"))
+      return { kind: "bool", value: t.text === "true", ...pos };
     if (t.kind === "keyword" && t.text === "nil") return { kind: "nil", ...pos };
     if (t.kind === "keyword" && t.text === "fn") return { kind: "fn", fn: fnRest(t, ""), ...pos };
     if (t.kind === "name") return { kind: "name", name: t.text, ...pos };
@@ -276,15 +280,22 @@ function checkDepth(ast: ProgramAst, file: string): void {
     if (typeof node !== "object" || node === null) continue;
     const n = node as { kind?: string; line?: number; col?: number; else?: { kind?: string }[] };
     if (n.kind !== undefined && depth > MAX_TREE_DEPTH && n.line !== undefined)
-      throw new SourceError({ file, line: n.line, col: n.col ?? 1 }, `expression too deep (more than ${MAX_TREE_DEPTH} nested operations; split it with variables)`);
+      throw new SourceError(
+        { file, line: n.line, col: n.col ?? 1 },
+        `expression too deep (more than ${MAX_TREE_DEPTH} nested operations; split it with variables)`,
+      );
     if (chain > MAX_TREE_DEPTH && n.line !== undefined)
-      throw new SourceError({ file, line: n.line, col: n.col ?? 1 }, `'else if' chain too long (more than ${MAX_TREE_DEPTH} branches; split it, or look the value up in a map)`);
+      throw new SourceError(
+        { file, line: n.line, col: n.col ?? 1 },
+        `'else if' chain too long (more than ${MAX_TREE_DEPTH} branches; split it, or look the value up in a map)`,
+      );
     // An `else if` is a chain, not nesting: the `if` in an else branch is as deep as the `if` it continues (the
     // compiler still recurses along it, so the chain has a limit of its own).
     const elseIf = n.kind === "if" && n.else?.length === 1 && n.else[0].kind === "if" ? n.else[0] : undefined;
     if (elseIf) stack.push([elseIf, depth, chain + 1]);
     for (const [key, child] of Object.entries(node)) {
-      if (typeof child === "object" && child !== null && !(elseIf && key === "else")) stack.push([child, n.kind !== undefined ? depth + 1 : depth, 0]);
+      if (typeof child === "object" && child !== null && !(elseIf && key === "else"))
+        stack.push([child, n.kind !== undefined ? depth + 1 : depth, 0]);
     }
   }
 }

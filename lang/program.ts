@@ -21,6 +21,9 @@ export function compileFern(source: string, file: string, options: CompileOption
     file,
     bytes: encodeFern(program, file),
     functions: program.functions,
-    expect: { stdout: lines.length ? lines.map((l) => l + "\n").join("") : err ? "" : undefined, runtimeError: err?.[1].trim() },
+    expect: {
+      stdout: lines.length ? lines.map((l) => l + "\n").join("") : err ? "" : undefined,
+      runtimeError: err?.[1].trim(),
+    },
   };
 }

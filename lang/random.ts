@@ -26,27 +26,37 @@ export function randomFern(seed: number): string {
   const expr = (vars: string[], depth: number): string => {
     if (depth <= 0) return atom(vars);
     switch (rng.below(10)) {
-      case 0: case 1: return `${expr(vars, depth - 1)} ${rng.pick(["+", "-", "*", "+", "-", "/", "%"])} ${expr(vars, depth - 1)}`;
-      case 2: return `(${expr(vars, depth - 1)} ${rng.pick(["<", "<=", ">", ">=", "==", "!="])} ${expr(vars, depth - 1)})`;
-      case 3: return `(${expr(vars, depth - 1)} ${rng.pick(["&&", "||"])} ${expr(vars, depth - 1)})`;
-      case 4: return `${rng.pick(["-", "!"])}${atom(vars)}`;
+      case 0:
+      case 1:
+        return `${expr(vars, depth - 1)} ${rng.pick(["+", "-", "*", "+", "-", "/", "%"])} ${expr(vars, depth - 1)}`;
+      case 2:
+        return `(${expr(vars, depth - 1)} ${rng.pick(["<", "<=", ">", ">=", "==", "!="])} ${expr(vars, depth - 1)})`;
+      case 3:
+        return `(${expr(vars, depth - 1)} ${rng.pick(["&&", "||"])} ${expr(vars, depth - 1)})`;
+      case 4:
+        return `${rng.pick(["-", "!"])}${atom(vars)}`;
       case 5: {
         if (!fns.length) return atom(vars);
         const f = rng.pick(fns);
         return `${f.name}(${Array.from({ length: f.arity }, () => expr(vars, depth - 1)).join(", ")})`;
       }
       // Strings, arrays and maps inside expressions that give numbers or bools, so arithmetic around them mostly works.
-      case 6: return `len(${rng.pick([`str(${expr(vars, depth - 1)})`, `[${expr(vars, depth - 1)}, ${atom(vars)}]`, `"s" + type(${atom(vars)})`])})`;
-      case 7: return `(${rng.pick(['"a"', '"bc"', '""', '"x\\ty"'])} ${rng.pick(["<", "==", "!=", ">="])} str(${expr(vars, depth - 1)}))`;
-      case 8: return `{"k": ${atom(vars)}, ${rng.below(3)}: ${atom(vars)}}[${rng.pick(['"k"', "1", "2"])}]`;
-      default: return atom(vars);
+      case 6:
+        return `len(${rng.pick([`str(${expr(vars, depth - 1)})`, `[${expr(vars, depth - 1)}, ${atom(vars)}]`, `"s" + type(${atom(vars)})`])})`;
+      case 7:
+        return `(${rng.pick(['"a"', '"bc"', '""', '"x\\ty"'])} ${rng.pick(["<", "==", "!=", ">="])} str(${expr(vars, depth - 1)}))`;
+      case 8:
+        return `{"k": ${atom(vars)}, ${rng.below(3)}: ${atom(vars)}}[${rng.pick(['"k"', "1", "2"])}]`;
+      default:
+        return atom(vars);
     }
   };
   const block = (vars: string[], budget: number, indent: string, inFn: boolean, inLoop: boolean): void => {
     const local = [...vars];
     for (let k = 0; k < budget; k++) {
       switch (rng.below(inFn ? 13 : 12)) {
-        case 0: case 1: {
+        case 0:
+        case 1: {
           const v = `v${fresh++}`;
           lines.push(`${indent}let ${v} = ${expr(local, 2)};`);
           local.push(v);
@@ -54,10 +64,15 @@ export function randomFern(seed: number): string {
         }
         case 2:
           // Loop counters (c…, i…) are never assigned, so every loop ends.
-          if (local.some(assignable)) lines.push(`${indent}${rng.pick(local.filter(assignable))} ${rng.pick(["=", "+=", "-=", "*="])} ${expr(local, 2)};`);
+          if (local.some(assignable))
+            lines.push(
+              `${indent}${rng.pick(local.filter(assignable))} ${rng.pick(["=", "+=", "-=", "*="])} ${expr(local, 2)};`,
+            );
           break;
         case 3:
-          lines.push(`${indent}print(${Array.from({ length: 1 + rng.below(3) }, () => rng.below(4) ? expr(local, 2) : `"s" + str(${expr(local, 1)})`).join(", ")});`);
+          lines.push(
+            `${indent}print(${Array.from({ length: 1 + rng.below(3) }, () => (rng.below(4) ? expr(local, 2) : `"s" + str(${expr(local, 1)})`)).join(", ")});`,
+          );
           break;
         case 4:
           lines.push(`${indent}if (${expr(local, 1)}) {`);
@@ -84,13 +99,23 @@ export function randomFern(seed: number): string {
         case 7: {
           const a = `a${fresh++}`;
           const n = 1 + rng.below(4);
-          lines.push(`${indent}let ${a} = ${rng.below(2) ? `array(${n})` : `[${Array.from({ length: n }, () => atom(local)).join(", ")}]`};`);
-          lines.push(`${indent}${a}[${rng.below(n + 1)}] = ${expr(local, 1)};`, `${indent}push(${a}, ${atom(local)});`, `${indent}print(${a}, pop(${a}), len(${a}));`);
+          lines.push(
+            `${indent}let ${a} = ${rng.below(2) ? `array(${n})` : `[${Array.from({ length: n }, () => atom(local)).join(", ")}]`};`,
+          );
+          lines.push(
+            `${indent}${a}[${rng.below(n + 1)}] = ${expr(local, 1)};`,
+            `${indent}push(${a}, ${atom(local)});`,
+            `${indent}print(${a}, pop(${a}), len(${a}));`,
+          );
           break;
         }
         case 8: {
           const m = `m${fresh++}`;
-          lines.push(`${indent}let ${m} = {${rng.below(2) ? `"x": ${atom(local)}` : ""}};`, `${indent}${m}[${atom(local)}] = ${expr(local, 1)};`, `${indent}print(${m}, len(${m}), ${m}["x"]);`);
+          lines.push(
+            `${indent}let ${m} = {${rng.below(2) ? `"x": ${atom(local)}` : ""}};`,
+            `${indent}${m}[${atom(local)}] = ${expr(local, 1)};`,
+            `${indent}print(${m}, len(${m}), ${m}["x"]);`,
+          );
           break;
         }
         case 9: {
@@ -98,7 +123,10 @@ export function randomFern(seed: number): string {
           // both a function and a top-level variable is a compile error).
           const n = `n${fresh++}`;
           const f = `k${fresh++}`;
-          lines.push(`${indent}let ${n} = ${rng.below(10)};`, `${indent}let ${f} = fn(d) { ${n} = ${n} + d; return ${n}; };`);
+          lines.push(
+            `${indent}let ${n} = ${rng.below(10)};`,
+            `${indent}let ${f} = fn(d) { ${n} = ${n} + d; return ${n}; };`,
+          );
           lines.push(`${indent}print(${f}(1), ${f}(${atom(local)}), ${n});`);
           local.push(n);
           break;

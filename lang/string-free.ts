@@ -9,15 +9,36 @@
 // functions excluded) is string-free; parameters and names from elsewhere are not.
 import type { Expr, Stmt } from "./ast.ts";
 
-const STRING_FREE_BUILTINS = new Set(["len", "int", "float", "sqrt", "abs", "floor", "has", "ord", "push", "print", "array", "keys"]);
+const STRING_FREE_BUILTINS = new Set([
+  "len",
+  "int",
+  "float",
+  "sqrt",
+  "abs",
+  "floor",
+  "has",
+  "ord",
+  "push",
+  "print",
+  "array",
+  "keys",
+]);
 /** Built-ins that make a new object on every call. */
 export const ALLOCATING_BUILTINS = new Set(["array", "str", "substr", "keys", "type"]);
 
 export function stringFreeExpr(e: Expr, free: { has(name: string): boolean }): boolean {
   switch (e.kind) {
-    case "int": case "float": case "bool": case "nil": case "array": case "map": case "fn": case "unary":
+    case "int":
+    case "float":
+    case "bool":
+    case "nil":
+    case "array":
+    case "map":
+    case "fn":
+    case "unary":
       return true;
-    case "string": case "index":
+    case "string":
+    case "index":
       return false;
     case "name":
       return free.has(e.name);
@@ -51,7 +72,7 @@ export function stringFreeNames(params: readonly string[], body: readonly Stmt[]
   };
   walk(body);
   const free = new Set([...assigned.keys()].filter((n) => !params.includes(n)));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const n of [...free]) {
       if (!assigned.get(n)!.every((v) => stringFreeExpr(v, free))) {

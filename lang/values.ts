@@ -14,7 +14,9 @@ export function runtimeErrorMessage(debug: FernDebug | undefined, kind: number, 
   const where = lineOf(debug, func, pc);
   const what = FERN_ERRORS[kind] ?? `error ${kind}`;
   const file = debug?.file ?? "<program>";
-  return where.line !== undefined ? `${file}:${where.line}: runtime error: ${what} in ${where.name}` : `${file}: runtime error: ${what} in ${where.name} (pc ${pc})`;
+  return where.line !== undefined
+    ? `${file}:${where.line}: runtime error: ${what} in ${where.name}`
+    : `${file}: runtime error: ${what} in ${where.name} (pc ${pc})`;
 }
 
 /** The program-wide byte offset `futamura.error` reports → (function, pc within its code), from the blob table. */
@@ -39,7 +41,9 @@ export function fernHost(program: Uint8Array): ProgramHost {
         // Floats as print and str() show them (interp/as/fern-heap.ts says why this one step is the host's).
         format_float: (x: number, dst: number) => {
           const text = formatFloat(x);
-          memoryRange(ctx.memory(), dst, text.length, "fern.format_float").set(Array.from(text, (c) => c.charCodeAt(0)));
+          memoryRange(ctx.memory(), dst, text.length, "fern.format_float").set(
+            Array.from(text, (c) => c.charCodeAt(0)),
+          );
           return text.length;
         },
       },

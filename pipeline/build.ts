@@ -13,7 +13,12 @@ import { projectCacheDir, ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 import { cacheKey, SpecializationCache } from "./cache.ts";
-import { specializeModule, type RequestSource, type SpecializeModuleResult, type SpecializeOptions } from "../specializer/index.ts";
+import {
+  specializeModule,
+  type RequestSource,
+  type SpecializeModuleResult,
+  type SpecializeOptions,
+} from "../specializer/index.ts";
 import { specializeOnWorkers, threadsWanted, workerCount } from "./parallel.ts";
 import { RequestCache } from "./request-cache.ts";
 export type { ProgressCallback } from "../specializer/index.ts";
@@ -32,7 +37,8 @@ export function specializerVersion(): string {
     }
   };
   // An installed package ships dist/ without the sources: its compiled code is the version.
-  for (const d of ["abi", "specializer", "snapshot", "pipeline", "util"]) walk(existsSync(join(ROOT, d)) ? join(ROOT, d) : join(ROOT, "dist", d));
+  for (const d of ["abi", "specializer", "snapshot", "pipeline", "util"])
+    walk(existsSync(join(ROOT, d)) ? join(ROOT, d) : join(ROOT, "dist", d));
   versionHash = h.digest("hex").slice(0, 16);
   return versionHash;
 }
@@ -58,7 +64,9 @@ export interface AbortedRequest {
 }
 
 export function abortedRequests(r: Pick<SpecializeModuleResult, "requests"> | undefined): AbortedRequest[] {
-  return (r?.requests ?? []).filter((s) => s.aborted).map((s) => ({ request: s.userId, func: s.generic, reason: s.aborted! }));
+  return (r?.requests ?? [])
+    .filter((s) => s.aborted)
+    .map((s) => ({ request: s.userId, func: s.generic, reason: s.aborted! }));
 }
 
 /** The one line every command prints on standard error for an aborted request (`what`: the program or module). */
@@ -68,7 +76,12 @@ export function abortLine(what: string, a: AbortedRequest): string {
 
 /** `strict`: an aborted request is an error (the lines of every one). */
 function failIfStrict(what: string, aborted: AbortedRequest[]): void {
-  if (aborted.length) throw new UserError([...aborted.map((a) => `${what}: error: request ${a.request} (${a.func}) not specialized (strict): ${a.reason}`)].join("\n"));
+  if (aborted.length)
+    throw new UserError(
+      [
+        ...aborted.map((a) => `${what}: error: request ${a.request} (${a.func}) not specialized (strict): ${a.reason}`),
+      ].join("\n"),
+    );
 }
 
 /** What `buildProgram` gives with `snapshotOnHit: false`: on a cache hit, no snapshot was taken. */
@@ -102,13 +115,32 @@ export interface BuildOptions extends SpecializeOptions, ThreadOptions {
 }
 
 /** Snapshot `interp` with `program` loaded, then specialize it. */
-export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions & { snapshotOnHit: false }): Promise<WasmBuildResult>;
-export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts?: BuildOptions): Promise<BuildResult>;
-export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Array | HostedProgram, opts: BuildOptions = {}): Promise<WasmBuildResult> {
+export async function buildProgram(
+  interp: Uint8Array,
+  programOrBytes: Uint8Array | HostedProgram,
+  opts: BuildOptions & { snapshotOnHit: false },
+): Promise<WasmBuildResult>;
+export async function buildProgram(
+  interp: Uint8Array,
+  programOrBytes: Uint8Array | HostedProgram,
+  opts?: BuildOptions,
+): Promise<BuildResult>;
+export async function buildProgram(
+  interp: Uint8Array,
+  programOrBytes: Uint8Array | HostedProgram,
+  opts: BuildOptions = {},
+): Promise<WasmBuildResult> {
   const t = performance.now();
   const { bytes: program, host: programHost } = asHosted(programOrBytes);
   const cache = new SpecializationCache(opts.cache === false ? undefined : (opts.cache ?? projectCacheDir()));
-  const keyOf = (snapshotWasm?: Uint8Array) => cacheKey(specializerVersion(), interp, program, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snapshotWasm!] : []));
+  const keyOf = (snapshotWasm?: Uint8Array) =>
+    cacheKey(
+      specializerVersion(),
+      interp,
+      program,
+      ...(opts.init ? [opts.init] : []),
+      ...(opts.train !== undefined ? [`train:${opts.train}`, snapshotWasm!] : []),
+    );
   const label = opts.label ?? "program";
   if (opts.snapshotOnHit === false && opts.train === undefined && !opts.dumpIr) {
     const hit = fromCache(cache, keyOf(), label, opts.strict);
@@ -118,32 +150,66 @@ export async function buildProgram(interp: Uint8Array, programOrBytes: Uint8Arra
   // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
   const wasi = importsWasi(interp) ? { stdin: program } : undefined;
   let training: TrainingReport | undefined;
-  const afterCapture = opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r), opts.interpreterName);
+  const afterCapture =
+    opts.train === undefined ? undefined : trainingHook(opts.train, (r) => (training = r), opts.interpreterName);
   opts.onProgress?.(opts.train === undefined ? "snapshot" : "snapshot and training run", 0, 1);
-  const snap = await snapshot(interp, { imports: host.imports, onInstance: (i) => host.bind(i), wasi, initExport: opts.init, afterCapture });
+  const snap = await snapshot(interp, {
+    imports: host.imports,
+    onInstance: (i) => host.bind(i),
+    wasi,
+    initExport: opts.init,
+    afterCapture,
+  });
   const snapshotMs = performance.now() - t;
   opts.onProgress?.(opts.train === undefined ? "snapshot" : "snapshot and training run", 1, 1);
   // Training changes the snapshot, so the trained build is keyed by its snapshot as well.
   const key = keyOf(snap.wasm);
   const hit = opts.dumpIr ? undefined : fromCache(cache, key, label, opts.strict);
   if (hit) return { ...hit, snapshot: snap.wasm, snapshotMs, training };
-  const requestCache = cache.dir ? new RequestCache(cache, cacheKey(specializerVersion(), interp, ...(opts.init ? [opts.init] : []), ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : [])), opts.limits) : undefined;
+  const requestCache = cache.dir
+    ? new RequestCache(
+        cache,
+        cacheKey(
+          specializerVersion(),
+          interp,
+          ...(opts.init ? [opts.init] : []),
+          ...(opts.train !== undefined ? [`train:${opts.train}`, snap.wasm] : []),
+        ),
+        opts.limits,
+      )
+    : undefined;
   const result = await specializeSnapshot(snap.wasm, opts, requestCache);
   if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
   if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
-  return { wasm: result.wasm, snapshot: snap.wasm, cached: false, snapshotMs, specialize: result, training, aborted: abortedRequests(result) };
+  return {
+    wasm: result.wasm,
+    snapshot: snap.wasm,
+    cached: false,
+    snapshotMs,
+    specialize: result,
+    training,
+    aborted: abortedRequests(result),
+  };
 }
 
 /** specializeModule with requests taken from the per-request cache (request-cache.ts) when given one, and the rest
  *  specialized on `opts.threads` threads when they are enough to pay for them (parallel.ts). */
-export async function specializeSnapshot(snapshotWasm: Uint8Array, opts: SpecializeOptions & ThreadOptions, requestCache?: RequestCache): Promise<SpecializeModuleResult> {
+export async function specializeSnapshot(
+  snapshotWasm: Uint8Array,
+  opts: SpecializeOptions & ThreadOptions,
+  requestCache?: RequestCache,
+): Promise<SpecializeModuleResult> {
   const threads = threadsWanted(opts.threads);
   const requestSource: RequestSource = {
     cached: requestCache && ((i, req) => requestCache.cached(i, req)),
     made: requestCache && ((i, req, r) => requestCache.made(i, req, r)),
     elsewhere(indices, onDone, requests) {
-      const workers = workerCount(indices.map((i) => requests[i]), threads, opts.parallelMinBytes);
+      const workers = workerCount(
+        indices.map((i) => requests[i]),
+        threads,
+        opts.parallelMinBytes,
+      );
       return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
     },
   };

@@ -21,7 +21,9 @@ interface Recorded {
 /** The module with a custom section recording the manifest file it was built with and the program's source. */
 export function withManifestSection(wasm: Uint8Array, manifestFile: string, sourceFile?: string): Uint8Array {
   const name = new TextEncoder().encode(MANIFEST_SECTION);
-  const path = new TextEncoder().encode(JSON.stringify({ manifest: resolve(manifestFile), source: sourceFile && resolve(sourceFile) } satisfies Recorded));
+  const path = new TextEncoder().encode(
+    JSON.stringify({ manifest: resolve(manifestFile), source: sourceFile && resolve(sourceFile) } satisfies Recorded),
+  );
   const payload = [...leb(name.length), ...name, ...path];
   const out = new Uint8Array(wasm.length + 1 + leb(payload.length).length + payload.length);
   out.set(wasm, 0);
@@ -57,15 +59,33 @@ export async function builtModuleProgram(module: WebAssembly.Module, spec?: stri
     const r = resolveInterpreterSpec(spec);
     if ("manifest" in r) manifest = r.manifest;
   } else if (embedded) {
-    manifest = knownManifests().find((m) => m.name === embedded.interpreter && (!manifestFile || m.file === manifestFile));
-    manifest ??= manifestFile && existsSync(manifestFile) ? readManifest(manifestFile) : knownManifests().find((m) => m.name === embedded.interpreter);
+    manifest = knownManifests().find(
+      (m) => m.name === embedded.interpreter && (!manifestFile || m.file === manifestFile),
+    );
+    manifest ??=
+      manifestFile && existsSync(manifestFile)
+        ? readManifest(manifestFile)
+        : knownManifests().find((m) => m.name === embedded.interpreter);
   }
-  const missing = embedded && !manifest ? `interpreter '${embedded.interpreter}' is not found from here${manifestFile ? ` (built with ${manifestFile})` : ""}: its error lines and host imports are missing; pass its manifest with --interp` : undefined;
+  const missing =
+    embedded && !manifest
+      ? `interpreter '${embedded.interpreter}' is not found from here${manifestFile ? ` (built with ${manifestFile})` : ""}: its error lines and host imports are missing; pass its manifest with --interp`
+      : undefined;
   let host = manifest && embedded ? await hostForBytes(manifest, embedded.program) : undefined;
   // A loader without host(bytes) describes errors from the source: loaded again when it is still there.
-  if (manifest && embedded && !host && recorded?.source && existsSync(recorded.source)) host = (await loadProgram(manifest, relative(process.cwd(), recorded.source) || recorded.source)).host;
+  if (manifest && embedded && !host && recorded?.source && existsSync(recorded.source))
+    host = (await loadProgram(manifest, relative(process.cwd(), recorded.source) || recorded.source)).host;
   // A built program recurses as deep as interpreted: on the large-stack worker when its interpreter's manifest says
   // so, the worker making the host from the recorded program's bytes (the module's memory has the program already).
   const deepStack = manifest && embedded ? deepStackFor(manifest) : undefined;
-  return { program: { interpreter: embedded?.interpreter ?? "", bytes: deepStack ? embedded!.program : new Uint8Array(0), host, deepStack }, manifest, missing };
+  return {
+    program: {
+      interpreter: embedded?.interpreter ?? "",
+      bytes: deepStack ? embedded!.program : new Uint8Array(0),
+      host,
+      deepStack,
+    },
+    manifest,
+    missing,
+  };
 }

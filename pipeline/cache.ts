@@ -21,14 +21,17 @@ export function cacheCapBytes(): number {
   const v = process.env.FUTAMURA_CACHE_MAX_MB;
   if (v === undefined || v === "") return DEFAULT_CACHE_MAX_MB * 1024 * 1024;
   const mb = Number(v);
-  if (!Number.isFinite(mb) || mb < 0) throw new UserError(`FUTAMURA_CACHE_MAX_MB: error: expected a number of MiB, got '${v}'`);
+  if (!Number.isFinite(mb) || mb < 0)
+    throw new UserError(`FUTAMURA_CACHE_MAX_MB: error: expected a number of MiB, got '${v}'`);
   return Math.floor(mb * 1024 * 1024);
 }
 
 export function cacheKey(...parts: (Uint8Array | string)[]): string {
   const h = createHash("sha256");
   for (const p of parts) {
-    h.update(String(typeof p === "string" ? p.length : p.byteLength)).update(":").update(p);
+    h.update(String(typeof p === "string" ? p.length : p.byteLength))
+      .update(":")
+      .update(p);
   }
   return h.digest("hex");
 }

@@ -8,7 +8,14 @@
 // standard error the error when it exits non-zero. Programs whose interpreter's manifest asks for it (Fern) run on a
 // large-stack worker (interp/deep-run.ts).
 import { runModuleDeep } from "../interp/deep-run.ts";
-import { asHosted, BufferedOutput, ProgramExit, ProgramRuntimeError, runModule, type HostedProgram } from "../interp/host.ts";
+import {
+  asHosted,
+  BufferedOutput,
+  ProgramExit,
+  ProgramRuntimeError,
+  runModule,
+  type HostedProgram,
+} from "../interp/host.ts";
 import { isWasiCommand, runWasiCommand, type WasiRunOptions } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { buildProgram, type AbortedRequest, type BuildOptions } from "./build.ts";
@@ -51,20 +58,34 @@ export interface DiffResult {
   wevaledMs: number;
 }
 
-export async function runOutcome(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array | HostedProgram, access?: DiffProgram["access"]): Promise<RunOutcome> {
+export async function runOutcome(
+  wasm: Uint8Array | WebAssembly.Module,
+  program: Uint8Array | HostedProgram,
+  access?: DiffProgram["access"],
+): Promise<RunOutcome> {
   if (isWasiCommand(wasm)) {
     try {
       // A WASI interpreter that recurses deeply (Lua wevaled: a Wasm call per Lua call) runs on the large-stack worker.
       const opts = { capture: true, ...access };
       const r = asHosted(program).deepStack ? await runWasiCommandDeep(wasm, opts) : await runWasiCommand(wasm, opts);
       const bytes = new TextEncoder().encode(r.stdout);
-      return { stdout: r.stdout!, bytes, exitCode: r.exitCode, error: r.exitCode && r.stderr ? r.stderr.trim() : undefined };
+      return {
+        stdout: r.stdout!,
+        bytes,
+        exitCode: r.exitCode,
+        error: r.exitCode && r.stderr ? r.stderr.trim() : undefined,
+      };
     } catch (e) {
       return { stdout: "", bytes: new Uint8Array(0), exitCode: 1, error: (e as Error).message };
     }
   }
   const out = new BufferedOutput();
-  const done = (rest: Partial<RunOutcome>): RunOutcome => ({ stdout: out.text(), bytes: out.bytes(), exitCode: 0, ...rest });
+  const done = (rest: Partial<RunOutcome>): RunOutcome => ({
+    stdout: out.text(),
+    bytes: out.bytes(),
+    exitCode: 0,
+    ...rest,
+  });
   try {
     // Programs that may recurse deeply (Fern's 200,000 calls) run on a thread with a large native stack.
     const p = asHosted(program);
@@ -84,7 +105,11 @@ export function sameOutcome(a: RunOutcome, b: RunOutcome): boolean {
   return sameBytes(a.bytes, b.bytes) && a.error === b.error && a.result === b.result && a.exitCode === b.exitCode;
 }
 
-export async function differential(interp: Uint8Array, programs: DiffProgram[], opts: Omit<BuildOptions, "cache"> = {}): Promise<DiffResult[]> {
+export async function differential(
+  interp: Uint8Array,
+  programs: DiffProgram[],
+  opts: Omit<BuildOptions, "cache"> = {},
+): Promise<DiffResult[]> {
   const results: DiffResult[] = [];
   for (const p of programs) {
     const program = asHosted(p);
@@ -92,7 +117,10 @@ export async function differential(interp: Uint8Array, programs: DiffProgram[], 
     const built = await buildProgram(interp, program, { cache: false, ...opts });
     const buildMs = performance.now() - t;
     // Compiled before the clock starts: the times are instantiate + init-free run, first call (Liftoff).
-    const [snapshotModule, wevaledModule] = await Promise.all([WebAssembly.compile(built.snapshot as BufferSource), WebAssembly.compile(built.wasm as BufferSource)]);
+    const [snapshotModule, wevaledModule] = await Promise.all([
+      WebAssembly.compile(built.snapshot as BufferSource),
+      WebAssembly.compile(built.wasm as BufferSource),
+    ]);
     const t1 = performance.now();
     const interpreted = await runOutcome(snapshotModule, program, p.access);
     const t2 = performance.now();
@@ -100,7 +128,17 @@ export async function differential(interp: Uint8Array, programs: DiffProgram[], 
     const wevaledMs = performance.now() - t2;
     const hostFailure = !!(interpreted.hostError || wevaled.hostError);
     const same = !hostFailure && sameOutcome(interpreted, wevaled);
-    results.push({ name: p.name, interpreted, wevaled, same, hostFailure, aborted: built.aborted, buildMs, interpretedMs: t2 - t1, wevaledMs });
+    results.push({
+      name: p.name,
+      interpreted,
+      wevaled,
+      same,
+      hostFailure,
+      aborted: built.aborted,
+      buildMs,
+      interpretedMs: t2 - t1,
+      wevaledMs,
+    });
   }
   return results;
 }

@@ -31,7 +31,9 @@ export function withProgramSection(wasm: Uint8Array, interpreter: string, progra
 }
 
 /** The interpreter's name and the program's bytes from a built module, if `futamura build` wrote them. */
-export function readProgramSection(module: WebAssembly.Module): { interpreter: string; program: Uint8Array } | undefined {
+export function readProgramSection(
+  module: WebAssembly.Module,
+): { interpreter: string; program: Uint8Array } | undefined {
   const [section] = WebAssembly.Module.customSections(module, PROGRAM_SECTION);
   if (!section) return undefined;
   const bytes = new Uint8Array(section);

@@ -35,6 +35,7 @@ export function staleGenerated(): string[] {
 export function writeGenerated(): string[] {
   if (INSTALLED) return [];
   const stale = staleGenerated();
-  for (const { path, content } of generatedFiles()) if (stale.includes(relative(ROOT, path))) writeFileSync(path, content);
+  for (const { path, content } of generatedFiles())
+    if (stale.includes(relative(ROOT, path))) writeFileSync(path, content);
   return stale;
 }

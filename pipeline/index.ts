@@ -8,11 +8,37 @@ import { readUserFile } from "../util/files.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { loadProgram, type Program } from "./program.ts";
 
-export { abortedRequests, abortLine, buildProgram, specializerVersion, specializeSnapshot, type AbortedRequest, type BuildOptions, type BuildResult, type ProgressCallback, type WasmBuildResult } from "./build.ts";
-export { differential, runOutcome, sameOutcome, type DiffProgram, type DiffResult, type RunOutcome } from "./differential.ts";
+export {
+  abortedRequests,
+  abortLine,
+  buildProgram,
+  specializerVersion,
+  specializeSnapshot,
+  type AbortedRequest,
+  type BuildOptions,
+  type BuildResult,
+  type ProgressCallback,
+  type WasmBuildResult,
+} from "./build.ts";
+export {
+  differential,
+  runOutcome,
+  sameOutcome,
+  type DiffProgram,
+  type DiffResult,
+  type RunOutcome,
+} from "./differential.ts";
 export { readProgramSection, withProgramSection } from "./embed.ts";
 export { builtModuleProgram, withManifestSection, type BuiltModuleProgram } from "./built-module.ts";
-export { deepStackFor, errorForExpect, hostForBytes, loadProgram, type Expectations, type LoadedProgram, type Program } from "./program.ts";
+export {
+  deepStackFor,
+  errorForExpect,
+  hostForBytes,
+  loadProgram,
+  type Expectations,
+  type LoadedProgram,
+  type Program,
+} from "./program.ts";
 
 export interface Interpreter {
   name: string;
@@ -27,7 +53,17 @@ export interface Interpreter {
  *  extension (a rebuilt or round-tripped toy interpreter still reads .asm), else as raw bytes. */
 function wasmFileManifest(file: string, programFile: string | undefined): Manifest {
   const path = resolve(file);
-  const raw: Manifest = { name: basename(path, extname(path)), entry: path, loader: { raw: true }, extensions: [], imports: [], use: [], runtime: "stub", out: path, file: path };
+  const raw: Manifest = {
+    name: basename(path, extname(path)),
+    entry: path,
+    loader: { raw: true },
+    extensions: [],
+    imports: [],
+    use: [],
+    runtime: "stub",
+    out: path,
+    file: path,
+  };
   if (!programFile) return raw;
   try {
     const m = manifestForFile(programFile);
@@ -38,16 +74,30 @@ function wasmFileManifest(file: string, programFile: string | undefined): Manife
 }
 
 /** `--interp NAME|FILE`, or (no spec) the interpreter that takes `programFile`'s extension; built when stale. */
-export async function resolveInterpreter(spec: string | undefined, programFile?: string, onProgress?: ProgressCallback): Promise<Interpreter> {
+export async function resolveInterpreter(
+  spec: string | undefined,
+  programFile?: string,
+  onProgress?: ProgressCallback,
+): Promise<Interpreter> {
   if (!spec && !programFile) spec = "toy";
   const r = spec ? resolveInterpreterSpec(spec) : { manifest: manifestForFile(programFile!) };
-  if ("wasmFile" in r) return { name: basename(r.wasmFile), manifest: wasmFileManifest(r.wasmFile, programFile), wasm: readUserFile(r.wasmFile), path: r.wasmFile };
+  if ("wasmFile" in r)
+    return {
+      name: basename(r.wasmFile),
+      manifest: wasmFileManifest(r.wasmFile, programFile),
+      wasm: readUserFile(r.wasmFile),
+      path: r.wasmFile,
+    };
   const built = await buildInterpreter(r.manifest, { onProgress });
   return { name: r.manifest.name, manifest: r.manifest, wasm: built.wasm, path: built.path };
 }
 
 /** An interpreter and a program file for it: `--interp` when given, else by the file's extension. */
-export async function interpreterAndProgram(spec: string | undefined, file: string, onProgress?: ProgressCallback): Promise<{ interp: Interpreter; program: Program }> {
+export async function interpreterAndProgram(
+  spec: string | undefined,
+  file: string,
+  onProgress?: ProgressCallback,
+): Promise<{ interp: Interpreter; program: Program }> {
   const interp = await resolveInterpreter(spec, file, onProgress);
   return { interp, program: await loadProgram(interp.manifest, file) };
 }

@@ -49,18 +49,32 @@ export function workerCount(requests: WevalRequest[], threads: number, minBytes 
 
 /** The options a worker needs (functions stay here: the main thread labels the results). */
 function workerOptions(opts: SpecializeOptions): SpecializeOptions {
-  return { limits: opts.limits, verify: opts.verify, optimizeLevel: opts.optimizeLevel, fullOptimizeMaxValues: opts.fullOptimizeMaxValues };
+  return {
+    limits: opts.limits,
+    verify: opts.verify,
+    optimizeLevel: opts.optimizeLevel,
+    fullOptimizeMaxValues: opts.fullOptimizeMaxValues,
+  };
 }
 
 function startWorker(wasm: Uint8Array, opts: SpecializeOptions): Worker {
   const fromSource = import.meta.url.endsWith(".ts");
   const url = new URL(fromSource ? "./specialize-worker.ts" : "./specialize-worker.js", import.meta.url);
-  return new Worker(url, { workerData: { wasm, options: workerOptions(opts) }, execArgv: fromSource ? ["--import", "tsx"] : [] });
+  return new Worker(url, {
+    workerData: { wasm, options: workerOptions(opts) },
+    execArgv: fromSource ? ["--import", "tsx"] : [],
+  });
 }
 
 /** Specializes `snapshotWasm`'s requests at `indices` on `workers` threads, and this one: it takes requests from
  *  the same queue with `next` (one at a time, the workers a batch at a time). */
-export function specializeOnWorkers(snapshotWasm: Uint8Array, indices: number[], workers: number, opts: SpecializeOptions, onDone: () => void): Elsewhere {
+export function specializeOnWorkers(
+  snapshotWasm: Uint8Array,
+  indices: number[],
+  workers: number,
+  opts: SpecializeOptions,
+  onDone: () => void,
+): Elsewhere {
   const queue = [...indices];
   const batch = Math.max(1, Math.floor(indices.length / ((workers + 1) * 8)));
   const byIndex = new Map<number, RequestResult>();

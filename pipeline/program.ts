@@ -41,7 +41,8 @@ async function loaderModule(m: Manifest, path: string): Promise<LoaderModule> {
   } catch (e) {
     throw new UserError(`${m.file}: error: cannot import the loader ${path}: ${(e as Error).message}`);
   }
-  if (typeof mod.load !== "function") throw new UserError(`${path}: error: a loader module must export a function load(file, data)`);
+  if (typeof mod.load !== "function")
+    throw new UserError(`${path}: error: a loader module must export a function load(file, data)`);
   return mod;
 }
 
@@ -61,12 +62,16 @@ export async function loadProgram(m: Manifest, file: string, data?: Uint8Array):
       if (message.startsWith(`${file}:`) && !message.includes("\n")) throw new UserError(message);
       throw new UserError(`${m.loader.module}: error: the loader failed on ${file}: ${message}`);
     }
-    if (!(loaded?.bytes instanceof Uint8Array)) throw new UserError(`${m.loader.module}: error: load() must return { bytes: Uint8Array, … }`);
+    if (!(loaded?.bytes instanceof Uint8Array))
+      throw new UserError(`${m.loader.module}: error: load() must return { bytes: Uint8Array, … }`);
   } else if ("command" in m.loader) {
     const [cmd, ...args] = m.loader.command.map((a) => a.replaceAll("{file}", file));
     const r = spawnSync(cmd, args, { maxBuffer: 1 << 30 });
     if (r.error) throw new UserError(`${m.file}: error: cannot run the loader command '${cmd}': ${r.error.message}`);
-    if (r.status !== 0) throw new UserError(`${file}: error: the loader command failed (exit ${r.status}): ${r.stderr.toString().trim().split("\n")[0] ?? ""}`);
+    if (r.status !== 0)
+      throw new UserError(
+        `${file}: error: the loader command failed (exit ${r.status}): ${r.stderr.toString().trim().split("\n")[0] ?? ""}`,
+      );
     loaded = { bytes: new Uint8Array(r.stdout) };
   } else loaded = { bytes };
   return { deepStack: deepStackFor(m), ...loaded, file, interpreter: m.name };

@@ -28,7 +28,15 @@ export class RequestCache implements Pick<RequestSource, "cached" | "made"> {
   ) {}
 
   private key(req: WevalRequest): string {
-    return cacheKey("request", this.prefix, JSON.stringify(this.limits ?? {}), `${req.func}:${req.userId}:${req.numGlobals}`, req.argBytes) + REQUEST_ENTRY;
+    return (
+      cacheKey(
+        "request",
+        this.prefix,
+        JSON.stringify(this.limits ?? {}),
+        `${req.func}:${req.userId}:${req.numGlobals}`,
+        req.argBytes,
+      ) + REQUEST_ENTRY
+    );
   }
 
   cached(_index: number, req: WevalRequest): RequestResult | undefined {

@@ -27,7 +27,10 @@ export interface TrainingReport {
 /** The fuel `--train` / `--train-fuel N` ask for (the latter implies the former); undefined: no training. */
 export function trainingFuel(train: boolean | undefined, fuel: string | undefined): number | undefined {
   if (fuel === undefined) return train ? DEFAULT_TRAINING_FUEL : undefined;
-  if (!/^[1-9][0-9]*$/.test(fuel) || !Number.isSafeInteger(Number(fuel))) throw new UserError(`--train-fuel: expected a positive whole number (calls plus loop back-edges; default ${DEFAULT_TRAINING_FUEL}), got '${fuel}'`);
+  if (!/^[1-9][0-9]*$/.test(fuel) || !Number.isSafeInteger(Number(fuel)))
+    throw new UserError(
+      `--train-fuel: expected a positive whole number (calls plus loop back-edges; default ${DEFAULT_TRAINING_FUEL}), got '${fuel}'`,
+    );
   return Number(fuel);
 }
 
@@ -37,7 +40,9 @@ export function trainingHook(fuel: number, report: (r: TrainingReport) => void, 
     const ex = instance.exports as Record<string, unknown>;
     if (typeof ex.train !== "function" || typeof ex.trainEnd !== "function") {
       const which = interpreterName ? `the ${interpreterName} interpreter` : "this interpreter";
-      throw new UserError(`--train: ${which} has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train`);
+      throw new UserError(
+        `--train: ${which} has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train`,
+      );
     }
     const t = performance.now();
     let ended = "finished";

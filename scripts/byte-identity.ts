@@ -50,7 +50,10 @@ async function main() {
           // info records it), so the hashes do not depend on the folder the checkout is in.
           const program = await loadProgram(manifestForFile(join(ROOT, file)), file);
           const irs: string[] = [];
-          const r = await buildProgram(await interp(name), program, { cache: false, dumpIr: (n, text) => irs.push(`${n}\n${text}`) });
+          const r = await buildProgram(await interp(name), program, {
+            cache: false,
+            dumpIr: (n, text) => irs.push(`${n}\n${text}`),
+          });
           hashes[key] = sha(r.wasm);
           hashes[`${key}:ir`] = sha(irs.join("\n"));
           const aborted = r.specialize?.requests.filter((q) => q.aborted).map((q) => q.aborted) ?? [];

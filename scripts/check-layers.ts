@@ -51,7 +51,7 @@ function layerOf(file: string): number {
   let best = -1;
   let len = -1;
   LAYERS.forEach((folders, i) => {
-    for (const f of folders) if ((file.startsWith(`${f}/`)) && f.length > len) [best, len] = [i, f.length];
+    for (const f of folders) if (file.startsWith(`${f}/`) && f.length > len) [best, len] = [i, f.length];
   });
   return best;
 }
@@ -60,7 +60,8 @@ function layerOf(file: string): number {
  *  import("…"). */
 function importsOf(file: string): string[] {
   const src = readFileSync(join(ROOT, file), "utf8");
-  const pattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|(?:^|\n)\s*import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|(?:^|\n)\s*import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
   const specs = [...src.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3]);
   return specs.filter((s) => s.startsWith(".")).map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
 }
@@ -75,8 +76,10 @@ export function graphProblems(graph: Map<string, string[]>): string[] {
   const files = [...graph.keys()];
   const problems = files.filter((f) => layerOf(f) < 0).map((f) => `in no layer: ${f}`);
   // An import the graph cannot follow would hide its edges: every relative import names a checked source file.
-  for (const [f, deps] of graph) for (const d of deps) if (!graph.has(d)) problems.push(`not a checked source: ${f} -> ${d}`);
-  for (const [f, deps] of graph) for (const d of deps) if (layerOf(d) > layerOf(f)) problems.push(`upward: ${f} -> ${d}`);
+  for (const [f, deps] of graph)
+    for (const d of deps) if (!graph.has(d)) problems.push(`not a checked source: ${f} -> ${d}`);
+  for (const [f, deps] of graph)
+    for (const d of deps) if (layerOf(d) > layerOf(f)) problems.push(`upward: ${f} -> ${d}`);
   const state = new Map<string, 1 | 2>();
   const stack: string[] = [];
   const visit = (f: string) => {

@@ -42,7 +42,8 @@ export function snippetsOf(doc: string): Snippet[] {
   lines.forEach((l, i) => {
     const m = MARK.exec(l);
     if (!m) return;
-    if (!lines[i + 1]?.startsWith("```")) throw new Error(`${doc}:${i + 1}: a generated-snippet marker must be followed by a fenced block`);
+    if (!lines[i + 1]?.startsWith("```"))
+      throw new Error(`${doc}:${i + 1}: a generated-snippet marker must be followed by a fenced block`);
     const end = lines.findIndex((x, j) => j > i + 1 && x.startsWith("```"));
     out.push({ doc, line: i + 1, source: m[1].trim(), text: lines.slice(i + 2, end).join("\n") });
   });
@@ -60,7 +61,9 @@ function blocks(ir: string, tokens: string[]): string {
     if (/^block\d+\(/.test(line)) chunks.push([line]);
     else if (/^\s/.test(line) && chunks.length) chunks[chunks.length - 1].push(line);
   }
-  const keep = chunks.filter((c) => filters.some((f) => (f.startsWith("with:") ? c.join("\n").includes(f.slice(5)) : c[0].startsWith(`${f}(`))));
+  const keep = chunks.filter((c) =>
+    filters.some((f) => (f.startsWith("with:") ? c.join("\n").includes(f.slice(5)) : c[0].startsWith(`${f}(`))),
+  );
   if (keep.length === 0) throw new Error(`no block matches ${filters.join(" ")}`);
   return keep.map((c) => c.join("\n")).join("\n");
 }
@@ -71,7 +74,10 @@ async function build(file: string): Promise<{ wasm: Uint8Array; dumps: Map<strin
   const dumps = new Map<string, string>();
   // Loaded by its path relative to the checkout, as the docs' commands name it: Fern's debug info holds the path.
   const program = await loadProgram(m, file, readFileSync(join(ROOT, file)));
-  const r = await buildProgram((await buildInterpreter(m.name)).wasm, program, { cache: false, dumpIr: (name, text) => dumps.set(name, text) });
+  const r = await buildProgram((await buildInterpreter(m.name)).wasm, program, {
+    cache: false,
+    dumpIr: (name, text) => dumps.set(name, text),
+  });
   return { wasm: r.wasm, dumps };
 }
 
@@ -86,7 +92,10 @@ async function specializedWat(wasm: Uint8Array): Promise<string> {
       .map((name) => {
         const start = text.findIndex((l) => l.startsWith(` (func $${name} `) || l === ` (func $${name}`);
         const end = text.findIndex((l, j) => j > start && l === " )");
-        return text.slice(start, end + 1).map((l) => l.slice(1)).join("\n");
+        return text
+          .slice(start, end + 1)
+          .map((l) => l.slice(1))
+          .join("\n");
       })
       .join("\n");
   } finally {
@@ -115,8 +124,15 @@ export async function generate(source: string): Promise<string> {
       return specializedWat((await build(args[0])).wasm);
     case "fixture": {
       const [name, out] = args;
-      const text = readFileSync(join(ROOT, "test", "specializer", "transform", `${name}${out === "out" ? ".out" : ""}.ir`), "utf8");
-      return text.split("\n").filter((l) => !l.startsWith(";")).join("\n").trimEnd();
+      const text = readFileSync(
+        join(ROOT, "test", "specializer", "transform", `${name}${out === "out" ? ".out" : ""}.ir`),
+        "utf8",
+      );
+      return text
+        .split("\n")
+        .filter((l) => !l.startsWith(";"))
+        .join("\n")
+        .trimEnd();
     }
     default:
       throw new Error(`unknown snippet source '${source}'`);

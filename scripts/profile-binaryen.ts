@@ -15,7 +15,39 @@ import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 
 /** Close to binaryen 132's default function pipeline at -O3 without GC (pass.cpp, addDefaultFunctionOptimizationPasses);
  *  not byte-identical to optimizeFunction on every function. */
-const FULL_O3 = ["dce", "remove-unused-names", "remove-unused-brs", "remove-unused-names", "optimize-instructions", "pick-load-signs", "precompute-propagate", "code-pushing", "tuple-optimization", "simplify-locals-nostructure", "vacuum", "reorder-locals", "remove-unused-brs", "merge-locals", "coalesce-locals", "local-cse", "simplify-locals", "vacuum", "reorder-locals", "coalesce-locals", "reorder-locals", "vacuum", "code-folding", "merge-blocks", "remove-unused-brs", "remove-unused-names", "merge-blocks", "precompute-propagate", "optimize-instructions", "rse", "vacuum"];
+const FULL_O3 = [
+  "dce",
+  "remove-unused-names",
+  "remove-unused-brs",
+  "remove-unused-names",
+  "optimize-instructions",
+  "pick-load-signs",
+  "precompute-propagate",
+  "code-pushing",
+  "tuple-optimization",
+  "simplify-locals-nostructure",
+  "vacuum",
+  "reorder-locals",
+  "remove-unused-brs",
+  "merge-locals",
+  "coalesce-locals",
+  "local-cse",
+  "simplify-locals",
+  "vacuum",
+  "reorder-locals",
+  "coalesce-locals",
+  "reorder-locals",
+  "vacuum",
+  "code-folding",
+  "merge-blocks",
+  "remove-unused-brs",
+  "remove-unused-names",
+  "merge-blocks",
+  "precompute-propagate",
+  "optimize-instructions",
+  "rse",
+  "vacuum",
+];
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -45,7 +77,9 @@ const cpu = () => {
 let c = cpu();
 const built = await buildProgram(interp.wasm, program, { cache: false, optimizeLevel: 0 });
 const s = built.specialize!;
-console.log(`build at -O0: ${(cpu() - c).toFixed(0)} ms CPU (specialize ${s.specializeMs.toFixed(0)} ms wall, emit ${s.optimizeMs.toFixed(0)} ms wall), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(
+  `build at -O0: ${(cpu() - c).toFixed(0)} ms CPU (specialize ${s.specializeMs.toFixed(0)} ms wall, emit ${s.optimizeMs.toFixed(0)} ms wall), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
 const mod = withFeatures(b, b.readBinary(built.wasm));
 b.setOptimizeLevel(3);
 b.setShrinkLevel(0);
@@ -71,4 +105,6 @@ for (const f of fns) {
   });
   if (fns.length <= 8) console.log(`${f.name} (${f.locals} locals): ${sum.toFixed(0)} ms: ${row.join(", ")}`);
 }
-console.log(`all ${fns.length} functions: ${[...total].map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(", ")}; sum ${[...total.values()].reduce((a, x) => a + x, 0).toFixed(0)} ms CPU`);
+console.log(
+  `all ${fns.length} functions: ${[...total].map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(", ")}; sum ${[...total.values()].reduce((a, x) => a + x, 0).toFixed(0)} ms CPU`,
+);

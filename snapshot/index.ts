@@ -37,7 +37,8 @@ export interface SnapshotOptions {
   /** Host functions init may call. */
   imports?: WebAssembly.Imports;
   /** Provide WASI preview1 (util/wasi-shim.ts: standard streams, clocks; no files) to init, like wizer's --allow-wasi. */
-  wasi?: boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string>; stdin?: Uint8Array };
+  wasi?:
+    boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string>; stdin?: Uint8Array };
   /** Called with the instance before init runs (a host that needs the instance's memory binds it here). */
   onInstance?: (instance: WebAssembly.Instance) => void;
   /** Keep the init export in the output (wizer's --keep-init-func). */
@@ -49,7 +50,14 @@ export interface SnapshotOptions {
 
 export interface SnapshotResult {
   wasm: Uint8Array;
-  stats: { ms: number; pages: number; dataSegments: number; dataBytes: number; inputBytes: number; outputBytes: number };
+  stats: {
+    ms: number;
+    pages: number;
+    dataSegments: number;
+    dataBytes: number;
+    inputBytes: number;
+    outputBytes: number;
+  };
 }
 
 export class SnapshotError extends UserError {}
@@ -62,22 +70,35 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   } catch (e) {
     throw new SnapshotError(`snapshot: cannot read the module: ${(e as Error).message}`);
   }
-  if (info.memories.some((m) => m.imported)) throw new SnapshotError("snapshot: the module imports its memory; a snapshot needs a memory the module defines");
+  if (info.memories.some((m) => m.imported))
+    throw new SnapshotError("snapshot: the module imports its memory; a snapshot needs a memory the module defines");
   const importedGlobal = info.globals.find((g) => g.import);
-  if (importedGlobal) throw new SnapshotError(`snapshot: the module imports global ${importedGlobal.import!.module}.${importedGlobal.import!.name}; imported globals are not supported`);
-  if (info.memories.length > 1) throw new SnapshotError(`snapshot: the module has ${info.memories.length} memories; multiple memories are not supported`);
-  if (info.tables.some((t) => t.imported)) throw new SnapshotError("snapshot: the module imports a table; imported tables are not supported");
-  const initExport = resolveInitExport(info.exports.filter((e) => e.kind === "func").map((e) => e.name), opts.initExport);
+  if (importedGlobal)
+    throw new SnapshotError(
+      `snapshot: the module imports global ${importedGlobal.import!.module}.${importedGlobal.import!.name}; imported globals are not supported`,
+    );
+  if (info.memories.length > 1)
+    throw new SnapshotError(
+      `snapshot: the module has ${info.memories.length} memories; multiple memories are not supported`,
+    );
+  if (info.tables.some((t) => t.imported))
+    throw new SnapshotError("snapshot: the module imports a table; imported tables are not supported");
+  const initExport = resolveInitExport(
+    info.exports.filter((e) => e.kind === "func").map((e) => e.name),
+    opts.initExport,
+  );
   const init = info.exports.find((e) => e.name === initExport)!;
   const initType = info.functions[init.index].type;
-  if (initType.params.length || initType.results.length) throw new SnapshotError(`snapshot: '${initExport}' must take and return nothing`);
+  if (initType.params.length || initType.results.length)
+    throw new SnapshotError(`snapshot: '${initExport}' must take and return nothing`);
 
   const instrumented = await instrument(info);
   const imports: WebAssembly.Imports = { ...opts.imports };
   let wasi: WasiShim | undefined;
   if (opts.wasi) {
     const w = typeof opts.wasi === "object" ? opts.wasi : {};
-    if (w.preopens && Object.keys(w.preopens).length) throw new SnapshotError("snapshot: preopened directories are not supported (util/wasi-shim.ts grants no files)");
+    if (w.preopens && Object.keys(w.preopens).length)
+      throw new SnapshotError("snapshot: preopened directories are not supported (util/wasi-shim.ts grants no files)");
     // util/wasi-shim.ts, not node:wasi: on Node 20 node:wasi corrupts V8's heap once the module's memory grew.
     wasi = new WasiShim({ args: w.args ?? [], env: w.env ?? {}, stdin: w.stdin ?? new Uint8Array(0) });
     imports.wasi_snapshot_preview1 = wasi.wasiImport;
@@ -87,7 +108,8 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
     instance = (await WebAssembly.instantiate(instrumented as BufferSource, imports)).instance;
   } catch (e) {
     const msg = (e as Error).message;
-    if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg)) throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
+    if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg))
+      throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
     throw new SnapshotError(`snapshot: cannot instantiate the module: ${msg}`);
   }
   // Init is called directly below, as wizer does (a command's `_start` is not run).
@@ -98,15 +120,20 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   const tableBefore = table ? Array.from({ length: table.length }, (_, i) => table.get(i)) : [];
   // A WASI reactor (clang -mexec-model=reactor) expects `_initialize` (its constructors) before anything else, as
   // wizer calls it; the snapshot has run it, so the output drops it (run again, it would undo init's work).
-  const reactorInit = initExport !== "_initialize" && typeof ex._initialize === "function" ? (ex._initialize as () => void) : undefined;
+  const reactorInit =
+    initExport !== "_initialize" && typeof ex._initialize === "function" ? (ex._initialize as () => void) : undefined;
   try {
     reactorInit?.();
     (ex[initExport] as () => void)();
   } catch (e) {
-    if (e instanceof WasiExit) throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
+    if (e instanceof WasiExit)
+      throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
     throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
   }
-  if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f))) throw new SnapshotError(`snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`);
+  if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f)))
+    throw new SnapshotError(
+      `snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`,
+    );
 
   const memory = ex[MEMORY_EXPORT] as WebAssembly.Memory | undefined;
   const image = memory ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
@@ -133,22 +160,43 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
   const runs = nonZeroRuns(image);
   const exported = new Set(info.exports.map((e) => e.name));
   const renames = opts.renames ?? (opts.wasi && exported.has(RESUME_EXPORT) ? { _start: RESUME_EXPORT } : {});
-  for (const [dst, src] of Object.entries(renames)) if (!exported.has(src)) throw new SnapshotError(`snapshot: cannot rename '${src}' to '${dst}': the module exports no '${src}'`);
-  const out = rewriteSnapshot(info, { pages: image.length / 65536, runs, globals, droppedPassive, removeExport: [opts.keepInitExport ? "" : initExport, reactorInit ? "_initialize" : ""], renames });
-  if (!WebAssembly.validate(out as BufferSource)) throw new InternalError("snapshot: the written module does not validate");
+  for (const [dst, src] of Object.entries(renames))
+    if (!exported.has(src))
+      throw new SnapshotError(`snapshot: cannot rename '${src}' to '${dst}': the module exports no '${src}'`);
+  const out = rewriteSnapshot(info, {
+    pages: image.length / 65536,
+    runs,
+    globals,
+    droppedPassive,
+    removeExport: [opts.keepInitExport ? "" : initExport, reactorInit ? "_initialize" : ""],
+    renames,
+  });
+  if (!WebAssembly.validate(out as BufferSource))
+    throw new InternalError("snapshot: the written module does not validate");
   return {
     wasm: out,
-    stats: { ms: performance.now() - t0, pages: image.length / 65536, dataSegments: runs.length, dataBytes: runs.reduce((n, r) => n + r.bytes.length, 0), inputBytes: wasm.length, outputBytes: out.length },
+    stats: {
+      ms: performance.now() - t0,
+      pages: image.length / 65536,
+      dataSegments: runs.length,
+      dataBytes: runs.reduce((n, r) => n + r.bytes.length, 0),
+      inputBytes: wasm.length,
+      outputBytes: out.length,
+    },
   };
 }
 
 /** The init export to run: the one asked for, else the first default the module exports. */
 export function resolveInitExport(exported: string[], asked: string | undefined): string {
   if (asked !== undefined) {
-    if (!exported.includes(asked)) throw new SnapshotError(`snapshot: the module has no exported function '${asked}' to run`);
+    if (!exported.includes(asked))
+      throw new SnapshotError(`snapshot: the module has no exported function '${asked}' to run`);
     return asked;
   }
   const found = DEFAULT_INIT_EXPORTS.find((n) => exported.includes(n));
-  if (!found) throw new SnapshotError(`snapshot: the module exports no init function (${DEFAULT_INIT_EXPORTS.map((n) => `'${n}'`).join(" or ")}); name one with --init`);
+  if (!found)
+    throw new SnapshotError(
+      `snapshot: the module exports no init function (${DEFAULT_INIT_EXPORTS.map((n) => `'${n}'`).join(" or ")}); name one with --init`,
+    );
   return found;
 }

@@ -30,11 +30,21 @@ export async function instrument(info: WasmModuleInfo): Promise<Uint8Array> {
     const memName = "0";
     if (mod.hasMemory()) mod.addMemoryExport(memName, MEMORY_EXPORT);
     if (mod.getNumTables() > 0) mod.addTableExport(b.getTableInfo(mod.getTableByIndex(0)).name, TABLE_EXPORT);
-    const m = mod as unknown as { getNumDataSegments(): number; getDataSegmentByIndex(i: number): number; getDataSegmentInfo(s: number): { name: string } };
+    const m = mod as unknown as {
+      getNumDataSegments(): number;
+      getDataSegmentByIndex(i: number): number;
+      getDataSegmentInfo(s: number): { name: string };
+    };
     info.data.forEach((d, i) => {
       if (d.offset !== undefined || d.bytes.length === 0) return;
       const seg = m.getDataSegmentInfo(m.getDataSegmentByIndex(i)).name;
-      mod.addFunction(`${PROBE_PREFIX}${i}`, b.none, b.none, [], mod.memory.init(seg, mod.i32.const(0), mod.i32.const(0), mod.i32.const(1)));
+      mod.addFunction(
+        `${PROBE_PREFIX}${i}`,
+        b.none,
+        b.none,
+        [],
+        mod.memory.init(seg, mod.i32.const(0), mod.i32.const(0), mod.i32.const(1)),
+      );
       mod.addFunctionExport(`${PROBE_PREFIX}${i}`, `${PROBE_PREFIX}${i}`);
     });
     if (!mod.validate()) throw new InternalError("binaryen rejected the instrumented module");
@@ -55,6 +65,7 @@ function exportsOnly(info: WasmModuleInfo): Uint8Array | undefined {
   if (info.memories.length) exports.push({ name: MEMORY_EXPORT, kind: EXPORT_KIND.memory, index: 0 });
   if (info.tables.length) exports.push({ name: TABLE_EXPORT, kind: EXPORT_KIND.table, index: 0 });
   const wasm = appendExports(info.bytes, exports);
-  if (wasm && !WebAssembly.validate(wasm as BufferSource)) throw new InternalError("the instrumented module does not validate");
+  if (wasm && !WebAssembly.validate(wasm as BufferSource))
+    throw new InternalError("the instrumented module does not validate");
   return wasm;
 }

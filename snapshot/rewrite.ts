@@ -7,7 +7,14 @@
 // any size cost a copy, not a call argument each.
 import { Reader, type WasmModuleInfo } from "../specializer/ssa/module.ts";
 import type { Const } from "../specializer/ssa/types.ts";
-import { ByteWriter, joinSections, SECTION, splitSections, writeActiveSegment, type Section } from "../util/wasm-binary.ts";
+import {
+  ByteWriter,
+  joinSections,
+  SECTION,
+  splitSections,
+  writeActiveSegment,
+  type Section,
+} from "../util/wasm-binary.ts";
 import type { Run } from "./segments.ts";
 
 export interface SnapshotState {
@@ -55,7 +62,8 @@ export function rewriteSnapshot(info: WasmModuleInfo, state: SnapshotState): Uin
   // becomes an empty one (its bytes are in the image), passive ones stay (emptied if dropped), and the image's
   // runs follow. Written into a ByteWriter: a run may be megabytes.
   const dataPayload = (): Uint8Array => {
-    const size = info.data.reduce((n, d) => n + 6 + d.bytes.length, 0) + state.runs.reduce((n, r) => n + 16 + r.bytes.length, 0);
+    const size =
+      info.data.reduce((n, d) => n + 6 + d.bytes.length, 0) + state.runs.reduce((n, r) => n + 16 + r.bytes.length, 0);
     const w = new ByteWriter(16 + size).uleb(info.data.length + state.runs.length);
     info.data.forEach((d, i) => {
       if (d.offset !== undefined) w.bytes([0x00, 0x41, 0x00, 0x0b, 0x00]);

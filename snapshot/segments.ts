@@ -25,7 +25,10 @@ export function nonZeroRuns(memory: Uint8Array, maxSegments = MAX_DATA_SEGMENTS,
   }
   if (spans.length > maxSegments) {
     // Merge across the smallest gaps until under the cap.
-    const gaps = spans.slice(1).map((s, k) => ({ k, gap: s[0] - spans[k][1] })).sort((a, b) => a.gap - b.gap);
+    const gaps = spans
+      .slice(1)
+      .map((s, k) => ({ k, gap: s[0] - spans[k][1] }))
+      .sort((a, b) => a.gap - b.gap);
     const mergeAfter = new Set(gaps.slice(0, spans.length - maxSegments).map((g) => g.k));
     const merged: [number, number][] = [];
     spans.forEach((s, k) => {

@@ -31,7 +31,16 @@ import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequ
 import { intrinsicsOf, stubBehaviour } from "./weval/intrinsics.ts";
 import { splitAfterCalls } from "./weval/split-at-intrinsic.ts";
 import { RequestLinks, type KnownMemory, type RequestView } from "./weval/linked-requests.ts";
-import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type AbortKind, type ArgSpec, type BlockOrigins, type Limits, type SpecializeResult } from "./weval/specialize.ts";
+import {
+  DEFAULT_LIMITS,
+  SpecializationAborted,
+  specializeFunction,
+  type AbortKind,
+  type ArgSpec,
+  type BlockOrigins,
+  type Limits,
+  type SpecializeResult,
+} from "./weval/specialize.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 
 export type { ProgressCallback };
@@ -53,7 +62,12 @@ export interface SpecializeOptions {
    *  function after max-SSA, the specialized one with where each block came from (every copy it holds), and that one
    *  again after cleanup (the same body, changed in place: read it during the call). An observer: the module built
    *  is the same with it as without (test/specializer/inspect.test.ts). */
-  inspect?: (request: WevalRequest, phase: "generic" | "specialized" | "cleaned", body: FunctionBody, origins?: BlockOrigins) => void;
+  inspect?: (
+    request: WevalRequest,
+    phase: "generic" | "specialized" | "cleaned",
+    body: FunctionBody,
+    origins?: BlockOrigins,
+  ) => void;
   /** binaryen optimization level for the output (default 3). */
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
@@ -124,7 +138,11 @@ export interface SpecializeModuleResult {
 /** The request pipeline's stages in order (ssa/stage-runner.ts runs them), with cleanup's passes inside `cleanup`
  *  (passes/cleanup.ts); those with a phase are the ones --dump-ir writes by default and the inspect hook sees. */
 export const STAGES = ["frontend", "split-at-intrinsic", "max-ssa", "specialize", "cleanup"] as const;
-const PHASES: Record<string, "generic" | "specialized" | "cleaned"> = { "max-ssa": "generic", specialize: "specialized", cleanup: "cleaned" };
+const PHASES: Record<string, "generic" | "specialized" | "cleaned"> = {
+  "max-ssa": "generic",
+  specialize: "specialized",
+  cleanup: "cleaned",
+};
 
 /** The request's arguments after its specialization globals, or (`globals`) the globals themselves. */
 function argSpecs(req: WevalRequest, globals = false): ArgSpec[] {
@@ -151,12 +169,15 @@ function argSpecs(req: WevalRequest, globals = false): ArgSpec[] {
  * UserError (one line), never a decoder's RangeError or WasmDecodeError.
  */
 function decodeSnapshot(wasm: Uint8Array): WasmModuleInfo {
-  if (!(wasm instanceof Uint8Array)) throw new UserError(`specializeModule takes the module's bytes (a Uint8Array), got ${typeof wasm}`);
-  if (!WebAssembly.validate(wasm as BufferSource)) throw new UserError("error: not a valid WebAssembly module (V8 rejects it)");
+  if (!(wasm instanceof Uint8Array))
+    throw new UserError(`specializeModule takes the module's bytes (a Uint8Array), got ${typeof wasm}`);
+  if (!WebAssembly.validate(wasm as BufferSource))
+    throw new UserError("error: not a valid WebAssembly module (V8 rejects it)");
   try {
     return decodeModule(wasm);
   } catch (e) {
-    if (e instanceof WasmDecodeError) throw new UserError(`error: the module uses what the specializer does not read: ${e.message}`);
+    if (e instanceof WasmDecodeError)
+      throw new UserError(`error: the module uses what the specializer does not read: ${e.message}`);
     throw e;
   }
 }
@@ -208,15 +229,20 @@ interface Prepared {
 
 function prepare(snapshotWasm: Uint8Array): Prepared {
   const info = decodeSnapshot(snapshotWasm);
-  if (info.memories.length !== 1) throw new UserError(`the module has ${info.memories.length} memories; the specializer needs exactly one`);
+  if (info.memories.length !== 1)
+    throw new UserError(`the module has ${info.memories.length} memories; the specializer needs exactly one`);
   const memory = initialMemory(info);
   const headAddr = constantExport(info, "weval.pending.head");
-  if (headAddr === undefined) throw new UserError("the module does not export `weval.pending.head`: it is not an interpreter built on weval's ABI");
+  if (headAddr === undefined)
+    throw new UserError(
+      "the module does not export `weval.pending.head`: it is not an interpreter built on weval's ABI",
+    );
   const flagAddr = constantExport(info, "weval.is.wevaled");
   const requests = readPendingRequests(memory, headAddr);
   const intrinsics = intrinsicsOf(info);
   const links = new RequestLinks(info, requests);
-  const plan = (aborted: ReadonlySet<number>) => links.plan(aborted, info.tables[0]?.initial ?? 0, info.functions.length);
+  const plan = (aborted: ReadonlySet<number>) =>
+    links.plan(aborted, info.tables[0]?.initial ?? 0, info.functions.length);
   return { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan };
 }
 
@@ -229,7 +255,10 @@ function dumpName(requests: WevalRequest[], i: number): string {
 
 /** Specializes single requests of a snapshot, as specializeModule's first pass does (no request aborted in the
  *  plan), each with what it asked of the others: what a worker thread runs (pipeline/specialize-worker.ts). */
-export function requestSpecializer(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): { count: number; specialize(i: number): RequestResult } {
+export function requestSpecializer(
+  snapshotWasm: Uint8Array,
+  opts: SpecializeOptions = {},
+): { count: number; specialize(i: number): RequestResult } {
   const p = prepare(snapshotWasm);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const generics = new Map<number, FunctionBody>();
@@ -238,12 +267,27 @@ export function requestSpecializer(snapshotWasm: Uint8Array, opts: SpecializeOpt
     count: p.requests.length,
     specialize(i) {
       const memory = new RecordingMemory(p.links.view());
-      return { ...specializeRequest(p.info, p.requests[i], p.intrinsics, limits, opts, dumpName(p.requests, i), memory, generics), queries: memory.queries };
+      return {
+        ...specializeRequest(
+          p.info,
+          p.requests[i],
+          p.intrinsics,
+          limits,
+          opts,
+          dumpName(p.requests, i),
+          memory,
+          generics,
+        ),
+        queries: memory.queries,
+      };
     },
   };
 }
 
-export async function specializeModule(snapshotWasm: Uint8Array, opts: SpecializeOptions = {}): Promise<SpecializeModuleResult> {
+export async function specializeModule(
+  snapshotWasm: Uint8Array,
+  opts: SpecializeOptions = {},
+): Promise<SpecializeModuleResult> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const t0 = performance.now();
   const { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan } = prepare(snapshotWasm);
@@ -260,7 +304,19 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
     const req = requests[i];
     views[i] = links.view();
     const recorder = new RecordingMemory(views[i]);
-    results[i] = { req, ...specializeRequest(info, req, intrinsics, limits, opts, dumpName(requests, i), source ? recorder : views[i], generics) };
+    results[i] = {
+      req,
+      ...specializeRequest(
+        info,
+        req,
+        intrinsics,
+        limits,
+        opts,
+        dumpName(requests, i),
+        source ? recorder : views[i],
+        generics,
+      ),
+    };
     if (results[i].stats.aborted) aborted.add(i);
     source?.made?.(i, req, { body: results[i].body, stats: results[i].stats, queries: recorder.queries });
   };
@@ -271,7 +327,8 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
     const req = requests[i];
     views[i] = view;
     const stats = { ...r.stats, label: opts.describeRequest?.(req) };
-    if (stats.size !== undefined) stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
+    if (stats.size !== undefined)
+      stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
     results[i] = { req, body: r.body, stats };
     if (stats.aborted) aborted.add(i);
     return true;
@@ -279,12 +336,14 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   plan(aborted);
   let done = 0;
   const progress = () => opts.onProgress?.("specialize", done++, requests.length);
-  const todo = requests.map((_, i) => i).filter((i) => {
-    const hit = source?.cached?.(i, requests[i]);
-    if (!hit || !take(i, { ...hit, stats: { ...hit.stats, cached: true } })) return true;
-    done++;
-    return false;
-  });
+  const todo = requests
+    .map((_, i) => i)
+    .filter((i) => {
+      const hit = source?.cached?.(i, requests[i]);
+      if (!hit || !take(i, { ...hit, stats: { ...hit.stats, cached: true } })) return true;
+      done++;
+      return false;
+    });
   const elsewhere = todo.length ? source?.elsewhere?.(todo, progress, requests) : undefined;
   if (elsewhere) {
     // This thread's share, yielding now and then so that the other threads' results are taken in meanwhile.
@@ -304,7 +363,10 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
       if (here.has(i)) return;
       const r = made[k];
       if (!r) return specializeAt(i);
-      if (!take(i, r)) throw new InternalError(`request ${i + 1}: specialized on another thread, it saw other requests' slots differently`);
+      if (!take(i, r))
+        throw new InternalError(
+          `request ${i + 1}: specialized on another thread, it saw other requests' slots differently`,
+        );
       source?.made?.(i, requests[i], r);
     });
   } else
@@ -328,35 +390,66 @@ export async function specializeModule(snapshotWasm: Uint8Array, opts: Specializ
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(stackExhausted);
-  const notFolded = links.unreadable ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`] : links.excluded.map((x) => `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`);
-  return { wasm, requests: results.map((r) => r.stats), notFolded, inputBytes: snapshotWasm.length, outputBytes: wasm.length, rawBytes, workers: elsewhere?.workers, specializeMs, optimizeMs: performance.now() - t1 };
+  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(
+    stackExhausted,
+  );
+  const notFolded = links.unreadable
+    ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`]
+    : links.excluded.map(
+        (x) =>
+          `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`,
+      );
+  return {
+    wasm,
+    requests: results.map((r) => r.stats),
+    notFolded,
+    inputBytes: snapshotWasm.length,
+    outputBytes: wasm.length,
+    rawBytes,
+    workers: elsewhere?.workers,
+    specializeMs,
+    optimizeMs: performance.now() - t1,
+  };
 }
 
 /** binaryen's passes recurse on the code's nesting: a JavaScript stack overflow there is the program's shape (loops
  *  nested several hundred deep), said in one line instead of an internal error. */
 function stackExhausted(e: unknown): never {
-  if (e instanceof RangeError && /call stack size/.test(e.message)) throw new UserError("error: the specialized code nests too deeply for binaryen (its recursive passes exhausted the JavaScript stack); nest the program's loops less deeply");
+  if (e instanceof RangeError && /call stack size/.test(e.message))
+    throw new UserError(
+      "error: the specialized code nests too deeply for binaryen (its recursive passes exhausted the JavaScript stack); nest the program's loops less deeply",
+    );
   throw e;
 }
 
 /** The generic function's IR in max-SSA, ready to specialize: built once per generic function and shared by its
  *  requests (`generics`), since specializeFunction only reads it. Fern's 1,000 requests of one function built it
  *  1,000 times: 60% of specializing them. */
-function genericIR(info: WasmModuleInfo, req: WevalRequest, funcIndex: number, intrinsics: Map<number, string>, stages: StageRunner, generics: Map<number, FunctionBody>): FunctionBody {
+function genericIR(
+  info: WasmModuleInfo,
+  req: WevalRequest,
+  funcIndex: number,
+  intrinsics: Map<number, string>,
+  stages: StageRunner,
+  generics: Map<number, FunctionBody>,
+): FunctionBody {
   const known = generics.get(funcIndex);
   if (known) {
     stages.observe("max-ssa", known);
     return known;
   }
-  const generic = stages.run("frontend", (f) => f, () => {
-    try {
-      return buildFunctionIR(info, funcIndex);
-    } catch (e) {
-      if (!(e instanceof WasmDecodeError)) throw e;
-      throw new UserError(`weval request ${req.userId}: cannot read the generic function: ${e.message}`);
-    }
-  });
+  const generic = stages.run(
+    "frontend",
+    (f) => f,
+    () => {
+      try {
+        return buildFunctionIR(info, funcIndex);
+      } catch (e) {
+        if (!(e instanceof WasmDecodeError)) throw e;
+        throw new UserError(`weval request ${req.userId}: cannot read the generic function: ${e.message}`);
+      }
+    },
+  );
   const forks = new Set([...intrinsics].filter(([, name]) => name === "specialize.value").map(([index]) => index));
   stages.run("split-at-intrinsic", generic, () => splitAfterCalls(generic, forks));
   stages.run("max-ssa", generic, () => toMaxSSA(generic));
@@ -367,7 +460,12 @@ function genericIR(info: WasmModuleInfo, req: WevalRequest, funcIndex: number, i
 /** The runner for one request's stages: --dump-ir's files (`<dumpName>-<phase or stage>.ir`, `-2` on a stage's
  *  second run) for the stages `dumpStages` names, and the inspect hook at the phases, given where the specialized
  *  blocks came from (`origins`, once the specialize stage has run). */
-function requestStages(req: WevalRequest, opts: SpecializeOptions, dumpName: string, origins: () => BlockOrigins | undefined): StageRunner {
+function requestStages(
+  req: WevalRequest,
+  opts: SpecializeOptions,
+  dumpName: string,
+  origins: () => BlockOrigins | undefined,
+): StageRunner {
   const { dumpIr, inspect } = opts;
   const all = opts.dumpStages?.includes("all");
   const dumped = new Set(opts.dumpStages ?? Object.keys(PHASES));
@@ -384,11 +482,32 @@ function requestStages(req: WevalRequest, opts: SpecializeOptions, dumpName: str
   return new StageRunner({ verify: opts.verify, observe: dumpIr || inspect ? observe : undefined });
 }
 
-function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: Map<number, string>, limits: Limits, opts: SpecializeOptions, dumpName: string, knownMemory: KnownMemory, generics: Map<number, FunctionBody>): { body?: FunctionBody; stats: RequestStats } {
+function specializeRequest(
+  info: WasmModuleInfo,
+  req: WevalRequest,
+  intrinsics: Map<number, string>,
+  limits: Limits,
+  opts: SpecializeOptions,
+  dumpName: string,
+  knownMemory: KnownMemory,
+  generics: Map<number, FunctionBody>,
+): { body?: FunctionBody; stats: RequestStats } {
   const t = performance.now();
   const funcIndex = info.table0.get(req.func);
-  const stats: RequestStats = { userId: req.userId, generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name, tableIndex: 0, contexts: 0, blocks: 0, values: 0, genericBlocks: 0, ms: 0, runtimeCauses: [], label: opts.describeRequest?.(req) };
-  if (funcIndex === undefined) throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
+  const stats: RequestStats = {
+    userId: req.userId,
+    generic: funcIndex === undefined ? `table[${req.func}]` : info.functions[funcIndex].name,
+    tableIndex: 0,
+    contexts: 0,
+    blocks: 0,
+    values: 0,
+    genericBlocks: 0,
+    ms: 0,
+    runtimeCauses: [],
+    label: opts.describeRequest?.(req),
+  };
+  if (funcIndex === undefined)
+    throw new UserError(`weval request ${req.userId}: table index ${req.func} holds no function`);
   let origins: BlockOrigins | undefined;
   const stages = requestStages(req, opts, dumpName, () => origins);
   stats.stages = stages.ms;
@@ -397,11 +516,23 @@ function specializeRequest(info: WasmModuleInfo, req: WevalRequest, intrinsics: 
   try {
     // The inspect hook's specialized and cleaned phases carry where each block came from (set before they run).
     const bodyOf = (r: SpecializeResult) => ((origins = r.origins), r.body);
-    const r = stages.run("specialize", bodyOf, () => specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory }));
+    const r = stages.run("specialize", bodyOf, () =>
+      specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory }),
+    );
     const cleanup = stages.run("cleanup", r.body, () => cleanupFunction(r.body, { stages }));
     const size = functionSize(r.body);
     const directCalls = [...directCallSites(r.body, info.functions.length).values()].reduce((n, sites) => n + sites, 0);
-    Object.assign(stats, { contexts: r.contexts, blocks: r.blocks, values: r.values, runtimeCauses: r.runtimeCauses.slice(0, 8), cleanup, directCalls, size, optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues), ms: performance.now() - t });
+    Object.assign(stats, {
+      contexts: r.contexts,
+      blocks: r.blocks,
+      values: r.values,
+      runtimeCauses: r.runtimeCauses.slice(0, 8),
+      cleanup,
+      directCalls,
+      size,
+      optimize: optimizePlan(size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues),
+      ms: performance.now() - t,
+    });
     return { body: r.body, stats };
   } catch (e) {
     if (!(e instanceof SpecializationAborted)) throw e;
@@ -431,12 +562,16 @@ async function rewriteModule(
     const sigs = callSignatures(info);
     // New functions go at the end of table 0.
     const table = info.tables[0];
-    if (!table && results.some((r) => r.body)) throw new UserError("the module has no table to put specialized functions in");
+    if (!table && results.some((r) => r.body))
+      throw new UserError("the module has no table to put specialized functions in");
     let next = table?.initial ?? 0;
     const added: { name: string; plan: OptimizePlan }[] = [];
     // The new functions' names and types first: specialized code calls them directly by the indices
     // linked-requests.ts planned (the module's function count, then one each in request order).
-    if (names.functions.length !== info.functions.length) throw new InternalError(`binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`);
+    if (names.functions.length !== info.functions.length)
+      throw new InternalError(
+        `binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`,
+      );
     results.forEach((r, i) => {
       if (!r.body) return;
       names.functions.push(`weval.specialized.${r.req.userId}.${i}`);
@@ -445,14 +580,32 @@ async function rewriteModule(
     results.forEach((r, i) => {
       if (!r.body) return;
       const name = `weval.specialized.${r.req.userId}.${i}`;
-      emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, !opts.relooper && structuredLayout(r.stats.optimize ?? "none"));
+      emitFunction(
+        b,
+        mod,
+        names,
+        sigs,
+        r.body,
+        name,
+        opts.segmentBlocks,
+        !opts.relooper && structuredLayout(r.stats.optimize ?? "none"),
+      );
       added.push({ name, plan: r.stats.optimize ?? "none" });
-      if (r.stats.tableIndex !== next++) throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
+      if (r.stats.tableIndex !== next++)
+        throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
     });
     if (added.length) {
       const tableName = names.tables[0];
-      mod.addActiveElementSegment(tableName, "weval.specialized", added.map((a) => a.name), mod.i32.const(table.initial));
-      const raw = b as unknown as { _BinaryenTableSetInitial(t: number, n: number): void; _BinaryenTableSetMax(t: number, n: number): void };
+      mod.addActiveElementSegment(
+        tableName,
+        "weval.specialized",
+        added.map((a) => a.name),
+        mod.i32.const(table.initial),
+      );
+      const raw = b as unknown as {
+        _BinaryenTableSetInitial(t: number, n: number): void;
+        _BinaryenTableSetMax(t: number, n: number): void;
+      };
       const tref = mod.getTable(tableName);
       raw._BinaryenTableSetInitial(tref, next);
       if (table.max !== undefined && table.max < next) raw._BinaryenTableSetMax(tref, next);
@@ -463,7 +616,12 @@ async function rewriteModule(
       const type = info.functions[index].type;
       mod.removeFunction(fname);
       const behaviour = stubBehaviour(name);
-      const body = behaviour === "nothing" ? mod.nop() : behaviour === "identity" ? mod.local.get(0, b[type.params[0]]) : mod.unreachable();
+      const body =
+        behaviour === "nothing"
+          ? mod.nop()
+          : behaviour === "identity"
+            ? mod.local.get(0, b[type.params[0]])
+            : mod.unreachable();
       const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));
       const resultsType = type.results.length === 0 ? b.none : b[type.results[0]];
       mod.addFunction(fname, params, resultsType, [], body);
@@ -472,7 +630,11 @@ async function rewriteModule(
     // Small leaf callees go into their callers (inline-leaves.ts), before each function's one optimization.
     if (optimizeLevel > 0 && !opts.noInline) {
       const emitted = results.filter((r) => r.body);
-      const leaves = leavesToInline(emitted.map((r) => r.body), emitted.map((r) => r.stats.size ?? Infinity), info.functions.length);
+      const leaves = leavesToInline(
+        emitted.map((r) => r.body),
+        emitted.map((r) => r.stats.size ?? Infinity),
+        info.functions.length,
+      );
       inlineFunctions(b, mod, names.functions, new Set([...leaves].map((i) => added[i].name)));
       for (const i of leaves) emitted[i].stats.inlined = true;
       inlinedAny = leaves.size > 0;
@@ -510,10 +672,12 @@ async function rewriteModule(
     if (flagAddr !== undefined) patched[flagAddr] = 1;
     const patches: { offset: number; bytes: Uint8Array }[] = [];
     const touched = new Set<number>([headAddr, ...results.flatMap((r) => [r.req.specializedSlot, r.req.addr])]);
-    for (const at of touched) patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
+    for (const at of touched)
+      patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
     if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
     wasm = appendDataSegments(wasm, patches);
-    if (!WebAssembly.validate(wasm as BufferSource)) throw new InternalError("the specialized module does not validate in V8");
+    if (!WebAssembly.validate(wasm as BufferSource))
+      throw new InternalError("the specialized module does not validate in V8");
     return { wasm, rawBytes };
   } finally {
     mod.dispose();

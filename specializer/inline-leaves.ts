@@ -20,7 +20,13 @@ export const INLINE_MAX_VALUES = 200;
  *  taken in order while every caller stays within `callerMaxValues` counting each inlined call site at the callee's
  *  size — so a caller stays one that binaryen's full pipeline optimizes in bounded time (optimize.ts), however many
  *  small functions it calls (a Fern main calling 1,000 of them inlines the first few). */
-export function leavesToInline(bodies: (FunctionBody | undefined)[], sizes: number[], firstFunction: number, maxValues = INLINE_MAX_VALUES, callerMaxValues = FULL_OPTIMIZE_MAX_VALUES): Set<number> {
+export function leavesToInline(
+  bodies: (FunctionBody | undefined)[],
+  sizes: number[],
+  firstFunction: number,
+  maxValues = INLINE_MAX_VALUES,
+  callerMaxValues = FULL_OPTIMIZE_MAX_VALUES,
+): Set<number> {
   const calls = bodies.map((f) => (f ? directCallSites(f, firstFunction) : new Map<number, number>()));
   const projected = [...sizes];
   const out = new Set<number>();
@@ -40,7 +46,8 @@ export function directCallSites(f: FunctionBody, firstFunction: number): Map<num
   for (const b of f.reversePostorder()) {
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];
-      if (d.kind === "op" && d.op.name === "call" && d.op.index! >= firstFunction) out.set(d.op.index! - firstFunction, (out.get(d.op.index! - firstFunction) ?? 0) + 1);
+      if (d.kind === "op" && d.op.name === "call" && d.op.index! >= firstFunction)
+        out.set(d.op.index! - firstFunction, (out.get(d.op.index! - firstFunction) ?? 0) + 1);
     }
   }
   return out;
@@ -49,7 +56,11 @@ export function directCallSites(f: FunctionBody, firstFunction: number): Map<num
 /** Inline every call of the functions named `inline` (and of no other function) in `mod`. */
 export function inlineFunctions(b: Binaryen, mod: BinaryenModule, allNames: string[], inline: Set<string>): void {
   if (inline.size === 0) return;
-  const opts = b as unknown as { setPassArgument(k: string, v: string | null): void; getAlwaysInlineMaxSize(): number; setAlwaysInlineMaxSize(n: number): void };
+  const opts = b as unknown as {
+    setPassArgument(k: string, v: string | null): void;
+    getAlwaysInlineMaxSize(): number;
+    setAlwaysInlineMaxSize(n: number): void;
+  };
   for (const name of allNames) {
     if (inline.has(name)) continue;
     opts.setPassArgument("no-inline", name);

@@ -42,7 +42,10 @@ export function replayQueries(memory: KnownMemory, queries: readonly MemoryQuery
     if (x.q === "callee") {
       if (memory.directCallee(x.table, x.tableIndex, x.typeIndex) !== x.answer) return false;
     } else {
-      const got = x.q === "load" ? memory.load(x.addr, x.bytes, x.signed, x.type) : memory.image(x.addr, x.bytes, x.signed, x.type);
+      const got =
+        x.q === "load"
+          ? memory.load(x.addr, x.bytes, x.signed, x.type)
+          : memory.image(x.addr, x.bytes, x.signed, x.type);
       if (!sameConst(got, x.answer)) return false;
     }
   }

@@ -21,7 +21,10 @@ export function initialMemory(info: WasmModuleInfo): Uint8Array {
   for (const d of info.data) {
     if (d.memory !== 0 || d.offset === undefined) continue;
     // Valid Wasm, but instantiating it traps: not a snapshot any engine could have written.
-    if (d.offset + d.bytes.length > image.length) throw new UserError(`error: a data segment (bytes ${d.offset}..${d.offset + d.bytes.length}) lies outside the module's initial memory (${image.length} bytes): instantiating it would trap`);
+    if (d.offset + d.bytes.length > image.length)
+      throw new UserError(
+        `error: a data segment (bytes ${d.offset}..${d.offset + d.bytes.length}) lies outside the module's initial memory (${image.length} bytes): instantiating it would trap`,
+      );
     image.set(d.bytes, d.offset);
   }
   return image;
@@ -31,7 +34,10 @@ export function initialMemory(info: WasmModuleInfo): Uint8Array {
 export function constantExport(info: WasmModuleInfo, name: string): number | undefined {
   const fn = exportedFunction(info, name);
   if (!fn) return undefined;
-  if (fn.type.params.length !== 0 || fn.type.results.join() !== "i32") throw new UserError(`export '${name}' should be a function () -> i32, it is (${fn.type.params}) -> (${fn.type.results})`);
+  if (fn.type.params.length !== 0 || fn.type.results.join() !== "i32")
+    throw new UserError(
+      `export '${name}' should be a function () -> i32, it is (${fn.type.params}) -> (${fn.type.results})`,
+    );
   const ir = buildFunctionIR(info, fn.index);
   toMaxSSA(ir);
   const { body } = specializeFunction(ir, [] as ArgSpec[], new Map());
@@ -47,7 +53,8 @@ export function constantExport(info: WasmModuleInfo, name: string): number | und
 export function readPendingRequests(memory: Uint8Array, headAddr: number): WevalRequest[] {
   const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
   const u32 = (at: number, what: string): number => {
-    if (at < 0 || at + 4 > memory.length) throw new UserError(`weval request list: ${what} at address ${at} is outside memory (${memory.length} bytes)`);
+    if (at < 0 || at + 4 > memory.length)
+      throw new UserError(`weval request list: ${what} at address ${at} is outside memory (${memory.length} bytes)`);
     return view.getUint32(at, true);
   };
   const requests: WevalRequest[] = [];
@@ -57,9 +64,10 @@ export function readPendingRequests(memory: Uint8Array, headAddr: number): Weval
     seen.add(addr);
     const argbuf = u32(addr + REQ.argbuf, "argbuf");
     const arglen = u32(addr + REQ.arglen, "arglen");
-    if (argbuf + arglen > memory.length) throw new UserError(`weval request at ${addr}: its arguments (${argbuf}+${arglen}) run past memory`);
+    if (argbuf + arglen > memory.length)
+      throw new UserError(`weval request at ${addr}: its arguments (${argbuf}+${arglen}) run past memory`);
     const args: WevalArg[] = [];
-    for (let at = argbuf; at < argbuf + arglen; ) {
+    for (let at = argbuf; at < argbuf + arglen;) {
       const specialize = u32(at + ARG.specialize, "an argument") !== 0;
       const tyCode = u32(at + ARG.ty, "an argument type");
       const ty = ARG_TYPES[tyCode];
@@ -68,12 +76,20 @@ export function readPendingRequests(memory: Uint8Array, headAddr: number): Weval
         const len = u32(at + ARG.bufferLen, "a buffer length");
         const padded = u32(at + ARG.bufferPaddedLen, "a buffer's padded length");
         const bytes = at + ARG.headerSize;
-        if (padded < len || bytes + padded > argbuf + arglen) throw new UserError(`weval request at ${addr}: buffer argument ${args.length} (len ${len}, padded ${padded}) does not fit its record`);
+        if (padded < len || bytes + padded > argbuf + arglen)
+          throw new UserError(
+            `weval request at ${addr}: buffer argument ${args.length} (len ${len}, padded ${padded}) does not fit its record`,
+          );
         args.push({ specialize, ty, bytes: memory.slice(bytes, bytes + len), addr: bytes });
         at = bytes + padded;
         continue;
       }
-      const value = ty === "i64" || ty === "f64" ? view.getBigUint64(at + ARG.payload, true) : ty === "none" ? undefined : view.getUint32(at + ARG.payload, true);
+      const value =
+        ty === "i64" || ty === "f64"
+          ? view.getBigUint64(at + ARG.payload, true)
+          : ty === "none"
+            ? undefined
+            : view.getUint32(at + ARG.payload, true);
       args.push({ specialize, ty, value });
       at += ARG.headerSize;
     }

@@ -13,6 +13,7 @@ export default async function setup(): Promise<void> {
   if (launcher.status !== 0) throw new Error(`building dist/ failed: ${launcher.stderr}`);
   // A committed interp/as/toy-opcodes.ts (or another generated file) that drifted from its opcode table fails the run.
   const stale = staleGenerated();
-  if (stale.length) throw new Error(`${stale.join(", ")}: out of date with the opcode tables: run \`npm run build:interp\``);
+  if (stale.length)
+    throw new Error(`${stale.join(", ")}: out of date with the opcode tables: run \`npm run build:interp\``);
   for (const m of knownManifests(ROOT)) await buildInterpreter(m);
 }

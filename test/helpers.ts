@@ -15,7 +15,11 @@ export function corpus(): ProgramFile[] {
     .map((f) => loadProgramFile(join(PROGRAMS_DIR, f)));
 }
 
-export async function runCollect(wasm: Uint8Array | WebAssembly.Module, program: Uint8Array, traced = false): Promise<{ stdout: string; halt: bigint }> {
+export async function runCollect(
+  wasm: Uint8Array | WebAssembly.Module,
+  program: Uint8Array,
+  traced = false,
+): Promise<{ stdout: string; halt: bigint }> {
   const out = new BufferedOutput();
   const halt = await runModule(wasm, program, out, { traced });
   return { stdout: out.text(), halt };
@@ -29,14 +33,19 @@ export async function wevaled(program: Uint8Array, opts: import("../specializer/
 }
 
 /** Expect `run` to throw exactly one error of `type` whose message is `message`, on a single line. */
-export function expectUserError(run: () => unknown, type: abstract new (...args: never[]) => Error, message: string): void {
+export function expectUserError(
+  run: () => unknown,
+  type: abstract new (...args: never[]) => Error,
+  message: string,
+): void {
   let err: unknown;
   try {
     run();
   } catch (e) {
     err = e;
   }
-  if (!(err instanceof type)) throw new Error(`expected a ${type.name}, got ${err === undefined ? "no error" : String(err)}`);
+  if (!(err instanceof type))
+    throw new Error(`expected a ${type.name}, got ${err === undefined ? "no error" : String(err)}`);
   if (err.message !== message) throw new Error(`expected the message\n  ${message}\ngot\n  ${err.message}`);
   if (message.includes("\n")) throw new Error("error messages are one line");
 }

@@ -20,7 +20,16 @@ export async function loadBinaryen(): Promise<Binaryen> {
 /** The project's feature set (BulkMemory needs BulkMemoryOpt beside it in binaryen 132). */
 export function projectFeatures(b: Binaryen): number {
   const F = b.Features;
-  return F.MVP | F.MutableGlobals | F.SignExt | F.BulkMemory | F.BulkMemoryOpt | F.NontrappingFPToInt | F.Multivalue | F.CallIndirectOverlong;
+  return (
+    F.MVP |
+    F.MutableGlobals |
+    F.SignExt |
+    F.BulkMemory |
+    F.BulkMemoryOpt |
+    F.NontrappingFPToInt |
+    F.Multivalue |
+    F.CallIndirectOverlong
+  );
 }
 
 /** target_features names binaryen and V8 (Node 20) both handle, and binaryen's flag for each. */
@@ -48,7 +57,10 @@ export function moduleFeatures(b: Binaryen, targetFeatures: readonly string[]): 
   let features = projectFeatures(b) | b.Features.SIMD128 | b.Features.TailCall;
   for (const name of targetFeatures) {
     const flags = SUPPORTED_FEATURES[name];
-    if (!flags) throw new UserError(`the module uses the Wasm feature '${name}' (its target_features section says so), which futamura does not support; supported: ${Object.keys(SUPPORTED_FEATURES).join(", ")}`);
+    if (!flags)
+      throw new UserError(
+        `the module uses the Wasm feature '${name}' (its target_features section says so), which futamura does not support; supported: ${Object.keys(SUPPORTED_FEATURES).join(", ")}`,
+      );
     for (const f of Array.isArray(flags) ? flags : [flags]) features |= b.Features[f];
   }
   return features;

@@ -95,11 +95,14 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
   const targetId = fileId(target);
   for (const p of protect) {
     if (resolve(p) === target || (targetId !== undefined && fileId(p) === targetId)) {
-      throw new UserError(`${path}: error: refusing to overwrite an input file${resolve(p) === target ? "" : ` (it is ${p}, through a link)`}`);
+      throw new UserError(
+        `${path}: error: refusing to overwrite an input file${resolve(p) === target ? "" : ` (it is ${p}, through a link)`}`,
+      );
     }
   }
   makeOutputDir(dirname(target));
-  if (existsSync(target) && statSync(target).isDirectory()) throw new UserError(`${path}: error: cannot write (is a directory)`);
+  if (existsSync(target) && statSync(target).isDirectory())
+    throw new UserError(`${path}: error: cannot write (is a directory)`);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
     writeFileSync(tmp, bytes);
@@ -114,10 +117,15 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
 export function readUserWasm(path: string): Uint8Array {
   const bytes = readUserFile(path);
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    const text = bytes.length > 0 && bytes.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b !== 127));
-    throw new UserError(`${path}: error: not a WebAssembly module (${text ? "it is a text file" : "it does not start with \\0asm"}); this command takes a .wasm file`);
+    const text =
+      bytes.length > 0 &&
+      bytes.subarray(0, 512).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b !== 127));
+    throw new UserError(
+      `${path}: error: not a WebAssembly module (${text ? "it is a text file" : "it does not start with \\0asm"}); this command takes a .wasm file`,
+    );
   }
-  if (!WebAssembly.validate(bytes as BufferSource)) throw new UserError(`${path}: error: not a valid WebAssembly module (it starts like one, but V8 rejects it)`);
+  if (!WebAssembly.validate(bytes as BufferSource))
+    throw new UserError(`${path}: error: not a valid WebAssembly module (it starts like one, but V8 rejects it)`);
   return bytes;
 }
 

@@ -12,7 +12,10 @@ export function sourceText(data: Uint8Array, file: string, what: string): string
   const nul = data.indexOf(0);
   if (nul >= 0) throw new UserError(`${file}: error: not a text file (a zero byte at byte ${nul}); ${what}`);
   // After the binary check: a large binary (an executable) is named as not text rather than as too large.
-  if (data.length > MAX_SOURCE_BYTES) throw new UserError(`${file}: error: source too large (${(data.length / 1048576).toFixed(1)} MiB; futamura reads sources up to ${MAX_SOURCE_BYTES / 1048576} MiB)`);
+  if (data.length > MAX_SOURCE_BYTES)
+    throw new UserError(
+      `${file}: error: source too large (${(data.length / 1048576).toFixed(1)} MiB; futamura reads sources up to ${MAX_SOURCE_BYTES / 1048576} MiB)`,
+    );
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(data);
@@ -26,6 +29,9 @@ export function sourceText(data: Uint8Array, file: string, what: string): string
     const c = text.charCodeAt(i);
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) control++;
   }
-  if (sample > 0 && control > 8 && control * 20 > sample) throw new UserError(`${file}: error: not a text file (${control} control characters in its first ${sample}); ${what}`);
+  if (sample > 0 && control > 8 && control * 20 > sample)
+    throw new UserError(
+      `${file}: error: not a text file (${control} control characters in its first ${sample}); ${what}`,
+    );
   return text;
 }

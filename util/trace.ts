@@ -6,7 +6,9 @@
 
 export type TraceTopic = "worklist" | "stages";
 
-const topics = new Set((typeof process !== "undefined" ? (process.env?.FUTAMURA_TRACE ?? "") : "").split(",").map((t) => t.trim()));
+const topics = new Set(
+  (typeof process !== "undefined" ? (process.env?.FUTAMURA_TRACE ?? "") : "").split(",").map((t) => t.trim()),
+);
 
 /** Whether `topic` is traced (check before building a line: the checks are meant to cost nothing when off). */
 export function tracing(topic: TraceTopic): boolean {

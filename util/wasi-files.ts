@@ -9,7 +9,21 @@
 // program's `../sibling/x.lua` works when both folders are granted). What is refused is EACCES ("Permission
 // denied"), what is missing ENOENT, as a host would say. Reads and writes use Node's positioned fs calls with the
 // position kept here (Node has no lseek).
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 /** A host directory a run grants. */
@@ -19,10 +33,42 @@ export interface Grant {
 }
 
 /** WASI preview1 errno values this file returns. */
-const E = { SUCCESS: 0, ACCES: 2, BADF: 8, EXIST: 20, INVAL: 28, IO: 29, ISDIR: 31, LOOP: 32, NAMETOOLONG: 37, NOENT: 44, NOSPC: 51, NOSYS: 52, NOTDIR: 54, NOTEMPTY: 55, PERM: 63, SPIPE: 70, XDEV: 75 } as const;
+const E = {
+  SUCCESS: 0,
+  ACCES: 2,
+  BADF: 8,
+  EXIST: 20,
+  INVAL: 28,
+  IO: 29,
+  ISDIR: 31,
+  LOOP: 32,
+  NAMETOOLONG: 37,
+  NOENT: 44,
+  NOSPC: 51,
+  NOSYS: 52,
+  NOTDIR: 54,
+  NOTEMPTY: 55,
+  PERM: 63,
+  SPIPE: 70,
+  XDEV: 75,
+} as const;
 
 /** Node's error codes → WASI errno (anything else is EIO). */
-const FROM_NODE: Record<string, number> = { EACCES: E.ACCES, EBADF: E.BADF, EEXIST: E.EXIST, EINVAL: E.INVAL, EISDIR: E.ISDIR, ELOOP: E.LOOP, ENAMETOOLONG: E.NAMETOOLONG, ENOENT: E.NOENT, ENOSPC: E.NOSPC, ENOTDIR: E.NOTDIR, ENOTEMPTY: E.NOTEMPTY, EPERM: E.PERM, EXDEV: E.XDEV };
+const FROM_NODE: Record<string, number> = {
+  EACCES: E.ACCES,
+  EBADF: E.BADF,
+  EEXIST: E.EXIST,
+  EINVAL: E.INVAL,
+  EISDIR: E.ISDIR,
+  ELOOP: E.LOOP,
+  ENAMETOOLONG: E.NAMETOOLONG,
+  ENOENT: E.NOENT,
+  ENOSPC: E.NOSPC,
+  ENOTDIR: E.NOTDIR,
+  ENOTEMPTY: E.NOTEMPTY,
+  EPERM: E.PERM,
+  EXDEV: E.XDEV,
+};
 
 const errno = (e: unknown) => FROM_NODE[(e as NodeJS.ErrnoException).code ?? ""] ?? E.IO;
 
@@ -55,7 +101,8 @@ export class WasiFiles {
     // "/" first, granting nothing itself: a path outside every grant then meets the same EACCES as a refused write
     // ("Permission denied"), instead of wasi-libc's "Capabilities insufficient" for a path under no preopen.
     if (this.grants.length) this.fds.set(this.next++, { path: "/", dir: true, pos: 0, append: false, preopen: "/" });
-    for (const g of this.grants) this.fds.set(this.next++, { path: g.dir, dir: true, pos: 0, append: false, preopen: g.dir });
+    for (const g of this.grants)
+      this.fds.set(this.next++, { path: g.dir, dir: true, pos: 0, append: false, preopen: g.dir });
   }
 
   has(fd: number): boolean {
@@ -93,7 +140,9 @@ export class WasiFiles {
   }
 
   private inside(path: string, write: boolean): boolean {
-    return this.grants.some((g) => (g.write || !write) && !relative(g.dir, path).startsWith("..") && !isAbsolute(relative(g.dir, path)));
+    return this.grants.some(
+      (g) => (g.write || !write) && !relative(g.dir, path).startsWith("..") && !isAbsolute(relative(g.dir, path)),
+    );
   }
 
   /** path_open: a new descriptor, or an errno. */
@@ -117,7 +166,10 @@ export class WasiFiles {
     }
     const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC } = constants;
     const mode = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
-    const extra = (oflags & OFLAGS.CREAT ? O_CREAT : 0) | (oflags & OFLAGS.EXCL ? O_EXCL : 0) | (oflags & OFLAGS.TRUNC ? O_TRUNC : 0);
+    const extra =
+      (oflags & OFLAGS.CREAT ? O_CREAT : 0) |
+      (oflags & OFLAGS.EXCL ? O_EXCL : 0) |
+      (oflags & OFLAGS.TRUNC ? O_TRUNC : 0);
     try {
       const fd = openSync(host, mode | extra, 0o666);
       this.fds.set(this.next, { path: host, fd, dir: false, pos: 0, append: (fdflags & FDFLAG_APPEND) !== 0 });

@@ -51,7 +51,11 @@ export class WasiShim {
     const strings = (list: Uint8Array[]) => ({
       sizes: (countPtr: number, sizePtr: number) => {
         this.view().setUint32(countPtr, list.length, true);
-        this.view().setUint32(sizePtr, list.reduce((n, s) => n + s.length, 0), true);
+        this.view().setUint32(
+          sizePtr,
+          list.reduce((n, s) => n + s.length, 0),
+          true,
+        );
         return ERRNO.SUCCESS;
       },
       get: (ptrs: number, buf: number) => {
@@ -107,30 +111,50 @@ export class WasiShim {
         this.bytes().set(r.subarray(0, len), ptr);
         return ERRNO.SUCCESS;
       },
-      path_open: (fd: number, _dirflags: number, path: number, pathLen: number, oflags: number, rights: bigint, _inheriting: bigint, fdflags: number, out: number) => {
+      path_open: (
+        fd: number,
+        _dirflags: number,
+        path: number,
+        pathLen: number,
+        oflags: number,
+        rights: bigint,
+        _inheriting: bigint,
+        fdflags: number,
+        out: number,
+      ) => {
         const r = this.files.open(fd, this.string(path, pathLen), oflags, rights, fdflags);
         return typeof r === "number" ? r : (this.view().setUint32(out, r.fd, true), ERRNO.SUCCESS);
       },
       fd_filestat_get: (fd: number, ptr: number) => (fd <= 2 ? ERRNO.BADF : this.writeStat(this.files.statFd(fd), ptr)),
-      path_filestat_get: (fd: number, _flags: number, path: number, len: number, ptr: number) => this.writeStat(this.files.statPath(fd, this.string(path, len)), ptr),
-      path_unlink_file: (fd: number, path: number, len: number) => this.files.change(fd, this.string(path, len), "unlink"),
-      path_remove_directory: (fd: number, path: number, len: number) => this.files.change(fd, this.string(path, len), "rmdir"),
-      path_create_directory: (fd: number, path: number, len: number) => this.files.change(fd, this.string(path, len), "mkdir"),
-      path_rename: (fd: number, from: number, fromLen: number, toFd: number, to: number, toLen: number) => this.files.rename(fd, this.string(from, fromLen), toFd, this.string(to, toLen)),
+      path_filestat_get: (fd: number, _flags: number, path: number, len: number, ptr: number) =>
+        this.writeStat(this.files.statPath(fd, this.string(path, len)), ptr),
+      path_unlink_file: (fd: number, path: number, len: number) =>
+        this.files.change(fd, this.string(path, len), "unlink"),
+      path_remove_directory: (fd: number, path: number, len: number) =>
+        this.files.change(fd, this.string(path, len), "rmdir"),
+      path_create_directory: (fd: number, path: number, len: number) =>
+        this.files.change(fd, this.string(path, len), "mkdir"),
+      path_rename: (fd: number, from: number, fromLen: number, toFd: number, to: number, toLen: number) =>
+        this.files.rename(fd, this.string(from, fromLen), toFd, this.string(to, toLen)),
       clock_res_get: (_id: number, ptr: number) => (this.view().setBigUint64(ptr, 1000n, true), ERRNO.SUCCESS),
       clock_time_get: (id: number, _precision: bigint, ptr: number) => {
         const ns = id === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
         this.view().setBigUint64(ptr, ns, true);
         return ERRNO.SUCCESS;
       },
-      random_get: (buf: number, len: number) => (randomFill(this.bytes().subarray(buf, buf + len) as Uint8Array<ArrayBuffer>), ERRNO.SUCCESS),
+      random_get: (buf: number, len: number) => (
+        randomFill(this.bytes().subarray(buf, buf + len) as Uint8Array<ArrayBuffer>),
+        ERRNO.SUCCESS
+      ),
       sched_yield: () => ERRNO.SUCCESS,
       proc_exit: (code: number) => {
         throw new WasiExit(code);
       },
     };
     // Anything else (files, sockets, polling) is not supported: ENOSYS, which libc reports as such.
-    this.wasiImport = new Proxy(known, { get: (t, name: string) => t[name] ?? (() => ERRNO.NOSYS) }) as WebAssembly.ModuleImports;
+    this.wasiImport = new Proxy(known, {
+      get: (t, name: string) => t[name] ?? (() => ERRNO.NOSYS),
+    }) as WebAssembly.ModuleImports;
   }
 
   private string(ptr: number, len: number): string {
@@ -144,7 +168,16 @@ export class WasiShim {
     for (let i = 0; i < 64; i++) v.setUint8(ptr + i, 0);
     v.setBigUint64(ptr, BigInt(s.dev), true);
     v.setBigUint64(ptr + 8, BigInt(s.ino), true);
-    v.setUint8(ptr + 16, s.isDirectory() ? WasiFiles.FILETYPE.DIRECTORY : s.isFile() ? WasiFiles.FILETYPE.REGULAR : s.isSymbolicLink() ? WasiFiles.FILETYPE.SYMLINK : WasiFiles.FILETYPE.UNKNOWN);
+    v.setUint8(
+      ptr + 16,
+      s.isDirectory()
+        ? WasiFiles.FILETYPE.DIRECTORY
+        : s.isFile()
+          ? WasiFiles.FILETYPE.REGULAR
+          : s.isSymbolicLink()
+            ? WasiFiles.FILETYPE.SYMLINK
+            : WasiFiles.FILETYPE.UNKNOWN,
+    );
     v.setBigUint64(ptr + 24, BigInt(s.nlink), true);
     v.setBigUint64(ptr + 32, BigInt(s.size), true);
     const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
@@ -172,7 +205,7 @@ export class WasiShim {
       const len = v.getUint32(iovs + 8 * i + 4, true);
       if (!len) continue;
       const chunk = this.bytes().slice(ptr, ptr + len);
-      if (typeof sink === "number") for (let at = 0; at < chunk.length; ) at += writeSync(sink, chunk, at);
+      if (typeof sink === "number") for (let at = 0; at < chunk.length;) at += writeSync(sink, chunk, at);
       else sink(chunk);
       total += len;
     }

@@ -135,15 +135,31 @@ export interface Section {
   payload: Uint8Array<ArrayBufferLike>;
 }
 
-export const SECTION = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, start: 8, element: 9, code: 10, data: 11, dataCount: 12 } as const;
+export const SECTION = {
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  dataCount: 12,
+} as const;
 
 export function splitSections(wasm: Uint8Array): Section[] {
-  if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new WasmDecodeError("not a Wasm module (bad magic)");
+  if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d)
+    throw new WasmDecodeError("not a Wasm module (bad magic)");
   const sections: Section[] = [];
-  for (let at = 8; at < wasm.length; ) {
+  for (let at = 8; at < wasm.length;) {
     const id = wasm[at];
     const { value: size, next } = readUleb(wasm, at + 1);
-    if (next + size > wasm.length) throw new WasmDecodeError(`section ${id} at byte ${at} runs past the end of the module`);
+    if (next + size > wasm.length)
+      throw new WasmDecodeError(`section ${id} at byte ${at} runs past the end of the module`);
     sections.push({ id, payload: wasm.subarray(next, next + size) });
     at = next + size;
   }
@@ -159,7 +175,12 @@ export function joinSections(sections: Section[]): Uint8Array {
 
 /** Write one active data segment for memory 0 at a constant offset (flags 0, `i32.const offset`, `end`, bytes). */
 export function writeActiveSegment(w: ByteWriter, offset: number, bytes: Uint8Array): ByteWriter {
-  return w.u8(0x00).u8(0x41).sleb(offset | 0).u8(0x0b).vec(bytes);
+  return w
+    .u8(0x00)
+    .u8(0x41)
+    .sleb(offset | 0)
+    .u8(0x0b)
+    .vec(bytes);
 }
 
 /** Append active data segments for memory 0 at constant offsets; keeps the data-count section in step. */
@@ -193,7 +214,10 @@ export function appendDataSegments(wasm: Uint8Array, patches: { offset: number; 
 export const EXPORT_KIND = { func: 0, table: 1, memory: 2, global: 3 } as const;
 
 /** Append exports to a module's export section (which must exist); the rest of the module is kept byte for byte. */
-export function appendExports(wasm: Uint8Array, exports: { name: string; kind: number; index: number }[]): Uint8Array | undefined {
+export function appendExports(
+  wasm: Uint8Array,
+  exports: { name: string; kind: number; index: number }[],
+): Uint8Array | undefined {
   const sections = splitSections(wasm);
   const section = sections.find((s) => s.id === SECTION.export);
   if (!section) return undefined;

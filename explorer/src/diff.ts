@@ -20,7 +20,8 @@ export function diffLines(before: string[], after: string[]): DiffLine[] {
   const lcs = new Uint32Array((n + 1) * (m + 1));
   const at = (i: number, j: number) => i * (m + 1) + j;
   for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[at(i, j)] = a[i] === b[j] ? lcs[at(i + 1, j + 1)] + 1 : Math.max(lcs[at(i + 1, j)], lcs[at(i, j + 1)]);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[at(i, j)] = a[i] === b[j] ? lcs[at(i + 1, j + 1)] + 1 : Math.max(lcs[at(i + 1, j)], lcs[at(i, j + 1)]);
   const out: DiffLine[] = [];
   let i = 0;
   let j = 0;
@@ -29,7 +30,8 @@ export function diffLines(before: string[], after: string[]): DiffLine[] {
       out.push({ kind: "same", text: after[j] });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)])) out.push({ kind: "ins", text: after[j++] });
+    } else if (j < m && (i === n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)]))
+      out.push({ kind: "ins", text: after[j++] });
     else out.push({ kind: "del", text: before[i++] });
   }
   return out;

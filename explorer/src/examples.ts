@@ -5,10 +5,26 @@
 // the files the tests run.
 import type { Language } from "./pipeline.ts";
 
-const toy = import.meta.glob("../../bytecode/programs/*.asm", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
-const fern = import.meta.glob(["../../lang/programs/*.fern", "../../lang/bench/*.fern"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
-const bf = import.meta.glob("../../brainfuck/programs/*.b", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
-const bfBeside = import.meta.glob(["../../brainfuck/programs/*.out", "../../brainfuck/programs/*.in"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const toy = import.meta.glob("../../bytecode/programs/*.asm", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
+const fern = import.meta.glob(["../../lang/programs/*.fern", "../../lang/bench/*.fern"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
+const bf = import.meta.glob("../../brainfuck/programs/*.b", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
+const bfBeside = import.meta.glob(["../../brainfuck/programs/*.out", "../../brainfuck/programs/*.in"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+}) as Record<string, string>;
 
 export interface Example {
   /** `sum.asm`, `programs/functions.fern`, `bench/fib.fern`. */
@@ -29,7 +45,11 @@ const beside = (ex: Example): Example => {
   return { ...ex, expect: bfBeside[`${path}.out`], input: bfBeside[`${path}.in`] };
 };
 
-export const EXAMPLES: Example[] = [...named(toy, /^.*\/programs\//), ...named(fern, /^.*\/lang\//), ...named(bf, /^.*\/brainfuck\/programs\//).map((e) => beside({ ...e, name: `brainfuck/${e.name}` }))];
+export const EXAMPLES: Example[] = [
+  ...named(toy, /^.*\/programs\//),
+  ...named(fern, /^.*\/lang\//),
+  ...named(bf, /^.*\/brainfuck\/programs\//).map((e) => beside({ ...e, name: `brainfuck/${e.name}` })),
+];
 
 export function languageOf(name: string): Language {
   return name.endsWith(".fern") ? "fern" : name.endsWith(".b") ? "bf" : "toy";

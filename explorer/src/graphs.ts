@@ -25,7 +25,9 @@ function colourOf(rank: number): string {
   const f = (n: number) => {
     const k = (n + h / 30) % 12;
     const c = l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, "0");
+    return Math.round(c * 255)
+      .toString(16)
+      .padStart(2, "0");
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 }
@@ -45,7 +47,8 @@ const HEADER = `digraph G { graph [rankdir=TB, nodesep=0.2, ranksep=0.3, bgcolor
 /** Past this many blocks nodes get no tooltip (the block's IR): it would be most of the SVG the page parses, and a
  *  click shows the IR anyway. */
 const TOOLTIP_MAX_BLOCKS = 150;
-const tooltip = (b: GraphBlock, n: number) => (n > TOOLTIP_MAX_BLOCKS ? `tooltip=${quote(`block${b.id}`)}` : `tooltip=${quote(b.lines.join("\n"))}`);
+const tooltip = (b: GraphBlock, n: number) =>
+  n > TOOLTIP_MAX_BLOCKS ? `tooltip=${quote(`block${b.id}`)}` : `tooltip=${quote(b.lines.join("\n"))}`;
 
 /** The generic function: one node per block, labelled with its id, its name where known, and its size. */
 export function genericGraph(blocks: GraphBlock[], entry: number): GraphSpec {
@@ -53,7 +56,9 @@ export function genericGraph(blocks: GraphBlock[], entry: number): GraphSpec {
   for (const b of blocks) {
     const insts = b.lines.length - 2;
     const name = b.name;
-    lines.push(`b${b.id} [id=${quote(`g-block${b.id}`)}, label=${quote(`block${b.id}${name ? `\n${name}` : ""}\n${insts} inst${insts === 1 ? "" : "s"}`)}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
+    lines.push(
+      `b${b.id} [id=${quote(`g-block${b.id}`)}, label=${quote(`block${b.id}${name ? `\n${name}` : ""}\n${insts} inst${insts === 1 ? "" : "s"}`)}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`,
+    );
   }
   for (const b of blocks) for (const s of b.succs) lines.push(`b${b.id} -> b${s};`);
   lines.push("}");
@@ -61,13 +66,19 @@ export function genericGraph(blocks: GraphBlock[], entry: number): GraphSpec {
 }
 
 /** The specialized function (cleaned or not): one node per block in its context's colour, or one per context. */
-export function specializedGraph(blocks: (SpecializedBlock | CleanedBlock)[], entry: number, colour: (pc: number | undefined) => string): GraphSpec {
+export function specializedGraph(
+  blocks: (SpecializedBlock | CleanedBlock)[],
+  entry: number,
+  colour: (pc: number | undefined) => string,
+): GraphSpec {
   if (blocks.length > MAX_BLOCKS) return perContext(blocks, colour);
   const lines = [HEADER];
   for (const b of blocks) {
     const pcs = b.pcs;
     const label = `block${b.id}\n${b.context}${pcs.length > 1 ? `\n+ pcs ${formatContext(pcs.filter((p) => p !== b.pc).join(","))}` : ""}`;
-    lines.push(`b${b.id} [id=${quote(`s-block${b.id}`)}, class=${quote(pcs.map((p) => `pc-${p}`).join(" "))}, label=${quote(label)}, fillcolor=${quote(colour(b.pc))}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`);
+    lines.push(
+      `b${b.id} [id=${quote(`s-block${b.id}`)}, class=${quote(pcs.map((p) => `pc-${p}`).join(" "))}, label=${quote(label)}, fillcolor=${quote(colour(b.pc))}, ${tooltip(b, blocks.length)}${b.id === entry ? ', penwidth=2, color="#333333"' : ""}];`,
+    );
   }
   for (const b of blocks) for (const s of b.succs) lines.push(`b${b.id} -> b${s};`);
   lines.push("}");
@@ -75,7 +86,10 @@ export function specializedGraph(blocks: (SpecializedBlock | CleanedBlock)[], en
 }
 
 /** One node per context (innermost pc), edges between contexts, with the block count in each. */
-function perContext(blocks: (SpecializedBlock | CleanedBlock)[], colour: (pc: number | undefined) => string): GraphSpec {
+function perContext(
+  blocks: (SpecializedBlock | CleanedBlock)[],
+  colour: (pc: number | undefined) => string,
+): GraphSpec {
   const key = (b: SpecializedBlock | CleanedBlock) => (b.pc === undefined ? "root" : String(b.pc));
   const groups = new Map<string, { pc?: number; context: string; count: number }>();
   const groupOf = new Map<number, string>();
@@ -96,7 +110,9 @@ function perContext(blocks: (SpecializedBlock | CleanedBlock)[], colour: (pc: nu
   const lines = [HEADER];
   for (const k of keys) {
     const g = groups.get(k)!;
-    lines.push(`c${k} [id=${quote(`s-ctx${k}`)}, class=${quote(g.pc === undefined ? "" : `pc-${g.pc}`)}, label=${quote(`pc ${formatContext(String(g.pc ?? "-"))}\n${g.count} block${g.count === 1 ? "" : "s"}`)}, fillcolor=${quote(colour(g.pc))}];`);
+    lines.push(
+      `c${k} [id=${quote(`s-ctx${k}`)}, class=${quote(g.pc === undefined ? "" : `pc-${g.pc}`)}, label=${quote(`pc ${formatContext(String(g.pc ?? "-"))}\n${g.count} block${g.count === 1 ? "" : "s"}`)}, fillcolor=${quote(colour(g.pc))}];`,
+    );
   }
   const edges = new Set<string>();
   for (const b of blocks) {

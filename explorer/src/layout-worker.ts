@@ -15,7 +15,8 @@ self.onmessage = async (e: MessageEvent<LayoutJob>) => {
   const { id, dot } = e.data;
   try {
     const result = (await viz).render(dot, { format: "svg" });
-    if (result.status !== "success") throw new InternalError(result.errors.map((x) => x.message).join("; ") || "Graphviz failed");
+    if (result.status !== "success")
+      throw new InternalError(result.errors.map((x) => x.message).join("; ") || "Graphviz failed");
     self.postMessage({ id, svg: result.output } satisfies LayoutReply);
   } catch (err) {
     self.postMessage({ id, error: (err as Error).message } satisfies LayoutReply);

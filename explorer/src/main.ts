@@ -58,7 +58,9 @@ const generic = new ZoomPane($("generic-graph"));
 const specialized = new ZoomPane($("specialized-graph"));
 for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-zoom]")) {
   const pane = b.dataset.pane === "generic" ? generic : specialized;
-  b.addEventListener("click", () => (b.dataset.zoom === "fit" ? pane.fit() : pane.zoomBy(b.dataset.zoom === "in" ? 1.25 : 0.8)));
+  b.addEventListener("click", () =>
+    b.dataset.zoom === "fit" ? pane.fit() : pane.zoomBy(b.dataset.zoom === "in" ? 1.25 : 0.8),
+  );
 }
 
 /** The shipped interpreters (build/interp/, as `futamura build-interp` writes them) for each language (toy, Fern,
@@ -67,8 +69,16 @@ for (const b of document.querySelectorAll<HTMLButtonElement>("button[data-zoom]"
 const INTERPRETERS: Record<Language, { name: string; url: URL; note: string }[]> = {
   toy: [{ name: "toy", url: new URL("../../build/interp/toy.wasm", import.meta.url), note: "" }],
   fern: [
-    { name: "fern", url: new URL("../../build/interp/fern.wasm", import.meta.url), note: "locals and stack as registers" },
-    { name: "fern-memory", url: new URL("../../build/interp/fern-memory.wasm", import.meta.url), note: "locals and stack in memory" },
+    {
+      name: "fern",
+      url: new URL("../../build/interp/fern.wasm", import.meta.url),
+      note: "locals and stack as registers",
+    },
+    {
+      name: "fern-memory",
+      url: new URL("../../build/interp/fern-memory.wasm", import.meta.url),
+      note: "locals and stack in memory",
+    },
   ],
   bf: [{ name: "bf", url: new URL("../../build/interp/bf.wasm", import.meta.url), note: "" }],
 };
@@ -78,7 +88,8 @@ function interpreter(language: Language, name: string): Promise<Uint8Array> {
   let bytes = interpreterBytes.get(spec.name);
   if (!bytes) {
     bytes = fetch(spec.url).then(async (res) => {
-      if (!res.ok) throw new UserError(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
+      if (!res.ok)
+        throw new UserError(`cannot load the ${spec.name} interpreter (${res.status}): run \`npm run explorer:build\``);
       return new Uint8Array(await res.arrayBuffer());
     });
     interpreterBytes.set(spec.name, bytes);
@@ -164,7 +175,8 @@ function maxContexts(): number | undefined {
   const v = el.maxContexts.value.trim();
   if (v === "") return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ProgramError(`Max contexts must be a whole number of at least 1 (or empty for the default), got '${v}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ProgramError(`Max contexts must be a whole number of at least 1 (or empty for the default), got '${v}'`);
   return n;
 }
 
@@ -184,7 +196,10 @@ async function runPipeline(): Promise<void> {
     const limits = maxContexts();
     const bytes = await interpreter(language, el.interpreter.value);
     const ran = `${el.interpreter.value}\n${editor.value}`;
-    const result = await explore({ language, source: editor.value, interpreter: bytes, limits: limits ? { maxContexts: limits } : undefined }, (s) => setStatus(s + "…"));
+    const result = await explore(
+      { language, source: editor.value, interpreter: bytes, limits: limits ? { maxContexts: limits } : undefined },
+      (s) => setStatus(s + "…"),
+    );
     state.ran = ran;
     setStatus("drawing…");
     await showResult(result);
@@ -232,11 +247,14 @@ async function runBoth(r: Exploration): Promise<void> {
     if (!(e instanceof Stopped)) throw e;
     return { stdout: "", error: e.message, ms: [] };
   };
-  for (const p of [el.outInterpreted, el.outWevaled, el.timeInterpreted, el.timeWevaled, el.verdict]) p.textContent = "";
+  for (const p of [el.outInterpreted, el.outWevaled, el.timeInterpreted, el.timeWevaled, el.verdict])
+    p.textContent = "";
   setStatus("running the interpreter (the snapshot)…");
   const interpreted = await timedRun(r.snapshotWasm, r.language, r.programBytes, runs, input).catch(stopped);
   setStatus("running the wevaled module…");
-  const wevaled = interpreted.ms.length ? await timedRun(r.wevaledWasm, r.language, r.programBytes, runs, input).catch(stopped) : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
+  const wevaled = interpreted.ms.length
+    ? await timedRun(r.wevaledWasm, r.language, r.programBytes, runs, input).catch(stopped)
+    : { stdout: "", error: "not run: the interpreter's run was stopped", ms: [] };
   renderRuns(r, interpreted, wevaled, r.expect ?? example?.expect);
 }
 
@@ -246,7 +264,14 @@ async function showResult(r: Exploration): Promise<void> {
   renderListing(r);
   renderStats(r);
   renderAborts(r);
-  el.request.replaceChildren(...r.requests.map((q) => option(String(q.position), `${r.functions[q.func]?.name ?? `function ${q.func}`}${q.stats.aborted ? " (aborted)" : ""}`)));
+  el.request.replaceChildren(
+    ...r.requests.map((q) =>
+      option(
+        String(q.position),
+        `${r.functions[q.func]?.name ?? `function ${q.func}`}${q.stats.aborted ? " (aborted)" : ""}`,
+      ),
+    ),
+  );
   const main = r.requests.find((q) => q.func === 0) ?? r.requests[0];
   state.request = main?.position ?? 0;
   el.request.value = String(state.request);
@@ -268,7 +293,10 @@ function renderRuns(r: Exploration, interpreted: RunOutcome, wevaled: RunOutcome
     const cold = o.ms[0];
     const warm = o.ms.slice(1).sort((a, b) => a - b);
     const median = warm.length ? warm[Math.floor(warm.length / 2)] : undefined;
-    const warmText = median === undefined ? "" : ` · warm ${fmtMs(median)} median of ${warm.length}${warm.length > 1 ? ` (min ${fmtMs(warm[0])}, max ${fmtMs(warm.at(-1)!)})` : ""}`;
+    const warmText =
+      median === undefined
+        ? ""
+        : ` · warm ${fmtMs(median)} median of ${warm.length}${warm.length > 1 ? ` (min ${fmtMs(warm[0])}, max ${fmtMs(warm.at(-1)!)})` : ""}`;
     time.textContent = `first call ${fmtMs(cold)}${warmText}${r.language === "toy" && o.result !== undefined ? ` · halt ${o.result}` : ""}`;
     time.dataset.ms = String(cold);
     if (median !== undefined) time.dataset.warmMs = String(median);
@@ -276,18 +304,43 @@ function renderRuns(r: Exploration, interpreted: RunOutcome, wevaled: RunOutcome
   };
   const ti = show(el.outInterpreted, el.timeInterpreted, interpreted);
   const tw = show(el.outWevaled, el.timeWevaled, wevaled);
-  const same = interpreted.stdout === wevaled.stdout && interpreted.error === wevaled.error && interpreted.result === wevaled.result;
-  const expected = expect === undefined ? "" : interpreted.stdout === expect ? " Matches the program's expected output." : " DIFFERS from the program's expected output.";
-  const stopped = Number.isNaN(ti.cold) || Number.isNaN(tw.cold) ? interpreted.error ?? wevaled.error ?? "stopped" : undefined;
-  const v = verdict({ same, interpreted: ti, wevaled: tw, aborted: r.requests.filter((q) => q.stats.aborted).length, requests: r.requests.length, stopped });
-  el.verdict.textContent = v.text + (stopped ? "" : `${expected} The first call runs in V8's baseline tier (Liftoff) and a long call stays there; more runs (fresh instances of the same compiled module) show the optimized tier. One machine, one page: ±15% is noise.`);
+  const same =
+    interpreted.stdout === wevaled.stdout &&
+    interpreted.error === wevaled.error &&
+    interpreted.result === wevaled.result;
+  const expected =
+    expect === undefined
+      ? ""
+      : interpreted.stdout === expect
+        ? " Matches the program's expected output."
+        : " DIFFERS from the program's expected output.";
+  const stopped =
+    Number.isNaN(ti.cold) || Number.isNaN(tw.cold) ? (interpreted.error ?? wevaled.error ?? "stopped") : undefined;
+  const v = verdict({
+    same,
+    interpreted: ti,
+    wevaled: tw,
+    aborted: r.requests.filter((q) => q.stats.aborted).length,
+    requests: r.requests.length,
+    stopped,
+  });
+  el.verdict.textContent =
+    v.text +
+    (stopped
+      ? ""
+      : `${expected} The first call runs in V8's baseline tier (Liftoff) and a long call stays there; more runs (fresh instances of the same compiled module) show the optimized tier. One machine, one page: ±15% is noise.`);
   el.verdict.className = v.kind;
 }
 
 function renderAborts(r: Exploration): void {
   const aborted = r.requests.filter((q) => q.stats.aborted);
   el.abort.hidden = aborted.length === 0;
-  el.abort.textContent = aborted.map((q) => `Specialization of ${r.functions[q.func]?.name ?? "request " + q.position} aborted: ${q.stats.aborted} — the interpreter runs it instead.`).join("\n");
+  el.abort.textContent = aborted
+    .map(
+      (q) =>
+        `Specialization of ${r.functions[q.func]?.name ?? "request " + q.position} aborted: ${q.stats.aborted} — the interpreter runs it instead.`,
+    )
+    .join("\n");
 }
 
 function renderStats(r: Exploration): void {
@@ -312,8 +365,13 @@ function renderStats(r: Exploration): void {
       const c = st.cleanup;
       d.textContent =
         `${name} (${st.generic}): table slot ${st.tableIndex}; ${st.contexts} contexts, ${st.blocks} blocks (generic ${st.genericBlocks}), ${st.values} values, ${fmtMs(st.ms)}` +
-        (c ? `\n  cleanup ${fmtMs(c.ms)}: ${c.redundantParams} redundant parameters, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged → ${c.blocks} blocks, ${st.size} values; binaryen: ${st.optimize}` : "") +
-        st.runtimeCauses.slice(0, 5).map(([cause, n]) => `\n  runtime ×${n}: ${cause}`).join("");
+        (c
+          ? `\n  cleanup ${fmtMs(c.ms)}: ${c.redundantParams} redundant parameters, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged → ${c.blocks} blocks, ${st.size} values; binaryen: ${st.optimize}`
+          : "") +
+        st.runtimeCauses
+          .slice(0, 5)
+          .map(([cause, n]) => `\n  runtime ×${n}: ${cause}`)
+          .join("");
     }
     reqs.append(d);
   }
@@ -375,7 +433,9 @@ specialized.onPick = (node) => {
   const q = currentRequest();
   if (!q) return;
   const m = /^s-block(\d+)$/.exec(node.id);
-  const b = m ? [...(q.cleaned?.blocks ?? []), ...(q.specialized?.blocks ?? [])].find((x) => x.id === Number(m[1])) : undefined;
+  const b = m
+    ? [...(q.cleaned?.blocks ?? []), ...(q.specialized?.blocks ?? [])].find((x) => x.id === Number(m[1]))
+    : undefined;
   const pc = b ? b.pc : /^s-ctx(\d+)$/.exec(node.id)?.[1];
   if (pc !== undefined) void select(q.func, Number(pc));
 };
@@ -412,7 +472,10 @@ async function drawGraphs(q: RequestView, drawing: number): Promise<void> {
     el.graphNote.hidden = !sSpec.note;
     el.graphNote.textContent = sSpec.note ?? "";
     specialized.pane.dataset.nodes = String(sSpec.nodes);
-    if (specialized.show(sSpec.dot, () => text)) specialized.centre(specialized.pane.querySelector(`#s-block${entry}`) ?? specialized.pane.querySelector("g.node"));
+    if (specialized.show(sSpec.dot, () => text))
+      specialized.centre(
+        specialized.pane.querySelector(`#s-block${entry}`) ?? specialized.pane.querySelector("g.node"),
+      );
     highlight();
   }
   const text = await gSvg;
@@ -471,17 +534,24 @@ function highlight(): void {
   const sel = state.sel;
   const res = q && r && sel ? resolveSelection(r, q, sel, el.cleaned.checked) : undefined;
   for (const row of el.listing.querySelectorAll<HTMLTableRowElement>("tr.selected")) row.classList.remove("selected");
-  const row = res?.pc !== undefined ? el.listing.querySelector<HTMLTableRowElement>(`tr[data-func="${q!.func}"][data-pc="${res.pc}"]`) : null;
+  const row =
+    res?.pc !== undefined
+      ? el.listing.querySelector<HTMLTableRowElement>(`tr[data-func="${q!.func}"][data-pc="${res.pc}"]`)
+      : null;
   row?.classList.add("selected");
   row?.scrollIntoView({ block: "nearest" });
-  editor.showLine(res?.pc !== undefined ? r!.functions[q!.func]?.instructions.find((i) => i.pc === res.pc)?.line : undefined);
-  for (const n of specialized.pane.querySelectorAll("g.node.highlight, g.node.dim")) n.classList.remove("highlight", "dim");
+  editor.showLine(
+    res?.pc !== undefined ? r!.functions[q!.func]?.instructions.find((i) => i.pc === res.pc)?.line : undefined,
+  );
+  for (const n of specialized.pane.querySelectorAll("g.node.highlight, g.node.dim"))
+    n.classList.remove("highlight", "dim");
   for (const n of generic.pane.querySelectorAll("g.node.highlight")) n.classList.remove("highlight");
   if (!res) return;
   const chosen = new Set(res.drawn.map((b) => `s-block${b.id}`));
   if (res.pc !== undefined) chosen.add(`s-ctx${res.pc}`);
   else for (const b of res.drawn) if (b.pc !== undefined) chosen.add(`s-ctx${b.pc}`);
-  for (const n of specialized.pane.querySelectorAll<SVGGElement>("g.node")) n.classList.add(chosen.has(n.id) ? "highlight" : "dim");
+  for (const n of specialized.pane.querySelectorAll<SVGGElement>("g.node"))
+    n.classList.add(chosen.has(n.id) ? "highlight" : "dim");
   for (const b of res.generic) generic.pane.querySelector(`#g-block${b}`)?.classList.add("highlight");
   specialized.centre(specialized.pane.querySelector("g.node.highlight"));
   if (sel!.kind === "pc") generic.centre(generic.pane.querySelector("g.node.highlight"));
@@ -495,7 +565,8 @@ function renderDetail(): void {
   const r = state.result;
   if (!q || !r) return;
   const detail = ++state.detail;
-  if ((document.getElementById("final-wasm-details") as HTMLDetailsElement).open) void finalText(q.position).then((t) => detail === state.detail && (el.finalWasm.textContent = t));
+  if ((document.getElementById("final-wasm-details") as HTMLDetailsElement).open)
+    void finalText(q.position).then((t) => detail === state.detail && (el.finalWasm.textContent = t));
   if (!state.sel) {
     el.detailTitle.firstChild!.textContent = "One instruction, before and after ";
     for (const p of [el.irBefore, el.irAfter, el.wasmBefore, el.wasmAfter, el.context, el.wasmDiff]) p.textContent = "";
@@ -505,11 +576,19 @@ function renderDetail(): void {
   el.detailTitle.firstChild!.textContent = res.title;
   const ctx = res.context;
   el.context.textContent = ctx === undefined ? "" : `Context ${ctx}: ${contextWords(ctx, r, q.func)}.`;
-  el.irBefore.textContent = res.generic.map((id) => q.generic.blocks.find((b) => b.id === id)!.lines.join("\n")).join("\n") || "(no generic block was specialized for this pc)";
-  const pcNote = (b: SpecializedBlock | CleanedBlock) => (b.pcs.length > 1 ? ` · pcs ${b.pcs.join(", ")} merged here` : b.pc !== undefined ? ` · pc ${b.pc}` : "");
-  const printed = res.drawn.slice(0, MAX_PRINTED).map((b) => `; context ${b.context}${pcNote(b)}\n${b.lines.join("\n")}`).join("\n");
+  el.irBefore.textContent =
+    res.generic.map((id) => q.generic.blocks.find((b) => b.id === id)!.lines.join("\n")).join("\n") ||
+    "(no generic block was specialized for this pc)";
+  const pcNote = (b: SpecializedBlock | CleanedBlock) =>
+    b.pcs.length > 1 ? ` · pcs ${b.pcs.join(", ")} merged here` : b.pc !== undefined ? ` · pc ${b.pc}` : "";
+  const printed = res.drawn
+    .slice(0, MAX_PRINTED)
+    .map((b) => `; context ${b.context}${pcNote(b)}\n${b.lines.join("\n")}`)
+    .join("\n");
   const more = res.drawn.length > MAX_PRINTED ? `\n; … and ${res.drawn.length - MAX_PRINTED} more blocks` : "";
-  el.irAfter.textContent = q.stats.aborted ? `(not specialized: ${q.stats.aborted})` : printed + more || "(no block: the cleanup merged or removed this code)";
+  el.irAfter.textContent = q.stats.aborted
+    ? `(not specialized: ${q.stats.aborted})`
+    : printed + more || "(no block: the cleanup merged or removed this code)";
   el.wasmBefore.textContent = el.wasmAfter.textContent = "…";
   void wasmText(q.position, res.generic, q.cleaned ? res.cleaned : []).then(
     (w) => {
@@ -568,7 +647,8 @@ el.tour.addEventListener("click", async () => {
     el.maxContexts.value = "";
     await runPipeline();
   }
-  if (state.ran === `toy\n${sum.source}`) await startTour({ select, selectGeneric, state: () => state, cleaned: el.cleaned });
+  if (state.ran === `toy\n${sum.source}`)
+    await startTour({ select, selectGeneric, state: () => state, cleaned: el.cleaned });
 });
 
 async function start(): Promise<void> {

@@ -17,10 +17,12 @@ export function blockNames(f: FunctionBody): Map<BlockId, string> {
     const t = f.blocks[b].term;
     if (t.kind === "table" && t.targets.length > widest) [dispatch, widest] = [b, t.targets.length];
   }
-  for (const b of order) for (const p of f.blocks[b].preds) if ((position.get(p) ?? -1) >= position.get(b)!) {
-    add(b, "loop head");
-    break;
-  }
+  for (const b of order)
+    for (const p of f.blocks[b].preds)
+      if ((position.get(p) ?? -1) >= position.get(b)!) {
+        add(b, "loop head");
+        break;
+      }
   if (dispatch !== undefined) {
     const t = f.blocks[dispatch].term;
     if (t.kind !== "table") throw new InternalError("unreachable");
@@ -28,7 +30,13 @@ export function blockNames(f: FunctionBody): Map<BlockId, string> {
     const cases = new Map<BlockId, string[]>();
     t.targets.forEach((x, k) => (cases.get(x.block) ?? cases.set(x.block, []).get(x.block)!).push(String(k)));
     cases.set(t.default.block, [...(cases.get(t.default.block) ?? []), "default"]);
-    for (const [b, ks] of cases) add(b, ks.length > 4 ? `cases ${ks.slice(0, 3).join(",")},… (${ks.length})` : `case${ks.length > 1 ? "s" : ""} ${ks.join(",")}`);
+    for (const [b, ks] of cases)
+      add(
+        b,
+        ks.length > 4
+          ? `cases ${ks.slice(0, 3).join(",")},… (${ks.length})`
+          : `case${ks.length > 1 ? "s" : ""} ${ks.join(",")}`,
+      );
   }
   return new Map([...names].map(([b, ns]) => [b, ns.join(" · ")]));
 }

@@ -9,7 +9,14 @@ import type { Limits } from "../../specializer/weval/specialize.ts";
 import { UserError } from "../../util/errors.ts";
 
 export type PipelineJob =
-  | { kind: "explore"; id: number; language: Language; source: string; interpreter: Uint8Array; limits?: Partial<Limits> }
+  | {
+      kind: "explore";
+      id: number;
+      language: Language;
+      source: string;
+      interpreter: Uint8Array;
+      limits?: Partial<Limits>;
+    }
   | { kind: "wasm"; id: number; request: number; generic: number[]; cleaned: number[] }
   | { kind: "final"; id: number; request: number };
 
@@ -21,7 +28,9 @@ export type PipelineReply =
   | { kind: "failed"; id: number; message: string; line?: number; col?: number; program: boolean; stack?: string };
 
 /** What the last exploration left for the Wasm views. */
-let kept: { exploration: Exploration; bodies: RequestBodies[]; printer?: Promise<WasmPrinter>; final?: Promise<WasmPrinter> } | undefined;
+let kept:
+  | { exploration: Exploration; bodies: RequestBodies[]; printer?: Promise<WasmPrinter>; final?: Promise<WasmPrinter> }
+  | undefined;
 
 // binaryen.js (15 MB of JavaScript) starts loading with the worker, while the page fetches the interpreter.
 void loadBinaryen();
@@ -56,7 +65,10 @@ async function handle(job: PipelineJob): Promise<void> {
       kept?.printer?.then((p) => p.dispose());
       kept?.final?.then((p) => p.dispose());
       kept = undefined;
-      const { exploration, bodies } = await explore({ ...job, progress: (stage) => post({ kind: "progress", id: job.id, stage }) });
+      const { exploration, bodies } = await explore({
+        ...job,
+        progress: (stage) => post({ kind: "progress", id: job.id, stage }),
+      });
       kept = { exploration, bodies };
       post({ kind: "explored", id: job.id, exploration });
       return;
@@ -73,7 +85,13 @@ async function handle(job: PipelineJob): Promise<void> {
       const k = last();
       const q = k.exploration.requests[job.request];
       const p = await (k.final ??= WasmPrinter.load(k.exploration.wevaledWasm));
-      post({ kind: "final", id: job.id, text: q.stats.aborted ? `;; not specialized: ${q.stats.aborted}` : wasmOf(() => p.tableFunctionText(q.stats.tableIndex)) });
+      post({
+        kind: "final",
+        id: job.id,
+        text: q.stats.aborted
+          ? `;; not specialized: ${q.stats.aborted}`
+          : wasmOf(() => p.tableFunctionText(q.stats.tableIndex)),
+      });
       return;
     }
   }
@@ -83,6 +101,14 @@ self.onmessage = (e: MessageEvent<PipelineJob>) => {
   const job = e.data;
   handle(job).catch((err: Error) => {
     const program = err instanceof ProgramError;
-    post({ kind: "failed", id: job.id, message: err.message, line: program ? err.line : undefined, col: program ? err.col : undefined, program, stack: program ? undefined : err.stack });
+    post({
+      kind: "failed",
+      id: job.id,
+      message: err.message,
+      line: program ? err.line : undefined,
+      col: program ? err.col : undefined,
+      program,
+      stack: program ? undefined : err.stack,
+    });
   });
 };

@@ -117,7 +117,6 @@ export interface Exploration {
   times: { compileMs: number; snapshotMs: number; specializeMs: number; optimizeMs: number };
 }
 
-
 export const FILE_NAME: Record<Language, string> = { toy: "program.asm", fern: "program.fern", bf: "program.b" };
 
 interface Compiled {
@@ -133,12 +132,20 @@ export function compileProgram(language: Language, source: string): Compiled {
   try {
     if (language === "toy") {
       const p = loadProgramSource(source, FILE_NAME.toy);
-      const instructions = p.program.instructions.map((ins) => ({ pc: ins.pc, text: formatInstruction(ins, p.program.strings, true), line: p.lineAt?.get(ins.pc) }));
+      const instructions = p.program.instructions.map((ins) => ({
+        pc: ins.pc,
+        text: formatInstruction(ins, p.program.strings, true),
+        line: p.lineAt?.get(ins.pc),
+      }));
       return { bytes: p.bytes, functions: [{ index: 0, name: "program", instructions }], expect: p.expect.stdout };
     }
     if (language === "bf") return compileBrainfuck(source);
     const p = compileFern(source, FILE_NAME.fern);
-    const functions = p.functions.map((f, index) => ({ index, name: f.name, instructions: disassembleFern(f.code).map((i) => ({ pc: i.pc, text: i.text, line: f.lines.get(i.pc) })) }));
+    const functions = p.functions.map((f, index) => ({
+      index,
+      name: f.name,
+      instructions: disassembleFern(f.code).map((i) => ({ pc: i.pc, text: i.text, line: f.lines.get(i.pc) })),
+    }));
     return { bytes: p.bytes, functions, expect: p.expect.stdout, host: programHost("fern", p.bytes) };
   } catch (e) {
     if (e instanceof SourceError) throw new ProgramError(e.message, e.pos.line, e.pos.col);
@@ -155,14 +162,22 @@ function compileBrainfuck(source: string): Compiled {
   const code = parseBrainfuck(source, FILE_NAME.bf);
   const instructions = code.map((ins, i) => {
     const jump = ins.op === BF_OPS.jz || ins.op === BF_OPS.jnz;
-    const arg = jump ? ` @${ins.arg * INSN_SIZE}` : ins.op === BF_OPS.add || ins.op === BF_OPS.move ? ` ${ins.arg}` : "";
+    const arg = jump
+      ? ` @${ins.arg * INSN_SIZE}`
+      : ins.op === BF_OPS.add || ins.op === BF_OPS.move
+        ? ` ${ins.arg}`
+        : "";
     return { pc: i * INSN_SIZE, text: `${BF_NAMES[ins.op]}${arg}`, line: ins.line };
   });
   const describeError = (kind: number, pc: number) => {
     const at = code[pc / INSN_SIZE];
     return `${FILE_NAME.bf}:${at?.line}:${at?.col}: runtime error: ${BF_ERRORS[kind] ?? `error ${kind}`}`;
   };
-  return { bytes: encodeBrainfuck(code), functions: [{ index: 0, name: "program", instructions }], host: { describeError } };
+  return {
+    bytes: encodeBrainfuck(code),
+    functions: [{ index: 0, name: "program", instructions }],
+    host: { describeError },
+  };
 }
 
 /** Context keys an interpreter picks far from any pc (Fern's argument and parameter contexts, 0x40000000 and
@@ -174,7 +189,11 @@ export function formatContext(text: string): string {
 function graphBlock(f: FunctionBody, id: BlockId): GraphBlock {
   const b = f.blocks[id];
   const params = b.params.map((p) => `v${p}:${f.typesOf(p)[0]}`).join(", ");
-  const lines = [`block${id}(${params}):`, ...b.insts.map((v) => "  " + formatValue(f, v)), "  " + formatTerminator(b.term)];
+  const lines = [
+    `block${id}(${params}):`,
+    ...b.insts.map((v) => "  " + formatValue(f, v)),
+    "  " + formatTerminator(b.term),
+  ];
   return { id, lines, succs: [...new Set(targetsOf(b.term).map((t) => t.block))] };
 }
 
@@ -224,7 +243,13 @@ function cleanedBlocks(body: FunctionBody, o: BlockOrigins, raw: RawBlocks): Cle
   }
   return order.map((b): CleanedBlock => {
     const ctx = o.context[b];
-    return { ...graphBlock(body, b), context: formatContext(o.describe(ctx)), pc: o.pc(ctx), pcs: [...(pcsOf.get(b) ?? [])].sort((x, y) => x - y), origs: [...(origsOf.get(b) ?? [])] };
+    return {
+      ...graphBlock(body, b),
+      context: formatContext(o.describe(ctx)),
+      pc: o.pc(ctx),
+      pcs: [...(pcsOf.get(b) ?? [])].sort((x, y) => x - y),
+      origs: [...(origsOf.get(b) ?? [])],
+    };
   });
 }
 
@@ -271,7 +296,13 @@ export async function explore(opts: ExploreOptions): Promise<{ exploration: Expl
       if (phase === "generic") {
         const names = blockNames(body);
         const blocks = body.reversePostorder().map((b) => ({ ...graphBlock(body, b), name: names.get(b) }));
-        requests.push({ position: requests.length, func: functionOf(opts.language, req.args), tableIndex: req.func, stats: undefined!, generic: { name: body.name, entry: body.entry, blocks } });
+        requests.push({
+          position: requests.length,
+          func: functionOf(opts.language, req.args),
+          tableIndex: req.func,
+          stats: undefined!,
+          generic: { name: body.name, entry: body.entry, blocks },
+        });
         bodies.push({ generic: body });
         return;
       }

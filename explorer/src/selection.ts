@@ -41,7 +41,9 @@ export function resolveSelection(r: Exploration, q: RequestView, sel: Selection,
   const inCleaned = cleaned.filter((b) => b.origs.includes(sel.block));
   const contexts = new Set(copies.map((b) => b.context)).size;
   const handled = handlers(r).get(sel.block);
-  const name = [q.generic.blocks.find((b) => b.id === sel.block)?.name, handled && `handles ${handled.join(", ")}`].filter((x) => x).join(" · ");
+  const name = [q.generic.blocks.find((b) => b.id === sel.block)?.name, handled && `handles ${handled.join(", ")}`]
+    .filter((x) => x)
+    .join(" · ");
   return {
     title: `generic block${sel.block}${name ? ` (${name})` : ""}: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} in ${contexts} context${contexts === 1 ? "" : "s"} `,
     context: contexts === 1 ? copies[0].context : undefined,
@@ -76,20 +78,28 @@ export function handlers(r: Exploration): Map<number, string[]> {
 
 /** Fern's interpreter keys its constant-trip loops' contexts far above any pc (interp/as/fern.ts: PARAM_CONTEXT
  *  and the next three), one context per iteration: key + i + 1 after iteration i. */
-const LOOP_KEYS: Record<number, string> = { 4: "copying parameters into registers", 5: "passing arguments past the fourth", 6: "saving the stack at a safe point", 7: "building a list" };
+const LOOP_KEYS: Record<number, string> = {
+  4: "copying parameters into registers",
+  5: "passing arguments past the fourth",
+  6: "saving the stack at a safe point",
+  7: "building a list",
+};
 
 /** A context (`[12, 0x60000003]`) in words, innermost last. */
 export function contextWords(context: string, r: Exploration, func: number): string {
-  const parts = context.replace(/^\[|\]$/g, "").split(", ").filter((p) => p);
+  const parts = context
+    .replace(/^\[|\]$/g, "")
+    .split(", ")
+    .filter((p) => p);
   if (parts.length === 0) return "outside any context: the function's entry, before the interpreter declares a pc";
   return parts
     .map((p) => {
       if (p.startsWith("value=")) return `specialized on the value ${p.slice(6)} (weval.specialize.value)`;
       const n = Number(p);
-      if (n >= 0x40000000 && r.language === "fern") return `${LOOP_KEYS[n >>> 28] ?? "an inner loop"}, iteration ${n & 0xfffffff} (from 0)`;
+      if (n >= 0x40000000 && r.language === "fern")
+        return `${LOOP_KEYS[n >>> 28] ?? "an inner loop"}, iteration ${n & 0xfffffff} (from 0)`;
       const ins = r.functions[func]?.instructions.find((i) => i.pc === n);
       return ins ? `pc ${n}, ${ins.text}${ins.line ? ` (line ${ins.line})` : ""}` : `key ${p}`;
     })
     .join(" → inside that, ");
 }
-

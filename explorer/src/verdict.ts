@@ -41,9 +41,13 @@ export function verdict(v: VerdictInput): { text: string; kind: "ok" | "bad" | "
     return `${what}: wevaled ${speedWords(a, b)}`;
   };
   let speed: string;
-  if (v.aborted === v.requests && v.requests > 0) speed = "nothing was specialized (every request aborted): both run the interpreter, any difference is noise";
+  if (v.aborted === v.requests && v.requests > 0)
+    speed = "nothing was specialized (every request aborted): both run the interpreter, any difference is noise";
   else {
-    const parts = [ratio(v.interpreted.cold, v.wevaled.cold, "first call"), ratio(v.interpreted.warm, v.wevaled.warm, "warm")].filter((x) => x !== undefined);
+    const parts = [
+      ratio(v.interpreted.cold, v.wevaled.cold, "first call"),
+      ratio(v.interpreted.warm, v.wevaled.warm, "warm"),
+    ].filter((x) => x !== undefined);
     speed = parts.join(", ");
     if (v.aborted > 0) speed = `partly interpreted (${v.aborted} of ${v.requests} functions aborted) · ${speed}`;
   }

@@ -7,7 +7,14 @@
 // (the specialized function after binaryen's optimizer).
 import { loadBinaryen, withFeatures, type Binaryen, type BinaryenModule } from "../../util/binaryen.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "../../specializer/ssa/backend.ts";
-import { FunctionBody, terminatorUses, type BlockId, type Target, type Terminator, type ValueId } from "../../specializer/ssa/ir.ts";
+import {
+  FunctionBody,
+  terminatorUses,
+  type BlockId,
+  type Target,
+  type Terminator,
+  type ValueId,
+} from "../../specializer/ssa/ir.ts";
 import { decodeModule } from "../../specializer/ssa/module.ts";
 import { callSignatures } from "../../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../../specializer/ssa/verify.ts";
@@ -62,9 +69,17 @@ export class WasmPrinter {
   functionText(name: string): string {
     const fn = this.mod.getFunction(name);
     const info = this.b.getFunctionInfo(fn);
-    const params = this.b.expandType(info.params).map((t, i) => `(param $${i} ${typeName(this.b, t)})`).join(" ");
-    const results = this.b.expandType(info.results).map((t) => `(result ${typeName(this.b, t)})`).join(" ");
-    const locals = info.vars.map((t, i) => `(local $${info.params ? this.b.expandType(info.params).length + i : i} ${typeName(this.b, t)})`).join(" ");
+    const params = this.b
+      .expandType(info.params)
+      .map((t, i) => `(param $${i} ${typeName(this.b, t)})`)
+      .join(" ");
+    const results = this.b
+      .expandType(info.results)
+      .map((t) => `(result ${typeName(this.b, t)})`)
+      .join(" ");
+    const locals = info.vars
+      .map((t, i) => `(local $${info.params ? this.b.expandType(info.params).length + i : i} ${typeName(this.b, t)})`)
+      .join(" ");
     return `(func $${name} ${params} ${results}\n ${locals}\n${this.b.emitText(info.body)})`;
   }
 
@@ -77,7 +92,15 @@ export class WasmPrinter {
     emitFunction(this.b, this.mod, this.names, this.sigs, g, name);
     // Readability only: local copies folded into their uses and empty blocks merged. Nothing that deletes code
     // (no vacuum, no DCE), since the fragment's exits are `unreachable` and would let the optimizer drop it all.
-    this.mod.runPassesOnFunction(name, ["simplify-locals-nostructure", "remove-unused-brs", "merge-blocks", "remove-unused-names", "coalesce-locals", "reorder-locals", "merge-blocks"]);
+    this.mod.runPassesOnFunction(name, [
+      "simplify-locals-nostructure",
+      "remove-unused-brs",
+      "merge-blocks",
+      "remove-unused-names",
+      "coalesce-locals",
+      "reorder-locals",
+      "merge-blocks",
+    ]);
     try {
       return withoutNops(this.functionText(name));
     } finally {
@@ -90,7 +113,7 @@ export class WasmPrinter {
  *  but it also deletes code whose results only leave the fragment). */
 function withoutNops(text: string): string {
   let out = text.replace(/^\s*\(nop\)\n/gm, "");
-  for (let before = ""; before !== out; ) {
+  for (let before = ""; before !== out;) {
     before = out;
     out = out.replace(/^(\s*)\(block\n\1\)\n/gm, "");
   }
@@ -126,11 +149,17 @@ function fragment(f: FunctionBody, selected: BlockId[]): FunctionBody {
   };
   for (const b of selected) {
     const src = f.blocks[b];
-    g.blocks[b] = { params: src.params.slice(), insts: src.insts.slice(), term: retargetTerm(src.term, retarget), preds: [], succs: [] };
+    g.blocks[b] = {
+      params: src.params.slice(),
+      insts: src.insts.slice(),
+      term: retargetTerm(src.term, retarget),
+      preds: [],
+      succs: [],
+    };
     for (const v of src.insts) {
       const d = f.values[v];
       if (d.kind === "op") d.args.forEach(use);
-      else if (d.kind === "pick" ) use(d.value);
+      else if (d.kind === "pick") use(d.value);
       else if (d.kind === "alias") use(d.to);
     }
     terminatorUses(g.blocks[b].term).forEach(use);

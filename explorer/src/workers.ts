@@ -14,7 +14,6 @@ import { InternalError } from "../../util/errors.ts";
 /** A job ended by Stop (its message says after how long). */
 export class Stopped extends Error {}
 
-
 /** A job without its id (distributed over a union of jobs). */
 type Unnumbered<J> = J extends unknown ? Omit<J, "id"> : never;
 
@@ -67,7 +66,8 @@ class Client<Job extends { id: number }, Reply extends { id: number }> {
     const had = this.busy;
     this.worker.terminate();
     this.worker = undefined;
-    for (const p of this.pending.values()) p.reject(new Stopped(`stopped after ${((performance.now() - p.started) / 1000).toFixed(1)} s`));
+    for (const p of this.pending.values())
+      p.reject(new Stopped(`stopped after ${((performance.now() - p.started) / 1000).toFixed(1)} s`));
     this.pending.clear();
     return had;
   }
@@ -87,7 +87,9 @@ const pipeline = new Client<PipelineJob, PipelineReply>(
       case "progress":
         return p.progress?.(reply.stage);
       case "failed": {
-        const e = reply.program ? new ProgramError(reply.message, reply.line, reply.col) : new InternalError(reply.message);
+        const e = reply.program
+          ? new ProgramError(reply.message, reply.line, reply.col)
+          : new InternalError(reply.message);
         if (reply.stack) e.stack = reply.stack;
         return p.reject(e);
       }
@@ -98,13 +100,23 @@ const pipeline = new Client<PipelineJob, PipelineReply>(
 );
 
 /** Compile, snapshot and specialize in the pipeline worker. */
-export async function explore(opts: { language: Language; source: string; interpreter: Uint8Array; limits?: Partial<Limits> }, progress: (stage: string) => void): Promise<Exploration> {
-  const reply = await pipeline.call<Extract<PipelineReply, { kind: "explored" }>>({ kind: "explore", ...opts }, progress);
+export async function explore(
+  opts: { language: Language; source: string; interpreter: Uint8Array; limits?: Partial<Limits> },
+  progress: (stage: string) => void,
+): Promise<Exploration> {
+  const reply = await pipeline.call<Extract<PipelineReply, { kind: "explored" }>>(
+    { kind: "explore", ...opts },
+    progress,
+  );
   return reply.exploration;
 }
 
 /** Wasm text of the selected generic and cleaned blocks of a request of the last exploration. */
-export function wasmText(request: number, generic: number[], cleaned: number[]): Promise<{ before: string; after: string }> {
+export function wasmText(
+  request: number,
+  generic: number[],
+  cleaned: number[],
+): Promise<{ before: string; after: string }> {
   return pipeline.call({ kind: "wasm", request, generic, cleaned });
 }
 
@@ -116,7 +128,8 @@ export async function finalText(request: number): Promise<string> {
 const layouts = new Map<string, Promise<string>>();
 const layout = new Client<LayoutJob, LayoutReply>(
   () => new Worker(new URL("./layout-worker.ts", import.meta.url), { type: "module" }),
-  (reply, p) => ("error" in reply ? p.reject(new InternalError(`Graphviz: ${reply.error}`)) : p.resolve(reply.svg as never)),
+  (reply, p) =>
+    "error" in reply ? p.reject(new InternalError(`Graphviz: ${reply.error}`)) : p.resolve(reply.svg as never),
 );
 
 /** The SVG text of a DOT graph, laid out once per distinct DOT text (the cache keeps it for the page's life). */
@@ -134,7 +147,13 @@ export function layoutSvg(dot: string): Promise<string> {
 let running: { worker: Worker; stop: () => void } | undefined;
 
 /** Run one module `runs` times in a fresh worker (run-worker.ts); Stop ends it with Stopped. */
-export function timedRun(wasm: Uint8Array, language: Language, program: Uint8Array, runs: number, input?: Uint8Array): Promise<RunOutcome> {
+export function timedRun(
+  wasm: Uint8Array,
+  language: Language,
+  program: Uint8Array,
+  runs: number,
+  input?: Uint8Array,
+): Promise<RunOutcome> {
   const worker = new Worker(new URL("./run-worker.ts", import.meta.url), { type: "module" });
   const t = performance.now();
   return new Promise<RunOutcome>((resolve, reject) => {

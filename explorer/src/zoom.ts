@@ -28,11 +28,15 @@ export class ZoomPane {
       e.preventDefault();
       this.onPick?.(node);
     });
-    pane.addEventListener("wheel", (e) => {
-      if (!e.ctrlKey && !e.metaKey) return;
-      e.preventDefault();
-      this.zoomAt(this.scale * Math.exp(-e.deltaY * 0.002), e.clientX, e.clientY);
-    }, { passive: false });
+    pane.addEventListener(
+      "wheel",
+      (e) => {
+        if (!e.ctrlKey && !e.metaKey) return;
+        e.preventDefault();
+        this.zoomAt(this.scale * Math.exp(-e.deltaY * 0.002), e.clientX, e.clientY);
+      },
+      { passive: false },
+    );
     let drag: { x: number; y: number; left: number; top: number } | undefined;
     pane.addEventListener("pointerdown", (e) => {
       if (e.button !== 0 || (e.target as Element).closest("g.node")) return;

@@ -39,7 +39,18 @@ export const FORWARD_MAX_VALUES = 20_000;
  *  when not given). */
 export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean; stages?: StageRunner } = {}): CleanupStats {
   const t = performance.now();
-  const stats: CleanupStats = { deadBlocks: 0, copies: 0, redundantParams: 0, floatParams: 0, deadValues: 0, forwarded: 0, threaded: 0, merged: 0, blocks: 0, ms: 0 };
+  const stats: CleanupStats = {
+    deadBlocks: 0,
+    copies: 0,
+    redundantParams: 0,
+    floatParams: 0,
+    deadValues: 0,
+    forwarded: 0,
+    threaded: 0,
+    merged: 0,
+    blocks: 0,
+    ms: 0,
+  };
   const stages = opts.stages ?? new StageRunner({ verify: opts.verify });
   const run = <T>(pass: string, apply: (f: FunctionBody) => T): T => stages.run(pass, f, () => apply(f));
   stats.deadBlocks += run("dead-blocks", removeDeadBlocks);

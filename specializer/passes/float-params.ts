@@ -79,7 +79,7 @@ function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueI
   const find = (v: ValueId): ValueId => {
     let r = v;
     while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r)!;
-    for (let x = v; x !== r; ) {
+    for (let x = v; x !== r;) {
       const next = parent.get(x)!;
       parent.set(x, r);
       x = next;
@@ -109,7 +109,8 @@ function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueI
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind === "op" && d.op.name === TO_FLOAT && isCandidate(f.resolve(d.args[0]))) floatUsed.push(f.resolve(d.args[0]));
+      if (d.kind === "op" && d.op.name === TO_FLOAT && isCandidate(f.resolve(d.args[0])))
+        floatUsed.push(f.resolve(d.args[0]));
     }
     const t = block.term;
     const used = t.kind === "cond" ? [t.cond] : t.kind === "table" ? [t.index] : [];
@@ -143,7 +144,8 @@ function passFloats(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boolean)
       if (x !== undefined) t.args[i] = x;
       else {
         const c = f.values[a];
-        if (c.kind !== "op" || c.op.value?.type !== "i64") throw new InternalError(`float-params: v${a} is neither a reinterpret nor an i64 constant`);
+        if (c.kind !== "op" || c.op.value?.type !== "i64")
+          throw new InternalError(`float-params: v${a} is neither a reinterpret nor an i64 constant`);
         t.args[i] = f.appendOp(b, { name: "const", value: { type: "f64", bits: c.op.value.bits } }, [], ["f64"]);
       }
     });
@@ -173,7 +175,8 @@ function reinterpretUses(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boo
   for (const v of block.insts) {
     const d = f.values[v];
     const inner = opArg(f, v, TO_FLOAT);
-    if (inner !== undefined && flips(f.resolve(inner))) f.values[v] = { kind: "alias", to: f.resolve(inner), type: "f64" };
+    if (inner !== undefined && flips(f.resolve(inner)))
+      f.values[v] = { kind: "alias", to: f.resolve(inner), type: "f64" };
     else if (d.kind === "op") d.args = d.args.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
     insts.push(v);
   }

@@ -27,7 +27,8 @@ export function mergeBlocks(f: FunctionBody): MergeStats {
   foldSameTargetBranches(f);
   const order = f.reversePostorder();
   const edgesInto = new Map<BlockId, number>();
-  for (const b of order) for (const t of targetsOf(f.blocks[b].term)) edgesInto.set(t.block, (edgesInto.get(t.block) ?? 0) + 1);
+  for (const b of order)
+    for (const t of targetsOf(f.blocks[b].term)) edgesInto.set(t.block, (edgesInto.get(t.block) ?? 0) + 1);
   for (const p of order) {
     const pred = f.blocks[p];
     for (;;) {
@@ -36,7 +37,9 @@ export function mergeBlocks(f: FunctionBody): MergeStats {
       const b = t.target.block;
       if (b === p || b === f.entry || edgesInto.get(b) !== 1) break;
       const block = f.blocks[b];
-      block.params.forEach((param, i) => (f.values[param] = { kind: "alias", to: t.target.args[i], type: f.typeOf(param) }));
+      block.params.forEach(
+        (param, i) => (f.values[param] = { kind: "alias", to: t.target.args[i], type: f.typeOf(param) }),
+      );
       for (const v of block.insts) pred.insts.push(v);
       pred.term = block.term;
       block.params = [];
@@ -72,7 +75,8 @@ function escapingValues(f: FunctionBody): Uint8Array {
  *  used beyond its own branch (by the blocks it dominates) is not one: threading past it would lose them. */
 function forwardOf(f: FunctionBody, b: BlockId, escapes: Uint8Array): Target | undefined {
   const block = f.blocks[b];
-  if (b === f.entry || block.insts.length || block.term.kind !== "br" || block.term.target.block === b) return undefined;
+  if (b === f.entry || block.insts.length || block.term.kind !== "br" || block.term.target.block === b)
+    return undefined;
   for (const p of block.params) if (escapes[p]) return undefined;
   return block.term.target;
 }
@@ -93,7 +97,10 @@ function threadJumps(f: FunctionBody): number {
   let threaded = 0;
   // Each forwarding block is settled once: its own target threaded to the end of its chain (memoized, so a long
   // chain costs its length, not its length squared). A cycle of forwarding blocks is left as it is.
-  const UNSEEN = 0, ON_PATH = 1, SETTLED = 2, CYCLE = 3;
+  const UNSEEN = 0,
+    ON_PATH = 1,
+    SETTLED = 2,
+    CYCLE = 3;
   const state = new Uint8Array(f.blocks.length);
   const escapes = escapingValues(f);
   const forward = (b: BlockId) => forwardOf(f, b, escapes);
@@ -134,10 +141,14 @@ function threadJumps(f: FunctionBody): number {
 
 /** A `cond` or `table` whose every target is the same block with the same arguments is a `br`. */
 function foldSameTargetBranches(f: FunctionBody): void {
-  const same = (a: Target, b: Target) => a.block === b.block && a.args.length === b.args.length && a.args.every((v, i) => f.resolve(v) === f.resolve(b.args[i]));
+  const same = (a: Target, b: Target) =>
+    a.block === b.block &&
+    a.args.length === b.args.length &&
+    a.args.every((v, i) => f.resolve(v) === f.resolve(b.args[i]));
   for (const b of f.reversePostorder()) {
     const block = f.blocks[b];
     const targets = targetsOf(block.term);
-    if ((block.term.kind === "cond" || block.term.kind === "table") && targets.every((t) => same(t, targets[0]))) block.term = { kind: "br", target: targets[0] };
+    if ((block.term.kind === "cond" || block.term.kind === "table") && targets.every((t) => same(t, targets[0])))
+      block.term = { kind: "br", target: targets[0] };
   }
 }

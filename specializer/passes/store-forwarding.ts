@@ -91,7 +91,11 @@ export function forwardStores(f: FunctionBody): number {
 }
 
 /** The address of a load or store: its root, add-constants and memarg offset. */
-function accessOf(f: FunctionBody, v: ValueId, addrMemo: Map<ValueId, { root: number; c: number }>): Access | undefined {
+function accessOf(
+  f: FunctionBody,
+  v: ValueId,
+  addrMemo: Map<ValueId, { root: number; c: number }>,
+): Access | undefined {
   const d = f.values[v];
   if (d.kind !== "op" || !d.op.memarg) return undefined;
   const info = OPS_BY_NAME.get(d.op.name);
@@ -102,7 +106,11 @@ function accessOf(f: FunctionBody, v: ValueId, addrMemo: Map<ValueId, { root: nu
   return { root: a.root, c: a.c, o, d: dd, w: info.bytes, key: `${a.root}@${dd}` };
 }
 
-function addressOf(f: FunctionBody, v: ValueId, memo: Map<ValueId, { root: number; c: number }>): { root: number; c: number } {
+function addressOf(
+  f: FunctionBody,
+  v: ValueId,
+  memo: Map<ValueId, { root: number; c: number }>,
+): { root: number; c: number } {
   const hit = memo.get(v);
   if (hit) return hit;
   const chain: { v: ValueId; c: number }[] = [];
@@ -115,7 +123,8 @@ function addressOf(f: FunctionBody, v: ValueId, memo: Map<ValueId, { root: numbe
       break;
     }
     const d = f.values[x];
-    const k = d.kind === "op" && d.op.name === "const" && d.op.value?.type === "i32" ? d.op.value.bits >>> 0 : undefined;
+    const k =
+      d.kind === "op" && d.op.name === "const" && d.op.value?.type === "i32" ? d.op.value.bits >>> 0 : undefined;
     if (k !== undefined) {
       r = { root: CONST_ROOT, c: k };
       break;
@@ -173,7 +182,13 @@ function killForStore(s: State, a: Access): void {
 }
 
 /** One block's transfer on a state (in place); `onLoad` decides a load's replacement in the rewrite. */
-function transfer(f: FunctionBody, b: BlockId, s: State, memo: Map<ValueId, { root: number; c: number }>, onLoad?: (v: ValueId, a: Access, k: Known) => void): void {
+function transfer(
+  f: FunctionBody,
+  b: BlockId,
+  s: State,
+  memo: Map<ValueId, { root: number; c: number }>,
+  onLoad?: (v: ValueId, a: Access, k: Known) => void,
+): void {
   for (const v of f.blocks[b].insts) {
     const d = f.values[v];
     if (d.kind !== "op") continue;
@@ -181,7 +196,8 @@ function transfer(f: FunctionBody, b: BlockId, s: State, memo: Map<ValueId, { ro
     if (a) {
       const info = OPS_BY_NAME.get(d.op.name)!;
       const old = s.valid.get(a.key);
-      if (!old || old.w < a.w || (old.w === a.w && a.o < old.o)) s.valid.set(a.key, { root: a.root, d: a.d, w: a.w, c: a.c, o: a.o });
+      if (!old || old.w < a.w || (old.w === a.w && a.o < old.o))
+        s.valid.set(a.key, { root: a.root, d: a.d, w: a.w, c: a.c, o: a.o });
       if (info.cls === "load") {
         const k = s.known.get(a.key);
         if (k && compatible(d.op.name, a.o, k)) {
@@ -189,11 +205,27 @@ function transfer(f: FunctionBody, b: BlockId, s: State, memo: Map<ValueId, { ro
           continue;
         }
         const t = info.results[0] as ValType;
-        s.known.set(a.key, { root: a.root, d: a.d, w: a.w, t, o: a.o, value: v, ext: a.w === SIZE[t] ? "full" : info.signed ? "s" : "u" });
+        s.known.set(a.key, {
+          root: a.root,
+          d: a.d,
+          w: a.w,
+          t,
+          o: a.o,
+          value: v,
+          ext: a.w === SIZE[t] ? "full" : info.signed ? "s" : "u",
+        });
       } else {
         killForStore(s, a);
         const t = f.typeOf(f.resolve(d.args[1]));
-        s.known.set(a.key, { root: a.root, d: a.d, w: a.w, t, o: a.o, value: f.resolve(d.args[1]), ext: a.w === SIZE[t] ? "full" : "raw" });
+        s.known.set(a.key, {
+          root: a.root,
+          d: a.d,
+          w: a.w,
+          t,
+          o: a.o,
+          value: f.resolve(d.args[1]),
+          ext: a.w === SIZE[t] ? "full" : "raw",
+        });
       }
     } else if (killsAll(d.op)) s.known.clear();
   }
@@ -256,7 +288,8 @@ function join(f: FunctionBody, b: BlockId, outs: (State | undefined)[], rootOk: 
     let ok = true;
     for (const st of ins) {
       const k = st.known.get(key);
-      if (k && (!shape || (k.w === shape.w && k.t === shape.t))) shape = shape ? { ...shape, o: Math.min(shape.o, k.o) } : { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o };
+      if (k && (!shape || (k.w === shape.w && k.t === shape.t)))
+        shape = shape ? { ...shape, o: Math.min(shape.o, k.o) } : { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o };
       else if (k) ok = false;
     }
     if (!ok || !shape || !rootOk(shape.root)) continue;
@@ -284,7 +317,10 @@ function sameState(a: State, b: State): boolean {
   return true;
 }
 
-const shapeOnly = (s: State): State => ({ known: new Map([...s.known].map(([key, k]) => [key, { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o }])), valid: new Map(s.valid) });
+const shapeOnly = (s: State): State => ({
+  known: new Map([...s.known].map(([key, k]) => [key, { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o }])),
+  valid: new Map(s.valid),
+});
 
 interface Val {
   value: ValueId;
@@ -321,7 +357,13 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
 }
 
 /** Replace the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
-function rewrite(f: FunctionBody, order: BlockId[], ins: State[], memo: Map<ValueId, { root: number; c: number }>, inserted: Set<ValueId>): number {
+function rewrite(
+  f: FunctionBody,
+  order: BlockId[],
+  ins: State[],
+  memo: Map<ValueId, { root: number; c: number }>,
+  inserted: Set<ValueId>,
+): number {
   const ends: State[] = [];
   const entryMemo = new Map<string, Val>();
   const pending: { b: BlockId; key: string; shape: Known }[] = [];
@@ -402,7 +444,12 @@ function loadAtEnd(f: FunctionBody, end: State, p: BlockId, key: string, shape: 
   const v = end.valid.get(key);
   if (!v || v.w < shape.w) throw new Error(`internal: store-forwarding: block${p} cannot load slot ${key}`);
   const insts = f.blocks[p].insts;
-  const addr = v.root === CONST_ROOT ? constOf(f, insts, { type: "i32", bits: v.c }) : v.c === 0 ? v.root : emit(f, insts, "i32.add", [v.root, constOf(f, insts, { type: "i32", bits: v.c })], "i32");
+  const addr =
+    v.root === CONST_ROOT
+      ? constOf(f, insts, { type: "i32", bits: v.c })
+      : v.c === 0
+        ? v.root
+        : emit(f, insts, "i32.add", [v.root, constOf(f, insts, { type: "i32", bits: v.c })], "i32");
   const value = f.addOp({ name: loadName(shape.t, shape.w), memarg: { offset: v.o, align: 0 } }, [addr], [shape.t]);
   insts.push(value);
   inserted.add(value);
@@ -445,7 +492,19 @@ function convert(f: FunctionBody, insts: ValueId[], src: Val, k: Known, name: st
   let x = src.value;
   if (t === "f32" || t === "f64" || k.t === "f32" || k.t === "f64") {
     if (t === k.t) return x;
-    return emit(f, insts, t === "f64" ? "f64.reinterpret_i64" : t === "f32" ? "f32.reinterpret_i32" : t === "i64" ? "i64.reinterpret_f64" : "i32.reinterpret_f32", [x], t);
+    return emit(
+      f,
+      insts,
+      t === "f64"
+        ? "f64.reinterpret_i64"
+        : t === "f32"
+          ? "f32.reinterpret_i32"
+          : t === "i64"
+            ? "i64.reinterpret_f64"
+            : "i32.reinterpret_f32",
+      [x],
+      t,
+    );
   }
   let ext = src.ext;
   if (k.t === "i64" && t === "i32") {
@@ -459,8 +518,19 @@ function convert(f: FunctionBody, insts: ValueId[], src: Val, k: Known, name: st
   const want = info.signed ? "s" : "u";
   if (ext === want && k.w === w) return x;
   const bits = SIZE[t] * 8;
-  const c = (n: number): ValueId => constOf(f, insts, t === "i32" ? { type: "i32", bits: n >>> 0 } : { type: "i64", bits: BigInt(n) });
-  if (want === "u") return emit(f, insts, `${t}.and`, [x, t === "i32" ? c(w === 1 ? 0xff : 0xffff) : constOf(f, insts, { type: "i64", bits: (1n << BigInt(w * 8)) - 1n })], t);
+  const c = (n: number): ValueId =>
+    constOf(f, insts, t === "i32" ? { type: "i32", bits: n >>> 0 } : { type: "i64", bits: BigInt(n) });
+  if (want === "u")
+    return emit(
+      f,
+      insts,
+      `${t}.and`,
+      [
+        x,
+        t === "i32" ? c(w === 1 ? 0xff : 0xffff) : constOf(f, insts, { type: "i64", bits: (1n << BigInt(w * 8)) - 1n }),
+      ],
+      t,
+    );
   const sh = c(bits - w * 8);
   return emit(f, insts, `${t}.shr_s`, [emit(f, insts, `${t}.shl`, [x, sh], t), sh], t);
 }
@@ -475,11 +545,19 @@ function foldConstants(f: FunctionBody): void {
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind !== "op" || d.op.name === "const" || d.types.length !== 1 || !effectsOf(d.op).pure || d.args.length === 0) continue;
+      if (
+        d.kind !== "op" ||
+        d.op.name === "const" ||
+        d.types.length !== 1 ||
+        !effectsOf(d.op).pure ||
+        d.args.length === 0
+      )
+        continue;
       const args = d.args.map(constOfValue);
       if (args.some((a) => a === undefined)) continue;
       const c = fold(d.op.name, args as Const[]);
-      if (c && c.type === d.types[0]) f.values[v] = { kind: "op", op: { name: "const", value: c }, args: [], types: [c.type] };
+      if (c && c.type === d.types[0])
+        f.values[v] = { kind: "op", op: { name: "const", value: c }, args: [], types: [c.type] };
     }
     const t = block.term;
     if (t.kind === "cond") {
@@ -487,7 +565,11 @@ function foldConstants(f: FunctionBody): void {
       if (c) block.term = { kind: "br", target: c.bits !== 0 ? t.then : t.else };
     } else if (t.kind === "table") {
       const c = constOfValue(t.index);
-      if (c) block.term = { kind: "br", target: (c.bits as number) >>> 0 < t.targets.length ? t.targets[(c.bits as number) >>> 0] : t.default };
+      if (c)
+        block.term = {
+          kind: "br",
+          target: (c.bits as number) >>> 0 < t.targets.length ? t.targets[(c.bits as number) >>> 0] : t.default,
+        };
     }
   }
 }

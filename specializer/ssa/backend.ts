@@ -28,11 +28,17 @@ export class ModuleNames {
   readonly tables: string[] = [];
   readonly dataSegments: string[] = [];
   constructor(b: Binaryen, mod: BinaryenModule) {
-    for (let i = 0; i < mod.getNumFunctions(); i++) this.functions.push(b.getFunctionInfo(mod.getFunctionByIndex(i)).name);
+    for (let i = 0; i < mod.getNumFunctions(); i++)
+      this.functions.push(b.getFunctionInfo(mod.getFunctionByIndex(i)).name);
     for (let i = 0; i < mod.getNumGlobals(); i++) this.globals.push(b.getGlobalInfo(mod.getGlobalByIndex(i)).name);
     for (let i = 0; i < mod.getNumTables(); i++) this.tables.push(b.getTableInfo(mod.getTableByIndex(i)).name);
-    const m = mod as unknown as { getNumDataSegments(): number; getDataSegmentByIndex(i: number): number; getDataSegmentInfo(s: number): { name: string } };
-    for (let i = 0; i < m.getNumDataSegments(); i++) this.dataSegments.push(m.getDataSegmentInfo(m.getDataSegmentByIndex(i)).name);
+    const m = mod as unknown as {
+      getNumDataSegments(): number;
+      getDataSegmentByIndex(i: number): number;
+      getDataSegmentInfo(s: number): { name: string };
+    };
+    for (let i = 0; i < m.getNumDataSegments(); i++)
+      this.dataSegments.push(m.getDataSegmentInfo(m.getDataSegmentByIndex(i)).name);
   }
 }
 
@@ -48,7 +54,16 @@ export interface CallSignatures {
 }
 
 /** Emit `f` as function `name`; `structured` false lays out every graph with the Relooper (for comparison). */
-export function emitFunction(b: Binaryen, mod: BinaryenModule, names: ModuleNames, sigs: CallSignatures, f: FunctionBody, name: string, segmentBlocks = SEGMENT_BLOCKS, structured = true): void {
+export function emitFunction(
+  b: Binaryen,
+  mod: BinaryenModule,
+  names: ModuleNames,
+  sigs: CallSignatures,
+  f: FunctionBody,
+  name: string,
+  segmentBlocks = SEGMENT_BLOCKS,
+  structured = true,
+): void {
   new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
 }
 
@@ -74,7 +89,11 @@ class FunctionEmitter {
   }
 
   private btypes(ts: ValType[]): number {
-    return ts.length === 0 ? this.b.none : ts.length === 1 ? this.bt(ts[0]) : this.b.createType(ts.map((t) => this.bt(t)));
+    return ts.length === 0
+      ? this.b.none
+      : ts.length === 1
+        ? this.bt(ts[0])
+        : this.b.createType(ts.map((t) => this.bt(t)));
   }
 
   private newLocal(type: number): number {
@@ -98,7 +117,8 @@ class FunctionEmitter {
   private get(v: ValueId): Ref {
     v = this.f.resolve(v);
     const d = this.f.values[v];
-    if (d.kind === "op" && (d.op.name === "const" || this.plan.inline.has(v))) return this.operator(d.op, d.args, d.types);
+    if (d.kind === "op" && (d.op.name === "const" || this.plan.inline.has(v)))
+      return this.operator(d.op, d.args, d.types);
     return this.mod.local.get(this.local(v), this.btypes(this.f.typesOf(v)));
   }
 
@@ -110,7 +130,16 @@ class FunctionEmitter {
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
     this.plan = planLocals(f, order, !entryHasPreds);
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
-    let bodyRef = structured ? structuredBody(b, mod, f, order, { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) }, entryHasPreds ? this.entryCopies() : []) : undefined;
+    let bodyRef = structured
+      ? structuredBody(
+          b,
+          mod,
+          f,
+          order,
+          { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) },
+          entryHasPreds ? this.entryCopies() : [],
+        )
+      : undefined;
     bodyRef ??= this.relooped(order, entryHasPreds, segmentBlocks);
     // Every path ends in a return or a trap, but the outer block has type none: tell the validator.
     if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
@@ -158,7 +187,12 @@ class FunctionEmitter {
   }
 
   /** One segment's blocks through a Relooper; edges to `exitTo` (the next segment's first block) leave it. */
-  private renderSegment(blocks: BlockId[], exitTo: BlockId | undefined, entryCopies: boolean, labelHelper: number): Ref {
+  private renderSegment(
+    blocks: BlockId[],
+    exitTo: BlockId | undefined,
+    entryCopies: boolean,
+    labelHelper: number,
+  ): Ref {
     const { f, mod, b } = this;
     const rl = new b.Relooper(mod);
     const rblocks = new Map<BlockId, number>();
@@ -177,7 +211,8 @@ class FunctionEmitter {
       } else {
         const rb = rl.addBlock(body);
         rblocks.set(blk, rb);
-        if (term.kind === "br") pendingEdges.push(() => rl.addBranch(rb, rblocks.get(term.target.block)!, 0, this.copies(term.target)));
+        if (term.kind === "br")
+          pendingEdges.push(() => rl.addBranch(rb, rblocks.get(term.target.block)!, 0, this.copies(term.target)));
         if (term.kind === "cond")
           pendingEdges.push(() => {
             const thenTo = rblocks.get(term.then.block)!;
@@ -197,7 +232,8 @@ class FunctionEmitter {
     };
     for (const blk of blocks) add(blk);
     // A block that ends the function (return, trap) may be reached from other segments too: each gets a copy.
-    for (const blk of blocks) for (const t of targetsOf(f.blocks[blk].term)) if (!rblocks.has(t.block) && isSink(f, t.block)) add(t.block);
+    for (const blk of blocks)
+      for (const t of targetsOf(f.blocks[blk].term)) if (!rblocks.has(t.block) && isSink(f, t.block)) add(t.block);
     for (const e of pendingEdges) e();
     let entry = rblocks.get(blocks[0])!;
     if (entryCopies) {
@@ -209,7 +245,13 @@ class FunctionEmitter {
     return exitTo === undefined ? rendered : mod.block(exitLabel, [rendered], b.none);
   }
 
-  private switchEdges(rl: InstanceType<Binaryen["Relooper"]>, from: number, targets: Target[], def: Target, rblocks: Map<BlockId, number>): void {
+  private switchEdges(
+    rl: InstanceType<Binaryen["Relooper"]>,
+    from: number,
+    targets: Target[],
+    def: Target,
+    rblocks: Map<BlockId, number>,
+  ): void {
     const { mod } = this;
     // Group indexes by (target block, arguments); a block reached with different arguments gets trampolines.
     const groups = new Map<string, { target: Target; indexes: number[]; isDefault: boolean }>();
@@ -245,12 +287,22 @@ class FunctionEmitter {
     const params = f.blocks[t.block].params;
     // A constant argument has no local (src -1): it is written directly and never overwritten by the copy.
     const pairs = t.args
-      .map((a, i) => ({ dst: this.local(params[i]), src: this.isConst(f.resolve(a)) ? -1 : this.local(a), arg: a, type: this.btypes(f.typesOf(params[i])) }))
+      .map((a, i) => ({
+        dst: this.local(params[i]),
+        src: this.isConst(f.resolve(a)) ? -1 : this.local(a),
+        arg: a,
+        type: this.btypes(f.typesOf(params[i])),
+      }))
       .filter((p) => p.dst !== p.src);
     if (pairs.length === 0) return mod.nop();
     const dsts = new Set(pairs.map((p) => p.dst));
     const needTemps = pairs.some((p) => dsts.has(p.src));
-    if (!needTemps) return mod.block(null, pairs.map((p) => mod.local.set(p.dst, this.get(p.arg))), this.b.none);
+    if (!needTemps)
+      return mod.block(
+        null,
+        pairs.map((p) => mod.local.set(p.dst, this.get(p.arg))),
+        this.b.none,
+      );
     // Temporaries live only inside one parallel copy, so every copy shares the same ones (per type).
     const used = new Map<number, number>();
     const temps = pairs.map((p) => {
@@ -299,8 +351,13 @@ class FunctionEmitter {
     if (info) {
       if (info.cls === "numeric") {
         const code = (b as unknown as Record<string, number>)[info.binaryen!];
-        const raw = b as unknown as { _BinaryenUnary(m: number, op: number, x: Ref): Ref; _BinaryenBinary(m: number, op: number, x: Ref, y: Ref): Ref };
-        return info.params.length === 1 ? raw._BinaryenUnary(this.ptr, code, a[0]) : raw._BinaryenBinary(this.ptr, code, a[0], a[1]);
+        const raw = b as unknown as {
+          _BinaryenUnary(m: number, op: number, x: Ref): Ref;
+          _BinaryenBinary(m: number, op: number, x: Ref, y: Ref): Ref;
+        };
+        return info.params.length === 1
+          ? raw._BinaryenUnary(this.ptr, code, a[0])
+          : raw._BinaryenBinary(this.ptr, code, a[0], a[1]);
       }
       const [ty, fn] = op.name.split(".") as [ValType, string];
       const align = 1 << op.memarg!.align;
@@ -324,7 +381,13 @@ class FunctionEmitter {
       }
       case "call_indirect": {
         const sig = this.sigs.types[op.index!];
-        return mod.call_indirect(names.tables[op.table!], a[a.length - 1], a.slice(0, -1), this.btypes(sig.params), this.btypes(sig.results));
+        return mod.call_indirect(
+          names.tables[op.table!],
+          a[a.length - 1],
+          a.slice(0, -1),
+          this.btypes(sig.params),
+          this.btypes(sig.results),
+        );
       }
       case "global.get":
         return mod.global.get(names.globals[op.index!], this.bt(types[0]));
@@ -369,7 +432,8 @@ export function segmentsOf(f: FunctionBody, order: BlockId[], size: number): Blo
     for (const t of targetsOf(f.blocks[blk].term)) {
       if (isSink(f, t.block)) continue; // copied into every segment that reaches it
       const j = pos.get(t.block)!;
-      if (j > i) mark(i + 1, j - 1); // a forward edge: no cut strictly between
+      if (j > i)
+        mark(i + 1, j - 1); // a forward edge: no cut strictly between
       else mark(j + 1, i); // a back edge: no cut inside the loop (a cut at its header is fine)
     }
   });
@@ -398,7 +462,13 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
     Loop: Named & { getBody(e: Ref): Ref };
     If: { getIfTrue(e: Ref): Ref; getIfFalse(e: Ref): Ref };
     Break: Named;
-    Switch: { getNumNames(e: Ref): number; getNameAt(e: Ref, i: number): string; setNameAt(e: Ref, i: number, name: string): void; getDefaultName(e: Ref): string; setDefaultName(e: Ref, name: string): void };
+    Switch: {
+      getNumNames(e: Ref): number;
+      getNameAt(e: Ref, i: number): string;
+      setNameAt(e: Ref, i: number, name: string): void;
+      getDefaultName(e: Ref): string;
+      setDefaultName(e: Ref, name: string): void;
+    };
   };
   const stack: Ref[] = [expr];
   while (stack.length) {
@@ -418,7 +488,8 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
     } else if (id === b.BreakId) {
       b.Break.setName(e, b.Break.getName(e) + suffix);
     } else if (id === b.SwitchId) {
-      for (let i = 0, n = b.Switch.getNumNames(e); i < n; i++) b.Switch.setNameAt(e, i, b.Switch.getNameAt(e, i) + suffix);
+      for (let i = 0, n = b.Switch.getNumNames(e); i < n; i++)
+        b.Switch.setNameAt(e, i, b.Switch.getNameAt(e, i) + suffix);
       b.Switch.setDefaultName(e, b.Switch.getDefaultName(e) + suffix);
     }
   }

@@ -15,7 +15,15 @@ export interface Effects {
   calls: boolean;
 }
 
-const NONE: Effects = { pure: true, traps: false, readsMemory: false, writesMemory: false, readsGlobal: false, writesGlobal: false, calls: false };
+const NONE: Effects = {
+  pure: true,
+  traps: false,
+  readsMemory: false,
+  writesMemory: false,
+  readsGlobal: false,
+  writesGlobal: false,
+  calls: false,
+};
 
 export function effectsOf(op: Operator): Effects {
   const info = OPS_BY_NAME.get(op.name);
@@ -44,7 +52,15 @@ export function effectsOf(op: Operator): Effects {
       return { ...NONE, pure: false, writesMemory: true };
     case "call":
     case "call_indirect":
-      return { pure: false, traps: true, readsMemory: true, writesMemory: true, readsGlobal: true, writesGlobal: true, calls: true };
+      return {
+        pure: false,
+        traps: true,
+        readsMemory: true,
+        writesMemory: true,
+        readsGlobal: true,
+        writesGlobal: true,
+        calls: true,
+      };
     default:
       throw new InternalError(`effectsOf: unknown operator '${op.name}'`);
   }

@@ -93,136 +93,290 @@ export function fold(op: string, args: Const[]): Const | undefined {
   const anyNaN = Number.isNaN(fa) || Number.isNaN(fb);
   switch (op) {
     // ---- i32 ----
-    case "i32.eqz": return b2i(ia === 0);
-    case "i32.eq": return b2i(ia === ib);
-    case "i32.ne": return b2i(ia !== ib);
-    case "i32.lt_s": return b2i(s32(ia) < s32(ib));
-    case "i32.lt_u": return b2i(ia < ib);
-    case "i32.gt_s": return b2i(s32(ia) > s32(ib));
-    case "i32.gt_u": return b2i(ia > ib);
-    case "i32.le_s": return b2i(s32(ia) <= s32(ib));
-    case "i32.le_u": return b2i(ia <= ib);
-    case "i32.ge_s": return b2i(s32(ia) >= s32(ib));
-    case "i32.ge_u": return b2i(ia >= ib);
-    case "i32.clz": return u32(Math.clz32(ia));
-    case "i32.ctz": return u32(ctz32(ia));
-    case "i32.popcnt": return u32(popcnt32(ia));
-    case "i32.add": return u32(ia + ib);
-    case "i32.sub": return u32(ia - ib);
-    case "i32.mul": return u32(Math.imul(ia, ib));
-    case "i32.div_s": return ib === 0 || (s32(ia) === -0x80000000 && s32(ib) === -1) ? undefined : u32(Math.trunc(s32(ia) / s32(ib)));
-    case "i32.div_u": return ib === 0 ? undefined : u32(Math.trunc(ia / ib));
-    case "i32.rem_s": return ib === 0 ? undefined : u32(s32(ib) === -1 ? 0 : s32(ia) % s32(ib));
-    case "i32.rem_u": return ib === 0 ? undefined : u32(ia % ib);
-    case "i32.and": return u32(ia & ib);
-    case "i32.or": return u32(ia | ib);
-    case "i32.xor": return u32(ia ^ ib);
-    case "i32.shl": return u32(ia << (ib & 31));
-    case "i32.shr_s": return u32(s32(ia) >> (ib & 31));
-    case "i32.shr_u": return u32(ia >>> (ib & 31));
-    case "i32.rotl": { const k = ib & 31; return u32((ia << k) | (ia >>> ((32 - k) & 31))); }
-    case "i32.rotr": { const k = ib & 31; return u32((ia >>> k) | (ia << ((32 - k) & 31))); }
+    case "i32.eqz":
+      return b2i(ia === 0);
+    case "i32.eq":
+      return b2i(ia === ib);
+    case "i32.ne":
+      return b2i(ia !== ib);
+    case "i32.lt_s":
+      return b2i(s32(ia) < s32(ib));
+    case "i32.lt_u":
+      return b2i(ia < ib);
+    case "i32.gt_s":
+      return b2i(s32(ia) > s32(ib));
+    case "i32.gt_u":
+      return b2i(ia > ib);
+    case "i32.le_s":
+      return b2i(s32(ia) <= s32(ib));
+    case "i32.le_u":
+      return b2i(ia <= ib);
+    case "i32.ge_s":
+      return b2i(s32(ia) >= s32(ib));
+    case "i32.ge_u":
+      return b2i(ia >= ib);
+    case "i32.clz":
+      return u32(Math.clz32(ia));
+    case "i32.ctz":
+      return u32(ctz32(ia));
+    case "i32.popcnt":
+      return u32(popcnt32(ia));
+    case "i32.add":
+      return u32(ia + ib);
+    case "i32.sub":
+      return u32(ia - ib);
+    case "i32.mul":
+      return u32(Math.imul(ia, ib));
+    case "i32.div_s":
+      return ib === 0 || (s32(ia) === -0x80000000 && s32(ib) === -1) ? undefined : u32(Math.trunc(s32(ia) / s32(ib)));
+    case "i32.div_u":
+      return ib === 0 ? undefined : u32(Math.trunc(ia / ib));
+    case "i32.rem_s":
+      return ib === 0 ? undefined : u32(s32(ib) === -1 ? 0 : s32(ia) % s32(ib));
+    case "i32.rem_u":
+      return ib === 0 ? undefined : u32(ia % ib);
+    case "i32.and":
+      return u32(ia & ib);
+    case "i32.or":
+      return u32(ia | ib);
+    case "i32.xor":
+      return u32(ia ^ ib);
+    case "i32.shl":
+      return u32(ia << (ib & 31));
+    case "i32.shr_s":
+      return u32(s32(ia) >> (ib & 31));
+    case "i32.shr_u":
+      return u32(ia >>> (ib & 31));
+    case "i32.rotl": {
+      const k = ib & 31;
+      return u32((ia << k) | (ia >>> ((32 - k) & 31)));
+    }
+    case "i32.rotr": {
+      const k = ib & 31;
+      return u32((ia >>> k) | (ia << ((32 - k) & 31)));
+    }
     // ---- i64 ----
-    case "i64.eqz": return b2i(la === 0n);
-    case "i64.eq": return b2i(la === lb);
-    case "i64.ne": return b2i(la !== lb);
-    case "i64.lt_s": return b2i(s64(la) < s64(lb));
-    case "i64.lt_u": return b2i(la < lb);
-    case "i64.gt_s": return b2i(s64(la) > s64(lb));
-    case "i64.gt_u": return b2i(la > lb);
-    case "i64.le_s": return b2i(s64(la) <= s64(lb));
-    case "i64.le_u": return b2i(la <= lb);
-    case "i64.ge_s": return b2i(s64(la) >= s64(lb));
-    case "i64.ge_u": return b2i(la >= lb);
-    case "i64.clz": return u64(BigInt(clz64(la)));
-    case "i64.ctz": return u64(BigInt(ctz64(la)));
-    case "i64.popcnt": return u64(BigInt(popcnt32(Number(la >> 32n)) + popcnt32(Number(la & 0xffffffffn))));
-    case "i64.add": return u64(la + lb);
-    case "i64.sub": return u64(la - lb);
-    case "i64.mul": return u64(la * lb);
-    case "i64.div_s": return lb === 0n || (s64(la) === -(1n << 63n) && s64(lb) === -1n) ? undefined : u64(s64(la) / s64(lb));
-    case "i64.div_u": return lb === 0n ? undefined : u64(la / lb);
-    case "i64.rem_s": return lb === 0n ? undefined : u64(s64(lb) === -1n ? 0n : s64(la) % s64(lb));
-    case "i64.rem_u": return lb === 0n ? undefined : u64(la % lb);
-    case "i64.and": return u64(la & lb);
-    case "i64.or": return u64(la | lb);
-    case "i64.xor": return u64(la ^ lb);
-    case "i64.shl": return u64(la << (lb & 63n));
-    case "i64.shr_s": return u64(s64(la) >> (lb & 63n));
-    case "i64.shr_u": return u64(la >> (lb & 63n));
-    case "i64.rotl": { const k = lb & 63n; return u64((la << k) | (la >> ((64n - k) & 63n))); }
-    case "i64.rotr": { const k = lb & 63n; return u64((la >> k) | (la << ((64n - k) & 63n))); }
+    case "i64.eqz":
+      return b2i(la === 0n);
+    case "i64.eq":
+      return b2i(la === lb);
+    case "i64.ne":
+      return b2i(la !== lb);
+    case "i64.lt_s":
+      return b2i(s64(la) < s64(lb));
+    case "i64.lt_u":
+      return b2i(la < lb);
+    case "i64.gt_s":
+      return b2i(s64(la) > s64(lb));
+    case "i64.gt_u":
+      return b2i(la > lb);
+    case "i64.le_s":
+      return b2i(s64(la) <= s64(lb));
+    case "i64.le_u":
+      return b2i(la <= lb);
+    case "i64.ge_s":
+      return b2i(s64(la) >= s64(lb));
+    case "i64.ge_u":
+      return b2i(la >= lb);
+    case "i64.clz":
+      return u64(BigInt(clz64(la)));
+    case "i64.ctz":
+      return u64(BigInt(ctz64(la)));
+    case "i64.popcnt":
+      return u64(BigInt(popcnt32(Number(la >> 32n)) + popcnt32(Number(la & 0xffffffffn))));
+    case "i64.add":
+      return u64(la + lb);
+    case "i64.sub":
+      return u64(la - lb);
+    case "i64.mul":
+      return u64(la * lb);
+    case "i64.div_s":
+      return lb === 0n || (s64(la) === -(1n << 63n) && s64(lb) === -1n) ? undefined : u64(s64(la) / s64(lb));
+    case "i64.div_u":
+      return lb === 0n ? undefined : u64(la / lb);
+    case "i64.rem_s":
+      return lb === 0n ? undefined : u64(s64(lb) === -1n ? 0n : s64(la) % s64(lb));
+    case "i64.rem_u":
+      return lb === 0n ? undefined : u64(la % lb);
+    case "i64.and":
+      return u64(la & lb);
+    case "i64.or":
+      return u64(la | lb);
+    case "i64.xor":
+      return u64(la ^ lb);
+    case "i64.shl":
+      return u64(la << (lb & 63n));
+    case "i64.shr_s":
+      return u64(s64(la) >> (lb & 63n));
+    case "i64.shr_u":
+      return u64(la >> (lb & 63n));
+    case "i64.rotl": {
+      const k = lb & 63n;
+      return u64((la << k) | (la >> ((64n - k) & 63n)));
+    }
+    case "i64.rotr": {
+      const k = lb & 63n;
+      return u64((la >> k) | (la << ((64n - k) & 63n)));
+    }
     // ---- floats: comparisons are defined for NaN ----
-    case "f32.eq": case "f64.eq": return b2i(fa === fb);
-    case "f32.ne": case "f64.ne": return b2i(fa !== fb);
-    case "f32.lt": case "f64.lt": return b2i(fa < fb);
-    case "f32.gt": case "f64.gt": return b2i(fa > fb);
-    case "f32.le": case "f64.le": return b2i(fa <= fb);
-    case "f32.ge": case "f64.ge": return b2i(fa >= fb);
+    case "f32.eq":
+    case "f64.eq":
+      return b2i(fa === fb);
+    case "f32.ne":
+    case "f64.ne":
+      return b2i(fa !== fb);
+    case "f32.lt":
+    case "f64.lt":
+      return b2i(fa < fb);
+    case "f32.gt":
+    case "f64.gt":
+      return b2i(fa > fb);
+    case "f32.le":
+    case "f64.le":
+      return b2i(fa <= fb);
+    case "f32.ge":
+    case "f64.ge":
+      return b2i(fa >= fb);
     // ---- bit-level float operators: exact, NaN payloads included ----
-    case "f32.abs": return { type: "f32", bits: ((a.bits as number) & ~F32_SIGN) >>> 0 };
-    case "f32.neg": return { type: "f32", bits: ((a.bits as number) ^ F32_SIGN) >>> 0 };
-    case "f32.copysign": return { type: "f32", bits: ((((a.bits as number) & ~F32_SIGN) | ((b.bits as number) & F32_SIGN)) >>> 0) };
-    case "f64.abs": return { type: "f64", bits: (a.bits as bigint) & ~F64_SIGN };
-    case "f64.neg": return { type: "f64", bits: (a.bits as bigint) ^ F64_SIGN };
-    case "f64.copysign": return { type: "f64", bits: ((a.bits as bigint) & ~F64_SIGN) | ((b.bits as bigint) & F64_SIGN) };
-    case "i32.reinterpret_f32": return { type: "i32", bits: a.bits as number };
-    case "f32.reinterpret_i32": return { type: "f32", bits: a.bits as number };
-    case "i64.reinterpret_f64": return { type: "i64", bits: a.bits as bigint };
-    case "f64.reinterpret_i64": return { type: "f64", bits: a.bits as bigint };
+    case "f32.abs":
+      return { type: "f32", bits: ((a.bits as number) & ~F32_SIGN) >>> 0 };
+    case "f32.neg":
+      return { type: "f32", bits: ((a.bits as number) ^ F32_SIGN) >>> 0 };
+    case "f32.copysign":
+      return { type: "f32", bits: (((a.bits as number) & ~F32_SIGN) | ((b.bits as number) & F32_SIGN)) >>> 0 };
+    case "f64.abs":
+      return { type: "f64", bits: (a.bits as bigint) & ~F64_SIGN };
+    case "f64.neg":
+      return { type: "f64", bits: (a.bits as bigint) ^ F64_SIGN };
+    case "f64.copysign":
+      return { type: "f64", bits: ((a.bits as bigint) & ~F64_SIGN) | ((b.bits as bigint) & F64_SIGN) };
+    case "i32.reinterpret_f32":
+      return { type: "i32", bits: a.bits as number };
+    case "f32.reinterpret_i32":
+      return { type: "f32", bits: a.bits as number };
+    case "i64.reinterpret_f64":
+      return { type: "i64", bits: a.bits as bigint };
+    case "f64.reinterpret_i64":
+      return { type: "f64", bits: a.bits as bigint };
   }
   // ---- float arithmetic: NaN results stay unfolded ----
   if (anyNaN && !op.includes("convert") && !op.startsWith("i")) return undefined;
   switch (op) {
-    case "f32.ceil": return f32(Math.ceil(fa));
-    case "f32.floor": return f32(Math.floor(fa));
-    case "f32.trunc": return f32(Math.trunc(fa));
-    case "f32.nearest": return f32(nearest(fa));
-    case "f32.sqrt": return f32(Math.sqrt(fa));
-    case "f32.add": return f32(fa + fb);
-    case "f32.sub": return f32(fa - fb);
-    case "f32.mul": return f32(fa * fb);
-    case "f32.div": return f32(fa / fb);
-    case "f32.min": return f32(Math.min(fa, fb));
-    case "f32.max": return f32(Math.max(fa, fb));
-    case "f64.ceil": return f64(Math.ceil(fa));
-    case "f64.floor": return f64(Math.floor(fa));
-    case "f64.trunc": return f64(Math.trunc(fa));
-    case "f64.nearest": return f64(nearest(fa));
-    case "f64.sqrt": return f64(Math.sqrt(fa));
-    case "f64.add": return f64(fa + fb);
-    case "f64.sub": return f64(fa - fb);
-    case "f64.mul": return f64(fa * fb);
-    case "f64.div": return f64(fa / fb);
-    case "f64.min": return f64(Math.min(fa, fb));
-    case "f64.max": return f64(Math.max(fa, fb));
+    case "f32.ceil":
+      return f32(Math.ceil(fa));
+    case "f32.floor":
+      return f32(Math.floor(fa));
+    case "f32.trunc":
+      return f32(Math.trunc(fa));
+    case "f32.nearest":
+      return f32(nearest(fa));
+    case "f32.sqrt":
+      return f32(Math.sqrt(fa));
+    case "f32.add":
+      return f32(fa + fb);
+    case "f32.sub":
+      return f32(fa - fb);
+    case "f32.mul":
+      return f32(fa * fb);
+    case "f32.div":
+      return f32(fa / fb);
+    case "f32.min":
+      return f32(Math.min(fa, fb));
+    case "f32.max":
+      return f32(Math.max(fa, fb));
+    case "f64.ceil":
+      return f64(Math.ceil(fa));
+    case "f64.floor":
+      return f64(Math.floor(fa));
+    case "f64.trunc":
+      return f64(Math.trunc(fa));
+    case "f64.nearest":
+      return f64(nearest(fa));
+    case "f64.sqrt":
+      return f64(Math.sqrt(fa));
+    case "f64.add":
+      return f64(fa + fb);
+    case "f64.sub":
+      return f64(fa - fb);
+    case "f64.mul":
+      return f64(fa * fb);
+    case "f64.div":
+      return f64(fa / fb);
+    case "f64.min":
+      return f64(Math.min(fa, fb));
+    case "f64.max":
+      return f64(Math.max(fa, fb));
     // ---- conversions ----
-    case "i32.wrap_i64": return u32(Number(la & 0xffffffffn));
-    case "i64.extend_i32_s": return u64(BigInt(s32(ia)));
-    case "i64.extend_i32_u": return u64(BigInt(ia));
-    case "i32.extend8_s": return u32((ia << 24) >> 24);
-    case "i32.extend16_s": return u32((ia << 16) >> 16);
-    case "i64.extend8_s": return u64(BigInt.asIntN(8, la));
-    case "i64.extend16_s": return u64(BigInt.asIntN(16, la));
-    case "i64.extend32_s": return u64(BigInt.asIntN(32, la));
-    case "i32.trunc_f32_s": case "i32.trunc_f64_s": { const t = truncChecked(fa, -0x80000000, 0x7fffffff); return t === undefined ? undefined : u32(t); }
-    case "i32.trunc_f32_u": case "i32.trunc_f64_u": { const t = truncChecked(fa, 0, M32); return t === undefined ? undefined : u32(t); }
-    case "i64.trunc_f32_s": case "i64.trunc_f64_s": { const t = truncCheckedBig(fa, true); return t === undefined ? undefined : u64(t); }
-    case "i64.trunc_f32_u": case "i64.trunc_f64_u": { const t = truncCheckedBig(fa, false); return t === undefined ? undefined : u64(t); }
-    case "i32.trunc_sat_f32_s": case "i32.trunc_sat_f64_s": return u32(truncSat(fa, -0x80000000, 0x7fffffff));
-    case "i32.trunc_sat_f32_u": case "i32.trunc_sat_f64_u": return u32(truncSat(fa, 0, M32));
-    case "i64.trunc_sat_f32_s": case "i64.trunc_sat_f64_s": return u64(truncSatBig(fa, true));
-    case "i64.trunc_sat_f32_u": case "i64.trunc_sat_f64_u": return u64(truncSatBig(fa, false));
-    case "f32.convert_i32_s": return f32(s32(ia));
-    case "f32.convert_i32_u": return f32(ia);
-    case "f64.convert_i32_s": return f64(s32(ia));
-    case "f64.convert_i32_u": return f64(ia);
-    case "f32.convert_i64_s": { const x = s64(la); return x > 1n << 53n || x < -(1n << 53n) ? undefined : f32(Number(x)); }
-    case "f32.convert_i64_u": return la > 1n << 53n ? undefined : f32(Number(la));
-    case "f64.convert_i64_s": return f64(Number(s64(la)));
-    case "f64.convert_i64_u": return f64(Number(la));
-    case "f32.demote_f64": return f32(fa);
-    case "f64.promote_f32": return f64(fa);
+    case "i32.wrap_i64":
+      return u32(Number(la & 0xffffffffn));
+    case "i64.extend_i32_s":
+      return u64(BigInt(s32(ia)));
+    case "i64.extend_i32_u":
+      return u64(BigInt(ia));
+    case "i32.extend8_s":
+      return u32((ia << 24) >> 24);
+    case "i32.extend16_s":
+      return u32((ia << 16) >> 16);
+    case "i64.extend8_s":
+      return u64(BigInt.asIntN(8, la));
+    case "i64.extend16_s":
+      return u64(BigInt.asIntN(16, la));
+    case "i64.extend32_s":
+      return u64(BigInt.asIntN(32, la));
+    case "i32.trunc_f32_s":
+    case "i32.trunc_f64_s": {
+      const t = truncChecked(fa, -0x80000000, 0x7fffffff);
+      return t === undefined ? undefined : u32(t);
+    }
+    case "i32.trunc_f32_u":
+    case "i32.trunc_f64_u": {
+      const t = truncChecked(fa, 0, M32);
+      return t === undefined ? undefined : u32(t);
+    }
+    case "i64.trunc_f32_s":
+    case "i64.trunc_f64_s": {
+      const t = truncCheckedBig(fa, true);
+      return t === undefined ? undefined : u64(t);
+    }
+    case "i64.trunc_f32_u":
+    case "i64.trunc_f64_u": {
+      const t = truncCheckedBig(fa, false);
+      return t === undefined ? undefined : u64(t);
+    }
+    case "i32.trunc_sat_f32_s":
+    case "i32.trunc_sat_f64_s":
+      return u32(truncSat(fa, -0x80000000, 0x7fffffff));
+    case "i32.trunc_sat_f32_u":
+    case "i32.trunc_sat_f64_u":
+      return u32(truncSat(fa, 0, M32));
+    case "i64.trunc_sat_f32_s":
+    case "i64.trunc_sat_f64_s":
+      return u64(truncSatBig(fa, true));
+    case "i64.trunc_sat_f32_u":
+    case "i64.trunc_sat_f64_u":
+      return u64(truncSatBig(fa, false));
+    case "f32.convert_i32_s":
+      return f32(s32(ia));
+    case "f32.convert_i32_u":
+      return f32(ia);
+    case "f64.convert_i32_s":
+      return f64(s32(ia));
+    case "f64.convert_i32_u":
+      return f64(ia);
+    case "f32.convert_i64_s": {
+      const x = s64(la);
+      return x > 1n << 53n || x < -(1n << 53n) ? undefined : f32(Number(x));
+    }
+    case "f32.convert_i64_u":
+      return la > 1n << 53n ? undefined : f32(Number(la));
+    case "f64.convert_i64_s":
+      return f64(Number(s64(la)));
+    case "f64.convert_i64_u":
+      return f64(Number(la));
+    case "f32.demote_f64":
+      return f32(fa);
+    case "f64.promote_f32":
+      return f64(fa);
   }
   return undefined;
 }
@@ -234,10 +388,17 @@ export function readConst(buf: Uint8Array, at: number, bytes: number, signed: bo
   if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
   let v: bigint;
   switch (bytes) {
-    case 1: v = BigInt(signed ? view.getInt8(at) : view.getUint8(at)); break;
-    case 2: v = BigInt(signed ? view.getInt16(at, true) : view.getUint16(at, true)); break;
-    case 4: v = BigInt(signed ? view.getInt32(at, true) : view.getUint32(at, true)); break;
-    default: v = view.getBigUint64(at, true);
+    case 1:
+      v = BigInt(signed ? view.getInt8(at) : view.getUint8(at));
+      break;
+    case 2:
+      v = BigInt(signed ? view.getInt16(at, true) : view.getUint16(at, true));
+      break;
+    case 4:
+      v = BigInt(signed ? view.getInt32(at, true) : view.getUint32(at, true));
+      break;
+    default:
+      v = view.getBigUint64(at, true);
   }
   return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
 }

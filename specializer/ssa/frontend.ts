@@ -34,10 +34,21 @@ interface Frame {
 
 const UNSUPPORTED_PREFIX: Record<number, string> = { 0xfd: "SIMD", 0xfb: "GC", 0xfe: "threads (atomics)" };
 const UNSUPPORTED_OPS: Record<number, string> = {
-  0x06: "try (exceptions)", 0x07: "catch (exceptions)", 0x08: "throw (exceptions)", 0x09: "rethrow (exceptions)", 0x0a: "throw_ref (exceptions)",
-  0x12: "return_call (tail calls)", 0x13: "return_call_indirect (tail calls)", 0x18: "delegate (exceptions)", 0x19: "catch_all (exceptions)",
-  0x1f: "try_table (exceptions)", 0x25: "table.get (reference types)", 0x26: "table.set (reference types)",
-  0xd0: "ref.null (reference types)", 0xd1: "ref.is_null (reference types)", 0xd2: "ref.func (reference types)",
+  0x06: "try (exceptions)",
+  0x07: "catch (exceptions)",
+  0x08: "throw (exceptions)",
+  0x09: "rethrow (exceptions)",
+  0x0a: "throw_ref (exceptions)",
+  0x12: "return_call (tail calls)",
+  0x13: "return_call_indirect (tail calls)",
+  0x18: "delegate (exceptions)",
+  0x19: "catch_all (exceptions)",
+  0x1f: "try_table (exceptions)",
+  0x25: "table.get (reference types)",
+  0x26: "table.set (reference types)",
+  0xd0: "ref.null (reference types)",
+  0xd1: "ref.is_null (reference types)",
+  0xd2: "ref.func (reference types)",
 };
 
 export function buildFunctionIR(info: WasmModuleInfo, funcIndex: number): FunctionBody {
@@ -90,10 +101,17 @@ class FunctionBuilder {
     this.defs = this.localTypes.map(() => new Map());
     f.params.forEach((t, i) => this.defs[i].set(entry, f.addBlockParam(entry, t)));
     this.cur = entry;
-    for (let i = f.params.length; i < this.localTypes.length; i++) this.defs[i].set(entry, this.constOf(this.localTypes[i]));
+    for (let i = f.params.length; i < this.localTypes.length; i++)
+      this.defs[i].set(entry, this.constOf(this.localTypes[i]));
     const exit = f.addBlock();
     f.results.forEach((t) => f.addBlockParam(exit, t));
-    this.frames.push({ kind: "function", type: { params: [], results: f.results }, height: 0, label: exit, after: exit });
+    this.frames.push({
+      kind: "function",
+      type: { params: [], results: f.results },
+      height: 0,
+      label: exit,
+      after: exit,
+    });
     while (this.frames.length > 0) this.instruction();
     if (this.r.at !== this.r.end) this.fail("bytes after the function's final end");
     // The function frame's continuation returns its parameters.
@@ -198,7 +216,8 @@ class FunctionBuilder {
       this.r.at++;
       return { params: [], results: [] };
     }
-    if (first === 0x7f || first === 0x7e || first === 0x7d || first === 0x7c) return { params: [], results: [this.r.valtype()] };
+    if (first === 0x7f || first === 0x7e || first === 0x7d || first === 0x7c)
+      return { params: [], results: [this.r.valtype()] };
     const idx = this.r.s32();
     if (idx < 0 || !this.info.types[idx]) this.fail(`bad block type ${idx}`);
     return this.info.types[idx];
@@ -228,7 +247,8 @@ class FunctionBuilder {
     switch (code) {
       case 0x02: // block
       case 0x03: // loop
-      case 0x04: { // if
+      case 0x04: {
+        // if
         const type = this.blockType();
         if (dead) {
           this.deadDepth++;
@@ -236,7 +256,13 @@ class FunctionBuilder {
         }
         if (code === 0x02) {
           const after = this.newBlock(type.results);
-          this.frames.push({ kind: "block", type, height: this.stack.length - type.params.length, label: after, after });
+          this.frames.push({
+            kind: "block",
+            type,
+            height: this.stack.length - type.params.length,
+            label: after,
+            after,
+          });
         } else if (code === 0x03) {
           const args = this.popN(type.params.length);
           const header = this.newBlock(type.params);
@@ -251,26 +277,42 @@ class FunctionBuilder {
           const thenBlock = this.newBlock();
           const elseBlock = this.newBlock();
           const after = this.newBlock(type.results);
-          this.terminate({ kind: "cond", cond, then: { block: thenBlock, args: [] }, else: { block: elseBlock, args: [] } });
+          this.terminate({
+            kind: "cond",
+            cond,
+            then: { block: thenBlock, args: [] },
+            else: { block: elseBlock, args: [] },
+          });
           this.seal(thenBlock);
           this.seal(elseBlock);
           this.cur = thenBlock;
-          this.frames.push({ kind: "if", type, height: this.stack.length - params.length, label: after, after, elseBlock, ifParams: params });
+          this.frames.push({
+            kind: "if",
+            type,
+            height: this.stack.length - params.length,
+            label: after,
+            after,
+            elseBlock,
+            ifParams: params,
+          });
         }
         return;
       }
-      case 0x05: { // else
+      case 0x05: {
+        // else
         if (this.deadDepth > 0) return;
         const frame = this.frames[this.frames.length - 1];
         if (frame.kind !== "if") this.fail("else without if");
-        if (this.cur !== null) this.terminate({ kind: "br", target: { block: frame.after, args: this.popN(frame.type.results.length) } });
+        if (this.cur !== null)
+          this.terminate({ kind: "br", target: { block: frame.after, args: this.popN(frame.type.results.length) } });
         this.stack.length = frame.height;
         this.stack.push(...frame.ifParams!);
         this.cur = frame.elseBlock!;
         frame.kind = "else";
         return;
       }
-      case 0x0b: { // end
+      case 0x0b: {
+        // end
         if (this.deadDepth > 0) {
           this.deadDepth--;
           return;
@@ -320,21 +362,29 @@ class FunctionBuilder {
         return;
       case 0x01:
         return;
-      case 0x0c: { // br
+      case 0x0c: {
+        // br
         const t = this.labelTarget(r.u32());
         this.terminate({ kind: "br", target: { block: t.block, args: this.peekN(t.arity) } });
         return;
       }
-      case 0x0d: { // br_if
+      case 0x0d: {
+        // br_if
         const t = this.labelTarget(r.u32());
         const cond = this.pop();
         const cont = this.newBlock();
-        this.terminate({ kind: "cond", cond, then: { block: t.block, args: this.peekN(t.arity) }, else: { block: cont, args: [] } });
+        this.terminate({
+          kind: "cond",
+          cond,
+          then: { block: t.block, args: this.peekN(t.arity) },
+          else: { block: cont, args: [] },
+        });
         this.seal(cont);
         this.cur = cont;
         return;
       }
-      case 0x0e: { // br_table
+      case 0x0e: {
+        // br_table
         const depths = Array.from({ length: r.u32() }, () => r.u32());
         const def = this.labelTarget(r.u32());
         const index = this.pop();
@@ -350,54 +400,65 @@ class FunctionBuilder {
       case 0x0f: // return
         this.terminate({ kind: "return", values: this.peekN(f.results.length) });
         return;
-      case 0x10: { // call
+      case 0x10: {
+        // call
         const index = r.u32();
         const callee = this.info.functions[index];
         if (!callee) this.fail(`call to unknown function ${index}`);
         this.emit({ name: "call", index }, this.popN(callee.type.params.length), callee.type.results);
         return;
       }
-      case 0x11: { // call_indirect
+      case 0x11: {
+        // call_indirect
         const typeIndex = r.u32();
         const table = r.u32();
         const type = this.info.types[typeIndex];
         if (!type) this.fail(`call_indirect with unknown type ${typeIndex}`);
         const callee = this.pop();
-        this.emit({ name: "call_indirect", index: typeIndex, table }, [...this.popN(type.params.length), callee], type.results);
+        this.emit(
+          { name: "call_indirect", index: typeIndex, table },
+          [...this.popN(type.params.length), callee],
+          type.results,
+        );
         return;
       }
       case 0x1a: // drop
         this.pop();
         return;
       case 0x1b: // select
-      case 0x1c: { // select t*
+      case 0x1c: {
+        // select t*
         if (code === 0x1c) for (let n = r.u32(); n > 0; n--) r.valtype();
         const cond = this.pop();
         const [a, b] = this.popN(2);
         this.emit({ name: "select" }, [a, b, cond], [f.typeOf(a)]);
         return;
       }
-      case 0x20: { // local.get
+      case 0x20: {
+        // local.get
         const i = this.localIndex();
         this.stack.push(this.read(i, this.cur!));
         return;
       }
       case 0x21: // local.set
-      case 0x22: { // local.tee
+      case 0x22: {
+        // local.tee
         const i = this.localIndex();
         const v = this.pop();
         this.write(i, this.cur!, v);
         if (code === 0x22) this.stack.push(v);
         return;
       }
-      case 0x23: { // global.get
+      case 0x23: {
+        // global.get
         const index = r.u32();
         const g = this.info.globals[index];
         if (!g) this.fail(`global.get of unknown global ${index}`);
         this.emit({ name: "global.get", index }, [], [g.type]);
         return;
       }
-      case 0x24: { // global.set
+      case 0x24: {
+        // global.set
         const index = r.u32();
         if (!this.info.globals[index]) this.fail(`global.set of unknown global ${index}`);
         this.emit({ name: "global.set", index }, [this.pop()], []);
@@ -431,7 +492,8 @@ class FunctionBuilder {
           return;
         }
         switch (sub) {
-          case 8: { // memory.init
+          case 8: {
+            // memory.init
             const index = r.u32();
             if (r.u8() !== 0) this.fail("multi-memory is not supported");
             this.emit({ name: "memory.init", index }, this.popN(3), []);
@@ -470,8 +532,10 @@ class FunctionBuilder {
   }
 
   private unsupported(code: number): never {
-    if (UNSUPPORTED_PREFIX[code]) this.fail(`unsupported ${UNSUPPORTED_PREFIX[code]} instruction (prefix 0x${code.toString(16)})`);
-    if (UNSUPPORTED_OPS[code]) this.fail(`unsupported instruction ${UNSUPPORTED_OPS[code]} (opcode 0x${code.toString(16)})`);
+    if (UNSUPPORTED_PREFIX[code])
+      this.fail(`unsupported ${UNSUPPORTED_PREFIX[code]} instruction (prefix 0x${code.toString(16)})`);
+    if (UNSUPPORTED_OPS[code])
+      this.fail(`unsupported instruction ${UNSUPPORTED_OPS[code]} (opcode 0x${code.toString(16)})`);
     this.fail(`unknown opcode 0x${code.toString(16)}`);
   }
 
@@ -479,7 +543,14 @@ class FunctionBuilder {
   private skipImmediates(code: number): void {
     const r = this.r;
     switch (code) {
-      case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23: case 0x24:
+      case 0x0c:
+      case 0x0d:
+      case 0x10:
+      case 0x20:
+      case 0x21:
+      case 0x22:
+      case 0x23:
+      case 0x24:
         r.u32();
         return;
       case 0x0e:
@@ -492,20 +563,43 @@ class FunctionBuilder {
       case 0x1c:
         for (let n = r.u32(); n > 0; n--) r.valtype();
         return;
-      case 0x3f: case 0x40:
+      case 0x3f:
+      case 0x40:
         r.u8();
         return;
-      case 0x41: r.s32(); return;
-      case 0x42: r.s64(); return;
-      case 0x43: r.at += 4; return;
-      case 0x44: r.at += 8; return;
+      case 0x41:
+        r.s32();
+        return;
+      case 0x42:
+        r.s64();
+        return;
+      case 0x43:
+        r.at += 4;
+        return;
+      case 0x44:
+        r.at += 8;
+        return;
       case 0xfc: {
         const sub = r.u32();
         if (sub <= 7) return;
-        if (sub === 8) { r.u32(); r.u8(); return; }
-        if (sub === 9) { r.u32(); return; }
-        if (sub === 10) { r.u8(); r.u8(); return; }
-        if (sub === 11) { r.u8(); return; }
+        if (sub === 8) {
+          r.u32();
+          r.u8();
+          return;
+        }
+        if (sub === 9) {
+          r.u32();
+          return;
+        }
+        if (sub === 10) {
+          r.u8();
+          r.u8();
+          return;
+        }
+        if (sub === 11) {
+          r.u8();
+          return;
+        }
         this.fail(`unsupported instruction 0xfc ${sub}`);
       }
     }

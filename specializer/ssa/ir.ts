@@ -105,7 +105,7 @@ export class FunctionBody {
       end = d.to;
       d = this.values[end];
     }
-    for (let x = v; x !== end; ) {
+    for (let x = v; x !== end;) {
       const a = this.values[x] as { kind: "alias"; to: ValueId };
       x = a.to;
       a.to = end;

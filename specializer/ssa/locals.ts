@@ -140,7 +140,8 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees 
   // Values that need a local: not in a tree, not a constant, not dropped, not an alias, with a result.
   const needsLocal = new Uint8Array(n);
   const mark = (v: ValueId) => {
-    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.typesOf(v).length > 0) needsLocal[v] = 1;
+    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.typesOf(v).length > 0)
+      needsLocal[v] = 1;
   };
   for (const b of order) {
     f.blocks[b].params.forEach(mark);
@@ -204,7 +205,11 @@ function liveness(f: FunctionBody, order: BlockId[], reads: Reads): Liveness {
     for (const v of f.blocks[b].params) defIndex[v] = i;
     for (const v of f.blocks[b].insts) defIndex[v] = i;
   });
-  const succs: number[][] = order.map((b) => targetsOf(f.blocks[b].term).map((t) => index[t.block]).filter((k) => k >= 0));
+  const succs: number[][] = order.map((b) =>
+    targetsOf(f.blocks[b].term)
+      .map((t) => index[t.block])
+      .filter((k) => k >= 0),
+  );
   const preds: number[][] = order.map(() => []);
   succs.forEach((list, i) => list.forEach((k) => preds[k].push(i)));
   const liveIn = order.map((_, i) => {
@@ -230,16 +235,25 @@ function liveness(f: FunctionBody, order: BlockId[], reads: Reads): Liveness {
         grew = true;
       }
     }
-    if (grew) for (const p of preds[i]) if (!queued[p]) {
-      queued[p] = 1;
-      queue.push(p);
-    }
+    if (grew)
+      for (const p of preds[i])
+        if (!queued[p]) {
+          queued[p] = 1;
+          queue.push(p);
+        }
   }
   return { liveIn, liveOut };
 }
 
 /** Greedy allocation in dominator-tree preorder, per Wasm type (see the header). */
-function allocate(f: FunctionBody, order: BlockId[], entryParamsAreFunctionParams: boolean, trees: Trees, reads: Reads, live: Liveness): LocalPlan {
+function allocate(
+  f: FunctionBody,
+  order: BlockId[],
+  entryParamsAreFunctionParams: boolean,
+  trees: Trees,
+  reads: Reads,
+  live: Liveness,
+): LocalPlan {
   const localOf = new Map<ValueId, number>();
   const localTypes: (ValType | ValType[])[] = [];
   const byType = new Map<ValType, number[]>();
@@ -272,7 +286,19 @@ function allocate(f: FunctionBody, order: BlockId[], entryParamsAreFunctionParam
     for (const c of children.get(b) ?? []) stack.push(c);
     const i = index.get(b)!;
     const free = new FreeLocals(byType, localTypes, base, live.liveIn[i], localOf, newLocal);
-    allocateBlock(f, b, i, entryParamsAreFunctionParams, trees, reads, live.liveOut[i], lastRead, localOf, free, newLocal);
+    allocateBlock(
+      f,
+      b,
+      i,
+      entryParamsAreFunctionParams,
+      trees,
+      reads,
+      live.liveOut[i],
+      lastRead,
+      localOf,
+      free,
+      newLocal,
+    );
   }
   const inline = new Set<ValueId>();
   const dropped = new Set<ValueId>();
@@ -283,7 +309,19 @@ function allocate(f: FunctionBody, order: BlockId[], entryParamsAreFunctionParam
 
 /** One block's allocation: parameters first, then each instruction after releasing the locals of the values whose
  *  last read it is (values live out of the block keep theirs). `lastRead` is all -1 on entry and on return. */
-function allocateBlock(f: FunctionBody, b: BlockId, i: number, entryParamsAreFunctionParams: boolean, trees: Trees, reads: Reads, out: Set<ValueId>, lastRead: Int32Array, localOf: Map<ValueId, number>, free: FreeLocals, newLocal: (t: ValType[]) => number): void {
+function allocateBlock(
+  f: FunctionBody,
+  b: BlockId,
+  i: number,
+  entryParamsAreFunctionParams: boolean,
+  trees: Trees,
+  reads: Reads,
+  out: Set<ValueId>,
+  lastRead: Int32Array,
+  localOf: Map<ValueId, number>,
+  free: FreeLocals,
+  newLocal: (t: ValType[]) => number,
+): void {
   const block = f.blocks[b];
   // Each value's last read in the block, and (stable, so in first-read order) the values whose last read is at j.
   const distinct: ValueId[] = [];

@@ -23,7 +23,7 @@ export function toMaxSSA(f: FunctionBody): void {
     usesIn.set(b, uses);
   }
   const liveIn = new Map<BlockId, Set<ValueId>>(order.map((b) => [b, new Set(usesIn.get(b))]));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = order.length - 1; i >= 0; i--) {
       const b = order[i];
@@ -40,7 +40,8 @@ export function toMaxSSA(f: FunctionBody): void {
   const added = new Map<BlockId, Map<ValueId, ValueId>>();
   for (const b of order) {
     const m = new Map<ValueId, ValueId>();
-    if (b !== f.entry) for (const v of [...liveIn.get(b)!].sort((x, y) => x - y)) m.set(v, f.addBlockParam(b, f.typeOf(v)));
+    if (b !== f.entry)
+      for (const v of [...liveIn.get(b)!].sort((x, y) => x - y)) m.set(v, f.addBlockParam(b, f.typeOf(v)));
     added.set(b, m);
   }
   for (const b of order) {

@@ -116,7 +116,10 @@ export class Reader {
   valtype(): ValType {
     const at = this.at;
     const t = VALTYPES[this.u8()];
-    if (!t) throw new WasmDecodeError(`unsupported value type 0x${this.bytes[at].toString(16)} at byte ${at} (only i32, i64, f32, f64)`);
+    if (!t)
+      throw new WasmDecodeError(
+        `unsupported value type 0x${this.bytes[at].toString(16)} at byte ${at} (only i32, i64, f32, f64)`,
+      );
     return t;
   }
   limits(): { initial: number; max?: number } {
@@ -133,15 +136,29 @@ export class Reader {
     else if (op === 0x43) r = { value: { type: "f32", bits: this.f32bits() } };
     else if (op === 0x44) r = { value: { type: "f64", bits: this.f64bits() } };
     else if (op === 0x23) r = { global: this.u32() };
-    else throw new WasmDecodeError(`unsupported constant expression opcode 0x${op.toString(16)} at byte ${this.at - 1}`);
-    if (this.u8() !== 0x0b) throw new WasmDecodeError(`constant expression at byte ${this.at - 1} is longer than one instruction`);
+    else
+      throw new WasmDecodeError(`unsupported constant expression opcode 0x${op.toString(16)} at byte ${this.at - 1}`);
+    if (this.u8() !== 0x0b)
+      throw new WasmDecodeError(`constant expression at byte ${this.at - 1} is longer than one instruction`);
     return r;
   }
 }
 
 export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
   const sections = splitSections(bytes);
-  const info: WasmModuleInfo = { bytes, types: [], functions: [], importedFunctionCount: 0, globals: [], tables: [], table0: new Map(), memories: [], exports: [], data: [], targetFeatures: [] };
+  const info: WasmModuleInfo = {
+    bytes,
+    types: [],
+    functions: [],
+    importedFunctionCount: 0,
+    globals: [],
+    tables: [],
+    table0: new Map(),
+    memories: [],
+    exports: [],
+    data: [],
+    targetFeatures: [],
+  };
   const names = new Map<number, string>();
   let funcTypeIndices: number[] = [];
   for (const s of sections) {
@@ -150,7 +167,8 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
     switch (s.id) {
       case SECTION.type:
         for (let n = r.u32(); n > 0; n--) {
-          if (r.u8() !== 0x60) throw new WasmDecodeError(`type section: only function types are supported (byte ${r.at - 1})`);
+          if (r.u8() !== 0x60)
+            throw new WasmDecodeError(`type section: only function types are supported (byte ${r.at - 1})`);
           const params = Array.from({ length: r.u32() }, () => r.valtype());
           const results = Array.from({ length: r.u32() }, () => r.valtype());
           info.types.push({ params, results });
@@ -163,7 +181,13 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
           const kind = r.u8();
           if (kind === 0) {
             const typeIndex = r.u32();
-            info.functions.push({ index: info.functions.length, typeIndex, type: info.types[typeIndex], import: { module, name }, name: `${module}.${name}` });
+            info.functions.push({
+              index: info.functions.length,
+              typeIndex,
+              type: info.types[typeIndex],
+              import: { module, name },
+              name: `${module}.${name}`,
+            });
             info.importedFunctionCount++;
           } else if (kind === 1) {
             r.u8();
@@ -177,12 +201,14 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
         break;
       case SECTION.function:
         funcTypeIndices = Array.from({ length: r.u32() }, () => r.u32());
-        for (const typeIndex of funcTypeIndices) info.functions.push({ index: info.functions.length, typeIndex, type: info.types[typeIndex], name: "" });
+        for (const typeIndex of funcTypeIndices)
+          info.functions.push({ index: info.functions.length, typeIndex, type: info.types[typeIndex], name: "" });
         break;
       case SECTION.table:
         for (let n = r.u32(); n > 0; n--) {
           const elemType = r.u8();
-          if (elemType !== 0x70) throw new WasmDecodeError(`table ${info.tables.length}: only funcref tables are supported`);
+          if (elemType !== 0x70)
+            throw new WasmDecodeError(`table ${info.tables.length}: only funcref tables are supported`);
           info.tables.push({ ...r.limits(), imported: false });
         }
         break;
@@ -215,13 +241,16 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
           if (flags === 0 || flags === 2) {
             const table = flags === 2 ? r.u32() : 0;
             const offset = r.constExpr();
-            if (flags === 2 && r.u8() !== 0x00) throw new WasmDecodeError("element segment: only function-index element kinds are supported");
+            if (flags === 2 && r.u8() !== 0x00)
+              throw new WasmDecodeError("element segment: only function-index element kinds are supported");
             const funcs = Array.from({ length: r.u32() }, () => r.u32());
-            if (table === 0 && offset.value) funcs.forEach((f, i) => info.table0.set(Number(offset.value!.bits) + i, f));
+            if (table === 0 && offset.value)
+              funcs.forEach((f, i) => info.table0.set(Number(offset.value!.bits) + i, f));
           } else if (flags === 1 || flags === 3) {
             r.u8();
             for (let k = r.u32(); k > 0; k--) r.u32();
-          } else throw new WasmDecodeError(`element segment with flags ${flags} (expression elements) is not supported`);
+          } else
+            throw new WasmDecodeError(`element segment with flags ${flags} (expression elements) is not supported`);
         }
         break;
       case SECTION.code: {

@@ -29,7 +29,9 @@ class IrParser {
   parse(): FunctionBody {
     const { lines } = this;
     while (this.ln < lines.length && !lines[this.ln]) this.ln++;
-    const head = /^function\s+(\S+)\((.*)\)\s*->\s*(.*)\{$/.exec(lines[this.ln] ?? "") ?? this.fail("expected `function NAME(params) -> results {`");
+    const head =
+      /^function\s+(\S+)\((.*)\)\s*->\s*(.*)\{$/.exec(lines[this.ln] ?? "") ??
+      this.fail("expected `function NAME(params) -> results {`");
     const f = new FunctionBody(head[1], this.types(head[2]), this.types(head[3].trim()));
     for (this.ln++; this.ln < lines.length; this.ln++) {
       const line = lines[this.ln];
@@ -122,7 +124,12 @@ class IrParser {
       case "table": {
         const [idx, list, def] = this.split(rest);
         const inner = /^\[(.*)\]$/.exec(list) ?? this.fail("table needs [targets]");
-        return { kind: "table", index: this.val(idx), targets: this.split(inner[1]).map((t) => this.tgt(t)), default: this.tgt(def) };
+        return {
+          kind: "table",
+          index: this.val(idx),
+          targets: this.split(inner[1]).map((t) => this.tgt(t)),
+          default: this.tgt(def),
+        };
       }
       case "return":
         return { kind: "return", values: this.vals(rest) };
@@ -138,7 +145,10 @@ class IrParser {
   }
 
   private types(s: string): ValType[] {
-    const list = s.split(",").map((t) => t.trim()).filter((t) => t && t !== "()");
+    const list = s
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t && t !== "()");
     for (const t of list) if (!TYPES.has(t)) this.fail(`unknown type '${t}'`);
     return list as ValType[];
   }
@@ -153,7 +163,8 @@ class IrParser {
   }
 
   private tgt(s: string): Target {
-    const m = /^block(\d+)\((.*)\)$/.exec(s.trim()) ?? this.fail(`expected a target like block3(v1, v2), got '${s.trim()}'`);
+    const m =
+      /^block(\d+)\((.*)\)$/.exec(s.trim()) ?? this.fail(`expected a target like block3(v1, v2), got '${s.trim()}'`);
     return { block: Number(m[1]), args: this.vals(m[2]) };
   }
 

@@ -12,7 +12,10 @@ export function callSignatures(info: WasmModuleInfo): CallSignatures {
   return { functions: info.functions.map((f) => f.type), types: info.types };
 }
 
-export async function roundTripModule(bytes: Uint8Array, opts: { optimize?: boolean; verify?: boolean } = {}): Promise<Uint8Array> {
+export async function roundTripModule(
+  bytes: Uint8Array,
+  opts: { optimize?: boolean; verify?: boolean } = {},
+): Promise<Uint8Array> {
   const info = decodeModule(bytes);
   const b = await loadBinaryen();
   const mod = withFeatures(b, b.readBinary(bytes));

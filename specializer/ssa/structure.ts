@@ -33,7 +33,14 @@ export interface StructureHooks {
 
 /** The body of `f` (reachable blocks in reverse postorder `order`) as one structured block, or undefined when the
  *  graph is irreducible. `prologue` runs first (the entry parameters' copies). */
-export function structuredBody(b: Binaryen, mod: BinaryenModule, f: FunctionBody, order: BlockId[], hooks: StructureHooks, prologue: Ref[]): Ref | undefined {
+export function structuredBody(
+  b: Binaryen,
+  mod: BinaryenModule,
+  f: FunctionBody,
+  order: BlockId[],
+  hooks: StructureHooks,
+  prologue: Ref[],
+): Ref | undefined {
   const s = Structurer.plan(f, order);
   if (!s) return undefined;
   const out = prologue.slice();
@@ -127,7 +134,7 @@ class Emitter {
 
   /** Emit `x`'s dominator subtree into `out`, and whatever it leaves in tail position after it, iteratively. */
   drain(x: BlockId, out: Ref[]): void {
-    for (let t = x; t >= 0; ) t = this.tree(t, out);
+    for (let t = x; t >= 0;) t = this.tree(t, out);
   }
 
   /** `x` with its dominator subtree (a loop when x is a header); returns the block to emit next in `out`, or -1. */
@@ -165,7 +172,10 @@ class Emitter {
         // One arm inside the `if`, the other after it: the arm that is a plain branch (or the smaller tree) goes in.
         const thenInPlace = this.inPlace(x, term.then.block) && term.then.block !== term.else.block;
         const elseInPlace = this.inPlace(x, term.else.block) && term.then.block !== term.else.block;
-        const [inside, after, cond] = thenInPlace && !elseInPlace ? [term.else, term.then, mod.i32.eqz(hooks.get(term.cond))] : [term.then, term.else, hooks.get(term.cond)];
+        const [inside, after, cond] =
+          thenInPlace && !elseInPlace
+            ? [term.else, term.then, mod.i32.eqz(hooks.get(term.cond))]
+            : [term.then, term.else, hooks.get(term.cond)];
         const arm: Ref[] = [];
         this.drain(this.edge(x, inside, arm), arm);
         out.push(mod.if(cond, mod.block(null, arm, this.b.none)));

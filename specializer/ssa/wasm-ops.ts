@@ -34,21 +34,87 @@ function numeric(code: number, name: string, params: string, result: string, bin
 
 // Comparisons and tests.
 numeric(0x45, "i32.eqz", "i", "i", "EqZInt32");
-[["eq", "EqInt32"], ["ne", "NeInt32"], ["lt_s", "LtSInt32"], ["lt_u", "LtUInt32"], ["gt_s", "GtSInt32"], ["gt_u", "GtUInt32"], ["le_s", "LeSInt32"], ["le_u", "LeUInt32"], ["ge_s", "GeSInt32"], ["ge_u", "GeUInt32"]].forEach(([n, b], i) => numeric(0x46 + i, `i32.${n}`, "ii", "i", b));
+[
+  ["eq", "EqInt32"],
+  ["ne", "NeInt32"],
+  ["lt_s", "LtSInt32"],
+  ["lt_u", "LtUInt32"],
+  ["gt_s", "GtSInt32"],
+  ["gt_u", "GtUInt32"],
+  ["le_s", "LeSInt32"],
+  ["le_u", "LeUInt32"],
+  ["ge_s", "GeSInt32"],
+  ["ge_u", "GeUInt32"],
+].forEach(([n, b], i) => numeric(0x46 + i, `i32.${n}`, "ii", "i", b));
 numeric(0x50, "i64.eqz", "I", "i", "EqZInt64");
-[["eq", "EqInt64"], ["ne", "NeInt64"], ["lt_s", "LtSInt64"], ["lt_u", "LtUInt64"], ["gt_s", "GtSInt64"], ["gt_u", "GtUInt64"], ["le_s", "LeSInt64"], ["le_u", "LeUInt64"], ["ge_s", "GeSInt64"], ["ge_u", "GeUInt64"]].forEach(([n, b], i) => numeric(0x51 + i, `i64.${n}`, "II", "i", b));
-["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) => numeric(0x5b + i, `f32.${n}`, "ff", "i", `${n[0].toUpperCase()}${n[1]}Float32`));
-["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) => numeric(0x61 + i, `f64.${n}`, "FF", "i", `${n[0].toUpperCase()}${n[1]}Float64`));
+[
+  ["eq", "EqInt64"],
+  ["ne", "NeInt64"],
+  ["lt_s", "LtSInt64"],
+  ["lt_u", "LtUInt64"],
+  ["gt_s", "GtSInt64"],
+  ["gt_u", "GtUInt64"],
+  ["le_s", "LeSInt64"],
+  ["le_u", "LeUInt64"],
+  ["ge_s", "GeSInt64"],
+  ["ge_u", "GeUInt64"],
+].forEach(([n, b], i) => numeric(0x51 + i, `i64.${n}`, "II", "i", b));
+["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) =>
+  numeric(0x5b + i, `f32.${n}`, "ff", "i", `${n[0].toUpperCase()}${n[1]}Float32`),
+);
+["eq", "ne", "lt", "gt", "le", "ge"].forEach((n, i) =>
+  numeric(0x61 + i, `f64.${n}`, "FF", "i", `${n[0].toUpperCase()}${n[1]}Float64`),
+);
 // Integer arithmetic.
-for (const [base, w, t, B] of [[0x67, "i32", "i", "Int32"], [0x79, "i64", "I", "Int64"]] as const) {
-  ["clz", "ctz", "popcnt"].forEach((n, i) => numeric(base + i, `${w}.${n}`, t, t, `${n[0].toUpperCase()}${n.slice(1)}${B}`));
-  const bin: [string, string, boolean][] = [["add", "Add", false], ["sub", "Sub", false], ["mul", "Mul", false], ["div_s", "DivS", true], ["div_u", "DivU", true], ["rem_s", "RemS", true], ["rem_u", "RemU", true], ["and", "And", false], ["or", "Or", false], ["xor", "Xor", false], ["shl", "Shl", false], ["shr_s", "ShrS", false], ["shr_u", "ShrU", false], ["rotl", "RotL", false], ["rotr", "RotR", false]];
+for (const [base, w, t, B] of [
+  [0x67, "i32", "i", "Int32"],
+  [0x79, "i64", "I", "Int64"],
+] as const) {
+  ["clz", "ctz", "popcnt"].forEach((n, i) =>
+    numeric(base + i, `${w}.${n}`, t, t, `${n[0].toUpperCase()}${n.slice(1)}${B}`),
+  );
+  const bin: [string, string, boolean][] = [
+    ["add", "Add", false],
+    ["sub", "Sub", false],
+    ["mul", "Mul", false],
+    ["div_s", "DivS", true],
+    ["div_u", "DivU", true],
+    ["rem_s", "RemS", true],
+    ["rem_u", "RemU", true],
+    ["and", "And", false],
+    ["or", "Or", false],
+    ["xor", "Xor", false],
+    ["shl", "Shl", false],
+    ["shr_s", "ShrS", false],
+    ["shr_u", "ShrU", false],
+    ["rotl", "RotL", false],
+    ["rotr", "RotR", false],
+  ];
   bin.forEach(([n, b, traps], i) => numeric(base + 3 + i, `${w}.${n}`, t + t, t, `${b}${B}`, traps));
 }
 // Float arithmetic.
-for (const [base, w, t, B] of [[0x8b, "f32", "f", "Float32"], [0x99, "f64", "F", "Float64"]] as const) {
-  [["abs", "Abs"], ["neg", "Neg"], ["ceil", "Ceil"], ["floor", "Floor"], ["trunc", "Trunc"], ["nearest", "Nearest"], ["sqrt", "Sqrt"]].forEach(([n, b], i) => numeric(base + i, `${w}.${n}`, t, t, `${b}${B}`));
-  [["add", "Add"], ["sub", "Sub"], ["mul", "Mul"], ["div", "Div"], ["min", "Min"], ["max", "Max"], ["copysign", "CopySign"]].forEach(([n, b], i) => numeric(base + 7 + i, `${w}.${n}`, t + t, t, `${b}${B}`));
+for (const [base, w, t, B] of [
+  [0x8b, "f32", "f", "Float32"],
+  [0x99, "f64", "F", "Float64"],
+] as const) {
+  [
+    ["abs", "Abs"],
+    ["neg", "Neg"],
+    ["ceil", "Ceil"],
+    ["floor", "Floor"],
+    ["trunc", "Trunc"],
+    ["nearest", "Nearest"],
+    ["sqrt", "Sqrt"],
+  ].forEach(([n, b], i) => numeric(base + i, `${w}.${n}`, t, t, `${b}${B}`));
+  [
+    ["add", "Add"],
+    ["sub", "Sub"],
+    ["mul", "Mul"],
+    ["div", "Div"],
+    ["min", "Min"],
+    ["max", "Max"],
+    ["copysign", "CopySign"],
+  ].forEach(([n, b], i) => numeric(base + 7 + i, `${w}.${n}`, t + t, t, `${b}${B}`));
 }
 // Conversions.
 numeric(0xa7, "i32.wrap_i64", "I", "i", "WrapInt64");
@@ -83,13 +149,49 @@ numeric(0xc2, "i64.extend8_s", "I", "I", "ExtendS8Int64");
 numeric(0xc3, "i64.extend16_s", "I", "I", "ExtendS16Int64");
 numeric(0xc4, "i64.extend32_s", "I", "I", "ExtendS32Int64");
 // Non-trapping float-to-int (0xFC 0..7).
-[["i32.trunc_sat_f32_s", "f", "i", "TruncSatSFloat32ToInt32"], ["i32.trunc_sat_f32_u", "f", "i", "TruncSatUFloat32ToInt32"], ["i32.trunc_sat_f64_s", "F", "i", "TruncSatSFloat64ToInt32"], ["i32.trunc_sat_f64_u", "F", "i", "TruncSatUFloat64ToInt32"], ["i64.trunc_sat_f32_s", "f", "I", "TruncSatSFloat32ToInt64"], ["i64.trunc_sat_f32_u", "f", "I", "TruncSatUFloat32ToInt64"], ["i64.trunc_sat_f64_s", "F", "I", "TruncSatSFloat64ToInt64"], ["i64.trunc_sat_f64_u", "F", "I", "TruncSatUFloat64ToInt64"]].forEach(([n, p, r, b], i) => numeric(0xfc00 + i, n, p, r, b));
+[
+  ["i32.trunc_sat_f32_s", "f", "i", "TruncSatSFloat32ToInt32"],
+  ["i32.trunc_sat_f32_u", "f", "i", "TruncSatUFloat32ToInt32"],
+  ["i32.trunc_sat_f64_s", "F", "i", "TruncSatSFloat64ToInt32"],
+  ["i32.trunc_sat_f64_u", "F", "i", "TruncSatUFloat64ToInt32"],
+  ["i64.trunc_sat_f32_s", "f", "I", "TruncSatSFloat32ToInt64"],
+  ["i64.trunc_sat_f32_u", "f", "I", "TruncSatUFloat32ToInt64"],
+  ["i64.trunc_sat_f64_s", "F", "I", "TruncSatSFloat64ToInt64"],
+  ["i64.trunc_sat_f64_u", "F", "I", "TruncSatUFloat64ToInt64"],
+].forEach(([n, p, r, b], i) => numeric(0xfc00 + i, n, p, r, b));
 
 // Memory.
-const loads: [number, string, string, number, boolean][] = [[0x28, "i32.load", "i", 4, false], [0x29, "i64.load", "I", 8, false], [0x2a, "f32.load", "f", 4, false], [0x2b, "f64.load", "F", 8, false], [0x2c, "i32.load8_s", "i", 1, true], [0x2d, "i32.load8_u", "i", 1, false], [0x2e, "i32.load16_s", "i", 2, true], [0x2f, "i32.load16_u", "i", 2, false], [0x30, "i64.load8_s", "I", 1, true], [0x31, "i64.load8_u", "I", 1, false], [0x32, "i64.load16_s", "I", 2, true], [0x33, "i64.load16_u", "I", 2, false], [0x34, "i64.load32_s", "I", 4, true], [0x35, "i64.load32_u", "I", 4, false]];
-for (const [code, name, r, bytes, signed] of loads) rows.push({ name, code, params: ["i32"], results: sig(r), cls: "load", traps: true, bytes, signed });
-const stores: [number, string, string, number][] = [[0x36, "i32.store", "i", 4], [0x37, "i64.store", "I", 8], [0x38, "f32.store", "f", 4], [0x39, "f64.store", "F", 8], [0x3a, "i32.store8", "i", 1], [0x3b, "i32.store16", "i", 2], [0x3c, "i64.store8", "I", 1], [0x3d, "i64.store16", "I", 2], [0x3e, "i64.store32", "I", 4]];
-for (const [code, name, v, bytes] of stores) rows.push({ name, code, params: ["i32", ...sig(v)], results: [], cls: "store", traps: true, bytes });
+const loads: [number, string, string, number, boolean][] = [
+  [0x28, "i32.load", "i", 4, false],
+  [0x29, "i64.load", "I", 8, false],
+  [0x2a, "f32.load", "f", 4, false],
+  [0x2b, "f64.load", "F", 8, false],
+  [0x2c, "i32.load8_s", "i", 1, true],
+  [0x2d, "i32.load8_u", "i", 1, false],
+  [0x2e, "i32.load16_s", "i", 2, true],
+  [0x2f, "i32.load16_u", "i", 2, false],
+  [0x30, "i64.load8_s", "I", 1, true],
+  [0x31, "i64.load8_u", "I", 1, false],
+  [0x32, "i64.load16_s", "I", 2, true],
+  [0x33, "i64.load16_u", "I", 2, false],
+  [0x34, "i64.load32_s", "I", 4, true],
+  [0x35, "i64.load32_u", "I", 4, false],
+];
+for (const [code, name, r, bytes, signed] of loads)
+  rows.push({ name, code, params: ["i32"], results: sig(r), cls: "load", traps: true, bytes, signed });
+const stores: [number, string, string, number][] = [
+  [0x36, "i32.store", "i", 4],
+  [0x37, "i64.store", "I", 8],
+  [0x38, "f32.store", "f", 4],
+  [0x39, "f64.store", "F", 8],
+  [0x3a, "i32.store8", "i", 1],
+  [0x3b, "i32.store16", "i", 2],
+  [0x3c, "i64.store8", "I", 1],
+  [0x3d, "i64.store16", "I", 2],
+  [0x3e, "i64.store32", "I", 4],
+];
+for (const [code, name, v, bytes] of stores)
+  rows.push({ name, code, params: ["i32", ...sig(v)], results: [], cls: "store", traps: true, bytes });
 
 export const OPS_BY_CODE: ReadonlyMap<number, OpInfo> = new Map(rows.map((r) => [r.code, r]));
 export const OPS_BY_NAME: ReadonlyMap<string, OpInfo> = new Map(rows.map((r) => [r.name, r]));

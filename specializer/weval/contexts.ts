@@ -69,7 +69,8 @@ export class Contexts {
   /** `[pc, pc, …]` from the outermost in. */
   describe(ctx: number): string {
     const pcs: string[] = [];
-    for (let c = ctx; c > 0; c = this.parents[c]) pcs.unshift(this.isValue[c] ? `value=${this.pcs[c]}` : String(this.pcs[c]));
+    for (let c = ctx; c > 0; c = this.parents[c])
+      pcs.unshift(this.isValue[c] ? `value=${this.pcs[c]}` : String(this.pcs[c]));
     return `[${pcs.join(", ")}]`;
   }
 }

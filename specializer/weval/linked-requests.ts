@@ -71,9 +71,14 @@ export class RequestLinks {
       const f = info.table0.get(r.func);
       return f === undefined ? undefined : info.functions[f].type;
     });
-    const slots: Region[] = requests.map((r, i) => ({ start: r.specializedSlot, end: r.specializedSlot + 4, request: i }));
+    const slots: Region[] = requests.map((r, i) => ({
+      start: r.specializedSlot,
+      end: r.specializedSlot + 4,
+      request: i,
+    }));
     const sortedSlots = [...slots].sort((a, b) => a.start - b.start);
-    const overlapsSlot = (start: number, end: number, self?: Region) => sortedSlots.some((o) => o !== self && o.start < end && start < o.end);
+    const overlapsSlot = (start: number, end: number, self?: Region) =>
+      sortedSlots.some((o) => o !== self && o.start < end && start < o.end);
     const regions: Region[] = [];
     for (const s of slots) {
       // Two requests sharing a slot: the slot ends up with one of their indices, which is not for us to guess.
@@ -221,7 +226,9 @@ export class RequestView implements KnownMemory {
 
 /** The memory a request's specialized buffer arguments occupy (their bytes, after each record's header). */
 function bufferRegions(r: WevalRequest): { start: number; end: number; bytes: Uint8Array }[] {
-  return r.args.filter((a) => a.ty === "buffer" && a.specialize && a.bytes!.length > 0).map((a) => ({ start: a.addr!, end: a.addr! + a.bytes!.length, bytes: a.bytes! }));
+  return r.args
+    .filter((a) => a.ty === "buffer" && a.specialize && a.bytes!.length > 0)
+    .map((a) => ({ start: a.addr!, end: a.addr! + a.bytes!.length, bytes: a.bytes! }));
 }
 
 /** [start, end) of every store, memory.fill, memory.copy or memory.init in the module's code whose destination is
@@ -229,7 +236,9 @@ function bufferRegions(r: WevalRequest): { start: number; end: number; bytes: Ui
 export function constantStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
   // Every program's snapshot of one interpreter has the same code: scan it once per process.
   const bodies = info.functions.filter((f) => f.body);
-  const code = bodies.length ? info.bytes.subarray(bodies[0].body!.start, bodies[bodies.length - 1].body!.end) : new Uint8Array(0);
+  const code = bodies.length
+    ? info.bytes.subarray(bodies[0].body!.start, bodies[bodies.length - 1].body!.end)
+    : new Uint8Array(0);
   const hit = scanned.find((c) => sameBytes(c.code, code));
   if (hit) return hit.result;
   const result = scanStores(info);
@@ -261,7 +270,9 @@ function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreada
     }
     const constOf = (v: number): number | undefined => {
       const d = ir.values[ir.resolve(v)];
-      return d.kind === "op" && d.op.name === "const" && d.op.value!.type === "i32" ? (d.op.value!.bits as number) >>> 0 : undefined;
+      return d.kind === "op" && d.op.name === "const" && d.op.value!.type === "i32"
+        ? (d.op.value!.bits as number) >>> 0
+        : undefined;
     };
     for (const b of ir.blocks) {
       for (const v of b.insts) {

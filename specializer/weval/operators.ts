@@ -17,7 +17,13 @@ import type { Known } from "./state.ts";
 export type OperatorResult = { known: Known } | { abs: AbsVal | string; call?: number };
 
 /** Evaluate `op` on `args` (results of `types`); `buffers` are the request's constant buffers. */
-export function evaluateOperator(op: Operator, args: Known[], types: ValType[], buffers: Uint8Array[], knownMemory?: KnownMemory): OperatorResult {
+export function evaluateOperator(
+  op: Operator,
+  args: Known[],
+  types: ValType[],
+  buffers: Uint8Array[],
+  knownMemory?: KnownMemory,
+): OperatorResult {
   const info = OPS_BY_NAME.get(op.name);
   if (op.name === "const") return { known: { abs: { kind: "const", value: op.value! } } };
   if (info?.cls === "numeric") return numeric(op, args);
@@ -26,13 +32,17 @@ export function evaluateOperator(op: Operator, args: Known[], types: ValType[], 
     const c = args[2];
     if (c.abs.kind === "const") return { known: c.abs.value.bits !== 0 ? args[0] : args[1] };
     if (absEquals(args[0].abs, args[1].abs)) return { abs: args[0].abs };
-    return { abs: runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`) };
+    return {
+      abs: runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`),
+    };
   }
   if (op.name === "call_indirect") {
     // Through a constant index to a specialized function of this module (linked-requests.ts): a direct call.
     const index = args[args.length - 1].abs;
-    const callee = index.kind === "const" ? knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!) : undefined;
-    if (callee !== undefined) return { abs: types.length === 0 ? runtime("no result") : "result of a call", call: callee };
+    const callee =
+      index.kind === "const" ? knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!) : undefined;
+    if (callee !== undefined)
+      return { abs: types.length === 0 ? runtime("no result") : "result of a call", call: callee };
   }
   if (types.length === 0) return { abs: runtime("no result") };
   if (op.name === "call" || op.name === "call_indirect") return { abs: "result of a call" };
@@ -44,14 +54,20 @@ export function evaluateOperator(op: Operator, args: Known[], types: ValType[], 
  *  IR value until a use needs one (most only feed loads that fold). */
 function numeric(op: Operator, args: Known[]): OperatorResult {
   if (args.every((a) => a.abs.kind === "const")) {
-    const r = fold(op.name, args.map((a) => (a.abs as { value: Const }).value));
+    const r = fold(
+      op.name,
+      args.map((a) => (a.abs as { value: Const }).value),
+    );
     if (r) return { known: { abs: withMem({ kind: "const", value: r }, op, args) } };
     return { abs: `${op.name} of constants that does not fold (trap or NaN)` };
   }
   const [a, b] = args;
-  if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { known: { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } } };
-  if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const") return { known: { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } } };
-  if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const") return { known: { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } } };
+  if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const")
+    return { known: { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } } };
+  if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const")
+    return { known: { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } } };
+  if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const")
+    return { known: { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } } };
   return { abs: args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer` };
 }
 
@@ -67,12 +83,21 @@ function withMem(abs: { kind: "const"; value: Const }, op: Operator, args: Known
 
 /** A load: through a constant-buffer pointer it reads the request's bytes; at a constant address, what the other
  *  requests make constant (linked-requests.ts). */
-function load(op: Operator, args: Known[], types: ValType[], bytes: number, signed: boolean, buffers: Uint8Array[], knownMemory?: KnownMemory): OperatorResult {
+function load(
+  op: Operator,
+  args: Known[],
+  types: ValType[],
+  bytes: number,
+  signed: boolean,
+  buffers: Uint8Array[],
+  knownMemory?: KnownMemory,
+): OperatorResult {
   const addr = args[0].abs;
   if (addr.kind === "bufptr") {
     const buf = buffers[addr.buffer];
     const at = addr.offset + op.memarg!.offset;
-    if (at >= 0 && at + bytes <= buf.length) return { known: { abs: { kind: "const", value: readConst(buf, at, bytes, signed, types[0]) } } };
+    if (at >= 0 && at + bytes <= buf.length)
+      return { known: { abs: { kind: "const", value: readConst(buf, at, bytes, signed, types[0]) } } };
     return { abs: `${op.name} outside its constant buffer` };
   }
   if (addr.kind === "const") {
@@ -82,7 +107,15 @@ function load(op: Operator, args: Known[], types: ValType[], bytes: number, sign
     // Memory the interpreter declared constant (weval.assume.const.memory) reads as the snapshot has it; what a
     // transitive one loads is a pointer into constant memory too.
     const image = addr.mem ? knownMemory?.image(at, bytes, signed, types[0]) : undefined;
-    if (image) return { known: { abs: addr.mem === 2 ? { kind: "const", value: image, mem: 2 } : { kind: "const", value: image } } };
+    if (image)
+      return {
+        known: { abs: addr.mem === 2 ? { kind: "const", value: image, mem: 2 } : { kind: "const", value: image } },
+      };
   }
-  return { abs: addr.kind === "const" ? "load from memory at a constant address (not a constant buffer or a request's slot)" : "load from run-time memory" };
+  return {
+    abs:
+      addr.kind === "const"
+        ? "load from memory at a constant address (not a constant buffer or a request's slot)"
+        : "load from run-time memory",
+  };
 }

@@ -25,7 +25,12 @@ export interface Regions {
 
 /** The joins and regions of `f`, whose blocks in reverse postorder are `order` (positions `rpoIndex`); `changes(b)`
  *  says whether block b changes the context. */
-export function findRegions(f: FunctionBody, order: BlockId[], rpoIndex: Int32Array, changes: (b: BlockId) => boolean): Regions {
+export function findRegions(
+  f: FunctionBody,
+  order: BlockId[],
+  rpoIndex: Int32Array,
+  changes: (b: BlockId) => boolean,
+): Regions {
   const entered = new Uint8Array(f.blocks.length);
   const cut = new Uint8Array(f.blocks.length); // entered by a back edge or from a block that changes the context
   const preds: BlockId[][] = f.blocks.map(() => []);

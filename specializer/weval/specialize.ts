@@ -49,10 +49,30 @@ import { SpecializationAborted } from "./aborts.ts";
 import { evaluateOperator } from "./operators.ts";
 import { findRegions } from "./regions.ts";
 import {
-  byRegister, joinState, MAX_OPTIMISTIC_ROUNDS, needsNoValue, sameKnown, ZERO,
-  type BodyState, type Edge, type EntryState, type Known, type SpecBlock, type Target,
+  byRegister,
+  joinState,
+  MAX_OPTIMISTIC_ROUNDS,
+  needsNoValue,
+  sameKnown,
+  ZERO,
+  type BodyState,
+  type Edge,
+  type EntryState,
+  type Known,
+  type SpecBlock,
+  type Target,
 } from "./state.ts";
-import { clearVirtual, isVirtual, localKey, popStack, pushStack, slotType, stackDepth, stackKey, virtualPairs } from "./virtual-state.ts";
+import {
+  clearVirtual,
+  isVirtual,
+  localKey,
+  popStack,
+  pushStack,
+  slotType,
+  stackDepth,
+  stackKey,
+  virtualPairs,
+} from "./virtual-state.ts";
 
 export type ArgSpec = { kind: "const"; value: Const } | { kind: "buffer"; bytes: Uint8Array } | { kind: "runtime" };
 
@@ -151,7 +171,11 @@ class Specializer {
     private readonly options: SpecializeFunctionOptions,
   ) {
     this.out = new FunctionBody(`${f.name}$specialized`, f.params, f.results);
-    if (args.length !== f.params.length) throw new SpecializationAborted("bad-request", `the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`);
+    if (args.length !== f.params.length)
+      throw new SpecializationAborted(
+        "bad-request",
+        `the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`,
+      );
     this.rpoIndex = new Int32Array(f.blocks.length);
     this.chainMark = new Int32Array(f.blocks.length);
     const order = f.reversePostorder();
@@ -173,11 +197,19 @@ class Specializer {
   run(): SpecializeResult {
     const params: AbsVal[] = this.args.map((a, i) => {
       if (a.kind === "const") {
-        if (a.value.type !== this.f.params[i]) throw new SpecializationAborted("bad-request", `argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`);
+        if (a.value.type !== this.f.params[i])
+          throw new SpecializationAborted(
+            "bad-request",
+            `argument ${i} is a constant ${a.value.type}, parameter ${i} of ${this.f.name} is ${this.f.params[i]}`,
+          );
         return { kind: "const", value: a.value };
       }
       if (a.kind === "buffer") {
-        if (this.f.params[i] !== "i32") throw new SpecializationAborted("bad-request", `argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`);
+        if (this.f.params[i] !== "i32")
+          throw new SpecializationAborted(
+            "bad-request",
+            `argument ${i} is a buffer, but parameter ${i} of ${this.f.name} is not an i32 pointer`,
+          );
         return { kind: "bufptr", buffer: this.buffers.push(a.bytes) - 1, offset: 0 };
       }
       return runtime(`parameter ${i} is a run-time argument`);
@@ -246,25 +278,46 @@ class Specializer {
       // processing is done again, and jumps to this block.
       this.inlinedInto.delete(key);
       if (r.round === r.s.round) {
-        if (TRACE) this.trace(`undo: block${orig} in context ${this.contexts.describe(ctx)}, which block${r.s.id}'s processing ran straight into, is entered from elsewhere too: it gets a block of its own`);
+        if (TRACE)
+          this.trace(
+            `undo: block${orig} in context ${this.contexts.describe(ctx)}, which block${r.s.id}'s processing ran straight into, is entered from elsewhere too: it gets a block of its own`,
+          );
         r.s.round++;
         this.enqueue(r.s, "a copy it ran straight into is entered from elsewhere too");
       }
     }
-    s = { id: this.out.addBlock(), ctx, orig, entry: state(), paramOrder: [], regOrder: [], edges: [], term: { kind: "unreachable" }, queued: false, round: 0 };
+    s = {
+      id: this.out.addBlock(),
+      ctx,
+      orig,
+      entry: state(),
+      paramOrder: [],
+      regOrder: [],
+      edges: [],
+      term: { kind: "unreachable" },
+      queued: false,
+      round: 0,
+    };
     if (ctx !== 0 || orig !== this.f.entry) {
       s.incoming = new Map();
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
     this.blocks.set(key, s);
-    if (TRACE) this.trace(`new block${s.id} = ${this.where(s)}, ${s.incoming ? (s.cut ? "a cut (entered optimistically)" : "a join (entered from its incoming edges)") : "the entry"}`);
+    if (TRACE)
+      this.trace(
+        `new block${s.id} = ${this.where(s)}, ${s.incoming ? (s.cut ? "a cut (entered optimistically)" : "a join (entered from its incoming edges)") : "the entry"}`,
+      );
     this.enqueue(s, "a new block copy");
     return s;
   }
 
   /** Count one more block copy against maxBlocks: specialized blocks and copies continued into (`straightInto`). */
   private countCopy(): void {
-    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks) throw new SpecializationAborted("max-blocks", `more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`);
+    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks)
+      throw new SpecializationAborted(
+        "max-blocks",
+        `more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`,
+      );
   }
 
   /** Queue `s` unless it is queued; `why` says why, for the worklist trace. */
@@ -367,17 +420,24 @@ class Specializer {
     s.paramOrder = [];
     const params: AbsVal[] = [];
     f.blocks[s.orig].params.forEach((p, i) => {
-      const m = merge(edges.map((e) => e.args[i]), f.typeOf(p));
+      const m = merge(
+        edges.map((e) => e.args[i]),
+        f.typeOf(p),
+      );
       if (m.param) s.paramOrder.push(i);
       vals.set(p, m.known);
       params.push(m.known.abs);
     });
     s.regOrder = [];
     const keys = new Set<number>();
-    for (const e of edges) for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
+    for (const e of edges)
+      for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
     const entryRegs = new Map<number, AbsVal>();
     for (const k of [...keys].sort(byRegister)) {
-      const m = merge(edges.map((e) => e.regs.get(k) ?? ZERO), slotType(k));
+      const m = merge(
+        edges.map((e) => e.regs.get(k) ?? ZERO),
+        slotType(k),
+      );
       if (m.param) s.regOrder.push(k);
       regs.set(k, m.known);
       entryRegs.set(k, m.known.abs);
@@ -492,7 +552,8 @@ class Specializer {
         let v = this.entryParams[i];
         if (v === undefined) v = this.entryParams[i] = out.addBlockParam(s.id, f.typeOf(p));
         else out.blocks[s.id].params.push(v);
-        if (this.args[i].kind === "buffer" && abs.kind === "bufptr" && abs.offset === 0) this.bufferBase[abs.buffer] = v;
+        if (this.args[i].kind === "buffer" && abs.kind === "bufptr" && abs.offset === 0)
+          this.bufferBase[abs.buffer] = v;
         s.paramOrder.push(i);
         return vals.set(p, { abs, out: v });
       }
@@ -595,7 +656,10 @@ class Specializer {
     const params = `${s.paramOrder.length + s.regOrder.length} parameters`;
     if (!s.incoming) this.trace(`  entered from its entry state: ${params}`);
     else if (!s.cut) this.trace(`  joined ${edges} incoming edge${edges === 1 ? "" : "s"}: ${params} for what differs`);
-    else if (s.cut.rounds <= MAX_OPTIMISTIC_ROUNDS) this.trace(`  cut, entered optimistically from the ${edges} edge${edges === 1 ? "" : "s"} known (round ${s.cut.rounds}): ${params}, ${s.cut.params.filter((p) => p).length + s.cut.regs.size} values used directly`);
+    else if (s.cut.rounds <= MAX_OPTIMISTIC_ROUNDS)
+      this.trace(
+        `  cut, entered optimistically from the ${edges} edge${edges === 1 ? "" : "s"} known (round ${s.cut.rounds}): ${params}, ${s.cut.params.filter((p) => p).length + s.cut.regs.size} values used directly`,
+      );
     else this.trace(`  cut, past ${MAX_OPTIMISTIC_ROUNDS} optimistic rounds: the fallback, ${params}`);
   }
 
@@ -624,7 +688,8 @@ class Specializer {
       return;
     }
     st.vals.set(v, this.operator(s, op, args, d.types));
-    if (out.values.length > this.limits.maxValues) throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
+    if (out.values.length > this.limits.maxValues)
+      throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
   }
 
   /** A call of weval intrinsic `name` (weval's abstract_eval_intrinsic): a dispatch switch over the ABI's
@@ -651,7 +716,12 @@ class Specializer {
       case "write.local":
         return this.localIntrinsic(s, name, v, args, st);
       case "read.specialization.global":
-        return void st.vals.set(v, { abs: { kind: "const", value: this.specializationGlobal(s, Number(this.constArg(s, name, args, 0, "the global index").bits)) } });
+        return void st.vals.set(v, {
+          abs: {
+            kind: "const",
+            value: this.specializationGlobal(s, Number(this.constArg(s, name, args, 0, "the global index").bits)),
+          },
+        });
       case "assume.const.memory":
       case "assume.const.memory.transitive":
         return void st.vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
@@ -674,7 +744,11 @@ class Specializer {
   /** Argument `i` of an intrinsic call, which must be a constant (`what` names it in the abort). */
   private constArg(s: SpecBlock, name: IntrinsicName, args: Known[], i: number, what: string): Const {
     const a = args[i];
-    if (a.abs.kind !== "const") throw new SpecializationAborted("not-constant", `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`);
+    if (a.abs.kind !== "const")
+      throw new SpecializationAborted(
+        "not-constant",
+        `weval.${name} in ${this.f.name}, ${this.where(s)}: ${what} is not a constant (${formatAbs(a.abs)})`,
+      );
     return a.abs.value;
   }
 
@@ -741,23 +815,36 @@ class Specializer {
       this.constArg(s, name, args, 0, `the value asserted constant at line ${line()}`);
     } else if (name === "assert.const.memory") {
       if (!(args[0].abs.kind === "bufptr" || (args[0].abs.kind === "const" && args[0].abs.mem))) {
-        throw new SpecializationAborted("not-const-memory", `weval.assert.const.memory at line ${line()} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`);
+        throw new SpecializationAborted(
+          "not-const-memory",
+          `weval.assert.const.memory at line ${line()} in ${this.f.name}, ${this.where(s)}: the pointer is not into constant memory (${formatAbs(args[0].abs)})`,
+        );
       }
     } else {
       // weval's (line, fatal): a non-fatal call only marks a point; ours may pass just the line.
       if (args.length > 1 && args[1].abs.kind === "const" && args[1].abs.value.bits === 0) return;
-      throw new SpecializationAborted("interpreter-abort", `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`);
+      throw new SpecializationAborted(
+        "interpreter-abort",
+        `the interpreter called weval.abort.specialization (line ${args[0].abs.kind === "const" ? formatConst(args[0].abs.value) : "?"}) in ${this.where(s)}`,
+      );
     }
   }
 
   /** The abort for a weval intrinsic this specializer does not implement. */
   private unsupported(s: SpecBlock, name: string): SpecializationAborted {
-    return new SpecializationAborted("unsupported-intrinsic", `weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`);
+    return new SpecializationAborted(
+      "unsupported-intrinsic",
+      `weval.${name} is not supported by futamura's specializer (used in ${this.f.name}, ${this.where(s)})`,
+    );
   }
 
   /** Abort when the contexts made so far pass the limit. */
   private checkContexts(): void {
-    if (this.contexts.count > this.limits.maxContexts) throw new SpecializationAborted("max-contexts", `more than ${this.limits.maxContexts} contexts (limit maxContexts)`);
+    if (this.contexts.count > this.limits.maxContexts)
+      throw new SpecializationAborted(
+        "max-contexts",
+        `more than ${this.limits.maxContexts} contexts (limit maxContexts)`,
+      );
   }
 
   /** The edge from `s` to the copy of generic `target` in context `st.next`, recorded with s's exit state; the
@@ -766,11 +853,13 @@ class Specializer {
     const { regs } = st;
     const args = target.args.map(st.get);
     // A join's entry state is made from its incoming edges when it is processed (`enterJoin`).
-    const state = this.joins[target.block] ? joinState : (): EntryState => {
-      const entryRegs = new Map<number, AbsVal>();
-      for (const [k, r] of regs) entryRegs.set(k, r.abs);
-      return { params: args.map((a) => a.abs), regs: entryRegs };
-    };
+    const state = this.joins[target.block]
+      ? joinState
+      : (): EntryState => {
+          const entryRegs = new Map<number, AbsVal>();
+          for (const [k, r] of regs) entryRegs.set(k, r.abs);
+          return { params: args.map((a) => a.abs), regs: entryRegs };
+        };
     const to = this.blockFor(st.next, target.block, state);
     // Edges share the block's exit registers: nothing changes them after the terminator.
     const e: Edge = { to, args, regs };
@@ -799,7 +888,12 @@ class Specializer {
   private fork(s: SpecBlock, target: Target, st: BodyState): void {
     const f = st.fork!;
     if (TRACE) this.trace(`  fork on specialize.value: ${f.hi - f.lo + 1} contexts, values ${f.lo}..${f.hi}`);
-    const index = this.out.appendOp(s.id, { name: "i32.sub" }, [this.use(s, f.value), this.constIn(s, i32(f.lo))], ["i32"]);
+    const index = this.out.appendOp(
+      s.id,
+      { name: "i32.sub" },
+      [this.use(s, f.value), this.constIn(s, i32(f.lo))],
+      ["i32"],
+    );
     const targets: number[] = [];
     const outer = st.next;
     for (let k = f.lo; k <= f.hi; k++) {
@@ -822,10 +916,20 @@ class Specializer {
     }
     switch (t.kind) {
       case "cond":
-        s.term = { kind: "cond", cond: this.use(s, st.get(t.cond)), then: this.edge(s, t.then, st), else: this.edge(s, t.else, st) };
+        s.term = {
+          kind: "cond",
+          cond: this.use(s, st.get(t.cond)),
+          then: this.edge(s, t.then, st),
+          else: this.edge(s, t.else, st),
+        };
         break;
       case "table":
-        s.term = { kind: "table", index: this.use(s, st.get(t.index)), targets: t.targets.map((x) => this.edge(s, x, st)), default: this.edge(s, t.default, st) };
+        s.term = {
+          kind: "table",
+          index: this.use(s, st.get(t.index)),
+          targets: t.targets.map((x) => this.edge(s, x, st)),
+          default: this.edge(s, t.default, st),
+        };
         break;
       case "return":
         // The virtual stack and locals leave the function in memory.
@@ -867,7 +971,11 @@ class Specializer {
   /** A register's key in the state maps: its index, which must be below 2^40 (the keys below 0 are virtual-state.ts's). */
   private registerKey(s: SpecBlock, index: Const): number {
     const k = BigInt(index.bits);
-    if (k >= 1n << 40n) throw new SpecializationAborted("bad-request", `weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`);
+    if (k >= 1n << 40n)
+      throw new SpecializationAborted(
+        "bad-request",
+        `weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`,
+      );
     return Number(k);
   }
 
@@ -879,25 +987,46 @@ class Specializer {
     const hint = /select|different values meet/.test(cause)
       ? "; the pc is chosen at run time where paths join — call update.context on each path where the next pc is known (at the top of the loop, or in each case before `continue`), not once at the bottom of the loop after a branch (clang turns that into a select); see docs/new-interpreter.md"
       : "";
-    throw new SpecializationAborted("runtime-pc", `weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`);
+    throw new SpecializationAborted(
+      "runtime-pc",
+      `weval.${intrinsic} in ${this.f.name}, ${this.where(s)}: the pc is not a constant (${formatAbs(pc.abs)})${hint}`,
+    );
   }
 
   /** An i64 the interpreter keeps in memory at `addr`, read because no virtual slot holds it. */
   private loadSlot(s: SpecBlock, addr: Known): Known {
-    const out = this.out.appendOp(s.id, { name: "i64.load", memarg: { offset: 0, align: 3 } }, [this.use(s, addr)], ["i64"]);
+    const out = this.out.appendOp(
+      s.id,
+      { name: "i64.load", memarg: { offset: 0, align: 3 } },
+      [this.use(s, addr)],
+      ["i64"],
+    );
     return { abs: this.runtimeResult("a virtual stack or local slot read from memory"), out };
   }
 
   /** Store a virtual slot's value to its address. */
   private storeSlot(s: SpecBlock, addr: Known, data: Known): void {
-    this.out.appendOp(s.id, { name: "i64.store", memarg: { offset: 0, align: 3 } }, [this.use(s, addr), this.use(s, data)], []);
+    this.out.appendOp(
+      s.id,
+      { name: "i64.store", memarg: { offset: 0, align: 3 } },
+      [this.use(s, addr), this.use(s, data)],
+      [],
+    );
   }
 
   /** Specialization global n of the request, as read.specialization.global returns it (an i64). */
   private specializationGlobal(s: SpecBlock, n: number): Const {
     const g = this.globals[n];
-    if (!g) throw new SpecializationAborted("bad-request", `weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`);
-    if (g.kind !== "const") throw new SpecializationAborted("bad-request", `weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`);
+    if (!g)
+      throw new SpecializationAborted(
+        "bad-request",
+        `weval.read.specialization.global(${n}) in ${this.where(s)}: the request has ${this.globals.length} specialization globals`,
+      );
+    if (g.kind !== "const")
+      throw new SpecializationAborted(
+        "bad-request",
+        `weval.read.specialization.global(${n}) in ${this.where(s)}: the global is ${g.kind === "buffer" ? "a buffer" : "a run-time value"}, not a constant`,
+      );
     const v = g.value;
     return i64(typeof v.bits === "bigint" ? v.bits : BigInt(v.bits >>> 0));
   }
@@ -915,8 +1044,25 @@ class Specializer {
     const r = evaluateOperator(op, args, types, this.buffers, this.options.knownMemory);
     if ("known" in r) return r.known;
     const abs = typeof r.abs === "string" ? this.runtimeResult(r.abs) : r.abs;
-    if (r.call !== undefined) return { abs, out: this.out.appendOp(s.id, { name: "call", index: r.call }, args.slice(0, -1).map((a) => this.use(s, a)), types) };
-    return { abs, out: this.out.appendOp(s.id, op, args.map((a) => this.use(s, a)), types) };
+    if (r.call !== undefined)
+      return {
+        abs,
+        out: this.out.appendOp(
+          s.id,
+          { name: "call", index: r.call },
+          args.slice(0, -1).map((a) => this.use(s, a)),
+          types,
+        ),
+      };
+    return {
+      abs,
+      out: this.out.appendOp(
+        s.id,
+        op,
+        args.map((a) => this.use(s, a)),
+        types,
+      ),
+    };
   }
 
   /** Turn recorded edges into terminators with arguments in each target's final parameter order. */
@@ -935,7 +1081,8 @@ class Specializer {
       const target = (i: number) => {
         const e = s.edges[i];
         const args = e.to.paramOrder.map((i) => this.use(s, e.args[i]));
-        for (const k of e.to.regOrder) args.push(this.use(s, e.regs.get(k) ?? { abs: { kind: "const", value: i64(0n) } }));
+        for (const k of e.to.regOrder)
+          args.push(this.use(s, e.regs.get(k) ?? { abs: { kind: "const", value: i64(0n) } }));
         return { block: e.to.id, args };
       };
       const t = s.term;
@@ -967,7 +1114,9 @@ class Specializer {
 const TRACE = tracing("worklist");
 
 /** Intrinsics after which a block's successors are in another context. */
-const CONTEXT_CHANGING = new Set<string>(Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])));
+const CONTEXT_CHANGING = new Set<string>(
+  Object.entries(WEVAL_INTRINSICS).flatMap(([name, spec]) => ("changesContext" in spec ? [name] : [])),
+);
 
 /** weval.assume.const.memory(p): p, a constant pointer tagged as pointing into constant memory (`mem`, the
  *  stronger tag kept); a constant-buffer pointer is already one, and a run-time pointer stays as it is (loads at

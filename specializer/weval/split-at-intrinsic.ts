@@ -11,7 +11,8 @@ export function splitAfterCalls(f: FunctionBody, funcIndices: Set<number>): numb
       const d = f.values[v];
       return d.kind === "op" && d.op.name === "call" && funcIndices.has(d.op.index!);
     });
-    if (at < 0 || (at === block.insts.length - 1 && block.term.kind === "br" && block.term.target.args.length === 0)) continue;
+    if (at < 0 || (at === block.insts.length - 1 && block.term.kind === "br" && block.term.target.args.length === 0))
+      continue;
     const rest = f.addBlock();
     f.blocks[rest].insts = block.insts.slice(at + 1);
     f.blocks[rest].term = block.term;

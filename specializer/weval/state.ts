@@ -109,7 +109,8 @@ export const needsNoValue = (abs: AbsVal): boolean => abs.kind === "const" || ab
 export const ZERO: Known = { abs: { kind: "const", value: i64(0n) } };
 
 /** The same value for a block's entry: the same IR value, or (neither has one) the same constant. */
-export const sameKnown = (a: Known, b: Known): boolean => (a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs));
+export const sameKnown = (a: Known, b: Known): boolean =>
+  a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs);
 
 /** The entry state a join starts from: replaced before anything reads it. */
 export const joinState = (): EntryState => ({ params: [], regs: new Map() });

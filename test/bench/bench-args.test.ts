@@ -11,7 +11,12 @@ import { fasterOrSlower, ratioLines, ratios, svgChart } from "../../bench/report
 import { summarize, type Row } from "../../bench/stats.ts";
 import { ROOT } from "../../util/root.ts";
 
-const futamura = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+const futamura = (args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 180_000,
+  });
 
 describe("futamura bench: flag values", () => {
   it.each([
@@ -40,7 +45,21 @@ describe("futamura bench: programs", () => {
     const out = join(dir, "results");
     mkdirSync(join(out, "modules"), { recursive: true });
     writeFileSync(join(out, "modules", "old-program.wevaled.wasm"), "stale");
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "bench", "--quick", "--engine", "v8", join("a", "short.fern"), "--out", out, join("b", "short.fern")], { cwd: dir, encoding: "utf8", timeout: 180_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, "bin", "futamura.mjs"),
+        "bench",
+        "--quick",
+        "--engine",
+        "v8",
+        join("a", "short.fern"),
+        "--out",
+        out,
+        join("b", "short.fern"),
+      ],
+      { cwd: dir, encoding: "utf8", timeout: 180_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`futamura bench: this run replaces bench.{json,md,svg} and modules/ in ${out}`);
     const report = JSON.parse(readFileSync(join(out, "bench.json"), "utf8"));
@@ -53,21 +72,36 @@ describe("futamura bench: programs", () => {
   }, 180_000);
 });
 
-const row = (program: string, variant: Row["variant"], ms: number[], tier = "warm (TurboFan)"): Row => summarize({ program, variant, engine: "v8", tier, runs_ms: ms, result: "1" });
+const row = (program: string, variant: Row["variant"], ms: number[], tier = "warm (TurboFan)"): Row =>
+  summarize({ program, variant, engine: "v8", tier, runs_ms: ms, result: "1" });
 
 describe("bench reports", () => {
   it("say slower when wevaled is slower, and warn (no geomean) when a median is under 1 ms", () => {
-    const rows = [row("p", "interpreted", [10, 10, 10]), row("p", "wevaled", [20, 20, 20]), row("q", "interpreted", [0.3]), row("q", "wevaled", [0.2]), row("r", "interpreted", [0]), row("r", "wevaled", [0])];
+    const rows = [
+      row("p", "interpreted", [10, 10, 10]),
+      row("p", "wevaled", [20, 20, 20]),
+      row("q", "interpreted", [0.3]),
+      row("q", "wevaled", [0.2]),
+      row("r", "interpreted", [0]),
+      row("r", "wevaled", [0]),
+    ];
     const lines = ratioLines(ratios(rows)).join("\n");
     expect(lines).toMatch(/p v8 warm \(TurboFan\): wevaled is 2\.00x slower than interpreted/);
-    expect(lines).toMatch(/q v8 warm \(TurboFan\): wevaled is 1\.50x faster than interpreted \(warning: a median under 1 ms/);
+    expect(lines).toMatch(
+      /q v8 warm \(TurboFan\): wevaled is 1\.50x faster than interpreted \(warning: a median under 1 ms/,
+    );
     expect(lines).not.toMatch(/NaN|Infinity/);
     expect(lines).not.toMatch(/geomean/); // only one program is long enough to time
     expect(fasterOrSlower(0.5)).toBe("2.00x slower");
   });
 
   it("draw no bar for a row too short to time, no legend entry without bars, full labels and the speedups", async () => {
-    const rows = [row("long-program-name", "interpreted", [100, 110, 120], "cold (first call, Liftoff)"), row("long-program-name", "wevaled", [10, 11, 12], "cold (first call, Liftoff)"), row("tiny", "interpreted", [0.01]), row("tiny", "wevaled", [0.01])];
+    const rows = [
+      row("long-program-name", "interpreted", [100, 110, 120], "cold (first call, Liftoff)"),
+      row("long-program-name", "wevaled", [10, 11, 12], "cold (first call, Liftoff)"),
+      row("tiny", "interpreted", [0.01]),
+      row("tiny", "wevaled", [0.01]),
+    ];
     const svg = await svgChart(rows);
     expect(svg).toContain("long-program-name · v8 · cold (first call, Liftoff) · interpreted");
     expect(svg).not.toContain("…");
@@ -89,6 +123,13 @@ describe("bench chart with nothing long enough to draw", () => {
 describe("bench run order", () => {
   it("interleaves the variants run by run, cold and warm, so a slow phase hits every variant alike", async () => {
     const { interleaved } = await import("../../bench/main.ts");
-    expect(interleaved(2, 3)).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+    expect(interleaved(2, 3)).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ]);
   });
 });

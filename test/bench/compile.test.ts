@@ -17,8 +17,19 @@ import { parse } from "../../lang/parser.ts";
 import { ROOT } from "../../util/root.ts";
 
 const statements = (ss: Stmt[]): number =>
-  ss.reduce((n, s) => n + 1 + (s.kind === "if" ? statements(s.then) + statements(s.else ?? []) : s.kind === "while" ? statements(s.body) : 0), 0);
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 170_000 });
+  ss.reduce(
+    (n, s) =>
+      n +
+      1 +
+      (s.kind === "if" ? statements(s.then) + statements(s.else ?? []) : s.kind === "while" ? statements(s.body) : 0),
+    0,
+  );
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 170_000,
+  });
 // Each build takes a few seconds; the limit only keeps a broken specializer from hanging the test (4 builds).
 const PER_PROGRAM_S = "45";
 
@@ -50,7 +61,9 @@ describe("compile benchmark programs", () => {
       expect(source.length).toBeLessThan(n + 1000);
       let depth = 0;
       let deepest = 0;
-      for (const c of source) if (c === "[") deepest = Math.max(deepest, ++depth); else if (c === "]") depth--;
+      for (const c of source)
+        if (c === "[") deepest = Math.max(deepest, ++depth);
+        else if (c === "]") depth--;
       expect(depth).toBe(0);
       expect(deepest).toBeGreaterThanOrEqual(6);
       expect(parseBrainfuck(source, "g.b").length).toBeGreaterThan(n / 10);
@@ -74,15 +87,61 @@ describe("futamura bench --compile", () => {
     const r = cli("bench", "--compile", "--quick", "--timeout", PER_PROGRAM_S, "--out", out, "--json", json);
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/toy-1k\s+1000 instructions/);
-    for (const f of ["bench-compile.json", "bench-compile.md", "bench-compile.svg", "compile-programs/toy-1k.asm", "compile-programs/fern-one-function-100.fern", "compile-programs/brainfuck-10k.b"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of [
+      "bench-compile.json",
+      "bench-compile.md",
+      "bench-compile.svg",
+      "compile-programs/toy-1k.asm",
+      "compile-programs/fern-one-function-100.fern",
+      "compile-programs/brainfuck-10k.b",
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, "bench-compile.svg"), "utf8")).toMatch(/^<svg/);
     expect(readFileSync(join(out, "bench-compile.md"), "utf8")).toMatch(/\| toy-1k \|/);
     const report = JSON.parse(readFileSync(json, "utf8"));
     expect(readFileSync(join(out, "bench-compile.json"), "utf8")).toBe(readFileSync(json, "utf8"));
-    expect(Object.keys(report.meta)).toEqual(expect.arrayContaining(["date", "node", "v8", "cpus", "quick", "multipliers", "timeout_s", "target_per_10x", "notes"]));
-    expect(report.rows.map((row: { program: string }) => row.program)).toEqual(["toy-1k", "fern-one-function-100", "fern-many-functions-10", "brainfuck-10k"]);
+    expect(Object.keys(report.meta)).toEqual(
+      expect.arrayContaining([
+        "date",
+        "node",
+        "v8",
+        "cpus",
+        "quick",
+        "multipliers",
+        "timeout_s",
+        "target_per_10x",
+        "notes",
+      ]),
+    );
+    expect(report.rows.map((row: { program: string }) => row.program)).toEqual([
+      "toy-1k",
+      "fern-one-function-100",
+      "fern-many-functions-10",
+      "brainfuck-10k",
+    ]);
     for (const row of report.rows) {
-      expect(Object.keys(row)).toEqual(expect.arrayContaining(["series", "program", "size", "unit", "status", "specialize_ms", "optimize_ms", "build_ms", "build_cpu_ms", "peak_rss_mb", "raw_bytes", "raw_source", "output_bytes", "contexts", "blocks", "values", "aborted", "outputs_match"]));
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining([
+          "series",
+          "program",
+          "size",
+          "unit",
+          "status",
+          "specialize_ms",
+          "optimize_ms",
+          "build_ms",
+          "build_cpu_ms",
+          "peak_rss_mb",
+          "raw_bytes",
+          "raw_source",
+          "output_bytes",
+          "contexts",
+          "blocks",
+          "values",
+          "aborted",
+          "outputs_match",
+        ]),
+      );
       expect(["ok", "aborted"], `${row.program}: ${row.error ?? ""}`).toContain(row.status);
       expect(row.outputs_match, row.mismatch).toBe(true);
       expect(row.output_bytes).toBeGreaterThan(0);

@@ -12,7 +12,12 @@ import { ROOT } from "../../util/root.ts";
 import { expectUserError } from "../helpers.ts";
 
 const dir = join(ROOT, "brainfuck", "programs");
-const files = [...readdirSync(dir).map((f) => join(dir, f)), ...readdirSync(join(dir, "acme")).map((f) => join(dir, "acme", f))].filter((f) => f.endsWith(".b")).sort();
+const files = [
+  ...readdirSync(dir).map((f) => join(dir, f)),
+  ...readdirSync(join(dir, "acme")).map((f) => join(dir, "acme", f)),
+]
+  .filter((f) => f.endsWith(".b"))
+  .sort();
 const bf = await resolveInterpreter("bf");
 
 describe("Brainfuck programs, interpreted and wevaled", () => {
@@ -41,8 +46,19 @@ describe("the Brainfuck loader", () => {
   it("merges runs, folds [-] and [+], drops runs that cancel, and links brackets past their partners", () => {
     const code = parseBrainfuck("+++-- >><<< [-] [+] ,[.>+<-]", "t.b");
     expect(code.map((i) => [i.op, i.arg])).toEqual([
-      [BF_OPS.add, 1], [BF_OPS.move, -1], [BF_OPS.clear, 0], [BF_OPS.clear, 0], [BF_OPS.in, 0],
-      [BF_OPS.jz, 12], [BF_OPS.out, 0], [BF_OPS.move, 1], [BF_OPS.add, 1], [BF_OPS.move, -1], [BF_OPS.add, -1], [BF_OPS.jnz, 6], [BF_OPS.halt, 0],
+      [BF_OPS.add, 1],
+      [BF_OPS.move, -1],
+      [BF_OPS.clear, 0],
+      [BF_OPS.clear, 0],
+      [BF_OPS.in, 0],
+      [BF_OPS.jz, 12],
+      [BF_OPS.out, 0],
+      [BF_OPS.move, 1],
+      [BF_OPS.add, 1],
+      [BF_OPS.move, -1],
+      [BF_OPS.add, -1],
+      [BF_OPS.jnz, 6],
+      [BF_OPS.halt, 0],
     ]);
     expect(parseBrainfuck("+-<>", "t.b").map((i) => i.op)).toEqual([BF_OPS.halt]);
     const bytes = encodeBrainfuck(code);
@@ -53,21 +69,24 @@ describe("the Brainfuck loader", () => {
   it.each([
     ["+]", "t.b:1:2: error: unmatched ']'"],
     ["+\n [[-]", "t.b:2:2: error: unmatched '['"],
-  ])("%j is an error at file:line:col", (source, message) => expectUserError(() => parseBrainfuck(source, "t.b"), SourceError, message));
+  ])("%j is an error at file:line:col", (source, message) =>
+    expectUserError(() => parseBrainfuck(source, "t.b"), SourceError, message),
+  );
 
   it("agrees with the reference evaluator, interpreted and wevaled, on random programs", async () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     const programs = Array.from({ length: 12 }, (_, k) => {
       // Balanced programs (deterministic: seed 7, all of them terminate; some walk off the tape's left end).
-      const block = (depth: number): string => Array.from({ length: 1 + rand(6) }, () => {
-        const r = rand(10);
-        if (r < 3) return "+".repeat(1 + rand(20));
-        if (r < 5) return ">".repeat(1 + rand(3)) + "+".repeat(rand(9)); // moves right, sometimes adds
-        if (r < 6) return "<".repeat(1 + rand(2));
-        if (r < 8) return ".";
-        return depth < 3 ? `[${block(depth + 1)}>[-]<-]` : "[-]";
-      }).join("");
+      const block = (depth: number): string =>
+        Array.from({ length: 1 + rand(6) }, () => {
+          const r = rand(10);
+          if (r < 3) return "+".repeat(1 + rand(20));
+          if (r < 5) return ">".repeat(1 + rand(3)) + "+".repeat(rand(9)); // moves right, sometimes adds
+          if (r < 6) return "<".repeat(1 + rand(2));
+          if (r < 8) return ".";
+          return depth < 3 ? `[${block(depth + 1)}>[-]<-]` : "[-]";
+        }).join("");
       const source = `>>>>${block(0)}.`;
       const code = parseBrainfuck(source, `random-${k}.b`);
       return { name: source, bytes: encodeBrainfuck(code), code };

@@ -8,7 +8,18 @@ describe("opcode table", () => {
   it("has unique codes and names, and the seed's ten instructions", () => {
     expect(OPCODE_BY_CODE.size).toBe(OPCODES.length);
     expect(OPCODE_BY_NAME.size).toBe(OPCODES.length);
-    expect(OPCODES.map((o) => o.name)).toEqual(["LOAD_IMMEDIATE", "STORE_LOCAL", "LOAD_LOCAL", "PRINT", "PRINTI", "JMPNZ", "INC", "DEC", "ADD", "HALT"]);
+    expect(OPCODES.map((o) => o.name)).toEqual([
+      "LOAD_IMMEDIATE",
+      "STORE_LOCAL",
+      "LOAD_LOCAL",
+      "PRINT",
+      "PRINTI",
+      "JMPNZ",
+      "INC",
+      "DEC",
+      "ADD",
+      "HALT",
+    ]);
     for (const o of OPCODES) {
       expect(o.code).toBeGreaterThan(0);
       expect(o.code).toBeLessThan(256);
@@ -25,6 +36,7 @@ describe("opcode table", () => {
   it("matches the committed AssemblyScript constants (regenerate with `npm run build:interp`)", () => {
     const { path, content } = generatedFiles().find((f) => f.path.endsWith("toy-opcodes.ts"))!;
     expect(readFileSync(path, "utf8")).toBe(content);
-    for (const o of OPCODES) expect(content).toContain(`export const OP_${o.name}: u8 = 0x${o.code.toString(16).padStart(2, "0")};`);
+    for (const o of OPCODES)
+      expect(content).toContain(`export const OP_${o.name}: u8 = 0x${o.code.toString(16).padStart(2, "0")};`);
   });
 });

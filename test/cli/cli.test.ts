@@ -10,7 +10,12 @@ import { ROOT } from "../../interp/build.ts";
 const cacheDir = mkdtempSync(join(tmpdir(), "futamura-cache-"));
 
 function futamura(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000, env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir } });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 180_000,
+    env: { ...process.env, FUTAMURA_CACHE_DIR: cacheDir },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,7 +36,7 @@ describe("futamura CLI", () => {
     expect(futamura("run", out).stdout).toBe("fib(90) = 2880067194370816120\n");
     expect(futamura("run", "--expect", "bytecode/programs/fib.asm").code).toBe(0);
     const wrong = join(dir, "wrong.asm");
-    writeFileSync(wrong, "; expect: 2\nLOAD_IMMEDIATE 1\nPRINTI\nPRINT \"\\n\"\nHALT\n");
+    writeFileSync(wrong, '; expect: 2\nLOAD_IMMEDIATE 1\nPRINTI\nPRINT "\\n"\nHALT\n');
     const r = futamura("run", "--expect", wrong);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('expectation failed: stdout "1\\n" != expected "2\\n"');
@@ -46,7 +51,10 @@ describe("futamura CLI", () => {
     expect(dis.stdout).toMatch(/\n +\d+  RETURN +; line \d+\n/);
     const bad = join(dir, "bad.fern");
     writeFileSync(bad, "let x = ;\n");
-    expect(futamura("dis", bad)).toMatchObject({ code: 1, stderr: `${bad}:1:9: error: expected an expression, found ';'\n` });
+    expect(futamura("dis", bad)).toMatchObject({
+      code: 1,
+      stderr: `${bad}:1:9: error: expected an expression, found ';'\n`,
+    });
   });
 
   it("traces pc, instruction and accumulator", () => {
@@ -66,7 +74,9 @@ describe("futamura CLI", () => {
     writeFileSync(badBin, Buffer.from("FUTA\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x07"));
     const b = futamura("run", badBin);
     expect(b.code).toBe(1);
-    expect(b.stderr).toBe(`${badBin}: byte 16 (0x10): error: the last instruction (pc 0) is INC, not HALT: control would fall off the end\n`);
+    expect(b.stderr).toBe(
+      `${badBin}: byte 16 (0x10): error: the last instruction (pc 0) is INC, not HALT: control would fall off the end\n`,
+    );
     expect(futamura("run", join(dir, "missing.asm")).stderr).toBe(`${join(dir, "missing.asm")}: error: no such file\n`);
   });
 
@@ -83,7 +93,10 @@ describe("futamura CLI", () => {
     const first = futamura("run", "--aot", "bytecode/programs/sum.asm");
     expect(first).toMatchObject({ code: 0, stdout: "Result: 5000000050000000\n" });
     expect(readdirSync(cacheDir).filter((f) => f.endsWith(".wasm"))).toHaveLength(1);
-    expect(futamura("run", "--aot", "--expect", "bytecode/programs/sum.asm")).toMatchObject({ code: 0, stdout: "Result: 5000000050000000\n" });
+    expect(futamura("run", "--aot", "--expect", "bytecode/programs/sum.asm")).toMatchObject({
+      code: 0,
+      stdout: "Result: 5000000050000000\n",
+    });
   });
 
   it("snapshots, specializes with --stats and --dump-ir, builds, and runs the built module", () => {
@@ -95,12 +108,22 @@ describe("futamura CLI", () => {
     const irDir = join(dir, "ir");
     const sp = futamura("specialize", snap, "-o", out, "--stats", "--dump-ir", irDir, "--verify");
     expect(sp.code, sp.stderr).toBe(0);
-    expect(sp.stdout).toMatch(/request 1 \(\$\d+\): table slot \d+; \d+ contexts, \d+ blocks \(generic \d+\), \d+ values/);
-    expect(sp.stdout).toMatch(/cleanup [\d.]+ ms: \d+ redundant parameters, \d+ made f64, \d+ dead values, \d+ jumps threaded, \d+ blocks merged -> \d+ blocks, \d+ values; binaryen: full pipeline/);
+    expect(sp.stdout).toMatch(
+      /request 1 \(\$\d+\): table slot \d+; \d+ contexts, \d+ blocks \(generic \d+\), \d+ values/,
+    );
+    expect(sp.stdout).toMatch(
+      /cleanup [\d.]+ ms: \d+ redundant parameters, \d+ made f64, \d+ dead values, \d+ jumps threaded, \d+ blocks merged -> \d+ blocks, \d+ values; binaryen: full pipeline/,
+    );
     expect(sp.stdout).toMatch(/output [\d.]+ KiB \([\d.]+ KiB before binaryen\)/);
     // The IR before and after the cleanup passes.
-    expect(readdirSync(irDir).sort()).toEqual(["request1-cleaned.ir", "request1-generic.ir", "request1-specialized.ir"]);
-    expect(readFileSync(join(irDir, "request1-specialized.ir"), "utf8")).toMatch(/^function .*\$specialized\(i32, i32\) -> i64 \{/);
+    expect(readdirSync(irDir).sort()).toEqual([
+      "request1-cleaned.ir",
+      "request1-generic.ir",
+      "request1-specialized.ir",
+    ]);
+    expect(readFileSync(join(irDir, "request1-specialized.ir"), "utf8")).toMatch(
+      /^function .*\$specialized\(i32, i32\) -> i64 \{/,
+    );
     expect(futamura("run", out)).toMatchObject({ code: 0, stdout: "fib(90) = 2880067194370816120\n" });
     const built = join(dir, "nested.wasm");
     expect(futamura("build", "bytecode/programs/nested.asm", "-o", built, "--no-cache").code).toBe(0);
@@ -133,12 +156,25 @@ describe("futamura CLI", () => {
     writeFileSync(junk, "not wasm at all");
     const bad = futamura("ir", junk);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe(`${junk}: error: not a WebAssembly module (it is a text file); this command takes a .wasm file\n`);
-    expect(futamura("ir", "build/interp/toy.wasm", "--func", "nope").stderr).toMatch(/no function named 'nope' \(functions: .*run.*\)/);
+    expect(bad.stderr).toBe(
+      `${junk}: error: not a WebAssembly module (it is a text file); this command takes a .wasm file\n`,
+    );
+    expect(futamura("ir", "build/interp/toy.wasm", "--func", "nope").stderr).toMatch(
+      /no function named 'nope' \(functions: .*run.*\)/,
+    );
   });
 
   it("has --help everywhere", () => {
-    for (const args of [["--help"], ["run", "--help"], ["asm", "--help"], ["dis", "--help"], ["snapshot", "--help"], ["specialize", "--help"], ["build", "--help"], ["ir", "--help"]]) {
+    for (const args of [
+      ["--help"],
+      ["run", "--help"],
+      ["asm", "--help"],
+      ["dis", "--help"],
+      ["snapshot", "--help"],
+      ["specialize", "--help"],
+      ["build", "--help"],
+      ["ir", "--help"],
+    ]) {
       const r = futamura(...args);
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).toContain("Usage: futamura");

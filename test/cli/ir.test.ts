@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../util/root.ts";
 
-const futamura = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+const futamura = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
 
 describe("futamura ir", () => {
   it("prints an interpreter's function by the interpreter's name", () => {

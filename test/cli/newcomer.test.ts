@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../util/root.ts";
 
-const futamura = (args: string[], input?: string) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000, input });
+const futamura = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+    input,
+  });
 const dir = mkdtempSync(join(tmpdir(), "futamura-newcomer-"));
 
 function userError(args: string[], message: RegExp) {
@@ -37,13 +43,25 @@ describe("modules and languages named in one line", () => {
   it("an empty module, run or given as the interpreter, is not an interpreter or a built program", () => {
     const empty = join(dir, "empty.wasm");
     writeFileSync(empty, Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-    userError(["run", empty], /empty\.wasm: error: not an interpreter or a program futamura built: the module exports no `run` function/);
-    userError(["run", "--interp", empty, "lang/bench/calls.fern"], /empty\.wasm: error: not an interpreter or a program futamura built/);
+    userError(
+      ["run", empty],
+      /empty\.wasm: error: not an interpreter or a program futamura built: the module exports no `run` function/,
+    );
+    userError(
+      ["run", "--interp", empty, "lang/bench/calls.fern"],
+      /empty\.wasm: error: not an interpreter or a program futamura built/,
+    );
   });
 
   it("asm and dis read a file by its extension", () => {
-    userError(["dis", "brainfuck/programs/hello.b"], /hello\.b: error: dis lists toy .* and Fern .* programs; this is a bf program/);
-    userError(["asm", "lang/bench/calls.fern"], /calls\.fern: error: asm assembles the toy machine's assembly .*; this is a fern program/);
+    userError(
+      ["dis", "brainfuck/programs/hello.b"],
+      /hello\.b: error: dis lists toy .* and Fern .* programs; this is a bf program/,
+    );
+    userError(
+      ["asm", "lang/bench/calls.fern"],
+      /calls\.fern: error: asm assembles the toy machine's assembly .*; this is a fern program/,
+    );
   });
 });
 
@@ -52,11 +70,20 @@ describe("fast start", () => {
     // A resolve hook that names those two packages on stderr when anything imports them.
     const hook = join(dir, "watch-imports.mjs");
     const watcher = `export async function resolve(s, c, next) { if (/^(binaryen|assemblyscript)(\\/|$)/.test(s)) process.stderr.write("LOADED " + s + "\\n"); return next(s, c); }`;
-    writeFileSync(hook, `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(watcher)}));\n`);
+    writeFileSync(
+      hook,
+      `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(watcher)}));\n`,
+    );
     const env = { ...process.env, FUTAMURA_CACHE_DIR: join(dir, "cache") };
     const program = join(dir, "three.asm");
     writeFileSync(program, "LOAD_IMMEDIATE 3\nHALT\n"); // the smallest build there is
-    const run = () => spawnSync(process.execPath, ["--import", hook, join(ROOT, "bin", "futamura.mjs"), "run", "--aot", program], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env });
+    const run = () =>
+      spawnSync(process.execPath, ["--import", hook, join(ROOT, "bin", "futamura.mjs"), "run", "--aot", program], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+        env,
+      });
     const first = run();
     expect(first.stderr).toContain("LOADED binaryen"); // compiling: the hook sees it
     const second = run();
@@ -67,7 +94,11 @@ describe("fast start", () => {
 
 describe("--init-func", () => {
   it("is --init, as weval and wizer name it (both spellings)", () => {
-    for (const flag of [["--init-func", "nope"], ["--init-func=nope"]]) userError(["snapshot", ...flag, "toy", "bytecode/programs/fib.asm", "-o", join(dir, "x.wasm")], /no exported function 'nope' to run/);
+    for (const flag of [["--init-func", "nope"], ["--init-func=nope"]])
+      userError(
+        ["snapshot", ...flag, "toy", "bytecode/programs/fib.asm", "-o", join(dir, "x.wasm")],
+        /no exported function 'nope' to run/,
+      );
   });
 });
 

@@ -18,11 +18,17 @@ const home = mkdtempSync(join(tmpdir(), "futamura-fallback-"));
 const env = { ...process.env, FUTAMURA_CACHE_DIR: join(home, ".cache") };
 
 function futamura(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd, encoding: "utf8", timeout: 120_000, env });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+    env,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(COMPILE_STATUS, "") };
 }
 
-const ABORT = /^calls\.svm: warning: request 100 \(\$\d+\) not specialized, the interpreter runs it: weval\.update\.context in .*the pc is not a constant/;
+const ABORT =
+  /^calls\.svm: warning: request 100 \(\$\d+\) not specialized, the interpreter runs it: weval\.update\.context in .*the pc is not a constant/;
 
 describe("no silent fallback", () => {
   it("says every aborted request on build, on a cache hit and in run --aot; --strict exits 1", () => {
@@ -44,17 +50,34 @@ describe("no silent fallback", () => {
 
   it("a built module keeps its error lines from another folder", () => {
     writeFileSync(join(home, "bad.svm"), "set r0 1\nret\n");
-    expect(futamura(home, "build", "--interp", join(FIXTURE, "futamura-interp.json"), "bad.svm", "-o", "bad.wasm").code).toBe(0);
+    expect(
+      futamura(home, "build", "--interp", join(FIXTURE, "futamura-interp.json"), "bad.svm", "-o", "bad.wasm").code,
+    ).toBe(0);
     const elsewhere = join(home, "elsewhere");
     mkdirSync(elsewhere);
-    expect(futamura(elsewhere, "run", "../bad.wasm")).toMatchObject({ code: 1, stderr: "../bad.svm:2: runtime error: ret with an empty call stack\n" });
+    expect(futamura(elsewhere, "run", "../bad.wasm")).toMatchObject({
+      code: 1,
+      stderr: "../bad.svm:2: runtime error: ret with an empty call stack\n",
+    });
   });
 
   it("diff fails when both sides fail outside the program; deepStack needs no host(); no extensions take any file", async () => {
-    writeFileSync(join(home, "throwing-loader.mjs"), `import { load as base } from ${JSON.stringify(join(FIXTURE, "loader.mjs"))};\nexport function load(file, data) {\n  return { ...base(file, data), host: { describeError() { throw new TypeError("the loader's bug"); } } };\n}\n`);
+    writeFileSync(
+      join(home, "throwing-loader.mjs"),
+      `import { load as base } from ${JSON.stringify(join(FIXTURE, "loader.mjs"))};\nexport function load(file, data) {\n  return { ...base(file, data), host: { describeError() { throw new TypeError("the loader's bug"); } } };\n}\n`,
+    );
     const manifest = (name: string, extra: object) => {
       const file = join(home, `${name}.json`);
-      writeFileSync(file, JSON.stringify({ name, entry: join(FIXTURE, "stackvm.ts"), use: ["SPECIALIZE_RETURNS=1"], out: join(home, `${name}.wasm`), ...extra }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name,
+          entry: join(FIXTURE, "stackvm.ts"),
+          use: ["SPECIALIZE_RETURNS=1"],
+          out: join(home, `${name}.wasm`),
+          ...extra,
+        }),
+      );
       return file;
     };
     // On the main thread and on the large-stack worker (where describeError runs in an event handler); the second
@@ -68,6 +91,11 @@ describe("no silent fallback", () => {
     }
 
     writeFileSync(join(home, "prog.asm"), "call f\nprint r1\nhalt\nf:\nset r1 9\nret\n"); // .asm is toy's extension
-    for (const aot of [false, true]) expect(await run(join(home, "prog.asm"), { interp: anyFile, aot, cache: false })).toMatchObject({ stdout: "9\n", exitCode: 0, aborted: [] });
+    for (const aot of [false, true])
+      expect(await run(join(home, "prog.asm"), { interp: anyFile, aot, cache: false })).toMatchObject({
+        stdout: "9\n",
+        exitCode: 0,
+        aborted: [],
+      });
   });
 });

@@ -7,7 +7,10 @@ import { wevaled } from "../helpers.ts";
 
 function fakeStream(isTTY: boolean) {
   const written: string[] = [];
-  return { written, stream: { isTTY, columns: 200, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream };
+  return {
+    written,
+    stream: { isTTY, columns: 200, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream,
+  };
 }
 
 describe("progress line", () => {
@@ -35,6 +38,9 @@ describe("progress line", () => {
     await wevaled(loadProgramSource("LOAD_IMMEDIATE 3\nHALT\n", "t.asm").bytes, { onProgress: (...a) => seen.push(a) });
     const stages = [...new Set(seen.map(([s]) => s))];
     expect(stages).toEqual(["snapshot", "specialize", "binaryen"]);
-    for (const s of stages) expect(seen.filter(([x]) => x === s).at(-1)).toSatisfy(([, done, total]: [string, number, number]) => done === total);
+    for (const s of stages)
+      expect(seen.filter(([x]) => x === s).at(-1)).toSatisfy(
+        ([, done, total]: [string, number, number]) => done === total,
+      );
   });
 });

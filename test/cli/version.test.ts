@@ -22,7 +22,9 @@ describe("the futamura command", () => {
     const watched = [.../const SOURCE_DIRS = \[([^\]]*)\]/.exec(launcher)![1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
     // tsc compiles what the included folders import, so dist/ (built by `npm install`'s prepare) lists the folders
     // the CLI runs from.
-    const compiled = readdirSync(join(ROOT, "dist"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const compiled = readdirSync(join(ROOT, "dist"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(compiled).toContain("lang");
     for (const dir of compiled) expect(watched, `bin/futamura.mjs does not watch ${dir}/`).toContain(dir);
   });

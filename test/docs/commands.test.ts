@@ -11,17 +11,44 @@ import { ROOT } from "../../util/root.ts";
 
 /** Commands not run here, by pattern, with the reason (each must match at least one documented command). */
 const SKIPPED: [RegExp, string][] = [
-  [/^npm install( && npm run bench)?$|^npm ci$|^npm install && npm test$|^npm test$/, "installs or runs this very suite; CI runs them"],
-  [/^npm run bench(:compile)?$|^npx futamura bench\b/, "benchmarks take minutes; test/bench/*.test.ts runs each mode with --quick"],
-  [/^npm run bench:c$/, "the C interpreter's benchmark takes a minute; test/interp/c.test.ts runs the same build and program path"],
+  [
+    /^npm install( && npm run bench)?$|^npm ci$|^npm install && npm test$|^npm test$/,
+    "installs or runs this very suite; CI runs them",
+  ],
+  [
+    /^npm run bench(:compile)?$|^npx futamura bench\b/,
+    "benchmarks take minutes; test/bench/*.test.ts runs each mode with --quick",
+  ],
+  [
+    /^npm run bench:c$/,
+    "the C interpreter's benchmark takes a minute; test/interp/c.test.ts runs the same build and program path",
+  ],
   [/^apt-get install /, "installs Debian packages; .ci/run installs them when missing"],
-  [/^npm run test:package$/, "packs the package (rebuilding dist/, which the other tests run from); .ci/run runs it after npm test"],
-  [/^npm run fuzz( -- --fern( --train)?)?$/, "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts"],
-  [/^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /, "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout"],
-  [/…|\bprog\d?\.(asm|bin|fern|lua)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/, "a template with placeholders for the reader's own files"],
-  [/^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm( --dump-ir ir\/)?$/, "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing"],
+  [
+    /^npm run test:package$/,
+    "packs the package (rebuilding dist/, which the other tests run from); .ci/run runs it after npm test",
+  ],
+  [
+    /^npm run fuzz( -- --fern( --train)?)?$/,
+    "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts",
+  ],
+  [
+    /^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /,
+    "rebuilds an old commit to compare builds: minutes, and needs that commit's checkout",
+  ],
+  [
+    /…|\bprog\d?\.(asm|bin|fern|lua)\b|mylang|\bFILE\b|<[a-z][^>]*>|\bout\.wasm\b/,
+    "a template with placeholders for the reader's own files",
+  ],
+  [
+    /^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm( --dump-ir ir\/)?$/,
+    "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing",
+  ],
   [/^npx futamura explore$/, "serves the page until stopped; test/explorer/serve.test.ts runs it and fetches the page"],
-  [/^npx futamura explore --build$/, "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing"],
+  [
+    /^npx futamura explore --build$/,
+    "the same Vite build test/explorer/ makes (into build/explorer-test/), ~10 s more for nothing",
+  ],
   [/^npm run explorer:dev$/, "Vite's dev server, until stopped; test/explorer/ drives the same page built"],
   [/^npx futamura [a-z][a-z-]*$/, "a command named in the prose, without the arguments it needs"],
   [/^npx futamura [a-z][a-z-]*( --[a-z-]+)+$/, "a command's flag named in the prose, without the program it needs"],
@@ -34,7 +61,12 @@ interface DocCommand {
 }
 
 function documentedCommands(): DocCommand[] {
-  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const files = [
+    "README.md",
+    ...readdirSync(join(ROOT, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
   const out: DocCommand[] = [];
   for (const file of files) {
     const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
@@ -43,9 +75,14 @@ function documentedCommands(): DocCommand[] {
       if (/^```(sh|bash|shell|console)\s*$/.test(text)) return void (shell = true);
       if (text.startsWith("```")) return void (shell = false);
       if (shell) {
-        const command = text.replace(/\s+#.*$/, "").replace(/^\$\s+/, "").trim();
+        const command = text
+          .replace(/\s+#.*$/, "")
+          .replace(/^\$\s+/, "")
+          .trim();
         if (command && !command.startsWith("#")) out.push({ file, line: i + 1, command });
-      } else for (const m of text.matchAll(/`((?:npx futamura|futamura [a-z]|npm run|npm test|npm ci|npm install)[^`]*)`/g)) out.push({ file, line: i + 1, command: m[1].trim().replace(/^futamura /, "npx futamura ") });
+      } else
+        for (const m of text.matchAll(/`((?:npx futamura|futamura [a-z]|npm run|npm test|npm ci|npm install)[^`]*)`/g))
+          out.push({ file, line: i + 1, command: m[1].trim().replace(/^futamura /, "npx futamura ") });
     });
   }
   return out;
@@ -80,15 +117,28 @@ describe("documented commands", () => {
   });
 
   it("every skip reason still matches a documented command", () => {
-    for (const [pattern, why] of SKIPPED) expect(commands.some((c) => pattern.test(c.command)), `${pattern} (${why}) matches nothing`).toBe(true);
+    for (const [pattern, why] of SKIPPED)
+      expect(
+        commands.some((c) => pattern.test(c.command)),
+        `${pattern} (${why}) matches nothing`,
+      ).toBe(true);
   });
 
   const dir = scratch();
-  it.each(commands.filter((c) => !skipped(c)).map((c) => [`${c.file}:${c.line}`, c.command]))("%s: %s", (_where, command) => {
-    // `npx futamura` is the launcher in bin/; calling it directly saves npx's start-up.
-    const shell = command.replace(/\bnpx futamura\b/g, `node ${join(ROOT, "bin", "futamura.mjs")}`);
-    const r = spawnSync("bash", ["-c", shell], { cwd: dir, encoding: "utf8", timeout: 240_000, env: { ...process.env, FUTAMURA_CACHE_DIR: join(dir, ".futamura-cache") } });
-    expect(r.status, `${command}\n${r.stderr}`).toBe(0);
-    expect(r.stderr).not.toMatch(/internal error/);
-  }, 240_000);
+  it.each(commands.filter((c) => !skipped(c)).map((c) => [`${c.file}:${c.line}`, c.command]))(
+    "%s: %s",
+    (_where, command) => {
+      // `npx futamura` is the launcher in bin/; calling it directly saves npx's start-up.
+      const shell = command.replace(/\bnpx futamura\b/g, `node ${join(ROOT, "bin", "futamura.mjs")}`);
+      const r = spawnSync("bash", ["-c", shell], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 240_000,
+        env: { ...process.env, FUTAMURA_CACHE_DIR: join(dir, ".futamura-cache") },
+      });
+      expect(r.status, `${command}\n${r.stderr}`).toBe(0);
+      expect(r.stderr).not.toMatch(/internal error/);
+    },
+    240_000,
+  );
 });

@@ -10,7 +10,10 @@ describe("the docs' generated snippets", () => {
     it(`${doc} has some`, () => expect(snippets.length).toBeGreaterThan(0));
     for (const s of snippets) {
       it(`${doc}:${s.line}: ${s.source}`, { timeout: 120_000 }, async () => {
-        expect(s.text, `${doc}:${s.line} is not what \`${s.source}\` gives now: run node --import tsx scripts/doc-snippets.ts`).toBe(await generate(s.source));
+        expect(
+          s.text,
+          `${doc}:${s.line} is not what \`${s.source}\` gives now: run node --import tsx scripts/doc-snippets.ts`,
+        ).toBe(await generate(s.source));
       });
     }
   }

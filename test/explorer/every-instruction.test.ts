@@ -20,27 +20,38 @@ const files = ["bytecode/programs", "lang/programs", "lang/bench", "brainfuck/pr
 );
 
 describe.runIf(process.env.FUTAMURA_EXPLORER_ALL === "1")("the explorer on every instruction of every example", () => {
-  it.each(files)("%s", async (file) => {
-    const language: Language = file.endsWith(".fern") ? "fern" : file.endsWith(".b") ? "bf" : "toy";
-    const interpreter = readFileSync(join(ROOT, "build", "interp", `${language}.wasm`));
-    const { exploration: r, bodies } = await explore({ language, source: readFileSync(join(ROOT, file), "utf8"), interpreter });
-    const printer = await WasmPrinter.load(r.snapshotWasm, r.requests.filter((q) => !q.stats.aborted).map((q) => q.tableIndex));
-    const errors: string[] = [];
-    try {
-      for (const q of r.requests) {
-        for (const ins of r.functions[q.func]?.instructions ?? []) {
-          const { generic, cleaned } = resolveSelection(r, q, { kind: "pc", func: q.func, pc: ins.pc }, true);
-          try {
-            printer.fragmentText(bodies[q.position].generic, generic);
-            if (bodies[q.position].cleaned) printer.fragmentText(bodies[q.position].cleaned!, cleaned);
-          } catch (e) {
-            errors.push(`fn ${q.func} pc ${ins.pc} (${ins.text}): ${(e as Error).message}`);
+  it.each(files)(
+    "%s",
+    async (file) => {
+      const language: Language = file.endsWith(".fern") ? "fern" : file.endsWith(".b") ? "bf" : "toy";
+      const interpreter = readFileSync(join(ROOT, "build", "interp", `${language}.wasm`));
+      const { exploration: r, bodies } = await explore({
+        language,
+        source: readFileSync(join(ROOT, file), "utf8"),
+        interpreter,
+      });
+      const printer = await WasmPrinter.load(
+        r.snapshotWasm,
+        r.requests.filter((q) => !q.stats.aborted).map((q) => q.tableIndex),
+      );
+      const errors: string[] = [];
+      try {
+        for (const q of r.requests) {
+          for (const ins of r.functions[q.func]?.instructions ?? []) {
+            const { generic, cleaned } = resolveSelection(r, q, { kind: "pc", func: q.func, pc: ins.pc }, true);
+            try {
+              printer.fragmentText(bodies[q.position].generic, generic);
+              if (bodies[q.position].cleaned) printer.fragmentText(bodies[q.position].cleaned!, cleaned);
+            } catch (e) {
+              errors.push(`fn ${q.func} pc ${ins.pc} (${ins.text}): ${(e as Error).message}`);
+            }
           }
         }
+      } finally {
+        printer.dispose();
       }
-    } finally {
-      printer.dispose();
-    }
-    expect(errors).toEqual([]);
-  }, 120_000);
+      expect(errors).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -22,13 +22,28 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
   mkdirSync(SHOTS, { recursive: true });
   await build({ configFile, build: { outDir: OUT }, logLevel: "error" });
-  server = await preview({ configFile, build: { outDir: OUT }, preview: { port: 0, host: "127.0.0.1" }, logLevel: "error" });
+  server = await preview({
+    configFile,
+    build: { outDir: OUT },
+    preview: { port: 0, host: "127.0.0.1" },
+    logLevel: "error",
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1600, height: 1300 } });
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -36,7 +51,10 @@ beforeAll(async () => {
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => w.longTasks.push(Math.round(e.duration)))).observe({ type: "longtask", buffered: true });
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => w.longTasks.push(Math.round(e.duration)))).observe({
+      type: "longtask",
+      buffered: true,
+    });
   });
   const t = Date.now();
   await page.goto(server.resolvedUrls!.local[0]);
@@ -67,7 +85,12 @@ afterAll(async () => {
 });
 
 /** Load an example (or type a program), run the pipeline, wait until the page says done or error. */
-async function run(opts: { example?: string; source?: string; language?: "toy" | "fern"; maxContexts?: string }): Promise<string> {
+async function run(opts: {
+  example?: string;
+  source?: string;
+  language?: "toy" | "fern";
+  maxContexts?: string;
+}): Promise<string> {
   if (opts.example) await page.selectOption("#example", opts.example);
   // Typed as one input event: playwright's fill inserts text in a way that costs seconds of the page's thread for a
   // few hundred lines (measured: 4.4 s for 243 lines; setting the value and the event, 5 ms).
@@ -81,7 +104,9 @@ async function run(opts: { example?: string; source?: string; language?: "toy" |
   await page.fill("#max-contexts", opts.maxContexts ?? "");
   await page.evaluate(() => (document.body.dataset.state = "clicked"));
   await page.click("#run");
-  await page.waitForFunction(() => ["done", "error", "stopped"].includes(document.body.dataset.state!), null, { timeout: 60_000 });
+  await page.waitForFunction(() => ["done", "error", "stopped"].includes(document.body.dataset.state!), null, {
+    timeout: 60_000,
+  });
   return (await page.getAttribute("body", "data-state"))!;
 }
 
@@ -93,12 +118,15 @@ async function clickEveryInstruction(): Promise<{ clicked: number; errors: strin
     for (const row of rows) {
       const before = document.body.dataset.detail;
       row.click();
-      for (let i = 0; i < 400 && document.body.dataset.detail === before; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 400 && document.body.dataset.detail === before; i++)
+        await new Promise((r) => setTimeout(r, 10));
       for (const id of ["ir-before", "ir-after", "wasm-before", "wasm-after", "error"]) {
         const t = document.getElementById(id)!.textContent!;
-        if (/could not print|error:|Cannot read|undefined/i.test(t) && !(id === "error" && t === "")) errors.push(`fn ${row.dataset.func} pc ${row.dataset.pc} #${id}: ${t.slice(0, 200)}`);
+        if (/could not print|error:|Cannot read|undefined/i.test(t) && !(id === "error" && t === ""))
+          errors.push(`fn ${row.dataset.func} pc ${row.dataset.pc} #${id}: ${t.slice(0, 200)}`);
       }
-      if (document.body.dataset.detail === before) errors.push(`fn ${row.dataset.func} pc ${row.dataset.pc}: no Wasm after 4 s`);
+      if (document.body.dataset.detail === before)
+        errors.push(`fn ${row.dataset.func} pc ${row.dataset.pc}: no Wasm after 4 s`);
     }
     return { clicked: rows.length, errors };
   });
@@ -115,7 +143,9 @@ async function cleaned(on: boolean): Promise<void> {
 describe("the explorer page", () => {
   it("runs sum-to-100M interpreted and wevaled with the same, right output, and draws both graphs", async () => {
     // The page runs the default example on load; graphs first, runs after.
-    console.log(`explorer: default example's first graph ${firstGraphMs} ms after load; graphs ${await page.getAttribute("body", "data-graphs-ms")} ms after the run started; longest main-thread task during the load ${await longestTask()} ms`);
+    console.log(
+      `explorer: default example's first graph ${firstGraphMs} ms after load; graphs ${await page.getAttribute("body", "data-graphs-ms")} ms after the run started; longest main-thread task during the load ${await longestTask()} ms`,
+    );
     expect(await page.inputValue("#example")).toBe("sum.asm");
     expect(await run({ example: "sum.asm" })).toBe("done");
     expect(await text("#out-interpreted")).toBe("Result: 5000000050000000\n");
@@ -162,7 +192,9 @@ describe("the explorer page", () => {
     // Linked to the source: its line is marked in the editor, and the context is said in words.
     expect(await page.isVisible("#line-band")).toBe(true);
     expect(await text("#context-words")).toContain(`pc ${pc}, DEC (line 12)`);
-    expect(await text("#ir-after")).toMatch(new RegExp(`^; context \\[\\d+\\] · pcs [\\d, ]*\\b${pc}\\b[\\d, ]* merged here`));
+    expect(await text("#ir-after")).toMatch(
+      new RegExp(`^; context \\[\\d+\\] · pcs [\\d, ]*\\b${pc}\\b[\\d, ]* merged here`),
+    );
     // Clicking a source line selects its instruction: line 9 is ADD.
     await page.evaluate(() => {
       const t = document.getElementById("source") as HTMLTextAreaElement;
@@ -180,7 +212,8 @@ describe("the explorer page", () => {
     await cleaned(false);
     const rawLit = page.locator("#specialized-graph g.node.highlight");
     expect(await rawLit.count()).toBeGreaterThanOrEqual(1);
-    for (const label of await rawLit.allTextContents()) expect(label).toMatch(new RegExp(`\\[${pc}\\]|pcs [\\d,]*\\b${pc}\\b`));
+    for (const label of await rawLit.allTextContents())
+      expect(label).toMatch(new RegExp(`\\[${pc}\\]|pcs [\\d,]*\\b${pc}\\b`));
     // The other way round: a generic block lights up its copies, one per context it was specialized in.
     await page.locator("#generic-graph g.node.highlight").first().click();
     expect(await text("#detail-title")).toMatch(/^generic block\d+( \(.+\))?: \d+ cop(y|ies) in \d+ contexts?/);
@@ -193,7 +226,9 @@ describe("the explorer page", () => {
     const fits = await page.evaluate(() => {
       const pane = document.getElementById("generic-graph")!;
       const svg = pane.querySelector("svg")!;
-      return svg.getBoundingClientRect().width <= pane.clientWidth && svg.getBoundingClientRect().height <= pane.clientHeight;
+      return (
+        svg.getBoundingClientRect().width <= pane.clientWidth && svg.getBoundingClientRect().height <= pane.clientHeight
+      );
     });
     expect(fits).toBe(true);
     const fitted = Number(await page.getAttribute("#generic-graph", "data-zoom"));
@@ -204,7 +239,9 @@ describe("the explorer page", () => {
   // Right after sum-to-100M, so the tour does not have to run it again.
   it("walks through the guided tour, each step selecting what it describes", async () => {
     await page.click("#tour-start");
-    await page.waitForFunction(() => document.getElementById("tour")!.dataset.step === "1" && !document.getElementById("tour")!.hidden);
+    await page.waitForFunction(
+      () => document.getElementById("tour")!.dataset.step === "1" && !document.getElementById("tour")!.hidden,
+    );
     expect(await page.inputValue("#example")).toBe("sum.asm");
     expect(await text("#detail-title")).toMatch(/^generic block\d+ \(.*dispatch/);
     const expectations = [/^pc 0: LOAD_IMMEDIATE 0/, /^pc \d+: DEC/, /^pc \d+: DEC/, /^pc \d+: JMPNZ/];
@@ -221,7 +258,9 @@ describe("the explorer page", () => {
   it("runs a Fern program: one request per function, same output interpreted and wevaled", async () => {
     const t = Date.now();
     expect(await run({ example: "programs/functions.fern" })).toBe("done");
-    console.log(`explorer: programs/functions.fern graphs ${await page.getAttribute("body", "data-graphs-ms")} ms after Compile (run done ${Date.now() - t} ms); longest main-thread task ${await longestTask()} ms`);
+    console.log(
+      `explorer: programs/functions.fern graphs ${await page.getAttribute("body", "data-graphs-ms")} ms after Compile (run done ${Date.now() - t} ms); longest main-thread task ${await longestTask()} ms`,
+    );
     expect(await text("#out-interpreted")).toBe("120\n55\nnil\n30\n1\n");
     expect(await text("#out-wevaled")).toBe(await text("#out-interpreted"));
     expect(await page.locator("#request option").count()).toBe(7);
@@ -240,7 +279,11 @@ describe("the explorer page", () => {
     await page.selectOption("#interpreter", "fern-memory");
     await page.evaluate(() => (document.body.dataset.state = "running"));
     await page.click("#run");
-    await page.waitForFunction(() => document.body.dataset.state === "done" || document.body.dataset.state === "error", null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.body.dataset.state === "done" || document.body.dataset.state === "error",
+      null,
+      { timeout: 60_000 },
+    );
     expect(await text("#out-wevaled")).toBe("120\n55\nnil\n30\n1\n");
     expect(await text("#out-interpreted")).toBe(await text("#out-wevaled"));
     await page.selectOption("#interpreter", "fern");
@@ -277,7 +320,9 @@ describe("the explorer page", () => {
     expect(inside).toBe(true);
     // Max contexts of 0 is a mistake, said in one line.
     expect(await run({ source: bad, language: "fern", maxContexts: "0" })).toBe("error");
-    expect(await text("#error")).toBe("Max contexts must be a whole number of at least 1 (or empty for the default), got '0'");
+    expect(await text("#error")).toBe(
+      "Max contexts must be a whole number of at least 1 (or empty for the default), got '0'",
+    );
     await page.screenshot({ path: join(SHOTS, "error.png"), fullPage: true });
     // Fixed, it runs.
     expect(await run({ source: "print(1 + 2); // expect: 3\n", language: "fern" })).toBe("done");
@@ -306,7 +351,9 @@ describe("the explorer page", () => {
 
   it("draws a large specialized graph one node per context, and says so", async () => {
     // 110 loops: each loop header a block of its own (331 blocks before cleanup), in 221 contexts that head a block.
-    const source = Array.from({ length: 110 }, (_, i) => `        LOAD_IMMEDIATE 2\nl${i}:    DEC\n        JMPNZ l${i}\n`).join("") + "        HALT\n";
+    const source =
+      Array.from({ length: 110 }, (_, i) => `        LOAD_IMMEDIATE 2\nl${i}:    DEC\n        JMPNZ l${i}\n`).join("") +
+      "        HALT\n";
     expect(await run({ source, language: "toy" })).toBe("done");
     expect(await text("#out-wevaled")).toBe(await text("#out-interpreted"));
     await cleaned(false);
@@ -325,7 +372,9 @@ describe("the explorer page", () => {
     await page.fill("#max-contexts", "");
     await page.evaluate(() => (document.body.dataset.state = "running"));
     await page.click("#run");
-    await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("running the interpreter"));
+    await page.waitForFunction(() =>
+      document.getElementById("status")!.textContent!.startsWith("running the interpreter"),
+    );
     await page.waitForTimeout(300);
     await page.click("#stop"); // the page answers while the program loops
     await page.waitForFunction(() => document.body.dataset.state === "done");
@@ -357,49 +406,67 @@ describe("the explorer page", () => {
     await page.screenshot({ path: join(SHOTS, "fern-fib-call.png"), clip: { x: 0, y: 0, width: 1600, height: 1300 } });
   });
 
-/** The lowest WCAG contrast ratio between the text of these elements and the background they sit on. */
-function lowestContrast(selectors: string[]): Promise<{ ratio: number; where: string }> {
-  return page.evaluate((sels) => {
-    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = (c: number[]) => {
-      const [r, g, b] = c.slice(0, 3).map((v) => {
-        const s = v / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    };
-    const background = (e: Element | null): number[] => {
-      for (; e; e = e.parentElement) {
-        const c = rgb(getComputedStyle(e).backgroundColor);
-        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
-      }
-      return rgb(getComputedStyle(document.documentElement).backgroundColor);
-    };
-    let worst = { ratio: Infinity, where: "" };
-    for (const sel of sels)
-      for (const e of document.querySelectorAll(sel)) {
-        const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
-        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-        if (ratio < worst.ratio) worst = { ratio, where: `${sel}: ${getComputedStyle(e).color} on ${background(e)}` };
-      }
-    return worst;
-  }, selectors);
-}
+  /** The lowest WCAG contrast ratio between the text of these elements and the background they sit on. */
+  function lowestContrast(selectors: string[]): Promise<{ ratio: number; where: string }> {
+    return page.evaluate((sels) => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = (c: number[]) => {
+        const [r, g, b] = c.slice(0, 3).map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const background = (e: Element | null): number[] => {
+        for (; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
+        }
+        return rgb(getComputedStyle(document.documentElement).backgroundColor);
+      };
+      let worst = { ratio: Infinity, where: "" };
+      for (const sel of sels)
+        for (const e of document.querySelectorAll(sel)) {
+          const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < worst.ratio) worst = { ratio, where: `${sel}: ${getComputedStyle(e).color} on ${background(e)}` };
+        }
+      return worst;
+    }, selectors);
+  }
 
-const TEXTS = ["small", "#gutter span", ".listing td", "#stats th", ".time", "#verdict", "#status", ".tagline", "label", "#context-words", ".run-card pre"];
+  const TEXTS = [
+    "small",
+    "#gutter span",
+    ".listing td",
+    "#stats th",
+    ".time",
+    "#verdict",
+    "#status",
+    ".tagline",
+    "label",
+    "#context-words",
+    ".run-card pre",
+  ];
 
   it("fits a 390 px phone and a 1280×720 laptop, and has a dark theme, both with AA contrast", async () => {
     const light = await lowestContrast(TEXTS);
     expect(light.ratio, light.where).toBeGreaterThanOrEqual(4.5);
     await page.setViewportSize({ width: 390, height: 844 });
-    const widths = await page.evaluate(() => ["source-pane", "listing-pane", "specialized-pane"].map((id) => document.getElementById(id)!.getBoundingClientRect().width));
+    const widths = await page.evaluate(() =>
+      ["source-pane", "listing-pane", "specialized-pane"].map(
+        (id) => document.getElementById(id)!.getBoundingClientRect().width,
+      ),
+    );
     for (const w of widths) expect(w).toBeGreaterThan(300);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, "phone.png") });
     await page.setViewportSize({ width: 1280, height: 720 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await page.emulateMedia({ colorScheme: "dark" });
-    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe("rgb(21, 24, 28)");
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+      "rgb(21, 24, 28)",
+    );
     const dark = await lowestContrast(TEXTS);
     expect(dark.ratio, dark.where).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: join(SHOTS, "dark.png") });
@@ -410,7 +477,9 @@ const TEXTS = ["small", "#gutter span", ".listing td", "#stats th", ".time", "#v
   it("runs Brainfuck too, with the input and expected output kept beside the example", async () => {
     expect(await run({ example: "brainfuck/reverse-input.b" })).toBe("done");
     expect(await page.inputValue("#language")).toBe("bf");
-    expect(await text("#out-wevaled")).toBe(readFileSync(join(ROOT, "brainfuck", "programs", "reverse-input.out"), "utf8"));
+    expect(await text("#out-wevaled")).toBe(
+      readFileSync(join(ROOT, "brainfuck", "programs", "reverse-input.out"), "utf8"),
+    );
     expect(await text("#verdict")).toMatch(/^✓ same output .* Matches the program's expected output\./);
     const every = await clickEveryInstruction();
     expect(every.errors).toEqual([]);
@@ -418,7 +487,9 @@ const TEXTS = ["small", "#gutter span", ".listing td", "#stats th", ".time", "#v
 
   it("an aborted specialization shows its reason and still runs, interpreted", async () => {
     expect(await run({ example: "fib.asm", maxContexts: "4" })).toBe("done");
-    expect(await text("#abort")).toMatch(/aborted: more than 4 contexts \(limit maxContexts\) — the interpreter runs it instead/);
+    expect(await text("#abort")).toMatch(
+      /aborted: more than 4 contexts \(limit maxContexts\) — the interpreter runs it instead/,
+    );
     expect(await text("#out-wevaled")).toBe(await text("#out-interpreted"));
     expect(await text("#out-wevaled")).not.toBe("");
     expect(await text("#graph-note")).toContain("Not specialized");

@@ -20,14 +20,26 @@ describe("the explorer's verdict", () => {
   });
 
   it("labels aborted and partly interpreted modules", () => {
-    expect(verdict({ ...base, aborted: 1, interpreted: { cold: 50 }, wevaled: { cold: 30 } }).text).toBe("✓ same output · nothing was specialized (every request aborted): both run the interpreter, any difference is noise.");
-    expect(verdict({ ...base, aborted: 2, requests: 7, interpreted: { cold: 50, warm: 40 }, wevaled: { cold: 10, warm: 50 } }).text).toBe(
+    expect(verdict({ ...base, aborted: 1, interpreted: { cold: 50 }, wevaled: { cold: 30 } }).text).toBe(
+      "✓ same output · nothing was specialized (every request aborted): both run the interpreter, any difference is noise.",
+    );
+    expect(
+      verdict({
+        ...base,
+        aborted: 2,
+        requests: 7,
+        interpreted: { cold: 50, warm: 40 },
+        wevaled: { cold: 10, warm: 50 },
+      }).text,
+    ).toBe(
       "✓ same output · partly interpreted (2 of 7 functions aborted) · first call: wevaled 5.0× faster, warm: wevaled 1.3× slower.",
     );
   });
 
   it("compares nothing when a run was stopped, and says when outputs differ", () => {
-    expect(verdict({ ...base, stopped: "stopped after 1.2 s", interpreted: { cold: NaN }, wevaled: { cold: NaN } })).toEqual({ text: "■ stopped after 1.2 s: outputs not compared.", kind: "" });
+    expect(
+      verdict({ ...base, stopped: "stopped after 1.2 s", interpreted: { cold: NaN }, wevaled: { cold: NaN } }),
+    ).toEqual({ text: "■ stopped after 1.2 s: outputs not compared.", kind: "" });
     expect(verdict({ ...base, same: false, interpreted: { cold: 5 }, wevaled: { cold: 5 } }).kind).toBe("bad");
   });
 });

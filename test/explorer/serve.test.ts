@@ -11,7 +11,11 @@ import { ROOT } from "../../util/root.ts";
 describe("futamura explore", () => {
   it("writes the static site, serves it and prints the URL", async () => {
     const out = join(ROOT, "build", "explorer-serve-test");
-    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "explore", "--port", "0", "--out", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "explore", "--port", "0", "--out", out], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     try {
       let stdout = "";
       let stderr = "";
@@ -50,10 +54,16 @@ describe("futamura explore", () => {
   it("says what is wrong with a bad option, in one line, exit 1", () => {
     for (const [args, message] of [
       [["--port", "http"], "futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got 'http'"],
-      [["--port", "70000"], "futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got '70000'"],
+      [
+        ["--port", "70000"],
+        "futamura explore: --port takes a port number (0 to 65535; 0 picks a free one), got '70000'",
+      ],
       [["--build", "--port", "8080"], "futamura explore: --port is for serving; --build only writes the site"],
     ] as const) {
-      const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "explore", ...args], { cwd: ROOT, encoding: "utf8" });
+      const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "explore", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       expect(r.status).toBe(1);
       expect(r.stderr).toBe(`${message}\n`);
     }

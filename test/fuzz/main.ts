@@ -49,7 +49,9 @@ async function fuzzFern(): Promise<void> {
   const interp = (await buildInterpreter("fern")).wasm;
   const count = arg("runs", 1000);
   const first = arg("seed", Date.now() % 2 ** 31);
-  console.log(`fuzz --fern: ${count} programs from seed ${first}${train ? ", trained" : ""} (rerun: npm run fuzz -- --fern${train ? " --train" : ""} --seed ${first} --runs ${count})`);
+  console.log(
+    `fuzz --fern: ${count} programs from seed ${first}${train ? ", trained" : ""} (rerun: npm run fuzz -- --fern${train ? " --train" : ""} --seed ${first} --runs ${count})`,
+  );
   const started = performance.now();
   const tick = progress("fuzz --fern", count);
   let generatorBugs = 0;
@@ -75,38 +77,50 @@ async function fuzzFern(): Promise<void> {
       const dir = join(ROOT, "build", "fuzz-failures");
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, name), source);
-      console.error(`interpreted and wevaled differ on ${join(dir, name)}${fuel ? ` (--train-fuel ${fuel})` : ""}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+      console.error(
+        `interpreted and wevaled differ on ${join(dir, name)}${fuel ? ` (--train-fuel ${fuel})` : ""}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,
+      );
       process.exitCode = 1;
       return;
     }
   }
-  console.log(`fuzz --fern: ${count} programs, all agree${generatorBugs ? ` (${generatorBugs} generator bug(s) skipped)` : ""} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `fuzz --fern: ${count} programs, all agree${generatorBugs ? ` (${generatorBugs} generator bug(s) skipped)` : ""} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
 }
 
 async function fuzzToy(): Promise<void> {
   const interp = (await buildInterpreter("toy")).wasm;
-  console.log(`fuzz: ${runs} programs, fast-check seed ${seed}, binaryen level ${optimizeLevel} (rerun: npm run fuzz -- --seed ${seed} --runs ${runs})`);
+  console.log(
+    `fuzz: ${runs} programs, fast-check seed ${seed}, binaryen level ${optimizeLevel} (rerun: npm run fuzz -- --seed ${seed} --runs ${runs})`,
+  );
   let done = 0;
   const started = performance.now();
   const tick = progress("fuzz", runs);
   try {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 60 }), async (programSeed, size) => {
-        const text = randomProgram(programSeed, size);
-        const p = loadProgramSource(text, `seed ${programSeed} size ${size}`);
-        const ref = evaluate(p.program, 2_000_000);
-        const built = await buildProgram(interp, p.bytes, { optimizeLevel });
-        const out = new BufferedOutput();
-        const halt = await runModule(built.wasm, p.bytes, out);
-        tick(++done);
-        if (out.text() !== ref.stdout || halt !== ref.halt) {
-          const dir = join(ROOT, "build", "fuzz-failures");
-          mkdirSync(dir, { recursive: true });
-          const file = join(dir, `seed-${programSeed}-size-${size}.asm`);
-          writeFileSync(file, text);
-          throw new Error(`wevaled differs from the reference (program saved to ${file}): got ${JSON.stringify(out.text())} halt ${halt}, expected ${JSON.stringify(ref.stdout)} halt ${ref.halt}`);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 60 }),
+        async (programSeed, size) => {
+          const text = randomProgram(programSeed, size);
+          const p = loadProgramSource(text, `seed ${programSeed} size ${size}`);
+          const ref = evaluate(p.program, 2_000_000);
+          const built = await buildProgram(interp, p.bytes, { optimizeLevel });
+          const out = new BufferedOutput();
+          const halt = await runModule(built.wasm, p.bytes, out);
+          tick(++done);
+          if (out.text() !== ref.stdout || halt !== ref.halt) {
+            const dir = join(ROOT, "build", "fuzz-failures");
+            mkdirSync(dir, { recursive: true });
+            const file = join(dir, `seed-${programSeed}-size-${size}.asm`);
+            writeFileSync(file, text);
+            throw new Error(
+              `wevaled differs from the reference (program saved to ${file}): got ${JSON.stringify(out.text())} halt ${halt}, expected ${JSON.stringify(ref.stdout)} halt ${ref.halt}`,
+            );
+          }
+        },
+      ),
       { numRuns: runs, seed, endOnFailure: false },
     );
     console.log(`fuzz: ${done} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);

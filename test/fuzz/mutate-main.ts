@@ -7,7 +7,18 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../../util/root.ts";
-import { checkMutant, corpus, fromLatin1, isFailure, LANGUAGES, mutant, Runner, wasmCorpus, type Language, type Verdict } from "./mutate.ts";
+import {
+  checkMutant,
+  corpus,
+  fromLatin1,
+  isFailure,
+  LANGUAGES,
+  mutant,
+  Runner,
+  wasmCorpus,
+  type Language,
+  type Verdict,
+} from "./mutate.ts";
 import { checkPathCase } from "./paths.ts";
 import { fuzzOptions, progress } from "./progress.ts";
 import { buildInterpreter } from "../../interp/build.ts";
@@ -23,7 +34,14 @@ A progress line every 10 s; failures are shrunk and saved under build/fuzz-failu
 const options = fuzzOptions("fuzz:mutate", USAGE, { values: ["lang", "runs", "seed", "timeout"], flags: [] });
 const count = options.count;
 
-async function shrink(runner: Runner, language: Language, programs: ReturnType<typeof corpus>, seed: number, verdict: Verdict, timeoutMs: number) {
+async function shrink(
+  runner: Runner,
+  language: Language,
+  programs: ReturnType<typeof corpus>,
+  seed: number,
+  verdict: Verdict,
+  timeoutMs: number,
+) {
   let best = mutant(language, programs, seed);
   for (let n = 1; n < best.mutations; n++) {
     const m = mutant(language, programs, seed, n);
@@ -35,7 +53,7 @@ async function shrink(runner: Runner, language: Language, programs: ReturnType<t
   // Then delete lines while the failure remains (a bounded number of checks).
   let lines = best.source.split("\n");
   let budget = 150;
-  for (let i = 0; i < lines.length && budget > 0; ) {
+  for (let i = 0; i < lines.length && budget > 0;) {
     const candidate = [...lines.slice(0, i), ...lines.slice(i + 1)];
     budget--;
     if (isFailure(await checkMutant(runner, candidate.join("\n"), language, best.name, timeoutMs))) lines = candidate;
@@ -45,7 +63,8 @@ async function shrink(runner: Runner, language: Language, programs: ReturnType<t
 }
 
 const lang = options.value("lang") ?? "both";
-const formats: (Language | "paths")[] = lang === "both" ? ["toy", "fern"] : lang === "all" ? [...LANGUAGES, "paths"] : [lang as Language];
+const formats: (Language | "paths")[] =
+  lang === "both" ? ["toy", "fern"] : lang === "all" ? [...LANGUAGES, "paths"] : [lang as Language];
 if (formats.some((l) => l !== "paths" && !LANGUAGES.includes(l))) {
   console.error(`fuzz:mutate: --lang takes ${LANGUAGES.join(", ")}, paths, both or all, got '${lang}'`);
   process.exit(1);
@@ -63,7 +82,9 @@ if (formats.includes("paths")) {
   const tally: Record<Verdict["kind"], number> = { rejected: 0, same: 0, timeout: 0, internal: 0, mismatch: 0 };
   const started = performance.now();
   const tick = progress("paths", runs);
-  console.log(`fuzz:mutate paths: ${runs} output paths, seeds ${start}…${start + runs - 1} (rerun: npm run fuzz:mutate -- --lang paths --seed ${start} --runs ${runs})`);
+  console.log(
+    `fuzz:mutate paths: ${runs} output paths, seeds ${start}…${start + runs - 1} (rerun: npm run fuzz:mutate -- --lang paths --seed ${start} --runs ${runs})`,
+  );
   for (let k = 0; k < runs; k++) {
     const { name, verdict } = await checkPathCase(start + k);
     tally[verdict.kind]++;
@@ -80,7 +101,9 @@ for (const language of languages) {
   const tick = progress(language, runs);
   const tally: Record<Verdict["kind"], number> = { rejected: 0, same: 0, timeout: 0, internal: 0, mismatch: 0 };
   const started = performance.now();
-  console.log(`fuzz:mutate ${language}: ${runs} mutants of ${programs.length} programs, seeds ${start}…${start + runs - 1} (rerun: npm run fuzz:mutate -- --lang ${language} --seed ${start} --runs ${runs})`);
+  console.log(
+    `fuzz:mutate ${language}: ${runs} mutants of ${programs.length} programs, seeds ${start}…${start + runs - 1} (rerun: npm run fuzz:mutate -- --lang ${language} --seed ${start} --runs ${runs})`,
+  );
   for (let k = 0; k < runs; k++) {
     const m = mutant(language, programs, start + k);
     const verdict = await checkMutant(runner, m.source, language, m.name, timeoutMs);
@@ -90,9 +113,14 @@ for (const language of languages) {
       const s = await shrink(runner, language, programs, start + k, verdict, timeoutMs);
       const dir = join(ROOT, "build", "fuzz-failures");
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `mutant-${language}-${start + k}.${{ toy: "asm", fern: "fern", bf: "b", fbc: "fbc", wasm: "wasm" }[language]}`);
+      const file = join(
+        dir,
+        `mutant-${language}-${start + k}.${{ toy: "asm", fern: "fern", bf: "b", fbc: "fbc", wasm: "wasm" }[language]}`,
+      );
       writeFileSync(file, language === "fbc" || language === "wasm" ? fromLatin1(s.source) : s.source);
-      console.log(`FAIL ${m.name} (${verdict.kind}): ${JSON.stringify(verdict).slice(0, 400)}\n  shrunk to ${s.mutations} mutation(s) of ${s.base.name}, saved as ${file}`);
+      console.log(
+        `FAIL ${m.name} (${verdict.kind}): ${JSON.stringify(verdict).slice(0, 400)}\n  shrunk to ${s.mutations} mutation(s) of ${s.base.name}, saved as ${file}`,
+      );
     }
     tick(k + 1, JSON.stringify(tally));
   }

@@ -37,12 +37,98 @@ export function prng(seed: number): () => number {
   };
 }
 
-const TOKEN = /"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[+-]?\d+)?|&&|\|\||[=!<>]=|\/\/[^\n]*|;[^\n]*|\s+|./g;
+const TOKEN =
+  /"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[+-]?\d+)?|&&|\|\||[=!<>]=|\/\/[^\n]*|;[^\n]*|\s+|./g;
 
-const FERN_WORDS = ["fn", "let", "if", "else", "while", "return", "true", "false", "nil", "print", "array", "len", "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "!", "=", "(", ")", "{", "}", "[", "]", ",", ";", "x", "f", "0", "1.5"];
-const TOY_WORDS = [...OPCODES.map((o) => o.name), ".locals", "loop:", "loop", "done", ",", ":", '"text"', "0", "255", "256", "\n"];
-const BF_WORDS = ["+", "-", "<", ">", "[", "]", ".", ",", "[-]", "[>+<-]", "<<<<<<<<", ">>>>>>>>", "+++++++++++++++", "\n"];
-const EXTREME_NUMBERS = ["0", "1", "-1", "255", "256", "65535", "4294967296", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551615", "18446744073709551616", "99999999999999999999999", "1e308", "0.0", "100000000"];
+const FERN_WORDS = [
+  "fn",
+  "let",
+  "if",
+  "else",
+  "while",
+  "return",
+  "true",
+  "false",
+  "nil",
+  "print",
+  "array",
+  "len",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "&&",
+  "||",
+  "!",
+  "=",
+  "(",
+  ")",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ";",
+  "x",
+  "f",
+  "0",
+  "1.5",
+];
+const TOY_WORDS = [
+  ...OPCODES.map((o) => o.name),
+  ".locals",
+  "loop:",
+  "loop",
+  "done",
+  ",",
+  ":",
+  '"text"',
+  "0",
+  "255",
+  "256",
+  "\n",
+];
+const BF_WORDS = [
+  "+",
+  "-",
+  "<",
+  ">",
+  "[",
+  "]",
+  ".",
+  ",",
+  "[-]",
+  "[>+<-]",
+  "<<<<<<<<",
+  ">>>>>>>>",
+  "+++++++++++++++",
+  "\n",
+];
+const EXTREME_NUMBERS = [
+  "0",
+  "1",
+  "-1",
+  "255",
+  "256",
+  "65535",
+  "4294967296",
+  "9223372036854775807",
+  "9223372036854775808",
+  "-9223372036854775808",
+  "18446744073709551615",
+  "18446744073709551616",
+  "99999999999999999999999",
+  "1e308",
+  "0.0",
+  "100000000",
+];
 const STRAY = ["\u0000", "\u00ff", "\ufffd", "\t", "\r", "\\", '"', "'", "#", "@", "$", "`", "é", "\u2028"];
 
 /** Applies `count` seeded mutations to `source`. */
@@ -56,30 +142,46 @@ export function mutateSource(source: string, language: Language, seed: number, c
     const solid = tokens.map((t, i) => (/^\s+$/.test(t) ? -1 : i)).filter((i) => i >= 0);
     const at = solid.length ? pick(solid) : 0;
     switch (Math.floor(random() * 10)) {
-      case 0: tokens.splice(at, 1); break; // delete a token
-      case 1: tokens.splice(at, 0, tokens[at]); break; // duplicate it
-      case 2: { // swap with the next solid token
+      case 0:
+        tokens.splice(at, 1);
+        break; // delete a token
+      case 1:
+        tokens.splice(at, 0, tokens[at]);
+        break; // duplicate it
+      case 2: {
+        // swap with the next solid token
         const next = solid[solid.indexOf(at) + 1];
         if (next !== undefined) [tokens[at], tokens[next]] = [tokens[next], tokens[at]];
         break;
       }
-      case 3: tokens[at] = pick(words); break; // replace it
-      case 4: tokens.splice(at, 0, pick(words), " "); break; // insert a word
-      case 5: { // an extreme number instead of a number (or anywhere)
+      case 3:
+        tokens[at] = pick(words);
+        break; // replace it
+      case 4:
+        tokens.splice(at, 0, pick(words), " ");
+        break; // insert a word
+      case 5: {
+        // an extreme number instead of a number (or anywhere)
         const numbers = solid.filter((i) => /^\d/.test(tokens[i]));
         tokens[numbers.length ? pick(numbers) : at] = pick(EXTREME_NUMBERS);
         break;
       }
-      case 6: { // deep nesting: wrap a token in many parentheses (Fern) or repeat a line many times (toy)
+      case 6: {
+        // deep nesting: wrap a token in many parentheses (Fern) or repeat a line many times (toy)
         const depth = pick([20, 100, 300, 1000, 3000]);
         if (language === "fern") tokens[at] = "(".repeat(depth) + tokens[at] + ")".repeat(depth);
         else if (language === "bf") tokens[at] = "[".repeat(depth) + tokens[at] + "]".repeat(depth);
         else tokens[at] = `${tokens[at]}\n`.repeat(Math.min(depth, 1000));
         break;
       }
-      case 7: tokens.splice(at, 0, pick(STRAY)); break; // a stray character
-      case 8: tokens = tokens.slice(0, Math.max(1, Math.floor(random() * tokens.length))); break; // truncate
-      default: { // duplicate a whole line
+      case 7:
+        tokens.splice(at, 0, pick(STRAY));
+        break; // a stray character
+      case 8:
+        tokens = tokens.slice(0, Math.max(1, Math.floor(random() * tokens.length)));
+        break; // truncate
+      default: {
+        // duplicate a whole line
         const lines = tokens.join("").split("\n");
         const l = Math.floor(random() * lines.length);
         lines.splice(l, 0, lines[l]);
@@ -100,12 +202,23 @@ export function mutateBytes(bytes: Uint8Array, seed: number, count: number): Uin
     if (!b.length) b = [0];
     const at = Math.floor(random() * b.length);
     switch (Math.floor(random() * 6)) {
-      case 0: b[at] = Math.floor(random() * 256); break;
-      case 1: b[at] = pick([0, 0xff, 0x80, 0x7f, 1]); break;
-      case 2: b.splice(at, 0, Math.floor(random() * 256)); break;
-      case 3: b.splice(at, 1); break;
-      case 4: b.splice(at, 0, ...b.slice(at, at + 1 + Math.floor(random() * 16))); break;
-      default: b = b.slice(0, Math.max(1, Math.floor(random() * b.length)));
+      case 0:
+        b[at] = Math.floor(random() * 256);
+        break;
+      case 1:
+        b[at] = pick([0, 0xff, 0x80, 0x7f, 1]);
+        break;
+      case 2:
+        b.splice(at, 0, Math.floor(random() * 256));
+        break;
+      case 3:
+        b.splice(at, 1);
+        break;
+      case 4:
+        b.splice(at, 0, ...b.slice(at, at + 1 + Math.floor(random() * 16)));
+        break;
+      default:
+        b = b.slice(0, Math.max(1, Math.floor(random() * b.length)));
     }
   }
   return Uint8Array.from(b);
@@ -130,7 +243,8 @@ function mutateModule(bytes: Uint8Array, seed: number, count: number): Uint8Arra
   if (!data || prng(seed ^ 0x5eed)() < 1 / 3) return mutateBytes(bytes, seed, count);
   const random = prng(seed);
   const out = bytes.slice();
-  for (let m = 0; m < count; m++) out[data[0] + Math.floor(random() * (data[1] - data[0]))] = Math.floor(random() * 256);
+  for (let m = 0; m < count; m++)
+    out[data[0] + Math.floor(random() * (data[1] - data[0]))] = Math.floor(random() * 256);
   return out;
 }
 
@@ -144,11 +258,17 @@ export type Verdict =
 export const isFailure = (v: Verdict) => v.kind === "internal" || v.kind === "mismatch";
 
 /** The front end: a clean user error, or the program's bytes. Anything else is an internal error. */
-export async function frontEnd(source: string, language: Language, file: string): Promise<{ bytes: Uint8Array } | Verdict> {
+export async function frontEnd(
+  source: string,
+  language: Language,
+  file: string,
+): Promise<{ bytes: Uint8Array } | Verdict> {
   try {
     if (language === "fern") return { bytes: (await import("../../lang/index.ts")).compileFern(source, file).bytes };
-    if (language === "bf") return { bytes: (await import("../../brainfuck/loader.ts")).load(file, new TextEncoder().encode(source)).bytes };
-    if (language === "fbc") return { bytes: (await import("../../bytecode/index.ts")).loadProgramSource(fromLatin1(source), file).bytes };
+    if (language === "bf")
+      return { bytes: (await import("../../brainfuck/loader.ts")).load(file, new TextEncoder().encode(source)).bytes };
+    if (language === "fbc")
+      return { bytes: (await import("../../bytecode/index.ts")).loadProgramSource(fromLatin1(source), file).bytes };
     if (language === "wasm") return { bytes: fromLatin1(source) }; // the worker's specializeModule is the front end
     return { bytes: (await import("../../bytecode/index.ts")).loadProgramSource(source, file).bytes };
   } catch (e) {
@@ -230,13 +350,23 @@ export class Runner {
   private ready: Promise<void> | undefined;
 
   private start(): void {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dist: pathToFileURL(join(ROOT, "dist")).href }, resourceLimits: { maxOldGenerationSizeMb: 2048, stackSizeMb: DEEP_STACK_MB } });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { dist: pathToFileURL(join(ROOT, "dist")).href },
+      resourceLimits: { maxOldGenerationSizeMb: 2048, stackSizeMb: DEEP_STACK_MB },
+    });
     this.worker.unref();
     const w = this.worker;
     this.ready = new Promise((resolve, reject) => {
       w.once("message", () => resolve());
       // The worker runs the compiled pipeline in dist/: a load failure there is a stale or half-written build.
-      w.once("error", (e) => reject(new Error(`the fuzz worker could not start (${e.message}); rebuild dist/ with \`npx tsc -p tsconfig.build.json\` and rerun`)));
+      w.once("error", (e) =>
+        reject(
+          new Error(
+            `the fuzz worker could not start (${e.message}); rebuild dist/ with \`npx tsc -p tsconfig.build.json\` and rerun`,
+          ),
+        ),
+      );
     });
   }
 
@@ -275,7 +405,13 @@ export class Runner {
 }
 
 /** Mutates, then checks: the front end in this thread, build and runs in the runner's worker. */
-export async function checkMutant(runner: Runner, source: string, language: Language, name: string, timeoutMs: number): Promise<Verdict> {
+export async function checkMutant(
+  runner: Runner,
+  source: string,
+  language: Language,
+  name: string,
+  timeoutMs: number,
+): Promise<Verdict> {
   const front = await frontEnd(source, language, name);
   if ("kind" in front) return front;
   return runner.check(front.bytes, language, timeoutMs);
@@ -283,15 +419,27 @@ export async function checkMutant(runner: Runner, source: string, language: Lang
 
 /** The programs mutated: every committed example that runs in well under a second. */
 export function corpus(language: Language): { name: string; source: string }[] {
-  if (language === "fbc") return corpus("toy").map((p) => ({ name: p.name.replace(/\.asm$/, ".fbc"), source: toLatin1(loadProgramSource(p.source, p.name).bytes) }));
+  if (language === "fbc")
+    return corpus("toy").map((p) => ({
+      name: p.name.replace(/\.asm$/, ".fbc"),
+      source: toLatin1(loadProgramSource(p.source, p.name).bytes),
+    }));
   if (language === "wasm") throw new Error("the wasm corpus is built: call wasmCorpus()");
-  const dirs = language === "fern" ? [join(ROOT, "lang", "programs"), join(ROOT, "test", "fuzz", "corpus")] : language === "bf" ? [join(ROOT, "brainfuck", "programs"), join(ROOT, "brainfuck", "programs", "acme")] : [join(ROOT, "bytecode", "programs")];
+  const dirs =
+    language === "fern"
+      ? [join(ROOT, "lang", "programs"), join(ROOT, "test", "fuzz", "corpus")]
+      : language === "bf"
+        ? [join(ROOT, "brainfuck", "programs"), join(ROOT, "brainfuck", "programs", "acme")]
+        : [join(ROOT, "bytecode", "programs")];
   const ext = language === "fern" ? ".fern" : language === "bf" ? ".b" : ".asm";
   const slow = new Set(["sum.asm", "busy.b"]); // long loops: every mutant would time out
   return dirs
     .flatMap((d) => {
       try {
-        return readdirSync(d).filter((f) => f.endsWith(ext) && !slow.has(f)).sort().map((f) => join(d, f));
+        return readdirSync(d)
+          .filter((f) => f.endsWith(ext) && !slow.has(f))
+          .sort()
+          .map((f) => join(d, f));
       } catch {
         return [];
       }
@@ -305,15 +453,28 @@ export async function wasmCorpus(): Promise<{ name: string; source: string }[]> 
   const { buildProgram } = await import("../../pipeline/build.ts");
   const toy = (await buildInterpreter("toy")).wasm;
   const out: { name: string; source: string }[] = [];
-  for (const p of corpus("toy")) out.push({ name: p.name.replace(/\.asm$/, ".snapshot.wasm"), source: toLatin1((await buildProgram(toy, loadProgramSource(p.source, p.name).bytes, { cache: false })).snapshot) });
+  for (const p of corpus("toy"))
+    out.push({
+      name: p.name.replace(/\.asm$/, ".snapshot.wasm"),
+      source: toLatin1((await buildProgram(toy, loadProgramSource(p.source, p.name).bytes, { cache: false })).snapshot),
+    });
   return out;
 }
 
 /** The mutant for seed s: a corpus program picked by the seed, with 1–4 mutations. */
-export function mutant(language: Language, programs: { name: string; source: string }[], seed: number, mutations?: number) {
+export function mutant(
+  language: Language,
+  programs: { name: string; source: string }[],
+  seed: number,
+  mutations?: number,
+) {
   const p = programs[seed % programs.length];
   const n = mutations ?? 1 + (Math.floor(seed / programs.length) % 4);
-  const source = language === "wasm" ? toLatin1(mutateModule(fromLatin1(p.source), seed, n)) : BINARY.has(language) ? toLatin1(mutateBytes(fromLatin1(p.source), seed, n)) : mutateSource(p.source, language, seed, n);
+  const source =
+    language === "wasm"
+      ? toLatin1(mutateModule(fromLatin1(p.source), seed, n))
+      : BINARY.has(language)
+        ? toLatin1(mutateBytes(fromLatin1(p.source), seed, n))
+        : mutateSource(p.source, language, seed, n);
   return { name: `${p.name}~${seed}x${n}`, base: p, mutations: n, source };
 }
-

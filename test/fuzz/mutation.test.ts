@@ -28,21 +28,24 @@ describe.each([
   ["bf", 1, 12, true],
   ["fbc", 1, 30, false],
   ["wasm", 220, 10, false], // 225: a data segment moved past memory (was a RangeError in specializeModule)
-] as [Language, number, number, boolean][])("mutated %s programs (seeds %i…)", (language, start, count, someSurvive) => {
-  it("give a clean error or the same behaviour in both modes", async () => {
-    const programs = language === "wasm" ? await wasmCorpus() : corpus(language);
-    const failures: string[] = [];
-    const tally: Record<string, number> = {};
-    for (let s = start; s < start + count; s++) {
-      const m = mutant(language, programs, s);
-      const verdict = await checkMutant(runner, m.source, language, m.name, 20_000);
-      tally[verdict.kind] = (tally[verdict.kind] ?? 0) + 1;
-      if (isFailure(verdict)) failures.push(`${m.name}: ${JSON.stringify(verdict).slice(0, 300)}`);
-    }
-    expect(failures).toEqual([]);
-    if (someSurvive) expect(tally.same ?? 0, JSON.stringify(tally)).toBeGreaterThan(0); // some mutants must survive the front end
-  }, 300_000);
-});
+] as [Language, number, number, boolean][])(
+  "mutated %s programs (seeds %i…)",
+  (language, start, count, someSurvive) => {
+    it("give a clean error or the same behaviour in both modes", async () => {
+      const programs = language === "wasm" ? await wasmCorpus() : corpus(language);
+      const failures: string[] = [];
+      const tally: Record<string, number> = {};
+      for (let s = start; s < start + count; s++) {
+        const m = mutant(language, programs, s);
+        const verdict = await checkMutant(runner, m.source, language, m.name, 20_000);
+        tally[verdict.kind] = (tally[verdict.kind] ?? 0) + 1;
+        if (isFailure(verdict)) failures.push(`${m.name}: ${JSON.stringify(verdict).slice(0, 300)}`);
+      }
+      expect(failures).toEqual([]);
+      if (someSurvive) expect(tally.same ?? 0, JSON.stringify(tally)).toBeGreaterThan(0); // some mutants must survive the front end
+    }, 300_000);
+  },
+);
 
 describe("output paths", () => {
   it("give a one-line error or a write that left the input alone (asm and dis -o, 60 seeded paths)", async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { UserError } from "../../util/errors.ts";
 import { prng, type Verdict } from "./mutate.ts";
 
-const SOURCE = "; a program\n        PRINT \"hi\\n\"\n        HALT\n";
+const SOURCE = '; a program\n        PRINT "hi\\n"\n        HALT\n';
 const PIECES = ["real.asm", "link.asm", "hard.asm", "file", "dir", "dirlink", "new", "new.fbc", "..", ".", "", "x/"];
 
 /** One case: a fresh scratch folder, an input among the three names of the same file, an output from 1–3 pieces. */
@@ -33,12 +33,14 @@ export async function checkPathCase(seed: number): Promise<{ name: string; verdi
     try {
       await (command === "asm" ? asmCommand(input, { out }) : disCommand(input, { out }));
     } catch (e) {
-      if (e instanceof UserError && !e.message.includes("\n")) return { name, verdict: { kind: "rejected", message: e.message } };
+      if (e instanceof UserError && !e.message.includes("\n"))
+        return { name, verdict: { kind: "rejected", message: e.message } };
       return { name, verdict: { kind: "internal", message: `${(e as Error).name}: ${(e as Error).message}` } };
     } finally {
       process.stdout.write = write;
     }
-    if (readFileSync(join(dir, "real.asm"), "utf8") !== SOURCE) return { name, verdict: { kind: "internal", message: "the input was overwritten" } };
+    if (readFileSync(join(dir, "real.asm"), "utf8") !== SOURCE)
+      return { name, verdict: { kind: "internal", message: "the input was overwritten" } };
     return { name, verdict: { kind: "same", outcome: "written" } };
   } finally {
     rmSync(dir, { recursive: true, force: true });

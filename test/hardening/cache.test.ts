@@ -24,7 +24,11 @@ describe("the specialization cache", () => {
     age("c", 3000);
     expect(cache.get("a")).toEqual(EMPTY_MODULE); // a is used now: b is the oldest
     cache.put("d", EMPTY_MODULE);
-    expect(cacheEntries(dir).map((e) => e.path.split("/").pop()).sort()).toEqual(["a.wasm", "c.wasm", "d.wasm"]);
+    expect(
+      cacheEntries(dir)
+        .map((e) => e.path.split("/").pop())
+        .sort(),
+    ).toEqual(["a.wasm", "c.wasm", "d.wasm"]);
   });
 
   it("futamura cache reports its size and clears it", async () => {

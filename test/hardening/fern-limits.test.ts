@@ -9,11 +9,15 @@ const chain = (n: number) =>
 
 describe("Fern front-end limits", () => {
   it("names a function that shadows a built-in", () => {
-    expect(() => compileFern("fn sqrt(x) { return x; }\nprint(sqrt(4));\n", "b.fern")).toThrow("b.fern:1:1: error: 'sqrt' is a built-in function; give yours another name");
+    expect(() => compileFern("fn sqrt(x) { return x; }\nprint(sqrt(4));\n", "b.fern")).toThrow(
+      "b.fern:1:1: error: 'sqrt' is a built-in function; give yours another name",
+    );
   });
 
   it("compiles an else-if chain of 1,000 branches and names a longer one", () => {
     expect(compileFern(chain(MAX_TREE_DEPTH), "chain.fern").functions.length).toBe(2);
-    expect(() => compileFern(chain(MAX_TREE_DEPTH + 5), "chain.fern")).toThrow(/chain\.fern:\d+:\d+: error: 'else if' chain too long \(more than 1000 branches/);
+    expect(() => compileFern(chain(MAX_TREE_DEPTH + 5), "chain.fern")).toThrow(
+      /chain\.fern:\d+:\d+: error: 'else if' chain too long \(more than 1000 branches/,
+    );
   });
 });

@@ -14,6 +14,8 @@ describe.runIf(process.env.FUTAMURA_LONG_TESTS === "1")("a heap filling graduall
     const file = join(ROOT, "test", "hardening", "fixtures", "heap-fill.fern");
     const program = fernLoaded(loadFernFile(file));
     const outcome = await runOutcome(fern.wasm, program);
-    expect(JSON.stringify(outcome, (_k, v) => (typeof v === "bigint" ? String(v) : v))).toContain("out of memory in main");
+    expect(JSON.stringify(outcome, (_k, v) => (typeof v === "bigint" ? String(v) : v))).toContain(
+      "out of memory in main",
+    );
   }, 300_000);
 });

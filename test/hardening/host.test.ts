@@ -18,13 +18,17 @@ async function wat(text: string): Promise<Uint8Array> {
 }
 
 const calling = (name: string, params: string, args: string) =>
-  wat(`(module (import "futamura" "${name}" (func $f ${params})) (memory (export "memory") 1) (func (export "run") (call $f ${args})))`);
+  wat(
+    `(module (import "futamura" "${name}" (func $f ${params})) (memory (export "memory") 1) (func (export "run") (call $f ${args})))`,
+  );
 
 describe("the host ABI", () => {
   it("names an import the ABI does not have, and the ABI's names", async () => {
     const old = await calling("print_text", "(param i32 i32)", "(i32.const 0) (i32.const 1)");
     await expect(runModule(old, new Uint8Array(0), new BufferedOutput())).rejects.toThrow(UserError);
-    await expect(runModule(old, new Uint8Array(0), new BufferedOutput())).rejects.toThrow(/imports futamura\.print_text, which futamura's host ABI does not provide \(futamura has the functions program_length, .*write.*\): it was built for another version of the ABI/);
+    await expect(runModule(old, new Uint8Array(0), new BufferedOutput())).rejects.toThrow(
+      /imports futamura\.print_text, which futamura's host ABI does not provide \(futamura has the functions program_length, .*write.*\): it was built for another version of the ABI/,
+    );
   });
 
   it.each([
@@ -32,8 +36,16 @@ describe("the host ABI", () => {
     ["write", "(param i32 i32)", "(i32.const -1) (i32.const 1)"],
     ["read", "(param i32 i32) (result i32)", "(drop (call $f (i32.const 65536) (i32.const 1)))"],
   ])("futamura.%s outside memory is a runtime error", async (name, params, args) => {
-    const mod = args.startsWith("(drop") ? await wat(`(module (import "futamura" "${name}" (func $f ${params})) (memory (export "memory") 1) (func (export "run") ${args}))`) : await calling(name, params, args);
+    const mod = args.startsWith("(drop")
+      ? await wat(
+          `(module (import "futamura" "${name}" (func $f ${params})) (memory (export "memory") 1) (func (export "run") ${args}))`,
+        )
+      : await calling(name, params, args);
     await expect(runModule(mod, new Uint8Array(0), new BufferedOutput())).rejects.toThrow(ProgramRuntimeError);
-    await expect(runModule(mod, new Uint8Array(0), new BufferedOutput())).rejects.toThrow(new RegExp(`^runtime error: the interpreter passed futamura\\.${name} the bytes \\d+\\.\\.\\d+ .*outside its memory \\(65536 bytes\\)`));
+    await expect(runModule(mod, new Uint8Array(0), new BufferedOutput())).rejects.toThrow(
+      new RegExp(
+        `^runtime error: the interpreter passed futamura\\.${name} the bytes \\d+\\.\\.\\d+ .*outside its memory \\(65536 bytes\\)`,
+      ),
+    );
   });
 });

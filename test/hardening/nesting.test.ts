@@ -10,6 +10,8 @@ const nested = (depth: number) => `+\n${"[".repeat(depth)}-${"]".repeat(depth)}.
 describe("Brainfuck nesting", () => {
   it("is a file:line:col error past the limit", () => {
     expect(() => parseBrainfuck(nested(MAX_BRACKET_NESTING + 1), "deep.b")).toThrow(SourceError);
-    expect(() => parseBrainfuck(nested(1000), "deep.b")).toThrow(`deep.b:2:${MAX_BRACKET_NESTING + 1}: error: brackets nested too deep (more than ${MAX_BRACKET_NESTING} levels`);
+    expect(() => parseBrainfuck(nested(1000), "deep.b")).toThrow(
+      `deep.b:2:${MAX_BRACKET_NESTING + 1}: error: brackets nested too deep (more than ${MAX_BRACKET_NESTING} levels`,
+    );
   });
 });

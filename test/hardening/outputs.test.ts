@@ -28,7 +28,10 @@ describe("output paths", () => {
     writeFileSync(real, "halt\n");
     symlinkSync(real, join(dir, "link.asm"));
     linkSync(real, join(dir, "hard.asm"));
-    userError(() => writeFileAtomic(real, "binary", [join(dir, "link.asm")]), /real\.asm: error: refusing to overwrite an input file \(it is .*link\.asm, through a link\)/);
+    userError(
+      () => writeFileAtomic(real, "binary", [join(dir, "link.asm")]),
+      /real\.asm: error: refusing to overwrite an input file \(it is .*link\.asm, through a link\)/,
+    );
     userError(() => writeFileAtomic(join(dir, "link.asm"), "binary", [real]), /refusing to overwrite an input file/);
     userError(() => writeFileAtomic(join(dir, "hard.asm"), "binary", [real]), /refusing to overwrite an input file/);
     expect(readFileSync(real, "utf8")).toBe("halt\n");
@@ -37,8 +40,14 @@ describe("output paths", () => {
   it("a regular file where a folder must be, or a folder where the file goes, is one line", () => {
     const file = join(dir, "prog.fbc");
     writeFileSync(file, "x");
-    userError(() => writeFileAtomic(join(file, "x.fbc"), "y"), /prog\.fbc: error: cannot write \(a folder on this path is a regular file/);
-    userError(() => makeOutputDir(file), /prog\.fbc: error: cannot write \(a folder on this path is a regular file|is a file, not a folder/);
+    userError(
+      () => writeFileAtomic(join(file, "x.fbc"), "y"),
+      /prog\.fbc: error: cannot write \(a folder on this path is a regular file/,
+    );
+    userError(
+      () => makeOutputDir(file),
+      /prog\.fbc: error: cannot write \(a folder on this path is a regular file|is a file, not a folder/,
+    );
     userError(() => writeFileAtomic(dir, "y"), /error: cannot write \(is a directory\)/);
     expect(readFileSync(file, "utf8")).toBe("x");
   });

@@ -30,7 +30,9 @@ async function reactor(withStart: boolean): Promise<Uint8Array> {
 describe("WASI reactors", () => {
   it("snapshot runs _initialize before init and drops it; the result runs", async () => {
     const snap = await snapshot(await reactor(false), { wasi: true });
-    expect(WebAssembly.Module.exports(new WebAssembly.Module(snap.wasm as BufferSource)).map((e) => e.name)).not.toContain("_initialize");
+    expect(
+      WebAssembly.Module.exports(new WebAssembly.Module(snap.wasm as BufferSource)).map((e) => e.name),
+    ).not.toContain("_initialize");
     expect((await runWasiCommand(snap.wasm, { capture: true })).exitCode).toBe(42);
   });
 

@@ -10,13 +10,15 @@ describe("sources", () => {
   it("a source over the limit is too large, in one line", () => {
     const big = new Uint8Array(MAX_SOURCE_BYTES + 1).fill(0x2b);
     expect(() => sourceText(big, "big.b", "a Brainfuck program is source text")).toThrow(UserError);
-    expect(() => sourceText(big, "big.b", "")).toThrow(/^big\.b: error: source too large \(8\.0 MiB; futamura reads sources up to 8 MiB\)$/);
+    expect(() => sourceText(big, "big.b", "")).toThrow(
+      /^big\.b: error: source too large \(8\.0 MiB; futamura reads sources up to 8 MiB\)$/,
+    );
   });
 
   it("string literals keep their bytes around runs of ASCII", () => {
     const [t] = lex('"ab\\ncd é\\x41z\\"q" ', "s.fern");
     expect(t.kind).toBe("string");
-    expect(t.text).toBe("ab\ncd \xc3\xa9Az\"q");
+    expect(t.text).toBe('ab\ncd \xc3\xa9Az"q');
     expect(lex(`"${"x".repeat(100_000)}"`, "s.fern")[0].text.length).toBe(100_000);
   });
 });

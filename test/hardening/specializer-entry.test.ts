@@ -23,7 +23,8 @@ async function abiModule(edit: (wat: string) => string = (w) => w): Promise<Uint
 
 describe("specializeModule's input", () => {
   it("specializes a module with return_call_indirect outside the specialized function", async () => {
-    const tail = '(func (export "tail") (param i32) (result i32) (return_call_indirect (param i32) (result i32) (local.get 0) (i32.const 1)))\n  (func (export "run")';
+    const tail =
+      '(func (export "tail") (param i32) (result i32) (return_call_indirect (param i32) (result i32) (local.get 0) (i32.const 1)))\n  (func (export "run")';
     const r = await specializeModule(await abiModule((w) => w.replace('(func (export "run")', tail)), { verify: true });
     expect(r.requests[0].aborted).toBeUndefined();
     const { instance } = await WebAssembly.instantiate(r.wasm as BufferSource);
@@ -38,7 +39,8 @@ describe("specializeModule's input", () => {
     for (let seed = 0; seed < 200; seed++) {
       const random = prng(seed);
       const bytes = wasm.slice();
-      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--)
+        bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
       try {
         await specializeModule(bytes);
       } catch (e) {

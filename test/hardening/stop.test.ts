@@ -35,7 +35,11 @@ describe("run's standard output", () => {
 
   it("is written out on SIGTERM while a Fern program loops", async () => {
     writeFileSync(join(dir, "loop.fern"), 'print("before");\nwhile (true) {}\n');
-    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", join(dir, "loop.fern")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FUTAMURA_RUN_FLUSH: "write" } });
+    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", join(dir, "loop.fern")], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FUTAMURA_RUN_FLUSH: "write" },
+    });
     let stdout = "";
     child.stdout.on("data", (d) => {
       stdout += d;

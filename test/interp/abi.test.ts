@@ -18,9 +18,13 @@ describe("weval ABI in the toy interpreter", async () => {
   const ex = instance.exports as Record<string, unknown>;
 
   it("exports the ABI's names", () => {
-    for (const name of ["memory", "table", "wizer.initialize", "run", "weval.pending.head", "weval.is.wevaled"]) expect(ex[name], name).toBeDefined();
+    for (const name of ["memory", "table", "wizer.initialize", "run", "weval.pending.head", "weval.is.wevaled"])
+      expect(ex[name], name).toBeDefined();
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm));
-    const weval = imports.filter((i) => i.module === "weval").map((i) => i.name).sort();
+    const weval = imports
+      .filter((i) => i.module === "weval")
+      .map((i) => i.name)
+      .sort();
     expect(weval).toEqual(["pop.context", "push.context", "read.reg", "update.context", "write.reg"]);
   });
 
@@ -69,7 +73,10 @@ describe("weval ABI in the toy interpreter", async () => {
 
 describe("weval's stubs, one table (interp/weval-stubs.ts)", () => {
   it("is what the host gives an unspecialized module: nothing, identity, or a trap naming the intrinsic", () => {
-    const weval = new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports.weval as Record<string, (...a: unknown[]) => unknown>;
+    const weval = new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports.weval as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
     expect(Object.keys(weval).sort()).toEqual(Object.keys(WEVAL_STUBS).sort());
     expect(weval["write.reg"](1n, 2n)).toBeUndefined();
     expect(weval["specialize.value"](7, 0, 10)).toBe(7);
@@ -82,7 +89,11 @@ describe("weval's stubs, one table (interp/weval-stubs.ts)", () => {
     const funcs = [...wat.matchAll(/\(func \(export "([^"]+)"\)([^\n]*)/g)];
     expect(funcs.length).toBeGreaterThan(10);
     for (const [, name, rest] of funcs) {
-      const behaviour = rest.includes("(unreachable)") ? "trap" : rest.includes("(local.get 0)") ? "identity" : "nothing";
+      const behaviour = rest.includes("(unreachable)")
+        ? "trap"
+        : rest.includes("(local.get 0)")
+          ? "identity"
+          : "nothing";
       expect(behaviour, name).toBe(WEVAL_STUBS[name]);
     }
   });

@@ -33,7 +33,10 @@ beforeAll(() => {
 
 describe("the C interpreter", () => {
   it("has a committed toy-opcodes.h that matches the opcode table", () => {
-    expect(headerWasCurrent, "interp/c/toy-opcodes.h drifted from bytecode/opcodes.ts: run `npm run build:interp` and commit it").toBe(true);
+    expect(
+      headerWasCurrent,
+      "interp/c/toy-opcodes.h drifted from bytecode/opcodes.ts: run `npm run build:interp` and commit it",
+    ).toBe(true);
   });
 
   // The -Os builds run a slice of the corpus (loops, jumps, output, wrap-around) to keep the suite's time down.
@@ -44,22 +47,25 @@ describe("the C interpreter", () => {
     ["toy-c-virtual", { simd: true, virtual: true, corpus: programs }],
     ["toy-c-virtual-os", { simd: false, virtual: true, corpus: slice }],
   ];
-  it.each(variants)("%s: snapshots, specializes every request and matches its interpreted output", async (variant, { simd, virtual, corpus }) => {
-    const { wasm } = buildCInterpreter(variant);
-    expect(decodeModule(wasm).targetFeatures.includes("simd128")).toBe(simd);
-    const results = await differential(wasm, corpus);
-    expect(results).toHaveLength(corpus.length);
-    for (const r of results) {
-      expect(r.aborted, r.name).toEqual([]);
-      expect(r.wevaled, r.name).toEqual(r.interpreted);
-      expect(r.interpreted.error, r.name).toBeUndefined();
-      expect(r.interpreted.stdout, r.name).toMatch(/halt \d+\n/);
-      if (virtual) expect(r.interpreted.stdout, r.name).toMatch(/memory: acc \d+, locals/);
-      if (simd) expect(r.interpreted.stdout, r.name).toMatch(/^checksum \d+\n/);
-    }
-    const fib = results.find((r) => r.name.endsWith("fib.asm"))!;
-    expect(fib.wevaled.stdout).toContain("fib(90) = 2880067194370816120\n");
-  });
+  it.each(variants)(
+    "%s: snapshots, specializes every request and matches its interpreted output",
+    async (variant, { simd, virtual, corpus }) => {
+      const { wasm } = buildCInterpreter(variant);
+      expect(decodeModule(wasm).targetFeatures.includes("simd128")).toBe(simd);
+      const results = await differential(wasm, corpus);
+      expect(results).toHaveLength(corpus.length);
+      for (const r of results) {
+        expect(r.aborted, r.name).toEqual([]);
+        expect(r.wevaled, r.name).toEqual(r.interpreted);
+        expect(r.interpreted.error, r.name).toBeUndefined();
+        expect(r.interpreted.stdout, r.name).toMatch(/halt \d+\n/);
+        if (virtual) expect(r.interpreted.stdout, r.name).toMatch(/memory: acc \d+, locals/);
+        if (simd) expect(r.interpreted.stdout, r.name).toMatch(/^checksum \d+\n/);
+      }
+      const fib = results.find((r) => r.name.endsWith("fib.asm"))!;
+      expect(fib.wevaled.stdout).toContain("fib(90) = 2880067194370816120\n");
+    },
+  );
 
   it("is pre-initialized by the real wizer binary too, and that snapshot specializes and runs the same", async () => {
     expect(existsSync(WIZER), "the optional dependency @bytecodealliance/wizer-linux-x64 is installed").toBe(true);
@@ -68,9 +74,20 @@ describe("the C interpreter", () => {
     const stubs = join(C_DIR, "weval-stubs.wat");
     const fib = programs.find((p) => p.name.endsWith("fib.asm"))!;
     const out = join(dir, "wizer.wasm");
-    execFileSync(WIZER, ["--allow-wasi", "-r", "_start=wizer.resume", "--preload", `weval=${stubs}`, "-o", out, path], { input: fib.bytes });
+    execFileSync(WIZER, ["--allow-wasi", "-r", "_start=wizer.resume", "--preload", `weval=${stubs}`, "-o", out, path], {
+      input: fib.bytes,
+    });
     const wizered = new Uint8Array(readFileSync(out));
-    const ours = await snapshot(wasm, { wasi: { stdin: fib.bytes }, imports: { weval: Object.fromEntries(decodeModule(wasm).functions.filter((f) => f.import?.module === "weval").map((f) => [f.import!.name, () => {}])) } });
+    const ours = await snapshot(wasm, {
+      wasi: { stdin: fib.bytes },
+      imports: {
+        weval: Object.fromEntries(
+          decodeModule(wasm)
+            .functions.filter((f) => f.import?.module === "weval")
+            .map((f) => [f.import!.name, () => {}]),
+        ),
+      },
+    });
     const spec = await specializeModule(wizered, { verify: true });
     expect(spec.requests.map((r) => r.aborted)).toEqual([undefined]);
     const interpretedWizer = await runWasiCommand(wizered, { capture: true });
@@ -83,19 +100,37 @@ describe("the C interpreter", () => {
 
   it("with the context update at the bottom of its loop, aborts saying which shape works, and still runs interpreted", async () => {
     const { wasm } = buildCInterpreter("toy-c-loop-bottom");
-    const [r] = await differential(wasm, programs.filter((p) => p.name.endsWith("countdown.asm")));
+    const [r] = await differential(
+      wasm,
+      programs.filter((p) => p.name.endsWith("countdown.asm")),
+    );
     expect(r.same).toBe(true);
     expect(r.aborted).toHaveLength(1);
-    expect(r.aborted[0]?.reason).toMatch(/weval\.update\.context in .*: the pc is not a constant \(runtime \((different values meet|a select)/);
-    expect(r.aborted[0]?.reason).toContain("call update.context on each path where the next pc is known (at the top of the loop");
+    expect(r.aborted[0]?.reason).toMatch(
+      /weval\.update\.context in .*: the pc is not a constant \(runtime \((different values meet|a select)/,
+    );
+    expect(r.aborted[0]?.reason).toContain(
+      "call update.context on each path where the next pc is known (at the top of the loop",
+    );
   });
 
   it("passes a WASI exit code and standard error through, interpreted and wevaled", async () => {
     const { wasm } = buildCInterpreter("toy-c");
-    const weval = { weval: Object.fromEntries(decodeModule(wasm).functions.filter((f) => f.import?.module === "weval").map((f) => [f.import!.name, () => {}])) };
+    const weval = {
+      weval: Object.fromEntries(
+        decodeModule(wasm)
+          .functions.filter((f) => f.import?.module === "weval")
+          .map((f) => [f.import!.name, () => {}]),
+      ),
+    };
     const snap = await snapshot(wasm, { wasi: { stdin: new TextEncoder().encode("not a program") }, imports: weval });
     const spec = await specializeModule(snap.wasm);
     expect(spec.requests).toEqual([]); // init queued nothing
-    for (const m of [snap.wasm, spec.wasm]) expect(await runWasiCommand(m, { capture: true })).toEqual({ exitCode: 1, stdout: "", stderr: "toy-c: standard input is not a futamura bytecode program (.fbc)\n" });
+    for (const m of [snap.wasm, spec.wasm])
+      expect(await runWasiCommand(m, { capture: true })).toEqual({
+        exitCode: 1,
+        stdout: "",
+        stderr: "toy-c: standard input is not a futamura bytecode program (.fbc)\n",
+      });
   });
 });

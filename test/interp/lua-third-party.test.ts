@@ -23,25 +23,36 @@ const native = spawnSync("lua5.4", ["-v"]).status === 0;
 const LUA_PATH = ["5.4/?.lua", "5.4/?/init.lua", "5.1/?.lua"].map((p) => join(LIBS, p)).join(";") + ";;";
 const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
 
-describe.skipIf(!present)(`third-party Lua, interpreted = wevaled${native ? " = native lua5.4" : ""}${present ? "" : " (skipped: build/lua-third-party/ is missing: run sh scripts/setup-system.sh, which needs apt-get)"}`, () => {
-  for (const name of ["use-dkjson.lua", "use-inspect.lua", "use-argparse.lua", "use-penlight.lua"]) {
-    it(name, async () => {
-      const file = join("test", "interp", "lua-third-party", name);
-      const access = hostAccess(file, { allowRead: [LIBS] });
-      const opts = { capture: true, files: access.files, env: { ...access.env, LUA_PATH, PWD: ROOT } };
-      const interp = buildLua("lua").wasm;
-      const program = await loadProgram(builtinManifest("lua"), file);
-      const interpreted = await runWasiCommand(interp, { ...opts, stdinPrefix: program.bytes });
-      const built = await buildProgram(interp, program, { cache: false });
-      expect(built.aborted).toEqual([]);
-      const wevaled = await runWasiCommandDeep(built.wasm, opts);
-      expect(wevaled).toEqual(interpreted);
-      expect(interpreted.stdout!.length).toBeGreaterThan(100);
-      if (name === "use-argparse.lua") expect(interpreted.exitCode).toBe(1); // argparse's error: usage, os.exit(1)
-      if (native) {
-        const r = spawnSync("lua5.4", [file], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LUA_PATH } });
-        expect({ exitCode: interpreted.exitCode, stdout: normalize(interpreted.stdout!), stderr: normalize(interpreted.stderr!) }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
-      }
-    }, 180_000);
-  }
-});
+describe.skipIf(!present)(
+  `third-party Lua, interpreted = wevaled${native ? " = native lua5.4" : ""}${present ? "" : " (skipped: build/lua-third-party/ is missing: run sh scripts/setup-system.sh, which needs apt-get)"}`,
+  () => {
+    for (const name of ["use-dkjson.lua", "use-inspect.lua", "use-argparse.lua", "use-penlight.lua"]) {
+      it(
+        name,
+        async () => {
+          const file = join("test", "interp", "lua-third-party", name);
+          const access = hostAccess(file, { allowRead: [LIBS] });
+          const opts = { capture: true, files: access.files, env: { ...access.env, LUA_PATH, PWD: ROOT } };
+          const interp = buildLua("lua").wasm;
+          const program = await loadProgram(builtinManifest("lua"), file);
+          const interpreted = await runWasiCommand(interp, { ...opts, stdinPrefix: program.bytes });
+          const built = await buildProgram(interp, program, { cache: false });
+          expect(built.aborted).toEqual([]);
+          const wevaled = await runWasiCommandDeep(built.wasm, opts);
+          expect(wevaled).toEqual(interpreted);
+          expect(interpreted.stdout!.length).toBeGreaterThan(100);
+          if (name === "use-argparse.lua") expect(interpreted.exitCode).toBe(1); // argparse's error: usage, os.exit(1)
+          if (native) {
+            const r = spawnSync("lua5.4", [file], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LUA_PATH } });
+            expect({
+              exitCode: interpreted.exitCode,
+              stdout: normalize(interpreted.stdout!),
+              stderr: normalize(interpreted.stderr!),
+            }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
+          }
+        },
+        180_000,
+      );
+    }
+  },
+);

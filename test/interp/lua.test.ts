@@ -37,7 +37,11 @@ describe("Lua 5.4", () => {
       expect(annotated).toEqual(stock);
       if (native) {
         const r = spawnSync("lua5.4", [file], { cwd: ROOT, encoding: "utf8" });
-        expect({ exitCode: annotated.exitCode, stdout: normalize(annotated.stdout!), stderr: normalize(annotated.stderr!) }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
+        expect({
+          exitCode: annotated.exitCode,
+          stdout: normalize(annotated.stdout!),
+          stderr: normalize(annotated.stderr!),
+        }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
       }
       if (name === "features.lua") expect(annotated.exitCode).toBe(1); // it ends with an error at top level
     }, 120_000);
@@ -57,12 +61,21 @@ describe("Lua 5.4", () => {
     }
     expect(results[0].interpreted.stdout).toContain("100000\n1000000\n"); // deep recursion and a million tail calls
     expect(results[0].interpreted.stdout).toContain("stack overflow");
-    expect(results[0].interpreted.error).toMatch(/^lua: interp\/lua\/programs\/features\.lua:164: expected a number, got string\nstack traceback:/);
+    expect(results[0].interpreted.error).toMatch(
+      /^lua: interp\/lua\/programs\/features\.lua:164: expected a number, got string\nstack traceback:/,
+    );
   }, 300_000);
 
   it("reads the script's own input after the script, and says what WASI cannot do (io.popen)", async () => {
-    const script = load("p.lua", new TextEncoder().encode("print(io.read('l'), io.read('n'))\nprint(pcall(io.popen, 'ls'))"));
-    const r = await runWasiCommand(buildLua("lua").wasm, { stdinPrefix: script.bytes, stdin: new TextEncoder().encode("first line\n42\n"), capture: true });
+    const script = load(
+      "p.lua",
+      new TextEncoder().encode("print(io.read('l'), io.read('n'))\nprint(pcall(io.popen, 'ls'))"),
+    );
+    const r = await runWasiCommand(buildLua("lua").wasm, {
+      stdinPrefix: script.bytes,
+      stdin: new TextEncoder().encode("first line\n42\n"),
+      capture: true,
+    });
     expect(r.stdout).toBe("first line\t42\nfalse\t'popen' not supported\n");
   }, 60_000);
 
@@ -71,16 +84,24 @@ describe("Lua 5.4", () => {
     const out = mkdtempSync(join(tmpdir(), "futamura-lua-"));
     try {
       const access = hostAccess(file, { allowWrite: [out] });
-      const opts = { capture: true, files: access.files, env: { ...access.env, OUT_DIR: out, FUTAMURA_TEST_VAR: "yes", PWD: ROOT } };
+      const opts = {
+        capture: true,
+        files: access.files,
+        env: { ...access.env, OUT_DIR: out, FUTAMURA_TEST_VAR: "yes", PWD: ROOT },
+      };
       const program = await loadProgram(builtinManifest("lua"), file);
       const interpreted = await runWasiCommand(buildLua("lua").wasm, { ...opts, stdinPrefix: program.bytes });
       const built = await buildProgram(buildLua("lua").wasm, program, { cache: false });
       const wevaled = await runWasiCommand(built.wasm, opts);
       expect(wevaled).toEqual(interpreted);
       expect(interpreted.stderr).toBe("");
-      expect(interpreted.stdout).toMatch(/^hello from dofile\nhello from loadfile\n42\ttrue\n\[line one\]\[line two\]\n18\t5\tone\n\t9\n/);
+      expect(interpreted.stdout).toMatch(
+        /^hello from dofile\nhello from loadfile\n42\ttrue\n\[line one\]\[line two\]\n18\t5\tone\n\t9\n/,
+      );
       expect(interpreted.stdout).toContain("nil\ttest/interp/lua-files/missing.txt: No such file or directory\t44\n"); // WASI's errno
-      expect(interpreted.stdout).toContain("false\tcannot open test/interp/lua-files/missing.lua: No such file or directory\n");
+      expect(interpreted.stdout).toContain(
+        "false\tcannot open test/interp/lua-files/missing.lua: No such file or directory\n",
+      );
       expect(interpreted.stdout).toContain("nil\ttest/interp/lua-files/new.txt: Permission denied\t2\n"); // not granted for writing
       expect(interpreted.stdout).toContain("one\n2\nthree\n\ntrue\ttrue\tnil\t");
       expect(interpreted.stdout).toContain("yes\tnil\nfalse\t'popen' not supported\nfalse\n");

@@ -15,7 +15,18 @@ describe("program corpus", () => {
     expect(programs.map((p) => p.file.split("/").pop())).toContain("sum.asm");
     expect(programs.length).toBeGreaterThanOrEqual(9);
     const used = new Set(programs.flatMap((p) => p.program.instructions.map((i) => i.op.name)));
-    expect([...used].sort()).toEqual(["ADD", "DEC", "HALT", "INC", "JMPNZ", "LOAD_IMMEDIATE", "LOAD_LOCAL", "PRINT", "PRINTI", "STORE_LOCAL"]);
+    expect([...used].sort()).toEqual([
+      "ADD",
+      "DEC",
+      "HALT",
+      "INC",
+      "JMPNZ",
+      "LOAD_IMMEDIATE",
+      "LOAD_LOCAL",
+      "PRINT",
+      "PRINTI",
+      "STORE_LOCAL",
+    ]);
     for (const p of programs) {
       expect(p.expect.stdout, p.file).toBeDefined();
       expect(p.expect.halt, p.file).toBeDefined();

@@ -26,7 +26,11 @@ const indices = ["-1", "3", "4294967297", "-9223372036854775808"];
 describe("Fern index bounds (one unsigned compare)", () => {
   it("every out-of-range index is an index error at its line, interpreted and wevaled; 0 and len - 1 are fine", async () => {
     const cases = Object.entries(accesses).flatMap(([name, fn]) =>
-      [...indices, "0", "2"].map((i) => ({ name: `${name} at ${i}`, ok: i === "0" || i === "2", source: `${fn}\nprint(f([10, 20, 30], "xyz", ${i}));\n` })),
+      [...indices, "0", "2"].map((i) => ({
+        name: `${name} at ${i}`,
+        ok: i === "0" || i === "2",
+        source: `${fn}\nprint(f([10, 20, 30], "xyz", ${i}));\n`,
+      })),
     );
     const programs = cases.map((c, k) => fernLoaded(compileFern(c.source, `case${k}.fern`)));
     const results = await differential(interp, programs, { optimizeLevel: 0 });
@@ -36,7 +40,16 @@ describe("Fern index bounds (one unsigned compare)", () => {
       if (c.ok) expect(r.interpreted.error, c.name).toBeUndefined();
       else expect(r.interpreted.error, c.name).toBe(`case${k}.fern:4: runtime error: index out of range in f`);
     });
-    expect(results.filter((r) => r.interpreted.error === undefined).map((r) => r.interpreted.stdout)).toEqual(["10\n", "30\n", "10\n", "30\n", "2\n", "2\n", "x\n", "z\n"]);
+    expect(results.filter((r) => r.interpreted.error === undefined).map((r) => r.interpreted.stdout)).toEqual([
+      "10\n",
+      "30\n",
+      "10\n",
+      "30\n",
+      "2\n",
+      "2\n",
+      "x\n",
+      "z\n",
+    ]);
   });
 });
 

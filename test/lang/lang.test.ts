@@ -18,7 +18,10 @@ import { expectUserError } from "../helpers.ts";
 
 const interp = (await buildInterpreter("fern")).wasm;
 const dir = join(ROOT, "lang", "programs");
-const programs = readdirSync(dir).filter((f) => f.endsWith(".fern")).sort().map((f) => compileFern(readFileSync(join(dir, f), "utf8"), f));
+const programs = readdirSync(dir)
+  .filter((f) => f.endsWith(".fern"))
+  .sort()
+  .map((f) => compileFern(readFileSync(join(dir, f), "utf8"), f));
 
 describe("Fern programs, interpreted and wevaled", () => {
   it.each(programs.map((p) => [p.file, p] as const))("%s", async (_f, p) => {
@@ -30,8 +33,19 @@ describe("Fern programs, interpreted and wevaled", () => {
   });
 
   it("has programs for every runtime error kind", () => {
-    const errors = programs.map((p) => p.expect.runtimeError).filter(Boolean).join("\n");
-    for (const kind of ["type error", "index out of range", "wrong number of arguments", "stack overflow", "division by zero", "out of memory"]) expect(errors).toContain(kind);
+    const errors = programs
+      .map((p) => p.expect.runtimeError)
+      .filter(Boolean)
+      .join("\n");
+    for (const kind of [
+      "type error",
+      "index out of range",
+      "wrong number of arguments",
+      "stack overflow",
+      "division by zero",
+      "out of memory",
+    ])
+      expect(errors).toContain(kind);
   });
 
   it("collects garbage: 300,000 temporary arrays of 1,000 elements run in bounded memory, in both modes", async () => {
@@ -50,8 +64,17 @@ describe("Fern programs, interpreted and wevaled", () => {
 });
 
 describe("Fern examples in the docs", () => {
-  const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
-  const blocks = docs.flatMap((doc) => [...readFileSync(join(ROOT, doc), "utf8").matchAll(/^```fern\n([\s\S]*?)^```/gm)].map((m, i) => [`${doc} #${i + 1}`, m[1]] as const));
+  const docs = [
+    "README.md",
+    ...readdirSync(join(ROOT, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
+  const blocks = docs.flatMap((doc) =>
+    [...readFileSync(join(ROOT, doc), "utf8").matchAll(/^```fern\n([\s\S]*?)^```/gm)].map(
+      (m, i) => [`${doc} #${i + 1}`, m[1]] as const,
+    ),
+  );
   it("finds some", () => expect(blocks.length).toBeGreaterThanOrEqual(2));
   it.each(blocks)("%s runs, the same interpreted and wevaled", async (name, source) => {
     const p = compileFern(source, "example.fern");
@@ -65,7 +88,9 @@ describe("Fern examples in the docs", () => {
 describe("Fern with its slots in memory (the control for measuring registers)", () => {
   it("gives the same results as the register build, interpreted and wevaled", async () => {
     const memoryInterp = (await buildInterpreter("fern-memory")).wasm;
-    const sample = programs.filter((p) => ["functions.fern", "arrays.fern", "type-error.fern", "arguments.fern"].includes(p.file));
+    const sample = programs.filter((p) =>
+      ["functions.fern", "arrays.fern", "type-error.fern", "arguments.fern"].includes(p.file),
+    );
     const results = await differential(memoryInterp, sample.map(fernLoaded), { optimizeLevel: 0 });
     results.forEach((r, i) => {
       expect(r.wevaled).toEqual(r.interpreted);
@@ -85,11 +110,11 @@ describe("Fern compile errors", () => {
     ["let s = 9223372036854775808;", "t.fern:1:9: error: 9223372036854775808 does not fit in a 64-bit integer"],
     ["print(1) @", "t.fern:1:10: error: unexpected character '@'"],
     ["print(len(1, 2));", "t.fern:1:7: error: len() takes 1 argument, got 2"],
-    ["print(substr(\"a\"));", "t.fern:1:7: error: substr() takes 3 arguments, got 1"],
+    ['print(substr("a"));', "t.fern:1:7: error: substr() takes 3 arguments, got 1"],
     ["while (true) { }\nbreak;", "t.fern:2:1: error: 'break' outside a loop"],
     ["fn f() { continue; }", "t.fern:1:10: error: 'continue' outside a loop"],
-    ["let s = \"abc;", "t.fern:1:9: error: unterminated string literal"],
-    ["let s = \"a\\qb\";", "t.fern:1:11: error: unknown escape '\\q' in a string literal"],
+    ['let s = "abc;', "t.fern:1:9: error: unterminated string literal"],
+    ['let s = "a\\qb";', "t.fern:1:11: error: unknown escape '\\q' in a string literal"],
     ["/* never closed\nprint(1);", "t.fern:1:1: error: unterminated block comment"],
     ["let h = 0x;", "t.fern:1:9: error: expected hexadecimal digits after '0x'"],
     ["let h = 0x10000000000000000;", "t.fern:1:9: error: 0x10000000000000000 does not fit in 64 bits"],
@@ -102,7 +127,10 @@ describe("Fern compile errors", () => {
   ])("%s", (source, message) => expectUserError(() => compileFern(source, "t.fern"), SourceError, message));
 
   it("gives every pc one stack depth", () => {
-    const p = compileFern("fn f(a) { if (a > 1 && a < 5 || !a) { return a * 2; } else { return 0; } }\nlet i = 0; while (i < 3) { print(f(i)); i = i + 1; }", "t.fern");
+    const p = compileFern(
+      "fn f(a) { if (a > 1 && a < 5 || !a) { return a * 2; } else { return 0; } }\nlet i = 0; while (i < 3) { print(f(i)); i = i + 1; }",
+      "t.fern",
+    );
     for (const f of p.functions) for (const d of f.depths.values()) expect(d).toBeGreaterThanOrEqual(0);
     // main: `i < 3` compares against a constant without pushing it; f: `a * 2` likewise, but `||` keeps a on the stack.
     expect(p.functions.map((f) => f.maxStack)).toEqual([1, 2]);
@@ -111,12 +139,14 @@ describe("Fern compile errors", () => {
   it("makes a loop's back-edge a collection safe point only when its body can allocate", () => {
     const backEdges = (source: string) => {
       const listing = disassembleFern(compileFern(source, "t.fern").functions[0].code);
-      return ["JUMP", "LOOP"].map((name) => listing.filter((i) => i.name === name && Number(i.operands[0]) < i.pc).length);
+      return ["JUMP", "LOOP"].map(
+        (name) => listing.filter((i) => i.name === name && Number(i.operands[0]) < i.pc).length,
+      );
     };
     // numbers only: a plain backward JUMP (the loop's exit is a compare-and-branch)
     expect(backEdges("let s = 0; let i = 10; while (i > 0) { s = s + i; i -= 1; }")).toEqual([1, 0]);
     // a string may be concatenated, an array made: LOOP
-    expect(backEdges("let s = \"\"; for (let i = 0; i < 3; i += 1) { s = s + str(i); }")[1]).toBe(1);
+    expect(backEdges('let s = ""; for (let i = 0; i < 3; i += 1) { s = s + str(i); }')[1]).toBe(1);
     expect(backEdges("for (let i = 0; i < 3; i += 1) { let a = [i]; }")[1]).toBe(1);
   });
 });

@@ -30,11 +30,21 @@ describe("Fern nesting limits", () => {
   });
 
   it("an operator chain longer than the tree-depth limit is a source error at the node", () => {
-    rejects(`print(${Array(MAX_TREE_DEPTH + 50).fill("1").join(" + ")});`, /^deep\.fern:1:\d+: error: expression too deep \(more than 1000 nested operations; split it with variables\)/);
+    rejects(
+      `print(${Array(MAX_TREE_DEPTH + 50)
+        .fill("1")
+        .join(" + ")});`,
+      /^deep\.fern:1:\d+: error: expression too deep \(more than 1000 nested operations; split it with variables\)/,
+    );
   });
 
   it("nesting up to the limit still compiles", () => {
-    expect(() => compileFern(`let x = 0;\n${"if (true) {".repeat(MAX_NESTING - 1)}x = 1;${"}".repeat(MAX_NESTING - 1)}\nprint(x);`, "ok.fern")).not.toThrow();
+    expect(() =>
+      compileFern(
+        `let x = 0;\n${"if (true) {".repeat(MAX_NESTING - 1)}x = 1;${"}".repeat(MAX_NESTING - 1)}\nprint(x);`,
+        "ok.fern",
+      ),
+    ).not.toThrow();
     expect(() => compileFern(`print(${Array(500).fill("1").join(" + ")});`, "ok.fern")).not.toThrow();
   });
 });

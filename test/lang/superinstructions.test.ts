@@ -30,7 +30,9 @@ async function bothWays(source: string, file: string) {
 
 describe("fused instructions", () => {
   const dir = join(ROOT, "lang", "programs");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".fern") && !f.includes("deep") && f !== "out-of-memory.fern" && f !== "churn.fern");
+  const files = readdirSync(dir).filter(
+    (f) => f.endsWith(".fern") && !f.includes("deep") && f !== "out-of-memory.fern" && f !== "churn.fern",
+  );
   it.each(files)("%s: the same with and without them", async (f) => {
     const { fused, plain, sizes } = await bothWays(readFileSync(join(dir, f), "utf8"), f);
     expect(fused).toEqual(plain);

@@ -36,7 +36,7 @@ function feedbackBytes(snapshot: Uint8Array): string[] {
     const nparams = blob[FUNC_HEADER.nparams] | (blob[FUNC_HEADER.nparams + 1] << 8);
     for (let i = 0; i < Math.min(nparams, 4); i++) out.push(`PARAM=${blob[FUNC_HEADER.feedback + i]}`);
     const code = blob.subarray(FUNC_HEADER.size);
-    for (let pc = 0; pc < code.length; ) {
+    for (let pc = 0; pc < code.length;) {
       const op = byCode.get(code[pc])!;
       if (op.name === "INDEX" || op.name === "STORE") out.push(`${op.name}=${code[pc + 1]}`);
       if (op.name === "INDEX_L") out.push(`${op.name}=${code[pc + 3]}`);
@@ -53,7 +53,8 @@ describe("training and speculation", () => {
     const built = await buildProgram(interp, program, { cache: false, train: 100 });
     expect(built.training?.ended).toMatch(/stopped after 100 units of fuel/);
     const fb = feedbackBytes(built.snapshot);
-    const float = 1 << 2, int = 1 << 1;
+    const float = 1 << 2,
+      int = 1 << 1;
     // sum's and firstOrNil's elements were floats, churn's ints, fill's stores into arrays: all assumed.
     expect(fb.filter((f) => f === `INDEX_L=${float}`).length).toBe(1);
     expect(fb).toContain(`INDEX=${float}`);
@@ -71,7 +72,11 @@ describe("training and speculation", () => {
 
   it("a full training run sees every type, so it assumes nothing it will not meet; the snapshot without training has no feedback", async () => {
     const program = fernLoaded(compileFern(readFileSync(EXITS, "utf8"), EXITS));
-    const trained = await buildProgram(interp, program, { cache: false, train: DEFAULT_TRAINING_FUEL, optimizeLevel: 0 });
+    const trained = await buildProgram(interp, program, {
+      cache: false,
+      train: DEFAULT_TRAINING_FUEL,
+      optimizeLevel: 0,
+    });
     expect(trained.training?.ended).toBe("finished");
     // sum met floats, ints and a map: no single tag, so not assumed.
     expect(feedbackBytes(trained.snapshot)).toContain(`INDEX_L=${(1 << 1) | (1 << 2) | FEEDBACK.slow}`);
@@ -94,19 +99,32 @@ describe("training and speculation", () => {
     const toy = (await buildInterpreter("toy")).wasm;
     const program = readFileSync(join(ROOT, "bytecode", "programs", "sum.asm"), "utf8");
     const { assemble } = await import("../../bytecode/index.ts");
-    await expect(buildProgram(toy, assemble(program).bytes, { cache: false, train: 10 })).rejects.toThrow(/no training exports/);
+    await expect(buildProgram(toy, assemble(program).bytes, { cache: false, train: 10 })).rejects.toThrow(
+      /no training exports/,
+    );
   });
 
   it("from the command line: build --train says how training went; a bad fuel or an interpreter without training is one line, exit 1", () => {
-    const futamura = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const futamura = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
     const out = join(mkdtempSync(join(tmpdir(), "futamura-train-")), "out.wasm");
     const ok = futamura("build", "--train-fuel", "100", "--no-cache", EXITS, "-o", out);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^trained: stopped after 100 units of fuel, \d+ ms, feedback kept in 5 requests$/m);
     const fuel = futamura("build", "--train-fuel", "lots", EXITS, "-o", out + "2");
-    expect([fuel.status, fuel.stderr]).toEqual([1, "--train-fuel: expected a positive whole number (calls plus loop back-edges; default 10000000), got 'lots'\n"]);
+    expect([fuel.status, fuel.stderr]).toEqual([
+      1,
+      "--train-fuel: expected a positive whole number (calls plus loop back-edges; default 10000000), got 'lots'\n",
+    ]);
     const toy = futamura("build", "--train", "bytecode/programs/sum.asm", "-o", out + "3");
-    expect([toy.status, toy.stderr]).toEqual([1, "--train: the toy interpreter has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train\n"]);
+    expect([toy.status, toy.stderr]).toEqual([
+      1,
+      "--train: the toy interpreter has no training exports (train(fuel: i64) and trainEnd(), docs/new-interpreter.md); build without --train\n",
+    ]);
     expect(existsSync(out + "2") || existsSync(out + "3")).toBe(false);
   });
 });

@@ -36,7 +36,12 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
     expect(sh(process.execPath, [cli, "build-interp", "toy", "fern", "fern-memory", "bf"], ROOT).code).toBe(0);
     const pack = sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", home], ROOT);
     expect(pack.code, pack.stderr).toBe(0);
-    const [info] = JSON.parse(pack.stdout) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
+    const [info] = JSON.parse(pack.stdout) as {
+      filename: string;
+      size: number;
+      entryCount: number;
+      files: { path: string }[];
+    }[];
     const paths = info.files.map((f) => f.path);
     expect(paths).toContain("dist/api/index.d.ts");
     expect(paths).toContain("build/interp/fern.wasm");
@@ -45,20 +50,34 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
     const project = join(home, "project");
     sh("mkdir", [project], home);
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "project", version: "1.0.0", private: true }));
-    const install = sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--omit=optional", "-D", join(home, info.filename)], project);
+    const install = sh(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--omit=optional", "-D", join(home, info.filename)],
+      project,
+    );
     expect(install.code, install.all).toBe(0);
     const installed = join(project, "node_modules", "futamura");
     const before = files(installed);
 
-    writeFileSync(join(project, "fib.fern"), "fn fib(n) { if (n < 2) { return n; } return fib(n - 1) + fib(n - 2); }\nprint(fib(15));\n");
+    writeFileSync(
+      join(project, "fib.fern"),
+      "fn fib(n) { if (n < 2) { return n; } return fib(n - 1) + fib(n - 2); }\nprint(fib(15));\n",
+    );
     const aot = sh("npx", ["futamura", "run", "--aot", "fib.fern"], project);
     expect(aot, aot.stderr).toMatchObject({ code: 0, stdout: "610\n" });
 
     // Requests specialized on a worker thread, from the installed dist/ (pipeline/parallel.ts), as the serial build.
     writeFileSync(join(project, "many.fern"), fernManyFunctions(250)); // ~75 KB of bytecode: past the threshold
-    const parallel = sh("npx", ["futamura", "build", "--no-cache", "--stats", "many.fern", "-o", "many.wasm"], project, { FUTAMURA_THREADS: "2" });
+    const parallel = sh(
+      "npx",
+      ["futamura", "build", "--no-cache", "--stats", "many.fern", "-o", "many.wasm"],
+      project,
+      { FUTAMURA_THREADS: "2" },
+    );
     expect(parallel.stdout, parallel.stderr).toMatch(/specialize [\d.]+ ms on 2 threads/);
-    const serial = sh("npx", ["futamura", "build", "--no-cache", "many.fern", "-o", "serial.wasm"], project, { FUTAMURA_THREADS: "1" });
+    const serial = sh("npx", ["futamura", "build", "--no-cache", "many.fern", "-o", "serial.wasm"], project, {
+      FUTAMURA_THREADS: "1",
+    });
     expect(serial.code, serial.stderr).toBe(0);
     expect(readFileSync(join(project, "many.wasm")).equals(readFileSync(join(project, "serial.wasm")))).toBe(true);
 
@@ -79,7 +98,12 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
     );
     const api = sh(process.execPath, ["api.mjs"], project);
     expect(api.code, api.stderr).toBe(0);
-    expect(JSON.parse(api.stdout)).toEqual({ interpreter: "fern", aborted: 0, stdout: "610\n", mistake: "missing.fern: error: no such file" });
+    expect(JSON.parse(api.stdout)).toEqual({
+      interpreter: "fern",
+      aborted: 0,
+      stdout: "610\n",
+      mistake: "missing.fern: error: no such file",
+    });
     // The cache and the scaffold's build went to the project; the package folder is as installed.
     expect(files(installed)).toEqual(before);
     expect(readdirSync(project)).toContain(".futamura-cache");

@@ -27,7 +27,11 @@ async function fern(source: string) {
 }
 
 /** The build's statistics without what varies from run to run (times) or says where a result came from. */
-const stable = (r: { specialize?: SpecializeModuleResult }) => r.specialize!.requests.map(({ ms: _ms, cached: _cached, cleanup, ...s }) => ({ ...s, cleanup: cleanup && { ...cleanup, ms: 0 } }));
+const stable = (r: { specialize?: SpecializeModuleResult }) =>
+  r.specialize!.requests.map(({ ms: _ms, cached: _cached, cleanup, ...s }) => ({
+    ...s,
+    cleanup: cleanup && { ...cleanup, ms: 0 },
+  }));
 
 describe("requests in parallel", () => {
   it("Fern, 40 functions: two threads give the serial build's bytes and statistics", async () => {
@@ -46,7 +50,8 @@ describe("requests in parallel", () => {
     const interp = (await buildInterpreter("fern")).wasm;
     const r = await buildProgram(interp, await fern(fernManyFunctions(40)), { cache: false, threads: 4 });
     expect(r.specialize!.workers).toBeUndefined();
-    const requests = (n: number, bytes: number) => Array.from({ length: n }, () => ({ argBytes: new Uint8Array(bytes) }) as WevalRequest);
+    const requests = (n: number, bytes: number) =>
+      Array.from({ length: n }, () => ({ argBytes: new Uint8Array(bytes) }) as WevalRequest);
     expect(workerCount(requests(300, 300), 4)).toBe(3);
     expect(workerCount(requests(300, 100), 4)).toBe(0);
     expect(workerCount(requests(300, 300), 1)).toBe(0);
@@ -60,7 +65,9 @@ describe("requests in parallel", () => {
     // Lua seeds its string hashes at start-up, so each snapshot differs: both specialize one.
     const { snapshot } = await buildProgram(interp, program, { cache: false, optimizeLevel: 0, threads: 1 });
     const serial = { specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 1 }) };
-    const parallel = { specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 2, parallelMinBytes: 0 }) };
+    const parallel = {
+      specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 2, parallelMinBytes: 0 }),
+    };
     expect(serial.specialize!.requests.length).toBeGreaterThan(10);
     expect(parallel.specialize!.workers).toBe(1);
     expect(Buffer.from(parallel.specialize.wasm).equals(Buffer.from(serial.specialize.wasm))).toBe(true);
@@ -77,7 +84,9 @@ describe("the per-request cache", () => {
     expect(edited).not.toBe(source);
     const first = await buildProgram(interp, await fern(source), { cache, threads: 1 });
     expect(first.specialize!.requests.every((r) => !r.cached)).toBe(true);
-    expect(cacheEntries(cache).filter((e) => e.path.endsWith(REQUEST_ENTRY))).toHaveLength(first.specialize!.requests.length);
+    expect(cacheEntries(cache).filter((e) => e.path.endsWith(REQUEST_ENTRY))).toHaveLength(
+      first.specialize!.requests.length,
+    );
     const again = await buildProgram(interp, await fern(edited), { cache, threads: 1 });
     expect(again.cached).toBe(false); // the whole-build entry missed: the program changed
     const made = again.specialize!.requests.filter((r) => !r.cached);
@@ -100,7 +109,11 @@ describe("the per-request cache", () => {
 
   it("a result whose recorded questions get other answers now is not taken", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
-    const { snapshot } = await buildProgram(interp, await fern(fernManyFunctions(6)), { cache: false, optimizeLevel: 0, threads: 1 });
+    const { snapshot } = await buildProgram(interp, await fern(fernManyFunctions(6)), {
+      cache: false,
+      optimizeLevel: 0,
+      threads: 1,
+    });
     const kept = new Map<number, RequestResult>();
     const serial = await specializeModule(snapshot, { requestSource: { made: (i, _req, r) => kept.set(i, r) } });
     // The request that asked about the others (main: its calls fold their slots) gets one answer changed.
@@ -110,8 +123,12 @@ describe("the per-request cache", () => {
     if (q.q === "callee") q.answer = q.answer! + 1;
     else q.answer = { type: "i32", bits: 12345 };
     const cached = (i: number) => (i === asker ? changed : kept.get(i));
-    const again = await specializeModule(snapshot, { requestSource: { cached: (i) => cached(i) && revive(structuredClone(cached(i)!)) } });
-    expect(again.requests.map((r) => !!r.cached)).toEqual(kept.size ? [...kept.keys()].sort((a, b) => a - b).map((i) => i !== asker) : []);
+    const again = await specializeModule(snapshot, {
+      requestSource: { cached: (i) => cached(i) && revive(structuredClone(cached(i)!)) },
+    });
+    expect(again.requests.map((r) => !!r.cached)).toEqual(
+      kept.size ? [...kept.keys()].sort((a, b) => a - b).map((i) => i !== asker) : [],
+    );
     expect(Buffer.from(again.wasm).equals(Buffer.from(serial.wasm))).toBe(true);
   }, 300_000);
 

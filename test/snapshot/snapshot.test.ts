@@ -39,7 +39,11 @@ async function toyState(wasm: Uint8Array, program: Uint8Array, runInit: boolean)
   const inst = await instantiate(wasm, host);
   if (runInit) (inst.exports["wizer.initialize"] as () => void)();
   const halt = BigInt.asUintN(64, (inst.exports.run as () => bigint)());
-  return { stdout: out.text(), halt, memory: new Uint8Array((inst.exports.memory as WebAssembly.Memory).buffer).slice() };
+  return {
+    stdout: out.text(),
+    halt,
+    memory: new Uint8Array((inst.exports.memory as WebAssembly.Memory).buffer).slice(),
+  };
 }
 
 /** The index of the first byte where two arrays differ, or -1 (toEqual on megabytes is slow and prints them all). */
@@ -55,7 +59,11 @@ async function snapToy(program: Uint8Array) {
 }
 
 describe("snapshot of the toy interpreter", () => {
-  it.each(corpus().filter((p) => !p.file.endsWith("sum.asm")).map((p) => [p.file.split("/").pop()!, p] as const))("init+main == snapshot+main for %s (output, result, every memory byte)", async (_n, p) => {
+  it.each(
+    corpus()
+      .filter((p) => !p.file.endsWith("sum.asm"))
+      .map((p) => [p.file.split("/").pop()!, p] as const),
+  )("init+main == snapshot+main for %s (output, result, every memory byte)", async (_n, p) => {
     const snap = await snapToy(p.bytes);
     expect(snap.wasm.length).toBeGreaterThan(0);
     const a = await toyState(interp, p.bytes, true);
@@ -63,7 +71,9 @@ describe("snapshot of the toy interpreter", () => {
     expect(b.stdout).toBe(a.stdout);
     expect(b.halt).toBe(a.halt);
     expect(b.memory).toEqual(a.memory);
-    expect(WebAssembly.Module.exports(new WebAssembly.Module(snap.wasm as BufferSource)).map((e) => e.name)).not.toContain("wizer.initialize");
+    expect(
+      WebAssembly.Module.exports(new WebAssembly.Module(snap.wasm as BufferSource)).map((e) => e.name),
+    ).not.toContain("wizer.initialize");
   });
 
   it("init+main == snapshot+main on 40 random programs", async () => {
@@ -85,7 +95,13 @@ describe("snapshot of the toy interpreter", () => {
     const reqs = readPendingRequests(memory, head);
     expect(reqs).toHaveLength(1);
     const [r] = reqs;
-    expect(r).toMatchObject({ next: 0, prev: 0, userId: 1, numGlobals: 0, arglen: 16 + ((sum.bytes.length + 7) & ~7) + 16 });
+    expect(r).toMatchObject({
+      next: 0,
+      prev: 0,
+      userId: 1,
+      numGlobals: 0,
+      arglen: 16 + ((sum.bytes.length + 7) & ~7) + 16,
+    });
     expect(info.functions[info.table0.get(r.func)!].type).toEqual({ params: ["i32", "i32"], results: ["i64"] });
     expect(new DataView(memory.buffer).getUint32(r.specializedSlot, true)).toBe(0);
     expect(r.args).toHaveLength(2);
@@ -131,13 +147,19 @@ describe("snapshot of a module not made by AssemblyScript", async () => {
   const wasm = await watToWasm(join(ROOT, "test", "snapshot", "fixtures", "clang-like.wat"));
 
   it("keeps the start function's and init's effects, drops start, keeps passive segments and never revives a dropped one", async () => {
-    const direct = (await WebAssembly.instantiate(wasm as BufferSource)).instance.exports as Record<string, CallableFunction>;
+    const direct = (await WebAssembly.instantiate(wasm as BufferSource)).instance.exports as Record<
+      string,
+      CallableFunction
+    >;
     (direct["wizer.initialize"] as () => void)();
     const snap = await snapshot(wasm);
     const info = decodeModule(snap.wasm);
     expect(info.start).toBeUndefined();
     expect(info.memories[0]).toMatchObject({ initial: 2, max: 10 });
-    const after = (await WebAssembly.instantiate(snap.wasm as BufferSource)).instance.exports as Record<string, CallableFunction>;
+    const after = (await WebAssembly.instantiate(snap.wasm as BufferSource)).instance.exports as Record<
+      string,
+      CallableFunction
+    >;
     expect(after.sp()).toBe(66544);
     expect(after.ratio()).toBe(2.5);
     expect(after.main()).toBe(direct.main());
@@ -154,7 +176,10 @@ describe("snapshot of a module not made by AssemblyScript", async () => {
     mem[10] = 1;
     mem[12] = 2; // gap of 1: merged
     mem[50] = 3; // far: its own segment
-    expect(nonZeroRuns(mem).map((r) => [r.offset, r.bytes.length])).toEqual([[10, 3], [50, 1]]);
+    expect(nonZeroRuns(mem).map((r) => [r.offset, r.bytes.length])).toEqual([
+      [10, 3],
+      [50, 1],
+    ]);
     const many = new Uint8Array(1000);
     for (let i = 0; i < 1000; i += 20) many[i] = 1;
     expect(nonZeroRuns(many, 10).length).toBe(10);
@@ -163,11 +188,31 @@ describe("snapshot of a module not made by AssemblyScript", async () => {
 
 describe("snapshot errors", () => {
   const cases: [string, string, RegExp][] = [
-    ["imported memory", '(module (import "env" "mem" (memory 1)) (func (export "wizer.initialize")))', /imports its memory/],
-    ["imported global", '(module (import "env" "g" (global i32)) (memory 1) (func (export "wizer.initialize")))', /imports global env\.g/],
-    ["no init export", "(module (memory 1))", /exports no init function \('wizer\.initialize' or 'wizer-initialize'\); name one with --init/],
-    ["a trap in init", '(module (memory 1) (func (export "wizer.initialize") unreachable))', /'wizer\.initialize' trapped: unreachable/],
-    ["a table changed by init", '(module (memory 1) (table (export "t") 2 funcref) (func $f) (elem declare func $f) (func (export "wizer.initialize") (table.set (i32.const 1) (ref.func $f))))', /changed the table/],
+    [
+      "imported memory",
+      '(module (import "env" "mem" (memory 1)) (func (export "wizer.initialize")))',
+      /imports its memory/,
+    ],
+    [
+      "imported global",
+      '(module (import "env" "g" (global i32)) (memory 1) (func (export "wizer.initialize")))',
+      /imports global env\.g/,
+    ],
+    [
+      "no init export",
+      "(module (memory 1))",
+      /exports no init function \('wizer\.initialize' or 'wizer-initialize'\); name one with --init/,
+    ],
+    [
+      "a trap in init",
+      '(module (memory 1) (func (export "wizer.initialize") unreachable))',
+      /'wizer\.initialize' trapped: unreachable/,
+    ],
+    [
+      "a table changed by init",
+      '(module (memory 1) (table (export "t") 2 funcref) (func $f) (elem declare func $f) (func (export "wizer.initialize") (table.set (i32.const 1) (ref.func $f))))',
+      /changed the table/,
+    ],
   ];
   it.each(cases)("refuses %s", async (_name, wat, message) => {
     const b = await loadBinaryen();
@@ -191,7 +236,8 @@ describe("snapshot errors", () => {
 describe("the real wizer on the same input", async () => {
   const wizer = join(ROOT, "node_modules", "@bytecodealliance", "wizer-linux-x64", "wizer");
   let why = "";
-  if (!existsSync(wizer)) why = "the wizer binary is not installed (optional dependency @bytecodealliance/wizer-linux-x64)";
+  if (!existsSync(wizer))
+    why = "the wizer binary is not installed (optional dependency @bytecodealliance/wizer-linux-x64)";
   else {
     try {
       execFileSync(wizer, ["--help"], { stdio: "ignore" });
@@ -203,12 +249,23 @@ describe("the real wizer on the same input", async () => {
     const wasm = await watToWasm(join(ROOT, "test", "snapshot", "fixtures", "wizer-compatible.wat"));
     const dir = mkdtempSync(join(tmpdir(), "futamura-wizer-"));
     writeFileSync(join(dir, "in.wasm"), wasm);
-    execFileSync(wizer, ["--init-func", "wizer.initialize", join(dir, "in.wasm"), "-o", join(dir, "out.wasm")], { stdio: "pipe" });
+    execFileSync(wizer, ["--init-func", "wizer.initialize", join(dir, "in.wasm"), "-o", join(dir, "out.wasm")], {
+      stdio: "pipe",
+    });
     const theirs = new Uint8Array(readFileSync(join(dir, "out.wasm")));
     const ours = (await snapshot(wasm)).wasm;
     const run = async (bytes: Uint8Array) => {
-      const ex = (await WebAssembly.instantiate(bytes as BufferSource)).instance.exports as Record<string, CallableFunction>;
-      return { main: ex.main(), sp: ex.sp(), ratio: ex.ratio(), pages: ex.pages(), memory: new Uint8Array((ex.memory as unknown as WebAssembly.Memory).buffer).slice() };
+      const ex = (await WebAssembly.instantiate(bytes as BufferSource)).instance.exports as Record<
+        string,
+        CallableFunction
+      >;
+      return {
+        main: ex.main(),
+        sp: ex.sp(),
+        ratio: ex.ratio(),
+        pages: ex.pages(),
+        memory: new Uint8Array((ex.memory as unknown as WebAssembly.Memory).buffer).slice(),
+      };
     };
     expect(await run(ours)).toEqual(await run(theirs));
   });

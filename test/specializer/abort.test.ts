@@ -28,7 +28,10 @@ describe("aborted requests", () => {
 
   it("a pc that is not constant is reported with the function and location, on a module not made by AssemblyScript", async () => {
     const b = await loadBinaryen();
-    const mod = withFeatures(b, b.parseText(readFileSync(join(ROOT, "test", "specializer", "abi", "runtime-pc.wat"), "utf8")));
+    const mod = withFeatures(
+      b,
+      b.parseText(readFileSync(join(ROOT, "test", "specializer", "abi", "runtime-pc.wat"), "utf8")),
+    );
     const wasm = mod.emitBinary();
     mod.dispose();
     const r = await specializeModule(wasm);
@@ -36,7 +39,9 @@ describe("aborted requests", () => {
     expect(r.requests[0].userId).toBe(7);
     expect(r.requests[0].abortKind).toBe("runtime-pc");
     // The reason names the function and the location, and the cause.
-    expect(r.requests[0].aborted).toMatch(/weval\.update\.context in \$\d+, block\d+ in context \[\]: the pc is not a constant \(runtime \(parameter 0 is a run-time argument\)\)/);
+    expect(r.requests[0].aborted).toMatch(
+      /weval\.update\.context in \$\d+, block\d+ in context \[\]: the pc is not a constant \(runtime \(parameter 0 is a run-time argument\)\)/,
+    );
     const { instance } = await WebAssembly.instantiate(r.wasm as BufferSource);
     expect((instance.exports.run as (x: number) => number)(5)).toBe(15);
     const mem = new DataView((instance.exports.memory as WebAssembly.Memory).buffer);

@@ -10,7 +10,10 @@ import { ROOT } from "../../util/root.ts";
 
 async function module(edit: (wat: string) => string = (w) => w): Promise<Uint8Array> {
   const b = await loadBinaryen();
-  const mod = withFeatures(b, b.parseText(edit(readFileSync(join(ROOT, "test", "specializer", "abi", "const-memory.wat"), "utf8"))));
+  const mod = withFeatures(
+    b,
+    b.parseText(edit(readFileSync(join(ROOT, "test", "specializer", "abi", "const-memory.wat"), "utf8"))),
+  );
   const wasm = mod.emitBinary();
   mod.dispose();
   return wasm;
@@ -24,9 +27,19 @@ describe("weval.assume.const.memory", () => {
     expect(r.requests[0].aborted).toBeUndefined();
     // Of the four loads only the one through the pointer the plain assumption read is left.
     expect(ir["request9-specialized.ir"].match(/i32\.load/g)).toHaveLength(1);
-    const stubs = { weval: { "assume.const.memory": (p: number) => p, "assume.const.memory.transitive": (p: number) => p, "assert.const.memory": () => {} } };
-    const generic = (await WebAssembly.instantiate(wasm as BufferSource, stubs)).instance.exports.run as (x: number) => number;
-    const wevaled = (await WebAssembly.instantiate(r.wasm as BufferSource)).instance.exports.run as (x: number) => number;
+    const stubs = {
+      weval: {
+        "assume.const.memory": (p: number) => p,
+        "assume.const.memory.transitive": (p: number) => p,
+        "assert.const.memory": () => {},
+      },
+    };
+    const generic = (await WebAssembly.instantiate(wasm as BufferSource, stubs)).instance.exports.run as (
+      x: number,
+    ) => number;
+    const wevaled = (await WebAssembly.instantiate(r.wasm as BufferSource)).instance.exports.run as (
+      x: number,
+    ) => number;
     for (const x of [0, 5, -3]) expect(wevaled(x)).toBe(generic(x));
     expect(wevaled(1)).toBe(7010);
   });

@@ -34,19 +34,33 @@ describe("Wasm features", () => {
     expect(moduleFeatures(b, ["simd128", "bulk-memory", "relaxed-simd"]) & b.Features.RelaxedSIMD).toBeTruthy();
     expect(() => moduleFeatures(b, ["memory64"])).toThrow(UserError);
     const wasm = withTargetFeatures(await specializeValueModule(), ["sign-ext", "simd128", "gc"]);
-    await expect(specializeModule(wasm)).rejects.toThrow(/^the module uses the Wasm feature 'gc' \(its target_features section says so\), which futamura does not support; supported: /);
+    await expect(specializeModule(wasm)).rejects.toThrow(
+      /^the module uses the Wasm feature 'gc' \(its target_features section says so\), which futamura does not support; supported: /,
+    );
     const ok = await specializeModule(withTargetFeatures(await specializeValueModule(), ["sign-ext", "simd128"]));
     expect(ok.requests[0].aborted).toBeUndefined();
   });
 
   it("specializes a module with SIMD outside the specialized function, and names SIMD inside it", async () => {
-    const simdElsewhere = await specializeValueModule((w) => w.replace('(func (export "run")', '(func (export "simd") (param i32) (result i32) (i32x4.extract_lane 0 (i32x4.splat (local.get 0))))\n  (func (export "run")'));
+    const simdElsewhere = await specializeValueModule((w) =>
+      w.replace(
+        '(func (export "run")',
+        '(func (export "simd") (param i32) (result i32) (i32x4.extract_lane 0 (i32x4.splat (local.get 0))))\n  (func (export "run")',
+      ),
+    );
     const r = await specializeModule(simdElsewhere, { verify: true });
     expect(r.requests[0].aborted).toBeUndefined();
     const { instance } = await WebAssembly.instantiate(r.wasm as BufferSource);
     expect((instance.exports.run as (x: number) => number)(2)).toBe(122);
     expect((instance.exports.simd as (x: number) => number)(7)).toBe(7);
-    const simdInside = await specializeValueModule((w) => w.replace("(i32.mul (local.get $r) (i32.const 1000))", "(i32.mul (i32x4.extract_lane 0 (i32x4.splat (local.get $r))) (i32.const 1000))"));
-    await expect(specializeModule(simdInside)).rejects.toThrow(/^weval request 9: cannot read the generic function: function \S+ \(index \d+\): unsupported SIMD instruction \(prefix 0xfd\) at byte \d+$/);
+    const simdInside = await specializeValueModule((w) =>
+      w.replace(
+        "(i32.mul (local.get $r) (i32.const 1000))",
+        "(i32.mul (i32x4.extract_lane 0 (i32x4.splat (local.get $r))) (i32.const 1000))",
+      ),
+    );
+    await expect(specializeModule(simdInside)).rejects.toThrow(
+      /^weval request 9: cannot read the generic function: function \S+ \(index \d+\): unsupported SIMD instruction \(prefix 0xfd\) at byte \d+$/,
+    );
   });
 });

@@ -2,7 +2,15 @@
 // results (bless with `npx vitest -u`) covers every numeric operator on edge-case operands.
 import { describe, expect, it } from "vitest";
 import { fold } from "../../specializer/ssa/fold.ts";
-import { f32FromNumber, f64FromNumber, formatConst, i32, i64, type Const, type ValType } from "../../specializer/ssa/types.ts";
+import {
+  f32FromNumber,
+  f64FromNumber,
+  formatConst,
+  i32,
+  i64,
+  type Const,
+  type ValType,
+} from "../../specializer/ssa/types.ts";
 import { ALL_TABLE_OPS } from "../../specializer/ssa/wasm-ops.ts";
 
 const f32 = (x: number) => f32FromNumber(x);
@@ -72,8 +80,22 @@ describe("constant folder", () => {
     mod.setFeatures(b.Features.All);
     const { instance } = await WebAssembly.instantiate(mod.emitBinary() as BufferSource);
     mod.dispose();
-    const toJs = (c: Const): number | bigint => (c.type === "i32" ? c.bits | 0 : c.type === "i64" ? BigInt.asIntN(64, c.bits) : c.type === "f32" ? new Float32Array(new Uint32Array([c.bits]).buffer)[0] : new Float64Array(new BigUint64Array([c.bits]).buffer)[0]);
-    const fromJs = (t: ValType, x: number | bigint): Const => (t === "i32" ? i32(x as number) : t === "i64" ? i64(x as bigint) : t === "f32" ? f32(x as number) : f64(x as number));
+    const toJs = (c: Const): number | bigint =>
+      c.type === "i32"
+        ? c.bits | 0
+        : c.type === "i64"
+          ? BigInt.asIntN(64, c.bits)
+          : c.type === "f32"
+            ? new Float32Array(new Uint32Array([c.bits]).buffer)[0]
+            : new Float64Array(new BigUint64Array([c.bits]).buffer)[0];
+    const fromJs = (t: ValType, x: number | bigint): Const =>
+      t === "i32"
+        ? i32(x as number)
+        : t === "i64"
+          ? i64(x as bigint)
+          : t === "f32"
+            ? f32(x as number)
+            : f64(x as number);
     const samples: Record<ValType, Const[]> = {
       i32: [i32(0), i32(1), i32(-1), i32(0x80000000), i32(12345), i32(31), i32(-7)],
       i64: [i64(0n), i64(1n), i64(-1n), i64(1n << 63n), i64(0x123456789n), i64(63n), i64(-7n)],
@@ -83,7 +105,10 @@ describe("constant folder", () => {
     let checked = 0;
     ops.forEach((o, i) => {
       const fn = instance.exports[`f${i}`] as (...a: (number | bigint)[]) => number | bigint;
-      const combos = o.params.length === 1 ? samples[o.params[0]].map((a) => [a]) : samples[o.params[0]].flatMap((a) => samples[o.params[1]].map((c) => [a, c]));
+      const combos =
+        o.params.length === 1
+          ? samples[o.params[0]].map((a) => [a])
+          : samples[o.params[0]].flatMap((a) => samples[o.params[1]].map((c) => [a, c]));
       for (const args of combos) {
         const folded = fold(o.name, args);
         if (!folded) continue;
@@ -106,7 +131,12 @@ describe("constant folder", () => {
     for (const op of ALL_TABLE_OPS.filter((o) => o.cls === "numeric")) {
       const [p0, p1] = op.params;
       const firsts = samples[p0];
-      const pairs = p1 ? firsts.flatMap((a, i) => [[a, samples[p1][i % samples[p1].length]], [a, samples[p1][(i + 2) % samples[p1].length]]]) : firsts.map((a) => [a]);
+      const pairs = p1
+        ? firsts.flatMap((a, i) => [
+            [a, samples[p1][i % samples[p1].length]],
+            [a, samples[p1][(i + 2) % samples[p1].length]],
+          ])
+        : firsts.map((a) => [a]);
       const results = pairs.map((args) => {
         const r = fold(op.name, args);
         return `${args.map(formatConst).join(",")}=>${r ? formatConst(r) : "_"}`;

@@ -8,7 +8,12 @@ import { evaluate } from "../../bytecode/reference.ts";
 import type { SpecializeOptions } from "../../specializer/index.ts";
 import { runCollect, wevaled } from "../helpers.ts";
 
-export async function differential(seeds: number[], optimizeLevel: number, segmentBlocks?: number, extra: SpecializeOptions = {}): Promise<void> {
+export async function differential(
+  seeds: number[],
+  optimizeLevel: number,
+  segmentBlocks?: number,
+  extra: SpecializeOptions = {},
+): Promise<void> {
   for (const seed of seeds) {
     const p = loadProgramSource(randomProgram(seed), `random seed ${seed}`);
     const ref = evaluate(p.program, 1_000_000);

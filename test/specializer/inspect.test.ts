@@ -64,11 +64,17 @@ describe("specializeModule's inspect hook", () => {
       // The IR after each stage too: cleanup and binaryen could hide a different specialization.
       const ir = [new Map<string, string>(), new Map<string, string>()];
       const without = await specializeModule(snap, { dumpIr: (name, text) => ir[0].set(name, text) });
-      const withHook = await specializeModule(snap, { dumpIr: (name, text) => ir[1].set(name, text), inspect: () => void seen++ });
+      const withHook = await specializeModule(snap, {
+        dumpIr: (name, text) => ir[1].set(name, text),
+        inspect: () => void seen++,
+      });
       expect(seen, file).toBe(3 * without.requests.length);
       expect(ir[0].size).toBe(3 * without.requests.length);
       for (const [name, text] of ir[0]) expect(ir[1].get(name) === text, `${file}: ${name} with the hook`).toBe(true);
-      expect(Buffer.from(withHook.wasm).equals(Buffer.from(without.wasm)), `${file}: the same module with the hook`).toBe(true);
+      expect(
+        Buffer.from(withHook.wasm).equals(Buffer.from(without.wasm)),
+        `${file}: the same module with the hook`,
+      ).toBe(true);
     }
   });
 });

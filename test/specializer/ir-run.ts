@@ -39,13 +39,19 @@ const imports = (calls: string[]) => ({
   },
 });
 
-export const showConst = (c: Const): string => (c.type === "i32" ? `${c.bits | 0}` : c.type === "i64" ? `${BigInt.asIntN(64, c.bits)}` : `${c.type}:${c.bits}`);
+export const showConst = (c: Const): string =>
+  c.type === "i32" ? `${c.bits | 0}` : c.type === "i64" ? `${BigInt.asIntN(64, c.bits)}` : `${c.type}:${c.bits}`;
 
 class Trap extends Error {}
 
 /** Arguments as IR constants from JS numbers / bigints. */
 export function toConsts(types: ValType[], args: (number | bigint)[]): Const[] {
-  return types.map((t, i) => (t === "i64" ? { type: "i64", bits: BigInt.asUintN(64, BigInt(args[i])) } : { type: "i32", bits: Number(args[i]) >>> 0 }) as Const);
+  return types.map(
+    (t, i) =>
+      (t === "i64"
+        ? { type: "i64", bits: BigInt.asUintN(64, BigInt(args[i])) }
+        : { type: "i32", bits: Number(args[i]) >>> 0 }) as Const,
+  );
 }
 
 /** What a run starts from beyond the arguments: memory contents, and which called function indices are weval
@@ -99,7 +105,8 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
   const env: (Const | Const[] | undefined)[] = [];
   const get = (v: ValueId): Const => {
     const x = env[v];
-    if (x === undefined || Array.isArray(x)) throw new Error(`interpretIR: v${v} read before it is set (or is a tuple)`);
+    if (x === undefined || Array.isArray(x))
+      throw new Error(`interpretIR: v${v} read before it is set (or is a tuple)`);
     return x;
   };
   const addr = (base: Const, offset: number, bytes: number): number => {
@@ -134,7 +141,9 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
       for (let i = info.bytes! - 1; i >= 0; i--) x = (x << 8n) | BigInt(mem[ea + i]);
       if (info.signed) x = BigInt.asIntN(info.bytes! * 8, x);
       const t = info.results[0];
-      return t === "i64" || t === "f64" ? ({ type: t, bits: BigInt.asUintN(64, x) } as Const) : ({ type: t, bits: Number(BigInt.asUintN(32, x)) } as Const);
+      return t === "i64" || t === "f64"
+        ? ({ type: t, bits: BigInt.asUintN(64, x) } as Const)
+        : ({ type: t, bits: Number(BigInt.asUintN(32, x)) } as Const);
     }
     if (info?.cls === "store") {
       const ea = addr(a[0], d.op.memarg!.offset, info.bytes!);
@@ -145,7 +154,8 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
     if (info?.cls === "numeric") {
       const r = fold(name, a);
       if (r === undefined) {
-        if (a.some((c) => c.type === "f32" || c.type === "f64")) throw new Error(`interpretIR: cannot evaluate ${name} on floats`);
+        if (a.some((c) => c.type === "f32" || c.type === "f64"))
+          throw new Error(`interpretIR: cannot evaluate ${name} on floats`);
         throw new Trap(); // integer operators fold unless they trap
       }
       return r;
@@ -203,7 +213,11 @@ export function sampleArgs(params: ValType[]): Const[][] {
 
 /** Emit the functions through the backend into one module (named fn0, fn1, ... and exported), validate it, and
  *  run each on every argument list for which `interpretIR` of the same function terminates. */
-export async function emitAndRun(fns: FunctionBody[], argLists: Const[][][], initialMemory?: Uint8Array): Promise<Outcome[][]> {
+export async function emitAndRun(
+  fns: FunctionBody[],
+  argLists: Const[][][],
+  initialMemory?: Uint8Array,
+): Promise<Outcome[][]> {
   const b = await loadBinaryen();
   const mod = withFeatures(b, new b.Module());
   let bytes: Uint8Array;
@@ -253,7 +267,9 @@ export async function emitAndRun(fns: FunctionBody[], argLists: Const[][][], ini
 export function exactPredsProblems(f: FunctionBody): string[] {
   const order = f.reversePostorder();
   const want = new Map<number, Set<number>>();
-  for (const b of order) for (const t of targetsOf(f.blocks[b].term)) (want.get(t.block) ?? want.set(t.block, new Set()).get(t.block)!).add(b);
+  for (const b of order)
+    for (const t of targetsOf(f.blocks[b].term))
+      (want.get(t.block) ?? want.set(t.block, new Set()).get(t.block)!).add(b);
   const problems: string[] = [];
   f.blocks.forEach((blk, id) => {
     const expected = [...(want.get(id) ?? [])].sort((x, y) => x - y).join();

@@ -44,6 +44,8 @@ describe("frontend on the interpreter", () => {
     const b = await loadBinaryen();
     const info = decodeModule(await wat("simd.wat", b.Features.SIMD128));
     expect(() => buildFunctionIR(info, 0)).toThrow(WasmDecodeError);
-    expect(() => buildFunctionIR(info, 0)).toThrow(/function vec \(index 0\): unsupported SIMD instruction \(prefix 0xfd\) at byte \d+/);
+    expect(() => buildFunctionIR(info, 0)).toThrow(
+      /function vec \(index 0\): unsupported SIMD instruction \(prefix 0xfd\) at byte \d+/,
+    );
   });
 });

@@ -51,7 +51,19 @@ describe("real-sized toy programs, interpreted vs wevaled", () => {
 function ifChain(n: number): string {
   const lines = ["fn pick(x) {"];
   for (let i = 0; i < n; i++) lines.push(`  ${i === 0 ? "if" : "} else if"} (x == ${i}) {`, `    return ${i * 7 + 1};`);
-  lines.push("  } else {", "    return -1;", "  }", "}", "let s = 0;", "let i = 0;", `while (i < ${n + 3}) {`, "  s = s + pick(i);", "  i = i + 1;", "}", "print(s);");
+  lines.push(
+    "  } else {",
+    "    return -1;",
+    "  }",
+    "}",
+    "let s = 0;",
+    "let i = 0;",
+    `while (i < ${n + 3}) {`,
+    "  s = s + pick(i);",
+    "  i = i + 1;",
+    "}",
+    "print(s);",
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -69,13 +81,17 @@ describe("big Fern programs, interpreted vs wevaled", () => {
     { name: "a 300-branch if/else chain", source: ifChain(300) },
     { name: "a function of 24 parameters", source: manyParams(24) },
   ];
-  it.each(programs)("$name", async ({ name, source }) => {
-    const interp = (await buildInterpreter("fern")).wasm;
-    const [r] = await differential(interp, [{ ...fernLoaded(compileFern(source, `${name}.fern`)), name }]);
-    expect(r.aborted).toEqual([]);
-    expect(r.interpreted.error).toBeUndefined();
-    expect(r.wevaled).toEqual(r.interpreted);
-  }, 120_000);
+  it.each(programs)(
+    "$name",
+    async ({ name, source }) => {
+      const interp = (await buildInterpreter("fern")).wasm;
+      const [r] = await differential(interp, [{ ...fernLoaded(compileFern(source, `${name}.fern`)), name }]);
+      expect(r.aborted).toEqual([]);
+      expect(r.interpreted.error).toBeUndefined();
+      expect(r.wevaled).toEqual(r.interpreted);
+    },
+    120_000,
+  );
 });
 
 // A big irreducible function goes through the Relooper in segments (backend.ts segmentsOf): with segments of a few
@@ -87,7 +103,11 @@ describe("Relooper segments, forced on small programs", () => {
     const interp = (await buildInterpreter("fern")).wasm;
     const chain = fernLoaded(compileFern(ifChain(30), "chain.fern"));
     for (const optimizeLevel of [0, 3]) {
-      const [r] = await differential(interp, [{ ...chain, name: "chain" }], { segmentBlocks: 20, optimizeLevel, relooper: true });
+      const [r] = await differential(interp, [{ ...chain, name: "chain" }], {
+        segmentBlocks: 20,
+        optimizeLevel,
+        relooper: true,
+      });
       expect(r.wevaled).toEqual(r.interpreted);
     }
   });
@@ -98,7 +118,11 @@ describe("Relooper segments, forced on small programs", () => {
 
   it("random Fern programs in segments of 8 blocks", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
-    const programs = range(1, 30).map((seed) => ({ ...fernLoaded(compileFern(randomFern(seed), `random-${seed}.fern`)), name: `random ${seed}` }));
-    for (const r of await differential(interp, programs, { segmentBlocks: 8, optimizeLevel: 0, relooper: true })) expect(r.wevaled, r.name).toEqual(r.interpreted);
+    const programs = range(1, 30).map((seed) => ({
+      ...fernLoaded(compileFern(randomFern(seed), `random-${seed}.fern`)),
+      name: `random ${seed}`,
+    }));
+    for (const r of await differential(interp, programs, { segmentBlocks: 8, optimizeLevel: 0, relooper: true }))
+      expect(r.wevaled, r.name).toEqual(r.interpreted);
   }, 120_000);
 });

@@ -8,11 +8,14 @@ import { specializeModule, type SpecializeOptions } from "../../specializer/inde
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 
 /** `(data (i32.const at) "…")` holding the u32s little-endian. */
-const words = (at: number, ws: number[]) => `(data (i32.const ${at}) "${ws.map((w) => [0, 8, 16, 24].map((s) => "\\" + ((w >>> s) & 255).toString(16).padStart(2, "0")).join("")).join("")}")`;
+const words = (at: number, ws: number[]) =>
+  `(data (i32.const ${at}) "${ws.map((w) => [0, 8, 16, 24].map((s) => "\\" + ((w >>> s) & 255).toString(16).padStart(2, "0")).join("")).join("")}")`;
 /** A request record (next, prev, user_id, num_globals, func, argbuf, arglen, specialized). */
-const request = (at: number, next: number, userId: number, func: number, argbuf: number, slot: number) => words(at, [next, 0, userId, 0, func, argbuf, 48, slot]);
+const request = (at: number, next: number, userId: number, func: number, argbuf: number, slot: number) =>
+  words(at, [next, 0, userId, 0, func, argbuf, 48, slot]);
 /** Arguments: a 12-byte constant buffer (three u32s) and a run-time i32. The buffer's bytes are at argbuf + 16. */
-const args = (argbuf: number, buffer: number[]) => [words(argbuf, [1, 4, 12, 16]), words(argbuf + 16, buffer), words(argbuf + 32, [0, 255, 0, 0])].join("\n");
+const args = (argbuf: number, buffer: number[]) =>
+  [words(argbuf, [1, 4, 12, 16]), words(argbuf + 16, buffer), words(argbuf + 32, [0, 255, 0, 0])].join("\n");
 
 /**
  * $body(buf, x) interprets buf = [op, a, b]: op 0 returns x * 3 + a; op 1 calls through the slot at address a (the
@@ -131,13 +134,19 @@ describe("calls between specialized functions", () => {
   it("a module with a function the specializer cannot read folds nothing, and says so", async () => {
     const { r, ir, e } = await specialize({ simd: true });
     expect(cleaned(ir, 5)).toMatch(/call_indirect/);
-    expect(r.notFolded).toEqual([expect.stringMatching(/^no request's slot or buffer is folded into specialized code: .*unsupported SIMD/)]);
+    expect(r.notFolded).toEqual([
+      expect.stringMatching(/^no request's slot or buffer is folded into specialized code: .*unsupported SIMD/),
+    ]);
     expect(e.run(5)).toBe(1025);
   });
 
   it("an aborted request takes no table index: the others move down and a request that folded one is specialized again", async () => {
     const { r, ir, e, slots } = await specialize({ abortFirst: true });
-    expect(r.requests.map((q) => [q.userId, q.tableIndex, !!q.aborted])).toEqual([[9, 0, true], [5, 4, false], [6, 5, false]]);
+    expect(r.requests.map((q) => [q.userId, q.tableIndex, !!q.aborted])).toEqual([
+      [9, 0, true],
+      [5, 4, false],
+      [6, 5, false],
+    ]);
     expect(slots).toEqual([4, 5]);
     expect(cleaned(ir, 5)).toMatch(/= call 9\b/); // B's function after A's, as emitted
     expect(e.run(5)).toBe(1025);
@@ -145,7 +154,10 @@ describe("calls between specialized functions", () => {
 
   it("a callee that aborts leaves its slot 0: its caller, specialized again, folds that and calls the generic function", async () => {
     const { r, ir, e, slots } = await specialize({ calleeAborts: true });
-    expect(r.requests.map((q) => [q.userId, q.tableIndex, !!q.aborted])).toEqual([[5, 4, false], [6, 0, true]]);
+    expect(r.requests.map((q) => [q.userId, q.tableIndex, !!q.aborted])).toEqual([
+      [5, 4, false],
+      [6, 0, true],
+    ]);
     expect(slots).toEqual([4, 0]);
     const a = cleaned(ir, 5);
     expect(a).toMatch(/= call 4\b/); // $body, the generic function (after 2 imports and 2 exports)

@@ -60,7 +60,8 @@ function aliasProblems(f: FunctionBody): string[] {
       if (isAlias(v)) problems.push(`block${b} still lists the alias v${v}`);
       for (const u of defUses(f.values[v])) if (isAlias(u)) problems.push(`v${v} uses the alias v${u}`);
     }
-    for (const u of terminatorUses(block.term)) if (isAlias(u)) problems.push(`block${b}'s terminator uses the alias v${u}`);
+    for (const u of terminatorUses(block.term))
+      if (isAlias(u)) problems.push(`block${b}'s terminator uses the alias v${u}`);
   }
   return problems;
 }
@@ -69,7 +70,8 @@ function aliasProblems(f: FunctionBody): string[] {
 function redundantParamProblems(f: FunctionBody): string[] {
   const problems: string[] = [];
   const into = new Map<number, { args: ValueId[] }[]>();
-  for (const b of f.reversePostorder()) for (const t of targetsOf(f.blocks[b].term)) into.set(t.block, [...(into.get(t.block) ?? []), t]);
+  for (const b of f.reversePostorder())
+    for (const t of targetsOf(f.blocks[b].term)) into.set(t.block, [...(into.get(t.block) ?? []), t]);
   for (const b of f.reversePostorder()) {
     if (b === f.entry) continue;
     f.blocks[b].params.forEach((p, i) => {
@@ -88,7 +90,8 @@ function mergeablePairProblems(f: FunctionBody): string[] {
   const problems: string[] = [];
   for (const p of order) {
     const t = f.blocks[p].term;
-    if (t.kind === "br" && t.target.block !== p && t.target.block !== f.entry && edges.get(t.target.block) === 1) problems.push(`block${t.target.block} could be merged into block${p}`);
+    if (t.kind === "br" && t.target.block !== p && t.target.block !== f.entry && edges.get(t.target.block) === 1)
+      problems.push(`block${t.target.block} could be merged into block${p}`);
   }
   return problems;
 }
@@ -97,27 +100,58 @@ function unreachableContentProblems(f: FunctionBody): string[] {
   const live = new Set(f.reversePostorder());
   const problems: string[] = [];
   f.blocks.forEach((b, id) => {
-    if (!live.has(id) && (b.params.length || b.insts.length || b.term.kind !== "none")) problems.push(`unreachable block${id} is not empty`);
+    if (!live.has(id) && (b.params.length || b.insts.length || b.term.kind !== "none"))
+      problems.push(`unreachable block${id} is not empty`);
   });
   return problems;
 }
 
 const PASSES: Record<string, Pass> = {
-  "dead-blocks": { run: removeDeadBlocks, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f)] },
+  "dead-blocks": {
+    run: removeDeadBlocks,
+    cfg: true,
+    check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f)],
+  },
   "copy-propagation": { run: propagateCopies, check: aliasProblems },
   "redundant-params": { run: removeRedundantParams, check: (f) => [...aliasProblems(f), ...redundantParamProblems(f)] },
   "dead-values": { run: removeDeadValues },
   "float-params": { run: floatParams, check: aliasProblems },
-  "store-forwarding": { run: forwardStores, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...redundantParamProblems(f)] },
-  "merge-blocks": { run: mergeBlocks, cfg: true, check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...mergeablePairProblems(f)] },
+  "store-forwarding": {
+    run: forwardStores,
+    cfg: true,
+    check: (f) => [
+      ...exactPredsProblems(f),
+      ...unreachableContentProblems(f),
+      ...aliasProblems(f),
+      ...redundantParamProblems(f),
+    ],
+  },
+  "merge-blocks": {
+    run: mergeBlocks,
+    cfg: true,
+    check: (f) => [
+      ...exactPredsProblems(f),
+      ...unreachableContentProblems(f),
+      ...aliasProblems(f),
+      ...mergeablePairProblems(f),
+    ],
+  },
   cleanup: {
     // The statistics the passes report (not the time, nor fields that describe the result rather than the work).
     run: (f) => {
-      const { deadBlocks, copies, redundantParams, deadValues, threaded, merged } = cleanupFunction(f, { verify: true });
+      const { deadBlocks, copies, redundantParams, deadValues, threaded, merged } = cleanupFunction(f, {
+        verify: true,
+      });
       return { deadBlocks, copies, redundantParams, deadValues, threaded, merged };
     },
     cfg: true,
-    check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f), ...redundantParamProblems(f), ...mergeablePairProblems(f)],
+    check: (f) => [
+      ...exactPredsProblems(f),
+      ...unreachableContentProblems(f),
+      ...aliasProblems(f),
+      ...redundantParamProblems(f),
+      ...mergeablePairProblems(f),
+    ],
   },
 };
 
@@ -128,11 +162,23 @@ function render(f: FunctionBody, pass: string, result: unknown, cfg: boolean): s
     .map((b, id) => {
       if (live.has(id)) return undefined;
       const empty = !b.params.length && !b.insts.length && b.term.kind === "none";
-      return empty ? `block${id} (empty)` : `block${id} (${b.params.length} params, ${b.insts.length} insts, ${formatTerminator(b.term)})`;
+      return empty
+        ? `block${id} (empty)`
+        : `block${id} (${b.params.length} params, ${b.insts.length} insts, ${formatTerminator(b.term)})`;
     })
     .filter((s) => s !== undefined);
-  const lines = [`; ${pass} returned ${JSON.stringify(result)}`, printFunction(f).trimEnd(), `; blocks not printed: ${hidden.length ? hidden.join(", ") : "none"}`];
-  if (cfg) lines.push(`; preds: ${[...live].sort((a, b) => a - b).map((b) => `block${b} <- [${f.blocks[b].preds.map((p) => `block${p}`).join(", ")}]`).join(", ")}`);
+  const lines = [
+    `; ${pass} returned ${JSON.stringify(result)}`,
+    printFunction(f).trimEnd(),
+    `; blocks not printed: ${hidden.length ? hidden.join(", ") : "none"}`,
+  ];
+  if (cfg)
+    lines.push(
+      `; preds: ${[...live]
+        .sort((a, b) => a - b)
+        .map((b) => `block${b} <- [${f.blocks[b].preds.map((p) => `block${p}`).join(", ")}]`)
+        .join(", ")}`,
+    );
   return lines.join("\n") + "\n";
 }
 
@@ -154,7 +200,10 @@ async function checkSemantics(fns: FunctionBody[]): Promise<void> {
   // Functions that still contain alias instructions (copy-propagation's inputs) compile too: the backend and its
   // local plan read through aliases.
   const compilable = fns;
-  const compiled = await emitAndRun(compilable, compilable.map(() => runnable));
+  const compiled = await emitAndRun(
+    compilable,
+    compilable.map(() => runnable),
+  );
   const want = interp[0].filter((o) => o.result !== "diverges");
   compiled.forEach((row, i) => expect(row.map(summary), `function ${i} compiled by the backend`).toEqual(want));
 }
@@ -181,7 +230,9 @@ for (const [pass, spec] of Object.entries(PASSES)) {
       const before = load(pass, file);
       const result = spec.run(f);
       verifyFunction(f);
-      await expect(render(f, pass, result, !!spec.cfg)).toMatchFileSnapshot(join(FIXTURES, pass, file.replace(/\.ir$/, ".out.ir")));
+      await expect(render(f, pass, result, !!spec.cfg)).toMatchFileSnapshot(
+        join(FIXTURES, pass, file.replace(/\.ir$/, ".out.ir")),
+      );
       expect(spec.check?.(f) ?? [], "the pass's guarantees").toEqual([]);
       // The printed output reads back as the same function.
       const printed = printFunction(f);

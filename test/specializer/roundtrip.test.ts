@@ -7,13 +7,20 @@ import { roundTripModule } from "../../specializer/ssa/roundtrip.ts";
 import { corpus, runCollect } from "../helpers.ts";
 import { wat, watCorpus } from "./wat.ts";
 
-const SAMPLE_ARGS: Record<string, (number | bigint)[]> = { i32: [0, 1, 7, -1, 0x7fffffff, -0x80000000, 12345], i64: [0n, 1n, -1n, 63n, 1n << 62n], f32: [0, -0, 1.5, -2.75, NaN, Infinity], f64: [0, -0, 2.5, -1e300, NaN, -Infinity] };
+const SAMPLE_ARGS: Record<string, (number | bigint)[]> = {
+  i32: [0, 1, 7, -1, 0x7fffffff, -0x80000000, 12345],
+  i64: [0n, 1n, -1n, 63n, 1n << 62n],
+  f32: [0, -0, 1.5, -2.75, NaN, Infinity],
+  f64: [0, -0, 2.5, -1e300, NaN, -Infinity],
+};
 
 const SMALL_COUNTS = [0, 1, 2, 7, 12, 100];
 
 async function exercise(wasm: Uint8Array) {
   const log: number[] = [];
-  const { instance } = await WebAssembly.instantiate(wasm as BufferSource, { env: { log: (x: number) => log.push(x) } });
+  const { instance } = await WebAssembly.instantiate(wasm as BufferSource, {
+    env: { log: (x: number) => log.push(x) },
+  });
   const mod = new WebAssembly.Module(wasm as BufferSource);
   const results: Record<string, unknown[]> = {};
   for (const e of WebAssembly.Module.exports(mod)) {
@@ -25,7 +32,13 @@ async function exercise(wasm: Uint8Array) {
     for (let k = 0; k < 6; k++) {
       const args = Array.from({ length: params }, (_, i) => {
         // Loops count down their argument: give them small counts.
-        const pool = e.name.startsWith("f") ? SAMPLE_ARGS.f64 : e.name.startsWith("i64") ? SAMPLE_ARGS.i64 : e.name.startsWith("loop") ? SMALL_COUNTS : SAMPLE_ARGS.i32;
+        const pool = e.name.startsWith("f")
+          ? SAMPLE_ARGS.f64
+          : e.name.startsWith("i64")
+            ? SAMPLE_ARGS.i64
+            : e.name.startsWith("loop")
+              ? SMALL_COUNTS
+              : SAMPLE_ARGS.i32;
         return pool[(k + i) % pool.length];
       });
       try {
@@ -56,8 +69,14 @@ describe("round trip through the IR", () => {
   it("integer.wat's i32 functions give the same results", async () => {
     const original = await wat("integer.wat");
     const rt = await roundTripModule(original, { verify: true });
-    const a = (await WebAssembly.instantiate(original as BufferSource)).instance.exports as Record<string, (...x: unknown[]) => unknown>;
-    const b = (await WebAssembly.instantiate(rt as BufferSource)).instance.exports as Record<string, (...x: unknown[]) => unknown>;
+    const a = (await WebAssembly.instantiate(original as BufferSource)).instance.exports as Record<
+      string,
+      (...x: unknown[]) => unknown
+    >;
+    const b = (await WebAssembly.instantiate(rt as BufferSource)).instance.exports as Record<
+      string,
+      (...x: unknown[]) => unknown
+    >;
     for (const x of SAMPLE_ARGS.i32 as number[])
       for (const y of SAMPLE_ARGS.i32 as number[]) {
         expect(b.i32ops(x, y)).toBe(a.i32ops(x, y));
@@ -66,12 +85,14 @@ describe("round trip through the IR", () => {
         expect(b.sext(x)).toBe(a.sext(x));
         expect(b.i32bits(x)).toBe(a.i32bits(x));
       }
-    for (const x of SAMPLE_ARGS.i64 as bigint[]) for (const y of SAMPLE_ARGS.i64 as bigint[]) expect(b.i64ops(x, y)).toBe(a.i64ops(x, y));
+    for (const x of SAMPLE_ARGS.i64 as bigint[])
+      for (const y of SAMPLE_ARGS.i64 as bigint[]) expect(b.i64ops(x, y)).toBe(a.i64ops(x, y));
   });
 
   it("the round-tripped interpreter runs every program, sum-to-100M included", async () => {
     const interp = (await buildInterpreter("toy")).wasm;
     const rt = await roundTripModule(interp, { verify: true, optimize: true });
-    for (const p of corpus()) expect(await runCollect(rt, p.bytes), p.file).toEqual({ stdout: p.expect.stdout, halt: p.expect.halt });
+    for (const p of corpus())
+      expect(await runCollect(rt, p.bytes), p.file).toEqual({ stdout: p.expect.stdout, halt: p.expect.halt });
   });
 });

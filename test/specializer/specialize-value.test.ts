@@ -11,7 +11,10 @@ import { ROOT } from "../../util/root.ts";
 describe("specialize.value", () => {
   it("forks per value and folds what depends on it, with the same results as the generic function", async () => {
     const b = await loadBinaryen();
-    const mod = withFeatures(b, b.parseText(readFileSync(join(ROOT, "test", "specializer", "abi", "specialize-value.wat"), "utf8")));
+    const mod = withFeatures(
+      b,
+      b.parseText(readFileSync(join(ROOT, "test", "specializer", "abi", "specialize-value.wat"), "utf8")),
+    );
     const wasm = mod.emitBinary();
     mod.dispose();
     const ir: Record<string, string> = {};
@@ -22,8 +25,12 @@ describe("specialize.value", () => {
     // The fork is the only br_table: the inner one on the value folds in all four copies.
     expect(ir["request9-specialized.ir"].match(/^\s+table /gm)).toHaveLength(1);
     const stubs = { weval: { "push.context": () => {}, "specialize.value": (v: number) => v } };
-    const generic = (await WebAssembly.instantiate(wasm as BufferSource, stubs)).instance.exports.run as (x: number) => number;
-    const wevaled = (await WebAssembly.instantiate(r.wasm as BufferSource)).instance.exports.run as (x: number) => number;
+    const generic = (await WebAssembly.instantiate(wasm as BufferSource, stubs)).instance.exports.run as (
+      x: number,
+    ) => number;
+    const wevaled = (await WebAssembly.instantiate(r.wasm as BufferSource)).instance.exports.run as (
+      x: number,
+    ) => number;
     for (const x of [0, 1, 2, 3]) expect(wevaled(x), `x = ${x}`).toBe(generic(x));
     expect(wevaled(2)).toBe(122);
     // Out of range: weval's default target, the last value (3).

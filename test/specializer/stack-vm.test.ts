@@ -37,7 +37,17 @@ add r3 r4
 ret
 `;
 
-const MANY_SITES = ["; 200 call sites of one function", "set r2 1", ...Array.from({ length: 200 }, () => "call inc"), "print r1            ; expect: 200", "halt", "inc:", "add r1 r2", "ret", ""].join("\n");
+const MANY_SITES = [
+  "; 200 call sites of one function",
+  "set r2 1",
+  ...Array.from({ length: 200 }, () => "call inc"),
+  "print r1            ; expect: 200",
+  "halt",
+  "inc:",
+  "add r1 r2",
+  "ret",
+  "",
+].join("\n");
 
 describe("a stack VM with specialized return addresses", () => {
   it("specializes calls, recursion and 200 call sites with no aborted request", async () => {
@@ -45,7 +55,10 @@ describe("a stack VM with specialized return addresses", () => {
     const interp = await buildInterpreter(manifest);
     const dir = mkdtempSync(join(tmpdir(), "futamura-stackvm-"));
     const programs = [];
-    for (const [name, text] of [["calls.svm", CALLS], ["many-sites.svm", MANY_SITES]]) {
+    for (const [name, text] of [
+      ["calls.svm", CALLS],
+      ["many-sites.svm", MANY_SITES],
+    ]) {
       writeFileSync(join(dir, name), text);
       const p = await loadProgram(manifest, join(dir, name));
       programs.push({ name, bytes: p.bytes, host: p.host });

@@ -8,7 +8,10 @@ import { assemble } from "../../bytecode/index.ts";
 import { runOutcome } from "../../pipeline/differential.ts";
 import { wevaled } from "../helpers.ts";
 
-const straight = (n: number) => ".locals 2\n" + "        LOAD_IMMEDIATE 7\n        STORE_LOCAL 0\n        ADD 0, 0\n".repeat(n) + "        PRINTI\n        HALT\n";
+const straight = (n: number) =>
+  ".locals 2\n" +
+  "        LOAD_IMMEDIATE 7\n        STORE_LOCAL 0\n        ADD 0, 0\n".repeat(n) +
+  "        PRINTI\n        HALT\n";
 
 describe("straight lines while specializing", () => {
   it("straight-line bytecode is one specialized block, not a few per instruction", async () => {

@@ -6,7 +6,8 @@ import { FunctionBody } from "../../specializer/ssa/ir.ts";
 import { structuredBody } from "../../specializer/ssa/structure.ts";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 
-const i32 = (f: FunctionBody, block: number, value: number) => f.appendOp(block, { name: "const", value: { type: "i32", bits: value } }, [], ["i32"]);
+const i32 = (f: FunctionBody, block: number, value: number) =>
+  f.appendOp(block, { name: "const", value: { type: "i32", bits: value } }, [], ["i32"]);
 
 describe("structured layout", () => {
   it("leaves an irreducible graph (two loop entries) to the Relooper", async () => {
@@ -49,7 +50,11 @@ describe("structured layout", () => {
     const cond = i32(f, head, 0); // stands for n & 1 (read through `get`)
     const index = i32(f, join, 1); // stands for n % 3
     const more = i32(f, latch, 2); // stands for n != 0
-    const reads: Record<number, () => number> = { [cond]: () => mod.i32.and(local(0), mod.i32.const(1)), [index]: () => mod.i32.rem_u(local(0), mod.i32.const(3)), [more]: () => local(0) };
+    const reads: Record<number, () => number> = {
+      [cond]: () => mod.i32.and(local(0), mod.i32.const(1)),
+      [index]: () => mod.i32.rem_u(local(0), mod.i32.const(3)),
+      [more]: () => local(0),
+    };
     const to = (block: number) => ({ block, args: [] });
     f.setTerminator(entry, { kind: "br", target: to(head) });
     f.setTerminator(head, { kind: "cond", cond, then: to(odd), else: to(even) });

@@ -16,7 +16,13 @@ import { printFunction } from "../../specializer/ssa/print.ts";
 import type { Const } from "../../specializer/ssa/types.ts";
 import { verifyFunction } from "../../specializer/ssa/verify.ts";
 import { splitAfterCalls } from "../../specializer/weval/split-at-intrinsic.ts";
-import { DEFAULT_LIMITS, SpecializationAborted, specializeFunction, type ArgSpec, type Limits } from "../../specializer/weval/specialize.ts";
+import {
+  DEFAULT_LIMITS,
+  SpecializationAborted,
+  specializeFunction,
+  type ArgSpec,
+  type Limits,
+} from "../../specializer/weval/specialize.ts";
 import { emitAndRun, interpretIR, PAGE, sampleArgs, type Outcome, type RunSetup } from "./ir-run.ts";
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), "transform");
@@ -42,21 +48,29 @@ function readFixture(name: string): Fixture {
     intrinsics.set(Number(index), intrinsic);
   }
   const memory = new Uint8Array(PAGE);
-  const args = (header(text, "args") ?? "").split(",").filter((a) => a.trim()).map((a) => {
-    const [kind, ...rest] = a.trim().split(/\s+/);
-    if (kind === "runtime") return { spec: { kind: "runtime" } as ArgSpec };
-    if (kind === "const") {
-      const value = (rest[0] === "i64" ? { type: "i64", bits: BigInt(rest[1]) } : { type: "i32", bits: Number(rest[1]) >>> 0 }) as Const;
-      return { spec: { kind: "const", value } as ArgSpec, value };
-    }
-    const bytes = Uint8Array.from(rest.slice(1), (h) => parseInt(h, 16));
-    memory.set(bytes, Number(rest[0]));
-    return { spec: { kind: "buffer", bytes } as ArgSpec, value: { type: "i32", bits: Number(rest[0]) } as Const };
-  });
-  const limits = (header(text, "limits") ?? "").split(";").filter((l) => l.trim()).map((l) => {
-    const [k, v] = l.trim().split("=");
-    return { [k]: Number(v) } as Partial<Limits>;
-  });
+  const args = (header(text, "args") ?? "")
+    .split(",")
+    .filter((a) => a.trim())
+    .map((a) => {
+      const [kind, ...rest] = a.trim().split(/\s+/);
+      if (kind === "runtime") return { spec: { kind: "runtime" } as ArgSpec };
+      if (kind === "const") {
+        const value = (
+          rest[0] === "i64" ? { type: "i64", bits: BigInt(rest[1]) } : { type: "i32", bits: Number(rest[1]) >>> 0 }
+        ) as Const;
+        return { spec: { kind: "const", value } as ArgSpec, value };
+      }
+      const bytes = Uint8Array.from(rest.slice(1), (h) => parseInt(h, 16));
+      memory.set(bytes, Number(rest[0]));
+      return { spec: { kind: "buffer", bytes } as ArgSpec, value: { type: "i32", bits: Number(rest[0]) } as Const };
+    });
+  const limits = (header(text, "limits") ?? "")
+    .split(";")
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [k, v] = l.trim().split("=");
+      return { [k]: Number(v) } as Partial<Limits>;
+    });
   return { text, intrinsics, args, memory, limits };
 }
 
@@ -73,10 +87,14 @@ function generic(fx: Fixture) {
 /** Argument lists: the constant and buffer arguments as the header gives them, sample values for the others. */
 function argLists(fx: Fixture, params: string[]): Const[][] {
   const runtime = fx.args.map((a, i) => (a.value ? undefined : i)).filter((i) => i !== undefined);
-  return sampleArgs(runtime.map((i) => params[i!] as Const["type"])).map((sample) => fx.args.map((a, i) => a.value ?? sample[runtime.indexOf(i)]));
+  return sampleArgs(runtime.map((i) => params[i!] as Const["type"])).map((sample) =>
+    fx.args.map((a, i) => a.value ?? sample[runtime.indexOf(i)]),
+  );
 }
 
-const fixtures = readdirSync(DIR).filter((n) => n.endsWith(".ir") && !n.endsWith(".out.ir")).sort();
+const fixtures = readdirSync(DIR)
+  .filter((n) => n.endsWith(".ir") && !n.endsWith(".out.ir"))
+  .sort();
 
 describe("the weval transform, one golden fixture per mechanism", () => {
   for (const name of fixtures) {
@@ -100,11 +118,16 @@ describe("the weval transform, one golden fixture per mechanism", () => {
       const g = generic(fx);
       const r = specializeFunction(g, argSpecs, fx.intrinsics);
       verifyFunction(r.body);
-      await expect(`; contexts ${r.contexts}, blocks ${r.blocks}, values ${r.values}\n${printFunction(r.body)}`).toMatchFileSnapshot(out);
+      await expect(
+        `; contexts ${r.contexts}, blocks ${r.blocks}, values ${r.values}\n${printFunction(r.body)}`,
+      ).toMatchFileSnapshot(out);
       const lists = argLists(fx, g.params);
       const setup: RunSetup = { memory: fx.memory, intrinsics: fx.intrinsics };
       // Memory compared by digest: deep equality on 64 KiB arrays takes seconds.
-      const digest = (o: Outcome) => ({ ...o, memory: o.memory && createHash("sha256").update(o.memory).digest("hex") });
+      const digest = (o: Outcome) => ({
+        ...o,
+        memory: o.memory && createHash("sha256").update(o.memory).digest("hex"),
+      });
       const reference = lists.map((a) => digest(interpretIR(g, a, 200_000, setup)));
       const specialized = lists.map((a) => digest(interpretIR(r.body, a, 200_000, { memory: fx.memory })));
       expect(specialized).toEqual(reference);
@@ -112,7 +135,10 @@ describe("the weval transform, one golden fixture per mechanism", () => {
       const ends = lists.map((_, i) => i).filter((i) => reference[i].result !== "diverges");
       const [v8] = await emitAndRun([r.body], [ends.map((i) => lists[i])], fx.memory);
       v8.forEach((o, k) => {
-        expect(digest({ ...o, memory: o.memory!.slice(0, PAGE) }), `arguments ${lists[ends[k]].map((c) => c.bits)}`).toEqual(reference[ends[k]]);
+        expect(
+          digest({ ...o, memory: o.memory!.slice(0, PAGE) }),
+          `arguments ${lists[ends[k]].map((c) => c.bits)}`,
+        ).toEqual(reference[ends[k]]);
       });
     });
   }

@@ -26,23 +26,48 @@ describe("IR verifier", () => {
   it("accepts well-formed IR", () => verifyFunction(parseFunction(good)));
 
   it("rejects a use its definition does not dominate", () =>
-    rejects(good.replace("block2():\n  return v1", "block2():\n  return v3"), /the terminator in block2 uses v3, whose definition in block1 does not dominate it/));
+    rejects(
+      good.replace("block2():\n  return v1", "block2():\n  return v3"),
+      /the terminator in block2 uses v3, whose definition in block1 does not dominate it/,
+    ));
 
   it("rejects a use before the definition in the same block", () =>
-    rejects(good.replace("v2:i32 = i32.add v0, v1", "v2:i32 = i32.add v0, v4\n  v4:i32 = const 2"), /v2 in block0 uses v4, whose definition in block0 does not dominate it/));
+    rejects(
+      good.replace("v2:i32 = i32.add v0, v1", "v2:i32 = i32.add v0, v4\n  v4:i32 = const 2"),
+      /v2 in block0 uses v4, whose definition in block0 does not dominate it/,
+    ));
 
-  it("rejects a branch with the wrong number of arguments", () => rejects(good.replace("block1(v2), block2()", "block1(), block2()"), /block0 passes 0 arguments to block1, which has 1 parameters/));
+  it("rejects a branch with the wrong number of arguments", () =>
+    rejects(
+      good.replace("block1(v2), block2()", "block1(), block2()"),
+      /block0 passes 0 arguments to block1, which has 1 parameters/,
+    ));
 
   it("rejects a branch argument of the wrong type", () =>
-    rejects(good.replace("v3:i32", "v3:i64").replace("return v3", "return v1"), /block0 passes v2:i32 to block1's parameter v3:i64/));
+    rejects(
+      good.replace("v3:i32", "v3:i64").replace("return v3", "return v1"),
+      /block0 passes v2:i32 to block1's parameter v3:i64/,
+    ));
 
-  it("rejects preds and succs that disagree with the terminators", () => rejects(good, /preds do not list block0|succs \[.*\] disagree/, (f) => (f.blocks[0].succs = [1])));
+  it("rejects preds and succs that disagree with the terminators", () =>
+    rejects(good, /preds do not list block0|succs \[.*\] disagree/, (f) => (f.blocks[0].succs = [1])));
 
-  it("rejects a block without a terminator", () => rejects(good, /block2 has no terminator/, (f) => (f.blocks[2].term = { kind: "none" })));
+  it("rejects a block without a terminator", () =>
+    rejects(good, /block2 has no terminator/, (f) => (f.blocks[2].term = { kind: "none" })));
 
   it("rejects a value defined twice", () => rejects(good, /v1 is defined twice/, (f) => f.blocks[1].insts.push(1)));
 
-  it("rejects an operator argument of the wrong type", () => rejects(good.replace("v1:i32 = const 1", "v1:i64 = const 1").replace("return v1", "return v0"), /v2 \(i32\.add\) argument 1 is v1:i64, expected i32/));
+  it("rejects an operator argument of the wrong type", () =>
+    rejects(
+      good.replace("v1:i32 = const 1", "v1:i64 = const 1").replace("return v1", "return v0"),
+      /v2 \(i32\.add\) argument 1 is v1:i64, expected i32/,
+    ));
 
-  it("rejects a return of the wrong type", () => rejects(good.replace("v1:i32 = const 1\n  v2:i32 = i32.add v0, v1", "v1:i64 = const 1\n  v2:i32 = i32.add v0, v0").replace("return v1", "return v1"), /block2 returns \(i64\), the function returns \(i32\)/));
+  it("rejects a return of the wrong type", () =>
+    rejects(
+      good
+        .replace("v1:i32 = const 1\n  v2:i32 = i32.add v0, v1", "v1:i64 = const 1\n  v2:i32 = i32.add v0, v0")
+        .replace("return v1", "return v1"),
+      /block2 returns \(i64\), the function returns \(i32\)/,
+    ));
 });

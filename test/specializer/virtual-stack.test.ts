@@ -12,7 +12,10 @@ import { ROOT } from "../../util/root.ts";
 
 async function fixture(edit: (wat: string) => string = (w) => w): Promise<Uint8Array> {
   const b = await loadBinaryen();
-  const mod = withFeatures(b, b.parseText(edit(readFileSync(join(ROOT, "test", "specializer", "abi", "virtual-stack.wat"), "utf8"))));
+  const mod = withFeatures(
+    b,
+    b.parseText(edit(readFileSync(join(ROOT, "test", "specializer", "abi", "virtual-stack.wat"), "utf8"))),
+  );
   try {
     expect(mod.validate()).toBeTruthy();
     return mod.emitBinary();
@@ -46,14 +49,21 @@ describe("the virtual stack and locals", () => {
       mem[base + 25] = BigInt(pop);
       mem[base + 26] = BigInt(sync);
       expect(call(4096), `pop ${pop}, sync ${sync}`).toBe(result);
-      expect([0, 1, 2, 8].map((i) => mem[base + i]), `pop ${pop}, sync ${sync}`).toEqual(memory);
+      expect(
+        [0, 1, 2, 8].map((i) => mem[base + i]),
+        `pop ${pop}, sync ${sync}`,
+      ).toEqual(memory);
     }
   });
 
   it("aborts the request at a fatal abort.specialization (weval's fatal = 1)", async () => {
-    const fatal = await fixture((w) => w.replace("(call $abort (i32.const 77) (i32.const 0))", "(call $abort (i32.const 77) (i32.const 1))"));
+    const fatal = await fixture((w) =>
+      w.replace("(call $abort (i32.const 77) (i32.const 0))", "(call $abort (i32.const 77) (i32.const 1))"),
+    );
     const r = await specializeModule(fatal);
     expect(r.requests[0].abortKind).toBe("interpreter-abort");
-    expect(r.requests[0].aborted).toMatch(/^the interpreter called weval\.abort\.specialization \(line 77\) in block\d+ in context \[\]$/);
+    expect(r.requests[0].aborted).toMatch(
+      /^the interpreter called weval\.abort\.specialization \(line 77\) in block\d+ in context \[\]$/,
+    );
   });
 });

@@ -9,7 +9,16 @@ export const FIXTURES = join(ROOT, "test", "specializer", "fixtures");
 export async function wat(file: string, extraFeatures = 0): Promise<Uint8Array> {
   const b = await loadBinaryen();
   const mod = b.parseText(readFileSync(join(FIXTURES, file), "utf8"));
-  mod.setFeatures(b.Features.MVP | b.Features.MutableGlobals | b.Features.SignExt | b.Features.BulkMemory | b.Features.BulkMemoryOpt | b.Features.NontrappingFPToInt | b.Features.Multivalue | extraFeatures);
+  mod.setFeatures(
+    b.Features.MVP |
+      b.Features.MutableGlobals |
+      b.Features.SignExt |
+      b.Features.BulkMemory |
+      b.Features.BulkMemoryOpt |
+      b.Features.NontrappingFPToInt |
+      b.Features.Multivalue |
+      extraFeatures,
+  );
   try {
     if (!mod.validate()) throw new Error(`${file} does not validate`);
     return mod.emitBinary();
@@ -20,5 +29,7 @@ export async function wat(file: string, extraFeatures = 0): Promise<Uint8Array> 
 
 /** The supported fixtures (simd.wat is the unsupported one). */
 export function watCorpus(): string[] {
-  return readdirSync(FIXTURES).filter((f) => f.endsWith(".wat") && f !== "simd.wat").sort();
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".wat") && f !== "simd.wat")
+    .sort();
 }

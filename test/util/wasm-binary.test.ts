@@ -4,7 +4,17 @@
 // a malformed module is a WasmDecodeError, never a plain Error.
 import { describe, expect, it } from "vitest";
 import { decodeModule } from "../../specializer/ssa/module.ts";
-import { appendDataSegments, ByteWriter, joinSections, readUleb, SECTION, sleb, splitSections, uleb, WasmDecodeError } from "../../util/wasm-binary.ts";
+import {
+  appendDataSegments,
+  ByteWriter,
+  joinSections,
+  readUleb,
+  SECTION,
+  sleb,
+  splitSections,
+  uleb,
+  WasmDecodeError,
+} from "../../util/wasm-binary.ts";
 
 /** LEB128 the slow, obvious way, to check the writer against. */
 function refUleb(v: bigint): number[] {
@@ -41,7 +51,9 @@ describe("ByteWriter", () => {
     expect(bytesOf(new ByteWriter().sleb(64))).toEqual([0xc0, 0x00]);
     expect(bytesOf(new ByteWriter().sleb(-64))).toEqual([0x40]);
     expect(bytesOf(new ByteWriter().sleb(-65))).toEqual([0xbf, 0x7f]);
-    expect(bytesOf(new ByteWriter().sleb(-(2n ** 63n)))).toEqual([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]);
+    expect(bytesOf(new ByteWriter().sleb(-(2n ** 63n)))).toEqual([
+      0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f,
+    ]);
   });
 
   it("agrees with a BigInt reference at every power-of-two boundary, for numbers and bigints", () => {
@@ -57,7 +69,8 @@ describe("ByteWriter", () => {
         }
         for (const s of [u, -u]) {
           expect(bytesOf(new ByteWriter().sleb(s)), `sleb ${s}`).toEqual(refSleb(s));
-          if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER)) expect(bytesOf(new ByteWriter().sleb(Number(s))), `sleb ${s} as a number`).toEqual(refSleb(s));
+          if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER))
+            expect(bytesOf(new ByteWriter().sleb(Number(s))), `sleb ${s} as a number`).toEqual(refSleb(s));
         }
       }
     }
@@ -70,7 +83,10 @@ describe("ByteWriter", () => {
     const big = new Uint8Array(3 << 20).map((_, i) => (i * 7 + 3) & 0xff);
     const w = new ByteWriter(1);
     for (let i = 0; i < 100_000; i++) w.u8(i);
-    w.bytes(big).bytes([1, 2, 3]).vec("λ→").vec(new Uint8Array([9]));
+    w.bytes(big)
+      .bytes([1, 2, 3])
+      .vec("λ→")
+      .vec(new Uint8Array([9]));
     const out = w.finish();
     expect(out.length).toBe(w.length);
     expect(out.length).toBe(100_000 + big.length + 3 + 1 + 5 + 1 + 1);
@@ -87,14 +103,26 @@ describe("sections and data segments of megabytes", () => {
   // (module (memory 64) (export "memory" (memory 0)) (data (i32.const 16) "\01\02"))
   const small = new ByteWriter()
     .bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00])
-    .u8(SECTION.memory).vec(new ByteWriter().uleb(1).u8(0).uleb(64).finish())
-    .u8(SECTION.export).vec(new ByteWriter().uleb(1).vec("memory").u8(2).uleb(0).finish())
-    .u8(SECTION.data).vec(new ByteWriter().uleb(1).bytes([0x00, 0x41, 0x10, 0x0b]).vec(new Uint8Array([1, 2])).finish())
+    .u8(SECTION.memory)
+    .vec(new ByteWriter().uleb(1).u8(0).uleb(64).finish())
+    .u8(SECTION.export)
+    .vec(new ByteWriter().uleb(1).vec("memory").u8(2).uleb(0).finish())
+    .u8(SECTION.data)
+    .vec(
+      new ByteWriter()
+        .uleb(1)
+        .bytes([0x00, 0x41, 0x10, 0x0b])
+        .vec(new Uint8Array([1, 2]))
+        .finish(),
+    )
     .finish();
 
   it("appends a 3 MB segment, and split/join round-trips the result byte for byte", async () => {
     const payload = new Uint8Array(3 << 20).map((_, i) => (i % 251) + 1);
-    const wasm = appendDataSegments(small, [{ offset: 65536, bytes: payload }, { offset: 17, bytes: new Uint8Array([7]) }]);
+    const wasm = appendDataSegments(small, [
+      { offset: 65536, bytes: payload },
+      { offset: 17, bytes: new Uint8Array([7]) },
+    ]);
     expect(WebAssembly.validate(wasm as BufferSource)).toBe(true);
     const sections = splitSections(wasm);
     expect(sections.map((s) => s.id)).toEqual([SECTION.memory, SECTION.export, SECTION.data]);
@@ -109,7 +137,11 @@ describe("sections and data segments of megabytes", () => {
 describe("malformed modules", () => {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   it("are WasmDecodeErrors: bad magic, a section past the end, a truncated LEB128, through the decoder too", () => {
-    for (const bytes of [[0x00, 0x61, 0x73, 0x00, 1, 0, 0, 0], [...header, SECTION.type, 5, 0x01], [...header, SECTION.type, 0x80]]) {
+    for (const bytes of [
+      [0x00, 0x61, 0x73, 0x00, 1, 0, 0, 0],
+      [...header, SECTION.type, 5, 0x01],
+      [...header, SECTION.type, 0x80],
+    ]) {
       expect(() => splitSections(new Uint8Array(bytes))).toThrow(WasmDecodeError);
       expect(() => decodeModule(new Uint8Array(bytes))).toThrow(WasmDecodeError);
     }
