@@ -28,7 +28,7 @@ async function fern(source: string) {
 
 /** The build's statistics without what varies from run to run (times) or says where a result came from. */
 const stable = (r: { specialize?: SpecializeModuleResult }) =>
-  r.specialize!.requests.map(({ ms: _ms, cached: _cached, cleanup, ...s }) => ({
+  r.specialize!.requests.map(({ ms: _ms, cached: _cached, stages: _stages, cleanup, ...s }) => ({
     ...s,
     cleanup: cleanup && { ...cleanup, ms: 0 },
   }));
