@@ -47,7 +47,9 @@ fi
 third_party="$(dirname "$0")/../build/lua-third-party"
 if [ ! -e "$third_party/.done" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
   mkdir -p "$third_party/debs"
-  if (cd "$third_party/debs" && apt-get download -qq lua-dkjson lua-inspect lua-argparse lua-penlight >/dev/null 2>&1); then
+  download() { (cd "$third_party/debs" && apt-get download -qq lua-dkjson lua-inspect lua-argparse lua-penlight >/dev/null 2>&1); }
+  # A fresh machine may have no package lists yet: refresh them once (as root) and try again.
+  if download || { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && download; }; then
     for deb in "$third_party"/debs/*.deb; do dpkg-deb -x "$deb" "$third_party/root"; done && touch "$third_party/.done"
   else
     echo "futamura setup: apt-get download lua-dkjson lua-inspect lua-argparse lua-penlight failed; the third-party Lua test skips" >&2
