@@ -104,7 +104,7 @@ function writeAllSync(fd: number, bytes: Uint8Array): void {
 
 /** On SIGINT (Ctrl-C) or SIGTERM, write what the program printed, then exit 130 or 143 as a shell would. Only while
  *  the main thread is free (a program on the large-stack worker); returns the function that uninstalls. */
-function flushOnSignals(out: StdoutOutput): () => void {
+function flushOnSignals(out: { flush(): void }): () => void {
   const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const handler = () => {
       out.flush();
@@ -354,7 +354,15 @@ async function runWasi(
       ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }),
       ...access,
     };
-    return (await (deep ? runWasiCommandDeep(wasm, wasiOpts) : runWasiCommand(wasm, wasiOpts))).exitCode;
+    if (!deep) return (await runWasiCommand(wasm, wasiOpts)).exitCode;
+    // The worker writes to our file descriptors itself (nothing buffered here to flush); while it runs the main
+    // thread is free, so Ctrl-C and SIGTERM say why the program stopped and exit 130/143 as a shell would.
+    const uninstall = flushOnSignals({ flush: () => {} });
+    try {
+      return (await runWasiCommandDeep(wasm, wasiOpts)).exitCode;
+    } finally {
+      uninstall();
+    }
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw new UserError(`${file}: error: the module trapped: ${e.message}`);
     if (e instanceof RangeError && /call stack/.test(e.message))

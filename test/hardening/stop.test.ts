@@ -1,10 +1,11 @@
 // Output is not lost when a run is stopped (issue 25, item 7). In-process: how `run` flushes standard output — by
 // blocks into a pipe or file, at each newline on a terminal, at every write in the child of --timeout (which may be
 // killed while a Wasm loop holds its thread). Through the CLI: a Fern program that printed and loops forever on
-// the large-stack worker, sent SIGTERM, writes what it printed and exits 143. (`run --timeout` itself is timed, so
+// the large-stack worker, sent SIGTERM, writes what it printed and exits 143; a Lua script (a WASI interpreter on its
+// own large-stack worker) says why it stopped and exits 130 on SIGINT. (`run --timeout` itself is timed, so
 // it is checked by hand: see the report of issue 25.)
 import { spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,4 +50,27 @@ describe("run's standard output", () => {
     expect(status).toBe(143);
     expect(stdout).toBe("before\n");
   }, 120_000);
+
+  it.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))(
+    "says why a Lua script stopped on SIGINT, after what it printed, and exits 130",
+    async () => {
+      writeFileSync(join(dir, "loop.lua"), 'print("before")\nlocal x = 0\nwhile true do x = x + 1 end\n');
+      const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", join(dir, "loop.lua")], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (stdout.includes("before")) child.kill("SIGINT");
+      });
+      const status = await new Promise((resolve) => child.on("close", resolve));
+      expect(stdout).toBe("before\n");
+      expect(stderr).toContain("futamura: stopped by SIGINT");
+      expect(status).toBe(130);
+    },
+    120_000,
+  );
 });
