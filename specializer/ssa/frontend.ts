@@ -16,7 +16,7 @@
 import { FunctionBody, targetsOf, type BlockId, type Operator, type ValueId } from "./ir.ts";
 import { Reader, WasmDecodeError, type FuncType, type WasmModuleInfo } from "./module.ts";
 import type { ValType } from "./types.ts";
-import { OPS_BY_CODE } from "./wasm-ops.ts";
+import { OPS_BY_CODE, type OpInfo } from "./wasm-ops.ts";
 
 interface Frame {
   kind: "block" | "loop" | "if" | "else" | "function";
@@ -30,6 +30,27 @@ interface Frame {
   /** `if` only: the else arm's block and the parameter values both arms start from. */
   elseBlock?: BlockId;
   ifParams?: ValueId[];
+}
+
+/**
+ * The immediates of the instruction being translated, as `readImmediates` decoded them: one record reused for every
+ * instruction (no allocation per instruction); each field is meaningful only for the opcodes its comment names.
+ */
+interface Immediates {
+  /** Label depth (br, br_if, br_table's default); function, type, local, global or data index; i32/f32 bits. */
+  a: number;
+  /** call_indirect's table index. */
+  b: number;
+  /** memory.size/grow/init/fill's memory index; memory.copy's two OR'ed (nonzero means multi-memory). */
+  memory: number;
+  /** i64 or f64 constant bits. */
+  wide: bigint;
+  /** br_table's label depths, default excluded. */
+  depths: number[];
+  /** Loads and stores. */
+  memarg: { offset: number; align: number } | undefined;
+  /** Numeric (including 0xFC 0..7), load and store opcodes: the opcode table's row. */
+  info: OpInfo | undefined;
 }
 
 const UNSUPPORTED_PREFIX: Record<number, string> = { 0xfd: "SIMD", 0xfb: "GC", 0xfe: "threads (atomics)" };
@@ -72,6 +93,15 @@ class FunctionBuilder {
   private frames: Frame[] = [];
   private deadDepth = 0;
   private opAt = 0;
+  private readonly imm: Immediates = {
+    a: 0,
+    b: 0,
+    memory: 0,
+    wide: 0n,
+    depths: [],
+    memarg: undefined,
+    info: undefined,
+  };
 
   constructor(
     private readonly info: WasmModuleInfo,
@@ -229,306 +259,104 @@ class FunctionBuilder {
     return { block: frame.label, arity: frame.kind === "loop" ? frame.type.params.length : frame.type.results.length };
   }
 
+  // ---- decoding immediates (the one place each opcode's immediate layout is written) ----
+
+  /**
+   * Read the immediates of the instruction `code` into `this.imm`, in live and dead code alike, and return its
+   * opcode (0xfc00 + sub-opcode for the 0xFC prefix). Validates only what makes the bytes unreadable (memarg
+   * flags, value types, unknown opcodes); what the immediates refer to is checked where they are used.
+   */
+  private readImmediates(code: number): number {
+    const r = this.r;
+    const imm = this.imm;
+    switch (code) {
+      case 0x00: // unreachable
+      case 0x01: // nop
+      case 0x0f: // return
+      case 0x1a: // drop
+      case 0x1b: // select
+        return code;
+      case 0x0c: // br
+      case 0x0d: // br_if
+      case 0x10: // call
+      case 0x20: // local.get
+      case 0x21: // local.set
+      case 0x22: // local.tee
+      case 0x23: // global.get
+      case 0x24: // global.set
+        imm.a = r.u32();
+        return code;
+      case 0x0e: {
+        // br_table: the depths, then the default's in `a`
+        const n = r.u32();
+        imm.depths = Array.from({ length: n }, () => r.u32());
+        imm.a = r.u32();
+        return code;
+      }
+      case 0x11: // call_indirect: type index, table index
+        imm.a = r.u32();
+        imm.b = r.u32();
+        return code;
+      case 0x1c: // select t*: the types are read and dropped
+        for (let n = r.u32(); n > 0; n--) r.valtype();
+        return code;
+      case 0x3f: // memory.size
+      case 0x40: // memory.grow
+        imm.memory = r.u8();
+        return code;
+      case 0x41:
+        imm.a = r.s32() >>> 0;
+        return code;
+      case 0x42:
+        imm.wide = r.s64();
+        return code;
+      case 0x43:
+        imm.a = r.f32bits();
+        return code;
+      case 0x44:
+        imm.wide = r.f64bits();
+        return code;
+      case 0xfc:
+        return this.readPrefixedImmediates(r.u32());
+    }
+    const info = OPS_BY_CODE.get(code);
+    if (!info) this.unsupported(code);
+    imm.info = info;
+    if (info.cls === "load" || info.cls === "store") imm.memarg = this.memarg();
+    return code;
+  }
+
+  /** The 0xFC prefix's immediates: saturating truncations (0..7) have none; bulk memory (8..11) its own. */
+  private readPrefixedImmediates(sub: number): number {
+    const r = this.r;
+    const imm = this.imm;
+    const code = 0xfc00 + sub;
+    if (sub <= 7) {
+      imm.info = OPS_BY_CODE.get(code)!;
+      return code;
+    }
+    switch (sub) {
+      case 8: // memory.init: data index, memory index
+        imm.a = r.u32();
+        imm.memory = r.u8();
+        return code;
+      case 9: // data.drop: data index
+        imm.a = r.u32();
+        return code;
+      case 10: // memory.copy: two memory indices
+        imm.memory = r.u8() | r.u8();
+        return code;
+      case 11: // memory.fill: memory index
+        imm.memory = r.u8();
+        return code;
+    }
+    this.fail(`unsupported instruction 0xfc ${sub} (table/reference-type operations)`);
+  }
+
   private memarg(): { offset: number; align: number } {
     const align = this.r.u32();
     if (align & 0x40) this.fail("multi-memory memargs are not supported");
     return { align, offset: this.r.u32() };
-  }
-
-  // ---- the instruction loop ----
-
-  private instruction(): void {
-    const r = this.r;
-    this.opAt = r.at;
-    const code = r.u8();
-    const dead = this.cur === null;
-
-    // Structure is tracked even in dead code; everything else there is decoded and dropped.
-    switch (code) {
-      case 0x02: // block
-      case 0x03: // loop
-      case 0x04: {
-        // if
-        const type = this.blockType();
-        if (dead) {
-          this.deadDepth++;
-          return;
-        }
-        if (code === 0x02) {
-          const after = this.newBlock(type.results);
-          this.frames.push({
-            kind: "block",
-            type,
-            height: this.stack.length - type.params.length,
-            label: after,
-            after,
-          });
-        } else if (code === 0x03) {
-          const args = this.popN(type.params.length);
-          const header = this.newBlock(type.params);
-          const after = this.newBlock(type.results);
-          this.terminate({ kind: "br", target: { block: header, args } });
-          this.cur = header;
-          this.frames.push({ kind: "loop", type, height: this.stack.length, label: header, after });
-          this.stack.push(...this.f.blocks[header].params);
-        } else {
-          const cond = this.pop();
-          const params = this.peekN(type.params.length);
-          const thenBlock = this.newBlock();
-          const elseBlock = this.newBlock();
-          const after = this.newBlock(type.results);
-          this.terminate({
-            kind: "cond",
-            cond,
-            then: { block: thenBlock, args: [] },
-            else: { block: elseBlock, args: [] },
-          });
-          this.seal(thenBlock);
-          this.seal(elseBlock);
-          this.cur = thenBlock;
-          this.frames.push({
-            kind: "if",
-            type,
-            height: this.stack.length - params.length,
-            label: after,
-            after,
-            elseBlock,
-            ifParams: params,
-          });
-        }
-        return;
-      }
-      case 0x05: {
-        // else
-        if (this.deadDepth > 0) return;
-        const frame = this.frames[this.frames.length - 1];
-        if (frame.kind !== "if") this.fail("else without if");
-        if (this.cur !== null)
-          this.terminate({ kind: "br", target: { block: frame.after, args: this.popN(frame.type.results.length) } });
-        this.stack.length = frame.height;
-        this.stack.push(...frame.ifParams!);
-        this.cur = frame.elseBlock!;
-        frame.kind = "else";
-        return;
-      }
-      case 0x0b: {
-        // end
-        if (this.deadDepth > 0) {
-          this.deadDepth--;
-          return;
-        }
-        const frame = this.frames.pop()!;
-        if (this.cur !== null) {
-          this.frames.push(frame); // so popN checks against this frame's height
-          const results = this.popN(frame.type.results.length);
-          this.frames.pop();
-          this.terminate({ kind: "br", target: { block: frame.after, args: results } });
-        }
-        if (frame.kind === "if") {
-          // No else arm: the else block passes the parameters straight through.
-          this.cur = frame.elseBlock!;
-          this.terminate({ kind: "br", target: { block: frame.after, args: [...frame.ifParams!] } });
-        }
-        if (frame.kind === "loop") this.seal(frame.label);
-        this.seal(frame.after);
-        this.stack.length = frame.height;
-        if (frame.kind === "function") return;
-        if ((this.preds.get(frame.after) ?? []).length === 0) {
-          this.f.setTerminator(frame.after, { kind: "unreachable" });
-          this.cur = null;
-          // The continuation is unreachable: what follows until the enclosing end is dead code.
-        } else {
-          this.cur = frame.after;
-          this.stack.push(...this.f.blocks[frame.after].params);
-        }
-        return;
-      }
-    }
-    if (dead) {
-      this.skipImmediates(code);
-      return;
-    }
-    this.live(code);
-  }
-
-  /** Decode and translate one non-structural instruction in live code. */
-  private live(code: number): void {
-    const r = this.r;
-    const f = this.f;
-    switch (code) {
-      case 0x00:
-        this.f.setTerminator(this.cur!, { kind: "unreachable" });
-        this.cur = null;
-        return;
-      case 0x01:
-        return;
-      case 0x0c: {
-        // br
-        const t = this.labelTarget(r.u32());
-        this.terminate({ kind: "br", target: { block: t.block, args: this.peekN(t.arity) } });
-        return;
-      }
-      case 0x0d: {
-        // br_if
-        const t = this.labelTarget(r.u32());
-        const cond = this.pop();
-        const cont = this.newBlock();
-        this.terminate({
-          kind: "cond",
-          cond,
-          then: { block: t.block, args: this.peekN(t.arity) },
-          else: { block: cont, args: [] },
-        });
-        this.seal(cont);
-        this.cur = cont;
-        return;
-      }
-      case 0x0e: {
-        // br_table
-        const depths = Array.from({ length: r.u32() }, () => r.u32());
-        const def = this.labelTarget(r.u32());
-        const index = this.pop();
-        const args = this.peekN(def.arity);
-        this.terminate({
-          kind: "table",
-          index,
-          targets: depths.map((d) => ({ block: this.labelTarget(d).block, args: [...args] })),
-          default: { block: def.block, args: [...args] },
-        });
-        return;
-      }
-      case 0x0f: // return
-        this.terminate({ kind: "return", values: this.peekN(f.results.length) });
-        return;
-      case 0x10: {
-        // call
-        const index = r.u32();
-        const callee = this.info.functions[index];
-        if (!callee) this.fail(`call to unknown function ${index}`);
-        this.emit({ name: "call", index }, this.popN(callee.type.params.length), callee.type.results);
-        return;
-      }
-      case 0x11: {
-        // call_indirect
-        const typeIndex = r.u32();
-        const table = r.u32();
-        const type = this.info.types[typeIndex];
-        if (!type) this.fail(`call_indirect with unknown type ${typeIndex}`);
-        const callee = this.pop();
-        this.emit(
-          { name: "call_indirect", index: typeIndex, table },
-          [...this.popN(type.params.length), callee],
-          type.results,
-        );
-        return;
-      }
-      case 0x1a: // drop
-        this.pop();
-        return;
-      case 0x1b: // select
-      case 0x1c: {
-        // select t*
-        if (code === 0x1c) for (let n = r.u32(); n > 0; n--) r.valtype();
-        const cond = this.pop();
-        const [a, b] = this.popN(2);
-        this.emit({ name: "select" }, [a, b, cond], [f.typeOf(a)]);
-        return;
-      }
-      case 0x20: {
-        // local.get
-        const i = this.localIndex();
-        this.stack.push(this.read(i, this.cur!));
-        return;
-      }
-      case 0x21: // local.set
-      case 0x22: {
-        // local.tee
-        const i = this.localIndex();
-        const v = this.pop();
-        this.write(i, this.cur!, v);
-        if (code === 0x22) this.stack.push(v);
-        return;
-      }
-      case 0x23: {
-        // global.get
-        const index = r.u32();
-        const g = this.info.globals[index];
-        if (!g) this.fail(`global.get of unknown global ${index}`);
-        this.emit({ name: "global.get", index }, [], [g.type]);
-        return;
-      }
-      case 0x24: {
-        // global.set
-        const index = r.u32();
-        if (!this.info.globals[index]) this.fail(`global.set of unknown global ${index}`);
-        this.emit({ name: "global.set", index }, [this.pop()], []);
-        return;
-      }
-      case 0x3f: // memory.size
-        if (r.u8() !== 0) this.fail("multi-memory is not supported");
-        this.emit({ name: "memory.size" }, [], ["i32"]);
-        return;
-      case 0x40: // memory.grow
-        if (r.u8() !== 0) this.fail("multi-memory is not supported");
-        this.emit({ name: "memory.grow" }, [this.pop()], ["i32"]);
-        return;
-      case 0x41:
-        this.emit({ name: "const", value: { type: "i32", bits: r.s32() >>> 0 } }, [], ["i32"]);
-        return;
-      case 0x42:
-        this.emit({ name: "const", value: { type: "i64", bits: r.s64() } }, [], ["i64"]);
-        return;
-      case 0x43:
-        this.emit({ name: "const", value: { type: "f32", bits: r.f32bits() } }, [], ["f32"]);
-        return;
-      case 0x44:
-        this.emit({ name: "const", value: { type: "f64", bits: r.f64bits() } }, [], ["f64"]);
-        return;
-      case 0xfc: {
-        const sub = r.u32();
-        if (sub <= 7) {
-          const info = OPS_BY_CODE.get(0xfc00 + sub)!;
-          this.emit({ name: info.name }, this.popN(1), info.results);
-          return;
-        }
-        switch (sub) {
-          case 8: {
-            // memory.init
-            const index = r.u32();
-            if (r.u8() !== 0) this.fail("multi-memory is not supported");
-            this.emit({ name: "memory.init", index }, this.popN(3), []);
-            return;
-          }
-          case 9:
-            this.emit({ name: "data.drop", index: r.u32() }, [], []);
-            return;
-          case 10:
-            if (r.u8() !== 0 || r.u8() !== 0) this.fail("multi-memory is not supported");
-            this.emit({ name: "memory.copy" }, this.popN(3), []);
-            return;
-          case 11:
-            if (r.u8() !== 0) this.fail("multi-memory is not supported");
-            this.emit({ name: "memory.fill" }, this.popN(3), []);
-            return;
-          default:
-            this.fail(`unsupported instruction 0xfc ${sub} (table/reference-type operations)`);
-        }
-      }
-    }
-    const info = OPS_BY_CODE.get(code);
-    if (info) {
-      const op: Operator = { name: info.name };
-      if (info.cls === "load" || info.cls === "store") op.memarg = this.memarg();
-      this.emit(op, this.popN(info.params.length), info.results);
-      return;
-    }
-    this.unsupported(code);
-  }
-
-  private localIndex(): number {
-    const i = this.r.u32();
-    if (i >= this.localTypes.length) this.fail(`local index ${i} is out of range`);
-    return i;
   }
 
   private unsupported(code: number): never {
@@ -539,76 +367,290 @@ class FunctionBuilder {
     this.fail(`unknown opcode 0x${code.toString(16)}`);
   }
 
-  /** Advance past an instruction's immediates in dead code. */
-  private skipImmediates(code: number): void {
-    const r = this.r;
+  // ---- the instruction loop ----
+
+  /** Decode one instruction; structure is tracked even in dead code, everything else there is decoded and dropped. */
+  private instruction(): void {
+    this.opAt = this.r.at;
+    const code = this.r.u8();
     switch (code) {
-      case 0x0c:
-      case 0x0d:
-      case 0x10:
-      case 0x20:
-      case 0x21:
-      case 0x22:
-      case 0x23:
-      case 0x24:
-        r.u32();
+      case 0x02: // block
+      case 0x03: // loop
+      case 0x04: // if
+        this.open(code, this.blockType());
         return;
-      case 0x0e:
-        for (let n = r.u32() + 1; n > 0; n--) r.u32();
+      case 0x05:
+        this.elseArm();
         return;
-      case 0x11:
-        r.u32();
-        r.u32();
+      case 0x0b:
+        this.end();
         return;
-      case 0x1c:
-        for (let n = r.u32(); n > 0; n--) r.valtype();
-        return;
-      case 0x3f:
-      case 0x40:
-        r.u8();
-        return;
-      case 0x41:
-        r.s32();
-        return;
-      case 0x42:
-        r.s64();
-        return;
-      case 0x43:
-        r.at += 4;
-        return;
-      case 0x44:
-        r.at += 8;
-        return;
-      case 0xfc: {
-        const sub = r.u32();
-        if (sub <= 7) return;
-        if (sub === 8) {
-          r.u32();
-          r.u8();
-          return;
-        }
-        if (sub === 9) {
-          r.u32();
-          return;
-        }
-        if (sub === 10) {
-          r.u8();
-          r.u8();
-          return;
-        }
-        if (sub === 11) {
-          r.u8();
-          return;
-        }
-        this.fail(`unsupported instruction 0xfc ${sub}`);
-      }
     }
-    const info = OPS_BY_CODE.get(code);
-    if (info) {
-      if (info.cls === "load" || info.cls === "store") this.memarg();
+    const op = this.readImmediates(code);
+    if (this.cur !== null) this.live(op);
+  }
+
+  /** `block`, `loop` or `if` (`code`) of type `type`: push its frame and enter its first block. */
+  private open(code: number, type: FuncType): void {
+    if (this.cur === null) {
+      this.deadDepth++;
       return;
     }
-    if (code === 0x00 || code === 0x01 || code === 0x0f || code === 0x1a || code === 0x1b) return;
-    this.unsupported(code);
+    if (code === 0x02) {
+      const after = this.newBlock(type.results);
+      this.frames.push({ kind: "block", type, height: this.stack.length - type.params.length, label: after, after });
+    } else if (code === 0x03) {
+      const args = this.popN(type.params.length);
+      const header = this.newBlock(type.params);
+      const after = this.newBlock(type.results);
+      this.terminate({ kind: "br", target: { block: header, args } });
+      this.cur = header;
+      this.frames.push({ kind: "loop", type, height: this.stack.length, label: header, after });
+      this.stack.push(...this.f.blocks[header].params);
+    } else {
+      this.openIf(type);
+    }
+  }
+
+  private openIf(type: FuncType): void {
+    const cond = this.pop();
+    const params = this.peekN(type.params.length);
+    const thenBlock = this.newBlock();
+    const elseBlock = this.newBlock();
+    const after = this.newBlock(type.results);
+    this.terminate({
+      kind: "cond",
+      cond,
+      then: { block: thenBlock, args: [] },
+      else: { block: elseBlock, args: [] },
+    });
+    this.seal(thenBlock);
+    this.seal(elseBlock);
+    this.cur = thenBlock;
+    this.frames.push({
+      kind: "if",
+      type,
+      height: this.stack.length - params.length,
+      label: after,
+      after,
+      elseBlock,
+      ifParams: params,
+    });
+  }
+
+  private elseArm(): void {
+    if (this.deadDepth > 0) return;
+    const frame = this.frames[this.frames.length - 1];
+    if (frame.kind !== "if") this.fail("else without if");
+    if (this.cur !== null)
+      this.terminate({ kind: "br", target: { block: frame.after, args: this.popN(frame.type.results.length) } });
+    this.stack.length = frame.height;
+    this.stack.push(...frame.ifParams!);
+    this.cur = frame.elseBlock!;
+    frame.kind = "else";
+  }
+
+  /** `end`: close the innermost frame, branch to its continuation and continue there (or in dead code). */
+  private end(): void {
+    if (this.deadDepth > 0) {
+      this.deadDepth--;
+      return;
+    }
+    const frame = this.frames.pop()!;
+    if (this.cur !== null) {
+      this.frames.push(frame); // so popN checks against this frame's height
+      const results = this.popN(frame.type.results.length);
+      this.frames.pop();
+      this.terminate({ kind: "br", target: { block: frame.after, args: results } });
+    }
+    if (frame.kind === "if") {
+      // No else arm: the else block passes the parameters straight through.
+      this.cur = frame.elseBlock!;
+      this.terminate({ kind: "br", target: { block: frame.after, args: [...frame.ifParams!] } });
+    }
+    if (frame.kind === "loop") this.seal(frame.label);
+    this.seal(frame.after);
+    this.stack.length = frame.height;
+    if (frame.kind === "function") return;
+    if ((this.preds.get(frame.after) ?? []).length === 0) {
+      this.f.setTerminator(frame.after, { kind: "unreachable" });
+      this.cur = null;
+      // The continuation is unreachable: what follows until the enclosing end is dead code.
+    } else {
+      this.cur = frame.after;
+      this.stack.push(...this.f.blocks[frame.after].params);
+    }
+  }
+
+  /**
+   * Translate one non-structural instruction in live code from `this.imm`. A dispatch switch (one case per opcode
+   * with its own translation; the numeric, load and store opcodes share the table-driven default).
+   */
+  private live(code: number): void {
+    const imm = this.imm;
+    switch (code) {
+      case 0x00: // unreachable
+        this.f.setTerminator(this.cur!, { kind: "unreachable" });
+        this.cur = null;
+        return;
+      case 0x01: // nop
+        return;
+      case 0x0c: {
+        // br
+        const t = this.labelTarget(imm.a);
+        this.terminate({ kind: "br", target: { block: t.block, args: this.peekN(t.arity) } });
+        return;
+      }
+      case 0x0d:
+        this.brIf();
+        return;
+      case 0x0e:
+        this.brTable();
+        return;
+      case 0x0f: // return
+        this.terminate({ kind: "return", values: this.peekN(this.f.results.length) });
+        return;
+      case 0x10:
+        this.call();
+        return;
+      case 0x11:
+        this.callIndirect();
+        return;
+      case 0x1a: // drop
+        this.pop();
+        return;
+      case 0x1b: // select
+      case 0x1c: {
+        // select t*
+        const cond = this.pop();
+        const [a, b] = this.popN(2);
+        this.emit({ name: "select" }, [a, b, cond], [this.f.typeOf(a)]);
+        return;
+      }
+      case 0x20: // local.get
+        this.stack.push(this.read(this.localIndex(), this.cur!));
+        return;
+      case 0x21: // local.set
+      case 0x22: {
+        // local.tee
+        const i = this.localIndex();
+        const v = this.pop();
+        this.write(i, this.cur!, v);
+        if (code === 0x22) this.stack.push(v);
+        return;
+      }
+      case 0x23:
+      case 0x24:
+        this.global(code);
+        return;
+      case 0x3f: // memory.size
+        this.singleMemory();
+        this.emit({ name: "memory.size" }, [], ["i32"]);
+        return;
+      case 0x40: // memory.grow
+        this.singleMemory();
+        this.emit({ name: "memory.grow" }, [this.pop()], ["i32"]);
+        return;
+      case 0x41:
+        this.emit({ name: "const", value: { type: "i32", bits: imm.a } }, [], ["i32"]);
+        return;
+      case 0x42:
+        this.emit({ name: "const", value: { type: "i64", bits: imm.wide } }, [], ["i64"]);
+        return;
+      case 0x43:
+        this.emit({ name: "const", value: { type: "f32", bits: imm.a } }, [], ["f32"]);
+        return;
+      case 0x44:
+        this.emit({ name: "const", value: { type: "f64", bits: imm.wide } }, [], ["f64"]);
+        return;
+      case 0xfc08: // memory.init
+        this.singleMemory();
+        this.emit({ name: "memory.init", index: imm.a }, this.popN(3), []);
+        return;
+      case 0xfc09:
+        this.emit({ name: "data.drop", index: imm.a }, [], []);
+        return;
+      case 0xfc0a:
+        this.singleMemory();
+        this.emit({ name: "memory.copy" }, this.popN(3), []);
+        return;
+      case 0xfc0b:
+        this.singleMemory();
+        this.emit({ name: "memory.fill" }, this.popN(3), []);
+        return;
+    }
+    // Numeric (including 0xFC 0..7), load and store: readImmediates found the opcode in the table.
+    const info = imm.info!;
+    const op: Operator = { name: info.name };
+    if (info.cls === "load" || info.cls === "store") op.memarg = imm.memarg;
+    this.emit(op, this.popN(info.params.length), info.results);
+  }
+
+  private brIf(): void {
+    const t = this.labelTarget(this.imm.a);
+    const cond = this.pop();
+    const cont = this.newBlock();
+    this.terminate({
+      kind: "cond",
+      cond,
+      then: { block: t.block, args: this.peekN(t.arity) },
+      else: { block: cont, args: [] },
+    });
+    this.seal(cont);
+    this.cur = cont;
+  }
+
+  private brTable(): void {
+    const def = this.labelTarget(this.imm.a);
+    const index = this.pop();
+    const args = this.peekN(def.arity);
+    this.terminate({
+      kind: "table",
+      index,
+      targets: this.imm.depths.map((d) => ({ block: this.labelTarget(d).block, args: [...args] })),
+      default: { block: def.block, args: [...args] },
+    });
+  }
+
+  private call(): void {
+    const index = this.imm.a;
+    const callee = this.info.functions[index];
+    if (!callee) this.fail(`call to unknown function ${index}`);
+    this.emit({ name: "call", index }, this.popN(callee.type.params.length), callee.type.results);
+  }
+
+  private callIndirect(): void {
+    const { a: typeIndex, b: table } = this.imm;
+    const type = this.info.types[typeIndex];
+    if (!type) this.fail(`call_indirect with unknown type ${typeIndex}`);
+    const callee = this.pop();
+    this.emit(
+      { name: "call_indirect", index: typeIndex, table },
+      [...this.popN(type.params.length), callee],
+      type.results,
+    );
+  }
+
+  /** global.get (0x23) or global.set (0x24). */
+  private global(code: number): void {
+    const index = this.imm.a;
+    const g = this.info.globals[index];
+    if (code === 0x23) {
+      if (!g) this.fail(`global.get of unknown global ${index}`);
+      this.emit({ name: "global.get", index }, [], [g.type]);
+    } else {
+      if (!g) this.fail(`global.set of unknown global ${index}`);
+      this.emit({ name: "global.set", index }, [this.pop()], []);
+    }
+  }
+
+  private localIndex(): number {
+    const i = this.imm.a;
+    if (i >= this.localTypes.length) this.fail(`local index ${i} is out of range`);
+    return i;
+  }
+
+  private singleMemory(): void {
+    if (this.imm.memory !== 0) this.fail("multi-memory is not supported");
   }
 }
