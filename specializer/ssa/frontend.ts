@@ -544,12 +544,12 @@ class FunctionBuilder {
         this.global(code);
         return;
       case 0x3f: // memory.size
-        this.singleMemory();
-        this.emit({ name: "memory.size" }, [], ["i32"]);
-        return;
       case 0x40: // memory.grow
-        this.singleMemory();
-        this.emit({ name: "memory.grow" }, [this.pop()], ["i32"]);
+      case 0xfc08: // memory.init
+      case 0xfc09: // data.drop
+      case 0xfc0a: // memory.copy
+      case 0xfc0b: // memory.fill
+        this.memory(code);
         return;
       case 0x41:
         this.emit({ name: "const", value: { type: "i32", bits: imm.a } }, [], ["i32"]);
@@ -563,12 +563,31 @@ class FunctionBuilder {
       case 0x44:
         this.emit({ name: "const", value: { type: "f64", bits: imm.wide } }, [], ["f64"]);
         return;
+    }
+    // Numeric (including 0xFC 0..7), load and store: readImmediates found the opcode in the table.
+    const info = imm.info!;
+    const op: Operator = { name: info.name };
+    if (info.cls === "load" || info.cls === "store") op.memarg = imm.memarg;
+    this.emit(op, this.popN(info.params.length), info.results);
+  }
+
+  /** memory.size, memory.grow and bulk memory (0xFC 8..11). */
+  private memory(code: number): void {
+    switch (code) {
+      case 0x3f: // memory.size
+        this.singleMemory();
+        this.emit({ name: "memory.size" }, [], ["i32"]);
+        return;
+      case 0x40: // memory.grow
+        this.singleMemory();
+        this.emit({ name: "memory.grow" }, [this.pop()], ["i32"]);
+        return;
       case 0xfc08: // memory.init
         this.singleMemory();
-        this.emit({ name: "memory.init", index: imm.a }, this.popN(3), []);
+        this.emit({ name: "memory.init", index: this.imm.a }, this.popN(3), []);
         return;
       case 0xfc09:
-        this.emit({ name: "data.drop", index: imm.a }, [], []);
+        this.emit({ name: "data.drop", index: this.imm.a }, [], []);
         return;
       case 0xfc0a:
         this.singleMemory();
@@ -579,11 +598,6 @@ class FunctionBuilder {
         this.emit({ name: "memory.fill" }, this.popN(3), []);
         return;
     }
-    // Numeric (including 0xFC 0..7), load and store: readImmediates found the opcode in the table.
-    const info = imm.info!;
-    const op: Operator = { name: info.name };
-    if (info.cls === "load" || info.cls === "store") op.memarg = imm.memarg;
-    this.emit(op, this.popN(info.params.length), info.results);
   }
 
   private brIf(): void {
