@@ -293,7 +293,7 @@ export async function specializeModule(
   const { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan } = prepare(snapshotWasm);
   const source = opts.dumpIr || opts.inspect ? undefined : opts.requestSource;
 
-  const results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[] = [];
+  const results: RequestResults = [];
   // Each request may fold the others' slots and buffers (weval/linked-requests.ts). The slots' values are the table
   // indices planned with the aborts known so far; a request that folded one an abort later moved is specialized
   // again (aborts are rare, and only grow, so this ends).
@@ -324,26 +324,19 @@ export async function specializeModule(
   const take = (i: number, r: RequestResult): boolean => {
     const view = links.view();
     if (!replayQueries(view, r.queries)) return false;
-    const req = requests[i];
     views[i] = view;
-    const stats = { ...r.stats, label: opts.describeRequest?.(req) };
-    if (stats.size !== undefined)
-      stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
-    results[i] = { req, body: r.body, stats };
-    if (stats.aborted) aborted.add(i);
+    results[i] = { req: requests[i], body: r.body, stats: takenStats(r.stats, requests[i], opts) };
+    if (results[i].stats.aborted) aborted.add(i);
     return true;
   };
   plan(aborted);
-  let done = 0;
+  const takeCached = (i: number): boolean => {
+    const hit = source?.cached?.(i, requests[i]);
+    return hit !== undefined && take(i, { ...hit, stats: { ...hit.stats, cached: true } });
+  };
+  const todo = requests.map((_, i) => i).filter((i) => !takeCached(i));
+  let done = requests.length - todo.length;
   const progress = () => opts.onProgress?.("specialize", done++, requests.length);
-  const todo = requests
-    .map((_, i) => i)
-    .filter((i) => {
-      const hit = source?.cached?.(i, requests[i]);
-      if (!hit || !take(i, { ...hit, stats: { ...hit.stats, cached: true } })) return true;
-      done++;
-      return false;
-    });
   const elsewhere = todo.length ? source?.elsewhere?.(todo, progress, requests) : undefined;
   if (elsewhere) await shareWithOtherThreads(elsewhere, todo, progress, specializeAt, take, source, requests);
   else
@@ -352,17 +345,7 @@ export async function specializeModule(
       specializeAt(i);
     });
   opts.onProgress?.("specialize", requests.length, requests.length);
-  for (;;) {
-    plan(aborted);
-    const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
-    if (stale.length === 0) break;
-    const again = "specialize again (a request's folded slot moved)";
-    stale.forEach((i, k) => {
-      opts.onProgress?.(again, k, stale.length);
-      specializeAt(i);
-    });
-    opts.onProgress?.(again, stale.length, stale.length);
-  }
+  respecializeStale(requests.length, aborted, views, plan, specializeAt, opts.onProgress);
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
   const specializeMs = performance.now() - t0;
 
@@ -381,6 +364,38 @@ export async function specializeModule(
     specializeMs,
     optimizeMs: performance.now() - t1,
   };
+}
+
+/** A result made elsewhere, as this build reports it: this build's label, and the optimization this build's options
+ *  plan for its size. */
+function takenStats(made: RequestStats, req: WevalRequest, opts: SpecializeOptions): RequestStats {
+  const stats = { ...made, label: opts.describeRequest?.(req) };
+  if (stats.size !== undefined)
+    stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
+  return stats;
+}
+
+/** Until the plan holds: plans the table indices with the aborts known so far, and specializes again each request
+ *  that folded a slot whose value the plan has since moved (aborts are rare, and only grow, so this ends). */
+function respecializeStale(
+  count: number,
+  aborted: Set<number>,
+  views: RequestView[],
+  plan: (aborted: ReadonlySet<number>) => void,
+  specializeAt: (i: number) => void,
+  onProgress: ProgressCallback | undefined,
+): void {
+  for (;;) {
+    plan(aborted);
+    const stale = Array.from({ length: count }, (_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
+    if (stale.length === 0) break;
+    const again = "specialize again (a request's folded slot moved)";
+    stale.forEach((i, k) => {
+      onProgress?.(again, k, stale.length);
+      specializeAt(i);
+    });
+    onProgress?.(again, stale.length, stale.length);
+  }
 }
 
 /** This thread's share of the requests being specialized elsewhere, yielding now and then so that the other
