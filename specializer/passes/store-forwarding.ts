@@ -399,14 +399,24 @@ function rewrite(
     ends[b] = s;
     if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
   }
-  // Fill the parameters in the order they were made (each block's in the order of its parameter list).
+  fillParams(f, pending, getAtEnd);
+  return replaced;
+}
+
+/** Passes each made parameter its value at the end of each predecessor, in the order the parameters were made (each
+ *  block's in the order of its parameter list); `pending` grows while this runs (a value there may need a parameter
+ *  of its own). */
+function fillParams(
+  f: FunctionBody,
+  pending: { b: BlockId; key: string; shape: Known }[],
+  getAtEnd: (p: BlockId, key: string, shape: Known) => Val,
+): void {
   for (let i = 0; i < pending.length; i++) {
     const { b, key, shape } = pending[i];
     for (const p of f.blocks[b].preds) {
       for (const t of targetsOf(f.blocks[p].term)) if (t.block === b) t.args.push(getAtEnd(p, key, shape).value);
     }
   }
-  return replaced;
 }
 
 /** A load of a slot appended to block p, through the split its end state proves in bounds (recorded there). */
