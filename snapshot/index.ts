@@ -14,7 +14,7 @@
 // futamura.program_length/program_read; interp/host.ts provides them), or, for a WASI module, as standard input
 // (a C interpreter reads it there, as it does under wizer). A WASI command that exports `wizer.resume` gets it as
 // its `_start` (the rename wizer users pass as -r _start=wizer.resume).
-import { decodeModule } from "../specializer/ssa/module.ts";
+import { decodeModule, type WasmModuleInfo } from "../specializer/ssa/module.ts";
 import { f32FromNumber, f64FromNumber, type Const } from "../specializer/ssa/types.ts";
 import { InternalError, UserError } from "../util/errors.ts";
 import { WasiExit, WasiShim } from "../util/wasi-shim.ts";
@@ -62,100 +62,19 @@ export interface SnapshotResult {
 
 export class SnapshotError extends UserError {}
 
+/** The header's steps: checkModule, instantiateInstrumented and runInit, the capture of memory and globals,
+ *  rewriteSnapshot. */
 export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
   const t0 = performance.now();
-  let info;
-  try {
-    info = decodeModule(wasm);
-  } catch (e) {
-    throw new SnapshotError(`snapshot: cannot read the module: ${(e as Error).message}`);
-  }
-  if (info.memories.some((m) => m.imported))
-    throw new SnapshotError("snapshot: the module imports its memory; a snapshot needs a memory the module defines");
-  const importedGlobal = info.globals.find((g) => g.import);
-  if (importedGlobal)
-    throw new SnapshotError(
-      `snapshot: the module imports global ${importedGlobal.import!.module}.${importedGlobal.import!.name}; imported globals are not supported`,
-    );
-  if (info.memories.length > 1)
-    throw new SnapshotError(
-      `snapshot: the module has ${info.memories.length} memories; multiple memories are not supported`,
-    );
-  if (info.tables.some((t) => t.imported))
-    throw new SnapshotError("snapshot: the module imports a table; imported tables are not supported");
-  const initExport = resolveInitExport(
-    info.exports.filter((e) => e.kind === "func").map((e) => e.name),
-    opts.initExport,
-  );
-  const init = info.exports.find((e) => e.name === initExport)!;
-  const initType = info.functions[init.index].type;
-  if (initType.params.length || initType.results.length)
-    throw new SnapshotError(`snapshot: '${initExport}' must take and return nothing`);
-
-  const instrumented = await instrument(info);
-  const imports: WebAssembly.Imports = { ...opts.imports };
-  let wasi: WasiShim | undefined;
-  if (opts.wasi) {
-    const w = typeof opts.wasi === "object" ? opts.wasi : {};
-    if (w.preopens && Object.keys(w.preopens).length)
-      throw new SnapshotError("snapshot: preopened directories are not supported (util/wasi-shim.ts grants no files)");
-    // util/wasi-shim.ts, not node:wasi: on Node 20 node:wasi corrupts V8's heap once the module's memory grew.
-    wasi = new WasiShim({ args: w.args ?? [], env: w.env ?? {}, stdin: w.stdin ?? new Uint8Array(0) });
-    imports.wasi_snapshot_preview1 = wasi.wasiImport;
-  }
-  let instance: WebAssembly.Instance;
-  try {
-    instance = (await WebAssembly.instantiate(instrumented as BufferSource, imports)).instance;
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg))
-      throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
-    throw new SnapshotError(`snapshot: cannot instantiate the module: ${msg}`);
-  }
-  // Init is called directly below, as wizer does (a command's `_start` is not run).
-  if (wasi) wasi.bind(instance.exports[MEMORY_EXPORT] as WebAssembly.Memory);
-  opts.onInstance?.(instance);
+  const { info, initExport } = checkModule(wasm, opts);
+  const instance = await instantiateInstrumented(info, opts);
   const ex = instance.exports;
-  const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
-  const tableBefore = table ? Array.from({ length: table.length }, (_, i) => table.get(i)) : [];
-  // A WASI reactor (clang -mexec-model=reactor) expects `_initialize` (its constructors) before anything else, as
-  // wizer calls it; the snapshot has run it, so the output drops it (run again, it would undo init's work).
-  const reactorInit =
-    initExport !== "_initialize" && typeof ex._initialize === "function" ? (ex._initialize as () => void) : undefined;
-  try {
-    reactorInit?.();
-    (ex[initExport] as () => void)();
-  } catch (e) {
-    if (e instanceof WasiExit)
-      throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
-    throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
-  }
-  if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f)))
-    throw new SnapshotError(
-      `snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`,
-    );
-
+  const reactorInit = runInit(ex, initExport);
   const memory = ex[MEMORY_EXPORT] as WebAssembly.Memory | undefined;
   const image = memory ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
-  const globals: Const[] = [];
-  info.globals.forEach((g, i) => {
-    const value = (ex[`${GLOBAL_EXPORT_PREFIX}${i}`] as WebAssembly.Global).value;
-    if (g.type === "i32") globals.push({ type: "i32", bits: Number(value) >>> 0 });
-    else if (g.type === "i64") globals.push({ type: "i64", bits: BigInt.asUintN(64, BigInt(value)) });
-    else if (g.type === "f32") globals.push(f32FromNumber(Number(value)));
-    else globals.push(f64FromNumber(Number(value)));
-  });
+  const globals = captureGlobals(info, ex);
   // Probes run last: they write a byte into memory, already captured above.
-  const droppedPassive = new Set<number>();
-  info.data.forEach((_, i) => {
-    const probe = ex[`${PROBE_PREFIX}${i}`] as (() => void) | undefined;
-    if (!probe) return;
-    try {
-      probe();
-    } catch {
-      droppedPassive.add(i);
-    }
-  });
+  const droppedPassive = runProbes(info, ex);
   opts.afterCapture?.(instance, image);
   const runs = nonZeroRuns(image);
   const exported = new Set(info.exports.map((e) => e.name));
@@ -184,6 +103,120 @@ export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Pr
       outputBytes: out.length,
     },
   };
+}
+
+/** Step 1: the module decoded, what a snapshot cannot hold refused, and the init export to run (one that takes and
+ *  returns nothing). */
+function checkModule(wasm: Uint8Array, opts: SnapshotOptions): { info: WasmModuleInfo; initExport: string } {
+  let info;
+  try {
+    info = decodeModule(wasm);
+  } catch (e) {
+    throw new SnapshotError(`snapshot: cannot read the module: ${(e as Error).message}`);
+  }
+  if (info.memories.some((m) => m.imported))
+    throw new SnapshotError("snapshot: the module imports its memory; a snapshot needs a memory the module defines");
+  const importedGlobal = info.globals.find((g) => g.import);
+  if (importedGlobal)
+    throw new SnapshotError(
+      `snapshot: the module imports global ${importedGlobal.import!.module}.${importedGlobal.import!.name}; imported globals are not supported`,
+    );
+  if (info.memories.length > 1)
+    throw new SnapshotError(
+      `snapshot: the module has ${info.memories.length} memories; multiple memories are not supported`,
+    );
+  if (info.tables.some((t) => t.imported))
+    throw new SnapshotError("snapshot: the module imports a table; imported tables are not supported");
+  const initExport = resolveInitExport(
+    info.exports.filter((e) => e.kind === "func").map((e) => e.name),
+    opts.initExport,
+  );
+  const init = info.exports.find((e) => e.name === initExport)!;
+  const initType = info.functions[init.index].type;
+  if (initType.params.length || initType.results.length)
+    throw new SnapshotError(`snapshot: '${initExport}' must take and return nothing`);
+  return { info, initExport };
+}
+
+/** Step 2: the instrumented copy instantiated with the caller's imports (and WASI preview1 when asked), its memory
+ *  bound to WASI and the instance handed to `onInstance`. */
+async function instantiateInstrumented(info: WasmModuleInfo, opts: SnapshotOptions): Promise<WebAssembly.Instance> {
+  const instrumented = await instrument(info);
+  const imports: WebAssembly.Imports = { ...opts.imports };
+  let wasi: WasiShim | undefined;
+  if (opts.wasi) {
+    const w = typeof opts.wasi === "object" ? opts.wasi : {};
+    if (w.preopens && Object.keys(w.preopens).length)
+      throw new SnapshotError("snapshot: preopened directories are not supported (util/wasi-shim.ts grants no files)");
+    // util/wasi-shim.ts, not node:wasi: on Node 20 node:wasi corrupts V8's heap once the module's memory grew.
+    wasi = new WasiShim({ args: w.args ?? [], env: w.env ?? {}, stdin: w.stdin ?? new Uint8Array(0) });
+    imports.wasi_snapshot_preview1 = wasi.wasiImport;
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = (await WebAssembly.instantiate(instrumented as BufferSource, imports)).instance;
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/Import #\d+|import/i.test(msg) && !opts.wasi && /wasi_snapshot_preview1/.test(msg))
+      throw new SnapshotError(`snapshot: the module imports WASI; pass --wasi to provide it (${msg})`);
+    throw new SnapshotError(`snapshot: cannot instantiate the module: ${msg}`);
+  }
+  // Init is called directly (runInit), as wizer does (a command's `_start` is not run).
+  if (wasi) wasi.bind(instance.exports[MEMORY_EXPORT] as WebAssembly.Memory);
+  opts.onInstance?.(instance);
+  return instance;
+}
+
+/** Step 3: runs init (after a WASI reactor's `_initialize`); a trap, an exit or a changed table is an error.
+ *  Whether a reactor's `_initialize` ran (the output drops it). */
+function runInit(ex: WebAssembly.Exports, initExport: string): boolean {
+  const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
+  const tableBefore = table ? Array.from({ length: table.length }, (_, i) => table.get(i)) : [];
+  // A WASI reactor (clang -mexec-model=reactor) expects `_initialize` (its constructors) before anything else, as
+  // wizer calls it; the snapshot has run it, so the output drops it (run again, it would undo init's work).
+  const reactorInit =
+    initExport !== "_initialize" && typeof ex._initialize === "function" ? (ex._initialize as () => void) : undefined;
+  try {
+    reactorInit?.();
+    (ex[initExport] as () => void)();
+  } catch (e) {
+    if (e instanceof WasiExit)
+      throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
+    throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
+  }
+  if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f)))
+    throw new SnapshotError(
+      `snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`,
+    );
+  return reactorInit !== undefined;
+}
+
+/** Every global's value after init, through the instrumented copy's global exports. */
+function captureGlobals(info: WasmModuleInfo, ex: WebAssembly.Exports): Const[] {
+  const globals: Const[] = [];
+  info.globals.forEach((g, i) => {
+    const value = (ex[`${GLOBAL_EXPORT_PREFIX}${i}`] as WebAssembly.Global).value;
+    if (g.type === "i32") globals.push({ type: "i32", bits: Number(value) >>> 0 });
+    else if (g.type === "i64") globals.push({ type: "i64", bits: BigInt.asUintN(64, BigInt(value)) });
+    else if (g.type === "f32") globals.push(f32FromNumber(Number(value)));
+    else globals.push(f64FromNumber(Number(value)));
+  });
+  return globals;
+}
+
+/** The passive data segments init dropped: each probe (instrument.ts) traps on a dropped one. */
+function runProbes(info: WasmModuleInfo, ex: WebAssembly.Exports): Set<number> {
+  const droppedPassive = new Set<number>();
+  info.data.forEach((_, i) => {
+    const probe = ex[`${PROBE_PREFIX}${i}`] as (() => void) | undefined;
+    if (!probe) return;
+    try {
+      probe();
+    } catch {
+      droppedPassive.add(i);
+    }
+  });
+  return droppedPassive;
 }
 
 /** The init export to run: the one asked for, else the first default the module exports. */

@@ -12,7 +12,7 @@
 // (recorded-memory.ts), so the output is byte for byte the one of specializing every request here, in order. A request's steps,
 // frontend to cleanup, are the named STAGES of one runner (ssa/stage-runner.ts): timed, verified under `verify`,
 // dumped under `dumpIr` and handed to `inspect` by stage name.
-import { loadBinaryen, moduleFeatures } from "../util/binaryen.ts";
+import { loadBinaryen, moduleFeatures, type Binaryen, type BinaryenModule } from "../util/binaryen.ts";
 import { InternalError, UserError } from "../util/errors.ts";
 import { appendDataSegments } from "../util/wasm-binary.ts";
 import { emitFunction, ModuleNames } from "./ssa/backend.ts";
@@ -293,7 +293,7 @@ export async function specializeModule(
   const { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan } = prepare(snapshotWasm);
   const source = opts.dumpIr || opts.inspect ? undefined : opts.requestSource;
 
-  const results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[] = [];
+  const results: RequestResults = [];
   // Each request may fold the others' slots and buffers (weval/linked-requests.ts). The slots' values are the table
   // indices planned with the aborts known so far; a request that folded one an abort later moved is specialized
   // again (aborts are rare, and only grow, so this ends).
@@ -324,68 +324,28 @@ export async function specializeModule(
   const take = (i: number, r: RequestResult): boolean => {
     const view = links.view();
     if (!replayQueries(view, r.queries)) return false;
-    const req = requests[i];
     views[i] = view;
-    const stats = { ...r.stats, label: opts.describeRequest?.(req) };
-    if (stats.size !== undefined)
-      stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
-    results[i] = { req, body: r.body, stats };
-    if (stats.aborted) aborted.add(i);
+    results[i] = { req: requests[i], body: r.body, stats: takenStats(r.stats, requests[i], opts) };
+    if (results[i].stats.aborted) aborted.add(i);
     return true;
   };
   plan(aborted);
-  let done = 0;
+  const takeCached = (i: number): boolean => {
+    const hit = source?.cached?.(i, requests[i]);
+    return hit !== undefined && take(i, { ...hit, stats: { ...hit.stats, cached: true } });
+  };
+  const todo = requests.map((_, i) => i).filter((i) => !takeCached(i));
+  let done = requests.length - todo.length;
   const progress = () => opts.onProgress?.("specialize", done++, requests.length);
-  const todo = requests
-    .map((_, i) => i)
-    .filter((i) => {
-      const hit = source?.cached?.(i, requests[i]);
-      if (!hit || !take(i, { ...hit, stats: { ...hit.stats, cached: true } })) return true;
-      done++;
-      return false;
-    });
   const elsewhere = todo.length ? source?.elsewhere?.(todo, progress, requests) : undefined;
-  if (elsewhere) {
-    // This thread's share, yielding now and then so that the other threads' results are taken in meanwhile.
-    const here = new Set<number>();
-    let yielded = performance.now();
-    for (let i = elsewhere.next(); i !== undefined; i = elsewhere.next()) {
-      progress();
-      specializeAt(i);
-      here.add(i);
-      if (performance.now() - yielded > 20) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        yielded = performance.now();
-      }
-    }
-    const made = await elsewhere.results;
-    todo.forEach((i, k) => {
-      if (here.has(i)) return;
-      const r = made[k];
-      if (!r) return specializeAt(i);
-      if (!take(i, r))
-        throw new InternalError(
-          `request ${i + 1}: specialized on another thread, it saw other requests' slots differently`,
-        );
-      source?.made?.(i, requests[i], r);
-    });
-  } else
+  if (elsewhere) await shareWithOtherThreads(elsewhere, todo, progress, specializeAt, take, source, requests);
+  else
     todo.forEach((i) => {
       progress();
       specializeAt(i);
     });
   opts.onProgress?.("specialize", requests.length, requests.length);
-  for (;;) {
-    plan(aborted);
-    const stale = requests.map((_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
-    if (stale.length === 0) break;
-    const again = "specialize again (a request's folded slot moved)";
-    stale.forEach((i, k) => {
-      opts.onProgress?.(again, k, stale.length);
-      specializeAt(i);
-    });
-    opts.onProgress?.(again, stale.length, stale.length);
-  }
+  respecializeStale(requests.length, aborted, views, plan, specializeAt, opts.onProgress);
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
   const specializeMs = performance.now() - t0;
 
@@ -393,16 +353,10 @@ export async function specializeModule(
   const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(
     stackExhausted,
   );
-  const notFolded = links.unreadable
-    ? [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`]
-    : links.excluded.map(
-        (x) =>
-          `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`,
-      );
   return {
     wasm,
     requests: results.map((r) => r.stats),
-    notFolded,
+    notFolded: notFoldedNotes(links, requests),
     inputBytes: snapshotWasm.length,
     outputBytes: wasm.length,
     rawBytes,
@@ -410,6 +364,84 @@ export async function specializeModule(
     specializeMs,
     optimizeMs: performance.now() - t1,
   };
+}
+
+/** A result made elsewhere, as this build reports it: this build's label, and the optimization this build's options
+ *  plan for its size. */
+function takenStats(made: RequestStats, req: WevalRequest, opts: SpecializeOptions): RequestStats {
+  const stats = { ...made, label: opts.describeRequest?.(req) };
+  if (stats.size !== undefined)
+    stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
+  return stats;
+}
+
+/** Until the plan holds: plans the table indices with the aborts known so far, and specializes again each request
+ *  that folded a slot whose value the plan has since moved (aborts are rare, and only grow, so this ends). */
+function respecializeStale(
+  count: number,
+  aborted: Set<number>,
+  views: RequestView[],
+  plan: (aborted: ReadonlySet<number>) => void,
+  specializeAt: (i: number) => void,
+  onProgress: ProgressCallback | undefined,
+): void {
+  for (;;) {
+    plan(aborted);
+    const stale = Array.from({ length: count }, (_, i) => i).filter((i) => !aborted.has(i) && !views[i].stillHolds());
+    if (stale.length === 0) break;
+    const again = "specialize again (a request's folded slot moved)";
+    stale.forEach((i, k) => {
+      onProgress?.(again, k, stale.length);
+      specializeAt(i);
+    });
+    onProgress?.(again, stale.length, stale.length);
+  }
+}
+
+/** This thread's share of the requests being specialized elsewhere, yielding now and then so that the other
+ *  threads' results are taken in meanwhile; then theirs, each taken if its queries replay here (else an internal
+ *  error), and a request that failed there specialized here. */
+async function shareWithOtherThreads(
+  elsewhere: Elsewhere,
+  todo: number[],
+  progress: () => void,
+  specializeAt: (i: number) => void,
+  take: (i: number, r: RequestResult) => boolean,
+  source: RequestSource | undefined,
+  requests: WevalRequest[],
+): Promise<void> {
+  const here = new Set<number>();
+  let yielded = performance.now();
+  for (let i = elsewhere.next(); i !== undefined; i = elsewhere.next()) {
+    progress();
+    specializeAt(i);
+    here.add(i);
+    if (performance.now() - yielded > 20) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      yielded = performance.now();
+    }
+  }
+  const made = await elsewhere.results;
+  todo.forEach((i, k) => {
+    if (here.has(i)) return;
+    const r = made[k];
+    if (!r) return specializeAt(i);
+    if (!take(i, r))
+      throw new InternalError(
+        `request ${i + 1}: specialized on another thread, it saw other requests' slots differently`,
+      );
+    source?.made?.(i, requests[i], r);
+  });
+}
+
+/** Why requests' slots or buffers were not folded: none at all (the module's constant stores could not be read),
+ *  or each one the module's code writes at a constant address. */
+function notFoldedNotes(links: RequestLinks, requests: WevalRequest[]): string[] {
+  if (links.unreadable) return [`no request's slot or buffer is folded into specialized code: ${links.unreadable}`];
+  return links.excluded.map(
+    (x) =>
+      `request ${requests[x.request].userId} (#${x.request + 1}): its ${x.what} at address ${x.start} is written by the module's code at a constant address, so loads of it stay loads`,
+  );
 }
 
 /** binaryen's passes recurse on the code's nesting: a JavaScript stack overflow there is the program's shape (loops
@@ -543,9 +575,15 @@ function specializeRequest(
   }
 }
 
+type RequestResults = { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[];
+/** A specialized function added to the module, and how binaryen optimizes it. */
+type Added = { name: string; plan: OptimizePlan };
+
+/** The output module: the snapshot with the specialized functions added at the end of table 0, the intrinsics
+ *  replaced by their stubs, small leaves inlined, the new functions optimized, and the requests' memory patched. */
 async function rewriteModule(
   info: WasmModuleInfo,
-  results: { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[],
+  results: RequestResults,
   memory: Uint8Array,
   headAddr: number,
   flagAddr: number | undefined,
@@ -559,86 +597,9 @@ async function rewriteModule(
   mod.setFeatures(features);
   try {
     const names = new ModuleNames(b, mod);
-    const sigs = callSignatures(info);
-    // New functions go at the end of table 0.
-    const table = info.tables[0];
-    if (!table && results.some((r) => r.body))
-      throw new UserError("the module has no table to put specialized functions in");
-    let next = table?.initial ?? 0;
-    const added: { name: string; plan: OptimizePlan }[] = [];
-    // The new functions' names and types first: specialized code calls them directly by the indices
-    // linked-requests.ts planned (the module's function count, then one each in request order).
-    if (names.functions.length !== info.functions.length)
-      throw new InternalError(
-        `binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`,
-      );
-    results.forEach((r, i) => {
-      if (!r.body) return;
-      names.functions.push(`weval.specialized.${r.req.userId}.${i}`);
-      sigs.functions.push(info.functions[info.table0.get(r.req.func)!].type);
-    });
-    results.forEach((r, i) => {
-      if (!r.body) return;
-      const name = `weval.specialized.${r.req.userId}.${i}`;
-      emitFunction(
-        b,
-        mod,
-        names,
-        sigs,
-        r.body,
-        name,
-        opts.segmentBlocks,
-        !opts.relooper && structuredLayout(r.stats.optimize ?? "none"),
-      );
-      added.push({ name, plan: r.stats.optimize ?? "none" });
-      if (r.stats.tableIndex !== next++)
-        throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
-    });
-    if (added.length) {
-      const tableName = names.tables[0];
-      mod.addActiveElementSegment(
-        tableName,
-        "weval.specialized",
-        added.map((a) => a.name),
-        mod.i32.const(table.initial),
-      );
-      const raw = b as unknown as {
-        _BinaryenTableSetInitial(t: number, n: number): void;
-        _BinaryenTableSetMax(t: number, n: number): void;
-      };
-      const tref = mod.getTable(tableName);
-      raw._BinaryenTableSetInitial(tref, next);
-      if (table.max !== undefined && table.max < next) raw._BinaryenTableSetMax(tref, next);
-    }
-    // The intrinsics become their stubs, and the weval imports go.
-    for (const [index, name] of intrinsics) {
-      const fname = names.functions[index];
-      const type = info.functions[index].type;
-      mod.removeFunction(fname);
-      const behaviour = stubBehaviour(name);
-      const body =
-        behaviour === "nothing"
-          ? mod.nop()
-          : behaviour === "identity"
-            ? mod.local.get(0, b[type.params[0]])
-            : mod.unreachable();
-      const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));
-      const resultsType = type.results.length === 0 ? b.none : b[type.results[0]];
-      mod.addFunction(fname, params, resultsType, [], body);
-    }
-    let inlinedAny = false;
-    // Small leaf callees go into their callers (inline-leaves.ts), before each function's one optimization.
-    if (optimizeLevel > 0 && !opts.noInline) {
-      const emitted = results.filter((r) => r.body);
-      const leaves = leavesToInline(
-        emitted.map((r) => r.body),
-        emitted.map((r) => r.stats.size ?? Infinity),
-        info.functions.length,
-      );
-      inlineFunctions(b, mod, names.functions, new Set([...leaves].map((i) => added[i].name)));
-      for (const i of leaves) emitted[i].stats.inlined = true;
-      inlinedAny = leaves.size > 0;
-    }
+    const added = addSpecialized(b, mod, info, results, names, opts);
+    stubIntrinsics(b, mod, info, names, intrinsics);
+    const inlinedAny = optimizeLevel > 0 && !opts.noInline && inlineLeaves(b, mod, info, results, names, added);
     // Only the new functions are optimized: the rest of the module is the interpreter as asc already optimized it
     // (whole-module -O3 took ~10x longer and changed nothing on the hot path).
     if (!mod.validate()) throw new InternalError("binaryen rejected the specialized module");
@@ -659,27 +620,135 @@ async function rewriteModule(
     if (optimizeLevel > 0 && inlinedAny) mod.runPasses(["simplify-globals"]);
     // No second binaryen validation of the whole module after optimizing (~0.1-0.2 s on Lua's): V8 validates the
     // bytes below, which catches an invalid optimizer output as well.
-    let wasm = mod.emitBinary();
-    // Memory: slots, unlinked requests, the is-wevaled flag — as data segments laid over the snapshot's.
-    const patched = memory.slice();
-    const view = new DataView(patched.buffer);
-    for (const r of results) {
-      view.setUint32(r.req.specializedSlot, r.stats.tableIndex, true);
-      view.setUint32(r.req.addr + REQ.next, 0, true);
-      view.setUint32(r.req.addr + REQ.prev, 0, true);
-    }
-    view.setUint32(headAddr, 0, true);
-    if (flagAddr !== undefined) patched[flagAddr] = 1;
-    const patches: { offset: number; bytes: Uint8Array }[] = [];
-    const touched = new Set<number>([headAddr, ...results.flatMap((r) => [r.req.specializedSlot, r.req.addr])]);
-    for (const at of touched)
-      patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
-    if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
-    wasm = appendDataSegments(wasm, patches);
+    const wasm = appendDataSegments(mod.emitBinary(), memoryPatches(results, memory, headAddr, flagAddr));
     if (!WebAssembly.validate(wasm as BufferSource))
       throw new InternalError("the specialized module does not validate in V8");
     return { wasm, rawBytes };
   } finally {
     mod.dispose();
   }
+}
+
+/** Emits each specialized body as a new function, at the table index linked-requests.ts planned (the end of table 0,
+ *  in request order), and grows table 0 to hold them. */
+function addSpecialized(
+  b: Binaryen,
+  mod: BinaryenModule,
+  info: WasmModuleInfo,
+  results: RequestResults,
+  names: ModuleNames,
+  opts: SpecializeOptions,
+): Added[] {
+  const sigs = callSignatures(info);
+  // New functions go at the end of table 0.
+  const table = info.tables[0];
+  if (!table && results.some((r) => r.body))
+    throw new UserError("the module has no table to put specialized functions in");
+  let next = table?.initial ?? 0;
+  const added: Added[] = [];
+  // The new functions' names and types first: specialized code calls them directly by the indices
+  // linked-requests.ts planned (the module's function count, then one each in request order).
+  if (names.functions.length !== info.functions.length)
+    throw new InternalError(`binaryen reads ${names.functions.length} functions, the decoder ${info.functions.length}`);
+  results.forEach((r, i) => {
+    if (!r.body) return;
+    names.functions.push(`weval.specialized.${r.req.userId}.${i}`);
+    sigs.functions.push(info.functions[info.table0.get(r.req.func)!].type);
+  });
+  results.forEach((r, i) => {
+    if (!r.body) return;
+    const name = `weval.specialized.${r.req.userId}.${i}`;
+    const structured = !opts.relooper && structuredLayout(r.stats.optimize ?? "none");
+    emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, structured);
+    added.push({ name, plan: r.stats.optimize ?? "none" });
+    if (r.stats.tableIndex !== next++)
+      throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
+  });
+  if (added.length) {
+    const tableName = names.tables[0];
+    mod.addActiveElementSegment(
+      tableName,
+      "weval.specialized",
+      added.map((a) => a.name),
+      mod.i32.const(table.initial),
+    );
+    const raw = b as unknown as {
+      _BinaryenTableSetInitial(t: number, n: number): void;
+      _BinaryenTableSetMax(t: number, n: number): void;
+    };
+    const tref = mod.getTable(tableName);
+    raw._BinaryenTableSetInitial(tref, next);
+    if (table.max !== undefined && table.max < next) raw._BinaryenTableSetMax(tref, next);
+  }
+  return added;
+}
+
+/** The intrinsics become their stubs, and the weval imports go. */
+function stubIntrinsics(
+  b: Binaryen,
+  mod: BinaryenModule,
+  info: WasmModuleInfo,
+  names: ModuleNames,
+  intrinsics: Map<number, string>,
+): void {
+  for (const [index, name] of intrinsics) {
+    const fname = names.functions[index];
+    const type = info.functions[index].type;
+    mod.removeFunction(fname);
+    const behaviour = stubBehaviour(name);
+    const body =
+      behaviour === "nothing"
+        ? mod.nop()
+        : behaviour === "identity"
+          ? mod.local.get(0, b[type.params[0]])
+          : mod.unreachable();
+    const params = type.params.length === 0 ? b.none : b.createType(type.params.map((t) => b[t]));
+    const resultsType = type.results.length === 0 ? b.none : b[type.results[0]];
+    mod.addFunction(fname, params, resultsType, [], body);
+  }
+}
+
+/** Small leaf callees go into their callers (inline-leaves.ts), before each function's one optimization; marks
+ *  the inlined requests' stats. Whether any was inlined. */
+function inlineLeaves(
+  b: Binaryen,
+  mod: BinaryenModule,
+  info: WasmModuleInfo,
+  results: RequestResults,
+  names: ModuleNames,
+  added: Added[],
+): boolean {
+  const emitted = results.filter((r) => r.body);
+  const leaves = leavesToInline(
+    emitted.map((r) => r.body),
+    emitted.map((r) => r.stats.size ?? Infinity),
+    info.functions.length,
+  );
+  inlineFunctions(b, mod, names.functions, new Set([...leaves].map((i) => added[i].name)));
+  for (const i of leaves) emitted[i].stats.inlined = true;
+  return leaves.size > 0;
+}
+
+/** Memory: slots, unlinked requests, the is-wevaled flag — as data segments laid over the snapshot's. */
+function memoryPatches(
+  results: RequestResults,
+  memory: Uint8Array,
+  headAddr: number,
+  flagAddr: number | undefined,
+): { offset: number; bytes: Uint8Array }[] {
+  const patched = memory.slice();
+  const view = new DataView(patched.buffer);
+  for (const r of results) {
+    view.setUint32(r.req.specializedSlot, r.stats.tableIndex, true);
+    view.setUint32(r.req.addr + REQ.next, 0, true);
+    view.setUint32(r.req.addr + REQ.prev, 0, true);
+  }
+  view.setUint32(headAddr, 0, true);
+  if (flagAddr !== undefined) patched[flagAddr] = 1;
+  const patches: { offset: number; bytes: Uint8Array }[] = [];
+  const touched = new Set<number>([headAddr, ...results.flatMap((r) => [r.req.specializedSlot, r.req.addr])]);
+  for (const at of touched)
+    patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
+  if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
+  return patches;
 }

@@ -24,7 +24,7 @@ import { effectsOf } from "../ssa/effects.ts";
 import { fold } from "../ssa/fold.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type ValueId } from "../ssa/ir.ts";
 import type { Const, ValType } from "../ssa/types.ts";
-import { immediateDominators } from "../ssa/verify.ts";
+import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
@@ -231,37 +231,6 @@ function transfer(
   }
 }
 
-/** Dominator-tree intervals: `strictlyDominates(x, y)` in O(1). */
-function dominance(f: FunctionBody, order: BlockId[]): (x: BlockId, y: BlockId) => boolean {
-  const idom = immediateDominators(f, order);
-  const children = new Map<BlockId, BlockId[]>();
-  for (const b of order) {
-    const p = idom.get(b);
-    if (p === undefined || p === b) continue;
-    const list = children.get(p);
-    if (list) list.push(b);
-    else children.set(p, [b]);
-  }
-  const pre = new Int32Array(f.blocks.length).fill(-1);
-  const post = new Int32Array(f.blocks.length).fill(-1);
-  let n = 0;
-  const stack: [BlockId, number][] = [[f.entry, 0]];
-  pre[f.entry] = n++;
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    const kids = children.get(top[0]) ?? [];
-    if (top[1] < kids.length) {
-      const c = kids[top[1]++];
-      pre[c] = n++;
-      stack.push([c, 0]);
-    } else {
-      post[top[0]] = n++;
-      stack.pop();
-    }
-  }
-  return (x, y) => x !== y && pre[x] >= 0 && pre[y] >= 0 && pre[x] < pre[y] && post[y] < post[x];
-}
-
 /** The state at a block's entry from its predecessors' exits (those computed so far). */
 function join(f: FunctionBody, b: BlockId, outs: (State | undefined)[], rootOk: (root: number) => boolean): State {
   const ins = f.blocks[b].preds.map((p) => outs[p]).filter((s): s is State => s !== undefined);
@@ -336,10 +305,11 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
     for (const p of f.blocks[b].params) defBlock[p] = b;
     for (const v of f.blocks[b].insts) defBlock[v] = b;
   }
-  const sdom = dominance(f, order);
+  const dom = new DominatorTree(f, order);
   const memo = new Map<ValueId, { root: number; c: number }>();
   const outs: (State | undefined)[] = [];
-  const rootOk = (b: BlockId) => (r: number) => r === CONST_ROOT || (defBlock[r] >= 0 && sdom(defBlock[r], b));
+  const rootOk = (b: BlockId) => (r: number) =>
+    r === CONST_ROOT || (defBlock[r] >= 0 && dom.strictlyDominates(defBlock[r], b));
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
@@ -429,14 +399,24 @@ function rewrite(
     ends[b] = s;
     if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
   }
-  // Fill the parameters in the order they were made (each block's in the order of its parameter list).
+  fillParams(f, pending, getAtEnd);
+  return replaced;
+}
+
+/** Passes each made parameter its value at the end of each predecessor, in the order the parameters were made (each
+ *  block's in the order of its parameter list); `pending` grows while this runs (a value there may need a parameter
+ *  of its own). */
+function fillParams(
+  f: FunctionBody,
+  pending: { b: BlockId; key: string; shape: Known }[],
+  getAtEnd: (p: BlockId, key: string, shape: Known) => Val,
+): void {
   for (let i = 0; i < pending.length; i++) {
     const { b, key, shape } = pending[i];
     for (const p of f.blocks[b].preds) {
       for (const t of targetsOf(f.blocks[p].term)) if (t.block === b) t.args.push(getAtEnd(p, key, shape).value);
     }
   }
-  return replaced;
 }
 
 /** A load of a slot appended to block p, through the split its end state proves in bounds (recorded there). */

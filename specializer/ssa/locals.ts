@@ -19,7 +19,7 @@
 import { effectsOf } from "./effects.ts";
 import { targetsOf, terminatorUses, type BlockId, type FunctionBody, type Operator, type ValueId } from "./ir.ts";
 import type { ValType } from "./types.ts";
-import { immediateDominators } from "./verify.ts";
+import { immediateDominators } from "./dominators.ts";
 
 export const MAX_TREE_DEPTH = 24;
 

@@ -12,6 +12,28 @@ export function loopContiguousOrder(f: FunctionBody): BlockId[] {
   const rpo = f.reversePostorder();
   const pos = new Int32Array(f.blocks.length).fill(-1);
   rpo.forEach((b, i) => (pos[b] = i));
+  const loops = naturalLoops(f, rpo, pos);
+  const succsOf = (b: BlockId): BlockId[] => {
+    const succs = [...new Set(targetsOf(f.blocks[b].term).map((t) => t.block))];
+    if (succs.length < 2) return succs;
+    // Leaving first, staying last, blocks that end the function (a return, a trap) very last: each lands right
+    // after the block that branches to it.
+    const rank = new Map(succs.map((s) => [s, targetsOf(f.blocks[s].term).length === 0 ? 1e9 : staysIn(loops, b, s)]));
+    return succs.sort((x, y) => rank.get(x)! - rank.get(y)!);
+  };
+  return reversePostorderBy(f, succsOf);
+}
+
+/** The natural loops: each header's body, and each block's innermost loop (its header; for a header, the loop
+ *  enclosing its own; -1 outside every loop). */
+interface Loops {
+  body: Map<BlockId, Set<BlockId>>;
+  loopOf: Int32Array;
+}
+
+/** Each reachable block's predecessors (in reverse postorder, from the terminators), and each loop header's
+ *  latches (the sources of its back edges). */
+function predsAndLatches(f: FunctionBody, rpo: BlockId[], pos: Int32Array) {
   const preds = new Map<BlockId, BlockId[]>();
   const latches = new Map<BlockId, BlockId[]>();
   for (const b of rpo) {
@@ -26,7 +48,13 @@ export function loopContiguousOrder(f: FunctionBody): BlockId[] {
       }
     }
   }
-  // Bodies, outermost headers first, so a block's innermost loop is the last header whose body takes it.
+  return { preds, latches };
+}
+
+/** Loop bodies by a backward walk from each header's latches, outermost headers first, so a block's innermost
+ *  loop is the last header whose body takes it. */
+function naturalLoops(f: FunctionBody, rpo: BlockId[], pos: Int32Array): Loops {
+  const { preds, latches } = predsAndLatches(f, rpo, pos);
   const loopOf = new Int32Array(f.blocks.length).fill(-1);
   const body = new Map<BlockId, Set<BlockId>>();
   const headers = [...latches.keys()].sort((a, b) => pos[a] - pos[b]);
@@ -46,28 +74,27 @@ export function loopContiguousOrder(f: FunctionBody): BlockId[] {
     body.set(h, members);
     for (const m of members) if (m !== h) loopOf[m] = h;
   }
-  const parentLoop = (h: BlockId): BlockId => loopOf[h]; // a header's own entry in loopOf is its enclosing loop
-  /** How many of b's loops (innermost outward) also hold s: higher means s stays deeper inside. */
-  const staysIn = (b: BlockId, s: BlockId): number => {
-    let depth = 0;
-    const chain: BlockId[] = [];
-    for (let h = body.has(b) ? b : loopOf[b]; h >= 0; h = parentLoop(h)) chain.push(h);
-    for (let i = chain.length - 1; i >= 0; i--) {
-      if (!body.get(chain[i])!.has(s)) break;
-      depth++;
-    }
-    return depth;
-  };
+  return { body, loopOf };
+}
+
+/** How many of b's loops (innermost outward) also hold s: higher means s stays deeper inside. */
+function staysIn({ body, loopOf }: Loops, b: BlockId, s: BlockId): number {
+  let depth = 0;
+  const chain: BlockId[] = [];
+  // A header's own entry in loopOf is its enclosing loop.
+  for (let h = body.has(b) ? b : loopOf[b]; h >= 0; h = loopOf[h]) chain.push(h);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    if (!body.get(chain[i])!.has(s)) break;
+    depth++;
+  }
+  return depth;
+}
+
+/** Reverse postorder of a depth-first search from the entry that visits each block's successors in the order
+ *  `succsOf` gives; an explicit stack, no recursion on the graph's depth. */
+function reversePostorderBy(f: FunctionBody, succsOf: (b: BlockId) => BlockId[]): BlockId[] {
   const seen = new Uint8Array(f.blocks.length);
   const post: BlockId[] = [];
-  const succsOf = (b: BlockId): BlockId[] => {
-    const succs = [...new Set(targetsOf(f.blocks[b].term).map((t) => t.block))];
-    if (succs.length < 2) return succs;
-    // Leaving first, staying last, blocks that end the function (a return, a trap) very last: each lands right
-    // after the block that branches to it.
-    const rank = new Map(succs.map((s) => [s, targetsOf(f.blocks[s].term).length === 0 ? 1e9 : staysIn(b, s)]));
-    return succs.sort((x, y) => rank.get(x)! - rank.get(y)!);
-  };
   const stack: BlockId[] = [f.entry];
   const next: number[] = [0];
   const lists: BlockId[][] = [succsOf(f.entry)];

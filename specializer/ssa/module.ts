@@ -145,7 +145,6 @@ export class Reader {
 }
 
 export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
-  const sections = splitSections(bytes);
   const info: WasmModuleInfo = {
     bytes,
     types: [],
@@ -160,150 +159,186 @@ export function decodeModule(bytes: Uint8Array): WasmModuleInfo {
     targetFeatures: [],
   };
   const names = new Map<number, string>();
-  let funcTypeIndices: number[] = [];
-  for (const s of sections) {
+  for (const s of splitSections(bytes)) {
     const start = s.payload.byteOffset - bytes.byteOffset;
     const r = new Reader(bytes, start, start + s.payload.length);
+    // Dispatch: one reader per section kind.
     switch (s.id) {
       case SECTION.type:
-        for (let n = r.u32(); n > 0; n--) {
-          if (r.u8() !== 0x60)
-            throw new WasmDecodeError(`type section: only function types are supported (byte ${r.at - 1})`);
-          const params = Array.from({ length: r.u32() }, () => r.valtype());
-          const results = Array.from({ length: r.u32() }, () => r.valtype());
-          info.types.push({ params, results });
-        }
+        readTypes(r, info);
         break;
       case SECTION.import:
-        for (let n = r.u32(); n > 0; n--) {
-          const module = r.name();
-          const name = r.name();
-          const kind = r.u8();
-          if (kind === 0) {
-            const typeIndex = r.u32();
-            info.functions.push({
-              index: info.functions.length,
-              typeIndex,
-              type: info.types[typeIndex],
-              import: { module, name },
-              name: `${module}.${name}`,
-            });
-            info.importedFunctionCount++;
-          } else if (kind === 1) {
-            r.u8();
-            info.tables.push({ ...r.limits(), imported: true });
-          } else if (kind === 2) info.memories.push({ ...r.limits(), imported: true });
-          else if (kind === 3) {
-            const type = r.valtype();
-            info.globals.push({ type, mutable: r.u8() === 1, import: { module, name } });
-          } else throw new WasmDecodeError(`import ${module}.${name}: unsupported import kind ${kind}`);
-        }
+        readImports(r, info);
         break;
       case SECTION.function:
-        funcTypeIndices = Array.from({ length: r.u32() }, () => r.u32());
-        for (const typeIndex of funcTypeIndices)
+        for (let n = r.u32(); n > 0; n--) {
+          const typeIndex = r.u32();
           info.functions.push({ index: info.functions.length, typeIndex, type: info.types[typeIndex], name: "" });
+        }
         break;
       case SECTION.table:
-        for (let n = r.u32(); n > 0; n--) {
-          const elemType = r.u8();
-          if (elemType !== 0x70)
-            throw new WasmDecodeError(`table ${info.tables.length}: only funcref tables are supported`);
-          info.tables.push({ ...r.limits(), imported: false });
-        }
+        readTables(r, info);
         break;
       case SECTION.memory:
         for (let n = r.u32(); n > 0; n--) info.memories.push({ ...r.limits(), imported: false });
         break;
       case SECTION.global:
-        for (let n = r.u32(); n > 0; n--) {
-          const type = r.valtype();
-          const mutable = r.u8() === 1;
-          const init = r.constExpr();
-          info.globals.push({ type, mutable, init: init.value });
-        }
+        readGlobals(r, info);
         break;
       case SECTION.export:
-        for (let n = r.u32(); n > 0; n--) {
-          const name = r.name();
-          const kind = (["func", "table", "memory", "global"] as const)[r.u8()];
-          const index = r.u32();
-          if (!kind) throw new WasmDecodeError(`export '${name}': unsupported kind`);
-          info.exports.push({ name, kind, index });
-        }
+        readExports(r, info);
         break;
       case SECTION.start:
         info.start = r.u32();
         break;
       case SECTION.element:
-        for (let n = r.u32(); n > 0; n--) {
-          const flags = r.u32();
-          if (flags === 0 || flags === 2) {
-            const table = flags === 2 ? r.u32() : 0;
-            const offset = r.constExpr();
-            if (flags === 2 && r.u8() !== 0x00)
-              throw new WasmDecodeError("element segment: only function-index element kinds are supported");
-            const funcs = Array.from({ length: r.u32() }, () => r.u32());
-            if (table === 0 && offset.value)
-              funcs.forEach((f, i) => info.table0.set(Number(offset.value!.bits) + i, f));
-          } else if (flags === 1 || flags === 3) {
-            r.u8();
-            for (let k = r.u32(); k > 0; k--) r.u32();
-          } else
-            throw new WasmDecodeError(`element segment with flags ${flags} (expression elements) is not supported`);
-        }
+        readElements(r, info);
         break;
-      case SECTION.code: {
-        const count = r.u32();
-        for (let i = 0; i < count; i++) {
-          const size = r.u32();
-          const f = info.functions[info.importedFunctionCount + i];
-          f.body = { start: r.at, end: r.at + size };
-          r.at += size;
-        }
+      case SECTION.code:
+        readCodeRanges(r, info);
         break;
-      }
       case SECTION.data:
-        for (let n = r.u32(); n > 0; n--) {
-          const flags = r.u32();
-          let memory: number | undefined;
-          let offset: number | undefined;
-          if (flags === 0 || flags === 2) {
-            memory = flags === 2 ? r.u32() : 0;
-            const e = r.constExpr();
-            if (!e.value) throw new WasmDecodeError("data segment with a global offset is not supported");
-            offset = Number(e.value.bits);
-          }
-          const len = r.u32();
-          info.data.push({ memory, offset, bytes: bytes.subarray(r.at, r.at + len) });
-          r.at += len;
-        }
+        readData(r, info);
         break;
-      case SECTION.custom: {
-        const name = r.name();
-        if (name === "target_features") {
-          for (let n = r.u32(); n > 0; n--) {
-            const prefix = String.fromCharCode(r.u8());
-            const feature = r.name();
-            if (prefix !== "-") info.targetFeatures.push(feature);
-          }
-          break;
-        }
-        if (name !== "name") break;
-        while (r.at < r.end) {
-          const sub = r.u8();
-          const size = r.u32();
-          const end = r.at + size;
-          if (sub === 1) for (let n = r.u32(); n > 0; n--) names.set(r.u32(), r.name());
-          r.at = end;
-        }
+      case SECTION.custom:
+        readCustom(r, info, names);
         break;
-      }
     }
   }
   for (const e of info.exports) if (e.kind === "func" && !names.has(e.index)) names.set(e.index, e.name);
   for (const f of info.functions) if (!f.import) f.name = names.get(f.index) ?? `$${f.index}`;
   return info;
+}
+
+function readTypes(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    if (r.u8() !== 0x60)
+      throw new WasmDecodeError(`type section: only function types are supported (byte ${r.at - 1})`);
+    const params = Array.from({ length: r.u32() }, () => r.valtype());
+    const results = Array.from({ length: r.u32() }, () => r.valtype());
+    info.types.push({ params, results });
+  }
+}
+
+function readImports(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const module = r.name();
+    const name = r.name();
+    const kind = r.u8();
+    if (kind === 0) {
+      const typeIndex = r.u32();
+      info.functions.push({
+        index: info.functions.length,
+        typeIndex,
+        type: info.types[typeIndex],
+        import: { module, name },
+        name: `${module}.${name}`,
+      });
+      info.importedFunctionCount++;
+    } else if (kind === 1) {
+      r.u8();
+      info.tables.push({ ...r.limits(), imported: true });
+    } else if (kind === 2) info.memories.push({ ...r.limits(), imported: true });
+    else if (kind === 3) {
+      const type = r.valtype();
+      info.globals.push({ type, mutable: r.u8() === 1, import: { module, name } });
+    } else throw new WasmDecodeError(`import ${module}.${name}: unsupported import kind ${kind}`);
+  }
+}
+
+function readTables(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const elemType = r.u8();
+    if (elemType !== 0x70) throw new WasmDecodeError(`table ${info.tables.length}: only funcref tables are supported`);
+    info.tables.push({ ...r.limits(), imported: false });
+  }
+}
+
+function readGlobals(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const type = r.valtype();
+    const mutable = r.u8() === 1;
+    const init = r.constExpr();
+    info.globals.push({ type, mutable, init: init.value });
+  }
+}
+
+function readExports(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const name = r.name();
+    const kind = (["func", "table", "memory", "global"] as const)[r.u8()];
+    const index = r.u32();
+    if (!kind) throw new WasmDecodeError(`export '${name}': unsupported kind`);
+    info.exports.push({ name, kind, index });
+  }
+}
+
+/** Element segments: active ones into table 0 at a constant offset fill `table0`; passive and declarative ones are
+ *  skipped. */
+function readElements(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const flags = r.u32();
+    if (flags === 0 || flags === 2) {
+      const table = flags === 2 ? r.u32() : 0;
+      const offset = r.constExpr();
+      if (flags === 2 && r.u8() !== 0x00)
+        throw new WasmDecodeError("element segment: only function-index element kinds are supported");
+      const funcs = Array.from({ length: r.u32() }, () => r.u32());
+      if (table === 0 && offset.value) funcs.forEach((f, i) => info.table0.set(Number(offset.value!.bits) + i, f));
+    } else if (flags === 1 || flags === 3) {
+      r.u8();
+      for (let k = r.u32(); k > 0; k--) r.u32();
+    } else throw new WasmDecodeError(`element segment with flags ${flags} (expression elements) is not supported`);
+  }
+}
+
+/** Each defined function's code entry: its byte range, not decoded here. */
+function readCodeRanges(r: Reader, info: WasmModuleInfo): void {
+  const count = r.u32();
+  for (let i = 0; i < count; i++) {
+    const size = r.u32();
+    const f = info.functions[info.importedFunctionCount + i];
+    f.body = { start: r.at, end: r.at + size };
+    r.at += size;
+  }
+}
+
+function readData(r: Reader, info: WasmModuleInfo): void {
+  for (let n = r.u32(); n > 0; n--) {
+    const flags = r.u32();
+    let memory: number | undefined;
+    let offset: number | undefined;
+    if (flags === 0 || flags === 2) {
+      memory = flags === 2 ? r.u32() : 0;
+      const e = r.constExpr();
+      if (!e.value) throw new WasmDecodeError("data segment with a global offset is not supported");
+      offset = Number(e.value.bits);
+    }
+    const len = r.u32();
+    info.data.push({ memory, offset, bytes: r.bytes.subarray(r.at, r.at + len) });
+    r.at += len;
+  }
+}
+
+/** The custom sections read: `target_features` (the features used) and `name` (function names into `names`). */
+function readCustom(r: Reader, info: WasmModuleInfo, names: Map<number, string>): void {
+  const name = r.name();
+  if (name === "target_features") {
+    for (let n = r.u32(); n > 0; n--) {
+      const prefix = String.fromCharCode(r.u8());
+      const feature = r.name();
+      if (prefix !== "-") info.targetFeatures.push(feature);
+    }
+    return;
+  }
+  if (name !== "name") return;
+  while (r.at < r.end) {
+    const sub = r.u8();
+    const size = r.u32();
+    const end = r.at + size;
+    if (sub === 1) for (let n = r.u32(); n > 0; n--) names.set(r.u32(), r.name());
+    r.at = end;
+  }
 }
 
 export function exportedFunction(info: WasmModuleInfo, name: string): FunctionInfo | undefined {

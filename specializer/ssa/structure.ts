@@ -19,7 +19,7 @@
 // return undefined: the caller uses the Relooper. Cost: linear in blocks plus edges.
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "./ir.ts";
-import { immediateDominators } from "./verify.ts";
+import { DominatorTree } from "./dominators.ts";
 
 type Ref = number;
 
@@ -61,31 +61,7 @@ class Structurer {
     const n = f.blocks.length;
     const pos = new Int32Array(n).fill(-1);
     order.forEach((blk, i) => (pos[blk] = i));
-    const idom = immediateDominators(f, order);
-    // Dominance in O(1): preorder intervals of the dominator tree (children lists, then an explicit-stack walk).
-    const kids = new Map<BlockId, BlockId[]>();
-    for (const blk of order) {
-      if (blk === f.entry) continue;
-      const d = idom.get(blk)!;
-      const list = kids.get(d);
-      if (list) list.push(blk);
-      else kids.set(d, [blk]);
-    }
-    const pre = new Int32Array(n);
-    const last = new Int32Array(n);
-    let clock = 0;
-    const stack: BlockId[] = [f.entry];
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (x < 0) {
-        last[~x] = clock - 1;
-        continue;
-      }
-      pre[x] = clock++;
-      stack.push(~x);
-      for (const c of kids.get(x) ?? []) stack.push(c);
-    }
-    const dominates = (a: BlockId, x: BlockId) => pre[a] <= pre[x] && pre[x] <= last[a];
+    const dom = new DominatorTree(f, order);
     const loopHeader = new Uint8Array(n);
     const forwardIn = new Int32Array(n);
     for (const blk of order) {
@@ -93,7 +69,7 @@ class Structurer {
       const seen = term.kind === "table" ? new Set<string>() : undefined;
       for (const t of targetsOf(term)) {
         if (pos[t.block] <= pos[blk]) {
-          if (!dominates(t.block, blk)) return undefined; // irreducible
+          if (!dom.dominates(t.block, blk)) return undefined; // irreducible
           loopHeader[t.block] = 1;
           continue;
         }
@@ -111,7 +87,7 @@ class Structurer {
       const blk = order[i];
       if (forwardIn[blk] < 2) continue;
       merge[blk] = 1;
-      const d = idom.get(blk)!;
+      const d = dom.idom.get(blk)!;
       const list = mergeChildren.get(d);
       if (list) list.push(blk);
       else mergeChildren.set(d, [blk]);
