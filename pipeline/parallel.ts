@@ -14,6 +14,7 @@ import { Worker } from "node:worker_threads";
 import { FunctionBody } from "../specializer/ssa/ir.ts";
 import type { Elsewhere, RequestResult, SpecializeOptions } from "../specializer/index.ts";
 import type { WevalRequest } from "../abi/weval.ts";
+import { UserError } from "../util/errors.ts";
 
 /** Below this much constant data (the argument records with their bytecode and constant buffers, summed over the
  *  requests left to specialize) a build stays on one thread. Measured 2026-12-06 on the 2-core VM under load ~15,
@@ -34,6 +35,8 @@ export const PARALLEL_MIN_REQUESTS = 16;
 export function threadsWanted(threads?: number): number {
   const env = process.env.FUTAMURA_THREADS;
   const cores = availableParallelism();
+  if (threads === undefined && env && !/^[1-9][0-9]*$/.test(env))
+    throw new UserError(`FUTAMURA_THREADS=${env}: give a whole number of threads, 1 or more (1: no worker threads)`);
   const n = threads ?? (env ? Number(env) : Math.min(cores, 1 + Math.max(0, Math.floor(cores - loadavg()[0]))));
   return Number.isInteger(n) && n >= 1 ? n : 1;
 }

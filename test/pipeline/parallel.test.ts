@@ -12,6 +12,7 @@ import { builtinManifest } from "../../interp/manifest.ts";
 import { buildInterpreter } from "../../interp/build.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { specializeSnapshot } from "../../pipeline/build.ts";
+import { UserError } from "../../util/errors.ts";
 import { specializeModule, type RequestResult, type SpecializeModuleResult } from "../../specializer/index.ts";
 import { revive, threadsWanted, workerCount } from "../../pipeline/parallel.ts";
 import type { WevalRequest } from "../../abi/weval.ts";
@@ -143,4 +144,24 @@ describe("the per-request cache", () => {
     }
     expect(cacheEntries(cache).reduce((n, e) => n + e.bytes, 0)).toBeLessThanOrEqual(0.05 * 1024 * 1024);
   }, 300_000);
+});
+
+describe("FUTAMURA_THREADS", () => {
+  it("takes a whole number of threads and says so in one line otherwise", () => {
+    const before = process.env.FUTAMURA_THREADS;
+    try {
+      process.env.FUTAMURA_THREADS = "3";
+      expect(threadsWanted()).toBe(3);
+      expect(threadsWanted(2)).toBe(2);
+      for (const bad of ["abc", "0", "1.5", "-2"]) {
+        process.env.FUTAMURA_THREADS = bad;
+        expect(() => threadsWanted()).toThrow(UserError);
+      }
+      process.env.FUTAMURA_THREADS = "";
+      expect(threadsWanted()).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (before === undefined) delete process.env.FUTAMURA_THREADS;
+      else process.env.FUTAMURA_THREADS = before;
+    }
+  });
 });
