@@ -64,7 +64,7 @@ describe("run's standard output", () => {
       child.stderr.on("data", (d) => (stderr += d));
       child.stdout.on("data", (d) => {
         stdout += d;
-        if (stdout.includes("before")) child.kill("SIGINT");
+        if (stdout.includes("before\n")) child.kill("SIGINT"); // print writes the text and the newline apart
       });
       const status = await new Promise((resolve) => child.on("close", resolve));
       expect(stdout).toBe("before\n");
