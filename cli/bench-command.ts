@@ -33,23 +33,23 @@ function engineList(values: string[] | undefined): string[] | undefined {
   return [...new Set(names)];
 }
 
-export async function benchCommand(
-  programs: string[],
-  opts: {
-    interp?: string;
-    quick?: boolean;
-    runs?: string;
-    coldRuns?: string;
-    out?: string;
-    json?: string;
-    engine?: string[];
-    peers?: boolean;
-    compile?: boolean;
-    train?: boolean;
-    trainFuel?: string;
-    strict?: boolean;
-  } & BenchCompileFlags,
-): Promise<number> {
+/** `futamura bench`'s options, as commander gives them (cli/main.ts declares them). */
+export type BenchFlags = {
+  interp?: string;
+  quick?: boolean;
+  runs?: string;
+  coldRuns?: string;
+  out?: string;
+  json?: string;
+  engine?: string[];
+  peers?: boolean;
+  compile?: boolean;
+  train?: boolean;
+  trainFuel?: string;
+  strict?: boolean;
+} & BenchCompileFlags;
+
+export async function benchCommand(programs: string[], opts: BenchFlags): Promise<number> {
   if (opts.compile) {
     const runOnly = [
       programs.length ? "programs" : "",

@@ -21,19 +21,19 @@ function preview(o: RunOutcome): string {
   return `${text} (${o.bytes.length} bytes)${extra.length ? `, ${extra.join(", ")}` : ""}`;
 }
 
-export async function diffCommand(
-  files: string[],
-  opts: {
-    interp?: string;
-    input?: string;
-    quiet?: boolean;
-    init?: string;
-    train?: boolean;
-    trainFuel?: string;
-    timeout?: string;
-    strict?: boolean;
-  },
-): Promise<number> {
+/** `futamura diff`'s options, as commander gives them (cli/main.ts declares them). */
+export interface DiffFlags {
+  interp?: string;
+  input?: string;
+  quiet?: boolean;
+  init?: string;
+  train?: boolean;
+  trainFuel?: string;
+  timeout?: string;
+  strict?: boolean;
+}
+
+export async function diffCommand(files: string[], opts: DiffFlags): Promise<number> {
   if (opts.timeout !== undefined) return rerunWithTimeout("diff", files.join(" "), opts.timeout);
   const train = trainingFuel(opts.train, opts.trainFuel);
   let failures = 0;

@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
+import type { BenchFlags } from "./bench-command.ts";
+import type { DiffFlags } from "./diff-command.ts";
 import type { ExploreFlags } from "./explore-command.ts";
+import type { BuildFlags, SpecializeFlags } from "./pipeline-commands.ts";
 import type { RunFlags } from "./run-command.ts";
 
 const TRAIN =
@@ -148,21 +151,9 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--dump-stages <stages>", DUMP_STAGES)
     .option("--verify", "run the IR verifier after every transform")
     .option("--strict", STRICT)
-    .action(
-      async (
-        file: string,
-        opts: {
-          out: string;
-          stats?: boolean;
-          dumpIr?: string;
-          dumpStages?: string;
-          verify?: boolean;
-          strict?: boolean;
-        },
-      ) => {
-        exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
-      },
-    );
+    .action(async (file: string, opts: SpecializeFlags) => {
+      exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
+    });
 
   program
     .command("build")
@@ -179,26 +170,9 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--train", TRAIN)
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--strict", STRICT)
-    .action(
-      async (
-        file: string,
-        opts: {
-          out: string;
-          interp?: string;
-          stats?: boolean;
-          dumpIr?: string;
-          dumpStages?: string;
-          verify?: boolean;
-          cache?: boolean;
-          init?: string;
-          train?: boolean;
-          trainFuel?: string;
-          strict?: boolean;
-        },
-      ) => {
-        exitCode = await (await commands.pipeline()).buildCommand(file, opts);
-      },
-    );
+    .action(async (file: string, opts: BuildFlags) => {
+      exitCode = await (await commands.pipeline()).buildCommand(file, opts);
+    });
 
   program
     .command("ir")
@@ -233,23 +207,9 @@ export async function main(argvGiven: string[]): Promise<number> {
       "stop the whole diff after this many seconds (exit code 124): an endless program would hang it",
     )
     .option("--strict", STRICT)
-    .action(
-      async (
-        files: string[],
-        opts: {
-          interp?: string;
-          input?: string;
-          quiet?: boolean;
-          init?: string;
-          train?: boolean;
-          trainFuel?: string;
-          timeout?: string;
-          strict?: boolean;
-        },
-      ) => {
-        exitCode = await (await commands.diff()).diffCommand(files, opts);
-      },
-    );
+    .action(async (files: string[], opts: DiffFlags) => {
+      exitCode = await (await commands.diff()).diffCommand(files, opts);
+    });
 
   program
     .command("bench")
@@ -291,30 +251,9 @@ export async function main(argvGiven: string[]): Promise<number> {
       "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)",
     )
     .option("--strict", STRICT)
-    .action(
-      async (
-        programs: string[],
-        opts: {
-          interp?: string;
-          quick?: boolean;
-          runs?: string;
-          coldRuns?: string;
-          out?: string;
-          json?: string;
-          engine?: string[];
-          peers?: boolean;
-          compile?: boolean;
-          sizes?: string;
-          series?: string;
-          timeout?: string;
-          train?: boolean;
-          trainFuel?: string;
-          strict?: boolean;
-        },
-      ) => {
-        exitCode = await (await commands.bench()).benchCommand(programs, opts);
-      },
-    );
+    .action(async (programs: string[], opts: BenchFlags) => {
+      exitCode = await (await commands.bench()).benchCommand(programs, opts);
+    });
 
   program
     .command("cache")

@@ -126,10 +126,17 @@ function warnUnknownStages(names: string[] | undefined, r: SpecializeModuleResul
       process.stderr.write(`warning: --dump-stages: no stage named '${n}' ran (stages: ${[...ran].join(", ")})\n`);
 }
 
-export async function specializeCommand(
-  input: string,
-  opts: { out: string; stats?: boolean; dumpIr?: string; dumpStages?: string; verify?: boolean; strict?: boolean },
-): Promise<number> {
+/** `futamura specialize`'s options, as commander gives them (cli/main.ts declares them). */
+export interface SpecializeFlags {
+  out: string;
+  stats?: boolean;
+  dumpIr?: string;
+  dumpStages?: string;
+  verify?: boolean;
+  strict?: boolean;
+}
+
+export async function specializeCommand(input: string, opts: SpecializeFlags): Promise<number> {
   const stages = dumpStages(opts.dumpStages, opts.dumpIr);
   const wasm = readUserWasm(input);
   const progress = progressLine(input);
@@ -165,22 +172,22 @@ export async function specializeCommand(
   return 0;
 }
 
-export async function buildCommand(
-  programFile: string,
-  opts: {
-    out: string;
-    interp?: string;
-    stats?: boolean;
-    dumpIr?: string;
-    dumpStages?: string;
-    verify?: boolean;
-    cache?: boolean;
-    init?: string;
-    train?: boolean;
-    trainFuel?: string;
-    strict?: boolean;
-  },
-): Promise<number> {
+/** `futamura build`'s options, as commander gives them (cli/main.ts declares them). */
+export interface BuildFlags {
+  out: string;
+  interp?: string;
+  stats?: boolean;
+  dumpIr?: string;
+  dumpStages?: string;
+  verify?: boolean;
+  cache?: boolean;
+  init?: string;
+  train?: boolean;
+  trainFuel?: string;
+  strict?: boolean;
+}
+
+export async function buildCommand(programFile: string, opts: BuildFlags): Promise<number> {
   const stages = dumpStages(opts.dumpStages, opts.dumpIr);
   const train = trainingFuel(opts.train, opts.trainFuel);
   const progress = progressLine(programFile);
