@@ -18,6 +18,7 @@ import {
   type DiffResult,
   type Expectations,
   type Interpreter,
+  type Program,
   type RunOutcome,
 } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
@@ -92,10 +93,9 @@ export async function buildInterpreter(spec: string, opts: { force?: boolean } =
   return { name: r.manifest.name, manifest: r.manifest, wasm: built.wasm, path: built.path };
 }
 
-/** Compile a program: snapshot its interpreter with it loaded, then specialize (cached). */
-export async function build(file: string, opts: BuildOptions = {}): Promise<Built> {
-  const { interp, program } = await interpreterAndProgram(opts.interp, file);
-  const r = await buildProgram(interp.wasm, program, {
+/** The pipeline's build of `program` on `interp` with the options `build` and `run --aot` share. */
+function compile(interp: Interpreter, program: Program, file: string, opts: BuildOptions) {
+  return buildProgram(interp.wasm, program, {
     cache: opts.cache,
     init: opts.init,
     train: fuel(opts.train),
@@ -104,6 +104,12 @@ export async function build(file: string, opts: BuildOptions = {}): Promise<Buil
     interpreterName: interp.name,
     label: file,
   });
+}
+
+/** Compile a program: snapshot its interpreter with it loaded, then specialize (cached). */
+export async function build(file: string, opts: BuildOptions = {}): Promise<Built> {
+  const { interp, program } = await interpreterAndProgram(opts.interp, file);
+  const r = await compile(interp, program, file, opts);
   const wasm = withManifestSection(withProgramSection(r.wasm, interp.name, program.bytes), interp.manifest.file, file);
   return {
     wasm,
@@ -126,15 +132,7 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     input: inputBytes(opts.input) ?? program.input,
   };
   if (!opts.aot) return { ...(await runOutcome(interp.wasm, hosted)), aborted: [], expect: program.expect };
-  const r = await buildProgram(interp.wasm, program, {
-    cache: opts.cache,
-    init: opts.init,
-    train: fuel(opts.train),
-    strict: opts.strict,
-    verify: opts.verify,
-    interpreterName: interp.name,
-    label: file,
-  });
+  const r = await compile(interp, program, file, opts);
   return { ...(await runOutcome(r.wasm, hosted)), aborted: r.aborted, expect: program.expect };
 }
 
