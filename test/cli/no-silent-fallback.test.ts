@@ -11,8 +11,9 @@ import { describe, expect, it } from "vitest";
 import { diff, run } from "../../api/index.ts";
 import { ROOT } from "../../util/root.ts";
 import { COMPILE_STATUS } from "../helpers.ts";
+import { stackvmFixture } from "../specializer/stackvm-fixture.ts";
 
-const FIXTURE = join(ROOT, "test", "specializer", "fixtures", "stackvm");
+const FIXTURE = stackvmFixture();
 const NAIVE = join(FIXTURE, "stackvm-naive.json");
 const home = mkdtempSync(join(tmpdir(), "futamura-fallback-"));
 const env = { ...process.env, FUTAMURA_CACHE_DIR: join(home, ".cache") };

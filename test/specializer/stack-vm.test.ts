@@ -1,6 +1,6 @@
 // A stack VM whose return addresses are specialize.value'd (weval's inclusive range, no generic path) specializes
 // fully: calls, recursion and a program with 200 call sites compile with no aborted request and run the same
-// interpreted and wevaled. The VM is the scaffold's register machine with call/ret (fixtures/stackvm/).
+// interpreted and wevaled. The VM is the scaffold's register machine with call/ret (stackvm-fixture.ts).
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { buildInterpreter } from "../../interp/build.ts";
 import { readManifest } from "../../interp/manifest.ts";
 import { differential, loadProgram } from "../../pipeline/index.ts";
-import { ROOT } from "../../util/root.ts";
+import { stackvmFixture } from "./stackvm-fixture.ts";
 
 const CALLS = `; calls and recursion: sum 1..10 by a recursive function, then a leaf called from two sites
 set r0 10
@@ -51,7 +51,7 @@ const MANY_SITES = [
 
 describe("a stack VM with specialized return addresses", () => {
   it("specializes calls, recursion and 200 call sites with no aborted request", async () => {
-    const manifest = readManifest(join(ROOT, "test", "specializer", "fixtures", "stackvm", "futamura-interp.json"));
+    const manifest = readManifest(join(stackvmFixture(), "futamura-interp.json"));
     const interp = await buildInterpreter(manifest);
     const dir = mkdtempSync(join(tmpdir(), "futamura-stackvm-"));
     const programs = [];
