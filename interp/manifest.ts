@@ -147,16 +147,21 @@ export function readManifest(file: string): Manifest {
 export function entryOnlyManifest(entry: string): Manifest {
   const path = resolve(entry);
   if (!existsSync(path)) fail(entry, "no such file");
-  const name = basename(path, extname(path));
+  return rawManifest(path, join(dirname(path), "build", `${basename(path, extname(path))}.wasm`));
+}
+
+/** The manifest of an interpreter known only by a file (its entry or its built module, at `path`, building to
+ *  `out`): named after the file, programs passed as raw bytes, stub runtime, no extensions. */
+export function rawManifest(path: string, out: string): Manifest {
   return {
-    name,
+    name: basename(path, extname(path)),
     entry: path,
     loader: { raw: true },
     extensions: [],
     imports: [],
     use: [],
     runtime: "stub",
-    out: join(dirname(path), "build", `${name}.wasm`),
+    out,
     file: path,
   };
 }

@@ -1,9 +1,9 @@
 // The pipeline layer: program → interpreter bytes → snapshot → specialize → cache → run, for any interpreter a
 // manifest describes. cli/, bench/ and the tests go through here; the stages (snapshot/, specializer/) stay
 // ignorant of each other and of interpreters.
-import { basename, extname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
-import { manifestForFile, resolveInterpreterSpec, type Manifest } from "../interp/manifest.ts";
+import { manifestForFile, rawManifest, resolveInterpreterSpec, type Manifest } from "../interp/manifest.ts";
 import { readUserFile } from "../util/files.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { loadProgram, type Program } from "./program.ts";
@@ -53,17 +53,7 @@ export interface Interpreter {
  *  extension (a rebuilt or round-tripped toy interpreter still reads .asm), else as raw bytes. */
 function wasmFileManifest(file: string, programFile: string | undefined): Manifest {
   const path = resolve(file);
-  const raw: Manifest = {
-    name: basename(path, extname(path)),
-    entry: path,
-    loader: { raw: true },
-    extensions: [],
-    imports: [],
-    use: [],
-    runtime: "stub",
-    out: path,
-    file: path,
-  };
+  const raw = rawManifest(path, path);
   if (!programFile) return raw;
   try {
     const m = manifestForFile(programFile);
