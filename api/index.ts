@@ -93,17 +93,21 @@ export async function buildInterpreter(spec: string, opts: { force?: boolean } =
   return { name: r.manifest.name, manifest: r.manifest, wasm: built.wasm, path: built.path };
 }
 
-/** The pipeline's build of `program` on `interp` with the options `build` and `run --aot` share. */
-function compile(interp: Interpreter, program: Program, file: string, opts: BuildOptions) {
-  return buildProgram(interp.wasm, program, {
-    cache: opts.cache,
+/** The pipeline's options for building `file` on `interp`, as every call here that builds gives them. */
+function pipelineOptions(interp: Interpreter, file: string, opts: BuildOptions) {
+  return {
     init: opts.init,
     train: fuel(opts.train),
     strict: opts.strict,
     verify: opts.verify,
     interpreterName: interp.name,
     label: file,
-  });
+  };
+}
+
+/** The pipeline's build of `program` on `interp` (build, run --aot, time). */
+function compile(interp: Interpreter, program: Program, file: string, opts: BuildOptions) {
+  return buildProgram(interp.wasm, program, { cache: opts.cache, ...pipelineOptions(interp, file, opts) });
 }
 
 /** Compile a program: snapshot its interpreter with it loaded, then specialize (cached). */
@@ -194,14 +198,7 @@ export async function diff(
           access: hostAccess(file),
         },
       ],
-      {
-        init: opts.init,
-        train: fuel(opts.train),
-        strict: opts.strict,
-        verify: opts.verify,
-        interpreterName: interp.name,
-        label: file,
-      },
+      pipelineOptions(interp, file, opts),
     );
     results.push({ ...r, interpreter: interp.name });
   }
@@ -226,14 +223,7 @@ export async function time(
   opts: BuildOptions & { runs?: number; warmups?: number; input?: Uint8Array | string } = {},
 ): Promise<Timing> {
   const { interp, program } = await interpreterAndProgram(opts.interp, file);
-  const built = await buildProgram(interp.wasm, program, {
-    cache: opts.cache,
-    init: opts.init,
-    train: fuel(opts.train),
-    strict: opts.strict,
-    interpreterName: interp.name,
-    label: file,
-  });
+  const built = await compile(interp, program, file, opts);
   const hosted: HostedProgram = {
     bytes: program.bytes,
     host: program.host,
