@@ -179,10 +179,17 @@ export class WasiFiles {
     }
   }
 
-  read(fd: number, into: Uint8Array): number | { n: number } {
+  /** An open regular file's entry, or the errno for read/write/seek: BADF when fd is not open, ISDIR for a directory. */
+  private file(fd: number): (OpenFile & { fd: number }) | number {
     const f = this.fds.get(fd);
     if (!f) return E.BADF;
     if (f.dir || f.fd === undefined) return E.ISDIR;
+    return f as OpenFile & { fd: number };
+  }
+
+  read(fd: number, into: Uint8Array): number | { n: number } {
+    const f = this.file(fd);
+    if (typeof f === "number") return f;
     try {
       const n = readSync(f.fd, into, 0, into.length, f.pos);
       f.pos += n;
@@ -193,9 +200,8 @@ export class WasiFiles {
   }
 
   write(fd: number, bytes: Uint8Array): number | { n: number } {
-    const f = this.fds.get(fd);
-    if (!f) return E.BADF;
-    if (f.dir || f.fd === undefined) return E.ISDIR;
+    const f = this.file(fd);
+    if (typeof f === "number") return f;
     try {
       if (f.append) f.pos = fstatSync(f.fd).size;
       let at = 0;
@@ -209,9 +215,8 @@ export class WasiFiles {
 
   /** fd_seek (whence 0 set, 1 current, 2 end): the new position, or an errno. */
   seek(fd: number, offset: bigint, whence: number): number | { pos: bigint } {
-    const f = this.fds.get(fd);
-    if (!f) return E.BADF;
-    if (f.dir || f.fd === undefined) return E.ISDIR;
+    const f = this.file(fd);
+    if (typeof f === "number") return f;
     const base = whence === 0 ? 0 : whence === 1 ? f.pos : whence === 2 ? fstatSync(f.fd).size : NaN;
     const pos = base + Number(offset);
     if (!Number.isFinite(pos) || pos < 0) return E.INVAL;
