@@ -135,9 +135,14 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     deepStack: program.deepStack,
     input: inputBytes(opts.input) ?? program.input,
   };
-  if (!opts.aot) return { ...(await runOutcome(interp.wasm, hosted)), aborted: [], expect: program.expect };
+  // A WASI program (Lua) may read its own folder and the current one, as under `futamura run`.
+  const access = hostAccess(file);
+  if (!opts.aot) {
+    const wasi = { ...access, stdinPrefix: program.bytes }; // a WASI interpreter reads the script first, as under `run`
+    return { ...(await runOutcome(interp.wasm, hosted, wasi)), aborted: [], expect: program.expect };
+  }
   const r = await compile(interp, program, file, opts);
-  return { ...(await runOutcome(r.wasm, hosted)), aborted: r.aborted, expect: program.expect };
+  return { ...(await runOutcome(r.wasm, hosted, access)), aborted: r.aborted, expect: program.expect };
 }
 
 /** Run a module `build` made (bytes or a file), from any folder: its interpreter's loader is found from the

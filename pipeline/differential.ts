@@ -61,12 +61,14 @@ export interface DiffResult {
 export async function runOutcome(
   wasm: Uint8Array | WebAssembly.Module,
   program: Uint8Array | HostedProgram,
-  access?: DiffProgram["access"],
+  access?: DiffProgram["access"] & Pick<WasiRunOptions, "stdinPrefix">,
 ): Promise<RunOutcome> {
   if (isWasiCommand(wasm)) {
     try {
       // A WASI interpreter that recurses deeply (Lua wevaled: a Wasm call per Lua call) runs on the large-stack worker.
-      const opts = { capture: true, ...access };
+      // Its standard input is the program's input (after `stdinPrefix`: the script, for an interpreter not yet
+      // snapshotted with it).
+      const opts = { capture: true, stdin: asHosted(program).input, ...access };
       const r = asHosted(program).deepStack ? await runWasiCommandDeep(wasm, opts) : await runWasiCommand(wasm, opts);
       const bytes = new TextEncoder().encode(r.stdout);
       return {

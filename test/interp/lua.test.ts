@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { run } from "../../api/index.ts";
 import { buildLua } from "../../interp/lua-build.ts";
 import { load } from "../../interp/lua/loader.ts";
 import { builtinManifest } from "../../interp/manifest.ts";
@@ -108,6 +109,13 @@ describe("Lua 5.4", () => {
       expect(existsSync(join(ROOT, "test", "interp", "lua-files", "new.txt"))).toBe(false);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("the library's run() lets a script read beside itself, as `futamura run` does, interpreted and compiled", async () => {
+    for (const aot of [false, true]) {
+      const r = await run(join("test", "interp", "lua-files", "main.lua"), { aot, cache: false });
+      expect(r.stdout).toMatch(/^hello from dofile\nhello from loadfile\n/);
     }
   }, 120_000);
 
