@@ -264,6 +264,8 @@ export class WasiFiles {
   change(dirFd: number, path: string, what: "unlink" | "rmdir" | "mkdir"): number {
     const host = this.allowed(dirFd, path, true);
     if (typeof host === "number") return host;
+    // rmdir("x/.") is EINVAL on Linux (a path ending in "."), where resolve() would name x itself.
+    if (what === "rmdir" && /(^|\/)\.\/*$/.test(path)) return E.INVAL;
     try {
       if (what === "unlink") unlinkSync(host);
       else if (what === "rmdir") rmdirSync(host);

@@ -10,6 +10,7 @@
  * preopened directories (the folders `futamura run` grants, each under its host path), reads the environment again
  * and moves to the host's working directory ($PWD, which the runner sets), so relative paths mean what they mean to
  * `lua`. LUA_PATH(_5_4) and LUA_INIT(_5_4) are read at run time in both modes, as lua.c reads them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,7 @@ static void init(void) {
   lua_pushstring(L, name);
   lua_rawseti(L, -2, 0);
   lua_setglobal(L, "arg");
+  lua_gc(L, LUA_GCGEN, 0, 0); /* as lua.c's pmain: `lua` runs scripts with the generational collector */
   lua_pushcfunction(L, msghandler);
   /* luaL_loadfile skips a first line starting with '#' and keeps the line count. */
   if (source_length && source[0] == '#') {
@@ -149,25 +151,21 @@ static int pmain(lua_State *L) {
   return 1;
 }
 
+/* lua.c's main after pmain: the error reported, then lua_close, which runs the finalizers (__gc) of what is still
+ * alive and closes open files, as `lua` does at exit. */
 static int run_main(void) {
-  int status = load_status;
+  int status = load_status, ok = 0;
   if (status == LUA_OK) {
     lua_remove(L, 1); /* init's message handler: pmain sets its own */
     lua_pushcfunction(L, pmain);
     lua_insert(L, 1);
     status = lua_pcall(L, 1, 1, 0);
-    if (status == LUA_OK && !lua_toboolean(L, -1)) { /* pmain reported the error */
-      fflush(stdout);
-      return 1;
-    }
+    ok = lua_toboolean(L, -1); /* false: pmain reported the error */
   }
-  if (status != LUA_OK) {
-    l_message(lua_tostring(L, -1));
-    fflush(stdout);
-    return 1;
-  }
+  if (status != LUA_OK) l_message(lua_tostring(L, -1));
+  lua_close(L);
   fflush(stdout);
-  return 0;
+  return status == LUA_OK && ok ? 0 : 1;
 }
 
 /* The run's working directory (relative paths resolve against it, as on the host); unchanged when not granted. */
@@ -198,6 +196,107 @@ static void run_random(void) {
   int top = lua_gettop(L);
   if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) lua_call(L, 0, 0);
   lua_settop(L, top);
+}
+
+/* errno as `lua` on Linux reports it: wasi-libc's errno values are WASI's (ENOENT is 44, Linux's 2) and its messages
+ * musl's ("I/O error", glibc's "Input/output error"). By WASI errno: Linux's number and glibc's message (generated
+ * from __WASI_ERRNO_* in wasi/api.h and Python's errno/os.strerror on glibc). NOTCAPABLE, a path under no granted
+ * directory, has no Linux number: it is refused access, EACCES, as util/wasi-files.ts refuses a path outside the
+ * grants. */
+static const struct {
+  int number;
+  const char *message;
+} linux_errno[] = {
+    {0, "Success"}, /* 0 SUCCESS */
+    {7, "Argument list too long"}, /* 1 2BIG */
+    {13, "Permission denied"}, /* 2 ACCES */
+    {98, "Address already in use"}, /* 3 ADDRINUSE */
+    {99, "Cannot assign requested address"}, /* 4 ADDRNOTAVAIL */
+    {97, "Address family not supported by protocol"}, /* 5 AFNOSUPPORT */
+    {11, "Resource temporarily unavailable"}, /* 6 AGAIN */
+    {114, "Operation already in progress"}, /* 7 ALREADY */
+    {9, "Bad file descriptor"}, /* 8 BADF */
+    {74, "Bad message"}, /* 9 BADMSG */
+    {16, "Device or resource busy"}, /* 10 BUSY */
+    {125, "Operation canceled"}, /* 11 CANCELED */
+    {10, "No child processes"}, /* 12 CHILD */
+    {103, "Software caused connection abort"}, /* 13 CONNABORTED */
+    {111, "Connection refused"}, /* 14 CONNREFUSED */
+    {104, "Connection reset by peer"}, /* 15 CONNRESET */
+    {35, "Resource deadlock avoided"}, /* 16 DEADLK */
+    {89, "Destination address required"}, /* 17 DESTADDRREQ */
+    {33, "Numerical argument out of domain"}, /* 18 DOM */
+    {122, "Disk quota exceeded"}, /* 19 DQUOT */
+    {17, "File exists"}, /* 20 EXIST */
+    {14, "Bad address"}, /* 21 FAULT */
+    {27, "File too large"}, /* 22 FBIG */
+    {113, "No route to host"}, /* 23 HOSTUNREACH */
+    {43, "Identifier removed"}, /* 24 IDRM */
+    {84, "Invalid or incomplete multibyte or wide character"}, /* 25 ILSEQ */
+    {115, "Operation now in progress"}, /* 26 INPROGRESS */
+    {4, "Interrupted system call"}, /* 27 INTR */
+    {22, "Invalid argument"}, /* 28 INVAL */
+    {5, "Input/output error"}, /* 29 IO */
+    {106, "Transport endpoint is already connected"}, /* 30 ISCONN */
+    {21, "Is a directory"}, /* 31 ISDIR */
+    {40, "Too many levels of symbolic links"}, /* 32 LOOP */
+    {24, "Too many open files"}, /* 33 MFILE */
+    {31, "Too many links"}, /* 34 MLINK */
+    {90, "Message too long"}, /* 35 MSGSIZE */
+    {72, "Multihop attempted"}, /* 36 MULTIHOP */
+    {36, "File name too long"}, /* 37 NAMETOOLONG */
+    {100, "Network is down"}, /* 38 NETDOWN */
+    {102, "Network dropped connection on reset"}, /* 39 NETRESET */
+    {101, "Network is unreachable"}, /* 40 NETUNREACH */
+    {23, "Too many open files in system"}, /* 41 NFILE */
+    {105, "No buffer space available"}, /* 42 NOBUFS */
+    {19, "No such device"}, /* 43 NODEV */
+    {2, "No such file or directory"}, /* 44 NOENT */
+    {8, "Exec format error"}, /* 45 NOEXEC */
+    {37, "No locks available"}, /* 46 NOLCK */
+    {67, "Link has been severed"}, /* 47 NOLINK */
+    {12, "Cannot allocate memory"}, /* 48 NOMEM */
+    {42, "No message of desired type"}, /* 49 NOMSG */
+    {92, "Protocol not available"}, /* 50 NOPROTOOPT */
+    {28, "No space left on device"}, /* 51 NOSPC */
+    {38, "Function not implemented"}, /* 52 NOSYS */
+    {107, "Transport endpoint is not connected"}, /* 53 NOTCONN */
+    {20, "Not a directory"}, /* 54 NOTDIR */
+    {39, "Directory not empty"}, /* 55 NOTEMPTY */
+    {131, "State not recoverable"}, /* 56 NOTRECOVERABLE */
+    {88, "Socket operation on non-socket"}, /* 57 NOTSOCK */
+    {95, "Operation not supported"}, /* 58 NOTSUP */
+    {25, "Inappropriate ioctl for device"}, /* 59 NOTTY */
+    {6, "No such device or address"}, /* 60 NXIO */
+    {75, "Value too large for defined data type"}, /* 61 OVERFLOW */
+    {130, "Owner died"}, /* 62 OWNERDEAD */
+    {1, "Operation not permitted"}, /* 63 PERM */
+    {32, "Broken pipe"}, /* 64 PIPE */
+    {71, "Protocol error"}, /* 65 PROTO */
+    {93, "Protocol not supported"}, /* 66 PROTONOSUPPORT */
+    {91, "Protocol wrong type for socket"}, /* 67 PROTOTYPE */
+    {34, "Numerical result out of range"}, /* 68 RANGE */
+    {30, "Read-only file system"}, /* 69 ROFS */
+    {29, "Illegal seek"}, /* 70 SPIPE */
+    {3, "No such process"}, /* 71 SRCH */
+    {116, "Stale file handle"}, /* 72 STALE */
+    {110, "Connection timed out"}, /* 73 TIMEDOUT */
+    {26, "Text file busy"}, /* 74 TXTBSY */
+    {18, "Invalid cross-device link"}, /* 75 XDEV */
+    {13, "Permission denied"}, /* 76 NOTCAPABLE */
+};
+
+/* lua-wasi.h's strerror(e): the message for WASI errno *e, and a copy of errno (luaL_fileresult's `en`, pushed
+ * after its message) becomes Linux's number; errno itself is left as it is. */
+const char *futamura_strerror(int *e) {
+  static char unknown[32];
+  int wasi = *e;
+  if (wasi < 0 || wasi >= (int)(sizeof linux_errno / sizeof linux_errno[0])) {
+    snprintf(unknown, sizeof unknown, "Unknown error %d", wasi);
+    return unknown;
+  }
+  if (e != &errno) *e = linux_errno[wasi].number;
+  return linux_errno[wasi].message;
 }
 
 void __wasm_call_ctors(void);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void futamura_sjlj_try(void (*f)(void *, void *), void *L, void *ud);
 
@@ -27,13 +28,20 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
  * script differed; fixed, both modes agree and builds are reproducible. Hash flooding is no concern here. */
 #define luai_makeseed(L) ((unsigned int)0x2545f491u)
 
+/* errno and its message as on Linux, for io.open's and os.remove's third and second results (luaL_fileresult in
+ * lauxlib.c): wasi-libc numbers errno as WASI does. Lua calls strerror(en) on a copy `en` of errno and then pushes
+ * `en`; futamura_strerror (driver.c) takes the argument's address so that it can turn such a copy into Linux's
+ * number after reading its message (strerror(errno) itself stays WASI's). */
+const char *futamura_strerror(int *e);
+#define strerror(e) futamura_strerror(&(e))
+
 /* WASI has no processes and no temporary files: say so, as stock Lua does where a platform lacks them. */
 #define system(cmd) ((cmd) == NULL ? 0 : (errno = ENOTSUP, -1)) /* os.execute(cmd): nil, "Not supported" */
 #define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)
 #define l_pclose(L, file) ((void)(L), (void)(file), -1)
 #define tmpfile futamura_no_tmpfile
 static inline FILE *futamura_no_tmpfile(void) { errno = ENOTSUP; return NULL; }
-#define lua_tmpnam(b, e) { (b)[0] = 0; e = 1; }
+#define lua_tmpnam(b, e) ((b)[0] = 0, (e) = 1, luaL_error(L, "'tmpname' not supported"))
 #define LUA_TMPNAMBUFSIZE 32
 
 #endif
