@@ -6,17 +6,18 @@
 // - `quickjs`: the same JavaScript in QuickJS compiled to Wasm (npm quickjs-emscripten), on V8;
 // - `lua-wasm`: the Lua in Lua 5.4 compiled to Wasm (npm wasmoon), on V8;
 // - `lua` / `luajit`: native lua5.4 / luajit when on PATH, in a child process that times its own runs (os.clock,
-//   CPU time), since they cannot run in this process; otherwise a note says they are absent.
+//   CPU time), since they cannot run in this process; otherwise a note says they are absent. They run unprivileged
+//   (as nobody when this process is root: util/unprivileged.ts) in a scratch directory holding the harness and a
+//   copy of the program.
 // In-process peers are warm variants like Fern's (one instance, warm-up calls, then runs interleaved with the
 // others by bench/main.ts); each run's output is checked against the Fern program's `// expect:` lines by the
 // caller.
-import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InternalError, UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
+import { scratchDir, spawnUnprivileged } from "../util/unprivileged.ts";
 
 export type PeerName = "js" | "quickjs" | "lua-wasm" | "lua" | "luajit";
 
@@ -171,7 +172,12 @@ export function nativeLuas(): { name: "lua" | "luajit"; command: string; version
     ["lua", "lua5.4"],
     ["luajit", "luajit"],
   ] as const) {
-    const r = spawnSync(command, ["-v"], { encoding: "utf8" });
+    let r;
+    try {
+      r = spawnUnprivileged(command, ["-v"]);
+    } catch {
+      continue; // root without setpriv: not run at all
+    }
     if (r.status === 0) found.push({ name, command, version: (r.stdout || r.stderr).trim().split("\n")[0] });
   }
   return found;
@@ -193,18 +199,22 @@ for _ = 1, runs do
 end
 io.write(table.concat(__out), "TIMES ", table.concat(times, " "), "\\n")`;
 
-/** Runs a Lua peer under a native interpreter; returns each run's milliseconds and the program's output. */
+/** Runs a Lua peer under a native interpreter, unprivileged and in a scratch directory; returns each run's
+ *  milliseconds and the program's output. */
 export function runNativeLua(
   command: string,
   luaFile: string,
   warmups: number,
   runs: number,
 ): { runs_ms: number[]; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), "futamura-lua-"));
+  const dir = scratchDir("futamura-lua-");
   try {
     writeFileSync(join(dir, "harness.lua"), NATIVE_HARNESS);
-    const r = spawnSync(command, [join(dir, "harness.lua"), luaFile, String(warmups), String(runs)], {
-      encoding: "utf8",
+    mkdirSync(join(dir, "program"));
+    const program = join("program", basename(luaFile));
+    copyFileSync(luaFile, join(dir, program));
+    const r = spawnUnprivileged(command, ["harness.lua", program, String(warmups), String(runs)], {
+      cwd: dir,
       timeout: 600_000,
     });
     if (r.status !== 0)

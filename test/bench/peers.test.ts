@@ -2,7 +2,7 @@
 // program's expectations (a wrong peer fails the bench), and the reports carry each peer's ratio to wevaled Fern.
 // Also: every committed peer program (lang/bench/peers/) prints what its Fern program expects. No timing asserted.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -121,6 +121,28 @@ describe("the committed peer programs", () => {
     expect(r.output).toBe("599997\n55\n");
     expect(r.runs_ms).toHaveLength(2);
   });
+
+  // A peer is someone else's Lua: as root it runs as nobody (util/unprivileged.ts), in a scratch directory.
+  it.runIf(nativeLuas().length > 0 && existsSync("/proc/self/status"))(
+    "native Lua peers never run as root, and write only in their scratch directory",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "futamura-peer-uid-"));
+      const file = join(dir, "uid.lua");
+      writeFileSync(
+        file,
+        'for l in io.lines("/proc/self/status") do local u = l:match("^Uid:%s+(%d+)") if u then print(u) end end\n' +
+          'local f = io.open("written.txt", "w") print(f ~= nil) if f then f:close() end\n',
+      );
+      try {
+        const uid = process.getuid?.() === 0 ? "65534" : String(process.getuid?.());
+        for (const lua of nativeLuas())
+          expect(runNativeLua(lua.command, file, 0, 1).output, lua.command).toBe(`${uid}\ntrue\n`);
+        expect(existsSync(join(dir, "written.txt"))).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   // The peers are written as Lua 5.4 is (`//`, `<<`, math.tointeger where they fit): luajit runs those that are also
   // Lua 5.1 and is left out of the others with a note (bench/main.ts), never an internal error.
