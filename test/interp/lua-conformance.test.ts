@@ -1,0 +1,96 @@
+// Held-out conformance of futamura's Lua with stock lua5.4: each program in test/interp/lua-conformance/ (errors and
+// their file:line messages, error objects, pcall/xpcall, coroutines, integer/float semantics and string.format,
+// metatables, __close and __gc, patterns, utf8, table.move/sort, load/string.dump, os.date, io on files, exit codes
+// and finalizers at exit) runs interpreted (the annotated interpreter, as `futamura run`) and wevaled (as `run
+// --aot`), in a scratch directory granted for writing: stdout, stderr and exit code must equal NAME.expected, which
+// holds what native lua5.4 printed. When lua5.4 is on PATH it runs too (unprivileged, util/unprivileged.ts, in a
+// scratch directory, TZ=UTC as WASI's clock is) and must print NAME.expected; FUTAMURA_BLESS=1 re-records the
+// files from it. Addresses (0x…) and lua.c's program name are normalized.
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildLua } from "../../interp/lua-build.ts";
+import { builtinManifest } from "../../interp/manifest.ts";
+import { runWasiCommand, type WasiRunResult } from "../../interp/wasi.ts";
+import { buildProgram, loadProgram } from "../../pipeline/index.ts";
+import { ROOT } from "../../util/root.ts";
+import { nativeAvailable, scratchDir, spawnUnprivileged } from "../../util/unprivileged.ts";
+
+const DIR = join("test", "interp", "lua-conformance");
+const PROGRAMS = readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith(".lua"));
+const native = nativeAvailable("lua5.4");
+const bless = process.env.FUTAMURA_BLESS === "1";
+
+interface Outcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
+const outcome = (r: WasiRunResult): Outcome => ({
+  exitCode: r.exitCode,
+  stdout: normalize(r.stdout!),
+  stderr: normalize(r.stderr!),
+});
+
+/** NAME.expected: "exit N", then stdout and stderr, each after a marker line. */
+const format = (o: Outcome) => `exit ${o.exitCode}\n--- stdout ---\n${o.stdout}\n--- stderr ---\n${o.stderr}`;
+function parse(text: string): Outcome {
+  const m = /^exit (\d+)\n--- stdout ---\n([\s\S]*)\n--- stderr ---\n([\s\S]*)$/.exec(text);
+  if (!m) throw new Error("not an .expected file");
+  return { exitCode: Number(m[1]), stdout: m[2], stderr: m[3] };
+}
+
+/** A Lua module run with the program's scratch directory as its working directory, granted for writing. */
+async function runIn(wasm: Uint8Array, stdinPrefix?: Uint8Array): Promise<Outcome> {
+  const dir = scratchDir("futamura-lua-conformance-");
+  try {
+    const files = [{ dir, write: true }];
+    return outcome(await runWasiCommand(wasm, { stdinPrefix, capture: true, files, env: { PWD: dir } }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Native lua5.4 on a copy of the program at the same relative path in a scratch directory, as nobody when root. */
+function runNative(file: string): Outcome {
+  const dir = scratchDir("futamura-lua-native-");
+  try {
+    mkdirSync(join(dir, dirname(file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(dir, file));
+    const r = spawnUnprivileged("lua5.4", [file], { cwd: dir, env: { PATH: process.env.PATH, TZ: "UTC" } });
+    return { exitCode: r.status ?? -1, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe(`Lua conformance: interpreted = wevaled = lua5.4 (recorded${native ? ", and live" : ""})`, () => {
+  it("has programs", () => {
+    expect(PROGRAMS.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const name of PROGRAMS) {
+    const file = join(DIR, name);
+    const expectedFile = join(ROOT, DIR, name.replace(/\.lua$/, ".expected"));
+    it(
+      name,
+      async () => {
+        if (native) {
+          const fromNative = runNative(file);
+          if (bless) writeFileSync(expectedFile, format(fromNative));
+          expect(fromNative, "native lua5.4").toEqual(parse(readFileSync(expectedFile, "utf8")));
+        }
+        const expected = parse(readFileSync(expectedFile, "utf8"));
+        const interp = buildLua("lua").wasm;
+        const program = await loadProgram(builtinManifest("lua"), file);
+        expect(await runIn(interp, program.bytes), "interpreted").toEqual(expected);
+        const built = await buildProgram(interp, program, { cache: false });
+        expect(built.aborted).toEqual([]);
+        expect(await runIn(built.wasm), "wevaled").toEqual(expected);
+      },
+      180_000,
+    );
+  }
+});
