@@ -3,9 +3,9 @@
 // /etc/passwd through native lua5.4 run as root; otherwise as this user. The scripts should run in a scratch
 // directory (scratchDir: one nobody may write in), so what a script writes lands there.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "./errors.ts";
 
 /** setpriv's options that drop to nobody: its user and group, no supplementary groups. */
@@ -43,6 +43,24 @@ export function scratchDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o777);
   return dir;
+}
+
+/** `command file` unprivileged on a copy of `file` (relative to `root`) at the same relative path in a scratch
+ *  directory (its working directory), so that messages name the file as a run in `root` would. */
+export function spawnOnCopy(
+  command: string,
+  root: string,
+  file: string,
+  opts: Omit<UnprivilegedOptions, "cwd"> = {},
+): SpawnSyncReturns<string> {
+  const dir = scratchDir("futamura-native-");
+  try {
+    mkdirSync(join(dir, dirname(file)), { recursive: true });
+    copyFileSync(join(root, file), join(dir, file));
+    return spawnUnprivileged(command, [file], { ...opts, cwd: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** True when `command -v` runs (unprivileged: LUA_INIT may hold code even for `lua -v`). */

@@ -6,15 +6,15 @@
 // holds what native lua5.4 printed. When lua5.4 is on PATH it runs too (unprivileged, util/unprivileged.ts, in a
 // scratch directory, TZ=UTC as WASI's clock is) and must print NAME.expected; FUTAMURA_BLESS=1 re-records the
 // files from it. Addresses (0x…) and lua.c's program name are normalized.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildLua } from "../../interp/lua-build.ts";
 import { builtinManifest } from "../../interp/manifest.ts";
 import { runWasiCommand, type WasiRunResult } from "../../interp/wasi.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { ROOT } from "../../util/root.ts";
-import { nativeAvailable, scratchDir, spawnUnprivileged } from "../../util/unprivileged.ts";
+import { nativeAvailable, scratchDir, spawnOnCopy } from "../../util/unprivileged.ts";
 
 const DIR = join("test", "interp", "lua-conformance");
 const PROGRAMS = readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith(".lua"));
@@ -53,17 +53,10 @@ async function runIn(wasm: Uint8Array, stdinPrefix?: Uint8Array): Promise<Outcom
   }
 }
 
-/** Native lua5.4 on a copy of the program at the same relative path in a scratch directory, as nobody when root. */
+/** Native lua5.4 (unprivileged, on a copy in a scratch directory), TZ=UTC as WASI's clock. */
 function runNative(file: string): Outcome {
-  const dir = scratchDir("futamura-lua-native-");
-  try {
-    mkdirSync(join(dir, dirname(file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(dir, file));
-    const r = spawnUnprivileged("lua5.4", [file], { cwd: dir, env: { PATH: process.env.PATH, TZ: "UTC" } });
-    return { exitCode: r.status ?? -1, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = spawnOnCopy("lua5.4", ROOT, file, { env: { PATH: process.env.PATH, TZ: "UTC" } });
+  return { exitCode: r.status ?? -1, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
 }
 
 describe(`Lua conformance: interpreted = wevaled = lua5.4 (recorded${native ? ", and live" : ""})`, () => {

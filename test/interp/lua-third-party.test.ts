@@ -3,9 +3,8 @@
 // them into build/lua-third-party/), each run as `futamura run` runs it (the interpreter's own module, unsnapshotted)
 // and as `run --aot` does (snapshot + specialize, the wevaled module), with the libraries found through LUA_PATH in a
 // directory granted for reading: stdout, stderr and exit code must be equal, and equal to native lua5.4's when it is
-// on PATH. The required modules load at run time, so they run interpreted in both; the script's own functions are
-// the specialized ones.
-import { spawnSync } from "node:child_process";
+// on PATH (run unprivileged on a copy in a scratch directory, util/unprivileged.ts). The required modules load at run
+// time, so they run interpreted in both; the script's own functions are the specialized ones.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,10 +14,11 @@ import { hostAccess, runWasiCommand } from "../../interp/wasi.ts";
 import { runWasiCommandDeep } from "../../interp/wasi-deep.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { ROOT } from "../../util/root.ts";
+import { nativeAvailable, spawnOnCopy } from "../../util/unprivileged.ts";
 
 const LIBS = join(ROOT, "build", "lua-third-party", "root", "usr", "share", "lua");
 const present = existsSync(join(LIBS, "5.4", "dkjson.lua"));
-const native = spawnSync("lua5.4", ["-v"]).status === 0;
+const native = nativeAvailable("lua5.4");
 // Debian ships inspect.lua for 5.1 only (it runs on 5.4 unchanged).
 const LUA_PATH = ["5.4/?.lua", "5.4/?/init.lua", "5.1/?.lua"].map((p) => join(LIBS, p)).join(";") + ";;";
 const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
@@ -43,7 +43,7 @@ describe.skipIf(!present)(
           expect(interpreted.stdout!.length).toBeGreaterThan(100);
           if (name === "use-argparse.lua") expect(interpreted.exitCode).toBe(1); // argparse's error: usage, os.exit(1)
           if (native) {
-            const r = spawnSync("lua5.4", [file], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LUA_PATH } });
+            const r = spawnOnCopy("lua5.4", ROOT, file, { env: { ...process.env, LUA_PATH } });
             expect({
               exitCode: interpreted.exitCode,
               stdout: normalize(interpreted.stdout!),
