@@ -95,7 +95,9 @@ static void init(void) {
   luaL_openlibs(L);
   lua_pushnil(L);
   lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
-  lua_createtable(L, 0, 1); /* arg = { [0] = script } */
+  lua_createtable(L, 0, 2); /* arg = { [-1] = "lua", [0] = script }, as lua.c's createargtable for `lua script` */
+  lua_pushstring(L, progname);
+  lua_rawseti(L, -2, -1);
   lua_pushstring(L, name);
   lua_rawseti(L, -2, 0);
   lua_setglobal(L, "arg");

@@ -10,6 +10,10 @@
 #ifndef FUTAMURA_LUA_WASI_H
 #define FUTAMURA_LUA_WASI_H
 
+/* As Lua's own makefile and Debian's lua5.4 build it: 5.3's compatibility (math.pow, math.log10 and the rest of 5.3's
+ * math library, __le emulated by __lt). */
+#define LUA_COMPAT_5_3
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildLua } from "../../interp/lua-build.ts";
 import { builtinManifest } from "../../interp/manifest.ts";
-import { runWasiCommand, type WasiRunResult } from "../../interp/wasi.ts";
+import type { WasiRunResult } from "../../interp/wasi.ts";
+import { runWasiCommandDeep } from "../../interp/wasi-deep.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { ROOT } from "../../util/root.ts";
 import { nativeAvailable, scratchDir, spawnOnCopy } from "../../util/unprivileged.ts";
@@ -42,12 +43,13 @@ function parse(text: string): Outcome {
   return { exitCode: Number(m[1]), stdout: m[2], stderr: m[3] };
 }
 
-/** A Lua module run with the program's scratch directory as its working directory, granted for writing. */
+/** A Lua module run as `futamura run` runs it (on the large-stack worker: a wevaled Lua call is a Wasm call), with
+ *  a scratch directory as its working directory, granted for writing. */
 async function runIn(wasm: Uint8Array, stdinPrefix?: Uint8Array): Promise<Outcome> {
   const dir = scratchDir("futamura-lua-conformance-");
   try {
     const files = [{ dir, write: true }];
-    return outcome(await runWasiCommand(wasm, { stdinPrefix, capture: true, files, env: { PWD: dir } }));
+    return outcome(await runWasiCommandDeep(wasm, { stdinPrefix, capture: true, files, env: { PWD: dir } }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
