@@ -12,7 +12,8 @@ collectgarbage()
 print(pcall(warn))
 print(pcall(warn, {}))
 local function nest(n) if n == 0 then return error("bottom") end return pcall(nest, n - 1) end
-print(nest(150))
+local r = table.pack(nest(150))
+print(r.n, r[1], r[150], r[151], r[r.n])
 local depth = 0
 local function rec(a) depth = depth + 1 return rec(a) + 1 end
 local ok, e = pcall(rec, 1)
@@ -20,7 +21,7 @@ print(ok, e, depth > 1000)
 local cdepth = 0
 local function crec() cdepth = cdepth + 1 local co = coroutine.wrap(crec) return co() end
 local ok2, e2 = pcall(crec)
-print(ok2, e2, cdepth > 10)
+print(ok2, #e2 > 1000, e2:sub(-40), cdepth > 10)
 local ok3, e3 = pcall(string.rep, "x", -1)
 print(ok3, e3 == "")
 local t = setmetatable({}, {__index = function(t, k) return t[k + 1] end})
