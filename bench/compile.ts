@@ -1,8 +1,9 @@
 // The compile-time benchmark (`futamura bench --compile`, `npm run bench:compile`): how build time, memory and
 // module size grow with the program. For each series (compile-programs.ts) and size multiplier it writes the
-// generated source under <out>/compile-programs/ (so a slow case reproduces with `futamura build`), checks that
-// the front end accepts it, then builds it in a fresh child process (compile-child.ts) with a time limit; a build
-// past the limit is killed and reported as a "timeout" row, a crash as an "error" row, and the run goes on.
+// generated source under build/compile-programs/ (compileProgramsDir: a slow case reproduces with `futamura build`;
+// never beside the reports, which --out may put in docs/), checks that the front end accepts it, then builds it in a
+// fresh child process (compile-child.ts) with a time limit; a build past the limit is killed and reported as a
+// "timeout" row, a crash as an "error" row, and the run goes on.
 // Writes results/bench-compile.{json,md,svg} (compile-report.ts).
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -41,6 +42,10 @@ export interface CompileBenchOptions {
 }
 
 export const DEFAULT_MULTIPLIERS = [1, 10, 100];
+/** Where the generated programs go: the project's build/ folder (regenerated on every run, never committed). */
+export function compileProgramsDir(): string {
+  return join(projectRoot(), "build", "compile-programs");
+}
 export const DEFAULT_TIMEOUT_S = 600;
 
 interface ChildOutcome {
@@ -104,7 +109,7 @@ export async function runCompileBench(
   const timeoutS = opts.timeoutS ?? DEFAULT_TIMEOUT_S;
   const series = SERIES.filter((s) => !opts.series || opts.series.includes(s.name));
   const outDir = resolve(opts.out ?? join(projectRoot(), "results")); // the project's, never inside node_modules
-  const progDir = join(outDir, "compile-programs");
+  const progDir = compileProgramsDir();
   mkdirSync(progDir, { recursive: true });
   // Each series names its interpreter (data in compile-programs.ts); built once, by manifest like any other.
   const interps = new Map<string, string>();

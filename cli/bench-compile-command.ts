@@ -1,7 +1,7 @@
 // `futamura bench --compile` and `npm run bench:compile`: check the compile benchmark's flags (a bad one is a
 // one-line error, exit 1), run it, and print its table, the scaling per 10× and where the reports went. Exits 1 when
 // a wevaled module printed something else than the interpreter (a timeout or an abort is a result, not a failure).
-import { runCompileBench } from "../bench/compile.ts";
+import { compileProgramsDir, runCompileBench } from "../bench/compile.ts";
 import { SERIES, type SeriesName } from "../bench/compile-programs.ts";
 import { compileTable, rowNotes, scalingLines } from "../bench/compile-report.ts";
 import { UserError } from "../util/errors.ts";
@@ -58,7 +58,7 @@ export async function benchCompileCommand(opts: BenchCompileFlags): Promise<numb
       `futamura bench --compile: --timeout takes a positive number of seconds, got '${opts.timeout}'`,
     );
 
-  replacingNote(opts.out, "bench-compile.{json,md,svg} and compile-programs/");
+  replacingNote(opts.out, "bench-compile.{json,md,svg}");
   const { rows, meta, scaling, files } = await runCompileBench({
     quick: opts.quick,
     multipliers: multipliers && [...new Set(multipliers)].sort((a, b) => a - b),
@@ -70,7 +70,9 @@ export async function benchCompileCommand(opts: BenchCompileFlags): Promise<numb
   process.stdout.write(`${compileTable(rows)}\n\n`);
   for (const l of [...scalingLines(scaling), ...rowNotes(rows), ...meta.notes.map((n) => `note: ${n}`)])
     process.stdout.write(`${l}\n`);
-  process.stdout.write(`node ${meta.node}, V8 ${meta.v8}, ${meta.cpus}\nwrote ${files.join(", ")}\n`);
+  process.stdout.write(
+    `node ${meta.node}, V8 ${meta.v8}, ${meta.cpus}\nwrote ${files.join(", ")}; the programs are in ${compileProgramsDir()}\n`,
+  );
   const wrong = rows.filter((r) => r.status === "mismatch");
   if (wrong.length)
     process.stderr.write(
