@@ -3,9 +3,9 @@
 // the start function removed and nothing else changed.
 //
 //   1. check   — imported memory or globals, or several memories, are refused with a clear error;
-//   2. instrument (instrument.ts) — a copy that exports globals, memory, table and passive-segment probes;
-//   3. run     — instantiate with the caller's imports (and WASI preview1, util/wasi-shim.ts, when asked), call init;
-//                a trap is an error naming the export; a changed table is refused;
+//   2. instrument (instrument.ts) — a copy that exports globals, memory, table and passive-segment probes,
+//                instantiated with the caller's imports (and WASI preview1, util/wasi-shim.ts, when asked);
+//   3. run     — call init; a trap is an error naming the export; a changed table is refused;
 //   4. rewrite (rewrite.ts) — the original bytes with the new memory size, global values and data segments,
 //                and export renames (wizer's -r dst=src).
 //

@@ -1,6 +1,6 @@
-// Step 1 of a snapshot: a copy of the module that lets the host see what init changed — every defined global and
-// the memory and table exported under reserved names, plus one probe per passive data segment (a 1-byte
-// memory.init that traps if init dropped the segment). The original module is never modified; the snapshot is
+// Step 2 of a snapshot (snapshot/index.ts): a copy of the module that lets the host see what init changed — every
+// defined global and the memory and table exported under reserved names, plus one probe per passive data segment (a
+// 1-byte memory.init that traps if init dropped the segment). The original module is never modified; the snapshot is
 // written from its bytes (rewrite.ts). A module without passive segments (clang's, without bulk memory: Lua) only
 // gains exports, appended to its export section at the byte level (util/wasm-binary.ts): binaryen reading, validating
 // and writing Lua's 626 KB module took ~0.45 s of CPU.

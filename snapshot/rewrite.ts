@@ -1,8 +1,9 @@
-// Step 3 of a snapshot: write the new module from the ORIGINAL module's bytes, section by section, changing only
-// what init changed: the memory section's initial size (now the current size; the maximum is kept), every
-// defined global's initializer (its current value), the data section (the memory image as active segments;
-// passive segments kept, emptied if init dropped them, every index kept), the data-count section, the export section (the init
-// export removed, renames applied as wizer's `-r dst=src`: export src becomes dst, replacing any dst) and the start section (removed: it already ran). Code and every other section are copied byte
+// Step 4 of a snapshot (snapshot/index.ts): write the new module from the ORIGINAL module's bytes, section by
+// section, changing only what init changed: the memory section's initial size (now the current size; the maximum is
+// kept), every defined global's initializer (its current value), the data section (the memory image as active
+// segments; passive segments kept, emptied if init dropped them, every index kept), the data-count section, the
+// export section (the init export removed, renames applied as wizer's `-r dst=src`: export src becomes dst,
+// replacing any dst) and the start section (removed: it already ran). Code and every other section are copied byte
 // for byte. Every payload is written into a ByteWriter (util/wasm-binary.ts), so data runs and passive segments of
 // any size cost a copy, not a call argument each.
 import { Reader, type WasmModuleInfo } from "../specializer/ssa/module.ts";
