@@ -28,6 +28,7 @@ import { roundTripModule } from "../specializer/ssa/roundtrip.ts";
 import { verifyFunction } from "../specializer/ssa/verify.ts";
 import { UserError } from "../util/errors.ts";
 import { exportNames, makeOutputDir, readUserFile, readUserWasm, writeFileAtomic } from "../util/files.ts";
+import { fdWriter } from "../util/wasi-files.ts";
 import { progressLine } from "./progress.ts";
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -46,7 +47,7 @@ export async function snapshotCommand(
   const r = await snapshot(it.wasm, {
     imports: host.imports,
     onInstance: (i) => host.bind(i),
-    wasi: wasi ? { stdin: program.bytes } : undefined,
+    wasi: wasi ? { stdin: program.bytes, stdout: fdWriter(1), stderr: fdWriter(2) } : undefined,
     initExport: opts.init,
   });
   writeFileAtomic(opts.out, r.wasm, [programFile, interp]);

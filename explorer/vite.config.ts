@@ -2,9 +2,9 @@
 // repository's sources (bytecode/, lang/, snapshot/, specializer/, interp/host.ts), so the dev server may read the
 // whole repository, and the build targets browsers with top-level await (binaryen.js needs it). `base: "./"` makes
 // the built site work from any folder of any static file server. The interpreters' .wasm come from build/interp/
-// (`futamura build-interp` writes them; explorer/serve.mjs runs it first). node:fs (brainfuck/loader.ts, and
-// util/wasi-shim.ts through snapshot/) is replaced by src/no-node-fs.ts: the page runs no WASI module and reads no
-// file, and Vite's dev server cannot serve node:fs to a browser.
+// (`futamura build-interp` writes them; explorer/serve.mjs runs it first). node:fs (brainfuck/loader.ts reads a
+// program's .in/.out files with it) is replaced by src/no-node-fs.ts: the page reads no file, and Vite's dev server
+// cannot serve node:fs to a browser.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";

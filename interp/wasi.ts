@@ -4,7 +4,7 @@
 // intrinsics get the stubs interp/host.ts defines, as for every unspecialized module. The exit code comes back; a trap is
 // thrown.
 import { WasiShim } from "../util/wasi-shim.ts";
-import type { Grant } from "../util/wasi-files.ts";
+import { fdReader, fdWriter, WasiFiles, type Grant } from "../util/wasi-files.ts";
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../util/errors.ts";
@@ -104,10 +104,10 @@ export async function runWasiCommand(
   const wasi = new WasiShim({
     args: ["wasi", ...(opts.args ?? [])],
     stdinPrefix: opts.stdinPrefix,
-    stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : 0),
-    stdout: opts.capture ? (b) => out.push(b) : 1,
-    stderr: opts.capture ? (b) => err.push(b) : 2,
-    files: opts.files,
+    stdin: opts.stdin ?? (opts.capture ? new Uint8Array(0) : fdReader(0)),
+    stdout: opts.capture ? (b) => out.push(b) : fdWriter(1),
+    stderr: opts.capture ? (b) => err.push(b) : fdWriter(2),
+    files: new WasiFiles(opts.files ?? []),
     env: opts.env,
   });
   const host = new InterpreterHost(opts.program ?? new Uint8Array(0), new BufferedOutput());

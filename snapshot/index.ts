@@ -28,6 +28,17 @@ export const DEFAULT_INIT_EXPORTS = [DEFAULT_INIT_EXPORT, "wizer-initialize"];
 /** A WASI command's entry point after a snapshot (wizer's -r _start=wizer.resume). */
 export const RESUME_EXPORT = "wizer.resume";
 
+/** WASI for init: its arguments, environment and standard input, and where its output goes (default: kept, and
+ *  shown in the error when init exits or traps). */
+export interface SnapshotWasi {
+  args?: string[];
+  env?: Record<string, string>;
+  preopens?: Record<string, string>;
+  stdin?: Uint8Array;
+  stdout?: (bytes: Uint8Array) => void;
+  stderr?: (bytes: Uint8Array) => void;
+}
+
 export interface SnapshotOptions {
   /** The export to run (default `wizer.initialize`, else `wizer-initialize`). */
   initExport?: string;
@@ -37,8 +48,7 @@ export interface SnapshotOptions {
   /** Host functions init may call. */
   imports?: WebAssembly.Imports;
   /** Provide WASI preview1 (util/wasi-shim.ts: standard streams, clocks; no files) to init, like wizer's --allow-wasi. */
-  wasi?:
-    boolean | { args?: string[]; env?: Record<string, string>; preopens?: Record<string, string>; stdin?: Uint8Array };
+  wasi?: boolean | SnapshotWasi;
   /** Called with the instance before init runs (a host that needs the instance's memory binds it here). */
   onInstance?: (instance: WebAssembly.Instance) => void;
   /** Keep the init export in the output (wizer's --keep-init-func). */
@@ -67,9 +77,10 @@ export class SnapshotError extends UserError {}
 export async function snapshot(wasm: Uint8Array, opts: SnapshotOptions = {}): Promise<SnapshotResult> {
   const t0 = performance.now();
   const { info, initExport } = checkModule(wasm, opts);
-  const instance = await instantiateInstrumented(info, opts);
+  const output: Uint8Array[] = []; // init's standard output and error, unless the caller takes them
+  const instance = await instantiateInstrumented(info, opts, output);
   const ex = instance.exports;
-  const reactorInit = runInit(ex, initExport);
+  const reactorInit = runInit(ex, initExport, output);
   const memory = ex[MEMORY_EXPORT] as WebAssembly.Memory | undefined;
   const image = memory ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
   const globals = captureGlobals(info, ex);
@@ -140,7 +151,11 @@ function checkModule(wasm: Uint8Array, opts: SnapshotOptions): { info: WasmModul
 
 /** Step 2: the instrumented copy instantiated with the caller's imports (and WASI preview1 when asked), its memory
  *  bound to WASI and the instance handed to `onInstance`. */
-async function instantiateInstrumented(info: WasmModuleInfo, opts: SnapshotOptions): Promise<WebAssembly.Instance> {
+async function instantiateInstrumented(
+  info: WasmModuleInfo,
+  opts: SnapshotOptions,
+  output: Uint8Array[],
+): Promise<WebAssembly.Instance> {
   const instrumented = await instrument(info);
   const imports: WebAssembly.Imports = { ...opts.imports };
   let wasi: WasiShim | undefined;
@@ -149,7 +164,14 @@ async function instantiateInstrumented(info: WasmModuleInfo, opts: SnapshotOptio
     if (w.preopens && Object.keys(w.preopens).length)
       throw new SnapshotError("snapshot: preopened directories are not supported (util/wasi-shim.ts grants no files)");
     // util/wasi-shim.ts, not node:wasi: on Node 20 node:wasi corrupts V8's heap once the module's memory grew.
-    wasi = new WasiShim({ args: w.args ?? [], env: w.env ?? {}, stdin: w.stdin ?? new Uint8Array(0) });
+    const keep = (b: Uint8Array) => output.push(b);
+    wasi = new WasiShim({
+      args: w.args ?? [],
+      env: w.env ?? {},
+      stdin: w.stdin ?? new Uint8Array(0),
+      stdout: w.stdout ?? keep,
+      stderr: w.stderr ?? keep,
+    });
     imports.wasi_snapshot_preview1 = wasi.wasiImport;
   }
   let instance: WebAssembly.Instance;
@@ -169,7 +191,7 @@ async function instantiateInstrumented(info: WasmModuleInfo, opts: SnapshotOptio
 
 /** Step 3: runs init (after a WASI reactor's `_initialize`); a trap, an exit or a changed table is an error.
  *  Whether a reactor's `_initialize` ran (the output drops it). */
-function runInit(ex: WebAssembly.Exports, initExport: string): boolean {
+function runInit(ex: WebAssembly.Exports, initExport: string, output: Uint8Array[]): boolean {
   const table = ex[TABLE_EXPORT] as WebAssembly.Table | undefined;
   const tableBefore = table ? Array.from({ length: table.length }, (_, i) => table.get(i)) : [];
   // A WASI reactor (clang -mexec-model=reactor) expects `_initialize` (its constructors) before anything else, as
@@ -180,15 +202,24 @@ function runInit(ex: WebAssembly.Exports, initExport: string): boolean {
     reactorInit?.();
     (ex[initExport] as () => void)();
   } catch (e) {
+    const printed = new TextDecoder().decode(concat(output)).trim();
+    const said = printed ? `; it printed:\n${printed}` : "";
     if (e instanceof WasiExit)
-      throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning`);
-    throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}`);
+      throw new SnapshotError(`snapshot: '${initExport}' exited (code ${e.code}) instead of returning${said}`);
+    throw new SnapshotError(`snapshot: '${initExport}' trapped: ${(e as Error).message}${said}`);
   }
   if (table && (table.length !== tableBefore.length || tableBefore.some((f, i) => table.get(i) !== f)))
     throw new SnapshotError(
       `snapshot: '${initExport}' changed the table; snapshots of changed tables are not supported`,
     );
   return reactorInit !== undefined;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) all.set(c, (at += c.length) - c.length);
+  return all;
 }
 
 /** Every global's value after init, through the instrumented copy's global exports. */

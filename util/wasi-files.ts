@@ -1,6 +1,7 @@
-// Files for util/wasi-shim.ts: the host directories a run grants (read-only or writable) as WASI preopened
+// Node's side of util/wasi-shim.ts: the host directories a run grants (read-only or writable) as WASI preopened
 // directories, and the calls wasi-libc's stdio and <stdio.h>/<unistd.h> file functions make on them (path_open,
-// fd_read/fd_write/fd_seek/fd_close on files, stat, unlink, rename, mkdir/rmdir).
+// fd_read/fd_write/fd_seek/fd_close on files, stat, unlink, rename, mkdir/rmdir) — the shim's WasiFileLayer — and
+// standard streams on this process's descriptors (fdReader, fdWriter).
 //
 // Invariants: a guest sees each granted directory under its host absolute path (so paths in messages are the
 // host's, and an absolute path works as on the host), and "/" as one more preopen that grants nothing; a path is allowed when, resolved on the host (symbolic links
@@ -25,6 +26,7 @@ import {
   type Stats,
 } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { FILETYPE, type FileStat, type WasiFileLayer } from "./wasi-shim.ts";
 
 /** A host directory a run grants. */
 export interface Grant {
@@ -72,8 +74,6 @@ const FROM_NODE: Record<string, number> = {
 
 const errno = (e: unknown) => FROM_NODE[(e as NodeJS.ErrnoException).code ?? ""] ?? E.IO;
 
-/** WASI filetypes. */
-const FILETYPE = { UNKNOWN: 0, DIRECTORY: 3, REGULAR: 4, SYMLINK: 7 } as const;
 const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
 const FDFLAG_APPEND = 1;
 const RIGHT_FD_READ = 1n << 1n;
@@ -90,7 +90,7 @@ interface OpenFile {
   preopen?: string;
 }
 
-export class WasiFiles {
+export class WasiFiles implements WasiFileLayer {
   private readonly grants: { dir: string; write: boolean }[];
   private readonly fds = new Map<number, OpenFile>();
   private next = 3;
@@ -239,22 +239,22 @@ export class WasiFiles {
     return f?.dir ? FILETYPE.DIRECTORY : FILETYPE.REGULAR;
   }
 
-  /** fd_filestat_get / path_filestat_get: the Stats to write, or an errno. */
-  statFd(fd: number): Stats | number {
+  /** fd_filestat_get / path_filestat_get: the filestat to write, or an errno. */
+  statFd(fd: number): FileStat | number {
     const f = this.fds.get(fd);
     if (!f) return E.BADF;
     try {
-      return f.fd !== undefined ? fstatSync(f.fd) : statSync(f.path);
+      return fileStat(f.fd !== undefined ? fstatSync(f.fd) : statSync(f.path));
     } catch (e) {
       return errno(e);
     }
   }
 
-  statPath(dirFd: number, path: string): Stats | number {
+  statPath(dirFd: number, path: string): FileStat | number {
     const host = this.allowed(dirFd, path, false);
     if (typeof host === "number") return host;
     try {
-      return statSync(host);
+      return fileStat(statSync(host));
     } catch (e) {
       return errno(e);
     }
@@ -294,6 +294,46 @@ export class WasiFiles {
     for (const f of this.fds.values()) if (f.fd !== undefined) closeSync(f.fd);
     this.fds.clear();
   }
+}
 
-  static readonly FILETYPE = FILETYPE;
+/** Node's Stats as a WASI filestat. */
+function fileStat(s: Stats): FileStat {
+  const filetype = s.isDirectory()
+    ? FILETYPE.DIRECTORY
+    : s.isFile()
+      ? FILETYPE.REGULAR
+      : s.isSymbolicLink()
+        ? FILETYPE.SYMLINK
+        : FILETYPE.UNKNOWN;
+  const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
+  return {
+    dev: BigInt(s.dev),
+    ino: BigInt(s.ino),
+    filetype,
+    nlink: BigInt(s.nlink),
+    size: BigInt(s.size),
+    atim: ns(s.atimeMs),
+    mtim: ns(s.mtimeMs),
+    ctim: ns(s.ctimeMs),
+  };
+}
+
+/** A standard-output sink writing all of each chunk to this process's descriptor `fd`. */
+export function fdWriter(fd: number): (bytes: Uint8Array) => void {
+  return (bytes) => {
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+  };
+}
+
+/** A standard-input reader on this process's descriptor `fd`: one read, no more than asked; 0 at the end (and when
+ *  nothing is ready on a non-blocking descriptor). */
+export function fdReader(fd: number): (into: Uint8Array) => number {
+  return (into) => {
+    try {
+      return readSync(fd, into, 0, into.length, null);
+    } catch (e) {
+      if (["EOF", "EAGAIN"].includes((e as NodeJS.ErrnoException).code ?? "")) return 0;
+      throw e;
+    }
+  };
 }

@@ -1,13 +1,12 @@
 // A small WASI preview1 in JavaScript, instead of node:wasi, for the commands futamura runs (a C interpreter's init
-// in the snapshot stage, its snapshot and wevaled module): standard input from bytes, standard output and error to
-// file descriptors or captured, clocks, random bytes, exit; files only inside the host directories a run grants
-// (util/wasi-files.ts: preopened directories, read-only or writable; none by default, so a program's open() fails as
-// on a host that granted none). Why not node:wasi: on Node 20 (v20.20) a module whose memory grows
-// (realloc to tens of MB) and then makes a WASI call corrupts V8's heap (a crash later, in the GC or in unrelated
-// JavaScript objects); a plain C program that reallocs an array to 48 MB and then printf()s reproduces it, the same
-// module with these imports does not. Every call reads the memory afresh (it may have grown).
-import { readSync, writeSync, type Stats } from "node:fs";
-import { WasiFiles, type Grant } from "./wasi-files.ts";
+// in the snapshot stage, its snapshot and wevaled module): arguments, environment, standard input from bytes or a
+// reader, standard output and error to sinks, clocks, random bytes, exit; files through a file layer the caller gives
+// (WasiFileLayer: util/wasi-files.ts grants host directories on Node; none by default, so a program's open() fails as
+// on a host that granted none). It imports nothing of Node's, so the explorer's browser bundle takes it as it is. Why
+// not node:wasi: on Node 20 (v20.20) a module whose memory grows (realloc to tens of MB) and then makes a WASI call
+// corrupts V8's heap (a crash later, in the GC or in unrelated JavaScript objects); a plain C program that reallocs
+// an array to 48 MB and then printf()s reproduces it, the same module with these imports does not. Every call reads
+// the memory afresh (it may have grown).
 
 export const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, NOSYS: 52, SPIPE: 70, NOTCAPABLE: 76 } as const;
 
@@ -16,18 +15,72 @@ export class WasiExit {
   constructor(readonly code: number) {}
 }
 
+/** WASI filetypes the shim reports. */
+export const FILETYPE = { UNKNOWN: 0, DIRECTORY: 3, REGULAR: 4, SYMLINK: 7 } as const;
+
+/** A WASI filestat (written as 64 bytes: dev, ino, filetype, nlink, size, atim, mtim, ctim; times in ns). */
+export interface FileStat {
+  dev: bigint;
+  ino: bigint;
+  filetype: number;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+}
+
+/** The files a module may use, as the WASI calls on them need it: each returns a WASI errno or its result.
+ *  util/wasi-files.ts implements it on Node for the host directories a run grants. */
+export interface WasiFileLayer {
+  has(fd: number): boolean;
+  /** A preopened directory: its name's length (fd_prestat_get) and name, or BADF past the last one. */
+  prestat(fd: number): { nameLength: number } | number;
+  prestatName(fd: number): Uint8Array | number;
+  open(dirFd: number, path: string, oflags: number, rights: bigint, fdflags: number): { fd: number } | number;
+  read(fd: number, into: Uint8Array): { n: number } | number;
+  write(fd: number, bytes: Uint8Array): { n: number } | number;
+  seek(fd: number, offset: bigint, whence: number): { pos: bigint } | number;
+  close(fd: number): number;
+  filetype(fd: number): number;
+  statFd(fd: number): FileStat | number;
+  statPath(dirFd: number, path: string): FileStat | number;
+  change(dirFd: number, path: string, what: "unlink" | "rmdir" | "mkdir"): number;
+  rename(fromDir: number, from: string, toDir: number, to: string): number;
+  dispose(): void;
+}
+
+/** No files at all: no preopened directory, so every file descriptor past the standard streams is bad. */
+const NO_FILES: WasiFileLayer = {
+  has: () => false,
+  prestat: () => ERRNO.BADF,
+  prestatName: () => ERRNO.BADF,
+  open: () => ERRNO.BADF,
+  read: () => ERRNO.BADF,
+  write: () => ERRNO.BADF,
+  seek: () => ERRNO.BADF,
+  close: () => ERRNO.BADF,
+  filetype: () => FILETYPE.UNKNOWN,
+  statFd: () => ERRNO.BADF,
+  statPath: () => ERRNO.BADF,
+  change: () => ERRNO.BADF,
+  rename: () => ERRNO.BADF,
+  dispose: () => {},
+};
+
 export interface WasiShimOptions {
   args?: string[];
   env?: Record<string, string>;
-  /** Standard input: bytes, or a file descriptor of this process read when the module asks (default: empty). */
-  stdin?: Uint8Array | number;
+  /** Standard input: bytes, or a reader called when the module asks (it fills at most the buffer it is given and
+   *  returns how much it read, 0 at the end; util/wasi-files.ts's fdReader reads a descriptor). Default: empty. */
+  stdin?: Uint8Array | ((into: Uint8Array) => number);
   /** Bytes read before `stdin` (an interpreter's program, which its init reads, then the program's own input). */
   stdinPrefix?: Uint8Array;
-  /** Where fds 1 and 2 go: a file descriptor of this process, or a function receiving the bytes. */
-  stdout?: number | ((bytes: Uint8Array) => void);
-  stderr?: number | ((bytes: Uint8Array) => void);
-  /** Host directories the module may use (WASI preopens, each under its absolute host path). */
-  files?: readonly Grant[];
+  /** Where fds 1 and 2 go (util/wasi-files.ts's fdWriter writes to a descriptor); default: nowhere. */
+  stdout?: (bytes: Uint8Array) => void;
+  stderr?: (bytes: Uint8Array) => void;
+  /** The files the module may use (default: none). */
+  files?: WasiFileLayer;
 }
 
 /** Fill `bytes` with random values through Web Crypto (Node's global and a browser's alike, so the explorer's bundle
@@ -36,18 +89,36 @@ function randomFill(bytes: Uint8Array<ArrayBuffer>): void {
   for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
 }
 
+/** A monotonic clock in nanoseconds: Node's hrtime, else the page's performance.now(). */
+const monotonicNs = (): bigint =>
+  typeof process !== "undefined" ? process.hrtime.bigint() : BigInt(Math.round(performance.now() * 1e6));
+
+type Handler = (...x: never[]) => number | void;
+
 export class WasiShim {
   private memory: WebAssembly.Memory | undefined;
   private stdinAt = 0;
-  private readonly files: WasiFiles;
+  private readonly files: WasiFileLayer;
   private prefixAt = 0;
   readonly wasiImport: WebAssembly.ModuleImports;
 
+  /** One handler per WASI call, in groups; anything else (sockets, polling) is ENOSYS, which libc reports as such. */
   constructor(private readonly opts: WasiShimOptions = {}) {
+    this.files = opts.files ?? NO_FILES;
+    const known: Record<string, Handler> = {
+      ...this.argsAndEnvironment(),
+      ...this.descriptorCalls(),
+      ...this.pathCalls(),
+      ...this.processCalls(),
+    };
+    this.wasiImport = new Proxy(known, {
+      get: (t, name: string) => t[name] ?? (() => ERRNO.NOSYS),
+    }) as WebAssembly.ModuleImports;
+  }
+
+  /** args_* and environ_*: each list as NUL-terminated strings, sizes first. */
+  private argsAndEnvironment(): Record<string, Handler> {
     const enc = new TextEncoder();
-    this.files = new WasiFiles(opts.files ?? []);
-    const args = (opts.args ?? []).map((a) => enc.encode(`${a}\0`));
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => enc.encode(`${k}=${v}\0`));
     const strings = (list: Uint8Array[]) => ({
       sizes: (countPtr: number, sizePtr: number) => {
         this.view().setUint32(countPtr, list.length, true);
@@ -68,18 +139,24 @@ export class WasiShim {
         return ERRNO.SUCCESS;
       },
     });
-    const a = strings(args);
-    const e = strings(env);
-    // One handler per WASI call (a table, hence the length): standard streams here, files in util/wasi-files.ts.
-    const known: Record<string, (...x: never[]) => number | void> = {
-      args_sizes_get: a.sizes,
-      args_get: a.get,
-      environ_sizes_get: e.sizes,
-      environ_get: e.get,
+    const a = strings((this.opts.args ?? []).map((x) => enc.encode(`${x}\0`)));
+    const e = strings(Object.entries(this.opts.env ?? {}).map(([k, v]) => enc.encode(`${k}=${v}\0`)));
+    return { args_sizes_get: a.sizes, args_get: a.get, environ_sizes_get: e.sizes, environ_get: e.get };
+  }
+
+  /** fd_*: the standard streams here, other descriptors in the file layer. */
+  private descriptorCalls(): Record<string, Handler> {
+    const known = (fd: number) => fd <= 2 || this.files.has(fd);
+    const seek = (fd: number, offset: bigint, whence: number, ptr: number) => {
+      if (fd <= 2) return ERRNO.SPIPE;
+      const r = this.files.seek(fd, offset, whence);
+      return typeof r === "number" ? r : (this.view().setBigUint64(ptr, r.pos, true), ERRNO.SUCCESS);
+    };
+    return {
       fd_write: (fd: number, iovs: number, count: number, written: number) => this.fdWrite(fd, iovs, count, written),
       fd_read: (fd: number, iovs: number, count: number, read: number) => this.fdRead(fd, iovs, count, read),
       fd_fdstat_get: (fd: number, ptr: number) => {
-        if (fd > 2 && !this.files.has(fd)) return ERRNO.BADF;
+        if (!known(fd)) return ERRNO.BADF;
         // stdio: filetype unknown (not a terminal: stdio is fully buffered, as into a pipe); all rights.
         const v = this.view();
         for (let i = 0; i < 24; i++) v.setUint8(ptr + i, 0);
@@ -88,16 +165,12 @@ export class WasiShim {
         v.setBigUint64(ptr + 16, ~0n, true);
         return ERRNO.SUCCESS;
       },
-      fd_fdstat_set_flags: (fd: number) => (fd > 2 && !this.files.has(fd) ? ERRNO.BADF : ERRNO.SUCCESS),
-      fd_seek: (fd: number, offset: bigint, whence: number, ptr: number) => {
-        if (fd <= 2) return ERRNO.SPIPE;
-        const r = this.files.seek(fd, offset, whence);
-        return typeof r === "number" ? r : (this.view().setBigUint64(ptr, r.pos, true), ERRNO.SUCCESS);
-      },
-      fd_tell: (fd: number, ptr: number) => known.fd_seek(fd as never, 0n as never, 1 as never, ptr as never),
+      fd_fdstat_set_flags: (fd: number) => (known(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
+      fd_seek: seek,
+      fd_tell: (fd: number, ptr: number) => seek(fd, 0n, 1, ptr),
       fd_close: (fd: number) => (fd <= 2 ? ERRNO.SUCCESS : this.files.close(fd)),
-      fd_sync: (fd: number) => (fd <= 2 || this.files.has(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
-      fd_datasync: (fd: number) => (fd <= 2 || this.files.has(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
+      fd_sync: (fd: number) => (known(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
+      fd_datasync: (fd: number) => (known(fd) ? ERRNO.SUCCESS : ERRNO.BADF),
       fd_prestat_get: (fd: number, ptr: number) => {
         const r = this.files.prestat(fd);
         if (typeof r === "number") return r;
@@ -111,6 +184,13 @@ export class WasiShim {
         this.bytes().set(r.subarray(0, len), ptr);
         return ERRNO.SUCCESS;
       },
+      fd_filestat_get: (fd: number, ptr: number) => (fd <= 2 ? ERRNO.BADF : this.writeStat(this.files.statFd(fd), ptr)),
+    };
+  }
+
+  /** path_*: all in the file layer, the path read from memory. */
+  private pathCalls(): Record<string, Handler> {
+    return {
       path_open: (
         fd: number,
         _dirflags: number,
@@ -125,7 +205,6 @@ export class WasiShim {
         const r = this.files.open(fd, this.string(path, pathLen), oflags, rights, fdflags);
         return typeof r === "number" ? r : (this.view().setUint32(out, r.fd, true), ERRNO.SUCCESS);
       },
-      fd_filestat_get: (fd: number, ptr: number) => (fd <= 2 ? ERRNO.BADF : this.writeStat(this.files.statFd(fd), ptr)),
       path_filestat_get: (fd: number, _flags: number, path: number, len: number, ptr: number) =>
         this.writeStat(this.files.statPath(fd, this.string(path, len)), ptr),
       path_unlink_file: (fd: number, path: number, len: number) =>
@@ -136,9 +215,15 @@ export class WasiShim {
         this.files.change(fd, this.string(path, len), "mkdir"),
       path_rename: (fd: number, from: number, fromLen: number, toFd: number, to: number, toLen: number) =>
         this.files.rename(fd, this.string(from, fromLen), toFd, this.string(to, toLen)),
+    };
+  }
+
+  /** Clocks, random bytes, yield and exit. */
+  private processCalls(): Record<string, Handler> {
+    return {
       clock_res_get: (_id: number, ptr: number) => (this.view().setBigUint64(ptr, 1000n, true), ERRNO.SUCCESS),
       clock_time_get: (id: number, _precision: bigint, ptr: number) => {
-        const ns = id === 0 ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
+        const ns = id === 0 ? BigInt(Date.now()) * 1_000_000n : monotonicNs();
         this.view().setBigUint64(ptr, ns, true);
         return ERRNO.SUCCESS;
       },
@@ -151,10 +236,6 @@ export class WasiShim {
         throw new WasiExit(code);
       },
     };
-    // Anything else (files, sockets, polling) is not supported: ENOSYS, which libc reports as such.
-    this.wasiImport = new Proxy(known, {
-      get: (t, name: string) => t[name] ?? (() => ERRNO.NOSYS),
-    }) as WebAssembly.ModuleImports;
   }
 
   private string(ptr: number, len: number): string {
@@ -162,28 +243,18 @@ export class WasiShim {
   }
 
   /** A WASI filestat (64 bytes: dev, ino, filetype, nlink, size, atim, mtim, ctim), or the errno given. */
-  private writeStat(s: Stats | number, ptr: number): number {
+  private writeStat(s: FileStat | number, ptr: number): number {
     if (typeof s === "number") return s;
     const v = this.view();
     for (let i = 0; i < 64; i++) v.setUint8(ptr + i, 0);
-    v.setBigUint64(ptr, BigInt(s.dev), true);
-    v.setBigUint64(ptr + 8, BigInt(s.ino), true);
-    v.setUint8(
-      ptr + 16,
-      s.isDirectory()
-        ? WasiFiles.FILETYPE.DIRECTORY
-        : s.isFile()
-          ? WasiFiles.FILETYPE.REGULAR
-          : s.isSymbolicLink()
-            ? WasiFiles.FILETYPE.SYMLINK
-            : WasiFiles.FILETYPE.UNKNOWN,
-    );
-    v.setBigUint64(ptr + 24, BigInt(s.nlink), true);
-    v.setBigUint64(ptr + 32, BigInt(s.size), true);
-    const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
-    v.setBigUint64(ptr + 40, ns(s.atimeMs), true);
-    v.setBigUint64(ptr + 48, ns(s.mtimeMs), true);
-    v.setBigUint64(ptr + 56, ns(s.ctimeMs), true);
+    v.setBigUint64(ptr, s.dev, true);
+    v.setBigUint64(ptr + 8, s.ino, true);
+    v.setUint8(ptr + 16, s.filetype);
+    v.setBigUint64(ptr + 24, s.nlink, true);
+    v.setBigUint64(ptr + 32, s.size, true);
+    v.setBigUint64(ptr + 40, s.atim, true);
+    v.setBigUint64(ptr + 48, s.mtim, true);
+    v.setBigUint64(ptr + 56, s.ctim, true);
     return ERRNO.SUCCESS;
   }
 
@@ -196,17 +267,15 @@ export class WasiShim {
   }
 
   private fdWrite(fd: number, iovs: number, count: number, written: number): number {
-    const sink = fd === 1 ? (this.opts.stdout ?? 1) : fd === 2 ? (this.opts.stderr ?? 2) : undefined;
-    if (sink === undefined) return this.fileIo(fd, iovs, count, written, "write");
+    if (fd !== 1 && fd !== 2) return this.fileIo(fd, iovs, count, written, "write");
+    const sink = (fd === 1 ? this.opts.stdout : this.opts.stderr) ?? (() => {});
     const v = this.view();
     let total = 0;
     for (let i = 0; i < count; i++) {
       const ptr = v.getUint32(iovs + 8 * i, true);
       const len = v.getUint32(iovs + 8 * i + 4, true);
       if (!len) continue;
-      const chunk = this.bytes().slice(ptr, ptr + len);
-      if (typeof sink === "number") for (let at = 0; at < chunk.length;) at += writeSync(sink, chunk, at);
-      else sink(chunk);
+      sink(this.bytes().slice(ptr, ptr + len));
       total += len;
     }
     v.setUint32(written, total, true);
@@ -226,16 +295,11 @@ export class WasiShim {
       this.view().setUint32(read, len, true);
       return ERRNO.SUCCESS;
     }
-    if (typeof this.opts.stdin === "number") {
-      // One read from the process's descriptor into the first buffer: no more than the program asked for.
+    if (typeof this.opts.stdin === "function") {
+      // One read into the first buffer: no more than the program asked for.
       const ptr = v.getUint32(iovs, true);
       const len = count ? v.getUint32(iovs + 4, true) : 0;
-      let n = 0;
-      try {
-        n = len ? readSync(this.opts.stdin, this.bytes(), ptr, len, null) : 0;
-      } catch (e) {
-        if (!["EOF", "EAGAIN"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
-      }
+      const n = len ? this.opts.stdin(this.bytes().subarray(ptr, ptr + len)) : 0;
       this.view().setUint32(read, n, true);
       return ERRNO.SUCCESS;
     }
