@@ -24,7 +24,7 @@ export function unprivileged(command: string, args: readonly string[]): { comman
 export interface UnprivilegedOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  input?: string;
+  input?: string | Uint8Array;
   timeout?: number;
 }
 

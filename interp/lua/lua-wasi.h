@@ -39,6 +39,23 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
 const char *futamura_strerror(int *e);
 #define strerror(e) futamura_strerror(&(e))
 
+/* os.date's years past 9999 as glibc prints them: wasi-libc's strftime (musl's) writes "+10000" for %Y (and in %c,
+ * %F, %G), glibc "10000". os.date calls strftime once per conversion, so the conversion is the format's last letter. */
+#include <time.h>
+static inline size_t futamura_strftime(char *s, size_t max, const char *format, const struct tm *tm) {
+  size_t n = strftime(s, max, format, tm);
+  size_t length = strlen(format);
+  if (n && length && strchr("cFGY", format[length - 1]) && tm->tm_year + 1900L > 9999) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+      if (s[i] != '+') s[kept++] = s[i];
+    s[kept] = 0;
+    n = kept;
+  }
+  return n;
+}
+#define strftime futamura_strftime
+
 /* WASI has no processes and no temporary files: say so, as stock Lua does where a platform lacks them. */
 #define system(cmd) ((cmd) == NULL ? 0 : (errno = ENOTSUP, -1)) /* os.execute(cmd): nil, "Not supported" */
 #define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)

@@ -2,11 +2,11 @@
 // their file:line messages, error objects, pcall/xpcall, coroutines, integer/float semantics and string.format,
 // metatables, __close and __gc, patterns, utf8, table.move/sort, load/string.dump, os.date, io on files, exit codes
 // and finalizers at exit) runs interpreted (the annotated interpreter, as `futamura run`) and wevaled (as `run
-// --aot`), in a scratch directory granted for writing: stdout, stderr and exit code must equal NAME.expected, which
-// holds what native lua5.4 printed. When lua5.4 is on PATH it runs too (unprivileged, util/unprivileged.ts, in a
-// scratch directory, TZ=UTC as WASI's clock is) and must print NAME.expected; FUTAMURA_BLESS=1 re-records the
-// files from it. Addresses (0x…) and lua.c's program name are normalized.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// --aot`), in a scratch directory granted for writing, NAME.input (if any) on standard input: stdout, stderr and exit
+// code must equal NAME.expected, which holds what native lua5.4 printed. When lua5.4 is on PATH it runs too
+// (unprivileged, util/unprivileged.ts, in a scratch directory, TZ=UTC as WASI's clock is) and must print
+// NAME.expected; FUTAMURA_BLESS=1 re-records the files from it. Addresses (0x…) and lua.c's program name are normalized.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildLua } from "../../interp/lua-build.ts";
@@ -45,19 +45,20 @@ function parse(text: string): Outcome {
 
 /** A Lua module run as `futamura run` runs it (on the large-stack worker: a wevaled Lua call is a Wasm call), with
  *  a scratch directory as its working directory, granted for writing. */
-async function runIn(wasm: Uint8Array, stdinPrefix?: Uint8Array): Promise<Outcome> {
+async function runIn(wasm: Uint8Array, stdin: Uint8Array, stdinPrefix?: Uint8Array): Promise<Outcome> {
   const dir = scratchDir("futamura-lua-conformance-");
   try {
     const files = [{ dir, write: true }];
-    return outcome(await runWasiCommandDeep(wasm, { stdinPrefix, capture: true, files, env: { PWD: dir } }));
+    return outcome(await runWasiCommandDeep(wasm, { stdin, stdinPrefix, capture: true, files, env: { PWD: dir } }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Native lua5.4 (unprivileged, on a copy in a scratch directory), TZ=UTC as WASI's clock. */
-function runNative(file: string): Outcome {
-  const r = spawnOnCopy("lua5.4", ROOT, file, { env: { PATH: process.env.PATH, TZ: "UTC" } });
+function runNative(file: string, input: Uint8Array): Outcome {
+  const env = { PATH: process.env.PATH, TZ: "UTC" };
+  const r = spawnOnCopy("lua5.4", ROOT, file, { env, input });
   return { exitCode: r.status ?? -1, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
 }
 
@@ -69,21 +70,23 @@ describe(`Lua conformance: interpreted = wevaled = lua5.4 (recorded${native ? ",
   for (const name of PROGRAMS) {
     const file = join(DIR, name);
     const expectedFile = join(ROOT, DIR, name.replace(/\.lua$/, ".expected"));
+    const inputFile = join(ROOT, DIR, name.replace(/\.lua$/, ".input"));
     it(
       name,
       async () => {
+        const input = existsSync(inputFile) ? new Uint8Array(readFileSync(inputFile)) : new Uint8Array(0);
         if (native) {
-          const fromNative = runNative(file);
+          const fromNative = runNative(file, input);
           if (bless) writeFileSync(expectedFile, format(fromNative));
           expect(fromNative, "native lua5.4").toEqual(parse(readFileSync(expectedFile, "utf8")));
         }
         const expected = parse(readFileSync(expectedFile, "utf8"));
         const interp = buildLua("lua").wasm;
         const program = await loadProgram(builtinManifest("lua"), file);
-        expect(await runIn(interp, program.bytes), "interpreted").toEqual(expected);
+        expect(await runIn(interp, input, program.bytes), "interpreted").toEqual(expected);
         const built = await buildProgram(interp, program, { cache: false });
         expect(built.aborted).toEqual([]);
-        expect(await runIn(built.wasm), "wevaled").toEqual(expected);
+        expect(await runIn(built.wasm, input), "wevaled").toEqual(expected);
       },
       180_000,
     );
