@@ -61,6 +61,7 @@ import {
   type Known,
   type SpecBlock,
   type Target,
+  ValueStates,
 } from "./state.ts";
 import {
   clearVirtual,
@@ -120,6 +121,46 @@ export interface SpecializeFunctionOptions {
   /** Memory and table entries that are constant because of the other requests (linked-requests.ts): loads at
    *  constant addresses in their buffers or slots fold, and a call_indirect they resolve becomes a direct call. */
   knownMemory?: KnownMemory;
+  /** What the worklist needs of the generic function whatever the request (`genericShape`), when the caller keeps
+   *  it across the requests of one generic function; made here otherwise. */
+  shape?: GenericShape;
+}
+
+/** What specializing needs of a generic function whatever the request: its blocks' positions in reverse postorder
+ *  and its joins and regions (regions.ts). Fern's 1,000 requests of one generic function computed it 1,000 times
+ *  (~15% of specializing them). Depends on the generic body and the intrinsics only; neither may change after. */
+export interface GenericShape {
+  readonly generic: FunctionBody;
+  readonly intrinsics: Map<number, string>;
+  /** Each original block's position in reverse postorder (the worklist's order within a context). */
+  readonly rpoIndex: Int32Array;
+  /** Reachable blocks. */
+  readonly reachable: number;
+  readonly joins: Uint8Array;
+  readonly regionRoot: Int32Array;
+}
+
+export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): GenericShape {
+  const rpoIndex = new Int32Array(f.blocks.length);
+  const order = f.reversePostorder();
+  order.forEach((b, i) => (rpoIndex[b] = i));
+  const regions = findRegions(f, order, rpoIndex, (b) => changesContext(f, intrinsics, b));
+  return {
+    generic: f,
+    intrinsics,
+    rpoIndex,
+    reachable: order.length,
+    joins: regions.joins,
+    regionRoot: regions.root,
+  };
+}
+
+/** Whether generic block b calls an intrinsic that changes the context (push/update/pop.context, specialize.value). */
+function changesContext(f: FunctionBody, intrinsics: Map<number, string>, b: BlockId): boolean {
+  return f.blocks[b].insts.some((v) => {
+    const d = f.values[v];
+    return d.kind === "op" && d.op.name === "call" && CONTEXT_CHANGING.has(intrinsics.get(d.op.index!) ?? "");
+  });
 }
 
 export function specializeFunction(
@@ -159,6 +200,8 @@ class Specializer {
   private readonly bufferBase: ValueId[] = [];
   /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
   private entryParams: ValueId[] = [];
+  /** The known values of the processing under way, by generic value (reused: one processing runs at a time). */
+  private readonly vals: ValueStates;
   /** With the worklist trace on: why each queued block was queued. */
   private readonly why = new Map<SpecBlock, string>();
 
@@ -176,22 +219,15 @@ class Specializer {
         "bad-request",
         `the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`,
       );
-    this.rpoIndex = new Int32Array(f.blocks.length);
     this.chainMark = new Int32Array(f.blocks.length);
-    const order = f.reversePostorder();
-    order.forEach((b, i) => (this.rpoIndex[b] = i));
-    const regions = findRegions(f, order, this.rpoIndex, (b) => this.changesContext(b));
-    this.joins = regions.joins;
-    this.regionRoot = regions.root;
-  }
-
-  /** Whether generic block b calls an intrinsic that changes the context (push/update/pop.context, specialize.value). */
-  private changesContext(b: BlockId): boolean {
-    const { f } = this;
-    return f.blocks[b].insts.some((v) => {
-      const d = f.values[v];
-      return d.kind === "op" && d.op.name === "call" && CONTEXT_CHANGING.has(this.intrinsics.get(d.op.index!) ?? "");
-    });
+    this.vals = new ValueStates(f.values.length);
+    let shape = options.shape;
+    if (shape && (shape.generic !== f || shape.intrinsics !== intrinsics))
+      throw new InternalError(`the generic shape given for ${f.name} is another function's`);
+    shape ??= genericShape(f, intrinsics);
+    this.rpoIndex = shape.rpoIndex;
+    this.joins = shape.joins;
+    this.regionRoot = shape.regionRoot;
   }
 
   run(): SpecializeResult {
@@ -402,7 +438,7 @@ class Specializer {
 
   /** Enter a join from its incoming edges: a value every edge brings the same is used as it is, the others become
    *  parameters (their abstract value the meet of the edges'). False when no edge comes in. */
-  private enterJoin(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): boolean {
+  private enterJoin(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): boolean {
     const { f, out } = this;
     const edges: Edge[] = [];
     for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
@@ -447,7 +483,7 @@ class Specializer {
   }
 
   /** `enterJoin` with one incoming edge (most joins): every value comes as the edge brings it, no parameters. */
-  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: Map<ValueId, Known>, regs: Map<number, Known>): true {
+  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: ValueStates, regs: Map<number, Known>): true {
     const origParams = this.f.blocks[s.orig].params;
     const params: AbsVal[] = new Array(origParams.length);
     for (let i = 0; i < origParams.length; i++) {
@@ -485,7 +521,7 @@ class Specializer {
    *  processed again with the parameters it now needs; at the end every edge fits, so each value used directly is
    *  the one value all the block's predecessors pass, which dominates it. Straight-line bytecode (pc → pc + 1, one
    *  predecessor context) then carries nothing as a parameter. False when no edge comes in. */
-  private enterCut(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): boolean {
+  private enterCut(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): boolean {
     const { f, out } = this;
     const cut = s.cut!;
     const edges: Edge[] = [];
@@ -541,7 +577,7 @@ class Specializer {
   /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
    *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
    *  uses materialize it. The entry block's parameters are the function's. */
-  private enterWithParams(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): void {
+  private enterWithParams(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): void {
     const { f, out } = this;
     const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
     s.paramOrder = [];
@@ -634,7 +670,8 @@ class Specializer {
   /** The state a processing of `s` starts from (see `enterJoin`, `enterCut`, `enterWithParams`), or undefined when
    *  no edge comes into it any more. */
   private enter(s: SpecBlock): BodyState | undefined {
-    const vals = new Map<ValueId, Known>();
+    const vals = this.vals;
+    vals.clear();
     const regs = new Map<number, Known>();
     if (s.incoming) {
       if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) return undefined;
