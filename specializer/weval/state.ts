@@ -12,11 +12,12 @@ export interface Known {
   out?: ValueId;
 }
 
-/** What a block copy is entered with: per generic parameter, and per register or virtual slot (by key). States
- *  only go down the lattice (meet), which is what makes the worklist end. */
+/** What a block copy is entered with: per generic parameter, and per register or virtual slot (by key; only its
+ *  `abs` counts: a join's map is the edge's or the merge's, shared, not copied). States only go down the lattice
+ *  (meet), which is what makes the worklist end. A join's entry state is never changed, only replaced. */
 export interface EntryState {
   params: AbsVal[];
-  regs: Map<number, AbsVal>;
+  regs: Map<number, Known>;
 }
 
 /** An edge between specialized blocks, with the predecessor's exit state; turned into branch arguments only at the
