@@ -466,11 +466,16 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const keys = new Set<number>();
-    for (const e of edges)
-      for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
     const entryRegs = new Map<number, Known>();
-    for (const k of [...keys].sort(byRegister)) {
+    for (const k of joinedRegisters(edges)) {
+      // Most registers come the same on every edge: found without the arrays `merge` takes.
+      const first = edges[0].regs.get(k) ?? ZERO;
+      let same = true;
+      for (let i = 1; same && i < edges.length; i++) same = sameKnown(edges[i].regs.get(k) ?? ZERO, first);
+      if (same) {
+        entryRegs.set(k, first);
+        continue;
+      }
       const m = merge(
         edges.map((e) => e.regs.get(k) ?? ZERO),
         slotType(k),
@@ -1173,6 +1178,25 @@ function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undef
     return i < t.targets.length ? t.targets[i] : t.default;
   }
   return undefined;
+}
+
+/** The registers and virtual slots a join takes from its incoming edges, in register order: every register an edge
+ *  brings (one an edge lacks reads as zero there), and a virtual slot only when every edge brings it. Usually every
+ *  edge brings the same keys, which is checked without building the union. */
+function joinedRegisters(edges: Edge[]): number[] {
+  const first = edges[0].regs;
+  let sameKeys = true;
+  for (let i = 1; sameKeys && i < edges.length; i++) {
+    const other = edges[i].regs;
+    if (other === first) continue;
+    if (other.size !== first.size) sameKeys = false;
+    else for (const k of first.keys()) if (!other.has(k)) sameKeys = false;
+  }
+  if (sameKeys) return [...first.keys()].sort(byRegister);
+  const keys = new Set<number>();
+  for (const e of edges)
+    for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
+  return [...keys].sort(byRegister);
 }
 
 /** (address key, data key) of each virtual slot in a map. */
