@@ -53,11 +53,12 @@ export function evaluateOperator(
 /** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
  *  IR value until a use needs one (most only feed loads that fold). */
 function numeric(op: Operator, args: Known[]): OperatorResult {
-  if (args.every((a) => a.abs.kind === "const")) {
-    const r = fold(
-      op.name,
-      args.map((a) => (a.abs as { value: Const }).value),
-    );
+  let allConst = true;
+  for (let i = 0; allConst && i < args.length; i++) allConst = args[i].abs.kind === "const";
+  if (allConst) {
+    const values: Const[] = new Array(args.length);
+    for (let i = 0; i < args.length; i++) values[i] = (args[i].abs as { value: Const }).value;
+    const r = fold(op.name, values);
     if (r) return { known: { abs: withMem({ kind: "const", value: r }, op, args) } };
     return { abs: `${op.name} of constants that does not fold (trap or NaN)` };
   }
