@@ -38,6 +38,8 @@ import {
   type AbortKind,
   type ArgSpec,
   type BlockOrigins,
+  genericShape,
+  type GenericShape,
   type Limits,
   type SpecializeResult,
 } from "./weval/specialize.ts";
@@ -261,7 +263,7 @@ export function requestSpecializer(
 ): { count: number; specialize(i: number): RequestResult } {
   const p = prepare(snapshotWasm);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const generics = new Map<number, FunctionBody>();
+  const generics = new Map<number, Generic>();
   p.plan(new Set());
   return {
     count: p.requests.length,
@@ -299,7 +301,7 @@ export async function specializeModule(
   // again (aborts are rare, and only grow, so this ends).
   const aborted = new Set<number>();
   const views: RequestView[] = [];
-  const generics = new Map<number, FunctionBody>();
+  const generics = new Map<number, Generic>();
   const specializeAt = (i: number) => {
     const req = requests[i];
     views[i] = links.view();
@@ -454,6 +456,12 @@ function stackExhausted(e: unknown): never {
   throw e;
 }
 
+/** A generic function's IR in max-SSA and what specializing needs of it whatever the request (weval/specialize.ts). */
+interface Generic {
+  body: FunctionBody;
+  shape: GenericShape;
+}
+
 /** The generic function's IR in max-SSA, ready to specialize: built once per generic function and shared by its
  *  requests (`generics`), since specializeFunction only reads it. Fern's 1,000 requests of one function built it
  *  1,000 times: 60% of specializing them. */
@@ -463,11 +471,11 @@ function genericIR(
   funcIndex: number,
   intrinsics: Map<number, string>,
   stages: StageRunner,
-  generics: Map<number, FunctionBody>,
-): FunctionBody {
+  generics: Map<number, Generic>,
+): Generic {
   const known = generics.get(funcIndex);
   if (known) {
-    stages.observe("max-ssa", known);
+    stages.observe("max-ssa", known.body);
     return known;
   }
   const generic = stages.run(
@@ -485,8 +493,9 @@ function genericIR(
   const forks = new Set([...intrinsics].filter(([, name]) => name === "specialize.value").map(([index]) => index));
   stages.run("split-at-intrinsic", generic, () => splitAfterCalls(generic, forks));
   stages.run("max-ssa", generic, () => toMaxSSA(generic));
-  generics.set(funcIndex, generic);
-  return generic;
+  const made = { body: generic, shape: genericShape(generic, intrinsics) };
+  generics.set(funcIndex, made);
+  return made;
 }
 
 /** The runner for one request's stages: --dump-ir's files (`<dumpName>-<phase or stage>.ir`, `-2` on a stage's
@@ -522,7 +531,7 @@ function specializeRequest(
   opts: SpecializeOptions,
   dumpName: string,
   knownMemory: KnownMemory,
-  generics: Map<number, FunctionBody>,
+  generics: Map<number, Generic>,
 ): { body?: FunctionBody; stats: RequestStats } {
   const t = performance.now();
   const funcIndex = info.table0.get(req.func);
@@ -543,13 +552,13 @@ function specializeRequest(
   let origins: BlockOrigins | undefined;
   const stages = requestStages(req, opts, dumpName, () => origins);
   stats.stages = stages.ms;
-  const generic = genericIR(info, req, funcIndex, intrinsics, stages, generics);
-  stats.genericBlocks = generic.reversePostorder().length;
+  const { body: generic, shape } = genericIR(info, req, funcIndex, intrinsics, stages, generics);
+  stats.genericBlocks = shape.reachable;
   try {
     // The inspect hook's specialized and cleaned phases carry where each block came from (set before they run).
     const bodyOf = (r: SpecializeResult) => ((origins = r.origins), r.body);
     const r = stages.run("specialize", bodyOf, () =>
-      specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory }),
+      specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory, shape }),
     );
     const cleanup = stages.run("cleanup", r.body, () => cleanupFunction(r.body, { stages }));
     const size = functionSize(r.body);

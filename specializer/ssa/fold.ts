@@ -386,6 +386,20 @@ export function readConst(buf: Uint8Array, at: number, bytes: number, signed: bo
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (type === "f32") return { type, bits: view.getUint32(at, true) };
   if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
+  if (type === "i32" && bytes <= 4) {
+    // An i32 without BigInt (the specializer reads bytecode this way, one operand at a time).
+    const n =
+      bytes === 1
+        ? signed
+          ? view.getInt8(at)
+          : view.getUint8(at)
+        : bytes === 2
+          ? signed
+            ? view.getInt16(at, true)
+            : view.getUint16(at, true)
+          : view.getInt32(at, true);
+    return i32(n);
+  }
   let v: bigint;
   switch (bytes) {
     case 1:

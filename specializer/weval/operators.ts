@@ -53,11 +53,12 @@ export function evaluateOperator(
 /** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
  *  IR value until a use needs one (most only feed loads that fold). */
 function numeric(op: Operator, args: Known[]): OperatorResult {
-  if (args.every((a) => a.abs.kind === "const")) {
-    const r = fold(
-      op.name,
-      args.map((a) => (a.abs as { value: Const }).value),
-    );
+  let allConst = true;
+  for (let i = 0; allConst && i < args.length; i++) allConst = args[i].abs.kind === "const";
+  if (allConst) {
+    const values: Const[] = new Array(args.length);
+    for (let i = 0; i < args.length; i++) values[i] = (args[i].abs as { value: Const }).value;
+    const r = fold(op.name, values);
     if (r) return { known: { abs: withMem({ kind: "const", value: r }, op, args) } };
     return { abs: `${op.name} of constants that does not fold (trap or NaN)` };
   }
@@ -71,11 +72,13 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
   return { abs: args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer` };
 }
 
+const POINTER_ARITHMETIC = new Set(["i32.add", "i32.sub", "i64.add", "i64.sub"]);
+
 /** A constant result of pointer arithmetic (add, sub) on a const-memory pointer stays one, with the strongest tag
  *  of its operands. weval keeps only the plain tag there (the transitive one needs both operands to have it), so
  *  pointer arithmetic inside a transitive structure stops folding in weval; here it does not. */
 function withMem(abs: { kind: "const"; value: Const }, op: Operator, args: Known[]): AbsVal {
-  if (!/^i(32|64)\.(add|sub)$/.test(op.name)) return abs;
+  if (!POINTER_ARITHMETIC.has(op.name)) return abs;
   let mem = 0;
   for (const a of args) if (a.abs.kind === "const" && a.abs.mem) mem = Math.max(mem, a.abs.mem);
   return mem ? { ...abs, mem: mem as 1 | 2 } : abs;

@@ -61,6 +61,7 @@ import {
   type Known,
   type SpecBlock,
   type Target,
+  ValueStates,
 } from "./state.ts";
 import {
   clearVirtual,
@@ -120,6 +121,46 @@ export interface SpecializeFunctionOptions {
   /** Memory and table entries that are constant because of the other requests (linked-requests.ts): loads at
    *  constant addresses in their buffers or slots fold, and a call_indirect they resolve becomes a direct call. */
   knownMemory?: KnownMemory;
+  /** What the worklist needs of the generic function whatever the request (`genericShape`), when the caller keeps
+   *  it across the requests of one generic function; made here otherwise. */
+  shape?: GenericShape;
+}
+
+/** What specializing needs of a generic function whatever the request: its blocks' positions in reverse postorder
+ *  and its joins and regions (regions.ts). Fern's 1,000 requests of one generic function computed it 1,000 times
+ *  (~15% of specializing them). Depends on the generic body and the intrinsics only; neither may change after. */
+export interface GenericShape {
+  readonly generic: FunctionBody;
+  readonly intrinsics: Map<number, string>;
+  /** Each original block's position in reverse postorder (the worklist's order within a context). */
+  readonly rpoIndex: Int32Array;
+  /** Reachable blocks. */
+  readonly reachable: number;
+  readonly joins: Uint8Array;
+  readonly regionRoot: Int32Array;
+}
+
+export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): GenericShape {
+  const rpoIndex = new Int32Array(f.blocks.length);
+  const order = f.reversePostorder();
+  order.forEach((b, i) => (rpoIndex[b] = i));
+  const regions = findRegions(f, order, rpoIndex, (b) => changesContext(f, intrinsics, b));
+  return {
+    generic: f,
+    intrinsics,
+    rpoIndex,
+    reachable: order.length,
+    joins: regions.joins,
+    regionRoot: regions.root,
+  };
+}
+
+/** Whether generic block b calls an intrinsic that changes the context (push/update/pop.context, specialize.value). */
+function changesContext(f: FunctionBody, intrinsics: Map<number, string>, b: BlockId): boolean {
+  return f.blocks[b].insts.some((v) => {
+    const d = f.values[v];
+    return d.kind === "op" && d.op.name === "call" && CONTEXT_CHANGING.has(intrinsics.get(d.op.index!) ?? "");
+  });
 }
 
 export function specializeFunction(
@@ -159,6 +200,8 @@ class Specializer {
   private readonly bufferBase: ValueId[] = [];
   /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
   private entryParams: ValueId[] = [];
+  /** The known values of the processing under way, by generic value (reused: one processing runs at a time). */
+  private readonly vals: ValueStates;
   /** With the worklist trace on: why each queued block was queued. */
   private readonly why = new Map<SpecBlock, string>();
 
@@ -176,22 +219,15 @@ class Specializer {
         "bad-request",
         `the request has ${args.length} arguments, ${f.name} takes ${f.params.length}`,
       );
-    this.rpoIndex = new Int32Array(f.blocks.length);
     this.chainMark = new Int32Array(f.blocks.length);
-    const order = f.reversePostorder();
-    order.forEach((b, i) => (this.rpoIndex[b] = i));
-    const regions = findRegions(f, order, this.rpoIndex, (b) => this.changesContext(b));
-    this.joins = regions.joins;
-    this.regionRoot = regions.root;
-  }
-
-  /** Whether generic block b calls an intrinsic that changes the context (push/update/pop.context, specialize.value). */
-  private changesContext(b: BlockId): boolean {
-    const { f } = this;
-    return f.blocks[b].insts.some((v) => {
-      const d = f.values[v];
-      return d.kind === "op" && d.op.name === "call" && CONTEXT_CHANGING.has(this.intrinsics.get(d.op.index!) ?? "");
-    });
+    this.vals = new ValueStates(f.values.length);
+    let shape = options.shape;
+    if (shape && (shape.generic !== f || shape.intrinsics !== intrinsics))
+      throw new InternalError(`the generic shape given for ${f.name} is another function's`);
+    shape ??= genericShape(f, intrinsics);
+    this.rpoIndex = shape.rpoIndex;
+    this.joins = shape.joins;
+    this.regionRoot = shape.regionRoot;
   }
 
   run(): SpecializeResult {
@@ -233,28 +269,33 @@ class Specializer {
   }
 
   /** Where each block came from: its own copy and those it continued into. */
+  /** Where each block came from. It keeps only the blocks' contexts, generic blocks and copies, and the contexts —
+   *  not the specializer, whose blocks, edges and states (most of its memory: ~0.3 GB on Fern's 10,000-statement
+   *  function) the result held alive through cleanup and emission when a closure here captured `this`. */
   private origins(): BlockOrigins {
-    const byId: SpecBlock[] = [];
-    const origins: BlockOrigins = {
-      context: new Int32Array(this.out.blocks.length).fill(-1),
-      orig: new Int32Array(this.out.blocks.length).fill(-1),
+    const n = this.out.blocks.length;
+    const context = new Int32Array(n).fill(-1);
+    const orig = new Int32Array(n).fill(-1);
+    const copiesOf: (number[] | undefined)[] = new Array(n);
+    for (const s of this.blocks.values()) {
+      context[s.id] = s.ctx;
+      orig[s.id] = s.orig;
+      copiesOf[s.id] = s.copies ?? [];
+    }
+    const contexts = this.contexts;
+    return {
+      context,
+      orig,
       copies: (b) => {
-        const s = byId[b];
-        if (!s) return [];
-        const copies = [{ context: s.ctx, orig: s.orig, firstInst: 0 }];
-        const c = s.copies ?? [];
+        const c = copiesOf[b];
+        if (!c) return [];
+        const copies = [{ context: context[b], orig: orig[b], firstInst: 0 }];
         for (let i = 0; i < c.length; i += 3) copies.push({ context: c[i], orig: c[i + 1], firstInst: c[i + 2] });
         return copies;
       },
-      describe: (ctx) => this.contexts.describe(ctx),
-      pc: (ctx) => this.contexts.innermostPc(ctx),
+      describe: (ctx) => contexts.describe(ctx),
+      pc: (ctx) => contexts.innermostPc(ctx),
     };
-    for (const s of this.blocks.values()) {
-      byId[s.id] = s;
-      origins.context[s.id] = s.ctx;
-      origins.orig[s.id] = s.orig;
-    }
-    return origins;
   }
 
   private where(s: SpecBlock): string {
@@ -350,16 +391,16 @@ class Specializer {
         changed = true;
         continue;
       }
-      const m = meet(old, incoming?.abs ?? ZERO.abs, where);
-      if (m !== old && !absEquals(m, old)) {
-        entryRegs.set(k, m);
+      const m = meet(old.abs, incoming?.abs ?? ZERO.abs, where);
+      if (m !== old.abs && !absEquals(m, old.abs)) {
+        entryRegs.set(k, { abs: m });
         changed = true;
       }
     }
     for (const [k, r] of regs) {
       if (entryRegs.has(k) || isVirtual(k)) continue;
       // A register this block had not seen: it read as zero on the edges before.
-      entryRegs.set(k, meet(ZERO.abs, r.abs, where));
+      entryRegs.set(k, { abs: meet(ZERO.abs, r.abs, where) });
       changed = true;
     }
     if (changed) this.enqueue(to, "an edge lowered its entry state");
@@ -401,13 +442,14 @@ class Specializer {
   }
 
   /** Enter a join from its incoming edges: a value every edge brings the same is used as it is, the others become
-   *  parameters (their abstract value the meet of the edges'). False when no edge comes in. */
-  private enterJoin(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): boolean {
+   *  parameters (their abstract value the meet of the edges'). Returns the processing's registers, or undefined when
+   *  no edge comes in. */
+  private enterJoin(s: SpecBlock, vals: ValueStates): Map<number, Known> | undefined {
     const { f, out } = this;
     const edges: Edge[] = [];
     for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
-    if (edges.length === 0) return false;
-    if (edges.length === 1) return this.enterFromOneEdge(s, edges[0], vals, regs);
+    if (edges.length === 0) return undefined;
+    if (edges.length === 1) return this.enterFromOneEdge(s, edges[0], vals);
     const where = () => this.where(s);
     const merge = (incoming: Known[], type: ValType): { known: Known; param: boolean } => {
       const first = incoming[0];
@@ -429,25 +471,31 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const keys = new Set<number>();
-    for (const e of edges)
-      for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
-    const entryRegs = new Map<number, AbsVal>();
-    for (const k of [...keys].sort(byRegister)) {
+    const entryRegs = new Map<number, Known>();
+    for (const k of joinedRegisters(edges)) {
+      // Most registers come the same on every edge: found without the arrays `merge` takes.
+      const first = edges[0].regs.get(k) ?? ZERO;
+      let same = true;
+      for (let i = 1; same && i < edges.length; i++) same = sameKnown(edges[i].regs.get(k) ?? ZERO, first);
+      if (same) {
+        entryRegs.set(k, first);
+        continue;
+      }
       const m = merge(
         edges.map((e) => e.regs.get(k) ?? ZERO),
         slotType(k),
       );
       if (m.param) s.regOrder.push(k);
-      regs.set(k, m.known);
-      entryRegs.set(k, m.known.abs);
+      entryRegs.set(k, m.known);
     }
     s.entry = { params, regs: entryRegs };
-    return true;
+    return new Map(entryRegs);
   }
 
-  /** `enterJoin` with one incoming edge (most joins): every value comes as the edge brings it, no parameters. */
-  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: Map<ValueId, Known>, regs: Map<number, Known>): true {
+  /** `enterJoin` with one incoming edge (most joins): every value comes as the edge brings it, no parameters. The
+   *  entry registers are the edge's own map (an edge's registers never change once it is made), copied once for the
+   *  processing to change: Fern's ~40 registers were set one by one into two new maps at every such block. */
+  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: ValueStates): Map<number, Known> {
     const origParams = this.f.blocks[s.orig].params;
     const params: AbsVal[] = new Array(origParams.length);
     for (let i = 0; i < origParams.length; i++) {
@@ -466,15 +514,9 @@ class Specializer {
       }
       last = k;
     }
-    const keys = sorted ? e.regs.keys() : [...e.regs.keys()].sort(byRegister);
-    const entryRegs = new Map<number, AbsVal>();
-    for (const k of keys) {
-      const r = e.regs.get(k)!;
-      regs.set(k, r);
-      entryRegs.set(k, r.abs);
-    }
+    const entryRegs = sorted ? e.regs : new Map([...e.regs].sort((a, b) => byRegister(a[0], b[0])));
     s.entry = { params, regs: entryRegs };
-    return true;
+    return new Map(entryRegs);
   }
 
   /** Enter a cut block — a loop header or a block after a context change, whose incoming edges are not all known
@@ -485,7 +527,7 @@ class Specializer {
    *  processed again with the parameters it now needs; at the end every edge fits, so each value used directly is
    *  the one value all the block's predecessors pass, which dominates it. Straight-line bytecode (pc → pc + 1, one
    *  predecessor context) then carries nothing as a parameter. False when no edge comes in. */
-  private enterCut(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): boolean {
+  private enterCut(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): boolean {
     const { f, out } = this;
     const cut = s.cut!;
     const edges: Edge[] = [];
@@ -541,7 +583,7 @@ class Specializer {
   /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
    *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
    *  uses materialize it. The entry block's parameters are the function's. */
-  private enterWithParams(s: SpecBlock, vals: Map<ValueId, Known>, regs: Map<number, Known>): void {
+  private enterWithParams(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): void {
     const { f, out } = this;
     const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
     s.paramOrder = [];
@@ -569,7 +611,7 @@ class Specializer {
   private enterRegisters(s: SpecBlock, regs: Map<number, Known>, common?: (k: number) => Known | undefined): void {
     s.regOrder = [];
     for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
-      const abs = s.entry.regs.get(k)!;
+      const abs = s.entry.regs.get(k)!.abs;
       if (needsNoValue(abs)) {
         regs.set(k, { abs });
         continue;
@@ -634,11 +676,13 @@ class Specializer {
   /** The state a processing of `s` starts from (see `enterJoin`, `enterCut`, `enterWithParams`), or undefined when
    *  no edge comes into it any more. */
   private enter(s: SpecBlock): BodyState | undefined {
-    const vals = new Map<ValueId, Known>();
-    const regs = new Map<number, Known>();
-    if (s.incoming) {
-      if (!(s.cut ? this.enterCut(s, vals, regs) : this.enterJoin(s, vals, regs))) return undefined;
-    } else this.enterWithParams(s, vals, regs);
+    const vals = this.vals;
+    vals.clear();
+    let regs: Map<number, Known> | undefined;
+    if (!s.incoming) this.enterWithParams(s, vals, (regs = new Map()));
+    else if (!s.cut) regs = this.enterJoin(s, vals);
+    else if (!this.enterCut(s, vals, (regs = new Map()))) return undefined;
+    if (!regs) return undefined;
     if (TRACE) this.traceEntry(s);
     const { f } = this;
     const get = (v: ValueId): Known => {
@@ -856,9 +900,7 @@ class Specializer {
     const state = this.joins[target.block]
       ? joinState
       : (): EntryState => {
-          const entryRegs = new Map<number, AbsVal>();
-          for (const [k, r] of regs) entryRegs.set(k, r.abs);
-          return { params: args.map((a) => a.abs), regs: entryRegs };
+          return { params: args.map((a) => a.abs), regs: new Map(regs) };
         };
     const to = this.blockFor(st.next, target.block, state);
     // Edges share the block's exit registers: nothing changes them after the terminator.
@@ -1141,6 +1183,25 @@ function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undef
     return i < t.targets.length ? t.targets[i] : t.default;
   }
   return undefined;
+}
+
+/** The registers and virtual slots a join takes from its incoming edges, in register order: every register an edge
+ *  brings (one an edge lacks reads as zero there), and a virtual slot only when every edge brings it. Usually every
+ *  edge brings the same keys, which is checked without building the union. */
+function joinedRegisters(edges: Edge[]): number[] {
+  const first = edges[0].regs;
+  let sameKeys = true;
+  for (let i = 1; sameKeys && i < edges.length; i++) {
+    const other = edges[i].regs;
+    if (other === first) continue;
+    if (other.size !== first.size) sameKeys = false;
+    else for (const k of first.keys()) if (!other.has(k)) sameKeys = false;
+  }
+  if (sameKeys) return [...first.keys()].sort(byRegister);
+  const keys = new Set<number>();
+  for (const e of edges)
+    for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
+  return [...keys].sort(byRegister);
 }
 
 /** (address key, data key) of each virtual slot in a map. */
