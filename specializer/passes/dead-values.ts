@@ -5,13 +5,17 @@
 // parameters nobody uses together with their arguments (which may in turn die). The entry block's parameters are
 // the function's and stay. Requires: valid SSA. Guarantees: valid SSA whose every value is live.
 import { effectsOf } from "../ssa/effects.ts";
-import type { FunctionBody, ValueId } from "../ssa/ir.ts";
+import type { BlockId, FunctionBody, Target, ValueId } from "../ssa/ir.ts";
 import { dropParams, incomingEdges } from "./edges.ts";
 
 /** Returns the number of instructions and parameters removed. `cannotTrap`: loads a pass proved in bounds (they go
- *  when unused, like pure instructions). */
-export function removeDeadValues(f: FunctionBody, cannotTrap?: ReadonlySet<ValueId>): number {
-  const order = f.reversePostorder();
+ *  when unused, like pure instructions). `order`: the reachable blocks in reverse postorder, when the caller has
+ *  them. */
+export function removeDeadValues(
+  f: FunctionBody,
+  cannotTrap?: ReadonlySet<ValueId>,
+  order: BlockId[] = f.reversePostorder(),
+): number {
   const into = incomingEdges(f, order);
   const live = new Uint8Array(f.values.length);
   const work: ValueId[] = [];
@@ -42,18 +46,28 @@ export function removeDeadValues(f: FunctionBody, cannotTrap?: ReadonlySet<Value
     else if (d.kind === "alias") mark(d.to);
     else if (d.kind === "param") for (const e of into.get(d.block) ?? []) mark(e.args[d.index]);
   }
+  return sweep(f, order, live, into);
+}
+
+/** Remove the values `live` does not mark; new lists only for the blocks that lose some (most lose none). */
+function sweep(f: FunctionBody, order: BlockId[], live: Uint8Array, into: Map<BlockId, Target[]>): number {
   let removed = 0;
   for (const b of order) {
     const block = f.blocks[b];
-    const before = block.insts.length;
-    block.insts = block.insts.filter((v) => live[v]);
-    removed += before - block.insts.length;
-    if (b === f.entry) continue;
-    const keep = block.params.map((p) => live[p] === 1);
-    if (keep.includes(false)) {
-      removed += keep.filter((k) => !k).length;
-      dropParams(f, b, keep, into.get(b) ?? []);
+    if (!allLive(block.insts, live)) {
+      const before = block.insts.length;
+      block.insts = block.insts.filter((v) => live[v]);
+      removed += before - block.insts.length;
     }
+    if (b === f.entry || allLive(block.params, live)) continue;
+    const keep = block.params.map((p) => live[p] === 1);
+    removed += keep.filter((k) => !k).length;
+    dropParams(f, b, keep, into.get(b) ?? []);
   }
   return removed;
+}
+
+function allLive(values: ValueId[], live: Uint8Array): boolean {
+  for (const v of values) if (!live[v]) return false;
+  return true;
 }

@@ -10,9 +10,9 @@ import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { dropParams, incomingEdges } from "./edges.ts";
 
-/** Returns the number of parameters removed. */
-export function removeRedundantParams(f: FunctionBody): number {
-  const order = f.reversePostorder();
+/** Returns the number of parameters removed. `order`: the reachable blocks in reverse postorder, when the caller has
+ *  them. */
+export function removeRedundantParams(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
   const into = incomingEdges(f, order);
   // Blocks each value is passed to as a branch argument (linked lists in flat arrays: there is one entry per
   // argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's are re-checked.
@@ -77,9 +77,14 @@ export function removeRedundantParams(f: FunctionBody): number {
   if (removed === 0) return 0;
   for (const b of order) {
     const params = f.blocks[b].params;
-    const keep = params.map((p) => f.values[p].kind === "param");
-    if (keep.includes(false)) dropParams(f, b, keep, into.get(b) ?? []);
+    if (params.every((p) => f.values[p].kind === "param")) continue;
+    dropParams(
+      f,
+      b,
+      params.map((p) => f.values[p].kind === "param"),
+      into.get(b) ?? [],
+    );
   }
-  propagateCopies(f);
+  propagateCopies(f, order);
   return removed;
 }

@@ -12,8 +12,10 @@
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, type LocalPlan } from "./locals.ts";
+import { DominatorTree } from "./dominators.ts";
 import { loopContiguousOrder } from "./loop-order.ts";
 import { structuredBody } from "./structure.ts";
+import { traced } from "./stage-runner.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 import type { ValType } from "./types.ts";
 
@@ -128,19 +130,23 @@ class FunctionEmitter {
     // Entry parameters are the function's parameters (locals 0..n-1). If the entry block is also a branch target,
     // a fresh entry copies the parameters into it.
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
-    this.plan = planLocals(f, order, !entryHasPreds);
+    const dom = new DominatorTree(f, order); // shared by the local plan and the structurer
+    this.plan = traced(f.name, "plan-locals", () => planLocals(f, order, !entryHasPreds, dom));
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
     let bodyRef = structured
-      ? structuredBody(
-          b,
-          mod,
-          f,
-          order,
-          { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) },
-          entryHasPreds ? this.entryCopies() : [],
+      ? traced(f.name, "structure", () =>
+          structuredBody(
+            b,
+            mod,
+            f,
+            order,
+            { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) },
+            entryHasPreds ? this.entryCopies() : [],
+            dom,
+          ),
         )
       : undefined;
-    bodyRef ??= this.relooped(order, entryHasPreds, segmentBlocks);
+    bodyRef ??= traced(f.name, "relooper", () => this.relooped(order, entryHasPreds, segmentBlocks));
     // Every path ends in a return or a trap, but the outer block has type none: tell the validator.
     if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
     mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
