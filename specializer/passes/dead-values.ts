@@ -5,8 +5,8 @@
 // parameters nobody uses together with their arguments (which may in turn die). The entry block's parameters are
 // the function's and stay. Requires: valid SSA. Guarantees: valid SSA whose every value is live.
 import { effectsOf } from "../ssa/effects.ts";
-import type { BlockId, FunctionBody, Target, ValueId } from "../ssa/ir.ts";
-import { dropParams, incomingEdges } from "./edges.ts";
+import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
+import { dropParams, IncomingEdges } from "./edges.ts";
 
 /** Returns the number of instructions and parameters removed. `cannotTrap`: loads a pass proved in bounds (they go
  *  when unused, like pure instructions). `order`: the reachable blocks in reverse postorder, when the caller has
@@ -16,7 +16,7 @@ export function removeDeadValues(
   cannotTrap?: ReadonlySet<ValueId>,
   order: BlockId[] = f.reversePostorder(),
 ): number {
-  const into = incomingEdges(f, order);
+  const into = new IncomingEdges(f, order);
   const live = new Uint8Array(f.values.length);
   const work: ValueId[] = [];
   const mark = (v: ValueId) => {
@@ -44,13 +44,14 @@ export function removeDeadValues(
     if (d.kind === "op") d.args.forEach(mark);
     else if (d.kind === "pick") mark(d.value);
     else if (d.kind === "alias") mark(d.to);
-    else if (d.kind === "param") for (const e of into.get(d.block) ?? []) mark(e.args[d.index]);
+    else if (d.kind === "param")
+      for (let k = into.first[d.block]; k < into.first[d.block + 1]; k++) mark(into.edges[k].args[d.index]);
   }
   return sweep(f, order, live, into);
 }
 
 /** Remove the values `live` does not mark; new lists only for the blocks that lose some (most lose none). */
-function sweep(f: FunctionBody, order: BlockId[], live: Uint8Array, into: Map<BlockId, Target[]>): number {
+function sweep(f: FunctionBody, order: BlockId[], live: Uint8Array, into: IncomingEdges): number {
   let removed = 0;
   for (const b of order) {
     const block = f.blocks[b];
@@ -62,7 +63,7 @@ function sweep(f: FunctionBody, order: BlockId[], live: Uint8Array, into: Map<Bl
     if (b === f.entry || allLive(block.params, live)) continue;
     const keep = block.params.map((p) => live[p] === 1);
     removed += keep.filter((k) => !k).length;
-    dropParams(f, b, keep, into.get(b) ?? []);
+    dropParams(f, b, keep, into);
   }
   return removed;
 }

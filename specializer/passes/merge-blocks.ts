@@ -9,7 +9,7 @@
 //   predecessor; its parameters become aliases of the arguments, resolved at the end.
 // The specializer needs this: it makes one block per (context, interpreter block), and most of them are a
 // straight line from the previous bytecode instruction's copy into the next one's.
-// Requires: valid SSA. Guarantees: valid SSA with no threadable edge, no mergeable pair and no alias use; blocks
+// Requires: valid SSA with no alias use. Guarantees: the same, with no threadable edge and no mergeable pair; blocks
 // left unreachable are emptied and preds/succs recomputed.
 import { targetsOf, type BlockId, type FunctionBody, type Target, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
@@ -36,8 +36,10 @@ export function mergeBlocks(f: FunctionBody, order: BlockId[] = f.reversePostord
   const merged = mergeStraightLines(f, order, isMerged);
   // A merged block was reached only from its predecessor's `br`, so it sat right after it in reverse postorder:
   // dropping it keeps the order of the rest.
-  if (merged) order = order.filter((b) => !isMerged[b]);
-  propagateCopies(f, order);
+  if (merged) {
+    order = order.filter((b) => !isMerged[b]);
+    propagateCopies(f, order); // the merged blocks' parameters are aliases now; no other alias is used
+  }
   removeDeadBlocks(f, order); // also recomputes preds and succs after all of the above
   return { threaded, merged, order };
 }

@@ -137,6 +137,12 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees 
   const pos = new Int32Array(n).fill(-1); // an instruction's position in its block
   const depth = new Int32Array(n);
   const scratch = new Scratch();
+  // Values that need a local: not in a tree, not a constant, not dropped, not an alias, with a result.
+  const needsLocal = new Uint8Array(n);
+  const mark = (v: ValueId) => {
+    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.typesOf(v).length > 0)
+      needsLocal[v] = 1;
+  };
   for (const b of order) {
     const insts = f.blocks[b].insts;
     for (let i = 0; i < insts.length; i++) pos[insts[i]] = i;
@@ -153,16 +159,9 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees 
       rootPos[v] = inline[v] ? rootPos[userOf[v]] : j;
     }
     for (const v of insts) if (isSingle(f, v) && uses[v] === 0 && !inline[v]) dropped[v] = 1;
-  }
-  // Values that need a local: not in a tree, not a constant, not dropped, not an alias, with a result.
-  const needsLocal = new Uint8Array(n);
-  const mark = (v: ValueId) => {
-    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.typesOf(v).length > 0)
-      needsLocal[v] = 1;
-  };
-  for (const b of order) {
+    // The block's values are settled (trees never cross blocks): which need a local.
     for (const v of f.blocks[b].params) mark(v);
-    for (const v of f.blocks[b].insts) mark(v);
+    for (const v of insts) mark(v);
   }
   return { inline, dropped, rootPos, needsLocal };
 }
