@@ -127,9 +127,17 @@ export class FunctionBody {
   }
 
   typeOf(v: ValueId): ValType {
-    const t = this.typesOf(v);
-    if (t.length !== 1) throw new InternalError(`v${v} has ${t.length} results, not one`);
-    return t[0];
+    // No array per call (typesOf makes one for every value but an operator's): the backend asks for every value.
+    const d = this.values[v];
+    if (d.kind === "op" && d.types.length === 1) return d.types[0];
+    if (d.kind !== "op" && d.kind !== "none") return d.type;
+    throw new InternalError(`v${v} has ${this.typesOf(v).length} results, not one`);
+  }
+
+  /** Whether a value has a result (typesOf(v).length > 0, without the array). */
+  hasResult(v: ValueId): boolean {
+    const d = this.values[v];
+    return d.kind === "op" ? d.types.length > 0 : d.kind !== "none";
   }
 
   recomputePreds(): void {

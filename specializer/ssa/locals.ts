@@ -140,7 +140,7 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees 
   // Values that need a local: not in a tree, not a constant, not dropped, not an alias, with a result.
   const needsLocal = new Uint8Array(n);
   const mark = (v: ValueId) => {
-    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.typesOf(v).length > 0)
+    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.hasResult(v))
       needsLocal[v] = 1;
   };
   for (const b of order) {
@@ -482,12 +482,12 @@ class BlockAllocation {
       const v = block.insts[j];
       for (let k = count[j]; k < count[j + 1]; k++) free.release(localOf[readsAt[k]]);
       if (!this.trees.needsLocal[v]) continue;
-      const types = f.typesOf(v);
-      if (types.length !== 1) {
-        localOf[v] = this.newLocal(types);
+      const d = f.values[v];
+      if (d.kind === "op" && d.types.length !== 1) {
+        localOf[v] = this.newLocal(d.types);
         continue;
       }
-      const l = free.take(types[0]);
+      const l = free.take(f.typeOf(v));
       localOf[v] = l;
       if (lastRead[v] < 0 && !out(v)) free.release(l);
     }
