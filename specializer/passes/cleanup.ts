@@ -12,6 +12,7 @@ import { StageRunner } from "../ssa/stage-runner.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
+import { IncomingEdges } from "./edges.ts";
 import { floatParams } from "./float-params.ts";
 import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
@@ -66,9 +67,11 @@ export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean; stage
     order = f.reversePostorder(); // it folds branches on constants
   }
   for (let round = 0; round < 2; round++) {
-    stats.redundantParams += run("redundant-params", removeRedundantParams);
+    // The edges into each block, shared by the passes up to merge-blocks: they change arguments, not terminators.
+    const into = new IncomingEdges(f, order);
+    stats.redundantParams += run("redundant-params", (f, order) => removeRedundantParams(f, order, into));
     if (round === 0) stats.floatParams += run("float-params", floatParams);
-    stats.deadValues += run("dead-values", (f, order) => removeDeadValues(f, undefined, order));
+    stats.deadValues += run("dead-values", (f, order) => removeDeadValues(f, undefined, order, into));
     const m = run("merge-blocks", mergeBlocks);
     stats.threaded += m.threaded;
     stats.merged += m.merged;

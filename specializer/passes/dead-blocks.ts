@@ -8,8 +8,9 @@ import type { BlockId, FunctionBody, Terminator } from "../ssa/ir.ts";
 const NONE: Terminator = Object.freeze({ kind: "none" });
 
 /** Returns the number of blocks emptied. `order`: the reachable blocks (in reverse postorder), when the caller has
- *  them. */
-export function removeDeadBlocks(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
+ *  them. `predsExact`: the caller knows preds and succs are exact (no terminator changed since they were): they are
+ *  recomputed only if a block is emptied. */
+export function removeDeadBlocks(f: FunctionBody, order: BlockId[] = f.reversePostorder(), predsExact = false): number {
   const live = new Uint8Array(f.blocks.length);
   for (const b of order) live[b] = 1;
   let removed = 0;
@@ -21,6 +22,6 @@ export function removeDeadBlocks(f: FunctionBody, order: BlockId[] = f.reversePo
     block.term = NONE;
     removed++;
   }
-  f.recomputePreds();
+  if (removed > 0 || !predsExact) f.recomputePreds();
   return removed;
 }

@@ -9,14 +9,14 @@ import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
 import { dropParams, IncomingEdges } from "./edges.ts";
 
 /** Returns the number of instructions and parameters removed. `cannotTrap`: loads a pass proved in bounds (they go
- *  when unused, like pure instructions). `order`: the reachable blocks in reverse postorder, when the caller has
- *  them. */
+ *  when unused, like pure instructions). `order`: the reachable blocks in reverse postorder, and `into` the edges into
+ *  them, when the caller has them. */
 export function removeDeadValues(
   f: FunctionBody,
   cannotTrap?: ReadonlySet<ValueId>,
   order: BlockId[] = f.reversePostorder(),
+  into = new IncomingEdges(f, order),
 ): number {
-  const into = new IncomingEdges(f, order);
   const live = new Uint8Array(f.values.length);
   const work: ValueId[] = [];
   const mark = (v: ValueId) => {

@@ -24,7 +24,9 @@ const TO_FLOAT = "f64.reinterpret_i64";
 /** Returns the number of parameters made f64 plus the reinterpret pairs removed. `order`: the reachable blocks in
  *  reverse postorder, when the caller has them. */
 export function floatParams(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
-  const changed = removeReinterpretPairs(f, order);
+  const { changed, reinterprets } = removeReinterpretPairs(f, order);
+  // A web flips only when a reinterpret uses or feeds it: with none in the function, nothing flips.
+  if (reinterprets === 0) return changed;
   const webs = floatWebs(f, order);
   // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter.
   let flipped = 0;
@@ -52,11 +54,16 @@ function opArg(f: FunctionBody, v: ValueId, name: string): ValueId | undefined {
   return d.kind === "op" && d.op.name === name ? d.args[0] : undefined;
 }
 
-/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many. */
-function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): number {
+/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many, and how many
+ *  reinterprets either way the function holds. */
+function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): { changed: number; reinterprets: number } {
   let changed = 0;
+  let reinterprets = 0;
   for (const b of order) {
     for (const v of f.blocks[b].insts) {
+      const d = f.values[v];
+      if (d.kind !== "op" || (d.op.name !== TO_FLOAT && d.op.name !== TO_BITS)) continue;
+      reinterprets++;
       const inner = opArg(f, v, TO_FLOAT);
       const x = inner === undefined ? undefined : opArg(f, f.resolve(inner), TO_BITS);
       if (x !== undefined) {
@@ -65,7 +72,7 @@ function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): number {
       }
     }
   }
-  return changed;
+  return { changed, reinterprets };
 }
 
 /** The webs of i64 parameters (union-find over the values' ids, in typed arrays: -1 is "not a web member"): every

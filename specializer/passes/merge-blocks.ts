@@ -28,9 +28,9 @@ export function mergeBlocks(f: FunctionBody, order: BlockId[] = f.reversePostord
   // keeps the order (a branch's second edge to a block is never a tree edge), threading does not: the blocks it
   // bypasses may become unreachable. Threading only redirects edges to blocks already reachable, so folding after
   // it may walk the old order (a block it folds that is no longer reachable is emptied below).
-  foldSameTargetBranches(f, order);
+  let folded = foldSameTargetBranches(f, order);
   const threaded = threadJumps(f, order);
-  foldSameTargetBranches(f, order);
+  folded += foldSameTargetBranches(f, order);
   if (threaded) order = f.reversePostorder();
   const isMerged = new Uint8Array(f.blocks.length);
   const merged = mergeStraightLines(f, order, isMerged);
@@ -40,7 +40,8 @@ export function mergeBlocks(f: FunctionBody, order: BlockId[] = f.reversePostord
     order = order.filter((b) => !isMerged[b]);
     propagateCopies(f, order); // the merged blocks' parameters are aliases now; no other alias is used
   }
-  removeDeadBlocks(f, order); // also recomputes preds and succs after all of the above
+  // Also recomputes preds and succs after all of the above (unless no terminator changed and no block was emptied).
+  removeDeadBlocks(f, order, folded + threaded + merged === 0);
   return { threaded, merged, order };
 }
 
@@ -78,6 +79,7 @@ function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Ar
 }
 
 const NONE: Terminator = Object.freeze({ kind: "none" });
+const NO_ESCAPES = new Uint8Array(0);
 
 /** Values used anywhere but in the terminator of the block whose parameters they are. */
 function escapingValues(f: FunctionBody, order: BlockId[]): Uint8Array {
@@ -132,6 +134,8 @@ function threadJumps(f: FunctionBody, order: BlockId[]): number {
     ON_PATH = 1,
     SETTLED = 2,
     CYCLE = 3;
+  // Finding where parameters escape walks every use in the function: not when no block could forward.
+  if (!order.some((b) => forwardOf(f, b, NO_ESCAPES))) return 0;
   const state = new Uint8Array(f.blocks.length);
   const escapes = escapingValues(f, order);
   const slot = new Int32Array(f.values.length);
@@ -171,8 +175,9 @@ function threadJumps(f: FunctionBody, order: BlockId[]): number {
   return threaded;
 }
 
-/** A `cond` or `table` whose every target is the same block with the same arguments is a `br`. */
-function foldSameTargetBranches(f: FunctionBody, order: BlockId[]): void {
+/** A `cond` or `table` whose every target is the same block with the same arguments is a `br`; returns how many. */
+function foldSameTargetBranches(f: FunctionBody, order: BlockId[]): number {
+  let folded = 0;
   const same = (a: Target, b: Target) => {
     if (a.block !== b.block || a.args.length !== b.args.length) return false;
     for (let i = 0; i < a.args.length; i++) if (f.resolve(a.args[i]) !== f.resolve(b.args[i])) return false;
@@ -182,11 +187,15 @@ function foldSameTargetBranches(f: FunctionBody, order: BlockId[]): void {
     const block = f.blocks[b];
     const term = block.term;
     if (term.kind === "cond") {
-      if (same(term.else, term.then)) block.term = { kind: "br", target: term.then };
+      if (!same(term.else, term.then)) continue;
+      block.term = { kind: "br", target: term.then };
+      folded++;
     } else if (term.kind === "table") {
       const first = term.targets.length ? term.targets[0] : term.default;
-      if (term.targets.every((t) => same(t, first)) && same(term.default, first))
-        block.term = { kind: "br", target: first };
+      if (!term.targets.every((t) => same(t, first)) || !same(term.default, first)) continue;
+      block.term = { kind: "br", target: first };
+      folded++;
     }
   }
+  return folded;
 }

@@ -10,10 +10,13 @@ import { targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa
 import { propagateCopies } from "./copy-propagation.ts";
 import { dropParams, IncomingEdges } from "./edges.ts";
 
-/** Returns the number of parameters removed. `order`: the reachable blocks in reverse postorder, when the caller has
- *  them. */
-export function removeRedundantParams(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
-  const into = new IncomingEdges(f, order);
+/** Returns the number of parameters removed. `order`: the reachable blocks in reverse postorder, and `into` the
+ *  edges into them, when the caller has them. */
+export function removeRedundantParams(
+  f: FunctionBody,
+  order: BlockId[] = f.reversePostorder(),
+  into = new IncomingEdges(f, order),
+): number {
   // Blocks each value is passed to as a branch argument (linked lists in flat arrays: there is one entry per
   // argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's are re-checked.
   // When a parameter is replaced, its list joins its replacement's: a block that received the parameter receives

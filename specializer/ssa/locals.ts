@@ -264,7 +264,8 @@ function collectReads(f: FunctionBody, order: BlockId[], trees: Trees): Reads {
 }
 
 /** The values live into and out of each block order[i]: inVals[inStart[i] .. inStart[i + 1]), likewise out (each
- *  value once per block, in no particular order: the allocation asks only whether a value is in a set). */
+ *  value once per block, in no particular order: the allocation asks only whether a value is in a set). Live-out
+ *  sets hold only the values the block reads or defines: the allocation asks about no others. */
 interface Liveness {
   inStart: Int32Array;
   inVals: Int32Array;
@@ -287,6 +288,7 @@ function liveness(f: FunctionBody, order: BlockId[], reads: Reads): Liveness {
   const outPairs = new PairList();
   const inMark = new Int32Array(n).fill(-1); // the last value found live into each block
   const outMark = new Int32Array(n).fill(-1); // ... and out of it
+  const readMark = new Int32Array(n).fill(-1); // the last value read in each block
   const stack = new Int32Array(n);
   // Each value's reads (the blocks), as linked lists in flat arrays: a value is walked back from all of them at
   // once, so the marks above hold for one value at a time.
@@ -303,6 +305,7 @@ function liveness(f: FunctionBody, order: BlockId[], reads: Reads): Liveness {
   for (let v = 0; v < f.values.length; v++) {
     if (firstRead[v] < 0) continue;
     let top = 0;
+    for (let k = firstRead[v]; k >= 0; k = nextRead[k]) readMark[readBlock[k]] = v;
     for (let k = firstRead[v]; k >= 0; k = nextRead[k]) {
       const i = readBlock[k];
       if (defIndex[v] === i || inMark[i] === v) continue;
@@ -316,7 +319,7 @@ function liveness(f: FunctionBody, order: BlockId[], reads: Reads): Liveness {
         const p = preds.list[e];
         if (outMark[p] === v) continue;
         outMark[p] = v;
-        outPairs.push(p, v);
+        if (defIndex[v] === p || readMark[p] === v) outPairs.push(p, v);
         if (defIndex[v] === p || inMark[p] === v) continue;
         inMark[p] = v;
         inPairs.push(p, v);
