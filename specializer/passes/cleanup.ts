@@ -5,12 +5,14 @@
 // (../ssa/stage-runner.ts), which times it, verifies the IR after it (with `verify`, naming the pass that broke it)
 // and dumps it under --dump-stages; adding a pass is one line below. Each pass is linear in the function's size
 // (redundant-parameter removal re-checks only the blocks a replaced parameter was passed to), and the middle three
-// run twice.
-import type { FunctionBody } from "../ssa/ir.ts";
+// run twice. The passes share one block order (reverse postorder, computed once): only the ones that change
+// terminators — store forwarding's branch folding, block merging — leave a new one, which the rest then walk.
+import type { BlockId, FunctionBody } from "../ssa/ir.ts";
 import { StageRunner } from "../ssa/stage-runner.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
+import { IncomingEdges } from "./edges.ts";
 import { floatParams } from "./float-params.ts";
 import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
@@ -52,22 +54,30 @@ export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean; stage
     ms: 0,
   };
   const stages = opts.stages ?? new StageRunner({ verify: opts.verify });
-  const run = <T>(pass: string, apply: (f: FunctionBody) => T): T => stages.run(pass, f, () => apply(f));
+  let order = f.reversePostorder();
+  const run = <T>(pass: string, apply: (f: FunctionBody, order: BlockId[]) => T): T =>
+    stages.run(pass, f, () => apply(f, order));
   stats.deadBlocks += run("dead-blocks", removeDeadBlocks);
   stats.copies += run("copy-propagation", propagateCopies);
   // Store forwarding only below FORWARD_MAX_VALUES: it pays on an interpreter's hot functions (fern-memory's
   // mandelbrot 2.31x -> 3.26x over interpreted) and costs ~0.1 ms per value, with its per-block maps the largest
   // memory of a build on generated functions of 100k values (fern-one-function-1k: peak 375 -> 950 MB).
-  if (f.values.length <= FORWARD_MAX_VALUES) stats.forwarded += run("store-forwarding", forwardStores);
+  if (f.values.length <= FORWARD_MAX_VALUES) {
+    stats.forwarded += run("store-forwarding", forwardStores);
+    order = f.reversePostorder(); // it folds branches on constants
+  }
   for (let round = 0; round < 2; round++) {
-    stats.redundantParams += run("redundant-params", removeRedundantParams);
+    // The edges into each block, shared by the passes up to merge-blocks: they change arguments, not terminators.
+    const into = new IncomingEdges(f, order);
+    stats.redundantParams += run("redundant-params", (f, order) => removeRedundantParams(f, order, into));
     if (round === 0) stats.floatParams += run("float-params", floatParams);
-    stats.deadValues += run("dead-values", removeDeadValues);
+    stats.deadValues += run("dead-values", (f, order) => removeDeadValues(f, undefined, order, into));
     const m = run("merge-blocks", mergeBlocks);
     stats.threaded += m.threaded;
     stats.merged += m.merged;
+    order = m.order;
   }
-  stats.blocks = f.reversePostorder().length;
+  stats.blocks = order.length;
   stats.ms = performance.now() - t;
   return stats;
 }

@@ -5,14 +5,18 @@
 // parameters nobody uses together with their arguments (which may in turn die). The entry block's parameters are
 // the function's and stay. Requires: valid SSA. Guarantees: valid SSA whose every value is live.
 import { effectsOf } from "../ssa/effects.ts";
-import type { FunctionBody, ValueId } from "../ssa/ir.ts";
-import { dropParams, incomingEdges } from "./edges.ts";
+import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
+import { dropParams, IncomingEdges } from "./edges.ts";
 
 /** Returns the number of instructions and parameters removed. `cannotTrap`: loads a pass proved in bounds (they go
- *  when unused, like pure instructions). */
-export function removeDeadValues(f: FunctionBody, cannotTrap?: ReadonlySet<ValueId>): number {
-  const order = f.reversePostorder();
-  const into = incomingEdges(f, order);
+ *  when unused, like pure instructions). `order`: the reachable blocks in reverse postorder, and `into` the edges into
+ *  them, when the caller has them. */
+export function removeDeadValues(
+  f: FunctionBody,
+  cannotTrap?: ReadonlySet<ValueId>,
+  order: BlockId[] = f.reversePostorder(),
+  into = new IncomingEdges(f, order),
+): number {
   const live = new Uint8Array(f.values.length);
   const work: ValueId[] = [];
   const mark = (v: ValueId) => {
@@ -40,20 +44,31 @@ export function removeDeadValues(f: FunctionBody, cannotTrap?: ReadonlySet<Value
     if (d.kind === "op") d.args.forEach(mark);
     else if (d.kind === "pick") mark(d.value);
     else if (d.kind === "alias") mark(d.to);
-    else if (d.kind === "param") for (const e of into.get(d.block) ?? []) mark(e.args[d.index]);
+    else if (d.kind === "param")
+      for (let k = into.first[d.block]; k < into.first[d.block + 1]; k++) mark(into.edges[k].args[d.index]);
   }
+  return sweep(f, order, live, into);
+}
+
+/** Remove the values `live` does not mark; new lists only for the blocks that lose some (most lose none). */
+function sweep(f: FunctionBody, order: BlockId[], live: Uint8Array, into: IncomingEdges): number {
   let removed = 0;
   for (const b of order) {
     const block = f.blocks[b];
-    const before = block.insts.length;
-    block.insts = block.insts.filter((v) => live[v]);
-    removed += before - block.insts.length;
-    if (b === f.entry) continue;
-    const keep = block.params.map((p) => live[p] === 1);
-    if (keep.includes(false)) {
-      removed += keep.filter((k) => !k).length;
-      dropParams(f, b, keep, into.get(b) ?? []);
+    if (!allLive(block.insts, live)) {
+      const before = block.insts.length;
+      block.insts = block.insts.filter((v) => live[v]);
+      removed += before - block.insts.length;
     }
+    if (b === f.entry || allLive(block.params, live)) continue;
+    const keep = block.params.map((p) => live[p] === 1);
+    removed += keep.filter((k) => !k).length;
+    dropParams(f, b, keep, into);
   }
   return removed;
+}
+
+function allLive(values: ValueId[], live: Uint8Array): boolean {
+  for (const v of values) if (!live[v]) return false;
+  return true;
 }

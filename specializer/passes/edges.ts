@@ -2,21 +2,29 @@
 // parameters), and rewriting every use in a function through a value map.
 import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "../ssa/ir.ts";
 
-/** Every target, from a reachable block, that branches to each block (one entry per edge, a br_table's too). */
-export function incomingEdges(f: FunctionBody, order: BlockId[] = f.reversePostorder()): Map<BlockId, Target[]> {
-  const into = new Map<BlockId, Target[]>();
-  for (const b of order) {
-    for (const t of targetsOf(f.blocks[b].term)) {
-      let list = into.get(t.block);
-      if (!list) into.set(t.block, (list = []));
-      list.push(t);
-    }
+/** Every target, from a reachable block, that branches to each block (one entry per edge, a br_table's too): the
+ *  edges into block b are edges[first[b] .. first[b + 1]), in the order of their sources in `order` (one flat list,
+ *  no array per block). */
+export class IncomingEdges {
+  readonly first: Int32Array;
+  readonly edges: Target[];
+
+  constructor(f: FunctionBody, order: BlockId[] = f.reversePostorder()) {
+    const first = new Int32Array(f.blocks.length + 1);
+    for (const b of order) for (const t of targetsOf(f.blocks[b].term)) first[t.block + 1]++;
+    for (let b = 0; b < f.blocks.length; b++) first[b + 1] += first[b];
+    const fill = first.slice(0, f.blocks.length);
+    const edges: Target[] = new Array(first[f.blocks.length]);
+    for (const b of order) for (const t of targetsOf(f.blocks[b].term)) edges[fill[t.block]++] = t;
+    this.first = first;
+    this.edges = edges;
   }
-  return into;
 }
 
-/** Replace every use of a value (instruction operands, terminator operands, branch arguments) by `map(value)`. */
-export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId) => ValueId): void {
+/** Replace every use of a value (instruction operands, terminator operands, branch arguments) by `map(value)`;
+ *  returns the blocks whose instruction lists hold an alias (found on the way, for copy propagation). */
+export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId) => ValueId): BlockId[] {
+  const withAlias: BlockId[] = [];
   // Written only where the value changes: most uses keep theirs, and a store into an old object costs the GC.
   const all = (list: ValueId[]) => {
     for (let i = 0; i < list.length; i++) {
@@ -26,14 +34,16 @@ export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId)
   };
   for (const b of order) {
     const block = f.blocks[b];
+    let aliases = false;
     for (const v of block.insts) {
       const d = f.values[v];
       if (d.kind === "op") all(d.args);
       else if (d.kind === "pick") {
         const m = map(d.value);
         if (m !== d.value) d.value = m;
-      }
+      } else if (d.kind === "alias") aliases = true;
     }
+    if (aliases) withAlias.push(b);
     const t = block.term;
     if (t.kind === "cond") t.cond = map(t.cond);
     else if (t.kind === "table") t.index = map(t.index);
@@ -47,15 +57,19 @@ export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId)
       all(t.default.args);
     }
   }
+  return withAlias;
 }
 
 /** Drop the parameters of `block` for which `keep` is false, with the matching argument of every incoming edge. */
-export function dropParams(f: FunctionBody, block: BlockId, keep: boolean[], into: Target[]): void {
+export function dropParams(f: FunctionBody, block: BlockId, keep: boolean[], into: IncomingEdges): void {
   const b = f.blocks[block];
   b.params = b.params.filter((_, i) => keep[i]);
   b.params.forEach((p, i) => {
     const d = f.values[p];
     if (d.kind === "param") d.index = i;
   });
-  for (const t of into) t.args = t.args.filter((_, i) => keep[i]);
+  for (let k = into.first[block]; k < into.first[block + 1]; k++) {
+    const t = into.edges[k];
+    t.args = t.args.filter((_, i) => keep[i]);
+  }
 }

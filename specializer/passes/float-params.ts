@@ -21,10 +21,12 @@ import { InternalError } from "../../util/errors.ts";
 const TO_BITS = "i64.reinterpret_f64";
 const TO_FLOAT = "f64.reinterpret_i64";
 
-/** Returns the number of parameters made f64 plus the reinterpret pairs removed. */
-export function floatParams(f: FunctionBody): number {
-  const order = f.reversePostorder();
-  const changed = removeReinterpretPairs(f, order);
+/** Returns the number of parameters made f64 plus the reinterpret pairs removed. `order`: the reachable blocks in
+ *  reverse postorder, when the caller has them. */
+export function floatParams(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
+  const { changed, reinterprets } = removeReinterpretPairs(f, order);
+  // A web flips only when a reinterpret uses or feeds it: with none in the function, nothing flips.
+  if (reinterprets === 0) return changed;
   const webs = floatWebs(f, order);
   // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter.
   let flipped = 0;
@@ -35,14 +37,14 @@ export function floatParams(f: FunctionBody): number {
     flipped++;
   }
   if (flipped === 0) {
-    if (changed) propagateCopies(f);
+    if (changed) propagateCopies(f, order);
     return changed;
   }
   for (const b of order) {
     passFloats(f, b, webs.flips);
     reinterpretUses(f, b, webs.flips);
   }
-  propagateCopies(f);
+  propagateCopies(f, order);
   return changed + flipped;
 }
 
@@ -52,11 +54,16 @@ function opArg(f: FunctionBody, v: ValueId, name: string): ValueId | undefined {
   return d.kind === "op" && d.op.name === name ? d.args[0] : undefined;
 }
 
-/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many. */
-function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): number {
+/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many, and how many
+ *  reinterprets either way the function holds. */
+function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): { changed: number; reinterprets: number } {
   let changed = 0;
+  let reinterprets = 0;
   for (const b of order) {
     for (const v of f.blocks[b].insts) {
+      const d = f.values[v];
+      if (d.kind !== "op" || (d.op.name !== TO_FLOAT && d.op.name !== TO_BITS)) continue;
+      reinterprets++;
       const inner = opArg(f, v, TO_FLOAT);
       const x = inner === undefined ? undefined : opArg(f, f.resolve(inner), TO_BITS);
       if (x !== undefined) {
@@ -65,46 +72,56 @@ function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): number {
       }
     }
   }
-  return changed;
+  return { changed, reinterprets };
 }
 
-/** The webs of i64 parameters (union-find over the values' ids): every candidate parameter, and whether its web
- *  flips — it takes only float bits and i64 constants in, no branch uses it, and it is used or fed as a float. */
+/** The webs of i64 parameters (union-find over the values' ids, in typed arrays: -1 is "not a web member"): every
+ *  candidate parameter, and whether its web flips — it takes only float bits and i64 constants in, no branch uses
+ *  it, and it is used or fed as a float. */
 function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueId>; flips: (p: ValueId) => boolean } {
   const isCandidate = (v: ValueId) => {
     const d = f.values[v];
     return d.kind === "param" && d.type === "i64" && d.block !== f.entry;
   };
-  const parent = new Map<ValueId, ValueId>();
+  const parent = new Int32Array(f.values.length).fill(-1);
+  const members: ValueId[] = [];
+  const join = (v: ValueId) => {
+    if (parent[v] < 0) {
+      parent[v] = v;
+      members.push(v);
+    }
+  };
   const find = (v: ValueId): ValueId => {
     let r = v;
-    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r)!;
+    while (parent[r] !== r) r = parent[r];
     for (let x = v; x !== r;) {
-      const next = parent.get(x)!;
-      parent.set(x, r);
+      const next = parent[x];
+      parent[x] = r;
       x = next;
     }
     return r;
   };
-  const bad = new Set<ValueId>(); // roots of webs that stay i64, before unions are final: re-rooted below
-  const badParams: ValueId[] = [];
+  const badParams: ValueId[] = []; // parameters of webs that stay i64, before unions are final: re-rooted below
+  const floatUsed: ValueId[] = [];
   for (const b of order) {
     for (const t of targetsOf(f.blocks[b].term)) {
       const params = f.blocks[t.block].params;
-      t.args.forEach((a0, i) => {
+      for (let i = 0; i < t.args.length; i++) {
         const p = params[i];
-        const a = f.resolve(a0);
-        if (!isCandidate(p)) return; // passed on as something else (the entry block's parameter): fixed up below
-        if (!parent.has(p)) parent.set(p, p);
+        const a = f.resolve(t.args[i]);
+        if (!isCandidate(p)) continue; // passed on as something else (the entry block's parameter): fixed up below
+        join(p);
         if (isCandidate(a)) {
-          if (!parent.has(a)) parent.set(a, a);
-          parent.set(find(a), find(p));
+          join(a);
+          parent[find(a)] = find(p);
         } else if (opArg(f, a, TO_BITS) === undefined && !isI64Const(f, a)) badParams.push(p);
-      });
+        // ...or fed a float somewhere (an edge passing `i64.reinterpret_f64 x`): then its bits are needed only by
+        // uses that are not float, which get their reinterpret where they are (an interpreter's exit, usually).
+        else if (opArg(f, a, TO_BITS) !== undefined) floatUsed.push(p);
+      }
     }
   }
   // A web is flipped only if it is used as a float somewhere; a branch condition or table index cannot be fixed up.
-  const floatUsed: ValueId[] = [];
   for (const b of order) {
     const block = f.blocks[b];
     for (const v of block.insts) {
@@ -113,22 +130,13 @@ function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueI
         floatUsed.push(f.resolve(d.args[0]));
     }
     const t = block.term;
-    const used = t.kind === "cond" ? [t.cond] : t.kind === "table" ? [t.index] : [];
-    for (const a of used) if (isCandidate(f.resolve(a))) badParams.push(f.resolve(a));
+    const used = t.kind === "cond" ? t.cond : t.kind === "table" ? t.index : -1;
+    if (used >= 0 && isCandidate(f.resolve(used))) badParams.push(f.resolve(used));
   }
-  for (const p of badParams) if (parent.has(p)) bad.add(find(p));
-  // ...or fed a float somewhere (an edge passing `i64.reinterpret_f64 x`): then its bits are needed only by uses
-  // that are not float, which get their reinterpret where they are (an interpreter's exit, usually).
-  for (const b of order) {
-    for (const t of targetsOf(f.blocks[b].term)) {
-      t.args.forEach((a, i) => {
-        const p = f.blocks[t.block].params[i];
-        if (isCandidate(p) && opArg(f, f.resolve(a), TO_BITS) !== undefined) floatUsed.push(p);
-      });
-    }
-  }
-  const usedAsFloat = new Set(floatUsed.filter((p) => parent.has(p)).map(find));
-  return { params: parent.keys(), flips: (p) => parent.has(p) && !bad.has(find(p)) && usedAsFloat.has(find(p)) };
+  const bad = new Set<ValueId>();
+  for (const p of badParams) if (parent[p] >= 0) bad.add(find(p));
+  const usedAsFloat = new Set(floatUsed.filter((p) => parent[p] >= 0).map(find));
+  return { params: members, flips: (p) => parent[p] >= 0 && !bad.has(find(p)) && usedAsFloat.has(find(p)) };
 }
 
 /** Block b's edges into flipped parameters pass floats: x for `i64.reinterpret_f64 x`, an i64 constant's bits as

@@ -9,33 +9,59 @@
 //   predecessor; its parameters become aliases of the arguments, resolved at the end.
 // The specializer needs this: it makes one block per (context, interpreter block), and most of them are a
 // straight line from the previous bytecode instruction's copy into the next one's.
-// Requires: valid SSA. Guarantees: valid SSA with no threadable edge, no mergeable pair and no alias use; blocks
+// Requires: valid SSA with no alias use. Guarantees: the same, with no threadable edge and no mergeable pair; blocks
 // left unreachable are emptied and preds/succs recomputed.
-import { targetsOf, terminatorUses, type BlockId, type FunctionBody, type Target } from "../ssa/ir.ts";
+import { targetsOf, type BlockId, type FunctionBody, type Target, type Terminator, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 
 export interface MergeStats {
   threaded: number;
   merged: number;
+  /** The reachable blocks in reverse postorder afterwards (for the passes that follow: passes/cleanup.ts). */
+  order: BlockId[];
 }
 
-export function mergeBlocks(f: FunctionBody): MergeStats {
-  // Folding first makes forwarding blocks of conds whose arms agree; threading may make more such conds.
-  foldSameTargetBranches(f);
-  const stats = { threaded: threadJumps(f), merged: 0 };
-  foldSameTargetBranches(f);
-  const order = f.reversePostorder();
-  const edgesInto = new Map<BlockId, number>();
-  for (const b of order)
-    for (const t of targetsOf(f.blocks[b].term)) edgesInto.set(t.block, (edgesInto.get(t.block) ?? 0) + 1);
+/** `order`: the reachable blocks in reverse postorder, when the caller has them. */
+export function mergeBlocks(f: FunctionBody, order: BlockId[] = f.reversePostorder()): MergeStats {
+  // Folding first makes forwarding blocks of conds whose arms agree; threading may make more such conds. Folding
+  // keeps the order (a branch's second edge to a block is never a tree edge), threading does not: the blocks it
+  // bypasses may become unreachable. Threading only redirects edges to blocks already reachable, so folding after
+  // it may walk the old order (a block it folds that is no longer reachable is emptied below).
+  let folded = foldSameTargetBranches(f, order);
+  const threaded = threadJumps(f, order);
+  folded += foldSameTargetBranches(f, order);
+  if (threaded) order = f.reversePostorder();
+  const isMerged = new Uint8Array(f.blocks.length);
+  const merged = mergeStraightLines(f, order, isMerged);
+  // A merged block was reached only from its predecessor's `br`, so it sat right after it in reverse postorder:
+  // dropping it keeps the order of the rest.
+  if (merged) {
+    order = order.filter((b) => !isMerged[b]);
+    propagateCopies(f, order); // the merged blocks' parameters are aliases now; no other alias is used
+  }
+  // Also recomputes preds and succs after all of the above (unless no terminator changed and no block was emptied).
+  removeDeadBlocks(f, order, folded + threaded + merged === 0);
+  return { threaded, merged, order };
+}
+
+/** Appends each block whose only incoming edge is its predecessor's `br` to that predecessor; returns how many, and
+ *  flags them in `isMerged`. */
+function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Array): number {
+  const edgesInto = new Int32Array(f.blocks.length);
+  for (const b of order) {
+    const term = f.blocks[b].term;
+    if (term.kind === "br") edgesInto[term.target.block]++;
+    else for (const t of targetsOf(term)) edgesInto[t.block]++;
+  }
+  let merged = 0;
   for (const p of order) {
     const pred = f.blocks[p];
     for (;;) {
       const t = pred.term;
       if (t.kind !== "br") break;
       const b = t.target.block;
-      if (b === p || b === f.entry || edgesInto.get(b) !== 1) break;
+      if (b === p || b === f.entry || edgesInto[b] !== 1) break;
       const block = f.blocks[b];
       block.params.forEach(
         (param, i) => (f.values[param] = { kind: "alias", to: t.target.args[i], type: f.typeOf(param) }),
@@ -44,29 +70,37 @@ export function mergeBlocks(f: FunctionBody): MergeStats {
       pred.term = block.term;
       block.params = [];
       block.insts = [];
-      block.term = { kind: "none" };
-      stats.merged++;
+      block.term = NONE;
+      isMerged[b] = 1;
+      merged++;
     }
   }
-  propagateCopies(f);
-  removeDeadBlocks(f); // also recomputes preds and succs after all of the above
-  return stats;
+  return merged;
 }
 
+const NONE: Terminator = Object.freeze({ kind: "none" });
+const NO_ESCAPES = new Uint8Array(0);
+
 /** Values used anywhere but in the terminator of the block whose parameters they are. */
-function escapingValues(f: FunctionBody): Uint8Array {
+function escapingValues(f: FunctionBody, order: BlockId[]): Uint8Array {
   const escapes = new Uint8Array(f.values.length);
-  for (const b of f.reversePostorder()) {
+  const branchArg = (b: BlockId, v: ValueId) => {
+    const d = f.values[v];
+    if (d.kind !== "param" || d.block !== b) escapes[v] = 1;
+  };
+  for (const b of order) {
     const block = f.blocks[b];
     for (const v of block.insts) {
       const d = f.values[v];
       if (d.kind === "op") for (const a of d.args) escapes[a] = 1;
       else if (d.kind === "pick") escapes[d.value] = 1;
     }
-    for (const v of terminatorUses(block.term)) {
-      const d = f.values[v];
-      if (d.kind !== "param" || d.block !== b) escapes[v] = 1;
-    }
+    const t = block.term;
+    if (t.kind === "cond") branchArg(b, t.cond);
+    else if (t.kind === "table") branchArg(b, t.index);
+    else if (t.kind === "return") for (const v of t.values) branchArg(b, v);
+    if (t.kind === "br") for (const v of t.target.args) branchArg(b, v);
+    else for (const target of targetsOf(t)) for (const v of target.args) branchArg(b, v);
   }
   return escapes;
 }
@@ -81,19 +115,18 @@ function forwardOf(f: FunctionBody, b: BlockId, escapes: Uint8Array): Target | u
   return block.term.target;
 }
 
-/** Thread `t` once through the forwarding block it targets. */
-function threadOnce(f: FunctionBody, t: Target, next: Target): void {
+/** Thread `t` once through the forwarding block it targets. `slot` is all 0 on entry and on return: it maps a
+ *  parameter of that block to its position plus one while the arguments are substituted. */
+function threadOnce(f: FunctionBody, t: Target, next: Target, slot: Int32Array): void {
   const params = f.blocks[t.block].params;
-  const index = new Map(params.map((p, i) => [p, i]));
+  for (let i = 0; i < params.length; i++) if (slot[params[i]] === 0) slot[params[i]] = i + 1;
   const args = t.args;
-  t.args = next.args.map((a) => {
-    const i = index.get(a);
-    return i === undefined ? a : args[i];
-  });
+  t.args = next.args.map((a) => (slot[a] === 0 ? a : args[slot[a] - 1]));
+  for (const p of params) slot[p] = 0;
   t.block = next.block;
 }
 
-function threadJumps(f: FunctionBody): number {
+function threadJumps(f: FunctionBody, order: BlockId[]): number {
   let threaded = 0;
   // Each forwarding block is settled once: its own target threaded to the end of its chain (memoized, so a long
   // chain costs its length, not its length squared). A cycle of forwarding blocks is left as it is.
@@ -101,8 +134,11 @@ function threadJumps(f: FunctionBody): number {
     ON_PATH = 1,
     SETTLED = 2,
     CYCLE = 3;
+  // Finding where parameters escape walks every use in the function: not when no block could forward.
+  if (!order.some((b) => forwardOf(f, b, NO_ESCAPES))) return 0;
   const state = new Uint8Array(f.blocks.length);
-  const escapes = escapingValues(f);
+  const escapes = escapingValues(f, order);
+  const slot = new Int32Array(f.values.length);
   const forward = (b: BlockId) => forwardOf(f, b, escapes);
   const settle = (b: BlockId): void => {
     const path: BlockId[] = [];
@@ -120,18 +156,18 @@ function threadJumps(f: FunctionBody): number {
       const t = (f.blocks[y].term as { target: Target }).target;
       const next = state[t.block] === SETTLED ? forward(t.block) : undefined;
       if (next) {
-        threadOnce(f, t, next);
+        threadOnce(f, t, next, slot);
         threaded++;
       }
     }
   };
-  for (const p of f.reversePostorder()) {
+  for (const p of order) {
     for (const t of targetsOf(f.blocks[p].term)) {
       if (!forward(t.block)) continue;
       settle(t.block);
       const next = state[t.block] === SETTLED ? forward(t.block) : undefined;
       if (next && next.block !== t.block) {
-        threadOnce(f, t, next);
+        threadOnce(f, t, next, slot);
         threaded++;
       }
     }
@@ -139,16 +175,27 @@ function threadJumps(f: FunctionBody): number {
   return threaded;
 }
 
-/** A `cond` or `table` whose every target is the same block with the same arguments is a `br`. */
-function foldSameTargetBranches(f: FunctionBody): void {
-  const same = (a: Target, b: Target) =>
-    a.block === b.block &&
-    a.args.length === b.args.length &&
-    a.args.every((v, i) => f.resolve(v) === f.resolve(b.args[i]));
-  for (const b of f.reversePostorder()) {
+/** A `cond` or `table` whose every target is the same block with the same arguments is a `br`; returns how many. */
+function foldSameTargetBranches(f: FunctionBody, order: BlockId[]): number {
+  let folded = 0;
+  const same = (a: Target, b: Target) => {
+    if (a.block !== b.block || a.args.length !== b.args.length) return false;
+    for (let i = 0; i < a.args.length; i++) if (f.resolve(a.args[i]) !== f.resolve(b.args[i])) return false;
+    return true;
+  };
+  for (const b of order) {
     const block = f.blocks[b];
-    const targets = targetsOf(block.term);
-    if ((block.term.kind === "cond" || block.term.kind === "table") && targets.every((t) => same(t, targets[0])))
-      block.term = { kind: "br", target: targets[0] };
+    const term = block.term;
+    if (term.kind === "cond") {
+      if (!same(term.else, term.then)) continue;
+      block.term = { kind: "br", target: term.then };
+      folded++;
+    } else if (term.kind === "table") {
+      const first = term.targets.length ? term.targets[0] : term.default;
+      if (!term.targets.every((t) => same(t, first)) || !same(term.default, first)) continue;
+      block.term = { kind: "br", target: first };
+      folded++;
+    }
   }
+  return folded;
 }

@@ -6,14 +6,17 @@
 // The specializer needs this most: it carries every live interpreter value and every weval register into every
 // specialized block as a parameter, and almost all of them arrive unchanged.
 // Requires: valid SSA. Guarantees: valid SSA with no redundant parameter and no use of an alias.
-import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
+import { targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
-import { dropParams, incomingEdges } from "./edges.ts";
+import { dropParams, IncomingEdges } from "./edges.ts";
 
-/** Returns the number of parameters removed. */
-export function removeRedundantParams(f: FunctionBody): number {
-  const order = f.reversePostorder();
-  const into = incomingEdges(f, order);
+/** Returns the number of parameters removed. `order`: the reachable blocks in reverse postorder, and `into` the
+ *  edges into them, when the caller has them. */
+export function removeRedundantParams(
+  f: FunctionBody,
+  order: BlockId[] = f.reversePostorder(),
+  into = new IncomingEdges(f, order),
+): number {
   // Blocks each value is passed to as a branch argument (linked lists in flat arrays: there is one entry per
   // argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's are re-checked.
   // When a parameter is replaced, its list joins its replacement's: a block that received the parameter receives
@@ -22,13 +25,21 @@ export function removeRedundantParams(f: FunctionBody): number {
   const lastPass = new Int32Array(f.values.length).fill(-1);
   const passBlock: BlockId[] = [];
   const passNext: number[] = [];
-  for (const [b, edges] of into) {
-    for (const e of edges) {
-      for (const a of e.args) {
-        passBlock.push(b);
-        passNext.push(firstPass[a]);
-        if (firstPass[a] < 0) lastPass[a] = passBlock.length - 1;
-        firstPass[a] = passBlock.length - 1;
+  // Target blocks in the order their first edge appears (as the lists were always built, so the worklist below
+  // re-checks blocks in the same order).
+  const listed = new Uint8Array(f.blocks.length);
+  for (const src of order) {
+    for (const t of targetsOf(f.blocks[src].term)) {
+      const b = t.block;
+      if (listed[b]) continue;
+      listed[b] = 1;
+      for (let k = into.first[b]; k < into.first[b + 1]; k++) {
+        for (const a of into.edges[k].args) {
+          passBlock.push(b);
+          passNext.push(firstPass[a]);
+          if (firstPass[a] < 0) lastPass[a] = passBlock.length - 1;
+          firstPass[a] = passBlock.length - 1;
+        }
       }
     }
   }
@@ -51,15 +62,14 @@ export function removeRedundantParams(f: FunctionBody): number {
   while (work.length) {
     const b = work.pop()!;
     queued[b] = 0;
-    const edges = into.get(b) ?? [];
     const params = f.blocks[b].params;
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
       if (f.values[p].kind !== "param") continue; // already replaced
       let same: ValueId | undefined;
       let redundant = true;
-      for (const e of edges) {
-        const a = f.resolve(e.args[i]);
+      for (let k = into.first[b]; k < into.first[b + 1]; k++) {
+        const a = f.resolve(into.edges[k].args[i]);
         if (a === p || a === same) continue;
         if (same !== undefined) {
           redundant = false;
@@ -77,9 +87,14 @@ export function removeRedundantParams(f: FunctionBody): number {
   if (removed === 0) return 0;
   for (const b of order) {
     const params = f.blocks[b].params;
-    const keep = params.map((p) => f.values[p].kind === "param");
-    if (keep.includes(false)) dropParams(f, b, keep, into.get(b) ?? []);
+    if (params.every((p) => f.values[p].kind === "param")) continue;
+    dropParams(
+      f,
+      b,
+      params.map((p) => f.values[p].kind === "param"),
+      into,
+    );
   }
-  propagateCopies(f);
+  propagateCopies(f, order);
   return removed;
 }

@@ -12,8 +12,10 @@
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, type LocalPlan } from "./locals.ts";
+import { DominatorTree } from "./dominators.ts";
 import { loopContiguousOrder } from "./loop-order.ts";
 import { structuredBody } from "./structure.ts";
+import { traced } from "./stage-runner.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
 import type { ValType } from "./types.ts";
 
@@ -73,6 +75,11 @@ class FunctionEmitter {
   /** Temporaries of parallel copies, by binaryen type (shared by all copies). */
   private readonly copyTemps = new Map<number, number[]>();
   private readonly ptr: number;
+  /** Scratch of copies(): the pairs of one parallel copy (destination and source locals, argument position). */
+  private readonly pairs = { dst: [] as number[], src: [] as number[], at: [] as number[] };
+  /** The copy (a count) in which each local was last a destination. */
+  private dstStamp = new Int32Array(0);
+  private copyStamp = 0;
 
   constructor(
     private readonly b: Binaryen,
@@ -119,7 +126,7 @@ class FunctionEmitter {
     const d = this.f.values[v];
     if (d.kind === "op" && (d.op.name === "const" || this.plan.inline.has(v)))
       return this.operator(d.op, d.args, d.types);
-    return this.mod.local.get(this.local(v), this.btypes(this.f.typesOf(v)));
+    return this.mod.local.get(this.local(v), d.kind === "op" ? this.btypes(d.types) : this.bt(this.f.typeOf(v)));
   }
 
   emit(name: string, segmentBlocks: number, structured: boolean): void {
@@ -128,19 +135,24 @@ class FunctionEmitter {
     // Entry parameters are the function's parameters (locals 0..n-1). If the entry block is also a branch target,
     // a fresh entry copies the parameters into it.
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
-    this.plan = planLocals(f, order, !entryHasPreds);
+    const dom = new DominatorTree(f, order); // shared by the local plan and the structurer
+    this.plan = traced(f.name, "plan-locals", () => planLocals(f, order, !entryHasPreds, dom));
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
+    this.dstStamp = new Int32Array(f.params.length + this.plan.localTypes.length);
     let bodyRef = structured
-      ? structuredBody(
-          b,
-          mod,
-          f,
-          order,
-          { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) },
-          entryHasPreds ? this.entryCopies() : [],
+      ? traced(f.name, "structure", () =>
+          structuredBody(
+            b,
+            mod,
+            f,
+            order,
+            { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) },
+            entryHasPreds ? this.entryCopies() : [],
+            dom,
+          ),
         )
       : undefined;
-    bodyRef ??= this.relooped(order, entryHasPreds, segmentBlocks);
+    bodyRef ??= traced(f.name, "relooper", () => this.relooped(order, entryHasPreds, segmentBlocks));
     // Every path ends in a return or a trap, but the outer block has type none: tell the validator.
     if (f.results.length) bodyRef = mod.block(null, [bodyRef, mod.unreachable()], this.btypes(f.results));
     mod.addFunction(name, this.btypes(f.params), this.btypes(f.results), this.localTypes, bodyRef);
@@ -285,37 +297,43 @@ class FunctionEmitter {
   private copies(t: Target): Ref {
     const { mod, f } = this;
     const params = f.blocks[t.block].params;
-    // A constant argument has no local (src -1): it is written directly and never overwritten by the copy.
-    const pairs = t.args
-      .map((a, i) => ({
-        dst: this.local(params[i]),
-        src: this.isConst(f.resolve(a)) ? -1 : this.local(a),
-        arg: a,
-        type: this.btypes(f.typesOf(params[i])),
-      }))
-      .filter((p) => p.dst !== p.src);
-    if (pairs.length === 0) return mod.nop();
-    const dsts = new Set(pairs.map((p) => p.dst));
-    const needTemps = pairs.some((p) => dsts.has(p.src));
+    // The pairs whose destination is not already their source, in scratch reused by every copy (this runs once per
+    // edge). A constant argument has no local (src -1): it is written directly and never overwritten by the copy.
+    const { dst, src, at } = this.pairs;
+    dst.length = src.length = at.length = 0;
+    const stamp = ++this.copyStamp;
+    for (let i = 0; i < t.args.length; i++) {
+      const a = t.args[i];
+      const d = this.local(params[i]);
+      const s = this.isConst(f.resolve(a)) ? -1 : this.local(a);
+      if (d === s) continue;
+      dst.push(d);
+      src.push(s);
+      at.push(i);
+      this.dstStamp[d] = stamp;
+    }
+    if (dst.length === 0) return mod.nop();
+    const needTemps = src.some((s) => s >= 0 && this.dstStamp[s] === stamp);
     if (!needTemps)
       return mod.block(
         null,
-        pairs.map((p) => mod.local.set(p.dst, this.get(p.arg))),
+        dst.map((d, k) => mod.local.set(d, this.get(t.args[at[k]]))),
         this.b.none,
       );
     // Temporaries live only inside one parallel copy, so every copy shares the same ones (per type).
+    const types = at.map((i) => this.btypes(f.typesOf(params[i])));
     const used = new Map<number, number>();
-    const temps = pairs.map((p) => {
-      const k = used.get(p.type) ?? 0;
-      used.set(p.type, k + 1);
-      let pool = this.copyTemps.get(p.type);
-      if (!pool) this.copyTemps.set(p.type, (pool = []));
-      if (pool.length <= k) pool.push(this.newLocal(p.type));
+    const temps = types.map((type) => {
+      const k = used.get(type) ?? 0;
+      used.set(type, k + 1);
+      let pool = this.copyTemps.get(type);
+      if (!pool) this.copyTemps.set(type, (pool = []));
+      if (pool.length <= k) pool.push(this.newLocal(type));
       return pool[k];
     });
     const code: Ref[] = [];
-    pairs.forEach((p, i) => code.push(mod.local.set(temps[i], this.get(p.arg))));
-    pairs.forEach((p, i) => code.push(mod.local.set(p.dst, mod.local.get(temps[i], p.type))));
+    at.forEach((i, k) => code.push(mod.local.set(temps[k], this.get(t.args[i]))));
+    dst.forEach((d, k) => code.push(mod.local.set(d, mod.local.get(temps[k], types[k]))));
     return mod.block(null, code, this.b.none);
   }
 

@@ -25,15 +25,24 @@ const NONE: Effects = {
   calls: false,
 };
 
-export function effectsOf(op: Operator): Effects {
-  const info = OPS_BY_NAME.get(op.name);
+/** Each operator name's effects, computed once (passes ask per instruction, several times per function). */
+const BY_NAME = new Map<string, Readonly<Effects>>();
+
+export function effectsOf(op: Operator): Readonly<Effects> {
+  let e = BY_NAME.get(op.name);
+  if (!e) BY_NAME.set(op.name, (e = Object.freeze(effectsOfName(op.name))));
+  return e;
+}
+
+function effectsOfName(name: string): Effects {
+  const info = OPS_BY_NAME.get(name);
   if (info) {
     const traps = !!info.traps;
     if (info.cls === "load") return { ...NONE, pure: false, traps, readsMemory: true };
     if (info.cls === "store") return { ...NONE, pure: false, traps, writesMemory: true };
     return { ...NONE, pure: !traps, traps };
   }
-  switch (op.name) {
+  switch (name) {
     case "const":
     case "select":
       return NONE;
@@ -47,7 +56,7 @@ export function effectsOf(op: Operator): Effects {
     case "memory.copy":
     case "memory.fill":
     case "memory.init":
-      return { ...NONE, pure: false, traps: op.name !== "memory.grow", readsMemory: true, writesMemory: true };
+      return { ...NONE, pure: false, traps: name !== "memory.grow", readsMemory: true, writesMemory: true };
     case "data.drop":
       return { ...NONE, pure: false, writesMemory: true };
     case "call":
@@ -62,6 +71,6 @@ export function effectsOf(op: Operator): Effects {
         calls: true,
       };
     default:
-      throw new InternalError(`effectsOf: unknown operator '${op.name}'`);
+      throw new InternalError(`effectsOf: unknown operator '${name}'`);
   }
 }

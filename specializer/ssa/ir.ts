@@ -127,56 +127,67 @@ export class FunctionBody {
   }
 
   typeOf(v: ValueId): ValType {
-    const t = this.typesOf(v);
-    if (t.length !== 1) throw new InternalError(`v${v} has ${t.length} results, not one`);
-    return t[0];
+    // No array per call (typesOf makes one for every value but an operator's): the backend asks for every value.
+    const d = this.values[v];
+    if (d.kind === "op" && d.types.length === 1) return d.types[0];
+    if (d.kind !== "op" && d.kind !== "none") return d.type;
+    throw new InternalError(`v${v} has ${this.typesOf(v).length} results, not one`);
+  }
+
+  /** Whether a value has a result (typesOf(v).length > 0, without the array). */
+  hasResult(v: ValueId): boolean {
+    const d = this.values[v];
+    return d.kind === "op" ? d.types.length > 0 : d.kind !== "none";
   }
 
   recomputePreds(): void {
+    // A block's edges are visited together, so "last pred pushed" dedupes preds; succs dedupe through the id of the
+    // last block that listed each target (a br_table may list one target many times). Linear in the number of
+    // edges, with no set per block; lists are emptied in place.
     for (const b of this.blocks) {
-      b.preds = [];
-      b.succs = [];
+      b.preds.length = 0;
+      b.succs.length = 0;
     }
-    // A block's edges are visited together, so "last pred pushed" dedupes preds; succs dedupe through a set
-    // (a br_table may list one target many times). Linear in the number of edges.
-    this.blocks.forEach((b, id) => {
-      const seen = new Set<BlockId>();
-      for (const t of targetsOf(b.term)) {
-        if (seen.has(t.block)) continue;
-        seen.add(t.block);
-        b.succs.push(t.block);
-        const succ = this.blocks[t.block];
+    const listedBy = new Int32Array(this.blocks.length).fill(-1);
+    for (let id = 0; id < this.blocks.length; id++) {
+      const term = this.blocks[id].term;
+      for (let i = 0, n = targetCount(term); i < n; i++) {
+        const s = targetAt(term, i).block;
+        if (listedBy[s] === id) continue;
+        listedBy[s] = id;
+        this.blocks[id].succs.push(s);
+        const succ = this.blocks[s];
         if (succ && succ.preds[succ.preds.length - 1] !== id) succ.preds.push(id);
       }
-    });
+    }
   }
 
-  /** Blocks reachable from the entry, in reverse postorder. */
+  /** Blocks reachable from the entry, in reverse postorder. Cleanup computes it once and keeps it valid across its
+   *  passes (passes/cleanup.ts): call it again only after the terminators changed. */
   reversePostorder(): BlockId[] {
-    const seen = new Uint8Array(this.blocks.length);
-    const post: BlockId[] = [];
-    // An explicit stack of (block, next target index): no recursion on the graph's depth.
-    const blocks: BlockId[] = [this.entry];
-    const next: number[] = [0];
+    const n = this.blocks.length;
+    const seen = new Uint8Array(n);
+    // Postorder filled from the end, so it is reversed as it is written; an explicit stack of (block, next target
+    // index) in typed arrays (no recursion on the graph's depth, no array per step).
+    const order = new Int32Array(n);
+    let filled = n;
+    const stack = new Int32Array(n);
+    const next = new Int32Array(n);
+    let top = 0;
+    stack[0] = this.entry;
     seen[this.entry] = 1;
-    while (blocks.length) {
-      const top = blocks.length - 1;
-      // No array per step (targetsOf allocates one, a br_table's a copy of all its targets): cleanup calls this
-      // about twenty times per function.
-      const term = this.blocks[blocks[top]].term;
+    while (top >= 0) {
+      const term = this.blocks[stack[top]].term;
       if (next[top] < targetCount(term)) {
         const s = targetAt(term, next[top]++).block;
         if (!seen[s]) {
           seen[s] = 1;
-          blocks.push(s);
-          next.push(0);
+          stack[++top] = s;
+          next[top] = 0;
         }
-      } else {
-        post.push(blocks.pop()!);
-        next.pop();
-      }
+      } else order[--filled] = stack[top--];
     }
-    return post.reverse();
+    return Array.from(order.subarray(filled));
   }
 }
 

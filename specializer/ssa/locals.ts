@@ -13,46 +13,83 @@
 //   values whose last use has passed. The number of locals is the function's register pressure, not its size.
 // Uses through aliases count as uses of the aliased value.
 // Cost: linear in the function's size plus the total size of the live sets. Per-value facts live in typed arrays
-// indexed by value id (no Map or array per block), liveness is a worklist (a block is revisited only when a
-// successor's live-in set grew), and allocation hands out free locals from a cursor over each type's locals that
+// indexed by value id, per-block scratch in typed arrays reused from block to block (no Map, set or array per
+// block), liveness is found per value by walking back from its reads to its definition (the live sets in flat
+// arrays, one slice per block), and allocation hands out free locals from a cursor over each type's locals that
 // skips the ones live into the block, instead of copying the free list per block (which made it O(blocks × locals)).
 import { effectsOf } from "./effects.ts";
-import { targetsOf, terminatorUses, type BlockId, type FunctionBody, type Operator, type ValueId } from "./ir.ts";
+import { type BlockId, type FunctionBody, type Operator, type Terminator, type ValueId } from "./ir.ts";
 import type { ValType } from "./types.ts";
-import { immediateDominators } from "./dominators.ts";
+import { DominatorTree } from "./dominators.ts";
 
 export const MAX_TREE_DEPTH = 24;
 
+/** A set of value ids, one flag per value (the plan's answers, read per value by the emitter). */
+export class ValueFlags {
+  constructor(private readonly flags: Uint8Array) {}
+
+  has(v: ValueId): boolean {
+    return this.flags[v] === 1;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const x of this.flags) n += x;
+    return n;
+  }
+}
+
+/** Each value's local (-1 in the array: none). */
+export class ValueLocals {
+  constructor(private readonly locals: Int32Array) {}
+
+  has(v: ValueId): boolean {
+    return this.locals[v] >= 0;
+  }
+
+  get(v: ValueId): number | undefined {
+    const l = this.locals[v];
+    return l === undefined || l < 0 ? undefined : l;
+  }
+}
+
 export interface LocalPlan {
   /** Values emitted inside their user's expression. */
-  inline: Set<ValueId>;
+  inline: ValueFlags;
   /** Values with a result that nothing reads: emitted as `drop`. */
-  dropped: Set<ValueId>;
+  dropped: ValueFlags;
   /** The local of every other value (constants have none). Function parameters are locals 0..n-1. */
-  localOf: Map<ValueId, number>;
+  localOf: ValueLocals;
   /** Types of the locals after the function's parameters, in order. */
   localTypes: (ValType | ValType[])[];
 }
 
-/** The plan for `f`, whose reachable blocks in reverse postorder are `order` (f.reversePostorder()). */
-export function planLocals(f: FunctionBody, order: BlockId[], entryParamsAreFunctionParams: boolean): LocalPlan {
+/** The plan for `f`, whose reachable blocks in reverse postorder are `order` (f.reversePostorder()); `dom`, their
+ *  dominator tree, when the caller has it. */
+export function planLocals(
+  f: FunctionBody,
+  order: BlockId[],
+  entryParamsAreFunctionParams: boolean,
+  dom: DominatorTree = new DominatorTree(f, order),
+): LocalPlan {
   const uses = countUses(f, order);
   const trees = planTrees(f, order, uses);
   const reads = collectReads(f, order, trees);
   const live = liveness(f, order, reads);
-  return allocate(f, order, entryParamsAreFunctionParams, trees, reads, live);
+  return allocate(f, order, entryParamsAreFunctionParams, dom, trees, reads, live);
 }
 
 /** Reads of each value (through aliases) by the reachable blocks' instructions and terminators. */
 function countUses(f: FunctionBody, order: BlockId[]): Uint32Array {
   const uses = new Uint32Array(f.values.length);
+  const read = (v: ValueId) => void uses[v]++;
   for (const b of order) {
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];
       if (d.kind === "op") for (const a of d.args) uses[f.resolve(a)]++;
       else if (d.kind === "pick") uses[f.resolve(d.value)]++;
     }
-    for (const v of terminatorReads(f, b)) uses[v]++;
+    terminatorReads(f, f.blocks[b].term, read);
   }
   return uses;
 }
@@ -77,6 +114,18 @@ const isConst = (f: FunctionBody, v: ValueId) => {
   return d.kind === "op" && d.op.name === "const";
 };
 
+/** Typed arrays reused from block to block, grown as needed: slot k holds one at least `length` long (contents
+ *  left from earlier blocks: the caller writes before it reads). */
+class Scratch {
+  private readonly arrays: Int32Array[] = [];
+
+  get(k: number, length: number): Int32Array {
+    if (!this.arrays[k] || this.arrays[k].length < length)
+      this.arrays[k] = new Int32Array(Math.max(length, 2 * (this.arrays[k]?.length ?? 32)));
+    return this.arrays[k];
+  }
+}
+
 /** Trees, decided from the end of each block backwards so each instruction's root is known when its operands are;
  *  then the depth cap, where each value is read, and which results are dropped. */
 function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees {
@@ -87,67 +136,87 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees 
   const rootPos = new Int32Array(n);
   const pos = new Int32Array(n).fill(-1); // an instruction's position in its block
   const depth = new Int32Array(n);
+  const scratch = new Scratch();
+  // Values that need a local: not in a tree, not a constant, not dropped, not an alias, with a result.
+  const needsLocal = new Uint8Array(n);
+  const mark = (v: ValueId) => {
+    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.hasResult(v))
+      needsLocal[v] = 1;
+  };
   for (const b of order) {
     const insts = f.blocks[b].insts;
-    const at = (v: ValueId) => (pos[v] >= 0 && pos[v] < insts.length && insts[pos[v]] === v ? pos[v] : -1);
-    insts.forEach((v, i) => (pos[v] = i));
-    const impureBefore = new Uint32Array(insts.length + 1); // impure instructions among insts[0..i)
-    insts.forEach((v, i) => {
-      const d = f.values[v];
+    for (let i = 0; i < insts.length; i++) pos[insts[i]] = i;
+    const impureBefore = scratch.get(0, insts.length + 1); // impure instructions among insts[0..i)
+    impureBefore[0] = 0;
+    for (let i = 0; i < insts.length; i++) {
+      const d = f.values[insts[i]];
       impureBefore[i + 1] = impureBefore[i] + (d.kind === "op" && !effectsOf(d.op).pure ? 1 : 0);
-    });
-    const root = new Int32Array(insts.length);
-    for (let j = insts.length - 1; j >= 0; j--) {
-      const u = insts[j];
-      root[j] = inline[u] ? root[pos[userOf[u]]] : j;
-      const d = f.values[u];
-      if (d.kind !== "op") continue;
-      const r = root[j];
-      for (const arg of d.args) {
-        const a = f.resolve(arg);
-        const i = at(a);
-        if (i < 0 || i >= j || uses[a] !== 1 || !isSingle(f, a) || isConst(f, a) || inline[a]) continue;
-        const ad = f.values[a] as { kind: "op"; op: Operator };
-        if (!effectsOf(ad.op).pure && impureBefore[r] - impureBefore[i + 1] !== 0) continue;
-        inline[a] = 1;
-        userOf[a] = u;
-      }
     }
-    // Depth cap, forward: an instruction whose trees would be too deep keeps its operands in locals.
-    for (const v of insts) {
-      const d = f.values[v];
-      if (d.kind !== "op") continue;
-      let dv = 1;
-      for (const x of d.args) {
-        const a = f.resolve(x);
-        if (inline[a] && userOf[a] === v) dv = Math.max(dv, 1 + depth[a]);
-      }
-      if (dv > MAX_TREE_DEPTH) {
-        for (const x of d.args) {
-          const a = f.resolve(x);
-          if (inline[a] && userOf[a] === v) inline[a] = 0;
-        }
-        dv = 1;
-      }
-      depth[v] = dv;
-    }
+    inlineOperands(f, insts, uses, pos, impureBefore, scratch.get(1, insts.length), inline, userOf);
+    capDepth(f, insts, inline, userOf, depth);
     for (let j = insts.length - 1; j >= 0; j--) {
       const v = insts[j];
       rootPos[v] = inline[v] ? rootPos[userOf[v]] : j;
     }
     for (const v of insts) if (isSingle(f, v) && uses[v] === 0 && !inline[v]) dropped[v] = 1;
-  }
-  // Values that need a local: not in a tree, not a constant, not dropped, not an alias, with a result.
-  const needsLocal = new Uint8Array(n);
-  const mark = (v: ValueId) => {
-    if (!inline[v] && !isConst(f, v) && !dropped[v] && f.values[v].kind !== "alias" && f.typesOf(v).length > 0)
-      needsLocal[v] = 1;
-  };
-  for (const b of order) {
-    f.blocks[b].params.forEach(mark);
-    f.blocks[b].insts.forEach(mark);
+    // The block's values are settled (trees never cross blocks): which need a local.
+    for (const v of f.blocks[b].params) mark(v);
+    for (const v of insts) mark(v);
   }
   return { inline, dropped, rootPos, needsLocal };
+}
+
+/** One block's trees, from its end backwards: an operand defined earlier in the block, used once, single-result and
+ *  not a constant goes inside its user when it is pure or no effect lies between it and its tree's root. `root`:
+ *  scratch of the block's length (the position of each instruction's root). */
+function inlineOperands(
+  f: FunctionBody,
+  insts: ValueId[],
+  uses: Uint32Array,
+  pos: Int32Array,
+  impureBefore: Int32Array,
+  root: Int32Array,
+  inline: Uint8Array,
+  userOf: Int32Array,
+): void {
+  for (let j = insts.length - 1; j >= 0; j--) {
+    const u = insts[j];
+    root[j] = inline[u] ? root[pos[userOf[u]]] : j;
+    const d = f.values[u];
+    if (d.kind !== "op") continue;
+    const r = root[j];
+    for (const arg of d.args) {
+      const a = f.resolve(arg);
+      const p = pos[a];
+      const i = p >= 0 && p < insts.length && insts[p] === a ? p : -1; // a's position, if it is in this block
+      if (i < 0 || i >= j || uses[a] !== 1 || !isSingle(f, a) || isConst(f, a) || inline[a]) continue;
+      const ad = f.values[a] as { kind: "op"; op: Operator };
+      if (!effectsOf(ad.op).pure && impureBefore[r] - impureBefore[i + 1] !== 0) continue;
+      inline[a] = 1;
+      userOf[a] = u;
+    }
+  }
+}
+
+/** Depth cap, forward: an instruction whose trees would be too deep keeps its operands in locals. */
+function capDepth(f: FunctionBody, insts: ValueId[], inline: Uint8Array, userOf: Int32Array, depth: Int32Array) {
+  for (const v of insts) {
+    const d = f.values[v];
+    if (d.kind !== "op") continue;
+    let dv = 1;
+    for (const x of d.args) {
+      const a = f.resolve(x);
+      if (inline[a] && userOf[a] === v) dv = Math.max(dv, 1 + depth[a]);
+    }
+    if (dv > MAX_TREE_DEPTH) {
+      for (const x of d.args) {
+        const a = f.resolve(x);
+        if (inline[a] && userOf[a] === v) inline[a] = 0;
+      }
+      dv = 1;
+    }
+    depth[v] = dv;
+  }
 }
 
 /** Reads of local-held values per block, in order: value `vals[k]` read at position `at[k]` (the terminator at
@@ -164,85 +233,155 @@ function collectReads(f: FunctionBody, order: BlockId[], trees: Trees): Reads {
   const at: number[] = [];
   const start = new Int32Array(order.length + 1);
   // A value read inside a tree is read where the tree's root is.
-  const visit = (v: ValueId, where: number) => {
-    const d = f.values[v];
-    const operands = d.kind === "op" ? d.args : d.kind === "pick" ? [d.value] : [];
-    for (const operand of operands) {
-      const a = f.resolve(operand);
-      if (inline[a]) visit(a, where);
-      else if (needsLocal[a]) {
-        vals.push(a);
-        at.push(where);
-      }
+  const operand = (x: ValueId, where: number) => {
+    const a = f.resolve(x);
+    if (inline[a]) visit(a, where);
+    else if (needsLocal[a]) {
+      vals.push(a);
+      at.push(where);
     }
   };
-  order.forEach((b, i) => {
+  const visit = (v: ValueId, where: number) => {
+    const d = f.values[v];
+    if (d.kind === "op") for (const x of d.args) operand(x, where);
+    else if (d.kind === "pick") operand(d.value, where);
+  };
+  let termAt = 0;
+  const termRead = (v: ValueId) => {
+    if (!needsLocal[v]) return;
+    vals.push(v);
+    at.push(termAt);
+  };
+  for (let i = 0; i < order.length; i++) {
     start[i] = vals.length;
-    const block = f.blocks[b];
+    const block = f.blocks[order[i]];
     for (const v of block.insts) if (!inline[v]) visit(v, rootPos[v]);
-    for (const v of terminatorReads(f, b)) {
-      if (!needsLocal[v]) continue;
-      vals.push(v);
-      at.push(block.insts.length);
-    }
-  });
+    termAt = block.insts.length;
+    terminatorReads(f, block.term, termRead);
+  }
   start[order.length] = vals.length;
   return { vals, at, start };
 }
 
+/** The values live into and out of each block order[i]: inVals[inStart[i] .. inStart[i + 1]), likewise out (each
+ *  value once per block, in no particular order: the allocation asks only whether a value is in a set). Live-out
+ *  sets hold only the values the block reads or defines: the allocation asks about no others. */
 interface Liveness {
-  liveIn: Set<ValueId>[];
-  liveOut: Set<ValueId>[];
+  inStart: Int32Array;
+  inVals: Int32Array;
+  outStart: Int32Array;
+  outVals: Int32Array;
 }
 
-/** Classic backward dataflow, by index in `order`, with a worklist: a block is visited again only when the live-in
- *  set of one of its successors grew. */
+/** Liveness per value, by walking back from each block that reads it (not where it is defined) through the
+ *  predecessors until its definition: a value is live into every block on the way and out of every predecessor.
+ *  The same sets as the classic backward dataflow, in time proportional to their total size. */
 function liveness(f: FunctionBody, order: BlockId[], reads: Reads): Liveness {
-  const index = new Int32Array(f.blocks.length).fill(-1);
-  order.forEach((b, i) => (index[b] = i));
+  const n = order.length;
   const defIndex = new Int32Array(f.values.length).fill(-1); // the position in `order` of each value's block
   order.forEach((b, i) => {
     for (const v of f.blocks[b].params) defIndex[v] = i;
     for (const v of f.blocks[b].insts) defIndex[v] = i;
   });
-  const succs: number[][] = order.map((b) =>
-    targetsOf(f.blocks[b].term)
-      .map((t) => index[t.block])
-      .filter((k) => k >= 0),
-  );
-  const preds: number[][] = order.map(() => []);
-  succs.forEach((list, i) => list.forEach((k) => preds[k].push(i)));
-  const liveIn = order.map((_, i) => {
-    const g = new Set<ValueId>();
-    for (let k = reads.start[i]; k < reads.start[i + 1]; k++) if (defIndex[reads.vals[k]] !== i) g.add(reads.vals[k]);
-    return g;
-  });
-  const liveOut: Set<ValueId>[] = new Array(order.length);
-  const queued = new Uint8Array(order.length).fill(1);
-  const queue: number[] = [];
-  for (let k = order.length - 1; k >= 0; k--) queue.push(k);
-  for (let head = 0; head < queue.length; head++) {
-    const i = queue[head];
-    queued[i] = 0;
-    const out = new Set<ValueId>();
-    for (const s of succs[i]) for (const v of liveIn[s]) out.add(v);
-    liveOut[i] = out;
-    const live = liveIn[i];
-    let grew = false;
-    for (const v of out) {
-      if (defIndex[v] !== i && !live.has(v)) {
-        live.add(v);
-        grew = true;
+  const preds = predecessors(f, order);
+  const inPairs = new PairList();
+  const outPairs = new PairList();
+  const inMark = new Int32Array(n).fill(-1); // the last value found live into each block
+  const outMark = new Int32Array(n).fill(-1); // ... and out of it
+  const readMark = new Int32Array(n).fill(-1); // the last value read in each block
+  const stack = new Int32Array(n);
+  // Each value's reads (the blocks), as linked lists in flat arrays: a value is walked back from all of them at
+  // once, so the marks above hold for one value at a time.
+  const firstRead = new Int32Array(f.values.length).fill(-1);
+  const nextRead = new Int32Array(reads.vals.length);
+  const readBlock = new Int32Array(reads.vals.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = reads.start[i]; k < reads.start[i + 1]; k++) {
+      readBlock[k] = i;
+      nextRead[k] = firstRead[reads.vals[k]];
+      firstRead[reads.vals[k]] = k;
+    }
+  }
+  for (let v = 0; v < f.values.length; v++) {
+    if (firstRead[v] < 0) continue;
+    let top = 0;
+    for (let k = firstRead[v]; k >= 0; k = nextRead[k]) readMark[readBlock[k]] = v;
+    for (let k = firstRead[v]; k >= 0; k = nextRead[k]) {
+      const i = readBlock[k];
+      if (defIndex[v] === i || inMark[i] === v) continue;
+      inMark[i] = v;
+      inPairs.push(i, v);
+      stack[top++] = i;
+    }
+    while (top > 0) {
+      const x = stack[--top];
+      for (let e = preds.start[x]; e < preds.start[x + 1]; e++) {
+        const p = preds.list[e];
+        if (outMark[p] === v) continue;
+        outMark[p] = v;
+        if (defIndex[v] === p || readMark[p] === v) outPairs.push(p, v);
+        if (defIndex[v] === p || inMark[p] === v) continue;
+        inMark[p] = v;
+        inPairs.push(p, v);
+        stack[top++] = p;
       }
     }
-    if (grew)
-      for (const p of preds[i])
-        if (!queued[p]) {
-          queued[p] = 1;
-          queue.push(p);
-        }
   }
-  return { liveIn, liveOut };
+  const ins = inPairs.byFirst(n);
+  const outs = outPairs.byFirst(n);
+  return { inStart: ins.start, inVals: ins.list, outStart: outs.start, outVals: outs.list };
+}
+
+/** Each block's predecessors among the reachable blocks, by position in `order`: list[start[i] .. start[i + 1]). */
+function predecessors(f: FunctionBody, order: BlockId[]): { start: Int32Array; list: Int32Array } {
+  const index = blockIndex(f, order);
+  const pairs = new PairList();
+  order.forEach((b, i) => {
+    const term = f.blocks[b].term;
+    forEachTarget(term, (s) => {
+      if (index[s] >= 0) pairs.push(index[s], i);
+    });
+  });
+  return pairs.byFirst(order.length);
+}
+
+/** Pairs of numbers in growing typed arrays, grouped by the first (a counting sort) at the end. */
+class PairList {
+  private a = new Int32Array(1024);
+  private b = new Int32Array(1024);
+  private n = 0;
+
+  push(x: number, y: number): void {
+    if (this.n === this.a.length) {
+      const grow = (old: Int32Array) => {
+        const t = new Int32Array(old.length * 2);
+        t.set(old);
+        return t;
+      };
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+    }
+    this.a[this.n] = x;
+    this.b[this.n++] = y;
+  }
+
+  /** The seconds of the pairs whose first is x, for x in [0, size): list[start[x] .. start[x + 1]), in push order. */
+  byFirst(size: number): { start: Int32Array; list: Int32Array } {
+    const start = new Int32Array(size + 1);
+    for (let k = 0; k < this.n; k++) start[this.a[k] + 1]++;
+    for (let x = 0; x < size; x++) start[x + 1] += start[x];
+    const fill = start.slice(0, size);
+    const list = new Int32Array(this.n);
+    for (let k = 0; k < this.n; k++) list[fill[this.a[k]]++] = this.b[k];
+    return { start, list };
+  }
+}
+
+/** Each block's position in `order`, -1 for the blocks not in it. */
+function blockIndex(f: FunctionBody, order: BlockId[]): Int32Array {
+  const index = new Int32Array(f.blocks.length).fill(-1);
+  order.forEach((b, i) => (index[b] = i));
+  return index;
 }
 
 /** Greedy allocation in dominator-tree preorder, per Wasm type (see the header). */
@@ -250,11 +389,12 @@ function allocate(
   f: FunctionBody,
   order: BlockId[],
   entryParamsAreFunctionParams: boolean,
+  dom: DominatorTree,
   trees: Trees,
   reads: Reads,
   live: Liveness,
 ): LocalPlan {
-  const localOf = new Map<ValueId, number>();
+  const localOf = new Int32Array(f.values.length).fill(-1);
   const localTypes: (ValType | ValType[])[] = [];
   const byType = new Map<ValType, number[]>();
   const base = f.params.length;
@@ -268,115 +408,124 @@ function allocate(
     }
     return l;
   };
-  if (entryParamsAreFunctionParams) f.blocks[f.entry].params.forEach((p, i) => localOf.set(p, i));
-  const index = new Map(order.map((b, i) => [b, i]));
-  const idom = immediateDominators(f, order);
-  const children = new Map<BlockId, BlockId[]>();
-  for (const b of order) {
-    if (b === f.entry) continue;
-    const d = idom.get(b)!;
-    const list = children.get(d) ?? [];
-    list.push(b);
-    children.set(d, list);
-  }
-  const lastRead = new Int32Array(f.values.length).fill(-1);
+  if (entryParamsAreFunctionParams) f.blocks[f.entry].params.forEach((p, i) => (localOf[p] = i));
+  const index = blockIndex(f, order);
+  const block = new BlockAllocation(f, entryParamsAreFunctionParams, trees, reads, localOf, newLocal);
+  const free = new FreeLocals(byType, localTypes, base, newLocal);
   const stack: BlockId[] = [f.entry];
   while (stack.length) {
     const b = stack.pop()!;
-    for (const c of children.get(b) ?? []) stack.push(c);
-    const i = index.get(b)!;
-    const free = new FreeLocals(byType, localTypes, base, live.liveIn[i], localOf, newLocal);
-    allocateBlock(
-      f,
-      b,
-      i,
-      entryParamsAreFunctionParams,
-      trees,
-      reads,
-      live.liveOut[i],
-      lastRead,
-      localOf,
-      free,
-      newLocal,
-    );
+    for (const c of dom.childrenOf(b)) stack.push(c);
+    const i = index[b];
+    free.reset(live.inVals.subarray(live.inStart[i], live.inStart[i + 1]), localOf);
+    block.allocate(b, i, live.outVals.subarray(live.outStart[i], live.outStart[i + 1]), free);
   }
-  const inline = new Set<ValueId>();
-  const dropped = new Set<ValueId>();
-  trees.inline.forEach((x, v) => x && inline.add(v));
-  trees.dropped.forEach((x, v) => x && dropped.add(v));
-  return { inline, dropped, localOf, localTypes };
+  return {
+    inline: new ValueFlags(trees.inline),
+    dropped: new ValueFlags(trees.dropped),
+    localOf: new ValueLocals(localOf),
+    localTypes,
+  };
 }
 
-/** One block's allocation: parameters first, then each instruction after releasing the locals of the values whose
- *  last read it is (values live out of the block keep theirs). `lastRead` is all -1 on entry and on return. */
-function allocateBlock(
-  f: FunctionBody,
-  b: BlockId,
-  i: number,
-  entryParamsAreFunctionParams: boolean,
-  trees: Trees,
-  reads: Reads,
-  out: Set<ValueId>,
-  lastRead: Int32Array,
-  localOf: Map<ValueId, number>,
-  free: FreeLocals,
-  newLocal: (t: ValType[]) => number,
-): void {
-  const block = f.blocks[b];
-  // Each value's last read in the block, and (stable, so in first-read order) the values whose last read is at j.
-  const distinct: ValueId[] = [];
-  for (let k = reads.start[i]; k < reads.start[i + 1]; k++) {
-    const v = reads.vals[k];
-    if (lastRead[v] < 0) distinct.push(v);
-    lastRead[v] = Math.max(lastRead[v], reads.at[k]);
+/** One block's allocation at a time, with per-value marks and scratch kept from block to block. */
+class BlockAllocation {
+  /** Each value's last read in the current block (-1: none); all -1 between blocks. */
+  private readonly lastRead: Int32Array;
+  /** The block (position in order) whose live-out set holds each value, as last marked. */
+  private readonly outOf: Int32Array;
+  private readonly distinct: ValueId[] = [];
+  private readonly scratch = new Scratch();
+
+  constructor(
+    private readonly f: FunctionBody,
+    private readonly entryParamsAreFunctionParams: boolean,
+    private readonly trees: Trees,
+    private readonly reads: Reads,
+    private readonly localOf: Int32Array,
+    private readonly newLocal: (t: ValType[]) => number,
+  ) {
+    this.lastRead = new Int32Array(f.values.length).fill(-1);
+    this.outOf = new Int32Array(f.values.length).fill(-1);
   }
-  const dying = distinct.filter((v) => !out.has(v));
-  const count = new Int32Array(block.insts.length + 2);
-  for (const v of dying) count[lastRead[v] + 1]++;
-  for (let j = 1; j < count.length; j++) count[j] += count[j - 1];
-  const readsAt = new Int32Array(dying.length); // dying values sorted by last read; those of j in [count[j], count[j + 1])
-  const fill = count.slice();
-  for (const v of dying) readsAt[fill[lastRead[v]]++] = v;
-  if (!(b === f.entry && entryParamsAreFunctionParams)) {
-    for (const p of block.params) localOf.set(p, free.take(f.typeOf(p)));
-  }
-  for (const p of block.params) if (lastRead[p] < 0 && !out.has(p)) free.release(localOf.get(p)!);
-  block.insts.forEach((v, j) => {
-    for (let k = count[j]; k < count[j + 1]; k++) free.release(localOf.get(readsAt[k])!);
-    if (!trees.needsLocal[v]) return;
-    const types = f.typesOf(v);
-    if (types.length !== 1) {
-      localOf.set(v, newLocal(types));
-      return;
+
+  /** Parameters first, then each instruction after releasing the locals of the values whose last read it is
+   *  (values live out of the block keep theirs). */
+  allocate(b: BlockId, i: number, liveOut: Int32Array, free: FreeLocals): void {
+    const { f, reads, lastRead, localOf, distinct } = this;
+    const block = f.blocks[b];
+    for (const v of liveOut) this.outOf[v] = i;
+    const out = (v: ValueId) => this.outOf[v] === i;
+    // Each value's last read in the block, and (stable, so in first-read order) the values whose last read is at j.
+    distinct.length = 0;
+    for (let k = reads.start[i]; k < reads.start[i + 1]; k++) {
+      const v = reads.vals[k];
+      if (lastRead[v] < 0) distinct.push(v);
+      lastRead[v] = Math.max(lastRead[v], reads.at[k]);
     }
-    const l = free.take(types[0]);
-    localOf.set(v, l);
-    if (lastRead[v] < 0 && !out.has(v)) free.release(l);
-  });
-  for (const v of distinct) lastRead[v] = -1;
+    const count = this.scratch.get(0, block.insts.length + 2);
+    count.fill(0, 0, block.insts.length + 2);
+    let dying = 0;
+    for (const v of distinct) {
+      if (out(v)) continue;
+      count[lastRead[v] + 1]++;
+      dying++;
+    }
+    for (let j = 1; j < block.insts.length + 2; j++) count[j] += count[j - 1];
+    // Dying values sorted by last read; those of j in [count[j], count[j + 1]).
+    const readsAt = this.scratch.get(1, dying);
+    const fill = this.scratch.get(2, block.insts.length + 2);
+    fill.set(count.subarray(0, block.insts.length + 2));
+    for (const v of distinct) if (!out(v)) readsAt[fill[lastRead[v]]++] = v;
+    if (!(b === f.entry && this.entryParamsAreFunctionParams)) {
+      for (const p of block.params) localOf[p] = free.take(f.typeOf(p));
+    }
+    for (const p of block.params) if (lastRead[p] < 0 && !out(p)) free.release(localOf[p]);
+    for (let j = 0; j < block.insts.length; j++) {
+      const v = block.insts[j];
+      for (let k = count[j]; k < count[j + 1]; k++) free.release(localOf[readsAt[k]]);
+      if (!this.trees.needsLocal[v]) continue;
+      const d = f.values[v];
+      if (d.kind === "op" && d.types.length !== 1) {
+        localOf[v] = this.newLocal(d.types);
+        continue;
+      }
+      const l = free.take(f.typeOf(v));
+      localOf[v] = l;
+      if (lastRead[v] < 0 && !out(v)) free.release(l);
+    }
+    for (const v of distinct) lastRead[v] = -1;
+  }
 }
 
 /** The locals free in one block: those released in it (last released first), then the block's initially free ones
  *  — every local of the type that no value live into the block holds — from the highest-numbered down, then new
- *  ones. The same order as copying and filtering the type's list at the block's start, without the copy. */
+ *  ones. The same order as copying and filtering the type's list at the block's start, without the copy. One
+ *  object for the whole function, reset per block. */
 class FreeLocals {
   private readonly released = new Map<ValType, number[]>();
   private readonly cursor = new Map<ValType, number>();
-  private readonly occupied = new Set<number>();
+  /** The block (a count of resets) in which each local is held by a live-in value. */
+  private occupiedIn = new Int32Array(64).fill(-1);
+  private block = -1;
 
   constructor(
     private readonly byType: Map<ValType, number[]>,
     private readonly localTypes: (ValType | ValType[])[],
     private readonly base: number,
-    liveIn: Set<ValueId>,
-    localOf: Map<ValueId, number>,
     private readonly newLocal: (t: ValType) => number,
-  ) {
+  ) {}
+
+  reset(liveIn: Int32Array, localOf: Int32Array): void {
+    this.block++;
     for (const v of liveIn) {
-      const l = localOf.get(v);
-      if (l !== undefined) this.occupied.add(l);
+      const l = localOf[v];
+      if (l < 0) continue;
+      if (l >= this.occupiedIn.length) this.grow(l);
+      this.occupiedIn[l] = this.block;
     }
-    for (const [t, list] of byType) this.cursor.set(t, list.length - 1);
+    for (const list of this.released.values()) list.length = 0;
+    for (const [t, list] of this.byType) this.cursor.set(t, list.length - 1);
   }
 
   take(t: ValType): number {
@@ -384,7 +533,7 @@ class FreeLocals {
     if (back?.length) return back.pop()!;
     const list = this.byType.get(t);
     let k = this.cursor.get(t) ?? -1;
-    while (k >= 0 && this.occupied.has(list![k])) k--;
+    while (k >= 0 && this.occupied(list![k])) k--;
     this.cursor.set(t, k - 1);
     return k >= 0 ? list![k] : this.newLocal(t);
   }
@@ -397,10 +546,37 @@ class FreeLocals {
     if (!list) this.released.set(t, (list = []));
     list.push(l);
   }
+
+  private occupied(l: number): boolean {
+    return l < this.occupiedIn.length && this.occupiedIn[l] === this.block;
+  }
+
+  private grow(l: number): void {
+    const t = new Int32Array(Math.max(2 * this.occupiedIn.length, l + 1)).fill(-1);
+    t.set(this.occupiedIn);
+    this.occupiedIn = t;
+  }
 }
 
-/** Values a block's terminator reads (its condition, index or returned values, every branch argument), through
- *  aliases. */
-function terminatorReads(f: FunctionBody, b: BlockId): ValueId[] {
-  return terminatorUses(f.blocks[b].term).map((v) => f.resolve(v));
+/** Calls `read` with each value a terminator reads, through aliases, in terminatorUses' order: its condition, index
+ *  or returned values, then every branch argument. */
+function terminatorReads(f: FunctionBody, term: Terminator, read: (v: ValueId) => void): void {
+  if (term.kind === "cond") read(f.resolve(term.cond));
+  else if (term.kind === "table") read(f.resolve(term.index));
+  else if (term.kind === "return") for (const v of term.values) read(f.resolve(v));
+  forEachTarget(term, (_, args) => {
+    for (const a of args) read(f.resolve(a));
+  });
+}
+
+/** Calls `visit` with each target of a terminator, in targetsOf's order (a br_table's default last). */
+function forEachTarget(term: Terminator, visit: (block: BlockId, args: ValueId[]) => void): void {
+  if (term.kind === "br") visit(term.target.block, term.target.args);
+  else if (term.kind === "cond") {
+    visit(term.then.block, term.then.args);
+    visit(term.else.block, term.else.args);
+  } else if (term.kind === "table") {
+    for (const t of term.targets) visit(t.block, t.args);
+    visit(term.default.block, term.default.args);
+  }
 }

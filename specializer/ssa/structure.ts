@@ -31,8 +31,8 @@ export interface StructureHooks {
   get(v: ValueId): Ref;
 }
 
-/** The body of `f` (reachable blocks in reverse postorder `order`) as one structured block, or undefined when the
- *  graph is irreducible. `prologue` runs first (the entry parameters' copies). */
+/** The body of `f` (reachable blocks in reverse postorder `order`, whose dominator tree is `dom`) as one structured
+ *  block, or undefined when the graph is irreducible. `prologue` runs first (the entry parameters' copies). */
 export function structuredBody(
   b: Binaryen,
   mod: BinaryenModule,
@@ -40,8 +40,9 @@ export function structuredBody(
   order: BlockId[],
   hooks: StructureHooks,
   prologue: Ref[],
+  dom: DominatorTree = new DominatorTree(f, order),
 ): Ref | undefined {
-  const s = Structurer.plan(f, order);
+  const s = Structurer.plan(f, order, dom);
   if (!s) return undefined;
   const out = prologue.slice();
   new Emitter(b, mod, f, s, hooks).drain(f.entry, out);
@@ -57,11 +58,10 @@ class Structurer {
     readonly mergeChildren: Map<BlockId, BlockId[]>,
   ) {}
 
-  static plan(f: FunctionBody, order: BlockId[]): Structurer | undefined {
+  static plan(f: FunctionBody, order: BlockId[], dom: DominatorTree): Structurer | undefined {
     const n = f.blocks.length;
     const pos = new Int32Array(n).fill(-1);
     order.forEach((blk, i) => (pos[blk] = i));
-    const dom = new DominatorTree(f, order);
     const loopHeader = new Uint8Array(n);
     const forwardIn = new Int32Array(n);
     for (const blk of order) {

@@ -127,7 +127,12 @@ const PASSES: Record<string, Pass> = {
     ],
   },
   "merge-blocks": {
-    run: mergeBlocks,
+    // The block order it leaves for the passes after it (cleanup.ts) is the function's reverse postorder.
+    run: (f) => {
+      const { order, ...stats } = mergeBlocks(f);
+      expect(order, "merge-blocks' order").toEqual(f.reversePostorder());
+      return stats;
+    },
     cfg: true,
     check: (f) => [
       ...exactPredsProblems(f),
