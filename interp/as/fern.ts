@@ -11,7 +11,7 @@
 // literals, writing registers back to the frame) give each iteration a context of its own so their index stays
 // constant.
 //
-// Frames: +0 u32 live slot count, +4 u32 slot bytes, slots from +16 (FRAME_HEADER); a callee's frame starts where
+// Frames: +0 u32 live slot count, +4 u32 slot bytes, +8 u64 root mask (see sync()), slots from +16 (FRAME_HEADER); a callee's frame starts where
 // its caller's ends, so the frames form one stack, walked by the collector. At each garbage-collection safe point —
 // before a call (the caller), at function entry, at a loop's back-edge — the body writes its live registers back
 // to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value. Collections
@@ -158,18 +158,33 @@ let requests: usize = 0; // per function: u32 address of its weval request
   return FRAME_HEADER + slots > MIN_FRAME_BYTES ? FRAME_HEADER + slots : MIN_FRAME_BYTES;
 }
 
-/** A safe point's first half: slots 0..live-1 into the memory frame (registers when specialized), and the header. */
-@inline function sync(frame: usize, live: u32, blob: usize, specialized: bool): void {
+/** Slots a frame's root mask covers (one bit each); the slots past them are always in memory after a sync. */
+const MASKED_SLOTS: u32 = 64;
+
+/** A safe point's first half: slots 0..live-1 into the memory frame (registers when specialized), and the header.
+ *  The collector needs only the slots that hold objects: when specialized, a slot whose tag is not an object's is
+ *  left in its register, and its bit in the header's root mask (+8) is 0, so the collector skips the stale memory
+ *  there. Where the tag is a constant of the specialized code (an int, a float: most slots of a numeric loop) that
+ *  costs nothing at run time; a call in such code writes two constant header words instead of every live slot.
+ *  `full` (a deopt, where the generic body goes on from the frame) writes every slot, objects or not. */
+@inline function sync(frame: usize, live: u32, blob: usize, specialized: bool, full: bool = false): void {
+  let mask: u64 = <u64>-1;
   if (specialized && FERN_REGISTERS) {
+    if (!full) mask = 0;
     pushContext(SYNC_CONTEXT);
     for (let i: u32 = 0; i < live; i++) {
-      store<u64>(slotAt(frame, i), readReg(<u64>(i << 1)));
-      store<u64>(slotAt(frame, i), readReg(<u64>((i << 1) | 1)), 8);
+      const t = readReg(<u64>(i << 1));
+      if (full || i >= MASKED_SLOTS || isObject(t)) {
+        store<u64>(slotAt(frame, i), t);
+        store<u64>(slotAt(frame, i), readReg(<u64>((i << 1) | 1)), 8);
+      }
+      if (!full && i < MASKED_SLOTS) mask |= isObject(t) ? <u64>1 << <u64>i : 0;
       updateContext(SYNC_CONTEXT + i + 1);
     }
     popContext();
   }
   store<u64>(frame, <u64>live | (<u64>(frameBytes(blob) - FRAME_HEADER) << 32));
+  store<u64>(frame, mask, 8);
 }
 
 /** One unsigned compare (lang/gen-as-constants.ts checks that the int and float tags are consecutive). */
@@ -320,7 +335,7 @@ let requests: usize = 0; // per function: u32 address of its weval request
  *  safe point, and finish the call in the generic body from `pc` — it redoes the instruction without the
  *  assumption. Returns the result's bits (its tag is in retTag), as after RETURN. */
 @inline function deopt(blob: usize, frame: usize, pc: u32, sp: u32): u64 {
-  sync(frame, sp, blob, true);
+  sync(frame, sp, blob, true, true);
   return execResume(blob, frame, pc, sp);
 }
 
