@@ -11,11 +11,12 @@
 // literals, writing registers back to the frame) give each iteration a context of its own so their index stays
 // constant.
 //
-// Frames: +0 u32 live slot count, +4 u32 slot bytes, +8 u64 root mask (see sync()), slots from +16 (FRAME_HEADER); a callee's frame starts where
-// its caller's ends, so the frames form one stack, walked by the collector. At each garbage-collection safe point —
-// before a call (the caller), at function entry, at a loop's back-edge — the body writes its live registers back
-// to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value. Collections
-// requested by an allocation happen at the next safe point: only there is everything in memory.
+// Frames: +0 u32 live slot count, +4 u32 slot bytes, +8 u64 root mask (see sync()), slots from +16 (FRAME_HEADER);
+// a callee's frame starts where its caller's ends, so the frames form one stack, walked by the collector. At each
+// garbage-collection safe point — before a call (the caller), at function entry, at a loop's back-edge; a leaf
+// function's entry and a call of one are none (FUNC_LEAF) — the body writes its live registers that may hold objects
+// back to its frame and the live count and root mask to the header, so the collector (fern-heap.ts) sees every
+// object. Collections requested by an allocation happen at the next safe point: only there is everything in memory.
 //
 // Binary operators: each opcode — plain (`ADD`), with the right operand a local or an integer constant (`ADD_L`,
 // `ADD_K`), with the left one a local too (`ADD_LL`, `ADD_LK`), or a comparison fused with the jump it decides
@@ -39,7 +40,7 @@
 // time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
 // program, which lang/values.ts maps to the function and source line; the same in both bodies.
 import {
-  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_FEEDBACK, FUNC_SIZE,
+  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_CODELENGTH, FUNC_FEEDBACK, FUNC_SIZE,
   PROGRAM_NFUNCS, PROGRAM_NGLOBALS, PROGRAM_NSTRINGS, PROGRAM_SIZE,
   TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY, TAG_STRING, TAG_MAP, TAG_FUNCTION, TAG_CLOSURE, TAG_BOX,
   ERR_TYPE_ERROR, ERR_DIVISION_BY_ZERO, ERR_INDEX_OUT_OF_RANGE, ERR_WRONG_NUMBER_OF_ARGUMENTS, ERR_STACK_OVERFLOW,
@@ -114,6 +115,13 @@ const ARG_PARAMS: u32 = 4;
 /** Init turns each function header's index field in memory (nothing reads it at run time; the request's copy of the
  *  blob keeps it) into the u32 slot that receives the function's specialized table index. */
 const FUNC_SLOT: usize = FUNC_INDEX;
+/** And the code length field (nothing reads it at run time) into the function's leaf flag (isLeaf()): 1 when its
+ *  code has no CALL, CALL_VALUE or LOOP, so no collection can happen while it runs — it reaches no safe point; its
+ *  entry is none either. A call of a leaf needs no safe point in the caller: the caller's registers stay registers.
+ *  Specialized code reads its own blob (its request's constant copy) as a constant, but not another function's: so
+ *  link() also sets LEAF_CALLEE in each CALL's callee operand when the callee is a leaf. */
+const FUNC_LEAF: usize = FUNC_CODELENGTH;
+const LEAF_CALLEE: u32 = 0x80000000;
 
 let program: usize = 0;
 let funcs: usize = 0; // per function: u32 blob address
@@ -414,7 +422,7 @@ const MASKED_SLOTS: u32 = 64;
     if (specialized) pushContext(0);
     memory.fill(slotAt(frame, nparams), 0, (nlocals - nparams) << 4);
   }
-  if (gcRequested) {
+  if (gcRequested && load<u32>(blob + FUNC_LEAF) == 0) {
     // Safe point: every caller has synced; the parameters are the live slots.
     sync(frame, nparams, blob, specialized);
     collect(frameStack, top, globals, nglobals);
@@ -864,9 +872,12 @@ const MASKED_SLOTS: u32 = 64;
         let calleeBlob: usize;
         let argc: u32;
         let self: u64 = 0;
+        let leafCallee = false;
         if (op == OP_CALL) {
           // Linked by init (linkCalls): the callee's blob, or 0 when the argument count is not its arity.
-          calleeBlob = <usize>load<u32>(at, CALL_OPERAND_0);
+          const linked = load<u32>(at, CALL_OPERAND_0);
+          calleeBlob = <usize>(linked & ~LEAF_CALLEE);
+          leafCallee = (linked & LEAF_CALLEE) != 0;
           argc = <u32>load<u16>(at, CALL_OPERAND_1);
           if (calleeBlob == 0) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
         } else {
@@ -880,9 +891,10 @@ const MASKED_SLOTS: u32 = 64;
           } else fail(ERR_NOT_A_FUNCTION, blob, pc);
           calleeBlob = <usize>load<u32>(funcs + (<usize>f << 2));
           if (argc != <u32>load<u16>(calleeBlob + FUNC_ARITY)) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
+          leafCallee = load<u32>(calleeBlob + FUNC_LEAF) != 0;
         }
         const base = op == OP_CALL ? sp - argc : sp - argc - 1; // the caller's live slots during the call
-        sync(frame, base, blob, specialized);
+        if (!leafCallee) sync(frame, base, blob, specialized);
         const top = frame + frameBytes(blob);
         if (argc >= ARG_PARAMS) {
           // The arguments past the parameters go in the callee's frame. The callee would fail its own bound check
@@ -1085,7 +1097,7 @@ function execResume(blob: usize, frame: usize, pc: u32, sp: u32): u64 {
 /** Resolve what the constant bytecode can know before it runs: each STRING instruction's literal number becomes the
  *  address of its (permanent) string object, and each CALL's function index the callee's blob address — or 0 when
  *  the call passes a number of arguments other than the callee's arity, an error when it runs. Then the specializer
- *  folds the callee's address, and the arity check costs nothing at run time. */
+ *  folds the callee's address, and the arity check costs nothing at run time; a leaf callee's gets LEAF_CALLEE. */
 function link(code: usize, len: u32, strings: usize): void {
   let pc: u32 = 0;
   while (pc < len) {
@@ -1094,10 +1106,22 @@ function link(code: usize, len: u32, strings: usize): void {
     else if (op == OP_CALL) {
       const callee = <usize>load<u32>(funcs + (<usize>load<u32>(code + pc, CALL_OPERAND_0) << 2));
       const argc = <u32>load<u16>(code + pc, CALL_OPERAND_1);
-      store<u32>(code + pc, argc == <u32>load<u16>(callee + FUNC_ARITY) ? <u32>callee : 0, CALL_OPERAND_0);
+      const leaf = load<u32>(callee + FUNC_LEAF) != 0 ? LEAF_CALLEE : 0;
+      store<u32>(code + pc, argc == <u32>load<u16>(callee + FUNC_ARITY) ? <u32>callee | leaf : 0, CALL_OPERAND_0);
     }
     pc += instructionSize(op);
   }
+}
+
+/** 1 when the function's code has no CALL, CALL_VALUE or LOOP (see FUNC_LEAF). */
+function isLeaf(code: usize, len: u32): u32 {
+  let pc: u32 = 0;
+  while (pc < len) {
+    const op = load<u8>(code + pc);
+    if (op == OP_CALL || op == OP_CALL_VALUE || op == OP_LOOP) return 0;
+    pc += instructionSize(op);
+  }
+  return 1;
 }
 
 /** Exported as `wizer.initialize`: load the program, build the function table, queue one request per function. */
@@ -1122,6 +1146,10 @@ export function init(): void {
     store<u32>(strings + (<usize>k << 2), <u32>permanentString(at, load<u32>(stringTable + (<usize>k << 3), 4)));
   }
   for (let i: u32 = 0; i < nfuncs; i++) store<u32>(funcs + (<usize>i << 2), <u32>(program + <usize>load<u32>(funcTable + (<usize>i << 3))));
+  for (let i: u32 = 0; i < nfuncs; i++) {
+    const blob = <usize>load<u32>(funcs + (<usize>i << 2));
+    store<u32>(blob + FUNC_LEAF, isLeaf(blob + FUNC_SIZE, load<u32>(funcTable + (<usize>i << 3), 4) - FUNC_SIZE));
+  }
   const generic = execSpecialized;
   requests = heap.alloc(<usize>nfuncs << 2);
   for (let i: u32 = 0; i < nfuncs; i++) {
