@@ -3,8 +3,11 @@
 // run by run, so the machine's drift hits both alike.
 //   1. node bench/compare-builds.ts build <repo> <outdir> prog.fern…   (with each repo's own dist/, e.g. a git
 //      worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there)
-//   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE]
-// Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run.
+//   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]
+// Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run. --cpu times
+// each run by the process's CPU time (process.cpuUsage) instead of the wall clock: on a machine shared with other
+// work (load 15 on 2 cores, 2026-12-06) wall-clock medians of the same module varied 3x between runs, CPU-time ones
+// ~5%. --runs N: N interleaved runs per module (default 9).
 // Run with `node --import tsx`; `build` runs the given repo's dist/.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -38,7 +41,20 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
   }
 }
 
-async function compare(oldDir: string, newDir: string, json?: string): Promise<void> {
+/** Milliseconds `f` took: wall clock, or this process's CPU time (user + system) with `cpu`. */
+function timed(f: () => void, cpu: boolean): number {
+  if (cpu) {
+    const c = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1000;
+  }
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+}
+
+async function compare(oldDir: string, newDir: string, json?: string, cpu = false, runs = 9): Promise<void> {
   const names = readdirSync(newDir)
     .filter((f) => f.endsWith(".wasm"))
     .map((f) => f.replace(/\.wasm$/, ""))
@@ -76,9 +92,7 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
       const runExport = inst.exports.run as () => unknown;
       return () => {
         out = new BufferedOutput();
-        const t = performance.now();
-        runExport();
-        const ms = performance.now() - t;
+        const ms = timed(() => runExport(), cpu);
         printed[k] = out.text();
         return ms;
       };
@@ -87,7 +101,7 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
     const run = async (k: "old" | "new") => runners[k]();
     for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
     const ms = { old: [] as number[], new: [] as number[] };
-    for (let i = 0; i < 9; i++)
+    for (let i = 0; i < runs; i++)
       for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
     const row = {
       program: name,
@@ -111,7 +125,8 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
           meta: {
             date: new Date().toISOString(),
             node: process.version,
-            tier: "warm (TurboFan), 2 warm-up runs, 9 interleaved",
+            tier: `warm (TurboFan), 2 warm-up runs, ${runs} interleaved`,
+            clock: cpu ? "process CPU time" : "wall",
             oldDir,
             newDir,
           },
@@ -125,9 +140,15 @@ async function compare(oldDir: string, newDir: string, json?: string): Promise<v
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === "build" && rest.length >= 3) await build(rest[0], rest[1], rest.slice(2));
-else if (mode === "compare" && rest.length >= 2)
-  await compare(rest[0], rest[1], rest[2] === "--json" ? rest[3] : undefined);
-else {
-  console.error("usage: compare-builds.ts build <repo> <outdir> prog.fern… | compare <olddir> <newdir> [--json FILE]");
+else if (mode === "compare" && rest.length >= 2) {
+  const option = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
+  const runs = Number(option("--runs") ?? 9);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs takes a whole number of runs, got ${option("--runs")}`);
+  await compare(rest[0], rest[1], option("--json"), rest.includes("--cpu"), runs);
+} else {
+  console.error(
+    "usage: compare-builds.ts build <repo> <outdir> prog.fern… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]",
+  );
   process.exitCode = 1;
 }

@@ -53,7 +53,7 @@ const MAX_HEAP_BYTES: usize = 1 << 30;
  *  threshold grows with what a collection must scan (live objects and frames), so their cost stays a fraction of
  *  the allocation between collections however deep the stack or large the live heap. */
 const MIN_GC_THRESHOLD: usize = 1 << 20;
-/** Frames: +0 u32 live slots, +4 u32 slot bytes, slots from +16. */
+/** Frames: +0 u32 live slots, +4 u32 slot bytes, +8 u64 root mask (bit i: slot i < 64 is in memory), slots from +16. */
 export const FRAME_HEADER: usize = 16;
 
 const NUMBER_SCRATCH: usize = memory.data(128);
@@ -326,7 +326,9 @@ export function collect(frames: usize, top: usize, globals: usize, nglobals: u32
   while (f < top) {
     const live = load<u32>(f);
     const size = <usize>load<u32>(f, 4);
+    const mask = load<u64>(f, 8);
     for (let i: u32 = 0; i < live; i++) {
+      if (i < 64 && ((mask >> <u64>i) & 1) == 0) continue; // left in a register: not an object (fern.ts's sync())
       const s = f + FRAME_HEADER + (<usize>i << 4);
       markValue(load<u64>(s), load<u64>(s, 8));
     }

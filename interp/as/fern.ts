@@ -11,11 +11,12 @@
 // literals, writing registers back to the frame) give each iteration a context of its own so their index stays
 // constant.
 //
-// Frames: +0 u32 live slot count, +4 u32 slot bytes, slots from +16 (FRAME_HEADER); a callee's frame starts where
-// its caller's ends, so the frames form one stack, walked by the collector. At each garbage-collection safe point —
-// before a call (the caller), at function entry, at a loop's back-edge — the body writes its live registers back
-// to its frame and the live count to the header, so the collector (fern-heap.ts) sees every value. Collections
-// requested by an allocation happen at the next safe point: only there is everything in memory.
+// Frames: +0 u32 live slot count, +4 u32 slot bytes, +8 u64 root mask (see sync()), slots from +16 (FRAME_HEADER);
+// a callee's frame starts where its caller's ends, so the frames form one stack, walked by the collector. At each
+// garbage-collection safe point — before a call (the caller), at function entry, at a loop's back-edge; a leaf
+// function's entry and a call of one are none (FUNC_LEAF) — the body writes its live registers that may hold objects
+// back to its frame and the live count and root mask to the header, so the collector (fern-heap.ts) sees every
+// object. Collections requested by an allocation happen at the next safe point: only there is everything in memory.
 //
 // Binary operators: each opcode — plain (`ADD`), with the right operand a local or an integer constant (`ADD_L`,
 // `ADD_K`), with the left one a local too (`ADD_LL`, `ADD_LK`), or a comparison fused with the jump it decides
@@ -26,7 +27,7 @@
 // converts the int. sqrt, abs and floor run in line (fern-heap.ts's numericBuiltin*), not through the built-in call.
 //
 // Calls: init links each CALL to its callee's blob (arity checked once, there), so in specialized code the callee
-// is a constant. The first ARG_PARAMS values (the arguments, then a closure itself) go as Wasm parameters — in a
+// is a constant. The first ARG_PARAMS values (the arguments, then a closure itself) go as Wasm parameters (their bits, and their tags packed in one) — in a
 // specialized callee they are SSA values at once, never in memory — the rest in the callee's frame; the call goes
 // through the callee's slot when set (its specialized function), to the generic body otherwise; the result comes
 // back as the Wasm result (its bits) and a global (its tag). One bound check on entry covers both the frame memory and the depth limit (MIN_FRAME_BYTES).
@@ -39,7 +40,7 @@
 // time. Errors call the host ABI's futamura.error with the instruction's byte offset in the
 // program, which lang/values.ts maps to the function and source line; the same in both bodies.
 import {
-  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_FEEDBACK, FUNC_SIZE,
+  FUNC_NPARAMS, FUNC_NLOCALS, FUNC_MAXSTACK, FUNC_ARITY, FUNC_INDEX, FUNC_CODELENGTH, FUNC_FEEDBACK, FUNC_SIZE,
   PROGRAM_NFUNCS, PROGRAM_NGLOBALS, PROGRAM_NSTRINGS, PROGRAM_SIZE,
   TAG_NIL, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_ARRAY, TAG_STRING, TAG_MAP, TAG_FUNCTION, TAG_CLOSURE, TAG_BOX,
   ERR_TYPE_ERROR, ERR_DIVISION_BY_ZERO, ERR_INDEX_OUT_OF_RANGE, ERR_WRONG_NUMBER_OF_ARGUMENTS, ERR_STACK_OVERFLOW,
@@ -111,9 +112,23 @@ const FRAME_STACK_BYTES: usize = MAX_DEPTH * MIN_FRAME_BYTES;
 /** Call arguments passed as Wasm parameters (tag, bits each): a specialized callee gets them as SSA values, with no
  *  memory traffic. The values after them (and a closure itself, after the arguments) go in the callee's frame. */
 const ARG_PARAMS: u32 = 4;
+/** Their tags travel packed in one i64 parameter, ARG_TAG_BITS each (tag k at bit k * ARG_TAG_BITS): a call passes
+ *  7 Wasm parameters, not 10, so fewer go on the native stack (V8 passes 5 in registers on x64). The caller's
+ *  constant tags fold into one constant; a specialized callee unpacks each with a shift and a mask. */
+const ARG_TAG_BITS: u64 = 16;
+@inline function argTagOf(tags: u64, k: u64): u64 {
+  return (tags >> (k * ARG_TAG_BITS)) & ((<u64>1 << ARG_TAG_BITS) - 1);
+}
 /** Init turns each function header's index field in memory (nothing reads it at run time; the request's copy of the
  *  blob keeps it) into the u32 slot that receives the function's specialized table index. */
 const FUNC_SLOT: usize = FUNC_INDEX;
+/** And the code length field (nothing reads it at run time) into the function's leaf flag (isLeaf()): 1 when its
+ *  code has no CALL, CALL_VALUE or LOOP, so no collection can happen while it runs — it reaches no safe point; its
+ *  entry is none either. A call of a leaf needs no safe point in the caller: the caller's registers stay registers.
+ *  Specialized code reads its own blob (its request's constant copy) as a constant, but not another function's: so
+ *  link() also sets LEAF_CALLEE in each CALL's callee operand when the callee is a leaf. */
+const FUNC_LEAF: usize = FUNC_CODELENGTH;
+const LEAF_CALLEE: u32 = 0x80000000;
 
 let program: usize = 0;
 let funcs: usize = 0; // per function: u32 blob address
@@ -158,18 +173,33 @@ let requests: usize = 0; // per function: u32 address of its weval request
   return FRAME_HEADER + slots > MIN_FRAME_BYTES ? FRAME_HEADER + slots : MIN_FRAME_BYTES;
 }
 
-/** A safe point's first half: slots 0..live-1 into the memory frame (registers when specialized), and the header. */
-@inline function sync(frame: usize, live: u32, blob: usize, specialized: bool): void {
+/** Slots a frame's root mask covers (one bit each); the slots past them are always in memory after a sync. */
+const MASKED_SLOTS: u32 = 64;
+
+/** A safe point's first half: slots 0..live-1 into the memory frame (registers when specialized), and the header.
+ *  The collector needs only the slots that hold objects: when specialized, a slot whose tag is not an object's is
+ *  left in its register, and its bit in the header's root mask (+8) is 0, so the collector skips the stale memory
+ *  there. Where the tag is a constant of the specialized code (an int, a float: most slots of a numeric loop) that
+ *  costs nothing at run time; a call in such code writes two constant header words instead of every live slot.
+ *  `full` (a deopt, where the generic body goes on from the frame) writes every slot, objects or not. */
+@inline function sync(frame: usize, live: u32, blob: usize, specialized: bool, full: bool = false): void {
+  let mask: u64 = <u64>-1;
   if (specialized && FERN_REGISTERS) {
+    if (!full) mask = 0;
     pushContext(SYNC_CONTEXT);
     for (let i: u32 = 0; i < live; i++) {
-      store<u64>(slotAt(frame, i), readReg(<u64>(i << 1)));
-      store<u64>(slotAt(frame, i), readReg(<u64>((i << 1) | 1)), 8);
+      const t = readReg(<u64>(i << 1));
+      if (full || i >= MASKED_SLOTS || isObject(t)) {
+        store<u64>(slotAt(frame, i), t);
+        store<u64>(slotAt(frame, i), readReg(<u64>((i << 1) | 1)), 8);
+      }
+      if (!full && i < MASKED_SLOTS) mask |= isObject(t) ? <u64>1 << <u64>i : 0;
       updateContext(SYNC_CONTEXT + i + 1);
     }
     popContext();
   }
   store<u64>(frame, <u64>live | (<u64>(frameBytes(blob) - FRAME_HEADER) << 32));
+  store<u64>(frame, mask, 8);
 }
 
 /** One unsigned compare (lang/gen-as-constants.ts checks that the int and float tags are consecutive). */
@@ -320,7 +350,7 @@ let requests: usize = 0; // per function: u32 address of its weval request
  *  safe point, and finish the call in the generic body from `pc` — it redoes the instruction without the
  *  assumption. Returns the result's bits (its tag is in retTag), as after RETURN. */
 @inline function deopt(blob: usize, frame: usize, pc: u32, sp: u32): u64 {
-  sync(frame, sp, blob, true);
+  sync(frame, sp, blob, true, true);
   return execResume(blob, frame, pc, sp);
 }
 
@@ -361,9 +391,10 @@ let requests: usize = 0; // per function: u32 address of its weval request
  *  frame already holds every live slot (a specialized body left them there on an exit, see deopt()) and the run
  *  continues at `resumePc` with `resumeSp`. */
 @inline function body(
-  blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64, specialized: bool,
+  blob: usize, frame: usize, tags: u64, b0: u64, b1: u64, b2: u64, b3: u64, specialized: bool,
   resuming: bool = false, resumePc: u32 = 0, resumeSp: u32 = 0,
 ): u64 {
+  const t0 = argTagOf(tags, 0), t1 = argTagOf(tags, 1), t2 = argTagOf(tags, 2), t3 = argTagOf(tags, 3);
   const nparams = <u32>load<u16>(blob + FUNC_NPARAMS);
   const nlocals = <u32>load<u16>(blob + FUNC_NLOCALS);
   const arity = <u32>load<u16>(blob + FUNC_ARITY);
@@ -399,7 +430,7 @@ let requests: usize = 0; // per function: u32 address of its weval request
     if (specialized) pushContext(0);
     memory.fill(slotAt(frame, nparams), 0, (nlocals - nparams) << 4);
   }
-  if (gcRequested) {
+  if (gcRequested && load<u32>(blob + FUNC_LEAF) == 0) {
     // Safe point: every caller has synced; the parameters are the live slots.
     sync(frame, nparams, blob, specialized);
     collect(frameStack, top, globals, nglobals);
@@ -849,9 +880,12 @@ let requests: usize = 0; // per function: u32 address of its weval request
         let calleeBlob: usize;
         let argc: u32;
         let self: u64 = 0;
+        let leafCallee = false;
         if (op == OP_CALL) {
           // Linked by init (linkCalls): the callee's blob, or 0 when the argument count is not its arity.
-          calleeBlob = <usize>load<u32>(at, CALL_OPERAND_0);
+          const linked = load<u32>(at, CALL_OPERAND_0);
+          calleeBlob = <usize>(linked & ~LEAF_CALLEE);
+          leafCallee = (linked & LEAF_CALLEE) != 0;
           argc = <u32>load<u16>(at, CALL_OPERAND_1);
           if (calleeBlob == 0) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
         } else {
@@ -865,9 +899,10 @@ let requests: usize = 0; // per function: u32 address of its weval request
           } else fail(ERR_NOT_A_FUNCTION, blob, pc);
           calleeBlob = <usize>load<u32>(funcs + (<usize>f << 2));
           if (argc != <u32>load<u16>(calleeBlob + FUNC_ARITY)) fail(ERR_WRONG_NUMBER_OF_ARGUMENTS, blob, pc);
+          leafCallee = load<u32>(calleeBlob + FUNC_LEAF) != 0;
         }
         const base = op == OP_CALL ? sp - argc : sp - argc - 1; // the caller's live slots during the call
-        sync(frame, base, blob, specialized);
+        if (!leafCallee) sync(frame, base, blob, specialized);
         const top = frame + frameBytes(blob);
         if (argc >= ARG_PARAMS) {
           // The arguments past the parameters go in the callee's frame. The callee would fail its own bound check
@@ -884,13 +919,13 @@ let requests: usize = 0; // per function: u32 address of its weval request
           store<u64>(slotAt(top, argc), self != 0 ? TAG_CLOSURE : TAG_NIL);
           store<u64>(slotAt(top, argc), self, 8);
         }
-        const t0 = argTag(frame, sp, argc, 0, self, specialized), b0 = argBits(frame, sp, argc, 0, self, specialized);
-        const t1 = argTag(frame, sp, argc, 1, self, specialized), b1 = argBits(frame, sp, argc, 1, self, specialized);
-        const t2 = argTag(frame, sp, argc, 2, self, specialized), b2 = argBits(frame, sp, argc, 2, self, specialized);
-        const t3 = argTag(frame, sp, argc, 3, self, specialized), b3 = argBits(frame, sp, argc, 3, self, specialized);
+        const tags = argTag(frame, sp, argc, 0, self, specialized) | (argTag(frame, sp, argc, 1, self, specialized) << ARG_TAG_BITS) |
+          (argTag(frame, sp, argc, 2, self, specialized) << (2 * ARG_TAG_BITS)) | (argTag(frame, sp, argc, 3, self, specialized) << (3 * ARG_TAG_BITS));
+        const b0 = argBits(frame, sp, argc, 0, self, specialized), b1 = argBits(frame, sp, argc, 1, self, specialized);
+        const b2 = argBits(frame, sp, argc, 2, self, specialized), b3 = argBits(frame, sp, argc, 3, self, specialized);
         sp = base;
         const slot = load<u32>(calleeBlob + FUNC_SLOT);
-        const bits = slot != 0 ? call_indirect<u64>(slot, calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3) : execGeneric(calleeBlob, top, t0, b0, t1, b1, t2, b2, t3, b3);
+        const bits = slot != 0 ? call_indirect<u64>(slot, calleeBlob, top, tags, b0, b1, b2, b3) : execGeneric(calleeBlob, top, tags, b0, b1, b2, b3);
         const fbAt = at + (op == OP_CALL ? CALL_OPERAND_2 : CALL_VALUE_OPERAND_1);
         const next = pc + (op == OP_CALL ? CALL_SIZE : CALL_VALUE_SIZE);
         const assumed = assumedTag(load<u8>(fbAt));
@@ -1053,24 +1088,24 @@ let requests: usize = 0; // per function: u32 address of its weval request
   }
 }
 
-function execGeneric(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): u64 {
-  return body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, false);
+function execGeneric(blob: usize, frame: usize, tags: u64, b0: u64, b1: u64, b2: u64, b3: u64): u64 {
+  return body(blob, frame, tags, b0, b1, b2, b3, false);
 }
 
-function execSpecialized(blob: usize, frame: usize, t0: u64, b0: u64, t1: u64, b1: u64, t2: u64, b2: u64, t3: u64, b3: u64): u64 {
-  return body(blob, frame, t0, b0, t1, b1, t2, b2, t3, b3, true);
+function execSpecialized(blob: usize, frame: usize, tags: u64, b0: u64, b1: u64, b2: u64, b3: u64): u64 {
+  return body(blob, frame, tags, b0, b1, b2, b3, true);
 }
 
 /** The generic body from `pc`, with `sp` live slots in the frame: where a specialized body's exit continues. */
 function execResume(blob: usize, frame: usize, pc: u32, sp: u32): u64 {
   const nil: u64 = 0;
-  return body(blob, frame, nil, nil, nil, nil, nil, nil, nil, nil, false, true, pc, sp);
+  return body(blob, frame, nil, nil, nil, nil, nil, false, true, pc, sp);
 }
 
 /** Resolve what the constant bytecode can know before it runs: each STRING instruction's literal number becomes the
  *  address of its (permanent) string object, and each CALL's function index the callee's blob address — or 0 when
  *  the call passes a number of arguments other than the callee's arity, an error when it runs. Then the specializer
- *  folds the callee's address, and the arity check costs nothing at run time. */
+ *  folds the callee's address, and the arity check costs nothing at run time; a leaf callee's gets LEAF_CALLEE. */
 function link(code: usize, len: u32, strings: usize): void {
   let pc: u32 = 0;
   while (pc < len) {
@@ -1079,10 +1114,22 @@ function link(code: usize, len: u32, strings: usize): void {
     else if (op == OP_CALL) {
       const callee = <usize>load<u32>(funcs + (<usize>load<u32>(code + pc, CALL_OPERAND_0) << 2));
       const argc = <u32>load<u16>(code + pc, CALL_OPERAND_1);
-      store<u32>(code + pc, argc == <u32>load<u16>(callee + FUNC_ARITY) ? <u32>callee : 0, CALL_OPERAND_0);
+      const leaf = load<u32>(callee + FUNC_LEAF) != 0 ? LEAF_CALLEE : 0;
+      store<u32>(code + pc, argc == <u32>load<u16>(callee + FUNC_ARITY) ? <u32>callee | leaf : 0, CALL_OPERAND_0);
     }
     pc += instructionSize(op);
   }
+}
+
+/** 1 when the function's code has no CALL, CALL_VALUE or LOOP (see FUNC_LEAF). */
+function isLeaf(code: usize, len: u32): u32 {
+  let pc: u32 = 0;
+  while (pc < len) {
+    const op = load<u8>(code + pc);
+    if (op == OP_CALL || op == OP_CALL_VALUE || op == OP_LOOP) return 0;
+    pc += instructionSize(op);
+  }
+  return 1;
 }
 
 /** Exported as `wizer.initialize`: load the program, build the function table, queue one request per function. */
@@ -1107,6 +1154,10 @@ export function init(): void {
     store<u32>(strings + (<usize>k << 2), <u32>permanentString(at, load<u32>(stringTable + (<usize>k << 3), 4)));
   }
   for (let i: u32 = 0; i < nfuncs; i++) store<u32>(funcs + (<usize>i << 2), <u32>(program + <usize>load<u32>(funcTable + (<usize>i << 3))));
+  for (let i: u32 = 0; i < nfuncs; i++) {
+    const blob = <usize>load<u32>(funcs + (<usize>i << 2));
+    store<u32>(blob + FUNC_LEAF, isLeaf(blob + FUNC_SIZE, load<u32>(funcTable + (<usize>i << 3), 4) - FUNC_SIZE));
+  }
   const generic = execSpecialized;
   requests = heap.alloc(<usize>nfuncs << 2);
   for (let i: u32 = 0; i < nfuncs; i++) {
@@ -1116,7 +1167,7 @@ export function init(): void {
     // The blob is the constant (its copy keeps the function's index, which tools such as the explorer read); the
     // frame and the parameters are run-time values.
     const args = new WevalArgs(blobLen + 192).buffer(blob, blobLen);
-    for (let k: u32 = 0; k < 1 + 2 * ARG_PARAMS; k++) args.runtime();
+    for (let k: u32 = 0; k < 2 + ARG_PARAMS; k++) args.runtime(); // the frame, the tags, the bits
     store<u32>(blob + FUNC_SLOT, 0);
     store<u32>(requests + (<usize>i << 2), <u32>wevalRequest(blob + FUNC_SLOT, generic.index, FERN_FUNC_ID, 0, args));
   }
@@ -1155,7 +1206,7 @@ export function run(): u64 {
   const blob = <usize>load<u32>(funcs);
   const slot = load<u32>(blob + FUNC_SLOT);
   const nil: u64 = 0;
-  if (slot != 0) call_indirect<u64>(slot, blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
-  else execGeneric(blob, frameStack, nil, nil, nil, nil, nil, nil, nil, nil);
+  if (slot != 0) call_indirect<u64>(slot, blob, frameStack, nil, nil, nil, nil, nil);
+  else execGeneric(blob, frameStack, nil, nil, nil, nil, nil);
   return 0;
 }
