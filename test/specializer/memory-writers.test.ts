@@ -3,6 +3,8 @@
 // operation, an import, an indirect call, a writing callee or a call cycle make it a writer.
 import { describe, expect, it } from "vitest";
 import { memoryWriters } from "../../specializer/memory-writers.ts";
+import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
+import { parseFunction } from "../../specializer/ssa/parse.ts";
 import { decodeModule } from "../../specializer/ssa/module.ts";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 
@@ -38,5 +40,26 @@ describe("memoryWriters", () => {
       expect([name, byName(name)]).toEqual([name, true]);
     expect(writes(0)).toBe(true); // the import itself
     expect(memoryWriters(info)).toBe(writes); // one per module
+  });
+});
+
+// A store, a call, a load of the stored slot: the call keeps the slot known only when it cannot write memory.
+const ACROSS_CALL = `function f(i32) -> i32 {
+block0(v0:i32): ; entry
+  v1:i32 = const 7
+  v2 = i32.store offset=0 align=2 v0, v1
+  v3:i32 = call 0 v0
+  v4:i32 = i32.load offset=0 align=2 v0
+  v5:i32 = i32.add v3, v4
+  return v5
+}`;
+
+describe("store forwarding across a call", () => {
+  it("forwards the store over a call of a function that never writes memory, and only then", () => {
+    for (const writes of [false, true]) {
+      const f = parseFunction(ACROSS_CALL);
+      f.recomputePreds();
+      expect(forwardStores(f, () => writes)).toBe(writes ? 0 : 1);
+    }
   });
 });
