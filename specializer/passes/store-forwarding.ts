@@ -13,7 +13,9 @@
 // call_indirect and memory.grow/fill/copy/init kill everything. At a join, a slot is known
 // when every predecessor knows it or can load it without trapping (it accessed those bytes through a split that
 // makes the same address: memory never shrinks), and one knows it: the value arrives as a new block parameter, and
-// the predecessors that only can load it get that load at their end (slow paths after a call, loop preheaders).
+// the predecessors that only can load it get that load at their end (slow paths after a call, loop preheaders) —
+// unless the load that wants it runs behind a conditional branch after the join (a hook check's reload): then it
+// stays a load, so that no path runs a load it did not run before.
 // Loops are solved to the greatest fixpoint (a slot no path through the loop touches stays known, loaded once
 // before the loop). A slot's root must strictly dominate the block, so a value computed afresh on each iteration
 // never keys a stale slot. Narrow loads of wider or narrow stores get the low bytes (wrapped, masked or
@@ -206,13 +208,14 @@ function killForStore(s: State, a: Access): void {
   for (const [key, k] of s.known) if (k.root !== a.root || overlaps(k.d, k.w, a.d, a.w)) s.known.delete(key);
 }
 
-/** One block's transfer on a state (in place); `onLoad` decides a load's replacement in the rewrite. */
+/** One block's transfer on a state (in place); `onLoad` replaces a load in the rewrite, or declines (false: the load
+ *  stays and establishes the slot, as a load no slot was known for). */
 function transfer(
   f: FunctionBody,
   b: BlockId,
   s: State,
   env: Env,
-  onLoad?: (v: ValueId, a: Access, k: Known) => void,
+  onLoad?: (v: ValueId, a: Access, k: Known) => boolean,
 ): void {
   const { memo, callWrites, used } = env;
   for (const v of f.blocks[b].insts) {
@@ -226,10 +229,7 @@ function transfer(
         s.valid.set(a.key, { root: a.root, d: a.d, w: a.w, c: a.c, o: a.o });
       if (info.cls === "load") {
         const k = s.known.get(a.key);
-        if (k && compatible(d.op.name, k) && (a.o <= k.o || used[v])) {
-          onLoad?.(v, a, k);
-          continue;
-        }
+        if (k && compatible(d.op.name, k) && (a.o <= k.o || used[v]) && (!onLoad || onLoad(v, a, k))) continue;
         const t = info.results[0] as ValType;
         s.known.set(a.key, {
           root: a.root,
@@ -354,20 +354,31 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: Call
   if (!converged) return 0;
   const ins: State[] = [];
   for (const b of order) ins[b] = join(f, b, outs, rootOk(b));
-  return rewrite(f, order, ins, env, inserted);
+  return rewrite(f, order, ins, outs, env, inserted);
 }
 
 /** Replace the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
-function rewrite(f: FunctionBody, order: BlockId[], ins: State[], env: Env, inserted: Set<ValueId>): number {
+function rewrite(
+  f: FunctionBody,
+  order: BlockId[],
+  ins: State[],
+  outs: (State | undefined)[],
+  env: Env,
+  inserted: Set<ValueId>,
+): number {
   const ends: State[] = [];
   const entryMemo = new Map<string, Val>();
   const pending: { b: BlockId; key: string; shape: Known }[] = [];
   const extOf = (k: Known): Val["ext"] => (k.w === SIZE[k.t] ? "full" : "raw");
   const insertLoad = (p: BlockId, key: string, shape: Known): Val => loadAtEnd(f, ends[p], p, key, shape, inserted);
-  const getAtEntry = (b0: BlockId, key: string, shape: Known): Val => {
+  // With `forLoad`, a load that runs only on some paths from the join whose parameter would carry the value (it is
+  // behind a conditional branch after the join) declines (undefined) when a predecessor of the join would have to
+  // load the slot at its end: that load would run on every path, the hot ones too (a hook check's reload).
+  const getAtEntry = (b0: BlockId, key: string, shape: Known, forLoad = false): Val | undefined => {
     const chain: BlockId[] = [];
     let b = b0;
     let r: Val;
+    let conditional = false;
     for (;;) {
       const m = entryMemo.get(`${b}:${key}`);
       if (m) {
@@ -376,6 +387,7 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], env: Env, inse
       }
       const preds = f.blocks[b].preds;
       if (preds.length !== 1) {
+        if (forLoad && conditional && preds.some((p) => !outs[p]?.known.has(key))) return undefined;
         r = { value: f.addBlockParam(b, shape.t), ext: extOf(shape) };
         entryMemo.set(`${b}:${key}`, r);
         pending.push({ b, key, shape });
@@ -391,6 +403,7 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], env: Env, inse
         r = insertLoad(preds[0], key, shape);
         break;
       }
+      if (f.blocks[preds[0]].term.kind !== "br") conditional = true;
       b = preds[0];
     }
     for (const c of chain) entryMemo.set(`${c}:${key}`, r);
@@ -400,7 +413,7 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], env: Env, inse
     const k = ends[p].known.get(key);
     if (k?.value !== undefined) return { value: k.value, ext: k.ext! };
     if (!k) return insertLoad(p, key, shape);
-    const r = getAtEntry(p, key, shape);
+    const r = getAtEntry(p, key, shape)!;
     k.value = r.value;
     k.ext = r.ext;
     return r;
@@ -411,7 +424,8 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], env: Env, inse
     const before = new Map<ValueId, ValueId[]>();
     transfer(f, b, s, env, (v, a, k) => {
       if (k.value === undefined) {
-        const r = getAtEntry(b, `${k.root}@${k.d}`, k);
+        const r = getAtEntry(b, `${k.root}@${k.d}`, k, true);
+        if (!r) return false;
         k.value = r.value;
         k.ext = r.ext;
       }
@@ -426,6 +440,7 @@ function rewrite(f: FunctionBody, order: BlockId[], ins: State[], env: Env, inse
       before.set(v, pre);
       f.values[v] = { kind: "alias", to, type: f.typeOf(v) };
       replaced++;
+      return true;
     });
     ends[b] = s;
     if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
