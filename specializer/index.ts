@@ -24,6 +24,7 @@ import { printFunction } from "./ssa/print.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
+import { memoryWriters } from "./memory-writers.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
 import { RecordingMemory, replayQueries, type MemoryQuery } from "./recorded-memory.ts";
 import { StageRunner } from "./ssa/stage-runner.ts";
@@ -560,7 +561,9 @@ function specializeRequest(
     const r = stages.run("specialize", bodyOf, () =>
       specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory, shape }),
     );
-    const cleanup = stages.run("cleanup", r.body, () => cleanupFunction(r.body, { stages }));
+    const cleanup = stages.run("cleanup", r.body, () =>
+      cleanupFunction(r.body, { stages, callWrites: memoryWriters(info) }),
+    );
     const size = functionSize(r.body);
     const directCalls = [...directCallSites(r.body, info.functions.length).values()].reduce((n, sites) => n + sites, 0);
     Object.assign(stats, {

@@ -16,7 +16,7 @@ import { IncomingEdges } from "./edges.ts";
 import { floatParams } from "./float-params.ts";
 import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
-import { forwardStores } from "./store-forwarding.ts";
+import { forwardStores, type CallWrites } from "./store-forwarding.ts";
 
 export interface CleanupStats {
   deadBlocks: number;
@@ -39,7 +39,10 @@ export const FORWARD_MAX_VALUES = 20_000;
 
 /** Clean `f` up in place; its passes run as stages of `stages` (a runner of their own, verifying with `verify`,
  *  when not given). */
-export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean; stages?: StageRunner } = {}): CleanupStats {
+export function cleanupFunction(
+  f: FunctionBody,
+  opts: { verify?: boolean; stages?: StageRunner; callWrites?: CallWrites } = {},
+): CleanupStats {
   const t = performance.now();
   const stats: CleanupStats = {
     deadBlocks: 0,
@@ -63,7 +66,7 @@ export function cleanupFunction(f: FunctionBody, opts: { verify?: boolean; stage
   // mandelbrot 2.31x -> 3.26x over interpreted) and costs ~0.1 ms per value, with its per-block maps the largest
   // memory of a build on generated functions of 100k values (fern-one-function-1k: peak 375 -> 950 MB).
   if (f.values.length <= FORWARD_MAX_VALUES) {
-    stats.forwarded += run("store-forwarding", forwardStores);
+    stats.forwarded += run("store-forwarding", (f) => forwardStores(f, opts.callWrites));
     order = f.reversePostorder(); // it folds branches on constants
   }
   for (let round = 0; round < 2; round++) {

@@ -19,6 +19,11 @@ export class IncomingEdges {
     this.first = first;
     this.edges = edges;
   }
+
+  /** The edges into block b, as a new array. */
+  of(b: BlockId): Target[] {
+    return this.edges.slice(this.first[b], this.first[b + 1]);
+  }
 }
 
 /** Replace every use of a value (instruction operands, terminator operands, branch arguments) by `map(value)`;

@@ -5,27 +5,41 @@
 //   after:   i32.store8 offset=8 v1, (const 3) ; ...            (v9 is 3, v10 is 0, the branch on v10 is a br)
 // Memory slots are keyed by (root, d): the address with `i32.add x, const` chains stripped (root x, or one root for
 // constant addresses) and d = constants + the memarg offset, modulo 2^32 — every access that does not trap reads or
-// writes exactly (root + d) mod 2^32. A load takes a slot's value only if its own offset is at most the offset of
-// the access that established it, which makes its effective address provably the same (not one that would trap).
+// writes exactly (root + d) mod 2^32. A load takes a slot's value; when its own offset is larger than the offset of
+// the access that established it, its effective address is the same only if it does not trap (its split may wrap
+// differently), so it also stays in place, its result unused, as the bounds check it was.
 // A store kills the slots of its root whose bytes may overlap (modulo 2^32) and every slot of any other root (no
-// alias proof); calls, call_indirect and memory.grow/fill/copy/init kill everything. At a join, a slot is known
+// alias proof); calls (but direct calls of functions the caller knows never write memory: ../memory-writers.ts),
+// call_indirect and memory.grow/fill/copy/init kill everything. At a join, a slot is known
 // when every predecessor knows it or can load it without trapping (it accessed those bytes through a split that
 // makes the same address: memory never shrinks), and one knows it: the value arrives as a new block parameter, and
-// the predecessors that only can load it get that load at their end (slow paths after a call, loop preheaders).
+// the predecessors that only can load it get that load at their end (slow paths after a call, loop preheaders) —
+// unless the load that wants it runs behind a conditional branch after the join (a hook check's reload): then it
+// stays a load, so that no path runs a load it did not run before.
 // Loops are solved to the greatest fixpoint (a slot no path through the loop touches stays known, loaded once
 // before the loop). A slot's root must strictly dominate the block, so a value computed afresh on each iteration
 // never keys a stale slot. Narrow loads of wider or narrow stores get the low bytes (wrapped, masked or
 // sign-extended), floats of integer stores of the same width are reinterpreted. Parameters are made only where a
-// load needs them. After each round, operators whose operands became constants fold (../ssa/fold.ts), conditional
-// and table branches on constants become jumps, dead blocks go and redundant parameters go; up to three rounds.
+// load needs them. After each round, constants propagate (./constants.ts: operators whose operands became constants
+// fold, branches on constants become jumps, optimistically through loops), dead blocks go and redundant parameters
+// go; up to three rounds.
 // Requires: valid SSA. Guarantees: valid SSA, the same results, memory and traps as before (a replaced load would
 // not have trapped).
 import { effectsOf } from "../ssa/effects.ts";
 import { fold } from "../ssa/fold.ts";
-import { targetsOf, type BlockId, type FunctionBody, type Operator, type ValueId } from "../ssa/ir.ts";
+import {
+  defUses,
+  targetsOf,
+  terminatorUses,
+  type BlockId,
+  type FunctionBody,
+  type Operator,
+  type ValueId,
+} from "../ssa/ir.ts";
 import type { Const, ValType } from "../ssa/types.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { propagateConstants } from "./constants.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
@@ -73,15 +87,15 @@ interface Access {
 const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 
 /** Returns the number of loads replaced. */
-export function forwardStores(f: FunctionBody): number {
+export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number {
   let total = 0;
   const inserted = new Set<ValueId>();
   for (let round = 0; round < ROUNDS; round++) {
-    const n = forwardRound(f, inserted);
+    const n = forwardRound(f, inserted, callWrites);
     if (n === 0) break;
     total += n;
     propagateCopies(f);
-    foldConstants(f);
+    propagateConstants(f);
     removeDeadBlocks(f);
     removeRedundantParams(f);
   }
@@ -161,16 +175,29 @@ function overlaps(a: number, wa: number, b: number, wb: number): boolean {
   return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
 }
 
-function killsAll(op: Operator): boolean {
+/** Whether a direct call to the function at this index may write memory (see ../memory-writers.ts). */
+export type CallWrites = (funcIndex: number) => boolean;
+
+/** What a round's transfers share: the address memo, and which calls keep what is known. */
+interface Env {
+  memo: Map<ValueId, { root: number; c: number }>;
+  callWrites?: CallWrites;
+  /** Values something uses: an unused load that could take a slot only as a bounds check stays as it is. */
+  used: Uint8Array;
+}
+
+function killsAll(op: Operator, callWrites?: CallWrites): boolean {
+  if (op.name === "call" && callWrites && !callWrites(op.index!)) return false;
   const e = effectsOf(op);
   return e.calls || (e.writesMemory && OPS_BY_NAME.get(op.name)?.cls !== "store");
 }
 
-/** Can a load of this name and offset take this slot? */
-function compatible(name: string, o: number, k: Known): boolean {
+/** Can a load of this name take this slot? (One with a larger offset than the access that established it takes it
+ *  too, but stays as a bounds check: see the rewrite.) */
+function compatible(name: string, k: Known): boolean {
   const info = OPS_BY_NAME.get(name)!;
   const t = info.results[0] as ValType;
-  if (o > k.o || info.bytes! > k.w) return false;
+  if (info.bytes! > k.w) return false;
   const float = (x: ValType) => x === "f32" || x === "f64";
   if (float(t) || float(k.t)) return info.bytes === k.w && SIZE[t] === k.w && SIZE[k.t] === k.w;
   return true;
@@ -181,14 +208,16 @@ function killForStore(s: State, a: Access): void {
   for (const [key, k] of s.known) if (k.root !== a.root || overlaps(k.d, k.w, a.d, a.w)) s.known.delete(key);
 }
 
-/** One block's transfer on a state (in place); `onLoad` decides a load's replacement in the rewrite. */
+/** One block's transfer on a state (in place); `onLoad` replaces a load in the rewrite, or declines (false: the load
+ *  stays and establishes the slot, as a load no slot was known for). */
 function transfer(
   f: FunctionBody,
   b: BlockId,
   s: State,
-  memo: Map<ValueId, { root: number; c: number }>,
-  onLoad?: (v: ValueId, a: Access, k: Known) => void,
+  env: Env,
+  onLoad?: (v: ValueId, a: Access, k: Known) => boolean,
 ): void {
+  const { memo, callWrites, used } = env;
   for (const v of f.blocks[b].insts) {
     const d = f.values[v];
     if (d.kind !== "op") continue;
@@ -200,10 +229,7 @@ function transfer(
         s.valid.set(a.key, { root: a.root, d: a.d, w: a.w, c: a.c, o: a.o });
       if (info.cls === "load") {
         const k = s.known.get(a.key);
-        if (k && compatible(d.op.name, a.o, k)) {
-          onLoad?.(v, a, k);
-          continue;
-        }
+        if (k && compatible(d.op.name, k) && (a.o <= k.o || used[v]) && (!onLoad || onLoad(v, a, k))) continue;
         const t = info.results[0] as ValType;
         s.known.set(a.key, {
           root: a.root,
@@ -227,7 +253,7 @@ function transfer(
           ext: a.w === SIZE[t] ? "full" : "raw",
         });
       }
-    } else if (killsAll(d.op)) s.known.clear();
+    } else if (killsAll(d.op, callWrites)) s.known.clear();
   }
 }
 
@@ -297,7 +323,7 @@ interface Val {
 }
 
 /** One round: the fixpoint, then the rewrite. Returns the number of loads replaced. */
-function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
+function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: CallWrites): number {
   removeDeadBlocks(f); // exact preds, no unreachable predecessor
   const order = f.reversePostorder();
   const defBlock = new Int32Array(f.values.length).fill(-1);
@@ -306,7 +332,12 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
     for (const v of f.blocks[b].insts) defBlock[v] = b;
   }
   const dom = new DominatorTree(f, order);
-  const memo = new Map<ValueId, { root: number; c: number }>();
+  const used = new Uint8Array(f.values.length);
+  for (const b of order) {
+    for (const v of f.blocks[b].insts) for (const u of defUses(f.values[v])) used[f.resolve(u)] = 1;
+    for (const u of terminatorUses(f.blocks[b].term)) used[f.resolve(u)] = 1;
+  }
+  const env: Env = { memo: new Map(), callWrites, used };
   const outs: (State | undefined)[] = [];
   const rootOk = (b: BlockId) => (r: number) =>
     r === CONST_ROOT || (defBlock[r] >= 0 && dom.strictlyDominates(defBlock[r], b));
@@ -315,7 +346,7 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
     converged = true;
     for (const b of order) {
       const s = join(f, b, outs, rootOk(b)); // fresh maps: the transfer may change them
-      transfer(f, b, s, memo);
+      transfer(f, b, s, env);
       if (!outs[b] || !sameState(outs[b]!, s)) converged = false;
       outs[b] = s;
     }
@@ -323,7 +354,7 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>): number {
   if (!converged) return 0;
   const ins: State[] = [];
   for (const b of order) ins[b] = join(f, b, outs, rootOk(b));
-  return rewrite(f, order, ins, memo, inserted);
+  return rewrite(f, order, ins, outs, env, inserted);
 }
 
 /** Replace the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
@@ -331,7 +362,8 @@ function rewrite(
   f: FunctionBody,
   order: BlockId[],
   ins: State[],
-  memo: Map<ValueId, { root: number; c: number }>,
+  outs: (State | undefined)[],
+  env: Env,
   inserted: Set<ValueId>,
 ): number {
   const ends: State[] = [];
@@ -339,10 +371,14 @@ function rewrite(
   const pending: { b: BlockId; key: string; shape: Known }[] = [];
   const extOf = (k: Known): Val["ext"] => (k.w === SIZE[k.t] ? "full" : "raw");
   const insertLoad = (p: BlockId, key: string, shape: Known): Val => loadAtEnd(f, ends[p], p, key, shape, inserted);
-  const getAtEntry = (b0: BlockId, key: string, shape: Known): Val => {
+  // With `forLoad`, a load that runs only on some paths from the join whose parameter would carry the value (it is
+  // behind a conditional branch after the join) declines (undefined) when a predecessor of the join would have to
+  // load the slot at its end: that load would run on every path, the hot ones too (a hook check's reload).
+  const getAtEntry = (b0: BlockId, key: string, shape: Known, forLoad = false): Val | undefined => {
     const chain: BlockId[] = [];
     let b = b0;
     let r: Val;
+    let conditional = false;
     for (;;) {
       const m = entryMemo.get(`${b}:${key}`);
       if (m) {
@@ -351,6 +387,7 @@ function rewrite(
       }
       const preds = f.blocks[b].preds;
       if (preds.length !== 1) {
+        if (forLoad && conditional && preds.some((p) => !outs[p]?.known.has(key))) return undefined;
         r = { value: f.addBlockParam(b, shape.t), ext: extOf(shape) };
         entryMemo.set(`${b}:${key}`, r);
         pending.push({ b, key, shape });
@@ -366,6 +403,7 @@ function rewrite(
         r = insertLoad(preds[0], key, shape);
         break;
       }
+      if (f.blocks[preds[0]].term.kind !== "br") conditional = true;
       b = preds[0];
     }
     for (const c of chain) entryMemo.set(`${c}:${key}`, r);
@@ -375,7 +413,7 @@ function rewrite(
     const k = ends[p].known.get(key);
     if (k?.value !== undefined) return { value: k.value, ext: k.ext! };
     if (!k) return insertLoad(p, key, shape);
-    const r = getAtEntry(p, key, shape);
+    const r = getAtEntry(p, key, shape)!;
     k.value = r.value;
     k.ext = r.ext;
     return r;
@@ -384,17 +422,25 @@ function rewrite(
   for (const b of order) {
     const s = shapeOnly(ins[b]);
     const before = new Map<ValueId, ValueId[]>();
-    transfer(f, b, s, memo, (v, _a, k) => {
+    transfer(f, b, s, env, (v, a, k) => {
       if (k.value === undefined) {
-        const r = getAtEntry(b, `${k.root}@${k.d}`, k);
+        const r = getAtEntry(b, `${k.root}@${k.d}`, k, true);
+        if (!r) return false;
         k.value = r.value;
         k.ext = r.ext;
       }
       const pre: ValueId[] = [];
+      // A larger memarg offset than the access that established the slot: the same bytes unless this load traps
+      // (its address split wraps differently), so a copy of it stays, unused, to trap where it trapped.
+      if (a.o > k.o) {
+        const d = f.values[v] as { op: Operator; args: ValueId[]; types: ValType[] };
+        pre.push(f.addOp(d.op, [...d.args], [...d.types]));
+      }
       const to = convert(f, pre, { value: k.value!, ext: k.ext! }, k, (f.values[v] as { op: Operator }).op.name);
       before.set(v, pre);
       f.values[v] = { kind: "alias", to, type: f.typeOf(v) };
       replaced++;
+      return true;
     });
     ends[b] = s;
     if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
@@ -513,43 +559,4 @@ function convert(f: FunctionBody, insts: ValueId[], src: Val, k: Known, name: st
     );
   const sh = c(bits - w * 8);
   return emit(f, insts, `${t}.shr_s`, [emit(f, insts, `${t}.shl`, [x, sh], t), sh], t);
-}
-
-/** Operators whose operands are all constants become constants; branches on constants become jumps. */
-function foldConstants(f: FunctionBody): void {
-  const constOfValue = (v: ValueId): Const | undefined => {
-    const d = f.values[f.resolve(v)];
-    return d.kind === "op" && d.op.name === "const" ? d.op.value : undefined;
-  };
-  for (const b of f.reversePostorder()) {
-    const block = f.blocks[b];
-    for (const v of block.insts) {
-      const d = f.values[v];
-      if (
-        d.kind !== "op" ||
-        d.op.name === "const" ||
-        d.types.length !== 1 ||
-        !effectsOf(d.op).pure ||
-        d.args.length === 0
-      )
-        continue;
-      const args = d.args.map(constOfValue);
-      if (args.some((a) => a === undefined)) continue;
-      const c = fold(d.op.name, args as Const[]);
-      if (c && c.type === d.types[0])
-        f.values[v] = { kind: "op", op: { name: "const", value: c }, args: [], types: [c.type] };
-    }
-    const t = block.term;
-    if (t.kind === "cond") {
-      const c = constOfValue(t.cond);
-      if (c) block.term = { kind: "br", target: c.bits !== 0 ? t.then : t.else };
-    } else if (t.kind === "table") {
-      const c = constOfValue(t.index);
-      if (c)
-        block.term = {
-          kind: "br",
-          target: (c.bits as number) >>> 0 < t.targets.length ? t.targets[(c.bits as number) >>> 0] : t.default,
-        };
-    }
-  }
 }

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cleanupFunction } from "../../specializer/passes/cleanup.ts";
+import { propagateConstants } from "../../specializer/passes/constants.ts";
 import { propagateCopies } from "../../specializer/passes/copy-propagation.ts";
 import { removeDeadBlocks } from "../../specializer/passes/dead-blocks.ts";
 import { removeDeadValues } from "../../specializer/passes/dead-values.ts";
@@ -116,6 +117,11 @@ const PASSES: Record<string, Pass> = {
   "redundant-params": { run: removeRedundantParams, check: (f) => [...aliasProblems(f), ...redundantParamProblems(f)] },
   "dead-values": { run: removeDeadValues },
   "float-params": { run: floatParams, check: aliasProblems },
+  constants: {
+    run: propagateConstants,
+    cfg: true,
+    check: (f) => [...exactPredsProblems(f), ...unreachableContentProblems(f), ...aliasProblems(f)],
+  },
   "store-forwarding": {
     run: forwardStores,
     cfg: true,

@@ -1,0 +1,65 @@
+// memoryWriters (specializer/memory-writers.ts): which functions may write linear memory, as store forwarding asks
+// of a call. A function that only loads, or only calls such functions, is read-only; a store, a bulk memory
+// operation, an import, an indirect call, a writing callee or a call cycle make it a writer.
+import { describe, expect, it } from "vitest";
+import { memoryWriters } from "../../specializer/memory-writers.ts";
+import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
+import { parseFunction } from "../../specializer/ssa/parse.ts";
+import { decodeModule } from "../../specializer/ssa/module.ts";
+import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+
+const WAT = `(module
+  (import "env" "host" (func $host (param i32)))
+  (memory 1)
+  (table 1 funcref)
+  (type $t (func (param i32) (result i32)))
+  (func $reads (param i32) (result i32) (i32.add (i32.load (local.get 0)) (i32.load8_u offset=8 (local.get 0))))
+  (func $callsReader (param i32) (result i32) (call $reads (local.get 0)))
+  (func $stores (param i32) (result i32) (i32.store (local.get 0) (i32.const 1)) (i32.const 0))
+  (func $callsWriter (param i32) (result i32) (call $stores (local.get 0)))
+  (func $fills (param i32) (result i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 4)) (i32.const 0))
+  (func $callsImport (param i32) (result i32) (call $host (local.get 0)) (i32.const 0))
+  (func $indirect (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0)))
+  (func $recursive (param i32) (result i32)
+    (if (result i32) (local.get 0) (then (call $recursive (i32.load (local.get 0)))) (else (i32.const 0))))
+  (export "reads" (func $reads)) (export "callsReader" (func $callsReader)) (export "stores" (func $stores))
+  (export "callsWriter" (func $callsWriter)) (export "fills" (func $fills)) (export "callsImport" (func $callsImport))
+  (export "indirect" (func $indirect)) (export "recursive" (func $recursive)))`;
+
+describe("memoryWriters", () => {
+  it("says which functions may write memory, looking through direct calls", async () => {
+    const b = await loadBinaryen();
+    const mod = withFeatures(b, b.parseText(WAT));
+    const info = decodeModule(mod.emitBinary());
+    mod.dispose();
+    const writes = memoryWriters(info);
+    const byName = (name: string) => writes(info.exports.find((e) => e.name === name)!.index);
+    expect(byName("reads")).toBe(false);
+    expect(byName("callsReader")).toBe(false);
+    for (const name of ["stores", "callsWriter", "fills", "callsImport", "indirect", "recursive"])
+      expect([name, byName(name)]).toEqual([name, true]);
+    expect(writes(0)).toBe(true); // the import itself
+    expect(memoryWriters(info)).toBe(writes); // one per module
+  });
+});
+
+// A store, a call, a load of the stored slot: the call keeps the slot known only when it cannot write memory.
+const ACROSS_CALL = `function f(i32) -> i32 {
+block0(v0:i32): ; entry
+  v1:i32 = const 7
+  v2 = i32.store offset=0 align=2 v0, v1
+  v3:i32 = call 0 v0
+  v4:i32 = i32.load offset=0 align=2 v0
+  v5:i32 = i32.add v3, v4
+  return v5
+}`;
+
+describe("store forwarding across a call", () => {
+  it("forwards the store over a call of a function that never writes memory, and only then", () => {
+    for (const writes of [false, true]) {
+      const f = parseFunction(ACROSS_CALL);
+      f.recomputePreds();
+      expect(forwardStores(f, () => writes)).toBe(writes ? 0 : 1);
+    }
+  });
+});
