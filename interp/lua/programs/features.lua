@@ -41,6 +41,22 @@ for v in producer() do sum = sum + v end
 print("sum", sum)
 print(pcall(coroutine.wrap(function() error("wrapped error") end)))
 print(coroutine.close(coroutine.create(function() end)))
+-- yields that return through the frames (no C call in between) and ones that must unwind (a C call in between)
+local function deep(n) if n == 0 then return coroutine.yield("bottom", n) end local r = deep(n - 1) return r + 1 end
+local dco = coroutine.wrap(function(...) local x = deep(5); local a, b = coroutine.yield(x, ...); return "done", a, b end)
+print(dco("arg"), dco(10), dco(1, 2))
+local nested = coroutine.wrap(function()
+  local inner = coroutine.wrap(function() for i = 1, 3 do coroutine.yield("in" .. i) end end)
+  for i = 1, 3 do coroutine.yield(inner() .. "/out" .. i) end
+end)
+print(nested(), nested(), nested())
+local meta = setmetatable({}, { __index = function(_, k) return coroutine.yield("index " .. k) end })
+local mco = coroutine.wrap(function() local v = meta.key; for w in function() return coroutine.yield("iter") end do return v, w end end)
+print(mco(), mco("got"), mco("w"))
+print(pcall(coroutine.wrap(function() table.sort({ 3, 2, 1 }, function(a, b) coroutine.yield() return a < b end) end)))
+local pco = coroutine.create(function() local ok, v = pcall(coroutine.yield, "p1"); coroutine.yield(ok, v); return select("#", coroutine.yield()) end)
+print(coroutine.resume(pco)); print(coroutine.resume(pco, "v1")); print(coroutine.resume(pco)); print(coroutine.resume(pco, 1, 2, 3))
+print(coroutine.status(pco), coroutine.resume(pco))
 
 -- deep recursion and tail calls
 local function depth(n) if n == 0 then return 0 end return 1 + depth(n - 1) end
