@@ -25,6 +25,8 @@ import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
+import { optimizableApart, optimizeApart, type ApartContext } from "./optimize-apart.ts";
+import { bodiesOf, OutputSpace, spliceable, spliceModule } from "./splice.ts";
 import { RecordingMemory, replayQueries, type MemoryQuery } from "./recorded-memory.ts";
 import { StageRunner } from "./ssa/stage-runner.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
@@ -593,6 +595,11 @@ async function rewriteModule(
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
   const features = moduleFeatures(b, info.targetFeatures);
+  if (!opts.optimizeModule && spliceable(info) && results.every((r) => !r.body || optimizableApart(r.body)))
+    return validated(
+      spliceSpecialized(b, features, info, results, intrinsics, opts),
+      memoryPatches(results, memory, headAddr, flagAddr),
+    );
   const mod = b.readBinary(info.bytes);
   mod.setFeatures(features);
   try {
@@ -620,13 +627,94 @@ async function rewriteModule(
     if (optimizeLevel > 0 && inlinedAny) mod.runPasses(["simplify-globals"]);
     // No second binaryen validation of the whole module after optimizing (~0.1-0.2 s on Lua's): V8 validates the
     // bytes below, which catches an invalid optimizer output as well.
-    const wasm = appendDataSegments(mod.emitBinary(), memoryPatches(results, memory, headAddr, flagAddr));
-    if (!WebAssembly.validate(wasm as BufferSource))
-      throw new InternalError("the specialized module does not validate in V8");
-    return { wasm, rawBytes };
+    return validated({ wasm: mod.emitBinary(), rawBytes }, memoryPatches(results, memory, headAddr, flagAddr));
   } finally {
     mod.dispose();
   }
+}
+
+/** The module with the memory patches laid over it, validated by V8 (which catches an invalid optimizer output too). */
+function validated(
+  m: { wasm: Uint8Array; rawBytes?: number },
+  patches: { offset: number; bytes: Uint8Array }[],
+): { wasm: Uint8Array; rawBytes?: number } {
+  const wasm = appendDataSegments(m.wasm, patches);
+  if (!WebAssembly.validate(wasm as BufferSource))
+    throw new InternalError("the specialized module does not validate in V8");
+  return { wasm, rawBytes: m.rawBytes };
+}
+
+/** The output without reading the module into binaryen: the specialized functions optimized apart in a small module
+ *  (optimize-apart.ts) and spliced into the snapshot's bytes (splice.ts); the interpreter's code is kept as it is. */
+function spliceSpecialized(
+  b: Binaryen,
+  features: number,
+  info: WasmModuleInfo,
+  results: RequestResults,
+  intrinsics: Map<number, string>,
+  opts: SpecializeOptions,
+): { wasm: Uint8Array; rawBytes?: number } {
+  const optimizeLevel = opts.optimizeLevel ?? 3;
+  const emitted = results.filter((r) => r.body);
+  const sigs = callSignatures(info);
+  const types = emitted.map((r) => info.functions[info.table0.get(r.req.func)!].typeIndex);
+  for (const t of types) sigs.functions.push(info.types[t]);
+  const tableBase = info.tables[0].initial;
+  emitted.forEach((r, k) => {
+    if (r.stats.tableIndex !== tableBase + k)
+      throw new InternalError(`request ${k}: planned table index ${r.stats.tableIndex}, emitted at ${tableBase + k}`);
+  });
+  const inlined =
+    optimizeLevel > 0 && !opts.noInline
+      ? leavesToInline(
+          emitted.map((r) => r.body),
+          emitted.map((r) => r.stats.size ?? Infinity),
+          info.functions.length,
+        )
+      : new Set<number>();
+  for (const k of inlined) emitted[k].stats.inlined = true;
+  const ctx: ApartContext = {
+    info,
+    sigs,
+    functions: emitted.map((r) => {
+      const plan = r.stats.optimize ?? "none";
+      return { body: r.body!, plan, structured: !opts.relooper && structuredLayout(plan) };
+    }),
+    inlined,
+    features,
+    optimizeLevel,
+    simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
+    segmentBlocks: opts.segmentBlocks,
+  };
+  const all = emitted.map((_, k) => k);
+  const spliced = (small: Uint8Array) => {
+    const space = new OutputSpace(info, intrinsics, emitted.length);
+    const bodies = bodiesOf(small, space);
+    return spliceModule(
+      space,
+      intrinsics,
+      types.map((typeIndex, k) => ({ typeIndex, body: bodies.get(k)! })),
+    );
+  };
+  const rawBytes = opts.reportRawSize
+    ? spliced(
+        optimizeApart(
+          b,
+          {
+            ...ctx,
+            functions: ctx.functions.map((f) => f && { ...f, plan: "none" }),
+            optimizeLevel: 0,
+            inlined: new Set(),
+            simplifyGlobals: false,
+          },
+          all,
+        ),
+      ).length
+    : undefined;
+  opts.onProgress?.("binaryen", 0, 1);
+  const wasm = spliced(optimizeApart(b, ctx, all));
+  opts.onProgress?.("binaryen", 1, 1);
+  return { wasm, rawBytes };
 }
 
 /** Emits each specialized body as a new function, at the table index linked-requests.ts planned (the end of table 0,
