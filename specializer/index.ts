@@ -74,6 +74,9 @@ export interface SpecializeOptions {
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
   optimizeModule?: boolean;
+  /** Rewrite the whole module through binaryen (read, add, write) instead of splicing the specialized functions into
+   *  its bytes (splice.ts); for comparison. */
+  noSplice?: boolean;
   /** Also emit the module before binaryen optimizes it, to report its size (`rawBytes`). */
   reportRawSize?: boolean;
   /** Functions with more IR values than this get binaryen's lean pass list (default FULL_OPTIMIZE_MAX_VALUES). */
@@ -595,7 +598,7 @@ async function rewriteModule(
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
   const features = moduleFeatures(b, info.targetFeatures);
-  if (!opts.optimizeModule && spliceable(info) && results.every((r) => !r.body || optimizableApart(r.body)))
+  if (!opts.optimizeModule && !opts.noSplice && spliceable(info) && results.every((r) => !r.body || optimizableApart(r.body)))
     return validated(
       spliceSpecialized(b, features, info, results, intrinsics, opts),
       memoryPatches(results, memory, headAddr, flagAddr),
