@@ -25,7 +25,7 @@ import { callSignatures } from "./ssa/roundtrip.ts";
 import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
-import { optimizableApart, optimizeApart, type ApartContext } from "./optimize-apart.ts";
+import { apartJob, optimizableApart, optimizeApart, type ApartFunction, type ApartJob } from "./optimize-apart.ts";
 import { bodiesOf, OutputSpace, spliceable, spliceModule } from "./splice.ts";
 import { RecordingMemory, replayQueries, type MemoryQuery } from "./recorded-memory.ts";
 import { StageRunner } from "./ssa/stage-runner.ts";
@@ -206,6 +206,17 @@ export interface RequestSource {
   elsewhere?(indices: number[], onDone: () => void, requests: readonly WevalRequest[]): Elsewhere | undefined;
   /** Told of each request specialized for this build (here or elsewhere), to keep it. */
   made?(index: number, request: WevalRequest, result: RequestResult): void;
+  /** Optimizes groups of specialized functions elsewhere (optimize-apart.ts: each group's small module), as
+   *  `requestSpecializer`'s optimize does, given their IR values in all; or undefined to optimize them all here. */
+  optimizeElsewhere?(jobs: ApartJob[], values: number): OptimizedElsewhere | undefined;
+}
+
+/** Groups being optimized elsewhere (on worker threads), while this thread takes its share from the same queue. */
+export interface OptimizedElsewhere {
+  workers: number;
+  next(): number | undefined;
+  /** Each group's small module, in the order of the jobs; undefined for one this thread took or one that failed. */
+  results: Promise<(Uint8Array | undefined)[]>;
 }
 
 /** Requests being specialized elsewhere (on worker threads), while this thread takes its share from the same queue. */
@@ -263,13 +274,14 @@ function dumpName(requests: WevalRequest[], i: number): string {
 export function requestSpecializer(
   snapshotWasm: Uint8Array,
   opts: SpecializeOptions = {},
-): { count: number; specialize(i: number): RequestResult } {
+): { count: number; specialize(i: number): RequestResult; optimize(job: ApartJob): Promise<Uint8Array> } {
   const p = prepare(snapshotWasm);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const generics = new Map<number, FunctionBody>();
   p.plan(new Set());
   return {
     count: p.requests.length,
+    optimize: async (job) => optimizeApart(await loadBinaryen(), p.info, job),
     specialize(i) {
       const memory = new RecordingMemory(p.links.view());
       return {
@@ -598,9 +610,14 @@ async function rewriteModule(
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
   const features = moduleFeatures(b, info.targetFeatures);
-  if (!opts.optimizeModule && !opts.noSplice && spliceable(info) && results.every((r) => !r.body || optimizableApart(r.body)))
+  if (
+    !opts.optimizeModule &&
+    !opts.noSplice &&
+    spliceable(info) &&
+    results.every((r) => !r.body || optimizableApart(r.body))
+  )
     return validated(
-      spliceSpecialized(b, features, info, results, intrinsics, opts),
+      await spliceSpecialized(b, info, results, intrinsics, opts),
       memoryPatches(results, memory, headAddr, flagAddr),
     );
   const mod = b.readBinary(info.bytes);
@@ -647,52 +664,55 @@ function validated(
   return { wasm, rawBytes: m.rawBytes };
 }
 
-/** The output without reading the module into binaryen: the specialized functions optimized apart in a small module
- *  (optimize-apart.ts) and spliced into the snapshot's bytes (splice.ts); the interpreter's code is kept as it is. */
-function spliceSpecialized(
+/** Specialized functions optimized in one small module, at most (a group of them; one function may be more). */
+export const GROUP_VALUES = 20_000;
+
+/** The output without reading the module into binaryen: the specialized functions optimized apart in small modules
+ *  (optimize-apart.ts), in groups of about GROUP_VALUES IR values (the same groups whatever the thread count: which
+ *  functions share a group changes no function's bytes, but the groups stay put so that a test sees it), here and
+ *  on worker threads when the source offers them, and spliced into the snapshot's bytes (splice.ts). */
+async function spliceSpecialized(
   b: Binaryen,
-  features: number,
   info: WasmModuleInfo,
   results: RequestResults,
   intrinsics: Map<number, string>,
   opts: SpecializeOptions,
-): { wasm: Uint8Array; rawBytes?: number } {
+): Promise<{ wasm: Uint8Array; rawBytes?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const emitted = results.filter((r) => r.body);
-  const sigs = callSignatures(info);
+  const first = info.functions.length;
   const types = emitted.map((r) => info.functions[info.table0.get(r.req.func)!].typeIndex);
-  for (const t of types) sigs.functions.push(info.types[t]);
   const tableBase = info.tables[0].initial;
   emitted.forEach((r, k) => {
     if (r.stats.tableIndex !== tableBase + k)
       throw new InternalError(`request ${k}: planned table index ${r.stats.tableIndex}, emitted at ${tableBase + k}`);
   });
+  const sizes = emitted.map((r) => r.stats.size ?? Infinity);
   const inlined =
     optimizeLevel > 0 && !opts.noInline
       ? leavesToInline(
           emitted.map((r) => r.body),
-          emitted.map((r) => r.stats.size ?? Infinity),
-          info.functions.length,
+          sizes,
+          first,
         )
       : new Set<number>();
   for (const k of inlined) emitted[k].stats.inlined = true;
-  const ctx: ApartContext = {
-    info,
-    sigs,
-    functions: emitted.map((r) => {
-      const plan = r.stats.optimize ?? "none";
-      return { body: r.body!, plan, structured: !opts.relooper && structuredLayout(plan) };
-    }),
-    inlined,
-    features,
+  const functions = emitted.map((r): ApartFunction => {
+    const plan = r.stats.optimize ?? "none";
+    return { body: r.body!, plan, structured: !opts.relooper && structuredLayout(plan) };
+  });
+  const shared = {
+    types,
+    inlined: [...inlined],
     optimizeLevel,
     simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
     segmentBlocks: opts.segmentBlocks,
   };
-  const all = emitted.map((_, k) => k);
-  const spliced = (small: Uint8Array) => {
+  const groups = groupsOf(emitted.map((r) => r.stats.size ?? 0));
+  const spliced = (smalls: Uint8Array[]) => {
     const space = new OutputSpace(info, intrinsics, emitted.length);
-    const bodies = bodiesOf(small, space);
+    const bodies = new Map<number, Uint8Array>();
+    for (const small of smalls) for (const [k, body] of bodiesOf(small, space)) bodies.set(k, body);
     return spliceModule(
       space,
       intrinsics,
@@ -701,23 +721,63 @@ function spliceSpecialized(
   };
   const rawBytes = opts.reportRawSize
     ? spliced(
-        optimizeApart(
-          b,
-          {
-            ...ctx,
-            functions: ctx.functions.map((f) => f && { ...f, plan: "none" }),
-            optimizeLevel: 0,
-            inlined: new Set(),
-            simplifyGlobals: false,
-          },
-          all,
+        groups.map((g) =>
+          optimizeApart(
+            b,
+            info,
+            apartJob(
+              functions.map((f) => ({ ...f, plan: "none" })),
+              first,
+              g,
+              { ...shared, optimizeLevel: 0, inlined: [], simplifyGlobals: false },
+            ),
+          ),
         ),
       ).length
     : undefined;
-  opts.onProgress?.("binaryen", 0, 1);
-  const wasm = spliced(optimizeApart(b, ctx, all));
-  opts.onProgress?.("binaryen", 1, 1);
-  return { wasm, rawBytes };
+  const jobs = groups.map((g) => apartJob(functions, first, g, shared));
+  const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
+  const elsewhere = jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total) : undefined;
+  const smalls: Uint8Array[] = [];
+  let done = 0;
+  const here = (j: number) => {
+    opts.onProgress?.("binaryen", done++, jobs.length);
+    smalls[j] = optimizeApart(b, info, jobs[j]);
+  };
+  if (elsewhere) {
+    let yielded = performance.now();
+    for (let j = elsewhere.next(); j !== undefined; j = elsewhere.next()) {
+      here(j);
+      if (performance.now() - yielded > 20) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
+      }
+    }
+    (await elsewhere.results).forEach((m, j) => {
+      if (m) smalls[j] = m;
+      else if (!smalls[j]) here(j);
+    });
+  } else jobs.forEach((_, j) => here(j));
+  opts.onProgress?.("binaryen", jobs.length, jobs.length);
+  return { wasm: spliced(smalls), rawBytes };
+}
+
+/** Contiguous groups of ks of about GROUP_VALUES values each. */
+function groupsOf(sizes: number[]): number[][] {
+  const groups: number[][] = [];
+  let cur: number[] = [];
+  let values = 0;
+  sizes.forEach((size, k) => {
+    cur.push(k);
+    values += size;
+    if (values >= GROUP_VALUES) {
+      groups.push(cur);
+      cur = [];
+      values = 0;
+    }
+  });
+  if (cur.length) groups.push(cur);
+  return groups;
 }
 
 /** Emits each specialized body as a new function, at the table index linked-requests.ts planned (the end of table 0,

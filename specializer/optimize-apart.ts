@@ -10,13 +10,14 @@
 // Imports are named `i`.`<index>` (functions by the specializer's index: the module's, then the specialized ones in
 // order), `g`.`<index>`, `t`.`<index>`, `m`.`0`; a group member `s<k>` is exported under its name, a defined
 // global `g<index>` too.
-import type { Binaryen, BinaryenModule } from "../util/binaryen.ts";
+import { moduleFeatures, type Binaryen, type BinaryenModule } from "../util/binaryen.ts";
 import { InternalError } from "../util/errors.ts";
 import { inlineFunctions } from "./inline-leaves.ts";
 import { optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "./ssa/backend.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 import type { WasmModuleInfo } from "./ssa/module.ts";
+import { callSignatures } from "./ssa/roundtrip.ts";
 import type { Const, ValType } from "./ssa/types.ts";
 
 /** One specialized function: its IR, and how the backend lays it out and binaryen optimizes it. */
@@ -26,20 +27,33 @@ export interface ApartFunction {
   structured: boolean;
 }
 
-/** What every group shares: the module, the specialized functions (by k, in request order; undefined where a
- *  request aborted), the ones inlined into their callers, and the options. */
-export interface ApartContext {
-  info: WasmModuleInfo;
-  /** Signatures by the specializer's function index (the module's, then the specialized ones). */
-  sigs: CallSignatures;
-  /** The specialized functions by k; the k-th has index info.functions.length + k. */
-  functions: (ApartFunction | undefined)[];
-  inlined: ReadonlySet<number>;
-  features: number;
+/** One group's work, all it needs besides the module (a structured clone crosses threads with it): its members
+ *  (ks: the k-th specialized function has index info.functions.length + k) and the leaves they inline, by k. */
+export interface ApartJob {
+  members: number[];
+  functions: [number, ApartFunction][];
+  /** The type index of every specialized function, by k. */
+  types: number[];
+  /** The ks inlined into their callers. */
+  inlined: number[];
   optimizeLevel: number;
   /** Run simplify-globals after optimizing (decided for the whole build: something is inlined somewhere). */
   simplifyGlobals: boolean;
   segmentBlocks?: number;
+}
+
+/** The job of the group `members`: they, and the leaves they inline (the same for every grouping). */
+export function apartJob(
+  all: readonly (ApartFunction | undefined)[],
+  first: number,
+  members: number[],
+  shared: Omit<ApartJob, "members" | "functions">,
+): ApartJob {
+  const inlined = new Set(shared.inlined);
+  const ks = new Set(members);
+  for (const k of members)
+    for (const c of callees(all[k]!.body)) if (c >= first && inlined.has(c - first)) ks.add(c - first);
+  return { ...shared, members, functions: [...ks].sort((x, y) => x - y).map((k) => [k, all[k]!]) };
 }
 
 /** The op names whose immediates refer to what the small module does not hold (data segments). */
@@ -61,29 +75,24 @@ function callees(f: FunctionBody): Set<number> {
   return out;
 }
 
-/** The small module of the group `members` (ks), optimized, as bytes. */
-export function optimizeApart(b: Binaryen, ctx: ApartContext, members: readonly number[]): Uint8Array {
-  const { info, sigs } = ctx;
+/** The small module of a group, optimized, as bytes. */
+export function optimizeApart(b: Binaryen, info: WasmModuleInfo, job: ApartJob): Uint8Array {
   const first = info.functions.length;
-  // Defined: the members and the leaves they inline; everything else they call is imported.
-  const defined = new Set(members);
-  for (const k of members)
-    for (const c of callees(ctx.functions[k]!.body))
-      if (c >= first && ctx.inlined.has(c - first)) defined.add(c - first);
-  const sorted = [...defined].sort((x, y) => x - y);
+  const functions = new Map(job.functions);
+  const sorted = [...functions.keys()];
   const imported = new Set<number>();
-  for (const k of sorted)
-    for (const c of callees(ctx.functions[k]!.body)) if (c < first || !defined.has(c - first)) imported.add(c);
+  for (const f of functions.values())
+    for (const c of callees(f.body)) if (c < first || !functions.has(c - first)) imported.add(c);
+  const sigs = callSignatures(info);
+  for (const t of job.types) sigs.functions.push(info.types[t]);
   const mod = new b.Module();
   try {
-    mod.setFeatures(ctx.features);
-    const names = declare(b, mod, ctx, imported, defined);
-    for (const k of sorted) {
-      const f = ctx.functions[k]!;
-      emitFunction(b, mod, names, sigs, f.body, `s${k}`, ctx.segmentBlocks, f.structured);
-    }
-    for (const k of members) mod.addFunctionExport(`s${k}`, `s${k}`);
-    const leaves = sorted.filter((k) => ctx.inlined.has(k)).map((k) => `s${k}`);
+    mod.setFeatures(moduleFeatures(b, info.targetFeatures));
+    const names = declare(b, mod, info, sigs, job.types.length, imported, functions);
+    for (const [k, f] of functions) emitFunction(b, mod, names, sigs, f.body, `s${k}`, job.segmentBlocks, f.structured);
+    for (const k of job.members) mod.addFunctionExport(`s${k}`, `s${k}`);
+    const inlined = new Set(job.inlined);
+    const leaves = sorted.filter((k) => inlined.has(k)).map((k) => `s${k}`);
     if (leaves.length)
       inlineFunctions(
         b,
@@ -92,13 +101,13 @@ export function optimizeApart(b: Binaryen, ctx: ApartContext, members: readonly 
         new Set(leaves),
       );
     if (!mod.validate()) throw new InternalError("binaryen rejected the specialized functions");
-    b.setOptimizeLevel(ctx.optimizeLevel);
+    b.setOptimizeLevel(job.optimizeLevel);
     b.setShrinkLevel(0);
-    for (const k of members) optimizeSpecialized(mod, `s${k}`, ctx.functions[k]!.plan);
+    for (const k of job.members) optimizeSpecialized(mod, `s${k}`, functions.get(k)!.plan);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
     // one function: simplify-globals forwards the constant within the block (V8 folds the compare that is left).
     // calls.fern, trained: 1.45 -> 1.24 ms.
-    if (ctx.simplifyGlobals) mod.runPasses(["simplify-globals"]);
+    if (job.simplifyGlobals) mod.runPasses(["simplify-globals"]);
     return mod.emitBinary();
   } finally {
     mod.dispose();
@@ -109,16 +118,17 @@ export function optimizeApart(b: Binaryen, ctx: ApartContext, members: readonly 
 function declare(
   b: Binaryen,
   mod: BinaryenModule,
-  ctx: ApartContext,
+  info: WasmModuleInfo,
+  sigs: CallSignatures,
+  specialized: number,
   imported: ReadonlySet<number>,
-  defined: ReadonlySet<number>,
+  defined: ReadonlyMap<number, unknown>,
 ): ModuleNames {
-  const { info, sigs } = ctx;
   const first = info.functions.length;
   const names = new ModuleNames();
   const types = (ts: ValType[]) =>
     ts.length === 0 ? b.none : ts.length === 1 ? b[ts[0]] : b.createType(ts.map((t) => b[t]));
-  for (let i = 0; i < first + ctx.functions.length; i++)
+  for (let i = 0; i < first + specialized; i++)
     names.functions.push(i >= first && defined.has(i - first) ? `s${i - first}` : `i${i}`);
   for (const i of [...imported].sort((x, y) => x - y)) {
     const sig = sigs.functions[i];
