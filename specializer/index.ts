@@ -74,6 +74,9 @@ export interface SpecializeOptions {
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
   optimizeModule?: boolean;
+  /** IR values per small module binaryen optimizes (default GROUP_VALUES; 1: each function alone). The output's bytes
+   *  are the same whatever it is (optimize-apart.ts); for tests and measurements. */
+  groupValues?: number;
   /** Rewrite the whole module through binaryen (read, add, write) instead of splicing the specialized functions into
    *  its bytes (splice.ts); for comparison. */
   noSplice?: boolean;
@@ -135,6 +138,8 @@ export interface SpecializeModuleResult {
   notFolded: string[];
   /** Worker threads that specialized requests beside this one (pipeline/parallel.ts); absent when none did. */
   workers?: number;
+  /** Worker threads that ran binaryen beside this one (optimize-apart.ts); absent when none did. */
+  optimizeWorkers?: number;
   /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
   specializeMs: number;
   optimizeMs: number;
@@ -367,9 +372,15 @@ export async function specializeModule(
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(
-    stackExhausted,
-  );
+  const { wasm, rawBytes, optimizeWorkers } = await rewriteModule(
+    info,
+    results,
+    memory,
+    headAddr,
+    flagAddr,
+    intrinsics,
+    opts,
+  ).catch(stackExhausted);
   return {
     wasm,
     requests: results.map((r) => r.stats),
@@ -378,6 +389,7 @@ export async function specializeModule(
     outputBytes: wasm.length,
     rawBytes,
     workers: elsewhere?.workers,
+    optimizeWorkers,
     specializeMs,
     optimizeMs: performance.now() - t1,
   };
@@ -606,7 +618,7 @@ async function rewriteModule(
   flagAddr: number | undefined,
   intrinsics: Map<number, string>,
   opts: SpecializeOptions,
-): Promise<{ wasm: Uint8Array; rawBytes?: number }> {
+): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
   const features = moduleFeatures(b, info.targetFeatures);
@@ -654,14 +666,11 @@ async function rewriteModule(
 }
 
 /** The module with the memory patches laid over it, validated by V8 (which catches an invalid optimizer output too). */
-function validated(
-  m: { wasm: Uint8Array; rawBytes?: number },
-  patches: { offset: number; bytes: Uint8Array }[],
-): { wasm: Uint8Array; rawBytes?: number } {
+function validated<M extends { wasm: Uint8Array }>(m: M, patches: { offset: number; bytes: Uint8Array }[]): M {
   const wasm = appendDataSegments(m.wasm, patches);
   if (!WebAssembly.validate(wasm as BufferSource))
     throw new InternalError("the specialized module does not validate in V8");
-  return { wasm, rawBytes: m.rawBytes };
+  return { ...m, wasm };
 }
 
 /** Specialized functions optimized in one small module, at most (a group of them; one function may be more). */
@@ -677,7 +686,7 @@ async function spliceSpecialized(
   results: RequestResults,
   intrinsics: Map<number, string>,
   opts: SpecializeOptions,
-): Promise<{ wasm: Uint8Array; rawBytes?: number }> {
+): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const emitted = results.filter((r) => r.body);
   const first = info.functions.length;
@@ -708,7 +717,10 @@ async function spliceSpecialized(
     simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
     segmentBlocks: opts.segmentBlocks,
   };
-  const groups = groupsOf(emitted.map((r) => r.stats.size ?? 0));
+  const groups = groupsOf(
+    emitted.map((r) => r.stats.size ?? 0),
+    opts.groupValues ?? GROUP_VALUES,
+  );
   const spliced = (smalls: Uint8Array[]) => {
     const space = new OutputSpace(info, intrinsics, emitted.length);
     const bodies = new Map<number, Uint8Array>();
@@ -759,18 +771,18 @@ async function spliceSpecialized(
     });
   } else jobs.forEach((_, j) => here(j));
   opts.onProgress?.("binaryen", jobs.length, jobs.length);
-  return { wasm: spliced(smalls), rawBytes };
+  return { wasm: spliced(smalls), rawBytes, optimizeWorkers: elsewhere?.workers };
 }
 
-/** Contiguous groups of ks of about GROUP_VALUES values each. */
-function groupsOf(sizes: number[]): number[][] {
+/** Contiguous groups of ks of about `groupValues` values each. */
+function groupsOf(sizes: number[], groupValues: number): number[][] {
   const groups: number[][] = [];
   let cur: number[] = [];
   let values = 0;
   sizes.forEach((size, k) => {
     cur.push(k);
     values += size;
-    if (values >= GROUP_VALUES) {
+    if (values >= groupValues) {
       groups.push(cur);
       cur = [];
       values = 0;
