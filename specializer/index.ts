@@ -717,10 +717,13 @@ async function spliceSpecialized(
     simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
     segmentBlocks: opts.segmentBlocks,
   };
-  const groups = groupsOf(
-    emitted.map((r) => r.stats.size ?? 0),
-    opts.groupValues ?? GROUP_VALUES,
-  );
+  // reportRawSize: one group, so that the unoptimized module's calls of leaves are calls of its members.
+  const groups = opts.reportRawSize
+    ? [emitted.map((_, k) => k)]
+    : groupsOf(
+        emitted.map((r) => r.stats.size ?? 0),
+        opts.groupValues ?? GROUP_VALUES,
+      );
   const spliced = (smalls: Uint8Array[]) => {
     const space = new OutputSpace(info, intrinsics, emitted.length);
     const bodies = new Map<number, Uint8Array>();
@@ -731,30 +734,17 @@ async function spliceSpecialized(
       types.map((typeIndex, k) => ({ typeIndex, body: bodies.get(k)! })),
     );
   };
-  const rawBytes = opts.reportRawSize
-    ? spliced(
-        groups.map((g) =>
-          optimizeApart(
-            b,
-            info,
-            apartJob(
-              functions.map((f) => ({ ...f, plan: "none" })),
-              first,
-              g,
-              { ...shared, optimizeLevel: 0, inlined: [], simplifyGlobals: false },
-            ),
-          ),
-        ),
-      ).length
-    : undefined;
   const jobs = groups.map((g) => apartJob(functions, first, g, shared));
   const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
-  const elsewhere = jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total) : undefined;
+  // With reportRawSize every group is optimized here, where its unoptimized module is at hand.
+  const elsewhere =
+    jobs.length > 1 && !opts.reportRawSize ? opts.requestSource?.optimizeElsewhere?.(jobs, total) : undefined;
   const smalls: Uint8Array[] = [];
+  const raws: Uint8Array[] = [];
   let done = 0;
   const here = (j: number) => {
     opts.onProgress?.("binaryen", done++, jobs.length);
-    smalls[j] = optimizeApart(b, info, jobs[j]);
+    smalls[j] = optimizeApart(b, info, jobs[j], opts.reportRawSize ? (m) => (raws[j] = m) : undefined);
   };
   if (elsewhere) {
     let yielded = performance.now();
@@ -771,6 +761,7 @@ async function spliceSpecialized(
     });
   } else jobs.forEach((_, j) => here(j));
   opts.onProgress?.("binaryen", jobs.length, jobs.length);
+  const rawBytes = opts.reportRawSize ? spliced(raws).length : undefined;
   return { wasm: spliced(smalls), rawBytes, optimizeWorkers: elsewhere?.workers };
 }
 

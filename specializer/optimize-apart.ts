@@ -75,8 +75,13 @@ function callees(f: FunctionBody): Set<number> {
   return out;
 }
 
-/** The small module of a group, optimized, as bytes. */
-export function optimizeApart(b: Binaryen, info: WasmModuleInfo, job: ApartJob): Uint8Array {
+/** The small module of a group, optimized, as bytes; `raw` is given it as emitted, before inlining and binaryen. */
+export function optimizeApart(
+  b: Binaryen,
+  info: WasmModuleInfo,
+  job: ApartJob,
+  raw?: (unoptimized: Uint8Array) => void,
+): Uint8Array {
   const first = info.functions.length;
   const functions = new Map(job.functions);
   const sorted = [...functions.keys()];
@@ -91,6 +96,7 @@ export function optimizeApart(b: Binaryen, info: WasmModuleInfo, job: ApartJob):
     const names = declare(b, mod, info, sigs, job.types.length, imported, functions);
     for (const [k, f] of functions) emitFunction(b, mod, names, sigs, f.body, `s${k}`, job.segmentBlocks, f.structured);
     for (const k of job.members) mod.addFunctionExport(`s${k}`, `s${k}`);
+    raw?.(mod.emitBinary());
     const inlined = new Set(job.inlined);
     const leaves = sorted.filter((k) => inlined.has(k)).map((k) => `s${k}`);
     if (leaves.length)
