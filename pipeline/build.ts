@@ -19,7 +19,7 @@ import {
   type SpecializeModuleResult,
   type SpecializeOptions,
 } from "../specializer/index.ts";
-import { specializeOnWorkers, threadsWanted, workerCount } from "./parallel.ts";
+import { optimizeOnWorkers, optimizeWorkerCount, specializeOnWorkers, threadsWanted, workerCount } from "./parallel.ts";
 import { RequestCache } from "./request-cache.ts";
 export type { ProgressCallback } from "../specializer/index.ts";
 
@@ -94,6 +94,9 @@ export interface ThreadOptions {
   /** The constant bytes from which requests go to worker threads (default PARALLEL_MIN_BUFFER_BYTES; 0: any build
    *  of two requests or more). For tests and measurements. */
   parallelMinBytes?: number;
+  /** The IR values from which binaryen runs on worker threads too (default PARALLEL_MIN_VALUES). For tests and
+   *  measurements. */
+  parallelMinValues?: number;
 }
 
 export interface BuildOptions extends SpecializeOptions, ThreadOptions {
@@ -211,6 +214,10 @@ export async function specializeSnapshot(
         opts.parallelMinBytes,
       );
       return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
+    },
+    optimizeElsewhere(jobs, values) {
+      const workers = optimizeWorkerCount(jobs.length, values, threads, opts.parallelMinValues);
+      return workers ? optimizeOnWorkers(snapshotWasm, jobs, workers, opts) : undefined;
     },
   };
   try {

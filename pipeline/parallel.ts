@@ -6,13 +6,15 @@
 // byte-identical to the serial build. Workers run the compiled dist/ .js (an installed package), or the .ts
 // sources through tsx (tests). A worker's start-up (loading the specializer, decoding the snapshot, a cold JIT) and
 // the copy of each result to the main thread (a structured clone of its IR) cost more than small builds gain, so
-// those stay on one thread: see `workerCount`. Only specialization runs here: binaryen optimizes every new function
-// in the main thread's one module, since its IR cannot move between binaryen instances and a function's emitted
-// bytes depend on the whole module (its type section's order), so optimizing elsewhere would change the output.
+// those stay on one thread: see `workerCount`. Then binaryen: the specialized functions are optimized in small
+// modules of their own (specializer/optimize-apart.ts), one group at a time, and a function's bytes there depend
+// only on its own IR and its inlined leaves', so big builds optimize groups on worker threads too
+// (`optimizeOnWorkers`), each worker sent a group's IR, the output byte-identical to one thread's.
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { FunctionBody } from "../specializer/ssa/ir.ts";
-import type { Elsewhere, RequestResult, SpecializeOptions } from "../specializer/index.ts";
+import type { Elsewhere, OptimizedElsewhere, RequestResult, SpecializeOptions } from "../specializer/index.ts";
+import type { ApartJob } from "../specializer/optimize-apart.ts";
 import type { WevalRequest } from "../abi/weval.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -101,6 +103,51 @@ export function specializeOnWorkers(
   const results = Promise.all(pool.map(run))
     .finally(() => Promise.all(pool.map((w) => w.terminate())))
     .then(() => indices.map((i) => byIndex.get(i)));
+  return { workers, next: () => queue.shift(), results };
+}
+
+/** Below this many IR values in all, the specialized functions are optimized on this thread only: a worker loads
+ *  binaryen and warms it up (~1 s of CPU) before it optimizes anything. Measured 2026-12-06 (2 cores, load ~15,
+ *  CPU): binaryen costs ~20 µs per value at -O3 (Fern's 1,000 functions, 313k values: 6.6 s; Lua app.lua, 57k
+ *  values: 1.4 s). */
+export const PARALLEL_MIN_VALUES = 100_000;
+
+/** How many workers optimize `values` IR values: 0 when one thread is wanted or the work is too small. */
+export function optimizeWorkerCount(jobs: number, values: number, threads: number, minValues = PARALLEL_MIN_VALUES) {
+  if (threads <= 1 || jobs < 2 || values < minValues) return 0;
+  return Math.min(threads - 1, jobs - 1);
+}
+
+/** Optimizes groups of specialized functions (specializer/optimize-apart.ts) on `workers` threads, and this one:
+ *  it takes jobs from the same queue with `next`, the workers one at a time. */
+export function optimizeOnWorkers(
+  snapshotWasm: Uint8Array,
+  jobs: ApartJob[],
+  workers: number,
+  opts: SpecializeOptions,
+): OptimizedElsewhere {
+  const queue = jobs.map((_, j) => j);
+  const byIndex = new Map<number, Uint8Array>();
+  const pool = Array.from({ length: workers }, () => startWorker(snapshotWasm, opts));
+  const run = (w: Worker) =>
+    new Promise<void>((resolve) => {
+      const next = () => {
+        const j = queue.shift();
+        if (j === undefined) return resolve();
+        w.postMessage({ job: j, apart: jobs[j] });
+      };
+      w.on("message", (m: { idle?: true; job?: number; wasm?: Uint8Array }) => {
+        if (m.job !== undefined && m.wasm) byIndex.set(m.job, m.wasm);
+        if (m.idle) next();
+      });
+      // A worker that dies leaves its job without a result: the main thread optimizes it itself.
+      w.on("error", () => resolve());
+      w.on("exit", () => resolve());
+      next();
+    });
+  const results = Promise.all(pool.map(run))
+    .finally(() => Promise.all(pool.map((w) => w.terminate())))
+    .then(() => jobs.map((_, j) => byIndex.get(j)));
   return { workers, next: () => queue.shift(), results };
 }
 

@@ -1,9 +1,12 @@
 // The worker thread of parallel.ts: reads the snapshot once (specializer/index.ts's requestSpecializer), then
-// specializes the request indices it is sent and posts each result back as a structured clone (the IR's arrays and
+// specializes the request indices it is sent, or optimizes the group of specialized functions it is sent, and posts
+// each result back as a structured clone (the IR's arrays and
 // objects, bigints included, exactly; parallel.ts gives the function body its class back). A request that throws
 // is posted as failed: the main thread specializes it again and reports its error as a serial build does.
 import { parentPort, workerData } from "node:worker_threads";
 import { requestSpecializer, type SpecializeOptions } from "../specializer/index.ts";
+import type { ApartJob } from "../specializer/optimize-apart.ts";
+import { FunctionBody } from "../specializer/ssa/ir.ts";
 
 const { wasm, options } = workerData as { wasm: Uint8Array; options: SpecializeOptions };
 const port = parentPort!;
@@ -14,7 +17,21 @@ try {
   // The main thread read the same snapshot without an error; every request it sends is then posted as failed.
 }
 
-port.on("message", (indices: number[]) => {
+// A group of specialized functions to optimize (specializer/optimize-apart.ts), posted back as its small module.
+async function optimize(j: number, job: ApartJob): Promise<void> {
+  try {
+    if (!specializer) throw new Error("the snapshot could not be read");
+    for (const [, f] of job.functions) Object.setPrototypeOf(f.body, FunctionBody.prototype);
+    port.postMessage({ job: j, wasm: await specializer.optimize(job) });
+  } catch {
+    port.postMessage({ job: j, failed: true });
+  }
+  port.postMessage({ idle: true });
+}
+
+port.on("message", (message: number[] | { job: number; apart: ApartJob }) => {
+  if (!Array.isArray(message)) return void optimize(message.job, message.apart);
+  const indices = message;
   for (const i of indices) {
     try {
       if (!specializer) throw new Error("the snapshot could not be read");

@@ -26,6 +26,8 @@ import { cleanupFunction, type CleanupStats } from "./passes/cleanup.ts";
 import { directCallSites, inlineFunctions, leavesToInline } from "./inline-leaves.ts";
 import { memoryWriters } from "./memory-writers.ts";
 import { functionSize, optimizePlan, optimizeSpecialized, structuredLayout, type OptimizePlan } from "./optimize.ts";
+import { apartJob, optimizableApart, optimizeApart, type ApartFunction, type ApartJob } from "./optimize-apart.ts";
+import { bodiesOf, OutputSpace, spliceable, spliceModule } from "./splice.ts";
 import { RecordingMemory, replayQueries, type MemoryQuery } from "./recorded-memory.ts";
 import { StageRunner } from "./ssa/stage-runner.ts";
 import { constantExport, initialMemory, readPendingRequests, REQ, type WevalRequest } from "./requests.ts";
@@ -75,6 +77,12 @@ export interface SpecializeOptions {
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
   optimizeModule?: boolean;
+  /** IR values per small module binaryen optimizes (default GROUP_VALUES; 1: each function alone). The output's bytes
+   *  are the same whatever it is (optimize-apart.ts); for tests and measurements. */
+  groupValues?: number;
+  /** Rewrite the whole module through binaryen (read, add, write) instead of splicing the specialized functions into
+   *  its bytes (splice.ts); for comparison. */
+  noSplice?: boolean;
   /** Also emit the module before binaryen optimizes it, to report its size (`rawBytes`). */
   reportRawSize?: boolean;
   /** Functions with more IR values than this get binaryen's lean pass list (default FULL_OPTIMIZE_MAX_VALUES). */
@@ -133,6 +141,8 @@ export interface SpecializeModuleResult {
   notFolded: string[];
   /** Worker threads that specialized requests beside this one (pipeline/parallel.ts); absent when none did. */
   workers?: number;
+  /** Worker threads that ran binaryen beside this one (optimize-apart.ts); absent when none did. */
+  optimizeWorkers?: number;
   /** Time spent specializing (excluding binaryen's load and the module-wide optimization). */
   specializeMs: number;
   optimizeMs: number;
@@ -204,6 +214,17 @@ export interface RequestSource {
   elsewhere?(indices: number[], onDone: () => void, requests: readonly WevalRequest[]): Elsewhere | undefined;
   /** Told of each request specialized for this build (here or elsewhere), to keep it. */
   made?(index: number, request: WevalRequest, result: RequestResult): void;
+  /** Optimizes groups of specialized functions elsewhere (optimize-apart.ts: each group's small module), as
+   *  `requestSpecializer`'s optimize does, given their IR values in all; or undefined to optimize them all here. */
+  optimizeElsewhere?(jobs: ApartJob[], values: number): OptimizedElsewhere | undefined;
+}
+
+/** Groups being optimized elsewhere (on worker threads), while this thread takes its share from the same queue. */
+export interface OptimizedElsewhere {
+  workers: number;
+  next(): number | undefined;
+  /** Each group's small module, in the order of the jobs; undefined for one this thread took or one that failed. */
+  results: Promise<(Uint8Array | undefined)[]>;
 }
 
 /** Requests being specialized elsewhere (on worker threads), while this thread takes its share from the same queue. */
@@ -261,13 +282,14 @@ function dumpName(requests: WevalRequest[], i: number): string {
 export function requestSpecializer(
   snapshotWasm: Uint8Array,
   opts: SpecializeOptions = {},
-): { count: number; specialize(i: number): RequestResult } {
+): { count: number; specialize(i: number): RequestResult; optimize(job: ApartJob): Promise<Uint8Array> } {
   const p = prepare(snapshotWasm);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const generics = new Map<number, Generic>();
   p.plan(new Set());
   return {
     count: p.requests.length,
+    optimize: async (job) => optimizeApart(await loadBinaryen(), p.info, job),
     specialize(i) {
       const memory = new RecordingMemory(p.links.view());
       return {
@@ -353,9 +375,15 @@ export async function specializeModule(
   const specializeMs = performance.now() - t0;
 
   const t1 = performance.now();
-  const { wasm, rawBytes } = await rewriteModule(info, results, memory, headAddr, flagAddr, intrinsics, opts).catch(
-    stackExhausted,
-  );
+  const { wasm, rawBytes, optimizeWorkers } = await rewriteModule(
+    info,
+    results,
+    memory,
+    headAddr,
+    flagAddr,
+    intrinsics,
+    opts,
+  ).catch(stackExhausted);
   return {
     wasm,
     requests: results.map((r) => r.stats),
@@ -364,6 +392,7 @@ export async function specializeModule(
     outputBytes: wasm.length,
     rawBytes,
     workers: elsewhere?.workers,
+    optimizeWorkers,
     specializeMs,
     optimizeMs: performance.now() - t1,
   };
@@ -601,10 +630,20 @@ async function rewriteModule(
   flagAddr: number | undefined,
   intrinsics: Map<number, string>,
   opts: SpecializeOptions,
-): Promise<{ wasm: Uint8Array; rawBytes?: number }> {
+): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
   const b = await loadBinaryen();
   const features = moduleFeatures(b, info.targetFeatures);
+  if (
+    !opts.optimizeModule &&
+    !opts.noSplice &&
+    spliceable(info) &&
+    results.every((r) => !r.body || optimizableApart(r.body))
+  )
+    return validated(
+      await spliceSpecialized(b, info, results, intrinsics, opts),
+      memoryPatches(results, memory, headAddr, flagAddr),
+    );
   const mod = b.readBinary(info.bytes);
   mod.setFeatures(features);
   try {
@@ -632,13 +671,128 @@ async function rewriteModule(
     if (optimizeLevel > 0 && inlinedAny) mod.runPasses(["simplify-globals"]);
     // No second binaryen validation of the whole module after optimizing (~0.1-0.2 s on Lua's): V8 validates the
     // bytes below, which catches an invalid optimizer output as well.
-    const wasm = appendDataSegments(mod.emitBinary(), memoryPatches(results, memory, headAddr, flagAddr));
-    if (!WebAssembly.validate(wasm as BufferSource))
-      throw new InternalError("the specialized module does not validate in V8");
-    return { wasm, rawBytes };
+    return validated({ wasm: mod.emitBinary(), rawBytes }, memoryPatches(results, memory, headAddr, flagAddr));
   } finally {
     mod.dispose();
   }
+}
+
+/** The module with the memory patches laid over it, validated by V8 (which catches an invalid optimizer output too). */
+function validated<M extends { wasm: Uint8Array }>(m: M, patches: { offset: number; bytes: Uint8Array }[]): M {
+  const wasm = appendDataSegments(m.wasm, patches);
+  if (!WebAssembly.validate(wasm as BufferSource))
+    throw new InternalError("the specialized module does not validate in V8");
+  return { ...m, wasm };
+}
+
+/** Specialized functions optimized in one small module, at most (a group of them; one function may be more). */
+export const GROUP_VALUES = 20_000;
+
+/** The output without reading the module into binaryen: the specialized functions optimized apart in small modules
+ *  (optimize-apart.ts), in groups of about GROUP_VALUES IR values (the same groups whatever the thread count: which
+ *  functions share a group changes no function's bytes, but the groups stay put so that a test sees it), here and
+ *  on worker threads when the source offers them, and spliced into the snapshot's bytes (splice.ts). */
+async function spliceSpecialized(
+  b: Binaryen,
+  info: WasmModuleInfo,
+  results: RequestResults,
+  intrinsics: Map<number, string>,
+  opts: SpecializeOptions,
+): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
+  const optimizeLevel = opts.optimizeLevel ?? 3;
+  const emitted = results.filter((r) => r.body);
+  const first = info.functions.length;
+  const types = emitted.map((r) => info.functions[info.table0.get(r.req.func)!].typeIndex);
+  const tableBase = info.tables[0].initial;
+  emitted.forEach((r, k) => {
+    if (r.stats.tableIndex !== tableBase + k)
+      throw new InternalError(`request ${k}: planned table index ${r.stats.tableIndex}, emitted at ${tableBase + k}`);
+  });
+  const sizes = emitted.map((r) => r.stats.size ?? Infinity);
+  const inlined =
+    optimizeLevel > 0 && !opts.noInline
+      ? leavesToInline(
+          emitted.map((r) => r.body),
+          sizes,
+          first,
+        )
+      : new Set<number>();
+  for (const k of inlined) emitted[k].stats.inlined = true;
+  const functions = emitted.map((r): ApartFunction => {
+    const plan = r.stats.optimize ?? "none";
+    return { body: r.body!, plan, structured: !opts.relooper && structuredLayout(plan) };
+  });
+  const shared = {
+    types,
+    inlined: [...inlined],
+    optimizeLevel,
+    simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
+    segmentBlocks: opts.segmentBlocks,
+  };
+  // reportRawSize: one group, so that the unoptimized module's calls of leaves are calls of its members.
+  const groups = opts.reportRawSize
+    ? [emitted.map((_, k) => k)]
+    : groupsOf(
+        emitted.map((r) => r.stats.size ?? 0),
+        opts.groupValues ?? GROUP_VALUES,
+      );
+  const spliced = (smalls: Uint8Array[]) => {
+    const space = new OutputSpace(info, intrinsics, emitted.length);
+    const bodies = new Map<number, Uint8Array>();
+    for (const small of smalls) for (const [k, body] of bodiesOf(small, space)) bodies.set(k, body);
+    return spliceModule(
+      space,
+      intrinsics,
+      types.map((typeIndex, k) => ({ typeIndex, body: bodies.get(k)! })),
+    );
+  };
+  const jobs = groups.map((g) => apartJob(functions, first, g, shared));
+  const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
+  // With reportRawSize every group is optimized here, where its unoptimized module is at hand.
+  const elsewhere =
+    jobs.length > 1 && !opts.reportRawSize ? opts.requestSource?.optimizeElsewhere?.(jobs, total) : undefined;
+  const smalls: Uint8Array[] = [];
+  const raws: Uint8Array[] = [];
+  let done = 0;
+  const here = (j: number) => {
+    opts.onProgress?.("binaryen", done++, jobs.length);
+    smalls[j] = optimizeApart(b, info, jobs[j], opts.reportRawSize ? (m) => (raws[j] = m) : undefined);
+  };
+  if (elsewhere) {
+    let yielded = performance.now();
+    for (let j = elsewhere.next(); j !== undefined; j = elsewhere.next()) {
+      here(j);
+      if (performance.now() - yielded > 20) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
+      }
+    }
+    (await elsewhere.results).forEach((m, j) => {
+      if (m) smalls[j] = m;
+      else if (!smalls[j]) here(j);
+    });
+  } else jobs.forEach((_, j) => here(j));
+  opts.onProgress?.("binaryen", jobs.length, jobs.length);
+  const rawBytes = opts.reportRawSize ? spliced(raws).length : undefined;
+  return { wasm: spliced(smalls), rawBytes, optimizeWorkers: elsewhere?.workers };
+}
+
+/** Contiguous groups of ks of about `groupValues` values each. */
+function groupsOf(sizes: number[], groupValues: number): number[][] {
+  const groups: number[][] = [];
+  let cur: number[] = [];
+  let values = 0;
+  sizes.forEach((size, k) => {
+    cur.push(k);
+    values += size;
+    if (values >= groupValues) {
+      groups.push(cur);
+      cur = [];
+      values = 0;
+    }
+  });
+  if (cur.length) groups.push(cur);
+  return groups;
 }
 
 /** Emits each specialized body as a new function, at the table index linked-requests.ts planned (the end of table 0,

@@ -29,7 +29,9 @@ export class ModuleNames {
   readonly globals: string[] = [];
   readonly tables: string[] = [];
   readonly dataSegments: string[] = [];
-  constructor(b: Binaryen, mod: BinaryenModule) {
+  /** Without a module, empty: the caller names the indices itself (optimize-apart.ts). */
+  constructor(b?: Binaryen, mod?: BinaryenModule) {
+    if (!b || !mod) return;
     for (let i = 0; i < mod.getNumFunctions(); i++)
       this.functions.push(b.getFunctionInfo(mod.getFunctionByIndex(i)).name);
     for (let i = 0; i < mod.getNumGlobals(); i++) this.globals.push(b.getGlobalInfo(mod.getGlobalByIndex(i)).name);

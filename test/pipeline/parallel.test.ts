@@ -1,5 +1,6 @@
-// Requests specialized on worker threads (pipeline/parallel.ts) and the per-request cache (pipeline/request-cache.ts):
-// both give the serial, uncached build's bytes, byte for byte (Fern's many functions, Lua's Protos); editing one Fern
+// Requests specialized, and specialized functions optimized, on worker threads (pipeline/parallel.ts) and the
+// per-request cache (pipeline/request-cache.ts): all give the serial, uncached build's bytes, byte for byte (Fern's
+// many functions, Lua's Protos); editing one Fern
 // function re-specializes that one request; a cached request whose folded slots moved is specialized again; the
 // per-request entries share the build cache's cap.
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -14,7 +15,7 @@ import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { specializeSnapshot } from "../../pipeline/build.ts";
 import { UserError } from "../../util/errors.ts";
 import { specializeModule, type RequestResult, type SpecializeModuleResult } from "../../specializer/index.ts";
-import { revive, threadsWanted, workerCount } from "../../pipeline/parallel.ts";
+import { optimizeWorkerCount, revive, threadsWanted, workerCount } from "../../pipeline/parallel.ts";
 import type { WevalRequest } from "../../abi/weval.ts";
 import { cacheEntries } from "../../pipeline/cache.ts";
 import { REQUEST_ENTRY } from "../../pipeline/request-cache.ts";
@@ -45,6 +46,21 @@ describe("requests in parallel", () => {
     expect(Buffer.from(parallel.wasm).equals(Buffer.from(serial.wasm))).toBe(true);
     expect(stable(parallel)).toEqual(stable(serial));
     expect(parallel.specialize!.notFolded).toEqual(serial.specialize!.notFolded);
+  }, 300_000);
+
+  it("Fern, 40 functions: binaryen on two threads gives one thread's bytes", async () => {
+    const interp = (await buildInterpreter("fern")).wasm;
+    const program = await fern(fernManyFunctions(40));
+    // Groups of ~2,000 IR values (a few functions each), so that the worker takes some.
+    const opts = { cache: false as const, groupValues: 2_000 };
+    const serial = await buildProgram(interp, program, { ...opts, threads: 1 });
+    const parallel = await buildProgram(interp, program, { ...opts, threads: 2, parallelMinValues: 0 });
+    expect(serial.specialize!.optimizeWorkers).toBeUndefined();
+    expect(parallel.specialize!.optimizeWorkers).toBe(1);
+    expect(Buffer.from(parallel.wasm).equals(Buffer.from(serial.wasm))).toBe(true);
+    expect(optimizeWorkerCount(10, 50_000, 4)).toBe(0);
+    expect(optimizeWorkerCount(10, 500_000, 4)).toBe(3);
+    expect(optimizeWorkerCount(10, 500_000, 1)).toBe(0);
   }, 300_000);
 
   it("a small build stays on one thread", async () => {
