@@ -42,7 +42,7 @@ const FLAGS = [
 const LINK = [
   "-lwasi-emulated-process-clocks",
   "-lwasi-emulated-signal",
-  "-Wl,-z,stack-size=16777216",
+  "-Wl,-z,stack-size=67108864",
   "-Wl,--stack-first",
 ];
 
