@@ -132,19 +132,27 @@ function readSmallImports(r: Reader, space: OutputSpace, funcs: number[], global
     const module = r.name();
     const index = Number(r.name());
     const kind = r.u8();
-    if (kind === 0) {
-      r.u32();
-      funcs.push(module === "i" ? space.func(index) : -1);
-    } else if (kind === 1) {
-      r.u8();
-      r.limits();
-    } else if (kind === 2) r.limits();
-    else if (kind === 3) {
-      r.u8();
-      r.u8();
-      globals.push(index);
-    }
+    skipImportDesc(r, kind);
+    if (kind === 0) funcs.push(module === "i" ? space.func(index) : -1);
+    else if (kind === 3) globals.push(index);
   }
+}
+
+/** Skip an import's description after its kind byte: a function's type, a table's, a memory's, a global's or a
+ *  tag's. */
+function skipImportDesc(r: Reader, kind: number): void {
+  if (kind === 0) r.u32();
+  else if (kind === 1) {
+    r.u8();
+    r.limits();
+  } else if (kind === 2) r.limits();
+  else if (kind === 3) {
+    r.u8();
+    r.u8();
+  } else if (kind === 4) {
+    r.u8();
+    r.u32();
+  } else throw new InternalError(`import kind ${kind}`);
 }
 
 /** The output module: the snapshot's sections with `specialized` (bodies in the output's index space, with their
@@ -216,18 +224,7 @@ function importsWithout(p: Uint8Array, removed: number): Uint8Array {
     const module = r.name();
     r.name();
     const kind = r.u8();
-    if (kind === 0) r.u32();
-    else if (kind === 1) {
-      r.u8();
-      r.limits();
-    } else if (kind === 2) r.limits();
-    else if (kind === 3) {
-      r.u8();
-      r.u8();
-    } else if (kind === 4) {
-      r.u8();
-      r.u32();
-    } else throw new InternalError(`import kind ${kind}`);
+    skipImportDesc(r, kind);
     if (!(kind === 0 && module === "weval")) w.bytes(p.subarray(start, r.at));
   }
   return w.finish();
