@@ -44,14 +44,26 @@ import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
+import {
+  CONST_ROOT,
+  EXT_CODE,
+  EXTS,
+  packedKnows,
+  packedValid,
+  Slots,
+  TYPE_CODE,
+  TYPES,
+  Work,
+  type Ext,
+  type Packed,
+} from "./store-forwarding-state.ts";
 
-const CONST_ROOT = -1;
 const TWO32 = 4294967296;
 const ROUNDS = 3;
 /** Fixpoint iterations before giving up on a function (the lattice only shrinks; this is a guard). */
 const MAX_ITERATIONS = 50;
 
-/** What is known of a slot: its shape, and (in the rewrite) the value holding its bytes. */
+/** What is known of a slot in the rewrite: its shape, and the value holding its bytes. */
 interface Known {
   root: number;
   d: number;
@@ -61,28 +73,24 @@ interface Known {
   o: number;
   value?: ValueId;
   /** How the value's bits above w bytes look: zero-extended, sign-extended, anything, or w is the full type. */
-  ext?: "u" | "s" | "raw" | "full";
+  ext?: Ext;
 }
-/** A slot some access on every path reached without trapping, and the address split that did it. */
-interface Valid {
-  root: number;
-  d: number;
-  w: number;
-  c: number;
-  o: number;
-}
-interface State {
-  known: Map<string, Known>;
-  valid: Map<string, Valid>;
-}
+/** A load or store: its address split (root, add-constants c, memarg offset o, d = c + o), width and slot; a
+ *  load's result type, or the type of the value a store stores. */
 interface Access {
   root: number;
   c: number;
   o: number;
   d: number;
   w: number;
-  key: string;
+  slot: number;
+  load: boolean;
+  t: ValType;
+  signed: boolean;
 }
+/** What an instruction does to a state besides an access: nothing, or forget everything known. */
+const NOTHING = 0;
+const KILLS = 1;
 
 const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 
@@ -104,20 +112,20 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   return total;
 }
 
-/** The address of a load or store: its root, add-constants and memarg offset. */
-function accessOf(
-  f: FunctionBody,
-  v: ValueId,
-  addrMemo: Map<ValueId, { root: number; c: number }>,
-): Access | undefined {
+/** What instruction v does to a state: its access, KILLS or NOTHING. */
+function effectOf(f: FunctionBody, v: ValueId, env: Env): Access | number {
   const d = f.values[v];
-  if (d.kind !== "op" || !d.op.memarg) return undefined;
-  const info = OPS_BY_NAME.get(d.op.name);
-  if (!info || (info.cls !== "load" && info.cls !== "store") || info.bytes === undefined) return undefined;
-  const a = addressOf(f, f.resolve(d.args[0]), addrMemo);
-  const o = d.op.memarg.offset;
+  if (d.kind !== "op") return NOTHING;
+  const info = d.op.memarg ? OPS_BY_NAME.get(d.op.name) : undefined;
+  if (!info || (info.cls !== "load" && info.cls !== "store") || info.bytes === undefined)
+    return killsAll(d.op, env.callWrites) ? KILLS : NOTHING;
+  const a = addressOf(f, f.resolve(d.args[0]), env.memo);
+  const o = d.op.memarg!.offset;
   const dd = (a.c + o) % TWO32;
-  return { root: a.root, c: a.c, o, d: dd, w: info.bytes, key: `${a.root}@${dd}` };
+  const load = info.cls === "load";
+  const t = load ? (info.results[0] as ValType) : f.typeOf(f.resolve(d.args[1]));
+  const slot = env.slots.intern(a.root, dd);
+  return { root: a.root, c: a.c, o, d: dd, w: info.bytes, slot, load, t, signed: !!info.signed };
 }
 
 function addressOf(
@@ -170,20 +178,19 @@ function constI32(f: FunctionBody, v: ValueId): number | undefined {
   return d.kind === "op" && d.op.name === "const" && d.op.value?.type === "i32" ? d.op.value.bits >>> 0 : undefined;
 }
 
-/** Byte ranges [a, a+wa) and [b, b+wb) modulo 2^32 overlap. */
-function overlaps(a: number, wa: number, b: number, wb: number): boolean {
-  return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
-}
-
 /** Whether a direct call to the function at this index may write memory (see ../memory-writers.ts). */
 export type CallWrites = (funcIndex: number) => boolean;
 
-/** What a round's transfers share: the address memo, and which calls keep what is known. */
+/** What a round's transfers share: the address memo, which calls keep what is known, the slots and the working
+ *  state; in the fixpoint, each instruction's effect (the IR does not change there; the rewrite's aliases do). */
 interface Env {
   memo: Map<ValueId, { root: number; c: number }>;
   callWrites?: CallWrites;
   /** Values something uses: an unused load that could take a slot only as a bounds check stays as it is. */
   used: Uint8Array;
+  slots: Slots;
+  work: Work;
+  effects?: (Access | number | undefined)[];
 }
 
 function killsAll(op: Operator, callWrites?: CallWrites): boolean {
@@ -192,134 +199,53 @@ function killsAll(op: Operator, callWrites?: CallWrites): boolean {
   return e.calls || (e.writesMemory && OPS_BY_NAME.get(op.name)?.cls !== "store");
 }
 
-/** Can a load of this name take this slot? (One with a larger offset than the access that established it takes it
- *  too, but stays as a bounds check: see the rewrite.) */
-function compatible(name: string, k: Known): boolean {
-  const info = OPS_BY_NAME.get(name)!;
-  const t = info.results[0] as ValType;
-  if (info.bytes! > k.w) return false;
+/** Can load `a` take a slot of width kw holding a kt? (One with a larger offset than the access that established
+ *  it takes it too, but stays as a bounds check: see the rewrite.) */
+function compatible(a: Access, kw: number, kt: ValType): boolean {
+  if (a.w > kw) return false;
   const float = (x: ValType) => x === "f32" || x === "f64";
-  if (float(t) || float(k.t)) return info.bytes === k.w && SIZE[t] === k.w && SIZE[k.t] === k.w;
+  if (float(a.t) || float(kt)) return a.w === kw && SIZE[a.t] === kw && SIZE[kt] === kw;
   return true;
 }
 
-/** The store's effect on a state: overlapping slots of its root and every other root's slots go. */
-function killForStore(s: State, a: Access): void {
-  for (const [key, k] of s.known) if (k.root !== a.root || overlaps(k.d, k.w, a.d, a.w)) s.known.delete(key);
-}
-
-/** One block's transfer on a state (in place); `onLoad` replaces a load in the rewrite, or declines (false: the load
- *  stays and establishes the slot, as a load no slot was known for). */
-function transfer(
-  f: FunctionBody,
-  b: BlockId,
-  s: State,
-  env: Env,
-  onLoad?: (v: ValueId, a: Access, k: Known) => boolean,
-): void {
-  const { memo, callWrites, used } = env;
+/** One block's transfer on env.work (in place); `onLoad` replaces a load in the rewrite, or declines (false: the
+ *  load stays and establishes the slot, as a load no slot was known for). */
+function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a: Access) => boolean): void {
+  const { work, used, effects } = env;
   for (const v of f.blocks[b].insts) {
-    const d = f.values[v];
-    if (d.kind !== "op") continue;
-    const a = accessOf(f, v, memo);
-    if (a) {
-      const info = OPS_BY_NAME.get(d.op.name)!;
-      const old = s.valid.get(a.key);
-      if (!old || old.w < a.w || (old.w === a.w && a.o < old.o))
-        s.valid.set(a.key, { root: a.root, d: a.d, w: a.w, c: a.c, o: a.o });
-      if (info.cls === "load") {
-        const k = s.known.get(a.key);
-        if (k && compatible(d.op.name, k) && (a.o <= k.o || used[v]) && (!onLoad || onLoad(v, a, k))) continue;
-        const t = info.results[0] as ValType;
-        s.known.set(a.key, {
-          root: a.root,
-          d: a.d,
-          w: a.w,
-          t,
-          o: a.o,
-          value: v,
-          ext: a.w === SIZE[t] ? "full" : info.signed ? "s" : "u",
-        });
-      } else {
-        killForStore(s, a);
-        const t = f.typeOf(f.resolve(d.args[1]));
-        s.known.set(a.key, {
-          root: a.root,
-          d: a.d,
-          w: a.w,
-          t,
-          o: a.o,
-          value: f.resolve(d.args[1]),
-          ext: a.w === SIZE[t] ? "full" : "raw",
-        });
-      }
-    } else if (killsAll(d.op, callWrites)) s.known.clear();
+    let e = effects?.[v];
+    if (e === undefined) {
+      e = effectOf(f, v, env);
+      if (effects) effects[v] = e;
+    }
+    if (typeof e === "number") {
+      if (e === KILLS) work.clearKnown();
+      continue;
+    }
+    const s = e.slot;
+    if (!work.hasValid(s) || work.vW[s] < e.w || (work.vW[s] === e.w && e.o < work.vO[s]))
+      work.setValid(s, e.w, e.c, e.o);
+    if (e.load) {
+      if (
+        work.hasKnown(s) &&
+        compatible(e, work.kW[s], TYPES[work.kT[s]]) &&
+        (e.o <= work.kO[s] || used[v]) &&
+        (!onLoad || onLoad(v, e))
+      )
+        continue;
+      const ext = e.w === SIZE[e.t] ? "full" : e.signed ? "s" : "u";
+      work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, v, EXT_CODE[ext]);
+    } else {
+      work.killForStore(e.root, e.d, e.w);
+      const x = onLoad ? f.resolve((f.values[v] as { args: ValueId[] }).args[1]) : -1;
+      work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, x, EXT_CODE[e.w === SIZE[e.t] ? "full" : "raw"]);
+    }
   }
 }
-
-/** The state at a block's entry from its predecessors' exits (those computed so far). */
-function join(f: FunctionBody, b: BlockId, outs: (State | undefined)[], rootOk: (root: number) => boolean): State {
-  const ins = f.blocks[b].preds.map((p) => outs[p]).filter((s): s is State => s !== undefined);
-  const s: State = { known: new Map(), valid: new Map() };
-  if (b === f.entry || ins.length === 0) return s;
-  const rest = ins.slice(1);
-  for (const [key, v0] of ins[0].valid) {
-    if (!rootOk(v0.root)) continue;
-    let v: Valid | undefined = v0;
-    for (const other of rest) {
-      const w = other.valid.get(key);
-      if (!w) {
-        v = undefined;
-        break;
-      }
-      v = { ...(w.o < v.o ? w : v), w: Math.min(w.w, v.w) };
-    }
-    if (v) s.valid.set(key, v);
-  }
-  const keys = new Set<string>();
-  for (const st of ins) for (const key of st.known.keys()) keys.add(key);
-  for (const key of keys) {
-    let shape: Known | undefined;
-    let ok = true;
-    for (const st of ins) {
-      const k = st.known.get(key);
-      if (k && (!shape || (k.w === shape.w && k.t === shape.t)))
-        shape = shape ? { ...shape, o: Math.min(shape.o, k.o) } : { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o };
-      else if (k) ok = false;
-    }
-    if (!ok || !shape || !rootOk(shape.root)) continue;
-    for (const st of ins) {
-      if (st.known.has(key)) continue;
-      const v = st.valid.get(key);
-      if (!v || v.w < shape.w) ok = false;
-      else shape.o = Math.min(shape.o, v.o);
-    }
-    if (ok) s.known.set(key, shape);
-  }
-  return s;
-}
-
-function sameState(a: State, b: State): boolean {
-  if (a.known.size !== b.known.size || a.valid.size !== b.valid.size) return false;
-  for (const [key, k] of a.known) {
-    const o = b.known.get(key);
-    if (!o || o.w !== k.w || o.t !== k.t || o.o !== k.o) return false;
-  }
-  for (const [key, v] of a.valid) {
-    const o = b.valid.get(key);
-    if (!o || o.w !== v.w || o.o !== v.o || o.c !== v.c) return false;
-  }
-  return true;
-}
-
-const shapeOnly = (s: State): State => ({
-  known: new Map([...s.known].map(([key, k]) => [key, { root: k.root, d: k.d, w: k.w, t: k.t, o: k.o }])),
-  valid: new Map(s.valid),
-});
 
 interface Val {
   value: ValueId;
-  ext: "u" | "s" | "raw" | "full";
+  ext: Ext;
 }
 
 /** One round: the fixpoint, then the rewrite. Returns the number of loads replaced. */
@@ -337,151 +263,201 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: Call
     for (const v of f.blocks[b].insts) for (const u of defUses(f.values[v])) used[f.resolve(u)] = 1;
     for (const u of terminatorUses(f.blocks[b].term)) used[f.resolve(u)] = 1;
   }
-  const env: Env = { memo: new Map(), callWrites, used };
-  const outs: (State | undefined)[] = [];
-  const rootOk = (b: BlockId) => (r: number) =>
-    r === CONST_ROOT || (defBlock[r] >= 0 && dom.strictlyDominates(defBlock[r], b));
+  const slots = new Slots();
+  const env: Env = { memo: new Map(), callWrites, used, slots, work: new Work(slots), effects: [] };
+  const outs: (Packed | undefined)[] = [];
+  const ins: Packed[] = [];
+  // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.
+  const joinAt = (b: BlockId): void => {
+    ins.length = 0;
+    if (b !== f.entry) for (const p of f.blocks[b].preds) if (outs[p]) ins.push(outs[p]!);
+    env.work.join(ins, (r) => r === CONST_ROOT || (defBlock[r] >= 0 && dom.strictlyDominates(defBlock[r], b)));
+  };
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
     for (const b of order) {
-      const s = join(f, b, outs, rootOk(b)); // fresh maps: the transfer may change them
-      transfer(f, b, s, env);
-      if (!outs[b] || !sameState(outs[b]!, s)) converged = false;
-      outs[b] = s;
+      joinAt(b);
+      transfer(f, b, env);
+      if (outs[b] && env.work.equals(outs[b]!)) continue;
+      converged = false;
+      outs[b] = env.work.pack();
     }
   }
   if (!converged) return 0;
-  const ins: State[] = [];
-  for (const b of order) ins[b] = join(f, b, outs, rootOk(b));
-  return rewrite(f, order, ins, outs, env, inserted);
+  env.effects = undefined;
+  return new Rewrite(f, env, outs, inserted).run(order, joinAt);
 }
 
-/** Replace the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
-function rewrite(
-  f: FunctionBody,
-  order: BlockId[],
-  ins: State[],
-  outs: (State | undefined)[],
-  env: Env,
-  inserted: Set<ValueId>,
-): number {
-  const ends: State[] = [];
-  const entryMemo = new Map<string, Val>();
-  const pending: { b: BlockId; key: string; shape: Known }[] = [];
-  const extOf = (k: Known): Val["ext"] => (k.w === SIZE[k.t] ? "full" : "raw");
-  const insertLoad = (p: BlockId, key: string, shape: Known): Val => loadAtEnd(f, ends[p], p, key, shape, inserted);
-  // With `forLoad`, a load that runs only on some paths from the join whose parameter would carry the value (it is
-  // behind a conditional branch after the join) declines (undefined) when a predecessor of the join would have to
-  // load the slot at its end: that load would run on every path, the hot ones too (a hook check's reload).
-  const getAtEntry = (b0: BlockId, key: string, shape: Known, forLoad = false): Val | undefined => {
+/** A block's state at its end in the rewrite: what it knows (with values, filled on demand) and its valid slots. */
+interface End {
+  known: Map<number, Known>;
+  valid: Packed;
+}
+
+/** Replaces the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
+class Rewrite {
+  private readonly ends: End[] = [];
+  private readonly entryMemo = new Map<number, Val>();
+  /** The parameters made, in order: their block, slot and shape. */
+  private readonly pending: { b: BlockId; slot: number; shape: Known }[] = [];
+
+  constructor(
+    private readonly f: FunctionBody,
+    private readonly env: Env,
+    private readonly outs: (Packed | undefined)[],
+    private readonly inserted: Set<ValueId>,
+  ) {}
+
+  run(order: BlockId[], joinAt: (b: BlockId) => void): number {
+    const { f, env } = this;
+    const work = env.work;
+    let replaced = 0;
+    for (const b of order) {
+      joinAt(b);
+      const before = new Map<ValueId, ValueId[]>();
+      transfer(f, b, env, (v, a) => {
+        const pre = this.replaceLoad(b, v, a);
+        if (!pre) return false;
+        before.set(v, pre);
+        replaced++;
+        return true;
+      });
+      const known = new Map<number, Known>();
+      for (let i = 0; i < work.kN; i++) {
+        const s = work.kList[i];
+        const k = this.shapeAt(s);
+        if (work.kVal[s] >= 0) {
+          k.value = work.kVal[s];
+          k.ext = EXTS[work.kExt[s]];
+        }
+        known.set(s, k);
+      }
+      this.ends[b] = { known, valid: work.pack() };
+      if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
+    }
+    this.fillParams();
+    return replaced;
+  }
+
+  private shapeAt(s: number): Known {
+    const { work, slots } = this.env;
+    return { root: slots.root[s], d: slots.d[s], w: work.kW[s], t: TYPES[work.kT[s]], o: work.kO[s] };
+  }
+
+  /** Load v of slot a.slot (known in env.work) becomes its value: the instructions to put before it, or undefined
+   *  when it declines (see getAtEntry). */
+  private replaceLoad(b: BlockId, v: ValueId, a: Access): ValueId[] | undefined {
+    const { f } = this;
+    const work = this.env.work;
+    const s = a.slot;
+    const k = this.shapeAt(s);
+    if (work.kVal[s] < 0) {
+      const r = this.getAtEntry(b, s, k, true);
+      if (!r) return undefined;
+      work.kVal[s] = r.value;
+      work.kExt[s] = EXT_CODE[r.ext];
+    }
+    const pre: ValueId[] = [];
+    // A larger memarg offset than the access that established the slot: the same bytes unless this load traps
+    // (its address split wraps differently), so a copy of it stays, unused, to trap where it trapped.
+    const d = f.values[v] as { op: Operator; args: ValueId[]; types: ValType[] };
+    if (a.o > k.o) pre.push(f.addOp(d.op, [...d.args], [...d.types]));
+    const to = convert(f, pre, { value: work.kVal[s], ext: EXTS[work.kExt[s]]! }, k, d.op.name);
+    f.values[v] = { kind: "alias", to, type: f.typeOf(v) };
+    return pre;
+  }
+
+  /** The value of slot s at b0's entry. With `forLoad`, a load that runs only on some paths from the join whose
+   *  parameter would carry the value (it is behind a conditional branch after the join) declines (undefined) when a
+   *  predecessor of the join would have to load the slot at its end: that load would run on every path, the hot
+   *  ones too (a hook check's reload). */
+  private getAtEntry(b0: BlockId, s: number, shape: Known, forLoad = false): Val | undefined {
+    const { f, ends, entryMemo } = this;
+    const nb = f.blocks.length;
     const chain: BlockId[] = [];
     let b = b0;
     let r: Val;
     let conditional = false;
     for (;;) {
-      const m = entryMemo.get(`${b}:${key}`);
+      const m = entryMemo.get(s * nb + b);
       if (m) {
         r = m;
         break;
       }
       const preds = f.blocks[b].preds;
       if (preds.length !== 1) {
-        if (forLoad && conditional && preds.some((p) => !outs[p]?.known.has(key))) return undefined;
-        r = { value: f.addBlockParam(b, shape.t), ext: extOf(shape) };
-        entryMemo.set(`${b}:${key}`, r);
-        pending.push({ b, key, shape });
+        if (forLoad && conditional && preds.some((p) => !packedKnows(this.outs[p], s))) return undefined;
+        r = { value: f.addBlockParam(b, shape.t), ext: shape.w === SIZE[shape.t] ? "full" : "raw" };
+        entryMemo.set(s * nb + b, r);
+        this.pending.push({ b, slot: s, shape });
         break;
       }
       chain.push(b);
-      const k = ends[preds[0]].known.get(key);
+      const k = ends[preds[0]].known.get(s);
       if (k?.value !== undefined) {
         r = { value: k.value, ext: k.ext! };
         break;
       }
       if (!k) {
-        r = insertLoad(preds[0], key, shape);
+        r = this.loadAtEnd(preds[0], s, shape);
         break;
       }
       if (f.blocks[preds[0]].term.kind !== "br") conditional = true;
       b = preds[0];
     }
-    for (const c of chain) entryMemo.set(`${c}:${key}`, r);
+    for (const c of chain) entryMemo.set(s * nb + c, r);
     return r;
-  };
-  const getAtEnd = (p: BlockId, key: string, shape: Known): Val => {
-    const k = ends[p].known.get(key);
+  }
+
+  private getAtEnd(p: BlockId, s: number, shape: Known): Val {
+    const k = this.ends[p].known.get(s);
     if (k?.value !== undefined) return { value: k.value, ext: k.ext! };
-    if (!k) return insertLoad(p, key, shape);
-    const r = getAtEntry(p, key, shape)!;
+    if (!k) return this.loadAtEnd(p, s, shape);
+    const r = this.getAtEntry(p, s, shape)!;
     k.value = r.value;
     k.ext = r.ext;
     return r;
-  };
-  let replaced = 0;
-  for (const b of order) {
-    const s = shapeOnly(ins[b]);
-    const before = new Map<ValueId, ValueId[]>();
-    transfer(f, b, s, env, (v, a, k) => {
-      if (k.value === undefined) {
-        const r = getAtEntry(b, `${k.root}@${k.d}`, k, true);
-        if (!r) return false;
-        k.value = r.value;
-        k.ext = r.ext;
-      }
-      const pre: ValueId[] = [];
-      // A larger memarg offset than the access that established the slot: the same bytes unless this load traps
-      // (its address split wraps differently), so a copy of it stays, unused, to trap where it trapped.
-      if (a.o > k.o) {
-        const d = f.values[v] as { op: Operator; args: ValueId[]; types: ValType[] };
-        pre.push(f.addOp(d.op, [...d.args], [...d.types]));
-      }
-      const to = convert(f, pre, { value: k.value!, ext: k.ext! }, k, (f.values[v] as { op: Operator }).op.name);
-      before.set(v, pre);
-      f.values[v] = { kind: "alias", to, type: f.typeOf(v) };
-      replaced++;
-      return true;
-    });
-    ends[b] = s;
-    if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
   }
-  fillParams(f, pending, getAtEnd);
-  return replaced;
-}
 
-/** Passes each made parameter its value at the end of each predecessor, in the order the parameters were made (each
- *  block's in the order of its parameter list); `pending` grows while this runs (a value there may need a parameter
- *  of its own). */
-function fillParams(
-  f: FunctionBody,
-  pending: { b: BlockId; key: string; shape: Known }[],
-  getAtEnd: (p: BlockId, key: string, shape: Known) => Val,
-): void {
-  for (let i = 0; i < pending.length; i++) {
-    const { b, key, shape } = pending[i];
-    for (const p of f.blocks[b].preds) {
-      for (const t of targetsOf(f.blocks[p].term)) if (t.block === b) t.args.push(getAtEnd(p, key, shape).value);
+  /** Passes each made parameter its value at the end of each predecessor, in the order the parameters were made
+   *  (each block's in the order of its parameter list); `pending` grows while this runs (a value there may need a
+   *  parameter of its own). */
+  private fillParams(): void {
+    const { f, pending } = this;
+    for (let i = 0; i < pending.length; i++) {
+      const { b, slot, shape } = pending[i];
+      for (const p of f.blocks[b].preds) {
+        for (const t of targetsOf(f.blocks[p].term))
+          if (t.block === b) t.args.push(this.getAtEnd(p, slot, shape).value);
+      }
     }
   }
-}
 
-/** A load of a slot appended to block p, through the split its end state proves in bounds (recorded there). */
-function loadAtEnd(f: FunctionBody, end: State, p: BlockId, key: string, shape: Known, inserted: Set<ValueId>): Val {
-  const v = end.valid.get(key);
-  if (!v || v.w < shape.w) throw new Error(`internal: store-forwarding: block${p} cannot load slot ${key}`);
-  const insts = f.blocks[p].insts;
-  const addr =
-    v.root === CONST_ROOT
-      ? constOf(f, insts, { type: "i32", bits: v.c })
-      : v.c === 0
-        ? v.root
-        : emit(f, insts, "i32.add", [v.root, constOf(f, insts, { type: "i32", bits: v.c })], "i32");
-  const value = f.addOp({ name: loadName(shape.t, shape.w), memarg: { offset: v.o, align: 0 } }, [addr], [shape.t]);
-  insts.push(value);
-  inserted.add(value);
-  const r: Val = { value, ext: shape.w === SIZE[shape.t] ? "full" : "u" };
-  end.known.set(key, { ...shape, value: r.value, ext: r.ext });
-  return r;
+  /** A load of slot s appended to block p, through the split its end state proves in bounds (recorded there). */
+  private loadAtEnd(p: BlockId, s: number, shape: Known): Val {
+    const { f, env } = this;
+    const end = this.ends[p];
+    const j = packedValid(end.valid, s);
+    if (j < 0 || end.valid[j + 1] < shape.w)
+      throw new Error(`internal: store-forwarding: block${p} cannot load slot ${env.slots.name(s)}`);
+    const c = end.valid[j + 2];
+    const root = env.slots.root[s];
+    const insts = f.blocks[p].insts;
+    const addr =
+      root === CONST_ROOT
+        ? constOf(f, insts, { type: "i32", bits: c })
+        : c === 0
+          ? root
+          : emit(f, insts, "i32.add", [root, constOf(f, insts, { type: "i32", bits: c })], "i32");
+    const op = { name: loadName(shape.t, shape.w), memarg: { offset: end.valid[j + 3], align: 0 } };
+    const value = f.addOp(op, [addr], [shape.t]);
+    insts.push(value);
+    this.inserted.add(value);
+    const r: Val = { value, ext: shape.w === SIZE[shape.t] ? "full" : "u" };
+    end.known.set(s, { ...shape, value: r.value, ext: r.ext });
+    return r;
+  }
 }
 
 function loadName(t: ValType, w: number): string {
