@@ -4,6 +4,7 @@
 // first version spent most of the pass in its join and the garbage collector).
 // Invariants: a slot is a (root, d) pair interned once per round; entries are unordered (no result depends on the
 // order of a state's slots); the join and the comparison are exactly the map-based ones (see their comments).
+import type { DominatorTree } from "../ssa/dominators.ts";
 import type { ValType } from "../ssa/types.ts";
 
 export const CONST_ROOT = -1;
@@ -22,11 +23,15 @@ function overlaps(a: number, wa: number, b: number, wb: number): boolean {
   return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
 }
 
-/** The round's memory slots: (root, d) ↔ a dense id. */
+/** The round's memory slots: (root, d) ↔ a dense id, and the block defining each root (-2: a constant address;
+ *  -1: none). */
 export class Slots {
   readonly root: number[] = [];
   readonly d: number[] = [];
+  readonly def: number[] = [];
   private readonly byRoot = new Map<number, Map<number, number>>();
+
+  constructor(private readonly defBlock: Int32Array) {}
 
   intern(root: number, d: number): number {
     let m = this.byRoot.get(root);
@@ -35,6 +40,7 @@ export class Slots {
     if (s === undefined) {
       s = this.root.push(root) - 1;
       this.d.push(d);
+      this.def.push(root === CONST_ROOT ? -2 : (this.defBlock[root] ?? -1));
       m.set(d, s);
     }
     return s;
@@ -45,8 +51,9 @@ export class Slots {
   }
 }
 
-/** A block's state packed: [nk, nv, then per known slot (id, w, t, o), then per valid slot (id, w, c, o)]. */
-export type Packed = Float64Array;
+/** A block's state packed at this offset of the Work's arena: [nk, nv, then per known slot (id, w, t, o), then per
+ *  valid slot (id, w, c, o)]. Packed states are never changed (a changed state is packed again, further on). */
+export type Packed = number;
 
 const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T => {
   const b = new (a.constructor as new (n: number) => T)(n);
@@ -81,8 +88,26 @@ export class Work {
   /** A valid slot's position in the predecessor joinLacking looks at. */
   private pos = new Int32Array(0);
   private pending = new Int32Array(0);
+  /** The packed states, one after another (one allocation for all: a typed array per state cost more than the
+   *  rest of the fixpoint). */
+  arena = new Float64Array(1024);
+  private top = 0;
+  slots = new Slots(new Int32Array(0));
+  private dom: DominatorTree | undefined;
 
-  constructor(readonly slots: Slots) {}
+  /** A round starts: its slots and dominator tree; the arena is emptied (its room kept). */
+  begin(slots: Slots, dom: DominatorTree): void {
+    this.slots = slots;
+    this.dom = dom;
+    this.top = 0;
+  }
+
+  /** May slot s be known at block b's entry: its root is a constant or strictly dominates b (a value computed
+   *  afresh on each iteration never keys a stale slot). */
+  private rootOk(s: number, b: number): boolean {
+    const d = this.slots.def[s];
+    return d === -2 || (d >= 0 && this.dom!.strictlyDominates(d, b));
+  }
 
   /** Room for every slot interned so far. */
   fit(): void {
@@ -157,10 +182,13 @@ export class Work {
   pack(): Packed {
     const nk = this.kN;
     const nv = this.vN;
-    const p = new Float64Array(2 + 4 * nk + 4 * nv);
-    p[0] = nk;
-    p[1] = nv;
-    let j = 2;
+    const at = this.top;
+    this.top += 2 + 4 * nk + 4 * nv;
+    if (this.top > this.arena.length) this.arena = grow(this.arena, Math.max(this.top, this.arena.length * 2));
+    const p = this.arena;
+    p[at] = nk;
+    p[at + 1] = nv;
+    let j = at + 2;
     for (let i = 0; i < nk; i++, j += 4) {
       const s = this.kList[i];
       p[j] = s;
@@ -175,15 +203,16 @@ export class Work {
       p[j + 2] = this.vC[s];
       p[j + 3] = this.vO[s];
     }
-    return p;
+    return at;
   }
 
   /** The map-based sameState: the same known slots with the same (w, t, o), the same valid ones with (w, o, c). */
-  equals(p: Packed): boolean {
-    const nk = p[0];
-    const nv = p[1];
+  equals(at: Packed): boolean {
+    const p = this.arena;
+    const nk = p[at];
+    const nv = p[at + 1];
     if (nk !== this.kN || nv !== this.vN) return false;
-    let j = 2;
+    let j = at + 2;
     for (let i = 0; i < nk; i++, j += 4) {
       const s = p[j];
       if (this.kMark[s] !== this.kGen || this.kW[s] !== p[j + 1] || this.kT[s] !== p[j + 2] || this.kO[s] !== p[j + 3])
@@ -199,32 +228,33 @@ export class Work {
 
   /** The state at a block's entry from its predecessors' exits `ins` (in predecessor order, those computed so far;
    *  none at the entry): valid where every one has it, known where joinKnown says. Values are none. */
-  join(ins: Packed[], rootOk: (root: number) => boolean): void {
+  join(ins: Packed[], b: number): void {
     this.clear();
     if (ins.length === 0) return;
-    this.joinValid(ins, rootOk);
-    this.joinKnown(ins, rootOk);
+    this.joinValid(ins, b);
+    this.joinKnown(ins, b);
   }
 
   /** Valid slots: in every predecessor; from the first, each next one taking the split with the smaller offset
    *  (ties: the earlier) and the smaller width — the map-based `{ ...(w.o < v.o ? w : v), w: min }`. */
-  private joinValid(ins: Packed[], rootOk: (root: number) => boolean): void {
-    const { cnt, vW, vC, vO, vMark, slots } = this;
+  private joinValid(ins: Packed[], b: number): void {
+    const { cnt, vW, vC, vO, vMark } = this;
     const m = ins.length;
     const gen = this.vGen;
+    const p = this.arena;
     const p0 = ins[0];
-    for (let i = 0, j = 2 + 4 * p0[0]; i < p0[1]; i++, j += 4) {
-      const s = p0[j];
-      if (!rootOk(slots.root[s])) continue;
+    for (let i = 0, j = p0 + 2 + 4 * p[p0]; i < p[p0 + 1]; i++, j += 4) {
+      const s = p[j];
+      if (!this.rootOk(s, b)) continue;
       vMark[s] = gen;
       cnt[s] = 1;
-      vW[s] = p0[j + 1];
-      vC[s] = p0[j + 2];
-      vO[s] = p0[j + 3];
+      vW[s] = p[j + 1];
+      vC[s] = p[j + 2];
+      vO[s] = p[j + 3];
     }
     for (let q = 1; q < m; q++) {
-      const p = ins[q];
-      for (let i = 0, j = 2 + 4 * p[0]; i < p[1]; i++, j += 4) {
+      const at = ins[q];
+      for (let i = 0, j = at + 2 + 4 * p[at]; i < p[at + 1]; i++, j += 4) {
         const s = p[j];
         if (vMark[s] !== gen || cnt[s] !== q) continue;
         cnt[s] = q + 1;
@@ -235,8 +265,8 @@ export class Work {
         if (p[j + 1] < vW[s]) vW[s] = p[j + 1];
       }
     }
-    for (let i = 0, j = 2 + 4 * p0[0]; i < p0[1]; i++, j += 4) {
-      const s = p0[j];
+    for (let i = 0, j = p0 + 2 + 4 * p[p0]; i < p[p0 + 1]; i++, j += 4) {
+      const s = p[j];
       if (vMark[s] !== gen) continue;
       if (cnt[s] === m) this.vList[this.vN++] = s;
       else vMark[s] = 0;
@@ -245,13 +275,14 @@ export class Work {
 
   /** Known slots: every predecessor that knows the slot knows it with one (w, t) (o: the smallest), its root is
    *  allowed, and every predecessor that does not know it has it valid at least as wide (o: the smallest again). */
-  private joinKnown(ins: Packed[], rootOk: (root: number) => boolean): void {
-    const { cnt, kW, kT, kO, kMark, slots, pending } = this;
+  private joinKnown(ins: Packed[], b: number): void {
+    const { cnt, kW, kT, kO, kMark, pending } = this;
     const gen = this.kGen;
     const bad = gen + 1; // "seen, excluded": never a live generation
     let n = 0;
-    for (const p of ins) {
-      for (let i = 0, j = 2; i < p[0]; i++, j += 4) {
+    const p = this.arena;
+    for (const at of ins) {
+      for (let i = 0, j = at + 2; i < p[at]; i++, j += 4) {
         const s = p[j];
         if (kMark[s] !== gen && kMark[s] !== bad) {
           kMark[s] = gen;
@@ -271,10 +302,10 @@ export class Work {
     let partial = false;
     for (let i = 0; i < n; i++) {
       const s = pending[i];
-      if (kMark[s] === gen && !rootOk(slots.root[s])) kMark[s] = bad;
+      if (kMark[s] === gen && !this.rootOk(s, b)) kMark[s] = bad;
       if (kMark[s] === gen && cnt[s] < ins.length) partial = true;
     }
-    if (partial) for (const p of ins) this.joinLacking(p, n);
+    if (partial) for (const at of ins) this.joinLacking(at, n);
     for (let i = 0; i < n; i++) {
       const s = pending[i];
       if (kMark[s] !== gen) kMark[s] = 0;
@@ -287,13 +318,14 @@ export class Work {
   }
 
   /** For the candidates a predecessor `p` does not know: it must have them valid at least as wide (o: min). */
-  private joinLacking(p: Packed, n: number): void {
+  private joinLacking(at: Packed, n: number): void {
     const { seen, pos, kMark, kW, kO, pending } = this;
+    const p = this.arena;
     const gen = this.kGen;
     const known = ++this.seenGen;
     const valid = ++this.seenGen;
-    for (let i = 0, j = 2; i < p[0]; i++, j += 4) seen[p[j]] = known;
-    for (let i = 0, j = 2 + 4 * p[0]; i < p[1]; i++, j += 4) {
+    for (let i = 0, j = at + 2; i < p[at]; i++, j += 4) seen[p[j]] = known;
+    for (let i = 0, j = at + 2 + 4 * p[at]; i < p[at + 1]; i++, j += 4) {
       const s = p[j];
       if (seen[s] !== known) {
         seen[s] = valid;
@@ -308,17 +340,19 @@ export class Work {
       else if (p[j + 3] < kO[s]) kO[s] = p[j + 3];
     }
   }
-}
 
-/** Whether a packed state knows slot s (the rewrite asks rarely: a scan). */
-export function packedKnows(p: Packed | undefined, s: number): boolean {
-  if (!p) return false;
-  for (let i = 0, j = 2; i < p[0]; i++, j += 4) if (p[j] === s) return true;
-  return false;
-}
+  /** Whether packed state p knows slot s (the rewrite asks rarely: a scan). */
+  knows(p: Packed | undefined, s: number): boolean {
+    if (p === undefined) return false;
+    const a = this.arena;
+    for (let i = 0, j = p + 2; i < a[p]; i++, j += 4) if (a[j] === s) return true;
+    return false;
+  }
 
-/** Packed state p's valid entry for slot s: its index in p, or -1. */
-export function packedValid(p: Packed, s: number): number {
-  for (let i = 0, j = 2 + 4 * p[0]; i < p[1]; i++, j += 4) if (p[j] === s) return j;
-  return -1;
+  /** Packed state p's valid entry for slot s: its index in the arena, or -1. */
+  validAt(p: Packed, s: number): number {
+    const a = this.arena;
+    for (let i = 0, j = p + 2 + 4 * a[p]; i < a[p + 1]; i++, j += 4) if (a[j] === s) return j;
+    return -1;
+  }
 }

@@ -48,8 +48,6 @@ import {
   CONST_ROOT,
   EXT_CODE,
   EXTS,
-  packedKnows,
-  packedValid,
   Slots,
   TYPE_CODE,
   TYPES,
@@ -98,8 +96,9 @@ const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number {
   let total = 0;
   const inserted = new Set<ValueId>();
+  const work = new Work();
   for (let round = 0; round < ROUNDS; round++) {
-    const n = forwardRound(f, inserted, callWrites);
+    const n = forwardRound(f, inserted, work, callWrites);
     if (n === 0) break;
     total += n;
     propagateCopies(f);
@@ -249,7 +248,7 @@ interface Val {
 }
 
 /** One round: the fixpoint, then the rewrite. Returns the number of loads replaced. */
-function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: CallWrites): number {
+function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callWrites?: CallWrites): number {
   removeDeadBlocks(f); // exact preds, no unreachable predecessor
   const order = f.reversePostorder();
   const defBlock = new Int32Array(f.values.length).fill(-1);
@@ -263,15 +262,16 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: Call
     for (const v of f.blocks[b].insts) for (const u of defUses(f.values[v])) used[f.resolve(u)] = 1;
     for (const u of terminatorUses(f.blocks[b].term)) used[f.resolve(u)] = 1;
   }
-  const slots = new Slots();
-  const env: Env = { memo: new Map(), callWrites, used, slots, work: new Work(slots), effects: [] };
+  const slots = new Slots(defBlock);
+  work.begin(slots, dom);
+  const env: Env = { memo: new Map(), callWrites, used, slots, work, effects: [] };
   const outs: (Packed | undefined)[] = [];
   const ins: Packed[] = [];
   // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.
   const joinAt = (b: BlockId): void => {
     ins.length = 0;
-    if (b !== f.entry) for (const p of f.blocks[b].preds) if (outs[p]) ins.push(outs[p]!);
-    env.work.join(ins, (r) => r === CONST_ROOT || (defBlock[r] >= 0 && dom.strictlyDominates(defBlock[r], b)));
+    if (b !== f.entry) for (const p of f.blocks[b].preds) if (outs[p] !== undefined) ins.push(outs[p]!);
+    work.join(ins, b);
   };
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
@@ -279,7 +279,7 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: Call
     for (const b of order) {
       joinAt(b);
       transfer(f, b, env);
-      if (outs[b] && env.work.equals(outs[b]!)) continue;
+      if (outs[b] !== undefined && env.work.equals(outs[b]!)) continue;
       converged = false;
       outs[b] = env.work.pack();
     }
@@ -387,7 +387,7 @@ class Rewrite {
       }
       const preds = f.blocks[b].preds;
       if (preds.length !== 1) {
-        if (forLoad && conditional && preds.some((p) => !packedKnows(this.outs[p], s))) return undefined;
+        if (forLoad && conditional && preds.some((p) => !this.env.work.knows(this.outs[p], s))) return undefined;
         r = { value: f.addBlockParam(b, shape.t), ext: shape.w === SIZE[shape.t] ? "full" : "raw" };
         entryMemo.set(s * nb + b, r);
         this.pending.push({ b, slot: s, shape });
@@ -438,10 +438,11 @@ class Rewrite {
   private loadAtEnd(p: BlockId, s: number, shape: Known): Val {
     const { f, env } = this;
     const end = this.ends[p];
-    const j = packedValid(end.valid, s);
-    if (j < 0 || end.valid[j + 1] < shape.w)
+    const j = env.work.validAt(end.valid, s);
+    const a = env.work.arena;
+    if (j < 0 || a[j + 1] < shape.w)
       throw new Error(`internal: store-forwarding: block${p} cannot load slot ${env.slots.name(s)}`);
-    const c = end.valid[j + 2];
+    const c = a[j + 2];
     const root = env.slots.root[s];
     const insts = f.blocks[p].insts;
     const addr =
@@ -450,7 +451,7 @@ class Rewrite {
         : c === 0
           ? root
           : emit(f, insts, "i32.add", [root, constOf(f, insts, { type: "i32", bits: c })], "i32");
-    const op = { name: loadName(shape.t, shape.w), memarg: { offset: end.valid[j + 3], align: 0 } };
+    const op = { name: loadName(shape.t, shape.w), memarg: { offset: a[j + 3], align: 0 } };
     const value = f.addOp(op, [addr], [shape.t]);
     insts.push(value);
     this.inserted.add(value);
