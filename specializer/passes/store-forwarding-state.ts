@@ -226,6 +226,30 @@ export class Work {
     return true;
   }
 
+  /** The join of one predecessor's exit state when the work still holds it (the block transferred last): the same
+   *  as join([it], b) — its slots whose roots may be known at b — without copying it. */
+  narrow(b: number): void {
+    const { vList, vMark, kList, kMark } = this;
+    let n = 0;
+    for (let i = 0; i < this.vN; i++) {
+      const s = vList[i];
+      if (this.rootOk(s, b)) vList[n++] = s;
+      else vMark[s] = 0;
+    }
+    this.vN = n;
+    n = 0;
+    for (let i = 0; i < this.kN; i++) {
+      const s = kList[i];
+      if (!this.rootOk(s, b)) kMark[s] = 0;
+      else {
+        kList[n++] = s;
+        this.kVal[s] = -1;
+        this.kExt[s] = 0;
+      }
+    }
+    this.kN = n;
+  }
+
   /** The state at a block's entry from its predecessors' exits `ins` (in predecessor order, those computed so far;
    *  none at the entry): valid where every one has it, known where joinKnown says. Values are none. */
   join(ins: Packed[], b: number): void {

@@ -276,9 +276,13 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
+    let last = -1; // the block whose exit state the work holds
     for (const b of order) {
-      joinAt(b);
+      const preds = f.blocks[b].preds;
+      if (b !== f.entry && preds.length === 1 && preds[0] === last) work.narrow(b);
+      else joinAt(b);
       transfer(f, b, env);
+      last = b;
       if (outs[b] !== undefined && env.work.equals(outs[b]!)) continue;
       converged = false;
       outs[b] = env.work.pack();
