@@ -17,7 +17,7 @@
 // Requires: valid SSA. Guarantees: valid SSA, the same behaviour, no use of an alias, unreachable blocks emptied.
 import { effectsOf } from "../ssa/effects.ts";
 import { fold } from "../ssa/fold.ts";
-import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "../ssa/ir.ts";
+import { targetsOf, type BlockId, type FunctionBody, type Target, type Terminator, type ValueId } from "../ssa/ir.ts";
 import type { Const } from "../ssa/types.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
@@ -30,113 +30,137 @@ const TOP = 0;
 const CONST = 1;
 const BOTTOM = 2;
 
+/** The lattice: each value's state and constant, and whether a sweep lowered anything. `stateOf` reads an operand
+ *  (a constant operator is its constant) and leaves its constant in `got` (no tuple per operand read). */
+class Lattice {
+  readonly state: Uint8Array;
+  readonly consts: (Const | undefined)[];
+  changed = true;
+  got: Const | undefined;
+
+  constructor(private readonly f: FunctionBody) {
+    this.state = new Uint8Array(f.values.length); // TOP
+    this.consts = new Array(f.values.length);
+  }
+
+  stateOf(v: ValueId): number {
+    const r = this.f.resolve(v);
+    const d = this.f.values[r];
+    if (d.kind === "op" && d.op.name === "const") {
+      this.got = d.op.value;
+      return CONST;
+    }
+    this.got = this.consts[r];
+    return this.state[r];
+  }
+
+  lower(v: ValueId, s: number, c?: Const): void {
+    const { state } = this;
+    if (s === TOP || state[v] === BOTTOM) return;
+    if (state[v] === CONST) {
+      if (s === CONST && sameConst(this.consts[v]!, c!)) return;
+      state[v] = BOTTOM;
+    } else {
+      state[v] = s;
+      this.consts[v] = c;
+    }
+    this.changed = true;
+  }
+}
+
 /** Returns the number of values and parameters made constant plus branches made jumps. */
 export function propagateConstants(f: FunctionBody): number {
   const order = f.reversePostorder();
-  const n = f.values.length;
-  const state = new Uint8Array(n); // TOP
-  const consts: (Const | undefined)[] = new Array(n);
+  const lat = new Lattice(f);
   const runs = new Uint8Array(f.blocks.length);
   const taken = new Set<Target>();
   const into = new IncomingEdges(f, order);
   runs[f.entry] = 1;
-  for (const p of f.blocks[f.entry].params) state[p] = BOTTOM;
-
-  let changed = true;
-  const lower = (v: ValueId, s: number, c?: Const) => {
-    if (s === TOP || state[v] === BOTTOM) return;
-    if (state[v] === CONST) {
-      if (s === CONST && sameConst(consts[v]!, c!)) return;
-      state[v] = BOTTOM;
-    } else {
-      state[v] = s;
-      consts[v] = c;
-    }
-    changed = true;
-  };
+  for (const p of f.blocks[f.entry].params) lat.state[p] = BOTTOM;
   const take = (t: Target) => {
     if (taken.has(t)) return;
     taken.add(t);
     runs[t.block] = 1;
-    changed = true;
+    lat.changed = true;
   };
-  const valueOf = (v: ValueId): [number, Const | undefined] => {
-    const r = f.resolve(v);
-    const d = f.values[r];
-    if (d.kind === "op" && d.op.name === "const") return [CONST, d.op.value];
-    return [state[r], consts[r]];
-  };
-
   let sweeps = 0;
-  while (changed) {
+  while (lat.changed) {
     if (++sweeps > MAX_SWEEPS) return 0;
-    changed = false;
+    lat.changed = false;
     for (const b of order) {
       if (!runs[b]) continue;
       const block = f.blocks[b];
       if (b !== f.entry) {
-        const edges = into.of(b).filter((t) => taken.has(t));
-        block.params.forEach((p, i) => {
-          for (const t of edges) lower(p, ...valueOf(t.args[i]));
-        });
-      }
-      for (const v of block.insts) evaluate(f, v, valueOf, lower);
-      const t = block.term;
-      if (t.kind === "br") take(t.target);
-      else if (t.kind === "cond") {
-        const [s, c] = valueOf(t.cond);
-        if (s === BOTTOM) {
-          take(t.then);
-          take(t.else);
-        } else if (s === CONST) take((c!.bits as number) !== 0 ? t.then : t.else);
-      } else if (t.kind === "table") {
-        const [s, c] = valueOf(t.index);
-        if (s === BOTTOM) for (const x of targetsOf(t)) take(x);
-        else if (s === CONST) {
-          const i = (c!.bits as number) >>> 0;
-          take(i < t.targets.length ? t.targets[i] : t.default);
+        const { edges, first } = into;
+        for (let i = 0; i < block.params.length; i++) {
+          for (let k = first[b]; k < first[b + 1]; k++) {
+            if (!taken.has(edges[k])) continue;
+            const s = lat.stateOf(edges[k].args[i]);
+            lat.lower(block.params[i], s, lat.got);
+          }
         }
       }
+      for (const v of block.insts) evaluate(f, v, lat);
+      sweepTerminator(block.term, lat, take);
     }
   }
-  return rewrite(f, order, runs, state, consts, into);
+  return rewrite(f, order, runs, lat.state, lat.consts, into);
+}
+
+/** The edges a block's terminator can take with what is known. */
+function sweepTerminator(t: Terminator, lat: Lattice, take: (t: Target) => void): void {
+  if (t.kind === "br") take(t.target);
+  else if (t.kind === "cond") {
+    const s = lat.stateOf(t.cond);
+    if (s === BOTTOM) {
+      take(t.then);
+      take(t.else);
+    } else if (s === CONST) take((lat.got!.bits as number) !== 0 ? t.then : t.else);
+  } else if (t.kind === "table") {
+    const s = lat.stateOf(t.index);
+    if (s === BOTTOM) for (const x of targetsOf(t)) take(x);
+    else if (s === CONST) {
+      const i = (lat.got!.bits as number) >>> 0;
+      take(i < t.targets.length ? t.targets[i] : t.default);
+    }
+  }
 }
 
 /** One instruction's value from its operands' (constants fold; memory, globals and calls vary). */
-function evaluate(
-  f: FunctionBody,
-  v: ValueId,
-  valueOf: (v: ValueId) => [number, Const | undefined],
-  lower: (v: ValueId, s: number, c?: Const) => void,
-): void {
+function evaluate(f: FunctionBody, v: ValueId, lat: Lattice): void {
   const d = f.values[v];
   if (d.kind !== "op" || d.types.length !== 1) {
-    if (d.kind !== "alias") lower(v, BOTTOM);
+    if (d.kind !== "alias") lat.lower(v, BOTTOM);
     return;
   }
   if (d.op.name === "const") return;
   if (d.op.name === "select") {
-    const [sc, cc] = valueOf(d.args[2]);
-    if (sc === CONST) return lower(v, ...valueOf(d.args[(cc!.bits as number) !== 0 ? 0 : 1]));
-    const [sa, ca] = valueOf(d.args[0]);
-    const [sb, cb] = valueOf(d.args[1]);
+    const sc = lat.stateOf(d.args[2]);
+    if (sc === CONST) {
+      const s = lat.stateOf(d.args[(lat.got!.bits as number) !== 0 ? 0 : 1]);
+      return lat.lower(v, s, lat.got);
+    }
+    const sa = lat.stateOf(d.args[0]);
+    const ca = lat.got;
+    const sb = lat.stateOf(d.args[1]);
+    const cb = lat.got;
     if (sc === TOP || sa === TOP || sb === TOP) return;
-    if (sa === CONST && sb === CONST && sameConst(ca!, cb!)) return lower(v, CONST, ca);
-    return lower(v, BOTTOM);
+    if (sa === CONST && sb === CONST && sameConst(ca!, cb!)) return lat.lower(v, CONST, ca);
+    return lat.lower(v, BOTTOM);
   }
   const e = effectsOf(d.op);
   if (e.readsMemory || e.writesMemory || e.readsGlobal || e.writesGlobal || e.calls || d.args.length === 0)
-    return lower(v, BOTTOM);
+    return lat.lower(v, BOTTOM);
   const args: Const[] = [];
   for (const a of d.args) {
-    const [s, c] = valueOf(a);
+    const s = lat.stateOf(a);
     if (s === TOP) return;
-    if (s === BOTTOM) return lower(v, BOTTOM);
-    args.push(c!);
+    if (s === BOTTOM) return lat.lower(v, BOTTOM);
+    args.push(lat.got!);
   }
   const c = fold(d.op.name, args);
-  if (c && c.type === d.types[0]) lower(v, CONST, c);
-  else lower(v, BOTTOM);
+  if (c && c.type === d.types[0]) lat.lower(v, CONST, c);
+  else lat.lower(v, BOTTOM);
 }
 
 function sameConst(a: Const, b: Const): boolean {
