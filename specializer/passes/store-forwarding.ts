@@ -294,10 +294,12 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
   return new Rewrite(f, env, outs, inserted).run(order, joinAt);
 }
 
-/** A block's state at its end in the rewrite: what it knows (with values, filled on demand) and its valid slots. */
+/** A block's state at its end in the rewrite: packed, with the values of the known slots that had one ([slot,
+ *  value, Ext code] triples); what it knows as a map (values filled on demand) is made when first asked for. */
 interface End {
-  known: Map<number, Known>;
-  valid: Packed;
+  at: Packed;
+  vals: number[];
+  known?: Map<number, Known>;
 }
 
 /** Replaces the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
@@ -320,29 +322,43 @@ class Rewrite {
     let replaced = 0;
     for (const b of order) {
       joinAt(b);
-      const before = new Map<ValueId, ValueId[]>();
+      let before: Map<ValueId, ValueId[]> | undefined;
       transfer(f, b, env, (v, a) => {
         const pre = this.replaceLoad(b, v, a);
         if (!pre) return false;
-        before.set(v, pre);
+        (before ??= new Map()).set(v, pre);
         replaced++;
         return true;
       });
-      const known = new Map<number, Known>();
+      const vals: number[] = [];
       for (let i = 0; i < work.kN; i++) {
         const s = work.kList[i];
-        const k = this.shapeAt(s);
-        if (work.kVal[s] >= 0) {
-          k.value = work.kVal[s];
-          k.ext = EXTS[work.kExt[s]];
-        }
-        known.set(s, k);
+        if (work.kVal[s] >= 0) vals.push(s, work.kVal[s], work.kExt[s]);
       }
-      this.ends[b] = { known, valid: work.pack() };
-      if (before.size) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before.get(v) ?? []), v]);
+      this.ends[b] = { at: work.pack(), vals };
+      if (before) f.blocks[b].insts = f.blocks[b].insts.flatMap((v) => [...(before!.get(v) ?? []), v]);
     }
     this.fillParams();
     return replaced;
+  }
+
+  /** What block p knows at its end, by slot (made on first use, then kept up to date). */
+  private knownAt(p: BlockId): Map<number, Known> {
+    const end = this.ends[p];
+    if (end.known) return end.known;
+    const known = new Map<number, Known>();
+    const { slots, work } = this.env;
+    const a = work.arena;
+    for (let i = 0, j = end.at + 2; i < a[end.at]; i++, j += 4) {
+      const s = a[j];
+      known.set(s, { root: slots.root[s], d: slots.d[s], w: a[j + 1], t: TYPES[a[j + 2]], o: a[j + 3] });
+    }
+    for (let i = 0; i < end.vals.length; i += 3) {
+      const k = known.get(end.vals[i])!;
+      k.value = end.vals[i + 1];
+      k.ext = EXTS[end.vals[i + 2]];
+    }
+    return (end.known = known);
   }
 
   private shapeAt(s: number): Known {
@@ -378,7 +394,7 @@ class Rewrite {
    *  predecessor of the join would have to load the slot at its end: that load would run on every path, the hot
    *  ones too (a hook check's reload). */
   private getAtEntry(b0: BlockId, s: number, shape: Known, forLoad = false): Val | undefined {
-    const { f, ends, entryMemo } = this;
+    const { f, entryMemo } = this;
     const nb = f.blocks.length;
     const chain: BlockId[] = [];
     let b = b0;
@@ -399,7 +415,7 @@ class Rewrite {
         break;
       }
       chain.push(b);
-      const k = ends[preds[0]].known.get(s);
+      const k = this.knownAt(preds[0]).get(s);
       if (k?.value !== undefined) {
         r = { value: k.value, ext: k.ext! };
         break;
@@ -416,7 +432,7 @@ class Rewrite {
   }
 
   private getAtEnd(p: BlockId, s: number, shape: Known): Val {
-    const k = this.ends[p].known.get(s);
+    const k = this.knownAt(p).get(s);
     if (k?.value !== undefined) return { value: k.value, ext: k.ext! };
     if (!k) return this.loadAtEnd(p, s, shape);
     const r = this.getAtEntry(p, s, shape)!;
@@ -443,7 +459,7 @@ class Rewrite {
   private loadAtEnd(p: BlockId, s: number, shape: Known): Val {
     const { f, env } = this;
     const end = this.ends[p];
-    const j = env.work.validAt(end.valid, s);
+    const j = env.work.validAt(end.at, s);
     const a = env.work.arena;
     if (j < 0 || a[j + 1] < shape.w)
       throw new Error(`internal: store-forwarding: block${p} cannot load slot ${env.slots.name(s)}`);
@@ -461,7 +477,7 @@ class Rewrite {
     insts.push(value);
     this.inserted.add(value);
     const r: Val = { value, ext: shape.w === SIZE[shape.t] ? "full" : "u" };
-    end.known.set(s, { ...shape, value: r.value, ext: r.ext });
+    this.knownAt(p).set(s, { ...shape, value: r.value, ext: r.ext });
     return r;
   }
 }
