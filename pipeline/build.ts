@@ -261,9 +261,9 @@ export async function specializeSnapshot(
       );
       return poolFor(indices.length, workers)?.specialize(indices, requests, onDone);
     },
-    optimizeElsewhere(jobs, values) {
+    optimizeElsewhere(jobs, values, raw) {
       const workers = optimizeWorkerCount(jobs.length, values, threads, opts.parallelMinValues);
-      return poolFor(jobs.length, workers)?.optimize(jobs);
+      return poolFor(jobs.length, workers)?.optimize(jobs, raw);
     },
   };
   try {

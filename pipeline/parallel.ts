@@ -13,7 +13,13 @@
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { FunctionBody } from "../specializer/ssa/ir.ts";
-import type { Elsewhere, OptimizedElsewhere, RequestResult, SpecializeOptions } from "../specializer/index.ts";
+import type {
+  Elsewhere,
+  OptimizedElsewhere,
+  OptimizedGroup,
+  RequestResult,
+  SpecializeOptions,
+} from "../specializer/index.ts";
 import type { ApartJob } from "../specializer/optimize-apart.ts";
 import type { WevalRequest } from "../abi/weval.ts";
 import { InternalError, UserError } from "../util/errors.ts";
@@ -157,18 +163,18 @@ export class WorkerPool {
 
   /** Optimizes groups of specialized functions (specializer/optimize-apart.ts) on the workers and this thread,
    *  which takes jobs from the same queue with `next`, the biggest first (by IR values). */
-  optimize(jobs: ApartJob[]): OptimizedElsewhere {
+  optimize(jobs: ApartJob[], raw: boolean): OptimizedElsewhere {
     const queue = biggestFirst(
       jobs.map((_, j) => j),
       (j) => jobs[j].functions.reduce((n, [, f]) => n + f.body.values.length, 0),
     );
-    const byIndex = new Map<number, Uint8Array>();
-    const results = this.each<{ idle?: true; job?: number; wasm?: Uint8Array }>((w, done) => (m) => {
-      if (m.job !== undefined && m.wasm) byIndex.set(m.job, m.wasm);
+    const byIndex = new Map<number, OptimizedGroup>();
+    const results = this.each<{ idle?: true; job?: number; wasm?: Uint8Array; raw?: Uint8Array }>((w, done) => (m) => {
+      if (m.job !== undefined && m.wasm) byIndex.set(m.job, { wasm: m.wasm, raw: m.raw });
       if (!m.idle) return;
       const j = queue.shift();
       if (j === undefined) return done();
-      w.postMessage({ job: j, apart: jobs[j] });
+      w.postMessage({ job: j, apart: jobs[j], raw });
     }).then(() => jobs.map((_, j) => byIndex.get(j)));
     return { workers: this.size, next: () => queue.shift(), results };
   }

@@ -16,12 +16,14 @@ let specializer: ReturnType<typeof requestSpecializer> | undefined;
 // Loaded now, on this thread's core, rather than when the first group arrives; a failure shows there.
 loadBinaryen().catch(() => undefined);
 
-// A group of specialized functions to optimize (specializer/optimize-apart.ts), posted back as its small module.
-async function optimize(j: number, job: ApartJob): Promise<void> {
+// A group of specialized functions to optimize (specializer/optimize-apart.ts), posted back as its small module
+// (and, with `raw`, that module before binaryen).
+async function optimize(j: number, job: ApartJob, raw: boolean): Promise<void> {
   try {
     if (!specializer) throw new Error("the snapshot could not be read");
     for (const [, f] of job.functions) Object.setPrototypeOf(f.body, FunctionBody.prototype);
-    port.postMessage({ job: j, wasm: await specializer.optimize(job) });
+    const group = await specializer.optimize(job, raw);
+    port.postMessage({ job: j, wasm: group.wasm, raw: group.raw });
   } catch {
     port.postMessage({ job: j, failed: true });
   }
@@ -40,7 +42,7 @@ function specialize(indices: number[]): void {
   port.postMessage({ idle: true });
 }
 
-port.on("message", (message: { snapshot: Uint8Array } | number[] | { job: number; apart: ApartJob }) => {
+port.on("message", (message: { snapshot: Uint8Array } | number[] | { job: number; apart: ApartJob; raw: boolean }) => {
   if (Array.isArray(message)) return specialize(message);
   if ("snapshot" in message) {
     try {
@@ -50,5 +52,5 @@ port.on("message", (message: { snapshot: Uint8Array } | number[] | { job: number
     }
     return;
   }
-  void optimize(message.job, message.apart);
+  void optimize(message.job, message.apart, message.raw);
 });

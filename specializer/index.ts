@@ -215,16 +215,24 @@ export interface RequestSource {
   /** Told of each request specialized for this build (here or elsewhere), to keep it. */
   made?(index: number, request: WevalRequest, result: RequestResult): void;
   /** Optimizes groups of specialized functions elsewhere (optimize-apart.ts: each group's small module), as
-   *  `requestSpecializer`'s optimize does, given their IR values in all; or undefined to optimize them all here. */
-  optimizeElsewhere?(jobs: ApartJob[], values: number): OptimizedElsewhere | undefined;
+   *  `requestSpecializer`'s optimize does, given their IR values in all (`raw`: each group's module before
+   *  binaryen too); or undefined to optimize them all here. */
+  optimizeElsewhere?(jobs: ApartJob[], values: number, raw: boolean): OptimizedElsewhere | undefined;
 }
 
 /** Groups being optimized elsewhere (on worker threads), while this thread takes its share from the same queue. */
 export interface OptimizedElsewhere {
   workers: number;
   next(): number | undefined;
-  /** Each group's small module, in the order of the jobs; undefined for one this thread took or one that failed. */
-  results: Promise<(Uint8Array | undefined)[]>;
+  /** Each group's small module (and, when asked, its module before binaryen), in the order of the jobs; undefined
+   *  for one this thread took or one that failed. */
+  results: Promise<(OptimizedGroup | undefined)[]>;
+}
+
+/** A group's small module, optimized, and as it was before binaryen (`raw`, when asked). */
+export interface OptimizedGroup {
+  wasm: Uint8Array;
+  raw?: Uint8Array;
 }
 
 /** Requests being specialized elsewhere (on worker threads), while this thread takes its share from the same queue. */
@@ -282,14 +290,22 @@ function dumpName(requests: WevalRequest[], i: number): string {
 export function requestSpecializer(
   snapshotWasm: Uint8Array,
   opts: SpecializeOptions = {},
-): { count: number; specialize(i: number): RequestResult; optimize(job: ApartJob): Promise<Uint8Array> } {
+): {
+  count: number;
+  specialize(i: number): RequestResult;
+  optimize(job: ApartJob, raw?: boolean): Promise<OptimizedGroup>;
+} {
   const p = prepare(snapshotWasm);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const generics = new Map<number, Generic>();
   p.plan(new Set());
   return {
     count: p.requests.length,
-    optimize: async (job) => optimizeApart(await loadBinaryen(), p.info, job),
+    optimize: async (job, raw) => {
+      const group: OptimizedGroup = { wasm: new Uint8Array(0) };
+      group.wasm = optimizeApart(await loadBinaryen(), p.info, job, raw ? (m) => (group.raw = m) : undefined);
+      return group;
+    },
     specialize(i) {
       const memory = new RecordingMemory(p.links.view());
       return {
@@ -729,13 +745,10 @@ async function spliceSpecialized(
     simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
     segmentBlocks: opts.segmentBlocks,
   };
-  // reportRawSize: one group, so that the unoptimized module's calls of leaves are calls of its members.
-  const groups = opts.reportRawSize
-    ? [emitted.map((_, k) => k)]
-    : groupsOf(
-        emitted.map((r) => r.stats.size ?? 0),
-        opts.groupValues ?? GROUP_VALUES,
-      );
+  const groups = groupsOf(
+    emitted.map((r) => r.stats.size ?? 0),
+    opts.groupValues ?? GROUP_VALUES,
+  );
   const spliced = (smalls: Uint8Array[]) => {
     const space = new OutputSpace(info, intrinsics, emitted.length);
     const bodies = new Map<number, Uint8Array>();
@@ -748,9 +761,8 @@ async function spliceSpecialized(
   };
   const jobs = groups.map((g) => apartJob(functions, first, g, shared));
   const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
-  // With reportRawSize every group is optimized here, where its unoptimized module is at hand.
   const elsewhere =
-    jobs.length > 1 && !opts.reportRawSize ? opts.requestSource?.optimizeElsewhere?.(jobs, total) : undefined;
+    jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total, !!opts.reportRawSize) : undefined;
   const smalls: Uint8Array[] = [];
   const raws: Uint8Array[] = [];
   let done = 0;
@@ -768,7 +780,7 @@ async function spliceSpecialized(
       }
     }
     (await elsewhere.results).forEach((m, j) => {
-      if (m) smalls[j] = m;
+      if (m && (m.raw || !opts.reportRawSize)) [smalls[j], raws[j]] = [m.wasm, m.raw!];
       else if (!smalls[j]) here(j);
     });
   } else jobs.forEach((_, j) => here(j));
