@@ -469,6 +469,8 @@ async function shareWithOtherThreads(
       yielded = performance.now();
     }
   }
+  // Waiting for the other threads' last requests: binaryen, which the output needs next, is loaded meanwhile.
+  await loadBinaryen();
   const made = await elsewhere.results;
   todo.forEach((i, k) => {
     if (here.has(i)) return;
@@ -648,8 +650,6 @@ async function rewriteModule(
   opts: SpecializeOptions,
 ): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
-  const b = await loadBinaryen();
-  const features = moduleFeatures(b, info.targetFeatures);
   if (
     !opts.optimizeModule &&
     !opts.noSplice &&
@@ -657,11 +657,12 @@ async function rewriteModule(
     results.every((r) => !r.body || optimizableApart(r.body))
   )
     return validated(
-      await spliceSpecialized(b, info, results, intrinsics, opts),
+      await spliceSpecialized(info, results, intrinsics, opts),
       memoryPatches(results, memory, headAddr, flagAddr),
     );
+  const b = await loadBinaryen();
   const mod = b.readBinary(info.bytes);
-  mod.setFeatures(features);
+  mod.setFeatures(moduleFeatures(b, info.targetFeatures));
   try {
     const names = new ModuleNames(b, mod);
     const added = addSpecialized(b, mod, info, results, names, opts);
@@ -709,7 +710,6 @@ export const GROUP_VALUES = 20_000;
  *  functions share a group changes no function's bytes, but the groups stay put so that a test sees it), here and
  *  on worker threads when the source offers them, and spliced into the snapshot's bytes (splice.ts). */
 async function spliceSpecialized(
-  b: Binaryen,
   info: WasmModuleInfo,
   results: RequestResults,
   intrinsics: Map<number, string>,
@@ -763,6 +763,8 @@ async function spliceSpecialized(
   const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
   const elsewhere =
     jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total, !!opts.reportRawSize) : undefined;
+  // Loaded once the other threads have their first groups (binaryen's import takes ~0.4 s of CPU).
+  const b = await loadBinaryen();
   const smalls: Uint8Array[] = [];
   const raws: Uint8Array[] = [];
   let done = 0;
