@@ -77,7 +77,7 @@ export interface SpecializeOptions {
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
   optimizeModule?: boolean;
-  /** IR values per small module binaryen optimizes (default GROUP_VALUES; 1: each function alone). The output's bytes
+  /** IR values per small module binaryen optimizes (default groupValuesFor the build; 1: each function alone). The output's bytes
    *  are the same whatever it is (optimize-apart.ts); for tests and measurements. */
   groupValues?: number;
   /** Rewrite the whole module through binaryen (read, add, write) instead of splicing the specialized functions into
@@ -704,9 +704,18 @@ function validated<M extends { wasm: Uint8Array }>(m: M, patches: { offset: numb
 
 /** Specialized functions optimized in one small module, at most (a group of them; one function may be more). */
 export const GROUP_VALUES = 20_000;
+/** …and at least, unless fewer are left: a small module costs its declarations and a read back (splice.ts). */
+export const MIN_GROUP_VALUES = 5_000;
+
+/** The IR values per group for a build of `total`: about an eighth of it, between MIN_GROUP_VALUES and GROUP_VALUES,
+ *  so that a build of a few big functions (Lua app.lua: 35 of ~80k values, its main chunk 22k) still has groups
+ *  enough for the threads to share evenly, biggest first. */
+export function groupValuesFor(total: number): number {
+  return Math.min(GROUP_VALUES, Math.max(MIN_GROUP_VALUES, Math.ceil(total / 8)));
+}
 
 /** The output without reading the module into binaryen: the specialized functions optimized apart in small modules
- *  (optimize-apart.ts), in groups of about GROUP_VALUES IR values (the same groups whatever the thread count: which
+ *  (optimize-apart.ts), in groups of about groupValuesFor(total) IR values (the same groups whatever the thread count: which
  *  functions share a group changes no function's bytes, but the groups stay put so that a test sees it), here and
  *  on worker threads when the source offers them, and spliced into the snapshot's bytes (splice.ts). */
 async function spliceSpecialized(
@@ -725,6 +734,7 @@ async function spliceSpecialized(
       throw new InternalError(`request ${k}: planned table index ${r.stats.tableIndex}, emitted at ${tableBase + k}`);
   });
   const sizes = emitted.map((r) => r.stats.size ?? Infinity);
+  const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
   const inlined =
     optimizeLevel > 0 && !opts.noInline
       ? leavesToInline(
@@ -747,7 +757,7 @@ async function spliceSpecialized(
   };
   const groups = groupsOf(
     emitted.map((r) => r.stats.size ?? 0),
-    opts.groupValues ?? GROUP_VALUES,
+    opts.groupValues ?? groupValuesFor(total),
   );
   const spliced = (smalls: Uint8Array[]) => {
     const space = new OutputSpace(info, intrinsics, emitted.length);
@@ -760,7 +770,6 @@ async function spliceSpecialized(
     );
   };
   const jobs = groups.map((g) => apartJob(functions, first, g, shared));
-  const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
   const elsewhere =
     jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total, !!opts.reportRawSize) : undefined;
   // Loaded once the other threads have their first groups (binaryen's import takes ~0.4 s of CPU).
