@@ -1,15 +1,17 @@
 // Requests specialized on worker threads (node:worker_threads): threads - 1 workers beside the main thread, each
 // reading the snapshot once, all taking request indices from one queue until it is empty (the main thread one at a
-// time, workers a batch at a time), so a slow request (Lua's main chunk) does not hold up a fixed share. Each request
-// is specialized exactly as the serial build's first pass does, and specializeModule takes a result only if its
-// questions about the other requests get the same answers (specializer/recorded-memory.ts), so the output is
-// byte-identical to the serial build. Workers run the compiled dist/ .js (an installed package), or the .ts
-// sources through tsx (tests). A worker's start-up (loading the specializer, decoding the snapshot, a cold JIT) and
-// the copy of each result to the main thread (a structured clone of its IR) cost more than small builds gain, so
-// those stay on one thread: see `workerCount`. Then binaryen: the specialized functions are optimized in small
-// modules of their own (specializer/optimize-apart.ts), one group at a time, and a function's bytes there depend
-// only on its own IR and its inlined leaves', so big builds optimize groups on worker threads too
-// (`optimizeOnWorkers`), each worker sent a group's IR, the output byte-identical to one thread's.
+// time, workers a batch at a time; the biggest requests first), so a slow request (Lua's main chunk) does not hold
+// up a fixed share. Each request is specialized exactly as the serial build's first pass does, and specializeModule
+// takes a result only if its questions about the other requests get the same answers
+// (specializer/recorded-memory.ts), so the output is byte-identical to the serial build. Workers run the compiled
+// dist/ .js (an installed package), or the .ts sources through tsx (tests). A worker's start-up (loading the
+// specializer and binaryen, decoding the snapshot, a cold JIT) and the copy of each result to the main thread (a
+// structured clone of its IR) cost more than small builds gain, so those stay on one thread: see `workerCount` —
+// unless the interpreter is big (Lua), when `buildProgram` starts the workers before the snapshot, so that their
+// start-up runs on the free core meanwhile (`PRESTART_MIN_INTERPRETER_BYTES`). Then binaryen: the specialized
+// functions are optimized in small modules of their own (specializer/optimize-apart.ts), one group at a time, and a
+// function's bytes there depend only on its own IR and its inlined leaves', so the same workers optimize groups too
+// (`WorkerPool.optimize`), each sent a group's IR, the output byte-identical to one thread's.
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { FunctionBody } from "../specializer/ssa/ir.ts";
