@@ -82,7 +82,7 @@ export function optimizeWorkerCount(jobs: number, values: number, threads: numbe
   return Math.min(threads - 1, jobs - 1);
 }
 
-/** From this many bytes of interpreter (Lua's 726 KiB; Fern's and the toy's are a tenth of it) `buildProgram`
+/** From this many bytes of interpreter (Lua's ~650 KiB; Fern's 45 KiB, the C toy's 140 KiB) `buildProgram`
  *  starts its worker before the snapshot: the worker loads the specializer and binaryen (~1 s of CPU) on the idle
  *  core while this thread snapshots, and is then used for any build of two requests or more. */
 export const PRESTART_MIN_INTERPRETER_BYTES = 256 * 1024;
