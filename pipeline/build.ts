@@ -160,7 +160,15 @@ export async function buildProgram(
   }
   const pool = prestartedPool(interp, opts);
   try {
-    return await snapshotAndSpecialize(interp, program, programHost, { ...opts, pool }, cache, keyOf, t);
+    return await snapshotAndSpecialize(
+      interp,
+      program,
+      programHost,
+      { ...opts, pool: pool ?? opts.pool },
+      cache,
+      keyOf,
+      t,
+    );
   } finally {
     await pool?.close();
   }
