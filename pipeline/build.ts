@@ -22,6 +22,7 @@ import {
 import {
   optimizeWorkerCount,
   PRESTART_MIN_INTERPRETER_BYTES,
+  PRESTART_MIN_THREADS,
   threadsWanted,
   WorkerPool,
   workerCount,
@@ -174,12 +175,13 @@ export async function buildProgram(
   }
 }
 
-/** Workers started before the snapshot for a big interpreter, when a core is free (parallel.ts): they load the
+/** Workers started before the snapshot for a big interpreter, when cores are free (parallel.ts): they load the
  *  specializer and binaryen while this thread snapshots. Not with dumpIr or inspect, which specialize here. */
 function prestartedPool(interp: Uint8Array, opts: BuildOptions): WorkerPool | undefined {
   if (opts.pool || opts.dumpIr || opts.inspect || interp.length < PRESTART_MIN_INTERPRETER_BYTES) return undefined;
   const threads = threadsWanted(opts.threads);
-  return threads > 1 ? new WorkerPool(threads - 1, opts) : undefined;
+  const named = opts.threads !== undefined || !!process.env.FUTAMURA_THREADS;
+  return threads >= (named ? 2 : PRESTART_MIN_THREADS) ? new WorkerPool(threads - 1, opts) : undefined;
 }
 
 /** buildProgram's work after a whole-build cache miss: the snapshot, then (unless that hits) the specialization. */

@@ -86,6 +86,12 @@ export function optimizeWorkerCount(jobs: number, values: number, threads: numbe
  *  starts its worker before the snapshot: the worker loads the specializer and binaryen (~1 s of CPU) on the idle
  *  core while this thread snapshots, and is then used for any build of two requests or more. */
 export const PRESTART_MIN_INTERPRETER_BYTES = 256 * 1024;
+/** …when this many threads are wanted, unless the caller or $FUTAMURA_THREADS names the count. Measured
+ *  2026-12-07 (Lua app.lua with --stats, CPU per thread from /proc, load 13-18): one thread, the main thread 6.3 s
+ *  and V8's helper threads (GC, compilers) 5.0 s; two, the main thread 4.6 s, the worker 3.8 s, the helpers 7.5 s
+ *  (the worker's isolate compiles and collects on its own). 15.9 s of CPU cannot finish under 8 s on two cores,
+ *  where the serial build took 7.95 s at load <1: two threads pay from three free cores. */
+export const PRESTART_MIN_THREADS = 3;
 
 /** A worker's young generation: the specializer's passes allocate many short-lived objects, and V8's default
  *  (16 MB semi-spaces) spent ~20% of Lua app.lua's build in the scavenger. Measured 2026-12-07 (load ~13, CPU of
