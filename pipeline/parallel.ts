@@ -73,7 +73,8 @@ function workerOptions(opts: SpecializeOptions): SpecializeOptions {
 /** Below this many IR values in all, the specialized functions are optimized on this thread only: a worker loads
  *  binaryen and warms it up (~1 s of CPU) before it optimizes anything. Measured 2026-12-06 (2 cores, load ~15,
  *  CPU): binaryen costs ~20 µs per value at -O3 (Fern's 1,000 functions, 313k values: 6.6 s; Lua app.lua, 57k
- *  values: 1.4 s). A prestarted pool has loaded binaryen during the snapshot: it is used from two groups. */
+ *  values: 1.4 s). A pool already running (started before the snapshot, or for the requests) has loaded binaryen
+ *  meanwhile: it is used from two groups. */
 export const PARALLEL_MIN_VALUES = 100_000;
 
 /** How many workers optimize `values` IR values: 0 when one thread is wanted or the work is too small. */
