@@ -19,7 +19,14 @@ import {
   type SpecializeModuleResult,
   type SpecializeOptions,
 } from "../specializer/index.ts";
-import { optimizeOnWorkers, optimizeWorkerCount, specializeOnWorkers, threadsWanted, workerCount } from "./parallel.ts";
+import {
+  optimizeWorkerCount,
+  PRESTART_MIN_INTERPRETER_BYTES,
+  PRESTART_MIN_THREADS,
+  threadsWanted,
+  WorkerPool,
+  workerCount,
+} from "./parallel.ts";
 import { RequestCache } from "./request-cache.ts";
 export type { ProgressCallback } from "../specializer/index.ts";
 
@@ -97,6 +104,9 @@ export interface ThreadOptions {
   /** The IR values from which binaryen runs on worker threads too (default PARALLEL_MIN_VALUES). For tests and
    *  measurements. */
   parallelMinValues?: number;
+  /** Worker threads already started for this build (pipeline/parallel.ts): used for any build of two requests or
+   *  more, and left running (the caller closes them). */
+  pool?: WorkerPool;
 }
 
 export interface BuildOptions extends SpecializeOptions, ThreadOptions {
@@ -149,6 +159,42 @@ export async function buildProgram(
     const hit = fromCache(cache, keyOf(), label, opts.strict);
     if (hit) return { ...hit, snapshotMs: 0 };
   }
+  const pool = prestartedPool(interp, opts);
+  try {
+    return await snapshotAndSpecialize(
+      interp,
+      program,
+      programHost,
+      { ...opts, pool: pool ?? opts.pool },
+      cache,
+      keyOf,
+      t,
+    );
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Workers started before the snapshot for a big interpreter, when cores are free (parallel.ts): they load the
+ *  specializer and binaryen while this thread snapshots. Not with dumpIr or inspect, which specialize here. */
+function prestartedPool(interp: Uint8Array, opts: BuildOptions): WorkerPool | undefined {
+  if (opts.pool || opts.dumpIr || opts.inspect || interp.length < PRESTART_MIN_INTERPRETER_BYTES) return undefined;
+  const threads = threadsWanted(opts.threads);
+  const named = opts.threads !== undefined || !!process.env.FUTAMURA_THREADS;
+  return threads >= (named ? 2 : PRESTART_MIN_THREADS) ? new WorkerPool(threads - 1, opts) : undefined;
+}
+
+/** buildProgram's work after a whole-build cache miss: the snapshot, then (unless that hits) the specialization. */
+async function snapshotAndSpecialize(
+  interp: Uint8Array,
+  program: Uint8Array,
+  programHost: HostedProgram["host"],
+  opts: BuildOptions,
+  cache: SpecializationCache,
+  keyOf: (snapshotWasm?: Uint8Array) => string,
+  t: number,
+): Promise<WasmBuildResult> {
+  const label = opts.label ?? "program";
   const host = new InterpreterHost(program, new BufferedOutput(), { host: programHost });
   // A WASI interpreter (a C one, say) reads its program from standard input during init, as under wizer.
   const wasi = importsWasi(interp) ? { stdin: program } : undefined;
@@ -204,6 +250,16 @@ export async function specializeSnapshot(
   requestCache?: RequestCache,
 ): Promise<SpecializeModuleResult> {
   const threads = threadsWanted(opts.threads);
+  // Started here when the work pays for it, and kept for both phases; a pool from the caller is the caller's.
+  let pool = opts.pool;
+  const started = () => (pool && pool !== opts.pool ? pool : undefined);
+  // A pool already running is used for two pieces of work or more; else one of `workers` is started if any.
+  const poolFor = (pieces: number, workers: number) => {
+    if (pool ? pieces < 2 : !workers) return undefined;
+    pool ??= new WorkerPool(workers, opts);
+    pool.use(snapshotWasm);
+    return pool;
+  };
   const requestSource: RequestSource = {
     cached: requestCache && ((i, req) => requestCache.cached(i, req)),
     made: requestCache && ((i, req, r) => requestCache.made(i, req, r)),
@@ -213,17 +269,18 @@ export async function specializeSnapshot(
         threads,
         opts.parallelMinBytes,
       );
-      return workers ? specializeOnWorkers(snapshotWasm, indices, workers, opts, onDone) : undefined;
+      return poolFor(indices.length, workers)?.specialize(indices, requests, onDone);
     },
-    optimizeElsewhere(jobs, values) {
+    optimizeElsewhere(jobs, values, raw) {
       const workers = optimizeWorkerCount(jobs.length, values, threads, opts.parallelMinValues);
-      return workers ? optimizeOnWorkers(snapshotWasm, jobs, workers, opts) : undefined;
+      return poolFor(jobs.length, workers)?.optimize(jobs, raw);
     },
   };
   try {
     return await specializeModule(snapshotWasm, { ...opts, requestSource });
   } finally {
     requestCache?.done();
+    await started()?.close();
   }
 }
 

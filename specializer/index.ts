@@ -77,7 +77,7 @@ export interface SpecializeOptions {
   optimizeLevel?: number;
   /** Optimize the whole module instead of only the specialized functions (slower; for comparison). */
   optimizeModule?: boolean;
-  /** IR values per small module binaryen optimizes (default GROUP_VALUES; 1: each function alone). The output's bytes
+  /** IR values per small module binaryen optimizes (default groupValuesFor the build; 1: each function alone). The output's bytes
    *  are the same whatever it is (optimize-apart.ts); for tests and measurements. */
   groupValues?: number;
   /** Rewrite the whole module through binaryen (read, add, write) instead of splicing the specialized functions into
@@ -215,16 +215,24 @@ export interface RequestSource {
   /** Told of each request specialized for this build (here or elsewhere), to keep it. */
   made?(index: number, request: WevalRequest, result: RequestResult): void;
   /** Optimizes groups of specialized functions elsewhere (optimize-apart.ts: each group's small module), as
-   *  `requestSpecializer`'s optimize does, given their IR values in all; or undefined to optimize them all here. */
-  optimizeElsewhere?(jobs: ApartJob[], values: number): OptimizedElsewhere | undefined;
+   *  `requestSpecializer`'s optimize does, given their IR values in all (`raw`: each group's module before
+   *  binaryen too); or undefined to optimize them all here. */
+  optimizeElsewhere?(jobs: ApartJob[], values: number, raw: boolean): OptimizedElsewhere | undefined;
 }
 
 /** Groups being optimized elsewhere (on worker threads), while this thread takes its share from the same queue. */
 export interface OptimizedElsewhere {
   workers: number;
   next(): number | undefined;
-  /** Each group's small module, in the order of the jobs; undefined for one this thread took or one that failed. */
-  results: Promise<(Uint8Array | undefined)[]>;
+  /** Each group's small module (and, when asked, its module before binaryen), in the order of the jobs; undefined
+   *  for one this thread took or one that failed. */
+  results: Promise<(OptimizedGroup | undefined)[]>;
+}
+
+/** A group's small module, optimized, and as it was before binaryen (`raw`, when asked). */
+export interface OptimizedGroup {
+  wasm: Uint8Array;
+  raw?: Uint8Array;
 }
 
 /** Requests being specialized elsewhere (on worker threads), while this thread takes its share from the same queue. */
@@ -282,14 +290,22 @@ function dumpName(requests: WevalRequest[], i: number): string {
 export function requestSpecializer(
   snapshotWasm: Uint8Array,
   opts: SpecializeOptions = {},
-): { count: number; specialize(i: number): RequestResult; optimize(job: ApartJob): Promise<Uint8Array> } {
+): {
+  count: number;
+  specialize(i: number): RequestResult;
+  optimize(job: ApartJob, raw?: boolean): Promise<OptimizedGroup>;
+} {
   const p = prepare(snapshotWasm);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const generics = new Map<number, Generic>();
   p.plan(new Set());
   return {
     count: p.requests.length,
-    optimize: async (job) => optimizeApart(await loadBinaryen(), p.info, job),
+    optimize: async (job, raw) => {
+      const group: OptimizedGroup = { wasm: new Uint8Array(0) };
+      group.wasm = optimizeApart(await loadBinaryen(), p.info, job, raw ? (m) => (group.raw = m) : undefined);
+      return group;
+    },
     specialize(i) {
       const memory = new RecordingMemory(p.links.view());
       return {
@@ -453,6 +469,8 @@ async function shareWithOtherThreads(
       yielded = performance.now();
     }
   }
+  // Waiting for the other threads' last requests: binaryen, which the output needs next, is loaded meanwhile.
+  await loadBinaryen();
   const made = await elsewhere.results;
   todo.forEach((i, k) => {
     if (here.has(i)) return;
@@ -632,8 +650,6 @@ async function rewriteModule(
   opts: SpecializeOptions,
 ): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
   const optimizeLevel = opts.optimizeLevel ?? 3;
-  const b = await loadBinaryen();
-  const features = moduleFeatures(b, info.targetFeatures);
   if (
     !opts.optimizeModule &&
     !opts.noSplice &&
@@ -641,11 +657,12 @@ async function rewriteModule(
     results.every((r) => !r.body || optimizableApart(r.body))
   )
     return validated(
-      await spliceSpecialized(b, info, results, intrinsics, opts),
+      await spliceSpecialized(info, results, intrinsics, opts),
       memoryPatches(results, memory, headAddr, flagAddr),
     );
+  const b = await loadBinaryen();
   const mod = b.readBinary(info.bytes);
-  mod.setFeatures(features);
+  mod.setFeatures(moduleFeatures(b, info.targetFeatures));
   try {
     const names = new ModuleNames(b, mod);
     const added = addSpecialized(b, mod, info, results, names, opts);
@@ -687,13 +704,21 @@ function validated<M extends { wasm: Uint8Array }>(m: M, patches: { offset: numb
 
 /** Specialized functions optimized in one small module, at most (a group of them; one function may be more). */
 export const GROUP_VALUES = 20_000;
+/** …and at least, unless fewer are left: a small module costs its declarations and a read back (splice.ts). */
+export const MIN_GROUP_VALUES = 5_000;
+
+/** The IR values per group for a build of `total`: about an eighth of it, between MIN_GROUP_VALUES and GROUP_VALUES,
+ *  so that a build of a few big functions (Lua app.lua: 35 of ~80k values, its main chunk 22k) still has groups
+ *  enough for the threads to share evenly, biggest first. */
+export function groupValuesFor(total: number): number {
+  return Math.min(GROUP_VALUES, Math.max(MIN_GROUP_VALUES, Math.ceil(total / 8)));
+}
 
 /** The output without reading the module into binaryen: the specialized functions optimized apart in small modules
- *  (optimize-apart.ts), in groups of about GROUP_VALUES IR values (the same groups whatever the thread count: which
+ *  (optimize-apart.ts), in groups of about groupValuesFor(total) IR values (the same groups whatever the thread count: which
  *  functions share a group changes no function's bytes, but the groups stay put so that a test sees it), here and
  *  on worker threads when the source offers them, and spliced into the snapshot's bytes (splice.ts). */
 async function spliceSpecialized(
-  b: Binaryen,
   info: WasmModuleInfo,
   results: RequestResults,
   intrinsics: Map<number, string>,
@@ -709,6 +734,7 @@ async function spliceSpecialized(
       throw new InternalError(`request ${k}: planned table index ${r.stats.tableIndex}, emitted at ${tableBase + k}`);
   });
   const sizes = emitted.map((r) => r.stats.size ?? Infinity);
+  const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
   const inlined =
     optimizeLevel > 0 && !opts.noInline
       ? leavesToInline(
@@ -729,13 +755,10 @@ async function spliceSpecialized(
     simplifyGlobals: optimizeLevel > 0 && inlined.size > 0,
     segmentBlocks: opts.segmentBlocks,
   };
-  // reportRawSize: one group, so that the unoptimized module's calls of leaves are calls of its members.
-  const groups = opts.reportRawSize
-    ? [emitted.map((_, k) => k)]
-    : groupsOf(
-        emitted.map((r) => r.stats.size ?? 0),
-        opts.groupValues ?? GROUP_VALUES,
-      );
+  const groups = groupsOf(
+    emitted.map((r) => r.stats.size ?? 0),
+    opts.groupValues ?? groupValuesFor(total),
+  );
   const spliced = (smalls: Uint8Array[]) => {
     const space = new OutputSpace(info, intrinsics, emitted.length);
     const bodies = new Map<number, Uint8Array>();
@@ -747,10 +770,10 @@ async function spliceSpecialized(
     );
   };
   const jobs = groups.map((g) => apartJob(functions, first, g, shared));
-  const total = sizes.reduce((n, x) => n + (Number.isFinite(x) ? x : 0), 0);
-  // With reportRawSize every group is optimized here, where its unoptimized module is at hand.
   const elsewhere =
-    jobs.length > 1 && !opts.reportRawSize ? opts.requestSource?.optimizeElsewhere?.(jobs, total) : undefined;
+    jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total, !!opts.reportRawSize) : undefined;
+  // Loaded once the other threads have their first groups (binaryen's import takes ~0.4 s of CPU).
+  const b = await loadBinaryen();
   const smalls: Uint8Array[] = [];
   const raws: Uint8Array[] = [];
   let done = 0;
@@ -768,7 +791,7 @@ async function spliceSpecialized(
       }
     }
     (await elsewhere.results).forEach((m, j) => {
-      if (m) smalls[j] = m;
+      if (m && (m.raw || !opts.reportRawSize)) [smalls[j], raws[j]] = [m.wasm, m.raw!];
       else if (!smalls[j]) here(j);
     });
   } else jobs.forEach((_, j) => here(j));
@@ -902,19 +925,31 @@ function memoryPatches(
   headAddr: number,
   flagAddr: number | undefined,
 ): { offset: number; bytes: Uint8Array }[] {
-  const patched = memory.slice();
-  const view = new DataView(patched.buffer);
+  // The writes, laid over copies of the few ranges they touch: a copy of the whole memory (Lua's is 67 MB) took
+  // ~0.2 s of CPU.
+  const writes = new Map<number, number>(); // byte address → value
+  const u32 = (at: number, value: number) => {
+    for (let i = 0; i < 4; i++) writes.set(at + i, (value >>> (8 * i)) & 0xff);
+  };
   for (const r of results) {
-    view.setUint32(r.req.specializedSlot, r.stats.tableIndex, true);
-    view.setUint32(r.req.addr + REQ.next, 0, true);
-    view.setUint32(r.req.addr + REQ.prev, 0, true);
+    u32(r.req.specializedSlot, r.stats.tableIndex);
+    u32(r.req.addr + REQ.next, 0);
+    u32(r.req.addr + REQ.prev, 0);
   }
-  view.setUint32(headAddr, 0, true);
-  if (flagAddr !== undefined) patched[flagAddr] = 1;
+  u32(headAddr, 0);
+  if (flagAddr !== undefined) writes.set(flagAddr, 1);
+  const patched = (at: number, length: number) => {
+    const bytes = memory.slice(at, at + length);
+    for (let i = 0; i < length; i++) {
+      const w = writes.get(at + i);
+      if (w !== undefined) bytes[i] = w;
+    }
+    return bytes;
+  };
   const patches: { offset: number; bytes: Uint8Array }[] = [];
+  const requestAt = new Set(results.map((r) => r.req.addr));
   const touched = new Set<number>([headAddr, ...results.flatMap((r) => [r.req.specializedSlot, r.req.addr])]);
-  for (const at of touched)
-    patches.push({ offset: at, bytes: patched.slice(at, at + (results.some((r) => r.req.addr === at) ? 8 : 4)) });
-  if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched.slice(flagAddr, flagAddr + 1) });
+  for (const at of touched) patches.push({ offset: at, bytes: patched(at, requestAt.has(at) ? 8 : 4) });
+  if (flagAddr !== undefined) patches.push({ offset: flagAddr, bytes: patched(flagAddr, 1) });
   return patches;
 }

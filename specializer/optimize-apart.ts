@@ -96,7 +96,14 @@ export function optimizeApart(
     const names = declare(b, mod, info, sigs, job.types.length, imported, functions);
     for (const [k, f] of functions) emitFunction(b, mod, names, sigs, f.body, `s${k}`, job.segmentBlocks, f.structured);
     for (const k of job.members) mod.addFunctionExport(`s${k}`, `s${k}`);
-    raw?.(mod.emitBinary());
+    if (raw) {
+      // The raw module exports the leaves' copies too, for as long as it is written: its members call them (nothing
+      // is inlined yet), and the splice names an exported function by its k, as it does a member of another group.
+      const copies = sorted.filter((k) => !job.members.includes(k));
+      for (const k of copies) mod.addFunctionExport(`s${k}`, `s${k}`);
+      raw(mod.emitBinary());
+      for (const k of copies) mod.removeExport(`s${k}`);
+    }
     const inlined = new Set(job.inlined);
     const leaves = sorted.filter((k) => inlined.has(k)).map((k) => `s${k}`);
     if (leaves.length)

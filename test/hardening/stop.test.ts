@@ -2,7 +2,8 @@
 // blocks into a pipe or file, at each newline on a terminal, at every write in the child of --timeout (which may be
 // killed while a Wasm loop holds its thread). Through the CLI: a Fern program that printed and loops forever on
 // the large-stack worker, sent SIGTERM, writes what it printed and exits 143; a Lua script (a WASI interpreter on its
-// own large-stack worker) says why it stopped and exits 130 on SIGINT. (`run --timeout` itself is timed, so
+// own large-stack worker) says why it stopped and exits 130 on SIGINT, compiled too (`run --aot` runs in a second node,
+// bin/futamura.mjs passing the signal on). (`run --timeout` itself is timed, so
 // it is checked by hand: see the report of issue 25.)
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
@@ -72,5 +73,29 @@ describe("run's standard output", () => {
       expect(status).toBe(130);
     },
     120_000,
+  );
+
+  it.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))(
+    "passes SIGINT on to the node that `run --aot` runs in (bin/futamura.mjs starts it again with a bigger heap)",
+    async () => {
+      writeFileSync(join(dir, "loop-aot.lua"), 'print("before")\nlocal x = 0\nwhile true do x = x + 1 end\n');
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, "bin", "futamura.mjs"), "run", "--aot", join(dir, "loop-aot.lua")],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (stdout.includes("before\n")) child.kill("SIGINT");
+      });
+      const status = await new Promise((resolve) => child.on("close", resolve));
+      expect(stdout).toBe("before\n");
+      expect(stderr).toContain("futamura: stopped by SIGINT");
+      expect(status).toBe(130);
+    },
+    300_000,
   );
 });

@@ -90,6 +90,24 @@ describe("requests in parallel", () => {
     expect(Buffer.from(parallel.specialize.wasm).equals(Buffer.from(serial.specialize.wasm))).toBe(true);
     expect(stable(parallel)).toEqual(stable(serial));
   }, 300_000);
+
+  it("Lua: the pool started before the snapshot specializes and optimizes with --stats, the serial bytes and raw size", async () => {
+    const interp = buildLua("lua").wasm;
+    const program = await loadProgram(builtinManifest("lua"), join("interp", "lua", "programs", "features.lua"));
+    // Groups of ~2,000 IR values, so that the worker takes some; 47 Protos, 7.9 KB: below the thresholds of a
+    // pool started after the snapshot, so the workers counted are the prestarted pool's.
+    const opts = { optimizeLevel: 1, groupValues: 2_000, reportRawSize: true };
+    const parallel = await buildProgram(interp, program, { ...opts, cache: false, threads: 2 });
+    expect(parallel.specialize!.workers).toBe(1);
+    expect(parallel.specialize!.optimizeWorkers).toBe(1);
+    const serial = await specializeSnapshot(parallel.snapshot, { ...opts, threads: 1 });
+    expect(Buffer.from(parallel.wasm).equals(Buffer.from(serial.wasm))).toBe(true);
+    expect(stable(parallel)).toEqual(stable({ specialize: serial }));
+    // The raw size is the one of a single group, whose members' calls of leaves are calls of members.
+    const oneGroup = await specializeSnapshot(parallel.snapshot, { ...opts, groupValues: 1e9, threads: 1 });
+    expect(parallel.specialize!.rawBytes).toBe(oneGroup.rawBytes);
+    expect(Buffer.from(oneGroup.wasm).equals(Buffer.from(serial.wasm))).toBe(true);
+  }, 300_000);
 });
 
 describe("the per-request cache", () => {
