@@ -1,8 +1,9 @@
 // Before/after for a change to the specializer: the wevaled modules two builds of futamura made for the same
 // programs, timed warm (TurboFan) in ONE process, one instance per module (as `futamura bench` does), interleaved
 // run by run, so the machine's drift hits both alike.
-//   1. node bench/compare-builds.ts build <repo> <outdir> prog.fern…   (with each repo's own dist/, e.g. a git
-//      worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there)
+//   1. node bench/compare-builds.ts build <repo> <outdir> [--train] prog.fern…   (with each repo's own dist/, e.g. a
+//      git worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there);
+//      --train builds as `futamura bench --train` does (a training run of the default fuel before the snapshot)
 //   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]
 // Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run. --cpu times
 // each run by the process's CPU time (process.cpuUsage) instead of the wall clock: on a machine shared with other
@@ -16,7 +17,7 @@ import { fernHost } from "../lang/values.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-async function build(repo: string, out: string, files: string[]): Promise<void> {
+async function build(repo: string, out: string, files: string[], train: boolean): Promise<void> {
   const dist = join(resolve(repo), "dist");
   const { compileFern } = await import(join(dist, "lang/index.js"));
   const { buildInterpreter } = await import(join(dist, "interp/build.js"));
@@ -24,6 +25,7 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
   const layered = existsSync(join(dist, "pipeline/build.js"));
   const { buildProgram } = await import(join(dist, layered ? "pipeline/build.js" : "specializer/build.js"));
   const { fernHost: theirHost } = layered ? await import(join(dist, "lang/values.js")) : { fernHost: undefined };
+  const fuel = train ? (await import(join(dist, "pipeline/train.js"))).DEFAULT_TRAINING_FUEL : undefined;
   mkdirSync(out, { recursive: true });
   const interp = (await buildInterpreter("fern")).wasm;
   for (const f of files) {
@@ -32,7 +34,7 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
     const built = await buildProgram(
       interp,
       layered ? { bytes: program.bytes, host: theirHost(program.bytes) } : program.bytes,
-      { cache: false },
+      { cache: false, ...(fuel !== undefined ? { train: fuel, interpreterName: "fern" } : {}) },
     );
     const name = basename(f).replace(/\.fern$/, "");
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
@@ -139,7 +141,13 @@ async function compare(oldDir: string, newDir: string, json?: string, cpu = fals
 }
 
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === "build" && rest.length >= 3) await build(rest[0], rest[1], rest.slice(2));
+if (mode === "build" && rest.length >= 3)
+  await build(
+    rest[0],
+    rest[1],
+    rest.slice(2).filter((a) => a !== "--train"),
+    rest.includes("--train"),
+  );
 else if (mode === "compare" && rest.length >= 2) {
   const option = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
   const runs = Number(option("--runs") ?? 9);
@@ -148,7 +156,7 @@ else if (mode === "compare" && rest.length >= 2) {
   await compare(rest[0], rest[1], option("--json"), rest.includes("--cpu"), runs);
 } else {
   console.error(
-    "usage: compare-builds.ts build <repo> <outdir> prog.fern… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]",
+    "usage: compare-builds.ts build <repo> <outdir> [--train] prog.fern… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]",
   );
   process.exitCode = 1;
 }
