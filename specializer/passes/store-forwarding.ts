@@ -39,6 +39,7 @@ import {
 import type { Const, ValType } from "../ssa/types.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { commonPureOps } from "./common-ops.ts";
 import { propagateConstants } from "./constants.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
@@ -91,6 +92,7 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   let total = 0;
   const inserted = new Set<ValueId>();
   for (let round = 0; round < ROUNDS; round++) {
+    if (commonPureOps(f)) propagateCopies(f); // one root per address: see ./common-ops.ts
     const n = forwardRound(f, inserted, callWrites);
     if (n === 0) break;
     total += n;
