@@ -4,7 +4,8 @@
 //   before:  i32.store8 offset=8 v1, (const 3) ; ... ; v9 = i32.load8_u offset=8 v1 ; v10 = i32.ne v9, (const 3)
 //   after:   i32.store8 offset=8 v1, (const 3) ; ...            (v9 is 3, v10 is 0, the branch on v10 is a br)
 // Memory slots are keyed by (root, d): the address with `i32.add x, const` chains stripped (root x, or one root for
-// constant addresses) and d = constants + the memarg offset, modulo 2^32 — every access that does not trap reads or
+// constant addresses; each round first merges equal pure operators, ./common-ops.ts, so that two unboxings of one
+// register are one root) and d = constants + the memarg offset, modulo 2^32 — every access that does not trap reads or
 // writes exactly (root + d) mod 2^32. A load takes a slot's value; when its own offset is larger than the offset of
 // the access that established it, its effective address is the same only if it does not trap (its split may wrap
 // differently), so it also stays in place, its result unused, as the bounds check it was.
