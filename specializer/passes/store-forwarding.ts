@@ -44,6 +44,7 @@ import { commonPureOps } from "./common-ops.ts";
 import { propagateConstants } from "./constants.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
+import { foldDominatedConditions } from "./dominating-conditions.ts";
 import { removeDeadValues } from "./dead-values.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
 
@@ -99,6 +100,7 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
     total += n;
     propagateCopies(f);
     propagateConstants(f);
+    foldDominatedConditions(f); // checks on one forwarded length: ./dominating-conditions.ts
     removeDeadBlocks(f);
     removeRedundantParams(f);
   }
