@@ -1,13 +1,16 @@
 // Before/after for a change to the specializer: the wevaled modules two builds of futamura made for the same
 // programs, timed warm (TurboFan) in ONE process, one instance per module (as `futamura bench` does), interleaved
 // run by run, so the machine's drift hits both alike.
-//   1. node bench/compare-builds.ts build <repo> <outdir> prog.fern…   (with each repo's own dist/, e.g. a git
-//      worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there)
-//   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]
+//   1. node bench/compare-builds.ts build <repo> <outdir> [--train] prog.fern…   (with each repo's own dist/, e.g. a
+//      git worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there);
+//      --train builds as `futamura bench --train` does (a training run of the default fuel before the snapshot)
+//   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N] [--js]
 // Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run. --cpu times
 // each run by the process's CPU time (process.cpuUsage) instead of the wall clock: on a machine shared with other
 // work (load 15 on 2 cores, 2026-12-06) wall-clock medians of the same module varied 3x between runs, CPU-time ones
-// ~5%. --runs N: N interleaved runs per module (default 9).
+// ~5%. --runs N: N interleaved runs per module (default 9). --js: also the program's JavaScript peer
+// (lang/bench/peers/NAME.js, as `bench --peers` runs it: a function of `print` made once), interleaved with the two
+// and timed the same way, so "within 1.5x of V8" is a same-process ratio too.
 // Run with `node --import tsx`; `build` runs the given repo's dist/.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -16,7 +19,7 @@ import { fernHost } from "../lang/values.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-async function build(repo: string, out: string, files: string[]): Promise<void> {
+async function build(repo: string, out: string, files: string[], train: boolean): Promise<void> {
   const dist = join(resolve(repo), "dist");
   const { compileFern } = await import(join(dist, "lang/index.js"));
   const { buildInterpreter } = await import(join(dist, "interp/build.js"));
@@ -24,6 +27,7 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
   const layered = existsSync(join(dist, "pipeline/build.js"));
   const { buildProgram } = await import(join(dist, layered ? "pipeline/build.js" : "specializer/build.js"));
   const { fernHost: theirHost } = layered ? await import(join(dist, "lang/values.js")) : { fernHost: undefined };
+  const fuel = train ? (await import(join(dist, "pipeline/train.js"))).DEFAULT_TRAINING_FUEL : undefined;
   mkdirSync(out, { recursive: true });
   const interp = (await buildInterpreter("fern")).wasm;
   for (const f of files) {
@@ -32,7 +36,7 @@ async function build(repo: string, out: string, files: string[]): Promise<void> 
     const built = await buildProgram(
       interp,
       layered ? { bytes: program.bytes, host: theirHost(program.bytes) } : program.bytes,
-      { cache: false },
+      { cache: false, ...(fuel !== undefined ? { train: fuel, interpreterName: "fern" } : {}) },
     );
     const name = basename(f).replace(/\.fern$/, "");
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
@@ -54,7 +58,22 @@ function timed(f: () => void, cpu: boolean): number {
   return performance.now() - t;
 }
 
-async function compare(oldDir: string, newDir: string, json?: string, cpu = false, runs = 9): Promise<void> {
+/** The program's JavaScript peer as a run that returns its time, or undefined when it has none. */
+function jsPeer(name: string, cpu: boolean): (() => number) | undefined {
+  const file = join(import.meta.dirname, "..", "lang", "bench", "peers", `${name}.js`);
+  if (!existsSync(file)) return undefined;
+  const main = new Function("print", readFileSync(file, "utf8")) as (print: (...a: unknown[]) => void) => void;
+  return () => timed(() => main(() => {}), cpu);
+}
+
+async function compare(
+  oldDir: string,
+  newDir: string,
+  json?: string,
+  cpu = false,
+  runs = 9,
+  js = false,
+): Promise<void> {
   const names = readdirSync(newDir)
     .filter((f) => f.endsWith(".wasm"))
     .map((f) => f.replace(/\.wasm$/, ""))
@@ -98,11 +117,15 @@ async function compare(oldDir: string, newDir: string, json?: string, cpu = fals
       };
     };
     const runners = { old: await instance("old"), new: await instance("new") };
+    const peer = js ? jsPeer(name, cpu) : undefined;
     const run = async (k: "old" | "new") => runners[k]();
     for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
-    const ms = { old: [] as number[], new: [] as number[] };
-    for (let i = 0; i < runs; i++)
+    for (let i = 0; peer && i < 2; i++) peer();
+    const ms = { old: [] as number[], new: [] as number[], js: [] as number[] };
+    for (let i = 0; i < runs; i++) {
       for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
+      if (peer) ms.js.push(peer());
+    }
     const row = {
       program: name,
       old_ms: ms.old,
@@ -111,10 +134,11 @@ async function compare(oldDir: string, newDir: string, json?: string, cpu = fals
       new_median_ms: median(ms.new),
       new_over_old: median(ms.new) / median(ms.old),
       same_output: printed.old === printed.new,
+      ...(peer ? { js_ms: ms.js, js_median_ms: median(ms.js), new_over_js: median(ms.new) / median(ms.js) } : {}),
     };
     rows.push(row);
     console.log(
-      `${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...ms.new).toFixed(2)}–${Math.max(...ms.new).toFixed(2)})  same output: ${row.same_output}`,
+      `${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...ms.new).toFixed(2)}–${Math.max(...ms.new).toFixed(2)})  same output: ${row.same_output}${peer ? `  js ${median(ms.js).toFixed(2)} ms, new/js ${(median(ms.new) / median(ms.js)).toFixed(2)}` : ""}`,
     );
   }
   if (json)
@@ -139,16 +163,22 @@ async function compare(oldDir: string, newDir: string, json?: string, cpu = fals
 }
 
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === "build" && rest.length >= 3) await build(rest[0], rest[1], rest.slice(2));
+if (mode === "build" && rest.length >= 3)
+  await build(
+    rest[0],
+    rest[1],
+    rest.slice(2).filter((a) => a !== "--train"),
+    rest.includes("--train"),
+  );
 else if (mode === "compare" && rest.length >= 2) {
   const option = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
   const runs = Number(option("--runs") ?? 9);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error(`--runs takes a whole number of runs, got ${option("--runs")}`);
-  await compare(rest[0], rest[1], option("--json"), rest.includes("--cpu"), runs);
+  await compare(rest[0], rest[1], option("--json"), rest.includes("--cpu"), runs, rest.includes("--js"));
 } else {
   console.error(
-    "usage: compare-builds.ts build <repo> <outdir> prog.fern… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N]",
+    "usage: compare-builds.ts build <repo> <outdir> [--train] prog.fern… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N] [--js]",
   );
   process.exitCode = 1;
 }

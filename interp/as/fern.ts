@@ -259,6 +259,10 @@ const MASKED_SLOTS: u32 = 64;
     const a = <i64>ab, b = <i64>bb;
     return op == OP_LT ? a < b : op == OP_LE ? a <= b : op == OP_GT ? a > b : op == OP_GE ? a >= b : op == OP_EQ ? a == b : a != b;
   }
+  // nil and booleans equal only themselves (valuesEqual's last case): a comparison with a nil or bool literal is then
+  // two compares the specializer folds around the constant, not a call (sieve's `composite[i] == nil`).
+  if ((op == OP_EQ || op == OP_NE) && (at2 == TAG_NIL || at2 == TAG_BOOL || bt == TAG_NIL || bt == TAG_BOOL))
+    return (at2 == bt && ab == bb) == (op == OP_EQ);
   if (op == OP_EQ) return valuesEqual(at2, ab, bt, bb);
   if (op == OP_NE) return !valuesEqual(at2, ab, bt, bb);
   if (at2 == TAG_FLOAT && bt == TAG_FLOAT) return floatCompare(op, reinterpret<f64>(ab), reinterpret<f64>(bb));

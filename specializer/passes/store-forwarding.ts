@@ -4,7 +4,8 @@
 //   before:  i32.store8 offset=8 v1, (const 3) ; ... ; v9 = i32.load8_u offset=8 v1 ; v10 = i32.ne v9, (const 3)
 //   after:   i32.store8 offset=8 v1, (const 3) ; ...            (v9 is 3, v10 is 0, the branch on v10 is a br)
 // Memory slots are keyed by (root, d): the address with `i32.add x, const` chains stripped (root x, or one root for
-// constant addresses) and d = constants + the memarg offset, modulo 2^32 — every access that does not trap reads or
+// constant addresses; each round first merges equal pure operators, ./common-ops.ts, so that two unboxings of one
+// register are one root) and d = constants + the memarg offset, modulo 2^32 — every access that does not trap reads or
 // writes exactly (root + d) mod 2^32. A load takes a slot's value; when its own offset is larger than the offset of
 // the access that established it, its effective address is the same only if it does not trap (its split may wrap
 // differently), so it also stays in place, its result unused, as the bounds check it was.
@@ -40,9 +41,11 @@ import {
 import type { Const, ValType } from "../ssa/types.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { commonPureOps } from "./common-ops.ts";
 import { propagateConstants } from "./constants.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
+import { foldDominatedConditions } from "./dominating-conditions.ts";
 import { removeDeadValues } from "./dead-values.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
 import {
@@ -99,11 +102,13 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   const inserted = new Set<ValueId>();
   const work = new Work();
   for (let round = 0; round < ROUNDS; round++) {
+    if (commonPureOps(f)) propagateCopies(f); // one root per address: see ./common-ops.ts
     const n = forwardRound(f, inserted, work, callWrites);
     if (n === 0) break;
     total += n;
     propagateCopies(f);
     propagateConstants(f);
+    foldDominatedConditions(f); // checks on one forwarded length: ./dominating-conditions.ts
     removeDeadBlocks(f);
     removeRedundantParams(f);
   }
