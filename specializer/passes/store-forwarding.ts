@@ -9,7 +9,7 @@
 // the access that established it, its effective address is the same only if it does not trap (its split may wrap
 // differently), so it also stays in place, its result unused, as the bounds check it was.
 // A store kills the slots of its root whose bytes may overlap (modulo 2^32) and every slot of any other root (no
-// alias proof); calls (but direct calls of functions the caller knows never write memory: ../memory-writers.ts),
+// alias proof) but those a guard on the paths to it proves apart (./guard-facts.ts); calls (but direct calls of functions the caller knows never write memory: ../memory-writers.ts),
 // call_indirect and memory.grow/fill/copy/init kill everything. At a join, a slot is known
 // when every predecessor knows it or can load it without trapping (it accessed those bytes through a split that
 // makes the same address: memory never shrinks), and one knows it: the value arrives as a new block parameter, and
@@ -40,6 +40,7 @@ import type { Const, ValType } from "../ssa/types.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { propagateConstants } from "./constants.ts";
+import { guardFacts, guardSeparates, type GuardFact } from "./guard-facts.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { removeDeadValues } from "./dead-values.ts";
@@ -184,6 +185,8 @@ interface Env {
   callWrites?: CallWrites;
   /** Values something uses: an unused load that could take a slot only as a bounds check stays as it is. */
   used: Uint8Array;
+  /** The guard facts on entry to each block (./guard-facts.ts). */
+  guards: GuardFact[][];
 }
 
 function killsAll(op: Operator, callWrites?: CallWrites): boolean {
@@ -203,9 +206,16 @@ function compatible(name: string, k: Known): boolean {
   return true;
 }
 
-/** The store's effect on a state: overlapping slots of its root and every other root's slots go. */
-function killForStore(s: State, a: Access): void {
-  for (const [key, k] of s.known) if (k.root !== a.root || overlaps(k.d, k.w, a.d, a.w)) s.known.delete(key);
+/** The store's effect on a state: overlapping slots of its root and every other root's slots go (but those a guard
+ *  fact proves apart). */
+function killForStore(s: State, a: Access, facts: readonly GuardFact[]): void {
+  for (const [key, k] of s.known)
+    if (
+      k.root === a.root
+        ? overlaps(k.d, k.w, a.d, a.w)
+        : !(facts.length && guardSeparates(facts, a.root, a.d, a.w, k.root, k.d, k.w))
+    )
+      s.known.delete(key);
 }
 
 /** One block's transfer on a state (in place); `onLoad` replaces a load in the rewrite, or declines (false: the load
@@ -241,7 +251,7 @@ function transfer(
           ext: a.w === SIZE[t] ? "full" : info.signed ? "s" : "u",
         });
       } else {
-        killForStore(s, a);
+        killForStore(s, a, env.guards[b]);
         const t = f.typeOf(f.resolve(d.args[1]));
         s.known.set(a.key, {
           root: a.root,
@@ -337,7 +347,9 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, callWrites?: Call
     for (const v of f.blocks[b].insts) for (const u of defUses(f.values[v])) used[f.resolve(u)] = 1;
     for (const u of terminatorUses(f.blocks[b].term)) used[f.resolve(u)] = 1;
   }
-  const env: Env = { memo: new Map(), callWrites, used };
+  const memo = new Map<ValueId, { root: number; c: number }>();
+  const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
+  const env: Env = { memo, callWrites, used, guards };
   const outs: (State | undefined)[] = [];
   const rootOk = (b: BlockId) => (r: number) =>
     r === CONST_ROOT || (defBlock[r] >= 0 && dom.strictlyDominates(defBlock[r], b));
