@@ -251,7 +251,7 @@ function transfer(
           ext: a.w === SIZE[t] ? "full" : info.signed ? "s" : "u",
         });
       } else {
-        killForStore(s, a, env.guards[b]);
+        killForStore(s, a, env.guards[b] ?? []);
         const t = f.typeOf(f.resolve(d.args[1]));
         s.known.set(a.key, {
           root: a.root,
