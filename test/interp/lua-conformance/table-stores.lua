@@ -85,6 +85,21 @@ local total = 0
 for k, v in pairs(p) do p[k] = v * 10; total = total + v end
 print(total, p.a + p.b + p.c + p.d)
 
+-- Computed keys (GETTABLE/SETTABLE with a key in a register): short strings, long strings, an __index fallback, and
+-- registers read after the lookups.
+local base = setmetatable({}, { __index = function(_, k) return "dflt:" .. k end })
+local longk = string.rep("long", 12)
+base[longk] = 1
+local hits, acc2 = 0, 0
+for i = 1, 40 do
+  local k = "c" .. (i % 7)
+  local v = rawget(base, k)
+  if v then hits = hits + 1; base[k] = v + i else base[k] = i end
+  base[longk] = base[longk] + i
+  acc2 = acc2 + base[k] + #tostring(base["missing" .. (i % 2)])
+end
+print(hits, acc2, base.c0, base.c6, base[longk], base.absent, base[string.rep("long", 12)])
+
 -- Bad keys.
 print(pcall(function() local t = {}; t[nil] = 1 end))
 print(pcall(function() local t = {}; t[0 / 0] = 1 end))
