@@ -33,6 +33,7 @@ void luaV_wevalrequests(Proto *p);
 
 static lua_State *L;
 static int load_status = LUA_OK;
+#define WSTACK 1000 /* see init */
 static const char *progname = "lua";
 
 /* Read n bytes of standard input exactly (read() may return fewer); 0 on a short input. */
@@ -102,6 +103,10 @@ static void init(void) {
   lua_rawseti(L, -2, 0);
   lua_setglobal(L, "arg");
   lua_gc(L, LUA_GCGEN, 0, 0); /* as lua.c's pmain: `lua` runs scripts with the generational collector */
+  /* A stack of WSTACK slots from the start: a stack that grows moves, and a move hands the rest of every specialized
+     activation on it to the generic loop (lvm.c) — the main chunk's loop included, when a call first needs more than
+     Lua's initial 40 slots. ldo.c's luaD_shrinkstack keeps it (up to 16,384 slots). */
+  lua_checkstack(L, WSTACK);
   lua_pushcfunction(L, msghandler);
   /* luaL_loadfile skips a first line starting with '#' and keeps the line count. */
   if (source_length && source[0] == '#') {

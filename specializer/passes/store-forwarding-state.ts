@@ -167,13 +167,14 @@ export class Work {
     this.vO[s] = o;
   }
 
-  /** A store's effect: the slots of its root whose bytes may overlap (d, w) and every other root's slots go. */
-  killForStore(root: number, d: number, w: number): void {
+  /** A store's effect: the slots of its root whose bytes may overlap (d, w) and every other root's slots go, but those
+   *  `apart` proves untouched (a guard fact, ./guard-facts.ts). */
+  killForStore(root: number, d: number, w: number, apart?: (slot: number) => boolean): void {
     const { kList, kMark, slots } = this;
     let n = 0;
     for (let i = 0; i < this.kN; i++) {
       const s = kList[i];
-      if (slots.root[s] !== root || overlaps(slots.d[s], this.kW[s], d, w)) kMark[s] = 0;
+      if (slots.root[s] === root ? overlaps(slots.d[s], this.kW[s], d, w) : !apart?.(s)) kMark[s] = 0;
       else kList[n++] = s;
     }
     this.kN = n;

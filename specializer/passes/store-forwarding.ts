@@ -10,7 +10,7 @@
 // the access that established it, its effective address is the same only if it does not trap (its split may wrap
 // differently), so it also stays in place, its result unused, as the bounds check it was.
 // A store kills the slots of its root whose bytes may overlap (modulo 2^32) and every slot of any other root (no
-// alias proof); calls (but direct calls of functions the caller knows never write memory: ../memory-writers.ts),
+// alias proof) but those a guard on the paths to it proves apart (./guard-facts.ts); calls (but direct calls of functions the caller knows never write memory: ../memory-writers.ts),
 // call_indirect and memory.grow/fill/copy/init kill everything. At a join, a slot is known
 // when every predecessor knows it or can load it without trapping (it accessed those bytes through a split that
 // makes the same address: memory never shrinks), and one knows it: the value arrives as a new block parameter, and
@@ -43,6 +43,7 @@ import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { commonPureOps } from "./common-ops.ts";
 import { propagateConstants } from "./constants.ts";
+import { guardFacts, guardSeparates, type GuardFact } from "./guard-facts.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 import { foldDominatedConditions } from "./dominating-conditions.ts";
@@ -196,6 +197,8 @@ interface Env {
   slots: Slots;
   work: Work;
   effects?: (Access | number | undefined)[];
+  /** The guard facts on entry to each block (./guard-facts.ts). */
+  guards: GuardFact[][];
 }
 
 function killsAll(op: Operator, callWrites?: CallWrites): boolean {
@@ -241,7 +244,12 @@ function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a
       const ext = e.w === SIZE[e.t] ? "full" : e.signed ? "s" : "u";
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, v, EXT_CODE[ext]);
     } else {
-      work.killForStore(e.root, e.d, e.w);
+      const facts = env.guards[b];
+      const { slots } = env;
+      const apart = facts?.length
+        ? (k: number) => guardSeparates(facts, e.root, e.d, e.w, slots.root[k], slots.d[k], work.kW[k])
+        : undefined;
+      work.killForStore(e.root, e.d, e.w, apart);
       const x = onLoad ? f.resolve((f.values[v] as { args: ValueId[] }).args[1]) : -1;
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, x, EXT_CODE[e.w === SIZE[e.t] ? "full" : "raw"]);
     }
@@ -270,7 +278,9 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
   }
   const slots = new Slots(defBlock);
   work.begin(slots, dom);
-  const env: Env = { memo: new Map(), callWrites, used, slots, work, effects: [] };
+  const memo = new Map<ValueId, { root: number; c: number }>();
+  const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
+  const env: Env = { memo, callWrites, used, slots, work, effects: [], guards };
   const outs: (Packed | undefined)[] = [];
   const ins: Packed[] = [];
   // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.
