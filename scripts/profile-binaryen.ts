@@ -92,6 +92,7 @@ for (const name of specialized) {
   if (locals >= minLocals) fns.push({ name, locals });
 }
 const total = new Map<string, number>();
+const rows: { sum: number; line: string }[] = [];
 for (const f of fns) {
   const row: string[] = [];
   let sum = 0;
@@ -103,8 +104,10 @@ for (const f of fns) {
     total.set(`${k}:${p}`, (total.get(`${k}:${p}`) ?? 0) + ms);
     row.push(`${p} ${ms.toFixed(0)}`);
   });
-  if (fns.length <= 8) console.log(`${f.name} (${f.locals} locals): ${sum.toFixed(0)} ms: ${row.join(", ")}`);
+  rows.push({ sum, line: `${f.name} (${f.locals} locals): ${sum.toFixed(0)} ms: ${row.join(", ")}` });
 }
+// The 8 costliest functions.
+for (const r of rows.sort((x, y) => y.sum - x.sum).slice(0, 8)) console.log(r.line);
 console.log(
   `all ${fns.length} functions: ${[...total].map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(", ")}; sum ${[...total.values()].reduce((a, x) => a + x, 0).toFixed(0)} ms CPU`,
 );
