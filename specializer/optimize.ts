@@ -4,10 +4,12 @@
 // values — every interpreter loop in the benchmarks) is laid out by binaryen's Relooper, a larger one by the
 // backend's own structured layout (ssa/structure.ts), since the Relooper's cost grows faster than the function.
 // binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
-// bench/compare-builds.ts, one process, interleaved, 9-25 runs) LEAN_PASSES on the Relooper's layout ran every Fern
-// and Lua bench program as fast as -O3 did within noise (Fern fib 0.83x: faster), for a fraction of the compile time
-// (Fern 1,000 functions: binaryen 9.5 -> 3.7 s); the structured layout on small functions did not (fib 1.13x, trees
-// 1.07x slower), so small ones keep the Relooper. The option fullOptimizeMaxValues brings -O3 back for comparison.
+// bench/compare-builds.ts, one process, interleaved, 15-31 runs) LEAN_PASSES on the Relooper's layout ran the Fern
+// and Lua bench programs as fast as -O3 did within noise (±3%; Fern fib 0.82x: faster), except Fern's sort, 1.03x
+// slower in every run (-O3's own pass list brings it back; LEAN_PASSES plus local-cse, plus code-pushing,
+// precompute-propagate and merge-blocks, or plus pick-load-signs, merge-locals and rse did not), for a fraction of
+// the compile time (Fern 1,000 functions: binaryen 9.5 -> 3.7 s). The structured layout on small functions was slower
+// (fib 1.13x, trees 1.07x), so small ones keep the Relooper. The option fullOptimizeMaxValues brings -O3 back.
 // History: on 2026-12-01 -O3 on a 42k-value toy function took 1.9 s, of which redundant-set elimination alone 1.0 s
 // for nothing; LEAN_PASSES 0.55 s for an output 2% larger.
 import type { BinaryenModule } from "../util/binaryen.ts";
