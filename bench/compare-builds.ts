@@ -1,9 +1,13 @@
 // Before/after for a change to the specializer: the wevaled modules two builds of futamura made for the same
-// programs, timed warm (TurboFan) in ONE process, one instance per module (as `futamura bench` does), interleaved
-// run by run, so the machine's drift hits both alike.
-//   1. node bench/compare-builds.ts build <repo> <outdir> [--train] prog.fern…   (with each repo's own dist/, e.g. a
-//      git worktree of the old commit with node_modules linked, after `npx tsc -p tsconfig.build.json` there);
-//      --train builds as `futamura bench --train` does (a training run of the default fuel before the snapshot)
+// programs, timed warm (TurboFan) in ONE process, interleaved run by run, so the machine's drift hits both alike.
+// Fern programs (.fern) run one instance per module (as `futamura bench` does); Lua programs (.lua, e.g.
+// interp/lua/bench/*.lua) a fresh instance per run, timing `_start` alone (a Lua state runs its script once; as
+// bench/lua.ts times them).
+//   1. node bench/compare-builds.ts build <repo> <outdir> [--train] [--options JSON] prog.fern|prog.lua…   (with each
+//      repo's own dist/, e.g. a git worktree of the old commit with node_modules linked, after `npx tsc -p
+//      tsconfig.build.json` there; --train builds Fern as `futamura bench --train` does (a training run of the default
+//      fuel before the snapshot); --options: buildProgram options, e.g. '{"fullOptimizeMaxValues":5000}', so that
+//      one repo can build both sides of a change behind an option)
 //   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N] [--js]
 // Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run. --cpu times
 // each run by the process's CPU time (process.cpuUsage) instead of the wall clock: on a machine shared with other
@@ -16,11 +20,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, join, resolve } from "node:path";
 import { BufferedOutput, InterpreterHost, instantiate, type HostContext } from "../interp/host.ts";
 import { fernHost } from "../lang/values.ts";
+import { runOnce } from "./lua.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-async function build(repo: string, out: string, files: string[], train: boolean): Promise<void> {
+async function build(repo: string, out: string, files: string[], train: boolean, options: object = {}): Promise<void> {
   const dist = join(resolve(repo), "dist");
+  mkdirSync(out, { recursive: true });
+  const lua = files.filter((f) => f.endsWith(".lua"));
+  if (lua.length) await buildLuaPrograms(dist, out, lua, options);
+  files = files.filter((f) => !f.endsWith(".lua"));
+  if (!files.length) return;
   const { compileFern } = await import(join(dist, "lang/index.js"));
   const { buildInterpreter } = await import(join(dist, "interp/build.js"));
   // Repositories from before the pipeline layer kept buildProgram in specializer/ and took the program's bytes.
@@ -28,7 +38,6 @@ async function build(repo: string, out: string, files: string[], train: boolean)
   const { buildProgram } = await import(join(dist, layered ? "pipeline/build.js" : "specializer/build.js"));
   const { fernHost: theirHost } = layered ? await import(join(dist, "lang/values.js")) : { fernHost: undefined };
   const fuel = train ? (await import(join(dist, "pipeline/train.js"))).DEFAULT_TRAINING_FUEL : undefined;
-  mkdirSync(out, { recursive: true });
   const interp = (await buildInterpreter("fern")).wasm;
   for (const f of files) {
     const program = compileFern(readFileSync(f, "utf8"), f);
@@ -36,13 +45,46 @@ async function build(repo: string, out: string, files: string[], train: boolean)
     const built = await buildProgram(
       interp,
       layered ? { bytes: program.bytes, host: theirHost(program.bytes) } : program.bytes,
-      { cache: false, ...(fuel !== undefined ? { train: fuel, interpreterName: "fern" } : {}) },
+      { cache: false, ...(fuel !== undefined ? { train: fuel, interpreterName: "fern" } : {}), ...options },
     );
     const name = basename(f).replace(/\.fern$/, "");
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
     writeFileSync(join(out, `${name}.prog`), program.bytes);
     console.log(`${name}: built in ${(performance.now() - t).toFixed(0)} ms, ${built.wasm.length} B`);
   }
+}
+
+/** The Lua programs' wevaled modules, as the repo's `futamura build` makes them; `<name>.lua` beside each marks
+ *  it a Lua program (a WASI command, run afresh each time) for compare. */
+async function buildLuaPrograms(dist: string, out: string, files: string[], options: object): Promise<void> {
+  const { buildLua } = await import(join(dist, "interp/lua-build.js"));
+  const { builtinManifest } = await import(join(dist, "interp/manifest.js"));
+  const { buildProgram, loadProgram } = await import(join(dist, "pipeline/index.js"));
+  const manifest = builtinManifest("lua");
+  const interp = buildLua("lua").wasm;
+  for (const f of files) {
+    const program = await loadProgram(manifest, f);
+    const t = performance.now();
+    const built = await buildProgram(interp, program, { cache: false, interpreterName: "lua", ...options });
+    const name = basename(f).replace(/\.lua$/, "");
+    writeFileSync(join(out, `${name}.wasm`), built.wasm);
+    writeFileSync(join(out, `${name}.lua`), readFileSync(f));
+    console.log(`${name}: built in ${(performance.now() - t).toFixed(0)} ms, ${built.wasm.length} B`);
+  }
+}
+
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+/** A Lua program's run: a fresh instance of the module, `_start` timed by the CPU or the wall clock. */
+function luaRunner(module: WebAssembly.Module, cpu: boolean, printed: (out: string) => void): () => Promise<number> {
+  return async () => {
+    const r = await runOnce(module, cpu ? cpuMs : undefined);
+    printed(`${r.out}\nexit ${r.code}`);
+    return r.ms;
+  };
 }
 
 /** Milliseconds `f` took: wall clock, or this process's CPU time (user + system) with `cpu`. */
@@ -80,15 +122,17 @@ async function compare(
     .sort();
   const rows = [];
   for (const name of names) {
-    const program = new Uint8Array(readFileSync(join(newDir, `${name}.prog`)));
     const modules = {
       old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))),
       new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))),
     };
     const printed: Record<string, string> = {};
-    // One instance per module, as `futamura bench` times warm runs: instantiating per run would time the
-    // interpreter's memory set-up too (Fern's frame stack alone is 67 MB) and understate every ratio.
-    const instance = async (k: "old" | "new") => {
+    // Fern: one instance per module, as `futamura bench` times warm runs: instantiating per run would time the
+    // interpreter's memory set-up too (Fern's frame stack alone is 67 MB) and understate every ratio. Lua: a fresh
+    // instance per run, its instantiation untimed.
+    const instance = async (k: "old" | "new"): Promise<() => number | Promise<number>> => {
+      if (existsSync(join(newDir, `${name}.lua`))) return luaRunner(modules[k], cpu, (t) => (printed[k] = t));
+      const program = new Uint8Array(readFileSync(join(newDir, `${name}.prog`)));
       let out = new BufferedOutput();
       const host = fernHost(program);
       // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
@@ -117,7 +161,7 @@ async function compare(
       };
     };
     const runners = { old: await instance("old"), new: await instance("new") };
-    const peer = js ? jsPeer(name, cpu) : undefined;
+    const peer = js && !existsSync(join(newDir, `${name}.lua`)) ? jsPeer(name, cpu) : undefined; // Fern peers only
     const run = async (k: "old" | "new") => runners[k]();
     for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
     for (let i = 0; peer && i < 2; i++) peer();
@@ -163,14 +207,18 @@ async function compare(
 }
 
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === "build" && rest.length >= 3)
+if (mode === "build" && rest.length >= 3) {
+  const i = rest.indexOf("--options");
+  const options = i < 0 ? {} : JSON.parse(rest.splice(i, 2)[1]);
+  const train = rest.includes("--train");
   await build(
     rest[0],
     rest[1],
     rest.slice(2).filter((a) => a !== "--train"),
-    rest.includes("--train"),
+    train,
+    options,
   );
-else if (mode === "compare" && rest.length >= 2) {
+} else if (mode === "compare" && rest.length >= 2) {
   const option = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
   const runs = Number(option("--runs") ?? 9);
   if (!Number.isInteger(runs) || runs < 1)
@@ -178,7 +226,7 @@ else if (mode === "compare" && rest.length >= 2) {
   await compare(rest[0], rest[1], option("--json"), rest.includes("--cpu"), runs, rest.includes("--js"));
 } else {
   console.error(
-    "usage: compare-builds.ts build <repo> <outdir> [--train] prog.fern… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N] [--js]",
+    "usage: compare-builds.ts build <repo> <outdir> [--train] [--options JSON] prog.fern|prog.lua… | compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N] [--js]",
   );
   process.exitCode = 1;
 }

@@ -2,7 +2,7 @@
 // README), the scaling between sizes of a series (time at 10× the size over time at the size — the
 // target is ≤ 12× per 10×), a terminal table, Markdown, and an SVG chart drawn by Vega with log-log axes (build and
 // specialize time against program size, one line per series).
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import type { CompileMeasurement } from "./compile-child.ts"; // type only: importing the script would run it
@@ -333,6 +333,7 @@ export async function writeCompileReports(
   jsonPath?: string,
 ): Promise<string[]> {
   const json = JSON.stringify({ meta, rows, scaling: scaling(rows) }, null, 2) + "\n";
+  mkdirSync(outDir, { recursive: true });
   const files = [
     join(outDir, "bench-compile.json"),
     join(outDir, "bench-compile.md"),

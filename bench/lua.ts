@@ -41,8 +41,12 @@ export interface LuaBenchResult {
 }
 
 /** One run of a WASI command module: a fresh instance, `_start`, the captured output; ms of `_start` alone (the
- *  instantiation, the same for every variant, copies the memory image and is left out). */
-async function runOnce(module: WebAssembly.Module): Promise<{ ms: number; out: string; code: number }> {
+ *  instantiation, the same for every variant, copies the memory image and is left out), by `clock` (default the
+ *  wall clock; bench/compare-builds.ts passes the process's CPU time). */
+export async function runOnce(
+  module: WebAssembly.Module,
+  clock: () => number = () => performance.now(),
+): Promise<{ ms: number; out: string; code: number }> {
   const chunks: Uint8Array[] = [];
   const wasi = new WasiShim({ args: ["lua"], stdout: (b) => chunks.push(b), stderr: (b) => chunks.push(b) });
   const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
@@ -51,9 +55,9 @@ async function runOnce(module: WebAssembly.Module): Promise<{ ms: number; out: s
     wasi_snapshot_preview1: wasi.wasiImport,
   } as WebAssembly.Imports);
   host.bind(instance);
-  const t = performance.now();
+  const t = clock();
   const code = wasi.start(instance);
-  const ms = performance.now() - t;
+  const ms = clock() - t;
   return { ms, out: new TextDecoder().decode(Buffer.concat(chunks)), code };
 }
 

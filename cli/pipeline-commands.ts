@@ -79,7 +79,7 @@ function printStats(r: SpecializeModuleResult): void {
       const c = s.cleanup;
       if (c)
         process.stdout.write(
-          `    cleanup ${c.ms.toFixed(1)} ms: ${c.forwarded} loads forwarded, ${c.redundantParams} redundant parameters, ${c.floatParams} made f64, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${c.blocks} blocks, ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes (large function)" : s.optimize === "full" ? "full pipeline" : "none"}\n`,
+          `    cleanup ${c.ms.toFixed(1)} ms: ${c.forwarded} loads forwarded, ${c.redundantParams} redundant parameters, ${c.floatParams} made f64, ${c.deadValues} dead values, ${c.threaded} jumps threaded, ${c.merged} blocks merged -> ${c.blocks} blocks, ${s.size} values; binaryen: ${s.optimize === "lean" ? "lean passes" : s.optimize === "full" ? "full pipeline" : "none"}\n`,
         );
       if (s.stages)
         process.stdout.write(

@@ -4,8 +4,9 @@
 // pass also pays for V8 compiling that part of binaryen's Wasm (~0.5 s in all, once per process): compare passes
 // on a list that runs them twice, or over many functions. A measuring tool, not part of any build.
 // Usage: node --import tsx scripts/profile-binaryen.ts <program> [--interp name] [--passes lean|full|a,b,c] [--min locals]
-//        (a program may be `series:size` of bench/compile-programs.ts, e.g. brainfuck:50000 or toy:100000).
-import { writeFileSync } from "node:fs";
+//        [--save file.wasm]   (a program may be `series:size` of bench/compile-programs.ts, e.g. brainfuck:50000 or
+//        toy:100000, or a module --save wrote, to profile other pass lists without specializing again).
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERIES, type SeriesName } from "../bench/compile-programs.ts";
@@ -57,7 +58,9 @@ const opt = (name: string) => {
 const interpName = opt("--interp");
 const passArg = opt("--passes") ?? "lean";
 const minLocals = Number(opt("--min") ?? "0");
+const save = opt("--save");
 let file = args[0];
+const saved = file.endsWith(".wasm");
 const m = /^([a-z-]+):(\d+)$/.exec(file);
 let interpFor = interpName;
 if (m) {
@@ -67,20 +70,15 @@ if (m) {
   interpFor ??= s.interpreter;
 }
 const passes = passArg === "lean" ? LEAN_PASSES : passArg === "full" ? FULL_O3 : passArg.split(",");
-const interp = await resolveInterpreter(interpFor, file);
-const program = await loadProgram(interp.manifest, file);
 const b = await loadBinaryen();
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 let c = cpu();
-const built = await buildProgram(interp.wasm, program, { cache: false, optimizeLevel: 0 });
-const s = built.specialize!;
-console.log(
-  `build at -O0: ${(cpu() - c).toFixed(0)} ms CPU (specialize ${s.specializeMs.toFixed(0)} ms wall, emit ${s.optimizeMs.toFixed(0)} ms wall), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
-);
-const mod = withFeatures(b, b.readBinary(built.wasm));
+const wasm = saved ? new Uint8Array(readFileSync(file)) : await buildUnoptimized(file);
+if (save) writeFileSync(save, wasm);
+const mod = withFeatures(b, b.readBinary(wasm));
 b.setOptimizeLevel(3);
 b.setShrinkLevel(0);
 // The specialized functions are the last element segment's (names are not kept through the binary).
@@ -92,6 +90,7 @@ for (const name of specialized) {
   if (locals >= minLocals) fns.push({ name, locals });
 }
 const total = new Map<string, number>();
+const rows: { sum: number; line: string }[] = [];
 for (const f of fns) {
   const row: string[] = [];
   let sum = 0;
@@ -103,8 +102,22 @@ for (const f of fns) {
     total.set(`${k}:${p}`, (total.get(`${k}:${p}`) ?? 0) + ms);
     row.push(`${p} ${ms.toFixed(0)}`);
   });
-  if (fns.length <= 8) console.log(`${f.name} (${f.locals} locals): ${sum.toFixed(0)} ms: ${row.join(", ")}`);
+  rows.push({ sum, line: `${f.name} (${f.locals} locals): ${sum.toFixed(0)} ms: ${row.join(", ")}` });
 }
+// The 8 costliest functions.
+for (const r of rows.sort((x, y) => y.sum - x.sum).slice(0, 8)) console.log(r.line);
 console.log(
   `all ${fns.length} functions: ${[...total].map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(", ")}; sum ${[...total.values()].reduce((a, x) => a + x, 0).toFixed(0)} ms CPU`,
 );
+
+/** The program's wevaled module at optimize level 0 (every function on the structured layout, binaryen not run). */
+async function buildUnoptimized(file: string): Promise<Uint8Array> {
+  const interp = await resolveInterpreter(interpFor, file);
+  const program = await loadProgram(interp.manifest, file);
+  const built = await buildProgram(interp.wasm, program, { cache: false, optimizeLevel: 0 });
+  const s = built.specialize!;
+  console.log(
+    `build at -O0: ${(cpu() - c).toFixed(0)} ms CPU (specialize ${s.specializeMs.toFixed(0)} ms wall, emit ${s.optimizeMs.toFixed(0)} ms wall), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
+  return built.wasm;
+}

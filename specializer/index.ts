@@ -85,8 +85,12 @@ export interface SpecializeOptions {
   noSplice?: boolean;
   /** Also emit the module before binaryen optimizes it, to report its size (`rawBytes`). */
   reportRawSize?: boolean;
-  /** Functions with more IR values than this get binaryen's lean pass list (default FULL_OPTIMIZE_MAX_VALUES). */
+  /** Functions of at most this many IR values get binaryen's whole -O pipeline instead of its lean pass list
+   *  (default 0: none; optimize.ts); for comparison (5,000 was the default until 2026-12-07). */
   fullOptimizeMaxValues?: number;
+  /** Functions of at most this many IR values are laid out by binaryen's Relooper, larger ones by the backend
+   *  (default SMALL_MAX_VALUES; optimize.ts); for tests and comparison. */
+  smallMaxValues?: number;
   /** Do not inline small specialized callees into their callers (inline-leaves.ts); for comparison. */
   noInline?: boolean;
   /** Blocks per Relooper segment in the backend (default SEGMENT_BLOCKS). */
@@ -746,7 +750,11 @@ async function spliceSpecialized(
   for (const k of inlined) emitted[k].stats.inlined = true;
   const functions = emitted.map((r): ApartFunction => {
     const plan = r.stats.optimize ?? "none";
-    return { body: r.body!, plan, structured: !opts.relooper && structuredLayout(plan) };
+    return {
+      body: r.body!,
+      plan,
+      structured: !opts.relooper && structuredLayout(plan, r.stats.size ?? Infinity, opts.smallMaxValues),
+    };
   });
   const shared = {
     types,
@@ -847,7 +855,8 @@ function addSpecialized(
   results.forEach((r, i) => {
     if (!r.body) return;
     const name = `weval.specialized.${r.req.userId}.${i}`;
-    const structured = !opts.relooper && structuredLayout(r.stats.optimize ?? "none");
+    const structured =
+      !opts.relooper && structuredLayout(r.stats.optimize ?? "none", r.stats.size ?? Infinity, opts.smallMaxValues);
     emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, structured);
     added.push({ name, plan: r.stats.optimize ?? "none" });
     if (r.stats.tableIndex !== next++)

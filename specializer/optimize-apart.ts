@@ -64,9 +64,13 @@ export function optimizableApart(f: FunctionBody): boolean {
   return !f.values.some((d) => d.kind === "op" && NEEDS_WHOLE_MODULE.has(d.op.name));
 }
 
-/** Functions `f` calls directly (the specializer's indices). */
+/** Functions `f` calls directly (the specializer's indices), found once per body (apartJob and optimizeApart both
+ *  ask; a walk of a function of a million values takes a few hundred ms). */
+const calleesOf = new WeakMap<FunctionBody, Set<number>>();
 function callees(f: FunctionBody): Set<number> {
-  const out = new Set<number>();
+  let out = calleesOf.get(f);
+  if (out) return out;
+  calleesOf.set(f, (out = new Set<number>()));
   for (const b of f.reversePostorder())
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];

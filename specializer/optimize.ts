@@ -1,17 +1,22 @@
-// What binaryen runs on each specialized function, by its size. The specializer's own cleanup (passes/) already
-// leaves lean code, so binaryen only polishes: small functions — every interpreter loop in the benchmarks — get
-// binaryen's whole -O pipeline at the requested level; a function over FULL_OPTIMIZE_MAX_VALUES gets LEAN_PASSES,
-// a fixed list of passes whose cost grows with the function's size, not faster (measured on 2026-12-01 on a
-// 37k-instruction toy program, 42k values after cleanup: -O3 1.9 s, of which redundant-set elimination alone 1.0 s for
-// nothing; LEAN_PASSES 0.55 s for an output 2% larger). So a big program's compile time stays linear in its size. The
-// benchmarks' functions have 20 (sum-to-100M) to 3,143 values (Fern's n-body; sort and words ~1,350), all under
-// the bound; the generated 10,000-instruction toy program's one function (5,544 values) and a 300-branch Fern
-// if/else chain's (7,548) are over it: specializeModule on them took 25% and 14% less CPU with LEAN_PASSES than with
-// -O3 (3 runs each, alternated), for outputs 1.2% larger and 0.3% smaller.
+// What binaryen runs on each specialized function, and how the backend lays it out, by its size. The specializer's
+// own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES, a fixed
+// list of passes whose cost grows with the function's size, not faster; a small function (at most SMALL_MAX_VALUES
+// values — every interpreter loop in the benchmarks) is laid out by binaryen's Relooper, a larger one by the
+// backend's own structured layout (ssa/structure.ts), since the Relooper's cost grows faster than the function.
+// binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
+// bench/compare-builds.ts, one process, interleaved, 15-31 runs) LEAN_PASSES on the Relooper's layout ran the Fern
+// and Lua bench programs as fast as -O3 did within noise (±3%; Fern fib 0.82x: faster), except Fern's sort, 1.03x
+// slower in every run (-O3's own pass list brings it back; LEAN_PASSES plus local-cse, plus code-pushing,
+// precompute-propagate and merge-blocks, or plus pick-load-signs, merge-locals and rse did not), for a fraction of
+// the compile time (Fern 1,000 functions: binaryen 9.5 -> 3.7 s). The structured layout on small functions was slower
+// (fib 1.13x, trees 1.07x), so small ones keep the Relooper. The option fullOptimizeMaxValues brings -O3 back.
+// History: on 2026-12-01 -O3 on a 42k-value toy function took 1.9 s, of which redundant-set elimination alone 1.0 s
+// for nothing; LEAN_PASSES 0.55 s for an output 2% larger.
 import type { BinaryenModule } from "../util/binaryen.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 
-export const FULL_OPTIMIZE_MAX_VALUES = 5_000;
+/** The largest function (IR values) the Relooper lays out and into which leaves are inlined (inline-leaves.ts). */
+export const SMALL_MAX_VALUES = 5_000;
 
 // No merge-blocks: on the Relooper's nesting for a big function its cost grows faster than the function (measured
 // on mandelbrot.b through the Brainfuck interpreter, 20,646 values: 1.8 s of 2.4 s; toy 100k: 0.8 s of 1.3 s), for
@@ -41,18 +46,20 @@ export function functionSize(f: FunctionBody): number {
 
 export type OptimizePlan = "full" | "lean" | "none";
 
-export function optimizePlan(size: number, level: number, fullMaxValues = FULL_OPTIMIZE_MAX_VALUES): OptimizePlan {
+/** The passes for a function of `size` values at optimize level `level`: -O3 only up to `fullMaxValues` (default
+ *  none: an option, for comparison). */
+export function optimizePlan(size: number, level: number, fullMaxValues = 0): OptimizePlan {
   if (level <= 0) return "none";
   return size <= fullMaxValues ? "full" : "lean";
 }
 
 /** Whether the backend lays the function out itself (ssa/structure.ts) rather than through binaryen's Relooper:
- *  every function binaryen does not fully optimize. The Relooper's cost grows faster than the function
- *  (mandelbrot.b's 20,646 values: 2.9 s of the 3.2 s the backend took; structured, 0.42 s, and 5% smaller after
- *  LEAN_PASSES), but a small function — every hot loop in the benchmarks — keeps the Relooper's layout under -O3,
- *  so its output stays byte for byte what the benchmarks measured. */
-export function structuredLayout(plan: OptimizePlan): boolean {
-  return plan !== "full";
+ *  every function over SMALL_MAX_VALUES, and every unoptimized one. The Relooper's cost grows faster than the
+ *  function (mandelbrot.b's 20,646 values: 2.9 s of the 3.2 s the backend took; structured, 0.42 s, and 5% smaller
+ *  after LEAN_PASSES), but a small function — every hot loop in the benchmarks — runs faster from the Relooper's
+ *  layout (Fern fib 1.13x, trees 1.07x slower structured, both under LEAN_PASSES). */
+export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValues = SMALL_MAX_VALUES): boolean {
+  return plan === "none" || (plan === "lean" && size > smallMaxValues);
 }
 
 /** Optimize one function of `mod` as `plan` says (the optimize level must already be set on binaryen). */

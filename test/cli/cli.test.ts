@@ -112,7 +112,7 @@ describe("futamura CLI", () => {
       /request 1 \(\$\d+\): table slot \d+; \d+ contexts, \d+ blocks \(generic \d+\), \d+ values/,
     );
     expect(sp.stdout).toMatch(
-      /cleanup [\d.]+ ms: \d+ loads forwarded, \d+ redundant parameters, \d+ made f64, \d+ dead values, \d+ jumps threaded, \d+ blocks merged -> \d+ blocks, \d+ values; binaryen: full pipeline/,
+      /cleanup [\d.]+ ms: \d+ loads forwarded, \d+ redundant parameters, \d+ made f64, \d+ dead values, \d+ jumps threaded, \d+ blocks merged -> \d+ blocks, \d+ values; binaryen: lean passes/,
     );
     expect(sp.stdout).toMatch(/output [\d.]+ KiB \([\d.]+ KiB before binaryen\)/);
     // The IR before and after the cleanup passes.
