@@ -100,3 +100,24 @@ local function depth(n) if n == 0 then return 0 end local r = depth(n - 1) retur
 print(depth(20000), depth(30000))
 local function sum(n) if n == 0 then return 0 end return n + sum(n - 1) end
 print(sum(15000))
+
+-- method calls (OP_SELF): from the object, from its class (__index table), two levels up, through an __index
+-- function, on a string, a missing method's error, and a class whose __index changes between calls
+local Base = {}
+Base.__index = Base
+function Base:name() return "base " .. self.id end
+function Base:hello() return "hello from " .. self:name() end
+local Derived = setmetatable({}, { __index = Base })
+Derived.__index = Derived
+function Derived:name() return "derived " .. self.id end
+local b, d = setmetatable({ id = 1 }, Base), setmetatable({ id = 2 }, Derived)
+d.own = function(self) return "own " .. self.id end
+print(b:hello(), d:hello(), d:own())
+local dyn = setmetatable({ id = 3 }, { __index = function(t, k) return function(self) return k .. self.id end end })
+print(dyn:anything(), ("abc"):upper(), ("%d"):format(7))
+print(pcall(function() return b:missing() end))
+local C = { __index = { m = function() return "first" end } }
+local obj = setmetatable({}, C)
+local r1 = obj:m()
+C.__index = { m = function() return "second" end }
+print(r1, obj:m())
