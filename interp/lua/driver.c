@@ -31,9 +31,34 @@ WEVAL_DEFINE_GLOBALS()
 void luaV_wevalrequests(Proto *p);
 #endif
 
+/* The heap's break for wasi-libc's malloc (dlmalloc, which asks sbrk for 64 KiB at a time), replacing libc's sbrk:
+ * memory grows by at least a quarter of its size at once. V8 takes about a millisecond per memory.grow of a 64 MiB
+ * memory (and may collect after it), so an allocating script paid that every 64 KiB (binary trees: 16 grows, a
+ * third of its run); now it pays it a few times. The memory above the break is reserve, which sbrk hands out first. */
+void *sbrk(intptr_t increment) {
+  static uintptr_t brk; /* 0 until the first call: the memory's end then */
+  uintptr_t end = __builtin_wasm_memory_size(0) * 65536;
+  if (brk == 0) brk = end;
+  if (increment < 0) {
+    errno = EINVAL; /* dlmalloc here never trims (as under libc's sbrk, which aborts) */
+    return (void *)-1;
+  }
+  if ((uintptr_t)increment > end - brk) {
+    uintptr_t need = ((uintptr_t)increment - (end - brk) + 65535) / 65536, quarter = end / 65536 / 4;
+    if (__builtin_wasm_memory_grow(0, need > quarter ? need : quarter) == (size_t)-1 &&
+        (need >= quarter || __builtin_wasm_memory_grow(0, need) == (size_t)-1)) {
+      errno = ENOMEM;
+      return (void *)-1;
+    }
+  }
+  uintptr_t old = brk;
+  brk += (uintptr_t)increment;
+  return (void *)old;
+}
+
 static lua_State *L;
 static int load_status = LUA_OK;
-#define WSTACK 1000 /* see init */
+#define WSTACK 8000 /* see init */
 static const char *progname = "lua";
 
 /* Read n bytes of standard input exactly (read() may return fewer); 0 on a short input. */
@@ -103,9 +128,10 @@ static void init(void) {
   lua_rawseti(L, -2, 0);
   lua_setglobal(L, "arg");
   lua_gc(L, LUA_GCGEN, 0, 0); /* as lua.c's pmain: `lua` runs scripts with the generational collector */
-  /* A stack of WSTACK slots from the start: a stack that grows moves, and a move hands the rest of every specialized
-     activation on it to the generic loop (lvm.c) — the main chunk's loop included, when a call first needs more than
-     Lua's initial 40 slots. ldo.c's luaD_shrinkstack keeps it (up to 16,384 slots). */
+  /* A stack of WSTACK slots (128 KB) from the start, so that the usual recursion does not move it: a move hands the
+   * rest of every specialized activation on the stack to the generic loop (lvm.c's vmfetch; a body with a resume
+   * point restarts specialized there), and a stack of up to 16,384 slots is never shrunk (ldo.c's luaD_shrinkstack).
+   * Lua's limits (LUAI_MAXSTACK) are unchanged. */
   lua_checkstack(L, WSTACK);
   lua_pushcfunction(L, msghandler);
   /* luaL_loadfile skips a first line starting with '#' and keeps the line count. */

@@ -1,6 +1,6 @@
 // The cleanup pipeline run on every specialized function before the backend (weval does the same before its
 // lowering): dead blocks, copy propagation, store-to-load forwarding (with the folds it enables), redundant parameters, float parameters (i64 parameters that only ever
-// carry float bits become f64), dead values, then jump threading and block merging, then parameters and values
+// carry float bits become f64), dead values, a shadow-stack frame nothing uses, then jump threading and block merging, then parameters and values
 // again (merging exposes more). Each pass is one file in this folder and one stage of the runner
 // (../ssa/stage-runner.ts), which times it, verifies the IR after it (with `verify`, naming the pass that broke it)
 // and dumps it under --dump-stages; adding a pass is one line below. Each pass is linear in the function's size
@@ -16,6 +16,7 @@ import { IncomingEdges } from "./edges.ts";
 import { floatParams } from "./float-params.ts";
 import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
+import { removeUnusedFrame } from "./unused-frame.ts";
 import { forwardStores, type CallWrites } from "./store-forwarding.ts";
 
 export interface CleanupStats {
@@ -75,6 +76,7 @@ export function cleanupFunction(
     stats.redundantParams += run("redundant-params", (f, order) => removeRedundantParams(f, order, into));
     if (round === 0) stats.floatParams += run("float-params", floatParams);
     stats.deadValues += run("dead-values", (f, order) => removeDeadValues(f, undefined, order, into));
+    if (round === 0) run("unused-frame", removeUnusedFrame); // round 1's dead values take its arithmetic
     const m = run("merge-blocks", mergeBlocks);
     stats.threaded += m.threaded;
     stats.merged += m.merged;

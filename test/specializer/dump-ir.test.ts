@@ -48,6 +48,7 @@ describe("--dump-ir file names", () => {
       "float-params",
       "dead-values",
       "dead-values-2",
+      "unused-frame",
       "merge-blocks",
       "merge-blocks-2",
       "cleaned",
@@ -67,6 +68,7 @@ describe("--dump-ir file names", () => {
       "redundant-params",
       "float-params",
       "dead-values",
+      "unused-frame",
       "merge-blocks",
       "cleanup",
     ]);

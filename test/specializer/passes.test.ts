@@ -22,6 +22,7 @@ import { floatParams } from "../../specializer/passes/float-params.ts";
 import { mergeBlocks } from "../../specializer/passes/merge-blocks.ts";
 import { removeRedundantParams } from "../../specializer/passes/redundant-params.ts";
 import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
+import { removeUnusedFrame } from "../../specializer/passes/unused-frame.ts";
 import { defUses, targetsOf, terminatorUses, type FunctionBody, type ValueId } from "../../specializer/ssa/ir.ts";
 import { planLocals } from "../../specializer/ssa/locals.ts";
 import { parseFunction } from "../../specializer/ssa/parse.ts";
@@ -49,6 +50,8 @@ interface Pass {
   cfg?: boolean;
   /** Guarantees beyond the verifier's, as a list of problems. */
   check?: (f: FunctionBody) => string[];
+  /** Why the before/after comparison does not apply, when it does not. */
+  noSemantics?: string;
 }
 
 /** Uses of alias values anywhere reachable, and alias instructions left in blocks. */
@@ -116,6 +119,12 @@ const PASSES: Record<string, Pass> = {
   "copy-propagation": { run: propagateCopies, check: aliasProblems },
   "redundant-params": { run: removeRedundantParams, check: (f) => [...aliasProblems(f), ...redundantParamProblems(f)] },
   "dead-values": { run: removeDeadValues },
+  "unused-frame": {
+    run: removeUnusedFrame,
+    // It changes what a callee sees in the stack pointer, which only the shadow-stack convention (not the reference
+    // interpreter, which has no globals) says is unobservable; the fixtures' golden text is the check.
+    noSemantics: "a global's value changes by design",
+  },
   "float-params": { run: floatParams, check: aliasProblems },
   constants: {
     run: propagateConstants,
@@ -251,7 +260,7 @@ for (const [pass, spec] of Object.entries(PASSES)) {
       back.recomputePreds();
       verifyFunction(back);
       expect(printFunction(back)).toBe(printed);
-      await checkSemantics([before, back]);
+      if (!spec.noSemantics) await checkSemantics([before, back]);
       // Idempotent: nothing is left for a second run.
       spec.run(f);
       verifyFunction(f);
