@@ -640,7 +640,7 @@ function specializeRequest(
 
 type RequestResults = { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[];
 /** A specialized function added to the module, and how binaryen optimizes it. */
-type Added = { name: string; plan: OptimizePlan };
+type Added = { name: string; plan: OptimizePlan; structured: boolean };
 
 /** The output module: the snapshot with the specialized functions added at the end of table 0, the intrinsics
  *  replaced by their stubs, small leaves inlined, the new functions optimized, and the requests' memory patched. */
@@ -682,7 +682,7 @@ async function rewriteModule(
     else
       added.forEach((a, k) => {
         opts.onProgress?.("binaryen", k, added.length);
-        optimizeSpecialized(mod, a.name, a.plan);
+        optimizeSpecialized(mod, a.name, a.plan, a.structured);
       });
     opts.onProgress?.("binaryen", added.length, added.length);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
@@ -858,7 +858,7 @@ function addSpecialized(
     const structured =
       !opts.relooper && structuredLayout(r.stats.optimize ?? "none", r.stats.size ?? Infinity, opts.smallMaxValues);
     emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, structured);
-    added.push({ name, plan: r.stats.optimize ?? "none" });
+    added.push({ name, plan: r.stats.optimize ?? "none", structured });
     if (r.stats.tableIndex !== next++)
       throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
   });

@@ -120,7 +120,8 @@ export function optimizeApart(
     if (!mod.validate()) throw new InternalError("binaryen rejected the specialized functions");
     b.setOptimizeLevel(job.optimizeLevel);
     b.setShrinkLevel(0);
-    for (const k of job.members) optimizeSpecialized(mod, `s${k}`, functions.get(k)!.plan);
+    for (const k of job.members)
+      optimizeSpecialized(mod, `s${k}`, functions.get(k)!.plan, functions.get(k)!.structured);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
     // one function: simplify-globals forwards the constant within the block (V8 folds the compare that is left).
     // calls.fern, trained: 1.45 -> 1.24 ms.
