@@ -639,8 +639,9 @@ function specializeRequest(
 }
 
 type RequestResults = { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[];
-/** A specialized function added to the module, and how binaryen optimizes it. */
-type Added = { name: string; plan: OptimizePlan; structured: boolean };
+/** A specialized function added to the module, and how binaryen optimizes it (`inlinedInto`: leaves were inlined
+ *  into it, optimize.ts). */
+type Added = { name: string; plan: OptimizePlan; structured: boolean; inlinedInto?: boolean };
 
 /** The output module: the snapshot with the specialized functions added at the end of table 0, the intrinsics
  *  replaced by their stubs, small leaves inlined, the new functions optimized, and the requests' memory patched. */
@@ -682,7 +683,7 @@ async function rewriteModule(
     else
       added.forEach((a, k) => {
         opts.onProgress?.("binaryen", k, added.length);
-        optimizeSpecialized(mod, a.name, a.plan, a.structured);
+        optimizeSpecialized(mod, a.name, a.plan, a.structured, !!a.inlinedInto);
       });
     opts.onProgress?.("binaryen", added.length, added.length);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
@@ -924,6 +925,10 @@ function inlineLeaves(
   );
   inlineFunctions(b, mod, names.functions, new Set([...leaves].map((i) => added[i].name)));
   for (const i of leaves) emitted[i].stats.inlined = true;
+  emitted.forEach((r, k) => {
+    const calls = directCallSites(r.body!, info.functions.length);
+    added[k].inlinedInto = [...leaves].some((leaf) => calls.has(leaf));
+  });
   return leaves.size > 0;
 }
 

@@ -15,6 +15,7 @@ import { InternalError } from "../util/errors.ts";
 import { inlineFunctions } from "./inline-leaves.ts";
 import { optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "./ssa/backend.ts";
+import { traced } from "./ssa/stage-runner.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 import type { WasmModuleInfo } from "./ssa/module.ts";
 import { callSignatures } from "./ssa/roundtrip.ts";
@@ -120,8 +121,11 @@ export function optimizeApart(
     if (!mod.validate()) throw new InternalError("binaryen rejected the specialized functions");
     b.setOptimizeLevel(job.optimizeLevel);
     b.setShrinkLevel(0);
-    for (const k of job.members)
-      optimizeSpecialized(mod, `s${k}`, functions.get(k)!.plan, functions.get(k)!.structured);
+    for (const k of job.members) {
+      const f = functions.get(k)!;
+      const inlinedInto = [...callees(f.body)].some((c) => c >= first && inlined.has(c - first));
+      traced(`s${k}`, "binaryen", () => optimizeSpecialized(mod, `s${k}`, f.plan, f.structured, inlinedInto));
+    }
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
     // one function: simplify-globals forwards the constant within the block (V8 folds the compare that is left).
     // calls.fern, trained: 1.45 -> 1.24 ms.

@@ -1,6 +1,7 @@
 // What binaryen runs on each specialized function, and how the backend lays it out, by its size. The specializer's
-// own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES, a fixed
-// list of passes whose cost grows with the function's size, not faster; a small function (at most SMALL_MAX_VALUES
+// own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or a
+// variant of it: INLINED_PASSES, STRUCTURED_PASSES), a fixed list of passes whose cost grows with the function's
+// size, not faster; a small function (at most SMALL_MAX_VALUES
 // values — every interpreter loop in the benchmarks) is laid out by binaryen's Relooper, a larger one by the
 // backend's own structured layout (ssa/structure.ts), since the Relooper's cost grows faster than the function.
 // binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
@@ -37,6 +38,14 @@ export const LEAN_PASSES = [
   "vacuum",
 ];
 
+/** LEAN_PASSES for a function the backend laid out itself (structuredLayout: a big one), with simplify-locals that
+ *  does not give blocks and ifs results ("nostructure"): that part cost most of the pass on Lua's main chunk and
+ *  gained little. Measured 2026-12-07 (CPU, load ~9, each list on the functions of a module built without binaryen's
+ *  passes, warm): Lua app.lua's main chunk (23k values) 636 -> 248 ms, its module 0.3% larger (-30.6 KB -> -28.1
+ *  KB); Fern's one function of 1,000 statements 491 -> 422 ms, 0.24% larger; Brainfuck 50 KB 137 -> 123 ms, the
+ *  same bytes. */
+export const STRUCTURED_PASSES = LEAN_PASSES.map((p) => (p === "simplify-locals" ? "simplify-locals-nostructure" : p));
+
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
 export function functionSize(f: FunctionBody): number {
   let n = 0;
@@ -62,15 +71,27 @@ export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValue
   return plan === "none" || (plan === "lean" && size > smallMaxValues);
 }
 
-/** LEAN_PASSES for a small function (the Relooper's layout): precompute-propagate first. Without it the trained
- *  calls.fern ran 1.5x slower than under -O3 (2026-12-07, compare-builds --cpu, one process, load ~2: each pass of
- *  -O3's list added to LEAN_PASSES alone, only this one brought it back, 1.005x); it is the costliest pass on a big
- *  function (Fern's one function of 10,000 statements: 414 of 1,202 ms), so the structured layout goes without. */
-export const SMALL_PASSES = ["precompute-propagate", ...LEAN_PASSES];
+/** LEAN_PASSES for a small function (the Relooper's layout) into which leaves were inlined (inline-leaves.ts):
+ *  precompute-propagate first. Without it the trained calls.fern ran 1.5x slower than under -O3 (2026-12-07,
+ *  compare-builds --cpu, one process, load ~2: each pass of -O3's list added to LEAN_PASSES alone, only this one
+ *  brought it back, 1.005x): an inlined leaf's parameters are locals set from the caller's arguments, often
+ *  constants, which only a pass that propagates through locals folds. Elsewhere the specializer has already
+ *  propagated every constant it knows, and the pass changed nothing: on Lua app.lua's 34 small functions (nothing
+ *  inlined) the output was the same text with and without it, which took 313 of 1,199 ms of binaryen's CPU
+ *  (2026-12-07). It is the costliest pass on a big function too (Fern's one function of 10,000 statements: 414 of
+ *  1,202 ms), so the structured layout goes without. */
+export const INLINED_PASSES = ["precompute-propagate", ...LEAN_PASSES];
 
 /** Optimize one function of `mod` as `plan` says (the optimize level must already be set on binaryen); `structured`:
- *  the backend laid it out itself (structuredLayout). */
-export function optimizeSpecialized(mod: BinaryenModule, name: string, plan: OptimizePlan, structured: boolean): void {
+ *  the backend laid it out itself (structuredLayout); `inlinedInto`: leaves were inlined into it. */
+export function optimizeSpecialized(
+  mod: BinaryenModule,
+  name: string,
+  plan: OptimizePlan,
+  structured: boolean,
+  inlinedInto: boolean,
+): void {
   if (plan === "full") mod.optimizeFunction(name);
-  else if (plan === "lean") mod.runPassesOnFunction(name, structured ? LEAN_PASSES : SMALL_PASSES);
+  else if (plan === "lean")
+    mod.runPassesOnFunction(name, structured ? STRUCTURED_PASSES : inlinedInto ? INLINED_PASSES : LEAN_PASSES);
 }
