@@ -1,9 +1,8 @@
 // What binaryen runs on each specialized function, and how the backend lays it out, by its size. The specializer's
 // own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or a
 // variant of it: INLINED_PASSES, STRUCTURED_PASSES), a fixed list of passes whose cost grows with the function's
-// size, not faster; a small function (at most SMALL_MAX_VALUES
-// values — every interpreter loop in the benchmarks) is laid out by binaryen's Relooper, a larger one by the
-// backend's own structured layout (ssa/structure.ts), since the Relooper's cost grows faster than the function.
+// size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the benchmarks) is
+// laid out by binaryen's Relooper, a larger one by the backend's own structured layout (ssa/structure.ts), since the Relooper's cost grows faster than the function.
 // binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
 // bench/compare-builds.ts, one process, interleaved, 15-31 runs) LEAN_PASSES on the Relooper's layout ran the Fern
 // and Lua bench programs as fast as -O3 did within noise (±3%; Fern fib 0.82x: faster), except Fern's sort, 1.03x
@@ -41,9 +40,10 @@ export const LEAN_PASSES = [
 /** LEAN_PASSES for a function the backend laid out itself (structuredLayout: a big one), with simplify-locals that
  *  does not give blocks and ifs results ("nostructure"): that part cost most of the pass on Lua's main chunk and
  *  gained little. Measured 2026-12-07 (CPU, load ~9, each list on the functions of a module built without binaryen's
- *  passes, warm): Lua app.lua's main chunk (23k values) 636 -> 248 ms, its module 0.3% larger (-30.6 KB -> -28.1
- *  KB); Fern's one function of 1,000 statements 491 -> 422 ms, 0.24% larger; Brainfuck 50 KB 137 -> 123 ms, the
- *  same bytes. */
+ *  passes, warm): Lua app.lua's main chunk (23k values) 636 -> 248 ms, the module 0.3% larger (-30.6 KB -> -28.1
+ *  KB; with its three other structured functions, 0.9%); Fern's one function of 1,000 statements 491 -> 422 ms,
+ *  0.24% larger; Brainfuck 50 KB 137 -> 123 ms, the same bytes. Run time within noise (compare-builds --cpu, one
+ *  process, 31 runs, load ~12): Lua nbody.lua, whose two biggest functions are structured, 1.011x. */
 export const STRUCTURED_PASSES = LEAN_PASSES.map((p) => (p === "simplify-locals" ? "simplify-locals-nostructure" : p));
 
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
@@ -76,9 +76,11 @@ export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValue
  *  compare-builds --cpu, one process, load ~2: each pass of -O3's list added to LEAN_PASSES alone, only this one
  *  brought it back, 1.005x): an inlined leaf's parameters are locals set from the caller's arguments, often
  *  constants, which only a pass that propagates through locals folds. Elsewhere the specializer has already
- *  propagated every constant it knows, and the pass changed nothing: on Lua app.lua's 34 small functions (nothing
- *  inlined) the output was the same text with and without it, which took 313 of 1,199 ms of binaryen's CPU
- *  (2026-12-07). It is the costliest pass on a big function too (Fern's one function of 10,000 statements: 414 of
+ *  propagated the constants it knows: on Lua app.lua's 34 small functions (nothing inlined) the output was the same
+ *  text with and without the pass, which took 313 of 1,199 ms of binaryen's CPU; on other programs it changed block
+ *  shapes (Fern's nbody.fern 1.3% larger without it) and no run time beyond noise (2026-12-07, compare-builds --cpu,
+ *  one process, 15-31 runs, load ~12: Fern's bench untrained 0.96-1.016x, trained 0.94-1.02x; Lua's bench
+ *  0.92-1.03x). It is the costliest pass on a big function too (Fern's one function of 10,000 statements: 414 of
  *  1,202 ms), so the structured layout goes without. */
 export const INLINED_PASSES = ["precompute-propagate", ...LEAN_PASSES];
 
