@@ -2,7 +2,8 @@
 // own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or a
 // variant of it: INLINED_PASSES, STRUCTURED_PASSES), a fixed list of passes whose cost grows with the function's
 // size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the benchmarks) is
-// laid out by binaryen's Relooper, a larger one by the backend's own structured layout (ssa/structure.ts), since the Relooper's cost grows faster than the function.
+// laid out by binaryen's Relooper, a larger one by the backend's own structured layout (ssa/structure.ts), since the
+// Relooper's cost grows faster than the function.
 // binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
 // bench/compare-builds.ts, one process, interleaved, 15-31 runs) LEAN_PASSES on the Relooper's layout ran the Fern
 // and Lua bench programs as fast as -O3 did within noise (±3%; Fern fib 0.82x: faster), except Fern's sort, 1.03x
