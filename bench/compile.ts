@@ -60,7 +60,10 @@ function runChild(spec: CompileChildSpec, timeoutMs: number): Promise<ChildOutco
   const script = join(ROOT, "dist", "bench", "compile-child.js");
   return new Promise((done) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
+    // --expose-gc as the CLI runs its builds (bin/futamura.mjs; util/gc.ts).
+    const child = spawn(process.execPath, ["--expose-gc", script, JSON.stringify(spec)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let timedOut = false;

@@ -72,7 +72,7 @@ if (sources > built) {
 // The commands that specialize allocate much short-lived IR, and V8's default young generation (16 MB semi-spaces)
 // cost them: building Lua app.lua took 11.0 s of CPU with it, 9.7 s with 64 MB (main thread 6.1 -> 5.7 s; 2026-12-07,
 // same session). Node reads the size only at start-up, so these commands run node again with it (~0.05 s), passing
-// signals on and exiting as the child does.
+// signals on and exiting as the child does; with --expose-gc too, for util/gc.ts's collection after a big request.
 const YOUNG_GENERATION = "--max-semi-space-size=64";
 const args = process.argv.slice(2);
 const specializes =
@@ -80,7 +80,7 @@ const specializes =
 if (specializes && !process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, YOUNG_GENERATION, fileURLToPath(import.meta.url), ...args],
+    [...process.execArgv, YOUNG_GENERATION, "--expose-gc", fileURLToPath(import.meta.url), ...args],
     {
       stdio: "inherit",
     },

@@ -3,7 +3,7 @@
 // each specialized function with at least --min locals, and prints the CPU time of each. The first run of each
 // pass also pays for V8 compiling that part of binaryen's Wasm (~0.5 s in all, once per process): compare passes
 // on a list that runs them twice, or over many functions. A measuring tool, not part of any build.
-// Usage: node --import tsx scripts/profile-binaryen.ts <program> [--interp name] [--passes lean|full|a,b,c] [--min locals]
+// Usage: node --import tsx scripts/profile-binaryen.ts <program> [--interp name] [--passes lean|structured|full|a,b,c] [--min locals]
 //        [--save file.wasm]   (a program may be `series:size` of bench/compile-programs.ts, e.g. brainfuck:50000 or
 //        toy:100000, or a module --save wrote, to profile other pass lists without specializing again).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERIES, type SeriesName } from "../bench/compile-programs.ts";
 import { buildProgram, loadProgram, resolveInterpreter } from "../pipeline/index.ts";
-import { LEAN_PASSES } from "../specializer/optimize.ts";
+import { LEAN_PASSES, STRUCTURED_PASSES } from "../specializer/optimize.ts";
 import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
 
 /** Close to binaryen 132's default function pipeline at -O3 without GC (pass.cpp, addDefaultFunctionOptimizationPasses);
@@ -69,7 +69,8 @@ if (m) {
   writeFileSync(file, s.source(Number(m[2])));
   interpFor ??= s.interpreter;
 }
-const passes = passArg === "lean" ? LEAN_PASSES : passArg === "full" ? FULL_O3 : passArg.split(",");
+const named: Record<string, readonly string[]> = { lean: LEAN_PASSES, structured: STRUCTURED_PASSES, full: FULL_O3 };
+const passes = named[passArg] ?? passArg.split(",");
 const b = await loadBinaryen();
 const cpu = () => {
   const u = process.cpuUsage();

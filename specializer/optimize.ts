@@ -44,8 +44,14 @@ export const LEAN_PASSES = [
  *  passes, warm): Lua app.lua's main chunk (23k values) 636 -> 248 ms, the module 0.3% larger (-30.6 KB -> -28.1
  *  KB; with its three other structured functions, 0.9%); Fern's one function of 1,000 statements 491 -> 422 ms,
  *  0.24% larger; Brainfuck 50 KB 137 -> 123 ms, the same bytes. Run time within noise (compare-builds --cpu, one
- *  process, 31 runs, load ~12): Lua nbody.lua, whose two biggest functions are structured, 1.011x. */
-export const STRUCTURED_PASSES = LEAN_PASSES.map((p) => (p === "simplify-locals" ? "simplify-locals-nostructure" : p));
+ *  process, 31 runs, load ~12): Lua nbody.lua, whose two biggest functions are structured, 1.011x. And without
+ *  `precompute`, which changed no byte there: the specializer has folded every constant expression already
+ *  (2026-12-07, binaryen on the raw modules, CPU, load ~12: Fern's one function of 10,000 statements, toy 100k and
+ *  Brainfuck 50 KB byte-identical without it, for 0.5-0.8 s, 0.25 s and 0.1 s less; on the Relooper's layout it does
+ *  change the output). */
+export const STRUCTURED_PASSES = LEAN_PASSES.filter((p) => p !== "precompute").map((p) =>
+  p === "simplify-locals" ? "simplify-locals-nostructure" : p,
+);
 
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
 export function functionSize(f: FunctionBody): number {
