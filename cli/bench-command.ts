@@ -4,6 +4,7 @@ import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { UserError } from "../util/errors.ts";
+import { checkUserFile } from "../util/files.ts";
 import { benchCompileCommand, replacingNote, type BenchCompileFlags } from "./bench-compile-command.ts";
 import { rerunWithTimeout } from "./timeout.ts";
 import { LUA_BENCH_DIR, luaReport, runLuaBench } from "../bench/lua.ts";
@@ -70,6 +71,7 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
+  for (const p of programs) checkUserFile(p); // before the note that the reports will be replaced
   if (programs.some((p) => p.endsWith(".lua")) || opts.interp === "lua") return luaBenchCommand(programs, opts);
   const [runs, coldRuns, engines, train] = [
     positiveCount("--runs", opts.runs),

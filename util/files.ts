@@ -27,6 +27,21 @@ export function readUserFile(path: string): Uint8Array {
   }
 }
 
+/** Throws the error readUserFile would for a path that is missing or a directory; a check for a command that
+ *  reports something about the file (its interpreter, by extension) before it reads it, so the first problem the user
+ *  sees is the first one there is. */
+export function checkUserFile(path: string): void {
+  if (isStandardInput(path)) return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    readUserFile(path); // throws readUserFile's own error (no such file, cannot read)
+    return;
+  }
+  if (isDirectory) throw new UserError(`${path}: error: is a directory, not a file`);
+}
+
 function readStandardInput(): Uint8Array {
   const chunks: Buffer[] = [];
   const buf = Buffer.alloc(1 << 16);
