@@ -219,6 +219,7 @@ export async function buildCommand(programFile: string, opts: BuildFlags): Promi
     [programFile, ...(opts.interp ? [opts.interp] : [])],
   );
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
+  if (r.cacheWarning) process.stderr.write(`${r.cacheWarning}\n`);
   if (r.training)
     process.stdout.write(
       `trained: ${r.training.ended}, ${r.training.ms.toFixed(0)} ms, feedback kept in ${r.training.requests} requests\n`,

@@ -234,7 +234,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       process.stderr.write(
         built.cached
           ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n`
-          : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`,
+          : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false || built.cacheWarning ? "" : " (cached for the next run)"}\n${built.cacheWarning ? `${built.cacheWarning}\n` : ""}`,
       );
     wasm = built.wasm;
   }
