@@ -1,7 +1,17 @@
 // File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
 // is never clobbered.
-import { existsSync, mkdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
@@ -101,6 +111,23 @@ export function makeOutputDir(dir: string): void {
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: error: cannot write (is a file, not a folder)`);
 }
 
+const TEMP_SUFFIX = ".tmp";
+
+/** Removes the temporary files a writeFileAtomic of process `pid` left in `dir` (the process was killed between
+ *  writing one and renaming it into place); returns their paths. A folder that cannot be read has none. */
+export function removeTempFiles(dir: string, pid: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const pattern = new RegExp(`^\\..+\\.${pid}\\.\\d+\\${TEMP_SUFFIX}$`);
+  const mine = names.filter((n) => pattern.test(n));
+  for (const n of mine) rmSync(join(dir, n), { force: true });
+  return mine.map((n) => join(dir, n));
+}
+
 /**
  * Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs), compared by
  * real path and by inode, so a symlink or a hard link to an input is the input.
@@ -118,7 +145,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
   makeOutputDir(dirname(target));
   if (existsSync(target) && statSync(target).isDirectory())
     throw new UserError(`${path}: error: cannot write (is a directory)`);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, target);
