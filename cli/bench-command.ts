@@ -12,6 +12,7 @@ import { readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/files.ts";
+import { projectRoot } from "../util/root.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
@@ -109,7 +110,15 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
 /** Lua programs (or `--interp lua` alone: interp/lua/bench/*.lua): bench/lua.ts, a table of its own. */
 async function luaBenchCommand(
   programs: string[],
-  opts: { quick?: boolean; runs?: string; peers?: boolean; json?: string; engine?: string[]; train?: boolean },
+  opts: {
+    quick?: boolean;
+    runs?: string;
+    peers?: boolean;
+    json?: string;
+    out?: string;
+    engine?: string[];
+    train?: boolean;
+  },
 ): Promise<number> {
   const others = programs.filter((p) => !p.endsWith(".lua"));
   if (others.length)
@@ -130,7 +139,7 @@ async function luaBenchCommand(
     peers: opts.peers,
   });
   process.stdout.write(`${luaReport(result)}\n`);
-  const json = opts.json ?? join("results", "bench-lua.json");
+  const json = opts.json ?? join(opts.out ?? join(projectRoot(), "results"), "bench-lua.json"); // as bench/main.ts
   writeFileAtomic(
     json,
     `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, load1: Number(load1.toFixed(2)), command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`,
