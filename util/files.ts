@@ -1,17 +1,7 @@
 // File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
 // is never clobbered.
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
@@ -143,8 +133,18 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
     }
   }
   makeOutputDir(dirname(target));
-  if (existsSync(target) && statSync(target).isDirectory())
-    throw new UserError(`${path}: error: cannot write (is a directory)`);
+  const existing = statSync(target, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new UserError(`${path}: error: cannot write (is a directory)`);
+  if (existing && !existing.isFile()) {
+    // A device, a pipe or a socket (-o /dev/null, /dev/stdout, a FIFO): written into, never replaced by a rename
+    // (as root, renaming over /dev/null made it a regular file).
+    try {
+      writeFileSync(target, bytes);
+    } catch (e) {
+      throw writeFailure(path, e);
+    }
+    return;
+  }
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
   try {
     writeFileSync(tmp, bytes);
