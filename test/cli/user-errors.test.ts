@@ -220,5 +220,11 @@ describe("usage mistakes: the first one is reported first, on one line", () => {
     userError(["build", sub, "-o", join(dir, "x.wasm")], /a directory: error: is a directory, not a file\n$/);
     userError(["diff", join(dir, "nope")], /nope: error: no such file\n$/);
     userError(["bench", join(dir, "nope.fern")], /nope\.fern: error: no such file\n$/);
+    // as `run` does: the missing file before an unknown --interp, and every missing file before the first build
+    userError(
+      ["build", "--interp", "nope", join(dir, "nope.fern"), "-o", join(dir, "y.wasm")],
+      /nope\.fern: error: no such file\n$/,
+    );
+    userError(["diff", "bytecode/programs/sum.asm", join(dir, "nope.asm")], /nope\.asm: error: no such file\n$/);
   });
 });
