@@ -251,6 +251,11 @@ export async function irCommand(
     const fns = info.functions.filter(
       (f) => !f.import && (!opts.func || f.name === opts.func || String(f.index) === opts.func),
     );
+    const imported = info.functions.find((f) => f.import && (f.name === opts.func || String(f.index) === opts.func));
+    if (opts.func && imported)
+      throw new UserError(
+        `${module}: function ${imported.index} (${imported.import!.module}.${imported.import!.name}) is imported: it has no body to print`,
+      );
     if (opts.func && fns.length === 0)
       throw new UserError(
         `${module}: no function named '${opts.func}' (functions: ${info.functions
