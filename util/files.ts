@@ -123,6 +123,11 @@ export function removeTempFiles(dir: string, pid: number): string[] {
  * real path and by inode, so a symlink or a hard link to an input is the input.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, protect: string[] = []): void {
+  // `-` names standard input for a program; as an output it would silently be a file named "-".
+  if (path === "-")
+    throw new UserError(
+      "-: error: cannot write standard output here (give a file name; a command that prints leaves out -o)",
+    );
   const target = resolve(path);
   const targetId = fileId(target);
   for (const p of protect) {

@@ -50,6 +50,7 @@ describe("output paths", () => {
       /prog\.fbc: error: cannot write \(a folder on this path is a regular file|is a file, not a folder/,
     );
     userError(() => writeFileAtomic(dir, "y"), /error: cannot write \(is a directory\)/);
+    userError(() => writeFileAtomic("-", "y"), /^-: error: cannot write standard output here/);
     expect(readFileSync(file, "utf8")).toBe("x");
   });
 
