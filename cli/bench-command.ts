@@ -118,6 +118,8 @@ async function luaBenchCommand(
     out?: string;
     engine?: string[];
     train?: boolean;
+    coldRuns?: string;
+    strict?: boolean;
   },
 ): Promise<number> {
   const others = programs.filter((p) => !p.endsWith(".lua"));
@@ -125,6 +127,10 @@ async function luaBenchCommand(
     throw new UserError(`futamura bench: Lua programs are benchmarked on their own; not Lua: ${others.join(", ")}`);
   if (opts.train || (opts.engine && opts.engine.join() !== "v8"))
     throw new UserError("futamura bench: Lua programs run on V8 only, without --train");
+  // Flags the Lua benchmark has no use for are said, not ignored: each run is a fresh instance in this process (the
+  // first is its own row), and an aborted request is a row's note.
+  const unused = [opts.coldRuns !== undefined ? "--cold-runs" : "", opts.strict ? "--strict" : ""].filter(Boolean);
+  if (unused.length) throw new UserError(`futamura bench: Lua programs take no ${unused.join(", ")}`);
   const load1 = loadavg()[0]; // the machine's load when the run starts, kept with its figures
   const files = programs.length
     ? programs

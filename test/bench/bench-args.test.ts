@@ -135,6 +135,12 @@ describe("bench run order", () => {
 });
 
 describe.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))("futamura bench on Lua programs", () => {
+  it("says which flags it takes no use of, instead of ignoring them", () => {
+    const r = futamura(["bench", "--cold-runs", "2", "--strict", "interp/lua/bench/loop.lua"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("futamura bench: Lua programs take no --cold-runs, --strict\n");
+  });
+
   it("writes its JSON into --out, as the other benchmarks do", () => {
     const out = mkdtempSync(join(tmpdir(), "futamura-bench-lua-"));
     const lua = join(out, "tiny.lua");
