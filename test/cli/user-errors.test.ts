@@ -227,6 +227,9 @@ describe("usage mistakes: the first one is reported first, on one line", () => {
     );
     userError(["diff", "bytecode/programs/sum.asm", join(dir, "nope.asm")], /nope\.asm: error: no such file\n$/);
     // an index the help offers, but of an imported function: said as such, not "no function named"
-    userError(["ir", "toy", "--func", "0"], /^toy: function 0 \(weval\.[\w.]+\) is imported: it has no body to print\n$/);
+    userError(
+      ["ir", "toy", "--func", "0"],
+      /^toy: function 0 \(weval\.[\w.]+\) is imported: it has no body to print\n$/,
+    );
   });
 });
