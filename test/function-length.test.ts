@@ -13,7 +13,6 @@ const TO_SPLIT = new Set([
   // The bytecode and Fern front ends: closure-style parsers and generators, to be split into named steps.
   "bytecode/assembler.ts assemble",
   "bytecode/random.ts randomProgram",
-  "bytecode/reference.ts evaluate",
   "bytecode/validator.ts loadProgram",
   "lang/compiler.ts statement",
   "lang/lexer.ts lex",
