@@ -250,7 +250,9 @@ function statementStart(code: Token[], start: number): Token | undefined {
 /** Whether the comment right above the function (or on its first line) says it is a dispatch switch. */
 function saysSo(comments: Token[], firstLine: number, before: Token | undefined): boolean {
   const from = before?.line ?? 0;
-  return comments.some((c) => c.line >= from && c.line <= firstLine && SAYS_SO.test(c.text));
+  // A doc comment's lines joined (its line breaks and leading `*` are not words).
+  const words = (c: Token) => c.text.replace(/\s*\n\s*(\*(?!\/))?\s*/g, " ");
+  return comments.some((c) => c.line >= from && c.line <= firstLine && SAYS_SO.test(words(c)));
 }
 
 /** Every TypeScript source of the project outside test/ (and the AssemblyScript interpreters). */

@@ -55,7 +55,8 @@ describe("function length", () => {
 
   it("exempts a function whose comment says it is a dispatch switch, and not a control statement", () => {
     const src = [
-      "/** The interpreter's loop: a dispatch switch over the opcode. */",
+      "/** The interpreter's loop: a dispatch",
+      " *  switch over the opcode. */",
       "export function run(): void {",
       lines(90),
       "}",
