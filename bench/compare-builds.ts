@@ -122,67 +122,10 @@ async function compare(
     .sort();
   const rows = [];
   for (const name of names) {
-    const modules = {
-      old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))),
-      new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))),
-    };
-    const printed: Record<string, string> = {};
-    // Fern: one instance per module, as `futamura bench` times warm runs: instantiating per run would time the
-    // interpreter's memory set-up too (Fern's frame stack alone is 67 MB) and understate every ratio. Lua: a fresh
-    // instance per run, its instantiation untimed.
-    const instance = async (k: "old" | "new"): Promise<() => number | Promise<number>> => {
-      if (existsSync(join(newDir, `${name}.lua`))) return luaRunner(modules[k], cpu, (t) => (printed[k] = t));
-      const program = new Uint8Array(readFileSync(join(newDir, `${name}.prog`)));
-      let out = new BufferedOutput();
-      const host = fernHost(program);
-      // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
-      const imports = (ctx: HostContext) => ({
-        fern: {
-          ...host.imports!(ctx).fern,
-          error: () => {
-            throw new Error("runtime error");
-          },
-        },
-      });
-      const inst = await instantiate(
-        modules[k],
-        new InterpreterHost(
-          program,
-          { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) },
-          { host: { ...host, imports } },
-        ),
-      );
-      const runExport = inst.exports.run as () => unknown;
-      return () => {
-        out = new BufferedOutput();
-        const ms = timed(() => runExport(), cpu);
-        printed[k] = out.text();
-        return ms;
-      };
-    };
-    const runners = { old: await instance("old"), new: await instance("new") };
-    const peer = js && !existsSync(join(newDir, `${name}.lua`)) ? jsPeer(name, cpu) : undefined; // Fern peers only
-    const run = async (k: "old" | "new") => runners[k]();
-    for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
-    for (let i = 0; peer && i < 2; i++) peer();
-    const ms = { old: [] as number[], new: [] as number[], js: [] as number[] };
-    for (let i = 0; i < runs; i++) {
-      for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
-      if (peer) ms.js.push(peer());
-    }
-    const row = {
-      program: name,
-      old_ms: ms.old,
-      new_ms: ms.new,
-      old_median_ms: median(ms.old),
-      new_median_ms: median(ms.new),
-      new_over_old: median(ms.new) / median(ms.old),
-      same_output: printed.old === printed.new,
-      ...(peer ? { js_ms: ms.js, js_median_ms: median(ms.js), new_over_js: median(ms.new) / median(ms.js) } : {}),
-    };
+    const row = await compareOne(name, oldDir, newDir, cpu, runs, js);
     rows.push(row);
     console.log(
-      `${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...ms.new).toFixed(2)}–${Math.max(...ms.new).toFixed(2)})  same output: ${row.same_output}${peer ? `  js ${median(ms.js).toFixed(2)} ms, new/js ${(median(ms.new) / median(ms.js)).toFixed(2)}` : ""}`,
+      `${name.padEnd(12)} old ${row.old_median_ms.toFixed(2)} ms  new ${row.new_median_ms.toFixed(2)} ms  new/old ${row.new_over_old.toFixed(3)}  (new ${Math.min(...row.new_ms).toFixed(2)}–${Math.max(...row.new_ms).toFixed(2)})  same output: ${row.same_output}${row.js_ms ? `  js ${row.js_median_ms!.toFixed(2)} ms, new/js ${row.new_over_js!.toFixed(2)}` : ""}`,
     );
   }
   if (json)
@@ -204,6 +147,82 @@ async function compare(
         2,
       ) + "\n",
     );
+}
+
+/** One program's old and new module (and its JavaScript peer with `js`): warm-ups, then `runs` interleaved runs. */
+async function compareOne(name: string, oldDir: string, newDir: string, cpu: boolean, runs: number, js: boolean) {
+  const modules = {
+    old: new WebAssembly.Module(readFileSync(join(oldDir, `${name}.wasm`))),
+    new: new WebAssembly.Module(readFileSync(join(newDir, `${name}.wasm`))),
+  };
+  const printed: Record<string, string> = {};
+  const lua = existsSync(join(newDir, `${name}.lua`));
+  // Lua: a fresh instance per run, its instantiation untimed.
+  const instance = async (k: "old" | "new"): Promise<() => number | Promise<number>> =>
+    lua
+      ? luaRunner(modules[k], cpu, (t) => (printed[k] = t))
+      : fernRunner(
+          modules[k],
+          new Uint8Array(readFileSync(join(newDir, `${name}.prog`))),
+          cpu,
+          (t) => (printed[k] = t),
+        );
+  const runners = { old: await instance("old"), new: await instance("new") };
+  const peer = js && !lua ? jsPeer(name, cpu) : undefined; // Fern peers only
+  const run = async (k: "old" | "new") => runners[k]();
+  for (let i = 0; i < 2; i++) for (const k of ["old", "new"] as const) await run(k); // warm up to TurboFan
+  for (let i = 0; peer && i < 2; i++) peer();
+  const ms = { old: [] as number[], new: [] as number[], js: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const k of i % 2 ? (["old", "new"] as const) : (["new", "old"] as const)) ms[k].push(await run(k));
+    if (peer) ms.js.push(peer());
+  }
+  return {
+    program: name,
+    old_ms: ms.old,
+    new_ms: ms.new,
+    old_median_ms: median(ms.old),
+    new_median_ms: median(ms.new),
+    new_over_old: median(ms.new) / median(ms.old),
+    same_output: printed.old === printed.new,
+    ...(peer ? { js_ms: ms.js, js_median_ms: median(ms.js), new_over_js: median(ms.new) / median(ms.js) } : {}),
+  };
+}
+
+/** A Fern module's warm runner: one instance, as \`futamura bench\` times warm runs: instantiating per run would time
+ *  the interpreter's memory set-up too (Fern's frame stack alone is 67 MB) and understate every ratio. */
+async function fernRunner(
+  module: WebAssembly.Module,
+  program: Uint8Array,
+  cpu: boolean,
+  onPrinted: (text: string) => void,
+): Promise<() => number> {
+  let out = new BufferedOutput();
+  const host = fernHost(program);
+  // fern.error is the pre-host-ABI error import: a module built before it still instantiates.
+  const imports = (ctx: HostContext) => ({
+    fern: {
+      ...host.imports!(ctx).fern,
+      error: () => {
+        throw new Error("runtime error");
+      },
+    },
+  });
+  const inst = await instantiate(
+    module,
+    new InterpreterHost(
+      program,
+      { write: (t) => out.write(t), writeBytes: (b) => out.writeBytes(b) },
+      { host: { ...host, imports } },
+    ),
+  );
+  const runExport = inst.exports.run as () => unknown;
+  return () => {
+    out = new BufferedOutput();
+    const ms = timed(() => runExport(), cpu);
+    onPrinted(out.text());
+    return ms;
+  };
 }
 
 const [mode, ...rest] = process.argv.slice(2);

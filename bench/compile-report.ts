@@ -180,7 +180,33 @@ export function compileMarkdown(rows: CompileRow[], meta: CompileMeta): string {
   );
 }
 
+/** The compile-time chart (SVG): build and specialize time per series against program size, log-log, with hollow
+ *  points for what is not a full compile and triangles for timeouts. */
 export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promise<string> {
+  const { points, timeouts } = chartData(rows, meta);
+  const spec: vega.Spec = {
+    $schema: "https://vega.github.io/schema/vega/v5.json",
+    width: 520,
+    height: 340,
+    padding: 8,
+    title: {
+      text: `futamura: compile time vs program size (log-log; target ≤ ${TARGET_PER_10X}× time per 10× size)`,
+      subtitle: "hollow points: not a full compile (a request aborted at a limit, or outputs differ)",
+      anchor: "start",
+    },
+    data: [
+      { name: "points", values: points },
+      { name: "timeouts", values: timeouts },
+      { name: "all", values: [...points, ...timeouts] },
+    ],
+    ...CHART_SCALES_AXES_LEGENDS,
+    marks: [...lineMarks(), ...pointMarks(), ...timeoutMarks()],
+  };
+  return new vega.View(vega.parse(spec), { renderer: "none" }).toSVG();
+}
+
+/** The chart's points: two per measured row (build and specialize time), and the rows that timed out at the limit. */
+function chartData(rows: CompileRow[], meta: CompileMeta) {
   const points = rows
     .filter(measured)
     .flatMap((r) => [
@@ -197,133 +223,136 @@ export async function compileChart(rows: CompileRow[], meta: CompileMeta): Promi
   const timeouts = rows
     .filter((r) => r.status === "timeout")
     .map((r) => ({ series: r.series, size: r.size, ms: meta.timeout_s * 1000 }));
-  const spec: vega.Spec = {
-    $schema: "https://vega.github.io/schema/vega/v5.json",
-    width: 520,
-    height: 340,
-    padding: 8,
-    title: {
-      text: `futamura: compile time vs program size (log-log; target ≤ ${TARGET_PER_10X}× time per 10× size)`,
-      subtitle: "hollow points: not a full compile (a request aborted at a limit, or outputs differ)",
-      anchor: "start",
+  return { points, timeouts };
+}
+
+/** Log scales on both axes, a colour per series and a dash per metric. */
+const CHART_SCALES_AXES_LEGENDS: Pick<vega.Spec, "scales" | "axes" | "legends"> = {
+  scales: [
+    { name: "x", type: "log", domain: { data: "all", field: "size" }, range: "width", nice: true },
+    { name: "y", type: "log", domain: { data: "all", field: "ms" }, range: "height", nice: true },
+    {
+      name: "color",
+      type: "ordinal",
+      domain: ["toy", "fern-one-function", "fern-many-functions", "brainfuck"],
+      range: ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"],
     },
-    data: [
-      { name: "points", values: points },
-      { name: "timeouts", values: timeouts },
-      { name: "all", values: [...points, ...timeouts] },
-    ],
-    scales: [
-      { name: "x", type: "log", domain: { data: "all", field: "size" }, range: "width", nice: true },
-      { name: "y", type: "log", domain: { data: "all", field: "ms" }, range: "height", nice: true },
-      {
-        name: "color",
-        type: "ordinal",
-        domain: ["toy", "fern-one-function", "fern-many-functions", "brainfuck"],
-        range: ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"],
-      },
-      {
-        name: "dash",
-        type: "ordinal",
-        domain: ["build (end to end)", "specialize"],
-        range: [
-          [1, 0],
-          [4, 3],
-        ],
-      },
-    ],
-    axes: [
-      {
-        orient: "bottom",
-        scale: "x",
-        grid: true,
-        title: "program size (toy: instructions; Fern: statements in one function, or functions; Brainfuck: bytes)",
-      },
-      { orient: "left", scale: "y", grid: true, title: "ms (log scale)" },
-    ],
-    legends: [
-      { stroke: "color", title: "series", orient: "right", offset: 50 },
-      { strokeDash: "dash", title: "time", orient: "right", offset: 50, symbolType: "stroke" },
-    ],
-    marks: [
-      {
-        type: "group",
-        from: { facet: { name: "line", data: "points", groupby: ["series", "metric"] } },
-        marks: [
-          {
-            type: "line",
-            from: { data: "line" },
-            encode: {
-              enter: {
-                x: { scale: "x", field: "size" },
-                y: { scale: "y", field: "ms" },
-                stroke: { scale: "color", field: "series" },
-                strokeDash: { scale: "dash", field: "metric" },
-                strokeWidth: { value: 2 },
-              },
+    {
+      name: "dash",
+      type: "ordinal",
+      domain: ["build (end to end)", "specialize"],
+      range: [
+        [1, 0],
+        [4, 3],
+      ],
+    },
+  ],
+  axes: [
+    {
+      orient: "bottom",
+      scale: "x",
+      grid: true,
+      title: "program size (toy: instructions; Fern: statements in one function, or functions; Brainfuck: bytes)",
+    },
+    { orient: "left", scale: "y", grid: true, title: "ms (log scale)" },
+  ],
+  legends: [
+    { stroke: "color", title: "series", orient: "right", offset: 50 },
+    { strokeDash: "dash", title: "time", orient: "right", offset: 50, symbolType: "stroke" },
+  ],
+};
+
+/** One line per series and metric. */
+function lineMarks(): vega.Mark[] {
+  return [
+    {
+      type: "group",
+      from: { facet: { name: "line", data: "points", groupby: ["series", "metric"] } },
+      marks: [
+        {
+          type: "line",
+          from: { data: "line" },
+          encode: {
+            enter: {
+              x: { scale: "x", field: "size" },
+              y: { scale: "y", field: "ms" },
+              stroke: { scale: "color", field: "series" },
+              strokeDash: { scale: "dash", field: "metric" },
+              strokeWidth: { value: 2 },
             },
           },
-        ],
-      },
-      // A hollow point is not a full compile (a request aborted at a limit, or the outputs differ): labelled.
-      {
-        type: "symbol",
-        from: { data: "points" },
-        encode: {
-          enter: {
-            x: { scale: "x", field: "size" },
-            y: { scale: "y", field: "ms" },
-            stroke: { scale: "color", field: "series" },
-            fill: [
-              { test: "datum.status !== 'ok'", value: "white" },
-              { scale: "color", field: "series" },
-            ],
-            size: { value: 40 },
-          },
+        },
+      ],
+    },
+  ];
+}
+
+/** A point per measurement, hollow and labelled with its status when it is not a full compile. */
+function pointMarks(): vega.Mark[] {
+  return [
+    {
+      type: "symbol",
+      from: { data: "points" },
+      encode: {
+        enter: {
+          x: { scale: "x", field: "size" },
+          y: { scale: "y", field: "ms" },
+          stroke: { scale: "color", field: "series" },
+          fill: [
+            { test: "datum.status !== 'ok'", value: "white" },
+            { scale: "color", field: "series" },
+          ],
+          size: { value: 40 },
         },
       },
-      {
-        type: "text",
-        from: { data: "points" },
-        encode: {
-          enter: {
-            x: { scale: "x", field: "size", offset: 6 },
-            y: { scale: "y", field: "ms", offset: -6 },
-            fontSize: { value: 9 },
-            fill: { value: "#555" },
-            text: { signal: "datum.status !== 'ok' && datum.metric !== 'specialize' ? datum.status : ''" },
-          },
+    },
+    {
+      type: "text",
+      from: { data: "points" },
+      encode: {
+        enter: {
+          x: { scale: "x", field: "size", offset: 6 },
+          y: { scale: "y", field: "ms", offset: -6 },
+          fontSize: { value: 9 },
+          fill: { value: "#555" },
+          text: { signal: "datum.status !== 'ok' && datum.metric !== 'specialize' ? datum.status : ''" },
         },
       },
-      {
-        type: "symbol",
-        from: { data: "timeouts" },
-        encode: {
-          enter: {
-            x: { scale: "x", field: "size" },
-            y: { scale: "y", field: "ms" },
-            shape: { value: "triangle-up" },
-            stroke: { scale: "color", field: "series" },
-            fill: { value: "white" },
-            size: { value: 80 },
-          },
+    },
+  ];
+}
+
+/** A triangle at the time limit for each program whose build timed out. */
+function timeoutMarks(): vega.Mark[] {
+  return [
+    {
+      type: "symbol",
+      from: { data: "timeouts" },
+      encode: {
+        enter: {
+          x: { scale: "x", field: "size" },
+          y: { scale: "y", field: "ms" },
+          shape: { value: "triangle-up" },
+          stroke: { scale: "color", field: "series" },
+          fill: { value: "white" },
+          size: { value: 80 },
         },
       },
-      {
-        type: "text",
-        from: { data: "timeouts" },
-        encode: {
-          enter: {
-            x: { scale: "x", field: "size", offset: 6 },
-            y: { scale: "y", field: "ms" },
-            baseline: { value: "middle" },
-            fontSize: { value: 10 },
-            text: { value: "timeout" },
-          },
+    },
+    {
+      type: "text",
+      from: { data: "timeouts" },
+      encode: {
+        enter: {
+          x: { scale: "x", field: "size", offset: 6 },
+          y: { scale: "y", field: "ms" },
+          baseline: { value: "middle" },
+          fontSize: { value: 10 },
+          text: { value: "timeout" },
         },
       },
-    ],
-  };
-  return new vega.View(vega.parse(spec), { renderer: "none" }).toSVG();
+    },
+  ];
 }
 
 export async function writeCompileReports(

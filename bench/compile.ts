@@ -141,40 +141,8 @@ export async function runCompileBench(
     for (const s of series)
       for (const m of multipliersOf(s)) {
         const size = Math.round(s.base * m);
-        const program = programName(s.name, size);
-        const row: CompileRow = { series: s.name, program, size, unit: s.unit, status: "ok" };
-        rows.push(row);
-        progress.step(`${program} (${size} ${s.unit})`);
-        const file = join(progDir, `${program}.${s.ext}`);
-        try {
-          if (size < s.min) throw new UserError(`${s.name} needs at least ${s.min} ${s.unit}`);
-          const source = s.source(size);
-          writeFileSync(file, source);
-          await loadProgram(builtinManifest(s.interpreter), file); // a source the front end refuses is unsupported
-        } catch (e) {
-          Object.assign(row, { status: "unsupported", error: (e as Error).message.split("\n")[0] });
-          continue;
-        }
-        const r = await runChild({ file, interp: interps.get(s.interpreter)!, check: true }, timeoutS * 1000);
-        row.child_ms = Math.round(r.ms);
-        if (r.timedOut)
-          Object.assign(row, { status: "timeout", error: `no result within ${timeoutS} s (the build was killed)` });
-        else if (r.code !== 0) Object.assign(row, { status: "error", error: childError(r.stderr, r.code) });
-        else {
-          const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CompileMeasurement;
-          for (const k of [
-            "snapshot_ms",
-            "specialize_ms",
-            "optimize_ms",
-            "build_ms",
-            "build_cpu_ms",
-            "peak_rss_mb",
-          ] as const)
-            m[k] = Math.round(m[k] * 10) / 10;
-          Object.assign(row, m, {
-            status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok",
-          });
-        }
+        progress.step(`${programName(s.name, size)} (${size} ${s.unit})`);
+        rows.push(await measureProgram(s, size, progDir, interps.get(s.interpreter)!, timeoutS));
       }
   } finally {
     progress.done();
@@ -185,4 +153,40 @@ export async function runCompileBench(
     );
   const files = await writeCompileReports(rows, meta, outDir, opts.json);
   return { rows, meta, scaling: scaling(rows), files };
+}
+
+/** One program of a series: generated, checked by its front end, then built and run in a fresh child process. */
+async function measureProgram(
+  s: (typeof SERIES)[number],
+  size: number,
+  progDir: string,
+  interp: string,
+  timeoutS: number,
+): Promise<CompileRow> {
+  const program = programName(s.name, size);
+  const row: CompileRow = { series: s.name, program, size, unit: s.unit, status: "ok" };
+  const file = join(progDir, `${program}.${s.ext}`);
+  try {
+    if (size < s.min) throw new UserError(`${s.name} needs at least ${s.min} ${s.unit}`);
+    const source = s.source(size);
+    writeFileSync(file, source);
+    await loadProgram(builtinManifest(s.interpreter), file); // a source the front end refuses is unsupported
+  } catch (e) {
+    Object.assign(row, { status: "unsupported", error: (e as Error).message.split("\n")[0] });
+    return row;
+  }
+  const r = await runChild({ file, interp, check: true }, timeoutS * 1000);
+  row.child_ms = Math.round(r.ms);
+  if (r.timedOut)
+    Object.assign(row, { status: "timeout", error: `no result within ${timeoutS} s (the build was killed)` });
+  else if (r.code !== 0) Object.assign(row, { status: "error", error: childError(r.stderr, r.code) });
+  else {
+    const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CompileMeasurement;
+    for (const k of ["snapshot_ms", "specialize_ms", "optimize_ms", "build_ms", "build_cpu_ms", "peak_rss_mb"] as const)
+      m[k] = Math.round(m[k] * 10) / 10;
+    Object.assign(row, m, {
+      status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok",
+    });
+  }
+  return row;
 }

@@ -72,9 +72,7 @@ type Variant = {
 export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult> {
   const runs = opts.runs ?? 5;
   const warmups = opts.warmups ?? 2;
-  const manifest = builtinManifest("lua");
-  const annotated = buildLua("lua").wasm;
-  const stock = buildLua("lua-stock").wasm;
+  const interpreters = { annotated: buildLua("lua").wasm, stock: buildLua("lua-stock").wasm };
   const rows: Row[] = [];
   const programs: LuaBenchProgram[] = [];
   const notes: string[] = [];
@@ -85,101 +83,123 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
     );
   for (const file of opts.programs) {
     const name = basename(file, ".lua");
-    const program = await loadProgram(manifest, file);
-    const t = performance.now();
-    const built = await buildProgram(annotated, program, { cache: false, interpreterName: "lua" });
-    const buildMs = performance.now() - t;
-    const requests = built.specialize?.requests ?? [];
-    const aborted = requests.filter((r) => r.aborted).map((r) => `request ${r.userId}: ${r.aborted}`);
-    programs.push({ program: name, buildMs: Math.round(buildMs), aborted, requests: requests.length });
-    const stockSnap = await snapshot(stock, {
-      imports: new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports,
-      wasi: { stdin: program.bytes },
-    });
-    const variants: Variant[] = [
-      { name: "interpreted", engine: "v8", module: await WebAssembly.compile(built.snapshot as BufferSource) },
-      { name: "wevaled", engine: "v8", module: await WebAssembly.compile(built.wasm as BufferSource) },
-      { name: "stock", engine: "v8", module: await WebAssembly.compile(stockSnap.wasm as BufferSource) },
-    ];
-    if (opts.peers)
-      variants.push({
-        name: "lua-wasm",
-        engine: "v8",
-        warm: () => luaWasmPeer(readFileSync(file, "utf8"), file).warm(),
-      });
-    const samples = new Map<string, number[]>();
-    const first = new Map<string, number>();
-    let expected: string | undefined;
-    // The peers' harness (bench/peers.ts) prints print's arguments joined by spaces, Lua's print by tabs.
-    const check = (v: string, out: string) => {
-      expected ??= out;
-      if (v === "lua-wasm" ? out !== expected.replaceAll("\t", " ") : out !== expected)
-        throw new UserError(
-          `${file}: ${v} printed ${JSON.stringify(out.slice(0, 200))}, interpreted printed ${JSON.stringify(expected.slice(0, 200))}`,
-        );
-    };
-    for (const v of variants) {
-      if (v.warm) v.run = await v.warm();
-      else {
-        const r = await runOnce(v.module!);
-        check(v.name, r.out);
-        first.set(v.name, r.ms);
-      }
-    }
-    for (let i = 0; i < warmups + runs; i++) {
-      for (const v of variants) {
-        const t0 = performance.now();
-        const out = v.run ? v.run() : undefined;
-        const r = v.module ? await runOnce(v.module) : { ms: performance.now() - t0, out: out!, code: 0 };
-        check(v.name, r.out);
-        if (i >= warmups) samples.set(v.name, [...(samples.get(v.name) ?? []), r.ms]);
-      }
-    }
-    for (const v of variants)
-      rows.push(
-        summarize({
-          program: name,
-          variant: v.name,
-          engine: v.engine,
-          tier: "warm",
-          runs_ms: samples.get(v.name)!,
-          result: "",
-        }),
-      );
-    for (const v of variants)
-      if (first.has(v.name))
-        rows.push(
-          summarize({
-            program: name,
-            variant: v.name,
-            engine: v.engine,
-            tier: "first call",
-            runs_ms: [first.get(v.name)!],
-            result: "",
-          }),
-        );
+    const { variants, info } = await buildVariants(file, interpreters, !!opts.peers);
+    programs.push(info);
+    const timed = await timeVariants(file, variants, warmups, runs);
+    rows.push(...variantRows(name, variants, timed));
     for (const n of natives) {
-      // A native peer that cannot run the program (luajit is Lua 5.1: no integers, no table.pack) or prints
-      // something else is left out of this program's row, with a note saying why.
-      let r: { runs_ms: number[]; output: string };
-      try {
-        r = runNativeLua(n.command, file, warmups, runs);
-      } catch (e) {
-        notes.push(`${name}: ${n.name} left out: ${(e as Error).message.split("\n")[0].slice(0, 160)}`);
-        continue;
-      }
-      if (r.output !== expected!.replaceAll("\t", " ")) {
-        notes.push(
-          `${name}: ${n.name} left out: it printed ${JSON.stringify(r.output.slice(0, 60))}, not ${JSON.stringify(expected!.slice(0, 60))}`,
-        );
-        continue;
-      }
-      rows.push(
-        summarize({ program: name, variant: n.name, engine: "native", tier: "warm", runs_ms: r.runs_ms, result: "" }),
-      );
+      const row = nativeRow(name, file, n, timed.expected, warmups, runs, notes);
+      if (row) rows.push(row);
     }
   }
   return { rows, programs, notes };
+}
+
+/** Step 1: the program built (wevaled) and snapshotted on both interpreters, as the variants to time. */
+async function buildVariants(
+  file: string,
+  interpreters: { annotated: Uint8Array; stock: Uint8Array },
+  peers: boolean,
+): Promise<{ variants: Variant[]; info: LuaBenchProgram }> {
+  const program = await loadProgram(builtinManifest("lua"), file);
+  const t = performance.now();
+  const built = await buildProgram(interpreters.annotated, program, { cache: false, interpreterName: "lua" });
+  const buildMs = performance.now() - t;
+  const requests = built.specialize?.requests ?? [];
+  const aborted = requests.filter((r) => r.aborted).map((r) => `request ${r.userId}: ${r.aborted}`);
+  const stockSnap = await snapshot(interpreters.stock, {
+    imports: new InterpreterHost(new Uint8Array(0), new BufferedOutput()).imports,
+    wasi: { stdin: program.bytes },
+  });
+  const variants: Variant[] = [
+    { name: "interpreted", engine: "v8", module: await WebAssembly.compile(built.snapshot as BufferSource) },
+    { name: "wevaled", engine: "v8", module: await WebAssembly.compile(built.wasm as BufferSource) },
+    { name: "stock", engine: "v8", module: await WebAssembly.compile(stockSnap.wasm as BufferSource) },
+  ];
+  if (peers)
+    variants.push({ name: "lua-wasm", engine: "v8", warm: () => luaWasmPeer(readFileSync(file, "utf8"), file).warm() });
+  const info = { program: basename(file, ".lua"), buildMs: Math.round(buildMs), aborted, requests: requests.length };
+  return { variants, info };
+}
+
+interface Timed {
+  /** Warm runs' ms per variant. */
+  samples: Map<string, number[]>;
+  /** The first call's ms per module variant. */
+  first: Map<string, number>;
+  /** What the interpreted variant printed: every other must print the same. */
+  expected: string;
+}
+
+/** Step 2: each variant's first call, then warm-ups and runs interleaved variant by variant; every output checked
+ *  against the interpreted one's. */
+async function timeVariants(file: string, variants: Variant[], warmups: number, runs: number): Promise<Timed> {
+  const samples = new Map<string, number[]>();
+  const first = new Map<string, number>();
+  let expected: string | undefined;
+  // The peers' harness (bench/peers.ts) prints print's arguments joined by spaces, Lua's print by tabs.
+  const check = (v: string, out: string) => {
+    expected ??= out;
+    if (v === "lua-wasm" ? out !== expected.replaceAll("\t", " ") : out !== expected)
+      throw new UserError(
+        `${file}: ${v} printed ${JSON.stringify(out.slice(0, 200))}, interpreted printed ${JSON.stringify(expected.slice(0, 200))}`,
+      );
+  };
+  for (const v of variants) {
+    if (v.warm) v.run = await v.warm();
+    else {
+      const r = await runOnce(v.module!);
+      check(v.name, r.out);
+      first.set(v.name, r.ms);
+    }
+  }
+  for (let i = 0; i < warmups + runs; i++) {
+    for (const v of variants) {
+      const t0 = performance.now();
+      const out = v.run ? v.run() : undefined;
+      const r = v.module ? await runOnce(v.module) : { ms: performance.now() - t0, out: out!, code: 0 };
+      check(v.name, r.out);
+      if (i >= warmups) samples.set(v.name, [...(samples.get(v.name) ?? []), r.ms]);
+    }
+  }
+  return { samples, first, expected: expected! };
+}
+
+/** Step 3: a warm row per variant, then a first-call row per module variant. */
+function variantRows(program: string, variants: Variant[], timed: Timed): Row[] {
+  const row = (v: Variant, tier: Row["tier"], runs_ms: number[]) =>
+    summarize({ program, variant: v.name, engine: v.engine, tier, runs_ms, result: "" });
+  return [
+    ...variants.map((v) => row(v, "warm", timed.samples.get(v.name)!)),
+    ...variants.filter((v) => timed.first.has(v.name)).map((v) => row(v, "first call", [timed.first.get(v.name)!])),
+  ];
+}
+
+/** Step 4: a native peer's warm row. A native peer that cannot run the program (luajit is Lua 5.1: no integers, no
+ *  table.pack) or prints something else is left out of this program's rows, with a note saying why. */
+function nativeRow(
+  name: string,
+  file: string,
+  n: ReturnType<typeof nativeLuas>[number],
+  expected: string,
+  warmups: number,
+  runs: number,
+  notes: string[],
+): Row | undefined {
+  let r: { runs_ms: number[]; output: string };
+  try {
+    r = runNativeLua(n.command, file, warmups, runs);
+  } catch (e) {
+    notes.push(`${name}: ${n.name} left out: ${(e as Error).message.split("\n")[0].slice(0, 160)}`);
+    return undefined;
+  }
+  if (r.output !== expected.replaceAll("\t", " ")) {
+    notes.push(
+      `${name}: ${n.name} left out: it printed ${JSON.stringify(r.output.slice(0, 60))}, not ${JSON.stringify(expected.slice(0, 60))}`,
+    );
+    return undefined;
+  }
+  return summarize({ program: name, variant: n.name, engine: "native", tier: "warm", runs_ms: r.runs_ms, result: "" });
 }
 
 const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);

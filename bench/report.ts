@@ -266,25 +266,7 @@ export async function svgChart(rows: Row[]): Promise<string> {
   const shown = rows.filter((r) => r.median_ms >= TOO_SHORT_MS);
   const omitted = rows.length - shown.length;
   const variants = [...new Set(shown.map((r) => r.variant))];
-  const rs = ratios(rows);
-  const note = (r: Row): string => {
-    const ratio = rs.find((x) => x.program === r.program && x.engine === r.engine && x.tier === r.tier);
-    if (r.variant === "wevaled" && ratio?.speedup_over_interpreted !== undefined)
-      return `${fasterOrSlower(ratio.speedup_over_interpreted)} than interpreted`;
-    const peer = rs
-      .flatMap((x) => (x.program === r.program ? (x.peers ?? []) : []))
-      .find((p) => p.variant === r.variant && p.engine === r.engine && p.tier === r.tier);
-    return peer ? `wevaled Fern ${fasterOrSlower(peer.peer_over_wevaled)}` : "";
-  };
-  const label = (r: Row) => `${r.program} · ${r.engine} · ${r.tier} · ${r.variant}`;
-  const data = shown.map((r) => ({
-    label: label(r),
-    variant: r.variant,
-    median: r.median_ms,
-    min: r.min_ms,
-    max: r.max_ms,
-    text: `${fmt(r.median_ms)} ms${note(r) ? `  (${note(r)})` : ""}`,
-  }));
+  const data = chartBars(rows, shown);
   const lo = shown.length ? Math.min(...shown.map((r) => r.min_ms)) / 1.25 : 1;
   const hi = shown.length ? Math.max(...shown.map((r) => r.max_ms)) * 1.1 : 10;
   const labelWidth = Math.ceil(Math.max(0, ...data.map((d) => d.label.length)) * 8) + 8;
@@ -309,50 +291,79 @@ export async function svgChart(rows: Row[]): Promise<string> {
       { orient: "left", scale: "y", labelLimit: labelWidth },
     ],
     legends: variants.length ? [{ fill: "color", title: "variant", orient: "bottom", direction: "horizontal" }] : [],
-    marks: [
-      {
-        type: "rect",
-        from: { data: "rows" },
-        encode: {
-          enter: {
-            y: { scale: "y", field: "label" },
-            height: { scale: "y", band: 1 },
-            x: { scale: "x", value: lo },
-            x2: { scale: "x", field: "median" },
-            fill: { scale: "color", field: "variant" },
-          },
-        },
-      },
-      {
-        type: "rule",
-        from: { data: "rows" },
-        encode: {
-          enter: {
-            y: { scale: "y", field: "label", band: 0.5 },
-            x: { scale: "x", field: "min" },
-            x2: { scale: "x", field: "max" },
-            stroke: { value: "#222" },
-            strokeWidth: { value: 1.5 },
-          },
-        },
-      },
-      {
-        type: "text",
-        from: { data: "rows" },
-        encode: {
-          enter: {
-            y: { scale: "y", field: "label", band: 0.5 },
-            x: { scale: "x", field: "max", offset: 4 },
-            baseline: { value: "middle" },
-            fontSize: { value: 10 },
-            text: { field: "text" },
-          },
-        },
-      },
-    ],
+    marks: barMarks(lo),
   };
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   return view.toSVG();
+}
+
+/** One bar per row shown: its label, median, whiskers and the text beside it (the speedup of a wevaled bar, a
+ *  peer's ratio). */
+function chartBars(rows: Row[], shown: Row[]) {
+  const rs = ratios(rows);
+  const note = (r: Row): string => {
+    const ratio = rs.find((x) => x.program === r.program && x.engine === r.engine && x.tier === r.tier);
+    if (r.variant === "wevaled" && ratio?.speedup_over_interpreted !== undefined)
+      return `${fasterOrSlower(ratio.speedup_over_interpreted)} than interpreted`;
+    const peer = rs
+      .flatMap((x) => (x.program === r.program ? (x.peers ?? []) : []))
+      .find((p) => p.variant === r.variant && p.engine === r.engine && p.tier === r.tier);
+    return peer ? `wevaled Fern ${fasterOrSlower(peer.peer_over_wevaled)}` : "";
+  };
+  const label = (r: Row) => `${r.program} · ${r.engine} · ${r.tier} · ${r.variant}`;
+  return shown.map((r) => ({
+    label: label(r),
+    variant: r.variant,
+    median: r.median_ms,
+    min: r.min_ms,
+    max: r.max_ms,
+    text: `${fmt(r.median_ms)} ms${note(r) ? `  (${note(r)})` : ""}`,
+  }));
+}
+
+/** The bars, their whiskers and the text beside each, on the band scale y and the log scale x from `lo`. */
+function barMarks(lo: number): vega.Mark[] {
+  return [
+    {
+      type: "rect",
+      from: { data: "rows" },
+      encode: {
+        enter: {
+          y: { scale: "y", field: "label" },
+          height: { scale: "y", band: 1 },
+          x: { scale: "x", value: lo },
+          x2: { scale: "x", field: "median" },
+          fill: { scale: "color", field: "variant" },
+        },
+      },
+    },
+    {
+      type: "rule",
+      from: { data: "rows" },
+      encode: {
+        enter: {
+          y: { scale: "y", field: "label", band: 0.5 },
+          x: { scale: "x", field: "min" },
+          x2: { scale: "x", field: "max" },
+          stroke: { value: "#222" },
+          strokeWidth: { value: 1.5 },
+        },
+      },
+    },
+    {
+      type: "text",
+      from: { data: "rows" },
+      encode: {
+        enter: {
+          y: { scale: "y", field: "label", band: 0.5 },
+          x: { scale: "x", field: "max", offset: 4 },
+          baseline: { value: "middle" },
+          fontSize: { value: 10 },
+          text: { field: "text" },
+        },
+      },
+    },
+  ];
 }
 
 export async function writeReports(rows: Row[], meta: BenchMeta, outDir: string, jsonPath?: string): Promise<string[]> {

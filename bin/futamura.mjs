@@ -74,6 +74,35 @@ if (sources > built) {
 // same session). Node reads the size only at start-up, so these commands run node again with it (~0.05 s), passing
 // signals on and exiting as the child does; with --expose-gc too, for util/gc.ts's collection after a big request.
 const YOUNG_GENERATION = "--max-semi-space-size=64";
+
+/** The folders a command writes into: the current one, the cache, and those of its output options. */
+function outputDirs(args, cacheDir) {
+  const dirs = new Set([process.cwd(), cacheDir]);
+  args.forEach((a, i) => {
+    const value = ["-o", "--out", "--json", "--dump-ir"].includes(a)
+      ? args[i + 1]
+      : /^--(out|json)=/.test(a)
+        ? a.slice(a.indexOf("=") + 1)
+        : undefined;
+    if (value) [value, dirname(value)].forEach((d) => dirs.add(d));
+  });
+  return dirs;
+}
+
+/** The child was stopped by `signal` (Ctrl-C: SIGINT to the process group) in the middle of its work, which is
+ *  synchronous, so it could not tidy up itself: erase its progress line, show the cursor, remove the temporary files
+ *  its atomic writes left (no partial output), and say so in one line. */
+async function stopped(pid, signal) {
+  if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K\x1b[?25h");
+  try {
+    const { removeTempFiles } = await import(pathToFileURL(join(root, "dist", "util", "files.js")).href);
+    const { projectCacheDir } = await import(pathToFileURL(join(root, "dist", "util", "root.js")).href);
+    for (const dir of outputDirs(args, projectCacheDir())) removeTempFiles(dir, pid);
+  } catch {
+    // dist/ unreadable: nothing more to tidy than the line above
+  }
+  process.stderr.write(`futamura: stopped by ${signal}\n`); // as run-command.ts says it when a program is stopped
+}
 const args = process.argv.slice(2);
 const specializes =
   ["build", "specialize", "diff", "bench"].includes(args[0]) || (args[0] === "run" && args.includes("--aot"));
@@ -86,8 +115,9 @@ if (specializes && !process.execArgv.some((a) => a.startsWith("--max-semi-space-
     },
   );
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => {
+  child.on("exit", async (code, signal) => {
     if (signal) {
+      await stopped(child.pid, signal);
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
     } else process.exit(code ?? 1);

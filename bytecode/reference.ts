@@ -15,7 +15,8 @@ export interface ReferenceResult {
 
 export class OutOfFuel extends Error {}
 
-/** Run `p` for at most `fuel` instructions. */
+/** Run `p` for at most `fuel` instructions: a pre-decode into flat arrays, then the reference interpreter's dispatch
+ *  loop. */
 export function evaluate(p: LoadedProgram, fuel = Number.MAX_SAFE_INTEGER): ReferenceResult {
   const n = p.instructions.length;
   // Pre-decode into flat arrays indexed by instruction number.

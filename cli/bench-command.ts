@@ -4,6 +4,7 @@ import { runBench } from "../bench/main.ts";
 import { ratioLines, table } from "../bench/report.ts";
 import { trainingFuel } from "../pipeline/train.ts";
 import { UserError } from "../util/errors.ts";
+import { checkUserFile } from "../util/files.ts";
 import { benchCompileCommand, replacingNote, type BenchCompileFlags } from "./bench-compile-command.ts";
 import { rerunWithTimeout } from "./timeout.ts";
 import { LUA_BENCH_DIR, luaReport, runLuaBench } from "../bench/lua.ts";
@@ -11,6 +12,7 @@ import { readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/files.ts";
+import { projectRoot } from "../util/root.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
@@ -70,6 +72,7 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
   if (compileOnly.length) throw new UserError(`futamura bench: ${compileOnly.join(", ")} only work with --compile`);
   // Without --compile, --timeout bounds the whole benchmark (one endless program would otherwise hang it).
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
+  for (const p of programs) checkUserFile(p); // before the note that the reports will be replaced
   if (programs.some((p) => p.endsWith(".lua")) || opts.interp === "lua") return luaBenchCommand(programs, opts);
   const [runs, coldRuns, engines, train] = [
     positiveCount("--runs", opts.runs),
@@ -107,13 +110,27 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
 /** Lua programs (or `--interp lua` alone: interp/lua/bench/*.lua): bench/lua.ts, a table of its own. */
 async function luaBenchCommand(
   programs: string[],
-  opts: { quick?: boolean; runs?: string; peers?: boolean; json?: string; engine?: string[]; train?: boolean },
+  opts: {
+    quick?: boolean;
+    runs?: string;
+    peers?: boolean;
+    json?: string;
+    out?: string;
+    engine?: string[];
+    train?: boolean;
+    coldRuns?: string;
+    strict?: boolean;
+  },
 ): Promise<number> {
   const others = programs.filter((p) => !p.endsWith(".lua"));
   if (others.length)
     throw new UserError(`futamura bench: Lua programs are benchmarked on their own; not Lua: ${others.join(", ")}`);
   if (opts.train || (opts.engine && opts.engine.join() !== "v8"))
     throw new UserError("futamura bench: Lua programs run on V8 only, without --train");
+  // Flags the Lua benchmark has no use for are said, not ignored: each run is a fresh instance in this process (the
+  // first is its own row), and an aborted request is a row's note.
+  const unused = [opts.coldRuns !== undefined ? "--cold-runs" : "", opts.strict ? "--strict" : ""].filter(Boolean);
+  if (unused.length) throw new UserError(`futamura bench: Lua programs take no ${unused.join(", ")}`);
   const load1 = loadavg()[0]; // the machine's load when the run starts, kept with its figures
   const files = programs.length
     ? programs
@@ -128,7 +145,7 @@ async function luaBenchCommand(
     peers: opts.peers,
   });
   process.stdout.write(`${luaReport(result)}\n`);
-  const json = opts.json ?? join("results", "bench-lua.json");
+  const json = opts.json ?? join(opts.out ?? join(projectRoot(), "results"), "bench-lua.json"); // as bench/main.ts
   writeFileAtomic(
     json,
     `${JSON.stringify({ meta: { date: new Date().toISOString(), node: process.version, v8: process.versions.v8, load1: Number(load1.toFixed(2)), command: `futamura ${process.argv.slice(2).join(" ")}`, programs: result.programs, notes: result.notes }, rows: result.rows }, null, 2)}\n`,

@@ -1,14 +1,14 @@
 // `futamura cache [size|clear]`: what the specialization cache holds (entries, bytes, the cap) and emptying it.
 // A thin wrapper over pipeline/cache.ts.
 import { rmSync } from "node:fs";
-import { cacheCapBytes, cacheEntries, defaultCacheDir } from "../pipeline/cache.ts";
+import { cacheCapBytes, cacheEntries } from "../pipeline/cache.ts";
 import { UserError } from "../util/errors.ts";
-import { ROOT } from "../util/root.ts";
+import { projectCacheDir } from "../util/root.ts";
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 export async function cacheCommand(action: string | undefined): Promise<number> {
-  const dir = defaultCacheDir(ROOT);
+  const dir = projectCacheDir(); // the project's: an installed futamura's own folder is inside node_modules
   const entries = cacheEntries(dir);
   const bytes = entries.reduce((s, e) => s + e.bytes, 0);
   if (action === undefined || action === "size") {

@@ -5,7 +5,7 @@
 import { diff } from "../api/index.ts";
 import { abortLine, type RunOutcome } from "../pipeline/index.ts";
 import { trainingFuel } from "../pipeline/train.ts";
-import { readUserFile } from "../util/files.ts";
+import { checkUserFile, readUserFile } from "../util/files.ts";
 import { progressLine } from "./progress.ts";
 import { rerunWithTimeout } from "./timeout.ts";
 
@@ -36,6 +36,7 @@ export interface DiffFlags {
 export async function diffCommand(files: string[], opts: DiffFlags): Promise<number> {
   if (opts.timeout !== undefined) return rerunWithTimeout("diff", files.join(" "), opts.timeout);
   const train = trainingFuel(opts.train, opts.trainFuel);
+  for (const file of files) checkUserFile(file); // every missing file before the first build
   let failures = 0;
   for (const file of files) {
     const [r] = await diff([file], {

@@ -63,29 +63,21 @@ function initFuncAsInit(argv: string[]): string[] {
   );
 }
 
-export async function main(argvGiven: string[]): Promise<number> {
-  const argv = initFuncAsInit(argvGiven);
-  quietOnClosedPipe();
-  const verbose = argv.includes("--verbose");
-  let exitCode = 0;
-  const program = new Command("futamura")
-    .description("Turn a bytecode interpreter into an ahead-of-time compiler by partially evaluating its WebAssembly.")
-    .option(
-      "--verbose",
-      "show stack traces for internal errors, and where `run --aot` took its compiled code from when stderr is not a terminal",
-    )
-    .version(packageVersion(), "-V, --version", "print futamura's version")
-    .exitOverride()
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+/** What the commands' actions share with main: the --verbose flag, and the exit code they set. */
+interface Context {
+  verbose: boolean;
+  exit: number;
+}
 
+/** Asm and dis: the toy machine's assembler and disassembler (and Fern's). */
+function bytecodeCommands(program: Command, ctx: Context): void {
   program
     .command("asm")
     .description("assemble a .asm file into a binary program (.fbc)")
     .argument("<file.asm>", "assembly source")
     .option("-o, --out <file>", `output file (default: the input with .fbc; ${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
-      exitCode = await (await commands.bytecode()).asmCommand(file, opts);
+      ctx.exit = await (await commands.bytecode()).asmCommand(file, opts);
     });
 
   program
@@ -96,9 +88,12 @@ export async function main(argvGiven: string[]): Promise<number> {
     .argument("<program>", "a .fbc binary or .asm source, or a .fern source")
     .option("-o, --out <file>", `write to a file instead of standard output (${CREATED})`)
     .action(async (file: string, opts: { out?: string }) => {
-      exitCode = await (await commands.bytecode()).disCommand(file, opts);
+      ctx.exit = await (await commands.bytecode()).disCommand(file, opts);
     });
+}
 
+/** Run: a program on its interpreter, or a built module. */
+function runCommands(program: Command, ctx: Context): void {
   program
     .command("run")
     .description("run a program on its interpreter (chosen by --interp or the file's extension), or run a built module")
@@ -123,9 +118,12 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--allow-read <dir>", ALLOW_READ, collect)
     .option("--allow-write <dir>", ALLOW_WRITE, collect)
     .action(async (file: string, opts: RunFlags) => {
-      exitCode = await (await commands.run()).runCommand(file, { ...opts, verbose });
+      ctx.exit = await (await commands.run()).runCommand(file, { ...opts, verbose: ctx.verbose });
     });
+}
 
+/** Snapshot, specialize, build and ir: the stages one at a time, and both together. */
+function pipelineCommands(program: Command, ctx: Context): void {
   program
     .command("snapshot")
     .description("run an interpreter's init with a program loaded and write the initialized module (like wizer)")
@@ -138,7 +136,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     )
     .option("--init <export>", INIT)
     .action(async (interp: string, file: string, opts: { out: string; wasi?: boolean; init?: string }) => {
-      exitCode = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
+      ctx.exit = await (await commands.pipeline()).snapshotCommand(interp, file, opts);
     });
 
   program
@@ -152,7 +150,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--verify", "run the IR verifier after every transform")
     .option("--strict", STRICT)
     .action(async (file: string, opts: SpecializeFlags) => {
-      exitCode = await (await commands.pipeline()).specializeCommand(file, opts);
+      ctx.exit = await (await commands.pipeline()).specializeCommand(file, opts);
     });
 
   program
@@ -171,7 +169,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--train-fuel <n>", TRAIN_FUEL)
     .option("--strict", STRICT)
     .action(async (file: string, opts: BuildFlags) => {
-      exitCode = await (await commands.pipeline()).buildCommand(file, opts);
+      ctx.exit = await (await commands.pipeline()).buildCommand(file, opts);
     });
 
   program
@@ -189,9 +187,12 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("-o, --out <file>", `output module for --roundtrip (${CREATED})`)
     .option("--verify", "run the IR verifier")
     .action(async (file: string, opts: { func?: string; roundtrip?: boolean; out?: string; verify?: boolean }) => {
-      exitCode = await (await commands.pipeline()).irCommand(file, opts);
+      ctx.exit = await (await commands.pipeline()).irCommand(file, opts);
     });
+}
 
+/** Diff and bench: interpreted against wevaled, for correctness and for time. */
+function diffAndBenchCommands(program: Command, ctx: Context): void {
   program
     .command("diff")
     .description("differential test: run programs interpreted and wevaled on an interpreter and compare")
@@ -208,7 +209,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     )
     .option("--strict", STRICT)
     .action(async (files: string[], opts: DiffFlags) => {
-      exitCode = await (await commands.diff()).diffCommand(files, opts);
+      ctx.exit = await (await commands.diff()).diffCommand(files, opts);
     });
 
   program
@@ -252,9 +253,12 @@ export async function main(argvGiven: string[]): Promise<number> {
     )
     .option("--strict", STRICT)
     .action(async (programs: string[], opts: BenchFlags) => {
-      exitCode = await (await commands.bench()).benchCommand(programs, opts);
+      ctx.exit = await (await commands.bench()).benchCommand(programs, opts);
     });
+}
 
+/** Cache, new-interp, build-interp and explore. */
+function toolCommands(program: Command, ctx: Context): void {
   program
     .command("cache")
     .description(
@@ -262,7 +266,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     )
     .argument("[action]", "size (default) or clear")
     .action(async (action: string | undefined) => {
-      exitCode = await (await commands.cache()).cacheCommand(action);
+      ctx.exit = await (await commands.cache()).cacheCommand(action);
     });
 
   program
@@ -274,7 +278,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--dir <dir>", "write it here instead of ./NAME/")
     .option("--ext <ext>", "its programs' file extension (default: the name)")
     .action(async (name: string, opts: { dir?: string; ext?: string }) => {
-      exitCode = await (await commands.newInterp()).newInterpCommand(name, opts);
+      ctx.exit = await (await commands.newInterp()).newInterpCommand(name, opts);
     });
 
   program
@@ -286,7 +290,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     )
     .option("--force", "rebuild even when the cached module is up to date")
     .action(async (specs: string[], opts: { force?: boolean }) => {
-      exitCode = await (await commands.pipeline()).buildInterpCommand(specs, opts);
+      ctx.exit = await (await commands.pipeline()).buildInterpCommand(specs, opts);
     });
 
   program
@@ -299,12 +303,52 @@ export async function main(argvGiven: string[]): Promise<number> {
     .option("--host <host>", "address to serve on (default 127.0.0.1)")
     .option("--out <dir>", "where the site is written (default build/explorer/)")
     .action(async (opts: ExploreFlags) => {
-      exitCode = await (await commands.explore()).exploreCommand(opts);
+      ctx.exit = await (await commands.explore()).exploreCommand(opts);
     });
+}
+
+/** Commander checks required options before unknown options and arguments; a user's first mistake is reported
+ *  first: the options marked required are checked after those, just before the action runs. */
+function requiredOptionsLast(program: Command): void {
+  for (const cmd of program.commands) {
+    const required = cmd.options.filter((o) => o.mandatory);
+    for (const o of required) o.mandatory = false;
+    if (required.length === 0) continue;
+    cmd.hook("preAction", () => {
+      const missing = required.find((o) => cmd.getOptionValue(o.attributeName()) === undefined);
+      if (missing)
+        cmd.error(`error: required option '${missing.flags}' not specified`, {
+          code: "commander.missingMandatoryOptionValue",
+        });
+    });
+  }
+}
+
+export async function main(argvGiven: string[]): Promise<number> {
+  const argv = initFuncAsInit(argvGiven);
+  quietOnClosedPipe();
+  const ctx: Context = { verbose: argv.includes("--verbose"), exit: 0 };
+  const program = new Command("futamura")
+    .description("Turn a bytecode interpreter into an ahead-of-time compiler by partially evaluating its WebAssembly.")
+    .option(
+      "--verbose",
+      "show stack traces for internal errors, and where `run --aot` took its compiled code from when stderr is not a terminal",
+    )
+    .version(packageVersion(), "-V, --version", "print futamura's version")
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(s),
+      // A usage mistake is one line: commander's message, then where to read the usage.
+      outputError: (s, write) => write(`${s.trimEnd()} (run with --help for usage)\n`),
+    });
+  for (const add of [bytecodeCommands, runCommands, pipelineCommands, diffAndBenchCommands, toolCommands])
+    add(program, ctx);
+  requiredOptionsLast(program);
 
   try {
     await program.parseAsync(argv, { from: "user" });
-    return exitCode;
+    return ctx.exit;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof UserError) {
@@ -313,7 +357,7 @@ export async function main(argvGiven: string[]): Promise<number> {
     }
     const err = e as Error;
     process.stderr.write(`futamura: internal error: ${err?.message ?? String(e)}\n`);
-    if (verbose) process.stderr.write(`${err?.stack ?? ""}\n`);
+    if (ctx.verbose) process.stderr.write(`${err?.stack ?? ""}\n`);
     else process.stderr.write("(run with --verbose for the stack trace; this is a bug in futamura)\n");
     return 1;
   }

@@ -219,6 +219,7 @@ export async function buildCommand(programFile: string, opts: BuildFlags): Promi
     [programFile, ...(opts.interp ? [opts.interp] : [])],
   );
   process.stdout.write(`${opts.out}: ${kb(r.wasm.length)} [${interp.name}]${r.cached ? " (from the cache)" : ""}\n`);
+  if (r.cacheWarning) process.stderr.write(`${r.cacheWarning}\n`);
   if (r.training)
     process.stdout.write(
       `trained: ${r.training.ended}, ${r.training.ms.toFixed(0)} ms, feedback kept in ${r.training.requests} requests\n`,
@@ -250,6 +251,11 @@ export async function irCommand(
     const fns = info.functions.filter(
       (f) => !f.import && (!opts.func || f.name === opts.func || String(f.index) === opts.func),
     );
+    const imported = info.functions.find((f) => f.import && (f.name === opts.func || String(f.index) === opts.func));
+    if (opts.func && imported)
+      throw new UserError(
+        `${module}: function ${imported.index} (${imported.import!.module}.${imported.import!.name}) is imported: it has no body to print`,
+      );
     if (opts.func && fns.length === 0)
       throw new UserError(
         `${module}: no function named '${opts.func}' (functions: ${info.functions

@@ -157,42 +157,7 @@ export async function runCommand(file: string, opts: RunFlags): Promise<number> 
 
 async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<number> {
   const bytes = readUserFile(file);
-  if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
-    // A built module: the program is in its memory already.
-    if (opts.aot || opts.trace || opts.expect)
-      throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
-    if (!WebAssembly.validate(bytes as BufferSource))
-      throw new UserError(`${file}: error: not a valid WebAssembly module`);
-    const module = new WebAssembly.Module(bytes as BufferSource);
-    const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-    const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
-    if (init && exports.has("run") && !exports.has("_start"))
-      throw new UserError(
-        `${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``,
-      );
-    // A WASI command built for an interpreter that recurses deeply (Lua) runs on the large-stack worker.
-    const embedded = readProgramSection(module);
-    if (isWasiCommand(bytes))
-      return runWasi(
-        file,
-        undefined,
-        bytes,
-        opts,
-        undefined,
-        embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined,
-      );
-    requireRunExport(file, module);
-    // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
-    // additions and error lines, found from any folder (or given with --interp).
-    const built = await builtModuleProgram(module, opts.interp);
-    if (built.missing) process.stderr.write(`futamura: ${file}: warning: ${built.missing}\n`);
-    const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
-    if (foreign && !built.program.host?.imports)
-      throw new UserError(
-        `${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${built.program.interpreter ? ` (interpreter '${built.program.interpreter}' ${built.manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`,
-      );
-    return execute(file, bytes, { file, ...built.program }, opts, out);
-  }
+  if (WASM_MAGIC.every((b, i) => bytes[i] === b)) return runBuiltModule(file, bytes, opts, out);
   const progress = progressLine(file);
   const { interp, program } = await interpreterAndProgram(opts.interp, file, progress.onProgress).finally(
     progress.clear,
@@ -203,41 +168,8 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
     throw new UserError(
       "--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints",
     );
-  if (opts.trace) {
-    if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
-    const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some(
-      (e) => e.name === "runTraced",
-    );
-    if (!traced || !program.formatTrace)
-      throw new UserError(
-        `${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`,
-      );
-  }
-  let wasm = interp.wasm;
-  if (opts.aot) {
-    const started = performance.now();
-    const built = await buildProgram(interp.wasm, program, {
-      cache: opts.cache === false ? false : undefined,
-      init: opts.init,
-      train: trainingFuel(opts.train, opts.trainFuel),
-      interpreterName: interp.name,
-      strict: opts.strict,
-      label: file,
-      snapshotOnHit: false,
-      onProgress: progress.onProgress,
-    }).finally(progress.clear);
-    for (const a of built.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    // Where the compiled code came from is for a person at a terminal (or --verbose), not for a pipe that reads
-    // stderr; a request left to the interpreter is always said (the lines above).
-    if (process.stderr.isTTY || opts.verbose)
-      process.stderr.write(
-        built.cached
-          ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n`
-          : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false ? "" : " (cached for the next run)"}\n`,
-      );
-    wasm = built.wasm;
-  }
+  if (opts.trace) requireTracedBody(file, interp, program, opts);
+  const wasm = opts.aot ? await compileAhead(file, interp, program, opts, progress) : interp.wasm;
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
   // a bare .wasm interpreter (the C toy) reads standard input to its end, so it gets the program alone.
@@ -252,6 +184,90 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       !interp.manifest.clang,
     );
   return execute(file, wasm, program, opts, out);
+}
+
+type Loaded = Awaited<ReturnType<typeof interpreterAndProgram>>;
+
+/** A built module (`futamura build`'s output, or a WASI command): the program is in its memory already. */
+async function runBuiltModule(file: string, bytes: Uint8Array, opts: RunFlags, out: StdoutOutput): Promise<number> {
+  if (opts.aot || opts.trace || opts.expect)
+    throw new UserError(`${file}: --aot, --trace and --expect take a program, not a built module`);
+  if (!WebAssembly.validate(bytes as BufferSource))
+    throw new UserError(`${file}: error: not a valid WebAssembly module`);
+  const module = new WebAssembly.Module(bytes as BufferSource);
+  const exports = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const init = ["wizer.initialize", "wizer-initialize"].find((n) => exports.has(n));
+  if (init && exports.has("run") && !exports.has("_start"))
+    throw new UserError(
+      `${file}: error: this is an interpreter module, not a built program (it still has its init export, ${init}): run a program on it with \`futamura run --interp ${file} PROGRAM\`, or build one with \`futamura build PROGRAM -o out.wasm\``,
+    );
+  // A WASI command built for an interpreter that recurses deeply (Lua) runs on the large-stack worker.
+  const embedded = readProgramSection(module);
+  if (isWasiCommand(bytes))
+    return runWasi(
+      file,
+      undefined,
+      bytes,
+      opts,
+      undefined,
+      embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined,
+    );
+  requireRunExport(file, module);
+  // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
+  // additions and error lines, found from any folder (or given with --interp).
+  const built = await builtModuleProgram(module, opts.interp);
+  if (built.missing) process.stderr.write(`futamura: ${file}: warning: ${built.missing}\n`);
+  const foreign = WebAssembly.Module.imports(module).find((i) => !["futamura", "weval", "env"].includes(i.module));
+  if (foreign && !built.program.host?.imports)
+    throw new UserError(
+      `${file}: error: this module imports ${foreign.module}.${foreign.name}, which its language's loader provides${built.program.interpreter ? ` (interpreter '${built.program.interpreter}' ${built.manifest ? "has no host(bytes) export in its loader" : "is not known here"})` : ""}: run the program with \`futamura run --aot <program>\` instead`,
+    );
+  return execute(file, bytes, { file, ...built.program }, opts, out);
+}
+
+/** --trace runs the interpreter's traced body: it needs one, and a loader that formats its steps. */
+function requireTracedBody(file: string, interp: Loaded["interp"], program: Loaded["program"], opts: RunFlags): void {
+  if (opts.aot) throw new UserError("--trace runs the interpreter's traced body; it cannot be combined with --aot");
+  const traced = WebAssembly.Module.exports(new WebAssembly.Module(interp.wasm as BufferSource)).some(
+    (e) => e.name === "runTraced",
+  );
+  if (!traced || !program.formatTrace)
+    throw new UserError(
+      `${file}: error: --trace needs an interpreter with a traced body (export runTraced, call futamura.trace) and a loader with formatTrace; ${interp.name} has ${traced ? "no formatTrace" : "no runTraced export"}`,
+    );
+}
+
+/** run --aot: the program built (snapshot + specialize, cached), with a note on a terminal (or --verbose) of where
+ *  the compiled code came from. */
+async function compileAhead(
+  file: string,
+  interp: Loaded["interp"],
+  program: Loaded["program"],
+  opts: RunFlags,
+  progress: ReturnType<typeof progressLine>,
+): Promise<Uint8Array> {
+  const started = performance.now();
+  const built = await buildProgram(interp.wasm, program, {
+    cache: opts.cache === false ? false : undefined,
+    init: opts.init,
+    train: trainingFuel(opts.train, opts.trainFuel),
+    interpreterName: interp.name,
+    strict: opts.strict,
+    label: file,
+    snapshotOnHit: false,
+    onProgress: progress.onProgress,
+  }).finally(progress.clear);
+  for (const a of built.aborted) process.stderr.write(`${abortLine(file, a)}\n`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  // Where the compiled code came from is for a person at a terminal (or --verbose), not for a pipe that reads
+  // stderr; a request left to the interpreter is always said (the lines above).
+  if (process.stderr.isTTY || opts.verbose)
+    process.stderr.write(
+      built.cached
+        ? `futamura: ${file}: compiled code from the cache (${seconds} s)\n`
+        : `futamura: ${file}: compiled in ${seconds} s${opts.cache === false || built.cacheWarning ? "" : " (cached for the next run)"}\n${built.cacheWarning ? `${built.cacheWarning}\n` : ""}`,
+    );
+  return built.wasm;
 }
 
 /** A module that is neither an interpreter on futamura's host ABI, nor a program futamura built, nor a WASI command:

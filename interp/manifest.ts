@@ -28,7 +28,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { UserError } from "../util/errors.ts";
-import { isStandardInput } from "../util/files.ts";
+import { checkUserFile, isStandardInput } from "../util/files.ts";
 import { ROOT, runnableModulePath } from "../util/root.ts";
 
 export const MANIFEST_FILE = "futamura-interp.json";
@@ -274,6 +274,7 @@ export function manifestForFile(file: string, cwd = process.cwd()): Manifest {
   const takers = known.filter((m) => m.extensions.includes(ext));
   for (const t of takers) failIfAmbiguous(scan, t.name);
   if (takers.length === 1) return takers[0];
+  checkUserFile(file); // a missing file or a directory is the first problem, not its extension
   if (takers.length > 1)
     throw new UserError(
       `${file}: error: several interpreters take ${ext} files (${takers.map((m) => m.name).join(", ")}); choose one with --interp`,

@@ -11,7 +11,6 @@ import { snapshot } from "../snapshot/index.ts";
 import { trainingHook, type TrainingReport } from "./train.ts";
 import { projectCacheDir, ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
-import { writeFileAtomic } from "../util/files.ts";
 import { cacheKey, SpecializationCache } from "./cache.ts";
 import {
   specializeModule,
@@ -60,6 +59,8 @@ export interface BuildResult {
   training?: TrainingReport;
   /** Requests that were not specialized (the interpreter runs them), fresh or from the cache. */
   aborted: AbortedRequest[];
+  /** The cache could not be written: one line saying so (the build itself is complete). */
+  cacheWarning?: string;
 }
 
 /** A request the specializer gave up on: its interpreter function runs it, interpreted. */
@@ -230,7 +231,7 @@ async function snapshotAndSpecialize(
   const result = await specializeSnapshot(snap.wasm, opts, requestCache);
   if (opts.strict) failIfStrict(label, abortedRequests(result));
   cache.put(key, result.wasm);
-  if (cache.dir) writeFileAtomic(join(cache.dir, `${key}.stats.json`), JSON.stringify({ ...result, wasm: undefined }));
+  cache.putFile(`${key}.stats.json`, JSON.stringify({ ...result, wasm: undefined }), false);
   return {
     wasm: result.wasm,
     snapshot: snap.wasm,
@@ -239,6 +240,7 @@ async function snapshotAndSpecialize(
     specialize: result,
     training,
     aborted: abortedRequests(result),
+    cacheWarning: cache.unwritable,
   };
 }
 

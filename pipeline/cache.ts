@@ -1,6 +1,6 @@
 // The specialization cache: results keyed by (module hash, request bytes) so `futamura run --aot` and `build`
-// specialize a program once. One file per key under the cache directory (default .futamura-cache/ at the
-// repository root, or $FUTAMURA_CACHE_DIR); writes are atomic, and a corrupt or unreadable entry is a miss.
+// specialize a program once. One file per key under the cache directory (util/root.ts's projectCacheDir: default
+// .futamura-cache/ in the project, or $FUTAMURA_CACHE_DIR); writes are atomic, and a corrupt or unreadable entry is a miss.
 // The directory has a size cap ($FUTAMURA_CACHE_MAX_MB, default DEFAULT_CACHE_MAX_MB): a hit marks its file used
 // (its mtime), and a write evicts the least recently used files until the directory fits. Eviction and
 // `futamura cache` treat every regular file in the directory alike, so other kinds of entry share the cap.
@@ -11,10 +11,6 @@ import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/files.ts";
 
 export const DEFAULT_CACHE_MAX_MB = 256;
-
-export function defaultCacheDir(root: string): string {
-  return process.env.FUTAMURA_CACHE_DIR ?? join(root, ".futamura-cache");
-}
 
 /** The cap in bytes: $FUTAMURA_CACHE_MAX_MB (a number of MiB; a bad value is a UserError), else the default. */
 export function cacheCapBytes(): number {
@@ -81,6 +77,8 @@ export function evictToCap(dir: string, capBytes: number): { removed: number; fr
 }
 
 export class SpecializationCache {
+  /** Why the cache could not be written, the first time it could not (one line, for the command to print). */
+  unwritable: string | undefined;
   constructor(
     readonly dir: string | undefined,
     readonly capBytes: number = cacheCapBytes(),
@@ -110,15 +108,28 @@ export class SpecializationCache {
     }
   }
 
-  /** Writes the entry file `name`, then (unless `evict` is false: the caller calls `evict` after several) evicts. */
-  putFile(name: string, bytes: Uint8Array, evict = true): void {
-    if (!this.dir) return;
-    writeFileAtomic(join(this.dir, name), bytes);
+  /** Writes the entry file `name`, then (unless `evict` is false: the caller calls `evict` after several) evicts. A
+   *  cache that cannot be written (a read-only or another user's folder) is no cache: the first failure is kept in
+   *  `unwritable` for the command to say, and nothing more is written. */
+  putFile(name: string, bytes: Uint8Array | string, evict = true): void {
+    if (!this.dir || this.unwritable) return;
+    try {
+      writeFileAtomic(join(this.dir, name), bytes);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      this.unwritable = `${this.dir}: warning: cannot write the specialization cache (${/\(([^)]*)\)$/.exec(e.message)?.[1] ?? e.message}); nothing is cached (FUTAMURA_CACHE_DIR names another folder)`;
+      return;
+    }
     if (evict) this.evict();
   }
 
   /** Least recently used entries out until the directory fits the cap. */
   evict(): void {
-    if (this.dir) evictToCap(this.dir, this.capBytes);
+    if (!this.dir || this.unwritable) return;
+    try {
+      evictToCap(this.dir, this.capBytes);
+    } catch {
+      // an entry that cannot be removed stays: eviction is best effort, as the cache is
+    }
   }
 }

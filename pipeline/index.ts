@@ -4,7 +4,7 @@
 import { basename, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { manifestForFile, rawManifest, resolveInterpreterSpec, type Manifest } from "../interp/manifest.ts";
-import { readUserFile } from "../util/files.ts";
+import { checkUserFile, readUserFile } from "../util/files.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { loadProgram, type Program } from "./program.ts";
 
@@ -88,6 +88,7 @@ export async function interpreterAndProgram(
   file: string,
   onProgress?: ProgressCallback,
 ): Promise<{ interp: Interpreter; program: Program }> {
+  checkUserFile(file); // a missing file first, as `run` reads it first, whatever --interp names
   const interp = await resolveInterpreter(spec, file, onProgress);
   return { interp, program: await loadProgram(interp.manifest, file) };
 }

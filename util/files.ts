@@ -1,7 +1,7 @@
 // File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
 // is never clobbered.
-import { existsSync, mkdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, basename, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
@@ -25,6 +25,21 @@ export function readUserFile(path: string): Uint8Array {
     if (code === "EISDIR") throw new UserError(`${path}: error: is a directory, not a file`);
     throw new UserError(`${path}: error: cannot read (${code ?? String(e)})`);
   }
+}
+
+/** Throws the error readUserFile would for a path that is missing or a directory; a check for a command that
+ *  reports something about the file (its interpreter, by extension) before it reads it, so the first problem the user
+ *  sees is the first one there is. */
+export function checkUserFile(path: string): void {
+  if (isStandardInput(path)) return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    readUserFile(path); // throws readUserFile's own error (no such file, cannot read)
+    return;
+  }
+  if (isDirectory) throw new UserError(`${path}: error: is a directory, not a file`);
 }
 
 function readStandardInput(): Uint8Array {
@@ -86,11 +101,33 @@ export function makeOutputDir(dir: string): void {
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: error: cannot write (is a file, not a folder)`);
 }
 
+const TEMP_SUFFIX = ".tmp";
+
+/** Removes the temporary files a writeFileAtomic of process `pid` left in `dir` (the process was killed between
+ *  writing one and renaming it into place); returns their paths. A folder that cannot be read has none. */
+export function removeTempFiles(dir: string, pid: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const pattern = new RegExp(`^\\..+\\.${pid}\\.\\d+\\${TEMP_SUFFIX}$`);
+  const mine = names.filter((n) => pattern.test(n));
+  for (const n of mine) rmSync(join(dir, n), { force: true });
+  return mine.map((n) => join(dir, n));
+}
+
 /**
  * Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs), compared by
  * real path and by inode, so a symlink or a hard link to an input is the input.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, protect: string[] = []): void {
+  // `-` names standard input for a program; as an output it would silently be a file named "-".
+  if (path === "-")
+    throw new UserError(
+      "-: error: cannot write standard output here (give a file name; a command that prints leaves out -o)",
+    );
   const target = resolve(path);
   const targetId = fileId(target);
   for (const p of protect) {
@@ -101,9 +138,19 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
     }
   }
   makeOutputDir(dirname(target));
-  if (existsSync(target) && statSync(target).isDirectory())
-    throw new UserError(`${path}: error: cannot write (is a directory)`);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const existing = statSync(target, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new UserError(`${path}: error: cannot write (is a directory)`);
+  if (existing && !existing.isFile()) {
+    // A device, a pipe or a socket (-o /dev/null, /dev/stdout, a FIFO): written into, never replaced by a rename
+    // (as root, renaming over /dev/null made it a regular file).
+    try {
+      writeFileSync(target, bytes);
+    } catch (e) {
+      throw writeFailure(path, e);
+    }
+    return;
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, target);

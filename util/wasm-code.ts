@@ -3,9 +3,10 @@
 // module can gain or lose imports, or take a body written for another module, without a decode/encode round trip.
 // Every byte not rewritten is copied as it was: an index whose map leaves it unchanged keeps even a non-minimal LEB128
 // encoding. Knows the immediates of every instruction of the core spec with its proposals that V8 runs and futamura
-// reads (multi-value, reference types, bulk memory, SIMD, tail calls, exception handling, atomics); anything else is a
-// WasmDecodeError (the caller falls back). The format: the Wasm core spec §5.4.
+// reads, from the one table of immediates (util/wasm-immediates.ts); anything else is a WasmDecodeError (the caller
+// falls back). The format: the Wasm core spec §5.4.
 import { ByteWriter, readUleb, WasmDecodeError } from "./wasm-binary.ts";
+import { IMM, immediatesOf, isPrefix, prefixedImmediatesOf, type Imm } from "./wasm-immediates.ts";
 
 /** Index maps from the input's index spaces to the output's; an absent map keeps those indices. */
 export interface IndexMaps {
@@ -82,15 +83,19 @@ export function reindexExpr(bytes: Uint8Array, at: number, maps: IndexMaps, out:
   while (depth > 0) {
     if (c.at >= bytes.length) throw new WasmDecodeError(`code runs past its end at byte ${c.at}`);
     const op = c.u8();
+    let imm: Imm | undefined;
+    if (isPrefix(op)) {
+      const sub = c.u32();
+      imm = prefixedImmediatesOf(op, sub);
+      if (imm === undefined)
+        throw new WasmDecodeError(`unknown instruction 0x${op.toString(16)} ${sub} at byte ${c.at}`);
+    } else {
+      imm = immediatesOf(op);
+      if (imm === undefined) throw new WasmDecodeError(`unknown opcode 0x${op.toString(16)} at byte ${c.at - 1}`);
+    }
     if (op === 0x0b) depth--;
-    else if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x06) {
-      depth++;
-      c.blockType(maps.type);
-    } else if (op === 0x1f) {
-      depth++;
-      c.blockType(maps.type);
-      tryTableCatches(c);
-    } else immediates(c, op, maps);
+    else if (imm === IMM.blockType || imm === IMM.tryTable) depth++;
+    immediates(c, imm, maps);
   }
   c.flush();
   return c.at;
@@ -114,115 +119,70 @@ export function reindexBody(bytes: Uint8Array, start: number, end: number, maps:
   return out.finish();
 }
 
-function tryTableCatches(c: Copier): void {
-  for (let n = c.u32(); n > 0; n--) {
-    const kind = c.u8();
-    if (kind === 0 || kind === 1) c.skipLeb(); // the tag
-    c.skipLeb(); // the label
-  }
-}
-
-/** The immediates of one instruction (not block, loop, if, try, try_table or end): a table-shaped switch over the
- *  opcode. */
-function immediates(c: Copier, op: number, maps: IndexMaps): void {
-  switch (op) {
-    case 0x0c: // br
-    case 0x0d: // br_if
-    case 0x20: // local.get
-    case 0x21: // local.set
-    case 0x22: // local.tee
-    case 0x25: // table.get
-    case 0x26: // table.set
-    case 0x07: // catch (tag)
-    case 0x08: // throw (tag)
-    case 0x09: // rethrow
-    case 0x18: // delegate
-    case 0x3f: // memory.size
-    case 0x40: // memory.grow
-    case 0x41: // i32.const
-    case 0x42: // i64.const
-    case 0xd0: // ref.null (heap type)
-      return c.skipLeb();
-    case 0x0e: // br_table
+/** Copies one instruction's immediates, rewriting the indices `maps` rewrites: a table-shaped switch over the
+ *  layouts of util/wasm-immediates.ts. */
+function immediates(c: Copier, imm: Imm, maps: IndexMaps): void {
+  switch (imm) {
+    case IMM.none:
+      return;
+    case IMM.blockType:
+      return c.blockType(maps.type);
+    case IMM.tryTable:
+      c.blockType(maps.type);
+      for (let n = c.u32(); n > 0; n--) {
+        const kind = c.u8();
+        if (kind === 0 || kind === 1) c.skipLeb(); // the tag
+        c.skipLeb(); // the label
+      }
+      return;
+    case IMM.brTable:
       for (let n = c.u32() + 1; n > 0; n--) c.skipLeb();
       return;
-    case 0x10: // call
-    case 0x12: // return_call
-    case 0xd2: // ref.func
+    case IMM.func:
       return c.index(maps.func);
-    case 0x11: // call_indirect
-    case 0x13: // return_call_indirect
+    case IMM.typeTable:
       c.index(maps.type);
       return c.skipLeb();
-    case 0x1c: // select t*
+    case IMM.global:
+      return c.index(maps.global);
+    case IMM.label:
+    case IMM.local:
+    case IMM.table:
+    case IMM.tag:
+    case IMM.memory:
+    case IMM.data:
+    case IMM.elem:
+    case IMM.i32:
+    case IMM.i64:
+    case IMM.heapType:
+      return c.skipLeb();
+    case IMM.dataMemory:
+    case IMM.memoryMemory:
+    case IMM.elemTable:
+    case IMM.tableTable:
+      c.skipLeb();
+      return c.skipLeb();
+    case IMM.valTypes:
       for (let n = c.u32(); n > 0; n--) c.u8();
       return;
-    case 0x23: // global.get
-    case 0x24: // global.set
-      return c.index(maps.global);
-    case 0x43:
+    case IMM.memarg:
+      return c.memarg();
+    case IMM.memargLane:
+      c.memarg();
+      c.at++;
+      return;
+    case IMM.f32:
       c.at += 4;
       return;
-    case 0x44:
+    case IMM.f64:
       c.at += 8;
       return;
-    case 0xfc:
-      return prefixFC(c);
-    case 0xfd:
-      return prefixFD(c);
-    case 0xfe:
-      return prefixFE(c);
+    case IMM.bytes16:
+      c.at += 16;
+      return;
+    case IMM.lane:
+    case IMM.byte:
+      c.at++;
+      return;
   }
-  // No immediates: unreachable, nop, else, return, drop, select, catch_all, throw_ref, ref.is_null, ref.as_non_null
-  // and the numeric instructions.
-  if (op <= 0x01 || op === 0x05 || op === 0x0a || op === 0x0f || op === 0x19 || op === 0x1a || op === 0x1b) return;
-  if (op >= 0x28 && op <= 0x3e) return c.memarg();
-  if ((op >= 0x45 && op <= 0xc4) || op === 0xd1 || op === 0xd4) return;
-  throw new WasmDecodeError(`unknown opcode 0x${op.toString(16)} at byte ${c.at - 1}`);
-}
-
-function prefixFC(c: Copier): void {
-  const sub = c.u32();
-  if (sub <= 7) return; // saturating truncations
-  if (sub === 8 || sub === 12 || sub === 14) {
-    // memory.init data mem; table.init elem table; table.copy table table
-    c.skipLeb();
-    return c.skipLeb();
-  }
-  if (sub === 10) {
-    c.skipLeb(); // memory.copy dst src
-    return c.skipLeb();
-  }
-  if (sub === 9 || sub === 11 || sub === 13 || (sub >= 15 && sub <= 17)) return c.skipLeb();
-  throw new WasmDecodeError(`unknown instruction 0xfc ${sub} at byte ${c.at}`);
-}
-
-function prefixFD(c: Copier): void {
-  const sub = c.u32();
-  if (sub <= 11 || sub === 92 || sub === 93) return c.memarg();
-  if (sub === 12 || sub === 13) {
-    c.at += 16; // v128.const, i8x16.shuffle
-    return;
-  }
-  if (sub >= 21 && sub <= 34) {
-    c.at++; // lane index
-    return;
-  }
-  if (sub >= 84 && sub <= 91) {
-    c.memarg();
-    c.at++;
-    return;
-  }
-  if (sub <= 0x113) return; // the rest of SIMD and relaxed SIMD take no immediates
-  throw new WasmDecodeError(`unknown instruction 0xfd ${sub} at byte ${c.at}`);
-}
-
-function prefixFE(c: Copier): void {
-  const sub = c.u32();
-  if (sub === 3) {
-    c.at++; // atomic.fence
-    return;
-  }
-  if (sub <= 0x4e) return c.memarg();
-  throw new WasmDecodeError(`unknown instruction 0xfe ${sub} at byte ${c.at}`);
 }

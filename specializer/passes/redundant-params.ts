@@ -17,38 +17,7 @@ export function removeRedundantParams(
   order: BlockId[] = f.reversePostorder(),
   into = new IncomingEdges(f, order),
 ): number {
-  // Blocks each value is passed to as a branch argument (linked lists in flat arrays: there is one entry per
-  // argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's are re-checked.
-  // When a parameter is replaced, its list joins its replacement's: a block that received the parameter receives
-  // the replacement now, and must be re-checked if the replacement is replaced in turn.
-  const firstPass = new Int32Array(f.values.length).fill(-1);
-  const lastPass = new Int32Array(f.values.length).fill(-1);
-  const passBlock: BlockId[] = [];
-  const passNext: number[] = [];
-  // Target blocks in the order their first edge appears (as the lists were always built, so the worklist below
-  // re-checks blocks in the same order).
-  const listed = new Uint8Array(f.blocks.length);
-  for (const src of order) {
-    for (const t of targetsOf(f.blocks[src].term)) {
-      const b = t.block;
-      if (listed[b]) continue;
-      listed[b] = 1;
-      for (let k = into.first[b]; k < into.first[b + 1]; k++) {
-        for (const a of into.edges[k].args) {
-          passBlock.push(b);
-          passNext.push(firstPass[a]);
-          if (firstPass[a] < 0) lastPass[a] = passBlock.length - 1;
-          firstPass[a] = passBlock.length - 1;
-        }
-      }
-    }
-  }
-  const joinLists = (from: ValueId, to: ValueId) => {
-    if (firstPass[from] < 0) return;
-    if (firstPass[to] < 0) firstPass[to] = firstPass[from];
-    else passNext[lastPass[to]] = firstPass[from];
-    lastPass[to] = lastPass[from];
-  };
+  const passes = new PassedTo(f, order, into);
   const queued = new Uint8Array(f.blocks.length);
   const work: BlockId[] = [];
   const enqueue = (b: BlockId) => {
@@ -66,25 +35,34 @@ export function removeRedundantParams(
     for (let i = 0; i < params.length; i++) {
       const p = params[i];
       if (f.values[p].kind !== "param") continue; // already replaced
-      let same: ValueId | undefined;
-      let redundant = true;
-      for (let k = into.first[b]; k < into.first[b + 1]; k++) {
-        const a = f.resolve(into.edges[k].args[i]);
-        if (a === p || a === same) continue;
-        if (same !== undefined) {
-          redundant = false;
-          break;
-        }
-        same = a;
-      }
-      if (!redundant || same === undefined) continue;
+      const same = onlyValue(f, into, b, i, p);
+      if (same === undefined) continue;
       f.values[p] = { kind: "alias", to: same, type: f.typeOf(p) };
       removed++;
-      for (let k = firstPass[p]; k >= 0; k = passNext[k]) enqueue(passBlock[k]);
-      joinLists(p, same);
+      passes.forEachBlock(p, enqueue);
+      passes.join(p, same);
     }
   }
   if (removed === 0) return 0;
+  dropReplaced(f, order, into);
+  return removed;
+}
+
+/** The one value other than `p` itself that every edge into `b` passes as its parameter `i` (`p`), if there is
+ *  one: then `p` is redundant. */
+function onlyValue(f: FunctionBody, into: IncomingEdges, b: BlockId, i: number, p: ValueId): ValueId | undefined {
+  let same: ValueId | undefined;
+  for (let k = into.first[b]; k < into.first[b + 1]; k++) {
+    const a = f.resolve(into.edges[k].args[i]);
+    if (a === p || a === same) continue;
+    if (same !== undefined) return undefined;
+    same = a;
+  }
+  return same;
+}
+
+/** The replaced parameters deleted with their arguments, and their uses pointed at what replaced them. */
+function dropReplaced(f: FunctionBody, order: BlockId[], into: IncomingEdges): void {
   for (const b of order) {
     const params = f.blocks[b].params;
     if (params.every((p) => f.values[p].kind === "param")) continue;
@@ -96,5 +74,52 @@ export function removeRedundantParams(
     );
   }
   propagateCopies(f, order);
-  return removed;
+}
+
+/**
+ * The blocks each value is passed to as a branch argument, as linked lists in flat arrays (there is one entry per
+ * argument, and a Map of arrays here cost more than the rest of the pass): a replaced parameter's blocks are
+ * re-checked. When a parameter is replaced, its list joins its replacement's: a block that received the parameter
+ * receives the replacement now, and must be re-checked if the replacement is replaced in turn.
+ */
+class PassedTo {
+  private readonly first: Int32Array;
+  private readonly last: Int32Array;
+  private readonly block: BlockId[] = [];
+  private readonly next: number[] = [];
+
+  constructor(f: FunctionBody, order: BlockId[], into: IncomingEdges) {
+    this.first = new Int32Array(f.values.length).fill(-1);
+    this.last = new Int32Array(f.values.length).fill(-1);
+    // Target blocks in the order their first edge appears (as the lists were always built, so the worklist
+    // re-checks blocks in the same order).
+    const listed = new Uint8Array(f.blocks.length);
+    for (const src of order) {
+      for (const t of targetsOf(f.blocks[src].term)) {
+        const b = t.block;
+        if (listed[b]) continue;
+        listed[b] = 1;
+        for (let k = into.first[b]; k < into.first[b + 1]; k++) for (const a of into.edges[k].args) this.add(a, b);
+      }
+    }
+  }
+
+  private add(value: ValueId, b: BlockId): void {
+    this.block.push(b);
+    this.next.push(this.first[value]);
+    if (this.first[value] < 0) this.last[value] = this.block.length - 1;
+    this.first[value] = this.block.length - 1;
+  }
+
+  forEachBlock(value: ValueId, f: (b: BlockId) => void): void {
+    for (let k = this.first[value]; k >= 0; k = this.next[k]) f(this.block[k]);
+  }
+
+  /** `from`'s blocks become `to`'s too (after `to`'s own). */
+  join(from: ValueId, to: ValueId): void {
+    if (this.first[from] < 0) return;
+    if (this.first[to] < 0) this.first[to] = this.first[from];
+    else this.next[this.last[to]] = this.first[from];
+    this.last[to] = this.last[from];
+  }
 }

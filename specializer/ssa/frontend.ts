@@ -17,6 +17,7 @@ import { FunctionBody, targetsOf, type BlockId, type Operator, type ValueId } fr
 import { Reader, WasmDecodeError, type FuncType, type WasmModuleInfo } from "./module.ts";
 import type { ValType } from "./types.ts";
 import { OPS_BY_CODE, type OpInfo } from "./wasm-ops.ts";
+import { IMM, immediatesOf, prefixedImmediatesOf, type Imm } from "../../util/wasm-immediates.ts";
 
 interface Frame {
   kind: "block" | "loop" | "if" | "else" | "function";
@@ -71,6 +72,10 @@ const UNSUPPORTED_OPS: Record<number, string> = {
   0xd1: "ref.is_null (reference types)",
   0xd2: "ref.func (reference types)",
 };
+
+/** The instructions without immediates that `live` translates beside the opcode table's numeric ones: unreachable,
+ *  nop, return, drop, select. */
+const NO_IMMEDIATES = new Set([0x00, 0x01, 0x0f, 0x1a, 0x1b]);
 
 export function buildFunctionIR(info: WasmModuleInfo, funcIndex: number): FunctionBody {
   const fn = info.functions[funcIndex];
@@ -259,98 +264,85 @@ class FunctionBuilder {
     return { block: frame.label, arity: frame.kind === "loop" ? frame.type.params.length : frame.type.results.length };
   }
 
-  // ---- decoding immediates (the one place each opcode's immediate layout is written) ----
+  // ---- decoding immediates (their layout: util/wasm-immediates.ts) ----
 
   /**
    * Read the immediates of the instruction `code` into `this.imm`, in live and dead code alike, and return its
-   * opcode (0xfc00 + sub-opcode for the 0xFC prefix). Validates only what makes the bytes unreadable (memarg
-   * flags, value types, unknown opcodes); what the immediates refer to is checked where they are used.
+   * opcode (0xfc00 + sub-opcode for the 0xFC prefix). Only instructions `live` translates are read: anything else
+   * is named as unsupported. Validates only what makes the bytes unreadable (memarg flags, value types); what the
+   * immediates refer to is checked where they are used.
    */
   private readImmediates(code: number): number {
+    let op = code;
+    let layout: Imm | undefined;
+    if (code === 0xfc) {
+      const sub = this.r.u32();
+      op = 0xfc00 + sub;
+      if (sub > 11) this.fail(`unsupported instruction 0xfc ${sub} (table/reference-type operations)`);
+      layout = prefixedImmediatesOf(code, sub);
+    } else if (!UNSUPPORTED_PREFIX[code] && !UNSUPPORTED_OPS[code]) layout = immediatesOf(code);
+    this.imm.info = OPS_BY_CODE.get(op);
+    if (layout === undefined || (layout === IMM.none && !this.imm.info && !NO_IMMEDIATES.has(op)))
+      this.unsupported(code);
+    this.readLayout(layout);
+    return op;
+  }
+
+  /** Read immediates of the layout `layout` into `this.imm`: a table-shaped switch over the layouts `live` uses. */
+  private readLayout(layout: Imm): void {
     const r = this.r;
     const imm = this.imm;
-    switch (code) {
-      case 0x00: // unreachable
-      case 0x01: // nop
-      case 0x0f: // return
-      case 0x1a: // drop
-      case 0x1b: // select
-        return code;
-      case 0x0c: // br
-      case 0x0d: // br_if
-      case 0x10: // call
-      case 0x20: // local.get
-      case 0x21: // local.set
-      case 0x22: // local.tee
-      case 0x23: // global.get
-      case 0x24: // global.set
+    switch (layout) {
+      case IMM.none:
+        return;
+      case IMM.label:
+      case IMM.func:
+      case IMM.local:
+      case IMM.global:
+      case IMM.data:
         imm.a = r.u32();
-        return code;
-      case 0x0e: {
-        // br_table: the depths, then the default's in `a`
+        return;
+      case IMM.brTable: {
+        // the depths, then the default's in `a`
         const n = r.u32();
         imm.depths = Array.from({ length: n }, () => r.u32());
         imm.a = r.u32();
-        return code;
+        return;
       }
-      case 0x11: // call_indirect: type index, table index
+      case IMM.typeTable:
         imm.a = r.u32();
         imm.b = r.u32();
-        return code;
-      case 0x1c: // select t*: the types are read and dropped
+        return;
+      case IMM.valTypes: // select t*: the types are read and dropped
         for (let n = r.u32(); n > 0; n--) r.valtype();
-        return code;
-      case 0x3f: // memory.size
-      case 0x40: // memory.grow
-        imm.memory = r.u8();
-        return code;
-      case 0x41:
+        return;
+      case IMM.memory:
+        imm.memory = r.u32();
+        return;
+      case IMM.dataMemory:
+        imm.a = r.u32();
+        imm.memory = r.u32();
+        return;
+      case IMM.memoryMemory:
+        imm.memory = r.u32() | r.u32();
+        return;
+      case IMM.memarg:
+        imm.memarg = this.memarg();
+        return;
+      case IMM.i32:
         imm.a = r.s32() >>> 0;
-        return code;
-      case 0x42:
+        return;
+      case IMM.i64:
         imm.wide = r.s64();
-        return code;
-      case 0x43:
+        return;
+      case IMM.f32:
         imm.a = r.f32bits();
-        return code;
-      case 0x44:
+        return;
+      case IMM.f64:
         imm.wide = r.f64bits();
-        return code;
-      case 0xfc:
-        return this.readPrefixedImmediates(r.u32());
+        return;
     }
-    const info = OPS_BY_CODE.get(code);
-    if (!info) this.unsupported(code);
-    imm.info = info;
-    if (info.cls === "load" || info.cls === "store") imm.memarg = this.memarg();
-    return code;
-  }
-
-  /** The 0xFC prefix's immediates: saturating truncations (0..7) have none; bulk memory (8..11) its own. */
-  private readPrefixedImmediates(sub: number): number {
-    const r = this.r;
-    const imm = this.imm;
-    const code = 0xfc00 + sub;
-    if (sub <= 7) {
-      imm.info = OPS_BY_CODE.get(code)!;
-      return code;
-    }
-    switch (sub) {
-      case 8: // memory.init: data index, memory index
-        imm.a = r.u32();
-        imm.memory = r.u8();
-        return code;
-      case 9: // data.drop: data index
-        imm.a = r.u32();
-        return code;
-      case 10: // memory.copy: two memory indices
-        imm.memory = r.u8() | r.u8();
-        return code;
-      case 11: // memory.fill: memory index
-        imm.memory = r.u8();
-        return code;
-    }
-    this.fail(`unsupported instruction 0xfc ${sub} (table/reference-type operations)`);
+    this.fail(`internal: immediates of layout ${layout} are not read by the frontend`);
   }
 
   private memarg(): { offset: number; align: number } {

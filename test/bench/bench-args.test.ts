@@ -3,7 +3,7 @@
 // module files, stale module files are cleared, and a program too short to time gets a warning instead of a
 // meaningless ratio. Also the report's wording and chart rules. No timing asserted.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -132,4 +132,22 @@ describe("bench run order", () => {
       [1, 2],
     ]);
   });
+});
+
+describe.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))("futamura bench on Lua programs", () => {
+  it("says which flags it takes no use of, instead of ignoring them", () => {
+    const r = futamura(["bench", "--cold-runs", "2", "--strict", "interp/lua/bench/loop.lua"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("futamura bench: Lua programs take no --cold-runs, --strict\n");
+  });
+
+  it("writes its JSON into --out, as the other benchmarks do", () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-bench-lua-"));
+    const lua = join(out, "tiny.lua");
+    writeFileSync(lua, "local s = 0\nfor i = 1, 1000 do s = s + i end\nprint(s)\n");
+    const r = futamura(["bench", "--quick", "--out", out, lua]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`wrote ${join(out, "bench-lua.json")}`);
+    expect(JSON.parse(readFileSync(join(out, "bench-lua.json"), "utf8")).rows.length).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -202,3 +202,34 @@ describe("an interpreter module given for another language's program", () => {
     );
   });
 });
+
+describe("usage mistakes: the first one is reported first, on one line", () => {
+  it("an unknown option before a missing required option, and a missing argument before either", () => {
+    userError(
+      ["build", "--frobnicate", "x.lua"],
+      /^error: unknown option '--frobnicate' \(run with --help for usage\)$/m,
+    );
+    userError(["build", "x.lua"], /^error: required option '-o, --out <file>' not specified/);
+    userError(["build"], /^error: missing required argument 'program'/);
+    userError(["snapshot", "toy", "--frobnicate"], /^error: unknown option '--frobnicate'/);
+  });
+
+  it("a missing file or a directory before its extension, and before bench's note on what it replaces", () => {
+    const sub = join(dir, "a directory");
+    mkdirSync(sub, { recursive: true });
+    userError(["build", sub, "-o", join(dir, "x.wasm")], /a directory: error: is a directory, not a file\n$/);
+    userError(["diff", join(dir, "nope")], /nope: error: no such file\n$/);
+    userError(["bench", join(dir, "nope.fern")], /nope\.fern: error: no such file\n$/);
+    // as `run` does: the missing file before an unknown --interp, and every missing file before the first build
+    userError(
+      ["build", "--interp", "nope", join(dir, "nope.fern"), "-o", join(dir, "y.wasm")],
+      /nope\.fern: error: no such file\n$/,
+    );
+    userError(["diff", "bytecode/programs/sum.asm", join(dir, "nope.asm")], /nope\.asm: error: no such file\n$/);
+    // an index the help offers, but of an imported function: said as such, not "no function named"
+    userError(
+      ["ir", "toy", "--func", "0"],
+      /^toy: function 0 \(weval\.[\w.]+\) is imported: it has no body to print\n$/,
+    );
+  });
+});

@@ -1,10 +1,14 @@
 // The specialization cache's cap (issue 25, item 13): a write evicts the least recently used entries until the
 // directory fits, a hit marks its entry used, and `futamura cache` (in-process) reports and clears it.
-import { existsSync, mkdtempSync, utimesSync } from "node:fs";
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cacheCommand } from "../../cli/cache-command.ts";
+import { buildInterpreter } from "../../interp/build.ts";
+import { builtinManifest } from "../../interp/manifest.ts";
+import { buildProgram, loadProgram } from "../../pipeline/index.ts";
+import { ROOT } from "../../util/root.ts";
 import { cacheEntries, SpecializationCache } from "../../pipeline/cache.ts";
 
 const EMPTY_MODULE = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0);
@@ -46,5 +50,22 @@ describe("the specialization cache", () => {
     }
     expect(existsSync(join(dir, "x.wasm"))).toBe(false);
     await expect(cacheCommand("bogus")).rejects.toThrow(/unknown action 'bogus' \(size or clear\)/);
+  });
+
+  it("a cache folder that cannot be written is no cache: the build goes on, and says why once", async () => {
+    const home = mkdtempSync(join(tmpdir(), "futamura-cache-"));
+    writeFileSync(join(home, "file"), "");
+    const dir = join(home, "file", "cache"); // under a regular file: unwritable even for root
+    const cache = new SpecializationCache(dir);
+    cache.put("x", EMPTY_MODULE);
+    cache.put("y", EMPTY_MODULE);
+    expect(cache.unwritable).toMatch(
+      /file\/cache: warning: cannot write the specialization cache \(a folder on this path is a regular file\); nothing is cached/,
+    );
+    const interp = (await buildInterpreter("bf")).wasm;
+    const program = await loadProgram(builtinManifest("bf"), join(ROOT, "brainfuck", "programs", "hello.b"));
+    const built = await buildProgram(interp, program, { cache: dir });
+    expect(built.wasm.length).toBeGreaterThan(0);
+    expect(built.cacheWarning).toMatch(/cannot write the specialization cache/);
   });
 });

@@ -1,7 +1,8 @@
 // Output paths (issue 25, items 4 and 5): an input reached through a symlink or a hard link is never overwritten,
 // and an output that cannot be written (a file where a folder must be, a folder where the file goes) is a one-line
 // UserError. In-process, on util/files.ts, which every writing command uses.
-import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { linkSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,6 +50,25 @@ describe("output paths", () => {
       /prog\.fbc: error: cannot write \(a folder on this path is a regular file|is a file, not a folder/,
     );
     userError(() => writeFileAtomic(dir, "y"), /error: cannot write \(is a directory\)/);
+    userError(() => writeFileAtomic("-", "y"), /^-: error: cannot write standard output here/);
     expect(readFileSync(file, "utf8")).toBe("x");
+  });
+
+  it("writes into a pipe or a device (-o /dev/null, /dev/stdout) instead of renaming a file over it", async () => {
+    // A FIFO stands for /dev/null here: renaming over the real one, as root, would replace the machine's.
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const reader = spawn("cat", [fifo]);
+    let read = "";
+    reader.stdout.on("data", (d) => (read += d));
+    const done = new Promise((resolve) => reader.on("close", resolve));
+    const killer = setTimeout(() => reader.kill(), 10_000);
+    writeFileAtomic(fifo, "through the pipe");
+    const still = statSync(fifo).isFIFO();
+    if (!still) reader.kill();
+    await done;
+    clearTimeout(killer);
+    expect(still).toBe(true);
+    expect(read).toBe("through the pipe");
   });
 });

@@ -6,11 +6,13 @@
 // bin/futamura.mjs passing the signal on). (`run --timeout` itself is timed, so
 // it is checked by hand: see the report of issue 25.)
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fernManyFunctions } from "../../bench/compile-programs.ts";
 import { StdoutOutput, type FlushMode } from "../../cli/run-command.ts";
+import { removeTempFiles } from "../../util/files.ts";
 import { ROOT } from "../../util/root.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "futamura-stop-"));
@@ -98,4 +100,31 @@ describe("run's standard output", () => {
     },
     300_000,
   );
+
+  it("a build stopped by Ctrl-C (SIGINT to its process group) says so in one line and leaves no output", async () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-stop-build-"));
+    writeFileSync(join(out, "many.fern"), fernManyFunctions(1000));
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "bin", "futamura.mjs"), "build", "--no-cache", join(out, "many.fern"), "-o", join(out, "many.wasm")],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, FUTAMURA_THREADS: "1" } },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    setTimeout(() => process.kill(-child.pid!, "SIGINT"), 3000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (c, s) => resolve([c, s])),
+    );
+    expect(signal ?? code).toBe("SIGINT"); // re-raised: a shell sees 130 and stops a script's loop
+    expect(stderr).toBe("futamura: stopped by SIGINT\n");
+    expect(readdirSync(out)).toEqual(["many.fern"]);
+  }, 120_000);
+
+  it("removes the temporary files a killed process's atomic writes left, and only those", () => {
+    const d = mkdtempSync(join(tmpdir(), "futamura-stop-tmp-"));
+    for (const n of [".a.wasm.4242.1765000000000.tmp", ".a.wasm.4243.1765000000000.tmp", "a.wasm", ".4242.tmp"])
+      writeFileSync(join(d, n), "");
+    expect(removeTempFiles(d, 4242)).toEqual([join(d, ".a.wasm.4242.1765000000000.tmp")]);
+    expect(readdirSync(d).sort()).toEqual([".4242.tmp", ".a.wasm.4243.1765000000000.tmp", "a.wasm"]);
+  });
 });

@@ -65,6 +65,10 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
     );
     const aot = sh("npx", ["futamura", "run", "--aot", "fib.fern"], project);
     expect(aot, aot.stderr).toMatchObject({ code: 0, stdout: "610\n" });
+    // `futamura cache` looks where builds write: the project's folder, not the package's inside node_modules.
+    const cache = sh("npx", ["futamura", "cache"], project);
+    expect(cache.stdout.startsWith(`${join(project, ".futamura-cache")}: `), cache.all).toBe(true);
+    expect(cache.stdout).not.toMatch(/: 0 entries/);
 
     // Requests specialized on a worker thread, from the installed dist/ (pipeline/parallel.ts), as the serial build.
     // Past the threshold (64 KiB of request arguments: 250 functions fell under it when Fern passed fewer run-time values)

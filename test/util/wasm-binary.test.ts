@@ -3,6 +3,8 @@
 // appendDataSegments on a module with a data segment of several megabytes (sizes that once overflowed the stack);
 // a malformed module is a WasmDecodeError, never a plain Error.
 import { describe, expect, it } from "vitest";
+import { OPS_BY_CODE } from "../../specializer/ssa/wasm-ops.ts";
+import { IMM, immediatesOf, prefixedImmediatesOf } from "../../util/wasm-immediates.ts";
 import { decodeModule } from "../../specializer/ssa/module.ts";
 import {
   appendDataSegments,
@@ -146,5 +148,14 @@ describe("malformed modules", () => {
       expect(() => decodeModule(new Uint8Array(bytes))).toThrow(WasmDecodeError);
     }
     expect(() => readUleb(new Uint8Array([0x80, 0x80]), 0)).toThrow(WasmDecodeError);
+  });
+});
+
+describe("the table of immediates (util/wasm-immediates.ts)", () => {
+  it("agrees with the IR's opcode table: numeric instructions have none, loads and stores a memarg", () => {
+    for (const info of OPS_BY_CODE.values()) {
+      const imm = info.code < 0x100 ? immediatesOf(info.code) : prefixedImmediatesOf(info.code >> 8, info.code & 0xff);
+      expect([info.name, imm]).toEqual([info.name, info.cls === "numeric" ? IMM.none : IMM.memarg]);
+    }
   });
 });
