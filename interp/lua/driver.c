@@ -11,6 +11,7 @@
  * and moves to the host's working directory ($PWD, which the runner sets), so relative paths mean what they mean to
  * `lua`. LUA_PATH(_5_4) and LUA_INIT(_5_4) are read at run time in both modes, as lua.c reads them. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,30 @@ const char *futamura_strerror(int *e) {
   }
   if (e != &errno) *e = linux_errno[wasi].number;
   return linux_errno[wasi].message;
+}
+
+/* lua-wasi.h's snprintf: "%lld" (Lua's integer format) written here, digits from the end of a local buffer, the
+ * magnitude in unsigned arithmetic so that the most negative integer has one; any other format goes to vsnprintf. */
+int futamura_snprintf(char *s, size_t n, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int length;
+  if (format[0] == '%' && format[1] == 'l' && format[2] == 'l' && format[3] == 'd' && format[4] == 0) {
+    long long value = va_arg(ap, long long);
+    unsigned long long magnitude = value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
+    char digits[24], *p = digits + sizeof digits;
+    do *--p = (char)('0' + magnitude % 10); while ((magnitude /= 10) != 0);
+    if (value < 0) *--p = '-';
+    length = (int)(digits + sizeof digits - p);
+    if (n) {
+      size_t copied = (size_t)length < n ? (size_t)length : n - 1;
+      memcpy(s, p, copied);
+      s[copied] = 0;
+    }
+  } else
+    length = vsnprintf(s, n, format, ap);
+  va_end(ap);
+  return length;
 }
 
 void __wasm_call_ctors(void);
