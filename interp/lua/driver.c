@@ -11,6 +11,7 @@
  * and moves to the host's working directory ($PWD, which the runner sets), so relative paths mean what they mean to
  * `lua`. LUA_PATH(_5_4) and LUA_INIT(_5_4) are read at run time in both modes, as lua.c reads them. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,63 @@ void *sbrk(intptr_t increment) {
   uintptr_t old = brk;
   brk += (uintptr_t)increment;
   return (void *)old;
+}
+
+/* Lua's allocator (lua_setallocf in init): small blocks, the bulk of what a script allocates and the collector frees
+ * (tables, closures, short strings, upvalues), are kept on free lists by size class, 16 bytes apart, and handed out
+ * again without dlmalloc's coalescing; larger ones go to malloc/realloc/free as lauxlib's l_alloc sends them. A block's
+ * class is its usable size rounded down (malloc_usable_size), so a block l_alloc allocated before init switched
+ * allocators lands in a class it fills. When malloc fails, the lists go back to dlmalloc and it is asked again, so a
+ * script runs out of memory where it would have without them. Lua's own accounting (the collector's pace) counts the
+ * sizes it asks for either way. */
+#define SMALL_MAX 256
+static void *small_blocks[SMALL_MAX / 16 + 1];
+
+static void *system_malloc(size_t size) {
+  void *p = malloc(size);
+  if (p == NULL) {
+    for (size_t c = 0; c <= SMALL_MAX / 16; c++)
+      while (small_blocks[c]) {
+        void *next = *(void **)small_blocks[c];
+        free(small_blocks[c]);
+        small_blocks[c] = next;
+      }
+    p = malloc(size);
+  }
+  return p;
+}
+
+static void *small_acquire(size_t size) {
+  if (size > SMALL_MAX) return system_malloc(size);
+  size_t c = (size + 15) >> 4;
+  void *p = small_blocks[c];
+  if (p == NULL) return system_malloc(c << 4);
+  small_blocks[c] = *(void **)p;
+  return p;
+}
+
+static void small_release(void *p) {
+  size_t usable = malloc_usable_size(p);
+  if (usable > SMALL_MAX || usable < 16) return free(p);
+  *(void **)p = small_blocks[usable >> 4];
+  small_blocks[usable >> 4] = p;
+}
+
+static void *lua_allocator(void *ud, void *p, size_t osize, size_t nsize) {
+  (void)ud;
+  if (nsize == 0) {
+    if (p) small_release(p);
+    return NULL;
+  }
+  if (p == NULL) return small_acquire(nsize); /* osize is the new object's type here */
+  size_t usable = malloc_usable_size(p);
+  if (usable > SMALL_MAX && nsize > SMALL_MAX) return realloc(p, nsize);
+  if (usable <= SMALL_MAX && nsize <= usable) return p;
+  void *q = small_acquire(nsize);
+  if (q == NULL) return NULL;
+  memcpy(q, p, osize < nsize ? osize : nsize);
+  small_release(p);
+  return q;
 }
 
 static lua_State *L;
@@ -120,6 +178,7 @@ static void init(void) {
   size_t source_length;
   const char *source = read_script(name, sizeof name, &source_length);
   L = luaL_newstate();
+  if (L) lua_setallocf(L, lua_allocator, NULL);
   void *volatile top = malloc(HEAP_TOP); /* volatile: clang drops a malloc freed unused */
   free(top);
   if (!source || !L) {
