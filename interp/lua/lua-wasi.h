@@ -32,6 +32,31 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
  * script differed; fixed, both modes agree and builds are reproducible. Hash flooding is no concern here. */
 #define luai_makeseed(L) ((unsigned int)0x2545f491u)
 
+/* Integers to text without printf's machinery: Lua writes every integer it turns into a string (tostring, `..`, print,
+ * string.format's plain "%d") with snprintf(buff, size, "%lld", n) (luaconf.h's lua_integer2str and lstrlib.c's
+ * format), and musl's printf_core took 15% of a run that builds string keys from integers (interp/lua/bench/hash.lua,
+ * 2026-12-07). futamura_snprintf (driver.c) writes exactly "%lld" itself, with snprintf's result and truncation, and
+ * hands every other format to vsnprintf. */
+int futamura_snprintf(char *s, size_t n, const char *format, ...);
+#define snprintf futamura_snprintf
+
+/* The ctype functions wasi-libc (musl) leaves as calls, as the same expressions inline (musl's src/ctype/*.c; its
+ * locales do not change them): pattern matching (lstrlib.c's match_class) called tolower once per character and class,
+ * string.lower/upper once per character. */
+#include <ctype.h>
+static inline int futamura_isalnum(int c) { return isalpha(c) || isdigit(c); }
+static inline int futamura_ispunct(int c) { return isgraph(c) && !futamura_isalnum(c); }
+static inline int futamura_iscntrl(int c) { return (unsigned)c < 0x20 || c == 0x7f; }
+static inline int futamura_isxdigit(int c) { return isdigit(c) || ((unsigned)c | 32) - 'a' < 6; }
+static inline int futamura_tolower(int c) { return isupper(c) ? c | 32 : c; }
+static inline int futamura_toupper(int c) { return islower(c) ? c & 0x5f : c; }
+#define isalnum futamura_isalnum
+#define ispunct futamura_ispunct
+#define iscntrl futamura_iscntrl
+#define isxdigit futamura_isxdigit
+#define tolower futamura_tolower
+#define toupper futamura_toupper
+
 /* errno and its message as on Linux, for io.open's and os.remove's third and second results (luaL_fileresult in
  * lauxlib.c): wasi-libc numbers errno as WASI does. Lua calls strerror(en) on a copy `en` of errno and then pushes
  * `en`; futamura_strerror (driver.c) takes the argument's address so that it can turn such a copy into Linux's
