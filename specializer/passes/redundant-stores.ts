@@ -64,6 +64,19 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
     return d !== undefined && dom.strictlyDominates(d, b);
   };
   const effect = (v: ValueId): Store | "kills" | undefined => effectOf(f, v, addr, callWrites);
+  // Only a slot two constant stores share can lose one: the others are not tracked (most functions have none, and
+  // then the pass ends here).
+  const seen = new Map<string, number>();
+  for (const b of order)
+    for (const v of f.blocks[b].insts) {
+      const e = effect(v);
+      if (e !== undefined && e !== "kills" && e.bytes !== undefined) {
+        const k = key(e.root, e.d);
+        seen.set(k, (seen.get(k) ?? 0) + 1);
+      }
+    }
+  const tracked = new Set([...seen].filter(([, n]) => n > 1).map(([k]) => k));
+  if (tracked.size === 0) return 0;
   const outs = new Map<BlockId, State>();
   const entryState = (b: BlockId): State => {
     const ins = b === f.entry ? [] : f.blocks[b].preds.flatMap((p) => outs.get(p) ?? []);
@@ -74,7 +87,7 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
     converged = true;
     for (const b of order) {
       const s = entryState(b);
-      for (const v of f.blocks[b].insts) apply(s, effect(v), guards[b]);
+      for (const v of f.blocks[b].insts) apply(s, effect(v), guards[b], tracked);
       if (!sameState(outs.get(b), s)) {
         outs.set(b, s);
         converged = false;
@@ -95,7 +108,7 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
           continue;
         }
       }
-      apply(s, e, guards[b]);
+      apply(s, e, guards[b], tracked);
       keep.push(v);
     }
     f.blocks[b].insts = keep;
@@ -132,8 +145,13 @@ function sameState(a: State | undefined, b: State): boolean {
   return true;
 }
 
-/** One instruction's effect on s (in place). */
-function apply(s: State, e: Store | "kills" | undefined, facts: readonly GuardFact[] | undefined): void {
+/** One instruction's effect on s (in place); a constant is recorded only for a `tracked` slot. */
+function apply(
+  s: State,
+  e: Store | "kills" | undefined,
+  facts: readonly GuardFact[] | undefined,
+  tracked: ReadonlySet<string>,
+): void {
   if (e === undefined) return;
   if (e === "kills") {
     s.clear();
@@ -146,7 +164,8 @@ function apply(s: State, e: Store | "kills" | undefined, facts: readonly GuardFa
         : !facts?.length || !guardSeparates(facts, e.root, e.d, e.w, h.root, h.d, h.w);
     if (hit) s.delete(k);
   }
-  if (e.bytes !== undefined) s.set(key(e.root, e.d), { root: e.root, d: e.d, w: e.w, bytes: e.bytes, o: e.o });
+  const k = key(e.root, e.d);
+  if (e.bytes !== undefined && tracked.has(k)) s.set(k, { root: e.root, d: e.d, w: e.w, bytes: e.bytes, o: e.o });
 }
 
 /** Byte ranges [a, a+wa) and [b, b+wb) modulo 2^32 overlap. */
