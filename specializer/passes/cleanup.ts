@@ -18,6 +18,7 @@ import { mergeBlocks } from "./merge-blocks.ts";
 import { removeRedundantParams } from "./redundant-params.ts";
 import { removeUnusedFrame } from "./unused-frame.ts";
 import { forwardStores, type CallWrites } from "./store-forwarding.ts";
+import { removeRedundantStores } from "./redundant-stores.ts";
 
 export interface CleanupStats {
   deadBlocks: number;
@@ -28,6 +29,8 @@ export interface CleanupStats {
   deadValues: number;
   /** Loads replaced by the value stored (or loaded) there before (store-forwarding.ts). */
   forwarded: number;
+  /** Stores of the constant their bytes already hold, removed (redundant-stores.ts). */
+  redundantStores: number;
   threaded: number;
   merged: number;
   /** Reachable blocks left. */
@@ -52,6 +55,7 @@ export function cleanupFunction(
     floatParams: 0,
     deadValues: 0,
     forwarded: 0,
+    redundantStores: 0,
     threaded: 0,
     merged: 0,
     blocks: 0,
@@ -69,6 +73,7 @@ export function cleanupFunction(
   if (f.values.length <= FORWARD_MAX_VALUES) {
     stats.forwarded += run("store-forwarding", (f) => forwardStores(f, opts.callWrites));
     order = f.reversePostorder(); // it folds branches on constants
+    stats.redundantStores += run("redundant-stores", (f, order) => removeRedundantStores(f, order, opts.callWrites));
   }
   for (let round = 0; round < 2; round++) {
     // The edges into each block, shared by the passes up to merge-blocks: they change arguments, not terminators.

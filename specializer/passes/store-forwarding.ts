@@ -134,7 +134,7 @@ function effectOf(f: FunctionBody, v: ValueId, env: Env): Access | number {
   return { root: a.root, c: a.c, o, d: dd, w: info.bytes, slot, load, t, signed: !!info.signed };
 }
 
-function addressOf(
+export function addressOf(
   f: FunctionBody,
   v: ValueId,
   memo: Map<ValueId, { root: number; c: number }>,

@@ -22,6 +22,7 @@ import { floatParams } from "../../specializer/passes/float-params.ts";
 import { mergeBlocks } from "../../specializer/passes/merge-blocks.ts";
 import { removeRedundantParams } from "../../specializer/passes/redundant-params.ts";
 import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
+import { removeRedundantStores } from "../../specializer/passes/redundant-stores.ts";
 import { removeUnusedFrame } from "../../specializer/passes/unused-frame.ts";
 import { defUses, targetsOf, terminatorUses, type FunctionBody, type ValueId } from "../../specializer/ssa/ir.ts";
 import { planLocals } from "../../specializer/ssa/locals.ts";
@@ -141,6 +142,7 @@ const PASSES: Record<string, Pass> = {
       ...redundantParamProblems(f),
     ],
   },
+  "redundant-stores": { run: (f) => removeRedundantStores(f, f.reversePostorder()) },
   "merge-blocks": {
     // The block order it leaves for the passes after it (cleanup.ts) is the function's reverse postorder.
     run: (f) => {

@@ -1,0 +1,205 @@
+// Pass: redundant-store elimination — a store of a constant into bytes that already hold that constant on every path
+// goes. An interpreter whose registers live in linear memory writes each register's type tag with every value (Lua's
+// `setfltvalue`: the 8-byte value, then the tag byte); in a loop the tag never changes, yet every iteration stores it
+// again (Lua's mandelbrot.lua: 24 stores and 3 loads per iteration of its inner loop after store forwarding).
+//   before:  block1: i32.store8 offset=8 v1, (const 19) ; br block2   block2: ... i32.store8 offset=8 v1, (const 19)
+//   after:   block1: i32.store8 offset=8 v1, (const 19) ; br block2   block2: ...   (the bytes hold 19 already)
+// The analysis is store-forwarding.ts's, restricted to constants: memory slots keyed by (root, d) (the address with
+// `i32.add x, const` chains stripped, d = constants + memarg offset, modulo 2^32), a forward must-analysis solved to
+// the greatest fixpoint (loops included): a slot holds a constant at a block's entry when every predecessor's exit
+// says so and its root strictly dominates the block (a root computed afresh in a loop keys a new slot each time). A
+// store kills the overlapping slots of its root and every slot of other roots but those a guard proves apart
+// (./guard-facts.ts); a store of a constant then records it. Calls (but direct calls of functions that never write
+// memory), call_indirect and memory.fill/copy/init clear everything. Removing a store of the value its bytes hold
+// changes no memory, so every removal stays valid after the others; the store removed cannot trap, as an access
+// through a split at most as wide in offset (memarg offset <= the recorded one: the same effective address) already
+// succeeded there and memory never shrinks.
+// Requires: valid SSA. Guarantees: valid SSA, the same memory, results and traps.
+import { DominatorTree } from "../ssa/dominators.ts";
+import { effectsOf } from "../ssa/effects.ts";
+import type { BlockId, FunctionBody, Operator, ValueId } from "../ssa/ir.ts";
+import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { guardFacts, guardSeparates, type GuardFact } from "./guard-facts.ts";
+import { addressOf, type CallWrites } from "./store-forwarding.ts";
+
+const TWO32 = 4294967296;
+const CONST_ROOT = -1;
+/** Fixpoint iterations before giving up (the lattice only shrinks; this is a guard). */
+const MAX_ITERATIONS = 50;
+
+/** A slot's constant: its width, its low w bytes (as a bigint) and the memarg offset of the access that set it. */
+interface Held {
+  root: number;
+  d: number;
+  w: number;
+  bytes: bigint;
+  o: number;
+}
+/** What a block's instructions hold at a point: slot key -> constant. */
+type State = Map<string, Held>;
+
+/** A store: its slot, width, memarg offset and the constant it stores (undefined: not a constant). */
+interface Store {
+  root: number;
+  d: number;
+  w: number;
+  o: number;
+  bytes?: bigint;
+}
+
+/** Returns the number of stores removed. */
+export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWrites?: CallWrites): number {
+  const dom = new DominatorTree(f, order);
+  const defBlock = new Map<ValueId, BlockId>();
+  for (const b of order) {
+    for (const p of f.blocks[b].params) defBlock.set(p, b);
+    for (const v of f.blocks[b].insts) defBlock.set(v, b);
+  }
+  const memo = new Map<ValueId, { root: number; c: number }>();
+  const addr = (v: ValueId) => addressOf(f, v, memo);
+  const guards = guardFacts(f, order, dom, addr);
+  const rootOk = (root: number, b: BlockId): boolean => {
+    if (root === CONST_ROOT) return true;
+    const d = defBlock.get(root);
+    return d !== undefined && dom.strictlyDominates(d, b);
+  };
+  const effect = (v: ValueId): Store | "kills" | undefined => effectOf(f, v, addr, callWrites);
+  // Only a slot two constant stores share can lose one: the others are not tracked (most functions have none, and
+  // then the pass ends here).
+  const seen = new Map<string, number>();
+  for (const b of order)
+    for (const v of f.blocks[b].insts) {
+      const e = effect(v);
+      if (e !== undefined && e !== "kills" && e.bytes !== undefined) {
+        const k = key(e.root, e.d);
+        seen.set(k, (seen.get(k) ?? 0) + 1);
+      }
+    }
+  const tracked = new Set([...seen].filter(([, n]) => n > 1).map(([k]) => k));
+  if (tracked.size === 0) return 0;
+  const outs = new Map<BlockId, State>();
+  const entryState = (b: BlockId): State => {
+    const ins = b === f.entry ? [] : f.blocks[b].preds.flatMap((p) => outs.get(p) ?? []);
+    return meet(ins, (h) => rootOk(h.root, b));
+  };
+  let converged = false;
+  for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
+    converged = true;
+    for (const b of order) {
+      const s = entryState(b);
+      for (const v of f.blocks[b].insts) apply(s, effect(v), guards[b], tracked);
+      if (!sameState(outs.get(b), s)) {
+        outs.set(b, s);
+        converged = false;
+      }
+    }
+  }
+  if (!converged) return 0;
+  let removed = 0;
+  for (const b of order) {
+    const s = entryState(b);
+    const keep: ValueId[] = [];
+    for (const v of f.blocks[b].insts) {
+      const e = effect(v);
+      if (e !== undefined && e !== "kills" && e.bytes !== undefined) {
+        const h = s.get(key(e.root, e.d));
+        if (h && h.w === e.w && h.bytes === e.bytes && e.o <= h.o) {
+          removed++;
+          continue;
+        }
+      }
+      apply(s, e, guards[b], tracked);
+      keep.push(v);
+    }
+    f.blocks[b].insts = keep;
+  }
+  return removed;
+}
+
+const key = (root: number, d: number): string => `${root}@${d}`;
+
+/** The meet of predecessor states: the slots every one holds with one constant (o: the smallest), whose root `ok`. */
+function meet(ins: State[], ok: (h: Held) => boolean): State {
+  const s: State = new Map();
+  if (ins.length === 0) return s;
+  for (const [k, h] of ins[0]) {
+    if (!ok(h)) continue;
+    let o = h.o;
+    let all = true;
+    for (let i = 1; i < ins.length && all; i++) {
+      const g = ins[i].get(k);
+      if (!g || g.w !== h.w || g.bytes !== h.bytes) all = false;
+      else o = Math.min(o, g.o);
+    }
+    if (all) s.set(k, { ...h, o });
+  }
+  return s;
+}
+
+function sameState(a: State | undefined, b: State): boolean {
+  if (!a || a.size !== b.size) return false;
+  for (const [k, h] of b) {
+    const g = a.get(k);
+    if (!g || g.w !== h.w || g.bytes !== h.bytes || g.o !== h.o) return false;
+  }
+  return true;
+}
+
+/** One instruction's effect on s (in place); a constant is recorded only for a `tracked` slot. */
+function apply(
+  s: State,
+  e: Store | "kills" | undefined,
+  facts: readonly GuardFact[] | undefined,
+  tracked: ReadonlySet<string>,
+): void {
+  if (e === undefined) return;
+  if (e === "kills") {
+    s.clear();
+    return;
+  }
+  for (const [k, h] of s) {
+    const hit =
+      h.root === e.root
+        ? overlaps(h.d, h.w, e.d, e.w)
+        : !facts?.length || !guardSeparates(facts, e.root, e.d, e.w, h.root, h.d, h.w);
+    if (hit) s.delete(k);
+  }
+  const k = key(e.root, e.d);
+  if (e.bytes !== undefined && tracked.has(k)) s.set(k, { root: e.root, d: e.d, w: e.w, bytes: e.bytes, o: e.o });
+}
+
+/** Byte ranges [a, a+wa) and [b, b+wb) modulo 2^32 overlap. */
+function overlaps(a: number, wa: number, b: number, wb: number): boolean {
+  return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
+}
+
+/** What instruction v does to memory: a store, "kills" (may write anything), or nothing (undefined). */
+function effectOf(
+  f: FunctionBody,
+  v: ValueId,
+  addr: (v: ValueId) => { root: number; c: number },
+  callWrites?: CallWrites,
+): Store | "kills" | undefined {
+  const d = f.values[v];
+  if (d.kind !== "op") return undefined;
+  const info = d.op.memarg ? OPS_BY_NAME.get(d.op.name) : undefined;
+  if (info?.cls === "store" && info.bytes !== undefined) {
+    const a = addr(f.resolve(d.args[0]));
+    const o = d.op.memarg!.offset;
+    return { root: a.root, d: (a.c + o) % TWO32, w: info.bytes, o, bytes: constBytes(f, d.args[1], info.bytes) };
+  }
+  return writesAnything(d.op, callWrites) ? "kills" : undefined;
+}
+
+function writesAnything(op: Operator, callWrites?: CallWrites): boolean {
+  if (op.name === "call" && callWrites && !callWrites(op.index!)) return false;
+  const e = effectsOf(op);
+  return e.calls || e.writesMemory;
+}
+
+/** The low w bytes of v when it is a constant (floats by their bits). */
+function constBytes(f: FunctionBody, v: ValueId, w: number): bigint | undefined {
+  const d = f.values[f.resolve(v)];
+  if (d.kind !== "op" || d.op.name !== "const" || !d.op.value) return undefined;
+  return BigInt.asUintN(w * 8, BigInt(d.op.value.bits));
+}
