@@ -62,6 +62,7 @@ import {
   type SpecBlock,
   type Target,
   ValueStates,
+  Registers,
 } from "./state.ts";
 import {
   clearVirtual,
@@ -250,7 +251,7 @@ class Specializer {
       }
       return runtime(`parameter ${i} is a run-time argument`);
     });
-    const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Map() }));
+    const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Registers() }));
     this.out.entry = entry.id;
     for (let s = this.worklist.pop(); s; s = this.worklist.pop()) {
       s.queued = false;
@@ -371,7 +372,7 @@ class Specializer {
   }
 
   /** Merge an edge's exit state into its target's entry state; re-queue the target if it changed. */
-  private flowInto(to: SpecBlock, args: Known[], regs: Map<number, Known>): void {
+  private flowInto(to: SpecBlock, args: Known[], regs: Registers): void {
     const where = () => this.where(to);
     let changed = false;
     const params = to.entry.params;
@@ -383,26 +384,26 @@ class Specializer {
       }
     }
     const entryRegs = to.entry.regs;
-    for (const [k, old] of entryRegs) {
+    entryRegs.forEach((old, k) => {
       const incoming = regs.get(k);
       if (isVirtual(k) && !incoming) {
         // A virtual stack or local slot stays only while every edge brings it (virtual-state.ts).
         entryRegs.delete(k);
         changed = true;
-        continue;
+        return;
       }
       const m = meet(old.abs, incoming?.abs ?? ZERO.abs, where);
       if (m !== old.abs && !absEquals(m, old.abs)) {
         entryRegs.set(k, { abs: m });
         changed = true;
       }
-    }
-    for (const [k, r] of regs) {
-      if (entryRegs.has(k) || isVirtual(k)) continue;
+    });
+    regs.forEach((r, k) => {
+      if (entryRegs.has(k) || isVirtual(k)) return;
       // A register this block had not seen: it read as zero on the edges before.
       entryRegs.set(k, { abs: meet(ZERO.abs, r.abs, where) });
       changed = true;
-    }
+    });
     if (changed) this.enqueue(to, "an edge lowered its entry state");
   }
 
@@ -444,7 +445,7 @@ class Specializer {
   /** Enter a join from its incoming edges: a value every edge brings the same is used as it is, the others become
    *  parameters (their abstract value the meet of the edges'). Returns the processing's registers, or undefined when
    *  no edge comes in. */
-  private enterJoin(s: SpecBlock, vals: ValueStates): Map<number, Known> | undefined {
+  private enterJoin(s: SpecBlock, vals: ValueStates): Registers | undefined {
     const { f, out } = this;
     const edges: Edge[] = [];
     for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
@@ -471,7 +472,7 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const entryRegs = new Map<number, Known>();
+    const entryRegs = new Registers();
     for (const k of joinedRegisters(edges)) {
       // Most registers come the same on every edge: found without the arrays `merge` takes.
       const first = edges[0].regs.get(k) ?? ZERO;
@@ -489,13 +490,13 @@ class Specializer {
       entryRegs.set(k, m.known);
     }
     s.entry = { params, regs: entryRegs };
-    return new Map(entryRegs);
+    return entryRegs.copy();
   }
 
   /** `enterJoin` with one incoming edge (most joins): every value comes as the edge brings it, no parameters. The
    *  entry registers are the edge's own map (an edge's registers never change once it is made), copied once for the
    *  processing to change: Fern's ~40 registers were set one by one into two new maps at every such block. */
-  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: ValueStates): Map<number, Known> {
+  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: ValueStates): Registers {
     const origParams = this.f.blocks[s.orig].params;
     const params: AbsVal[] = new Array(origParams.length);
     for (let i = 0; i < origParams.length; i++) {
@@ -505,18 +506,9 @@ class Specializer {
     s.paramOrder = [];
     s.regOrder = [];
     // In register order, as enterJoin makes them (the order virtual slots are stored in at sync.stack and return).
-    let sorted = true;
-    let last: number | undefined;
-    for (const k of e.regs.keys()) {
-      if (last !== undefined && k < last) {
-        sorted = false;
-        break;
-      }
-      last = k;
-    }
-    const entryRegs = sorted ? e.regs : new Map([...e.regs].sort((a, b) => byRegister(a[0], b[0])));
+    const entryRegs = e.regs.sorted();
     s.entry = { params, regs: entryRegs };
-    return new Map(entryRegs);
+    return entryRegs.copy();
   }
 
   /** Enter a cut block — a loop header or a block after a context change, whose incoming edges are not all known
@@ -527,7 +519,7 @@ class Specializer {
    *  processed again with the parameters it now needs; at the end every edge fits, so each value used directly is
    *  the one value all the block's predecessors pass, which dominates it. Straight-line bytecode (pc → pc + 1, one
    *  predecessor context) then carries nothing as a parameter. False when no edge comes in. */
-  private enterCut(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): boolean {
+  private enterCut(s: SpecBlock, vals: ValueStates, regs: Registers): boolean {
     const { f, out } = this;
     const cut = s.cut!;
     const edges: Edge[] = [];
@@ -583,7 +575,7 @@ class Specializer {
   /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
    *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
    *  uses materialize it. The entry block's parameters are the function's. */
-  private enterWithParams(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): void {
+  private enterWithParams(s: SpecBlock, vals: ValueStates, regs: Registers): void {
     const { f, out } = this;
     const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
     s.paramOrder = [];
@@ -608,9 +600,9 @@ class Specializer {
 
   /** The registers of a block entered from its entry state, in register order: none for a value that needs no IR
    *  value, the one value the edges bring when `common` finds it (enterCut), else a block parameter. */
-  private enterRegisters(s: SpecBlock, regs: Map<number, Known>, common?: (k: number) => Known | undefined): void {
+  private enterRegisters(s: SpecBlock, regs: Registers, common?: (k: number) => Known | undefined): void {
     s.regOrder = [];
-    for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
+    for (const k of s.entry.regs.keys()) {
       const abs = s.entry.regs.get(k)!.abs;
       if (needsNoValue(abs)) {
         regs.set(k, { abs });
@@ -678,10 +670,10 @@ class Specializer {
   private enter(s: SpecBlock): BodyState | undefined {
     const vals = this.vals;
     vals.clear();
-    let regs: Map<number, Known> | undefined;
-    if (!s.incoming) this.enterWithParams(s, vals, (regs = new Map()));
+    let regs: Registers | undefined;
+    if (!s.incoming) this.enterWithParams(s, vals, (regs = new Registers()));
     else if (!s.cut) regs = this.enterJoin(s, vals);
-    else if (!this.enterCut(s, vals, (regs = new Map()))) return undefined;
+    else if (!this.enterCut(s, vals, (regs = new Registers()))) return undefined;
     if (!regs) return undefined;
     if (TRACE) this.traceEntry(s);
     const { f } = this;
@@ -821,7 +813,8 @@ class Specializer {
 
   /** push/pop/read/write/sync.stack: the virtual stack (virtual-state.ts); what it does not hold is in memory. */
   private stackIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
-    const { regs, vals } = st;
+    const { vals } = st;
+    const regs = st.regs.slots();
     if (name === "push.stack") pushStack(regs, args[0], args[1]);
     else if (name === "pop.stack") vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
     else if (name === "read.stack") {
@@ -900,7 +893,7 @@ class Specializer {
     const state = this.joins[target.block]
       ? joinState
       : (): EntryState => {
-          return { params: args.map((a) => a.abs), regs: new Map(regs) };
+          return { params: args.map((a) => a.abs), regs: regs.copy() };
         };
     const to = this.blockFor(st.next, target.block, state);
     // Edges share the block's exit registers: nothing changes them after the terminator.
@@ -975,7 +968,7 @@ class Specializer {
         break;
       case "return":
         // The virtual stack and locals leave the function in memory.
-        for (const [addr, data] of virtualPairs(st.regs)) this.storeSlot(s, addr, data);
+        for (const [addr, data] of virtualPairs(st.regs.slots())) this.storeSlot(s, addr, data);
         s.term = { kind: "return", values: t.values.map((v) => this.use(s, st.get(v))) };
         break;
       default:
@@ -1191,13 +1184,8 @@ function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undef
 function joinedRegisters(edges: Edge[]): number[] {
   const first = edges[0].regs;
   let sameKeys = true;
-  for (let i = 1; sameKeys && i < edges.length; i++) {
-    const other = edges[i].regs;
-    if (other === first) continue;
-    if (other.size !== first.size) sameKeys = false;
-    else for (const k of first.keys()) if (!other.has(k)) sameKeys = false;
-  }
-  if (sameKeys) return [...first.keys()].sort(byRegister);
+  for (let i = 1; sameKeys && i < edges.length; i++) sameKeys = edges[i].regs.sameKeys(first);
+  if (sameKeys) return first.keys();
   const keys = new Set<number>();
   for (const e of edges)
     for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
@@ -1205,8 +1193,8 @@ function joinedRegisters(edges: Edge[]): number[] {
 }
 
 /** (address key, data key) of each virtual slot in a map. */
-function virtualKeyPairs<V>(slots: Map<number, V>): [number, number][] {
+function virtualKeyPairs(slots: Registers): [number, number][] {
   const pairs: [number, number][] = [];
-  for (const k of slots.keys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
+  for (const k of slots.restKeys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
   return pairs;
 }
