@@ -408,11 +408,12 @@ class Specializer {
   }
 
   private constIn(s: SpecBlock, c: Const): ValueId {
-    const key = `${c.type}:${c.bits}`;
+    // No string per use for the common kinds: an i32's bits as a number, an i64's as a bigint (the floats', apart).
+    const key = c.type === "i32" || c.type === "i64" ? c.bits : `${c.type}:${c.bits}`;
     s.consts ??= new Map();
     let v = s.consts.get(key);
     if (v === undefined) {
-      v = this.out.appendOp(s.id, { name: "const", value: c }, [], [c.type]);
+      v = this.out.appendOp(s.id, { name: "const", value: c }, NO_ARGS, CONST_TYPES[c.type]);
       s.consts.set(key, v);
     }
     return v;
@@ -1142,6 +1143,16 @@ class Specializer {
     }
   }
 }
+
+/** A constant's operands and result types, shared by every constant the worklist makes (a third of its values on
+ *  Fern): frozen, as nothing changes an operator's lists in place (passes replace them). */
+const NO_ARGS = Object.freeze([]) as unknown as ValueId[];
+const CONST_TYPES: Record<ValType, ValType[]> = {
+  i32: Object.freeze(["i32"]) as ValType[],
+  i64: Object.freeze(["i64"]) as ValType[],
+  f32: Object.freeze(["f32"]) as ValType[],
+  f64: Object.freeze(["f64"]) as ValType[],
+};
 
 /** FUTAMURA_TRACE=worklist (util/trace.ts) prints the worklist's decisions on stderr: each processing and why its
  *  block was queued (the way to see why a block is processed again), how it was entered, the straight lines it ran

@@ -49,8 +49,9 @@ export interface SpecBlock {
   edges: Edge[];
   term: TermTemplate;
   queued: boolean;
-  /** Constants materialized in this block, by type and bits. */
-  consts?: Map<string, ValueId>;
+  /** Constants materialized in this block, by type and bits (an i32's number, an i64's bigint, `f32:…`/`f64:…`),
+   *  and constant-buffer pointers (`&buffer:offset`). */
+  consts?: Map<string | number | bigint, ValueId>;
   /** For every block but the function's entry: the edges into it, by source block id. */
   incoming?: Map<BlockId, Edge[]>;
   /** For a cut block (not a same-context join, not the entry; see `enterCut`): what its last processing assumed. */
