@@ -44,11 +44,25 @@ export function evaluateOperator(
     if (callee !== undefined)
       return { abs: types.length === 0 ? runtime("no result") : "result of a call", call: callee };
   }
-  if (types.length === 0) return { abs: runtime("no result") };
+  if (types.length === 0) return { abs: NO_RESULT };
   if (op.name === "call" || op.name === "call_indirect") return { abs: "result of a call" };
   if (op.name === "global.get") return { abs: "global.get" };
-  return { abs: `result of ${op.name}` };
+  return { abs: resultOf(op.name) };
 }
+
+/** A run-time value carries its cause (abstract.ts), and one is made for every instruction copied: the cause
+ *  `result of <operator>` is made once per operator, not as a new string per instruction (hashed again where the
+ *  causes are counted). */
+const RESULT_OF = new Map<string, string>();
+
+function resultOf(name: string): string {
+  let cause = RESULT_OF.get(name);
+  if (cause === undefined) RESULT_OF.set(name, (cause = `result of ${name}`));
+  return cause;
+}
+
+/** The abstract value of an operator without a result (immutable, so shared). */
+const NO_RESULT = runtime("no result");
 
 /** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
  *  IR value until a use needs one (most only feed loads that fold). */
