@@ -46,7 +46,7 @@ import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } fr
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
 import { SpecializationAborted } from "./aborts.ts";
-import { evaluateOperator } from "./operators.ts";
+import { evaluateOperator, isCopy } from "./operators.ts";
 import { findRegions } from "./regions.ts";
 import {
   byRegister,
@@ -1078,7 +1078,7 @@ class Specializer {
   /** Fold or copy one operator (operators.ts decides; this emits what it decided). */
   private operator(s: SpecBlock, op: Operator, args: Known[], types: ValType[]): Known {
     const r = evaluateOperator(op, args, types, this.buffers, this.options.knownMemory);
-    if ("known" in r) return r.known;
+    if (!isCopy(r)) return r;
     const abs = typeof r.abs === "string" ? this.runtimeResult(r.abs) : r.abs;
     if (r.call !== undefined)
       return {
