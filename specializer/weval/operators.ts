@@ -94,7 +94,7 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
   let allConst = true;
   for (let i = 0; allConst && i < args.length; i++) allConst = args[i].abs.kind === "const";
   if (allConst) {
-    const values: Const[] = new Array(args.length);
+    const values = (CONST_OPERANDS[args.length] ??= new Array<Const>(args.length)); // read only by fold
     for (let i = 0; i < args.length; i++) values[i] = (args[i].abs as { value: Const }).value;
     const r = fold(op.name, values);
     if (r) return withMem(r, op, args);
@@ -109,6 +109,9 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
     return { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } };
   return copy(args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer`);
 }
+
+/** Arrays of constant operands for `fold`, one per length, reused. */
+const CONST_OPERANDS: Const[][] = [];
 
 const POINTER_ARITHMETIC = new Set(["i32.add", "i32.sub", "i64.add", "i64.sub"]);
 

@@ -205,6 +205,8 @@ class Specializer {
   private readonly vals: ValueStates;
   /** With the worklist trace on: why each queued block was queued. */
   private readonly why = new Map<SpecBlock, string>();
+  /** Arrays for `operands`, one per length, reused. */
+  private readonly scratch: Known[][] = [];
 
   constructor(
     private readonly f: FunctionBody,
@@ -655,12 +657,12 @@ class Specializer {
       // instead of becoming a specialized block of its own.
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
-      const args = into.args.map(st.get);
+      const args = this.operands(into.args, st);
       (s.copies ??= []).push(st.next, into.block, this.out.blocks[s.id].insts.length);
       if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
       orig = f.blocks[into.block];
-      orig.params.forEach((p, i) => st.vals.set(p, args[i]));
+      for (let i = 0; i < orig.params.length; i++) st.vals.set(orig.params[i], args[i]);
     }
     if (st.fork && orig.term.kind === "br") this.fork(s, orig.term.target, st);
     else this.terminator(s, orig.term, st);
@@ -700,6 +702,15 @@ class Specializer {
     else this.trace(`  cut, past ${MAX_OPTIMISTIC_ROUNDS} optimistic rounds: the fallback, ${params}`);
   }
 
+  /** The known values of generic values `vs`, in an array reused for every list of that length: for what is read
+   *  only until the next call (an instruction's operands, a straight jump's arguments), not kept. Evaluating an
+   *  operator made a new array per instruction, the largest allocation of specializing toy's program. */
+  private operands(vs: ValueId[], st: BodyState): Known[] {
+    const a = (this.scratch[vs.length] ??= new Array<Known>(vs.length));
+    for (let i = 0; i < vs.length; i++) a[i] = st.get(vs[i]);
+    return a;
+  }
+
   /** Evaluate one generic instruction `v` in the processing of `s`. */
   private evaluateInstruction(s: SpecBlock, v: ValueId, st: BodyState): void {
     const { f, out } = this;
@@ -715,7 +726,7 @@ class Specializer {
       return;
     }
     if (d.kind !== "op") return;
-    const args = d.args.map(st.get);
+    const args = this.operands(d.args, st);
     const op = d.op;
     if (op.name === "call" && this.intrinsics.has(op.index!)) {
       const name = this.intrinsics.get(op.index!)!;
