@@ -1,6 +1,6 @@
 // Helpers the cleanup passes share: the edges into each reachable block (the targets that pass arguments to its
 // parameters), and rewriting every use in a function through a value map.
-import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "../ssa/ir.ts";
+import { targetAt, targetCount, type BlockId, type FunctionBody, type Target, type ValueId } from "../ssa/ir.ts";
 
 /** Every target, from a reachable block, that branches to each block (one entry per edge, a br_table's too): the
  *  edges into block b are edges[first[b] .. first[b + 1]), in the order of their sources in `order` (one flat list,
@@ -11,11 +11,20 @@ export class IncomingEdges {
 
   constructor(f: FunctionBody, order: BlockId[] = f.reversePostorder()) {
     const first = new Int32Array(f.blocks.length + 1);
-    for (const b of order) for (const t of targetsOf(f.blocks[b].term)) first[t.block + 1]++;
+    for (const b of order) {
+      const term = f.blocks[b].term;
+      for (let i = 0, n = targetCount(term); i < n; i++) first[targetAt(term, i).block + 1]++;
+    }
     for (let b = 0; b < f.blocks.length; b++) first[b + 1] += first[b];
     const fill = first.slice(0, f.blocks.length);
     const edges: Target[] = new Array(first[f.blocks.length]);
-    for (const b of order) for (const t of targetsOf(f.blocks[b].term)) edges[fill[t.block]++] = t;
+    for (const b of order) {
+      const term = f.blocks[b].term;
+      for (let i = 0, n = targetCount(term); i < n; i++) {
+        const t = targetAt(term, i);
+        edges[fill[t.block]++] = t;
+      }
+    }
     this.first = first;
     this.edges = edges;
   }

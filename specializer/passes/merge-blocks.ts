@@ -11,7 +11,15 @@
 // straight line from the previous bytecode instruction's copy into the next one's.
 // Requires: valid SSA with no alias use. Guarantees: the same, with no threadable edge and no mergeable pair; blocks
 // left unreachable are emptied and preds/succs recomputed.
-import { targetsOf, type BlockId, type FunctionBody, type Target, type Terminator, type ValueId } from "../ssa/ir.ts";
+import {
+  targetAt,
+  targetCount,
+  type BlockId,
+  type FunctionBody,
+  type Target,
+  type Terminator,
+  type ValueId,
+} from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
 
@@ -52,7 +60,7 @@ function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Ar
   for (const b of order) {
     const term = f.blocks[b].term;
     if (term.kind === "br") edgesInto[term.target.block]++;
-    else for (const t of targetsOf(term)) edgesInto[t.block]++;
+    else for (let i = 0, n = targetCount(term); i < n; i++) edgesInto[targetAt(term, i).block]++;
   }
   let merged = 0;
   for (const p of order) {
@@ -100,7 +108,7 @@ function escapingValues(f: FunctionBody, order: BlockId[]): Uint8Array {
     else if (t.kind === "table") branchArg(b, t.index);
     else if (t.kind === "return") for (const v of t.values) branchArg(b, v);
     if (t.kind === "br") for (const v of t.target.args) branchArg(b, v);
-    else for (const target of targetsOf(t)) for (const v of target.args) branchArg(b, v);
+    else for (let i = 0, n = targetCount(t); i < n; i++) for (const v of targetAt(t, i).args) branchArg(b, v);
   }
   return escapes;
 }
@@ -162,7 +170,9 @@ function threadJumps(f: FunctionBody, order: BlockId[]): number {
     }
   };
   for (const p of order) {
-    for (const t of targetsOf(f.blocks[p].term)) {
+    const term = f.blocks[p].term;
+    for (let i = 0, n = targetCount(term); i < n; i++) {
+      const t = targetAt(term, i);
       if (!forward(t.block)) continue;
       settle(t.block);
       const next = state[t.block] === SETTLED ? forward(t.block) : undefined;

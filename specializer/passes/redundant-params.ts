@@ -6,7 +6,7 @@
 // The specializer needs this most: it carries every live interpreter value and every weval register into every
 // specialized block as a parameter, and almost all of them arrive unchanged.
 // Requires: valid SSA. Guarantees: valid SSA with no redundant parameter and no use of an alias.
-import { targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
+import { targetAt, targetCount, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { dropParams, IncomingEdges } from "./edges.ts";
 
@@ -95,8 +95,9 @@ class PassedTo {
     // re-checks blocks in the same order).
     const listed = new Uint8Array(f.blocks.length);
     for (const src of order) {
-      for (const t of targetsOf(f.blocks[src].term)) {
-        const b = t.block;
+      const term = f.blocks[src].term;
+      for (let j = 0, n = targetCount(term); j < n; j++) {
+        const b = targetAt(term, j).block;
         if (listed[b]) continue;
         listed[b] = 1;
         for (let k = into.first[b]; k < into.first[b + 1]; k++) for (const a of into.edges[k].args) this.add(a, b);

@@ -383,23 +383,25 @@ export function fold(op: string, args: Const[]): Const | undefined {
 
 /** The constant a `bytes`-wide load of `type` reads at `at` in `buf` (little-endian, as Wasm). */
 export function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (type === "f32") return { type, bits: view.getUint32(at, true) };
-  if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
   if (type === "i32" && bytes <= 4) {
-    // An i32 without BigInt (the specializer reads bytecode this way, one operand at a time).
+    // An i32 from the bytes, without BigInt or a DataView (the specializer reads bytecode this way, one operand at a
+    // time, and a DataView per read was most of toy's loads).
+    if (!(at >= 0 && at + bytes <= buf.length)) throw new RangeError("Offset is outside the bounds of the DataView");
     const n =
       bytes === 1
         ? signed
-          ? view.getInt8(at)
-          : view.getUint8(at)
+          ? (buf[at] << 24) >> 24
+          : buf[at]
         : bytes === 2
           ? signed
-            ? view.getInt16(at, true)
-            : view.getUint16(at, true)
-          : view.getInt32(at, true);
+            ? ((buf[at] | (buf[at + 1] << 8)) << 16) >> 16
+            : buf[at] | (buf[at + 1] << 8)
+          : buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24);
     return i32(n);
   }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (type === "f32") return { type, bits: view.getUint32(at, true) };
+  if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
   let v: bigint;
   switch (bytes) {
     case 1:

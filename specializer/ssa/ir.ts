@@ -207,13 +207,13 @@ export function targetsOf(t: Terminator): Target[] {
 
 const NO_TARGETS = Object.freeze([]) as unknown as Target[];
 
-/** targetsOf(t).length, without the array. */
-function targetCount(t: Terminator): number {
+/** targetsOf(t).length, without the array (with targetAt, for the loops that run over every edge of a function). */
+export function targetCount(t: Terminator): number {
   return t.kind === "br" ? 1 : t.kind === "cond" ? 2 : t.kind === "table" ? t.targets.length + 1 : 0;
 }
 
 /** targetsOf(t)[i], without the array. */
-function targetAt(t: Terminator, i: number): Target {
+export function targetAt(t: Terminator, i: number): Target {
   if (t.kind === "br") return t.target;
   if (t.kind === "cond") return i === 0 ? t.then : t.else;
   if (t.kind === "table") return i < t.targets.length ? t.targets[i] : t.default;

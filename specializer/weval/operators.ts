@@ -11,10 +11,35 @@ import { absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
 import type { KnownMemory } from "./linked-requests.ts";
 import type { Known } from "./state.ts";
 
-/** What an operator becomes: a known value and no code, or code — the operator copied (or, with `call`, a direct
+/** What an operator becomes: a known value and no code (the Known itself: no object around it, as ~95% of the
+ *  operators the worklist evaluates on toy fold), or code (`copy`) — the operator copied (or, with `call`, a direct
  *  call of that function with the call_indirect's arguments but its index) — whose result is `abs`, or a run-time
  *  value counted for --stats under the cause when `abs` is a string. */
-export type OperatorResult = { known: Known } | { abs: AbsVal | string; call?: number };
+export type OperatorResult = Known | Copy;
+
+export interface Copy {
+  copy: true;
+  abs: AbsVal | string;
+  call?: number;
+}
+
+/** Whether the operator is copied (else it folded to a known value). */
+export const isCopy = (r: OperatorResult): r is Copy => "copy" in r;
+
+const copy = (abs: AbsVal | string, call?: number): Copy =>
+  call === undefined ? { copy: true, abs } : { copy: true, abs, call };
+
+/** Known values of the i32 constants 0 .. SMALL_I32 - 1 without a const-memory tag, made once each: the folds and
+ *  bytecode reads that give them were half of toy's evaluated operators, each three new objects. Known and
+ *  abstract values are immutable, so sharing them changes nothing. */
+const SMALL_I32 = 1 << 16;
+const smallI32: (Known | undefined)[] = [];
+
+/** The known value of constant `value` (not const-memory tagged): shared for a small i32. */
+function knownConst(value: Const): Known {
+  if (value.type !== "i32" || value.bits >= SMALL_I32 || value.bits < 0) return { abs: { kind: "const", value } };
+  return (smallI32[value.bits] ??= { abs: { kind: "const", value } });
+}
 
 /** Evaluate `op` on `args` (results of `types`); `buffers` are the request's constant buffers. */
 export function evaluateOperator(
@@ -25,30 +50,43 @@ export function evaluateOperator(
   knownMemory?: KnownMemory,
 ): OperatorResult {
   const info = OPS_BY_NAME.get(op.name);
-  if (op.name === "const") return { known: { abs: { kind: "const", value: op.value! } } };
+  if (op.name === "const") return knownConst(op.value!);
   if (info?.cls === "numeric") return numeric(op, args);
   if (info?.cls === "load") return load(op, args, types, info.bytes!, !!info.signed, buffers, knownMemory);
   if (op.name === "select") {
     const c = args[2];
-    if (c.abs.kind === "const") return { known: c.abs.value.bits !== 0 ? args[0] : args[1] };
-    if (absEquals(args[0].abs, args[1].abs)) return { abs: args[0].abs };
-    return {
-      abs: runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`),
-    };
+    if (c.abs.kind === "const") return c.abs.value.bits !== 0 ? args[0] : args[1];
+    if (absEquals(args[0].abs, args[1].abs)) return copy(args[0].abs);
+    return copy(
+      runtime(`a select on a run-time condition (${c.abs.kind === "runtime" ? c.abs.cause : formatAbs(c.abs)})`),
+    );
   }
   if (op.name === "call_indirect") {
     // Through a constant index to a specialized function of this module (linked-requests.ts): a direct call.
     const index = args[args.length - 1].abs;
     const callee =
       index.kind === "const" ? knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!) : undefined;
-    if (callee !== undefined)
-      return { abs: types.length === 0 ? runtime("no result") : "result of a call", call: callee };
+    if (callee !== undefined) return copy(types.length === 0 ? runtime("no result") : "result of a call", callee);
   }
-  if (types.length === 0) return { abs: runtime("no result") };
-  if (op.name === "call" || op.name === "call_indirect") return { abs: "result of a call" };
-  if (op.name === "global.get") return { abs: "global.get" };
-  return { abs: `result of ${op.name}` };
+  if (types.length === 0) return copy(NO_RESULT);
+  if (op.name === "call" || op.name === "call_indirect") return copy("result of a call");
+  if (op.name === "global.get") return copy("global.get");
+  return copy(resultOf(op.name));
 }
+
+/** A run-time value carries its cause (abstract.ts), and one is made for every instruction copied: the cause
+ *  `result of <operator>` is made once per operator, not as a new string per instruction (hashed again where the
+ *  causes are counted). */
+const RESULT_OF = new Map<string, string>();
+
+function resultOf(name: string): string {
+  let cause = RESULT_OF.get(name);
+  if (cause === undefined) RESULT_OF.set(name, (cause = `result of ${name}`));
+  return cause;
+}
+
+/** The abstract value of an operator without a result (immutable, so shared). */
+const NO_RESULT = runtime("no result");
 
 /** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
  *  IR value until a use needs one (most only feed loads that fold). */
@@ -56,32 +94,35 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
   let allConst = true;
   for (let i = 0; allConst && i < args.length; i++) allConst = args[i].abs.kind === "const";
   if (allConst) {
-    const values: Const[] = new Array(args.length);
+    const values = (CONST_OPERANDS[args.length] ??= new Array<Const>(args.length)); // read only by fold
     for (let i = 0; i < args.length; i++) values[i] = (args[i].abs as { value: Const }).value;
     const r = fold(op.name, values);
-    if (r) return { known: { abs: withMem({ kind: "const", value: r }, op, args) } };
-    return { abs: `${op.name} of constants that does not fold (trap or NaN)` };
+    if (r) return withMem(r, op, args);
+    return copy(`${op.name} of constants that does not fold (trap or NaN)`);
   }
   const [a, b] = args;
   if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const")
-    return { known: { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } } };
+    return { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } };
   if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const")
-    return { known: { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } } };
+    return { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } };
   if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const")
-    return { known: { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } } };
-  return { abs: args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer` };
+    return { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } };
+  return copy(args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer`);
 }
+
+/** Arrays of constant operands for `fold`, one per length, reused. */
+const CONST_OPERANDS: Const[][] = [];
 
 const POINTER_ARITHMETIC = new Set(["i32.add", "i32.sub", "i64.add", "i64.sub"]);
 
 /** A constant result of pointer arithmetic (add, sub) on a const-memory pointer stays one, with the strongest tag
  *  of its operands. weval keeps only the plain tag there (the transitive one needs both operands to have it), so
  *  pointer arithmetic inside a transitive structure stops folding in weval; here it does not. */
-function withMem(abs: { kind: "const"; value: Const }, op: Operator, args: Known[]): AbsVal {
-  if (!POINTER_ARITHMETIC.has(op.name)) return abs;
+function withMem(value: Const, op: Operator, args: Known[]): Known {
+  if (!POINTER_ARITHMETIC.has(op.name)) return knownConst(value);
   let mem = 0;
   for (const a of args) if (a.abs.kind === "const" && a.abs.mem) mem = Math.max(mem, a.abs.mem);
-  return mem ? { ...abs, mem: mem as 1 | 2 } : abs;
+  return mem ? { abs: { kind: "const", value, mem: mem as 1 | 2 } } : knownConst(value);
 }
 
 /** A load: through a constant-buffer pointer it reads the request's bytes; at a constant address, what the other
@@ -99,26 +140,21 @@ function load(
   if (addr.kind === "bufptr") {
     const buf = buffers[addr.buffer];
     const at = addr.offset + op.memarg!.offset;
-    if (at >= 0 && at + bytes <= buf.length)
-      return { known: { abs: { kind: "const", value: readConst(buf, at, bytes, signed, types[0]) } } };
-    return { abs: `${op.name} outside its constant buffer` };
+    if (at >= 0 && at + bytes <= buf.length) return knownConst(readConst(buf, at, bytes, signed, types[0]));
+    return copy(`${op.name} outside its constant buffer`);
   }
   if (addr.kind === "const") {
     const at = (addr.value.bits as number) + op.memarg!.offset;
     const known = knownMemory?.load(at, bytes, signed, types[0]);
-    if (known) return { known: { abs: { kind: "const", value: known } } };
+    if (known) return knownConst(known);
     // Memory the interpreter declared constant (weval.assume.const.memory) reads as the snapshot has it; what a
     // transitive one loads is a pointer into constant memory too.
     const image = addr.mem ? knownMemory?.image(at, bytes, signed, types[0]) : undefined;
-    if (image)
-      return {
-        known: { abs: addr.mem === 2 ? { kind: "const", value: image, mem: 2 } : { kind: "const", value: image } },
-      };
+    if (image) return addr.mem === 2 ? { abs: { kind: "const", value: image, mem: 2 } } : knownConst(image);
   }
-  return {
-    abs:
-      addr.kind === "const"
-        ? "load from memory at a constant address (not a constant buffer or a request's slot)"
-        : "load from run-time memory",
-  };
+  return copy(
+    addr.kind === "const"
+      ? "load from memory at a constant address (not a constant buffer or a request's slot)"
+      : "load from run-time memory",
+  );
 }

@@ -46,7 +46,7 @@ import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } fr
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
 import { SpecializationAborted } from "./aborts.ts";
-import { evaluateOperator } from "./operators.ts";
+import { evaluateOperator, isCopy } from "./operators.ts";
 import { findRegions } from "./regions.ts";
 import {
   byRegister,
@@ -62,6 +62,7 @@ import {
   type SpecBlock,
   type Target,
   ValueStates,
+  Registers,
 } from "./state.ts";
 import {
   clearVirtual,
@@ -204,6 +205,8 @@ class Specializer {
   private readonly vals: ValueStates;
   /** With the worklist trace on: why each queued block was queued. */
   private readonly why = new Map<SpecBlock, string>();
+  /** Arrays for `operands`, one per length, reused. */
+  private readonly scratch: Known[][] = [];
 
   constructor(
     private readonly f: FunctionBody,
@@ -250,7 +253,7 @@ class Specializer {
       }
       return runtime(`parameter ${i} is a run-time argument`);
     });
-    const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Map() }));
+    const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Registers() }));
     this.out.entry = entry.id;
     for (let s = this.worklist.pop(); s; s = this.worklist.pop()) {
       s.queued = false;
@@ -371,7 +374,7 @@ class Specializer {
   }
 
   /** Merge an edge's exit state into its target's entry state; re-queue the target if it changed. */
-  private flowInto(to: SpecBlock, args: Known[], regs: Map<number, Known>): void {
+  private flowInto(to: SpecBlock, args: Known[], regs: Registers): void {
     const where = () => this.where(to);
     let changed = false;
     const params = to.entry.params;
@@ -383,35 +386,36 @@ class Specializer {
       }
     }
     const entryRegs = to.entry.regs;
-    for (const [k, old] of entryRegs) {
+    entryRegs.forEach((old, k) => {
       const incoming = regs.get(k);
       if (isVirtual(k) && !incoming) {
         // A virtual stack or local slot stays only while every edge brings it (virtual-state.ts).
         entryRegs.delete(k);
         changed = true;
-        continue;
+        return;
       }
       const m = meet(old.abs, incoming?.abs ?? ZERO.abs, where);
       if (m !== old.abs && !absEquals(m, old.abs)) {
         entryRegs.set(k, { abs: m });
         changed = true;
       }
-    }
-    for (const [k, r] of regs) {
-      if (entryRegs.has(k) || isVirtual(k)) continue;
+    });
+    regs.forEach((r, k) => {
+      if (entryRegs.has(k) || isVirtual(k)) return;
       // A register this block had not seen: it read as zero on the edges before.
       entryRegs.set(k, { abs: meet(ZERO.abs, r.abs, where) });
       changed = true;
-    }
+    });
     if (changed) this.enqueue(to, "an edge lowered its entry state");
   }
 
   private constIn(s: SpecBlock, c: Const): ValueId {
-    const key = `${c.type}:${c.bits}`;
+    // No string per use for the common kinds: an i32's bits as a number, an i64's as a bigint (the floats', apart).
+    const key = c.type === "i32" || c.type === "i64" ? c.bits : `${c.type}:${c.bits}`;
     s.consts ??= new Map();
     let v = s.consts.get(key);
     if (v === undefined) {
-      v = this.out.appendOp(s.id, { name: "const", value: c }, [], [c.type]);
+      v = this.out.appendOp(s.id, { name: "const", value: c }, NO_ARGS, CONST_TYPES[c.type]);
       s.consts.set(key, v);
     }
     return v;
@@ -444,7 +448,7 @@ class Specializer {
   /** Enter a join from its incoming edges: a value every edge brings the same is used as it is, the others become
    *  parameters (their abstract value the meet of the edges'). Returns the processing's registers, or undefined when
    *  no edge comes in. */
-  private enterJoin(s: SpecBlock, vals: ValueStates): Map<number, Known> | undefined {
+  private enterJoin(s: SpecBlock, vals: ValueStates): Registers | undefined {
     const { f, out } = this;
     const edges: Edge[] = [];
     for (const list of s.incoming!.values()) for (const e of list) edges.push(e);
@@ -471,7 +475,7 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const entryRegs = new Map<number, Known>();
+    const entryRegs = new Registers();
     for (const k of joinedRegisters(edges)) {
       // Most registers come the same on every edge: found without the arrays `merge` takes.
       const first = edges[0].regs.get(k) ?? ZERO;
@@ -489,13 +493,13 @@ class Specializer {
       entryRegs.set(k, m.known);
     }
     s.entry = { params, regs: entryRegs };
-    return new Map(entryRegs);
+    return entryRegs.copy();
   }
 
   /** `enterJoin` with one incoming edge (most joins): every value comes as the edge brings it, no parameters. The
    *  entry registers are the edge's own map (an edge's registers never change once it is made), copied once for the
    *  processing to change: Fern's ~40 registers were set one by one into two new maps at every such block. */
-  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: ValueStates): Map<number, Known> {
+  private enterFromOneEdge(s: SpecBlock, e: Edge, vals: ValueStates): Registers {
     const origParams = this.f.blocks[s.orig].params;
     const params: AbsVal[] = new Array(origParams.length);
     for (let i = 0; i < origParams.length; i++) {
@@ -505,18 +509,9 @@ class Specializer {
     s.paramOrder = [];
     s.regOrder = [];
     // In register order, as enterJoin makes them (the order virtual slots are stored in at sync.stack and return).
-    let sorted = true;
-    let last: number | undefined;
-    for (const k of e.regs.keys()) {
-      if (last !== undefined && k < last) {
-        sorted = false;
-        break;
-      }
-      last = k;
-    }
-    const entryRegs = sorted ? e.regs : new Map([...e.regs].sort((a, b) => byRegister(a[0], b[0])));
+    const entryRegs = e.regs.sorted();
     s.entry = { params, regs: entryRegs };
-    return new Map(entryRegs);
+    return entryRegs.copy();
   }
 
   /** Enter a cut block — a loop header or a block after a context change, whose incoming edges are not all known
@@ -527,7 +522,7 @@ class Specializer {
    *  processed again with the parameters it now needs; at the end every edge fits, so each value used directly is
    *  the one value all the block's predecessors pass, which dominates it. Straight-line bytecode (pc → pc + 1, one
    *  predecessor context) then carries nothing as a parameter. False when no edge comes in. */
-  private enterCut(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): boolean {
+  private enterCut(s: SpecBlock, vals: ValueStates, regs: Registers): boolean {
     const { f, out } = this;
     const cut = s.cut!;
     const edges: Edge[] = [];
@@ -583,7 +578,7 @@ class Specializer {
   /** The block's IR parameters: one per original parameter and register not constant on entry. A value constant
    *  on entry needs none: every edge brings that same constant (the entry state is the meet of all of them), and
    *  uses materialize it. The entry block's parameters are the function's. */
-  private enterWithParams(s: SpecBlock, vals: ValueStates, regs: Map<number, Known>): void {
+  private enterWithParams(s: SpecBlock, vals: ValueStates, regs: Registers): void {
     const { f, out } = this;
     const isEntry = s.id === out.entry && s.ctx === 0 && s.orig === f.entry;
     s.paramOrder = [];
@@ -608,9 +603,9 @@ class Specializer {
 
   /** The registers of a block entered from its entry state, in register order: none for a value that needs no IR
    *  value, the one value the edges bring when `common` finds it (enterCut), else a block parameter. */
-  private enterRegisters(s: SpecBlock, regs: Map<number, Known>, common?: (k: number) => Known | undefined): void {
+  private enterRegisters(s: SpecBlock, regs: Registers, common?: (k: number) => Known | undefined): void {
     s.regOrder = [];
-    for (const k of [...s.entry.regs.keys()].sort(byRegister)) {
+    for (const k of s.entry.regs.keys()) {
       const abs = s.entry.regs.get(k)!.abs;
       if (needsNoValue(abs)) {
         regs.set(k, { abs });
@@ -662,12 +657,12 @@ class Specializer {
       // instead of becoming a specialized block of its own.
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
-      const args = into.args.map(st.get);
+      const args = this.operands(into.args, st);
       (s.copies ??= []).push(st.next, into.block, this.out.blocks[s.id].insts.length);
       if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
       orig = f.blocks[into.block];
-      orig.params.forEach((p, i) => st.vals.set(p, args[i]));
+      for (let i = 0; i < orig.params.length; i++) st.vals.set(orig.params[i], args[i]);
     }
     if (st.fork && orig.term.kind === "br") this.fork(s, orig.term.target, st);
     else this.terminator(s, orig.term, st);
@@ -678,10 +673,10 @@ class Specializer {
   private enter(s: SpecBlock): BodyState | undefined {
     const vals = this.vals;
     vals.clear();
-    let regs: Map<number, Known> | undefined;
-    if (!s.incoming) this.enterWithParams(s, vals, (regs = new Map()));
+    let regs: Registers | undefined;
+    if (!s.incoming) this.enterWithParams(s, vals, (regs = new Registers()));
     else if (!s.cut) regs = this.enterJoin(s, vals);
-    else if (!this.enterCut(s, vals, (regs = new Map()))) return undefined;
+    else if (!this.enterCut(s, vals, (regs = new Registers()))) return undefined;
     if (!regs) return undefined;
     if (TRACE) this.traceEntry(s);
     const { f } = this;
@@ -707,6 +702,15 @@ class Specializer {
     else this.trace(`  cut, past ${MAX_OPTIMISTIC_ROUNDS} optimistic rounds: the fallback, ${params}`);
   }
 
+  /** The known values of generic values `vs`, in an array reused for every list of that length: for what is read
+   *  only until the next call (an instruction's operands, a straight jump's arguments), not kept. Evaluating an
+   *  operator made a new array per instruction, the largest allocation of specializing toy's program. */
+  private operands(vs: ValueId[], st: BodyState): Known[] {
+    const a = (this.scratch[vs.length] ??= new Array<Known>(vs.length));
+    for (let i = 0; i < vs.length; i++) a[i] = st.get(vs[i]);
+    return a;
+  }
+
   /** Evaluate one generic instruction `v` in the processing of `s`. */
   private evaluateInstruction(s: SpecBlock, v: ValueId, st: BodyState): void {
     const { f, out } = this;
@@ -722,7 +726,7 @@ class Specializer {
       return;
     }
     if (d.kind !== "op") return;
-    const args = d.args.map(st.get);
+    const args = this.operands(d.args, st);
     const op = d.op;
     if (op.name === "call" && this.intrinsics.has(op.index!)) {
       const name = this.intrinsics.get(op.index!)!;
@@ -821,7 +825,8 @@ class Specializer {
 
   /** push/pop/read/write/sync.stack: the virtual stack (virtual-state.ts); what it does not hold is in memory. */
   private stackIntrinsic(s: SpecBlock, name: IntrinsicName, v: ValueId, args: Known[], st: BodyState): void {
-    const { regs, vals } = st;
+    const { vals } = st;
+    const regs = st.regs.slots();
     if (name === "push.stack") pushStack(regs, args[0], args[1]);
     else if (name === "pop.stack") vals.set(v, popStack(regs) ?? this.loadSlot(s, args[0]));
     else if (name === "read.stack") {
@@ -900,7 +905,7 @@ class Specializer {
     const state = this.joins[target.block]
       ? joinState
       : (): EntryState => {
-          return { params: args.map((a) => a.abs), regs: new Map(regs) };
+          return { params: args.map((a) => a.abs), regs: regs.copy() };
         };
     const to = this.blockFor(st.next, target.block, state);
     // Edges share the block's exit registers: nothing changes them after the terminator.
@@ -975,7 +980,7 @@ class Specializer {
         break;
       case "return":
         // The virtual stack and locals leave the function in memory.
-        for (const [addr, data] of virtualPairs(st.regs)) this.storeSlot(s, addr, data);
+        for (const [addr, data] of virtualPairs(st.regs.slots())) this.storeSlot(s, addr, data);
         s.term = { kind: "return", values: t.values.map((v) => this.use(s, st.get(v))) };
         break;
       default:
@@ -1084,7 +1089,7 @@ class Specializer {
   /** Fold or copy one operator (operators.ts decides; this emits what it decided). */
   private operator(s: SpecBlock, op: Operator, args: Known[], types: ValType[]): Known {
     const r = evaluateOperator(op, args, types, this.buffers, this.options.knownMemory);
-    if ("known" in r) return r.known;
+    if (!isCopy(r)) return r;
     const abs = typeof r.abs === "string" ? this.runtimeResult(r.abs) : r.abs;
     if (r.call !== undefined)
       return {
@@ -1150,6 +1155,16 @@ class Specializer {
   }
 }
 
+/** A constant's operands and result types, shared by every constant the worklist makes (a third of its values on
+ *  Fern): frozen, as nothing changes an operator's lists in place (passes replace them). */
+const NO_ARGS = Object.freeze([]) as unknown as ValueId[];
+const CONST_TYPES: Record<ValType, ValType[]> = {
+  i32: Object.freeze(["i32"]) as ValType[],
+  i64: Object.freeze(["i64"]) as ValType[],
+  f32: Object.freeze(["f32"]) as ValType[],
+  f64: Object.freeze(["f64"]) as ValType[],
+};
+
 /** FUTAMURA_TRACE=worklist (util/trace.ts) prints the worklist's decisions on stderr: each processing and why its
  *  block was queued (the way to see why a block is processed again), how it was entered, the straight lines it ran
  *  into and those undone, and forks. */
@@ -1191,13 +1206,8 @@ function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undef
 function joinedRegisters(edges: Edge[]): number[] {
   const first = edges[0].regs;
   let sameKeys = true;
-  for (let i = 1; sameKeys && i < edges.length; i++) {
-    const other = edges[i].regs;
-    if (other === first) continue;
-    if (other.size !== first.size) sameKeys = false;
-    else for (const k of first.keys()) if (!other.has(k)) sameKeys = false;
-  }
-  if (sameKeys) return [...first.keys()].sort(byRegister);
+  for (let i = 1; sameKeys && i < edges.length; i++) sameKeys = edges[i].regs.sameKeys(first);
+  if (sameKeys) return first.keys();
   const keys = new Set<number>();
   for (const e of edges)
     for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
@@ -1205,8 +1215,8 @@ function joinedRegisters(edges: Edge[]): number[] {
 }
 
 /** (address key, data key) of each virtual slot in a map. */
-function virtualKeyPairs<V>(slots: Map<number, V>): [number, number][] {
+function virtualKeyPairs(slots: Registers): [number, number][] {
   const pairs: [number, number][] = [];
-  for (const k of slots.keys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
+  for (const k of slots.restKeys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
   return pairs;
 }

@@ -17,7 +17,7 @@ export interface Known {
  *  (meet), which is what makes the worklist end. A join's entry state is never changed, only replaced. */
 export interface EntryState {
   params: AbsVal[];
-  regs: Map<number, Known>;
+  regs: Registers;
 }
 
 /** An edge between specialized blocks, with the predecessor's exit state; turned into branch arguments only at the
@@ -25,7 +25,7 @@ export interface EntryState {
 export interface Edge {
   to: SpecBlock;
   args: Known[];
-  regs: Map<number, Known>;
+  regs: Registers;
 }
 
 /** A specialized block's terminator, its targets as indices into the block's `edges`. */
@@ -49,8 +49,9 @@ export interface SpecBlock {
   edges: Edge[];
   term: TermTemplate;
   queued: boolean;
-  /** Constants materialized in this block, by type and bits. */
-  consts?: Map<string, ValueId>;
+  /** Constants materialized in this block, by type and bits (an i32's number, an i64's bigint, `f32:…`/`f64:…`),
+   *  and constant-buffer pointers (`&buffer:offset`). */
+  consts?: Map<string | number | bigint, ValueId>;
   /** For every block but the function's entry: the edges into it, by source block id. */
   incoming?: Map<BlockId, Edge[]>;
   /** For a cut block (not a same-context join, not the entry; see `enterCut`): what its last processing assumed. */
@@ -88,7 +89,7 @@ export interface Fork {
  *  the values and registers so far, the context its successors start in, and a pending fork. */
 export interface BodyState {
   vals: ValueStates;
-  regs: Map<number, Known>;
+  regs: Registers;
   next: number;
   fork?: Fork;
   /** The value an original value has in this processing (resolving aliases). */
@@ -114,7 +115,7 @@ export const sameKnown = (a: Known, b: Known): boolean =>
   a.out !== undefined || b.out !== undefined ? a.out === b.out : absEquals(a.abs, b.abs);
 
 /** The entry state a join starts from: replaced before anything reads it. */
-export const joinState = (): EntryState => ({ params: [], regs: new Map() });
+export const joinState = (): EntryState => ({ params: [], regs: new Registers() });
 
 /** Registers in index order: the order of a block's register parameters. */
 export const byRegister = (a: number, b: number) => a - b;
@@ -144,5 +145,123 @@ export class ValueStates {
 
   get(v: ValueId): Known | undefined {
     return this.stamps[v] === this.stamp ? this.known[v] : undefined;
+  }
+}
+
+/** Register indices kept in a dense array (Fern's 36, the toy's 6); larger ones go with the virtual slots. */
+const DENSE_REGISTERS = 1024;
+const NO_KEYS: readonly number[] = [];
+
+/**
+ * The registers and virtual slots of one program point, by key (virtual-state.ts's keys: a register's index, a
+ * virtual slot's negative key). Every processing copies its entry's and every edge keeps one, so this is most of
+ * the worklist's memory: registers live in a dense array by index (a copy is one array slice; a Map of Fern's 36
+ * registers was ~5 times the bytes and rehashed every entry on copy, and its garbage was a third of specializing
+ * Fern's 10,000-statement function), the rest — virtual slots, and registers from DENSE_REGISTERS up — in a Map made
+ * only when one is set. Order: `forEach` visits registers by index, then the rest in the order they were set (a
+ * Map's); the rest's order is the one that reaches the output (virtual-state.ts stores slots in it), registers'
+ * order never does (block parameters are in `keys()` order, sorted).
+ */
+export class Registers {
+  private dense: (Known | undefined)[];
+  private count: number;
+  private rest: Map<number, Known> | undefined;
+
+  constructor(from?: Registers) {
+    this.dense = from ? from.dense.slice() : [];
+    this.count = from ? from.count : 0;
+    this.rest = from?.rest?.size ? new Map(from.rest) : undefined;
+  }
+
+  /** A copy, to change without changing this one. */
+  copy(): Registers {
+    return new Registers(this);
+  }
+
+  get size(): number {
+    return this.count + (this.rest?.size ?? 0);
+  }
+
+  get(k: number): Known | undefined {
+    return k >= 0 && k < DENSE_REGISTERS ? this.dense[k] : this.rest?.get(k);
+  }
+
+  has(k: number): boolean {
+    return this.get(k) !== undefined;
+  }
+
+  set(k: number, v: Known): void {
+    if (k >= 0 && k < DENSE_REGISTERS) {
+      if (this.dense[k] === undefined) this.count++;
+      this.dense[k] = v;
+    } else (this.rest ??= new Map()).set(k, v);
+  }
+
+  delete(k: number): boolean {
+    if (k >= 0 && k < DENSE_REGISTERS) {
+      if (this.dense[k] === undefined) return false;
+      this.dense[k] = undefined;
+      this.count--;
+      return true;
+    }
+    return this.rest?.delete(k) ?? false;
+  }
+
+  /** Every entry: registers by index, then the rest in the order they were set. `fn` may set or delete the entry
+   *  it is given. */
+  forEach(fn: (v: Known, k: number) => void): void {
+    const { dense } = this;
+    for (let k = 0; k < dense.length; k++) {
+      const v = dense[k];
+      if (v !== undefined) fn(v, k);
+    }
+    this.rest?.forEach(fn);
+  }
+
+  /** The keys in ascending order (byRegister): virtual slots, then registers. */
+  keys(): number[] {
+    const keys: number[] = [];
+    const rest = this.rest ? [...this.rest.keys()].sort(byRegister) : [];
+    let i = 0;
+    while (i < rest.length && rest[i] < 0) keys.push(rest[i++]);
+    for (let k = 0; k < this.dense.length; k++) if (this.dense[k] !== undefined) keys.push(k);
+    while (i < rest.length) keys.push(rest[i++]);
+    return keys;
+  }
+
+  /** Whether `other` has the same keys. */
+  sameKeys(other: Registers): boolean {
+    if (other === this) return true;
+    if (other.size !== this.size) return false;
+    const n = Math.max(this.dense.length, other.dense.length);
+    for (let k = 0; k < n; k++) if ((this.dense[k] === undefined) !== (other.dense[k] === undefined)) return false;
+    if (this.rest) for (const k of this.rest.keys()) if (!other.rest?.has(k)) return false;
+    return true;
+  }
+
+  /** This state with the virtual slots and large registers in key order: itself when they already are. */
+  sorted(): Registers {
+    if (!this.rest) return this;
+    let last = -Infinity;
+    for (const k of this.rest.keys()) {
+      if (k < last) {
+        const copy = new Registers(this);
+        copy.rest = new Map([...this.rest].sort((a, b) => byRegister(a[0], b[0])));
+        return copy;
+      }
+      last = k;
+    }
+    return this;
+  }
+
+  /** The keys of the virtual slots (and of registers from DENSE_REGISTERS up), in the order they were set. */
+  restKeys(): Iterable<number> {
+    return this.rest?.keys() ?? NO_KEYS;
+  }
+
+  /** The virtual slots (with any register from DENSE_REGISTERS up), for virtual-state.ts's helpers, which may
+   *  change the map: made when there is none. */
+  slots(): Map<number, Known> {
+    return (this.rest ??= new Map());
   }
 }
