@@ -326,13 +326,23 @@ function coldRows(bp: BenchProgram, variants: Variant[], s: Settings, progress: 
     check(v.name, r.result);
     coldMs[k].push(r.ms);
   }
-  return coldVariants.map((v, k) =>
+  return v8Rows(bp, coldVariants, coldMs, (js) => (js ? "cold (first call)" : "cold (first call, Liftoff)"));
+}
+
+/** One row per variant on V8 from its runs; `tier` names the tier by whether the variant is plain JavaScript. */
+function v8Rows(
+  bp: BenchProgram,
+  variants: { name: Row["variant"] }[],
+  ms: number[][],
+  tier: (js: boolean) => string,
+): Row[] {
+  return variants.map((v, k) =>
     summarize({
       program: bp.name,
       variant: v.name,
       engine: "v8",
-      tier: v.name === "js" ? "cold (first call)" : "cold (first call, Liftoff)",
-      runs_ms: coldMs[k],
+      tier: tier(v.name === "js"),
+      runs_ms: ms[k],
       result: bp.expected,
     }),
   );
@@ -357,16 +367,7 @@ async function warmRows(
     warm[k].push(performance.now() - t);
     check(variants[k].name, r);
   }
-  return variants.map((v, k) =>
-    summarize({
-      program: bp.name,
-      variant: v.name,
-      engine: "v8",
-      tier: v.name === "js" ? "warm" : "warm (TurboFan)",
-      runs_ms: warm[k],
-      result: bp.expected,
-    }),
-  );
+  return v8Rows(bp, variants, warm, (js) => (js ? "warm" : "warm (TurboFan)"));
 }
 
 /** The Fern program's Lua peer on native lua5.4 and luajit, each in its own process. luajit is Lua 5.1: a peer
