@@ -149,12 +149,21 @@ export function removeRegisteredTemps(registry: string): string[] {
   return removed;
 }
 
+/** Whether `path` is a symbolic link (not when it cannot be looked at: makeOutputDir says why). */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** The file a write to `path` lands in: `path` itself, or, when it is a symlink, the file the link names (followed
  *  as cp and gcc do: the link stays, the file it points to gets the new content). A dangling link's file is created,
  *  if its folder exists. */
 function writeTarget(path: string): string {
   let target = resolve(path);
-  for (let hops = 0; lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink(); hops++) {
+  for (let hops = 0; isSymlink(target); hops++) {
     if (hops === 40) throw new UserError(`${path}: error: cannot write (too many levels of symbolic links)`);
     target = resolve(realpathSync(dirname(target)), readlinkSync(target)); // `..` in a link is physical
   }
