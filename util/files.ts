@@ -130,7 +130,11 @@ export const tempRegistryPath = (pid: number) => join(tmpdir(), `futamura-${pid}
 export function tempPathFor(target: string): string {
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
   const registry = process.env[TEMP_REGISTRY_ENV];
-  if (registry) appendFileSync(registry, `${tmp}\n`);
+  try {
+    if (registry) appendFileSync(registry, `${tmp}\n`);
+  } catch {
+    // no registry (an unwritable temporary folder): a stopped command may leave this file; the write still works
+  }
   return tmp;
 }
 
