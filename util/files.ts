@@ -192,7 +192,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
   for (const p of protect) {
     if (resolve(p) === target || (targetId !== undefined && fileId(p) === targetId)) {
       throw new UserError(
-        `${path}: error: refusing to overwrite an input file${resolve(p) === target ? "" : ` (it is ${p}, through a link)`}`,
+        `${path}: error: refusing to overwrite an input file${resolve(p) === resolve(path) ? "" : ` (it is ${p}, through a link)`}`,
       );
     }
   }
