@@ -74,7 +74,7 @@ if (sources > built) {
 // The commands that specialize also get a bigger young generation: they allocate much short-lived IR, and V8's default
 // (16 MB semi-spaces) cost them: building Lua app.lua took 11.0 s of CPU with it, 9.7 s with 64 MB (main thread 6.1 ->
 // 5.7 s; 2026-12-07, same session). Node reads the size only at start-up; with --expose-gc too, for util/gc.ts's
-// collection after a big request. Running a second node costs ~0.05 s.
+// collection after a big request. The second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
 const YOUNG_GENERATION = "--max-semi-space-size=64";
 
 /** The child was stopped by `signal` (Ctrl-C: SIGINT to the process group) in the middle of its work, which is
