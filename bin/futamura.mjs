@@ -69,58 +69,54 @@ if (sources > built) {
   if (r.status !== 0)
     process.stderr.write("futamura: warning: the TypeScript sources have type errors (running anyway)\n");
 }
-// The commands that specialize allocate much short-lived IR, and V8's default young generation (16 MB semi-spaces)
-// cost them: building Lua app.lua took 11.0 s of CPU with it, 9.7 s with 64 MB (main thread 6.1 -> 5.7 s; 2026-12-07,
-// same session). Node reads the size only at start-up, so these commands run node again with it (~0.05 s), passing
-// signals on and exiting as the child does; with --expose-gc too, for util/gc.ts's collection after a big request.
+// Every command but the two that handle signals themselves runs in a second node, which this one supervises: the
+// work is synchronous, so a node killed by Ctrl-C in the middle of it cannot tidy up, and this one does (see stopped).
+// The commands that specialize also get a bigger young generation: they allocate much short-lived IR, and V8's default
+// (16 MB semi-spaces) cost them: building Lua app.lua took 11.0 s of CPU with it, 9.7 s with 64 MB (main thread 6.1 ->
+// 5.7 s; 2026-12-07, same session). Node reads the size only at start-up; with --expose-gc too, for util/gc.ts's
+// collection after a big request. The second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
 const YOUNG_GENERATION = "--max-semi-space-size=64";
-
-/** The folders a command writes into: the current one, the cache, and those of its output options. */
-function outputDirs(args, cacheDir) {
-  const dirs = new Set([process.cwd(), cacheDir]);
-  args.forEach((a, i) => {
-    const value = ["-o", "--out", "--json", "--dump-ir"].includes(a)
-      ? args[i + 1]
-      : /^--(out|json)=/.test(a)
-        ? a.slice(a.indexOf("=") + 1)
-        : undefined;
-    if (value) [value, dirname(value)].forEach((d) => dirs.add(d));
-  });
-  return dirs;
-}
 
 /** The child was stopped by `signal` (Ctrl-C: SIGINT to the process group) in the middle of its work, which is
  *  synchronous, so it could not tidy up itself: erase its progress line, show the cursor, remove the temporary files
- *  its atomic writes left (no partial output), and say so in one line. */
-async function stopped(pid, signal) {
+ *  its atomic writes left (no partial output; util/files.ts lists them in `registry`), and say so in one line. */
+function stopped(registry, signal) {
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K\x1b[?25h");
-  try {
-    const { removeTempFiles } = await import(pathToFileURL(join(root, "dist", "util", "files.js")).href);
-    const { projectCacheDir } = await import(pathToFileURL(join(root, "dist", "util", "root.js")).href);
-    for (const dir of outputDirs(args, projectCacheDir())) removeTempFiles(dir, pid);
-  } catch {
-    // dist/ unreadable: nothing more to tidy than the line above
-  }
+  removeRegisteredTemps(registry);
   process.stderr.write(`futamura: stopped by ${signal}\n`); // as run-command.ts says it when a program is stopped
 }
 const args = process.argv.slice(2);
-const specializes =
-  ["build", "specialize", "diff", "bench"].includes(args[0]) || (args[0] === "run" && args.includes("--aot"));
-if (specializes && !process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) {
+const aot = args[0] === "run" && args.includes("--aot");
+const specializes = ["build", "specialize", "diff", "bench"].includes(args[0]) || aot;
+// `run` says itself why a program stopped (and flushes what it printed); `explore` passes signals on to its server.
+const handlesSignals = (args[0] === "run" && !aot) || args[0] === "explore";
+const { TEMP_REGISTRY_ENV, removeRegisteredTemps, tempRegistryPath } = await import(
+  pathToFileURL(join(root, "dist", "util", "files.js")).href
+);
+// The node this one started has its registry named after this one (a futamura it runs in turn supervises its own).
+const supervised = process.env[TEMP_REGISTRY_ENV] === tempRegistryPath(process.ppid);
+if (!supervised && !handlesSignals) {
+  const registry = tempRegistryPath(process.pid);
   const child = spawn(
     process.execPath,
-    [...process.execArgv, YOUNG_GENERATION, "--expose-gc", fileURLToPath(import.meta.url), ...args],
-    {
-      stdio: "inherit",
-    },
+    [
+      ...process.execArgv,
+      ...(specializes ? [YOUNG_GENERATION, "--expose-gc"] : []),
+      fileURLToPath(import.meta.url),
+      ...args,
+    ],
+    { stdio: "inherit", env: { ...process.env, [TEMP_REGISTRY_ENV]: registry } },
   );
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", async (code, signal) => {
+  child.on("exit", (code, signal) => {
     if (signal) {
-      await stopped(child.pid, signal);
+      stopped(registry, signal);
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
-    } else process.exit(code ?? 1);
+    } else {
+      removeRegisteredTemps(registry); // renamed into place, all of them, or removed by the child on an error
+      process.exit(code ?? 1);
+    }
   });
 } else {
   const { main } = await import(pathToFileURL(entry).href);

@@ -298,7 +298,10 @@ export async function buildInterpCommand(specs: string[], opts: { force?: boolea
   for (const path of writeGenerated()) process.stdout.write(`${path}: regenerated from its opcode table\n`);
   for (const m of manifests) {
     const t = performance.now();
-    const built = await buildInterpreter(m, { force: opts.force });
+    const progress = progressLine(m.name); // asc takes seconds: a terminal shows what is being built
+    const built = await buildInterpreter(m, { force: opts.force, onProgress: progress.onProgress }).finally(
+      progress.clear,
+    );
     process.stdout.write(
       `${relative(process.cwd(), built.path) || built.path}: ${m.name}, ${kb(built.wasm.length)}, ${(performance.now() - t).toFixed(0)} ms; exports, imports and features checked\n`,
     );

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
+import { tempPathFor } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
 
 export const C_DIR = join(ROOT, "interp", "c");
@@ -48,7 +49,7 @@ export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Arr
   const path = join(BUILD_DIR, `${variant}-${h.digest("hex").slice(0, 16)}.wasm`);
   if (existsSync(path)) return { wasm: new Uint8Array(readFileSync(path)), path };
   mkdirSync(BUILD_DIR, { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = tempPathFor(path);
   try {
     execFileSync("clang", ["--target=wasm32-wasi", ...flags, "-I", C_DIR, join(C_DIR, "toy.c"), "-o", tmp], {
       encoding: "utf8",

@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { join } from "node:path";
 import { C_DIR, CLANG_PACKAGES, clangAvailable } from "./c-build.ts";
 import { UserError } from "../util/errors.ts";
+import { tempPathFor } from "../util/files.ts";
 import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
 
 export const LUA_DIR = join(ROOT, "interp", "lua");
@@ -173,7 +174,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
   mkdirSync(BUILD_DIR, { recursive: true });
   const dir = annotated ? patchedSource(src, key) : src;
   const sources = luaSourceFiles(dir).filter((f) => f.endsWith(".c") && f !== "lua.c" && f !== "luac.c");
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = tempPathFor(path);
   const compile = [
     ...FLAGS,
     ...(annotated ? ["-DFUTAMURA_LUA_WEVAL"] : []),
@@ -186,7 +187,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
     "-include",
     join(LUA_DIR, "lua-wasi.h"),
   ];
-  const vmObject = `${tmp}.${NOT_LTO}.o`;
+  const vmObject = tempPathFor(`${path}.${NOT_LTO}.o`); // clang links a file of unknown suffix as an object
   try {
     execFileSync("clang", [...compile, "-c", join(dir, NOT_LTO), "-o", vmObject], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,21 @@
 // File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
 // is never clobbered.
-import { mkdirSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, basename, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
@@ -103,24 +117,69 @@ export function makeOutputDir(dir: string): void {
 
 const TEMP_SUFFIX = ".tmp";
 
-/** Removes the temporary files a writeFileAtomic of process `pid` left in `dir` (the process was killed between
- *  writing one and renaming it into place); returns their paths. A folder that cannot be read has none. */
-export function removeTempFiles(dir: string, pid: number): string[] {
-  let names: string[];
+/** The environment variable that names the file where this process lists its temporary files, one path a line: set by
+ *  bin/futamura.mjs for the node it runs a command in, so that when a signal kills that node in the middle of its
+ *  (synchronous) work, the supervisor can remove what the atomic writes left. The one registry of temporary files. */
+export const TEMP_REGISTRY_ENV = "FUTAMURA_TEMP_REGISTRY";
+
+/** The registry file of the command that supervisor process `pid` runs. */
+export const tempRegistryPath = (pid: number) => join(tmpdir(), `futamura-${pid}.temp-files`);
+
+/** A fresh temporary path beside `target` (same folder, so a rename is atomic), listed in the registry first, so no
+ *  temporary file exists that the registry does not name. */
+export function tempPathFor(target: string): string {
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
+  const registry = process.env[TEMP_REGISTRY_ENV];
   try {
-    names = readdirSync(dir);
+    if (registry) appendFileSync(registry, `${tmp}\n`);
+  } catch {
+    // no registry (an unwritable temporary folder): a stopped command may leave this file; the write still works
+  }
+  return tmp;
+}
+
+/** Removes the temporary files a killed command's registry lists (those it had not renamed into place yet) and the
+ *  registry itself; returns the paths it removed. A missing registry lists none. */
+export function removeRegisteredTemps(registry: string): string[] {
+  let listed: string[];
+  try {
+    listed = readFileSync(registry, "utf8").split("\n").filter(Boolean);
   } catch {
     return [];
   }
-  const pattern = new RegExp(`^\\..+\\.${pid}\\.\\d+\\${TEMP_SUFFIX}$`);
-  const mine = names.filter((n) => pattern.test(n));
-  for (const n of mine) rmSync(join(dir, n), { force: true });
-  return mine.map((n) => join(dir, n));
+  const removed = listed.filter((p) => existsSync(p));
+  for (const p of listed) rmSync(p, { force: true });
+  rmSync(registry, { force: true });
+  return removed;
+}
+
+/** Whether `path` is a symbolic link (not when it cannot be looked at: makeOutputDir says why). */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The file a write to `path` lands in: `path` itself, or, when it is a symlink, the file the link names (followed
+ *  as cp and gcc do: the link stays, the file it points to gets the new content). A dangling link's file is created,
+ *  if its folder exists. */
+function writeTarget(path: string): string {
+  let target = resolve(path);
+  for (let hops = 0; isSymlink(target); hops++) {
+    if (hops === 40) throw new UserError(`${path}: error: cannot write (too many levels of symbolic links)`);
+    target = resolve(realpathSync(dirname(target)), readlinkSync(target)); // `..` in a link is physical
+  }
+  if (target !== resolve(path) && !existsSync(dirname(target)))
+    throw new UserError(`${path}: error: cannot write (it is a link to ${target}, whose folder does not exist)`);
+  return target;
 }
 
 /**
  * Write `bytes` to `path` atomically. Refuses to overwrite any of `protect` (the command's inputs), compared by
- * real path and by inode, so a symlink or a hard link to an input is the input.
+ * real path and by inode, so a symlink or a hard link to an input is the input. A symlink is written through (see
+ * writeTarget).
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, protect: string[] = []): void {
   // `-` names standard input for a program; as an output it would silently be a file named "-".
@@ -128,12 +187,12 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
     throw new UserError(
       "-: error: cannot write standard output here (give a file name; a command that prints leaves out -o)",
     );
-  const target = resolve(path);
+  const target = writeTarget(path);
   const targetId = fileId(target);
   for (const p of protect) {
     if (resolve(p) === target || (targetId !== undefined && fileId(p) === targetId)) {
       throw new UserError(
-        `${path}: error: refusing to overwrite an input file${resolve(p) === target ? "" : ` (it is ${p}, through a link)`}`,
+        `${path}: error: refusing to overwrite an input file${resolve(p) === resolve(path) ? "" : ` (it is ${p}, through a link)`}`,
       );
     }
   }
@@ -150,7 +209,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, protec
     }
     return;
   }
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
+  const tmp = tempPathFor(target);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, target);

@@ -4,15 +4,31 @@
 // the large-stack worker, sent SIGTERM, writes what it printed and exits 143; a Lua script (a WASI interpreter on its
 // own large-stack worker) says why it stopped and exits 130 on SIGINT, compiled too (`run --aot` runs in a second node,
 // bin/futamura.mjs passing the signal on). (`run --timeout` itself is timed, so
-// it is checked by hand: see the report of issue 25.)
+// it is checked by hand: see the report of issue 25.) The commands the first node runs in a second one (all but `run`
+// and `explore`), stopped by Ctrl-C, erase their line and remove their temporary files (util/files.ts's registry).
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fernManyFunctions } from "../../bench/compile-programs.ts";
 import { StdoutOutput, type FlushMode } from "../../cli/run-command.ts";
-import { removeTempFiles } from "../../util/files.ts";
+import {
+  removeRegisteredTemps,
+  TEMP_REGISTRY_ENV,
+  tempPathFor,
+  tempRegistryPath,
+  writeFileAtomic,
+} from "../../util/files.ts";
 import { ROOT } from "../../util/root.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "futamura-stop-"));
@@ -120,11 +136,79 @@ describe("run's standard output", () => {
     expect(readdirSync(out)).toEqual(["many.fern"]);
   }, 120_000);
 
-  it("removes the temporary files a killed process's atomic writes left, and only those", () => {
+  it("lists every temporary file in the registry before writing it, and removes exactly those listed", () => {
     const d = mkdtempSync(join(tmpdir(), "futamura-stop-tmp-"));
-    for (const n of [".a.wasm.4242.1765000000000.tmp", ".a.wasm.4243.1765000000000.tmp", "a.wasm", ".4242.tmp"])
-      writeFileSync(join(d, n), "");
-    expect(removeTempFiles(d, 4242)).toEqual([join(d, ".a.wasm.4242.1765000000000.tmp")]);
-    expect(readdirSync(d).sort()).toEqual([".4242.tmp", ".a.wasm.4243.1765000000000.tmp", "a.wasm"]);
+    const registry = join(d, "registry");
+    const before = process.env[TEMP_REGISTRY_ENV];
+    process.env[TEMP_REGISTRY_ENV] = registry;
+    try {
+      writeFileAtomic(join(d, "a.wasm"), "done"); // renamed into place: listed, gone
+      const left = tempPathFor(join(d, "b.wasm")); // a write a signal stopped
+      writeFileSync(left, "half");
+    } finally {
+      if (before === undefined) delete process.env[TEMP_REGISTRY_ENV];
+      else process.env[TEMP_REGISTRY_ENV] = before;
+    }
+    const listed = readFileSync(registry, "utf8").trim().split("\n");
+    expect(listed).toHaveLength(2);
+    expect(listed.every((p) => /\/\.[ab]\.wasm\.\d+\.\d+\.tmp$/.test(p))).toBe(true);
+    writeFileSync(join(d, ".c.wasm.1.2.tmp"), "another process's");
+    expect(removeRegisteredTemps(registry)).toEqual([listed[1]]);
+    expect(readdirSync(d).sort()).toEqual([".c.wasm.1.2.tmp", "a.wasm"]);
   });
+
+  // The commands that run in the first node (build-interp, snapshot, asm...) were killed outright by Ctrl-C: no line,
+  // the progress line and a hidden cursor left on the terminal, temporary files left beside the outputs.
+  it("build-interp stopped by Ctrl-C on a terminal erases its progress line, shows the cursor and says so", async () => {
+    // `script` gives the command a terminal; ^C typed into it is SIGINT to the command's process group, as in a shell.
+    const bin = join(ROOT, "bin", "futamura.mjs");
+    const s = spawn("script", ["-qfec", `"${process.execPath}" "${bin}" build-interp --force toy`, "/dev/null"], {
+      cwd: dir,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    s.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("build interpreter toy (asc)") && !out.includes("^C")) s.stdin.write("\x03");
+    });
+    const status = await new Promise((resolve) => s.on("close", resolve));
+    expect(out).toMatch(/build interpreter toy \(asc\) 0\/1.*\r\x1b\[2K\x1b\[\?25hfutamura: stopped by SIGINT\r\n$/s);
+    expect(status).toBe(130); // script -e: as a shell says a command ended by SIGINT
+  }, 120_000);
+
+  it("a command the first node runs itself, stopped by SIGINT, leaves none of its temporary files", async () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-stop-interp-"));
+    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "build-interp", "--force", "toy"], {
+      cwd: out,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const closed = new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (c, s) => resolve([c, s])),
+    );
+    // Started: the node running the command exists; a temporary file it was writing when stopped stands listed.
+    // (Not the TypeScript compiler the first node may run before, when dist/ is older than the sources.)
+    const started = () => {
+      try {
+        return readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8")
+          .split(" ")
+          .filter(Boolean)
+          .some((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("build-interp"));
+      } catch {
+        return true; // it has ended already (then the checks below say what went wrong)
+      }
+    };
+    for (let i = 0; i < 1200 && !started(); i++) await new Promise((r) => setTimeout(r, 50));
+    const half = join(out, ".toy.wasm.1.2.tmp");
+    writeFileSync(half, "half");
+    appendFileSync(tempRegistryPath(child.pid!), `${half}\n`);
+    process.kill(-child.pid!, "SIGINT");
+    const [code, signal] = await closed;
+    expect(signal ?? code).toBe("SIGINT");
+    expect(stderr).toBe("futamura: stopped by SIGINT\n");
+    expect(readdirSync(out)).toEqual([]);
+    expect(existsSync(tempRegistryPath(child.pid!))).toBe(false);
+  }, 120_000);
 });
