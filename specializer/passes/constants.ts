@@ -9,14 +9,17 @@
 //            back to block1, block3 passes 19 back)
 //   after:   block1(): br block3()                                          (block2 is never taken: v1 is 19)
 // Values: unknown yet (top), one constant, or varying (bottom), only ever lowered; a block runs once an executable
-// edge reaches it. Operators fold through ../ssa/fold.ts (which leaves anything that would trap unfolded); memory,
+// edge reaches it. Operators fold through ../ssa/fold.ts (which leaves anything that would trap unfolded), and so
+// does an integer operator with one constant operand that decides it whatever the other (`and x 0`, `or x -1`,
+// `lt_u x 0`, `sub x x`: fold.ts's absorb), the always-false flag tests an interpreter's specialized code is full of;
+// one whose constant operand is neutral (`and x -1`, `add x 0`, `shl x 0`) becomes a copy of the other. Memory,
 // globals and calls vary. The blocks are swept in reverse postorder until nothing changes (each sweep lowers
 // something, and the lattice is three deep, so the sweeps are bounded); with no fixpoint after MAX_SWEEPS the
 // function is left as it is. Then constants replace the values and parameters that are constant, branches on
 // constants become jumps (the blocks no executable edge reaches become unreachable) and constant parameters go.
 // Requires: valid SSA. Guarantees: valid SSA, the same behaviour, no use of an alias, unreachable blocks emptied.
 import { effectsOf } from "../ssa/effects.ts";
-import { fold } from "../ssa/fold.ts";
+import { absorb, fold, isNeutral, onSameOperands } from "../ssa/fold.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Target, type Terminator, type ValueId } from "../ssa/ir.ts";
 import type { Const } from "../ssa/types.ts";
 import { propagateCopies } from "./copy-propagation.ts";
@@ -151,6 +154,10 @@ function evaluate(f: FunctionBody, v: ValueId, lat: Lattice): void {
   const e = effectsOf(d.op);
   if (e.readsMemory || e.writesMemory || e.readsGlobal || e.writesGlobal || e.calls || d.args.length === 0)
     return lat.lower(v, BOTTOM);
+  if (d.args.length === 2) {
+    const c = absorbed(f, d.op.name, d.args, lat);
+    if (c && c.type === d.types[0]) return lat.lower(v, CONST, c);
+  }
   const args: Const[] = [];
   for (const a of d.args) {
     const s = lat.stateOf(a);
@@ -161,6 +168,31 @@ function evaluate(f: FunctionBody, v: ValueId, lat: Lattice): void {
   const c = fold(d.op.name, args);
   if (c && c.type === d.types[0]) lat.lower(v, CONST, c);
   else lat.lower(v, BOTTOM);
+}
+
+/** The constant a binary operator gives whatever its other operand is (`and x 0`, `or x -1`, `sub x x`: fold.ts's
+ *  absorb and onSameOperands), or undefined. The other operand may still be unknown: the result cannot change. */
+function absorbed(f: FunctionBody, name: string, args: ValueId[], lat: Lattice): Const | undefined {
+  if (f.resolve(args[0]) === f.resolve(args[1])) {
+    const c = onSameOperands(name);
+    if (c) return c;
+  }
+  for (let i = 0; i < 2; i++) {
+    if (lat.stateOf(args[i]) !== CONST) continue;
+    const c = absorb(name, i, lat.got!);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+/** The operand a binary operator returns unchanged because the other is a neutral constant (`and x -1`, `add x 0`,
+ *  `shl x 0`: fold.ts's isNeutral), or undefined. */
+function neutralOther(name: string, args: ValueId[], isConst: (v: ValueId) => Const | undefined): ValueId | undefined {
+  for (let i = 0; i < 2; i++) {
+    const c = isConst(args[i]);
+    if (c && isNeutral(name, i, c)) return args[1 - i];
+  }
+  return undefined;
 }
 
 function sameConst(a: Const, b: Const): boolean {
@@ -209,11 +241,19 @@ function rewrite(
     });
     for (const v of block.insts) {
       const d = f.values[v];
-      if (d.kind !== "op" || d.op.name === "const" || d.types.length !== 1 || state[v] !== CONST) continue;
+      if (d.kind !== "op" || d.op.name === "const" || d.types.length !== 1) continue;
       const e = effectsOf(d.op);
       if (e.readsMemory || e.writesMemory || e.readsGlobal || e.writesGlobal || e.calls) continue;
-      f.values[v] = { kind: "op", op: { name: "const", value: consts[v]! }, args: [], types: [d.types[0]] };
-      count++;
+      if (state[v] === CONST) {
+        f.values[v] = { kind: "op", op: { name: "const", value: consts[v]! }, args: [], types: [d.types[0]] };
+        count++;
+      } else if (d.args.length === 2) {
+        // A copy of the other operand (which dominates this value, being its operand): an alias, gone below.
+        const other = neutralOther(d.op.name, d.args, isConst);
+        if (other === undefined) continue;
+        f.values[v] = { kind: "alias", to: f.resolve(other), type: d.types[0] };
+        count++;
+      }
     }
     if (made.length) block.insts = [...made, ...block.insts];
     if (keep.includes(false)) dropParams(f, b, keep, into);

@@ -418,3 +418,118 @@ export function readConst(buf: Uint8Array, at: number, bytes: number, signed: bo
   }
   return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
 }
+
+/** An integer constant's kind for the identities below: zero, one, all ones, or none of these. */
+function special(c: Const): "0" | "1" | "-1" | undefined {
+  if (c.type === "i32") return c.bits === 0 ? "0" : c.bits === 1 ? "1" : c.bits === M32 ? "-1" : undefined;
+  if (c.type === "i64")
+    return c.bits === 0n ? "0" : c.bits === 1n ? "1" : c.bits === (1n << 64n) - 1n ? "-1" : undefined;
+  return undefined;
+}
+
+/** `<ty>.<name>`'s absorbing operands: `"name i k"` means operand i equal to k makes the result `r`, whatever the
+ *  other operand (`"-1"` is all ones). Integers only: no float identity is exact (NaN, -0). Division is absent (a
+ *  zero divisor traps); a remainder by 1 or -1 is 0 and cannot trap. Shift and rotate counts are modulo the width,
+ *  so only a shifted 0 (or an arithmetically shifted or rotated -1) absorbs. */
+const ABSORBING = new Map<string, "ty0" | "ty-1" | "b0" | "b1">([
+  ["and 0 0", "ty0"],
+  ["and 1 0", "ty0"],
+  ["or 0 -1", "ty-1"],
+  ["or 1 -1", "ty-1"],
+  ["mul 0 0", "ty0"],
+  ["mul 1 0", "ty0"],
+  ["shl 0 0", "ty0"],
+  ["shr_u 0 0", "ty0"],
+  ["shr_s 0 0", "ty0"],
+  ["shr_s 0 -1", "ty-1"],
+  ["rotl 0 0", "ty0"],
+  ["rotl 0 -1", "ty-1"],
+  ["rotr 0 0", "ty0"],
+  ["rotr 0 -1", "ty-1"],
+  ["rem_u 1 1", "ty0"],
+  ["rem_s 1 1", "ty0"],
+  ["rem_s 1 -1", "ty0"],
+  ["lt_u 1 0", "b0"], // x < 0
+  ["ge_u 1 0", "b1"], // x >= 0
+  ["gt_u 0 0", "b0"], // 0 > x
+  ["le_u 0 0", "b1"], // 0 <= x
+  ["gt_u 1 -1", "b0"], // x > max
+  ["le_u 1 -1", "b1"], // x <= max
+  ["lt_u 0 -1", "b0"], // max < x
+  ["ge_u 0 -1", "b1"], // max >= x
+]);
+
+/** `<ty>.<name>`'s neutral operands: `"name i k"` means operand i equal to k makes the result the other operand. */
+const NEUTRAL = new Set([
+  "and 0 -1",
+  "and 1 -1",
+  "or 0 0",
+  "or 1 0",
+  "xor 0 0",
+  "xor 1 0",
+  "add 0 0",
+  "add 1 0",
+  "sub 1 0",
+  "mul 0 1",
+  "mul 1 1",
+  "div_s 1 1",
+  "div_u 1 1",
+]);
+const SHIFTS = new Set(["shl", "shr_s", "shr_u", "rotl", "rotr"]);
+
+/** The constant a binary integer operator gives when operand `i` is `c`, whatever the other operand (`and x 0` is 0,
+ *  `or x -1` is -1, `lt_u x 0` is 0 …); undefined when the result depends on the other operand. Exact: it never
+ *  removes a trap and leaves floats alone. */
+export function absorb(op: string, i: number, c: Const): Const | undefined {
+  const dot = op.indexOf(".");
+  const ty = op.slice(0, dot);
+  if (c.type !== ty || (ty !== "i32" && ty !== "i64")) return undefined;
+  const k = special(c);
+  if (k === undefined) return undefined;
+  const r = ABSORBING.get(`${op.slice(dot + 1)} ${i} ${k}`);
+  if (r === undefined) return undefined;
+  if (r === "b0" || r === "b1") return b2i(r === "b1");
+  if (ty === "i32") return u32(r === "ty0" ? 0 : M32);
+  return u64(r === "ty0" ? 0n : -1n);
+}
+
+/** Whether a binary integer operator returns its other operand unchanged when operand `i` is `c` (`and x -1`,
+ *  `or x 0`, `add x 0`, `mul x 1`, a shift by a multiple of the width …). */
+export function isNeutral(op: string, i: number, c: Const): boolean {
+  const dot = op.indexOf(".");
+  const ty = op.slice(0, dot);
+  if (c.type !== ty || (ty !== "i32" && ty !== "i64")) return false;
+  const name = op.slice(dot + 1);
+  if (SHIFTS.has(name))
+    return i === 1 && (c.type === "i32" ? ((c.bits as number) & 31) === 0 : ((c.bits as bigint) & 63n) === 0n);
+  const k = special(c);
+  return k !== undefined && NEUTRAL.has(`${name} ${i} ${k}`);
+}
+
+/** `<ty>.<name>` on two equal operands: the constant it gives whatever they are (`sub x x` is 0, `le_s x x` is 1). */
+const SAME_OPERANDS = new Map<string, number>([
+  ["sub", 0],
+  ["xor", 0],
+  ["eq", 1],
+  ["ne", 0],
+  ["lt_s", 0],
+  ["lt_u", 0],
+  ["gt_s", 0],
+  ["gt_u", 0],
+  ["le_s", 1],
+  ["le_u", 1],
+  ["ge_s", 1],
+  ["ge_u", 1],
+]);
+
+/** The constant a binary integer operator gives on one value as both operands, or undefined. */
+export function onSameOperands(op: string): Const | undefined {
+  const dot = op.indexOf(".");
+  const ty = op.slice(0, dot);
+  if (ty !== "i32" && ty !== "i64") return undefined;
+  const name = op.slice(dot + 1);
+  const r = SAME_OPERANDS.get(name);
+  if (r === undefined) return undefined;
+  if (name === "sub" || name === "xor") return ty === "i32" ? u32(0) : u64(0n);
+  return b2i(r === 1);
+}

@@ -1,9 +1,10 @@
 // Operator evaluation for the weval transform (weval's abstract_eval_*): what one generic operator becomes in a
-// specialized block, given what is known of its operands — a constant (ssa/fold.ts), a constant-buffer pointer
-// moved by constant arithmetic, a constant read through such a pointer or from another request's slot or buffer
-// (linked-requests.ts), the chosen arm of a select, a direct call for a call_indirect through a known slot, or
-// else the operator copied with a run-time result and its cause. Pure: specialize.ts emits what this decides.
-import { fold, readConst } from "../ssa/fold.ts";
+// specialized block, given what is known of its operands — a constant (ssa/fold.ts, also when one constant operand
+// decides it, as in `and x 0`), a constant-buffer pointer moved by constant arithmetic, a constant read through such
+// a pointer or from another request's slot or buffer (linked-requests.ts), the chosen arm of a select, a direct call
+// for a call_indirect through a known slot, or else the operator copied with a run-time result and its cause. Pure:
+// specialize.ts emits what this decides.
+import { absorb, fold, readConst } from "../ssa/fold.ts";
 import type { Operator } from "../ssa/ir.ts";
 import type { Const, ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
@@ -101,6 +102,13 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
     return copy(`${op.name} of constants that does not fold (trap or NaN)`);
   }
   const [a, b] = args;
+  // One constant operand that decides the result whatever the other (`and x 0`: an interpreter's `tag == INT &&
+  // other == INT` on one known tag, which binaryen made an i32.and of the two tests): known, and a branch on it too.
+  if (b !== undefined && (a.abs.kind === "const" || b.abs.kind === "const")) {
+    const k = a.abs.kind === "const" ? 0 : 1;
+    const r = absorb(op.name, k, (args[k].abs as { value: Const }).value);
+    if (r) return knownConst(r);
+  }
   if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const")
     return { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } };
   if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const")

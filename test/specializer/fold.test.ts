@@ -1,7 +1,7 @@
 // The constant folder: exact Wasm semantics for every family, and what it must leave unfolded. A golden table of
 // results (bless with `npx vitest -u`) covers every numeric operator on edge-case operands.
 import { describe, expect, it } from "vitest";
-import { fold } from "../../specializer/ssa/fold.ts";
+import { absorb, fold, isNeutral, onSameOperands } from "../../specializer/ssa/fold.ts";
 import {
   f32FromNumber,
   f64FromNumber,
@@ -11,7 +11,7 @@ import {
   type Const,
   type ValType,
 } from "../../specializer/ssa/types.ts";
-import { ALL_TABLE_OPS } from "../../specializer/ssa/wasm-ops.ts";
+import { ALL_TABLE_OPS, OPS_BY_NAME } from "../../specializer/ssa/wasm-ops.ts";
 
 const f32 = (x: number) => f32FromNumber(x);
 const f64 = (x: number) => f64FromNumber(x);
@@ -144,5 +144,52 @@ describe("constant folder", () => {
       lines.push(`${op.name}: ${results.join("  ")}`);
     }
     await expect(lines.join("\n") + "\n").toMatchFileSnapshot("golden/fold.txt");
+  });
+});
+
+describe("identities with one constant operand", () => {
+  // Every binary integer operator, every operand position, every special constant, against fold on many others.
+  const binary = [...OPS_BY_NAME.values()].filter(
+    (o) =>
+      o.cls === "numeric" && o.params.length === 2 && o.params[0] === o.params[1] && /^i(32|64)$/.test(o.params[0]),
+  );
+  const samples = (t: ValType): Const[] =>
+    t === "i32"
+      ? [0, 1, 2, 3, 31, 32, 33, 63, 64, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 0x12345678].map(i32)
+      : [0n, 1n, 2n, 31n, 32n, 63n, 64n, 65n, (1n << 63n) - 1n, 1n << 63n, -2n, -1n, 0x123456789abcdefn].map(i64);
+  const same = (a: Const | undefined, b: Const | undefined) => a?.type === b?.type && a?.bits === b?.bits;
+
+  it("absorb and isNeutral agree with fold whatever the other operand, and never hide a trap", () => {
+    let absorbing = 0;
+    let neutral = 0;
+    for (const o of binary) {
+      const xs = samples(o.params[0]);
+      for (const c of xs) {
+        for (const i of [0, 1]) {
+          const r = absorb(o.name, i, c);
+          const n = isNeutral(o.name, i, c);
+          expect(r === undefined || !n).toBe(true);
+          for (const x of xs) {
+            const got = fold(o.name, i === 0 ? [c, x] : [x, c]);
+            if (r) expect(same(got, r), `${o.name} ${i} ${formatConst(c)} on ${formatConst(x)}`).toBe(true);
+            if (n) expect(same(got, x), `${o.name} ${i} ${formatConst(c)} on ${formatConst(x)}`).toBe(true);
+          }
+          if (r) absorbing++;
+          if (n) neutral++;
+        }
+      }
+      const eq = onSameOperands(o.name);
+      if (eq) for (const x of xs) expect(same(fold(o.name, [x, x]), eq), `${o.name} x x`).toBe(true);
+    }
+    expect([absorbing, neutral]).toEqual([50, 61]);
+  });
+
+  it("leaves floats and division by a constant that may be 0 alone", () => {
+    expect(absorb("f64.mul", 1, f64(0))).toBeUndefined();
+    expect(isNeutral("f64.add", 1, f64(0))).toBe(false);
+    expect(absorb("i32.div_u", 0, i32(0))).toBeUndefined();
+    expect(absorb("i32.div_s", 0, i32(0))).toBeUndefined();
+    expect(onSameOperands("f64.eq")).toBeUndefined();
+    expect(onSameOperands("i32.div_u")).toBeUndefined();
   });
 });
