@@ -1,10 +1,11 @@
 // Builds PUC-Rio Lua 5.4 for wasm32-wasi with clang, in two variants: "lua" (the weval annotations of
 // interp/lua/lua-weval.patch applied, specializable) and "lua-stock" (the same sources unannotated: the control
-// the benchmark compares with). Lua's source is never in this repository: it comes from Debian's source package
+// the benchmark compares with); both get interp/lua/lua-runtime.patch (runtime changes that are not annotations),
+// so the two differ by the annotations alone. Lua's source is never in this repository: it comes from Debian's source package
 // `lua5.4` (`apt-get source`, MIT licence, see interp/lua/README.md), fetched into build/lua-src/ when missing, after
 // adding a deb-src entry beside the system's Debian entry when there is none (as root; otherwise a one-line error
-// naming the commands). The patch is applied to a copy and must apply exactly (a clear error otherwise). A build is
-// cached in build/interp-lua/ by a hash of everything it reads (Lua's sources, the patch, the driver, the flags,
+// naming the commands). The patches are applied to a copy and must apply exactly (a clear error otherwise). A build is
+// cached in build/interp-lua/ by a hash of everything it reads (Lua's sources, the patches, the driver, the flags,
 // clang's version): a cache hit reads one file. From an installed package (never written to), both folders are in the
 // project's cache folder instead (.futamura-cache/).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -20,7 +21,11 @@ export const LUA_DIR = join(ROOT, "interp", "lua");
 const OUTPUT_ROOT = INSTALLED ? projectCacheDir() : join(ROOT, "build");
 const SOURCE_ROOT = join(OUTPUT_ROOT, "lua-src");
 const BUILD_DIR = join(OUTPUT_ROOT, "interp-lua");
-const PATCH = join(LUA_DIR, "lua-weval.patch");
+/** Runtime changes both variants get (ldo.c: yields without exceptions, stacks kept), then the annotations ("lua"
+ *  only, on top of the first). */
+const RUNTIME_PATCH = "lua-runtime.patch";
+const ANNOTATION_PATCH = "lua-weval.patch";
+const patchesOf = (variant: LuaVariant) => (variant === "lua" ? [RUNTIME_PATCH, ANNOTATION_PATCH] : [RUNTIME_PATCH]);
 /** Files written here that every build compiles or includes. */
 const OWN_FILES = ["lua-wasi.h", "sjlj.s", "driver.c", "include/setjmp.h", "include/lua5.4-deb-multiarch.h"];
 const DEB_SRC_FILE = "/etc/apt/sources.list.d/futamura-deb-src.sources";
@@ -136,18 +141,19 @@ function luaSourceFiles(src: string): string[] {
     .sort();
 }
 
-/** Copy the source and apply the annotation patch; a patch that does not apply exactly is an error. */
-function patchedSource(src: string, key: string): string {
+/** Copy the source and apply the patches in order; a patch that does not apply exactly is an error. */
+function patchedSource(src: string, key: string, patches: string[]): string {
   const dir = join(BUILD_DIR, `src-${key}`);
   if (existsSync(join(dir, ".patched"))) return dir;
   rmSync(dir, { recursive: true, force: true });
   ensureTools();
   cpSync(src, dir, { recursive: true });
-  const r = run("patch", ["-p1", "--forward", "--batch", "--fuzz=0", "-i", PATCH], dir);
-  if (r.status !== 0) {
+  for (const patch of patches) {
+    const r = run("patch", ["-p1", "--forward", "--batch", "--fuzz=0", "-i", join(LUA_DIR, patch)], dir);
+    if (r.status === 0) continue;
     rmSync(dir, { recursive: true, force: true });
     throw new UserError(
-      `interp/lua/lua-weval.patch does not apply to ${src} (Lua ${src.match(/5\.4\.\d+/)?.[0]}):\n${(r.stdout + r.stderr).trim()}`,
+      `interp/lua/${patch} does not apply to ${src} (Lua ${src.match(/5\.4\.\d+/)?.[0]}${patch === patches[0] ? "" : ` after ${patches[0]}`}):\n${(r.stdout + r.stderr).trim()}`,
     );
   }
   writeFileSync(join(dir, ".patched"), "");
@@ -167,12 +173,12 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
   for (const f of luaSourceFiles(src)) h.update(f).update(readFileSync(join(src, f)));
   for (const f of OWN_FILES) h.update(f).update(readFileSync(join(LUA_DIR, f)));
   h.update(readFileSync(join(C_DIR, "weval.h")));
-  if (annotated) h.update(readFileSync(PATCH));
+  for (const patch of patchesOf(variant)) h.update(patch).update(readFileSync(join(LUA_DIR, patch)));
   const key = h.digest("hex").slice(0, 16);
   const path = join(BUILD_DIR, `${variant}-${key}.wasm`);
   if (existsSync(path)) return { wasm: new Uint8Array(readFileSync(path)), path };
   mkdirSync(BUILD_DIR, { recursive: true });
-  const dir = annotated ? patchedSource(src, key) : src;
+  const dir = patchedSource(src, key, patchesOf(variant));
   const sources = luaSourceFiles(dir).filter((f) => f.endsWith(".c") && f !== "lua.c" && f !== "luac.c");
   const tmp = tempPathFor(path);
   const compile = [

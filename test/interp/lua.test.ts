@@ -122,8 +122,15 @@ describe("Lua 5.4", () => {
     }
   }, 120_000);
 
-  it("the annotation patch is ours and Lua's source is not in the repository", () => {
+  it("the patches are ours, the runtime one holds no annotation, and Lua's source is not in the repository", () => {
     expect(readFileSync(join(ROOT, "interp", "lua", "lua-weval.patch"), "utf8")).toMatch(/^--- a\/lobject\.h/);
+    // the stock build gets the runtime patch too, so it must hold no annotation (weval.h, its intrinsics, the two copies)
+    const runtime = readFileSync(join(ROOT, "interp", "lua", "lua-runtime.patch"), "utf8");
+    const added = runtime.split("\n").filter((l) => l.startsWith("+") && !l.startsWith("+++"));
+    expect(added.length).toBeGreaterThan(0);
+    expect(
+      added.filter((l) => /weval\.h|\bw(ctx|pc|deopt|call|tailcall)\(|FUTAMURA_LUA_WEVAL|[(!]specialized\b/.test(l)),
+    ).toEqual([]);
     expect(spawnSync("git", ["ls-files", "*lvm.c", "*lapi.c"], { cwd: ROOT, encoding: "utf8" }).stdout).toBe("");
   });
 });
