@@ -12,14 +12,11 @@ const TO_SPLIT = new Set([
   "specializer/index.ts spliceSpecialized",
   // The bytecode and Fern front ends: closure-style parsers and generators, to be split into named steps.
   "bytecode/assembler.ts assemble",
-  "bytecode/random.ts randomProgram",
   "bytecode/validator.ts loadProgram",
   "lang/compiler.ts statement",
   "lang/lexer.ts lex",
   "lang/opcodes.ts fusedOpcodes",
   "lang/parser.ts parse",
-  "lang/random.ts randomFern",
-  "lang/random.ts (arrow function)",
 ]);
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `  x += ${i};`).join("\n");
