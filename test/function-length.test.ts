@@ -12,10 +12,6 @@ const TO_SPLIT = new Set([
   "specializer/index.ts spliceSpecialized",
   // The bytecode and Fern front ends: closure-style parsers and generators, to be split into named steps.
   "bytecode/assembler.ts assemble",
-  "bytecode/validator.ts loadProgram",
-  "lang/compiler.ts statement",
-  "lang/lexer.ts lex",
-  "lang/opcodes.ts fusedOpcodes",
   "lang/parser.ts parse",
 ]);
 
