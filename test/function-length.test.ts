@@ -11,8 +11,6 @@ const TO_SPLIT = new Set([
   "specializer/index.ts specializeModule",
   "specializer/index.ts spliceSpecialized",
   // The bytecode and Fern front ends: closure-style parsers and generators, to be split into named steps.
-  "bytecode/assembler.ts assemble",
-  "lang/parser.ts parse",
 ]);
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `  x += ${i};`).join("\n");
