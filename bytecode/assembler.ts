@@ -13,7 +13,7 @@
 // Every error is a SourceError at file:line:col.
 import { SourceError, type SourcePos } from "../util/errors.ts";
 import { encodeProgram, MAX_LOCALS, type Program } from "./format.ts";
-import { OPCODE_BY_NAME, OPERAND_SIZE, instructionSize, type OpcodeInfo } from "./opcodes.ts";
+import { OPCODE_BY_NAME, OPERAND_SIZE, instructionSize, type OpcodeInfo, type OperandKind } from "./opcodes.ts";
 
 export interface Expectations {
   /** Expected standard output, or undefined when the program states none. */
@@ -43,73 +43,98 @@ interface Statement {
   pos: SourcePos;
 }
 
+/** A word of a line (a mnemonic, directive or label) and where it starts. */
+type Word = { text: string; pos: SourcePos };
+
 const LABEL = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
 const U64_MAX = (1n << 64n) - 1n;
 
 /** Assemble `source`; `file` names it in error messages. */
 export function assemble(source: string, file = "<input>"): Assembled {
-  const statements: Statement[] = [];
-  const labels = new Map<string, { offset: number; pos: SourcePos }>();
-  const strings: string[] = [];
-  /** Each text's first index in `strings` (what strings.indexOf gives, without a scan per PRINT). */
-  const stringIndex = new Map<string, number>();
-  const addString = (text: string): number => {
-    if (!stringIndex.has(text)) stringIndex.set(text, strings.length);
-    return strings.push(text) - 1;
-  };
-  const expectLines: string[] = [];
-  let halt: bigint | undefined;
-  let declaredLocals: { count: number; pos: SourcePos } | undefined;
-  let offset = 0;
+  const asm = new Assembler(file);
+  source.split(/\r?\n/).forEach((text, li) => asm.line(new LineLexer(text, file, li + 1)));
+  return asm.finish();
+}
 
-  const lines = source.split(/\r?\n/);
-  for (let li = 0; li < lines.length; li++) {
-    const lexer = new LineLexer(lines[li], file, li + 1);
+/** The assembler's state: a first pass over the lines (`line`) collects statements, labels, strings and
+ *  expectations; `finish` resolves labels and encodes. */
+class Assembler {
+  private readonly statements: Statement[] = [];
+  private readonly labels = new Map<string, { offset: number; pos: SourcePos }>();
+  private readonly strings: string[] = [];
+  /** Each text's first index in `strings` (what strings.indexOf gives, without a scan per PRINT). */
+  private readonly stringIndex = new Map<string, number>();
+  private readonly expectLines: string[] = [];
+  private halt: bigint | undefined;
+  private declaredLocals: { count: number; pos: SourcePos } | undefined;
+  /** Code offset of the next instruction. */
+  private offset = 0;
+
+  constructor(private readonly file: string) {}
+
+  private addString(text: string): number {
+    if (!this.stringIndex.has(text)) this.stringIndex.set(text, this.strings.length);
+    return this.strings.push(text) - 1;
+  }
+
+  /** One source line: an expectation comment, labels, then a directive, an instruction or nothing. */
+  line(lexer: LineLexer): void {
     const comment = lexer.comment();
     if (comment !== undefined) {
       const m = /^\s*expect(-halt)?:\s?(.*)$/.exec(comment.text);
       if (m && m[1])
-        halt = parseInteger(m[2].trim(), { ...comment.pos, col: comment.pos.col + m[0].length - m[2].length });
-      else if (m) expectLines.push(m[2]);
+        this.halt = parseInteger(m[2].trim(), { ...comment.pos, col: comment.pos.col + m[0].length - m[2].length });
+      else if (m) this.expectLines.push(m[2]);
     }
-    // Labels: `name:` at the start, possibly several.
+    this.labelsAt(lexer);
+    const head = lexer.word();
+    if (!head) lexer.expectEnd();
+    else if (head.text.startsWith(".")) this.directive(head, lexer);
+    else this.instruction(head, lexer);
+  }
+
+  /** Labels: `name:` at the start of a line, possibly several. */
+  private labelsAt(lexer: LineLexer): void {
     for (;;) {
       const save = lexer.at;
       const word = lexer.word();
       if (word && lexer.peek() === ":") {
         lexer.next();
         if (!LABEL.test(word.text)) throw new SourceError(word.pos, `invalid label name '${word.text}'`);
-        const prior = labels.get(word.text);
+        const prior = this.labels.get(word.text);
         if (prior) throw new SourceError(word.pos, `label '${word.text}' is already defined at line ${prior.pos.line}`);
-        labels.set(word.text, { offset, pos: word.pos });
+        this.labels.set(word.text, { offset: this.offset, pos: word.pos });
         continue;
       }
       lexer.at = save;
       break;
     }
-    const head = lexer.word();
-    if (!head) {
-      lexer.expectEnd();
-      continue;
-    }
+  }
+
+  /** `.locals N` or `.string "s"`. */
+  private directive(head: Word, lexer: LineLexer): void {
     if (head.text === ".locals") {
       const n = lexer.operand();
       if (!n || n.kind !== "int") throw new SourceError(n?.pos ?? lexer.pos(), ".locals needs a count");
       if (n.value > BigInt(MAX_LOCALS)) throw new SourceError(n.pos, `.locals ${n.value} is more than ${MAX_LOCALS}`);
-      if (declaredLocals)
-        throw new SourceError(head.pos, `.locals is already declared at line ${declaredLocals.pos.line}`);
-      declaredLocals = { count: Number(n.value), pos: head.pos };
+      if (this.declaredLocals)
+        throw new SourceError(head.pos, `.locals is already declared at line ${this.declaredLocals.pos.line}`);
+      this.declaredLocals = { count: Number(n.value), pos: head.pos };
       lexer.expectEnd();
-      continue;
+      return;
     }
     if (head.text === ".string") {
       const s = lexer.operand();
       if (!s || s.kind !== "string") throw new SourceError(s?.pos ?? lexer.pos(), '.string needs a "quoted string"');
-      addString(s.text);
+      this.addString(s.text);
       lexer.expectEnd();
-      continue;
+      return;
     }
-    if (head.text.startsWith(".")) throw new SourceError(head.pos, `unknown directive '${head.text}'`);
+    throw new SourceError(head.pos, `unknown directive '${head.text}'`);
+  }
+
+  /** `MNEMONIC a, b`: its operand count checked (their kinds are checked when encoding, once labels are known). */
+  private instruction(head: Word, lexer: LineLexer): void {
     const op = OPCODE_BY_NAME.get(head.text.toUpperCase());
     if (!op) throw new SourceError(head.pos, `unknown instruction '${head.text}'`);
     const operands: Operand[] = [];
@@ -130,87 +155,101 @@ export function assemble(source: string, file = "<input>"): Assembled {
         `${op.name} takes ${want}, got ${operands.length}`,
       );
     }
-    statements.push({ op, operands, offset, pos: head.pos });
-    offset += instructionSize(op);
+    this.statements.push({ op, operands, offset: this.offset, pos: head.pos });
+    this.offset += instructionSize(op);
   }
 
-  // Locals: declared, or inferred from the highest index used.
-  let maxLocal = -1;
-  for (const st of statements)
-    st.op.operands.forEach((k, i) => {
-      const o = st.operands[i];
-      if (k === "local" && o.kind === "int" && o.value < 256n) maxLocal = Math.max(maxLocal, Number(o.value));
-    });
-  const localCount = declaredLocals?.count ?? maxLocal + 1;
+  /** The program: locals counted, operands encoded, `#N` strings and the final HALT checked. */
+  finish(): Assembled {
+    const { statements, strings } = this;
+    const localCount = this.declaredLocals?.count ?? this.highestLocal() + 1;
+    const code = new Uint8Array(this.offset);
+    const view = new DataView(code.buffer);
+    const lineAt = new Map<number, number>();
+    for (const st of statements) {
+      code[st.offset] = st.op.code;
+      lineAt.set(st.offset, st.pos.line);
+      let at = st.offset + 1;
+      st.op.operands.forEach((kind, i) => {
+        this.operand(st, kind, st.operands[i], view, at, localCount);
+        at += OPERAND_SIZE[kind];
+      });
+    }
+    // String indices written as #N must exist once all strings are known.
+    for (const st of statements)
+      for (const o of st.operands)
+        if (o.kind === "stringIndex" && o.index >= strings.length)
+          throw new SourceError(o.pos, `string #${o.index} does not exist (the table has ${strings.length})`);
 
-  const code = new Uint8Array(offset);
-  const view = new DataView(code.buffer);
-  const lineAt = new Map<number, number>();
-  for (const st of statements) {
-    code[st.offset] = st.op.code;
-    lineAt.set(st.offset, st.pos.line);
-    let at = st.offset + 1;
-    st.op.operands.forEach((kind, i) => {
-      const o = st.operands[i];
-      switch (kind) {
-        case "u64": {
-          if (o.kind !== "int") throw new SourceError(o.pos, `${st.op.name} needs an integer, not a ${o.kind}`);
-          view.setBigUint64(at, o.value, true);
-          break;
-        }
-        case "local": {
-          if (o.kind !== "int") throw new SourceError(o.pos, `${st.op.name} needs a local index, not a ${o.kind}`);
-          if (o.value >= BigInt(localCount))
-            throw new SourceError(
-              o.pos,
-              `local index ${o.value} is out of range (the program has ${localCount} local${localCount === 1 ? "" : "s"})`,
-            );
-          view.setUint8(at, Number(o.value));
-          break;
-        }
-        case "label": {
-          if (o.kind !== "label") throw new SourceError(o.pos, `${st.op.name} needs a label, not a ${o.kind}`);
-          const target = labels.get(o.name);
-          if (!target) throw new SourceError(o.pos, `undefined label '${o.name}'`);
-          if (target.offset >= offset)
-            throw new SourceError(o.pos, `label '${o.name}' is at the end of the program, after the last instruction`);
-          view.setUint32(at, target.offset, true);
-          break;
-        }
-        case "string": {
-          let index: number;
-          if (o.kind === "string") {
-            index = stringIndex.get(o.text) ?? addString(o.text);
-          } else if (o.kind === "stringIndex") {
-            index = o.index;
-          } else throw new SourceError(o.pos, `${st.op.name} needs a "string", not a ${o.kind}`);
-          view.setUint32(at, index, true);
-          break;
-        }
+    const last = statements[statements.length - 1];
+    if (!last)
+      throw new SourceError(
+        { file: this.file, line: 1, col: 1 },
+        "the program has no instructions (it must end with HALT)",
+      );
+    if (last.op.name !== "HALT")
+      throw new SourceError(
+        last.pos,
+        `the last instruction is ${last.op.name}, not HALT: control would fall off the end`,
+      );
+
+    const program: Program = { localCount, code, strings };
+    const expect: Expectations = {};
+    if (this.expectLines.length > 0) expect.stdout = this.expectLines.map((l) => l + "\n").join("");
+    if (this.halt !== undefined) expect.halt = this.halt;
+    return { program, bytes: encodeProgram(program), expect, lineAt };
+  }
+
+  /** The highest local index an instruction uses (locals inferred when `.locals` is not declared), or -1. */
+  private highestLocal(): number {
+    let maxLocal = -1;
+    for (const st of this.statements)
+      st.op.operands.forEach((k, i) => {
+        const o = st.operands[i];
+        if (k === "local" && o.kind === "int" && o.value < 256n) maxLocal = Math.max(maxLocal, Number(o.value));
+      });
+    return maxLocal;
+  }
+
+  /** Write operand `o` of `st`, of the table's kind `kind`, at `at`. */
+  private operand(st: Statement, kind: OperandKind, o: Operand, view: DataView, at: number, localCount: number): void {
+    switch (kind) {
+      case "u64": {
+        if (o.kind !== "int") throw new SourceError(o.pos, `${st.op.name} needs an integer, not a ${o.kind}`);
+        view.setBigUint64(at, o.value, true);
+        break;
       }
-      at += OPERAND_SIZE[kind];
-    });
+      case "local": {
+        if (o.kind !== "int") throw new SourceError(o.pos, `${st.op.name} needs a local index, not a ${o.kind}`);
+        if (o.value >= BigInt(localCount))
+          throw new SourceError(
+            o.pos,
+            `local index ${o.value} is out of range (the program has ${localCount} local${localCount === 1 ? "" : "s"})`,
+          );
+        view.setUint8(at, Number(o.value));
+        break;
+      }
+      case "label": {
+        if (o.kind !== "label") throw new SourceError(o.pos, `${st.op.name} needs a label, not a ${o.kind}`);
+        const target = this.labels.get(o.name);
+        if (!target) throw new SourceError(o.pos, `undefined label '${o.name}'`);
+        if (target.offset >= this.offset)
+          throw new SourceError(o.pos, `label '${o.name}' is at the end of the program, after the last instruction`);
+        view.setUint32(at, target.offset, true);
+        break;
+      }
+      case "string": {
+        let index: number;
+        if (o.kind === "string") {
+          index = this.stringIndex.get(o.text) ?? this.addString(o.text);
+        } else if (o.kind === "stringIndex") {
+          index = o.index;
+        } else throw new SourceError(o.pos, `${st.op.name} needs a "string", not a ${o.kind}`);
+        view.setUint32(at, index, true);
+        break;
+      }
+    }
   }
-  // String indices written as #N must exist once all strings are known.
-  for (const st of statements)
-    for (const o of st.operands)
-      if (o.kind === "stringIndex" && o.index >= strings.length)
-        throw new SourceError(o.pos, `string #${o.index} does not exist (the table has ${strings.length})`);
-
-  const last = statements[statements.length - 1];
-  if (!last)
-    throw new SourceError({ file, line: 1, col: 1 }, "the program has no instructions (it must end with HALT)");
-  if (last.op.name !== "HALT")
-    throw new SourceError(
-      last.pos,
-      `the last instruction is ${last.op.name}, not HALT: control would fall off the end`,
-    );
-
-  const program: Program = { localCount, code, strings };
-  const expect: Expectations = {};
-  if (expectLines.length > 0) expect.stdout = expectLines.map((l) => l + "\n").join("");
-  if (halt !== undefined) expect.halt = halt;
-  return { program, bytes: encodeProgram(program), expect, lineAt };
 }
 
 function parseInteger(text: string, pos: SourcePos): bigint {
@@ -277,7 +316,7 @@ class LineLexer {
     if (this.peek() === ",") this.at++;
   }
 
-  word(): { text: string; pos: SourcePos } | undefined {
+  word(): Word | undefined {
     this.skipSpace();
     const start = this.at;
     while (this.at < this.end && /[^\s,:;"]/.test(this.text[this.at])) this.at++;

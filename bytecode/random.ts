@@ -28,30 +28,32 @@ export class Rng {
 const DATA_LOCALS = 4; // locals 0..3 hold data; 4.. are loop counters
 const MAX_DEPTH = 3;
 
+/** An immediate operand: a small or medium number, a 64-bit hex pattern (wraps around) or a small negative one. */
+function randomImmediate(rng: Rng): string {
+  switch (rng.below(4)) {
+    case 0:
+      return String(rng.below(10));
+    case 1:
+      return String(rng.below(1000));
+    case 2:
+      return "0x" + ((BigInt(rng.next()) << 32n) | BigInt(rng.next())).toString(16);
+    default:
+      return String(-1 - rng.below(5));
+  }
+}
+
 /** Assembly text of a random terminating program. */
 export function randomProgram(seed: number, size = 30): string {
   const rng = new Rng(seed);
   const lines: string[] = [`; random program, seed ${seed}`, `.locals ${DATA_LOCALS + MAX_DEPTH}`];
   let labels = 0;
-  const immediate = (): string => {
-    switch (rng.below(4)) {
-      case 0:
-        return String(rng.below(10));
-      case 1:
-        return String(rng.below(1000));
-      case 2:
-        return "0x" + ((BigInt(rng.next()) << 32n) | BigInt(rng.next())).toString(16);
-      default:
-        return String(-1 - rng.below(5));
-    }
-  };
   const block = (budget: number, depth: number): void => {
     for (let i = 0; i < budget; i++) {
       const r = rng.below(depth < MAX_DEPTH ? 13 : 12);
       const d = rng.below(DATA_LOCALS);
       switch (r) {
         case 0:
-          lines.push(`  LOAD_IMMEDIATE ${immediate()}`);
+          lines.push(`  LOAD_IMMEDIATE ${randomImmediate(rng)}`);
           break;
         case 1:
           lines.push(`  STORE_LOCAL ${d}`);

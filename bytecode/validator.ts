@@ -21,12 +21,28 @@ export interface LoadedProgram extends Program {
   indexOfPc: Map<number, number>;
 }
 
+type Fail = (offset: number, msg: string) => never;
+
 /** Validate and decode a binary program. `file` names it in errors. */
 export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgram {
-  const fail = (offset: number, msg: string): never => {
+  const fail: Fail = (offset, msg) => {
     throw new BinaryError(file, offset, msg);
   };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { localCount, codeLength, stringCount } = readHeader(bytes, view, fail);
+  const codeEnd = HEADER_SIZE + codeLength;
+  const { instructions, indexOfPc } = decodeInstructions(bytes, view, codeEnd, localCount, stringCount, fail);
+  checkControlFlow(instructions, indexOfPc, codeLength, fail);
+  const strings = readStrings(bytes, view, codeEnd, stringCount, fail);
+  return { localCount, code: bytes.slice(HEADER_SIZE, codeEnd), strings, instructions, indexOfPc };
+}
+
+/** The header's counts, checked: magic, version, locals in range, code inside the file and not empty. */
+function readHeader(
+  bytes: Uint8Array,
+  view: DataView,
+  fail: Fail,
+): { localCount: number; codeLength: number; stringCount: number } {
   for (let i = 0; i < MAGIC.length; i++)
     if (bytes[i] !== MAGIC[i])
       fail(
@@ -43,12 +59,21 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
   if (localCount > MAX_LOCALS) fail(HEADER.localCount, `local count ${localCount} is more than ${MAX_LOCALS}`);
   const codeLength = view.getUint32(HEADER.codeLength, true);
   const stringCount = view.getUint32(HEADER.stringCount, true);
-  const codeEnd = HEADER_SIZE + codeLength;
-  if (codeEnd > bytes.length)
+  if (HEADER_SIZE + codeLength > bytes.length)
     fail(HEADER.codeLength, `code length ${codeLength} runs past the end of the file (${bytes.length} bytes)`);
   if (codeLength === 0) fail(HEADER_SIZE, "the program has no instructions (it must end with HALT)");
+  return { localCount, codeLength, stringCount };
+}
 
-  // Instructions.
+/** Every instruction of the code, with known opcodes, whole operands, and local and string indices in range. */
+function decodeInstructions(
+  bytes: Uint8Array,
+  view: DataView,
+  codeEnd: number,
+  localCount: number,
+  stringCount: number,
+  fail: Fail,
+): { instructions: Instruction[]; indexOfPc: Map<number, number> } {
   const instructions: Instruction[] = [];
   const indexOfPc = new Map<number, number>();
   for (let at = HEADER_SIZE; at < codeEnd;) {
@@ -78,6 +103,16 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
     instructions.push({ pc, op: op!, operands });
     at = p;
   }
+  return { instructions, indexOfPc };
+}
+
+/** Jump targets inside the code and on instruction boundaries, and a final HALT. */
+function checkControlFlow(
+  instructions: Instruction[],
+  indexOfPc: Map<number, number>,
+  codeLength: number,
+  fail: Fail,
+): void {
   for (const ins of instructions)
     ins.op.operands.forEach((kind, i) => {
       if (kind !== "label") return;
@@ -94,8 +129,10 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
       HEADER_SIZE + last.pc,
       `the last instruction (pc ${last.pc}) is ${last.op.name}, not HALT: control would fall off the end`,
     );
+}
 
-  // String table and data.
+/** The string table (entries back to back) and its UTF-8 data, with nothing after it. */
+function readStrings(bytes: Uint8Array, view: DataView, codeEnd: number, stringCount: number, fail: Fail): string[] {
   const tableEnd = codeEnd + stringCount * STRING_ENTRY_SIZE;
   if (tableEnd > bytes.length) fail(codeEnd, `string table of ${stringCount} entries runs past the end of the file`);
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -121,6 +158,5 @@ export function loadProgram(bytes: Uint8Array, file = "<program>"): LoadedProgra
   }
   const end = tableEnd + expectedOffset;
   if (end < bytes.length) fail(end, `${bytes.length - end} bytes of trailing garbage after the string data`);
-
-  return { localCount, code: bytes.slice(HEADER_SIZE, codeEnd), strings, instructions, indexOfPc };
+  return strings;
 }

@@ -30,6 +30,9 @@ import {
   type FusedForms,
 } from "./opcodes.ts";
 
+/** The statement of one kind. */
+type StmtOf<K extends Stmt["kind"]> = Extract<Stmt, { kind: K }>;
+
 export interface CompiledFunction {
   name: string;
   /** Values the caller puts in the frame: the arity, plus the closure for a function with captured variables. */
@@ -322,6 +325,7 @@ class FunctionCompiler {
     } else this.assignTo(b, pos);
   }
 
+  /** One statement; the compound ones have a method each below. */
   statement(s: Stmt): void {
     switch (s.kind) {
       case "let": {
@@ -329,37 +333,12 @@ class FunctionCompiler {
         this.initialize(this.declare(s.name, s), s);
         break;
       }
-      case "fn": {
-        // Declared first so the function can call itself; boxed when it does (it captures itself).
-        const b = this.declare(s.fn.name, s);
-        if (b.kind === "local" && b.boxed) {
-          this.emit("NIL", s);
-          this.initialize(b, s);
-          this.closure(s.fn);
-          this.assignTo(b, s);
-        } else {
-          this.closure(s.fn);
-          this.initialize(b, s);
-        }
+      case "fn":
+        this.fnDeclaration(s);
         break;
-      }
-      case "assign": {
-        const r = this.resolveVariable(s.name);
-        if (!r) {
-          if (this.ctx.functions.has(s.name)) this.fail(s, `cannot assign to function '${s.name}'`);
-          this.fail(s, `undefined variable '${s.name}'`);
-        }
-        const target = r!;
-        const incr = target.kind === "local" && !target.boxed ? this.increment(target.slot, s.value) : undefined;
-        if (target.kind === "local" && incr !== undefined) {
-          if (incr.local !== undefined) this.emit("INCR_L", s.value, target.slot, incr.local);
-          else this.emit("INCR", s.value, target.slot, incr.k!);
-          break;
-        }
-        this.expression(s.value);
-        this.assignTo(r!, s);
+      case "assign":
+        this.assignment(s);
         break;
-      }
       case "store":
         this.expression(s.array);
         this.expression(s.index);
@@ -386,52 +365,15 @@ class FunctionCompiler {
         this.emit("RETURN", s);
         this.resumeAt(0);
         break;
-      case "if": {
-        const toElse = this.jumpUnless(s.cond, s);
-        this.block(s.then);
-        if (s.else) {
-          const toEnd = this.jump("JUMP", s);
-          for (const j of toElse) this.patch(j);
-          this.resumeAt(0);
-          this.block(s.else);
-          this.patch(toEnd);
-        } else for (const j of toElse) this.patch(j);
-        this.here();
+      case "if":
+        this.ifElse(s);
         break;
-      }
-      case "while": {
-        const loop = this.enterLoop();
-        const top = this.here();
-        const exit = this.jumpUnless(s.cond, s);
-        this.block(s.body);
-        this.loops.pop();
-        for (const c of loop.continues) this.loopBackPatch(loop, c, top);
-        this.loopBack(loop, top, s);
-        for (const j of exit) this.patch(j);
-        for (const b of loop.breaks) this.patch(b);
-        this.resumeAt(0);
-        this.here();
+      case "while":
+        this.whileLoop(s);
         break;
-      }
-      case "for": {
-        this.scopes.push(new Map());
-        if (s.init) this.statement(s.init);
-        const loop = this.enterLoop();
-        const top = this.here();
-        const exit = s.cond ? this.jumpUnless(s.cond, s) : [];
-        this.block(s.body);
-        for (const c of loop.continues) this.patch(c);
-        this.here();
-        if (s.update) this.statement(s.update);
-        this.loops.pop();
-        this.loopBack(loop, top, s);
-        for (const j of exit) this.patch(j);
-        for (const b of loop.breaks) this.patch(b);
-        this.resumeAt(0);
-        this.here();
-        this.scopes.pop();
+      case "for":
+        this.forLoop(s);
         break;
-      }
       case "break":
       case "continue": {
         const loop = this.loops.at(-1);
@@ -442,6 +384,87 @@ class FunctionCompiler {
         break;
       }
     }
+  }
+
+  /** `fn name(…) {…}` as a statement: a closure bound to a new variable. */
+  private fnDeclaration(s: StmtOf<"fn">): void {
+    // Declared first so the function can call itself; boxed when it does (it captures itself).
+    const b = this.declare(s.fn.name, s);
+    if (b.kind === "local" && b.boxed) {
+      this.emit("NIL", s);
+      this.initialize(b, s);
+      this.closure(s.fn);
+      this.assignTo(b, s);
+    } else {
+      this.closure(s.fn);
+      this.initialize(b, s);
+    }
+  }
+
+  /** `name = value`, as one INCR/INCR_L when it adds to an unboxed local. */
+  private assignment(s: StmtOf<"assign">): void {
+    const r = this.resolveVariable(s.name);
+    if (!r) {
+      if (this.ctx.functions.has(s.name)) this.fail(s, `cannot assign to function '${s.name}'`);
+      this.fail(s, `undefined variable '${s.name}'`);
+    }
+    const target = r!;
+    const incr = target.kind === "local" && !target.boxed ? this.increment(target.slot, s.value) : undefined;
+    if (target.kind === "local" && incr !== undefined) {
+      if (incr.local !== undefined) this.emit("INCR_L", s.value, target.slot, incr.local);
+      else this.emit("INCR", s.value, target.slot, incr.k!);
+      return;
+    }
+    this.expression(s.value);
+    this.assignTo(r!, s);
+  }
+
+  private ifElse(s: StmtOf<"if">): void {
+    const toElse = this.jumpUnless(s.cond, s);
+    this.block(s.then);
+    if (s.else) {
+      const toEnd = this.jump("JUMP", s);
+      for (const j of toElse) this.patch(j);
+      this.resumeAt(0);
+      this.block(s.else);
+      this.patch(toEnd);
+    } else for (const j of toElse) this.patch(j);
+    this.here();
+  }
+
+  /** A while loop: the condition at the top, `continue`s jump back to it. */
+  private whileLoop(s: StmtOf<"while">): void {
+    const loop = this.enterLoop();
+    const top = this.here();
+    const exit = this.jumpUnless(s.cond, s);
+    this.block(s.body);
+    this.loops.pop();
+    for (const c of loop.continues) this.loopBackPatch(loop, c, top);
+    this.loopBack(loop, top, s);
+    for (const j of exit) this.patch(j);
+    for (const b of loop.breaks) this.patch(b);
+    this.resumeAt(0);
+    this.here();
+  }
+
+  /** A for loop in its own scope: `continue`s jump to the update. */
+  private forLoop(s: StmtOf<"for">): void {
+    this.scopes.push(new Map());
+    if (s.init) this.statement(s.init);
+    const loop = this.enterLoop();
+    const top = this.here();
+    const exit = s.cond ? this.jumpUnless(s.cond, s) : [];
+    this.block(s.body);
+    for (const c of loop.continues) this.patch(c);
+    this.here();
+    if (s.update) this.statement(s.update);
+    this.loops.pop();
+    this.loopBack(loop, top, s);
+    for (const j of exit) this.patch(j);
+    for (const b of loop.breaks) this.patch(b);
+    this.resumeAt(0);
+    this.here();
+    this.scopes.pop();
   }
 
   /** Start a loop (its condition, body and update are inside it: break, continue and allocations). */

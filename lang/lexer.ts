@@ -67,8 +67,9 @@ export function lex(source: string, file: string): Token[] {
   let i = 0;
   let line = 1;
   let lineStart = 0;
-  const fail = (l: number, col: number, msg: string): never => {
-    throw new SourceError({ file, line: l, col }, msg);
+  /** Fails at index k of the source, on the current line. */
+  const failAt = (k: number, msg: string): never => {
+    throw new SourceError({ file, line, col: k - lineStart + 1 }, msg);
   };
   while (i < source.length) {
     const c = source[i];
@@ -88,7 +89,7 @@ export function lex(source: string, file: string): Token[] {
     const col = i - lineStart + 1;
     if (source.startsWith("/*", i)) {
       const end = source.indexOf("*/", i + 2);
-      if (end < 0) fail(line, col, "unterminated block comment");
+      if (end < 0) failAt(i, "unterminated block comment");
       for (let k = i; k < end; k++) {
         if (source[k] === "\n") {
           line++;
@@ -99,75 +100,87 @@ export function lex(source: string, file: string): Token[] {
       continue;
     }
     if (c === '"') {
-      let text = "";
-      let k = i + 1;
-      while (true) {
-        if (k >= source.length || source[k] === "\n") fail(line, col, "unterminated string literal");
-        const ch = source[k];
-        if (ch === '"') break;
-        if (ch === "\\") {
-          const e = source[k + 1];
-          if (e === "x" && /^[0-9a-fA-F]{2}$/.test(source.slice(k + 2, k + 4))) {
-            text += String.fromCharCode(parseInt(source.slice(k + 2, k + 4), 16));
-            k += 4;
-            continue;
-          }
-          if (e === undefined || !(e in ESCAPES))
-            fail(line, k - lineStart + 1, `unknown escape '\\${e ?? ""}' in a string literal`);
-          text += ESCAPES[e];
-          k += 2;
-          continue;
-        }
-        const cp = source.codePointAt(k)!;
-        if (cp < 0x80) {
-          // A run of plain ASCII is its own bytes: appended at once (a character at a time, a 16 MB literal took 73 s).
-          let end = k + 1;
-          for (
-            let d = source.charCodeAt(end);
-            end < source.length && d !== 34 && d !== 92 && d !== 10 && d < 0x80;
-            d = source.charCodeAt(++end)
-          );
-          text += source.slice(k, end);
-          k = end;
-          continue;
-        }
-        for (const b of UTF8.encode(String.fromCodePoint(cp))) text += String.fromCharCode(b);
-        k += cp > 0xffff ? 2 : 1;
-      }
+      const { text, close } = stringLiteral(source, i, failAt);
       tokens.push({ kind: "string", text, line, col });
-      i = k + 1;
+      i = close + 1;
       continue;
     }
-    const hex = /^0[xX]([0-9a-fA-F_]*)/.exec(source.slice(i, i + 64));
-    if (hex) {
-      if (!/^[0-9a-fA-F]/.test(hex[1])) fail(line, col, `expected hexadecimal digits after '${hex[0]}'`);
-      tokens.push({ kind: "int", text: hex[0].replace(/_/g, ""), line, col });
-      i += hex[0].length;
-      continue;
-    }
-    const m = /^(\d+\.\d+(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+))/.exec(source.slice(i, i + 64));
-    if (m) {
-      tokens.push({ kind: "float", text: m[1], line, col });
-      i += m[1].length;
-      continue;
-    }
-    const n = /^\d+/.exec(source.slice(i, i + 32));
-    if (n) {
-      tokens.push({ kind: "int", text: n[0], line, col });
-      i += n[0].length;
-      continue;
-    }
-    const w = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i, i + 256));
-    if (w) {
-      tokens.push({ kind: KEYWORDS.has(w[0]) ? "keyword" : "name", text: w[0], line, col });
-      i += w[0].length;
+    const word = numberOrWord(source, i, failAt);
+    if (word) {
+      tokens.push({ kind: word.kind, text: word.text, line, col });
+      i += word.length;
       continue;
     }
     const op = OPS.find((o) => source.startsWith(o, i));
-    if (!op) fail(line, col, `unexpected character '${c}'`);
+    if (!op) failAt(i, `unexpected character '${c}'`);
     tokens.push({ kind: "op", text: op!, line, col });
     i += op!.length;
   }
   tokens.push({ kind: "eof", text: "end of file", line, col: i - lineStart + 1 });
   return tokens;
+}
+
+/** The text of the string literal whose `"` is at `open` (escapes decoded, non-ASCII characters as their UTF-8
+ *  bytes, one char per byte) and the index of its closing `"`; a literal ends on its line. */
+function stringLiteral(
+  source: string,
+  open: number,
+  failAt: (k: number, msg: string) => never,
+): { text: string; close: number } {
+  let text = "";
+  let k = open + 1;
+  while (true) {
+    if (k >= source.length || source[k] === "\n") failAt(open, "unterminated string literal");
+    const ch = source[k];
+    if (ch === '"') break;
+    if (ch === "\\") {
+      const e = source[k + 1];
+      if (e === "x" && /^[0-9a-fA-F]{2}$/.test(source.slice(k + 2, k + 4))) {
+        text += String.fromCharCode(parseInt(source.slice(k + 2, k + 4), 16));
+        k += 4;
+        continue;
+      }
+      if (e === undefined || !(e in ESCAPES)) failAt(k, `unknown escape '\\${e ?? ""}' in a string literal`);
+      text += ESCAPES[e];
+      k += 2;
+      continue;
+    }
+    const cp = source.codePointAt(k)!;
+    if (cp < 0x80) {
+      // A run of plain ASCII is its own bytes: appended at once (a character at a time, a 16 MB literal took 73 s).
+      let end = k + 1;
+      for (
+        let d = source.charCodeAt(end);
+        end < source.length && d !== 34 && d !== 92 && d !== 10 && d < 0x80;
+        d = source.charCodeAt(++end)
+      );
+      text += source.slice(k, end);
+      k = end;
+      continue;
+    }
+    for (const b of UTF8.encode(String.fromCodePoint(cp))) text += String.fromCharCode(b);
+    k += cp > 0xffff ? 2 : 1;
+  }
+  return { text, close: k };
+}
+
+/** The number (hex or decimal int, float) or name or keyword at index i, with its length in the source (a hex
+ *  literal's `_` separators are dropped from its text), or undefined when none starts there. */
+function numberOrWord(
+  source: string,
+  i: number,
+  failAt: (k: number, msg: string) => never,
+): { kind: TokenKind; text: string; length: number } | undefined {
+  const hex = /^0[xX]([0-9a-fA-F_]*)/.exec(source.slice(i, i + 64));
+  if (hex) {
+    if (!/^[0-9a-fA-F]/.test(hex[1])) failAt(i, `expected hexadecimal digits after '${hex[0]}'`);
+    return { kind: "int", text: hex[0].replace(/_/g, ""), length: hex[0].length };
+  }
+  const m = /^(\d+\.\d+(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+))/.exec(source.slice(i, i + 64));
+  if (m) return { kind: "float", text: m[1], length: m[1].length };
+  const n = /^\d+/.exec(source.slice(i, i + 32));
+  if (n) return { kind: "int", text: n[0], length: n[0].length };
+  const w = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i, i + 256));
+  if (w) return { kind: KEYWORDS.has(w[0]) ? "keyword" : "name", text: w[0], length: w[0].length };
+  return undefined;
 }

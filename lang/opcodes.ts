@@ -228,85 +228,92 @@ export const FERN_OPCODES: readonly FernOpcode[] = [
  *  from local i too. `JUMP_IF_NOT_CMP t` is `CMP; JUMP_IF_FALSE t`, and its `_L`/`_K`/`_LL`/`_LK` forms take their
  *  operands the same way. The jump target is always operand 0, as for JUMP. */
 function fusedOpcodes(): FernOpcode[] {
-  const out: FernOpcode[] = [];
+  return [...FUSABLE.flatMap(fusedOperator), ...COMPARISONS.flatMap(fusedJump)];
+}
+
+/** The `_L`, `_K`, `_LL` and `_LK` forms of the k-th fusable operator. */
+function fusedOperator(op: string, k: number): FernOpcode[] {
   const [L, K, LL, LK] = [FUSED_BASE.local, FUSED_BASE.constant, FUSED_BASE.localLocal, FUSED_BASE.localConstant];
-  FUSABLE.forEach((op, k) => {
-    out.push({
+  return [
+    {
       code: L + k,
       name: `${op}_L`,
       operands: ["u16"],
       pops: 1,
       pushes: 1,
       doc: `a ${op} local i (GET i + ${op} in one)`,
-    });
-    out.push({
+    },
+    {
       code: K + k,
       name: `${op}_K`,
       operands: ["i64"],
       pops: 1,
       pushes: 1,
       doc: `a ${op} the integer constant k (INT k + ${op} in one)`,
-    });
-    out.push({
+    },
+    {
       code: LL + k,
       name: `${op}_LL`,
       operands: ["u16", "u16"],
       pops: 0,
       pushes: 1,
       doc: `push local i ${op} local j (GET i + GET j + ${op} in one)`,
-    });
-    out.push({
+    },
+    {
       code: LK + k,
       name: `${op}_LK`,
       operands: ["u16", "i64"],
       pops: 0,
       pushes: 1,
       doc: `push local i ${op} the integer constant k (GET i + INT k + ${op} in one)`,
-    });
-  });
-  COMPARISONS.forEach((op, k) => {
-    out.push({
+    },
+  ];
+}
+
+/** `JUMP_IF_NOT_CMP` and its `_L`, `_K`, `_LL` and `_LK` forms for the k-th comparison. */
+function fusedJump(op: string, k: number): FernOpcode[] {
+  return [
+    {
       code: JUMP_BASE.stack + k,
       name: `JUMP_IF_NOT_${op}`,
       operands: ["u32"],
       pops: 2,
       pushes: 0,
       doc: `pop a, b; jump unless a ${op} b (${op} + JUMP_IF_FALSE in one)`,
-    });
-    out.push({
+    },
+    {
       code: JUMP_BASE.local + k,
       name: `JUMP_IF_NOT_${op}_L`,
       operands: ["u32", "u16"],
       pops: 1,
       pushes: 0,
       doc: `pop a; jump unless a ${op} local i`,
-    });
-    out.push({
+    },
+    {
       code: JUMP_BASE.constant + k,
       name: `JUMP_IF_NOT_${op}_K`,
       operands: ["u32", "i64"],
       pops: 1,
       pushes: 0,
       doc: `pop a; jump unless a ${op} the integer constant k`,
-    });
-    out.push({
+    },
+    {
       code: JUMP_BASE.localLocal + k,
       name: `JUMP_IF_NOT_${op}_LL`,
       operands: ["u32", "u16", "u16"],
       pops: 0,
       pushes: 0,
       doc: `jump unless local i ${op} local j`,
-    });
-    out.push({
+    },
+    {
       code: JUMP_BASE.localConstant + k,
       name: `JUMP_IF_NOT_${op}_LK`,
       operands: ["u32", "u16", "i64"],
       pops: 0,
       pushes: 0,
       doc: `jump unless local i ${op} the integer constant k`,
-    });
-  });
-  return out;
+    },
+  ];
 }
 
 /** The fused forms of a binary operator (by its plain opcode's name), or undefined when it has none. */

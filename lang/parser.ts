@@ -16,70 +16,85 @@ export const MAX_NESTING = 256;
 export const MAX_TREE_DEPTH = 1000;
 
 export function parse(tokens: Token[], file: string): ProgramAst {
-  let i = 0;
-  let nesting = 0;
-  const peek = () => tokens[i];
-  const fail = (t: Pos, msg: string): never => {
-    throw new SourceError({ file, line: t.line, col: t.col }, msg);
-  };
-  const is = (text: string) => (peek().kind === "op" || peek().kind === "keyword") && peek().text === text;
-  const eat = (text: string): Token => {
-    const t = peek();
-    if (!is(text)) fail(t, `expected '${text}', found '${t.text}'`);
-    i++;
-    return t;
-  };
-  const name = (): Token => {
-    const t = peek();
-    if (t.kind !== "name") fail(t, `expected a name, found '${t.text}'`);
-    i++;
-    return t;
-  };
+  return new Parser(tokens, file).program();
+}
 
-  const nested = <T>(t: Token, inner: () => T): T => {
-    if (++nesting > MAX_NESTING)
-      fail(t, `nested too deep (more than ${MAX_NESTING} levels of parentheses, calls, operators or blocks)`);
+/** The parser's state: the tokens, the next one's index and the current nesting depth. */
+class Parser {
+  private i = 0;
+  private nesting = 0;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly file: string,
+  ) {}
+
+  private peek(): Token {
+    return this.tokens[this.i];
+  }
+  private fail(t: Pos, msg: string): never {
+    throw new SourceError({ file: this.file, line: t.line, col: t.col }, msg);
+  }
+  private is(text: string): boolean {
+    return (this.peek().kind === "op" || this.peek().kind === "keyword") && this.peek().text === text;
+  }
+  private eat(text: string): Token {
+    const t = this.peek();
+    if (!this.is(text)) this.fail(t, `expected '${text}', found '${t.text}'`);
+    this.i++;
+    return t;
+  }
+  private name(): Token {
+    const t = this.peek();
+    if (t.kind !== "name") this.fail(t, `expected a name, found '${t.text}'`);
+    this.i++;
+    return t;
+  }
+
+  private nested<T>(t: Token, inner: () => T): T {
+    if (++this.nesting > MAX_NESTING)
+      this.fail(t, `nested too deep (more than ${MAX_NESTING} levels of parentheses, calls, operators or blocks)`);
     const result = inner();
-    nesting--;
+    this.nesting--;
     return result;
-  };
+  }
 
-  const block = (): Stmt[] =>
-    nested(peek(), () => {
-      eat("{");
+  private block(): Stmt[] {
+    return this.nested(this.peek(), () => {
+      this.eat("{");
       const body: Stmt[] = [];
-      while (!is("}")) {
-        if (peek().kind === "eof") fail(peek(), "expected '}' before the end of the file");
-        body.push(statement());
+      while (!this.is("}")) {
+        if (this.peek().kind === "eof") this.fail(this.peek(), "expected '}' before the end of the file");
+        body.push(this.statement());
       }
-      eat("}");
+      this.eat("}");
       return body;
     });
+  }
 
-  const fnRest = (t: Token, fnName: string): FnDecl => {
-    eat("(");
+  private fnRest(t: Token, fnName: string): FnDecl {
+    this.eat("(");
     const params: string[] = [];
-    while (!is(")")) {
-      const p = name();
-      if (params.includes(p.text)) fail(p, `parameter '${p.text}' is declared twice`);
+    while (!this.is(")")) {
+      const p = this.name();
+      if (params.includes(p.text)) this.fail(p, `parameter '${p.text}' is declared twice`);
       params.push(p.text);
-      if (!is(")")) eat(",");
+      if (!this.is(")")) this.eat(",");
     }
-    eat(")");
-    return { name: fnName, params, body: block(), line: t.line, col: t.col };
-  };
+    this.eat(")");
+    return { name: fnName, params, body: this.block(), line: t.line, col: t.col };
+  }
 
   /** An assignment, compound assignment or expression, without its ';' (also a `for` header's init and update). */
-  const simple = (): Stmt => {
-    const t = peek();
+  private simple(): Stmt {
+    const t = this.peek();
     const pos = { line: t.line, col: t.col };
-    const e = expression();
-    const op = peek();
-    if (is("=") || (op.kind === "op" && COMPOUND.includes(op.text))) {
-      i++;
-      let value = expression();
+    const e = this.expression();
+    const op = this.peek();
+    if (this.is("=") || (op.kind === "op" && COMPOUND.includes(op.text))) {
+      this.i++;
+      let value = this.expression();
       if (e.kind !== "name" && e.kind !== "index")
-        return fail(op, "only a variable or an element (a[i], m[k]) can be assigned to");
+        return this.fail(op, "only a variable or an element (a[i], m[k]) can be assigned to");
       if (op.text !== "=") {
         const bin = op.text.slice(0, 1);
         if (e.kind === "index") return { kind: "update", array: e.array, index: e.index, op: bin, value, ...pos };
@@ -89,185 +104,207 @@ export function parse(tokens: Token[], file: string): ProgramAst {
       return { kind: "store", array: e.array, index: e.index, value, ...pos };
     }
     return { kind: "expr", expr: e, ...pos };
-  };
+  }
 
-  const letStatement = (): Stmt => {
-    const t = eat("let");
-    const n = name();
-    eat("=");
-    const init = expression();
+  private letStatement(): Stmt {
+    const t = this.eat("let");
+    const n = this.name();
+    this.eat("=");
+    const init = this.expression();
     return { kind: "let", name: n.text, init, line: t.line, col: t.col };
-  };
+  }
 
-  const statement = (): Stmt => {
-    const t = peek();
+  private statement(): Stmt {
+    const t = this.peek();
     const pos = { line: t.line, col: t.col };
-    if (is("let")) {
-      const s = letStatement();
-      eat(";");
+    if (this.is("let")) {
+      const s = this.letStatement();
+      this.eat(";");
       return s;
     }
-    if (is("if")) {
-      i++;
-      eat("(");
-      const cond = expression();
-      eat(")");
-      const then = block();
+    if (this.is("if")) {
+      this.i++;
+      this.eat("(");
+      const cond = this.expression();
+      this.eat(")");
+      const then = this.block();
       let otherwise: Stmt[] | undefined;
-      if (is("else")) {
-        i++;
-        otherwise = is("if") ? [statement()] : block();
+      if (this.is("else")) {
+        this.i++;
+        otherwise = this.is("if") ? [this.statement()] : this.block();
       }
       return { kind: "if", cond, then, else: otherwise, ...pos };
     }
-    if (is("while")) {
-      i++;
-      eat("(");
-      const cond = expression();
-      eat(")");
-      return { kind: "while", cond, body: block(), ...pos };
+    if (this.is("while")) {
+      this.i++;
+      this.eat("(");
+      const cond = this.expression();
+      this.eat(")");
+      return { kind: "while", cond, body: this.block(), ...pos };
     }
-    if (is("for")) {
-      i++;
-      eat("(");
-      const init = is(";") ? undefined : is("let") ? letStatement() : simple();
-      eat(";");
-      const cond = is(";") ? undefined : expression();
-      eat(";");
-      const update = is(")") ? undefined : simple();
-      eat(")");
-      return { kind: "for", init, cond, update, body: block(), ...pos };
+    if (this.is("for")) {
+      this.i++;
+      this.eat("(");
+      const init = this.is(";") ? undefined : this.is("let") ? this.letStatement() : this.simple();
+      this.eat(";");
+      const cond = this.is(";") ? undefined : this.expression();
+      this.eat(";");
+      const update = this.is(")") ? undefined : this.simple();
+      this.eat(")");
+      return { kind: "for", init, cond, update, body: this.block(), ...pos };
     }
-    if (is("break") || is("continue")) {
-      i++;
-      eat(";");
+    if (this.is("break") || this.is("continue")) {
+      this.i++;
+      this.eat(";");
       return { kind: t.text as "break" | "continue", ...pos };
     }
-    if (is("return")) {
-      i++;
-      const value = is(";") ? undefined : expression();
-      eat(";");
+    if (this.is("return")) {
+      this.i++;
+      const value = this.is(";") ? undefined : this.expression();
+      this.eat(";");
       return { kind: "return", value, ...pos };
     }
-    if (is("fn") && tokens[i + 1]?.kind === "name") {
-      i++;
-      return { kind: "fn", fn: fnRest(t, name().text), ...pos };
+    if (this.is("fn") && this.tokens[this.i + 1]?.kind === "name") {
+      this.i++;
+      return { kind: "fn", fn: this.fnRest(t, this.name().text), ...pos };
     }
-    const s = simple();
-    eat(";");
+    const s = this.simple();
+    this.eat(";");
     return s;
-  };
+  }
 
-  const binary = (ops: string[], next: () => Expr) => (): Expr => {
+  /** One precedence level: a left-associative chain of `ops` between operands of the next level. */
+  private binary(ops: string[], next: () => Expr): Expr {
     let left = next();
-    while (peek().kind === "op" && ops.includes(peek().text)) {
-      const t = tokens[i++];
+    while (this.peek().kind === "op" && ops.includes(this.peek().text)) {
+      const t = this.tokens[this.i++];
       left = { kind: "binary", op: t.text, left, right: next(), line: t.line, col: t.col };
     }
     return left;
-  };
-  const intLiteral = (t: Token, negative: boolean, at: Pos = t): Expr => {
+  }
+  private intLiteral(t: Token, negative: boolean, at: Pos = t): Expr {
     let value = BigInt(t.text);
     if (/^0[xX]/.test(t.text)) {
-      if (value >= 1n << 64n) fail(t, `${t.text} does not fit in 64 bits`);
+      if (value >= 1n << 64n) this.fail(t, `${t.text} does not fit in 64 bits`);
       value = BigInt.asIntN(64, value);
     } else if (value > (negative ? 1n << 63n : (1n << 63n) - 1n))
-      fail(at, `${negative ? "-" : ""}${t.text} does not fit in a 64-bit integer`);
+      this.fail(at, `${negative ? "-" : ""}${t.text} does not fit in a 64-bit integer`);
     return { kind: "int", value: negative ? BigInt.asIntN(64, -value) : value, line: t.line, col: t.col };
-  };
-  const unary = (): Expr => {
-    const t = peek();
-    if (is("-") && tokens[i + 1].kind === "int") {
-      i++;
-      const lit = tokens[i];
+  }
+  private unary(): Expr {
+    const t = this.peek();
+    if (this.is("-") && this.tokens[this.i + 1].kind === "int") {
+      this.i++;
+      const lit = this.tokens[this.i];
       // `-5[0]` or `-f` stay ordinary negations; a plain literal folds (and may be the minimum integer).
-      if (!(tokens[i + 1].kind === "op" && tokens[i + 1].text === "[")) {
-        i++;
-        return { ...intLiteral(lit, true, t), line: t.line, col: t.col };
+      if (!(this.tokens[this.i + 1].kind === "op" && this.tokens[this.i + 1].text === "[")) {
+        this.i++;
+        return { ...this.intLiteral(lit, true, t), line: t.line, col: t.col };
       }
-      i--;
+      this.i--;
     }
-    if (is("-") || is("!")) {
-      i++;
-      return { kind: "unary", op: t.text as "-" | "!", operand: nested(t, unary), line: t.line, col: t.col };
+    if (this.is("-") || this.is("!")) {
+      this.i++;
+      return {
+        kind: "unary",
+        op: t.text as "-" | "!",
+        operand: this.nested(t, () => this.unary()),
+        line: t.line,
+        col: t.col,
+      };
     }
-    return postfix();
-  };
-  const list = (close: string, item: () => void): void => {
-    while (!is(close)) {
-      if (peek().kind === "eof") fail(peek(), `expected '${close}' before the end of the file`);
+    return this.postfix();
+  }
+  private list(close: string, item: () => void): void {
+    while (!this.is(close)) {
+      if (this.peek().kind === "eof") this.fail(this.peek(), `expected '${close}' before the end of the file`);
       item();
-      if (!is(close)) eat(",");
+      if (!this.is(close)) this.eat(",");
     }
-    eat(close);
-  };
-  const postfix = (): Expr => {
-    let e = primary();
-    while (is("[") || is("(")) {
-      const t = tokens[i++];
+    this.eat(close);
+  }
+  private postfix(): Expr {
+    let e = this.primary();
+    while (this.is("[") || this.is("(")) {
+      const t = this.tokens[this.i++];
       if (t.text === "[") {
-        const index = nested(t, expression);
-        eat("]");
+        const index = this.nested(t, () => this.expression());
+        this.eat("]");
         e = { kind: "index", array: e, index, line: t.line, col: t.col };
       } else {
         const args: Expr[] = [];
-        list(")", () => args.push(nested(t, expression)));
+        this.list(")", () => args.push(this.nested(t, () => this.expression())));
         e = { kind: "call", callee: e, args, line: e.line, col: e.col };
       }
     }
     return e;
-  };
-  const primary = (): Expr => {
-    const t = peek();
+  }
+  private primary(): Expr {
+    const t = this.peek();
     const pos = { line: t.line, col: t.col };
-    i++;
-    if (t.kind === "int") return intLiteral(t, false);
+    this.i++;
+    if (t.kind === "int") return this.intLiteral(t, false);
     if (t.kind === "float") return { kind: "float", value: Number(t.text), ...pos };
     if (t.kind === "string") return { kind: "string", value: t.text, ...pos };
     if (t.kind === "keyword" && (t.text === "true" || t.text === "false"))
       return { kind: "bool", value: t.text === "true", ...pos };
     if (t.kind === "keyword" && t.text === "nil") return { kind: "nil", ...pos };
-    if (t.kind === "keyword" && t.text === "fn") return { kind: "fn", fn: fnRest(t, ""), ...pos };
+    if (t.kind === "keyword" && t.text === "fn") return { kind: "fn", fn: this.fnRest(t, ""), ...pos };
     if (t.kind === "name") return { kind: "name", name: t.text, ...pos };
     if (t.kind === "op" && t.text === "(") {
-      const e = nested(t, expression);
-      eat(")");
+      const e = this.nested(t, () => this.expression());
+      this.eat(")");
       return e;
     }
     if (t.kind === "op" && t.text === "[") {
       const items: Expr[] = [];
-      list("]", () => items.push(nested(t, expression)));
+      this.list("]", () => items.push(this.nested(t, () => this.expression())));
       return { kind: "array", items, ...pos };
     }
     if (t.kind === "op" && t.text === "{") {
       const entries: [Expr, Expr][] = [];
-      list("}", () => {
-        const k = nested(t, expression);
-        eat(":");
-        entries.push([k, nested(t, expression)]);
+      this.list("}", () => {
+        const k = this.nested(t, () => this.expression());
+        this.eat(":");
+        entries.push([k, this.nested(t, () => this.expression())]);
       });
       return { kind: "map", entries, ...pos };
     }
-    return fail(t, `expected an expression, found '${t.text}'`);
-  };
-  const multiplicative = binary(["*", "/", "%"], unary);
-  const additive = binary(["+", "-"], multiplicative);
-  const comparison = binary(["<", "<=", ">", ">="], additive);
-  const equality = binary(["==", "!="], comparison);
-  const and = binary(["&&"], equality);
-  const expression = binary(["||"], and);
-
-  const functions: FnDecl[] = [];
-  const main: Stmt[] = [];
-  while (peek().kind !== "eof") {
-    if (is("fn") && tokens[i + 1]?.kind === "name") {
-      const t = tokens[i++];
-      functions.push(fnRest(t, name().text));
-    } else main.push(statement());
+    return this.fail(t, `expected an expression, found '${t.text}'`);
   }
-  const ast = { functions, main };
-  checkDepth(ast, file);
-  return ast;
+  private expression(): Expr {
+    return this.binary(["||"], () => this.and());
+  }
+  private and(): Expr {
+    return this.binary(["&&"], () => this.equality());
+  }
+  private equality(): Expr {
+    return this.binary(["==", "!="], () => this.comparison());
+  }
+  private comparison(): Expr {
+    return this.binary(["<", "<=", ">", ">="], () => this.additive());
+  }
+  private additive(): Expr {
+    return this.binary(["+", "-"], () => this.multiplicative());
+  }
+  private multiplicative(): Expr {
+    return this.binary(["*", "/", "%"], () => this.unary());
+  }
+
+  /** The whole program: top-level functions and main's statements, then the tree's depth checked. */
+  program(): ProgramAst {
+    const functions: FnDecl[] = [];
+    const main: Stmt[] = [];
+    while (this.peek().kind !== "eof") {
+      if (this.is("fn") && this.tokens[this.i + 1]?.kind === "name") {
+        const t = this.tokens[this.i++];
+        functions.push(this.fnRest(t, this.name().text));
+      } else main.push(this.statement());
+    }
+    const ast = { functions, main };
+    checkDepth(ast, this.file);
+    return ast;
+  }
 }
 
 /** A long operator chain (`1 + 1 + … + 1`) parses in a loop but builds a tree as deep as the chain, which the

@@ -334,9 +334,44 @@ export async function specializeModule(
   snapshotWasm: Uint8Array,
   opts: SpecializeOptions = {},
 ): Promise<SpecializeModuleResult> {
-  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const t0 = performance.now();
-  const { info, memory, headAddr, flagAddr, requests, intrinsics, links, plan } = prepare(snapshotWasm);
+  const prepared = prepare(snapshotWasm);
+  const { info, memory, headAddr, flagAddr, requests, intrinsics, links } = prepared;
+  const { results, workers } = await specializeRequests(prepared, opts);
+  const specializeMs = performance.now() - t0;
+
+  const t1 = performance.now();
+  const { wasm, rawBytes, optimizeWorkers } = await rewriteModule(
+    info,
+    results,
+    memory,
+    headAddr,
+    flagAddr,
+    intrinsics,
+    opts,
+  ).catch(stackExhausted);
+  return {
+    wasm,
+    requests: results.map((r) => r.stats),
+    notFolded: notFoldedNotes(links, requests),
+    inputBytes: snapshotWasm.length,
+    outputBytes: wasm.length,
+    rawBytes,
+    workers,
+    optimizeWorkers,
+    specializeMs,
+    optimizeMs: performance.now() - t1,
+  };
+}
+
+/** Every request's specialized body and stats: taken from the source's cache when its recorded questions get the
+ *  same answers, made on other threads when the source offers them, else here; then the ones an abort made stale
+ *  made again, and each result given its planned table index. `workers` is how many threads shared the work. */
+async function specializeRequests(
+  { info, requests, intrinsics, links, plan }: Prepared,
+  opts: SpecializeOptions,
+): Promise<{ results: RequestResults; workers?: number }> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const source = opts.dumpIr || opts.inspect ? undefined : opts.requestSource;
 
   const results: RequestResults = [];
@@ -393,30 +428,7 @@ export async function specializeModule(
   opts.onProgress?.("specialize", requests.length, requests.length);
   respecializeStale(requests.length, aborted, views, plan, specializeAt, opts.onProgress);
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
-  const specializeMs = performance.now() - t0;
-
-  const t1 = performance.now();
-  const { wasm, rawBytes, optimizeWorkers } = await rewriteModule(
-    info,
-    results,
-    memory,
-    headAddr,
-    flagAddr,
-    intrinsics,
-    opts,
-  ).catch(stackExhausted);
-  return {
-    wasm,
-    requests: results.map((r) => r.stats),
-    notFolded: notFoldedNotes(links, requests),
-    inputBytes: snapshotWasm.length,
-    outputBytes: wasm.length,
-    rawBytes,
-    workers: elsewhere?.workers,
-    optimizeWorkers,
-    specializeMs,
-    optimizeMs: performance.now() - t1,
-  };
+  return { results, workers: elsewhere?.workers };
 }
 
 /** A result made elsewhere, as this build reports it: this build's label, and the optimization this build's options
@@ -640,6 +652,7 @@ function specializeRequest(
   }
 }
 
+type OptimizeElsewhere = ReturnType<NonNullable<RequestSource["optimizeElsewhere"]>>;
 type RequestResults = { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[];
 /** A specialized function added to the module, and how binaryen optimizes it (`inlinedInto`: leaves were inlined
  *  into it, optimize.ts). */
@@ -731,8 +744,35 @@ async function spliceSpecialized(
   intrinsics: Map<number, string>,
   opts: SpecializeOptions,
 ): Promise<{ wasm: Uint8Array; rawBytes?: number; optimizeWorkers?: number }> {
-  const optimizeLevel = opts.optimizeLevel ?? 3;
   const emitted = results.filter((r) => r.body);
+  const { types, jobs, total } = apartJobs(info, emitted, opts);
+  const spliced = (smalls: Uint8Array[]) => {
+    const space = new OutputSpace(info, intrinsics, emitted.length);
+    const bodies = new Map<number, Uint8Array>();
+    for (const small of smalls) for (const [k, body] of bodiesOf(small, space)) bodies.set(k, body);
+    return spliceModule(
+      space,
+      intrinsics,
+      types.map((typeIndex, k) => ({ typeIndex, body: bodies.get(k)! })),
+    );
+  };
+  const elsewhere =
+    jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total, !!opts.reportRawSize) : undefined;
+  // Loaded once the other threads have their first groups (binaryen's import takes ~0.4 s of CPU).
+  const b = await loadBinaryen();
+  const { smalls, raws } = await optimizeJobs(b, info, jobs, elsewhere, opts);
+  const rawBytes = opts.reportRawSize ? spliced(raws).length : undefined;
+  return { wasm: spliced(smalls), rawBytes, optimizeWorkers: elsewhere?.workers };
+}
+
+/** The emitted functions' small-module jobs (their table indices checked against the plan, leaves to inline marked in
+ *  their stats), their type indices, and their total size in IR values. */
+function apartJobs(
+  info: WasmModuleInfo,
+  emitted: RequestResults,
+  opts: SpecializeOptions,
+): { types: number[]; jobs: ApartJob[]; total: number } {
+  const optimizeLevel = opts.optimizeLevel ?? 3;
   const first = info.functions.length;
   const types = emitted.map((r) => info.functions[info.table0.get(r.req.func)!].typeIndex);
   const tableBase = info.tables[0].initial;
@@ -770,21 +810,19 @@ async function spliceSpecialized(
     emitted.map((r) => r.stats.size ?? 0),
     opts.groupValues ?? groupValuesFor(total),
   );
-  const spliced = (smalls: Uint8Array[]) => {
-    const space = new OutputSpace(info, intrinsics, emitted.length);
-    const bodies = new Map<number, Uint8Array>();
-    for (const small of smalls) for (const [k, body] of bodiesOf(small, space)) bodies.set(k, body);
-    return spliceModule(
-      space,
-      intrinsics,
-      types.map((typeIndex, k) => ({ typeIndex, body: bodies.get(k)! })),
-    );
-  };
   const jobs = groups.map((g) => apartJob(functions, first, g, shared));
-  const elsewhere =
-    jobs.length > 1 ? opts.requestSource?.optimizeElsewhere?.(jobs, total, !!opts.reportRawSize) : undefined;
-  // Loaded once the other threads have their first groups (binaryen's import takes ~0.4 s of CPU).
-  const b = await loadBinaryen();
+  return { types, jobs, total };
+}
+
+/** Each job's optimized small module (and its unoptimized one when raw sizes are reported): those the other threads
+ *  made, the rest here, yielding to the event loop every 20 ms so the threads' messages get through. */
+async function optimizeJobs(
+  b: Binaryen,
+  info: WasmModuleInfo,
+  jobs: ApartJob[],
+  elsewhere: OptimizeElsewhere | undefined,
+  opts: SpecializeOptions,
+): Promise<{ smalls: Uint8Array[]; raws: Uint8Array[] }> {
   const smalls: Uint8Array[] = [];
   const raws: Uint8Array[] = [];
   let done = 0;
@@ -807,8 +845,7 @@ async function spliceSpecialized(
     });
   } else jobs.forEach((_, j) => here(j));
   opts.onProgress?.("binaryen", jobs.length, jobs.length);
-  const rawBytes = opts.reportRawSize ? spliced(raws).length : undefined;
-  return { wasm: spliced(smalls), rawBytes, optimizeWorkers: elsewhere?.workers };
+  return { smalls, raws };
 }
 
 /** Contiguous groups of ks of about `groupValues` values each. */

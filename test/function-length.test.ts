@@ -6,21 +6,7 @@ import { longFunctions, projectLongFunctions } from "../scripts/check-function-l
 
 /** Functions still to be split into named steps, as `file name`. Each entry is a debt, not an exemption: remove it
  *  when the function is split (the test fails on an entry that no longer matches, so the list cannot go stale). */
-const TO_SPLIT = new Set([
-  // specializer/index.ts is being changed on other branches: to be split after they merge.
-  "specializer/index.ts specializeModule",
-  "specializer/index.ts spliceSpecialized",
-  // The bytecode and Fern front ends: closure-style parsers and generators, to be split into named steps.
-  "bytecode/assembler.ts assemble",
-  "bytecode/random.ts randomProgram",
-  "bytecode/validator.ts loadProgram",
-  "lang/compiler.ts statement",
-  "lang/lexer.ts lex",
-  "lang/opcodes.ts fusedOpcodes",
-  "lang/parser.ts parse",
-  "lang/random.ts randomFern",
-  "lang/random.ts (arrow function)",
-]);
+const TO_SPLIT = new Set<string>([]);
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => `  x += ${i};`).join("\n");
 
