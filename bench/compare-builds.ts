@@ -16,7 +16,7 @@
 // (lang/bench/peers/NAME.js, as `bench --peers` runs it: a function of `print` made once), interleaved with the two
 // and timed the same way, so "within 1.5x of V8" is a same-process ratio too.
 // Run with `node --import tsx`; `build` runs the given repo's dist/.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BufferedOutput, InterpreterHost, instantiate, type HostContext } from "../interp/host.ts";
 import { fernHost } from "../lang/values.ts";
@@ -26,6 +26,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function build(repo: string, out: string, files: string[], train: boolean, options: object = {}): Promise<void> {
   const dist = join(resolve(repo), "dist");
+  const clash = sameNames(files);
+  if (clash) throw new Error(`${clash}: two programs of one name would overwrite each other's module in ${out}`);
   mkdirSync(out, { recursive: true });
   const lua = files.filter((f) => f.endsWith(".lua"));
   if (lua.length) await buildLuaPrograms(dist, out, lua, options);
@@ -48,10 +50,23 @@ async function build(repo: string, out: string, files: string[], train: boolean,
       { cache: false, ...(fuel !== undefined ? { train: fuel, interpreterName: "fern" } : {}), ...options },
     );
     const name = basename(f).replace(/\.fern$/, "");
+    rmSync(join(out, `${name}.lua`), { force: true }); // a Lua program's marker left from an earlier build
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
     writeFileSync(join(out, `${name}.prog`), program.bytes);
     console.log(`${name}: built in ${(performance.now() - t).toFixed(0)} ms, ${built.wasm.length} B`);
   }
+}
+
+/** The first two of `files` whose modules would have one name (fib.fern and fib.lua), or undefined. */
+function sameNames(files: string[]): string | undefined {
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const name = basename(f).replace(/\.(fern|lua)$/, "");
+    const other = seen.get(name);
+    if (other !== undefined) return `${other} and ${f}`;
+    seen.set(name, f);
+  }
+  return undefined;
 }
 
 /** The Lua programs' wevaled modules, as the repo's `futamura build` makes them; `<name>.lua` beside each marks
@@ -67,6 +82,7 @@ async function buildLuaPrograms(dist: string, out: string, files: string[], opti
     const t = performance.now();
     const built = await buildProgram(interp, program, { cache: false, interpreterName: "lua", ...options });
     const name = basename(f).replace(/\.lua$/, "");
+    rmSync(join(out, `${name}.prog`), { force: true }); // a Fern program's bytes left from an earlier build
     writeFileSync(join(out, `${name}.wasm`), built.wasm);
     writeFileSync(join(out, `${name}.lua`), readFileSync(f));
     console.log(`${name}: built in ${(performance.now() - t).toFixed(0)} ms, ${built.wasm.length} B`);

@@ -151,3 +151,28 @@ describe.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))("futamura bench 
     expect(JSON.parse(readFileSync(join(out, "bench-lua.json"), "utf8")).rows.length).toBeGreaterThan(0);
   }, 180_000);
 });
+
+describe("bench/compare-builds.ts build", () => {
+  it("refuses two programs whose modules would have one name (fib.fern and fib.lua) before building anything", () => {
+    const out = mkdtempSync(join(tmpdir(), "compare-builds-"));
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "bench", "compare-builds.ts"),
+        "build",
+        ROOT,
+        join(out, "new"),
+        "a/fib.fern",
+        "b/fib.lua",
+      ],
+      { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /a\/fib\.fern and b\/fib\.lua: two programs of one name would overwrite each other's module/,
+    );
+    expect(existsSync(join(out, "new"))).toBe(false);
+  });
+});
