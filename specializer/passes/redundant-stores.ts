@@ -16,14 +16,13 @@
 // succeeded there and memory never shrinks.
 // Requires: valid SSA. Guarantees: valid SSA, the same memory, results and traps.
 import { DominatorTree } from "../ssa/dominators.ts";
-import { effectsOf } from "../ssa/effects.ts";
-import type { BlockId, FunctionBody, Operator, ValueId } from "../ssa/ir.ts";
+import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { guardFacts, guardSeparates, type GuardFact } from "./guard-facts.ts";
-import { addressOf, type CallWrites } from "./store-forwarding.ts";
+import { addressOf, killsAll, type CallWrites } from "./store-forwarding.ts";
+import { CONST_ROOT, overlaps } from "./store-forwarding-state.ts";
 
 const TWO32 = 4294967296;
-const CONST_ROOT = -1;
 /** Fixpoint iterations before giving up (the lattice only shrinks; this is a guard). */
 const MAX_ITERATIONS = 50;
 
@@ -168,11 +167,6 @@ function apply(
   if (e.bytes !== undefined && tracked.has(k)) s.set(k, { root: e.root, d: e.d, w: e.w, bytes: e.bytes, o: e.o });
 }
 
-/** Byte ranges [a, a+wa) and [b, b+wb) modulo 2^32 overlap. */
-function overlaps(a: number, wa: number, b: number, wb: number): boolean {
-  return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
-}
-
 /** What instruction v does to memory: a store, "kills" (may write anything), or nothing (undefined). */
 function effectOf(
   f: FunctionBody,
@@ -188,13 +182,7 @@ function effectOf(
     const o = d.op.memarg!.offset;
     return { root: a.root, d: (a.c + o) % TWO32, w: info.bytes, o, bytes: constBytes(f, d.args[1], info.bytes) };
   }
-  return writesAnything(d.op, callWrites) ? "kills" : undefined;
-}
-
-function writesAnything(op: Operator, callWrites?: CallWrites): boolean {
-  if (op.name === "call" && callWrites && !callWrites(op.index!)) return false;
-  const e = effectsOf(op);
-  return e.calls || e.writesMemory;
+  return killsAll(d.op, callWrites) ? "kills" : undefined;
 }
 
 /** The low w bytes of v when it is a constant (floats by their bits). */

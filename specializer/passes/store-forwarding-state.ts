@@ -19,7 +19,7 @@ export const EXTS: readonly (Ext | undefined)[] = [undefined, "u", "s", "raw", "
 export const EXT_CODE: Record<Ext, number> = { u: 1, s: 2, raw: 3, full: 4 };
 
 /** Byte ranges [a, a+wa) and [b, b+wb) modulo 2^32 overlap. */
-function overlaps(a: number, wa: number, b: number, wb: number): boolean {
+export function overlaps(a: number, wa: number, b: number, wb: number): boolean {
   return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
 }
 

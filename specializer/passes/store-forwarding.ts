@@ -201,7 +201,9 @@ interface Env {
   guards: GuardFact[][];
 }
 
-function killsAll(op: Operator, callWrites?: CallWrites): boolean {
+/** Whether `op` may write any memory other than as a store of known width does (a call, but a direct call of a
+ *  function `callWrites` says never writes; call_indirect; memory.fill/copy/init). */
+export function killsAll(op: Operator, callWrites?: CallWrites): boolean {
   if (op.name === "call" && callWrites && !callWrites(op.index!)) return false;
   const e = effectsOf(op);
   return e.calls || (e.writesMemory && OPS_BY_NAME.get(op.name)?.cls !== "store");
