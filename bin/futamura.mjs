@@ -69,13 +69,10 @@ if (sources > built) {
   if (r.status !== 0)
     process.stderr.write("futamura: warning: the TypeScript sources have type errors (running anyway)\n");
 }
-// Every command but the two that handle signals themselves runs in a second node, which this one supervises: the
+// Every command but `explore` (which handles signals itself) runs in a second node, which this one supervises: the
 // work is synchronous, so a node killed by Ctrl-C in the middle of it cannot tidy up, and this one does (see stopped).
-// The commands that specialize also get a bigger young generation: they allocate much short-lived IR, and V8's default
-// (16 MB semi-spaces) cost them: building Lua app.lua took 11.0 s of CPU with it, 9.7 s with 64 MB (main thread 6.1 ->
-// 5.7 s; 2026-12-07, same session). Node reads the size only at start-up; with --expose-gc too, for util/gc.ts's
-// collection after a big request. The second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
-const YOUNG_GENERATION = "--max-semi-space-size=64";
+// The commands that specialize get util/gc.ts's SPECIALIZING_NODE_FLAGS (a bigger young generation, gc exposed). The
+// second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
 
 /** The child was stopped by `signal` (Ctrl-C: SIGINT to the process group) in the middle of its work, which is
  *  synchronous, so it could not tidy up itself: erase its progress line, show the cursor, remove the temporary files
@@ -88,23 +85,21 @@ function stopped(registry, signal) {
 const args = process.argv.slice(2);
 const aot = args[0] === "run" && args.includes("--aot");
 const specializes = ["build", "specialize", "diff", "bench"].includes(args[0]) || aot;
-// `run` says itself why a program stopped (and flushes what it printed); `explore` passes signals on to its server.
-const handlesSignals = (args[0] === "run" && !aot) || args[0] === "explore";
+// `explore` passes signals on to its server. `run` is supervised too: while its program runs it flushes what the
+// program printed and says itself why it stopped (exit 130/143, which this node passes on); before that — building
+// Lua with clang, compiling the program — it is as synchronous as a build, and a Ctrl-C there was silent.
+const handlesSignals = args[0] === "explore";
 const { TEMP_REGISTRY_ENV, removeRegisteredTemps, tempRegistryPath } = await import(
   pathToFileURL(join(root, "dist", "util", "files.js")).href
 );
+const { SPECIALIZING_NODE_FLAGS } = await import(pathToFileURL(join(root, "dist", "util", "gc.js")).href);
 // The node this one started has its registry named after this one (a futamura it runs in turn supervises its own).
 const supervised = process.env[TEMP_REGISTRY_ENV] === tempRegistryPath(process.ppid);
 if (!supervised && !handlesSignals) {
   const registry = tempRegistryPath(process.pid);
   const child = spawn(
     process.execPath,
-    [
-      ...process.execArgv,
-      ...(specializes ? [YOUNG_GENERATION, "--expose-gc"] : []),
-      fileURLToPath(import.meta.url),
-      ...args,
-    ],
+    [...process.execArgv, ...(specializes ? SPECIALIZING_NODE_FLAGS : []), fileURLToPath(import.meta.url), ...args],
     { stdio: "inherit", env: { ...process.env, [TEMP_REGISTRY_ENV]: registry } },
   );
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));

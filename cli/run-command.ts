@@ -105,13 +105,16 @@ function writeAllSync(fd: number, bytes: Uint8Array): void {
 /** On SIGINT (Ctrl-C) or SIGTERM, write what the program printed, then exit 130 or 143 as a shell would. Only while
  *  the main thread is free (a program on the large-stack worker); returns the function that uninstalls. */
 function flushOnSignals(out: { flush(): void }): () => void {
+  let stopping = false; // Ctrl-C reaches this node twice: from the terminal and passed on by bin/futamura.mjs
   const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const handler = () => {
+      if (stopping) return;
+      stopping = true;
       out.flush();
       if (process.env[FLUSH_ENV] !== "write") process.stderr.write(`futamura: stopped by ${signal}\n`); // else --timeout says why
       process.exit(signal === "SIGINT" ? 130 : 143);
     };
-    process.once(signal, handler);
+    process.on(signal, handler);
     return [signal, handler] as const;
   });
   return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));

@@ -5,7 +5,7 @@
 // own large-stack worker) says why it stopped and exits 130 on SIGINT, compiled too (`run --aot` runs in a second node,
 // bin/futamura.mjs passing the signal on). (`run --timeout` itself is timed, so
 // it is checked by hand: see the report of issue 25.) The commands the first node runs in a second one (all but `run`
-// and `explore`), stopped by Ctrl-C, erase their line and remove their temporary files (util/files.ts's registry).
+// and `explore`; `run` too, since this stop), stopped by Ctrl-C, erase their line and remove their temporary files (util/files.ts's registry).
 import { spawn } from "node:child_process";
 import {
   appendFileSync,
@@ -136,6 +136,31 @@ describe("run's standard output", () => {
     expect(readdirSync(out)).toEqual(["many.fern"]);
   }, 120_000);
 
+  // `run` ran in the first node and said why only while its program ran: stopped while it compiled the program (or
+  // built Lua with clang) it died without a word. Its second node now dies there, and the first one says so.
+  it("run stopped by Ctrl-C before its program starts says so in one line", async () => {
+    const out = mkdtempSync(join(tmpdir(), "futamura-stop-run-"));
+    writeFileSync(join(out, "many.fern"), fernManyFunctions(5000)); // compiling it takes seconds
+    const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), "run", join(out, "many.fern")], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const closed = new Promise<[number | null, string | null]>((resolve) =>
+      child.on("close", (c, s) => resolve([c, s])),
+    );
+    for (let i = 0; i < 1200 && !runsCommand(child.pid!, "many.fern"); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(-child.pid!, "SIGINT");
+    const [code, signal] = await closed;
+    expect(stderr).toBe("futamura: stopped by SIGINT\n");
+    expect(signal ?? code).toBe(stdout === "" ? "SIGINT" : 130); // before its program ran, or (a slow machine) in it
+  }, 120_000);
+
   it("lists every temporary file in the registry before writing it, and removes exactly those listed", () => {
     const d = mkdtempSync(join(tmpdir(), "futamura-stop-tmp-"));
     const registry = join(d, "registry");
@@ -189,18 +214,8 @@ describe("run's standard output", () => {
       child.on("close", (c, s) => resolve([c, s])),
     );
     // Started: the node running the command exists; a temporary file it was writing when stopped stands listed.
-    // (Not the TypeScript compiler the first node may run before, when dist/ is older than the sources.)
-    const started = () => {
-      try {
-        return readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8")
-          .split(" ")
-          .filter(Boolean)
-          .some((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("build-interp"));
-      } catch {
-        return true; // it has ended already (then the checks below say what went wrong)
-      }
-    };
-    for (let i = 0; i < 1200 && !started(); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && !runsCommand(child.pid!, "build-interp"); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const half = join(out, ".toy.wasm.1.2.tmp");
     writeFileSync(half, "half");
     appendFileSync(tempRegistryPath(child.pid!), `${half}\n`);
@@ -212,3 +227,17 @@ describe("run's standard output", () => {
     expect(existsSync(tempRegistryPath(child.pid!))).toBe(false);
   }, 120_000);
 });
+
+/** The first node `pid` has started the second one, whose command line has `arg` (not the TypeScript compiler the
+ *  first node may run before, when dist/ is older than the sources); true too when it has ended already (then the
+ *  checks after say what went wrong). */
+function runsCommand(pid: number, arg: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .split(" ")
+      .filter(Boolean)
+      .some((child) => readFileSync(`/proc/${child}/cmdline`, "utf8").includes(arg));
+  } catch {
+    return true;
+  }
+}
