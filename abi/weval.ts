@@ -116,6 +116,16 @@ export const WEVAL_INTRINSICS = {
     c: "weval_assume_const_memory_transitive",
     as: "assumeConstMemoryTransitive",
   },
+  // futamura's own (weval has no such call): a type-based alias fact. Returns p, and declares that every access
+  // through p (or through p plus a constant) touches memory of alias class `class` only, which no access through a
+  // pointer of another class touches (Fern: an array's element storage apart from objects' header fields).
+  "assume.alias.class": {
+    params: ["i32", "i32"],
+    results: ["i32"],
+    stub: "identity",
+    c: "weval_assume_alias_class",
+    as: "assumeAliasClass",
+  },
   "abort.specialization": {
     params: ["i32", "i32"],
     results: [],

@@ -82,7 +82,7 @@ import {
   JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
-import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest, REQ_ARGBUF, ARG_HEADER_SIZE } from "./weval";
+import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest, REQ_ARGBUF, ARG_HEADER_SIZE, assumeAliasClass } from "./weval";
 import {
   FRAME_HEADER, OBJ_HEADER, fail, gcRequested, collect, resultTag, resultBits, isObject, newArray, newMap,
   newClosure, newBox, permanentString, concat, compareStrings, valuesEqual, indexSlow, storeSlow, printValue,
@@ -337,11 +337,30 @@ const MASKED_SLOTS: u32 = 64;
   return compare(op, getTag(frame, i, specialized), getBits(frame, i, specialized), TAG_INT, load<u64>(at, 7), blob, pc);
 }
 
+/** Alias classes (weval.assume.alias.class, declared in specialized code only): an object's header fields (length,
+ *  capacity, storage pointer) and an array's element slots are never the same bytes, so the specializer keeps an
+ *  array's length and storage pointer known across stores into elements (n-body's `b[3] -= …` between reads of b
+ *  and c). Elements of two arrays are one class: two arrays may be the same one. */
+const ALIAS_HEADER: u32 = 1;
+const ALIAS_ELEMENTS: u32 = 2;
+
+/** Object obj's header, for reading its fields. */
+@inline function header(obj: u64, specialized: bool): usize {
+  return specialized ? assumeAliasClass(<usize>obj, ALIAS_HEADER) : <usize>obj;
+}
+
+/** The address of element i of array obj (16 bytes: tag, bits), or a Fern "index out of range" error. */
+@inline function elementAt(obj: u64, i: u64, blob: usize, pc: u32, specialized: bool): usize {
+  const o = header(obj, specialized);
+  if (outOfRange(i, load<u32>(o, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
+  const el = <usize>load<u32>(o, 20) + (<usize>i << 4);
+  return specialized ? assumeAliasClass(el, ALIAS_ELEMENTS) : el;
+}
+
 /** container[key] into slot dst: arrays by int index inline, everything else in indexSlow. */
 @inline function index(frame: usize, dst: u32, t: u64, obj: u64, it: u64, i: u64, blob: usize, pc: u32, specialized: bool): void {
   if (t == TAG_ARRAY && it == TAG_INT) {
-    if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
-    const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+    const el = elementAt(obj, i, blob, pc, specialized);
     put(frame, dst, load<u64>(el), load<u64>(el, 8), specialized);
   } else {
     indexSlow(t, obj, it, i, blob, pc);
@@ -1001,8 +1020,7 @@ const MASKED_SLOTS: u32 = 64;
             // generic body; the element is written (its tag a constant downstream) only where all held, so no
             // register merges the two paths. An index out of range is the same error either way.
             if (t != TAG_ARRAY || it != TAG_INT) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
-            if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
-            const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+            const el = elementAt(obj, i, blob, pc, true);
             if (load<u64>(el) != <u64>assumed) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
             put(frame, base, <u64>assumed, load<u64>(el, 8), true);
           } else {
@@ -1016,8 +1034,7 @@ const MASKED_SLOTS: u32 = 64;
         if (!specialized && training) record(at + STORE_OPERAND_0, t == TAG_ARRAY && it == TAG_INT ? FEEDBACK_ARRAY : FEEDBACK_SLOW);
         if (specialized && fb == FEEDBACK_ARRAY && (t != TAG_ARRAY || it != TAG_INT)) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
         if (t == TAG_ARRAY && it == TAG_INT) {
-          if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
-          const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+          const el = elementAt(obj, i, blob, pc, specialized);
           store<u64>(el, getTag(frame, sp - 1, specialized));
           store<u64>(el, getBits(frame, sp - 1, specialized), 8);
           sp -= 3;
@@ -1036,8 +1053,7 @@ const MASKED_SLOTS: u32 = 64;
         if (specialized && assumed >= 0) {
           // As in INDEX.
           if (t != TAG_ARRAY || it != TAG_INT) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
-          if (outOfRange(i, load<u32>(<usize>obj, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
-          const el = <usize>load<u32>(<usize>obj, 20) + (<usize>i << 4);
+          const el = elementAt(obj, i, blob, pc, specialized);
           if (load<u64>(el) != <u64>assumed) { const bits = deopt(blob, frame, pc, sp); popContext(); return bits; }
           put(frame, sp - 1, <u64>assumed, load<u64>(el, 8), true);
         } else {
@@ -1050,7 +1066,7 @@ const MASKED_SLOTS: u32 = 64;
       case OP_LEN: {
         const t = getTag(frame, sp - 1, specialized), obj = <usize>getBits(frame, sp - 1, specialized);
         if (t != TAG_ARRAY && t != TAG_STRING && t != TAG_MAP) fail(ERR_NOT_AN_ARRAY, blob, pc);
-        put(frame, sp - 1, TAG_INT, <u64>load<u32>(obj, 12), specialized);
+        put(frame, sp - 1, TAG_INT, <u64>load<u32>(header(obj, specialized), 12), specialized);
         pc += 1;
         break;
       }

@@ -31,6 +31,9 @@
 @external("weval", "assume.const.memory") export declare function assumeConstMemory(ptr: usize): usize;
 @external("weval", "assume.const.memory.transitive") export declare function assumeConstMemoryTransitive(ptr: usize): usize;
 @external("weval", "assert.const.memory") export declare function assertConstMemory(ptr: usize, line: u32): void;
+/** futamura's, not weval's: returns ptr, and declares that accesses through it touch memory of alias class `cls`
+ *  only, which no access through a pointer of another class touches (abi/weval.ts). */
+@external("weval", "assume.alias.class") export declare function assumeAliasClass(ptr: usize, cls: u32): usize;
 
 // ---- weval_req_t (32-bit Wasm) ----
 export const REQ_NEXT: u32 = 0;

@@ -106,6 +106,10 @@ void weval_write_local(uint64_t *ptr, uint32_t index, uint64_t value) WEVAL_IMPO
  * specialized code's lifetime, so loads through p at constant addresses read the snapshot. */
 const void *weval_assume_const_memory(const void *p) WEVAL_IMPORT("assume.const.memory");
 const void *weval_assume_const_memory_transitive(const void *p) WEVAL_IMPORT("assume.const.memory.transitive");
+/* futamura's, not weval's: returns p, and declares that every access through p (or p plus a constant) touches memory
+ * of alias class cls only, which no access through a pointer of another class touches — a type-based alias fact
+ * (e.g. a table's array part apart from the interpreter's frames). A false declaration miscompiles. */
+void *weval_assume_alias_class(void *p, uint32_t cls) WEVAL_IMPORT("assume.alias.class");
 /* Diagnostics. */
 void weval_assert_const32(uint32_t value, uint32_t line) WEVAL_IMPORT("assert.const32");
 void weval_assert_const_memory(const void *p, uint32_t line) WEVAL_IMPORT("assert.const.memory");

@@ -199,6 +199,8 @@ interface Env {
   effects?: (Access | number | undefined)[];
   /** The guard facts on entry to each block (./guard-facts.ts). */
   guards: GuardFact[][];
+  /** Slot -> the alias class the interpreter declared for its bytes (slotClasses). */
+  classes?: Map<number, number>;
 }
 
 /** Whether `op` may write any memory other than as a store of known width does (a call, but a direct call of a
@@ -248,14 +250,45 @@ function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a
     } else {
       const facts = env.guards[b];
       const { slots } = env;
-      const apart = facts?.length
+      const byGuard = facts?.length
         ? (k: number) => guardSeparates(facts, e.root, e.d, e.w, slots.root[k], slots.d[k], work.kW[k])
         : undefined;
+      const classes = env.classes;
+      const cls = classes?.get(s) ?? -1;
+      const apart = cls < 0 ? byGuard : (k: number) => (byGuard?.(k) ?? false) || otherClass(classes!.get(k), cls);
       work.killForStore(e.root, e.d, e.w, apart);
       const x = onLoad ? f.resolve((f.values[v] as { args: ValueId[] }).args[1]) : -1;
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, x, EXT_CODE[e.w === SIZE[e.t] ? "full" : "raw"]);
     }
   }
+}
+
+/** A slot of class `c` (undefined: none declared; -1: declarations disagree) is another class than `cls`'s. */
+const otherClass = (c: number | undefined, cls: number): boolean => c !== undefined && c >= 0 && c !== cls;
+
+/** The alias class of each slot that an access through a declared pointer reaches (weval.assume.alias.class: the
+ *  bytes at p plus the access's offset are of p's class), -1 where two declarations disagree; undefined when the
+ *  interpreter declared none. A store of one class leaves the slots of another known. */
+function slotClasses(f: FunctionBody, order: BlockId[], env: Env): Map<number, number> | undefined {
+  if (!f.aliasClasses?.size) return undefined;
+  const declared = new Map<ValueId, number>();
+  for (const [v, c] of f.aliasClasses) {
+    const r = f.resolve(v);
+    const had = declared.get(r);
+    declared.set(r, had === undefined || had === c ? c : -1);
+  }
+  const classes = new Map<number, number>();
+  for (const b of order)
+    for (const v of f.blocks[b].insts) {
+      const d = f.values[v];
+      const cls = d.kind === "op" && d.op.memarg ? declared.get(f.resolve(d.args[0])) : undefined;
+      if (cls === undefined) continue;
+      const e = effectOf(f, v, env);
+      if (typeof e === "number") continue;
+      const had = classes.get(e.slot);
+      classes.set(e.slot, had === undefined || had === cls ? cls : -1);
+    }
+  return classes;
 }
 
 interface Val {
@@ -283,6 +316,7 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
   const memo = new Map<ValueId, { root: number; c: number }>();
   const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
   const env: Env = { memo, callWrites, used, slots, work, effects: [], guards };
+  env.classes = slotClasses(f, order, env);
   const outs: (Packed | undefined)[] = [];
   const ins: Packed[] = [];
   // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.

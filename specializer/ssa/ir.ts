@@ -55,6 +55,9 @@ export class FunctionBody {
   blocks: Block[] = [];
   values: ValueDef[] = [];
   entry: BlockId = 0;
+  /** Run-time values the interpreter declared pointers of one alias class (weval.assume.alias.class): value -> class,
+   *  or -1 where two declarations disagreed. Accesses through pointers of two different classes never overlap. */
+  aliasClasses?: Map<ValueId, number>;
 
   constructor(
     public name: string,

@@ -773,6 +773,8 @@ class Specializer {
       case "assume.const.memory":
       case "assume.const.memory.transitive":
         return void st.vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
+      case "assume.alias.class":
+        return void st.vals.set(v, this.assumeAliasClass(s, name, args));
       case "assert.const32":
       case "assert.const.memory":
       case "abort.specialization":
@@ -787,6 +789,19 @@ class Specializer {
       default:
         throw new InternalError(`intrinsic ${name satisfies never} has no case`);
     }
+  }
+
+  /** weval.assume.alias.class(p, class): p, whose run-time value is recorded with its class for store forwarding
+   *  (FunctionBody.aliasClasses; two classes for one value: none). A constant p needs none: its address is known. */
+  private assumeAliasClass(s: SpecBlock, name: IntrinsicName, args: Known[]): Known {
+    const cls = Number(this.constArg(s, name, args, 1, "the alias class").bits);
+    const p = args[0];
+    if (p.abs.kind === "runtime" && p.out !== undefined) {
+      const classes = (this.out.aliasClasses ??= new Map());
+      const had = classes.get(p.out);
+      classes.set(p.out, had === undefined || had === cls ? cls : -1);
+    }
+    return p;
   }
 
   /** Argument `i` of an intrinsic call, which must be a constant (`what` names it in the abort). */

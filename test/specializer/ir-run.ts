@@ -97,6 +97,7 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
       case "specialize.value":
       case "assume.const.memory":
       case "assume.const.memory.transitive":
+      case "assume.alias.class":
         return a[0];
       default:
         return undefined;
