@@ -9,11 +9,12 @@
 // the greatest fixpoint (loops included): a slot holds a constant at a block's entry when every predecessor's exit
 // says so and its root strictly dominates the block (a root computed afresh in a loop keys a new slot each time). A
 // store kills the overlapping slots of its root and every slot of other roots but those a guard proves apart
-// (./guard-facts.ts); a store of a constant then records it. Calls (but direct calls of functions that never write
-// memory), call_indirect and memory.fill/copy/init clear everything. Removing a store of the value its bytes hold
-// changes no memory, so every removal stays valid after the others; the store removed cannot trap, as an access
-// through a split at most as wide in offset (memarg offset <= the recorded one: the same effective address) already
-// succeeded there and memory never shrinks.
+// (./guard-facts.ts); a store of a constant then records it, and so does a branch on an equality of a load with a
+// constant, on its edge where they are equal (a type-tag check: the store of the tag just checked goes). Calls (but
+// direct calls of functions that never write memory), call_indirect and memory.fill/copy/init clear everything.
+// Removing a store of the value its bytes hold changes no memory, so every removal stays valid after the others; the
+// store removed cannot trap, as an access through a split at most as wide in offset (memarg offset <= the recorded
+// one: the same effective address) already succeeded there and memory never shrinks.
 // Requires: valid SSA. Guarantees: valid SSA, the same memory, results and traps.
 import { DominatorTree } from "../ssa/dominators.ts";
 import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
@@ -63,9 +64,11 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
     return d !== undefined && dom.strictlyDominates(d, b);
   };
   const effect = (v: ValueId): Store | "kills" | undefined => effectOf(f, v, addr, callWrites);
-  // Only a slot two constant stores share can lose one: the others are not tracked (most functions have none, and
-  // then the pass ends here).
+  const facts = edgeFacts(f, order, addr, effect);
+  // Only a slot that a constant store shares with another one, or with a branch's fact, can lose a store: the
+  // others are not tracked (most functions have none, and then the pass ends here).
   const seen = new Map<string, number>();
+  for (const h of facts.values()) seen.set(key(h.root, h.d), (seen.get(key(h.root, h.d)) ?? 0) + 1);
   for (const b of order)
     for (const v of f.blocks[b].insts) {
       const e = effect(v);
@@ -77,8 +80,16 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
   const tracked = new Set([...seen].filter(([, n]) => n > 1).map(([k]) => k));
   if (tracked.size === 0) return 0;
   const outs = new Map<BlockId, State>();
+  const edgeOut = (p: BlockId, b: BlockId): State[] => {
+    const out = outs.get(p);
+    const fact = facts.get(edgeKey(p, b));
+    if (!out || !fact || !tracked.has(key(fact.root, fact.d))) return out ? [out] : [];
+    const s: State = new Map(out); // a compare writes nothing: what else the state says stays true
+    s.set(key(fact.root, fact.d), fact);
+    return [s];
+  };
   const entryState = (b: BlockId): State => {
-    const ins = b === f.entry ? [] : f.blocks[b].preds.flatMap((p) => outs.get(p) ?? []);
+    const ins = b === f.entry ? [] : f.blocks[b].preds.flatMap((p) => edgeOut(p, b));
     return meet(ins, (h) => rootOk(h.root, b));
   };
   let converged = false;
@@ -116,6 +127,63 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
 }
 
 const key = (root: number, d: number): string => `${root}@${d}`;
+const edgeKey = (from: BlockId, to: BlockId): string => `${from}>${to}`;
+
+/** What the branches say about memory, per edge: on the edge a compare of a loaded integer with a constant takes only
+ *  when they are equal (`br_if` out when a tag is not 2: the fall-through knows the tag is 2), the loaded bytes hold
+ *  the constant — when the load is in the branching block with no store or call after it there. Lets a store of the
+ *  tag just checked go (Fern's `b[3] -= …` checks b[3]'s float tag, then writes it again). */
+function edgeFacts(
+  f: FunctionBody,
+  order: BlockId[],
+  addr: (v: ValueId) => { root: number; c: number },
+  effect: (v: ValueId) => Store | "kills" | undefined,
+): Map<string, Held> {
+  const facts = new Map<string, Held>();
+  for (const p of order) {
+    const t = f.blocks[p].term;
+    if (t.kind !== "cond" || t.then.block === t.else.block) continue;
+    const compare = comparedLoad(f, t.cond);
+    if (!compare) continue;
+    const insts = f.blocks[p].insts;
+    const at = insts.indexOf(compare.load);
+    if (at < 0 || insts.slice(at + 1).some((v) => effect(v) !== undefined)) continue;
+    const d = f.values[compare.load] as Extract<(typeof f.values)[number], { kind: "op" }>;
+    const w = OPS_BY_NAME.get(d.op.name)!.bytes!;
+    if (compare.k >= 1n << BigInt(8 * w)) continue; // the bytes cannot hold it: the edge is never taken
+    const a = addr(f.resolve(d.args[0]));
+    const o = d.op.memarg!.offset;
+    const held = { root: a.root, d: (a.c + o) % TWO32, w, bytes: compare.k, o };
+    facts.set(edgeKey(p, compare.equalOnThen ? t.then.block : t.else.block), held);
+  }
+  return facts;
+}
+
+/** `cond` compares an unsigned integer load with a constant for equality (eq, ne, eqz): the load, the constant as
+ *  the load's unsigned value, and on which edge they are equal. */
+function comparedLoad(f: FunctionBody, cond: ValueId): { load: ValueId; k: bigint; equalOnThen: boolean } | undefined {
+  const c = f.values[f.resolve(cond)];
+  if (c.kind !== "op") return undefined;
+  const name = c.op.name;
+  const eqz = name === "i32.eqz" || name === "i64.eqz";
+  if (!eqz && !/^i(32|64)\.(eq|ne)$/.test(name)) return undefined;
+  const args = c.args.map((a) => f.resolve(a));
+  const pairs: [ValueId, ValueId | undefined][] = eqz
+    ? [[args[0], undefined]]
+    : [
+        [args[0], args[1]],
+        [args[1], args[0]],
+      ];
+  for (const [x, y] of pairs) {
+    const k = y === undefined ? 0n : constBytes(f, y, name.startsWith("i32") ? 4 : 8);
+    const d = f.values[x];
+    if (k === undefined || d.kind !== "op" || !d.op.memarg) continue;
+    const info = OPS_BY_NAME.get(d.op.name);
+    if (info?.cls !== "load" || info.signed || !/^i(32|64)\./.test(d.op.name) || info.bytes === undefined) continue;
+    return { load: x, k, equalOnThen: name.endsWith(".eq") || eqz };
+  }
+  return undefined;
+}
 
 /** The meet of predecessor states: the slots every one holds with one constant (o: the smallest), whose root `ok`. */
 function meet(ins: State[], ok: (h: Held) => boolean): State {
