@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,7 +418,8 @@ const char *futamura_strerror(int *e) {
 }
 
 /* lua-wasi.h's snprintf: "%lld" (Lua's integer format) written here, digits from the end of a local buffer, the
- * magnitude in unsigned arithmetic so that the most negative integer has one; any other format goes to vsnprintf. */
+ * magnitude in unsigned arithmetic so that the most negative integer has one (divided in 32 bits once it fits); any
+ * other format goes to vsnprintf. */
 int futamura_snprintf(char *s, size_t n, const char *format, ...) {
   va_list ap;
   va_start(ap, format);
@@ -426,7 +428,9 @@ int futamura_snprintf(char *s, size_t n, const char *format, ...) {
     long long value = va_arg(ap, long long);
     unsigned long long magnitude = value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
     char digits[24], *p = digits + sizeof digits;
-    do *--p = (char)('0' + magnitude % 10); while ((magnitude /= 10) != 0);
+    for (; magnitude > 0xffffffffu; magnitude /= 10) *--p = (char)('0' + magnitude % 10);
+    uint32_t small = (uint32_t)magnitude; /* the rest in 32 bits: Wasm's 64-bit division is the slow one */
+    do *--p = (char)('0' + small % 10); while ((small /= 10) != 0);
     if (value < 0) *--p = '-';
     length = (int)(digits + sizeof digits - p);
     if (n) {

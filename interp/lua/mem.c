@@ -53,6 +53,16 @@ int memcmp(const void *a, const void *b, size_t n) {
       return l[at] - r[at];
     }
   }
+  if (n >= 4) {
+    uint32_t x, y;
+    __builtin_memcpy(&x, l, 4);
+    __builtin_memcpy(&y, r, 4);
+    if (x != y) {
+      int at = __builtin_ctz(x ^ y) >> 3;
+      return l[at] - r[at];
+    }
+    n -= 4, l += 4, r += 4;
+  }
   for (; n; n--, l++, r++)
     if (*l != *r) return *l - *r;
   return 0;
