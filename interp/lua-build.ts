@@ -27,7 +27,7 @@ const RUNTIME_PATCH = "lua-runtime.patch";
 const ANNOTATION_PATCH = "lua-weval.patch";
 const patchesOf = (variant: LuaVariant) => (variant === "lua" ? [RUNTIME_PATCH, ANNOTATION_PATCH] : [RUNTIME_PATCH]);
 /** Files written here that every build compiles or includes. */
-const OWN_FILES = ["lua-wasi.h", "sjlj.s", "driver.c", "include/setjmp.h", "include/lua5.4-deb-multiarch.h"];
+const OWN_FILES = ["lua-wasi.h", "sjlj.s", "driver.c", "mem.c", "include/setjmp.h", "include/lua5.4-deb-multiarch.h"];
 const DEB_SRC_FILE = "/etc/apt/sources.list.d/futamura-deb-src.sources";
 
 export const LUA_VARIANTS = ["lua", "lua-stock"] as const;
@@ -58,6 +58,10 @@ const LINK = [
  *  (oop.lua, nbody.lua) but the specialized code slower (mandelbrot.lua 0.8x, fib.lua 0.87x; 2026-12-07, CPU time). */
 const LTO = "-flto";
 const NOT_LTO = "lvm.c";
+/** interp/lua/mem.c (memcpy, memset, memcmp in place of wasi-libc's): outside the LTO (a libcall defined in bitcode is
+ *  an error), with bulk memory (memory.copy/fill for long blocks) and without builtins (its loops stay loops). */
+const MEM = "mem.c";
+const MEM_FLAGS = ["-mbulk-memory", "-fno-builtin"];
 
 const run = (cmd: string, args: string[], cwd?: string) =>
   spawnSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -169,6 +173,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
     .update(FLAGS.join(" "))
     .update(LINK.join(" "))
     .update(`${LTO} except ${NOT_LTO}`)
+    .update(MEM_FLAGS.join(" "))
     .update(variant);
   for (const f of luaSourceFiles(src)) h.update(f).update(readFileSync(join(src, f)));
   for (const f of OWN_FILES) h.update(f).update(readFileSync(join(LUA_DIR, f)));
@@ -194,8 +199,12 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
     join(LUA_DIR, "lua-wasi.h"),
   ];
   const vmObject = tempPathFor(`${path}.${NOT_LTO}.o`); // clang links a file of unknown suffix as an object
+  const memObject = tempPathFor(`${path}.${MEM}.o`);
   try {
     execFileSync("clang", [...compile, "-c", join(dir, NOT_LTO), "-o", vmObject], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    execFileSync("clang", [...FLAGS, ...MEM_FLAGS, "-c", join(LUA_DIR, MEM), "-o", memObject], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     execFileSync(
@@ -205,6 +214,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
         LTO,
         ...sources.filter((f) => f !== NOT_LTO).map((f) => join(dir, f)),
         vmObject,
+        memObject,
         join(LUA_DIR, "sjlj.s"),
         join(LUA_DIR, "driver.c"),
         ...LINK,
@@ -223,6 +233,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
     throw new UserError(`clang failed to build ${variant}${missing}:\n${stderr ?? err.message}`);
   } finally {
     rmSync(vmObject, { force: true });
+    rmSync(memObject, { force: true });
   }
   renameSync(tmp, path);
   return { wasm: new Uint8Array(readFileSync(path)), path };

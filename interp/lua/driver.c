@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,9 @@
 #include "lauxlib.h"
 #include "lualib.h"
 
-#ifdef FUTAMURA_LUA_WEVAL
 #include "lobject.h"
-#include "lstate.h"
+#include "lstate.h" /* G(L)->warnf (new_state) */
+#ifdef FUTAMURA_LUA_WEVAL
 #include "weval.h"
 WEVAL_DEFINE_GLOBALS()
 void luaV_wevalrequests(Proto *p);
@@ -58,20 +59,22 @@ void *sbrk(intptr_t increment) {
   return (void *)old;
 }
 
-/* Lua's allocator (lua_setallocf in init): small blocks, the bulk of what a script allocates and the collector frees
- * (tables, closures, short strings, upvalues), are kept on free lists by size class, 16 bytes apart, and handed out
- * again without dlmalloc's coalescing; larger ones go to malloc/realloc/free as lauxlib's l_alloc sends them. A block's
- * class is its usable size rounded down (malloc_usable_size), so a block l_alloc allocated before init switched
- * allocators lands in a class it fills. When malloc fails, the lists go back to dlmalloc and it is asked again, so a
- * script runs out of memory where it would have without them. Lua's own accounting (the collector's pace) counts the
- * sizes it asks for either way. */
+/* Lua's allocator (the state is made with it, new_state): small blocks, the bulk of what a script allocates and the
+ * collector frees (tables, closures, short strings, upvalues), are kept on free lists by size class, 16 bytes apart,
+ * and handed out again without dlmalloc's coalescing; larger ones go to malloc/realloc/free as lauxlib's l_alloc sends
+ * them. A block's class is the size Lua gives with it (osize: Lua passes every block's exact size when it frees or
+ * resizes it, its collector's accounting depends on it) rounded up, which is what small_acquire allocated for that
+ * class, so no block's size is read back from dlmalloc (malloc_usable_size was a call per free: 2% of oop.lua). When
+ * malloc fails, the lists go back to dlmalloc and it is asked again, so a script runs out of memory where it would
+ * have without them. Lua's own accounting (the collector's pace) counts the sizes it asks for either way. */
 #define SMALL_MAX 256
-static void *small_blocks[SMALL_MAX / 16 + 1];
+#define SMALL_CLASS(size) (((size) + 15) >> 4)
+static void *small_blocks[SMALL_CLASS(SMALL_MAX) + 1];
 
 static void *system_malloc(size_t size) {
   void *p = malloc(size);
   if (p == NULL) {
-    for (size_t c = 0; c <= SMALL_MAX / 16; c++)
+    for (size_t c = 0; c <= SMALL_CLASS(SMALL_MAX); c++)
       while (small_blocks[c]) {
         void *next = *(void **)small_blocks[c];
         free(small_blocks[c]);
@@ -84,35 +87,48 @@ static void *system_malloc(size_t size) {
 
 static void *small_acquire(size_t size) {
   if (size > SMALL_MAX) return system_malloc(size);
-  size_t c = (size + 15) >> 4;
+  size_t c = SMALL_CLASS(size);
   void *p = small_blocks[c];
   if (p == NULL) return system_malloc(c << 4);
   small_blocks[c] = *(void **)p;
   return p;
 }
 
-static void small_release(void *p) {
-  size_t usable = malloc_usable_size(p);
-  if (usable > SMALL_MAX || usable < 16) return free(p);
-  *(void **)p = small_blocks[usable >> 4];
-  small_blocks[usable >> 4] = p;
+static void small_release(void *p, size_t size) {
+  if (size > SMALL_MAX) return free(p);
+  size_t c = SMALL_CLASS(size);
+  *(void **)p = small_blocks[c];
+  small_blocks[c] = p;
 }
 
 static void *lua_allocator(void *ud, void *p, size_t osize, size_t nsize) {
   (void)ud;
   if (nsize == 0) {
-    if (p) small_release(p);
+    if (p) small_release(p, osize);
     return NULL;
   }
   if (p == NULL) return small_acquire(nsize); /* osize is the new object's type here */
-  size_t usable = malloc_usable_size(p);
-  if (usable > SMALL_MAX && nsize > SMALL_MAX) return realloc(p, nsize);
-  if (usable <= SMALL_MAX && nsize <= usable) return p;
+  if (osize > SMALL_MAX && nsize > SMALL_MAX) return realloc(p, nsize);
+  if (osize <= SMALL_MAX && nsize <= SMALL_CLASS(osize) << 4) return p; /* it fits the block's class */
   void *q = small_acquire(nsize);
   if (q == NULL) return NULL;
   memcpy(q, p, osize < nsize ? osize : nsize);
-  small_release(p);
+  small_release(p, osize);
   return q;
+}
+
+/* A state whose every block came from lua_allocator (a block's class is its size), with lauxlib's panic and warning
+ * functions (static in lauxlib.c: taken from a state luaL_newstate made, then closed). */
+static lua_State *new_state(void) {
+  lua_State *model = luaL_newstate();
+  if (!model) return NULL;
+  lua_State *L = lua_newstate(lua_allocator, NULL);
+  if (L) {
+    lua_atpanic(L, lua_atpanic(model, NULL));
+    lua_setwarnf(L, G(model)->warnf, L);
+  }
+  lua_close(model);
+  return L;
 }
 
 static lua_State *L;
@@ -177,8 +193,7 @@ static void init(void) {
   static char name[4096];
   size_t source_length;
   const char *source = read_script(name, sizeof name, &source_length);
-  L = luaL_newstate();
-  if (L) lua_setallocf(L, lua_allocator, NULL);
+  L = new_state();
   void *volatile top = malloc(HEAP_TOP); /* volatile: clang drops a malloc freed unused */
   free(top);
   if (!source || !L) {
@@ -403,7 +418,8 @@ const char *futamura_strerror(int *e) {
 }
 
 /* lua-wasi.h's snprintf: "%lld" (Lua's integer format) written here, digits from the end of a local buffer, the
- * magnitude in unsigned arithmetic so that the most negative integer has one; any other format goes to vsnprintf. */
+ * magnitude in unsigned arithmetic so that the most negative integer has one (divided in 32 bits once it fits); any
+ * other format goes to vsnprintf. */
 int futamura_snprintf(char *s, size_t n, const char *format, ...) {
   va_list ap;
   va_start(ap, format);
@@ -412,7 +428,9 @@ int futamura_snprintf(char *s, size_t n, const char *format, ...) {
     long long value = va_arg(ap, long long);
     unsigned long long magnitude = value < 0 ? 0ull - (unsigned long long)value : (unsigned long long)value;
     char digits[24], *p = digits + sizeof digits;
-    do *--p = (char)('0' + magnitude % 10); while ((magnitude /= 10) != 0);
+    for (; magnitude > 0xffffffffu; magnitude /= 10) *--p = (char)('0' + magnitude % 10);
+    uint32_t small = (uint32_t)magnitude; /* the rest in 32 bits: Wasm's 64-bit division is the slow one */
+    do *--p = (char)('0' + small % 10); while ((small /= 10) != 0);
     if (value < 0) *--p = '-';
     length = (int)(digits + sizeof digits - p);
     if (n) {
