@@ -102,16 +102,23 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   let total = 0;
   const inserted = new Set<ValueId>();
   const work = new Work();
+  // One block order (and dominator tree) for the passes between two that change terminators: common-ops, copies,
+  // the round and the round's own insertions change values and arguments only; constants and dominating
+  // conditions fold branches, after which the order is computed again.
+  let order = f.reversePostorder();
   for (let round = 0; round < ROUNDS; round++) {
-    if (commonPureOps(f)) propagateCopies(f); // one root per address: see ./common-ops.ts
-    const n = forwardRound(f, inserted, work, callWrites);
+    removeDeadBlocks(f, order); // exact preds, no unreachable predecessor
+    const dom = new DominatorTree(f, order);
+    if (commonPureOps(f, order, dom)) propagateCopies(f, order); // one root per address: see ./common-ops.ts
+    const n = forwardRound(f, order, dom, inserted, work, callWrites);
     if (n === 0) break;
     total += n;
-    propagateCopies(f);
+    propagateCopies(f, order);
     propagateConstants(f);
     foldDominatedConditions(f); // checks on one forwarded length: ./dominating-conditions.ts
-    removeDeadBlocks(f);
-    removeRedundantParams(f);
+    order = f.reversePostorder();
+    removeDeadBlocks(f, order);
+    removeRedundantParams(f, order);
   }
   // The loads this pass inserted cannot trap: those whose parameters died (or that feed nothing) go.
   if (inserted.size) removeDeadValues(f, inserted);
@@ -199,6 +206,8 @@ interface Env {
   effects?: (Access | number | undefined)[];
   /** The guard facts on entry to each block (./guard-facts.ts). */
   guards: GuardFact[][];
+  /** Loads that took a slot's value in the block transferred last. */
+  takes: number;
 }
 
 /** Whether `op` may write any memory other than as a store of known width does (a call, but a direct call of a
@@ -241,8 +250,10 @@ function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a
         compatible(e, work.kW[s], TYPES[work.kT[s]]) &&
         (e.o <= work.kO[s] || used[v]) &&
         (!onLoad || onLoad(v, e))
-      )
+      ) {
+        env.takes++;
         continue;
+      }
       const ext = e.w === SIZE[e.t] ? "full" : e.signed ? "s" : "u";
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, v, EXT_CODE[ext]);
     } else {
@@ -264,15 +275,19 @@ interface Val {
 }
 
 /** One round: the fixpoint, then the rewrite. Returns the number of loads replaced. */
-function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callWrites?: CallWrites): number {
-  removeDeadBlocks(f); // exact preds, no unreachable predecessor
-  const order = f.reversePostorder();
+function forwardRound(
+  f: FunctionBody,
+  order: BlockId[],
+  dom: DominatorTree,
+  inserted: Set<ValueId>,
+  work: Work,
+  callWrites?: CallWrites,
+): number {
   const defBlock = new Int32Array(f.values.length).fill(-1);
   for (const b of order) {
     for (const p of f.blocks[b].params) defBlock[p] = b;
     for (const v of f.blocks[b].insts) defBlock[v] = b;
   }
-  const dom = new DominatorTree(f, order);
   const used = new Uint8Array(f.values.length);
   for (const b of order) {
     for (const v of f.blocks[b].insts) for (const u of defUses(f.values[v])) used[f.resolve(u)] = 1;
@@ -282,7 +297,7 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
   work.begin(slots, dom);
   const memo = new Map<ValueId, { root: number; c: number }>();
   const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
-  const env: Env = { memo, callWrites, used, slots, work, effects: [], guards };
+  const env: Env = { memo, callWrites, used, slots, work, effects: [], guards, takes: 0 };
   const outs: (Packed | undefined)[] = [];
   const ins: Packed[] = [];
   // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.
@@ -291,22 +306,35 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
     if (b !== f.entry) for (const p of f.blocks[b].preds) if (outs[p] !== undefined) ins.push(outs[p]!);
     work.join(ins, b);
   };
+  // Sweeps in reverse postorder until no exit state changes, as round-robin iteration does, but a block none of
+  // whose predecessors' exits changed since it last ran is skipped: it would compute the exit it has (a transfer
+  // reads only its entry state, which the join makes from those exits). So the sweeps, and the states, are the
+  // round-robin's. Each block also remembers whether, on its last run (with the final states), a load found a
+  // slot it can take: a round where none did replaces nothing, and skips the rewrite.
+  const dirty = new Uint8Array(f.blocks.length);
+  for (const b of order) dirty[b] = 1;
+  const takes = new Uint8Array(f.blocks.length);
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
     let last = -1; // the block whose exit state the work holds
     for (const b of order) {
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
       const preds = f.blocks[b].preds;
       if (b !== f.entry && preds.length === 1 && preds[0] === last) work.narrow(b);
       else joinAt(b);
+      env.takes = 0;
       transfer(f, b, env);
+      takes[b] = env.takes > 0 ? 1 : 0;
       last = b;
       if (outs[b] !== undefined && env.work.equals(outs[b]!)) continue;
       converged = false;
       outs[b] = env.work.pack();
+      for (const s of f.blocks[b].succs) dirty[s] = 1;
     }
   }
-  if (!converged) return 0;
+  if (!converged || !takes.includes(1)) return 0;
   env.effects = undefined;
   return new Rewrite(f, env, outs, inserted).run(order, joinAt);
 }
