@@ -365,16 +365,24 @@ class Rewrite {
     const { f, env } = this;
     const work = env.work;
     let replaced = 0;
+    // The block transferred last when the work holds its exit as the fixpoint has it (no load there declined: a
+    // declined load establishes its slot, which the fixpoint's state has as taken), so that a block whose one
+    // predecessor it is narrows it instead of joining (as the fixpoint does).
+    let last = -1;
     for (const b of order) {
-      joinAt(b);
+      const preds = f.blocks[b].preds;
+      if (b !== f.entry && preds.length === 1 && preds[0] === last) work.narrow(b);
+      else joinAt(b);
       let before: Map<ValueId, ValueId[]> | undefined;
+      let declined = false;
       transfer(f, b, env, (v, a) => {
         const pre = this.replaceLoad(b, v, a);
-        if (!pre) return false;
+        if (!pre) return !(declined = true);
         (before ??= new Map()).set(v, pre);
         replaced++;
         return true;
       });
+      last = declined ? -1 : b;
       const vals: number[] = [];
       for (let i = 0; i < work.kN; i++) {
         const s = work.kList[i];
