@@ -106,17 +106,22 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   // the round and the round's own insertions change values and arguments only; constants and dominating
   // conditions fold branches, after which the order is computed again.
   let order = f.reversePostorder();
+  removeDeadBlocks(f, order); // exact preds, no unreachable predecessor (each round ends so too)
+  let dom = new DominatorTree(f, order);
   for (let round = 0; round < ROUNDS; round++) {
-    removeDeadBlocks(f, order); // exact preds, no unreachable predecessor
-    const dom = new DominatorTree(f, order);
     if (commonPureOps(f, order, dom)) propagateCopies(f, order); // one root per address: see ./common-ops.ts
     const n = forwardRound(f, order, dom, inserted, work, callWrites);
     if (n === 0) break;
     total += n;
     propagateCopies(f, order);
-    propagateConstants(f);
-    foldDominatedConditions(f); // checks on one forwarded length: ./dominating-conditions.ts
+    propagateConstants(f); // leaves exact preds
     order = f.reversePostorder();
+    dom = new DominatorTree(f, order);
+    // Checks on one forwarded length (./dominating-conditions.ts); when it folds a branch, the order is made again.
+    if (foldDominatedConditions(f, order, dom)) {
+      order = f.reversePostorder();
+      dom = new DominatorTree(f, order);
+    }
     removeDeadBlocks(f, order);
     removeRedundantParams(f, order);
   }
