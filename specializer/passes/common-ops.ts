@@ -10,10 +10,11 @@ import { effectsOf } from "../ssa/effects.ts";
 import type { BlockId, FunctionBody, ValueId } from "../ssa/ir.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 
-/** Returns the number of operators made aliases. `order`: the reachable blocks in reverse postorder. */
-export function commonPureOps(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
+/** Returns the number of operators made aliases. `order`: the reachable blocks in reverse postorder, and `dom`
+ *  their dominator tree, when the caller has them. */
+export function commonPureOps(f: FunctionBody, order: BlockId[] = f.reversePostorder(), dom?: DominatorTree): number {
   if (order.length === 0) return 0;
-  const dom = new DominatorTree(f, order);
+  dom ??= new DominatorTree(f, order);
   // One map for the walk; each block undoes its additions when its subtree is done.
   const seen = new Map<string, ValueId>();
   let merged = 0;

@@ -18,10 +18,15 @@ interface Compare {
   constFirst: boolean;
 }
 
-/** Returns the number of branches made jumps. */
-export function foldDominatedConditions(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
+/** Returns the number of branches made jumps. `order`: the reachable blocks in reverse postorder, and `dom` their
+ *  dominator tree, when the caller has them. */
+export function foldDominatedConditions(
+  f: FunctionBody,
+  order: BlockId[] = f.reversePostorder(),
+  dom?: DominatorTree,
+): number {
   if (order.length === 0) return 0;
-  const dom = new DominatorTree(f, order);
+  dom ??= new DominatorTree(f, order);
   const known = new Map<ValueId, boolean>();
   const low = new Map<ValueId, bigint>(); // unsigned lower bounds
   let folded = 0;

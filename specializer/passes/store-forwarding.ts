@@ -102,16 +102,28 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   let total = 0;
   const inserted = new Set<ValueId>();
   const work = new Work();
+  // One block order (and dominator tree) for the passes between two that change terminators: common-ops, copies,
+  // the round and the round's own insertions change values and arguments only; constants and dominating
+  // conditions fold branches, after which the order is computed again.
+  let order = f.reversePostorder();
+  removeDeadBlocks(f, order); // exact preds, no unreachable predecessor (each round ends so too)
+  let dom = new DominatorTree(f, order);
   for (let round = 0; round < ROUNDS; round++) {
-    if (commonPureOps(f)) propagateCopies(f); // one root per address: see ./common-ops.ts
-    const n = forwardRound(f, inserted, work, callWrites);
+    if (commonPureOps(f, order, dom)) propagateCopies(f, order); // one root per address: see ./common-ops.ts
+    const n = forwardRound(f, order, dom, inserted, work, callWrites);
     if (n === 0) break;
     total += n;
-    propagateCopies(f);
-    propagateConstants(f);
-    foldDominatedConditions(f); // checks on one forwarded length: ./dominating-conditions.ts
-    removeDeadBlocks(f);
-    removeRedundantParams(f);
+    propagateCopies(f, order);
+    propagateConstants(f); // leaves exact preds
+    order = f.reversePostorder();
+    dom = new DominatorTree(f, order);
+    // Checks on one forwarded length (./dominating-conditions.ts); when it folds a branch, the order is made again.
+    if (foldDominatedConditions(f, order, dom)) {
+      order = f.reversePostorder();
+      dom = new DominatorTree(f, order);
+    }
+    removeDeadBlocks(f, order);
+    removeRedundantParams(f, order);
   }
   // The loads this pass inserted cannot trap: those whose parameters died (or that feed nothing) go.
   if (inserted.size) removeDeadValues(f, inserted);
@@ -201,6 +213,8 @@ interface Env {
   guards: GuardFact[][];
   /** Slot -> the alias class the interpreter declared for its bytes (slotClasses). */
   classes?: Map<number, number>;
+  /** Loads that took a slot's value in the block transferred last. */
+  takes: number;
 }
 
 /** Whether `op` may write any memory other than as a store of known width does (a call, but a direct call of a
@@ -243,8 +257,10 @@ function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a
         compatible(e, work.kW[s], TYPES[work.kT[s]]) &&
         (e.o <= work.kO[s] || used[v]) &&
         (!onLoad || onLoad(v, e))
-      )
+      ) {
+        env.takes++;
         continue;
+      }
       const ext = e.w === SIZE[e.t] ? "full" : e.signed ? "s" : "u";
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, v, EXT_CODE[ext]);
     } else {
@@ -297,15 +313,19 @@ interface Val {
 }
 
 /** One round: the fixpoint, then the rewrite. Returns the number of loads replaced. */
-function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callWrites?: CallWrites): number {
-  removeDeadBlocks(f); // exact preds, no unreachable predecessor
-  const order = f.reversePostorder();
+function forwardRound(
+  f: FunctionBody,
+  order: BlockId[],
+  dom: DominatorTree,
+  inserted: Set<ValueId>,
+  work: Work,
+  callWrites?: CallWrites,
+): number {
   const defBlock = new Int32Array(f.values.length).fill(-1);
   for (const b of order) {
     for (const p of f.blocks[b].params) defBlock[p] = b;
     for (const v of f.blocks[b].insts) defBlock[v] = b;
   }
-  const dom = new DominatorTree(f, order);
   const used = new Uint8Array(f.values.length);
   for (const b of order) {
     for (const v of f.blocks[b].insts) for (const u of defUses(f.values[v])) used[f.resolve(u)] = 1;
@@ -315,7 +335,7 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
   work.begin(slots, dom);
   const memo = new Map<ValueId, { root: number; c: number }>();
   const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
-  const env: Env = { memo, callWrites, used, slots, work, effects: [], guards };
+  const env: Env = { memo, callWrites, used, slots, work, effects: [], guards, takes: 0 };
   env.classes = slotClasses(f, order, env);
   const outs: (Packed | undefined)[] = [];
   const ins: Packed[] = [];
@@ -325,22 +345,35 @@ function forwardRound(f: FunctionBody, inserted: Set<ValueId>, work: Work, callW
     if (b !== f.entry) for (const p of f.blocks[b].preds) if (outs[p] !== undefined) ins.push(outs[p]!);
     work.join(ins, b);
   };
+  // Sweeps in reverse postorder until no exit state changes, as round-robin iteration does, but a block none of
+  // whose predecessors' exits changed since it last ran is skipped: it would compute the exit it has (a transfer
+  // reads only its entry state, which the join makes from those exits). So the sweeps, and the states, are the
+  // round-robin's. Each block also remembers whether, on its last run (with the final states), a load found a
+  // slot it can take: a round where none did replaces nothing, and skips the rewrite.
+  const dirty = new Uint8Array(f.blocks.length);
+  for (const b of order) dirty[b] = 1;
+  const takes = new Uint8Array(f.blocks.length);
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
     let last = -1; // the block whose exit state the work holds
     for (const b of order) {
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
       const preds = f.blocks[b].preds;
       if (b !== f.entry && preds.length === 1 && preds[0] === last) work.narrow(b);
       else joinAt(b);
+      env.takes = 0;
       transfer(f, b, env);
+      takes[b] = env.takes > 0 ? 1 : 0;
       last = b;
       if (outs[b] !== undefined && env.work.equals(outs[b]!)) continue;
       converged = false;
       outs[b] = env.work.pack();
+      for (const s of f.blocks[b].succs) dirty[s] = 1;
     }
   }
-  if (!converged) return 0;
+  if (!converged || !takes.includes(1)) return 0;
   env.effects = undefined;
   return new Rewrite(f, env, outs, inserted).run(order, joinAt);
 }
@@ -371,16 +404,24 @@ class Rewrite {
     const { f, env } = this;
     const work = env.work;
     let replaced = 0;
+    // The block transferred last when the work holds its exit as the fixpoint has it (no load there declined: a
+    // declined load establishes its slot, which the fixpoint's state has as taken), so that a block whose one
+    // predecessor it is narrows it instead of joining (as the fixpoint does).
+    let last = -1;
     for (const b of order) {
-      joinAt(b);
+      const preds = f.blocks[b].preds;
+      if (b !== f.entry && preds.length === 1 && preds[0] === last) work.narrow(b);
+      else joinAt(b);
       let before: Map<ValueId, ValueId[]> | undefined;
+      let declined = false;
       transfer(f, b, env, (v, a) => {
         const pre = this.replaceLoad(b, v, a);
-        if (!pre) return false;
+        if (!pre) return !(declined = true);
         (before ??= new Map()).set(v, pre);
         replaced++;
         return true;
       });
+      last = declined ? -1 : b;
       const vals: number[] = [];
       for (let i = 0; i < work.kN; i++) {
         const s = work.kList[i];
