@@ -4,10 +4,10 @@
 // a pointer or from another request's slot or buffer (linked-requests.ts), the chosen arm of a select, a direct call
 // for a call_indirect through a known slot, or else the operator copied with a run-time result and its cause. Pure:
 // specialize.ts emits what this decides.
-import { absorb, fold, readConst } from "../ssa/fold.ts";
+import { absorb, fold, i32Fold, readBits, readConst, type I32Fold } from "../ssa/fold.ts";
 import type { Operator } from "../ssa/ir.ts";
-import type { Const, ValType } from "../ssa/types.ts";
-import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
+import { i32, i64, type Const, type ValType } from "../ssa/types.ts";
+import { OPS_BY_NAME, type OpInfo } from "../ssa/wasm-ops.ts";
 import { absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
 import type { KnownMemory } from "./linked-requests.ts";
 import type { Known } from "./state.ts";
@@ -30,16 +30,52 @@ export const isCopy = (r: OperatorResult): r is Copy => "copy" in r;
 const copy = (abs: AbsVal | string, call?: number): Copy =>
   call === undefined ? { copy: true, abs } : { copy: true, abs, call };
 
-/** Known values of the i32 constants 0 .. SMALL_I32 - 1 without a const-memory tag, made once each: the folds and
- *  bytecode reads that give them were half of toy's evaluated operators, each three new objects. Known and
+/** Known values of the integer constants 0 .. SMALL - 1 without a const-memory tag, made once each per type: the
+ *  folds and bytecode reads that give them were half of toy's evaluated operators, each three new objects. Known and
  *  abstract values are immutable, so sharing them changes nothing. */
-const SMALL_I32 = 1 << 16;
+const SMALL = 1 << 16;
 const smallI32: (Known | undefined)[] = [];
+const smallI64: (Known | undefined)[] = [];
 
-/** The known value of constant `value` (not const-memory tagged): shared for a small i32. */
+/** The known value of constant `value` (not const-memory tagged): shared for a small integer. */
 function knownConst(value: Const): Known {
-  if (value.type !== "i32" || value.bits >= SMALL_I32 || value.bits < 0) return { abs: { kind: "const", value } };
-  return (smallI32[value.bits] ??= { abs: { kind: "const", value } });
+  if (value.type === "i32") return knownI32(value.bits, value);
+  if (value.type === "i64" && value.bits < SMALL)
+    return (smallI64[Number(value.bits)] ??= { abs: { kind: "const", value } });
+  return { abs: { kind: "const", value } };
+}
+
+/** The known value of the i32 whose bits are `bits` (a u32), from `value` when the caller has the constant. */
+function knownI32(bits: number, value?: Const): Known {
+  if (bits >= 0 && bits < SMALL) return (smallI32[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
+  return { abs: { kind: "const", value: value ?? i32(bits) } };
+}
+
+/** The known value of the i64 `n` (a safe integer, sign-extended). */
+function knownI64(n: number): Known {
+  if (n >= 0 && n < SMALL) return (smallI64[n] ??= { abs: { kind: "const", value: i64(BigInt(n)) } });
+  return { abs: { kind: "const", value: i64(BigInt(n)) } };
+}
+
+/** What evaluating a generic operator looks up whatever its operands, decoded once per generic instruction
+ *  (`planOperator`) instead of at each of its evaluations (a toy program evaluates each one ~25 times per bytecode
+ *  instruction of its kind): its table row, a constant's known value, an i32 operator's folder. */
+export interface OperatorPlan {
+  readonly op: Operator;
+  readonly info: OpInfo | undefined;
+  /** A `const`'s known value. */
+  readonly constant: Known | undefined;
+  /** An i32 operator on i32 operands: its folder on bits. */
+  readonly i32: I32Fold | undefined;
+}
+
+export function planOperator(op: Operator): OperatorPlan {
+  return {
+    op,
+    info: OPS_BY_NAME.get(op.name),
+    constant: op.name === "const" ? knownConst(op.value!) : undefined,
+    i32: i32Fold(op.name),
+  };
 }
 
 /** Evaluate `op` on `args` (results of `types`); `buffers` are the request's constant buffers. */
@@ -50,9 +86,20 @@ export function evaluateOperator(
   buffers: Uint8Array[],
   knownMemory?: KnownMemory,
 ): OperatorResult {
-  const info = OPS_BY_NAME.get(op.name);
-  if (op.name === "const") return knownConst(op.value!);
-  if (info?.cls === "numeric") return numeric(op, args);
+  return evaluatePlanned(planOperator(op), args, types, buffers, knownMemory);
+}
+
+/** `evaluateOperator` with the operator decoded (`planOperator`). */
+export function evaluatePlanned(
+  plan: OperatorPlan,
+  args: Known[],
+  types: ValType[],
+  buffers: Uint8Array[],
+  knownMemory?: KnownMemory,
+): OperatorResult {
+  const { op, info } = plan;
+  if (plan.constant) return plan.constant;
+  if (info?.cls === "numeric") return (plan.i32 && foldI32(plan.i32, args)) || numeric(op, args);
   if (info?.cls === "load") return load(op, args, types, info.bytes!, !!info.signed, buffers, knownMemory);
   if (op.name === "select") {
     const c = args[2];
@@ -73,6 +120,21 @@ export function evaluateOperator(
   if (op.name === "call" || op.name === "call_indirect") return copy("result of a call");
   if (op.name === "global.get") return copy("global.get");
   return copy(resultOf(op.name));
+}
+
+/** An i32 operator on untagged i32 constants, folded on numbers (as `fold` would, and `numeric` after it); undefined
+ *  for the rest (numeric's cases: a run-time or pointer operand, a const-memory tag to keep, a trap). */
+function foldI32(onI32: I32Fold, args: Known[]): Known | undefined {
+  const a = args[0].abs;
+  if (a.kind !== "const" || a.mem || a.value.type !== "i32") return undefined;
+  let b = 0;
+  if (args.length > 1) {
+    const bAbs = args[1].abs;
+    if (bAbs.kind !== "const" || bAbs.mem || bAbs.value.type !== "i32") return undefined;
+    b = bAbs.value.bits;
+  }
+  const r = onI32(a.value.bits, b);
+  return r === undefined ? undefined : knownI32(r);
 }
 
 /** A run-time value carries its cause (abstract.ts), and one is made for every instruction copied: the cause
@@ -110,13 +172,18 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
     if (r) return knownConst(r);
   }
   if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const")
-    return { abs: { ...a.abs, offset: a.abs.offset + (Number(b.abs.value.bits) | 0) } };
+    return bufptr(a.abs, a.abs.offset + (Number(b.abs.value.bits) | 0));
   if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const")
-    return { abs: { ...b.abs, offset: b.abs.offset + (Number(a.abs.value.bits) | 0) } };
+    return bufptr(b.abs, b.abs.offset + (Number(a.abs.value.bits) | 0));
   if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const")
-    return { abs: { ...a.abs, offset: a.abs.offset - (Number(b.abs.value.bits) | 0) } };
+    return bufptr(a.abs, a.abs.offset - (Number(b.abs.value.bits) | 0));
   return copy(args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer`);
 }
+
+/** A constant-buffer pointer into `p`'s buffer at `offset` (an object literal of one shape, not a spread). */
+const bufptr = (p: { buffer: number }, offset: number): Known => ({
+  abs: { kind: "bufptr", buffer: p.buffer, offset },
+});
 
 /** Arrays of constant operands for `fold`, one per length, reused. */
 const CONST_OPERANDS: Const[][] = [];
@@ -148,7 +215,13 @@ function load(
   if (addr.kind === "bufptr") {
     const buf = buffers[addr.buffer];
     const at = addr.offset + op.memarg!.offset;
-    if (at >= 0 && at + bytes <= buf.length) return knownConst(readConst(buf, at, bytes, signed, types[0]));
+    if (at >= 0 && at + bytes <= buf.length) {
+      const type = types[0];
+      // Integers of up to 4 bytes as numbers, made constants only when not small (readConst's values).
+      if (bytes <= 4 && type === "i32") return knownI32(readBits(buf, at, bytes, signed) >>> 0);
+      if (bytes <= 4 && type === "i64") return knownI64(readBits(buf, at, bytes, signed));
+      return knownConst(readConst(buf, at, bytes, signed, type));
+    }
     return copy(`${op.name} outside its constant buffer`);
   }
   if (addr.kind === "const") {

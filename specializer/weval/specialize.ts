@@ -46,7 +46,7 @@ import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } fr
 import { Contexts, pointerPc } from "./contexts.ts";
 import type { KnownMemory } from "./linked-requests.ts";
 import { SpecializationAborted } from "./aborts.ts";
-import { evaluateOperator, isCopy } from "./operators.ts";
+import { evaluatePlanned, isCopy, planOperator, type OperatorPlan } from "./operators.ts";
 import { findRegions } from "./regions.ts";
 import {
   byRegister,
@@ -139,6 +139,9 @@ export interface GenericShape {
   readonly reachable: number;
   readonly joins: Uint8Array;
   readonly regionRoot: Int32Array;
+  /** Per generic value, made at its first evaluation: an operator's plan (operators.ts), or the name of the weval
+   *  intrinsic a call calls. */
+  readonly plans: (OperatorPlan | string | undefined)[];
 }
 
 export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): GenericShape {
@@ -153,6 +156,7 @@ export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): 
     reachable: order.length,
     joins: regions.joins,
     regionRoot: regions.root,
+    plans: new Array(f.values.length).fill(undefined),
   };
 }
 
@@ -191,6 +195,8 @@ class Specializer {
   private readonly rpoIndex: Int32Array;
   /** Per original block: the root of its region (itself when it is none's; regions.ts). */
   private readonly regionRoot: Int32Array;
+  /** Per generic value: what its evaluations need decoded (GenericShape.plans). */
+  private readonly plans: (OperatorPlan | string | undefined)[];
   /** Original blocks the current processing has run through in a straight line: those marked `chainStamp`. */
   private readonly chainMark: Int32Array;
   private chainStamp = 0;
@@ -231,6 +237,7 @@ class Specializer {
     this.rpoIndex = shape.rpoIndex;
     this.joins = shape.joins;
     this.regionRoot = shape.regionRoot;
+    this.plans = shape.plans;
   }
 
   run(): SpecializeResult {
@@ -711,6 +718,11 @@ class Specializer {
     return a;
   }
 
+  /** What evaluating generic operator `op` needs whatever its operands: the intrinsic's name for a call of one. */
+  private plan(op: Operator): OperatorPlan | string {
+    return op.name === "call" && this.intrinsics.has(op.index!) ? this.intrinsics.get(op.index!)! : planOperator(op);
+  }
+
   /** Evaluate one generic instruction `v` in the processing of `s`. */
   private evaluateInstruction(s: SpecBlock, v: ValueId, st: BodyState): void {
     const { f, out } = this;
@@ -727,15 +739,14 @@ class Specializer {
     }
     if (d.kind !== "op") return;
     const args = this.operands(d.args, st);
-    const op = d.op;
-    if (op.name === "call" && this.intrinsics.has(op.index!)) {
-      const name = this.intrinsics.get(op.index!)!;
-      if (!isIntrinsicName(name)) throw this.unsupported(s, name);
-      this.evaluateIntrinsic(s, name, v, args, st);
+    const plan = (this.plans[v] ??= this.plan(d.op));
+    if (typeof plan === "string") {
+      if (!isIntrinsicName(plan)) throw this.unsupported(s, plan);
+      this.evaluateIntrinsic(s, plan, v, args, st);
       this.checkContexts();
       return;
     }
-    st.vals.set(v, this.operator(s, op, args, d.types));
+    st.vals.set(v, this.operator(s, plan, args, d.types));
     if (out.values.length > this.limits.maxValues)
       throw new SpecializationAborted("max-values", `more than ${this.limits.maxValues} values (limit maxValues)`);
   }
@@ -1087,8 +1098,8 @@ class Specializer {
   }
 
   /** Fold or copy one operator (operators.ts decides; this emits what it decided). */
-  private operator(s: SpecBlock, op: Operator, args: Known[], types: ValType[]): Known {
-    const r = evaluateOperator(op, args, types, this.buffers, this.options.knownMemory);
+  private operator(s: SpecBlock, plan: OperatorPlan, args: Known[], types: ValType[]): Known {
+    const r = evaluatePlanned(plan, args, types, this.buffers, this.options.knownMemory);
     if (!isCopy(r)) return r;
     const abs = typeof r.abs === "string" ? this.runtimeResult(r.abs) : r.abs;
     if (r.call !== undefined)
@@ -1105,7 +1116,7 @@ class Specializer {
       abs,
       out: this.out.appendOp(
         s.id,
-        op,
+        plan.op,
         args.map((a) => this.use(s, a)),
         types,
       ),
