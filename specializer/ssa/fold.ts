@@ -449,6 +449,17 @@ const NEUTRAL = new Set([
 ]);
 const SHIFTS = new Set(["shl", "shr_s", "shr_u", "rotl", "rotr"]);
 
+/** The operator names (after `i32.`/`i64.`) that have an absorbing operand. */
+const ABSORBING_NAMES = new Set([...ABSORBING.keys()].map((k) => k.split(" ")[0]));
+
+/** Whether `absorb` can give a constant for operator `op` on some operand (false for `add`, `sub`, … : the specializer
+ *  asks once per generic instruction, not per evaluation). */
+export function absorbs(op: string): boolean {
+  const dot = op.indexOf(".");
+  const ty = op.slice(0, dot);
+  return (ty === "i32" || ty === "i64") && ABSORBING_NAMES.has(op.slice(dot + 1));
+}
+
 /** The constant a binary integer operator gives when operand `i` is `c`, whatever the other operand (`and x 0` is 0,
  *  `or x -1` is -1, `lt_u x 0` is 0 …); undefined when the result depends on the other operand. Exact: it never
  *  removes a trap and leaves floats alone. */

@@ -4,7 +4,7 @@
 // a pointer or from another request's slot or buffer (linked-requests.ts), the chosen arm of a select, a direct call
 // for a call_indirect through a known slot, or else the operator copied with a run-time result and its cause. Pure:
 // specialize.ts emits what this decides.
-import { absorb, fold, i32Fold, readBits, readConst, type I32Fold } from "../ssa/fold.ts";
+import { absorb, absorbs, fold, i32Fold, readBits, readConst, type I32Fold } from "../ssa/fold.ts";
 import type { Operator } from "../ssa/ir.ts";
 import { i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { OPS_BY_NAME, type OpInfo } from "../ssa/wasm-ops.ts";
@@ -34,8 +34,9 @@ const copy = (abs: AbsVal | string, call?: number): Copy =>
  *  folds and bytecode reads that give them were half of toy's evaluated operators, each three new objects. Known and
  *  abstract values are immutable, so sharing them changes nothing. */
 const SMALL = 1 << 16;
-const smallI32: (Known | undefined)[] = [];
-const smallI64: (Known | undefined)[] = [];
+// Filled with undefined up front: an array assigned at scattered indices turns into a dictionary, each lookup a hash.
+const smallI32 = new Array<Known | undefined>(SMALL).fill(undefined);
+const smallI64 = new Array<Known | undefined>(SMALL).fill(undefined);
 
 /** The known value of constant `value` (not const-memory tagged): shared for a small integer. */
 function knownConst(value: Const): Known {
@@ -67,6 +68,8 @@ export interface OperatorPlan {
   readonly constant: Known | undefined;
   /** An i32 operator on i32 operands: its folder on bits. */
   readonly i32: I32Fold | undefined;
+  /** Whether one constant operand may decide the result (fold.ts's `absorbs`). */
+  readonly absorbs: boolean;
 }
 
 export function planOperator(op: Operator): OperatorPlan {
@@ -75,6 +78,7 @@ export function planOperator(op: Operator): OperatorPlan {
     info: OPS_BY_NAME.get(op.name),
     constant: op.name === "const" ? knownConst(op.value!) : undefined,
     i32: i32Fold(op.name),
+    absorbs: absorbs(op.name),
   };
 }
 
@@ -99,7 +103,7 @@ export function evaluatePlanned(
 ): OperatorResult {
   const { op, info } = plan;
   if (plan.constant) return plan.constant;
-  if (info?.cls === "numeric") return (plan.i32 && foldI32(plan.i32, args)) || numeric(op, args);
+  if (info?.cls === "numeric") return (plan.i32 && foldI32(plan.i32, args)) || numeric(plan, args);
   if (info?.cls === "load") return load(op, args, types, info.bytes!, !!info.signed, buffers, knownMemory);
   if (op.name === "select") {
     const c = args[2];
@@ -153,7 +157,8 @@ const NO_RESULT = runtime("no result");
 
 /** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
  *  IR value until a use needs one (most only feed loads that fold). */
-function numeric(op: Operator, args: Known[]): OperatorResult {
+function numeric(plan: OperatorPlan, args: Known[]): OperatorResult {
+  const { op } = plan;
   let allConst = true;
   for (let i = 0; allConst && i < args.length; i++) allConst = args[i].abs.kind === "const";
   if (allConst) {
@@ -166,7 +171,7 @@ function numeric(op: Operator, args: Known[]): OperatorResult {
   const [a, b] = args;
   // One constant operand that decides the result whatever the other (`and x 0`: an interpreter's `tag == INT &&
   // other == INT` on one known tag, which binaryen made an i32.and of the two tests): known, and a branch on it too.
-  if (b !== undefined && (a.abs.kind === "const" || b.abs.kind === "const")) {
+  if (b !== undefined && plan.absorbs && (a.abs.kind === "const" || b.abs.kind === "const")) {
     const k = a.abs.kind === "const" ? 0 : 1;
     const r = absorb(op.name, k, (args[k].abs as { value: Const }).value);
     if (r) return knownConst(r);

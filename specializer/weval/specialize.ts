@@ -41,6 +41,7 @@ import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts
 import { InternalError } from "../../util/errors.ts";
 import { trace, tracing } from "../../util/trace.ts";
 import { MinHeap } from "../../util/heap.ts";
+import { IntMap } from "../../util/int-map.ts";
 import { isIntrinsicName, WEVAL_INTRINSICS, type IntrinsicName } from "../../abi/weval.ts";
 import { meet, absEquals, formatAbs, runtime, type AbsVal, type ConstMemory } from "./abstract.ts";
 import { Contexts, pointerPc } from "./contexts.ts";
@@ -142,6 +143,8 @@ export interface GenericShape {
   /** Per generic value, made at its first evaluation: an operator's plan (operators.ts), or the name of the weval
    *  intrinsic a call calls. */
   readonly plans: (OperatorPlan | string | undefined)[];
+  /** Whether no generic value is an alias (frontend and max-SSA make none): operands need no `resolve`. */
+  readonly aliasFree: boolean;
 }
 
 export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): GenericShape {
@@ -157,6 +160,7 @@ export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): 
     joins: regions.joins,
     regionRoot: regions.root,
     plans: new Array(f.values.length).fill(undefined),
+    aliasFree: f.values.every((d) => d.kind !== "alias"),
   };
 }
 
@@ -183,7 +187,9 @@ class Specializer {
   private readonly out: FunctionBody;
   private readonly contexts = new Contexts();
   /** Specialized blocks by (context, original block), keyed ctx * (original block count) + block. */
-  private readonly blocks = new Map<number, SpecBlock>();
+  private readonly blocks = new IntMap<SpecBlock>();
+  /** The specialized blocks in the order they were made (finalize's order, which the output's value ids follow). */
+  private readonly blockList: SpecBlock[] = [];
   /** Blocks to process, lowest (context, position in the generic block order) first: see regions.ts. */
   private readonly worklist = new MinHeap<SpecBlock>();
   private readonly buffers: Uint8Array[] = [];
@@ -197,12 +203,14 @@ class Specializer {
   private readonly regionRoot: Int32Array;
   /** Per generic value: what its evaluations need decoded (GenericShape.plans). */
   private readonly plans: (OperatorPlan | string | undefined)[];
+  /** GenericShape.aliasFree. */
+  private readonly aliasFree: boolean;
   /** Original blocks the current processing has run through in a straight line: those marked `chainStamp`. */
   private readonly chainMark: Int32Array;
   private chainStamp = 0;
   /** Block copies (by key, as `blocks`) that a processing continued into without a block of their own, and which
    *  processing: the block and its `round` then (see `straightInto`). */
-  private readonly inlinedInto = new Map<number, { s: SpecBlock; round: number }>();
+  private readonly inlinedInto = new IntMap<{ s: SpecBlock; round: number }>();
   /** Per constant buffer: the entry block's parameter holding its argument (see `bufferPointerIn`). */
   private readonly bufferBase: ValueId[] = [];
   /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
@@ -238,6 +246,7 @@ class Specializer {
     this.joins = shape.joins;
     this.regionRoot = shape.regionRoot;
     this.plans = shape.plans;
+    this.aliasFree = shape.aliasFree;
   }
 
   run(): SpecializeResult {
@@ -272,7 +281,7 @@ class Specializer {
       origins: this.origins(),
       body: this.out,
       contexts: this.contexts.count,
-      blocks: this.blocks.size,
+      blocks: this.blockList.length,
       values: this.out.values.length,
       runtimeCauses: [...this.causes].sort((a, b) => b[1] - a[1]),
     };
@@ -287,7 +296,7 @@ class Specializer {
     const context = new Int32Array(n).fill(-1);
     const orig = new Int32Array(n).fill(-1);
     const copiesOf: (number[] | undefined)[] = new Array(n);
-    for (const s of this.blocks.values()) {
+    for (const s of this.blockList) {
       context[s.id] = s.ctx;
       orig[s.id] = s.orig;
       copiesOf[s.id] = s.copies ?? [];
@@ -354,6 +363,7 @@ class Specializer {
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
     this.blocks.set(key, s);
+    this.blockList.push(s);
     if (TRACE)
       this.trace(
         `new block${s.id} = ${this.where(s)}, ${s.incoming ? (s.cut ? "a cut (entered optimistically)" : "a join (entered from its incoming edges)") : "the entry"}`,
@@ -664,7 +674,7 @@ class Specializer {
       // instead of becoming a specialized block of its own.
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
-      const args = this.operands(into.args, st);
+      const args = this.operands(s, into.args, st);
       (s.copies ??= []).push(st.next, into.block, this.out.blocks[s.id].insts.length);
       if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
@@ -711,10 +721,17 @@ class Specializer {
 
   /** The known values of generic values `vs`, in an array reused for every list of that length: for what is read
    *  only until the next call (an instruction's operands, a straight jump's arguments), not kept. Evaluating an
-   *  operator made a new array per instruction, the largest allocation of specializing toy's program. */
-  private operands(vs: ValueId[], st: BodyState): Known[] {
+   *  operator made a new array per instruction, the largest allocation of specializing toy's program. As `st.get`,
+   *  without a call per value: a straight jump in max-SSA passes every live value (toy's ~1,000,000 jumps read ~15
+   *  each). */
+  private operands(s: SpecBlock, vs: ValueId[], st: BodyState): Known[] {
     const a = (this.scratch[vs.length] ??= new Array<Known>(vs.length));
-    for (let i = 0; i < vs.length; i++) a[i] = st.get(vs[i]);
+    const { vals } = st;
+    for (let i = 0; i < vs.length; i++) {
+      const k = vals.get(this.aliasFree ? vs[i] : this.f.resolve(vs[i]));
+      if (!k) throw new InternalError(`v${vs[i]} has no value in ${this.where(s)} (is the input max-SSA?)`);
+      a[i] = k;
+    }
     return a;
   }
 
@@ -738,7 +755,7 @@ class Specializer {
       return;
     }
     if (d.kind !== "op") return;
-    const args = this.operands(d.args, st);
+    const args = this.operands(s, d.args, st);
     const plan = (this.plans[v] ??= this.plan(d.op));
     if (typeof plan === "string") {
       if (!isIntrinsicName(plan)) throw this.unsupported(s, plan);
@@ -1125,7 +1142,7 @@ class Specializer {
 
   /** Turn recorded edges into terminators with arguments in each target's final parameter order. */
   private finalize(): void {
-    for (const s of this.blocks.values()) {
+    for (const s of this.blockList) {
       // Virtual slots an edge carries but its target dropped (at a join with an edge that lacked them) are stored
       // at the end of this block, before its terminator (virtual-state.ts).
       const flushed = new Set<number>();
