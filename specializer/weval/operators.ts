@@ -30,32 +30,59 @@ export const isCopy = (r: OperatorResult): r is Copy => "copy" in r;
 const copy = (abs: AbsVal | string, call?: number): Copy =>
   call === undefined ? { copy: true, abs } : { copy: true, abs, call };
 
-/** Known values of the integer constants 0 .. SMALL - 1 without a const-memory tag, made once each per type: the
- *  folds and bytecode reads that give them were half of toy's evaluated operators, each three new objects. Known and
- *  abstract values are immutable, so sharing them changes nothing. */
-const SMALL = 1 << 16;
-// Filled with undefined up front: an array assigned at scattered indices turns into a dictionary, each lookup a hash.
-const smallI32 = new Array<Known | undefined>(SMALL).fill(undefined);
-const smallI64 = new Array<Known | undefined>(SMALL).fill(undefined);
+/** Known values made once each per request and shared — integer constants without a const-memory tag,
+ *  constant-buffer pointers — by a number below CACHED (the constant, the pointer's offset): the folds, bytecode reads
+ *  and address arithmetic that give them were most of toy's evaluated operators, each two or three new objects. Known
+ *  and abstract values are immutable, so sharing them changes nothing. Per request, not per process: a module-wide
+ *  table would keep every constant address a big interpreter ever folded. */
+export class KnownValues {
+  private readonly i32s: (Known | undefined)[] = [];
+  private readonly i64s: (Known | undefined)[] = [];
+  /** Per constant buffer index (below 64). */
+  private readonly pointers: (Known | undefined)[][] = [];
 
-/** The known value of constant `value` (not const-memory tagged): shared for a small integer. */
-function knownConst(value: Const): Known {
-  if (value.type === "i32") return knownI32(value.bits, value);
-  if (value.type === "i64" && value.bits < SMALL)
-    return (smallI64[Number(value.bits)] ??= { abs: { kind: "const", value } });
-  return { abs: { kind: "const", value } };
+  /** The known value of constant `value` (not const-memory tagged). */
+  constant(value: Const): Known {
+    if (value.type === "i32") return this.i32(value.bits, value);
+    if (value.type === "i64" && value.bits < CACHED) {
+      const n = Number(value.bits);
+      return (grown(this.i64s, n)[n] ??= { abs: { kind: "const", value } });
+    }
+    return { abs: { kind: "const", value } };
+  }
+
+  /** The known value of the i32 whose bits are `bits` (a u32), from `value` when the caller has the constant. */
+  i32(bits: number, value?: Const): Known {
+    if (bits >= 0 && bits < CACHED)
+      return (grown(this.i32s, bits)[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
+    return { abs: { kind: "const", value: value ?? i32(bits) } };
+  }
+
+  /** The known value of the i64 `n` (a safe integer, sign-extended). */
+  i64(n: number): Known {
+    if (n >= 0 && n < CACHED) return (grown(this.i64s, n)[n] ??= { abs: { kind: "const", value: i64(BigInt(n)) } });
+    return { abs: { kind: "const", value: i64(BigInt(n)) } };
+  }
+
+  /** A constant-buffer pointer into `p`'s buffer at `offset`. */
+  pointer(p: { buffer: number }, offset: number): Known {
+    const { buffer } = p;
+    if (!(offset >= 0 && offset < CACHED && buffer < 64)) return { abs: { kind: "bufptr", buffer, offset } };
+    while (this.pointers.length <= buffer) this.pointers.push([]);
+    return (grown(this.pointers[buffer], offset)[offset] ??= { abs: { kind: "bufptr", buffer, offset } });
+  }
 }
 
-/** The known value of the i32 whose bits are `bits` (a u32), from `value` when the caller has the constant. */
-function knownI32(bits: number, value?: Const): Known {
-  if (bits >= 0 && bits < SMALL) return (smallI32[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
-  return { abs: { kind: "const", value: value ?? i32(bits) } };
-}
+const CACHED = 1 << 22;
 
-/** The known value of the i64 `n` (a safe integer, sign-extended). */
-function knownI64(n: number): Known {
-  if (n >= 0 && n < SMALL) return (smallI64[n] ??= { abs: { kind: "const", value: i64(BigInt(n)) } });
-  return { abs: { kind: "const", value: i64(BigInt(n)) } };
+/** `cache` holding index `i` (< CACHED), grown by pushing — a write past the end would make the array a dictionary,
+ *  each lookup a hash. */
+function grown(cache: (Known | undefined)[], i: number): (Known | undefined)[] {
+  if (i >= cache.length) {
+    const size = Math.min(Math.max(i + 1, 2 * cache.length, 256), CACHED);
+    while (cache.length < size) cache.push(undefined);
+  }
+  return cache;
 }
 
 /** What evaluating a generic operator looks up whatever its operands, decoded once per generic instruction
@@ -76,7 +103,7 @@ export function planOperator(op: Operator): OperatorPlan {
   return {
     op,
     info: OPS_BY_NAME.get(op.name),
-    constant: op.name === "const" ? knownConst(op.value!) : undefined,
+    constant: op.name === "const" ? { abs: { kind: "const", value: op.value! } } : undefined,
     i32: i32Fold(op.name),
     absorbs: absorbs(op.name),
   };
@@ -90,7 +117,7 @@ export function evaluateOperator(
   buffers: Uint8Array[],
   knownMemory?: KnownMemory,
 ): OperatorResult {
-  return evaluatePlanned(planOperator(op), args, types, buffers, knownMemory);
+  return evaluatePlanned(planOperator(op), args, types, buffers, new KnownValues(), knownMemory);
 }
 
 /** `evaluateOperator` with the operator decoded (`planOperator`). */
@@ -99,12 +126,13 @@ export function evaluatePlanned(
   args: Known[],
   types: ValType[],
   buffers: Uint8Array[],
+  known: KnownValues,
   knownMemory?: KnownMemory,
 ): OperatorResult {
   const { op, info } = plan;
   if (plan.constant) return plan.constant;
-  if (info?.cls === "numeric") return (plan.i32 && foldI32(plan.i32, args)) || numeric(plan, args);
-  if (info?.cls === "load") return load(op, args, types, info.bytes!, !!info.signed, buffers, knownMemory);
+  if (info?.cls === "numeric") return (plan.i32 && foldI32(plan.i32, args, known)) || numeric(plan, args, known);
+  if (info?.cls === "load") return load(op, args, types, info.bytes!, !!info.signed, buffers, known, knownMemory);
   if (op.name === "select") {
     const c = args[2];
     if (c.abs.kind === "const") return c.abs.value.bits !== 0 ? args[0] : args[1];
@@ -128,7 +156,7 @@ export function evaluatePlanned(
 
 /** An i32 operator on untagged i32 constants, folded on numbers (as `fold` would, and `numeric` after it); undefined
  *  for the rest (numeric's cases: a run-time or pointer operand, a const-memory tag to keep, a trap). */
-function foldI32(onI32: I32Fold, args: Known[]): Known | undefined {
+function foldI32(onI32: I32Fold, args: Known[], known: KnownValues): Known | undefined {
   const a = args[0].abs;
   if (a.kind !== "const" || a.mem || a.value.type !== "i32") return undefined;
   let b = 0;
@@ -138,7 +166,7 @@ function foldI32(onI32: I32Fold, args: Known[]): Known | undefined {
     b = bAbs.value.bits;
   }
   const r = onI32(a.value.bits, b);
-  return r === undefined ? undefined : knownI32(r);
+  return r === undefined ? undefined : known.i32(r);
 }
 
 /** A run-time value carries its cause (abstract.ts), and one is made for every instruction copied: the cause
@@ -157,7 +185,7 @@ const NO_RESULT = runtime("no result");
 
 /** A numeric operator: folded on constants; constant arithmetic on a constant-buffer pointer keeps it one, with no
  *  IR value until a use needs one (most only feed loads that fold). */
-function numeric(plan: OperatorPlan, args: Known[]): OperatorResult {
+function numeric(plan: OperatorPlan, args: Known[], known: KnownValues): OperatorResult {
   const { op } = plan;
   let allConst = true;
   for (let i = 0; allConst && i < args.length; i++) allConst = args[i].abs.kind === "const";
@@ -165,7 +193,7 @@ function numeric(plan: OperatorPlan, args: Known[]): OperatorResult {
     const values = (CONST_OPERANDS[args.length] ??= new Array<Const>(args.length)); // read only by fold
     for (let i = 0; i < args.length; i++) values[i] = (args[i].abs as { value: Const }).value;
     const r = fold(op.name, values);
-    if (r) return withMem(r, op, args);
+    if (r) return withMem(r, op, args, known);
     return copy(`${op.name} of constants that does not fold (trap or NaN)`);
   }
   const [a, b] = args;
@@ -174,21 +202,16 @@ function numeric(plan: OperatorPlan, args: Known[]): OperatorResult {
   if (b !== undefined && plan.absorbs && (a.abs.kind === "const" || b.abs.kind === "const")) {
     const k = a.abs.kind === "const" ? 0 : 1;
     const r = absorb(op.name, k, (args[k].abs as { value: Const }).value);
-    if (r) return knownConst(r);
+    if (r) return known.constant(r);
   }
   if (op.name === "i32.add" && a.abs.kind === "bufptr" && b.abs.kind === "const")
-    return bufptr(a.abs, a.abs.offset + (Number(b.abs.value.bits) | 0));
+    return known.pointer(a.abs, a.abs.offset + (Number(b.abs.value.bits) | 0));
   if (op.name === "i32.add" && b.abs.kind === "bufptr" && a.abs.kind === "const")
-    return bufptr(b.abs, b.abs.offset + (Number(a.abs.value.bits) | 0));
+    return known.pointer(b.abs, b.abs.offset + (Number(a.abs.value.bits) | 0));
   if (op.name === "i32.sub" && a.abs.kind === "bufptr" && b.abs.kind === "const")
-    return bufptr(a.abs, a.abs.offset - (Number(b.abs.value.bits) | 0));
+    return known.pointer(a.abs, a.abs.offset - (Number(b.abs.value.bits) | 0));
   return copy(args.find((x) => x.abs.kind === "runtime")?.abs ?? `${op.name} of a buffer pointer`);
 }
-
-/** A constant-buffer pointer into `p`'s buffer at `offset` (an object literal of one shape, not a spread). */
-const bufptr = (p: { buffer: number }, offset: number): Known => ({
-  abs: { kind: "bufptr", buffer: p.buffer, offset },
-});
 
 /** Arrays of constant operands for `fold`, one per length, reused. */
 const CONST_OPERANDS: Const[][] = [];
@@ -198,11 +221,11 @@ const POINTER_ARITHMETIC = new Set(["i32.add", "i32.sub", "i64.add", "i64.sub"])
 /** A constant result of pointer arithmetic (add, sub) on a const-memory pointer stays one, with the strongest tag
  *  of its operands. weval keeps only the plain tag there (the transitive one needs both operands to have it), so
  *  pointer arithmetic inside a transitive structure stops folding in weval; here it does not. */
-function withMem(value: Const, op: Operator, args: Known[]): Known {
-  if (!POINTER_ARITHMETIC.has(op.name)) return knownConst(value);
+function withMem(value: Const, op: Operator, args: Known[], known: KnownValues): Known {
+  if (!POINTER_ARITHMETIC.has(op.name)) return known.constant(value);
   let mem = 0;
   for (const a of args) if (a.abs.kind === "const" && a.abs.mem) mem = Math.max(mem, a.abs.mem);
-  return mem ? { abs: { kind: "const", value, mem: mem as 1 | 2 } } : knownConst(value);
+  return mem ? { abs: { kind: "const", value, mem: mem as 1 | 2 } } : known.constant(value);
 }
 
 /** A load: through a constant-buffer pointer it reads the request's bytes; at a constant address, what the other
@@ -214,6 +237,7 @@ function load(
   bytes: number,
   signed: boolean,
   buffers: Uint8Array[],
+  known: KnownValues,
   knownMemory?: KnownMemory,
 ): OperatorResult {
   const addr = args[0].abs;
@@ -223,20 +247,20 @@ function load(
     if (at >= 0 && at + bytes <= buf.length) {
       const type = types[0];
       // Integers of up to 4 bytes as numbers, made constants only when not small (readConst's values).
-      if (bytes <= 4 && type === "i32") return knownI32(readBits(buf, at, bytes, signed) >>> 0);
-      if (bytes <= 4 && type === "i64") return knownI64(readBits(buf, at, bytes, signed));
-      return knownConst(readConst(buf, at, bytes, signed, type));
+      if (bytes <= 4 && type === "i32") return known.i32(readBits(buf, at, bytes, signed) >>> 0);
+      if (bytes <= 4 && type === "i64") return known.i64(readBits(buf, at, bytes, signed));
+      return known.constant(readConst(buf, at, bytes, signed, type));
     }
     return copy(`${op.name} outside its constant buffer`);
   }
   if (addr.kind === "const") {
     const at = (addr.value.bits as number) + op.memarg!.offset;
-    const known = knownMemory?.load(at, bytes, signed, types[0]);
-    if (known) return knownConst(known);
+    const folded = knownMemory?.load(at, bytes, signed, types[0]);
+    if (folded) return known.constant(folded);
     // Memory the interpreter declared constant (weval.assume.const.memory) reads as the snapshot has it; what a
     // transitive one loads is a pointer into constant memory too.
     const image = addr.mem ? knownMemory?.image(at, bytes, signed, types[0]) : undefined;
-    if (image) return addr.mem === 2 ? { abs: { kind: "const", value: image, mem: 2 } } : knownConst(image);
+    if (image) return addr.mem === 2 ? { abs: { kind: "const", value: image, mem: 2 } } : known.constant(image);
   }
   return copy(
     addr.kind === "const"
