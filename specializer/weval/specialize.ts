@@ -186,8 +186,11 @@ export function specializeFunction(
 class Specializer {
   private readonly out: FunctionBody;
   private readonly contexts = new Contexts();
-  /** Specialized blocks by (context, original block), keyed ctx * (original block count) + block. */
-  private readonly blocks = new IntMap<SpecBlock>();
+  /** Block copies by (context, original block), keyed ctx * (original block count) + block: a specialized block
+   *  (aux COPY_HAS_BLOCK), or the block whose processing continued into the copy without a block of its own and that
+   *  processing's `round` (aux; see `straightInto`). One table for both: a copy is in at most one of them, and
+   *  straightInto and blockFor look each key up once. */
+  private readonly copies = new IntMap<SpecBlock>();
   /** The specialized blocks in the order they were made (finalize's order, which the output's value ids follow). */
   private readonly blockList: SpecBlock[] = [];
   /** Blocks to process, lowest (context, position in the generic block order) first: see regions.ts. */
@@ -208,9 +211,6 @@ class Specializer {
   /** Original blocks the current processing has run through in a straight line: those marked `chainStamp`. */
   private readonly chainMark: Int32Array;
   private chainStamp = 0;
-  /** Block copies (by key, as `blocks`) that a processing continued into without a block of their own, and which
-   *  processing: the block and its `round` then (see `straightInto`). */
-  private readonly inlinedInto = new IntMap<{ s: SpecBlock; round: number }>();
   /** Per constant buffer: the entry block's parameter holding its argument (see `bufferPointerIn`). */
   private readonly bufferBase: ValueId[] = [];
   /** The entry block's parameters, kept when it is processed again so that `bufferBase` stays valid. */
@@ -333,24 +333,23 @@ class Specializer {
   /** The specialized block for (ctx, orig); a new one starts from the state `state()` makes. */
   private blockFor(ctx: number, orig: BlockId, state: () => EntryState): SpecBlock {
     const key = ctx * this.f.blocks.length + orig;
-    let s = this.blocks.get(key);
-    if (s) return s;
+    const at = this.copies.indexOf(key);
+    if (at >= 0 && this.copies.auxAt(at) === COPY_HAS_BLOCK) return this.copies.valueAt(at);
     this.countCopy();
-    const r = this.inlinedInto.get(key);
-    if (r) {
+    if (at >= 0) {
       // A processing continued into this copy (`straightInto`); now it is entered from elsewhere too: that
-      // processing is done again, and jumps to this block.
-      this.inlinedInto.delete(key);
-      if (r.round === r.s.round) {
+      // processing is done again, and jumps to this block (which replaces the entry below).
+      const r = this.copies.valueAt(at);
+      if (this.copies.auxAt(at) === r.round) {
         if (TRACE)
           this.trace(
-            `undo: block${orig} in context ${this.contexts.describe(ctx)}, which block${r.s.id}'s processing ran straight into, is entered from elsewhere too: it gets a block of its own`,
+            `undo: block${orig} in context ${this.contexts.describe(ctx)}, which block${r.id}'s processing ran straight into, is entered from elsewhere too: it gets a block of its own`,
           );
-        r.s.round++;
-        this.enqueue(r.s, "a copy it ran straight into is entered from elsewhere too");
+        r.round++;
+        this.enqueue(r, "a copy it ran straight into is entered from elsewhere too");
       }
     }
-    s = {
+    const s: SpecBlock = {
       id: this.out.addBlock(),
       ctx,
       orig,
@@ -372,7 +371,7 @@ class Specializer {
       s.incoming = new Map();
       if (!this.joins[orig]) s.cut = { valid: false, rounds: 0, params: [], regs: new Map() };
     }
-    this.blocks.set(key, s);
+    this.copies.set(key, s, COPY_HAS_BLOCK);
     this.blockList.push(s);
     if (TRACE)
       this.trace(
@@ -384,7 +383,7 @@ class Specializer {
 
   /** Count one more block copy against maxBlocks: specialized blocks and copies continued into (`straightInto`). */
   private countCopy(): void {
-    if (this.blocks.size + this.inlinedInto.size >= this.limits.maxBlocks)
+    if (this.copies.size >= this.limits.maxBlocks)
       throw new SpecializationAborted(
         "max-blocks",
         `more than ${this.limits.maxBlocks} specialized blocks (limit maxBlocks)`,
@@ -1037,7 +1036,7 @@ class Specializer {
    *  - the target is in the region of a block this processing has run through in a straight line (every jump since
    *    folded), the region's root (regions.ts): it is entered from nowhere else, by construction;
    *  - no specialized block exists for the copy, and no other processing continued into it: this one does, and
-   *    records it (`inlinedInto`). If an edge to that copy is made later, from anywhere (`blockFor`), the copy gets a
+   *    records it (in `copies`). If an edge to that copy is made later, from anywhere (`blockFor`), the copy gets a
    *    block of its own and `s` is processed again, this time jumping to it. So straight-line bytecode — one
    *    instruction's copy jumping to the next one's — becomes one block as it is specialized, instead of a few
    *    blocks per instruction for the cleanup passes to merge; a loop header costs one more processing of the
@@ -1049,13 +1048,17 @@ class Specializer {
     if (root !== target.block && this.chainMark[root] === this.chainStamp) return target;
     if (target.block === this.f.entry) return undefined;
     const key = ctx * this.f.blocks.length + target.block;
-    if (this.blocks.has(key)) return undefined;
-    const r = this.inlinedInto.get(key);
-    // Continued into by another processing that still stands, or already by this one (a loop that folded to a
-    // jump): the edge made instead gives the copy its own block.
-    if (r && r.round === r.s.round) return undefined;
-    if (!r) this.countCopy();
-    this.inlinedInto.set(key, { s, round: s.round });
+    const at = this.copies.indexOf(key);
+    if (at < 0) {
+      this.countCopy();
+      this.copies.set(key, s, s.round);
+      return target;
+    }
+    // A block of its own, or continued into by another processing that still stands, or already by this one (a
+    // loop that folded to a jump): the edge made instead gives the copy its own block.
+    const round = this.copies.auxAt(at);
+    if (round === COPY_HAS_BLOCK || round === this.copies.valueAt(at).round) return undefined;
+    this.copies.replaceAt(at, s, s.round);
     return target;
   }
 
@@ -1193,6 +1196,9 @@ class Specializer {
 }
 
 const NO_COPIES = new Int32Array(0);
+
+/** The aux of a block copy in `copies` that has a block of its own (rounds count up from 0). */
+const COPY_HAS_BLOCK = -1;
 
 /** A constant's operands and result types, shared by every constant the worklist makes (a third of its values on
  *  Fern): frozen, as nothing changes an operator's lists in place (passes replace them). */

@@ -12,14 +12,17 @@ describe("IntMap", () => {
         const ref = new Map<number, number>();
         ops.forEach(([kind, k], i) => {
           if (kind === "set") {
-            m.set(k, i);
+            m.set(k, i, i + 1);
             ref.set(k, i);
           } else if (kind === "delete") expect(m.delete(k)).toBe(ref.delete(k));
           expect(m.get(k)).toBe(ref.get(k));
+          const at = m.indexOf(k);
+          expect(at >= 0).toBe(ref.has(k));
+          if (at >= 0) expect([m.valueAt(at), m.auxAt(at)]).toEqual([ref.get(k), ref.get(k)! + 1]);
           expect(m.has(k)).toBe(ref.has(k));
           expect(m.size).toBe(ref.size);
         });
-        for (const [k, v] of ref) expect(m.get(k)).toBe(v);
+        for (const [k, v] of ref) expect([m.get(k), m.auxAt(m.indexOf(k))]).toEqual([v, v + 1]);
       }),
     );
   });
@@ -31,6 +34,9 @@ describe("IntMap", () => {
     for (let i = 0; i < 5000; i += 2) expect(m.delete(i * 65536)).toBe(true);
     for (let i = 0; i < 5000; i++) expect(m.get(i * 65536)).toBe(i % 2 ? i : undefined);
     expect(m.size).toBe(2500);
+    const at = m.indexOf(65536);
+    m.replaceAt(at, 7, 8);
+    expect([m.get(65536), m.auxAt(m.indexOf(65536))]).toEqual([7, 8]);
   });
 
   it("refuses a key that is not a non-negative safe integer", () => {
