@@ -36,8 +36,8 @@ const copy = (abs: AbsVal | string, call?: number): Copy =>
  *  and abstract values are immutable, so sharing them changes nothing. Per request, not per process: a module-wide
  *  table would keep every constant address a big interpreter ever folded. */
 export class KnownValues {
-  private readonly i32s: (Known | undefined)[] = [];
-  private readonly i64s: (Known | undefined)[] = [];
+  private i32s: (Known | undefined)[] = [];
+  private i64s: (Known | undefined)[] = [];
   /** Per constant buffer index (below 64). */
   private readonly pointers: (Known | undefined)[][] = [];
 
@@ -46,21 +46,33 @@ export class KnownValues {
     if (value.type === "i32") return this.i32(value.bits, value);
     if (value.type === "i64" && value.bits < CACHED) {
       const n = Number(value.bits);
-      return (grown(this.i64s, n)[n] ??= { abs: { kind: "const", value } });
+      return ((this.i64s = grown(this.i64s, n))[n] ??= { abs: { kind: "const", value } });
     }
     return { abs: { kind: "const", value } };
   }
 
   /** The known value of the i32 whose bits are `bits` (a u32), from `value` when the caller has the constant. */
   i32(bits: number, value?: Const): Known {
+    const cache = this.i32s;
+    // The common case first, without a call: a value made before.
+    if (bits < cache.length) {
+      const k = cache[bits];
+      if (k !== undefined) return k;
+    }
     if (bits >= 0 && bits < CACHED)
-      return (grown(this.i32s, bits)[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
+      return ((this.i32s = grown(cache, bits))[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
     return { abs: { kind: "const", value: value ?? i32(bits) } };
   }
 
   /** The known value of the i64 `n` (a safe integer, sign-extended). */
   i64(n: number): Known {
-    if (n >= 0 && n < CACHED) return (grown(this.i64s, n)[n] ??= { abs: { kind: "const", value: i64(BigInt(n)) } });
+    const cache = this.i64s;
+    if (n < cache.length) {
+      const k = cache[n];
+      if (k !== undefined) return k;
+    }
+    if (n >= 0 && n < CACHED)
+      return ((this.i64s = grown(cache, n))[n] ??= { abs: { kind: "const", value: i64(BigInt(n)) } });
     return { abs: { kind: "const", value: i64(BigInt(n)) } };
   }
 
@@ -69,20 +81,24 @@ export class KnownValues {
     const { buffer } = p;
     if (!(offset >= 0 && offset < CACHED && buffer < 64)) return { abs: { kind: "bufptr", buffer, offset } };
     while (this.pointers.length <= buffer) this.pointers.push([]);
-    return (grown(this.pointers[buffer], offset)[offset] ??= { abs: { kind: "bufptr", buffer, offset } });
+    const cache = this.pointers[buffer];
+    if (offset < cache.length) {
+      const k = cache[offset];
+      if (k !== undefined) return k;
+    }
+    return ((this.pointers[buffer] = grown(cache, offset))[offset] ??= { abs: { kind: "bufptr", buffer, offset } });
   }
 }
 
-const CACHED = 1 << 22;
+const CACHED = 1 << 20;
 
-/** `cache` holding index `i` (< CACHED), grown by pushing — a write past the end would make the array a dictionary,
- *  each lookup a hash. */
+/** `cache` holding index `i` (< CACHED): itself, or a copy at least twice as long, filled with undefined (an array
+ *  written past its end turns into a dictionary, each lookup a hash). */
 function grown(cache: (Known | undefined)[], i: number): (Known | undefined)[] {
-  if (i >= cache.length) {
-    const size = Math.min(Math.max(i + 1, 2 * cache.length, 256), CACHED);
-    while (cache.length < size) cache.push(undefined);
-  }
-  return cache;
+  if (i < cache.length) return cache;
+  const next = new Array<Known | undefined>(Math.min(Math.max(i + 1, 2 * cache.length, 256), CACHED)).fill(undefined);
+  for (let j = 0; j < cache.length; j++) next[j] = cache[j];
+  return next;
 }
 
 /** What evaluating a generic operator looks up whatever its operands, decoded once per generic instruction

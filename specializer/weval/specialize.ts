@@ -299,7 +299,7 @@ class Specializer {
     const n = this.out.blocks.length;
     const context = new Int32Array(n).fill(-1);
     const orig = new Int32Array(n).fill(-1);
-    const copiesOf: (Int32Array | undefined)[] = new Array(n);
+    const copiesOf: (readonly number[] | undefined)[] = new Array(n);
     for (const s of this.blockList) {
       context[s.id] = s.ctx;
       orig[s.id] = s.orig;
@@ -678,7 +678,8 @@ class Specializer {
       return;
     }
     // The copies continued into, logged in one array kept across processings and copied once, at its exact size:
-    // a new array per processing, grown push by push, was a sixth of the bytes specializing toy's program allocated.
+    // a new array per processing, grown push by push, was a sixth of the bytes specializing toy's program allocated
+    // (and an Int32Array, a malloc'd buffer each, cost more than the copy).
     const copies = this.copyLog;
     copies.length = 0;
     for (;;) {
@@ -695,7 +696,7 @@ class Specializer {
       orig = f.blocks[into.block];
       for (let i = 0; i < orig.params.length; i++) st.vals.set(orig.params[i], args[i]);
     }
-    if (copies.length) s.copies = new Int32Array(copies);
+    if (copies.length) s.copies = copies.slice();
     if (st.fork && orig.term.kind === "br") this.fork(s, orig.term.target, st);
     else this.terminator(s, orig.term, st);
   }
@@ -1195,7 +1196,7 @@ class Specializer {
   }
 }
 
-const NO_COPIES = new Int32Array(0);
+const NO_COPIES: readonly number[] = [];
 
 /** The aux of a block copy in `copies` that has a block of its own (rounds count up from 0). */
 const COPY_HAS_BLOCK = -1;

@@ -60,7 +60,7 @@ export interface SpecBlock {
   round: number;
   /** The copies its last processing continued into (`straightInto`), as flat triples: context, generic block, and
    *  the index in the block's instructions where that copy's begin (for BlockOrigins.copies). */
-  copies?: Int32Array;
+  copies?: number[];
 }
 
 /** The values a cut block was last entered with directly (not as parameters), as its incoming edges brought them:
