@@ -680,8 +680,9 @@ class Specializer {
     // The copies continued into, logged in one array kept across processings and copied once, at its exact size:
     // a new array per processing, grown push by push, was a sixth of the bytes specializing toy's program allocated
     // (and an Int32Array, a malloc'd buffer each, cost more than the copy).
+    // Never truncated (setting an array's length to 0 frees its store): the processing's copies are its first n.
     const copies = this.copyLog;
-    copies.length = 0;
+    let n = 0;
     for (;;) {
       const insts = orig.insts;
       for (let i = 0; i < insts.length; i++) this.evaluateInstruction(s, insts[i], st);
@@ -690,13 +691,16 @@ class Specializer {
       const into = st.fork ? undefined : this.straightInto(s, st.next, orig.term, st.get);
       if (!into) break;
       const args = this.operands(s, into.args, st);
-      copies.push(st.next, into.block, this.out.blocks[s.id].insts.length);
+      if (n + 3 > copies.length) copies.push(0, 0, 0);
+      copies[n++] = st.next;
+      copies[n++] = into.block;
+      copies[n++] = this.out.blocks[s.id].insts.length;
       if (TRACE) this.trace(`  straight into block${into.block} in context ${this.contexts.describe(st.next)}`);
       this.chainMark[into.block] = this.chainStamp;
       orig = f.blocks[into.block];
       for (let i = 0; i < orig.params.length; i++) st.vals.set(orig.params[i], args[i]);
     }
-    if (copies.length) s.copies = copies.slice();
+    if (n) s.copies = copies.slice(0, n);
     if (st.fork && orig.term.kind === "br") this.fork(s, orig.term.target, st);
     else this.terminator(s, orig.term, st);
   }
