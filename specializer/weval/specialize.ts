@@ -1152,9 +1152,17 @@ class Specializer {
    *  closure there made V8 allocate a context at each of its calls, most of which fold (a fifth of the bytes
    *  specializing toy's program allocated). */
   private uses(s: SpecBlock, args: Known[], drop: number): ValueId[] {
+    // Array literals for the common lengths: exact-size packed arrays, as `map` made (an array grown by push has
+    // room for 17, which the IR keeps through cleanup and the backend).
+    const n = args.length - drop;
+    if (n === 1) return [this.use(s, args[0])];
+    if (n === 2) {
+      const a = this.use(s, args[0]);
+      return [a, this.use(s, args[1])];
+    }
     const ids: ValueId[] = [];
-    for (let i = 0; i < args.length - drop; i++) ids.push(this.use(s, args[i]));
-    return ids;
+    for (let i = 0; i < n; i++) ids.push(this.use(s, args[i]));
+    return n > 2 ? ids.slice() : ids;
   }
 
   /** Turn recorded edges into terminators with arguments in each target's final parameter order. */
