@@ -134,7 +134,7 @@ export function fold(op: string, args: Const[]): Const | undefined {
   if (!info || info.cls !== "numeric" || args.length !== info.params.length) return undefined;
   for (let i = 0; i < args.length; i++) if (args[i].type !== info.params[i]) return undefined;
   const [a, b] = args;
-  const onI32 = I32_FOLDS.get(op);
+  const onI32 = a.type === "i32" ? I32_FOLDS.get(op) : undefined;
   if (onI32) {
     const r = onI32(a.bits as number, (b?.bits as number) ?? 0);
     return r === undefined ? undefined : { type: "i32", bits: r };

@@ -492,6 +492,15 @@ class Specializer {
     s.paramOrder = [];
     const params: AbsVal[] = [];
     f.blocks[s.orig].params.forEach((p, i) => {
+      // As for registers below: a value every edge brings the same is found without the arrays `merge` takes.
+      const first = edges[0].args[i];
+      let same = true;
+      for (let j = 1; same && j < edges.length; j++) same = sameKnown(edges[j].args[i], first);
+      if (same) {
+        vals.set(p, first);
+        params.push(first.abs);
+        return;
+      }
       const m = merge(
         edges.map((e) => e.args[i]),
         f.typeOf(p),
