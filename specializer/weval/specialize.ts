@@ -1078,8 +1078,10 @@ class Specializer {
 
   /** A register's key in the state maps: its index, which must be below 2^40 (the keys below 0 are virtual-state.ts's). */
   private registerKey(s: SpecBlock, index: Const): number {
-    const k = BigInt(index.bits);
-    if (k >= 1n << 40n)
+    // An i32's bits (a u32) are below 2^40 already; an i64's compared as a bigint, with no BigInt made per call.
+    const k = index.bits;
+    if (typeof k === "number") return k;
+    if (k >= REGISTER_LIMIT)
       throw new SpecializationAborted(
         "bad-request",
         `weval register ${k} in ${this.f.name}, ${this.where(s)}: register indices above 2^40 are not supported`,
@@ -1218,6 +1220,9 @@ class Specializer {
 }
 
 const NO_COPIES: readonly number[] = [];
+
+/** Register indices from here up are not supported (keys below 0 are virtual-state.ts's). */
+const REGISTER_LIMIT = 1n << 40n;
 
 /** The aux of a block copy in `copies` that has a block of its own (rounds count up from 0). */
 const COPY_HAS_BLOCK = -1;
