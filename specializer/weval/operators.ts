@@ -7,6 +7,7 @@
 import { absorb, absorbs, fold, i32Fold, readBits, readConst, type I32Fold } from "../ssa/fold.ts";
 import type { Operator } from "../ssa/ir.ts";
 import { i32, i64, type Const, type ValType } from "../ssa/types.ts";
+import { IntMap } from "../../util/int-map.ts";
 import { OPS_BY_NAME, type OpInfo } from "../ssa/wasm-ops.ts";
 import { absEquals, formatAbs, runtime, type AbsVal } from "./abstract.ts";
 import type { KnownMemory } from "./linked-requests.ts";
@@ -30,76 +31,83 @@ export const isCopy = (r: OperatorResult): r is Copy => "copy" in r;
 const copy = (abs: AbsVal | string, call?: number): Copy =>
   call === undefined ? { copy: true, abs } : { copy: true, abs, call };
 
-/** Known values made once each per request and shared — integer constants without a const-memory tag,
- *  constant-buffer pointers — by a number below CACHED (the constant, the pointer's offset): the folds, bytecode reads
- *  and address arithmetic that give them were most of toy's evaluated operators, each two or three new objects. Known
- *  and abstract values are immutable, so sharing them changes nothing. Per request, not per process: a module-wide
- *  table would keep every constant address a big interpreter ever folded. */
+/** Known values of the integer constants 0 .. SMALL - 1 without a const-memory tag, made once each per type and
+ *  process (filled up front: an array written at scattered indices turns into a dictionary, each lookup a hash). */
+const SMALL = 1 << 16;
+const smallI32 = new Array<Known | undefined>(SMALL).fill(undefined);
+const smallI64 = new Array<Known | undefined>(SMALL).fill(undefined);
+
+/** Known values made once each and shared — integer constants without a const-memory tag (the small ones process-wide,
+ *  the others per request), constant-buffer pointers (per request): the folds, bytecode reads and address arithmetic
+ *  that give them were most of toy's evaluated operators, each two or three new objects. Known and abstract values
+ *  are immutable, so sharing them changes nothing. By value in arrays as long as the request's buffers (a bytecode
+ *  program's pcs and offsets), past them in hash tables: arrays as long as the largest constant, made per request,
+ *  cost Fern's 1,000 small requests more than they saved. */
 export class KnownValues {
-  private i32s: (Known | undefined)[] = [];
-  private i64s: (Known | undefined)[] = [];
-  /** Per constant buffer index (below 64). */
-  private readonly pointers: (Known | undefined)[][] = [];
+  /** Made when first needed: i32s by bits and pointers by offset (per buffer), below `dense`. */
+  private denseI32s: (Known | undefined)[] | undefined;
+  private readonly densePointers: ((Known | undefined)[] | undefined)[] = [];
+  /** i32s from SMALL up, by bits; i64s from SMALL up (below 2^53), by value. */
+  private readonly i32s = new IntMap<Known>();
+  private readonly i64s = new IntMap<Known>();
+  /** Buffer pointers past `dense` by offset * 64 + buffer (offsets from 0, buffers below 64). */
+  private readonly pointers = new IntMap<Known>();
+  /** The longest buffer's length plus one (capped). */
+  private readonly dense: number;
+
+  constructor(buffers: readonly Uint8Array[] = []) {
+    let longest = 0;
+    for (const b of buffers) longest = Math.max(longest, b.length);
+    this.dense = Math.min(longest + 1, 1 << 22);
+  }
 
   /** The known value of constant `value` (not const-memory tagged). */
   constant(value: Const): Known {
     if (value.type === "i32") return this.i32(value.bits, value);
-    if (value.type === "i64" && value.bits < CACHED) {
-      const n = Number(value.bits);
-      return ((this.i64s = grown(this.i64s, n))[n] ??= { abs: { kind: "const", value } });
-    }
+    if (value.type === "i64" && value.bits < MAX_KEY) return this.i64(Number(value.bits), value);
     return { abs: { kind: "const", value } };
   }
 
   /** The known value of the i32 whose bits are `bits` (a u32), from `value` when the caller has the constant. */
   i32(bits: number, value?: Const): Known {
-    const cache = this.i32s;
-    // The common case first, without a call: a value made before.
-    if (bits < cache.length) {
-      const k = cache[bits];
-      if (k !== undefined) return k;
+    if (bits >= 0 && bits < SMALL) return (smallI32[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
+    if (!(bits >= 0)) return { abs: { kind: "const", value: value ?? i32(bits) } };
+    if (bits < this.dense) {
+      const cache = (this.denseI32s ??= new Array<Known | undefined>(this.dense).fill(undefined));
+      return (cache[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
     }
-    if (bits >= 0 && bits < CACHED)
-      return ((this.i32s = grown(cache, bits))[bits] ??= { abs: { kind: "const", value: value ?? i32(bits) } });
-    return { abs: { kind: "const", value: value ?? i32(bits) } };
+    let k = this.i32s.get(bits);
+    if (!k) this.i32s.set(bits, (k = { abs: { kind: "const", value: value ?? i32(bits) } }));
+    return k;
   }
 
-  /** The known value of the i64 `n` (a safe integer, sign-extended). */
-  i64(n: number): Known {
-    const cache = this.i64s;
-    if (n < cache.length) {
-      const k = cache[n];
-      if (k !== undefined) return k;
-    }
-    if (n >= 0 && n < CACHED)
-      return ((this.i64s = grown(cache, n))[n] ??= { abs: { kind: "const", value: i64(BigInt(n)) } });
-    return { abs: { kind: "const", value: i64(BigInt(n)) } };
+  /** The known value of the i64 `n` (a safe integer, sign-extended), from `value` when the caller has the constant. */
+  i64(n: number, value?: Const): Known {
+    if (n >= 0 && n < SMALL) return (smallI64[n] ??= { abs: { kind: "const", value: value ?? i64(BigInt(n)) } });
+    if (!(n >= 0 && n < MAX_KEY)) return { abs: { kind: "const", value: value ?? i64(BigInt(n)) } };
+    let k = this.i64s.get(n);
+    if (!k) this.i64s.set(n, (k = { abs: { kind: "const", value: value ?? i64(BigInt(n)) } }));
+    return k;
   }
 
   /** A constant-buffer pointer into `p`'s buffer at `offset`. */
   pointer(p: { buffer: number }, offset: number): Known {
     const { buffer } = p;
-    if (!(offset >= 0 && offset < CACHED && buffer < 64)) return { abs: { kind: "bufptr", buffer, offset } };
-    while (this.pointers.length <= buffer) this.pointers.push([]);
-    const cache = this.pointers[buffer];
-    if (offset < cache.length) {
-      const k = cache[offset];
-      if (k !== undefined) return k;
+    if (!(offset >= 0 && offset < MAX_KEY / 64 && buffer < 64)) return { abs: { kind: "bufptr", buffer, offset } };
+    if (offset < this.dense) {
+      while (this.densePointers.length <= buffer) this.densePointers.push(undefined);
+      const cache = (this.densePointers[buffer] ??= new Array<Known | undefined>(this.dense).fill(undefined));
+      return (cache[offset] ??= { abs: { kind: "bufptr", buffer, offset } });
     }
-    return ((this.pointers[buffer] = grown(cache, offset))[offset] ??= { abs: { kind: "bufptr", buffer, offset } });
+    const key = offset * 64 + buffer;
+    let k = this.pointers.get(key);
+    if (!k) this.pointers.set(key, (k = { abs: { kind: "bufptr", buffer, offset } }));
+    return k;
   }
 }
 
-const CACHED = 1 << 20;
-
-/** `cache` holding index `i` (< CACHED): itself, or a copy at least twice as long, filled with undefined (an array
- *  written past its end turns into a dictionary, each lookup a hash). */
-function grown(cache: (Known | undefined)[], i: number): (Known | undefined)[] {
-  if (i < cache.length) return cache;
-  const next = new Array<Known | undefined>(Math.min(Math.max(i + 1, 2 * cache.length, 256), CACHED)).fill(undefined);
-  for (let j = 0; j < cache.length; j++) next[j] = cache[j];
-  return next;
-}
+/** IntMap keys are safe integers. */
+const MAX_KEY = 2 ** 53;
 
 /** What evaluating a generic operator looks up whatever its operands, decoded once per generic instruction
  *  (`planOperator`) instead of at each of its evaluations (a toy program evaluates each one ~25 times per bytecode
@@ -133,7 +141,7 @@ export function evaluateOperator(
   buffers: Uint8Array[],
   knownMemory?: KnownMemory,
 ): OperatorResult {
-  return evaluatePlanned(planOperator(op), args, types, buffers, new KnownValues(), knownMemory);
+  return evaluatePlanned(planOperator(op), args, types, buffers, new KnownValues(buffers), knownMemory);
 }
 
 /** `evaluateOperator` with the operator decoded (`planOperator`). */

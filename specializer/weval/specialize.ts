@@ -219,8 +219,8 @@ class Specializer {
   private readonly vals: ValueStates;
   /** With the worklist trace on: why each queued block was queued. */
   private readonly why = new Map<SpecBlock, string>();
-  /** The request's shared constants and buffer pointers (operators.ts). */
-  private readonly knownValues = new KnownValues();
+  /** The request's shared constants and buffer pointers (operators.ts), made once the buffers are known (`run`). */
+  private knownValues = new KnownValues();
   /** processBody's log of the copies a processing continues into (SpecBlock.copies), reused. */
   private readonly copyLog: number[] = [];
   /** Arrays for `operands`, one per length, reused. */
@@ -273,6 +273,7 @@ class Specializer {
       }
       return runtime(`parameter ${i} is a run-time argument`);
     });
+    this.knownValues = new KnownValues(this.buffers);
     const entry = this.blockFor(0, this.f.entry, () => ({ params, regs: new Registers() }));
     this.out.entry = entry.id;
     for (let s = this.worklist.pop(); s; s = this.worklist.pop()) {
