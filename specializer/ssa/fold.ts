@@ -77,84 +77,75 @@ function truncSatBig(x: number, signed: boolean): bigint {
 const F32_SIGN = 0x80000000;
 const F64_SIGN = 1n << 63n;
 
-/** Fold `op` over constant operands; undefined when it does not fold (see the header). A table-shaped switch, one
- *  line per numeric operator: its length is the operator set's, not logic (STYLE.md's exception). */
+/** A folder of an i32 operator on i32 operands, on their bits (u32 numbers): the result's bits, or undefined where it
+ *  traps. */
+export type I32Fold = (a: number, b: number) => number | undefined;
+
+const bit = (x: boolean): number => (x ? 1 : 0);
+
+/** The i32 operators on i32 operands, as `fold` evaluates them: a table, so that the specializer looks its operator's
+ *  folder up once per generic instruction and folds on numbers (weval/operators.ts), not through `fold`'s lookups
+ *  and a new constant per result. */
+const I32_FOLDS: ReadonlyMap<string, I32Fold> = new Map<string, I32Fold>([
+  ["i32.eqz", (a) => bit(a === 0)],
+  ["i32.eq", (a, b) => bit(a === b)],
+  ["i32.ne", (a, b) => bit(a !== b)],
+  ["i32.lt_s", (a, b) => bit(s32(a) < s32(b))],
+  ["i32.lt_u", (a, b) => bit(a < b)],
+  ["i32.gt_s", (a, b) => bit(s32(a) > s32(b))],
+  ["i32.gt_u", (a, b) => bit(a > b)],
+  ["i32.le_s", (a, b) => bit(s32(a) <= s32(b))],
+  ["i32.le_u", (a, b) => bit(a <= b)],
+  ["i32.ge_s", (a, b) => bit(s32(a) >= s32(b))],
+  ["i32.ge_u", (a, b) => bit(a >= b)],
+  ["i32.clz", (a) => Math.clz32(a)],
+  ["i32.ctz", (a) => ctz32(a)],
+  ["i32.popcnt", (a) => popcnt32(a)],
+  ["i32.add", (a, b) => (a + b) >>> 0],
+  ["i32.sub", (a, b) => (a - b) >>> 0],
+  ["i32.mul", (a, b) => Math.imul(a, b) >>> 0],
+  [
+    "i32.div_s",
+    (a, b) => (b === 0 || (s32(a) === -0x80000000 && s32(b) === -1) ? undefined : Math.trunc(s32(a) / s32(b)) >>> 0),
+  ],
+  ["i32.div_u", (a, b) => (b === 0 ? undefined : Math.trunc(a / b) >>> 0)],
+  ["i32.rem_s", (a, b) => (b === 0 ? undefined : (s32(b) === -1 ? 0 : s32(a) % s32(b)) >>> 0)],
+  ["i32.rem_u", (a, b) => (b === 0 ? undefined : (a % b) >>> 0)],
+  ["i32.and", (a, b) => (a & b) >>> 0],
+  ["i32.or", (a, b) => (a | b) >>> 0],
+  ["i32.xor", (a, b) => (a ^ b) >>> 0],
+  ["i32.shl", (a, b) => (a << (b & 31)) >>> 0],
+  ["i32.shr_s", (a, b) => (s32(a) >> (b & 31)) >>> 0],
+  ["i32.shr_u", (a, b) => a >>> (b & 31)],
+  ["i32.rotl", (a, b) => ((a << (b & 31)) | (a >>> ((32 - (b & 31)) & 31))) >>> 0],
+  ["i32.rotr", (a, b) => ((a >>> (b & 31)) | (a << ((32 - (b & 31)) & 31))) >>> 0],
+  ["i32.extend8_s", (a) => ((a << 24) >> 24) >>> 0],
+  ["i32.extend16_s", (a) => ((a << 16) >> 16) >>> 0],
+]);
+
+/** The folder of `op` when it is an i32 operator on i32 operands (see I32_FOLDS). */
+export const i32Fold = (op: string): I32Fold | undefined => I32_FOLDS.get(op);
+
+/** Fold `op` over constant operands; undefined when it does not fold (see the header). The i32 operators by
+ *  I32_FOLDS, the others by a table-shaped switch, one line per numeric operator: its length is the operator set's,
+ *  not logic (STYLE.md's exception). */
 export function fold(op: string, args: Const[]): Const | undefined {
   const info = OPS_BY_NAME.get(op);
   if (!info || info.cls !== "numeric" || args.length !== info.params.length) return undefined;
   for (let i = 0; i < args.length; i++) if (args[i].type !== info.params[i]) return undefined;
   const [a, b] = args;
+  const onI32 = a.type === "i32" ? I32_FOLDS.get(op) : undefined;
+  if (onI32) {
+    const r = onI32(a.bits as number, (b?.bits as number) ?? 0);
+    return r === undefined ? undefined : { type: "i32", bits: r };
+  }
   const ia = a.type === "i32" ? (a.bits as number) : 0;
-  const ib = b?.type === "i32" ? (b.bits as number) : 0;
   const la = a.type === "i64" ? (a.bits as bigint) : 0n;
   const lb = b?.type === "i64" ? (b.bits as bigint) : 0n;
   const fa = a.type === "f32" ? f32ToNumber(a.bits as number) : a.type === "f64" ? f64ToNumber(a.bits as bigint) : 0;
   const fb = b?.type === "f32" ? f32ToNumber(b.bits as number) : b?.type === "f64" ? f64ToNumber(b.bits as bigint) : 0;
   const anyNaN = Number.isNaN(fa) || Number.isNaN(fb);
   switch (op) {
-    // ---- i32 ----
-    case "i32.eqz":
-      return b2i(ia === 0);
-    case "i32.eq":
-      return b2i(ia === ib);
-    case "i32.ne":
-      return b2i(ia !== ib);
-    case "i32.lt_s":
-      return b2i(s32(ia) < s32(ib));
-    case "i32.lt_u":
-      return b2i(ia < ib);
-    case "i32.gt_s":
-      return b2i(s32(ia) > s32(ib));
-    case "i32.gt_u":
-      return b2i(ia > ib);
-    case "i32.le_s":
-      return b2i(s32(ia) <= s32(ib));
-    case "i32.le_u":
-      return b2i(ia <= ib);
-    case "i32.ge_s":
-      return b2i(s32(ia) >= s32(ib));
-    case "i32.ge_u":
-      return b2i(ia >= ib);
-    case "i32.clz":
-      return u32(Math.clz32(ia));
-    case "i32.ctz":
-      return u32(ctz32(ia));
-    case "i32.popcnt":
-      return u32(popcnt32(ia));
-    case "i32.add":
-      return u32(ia + ib);
-    case "i32.sub":
-      return u32(ia - ib);
-    case "i32.mul":
-      return u32(Math.imul(ia, ib));
-    case "i32.div_s":
-      return ib === 0 || (s32(ia) === -0x80000000 && s32(ib) === -1) ? undefined : u32(Math.trunc(s32(ia) / s32(ib)));
-    case "i32.div_u":
-      return ib === 0 ? undefined : u32(Math.trunc(ia / ib));
-    case "i32.rem_s":
-      return ib === 0 ? undefined : u32(s32(ib) === -1 ? 0 : s32(ia) % s32(ib));
-    case "i32.rem_u":
-      return ib === 0 ? undefined : u32(ia % ib);
-    case "i32.and":
-      return u32(ia & ib);
-    case "i32.or":
-      return u32(ia | ib);
-    case "i32.xor":
-      return u32(ia ^ ib);
-    case "i32.shl":
-      return u32(ia << (ib & 31));
-    case "i32.shr_s":
-      return u32(s32(ia) >> (ib & 31));
-    case "i32.shr_u":
-      return u32(ia >>> (ib & 31));
-    case "i32.rotl": {
-      const k = ib & 31;
-      return u32((ia << k) | (ia >>> ((32 - k) & 31)));
-    }
-    case "i32.rotr": {
-      const k = ib & 31;
-      return u32((ia >>> k) | (ia << ((32 - k) & 31)));
-    }
     // ---- i64 ----
     case "i64.eqz":
       return b2i(la === 0n);
@@ -313,10 +304,6 @@ export function fold(op: string, args: Const[]): Const | undefined {
       return u64(BigInt(s32(ia)));
     case "i64.extend_i32_u":
       return u64(BigInt(ia));
-    case "i32.extend8_s":
-      return u32((ia << 24) >> 24);
-    case "i32.extend16_s":
-      return u32((ia << 16) >> 16);
     case "i64.extend8_s":
       return u64(BigInt.asIntN(8, la));
     case "i64.extend16_s":
@@ -381,41 +368,26 @@ export function fold(op: string, args: Const[]): Const | undefined {
   return undefined;
 }
 
+/** The integer a load of 1, 2 or 4 bytes reads at `at` in `buf` (little-endian, as Wasm): sign-extended when
+ *  `signed`, else zero-extended (a 4-byte read as a u32). Without BigInt or a DataView: the specializer reads bytecode
+ *  this way, one operand at a time, and a DataView per read was most of toy's loads. */
+export function readBits(buf: Uint8Array, at: number, bytes: number, signed: boolean): number {
+  if (!(at >= 0 && at + bytes <= buf.length)) throw new RangeError("Offset is outside the bounds of the DataView");
+  if (bytes === 1) return signed ? (buf[at] << 24) >> 24 : buf[at];
+  if (bytes === 2) return signed ? ((buf[at] | (buf[at + 1] << 8)) << 16) >> 16 : buf[at] | (buf[at + 1] << 8);
+  const n = buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24);
+  return signed ? n : n >>> 0;
+}
+
 /** The constant a `bytes`-wide load of `type` reads at `at` in `buf` (little-endian, as Wasm). */
 export function readConst(buf: Uint8Array, at: number, bytes: number, signed: boolean, type: ValType): Const {
-  if (type === "i32" && bytes <= 4) {
-    // An i32 from the bytes, without BigInt or a DataView (the specializer reads bytecode this way, one operand at a
-    // time, and a DataView per read was most of toy's loads).
-    if (!(at >= 0 && at + bytes <= buf.length)) throw new RangeError("Offset is outside the bounds of the DataView");
-    const n =
-      bytes === 1
-        ? signed
-          ? (buf[at] << 24) >> 24
-          : buf[at]
-        : bytes === 2
-          ? signed
-            ? ((buf[at] | (buf[at + 1] << 8)) << 16) >> 16
-            : buf[at] | (buf[at + 1] << 8)
-          : buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24);
-    return i32(n);
-  }
+  if (type === "i32" && bytes <= 4) return i32(readBits(buf, at, bytes, signed));
+  if (type === "i64" && bytes <= 4) return i64(BigInt(readBits(buf, at, bytes, signed)));
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (type === "f32") return { type, bits: view.getUint32(at, true) };
   if (type === "f64") return { type, bits: view.getBigUint64(at, true) };
-  let v: bigint;
-  switch (bytes) {
-    case 1:
-      v = BigInt(signed ? view.getInt8(at) : view.getUint8(at));
-      break;
-    case 2:
-      v = BigInt(signed ? view.getInt16(at, true) : view.getUint16(at, true));
-      break;
-    case 4:
-      v = BigInt(signed ? view.getInt32(at, true) : view.getUint32(at, true));
-      break;
-    default:
-      v = view.getBigUint64(at, true);
-  }
+  // An 8-byte integer (i64.load; narrower integers are read above).
+  const v = view.getBigUint64(at, true);
   return type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(v);
 }
 
@@ -476,6 +448,17 @@ const NEUTRAL = new Set([
   "div_u 1 1",
 ]);
 const SHIFTS = new Set(["shl", "shr_s", "shr_u", "rotl", "rotr"]);
+
+/** The operator names (after `i32.`/`i64.`) that have an absorbing operand. */
+const ABSORBING_NAMES = new Set([...ABSORBING.keys()].map((k) => k.split(" ")[0]));
+
+/** Whether `absorb` can give a constant for operator `op` on some operand (false for `add`, `sub`, … : the specializer
+ *  asks once per generic instruction, not per evaluation). */
+export function absorbs(op: string): boolean {
+  const dot = op.indexOf(".");
+  const ty = op.slice(0, dot);
+  return (ty === "i32" || ty === "i64") && ABSORBING_NAMES.has(op.slice(dot + 1));
+}
 
 /** The constant a binary integer operator gives when operand `i` is `c`, whatever the other operand (`and x 0` is 0,
  *  `or x -1` is -1, `lt_u x 0` is 0 …); undefined when the result depends on the other operand. Exact: it never

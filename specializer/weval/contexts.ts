@@ -6,6 +6,8 @@
 // next instruction). A value element lasts until the next update or pop, which first drop it (as in weval,
 // where updating a loop's pc leaves the per-value copies of the previous iteration).
 
+import { IntMap } from "../../util/int-map.ts";
+
 /** The context key of a pc that is a pointer into constant buffer `buffer` at `offset`. */
 export const pointerPc = (buffer: number, offset: number): string => `&buffer${buffer}[${offset}]`;
 
@@ -14,8 +16,11 @@ export class Contexts {
   private pcs: (number | string)[] = [-1];
   /** True for elements made by specialize.value (the number in `pcs` is then the value). */
   private isValue: boolean[] = [false];
-  /** Per context, its children by pc, and by specialize.value value (made when first needed): the interning
-   *  table. A string key per lookup (`parent:pc`) was a fifth of specializing toy's 100,000-instruction program. */
+  /** The interning table: a child by (parent, element). A pc or value that is an integer in [0, 2^24) under a parent
+   *  below 2^27 is keyed by one number in `small` (an IntMap: toy's 100,000-instruction program interns ~260,000
+   *  times, and a Map per parent was a twentieth of specializing it); the rest — pointer pcs, large or negative
+   *  numbers — by a Map per parent. */
+  private readonly small = new IntMap<number>();
   private children: (Map<number | string, number> | undefined)[] = [undefined];
   private valueChildren: (Map<number | string, number> | undefined)[] = [undefined];
 
@@ -24,17 +29,24 @@ export class Contexts {
   }
 
   private intern(parent: number, n: number | string, value: boolean): number {
-    const table = value ? this.valueChildren : this.children;
-    let byPc = table[parent];
-    if (!byPc) table[parent] = byPc = new Map();
-    let id = byPc.get(n);
+    const small = typeof n === "number" && Number.isInteger(n) && n >= 0 && n < 2 ** 24 && parent < 2 ** 27;
+    const key = small ? (parent * 2 ** 24 + n) * 2 + (value ? 1 : 0) : -1;
+    let byPc: Map<number | string, number> | undefined;
+    let id: number | undefined;
+    if (small) id = this.small.get(key);
+    else {
+      const table = value ? this.valueChildren : this.children;
+      byPc = table[parent] ??= new Map();
+      id = byPc.get(n);
+    }
     if (id === undefined) {
       id = this.parents.push(parent) - 1;
       this.pcs.push(n);
       this.isValue.push(value);
       this.children.push(undefined);
       this.valueChildren.push(undefined);
-      byPc.set(n, id);
+      if (byPc) byPc.set(n, id);
+      else this.small.set(key, id);
     }
     return id;
   }

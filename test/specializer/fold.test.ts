@@ -1,7 +1,7 @@
 // The constant folder: exact Wasm semantics for every family, and what it must leave unfolded. A golden table of
 // results (bless with `npx vitest -u`) covers every numeric operator on edge-case operands.
 import { describe, expect, it } from "vitest";
-import { absorb, fold, isNeutral, onSameOperands } from "../../specializer/ssa/fold.ts";
+import { absorb, absorbs, fold, isNeutral, onSameOperands } from "../../specializer/ssa/fold.ts";
 import {
   f32FromNumber,
   f64FromNumber,
@@ -162,11 +162,13 @@ describe("identities with one constant operand", () => {
   it("absorb and isNeutral agree with fold whatever the other operand, and never hide a trap", () => {
     let absorbing = 0;
     let neutral = 0;
+    const absorbingOps = new Set<string>();
     for (const o of binary) {
       const xs = samples(o.params[0]);
       for (const c of xs) {
         for (const i of [0, 1]) {
           const r = absorb(o.name, i, c);
+          if (r) absorbingOps.add(o.name);
           const n = isNeutral(o.name, i, c);
           expect(r === undefined || !n).toBe(true);
           for (const x of xs) {
@@ -182,6 +184,8 @@ describe("identities with one constant operand", () => {
       if (eq) for (const x of xs) expect(same(fold(o.name, [x, x]), eq), `${o.name} x x`).toBe(true);
     }
     expect([absorbing, neutral]).toEqual([50, 61]);
+    // absorbs() names exactly the operators with some absorbing operand.
+    expect(binary.filter((o) => absorbs(o.name)).map((o) => o.name)).toEqual([...absorbingOps]);
   });
 
   it("leaves floats and division by a constant that may be 0 alone", () => {
