@@ -191,6 +191,8 @@ class Mover {
   private impure: Int32Array;
   private reads: Int32Array;
   private writes: Int32Array;
+  /** Each instruction's motion, by position. */
+  readonly motion: Int32Array;
 
   constructor(
     f: FunctionBody,
@@ -202,9 +204,11 @@ class Mover {
     this.impure = scratch.get(0, n + 1);
     this.reads = scratch.get(8, n + 1);
     this.writes = scratch.get(9, n + 1);
+    this.motion = scratch.get(10, n);
     this.impure[0] = this.reads[0] = this.writes[0] = 0;
     for (let i = 0; i < n; i++) {
       const m = motionOf(f, insts[i]);
+      this.motion[i] = m;
       this.impure[i + 1] = this.impure[i] + (m !== Motion.Pure ? 1 : 0);
       this.reads[i + 1] = this.reads[i] + (m === Motion.ReadsGlobal ? 1 : 0);
       this.writes[i + 1] = this.writes[i] + (m === Motion.WritesGlobal ? 1 : 0);
@@ -310,7 +314,7 @@ function planTees(
   };
   for (let j = 0; j < n; j++) {
     const d = f.values[insts[j]];
-    let m: number = motionOf(f, insts[j]);
+    let m = mover.motion[j];
     if (d.kind === "op")
       for (const x of d.args) {
         const a = f.resolve(x);
@@ -390,7 +394,7 @@ function inlineOperands(
     const p = pos[a];
     const i = p >= 0 && p < n && insts[p] === a ? p : -1; // a's position, if it is in this block
     if (i < 0 || i >= j || uses[a] !== 1 || !isSingle(f, a) || isConst(f, a) || inline[a]) return;
-    if (!mover.canMove(motionOf(f, a), i, r)) return;
+    if (!mover.canMove(mover.motion[i], i, r)) return;
     inline[a] = 1;
     userOf[a] = u;
   };
