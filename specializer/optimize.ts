@@ -43,13 +43,13 @@ export const LEAN_PASSES = [
  *  their parameters' locals). Measured 2026-12-07 (CPU, warm, load ~10, each list on the small module of the raw
  *  function): Fern's one function of 10,000 statements, the previous list (remove-unused-brs, simplify-locals-
  *  nostructure, optimize-instructions, vacuum, coalesce-locals, reorder-locals, remove-unused-brs, vacuum) on the
- *  previous plan 2.85 s for 1,030,096 B; this list on the new plan 0.83 s for 996,585 B (with coalesce-locals
- *  +0.45 s for 0.8% smaller; simplify-locals-nostructure after it changes nothing); Fern's one function of 1,000
- *  statements 100,409 -> 96,867 B. optimize-instructions still pays (8% on the 10,000 statements), remove-unused-brs
- *  1.7%. Earlier (2026-12-07): simplify-locals without "nostructure" cost most of that pass on Lua's main chunk for
- *  little, and `precompute` changed no byte on the raw modules (the specializer has folded every constant
- *  expression already). */
-export const STRUCTURED_PASSES = ["optimize-instructions", "remove-unused-brs", "vacuum", "reorder-locals"];
+ *  previous plan 2.85 s for 1,030,096 B; this list on the new plan 0.78 s for 995,870 B (coalesce-locals would
+ *  add 0.45 s for 0.8% less; simplify-locals-nostructure changes nothing after the new plan); Fern's one function
+ *  of 1,000 statements 100,409 -> 96,867 B. optimize-instructions still pays (8% on the 10,000 statements),
+ *  remove-unused-brs 1.7%; vacuum before it, 2.3% on Brainfuck 50 KB (97,788 -> 95,513 B). Earlier (2026-12-07):
+ *  simplify-locals without "nostructure" cost most of that pass on Lua's main chunk for little, and `precompute`
+ *  changed no byte on the raw modules (the specializer has folded every constant expression already). */
+export const STRUCTURED_PASSES = ["optimize-instructions", "vacuum", "remove-unused-brs", "vacuum", "reorder-locals"];
 
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
 export function functionSize(f: FunctionBody): number {

@@ -640,13 +640,17 @@ function allocate(
   const index = blockIndex(f, order);
   const partner = trees.simplify ? partners(f, order, trees) : undefined;
   const block = new BlockAllocation(f, entryParamsAreFunctionParams, trees, reads, localOf, newLocal, partner);
-  const free = new FreeLocals(byType, localTypes, base, newLocal);
+  // The simplifying plan reuses the function parameters' locals too, once their values are dead.
+  const paramTypes = trees.simplify && entryParamsAreFunctionParams ? f.params : [];
+  paramTypes.forEach((t, l) => byType.set(t, [...(byType.get(t) ?? []), l]));
+  const free = new FreeLocals(byType, localTypes, base, newLocal, paramTypes);
   const stack: BlockId[] = [f.entry];
   while (stack.length) {
     const b = stack.pop()!;
     for (const c of dom.childrenOf(b)) stack.push(c);
     const i = index[b];
     free.reset(live.inVals.subarray(live.inStart[i], live.inStart[i + 1]), localOf);
+    if (b === f.entry) for (let l = 0; l < paramTypes.length; l++) free.hold(l);
     block.allocate(b, i, live.outVals.subarray(live.outStart[i], live.outStart[i + 1]), free);
   }
   return {
@@ -790,7 +794,21 @@ class FreeLocals {
     private readonly localTypes: (ValType | ValType[])[],
     private readonly base: number,
     private readonly newLocal: (t: ValType) => number,
+    /** The function's parameters' types when their locals are reused once their values are dead (they are then
+     *  at the head of byType's lists), else none. */
+    private readonly paramTypes: ValType[] = [],
   ) {}
+
+  /** Local l's type, undefined for a parameter's local that is not reused. */
+  private typeOf(l: number): ValType | ValType[] | undefined {
+    return l < this.base ? this.paramTypes[l] : this.localTypes[l - this.base];
+  }
+
+  /** Marks local l as held in this block (a function parameter's, in the entry block). */
+  hold(l: number): void {
+    if (l >= this.occupiedIn.length) this.grow(l);
+    this.occupiedIn[l] = this.block;
+  }
 
   reset(liveIn: Int32Array, localOf: Int32Array): void {
     this.block++;
@@ -807,7 +825,7 @@ class FreeLocals {
   /** A free local of type `t`: `hint` if it is one (see partners), else the last released, else the next. */
   take(t: ValType, hint = -1): number {
     const back = this.released.get(t);
-    if (hint >= this.base && this.localTypes[hint - this.base] === t && this.takeHint(t, hint, back)) return hint;
+    if (hint >= 0 && this.typeOf(hint) === t && this.takeHint(t, hint, back)) return hint;
     if (back?.length) return back.pop()!;
     const list = this.byType.get(t);
     let k = this.cursor.get(t) ?? -1;
@@ -835,9 +853,8 @@ class FreeLocals {
   }
 
   release(l: number): void {
-    if (l < this.base) return;
-    const t = this.localTypes[l - this.base];
-    if (Array.isArray(t)) return;
+    const t = this.typeOf(l);
+    if (t === undefined || Array.isArray(t)) return;
     let list = this.released.get(t);
     if (!list) this.released.set(t, (list = []));
     list.push(l);
