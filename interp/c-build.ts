@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { UserError } from "../util/errors.ts";
 import { tempPathFor } from "../util/files.ts";
 import { ROOT } from "../util/root.ts";
@@ -28,11 +28,27 @@ export type CVariant = keyof typeof C_VARIANTS;
 
 let clangVersion: string | undefined;
 
+/** What clang runs with: PATH without the folders that hold a `wasm-opt`. clang's wasm32 driver runs the first
+ *  wasm-opt it finds over what it links (at -O1 and up), and `npx`/`npm run` put binaryen's on PATH: a build made
+ *  through them was another binary under the same cache key (no name section, post-optimized), so what a user's
+ *  project built differed from what the tests had checked. clang finds its own linker beside itself; a wasm-opt in
+ *  clang's own folder (a system-wide binaryen) stays, as every build on that machine then gets it alike. */
+export const CLANG_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  PATH: (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => !existsSync(join(dir, "wasm-opt")) || existsSync(join(dir, "clang")))
+    .join(delimiter),
+};
+
+/** Part of every clang build's cache key: builds from before CLANG_ENV may have been post-optimized. */
+export const CLANG_BUILD_RULE = "clang without wasm-opt";
+
 /** clang's version line, or a UserError saying what to install. */
 export function clangAvailable(): string {
   if (clangVersion) return clangVersion;
   try {
-    clangVersion = execFileSync("clang", ["--version"], { encoding: "utf8" }).split("\n")[0];
+    clangVersion = execFileSync("clang", ["--version"], { encoding: "utf8", env: CLANG_ENV }).split("\n")[0];
   } catch {
     throw new UserError(
       `clang is not installed (it builds the C interpreter for wasm32-wasi): apt-get install -y ${CLANG_PACKAGES}`,
@@ -44,7 +60,7 @@ export function clangAvailable(): string {
 /** Build (or reuse) a variant of the C interpreter; returns its bytes and path. */
 export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Array; path: string } {
   const flags = C_VARIANTS[variant];
-  const h = createHash("sha256").update(clangAvailable()).update(flags.join(" "));
+  const h = createHash("sha256").update(clangAvailable()).update(CLANG_BUILD_RULE).update(flags.join(" "));
   for (const f of ["toy.c", "weval.h", "toy-opcodes.h"]) h.update(f).update(readFileSync(join(C_DIR, f)));
   const path = join(BUILD_DIR, `${variant}-${h.digest("hex").slice(0, 16)}.wasm`);
   if (existsSync(path)) return { wasm: new Uint8Array(readFileSync(path)), path };
@@ -54,6 +70,7 @@ export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Arr
     execFileSync("clang", ["--target=wasm32-wasi", ...flags, "-I", C_DIR, join(C_DIR, "toy.c"), "-o", tmp], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
+      env: CLANG_ENV,
     });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
