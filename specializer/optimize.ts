@@ -1,9 +1,9 @@
 // What binaryen runs on each specialized function, and how the backend lays it out, by its size. The specializer's
-// own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or a
-// variant of it: INLINED_PASSES, STRUCTURED_PASSES), a fixed list of passes whose cost grows with the function's
-// size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the benchmarks) is
-// laid out by binaryen's Relooper, a larger one by the backend's own structured layout (ssa/structure.ts), since the
-// Relooper's cost grows faster than the function.
+// own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or
+// INLINED_PASSES, or STRUCTURED_PASSES on the backend's own layout), a fixed list of passes whose cost grows with the
+// function's size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the
+// benchmarks) is laid out by binaryen's Relooper, a larger one by the backend's own structured layout
+// (ssa/structure.ts), since the Relooper's cost grows faster than the function.
 // binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
 // bench/compare-builds.ts, one process, interleaved, 15-31 runs) LEAN_PASSES on the Relooper's layout ran the Fern
 // and Lua bench programs as fast as -O3 did within noise (±3%; Fern fib 0.82x: faster), except Fern's sort, 1.03x
@@ -38,20 +38,18 @@ export const LEAN_PASSES = [
   "vacuum",
 ];
 
-/** LEAN_PASSES for a function the backend laid out itself (structuredLayout: a big one), with simplify-locals that
- *  does not give blocks and ifs results ("nostructure"): that part cost most of the pass on Lua's main chunk and
- *  gained little. Measured 2026-12-07 (CPU, load ~9, each list on the functions of a module built without binaryen's
- *  passes, warm): Lua app.lua's main chunk (23k values) 636 -> 248 ms, the module 0.3% larger (-30.6 KB -> -28.1
- *  KB; with its three other structured functions, 0.9%); Fern's one function of 1,000 statements 491 -> 422 ms,
- *  0.24% larger; Brainfuck 50 KB 137 -> 123 ms, the same bytes. Run time within noise (compare-builds --cpu, one
- *  process, 31 runs, load ~12): Lua nbody.lua, whose two biggest functions are structured, 1.011x. And without
- *  `precompute`, which changed no byte there: the specializer has folded every constant expression already
- *  (2026-12-07, binaryen on the raw modules, CPU, load ~12: Fern's one function of 10,000 statements, toy 100k and
- *  Brainfuck 50 KB byte-identical without it, for 0.5-0.8 s, 0.25 s and 0.1 s less; on the Relooper's layout it does
- *  change the output). */
-export const STRUCTURED_PASSES = LEAN_PASSES.filter((p) => p !== "precompute").map((p) =>
-  p === "simplify-locals" ? "simplify-locals-nostructure" : p,
-);
+/** The passes for a function the backend laid out itself (structuredLayout: a big one). Not simplify-locals nor
+ *  coalesce-locals: the local plan does their part (ssa/locals.ts: trees in terminators, tees, branch arguments in
+ *  their parameters' locals). Measured 2026-12-07 (CPU, warm, load ~10, each list on the small module of the raw
+ *  function): Fern's one function of 10,000 statements, the previous list (remove-unused-brs, simplify-locals-
+ *  nostructure, optimize-instructions, vacuum, coalesce-locals, reorder-locals, remove-unused-brs, vacuum) on the
+ *  previous plan 2.85 s for 1,030,096 B; this list on the new plan 0.78 s for 995,870 B (coalesce-locals would
+ *  add 0.45 s for 0.8% less; simplify-locals-nostructure changes nothing after the new plan); Fern's one function
+ *  of 1,000 statements 100,409 -> 96,867 B. optimize-instructions still pays (8% on the 10,000 statements),
+ *  remove-unused-brs 1.7%; vacuum before it, 2.3% on Brainfuck 50 KB (97,788 -> 95,513 B). Earlier (2026-12-07):
+ *  simplify-locals without "nostructure" cost most of that pass on Lua's main chunk for little, and `precompute`
+ *  changed no byte on the raw modules (the specializer has folded every constant expression already). */
+export const STRUCTURED_PASSES = ["optimize-instructions", "vacuum", "remove-unused-brs", "vacuum", "reorder-locals"];
 
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
 export function functionSize(f: FunctionBody): number {

@@ -11,7 +11,7 @@
 // are named the way binaryen names them after readBinary (by index).
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
-import { planLocals, type LocalPlan } from "./locals.ts";
+import { planLocals, TERMINATOR, type LocalPlan } from "./locals.ts";
 import { DominatorTree } from "./dominators.ts";
 import { loopContiguousOrder } from "./loop-order.ts";
 import { structuredBody } from "./structure.ts";
@@ -126,9 +126,17 @@ class FunctionEmitter {
   private get(v: ValueId): Ref {
     v = this.f.resolve(v);
     const d = this.f.values[v];
-    if (d.kind === "op" && (d.op.name === "const" || this.plan.inline.has(v)))
-      return this.operator(d.op, d.args, d.types);
+    if (d.kind === "op" && (d.op.name === "const" || this.plan.inline.has(v))) return this.operator(v, d.op, d.args);
     return this.mod.local.get(this.local(v), d.kind === "op" ? this.btypes(d.types) : this.bt(this.f.typeOf(v)));
+  }
+
+  /** Operand `k` of instruction `user` (TERMINATOR: of the block's terminator, terminatorOperands' order, read once
+   *  per emission of the block): the value's read, or, where the plan tees it, its computation. */
+  private operand(x: ValueId, user: ValueId, k: number): Ref {
+    const v = this.f.resolve(x);
+    if (!this.plan.tees.at(v, user, k)) return this.get(v);
+    const d = this.f.values[v] as { kind: "op"; op: Operator; args: ValueId[]; types: ValType[] };
+    return this.mod.local.tee(this.local(v), this.operator(v, d.op, d.args), this.btypes(d.types));
   }
 
   emit(name: string, segmentBlocks: number, structured: boolean): void {
@@ -138,7 +146,7 @@ class FunctionEmitter {
     // a fresh entry copies the parameters into it.
     const entryHasPreds = order.some((blk) => targetsOf(f.blocks[blk].term).some((t) => t.block === f.entry));
     const dom = new DominatorTree(f, order); // shared by the local plan and the structurer
-    this.plan = traced(f.name, "plan-locals", () => planLocals(f, order, !entryHasPreds, dom));
+    this.plan = traced(f.name, "plan-locals", () => planLocals(f, order, !entryHasPreds, dom, structured));
     for (const t of this.plan.localTypes) this.localTypes.push(Array.isArray(t) ? this.btypes(t) : this.bt(t));
     this.dstStamp = new Int32Array(f.params.length + this.plan.localTypes.length);
     let bodyRef = structured
@@ -148,7 +156,11 @@ class FunctionEmitter {
             mod,
             f,
             order,
-            { code: (blk) => this.blockCode(blk), copies: (t) => this.copies(t), get: (v) => this.get(v) },
+            {
+              code: (blk) => this.blockCode(blk),
+              copies: (t) => this.copies(t),
+              get: (v) => this.operand(v, TERMINATOR, 0),
+            },
             entryHasPreds ? this.entryCopies() : [],
             dom,
           ),
@@ -186,7 +198,7 @@ class FunctionEmitter {
     }
     const term = block.term;
     if (term.kind === "return") {
-      const vals = term.values.map((v) => this.get(v));
+      const vals = term.values.map((v, k) => this.operand(v, TERMINATOR, k));
       code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
     } else if (term.kind === "unreachable" || term.kind === "none") {
       code.push(mod.unreachable());
@@ -219,7 +231,7 @@ class FunctionEmitter {
       const term = f.blocks[blk].term;
       const body = mod.block(null, this.blockCode(blk), b.none);
       if (term.kind === "table") {
-        const rb = rl.addBlockWithSwitch(body, this.get(term.index));
+        const rb = rl.addBlockWithSwitch(body, this.operand(term.index, TERMINATOR, 0));
         rblocks.set(blk, rb);
         pendingEdges.push(() => this.switchEdges(rl, rb, term.targets, term.default, rblocks));
       } else {
@@ -235,11 +247,12 @@ class FunctionEmitter {
               // The Relooper takes one branch per target: route the else edge through a trampoline.
               const tramp = rl.addBlock(mod.nop());
               rl.addBranch(tramp, elseTo, 0, this.copies(term.else));
-              rl.addBranch(rb, thenTo, this.get(term.cond), this.copies(term.then));
+              rl.addBranch(rb, thenTo, this.operand(term.cond, TERMINATOR, 0), this.copies(term.then));
               rl.addBranch(rb, tramp, 0, mod.nop());
               return;
             }
-            rl.addBranch(rb, thenTo, this.get(term.cond), this.copies(term.then));
+            const cond = this.operand(term.cond, TERMINATOR, 0);
+            rl.addBranch(rb, thenTo, cond, this.copies(term.then));
             rl.addBranch(rb, elseTo, 0, this.copies(term.else));
           });
       }
@@ -325,17 +338,50 @@ class FunctionEmitter {
     // Temporaries live only inside one parallel copy, so every copy shares the same ones (per type).
     const types = at.map((i) => this.btypes(f.typesOf(params[i])));
     const used = new Map<number, number>();
-    const temps = types.map((type) => {
+    const temp = (type: number) => {
       const k = used.get(type) ?? 0;
       used.set(type, k + 1);
       let pool = this.copyTemps.get(type);
       if (!pool) this.copyTemps.set(type, (pool = []));
       if (pool.length <= k) pool.push(this.newLocal(type));
       return pool[k];
-    });
+    };
+    if (this.plan.simplify) return this.sequentialCopies(t, types, temp);
+    const temps = types.map(temp);
     const code: Ref[] = [];
     at.forEach((i, k) => code.push(mod.local.set(temps[k], this.get(t.args[i]))));
     dst.forEach((d, k) => code.push(mod.local.set(d, mod.local.get(temps[k], types[k]))));
+    return mod.block(null, code, this.b.none);
+  }
+
+  /** The parallel copy in this.pairs as a sequence: each pair once no pair left reads its destination, a cycle
+   *  broken by saving one destination's old value in a temporary (from `temp`, a fresh one per call) that its
+   *  readers read instead. */
+  private sequentialCopies(t: Target, types: number[], temp: (type: number) => number): Ref {
+    const { mod } = this;
+    const { dst, src, at } = this.pairs;
+    const reads = new Map<number, number>(); // pending pairs reading each local
+    for (const s of src) if (s >= 0) reads.set(s, (reads.get(s) ?? 0) + 1);
+    const saved = new Map<number, number>(); // pair -> the temporary holding its source
+    const pending = dst.map((_, k) => k);
+    const code: Ref[] = [];
+    while (pending.length) {
+      let k = pending.findIndex((p) => !reads.get(dst[p]));
+      if (k < 0) {
+        // Every destination left is still to be read: a cycle. Save the first pair's destination for its readers.
+        const d = dst[pending[0]];
+        const tmp = temp(types[pending[0]]);
+        code.push(mod.local.set(tmp, mod.local.get(d, types[pending[0]])));
+        for (const q of pending) if (src[q] === d && !saved.has(q)) saved.set(q, tmp);
+        reads.set(d, 0);
+        k = 0;
+      }
+      const p = pending[k];
+      pending.splice(k, 1);
+      const tmp = saved.get(p);
+      code.push(mod.local.set(dst[p], tmp === undefined ? this.get(t.args[at[p]]) : mod.local.get(tmp, types[p])));
+      if (tmp === undefined && src[p] >= 0) reads.set(src[p], reads.get(src[p])! - 1);
+    }
     return mod.block(null, code, this.b.none);
   }
 
@@ -354,8 +400,8 @@ class FunctionEmitter {
       case "alias":
         return undefined;
       case "op": {
-        if (d.op.name === "const" || plan.inline.has(v)) return undefined;
-        const expr = this.operator(d.op, d.args, d.types);
+        if (d.op.name === "const" || plan.inline.has(v) || plan.tees.has(v)) return undefined;
+        const expr = this.operator(v, d.op, d.args);
         if (d.types.length === 0) return expr;
         return plan.dropped.has(v) ? mod.drop(expr) : mod.local.set(this.local(v), expr);
       }
@@ -364,9 +410,10 @@ class FunctionEmitter {
     }
   }
 
-  private operator(op: Operator, args: ValueId[], types: ValType[]): Ref {
+  /** Instruction `v`'s expression (operator `op` on `args`). */
+  private operator(v: ValueId, op: Operator, args: ValueId[]): Ref {
     const { b, mod, names } = this;
-    const a = args.map((x) => this.get(x));
+    const a = args.map((x, k) => this.operand(x, v, k));
     const info = OPS_BY_NAME.get(op.name);
     if (info) {
       if (info.cls === "numeric") {
@@ -410,7 +457,7 @@ class FunctionEmitter {
         );
       }
       case "global.get":
-        return mod.global.get(names.globals[op.index!], this.bt(types[0]));
+        return mod.global.get(names.globals[op.index!], this.btypes(this.f.typesOf(v)));
       case "global.set":
         return mod.global.set(names.globals[op.index!], a[0]);
       case "memory.size":

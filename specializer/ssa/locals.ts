@@ -11,6 +11,12 @@
 //   so when a block is reached every value live into it already has a local; parameters get locals distinct from
 //   everything live into the block (they are written on the incoming edges), instructions reuse the locals of
 //   values whose last use has passed. The number of locals is the function's register pressure, not its size.
+//   For the backend's own layout (structure.ts) the plan also does what binaryen's simplify-locals did after it, so
+//   that pass need not run there (optimize.ts): trees in a block's terminator (its condition, index or returned
+//   values), reads of globals moving past effects that write none, a value read more than once computed at its
+//   first read inside a `local.tee`, and a branch argument read nowhere else given its parameter's local when that
+//   one is free (the edge's copy disappears); the emitter then orders each parallel copy instead of sending it
+//   through temporaries.
 // Uses through aliases count as uses of the aliased value.
 // Cost: linear in the function's size plus the total size of the live sets. Per-value facts live in typed arrays
 // indexed by value id, per-block scratch in typed arrays reused from block to block (no Map, set or array per
@@ -18,7 +24,7 @@
 // arrays, one slice per block), and allocation hands out free locals from a cursor over each type's locals that
 // skips the ones live into the block, instead of copying the free list per block (which made it O(blocks × locals)).
 import { effectsOf } from "./effects.ts";
-import { type BlockId, type FunctionBody, type Operator, type Terminator, type ValueId } from "./ir.ts";
+import { type BlockId, type FunctionBody, type Terminator, type ValueId } from "./ir.ts";
 import type { ValType } from "./types.ts";
 import { DominatorTree } from "./dominators.ts";
 
@@ -62,18 +68,45 @@ export interface LocalPlan {
   localOf: ValueLocals;
   /** Types of the locals after the function's parameters, in order. */
   localTypes: (ValType | ValType[])[];
+  /** Values computed at their first read, as a `local.tee` there (planned only when asked: see planLocals). */
+  tees: TeePoints;
+  /** Whether the plan was asked to do simplify-locals' part (planLocals): the emitter then orders parallel copies
+   *  rather than sending them all through temporaries. */
+  simplify: boolean;
+}
+
+/** Where each teed value is computed: operand `arg` of instruction `user` (its first read), or of its block's
+ *  terminator (user TERMINATOR; terminatorOperands' order). */
+export class TeePoints {
+  constructor(
+    private readonly user: Int32Array,
+    private readonly arg: Uint8Array,
+  ) {}
+
+  has(v: ValueId): boolean {
+    return this.user[v] >= 0;
+  }
+
+  /** Whether operand `k` of instruction `user` is where `v` is computed. */
+  at(v: ValueId, user: ValueId, k: number): boolean {
+    return this.user[v] === user && this.arg[v] === k;
+  }
 }
 
 /** The plan for `f`, whose reachable blocks in reverse postorder are `order` (f.reversePostorder()); `dom`, their
- *  dominator tree, when the caller has it. */
+ *  dominator tree, when the caller has it. `simplify`: do what binaryen's simplify-locals would do after — trees in
+ *  terminators too (terminatorOperands), reads of globals passing other effects (Mover), and a value read more than
+ *  once computed at its first read, inside a `local.tee` (planTees) — so the backend's own layout needs no
+ *  simplify-locals (see optimize.ts). */
 export function planLocals(
   f: FunctionBody,
   order: BlockId[],
   entryParamsAreFunctionParams: boolean,
   dom: DominatorTree = new DominatorTree(f, order),
+  simplify = false,
 ): LocalPlan {
   const uses = countUses(f, order);
-  const trees = planTrees(f, order, uses);
+  const trees = planTrees(f, order, uses, simplify);
   const reads = collectReads(f, order, trees);
   const live = liveness(f, order, reads);
   return allocate(f, order, entryParamsAreFunctionParams, dom, trees, reads, live);
@@ -103,6 +136,13 @@ interface Trees {
   rootPos: Int32Array;
   /** 1 for a value that needs a local: see needsLocal. */
   needsLocal: Uint8Array;
+  /** A teed value's first reader (-1: not teed; TERMINATOR: its block's terminator), and which of its operands
+   *  that is (terminatorOperands' order). */
+  teeUser: Int32Array;
+  teeArg: Uint8Array;
+  /** Reads of each value (countUses), and whether the plan does simplify-locals' part (planLocals). */
+  uses: Uint32Array;
+  simplify: boolean;
 }
 
 const isSingle = (f: FunctionBody, v: ValueId) => {
@@ -126,13 +166,75 @@ class Scratch {
   }
 }
 
+/** How an instruction may move past others, most permissive first: pure; reads a global and nothing else
+ *  (global.get); any other effect that writes no global and calls nothing (loads, stores, traps); the rest. */
+const enum Motion {
+  Pure = 0,
+  ReadsGlobal = 1,
+  Other = 2,
+  WritesGlobal = 3,
+}
+
+function motionOf(f: FunctionBody, v: ValueId): Motion {
+  const d = f.values[v];
+  if (d.kind !== "op") return Motion.WritesGlobal;
+  const e = effectsOf(d.op);
+  if (e.pure) return Motion.Pure;
+  if (d.op.name === "global.get") return Motion.ReadsGlobal;
+  return e.writesGlobal || e.calls ? Motion.WritesGlobal : Motion.Other;
+}
+
+/** Whether code can be evaluated later than where it is, past the instructions between, in one block: counts of
+ *  the block's instructions before each position, by motion. `commute` (the backend's own layout): two reads of
+ *  globals, or a read of globals and an effect that writes none, pass each other; else only pure code moves. */
+class Mover {
+  private impure: Int32Array;
+  private reads: Int32Array;
+  private writes: Int32Array;
+  /** Each instruction's motion, by position. */
+  readonly motion: Int32Array;
+
+  constructor(
+    f: FunctionBody,
+    insts: ValueId[],
+    scratch: Scratch,
+    private readonly commute: boolean,
+  ) {
+    const n = insts.length;
+    this.impure = scratch.get(0, n + 1);
+    this.reads = scratch.get(8, n + 1);
+    this.writes = scratch.get(9, n + 1);
+    this.motion = scratch.get(10, n);
+    this.impure[0] = this.reads[0] = this.writes[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const m = motionOf(f, insts[i]);
+      this.motion[i] = m;
+      this.impure[i + 1] = this.impure[i] + (m !== Motion.Pure ? 1 : 0);
+      this.reads[i + 1] = this.reads[i] + (m === Motion.ReadsGlobal ? 1 : 0);
+      this.writes[i + 1] = this.writes[i] + (m === Motion.WritesGlobal ? 1 : 0);
+    }
+  }
+
+  /** Whether code of motion `m` at position i can be evaluated just before position r (r > i). */
+  canMove(m: Motion, i: number, r: number): boolean {
+    if (m === Motion.Pure) return true;
+    const impure = this.impure[r] - this.impure[i + 1];
+    if (!this.commute || impure === 0) return impure === 0;
+    if (m === Motion.ReadsGlobal) return this.writes[r] - this.writes[i + 1] === 0;
+    return m === Motion.Other && impure === this.reads[r] - this.reads[i + 1];
+  }
+}
+
 /** Trees, decided from the end of each block backwards so each instruction's root is known when its operands are;
  *  then the depth cap, where each value is read, and which results are dropped. */
-function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees {
+function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array, simplify: boolean): Trees {
   const n = f.values.length;
+  const teeUser = new Int32Array(n).fill(-1);
+  const teeArg = new Uint8Array(n);
   const inline = new Uint8Array(n);
   const dropped = new Uint8Array(n);
-  const userOf = new Int32Array(n).fill(-1); // an inlined value's user (the instruction whose expression holds it)
+  // An inlined value's user (the instruction whose expression holds it, or TERMINATOR).
+  const userOf = new Int32Array(n).fill(-1);
   const rootPos = new Int32Array(n);
   const pos = new Int32Array(n).fill(-1); // an instruction's position in its block
   const depth = new Int32Array(n);
@@ -146,60 +248,179 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array): Trees 
   for (const b of order) {
     const insts = f.blocks[b].insts;
     for (let i = 0; i < insts.length; i++) pos[insts[i]] = i;
-    const impureBefore = scratch.get(0, insts.length + 1); // impure instructions among insts[0..i)
-    impureBefore[0] = 0;
-    for (let i = 0; i < insts.length; i++) {
-      const d = f.values[insts[i]];
-      impureBefore[i + 1] = impureBefore[i] + (d.kind === "op" && !effectsOf(d.op).pure ? 1 : 0);
-    }
-    inlineOperands(f, insts, uses, pos, impureBefore, scratch.get(1, insts.length), inline, userOf);
-    capDepth(f, insts, inline, userOf, depth);
-    for (let j = insts.length - 1; j >= 0; j--) {
-      const v = insts[j];
-      rootPos[v] = inline[v] ? rootPos[userOf[v]] : j;
+    const mover = new Mover(f, insts, scratch, simplify);
+    const term = simplify ? terminatorOperands(f, f.blocks[b].term) : [];
+    inlineOperands(f, insts, term, uses, pos, mover, scratch.get(1, insts.length), inline, userOf);
+    capDepth(f, insts, term, inline, userOf, depth);
+    // Each instruction's root: where its tree is evaluated (a teed one's, where its first reader's tree is).
+    const setRoots = () => {
+      for (let j = insts.length - 1; j >= 0; j--) {
+        const v = insts[j];
+        const u = inline[v] ? userOf[v] : teeUser[v];
+        rootPos[v] = u === TERMINATOR ? insts.length : u >= 0 ? rootPos[u] : j;
+      }
+    };
+    setRoots();
+    if (simplify) {
+      const t = { user: teeUser, arg: teeArg };
+      planTees(f, insts, term, uses, { pos, mover, inline, userOf, depth, rootPos }, t, scratch);
+      setRoots();
     }
     for (const v of insts) if (isSingle(f, v) && uses[v] === 0 && !inline[v]) dropped[v] = 1;
     // The block's values are settled (trees never cross blocks): which need a local.
     for (const v of f.blocks[b].params) mark(v);
     for (const v of insts) mark(v);
   }
-  return { inline, dropped, rootPos, needsLocal };
+  return { inline, dropped, rootPos, needsLocal, teeUser, teeArg, uses, simplify };
+}
+
+/** One block's trees, as planTrees has them so far. */
+interface BlockTrees {
+  pos: Int32Array;
+  mover: Mover;
+  inline: Uint8Array;
+  userOf: Int32Array;
+  depth: Int32Array;
+  rootPos: Int32Array;
+}
+
+/** One block's tees: a value that keeps a local (read more than once, or not inlinable) and whose first read, in
+ *  evaluation order, is by a later instruction of the block is computed there, inside a `local.tee`, when moving
+ *  its tree there keeps effects in order (the tree is pure, or nothing between has an effect), the tree holds no
+ *  other tee (no nesting), and the depth stays within MAX_TREE_DEPTH. Saves a `local.get` per such value: on Fern's
+ *  one function of 10,000 statements, most of what binaryen's simplify-locals gained. */
+function planTees(
+  f: FunctionBody,
+  insts: ValueId[],
+  term: ValueId[],
+  uses: Uint32Array,
+  t: BlockTrees,
+  out: { user: Int32Array; arg: Uint8Array },
+  scratch: Scratch,
+): void {
+  const { pos, mover, inline, userOf, depth, rootPos } = t;
+  const n = insts.length;
+  // Per position: the first read (reader and operand) of the value there, its tree's motion (the least permissive
+  // of its instructions'), the depth of each instruction below its root (1 at the root), and whether a tee lands
+  // in the tree rooted there.
+  const firstUser = scratch.get(3, n).fill(-1, 0, n);
+  const firstArg = scratch.get(4, n);
+  const treeMotion = scratch.get(5, n);
+  const level = scratch.get(6, n);
+  const teeInTree = scratch.get(7, n).fill(0, 0, n);
+  const here = (a: ValueId) => {
+    const p = pos[a];
+    return p >= 0 && p < n && insts[p] === a ? p : -1;
+  };
+  for (let j = 0; j < n; j++) {
+    const d = f.values[insts[j]];
+    let m = mover.motion[j];
+    if (d.kind === "op")
+      for (const x of d.args) {
+        const a = f.resolve(x);
+        if (inline[a] && userOf[a] === insts[j]) m = Math.max(m, treeMotion[here(a)]);
+      }
+    treeMotion[j] = m;
+  }
+  for (let j = n - 1; j >= 0; j--) {
+    const u = inline[insts[j]] ? userOf[insts[j]] : -1;
+    level[j] = u === TERMINATOR ? 2 : u >= 0 ? level[pos[u]] + 1 : 1;
+  }
+  // First reads, in evaluation order: the trees' roots in order, each tree's operands depth first.
+  const visit = (u: ValueId) => {
+    const d = f.values[u];
+    if (d.kind !== "op") return;
+    d.args.forEach((x, k) => {
+      const a = f.resolve(x);
+      if (inline[a] && userOf[a] === u) return visit(a);
+      const i = here(a);
+      if (i >= 0 && firstUser[i] < 0) {
+        firstUser[i] = u;
+        firstArg[i] = k;
+      }
+    });
+  };
+  for (let j = 0; j < n; j++) if (!inline[insts[j]]) visit(insts[j]);
+  term.forEach((a, k) => {
+    if (inline[a] && userOf[a] === TERMINATOR) return visit(a);
+    const i = here(a);
+    if (i >= 0 && firstUser[i] < 0) {
+      firstUser[i] = TERMINATOR;
+      firstArg[i] = k;
+    }
+  });
+  for (let i = 0; i < n; i++) {
+    const v = insts[i];
+    const u = firstUser[i];
+    if (u === -1 || inline[v] || teeInTree[i] || !isSingle(f, v) || isConst(f, v) || uses[v] === 0) continue;
+    if (firstArg[i] > 255) continue;
+    const r = u === TERMINATOR ? n : rootPos[u];
+    // Not into the terminator's trees: the emitter writes a branch's arguments before its condition or index, so a
+    // copy that reads v's local would read it before the tee set it (Lua's main chunk, built over wasm-opt's output).
+    if (r === n) continue;
+    if (!mover.canMove(treeMotion[i] as Motion, i, r)) continue;
+    if ((u === TERMINATOR ? 0 : level[pos[u]]) + 1 + depth[v] > MAX_TREE_DEPTH) continue;
+    out.user[v] = u;
+    out.arg[v] = firstArg[i];
+    teeInTree[r] = 1;
+  }
+}
+
+/** The user of a value inlined or teed into its block's terminator (see terminatorOperands). */
+export const TERMINATOR = -2;
+
+/** The operands of a terminator that can hold a tree (evaluated after the block's instructions, before any edge's
+ *  copies): a condition, a br_table's index, returned values. Branch arguments read locals. */
+function terminatorOperands(f: FunctionBody, term: Terminator): ValueId[] {
+  if (term.kind === "cond") return [f.resolve(term.cond)];
+  if (term.kind === "table") return [f.resolve(term.index)];
+  if (term.kind === "return") return term.values.map((v) => f.resolve(v));
+  return [];
 }
 
 /** One block's trees, from its end backwards: an operand defined earlier in the block, used once, single-result and
- *  not a constant goes inside its user when it is pure or no effect lies between it and its tree's root. `root`:
- *  scratch of the block's length (the position of each instruction's root). */
+ *  not a constant goes inside its user when it can move there (Mover). `term`: the terminator's operands that may
+ *  hold trees (none unless asked). `root`: scratch of the block's length (the position of each instruction's root). */
 function inlineOperands(
   f: FunctionBody,
   insts: ValueId[],
+  term: ValueId[],
   uses: Uint32Array,
   pos: Int32Array,
-  impureBefore: Int32Array,
+  mover: Mover,
   root: Int32Array,
   inline: Uint8Array,
   userOf: Int32Array,
 ): void {
-  for (let j = insts.length - 1; j >= 0; j--) {
+  const n = insts.length;
+  const tryInline = (a: ValueId, u: ValueId, j: number, r: number) => {
+    const p = pos[a];
+    const i = p >= 0 && p < n && insts[p] === a ? p : -1; // a's position, if it is in this block
+    if (i < 0 || i >= j || uses[a] !== 1 || !isSingle(f, a) || isConst(f, a) || inline[a]) return;
+    if (!mover.canMove(mover.motion[i], i, r)) return;
+    inline[a] = 1;
+    userOf[a] = u;
+  };
+  for (const a of term) tryInline(a, TERMINATOR, n, n);
+  for (let j = n - 1; j >= 0; j--) {
     const u = insts[j];
-    root[j] = inline[u] ? root[pos[userOf[u]]] : j;
+    root[j] = !inline[u] ? j : userOf[u] === TERMINATOR ? n : root[pos[userOf[u]]];
     const d = f.values[u];
     if (d.kind !== "op") continue;
-    const r = root[j];
-    for (const arg of d.args) {
-      const a = f.resolve(arg);
-      const p = pos[a];
-      const i = p >= 0 && p < insts.length && insts[p] === a ? p : -1; // a's position, if it is in this block
-      if (i < 0 || i >= j || uses[a] !== 1 || !isSingle(f, a) || isConst(f, a) || inline[a]) continue;
-      const ad = f.values[a] as { kind: "op"; op: Operator };
-      if (!effectsOf(ad.op).pure && impureBefore[r] - impureBefore[i + 1] !== 0) continue;
-      inline[a] = 1;
-      userOf[a] = u;
-    }
+    for (const arg of d.args) tryInline(f.resolve(arg), u, j, root[j]);
   }
 }
 
-/** Depth cap, forward: an instruction whose trees would be too deep keeps its operands in locals. */
-function capDepth(f: FunctionBody, insts: ValueId[], inline: Uint8Array, userOf: Int32Array, depth: Int32Array) {
+/** Depth cap, forward: an instruction (or the terminator, `term` its operands) whose trees would be too deep keeps
+ *  its operands in locals. */
+function capDepth(
+  f: FunctionBody,
+  insts: ValueId[],
+  term: ValueId[],
+  inline: Uint8Array,
+  userOf: Int32Array,
+  depth: Int32Array,
+) {
   for (const v of insts) {
     const d = f.values[v];
     if (d.kind !== "op") continue;
@@ -217,6 +438,7 @@ function capDepth(f: FunctionBody, insts: ValueId[], inline: Uint8Array, userOf:
     }
     depth[v] = dv;
   }
+  for (const a of term) if (inline[a] && userOf[a] === TERMINATOR && depth[a] + 1 > MAX_TREE_DEPTH) inline[a] = 0;
 }
 
 /** Reads of local-held values per block, in order: value `vals[k]` read at position `at[k]` (the terminator at
@@ -245,7 +467,8 @@ function collectReads(f: FunctionBody, order: BlockId[], trees: Trees): Reads {
   };
   let termAt = 0;
   const termRead = (v: ValueId) => {
-    if (needsLocal[v]) pairs.push(v, termAt);
+    if (inline[v]) visit(v, termAt);
+    else if (needsLocal[v]) pairs.push(v, termAt);
   };
   for (let i = 0; i < order.length; i++) {
     start[i] = pairs.length;
@@ -418,14 +641,19 @@ function allocate(
   };
   if (entryParamsAreFunctionParams) f.blocks[f.entry].params.forEach((p, i) => (localOf[p] = i));
   const index = blockIndex(f, order);
-  const block = new BlockAllocation(f, entryParamsAreFunctionParams, trees, reads, localOf, newLocal);
-  const free = new FreeLocals(byType, localTypes, base, newLocal);
+  const partner = trees.simplify ? partners(f, order, trees) : undefined;
+  const block = new BlockAllocation(f, entryParamsAreFunctionParams, trees, reads, localOf, newLocal, partner);
+  // The simplifying plan reuses the function parameters' locals too, once their values are dead.
+  const paramTypes = trees.simplify && entryParamsAreFunctionParams ? f.params : [];
+  paramTypes.forEach((t, l) => byType.set(t, [...(byType.get(t) ?? []), l]));
+  const free = new FreeLocals(byType, localTypes, base, newLocal, paramTypes);
   const stack: BlockId[] = [f.entry];
   while (stack.length) {
     const b = stack.pop()!;
     for (const c of dom.childrenOf(b)) stack.push(c);
     const i = index[b];
     free.reset(live.inVals.subarray(live.inStart[i], live.inStart[i + 1]), localOf);
+    if (b === f.entry) for (let l = 0; l < paramTypes.length; l++) free.hold(l);
     block.allocate(b, i, live.outVals.subarray(live.outStart[i], live.outStart[i + 1]), free);
   }
   return {
@@ -433,7 +661,28 @@ function allocate(
     dropped: new ValueFlags(trees.dropped),
     localOf: new ValueLocals(localOf),
     localTypes,
+    tees: new TeePoints(trees.teeUser, trees.teeArg),
+    simplify: trees.simplify,
   };
+}
+
+/** Each branch argument read nowhere else (it needs a local and is read once)'s partner: the parameter it is
+ *  copied into; and each parameter's, the first such argument (-1: none). Allocation gives a value its partner's
+ *  local when that one has a local already and it is free: the edge's copy of it is then no copy at all. */
+function partners(f: FunctionBody, order: BlockId[], trees: Trees): Int32Array {
+  const partner = new Int32Array(f.values.length).fill(-1);
+  for (const b of order)
+    forEachTarget(f.blocks[b].term, (target, args) => {
+      const params = f.blocks[target].params;
+      args.forEach((x, k) => {
+        const a = f.resolve(x);
+        const p = params[k];
+        if (!trees.needsLocal[a] || trees.uses[a] !== 1 || f.typeOf(a) !== f.typeOf(p)) return;
+        partner[a] = p;
+        if (partner[p] < 0) partner[p] = a;
+      });
+    });
+  return partner;
 }
 
 /** One block's allocation at a time, with per-value marks and scratch kept from block to block. */
@@ -452,6 +701,7 @@ class BlockAllocation {
     private readonly reads: Reads,
     private readonly localOf: Int32Array,
     private readonly newLocal: (t: ValType[]) => number,
+    private readonly partner?: Int32Array,
   ) {
     this.lastRead = new Int32Array(f.values.length).fill(-1);
     this.outOf = new Int32Array(f.values.length).fill(-1);
@@ -486,23 +736,48 @@ class BlockAllocation {
     fill.set(count.subarray(0, block.insts.length + 2));
     for (const v of distinct) if (!out(v)) readsAt[fill[lastRead[v]]++] = v;
     if (!(b === f.entry && this.entryParamsAreFunctionParams)) {
-      for (const p of block.params) localOf[p] = free.take(f.typeOf(p));
+      for (const p of block.params) localOf[p] = free.take(f.typeOf(p), this.hint(p));
     }
     for (const p of block.params) if (lastRead[p] < 0 && !out(p)) free.release(localOf[p]);
+    const teed = this.teedByRoot(block.insts);
+    let nextTee = 0;
     for (let j = 0; j < block.insts.length; j++) {
       const v = block.insts[j];
+      // A teed value is written inside the tree at its root, which may read the values whose last read is there:
+      // its local is taken before theirs are released.
+      for (; nextTee < teed.length && this.trees.rootPos[teed[nextTee]] === j; nextTee++) {
+        const t = teed[nextTee];
+        localOf[t] = free.take(f.typeOf(t), this.hint(t));
+      }
       for (let k = count[j]; k < count[j + 1]; k++) free.release(localOf[readsAt[k]]);
-      if (!this.trees.needsLocal[v]) continue;
+      if (!this.trees.needsLocal[v] || this.trees.teeUser[v] >= 0) continue;
       const d = f.values[v];
       if (d.kind === "op" && d.types.length !== 1) {
         localOf[v] = this.newLocal(d.types);
         continue;
       }
-      const l = free.take(f.typeOf(v));
+      const l = free.take(f.typeOf(v), this.hint(v));
       localOf[v] = l;
       if (lastRead[v] < 0 && !out(v)) free.release(l);
     }
+    for (; nextTee < teed.length; nextTee++) {
+      const t = teed[nextTee];
+      localOf[t] = free.take(f.typeOf(t), this.hint(t));
+    }
     for (const v of distinct) lastRead[v] = -1;
+  }
+
+  /** The local `v` would like: its partner's (see partners), -1 for none. */
+  private hint(v: ValueId): number {
+    const p = this.partner?.[v] ?? -1;
+    return p >= 0 ? this.localOf[p] : -1;
+  }
+
+  /** The block's teed values, by the position of their root (where they are written). */
+  private teedByRoot(insts: ValueId[]): ValueId[] {
+    const { teeUser, rootPos } = this.trees;
+    const teed = insts.filter((v) => teeUser[v] >= 0);
+    return teed.length < 2 ? teed : teed.sort((a, b) => rootPos[a] - rootPos[b] || a - b);
   }
 }
 
@@ -522,7 +797,21 @@ class FreeLocals {
     private readonly localTypes: (ValType | ValType[])[],
     private readonly base: number,
     private readonly newLocal: (t: ValType) => number,
+    /** The function's parameters' types when their locals are reused once their values are dead (they are then
+     *  at the head of byType's lists), else none. */
+    private readonly paramTypes: ValType[] = [],
   ) {}
+
+  /** Local l's type, undefined for a parameter's local that is not reused. */
+  private typeOf(l: number): ValType | ValType[] | undefined {
+    return l < this.base ? this.paramTypes[l] : this.localTypes[l - this.base];
+  }
+
+  /** Marks local l as held in this block (a function parameter's, in the entry block). */
+  hold(l: number): void {
+    if (l >= this.occupiedIn.length) this.grow(l);
+    this.occupiedIn[l] = this.block;
+  }
 
   reset(liveIn: Int32Array, localOf: Int32Array): void {
     this.block++;
@@ -536,8 +825,10 @@ class FreeLocals {
     for (const [t, list] of this.byType) this.cursor.set(t, list.length - 1);
   }
 
-  take(t: ValType): number {
+  /** A free local of type `t`: `hint` if it is one (see partners), else the last released, else the next. */
+  take(t: ValType, hint = -1): number {
     const back = this.released.get(t);
+    if (hint >= 0 && this.typeOf(hint) === t && this.takeHint(t, hint, back)) return hint;
     if (back?.length) return back.pop()!;
     const list = this.byType.get(t);
     let k = this.cursor.get(t) ?? -1;
@@ -546,10 +837,27 @@ class FreeLocals {
     return k >= 0 ? list![k] : this.newLocal(t);
   }
 
+  /** Takes local `l` of type `t` if it is free: released in this block (among the last few: a search bounded so
+   *  that a block releasing many locals stays linear), or neither held by a live-in value nor handed out yet. */
+  private takeHint(t: ValType, l: number, back: number[] | undefined): boolean {
+    if (back)
+      for (let k = back.length - 1; k >= Math.max(0, back.length - 16); k--)
+        if (back[k] === l) {
+          back.splice(k, 1);
+          return true;
+        }
+    if (this.occupied(l)) return false;
+    const list = this.byType.get(t)!;
+    const k = this.cursor.get(t) ?? -1;
+    if (k < 0 || l > list[k]) return false; // handed out from the cursor already (lists grow with the local)
+    if (l >= this.occupiedIn.length) this.grow(l);
+    this.occupiedIn[l] = this.block; // the cursor passes over it now
+    return true;
+  }
+
   release(l: number): void {
-    if (l < this.base) return;
-    const t = this.localTypes[l - this.base];
-    if (Array.isArray(t)) return;
+    const t = this.typeOf(l);
+    if (t === undefined || Array.isArray(t)) return;
     let list = this.released.get(t);
     if (!list) this.released.set(t, (list = []));
     list.push(l);

@@ -30,7 +30,7 @@ import { DominatorTree } from "./dominators.ts";
 type Ref = number;
 
 /** What the structurer needs from the backend: a block's instructions (and its return or trap), an edge's
- *  parallel copy, and the expression reading a value. */
+ *  parallel copy, and the expression of a terminator's operand (its condition or index: called once per block). */
 export interface StructureHooks {
   code(b: BlockId): Ref[];
   copies(t: Target): Ref;
