@@ -355,8 +355,9 @@ function planTees(
     if (u === -1 || inline[v] || teeInTree[i] || !isSingle(f, v) || isConst(f, v) || uses[v] === 0) continue;
     if (firstArg[i] > 255) continue;
     const r = u === TERMINATOR ? n : rootPos[u];
-    // Not into the terminator's trees: the emitter writes a branch's arguments before its condition or index, so a
-    // copy that reads v's local would read it before the tee set it (Lua's main chunk, built over wasm-opt's output).
+    // Not into the terminator's trees: their order is the emitter's (structure.ts puts either arm of a `cond`, with
+    // its branch arguments' copies, inside the `if`), so a copy that reads v's local may run before the tee that
+    // sets it (Lua's main chunk, built over wasm-opt's output, read `pcall` as a boolean).
     if (r === n) continue;
     if (!mover.canMove(treeMotion[i] as Motion, i, r)) continue;
     if ((u === TERMINATOR ? 0 : level[pos[u]]) + 1 + depth[v] > MAX_TREE_DEPTH) continue;
