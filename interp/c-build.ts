@@ -28,27 +28,32 @@ export type CVariant = keyof typeof C_VARIANTS;
 
 let clangVersion: string | undefined;
 
-/** What clang runs with: PATH without the folders that hold a `wasm-opt`. clang's wasm32 driver runs the first
+/** What clang runs with (made on the first build, not at every command's start): PATH without the folders that hold
+ *  a `wasm-opt`. clang's wasm32 driver runs the first
  *  wasm-opt it finds over what it links (at -O1 and up), and `npx`/`npm run` put binaryen's on PATH: a build made
  *  through them was another binary under the same cache key (no name section, post-optimized), so what a user's
  *  project built differed from what the tests had checked. clang finds its own linker beside itself; a wasm-opt in
  *  clang's own folder (a system-wide binaryen) stays, as every build on that machine then gets it alike. */
-export const CLANG_ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  PATH: (process.env.PATH ?? "")
-    .split(delimiter)
-    .filter((dir) => !existsSync(join(dir, "wasm-opt")) || existsSync(join(dir, "clang")))
-    .join(delimiter),
-};
+export function clangEnv(): NodeJS.ProcessEnv {
+  clangEnvMemo ??= {
+    ...process.env,
+    PATH: (process.env.PATH ?? "")
+      .split(delimiter)
+      .filter((dir) => !existsSync(join(dir, "wasm-opt")) || existsSync(join(dir, "clang")))
+      .join(delimiter),
+  };
+  return clangEnvMemo;
+}
+let clangEnvMemo: NodeJS.ProcessEnv | undefined;
 
-/** Part of every clang build's cache key: builds from before CLANG_ENV may have been post-optimized. */
+/** Part of every clang build's cache key: builds from before clangEnv may have been post-optimized. */
 export const CLANG_BUILD_RULE = "clang without wasm-opt";
 
 /** clang's version line, or a UserError saying what to install. */
 export function clangAvailable(): string {
   if (clangVersion) return clangVersion;
   try {
-    clangVersion = execFileSync("clang", ["--version"], { encoding: "utf8", env: CLANG_ENV }).split("\n")[0];
+    clangVersion = execFileSync("clang", ["--version"], { encoding: "utf8", env: clangEnv() }).split("\n")[0];
   } catch {
     throw new UserError(
       `clang is not installed (it builds the C interpreter for wasm32-wasi): apt-get install -y ${CLANG_PACKAGES}`,
@@ -70,7 +75,7 @@ export function buildCInterpreter(variant: CVariant = "toy-c"): { wasm: Uint8Arr
     execFileSync("clang", ["--target=wasm32-wasi", ...flags, "-I", C_DIR, join(C_DIR, "toy.c"), "-o", tmp], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-      env: CLANG_ENV,
+      env: clangEnv(),
     });
   } catch (e) {
     const err = e as { stderr?: string; message: string };

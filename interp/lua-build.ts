@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { C_DIR, CLANG_BUILD_RULE, CLANG_ENV, CLANG_PACKAGES, clangAvailable } from "./c-build.ts";
+import { C_DIR, CLANG_BUILD_RULE, CLANG_PACKAGES, clangAvailable, clangEnv } from "./c-build.ts";
 import { UserError } from "../util/errors.ts";
 import { tempPathFor } from "../util/files.ts";
 import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
@@ -204,11 +204,11 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
   try {
     execFileSync("clang", [...compile, "-c", join(dir, NOT_LTO), "-o", vmObject], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: CLANG_ENV,
+      env: clangEnv(),
     });
     execFileSync("clang", [...FLAGS, ...MEM_FLAGS, "-c", join(LUA_DIR, MEM), "-o", memObject], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: CLANG_ENV,
+      env: clangEnv(),
     });
     execFileSync(
       "clang",
@@ -224,7 +224,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
         "-o",
         tmp,
       ],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: CLANG_ENV },
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: clangEnv() },
     );
   } catch (e) {
     const err = e as { stderr?: string | Buffer; message: string };

@@ -1,5 +1,5 @@
 // Lua built as a user's project builds it when binaryen's wasm-opt was on PATH (clang's wasm32 link step runs it at
-// -O2; interp/c-build.ts's CLANG_ENV keeps it out of our own builds now): the specializer must read an interpreter
+// -O2; interp/c-build.ts's clangEnv keeps it out of our own builds now): the specializer must read an interpreter
 // binaryen has already optimized as well as the one clang made. A structured-layout locals change of this stop
 // (reverted) turned a global's lookup into another value's only on such a build: `pcall` read as a boolean.
 import { spawnSync } from "node:child_process";
