@@ -30,6 +30,7 @@
 import { effectsOf } from "../ssa/effects.ts";
 import { fold } from "../ssa/fold.ts";
 import {
+  declareAliasClass,
   defUses,
   targetsOf,
   terminatorUses,
@@ -288,11 +289,7 @@ const otherClass = (c: number | undefined, cls: number): boolean => c !== undefi
 function slotClasses(f: FunctionBody, order: BlockId[], env: Env): Map<number, number> | undefined {
   if (!f.aliasClasses?.size) return undefined;
   const declared = new Map<ValueId, number>();
-  for (const [v, c] of f.aliasClasses) {
-    const r = f.resolve(v);
-    const had = declared.get(r);
-    declared.set(r, had === undefined || had === c ? c : -1);
-  }
+  for (const [v, c] of f.aliasClasses) declareAliasClass(declared, f.resolve(v), c);
   const classes = new Map<number, number>();
   for (const b of order)
     for (const v of f.blocks[b].insts) {
@@ -300,9 +297,7 @@ function slotClasses(f: FunctionBody, order: BlockId[], env: Env): Map<number, n
       const cls = d.kind === "op" && d.op.memarg ? declared.get(f.resolve(d.args[0])) : undefined;
       if (cls === undefined) continue;
       const e = effectOf(f, v, env);
-      if (typeof e === "number") continue;
-      const had = classes.get(e.slot);
-      classes.set(e.slot, had === undefined || had === cls ? cls : -1);
+      if (typeof e !== "number") declareAliasClass(classes, e.slot, cls);
     }
   return classes;
 }

@@ -194,6 +194,12 @@ export class FunctionBody {
   }
 }
 
+/** Records in `classes` that `key` is of alias class `cls`: -1 once two declarations disagree (then it has none). */
+export function declareAliasClass<K>(classes: Map<K, number>, key: K, cls: number): void {
+  const had = classes.get(key);
+  classes.set(key, had === undefined || had === cls ? cls : -1);
+}
+
 /** Every target of a terminator, in order (a br_table's default last). */
 export function targetsOf(t: Terminator): Target[] {
   switch (t.kind) {

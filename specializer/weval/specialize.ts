@@ -36,7 +36,14 @@
 // (operators.ts) for the rest — continues `straightInto` the next copy, and ends with `fork` or `terminator`
 // (evaluate_term), which fold constant branches through the one `foldedTarget`. The state types are state.ts's,
 // the joins and regions regions.ts's.
-import { FunctionBody, type BlockId, type Operator, type Terminator, type ValueId } from "../ssa/ir.ts";
+import {
+  declareAliasClass,
+  FunctionBody,
+  type BlockId,
+  type Operator,
+  type Terminator,
+  type ValueId,
+} from "../ssa/ir.ts";
 import { formatConst, i32, i64, type Const, type ValType } from "../ssa/types.ts";
 import { InternalError } from "../../util/errors.ts";
 import { trace, tracing } from "../../util/trace.ts";
@@ -854,11 +861,8 @@ class Specializer {
   private assumeAliasClass(s: SpecBlock, name: IntrinsicName, args: Known[]): Known {
     const cls = Number(this.constArg(s, name, args, 1, "the alias class").bits);
     const p = args[0];
-    if (p.abs.kind === "runtime" && p.out !== undefined) {
-      const classes = (this.out.aliasClasses ??= new Map());
-      const had = classes.get(p.out);
-      classes.set(p.out, had === undefined || had === cls ? cls : -1);
-    }
+    if (p.abs.kind === "runtime" && p.out !== undefined)
+      declareAliasClass((this.out.aliasClasses ??= new Map()), p.out, cls);
     return p;
   }
 
