@@ -25,6 +25,7 @@ import type {
 import type { ApartJob } from "../specializer/optimize-apart.ts";
 import type { WevalRequest } from "../abi/weval.ts";
 import { InternalError, UserError } from "../util/errors.ts";
+import { SEMI_SPACE_MB } from "../util/gc.ts";
 
 /** Below this much constant data (the argument records with their bytecode and constant buffers, summed over the
  *  requests left to specialize) a build stays on one thread. Measured 2026-12-06 on the 2-core VM under load ~15,
@@ -98,7 +99,7 @@ export const PRESTART_MIN_THREADS = 3;
  *  (16 MB semi-spaces) spent ~20% of Lua app.lua's build in the scavenger. Measured 2026-12-07 (load ~13, CPU of
  *  the serial build, `node --max-semi-space-size`): 16 MB 12.3 s, 32 MB 11.5 s, 64 MB 11.0 s. The young generation
  *  is three semi-spaces. */
-export const YOUNG_GENERATION_MB = 3 * 64;
+export const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB;
 
 /** Worker threads kept for one build, for both its phases (specializing requests, then binaryen's groups): each
  *  reads the snapshot once. Started before the snapshot exists (`prestart`), a worker loads binaryen and waits for

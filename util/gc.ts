@@ -7,11 +7,14 @@
 // 10-20); what is left of the peak is the specializer's own heap growth before it returns. The collection replaces
 // one V8 would run soon after anyway (~0.4 s of CPU on that heap). Without --expose-gc this does nothing.
 
+/** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). */
+export const SEMI_SPACE_MB = 64;
+
 /** Node's flags for a process that specializes (bin/futamura.mjs's second node, bench --compile's children, so that
  *  the benchmark times what a user runs): `gc` exposed for collectAfter, and a bigger young generation — the
  *  specializer allocates much short-lived IR, and V8's default (16 MB semi-spaces) cost Lua app.lua's build 11.0 s of
  *  CPU against 9.7 s with 64 MB (2026-12-07). Node reads both only at start-up. */
-export const SPECIALIZING_NODE_FLAGS = ["--max-semi-space-size=64", "--expose-gc"];
+export const SPECIALIZING_NODE_FLAGS = [`--max-semi-space-size=${SEMI_SPACE_MB}`, "--expose-gc"];
 
 /** From this many IR values in one request its end is worth a collection (the 1,000-statement function: 104k
  *  values, peak 344 MB, is not). */
