@@ -4,6 +4,8 @@
 //   --runs N (default 100000)   --seed S (default: time-based)   --optimize L (binaryen level, default 0); --help.
 // A progress line every 10 s (test/fuzz/progress.ts); a generator bug (a Fern program the compiler rejects) is
 // reported as one and the run goes on.
+// `npm run fuzz -- --lua`: random Lua programs (test/fuzz/lua-random.ts) interpreted vs wevaled on the Lua build;
+// a failing program is saved under build/fuzz-failures/ as a .lua file.
 // `npm run fuzz -- --fern`: random Fern programs (lang/random.ts) instead, interpreted vs wevaled (outputs and
 // runtime errors must be identical); a failing program is saved under build/fuzz-failures/ as a .fern file. With
 // `--train`, each is built with training stopped early (fuel 1–500, varying by seed), so the specialized code
@@ -24,6 +26,8 @@ import { differential } from "../../pipeline/differential.ts";
 import { fernLoaded } from "../../lang/loader.ts";
 import { UserError } from "../../util/errors.ts";
 import { fuzzOptions, progress } from "./progress.ts";
+import { luaDifferential } from "./lua-differential.ts";
+import { randomLua } from "./lua-random.ts";
 
 const USAGE = `
 npm run fuzz -- [options]: random programs, the reference (toy) or the interpreter (Fern) against the wevaled module
@@ -32,8 +36,9 @@ npm run fuzz -- [options]: random programs, the reference (toy) or the interpret
   --optimize L   binaryen level for the wevaled module (default 0)
   --fern         random Fern programs (lang/random.ts) instead of toy programs
   --train        with --fern: build with training stopped early (fuel 1-500 by seed)
+  --lua          random Lua programs (test/fuzz/lua-random.ts) on the Lua build (default 200 programs)
 A progress line every 10 s; a failing program is saved under build/fuzz-failures/.`;
-const options = fuzzOptions("fuzz", USAGE, { values: ["runs", "seed", "optimize"], flags: ["fern", "train"] });
+const options = fuzzOptions("fuzz", USAGE, { values: ["runs", "seed", "optimize"], flags: ["fern", "train", "lua"] });
 const arg = (name: string, fallback: number) => options.count(name, fallback);
 
 const runs = arg("runs", 100_000);
@@ -41,8 +46,37 @@ const seed = arg("seed", Date.now() % 2 ** 31);
 const optimizeLevel = arg("optimize", 0);
 const fern = options.flag("fern");
 const train = options.flag("train");
-if (fern) await fuzzFern();
+if (options.flag("lua")) await fuzzLua();
+else if (fern) await fuzzFern();
 else await fuzzToy();
+
+/** Random Lua programs, interpreted vs wevaled (stdout, stderr, exit code). */
+async function fuzzLua(): Promise<void> {
+  const count = arg("runs", 200);
+  const first = arg("seed", Date.now() % 2 ** 31);
+  console.log(
+    `fuzz --lua: ${count} programs from seed ${first} (rerun: npm run fuzz -- --lua --seed ${first} --runs ${count})`,
+  );
+  const started = performance.now();
+  const tick = progress("fuzz --lua", count);
+  for (let k = 0; k < count; k++) {
+    const programSeed = first + k;
+    const source = randomLua(programSeed);
+    const r = await luaDifferential(source, `seed-${programSeed}.lua`);
+    tick(k + 1);
+    if (r.aborted.length || JSON.stringify(r.interpreted) !== JSON.stringify(r.wevaled)) {
+      const dir = join(ROOT, "build", "fuzz-failures");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `seed-${programSeed}.lua`), source);
+      console.error(
+        `interpreted and wevaled differ on ${join(dir, `seed-${programSeed}.lua`)}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted })}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+  }
+  console.log(`fuzz --lua: ${count} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
 
 /** Random Fern programs, interpreted vs wevaled. */
 async function fuzzFern(): Promise<void> {
