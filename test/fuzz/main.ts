@@ -62,15 +62,20 @@ async function fuzzLua(): Promise<void> {
   for (let k = 0; k < count; k++) {
     const programSeed = first + k;
     const source = randomLua(programSeed);
-    const r = await luaDifferential(source, `seed-${programSeed}.lua`);
+    let problem: string | undefined;
+    try {
+      const r = await luaDifferential(source, `seed-${programSeed}.lua`);
+      if (r.aborted.length || JSON.stringify(r.interpreted) !== JSON.stringify(r.wevaled))
+        problem = `interpreted and wevaled differ: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted })}`;
+    } catch (e) {
+      problem = `the build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    }
     tick(k + 1);
-    if (r.aborted.length || JSON.stringify(r.interpreted) !== JSON.stringify(r.wevaled)) {
+    if (problem) {
       const dir = join(ROOT, "build", "fuzz-failures");
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `seed-${programSeed}.lua`), source);
-      console.error(
-        `interpreted and wevaled differ on ${join(dir, `seed-${programSeed}.lua`)}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted })}`,
-      );
+      console.error(`${join(dir, `seed-${programSeed}.lua`)}: ${problem}`);
       process.exitCode = 1;
       return;
     }
