@@ -46,7 +46,7 @@ const COMPARE = ["<", "<=", ">", ">=", "==", "~="];
 /** One program's generator: the random stream, the lines so far, fresh names, and the scope's typed locals. */
 class LuaGenerator {
   private readonly lines: string[] = [];
-  private fresh = 0;
+  private fresh = 1; // s0, t0 and o0 are the prologue's: a statement's locals never shadow them
   private nums: string[] = [];
   private strs: string[] = [];
   private tabs: string[] = [];
