@@ -6,15 +6,38 @@
 // peaked at 998-1,076 MB (bench --compile: 1,058) instead of 1,156-1,198 (maxRSS, 4 runs each, 2026-12-07, load
 // 10-20); what is left of the peak is the specializer's own heap growth before it returns. The collection replaces
 // one V8 would run soon after anyway (~0.4 s of CPU on that heap). Without --expose-gc this does nothing.
+// The node flags of a process that specializes are here too (SPECIALIZING_NODE_FLAGS), with the young generation's.
 
-/** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). */
+/** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). 32 was measured
+ *  against it (2026-12-07, load 11-16, CPU, interleaved): Lua app.lua's main thread 3.42 -> 3.30 s (5 runs each),
+ *  Fern 1,000 functions the same, Fern's one function of 10,000 statements 5.59 -> 5.66 s (process 8.8 -> 9.1 s):
+ *  no clear gain, so 64 stays. */
 export const SEMI_SPACE_MB = 64;
 
+/** TurboFan's budget of bytecode inlined into one optimized function (V8's default is 920). A build is a short
+ *  process whose hot code is the IR passes, and TurboFan, on V8's background threads, took ~2.5 s of CPU of Lua
+ *  app.lua's 7.4 s, more than half of it compiling functions again after a deopt ("wrong map": an IR pass optimized
+ *  for the terminators or value kinds it had seen meets another; an inlined helper such as targetsOf deopts every
+ *  function it was inlined into). Less inlining is fewer and smaller compilations for code as fast: measured
+ *  2026-12-07 (2 cores, load 11-15, CPU of the specializing node, interleaved runs, main thread read from
+ *  /proc/<pid>/task/<pid>/stat): Lua app.lua main thread 3.48-3.54 -> 3.27-3.29 s, process 7.47-7.50 -> 6.39-6.52 s;
+ *  Fern 1,000 functions main 4.97 -> 4.87 s, process 8.40 -> 7.60-7.64 s; Fern one function of 10,000 statements
+ *  main 5.34-5.57 -> 5.46-5.68 s, process 9.25-9.30 -> 8.63-9.14 s; toy 100,000 instructions main 2.27 -> 2.10-2.24
+ *  s, process 4.10 -> 3.64-3.81 s. 150 did no better than 300; no inlining at all
+ *  (--no-turbo-inlining) cut the process as much but cost Fern 1,000 functions' main thread 4% (4.97 -> 5.15-5.18
+ *  s); Maglev, --max-lazy and a later Wasm tier-up changed nothing beyond noise. */
+export const INLINED_BYTECODE_BUDGET = 300;
+
 /** Node's flags for a process that specializes (bin/futamura.mjs's second node, bench --compile's children, so that
- *  the benchmark times what a user runs): `gc` exposed for collectAfter, and a bigger young generation — the
+ *  the benchmark times what a user runs): `gc` exposed for collectAfter, a bigger young generation — the
  *  specializer allocates much short-lived IR, and V8's default (16 MB semi-spaces) cost Lua app.lua's build 11.0 s of
- *  CPU against 9.7 s with 64 MB (2026-12-07). Node reads both only at start-up. */
-export const SPECIALIZING_NODE_FLAGS = [`--max-semi-space-size=${SEMI_SPACE_MB}`, "--expose-gc"];
+ *  CPU against 9.7 s with 64 MB (2026-12-07) — and INLINED_BYTECODE_BUDGET. Node reads them only at start-up; they
+ *  hold for the process's worker threads too. */
+export const SPECIALIZING_NODE_FLAGS = [
+  `--max-semi-space-size=${SEMI_SPACE_MB}`,
+  "--expose-gc",
+  `--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`,
+];
 
 /** From this many IR values in one request its end is worth a collection (the 1,000-statement function: 104k
  *  values, peak 344 MB, is not). */

@@ -1,6 +1,8 @@
-// util/gc.ts: a collection only for a request of COLLECT_MIN_VALUES values or more, and only where gc is exposed.
+// util/gc.ts: a collection only for a request of COLLECT_MIN_VALUES values or more, and only where gc is exposed; the
+// specializing node's flags are ones this node takes and applies.
+import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { collectAfter, COLLECT_MIN_VALUES } from "../../util/gc.ts";
+import { collectAfter, COLLECT_MIN_VALUES, SPECIALIZING_NODE_FLAGS } from "../../util/gc.ts";
 
 describe("collectAfter", () => {
   const g = globalThis as { gc?: () => void };
@@ -21,5 +23,15 @@ describe("collectAfter", () => {
   it("does nothing without an exposed gc", () => {
     g.gc = undefined;
     expect(collectAfter(COLLECT_MIN_VALUES * 2)).toBe(false);
+  });
+});
+
+describe("SPECIALIZING_NODE_FLAGS", () => {
+  it("start a node (an unknown or malformed V8 flag is an error at start-up), gc exposed", () => {
+    const script = "process.stdout.write(typeof gc)";
+    const r = spawnSync(process.execPath, [...SPECIALIZING_NODE_FLAGS, "-e", script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("function");
   });
 });
