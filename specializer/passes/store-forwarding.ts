@@ -503,11 +503,11 @@ class Rewrite {
       }
       chain.push(b);
       const k = this.knownAt(preds[0]).get(s);
-      if (k?.value !== undefined) {
+      if (k?.value !== undefined && sameShape(k, shape)) {
         r = { value: k.value, ext: k.ext! };
         break;
       }
-      if (!k) {
+      if (!k || k.value !== undefined) {
         r = this.loadAtEnd(preds[0], s, shape);
         break;
       }
@@ -520,8 +520,8 @@ class Rewrite {
 
   private getAtEnd(p: BlockId, s: number, shape: Known): Val {
     const k = this.knownAt(p).get(s);
-    if (k?.value !== undefined) return { value: k.value, ext: k.ext! };
-    if (!k) return this.loadAtEnd(p, s, shape);
+    if (k?.value !== undefined && sameShape(k, shape)) return { value: k.value, ext: k.ext! };
+    if (!k || k.value !== undefined) return this.loadAtEnd(p, s, shape);
     const r = this.getAtEntry(p, s, shape)!;
     k.value = r.value;
     k.ext = r.ext;
@@ -568,6 +568,12 @@ class Rewrite {
     return r;
   }
 }
+
+/** Whether a predecessor's value of a slot has the shape a parameter wants. Only a load that declined in the rewrite
+ *  (replaceLoad) leaves another one: it establishes its slot with its own width and type, where the fixpoint took it
+ *  as the slot's (an f64 load of an i64, a narrow load of a wide one); that predecessor loads the slot again instead
+ *  (it accessed those bytes, and its stores are all in place). */
+const sameShape = (k: Known, shape: Known): boolean => k.w === shape.w && k.t === shape.t;
 
 function loadName(t: ValType, w: number): string {
   if (w === SIZE[t]) return `${t}.load`;
