@@ -1194,12 +1194,14 @@ class Specializer {
     for (const s of this.blockList) {
       // Virtual slots an edge carries but its target dropped (at a join with an edge that lacked them) are stored
       // at the end of this block, before its terminator (virtual-state.ts).
-      const flushed = new Set<number>();
+      // (No set, nor an array of pairs per edge, where no edge carries a virtual slot: Fern's interpreter has none.)
+      let flushed: Set<number> | undefined;
       for (const e of s.edges) {
-        for (const [addrKey, dataKey] of virtualKeyPairs(e.regs)) {
-          if (flushed.has(dataKey) || e.to.entry.regs.has(dataKey)) continue;
-          flushed.add(dataKey);
-          this.storeSlot(s, e.regs.get(addrKey)!, e.regs.get(dataKey)!);
+        for (const dataKey of e.regs.restKeys()) {
+          if (!isVirtual(dataKey) || slotType(dataKey) !== "i64") continue;
+          if (flushed?.has(dataKey) || e.to.entry.regs.has(dataKey)) continue;
+          (flushed ??= new Set()).add(dataKey);
+          this.storeSlot(s, e.regs.get(dataKey + 1)!, e.regs.get(dataKey)!);
         }
       }
       const target = (i: number) => {
@@ -1297,11 +1299,4 @@ function joinedRegisters(edges: Edge[]): number[] {
   for (const e of edges)
     for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
   return [...keys].sort(byRegister);
-}
-
-/** (address key, data key) of each virtual slot in a map. */
-function virtualKeyPairs(slots: Registers): [number, number][] {
-  const pairs: [number, number][] = [];
-  for (const k of slots.restKeys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
-  return pairs;
 }
