@@ -518,15 +518,19 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const entryRegs = new Registers();
-    for (const k of joinedRegisters(edges)) {
+    // Usually every edge brings the same keys: the entry registers start as a copy of the first edge's (in key
+    // order), and only the registers that differ are set; walked in key order without a list of the keys. (Set one
+    // by one into a new state, after listing the keys, Fern's ~40 registers made three arrays per join.)
+    const sameKeys = edges.every((e) => e.regs.sameKeys(edges[0].regs));
+    const entryRegs = sameKeys ? edges[0].regs.sorted().copy() : new Registers();
+    const join = (k: number) => {
       // Most registers come the same on every edge: found without the arrays `merge` takes.
       const first = edges[0].regs.get(k) ?? ZERO;
       let same = true;
       for (let i = 1; same && i < edges.length; i++) same = sameKnown(edges[i].regs.get(k) ?? ZERO, first);
       if (same) {
-        entryRegs.set(k, first);
-        continue;
+        if (!sameKeys) entryRegs.set(k, first);
+        return;
       }
       const m = merge(
         edges.map((e) => e.regs.get(k) ?? ZERO),
@@ -534,7 +538,9 @@ class Specializer {
       );
       if (m.param) s.regOrder.push(k);
       entryRegs.set(k, m.known);
-    }
+    };
+    if (sameKeys) edges[0].regs.forEachKey(join);
+    else for (const k of unionOfRegisters(edges)) join(k);
     s.entry = { params, regs: entryRegs };
     return entryRegs.copy();
   }
@@ -1287,14 +1293,10 @@ function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undef
   return undefined;
 }
 
-/** The registers and virtual slots a join takes from its incoming edges, in register order: every register an edge
- *  brings (one an edge lacks reads as zero there), and a virtual slot only when every edge brings it. Usually every
- *  edge brings the same keys, which is checked without building the union. */
-function joinedRegisters(edges: Edge[]): number[] {
-  const first = edges[0].regs;
-  let sameKeys = true;
-  for (let i = 1; sameKeys && i < edges.length; i++) sameKeys = edges[i].regs.sameKeys(first);
-  if (sameKeys) return first.keys();
+/** The registers and virtual slots a join takes from its incoming edges when they do not all bring the same keys, in
+ *  register order: every register an edge brings (one an edge lacks reads as zero there), and a virtual slot only
+ *  when every edge brings it. */
+function unionOfRegisters(edges: Edge[]): number[] {
   const keys = new Set<number>();
   for (const e of edges)
     for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
