@@ -14,7 +14,7 @@
 // Linear: one union-find over the parameters, one walk over uses. Reinterprets left unused go in dead-values.
 // Requires: valid SSA without alias uses. Guarantees: valid SSA, the same results bit for bit (a reinterpret pair is
 // the identity on every bit pattern, NaNs included).
-import { targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
+import { targetAt, targetCount, targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { InternalError } from "../../util/errors.ts";
 
@@ -28,24 +28,27 @@ export function floatParams(f: FunctionBody, order: BlockId[] = f.reversePostord
   // A web flips only when a reinterpret uses or feeds it: with none in the function, nothing flips.
   if (reinterprets === 0) return changed;
   const webs = floatWebs(f, order);
-  // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter.
-  let flipped = 0;
+  // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter. The
+  // flipped parameters are flagged in an array the rewrite below reads per use (not the webs' find per use).
+  const flipped = new Uint8Array(f.values.length);
+  let count = 0;
   for (const p of webs.params) {
     if (!webs.flips(p)) continue;
     const d = f.values[p];
     if (d.kind === "param") d.type = "f64";
-    flipped++;
+    flipped[p] = 1;
+    count++;
   }
-  if (flipped === 0) {
+  if (count === 0) {
     if (changed) propagateCopies(f, order);
     return changed;
   }
   for (const b of order) {
-    passFloats(f, b, webs.flips);
-    reinterpretUses(f, b, webs.flips);
+    passFloats(f, b, flipped);
+    reinterpretUses(f, b, flipped);
   }
   propagateCopies(f, order);
-  return changed + flipped;
+  return changed + count;
 }
 
 /** `v`'s operand when it is the unary operator `name`. */
@@ -141,13 +144,15 @@ function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueI
 
 /** Block b's edges into flipped parameters pass floats: x for `i64.reinterpret_f64 x`, an i64 constant's bits as
  *  an f64 constant. */
-function passFloats(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boolean): void {
-  for (const t of targetsOf(f.blocks[b].term)) {
+function passFloats(f: FunctionBody, b: BlockId, flipped: Uint8Array): void {
+  const term = f.blocks[b].term;
+  for (let k = 0, n = targetCount(term); k < n; k++) {
+    const t = targetAt(term, k);
     const params = f.blocks[t.block].params;
-    t.args.forEach((a0, i) => {
-      if (!flips(params[i])) return;
-      const a = f.resolve(a0);
-      if (flips(a)) return;
+    for (let i = 0; i < t.args.length; i++) {
+      if (!flipped[params[i]]) continue;
+      const a = f.resolve(t.args[i]);
+      if (flipped[a]) continue;
       const x = opArg(f, a, TO_BITS);
       if (x !== undefined) t.args[i] = x;
       else {
@@ -156,45 +161,63 @@ function passFloats(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boolean)
           throw new InternalError(`float-params: v${a} is neither a reinterpret nor an i64 constant`);
         t.args[i] = f.appendOp(b, { name: "const", value: { type: "f64", bits: c.op.value.bits } }, [], ["f64"]);
       }
-    });
+    }
   }
 }
 
 /** In block b, reinterprets of a flipped parameter become the parameter, and uses that need its bits get a
- *  reinterpret just before them (one per parameter per block). */
-function reinterpretUses(f: FunctionBody, b: BlockId, flips: (p: ValueId) => boolean): void {
+ *  reinterpret just before them (one per parameter per block). Lists change only where a use does: a new array per
+ *  instruction, edge and block, every one of them kept, was most of this pass's time and garbage on Fern's
+ *  10,000-statement function. */
+function reinterpretUses(f: FunctionBody, b: BlockId, flipped: Uint8Array): void {
   const block = f.blocks[b];
-  const bitsOf = new Map<ValueId, ValueId>();
-  const insts: ValueId[] = [];
+  const insts = block.insts;
+  let bitsOf: Map<ValueId, ValueId> | undefined;
+  /** The new instruction list, from the first reinterpret made on (instructions before `at` copied). */
+  let out: ValueId[] | undefined;
+  let at = 0;
   const bits = (p: ValueId): ValueId => {
-    let r = bitsOf.get(p);
+    let r = bitsOf?.get(p);
     if (r === undefined) {
       r = f.addOp({ name: TO_BITS }, [p], ["i64"]);
-      bitsOf.set(p, r);
-      insts.push(r);
+      (bitsOf ??= new Map()).set(p, r);
+      (out ??= insts.slice(0, at)).push(r);
     }
     return r;
   };
   // A use of a flipped parameter needs its bits unless it reaches it through one of the float aliases made here.
   const needsBits = (a: ValueId) => {
+    if (!flipped[f.resolve(a)]) return false;
     const d = f.values[a];
-    return flips(f.resolve(a)) && !(d.kind === "alias" && d.type === "f64");
+    return !(d.kind === "alias" && d.type === "f64");
   };
-  for (const v of block.insts) {
+  /** `list` with each use that needs bits replaced by a reinterpret (a copy, when one does; `keep(i)`: the use at i
+   *  stays as it is). */
+  const withBits = (list: ValueId[], keep?: (i: number) => boolean): ValueId[] => {
+    let copy: ValueId[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      if (needsBits(a) && !keep?.(i)) (copy ??= list.slice())[i] = bits(f.resolve(a));
+    }
+    return copy ?? list;
+  };
+  for (; at < insts.length; at++) {
+    const v = insts[at];
     const d = f.values[v];
     const inner = opArg(f, v, TO_FLOAT);
-    if (inner !== undefined && flips(f.resolve(inner)))
+    if (inner !== undefined && flipped[f.resolve(inner)])
       f.values[v] = { kind: "alias", to: f.resolve(inner), type: "f64" };
-    else if (d.kind === "op") d.args = d.args.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
-    insts.push(v);
+    else if (d.kind === "op") d.args = withBits(d.args);
+    out?.push(v);
   }
   const t = block.term;
-  if (t.kind === "return") t.values = t.values.map((a) => (needsBits(a) ? bits(f.resolve(a)) : a));
-  for (const e of targetsOf(t)) {
+  if (t.kind === "return") t.values = withBits(t.values);
+  for (let k = 0, n = targetCount(t); k < n; k++) {
+    const e = targetAt(t, k);
     const params = f.blocks[e.block].params;
-    e.args = e.args.map((a, i) => (needsBits(a) && !flips(params[i]) ? bits(f.resolve(a)) : a));
+    e.args = withBits(e.args, (i) => flipped[params[i]] === 1);
   }
-  block.insts = insts;
+  if (out) block.insts = out;
 }
 
 function isI64Const(f: FunctionBody, v: ValueId): boolean {

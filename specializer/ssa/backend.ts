@@ -426,7 +426,7 @@ class FunctionEmitter {
           ? raw._BinaryenUnary(this.ptr, code, a[0])
           : raw._BinaryenBinary(this.ptr, code, a[0], a[1]);
       }
-      const [ty, fn] = op.name.split(".") as [ValType, string];
+      const [ty, fn] = memoryOpParts(op.name);
       const align = 1 << op.memarg!.align;
       const group = (mod as unknown as Record<ValType, Record<string, (...x: unknown[]) => Ref>>)[ty];
       if (info.cls === "load") return group[fn](op.memarg!.offset, align, a[0]);
@@ -566,4 +566,13 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
 export function isSink(f: FunctionBody, b: BlockId): boolean {
   const k = f.blocks[b].term.kind;
   return k === "return" || k === "unreachable";
+}
+
+/** A load's or store's name as binaryen's module groups it (`i64.load8_u`: group i64, method load8_u), split once per
+ *  name: a split per memory access was two strings and an array each. */
+const MEMORY_OP_PARTS = new Map<string, [ValType, string]>();
+function memoryOpParts(name: string): [ValType, string] {
+  let parts = MEMORY_OP_PARTS.get(name);
+  if (!parts) MEMORY_OP_PARTS.set(name, (parts = name.split(".") as [ValType, string]));
+  return parts;
 }

@@ -144,24 +144,31 @@ export class FunctionBody {
   }
 
   recomputePreds(): void {
-    // A block's edges are visited together, so "last pred pushed" dedupes preds; succs dedupe through the id of the
+    // A block's edges are visited together, so "last pred written" dedupes preds; succs dedupe through the id of the
     // last block that listed each target (a br_table may list one target many times). Linear in the number of
-    // edges, with no set per block; lists are emptied in place.
-    for (const b of this.blocks) {
-      b.preds.length = 0;
-      b.succs.length = 0;
-    }
-    const listedBy = new Int32Array(this.blocks.length).fill(-1);
-    for (let id = 0; id < this.blocks.length; id++) {
-      const term = this.blocks[id].term;
-      for (let i = 0, n = targetCount(term); i < n; i++) {
+    // edges, with no set per block. The lists are overwritten in place and cut to their new length at the end:
+    // emptied first (length 0 frees an array's store), every block's two lists were new arrays at each call, 72 MB
+    // on Fern's 10,000-statement function, whose cleanup calls this four times.
+    const n = this.blocks.length;
+    const predCount = new Int32Array(n);
+    const succCount = new Int32Array(n);
+    const listedBy = new Int32Array(n).fill(-1);
+    for (let id = 0; id < n; id++) {
+      const block = this.blocks[id];
+      const term = block.term;
+      for (let i = 0, k = targetCount(term); i < k; i++) {
         const s = targetAt(term, i).block;
         if (listedBy[s] === id) continue;
         listedBy[s] = id;
-        this.blocks[id].succs.push(s);
+        block.succs[succCount[id]++] = s;
         const succ = this.blocks[s];
-        if (succ && succ.preds[succ.preds.length - 1] !== id) succ.preds.push(id);
+        if (succ && (predCount[s] === 0 || succ.preds[predCount[s] - 1] !== id)) succ.preds[predCount[s]++] = id;
       }
+    }
+    for (let id = 0; id < n; id++) {
+      const block = this.blocks[id];
+      if (block.preds.length !== predCount[id]) block.preds.length = predCount[id];
+      if (block.succs.length !== succCount[id]) block.succs.length = succCount[id];
     }
   }
 

@@ -518,15 +518,19 @@ class Specializer {
       params.push(m.known.abs);
     });
     s.regOrder = [];
-    const entryRegs = new Registers();
-    for (const k of joinedRegisters(edges)) {
+    // Usually every edge brings the same keys: the entry registers start as a copy of the first edge's (in key
+    // order), and only the registers that differ are set; walked in key order without a list of the keys. (Set one
+    // by one into a new state, after listing the keys, Fern's ~40 registers made three arrays per join.)
+    const sameKeys = edges.every((e) => e.regs.sameKeys(edges[0].regs));
+    const entryRegs = sameKeys ? edges[0].regs.sorted().copy() : new Registers();
+    const join = (k: number) => {
       // Most registers come the same on every edge: found without the arrays `merge` takes.
       const first = edges[0].regs.get(k) ?? ZERO;
       let same = true;
       for (let i = 1; same && i < edges.length; i++) same = sameKnown(edges[i].regs.get(k) ?? ZERO, first);
       if (same) {
-        entryRegs.set(k, first);
-        continue;
+        if (!sameKeys) entryRegs.set(k, first);
+        return;
       }
       const m = merge(
         edges.map((e) => e.regs.get(k) ?? ZERO),
@@ -534,7 +538,9 @@ class Specializer {
       );
       if (m.param) s.regOrder.push(k);
       entryRegs.set(k, m.known);
-    }
+    };
+    if (sameKeys) edges[0].regs.forEachKey(join);
+    else for (const k of unionOfRegisters(edges)) join(k);
     s.entry = { params, regs: entryRegs };
     return entryRegs.copy();
   }
@@ -1194,12 +1200,14 @@ class Specializer {
     for (const s of this.blockList) {
       // Virtual slots an edge carries but its target dropped (at a join with an edge that lacked them) are stored
       // at the end of this block, before its terminator (virtual-state.ts).
-      const flushed = new Set<number>();
+      // (No set, nor an array of pairs per edge, where no edge carries a virtual slot: Fern's interpreter has none.)
+      let flushed: Set<number> | undefined;
       for (const e of s.edges) {
-        for (const [addrKey, dataKey] of virtualKeyPairs(e.regs)) {
-          if (flushed.has(dataKey) || e.to.entry.regs.has(dataKey)) continue;
-          flushed.add(dataKey);
-          this.storeSlot(s, e.regs.get(addrKey)!, e.regs.get(dataKey)!);
+        for (const dataKey of e.regs.restKeys()) {
+          if (!isVirtual(dataKey) || slotType(dataKey) !== "i64") continue;
+          if (flushed?.has(dataKey) || e.to.entry.regs.has(dataKey)) continue;
+          (flushed ??= new Set()).add(dataKey);
+          this.storeSlot(s, e.regs.get(dataKey + 1)!, e.regs.get(dataKey)!);
         }
       }
       const target = (i: number) => {
@@ -1285,23 +1293,12 @@ function foldedTarget(t: Terminator, get: (v: ValueId) => Known): Target | undef
   return undefined;
 }
 
-/** The registers and virtual slots a join takes from its incoming edges, in register order: every register an edge
- *  brings (one an edge lacks reads as zero there), and a virtual slot only when every edge brings it. Usually every
- *  edge brings the same keys, which is checked without building the union. */
-function joinedRegisters(edges: Edge[]): number[] {
-  const first = edges[0].regs;
-  let sameKeys = true;
-  for (let i = 1; sameKeys && i < edges.length; i++) sameKeys = edges[i].regs.sameKeys(first);
-  if (sameKeys) return first.keys();
+/** The registers and virtual slots a join takes from its incoming edges when they do not all bring the same keys, in
+ *  register order: every register an edge brings (one an edge lacks reads as zero there), and a virtual slot only
+ *  when every edge brings it. */
+function unionOfRegisters(edges: Edge[]): number[] {
   const keys = new Set<number>();
   for (const e of edges)
     for (const k of e.regs.keys()) if (!isVirtual(k) || edges.every((x) => x.regs.has(k))) keys.add(k);
   return [...keys].sort(byRegister);
-}
-
-/** (address key, data key) of each virtual slot in a map. */
-function virtualKeyPairs(slots: Registers): [number, number][] {
-  const pairs: [number, number][] = [];
-  for (const k of slots.restKeys()) if (isVirtual(k) && slotType(k) === "i64") pairs.push([k + 1, k]);
-  return pairs;
 }

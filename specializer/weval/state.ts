@@ -229,6 +229,15 @@ export class Registers {
     return keys;
   }
 
+  /** `fn` of every key in ascending order (keys()'s order), without the list. */
+  forEachKey(fn: (k: number) => void): void {
+    const rest = this.rest ? [...this.rest.keys()].sort(byRegister) : NO_KEYS;
+    let i = 0;
+    while (i < rest.length && rest[i] < 0) fn(rest[i++]);
+    for (let k = 0; k < this.dense.length; k++) if (this.dense[k] !== undefined) fn(k);
+    while (i < rest.length) fn(rest[i++]);
+  }
+
   /** Whether `other` has the same keys. */
   sameKeys(other: Registers): boolean {
     if (other === this) return true;
