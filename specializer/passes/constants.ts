@@ -186,13 +186,38 @@ function absorbed(f: FunctionBody, name: string, args: ValueId[], lat: Lattice):
 }
 
 /** The operand a binary operator returns unchanged because the other is a neutral constant (`and x -1`, `add x 0`,
- *  `shl x 0`: fold.ts's isNeutral), or undefined. */
-function neutralOther(name: string, args: ValueId[], isConst: (v: ValueId) => Const | undefined): ValueId | undefined {
+ *  `shl x 0`: fold.ts's isNeutral), or a mask that keeps every bit a zero-extending x can have (`and x 0xffffffff`
+ *  of an i64.load32_u: the mask store forwarding puts on a value that reached a narrow load through a parameter),
+ *  or undefined. */
+function neutralOther(
+  f: FunctionBody,
+  name: string,
+  args: ValueId[],
+  isConst: (v: ValueId) => Const | undefined,
+): ValueId | undefined {
   for (let i = 0; i < 2; i++) {
     const c = isConst(args[i]);
     if (c && isNeutral(name, i, c)) return args[1 - i];
+    if (c && (name === "i32.and" || name === "i64.and") && keepsAll(c, zeroExtendedBits(f, args[1 - i])))
+      return args[1 - i];
   }
   return undefined;
+}
+
+/** How many low bits of v may be set, where its operator zero-extends (a narrow unsigned load, extend_i32_u). */
+function zeroExtendedBits(f: FunctionBody, v: ValueId): number | undefined {
+  const d = f.values[f.resolve(v)];
+  if (d.kind !== "op") return undefined;
+  const m = /^i(32|64)\.(?:load(8|16|32)_u|extend_i(32)_u)$/.exec(d.op.name);
+  return m ? Number(m[2] ?? m[3]) : undefined;
+}
+
+/** Whether mask c has its low `bits` bits set. */
+function keepsAll(c: Const, bits: number | undefined): boolean {
+  if (bits === undefined) return false;
+  const low = (1n << BigInt(bits)) - 1n;
+  const k = c.type === "i32" ? BigInt((c.bits as number) >>> 0) : BigInt.asUintN(64, c.bits as bigint);
+  return (k & low) === low;
 }
 
 function sameConst(a: Const, b: Const): boolean {
@@ -249,7 +274,7 @@ function rewrite(
         count++;
       } else if (d.args.length === 2) {
         // A copy of the other operand (which dominates this value, being its operand): an alias, gone below.
-        const other = neutralOther(d.op.name, d.args, isConst);
+        const other = neutralOther(f, d.op.name, d.args, isConst);
         if (other === undefined) continue;
         f.values[v] = { kind: "alias", to: f.resolve(other), type: d.types[0] };
         count++;

@@ -102,8 +102,14 @@ const KILLS = 1;
 
 const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 
-/** Returns the number of loads replaced. */
-export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number {
+/** Returns the number of loads replaced. `afterFirstRound`: a pass to run between the first round and the second
+ *  (when the first replaced loads), e.g. redundant-store removal, which finds more once the first round has made
+ *  the pointers into one object one root, and whose removals let the next rounds keep more. */
+export function forwardStores(
+  f: FunctionBody,
+  callWrites?: CallWrites,
+  afterFirstRound?: (f: FunctionBody, order: BlockId[]) => unknown,
+): number {
   let total = 0;
   const inserted = new Set<ValueId>();
   const work = new Work();
@@ -121,14 +127,17 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
     propagateCopies(f, order);
     propagateConstants(f); // leaves exact preds
     order = f.reversePostorder();
+    removeDeadBlocks(f, order);
+    if (round === 0 && afterFirstRound) afterFirstRound(f, order);
+    // Before the checks below: a value forwarded into a parameter that every edge passes alike is that value.
+    removeRedundantParams(f, order);
     dom = new DominatorTree(f, order);
     // Checks on one forwarded length (./dominating-conditions.ts); when it folds a branch, the order is made again.
     if (foldDominatedConditions(f, order, dom)) {
       order = f.reversePostorder();
       dom = new DominatorTree(f, order);
+      removeDeadBlocks(f, order);
     }
-    removeDeadBlocks(f, order);
-    removeRedundantParams(f, order);
   }
   // The loads this pass inserted cannot trap: those whose parameters died (or that feed nothing) go.
   if (inserted.size) removeDeadValues(f, inserted);
