@@ -15,7 +15,7 @@
 // Requires: valid SSA. Guarantees: valid SSA, the same results, memory and traps (the copy runs exactly what the
 // first iteration ran); block preds recomputed.
 import { defUses, terminatorUses, targetsOf, declareAliasClass, type BlockId, type FunctionBody } from "../ssa/ir.ts";
-import type { Target, Terminator, ValueDef, ValueId } from "../ssa/ir.ts";
+import type { Operator, Target, Terminator, ValueDef, ValueId } from "../ssa/ir.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { effectsOf } from "../ssa/effects.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
@@ -38,7 +38,7 @@ export function peelLoops(f: FunctionBody): number {
   for (const header of innermostLoops(f, order, dom).map((l) => l.header)) {
     // Each peel changes dominance: the loop is found again in the current graph.
     const loop = loopAt(f, header, dom);
-    if (!loop || !worthPeeling(f, loop)) continue;
+    if (!loop || !worthPeeling(f, loop, dom)) continue;
     const exitParams = closeLoop(f, loop, order, dom);
     if (!exitParams) continue;
     cloneFirstIteration(f, loop);
@@ -82,8 +82,10 @@ function loopAt(f: FunctionBody, h: BlockId, dom: DominatorTree): Loop | undefin
   return { header: h, body };
 }
 
-/** Small enough, and it loads through a loop-invariant pointer declared of an alias class. */
-function worthPeeling(f: FunctionBody, loop: Loop): boolean {
+/** Small enough, and it loads through a loop-invariant pointer declared of an alias class, bytes that no block
+ *  before the loop loads (on every way in: in a block that dominates the header; so a peeled loop is not peeled
+ *  again). */
+function worthPeeling(f: FunctionBody, loop: Loop, dom: DominatorTree): boolean {
   const defined = new Set<ValueId>();
   let size = 0;
   for (const b of loop.body) {
@@ -100,20 +102,48 @@ function worthPeeling(f: FunctionBody, loop: Loop): boolean {
     if (!defined.has(v)) return true;
     const known = memo.get(v);
     if (known !== undefined) return known;
-    memo.set(v, false); // a cycle (through a parameter) is not invariant
+    memo.set(v, false); // a cycle (through other parameters) is not invariant
     const d = f.values[v];
-    const r = d.kind === "op" && effectsOf(d.op).pure && d.args.every(invariant);
+    // A parameter is when every way in passes it itself or an invariant value (a register the loop leaves alone,
+    // before redundant-params has made it the value from outside).
+    const r =
+      d.kind === "param"
+        ? f.blocks[d.block].preds.every((p) =>
+            targetsOf(f.blocks[p].term).every(
+              (t) => t.block !== d.block || f.resolve(t.args[d.index]) === v || invariant(t.args[d.index]),
+            ),
+          )
+        : d.kind === "op" && effectsOf(d.op).pure && d.args.every(invariant);
     memo.set(v, r);
     return r;
   };
+  const before = new Set<string>();
+  for (let b = dom.idom.get(loop.header); b !== undefined; b = b === f.entry ? undefined : dom.idom.get(b))
+    for (const v of f.blocks[b].insts) {
+      const d = f.values[v];
+      if (d.kind === "op" && OPS_BY_NAME.get(d.op.name)?.cls === "load") before.add(loadKey(f, d.op, d.args[0]));
+    }
   for (const b of loop.body)
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];
       if (d.kind !== "op" || OPS_BY_NAME.get(d.op.name)?.cls !== "load") continue;
       const a = f.resolve(d.args[0]);
-      if (declared.has(a) && invariant(a)) return true;
+      if (declared.has(a) && invariant(a) && !before.has(loadKey(f, d.op, a))) return true;
     }
   return false;
+}
+
+/** What a load reads, as text: its operator, offset and address, where the address is a pure expression over
+ *  values (so the same expression computed twice, before a loop and in it, is one key). */
+function loadKey(f: FunctionBody, op: Operator, address: ValueId): string {
+  const expr = (v: ValueId, depth: number): string => {
+    v = f.resolve(v);
+    const d = f.values[v];
+    if (depth > 4 || d.kind !== "op" || !effectsOf(d.op).pure) return `v${v}`;
+    const imm = d.op.value ? `${d.op.value.type}:${d.op.value.bits}` : "";
+    return `${d.op.name}${imm}(${d.args.map((a) => expr(a, depth + 1)).join(",")})`;
+  };
+  return `${op.name}@${op.memarg!.offset}:${expr(address, 0)}`;
 }
 
 /** Makes every use outside the loop of a value defined in it a use of a new parameter of the exit block that
