@@ -104,20 +104,20 @@ export function propagateConstants(f: FunctionBody): number {
         }
       }
       for (const v of block.insts) evaluate(f, v, lat);
-      sweepTerminator(block.term, lat, take);
+      sweepTerminator(f, block.term, lat, take);
     }
   }
   return rewrite(f, order, runs, lat.state, lat.consts, into);
 }
 
 /** The edges a block's terminator can take with what is known. */
-function sweepTerminator(t: Terminator, lat: Lattice, take: (t: Target) => void): void {
+function sweepTerminator(f: FunctionBody, t: Terminator, lat: Lattice, take: (t: Target) => void): void {
   if (t.kind === "br") take(t.target);
   else if (t.kind === "cond") {
     const s = lat.stateOf(t.cond);
     if (s === BOTTOM) {
       take(t.then);
-      take(t.else);
+      if (!nonZero(f, t.cond, (v) => (lat.stateOf(v) === CONST ? lat.got : undefined))) take(t.else);
     } else if (s === CONST) take((lat.got!.bits as number) !== 0 ? t.then : t.else);
   } else if (t.kind === "table") {
     const s = lat.stateOf(t.index);
@@ -127,6 +127,35 @@ function sweepTerminator(t: Terminator, lat: Lattice, take: (t: Target) => void)
       take(i < t.targets.length ? t.targets[i] : t.default);
     }
   }
+}
+
+/** Branches on a value nonZero says is never 0 become jumps (no other folding: before a pass that needs the graph
+ *  as it will be, not the whole propagation); returns how many. The caller removes the blocks left unreachable. */
+export function foldNonZeroBranches(f: FunctionBody, order: BlockId[]): number {
+  const constOf = (v: ValueId): Const | undefined => {
+    const d = f.values[f.resolve(v)];
+    return d.kind === "op" && d.op.name === "const" ? d.op.value : undefined;
+  };
+  let n = 0;
+  for (const b of order) {
+    const t = f.blocks[b].term;
+    if (t.kind === "cond" && nonZero(f, t.cond, constOf)) {
+      f.blocks[b].term = { kind: "br", target: t.then };
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Whether v is never 0 though not a constant: an `or` with an operand that is a nonzero constant or such a value
+ *  (an interpreter's `op == EQ || tag == NIL` where the first folded to 1: its branch is decided). */
+function nonZero(f: FunctionBody, v: ValueId, constOf: (v: ValueId) => Const | undefined, depth = 0): boolean {
+  const d = f.values[f.resolve(v)];
+  if (depth > 8 || d.kind !== "op" || (d.op.name !== "i32.or" && d.op.name !== "i64.or")) return false;
+  return d.args.some((a) => {
+    const c = constOf(a);
+    return c ? c.bits !== 0 && c.bits !== 0n : nonZero(f, a, constOf, depth + 1);
+  });
 }
 
 /** One instruction's value from its operands' (constants fold; memory, globals and calls vary). */
@@ -285,8 +314,8 @@ function rewrite(
     const t = block.term;
     if (t.kind === "cond") {
       const c = isConst(t.cond);
-      if (c) {
-        block.term = { kind: "br", target: (c.bits as number) !== 0 ? t.then : t.else };
+      if (c || nonZero(f, t.cond, isConst)) {
+        block.term = { kind: "br", target: !c || (c.bits as number) !== 0 ? t.then : t.else };
         count++;
       }
     } else if (t.kind === "table") {

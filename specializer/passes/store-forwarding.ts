@@ -46,7 +46,7 @@ import type { Const, ValType } from "../ssa/types.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { commonPureOps } from "./common-ops.ts";
-import { propagateConstants } from "./constants.ts";
+import { foldNonZeroBranches, propagateConstants } from "./constants.ts";
 import { guardFacts, guardSeparates, type GuardFact } from "./guard-facts.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
@@ -117,7 +117,13 @@ export function forwardStores(
   // the round and the round's own insertions change values and arguments only; constants and dominating
   // conditions fold branches, after which the order is computed again.
   let order = f.reversePostorder();
+  // Branches the specializer left on a value that is never 0 (`op == EQ || …` with the first true) go first: the
+  // paths they never take would otherwise join the ones they do, and forget what those know.
+  if (foldNonZeroBranches(f, order)) order = f.reversePostorder();
   removeDeadBlocks(f, order); // exact preds, no unreachable predecessor (each round ends so too)
+  // A register a loop (or a peeled first iteration, ./peel-loops.ts) passes on unchanged is the value from before
+  // it, so that the first round already sees one root for it.
+  removeRedundantParams(f, order);
   let dom = new DominatorTree(f, order);
   for (let round = 0; round < ROUNDS; round++) {
     if (commonPureOps(f, order, dom)) propagateCopies(f, order); // one root per address: see ./common-ops.ts
