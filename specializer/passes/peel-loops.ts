@@ -134,16 +134,35 @@ function worthPeeling(f: FunctionBody, loop: Loop, dom: DominatorTree): boolean 
 }
 
 /** What a load reads, as text: its operator, offset and address, where the address is a pure expression over
- *  values (so the same expression computed twice, before a loop and in it, is one key). */
+ *  values (so the same expression computed twice, before a loop and in it, is one key), a parameter that every
+ *  way in passes one value (or itself) being that value. */
 function loadKey(f: FunctionBody, op: Operator, address: ValueId): string {
   const expr = (v: ValueId, depth: number): string => {
     v = f.resolve(v);
+    const same = depth <= 4 ? onlyValue(f, v) : undefined;
+    if (same !== undefined) return expr(same, depth + 1);
     const d = f.values[v];
     if (depth > 4 || d.kind !== "op" || !effectsOf(d.op).pure) return `v${v}`;
     const imm = d.op.value ? `${d.op.value.type}:${d.op.value.bits}` : "";
     return `${d.op.name}${imm}(${d.args.map((a) => expr(a, depth + 1)).join(",")})`;
   };
   return `${op.name}@${op.memarg!.offset}:${expr(address, 0)}`;
+}
+
+/** The one value parameter p receives on every edge (p itself aside), or undefined (not a parameter, or two). */
+function onlyValue(f: FunctionBody, p: ValueId): ValueId | undefined {
+  const d = f.values[p];
+  if (d.kind !== "param") return undefined;
+  let only: ValueId | undefined;
+  for (const pred of f.blocks[d.block].preds)
+    for (const t of targetsOf(f.blocks[pred].term)) {
+      if (t.block !== d.block) continue;
+      const a = f.resolve(t.args[d.index]);
+      if (a === p) continue;
+      if (only !== undefined && only !== a) return undefined;
+      only = a;
+    }
+  return only;
 }
 
 /** Makes every use outside the loop of a value defined in it a use of a new parameter of the exit block that
