@@ -38,9 +38,9 @@ export function peelLoops(f: FunctionBody): number {
   for (const header of innermostLoops(f, order, dom).map((l) => l.header)) {
     // Each peel changes dominance: the loop is found again in the current graph.
     const loop = loopAt(f, header, dom);
-    if (!loop || !worthPeeling(f, loop, dom)) continue;
-    const exitParams = closeLoop(f, loop, order, dom);
-    if (!exitParams) continue;
+    // (A loop at the entry has no way in to give its copy.)
+    if (!loop || header === f.entry || !worthPeeling(f, loop, dom)) continue;
+    if (!closeLoop(f, loop, order, dom)) continue;
     cloneFirstIteration(f, loop);
     f.recomputePreds();
     order = f.reversePostorder();
@@ -279,7 +279,7 @@ function cloneFirstIteration(f: FunctionBody, loop: Loop): void {
 function copyDef(d: ValueDef, m: (v: ValueId) => ValueId): ValueDef {
   switch (d.kind) {
     case "op":
-      return { kind: "op", op: { ...d.op }, args: d.args.map(m), types: d.types };
+      return { kind: "op", op: { ...d.op }, args: d.args.map(m), types: [...d.types] };
     case "pick":
       return { kind: "pick", value: m(d.value), index: d.index, type: d.type };
     case "alias":
