@@ -126,6 +126,17 @@ export const WEVAL_INTRINSICS = {
     c: "weval_assume_alias_class",
     as: "assumeAliasClass",
   },
+  // futamura's own too: assume.alias.class(p, class), and more: p is where an object of the class starts, two objects
+  // of the class declared so never overlap, and every access through p plus a constant stays inside p's object. So
+  // two accesses through such pointers of one class at disjoint constant offsets are apart, whether or not the
+  // pointers are equal (Fern: two arrays' element storage, n-body's `b[3] -= ...` between reads of `c[6]`).
+  "assume.alias.region": {
+    params: ["i32", "i32"],
+    results: ["i32"],
+    stub: "identity",
+    c: "weval_assume_alias_region",
+    as: "assumeAliasRegion",
+  },
   "abort.specialization": {
     params: ["i32", "i32"],
     results: [],

@@ -82,7 +82,7 @@ import {
   JUMP_FUSED_LOCAL_LOCAL, JUMP_FUSED_LOCAL_CONSTANT,
 } from "./fern-opcodes";
 import { instructionSize } from "./fern-opcodes";
-import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest, REQ_ARGBUF, ARG_HEADER_SIZE, assumeAliasClass } from "./weval";
+import { pushContext, updateContext, popContext, readReg, writeReg, WevalArgs, wevalRequest, REQ_ARGBUF, ARG_HEADER_SIZE, assumeAliasClass, assumeAliasRegion } from "./weval";
 import {
   FRAME_HEADER, OBJ_HEADER, fail, gcRequested, collect, resultTag, resultBits, isObject, newArray, newMap,
   newClosure, newBox, permanentString, concat, compareStrings, valuesEqual, indexSlow, storeSlow, printValue,
@@ -340,7 +340,9 @@ const MASKED_SLOTS: u32 = 64;
 /** Alias classes (weval.assume.alias.class, declared in specialized code only): an object's header fields (length,
  *  capacity, storage pointer) and an array's element slots are never the same bytes, so the specializer keeps an
  *  array's length and storage pointer known across stores into elements (n-body's `b[3] -= …` between reads of b
- *  and c). Elements of two arrays are one class: two arrays may be the same one. */
+ *  and c). Elements of two arrays are one class: two arrays may be the same one; but an array's element storage is
+ *  a region (its own block, or inline in its own object), so `b[3]` and `c[6]` at constant indices are apart all the
+ *  same: one array at two offsets, or two that never overlap. */
 const ALIAS_HEADER: u32 = 1;
 const ALIAS_ELEMENTS: u32 = 2;
 
@@ -353,7 +355,8 @@ const ALIAS_ELEMENTS: u32 = 2;
 @inline function elementAt(obj: u64, i: u64, blob: usize, pc: u32, specialized: bool): usize {
   const o = header(obj, specialized);
   if (outOfRange(i, load<u32>(o, 12))) fail(ERR_INDEX_OUT_OF_RANGE, blob, pc);
-  const el = <usize>load<u32>(o, 20) + (<usize>i << 4);
+  const elems = <usize>load<u32>(o, 20);
+  const el = (specialized ? assumeAliasRegion(elems, ALIAS_ELEMENTS) : elems) + (<usize>i << 4);
   return specialized ? assumeAliasClass(el, ALIAS_ELEMENTS) : el;
 }
 

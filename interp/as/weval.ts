@@ -34,6 +34,9 @@
 /** futamura's, not weval's: returns ptr, and declares that accesses through it touch memory of alias class `cls`
  *  only, which no access through a pointer of another class touches (abi/weval.ts). */
 @external("weval", "assume.alias.class") export declare function assumeAliasClass(ptr: usize, cls: u32): usize;
+/** futamura's: assumeAliasClass, and ptr starts an object of class `cls` that no other object so declared overlaps;
+ *  accesses through ptr plus a constant stay inside it (abi/weval.ts). */
+@external("weval", "assume.alias.region") export declare function assumeAliasRegion(ptr: usize, cls: u32): usize;
 
 // ---- weval_req_t (32-bit Wasm) ----
 export const REQ_NEXT: u32 = 0;

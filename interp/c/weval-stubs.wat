@@ -24,6 +24,7 @@
   (func (export "assume.const.memory") (param i32) (result i32) (local.get 0))
   (func (export "assume.const.memory.transitive") (param i32) (result i32) (local.get 0))
   (func (export "assume.alias.class") (param i32 i32) (result i32) (local.get 0))
+  (func (export "assume.alias.region") (param i32 i32) (result i32) (local.get 0))
   (func (export "abort.specialization") (param i32 i32))
   (func (export "trace.line") (param i32))
   (func (export "print") (param i32 i32 i32))

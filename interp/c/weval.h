@@ -110,6 +110,10 @@ const void *weval_assume_const_memory_transitive(const void *p) WEVAL_IMPORT("as
  * of alias class cls only, which no access through a pointer of another class touches — a type-based alias fact
  * (e.g. a table's array part apart from the interpreter's frames). A false declaration miscompiles. */
 void *weval_assume_alias_class(void *p, uint32_t cls) WEVAL_IMPORT("assume.alias.class");
+/* futamura's: weval_assume_alias_class, and p is where an object of class cls starts, no two objects so declared
+ * overlap, and every access through p plus a constant stays inside p's object: accesses through two such pointers
+ * at disjoint constant offsets are apart, equal pointers or not (e.g. two tables' array parts). */
+void *weval_assume_alias_region(void *p, uint32_t cls) WEVAL_IMPORT("assume.alias.region");
 /* Diagnostics. */
 void weval_assert_const32(uint32_t value, uint32_t line) WEVAL_IMPORT("assert.const32");
 void weval_assert_const_memory(const void *p, uint32_t line) WEVAL_IMPORT("assert.const.memory");

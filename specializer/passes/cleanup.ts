@@ -1,5 +1,5 @@
 // The cleanup pipeline run on every specialized function before the backend (weval does the same before its
-// lowering): dead blocks, copy propagation, store-to-load forwarding (with the folds it enables), redundant parameters, float parameters (i64 parameters that only ever
+// lowering): dead blocks, copy propagation, loop peeling where it helps the next, store-to-load forwarding (with the folds it enables), redundant parameters, float parameters (i64 parameters that only ever
 // carry float bits become f64), dead values, a shadow-stack frame nothing uses, then jump threading and block merging, then parameters and values
 // again (merging exposes more). Each pass is one file in this folder and one stage of the runner
 // (../ssa/stage-runner.ts), which times it, verifies the IR after it (with `verify`, naming the pass that broke it)
@@ -19,6 +19,7 @@ import { removeRedundantParams } from "./redundant-params.ts";
 import { removeUnusedFrame } from "./unused-frame.ts";
 import { forwardStores, type CallWrites } from "./store-forwarding.ts";
 import { removeRedundantStores } from "./redundant-stores.ts";
+import { peelLoops } from "./peel-loops.ts";
 
 export interface CleanupStats {
   deadBlocks: number;
@@ -71,7 +72,14 @@ export function cleanupFunction(
   // mandelbrot 2.31x -> 3.26x over interpreted) and costs ~0.1 ms per value, with its per-block maps the largest
   // memory of a build on generated functions of 100k values (fern-one-function-1k: peak 375 -> 950 MB).
   if (f.values.length <= FORWARD_MAX_VALUES) {
-    stats.forwarded += run("store-forwarding", (f) => forwardStores(f, opts.callWrites));
+    // First iterations peeled where that lets forwarding keep declared loads out of a loop (./peel-loops.ts); the
+    // loop's stores of the type tags it just checked then go after forwarding's first round (which makes the
+    // pointers to one array one root), or they would forget the peeled slots of another root at those offsets
+    // (the same array's, for all forwarding knows).
+    const peeled = run("peel-loops", peelLoops) > 0;
+    const between = (f: FunctionBody, order: BlockId[]) =>
+      (stats.redundantStores += removeRedundantStores(f, order, opts.callWrites));
+    stats.forwarded += run("store-forwarding", (f) => forwardStores(f, opts.callWrites, peeled ? between : undefined));
     order = f.reversePostorder(); // it folds branches on constants
     stats.redundantStores += run("redundant-stores", (f, order) => removeRedundantStores(f, order, opts.callWrites));
   }

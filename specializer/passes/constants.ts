@@ -104,20 +104,20 @@ export function propagateConstants(f: FunctionBody): number {
         }
       }
       for (const v of block.insts) evaluate(f, v, lat);
-      sweepTerminator(block.term, lat, take);
+      sweepTerminator(f, block.term, lat, take);
     }
   }
   return rewrite(f, order, runs, lat.state, lat.consts, into);
 }
 
 /** The edges a block's terminator can take with what is known. */
-function sweepTerminator(t: Terminator, lat: Lattice, take: (t: Target) => void): void {
+function sweepTerminator(f: FunctionBody, t: Terminator, lat: Lattice, take: (t: Target) => void): void {
   if (t.kind === "br") take(t.target);
   else if (t.kind === "cond") {
     const s = lat.stateOf(t.cond);
     if (s === BOTTOM) {
       take(t.then);
-      take(t.else);
+      if (!nonZero(f, t.cond, (v) => (lat.stateOf(v) === CONST ? lat.got : undefined))) take(t.else);
     } else if (s === CONST) take((lat.got!.bits as number) !== 0 ? t.then : t.else);
   } else if (t.kind === "table") {
     const s = lat.stateOf(t.index);
@@ -127,6 +127,35 @@ function sweepTerminator(t: Terminator, lat: Lattice, take: (t: Target) => void)
       take(i < t.targets.length ? t.targets[i] : t.default);
     }
   }
+}
+
+/** Branches on a value nonZero says is never 0 become jumps (no other folding: before a pass that needs the graph
+ *  as it will be, not the whole propagation); returns how many. The caller removes the blocks left unreachable. */
+export function foldNonZeroBranches(f: FunctionBody, order: BlockId[]): number {
+  const constOf = (v: ValueId): Const | undefined => {
+    const d = f.values[f.resolve(v)];
+    return d.kind === "op" && d.op.name === "const" ? d.op.value : undefined;
+  };
+  let n = 0;
+  for (const b of order) {
+    const t = f.blocks[b].term;
+    if (t.kind === "cond" && nonZero(f, t.cond, constOf)) {
+      f.blocks[b].term = { kind: "br", target: t.then };
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Whether v is never 0 though not a constant: an `or` with an operand that is a nonzero constant or such a value
+ *  (an interpreter's `op == EQ || tag == NIL` where the first folded to 1: its branch is decided). */
+function nonZero(f: FunctionBody, v: ValueId, constOf: (v: ValueId) => Const | undefined, depth = 0): boolean {
+  const d = f.values[f.resolve(v)];
+  if (depth > 8 || d.kind !== "op" || (d.op.name !== "i32.or" && d.op.name !== "i64.or")) return false;
+  return d.args.some((a) => {
+    const c = constOf(a);
+    return c ? c.bits !== 0 && c.bits !== 0n : nonZero(f, a, constOf, depth + 1);
+  });
 }
 
 /** One instruction's value from its operands' (constants fold; memory, globals and calls vary). */
@@ -186,13 +215,38 @@ function absorbed(f: FunctionBody, name: string, args: ValueId[], lat: Lattice):
 }
 
 /** The operand a binary operator returns unchanged because the other is a neutral constant (`and x -1`, `add x 0`,
- *  `shl x 0`: fold.ts's isNeutral), or undefined. */
-function neutralOther(name: string, args: ValueId[], isConst: (v: ValueId) => Const | undefined): ValueId | undefined {
+ *  `shl x 0`: fold.ts's isNeutral), or a mask that keeps every bit a zero-extending x can have (`and x 0xffffffff`
+ *  of an i64.load32_u: the mask store forwarding puts on a value that reached a narrow load through a parameter),
+ *  or undefined. */
+function neutralOther(
+  f: FunctionBody,
+  name: string,
+  args: ValueId[],
+  isConst: (v: ValueId) => Const | undefined,
+): ValueId | undefined {
   for (let i = 0; i < 2; i++) {
     const c = isConst(args[i]);
     if (c && isNeutral(name, i, c)) return args[1 - i];
+    if (c && (name === "i32.and" || name === "i64.and") && keepsAll(c, zeroExtendedBits(f, args[1 - i])))
+      return args[1 - i];
   }
   return undefined;
+}
+
+/** How many low bits of v may be set, where its operator zero-extends (a narrow unsigned load, extend_i32_u). */
+function zeroExtendedBits(f: FunctionBody, v: ValueId): number | undefined {
+  const d = f.values[f.resolve(v)];
+  if (d.kind !== "op") return undefined;
+  const m = /^i(32|64)\.(?:load(8|16|32)_u|extend_i(32)_u)$/.exec(d.op.name);
+  return m ? Number(m[2] ?? m[3]) : undefined;
+}
+
+/** Whether mask c has its low `bits` bits set. */
+function keepsAll(c: Const, bits: number | undefined): boolean {
+  if (bits === undefined) return false;
+  const low = (1n << BigInt(bits)) - 1n;
+  const k = c.type === "i32" ? BigInt((c.bits as number) >>> 0) : BigInt.asUintN(64, c.bits as bigint);
+  return (k & low) === low;
 }
 
 function sameConst(a: Const, b: Const): boolean {
@@ -249,7 +303,7 @@ function rewrite(
         count++;
       } else if (d.args.length === 2) {
         // A copy of the other operand (which dominates this value, being its operand): an alias, gone below.
-        const other = neutralOther(d.op.name, d.args, isConst);
+        const other = neutralOther(f, d.op.name, d.args, isConst);
         if (other === undefined) continue;
         f.values[v] = { kind: "alias", to: f.resolve(other), type: d.types[0] };
         count++;
@@ -260,8 +314,8 @@ function rewrite(
     const t = block.term;
     if (t.kind === "cond") {
       const c = isConst(t.cond);
-      if (c) {
-        block.term = { kind: "br", target: (c.bits as number) !== 0 ? t.then : t.else };
+      if (c || nonZero(f, t.cond, isConst)) {
+        block.term = { kind: "br", target: !c || (c.bits as number) !== 0 ? t.then : t.else };
         count++;
       }
     } else if (t.kind === "table") {

@@ -10,8 +10,11 @@
 // the access that established it, its effective address is the same only if it does not trap (its split may wrap
 // differently), so it also stays in place, its result unused, as the bounds check it was.
 // A store kills the slots of its root whose bytes may overlap (modulo 2^32) and every slot of any other root (no
-// alias proof) but those a guard on the paths to it proves apart (./guard-facts.ts); calls (but direct calls of functions the caller knows never write memory: ../memory-writers.ts),
-// call_indirect and memory.grow/fill/copy/init kill everything. At a join, a slot is known
+// alias proof) but those a guard on the paths to it proves apart (./guard-facts.ts), those of another alias class
+// than its own and, when its root starts an object of a region class, those at other bytes of a root that starts
+// one of the same class (weval.assume.alias.class/region, FunctionBody.aliasClasses/aliasRegions); calls (but
+// direct calls of functions the caller knows never write memory: ../memory-writers.ts), call_indirect and
+// memory.grow/fill/copy/init kill everything. At a join, a slot is known
 // when every predecessor knows it or can load it without trapping (it accessed those bytes through a split that
 // makes the same address: memory never shrinks), and one knows it: the value arrives as a new block parameter, and
 // the predecessors that only can load it get that load at their end (slow paths after a call, loop preheaders) —
@@ -43,7 +46,7 @@ import type { Const, ValType } from "../ssa/types.ts";
 import { DominatorTree } from "../ssa/dominators.ts";
 import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import { commonPureOps } from "./common-ops.ts";
-import { propagateConstants } from "./constants.ts";
+import { foldNonZeroBranches, propagateConstants } from "./constants.ts";
 import { guardFacts, guardSeparates, type GuardFact } from "./guard-facts.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { removeDeadBlocks } from "./dead-blocks.ts";
@@ -58,6 +61,7 @@ import {
   TYPE_CODE,
   TYPES,
   Work,
+  overlaps,
   type Ext,
   type Packed,
 } from "./store-forwarding-state.ts";
@@ -98,8 +102,14 @@ const KILLS = 1;
 
 const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 
-/** Returns the number of loads replaced. */
-export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number {
+/** Returns the number of loads replaced. `afterFirstRound`: a pass to run between the first round and the second
+ *  (when the first replaced loads), e.g. redundant-store removal, which finds more once the first round has made
+ *  the pointers into one object one root, and whose removals let the next rounds keep more. */
+export function forwardStores(
+  f: FunctionBody,
+  callWrites?: CallWrites,
+  afterFirstRound?: (f: FunctionBody, order: BlockId[]) => unknown,
+): number {
   let total = 0;
   const inserted = new Set<ValueId>();
   const work = new Work();
@@ -107,7 +117,13 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
   // the round and the round's own insertions change values and arguments only; constants and dominating
   // conditions fold branches, after which the order is computed again.
   let order = f.reversePostorder();
+  // Branches the specializer left on a value that is never 0 (`op == EQ || …` with the first true) go first: the
+  // paths they never take would otherwise join the ones they do, and forget what those know.
+  if (foldNonZeroBranches(f, order)) order = f.reversePostorder();
   removeDeadBlocks(f, order); // exact preds, no unreachable predecessor (each round ends so too)
+  // A register a loop (or a peeled first iteration, ./peel-loops.ts) passes on unchanged is the value from before
+  // it, so that the first round already sees one root for it.
+  removeRedundantParams(f, order);
   let dom = new DominatorTree(f, order);
   for (let round = 0; round < ROUNDS; round++) {
     if (commonPureOps(f, order, dom)) propagateCopies(f, order); // one root per address: see ./common-ops.ts
@@ -117,14 +133,17 @@ export function forwardStores(f: FunctionBody, callWrites?: CallWrites): number 
     propagateCopies(f, order);
     propagateConstants(f); // leaves exact preds
     order = f.reversePostorder();
+    removeDeadBlocks(f, order);
+    if (round === 0 && afterFirstRound) afterFirstRound(f, order);
+    // Before the checks below: a value forwarded into a parameter that every edge passes alike is that value.
+    removeRedundantParams(f, order);
     dom = new DominatorTree(f, order);
     // Checks on one forwarded length (./dominating-conditions.ts); when it folds a branch, the order is made again.
     if (foldDominatedConditions(f, order, dom)) {
       order = f.reversePostorder();
       dom = new DominatorTree(f, order);
+      removeDeadBlocks(f, order);
     }
-    removeDeadBlocks(f, order);
-    removeRedundantParams(f, order);
   }
   // The loads this pass inserted cannot trap: those whose parameters died (or that feed nothing) go.
   if (inserted.size) removeDeadValues(f, inserted);
@@ -214,6 +233,9 @@ interface Env {
   guards: GuardFact[][];
   /** Slot -> the alias class the interpreter declared for its bytes (slotClasses). */
   classes?: Map<number, number>;
+  /** Root -> the region class the interpreter declared it the start of an object of (FunctionBody.aliasRegions,
+   *  resolved), -1 where declarations disagree. */
+  regions?: Map<number, number>;
   /** Loads that took a slot's value in the block transferred last. */
   takes: number;
 }
@@ -265,15 +287,7 @@ function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a
       const ext = e.w === SIZE[e.t] ? "full" : e.signed ? "s" : "u";
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, v, EXT_CODE[ext]);
     } else {
-      const facts = env.guards[b];
-      const { slots } = env;
-      const byGuard = facts?.length
-        ? (k: number) => guardSeparates(facts, e.root, e.d, e.w, slots.root[k], slots.d[k], work.kW[k])
-        : undefined;
-      const classes = env.classes;
-      const cls = classes?.get(s) ?? -1;
-      const apart = cls < 0 ? byGuard : (k: number) => (byGuard?.(k) ?? false) || otherClass(classes!.get(k), cls);
-      work.killForStore(e.root, e.d, e.w, apart);
+      work.killForStore(e.root, e.d, e.w, apartFrom(env, b, e));
       const x = onLoad ? f.resolve((f.values[v] as { args: ValueId[] }).args[1]) : -1;
       work.setKnown(s, e.w, TYPE_CODE[e.t], e.o, x, EXT_CODE[e.w === SIZE[e.t] ? "full" : "raw"]);
     }
@@ -282,6 +296,25 @@ function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a
 
 /** A slot of class `c` (undefined: none declared; -1: declarations disagree) is another class than `cls`'s. */
 const otherClass = (c: number | undefined, cls: number): boolean => c !== undefined && c >= 0 && c !== cls;
+
+/** Which known slots of other roots than store `e`'s (in block b) keep their value across it: those a guard on the
+ *  paths to b proves apart, those of another alias class, and — when e's root starts an object of a region class
+ *  (weval.assume.alias.region) — those whose root starts another object of that class at bytes disjoint from e's
+ *  (the two objects are one, and the offsets differ, or they are two, which never overlap). Undefined: none. */
+function apartFrom(env: Env, b: BlockId, e: Access): ((slot: number) => boolean) | undefined {
+  const { slots, work, classes, regions } = env;
+  const facts = env.guards[b];
+  const byGuard = facts?.length
+    ? (k: number) => guardSeparates(facts, e.root, e.d, e.w, slots.root[k], slots.d[k], work.kW[k])
+    : undefined;
+  const cls = classes?.get(e.slot) ?? -1;
+  const region = regions?.get(e.root) ?? -1;
+  if (cls < 0 && region < 0) return byGuard;
+  return (k) =>
+    (byGuard?.(k) ?? false) ||
+    (cls >= 0 && otherClass(classes!.get(k), cls)) ||
+    (region >= 0 && regions!.get(slots.root[k]) === region && !overlaps(slots.d[k], work.kW[k], e.d, e.w));
+}
 
 /** The alias class of each slot that an access through a declared pointer reaches (weval.assume.alias.class: the
  *  bytes at p plus the access's offset are of p's class), -1 where two declarations disagree; undefined when the
@@ -332,6 +365,10 @@ function forwardRound(
   const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
   const env: Env = { memo, callWrites, used, slots, work, effects: [], guards, takes: 0 };
   env.classes = slotClasses(f, order, env);
+  if (f.aliasRegions?.size) {
+    env.regions = new Map();
+    for (const [v, c] of f.aliasRegions) declareAliasClass(env.regions, f.resolve(v), c);
+  }
   const outs: (Packed | undefined)[] = [];
   const ins: Packed[] = [];
   // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.

@@ -58,6 +58,10 @@ export class FunctionBody {
   /** Run-time values the interpreter declared pointers of one alias class (weval.assume.alias.class): value -> class,
    *  or -1 where two declarations disagreed. Accesses through pointers of two different classes never overlap. */
   aliasClasses?: Map<ValueId, number>;
+  /** Run-time values the interpreter declared the start of an object of their class (weval.assume.alias.region):
+   *  value -> class, -1 where declarations disagreed. Two objects so declared never overlap, and an access through
+   *  one plus a constant stays inside it: accesses through two of one class at disjoint offsets never overlap. */
+  aliasRegions?: Map<ValueId, number>;
 
   constructor(
     public name: string,

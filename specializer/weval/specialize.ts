@@ -845,6 +845,7 @@ class Specializer {
       case "assume.const.memory.transitive":
         return void st.vals.set(v, assumeConstMemory(args[0], name === "assume.const.memory" ? 1 : 2));
       case "assume.alias.class":
+      case "assume.alias.region":
         return void st.vals.set(v, this.assumeAliasClass(s, name, args));
       case "assert.const32":
       case "assert.const.memory":
@@ -863,12 +864,15 @@ class Specializer {
   }
 
   /** weval.assume.alias.class(p, class): p, whose run-time value is recorded with its class for store forwarding
-   *  (FunctionBody.aliasClasses; two classes for one value: none). A constant p needs none: its address is known. */
+   *  (FunctionBody.aliasClasses; two classes for one value: none). A constant p needs none: its address is known.
+   *  weval.assume.alias.region(p, class) records p in FunctionBody.aliasRegions too. */
   private assumeAliasClass(s: SpecBlock, name: IntrinsicName, args: Known[]): Known {
     const cls = Number(this.constArg(s, name, args, 1, "the alias class").bits);
     const p = args[0];
-    if (p.abs.kind === "runtime" && p.out !== undefined)
+    if (p.abs.kind === "runtime" && p.out !== undefined) {
       declareAliasClass((this.out.aliasClasses ??= new Map()), p.out, cls);
+      if (name === "assume.alias.region") declareAliasClass((this.out.aliasRegions ??= new Map()), p.out, cls);
+    }
     return p;
   }
 

@@ -1,6 +1,8 @@
 // weval.assume.alias.class (abi/weval.ts; futamura's own intrinsic): a store through a pointer of one declared class
 // leaves what is known about the bytes of another class, so store forwarding keeps a header field across a store
-// into elements (Fern's arrays: interp/as/fern.ts), and keeps nothing across a store of the same class or of none.
+// into elements (Fern's arrays: interp/as/fern.ts), and keeps nothing across a store of the same class or of none;
+// weval.assume.alias.region: one class's objects never overlap, so accesses through two of them at disjoint offsets
+// are apart too (Fern: `b[3] -= ...` between two reads of `c[6]`).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,9 +10,9 @@ import { specializeModule } from "../../specializer/index.ts";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
 import { ROOT } from "../../util/root.ts";
 
-async function module(edit: (wat: string) => string = (w) => w): Promise<Uint8Array> {
+async function module(edit: (wat: string) => string = (w) => w, file = "alias-class.wat"): Promise<Uint8Array> {
   const b = await loadBinaryen();
-  const text = edit(readFileSync(join(ROOT, "test", "specializer", "abi", "alias-class.wat"), "utf8"));
+  const text = edit(readFileSync(join(ROOT, "test", "specializer", "abi", file), "utf8"));
   const mod = withFeatures(b, b.parseText(text));
   const wasm = mod.emitBinary();
   mod.dispose();
@@ -18,12 +20,12 @@ async function module(edit: (wat: string) => string = (w) => w): Promise<Uint8Ar
 }
 
 /** The specialized module's loads after cleanup, and its results next to the generic code's. */
-async function specialize(edit?: (wat: string) => string): Promise<number> {
-  const wasm = await module(edit);
+async function specialize(edit?: (wat: string) => string, file?: string): Promise<number> {
+  const wasm = await module(edit, file);
   const ir: Record<string, string> = {};
   const r = await specializeModule(wasm, { verify: true, dumpIr: (file, text) => (ir[file] = text) });
   expect(r.requests[0].aborted).toBeUndefined();
-  const stubs = { weval: { "assume.alias.class": (p: number) => p } };
+  const stubs = { weval: { "assume.alias.class": (p: number) => p, "assume.alias.region": (p: number) => p } };
   const generic = (await WebAssembly.instantiate(wasm as BufferSource, stubs)).instance.exports.run as (
     x: number,
   ) => number;
@@ -50,6 +52,16 @@ describe("weval.assume.alias.class", () => {
         w.replace("(call $class (i32.load (i32.const 304)) (i32.const 2))", "(i32.load (i32.const 304))"),
       ),
     ).toBe(4);
+  });
+
+  it("keeps a load through one region pointer across a store through another of its class at other offsets", async () => {
+    expect(await specialize(undefined, "alias-region.wat")).toBe(3);
+  });
+
+  it("keeps nothing across a store at the same offset of another region, or of a class without regions", async () => {
+    const region = (edit: (w: string) => string) => specialize(edit, "alias-region.wat");
+    expect(await region((w) => w.replace("i32.store offset=56", "i32.store offset=96"))).toBe(4);
+    expect(await region((w) => w.replaceAll("(call $region (i32.load", "(call $class (i32.load"))).toBe(4);
   });
 
   it("aborts the request when the class is not a constant", async () => {

@@ -98,6 +98,7 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
       case "assume.const.memory":
       case "assume.const.memory.transitive":
       case "assume.alias.class":
+      case "assume.alias.region":
         return a[0];
       default:
         return undefined;

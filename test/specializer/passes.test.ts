@@ -24,6 +24,7 @@ import { removeRedundantParams } from "../../specializer/passes/redundant-params
 import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
 import { removeRedundantStores } from "../../specializer/passes/redundant-stores.ts";
 import { removeUnusedFrame } from "../../specializer/passes/unused-frame.ts";
+import { peelLoops } from "../../specializer/passes/peel-loops.ts";
 import { defUses, targetsOf, terminatorUses, type FunctionBody, type ValueId } from "../../specializer/ssa/ir.ts";
 import { planLocals } from "../../specializer/ssa/locals.ts";
 import { parseFunction } from "../../specializer/ssa/parse.ts";
@@ -34,7 +35,11 @@ import { emitAndRun, exactPredsProblems, interpretIR, sampleArgs, type Outcome }
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "passes");
 
 function load(pass: string, file: string): FunctionBody {
-  const f = parseFunction(readFileSync(join(FIXTURES, pass, file), "utf8"));
+  const text = readFileSync(join(FIXTURES, pass, file), "utf8");
+  const f = parseFunction(text);
+  // `; alias-class vN C` lines: what weval.assume.alias.class would have recorded (the text form has no such field).
+  for (const [, v, c] of text.matchAll(/^; alias-class v(\d+) (\d+)$/gm))
+    (f.aliasClasses ??= new Map()).set(Number(v), Number(c));
   f.recomputePreds();
   verifyFunction(f);
   return f;
@@ -143,6 +148,7 @@ const PASSES: Record<string, Pass> = {
     ],
   },
   "redundant-stores": { run: (f) => removeRedundantStores(f, f.reversePostorder()) },
+  "peel-loops": { run: peelLoops, cfg: true, check: exactPredsProblems },
   "merge-blocks": {
     // The block order it leaves for the passes after it (cleanup.ts) is the function's reverse postorder.
     run: (f) => {
