@@ -239,16 +239,19 @@ class FunctionEmitter {
     const pendingEdges: (() => void)[] = [];
     const add = (blk: BlockId) => {
       const term = f.blocks[blk].term;
-      const body = mod.block(null, this.blockCode(blk), b.none);
-      if (term.kind === "table") {
-        const rb = rl.addBlockWithSwitch(body, this.terminatorOperands(blk)[0]);
+      const code = this.blockCode(blk);
+      if (term.kind === "table" && !oneEdge(term.targets, term.default)) {
+        const rb = rl.addBlockWithSwitch(mod.block(null, code, b.none), this.terminatorOperands(blk)[0]);
         rblocks.set(blk, rb);
         pendingEdges.push(() => this.switchEdges(rl, rb, term.targets, term.default, rblocks));
       } else {
-        const rb = rl.addBlock(body);
+        // A br_table of one edge goes as a branch after its index, evaluated and dropped: the Relooper renders no
+        // switch for it and drops its condition, which may hold a tee or an effect (locals.ts terminatorOperands).
+        if (term.kind === "table") code.push(mod.drop(this.terminatorOperands(blk)[0]));
+        const rb = rl.addBlock(mod.block(null, code, b.none));
         rblocks.set(blk, rb);
-        if (term.kind === "br")
-          pendingEdges.push(() => rl.addBranch(rb, rblocks.get(term.target.block)!, 0, this.copies(term.target)));
+        const to = term.kind === "br" ? term.target : term.kind === "table" ? term.default : undefined;
+        if (to) pendingEdges.push(() => rl.addBranch(rb, rblocks.get(to.block)!, 0, this.copies(to)));
         if (term.kind === "cond")
           pendingEdges.push(() => {
             const thenTo = rblocks.get(term.then.block)!;
@@ -570,6 +573,12 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
       b.Switch.setDefaultName(e, b.Switch.getDefaultName(e) + suffix);
     }
   }
+}
+
+/** Whether a br_table's targets and default are all one edge (the same block, with the same arguments). */
+function oneEdge(targets: Target[], def: Target): boolean {
+  const same = (t: Target) => t.block === def.block && t.args.every((a, i) => a === def.args[i]);
+  return targets.every(same);
 }
 
 /** A block that ends the function: no successors (a return or a trap). */
