@@ -297,9 +297,9 @@ interface BlockTrees {
 }
 
 /** One block's tees: a value that keeps a local (read more than once, or not inlinable) and whose first read, in
- *  evaluation order, is by a later instruction of the block or its terminator is computed there, inside a `local.tee`, when moving
- *  its tree there keeps effects in order (the tree is pure, or nothing between has an effect), the tree holds no
- *  other tee (no nesting), and the depth stays within MAX_TREE_DEPTH. Saves a `local.get` per such value: on Fern's
+ *  evaluation order, is by a later instruction of the block or by its terminator is computed there, inside a
+ *  `local.tee`, when moving its tree there keeps effects in order (the tree is pure, or nothing between has an
+ *  effect), the tree holds no other tee (no nesting), and the depth stays within MAX_TREE_DEPTH. Saves a `local.get` per such value: on Fern's
  *  one function of 10,000 statements, most of what binaryen's simplify-locals gained. */
 function planTees(
   f: FunctionBody,
