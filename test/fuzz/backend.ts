@@ -15,6 +15,9 @@ import { i32, i64, type ValType } from "../../specializer/ssa/types.ts";
 import { verifyFunction } from "../../specializer/ssa/verify.ts";
 import { emitAndRun, interpretIR, sampleArgs, type Outcome } from "../specializer/ir-run.ts";
 
+/** Blocks a run may enter before it counts as not ending (a loop here either ends within a few rounds or never). */
+const FUEL = 2_000;
+
 type Shape = { kind: "br"; to: BlockId } | { kind: "cond" | "table"; to: BlockId[] } | { kind: "return" };
 
 /** A random valid function (i32, i32) -> i32, the same for the same seed. */
@@ -115,10 +118,11 @@ function instruction(f: FunctionBody, rng: Rng, b: BlockId, vals: ValueId[]): vo
   else f.appendOp(b, { name: "call", index: 1 }, [int()], []);
 }
 
-/** What is compared: the result, the calls and the memory's non-zero bytes. */
+/** What is compared: the result, the calls and the non-zero bytes of the memory the code reaches (its first 64
+ *  bytes: every address is masked to them; the page's 64 KiB per run were most of the time). */
 function summary(o: Outcome): string {
   const bytes: string[] = [];
-  o.memory?.forEach((x, i) => x !== 0 && bytes.push(`${i}:${x}`));
+  o.memory?.subarray(0, 64).forEach((x, i) => x !== 0 && bytes.push(`${i}:${x}`));
   return `${o.result}; calls ${o.calls.join(" ")}; memory ${bytes.join(" ")}`;
 }
 
@@ -126,8 +130,9 @@ function summary(o: Outcome): string {
  *  whose compiled code disagrees, the seed and the first difference. */
 export async function checkSeeds(seeds: number[]): Promise<{ seed: number; problem: string }[]> {
   const fns = seeds.map(randomFunction);
-  const args = sampleArgs(["i32", "i32"]);
-  const want = fns.map((f) => args.map((a) => interpretIR(f, a, 20_000)));
+  // A quarter of the 49 sample pairs (0, 1, 2, 3, 5, 9, -1 each): a V8 instance per run is most of the cost.
+  const args = sampleArgs(["i32", "i32"]).filter((_, k) => k % 4 === 0);
+  const want = fns.map((f) => args.map((a) => interpretIR(f, a, FUEL)));
   const runnable = want.map((row) => row.flatMap((o, k) => (o.result === "diverges" ? [] : [args[k]])));
   const got = await emitAndRun(fns, runnable);
   const problems: { seed: number; problem: string }[] = [];
