@@ -63,20 +63,14 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
     const d = defBlock.get(root);
     return d !== undefined && dom.strictlyDominates(d, b);
   };
-  const effect = (v: ValueId): Store | "kills" | undefined => effectOf(f, v, addr, callWrites);
+  // Each instruction's effect on memory, found once: the branches' facts, every round of the fixpoint and the
+  // removal read it.
+  const { effects, seen } = scanEffects(f, order, addr, callWrites);
+  const effect = (v: ValueId): Store | "kills" | undefined => effects.get(v);
   const facts = edgeFacts(f, order, addr, effect);
   // Only a slot that a constant store shares with another one, or with a branch's fact, can lose a store: the
   // others are not tracked (most functions have none, and then the pass ends here).
-  const seen = new Map<string, number>();
   for (const h of facts.values()) seen.set(key(h.root, h.d), (seen.get(key(h.root, h.d)) ?? 0) + 1);
-  for (const b of order)
-    for (const v of f.blocks[b].insts) {
-      const e = effect(v);
-      if (e !== undefined && e !== "kills" && e.bytes !== undefined) {
-        const k = key(e.root, e.d);
-        seen.set(k, (seen.get(k) ?? 0) + 1);
-      }
-    }
   const tracked = new Set([...seen].filter(([, n]) => n > 1).map(([k]) => k));
   if (tracked.size === 0) return 0;
   const outs = new Map<BlockId, State>();
@@ -127,6 +121,25 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
 }
 
 const key = (root: number, d: number): string => `${root}@${d}`;
+
+/** The instructions that have an effect on memory, with it (effectOf), and how many constant stores go to each slot. */
+function scanEffects(
+  f: FunctionBody,
+  order: BlockId[],
+  addr: (v: ValueId) => { root: number; c: number },
+  callWrites?: CallWrites,
+): { effects: Map<ValueId, Store | "kills">; seen: Map<string, number> } {
+  const effects = new Map<ValueId, Store | "kills">();
+  const seen = new Map<string, number>();
+  for (const b of order)
+    for (const v of f.blocks[b].insts) {
+      const e = effectOf(f, v, addr, callWrites);
+      if (e === undefined) continue;
+      effects.set(v, e);
+      if (e !== "kills" && e.bytes !== undefined) seen.set(key(e.root, e.d), (seen.get(key(e.root, e.d)) ?? 0) + 1);
+    }
+  return { effects, seen };
+}
 const edgeKey = (from: BlockId, to: BlockId): string => `${from}>${to}`;
 
 /** What the branches say about memory, per edge: on the edge a compare of a loaded integer with a constant takes only

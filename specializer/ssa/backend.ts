@@ -11,7 +11,7 @@
 // are named the way binaryen names them after readBinary (by index).
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
-import { planLocals, TERMINATOR, type LocalPlan } from "./locals.ts";
+import { planLocals, terminatorOperands, type LocalPlan } from "./locals.ts";
 import { DominatorTree } from "./dominators.ts";
 import { loopContiguousOrder } from "./loop-order.ts";
 import { structuredBody } from "./structure.ts";
@@ -130,11 +130,21 @@ class FunctionEmitter {
     return this.mod.local.get(this.local(v), d.kind === "op" ? this.btypes(d.types) : this.bt(this.f.typeOf(v)));
   }
 
-  /** Operand `k` of instruction `user` (TERMINATOR: of the block's terminator, terminatorOperands' order, read once
-   *  per emission of the block): the value's read, or, where the plan tees it, its computation. */
+  /** Operand `k` of instruction `user`: the value's read, or, where the plan tees it, its computation. */
   private operand(x: ValueId, user: ValueId, k: number): Ref {
     const v = this.f.resolve(x);
-    if (!this.plan.tees.at(v, user, k)) return this.get(v);
+    return this.plan.tees.at(v, user, k) ? this.teed(v) : this.get(v);
+  }
+
+  /** Block `blk`'s terminator's operands (its condition, index or returned values), in terminatorOperands' order —
+   *  the plan's order of evaluation, in which it placed its tees: built once per emission of the block. */
+  private terminatorOperands(blk: BlockId): Ref[] {
+    const vs = terminatorOperands(this.f, this.f.blocks[blk].term);
+    return vs.map((v, k) => (this.plan.tees.atTerminator(v, blk, k) ? this.teed(v) : this.get(v)));
+  }
+
+  /** A teed value's computation, inside the `local.tee` that sets its local. */
+  private teed(v: ValueId): Ref {
     const d = this.f.values[v] as { kind: "op"; op: Operator; args: ValueId[]; types: ValType[] };
     return this.mod.local.tee(this.local(v), this.operator(v, d.op, d.args), this.btypes(d.types));
   }
@@ -159,7 +169,7 @@ class FunctionEmitter {
             {
               code: (blk) => this.blockCode(blk),
               copies: (t) => this.copies(t),
-              get: (v) => this.operand(v, TERMINATOR, 0),
+              operand: (blk) => this.terminatorOperands(blk)[0],
             },
             entryHasPreds ? this.entryCopies() : [],
             dom,
@@ -198,7 +208,7 @@ class FunctionEmitter {
     }
     const term = block.term;
     if (term.kind === "return") {
-      const vals = term.values.map((v, k) => this.operand(v, TERMINATOR, k));
+      const vals = this.terminatorOperands(blk);
       code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
     } else if (term.kind === "unreachable" || term.kind === "none") {
       code.push(mod.unreachable());
@@ -229,16 +239,19 @@ class FunctionEmitter {
     const pendingEdges: (() => void)[] = [];
     const add = (blk: BlockId) => {
       const term = f.blocks[blk].term;
-      const body = mod.block(null, this.blockCode(blk), b.none);
-      if (term.kind === "table") {
-        const rb = rl.addBlockWithSwitch(body, this.operand(term.index, TERMINATOR, 0));
+      const code = this.blockCode(blk);
+      if (term.kind === "table" && !oneEdge(term.targets, term.default)) {
+        const rb = rl.addBlockWithSwitch(mod.block(null, code, b.none), this.terminatorOperands(blk)[0]);
         rblocks.set(blk, rb);
         pendingEdges.push(() => this.switchEdges(rl, rb, term.targets, term.default, rblocks));
       } else {
-        const rb = rl.addBlock(body);
+        // A br_table of one edge goes as a branch after its index, evaluated and dropped: the Relooper renders no
+        // switch for it and drops its condition, which may hold a tee or an effect (locals.ts terminatorOperands).
+        if (term.kind === "table") code.push(mod.drop(this.terminatorOperands(blk)[0]));
+        const rb = rl.addBlock(mod.block(null, code, b.none));
         rblocks.set(blk, rb);
-        if (term.kind === "br")
-          pendingEdges.push(() => rl.addBranch(rb, rblocks.get(term.target.block)!, 0, this.copies(term.target)));
+        const to = term.kind === "br" ? term.target : term.kind === "table" ? term.default : undefined;
+        if (to) pendingEdges.push(() => rl.addBranch(rb, rblocks.get(to.block)!, 0, this.copies(to)));
         if (term.kind === "cond")
           pendingEdges.push(() => {
             const thenTo = rblocks.get(term.then.block)!;
@@ -247,11 +260,11 @@ class FunctionEmitter {
               // The Relooper takes one branch per target: route the else edge through a trampoline.
               const tramp = rl.addBlock(mod.nop());
               rl.addBranch(tramp, elseTo, 0, this.copies(term.else));
-              rl.addBranch(rb, thenTo, this.operand(term.cond, TERMINATOR, 0), this.copies(term.then));
+              rl.addBranch(rb, thenTo, this.terminatorOperands(blk)[0], this.copies(term.then));
               rl.addBranch(rb, tramp, 0, mod.nop());
               return;
             }
-            const cond = this.operand(term.cond, TERMINATOR, 0);
+            const cond = this.terminatorOperands(blk)[0];
             rl.addBranch(rb, thenTo, cond, this.copies(term.then));
             rl.addBranch(rb, elseTo, 0, this.copies(term.else));
           });
@@ -560,6 +573,12 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
       b.Switch.setDefaultName(e, b.Switch.getDefaultName(e) + suffix);
     }
   }
+}
+
+/** Whether a br_table's targets and default are all one edge (the same block, with the same arguments). */
+function oneEdge(targets: Target[], def: Target): boolean {
+  const same = (t: Target) => t.block === def.block && t.args.every((a, i) => a === def.args[i]);
+  return targets.every(same);
 }
 
 /** A block that ends the function: no successors (a return or a trap). */

@@ -75,21 +75,29 @@ export interface LocalPlan {
   simplify: boolean;
 }
 
-/** Where each teed value is computed: operand `arg` of instruction `user` (its first read), or of its block's
- *  terminator (user TERMINATOR; terminatorOperands' order). */
+/** Where each teed value is computed: operand `arg` of instruction `user` (its first read), or of its own block's
+ *  terminator (user TERMINATOR; terminatorOperands' order). A terminator is named by its block: other blocks'
+ *  terminators read the value too, from its local (TERMINATOR alone named them all, and each computed it again). */
 export class TeePoints {
   constructor(
     private readonly user: Int32Array,
     private readonly arg: Uint8Array,
+    /** A value's block, for the values teed into a terminator. */
+    private readonly block: Int32Array,
   ) {}
 
   has(v: ValueId): boolean {
-    return this.user[v] >= 0;
+    return this.user[v] !== -1;
   }
 
   /** Whether operand `k` of instruction `user` is where `v` is computed. */
   at(v: ValueId, user: ValueId, k: number): boolean {
     return this.user[v] === user && this.arg[v] === k;
+  }
+
+  /** Whether operand `k` of block `b`'s terminator (terminatorOperands' order) is where `v` is computed. */
+  atTerminator(v: ValueId, b: BlockId, k: number): boolean {
+    return this.user[v] === TERMINATOR && this.block[v] === b && this.arg[v] === k;
   }
 }
 
@@ -140,6 +148,8 @@ interface Trees {
    *  that is (terminatorOperands' order). */
   teeUser: Int32Array;
   teeArg: Uint8Array;
+  /** The block of each value teed into its block's terminator. */
+  teeBlock: Int32Array;
   /** Reads of each value (countUses), and whether the plan does simplify-locals' part (planLocals). */
   uses: Uint32Array;
   simplify: boolean;
@@ -231,6 +241,7 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array, simplif
   const n = f.values.length;
   const teeUser = new Int32Array(n).fill(-1);
   const teeArg = new Uint8Array(n);
+  const teeBlock = new Int32Array(n).fill(-1);
   const inline = new Uint8Array(n);
   const dropped = new Uint8Array(n);
   // An inlined value's user (the instruction whose expression holds it, or TERMINATOR).
@@ -265,13 +276,14 @@ function planTrees(f: FunctionBody, order: BlockId[], uses: Uint32Array, simplif
       const t = { user: teeUser, arg: teeArg };
       planTees(f, insts, term, uses, { pos, mover, inline, userOf, depth, rootPos }, t, scratch);
       setRoots();
+      for (const v of insts) if (teeUser[v] === TERMINATOR) teeBlock[v] = b;
     }
     for (const v of insts) if (isSingle(f, v) && uses[v] === 0 && !inline[v]) dropped[v] = 1;
     // The block's values are settled (trees never cross blocks): which need a local.
     for (const v of f.blocks[b].params) mark(v);
     for (const v of insts) mark(v);
   }
-  return { inline, dropped, rootPos, needsLocal, teeUser, teeArg, uses, simplify };
+  return { inline, dropped, rootPos, needsLocal, teeUser, teeArg, teeBlock, uses, simplify };
 }
 
 /** One block's trees, as planTrees has them so far. */
@@ -285,9 +297,9 @@ interface BlockTrees {
 }
 
 /** One block's tees: a value that keeps a local (read more than once, or not inlinable) and whose first read, in
- *  evaluation order, is by a later instruction of the block is computed there, inside a `local.tee`, when moving
- *  its tree there keeps effects in order (the tree is pure, or nothing between has an effect), the tree holds no
- *  other tee (no nesting), and the depth stays within MAX_TREE_DEPTH. Saves a `local.get` per such value: on Fern's
+ *  evaluation order, is by a later instruction of the block or by its terminator is computed there, inside a
+ *  `local.tee`, when moving its tree there keeps effects in order (the tree is pure, or nothing between has an
+ *  effect), the tree holds no other tee (no nesting), and the depth stays within MAX_TREE_DEPTH. Saves a `local.get` per such value: on Fern's
  *  one function of 10,000 statements, most of what binaryen's simplify-locals gained. */
 function planTees(
   f: FunctionBody,
@@ -307,7 +319,7 @@ function planTees(
   const firstArg = scratch.get(4, n);
   const treeMotion = scratch.get(5, n);
   const level = scratch.get(6, n);
-  const teeInTree = scratch.get(7, n).fill(0, 0, n);
+  const teeInTree = scratch.get(7, n + 1).fill(0, 0, n + 1); // n: the terminator's
   const here = (a: ValueId) => {
     const p = pos[a];
     return p >= 0 && p < n && insts[p] === a ? p : -1;
@@ -354,11 +366,9 @@ function planTees(
     const u = firstUser[i];
     if (u === -1 || inline[v] || teeInTree[i] || !isSingle(f, v) || isConst(f, v) || uses[v] === 0) continue;
     if (firstArg[i] > 255) continue;
+    // Into the terminator's trees too: they are evaluated before any edge's copies (terminatorOperands), so the
+    // copies that read v read the local the tee set.
     const r = u === TERMINATOR ? n : rootPos[u];
-    // Not into the terminator's trees: their order is the emitter's (structure.ts puts either arm of a `cond`, with
-    // its branch arguments' copies, inside the `if`), so a copy that reads v's local may run before the tee that
-    // sets it (Lua's main chunk, built over wasm-opt's output, read `pcall` as a boolean).
-    if (r === n) continue;
     if (!mover.canMove(treeMotion[i] as Motion, i, r)) continue;
     if ((u === TERMINATOR ? 0 : level[pos[u]]) + 1 + depth[v] > MAX_TREE_DEPTH) continue;
     out.user[v] = u;
@@ -370,9 +380,12 @@ function planTees(
 /** The user of a value inlined or teed into its block's terminator (see terminatorOperands). */
 export const TERMINATOR = -2;
 
-/** The operands of a terminator that can hold a tree (evaluated after the block's instructions, before any edge's
- *  copies): a condition, a br_table's index, returned values. Branch arguments read locals. */
-function terminatorOperands(f: FunctionBody, term: Terminator): ValueId[] {
+/** The operands of a terminator that can hold a tree, in the order they are evaluated: a condition, a br_table's
+ *  index, returned values. The one statement of a terminator's evaluation order, for the plan and the emitter
+ *  (backend.ts emits them from this list): after the block's instructions, in this order, before any edge's
+ *  parallel copy — the copies run inside the `if` this condition opens or after it, at the targets of the
+ *  br_table this index selects (structure.ts, and the Relooper likewise). Branch arguments read locals. */
+export function terminatorOperands(f: FunctionBody, term: Terminator): ValueId[] {
   if (term.kind === "cond") return [f.resolve(term.cond)];
   if (term.kind === "table") return [f.resolve(term.index)];
   if (term.kind === "return") return term.values.map((v) => f.resolve(v));
@@ -662,7 +675,7 @@ function allocate(
     dropped: new ValueFlags(trees.dropped),
     localOf: new ValueLocals(localOf),
     localTypes,
-    tees: new TeePoints(trees.teeUser, trees.teeArg),
+    tees: new TeePoints(trees.teeUser, trees.teeArg, trees.teeBlock),
     simplify: trees.simplify,
   };
 }
@@ -751,7 +764,7 @@ class BlockAllocation {
         localOf[t] = free.take(f.typeOf(t), this.hint(t));
       }
       for (let k = count[j]; k < count[j + 1]; k++) free.release(localOf[readsAt[k]]);
-      if (!this.trees.needsLocal[v] || this.trees.teeUser[v] >= 0) continue;
+      if (!this.trees.needsLocal[v] || this.trees.teeUser[v] !== -1) continue;
       const d = f.values[v];
       if (d.kind === "op" && d.types.length !== 1) {
         localOf[v] = this.newLocal(d.types);
@@ -777,7 +790,7 @@ class BlockAllocation {
   /** The block's teed values, by the position of their root (where they are written). */
   private teedByRoot(insts: ValueId[]): ValueId[] {
     const { teeUser, rootPos } = this.trees;
-    const teed = insts.filter((v) => teeUser[v] >= 0);
+    const teed = insts.filter((v) => teeUser[v] !== -1);
     return teed.length < 2 ? teed : teed.sort((a, b) => rootPos[a] - rootPos[b] || a - b);
   }
 }

@@ -24,17 +24,18 @@
 // Irreducible graphs (a back edge whose target does not dominate its source; specialization can create them)
 // return undefined: the caller uses the Relooper. Cost: linear in blocks plus edges.
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
-import { targetsOf, type BlockId, type FunctionBody, type Target, type ValueId } from "./ir.ts";
+import { targetsOf, type BlockId, type FunctionBody, type Target } from "./ir.ts";
 import { DominatorTree } from "./dominators.ts";
 
 type Ref = number;
 
 /** What the structurer needs from the backend: a block's instructions (and its return or trap), an edge's
- *  parallel copy, and the expression of a terminator's operand (its condition or index: called once per block). */
+ *  parallel copy, and block b's condition or index (called once per block, before any of its edges' copies: the
+ *  `if` or br_table it feeds evaluates it before them, as the local plan has it: locals.ts terminatorOperands). */
 export interface StructureHooks {
   code(b: BlockId): Ref[];
   copies(t: Target): Ref;
-  get(v: ValueId): Ref;
+  operand(b: BlockId): Ref;
 }
 
 /** The body of `f` (reachable blocks in reverse postorder `order`, whose dominator tree is `dom`) as one structured
@@ -199,15 +200,15 @@ class Emitter {
         const elseInPlace = this.inPlace(x, term.else.block) && term.then.block !== term.else.block;
         const [inside, after, cond] =
           thenInPlace && !elseInPlace
-            ? [term.else, term.then, mod.i32.eqz(hooks.get(term.cond))]
-            : [term.then, term.else, hooks.get(term.cond)];
+            ? [term.else, term.then, mod.i32.eqz(hooks.operand(x))]
+            : [term.then, term.else, hooks.operand(x)];
         const arm: Ref[] = [];
         this.drain(this.edge(x, inside, arm), arm);
         out.push(mod.if(cond, mod.block(null, arm, this.b.none)));
         return this.edge(x, after, out);
       }
       case "table":
-        return this.table(x, term.index, term.targets, term.default, out);
+        return this.table(x, term.targets, term.default, out);
       default:
         return -1; // return and unreachable are in the block's code
     }
@@ -228,7 +229,7 @@ class Emitter {
   }
 
   /** A br_table: one block per distinct edge around the switch; after each block's end, that edge. */
-  private table(x: BlockId, index: ValueId, targets: Target[], def: Target, out: Ref[]): BlockId {
+  private table(x: BlockId, targets: Target[], def: Target, out: Ref[]): BlockId {
     const groups = new Map<string, { label: string; target: Target }>();
     const labelOf = (t: Target) => {
       const key = edgeKey(t);
@@ -238,7 +239,7 @@ class Emitter {
     };
     const names = targets.map(labelOf);
     const defName = labelOf(def);
-    let inner: Ref[] = [this.mod.switch(names, defName, this.hooks.get(index))];
+    let inner: Ref[] = [this.mod.switch(names, defName, this.hooks.operand(x))];
     const list = [...groups.values()];
     for (let k = 0; k < list.length - 1; k++) {
       inner = [this.mod.block(list[k].label, inner, this.b.none)];

@@ -29,7 +29,7 @@ const SKIPPED: [RegExp, string][] = [
     "packs the package (rebuilding dist/, which the other tests run from); .ci/run runs it after npm test",
   ],
   [
-    /^npm run fuzz( -- --fern( --train)?)?$/,
+    /^npm run fuzz( -- --fern( --train)?)?$|^npm run fuzz:(optimized|backend)$/,
     "the long fuzzes (1,000 Fern programs by default); their seeded slices run in test/fuzz/ and test/specializer/, training's exits in test/lang/training.test.ts",
   ],
   [

@@ -187,7 +187,7 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
           next = (get(t.cond).bits as number) !== 0 ? t.then : t.else;
           break;
         case "table": {
-          const i = get(t.index).bits as number;
+          const i = (get(t.index).bits as number) >>> 0; // unsigned, as br_table reads it
           next = i < t.targets.length ? t.targets[i] : t.default;
           break;
         }

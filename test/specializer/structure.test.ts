@@ -20,7 +20,7 @@ describe("structured layout", () => {
     f.setTerminator(x, { kind: "br", target: { block: y, args: [] } });
     f.setTerminator(y, { kind: "br", target: { block: x, args: [] } });
     f.recomputePreds();
-    const hooks = { code: () => [], copies: () => mod.nop(), get: () => mod.local.get(0, b.i32) };
+    const hooks = { code: () => [], copies: () => mod.nop(), operand: () => mod.local.get(0, b.i32) };
     expect(structuredBody(b, mod, f, f.reversePostorder(), hooks, [])).toBeUndefined();
     mod.dispose();
   });
@@ -47,13 +47,13 @@ describe("structured layout", () => {
       [latch]: () => [set(0, mod.i32.sub(local(0), mod.i32.const(1)))],
       [exit]: () => [mod.return(local(1))],
     };
-    const cond = i32(f, head, 0); // stands for n & 1 (read through `get`)
+    const cond = i32(f, head, 0); // stands for n & 1 (head's condition, read through `operand`)
     const index = i32(f, join, 1); // stands for n % 3
     const more = i32(f, latch, 2); // stands for n != 0
-    const reads: Record<number, () => number> = {
-      [cond]: () => mod.i32.and(local(0), mod.i32.const(1)),
-      [index]: () => mod.i32.rem_u(local(0), mod.i32.const(3)),
-      [more]: () => local(0),
+    const operands: Record<number, () => number> = {
+      [head]: () => mod.i32.and(local(0), mod.i32.const(1)),
+      [join]: () => mod.i32.rem_u(local(0), mod.i32.const(3)),
+      [latch]: () => local(0),
     };
     const to = (block: number) => ({ block, args: [] });
     f.setTerminator(entry, { kind: "br", target: to(head) });
@@ -65,7 +65,11 @@ describe("structured layout", () => {
     f.setTerminator(latch, { kind: "cond", cond: more, then: to(head), else: to(exit) });
     f.setTerminator(exit, { kind: "return", values: [] });
     f.recomputePreds();
-    const hooks = { code: (blk: number) => code[blk](), copies: () => mod.nop(), get: (v: number) => reads[v]() };
+    const hooks = {
+      code: (blk: number) => code[blk](),
+      copies: () => mod.nop(),
+      operand: (blk: number) => operands[blk](),
+    };
     const body = structuredBody(b, mod, f, f.reversePostorder(), hooks, []);
     expect(body).toBeDefined();
     mod.addFunction("sum", b.createType([b.i32]), b.i32, [b.i32], mod.block(null, [body!, mod.unreachable()], b.i32));
