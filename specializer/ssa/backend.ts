@@ -10,6 +10,7 @@
 // without binaryen's optimizer; the caller decides how much of it to run. Calls, globals, tables and data segments
 // are named the way binaryen names them after readBinary (by index).
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
+import { InternalError } from "../../util/errors.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, TERMINATOR, type LocalPlan } from "./locals.ts";
 import { DominatorTree } from "./dominators.ts";
@@ -68,7 +69,13 @@ export function emitFunction(
   segmentBlocks = SEGMENT_BLOCKS,
   structured = true,
 ): void {
-  new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
+  try {
+    new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
+  } catch (e) {
+    // binaryen's own failures come as InternalErrors (util/binaryen.ts): say which function they were emitting.
+    if (e instanceof InternalError) e.message += ` while emitting ${name} (${f.name}, ${f.blocks.length} blocks)`;
+    throw e;
+  }
 }
 
 class FunctionEmitter {
