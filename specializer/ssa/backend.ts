@@ -233,9 +233,13 @@ class FunctionEmitter {
     // with no branches to end the function, so it may lay code after it; a plain empty block would fall into that.)
     // The Relooper sees a placeholder of the branch's type, replaced after rendering: when its output names two
     // blocks alike, it renames them (UniqueNameMapper::uniquify), and that throws on a branch to a label defined
-    // outside what it rendered.
+    // outside what it rendered. (A placeholder no other block's code can equal, which the Relooper might merge it
+    // with: no block of ours writes its label local.)
     const exitLabel = "futamura$segment$exit";
-    const exitMark = exitTo === undefined ? undefined : mod.unreachable();
+    const exitMark =
+      exitTo === undefined
+        ? undefined
+        : mod.block(null, [mod.local.set(labelHelper, mod.i32.const(-1)), mod.unreachable()], b.unreachable);
     if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(exitMark!));
     const pendingEdges: (() => void)[] = [];
     const add = (blk: BlockId) => {
