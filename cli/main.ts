@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { ROOT } from "../util/root.ts";
 import { UserError } from "../util/errors.ts";
 import { DEFAULT_TRAINING_FUEL } from "../pipeline/train.ts";
@@ -356,7 +357,10 @@ export async function main(argvGiven: string[]): Promise<number> {
       return 1;
     }
     const err = e as Error;
-    process.stderr.write(`futamura: internal error: ${err?.message ?? String(e)}\n`);
+    // A thrown value that is no Error (a C++ exception util/binaryen.ts did not wrap) shows what it holds.
+    process.stderr.write(
+      `futamura: internal error: ${typeof err?.message === "string" ? err.message : inspect(e, { depth: 2 })}\n`,
+    );
     if (ctx.verbose) process.stderr.write(`${err?.stack ?? ""}\n`);
     else process.stderr.write("(run with --verbose for the stack trace; this is a bug in futamura)\n");
     return 1;

@@ -10,6 +10,7 @@
 // without binaryen's optimizer; the caller decides how much of it to run. Calls, globals, tables and data segments
 // are named the way binaryen names them after readBinary (by index).
 import type { Binaryen, BinaryenModule } from "../../util/binaryen.ts";
+import { InternalError } from "../../util/errors.ts";
 import { targetsOf, type BlockId, type FunctionBody, type Operator, type Target, type ValueId } from "./ir.ts";
 import { planLocals, terminatorOperands, type LocalPlan } from "./locals.ts";
 import { DominatorTree } from "./dominators.ts";
@@ -68,7 +69,13 @@ export function emitFunction(
   segmentBlocks = SEGMENT_BLOCKS,
   structured = true,
 ): void {
-  new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
+  try {
+    new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
+  } catch (e) {
+    // binaryen's own failures come as InternalErrors (util/binaryen.ts): say which function they were emitting.
+    if (e instanceof InternalError) e.message += ` while emitting ${name} (${f.name}, ${f.blocks.length} blocks)`;
+    throw e;
+  }
 }
 
 class FunctionEmitter {
@@ -234,8 +241,16 @@ class FunctionEmitter {
     const rblocks = new Map<BlockId, number>();
     // Leaving the segment: a block that breaks out of the whole rendered structure. (The Relooper takes a block
     // with no branches to end the function, so it may lay code after it; a plain empty block would fall into that.)
+    // The Relooper sees a placeholder of the branch's type, replaced after rendering: when its output names two
+    // blocks alike, it renames them (UniqueNameMapper::uniquify), and that throws on a branch to a label defined
+    // outside what it rendered. (A placeholder no other block's code can equal, which the Relooper might merge it
+    // with: no block of ours writes its label local.)
     const exitLabel = "futamura$segment$exit";
-    if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(mod.br(exitLabel)));
+    const exitMark =
+      exitTo === undefined
+        ? undefined
+        : mod.block(null, [mod.local.set(labelHelper, mod.i32.const(-1)), mod.unreachable()], b.unreachable);
+    if (exitTo !== undefined) rblocks.set(exitTo, rl.addBlock(exitMark!));
     const pendingEdges: (() => void)[] = [];
     const add = (blk: BlockId) => {
       const term = f.blocks[blk].term;
@@ -282,7 +297,9 @@ class FunctionEmitter {
       entry = pre;
     }
     const rendered = rl.renderAndDispose(entry, labelHelper);
-    return exitTo === undefined ? rendered : mod.block(exitLabel, [rendered], b.none);
+    if (exitMark === undefined) return rendered;
+    replaceInControl(b, rendered, exitMark, () => mod.br(exitLabel));
+    return mod.block(exitLabel, [rendered], b.none);
   }
 
   private switchEdges(
@@ -531,40 +548,60 @@ export function segmentsOf(f: FunctionBody, order: BlockId[], size: number): Blo
   return segments;
 }
 
-/** Append `suffix` to every label the Relooper put in `expr` (blocks, loops, and the branches to them). Walks only
- *  the control structure (blocks, loops, ifs), with an explicit stack: the code inside is the backend's own and
- *  has no labels. */
-function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
-  // binaryen.js has these expression classes at run time; its .d.ts does not declare them.
-  type Named = { getName(e: Ref): string; setName(e: Ref, name: string): void };
-  const b = binaryen as unknown as Binaryen & {
-    Block: Named & { getNumChildren(e: Ref): number; getChildAt(e: Ref, i: number): Ref };
-    Loop: Named & { getBody(e: Ref): Ref };
-    If: { getIfTrue(e: Ref): Ref; getIfFalse(e: Ref): Ref };
-    Break: Named;
-    Switch: {
-      getNumNames(e: Ref): number;
-      getNameAt(e: Ref, i: number): string;
-      setNameAt(e: Ref, i: number, name: string): void;
-      getDefaultName(e: Ref): string;
-      setDefaultName(e: Ref, name: string): void;
-    };
+/** binaryen.js's expression classes, which it has at run time and its .d.ts does not declare. */
+type ControlView = Binaryen & {
+  Block: Named & {
+    getNumChildren(e: Ref): number;
+    getChildAt(e: Ref, i: number): Ref;
+    setChildAt(e: Ref, i: number, c: Ref): void;
   };
+  Loop: Named & { getBody(e: Ref): Ref; setBody(e: Ref, c: Ref): void };
+  If: {
+    getIfTrue(e: Ref): Ref;
+    getIfFalse(e: Ref): Ref;
+    setIfTrue(e: Ref, c: Ref): void;
+    setIfFalse(e: Ref, c: Ref): void;
+  };
+  Break: Named;
+  Switch: {
+    getNumNames(e: Ref): number;
+    getNameAt(e: Ref, i: number): string;
+    setNameAt(e: Ref, i: number, name: string): void;
+    getDefaultName(e: Ref): string;
+    setDefaultName(e: Ref, name: string): void;
+  };
+};
+type Named = { getName(e: Ref): string; setName(e: Ref, name: string): void };
+
+/** Visit every expression of the control structure the Relooper made of `expr` (blocks, loops, ifs and what they
+ *  hold directly), with an explicit stack: the code inside is the backend's own and has no labels. */
+function walkControl(b: ControlView, expr: Ref, visit: (e: Ref, id: number) => void): void {
   const stack: Ref[] = [expr];
   while (stack.length) {
     const e = stack.pop()!;
     const id = b.getExpressionId(e);
+    visit(e, id);
     if (id === b.BlockId) {
-      const name = b.Block.getName(e);
-      if (name) b.Block.setName(e, name + suffix);
       for (let i = 0, n = b.Block.getNumChildren(e); i < n; i++) stack.push(b.Block.getChildAt(e, i));
     } else if (id === b.LoopId) {
-      b.Loop.setName(e, b.Loop.getName(e) + suffix);
       stack.push(b.Loop.getBody(e));
     } else if (id === b.IfId) {
       stack.push(b.If.getIfTrue(e));
       const no = b.If.getIfFalse(e);
       if (no) stack.push(no);
+    }
+  }
+}
+
+/** Append `suffix` to every label the Relooper put in `expr` (blocks, loops, and the branches to them). */
+function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
+  const b = binaryen as ControlView;
+  walkControl(b, expr, (e, id) => {
+    if (id === b.BlockId) {
+      const name = b.Block.getName(e);
+      if (name) b.Block.setName(e, name + suffix);
+    } else if (id === b.LoopId) {
+      b.Loop.setName(e, b.Loop.getName(e) + suffix);
     } else if (id === b.BreakId) {
       b.Break.setName(e, b.Break.getName(e) + suffix);
     } else if (id === b.SwitchId) {
@@ -572,7 +609,24 @@ function suffixLabels(binaryen: Binaryen, expr: Ref, suffix: string): void {
         b.Switch.setNameAt(e, i, b.Switch.getNameAt(e, i) + suffix);
       b.Switch.setDefaultName(e, b.Switch.getDefaultName(e) + suffix);
     }
-  }
+  });
+}
+
+/** Replace each place `mark` (an expression the Relooper was given as a block's code) holds in the control
+ *  structure of `expr` with a fresh `make()`. */
+function replaceInControl(binaryen: Binaryen, expr: Ref, mark: Ref, make: () => Ref): void {
+  const b = binaryen as ControlView;
+  walkControl(b, expr, (e, id) => {
+    if (id === b.BlockId) {
+      for (let i = 0, n = b.Block.getNumChildren(e); i < n; i++)
+        if (b.Block.getChildAt(e, i) === mark) b.Block.setChildAt(e, i, make());
+    } else if (id === b.LoopId) {
+      if (b.Loop.getBody(e) === mark) b.Loop.setBody(e, make());
+    } else if (id === b.IfId) {
+      if (b.If.getIfTrue(e) === mark) b.If.setIfTrue(e, make());
+      if (b.If.getIfFalse(e) === mark) b.If.setIfFalse(e, make());
+    }
+  });
 }
 
 /** Whether a br_table's targets and default are all one edge (the same block, with the same arguments). */

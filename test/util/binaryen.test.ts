@@ -1,0 +1,44 @@
+// binaryen's C++ exceptions (values that are no Error) become InternalErrors naming the entry point, the C++ type
+// and its message (util/binaryen.ts), instead of reaching the user as "[object Object]".
+import { describe, expect, it } from "vitest";
+import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+import { InternalError } from "../../util/errors.ts";
+
+const thrown = (f: () => unknown): unknown => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error("did not throw");
+};
+
+describe("binaryen's C++ exceptions", () => {
+  it("a std::runtime_error (binaryen's Fatal) from reading a broken module", async () => {
+    const b = await loadBinaryen();
+    const e = thrown(() => b.readBinary(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60])));
+    expect(e).toBeInstanceOf(InternalError);
+    expect((e as Error).message).toMatch(
+      /^binaryen's BinaryenModuleRead\w* threw std::runtime_error: .*error in parsing wasm binary$/,
+    );
+  });
+
+  it("a wasm::ParseException (no what(): its text read from binaryen's memory) from the Relooper", async () => {
+    const b = await loadBinaryen();
+    const mod = withFeatures(b, new b.Module());
+    try {
+      // Two blocks named alike make the Relooper rename labels (UniqueNameMapper::uniquify), which throws on a
+      // branch to a label it does not see defined.
+      const code = mod.block(null, [mod.block("a", [mod.block("a", [])]), mod.br("nowhere")]);
+      const rl = new b.Relooper(mod);
+      const entry = rl.addBlock(code);
+      const e = thrown(() => rl.renderAndDispose(entry, 0));
+      expect(e).toBeInstanceOf(InternalError);
+      expect((e as Error).message).toBe(
+        "binaryen's RelooperRenderAndDispose threw wasm::ParseException: bad label in sourceToUnique: nowhere",
+      );
+    } finally {
+      mod.dispose();
+    }
+  });
+});
