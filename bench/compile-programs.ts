@@ -3,22 +3,23 @@
 // of exactly N statements (nested ones counted), and N small Fern functions all called from main. The code is
 // mostly straight-line, with forward branches and small counted loops (at most 2 deep, at most 6×3 iterations),
 // so a run executes a small multiple of its size and the harness can check interpreted against wevaled output; and
-// Brainfuck programs of N bytes with the shapes real ones have (deep nesting, long runs: brainfuckProgram).
+// Brainfuck programs of N bytes with the shapes real ones have (deep nesting, long runs: brainfuckProgram); and Lua
+// scripts of N lines on PUC-Rio Lua (the big-module case: a ~740 KB interpreter, a small program: luaScript).
 // Every series is scaled from its smallest size by a multiplier (`--sizes 1,10,100`).
 import { Rng } from "../bytecode/random.ts";
 
-export type SeriesName = "toy" | "fern-one-function" | "fern-many-functions" | "brainfuck";
+export type SeriesName = "toy" | "fern-one-function" | "fern-many-functions" | "brainfuck" | "lua";
 
 export interface Series {
   name: SeriesName;
-  interpreter: "toy" | "fern" | "bf";
+  interpreter: "toy" | "fern" | "bf" | "lua";
   /** What the size counts. */
-  unit: "instructions" | "statements" | "functions" | "bytes";
+  unit: "instructions" | "statements" | "functions" | "bytes" | "lines";
   /** The size at multiplier 1 (the 1k-instruction toy program, 100 statements, 10 functions). */
   base: number;
   /** The smallest size the generator can make. */
   min: number;
-  ext: "asm" | "fern" | "b";
+  ext: "asm" | "fern" | "b" | "lua";
   source: (size: number) => string;
   /** The default multipliers when not the benchmark's (1, 10, 100). */
   multipliers?: number[];
@@ -28,6 +29,8 @@ const DATA_LOCALS = 4; // toy locals 0..3 hold data; 4 and 5 count loops (one pe
 const INT_VARS = 8;
 /** Statements before the random body of fernOneFunction: the variables, the array and its filling loop. */
 const FERN_PROLOGUE = INT_VARS + 2 + 1 + 2 + 3;
+/** Lines of luaScript besides its functions: the first (the function table and the total) and the final print. */
+const LUA_MIN_LINES = 2;
 
 export const SERIES: readonly Series[] = [
   {
@@ -67,6 +70,17 @@ export const SERIES: readonly Series[] = [
     ext: "b",
     source: (n) => brainfuckProgram(n),
     multipliers: [1, 5, 10],
+  },
+  // 30, 300 and 3,000 lines: "a 300-line Lua script ≤ 3 s" is issue 23's target, and the interpreter is the big
+  // module of issue 26 (binaryen must not re-optimize what specialization left alone).
+  {
+    name: "lua",
+    interpreter: "lua",
+    unit: "lines",
+    base: 30,
+    min: LUA_MIN_LINES,
+    ext: "lua",
+    source: (n) => luaScript(n),
   },
 ];
 
@@ -422,4 +436,63 @@ export function brainfuckProgram(bytes: number, seed = 1): string {
     }
   emit("\n");
   return out.join("");
+}
+
+/** The three shapes of luaScript's functions (10 lines each): a numeric loop over an array, string keys in a hash
+ *  with a concatenation, and a closure over a counter with a method call through a metatable. `C` is a constant. */
+const LUA_FUNCTIONS: ((name: string, c: number) => string[])[] = [
+  (f, c) => [
+    `function F.${f}(n)`,
+    `  local t, s = {}, 0`,
+    `  for i = 1, n do`,
+    `    t[i] = i * ${c} % ${c + 7}`,
+    `    s = s + t[i]`,
+    `  end`,
+    `  if s % 2 == 0 then s = s // 2 else s = s * 3 + 1 end`,
+    `  local x = s + #t`,
+    `  return x`,
+    `end`,
+  ],
+  (f, c) => [
+    `function F.${f}(n)`,
+    `  local h, out = {}, 0`,
+    `  for i = 1, n do h["k" .. (i % ${1 + (c % 9)})] = i end`,
+    `  for k, v in pairs(h) do out = out + v + #k end`,
+    `  local s = string.format("%d:%s", out, "${f}")`,
+    `  if s:find(":") then out = out + ${c} end`,
+    `  local y = out % 1000`,
+    `  out = out + y`,
+    `  return out`,
+    `end`,
+  ],
+  (f, c) => [
+    `function F.${f}(n)`,
+    `  local count = 0`,
+    `  local function bump(d) count = count + d; return count end`,
+    `  local obj = setmetatable({ v = ${c} }, { __index = { get = function(self) return self.v end } })`,
+    `  for i = 1, n do bump(obj:get() % (i + 1)) end`,
+    `  local z = count`,
+    `  while z > 100 do z = z // 3 end`,
+    `  count = count + z`,
+    `  return count`,
+    `end`,
+  ],
+];
+
+/** A Lua script of exactly `lines` lines (at least LUA_MIN_LINES): functions of LUA_FUNCTIONS' shapes, each called
+ *  (fields of one table: a chunk may have at most 200 locals) once from the main chunk with a small count and its result added to a total that the last line prints. */
+export function luaScript(lines: number, seed = 1): string {
+  if (!Number.isInteger(lines) || lines < LUA_MIN_LINES)
+    throw new RangeError(`a Lua script needs at least ${LUA_MIN_LINES} lines, not ${lines}`);
+  const rng = new Rng(seed);
+  const out = ["local F, total = {}, 0"];
+  const calls: string[] = [];
+  for (let k = 0; out.length + calls.length + 11 + 1 <= lines; k++) {
+    out.push(...rng.pick(LUA_FUNCTIONS)(`f${k}`, 1 + rng.below(97)));
+    calls.push(`total = total + F.f${k}(${5 + rng.below(20)})`);
+  }
+  out.push(...calls);
+  while (out.length < lines - 1) out.push(`total = total + ${rng.below(10)}`);
+  out.push("print(total)");
+  return out.join("\n") + "\n";
 }

@@ -247,7 +247,10 @@ function diffAndBenchCommands(program: Command, ctx: Context): void {
       "--sizes <list>",
       "with --compile: multipliers of each series' smallest size (default 1,10,100; --quick is 1)",
     )
-    .option("--series <list>", "with --compile: toy, fern-one-function, fern-many-functions (default all)")
+    .option(
+      "--series <list>",
+      "with --compile: toy, fern-one-function, fern-many-functions, brainfuck, lua (default all)",
+    )
     .option(
       "--timeout <s>",
       "with --compile: time limit per program's build, in seconds (default 600); otherwise: stop the whole benchmark after this many seconds (exit code 124)",

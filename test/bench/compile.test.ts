@@ -8,7 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProgramsDir } from "../../bench/compile.ts";
-import { brainfuckProgram, fernManyFunctions, fernOneFunction, toyProgram } from "../../bench/compile-programs.ts";
+import {
+  brainfuckProgram,
+  fernManyFunctions,
+  fernOneFunction,
+  luaScript,
+  toyProgram,
+} from "../../bench/compile-programs.ts";
 import { parseBrainfuck } from "../../brainfuck/loader.ts";
 import { loadProgramSource } from "../../bytecode/index.ts";
 import type { Stmt } from "../../lang/ast.ts";
@@ -71,6 +77,20 @@ describe("compile benchmark programs", () => {
     }
     expect(brainfuckProgram(10_000)).toBe(brainfuckProgram(10_000));
   });
+
+  it("Lua scripts have exactly N lines, their functions in one table (a chunk has at most 200 locals)", () => {
+    for (const n of [2, 30, 3000]) {
+      const lines = luaScript(n).split("\n");
+      expect(lines.pop()).toBe("");
+      expect(lines.length).toBe(n);
+      expect(lines.at(-1)).toBe("print(total)");
+    }
+    const big = luaScript(3000);
+    expect(big.match(/^function F\.f\d+\(n\)$/gm)!.length).toBeGreaterThan(250);
+    expect(big.match(/^local /gm)!.length).toBe(1);
+    expect(luaScript(300)).toBe(luaScript(300));
+    expect(() => luaScript(1)).toThrow(RangeError);
+  });
 });
 
 describe("futamura bench --compile", () => {
@@ -93,7 +113,7 @@ describe("futamura bench --compile", () => {
       expect(existsSync(join(out, f)), f).toBe(true);
     // The generated programs go to build/, never beside the reports (--out may be docs/).
     expect(existsSync(join(out, "compile-programs"))).toBe(false);
-    for (const f of ["toy-1k.asm", "fern-one-function-100.fern", "brainfuck-10k.b"])
+    for (const f of ["toy-1k.asm", "fern-one-function-100.fern", "brainfuck-10k.b", "lua-30.lua"])
       expect(existsSync(join(compileProgramsDir(), f)), f).toBe(true);
     expect(readFileSync(join(out, "bench-compile.svg"), "utf8")).toMatch(/^<svg/);
     expect(readFileSync(join(out, "bench-compile.md"), "utf8")).toMatch(/\| toy-1k \|/);
@@ -117,6 +137,7 @@ describe("futamura bench --compile", () => {
       "fern-one-function-100",
       "fern-many-functions-10",
       "brainfuck-10k",
+      "lua-30",
     ]);
     for (const row of report.rows) {
       expect(Object.keys(row)).toEqual(
