@@ -178,6 +178,7 @@ export function compileFigure(j: CompileJson): string {
     "fern-one-function": (n) => `Fern, one function of ${n.toLocaleString("en-US")} statements`,
     "fern-many-functions": (n) => `Fern, ${n.toLocaleString("en-US")} functions`,
     brainfuck: (n) => `Brainfuck, ${(n / 1000).toLocaleString("en-US")} KB`,
+    lua: (n) => `Lua (PUC-Rio 5.4, a 740 KB interpreter), ${n.toLocaleString("en-US")} lines`,
   };
   const lines = [
     "| program | build (snapshot + specialize + binaryen) | specialize | binaryen | peak memory | before binaryen → final |",
