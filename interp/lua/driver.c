@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
 #include <wasi/libc-environ.h>
@@ -189,6 +190,17 @@ static int msghandler(lua_State *L) {
   return 1;
 }
 
+/* math.randomseed(0) in init: luaL_openlibs seeds math.random from the clock, which made two builds of one script
+ * differ in the snapshot's bytes (the generator's state); run_random draws each run's own seed afterwards. */
+static void fixed_random(void) {
+  int top = lua_gettop(L);
+  if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) {
+    lua_pushinteger(L, 0);
+    lua_call(L, 1, 0);
+  }
+  lua_settop(L, top);
+}
+
 static void init(void) {
   static char name[4096];
   size_t source_length;
@@ -204,6 +216,7 @@ static void init(void) {
   lua_pushboolean(L, 1);
   lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
   luaL_openlibs(L);
+  fixed_random();
   lua_pushnil(L);
   lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
   lua_createtable(L, 0, 2); /* arg = { [-1] = "lua", [0] = script }, as lua.c's createargtable for `lua script` */
@@ -309,7 +322,20 @@ static void run_preopens(void) {
   }
 }
 
-/* math.random's seed was drawn in init, at build time: draw it again, so each run gets its own as with `lua`. */
+/* os.clock's start. wasi-libc's emulated clock() counts from a time its constructor took, and in a snapshot that is
+ * the build's: a cached module run later began at os.clock() = the seconds since its build. This clock() (wasi-libc's
+ * is then not linked) counts from run_clock, which resume and main call; in the snapshot the start is 0. */
+static __wasi_timestamp_t clock_start;
+
+static void run_clock(void) { (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, &clock_start); }
+
+clock_t clock(void) {
+  __wasi_timestamp_t now = 0;
+  (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, &now);
+  return (clock_t)(now - clock_start); /* nanoseconds: wasi-libc's CLOCKS_PER_SEC */
+}
+
+/* math.random's seed was fixed in init, at build time: draw one, so each run gets its own as with `lua`. */
 static void run_random(void) {
   int top = lua_gettop(L);
   if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) lua_call(L, 0, 0);
@@ -455,6 +481,7 @@ __attribute__((export_name("wizer-initialize"))) void wizer_initialize(void) {
 
 /* The initialized module's entry point (renamed to _start): constructors already ran in init. */
 __attribute__((export_name("wizer.resume"))) void wizer_resume(void) {
+  run_clock();
   run_preopens();
   __wasilibc_deinitialize_environ();
   __wasilibc_initialize_environ();
@@ -467,8 +494,10 @@ __attribute__((export_name("wizer.resume"))) void wizer_resume(void) {
 /* The module run without a snapshot (libc's _start calls this). wasm-ld runs no constructors before it, since this
  * file calls __wasm_call_ctors itself (in init): so here, and they register this run's preopened directories. */
 int main(void) {
+  run_clock();
   __wasm_call_ctors();
   run_cwd();
   init();
+  run_random();
   return run_main();
 }
