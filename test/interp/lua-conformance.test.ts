@@ -11,33 +11,20 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildLua } from "../../interp/lua-build.ts";
 import { builtinManifest } from "../../interp/manifest.ts";
-import type { WasiRunResult } from "../../interp/wasi.ts";
 import { runWasiCommandDeep } from "../../interp/wasi-deep.ts";
 import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { ROOT } from "../../util/root.ts";
-import { nativeAvailable, scratchDir, spawnOnCopy } from "../../util/unprivileged.ts";
+import { nativeAvailable, scratchDir } from "../../util/unprivileged.ts";
+import { luaOutcome, nativeLuaOutcome, type LuaOutcome } from "./lua-native.ts";
 
 const DIR = join("test", "interp", "lua-conformance");
 const PROGRAMS = readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith(".lua"));
 const native = nativeAvailable("lua5.4");
 const bless = process.env.FUTAMURA_BLESS === "1";
 
-interface Outcome {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
-const outcome = (r: WasiRunResult): Outcome => ({
-  exitCode: r.exitCode,
-  stdout: normalize(r.stdout!),
-  stderr: normalize(r.stderr!),
-});
-
 /** NAME.expected: "exit N", then stdout and stderr, each after a marker line. */
-const format = (o: Outcome) => `exit ${o.exitCode}\n--- stdout ---\n${o.stdout}\n--- stderr ---\n${o.stderr}`;
-function parse(text: string): Outcome {
+const format = (o: LuaOutcome) => `exit ${o.exitCode}\n--- stdout ---\n${o.stdout}\n--- stderr ---\n${o.stderr}`;
+function parse(text: string): LuaOutcome {
   const m = /^exit (\d+)\n--- stdout ---\n([\s\S]*)\n--- stderr ---\n([\s\S]*)$/.exec(text);
   if (!m) throw new Error("not an .expected file");
   return { exitCode: Number(m[1]), stdout: m[2], stderr: m[3] };
@@ -45,21 +32,19 @@ function parse(text: string): Outcome {
 
 /** A Lua module run as `futamura run` runs it (on the large-stack worker: a wevaled Lua call is a Wasm call), with
  *  a scratch directory as its working directory, granted for writing. */
-async function runIn(wasm: Uint8Array, stdin: Uint8Array, stdinPrefix?: Uint8Array): Promise<Outcome> {
+async function runIn(wasm: Uint8Array, stdin: Uint8Array, stdinPrefix?: Uint8Array): Promise<LuaOutcome> {
   const dir = scratchDir("futamura-lua-conformance-");
   try {
     const files = [{ dir, write: true }];
-    return outcome(await runWasiCommandDeep(wasm, { stdin, stdinPrefix, capture: true, files, env: { PWD: dir } }));
+    return luaOutcome(await runWasiCommandDeep(wasm, { stdin, stdinPrefix, capture: true, files, env: { PWD: dir } }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Native lua5.4 (unprivileged, on a copy in a scratch directory), TZ=UTC as WASI's clock. */
-function runNative(file: string, input: Uint8Array): Outcome {
-  const env = { PATH: process.env.PATH, TZ: "UTC" };
-  const r = spawnOnCopy("lua5.4", ROOT, file, { env, input });
-  return { exitCode: r.status ?? -1, stdout: normalize(r.stdout), stderr: normalize(r.stderr) };
+function runNative(file: string, input: Uint8Array): LuaOutcome {
+  return nativeLuaOutcome(file, { env: { PATH: process.env.PATH, TZ: "UTC" }, input });
 }
 
 describe(`Lua conformance: interpreted = wevaled = lua5.4 (recorded${native ? ", and live" : ""})`, () => {

@@ -5,37 +5,24 @@
 // rejects (the suite's copy is 5.3's in places), are left out, and the test's name says how many.
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildLua } from "../../interp/lua-build.ts";
-import { builtinManifest } from "../../interp/manifest.ts";
-import { hostAccess, runWasiCommand } from "../../interp/wasi.ts";
-import { runWasiCommandDeep } from "../../interp/wasi-deep.ts";
-import { buildProgram, loadProgram } from "../../pipeline/index.ts";
 import { ROOT } from "../../util/root.ts";
-import { nativeAvailable, spawnOnCopy } from "../../util/unprivileged.ts";
+import { nativeAvailable } from "../../util/unprivileged.ts";
+import { interpretLuaFile, luaFileDifferential } from "../fuzz/lua-differential.ts";
+import { luaOutcome, nativeLuaOutcome } from "./lua-native.ts";
 import { extractChunks, suiteFiles, suiteScript, syntaxCheckScript, writeScript } from "./lua-suite.ts";
 
 const ALL = process.env.FUTAMURA_LUA_SUITE === "all";
 const DEFAULT_FILES = ["calls", "closure", "coroutine", "events", "goto", "locals", "vararg"];
 const OUT = join(ROOT, "build", "lua-suite");
 const native = nativeAvailable("lua5.4");
-const normalize = (s: string) => s.replaceAll(/0x[0-9a-f]+/g, "0x…").replace(/^lua(5\.4)?: /m, "lua: ");
-
-/** Runs a Lua file on the interpreter's own module, as `futamura run` does. */
-async function interpret(file: string) {
-  const interp = buildLua("lua").wasm;
-  const program = await loadProgram(builtinManifest("lua"), file);
-  const access = hostAccess(file, {});
-  const opts = { capture: true, files: access.files, env: { ...access.env, PWD: ROOT } };
-  return { interp, program, opts, result: await runWasiCommand(interp, { ...opts, stdinPrefix: program.bytes }) };
-}
 
 /** The chunks of one suite file that Lua 5.4 compiles, checked by the interpreter itself. */
 async function compilableChunks(name: string) {
   const extracted = extractChunks(name);
   const chunks = extracted.filter((c) => !c.needsTestLibrary);
   const checker = writeScript(OUT, `${name}.check.lua`, syntaxCheckScript(chunks));
-  const { result } = await interpret(relative(ROOT, checker));
-  const verdicts = result.stdout!.split("\n");
+  const { interpreted } = await interpretLuaFile(relative(ROOT, checker));
+  const verdicts = interpreted.stdout!.split("\n");
   return { all: extracted.length, kept: chunks.filter((_, i) => verdicts[i] === "ok") };
 }
 
@@ -46,24 +33,15 @@ describe("Lua's test suite (fengari's copy): interpreted = wevaled" + (native ? 
       if (kept.length === 0)
         return void console.log(`lua-suite ${name}: none of its ${all} chunks runs without ltests`);
       const file = relative(ROOT, writeScript(OUT, `${name}.lua`, suiteScript(kept)));
-      const { interp, program, opts, result: interpreted } = await interpret(file);
+      const { interpreted, wevaled, aborted } = await luaFileDifferential(file);
       const oks = interpreted.stdout!.split("\n").filter((l) => l.endsWith(": ok")).length;
       console.log(
         `lua-suite ${name}: ${kept.length} of ${all} chunks run without ltests and compile on 5.4; ${oks} pass`,
       );
       expect(oks).toBeGreaterThan(kept.length / 2);
-      const built = await buildProgram(interp, program, { cache: false });
-      expect(built.aborted).toEqual([]);
-      const wevaled = await runWasiCommandDeep(built.wasm, opts);
+      expect(aborted).toEqual([]);
       expect(wevaled).toEqual(interpreted);
-      if (native) {
-        const r = spawnOnCopy("lua5.4", ROOT, file);
-        expect({
-          exitCode: interpreted.exitCode,
-          stdout: normalize(interpreted.stdout!),
-          stderr: normalize(interpreted.stderr!),
-        }).toEqual({ exitCode: r.status, stdout: normalize(r.stdout), stderr: normalize(r.stderr) });
-      }
+      if (native) expect(luaOutcome(interpreted)).toEqual(nativeLuaOutcome(file));
     }, 600_000);
   }
 });
