@@ -240,7 +240,13 @@ static void init(void) {
   load_status = luaL_loadbufferx(L, source, source_length, lua_tostring(L, -1), NULL);
   lua_remove(L, -2);
 #ifdef FUTAMURA_LUA_WEVAL
-  if (load_status == LUA_OK) luaV_wevalrequests(getproto(s2v(L->top - 1)));
+  if (load_status == LUA_OK) {
+    /* The chunk's functions (Protos) live as long as the state, even once the chunk has run: the specialized code
+     * knows them by address (lvm.c's wguess: a call compares its callee's with one). */
+    lua_pushvalue(L, -1);
+    luaL_ref(L, LUA_REGISTRYINDEX);
+    luaV_wevalrequests(getproto(s2v(L->top - 1)));
+  }
 #endif
 }
 

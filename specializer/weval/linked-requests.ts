@@ -55,6 +55,8 @@ export class RequestLinks {
   private readonly types: (FuncType | undefined)[];
   /** Table index → request, for the planned indices. */
   private byTableIndex = new Map<number, number>();
+  /** Every request's slot, sorted by start (shared ones too: `touchesSlot`). */
+  private readonly slots: Region[];
   /** Regions left out because the module's code stores into them at a constant address (for --stats and tests),
    *  known once a load has hit a region (`region` scans the module's code then, once). */
   readonly excluded: { request: number; what: "slot" | "buffer"; start: number }[] = [];
@@ -76,7 +78,7 @@ export class RequestLinks {
       end: r.specializedSlot + 4,
       request: i,
     }));
-    const sortedSlots = [...slots].sort((a, b) => a.start - b.start);
+    const sortedSlots = (this.slots = [...slots].sort((a, b) => a.start - b.start));
     const overlapsSlot = (start: number, end: number, self?: Region) =>
       sortedSlots.some((o) => o !== self && o.start < end && start < o.end);
     const regions: Region[] = [];
@@ -157,6 +159,22 @@ export class RequestLinks {
     return r.written ? undefined : r;
   }
 
+  /** Whether [addr, addr + bytes) overlaps a request's slot (written or not). */
+  touchesSlot(addr: number, bytes: number): boolean {
+    const rs = this.slots;
+    let lo = 0;
+    let hi = rs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (rs[mid].start > addr) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    // rs[hi] starts at or before addr (slots are 4 bytes: an earlier one that overlaps is at most 3 before it).
+    for (let i = Math.max(hi - 3, 0); i < rs.length && rs[i].start < addr + bytes; i++)
+      if (addr < rs[i].end) return true;
+    return false;
+  }
+
   /** The request whose specialized function sits at `tableIndex` of table 0, if its type is `type`. */
   calleeAt(tableIndex: number, type: FuncType): { request: number; functionIndex: number } | undefined {
     const request = this.byTableIndex.get(tableIndex);
@@ -213,6 +231,8 @@ export class RequestView implements KnownMemory {
   }
 
   image(addr: number, bytes: number, signed: boolean, type: ValType): Const | undefined {
+    // A slot's bytes in the snapshot are not the output's (the specializer fills it): never read as constant memory.
+    if (this.links.touchesSlot(addr, bytes)) return undefined;
     const b = this.links.imageBytes(addr, bytes);
     return b && readConst(b, 0, bytes, signed, type);
   }
@@ -256,6 +276,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Whether a function's body bytes (locals and code) hold no byte that begins a store or a prefixed instruction
+ *  (bulk memory, SIMD, atomics, GC): then it writes no memory, whatever its other instructions are (an immediate that
+ *  happens to be such a byte only makes this answer no). E.g. Lua's setjmp/longjmp in Wasm exception handling
+ *  (interp/lua/sjlj.s), which the frontend cannot read. */
+function storesNothing(body: Uint8Array): boolean {
+  for (const b of body) if ((b >= 0x36 && b <= 0x3e) || b >= 0xfb) return false;
+  return true;
+}
+
 function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
   const out: [number, number][] = [];
   for (const fn of info.functions) {
@@ -264,8 +293,9 @@ function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreada
     try {
       ir = buildFunctionIR(info, fn.index);
     } catch (e) {
-      // A function we cannot read (SIMD, say) might store anywhere.
+      // A function we cannot read (SIMD, say) might store anywhere, unless no byte of it could be a store.
       if (!(e instanceof WasmDecodeError)) throw e;
+      if (storesNothing(info.bytes.subarray(fn.body!.start, fn.body!.end))) continue;
       return { ranges: [[0, Infinity]], unreadable: e.message };
     }
     const constOf = (v: number): number | undefined => {

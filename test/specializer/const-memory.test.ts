@@ -44,6 +44,28 @@ describe("weval.assume.const.memory", () => {
     expect(wevaled(1)).toBe(7010);
   });
 
+  it("never reads a request's slot from the snapshot (the specializer fills it), even where slots do not fold", async () => {
+    // A SIMD function (unreadable: it might store anywhere) stops the slots folding; the slot at 24 read through
+    // the assumption must stay a load, not the snapshot's 0.
+    const wasm = await module((w) =>
+      w
+        .replace("(local.get $x)))", "(i32.add (local.get $x) (i32.load (call $assume (i32.const 24))))))")
+        .replace(
+          '(func (export "run")',
+          '(func (export "simd") (param i32) (result i32) (i32x4.extract_lane 0 (i32x4.splat (local.get 0))))\n  (func (export "run")',
+        ),
+    );
+    const r = await specializeModule(wasm, { verify: true });
+    expect(r.requests[0].aborted).toBeUndefined();
+    const e = (await WebAssembly.instantiate(r.wasm as BufferSource)).instance.exports as {
+      run(x: number): number;
+      memory: WebAssembly.Memory;
+    };
+    const slot = new Uint32Array(e.memory.buffer, 24, 1)[0];
+    expect(slot).not.toBe(0);
+    expect(e.run(1)).toBe(7010 + slot);
+  });
+
   it("aborts the request when assert.const.memory's pointer is not into constant memory", async () => {
     const wasm = await module((w) => w.replace("(call $assert (local.get $t)", "(call $assert (local.get $x)"));
     const r = await specializeModule(wasm);

@@ -31,6 +31,8 @@ interface Variant {
   calleeAborts?: boolean;
   /** A function the specializer cannot read (SIMD), which might store anywhere. */
   simd?: boolean;
+  /** A function the specializer cannot read (exception handling) with no store in it. */
+  eh?: boolean;
 }
 
 function moduleText(opts: Variant): string {
@@ -68,6 +70,7 @@ function moduleText(opts: Variant): string {
     (i32.mul (local.get $x) (i32.const 100)))
   ${opts.redirect ? `(func (export "redirect") (i32.store (i32.const 28) (i32.const 3)))` : ""}
   ${opts.simd ? `(func (export "simd") (param i32) (result i32) (i32x4.extract_lane 0 (i32x4.splat (local.get 0))))` : ""}
+  ${opts.eh ? `(tag $t) (func (export "eh") (param i32) (result i32) (try (result i32) (do (throw $t)) (catch $t (local.get 0))))` : ""}
   (func (export "run") (param $x i32) (result i32)
     (if (result i32) (i32.load (i32.const 24))
       (then (call_indirect (type $sig) (i32.const 144) (local.get $x) (i32.load (i32.const 24))))
@@ -137,6 +140,13 @@ describe("calls between specialized functions", () => {
     expect(r.notFolded).toEqual([
       expect.stringMatching(/^no request's slot or buffer is folded into specialized code: .*unsupported SIMD/),
     ]);
+    expect(e.run(5)).toBe(1025);
+  });
+
+  it("a function the specializer cannot read but with no store in it (exception handling) does not stop the folding", async () => {
+    const { r, ir, e } = await specialize({ eh: true });
+    expect(cleaned(ir, 5)).not.toMatch(/call_indirect/);
+    expect(r.notFolded).toEqual([]);
     expect(e.run(5)).toBe(1025);
   });
 
