@@ -421,10 +421,13 @@ async function specializeRequests(
   const elsewhere = todo.length ? source?.elsewhere?.(todo, progress, requests) : undefined;
   if (elsewhere) await shareWithOtherThreads(elsewhere, todo, progress, specializeAt, take, source, requests);
   else
-    todo.forEach((i) => {
+    for (const i of todo) {
       progress();
       specializeAt(i);
-    });
+      // A turn of the event loop between requests: what loads meanwhile (binaryen, prefetched: pipeline/build.ts)
+      // goes on reading its file and compiling off this thread.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   opts.onProgress?.("specialize", requests.length, requests.length);
   respecializeStale(requests.length, aborted, views, plan, specializeAt, opts.onProgress);
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
