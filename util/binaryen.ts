@@ -15,7 +15,7 @@ export type BinaryenModule = InstanceType<Binaryen["Module"]>;
 let loading: Promise<Binaryen> | undefined;
 
 export function loadBinaryen(): Promise<Binaryen> {
-  loading ??= import("binaryen").then(
+  loading ??= (runsOnNode() ? importOnNode() : import("binaryen")).then(
     (m) => {
       guardCxxExceptions(m.default);
       return m.default;
@@ -26,6 +26,23 @@ export function loadBinaryen(): Promise<Binaryen> {
     },
   );
   return loading;
+}
+
+/** Under Node, binaryen.js with a faster table cache (./binaryen-glue.ts, imported only there: the explorer page
+ *  loads this file in a browser, where binaryen.js comes as it is). */
+async function importOnNode(): Promise<{ default: Binaryen }> {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const glue = (await import(/* @vite-ignore */ new URL(`./binaryen-glue${ext}`, import.meta.url).href)) as {
+    binaryenEntry(): string;
+  };
+  const entry = glue.binaryenEntry();
+  return entry === "binaryen"
+    ? import("binaryen")
+    : (import(/* @vite-ignore */ entry) as Promise<{ default: Binaryen }>);
+}
+
+function runsOnNode(): boolean {
+  return typeof process !== "undefined" && typeof process.versions?.node === "string";
 }
 
 /** Starts loading binaryen without waiting for it, for a stage that will need it after other work: its file read

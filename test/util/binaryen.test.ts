@@ -1,7 +1,12 @@
 // binaryen's C++ exceptions (values that are no Error) become InternalErrors naming the entry point, the C++ type
-// and its message (util/binaryen.ts), instead of reaching the user as "[object Object]".
+// and its message (util/binaryen.ts), instead of reaching the user as "[object Object]"; and the glue binaryen.js is
+// loaded with (its table cache made dense).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+import { binaryenEntry, withDenseTableCache } from "../../util/binaryen-glue.ts";
 import { InternalError } from "../../util/errors.ts";
 
 const thrown = (f: () => unknown): unknown => {
@@ -37,6 +42,34 @@ describe("binaryen's C++ exceptions", () => {
       expect((e as Error).message).toBe(
         "binaryen's RelooperRenderAndDispose threw wasm::ParseException: bad label in sourceToUnique: nowhere",
       );
+    } finally {
+      mod.dispose();
+    }
+  });
+});
+
+describe("binaryen.js's glue", () => {
+  it("has the sparse table cache that loadBinaryen makes dense (another release: look at withDenseTableCache)", () => {
+    const glue = readFileSync(createRequire(import.meta.url).resolve("binaryen"), "utf8");
+    const dense = withDenseTableCache(glue)!;
+    expect(dense).toBeDefined();
+    expect(dense.length).toBeGreaterThan(glue.length);
+    expect(withDenseTableCache(dense)).toBeUndefined();
+    expect(withDenseTableCache(glue + glue)).toBeUndefined(); // twice: not the one place it should be
+  });
+
+  it("loads from the dense copy, which works", async () => {
+    const entry = binaryenEntry();
+    expect(entry).toMatch(/^file:.*\/build\/binaryen\/binaryen-[0-9.]+-[0-9]+\.mjs$/);
+    const glue = readFileSync(createRequire(import.meta.url).resolve("binaryen"), "utf8");
+    expect(readFileSync(fileURLToPath(entry), "utf8")).toBe(withDenseTableCache(glue));
+    const b = await loadBinaryen();
+    const mod = withFeatures(b, new b.Module());
+    try {
+      mod.addFunction("f", b.none, b.i32, [], mod.i32.add(mod.i32.const(2), mod.i32.const(3)));
+      mod.runPassesOnFunction("f", ["precompute"]);
+      expect(mod.validate()).toBeTruthy();
+      expect(mod.emitText()).toContain("(i32.const 5)");
     } finally {
       mod.dispose();
     }
