@@ -1,12 +1,13 @@
 // binaryen's C++ exceptions (values that are no Error) become InternalErrors naming the entry point, the C++ type
 // and its message (util/binaryen.ts), instead of reaching the user as "[object Object]"; and the glue binaryen.js is
-// loaded with (its table cache made dense).
+// loaded with (util/binaryen-glue.ts).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
-import { binaryenEntry, withDenseTableCache } from "../../util/binaryen-glue.ts";
+import { binaryenEntry, fasterGlue } from "../../util/binaryen-glue.ts";
 import { InternalError } from "../../util/errors.ts";
 
 const thrown = (f: () => unknown): unknown => {
@@ -49,20 +50,23 @@ describe("binaryen's C++ exceptions", () => {
 });
 
 describe("binaryen.js's glue", () => {
-  it("has the sparse table cache that loadBinaryen makes dense (another release: look at withDenseTableCache)", () => {
-    const glue = readFileSync(createRequire(import.meta.url).resolve("binaryen"), "utf8");
-    const dense = withDenseTableCache(glue)!;
-    expect(dense).toBeDefined();
-    expect(dense.length).toBeGreaterThan(glue.length);
-    expect(withDenseTableCache(dense)).toBeUndefined();
-    expect(withDenseTableCache(glue + glue)).toBeUndefined(); // twice: not the one place it should be
+  const glue = readFileSync(createRequire(import.meta.url).resolve("binaryen"), "utf8");
+
+  it("is the one fasterGlue knows (another release: look at util/binaryen-glue.ts)", () => {
+    const faster = fasterGlue(glue, "x.wasm")!;
+    expect(faster).toBeDefined();
+    expect(faster.js.length).toBeLessThan(glue.length / 50); // the literal is gone
+    expect(faster.js).not.toContain("JA=[],l=r=>{var G=JA[r];return G||");
+    expect(Array.from(faster.wasm.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
+    expect(fasterGlue(faster.js, "x.wasm")).toBeUndefined();
+    expect(fasterGlue(glue + glue, "x.wasm")).toBeUndefined(); // twice: not the one place it should be
   });
 
-  it("loads from the dense copy, which works", async () => {
+  it("loads from the faster copy, which works", async () => {
     const entry = binaryenEntry();
     expect(entry).toMatch(/^file:.*\/build\/binaryen\/binaryen-[0-9.]+-[0-9]+\.mjs$/);
-    const glue = readFileSync(createRequire(import.meta.url).resolve("binaryen"), "utf8");
-    expect(readFileSync(fileURLToPath(entry), "utf8")).toBe(withDenseTableCache(glue));
+    const copy = fileURLToPath(entry);
+    expect(readFileSync(copy, "utf8")).toBe(fasterGlue(glue, basename(copy).replace(/\.mjs$/, ".wasm"))!.js);
     const b = await loadBinaryen();
     const mod = withFeatures(b, new b.Module());
     try {
