@@ -35,8 +35,8 @@ export function binaryenEntry(): string {
     const original = createRequire(import.meta.url).resolve("binaryen");
     const { version } = JSON.parse(readFileSync(join(original, "..", "package.json"), "utf8")) as { version: string };
     const copy = join(ROOT, "build", "binaryen", `binaryen-${version}-${statSync(original).size}.mjs`);
-    if (!existsSync(copy)) {
-      const wasmFile = copy.replace(/\.mjs$/, ".wasm");
+    const wasmFile = copy.replace(/\.mjs$/, ".wasm");
+    if (!existsSync(copy) || !existsSync(wasmFile)) {
       const faster = fasterGlue(readFileSync(original, "utf8"), basename(wasmFile));
       if (faster === undefined) return "binaryen";
       writeFileAtomic(wasmFile, faster.wasm); // first: the .mjs, once there, finds it
