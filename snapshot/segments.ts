@@ -22,7 +22,8 @@ export function nonZeroRuns(memory: Uint8Array, maxSegments = MAX_DATA_SEGMENTS,
   // of them a chunk at a time by a native compare: Lua's memory after init is 96 MB (a 64 MB stack, a 32 MB free heap
   // top) holding 0.1 MB of non-zero bytes in 1,372 runs; 2026-12-07 (CPU, load ~6): 45-113 -> 13-34 ms.
   const words = memory.byteOffset % 4 === 0 ? new Uint32Array(memory.buffer, memory.byteOffset, n >>> 2) : undefined;
-  const bytes = Buffer.from(memory.buffer, memory.byteOffset, n);
+  // Node's Buffer compares natively; a browser (the explorer page snapshots too) has none: words only there.
+  const bytes = typeof Buffer === "function" ? Buffer.from(memory.buffer, memory.byteOffset, n) : undefined;
   while (i < n) {
     while (i < n && memory[i] === 0 && (i & 3) !== 0) i++;
     if (words) {
@@ -30,7 +31,7 @@ export function nonZeroRuns(memory: Uint8Array, maxSegments = MAX_DATA_SEGMENTS,
       const probe = Math.min(words.length, w + ZERO_PROBE_WORDS);
       while (w < probe && words[w] === 0) w++;
       if (w === probe) {
-        while (w * 4 + ZERO_CHUNK <= n && bytes.compare(ZEROS, 0, ZERO_CHUNK, w * 4, w * 4 + ZERO_CHUNK) === 0)
+        while (bytes && w * 4 + ZERO_CHUNK <= n && bytes.compare(ZEROS, 0, ZERO_CHUNK, w * 4, w * 4 + ZERO_CHUNK) === 0)
           w += ZERO_CHUNK / 4;
         while (w < words.length && words[w] === 0) w++;
       }
