@@ -10,6 +10,7 @@ import { importsWasi } from "../interp/wasi.ts";
 import { snapshot } from "../snapshot/index.ts";
 import { trainingHook, type TrainingReport } from "./train.ts";
 import { projectCacheDir, ROOT } from "../util/root.ts";
+import { prefetchBinaryen } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
 import { cacheKey, SpecializationCache } from "./cache.ts";
 import {
@@ -156,10 +157,15 @@ export async function buildProgram(
       ...(opts.train !== undefined ? [`train:${opts.train}`, snapshotWasm!] : []),
     );
   const label = opts.label ?? "program";
-  if (opts.snapshotOnHit === false && opts.train === undefined && !opts.dumpIr) {
+  const checkedFirst = opts.snapshotOnHit === false && opts.train === undefined && !opts.dumpIr;
+  if (checkedFirst) {
     const hit = fromCache(cache, keyOf(), label, opts.strict);
     if (hit) return { ...hit, snapshotMs: 0 };
   }
+  // A specialization follows (no cache, or it missed): binaryen, which it needs last, loads during the snapshot (its
+  // file read and Wasm compilation off this thread; Lua's 300-line script, 2026-12-07: the main thread waited
+  // ~0.1 s for them after specializing).
+  if (!cache.dir || checkedFirst || opts.dumpIr) prefetchBinaryen();
   const pool = prestartedPool(interp, opts);
   try {
     return await snapshotAndSpecialize(

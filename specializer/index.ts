@@ -421,10 +421,13 @@ async function specializeRequests(
   const elsewhere = todo.length ? source?.elsewhere?.(todo, progress, requests) : undefined;
   if (elsewhere) await shareWithOtherThreads(elsewhere, todo, progress, specializeAt, take, source, requests);
   else
-    todo.forEach((i) => {
+    for (const i of todo) {
       progress();
       specializeAt(i);
-    });
+      // A turn of the event loop between requests: what loads meanwhile (binaryen, prefetched: pipeline/build.ts)
+      // goes on reading its file and compiling off this thread.
+      if (nextTurn) await nextTurn();
+    }
   opts.onProgress?.("specialize", requests.length, requests.length);
   respecializeStale(requests.length, aborted, views, plan, specializeAt, opts.onProgress);
   results.forEach((r, i) => (r.stats.tableIndex = links.plannedIndex(i)));
@@ -439,6 +442,11 @@ function takenStats(made: RequestStats, req: WevalRequest, opts: SpecializeOptio
     stats.optimize = optimizePlan(stats.size, opts.optimizeLevel ?? 3, opts.fullOptimizeMaxValues);
   return stats;
 }
+
+/** A turn of Node's event loop (setImmediate: no timer's minimum delay); none in a browser (the explorer page
+ *  specializes in a web worker, which has no setImmediate). */
+const nextTurn =
+  typeof setImmediate === "function" ? () => new Promise<void>((resolve) => setImmediate(resolve)) : undefined;
 
 /** Until the plan holds: plans the table indices with the aborts known so far, and specializes again each request
  *  that folded a slot whose value the plan has since moved (aborts are rare, and only grow, so this ends). */

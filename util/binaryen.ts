@@ -12,15 +12,44 @@ import { InternalError, UserError } from "./errors.ts";
 export type Binaryen = typeof binaryenType;
 export type BinaryenModule = InstanceType<Binaryen["Module"]>;
 
-let loaded: Binaryen | undefined;
+let loading: Promise<Binaryen> | undefined;
 
-export async function loadBinaryen(): Promise<Binaryen> {
-  if (!loaded) {
-    const b = (await import("binaryen")).default;
-    guardCxxExceptions(b);
-    loaded = b;
-  }
-  return loaded;
+export function loadBinaryen(): Promise<Binaryen> {
+  loading ??= (runsOnNode() ? importOnNode() : import("binaryen")).then(
+    (m) => {
+      guardCxxExceptions(m.default);
+      return m.default;
+    },
+    (e: unknown) => {
+      loading = undefined; // the next call tries again, and reports the error itself
+      throw e;
+    },
+  );
+  return loading;
+}
+
+/** Under Node, binaryen.js with a faster table cache (./binaryen-glue.ts, imported only there: the explorer page
+ *  loads this file in a browser, where binaryen.js comes as it is). */
+async function importOnNode(): Promise<{ default: Binaryen }> {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const glue = (await import(/* @vite-ignore */ new URL(`./binaryen-glue${ext}`, import.meta.url).href)) as {
+    binaryenEntry(): string;
+  };
+  const entry = glue.binaryenEntry();
+  return entry === "binaryen"
+    ? import("binaryen")
+    : (import(/* @vite-ignore */ entry) as Promise<{ default: Binaryen }>);
+}
+
+function runsOnNode(): boolean {
+  return typeof process !== "undefined" && typeof process.versions?.node === "string";
+}
+
+/** Starts loading binaryen without waiting for it, for a stage that will need it after other work: its file read
+ *  and the compilation of its Wasm run off this thread meanwhile (the JavaScript parts of its load run at this
+ *  thread's next awaits). A failure is left for the loadBinaryen that needs it to report. */
+export function prefetchBinaryen(): void {
+  loadBinaryen().catch(() => undefined);
 }
 
 /** binaryen's C entry points that run its C++ at length: module-wide work (read, validate, optimize, write), a

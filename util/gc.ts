@@ -11,7 +11,11 @@
 /** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). 32 was measured
  *  against it (2026-12-07, load 11-16, CPU, interleaved): Lua app.lua's main thread 3.42 -> 3.30 s (5 runs each),
  *  Fern 1,000 functions the same, Fern's one function of 10,000 statements 5.59 -> 5.66 s (process 8.8 -> 9.1 s):
- *  no clear gain, so 64 stays. */
+ *  no clear gain, so 64 stays. It is the size from the start too (`--min-semi-space-size`): V8 otherwise starts
+ *  small and doubles it at its collections — Lua's 300-line script's build ran 32-35 scavenges instead of 11-15.
+ *  Measured 2026-12-07 (load ~10, with and without the minimum, interleaved, 3 runs each): app.lua's main thread
+ *  3.36-3.54 -> 3.34-3.41 s, its process 6.73-7.04 -> 6.43-6.68 s; the 30-line script's CPU the same, its peak RSS
+ *  243-252 -> 301-307 MB. */
 export const SEMI_SPACE_MB = 64;
 
 /** TurboFan's budget of bytecode inlined into one optimized function (V8's default is 920). A build is a short
@@ -35,6 +39,7 @@ export const INLINED_BYTECODE_BUDGET = 300;
  *  hold for the process's worker threads too. */
 export const SPECIALIZING_NODE_FLAGS = [
   `--max-semi-space-size=${SEMI_SPACE_MB}`,
+  `--min-semi-space-size=${SEMI_SPACE_MB}`,
   "--expose-gc",
   `--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`,
 ];

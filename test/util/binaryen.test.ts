@@ -1,7 +1,13 @@
 // binaryen's C++ exceptions (values that are no Error) become InternalErrors naming the entry point, the C++ type
-// and its message (util/binaryen.ts), instead of reaching the user as "[object Object]".
+// and its message (util/binaryen.ts), instead of reaching the user as "[object Object]"; and the glue binaryen.js is
+// loaded with (util/binaryen-glue.ts).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+import { binaryenEntry, fasterGlue } from "../../util/binaryen-glue.ts";
 import { InternalError } from "../../util/errors.ts";
 
 const thrown = (f: () => unknown): unknown => {
@@ -37,6 +43,37 @@ describe("binaryen's C++ exceptions", () => {
       expect((e as Error).message).toBe(
         "binaryen's RelooperRenderAndDispose threw wasm::ParseException: bad label in sourceToUnique: nowhere",
       );
+    } finally {
+      mod.dispose();
+    }
+  });
+});
+
+describe("binaryen.js's glue", () => {
+  const glue = readFileSync(createRequire(import.meta.url).resolve("binaryen"), "utf8");
+
+  it("is the one fasterGlue knows (another release: look at util/binaryen-glue.ts)", () => {
+    const faster = fasterGlue(glue, "x.wasm")!;
+    expect(faster).toBeDefined();
+    expect(faster.js.length).toBeLessThan(glue.length / 50); // the literal is gone
+    expect(faster.js).not.toContain("JA=[],l=r=>{var G=JA[r];return G||");
+    expect(Array.from(faster.wasm.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
+    expect(fasterGlue(faster.js, "x.wasm")).toBeUndefined();
+    expect(fasterGlue(glue + glue, "x.wasm")).toBeUndefined(); // twice: not the one place it should be
+  });
+
+  it("loads from the faster copy, which works", async () => {
+    const entry = binaryenEntry();
+    expect(entry).toMatch(/^file:.*\/build\/binaryen\/binaryen-[0-9.]+-[0-9]+\.mjs$/);
+    const copy = fileURLToPath(entry);
+    expect(readFileSync(copy, "utf8")).toBe(fasterGlue(glue, basename(copy).replace(/\.mjs$/, ".wasm"))!.js);
+    const b = await loadBinaryen();
+    const mod = withFeatures(b, new b.Module());
+    try {
+      mod.addFunction("f", b.none, b.i32, [], mod.i32.add(mod.i32.const(2), mod.i32.const(3)));
+      mod.runPassesOnFunction("f", ["precompute"]);
+      expect(mod.validate()).toBeTruthy();
+      expect(mod.emitText()).toContain("(i32.const 5)");
     } finally {
       mod.dispose();
     }
