@@ -51,16 +51,18 @@ export const LEAN_PASSES = [
  *  changed no byte on the raw modules (the specializer has folded every constant expression already). */
 export const STRUCTURED_PASSES = ["optimize-instructions", "vacuum", "remove-unused-brs", "vacuum", "reorder-locals"];
 
-/** The largest function (IR values) optimize-instructions runs on in the structured layout. Over it, the pass is
- *  the largest part of binaryen's time for a few percent of size and no run time: Fern's one function of 10,000
- *  statements (347,550 values), 2026-12-07 (load ~13, the binaryen stage's CPU, one run each): 1,340 -> 556 ms, the
- *  module 1,775,610 -> 1,862,291 B (+4.9%: an `& 1` on a comparison, an add of 0, eqz of eqz in a condition,
- *  constants added twice, left in), its warm run 1.41 -> 1.17 ms (compare-builds --cpu, 9 runs; V8 folds them).
- *  The bench's next largest functions (toy's 100,000 instructions, Brainfuck's 100 KB) are under 200,000. */
+/** The largest function (IR values) that gets all of STRUCTURED_PASSES; a larger one gets HUGE_STRUCTURED_PASSES.
+ *  Over it, optimize-instructions is most of binaryen's time for a few percent of size and no run time, and
+ *  reorder-locals and the second vacuum change ~150 bytes: Fern's one function of 10,000 statements (347,550
+ *  values), 2026-12-07 (load ~13, the binaryen stage's CPU, one or two runs each): 1,340 -> 556 ms without
+ *  optimize-instructions, the module 1,775,610 -> 1,862,291 B (+4.9%: an `& 1` on a comparison, an add of 0, eqz of
+ *  eqz in a condition, constants added twice, left in), its warm run 1.41 -> 1.17 ms (compare-builds --cpu, 9 runs;
+ *  V8 folds them); then 531-547 -> 443-450 ms without the other two, 1,862,440 B. The bench's next largest
+ *  functions (toy's 100,000 instructions, Brainfuck's 100 KB) are under 200,000. */
 export const OPTIMIZE_INSTRUCTIONS_MAX_VALUES = 200_000;
 
-/** STRUCTURED_PASSES for a function over OPTIMIZE_INSTRUCTIONS_MAX_VALUES. */
-export const HUGE_STRUCTURED_PASSES = STRUCTURED_PASSES.filter((p) => p !== "optimize-instructions");
+/** The passes for a structured function over OPTIMIZE_INSTRUCTIONS_MAX_VALUES. */
+export const HUGE_STRUCTURED_PASSES = ["vacuum", "remove-unused-brs"];
 
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
 export function functionSize(f: FunctionBody): number {
