@@ -1,6 +1,7 @@
 // What binaryen runs on each specialized function, and how the backend lays it out, by its size. The specializer's
 // own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or
-// INLINED_PASSES, or STRUCTURED_PASSES on the backend's own layout), a fixed list of passes whose cost grows with the
+// INLINED_PASSES, or STRUCTURED_PASSES on the backend's own layout, HUGE_STRUCTURED_PASSES there over
+// OPTIMIZE_INSTRUCTIONS_MAX_VALUES), a fixed list of passes whose cost grows with the
 // function's size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the
 // benchmarks) is laid out by binaryen's Relooper, a larger one by the backend's own structured layout
 // (ssa/structure.ts), since the Relooper's cost grows faster than the function.
