@@ -664,7 +664,7 @@ type OptimizeElsewhere = ReturnType<NonNullable<RequestSource["optimizeElsewhere
 type RequestResults = { req: WevalRequest; body?: FunctionBody; stats: RequestStats }[];
 /** A specialized function added to the module, and how binaryen optimizes it (`inlinedInto`: leaves were inlined
  *  into it, optimize.ts). */
-type Added = { name: string; plan: OptimizePlan; structured: boolean; inlinedInto?: boolean };
+type Added = { name: string; plan: OptimizePlan; structured: boolean; size: number; inlinedInto?: boolean };
 
 /** The output module: the snapshot with the specialized functions added at the end of table 0, the intrinsics
  *  replaced by their stubs, small leaves inlined, the new functions optimized, and the requests' memory patched. */
@@ -706,7 +706,7 @@ async function rewriteModule(
     else
       added.forEach((a, k) => {
         opts.onProgress?.("binaryen", k, added.length);
-        optimizeSpecialized(mod, a.name, a.plan, a.structured, !!a.inlinedInto);
+        optimizeSpecialized(mod, a.name, a.plan, a.structured, !!a.inlinedInto, a.size);
       });
     opts.onProgress?.("binaryen", added.length, added.length);
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
@@ -805,6 +805,7 @@ function apartJobs(
       body: r.body!,
       plan,
       structured: !opts.relooper && structuredLayout(plan, r.stats.size ?? Infinity, opts.smallMaxValues),
+      size: r.stats.size ?? 0,
     };
   });
   const shared = {
@@ -906,7 +907,7 @@ function addSpecialized(
     const structured =
       !opts.relooper && structuredLayout(r.stats.optimize ?? "none", r.stats.size ?? Infinity, opts.smallMaxValues);
     emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, structured);
-    added.push({ name, plan: r.stats.optimize ?? "none", structured });
+    added.push({ name, plan: r.stats.optimize ?? "none", structured, size: r.stats.size ?? 0 });
     if (r.stats.tableIndex !== next++)
       throw new InternalError(`request ${i}: planned table index ${r.stats.tableIndex}, emitted at ${next - 1}`);
   });

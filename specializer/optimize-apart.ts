@@ -26,6 +26,8 @@ export interface ApartFunction {
   body: FunctionBody;
   plan: OptimizePlan;
   structured: boolean;
+  /** Its IR values (functionSize). */
+  size: number;
 }
 
 /** One group's work, all it needs besides the module (a structured clone crosses threads with it): its members
@@ -124,7 +126,7 @@ export function optimizeApart(
     for (const k of job.members) {
       const f = functions.get(k)!;
       const inlinedInto = [...callees(f.body)].some((c) => c >= first && inlined.has(c - first));
-      traced(`s${k}`, "binaryen", () => optimizeSpecialized(mod, `s${k}`, f.plan, f.structured, inlinedInto));
+      traced(`s${k}`, "binaryen", () => optimizeSpecialized(mod, `s${k}`, f.plan, f.structured, inlinedInto, f.size));
     }
     // After inlining, a callee's constant write to a global (Fern's result tag) and the caller's read of it sit in
     // one function: simplify-globals forwards the constant within the block (V8 folds the compare that is left).

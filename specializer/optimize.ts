@@ -1,6 +1,7 @@
 // What binaryen runs on each specialized function, and how the backend lays it out, by its size. The specializer's
 // own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or
-// INLINED_PASSES, or STRUCTURED_PASSES on the backend's own layout), a fixed list of passes whose cost grows with the
+// INLINED_PASSES, or STRUCTURED_PASSES on the backend's own layout, HUGE_STRUCTURED_PASSES there over
+// OPTIMIZE_INSTRUCTIONS_MAX_VALUES), a fixed list of passes whose cost grows with the
 // function's size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the
 // benchmarks) is laid out by binaryen's Relooper, a larger one by the backend's own structured layout
 // (ssa/structure.ts), since the Relooper's cost grows faster than the function.
@@ -51,6 +52,19 @@ export const LEAN_PASSES = [
  *  changed no byte on the raw modules (the specializer has folded every constant expression already). */
 export const STRUCTURED_PASSES = ["optimize-instructions", "vacuum", "remove-unused-brs", "vacuum", "reorder-locals"];
 
+/** The largest function (IR values) that gets all of STRUCTURED_PASSES; a larger one gets HUGE_STRUCTURED_PASSES.
+ *  Over it, optimize-instructions is most of binaryen's time for a few percent of size and no run time, and
+ *  reorder-locals and the second vacuum change ~150 bytes: Fern's one function of 10,000 statements (347,550
+ *  values), 2026-12-07 (load ~13, the binaryen stage's CPU, one or two runs each): 1,340 -> 556 ms without
+ *  optimize-instructions, the module 1,775,610 -> 1,862,291 B (+4.9%: an `& 1` on a comparison, an add of 0, eqz of
+ *  eqz in a condition, constants added twice, left in), its warm run 1.41 -> 1.17 ms (compare-builds --cpu, 9 runs;
+ *  V8 folds them); then 531-547 -> 443-450 ms without the other two, 1,862,440 B. The bench's next largest
+ *  functions (toy's 100,000 instructions, Brainfuck's 100 KB) are under 200,000. */
+export const OPTIMIZE_INSTRUCTIONS_MAX_VALUES = 200_000;
+
+/** The passes for a structured function over OPTIMIZE_INSTRUCTIONS_MAX_VALUES. */
+export const HUGE_STRUCTURED_PASSES = ["vacuum", "remove-unused-brs"];
+
 /** The number of values (parameters and instructions) in the function's reachable blocks. */
 export function functionSize(f: FunctionBody): number {
   let n = 0;
@@ -90,15 +104,26 @@ export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValue
 export const INLINED_PASSES = ["precompute-propagate", ...LEAN_PASSES];
 
 /** Optimize one function of `mod` as `plan` says (the optimize level must already be set on binaryen); `structured`:
- *  the backend laid it out itself (structuredLayout); `inlinedInto`: leaves were inlined into it. */
+ *  the backend laid it out itself (structuredLayout); `inlinedInto`: leaves were inlined into it; `size`: its IR
+ *  values (functionSize). */
 export function optimizeSpecialized(
   mod: BinaryenModule,
   name: string,
   plan: OptimizePlan,
   structured: boolean,
   inlinedInto: boolean,
+  size: number,
 ): void {
   if (plan === "full") mod.optimizeFunction(name);
   else if (plan === "lean")
-    mod.runPassesOnFunction(name, structured ? STRUCTURED_PASSES : inlinedInto ? INLINED_PASSES : LEAN_PASSES);
+    mod.runPassesOnFunction(
+      name,
+      structured
+        ? size > OPTIMIZE_INSTRUCTIONS_MAX_VALUES
+          ? HUGE_STRUCTURED_PASSES
+          : STRUCTURED_PASSES
+        : inlinedInto
+          ? INLINED_PASSES
+          : LEAN_PASSES,
+    );
 }

@@ -21,7 +21,8 @@
 // processing alone, the copy continues in the same IR block instead of becoming a specialized block of its own
 // (`straightInto`): a case of the dispatch after its constant-folded br_table, the join after it, the next
 // instruction's dispatch in the next context. One bytecode instruction then costs about one block copy's work, not
-// three blocks for cleanup to merge.
+// three blocks for cleanup to merge. A same-context join that a block still queued in that context may also reach
+// (the other arm of an opcode's branch) is not run into (`queuedReaches`): it would be undone and done again.
 //
 // Contexts (contexts.ts) change at push/update/pop.context and take effect at the block's successors; a pc is a
 // constant or a pointer into a constant buffer; one that is neither aborts the request naming the function and
@@ -39,6 +40,7 @@
 import {
   declareAliasClass,
   FunctionBody,
+  targetsOf,
   type BlockId,
   type Operator,
   type Terminator,
@@ -147,6 +149,11 @@ export interface GenericShape {
   readonly reachable: number;
   readonly joins: Uint8Array;
   readonly regionRoot: Int32Array;
+  /** Per generic block: 1 when it changes the context (push/update/pop.context, specialize.value). */
+  readonly changing: Uint8Array;
+  /** Per generic block, made when first asked (`reachesInContext`): 1 for each block a path from it reaches in
+   *  its own context (through blocks that do not change it). */
+  readonly reach: (Uint8Array | undefined)[];
   /** Per generic value, made at its first evaluation: an operator's plan (operators.ts), or the name of the weval
    *  intrinsic a call calls. */
   readonly plans: (OperatorPlan | string | undefined)[];
@@ -158,8 +165,12 @@ export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): 
   const rpoIndex = new Int32Array(f.blocks.length);
   const order = f.reversePostorder();
   order.forEach((b, i) => (rpoIndex[b] = i));
-  const regions = findRegions(f, order, rpoIndex, (b) => changesContext(f, intrinsics, b));
+  const changing = new Uint8Array(f.blocks.length);
+  for (const b of order) changing[b] = changesContext(f, intrinsics, b) ? 1 : 0;
+  const regions = findRegions(f, order, rpoIndex, (b) => changing[b] === 1);
   return {
+    changing,
+    reach: new Array(f.blocks.length).fill(undefined),
     generic: f,
     intrinsics,
     rpoIndex,
@@ -169,6 +180,27 @@ export function genericShape(f: FunctionBody, intrinsics: Map<number, string>): 
     plans: new Array(f.values.length).fill(undefined),
     aliasFree: f.values.every((d) => d.kind !== "alias"),
   };
+}
+
+/** Whether a copy of generic block `from` can lead to the copy of `to` in its own context: a path of `shape`'s generic
+ *  function from one to the other through blocks that do not change the context (each block's set made once). */
+function reachesInContext(shape: GenericShape, from: BlockId, to: BlockId): boolean {
+  let seen = shape.reach[from];
+  if (!seen) {
+    const { blocks } = shape.generic;
+    seen = shape.reach[from] = new Uint8Array(blocks.length);
+    const stack = [from];
+    while (stack.length) {
+      const b = stack.pop()!;
+      if (shape.changing[b]) continue;
+      for (const t of targetsOf(blocks[b].term))
+        if (!seen[t.block]) {
+          seen[t.block] = 1;
+          stack.push(t.block);
+        }
+    }
+  }
+  return seen[to] === 1;
 }
 
 /** Whether generic block b calls an intrinsic that changes the context (push/update/pop.context, specialize.value). */
@@ -202,6 +234,8 @@ class Specializer {
   private readonly blockList: SpecBlock[] = [];
   /** Blocks to process, lowest (context, position in the generic block order) first: see regions.ts. */
   private readonly worklist = new MinHeap<SpecBlock>();
+  /** The blocks queued in each context (and some no longer queued, dropped when `queuedReaches` reads the list). */
+  private readonly queuedIn = new IntMap<SpecBlock[]>();
   private readonly buffers: Uint8Array[] = [];
   private readonly causes = new Map<string, number>();
   private readonly runtimeByCause = new Map<string, AbsVal>();
@@ -211,6 +245,7 @@ class Specializer {
   private readonly rpoIndex: Int32Array;
   /** Per original block: the root of its region (itself when it is none's; regions.ts). */
   private readonly regionRoot: Int32Array;
+  private readonly shape: GenericShape;
   /** Per generic value: what its evaluations need decoded (GenericShape.plans). */
   private readonly plans: (OperatorPlan | string | undefined)[];
   /** GenericShape.aliasFree. */
@@ -253,6 +288,7 @@ class Specializer {
     if (shape && (shape.generic !== f || shape.intrinsics !== intrinsics))
       throw new InternalError(`the generic shape given for ${f.name} is another function's`);
     shape ??= genericShape(f, intrinsics);
+    this.shape = shape;
     this.rpoIndex = shape.rpoIndex;
     this.joins = shape.joins;
     this.regionRoot = shape.regionRoot;
@@ -404,6 +440,9 @@ class Specializer {
     if (!s.queued) {
       s.queued = true;
       this.worklist.push(s, s.ctx * this.f.blocks.length + this.rpoIndex[s.orig]);
+      const list = this.queuedIn.get(s.ctx);
+      if (list) list.push(s);
+      else this.queuedIn.set(s.ctx, [s]);
     }
   }
 
@@ -1092,6 +1131,7 @@ class Specializer {
     if (root !== target.block && this.chainMark[root] === this.chainStamp) return target;
     if (target.block === this.f.entry) return undefined;
     const key = ctx * this.f.blocks.length + target.block;
+    if (this.queuedReaches(ctx, target.block)) return undefined;
     const at = this.copies.indexOf(key);
     if (at < 0) {
       this.countCopy();
@@ -1104,6 +1144,28 @@ class Specializer {
     if (round === COPY_HAS_BLOCK || round === this.copies.valueAt(at).round) return undefined;
     this.copies.replaceAt(at, s, s.round);
     return target;
+  }
+
+  /** Whether a block waiting in the worklist is in context `ctx`, before the copy of `orig` there in the worklist's
+   *  order, and may lead to it: the other arm of an opcode's branch, queued while one arm runs on in a straight
+   *  line through the join after both. Running into the join's copy would be undone when the other arm jumps to it
+   *  (`blockFor`) and done again, with every block the run fed: on Fern's generated 1,000-statement function half
+   *  the copies processed were in processings done again, most of them so. The copy gets a block of its own at
+   *  once instead. */
+  private queuedReaches(ctx: number, orig: BlockId): boolean {
+    const list = this.queuedIn.get(ctx);
+    if (!list) return false;
+    let n = 0;
+    let found = false;
+    for (const q of list) {
+      if (!q.queued || q.ctx !== ctx) continue;
+      list[n++] = q;
+      if (!found && this.rpoIndex[q.orig] < this.rpoIndex[orig] && reachesInContext(this.shape, q.orig, orig))
+        found = true;
+    }
+    if (n === 0) this.queuedIn.delete(ctx);
+    else list.length = n;
+    return found;
   }
 
   /** A register's key in the state maps: its index, which must be below 2^40 (the keys below 0 are virtual-state.ts's). */
