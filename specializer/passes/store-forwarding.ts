@@ -560,15 +560,17 @@ class Rewrite {
     return r;
   }
 
+  /** The value of slot s at p's end, as `shape` (a parameter's) wants it. When p knows the slot but not its value (no
+   *  access in p), the value comes from p's entry in p's own shape (the entry memo holds each block's own, which a
+   *  join may have made an integer where p knows a float: sameBits), then converted. */
   private getAtEnd(p: BlockId, s: number, shape: Known): Val {
     const k = this.knownAt(p).get(s);
-    const has = k?.value !== undefined ? this.valueAs(p, k, shape) : undefined;
-    if (has) return has;
-    if (!k || k.value !== undefined) return this.loadAtEnd(p, s, shape);
-    const r = this.getAtEntry(p, s, shape)!;
-    k.value = r.value;
-    k.ext = r.ext;
-    return r;
+    if (k && k.value === undefined) {
+      const r = this.getAtEntry(p, s, { ...k })!;
+      k.value = r.value;
+      k.ext = r.ext;
+    }
+    return (k && this.valueAs(p, k, shape)) ?? this.loadAtEnd(p, s, shape);
   }
 
   /** Known value k (at block p's end) as a value of the shape a parameter wants: itself, or — when the join took
