@@ -7,7 +7,8 @@
 //      repo's own dist/, e.g. a git worktree of the old commit with node_modules linked, after `npx tsc -p
 //      tsconfig.build.json` there; --train builds Fern as `futamura bench --train` does (a training run of the default
 //      fuel before the snapshot); --options: buildProgram options, e.g. '{"fullOptimizeMaxValues":5000}', so that
-//      one repo can build both sides of a change behind an option)
+//      one repo can build both sides of a change behind an option; FERN_INTERP=fern-memory in the environment builds
+//      the Fern programs with that interpreter instead of fern: registers in linear memory, as Lua's are)
 //   2. node bench/compare-builds.ts compare <olddir> <newdir> [--json FILE] [--cpu] [--runs N] [--js]
 // Prints per program the medians, new/old and whether both printed the same; the JSON keeps every run. --cpu times
 // each run by the process's CPU time (process.cpuUsage) instead of the wall clock: on a machine shared with other
@@ -40,7 +41,7 @@ async function build(repo: string, out: string, files: string[], train: boolean,
   const { buildProgram } = await import(join(dist, layered ? "pipeline/build.js" : "specializer/build.js"));
   const { fernHost: theirHost } = layered ? await import(join(dist, "lang/values.js")) : { fernHost: undefined };
   const fuel = train ? (await import(join(dist, "pipeline/train.js"))).DEFAULT_TRAINING_FUEL : undefined;
-  const interp = (await buildInterpreter("fern")).wasm;
+  const interp = (await buildInterpreter(process.env.FERN_INTERP ?? "fern")).wasm;
   for (const f of files) {
     const program = compileFern(readFileSync(f, "utf8"), f);
     const t = performance.now();

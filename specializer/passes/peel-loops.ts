@@ -6,7 +6,9 @@
 // `b[0..2]` and `b[6]`, with their type and bounds checks, leave the inner loop) — where it cannot without the
 // peel: a load is never added to a path that did not run it, and the loop's own first load of them is behind its
 // exit test. Only loops of at most PEEL_MAX_VALUES instructions are peeled, and only where such a declared load
-// exists: without a declared class, any store through another pointer forgets what the peel made known.
+// exists: without a declared class, any store through another pointer forgets what the peel made known. Loops that
+// store a constant at a loop-invariant address are peeled too, with or without declared classes (storesConstant:
+// the tag byte Lua's loops store every iteration, which the peel lets redundant-stores remove).
 //   before:  pre: br H(x0)     H(x): ... loop body ... br H(x1) / exit E (uses body value y)
 //   after:   pre: br H'(x0)    H'(x'): ... copy of the body ... br H(x1') / E(y')     H(x): ... br H(x1) / E(y)
 // The values of the loop used outside it first become parameters of the exit block that dominates the use (the
@@ -30,7 +32,6 @@ interface Loop {
 
 /** Returns the number of loops peeled. */
 export function peelLoops(f: FunctionBody): number {
-  if (!f.aliasClasses?.size) return 0;
   f.recomputePreds();
   let order = f.reversePostorder();
   let dom = new DominatorTree(f, order);
@@ -94,8 +95,6 @@ function worthPeeling(f: FunctionBody, loop: Loop, dom: DominatorTree): boolean 
     size += f.blocks[b].insts.length;
   }
   if (size > PEEL_MAX_VALUES) return false;
-  const declared = new Set<ValueId>();
-  for (const [v, c] of f.aliasClasses!) if (c >= 0) declared.add(f.resolve(v));
   const memo = new Map<ValueId, boolean>();
   const invariant = (v: ValueId): boolean => {
     v = f.resolve(v);
@@ -117,12 +116,21 @@ function worthPeeling(f: FunctionBody, loop: Loop, dom: DominatorTree): boolean 
     memo.set(v, r);
     return r;
   };
+  // The loads, and the stores of constants, of the blocks every way into the loop passes.
   const before = new Set<string>();
   for (let b = dom.idom.get(loop.header); b !== undefined; b = b === f.entry ? undefined : dom.idom.get(b))
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];
-      if (d.kind === "op" && OPS_BY_NAME.get(d.op.name)?.cls === "load") before.add(loadKey(f, d.op, d.args[0]));
+      if (d.kind !== "op") continue;
+      const cls = OPS_BY_NAME.get(d.op.name)?.cls;
+      if (cls === "load") before.add(loadKey(f, d.op, d.args[0]));
+      const k = cls === "store" ? constantStoreKey(f, v) : undefined;
+      if (k !== undefined) before.add(k);
     }
+  if (storesConstant(f, loop, invariant, before)) return true;
+  if (!f.aliasClasses?.size) return false;
+  const declared = new Set<ValueId>();
+  for (const [v, c] of f.aliasClasses) if (c >= 0) declared.add(f.resolve(v));
   for (const b of loop.body)
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];
@@ -131,6 +139,31 @@ function worthPeeling(f: FunctionBody, loop: Loop, dom: DominatorTree): boolean 
       if (declared.has(a) && invariant(a) && !before.has(loadKey(f, d.op, a))) return true;
     }
   return false;
+}
+
+/** Whether the loop stores a constant at a loop-invariant address (Lua's type tag of a register the loop writes:
+ *  the same byte every iteration). The peeled first iteration stores it before the loop, so redundant-stores
+ *  (./redundant-stores.ts) can find the bytes holding it on every way into the loop and remove the loop's store;
+ *  without the peel the way in from before the loop holds something else. Not when a block every way in passes
+ *  stores it already (the peeled copy, after a peel). (Calls on the loop's paths are no reason not to: before store
+ *  forwarding, a Lua loop still has its slow paths, which forwarding folds away.) */
+function storesConstant(f: FunctionBody, loop: Loop, invariant: (v: ValueId) => boolean, before: Set<string>): boolean {
+  for (const b of loop.body)
+    for (const v of f.blocks[b].insts) {
+      const d = f.values[v];
+      if (d.kind !== "op" || OPS_BY_NAME.get(d.op.name)?.cls !== "store") continue;
+      const k = constantStoreKey(f, v);
+      if (k !== undefined && invariant(d.args[0]) && !before.has(k)) return true;
+    }
+  return false;
+}
+
+/** Store v's key (loadKey's, with the constant it stores), or undefined when it stores a computed value. */
+function constantStoreKey(f: FunctionBody, v: ValueId): string | undefined {
+  const d = f.values[v] as { op: Operator; args: ValueId[] };
+  const x = f.values[f.resolve(d.args[1])];
+  if (x.kind !== "op" || x.op.name !== "const") return undefined;
+  return `${loadKey(f, d.op, d.args[0])}=${x.op.value!.type}:${x.op.value!.bits}`;
 }
 
 /** What a load reads, as text: its operator, offset and address, where the address is a pure expression over

@@ -18,6 +18,17 @@ export type Ext = "u" | "s" | "raw" | "full";
 export const EXTS: readonly (Ext | undefined)[] = [undefined, "u", "s", "raw", "full"];
 export const EXT_CODE: Record<Ext, number> = { u: 1, s: 2, raw: 3, full: 4 };
 
+/** The integer type code of a full-width value of 4 or 8 bytes. */
+const INT_OF_WIDTH: Record<number, number> = { 4: 0, 8: 1 };
+const SIZE_OF_CODE = [4, 8, 4, 8];
+
+/** Whether slots of width w known as type codes t and u hold the same bits in either: both types fill the w bytes
+ *  (an i64 and an f64 of 8 bytes; an i32 and an f32 of 4), so one is the other reinterpreted. A join of the two
+ *  keeps the slot as the integer type (the float predecessor's value reinterpreted: ./store-forwarding.ts). */
+export function sameBits(w: number, t: number, u: number): boolean {
+  return SIZE_OF_CODE[t] === w && SIZE_OF_CODE[u] === w;
+}
+
 /** Byte ranges [a, a+wa) and [b, b+wb) modulo 2^32 overlap. */
 export function overlaps(a: number, wa: number, b: number, wb: number): boolean {
   return (b - a + TWO32) % TWO32 < wa || (a - b + TWO32) % TWO32 < wb;
@@ -318,8 +329,9 @@ export class Work {
           kO[s] = p[j + 3];
         } else {
           cnt[s]++;
-          if (kMark[s] === gen && p[j + 1] === kW[s] && p[j + 2] === kT[s]) {
+          if (kMark[s] === gen && p[j + 1] === kW[s] && (p[j + 2] === kT[s] || sameBits(kW[s], kT[s], p[j + 2]))) {
             if (p[j + 3] < kO[s]) kO[s] = p[j + 3];
+            if (p[j + 2] !== kT[s]) kT[s] = INT_OF_WIDTH[kW[s]];
           } else kMark[s] = bad;
         }
       }

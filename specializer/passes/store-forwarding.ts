@@ -16,7 +16,10 @@
 // direct calls of functions the caller knows never write memory: ../memory-writers.ts), call_indirect and
 // memory.grow/fill/copy/init kill everything. At a join, a slot is known
 // when every predecessor knows it or can load it without trapping (it accessed those bytes through a split that
-// makes the same address: memory never shrinks), and one knows it: the value arrives as a new block parameter, and
+// makes the same address: memory never shrinks), and one knows it, all with one width and type — or with an integer
+// and a float type that fill the width (i64/f64, i32/f32: the same bits; the slot is the integer, a float
+// predecessor's value reinterpreted; Lua's FORLOOP stores its control registers as integers on one path and as
+// floats on the other, which rejoin): the value arrives as a new block parameter, and
 // the predecessors that only can load it get that load at their end (slow paths after a call, loop preheaders) —
 // unless the load that wants it runs behind a conditional branch after the join (a hook check's reload): then it
 // stays a load, so that no path runs a load it did not run before.
@@ -62,6 +65,7 @@ import {
   TYPES,
   Work,
   overlaps,
+  sameBits,
   type Ext,
   type Packed,
 } from "./store-forwarding-state.ts";
@@ -540,8 +544,9 @@ class Rewrite {
       }
       chain.push(b);
       const k = this.knownAt(preds[0]).get(s);
-      if (k?.value !== undefined && sameShape(k, shape)) {
-        r = { value: k.value, ext: k.ext! };
+      const has = k?.value !== undefined ? this.valueAs(preds[0], k, shape) : undefined;
+      if (has) {
+        r = has;
         break;
       }
       if (!k || k.value !== undefined) {
@@ -555,14 +560,34 @@ class Rewrite {
     return r;
   }
 
+  /** The value of slot s at p's end, as `shape` (a parameter's) wants it. When p knows the slot but not its value (no
+   *  access in p), the value comes from p's entry in p's own shape (the entry memo holds each block's own, which a
+   *  join may have made an integer where p knows a float: sameBits), then converted. */
   private getAtEnd(p: BlockId, s: number, shape: Known): Val {
     const k = this.knownAt(p).get(s);
-    if (k?.value !== undefined && sameShape(k, shape)) return { value: k.value, ext: k.ext! };
-    if (!k || k.value !== undefined) return this.loadAtEnd(p, s, shape);
-    const r = this.getAtEntry(p, s, shape)!;
-    k.value = r.value;
-    k.ext = r.ext;
-    return r;
+    if (k && k.value === undefined) {
+      const r = this.getAtEntry(p, s, { ...k })!;
+      k.value = r.value;
+      k.ext = r.ext;
+    }
+    return (k && this.valueAs(p, k, shape)) ?? this.loadAtEnd(p, s, shape);
+  }
+
+  /** Known value k (at block p's end) as a value of the shape a parameter wants: itself, or — when the join took
+   *  the slot as an integer of the width a float fills (sameBits) — it reinterpreted, appended to p (memoized there).
+   *  Undefined when the shapes differ otherwise (see sameShape). */
+  private valueAs(p: BlockId, k: Known, shape: Known): Val | undefined {
+    if (sameShape(k, shape)) return { value: k.value!, ext: k.ext! };
+    if (k.w !== shape.w || !sameBits(k.w, TYPE_CODE[k.t], TYPE_CODE[shape.t])) return undefined;
+    const insts = this.f.blocks[p].insts;
+    const d = this.f.values[k.value!];
+    // A value that is itself a reinterpretation of one of the wanted type: that one.
+    const value =
+      d.kind === "op" && d.op.name === reinterpretName(k.t) && this.f.typeOf(this.f.resolve(d.args[0])) === shape.t
+        ? this.f.resolve(d.args[0])
+        : emit(this.f, insts, reinterpretName(shape.t), [k.value!], shape.t);
+    Object.assign(k, { t: shape.t, value, ext: "full" });
+    return { value, ext: "full" };
   }
 
   /** Passes each made parameter its value at the end of each predecessor, in the order the parameters were made
@@ -612,6 +637,16 @@ class Rewrite {
  *  (it accessed those bytes, and its stores are all in place). */
 const sameShape = (k: Known, shape: Known): boolean => k.w === shape.w && k.t === shape.t;
 
+/** The reinterpretation that makes a value of type `to` from the other type of its width. */
+const reinterpretName = (to: ValType): string =>
+  to === "f64"
+    ? "f64.reinterpret_i64"
+    : to === "f32"
+      ? "f32.reinterpret_i32"
+      : to === "i64"
+        ? "i64.reinterpret_f64"
+        : "i32.reinterpret_f32";
+
 function loadName(t: ValType, w: number): string {
   if (w === SIZE[t]) return `${t}.load`;
   return `${t}.load${w * 8}_u`;
@@ -646,19 +681,7 @@ function convert(f: FunctionBody, insts: ValueId[], src: Val, k: Known, name: st
   let x = src.value;
   if (t === "f32" || t === "f64" || k.t === "f32" || k.t === "f64") {
     if (t === k.t) return x;
-    return emit(
-      f,
-      insts,
-      t === "f64"
-        ? "f64.reinterpret_i64"
-        : t === "f32"
-          ? "f32.reinterpret_i32"
-          : t === "i64"
-            ? "i64.reinterpret_f64"
-            : "i32.reinterpret_f32",
-      [x],
-      t,
-    );
+    return emit(f, insts, reinterpretName(t), [x], t);
   }
   let ext = src.ext;
   if (k.t === "i64" && t === "i32") {
