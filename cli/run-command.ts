@@ -18,7 +18,7 @@ import {
   readProgramSection,
   type Program,
 } from "../pipeline/index.ts";
-import { knownManifests } from "../interp/manifest.ts";
+import { knownManifests, type Manifest } from "../interp/manifest.ts";
 import { hostAccess, isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
@@ -183,7 +183,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       wasm,
       opts,
       opts.aot ? undefined : program.bytes,
-      interp.manifest.deepStack,
+      interp.manifest,
       !interp.manifest.clang,
     );
   return execute(file, wasm, program, opts, out);
@@ -213,7 +213,7 @@ async function runBuiltModule(file: string, bytes: Uint8Array, opts: RunFlags, o
       bytes,
       opts,
       undefined,
-      embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined,
+      embedded ? knownManifests().find((m) => m.name === embedded.interpreter) : undefined,
     );
   requireRunExport(file, module);
   // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
@@ -356,19 +356,21 @@ async function execute(
 
 /** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours; the
  *  host directories and environment of interp/wasi.ts's hostAccess (`source`: the program's file, whose folder it
- *  may read). On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
+ *  may read, and the folders on its manifest's module search path). On the large-stack worker (interp/wasi-deep.ts)
+ *  when the interpreter's manifest asks for deep recursion. */
 async function runWasi(
   file: string,
   source: string | undefined,
   wasm: Uint8Array,
   opts: RunFlags,
   program?: Uint8Array,
-  deep?: boolean,
+  manifest?: Manifest,
   programOnly?: boolean,
 ): Promise<number> {
+  const deep = manifest?.deepStack;
   try {
     const input = opts.input ? readUserFile(opts.input) : undefined;
-    const access = hostAccess(source, opts);
+    const access = hostAccess(source, { ...opts, searchPath: manifest?.searchPath });
     const wasiOpts = {
       ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }),
       ...access,

@@ -13,9 +13,15 @@
 //     "runtime": "minimal",               AssemblyScript runtime (default "stub": a bump allocator that never
 //                                         frees; "minimal" gives heap.free a real allocator, TLSF)
 //     "out": "build/bf.wasm",             where build-interp writes the module (default build/<name>.wasm)
-//     "deepStack": true                   programs may recurse deeply (each of their calls a Wasm call): they run on
+//     "deepStack": true,                  programs may recurse deeply (each of their calls a Wasm call): they run on
 //                                         a worker thread with a 4 GB native stack (interp/deep-run.ts), the
 //                                         loader's host(bytes) making their host additions there (default false)
+//     "searchPath": {"env": ["LUA_PATH"], "default": "/usr/share/lua/5.4/?.lua;./?.lua"}
+//                                         a WASI interpreter's module search path, templates as Lua's package.path
+//                                         (';' between them, '?' for the name, the first ";;" for the default): the
+//                                         first variable set, else the default; the folders its templates name are
+//                                         granted for reading (interp/wasi.ts's hostAccess), so that `require` finds
+//                                         what it finds natively (optional)
 //   }
 //
 // A clang-built WASI interpreter (a C one, e.g. Lua) names its build instead of "entry": "clang": {"variant":
@@ -52,6 +58,14 @@ export interface Manifest {
   deepStack?: boolean;
   /** A clang-built WASI interpreter: its builder variant, and the unannotated variant to compare with. */
   clang?: { variant: string; control?: string };
+  /** A WASI interpreter's module search path, whose folders its programs may read. */
+  searchPath?: SearchPath;
+}
+
+/** Module search templates (Lua's package.path form) from the first of `env` that is set, else `default`. */
+export interface SearchPath {
+  env: string[];
+  default: string;
 }
 
 function fail(file: string, what: string): never {
@@ -87,6 +101,7 @@ export function readManifest(file: string): Manifest {
     "description",
     "deepStack",
     "clang",
+    "searchPath",
   ]);
   for (const k of Object.keys(raw))
     if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
@@ -128,6 +143,16 @@ export function readManifest(file: string): Manifest {
   if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean")
     fail(file, `"deepStack" must be true or false`);
   const deepStack = raw.deepStack === true;
+  const searchPath = raw.searchPath as SearchPath | undefined;
+  if (
+    searchPath !== undefined &&
+    (typeof searchPath !== "object" ||
+      searchPath === null ||
+      typeof searchPath.default !== "string" ||
+      !Array.isArray(searchPath.env) ||
+      searchPath.env.some((v) => typeof v !== "string"))
+  )
+    fail(file, `"searchPath" must be {"env": [VARIABLE, ...], "default": "TEMPLATE;TEMPLATE..."}`);
   return {
     name: raw.name,
     entry,
@@ -140,6 +165,7 @@ export function readManifest(file: string): Manifest {
     file: path,
     deepStack,
     ...(clang ? { clang } : {}),
+    ...(searchPath ? { searchPath: { env: searchPath.env, default: searchPath.default } } : {}),
   };
 }
 
