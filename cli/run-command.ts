@@ -45,6 +45,8 @@ export interface RunFlags {
   /** WASI programs: directories to read beyond the current one and the program's, and to write (interp/wasi.ts). */
   allowRead?: string[];
   allowWrite?: string[];
+  /** WASI programs: the program's own arguments (after its file on the command line). */
+  args?: string[];
 }
 
 /** How standard output is flushed: by 64 KiB blocks (a pipe or a file: a Brainfuck program writes one byte per call),
@@ -172,6 +174,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       "--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints",
     );
   if (opts.trace) requireTracedBody(file, interp, program, opts);
+  if (!wasi && opts.args?.length) throw noArguments(file, opts.args);
   const wasm = opts.aot ? await compileAhead(file, interp, program, opts, progress) : interp.wasm;
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
@@ -190,6 +193,12 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
 }
 
 type Loaded = Awaited<ReturnType<typeof interpreterAndProgram>>;
+
+/** Program arguments reach a WASI program's argv; futamura's host ABI has no place for them. */
+const noArguments = (file: string, args: string[]) =>
+  new UserError(
+    `${file}: error: program arguments (${args.join(" ")}) are for WASI programs such as Lua's; this interpreter's programs take none (their input: --input or standard input)`,
+  );
 
 /** A built module (`futamura build`'s output, or a WASI command): the program is in its memory already. */
 async function runBuiltModule(file: string, bytes: Uint8Array, opts: RunFlags, out: StdoutOutput): Promise<number> {
@@ -216,6 +225,7 @@ async function runBuiltModule(file: string, bytes: Uint8Array, opts: RunFlags, o
       embedded ? knownManifests().find((m) => m.name === embedded.interpreter) : undefined,
     );
   requireRunExport(file, module);
+  if (opts.args?.length) throw noArguments(file, opts.args);
   // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
   // additions and error lines, found from any folder (or given with --interp).
   const built = await builtModuleProgram(module, opts.interp);
@@ -372,6 +382,7 @@ async function runWasi(
     const input = opts.input ? readUserFile(opts.input) : undefined;
     const access = hostAccess(source, { ...opts, searchPath: manifest?.searchPath });
     const wasiOpts = {
+      args: opts.args,
       ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }),
       ...access,
     };

@@ -321,13 +321,42 @@ static int run_luainit(lua_State *L) {
   return status;
 }
 
+/* The run's arguments (WASI's argv after its program name: `futamura run x.lua a b`) as arg[1..n], which init's arg
+ * table (arg[0], the script, and arg[-1]) did not have: lua.c's createargtable at run time. */
+static void run_args(lua_State *L) {
+  __wasi_size_t count = 0, size = 0;
+  if (__wasi_args_sizes_get(&count, &size) != __WASI_ERRNO_SUCCESS || count < 2) return;
+  uint8_t **argv = malloc(count * sizeof *argv);
+  uint8_t *text = malloc(size);
+  if (argv && text && __wasi_args_get(argv, text) == __WASI_ERRNO_SUCCESS && lua_getglobal(L, "arg") == LUA_TTABLE) {
+    for (__wasi_size_t i = 1; i < count; i++) {
+      lua_pushstring(L, (const char *)argv[i]);
+      lua_rawseti(L, -2, (lua_Integer)i);
+    }
+  }
+  lua_pop(L, 1);
+  free(argv);
+  free(text);
+}
+
+/* lua.c's pushargs: arg[1..n] as the script's `...` (after LUA_INIT, which may have changed them). */
+static int pushargs(lua_State *L) {
+  if (lua_getglobal(L, "arg") != LUA_TTABLE) luaL_error(L, "'arg' is not a table");
+  int n = (int)luaL_len(L, -1), i;
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++) lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
 /* lua.c's pmain and docall: the chunk runs under a C function, so tracebacks end in "[C]: in ?" as lua's do. */
 static int pmain(lua_State *L) {
   lua_pushcfunction(L, msghandler);
   lua_insert(L, 1);
   run_path(L);
+  run_args(L);
   int status = run_luainit(L);
-  if (status == LUA_OK) status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  if (status == LUA_OK) status = lua_pcall(L, pushargs(L), LUA_MULTRET, 1);
   if (status != LUA_OK) l_message(lua_tostring(L, -1));
   lua_pushboolean(L, status == LUA_OK);
   return 1;

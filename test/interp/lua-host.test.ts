@@ -1,9 +1,11 @@
-// How a Lua script finds files and modules under futamura, as `lua` does: LUA_PATH/LUA_CPATH with ";;" (loadlib.c's
+// How a Lua script meets the host under futamura, as under `lua`: its arguments (`futamura run x.lua a b`, arg[1..n]
+// and `...`, interpreted and --aot), LUA_PATH/LUA_CPATH with ";;" (loadlib.c's
 // setpath: ";;" alone is the default exactly), the empty path naming nothing (ENOENT, where wasi-libc took "" for the
 // current directory), `require` through a library folder on LUA_PATH laid out as Debian's (/usr/share/lua/5.4/x.lua a
 // link to ../5.1/x.lua) with no --allow-read, and math.randomseed() with no argument differing between runs started
 // within one second. Interpreted (the driver's and libc's code, the same in the wevaled module), and against native
 // lua5.4 when it is on PATH (unprivileged, util/unprivileged.ts).
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +14,7 @@ import { buildLua } from "../../interp/lua-build.ts";
 import { builtinManifest } from "../../interp/manifest.ts";
 import { hostAccess, runWasiCommand, searchPathFolders } from "../../interp/wasi.ts";
 import { loadProgram } from "../../pipeline/index.ts";
+import { ROOT } from "../../util/root.ts";
 import { nativeAvailable, scratchDir, spawnUnprivileged } from "../../util/unprivileged.ts";
 import { normalizeLua } from "./lua-native.ts";
 
@@ -46,12 +49,41 @@ async function runLua(name: string, source: string, env: Record<string, string> 
 }
 
 /** The same script under native lua5.4 (nobody may read `dir`; the scripts here write nothing). */
-function nativeLua(name: string, env: Record<string, string> = {}) {
-  const r = spawnUnprivileged("lua5.4", [name], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
+function nativeLua(name: string, env: Record<string, string> = {}, args: string[] = []) {
+  const r = spawnUnprivileged("lua5.4", [name, ...args], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
   return { exitCode: r.status, stdout: normalizeLua(r.stdout), stderr: normalizeLua(r.stderr) };
 }
 
-describe("Lua: paths and seeds as `lua` has them", () => {
+/** The CLI in `dir`, with its own specialization cache. */
+function futamura(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, FUTAMURA_CACHE_DIR: join(libRoot, "cache") },
+  });
+  return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("Lua: arguments, paths and seeds as `lua` has them", () => {
+  it(`the script's arguments: arg[1..n] and ..., interpreted and --aot${native ? " (= native lua5.4)" : ""}`, () => {
+    writeFileSync(
+      join(dir, "args.lua"),
+      'print(#arg, arg[0], arg[-1], select("#", ...), ...)\nprint(arg[1], arg[2])\n',
+    );
+    const expected = { exitCode: 0, stdout: "3\targs.lua\tlua\t3\tx\ty z\t-v\nx\ty z\n", stderr: "" };
+    expect(futamura("run", "args.lua", "x", "y z", "--", "-v")).toEqual(expected);
+    expect(futamura("run", "--aot", "args.lua", "--", "x", "y z", "-v")).toEqual(expected);
+    if (native) {
+      const n = nativeLua("args.lua", {}, ["x", "y z", "-v"]);
+      expect({ ...n, stdout: n.stdout.replace("\tlua5.4\t", "\tlua\t") }).toEqual(expected);
+    }
+    // An interpreter on futamura's host ABI has no argv: said, not dropped.
+    const fern = futamura("run", join(ROOT, "test", "fuzz", "corpus", "small-bench.fern"), "a");
+    expect(fern.exitCode).toBe(1);
+    expect(fern.stderr).toMatch(/error: program arguments \(a\) are for WASI programs/);
+  }, 120_000);
+
   it(`LUA_PATH and LUA_CPATH with ";;" give loadlib.c's path${native ? " (= native lua5.4's)" : ""}`, async () => {
     const script = "print(package.path)\nprint(package.cpath)\n";
     const plain = await runLua("path.lua", script);
