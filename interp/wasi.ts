@@ -40,6 +40,8 @@ export interface HostAccessOptions {
   allowWrite?: string[];
   /** The interpreter's module search path (its manifest's searchPath): the folders it names are readable too. */
   searchPath?: SearchPath;
+  /** The program's environment (default: this process's), which the search path is read from too. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The existing folders a module search path names (the part of each template before its '?', relative ones from the
@@ -89,10 +91,10 @@ export function hostAccess(
   const files: Grant[] = [...new Set(write)].map((dir) => ({ dir, write: true }));
   for (const dir of new Set(read)) if (!write.includes(dir)) files.push({ dir });
   // Library folders: their links are followed (Debian's /usr/share/lua/5.4 links its files to ../5.1).
-  for (const dir of opts.searchPath ? searchPathFolders(opts.searchPath) : [])
+  for (const dir of opts.searchPath ? searchPathFolders(opts.searchPath, opts.env) : [])
     if (!write.includes(dir) && !read.includes(dir)) files.push({ dir, links: true });
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
   env.PWD = process.cwd();
   return { files, env };
 }

@@ -30,22 +30,15 @@ afterAll(() => {
 async function runLua(name: string, source: string, env: Record<string, string> = {}) {
   const file = join(dir, name);
   writeFileSync(file, source);
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const access = hostAccess(file, { searchPath: builtinManifest("lua").searchPath });
-    const program = await loadProgram(builtinManifest("lua"), file);
-    const r = await runWasiCommand(buildLua("lua").wasm, {
-      capture: true,
-      files: access.files,
-      env: { ...access.env, PWD: dir },
-      stdinPrefix: program.bytes,
-    });
-    return { exitCode: r.exitCode, stdout: normalizeLua(r.stdout!), stderr: normalizeLua(r.stderr!) };
-  } finally {
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
+  const access = hostAccess(file, { searchPath: builtinManifest("lua").searchPath, env: { ...process.env, ...env } });
+  const program = await loadProgram(builtinManifest("lua"), file);
+  const r = await runWasiCommand(buildLua("lua").wasm, {
+    capture: true,
+    files: access.files,
+    env: { ...access.env, PWD: dir },
+    stdinPrefix: program.bytes,
+  });
+  return { exitCode: r.exitCode, stdout: normalizeLua(r.stdout!), stderr: normalizeLua(r.stderr!) };
 }
 
 /** The same script under native lua5.4 (nobody may read `dir`; the scripts here write nothing). */
