@@ -1,6 +1,6 @@
 -- luaunit (Debian's lua-unit) running a suite written here over four more of Debian's pure-Lua libraries:
 -- binaryheap (lua-binaryheap), basexx (lua-basexx), MessagePack (lua-messagepack) and moses (lua-moses). One test
--- fails on purpose (luaunit's failure report: expected/actual and a traceback), so the run ends with exit code 1.
+-- fails and one errs on purpose (luaunit's reports: expected/actual and a traceback), so the run ends with exit code 2.
 -- luaunit prints the run's start (os.date) and duration (os.clock): fixed, so the output is the same every run.
 os.clock = function() return 0 end
 os.date = function() return "a fixed date" end
