@@ -23,7 +23,7 @@ const INIT =
 const CREATED = "missing folders are created";
 const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
 const ALLOW_READ =
-  "WASI programs (Lua): also let the program read this directory (repeatable; the current directory and the program's own are always readable)";
+  "WASI programs (Lua): also let the program read this directory (repeatable; the current directory, the program's own and the folders on its module path, Lua's LUA_PATH or default, are always readable)";
 const ALLOW_WRITE =
   "WASI programs (Lua): let the program create, write and remove files in this directory (repeatable; nothing is writable otherwise)";
 /** A repeatable option's values, in order. */
