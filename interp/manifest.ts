@@ -78,6 +78,15 @@ const stringList = (file: string, v: unknown, field: string): string[] => {
   return v as string[];
 };
 
+/** A manifest's "searchPath", checked. */
+function readSearchPath(file: string, v: unknown): SearchPath | undefined {
+  if (v === undefined) return undefined;
+  const p = v as SearchPath;
+  if (typeof p !== "object" || p === null || typeof p.default !== "string")
+    fail(file, `"searchPath" must be {"env": [VARIABLE, ...], "default": "TEMPLATE;TEMPLATE..."}`);
+  return { env: stringList(file, p.env, "searchPath.env"), default: p.default };
+}
+
 /** Read and check a manifest file; paths in it are relative to its folder. */
 export function readManifest(file: string): Manifest {
   const path = resolve(file);
@@ -143,16 +152,7 @@ export function readManifest(file: string): Manifest {
   if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean")
     fail(file, `"deepStack" must be true or false`);
   const deepStack = raw.deepStack === true;
-  const searchPath = raw.searchPath as SearchPath | undefined;
-  if (
-    searchPath !== undefined &&
-    (typeof searchPath !== "object" ||
-      searchPath === null ||
-      typeof searchPath.default !== "string" ||
-      !Array.isArray(searchPath.env) ||
-      searchPath.env.some((v) => typeof v !== "string"))
-  )
-    fail(file, `"searchPath" must be {"env": [VARIABLE, ...], "default": "TEMPLATE;TEMPLATE..."}`);
+  const searchPath = readSearchPath(file, raw.searchPath);
   return {
     name: raw.name,
     entry,
@@ -165,7 +165,7 @@ export function readManifest(file: string): Manifest {
     file: path,
     deepStack,
     ...(clang ? { clang } : {}),
-    ...(searchPath ? { searchPath: { env: searchPath.env, default: searchPath.default } } : {}),
+    ...(searchPath ? { searchPath } : {}),
   };
 }
 
