@@ -5,7 +5,7 @@
 // or 1 when --expect finds a mismatch. WASI commands (a C interpreter, its snapshot or wevaled module) run through
 // node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
-import { readSync, writeSync } from "node:fs";
+import { readSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { trainingFuel } from "../pipeline/train.ts";
@@ -22,7 +22,7 @@ import { knownManifests, type Manifest } from "../interp/manifest.ts";
 import { hostAccess, isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
-import { readUserFile } from "../util/files.ts";
+import { readUserFile, writeAllSync } from "../util/files.ts";
 import { FLUSH_ENV, rerunWithTimeout } from "./timeout.ts";
 import { progressLine } from "./progress.ts";
 
@@ -82,7 +82,7 @@ export class StdoutOutput implements Output {
   }
   flush(): void {
     // Synchronously (fd 1): a flush on a signal or before exit must be out before the process ends.
-    for (const c of this.pending) writeAllSync(this.fd, c);
+    for (const c of this.pending) writeAll(this.fd, c);
     this.pending = [];
     this.size = 0;
   }
@@ -91,16 +91,12 @@ export class StdoutOutput implements Output {
   }
 }
 
-function writeAllSync(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length;) {
-    try {
-      at += writeSync(fd, bytes, at, bytes.length - at);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") continue; // a non-blocking pipe that is full: try again
-      if (code === "EPIPE") process.exit(0); // the reader went away (`| head`), as cli/main.ts does for stdout
-      throw e;
-    }
+function writeAll(fd: number, bytes: Uint8Array): void {
+  try {
+    writeAllSync(fd, bytes);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0); // the reader went away (`| head`), as cli/main.ts does for stdout
+    throw e;
   }
 }
 

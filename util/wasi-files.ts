@@ -26,7 +26,8 @@ import {
   type Stats,
 } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { FILETYPE, type FileStat, type WasiFileLayer } from "./wasi-shim.ts";
+import { writeAllSync } from "./files.ts";
+import { FILETYPE, WasiExit, type FileStat, type WasiFileLayer } from "./wasi-shim.ts";
 
 /** A host directory a run grants. */
 export interface Grant {
@@ -330,7 +331,13 @@ function fileStat(s: Stats): FileStat {
 /** A standard-output sink writing all of each chunk to this process's descriptor `fd`. */
 export function fdWriter(fd: number): (bytes: Uint8Array) => void {
   return (bytes) => {
-    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+    try {
+      writeAllSync(fd, bytes);
+    } catch (e) {
+      // The reader went away (`| head`): the program ends there, quietly, as the CLI does for its own output.
+      if ((e as NodeJS.ErrnoException).code === "EPIPE") throw new WasiExit(0);
+      throw e;
+    }
   };
 }
 

@@ -1,5 +1,5 @@
 // How a Lua script meets the host under futamura, as under `lua`: its arguments (`futamura run x.lua a b`, arg[1..n]
-// and `...`, interpreted and --aot), LUA_PATH/LUA_CPATH with ";;" (loadlib.c's
+// and `...`, interpreted and --aot), a large output through a non-blocking pipe and into `| head`, LUA_PATH/LUA_CPATH with ";;" (loadlib.c's
 // setpath: ";;" alone is the default exactly), the empty path naming nothing (ENOENT, where wasi-libc took "" for the
 // current directory), `require` through a library folder on LUA_PATH laid out as Debian's (/usr/share/lua/5.4/x.lua a
 // link to ../5.1/x.lua) with no --allow-read, and math.randomseed() with no argument differing between runs started
@@ -52,6 +52,7 @@ function futamura(...args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
     cwd: dir,
     encoding: "utf8",
+    maxBuffer: 64 << 20,
     timeout: 120_000,
     env: { ...process.env, FUTAMURA_CACHE_DIR: join(libRoot, "cache") },
   });
@@ -75,6 +76,28 @@ describe("Lua: arguments, paths and seeds as `lua` has them", () => {
     const fern = futamura("run", join(ROOT, "test", "fuzz", "corpus", "small-bench.fern"), "a");
     expect(fern.exitCode).toBe(1);
     expect(fern.stderr).toMatch(/error: program arguments \(a\) are for WASI programs/);
+  }, 120_000);
+
+  it("a large output through a pipe Node opened (non-blocking) and into `| head`: all of it, or a quiet end", () => {
+    // Both were "internal error: EAGAIN" (a full non-blocking pipe) and "internal error: EPIPE" (the reader gone).
+    writeFileSync(join(dir, "big.lua"), 'for i = 1, 20000 do print(("x"):rep(60), i) end\n');
+    const r = futamura("run", "big.lua");
+    expect(r.stderr).toBe("");
+    expect(r.stdout.length).toBe(1_328_894);
+    const head = spawnSync(
+      "bash",
+      ["-c", `set -o pipefail; "${process.execPath}" "${join(ROOT, "bin", "futamura.mjs")}" run big.lua | head -1`],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
+    expect({ status: head.status, stdout: head.stdout, stderr: head.stderr }).toEqual({
+      status: 0,
+      stdout: `${"x".repeat(60)}\t1\n`,
+      stderr: "",
+    });
   }, 120_000);
 
   it(`LUA_PATH and LUA_CPATH with ";;" give loadlib.c's path${native ? " (= native lua5.4's)" : ""}`, async () => {
