@@ -87,7 +87,8 @@ const sh = (cmd: string, args: string[], cwd: string) =>
 /** The unpacked upstream source of `pkg` (its orig tarball from apt-get source), or why there is none. */
 function source(pkg: string): string | { missing: string } {
   const dir = join(WORK, "src", pkg);
-  const unpacked = () => (existsSync(dir) ? readdirSync(dir).find((d) => !d.includes(".orig.tar")) : undefined);
+  const unpacked = () =>
+    existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).find((e) => e.isDirectory())?.name : undefined;
   if (!unpacked()) {
     mkdirSync(dir, { recursive: true });
     sh("chmod", ["0777", dir], dir);
