@@ -135,8 +135,8 @@ export async function run(file: string, opts: RunOptions = {}): Promise<RunResul
     deepStack: program.deepStack,
     input: inputBytes(opts.input) ?? program.input,
   };
-  // A WASI program (Lua) may read its own folder and the current one, as under `futamura run`.
-  const access = hostAccess(file);
+  // A WASI program (Lua) may read its own folder, the current one and its module search path, as under `futamura run`.
+  const access = hostAccess(file, { searchPath: interp.manifest.searchPath });
   if (!opts.aot) {
     const wasi = { ...access, stdinPrefix: program.bytes }; // a WASI interpreter reads the script first, as under `run`
     return { ...(await runOutcome(interp.wasm, hosted, wasi)), aborted: [], expect: program.expect };
@@ -200,7 +200,7 @@ export async function diff(
           host: program.host,
           input,
           deepStack: program.deepStack,
-          access: hostAccess(file),
+          access: hostAccess(file, { searchPath: interp.manifest.searchPath }),
         },
       ],
       pipelineOptions(interp, file, opts),

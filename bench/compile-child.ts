@@ -11,6 +11,7 @@ import { manifestForFile } from "../interp/manifest.ts";
 import { buildProgram, loadProgram, runOutcome, sameOutcome, type BuildOptions } from "../pipeline/index.ts";
 import { specializeModule, type SpecializeModuleResult } from "../specializer/index.ts";
 import { loadBinaryen } from "../util/binaryen.ts";
+import { runFailure } from "./compile-failure.ts";
 
 export interface CompileChildSpec {
   /** The program's source (.asm or .fern). */
@@ -47,6 +48,8 @@ export interface CompileMeasurement {
   outputs_match: boolean | null;
   /** Where the outputs differ, when they do. */
   mismatch?: string;
+  /** How the program failed when run (an error or a non-zero exit), when it did: alike on both sides is no success. */
+  run_error?: string;
 }
 
 const spec = JSON.parse(process.argv[2]) as CompileChildSpec;
@@ -81,10 +84,12 @@ if (raw === null) {
 
 let match: boolean | null = null;
 let mismatch: string | undefined;
+let runError: string | undefined;
 if (spec.check) {
   const a = await runOutcome(built.snapshot, loaded);
   const b = await runOutcome(built.wasm, loaded);
   match = sameOutcome(a, b);
+  runError = runFailure(a, b);
   if (!match) {
     let at = 0;
     while (at < a.stdout.length && a.stdout[at] === b.stdout[at]) at++;
@@ -115,5 +120,6 @@ const m: CompileMeasurement = {
   aborted: s.requests.filter((r) => r.aborted).map((r) => `request ${r.userId}: ${r.aborted}`),
   outputs_match: match,
   mismatch,
+  ...(runError ? { run_error: runError } : {}),
 };
 process.stdout.write(JSON.stringify(m) + "\n");

@@ -54,6 +54,11 @@ export interface CompileMeta {
 }
 
 export const TARGET_PER_10X = 12;
+
+/** A measured row's status: outputs that differ, a run that failed, a request that aborted, else ok. */
+export function measuredStatus(m: Pick<CompileMeasurement, "outputs_match" | "run_error" | "aborted">): CompileStatus {
+  return m.outputs_match === false ? "mismatch" : m.run_error ? "error" : m.aborted.length ? "aborted" : "ok";
+}
 const measured = (r: CompileRow) => r.build_ms !== undefined;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -120,7 +125,13 @@ const HEADER = [
 ];
 
 function cells(r: CompileRow): string[] {
-  const match = r.outputs_match === undefined || r.outputs_match === null ? "-" : r.outputs_match ? "same" : "DIFFER";
+  const match = r.run_error
+    ? "FAILED"
+    : r.outputs_match === undefined || r.outputs_match === null
+      ? "-"
+      : r.outputs_match
+        ? "same"
+        : "DIFFER";
   return [
     r.program,
     `${r.size} ${r.unit}`,
@@ -149,6 +160,7 @@ export function rowNotes(rows: CompileRow[]): string[] {
         `${r.program}: aborted ${r.aborted.slice(0, 3).join("; ")}${r.aborted.length > 3 ? ` (and ${r.aborted.length - 3} more)` : ""}`,
       );
     if (r.mismatch) out.push(`${r.program}: outputs differ: ${r.mismatch}`);
+    if (r.run_error && !r.error) out.push(`${r.program}: ${r.run_error}`);
     if (r.raw_source && r.raw_source !== "rawBytes" && r.raw_source !== "optimizeLevel 0")
       out.push(`${r.program}: raw size unknown: ${r.raw_source}`);
   }

@@ -16,6 +16,7 @@ import { projectRoot, ROOT } from "../util/root.ts";
 import type { CompileChildSpec, CompileMeasurement } from "./compile-child.ts"; // type only: importing the script would run it
 import { programName, SERIES, type SeriesName } from "./compile-programs.ts";
 import {
+  measuredStatus,
   scaling,
   TARGET_PER_10X,
   writeCompileReports,
@@ -185,9 +186,7 @@ async function measureProgram(
     const m = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CompileMeasurement;
     for (const k of ["snapshot_ms", "specialize_ms", "optimize_ms", "build_ms", "build_cpu_ms", "peak_rss_mb"] as const)
       m[k] = Math.round(m[k] * 10) / 10;
-    Object.assign(row, m, {
-      status: m.outputs_match === false ? "mismatch" : m.aborted.length ? "aborted" : "ok",
-    });
+    Object.assign(row, m, { status: measuredStatus(m), ...(m.run_error ? { error: m.run_error } : {}) });
   }
   return row;
 }

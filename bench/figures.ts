@@ -41,6 +41,7 @@ interface CompileJson {
     raw_bytes?: number;
     output_bytes?: number;
     outputs_match?: boolean;
+    run_error?: string;
   }[];
   scaling: { series: string; build_per_10x: number | null; within_target: boolean | null }[];
 }
@@ -194,9 +195,14 @@ export function compileFigure(j: CompileJson): string {
   }
   const per10 = j.scaling.map((x) => x.build_per_10x).filter((x): x is number => x !== null);
   const mismatches = j.rows.filter((r) => r.outputs_match === false).length;
+  const failed = j.rows.filter((r) => r.run_error).length;
+  const outputs = [
+    ...(mismatches ? [`${mismatches} program(s) printed something else wevaled than interpreted`] : []),
+    ...(failed ? [`${failed} program(s) failed when run`] : []),
+  ];
   lines.push(
     "",
-    `Every 10× in size cost ${per10.length ? `${Math.min(...per10).toFixed(1)}–${Math.max(...per10).toFixed(1)}×` : "–"} in build time; ${mismatches ? `${mismatches} program(s) printed something else wevaled than interpreted` : "every program printed the same interpreted and wevaled"}. One build per program in a fresh process (no min/max), ${machine(j.meta)}. From \`docs/bench-compile.json\`.`,
+    `Every 10× in size cost ${per10.length ? `${Math.min(...per10).toFixed(1)}–${Math.max(...per10).toFixed(1)}×` : "–"} in build time; ${outputs.length ? outputs.join("; ") : "every program printed the same interpreted and wevaled"}. One build per program in a fresh process (no min/max), ${machine(j.meta)}. From \`docs/bench-compile.json\`.`,
   );
   return lines.join("\n");
 }

@@ -23,7 +23,7 @@ const INIT =
 const CREATED = "missing folders are created";
 const STRICT = "a request the specializer gives up on (which the interpreter would run) is an error: exit 1";
 const ALLOW_READ =
-  "WASI programs (Lua): also let the program read this directory (repeatable; the current directory and the program's own are always readable)";
+  "WASI programs (Lua): also let the program read this directory (repeatable; the current directory, the program's own and the folders on its module path, Lua's LUA_PATH or default, are always readable)";
 const ALLOW_WRITE =
   "WASI programs (Lua): let the program create, write and remove files in this directory (repeatable; nothing is writable otherwise)";
 /** A repeatable option's values, in order. */
@@ -99,6 +99,10 @@ function runCommands(program: Command, ctx: Context): void {
     .command("run")
     .description("run a program on its interpreter (chosen by --interp or the file's extension), or run a built module")
     .argument("<program>", "a program for any known interpreter (.asm, .fbc, .fern, .b, …), or a built .wasm module")
+    .argument(
+      "[args...]",
+      "WASI programs (Lua): the program's arguments (Lua's arg[1..n] and ...); after `--` when one starts with '-'",
+    )
     .option("--aot", "compile the program first (snapshot + specialize, cached) and run the wevaled module")
     .option("--trace", "print pc, instruction and value before every step (interpreters with a traced body)")
     .option("--interp <name|file>", INTERP)
@@ -118,8 +122,8 @@ function runCommands(program: Command, ctx: Context): void {
     .option("--strict", `with --aot: ${STRICT}`)
     .option("--allow-read <dir>", ALLOW_READ, collect)
     .option("--allow-write <dir>", ALLOW_WRITE, collect)
-    .action(async (file: string, opts: RunFlags) => {
-      ctx.exit = await (await commands.run()).runCommand(file, { ...opts, verbose: ctx.verbose });
+    .action(async (file: string, args: string[], opts: RunFlags) => {
+      ctx.exit = await (await commands.run()).runCommand(file, { ...opts, args, verbose: ctx.verbose });
     });
 }
 

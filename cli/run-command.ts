@@ -5,7 +5,7 @@
 // or 1 when --expect finds a mismatch. WASI commands (a C interpreter, its snapshot or wevaled module) run through
 // node:wasi with standard output, error and exit code passed through: `run out.wasm` runs `_start`; `run --interp
 // interp.wasm prog` gives the program on standard input (interpreted, or with --aot snapshotted the same way).
-import { readSync, writeSync } from "node:fs";
+import { readSync } from "node:fs";
 import { runModuleDeep } from "../interp/deep-run.ts";
 import { bytesInput, ProgramExit, runModule, type Input, type Output } from "../interp/host.ts";
 import { trainingFuel } from "../pipeline/train.ts";
@@ -18,11 +18,11 @@ import {
   readProgramSection,
   type Program,
 } from "../pipeline/index.ts";
-import { knownManifests } from "../interp/manifest.ts";
+import { knownManifests, type Manifest } from "../interp/manifest.ts";
 import { hostAccess, isWasiCommand, runWasiCommand } from "../interp/wasi.ts";
 import { runWasiCommandDeep } from "../interp/wasi-deep.ts";
 import { UserError } from "../util/errors.ts";
-import { readUserFile } from "../util/files.ts";
+import { readUserFile, writeAllSync } from "../util/files.ts";
 import { FLUSH_ENV, rerunWithTimeout } from "./timeout.ts";
 import { progressLine } from "./progress.ts";
 
@@ -45,6 +45,8 @@ export interface RunFlags {
   /** WASI programs: directories to read beyond the current one and the program's, and to write (interp/wasi.ts). */
   allowRead?: string[];
   allowWrite?: string[];
+  /** WASI programs: the program's own arguments (after its file on the command line). */
+  args?: string[];
 }
 
 /** How standard output is flushed: by 64 KiB blocks (a pipe or a file: a Brainfuck program writes one byte per call),
@@ -80,7 +82,7 @@ export class StdoutOutput implements Output {
   }
   flush(): void {
     // Synchronously (fd 1): a flush on a signal or before exit must be out before the process ends.
-    for (const c of this.pending) writeAllSync(this.fd, c);
+    for (const c of this.pending) writeAll(this.fd, c);
     this.pending = [];
     this.size = 0;
   }
@@ -89,16 +91,12 @@ export class StdoutOutput implements Output {
   }
 }
 
-function writeAllSync(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length;) {
-    try {
-      at += writeSync(fd, bytes, at, bytes.length - at);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") continue; // a non-blocking pipe that is full: try again
-      if (code === "EPIPE") process.exit(0); // the reader went away (`| head`), as cli/main.ts does for stdout
-      throw e;
-    }
+function writeAll(fd: number, bytes: Uint8Array): void {
+  try {
+    writeAllSync(fd, bytes);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0); // the reader went away (`| head`), as cli/main.ts does for stdout
+    throw e;
   }
 }
 
@@ -172,6 +170,7 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       "--trace and --expect are for interpreters on futamura's host ABI; a WASI interpreter prints what it prints",
     );
   if (opts.trace) requireTracedBody(file, interp, program, opts);
+  if (!wasi && opts.args?.length) throw noArguments(file, opts.args);
   const wasm = opts.aot ? await compileAhead(file, interp, program, opts, progress) : interp.wasm;
   // A WASI interpreter reads its program from standard input in init; its snapshot has it already.
   // A clang-built interpreter by manifest (Lua) reads exactly its program in init, then the program's own input;
@@ -183,13 +182,19 @@ async function runTo(file: string, opts: RunFlags, out: StdoutOutput): Promise<n
       wasm,
       opts,
       opts.aot ? undefined : program.bytes,
-      interp.manifest.deepStack,
+      interp.manifest,
       !interp.manifest.clang,
     );
   return execute(file, wasm, program, opts, out);
 }
 
 type Loaded = Awaited<ReturnType<typeof interpreterAndProgram>>;
+
+/** Program arguments reach a WASI program's argv; futamura's host ABI has no place for them. */
+const noArguments = (file: string, args: string[]) =>
+  new UserError(
+    `${file}: error: program arguments (${args.join(" ")}) are for WASI programs such as Lua's; this interpreter's programs take none (their input: --input or standard input)`,
+  );
 
 /** A built module (`futamura build`'s output, or a WASI command): the program is in its memory already. */
 async function runBuiltModule(file: string, bytes: Uint8Array, opts: RunFlags, out: StdoutOutput): Promise<number> {
@@ -213,9 +218,10 @@ async function runBuiltModule(file: string, bytes: Uint8Array, opts: RunFlags, o
       bytes,
       opts,
       undefined,
-      embedded ? knownManifests().find((m) => m.name === embedded.interpreter)?.deepStack : undefined,
+      embedded ? knownManifests().find((m) => m.name === embedded.interpreter) : undefined,
     );
   requireRunExport(file, module);
+  if (opts.args?.length) throw noArguments(file, opts.args);
   // `futamura build` records the interpreter, its manifest and the program: its loader gives the language's host
   // additions and error lines, found from any folder (or given with --interp).
   const built = await builtModuleProgram(module, opts.interp);
@@ -356,20 +362,23 @@ async function execute(
 
 /** A WASI command: its standard input is `program` (for an interpreter's init) followed by --input, else ours; the
  *  host directories and environment of interp/wasi.ts's hostAccess (`source`: the program's file, whose folder it
- *  may read). On the large-stack worker (interp/wasi-deep.ts) when the interpreter's manifest asks for deep recursion. */
+ *  may read, and the folders on its manifest's module search path). On the large-stack worker (interp/wasi-deep.ts)
+ *  when the interpreter's manifest asks for deep recursion. */
 async function runWasi(
   file: string,
   source: string | undefined,
   wasm: Uint8Array,
   opts: RunFlags,
   program?: Uint8Array,
-  deep?: boolean,
+  manifest?: Manifest,
   programOnly?: boolean,
 ): Promise<number> {
+  const deep = manifest?.deepStack;
   try {
     const input = opts.input ? readUserFile(opts.input) : undefined;
-    const access = hostAccess(source, opts);
+    const access = hostAccess(source, { ...opts, searchPath: manifest?.searchPath });
     const wasiOpts = {
+      args: opts.args,
       ...(programOnly && program ? { stdin: program } : { stdinPrefix: program, stdin: input }),
       ...access,
     };

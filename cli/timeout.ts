@@ -27,7 +27,9 @@ export function timeoutSeconds(command: string, value: string): number {
 export async function rerunWithTimeout(command: string, what: string, value: string): Promise<number> {
   const seconds = timeoutSeconds(command, value);
   const args = process.argv.slice(2);
-  const at = args.findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
+  // The option, not a program argument after `--` that looks like it.
+  const end = args.includes("--") ? args.indexOf("--") : args.length;
+  const at = args.slice(0, end).findIndex((a) => a === "--timeout" || a.startsWith("--timeout="));
   args.splice(at, args[at] === "--timeout" ? 2 : 1);
   const child = spawn(process.execPath, [join(ROOT, "bin", "futamura.mjs"), ...args], {
     stdio: "inherit",

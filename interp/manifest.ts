@@ -13,9 +13,15 @@
 //     "runtime": "minimal",               AssemblyScript runtime (default "stub": a bump allocator that never
 //                                         frees; "minimal" gives heap.free a real allocator, TLSF)
 //     "out": "build/bf.wasm",             where build-interp writes the module (default build/<name>.wasm)
-//     "deepStack": true                   programs may recurse deeply (each of their calls a Wasm call): they run on
+//     "deepStack": true,                  programs may recurse deeply (each of their calls a Wasm call): they run on
 //                                         a worker thread with a 4 GB native stack (interp/deep-run.ts), the
 //                                         loader's host(bytes) making their host additions there (default false)
+//     "searchPath": {"env": ["LUA_PATH"], "default": "/usr/share/lua/5.4/?.lua;./?.lua"}
+//                                         a WASI interpreter's module search path, templates as Lua's package.path
+//                                         (';' between them, '?' for the name, the first ";;" for the default): the
+//                                         first variable set, else the default; the folders its templates name are
+//                                         granted for reading (interp/wasi.ts's hostAccess), so that `require` finds
+//                                         what it finds natively (optional)
 //   }
 //
 // A clang-built WASI interpreter (a C one, e.g. Lua) names its build instead of "entry": "clang": {"variant":
@@ -52,6 +58,14 @@ export interface Manifest {
   deepStack?: boolean;
   /** A clang-built WASI interpreter: its builder variant, and the unannotated variant to compare with. */
   clang?: { variant: string; control?: string };
+  /** A WASI interpreter's module search path, whose folders its programs may read. */
+  searchPath?: SearchPath;
+}
+
+/** Module search templates (Lua's package.path form) from the first of `env` that is set, else `default`. */
+export interface SearchPath {
+  env: string[];
+  default: string;
 }
 
 function fail(file: string, what: string): never {
@@ -63,6 +77,15 @@ const stringList = (file: string, v: unknown, field: string): string[] => {
   if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) fail(file, `"${field}" must be a list of strings`);
   return v as string[];
 };
+
+/** A manifest's "searchPath", checked. */
+function readSearchPath(file: string, v: unknown): SearchPath | undefined {
+  if (v === undefined) return undefined;
+  const p = v as SearchPath;
+  if (typeof p !== "object" || p === null || typeof p.default !== "string")
+    fail(file, `"searchPath" must be {"env": [VARIABLE, ...], "default": "TEMPLATE;TEMPLATE..."}`);
+  return { env: stringList(file, p.env, "searchPath.env"), default: p.default };
+}
 
 /** Read and check a manifest file; paths in it are relative to its folder. */
 export function readManifest(file: string): Manifest {
@@ -87,6 +110,7 @@ export function readManifest(file: string): Manifest {
     "description",
     "deepStack",
     "clang",
+    "searchPath",
   ]);
   for (const k of Object.keys(raw))
     if (!known.has(k)) fail(file, `unknown field "${k}" (fields: ${[...known].join(", ")})`);
@@ -128,6 +152,7 @@ export function readManifest(file: string): Manifest {
   if (raw.deepStack !== undefined && typeof raw.deepStack !== "boolean")
     fail(file, `"deepStack" must be true or false`);
   const deepStack = raw.deepStack === true;
+  const searchPath = readSearchPath(file, raw.searchPath);
   return {
     name: raw.name,
     entry,
@@ -140,6 +165,7 @@ export function readManifest(file: string): Manifest {
     file: path,
     deepStack,
     ...(clang ? { clang } : {}),
+    ...(searchPath ? { searchPath } : {}),
   };
 }
 

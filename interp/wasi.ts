@@ -7,6 +7,7 @@ import { WasiShim } from "../util/wasi-shim.ts";
 import { fdReader, fdWriter, WasiFiles, type Grant } from "../util/wasi-files.ts";
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { SearchPath } from "./manifest.ts";
 import { UserError } from "../util/errors.ts";
 import { decodeModule } from "../specializer/ssa/module.ts";
 import { BufferedOutput, InterpreterHost } from "./host.ts";
@@ -37,13 +38,37 @@ export interface HostAccessOptions {
   /** More directories to read (`--allow-read`), and directories to create, write and remove files in (`--allow-write`). */
   allowRead?: string[];
   allowWrite?: string[];
+  /** The interpreter's module search path (its manifest's searchPath): the folders it names are readable too. */
+  searchPath?: SearchPath;
+  /** The program's environment (default: this process's), which the search path is read from too. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The existing folders a module search path names (the part of each template before its '?', relative ones from the
+ *  current directory), read from the environment as the interpreter will read it: the first variable set, its first
+ *  ";;" standing for the default, else the default. */
+export function searchPathFolders(path: SearchPath, env: NodeJS.ProcessEnv = process.env): string[] {
+  const set = path.env.map((v) => env[v]).find((v) => v !== undefined);
+  const templates = set === undefined ? path.default : set.replace(";;", `;${path.default};`);
+  const folders = new Set<string>();
+  for (const template of templates.split(";")) {
+    const mark = template.indexOf("?");
+    if (mark < 0) continue; // a template without '?' names one file, not a folder of modules
+    const prefix = template.slice(0, mark);
+    const dir = resolve(prefix.endsWith("/") || prefix === "" ? prefix || "." : dirname(prefix));
+    try {
+      if (statSync(dir).isDirectory()) folders.add(dir);
+    } catch {}
+  }
+  return [...folders];
 }
 
 /**
  * What a WASI program run by `futamura run`/`diff` may use on the host: read access to the current directory and to
  * the program's own (so `dofile`, `require`, `io.open` of the files beside a script work, by the paths `lua` would
  * take), more directories to read or write when asked, and the environment as it is, with PWD set to the current
- * directory (a program's relative paths resolve there: interp/lua/driver.c moves to it).
+ * directory (a program's relative paths resolve there: interp/lua/driver.c moves to it). With a search path (Lua's
+ * LUA_PATH and its default), the folders on it are readable too, so `require` finds what `lua` finds.
  */
 export function hostAccess(
   programFile: string | undefined,
@@ -65,8 +90,11 @@ export function hostAccess(
   ];
   const files: Grant[] = [...new Set(write)].map((dir) => ({ dir, write: true }));
   for (const dir of new Set(read)) if (!write.includes(dir)) files.push({ dir });
+  // Library folders: their links are followed (Debian's /usr/share/lua/5.4 links its files to ../5.1).
+  for (const dir of opts.searchPath ? searchPathFolders(opts.searchPath, opts.env) : [])
+    if (!write.includes(dir) && !read.includes(dir)) files.push({ dir, links: true });
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
   env.PWD = process.cwd();
   return { files, env };
 }

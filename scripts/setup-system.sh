@@ -43,16 +43,20 @@ if command -v clang >/dev/null 2>&1; then
 fi
 # Third-party Lua nobody here wrote, for test/interp/lua-third-party.test.ts: Debian's pure-Lua libraries, downloaded
 # (`apt-get download`, no root needed) and unpacked into build/lua-third-party/ (never installed, never committed;
-# ~180 KB). Skipped when present; the test says why it skips when they are missing.
+# ~400 KB). Skipped when the same list is there already (.done holds it); the test says why it skips when they are
+# missing.
 third_party="$(dirname "$0")/../build/lua-third-party"
-if [ ! -e "$third_party/.done" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+lua_libs="lua-dkjson lua-inspect lua-argparse lua-penlight lua-unit lua-binaryheap lua-basexx lua-messagepack lua-moses"
+if [ "$(cat "$third_party/.done" 2>/dev/null)" != "$lua_libs" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+  rm -rf "$third_party/debs"
   mkdir -p "$third_party/debs"
-  download() { (cd "$third_party/debs" && apt-get download -qq lua-dkjson lua-inspect lua-argparse lua-penlight >/dev/null 2>&1); }
+  download() { (cd "$third_party/debs" && apt-get download -qq $lua_libs >/dev/null 2>&1); }
   # A fresh machine may have no package lists yet: refresh them once (as root) and try again.
   if download || { [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 && download; }; then
-    for deb in "$third_party"/debs/*.deb; do dpkg-deb -x "$deb" "$third_party/root"; done && touch "$third_party/.done"
+    rm -rf "$third_party/root"
+    for deb in "$third_party"/debs/*.deb; do dpkg-deb -x "$deb" "$third_party/root"; done && echo "$lua_libs" >"$third_party/.done"
   else
-    echo "futamura setup: apt-get download lua-dkjson lua-inspect lua-argparse lua-penlight failed; the third-party Lua test skips" >&2
+    echo "futamura setup: apt-get download $lua_libs failed; the third-party Lua test skips" >&2
   fi
 fi
 exit 0

@@ -1,6 +1,6 @@
-// File helpers shared by every stage: read a user's file with a clear error, and write an output atomically
+// File helpers shared by every stage: read a user's file with a clear error, write an output atomically
 // (a temporary file in the same folder, then rename) so a crash never leaves a half-written output and an input
-// is never clobbered.
+// is never clobbered, and write all of a buffer to a descriptor that may be a non-blocking pipe.
 import {
   appendFileSync,
   existsSync,
@@ -14,6 +14,7 @@ import {
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, basename, join, resolve } from "node:path";
@@ -238,4 +239,20 @@ export function readUserWasm(path: string): Uint8Array {
 /** The exports of a valid module, by name. */
 export function exportNames(wasm: Uint8Array): Set<string> {
   return new Set(WebAssembly.Module.exports(new WebAssembly.Module(wasm as BufferSource)).map((e) => e.name));
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** All of `bytes` to descriptor `fd` (standard output or error): a pipe that is full and non-blocking (EAGAIN: one
+ *  Node opened for a child, and even a shell's pipe once a program's output fills it) is waited on, 1 ms at a time,
+ *  never spun on or given up; any other error is thrown (EPIPE: the reader went away, which the caller decides on). */
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) {
+    try {
+      at += writeSync(fd, bytes, at, bytes.length - at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }

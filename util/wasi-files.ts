@@ -26,12 +26,16 @@ import {
   type Stats,
 } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { FILETYPE, type FileStat, type WasiFileLayer } from "./wasi-shim.ts";
+import { writeAllSync } from "./files.ts";
+import { FILETYPE, WasiExit, type FileStat, type WasiFileLayer } from "./wasi-shim.ts";
 
 /** A host directory a run grants. */
 export interface Grant {
   dir: string;
   write?: boolean;
+  /** Read what the symbolic links inside lead to, wherever that is: a library folder whose files link elsewhere, as
+   *  Debian's /usr/share/lua/5.4/dkjson.lua links to ../5.1/dkjson.lua. A path counts as inside by its name. */
+  links?: boolean;
 }
 
 /** WASI preview1 errno values this file returns. */
@@ -72,6 +76,9 @@ const FROM_NODE: Record<string, number> = {
   EXDEV: E.XDEV,
 };
 
+/** `path` is `dir` or below it (both absolute). */
+const within = (dir: string, path: string) => !relative(dir, path).startsWith("..") && !isAbsolute(relative(dir, path));
+
 const errno = (e: unknown) => FROM_NODE[(e as NodeJS.ErrnoException).code ?? ""] ?? E.IO;
 
 const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
@@ -91,13 +98,17 @@ interface OpenFile {
 }
 
 export class WasiFiles implements WasiFileLayer {
-  private readonly grants: { dir: string; write: boolean }[];
+  private readonly grants: { dir: string; write: boolean; links?: string }[];
   private readonly fds = new Map<number, OpenFile>();
   private next = 3;
 
   constructor(grants: readonly Grant[]) {
     // Real paths, so a grant reached through a symbolic link contains what resolves inside it.
-    this.grants = grants.map((g) => ({ dir: realpathSync(resolve(g.dir)), write: !!g.write }));
+    this.grants = grants.map((g) => ({
+      dir: realpathSync(resolve(g.dir)),
+      write: !!g.write,
+      ...(g.links ? { links: resolve(g.dir) } : {}),
+    }));
     // "/" first, granting nothing itself: a path outside every grant then meets the same EACCES as a refused write
     // ("Permission denied"), instead of wasi-libc's "Capabilities insufficient" for a path under no preopen.
     if (this.grants.length) this.fds.set(this.next++, { path: "/", dir: true, pos: 0, append: false, preopen: "/" });
@@ -125,6 +136,7 @@ export class WasiFiles implements WasiFileLayer {
     const base = this.fds.get(dirFd);
     if (!base?.dir) return E.BADF;
     const host = resolve(base.path, path);
+    if (!write && this.grants.some((g) => g.links && (within(g.links, host) || within(g.dir, host)))) return host;
     // The real path of what exists (or of the existing parent, for a file about to be created).
     let real: string;
     try {
@@ -140,9 +152,7 @@ export class WasiFiles implements WasiFileLayer {
   }
 
   private inside(path: string, write: boolean): boolean {
-    return this.grants.some(
-      (g) => (g.write || !write) && !relative(g.dir, path).startsWith("..") && !isAbsolute(relative(g.dir, path)),
-    );
+    return this.grants.some((g) => (g.write || !write) && within(g.dir, path));
   }
 
   /** path_open: a new descriptor, or an errno. */
@@ -321,7 +331,13 @@ function fileStat(s: Stats): FileStat {
 /** A standard-output sink writing all of each chunk to this process's descriptor `fd`. */
 export function fdWriter(fd: number): (bytes: Uint8Array) => void {
   return (bytes) => {
-    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+    try {
+      writeAllSync(fd, bytes);
+    } catch (e) {
+      // The reader went away (`| head`): the program ends there, quietly, as the CLI does for its own output.
+      if ((e as NodeJS.ErrnoException).code === "EPIPE") throw new WasiExit(0);
+      throw e;
+    }
   };
 }
 

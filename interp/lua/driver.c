@@ -190,11 +190,36 @@ static int msghandler(lua_State *L) {
   return 1;
 }
 
+/* math.randomseed() with no argument seeds from time(NULL) and the lua_State's address (lmathlib.c's randseed): in
+ * Wasm the address is the same on every run, so two runs within one second drew the same numbers. Native `lua` gets a
+ * new address each run (ASLR); here each run draws its own second seed from the nanosecond clock at its start
+ * (run_random), kept for the run as lua's address is: randomseed() with no argument seeds (time(NULL), run_seed), and
+ * returns those two seeds as lua's does. */
+static lua_Integer run_seed;
+
+static int randomseed(lua_State *L) {
+  if (!lua_isnone(L, 1)) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushinteger(L, (lua_Integer)time(NULL));
+  lua_pushinteger(L, run_seed);
+  lua_call(L, 2, 2);
+  return 2;
+}
+
 /* math.randomseed(0) in init: luaL_openlibs seeds math.random from the clock, which made two builds of one script
- * differ in the snapshot's bytes (the generator's state); run_random draws each run's own seed afterwards. */
+ * differ in the snapshot's bytes (the generator's state); run_random draws each run's own seed afterwards. The
+ * library's randomseed becomes the upvalue of ours (above). */
 static void fixed_random(void) {
   int top = lua_gettop(L);
   if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) {
+    lua_pushvalue(L, -1);
+    lua_pushcclosure(L, randomseed, 1);
+    lua_setfield(L, -3, "randomseed");
     lua_pushinteger(L, 0);
     lua_call(L, 1, 0);
   }
@@ -250,15 +275,41 @@ static void init(void) {
 #endif
 }
 
-/* loadlib.c's setpath for package.path, at run time: LUA_PATH_5_4, else LUA_PATH, ";;" standing for the default. */
+/* loadlib.c's setpath, at run time: package[field] from ENVNAME_5_4, else ENVNAME, else the default; the first ";;"
+ * stands for the default, with no empty template at either end (";;" alone is the default exactly, as with `lua`). */
+static void run_setpath(lua_State *L, const char *field, const char *envname, const char *dft) {
+  const char *path = getenv(lua_pushfstring(L, "%s_5_4", envname));
+  lua_pop(L, 1);
+  if (path == NULL) path = getenv(envname);
+  if (path == NULL) return; /* init's luaL_openlibs set the default */
+  const char *mark = strstr(path, ";;");
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  if (mark == NULL)
+    luaL_addstring(&b, path);
+  else {
+    size_t length = strlen(path);
+    if (path < mark) {
+      luaL_addlstring(&b, path, (size_t)(mark - path));
+      luaL_addchar(&b, ';');
+    }
+    luaL_addstring(&b, dft);
+    if (mark < path + length - 2) {
+      luaL_addchar(&b, ';');
+      luaL_addlstring(&b, mark + 2, (size_t)((path + length - 2) - mark));
+    }
+  }
+  luaL_pushresult(&b);
+  lua_setfield(L, -2, field);
+}
+
+/* package.path and package.cpath from LUA_PATH and LUA_CPATH (the build's environment is not the run's). */
 static void run_path(lua_State *L) {
-  const char *path = getenv("LUA_PATH_5_4");
-  if (path == NULL) path = getenv("LUA_PATH");
-  if (path == NULL) return;
   lua_getglobal(L, "package");
-  if (!lua_istable(L, -1)) return (void)lua_pop(L, 1);
-  luaL_gsub(L, path, ";;", ";" LUA_PATH_DEFAULT ";");
-  lua_setfield(L, -2, "path");
+  if (lua_istable(L, -1)) {
+    run_setpath(L, "path", "LUA_PATH", LUA_PATH_DEFAULT);
+    run_setpath(L, "cpath", "LUA_CPATH", LUA_CPATH_DEFAULT);
+  }
   lua_pop(L, 1);
 }
 
@@ -276,13 +327,42 @@ static int run_luainit(lua_State *L) {
   return status;
 }
 
+/* The run's arguments (WASI's argv after its program name: `futamura run x.lua a b`) as arg[1..n], which init's arg
+ * table (arg[0], the script, and arg[-1]) did not have: lua.c's createargtable at run time. */
+static void run_args(lua_State *L) {
+  __wasi_size_t count = 0, size = 0;
+  if (__wasi_args_sizes_get(&count, &size) != __WASI_ERRNO_SUCCESS || count < 2) return;
+  uint8_t **argv = malloc(count * sizeof *argv);
+  uint8_t *text = malloc(size);
+  if (argv && text && __wasi_args_get(argv, text) == __WASI_ERRNO_SUCCESS && lua_getglobal(L, "arg") == LUA_TTABLE) {
+    for (__wasi_size_t i = 1; i < count; i++) {
+      lua_pushstring(L, (const char *)argv[i]);
+      lua_rawseti(L, -2, (lua_Integer)i);
+    }
+  }
+  lua_pop(L, 1);
+  free(argv);
+  free(text);
+}
+
+/* lua.c's pushargs: arg[1..n] as the script's `...` (after LUA_INIT, which may have changed them). */
+static int pushargs(lua_State *L) {
+  if (lua_getglobal(L, "arg") != LUA_TTABLE) luaL_error(L, "'arg' is not a table");
+  int n = (int)luaL_len(L, -1), i;
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++) lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
 /* lua.c's pmain and docall: the chunk runs under a C function, so tracebacks end in "[C]: in ?" as lua's do. */
 static int pmain(lua_State *L) {
   lua_pushcfunction(L, msghandler);
   lua_insert(L, 1);
   run_path(L);
+  run_args(L);
   int status = run_luainit(L);
-  if (status == LUA_OK) status = lua_pcall(L, 0, LUA_MULTRET, 1);
+  if (status == LUA_OK) status = lua_pcall(L, pushargs(L), LUA_MULTRET, 1);
   if (status != LUA_OK) l_message(lua_tostring(L, -1));
   lua_pushboolean(L, status == LUA_OK);
   return 1;
@@ -343,6 +423,9 @@ clock_t clock(void) {
 
 /* math.random's seed was fixed in init, at build time: draw one, so each run gets its own as with `lua`. */
 static void run_random(void) {
+  __wasi_timestamp_t now = 0;
+  (void)__wasi_clock_time_get(__WASI_CLOCKID_REALTIME, 1, &now);
+  run_seed = (lua_Integer)now;
   int top = lua_gettop(L);
   if (lua_getglobal(L, "math") == LUA_TTABLE && lua_getfield(L, -1, "randomseed") == LUA_TFUNCTION) lua_call(L, 0, 0);
   lua_settop(L, top);

@@ -81,6 +81,25 @@ static inline size_t futamura_strftime(char *s, size_t max, const char *format, 
 }
 #define strftime futamura_strftime
 
+/* The empty path names nothing, as on Linux (ENOENT): wasi-libc takes "" for the current directory, so io.open("")
+ * opened it, loadfile("") said "Is a directory", and a LUA_PATH template "" ended a failed require with that error
+ * instead of the list of files tried. (fopen) and friends in parentheses are the functions, not these macros. */
+static inline int futamura_no_path(const char *path) { return path[0] == 0 ? (errno = ENOENT, 1) : 0; }
+static inline FILE *futamura_fopen(const char *path, const char *mode) {
+  return futamura_no_path(path) ? NULL : (fopen)(path, mode);
+}
+static inline FILE *futamura_freopen(const char *path, const char *mode, FILE *f) {
+  return futamura_no_path(path) ? NULL : (freopen)(path, mode, f);
+}
+static inline int futamura_remove(const char *path) { return futamura_no_path(path) ? -1 : (remove)(path); }
+static inline int futamura_rename(const char *from, const char *to) {
+  return futamura_no_path(from) || futamura_no_path(to) ? -1 : (rename)(from, to);
+}
+#define fopen(p, m) futamura_fopen(p, m)
+#define freopen(p, m, f) futamura_freopen(p, m, f)
+#define remove(p) futamura_remove(p)
+#define rename(a, b) futamura_rename(a, b)
+
 /* WASI has no processes and no temporary files: say so, as stock Lua does where a platform lacks them. */
 #define system(cmd) ((cmd) == NULL ? 0 : (errno = ENOTSUP, -1)) /* os.execute(cmd): nil, "Not supported" */
 #define l_popen(L, c, m) ((void)(c), (void)(m), luaL_error(L, "'popen' not supported"), (FILE *)0)

@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProgramsDir } from "../../bench/compile.ts";
+import { runFailure } from "../../bench/compile-failure.ts";
+import { compileTable, measuredStatus, rowNotes, type CompileRow } from "../../bench/compile-report.ts";
 import {
   brainfuckProgram,
   fernManyFunctions,
@@ -41,6 +43,22 @@ const cli = (...args: string[]) =>
 const PER_PROGRAM_S = "45";
 
 describe("compile benchmark programs", () => {
+  it("a program that fails alike interpreted and wevaled is a failure, not outputs that are the same", () => {
+    const failed = { error: "lua: x.lua:1: boom\nstack traceback:", exitCode: 1 };
+    const alike = runFailure(failed, failed);
+    expect(alike).toBe('the program failed when run, interpreted and wevaled alike: error "lua: x.lua:1: boom"');
+    expect(runFailure({ exitCode: 0 }, { exitCode: 3 })).toBe("interpreted: ran, wevaled: exit code 3");
+    expect(runFailure({ exitCode: 0 }, { exitCode: 0 })).toBeUndefined();
+    const row: CompileRow = { series: "lua", program: "lua-30", size: 30, unit: "lines", status: "ok" };
+    const m = { outputs_match: true, run_error: alike, aborted: [] };
+    Object.assign(row, m, { status: measuredStatus(m), error: alike });
+    expect(row.status).toBe("error");
+    expect(compileTable([row])).toContain("FAILED");
+    expect(compileTable([row])).not.toContain("same");
+    expect(rowNotes([row])).toEqual([`lua-30: error: ${alike}`]);
+    expect(measuredStatus({ outputs_match: true, aborted: [] })).toBe("ok");
+  });
+
   it("toy programs have exactly N instructions and halt", () => {
     for (const n of [2, 37, 1000, 10_000]) {
       const p = loadProgramSource(toyProgram(n), `toy-${n}.asm`);

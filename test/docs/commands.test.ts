@@ -108,6 +108,14 @@ function scratch(): string {
   return dir;
 }
 
+/** End every process left in the group `pid` led (nothing when it is gone already). */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {}
+}
+
 const commands = documentedCommands();
 const skipped = (c: DocCommand) => SKIPPED.find(([pattern]) => pattern.test(c.command));
 
@@ -130,13 +138,19 @@ describe("documented commands", () => {
     (_where, command) => {
       // `npx futamura` is the launcher in bin/; calling it directly saves npx's start-up.
       const shell = command.replace(/\bnpx futamura\b/g, `node ${join(ROOT, "bin", "futamura.mjs")}`);
-      const r = spawnSync("bash", ["-c", shell], {
+      // In its own process group (detached), so that a timeout ends what bash started too, not bash alone: the
+      // timeout's SIGTERM reaches only bash, and a `node futamura …` it ran went on after the test had failed.
+      // (spawnSync takes `detached` as spawn does, through the same normalizeSpawnArguments; its type omits it.)
+      const options = {
         cwd: dir,
-        encoding: "utf8",
+        encoding: "utf8" as const,
         timeout: 240_000,
+        detached: true,
         env: { ...process.env, FUTAMURA_CACHE_DIR: join(dir, ".futamura-cache") },
-      });
-      expect(r.status, `${command}\n${r.stderr}`).toBe(0);
+      };
+      const r = spawnSync("bash", ["-c", shell], options);
+      if (r.error || r.signal) killGroup(r.pid);
+      expect(r.status, `${command}\n${r.error ? `${r.error.message}\n` : ""}${r.stderr}`).toBe(0);
       expect(r.stderr).not.toMatch(/internal error/);
     },
     240_000,

@@ -50,6 +50,14 @@ if (options.flag("lua")) await fuzzLua();
 else if (fern) await fuzzFern();
 else await fuzzToy();
 
+/** A failing program saved as build/fuzz-failures/`name`, whose path comes back for the message. */
+function saveFailure(name: string, source: string): string {
+  const dir = join(ROOT, "build", "fuzz-failures");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), source);
+  return join(dir, name);
+}
+
 /** Random Lua programs, interpreted vs wevaled (stdout, stderr, exit code). */
 async function fuzzLua(): Promise<void> {
   const count = arg("runs", 200);
@@ -72,10 +80,7 @@ async function fuzzLua(): Promise<void> {
     }
     tick(k + 1);
     if (problem) {
-      const dir = join(ROOT, "build", "fuzz-failures");
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `seed-${programSeed}.lua`), source);
-      console.error(`${join(dir, `seed-${programSeed}.lua`)}: ${problem}`);
+      console.error(`${saveFailure(`seed-${programSeed}.lua`, source)}: ${problem}`);
       process.exitCode = 1;
       return;
     }
@@ -113,11 +118,8 @@ async function fuzzFern(): Promise<void> {
     const [r] = await differential(interp, [fernLoaded(compiled)], { optimizeLevel, train: fuel });
     tick(k + 1, generatorBugs ? `${generatorBugs} generator bug(s)` : "");
     if (!r.same || r.aborted.length) {
-      const dir = join(ROOT, "build", "fuzz-failures");
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, name), source);
       console.error(
-        `interpreted and wevaled differ on ${join(dir, name)}${fuel ? ` (--train-fuel ${fuel})` : ""}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,
+        `interpreted and wevaled differ on ${saveFailure(name, source)}${fuel ? ` (--train-fuel ${fuel})` : ""}: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted }, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,
       );
       process.exitCode = 1;
       return;
@@ -150,10 +152,7 @@ async function fuzzToy(): Promise<void> {
           const halt = await runModule(built.wasm, p.bytes, out);
           tick(++done);
           if (out.text() !== ref.stdout || halt !== ref.halt) {
-            const dir = join(ROOT, "build", "fuzz-failures");
-            mkdirSync(dir, { recursive: true });
-            const file = join(dir, `seed-${programSeed}-size-${size}.asm`);
-            writeFileSync(file, text);
+            const file = saveFailure(`seed-${programSeed}-size-${size}.asm`, text);
             throw new Error(
               `wevaled differs from the reference (program saved to ${file}): got ${JSON.stringify(out.text())} halt ${halt}, expected ${JSON.stringify(ref.stdout)} halt ${ref.halt}`,
             );
