@@ -16,25 +16,30 @@ const MAX_DEPTH = 4;
 
 const perModule = new WeakMap<WasmModuleInfo, (funcIndex: number) => boolean>();
 
-/** A predicate: may the function at this index write linear memory? One per module, memoized. */
+/** A predicate: may the function at this index write linear memory? One per module, memoized. Each answer depends
+ *  only on the function and the call depth it is looked at from, never on what was asked before: the predicate is
+ *  kept per module and asked by every request's cleanup in turn, and a worker thread (pipeline/parallel.ts) asks in
+ *  another order than the serial build — an answer memoized per function whatever the depth it was reached at made
+ *  the two differ (a chain too deep from one caller is read-only from a caller nearer its end). */
 export function memoryWriters(info: WasmModuleInfo): (funcIndex: number) => boolean {
   const known = perModule.get(info);
   if (known) return known;
+  const bodies = new Map<number, BodyCalls | undefined>();
+  const bodyOf = (index: number) => {
+    if (!bodies.has(index)) bodies.set(index, bodyCalls(info, index));
+    return bodies.get(index);
+  };
+  // Keyed index * (MAX_DEPTH + 1) + depth.
   const memo = new Map<number, boolean>();
   const writes = (index: number, depth: number): boolean => {
-    const hit = memo.get(index);
+    if (depth > MAX_DEPTH) return true;
+    const key = index * (MAX_DEPTH + 1) + depth;
+    const hit = memo.get(key);
     if (hit !== undefined) return hit;
-    const fn = info.functions[index];
-    if (!fn?.body || fn.body.end - fn.body.start > MAX_BODY_BYTES || depth > MAX_DEPTH) return true;
-    memo.set(index, true); // a recursive call to it, while it is looked at, may write
-    let result: boolean;
-    try {
-      result = bodyWrites(info, index, (callee) => writes(callee, depth + 1));
-    } catch (e) {
-      if (!(e instanceof WasmDecodeError)) throw e;
-      result = true; // a body the frontend cannot read (exception handling, say)
-    }
-    memo.set(index, result);
+    const body = bodyOf(index);
+    // A call cycle ends at MAX_DEPTH: it may write.
+    const result = !body || body.writes || body.callees.some((callee) => writes(callee, depth + 1));
+    memo.set(key, result);
     return result;
   };
   const predicate = (index: number) => writes(index, 0);
@@ -42,15 +47,34 @@ export function memoryWriters(info: WasmModuleInfo): (funcIndex: number) => bool
   return predicate;
 }
 
-function bodyWrites(info: WasmModuleInfo, index: number, calleeWrites: (callee: number) => boolean): boolean {
-  const f = buildFunctionIR(info, index);
+/** What a body does itself: whether it may write (a store, a bulk operation, an indirect call…), and the functions it
+ *  calls directly, in order; undefined when it is not looked at (an import, too large, or not decodable). */
+interface BodyCalls {
+  writes: boolean;
+  callees: number[];
+}
+
+function bodyCalls(info: WasmModuleInfo, index: number): BodyCalls | undefined {
+  const fn = info.functions[index];
+  if (!fn?.body || fn.body.end - fn.body.start > MAX_BODY_BYTES) return undefined;
+  let f;
+  try {
+    f = buildFunctionIR(info, index);
+  } catch (e) {
+    if (!(e instanceof WasmDecodeError)) throw e;
+    return undefined; // a body the frontend cannot read (exception handling, say)
+  }
+  const callees: number[] = [];
   for (const b of f.reversePostorder()) {
     for (const v of f.blocks[b].insts) {
       const d = f.values[v];
       if (d.kind !== "op") continue;
-      const e = effectsOf(d.op);
-      if (d.op.name === "call" ? calleeWrites(d.op.index!) : e.writesMemory || e.calls) return true;
+      if (d.op.name === "call") callees.push(d.op.index!);
+      else {
+        const e = effectsOf(d.op);
+        if (e.writesMemory || e.calls) return { writes: true, callees };
+      }
     }
   }
-  return false;
+  return { writes: false, callees };
 }

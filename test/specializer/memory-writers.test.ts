@@ -41,6 +41,36 @@ describe("memoryWriters", () => {
     expect(writes(0)).toBe(true); // the import itself
     expect(memoryWriters(info)).toBe(writes); // one per module
   });
+
+  // The predicate is kept per module and asked by each request's cleanup in turn, so a worker thread asks in another
+  // order than the serial build (pipeline/parallel.ts): an answer that depended on the order made the threaded
+  // output differ from the serial one. A chain of calls longer than MAX_DEPTH: c0 reaches c5 five calls deep.
+  it("gives each function the same answer whatever was asked before (the order requests are cleaned up in)", async () => {
+    const b = await loadBinaryen();
+    const chain = Array.from({ length: 6 }, (_, k) =>
+      k === 5
+        ? `(func $c5 (param i32) (result i32) (i32.load (local.get 0)))`
+        : `(func $c${k} (param i32) (result i32) (call $c${k + 1} (local.get 0)))`,
+    );
+    const exports = chain.map((_, k) => `(export "c${k}" (func $c${k}))`);
+    const mod = withFeatures(b, b.parseText(`(module (memory 1) ${chain.join(" ")} ${exports.join(" ")})`));
+    const bytes = mod.emitBinary();
+    mod.dispose();
+    const answers = (order: number[]) => {
+      const info = decodeModule(bytes);
+      const writes = memoryWriters(info);
+      const index = (k: number) => info.exports.find((e) => e.name === `c${k}`)!.index;
+      const out: boolean[] = [];
+      for (const k of order) out[k] = writes(index(k));
+      return out;
+    };
+    const alone = [0, 1, 2, 3, 4, 5].map((k) => answers([k])[k]);
+    expect(answers([0, 1, 2, 3, 4, 5])).toEqual(alone);
+    expect(answers([5, 4, 3, 2, 1, 0])).toEqual(alone);
+    expect(answers([2, 0, 1, 3, 4, 5])).toEqual(alone);
+    expect(alone[5]).toBe(false); // it only loads
+    expect(alone[0]).toBe(true); // too deep to look at all of
+  });
 });
 
 // A store, a call, a load of the stored slot: the call keeps the slot known only when it cannot write memory.
