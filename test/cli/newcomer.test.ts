@@ -67,9 +67,10 @@ describe("modules and languages named in one line", () => {
 
 describe("fast start", () => {
   it("a cached run --aot loads neither binaryen nor the AssemblyScript compiler", () => {
-    // A resolve hook that names those two packages on stderr when anything imports them.
+    // A resolve hook that names those two packages on stderr when anything imports them (binaryen also as the copy
+    // of its glue that util/binaryen-glue.ts keeps in build/binaryen/).
     const hook = join(dir, "watch-imports.mjs");
-    const watcher = `export async function resolve(s, c, next) { if (/^(binaryen|assemblyscript)(\\/|$)/.test(s)) process.stderr.write("LOADED " + s + "\\n"); return next(s, c); }`;
+    const watcher = `export async function resolve(s, c, next) { const m = /^(binaryen|assemblyscript)(\\/|$)/.exec(s) ?? (/\\/build\\/binaryen\\/binaryen-[^/]*\\.mjs$/.test(s) ? ["binaryen", "binaryen"] : null); if (m) process.stderr.write("LOADED " + m[1] + "\\n"); return next(s, c); }`;
     writeFileSync(
       hook,
       `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(watcher)}));\n`,
