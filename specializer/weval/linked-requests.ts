@@ -145,15 +145,7 @@ export class RequestLinks {
 
   /** The region holding [addr, addr + bytes), if one holds all of it. */
   region(addr: number, bytes: number): Region | undefined {
-    const rs = this.regions;
-    let lo = 0;
-    let hi = rs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (rs[mid].start > addr) hi = mid - 1;
-      else lo = mid + 1;
-    }
-    const r = rs[hi];
+    const r = this.regions[lastStartingAtOrBefore(this.regions, addr)];
     if (!r || addr < r.start || addr + bytes > r.end) return undefined;
     if (!this.scanned) this.applyStores();
     return r.written ? undefined : r;
@@ -162,13 +154,7 @@ export class RequestLinks {
   /** Whether [addr, addr + bytes) overlaps a request's slot (written or not). */
   touchesSlot(addr: number, bytes: number): boolean {
     const rs = this.slots;
-    let lo = 0;
-    let hi = rs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (rs[mid].start > addr) hi = mid - 1;
-      else lo = mid + 1;
-    }
+    const hi = lastStartingAtOrBefore(rs, addr);
     // rs[hi] starts at or before addr (slots are 4 bytes: an earlier one that overlaps is at most 3 before it).
     for (let i = Math.max(hi - 3, 0); i < rs.length && rs[i].start < addr + bytes; i++)
       if (addr < rs[i].end) return true;
@@ -324,4 +310,16 @@ function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreada
     }
   }
   return { ranges: out };
+}
+
+/** The index of the last of `spans` (sorted by start) that starts at or before `addr`; -1 when none does. */
+function lastStartingAtOrBefore(spans: readonly { start: number }[], addr: number): number {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start > addr) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return hi;
 }
