@@ -332,6 +332,16 @@ function requiredOptionsLast(program: Command): void {
   }
 }
 
+/** What a usage error adds before "run with --help": for an option `run` does not know after the program, where a
+ *  program's own options go (`futamura run x.lua -v` meant Lua's `arg[1]`). */
+function usageHint(argv: string[], message: string): string {
+  const option = /unknown option '([^']+)'/.exec(message)?.[1];
+  const run = argv.findIndex((a) => !a.startsWith("-"));
+  const at = option === undefined ? -1 : argv.indexOf(option);
+  const afterProgram = argv[run] === "run" && argv.slice(run + 1, at).some((a) => !a.startsWith("-"));
+  return afterProgram ? "a program's own arguments that start with '-' go after --; " : "";
+}
+
 export async function main(argvGiven: string[]): Promise<number> {
   const argv = initFuncAsInit(argvGiven);
   quietOnClosedPipe();
@@ -348,7 +358,7 @@ export async function main(argvGiven: string[]): Promise<number> {
       writeErr: (s) => process.stderr.write(s),
       writeOut: (s) => process.stdout.write(s),
       // A usage mistake is one line: commander's message, then where to read the usage.
-      outputError: (s, write) => write(`${s.trimEnd()} (run with --help for usage)\n`),
+      outputError: (s, write) => write(`${s.trimEnd()} (${usageHint(argv, s)}run with --help for usage)\n`),
     });
   for (const add of [bytecodeCommands, runCommands, pipelineCommands, diffAndBenchCommands, toolCommands])
     add(program, ctx);

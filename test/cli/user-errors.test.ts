@@ -212,6 +212,11 @@ describe("usage mistakes: the first one is reported first, on one line", () => {
     userError(["build", "x.lua"], /^error: required option '-o, --out <file>' not specified/);
     userError(["build"], /^error: missing required argument 'program'/);
     userError(["snapshot", "toy", "--frobnicate"], /^error: unknown option '--frobnicate'/);
+    // run's unknown option may be the program's own: where those go (futamura run x.lua -- -v).
+    userError(
+      ["run", "interp/lua/programs/app.lua", "-v"],
+      /^error: unknown option '-v' \(a program's own arguments that start with '-' go after --; run with --help for usage\)$/m,
+    );
   });
 
   it("a missing file or a directory before its extension, and before bench's note on what it replaces", () => {
