@@ -115,15 +115,11 @@ export function optimizeSpecialized(
   size: number,
 ): void {
   if (plan === "full") mod.optimizeFunction(name);
-  else if (plan === "lean")
-    mod.runPassesOnFunction(
-      name,
-      structured
-        ? size > OPTIMIZE_INSTRUCTIONS_MAX_VALUES
-          ? HUGE_STRUCTURED_PASSES
-          : STRUCTURED_PASSES
-        : inlinedInto
-          ? INLINED_PASSES
-          : LEAN_PASSES,
-    );
+  else if (plan === "lean") mod.runPassesOnFunction(name, leanPasses(structured, inlinedInto, size));
+}
+
+/** The passes a "lean" plan runs on a function, by its layout, whether leaves were inlined into it, and its size. */
+function leanPasses(structured: boolean, inlinedInto: boolean, size: number): string[] {
+  if (structured) return size > OPTIMIZE_INSTRUCTIONS_MAX_VALUES ? HUGE_STRUCTURED_PASSES : STRUCTURED_PASSES;
+  return inlinedInto ? INLINED_PASSES : LEAN_PASSES;
 }
