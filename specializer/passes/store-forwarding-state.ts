@@ -18,9 +18,11 @@ export type Ext = "u" | "s" | "raw" | "full";
 export const EXTS: readonly (Ext | undefined)[] = [undefined, "u", "s", "raw", "full"];
 export const EXT_CODE: Record<Ext, number> = { u: 1, s: 2, raw: 3, full: 4 };
 
+/** A value type's width in bytes. */
+export const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 /** The integer type code of a full-width value of 4 or 8 bytes. */
 const INT_OF_WIDTH: Record<number, number> = { 4: 0, 8: 1 };
-const SIZE_OF_CODE = [4, 8, 4, 8];
+const SIZE_OF_CODE = TYPES.map((t) => SIZE[t]);
 
 /** Whether slots of width w known as type codes t and u hold the same bits in either: both types fill the w bytes
  *  (an i64 and an f64 of 8 bytes; an i32 and an f32 of 4), so one is the other reinterpreted. A join of the two

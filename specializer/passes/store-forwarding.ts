@@ -66,6 +66,7 @@ import {
   Work,
   overlaps,
   sameBits,
+  SIZE,
   type Ext,
   type Packed,
 } from "./store-forwarding-state.ts";
@@ -103,8 +104,6 @@ interface Access {
 /** What an instruction does to a state besides an access: nothing, or forget everything known. */
 const NOTHING = 0;
 const KILLS = 1;
-
-const SIZE: Record<ValType, number> = { i32: 4, i64: 8, f32: 4, f64: 8 };
 
 /** Returns the number of loads replaced. `afterFirstRound`: a pass to run between the first round and the second
  *  (when the first replaced loads), e.g. redundant-store removal, which finds more once the first round has made
