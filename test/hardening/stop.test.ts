@@ -216,6 +216,7 @@ describe("run's standard output", () => {
     // Started: the node running the command exists; a temporary file it was writing when stopped stands listed.
     for (let i = 0; i < 1200 && !runsCommand(child.pid!, "build-interp"); i++)
       await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200)); // the first node returns from spawn() and sets its handlers
     const half = join(out, ".toy.wasm.1.2.tmp");
     writeFileSync(half, "half");
     appendFileSync(tempRegistryPath(child.pid!), `${half}\n`);
@@ -229,14 +230,20 @@ describe("run's standard output", () => {
 });
 
 /** The first node `pid` has started the second one, whose command line has `arg` (not the TypeScript compiler the
- *  first node may run before, when dist/ is older than the sources); true too when it has ended already (then the
- *  checks after say what went wrong). */
+ *  first node may run before, when dist/ is older than the sources) and whose environment names the registry (so it
+ *  is past exec: a child just forked shows the first node's own command line, and the first node has not yet set
+ *  its signal handlers, so a SIGINT then killed it silently on a loaded machine); true too when it has ended already
+ *  (then the checks after say what went wrong). */
 function runsCommand(pid: number, arg: string): boolean {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
       .split(" ")
       .filter(Boolean)
-      .some((child) => readFileSync(`/proc/${child}/cmdline`, "utf8").includes(arg));
+      .some(
+        (child) =>
+          readFileSync(`/proc/${child}/cmdline`, "utf8").includes(arg) &&
+          readFileSync(`/proc/${child}/environ`, "utf8").includes(`${TEMP_REGISTRY_ENV}=`),
+      );
   } catch {
     return true;
   }
