@@ -1226,6 +1226,13 @@ export function run(): u64 {
     frameStack = heap.alloc(FRAME_STACK_BYTES);
     frameLimit = frameStack + FRAME_STACK_BYTES;
   }
+  // A run starts the program afresh: its globals nil, as init left them, and a collection an earlier run asked for
+  // done now, with no frame live. Without it a host that runs the program again in one instance (`futamura bench`'s
+  // warm runs) kept every earlier run's objects when `main` has no safe point (a leaf: sieve's 16 MB array): the heap
+  // grew by that much per run, each run's allocation faulted in fresh pages (sieve: ~7 ms of kernel time of ~20),
+  // and the runs ended in "out of memory".
+  memory.fill(globals, 0, <usize>nglobals << 4);
+  if (gcRequested) collect(frameStack, frameStack, globals, nglobals);
   const blob = <usize>load<u32>(funcs);
   const slot = load<u32>(blob + FUNC_SLOT);
   const nil: u64 = 0;
