@@ -57,3 +57,32 @@ local function afterhook()
   return x
 end
 print(afterhook(), lines > 0)
+-- tail calls to C functions: one result, none, all, many (the stack grows), an error, a yield, a hook set
+local function tailmeta(t) return setmetatable(t, { __index = { k = "inherited" } }) end
+local function tailnone() return print() end
+local function tailselect(...) return select(2, ...) end
+local function tailunpack(t) return table.unpack(t) end
+local big = {}
+for i = 1, 5000 do big[i] = i end
+print(tailmeta({}).k, select("#", tailnone()), tailselect("a", "b", "c"), select("#", tailunpack(big)))
+local x, y = tailunpack({ 7 })
+local z = tailunpack({})
+print(x, y, z, (tailunpack({ 8, 9 })))
+local function tailerror(v) return error(v) end
+print(pcall(tailerror, "oops"), pcall(tailerror, { code = 1 }))
+local function tailbadarg() return setmetatable(1, nil) end
+print(pcall(tailbadarg))
+print(select(2, xpcall(tailbadarg, debug.traceback)))
+local function tailyield(v) return coroutine.yield(v) end
+local cy = coroutine.wrap(function(a) local b = tailyield(a + 1) local c = tailyield(b * 2) return c end)
+print(cy(1), cy(10), cy("end"))
+local hooked = 0
+local function tailsethook() return debug.sethook(function() hooked = hooked + 1 end, "l") end
+local function afterhook2()
+  tailsethook()
+  local v = 1
+  v = v + 1
+  debug.sethook()
+  return v
+end
+print(afterhook2(), hooked > 0)
