@@ -14,7 +14,7 @@
 // The table indices depend on which requests abort (an aborted request gets no table entry): `plan` assigns them,
 // every request's specialization records the slot values it folded (`RequestView.folded`), and specializeModule
 // specializes a request again when a later abort changed one of them (specializer/index.ts).
-import type { FuncType, WasmModuleInfo } from "../ssa/module.ts";
+import type { DataSegment, FuncType, WasmModuleInfo } from "../ssa/module.ts";
 import type { Const, ValType } from "../ssa/types.ts";
 import type { WevalRequest } from "../../abi/weval.ts";
 import { readConst } from "../ssa/fold.ts";
@@ -62,6 +62,8 @@ export class RequestLinks {
   unreadable?: string;
   /** Whether the module's code has been scanned for constant-address stores (`applyStores`). */
   private scanned = false;
+  /** The memory image's segments by start, when they do not overlap (`imageSpans`); null when they do. */
+  private imageSpans?: { start: number; segment: DataSegment & { offset: number } }[] | null;
 
   constructor(
     private readonly info: WasmModuleInfo,
@@ -177,12 +179,24 @@ export class RequestLinks {
     const mem = this.info.memories[0];
     if (!mem || addr < 0 || addr + bytes > mem.initial * 65536) return undefined;
     const out = new Uint8Array(bytes);
-    for (const d of this.info.data) {
-      if (d.memory !== 0 || d.offset === undefined) continue;
+    const copy = (d: DataSegment & { offset: number }) => {
       const from = Math.max(addr, d.offset);
       const to = Math.min(addr + bytes, d.offset + d.bytes.length);
       if (from < to) out.set(d.bytes.subarray(from - d.offset, to - d.offset), from - addr);
+    };
+    const spans = (this.imageSpans ??= imageSpans(this.info));
+    if (!spans) {
+      for (const d of this.info.data)
+        if (d.memory === 0 && d.offset !== undefined) copy(d as DataSegment & { offset: number });
+      return out;
     }
+    // Disjoint segments sorted by start: the one holding addr (if any) and those after it that start before the end.
+    for (
+      let i = Math.max(lastStartingAtOrBefore(spans, addr), 0);
+      i < spans.length && spans[i].start < addr + bytes;
+      i++
+    )
+      copy(spans[i].segment);
     return out;
   }
 
@@ -237,6 +251,19 @@ function bufferRegions(r: WevalRequest): { start: number; end: number; bytes: Ui
   return r.args
     .filter((a) => a.ty === "buffer" && a.specialize && a.bytes!.length > 0)
     .map((a) => ({ start: a.addr!, end: a.addr! + a.bytes!.length, bytes: a.bytes! }));
+}
+
+/** Memory 0's active data segments sorted by start, or null when two overlap (then a later one's bytes win, and the
+ *  image is read segment by segment in order). A snapshot's image is many segments (Lua's, ~1,500): a load of it
+ *  reads one or two of them. */
+function imageSpans(info: WasmModuleInfo): { start: number; segment: DataSegment & { offset: number } }[] | null {
+  const spans = info.data
+    .filter((d): d is DataSegment & { offset: number } => d.memory === 0 && d.offset !== undefined)
+    .map((segment) => ({ start: segment.offset, segment }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++)
+    if (spans[i].start < spans[i - 1].start + spans[i - 1].segment.bytes.length) return null;
+  return spans;
 }
 
 /** The index of the last of `spans` (sorted by start) that starts at or before `addr`; -1 when none does. */
