@@ -90,7 +90,7 @@ export interface SpecializeOptions {
    *  (default 0: none; optimize.ts); for comparison (5,000 was the default until 2026-12-07). */
   fullOptimizeMaxValues?: number;
   /** Functions of at most this many IR values are laid out by binaryen's Relooper, larger ones by the backend
-   *  (default SMALL_MAX_VALUES; optimize.ts); for tests and comparison. */
+   *  (default RELOOPER_MAX_VALUES; optimize.ts); for tests and comparison. */
   smallMaxValues?: number;
   /** Do not inline small specialized callees into their callers (inline-leaves.ts); for comparison. */
   noInline?: boolean;

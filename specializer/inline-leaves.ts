@@ -1,8 +1,8 @@
 // Inlining small specialized callees into the specialized functions that call them directly (the direct calls
 // weval/linked-requests.ts makes). We choose the callees, binaryen does the inlining: a callee is inlined when it is
 // a leaf — it makes no direct call to a specialized function itself, so no recursion and no chain of inlinings can
-// grow the code — and small (at most INLINE_MAX_VALUES IR values after cleanup), and while its callers stay small
-// (optimize.ts: laid out by the Relooper), so compile time stays linear. Every other function of the module
+// grow the code — and small (at most INLINE_MAX_VALUES IR values after cleanup), and while its callers stay within
+// SMALL_MAX_VALUES (optimize.ts), so compile time stays linear. Every other function of the module
 // is marked no-inline first, so binaryen's inlining pass touches nothing else; it runs on the functions as the
 // backend emitted them, before each is optimized once (index.ts), so inlining costs no second optimization.
 // Measured on 2026-12-01 (calls.fern, one process, warm TurboFan): a million calls of a 3-argument function 3.7 ms with
@@ -18,7 +18,7 @@ export const INLINE_MAX_VALUES = 200;
 /** The specialized functions (by index in `bodies`, which are the output's functions from `firstFunction` on, in
  *  order) to inline into their callers: leaves of at most `maxValues` values that some specialized function calls,
  *  taken in order while every caller stays within `callerMaxValues` counting each inlined call site at the callee's
- *  size — so a caller stays a small function (optimize.ts), whose layout and passes take bounded time, however many
+ *  size — so a caller stays within SMALL_MAX_VALUES (optimize.ts), whose layout and passes take bounded time, however many
  *  small functions it calls (a Fern main calling 1,000 of them inlines the first few). */
 export function leavesToInline(
   bodies: (FunctionBody | undefined)[],

@@ -2,9 +2,9 @@
 // own cleanup (passes/) already leaves lean code, so binaryen only polishes: every function gets LEAN_PASSES (or
 // INLINED_PASSES, or STRUCTURED_PASSES on the backend's own layout, HUGE_STRUCTURED_PASSES there over
 // OPTIMIZE_INSTRUCTIONS_MAX_VALUES), a fixed list of passes whose cost grows with the
-// function's size, not faster; a small function (at most SMALL_MAX_VALUES values — every interpreter loop in the
-// benchmarks) is laid out by binaryen's Relooper, a larger one by the backend's own structured layout
-// (ssa/structure.ts), since the Relooper's cost grows faster than the function.
+// function's size, not faster; a small function (at most RELOOPER_MAX_VALUES values — every hot interpreter loop in
+// the benchmarks) is laid out by binaryen's Relooper, a larger one by the backend's own structured layout
+// (ssa/structure.ts), since the Relooper and the passes its layout needs cost more than the function is worth.
 // binaryen's whole -O pipeline ("full", optimizeFunction) is no longer the default: on 2026-12-07 (load ~15, CPU time,
 // bench/compare-builds.ts, one process, interleaved, 15-31 runs) LEAN_PASSES on the Relooper's layout ran the Fern
 // and Lua bench programs as fast as -O3 did within noise (±3%; Fern fib 0.82x: faster), except Fern's sort, 1.03x
@@ -17,8 +17,19 @@
 import type { BinaryenModule } from "../util/binaryen.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 
-/** The largest function (IR values) the Relooper lays out and into which leaves are inlined (inline-leaves.ts). */
+/** The largest function (IR values) into which leaves are inlined (inline-leaves.ts). */
 export const SMALL_MAX_VALUES = 5_000;
+
+/** The largest function (IR values) the Relooper lays out (with LEAN_PASSES or INLINED_PASSES); a larger one gets
+ *  the backend's structured layout and STRUCTURED_PASSES. It was SMALL_MAX_VALUES: measured 2026-12-07 (load ~12,
+ *  2 cores) on Lua's 300-line script (bench/compile-programs.ts), whose 40 functions are 166-2,029 values but for
+ *  the main chunk's 10,250, the build's main thread 3.26-3.38 -> 2.75-2.80 s of CPU with every function structured;
+ *  but then Lua's fib.lua (its functions 393 and 451 values) ran 1.17x slower (bench/compare-builds.ts --cpu, one
+ *  process, 7 runs), as Fern's fib and trees did before. With 1,000 (same measure, 9-21 runs): the Lua bench
+ *  programs whose modules change (closures, hash, mandelbrot, nbody, oop, sieve, strings, trees: their functions
+ *  of 1,260-4,882 values) ran 0.98-1.017x, fib, loop and coroutines are the same bytes; Fern's bench changes nbody
+ *  and sort only (1.012x, 0.993x; the unchanged ones 0.95-1.02x). */
+export const RELOOPER_MAX_VALUES = 1_000;
 
 // No merge-blocks: on the Relooper's nesting for a big function its cost grows faster than the function (measured
 // on mandelbrot.b through the Brainfuck interpreter, 20,646 values: 1.8 s of 2.4 s; toy 100k: 0.8 s of 1.3 s), for
@@ -82,11 +93,11 @@ export function optimizePlan(size: number, level: number, fullMaxValues = 0): Op
 }
 
 /** Whether the backend lays the function out itself (ssa/structure.ts) rather than through binaryen's Relooper:
- *  every function over SMALL_MAX_VALUES, and every unoptimized one. The Relooper's cost grows faster than the
+ *  every function over RELOOPER_MAX_VALUES, and every unoptimized one. The Relooper's cost grows faster than the
  *  function (mandelbrot.b's 20,646 values: 2.9 s of the 3.2 s the backend took; structured, 0.42 s, and 5% smaller
  *  after LEAN_PASSES), but a small function — every hot loop in the benchmarks — runs faster from the Relooper's
  *  layout (Fern fib 1.13x, trees 1.07x slower structured, both under LEAN_PASSES). */
-export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValues = SMALL_MAX_VALUES): boolean {
+export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValues = RELOOPER_MAX_VALUES): boolean {
   return plan === "none" || (plan === "lean" && size > smallMaxValues);
 }
 

@@ -14,13 +14,11 @@
 // The table indices depend on which requests abort (an aborted request gets no table entry): `plan` assigns them,
 // every request's specialization records the slot values it folded (`RequestView.folded`), and specializeModule
 // specializes a request again when a later abort changed one of them (specializer/index.ts).
-import type { FuncType, WasmModuleInfo } from "../ssa/module.ts";
-import { buildFunctionIR } from "../ssa/frontend.ts";
-import { WasmDecodeError } from "../ssa/module.ts";
+import type { DataSegment, FuncType, WasmModuleInfo } from "../ssa/module.ts";
 import type { Const, ValType } from "../ssa/types.ts";
-import { OPS_BY_NAME } from "../ssa/wasm-ops.ts";
 import type { WevalRequest } from "../../abi/weval.ts";
 import { readConst } from "../ssa/fold.ts";
+import { constantStores } from "./constant-stores.ts";
 
 /** What specialize.ts asks: the constant at a constant address, and the function a constant table index calls. */
 export interface KnownMemory {
@@ -64,6 +62,8 @@ export class RequestLinks {
   unreadable?: string;
   /** Whether the module's code has been scanned for constant-address stores (`applyStores`). */
   private scanned = false;
+  /** The memory image's segments by start, when they do not overlap (`imageSpans`); null when they do. */
+  private imageSpans?: { start: number; segment: DataSegment & { offset: number } }[] | null;
 
   constructor(
     private readonly info: WasmModuleInfo,
@@ -100,11 +100,15 @@ export class RequestLinks {
     this.regions = regions.filter((r, i) => i === 0 || r.start >= regions[i - 1].end);
   }
 
-  /** Take out the regions the module's code stores into at a constant address (the scan costs ~30 ms on Fern's
-   *  interpreter, so it runs only when some load needs it, and once per interpreter in a process: `constantStores`). */
+  /** Take out the regions the module's code stores into at a constant address (the scan runs only when some load
+   *  needs it, reads into IR only the functions that may store into a region, and is kept per interpreter in a
+   *  process: constant-stores.ts). */
   private applyStores(): void {
     this.scanned = true;
-    const { ranges, unreadable } = constantStores(this.info);
+    const { ranges, unreadable } = constantStores(this.info, (start, end) => {
+      const r = this.regions[lastStartingAtOrBefore(this.regions, end - 1)];
+      return r !== undefined && r.end > start;
+    });
     this.unreadable = unreadable;
     for (const r of this.regions) {
       if (!ranges.some(([s, e]) => s < r.end && r.start < e)) continue;
@@ -175,12 +179,24 @@ export class RequestLinks {
     const mem = this.info.memories[0];
     if (!mem || addr < 0 || addr + bytes > mem.initial * 65536) return undefined;
     const out = new Uint8Array(bytes);
-    for (const d of this.info.data) {
-      if (d.memory !== 0 || d.offset === undefined) continue;
+    const copy = (d: DataSegment & { offset: number }) => {
       const from = Math.max(addr, d.offset);
       const to = Math.min(addr + bytes, d.offset + d.bytes.length);
       if (from < to) out.set(d.bytes.subarray(from - d.offset, to - d.offset), from - addr);
+    };
+    const spans = (this.imageSpans ??= imageSpans(this.info));
+    if (!spans) {
+      for (const d of this.info.data)
+        if (d.memory === 0 && d.offset !== undefined) copy(d as DataSegment & { offset: number });
+      return out;
     }
+    // Disjoint segments sorted by start: the one holding addr (if any) and those after it that start before the end.
+    for (
+      let i = Math.max(lastStartingAtOrBefore(spans, addr), 0);
+      i < spans.length && spans[i].start < addr + bytes;
+      i++
+    )
+      copy(spans[i].segment);
     return out;
   }
 
@@ -237,79 +253,17 @@ function bufferRegions(r: WevalRequest): { start: number; end: number; bytes: Ui
     .map((a) => ({ start: a.addr!, end: a.addr! + a.bytes!.length, bytes: a.bytes! }));
 }
 
-/** [start, end) of every store, memory.fill, memory.copy or memory.init in the module's code whose destination is
- *  a constant address (and, for the bulk ones, whose length is constant; unknown length: to the end of memory). */
-export function constantStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
-  // Every program's snapshot of one interpreter has the same code: scan it once per process.
-  const bodies = info.functions.filter((f) => f.body);
-  const code = bodies.length
-    ? info.bytes.subarray(bodies[0].body!.start, bodies[bodies.length - 1].body!.end)
-    : new Uint8Array(0);
-  const hit = scanned.find((c) => sameBytes(c.code, code));
-  if (hit) return hit.result;
-  const result = scanStores(info);
-  if (scanned.length >= 8) scanned.shift();
-  scanned.push({ code: code.slice(), result });
-  return result;
-}
-
-/** The last few interpreters' code and scan results (this also runs in the browser, for explorer/: no node:crypto). */
-const scanned: { code: Uint8Array; result: { ranges: [number, number][]; unreadable?: string } }[] = [];
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Whether a function's body bytes (locals and code) hold no byte that begins a store or a prefixed instruction
- *  (bulk memory, SIMD, atomics, GC): then it writes no memory, whatever its other instructions are (an immediate that
- *  happens to be such a byte only makes this answer no). E.g. Lua's setjmp/longjmp in Wasm exception handling
- *  (interp/lua/sjlj.s), which the frontend cannot read. */
-function storesNothing(body: Uint8Array): boolean {
-  for (const b of body) if ((b >= 0x36 && b <= 0x3e) || b >= 0xfb) return false;
-  return true;
-}
-
-function scanStores(info: WasmModuleInfo): { ranges: [number, number][]; unreadable?: string } {
-  const out: [number, number][] = [];
-  for (const fn of info.functions) {
-    if (fn.import) continue;
-    let ir;
-    try {
-      ir = buildFunctionIR(info, fn.index);
-    } catch (e) {
-      // A function we cannot read (SIMD, say) might store anywhere, unless no byte of it could be a store.
-      if (!(e instanceof WasmDecodeError)) throw e;
-      if (storesNothing(info.bytes.subarray(fn.body!.start, fn.body!.end))) continue;
-      return { ranges: [[0, Infinity]], unreadable: e.message };
-    }
-    const constOf = (v: number): number | undefined => {
-      const d = ir.values[ir.resolve(v)];
-      return d.kind === "op" && d.op.name === "const" && d.op.value!.type === "i32"
-        ? (d.op.value!.bits as number) >>> 0
-        : undefined;
-    };
-    for (const b of ir.blocks) {
-      for (const v of b.insts) {
-        const d = ir.values[v];
-        if (d.kind !== "op") continue;
-        const { op, args } = d;
-        if (OPS_BY_NAME.get(op.name)?.cls === "store") {
-          const base = constOf(args[0]);
-          if (base === undefined) continue;
-          const bytes = OPS_BY_NAME.get(op.name)!.bytes!;
-          out.push([base + op.memarg!.offset, base + op.memarg!.offset + bytes]);
-        } else if (op.name === "memory.fill" || op.name === "memory.copy" || op.name === "memory.init") {
-          const dst = constOf(args[0]);
-          if (dst === undefined) continue;
-          const len = constOf(args[2]);
-          out.push([dst, len === undefined ? Infinity : dst + len]);
-        }
-      }
-    }
-  }
-  return { ranges: out };
+/** Memory 0's active data segments sorted by start, or null when two overlap (then a later one's bytes win, and the
+ *  image is read segment by segment in order). A snapshot's image is many segments (Lua's, ~1,500): a load of it
+ *  reads one or two of them. */
+function imageSpans(info: WasmModuleInfo): { start: number; segment: DataSegment & { offset: number } }[] | null {
+  const spans = info.data
+    .filter((d): d is DataSegment & { offset: number } => d.memory === 0 && d.offset !== undefined)
+    .map((segment) => ({ start: segment.offset, segment }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++)
+    if (spans[i].start < spans[i - 1].start + spans[i - 1].segment.bytes.length) return null;
+  return spans;
 }
 
 /** The index of the last of `spans` (sorted by start) that starts at or before `addr`; -1 when none does. */
