@@ -9,6 +9,7 @@
 // a direct call, ~1.2 ms with it inlined, where binaryen then forwards the frame stores and the result globals. Relies
 // on util/binaryen.ts and ssa/ir.ts.
 import type { Binaryen, BinaryenModule } from "../util/binaryen.ts";
+import { callSites } from "./call-sites.ts";
 import { SMALL_MAX_VALUES } from "./optimize.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
 
@@ -43,13 +44,7 @@ export function leavesToInline(
 /** Per specialized function `f` calls directly (its index relative to `firstFunction`): how many call sites. */
 export function directCallSites(f: FunctionBody, firstFunction: number): Map<number, number> {
   const out = new Map<number, number>();
-  for (const b of f.reversePostorder()) {
-    for (const v of f.blocks[b].insts) {
-      const d = f.values[v];
-      if (d.kind === "op" && d.op.name === "call" && d.op.index! >= firstFunction)
-        out.set(d.op.index! - firstFunction, (out.get(d.op.index! - firstFunction) ?? 0) + 1);
-    }
-  }
+  for (const [index, sites] of callSites(f).calls) if (index >= firstFunction) out.set(index - firstFunction, sites);
   return out;
 }
 

@@ -12,6 +12,7 @@
 // global `g<index>` too.
 import { moduleFeatures, type Binaryen, type BinaryenModule } from "../util/binaryen.ts";
 import { InternalError } from "../util/errors.ts";
+import { callSites } from "./call-sites.ts";
 import { inlineFunctions } from "./inline-leaves.ts";
 import { optimizeSpecialized, type OptimizePlan } from "./optimize.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "./ssa/backend.ts";
@@ -67,19 +68,9 @@ export function optimizableApart(f: FunctionBody): boolean {
   return !f.values.some((d) => d.kind === "op" && NEEDS_WHOLE_MODULE.has(d.op.name));
 }
 
-/** Functions `f` calls directly (the specializer's indices), found once per body (apartJob and optimizeApart both
- *  ask; a walk of a function of a million values takes a few hundred ms). */
-const calleesOf = new WeakMap<FunctionBody, Set<number>>();
-function callees(f: FunctionBody): Set<number> {
-  let out = calleesOf.get(f);
-  if (out) return out;
-  calleesOf.set(f, (out = new Set<number>()));
-  for (const b of f.reversePostorder())
-    for (const v of f.blocks[b].insts) {
-      const d = f.values[v];
-      if (d.kind === "op" && d.op.name === "call") out.add(d.op.index!);
-    }
-  return out;
+/** Functions `f` calls directly (the specializer's indices), found once per body (call-sites.ts). */
+function callees(f: FunctionBody): Iterable<number> {
+  return callSites(f).calls.keys();
 }
 
 /** The small module of a group, optimized, as bytes; `raw` is given it as emitted, before inlining and binaryen. */

@@ -16,6 +16,7 @@
 // for nothing; LEAN_PASSES 0.55 s for an output 2% larger.
 import type { BinaryenModule } from "../util/binaryen.ts";
 import type { FunctionBody } from "./ssa/ir.ts";
+import { callSites } from "./call-sites.ts";
 
 /** The largest function (IR values) into which leaves are inlined (inline-leaves.ts). */
 export const SMALL_MAX_VALUES = 5_000;
@@ -76,11 +77,10 @@ export const OPTIMIZE_INSTRUCTIONS_MAX_VALUES = 200_000;
 /** The passes for a structured function over OPTIMIZE_INSTRUCTIONS_MAX_VALUES. */
 export const HUGE_STRUCTURED_PASSES = ["vacuum", "remove-unused-brs"];
 
-/** The number of values (parameters and instructions) in the function's reachable blocks. */
+/** The number of values (parameters and instructions) in the function's reachable blocks (of a cleaned body: see
+ *  call-sites.ts). */
 export function functionSize(f: FunctionBody): number {
-  let n = 0;
-  for (const b of f.reversePostorder()) n += f.blocks[b].params.length + f.blocks[b].insts.length;
-  return n;
+  return callSites(f).size;
 }
 
 export type OptimizePlan = "full" | "lean" | "none";

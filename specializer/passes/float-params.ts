@@ -14,7 +14,7 @@
 // Linear: one union-find over the parameters, one walk over uses. Reinterprets left unused go in dead-values.
 // Requires: valid SSA without alias uses. Guarantees: valid SSA, the same results bit for bit (a reinterpret pair is
 // the identity on every bit pattern, NaNs included).
-import { targetAt, targetCount, targetsOf, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
+import { targetAt, targetCount, type BlockId, type FunctionBody, type ValueId } from "../ssa/ir.ts";
 import { propagateCopies } from "./copy-propagation.ts";
 import { InternalError } from "../../util/errors.ts";
 
@@ -24,10 +24,10 @@ const TO_FLOAT = "f64.reinterpret_i64";
 /** Returns the number of parameters made f64 plus the reinterpret pairs removed. `order`: the reachable blocks in
  *  reverse postorder, when the caller has them. */
 export function floatParams(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
-  const { changed, reinterprets } = removeReinterpretPairs(f, order);
+  const { changed, reinterprets, uses } = removeReinterpretPairs(f, order);
   // A web flips only when a reinterpret uses or feeds it: with none in the function, nothing flips.
   if (reinterprets === 0) return changed;
-  const webs = floatWebs(f, order);
+  const webs = floatWebs(f, order, uses);
   // Flip: parameters become f64, edges pass floats, reinterprets of a flipped parameter become the parameter. The
   // flipped parameters are flagged in an array the rewrite below reads per use (not the webs' find per use).
   const flipped = new Uint8Array(f.values.length);
@@ -57,13 +57,25 @@ function opArg(f: FunctionBody, v: ValueId, name: string): ValueId | undefined {
   return d.kind === "op" && d.op.name === name ? d.args[0] : undefined;
 }
 
-/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many, and how many
- *  reinterprets either way the function holds. */
-function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): { changed: number; reinterprets: number } {
+/** What the instructions and terminators tell the webs (floatWebs), found in removeReinterpretPairs' walk: the
+ *  candidate parameters a `f64.reinterpret_i64` reads, and those a branch condition or table index reads. */
+interface WebUses {
+  floatUsed: ValueId[];
+  branchUsed: ValueId[];
+}
+
+/** f64.reinterpret_i64 (i64.reinterpret_f64 x) becomes x, wherever it is; returns how many, how many reinterprets
+ *  either way the function holds, and (in the same walk) the uses floatWebs asks about. */
+function removeReinterpretPairs(
+  f: FunctionBody,
+  order: BlockId[],
+): { changed: number; reinterprets: number; uses: WebUses } {
   let changed = 0;
   let reinterprets = 0;
+  const uses: WebUses = { floatUsed: [], branchUsed: [] };
   for (const b of order) {
-    for (const v of f.blocks[b].insts) {
+    const block = f.blocks[b];
+    for (const v of block.insts) {
       const d = f.values[v];
       if (d.kind !== "op" || (d.op.name !== TO_FLOAT && d.op.name !== TO_BITS)) continue;
       reinterprets++;
@@ -72,20 +84,30 @@ function removeReinterpretPairs(f: FunctionBody, order: BlockId[]): { changed: n
       if (x !== undefined) {
         f.values[v] = { kind: "alias", to: x, type: "f64" };
         changed++;
-      }
+      } else if (inner !== undefined && isCandidateParam(f, f.resolve(inner))) uses.floatUsed.push(f.resolve(inner));
     }
+    const t = block.term;
+    const used = t.kind === "cond" ? t.cond : t.kind === "table" ? t.index : -1;
+    if (used >= 0 && isCandidateParam(f, f.resolve(used))) uses.branchUsed.push(f.resolve(used));
   }
-  return { changed, reinterprets };
+  return { changed, reinterprets, uses };
+}
+
+/** A parameter that may become f64: an i64 one of a block other than the entry. */
+function isCandidateParam(f: FunctionBody, v: ValueId): boolean {
+  const d = f.values[v];
+  return d.kind === "param" && d.type === "i64" && d.block !== f.entry;
 }
 
 /** The webs of i64 parameters (union-find over the values' ids, in typed arrays: -1 is "not a web member"): every
  *  candidate parameter, and whether its web flips — it takes only float bits and i64 constants in, no branch uses
  *  it, and it is used or fed as a float. */
-function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueId>; flips: (p: ValueId) => boolean } {
-  const isCandidate = (v: ValueId) => {
-    const d = f.values[v];
-    return d.kind === "param" && d.type === "i64" && d.block !== f.entry;
-  };
+function floatWebs(
+  f: FunctionBody,
+  order: BlockId[],
+  uses: WebUses,
+): { params: Iterable<ValueId>; flips: (p: ValueId) => boolean } {
+  const isCandidate = (v: ValueId) => isCandidateParam(f, v);
   const parent = new Int32Array(f.values.length).fill(-1);
   const members: ValueId[] = [];
   const join = (v: ValueId) => {
@@ -104,10 +126,14 @@ function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueI
     }
     return r;
   };
-  const badParams: ValueId[] = []; // parameters of webs that stay i64, before unions are final: re-rooted below
-  const floatUsed: ValueId[] = [];
+  // Parameters of webs that stay i64, before unions are final (re-rooted below): a branch condition or table index
+  // cannot be fixed up.
+  const badParams: ValueId[] = [...uses.branchUsed];
+  const floatUsed: ValueId[] = [...uses.floatUsed];
   for (const b of order) {
-    for (const t of targetsOf(f.blocks[b].term)) {
+    const term = f.blocks[b].term;
+    for (let k = 0, n = targetCount(term); k < n; k++) {
+      const t = targetAt(term, k);
       const params = f.blocks[t.block].params;
       for (let i = 0; i < t.args.length; i++) {
         const p = params[i];
@@ -124,18 +150,7 @@ function floatWebs(f: FunctionBody, order: BlockId[]): { params: Iterable<ValueI
       }
     }
   }
-  // A web is flipped only if it is used as a float somewhere; a branch condition or table index cannot be fixed up.
-  for (const b of order) {
-    const block = f.blocks[b];
-    for (const v of block.insts) {
-      const d = f.values[v];
-      if (d.kind === "op" && d.op.name === TO_FLOAT && isCandidate(f.resolve(d.args[0])))
-        floatUsed.push(f.resolve(d.args[0]));
-    }
-    const t = block.term;
-    const used = t.kind === "cond" ? t.cond : t.kind === "table" ? t.index : -1;
-    if (used >= 0 && isCandidate(f.resolve(used))) badParams.push(f.resolve(used));
-  }
+  // A web is flipped only if it is used as a float somewhere (uses.floatUsed: a `f64.reinterpret_i64` of it).
   const bad = new Set<ValueId>();
   for (const p of badParams) if (parent[p] >= 0) bad.add(find(p));
   const usedAsFloat = new Set(floatUsed.filter((p) => parent[p] >= 0).map(find));

@@ -41,21 +41,24 @@ export function mergeBlocks(f: FunctionBody, order: BlockId[] = f.reversePostord
   folded += foldSameTargetBranches(f, order);
   if (threaded) order = f.reversePostorder();
   const isMerged = new Uint8Array(f.blocks.length);
-  const merged = mergeStraightLines(f, order, isMerged);
+  const { merged, aliased } = mergeStraightLines(f, order, isMerged);
   // A merged block was reached only from its predecessor's `br`, so it sat right after it in reverse postorder:
   // dropping it keeps the order of the rest.
-  if (merged) {
-    order = order.filter((b) => !isMerged[b]);
-    propagateCopies(f, order); // the merged blocks' parameters are aliases now; no other alias is used
-  }
+  if (merged) order = order.filter((b) => !isMerged[b]);
+  // The merged blocks' parameters are aliases now; no other alias is used (so none to propagate when they had none).
+  if (aliased) propagateCopies(f, order);
   // Also recomputes preds and succs after all of the above (unless no terminator changed and no block was emptied).
   removeDeadBlocks(f, order, folded + threaded + merged === 0);
   return { threaded, merged, order };
 }
 
 /** Appends each block whose only incoming edge is its predecessor's `br` to that predecessor; returns how many, and
- *  flags them in `isMerged`. */
-function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Array): number {
+ *  how many parameters became aliases, and flags them in `isMerged`. */
+function mergeStraightLines(
+  f: FunctionBody,
+  order: BlockId[],
+  isMerged: Uint8Array,
+): { merged: number; aliased: number } {
   const edgesInto = new Int32Array(f.blocks.length);
   for (const b of order) {
     const term = f.blocks[b].term;
@@ -63,6 +66,7 @@ function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Ar
     else for (let i = 0, n = targetCount(term); i < n; i++) edgesInto[targetAt(term, i).block]++;
   }
   let merged = 0;
+  let aliased = 0;
   for (const p of order) {
     const pred = f.blocks[p];
     for (;;) {
@@ -74,6 +78,7 @@ function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Ar
       block.params.forEach(
         (param, i) => (f.values[param] = { kind: "alias", to: t.target.args[i], type: f.typeOf(param) }),
       );
+      aliased += block.params.length;
       for (const v of block.insts) pred.insts.push(v);
       pred.term = block.term;
       block.params = [];
@@ -83,7 +88,7 @@ function mergeStraightLines(f: FunctionBody, order: BlockId[], isMerged: Uint8Ar
       merged++;
     }
   }
-  return merged;
+  return { merged, aliased };
 }
 
 const NONE: Terminator = Object.freeze({ kind: "none" });

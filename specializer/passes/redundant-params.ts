@@ -17,7 +17,9 @@ export function removeRedundantParams(
   order: BlockId[] = f.reversePostorder(),
   into = new IncomingEdges(f, order),
 ): number {
-  const passes = new PassedTo(f, order, into);
+  // Built at the first replacement (from the edges' arguments, which the loop below does not change): cleanup's
+  // second round usually replaces none, and building it walks every branch argument.
+  let passes: PassedTo | undefined;
   const queued = new Uint8Array(f.blocks.length);
   const work: BlockId[] = [];
   const enqueue = (b: BlockId) => {
@@ -37,6 +39,7 @@ export function removeRedundantParams(
       if (f.values[p].kind !== "param") continue; // already replaced
       const same = onlyValue(f, into, b, i, p);
       if (same === undefined) continue;
+      passes ??= new PassedTo(f, order, into);
       f.values[p] = { kind: "alias", to: same, type: f.typeOf(p) };
       removed++;
       passes.forEachBlock(p, enqueue);
