@@ -1,10 +1,15 @@
 // Vitest configuration: every test under test/, run in forked workers (Wasm and binaryen want real processes).
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./test/sequencer.ts";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
+    // A fork per core: vitest's default in a run is one core fewer, which on a 2-core machine (CI) ran every file in
+    // one fork, one after the other, while the second core idled.
+    maxWorkers: "100%",
+    sequence: { sequencer: LongestFirst },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ["test/global-setup.ts"],

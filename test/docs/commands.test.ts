@@ -44,6 +44,10 @@ const SKIPPED: [RegExp, string][] = [
     /^npx futamura build lang\/bench\/calls\.fern -o calls\.wasm( --dump-ir ir\/)?$/,
     "the same kind of build as the README's `build --train lang/bench/nbody.fern -o nbody.wasm` (a Fern program, -o), 8 s more for nothing",
   ],
+  [
+    /^npx futamura diff lang\/programs\/\*\.fern$/,
+    "every Fern program, interpreted and wevaled (30 s): test/lang/lang.test.ts diffs each of lang/programs/*.fern through the same differential tester, and README's `diff brainfuck/programs/acme/*.b` runs the command on a glob",
+  ],
   [/^npx futamura explore$/, "serves the page until stopped; test/explorer/serve.test.ts runs it and fetches the page"],
   [
     /^npx futamura explore --build$/,

@@ -40,6 +40,18 @@ const stable = (r: { specialize?: SpecializeModuleResult }) =>
     cleanup: cleanup && { ...cleanup, ms: 0 },
   }));
 
+/** One snapshot of Lua with features.lua loaded, made once for the tests that specialize it several ways (a Lua
+ *  build is the expensive part of this file). */
+let luaSnapshotMade: Promise<Uint8Array> | undefined;
+function luaSnapshot(): Promise<Uint8Array> {
+  luaSnapshotMade ??= (async () => {
+    const program = await loadProgram(builtinManifest("lua"), join("interp", "lua", "programs", "features.lua"));
+    const built = await buildProgram(buildLua("lua").wasm, program, { cache: false, optimizeLevel: 0, threads: 1 });
+    return built.snapshot;
+  })();
+  return luaSnapshotMade;
+}
+
 describe("requests in parallel", () => {
   it("Fern, 40 functions: two threads give the serial build's bytes and statistics", async () => {
     const interp = (await buildInterpreter("fern")).wasm;
@@ -82,10 +94,8 @@ describe("requests in parallel", () => {
   }, 120_000);
 
   it("Lua (one request per Proto): two threads give the serial build's bytes", async () => {
-    const interp = buildLua("lua").wasm;
-    const program = await loadProgram(builtinManifest("lua"), join("interp", "lua", "programs", "features.lua"));
     // Lua seeds its string hashes at start-up, so each snapshot differs: both specialize one.
-    const { snapshot } = await buildProgram(interp, program, { cache: false, optimizeLevel: 0, threads: 1 });
+    const snapshot = await luaSnapshot();
     const serial = { specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 1 }) };
     const parallel = {
       specialize: await specializeSnapshot(snapshot, { optimizeLevel: 1, threads: 2, parallelMinBytes: 0 }),
@@ -100,9 +110,7 @@ describe("requests in parallel", () => {
     // The real threads' split depends on timing; here it is chosen: another specializer (a worker's, with what it
     // keeps from request to request: generic functions, memoryWriters' answers) takes every other request, last
     // first, and this thread the rest, so an answer that depended on a thread's earlier requests shows every time.
-    const interp = buildLua("lua").wasm;
-    const program = await loadProgram(builtinManifest("lua"), join("interp", "lua", "programs", "features.lua"));
-    const { snapshot } = await buildProgram(interp, program, { cache: false, optimizeLevel: 0, threads: 1 });
+    const snapshot = await luaSnapshot();
     const opts = { optimizeLevel: 0 }; // what the specializer emits, before binaryen (which is deterministic)
     const serial = await specializeModule(snapshot, opts);
     const other = requestSpecializer(snapshot, opts);
