@@ -68,9 +68,11 @@ describe("modules and languages named in one line", () => {
 describe("fast start", () => {
   it("a cached run --aot loads neither binaryen nor the AssemblyScript compiler", () => {
     // A resolve hook that names those two packages on stderr when anything imports them (binaryen also as the copy
-    // of its glue that util/binaryen-glue.ts keeps in build/binaryen/).
+    // of its glue that util/binaryen-glue.ts keeps in build/binaryen/). It writes to fd 2 itself: hooks run on a
+    // thread of their own, whose process.stderr reaches the process's asynchronously and was lost once (a loaded
+    // CI run) when the command exited right after.
     const hook = join(dir, "watch-imports.mjs");
-    const watcher = `export async function resolve(s, c, next) { const m = /^(binaryen|assemblyscript)(\\/|$)/.exec(s) ?? (/\\/build\\/binaryen\\/binaryen-[^/]*\\.mjs$/.test(s) ? ["binaryen", "binaryen"] : null); if (m) process.stderr.write("LOADED " + m[1] + "\\n"); return next(s, c); }`;
+    const watcher = `import { writeSync } from "node:fs"; export async function resolve(s, c, next) { const m = /^(binaryen|assemblyscript)(\\/|$)/.exec(s) ?? (/\\/build\\/binaryen\\/binaryen-[^/]*\\.mjs$/.test(s) ? ["binaryen", "binaryen"] : null); if (m) writeSync(2, "LOADED " + m[1] + "\\n"); return next(s, c); }`;
     writeFileSync(
       hook,
       `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(watcher)}));\n`,
@@ -86,6 +88,7 @@ describe("fast start", () => {
         env,
       });
     const first = run();
+    expect(first).toMatchObject({ status: 0, signal: null });
     expect(first.stderr).toContain("LOADED binaryen"); // compiling: the hook sees it
     const second = run();
     expect(second).toMatchObject({ status: 0, stdout: first.stdout });
