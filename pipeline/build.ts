@@ -97,7 +97,7 @@ function failIfStrict(what: string, aborted: AbortedRequest[]): void {
 export type WasmBuildResult = Omit<BuildResult, "snapshot"> & { snapshot?: Uint8Array };
 
 export interface ThreadOptions {
-  /** Threads to specialize requests on (default $FUTAMURA_THREADS, else this one and one per idle core; 1: this
+  /** Threads to specialize requests on (default $FUTAMURA_THREADS, else parallel.ts's defaultThreads; 1: this
    *  thread only). Small builds stay on this thread whatever it says (parallel.ts). */
   threads?: number;
   /** The constant bytes from which requests go to worker threads (default PARALLEL_MIN_BUFFER_BYTES; 0: any build

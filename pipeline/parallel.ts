@@ -39,17 +39,25 @@ export const PARALLEL_MIN_BUFFER_BYTES = 64 * 1024;
 /** …and below this many requests. */
 export const PARALLEL_MIN_REQUESTS = 16;
 
-/** The thread count asked for: `threads`, else $FUTAMURA_THREADS, else this thread and one per idle core (the
- *  available parallelism less the 1-minute load average, this build's own share included): a worker gains nothing
- *  without a free core to run on (measured 2026-12-06, 2 cores at load 5-7: Fern 1,000 functions built in 30.5 s /
- *  18.7 s of CPU on one thread, 39.0 s / 20.9 s on two). */
+/** The thread count asked for: `threads`, else $FUTAMURA_THREADS, else defaultThreads on this machine now. */
 export function threadsWanted(threads?: number): number {
   const env = process.env.FUTAMURA_THREADS;
-  const cores = availableParallelism();
   if (threads === undefined && env && !/^[1-9][0-9]*$/.test(env))
     throw new UserError(`FUTAMURA_THREADS=${env}: give a whole number of threads, 1 or more (1: no worker threads)`);
-  const n = threads ?? (env ? Number(env) : Math.min(cores, 1 + Math.max(0, Math.floor(cores - loadavg()[0]))));
+  const n = threads ?? (env ? Number(env) : defaultThreads(availableParallelism(), loadavg()[0]));
   return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/** This thread and one per idle core (the cores less the 1-minute load average, this build's own share included),
+ *  when that makes PRESTART_MIN_THREADS or more; else 1. A worker gains nothing without a free core to run on
+ *  (2026-12-06, 2 cores at load 5-7: Fern 1,000 functions 30.5 s / 18.7 s of CPU on one thread, 39.0 s / 20.9 s on
+ *  two), and on two cores even an idle one is taken by V8's own helper threads (compilers, collector) and the worker's
+ *  second isolate: measured 2026-12-07 on 2 idle cores (load 0.7-1.9, wall time of the CLI, alternating), Lua's
+ *  300-line script 3.98-4.82 s on one thread against 5.13-5.34 s on two, Fern's 1,000 functions 6.0-6.2 s against
+ *  6.4-6.9 s, Fern's 100 functions the same. */
+export function defaultThreads(cores: number, load: number): number {
+  const n = Math.min(cores, 1 + Math.max(0, Math.floor(cores - load)));
+  return n >= PRESTART_MIN_THREADS ? n : 1;
 }
 
 /** How many workers to start for these requests: 0 (specialize them here, serially) when one thread is wanted or

@@ -20,7 +20,7 @@ import {
   type RequestResult,
   type SpecializeModuleResult,
 } from "../../specializer/index.ts";
-import { optimizeWorkerCount, revive, threadsWanted, workerCount } from "../../pipeline/parallel.ts";
+import { defaultThreads, optimizeWorkerCount, revive, threadsWanted, workerCount } from "../../pipeline/parallel.ts";
 import type { WevalRequest } from "../../abi/weval.ts";
 import { cacheEntries } from "../../pipeline/cache.ts";
 import { REQUEST_ENTRY } from "../../pipeline/request-cache.ts";
@@ -231,6 +231,11 @@ describe("FUTAMURA_THREADS", () => {
       }
       process.env.FUTAMURA_THREADS = "";
       expect(threadsWanted()).toBeGreaterThanOrEqual(1);
+      // Unset: one per idle core from three threads up; two cores build on one (a worker did not pay there).
+      expect([defaultThreads(2, 0), defaultThreads(3, 0), defaultThreads(4, 0), defaultThreads(4, 2.5)]).toEqual([
+        1, 3, 4, 1,
+      ]);
+      expect([defaultThreads(8, 3), defaultThreads(8, 12), defaultThreads(1, 0)]).toEqual([6, 1, 1]);
     } finally {
       if (before === undefined) delete process.env.FUTAMURA_THREADS;
       else process.env.FUTAMURA_THREADS = before;
