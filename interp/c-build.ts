@@ -9,10 +9,12 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, 
 import { delimiter, join } from "node:path";
 import { UserError } from "../util/errors.ts";
 import { tempPathFor, writeFileAtomic } from "../util/files.ts";
-import { ROOT } from "../util/root.ts";
+import { INSTALLED, projectCacheDir, ROOT } from "../util/root.ts";
 
 export const C_DIR = join(ROOT, "interp", "c");
-const BUILD_DIR = join(ROOT, "build", "interp-c");
+/** Where C builds and clang's version line are kept: the repository's build/, or for an installed package the
+ *  project's cache (nothing is written inside node_modules), as lua-build.ts does. */
+const BUILD_DIR = join(INSTALLED ? projectCacheDir() : join(ROOT, "build"), "interp-c");
 export const CLANG_PACKAGES = "clang lld wasi-libc libclang-rt-dev-wasm32";
 
 /** The variants: optimization level, state kept in registers or on the virtual stack/locals, SIMD, loop shape. */
@@ -69,7 +71,7 @@ export function clangAvailable(): string {
       mkdirSync(BUILD_DIR, { recursive: true });
       writeFileAtomic(VERSION_MEMO, JSON.stringify({ id, version: clangVersion }));
     } catch {
-      // A folder we may not write (an installed package's): ask clang again next time.
+      // A folder we may not write: ask clang again next time.
     }
   }
   return clangVersion;

@@ -109,6 +109,14 @@ describe.skipIf(!process.env.FUTAMURA_PACKAGE_TEST)("the npm package (npm run te
       stdout: "610\n",
       mistake: "missing.fern: error: no such file",
     });
+    // A real interpreter nobody here wrote, from the installed package: Lua's source fetched and built with clang
+    // into the project's cache (clang's version line kept there too, never inside node_modules), then run --aot.
+    writeFileSync(
+      join(project, "squares.lua"),
+      "local t = {}\nfor i = 1, 10 do t[#t + 1] = i * i end\nprint(#t, t[10], pcall(error, 'x'))\n",
+    );
+    const lua = sh("npx", ["futamura", "run", "--aot", "squares.lua"], project);
+    expect(lua, lua.stderr).toMatchObject({ code: 0, stdout: "10\t100\tfalse\tx\n" });
     // The cache and the scaffold's build went to the project; the package folder is as installed.
     expect(files(installed)).toEqual(before);
     expect(readdirSync(project)).toContain(".futamura-cache");
