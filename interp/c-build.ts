@@ -52,7 +52,7 @@ let clangEnvMemo: NodeJS.ProcessEnv | undefined;
 export const CLANG_BUILD_RULE = "clang without wasm-opt";
 
 /** clang's version line, or a UserError saying what to install. Asked of each clang binary once: the line is kept in
- *  build/interp-c/clang-version.json under the binary's real path, size, mtime and inode (`clang --version` ran at
+ *  BUILD_DIR's clang-version.json under the binary's real path, size, mtime and inode (`clang --version` ran at
  *  every Lua build, ~0.08-0.2 s of wall time before the snapshot could start; 2026-12-07). */
 export function clangAvailable(): string {
   if (clangVersion) return clangVersion;

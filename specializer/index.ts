@@ -91,7 +91,7 @@ export interface SpecializeOptions {
   fullOptimizeMaxValues?: number;
   /** Functions of at most this many IR values are laid out by binaryen's Relooper, larger ones by the backend
    *  (default RELOOPER_MAX_VALUES; optimize.ts); for tests and comparison. */
-  smallMaxValues?: number;
+  relooperMaxValues?: number;
   /** Do not inline small specialized callees into their callers (inline-leaves.ts); for comparison. */
   noInline?: boolean;
   /** Blocks per Relooper segment in the backend (default SEGMENT_BLOCKS). */
@@ -804,7 +804,7 @@ function apartJobs(
     return {
       body: r.body!,
       plan,
-      structured: !opts.relooper && structuredLayout(plan, r.stats.size ?? Infinity, opts.smallMaxValues),
+      structured: !opts.relooper && structuredLayout(plan, r.stats.size ?? Infinity, opts.relooperMaxValues),
       size: r.stats.size ?? 0,
     };
   });
@@ -905,7 +905,7 @@ function addSpecialized(
     if (!r.body) return;
     const name = `weval.specialized.${r.req.userId}.${i}`;
     const structured =
-      !opts.relooper && structuredLayout(r.stats.optimize ?? "none", r.stats.size ?? Infinity, opts.smallMaxValues);
+      !opts.relooper && structuredLayout(r.stats.optimize ?? "none", r.stats.size ?? Infinity, opts.relooperMaxValues);
     emitFunction(b, mod, names, sigs, r.body, name, opts.segmentBlocks, structured);
     added.push({ name, plan: r.stats.optimize ?? "none", structured, size: r.stats.size ?? 0 });
     if (r.stats.tableIndex !== next++)

@@ -97,8 +97,8 @@ export function optimizePlan(size: number, level: number, fullMaxValues = 0): Op
  *  function (mandelbrot.b's 20,646 values: 2.9 s of the 3.2 s the backend took; structured, 0.42 s, and 5% smaller
  *  after LEAN_PASSES), but a small function — every hot loop in the benchmarks — runs faster from the Relooper's
  *  layout (Fern fib 1.13x, trees 1.07x slower structured, both under LEAN_PASSES). */
-export function structuredLayout(plan: OptimizePlan, size: number, smallMaxValues = RELOOPER_MAX_VALUES): boolean {
-  return plan === "none" || (plan === "lean" && size > smallMaxValues);
+export function structuredLayout(plan: OptimizePlan, size: number, relooperMaxValues = RELOOPER_MAX_VALUES): boolean {
+  return plan === "none" || (plan === "lean" && size > relooperMaxValues);
 }
 
 /** LEAN_PASSES for a small function (the Relooper's layout) into which leaves were inlined (inline-leaves.ts):

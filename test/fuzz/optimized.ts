@@ -42,7 +42,7 @@ export const FLAG_SETS: string[][] = [
  *  locals plan and nothing after it), and binaryen's lean passes with every function on the structured layout. */
 export const BUILDS: { label: string; opts: BuildOptions }[] = [
   { label: "level 0", opts: { optimizeLevel: 0 } },
-  { label: "level 3, structured", opts: { optimizeLevel: 3, smallMaxValues: 0 } },
+  { label: "level 3, structured", opts: { optimizeLevel: 3, relooperMaxValues: 0 } },
 ];
 
 /** wasm-opt's flags for the project's feature set (util/binaryen.ts projectFeatures: what the AssemblyScript

@@ -11,7 +11,7 @@ import { buildInterpreter } from "../../interp/build.ts";
 import { compileFern } from "../../lang/index.ts";
 import { fernLoaded } from "../../lang/loader.ts";
 import { differential, runOutcome } from "../../pipeline/differential.ts";
-import { SMALL_MAX_VALUES } from "../../specializer/optimize.ts";
+import { RELOOPER_MAX_VALUES } from "../../specializer/optimize.ts";
 import { SEGMENT_BLOCKS } from "../../specializer/ssa/backend.ts";
 import { randomFern } from "../../lang/random.ts";
 import { wevaled } from "../helpers.ts";
@@ -29,11 +29,11 @@ describe("real-sized toy programs, interpreted vs wevaled", () => {
   it("10,000 instructions: lean binaryen passes, structured layout, and valid unoptimized output", async () => {
     const bytes = assemble(toyProgram(10_000), "toy-10k.asm").bytes;
     // Thresholds scaled down with the program, so this size takes the paths a 100k-instruction program takes.
-    const scaled = { smallMaxValues: SMALL_MAX_VALUES / 10, segmentBlocks: SEGMENT_BLOCKS / 10 };
+    const scaled = { relooperMaxValues: RELOOPER_MAX_VALUES / 10, segmentBlocks: SEGMENT_BLOCKS / 10 };
     const built = await wevaled(bytes, { verify: false, reportRawSize: true, ...scaled });
     const [req] = built.specialize!.requests;
     expect(req.aborted).toBeUndefined();
-    expect(req.size!).toBeGreaterThan(scaled.smallMaxValues);
+    expect(req.size!).toBeGreaterThan(scaled.relooperMaxValues);
     expect(req.optimize).toBe("lean");
     expect(req.cleanup!.blocks).toBeGreaterThan(3 * scaled.segmentBlocks);
     // The specializer's own output is lean: binaryen shrinks it by less than a third.

@@ -8,7 +8,7 @@ describe("random programs, reference vs wevaled (optimized output)", () => {
   it("seeds 5001..5040", () => differential(range(5001, 40), 3));
   // Every function over the bound: the lean passes on the backend's own structured layout (ssa/structure.ts).
   it("seeds 5041..5060, lean passes on the structured layout", () =>
-    differential(range(5041, 20), 3, undefined, { smallMaxValues: 0 }));
+    differential(range(5041, 20), 3, undefined, { relooperMaxValues: 0 }));
   it("seeds 5061..5070, binaryen -O3", () =>
     differential(range(5061, 10), 3, undefined, { fullOptimizeMaxValues: SMALL_MAX_VALUES }));
 });
