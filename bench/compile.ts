@@ -7,7 +7,7 @@
 // Writes results/bench-compile.{json,md,svg} (compile-report.ts).
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { buildInterpreter } from "../interp/build.ts";
 import { builtinManifest } from "../interp/manifest.ts";
@@ -26,7 +26,7 @@ import {
 } from "./compile-report.ts";
 import { Progress } from "./progress.ts";
 import { UserError } from "../util/errors.ts";
-import { SPECIALIZING_NODE_FLAGS } from "../util/gc.ts";
+import { buildNodeFlags } from "../util/gc.ts";
 
 export interface CompileBenchOptions {
   /** Only the smallest size of each series (multiplier 1). */
@@ -63,7 +63,7 @@ function runChild(spec: CompileChildSpec, timeoutMs: number): Promise<ChildOutco
   return new Promise((done) => {
     const t = performance.now();
     // With the flags the CLI runs its builds with (bin/futamura.mjs): the benchmark times what a user runs.
-    const child = spawn(process.execPath, [...SPECIALIZING_NODE_FLAGS, script, JSON.stringify(spec)], {
+    const child = spawn(process.execPath, [...buildNodeFlags(availableParallelism()), script, JSON.stringify(spec)], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -130,7 +130,7 @@ export async function runCompileBench(
     timeout_s: timeoutS,
     target_per_10x: TARGET_PER_10X,
     notes: [
-      `build_ms is buildProgram with no cache (snapshot + specialize + binaryen + validation) in a fresh process (node ${SPECIALIZING_NODE_FLAGS.join(" ")}, as the CLI runs builds), after binaryen's module is loaded; build_cpu_ms the CPU time (user + system) the child spent on it, which load from other processes distorts less`,
+      `build_ms is buildProgram with no cache (snapshot + specialize + binaryen + validation) in a fresh process (node ${buildNodeFlags(availableParallelism()).join(" ")}, as the CLI runs builds), after binaryen's module is loaded; build_cpu_ms the CPU time (user + system) the child spent on it, which load from other processes distorts less`,
       "peak_rss_mb is the child process's maxRSS right after that build (Node and binaryen's module included)",
     ],
   };

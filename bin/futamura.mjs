@@ -6,6 +6,7 @@
 // it is.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -72,7 +73,8 @@ if (sources > built) {
 // Every command but `explore` (which handles signals itself) runs in a second node, which this one supervises: the
 // work is synchronous, so a node killed by Ctrl-C in the middle of it cannot tidy up, and this one does (see stopped).
 // The commands that specialize get util/gc.ts's SPECIALIZING_NODE_FLAGS (a bigger young generation, gc exposed, less
-// TurboFan inlining). The second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
+// TurboFan inlining), and those that only build its buildNodeFlags (no Wasm tiered up to TurboFan besides). The
+// second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
 
 /** The child was stopped by `signal` (Ctrl-C: SIGINT to the process group) in the middle of its work, which is
  *  synchronous, so it could not tidy up itself: erase its progress line, show the cursor, remove the temporary files
@@ -85,6 +87,8 @@ function stopped(registry, signal) {
 const args = process.argv.slice(2);
 const aot = args[0] === "run" && args.includes("--aot");
 const specializes = ["build", "specialize", "diff", "bench"].includes(args[0]) || aot;
+// `build` and `specialize` run no program afterwards: their Wasm stays on Liftoff (util/gc.ts's buildNodeFlags).
+const buildsOnly = ["build", "specialize"].includes(args[0]);
 // `explore` passes signals on to its server. `run` is supervised too: while its program runs it flushes what the
 // program printed and says itself why it stopped (exit 130/143, which this node passes on); before that — building
 // Lua with clang, compiling the program — it is as synchronous as a build, and a Ctrl-C there was silent.
@@ -92,14 +96,21 @@ const handlesSignals = args[0] === "explore";
 const { TEMP_REGISTRY_ENV, removeRegisteredTemps, tempRegistryPath } = await import(
   pathToFileURL(join(root, "dist", "util", "files.js")).href
 );
-const { SPECIALIZING_NODE_FLAGS } = await import(pathToFileURL(join(root, "dist", "util", "gc.js")).href);
+const { buildNodeFlags, SPECIALIZING_NODE_FLAGS } = await import(
+  pathToFileURL(join(root, "dist", "util", "gc.js")).href
+);
 // The node this one started has its registry named after this one (a futamura it runs in turn supervises its own).
 const supervised = process.env[TEMP_REGISTRY_ENV] === tempRegistryPath(process.ppid);
 if (!supervised && !handlesSignals) {
   const registry = tempRegistryPath(process.pid);
   const child = spawn(
     process.execPath,
-    [...process.execArgv, ...(specializes ? SPECIALIZING_NODE_FLAGS : []), fileURLToPath(import.meta.url), ...args],
+    [
+      ...process.execArgv,
+      ...(buildsOnly ? buildNodeFlags(availableParallelism()) : specializes ? SPECIALIZING_NODE_FLAGS : []),
+      fileURLToPath(import.meta.url),
+      ...args,
+    ],
     { stdio: "inherit", env: { ...process.env, [TEMP_REGISTRY_ENV]: registry } },
   );
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));

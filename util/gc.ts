@@ -6,7 +6,8 @@
 // peaked at 998-1,076 MB (bench --compile: 1,058) instead of 1,156-1,198 (maxRSS, 4 runs each, 2026-12-07, load
 // 10-20); what is left of the peak is the specializer's own heap growth before it returns. The collection replaces
 // one V8 would run soon after anyway (~0.4 s of CPU on that heap). Without --expose-gc this does nothing.
-// The node flags of a process that specializes are here too (SPECIALIZING_NODE_FLAGS), with the young generation's.
+// The node flags of a process that specializes are here too (SPECIALIZING_NODE_FLAGS, buildNodeFlags), with the
+// young generation's.
 
 /** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). 32 was measured
  *  against it (2026-12-07, load 11-16, CPU, interleaved): Lua app.lua's main thread 3.42 -> 3.30 s (5 runs each),
@@ -43,6 +44,37 @@ export const SPECIALIZING_NODE_FLAGS = [
   "--expose-gc",
   `--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`,
 ];
+
+/** Node's flags for a process that builds and then runs no program of its own (the CLI's `build` and `specialize`,
+ *  bench --compile's children, which time what `build` runs) on a machine of `cores` cores: SPECIALIZING_NODE_FLAGS,
+ *  V8's --liftoff-only, so that no Wasm is tiered up to TurboFan, and V8's background threads (v8PoolSize).
+ *  binaryen's 9.9 MB of Wasm, the interpreter the snapshot runs and the training run's are compiled by Liftoff
+ *  only (lazily, as V8 does by default): in a build V8 otherwise compiled
+ *  the binaryen functions it found hot again with TurboFan on its background threads (~0.5 s of CPU on toy's
+ *  100,000 instructions, in the last second of the build), which took the second core from the specializer's main
+ *  thread and never paid back within one build. Node 20's --no-wasm-tier-up leaves dynamic tiering on (no change),
+ *  and V8 fixes no tier per module (--liftoff-only set only while binaryen's module compiled, then unset, still
+ *  tiered it up), so it is for the whole process: commands that run a wevaled program (run --aot, diff, bench)
+ *  keep SPECIALIZING_NODE_FLAGS. Measured 2026-12-07 on 2 cores, the build's process at top CPU priority (the
+ *  machine otherwise at load ~25), alternating runs, median (min-max) wall and process CPU of buildProgram:
+ *  toy 100,000 instructions (5-6 runs each, three series) 2,132 -> 1,894 ms (1,928-2,279 -> 1,848-2,253), CPU
+ *  3,130 -> 2,608 ms; Lua's 300-line script 3,068 -> 2,550 ms wall, 4,835 -> 3,769 ms CPU (3 runs); Fern's one
+ *  function of 10,000 statements 5,333 -> 4,947 ms, 7,198 -> 6,496 ms CPU (3 runs); `futamura build --train` of
+ *  Fern's nbody 1.54 -> 1.15 s wall (CPU 2.2 -> 1.5 s) with its training run 100 -> 128 ms, trees 1.0 -> 0.69 s. */
+export function buildNodeFlags(cores: number): string[] {
+  return [...SPECIALIZING_NODE_FLAGS, "--liftoff-only", `--v8-pool-size=${v8PoolSize(cores)}`];
+}
+
+/** V8's background threads (TurboFan, the collector's helpers) for a build on `cores` cores: one core is the
+ *  specializer's main thread, so one fewer, and at most Node's default of 4. On 2 cores Node's 4 took turns with the
+ *  main thread, and its build waited: measured 2026-12-07 (2 cores, the build's process at top CPU priority,
+ *  alternating runs, with --liftoff-only; wall median (min-max), main thread's CPU median) toy 100,000
+ *  instructions 2,047 (1,868-2,072) -> 1,854 (1,703-1,995) ms (6 runs), main 1,757 -> 1,812 ms; Lua's 300-line
+ *  script 3,371 (3,292-3,520) -> 2,961 (2,644-3,322) ms (4 runs); Fern's one function of 10,000 statements 6,017
+ *  (5,381-7,539) -> 5,457 (5,392-6,640) ms (3 runs). */
+export function v8PoolSize(cores: number): number {
+  return Math.min(4, Math.max(1, cores - 1));
+}
 
 /** From this many IR values in one request its end is worth a collection (the 1,000-statement function: 104k
  *  values, peak 344 MB, is not). */

@@ -2,7 +2,7 @@
 // specializing node's flags are ones this node takes and applies.
 import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { collectAfter, COLLECT_MIN_VALUES, SPECIALIZING_NODE_FLAGS } from "../../util/gc.ts";
+import { buildNodeFlags, collectAfter, COLLECT_MIN_VALUES, SPECIALIZING_NODE_FLAGS } from "../../util/gc.ts";
 
 describe("collectAfter", () => {
   const g = globalThis as { gc?: () => void };
@@ -26,10 +26,14 @@ describe("collectAfter", () => {
   });
 });
 
-describe("SPECIALIZING_NODE_FLAGS", () => {
+describe.each([
+  ["SPECIALIZING_NODE_FLAGS", SPECIALIZING_NODE_FLAGS],
+  ["buildNodeFlags(2)", buildNodeFlags(2)],
+  ["buildNodeFlags(16)", buildNodeFlags(16)],
+])("%s", (_, flags) => {
   it("start a node (an unknown or malformed V8 flag is an error at start-up), gc exposed", () => {
     const script = "process.stdout.write(typeof gc)";
-    const r = spawnSync(process.execPath, [...SPECIALIZING_NODE_FLAGS, "-e", script], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...flags, "-e", script], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("function");
