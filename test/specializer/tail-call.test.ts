@@ -1,13 +1,15 @@
 // Tail calls (return_call, return_call_indirect) in a specialized function: the specializer reads them, keeps a tail
 // call to a constant generic target a tail call, turns one through the request's slot into a direct tail call of the
 // specialized function, and the result equals the generic function's on a loop a million tail calls deep; a tail
-// call of a weval intrinsic aborts the request by name.
+// call of a weval intrinsic aborts the request by name; a mutated module gives a result or a UserError, never a crash.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { specializeModule } from "../../specializer/index.ts";
 import { loadBinaryen, projectFeatures } from "../../util/binaryen.ts";
+import { UserError } from "../../util/errors.ts";
 import { ROOT } from "../../util/root.ts";
+import { prng } from "../fuzz/mutate.ts";
 
 async function tailCallModule(edit: (wat: string) => string = (w) => w): Promise<Uint8Array> {
   const b = await loadBinaryen();
@@ -61,5 +63,23 @@ describe("tail calls in a specialized function", () => {
     expect(r.requests[0].abortKind).toBe("unsupported-intrinsic");
     expect(r.requests[0].aborted).toMatch(/tail call \(return_call\) of weval\.specialize\.value/);
     expect(r.requests[0].tableIndex).toBe(0);
+  });
+
+  it("throws only UserErrors on the module with bytes mutated", async () => {
+    const wasm = await tailCallModule();
+    const other: string[] = [];
+    for (let seed = 0; seed < 100; seed++) {
+      const random = prng(seed);
+      const bytes = wasm.slice();
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--)
+        bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      try {
+        await specializeModule(bytes);
+      } catch (e) {
+        if (!(e instanceof UserError) || e.message.includes("\n"))
+          other.push(`seed ${seed}: ${(e as Error).name}: ${(e as Error).message}`);
+      }
+    }
+    expect(other).toEqual([]);
   });
 });
