@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { InterpreterHost, BufferedOutput } from "../interp/host.ts";
 import { buildLua } from "../interp/lua-build.ts";
-import { loadBinaryen, withFeatures } from "../util/binaryen.ts";
+import { loadBinaryen, projectFeatures, type Binaryen, type BinaryenModule } from "../util/binaryen.ts";
 import { UserError } from "../util/errors.ts";
 import { WasiShim } from "../util/wasi-shim.ts";
 
@@ -33,6 +33,12 @@ export interface MemoryOps {
   output: string;
 }
 
+/** The project's features and tail calls (the annotated Lua's execute_specialized ends in a return_call). */
+function withTailCalls(b: Binaryen, mod: BinaryenModule): BinaryenModule {
+  mod.setFeatures(projectFeatures(b) | b.Features.TailCall);
+  return mod;
+}
+
 /** Instruments `wasm`, runs it once and returns the counts (`firstSpecialized`: the interpreter's function count). */
 export async function countMemoryOps(
   wasm: Uint8Array,
@@ -40,7 +46,7 @@ export async function countMemoryOps(
   names: string[] = [],
 ): Promise<MemoryOps> {
   const b = await loadBinaryen();
-  const mod = withFeatures(b, b.readBinary(wasm));
+  const mod = withTailCalls(b, b.readBinary(wasm));
   let text: string;
   let bytes: Uint8Array;
   const defined = new Map<string, number>();
@@ -137,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
   if (!file || !Number.isInteger(top) || top < 0)
     throw new UserError("usage: node --import tsx bench/memory-ops.ts <module.wasm> [--top N]");
   const b = await loadBinaryen();
-  const m = withFeatures(b, b.readBinary(buildLua("lua").wasm));
+  const m = withTailCalls(b, b.readBinary(buildLua("lua").wasm));
   const names: string[] = [];
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const info = b.getFunctionInfo(m.getFunctionByIndex(i));

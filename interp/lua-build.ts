@@ -57,6 +57,9 @@ const LINK = [
  *  to an object of its own as before: with lvm.c in the LTO too, the interpreted builds ran up to 1.3x faster
  *  (oop.lua, nbody.lua) but the specialized code slower (mandelbrot.lua 0.8x, fib.lua 0.87x; 2026-12-07, CPU time). */
 const LTO = "-flto";
+/** The annotated lvm.c only: Wasm tail calls, for execute_specialized's `musttail` call of a guessed callee's body
+ *  (lua-weval.patch, wtailbody), which becomes a return_call that the specializer keeps. */
+const VM_WEVAL_FLAGS = ["-mtail-call"];
 const NOT_LTO = "lvm.c";
 /** interp/lua/mem.c (memcpy, memset, memcmp in place of wasi-libc's): outside the LTO (a libcall defined in bitcode is
  *  an error), with bulk memory (memory.copy/fill for long blocks) and without builtins (its loops stay loops). */
@@ -175,6 +178,7 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
     .update(LINK.join(" "))
     .update(`${LTO} except ${NOT_LTO}`)
     .update(MEM_FLAGS.join(" "))
+    .update(VM_WEVAL_FLAGS.join(" "))
     .update(variant);
   for (const f of luaSourceFiles(src)) h.update(f).update(readFileSync(join(src, f)));
   for (const f of OWN_FILES) h.update(f).update(readFileSync(join(LUA_DIR, f)));
@@ -202,7 +206,8 @@ export function buildLua(variant: LuaVariant = "lua"): { wasm: Uint8Array; path:
   const vmObject = tempPathFor(`${path}.${NOT_LTO}.o`); // clang links a file of unknown suffix as an object
   const memObject = tempPathFor(`${path}.${MEM}.o`);
   try {
-    execFileSync("clang", [...compile, "-c", join(dir, NOT_LTO), "-o", vmObject], {
+    const vmFlags = annotated ? VM_WEVAL_FLAGS : [];
+    execFileSync("clang", [...compile, ...vmFlags, "-c", join(dir, NOT_LTO), "-o", vmObject], {
       stdio: ["ignore", "pipe", "pipe"],
       env: clangEnv(),
     });

@@ -27,6 +27,8 @@ export function callSites(f: FunctionBody): CallSites {
       const d = f.values[v];
       if (d.kind === "op" && d.op.name === "call") calls.set(d.op.index!, (calls.get(d.op.index!) ?? 0) + 1);
     }
+    const t = block.term; // a tail call is a call site too
+    if (t.kind === "return_call" && t.op.name === "call") calls.set(t.op.index!, (calls.get(t.op.index!) ?? 0) + 1);
   }
   memo.set(f, (out = { size, calls }));
   return out;

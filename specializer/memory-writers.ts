@@ -75,6 +75,9 @@ function bodyCalls(info: WasmModuleInfo, index: number): BodyCalls | undefined {
         if (e.writesMemory || e.calls) return { writes: true, callees };
       }
     }
+    const t = f.blocks[b].term; // a tail call calls too
+    if (t.kind === "return_call" && t.op.name !== "call") return { writes: true, callees };
+    if (t.kind === "return_call") callees.push(t.op.index!);
   }
   return { writes: false, callees };
 }

@@ -37,6 +37,7 @@ export function removeDeadValues(
     if (t.kind === "cond") mark(t.cond);
     else if (t.kind === "table") mark(t.index);
     else if (t.kind === "return") t.values.forEach(mark);
+    else if (t.kind === "return_call") t.args.forEach(mark);
   }
   while (work.length) {
     const v = work.pop()!;

@@ -62,6 +62,7 @@ export function rewriteUses(f: FunctionBody, order: BlockId[], map: (v: ValueId)
     if (t.kind === "cond") t.cond = map(t.cond);
     else if (t.kind === "table") t.index = map(t.index);
     else if (t.kind === "return") all(t.values);
+    else if (t.kind === "return_call") all(t.args);
     if (t.kind === "br") all(t.target.args);
     else if (t.kind === "cond") {
       all(t.then.args);

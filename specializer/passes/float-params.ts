@@ -227,6 +227,7 @@ function reinterpretUses(f: FunctionBody, b: BlockId, flipped: Uint8Array): void
   }
   const t = block.term;
   if (t.kind === "return") t.values = withBits(t.values);
+  if (t.kind === "return_call") t.args = withBits(t.args);
   for (let k = 0, n = targetCount(t); k < n; k++) {
     const e = targetAt(t, k);
     const params = f.blocks[e.block].params;

@@ -112,6 +112,7 @@ function escapingValues(f: FunctionBody, order: BlockId[]): Uint8Array {
     if (t.kind === "cond") branchArg(b, t.cond);
     else if (t.kind === "table") branchArg(b, t.index);
     else if (t.kind === "return") for (const v of t.values) branchArg(b, v);
+    else if (t.kind === "return_call") for (const v of t.args) branchArg(b, v);
     if (t.kind === "br") for (const v of t.target.args) branchArg(b, v);
     else for (let i = 0, n = targetCount(t); i < n; i++) for (const v of targetAt(t, i).args) branchArg(b, v);
   }

@@ -269,6 +269,8 @@ function mapTerminator(t: Terminator, m: (v: ValueId) => ValueId, to: (b: BlockI
       return { kind: "table", index: m(t.index), targets: t.targets.map(tg), default: tg(t.default) };
     case "return":
       return { kind: "return", values: t.values.map(m) };
+    case "return_call":
+      return { kind: "return_call", op: t.op, args: t.args.map(m) };
     default:
       return t;
   }

@@ -217,10 +217,27 @@ class FunctionEmitter {
     if (term.kind === "return") {
       const vals = this.terminatorOperands(blk);
       code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
+    } else if (term.kind === "return_call") {
+      code.push(this.tailCall(term.op, this.terminatorOperands(blk)));
     } else if (term.kind === "unreachable" || term.kind === "none") {
       code.push(mod.unreachable());
     }
     return code;
+  }
+
+  /** A return_call terminator's call: `a` its operands (a call_indirect's table index last). */
+  private tailCall(op: Operator, a: Ref[]): Ref {
+    const { mod, names } = this;
+    if (op.name === "call")
+      return mod.return_call(names.functions[op.index!], a, this.btypes(this.sigs.functions[op.index!].results));
+    const sig = this.sigs.types[op.index!];
+    return mod.return_call_indirect(
+      names.tables[op.table!],
+      a[a.length - 1],
+      a.slice(0, -1),
+      this.btypes(sig.params),
+      this.btypes(sig.results),
+    );
   }
 
   /** The entry parameters' copies from the function's parameters (when the entry is also a branch target). */
@@ -638,7 +655,7 @@ function oneEdge(targets: Target[], def: Target): boolean {
 /** A block that ends the function: no successors (a return or a trap). */
 export function isSink(f: FunctionBody, b: BlockId): boolean {
   const k = f.blocks[b].term.kind;
-  return k === "return" || k === "unreachable";
+  return k === "return" || k === "return_call" || k === "unreachable";
 }
 
 /** A load's or store's name as binaryen's module groups it (`i64.load8_u`: group i64, method load8_u), split once per

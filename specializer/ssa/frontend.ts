@@ -61,8 +61,6 @@ const UNSUPPORTED_OPS: Record<number, string> = {
   0x08: "throw (exceptions)",
   0x09: "rethrow (exceptions)",
   0x0a: "throw_ref (exceptions)",
-  0x12: "return_call (tail calls)",
-  0x13: "return_call_indirect (tail calls)",
   0x18: "delegate (exceptions)",
   0x19: "catch_all (exceptions)",
   0x1f: "try_table (exceptions)",
@@ -508,6 +506,10 @@ class FunctionBuilder {
       case 0x11:
         this.callIndirect();
         return;
+      case 0x12: // return_call
+      case 0x13: // return_call_indirect
+        this.tailCall(code);
+        return;
       case 0x1a: // drop
         this.pop();
         return;
@@ -619,22 +621,40 @@ class FunctionBuilder {
   }
 
   private call(): void {
-    const index = this.imm.a;
-    const callee = this.info.functions[index];
-    if (!callee) this.fail(`call to unknown function ${index}`);
-    this.emit({ name: "call", index }, this.popN(callee.type.params.length), callee.type.results);
+    const { op, args, results } = this.directCall();
+    this.emit(op, args, results);
   }
 
   private callIndirect(): void {
+    const { op, args, results } = this.indirectCall();
+    this.emit(op, args, results);
+  }
+
+  /** return_call (0x12) or return_call_indirect (0x13): the call as a `return_call` terminator. The callee must
+   *  return what this function returns (Wasm validation), so its results are the function's. */
+  private tailCall(code: number): void {
+    const { op, args, results } = code === 0x12 ? this.directCall() : this.indirectCall();
+    if (results.join() !== this.f.results.join())
+      this.fail(`a tail call's callee returns (${results.join(", ")}), the function (${this.f.results.join(", ")})`);
+    this.terminate({ kind: "return_call", op, args });
+  }
+
+  /** A call's operator, its arguments popped from the stack, and its result types. */
+  private directCall(): { op: Operator; args: ValueId[]; results: ValType[] } {
+    const index = this.imm.a;
+    const callee = this.info.functions[index];
+    if (!callee) this.fail(`call to unknown function ${index}`);
+    return { op: { name: "call", index }, args: this.popN(callee.type.params.length), results: callee.type.results };
+  }
+
+  /** A call_indirect's operator, its arguments (the table index last) popped from the stack, and its results. */
+  private indirectCall(): { op: Operator; args: ValueId[]; results: ValType[] } {
     const { a: typeIndex, b: table } = this.imm;
     const type = this.info.types[typeIndex];
     if (!type) this.fail(`call_indirect with unknown type ${typeIndex}`);
     const callee = this.pop();
-    this.emit(
-      { name: "call_indirect", index: typeIndex, table },
-      [...this.popN(type.params.length), callee],
-      type.results,
-    );
+    const op = { name: "call_indirect", index: typeIndex, table };
+    return { op, args: [...this.popN(type.params.length), callee], results: type.results };
   }
 
   /** global.get (0x23) or global.set (0x24). */

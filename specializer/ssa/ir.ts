@@ -40,6 +40,9 @@ export type Terminator =
   | { kind: "cond"; cond: ValueId; then: Target; else: Target }
   | { kind: "table"; index: ValueId; targets: Target[]; default: Target }
   | { kind: "return"; values: ValueId[] }
+  /** A tail call (Wasm's return_call / return_call_indirect): `op` is the `call` or `call_indirect` it makes, with
+   *  `args` as that operator's (a call_indirect's table index last); the callee's results are the function's. */
+  | { kind: "return_call"; op: Operator; args: ValueId[] }
   | { kind: "unreachable" }
   | { kind: "none" };
 
@@ -246,6 +249,7 @@ export function terminatorUses(t: Terminator): ValueId[] {
   if (t.kind === "cond") uses.push(t.cond);
   if (t.kind === "table") uses.push(t.index);
   if (t.kind === "return") for (const v of t.values) uses.push(v);
+  if (t.kind === "return_call") for (const v of t.args) uses.push(v);
   for (const target of targetsOf(t)) for (const a of target.args) uses.push(a);
   return uses;
 }

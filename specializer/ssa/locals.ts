@@ -381,14 +381,16 @@ function planTees(
 export const TERMINATOR = -2;
 
 /** The operands of a terminator that can hold a tree, in the order they are evaluated: a condition, a br_table's
- *  index, returned values. The one statement of a terminator's evaluation order, for the plan and the emitter
- *  (backend.ts emits them from this list): after the block's instructions, in this order, before any edge's
- *  parallel copy — the copies run inside the `if` this condition opens or after it, at the targets of the
- *  br_table this index selects (structure.ts, and the Relooper likewise). Branch arguments read locals. */
+ *  index, returned values, a tail call's arguments. The one statement of a terminator's evaluation order, for the
+ *  plan and the emitter (backend.ts emits them from this list): after the block's instructions, in this order,
+ *  before any edge's parallel copy — the copies run inside the `if` this condition opens or after it, at the
+ *  targets of the br_table this index selects (structure.ts, and the Relooper likewise). Branch arguments read
+ *  locals. */
 export function terminatorOperands(f: FunctionBody, term: Terminator): ValueId[] {
   if (term.kind === "cond") return [f.resolve(term.cond)];
   if (term.kind === "table") return [f.resolve(term.index)];
   if (term.kind === "return") return term.values.map((v) => f.resolve(v));
+  if (term.kind === "return_call") return term.args.map((v) => f.resolve(v));
   return [];
 }
 
@@ -894,6 +896,7 @@ function terminatorReads(f: FunctionBody, term: Terminator, read: (v: ValueId) =
   if (term.kind === "cond") read(f.resolve(term.cond));
   else if (term.kind === "table") read(f.resolve(term.index));
   else if (term.kind === "return") for (const v of term.values) read(f.resolve(v));
+  else if (term.kind === "return_call") for (const v of term.args) read(f.resolve(v));
   forEachTarget(term, (_, args) => {
     for (const a of args) read(f.resolve(a));
   });

@@ -58,6 +58,7 @@ export function toMaxSSA(f: FunctionBody): void {
     if (t.kind === "cond") t.cond = rename(t.cond);
     if (t.kind === "table") t.index = rename(t.index);
     if (t.kind === "return") t.values = t.values.map(rename);
+    if (t.kind === "return_call") t.args = t.args.map(rename);
     for (const target of targetsOf(t)) {
       target.args = target.args.map(rename);
       for (const v of added.get(target.block)!.keys()) target.args.push(rename(v));

@@ -133,6 +133,11 @@ class IrParser {
       }
       case "return":
         return { kind: "return", values: this.vals(rest) };
+      case "return_call":
+      case "return_call_indirect": {
+        const d = this.valueDef([], word.slice("return_".length), rest) as { op: Operator; args: ValueId[] };
+        return { kind: "return_call", op: d.op, args: d.args };
+      }
       case "unreachable":
         return { kind: "unreachable" };
       default:

@@ -8,7 +8,7 @@
 //     v4:i32,i64 = call 3 v0           (multi-result) then  v5:i32 = pick v4 0
 //     v6 = i32.store offset=0 align=2 v2, v3   (no result)
 //     br block1(v2)  |  cond v3, block1(v2), block2()  |  table v3, [block1(), block2()], block3()
-//     return v2  |  unreachable
+//     return v2  |  return_call 3 v0, v2  |  return_call_indirect 1 0 v0, v3  |  unreachable
 //   }
 // Only blocks reachable from the entry are printed, in reverse postorder; ids are kept as they are.
 import { type FunctionBody, type Operator, type Target, type Terminator, type ValueId } from "./ir.ts";
@@ -44,6 +44,8 @@ export function formatTerminator(t: Terminator): string {
       return `table ${v(t.index)}, [${t.targets.map(target).join(", ")}], ${target(t.default)}`;
     case "return":
       return t.values.length ? `return ${t.values.map(v).join(", ")}` : "return";
+    case "return_call":
+      return `return_${formatOperator(t.op)}${t.args.length ? " " + t.args.map(v).join(", ") : ""}`;
     case "unreachable":
       return "unreachable";
     case "none":

@@ -1,7 +1,7 @@
 // Wasm → IR → Wasm for a whole module: every defined function is decoded, verified (optionally) and re-emitted
 // through the backend under its own name; then binaryen validates and (optionally) optimizes. Proves the frontend
 // and backend against each other, and is `futamura ir --roundtrip`.
-import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+import { loadBinaryen, moduleFeatures } from "../../util/binaryen.ts";
 import { emitFunction, ModuleNames, type CallSignatures } from "./backend.ts";
 import { buildFunctionIR } from "./frontend.ts";
 import { decodeModule, type WasmModuleInfo } from "./module.ts";
@@ -18,8 +18,9 @@ export async function roundTripModule(
 ): Promise<Uint8Array> {
   const info = decodeModule(bytes);
   const b = await loadBinaryen();
-  const mod = withFeatures(b, b.readBinary(bytes));
+  const mod = b.readBinary(bytes);
   try {
+    mod.setFeatures(moduleFeatures(b, info.targetFeatures)); // as the specializer reads it: tail calls too
     const names = new ModuleNames(b, mod);
     const sigs = callSignatures(info);
     for (const fn of info.functions) {

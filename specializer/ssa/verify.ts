@@ -1,9 +1,18 @@
 // The IR verifier, run after every transform in tests and under --verify: every reachable block has one
 // terminator; branch arguments match the target's parameters in count and type; preds/succs agree with the
-// terminators; each value is defined once, and its definition dominates every use (earlier in the same block, or
-// in a dominating block); operator arguments have the types the operator takes. A failure throws an
-// IrVerifyError whose message says what is wrong and includes the printed function.
-import { targetsOf, terminatorUses, defUses, type BlockId, type FunctionBody, type ValueId } from "./ir.ts";
+// terminators; a tail call's operator and arguments are a call's; each value is defined once, and its definition
+// dominates every use (earlier in the same block, or in a dominating block); operator arguments have the types the
+// operator takes. A failure throws an IrVerifyError whose message says what is wrong and includes the printed
+// function.
+import {
+  targetsOf,
+  terminatorUses,
+  defUses,
+  type BlockId,
+  type FunctionBody,
+  type Terminator,
+  type ValueId,
+} from "./ir.ts";
 import { DominatorTree } from "./dominators.ts";
 import { printFunction } from "./print.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
@@ -35,6 +44,7 @@ export function verifyFunction(f: FunctionBody): void {
       if (got.join() !== f.results.join())
         problems.push(`block${b} returns (${got.join(", ")}), the function returns (${f.results.join(", ")})`);
     }
+    if (block.term.kind === "return_call") checkTailCall(f, b, block.term, problems);
     checkPredsSuccs(f, b, reachable, problems);
   }
   if (problems.length)
@@ -96,6 +106,24 @@ function checkInstruction(f: FunctionBody, b: BlockId, v: ValueId, i: number, ch
     if (of?.kind !== "op" || of.types[d.index] !== d.type)
       problems.push(`v${v} picks result ${d.index} of v${d.value}, which has no such ${d.type} result`);
   }
+}
+
+/** Block `b`'s tail call: a call or call_indirect (its table index an i32, last) of single values. (The callee's
+ *  signature is the module's: binaryen validates it.) */
+function checkTailCall(
+  f: FunctionBody,
+  b: BlockId,
+  t: Extract<Terminator, { kind: "return_call" }>,
+  problems: string[],
+) {
+  if (t.op.name !== "call" && t.op.name !== "call_indirect")
+    problems.push(`block${b} tail-calls with ${t.op.name}, not call or call_indirect`);
+  t.args.forEach((a, k) => {
+    if (f.typesOf(a).length !== 1) problems.push(`block${b}'s tail call argument ${k} (v${a}) is not one value`);
+  });
+  const index = t.args[t.args.length - 1];
+  if (t.op.name === "call_indirect" && (index === undefined || f.typesOf(index).join() !== "i32"))
+    problems.push(`block${b}'s return_call_indirect has no i32 table index last`);
 }
 
 /** Block `b`'s branches: each target exists and takes the arguments passed, in count and type. */

@@ -71,6 +71,7 @@ import {
   type Known,
   type SpecBlock,
   type Target,
+  type TermTemplate,
   ValueStates,
   Registers,
 } from "./state.ts";
@@ -1109,9 +1110,36 @@ class Specializer {
         for (const [addr, data] of virtualPairs(st.regs.slots())) this.storeSlot(s, addr, data);
         s.term = { kind: "return", values: t.values.map((v) => this.use(s, st.get(v))) };
         break;
+      case "return_call":
+        for (const [addr, data] of virtualPairs(st.regs.slots())) this.storeSlot(s, addr, data);
+        s.term = this.tailCall(s, t, st);
+        break;
       default:
         s.term = { kind: "unreachable" };
     }
+  }
+
+  /** A generic tail call in `s` (the virtual state already stored): it stays a tail call — one through table 0 at a
+   *  constant index of a specialized function becomes a direct one, as a call does (operators.ts). A tail call of a
+   *  weval intrinsic is not read (the interpreter's contract is a call): the request aborts. */
+  private tailCall(s: SpecBlock, t: Extract<Terminator, { kind: "return_call" }>, st: BodyState): TermTemplate {
+    const { op } = t;
+    if (op.name === "call" && this.intrinsics.has(op.index!))
+      throw new SpecializationAborted(
+        "unsupported-intrinsic",
+        `a tail call (return_call) of weval.${this.intrinsics.get(op.index!)} in ${this.where(s)}: intrinsics are read as calls only`,
+      );
+    const args = t.args.map((v) => st.get(v));
+    if (op.name === "call_indirect") {
+      const index = args[args.length - 1].abs;
+      const callee =
+        index.kind === "const"
+          ? this.options.knownMemory?.directCallee(op.table!, index.value.bits as number, op.index!)
+          : undefined;
+      if (callee !== undefined)
+        return { kind: "return_call", op: { name: "call", index: callee }, args: this.uses(s, args, 1) };
+    }
+    return { kind: "return_call", op, args: this.uses(s, args, 0) };
   }
 
   /** The target a terminator jumps to when it is (or folds to) one jump, if the target's copy in context `ctx` is
@@ -1297,6 +1325,9 @@ class Specializer {
           break;
         case "return":
           term = { kind: "return", values: t.values };
+          break;
+        case "return_call":
+          term = { kind: "return_call", op: t.op, args: t.args };
           break;
         default:
           term = { kind: "unreachable" };

@@ -2,7 +2,7 @@
 // block's entry state, the edges recorded between specialized blocks, and the specialized block itself — a
 // (context, generic block) copy with the shape of its last processing. specialize.ts moves these through the
 // worklist; the invariants are stated where each type is declared.
-import type { BlockId, ValueId } from "../ssa/ir.ts";
+import type { BlockId, Operator, ValueId } from "../ssa/ir.ts";
 import { i64 } from "../ssa/types.ts";
 import { absEquals, type AbsVal } from "./abstract.ts";
 
@@ -34,6 +34,7 @@ export type TermTemplate =
   | { kind: "cond"; cond: ValueId; then: number; else: number }
   | { kind: "table"; index: ValueId; targets: number[]; default: number }
   | { kind: "return"; values: ValueId[] }
+  | { kind: "return_call"; op: Operator; args: ValueId[] }
   | { kind: "unreachable" };
 
 /** One (context, generic block) copy that has a block of its own in the output. */

@@ -171,6 +171,36 @@ describe("snapshot of a module not made by AssemblyScript", async () => {
     expect(new TextDecoder().decode(m2.subarray(2048, 2062))).toBe("copied by init");
   });
 
+  it("snapshots a module with tail calls: init's million-deep return_call loop, then main's return_call_indirect", async () => {
+    const b = await loadBinaryen();
+    const mod = b.parseText(`(module
+      (type $t (func (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (table 2 funcref)
+      (elem (i32.const 1) $sum)
+      (func $sum (type $t) (param $n i32) (param $acc i32) (result i32)
+        (if (i32.eqz (local.get $n)) (then (return (local.get $acc))))
+        (return_call $sum (i32.sub (local.get $n) (i32.const 1)) (i32.add (local.get $acc) (local.get $n))))
+      (func (export "wizer.initialize") (i32.store (i32.const 64) (call $sum (i32.const 1000000) (i32.const 0))))
+      (func (export "main") (result i32)
+        (return_call_indirect (type $t) (i32.const 10) (i32.load (i32.const 64)) (i32.const 1))))`);
+    mod.setFeatures(b.Features.MVP | b.Features.TailCall);
+    const wasm = mod.emitBinary();
+    mod.dispose();
+    const direct = (await WebAssembly.instantiate(wasm as BufferSource)).instance.exports as Record<
+      string,
+      () => number
+    >;
+    direct["wizer.initialize"]();
+    const snap = await snapshot(wasm);
+    const after = (await WebAssembly.instantiate(snap.wasm as BufferSource)).instance.exports as Record<
+      string,
+      () => number
+    >;
+    expect(after.main()).toBe(direct.main());
+    expect(after.main()).toBe(1784293664 + 55); // 1,000,000 * 1,000,001 / 2 mod 2^32 (i32), then + 55
+  });
+
   it("merges small gaps and caps the number of segments", () => {
     const mem = new Uint8Array(100);
     mem[10] = 1;

@@ -11,7 +11,7 @@ import type { FunctionBody, ValueId } from "../../specializer/ssa/ir.ts";
 import { targetsOf } from "../../specializer/ssa/ir.ts";
 import type { Const, ValType } from "../../specializer/ssa/types.ts";
 import { OPS_BY_NAME } from "../../specializer/ssa/wasm-ops.ts";
-import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+import { loadBinaryen, projectFeatures } from "../../util/binaryen.ts";
 
 export const PAGE = 65536;
 
@@ -116,6 +116,16 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
     if (ea + bytes > PAGE) throw new Trap();
     return ea;
   };
+  const callImport = (index: number, a: Const[]): Const | Const[] | undefined => {
+    const x = a[0].bits as number;
+    calls.push(`f${index}(${x | 0})`);
+    if (index === 0) return { type: "i32", bits: (Math.imul(x, 3) + 1) >>> 0 };
+    if (index === 1) return undefined;
+    return [
+      { type: "i32", bits: (x + 1) >>> 0 },
+      { type: "i32", bits: Math.imul(x, 2) >>> 0 },
+    ];
+  };
   const evalOp = (v: ValueId): Const | Const[] | undefined => {
     const d = f.values[v];
     if (d.kind === "alias") return get(d.to);
@@ -126,16 +136,7 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
     if (name === "const") return d.op.value!;
     if (name === "select") return (a[2].bits as number) !== 0 ? a[0] : a[1];
     if (name === "call" && setup.intrinsics?.has(d.op.index!)) return intrinsic(setup.intrinsics.get(d.op.index!)!, a);
-    if (name === "call") {
-      const x = a[0].bits as number;
-      calls.push(`f${d.op.index}(${x | 0})`);
-      if (d.op.index === 0) return { type: "i32", bits: (Math.imul(x, 3) + 1) >>> 0 };
-      if (d.op.index === 1) return undefined;
-      return [
-        { type: "i32", bits: (x + 1) >>> 0 },
-        { type: "i32", bits: Math.imul(x, 2) >>> 0 },
-      ];
-    }
+    if (name === "call") return callImport(d.op.index!, a);
     const info = OPS_BY_NAME.get(name);
     if (info?.cls === "load") {
       const ea = addr(a[0], d.op.memarg!.offset, info.bytes!);
@@ -176,6 +177,13 @@ export function interpretIR(f: FunctionBody, args: Const[], fuel = 200_000, setu
       switch (t.kind) {
         case "return":
           return { result: `return ${t.values.map((v) => showConst(get(v))).join(", ")}`, calls, memory: mem };
+        case "return_call": {
+          // Only the fixed imports can be tail-called here.
+          if (t.op.name !== "call") throw new Error("interpretIR: return_call_indirect is not supported");
+          const r = callImport(t.op.index!, t.args.map(get));
+          const list = r === undefined ? [] : Array.isArray(r) ? r : [r];
+          return { result: `return ${list.map(showConst).join(", ")}`, calls, memory: mem };
+        }
         case "unreachable":
           throw new Trap();
         case "none":
@@ -221,7 +229,8 @@ export async function emitAndRun(
   initialMemory?: Uint8Array,
 ): Promise<Outcome[][]> {
   const b = await loadBinaryen();
-  const mod = withFeatures(b, new b.Module());
+  const mod = new b.Module();
+  mod.setFeatures(projectFeatures(b) | b.Features.TailCall);
   let bytes: Uint8Array;
   try {
     mod.setMemory(1, 1, "memory");

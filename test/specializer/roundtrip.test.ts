@@ -89,6 +89,23 @@ describe("round trip through the IR", () => {
       for (const y of SAMPLE_ARGS.i64 as bigint[]) expect(b.i64ops(x, y)).toBe(a.i64ops(x, y));
   });
 
+  it("tail calls stay tail calls: a million-deep return_call loop and return_call_indirect recursion run", async () => {
+    const original = await wat("tail-calls.wat");
+    const exportsOf = async (wasm: Uint8Array) =>
+      (await WebAssembly.instantiate(wasm as BufferSource, { env: { log: () => {} } })).instance.exports as Record<
+        string,
+        (...x: number[]) => number
+      >;
+    const o = await exportsOf(original);
+    for (const optimize of [false, true]) {
+      const e = await exportsOf(await roundTripModule(original, { verify: true, optimize }));
+      expect(e.loop_count(1_000_000, 0)).toBe(3_000_000);
+      for (const n of [0, 1, 2, 999_999, 1_000_000]) expect(e.loop_parity(n)).toBe(o.loop_parity(n));
+      expect(e.loop_nested(9)).toBe(24); // count(5, 9)
+      expect(e.loop_nested(3)).toBe(3);
+    }
+  });
+
   it("the round-tripped interpreter runs every program, sum-to-100M included", async () => {
     const interp = (await buildInterpreter("toy")).wasm;
     const rt = await roundTripModule(interp, { verify: true, optimize: true });

@@ -25,6 +25,20 @@ function rejects(text: string, message: RegExp, mutate?: (f: ReturnType<typeof p
 describe("IR verifier", () => {
   it("accepts well-formed IR", () => verifyFunction(parseFunction(good)));
 
+  it("accepts tail calls, and rejects one without its table index or of another operator", () => {
+    const tail = good.replace("block2():\n  return v1", "block2():\n  return_call_indirect 0 0 v0, v1");
+    verifyFunction(parseFunction(tail));
+    verifyFunction(parseFunction(good.replace("block2():\n  return v1", "block2():\n  return_call 3 v0, v1")));
+    rejects(
+      tail.replace("return_call_indirect 0 0 v0, v1", "return_call_indirect 0 0"),
+      /block2's return_call_indirect has no i32 table index last/,
+    );
+    rejects(tail, /block2 tail-calls with i32.add, not call or call_indirect/, (f) => {
+      const t = f.blocks[2].term as { op: { name: string } };
+      t.op = { name: "i32.add" };
+    });
+  });
+
   it("rejects a use its definition does not dominate", () =>
     rejects(
       good.replace("block2():\n  return v1", "block2():\n  return v3"),

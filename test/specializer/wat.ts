@@ -17,6 +17,7 @@ export async function wat(file: string, extraFeatures = 0): Promise<Uint8Array> 
       b.Features.BulkMemoryOpt |
       b.Features.NontrappingFPToInt |
       b.Features.Multivalue |
+      b.Features.TailCall |
       extraFeatures,
   );
   try {

@@ -1,5 +1,5 @@
--- Tail calls the specialized code makes as direct calls of a guessed callee's body (lvm.c's wtailbody: nested up to
--- WTAILMAX, then luaV_execute's loop), where the guess holds and where it does not.
+-- Tail calls the specialized code makes as direct tail calls of a guessed callee's body (lvm.c's wtailbody: a Wasm
+-- return_call, no depth bound), where the guess holds and where it does not.
 -- a million-step loop of tail calls: one function, two in turn, and one whose result is built on the way down
 local function count(n) if n == 0 then return "counted" end return count(n - 1) end
 print(count(1000000))
