@@ -1,11 +1,11 @@
-// Where on the native stack a timed Wasm call runs: the same module's warm speed depends on the stack's address (by
-// up to 30%: wevaled mandelbrot.lua ran 4.1–4.3 ms or 5.1–5.4 ms CPU by the JS stack depth it was called at, in one
-// process, 2026-12-07), and Linux places each process's stack at a random address, so one process's warm runs all
-// landed in one mode or the other. A benchmark calls each timed run at a different depth, the same sequence for
-// every variant, so that its median is one over stack placements, whatever the process's start address.
+// Where on the native stack a timed Wasm call runs: the same module's warm speed depends on the stack's address
+// (wevaled mandelbrot.lua ran 4.1–4.3 ms or 5.1–5.4 ms of CPU by the JS stack depth it was called at, in one process,
+// 2026-12-07), and Linux places each process's stack at random. A benchmark calls each timed run at a different
+// depth, the same sequence for every variant, so that one process's runs meet several stack placements, not one.
+// (The code's and the instance's addresses matter too; docs/lua-memory-ops.md, "The warm tier".)
 
 /** How many JS frames deep the i-th timed run starts: spread evenly (golden-ratio steps) over 0..PLACEMENT_FRAMES-1.
- *  A frame of `atDepth` takes ~96 bytes on V8 11.3 (x64), so the span is ~12 KiB: three 4-KiB periods. */
+ *  A frame of `atDepth` takes ~96 bytes on V8 11.3 (x64), so the span is ~12 KiB, three pages. */
 export const PLACEMENT_FRAMES = 128;
 
 export function placementDepth(i: number): number {
