@@ -16,12 +16,16 @@
 // ~5%. --runs N: N interleaved runs per module (default 9). --js: also the program's JavaScript peer
 // (lang/bench/peers/NAME.js, as `bench --peers` runs it: a function of `print` made once), interleaved with the two
 // and timed the same way, so "within 1.5x of V8" is a same-process ratio too.
+// Lua modules' warm runs meet Liftoff code until V8's background TurboFan compiles land (up to the 8th run, 2026-12-07,
+// docs/lua-memory-ops.md "The warm tier"): `node --no-liftoff --import tsx bench/compare-builds.ts compare …` times
+// TurboFan code only, as `futamura bench` does.
 // Run with `node --import tsx`; `build` runs the given repo's dist/.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { BufferedOutput, InterpreterHost, instantiate, type HostContext } from "../interp/host.ts";
 import { fernHost } from "../lang/values.ts";
-import { runOnce } from "./lua.ts";
+import { runOnce } from "./lua-run.ts";
+import { placementDepth } from "./stack-placement.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -95,10 +99,13 @@ const cpuMs = () => {
   return (c.user + c.system) / 1000;
 };
 
-/** A Lua program's run: a fresh instance of the module, `_start` timed by the CPU or the wall clock. */
+/** A Lua program's run: a fresh instance of the module, `_start` timed by the CPU or the wall clock, the n-th run
+ *  called at the n-th stack placement (bench/stack-placement.ts), as `futamura bench` does: old and new meet the same
+ *  placements, so neither gains from where this process's stack happens to be. */
 function luaRunner(module: WebAssembly.Module, cpu: boolean, printed: (out: string) => void): () => Promise<number> {
+  let n = 0;
   return async () => {
-    const r = await runOnce(module, cpu ? cpuMs : undefined);
+    const r = await runOnce(module, cpu ? cpuMs : undefined, { depth: placementDepth(n++) });
     printed(`${r.out}\nexit ${r.code}`);
     return r.ms;
   };

@@ -2,20 +2,26 @@
 // commands on V8 — the annotated interpreter unspecialized ("interpreted"), the same program wevaled, and the same
 // Lua built without annotations ("stock") — each from a snapshot with the script already compiled, so the times are
 // the script's run. A run instantiates the compiled module afresh and times `_start` (a Lua state runs a script
-// once); the first run of each module in the process is the "first call" tier (mostly Liftoff), the runs after the
-// warm-ups "warm". Variants are interleaved run by run. With peers: Lua 5.4 in Wasm (wasmoon, in process) and
-// native lua5.4 / luajit when on PATH (bench/peers.ts). Every variant's output must equal the interpreted one's.
-import { readFileSync } from "node:fs";
+// once); the first run of each module in the bench's process is the "first call" tier (V8's defaults: mostly
+// Liftoff); the "warm" tier runs in a child process on TurboFan code only, at spread stack placements
+// (bench/lua-warm-child.ts says why), variants interleaved run by run. With peers: Lua 5.4 in Wasm (wasmoon, timed
+// in the warm child) and native lua5.4 / luajit when on PATH (bench/peers.ts). Every variant's output must equal the
+// interpreted one's.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { buildLua } from "../interp/lua-build.ts";
 import { builtinManifest } from "../interp/manifest.ts";
 import { InterpreterHost, BufferedOutput } from "../interp/host.ts";
 import { buildProgram, loadProgram } from "../pipeline/index.ts";
 import { snapshot } from "../snapshot/index.ts";
-import { UserError } from "../util/errors.ts";
+import { InternalError, UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
-import { WasiShim } from "../util/wasi-shim.ts";
-import { luaWasmPeer, nativeLuas, runNativeLua } from "./peers.ts";
+import type { LuaWarmResult, LuaWarmSpec } from "./lua-warm-child.ts"; // type only: importing the script would run it
+import { LUA_WARM_FLAGS, runOnce } from "./lua-run.ts";
+import { nativeLuas, runNativeLua } from "./peers.ts";
+import { PLACEMENT_FRAMES } from "./stack-placement.ts";
 import { summarize, type Row } from "./stats.ts";
 
 export const LUA_BENCH_DIR = join(ROOT, "interp", "lua", "bench");
@@ -40,33 +46,11 @@ export interface LuaBenchResult {
   notes: string[];
 }
 
-/** One run of a WASI command module: a fresh instance, `_start`, the captured output; ms of `_start` alone (the
- *  instantiation, the same for every variant, copies the memory image and is left out), by `clock` (default the
- *  wall clock; bench/compare-builds.ts passes the process's CPU time). */
-export async function runOnce(
-  module: WebAssembly.Module,
-  clock: () => number = () => performance.now(),
-): Promise<{ ms: number; out: string; code: number }> {
-  const chunks: Uint8Array[] = [];
-  const wasi = new WasiShim({ args: ["lua"], stdout: (b) => chunks.push(b), stderr: (b) => chunks.push(b) });
-  const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
-  const instance = await WebAssembly.instantiate(module, {
-    ...host.imports,
-    wasi_snapshot_preview1: wasi.wasiImport,
-  } as WebAssembly.Imports);
-  host.bind(instance);
-  const t = clock();
-  const code = wasi.start(instance);
-  const ms = clock() - t;
-  return { ms, out: new TextDecoder().decode(Buffer.concat(chunks)), code };
-}
-
 type Variant = {
   name: Row["variant"];
   engine: Row["engine"];
-  module?: WebAssembly.Module;
-  warm?: () => Promise<() => string>;
-  run?: () => string;
+  /** A module variant's bytes; the lua-wasm peer has none (it is timed warm only). */
+  bytes?: Uint8Array;
 };
 
 export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult> {
@@ -75,11 +59,11 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
   const interpreters = { annotated: buildLua("lua").wasm, stock: buildLua("lua-stock").wasm };
   const rows: Row[] = [];
   const programs: LuaBenchProgram[] = [];
-  const notes: string[] = [];
   const natives = opts.peers ? nativeLuas() : [];
+  const notes = [tierNote(warmups)];
   if (opts.peers)
     notes.push(
-      `peers: lua-wasm = Lua 5.4 in Wasm (wasmoon), warm, in process; ${natives.map((n) => `${n.name} = ${n.version} (os.clock around each run)`).join("; ") || "no native lua5.4/luajit on PATH"}`,
+      `peers: lua-wasm = Lua 5.4 in Wasm (wasmoon), timed with the warm tier (same process, flags and placements); ${natives.map((n) => `${n.name} = ${n.version} (os.clock around each run)`).join("; ") || "no native lua5.4/luajit on PATH"}`,
     );
   for (const file of opts.programs) {
     const name = basename(file, ".lua");
@@ -93,6 +77,17 @@ export async function runLuaBench(opts: LuaBenchOptions): Promise<LuaBenchResult
     }
   }
   return { rows, programs, notes };
+}
+
+/** What "warm" and "first call" mean in this report: the tiers, the V8 flags, where the runs are called from. */
+function tierNote(warmups: number): string {
+  return (
+    `tiers: warm = TurboFan code only (a child process, node ${LUA_WARM_FLAGS.join(" ")}: an untimed run compiles what ` +
+    `the program calls, then ${warmups} warm-up(s); a full GC before each run, outside its time; each run called ` +
+    `at its own JS stack depth, of ${PLACEMENT_FRAMES} (~12 KiB), the same sequence for every variant); ` +
+    `first call = V8's defaults (lazy Liftoff, dynamic tier-up: a long call stays in Liftoff), the module's first run ` +
+    `in the bench process`
+  );
 }
 
 /** Step 1: the program built (wevaled) and snapshotted on both interpreters, as the variants to time. */
@@ -112,12 +107,11 @@ async function buildVariants(
     wasi: { stdin: program.bytes },
   });
   const variants: Variant[] = [
-    { name: "interpreted", engine: "v8", module: await WebAssembly.compile(built.snapshot as BufferSource) },
-    { name: "wevaled", engine: "v8", module: await WebAssembly.compile(built.wasm as BufferSource) },
-    { name: "stock", engine: "v8", module: await WebAssembly.compile(stockSnap.wasm as BufferSource) },
+    { name: "interpreted", engine: "v8", bytes: built.snapshot },
+    { name: "wevaled", engine: "v8", bytes: built.wasm },
+    { name: "stock", engine: "v8", bytes: stockSnap.wasm },
   ];
-  if (peers)
-    variants.push({ name: "lua-wasm", engine: "v8", warm: () => luaWasmPeer(readFileSync(file, "utf8"), file).warm() });
+  if (peers) variants.push({ name: "lua-wasm", engine: "v8" });
   const info = { program: basename(file, ".lua"), buildMs: Math.round(buildMs), aborted, requests: requests.length };
   return { variants, info };
 }
@@ -131,10 +125,9 @@ interface Timed {
   expected: string;
 }
 
-/** Step 2: each variant's first call, then warm-ups and runs interleaved variant by variant; every output checked
- *  against the interpreted one's. */
+/** Step 2: each module variant's first call in this process, then the warm tier in a child process (warm-ups and
+ *  runs interleaved variant by variant); every output checked against the interpreted one's. */
 async function timeVariants(file: string, variants: Variant[], warmups: number, runs: number): Promise<Timed> {
-  const samples = new Map<string, number[]>();
   const first = new Map<string, number>();
   let expected: string | undefined;
   // The peers' harness (bench/peers.ts) prints print's arguments joined by spaces, Lua's print by tabs.
@@ -145,24 +138,40 @@ async function timeVariants(file: string, variants: Variant[], warmups: number, 
         `${file}: ${v} printed ${JSON.stringify(out.slice(0, 200))}, interpreted printed ${JSON.stringify(expected.slice(0, 200))}`,
       );
   };
-  for (const v of variants) {
-    if (v.warm) v.run = await v.warm();
-    else {
-      const r = await runOnce(v.module!);
-      check(v.name, r.out);
-      first.set(v.name, r.ms);
-    }
+  for (const v of variants.filter((v) => v.bytes)) {
+    const r = await runOnce(await WebAssembly.compile(v.bytes as BufferSource));
+    check(v.name, r.out);
+    first.set(v.name, r.ms);
   }
-  for (let i = 0; i < warmups + runs; i++) {
-    for (const v of variants) {
-      const t0 = performance.now();
-      const out = v.run ? v.run() : undefined;
-      const r = v.module ? await runOnce(v.module) : { ms: performance.now() - t0, out: out!, code: 0 };
-      check(v.name, r.out);
-      if (i >= warmups) samples.set(v.name, [...(samples.get(v.name) ?? []), r.ms]);
-    }
+  const warm = warmInChild(file, variants, warmups, runs);
+  for (const [v, outs] of Object.entries(warm.outputs)) for (const out of outs) check(v, out);
+  return { samples: new Map(Object.entries(warm.samples)), first, expected: expected! };
+}
+
+/** The warm tier: bench/lua-warm-child.ts in a process of its own, on the module variants' bytes and the peer. */
+function warmInChild(file: string, variants: Variant[], warmups: number, runs: number): LuaWarmResult {
+  const dir = mkdtempSync(join(tmpdir(), "futamura-lua-warm-"));
+  try {
+    for (const v of variants) if (v.bytes) writeFileSync(join(dir, `${v.name}.wasm`), v.bytes);
+    const spec: LuaWarmSpec = {
+      dir,
+      variants: variants.filter((v) => v.bytes).map((v) => v.name),
+      peer: variants.some((v) => v.name === "lua-wasm") ? { source: readFileSync(file, "utf8"), file } : undefined,
+      warmups,
+      runs,
+    };
+    const child = join(ROOT, "dist", "bench", "lua-warm-child.js");
+    const r = spawnSync(process.execPath, [...LUA_WARM_FLAGS, child, JSON.stringify(spec)], {
+      encoding: "utf8",
+      timeout: 900_000,
+      maxBuffer: 64 << 20,
+    });
+    if (r.status !== 0)
+      throw new InternalError(`${file}: the warm child (${child}) failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);
+    return JSON.parse(r.stdout) as LuaWarmResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return { samples, first, expected: expected! };
 }
 
 /** Step 3: a warm row per variant, then a first-call row per module variant. */

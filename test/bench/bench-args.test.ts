@@ -148,7 +148,11 @@ describe.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))("futamura bench 
     const r = futamura(["bench", "--quick", "--out", out, lua]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`wrote ${join(out, "bench-lua.json")}`);
-    expect(JSON.parse(readFileSync(join(out, "bench-lua.json"), "utf8")).rows.length).toBeGreaterThan(0);
+    const json = JSON.parse(readFileSync(join(out, "bench-lua.json"), "utf8"));
+    expect(json.rows.map((r: { tier: string }) => r.tier)).toEqual(expect.arrayContaining(["warm", "first call"]));
+    // The report names the warm tier and the V8 flags it is measured with (bench/lua-warm-child.ts).
+    expect(r.stdout).toMatch(/note: tiers: warm = TurboFan code only \(a child process, node --no-liftoff --expose-gc/);
+    expect(json.meta.notes.some((n: string) => n.startsWith("tiers: warm = TurboFan"))).toBe(true);
   }, 180_000);
 });
 
