@@ -129,3 +129,47 @@ end
 show(pcall(deepiter, 20))
 local ok2, e2 = pcall(deepiter, 250)
 print(ok2, (tostring(e2):gsub("^.-:%d+: ", "")))
+
+-- coroutine.wrap's function called from Lua (lcorolib.c's luaB_wauxwrap): arguments and results both ways, many of
+-- them, errors of every kind, a dead coroutine, one that resumes itself, to-be-closed variables closed on an error
+local function wraps()
+  local function call(f, ...) local r = table.pack(f(...)) return table.unpack(r, 1, r.n) end  -- (not a tail call)
+  local function call1(f, ...) local v = f(...) return v end
+  local echo = coroutine.wrap(function(...)
+    local args = table.pack(...)
+    while true do args = table.pack(coroutine.yield(table.unpack(args, 1, args.n))) end
+  end)
+  show(echo()) show(echo(1)) show(echo(nil, 2, nil))
+  local many = {}
+  for i = 1, 60 do many[i] = i end
+  local r = table.pack(call(echo, table.unpack(many)))
+  print("many", r.n, r[1], r[60])
+  local e1 = coroutine.wrap(function() error("boom") end)
+  show(pcall(call, e1))
+  show(pcall(call, e1))
+  local e2 = coroutine.wrap(function() error({code = 7}) end)
+  local ok, obj = pcall(call1, e2)
+  print(ok, type(obj), obj.code)
+  local e3 = coroutine.wrap(function() coroutine.yield(1); error("later", 2) end)
+  show(e3()) show(pcall(call1, e3))
+  local self
+  self = coroutine.wrap(function() return self() end)
+  show(pcall(call, self))
+  local closed = {}
+  local tbc = coroutine.wrap(function()
+    local x <close> = setmetatable({}, {__close = function(_, err) closed[#closed + 1] = tostring(err) end})
+    coroutine.yield("open")
+    error("with tbc")
+  end)
+  show(tbc()) show(pcall(call, tbc))
+  print("closed", table.concat(closed, ","))
+  local outer = coroutine.wrap(function(n)
+    local inner = coroutine.wrap(function(m) while true do m = coroutine.yield(m * 2) end end)
+    while true do n = coroutine.yield(inner(n) + 1) end
+  end)
+  show(outer(1), outer(2), outer(3))
+  local s = 0
+  for v in coroutine.wrap(function() for i = 1, 1000 do coroutine.yield(i) end end) do s = s + v end
+  print("sum", s)
+end
+wraps()
