@@ -68,18 +68,18 @@ void *sbrk(intptr_t increment) {
  * class, so no block's size is read back from dlmalloc (malloc_usable_size was a call per free: 2% of oop.lua). When
  * malloc fails, the lists go back to dlmalloc and it is asked again, so a script runs out of memory where it would
  * have without them. Lua's own accounting (the collector's pace) counts the sizes it asks for either way. */
-#define SMALL_MAX 256
-#define SMALL_CLASS(size) (((size) + 15) >> 4)
-static void *small_blocks[SMALL_CLASS(SMALL_MAX) + 1];
+#define SMALL_MAX FUTAMURA_SMALL_MAX
+#define SMALL_CLASS(size) FUTAMURA_SMALL_CLASS(size)
+void *futamura_small_blocks[SMALL_CLASS(SMALL_MAX) + 1]; /* (lua-wasi.h: the specialized copy pops them too) */
 
 static void *system_malloc(size_t size) {
   void *p = malloc(size);
   if (p == NULL) {
     for (size_t c = 0; c <= SMALL_CLASS(SMALL_MAX); c++)
-      while (small_blocks[c]) {
-        void *next = *(void **)small_blocks[c];
-        free(small_blocks[c]);
-        small_blocks[c] = next;
+      while (futamura_small_blocks[c]) {
+        void *next = *(void **)futamura_small_blocks[c];
+        free(futamura_small_blocks[c]);
+        futamura_small_blocks[c] = next;
       }
     p = malloc(size);
   }
@@ -89,20 +89,20 @@ static void *system_malloc(size_t size) {
 static void *small_acquire(size_t size) {
   if (size > SMALL_MAX) return system_malloc(size);
   size_t c = SMALL_CLASS(size);
-  void *p = small_blocks[c];
+  void *p = futamura_small_blocks[c];
   if (p == NULL) return system_malloc(c << 4);
-  small_blocks[c] = *(void **)p;
+  futamura_small_blocks[c] = *(void **)p;
   return p;
 }
 
 static void small_release(void *p, size_t size) {
   if (size > SMALL_MAX) return free(p);
   size_t c = SMALL_CLASS(size);
-  *(void **)p = small_blocks[c];
-  small_blocks[c] = p;
+  *(void **)p = futamura_small_blocks[c];
+  futamura_small_blocks[c] = p;
 }
 
-static void *lua_allocator(void *ud, void *p, size_t osize, size_t nsize) {
+void *futamura_allocator(void *ud, void *p, size_t osize, size_t nsize) {
   (void)ud;
   if (nsize == 0) {
     if (p) small_release(p, osize);
@@ -118,12 +118,12 @@ static void *lua_allocator(void *ud, void *p, size_t osize, size_t nsize) {
   return q;
 }
 
-/* A state whose every block came from lua_allocator (a block's class is its size), with lauxlib's panic and warning
+/* A state whose every block came from futamura_allocator (a block's class is its size), with lauxlib's panic and warning
  * functions (static in lauxlib.c: taken from a state luaL_newstate made, then closed). */
 static lua_State *new_state(void) {
   lua_State *model = luaL_newstate();
   if (!model) return NULL;
-  lua_State *L = lua_newstate(lua_allocator, NULL);
+  lua_State *L = lua_newstate(futamura_allocator, NULL);
   if (L) {
     lua_atpanic(L, lua_atpanic(model, NULL));
     lua_setwarnf(L, G(model)->warnf, L);

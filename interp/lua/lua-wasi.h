@@ -40,6 +40,14 @@ __attribute__((noreturn)) void futamura_sjlj_throw(void);
 int futamura_snprintf(char *s, size_t n, const char *format, ...);
 #define snprintf futamura_snprintf
 
+/* The driver's allocator (driver.c, the state's): free lists of small blocks by size class (16 bytes apart, up to
+ * FUTAMURA_SMALL_MAX), which the specialized copy of Lua's loop (lua-weval.patch, lvm.c's wmalloc) pops inline for a
+ * block of a constant size, as the allocator would. */
+#define FUTAMURA_SMALL_MAX 256
+#define FUTAMURA_SMALL_CLASS(size) (((size) + 15) >> 4)
+extern void *futamura_small_blocks[FUTAMURA_SMALL_CLASS(FUTAMURA_SMALL_MAX) + 1];
+void *futamura_allocator(void *ud, void *p, size_t osize, size_t nsize);
+
 /* The ctype functions wasi-libc (musl) leaves as calls, as the same expressions inline (musl's src/ctype/*.c; its
  * locales do not change them): pattern matching (lstrlib.c's match_class) called tolower once per character and class,
  * string.lower/upper once per character. */
