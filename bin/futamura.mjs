@@ -72,9 +72,9 @@ if (sources > built) {
 }
 // Every command but `explore` (which handles signals itself) runs in a second node, which this one supervises: the
 // work is synchronous, so a node killed by Ctrl-C in the middle of it cannot tidy up, and this one does (see stopped).
-// The commands that specialize get util/gc.ts's SPECIALIZING_NODE_FLAGS (a bigger young generation, gc exposed, less
-// TurboFan inlining), and those that only build its buildNodeFlags (no Wasm tiered up to TurboFan besides). The
-// second node costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
+// The commands that specialize get util/gc.ts's SPECIALIZING_NODE_FLAGS (a bigger young generation, less TurboFan
+// inlining), and those that only build its buildNodeFlags (no Wasm tiered up to TurboFan besides). The second node
+// costs ~0.08 s of CPU (`dis` of a small file: 0.09 -> 0.17 s).
 
 /** The child was stopped by `signal` (Ctrl-C: SIGINT to the process group) in the middle of its work, which is
  *  synchronous, so it could not tidy up itself: erase its progress line, show the cursor, remove the temporary files

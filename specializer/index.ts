@@ -14,7 +14,6 @@
 // dumped under `dumpIr` and handed to `inspect` by stage name.
 import { loadBinaryen, moduleFeatures, type Binaryen, type BinaryenModule } from "../util/binaryen.ts";
 import { InternalError, UserError } from "../util/errors.ts";
-import { collectAfter } from "../util/gc.ts";
 import { appendDataSegments } from "../util/wasm-binary.ts";
 import { emitFunction, ModuleNames } from "./ssa/backend.ts";
 import { buildFunctionIR } from "./ssa/frontend.ts";
@@ -633,7 +632,6 @@ function specializeRequest(
     const r = stages.run("specialize", bodyOf, () =>
       specializeFunction(generic, argSpecs(req), intrinsics, limits, argSpecs(req, true), { knownMemory, shape }),
     );
-    collectAfter(r.values); // the specializer's worklist is garbage now (util/gc.ts)
     const cleanup = stages.run("cleanup", r.body, () =>
       cleanupFunction(r.body, { stages, callWrites: memoryWriters(info) }),
     );

@@ -1,13 +1,13 @@
-// A full garbage collection between the stages of a big build, when the process exposes one (node --expose-gc: the
-// CLI and the compile benchmark's child run so). V8 sizes its next collection from the live data at its last one,
-// and the last one of a big request comes while the specializer's worklist is at its largest: Fern's one function
-// of 10,000 statements (1.1M values) had 516 MB live then and let the heap grow to 986 MB of garbage before
-// collecting again, past the specializer's end (live: 297 MB). Collected when the specializer returns, the build
-// peaked at 998-1,076 MB (bench --compile: 1,058) instead of 1,156-1,198 (maxRSS, 4 runs each, 2026-12-07, load
-// 10-20); what is left of the peak is the specializer's own heap growth before it returns. The collection replaces
-// one V8 would run soon after anyway (~0.4 s of CPU on that heap). Without --expose-gc this does nothing.
-// The node flags of a process that specializes are here too (SPECIALIZING_NODE_FLAGS, buildNodeFlags), with the
-// young generation's.
+// The node flags of a process that specializes (SPECIALIZING_NODE_FLAGS, and buildNodeFlags for one that only builds):
+// the young generation's size and TurboFan's inlining budget. There is no forced collection any more: a full gc() after
+// a request of 500k+ values (added when Fern's one function of 10,000 statements peaked at 1.1 GB) was one atomic
+// mark-compact on the main thread where V8 otherwise runs an incremental one, marked mostly on its helper threads. Measured
+// 2026-12-07 on that build (557k values now, --trace-gc, load ~30): the forced collection paused the main thread 982
+// ms; without it the same fourth mark-compact paused 78 ms plus 228 ms of incremental steps, five mark-compacts either
+// way, and the peak (maxRSS) 625-631 MB with it, 633-651 MB without. At load 7-8 (alternating, 4 runs each): the main
+// thread's GC pauses (perf_hooks "gc" entries) 1,197-1,424 -> 1,015-1,264 ms, its CPU time the same within noise
+// (3.79-4.06 against 3.97-4.02 s): the pause was mostly waiting for the helper threads, which only a free core makes
+// wall time.
 
 /** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). 32 was measured
  *  against it (2026-12-07, load 11-16, CPU, interleaved): Lua app.lua's main thread 3.42 -> 3.30 s (5 runs each),
@@ -34,14 +34,13 @@ export const SEMI_SPACE_MB = 64;
 export const INLINED_BYTECODE_BUDGET = 300;
 
 /** Node's flags for a process that specializes (bin/futamura.mjs's second node, bench --compile's children, so that
- *  the benchmark times what a user runs): `gc` exposed for collectAfter, a bigger young generation — the
+ *  the benchmark times what a user runs): a bigger young generation — the
  *  specializer allocates much short-lived IR, and V8's default (16 MB semi-spaces) cost Lua app.lua's build 11.0 s of
  *  CPU against 9.7 s with 64 MB (2026-12-07) — and INLINED_BYTECODE_BUDGET. Node reads them only at start-up; they
  *  hold for the process's worker threads too. */
 export const SPECIALIZING_NODE_FLAGS = [
   `--max-semi-space-size=${SEMI_SPACE_MB}`,
   `--min-semi-space-size=${SEMI_SPACE_MB}`,
-  "--expose-gc",
   `--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`,
 ];
 
@@ -74,16 +73,4 @@ export function buildNodeFlags(cores: number): string[] {
  *  (5,381-7,539) -> 5,457 (5,392-6,640) ms (3 runs). */
 export function v8PoolSize(cores: number): number {
   return Math.min(4, Math.max(1, cores - 1));
-}
-
-/** From this many IR values in one request its end is worth a collection (the 1,000-statement function: 104k
- *  values, peak 344 MB, is not). */
-export const COLLECT_MIN_VALUES = 500_000;
-
-/** Runs a full collection when the process exposes `gc` and `values` reaches COLLECT_MIN_VALUES; whether it ran. */
-export function collectAfter(values: number): boolean {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc || values < COLLECT_MIN_VALUES) return false;
-  gc();
-  return true;
 }
