@@ -1,13 +1,13 @@
 // The node flags of a process that specializes (SPECIALIZING_NODE_FLAGS, and buildNodeFlags for one that only builds):
 // the young generation's size and TurboFan's inlining budget. There is no forced collection any more: a full gc() after
 // a request of 500k+ values (added when Fern's one function of 10,000 statements peaked at 1.1 GB) was one atomic
-// mark-compact on the main thread where V8 otherwise runs an incremental one, marked mostly on its helper threads. Measured
-// 2026-12-07 on that build (557k values now, --trace-gc, load ~30): the forced collection paused the main thread 982
-// ms; without it the same fourth mark-compact paused 78 ms plus 228 ms of incremental steps, five mark-compacts either
-// way, and the peak (maxRSS) 625-631 MB with it, 633-651 MB without. At load 7-8 (alternating, 4 runs each): the main
-// thread's GC pauses (perf_hooks "gc" entries) 1,197-1,424 -> 1,015-1,264 ms, its CPU time the same within noise
-// (3.79-4.06 against 3.97-4.02 s): the pause was mostly waiting for the helper threads, which only a free core makes
-// wall time.
+// mark-compact on the main thread where V8 otherwise runs an incremental one, marked mostly on its helper threads.
+// Measured 2026-12-07 on that build (557k values now, --trace-gc, load ~30): the forced collection paused the main
+// thread 982 ms; without it the same fourth mark-compact paused 78 ms plus 228 ms of incremental steps, five
+// mark-compacts either way, and the peak (maxRSS) 625-631 MB with it, 633-651 MB without. At load 7-8 (alternating, 4
+// runs each): the main thread's GC pauses (perf_hooks "gc" entries) 1,197-1,424 -> 1,015-1,264 ms, its CPU time the
+// same within noise (3.79-4.06 against 3.97-4.02 s): the pause was mostly waiting for the helper threads, which only a
+// free core makes wall time.
 
 /** The semi-space size of a process or worker thread that specializes (MB; V8's default is 16). 32 was measured
  *  against it (2026-12-07, load 11-16, CPU, interleaved): Lua app.lua's main thread 3.42 -> 3.30 s (5 runs each),
