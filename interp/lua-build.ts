@@ -148,22 +148,31 @@ function luaSourceFiles(src: string): string[] {
     .sort();
 }
 
-/** Copy the source and apply the patches in order; a patch that does not apply exactly is an error. */
+/** Copy the source and apply the patches in order; a patch that does not apply exactly is an error. The copy is made
+ *  under a temporary name and renamed into place when patched, so a build stopped half-way (Ctrl-C) or one running
+ *  beside it (parallel tests) never leaves or meets a half-made folder under the final name. */
 function patchedSource(src: string, key: string, patches: string[]): string {
   const dir = join(BUILD_DIR, `src-${key}`);
-  if (existsSync(join(dir, ".patched"))) return dir;
+  if (existsSync(join(dir, ".patched")) && existsSync(join(dir, NOT_LTO))) return dir;
   rmSync(dir, { recursive: true, force: true });
   ensureTools();
-  cpSync(src, dir, { recursive: true });
+  const tmp = tempPathFor(dir);
+  cpSync(src, tmp, { recursive: true });
   for (const patch of patches) {
-    const r = run("patch", ["-p1", "--forward", "--batch", "--fuzz=0", "-i", join(LUA_DIR, patch)], dir);
+    const r = run("patch", ["-p1", "--forward", "--batch", "--fuzz=0", "-i", join(LUA_DIR, patch)], tmp);
     if (r.status === 0) continue;
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
     throw new UserError(
       `interp/lua/${patch} does not apply to ${src} (Lua ${src.match(/5\.4\.\d+/)?.[0]}${patch === patches[0] ? "" : ` after ${patches[0]}`}):\n${(r.stdout + r.stderr).trim()}`,
     );
   }
-  writeFileSync(join(dir, ".patched"), "");
+  writeFileSync(join(tmp, ".patched"), "");
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true }); // another build put the same folder in place first
+    if (!existsSync(join(dir, ".patched"))) throw e;
+  }
   return dir;
 }
 

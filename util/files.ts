@@ -149,7 +149,7 @@ export function removeRegisteredTemps(registry: string): string[] {
     return [];
   }
   const removed = listed.filter((p) => existsSync(p));
-  for (const p of listed) rmSync(p, { force: true });
+  for (const p of listed) rmSync(p, { recursive: true, force: true }); // (a folder too: Lua's patched source)
   rmSync(registry, { force: true });
   return removed;
 }

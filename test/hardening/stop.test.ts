@@ -11,6 +11,7 @@ import {
   appendFileSync,
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -170,15 +171,18 @@ describe("run's standard output", () => {
       writeFileAtomic(join(d, "a.wasm"), "done"); // renamed into place: listed, gone
       const left = tempPathFor(join(d, "b.wasm")); // a write a signal stopped
       writeFileSync(left, "half");
+      const folder = tempPathFor(join(d, "src-c")); // a folder half copied (Lua's patched source)
+      mkdirSync(folder);
+      writeFileSync(join(folder, "lvm.c"), "half");
     } finally {
       if (before === undefined) delete process.env[TEMP_REGISTRY_ENV];
       else process.env[TEMP_REGISTRY_ENV] = before;
     }
     const listed = readFileSync(registry, "utf8").trim().split("\n");
-    expect(listed).toHaveLength(2);
-    expect(listed.every((p) => /\/\.[ab]\.wasm\.\d+\.\d+\.tmp$/.test(p))).toBe(true);
+    expect(listed).toHaveLength(3);
+    expect(listed.slice(0, 2).every((p) => /\/\.[ab]\.wasm\.\d+\.\d+\.tmp$/.test(p))).toBe(true);
     writeFileSync(join(d, ".c.wasm.1.2.tmp"), "another process's");
-    expect(removeRegisteredTemps(registry)).toEqual([listed[1]]);
+    expect(removeRegisteredTemps(registry)).toEqual([listed[1], listed[2]]);
     expect(readdirSync(d).sort()).toEqual([".c.wasm.1.2.tmp", "a.wasm"]);
   });
 
