@@ -37,7 +37,9 @@ type Runner = (i: number) => Promise<{ ms: number; out: string }>;
 async function main(spec: LuaWarmSpec): Promise<LuaWarmResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc || !LUA_WARM_FLAGS.every((f) => process.execArgv.includes(f)))
-    throw new InternalError(`lua-warm-child: run with node ${LUA_WARM_FLAGS.join(" ")}, not ${process.execArgv.join(" ")}`);
+    throw new InternalError(
+      `lua-warm-child: run with node ${LUA_WARM_FLAGS.join(" ")}, not ${process.execArgv.join(" ")}`,
+    );
   const runners = new Map<string, Runner>();
   for (const v of spec.variants) {
     const module = await WebAssembly.compile(readFileSync(join(spec.dir, `${v}.wasm`)));

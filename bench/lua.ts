@@ -167,7 +167,9 @@ function warmInChild(file: string, variants: Variant[], warmups: number, runs: n
       maxBuffer: 64 << 20,
     });
     if (r.status !== 0)
-      throw new InternalError(`${file}: the warm child (${child}) failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);
+      throw new InternalError(
+        `${file}: the warm child (${child}) failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`,
+      );
     return JSON.parse(r.stdout) as LuaWarmResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
