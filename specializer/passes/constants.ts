@@ -40,10 +40,19 @@ class Lattice {
   readonly consts: (Const | undefined)[];
   changed = true;
   got: Const | undefined;
+  /** A clock that ticks before each block's evaluation, and the tick at which each value was last lowered. */
+  tick = 1;
+  readonly lowered: Int32Array;
 
   constructor(private readonly f: FunctionBody) {
     this.state = new Uint8Array(f.values.length); // TOP
     this.consts = new Array(f.values.length);
+    this.lowered = new Int32Array(f.values.length);
+  }
+
+  /** Whether v (an operand: resolved here) was lowered after tick t. */
+  loweredAfter(v: ValueId, t: number): boolean {
+    return this.lowered[this.f.resolve(v)] > t;
   }
 
   stateOf(v: ValueId): number {
@@ -67,6 +76,7 @@ class Lattice {
       state[v] = s;
       this.consts[v] = c;
     }
+    this.lowered[v] = this.tick;
     this.changed = true;
   }
 }
@@ -80,10 +90,17 @@ export function propagateConstants(f: FunctionBody): number {
   const into = new IncomingEdges(f, order);
   runs[f.entry] = 1;
   for (const p of f.blocks[f.entry].params) lat.state[p] = BOTTOM;
+  // When each block's parameters and instructions were last evaluated (0: never), and when an edge into it was
+  // last taken: a block none of whose inputs changed since is not evaluated again — it would lower nothing (each
+  // value's state is a function of its operands' and of the taken edges'), so the sweeps and the result are the
+  // round-robin's. Its terminator is swept every time (cheap; nonZero reads past its operands).
+  const evaluated = new Int32Array(f.blocks.length);
+  const enteredAt = new Int32Array(f.blocks.length);
   const take = (t: Target) => {
     if (taken.has(t)) return;
     taken.add(t);
     runs[t.block] = 1;
+    enteredAt[t.block] = lat.tick;
     lat.changed = true;
   };
   let sweeps = 0;
@@ -93,21 +110,44 @@ export function propagateConstants(f: FunctionBody): number {
     for (const b of order) {
       if (!runs[b]) continue;
       const block = f.blocks[b];
-      if (b !== f.entry) {
-        const { edges, first } = into;
-        for (let i = 0; i < block.params.length; i++) {
-          for (let k = first[b]; k < first[b + 1]; k++) {
-            if (!taken.has(edges[k])) continue;
-            const s = lat.stateOf(edges[k].args[i]);
-            lat.lower(block.params[i], s, lat.got);
+      if (!evaluated[b] || enteredAt[b] >= evaluated[b] || inputsLowered(f, b, into, lat, evaluated[b])) {
+        evaluated[b] = ++lat.tick;
+        if (b !== f.entry) {
+          const { edges, first } = into;
+          for (let i = 0; i < block.params.length; i++) {
+            for (let k = first[b]; k < first[b + 1]; k++) {
+              if (!taken.has(edges[k])) continue;
+              const s = lat.stateOf(edges[k].args[i]);
+              lat.lower(block.params[i], s, lat.got);
+            }
           }
         }
+        for (const v of block.insts) evaluate(f, v, lat);
       }
-      for (const v of block.insts) evaluate(f, v, lat);
       sweepTerminator(f, block.term, lat, take);
     }
   }
   return rewrite(f, order, runs, lat.state, lat.consts, into);
+}
+
+/** Whether a value block b's parameters or instructions read was lowered since b was evaluated at tick t: an
+ *  operand of its instructions after t (b's own evaluation lowers only b's values, each before it is read), an
+ *  argument of an edge into it at t too (a loop of one block passes back values its evaluation lowered after
+ *  its parameters read them). */
+function inputsLowered(f: FunctionBody, b: BlockId, into: IncomingEdges, lat: Lattice, t: number): boolean {
+  const block = f.blocks[b];
+  if (block.params.length && b !== f.entry) {
+    const { edges, first } = into;
+    for (let k = first[b]; k < first[b + 1]; k++)
+      for (const a of edges[k].args) if (lat.loweredAfter(a, t - 1)) return true;
+  }
+  for (const v of block.insts) {
+    const d = f.values[v];
+    if (d.kind === "op") {
+      for (const a of d.args) if (lat.loweredAfter(a, t)) return true;
+    } else if (d.kind === "pick" && lat.loweredAfter(d.value, t)) return true;
+  }
+  return false;
 }
 
 /** The edges a block's terminator can take with what is known. */

@@ -26,7 +26,7 @@ const mod32 = (x: number): number => ((x % TWO32) + TWO32) % TWO32;
 
 /** The facts on entry to each block (indexed by block; blocks with none share one empty list). */
 export function guardFacts(f: FunctionBody, order: BlockId[], dom: DominatorTree, addressOf: AddressOf): GuardFact[][] {
-  const facts: GuardFact[][] = [];
+  const facts: GuardFact[][] = new Array(f.blocks.length); // dense: filled out of block order
   const none: GuardFact[] = [];
   for (const b of order) {
     const up = dom.idom.get(b);

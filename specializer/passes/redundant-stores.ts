@@ -86,15 +86,23 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
     const ins = b === f.entry ? [] : f.blocks[b].preds.flatMap((p) => edgeOut(p, b));
     return meet(ins, (h) => rootOk(h.root, b));
   };
+  // Round-robin sweeps in reverse postorder, but a block none of whose predecessors' exits changed since it last ran
+  // is skipped: it would compute the exit it has (its entry is made from those exits alone). The same sweeps and
+  // states as visiting every block.
+  const dirty = new Uint8Array(f.blocks.length);
+  for (const b of order) dirty[b] = 1;
   let converged = false;
   for (let it = 0; it < MAX_ITERATIONS && !converged; it++) {
     converged = true;
     for (const b of order) {
+      if (!dirty[b]) continue;
+      dirty[b] = 0;
       const s = entryState(b);
       for (const v of f.blocks[b].insts) apply(s, effect(v), guards[b], tracked);
       if (!sameState(outs.get(b), s)) {
         outs.set(b, s);
         converged = false;
+        for (const x of f.blocks[b].succs) dirty[x] = 1;
       }
     }
   }

@@ -150,6 +150,7 @@ export function forwardStores(
   }
   // The loads this pass inserted cannot trap: those whose parameters died (or that feed nothing) go.
   if (inserted.size) removeDeadValues(f, inserted);
+  work.release();
   return total;
 }
 
@@ -366,13 +367,15 @@ function forwardRound(
   work.begin(slots, dom);
   const memo = new Map<ValueId, { root: number; c: number }>();
   const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
-  const env: Env = { memo, callWrites, used, slots, work, effects: [], guards, takes: 0 };
+  // Dense from the start (a list of holes, not []): written by value and block id out of order, an empty array would
+  // turn sparse (a dictionary) and make every later access a hash lookup.
+  const env: Env = { memo, callWrites, used, slots, work, effects: new Array(f.values.length), guards, takes: 0 };
   env.classes = slotClasses(f, order, env);
   if (f.aliasRegions?.size) {
     env.regions = new Map();
     for (const [v, c] of f.aliasRegions) declareAliasClass(env.regions, f.resolve(v), c);
   }
-  const outs: (Packed | undefined)[] = [];
+  const outs: (Packed | undefined)[] = new Array(f.blocks.length);
   const ins: Packed[] = [];
   // The state at b's entry from its predecessors' exits computed so far (none at the entry), into env.work.
   const joinAt = (b: BlockId): void => {
@@ -423,7 +426,7 @@ interface End {
 
 /** Replaces the loads the fixpoint's states allow, making parameters and preheader/slow-path loads on demand. */
 class Rewrite {
-  private readonly ends: End[] = [];
+  private readonly ends: End[];
   private readonly entryMemo = new Map<number, Val>();
   /** The parameters made, in order: their block, slot and shape. */
   private readonly pending: { b: BlockId; slot: number; shape: Known }[] = [];
@@ -433,7 +436,9 @@ class Rewrite {
     private readonly env: Env,
     private readonly outs: (Packed | undefined)[],
     private readonly inserted: Set<ValueId>,
-  ) {}
+  ) {
+    this.ends = new Array(f.blocks.length);
+  }
 
   run(order: BlockId[], joinAt: (b: BlockId) => void): number {
     const { f, env } = this;

@@ -88,7 +88,7 @@ function mayMeet(
 
 /** Opcodes the walk leaves to the IR: exceptions, reference types (the frontend rejects them; it says whether the
  *  function is readable). Tail calls store nothing: the walk skips them as calls. */
-const READ_IR_OPS = new Set([
+export const READ_IR_OPS = new Set([
   0x06, 0x07, 0x08, 0x09, 0x0a, 0x18, 0x19, 0x1f, 0x25, 0x26, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6,
 ]);
 /** The 0xFC sub-opcodes the walk follows: the saturating truncations and data.drop (bulk memory's writers go to the
@@ -135,7 +135,7 @@ function summarize(info: WasmModuleInfo, index: number): Summary {
 }
 
 /** Skip the immediates of `layout` (not memarg nor i32); false for a layout the walk does not follow. */
-function skipImmediates(r: Reader, layout: number, info: WasmModuleInfo): boolean {
+export function skipImmediates(r: Reader, layout: number, info: WasmModuleInfo): boolean {
   switch (layout) {
     case IMM.none:
       return true;

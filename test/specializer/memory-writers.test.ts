@@ -2,11 +2,14 @@
 // of a call. A function that only loads, or only calls such functions, is read-only; a store, a bulk memory
 // operation, an import, an indirect call, a writing callee or a call cycle make it a writer.
 import { describe, expect, it } from "vitest";
-import { memoryWriters } from "../../specializer/memory-writers.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { irCalls, memoryWriters, walkCalls } from "../../specializer/memory-writers.ts";
 import { forwardStores } from "../../specializer/passes/store-forwarding.ts";
 import { parseFunction } from "../../specializer/ssa/parse.ts";
 import { decodeModule } from "../../specializer/ssa/module.ts";
 import { loadBinaryen, withFeatures } from "../../util/binaryen.ts";
+import { ROOT } from "../../util/root.ts";
 
 const WAT = `(module
   (import "env" "host" (func $host (param i32)))
@@ -70,6 +73,79 @@ describe("memoryWriters", () => {
     expect(answers([2, 0, 1, 3, 4, 5])).toEqual(alone);
     expect(alone[5]).toBe(false); // it only loads
     expect(alone[0]).toBe(true); // too deep to look at all of
+  });
+});
+
+// The byte walk (walkCalls) answers for the IR (irCalls) wherever it answers: the same writes flag and, for a
+// read-only function, the same callees (reachable code only, as the frontend translates it).
+const DEAD_CODE = `(module
+  (memory 1)
+  (func $w (param i32) (i32.store (local.get 0) (i32.const 1)))
+  (func $r (param i32) (result i32) (i32.load (local.get 0)))
+  (func $afterBr (param i32) (result i32) (block (br 0) (i32.store (local.get 0) (i32.const 1)) (call $w (i32.const 0)))
+    (call $r (local.get 0)))
+  (func $afterIf (param i32) (result i32)
+    (if (local.get 0) (then (return (i32.const 1))) (else (return (call $r (i32.const 2)))))
+    (call $w (i32.const 0)) (i32.const 0))
+  (func $afterLoop (param i32) (result i32) (loop (br_if 0 (local.get 0))) (unreachable) (call $w (i32.const 0)))
+  (func $brIfOut (param i32) (result i32)
+    (block (if (local.get 0) (then (return (i32.const 1))) (else (br 1)))) (call $w (i32.const 0)) (i32.const 0))
+  (func $table (param i32) (result i32)
+    (block (block (br_table 0 1 (local.get 0))) (return (i32.const 3))) (call $r (i32.const 0)))
+  (func $tail (param i32) (result i32) (return_call $r (local.get 0)) (call $w (i32.const 0)) (i32.const 0))
+  (func $tailToWriter (param i32) (result i32) (call $w (local.get 0)) (return_call $r (local.get 0)))
+  (export "afterBr" (func $afterBr)) (export "afterIf" (func $afterIf)) (export "afterLoop" (func $afterLoop))
+  (export "brIfOut" (func $brIfOut)) (export "table" (func $table)) (export "tail" (func $tail))
+  (export "tailToWriter" (func $tailToWriter)))`;
+
+describe("walkCalls", () => {
+  const agrees = (bytes: Uint8Array) => {
+    const info = decodeModule(bytes);
+    let walked = 0;
+    for (const fn of info.functions) {
+      if (fn.import) continue;
+      const w = walkCalls(info, fn.index);
+      if (w === "read IR") continue;
+      walked++;
+      const ir = irCalls(info, fn.index);
+      const norm = (c: { writes: boolean; callees: number[] } | undefined) =>
+        c === undefined || c.writes ? "writes" : [...c.callees].sort((a, b) => a - b);
+      expect([fn.index, norm(w)]).toEqual([fn.index, norm(ir)]);
+    }
+    return walked;
+  };
+
+  it("agrees with the IR on reachable code after br, return, unreachable, br_table and return_call", async () => {
+    const b = await loadBinaryen();
+    const mod = withFeatures(b, b.parseText(DEAD_CODE));
+    const bytes = mod.emitBinary();
+    mod.dispose();
+    expect(agrees(bytes)).toBe(9);
+    const info = decodeModule(bytes);
+    const writes = memoryWriters(info);
+    const byName = (name: string) => writes(info.exports.find((e) => e.name === name)!.index);
+    expect(["afterBr", "afterIf", "afterLoop", "table", "tail"].map(byName)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(byName("brIfOut")).toBe(true);
+    expect(byName("tailToWriter")).toBe(true);
+  });
+
+  it("agrees with the IR on every function of the built interpreters (Lua's 731 among them)", () => {
+    const files = [
+      ...readdirSync(join(ROOT, "build", "interp"))
+        .filter((f) => f.endsWith(".wasm"))
+        .map((f) => join("interp", f)),
+      ...readdirSync(join(ROOT, "build", "interp-lua"))
+        .filter((f) => f.endsWith(".wasm"))
+        .map((f) => join("interp-lua", f)),
+    ];
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) agrees(new Uint8Array(readFileSync(join(ROOT, "build", f))));
   });
 });
 
