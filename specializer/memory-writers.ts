@@ -116,10 +116,7 @@ export function walkCalls(info: WasmModuleInfo, index: number): BodyCalls | "rea
     if (kinds[i] !== LOOP) reached[i] = true;
   };
   try {
-    for (let groups = r.u32(); groups > 0; groups--) {
-      r.u32();
-      r.valtype();
-    }
+    r.skipLocals();
     while (r.at < r.end) {
       const code = r.u8();
       if (code === 0x02 || code === 0x03 || code === 0x04) {

@@ -122,6 +122,13 @@ export class Reader {
       );
     return t;
   }
+  /** Skips a function body's local declarations (count, then count and type per group), to its first instruction. */
+  skipLocals(): void {
+    for (let groups = this.u32(); groups > 0; groups--) {
+      this.u32();
+      this.valtype();
+    }
+  }
   limits(): { initial: number; max?: number } {
     const flags = this.u8();
     const initial = this.u32();

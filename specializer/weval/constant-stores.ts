@@ -102,10 +102,7 @@ function summarize(info: WasmModuleInfo, index: number): Summary {
   const consts: number[] = [0]; // a declared local starts at 0
   let reach = 0;
   try {
-    for (let groups = r.u32(); groups > 0; groups--) {
-      r.u32();
-      r.valtype();
-    }
+    r.skipLocals();
     while (r.at < r.end) {
       const code = r.u8();
       if (code === 0xfc) {

@@ -2,26 +2,11 @@
 // call to a constant generic target a tail call, turns one through the request's slot into a direct tail call of the
 // specialized function, and the result equals the generic function's on a loop a million tail calls deep; a tail
 // call of a weval intrinsic aborts the request by name; a mutated module gives a result or a UserError, never a crash.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { abiFixture, specializeMutants } from "./abi/fixture.ts";
 import { specializeModule } from "../../specializer/index.ts";
-import { loadBinaryen, projectFeatures } from "../../util/binaryen.ts";
-import { UserError } from "../../util/errors.ts";
-import { ROOT } from "../../util/root.ts";
-import { prng } from "../fuzz/mutate.ts";
 
-async function tailCallModule(edit: (wat: string) => string = (w) => w): Promise<Uint8Array> {
-  const b = await loadBinaryen();
-  const mod = b.parseText(edit(readFileSync(join(ROOT, "test", "specializer", "abi", "tail-call.wat"), "utf8")));
-  mod.setFeatures(projectFeatures(b) | b.Features.TailCall);
-  try {
-    if (!mod.validate()) throw new Error("tail-call.wat does not validate");
-    return mod.emitBinary();
-  } finally {
-    mod.dispose();
-  }
-}
+const tailCallModule = (edit?: (wat: string) => string) => abiFixture("tail-call", edit);
 
 const expected = (n: number) => {
   let acc = 0;
@@ -66,20 +51,7 @@ describe("tail calls in a specialized function", () => {
   });
 
   it("throws only UserErrors on the module with bytes mutated", async () => {
-    const wasm = await tailCallModule();
-    const other: string[] = [];
-    for (let seed = 0; seed < 100; seed++) {
-      const random = prng(seed);
-      const bytes = wasm.slice();
-      for (let k = 1 + Math.floor(random() * 3); k > 0; k--)
-        bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
-      try {
-        await specializeModule(bytes);
-      } catch (e) {
-        if (!(e instanceof UserError) || e.message.includes("\n"))
-          other.push(`seed ${seed}: ${(e as Error).name}: ${(e as Error).message}`);
-      }
-    }
+    const { other } = await specializeMutants(await tailCallModule(), 100);
     expect(other).toEqual([]);
   });
 });
