@@ -218,26 +218,28 @@ class FunctionEmitter {
       const vals = this.terminatorOperands(blk);
       code.push(mod.return(vals.length === 0 ? undefined : vals.length === 1 ? vals[0] : mod.tuple.make(vals)));
     } else if (term.kind === "return_call") {
-      code.push(this.tailCall(term.op, this.terminatorOperands(blk)));
+      code.push(this.call(term.op, this.terminatorOperands(blk), true));
     } else if (term.kind === "unreachable" || term.kind === "none") {
       code.push(mod.unreachable());
     }
     return code;
   }
 
-  /** A return_call terminator's call: `a` its operands (a call_indirect's table index last). */
-  private tailCall(op: Operator, a: Ref[]): Ref {
+  /** A call or call_indirect operator (a call_indirect's table index last in `a`), as a Wasm tail call when `tail`
+   *  (a return_call terminator's). */
+  private call(op: Operator, a: Ref[], tail: boolean): Ref {
     const { mod, names } = this;
-    if (op.name === "call")
-      return mod.return_call(names.functions[op.index!], a, this.btypes(this.sigs.functions[op.index!].results));
+    if (op.name === "call") {
+      const results = this.btypes(this.sigs.functions[op.index!].results);
+      const name = names.functions[op.index!];
+      return tail ? mod.return_call(name, a, results) : mod.call(name, a, results);
+    }
     const sig = this.sigs.types[op.index!];
-    return mod.return_call_indirect(
-      names.tables[op.table!],
-      a[a.length - 1],
-      a.slice(0, -1),
-      this.btypes(sig.params),
-      this.btypes(sig.results),
-    );
+    const [table, index, args] = [names.tables[op.table!], a[a.length - 1], a.slice(0, -1)];
+    const [params, results] = [this.btypes(sig.params), this.btypes(sig.results)];
+    return tail
+      ? mod.return_call_indirect(table, index, args, params, results)
+      : mod.call_indirect(table, index, args, params, results);
   }
 
   /** The entry parameters' copies from the function's parameters (when the entry is also a branch target). */
@@ -489,20 +491,9 @@ class FunctionEmitter {
       }
       case "select":
         return mod.select(a[2], a[0], a[1]);
-      case "call": {
-        const sig = this.sigs.functions[op.index!];
-        return mod.call(names.functions[op.index!], a, this.btypes(sig.results));
-      }
-      case "call_indirect": {
-        const sig = this.sigs.types[op.index!];
-        return mod.call_indirect(
-          names.tables[op.table!],
-          a[a.length - 1],
-          a.slice(0, -1),
-          this.btypes(sig.params),
-          this.btypes(sig.results),
-        );
-      }
+      case "call":
+      case "call_indirect":
+        return this.call(op, a, false);
       case "global.get":
         return mod.global.get(names.globals[op.index!], this.btypes(this.f.typesOf(v)));
       case "global.set":
