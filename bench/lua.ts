@@ -7,7 +7,6 @@
 // (bench/lua-warm-child.ts says why), variants interleaved run by run. With peers: Lua 5.4 in Wasm (wasmoon, timed
 // in the warm child) and native lua5.4 / luajit when on PATH (bench/peers.ts). Every variant's output must equal the
 // interpreted one's.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -16,8 +15,9 @@ import { builtinManifest } from "../interp/manifest.ts";
 import { InterpreterHost, BufferedOutput } from "../interp/host.ts";
 import { buildProgram, loadProgram } from "../pipeline/index.ts";
 import { snapshot } from "../snapshot/index.ts";
-import { InternalError, UserError } from "../util/errors.ts";
+import { UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
+import { runChild } from "./child.ts";
 import type { LuaWarmResult, LuaWarmSpec } from "./lua-warm-child.ts"; // type only: importing the script would run it
 import { LUA_WARM_FLAGS, runOnce } from "./lua-run.ts";
 import { nativeLuas, runNativeLua } from "./peers.ts";
@@ -160,17 +160,11 @@ function warmInChild(file: string, variants: Variant[], warmups: number, runs: n
       warmups,
       runs,
     };
-    const child = join(ROOT, "dist", "bench", "lua-warm-child.js");
-    const r = spawnSync(process.execPath, [...LUA_WARM_FLAGS, child, JSON.stringify(spec)], {
-      encoding: "utf8",
+    return runChild<LuaWarmResult>("lua-warm-child", spec, {
+      flags: LUA_WARM_FLAGS,
       timeout: 900_000,
-      maxBuffer: 64 << 20,
+      what: `${file}: the warm child`,
     });
-    if (r.status !== 0)
-      throw new InternalError(
-        `${file}: the warm child (${child}) failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`,
-      );
-    return JSON.parse(r.stdout) as LuaWarmResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

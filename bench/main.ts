@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { bytesInput, BufferedOutput, InterpreterHost, instantiate, runModule } from "../interp/host.ts";
 import { abortLine, buildProgram } from "../pipeline/index.ts";
 import { projectRoot, ROOT } from "../util/root.ts";
+import { runChild } from "./child.ts";
 import type { ColdSpec } from "./cold-child.ts"; // type only: importing the script itself would run it
 import { jcoAvailability, jcoRows } from "./jco.ts";
 import { limitModule } from "./limit.ts";
@@ -63,10 +64,7 @@ interface Variant {
 }
 
 function coldRun(spec: ColdSpec): { ms: number; result: string } {
-  const child = join(ROOT, "dist", "bench", "cold-child.js");
-  const r = spawnSync(process.execPath, [child, JSON.stringify(spec)], { encoding: "utf8", timeout: 300_000 });
-  if (r.status !== 0) throw new InternalError(`cold run failed (${spec.kind}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return runChild("cold-child", spec, { timeout: 300_000, what: `cold run (${spec.kind})` });
 }
 
 /** The order of `runs` runs of `variants` variants, as [run, variant] pairs: run 1 of every variant, then run 2… */
