@@ -126,3 +126,17 @@ local ok3, err3 = pcall(function()
 end)
 local _, levels = tostring(err3):gsub("wrap%-resume%.lua:%d+: ", "")
 print("nested", ok3, depth, levels, (tostring(err3):gsub("^.*: ", "")))
+
+-- coroutine.yield where it cannot yield softly: the main thread, a C boundary, a coroutine.resume inside a wrap
+print(pcall(function() coroutine.yield(1) end))
+print(pcall(function() local t = {} table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end))
+local outer = coroutine.wrap(function()
+  local co = coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end)
+  print("inner", coroutine.resume(co, 1))
+  coroutine.yield("outer yields")
+  print("inner", coroutine.resume(co, 20))
+  print("inner", coroutine.resume(co))
+  return "outer done"
+end)
+show(outer())
+show(outer())
