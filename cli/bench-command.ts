@@ -41,6 +41,7 @@ export type BenchFlags = {
   quick?: boolean;
   runs?: string;
   coldRuns?: string;
+  processes?: string;
   out?: string;
   json?: string;
   engine?: string[];
@@ -58,6 +59,7 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
       opts.interp ? "--interp" : "",
       opts.runs !== undefined ? "--runs" : "",
       opts.coldRuns !== undefined ? "--cold-runs" : "",
+      opts.processes !== undefined ? "--processes" : "",
       opts.engine ? "--engine" : "",
       opts.peers ? "--peers" : "",
       opts.train || opts.trainFuel !== undefined ? "--train" : "",
@@ -74,6 +76,8 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
   for (const p of programs) checkUserFile(p); // before the note that the reports will be replaced
   if (programs.some((p) => p.endsWith(".lua")) || opts.interp === "lua") return luaBenchCommand(programs, opts);
+  if (opts.processes !== undefined)
+    throw new UserError("futamura bench: --processes is for Lua programs (their warm runs' child processes)");
   const [runs, coldRuns, engines, train] = [
     positiveCount("--runs", opts.runs),
     positiveCount("--cold-runs", opts.coldRuns),
@@ -113,6 +117,7 @@ async function luaBenchCommand(
   opts: {
     quick?: boolean;
     runs?: string;
+    processes?: string;
     peers?: boolean;
     json?: string;
     out?: string;
@@ -140,8 +145,9 @@ async function luaBenchCommand(
         .map((f) => join(LUA_BENCH_DIR, f));
   const result = await runLuaBench({
     programs: files,
-    runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 5),
-    warmups: opts.quick ? 1 : 2,
+    runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 3),
+    warmups: 1,
+    processes: positiveCount("--processes", opts.processes) ?? (opts.quick ? 1 : 4),
     peers: opts.peers,
   });
   process.stdout.write(`${luaReport(result)}\n`);
