@@ -93,13 +93,14 @@ export interface WarmSettings {
 
 /** What "warm" and "first call" mean in this report: the tiers, the V8 flags, where the runs are called from. */
 function tierNote(w: WarmSettings): string {
+  const clock = RATIO_CLOCK === "cpu" ? "main-thread CPU time" : "wall-clock time";
   return (
     `tiers: warm = TurboFan code only (${w.processes} child processes per program, one after another, each a memory ` +
     `layout of its own, node ${LUA_WARM_FLAGS.join(" ")}: an untimed run compiles what the program calls, then ` +
     `${w.warmups} warm-up(s) and ${w.runs} timed run(s), variants interleaved run by run; a full GC before each run, ` +
     `outside its time; each run called at its own JS stack depth, of ${PLACEMENT_FRAMES} (~12 KiB)); a warm cell is ` +
-    `the geometric mean over the processes of each one's median ${RATIO_CLOCK === "cpu" ? "main-thread CPU time" : "wall-clock time"}, ` +
-    `so a warm ratio is the geometric mean of the per-process ratios (the JSON has every run by both clocks); ` +
+    `the geometric mean over the processes of each one's median ${clock}, so a warm ratio is the geometric mean of ` +
+    `the per-process ratios (the JSON has every run by both clocks); ` +
     `first call = V8's defaults (lazy Liftoff, dynamic tier-up: a long call stays in Liftoff), the module's first run ` +
     `in the bench process`
   );

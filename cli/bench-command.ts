@@ -16,12 +16,12 @@ import { projectRoot } from "../util/root.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
-/** A whole number of runs, at least 1: `--runs abc` or `--runs 0` is the user's mistake, said in one line. */
-function positiveCount(flag: string, value: string | undefined): number | undefined {
+/** A whole number of `unit` (runs), at least 1: `--runs abc` or `--runs 0` is the user's mistake, in one line. */
+function positiveCount(flag: string, value: string | undefined, unit = "runs"): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new UserError(`futamura bench: ${flag} takes a whole number of runs, at least 1, got '${value}'`);
+    throw new UserError(`futamura bench: ${flag} takes a whole number of ${unit}, at least 1, got '${value}'`);
   return n;
 }
 
@@ -147,7 +147,7 @@ async function luaBenchCommand(
     programs: files,
     runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 3),
     warmups: 1,
-    processes: positiveCount("--processes", opts.processes) ?? (opts.quick ? 1 : 4),
+    processes: positiveCount("--processes", opts.processes, "processes") ?? (opts.quick ? 1 : 4),
     peers: opts.peers,
   });
   process.stdout.write(`${luaReport(result)}\n`);
