@@ -13,6 +13,7 @@ import {
   type ProcessRuns,
 } from "../../bench/lua-pool.ts";
 import { luaReport, processRuns, type LuaBenchResult } from "../../bench/lua.ts";
+import { spreadLines, warmSpeedups } from "../../bench/lua-spread.ts";
 import { summarize, type Row } from "../../bench/stats.ts";
 import { threadCpuClock } from "../../bench/thread-cpu.ts";
 
@@ -128,6 +129,28 @@ describe("the Lua table from pooled rows", () => {
     expect(out).toMatch(/wevaled 10\.00× the interpreter warm/);
     expect(out).toContain("the geometric mean over 2 processes of each one's median run");
     expect(out).toContain("main-thread CPU time");
+  });
+});
+
+describe("the spread between reports (bench/lua-spread.ts)", () => {
+  it("takes each report's speedups as the table does, by either clock, and the spread of each and of the geomean", () => {
+    const rows = (wevaledCpu: number, wevaledWall: number, old = false): Row[] =>
+      (
+        [
+          ["interpreted", 40, 80],
+          ["wevaled", wevaledCpu, wevaledWall],
+        ] as const
+      ).map(([variant, cpu, wall]) => ({
+        ...summarize({ program: "p", variant, engine: "v8", tier: "warm", runs_ms: [wall], result: "" }),
+        ...(old ? {} : { warm: poolProcesses([runs([wall], [cpu])]) }),
+      }));
+    expect(warmSpeedups(rows(4, 10)).get("p")).toBeCloseTo(10, 5);
+    expect(warmSpeedups(rows(4, 10), "wall").get("p")).toBeCloseTo(8, 5);
+    expect(warmSpeedups(rows(4, 10, true)).get("p")).toBeCloseTo(8, 5); // a pre-pooling report: its wall medians
+    expect(spreadLines([warmSpeedups(rows(4, 10)), warmSpeedups(rows(5, 10))])).toEqual([
+      "p: 8.00, 10.00 (spread 22.2%)",
+      "geomean over 1: 8.00, 10.00 (spread 22.2%)",
+    ]);
   });
 });
 
