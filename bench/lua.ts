@@ -297,7 +297,7 @@ export function luaReport(r: LuaBenchResult): string {
   }
   lines.push(
     "",
-    `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. ${pooled ? pooledLegend(pooled) : "Medians in ms (the run, V8)"}; a peer's cell is its median and its time over wevaled's.`,
+    `Geomean over ${names.length} programs: wevaled ${geomean(sp).toFixed(2)}× the interpreter warm (min ${Math.min(...sp).toFixed(2)}×), ${geomean(st).toFixed(2)}× the stock build, ${geomean(fc).toFixed(2)}× on the first call. ${pooled ? `${pooledLegend(pooled)}; a peer's cell is its time (lua-wasm's as the warm cells, a native one's the median of its os.clock CPU times)` : "Medians in ms (the run, V8); a peer's cell is its median"} and its time over wevaled's.`,
   );
   const aborted = r.programs.flatMap((p) => p.aborted.map((a) => `${p.program}: ${a}`));
   lines.push(
