@@ -367,7 +367,9 @@ function rewrite(
       }
     }
   }
-  removeDeadBlocks(f);
-  propagateCopies(f);
+  // One order for both: emptying the blocks no edge reaches changes no reachable block's terminator.
+  const after = f.reversePostorder();
+  removeDeadBlocks(f, after);
+  propagateCopies(f, after);
   return count;
 }

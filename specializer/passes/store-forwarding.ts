@@ -138,7 +138,7 @@ export function forwardStores(
     propagateCopies(f, order);
     propagateConstants(f, order); // leaves exact preds (the round changed no terminator's targets: order holds)
     order = f.reversePostorder();
-    removeDeadBlocks(f, order);
+    removeDeadBlocks(f, order, true); // constant propagation left exact preds: recomputed only if it empties one
     if (round === 0 && afterFirstRound) afterFirstRound(f, order);
     // Before the checks below: a value forwarded into a parameter that every edge passes alike is that value.
     removeRedundantParams(f, order);
