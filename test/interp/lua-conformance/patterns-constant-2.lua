@@ -1,4 +1,4 @@
--- The second part of patterns-constant.lua (each file's constant patterns within the 64 requests a chunk gets):
+-- The second part of patterns-constant.lua (each file's constant patterns within the 96 requests a chunk gets):
 -- gmatch, gsub, patterns through variables and made at run time.
 local function show(...)
   local t = table.pack(...)

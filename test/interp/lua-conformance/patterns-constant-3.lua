@@ -1,4 +1,4 @@
--- The third part of patterns-constant.lua (each file's constant patterns within the 64 requests a chunk gets):
+-- The third part of patterns-constant.lua (each file's constant patterns within the 96 requests a chunk gets):
 -- anchors and sets, and the errors, in the matcher and around it.
 local function show(...)
   local t = table.pack(...)

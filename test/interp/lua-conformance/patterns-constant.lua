@@ -1,5 +1,5 @@
 -- The matcher specialized on constant patterns (lstrlib.c's wmatch_spec, lua-weval.patch): every pattern below is
--- a constant passed to find, match, gmatch or gsub (within the bounds: 32 patterns, 64 requests), so the wevaled run
+-- a constant passed to find, match, gmatch or gsub (within the bounds: 32 patterns, 96 requests), so the wevaled run
 -- matches with specialized code and the interpreted one with 'match'; the results, captures and errors must be
 -- lua5.4's. patterns-constant-2.lua and -3.lua have the rest.
 local function show(...)
