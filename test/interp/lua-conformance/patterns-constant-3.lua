@@ -30,3 +30,17 @@ err(string.match, "x", "((((((((((((((((((((((((((((((((((x)))))))))))))))))))))
 -- plain find with a pattern's special characters, and init past the end
 show(string.find("a+b", "a+b", 1, true), string.find("aab", "a+b", 1, true), string.find("abc", "%a", 10))
 show(string.find("abc", "c", -1), string.match("abc", "^%a", 2), string.find("", "^$"))
+
+-- a gmatch iterator keeps its depth count across calls: each caught error leaves it lower by the calls that were
+-- active ('match' restores it only on return), until "pattern too complex"; then it goes on below zero
+local it = string.gmatch("aaaa", "(a)%2")
+local last, count = nil, 0
+for _ = 1, 80 do
+  local _, e = pcall(it)
+  if e ~= last then
+    if last then print(count, last) end
+    last, count = e, 0
+  end
+  count = count + 1
+end
+print(count, last)
