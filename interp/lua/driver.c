@@ -35,13 +35,15 @@
 WEVAL_DEFINE_GLOBALS()
 void luaV_wevalrequests(Proto *p);
 void lstrlib_wpattern(const char *p, size_t len);
+void lstrlib_wrepl(const char *p, size_t len);
 
-/* Whether constant k names one of the string library's pattern functions. */
+/* Which of the string library's pattern functions constant k names: 1 + its index in `names` (gsub is 4), or 0. */
 static int wmatchername(const TValue *k) {
   static const char *const names[] = {"find", "match", "gmatch", "gsub"};
   if (!ttisshrstring(k)) return 0;
   for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++)
-    if (tsslen(tsvalue(k)) == strlen(names[n]) && memcmp(getstr(tsvalue(k)), names[n], strlen(names[n])) == 0) return 1;
+    if (tsslen(tsvalue(k)) == strlen(names[n]) && memcmp(getstr(tsvalue(k)), names[n], strlen(names[n])) == 0)
+      return (int)n + 1;
   return 0;
 }
 
@@ -50,12 +52,14 @@ static int wmatchername(const TValue *k) {
  * string constant of at most 48 bytes with a pattern's special character ("^$*+?.([%-") loaded (OP_LOADK) as the
  * second argument of a call of a function found by one of those names: `s:find(P)` (OP_SELF), `string.gsub(s, P)`
  * (OP_GETFIELD), before the call itself within 64 instructions. A pattern in a variable is matched by the specialized
- * code too when the same constant is also written at such a call, and by the generic matcher otherwise. */
+ * code too when the same constant is also written at such a call, and by the generic matcher otherwise. A gsub's
+ * third argument loaded the same way, with a '%', goes to lstrlib_wrepl (its replacement specialized). */
 static void wpatterns(const Proto *q) {
   for (int j = 0; j < q->sizecode; j++) {
     Instruction i = q->code[j];
-    int a = GETARG_A(i);
-    if (!((GET_OPCODE(i) == OP_SELF && GETARG_k(i)) || GET_OPCODE(i) == OP_GETFIELD) || !wmatchername(&q->k[GETARG_C(i)]))
+    int a = GETARG_A(i), name;
+    if (!((GET_OPCODE(i) == OP_SELF && GETARG_k(i)) || GET_OPCODE(i) == OP_GETFIELD) ||
+        (name = wmatchername(&q->k[GETARG_C(i)])) == 0)
       continue;
     for (int n = j + 1; n < q->sizecode && n <= j + 64; n++) {
       Instruction c = q->code[n];
@@ -64,6 +68,10 @@ static void wpatterns(const Proto *q) {
         TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
         size_t len = tsslen(ts);
         if (len > 0 && len <= 48 && strpbrk(getstr(ts), "^$*+?.([%-") != NULL) lstrlib_wpattern(getstr(ts), len);
+      }
+      if (name == 4 && GET_OPCODE(c) == OP_LOADK && GETARG_A(c) == a + 3 && ttisstring(&q->k[GETARG_Bx(c)])) {
+        TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
+        if (tsslen(ts) <= 48 && memchr(getstr(ts), '%', tsslen(ts)) != NULL) lstrlib_wrepl(getstr(ts), tsslen(ts));
       }
     }
   }

@@ -24,6 +24,13 @@ show(string.gsub("one two three", "%f[%a]%a", string.upper))
 show(string.gsub("$name is $age", "%$(%w+)", {name = "Bob", age = 42}))
 show(string.gsub("abc", "%w", "%0%0", 2))
 show(string.gsub("abc", "()b", "%1"))
+-- replacement strings (gsub's add_s, specialized on a constant one): %%, %0, captures, positions, errors
+show(string.gsub("hello world", "(o)", "[%%%1%0]"), ("abc"):gsub("%w", "<%1>"), ("abc"):gsub("()b()", "%2%1"))
+show(("x=1, y=22"):gsub("(%w+)=(%w+)", "%2%%=%1%%"), ("abc"):gsub("%w", "%%"))
+show(pcall(function () return ("abc"):gsub("(b)", "x%2y") end))
+show(pcall(function () return ("abc"):gsub("%w", "%") end))
+show(pcall(function () return ("abc"):gsub("(b", "%1") end))
+show(pcall(function () return ("abc"):gsub("%w", "a%qb") end))
 
 -- a pattern through a variable (the same string as a constant at a call: specialized), and one passed to another
 -- function
