@@ -28,11 +28,55 @@
 #include "lualib.h"
 
 #include "lobject.h"
+#include "lopcodes.h"
 #include "lstate.h" /* G(L)->warnf (new_state) */
 #ifdef FUTAMURA_LUA_WEVAL
 #include "weval.h"
 WEVAL_DEFINE_GLOBALS()
 void luaV_wevalrequests(Proto *p);
+void lstrlib_wpattern(const char *p, size_t len);
+void lstrlib_wrepl(const char *p, size_t len);
+
+/* Which of the string library's pattern functions constant k names: 1 + its index in `names` (gsub is 4), or 0. */
+static int wmatchername(const TValue *k) {
+  static const char *const names[] = {"find", "match", "gmatch", "gsub"};
+  if (!ttisshrstring(k)) return 0;
+  for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++)
+    if (tsslen(tsvalue(k)) == strlen(names[n]) && memcmp(getstr(tsvalue(k)), names[n], strlen(names[n])) == 0)
+      return (int)n + 1;
+  return 0;
+}
+
+/* The constant patterns of q and its functions, each to lstrlib_wpattern (which takes the first 32 well-formed ones):
+ * the string library's matcher specialized on each (lstrlib.c's wmatch_spec, lua-weval.patch). A pattern here is a
+ * string constant of at most 48 bytes with a pattern's special character ("^$*+?.([%-") loaded (OP_LOADK) as the
+ * second argument of a call of a function found by one of those names: `s:find(P)` (OP_SELF), `string.gsub(s, P)`
+ * (OP_GETFIELD), before the call itself within 64 instructions. A pattern in a variable is matched by the specialized
+ * code too when the same constant is also written at such a call, and by the generic matcher otherwise. A gsub's
+ * third argument loaded the same way, with a '%', goes to lstrlib_wrepl (its replacement specialized). */
+static void wpatterns(const Proto *q) {
+  for (int j = 0; j < q->sizecode; j++) {
+    Instruction i = q->code[j];
+    int a = GETARG_A(i), name;
+    if (!((GET_OPCODE(i) == OP_SELF && GETARG_k(i)) || GET_OPCODE(i) == OP_GETFIELD) ||
+        (name = wmatchername(&q->k[GETARG_C(i)])) == 0)
+      continue;
+    for (int n = j + 1; n < q->sizecode && n <= j + 64; n++) {
+      Instruction c = q->code[n];
+      if ((GET_OPCODE(c) == OP_CALL || GET_OPCODE(c) == OP_TAILCALL) && GETARG_A(c) == a) break;
+      if (GET_OPCODE(c) == OP_LOADK && GETARG_A(c) == a + 2 && ttisstring(&q->k[GETARG_Bx(c)])) {
+        TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
+        size_t len = tsslen(ts);
+        if (len > 0 && len <= 48 && strpbrk(getstr(ts), "^$*+?.([%-") != NULL) lstrlib_wpattern(getstr(ts), len);
+      }
+      if (name == 4 && GET_OPCODE(c) == OP_LOADK && GETARG_A(c) == a + 3 && ttisstring(&q->k[GETARG_Bx(c)])) {
+        TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
+        if (tsslen(ts) <= 48 && memchr(getstr(ts), '%', tsslen(ts)) != NULL) lstrlib_wrepl(getstr(ts), tsslen(ts));
+      }
+    }
+  }
+  for (int j = 0; j < q->sizep; j++) wpatterns(q->p[j]);
+}
 #endif
 
 /* The heap's break for wasi-libc's malloc (dlmalloc, which asks sbrk for 64 KiB at a time), replacing libc's sbrk:
@@ -271,6 +315,7 @@ static void init(void) {
     lua_pushvalue(L, -1);
     luaL_ref(L, LUA_REGISTRYINDEX);
     luaV_wevalrequests(getproto(s2v(L->top - 1)));
+    wpatterns(getproto(s2v(L->top - 1))); /* its constant patterns (lstrlib.c's wmatch_spec) */
   }
 #endif
 }
