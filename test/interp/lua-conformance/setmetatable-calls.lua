@@ -10,6 +10,8 @@ set(a, nil); print(getmetatable(a), a.x)
 print(rawequal(keep(a, mt), a), a.y)
 local r1, r2 = setmetatable({}, mt); print(type(r1), r2)      -- two results asked
 print(select("#", setmetatable({}, mt)))                       -- all results
+local function tailall(t) return setmetatable(t, mt) end      -- a tail call whose caller asks for all results
+print(select("#", tailall({})), tailall({}).w, rawequal(tailall(a), a))
 local function extra(t) return setmetatable(t, mt, "ignored") end
 print(extra({}).z)
 
