@@ -12,12 +12,12 @@ export const LUA_WARM_FLAGS = ["--no-liftoff", "--expose-gc"];
  *  instantiation, the same for every variant, copies the memory image and is left out), by `clock` (default the
  *  wall clock; bench/compare-builds.ts passes the process's CPU time). `depth`: `_start` is called that many JS
  *  frames down (bench/stack-placement.ts); `beforeRun` runs after the instantiation, untimed (the warm child's
- *  full GC). */
+ *  full GC); `cpu`, a second clock read around the same call (the warm child's thread CPU time), gives `cpuMs`. */
 export async function runOnce(
   module: WebAssembly.Module,
   clock: () => number = () => performance.now(),
-  opts: { depth?: number; beforeRun?: () => void } = {},
-): Promise<{ ms: number; out: string; code: number }> {
+  opts: { depth?: number; beforeRun?: () => void; cpu?: () => number } = {},
+): Promise<{ ms: number; cpuMs?: number; out: string; code: number }> {
   const chunks: Uint8Array[] = [];
   const wasi = new WasiShim({ args: ["lua"], stdout: (b) => chunks.push(b), stderr: (b) => chunks.push(b) });
   const host = new InterpreterHost(new Uint8Array(0), new BufferedOutput());
@@ -27,10 +27,13 @@ export async function runOnce(
   } as WebAssembly.Imports);
   host.bind(instance);
   opts.beforeRun?.();
-  const { ms, code } = atDepth(opts.depth ?? 0, () => {
+  const cpu = opts.cpu;
+  const { ms, cpuMs, code } = atDepth(opts.depth ?? 0, () => {
+    const c = cpu?.();
     const t = clock();
     const code = wasi.start(instance);
-    return { ms: clock() - t, code };
+    const ms = clock() - t;
+    return { ms, cpuMs: c === undefined ? undefined : cpu!() - c, code };
   });
-  return { ms, out: new TextDecoder().decode(Buffer.concat(chunks)), code };
+  return { ms, cpuMs, out: new TextDecoder().decode(Buffer.concat(chunks)), code };
 }

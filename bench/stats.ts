@@ -1,5 +1,6 @@
 // Benchmark rows and their summary statistics (min / median / max of the runs), in the JSON schema the README
 // documents.
+import type { WarmPool } from "./lua-pool.ts";
 
 export type Tier = "cold (first call, Liftoff)" | "warm (TurboFan)" | "cold (first call)" | "warm";
 
@@ -19,6 +20,9 @@ export interface Row {
   result: string;
   /** A wevaled module with requests the specializer gave up on: those run the interpreter (shown in the table). */
   partially_interpreted?: boolean;
+  /** A Lua warm row (bench/lua.ts): its runs from several processes by the wall clock and the thread's CPU time, and
+   *  the figure its ratios use; runs_ms/min/median/max are then every process's wall-clock runs, pooled. */
+  warm?: WarmPool;
 }
 
 export function summarize(base: Omit<Row, "min_ms" | "median_ms" | "max_ms">): Row {

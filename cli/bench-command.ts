@@ -16,12 +16,12 @@ import { projectRoot } from "../util/root.ts";
 
 const ENGINES = ["v8", "jco", "wasmtime"];
 
-/** A whole number of runs, at least 1: `--runs abc` or `--runs 0` is the user's mistake, said in one line. */
-function positiveCount(flag: string, value: string | undefined): number | undefined {
+/** A whole number of `unit` (runs), at least 1: `--runs abc` or `--runs 0` is the user's mistake, in one line. */
+function positiveCount(flag: string, value: string | undefined, unit = "runs"): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new UserError(`futamura bench: ${flag} takes a whole number of runs, at least 1, got '${value}'`);
+    throw new UserError(`futamura bench: ${flag} takes a whole number of ${unit}, at least 1, got '${value}'`);
   return n;
 }
 
@@ -41,6 +41,7 @@ export type BenchFlags = {
   quick?: boolean;
   runs?: string;
   coldRuns?: string;
+  processes?: string;
   out?: string;
   json?: string;
   engine?: string[];
@@ -58,6 +59,7 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
       opts.interp ? "--interp" : "",
       opts.runs !== undefined ? "--runs" : "",
       opts.coldRuns !== undefined ? "--cold-runs" : "",
+      opts.processes !== undefined ? "--processes" : "",
       opts.engine ? "--engine" : "",
       opts.peers ? "--peers" : "",
       opts.train || opts.trainFuel !== undefined ? "--train" : "",
@@ -74,6 +76,8 @@ export async function benchCommand(programs: string[], opts: BenchFlags): Promis
   if (opts.timeout !== undefined) return rerunWithTimeout("bench", programs.join(" ") || "bench", opts.timeout);
   for (const p of programs) checkUserFile(p); // before the note that the reports will be replaced
   if (programs.some((p) => p.endsWith(".lua")) || opts.interp === "lua") return luaBenchCommand(programs, opts);
+  if (opts.processes !== undefined)
+    throw new UserError("futamura bench: --processes is for Lua programs (their warm runs' child processes)");
   const [runs, coldRuns, engines, train] = [
     positiveCount("--runs", opts.runs),
     positiveCount("--cold-runs", opts.coldRuns),
@@ -113,6 +117,7 @@ async function luaBenchCommand(
   opts: {
     quick?: boolean;
     runs?: string;
+    processes?: string;
     peers?: boolean;
     json?: string;
     out?: string;
@@ -140,8 +145,9 @@ async function luaBenchCommand(
         .map((f) => join(LUA_BENCH_DIR, f));
   const result = await runLuaBench({
     programs: files,
-    runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 5),
-    warmups: opts.quick ? 1 : 2,
+    runs: opts.quick ? 1 : (positiveCount("--runs", opts.runs) ?? 3),
+    warmups: 1,
+    processes: positiveCount("--processes", opts.processes, "processes") ?? (opts.quick ? 1 : 4),
     peers: opts.peers,
   });
   process.stdout.write(`${luaReport(result)}\n`);

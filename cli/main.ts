@@ -225,8 +225,12 @@ function diffAndBenchCommands(program: Command, ctx: Context): void {
     .argument("[programs...]", "programs for any interpreter with an expected output or result (default: sum-to-100M)")
     .option("--interp <name|file>", INTERP)
     .option("--quick", "10M iterations, one run each (a smoke test); with --compile: the smallest size of each series")
-    .option("--runs <n>", "warm runs per row (default 7)")
+    .option("--runs <n>", "warm runs per row (default 7); Lua programs: per warm process (default 3)")
     .option("--cold-runs <n>", "cold runs per row, each in a fresh process (default 3)")
+    .option(
+      "--processes <n>",
+      "Lua programs: warm child processes per program, each a memory layout of its own, pooled (default 4; --quick 1)",
+    )
     .option(
       "--out <dir>",
       "results directory (default results/, created when missing; each run replaces the reports in it)",

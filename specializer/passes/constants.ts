@@ -81,9 +81,9 @@ class Lattice {
   }
 }
 
-/** Returns the number of values and parameters made constant plus branches made jumps. */
-export function propagateConstants(f: FunctionBody): number {
-  const order = f.reversePostorder();
+/** Returns the number of values and parameters made constant plus branches made jumps. `order`: the reachable blocks
+ *  in reverse postorder, when the caller has them. */
+export function propagateConstants(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
   const lat = new Lattice(f);
   const runs = new Uint8Array(f.blocks.length);
   const taken = new Set<Target>();
@@ -367,7 +367,9 @@ function rewrite(
       }
     }
   }
-  removeDeadBlocks(f);
-  propagateCopies(f);
+  // One order for both: emptying the blocks no edge reaches changes no reachable block's terminator.
+  const after = f.reversePostorder();
+  removeDeadBlocks(f, after);
+  propagateCopies(f, after);
   return count;
 }

@@ -3,14 +3,14 @@
 // replaced by the value it stands for, and aliases leave the instruction lists. Requires: valid SSA. Guarantees:
 // valid SSA in which no instruction, terminator or branch argument refers to an alias.
 import type { BlockId, FunctionBody } from "../ssa/ir.ts";
-import { rewriteUses } from "./edges.ts";
+import { resolveAliasUses } from "./edges.ts";
 
 /** Returns the number of alias instructions removed. `order`: the reachable blocks in reverse postorder, when the
  *  caller has them. */
 export function propagateCopies(f: FunctionBody, order: BlockId[] = f.reversePostorder()): number {
   let removed = 0;
   // A new list only for a block that holds an alias (most hold none: no array per block per call).
-  for (const b of rewriteUses(f, order, (v) => f.resolve(v))) {
+  for (const b of resolveAliasUses(f, order)) {
     const block = f.blocks[b];
     const before = block.insts.length;
     block.insts = block.insts.filter((v) => f.values[v].kind !== "alias");

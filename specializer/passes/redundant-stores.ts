@@ -29,6 +29,8 @@ const MAX_ITERATIONS = 50;
 
 /** A slot's constant: its width, its low w bytes (as a bigint) and the memarg offset of the access that set it. */
 interface Held {
+  /** key(root, d), made once per store or fact (the states are keyed by it). */
+  k: string;
   root: number;
   d: number;
   w: number;
@@ -40,6 +42,8 @@ type State = Map<string, Held>;
 
 /** A store: its slot, width, memarg offset and the constant it stores (undefined: not a constant). */
 interface Store {
+  /** key(root, d) when it stores a constant (only those are looked up); "" otherwise. */
+  k: string;
   root: number;
   d: number;
   w: number;
@@ -70,16 +74,16 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
   const facts = edgeFacts(f, order, addr, effect);
   // Only a slot that a constant store shares with another one, or with a branch's fact, can lose a store: the
   // others are not tracked (most functions have none, and then the pass ends here).
-  for (const h of facts.values()) seen.set(key(h.root, h.d), (seen.get(key(h.root, h.d)) ?? 0) + 1);
+  for (const h of facts.values()) seen.set(h.k, (seen.get(h.k) ?? 0) + 1);
   const tracked = new Set([...seen].filter(([, n]) => n > 1).map(([k]) => k));
   if (tracked.size === 0) return 0;
   const outs = new Map<BlockId, State>();
   const edgeOut = (p: BlockId, b: BlockId): State[] => {
     const out = outs.get(p);
-    const fact = facts.get(edgeKey(p, b));
-    if (!out || !fact || !tracked.has(key(fact.root, fact.d))) return out ? [out] : [];
+    const fact = facts.get(edgeKey(p, b, f.blocks.length));
+    if (!out || !fact || !tracked.has(fact.k)) return out ? [out] : [];
     const s: State = new Map(out); // a compare writes nothing: what else the state says stays true
-    s.set(key(fact.root, fact.d), fact);
+    s.set(fact.k, fact);
     return [s];
   };
   const entryState = (b: BlockId): State => {
@@ -114,7 +118,7 @@ export function removeRedundantStores(f: FunctionBody, order: BlockId[], callWri
     for (const v of f.blocks[b].insts) {
       const e = effect(v);
       if (e !== undefined && e !== "kills" && e.bytes !== undefined) {
-        const h = s.get(key(e.root, e.d));
+        const h = s.get(e.k);
         if (h && h.w === e.w && h.bytes === e.bytes && e.o <= h.o) {
           removed++;
           continue;
@@ -144,11 +148,12 @@ function scanEffects(
       const e = effectOf(f, v, addr, callWrites);
       if (e === undefined) continue;
       effects.set(v, e);
-      if (e !== "kills" && e.bytes !== undefined) seen.set(key(e.root, e.d), (seen.get(key(e.root, e.d)) ?? 0) + 1);
+      if (e !== "kills" && e.bytes !== undefined) seen.set(e.k, (seen.get(e.k) ?? 0) + 1);
     }
   return { effects, seen };
 }
-const edgeKey = (from: BlockId, to: BlockId): string => `${from}>${to}`;
+/** The edge from -> to of a function of n blocks, as a number (no string per predecessor per entry state). */
+const edgeKey = (from: BlockId, to: BlockId, n: number): number => from * n + to;
 
 /** What the branches say about memory, per edge: on the edge a compare of a loaded integer with a constant takes only
  *  when they are equal (`br_if` out when a tag is not 2: the fall-through knows the tag is 2), the loaded bytes hold
@@ -159,8 +164,8 @@ function edgeFacts(
   order: BlockId[],
   addr: (v: ValueId) => { root: number; c: number },
   effect: (v: ValueId) => Store | "kills" | undefined,
-): Map<string, Held> {
-  const facts = new Map<string, Held>();
+): Map<number, Held> {
+  const facts = new Map<number, Held>();
   for (const p of order) {
     const t = f.blocks[p].term;
     if (t.kind !== "cond" || t.then.block === t.else.block) continue;
@@ -174,8 +179,9 @@ function edgeFacts(
     if (compare.k >= 1n << BigInt(8 * w)) continue; // the bytes cannot hold it: the edge is never taken
     const a = addr(f.resolve(d.args[0]));
     const o = d.op.memarg!.offset;
-    const held = { root: a.root, d: (a.c + o) % TWO32, w, bytes: compare.k, o };
-    facts.set(edgeKey(p, compare.equalOnThen ? t.then.block : t.else.block), held);
+    const dd = (a.c + o) % TWO32;
+    const held = { k: key(a.root, dd), root: a.root, d: dd, w, bytes: compare.k, o };
+    facts.set(edgeKey(p, compare.equalOnThen ? t.then.block : t.else.block, f.blocks.length), held);
   }
   return facts;
 }
@@ -252,8 +258,8 @@ function apply(
         : !facts?.length || !guardSeparates(facts, e.root, e.d, e.w, h.root, h.d, h.w);
     if (hit) s.delete(k);
   }
-  const k = key(e.root, e.d);
-  if (e.bytes !== undefined && tracked.has(k)) s.set(k, { root: e.root, d: e.d, w: e.w, bytes: e.bytes, o: e.o });
+  const k = e.k;
+  if (e.bytes !== undefined && tracked.has(k)) s.set(k, { k, root: e.root, d: e.d, w: e.w, bytes: e.bytes, o: e.o });
 }
 
 /** What instruction v does to memory: a store, "kills" (may write anything), or nothing (undefined). */
@@ -269,7 +275,9 @@ function effectOf(
   if (info?.cls === "store" && info.bytes !== undefined) {
     const a = addr(f.resolve(d.args[0]));
     const o = d.op.memarg!.offset;
-    return { root: a.root, d: (a.c + o) % TWO32, w: info.bytes, o, bytes: constBytes(f, d.args[1], info.bytes) };
+    const dd = (a.c + o) % TWO32;
+    const bytes = constBytes(f, d.args[1], info.bytes);
+    return { k: bytes === undefined ? "" : key(a.root, dd), root: a.root, d: dd, w: info.bytes, o, bytes };
   }
   return killsAll(d.op, callWrites) ? "kills" : undefined;
 }

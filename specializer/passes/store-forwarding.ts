@@ -91,6 +91,8 @@ interface Known {
 /** A load or store: its address split (root, add-constants c, memarg offset o, d = c + o), width and slot; a
  *  load's result type, or the type of the value a store stores. */
 interface Access {
+  /** The address operand, resolved, from which the split was made. */
+  addr: ValueId;
   root: number;
   c: number;
   o: number;
@@ -134,9 +136,9 @@ export function forwardStores(
     if (n === 0) break;
     total += n;
     propagateCopies(f, order);
-    propagateConstants(f); // leaves exact preds
+    propagateConstants(f, order); // leaves exact preds (the round changed no terminator's targets: order holds)
     order = f.reversePostorder();
-    removeDeadBlocks(f, order);
+    removeDeadBlocks(f, order, true); // constant propagation left exact preds: recomputed only if it empties one
     if (round === 0 && afterFirstRound) afterFirstRound(f, order);
     // Before the checks below: a value forwarded into a parameter that every edge passes alike is that value.
     removeRedundantParams(f, order);
@@ -161,13 +163,14 @@ function effectOf(f: FunctionBody, v: ValueId, env: Env): Access | number {
   const info = d.op.memarg ? OPS_BY_NAME.get(d.op.name) : undefined;
   if (!info || (info.cls !== "load" && info.cls !== "store") || info.bytes === undefined)
     return killsAll(d.op, env.callWrites) ? KILLS : NOTHING;
-  const a = addressOf(f, f.resolve(d.args[0]), env.memo);
+  const addr = f.resolve(d.args[0]);
+  const a = addressOf(f, addr, env.memo);
   const o = d.op.memarg!.offset;
   const dd = (a.c + o) % TWO32;
   const load = info.cls === "load";
   const t = load ? (info.results[0] as ValType) : f.typeOf(f.resolve(d.args[1]));
   const slot = env.slots.intern(a.root, dd);
-  return { root: a.root, c: a.c, o, d: dd, w: info.bytes, slot, load, t, signed: !!info.signed };
+  return { addr, root: a.root, c: a.c, o, d: dd, w: info.bytes, slot, load, t, signed: !!info.signed };
 }
 
 export function addressOf(
@@ -232,7 +235,9 @@ interface Env {
   used: Uint8Array;
   slots: Slots;
   work: Work;
-  effects?: (Access | number | undefined)[];
+  effects: (Access | number | undefined)[];
+  /** In the rewrite, where a replaced load may have become an access's address (see transfer). */
+  rewriting: boolean;
   /** The guard facts on entry to each block (./guard-facts.ts). */
   guards: GuardFact[][];
   /** Slot -> the alias class the interpreter declared for its bytes (slotClasses). */
@@ -266,10 +271,12 @@ function compatible(a: Access, kw: number, kt: ValType): boolean {
 function transfer(f: FunctionBody, b: BlockId, env: Env, onLoad?: (v: ValueId, a: Access) => boolean): void {
   const { work, used, effects } = env;
   for (const v of f.blocks[b].insts) {
-    let e = effects?.[v];
-    if (e === undefined) {
+    let e = effects[v];
+    // The fixpoint's effect holds in the rewrite too but where a load it replaced was the address (the operator and
+    // the address memo do not change; the values it appends are past the fixpoint's and computed afresh).
+    if (e === undefined || (env.rewriting && typeof e !== "number" && f.resolve(e.addr) !== e.addr)) {
       e = effectOf(f, v, env);
-      if (effects) effects[v] = e;
+      if (!env.rewriting) effects[v] = e;
     }
     if (typeof e === "number") {
       if (e === KILLS) work.clearKnown();
@@ -369,7 +376,17 @@ function forwardRound(
   const guards = guardFacts(f, order, dom, (v) => addressOf(f, v, memo));
   // Dense from the start (a list of holes, not []): written by value and block id out of order, an empty array would
   // turn sparse (a dictionary) and make every later access a hash lookup.
-  const env: Env = { memo, callWrites, used, slots, work, effects: new Array(f.values.length), guards, takes: 0 };
+  const env: Env = {
+    memo,
+    callWrites,
+    used,
+    slots,
+    work,
+    effects: new Array(f.values.length),
+    rewriting: false,
+    guards,
+    takes: 0,
+  };
   env.classes = slotClasses(f, order, env);
   if (f.aliasRegions?.size) {
     env.regions = new Map();
@@ -412,7 +429,7 @@ function forwardRound(
     }
   }
   if (!converged || !takes.includes(1)) return 0;
-  env.effects = undefined;
+  env.rewriting = true;
   return new Rewrite(f, env, outs, inserted).run(order, joinAt);
 }
 

@@ -18,7 +18,7 @@ import { loopContiguousOrder } from "./loop-order.ts";
 import { structuredBody } from "./structure.ts";
 import { traced } from "./stage-runner.ts";
 import { OPS_BY_NAME } from "./wasm-ops.ts";
-import type { ValType } from "./types.ts";
+import type { Const, ValType } from "./types.ts";
 
 type Ref = number;
 
@@ -69,13 +69,28 @@ export function emitFunction(
   segmentBlocks = SEGMENT_BLOCKS,
   structured = true,
 ): void {
+  const emitter = new FunctionEmitter(b, mod, names, sigs, f);
   try {
-    new FunctionEmitter(b, mod, names, sigs, f).emit(name, segmentBlocks, structured);
+    emitter.emit(name, segmentBlocks, structured);
   } catch (e) {
     // binaryen's own failures come as InternalErrors (util/binaryen.ts): say which function they were emitting.
     if (e instanceof InternalError) e.message += ` while emitting ${name} (${f.name}, ${f.blocks.length} blocks)`;
     throw e;
+  } finally {
+    emitter.dispose();
   }
+}
+
+/** binaryen's C entry points for constants (binaryen.js's `i32.const` and the like call them) and its allocator. */
+interface LiteralEntryPoints {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  _BinaryenSizeofLiteral(): number;
+  _BinaryenLiteralInt32(out: number, x: number): void;
+  _BinaryenLiteralInt64(out: number, x: bigint): void;
+  _BinaryenLiteralFloat32Bits(out: number, x: number): void;
+  _BinaryenLiteralFloat64Bits(out: number, x: bigint): void;
+  _BinaryenConst(module: number, literal: number): Ref;
 }
 
 class FunctionEmitter {
@@ -89,6 +104,8 @@ class FunctionEmitter {
   /** The copy (a count) in which each local was last a destination. */
   private dstStamp = new Int32Array(0);
   private copyStamp = 0;
+  /** A literal's room in binaryen's memory, for every constant (`constant`), once one is made. */
+  private literal: number | undefined;
 
   constructor(
     private readonly b: Binaryen,
@@ -459,6 +476,25 @@ class FunctionEmitter {
     }
   }
 
+  /** A constant's expression, through binaryen's C entry points as binaryen.js's `i32.const` and the like call them
+   *  (the literal in a buffer, then the const), but the buffer is this emitter's, not one on binaryen's stack per
+   *  constant (constants are made again at every use: most of a function's expressions). */
+  private constant(c: Const): Ref {
+    const raw = this.b as unknown as LiteralEntryPoints;
+    const lit = (this.literal ??= raw._malloc(raw._BinaryenSizeofLiteral()));
+    if (c.type === "i32") raw._BinaryenLiteralInt32(lit, c.bits | 0);
+    else if (c.type === "i64") raw._BinaryenLiteralInt64(lit, BigInt.asIntN(64, c.bits));
+    else if (c.type === "f32") raw._BinaryenLiteralFloat32Bits(lit, c.bits | 0);
+    else raw._BinaryenLiteralFloat64Bits(lit, BigInt.asIntN(64, c.bits));
+    return raw._BinaryenConst(this.ptr, lit);
+  }
+
+  /** Frees what the emission allocated in binaryen's memory. */
+  dispose(): void {
+    if (this.literal !== undefined) (this.b as unknown as LiteralEntryPoints)._free(this.literal);
+    this.literal = undefined;
+  }
+
   /** Instruction `v`'s expression (operator `op` on `args`). */
   private operator(v: ValueId, op: Operator, args: ValueId[]): Ref {
     const { b, mod, names } = this;
@@ -475,20 +511,22 @@ class FunctionEmitter {
           ? raw._BinaryenUnary(this.ptr, code, a[0])
           : raw._BinaryenBinary(this.ptr, code, a[0], a[1]);
       }
+      // binaryen's C entry points, called as binaryen.js's `i32.load8_u` and the like call them (the memory name 0:
+      // the module's memory; a load signed unless it ends in _u): the wrappers save and restore binaryen's stack
+      // around each call for the name, three calls more and a closure per memory access.
+      const raw = b as unknown as {
+        _BinaryenLoad(m: number, bytes: number, signed: boolean, o: number, al: number, t: number, p: Ref, n: 0): Ref;
+        _BinaryenStore(m: number, bytes: number, o: number, al: number, p: Ref, v: Ref, t: number, n: 0): Ref;
+      };
       const [ty, fn] = memoryOpParts(op.name);
-      const align = 1 << op.memarg!.align;
-      const group = (mod as unknown as Record<ValType, Record<string, (...x: unknown[]) => Ref>>)[ty];
-      if (info.cls === "load") return group[fn](op.memarg!.offset, align, a[0]);
-      return group[fn](op.memarg!.offset, align, a[0], a[1]);
+      const { offset, align } = op.memarg!;
+      if (info.cls === "load")
+        return raw._BinaryenLoad(this.ptr, info.bytes!, !fn.endsWith("_u"), offset, 1 << align, b[ty], a[0], 0);
+      return raw._BinaryenStore(this.ptr, info.bytes!, offset, 1 << align, a[0], a[1], b[ty], 0);
     }
     switch (op.name) {
-      case "const": {
-        const c = op.value!;
-        if (c.type === "i32") return mod.i32.const(c.bits | 0);
-        if (c.type === "i64") return mod.i64.const(BigInt.asIntN(64, c.bits) as never);
-        if (c.type === "f32") return mod.f32.const_bits(c.bits | 0);
-        return mod.f64.const_bits(BigInt.asIntN(64, c.bits));
-      }
+      case "const":
+        return this.constant(op.value!);
       case "select":
         return mod.select(a[2], a[0], a[1]);
       case "call":

@@ -26,6 +26,9 @@ describe("futamura bench: flag values", () => {
     [["--cold-runs", "0"], /--cold-runs takes a whole number of runs, at least 1, got '0'/],
     [["--engine", "nope"], /unknown engine 'nope' \(engines: v8, jco, wasmtime\)/],
     [["--engine", "v8,nope"], /unknown engine 'nope'/],
+    [["--processes", "0", "--interp", "lua"], /--processes takes a whole number of processes, at least 1, got '0'/],
+    [["--processes", "2"], /--processes is for Lua programs/],
+    [["--compile", "--processes", "2"], /--compile generates its own programs and takes no --processes/],
   ])("bench %j is a one-line user error", (args, message) => {
     const r = futamura(["bench", ...args]);
     expect(r.status).toBe(1);
@@ -145,13 +148,28 @@ describe.skipIf(!existsSync(join(ROOT, "build", "interp-lua")))("futamura bench 
     const out = mkdtempSync(join(tmpdir(), "futamura-bench-lua-"));
     const lua = join(out, "tiny.lua");
     writeFileSync(lua, "local s = 0\nfor i = 1, 1000 do s = s + i end\nprint(s)\n");
-    const r = futamura(["bench", "--quick", "--out", out, lua]);
+    const r = futamura(["bench", "--quick", "--processes", "2", "--out", out, lua]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`wrote ${join(out, "bench-lua.json")}`);
     const json = JSON.parse(readFileSync(join(out, "bench-lua.json"), "utf8"));
     expect(json.rows.map((r: { tier: string }) => r.tier)).toEqual(expect.arrayContaining(["warm", "first call"]));
+    // --processes 2: each warm row has both processes' runs (--quick: one each) by both clocks, and its figure.
+    const warm = json.rows.filter((r: Row) => r.tier === "warm") as Row[];
+    expect(warm.map((r) => r.variant).sort()).toEqual(["interpreted", "stock", "wevaled"]);
+    for (const row of warm) {
+      expect(row.warm, row.variant).toMatchObject({ processes: 2, clock: "cpu" });
+      for (const clock of [row.warm!.wall, row.warm!.cpu]) {
+        expect(clock.processes_ms.map((p) => p.length)).toEqual([1, 1]);
+        expect(clock.process_medians_ms).toHaveLength(2);
+        expect(clock.figure_ms).toBeGreaterThan(0);
+      }
+      expect(row.runs_ms).toEqual(row.warm!.wall.processes_ms.flat().map((x) => Math.round(x * 100) / 100));
+    }
+    expect(r.stdout).toContain("the geometric mean over 2 processes of each one's median run");
     // The report names the warm tier and the V8 flags it is measured with (bench/lua-warm-child.ts).
-    expect(r.stdout).toMatch(/note: tiers: warm = TurboFan code only \(a child process, node --no-liftoff --expose-gc/);
+    expect(r.stdout).toMatch(
+      /note: tiers: warm = TurboFan code only \(2 child processes per program, .* node --no-liftoff --expose-gc/,
+    );
     expect(json.meta.notes.some((n: string) => n.startsWith("tiers: warm = TurboFan"))).toBe(true);
   }, 180_000);
 });
