@@ -179,6 +179,7 @@ class PatternGen {
         }
       }
     }
+    if (!negated && parts[0] === "^") parts[0] = "%^"; // (a '^' first would negate the set)
     const text = `[${negated ? "^" : ""}${parts.join("")}]`;
     const sample = () => (negated ? rng.pick(["#", "Q", "\x00", "~"]) : rng.pick(chars.length ? chars : ["a"]));
     return { text, boxed: text, sample, single: true };
