@@ -5,7 +5,8 @@
 // A progress line every 10 s (test/fuzz/progress.ts); a generator bug (a Fern program the compiler rejects) is
 // reported as one and the run goes on.
 // `npm run fuzz -- --lua`: random Lua programs (test/fuzz/lua-random.ts) interpreted vs wevaled on the Lua build;
-// a failing program is saved under build/fuzz-failures/ as a .lua file.
+// a failing program is saved under build/fuzz-failures/ as a .lua file. `npm run fuzz -- --lua-patterns`: random
+// programs about string patterns (test/fuzz/lua-patterns-random.ts), likewise, the failing one shrunk first.
 // `npm run fuzz -- --fern`: random Fern programs (lang/random.ts) instead, interpreted vs wevaled (outputs and
 // runtime errors must be identical); a failing program is saved under build/fuzz-failures/ as a .fern file. With
 // `--train`, each is built with training stopped early (fuel 1–500, varying by seed), so the specialized code
@@ -28,6 +29,8 @@ import { UserError } from "../../util/errors.ts";
 import { fuzzOptions, progress } from "./progress.ts";
 import { luaDifferential } from "./lua-differential.ts";
 import { randomLua } from "./lua-random.ts";
+import { randomLuaPatterns } from "./lua-patterns-random.ts";
+import { minimizeLua } from "./lua-minimize.ts";
 
 const USAGE = `
 npm run fuzz -- [options]: random programs, the reference (toy) or the interpreter (Fern) against the wevaled module
@@ -37,8 +40,12 @@ npm run fuzz -- [options]: random programs, the reference (toy) or the interpret
   --fern         random Fern programs (lang/random.ts) instead of toy programs
   --train        with --fern: build with training stopped early (fuel 1-500 by seed)
   --lua          random Lua programs (test/fuzz/lua-random.ts) on the Lua build (default 200 programs)
+  --lua-patterns random Lua programs about string patterns (test/fuzz/lua-patterns-random.ts), the same way
 A progress line every 10 s; a failing program is saved under build/fuzz-failures/.`;
-const options = fuzzOptions("fuzz", USAGE, { values: ["runs", "seed", "optimize"], flags: ["fern", "train", "lua"] });
+const options = fuzzOptions("fuzz", USAGE, {
+  values: ["runs", "seed", "optimize"],
+  flags: ["fern", "train", "lua", "lua-patterns"],
+});
 const arg = (name: string, fallback: number) => options.count(name, fallback);
 
 const runs = arg("runs", 100_000);
@@ -46,7 +53,8 @@ const seed = arg("seed", Date.now() % 2 ** 31);
 const optimizeLevel = arg("optimize", 0);
 const fern = options.flag("fern");
 const train = options.flag("train");
-if (options.flag("lua")) await fuzzLua();
+if (options.flag("lua")) await fuzzLua("lua", randomLua);
+else if (options.flag("lua-patterns")) await fuzzLua("lua-patterns", randomLuaPatterns, true);
 else if (fern) await fuzzFern();
 else await fuzzToy();
 
@@ -58,34 +66,47 @@ function saveFailure(name: string, source: string): string {
   return join(dir, name);
 }
 
-/** Random Lua programs, interpreted vs wevaled (stdout, stderr, exit code). */
-async function fuzzLua(): Promise<void> {
+/** What differs between `source` run interpreted and wevaled (or why its build failed), or undefined. */
+async function luaProblem(source: string, name: string): Promise<string | undefined> {
+  try {
+    const r = await luaDifferential(source, name);
+    if (r.aborted.length || JSON.stringify(r.interpreted) !== JSON.stringify(r.wevaled))
+      return `interpreted and wevaled differ: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted })}`;
+  } catch (e) {
+    return `the build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+  }
+  return undefined;
+}
+
+/** Random Lua programs from `generate`, interpreted vs wevaled (stdout, stderr, exit code); a failing one shrunk
+ *  (minimizeLua) first when `shrink`. */
+async function fuzzLua(flag: string, generate: (seed: number) => string, shrink = false): Promise<void> {
   const count = arg("runs", 200);
   const first = arg("seed", Date.now() % 2 ** 31);
   console.log(
-    `fuzz --lua: ${count} programs from seed ${first} (rerun: npm run fuzz -- --lua --seed ${first} --runs ${count})`,
+    `fuzz --${flag}: ${count} programs from seed ${first} (rerun: npm run fuzz -- --${flag} --seed ${first} --runs ${count})`,
   );
   const started = performance.now();
-  const tick = progress("fuzz --lua", count);
+  const tick = progress(`fuzz --${flag}`, count);
   for (let k = 0; k < count; k++) {
     const programSeed = first + k;
-    const source = randomLua(programSeed);
-    let problem: string | undefined;
-    try {
-      const r = await luaDifferential(source, `seed-${programSeed}.lua`);
-      if (r.aborted.length || JSON.stringify(r.interpreted) !== JSON.stringify(r.wevaled))
-        problem = `interpreted and wevaled differ: ${JSON.stringify({ interpreted: r.interpreted, wevaled: r.wevaled, aborted: r.aborted })}`;
-    } catch (e) {
-      problem = `the build failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    }
+    const source = generate(programSeed);
+    const name = `seed-${programSeed}.lua`;
+    let problem = await luaProblem(source, name);
     tick(k + 1);
-    if (problem) {
-      console.error(`${saveFailure(`seed-${programSeed}.lua`, source)}: ${problem}`);
-      process.exitCode = 1;
-      return;
+    if (!problem) continue;
+    let failing = source;
+    if (shrink) {
+      console.error(`seed ${programSeed} fails: ${problem.slice(0, 2000)}\nshrinking it...`);
+      failing = await minimizeLua(source, async (s) => (await luaProblem(s, `min-${name}`)) !== undefined);
+      problem = (await luaProblem(failing, `min-${name}`)) ?? problem;
     }
+    console.error(`seed ${programSeed}: ${saveFailure(name, failing)}: ${problem}`);
+    if (shrink) console.error(failing);
+    process.exitCode = 1;
+    return;
   }
-  console.log(`fuzz --lua: ${count} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`fuzz --${flag}: ${count} programs, all agree (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 /** Random Fern programs, interpreted vs wevaled. */
