@@ -29,8 +29,8 @@ const SKIPPED: [RegExp, string][] = [
     "packs the package (rebuilding dist/, which the other tests run from); .ci/run runs it after npm test",
   ],
   [
-    /^npm run fuzz( -- --(fern( --train)?|lua))?$|^npm run fuzz:(optimized|backend)$|^npm run test:lua-suite$/,
-    "the long fuzzes (1,000 Fern programs by default) and all of Lua's test suite (minutes); their seeded slices run in test/fuzz/, test/specializer/ and test/interp/lua-random.test.ts, seven suite files in test/interp/lua-suite.test.ts, training's exits in test/lang/training.test.ts",
+    /^npm run fuzz( -- --(fern( --train)?|lua|lua-patterns))?$|^npm run fuzz:(optimized|backend)$|^npm run test:lua-suite$/,
+    "the long fuzzes (1,000 Fern programs by default) and all of Lua's test suite (minutes); their seeded slices run in test/fuzz/, test/specializer/, test/interp/lua-random.test.ts and lua-patterns-random.test.ts, seven suite files in test/interp/lua-suite.test.ts, training's exits in test/lang/training.test.ts",
   ],
   [
     /^git worktree add |^\(cd \/tmp\/old |^node --import tsx bench\/compare-builds\.ts /,
