@@ -5,7 +5,7 @@
 // when a block differs from what its JSON gives, so numbers are never edited by hand or left stale.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatMs, spread, type Row } from "./stats.ts";
+import { formatMs, geomean, spread, type Row } from "./stats.ts";
 import { luaReport, type LuaBenchProgram } from "./lua.ts";
 import { InternalError } from "../util/errors.ts";
 
@@ -145,7 +145,7 @@ export function fernFigure(j: BenchJson): string {
     return i && l ? [l.median_ms / i.median_ms] : [];
   });
   if (interpOverLua.length > 1) {
-    const g = Math.exp(interpOverLua.reduce((a, x) => a + Math.log(x), 0) / interpOverLua.length);
+    const g = geomean(interpOverLua);
     lines.push(
       `Fern's interpreter (unspecialized) against Lua 5.4 in Wasm: ${g >= 1 ? `${times(g)} faster` : `${times(1 / g)} slower`} (geomean over ${interpOverLua.length} programs; faster on ${interpOverLua.filter((x) => x > 1).length}).`,
     );

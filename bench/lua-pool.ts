@@ -6,46 +6,16 @@
 // two variants' figures equal to the geometric mean of the per-process ratios, so a process in which everything ran
 // slower cancels out of the ratio.
 
+import { geomean, median, type ClockStats, type WarmClock, type WarmPool } from "./stats.ts";
+
 /** One warm child's timed runs of one variant, by both clocks. */
 export interface ProcessRuns {
   wall_ms: number[];
   cpu_ms: number[];
 }
 
-/** One clock's view of a row: every run per process, the pooled min/median/max, each process's median, the figure. */
-export interface ClockStats {
-  /** Each process's timed runs, in the order they ran. */
-  processes_ms: number[][];
-  /** Over every run of every process. */
-  min_ms: number;
-  median_ms: number;
-  max_ms: number;
-  /** Each process's median, in process order. */
-  process_medians_ms: number[];
-  /** The geometric mean of the process medians: the figure the table shows and the ratios use. */
-  figure_ms: number;
-}
-
 /** Which clock the ratios use: the main thread's CPU time (bench/thread-cpu.ts). */
-export type WarmClock = "cpu" | "wall";
 export const RATIO_CLOCK: WarmClock = "cpu";
-
-/** A warm row's runs from several processes, both clocks; `clock` names the one the figures and ratios use. */
-export interface WarmPool {
-  processes: number;
-  clock: WarmClock;
-  wall: ClockStats;
-  cpu: ClockStats;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-export function geomean(xs: number[]): number {
-  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-}
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -5,8 +5,8 @@
 // docs/lua-memory-ops.md, "The warm tier pooled over processes", was measured so.
 import { readFileSync } from "node:fs";
 import { UserError } from "../util/errors.ts";
-import { geomean, median, warmFigure, type WarmPool } from "./lua-pool.ts";
-import type { Row } from "./stats.ts";
+import { warmFigure } from "./lua-pool.ts";
+import { geomean, median, type Row, type WarmPool } from "./stats.ts";
 
 type Speedups = Map<string, number>;
 

@@ -19,12 +19,12 @@ import { snapshot } from "../snapshot/index.ts";
 import { InternalError, UserError } from "../util/errors.ts";
 import { ROOT } from "../util/root.ts";
 import { runChild } from "./child.ts";
-import { geomean, poolProcesses, processRatioRange, RATIO_CLOCK, warmFigure, type ProcessRuns } from "./lua-pool.ts";
+import { poolProcesses, processRatioRange, RATIO_CLOCK, warmFigure, type ProcessRuns } from "./lua-pool.ts";
 import type { LuaWarmResult, LuaWarmSpec } from "./lua-warm-child.ts"; // type only: importing the script would run it
 import { LUA_WARM_FLAGS, runOnce } from "./lua-run.ts";
 import { nativeLuas, runNativeLua } from "./peers.ts";
 import { PLACEMENT_FRAMES } from "./stack-placement.ts";
-import { summarize, type Row } from "./stats.ts";
+import { geomean, summarize, type Row } from "./stats.ts";
 
 export const LUA_BENCH_DIR = join(ROOT, "interp", "lua", "bench");
 

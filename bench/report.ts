@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
-import { formatMs, spread, type Row } from "./stats.ts";
+import { formatMs, geomean, spread, type Row } from "./stats.ts";
 
 export interface BenchMeta {
   date: string;
@@ -132,7 +132,7 @@ export function geomeans(rs: Ratio[]): { engine: string; tier: string; programs:
       engine,
       tier,
       programs: xs.length,
-      speedup: round3(Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)),
+      speedup: round3(geomean(xs)),
     };
   });
 }
@@ -145,7 +145,7 @@ export function peerGeomeans(rs: Ratio[]): { peer: string; programs: number; pee
   return [...groups].map(([peer, xs]) => ({
     peer,
     programs: xs.length,
-    peer_over_wevaled: round3(Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)),
+    peer_over_wevaled: round3(geomean(xs)),
   }));
 }
 

@@ -1,6 +1,5 @@
 // Benchmark rows and their summary statistics (min / median / max of the runs), in the JSON schema the README
 // documents.
-import type { WarmPool } from "./lua-pool.ts";
 
 export type Tier = "cold (first call, Liftoff)" | "warm (TurboFan)" | "cold (first call)" | "warm";
 
@@ -25,14 +24,49 @@ export interface Row {
   warm?: WarmPool;
 }
 
+/** One clock's view of a row: every run per process, the pooled min/median/max, each process's median, the figure. */
+export interface ClockStats {
+  /** Each process's timed runs, in the order they ran. */
+  processes_ms: number[][];
+  /** Over every run of every process. */
+  min_ms: number;
+  median_ms: number;
+  max_ms: number;
+  /** Each process's median, in process order. */
+  process_medians_ms: number[];
+  /** The geometric mean of the process medians: the figure the table shows and the ratios use. */
+  figure_ms: number;
+}
+
+/** The clock a pooled row's figures and ratios use (bench/lua-pool.ts's RATIO_CLOCK). */
+export type WarmClock = "cpu" | "wall";
+
+/** A warm row's runs from several processes, both clocks; `clock` names the one the figures and ratios use. */
+export interface WarmPool {
+  processes: number;
+  clock: WarmClock;
+  wall: ClockStats;
+  cpu: ClockStats;
+}
+
+/** The middle of `xs` (the mean of the two middle values for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** The geometric mean of `xs` (all positive): the mean the benches use for ratios over programs. */
+export function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
 export function summarize(base: Omit<Row, "min_ms" | "median_ms" | "max_ms">): Row {
   const s = [...base.runs_ms].sort((a, b) => a - b);
-  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   return {
     ...base,
     runs_ms: base.runs_ms.map(round),
     min_ms: round(s[0]),
-    median_ms: round(median),
+    median_ms: round(median(s)),
     max_ms: round(s[s.length - 1]),
   };
 }

@@ -3,18 +3,10 @@
 // clocks kept, the table's cells and ranges from the pool, and reports from before the pooling still rendered from
 // their medians. The thread CPU clock leaves out time spent waiting. No benchmark timing asserted.
 import { describe, expect, it } from "vitest";
-import {
-  clockStats,
-  geomean,
-  median,
-  poolProcesses,
-  processRatioRange,
-  warmFigure,
-  type ProcessRuns,
-} from "../../bench/lua-pool.ts";
+import { clockStats, poolProcesses, processRatioRange, warmFigure, type ProcessRuns } from "../../bench/lua-pool.ts";
 import { luaReport, processRuns, type LuaBenchResult } from "../../bench/lua.ts";
 import { spreadLines, warmSpeedups } from "../../bench/lua-spread.ts";
-import { summarize, type Row } from "../../bench/stats.ts";
+import { geomean, median, summarize, type Row } from "../../bench/stats.ts";
 import { threadCpuClock } from "../../bench/thread-cpu.ts";
 
 const runs = (wall: number[], cpu = wall): ProcessRuns => ({ wall_ms: wall, cpu_ms: cpu });
