@@ -184,22 +184,25 @@ function warmInChildren(file: string, variants: Variant[], w: WarmSettings): Lua
   const dir = mkdtempSync(join(tmpdir(), "futamura-lua-warm-"));
   try {
     for (const v of variants) if (v.bytes) writeFileSync(join(dir, `${v.name}.wasm`), v.bytes);
+    const spec: LuaWarmSpec = {
+      dir,
+      variants: variants.filter((v) => v.bytes).map((v) => v.name),
+      peer: variants.some((v) => v.name === "lua-wasm") ? { source: readFileSync(file, "utf8"), file } : undefined,
+      warmups: w.warmups,
+      runs: w.runs,
+    };
     const results: LuaWarmResult[] = [];
     for (let p = 0; p < w.processes; p++) {
-      const spec: LuaWarmSpec = {
-        dir,
-        variants: variants.filter((v) => v.bytes).map((v) => v.name),
-        peer: variants.some((v) => v.name === "lua-wasm") ? { source: readFileSync(file, "utf8"), file } : undefined,
-        warmups: w.warmups,
-        runs: w.runs,
-        placementStart: p * (1 + w.warmups + w.runs),
-      };
       results.push(
-        runChild<LuaWarmResult>("lua-warm-child", spec, {
-          flags: LUA_WARM_FLAGS,
-          timeout: 900_000,
-          what: `${file}: warm child ${p + 1} of ${w.processes}`,
-        }),
+        runChild<LuaWarmResult>(
+          "lua-warm-child",
+          { ...spec, placementStart: p * (1 + w.warmups + w.runs) },
+          {
+            flags: LUA_WARM_FLAGS,
+            timeout: 900_000,
+            what: `${file}: warm child ${p + 1} of ${w.processes}`,
+          },
+        ),
       );
     }
     return results;
