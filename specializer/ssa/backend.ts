@@ -81,8 +81,10 @@ export function emitFunction(
   }
 }
 
-/** binaryen's C entry points for constants (binaryen.js's `i32.const` and the like call them) and its allocator. */
-interface LiteralEntryPoints {
+/** binaryen's C entry points the emitter calls directly, as binaryen.js's wrappers call them (`i32.const`,
+ *  `i32.add`, `i32.load8_u` and the like), and its allocator: the wrappers save and restore binaryen's stack around
+ *  each call, three calls more and a closure per expression. */
+interface EntryPoints {
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   _BinaryenSizeofLiteral(): number;
@@ -91,6 +93,11 @@ interface LiteralEntryPoints {
   _BinaryenLiteralFloat32Bits(out: number, x: number): void;
   _BinaryenLiteralFloat64Bits(out: number, x: bigint): void;
   _BinaryenConst(module: number, literal: number): Ref;
+  _BinaryenUnary(m: number, op: number, x: Ref): Ref;
+  _BinaryenBinary(m: number, op: number, x: Ref, y: Ref): Ref;
+  /** `n` 0: the module's memory; `signed` for a load that does not end in _u. */
+  _BinaryenLoad(m: number, bytes: number, signed: boolean, o: number, al: number, t: number, p: Ref, n: 0): Ref;
+  _BinaryenStore(m: number, bytes: number, o: number, al: number, p: Ref, v: Ref, t: number, n: 0): Ref;
 }
 
 class FunctionEmitter {
@@ -99,6 +106,7 @@ class FunctionEmitter {
   /** Temporaries of parallel copies, by binaryen type (shared by all copies). */
   private readonly copyTemps = new Map<number, number[]>();
   private readonly ptr: number;
+  private readonly raw: EntryPoints;
   /** Scratch of copies(): the pairs of one parallel copy (destination and source locals, argument position). */
   private readonly pairs = { dst: [] as number[], src: [] as number[], at: [] as number[] };
   /** The copy (a count) in which each local was last a destination. */
@@ -115,6 +123,7 @@ class FunctionEmitter {
     private readonly f: FunctionBody,
   ) {
     this.ptr = (mod as unknown as { ptr: number }).ptr;
+    this.raw = b as unknown as EntryPoints;
   }
 
   private bt(t: ValType): number {
@@ -480,7 +489,7 @@ class FunctionEmitter {
    *  (the literal in a buffer, then the const), but the buffer is this emitter's, not one on binaryen's stack per
    *  constant (constants are made again at every use: most of a function's expressions). */
   private constant(c: Const): Ref {
-    const raw = this.b as unknown as LiteralEntryPoints;
+    const raw = this.raw;
     const lit = (this.literal ??= raw._malloc(raw._BinaryenSizeofLiteral()));
     if (c.type === "i32") raw._BinaryenLiteralInt32(lit, c.bits | 0);
     else if (c.type === "i64") raw._BinaryenLiteralInt64(lit, BigInt.asIntN(64, c.bits));
@@ -491,33 +500,22 @@ class FunctionEmitter {
 
   /** Frees what the emission allocated in binaryen's memory. */
   dispose(): void {
-    if (this.literal !== undefined) (this.b as unknown as LiteralEntryPoints)._free(this.literal);
+    if (this.literal !== undefined) this.raw._free(this.literal);
     this.literal = undefined;
   }
 
   /** Instruction `v`'s expression (operator `op` on `args`). */
   private operator(v: ValueId, op: Operator, args: ValueId[]): Ref {
-    const { b, mod, names } = this;
+    const { b, mod, names, raw } = this;
     const a = args.map((x, k) => this.operand(x, v, k));
     const info = OPS_BY_NAME.get(op.name);
     if (info) {
       if (info.cls === "numeric") {
         const code = (b as unknown as Record<string, number>)[info.binaryen!];
-        const raw = b as unknown as {
-          _BinaryenUnary(m: number, op: number, x: Ref): Ref;
-          _BinaryenBinary(m: number, op: number, x: Ref, y: Ref): Ref;
-        };
         return info.params.length === 1
           ? raw._BinaryenUnary(this.ptr, code, a[0])
           : raw._BinaryenBinary(this.ptr, code, a[0], a[1]);
       }
-      // binaryen's C entry points, called as binaryen.js's `i32.load8_u` and the like call them (the memory name 0:
-      // the module's memory; a load signed unless it ends in _u): the wrappers save and restore binaryen's stack
-      // around each call for the name, three calls more and a closure per memory access.
-      const raw = b as unknown as {
-        _BinaryenLoad(m: number, bytes: number, signed: boolean, o: number, al: number, t: number, p: Ref, n: 0): Ref;
-        _BinaryenStore(m: number, bytes: number, o: number, al: number, p: Ref, v: Ref, t: number, n: 0): Ref;
-      };
       const [ty, fn] = memoryOpParts(op.name);
       const { offset, align } = op.memarg!;
       if (info.cls === "load")
