@@ -64,15 +64,13 @@ static void wpatterns(const Proto *q) {
     for (int n = j + 1; n < q->sizecode && n <= j + 64; n++) {
       Instruction c = q->code[n];
       if ((GET_OPCODE(c) == OP_CALL || GET_OPCODE(c) == OP_TAILCALL) && GETARG_A(c) == a) break;
-      if (GET_OPCODE(c) == OP_LOADK && GETARG_A(c) == a + 2 && ttisstring(&q->k[GETARG_Bx(c)])) {
-        TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
-        size_t len = tsslen(ts);
-        if (len > 0 && len <= 48 && strpbrk(getstr(ts), "^$*+?.([%-") != NULL) lstrlib_wpattern(getstr(ts), len);
-      }
-      if (name == 4 && GET_OPCODE(c) == OP_LOADK && GETARG_A(c) == a + 3 && ttisstring(&q->k[GETARG_Bx(c)])) {
-        TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
-        if (tsslen(ts) <= 48 && memchr(getstr(ts), '%', tsslen(ts)) != NULL) lstrlib_wrepl(getstr(ts), tsslen(ts));
-      }
+      if (GET_OPCODE(c) != OP_LOADK || !ttisstring(&q->k[GETARG_Bx(c)])) continue;
+      TString *ts = tsvalue(&q->k[GETARG_Bx(c)]);
+      size_t len = tsslen(ts);
+      if (GETARG_A(c) == a + 2 && len > 0 && len <= 48 && strpbrk(getstr(ts), "^$*+?.([%-") != NULL)
+        lstrlib_wpattern(getstr(ts), len);
+      else if (name == 4 && GETARG_A(c) == a + 3 && len <= 48 && memchr(getstr(ts), '%', len) != NULL)
+        lstrlib_wrepl(getstr(ts), len);
     }
   }
   for (int j = 0; j < q->sizep; j++) wpatterns(q->p[j]);
